@@ -1,0 +1,1477 @@
+#include "config.h"
+
+#include "vtr-catalog.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtr-gtin.h"
+#include "vtr-opening-hours.h"
+#include "vtr-service.h"
+#include "vtr-store-private.h"
+#include "vtr-text.h"
+
+/*
+ * The catalogue: what the federation's shops sell, where they are, when they
+ * open. Queries compute distances in C over the few rows an index hands back
+ * (the stockists of one product, the members of one service): at town scale
+ * that beats a spatial index and keeps the SQL plain.
+ */
+
+G_DEFINE_QUARK (vtr-catalog-error-quark, vtr_catalog_error)
+
+struct _VtrCatalog
+{
+  GObject     parent_instance;
+
+  VtrStore   *store;
+  GHashTable *hours; /* opening_hours text → VtrOpeningHours, or NULL if unreadable */
+};
+
+G_DEFINE_FINAL_TYPE (VtrCatalog, vtr_catalog, G_TYPE_OBJECT)
+
+#define MERCHANT_COLUMNS \
+  "m.id, m.name, m.services, m.address, m.postcode, m.city, m.lat, m.lon, m.phone, " \
+  "m.opening_hours, m.association"
+#define PRODUCT_COLUMNS "p.id, p.gtin, p.name, p.brand, p.category"
+#define PROMOTION_COLUMNS \
+  "r.id, r.merchant_id, r.product_id, r.category, r.kind, r.value, r.buy, r.get, r.starts, " \
+  "r.ends, r.title"
+
+static void
+vtr_catalog_finalize (GObject *object)
+{
+  VtrCatalog *self = (VtrCatalog *) object;
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->hours, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vtr_catalog_parent_class)->finalize (object);
+}
+
+static void
+vtr_catalog_class_init (VtrCatalogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vtr_catalog_finalize;
+}
+
+static void
+vtr_catalog_init (VtrCatalog *self)
+{
+  self->hours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) vtr_opening_hours_free);
+}
+
+VtrCatalog *
+vtr_catalog_new (VtrStore *store)
+{
+  VtrCatalog *self;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  self = g_object_new (VTR_TYPE_CATALOG, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+VtrStore *
+vtr_catalog_get_store (VtrCatalog *self)
+{
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+
+  return self->store;
+}
+
+/* Names of enums, as the hub's data and --json spell them. */
+
+static const char * const availability_names[] = { "out-of-stock", "low", "in-stock" };
+static const char * const promotion_kind_names[] = { "percent", "amount", "points", "buy-get" };
+static const char * const collection_kind_names[] = {
+  "clothes", "cardboard", "cooking-oil", "parcel-locker",
+};
+static const char * const collection_kind_labels[] = {
+  N_("Clothes collection for people in need"),
+  N_("Cardboard collection"),
+  N_("Used cooking oil collection"),
+  N_("Parcel locker"),
+};
+
+const char *
+vtr_availability_to_string (VtrAvailability availability)
+{
+  g_return_val_if_fail (availability <= VTR_AVAILABILITY_IN_STOCK, NULL);
+  return availability_names[availability];
+}
+
+const char *
+vtr_promotion_kind_to_string (VtrPromotionKind kind)
+{
+  g_return_val_if_fail (kind <= VTR_PROMOTION_BUY_GET, NULL);
+  return promotion_kind_names[kind];
+}
+
+gboolean
+vtr_promotion_kind_from_string (const char       *text,
+                                VtrPromotionKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (promotion_kind_names); i++)
+    if (g_strcmp0 (text, promotion_kind_names[i]) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+vtr_collection_kind_to_string (VtrCollectionKind kind)
+{
+  g_return_val_if_fail (kind <= VTR_COLLECTION_PARCEL_LOCKER, NULL);
+  return collection_kind_names[kind];
+}
+
+const char *
+vtr_collection_kind_label (VtrCollectionKind kind)
+{
+  g_return_val_if_fail (kind <= VTR_COLLECTION_PARCEL_LOCKER, NULL);
+  return g_dgettext (GETTEXT_PACKAGE, collection_kind_labels[kind]);
+}
+
+gboolean
+vtr_collection_kind_from_string (const char        *text,
+                                 VtrCollectionKind *kind,
+                                 GError           **error)
+{
+  g_autofree char *known = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (collection_kind_names); i++)
+    if (g_strcmp0 (text, collection_kind_names[i]) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+
+  known = g_strjoinv (", ", (char **) collection_kind_names);
+  g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_UNKNOWN_KIND,
+               _("“%s” is not a kind of collection point. Known kinds: %s"), text, known);
+  return FALSE;
+}
+
+/* "2,35 €", as prices are written in France. */
+char *
+vtr_price_format (gint64 cents)
+{
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ",%02d €", cents < 0 ? "-" : "",
+                          ABS (cents) / 100, (int) (ABS (cents) % 100));
+}
+
+char *
+vtr_promotion_describe (const VtrPromotion *promotion)
+{
+  g_autofree char *amount = NULL;
+
+  switch (promotion->kind)
+    {
+    case VTR_PROMOTION_PERCENT:
+      return g_strdup_printf (_("%d%% off"), promotion->value);
+    case VTR_PROMOTION_AMOUNT:
+      amount = vtr_price_format (promotion->value);
+      return g_strdup_printf (_("%s off"), amount);
+    case VTR_PROMOTION_POINTS:
+      return g_strdup_printf (_("Loyalty points ×%d"), promotion->value);
+    case VTR_PROMOTION_BUY_GET:
+      return g_strdup_printf (_("Buy %d, get %d free"), promotion->buy, promotion->get);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Freeing. */
+
+void
+vtr_product_free (VtrProduct *product)
+{
+  if (product == NULL)
+    return;
+  g_free (product->gtin);
+  g_free (product->name);
+  g_free (product->brand);
+  g_free (product->category);
+  g_free (product);
+}
+
+void
+vtr_merchant_free (VtrMerchant *merchant)
+{
+  if (merchant == NULL)
+    return;
+  g_free (merchant->name);
+  g_strfreev (merchant->services);
+  g_free (merchant->address);
+  g_free (merchant->postcode);
+  g_free (merchant->city);
+  g_free (merchant->phone);
+  g_free (merchant->opening_hours);
+  g_free (merchant->association);
+  g_free (merchant);
+}
+
+void
+vtr_promotion_free (VtrPromotion *promotion)
+{
+  if (promotion == NULL)
+    return;
+  g_free (promotion->category);
+  g_free (promotion->title);
+  g_free (promotion);
+}
+
+void
+vtr_collection_point_free (VtrCollectionPoint *point)
+{
+  if (point == NULL)
+    return;
+  g_free (point->name);
+  g_free (point->address);
+  g_free (point->opening_hours);
+  g_free (point);
+}
+
+static void
+place_clear (VtrPlace *place)
+{
+  g_clear_pointer (&place->merchant, vtr_merchant_free);
+  g_clear_pointer (&place->open.next_change, g_date_time_unref);
+}
+
+void
+vtr_place_free (VtrPlace *place)
+{
+  if (place == NULL)
+    return;
+  place_clear (place);
+  g_free (place);
+}
+
+void
+vtr_stockist_free (VtrStockist *stockist)
+{
+  if (stockist == NULL)
+    return;
+  place_clear (&stockist->place);
+  g_clear_pointer (&stockist->promotions, g_ptr_array_unref);
+  g_free (stockist);
+}
+
+void
+vtr_promotion_offer_free (VtrPromotionOffer *offer)
+{
+  if (offer == NULL)
+    return;
+  vtr_promotion_free (offer->promotion);
+  place_clear (&offer->place);
+  vtr_product_free (offer->product);
+  g_free (offer);
+}
+
+void
+vtr_collection_place_free (VtrCollectionPlace *place)
+{
+  if (place == NULL)
+    return;
+  vtr_collection_point_free (place->point);
+  vtr_merchant_free (place->merchant);
+  g_clear_pointer (&place->open.next_change, g_date_time_unref);
+  g_free (place);
+}
+
+void
+vtr_search_results_free (VtrSearchResults *results)
+{
+  if (results == NULL)
+    return;
+  g_clear_pointer (&results->products, g_ptr_array_unref);
+  g_clear_pointer (&results->merchants, g_ptr_array_unref);
+  g_clear_pointer (&results->services, g_array_unref);
+  g_free (results);
+}
+
+/* Rows to structs. */
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text ? g_strdup (text) : NULL;
+}
+
+static VtrMerchant *
+merchant_from_row (sqlite3_stmt *stmt,
+                   int           first)
+{
+  VtrMerchant *merchant = g_new0 (VtrMerchant, 1);
+  const char *services = (const char *) sqlite3_column_text (stmt, first + 2);
+
+  merchant->id = sqlite3_column_int64 (stmt, first);
+  merchant->name = column_strdup (stmt, first + 1);
+  merchant->services = services && *services ? g_strsplit (services, " ", -1) : g_new0 (char *, 1);
+  merchant->address = column_strdup (stmt, first + 3);
+  merchant->postcode = column_strdup (stmt, first + 4);
+  merchant->city = column_strdup (stmt, first + 5);
+  merchant->position.lat = sqlite3_column_double (stmt, first + 6);
+  merchant->position.lon = sqlite3_column_double (stmt, first + 7);
+  merchant->phone = column_strdup (stmt, first + 8);
+  merchant->opening_hours = column_strdup (stmt, first + 9);
+  merchant->association = column_strdup (stmt, first + 10);
+  return merchant;
+}
+
+static VtrProduct *
+product_from_row (sqlite3_stmt *stmt,
+                  int           first)
+{
+  VtrProduct *product = g_new0 (VtrProduct, 1);
+
+  product->id = sqlite3_column_int64 (stmt, first);
+  product->gtin = column_strdup (stmt, first + 1);
+  product->name = column_strdup (stmt, first + 2);
+  product->brand = column_strdup (stmt, first + 3);
+  product->category = column_strdup (stmt, first + 4);
+  return product;
+}
+
+static VtrPromotion *
+promotion_from_row (sqlite3_stmt *stmt,
+                    int           first)
+{
+  VtrPromotion *promotion = g_new0 (VtrPromotion, 1);
+
+  promotion->id = sqlite3_column_int64 (stmt, first);
+  promotion->merchant_id = sqlite3_column_int64 (stmt, first + 1);
+  promotion->product_id = sqlite3_column_int64 (stmt, first + 2);
+  promotion->category = column_strdup (stmt, first + 3);
+  promotion->kind = sqlite3_column_int (stmt, first + 4);
+  promotion->value = sqlite3_column_int (stmt, first + 5);
+  promotion->buy = sqlite3_column_int (stmt, first + 6);
+  promotion->get = sqlite3_column_int (stmt, first + 7);
+  promotion->starts = sqlite3_column_int64 (stmt, first + 8);
+  promotion->ends = sqlite3_column_int64 (stmt, first + 9);
+  promotion->title = column_strdup (stmt, first + 10);
+  return promotion;
+}
+
+/* Writing. */
+
+gboolean
+vtr_catalog_begin (VtrCatalog *self,
+                   GError    **error)
+{
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  return vtr_store_begin (self->store, error);
+}
+
+gboolean
+vtr_catalog_commit (VtrCatalog *self,
+                    GError    **error)
+{
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  return vtr_store_commit (self->store, error);
+}
+
+void
+vtr_catalog_rollback (VtrCatalog *self)
+{
+  g_return_if_fail (VTR_IS_CATALOG (self));
+  vtr_store_rollback (self->store);
+}
+
+gboolean
+vtr_catalog_clear (VtrCatalog *self,
+                   GError    **error)
+{
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+
+  return vtr_store_exec (self->store,
+                         "DELETE FROM stock;"
+                         "DELETE FROM promotion;"
+                         "DELETE FROM collection_point;"
+                         "DELETE FROM merchant_service;"
+                         "DELETE FROM merchant;"
+                         "DELETE FROM product;"
+                         "INSERT INTO product_text (product_text) VALUES ('delete-all');"
+                         "INSERT INTO merchant_text (merchant_text) VALUES ('delete-all');",
+                         error);
+}
+
+static gboolean
+step_done (VtrCatalog   *self,
+           sqlite3_stmt *stmt,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (self->store, rc, error);
+  return TRUE;
+}
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error)
+    *error = g_error_new_valist (VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+gboolean
+vtr_catalog_put_merchant (VtrCatalog        *self,
+                          const VtrMerchant *merchant,
+                          GError           **error)
+{
+  g_autofree char *services = NULL;
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (merchant != NULL, FALSE);
+
+  if (merchant->id <= 0 || merchant->name == NULL || *merchant->name == '\0')
+    return invalid (error, _("Merchant %" G_GINT64_FORMAT " has no name"), merchant->id);
+  if (!vtr_position_is_valid (&merchant->position))
+    return invalid (error, _("Merchant “%s” has no valid position"), merchant->name);
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    if (vtr_service_lookup (merchant->services[i]) == NULL)
+      return invalid (error, _("Merchant “%s” offers an unknown service “%s”"), merchant->name,
+                      merchant->services[i]);
+  if (merchant->opening_hours && *merchant->opening_hours)
+    {
+      g_autoptr(VtrOpeningHours) hours = NULL;
+      g_autoptr(GError) hours_error = NULL;
+
+      hours = vtr_opening_hours_parse (merchant->opening_hours, &hours_error);
+      if (hours == NULL)
+        return invalid (error, _("Merchant “%s”: %s"), merchant->name, hours_error->message);
+    }
+
+  services = merchant->services ? g_strjoinv (" ", merchant->services) : g_strdup ("");
+
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO merchant (id, name, services, address, postcode, city, "
+                              "  lat, lon, phone, opening_hours, association) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                              "ON CONFLICT (id) DO UPDATE SET name = ?2, services = ?3, "
+                              "  address = ?4, postcode = ?5, city = ?6, lat = ?7, lon = ?8, "
+                              "  phone = ?9, opening_hours = ?10, association = ?11",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant->id);
+  sqlite3_bind_text (stmt, 2, merchant->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, services, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, merchant->address ? merchant->address : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, merchant->postcode ? merchant->postcode : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, merchant->city ? merchant->city : "", -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 7, merchant->position.lat);
+  sqlite3_bind_double (stmt, 8, merchant->position.lon);
+  sqlite3_bind_text (stmt, 9, merchant->phone ? merchant->phone : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, merchant->opening_hours ? merchant->opening_hours : "", -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, merchant->association ? merchant->association : "", -1,
+                     SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = vtr_store_statement (self->store, "DELETE FROM merchant_service WHERE merchant_id = ?",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant->id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    {
+      stmt = vtr_store_statement (self->store,
+                                  "INSERT OR IGNORE INTO merchant_service (service, merchant_id) "
+                                  "VALUES (?, ?)",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, merchant->services[i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, merchant->id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vtr_catalog_put_product (VtrCatalog       *self,
+                         const VtrProduct *product,
+                         GError          **error)
+{
+  g_autofree char *gtin = NULL;
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (product != NULL, FALSE);
+
+  if (product->id <= 0 || product->name == NULL || *product->name == '\0')
+    return invalid (error, _("Product %" G_GINT64_FORMAT " has no name"), product->id);
+  if (product->gtin != NULL)
+    {
+      g_autoptr(GError) gtin_error = NULL;
+
+      gtin = vtr_gtin_normalize (product->gtin, &gtin_error);
+      if (gtin == NULL)
+        return invalid (error, _("Product “%s”: %s"), product->name, gtin_error->message);
+    }
+
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO product (id, gtin, name, brand, category) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5) "
+                              "ON CONFLICT (id) DO UPDATE SET gtin = ?2, name = ?3, brand = ?4, "
+                              "  category = ?5",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, product->id);
+  if (gtin)
+    sqlite3_bind_text (stmt, 2, gtin, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, product->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, product->brand ? product->brand : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, product->category ? product->category : "", -1, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+vtr_catalog_put_stock (VtrCatalog     *self,
+                       const VtrStock *stock,
+                       GError        **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (stock != NULL, FALSE);
+
+  if (stock->price_cents < 0 || stock->availability > VTR_AVAILABILITY_IN_STOCK)
+    return invalid (error, _("Stock of product %" G_GINT64_FORMAT " has a negative price or an "
+                             "unknown availability"),
+                    stock->product_id);
+
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO stock (product_id, merchant_id, price_cents, "
+                              "  availability, updated) VALUES (?1, ?2, ?3, ?4, ?5) "
+                              "ON CONFLICT (product_id, merchant_id) DO UPDATE SET "
+                              "  price_cents = ?3, availability = ?4, updated = ?5",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stock->product_id);
+  sqlite3_bind_int64 (stmt, 2, stock->merchant_id);
+  sqlite3_bind_int64 (stmt, 3, stock->price_cents);
+  sqlite3_bind_int (stmt, 4, stock->availability);
+  sqlite3_bind_int64 (stmt, 5, stock->updated);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+vtr_catalog_put_promotion (VtrCatalog         *self,
+                           const VtrPromotion *promotion,
+                           GError            **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (promotion != NULL, FALSE);
+
+  if ((promotion->product_id > 0) == (promotion->category != NULL))
+    return invalid (error, _("Promotion %" G_GINT64_FORMAT " must be on one product or one "
+                             "category"),
+                    promotion->id);
+  if (promotion->ends <= promotion->starts)
+    return invalid (error, _("Promotion %" G_GINT64_FORMAT " ends before it starts"),
+                    promotion->id);
+  if (promotion->kind > VTR_PROMOTION_BUY_GET ||
+      (promotion->kind == VTR_PROMOTION_PERCENT &&
+       (promotion->value <= 0 || promotion->value > 100)) ||
+      (promotion->kind != VTR_PROMOTION_BUY_GET && promotion->value <= 0) ||
+      (promotion->kind == VTR_PROMOTION_BUY_GET && (promotion->buy <= 0 || promotion->get <= 0)))
+    return invalid (error, _("Promotion %" G_GINT64_FORMAT " has an impossible value"),
+                    promotion->id);
+
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO promotion (id, merchant_id, product_id, category, kind, "
+                              "  value, buy, get, starts, ends, title) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                              "ON CONFLICT (id) DO UPDATE SET merchant_id = ?2, product_id = ?3, "
+                              "  category = ?4, kind = ?5, value = ?6, buy = ?7, get = ?8, "
+                              "  starts = ?9, ends = ?10, title = ?11",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, promotion->id);
+  sqlite3_bind_int64 (stmt, 2, promotion->merchant_id);
+  if (promotion->product_id > 0)
+    sqlite3_bind_int64 (stmt, 3, promotion->product_id);
+  if (promotion->category)
+    sqlite3_bind_text (stmt, 4, promotion->category, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, promotion->kind);
+  sqlite3_bind_int (stmt, 6, promotion->value);
+  sqlite3_bind_int (stmt, 7, promotion->buy);
+  sqlite3_bind_int (stmt, 8, promotion->get);
+  sqlite3_bind_int64 (stmt, 9, promotion->starts);
+  sqlite3_bind_int64 (stmt, 10, promotion->ends);
+  sqlite3_bind_text (stmt, 11, promotion->title ? promotion->title : "", -1, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+vtr_catalog_put_collection_point (VtrCatalog               *self,
+                                  const VtrCollectionPoint *point,
+                                  GError                  **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (point != NULL, FALSE);
+
+  if (point->kind > VTR_COLLECTION_PARCEL_LOCKER || point->name == NULL ||
+      !vtr_position_is_valid (&point->position))
+    return invalid (error, _("Collection point %" G_GINT64_FORMAT " needs a kind, a name and a "
+                             "position"),
+                    point->id);
+
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO collection_point (id, kind, name, merchant_id, address, "
+                              "  lat, lon, opening_hours) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                              "ON CONFLICT (id) DO UPDATE SET kind = ?2, name = ?3, "
+                              "  merchant_id = ?4, address = ?5, lat = ?6, lon = ?7, "
+                              "  opening_hours = ?8",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, point->id);
+  sqlite3_bind_int (stmt, 2, point->kind);
+  sqlite3_bind_text (stmt, 3, point->name, -1, SQLITE_STATIC);
+  if (point->merchant_id > 0)
+    sqlite3_bind_int64 (stmt, 4, point->merchant_id);
+  sqlite3_bind_text (stmt, 5, point->address ? point->address : "", -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 6, point->position.lat);
+  sqlite3_bind_double (stmt, 7, point->position.lon);
+  sqlite3_bind_text (stmt, 8, point->opening_hours ? point->opening_hours : "", -1,
+                     SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+/* Reading. */
+
+static void
+open_state_compute (VtrCatalog   *self,
+                    const char   *text,
+                    GDateTime    *at,
+                    VtrOpenState *state)
+{
+  VtrOpeningHours *hours;
+
+  memset (state, 0, sizeof *state);
+  if (text == NULL || *text == '\0' || at == NULL)
+    return;
+
+  if (!g_hash_table_lookup_extended (self->hours, text, NULL, (gpointer *) &hours))
+    {
+      hours = vtr_opening_hours_parse (text, NULL);
+      g_hash_table_insert (self->hours, g_strdup (text), hours);
+    }
+  if (hours == NULL)
+    return;
+
+  state->known = TRUE;
+  state->open = vtr_opening_hours_is_open (hours, at, &state->next_change);
+}
+
+static void
+place_init (VtrCatalog        *self,
+            VtrPlace          *place,
+            VtrMerchant       *merchant,
+            const VtrPosition *near,
+            GDateTime         *at)
+{
+  place->merchant = merchant;
+  place->distance_m = near ? vtr_distance_m (near, &merchant->position) : 0.0;
+  place->walking_minutes = near ? vtr_walking_minutes (place->distance_m) : 0;
+  open_state_compute (self, merchant->opening_hours, at, &place->open);
+}
+
+static gboolean
+check_position (const VtrPosition *near,
+                GError           **error)
+{
+  if (near != NULL && !vtr_position_is_valid (near))
+    {
+      g_set_error (error, VTR_GEO_ERROR, VTR_GEO_ERROR_OUT_OF_RANGE,
+                   _("Position %g,%g is out of range: latitude goes from -90 to 90 and "
+                     "longitude from -180 to 180"),
+                   near->lat, near->lon);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+step_row (VtrCatalog   *self,
+          sqlite3_stmt *stmt,
+          gboolean     *failed,
+          GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      *failed = TRUE;
+      vtr_store_set_error (self->store, rc, error);
+    }
+  return FALSE;
+}
+
+VtrMerchant *
+vtr_catalog_get_merchant (VtrCatalog *self,
+                          gint64      id,
+                          GError    **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT " MERCHANT_COLUMNS " FROM merchant m WHERE m.id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (step_row (self, stmt, &failed, error))
+    return merchant_from_row (stmt, 0);
+  if (!failed)
+    g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                 _("No shop number %" G_GINT64_FORMAT " in the catalogue"), id);
+  return NULL;
+}
+
+static VtrProduct *
+product_by (VtrCatalog  *self,
+            const char  *sql,
+            const char  *text,
+            gint64       id,
+            gboolean    *failed,
+            GError     **error)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (self->store, sql, error);
+
+  if (stmt == NULL)
+    {
+      *failed = TRUE;
+      return NULL;
+    }
+  if (text)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  if (step_row (self, stmt, failed, error))
+    return product_from_row (stmt, 0);
+  return NULL;
+}
+
+/**
+ * vtr_catalog_find_product:
+ * @query: a barcode (GTIN), a product number or words of its name
+ *
+ * Returns: (transfer full) (nullable): the product the shopper means: the
+ * one with that barcode or number, or the best match for the words.
+ */
+VtrProduct *
+vtr_catalog_find_product (VtrCatalog *self,
+                          const char *query,
+                          GError    **error)
+{
+  g_autofree char *trimmed = NULL;
+  VtrProduct *product = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (query));
+
+  if (vtr_gtin_looks_like_gtin (trimmed))
+    {
+      g_autofree char *gtin = vtr_gtin_normalize (trimmed, error);
+
+      if (gtin == NULL)
+        return NULL;
+      product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.gtin = ?",
+                            gtin, 0, &failed, error);
+      if (product == NULL && !failed)
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("No product with barcode %s in the catalogue"), trimmed);
+      return product;
+    }
+
+  if (*trimmed != '\0' && strspn (trimmed, "0123456789") == strlen (trimmed))
+    {
+      product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?",
+                            NULL, g_ascii_strtoll (trimmed, NULL, 10), &failed, error);
+      if (product == NULL && !failed)
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("No product number %s in the catalogue"), trimmed);
+      return product;
+    }
+
+  {
+    g_autofree char *match = vtr_text_fts_query (trimmed);
+
+    if (match != NULL)
+      product = product_by (self,
+                            "SELECT " PRODUCT_COLUMNS " FROM product_text "
+                            "JOIN product p ON p.id = product_text.rowid "
+                            "WHERE product_text MATCH ? ORDER BY rank LIMIT 1",
+                            match, 0, &failed, error);
+    if (product == NULL && !failed)
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                   _("No product matches “%s”"), trimmed);
+    return product;
+  }
+}
+
+typedef struct
+{
+  gint64 id;
+  double distance_m;
+  gint64 price_cents;
+  int    availability;
+  gint64 updated;
+} Candidate;
+
+static int
+compare_candidates (const void *a,
+                    const void *b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  if (ca->distance_m != cb->distance_m)
+    return ca->distance_m < cb->distance_m ? -1 : 1;
+  return ca->id < cb->id ? -1 : ca->id > cb->id;
+}
+
+/* Runs @stmt, whose rows start with (id, lat, lon), and returns them nearest
+ * first. Extra columns (price, availability, updated) are kept if present. */
+static GArray *
+nearest_candidates (VtrCatalog        *self,
+                    sqlite3_stmt      *stmt,
+                    const VtrPosition *near,
+                    GError           **error)
+{
+  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
+  gboolean has_stock = sqlite3_column_count (stmt) >= 6;
+  gboolean failed = FALSE;
+
+  while (step_row (self, stmt, &failed, error))
+    {
+      Candidate c = { 0 };
+      VtrPosition position = { sqlite3_column_double (stmt, 1), sqlite3_column_double (stmt, 2) };
+
+      c.id = sqlite3_column_int64 (stmt, 0);
+      c.distance_m = near ? vtr_distance_m (near, &position) : 0.0;
+      if (has_stock)
+        {
+          c.price_cents = sqlite3_column_int64 (stmt, 3);
+          c.availability = sqlite3_column_int (stmt, 4);
+          c.updated = sqlite3_column_int64 (stmt, 5);
+        }
+      g_array_append_val (candidates, c);
+    }
+  if (failed)
+    return NULL;
+
+  qsort (candidates->data, candidates->len, sizeof (Candidate), compare_candidates);
+  return g_steal_pointer (&candidates);
+}
+
+static GPtrArray *
+promotions_for (VtrCatalog       *self,
+                gint64            merchant_id,
+                const VtrProduct *product,
+                gint64            now,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) promotions = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT " PROMOTION_COLUMNS " FROM promotion r "
+                              "WHERE r.merchant_id = ?1 AND r.ends > ?3 AND r.starts <= ?3 "
+                              "  AND (r.product_id = ?2 OR r.category = ?4) "
+                              "ORDER BY r.id",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, product->id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_text (stmt, 4, product->category, -1, SQLITE_STATIC);
+
+  while (step_row (self, stmt, &failed, error))
+    g_ptr_array_add (promotions, promotion_from_row (stmt, 0));
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&promotions);
+}
+
+/**
+ * vtr_catalog_nearest_stockists:
+ * @near: where the shopper stands
+ * @at: the time for opening hours and promotions
+ * @limit: how many shops at most
+ *
+ * Returns: (transfer full) (element-type VtrStockist): the nearest shops that
+ * have the product (in stock or running low), nearest first.
+ */
+GPtrArray *
+vtr_catalog_nearest_stockists (VtrCatalog        *self,
+                               gint64             product_id,
+                               const VtrPosition *near,
+                               GDateTime         *at,
+                               guint              limit,
+                               VtrStockistsFlags  flags,
+                               GError           **error)
+{
+  g_autoptr(GPtrArray) stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(GArray) candidates = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (near != NULL && at != NULL, NULL);
+
+  if (!check_position (near, error))
+    return NULL;
+
+  product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?", NULL,
+                        product_id, &failed, error);
+  if (product == NULL)
+    {
+      if (!failed)
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("No product number %" G_GINT64_FORMAT " in the catalogue"), product_id);
+      return NULL;
+    }
+
+  {
+    g_autoptr(VtrStatement) stmt =
+      vtr_store_statement (self->store,
+                           "SELECT s.merchant_id, m.lat, m.lon, s.price_cents, s.availability, "
+                           "  s.updated "
+                           "FROM stock s JOIN merchant m ON m.id = s.merchant_id "
+                           "WHERE s.product_id = ? AND s.availability > 0",
+                           error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 1, product_id);
+    candidates = nearest_candidates (self, stmt, near, error);
+    if (candidates == NULL)
+      return NULL;
+  }
+
+  for (guint i = 0; i < candidates->len && stockists->len < limit; i++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, i);
+      g_autoptr(VtrStockist) stockist = g_new0 (VtrStockist, 1);
+      VtrMerchant *merchant = vtr_catalog_get_merchant (self, c->id, error);
+
+      if (merchant == NULL)
+        return NULL;
+      place_init (self, &stockist->place, merchant, near, at);
+      if ((flags & VTR_STOCKISTS_OPEN_NOW) && !stockist->place.open.open)
+        continue;
+
+      stockist->price_cents = c->price_cents;
+      stockist->availability = c->availability;
+      stockist->updated = c->updated;
+      stockist->promotions = promotions_for (self, c->id, product, g_date_time_to_unix (at), error);
+      if (stockist->promotions == NULL)
+        return NULL;
+      g_ptr_array_add (stockists, g_steal_pointer (&stockist));
+    }
+
+  return g_steal_pointer (&stockists);
+}
+
+
+static GPtrArray *
+places_from_candidates (VtrCatalog        *self,
+                        GArray            *candidates,
+                        const VtrPosition *near,
+                        GDateTime         *at,
+                        guint              limit,
+                        GError           **error)
+{
+  g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_place_free);
+
+  for (guint i = 0; i < candidates->len && places->len < limit; i++)
+    {
+      VtrMerchant *merchant = vtr_catalog_get_merchant (self, g_array_index (candidates, Candidate, i).id,
+                                                        error);
+      VtrPlace *place;
+
+      if (merchant == NULL)
+        return NULL;
+      place = g_new0 (VtrPlace, 1);
+      place_init (self, place, merchant, near, at);
+      g_ptr_array_add (places, place);
+    }
+
+  return g_steal_pointer (&places);
+}
+
+static gboolean
+words_match (const char *folded_query,
+             const char *text)
+{
+  g_autofree char *folded = vtr_text_fold (text);
+  g_auto(GStrv) words = g_strsplit_set (folded_query, " \t-'’", -1);
+  gboolean any = FALSE;
+
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (!vtr_text_has_prefix_word (folded, words[i]))
+        return FALSE;
+      any = TRUE;
+    }
+  return any;
+}
+
+static gboolean
+service_matches (const VtrService *service,
+                 const char       *folded_query)
+{
+  return words_match (folded_query, service->id) ||
+         words_match (folded_query, vtr_service_label (service));
+}
+
+static guint
+count_service_members (VtrCatalog  *self,
+                       const char  *service_id,
+                       gboolean    *failed,
+                       GError     **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (self->store, "SELECT count(*) FROM merchant_service WHERE service = ?",
+                         error);
+
+  if (stmt == NULL)
+    {
+      *failed = TRUE;
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, service_id, -1, SQLITE_STATIC);
+  if (step_row (self, stmt, failed, error))
+    return sqlite3_column_int (stmt, 0);
+  return 0;
+}
+
+/**
+ * vtr_catalog_search:
+ * @text: what the shopper typed; case, accents and word endings do not matter
+ * @near: (nullable): where the shopper stands, to sort shops by distance
+ *
+ * Returns: (transfer full): the products, shops and services matching @text.
+ */
+VtrSearchResults *
+vtr_catalog_search (VtrCatalog        *self,
+                    const char        *text,
+                    const VtrPosition *near,
+                    GDateTime         *at,
+                    guint              limit,
+                    GError           **error)
+{
+  g_autoptr(VtrSearchResults) results = g_new0 (VtrSearchResults, 1);
+  g_autofree char *match = NULL;
+  g_autofree char *folded = NULL;
+  g_autoptr(GArray) candidates = NULL;
+  gboolean failed = FALSE;
+  guint n_services;
+  const VtrService *services;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!check_position (near, error))
+    return NULL;
+
+  results->products = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_product_free);
+  results->services = g_array_new (FALSE, TRUE, sizeof (VtrServiceMatch));
+
+  match = vtr_text_fts_query (text);
+  if (match == NULL)
+    {
+      results->merchants = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_place_free);
+      return g_steal_pointer (&results);
+    }
+
+  /* A barcode typed in: that product first. */
+  if (vtr_gtin_looks_like_gtin (g_strstrip (g_strdup (text))))
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (text));
+      g_autofree char *gtin = vtr_gtin_normalize (trimmed, NULL);
+      VtrProduct *product = NULL;
+
+      if (gtin)
+        product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.gtin = ?",
+                              gtin, 0, &failed, error);
+      if (failed)
+        return NULL;
+      if (product)
+        g_ptr_array_add (results->products, product);
+    }
+
+  {
+    g_autoptr(VtrStatement) stmt =
+      vtr_store_statement (self->store,
+                           "SELECT " PRODUCT_COLUMNS " FROM product_text "
+                           "JOIN product p ON p.id = product_text.rowid "
+                           "WHERE product_text MATCH ?1 ORDER BY rank LIMIT ?2",
+                           error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 2, limit);
+    while (results->products->len < limit && step_row (self, stmt, &failed, error))
+      g_ptr_array_add (results->products, product_from_row (stmt, 0));
+    if (failed)
+      return NULL;
+  }
+
+  {
+    /* Without a position the best text matches come first; with one, the
+     * nearest of the matching shops. */
+    g_autoptr(VtrStatement) stmt =
+      vtr_store_statement (self->store,
+                           near ? "SELECT m.id, m.lat, m.lon FROM merchant_text "
+                                  "JOIN merchant m ON m.id = merchant_text.rowid "
+                                  "WHERE merchant_text MATCH ?1"
+                                : "SELECT m.id, m.lat, m.lon FROM merchant_text "
+                                  "JOIN merchant m ON m.id = merchant_text.rowid "
+                                  "WHERE merchant_text MATCH ?1 ORDER BY rank LIMIT ?2",
+                           error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+    if (!near)
+      sqlite3_bind_int (stmt, 2, limit);
+    if (near)
+      candidates = nearest_candidates (self, stmt, near, error);
+    else
+      {
+        candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
+        while (step_row (self, stmt, &failed, error))
+          {
+            Candidate c = { .id = sqlite3_column_int64 (stmt, 0) };
+            g_array_append_val (candidates, c);
+          }
+        if (failed)
+          g_clear_pointer (&candidates, g_array_unref);
+      }
+  }
+  if (candidates == NULL)
+    return NULL;
+
+  results->merchants = places_from_candidates (self, candidates, near, at, limit, error);
+  if (results->merchants == NULL)
+    return NULL;
+
+  folded = vtr_text_fold (text);
+  services = vtr_service_all (&n_services);
+  for (guint i = 0; i < n_services; i++)
+    if (service_matches (&services[i], folded))
+      {
+        VtrServiceMatch service_match = { services[i].id, 0 };
+
+        service_match.n_merchants = count_service_members (self, services[i].id, &failed, error);
+        if (failed)
+          return NULL;
+        g_array_append_val (results->services, service_match);
+      }
+
+  return g_steal_pointer (&results);
+}
+
+/* The service the shopper means by @text: its id, or words of its name that
+ * fit no other service. */
+static const VtrService *
+resolve_service (const char *text,
+                 GError    **error)
+{
+  const VtrService *service = vtr_service_lookup (text);
+  g_autofree char *folded = NULL;
+  g_autoptr(GString) known = NULL;
+  const VtrService *all;
+  const VtrService *found = NULL;
+  guint n_all, n_found = 0;
+
+  if (service != NULL)
+    return service;
+
+  folded = vtr_text_fold (text);
+  all = vtr_service_all (&n_all);
+  for (guint i = 0; i < n_all; i++)
+    if (service_matches (&all[i], folded))
+      {
+        found = &all[i];
+        n_found++;
+      }
+  if (n_found == 1)
+    return found;
+
+  known = g_string_new (NULL);
+  for (guint i = 0; i < n_all; i++)
+    if (n_found == 0 || service_matches (&all[i], folded))
+      g_string_append_printf (known, "%s%s", known->len ? ", " : "", all[i].id);
+
+  g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_UNKNOWN_KIND,
+               n_found == 0 ? _("“%s” is not a service of the federation’s shops. Known services: %s")
+                            : _("“%s” could mean several services: %s"),
+               text, known->str);
+  return NULL;
+}
+
+/**
+ * vtr_catalog_near_service:
+ * @service_id: a service id ("boulangerie"), or words of its name
+ *
+ * Returns: (transfer full) (element-type VtrPlace): the shops offering the
+ * service, nearest first.
+ */
+GPtrArray *
+vtr_catalog_near_service (VtrCatalog        *self,
+                          const char        *service_id,
+                          const VtrPosition *near,
+                          GDateTime         *at,
+                          guint              limit,
+                          GError           **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  g_autoptr(GArray) candidates = NULL;
+  const VtrService *service;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (service_id != NULL && near != NULL, NULL);
+
+  if (!check_position (near, error))
+    return NULL;
+  service = resolve_service (service_id, error);
+  if (service == NULL)
+    return NULL;
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT m.id, m.lat, m.lon FROM merchant_service ms "
+                              "JOIN merchant m ON m.id = ms.merchant_id WHERE ms.service = ?",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, service->id, -1, SQLITE_STATIC);
+  candidates = nearest_candidates (self, stmt, near, error);
+  g_clear_pointer (&stmt, sqlite3_reset);
+  if (candidates == NULL)
+    return NULL;
+
+  return places_from_candidates (self, candidates, near, at, limit, error);
+}
+
+/**
+ * vtr_catalog_promotions_near:
+ *
+ * Returns: (transfer full) (element-type VtrPromotionOffer): the promotions
+ * running at @at, in the nearest shops first.
+ */
+GPtrArray *
+vtr_catalog_promotions_near (VtrCatalog        *self,
+                             const VtrPosition *near,
+                             GDateTime         *at,
+                             guint              limit,
+                             GError           **error)
+{
+  g_autoptr(GPtrArray) offers = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_offer_free);
+  g_autoptr(GArray) candidates = NULL;
+  g_autoptr(GHashTable) promotions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                            (GDestroyNotify) vtr_promotion_free);
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (near != NULL && at != NULL, NULL);
+
+  if (!check_position (near, error))
+    return NULL;
+
+  {
+    g_autoptr(VtrStatement) stmt =
+      vtr_store_statement (self->store,
+                           "SELECT m.lat, m.lon, " PROMOTION_COLUMNS " FROM promotion r "
+                           "JOIN merchant m ON m.id = r.merchant_id "
+                           "WHERE r.starts <= ?1 AND r.ends > ?1",
+                           error);
+    gboolean failed = FALSE;
+
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 1, g_date_time_to_unix (at));
+    candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
+    while (step_row (self, stmt, &failed, error))
+      {
+        VtrPromotion *promotion = promotion_from_row (stmt, 2);
+        VtrPosition position = { sqlite3_column_double (stmt, 0), sqlite3_column_double (stmt, 1) };
+        Candidate c = { .id = promotion->id, .distance_m = vtr_distance_m (near, &position) };
+
+        g_array_append_val (candidates, c);
+        g_hash_table_insert (promotions, &promotion->id, promotion);
+      }
+    if (failed)
+      return NULL;
+    qsort (candidates->data, candidates->len, sizeof (Candidate), compare_candidates);
+  }
+
+  for (guint i = 0; i < candidates->len && offers->len < limit; i++)
+    {
+      gint64 id = g_array_index (candidates, Candidate, i).id;
+      VtrPromotionOffer *offer = g_new0 (VtrPromotionOffer, 1);
+      VtrMerchant *merchant;
+      gpointer key;
+
+      g_hash_table_steal_extended (promotions, &id, &key, (gpointer *) &offer->promotion);
+      g_ptr_array_add (offers, offer);
+
+      merchant = vtr_catalog_get_merchant (self, offer->promotion->merchant_id, error);
+      if (merchant == NULL)
+        return NULL;
+      place_init (self, &offer->place, merchant, near, at);
+
+      if (offer->promotion->product_id > 0)
+        {
+          gboolean failed = FALSE;
+
+          offer->product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?",
+                                       NULL, offer->promotion->product_id, &failed, error);
+          if (failed)
+            return NULL;
+        }
+    }
+
+  return g_steal_pointer (&offers);
+}
+
+static int
+compare_collection_places (gconstpointer a,
+                           gconstpointer b)
+{
+  const VtrCollectionPlace *pa = *(VtrCollectionPlace * const *) a;
+  const VtrCollectionPlace *pb = *(VtrCollectionPlace * const *) b;
+
+  if (pa->distance_m != pb->distance_m)
+    return pa->distance_m < pb->distance_m ? -1 : 1;
+  return pa->point->id < pb->point->id ? -1 : pa->point->id > pb->point->id;
+}
+
+/**
+ * vtr_catalog_collection_points_near:
+ *
+ * Returns: (transfer full) (element-type VtrCollectionPlace): the collection
+ * points of @kind, nearest first.
+ */
+GPtrArray *
+vtr_catalog_collection_points_near (VtrCatalog        *self,
+                                    VtrCollectionKind  kind,
+                                    const VtrPosition *near,
+                                    GDateTime         *at,
+                                    guint              limit,
+                                    GError           **error)
+{
+  g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_collection_place_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (near != NULL, NULL);
+
+  if (!check_position (near, error))
+    return NULL;
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT id, kind, name, merchant_id, address, lat, lon, opening_hours "
+                              "FROM collection_point WHERE kind = ?",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, kind);
+  while (step_row (self, stmt, &failed, error))
+    {
+      VtrCollectionPlace *place = g_new0 (VtrCollectionPlace, 1);
+      VtrCollectionPoint *point = g_new0 (VtrCollectionPoint, 1);
+
+      point->id = sqlite3_column_int64 (stmt, 0);
+      point->kind = sqlite3_column_int (stmt, 1);
+      point->name = column_strdup (stmt, 2);
+      point->merchant_id = sqlite3_column_int64 (stmt, 3);
+      point->address = column_strdup (stmt, 4);
+      point->position.lat = sqlite3_column_double (stmt, 5);
+      point->position.lon = sqlite3_column_double (stmt, 6);
+      point->opening_hours = column_strdup (stmt, 7);
+      place->point = point;
+      place->distance_m = vtr_distance_m (near, &point->position);
+      place->walking_minutes = vtr_walking_minutes (place->distance_m);
+      g_ptr_array_add (places, place);
+    }
+  g_clear_pointer (&stmt, sqlite3_reset);
+  if (failed)
+    return NULL;
+
+  g_ptr_array_sort (places, compare_collection_places);
+  if (places->len > limit)
+    g_ptr_array_set_size (places, limit);
+
+  for (guint i = 0; i < places->len; i++)
+    {
+      VtrCollectionPlace *place = g_ptr_array_index (places, i);
+      const char *hours = place->point->opening_hours;
+
+      if (place->point->merchant_id > 0)
+        {
+          place->merchant = vtr_catalog_get_merchant (self, place->point->merchant_id, error);
+          if (place->merchant == NULL)
+            return NULL;
+          /* A point inside a shop opens when the shop does, unless told otherwise. */
+          if (hours == NULL || *hours == '\0')
+            hours = place->merchant->opening_hours;
+        }
+      open_state_compute (self, hours, at, &place->open);
+    }
+
+  return g_steal_pointer (&places);
+}

@@ -1,0 +1,660 @@
+#include "config.h"
+
+#include "vtr-store-private.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+/*
+ * The store keeps two SQLite files in the data folder:
+ *
+ *  - catalog.db, the catalogue the hub publishes. A cache: if it is damaged
+ *    it is set aside and rebuilt from the hub.
+ *  - journal.db, what this kiosk wrote and the hub has not acknowledged yet
+ *    (loyalty events, orders, the outbox). It is never thrown away: a damaged
+ *    journal is kept beside a fresh one so it can be recovered, and the store
+ *    says so.
+ *
+ * The journal is attached to the catalogue's connection as "journal", with
+ * synchronous=FULL so a committed write survives a power cut. Both are WAL.
+ */
+
+G_DEFINE_QUARK (vtr-store-error-quark, vtr_store_error)
+
+struct _VtrStore
+{
+  GObject     parent_instance;
+
+  char       *data_dir;
+  sqlite3    *db;
+  GHashTable *statements; /* SQL text → sqlite3_stmt */
+  GPtrArray  *notices;
+};
+
+G_DEFINE_FINAL_TYPE (VtrStore, vtr_store, G_TYPE_OBJECT)
+
+/* Each entry migrates from the version before it; the index + 1 is the
+ * version it produces. Never edit a released entry: add one. */
+static const char * const catalog_migrations[] = {
+  /* 1 */
+  "CREATE TABLE merchant ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  services TEXT NOT NULL DEFAULT '',"
+  "  address TEXT NOT NULL DEFAULT '',"
+  "  postcode TEXT NOT NULL DEFAULT '',"
+  "  city TEXT NOT NULL DEFAULT '',"
+  "  lat REAL NOT NULL,"
+  "  lon REAL NOT NULL,"
+  "  phone TEXT NOT NULL DEFAULT '',"
+  "  opening_hours TEXT NOT NULL DEFAULT '',"
+  "  association TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE merchant_service ("
+  "  service TEXT NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (service, merchant_id)) WITHOUT ROWID;"
+  "CREATE INDEX merchant_service_by_merchant ON merchant_service (merchant_id);"
+  "CREATE TABLE product ("
+  "  id INTEGER PRIMARY KEY,"
+  "  gtin TEXT UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  brand TEXT NOT NULL DEFAULT '',"
+  "  category TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stock ("
+  "  product_id INTEGER NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  price_cents INTEGER NOT NULL CHECK (price_cents >= 0),"
+  "  availability INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  PRIMARY KEY (product_id, merchant_id)) WITHOUT ROWID;"
+  "CREATE TABLE promotion ("
+  "  id INTEGER PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  product_id INTEGER,"
+  "  category TEXT,"
+  "  kind INTEGER NOT NULL,"
+  "  value INTEGER NOT NULL DEFAULT 0,"
+  "  buy INTEGER NOT NULL DEFAULT 0,"
+  "  get INTEGER NOT NULL DEFAULT 0,"
+  "  starts INTEGER NOT NULL,"
+  "  ends INTEGER NOT NULL,"
+  "  title TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((product_id IS NULL) <> (category IS NULL)));"
+  "CREATE INDEX promotion_by_merchant ON promotion (merchant_id, ends);"
+  "CREATE INDEX promotion_by_product ON promotion (product_id) WHERE product_id IS NOT NULL;"
+  "CREATE TABLE collection_point ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  merchant_id INTEGER,"
+  "  address TEXT NOT NULL DEFAULT '',"
+  "  lat REAL NOT NULL,"
+  "  lon REAL NOT NULL,"
+  "  opening_hours TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX collection_point_by_kind ON collection_point (kind);"
+  /* Full-text indexes over the rows themselves, kept in step by triggers so
+   * every writer (demo, import, sync) gets them right. */
+  "CREATE VIRTUAL TABLE product_text USING fts5 ("
+  "  name, brand, category, content='product', content_rowid='id',"
+  "  tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');"
+  "CREATE TRIGGER product_text_insert AFTER INSERT ON product BEGIN"
+  "  INSERT INTO product_text (rowid, name, brand, category)"
+  "    VALUES (new.id, new.name, new.brand, new.category);"
+  "END;"
+  "CREATE TRIGGER product_text_delete AFTER DELETE ON product BEGIN"
+  "  INSERT INTO product_text (product_text, rowid, name, brand, category)"
+  "    VALUES ('delete', old.id, old.name, old.brand, old.category);"
+  "END;"
+  "CREATE TRIGGER product_text_update AFTER UPDATE ON product BEGIN"
+  "  INSERT INTO product_text (product_text, rowid, name, brand, category)"
+  "    VALUES ('delete', old.id, old.name, old.brand, old.category);"
+  "  INSERT INTO product_text (rowid, name, brand, category)"
+  "    VALUES (new.id, new.name, new.brand, new.category);"
+  "END;"
+  "CREATE VIRTUAL TABLE merchant_text USING fts5 ("
+  "  name, services, address, content='merchant', content_rowid='id',"
+  "  tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');"
+  "CREATE TRIGGER merchant_text_insert AFTER INSERT ON merchant BEGIN"
+  "  INSERT INTO merchant_text (rowid, name, services, address)"
+  "    VALUES (new.id, new.name, new.services, new.address);"
+  "END;"
+  "CREATE TRIGGER merchant_text_delete AFTER DELETE ON merchant BEGIN"
+  "  INSERT INTO merchant_text (merchant_text, rowid, name, services, address)"
+  "    VALUES ('delete', old.id, old.name, old.services, old.address);"
+  "END;"
+  "CREATE TRIGGER merchant_text_update AFTER UPDATE ON merchant BEGIN"
+  "  INSERT INTO merchant_text (merchant_text, rowid, name, services, address)"
+  "    VALUES ('delete', old.id, old.name, old.services, old.address);"
+  "  INSERT INTO merchant_text (rowid, name, services, address)"
+  "    VALUES (new.id, new.name, new.services, new.address);"
+  "END;"
+  "CREATE TABLE sync_state ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL) WITHOUT ROWID;",
+};
+
+static const char * const journal_migrations[] = {
+  /* 1 */
+  "CREATE TABLE journal.outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  created INTEGER NOT NULL);",
+};
+
+int
+vtr_store_catalog_version (void)
+{
+  return G_N_ELEMENTS (catalog_migrations);
+}
+
+int
+vtr_store_journal_version (void)
+{
+  return G_N_ELEMENTS (journal_migrations);
+}
+
+char *
+vtr_store_default_data_dir (void)
+{
+  const char *dir = g_getenv ("VITRINE_DATA_DIR");
+
+  if (dir != NULL && *dir != '\0')
+    return g_strdup (dir);
+
+  return g_build_filename (g_get_user_data_dir (), "vitrine", NULL);
+}
+
+static void
+vtr_store_finalize (GObject *object)
+{
+  VtrStore *self = (VtrStore *) object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->notices, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vtr_store_parent_class)->finalize (object);
+}
+
+static void
+vtr_store_class_init (VtrStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vtr_store_finalize;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+vtr_store_init (VtrStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->notices = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+}
+
+static int
+error_code_for_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return VTR_STORE_ERROR_CORRUPT;
+    case SQLITE_FULL:
+      return VTR_STORE_ERROR_DISK_FULL;
+    case SQLITE_READONLY:
+      return VTR_STORE_ERROR_READ_ONLY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return VTR_STORE_ERROR_UNREADABLE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return VTR_STORE_ERROR_BUSY;
+    default:
+      return VTR_STORE_ERROR_FAILED;
+    }
+}
+
+static void
+set_sqlite_error (GError    **error,
+                  sqlite3    *db,
+                  int         rc,
+                  const char *path)
+{
+  int code = error_code_for_sqlite (rc);
+  const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (code)
+    {
+    case VTR_STORE_ERROR_DISK_FULL:
+      g_set_error (error, VTR_STORE_ERROR, code,
+                   _("The disk is full, so nothing was saved. Free some space; what was "
+                     "saved before is safe."));
+      break;
+    case VTR_STORE_ERROR_READ_ONLY:
+      g_set_error (error, VTR_STORE_ERROR, code,
+                   _("Vitrine’s data cannot be written (read-only), so nothing was saved. "
+                     "What was saved before is safe."));
+      break;
+    case VTR_STORE_ERROR_CORRUPT:
+      g_set_error (error, VTR_STORE_ERROR, code,
+                   _("Vitrine’s data file %s is damaged (%s)."), path ? path : "", detail);
+      break;
+    case VTR_STORE_ERROR_UNREADABLE:
+      g_set_error (error, VTR_STORE_ERROR, code, _("Vitrine’s data file %s cannot be opened (%s)."),
+                   path ? path : "", detail);
+      break;
+    case VTR_STORE_ERROR_BUSY:
+      g_set_error (error, VTR_STORE_ERROR, code,
+                   _("Vitrine’s data is in use by another program; try again in a moment."));
+      break;
+    default:
+      g_set_error (error, VTR_STORE_ERROR, code, _("Vitrine’s data could not be used: %s"), detail);
+      break;
+    }
+}
+
+gboolean
+vtr_store_set_error (VtrStore *self,
+                     int       rc,
+                     GError  **error)
+{
+  g_autofree char *path = NULL;
+
+  if (error_code_for_sqlite (rc) == VTR_STORE_ERROR_CORRUPT)
+    {
+      /* Damage found while working: the next start sets the catalogue aside
+       * and rebuilds it (the journal check then decides for the journal). */
+      g_autofree char *marker = g_build_filename (self->data_dir, "damaged", NULL);
+
+      g_file_set_contents (marker, "", 0, NULL);
+      path = g_strdup (self->data_dir);
+    }
+
+  set_sqlite_error (error, self->db, rc, path);
+  return FALSE;
+}
+
+sqlite3 *
+vtr_store_get_db (VtrStore *self)
+{
+  g_return_val_if_fail (VTR_IS_STORE (self), NULL);
+
+  return self->db;
+}
+
+const char *
+vtr_store_get_data_dir (VtrStore *self)
+{
+  g_return_val_if_fail (VTR_IS_STORE (self), NULL);
+
+  return self->data_dir;
+}
+
+/**
+ * vtr_store_get_notices:
+ *
+ * Returns: (transfer none): what the store had to repair when it opened,
+ * in words for the person in charge of the kiosk; empty if nothing.
+ */
+const char * const *
+vtr_store_get_notices (VtrStore *self)
+{
+  g_return_val_if_fail (VTR_IS_STORE (self), NULL);
+
+  static const char * const none[] = { NULL };
+
+  /* An empty null-terminated array may not have allocated its terminator yet. */
+  if (self->notices->pdata == NULL)
+    return none;
+  return (const char * const *) self->notices->pdata;
+}
+
+gboolean
+vtr_store_exec (VtrStore   *self,
+                const char *sql,
+                GError    **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return vtr_store_set_error (self, rc, error);
+  return TRUE;
+}
+
+VtrStatement *
+vtr_store_statement (VtrStore   *self,
+                     const char *sql,
+                     GError    **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          vtr_store_set_error (self, rc, error);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+    }
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+gboolean
+vtr_store_begin (VtrStore *self,
+                 GError  **error)
+{
+  return vtr_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+vtr_store_commit (VtrStore *self,
+                  GError  **error)
+{
+  if (!vtr_store_exec (self, "COMMIT", error))
+    {
+      vtr_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vtr_store_rollback (VtrStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The schema version of @path, or -1 with @error set if SQLite cannot read
+ * it. Opening does not write, so a file from a newer Vitrine stays as it is. */
+static int
+probe_version (const char *path,
+               GError    **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT (SELECT count(*) FROM sqlite_schema), "
+                                 "user_version FROM pragma_user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          version = sqlite3_column_int (stmt, 1);
+          rc = SQLITE_OK;
+        }
+    }
+
+  if (rc != SQLITE_OK)
+    set_sqlite_error (error, db, rc, path);
+
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return version;
+}
+
+static gboolean
+rename_if_exists (const char *from,
+                  const char *to,
+                  GError    **error)
+{
+  if (g_rename (from, to) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not set aside the damaged file %s: %s"), from, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves @path and its WAL files to a name saying when it was set aside. */
+static char *
+set_aside (const char *path,
+           GError    **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  static const char * const suffixes[] = { "-wal", "-shm" };
+
+  /* Two in one second: keep both. */
+  for (int n = 2; g_file_test (aside, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (aside);
+      aside = g_strdup_printf ("%s.damaged-%s-%d", path, stamp, n);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+
+      if (!rename_if_exists (from, to, error))
+        return NULL;
+    }
+  if (!rename_if_exists (path, aside, error))
+    return NULL;
+
+  return g_steal_pointer (&aside);
+}
+
+typedef enum
+{
+  FILE_CATALOG,
+  FILE_JOURNAL,
+} FileKind;
+
+/* Decides what to do with an existing file before it is opened for writing. */
+static gboolean
+check_file (VtrStore   *self,
+            const char *path,
+            FileKind    kind,
+            gboolean    damaged_marker,
+            GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *aside = NULL;
+  int known = kind == FILE_CATALOG ? vtr_store_catalog_version () : vtr_store_journal_version ();
+  int version;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  version = probe_version (path, &local_error);
+  if (version > known)
+    {
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_SCHEMA_TOO_NEW,
+                   _("The data in %s was written by a newer version of Vitrine "
+                     "(format %d; this version reads up to %d). Install the newer Vitrine "
+                     "again: the data has not been touched."),
+                   path, version, known);
+      return FALSE;
+    }
+
+  if (version >= 0 && !(damaged_marker && kind == FILE_CATALOG))
+    {
+      /* Damage found while working is checked for in full on the next start. */
+      if (damaged_marker)
+        {
+          sqlite3 *db = NULL;
+          sqlite3_stmt *stmt = NULL;
+          gboolean ok = FALSE;
+
+          if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK &&
+              sqlite3_step (stmt) == SQLITE_ROW)
+            ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+          sqlite3_finalize (stmt);
+          sqlite3_close_v2 (db);
+          if (ok)
+            return TRUE;
+        }
+      else
+        return TRUE;
+    }
+
+  if (local_error != NULL && g_error_matches (local_error, VTR_STORE_ERROR,
+                                              VTR_STORE_ERROR_UNREADABLE) &&
+      g_access (path, R_OK) == 0)
+    {
+      /* Readable yet not openable: a lock or a transient fault, not damage. */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  aside = set_aside (path, error);
+  if (aside == NULL)
+    return FALSE;
+
+  if (kind == FILE_CATALOG)
+    g_ptr_array_add (self->notices,
+                     g_strdup_printf (_("The catalogue on this kiosk was damaged. It was set aside "
+                                        "as %s and will be downloaded again from the "
+                                        "federation."),
+                                      aside));
+  else
+    g_ptr_array_add (self->notices,
+                     g_strdup_printf (_("The kiosk’s journal (points, orders not yet sent) was "
+                                        "damaged. It was kept as %s so nothing is lost: please "
+                                        "tell the federation. A new journal was started."),
+                                      aside));
+  return TRUE;
+}
+
+static gboolean
+migrate (VtrStore           *self,
+         const char         *schema,
+         const char * const *migrations,
+         int                 n_migrations,
+         GError            **error)
+{
+  g_autofree char *query = g_strdup_printf ("PRAGMA %s.user_version", schema);
+  sqlite3_stmt *stmt = NULL;
+  int version = 0;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, query, -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      version = sqlite3_column_int (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return vtr_store_set_error (self, rc, error);
+
+  for (int v = version; v < n_migrations; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA %s.user_version = %d", schema, v + 1);
+
+      if (!vtr_store_begin (self, error))
+        return FALSE;
+      if (!vtr_store_exec (self, migrations[v], error) || !vtr_store_exec (self, bump, error))
+        {
+          vtr_store_rollback (self);
+          return FALSE;
+        }
+      if (!vtr_store_commit (self, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * vtr_store_open:
+ * @data_dir: (nullable): the folder for Vitrine's data, or %NULL for
+ *   vtr_store_default_data_dir()
+ *
+ * Opens the store, creating and migrating it as needed. A damaged catalogue
+ * or journal is set aside (never deleted) and vtr_store_get_notices() says so.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set.
+ */
+VtrStore *
+vtr_store_open (const char *data_dir,
+                GError    **error)
+{
+  g_autoptr(VtrStore) self = g_object_new (VTR_TYPE_STORE, NULL);
+  g_autofree char *catalog_path = NULL;
+  g_autofree char *journal_path = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *attach = NULL;
+  char *quoted;
+  gboolean damaged;
+  int rc;
+
+  self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
+
+  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_UNREADABLE,
+                   _("Cannot create Vitrine’s data folder %s: %s"), self->data_dir,
+                   g_strerror (saved));
+      return NULL;
+    }
+
+  catalog_path = g_build_filename (self->data_dir, "catalog.db", NULL);
+  journal_path = g_build_filename (self->data_dir, "journal.db", NULL);
+  marker = g_build_filename (self->data_dir, "damaged", NULL);
+  damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
+
+  if (!check_file (self, journal_path, FILE_JOURNAL, damaged, error) ||
+      !check_file (self, catalog_path, FILE_CATALOG, damaged, error))
+    return NULL;
+  if (damaged)
+    g_unlink (marker);
+
+  rc = sqlite3_open_v2 (catalog_path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, catalog_path);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  quoted = sqlite3_mprintf ("ATTACH DATABASE %Q AS journal", journal_path);
+  attach = g_strdup (quoted);
+  sqlite3_free (quoted);
+
+  if (!vtr_store_exec (self, attach, error) ||
+      !vtr_store_exec (self,
+                       "PRAGMA main.journal_mode = WAL;"
+                       "PRAGMA main.synchronous = NORMAL;"
+                       "PRAGMA journal.journal_mode = WAL;"
+                       "PRAGMA journal.synchronous = FULL;"
+                       "PRAGMA temp_store = MEMORY;"
+                       "PRAGMA cache_size = -32000;",
+                       error) ||
+      !migrate (self, "main", catalog_migrations, G_N_ELEMENTS (catalog_migrations), error) ||
+      !migrate (self, "journal", journal_migrations, G_N_ELEMENTS (journal_migrations), error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}

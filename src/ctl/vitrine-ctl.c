@@ -1,0 +1,813 @@
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "vtr-catalog.h"
+#include "vtr-demo.h"
+#include "vtr-gtin.h"
+#include "vtr-opening-hours.h"
+#include "vtr-service.h"
+#include "vtr-store.h"
+
+/*
+ * vitrine-ctl: the kiosk's core from the command line. Every command takes
+ * --data-dir; queries print text for people, or with --json one JSON object
+ * a line for programs. Exit status: 0 done, 1 failed, 2 wrong usage.
+ */
+
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  char     *data_dir;
+  char     *near;
+  char     *at;
+  int       limit;
+  gboolean  open_now;
+  gboolean  json;
+
+  VtrPosition position;
+  GDateTime  *when;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->near, g_free);
+  g_clear_pointer (&options->at, g_free);
+  g_clear_pointer (&options->when, g_date_time_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+typedef int (*CommandFunc) (Options *options,
+                            int      argc,
+                            char   **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *args;
+  const char  *summary;
+  gboolean     needs_near;
+  gboolean     has_limit;
+  gboolean     has_open_now;
+  gboolean     near_optional;
+  CommandFunc  func;
+} Command;
+
+static int
+fail (GError *error)
+{
+  g_printerr ("vitrine-ctl: %s\n", error->message);
+  g_error_free (error);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("vitrine-ctl: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static VtrCatalog *
+open_catalog (Options *options,
+              GError **error)
+{
+  g_autoptr(VtrStore) store = vtr_store_open (options->data_dir, error);
+  const char * const *notices;
+
+  if (store == NULL)
+    return NULL;
+
+  notices = vtr_store_get_notices (store);
+  for (guint i = 0; notices[i]; i++)
+    g_printerr ("vitrine-ctl: %s\n", notices[i]);
+
+  return vtr_catalog_new (store);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static char *
+format_time (GDateTime *time,
+             GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, vtr_opening_hours_timezone ());
+  g_autoptr(GDateTime) local_now = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
+    return g_date_time_format (local, "%H:%M");
+  /* TRANSLATORS: a weekday and a time, such as "Tue 08:00", see strftime */
+  return g_date_time_format (local, _("%a %H:%M"));
+}
+
+static char *
+describe_open_state (const VtrOpenState *open,
+                     GDateTime          *now)
+{
+  g_autofree char *when = NULL;
+
+  if (!open->known)
+    return g_strdup (_("hours unknown"));
+  if (open->next_change)
+    when = format_time (open->next_change, now);
+
+  if (open->open)
+    return when ? g_strdup_printf (_("open, closes at %s"), when) : g_strdup (_("open"));
+  return when ? g_strdup_printf (_("closed, opens %s"), when) : g_strdup (_("closed"));
+}
+
+static const char *
+describe_availability (VtrAvailability availability)
+{
+  switch (availability)
+    {
+    case VTR_AVAILABILITY_IN_STOCK:
+      return _("in stock");
+    case VTR_AVAILABILITY_LOW:
+      return _("few left");
+    case VTR_AVAILABILITY_OUT_OF_STOCK:
+      return _("out of stock");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+describe_distance (double distance_m,
+                   int    walking_minutes)
+{
+  g_autofree char *distance = NULL;
+
+  if (distance_m < 1000)
+    distance = g_strdup_printf (_("%d m"), (int) (distance_m + 0.5));
+  else
+    distance = g_strdup_printf (_("%.1f km"), distance_m / 1000.0);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d min walk", "%s · %d min walk",
+                                       walking_minutes),
+                          distance, walking_minutes);
+}
+
+static void
+json_add_time (JsonBuilder *builder,
+               const char  *member,
+               GDateTime   *time)
+{
+  json_builder_set_member_name (builder, member);
+  if (time)
+    {
+      g_autofree char *iso = g_date_time_format_iso8601 (time);
+      json_builder_add_string_value (builder, iso);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+json_add_merchant (JsonBuilder       *builder,
+                   const VtrPlace    *place,
+                   gboolean           with_distance)
+{
+  const VtrMerchant *merchant = place->merchant;
+
+  json_builder_set_member_name (builder, "merchant_id");
+  json_builder_add_int_value (builder, merchant->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, merchant->name);
+  json_builder_set_member_name (builder, "services");
+  json_builder_begin_array (builder);
+  for (guint i = 0; merchant->services[i]; i++)
+    json_builder_add_string_value (builder, merchant->services[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "address");
+  json_builder_add_string_value (builder, merchant->address);
+  json_builder_set_member_name (builder, "postcode");
+  json_builder_add_string_value (builder, merchant->postcode);
+  json_builder_set_member_name (builder, "city");
+  json_builder_add_string_value (builder, merchant->city);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, merchant->position.lat);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, merchant->position.lon);
+  json_builder_set_member_name (builder, "phone");
+  json_builder_add_string_value (builder, merchant->phone);
+  json_builder_set_member_name (builder, "opening_hours");
+  json_builder_add_string_value (builder, merchant->opening_hours);
+  if (with_distance)
+    {
+      json_builder_set_member_name (builder, "distance_m");
+      json_builder_add_int_value (builder, (gint64) (place->distance_m + 0.5));
+      json_builder_set_member_name (builder, "walking_minutes");
+      json_builder_add_int_value (builder, place->walking_minutes);
+    }
+  json_builder_set_member_name (builder, "open_now");
+  if (place->open.known)
+    json_builder_add_boolean_value (builder, place->open.open);
+  else
+    json_builder_add_null_value (builder);
+  json_add_time (builder, place->open.open ? "closes_at" : "opens_at", place->open.next_change);
+}
+
+static void
+json_add_promotion (JsonBuilder        *builder,
+                    const VtrPromotion *promotion)
+{
+  g_autofree char *description = vtr_promotion_describe (promotion);
+  g_autoptr(GDateTime) starts = g_date_time_new_from_unix_utc (promotion->starts);
+  g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (promotion->ends);
+
+  json_builder_set_member_name (builder, "promotion_id");
+  json_builder_add_int_value (builder, promotion->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, vtr_promotion_kind_to_string (promotion->kind));
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_int_value (builder, promotion->value);
+  if (promotion->kind == VTR_PROMOTION_BUY_GET)
+    {
+      json_builder_set_member_name (builder, "buy");
+      json_builder_add_int_value (builder, promotion->buy);
+      json_builder_set_member_name (builder, "get");
+      json_builder_add_int_value (builder, promotion->get);
+    }
+  json_builder_set_member_name (builder, "product_id");
+  if (promotion->product_id > 0)
+    json_builder_add_int_value (builder, promotion->product_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "category");
+  if (promotion->category)
+    json_builder_add_string_value (builder, promotion->category);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, promotion->title);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  json_add_time (builder, "starts", starts);
+  json_add_time (builder, "ends", ends);
+}
+
+static void
+json_add_product (JsonBuilder      *builder,
+                  const VtrProduct *product)
+{
+  json_builder_set_member_name (builder, "product_id");
+  json_builder_add_int_value (builder, product->id);
+  json_builder_set_member_name (builder, "gtin");
+  if (product->gtin)
+    {
+      g_autofree char *gtin = vtr_gtin_display (product->gtin);
+      json_builder_add_string_value (builder, gtin);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, product->name);
+  json_builder_set_member_name (builder, "brand");
+  json_builder_add_string_value (builder, product->brand);
+  json_builder_set_member_name (builder, "category");
+  json_builder_add_string_value (builder, product->category);
+}
+
+static void
+print_place_lines (const VtrPlace *place,
+                   guint           rank,
+                   gboolean        with_distance,
+                   GDateTime      *now)
+{
+  g_autofree char *open = describe_open_state (&place->open, now);
+
+  g_print ("%2u. %s — %s, %s %s\n", rank, place->merchant->name, place->merchant->address,
+           place->merchant->postcode, place->merchant->city);
+  if (with_distance)
+    {
+      g_autofree char *distance = describe_distance (place->distance_m, place->walking_minutes);
+      g_print ("    %s · %s", distance, open);
+    }
+  else
+    g_print ("    %s", open);
+}
+
+static char *
+describe_product (const VtrProduct *product)
+{
+  g_autofree char *gtin = product->gtin ? vtr_gtin_display (product->gtin) : NULL;
+
+  if (product->brand && *product->brand)
+    return g_strdup_printf ("%s — %s%s%s%s", product->name, product->brand, gtin ? " (" : "",
+                            gtin ? gtin : "", gtin ? ")" : "");
+  return g_strdup_printf ("%s%s%s%s", product->name, gtin ? " (" : "", gtin ? gtin : "",
+                          gtin ? ")" : "");
+}
+
+static int
+command_stockists (Options *options,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(GPtrArray) stockists = NULL;
+  g_autofree char *query = NULL;
+  GError *error = NULL;
+
+  if (argc < 2)
+    return usage_error (_("Say which product: a barcode, a product number or words of its name"));
+  query = g_strjoinv (" ", argv + 1);
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !(product = vtr_catalog_find_product (catalog, query, &error)) ||
+      !(stockists = vtr_catalog_nearest_stockists (catalog, product->id, &options->position,
+                                                   options->when, options->limit,
+                                                   options->open_now ? VTR_STOCKISTS_OPEN_NOW : 0,
+                                                   &error)))
+    return fail (error);
+
+  if (!options->json)
+    {
+      g_autofree char *title = describe_product (product);
+
+      g_print ("%s\n", title);
+      if (stockists->len == 0)
+        g_print ("%s\n", options->open_now ? _("No shop open now has it.")
+                                           : _("No shop has it in stock."));
+    }
+
+  for (guint i = 0; i < stockists->len; i++)
+    {
+      const VtrStockist *stockist = g_ptr_array_index (stockists, i);
+      g_autofree char *price = vtr_price_format (stockist->price_cents);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "product_id");
+          json_builder_add_int_value (builder, product->id);
+          json_add_merchant (builder, &stockist->place, TRUE);
+          json_builder_set_member_name (builder, "price_cents");
+          json_builder_add_int_value (builder, stockist->price_cents);
+          json_builder_set_member_name (builder, "availability");
+          json_builder_add_string_value (builder, vtr_availability_to_string (stockist->availability));
+          {
+            g_autoptr(GDateTime) updated = g_date_time_new_from_unix_utc (stockist->updated);
+            json_add_time (builder, "updated", updated);
+          }
+          json_builder_set_member_name (builder, "promotions");
+          json_builder_begin_array (builder);
+          for (guint p = 0; p < stockist->promotions->len; p++)
+            {
+              json_builder_begin_object (builder);
+              json_add_promotion (builder, g_ptr_array_index (stockist->promotions, p));
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+          print_json (builder);
+          continue;
+        }
+
+      print_place_lines (&stockist->place, i + 1, TRUE, options->when);
+      g_print (" · %s · %s\n", price, describe_availability (stockist->availability));
+      for (guint p = 0; p < stockist->promotions->len; p++)
+        {
+          const VtrPromotion *promotion = g_ptr_array_index (stockist->promotions, p);
+          g_autofree char *description = vtr_promotion_describe (promotion);
+
+          g_print ("    %s %s (%s)\n", _("Promotion:"), description, promotion->title);
+        }
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+command_search (Options *options,
+                int      argc,
+                char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrSearchResults) results = NULL;
+  g_autofree char *text = NULL;
+  gboolean with_distance = options->near != NULL;
+  GError *error = NULL;
+
+  if (argc < 2)
+    return usage_error (_("Say what to search for"));
+  text = g_strjoinv (" ", argv + 1);
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !(results = vtr_catalog_search (catalog, text, with_distance ? &options->position : NULL,
+                                      options->when, options->limit, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < results->services->len; i++)
+    {
+      const VtrServiceMatch *match = &g_array_index (results->services, VtrServiceMatch, i);
+      const VtrService *service = vtr_service_lookup (match->service_id);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "service");
+          json_builder_set_member_name (builder, "service");
+          json_builder_add_string_value (builder, service->id);
+          json_builder_set_member_name (builder, "label");
+          json_builder_add_string_value (builder, vtr_service_label (service));
+          json_builder_set_member_name (builder, "merchants");
+          json_builder_add_int_value (builder, match->n_merchants);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Service: %s (%u shop)\n",
+                              "Service: %s (%u shops)\n", match->n_merchants),
+                 vtr_service_label (service), match->n_merchants);
+    }
+
+  for (guint i = 0; i < results->products->len; i++)
+    {
+      const VtrProduct *product = g_ptr_array_index (results->products, i);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "product");
+          json_add_product (builder, product);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        {
+          g_autofree char *line = describe_product (product);
+          g_print ("%s %s\n", _("Product:"), line);
+        }
+    }
+
+  for (guint i = 0; i < results->merchants->len; i++)
+    {
+      const VtrPlace *place = g_ptr_array_index (results->merchants, i);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "merchant");
+          json_add_merchant (builder, place, with_distance);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        {
+          g_print ("%s ", _("Shop:"));
+          print_place_lines (place, i + 1, with_distance, options->when);
+          g_print ("\n");
+        }
+    }
+
+  if (!options->json && results->services->len == 0 && results->products->len == 0 &&
+      results->merchants->len == 0)
+    g_print (_("Nothing matches “%s”.\n"), text);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+command_near (Options *options,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GPtrArray) places = NULL;
+  g_autofree char *service = NULL;
+  GError *error = NULL;
+
+  if (argc < 2)
+    return usage_error (_("Say which service, such as boulangerie or pharmacie"));
+  service = g_strjoinv (" ", argv + 1);
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !(places = vtr_catalog_near_service (catalog, service, &options->position, options->when,
+                                           options->limit, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < places->len; i++)
+    {
+      const VtrPlace *place = g_ptr_array_index (places, i);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_add_merchant (builder, place, TRUE);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        {
+          print_place_lines (place, i + 1, TRUE, options->when);
+          g_print ("\n");
+        }
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+command_promotions (Options *options,
+                    int      argc,
+                    char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GPtrArray) offers = NULL;
+  GError *error = NULL;
+
+  if (argc > 1)
+    return usage_error (_("promotions takes no argument besides its options"));
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !(offers = vtr_catalog_promotions_near (catalog, &options->position, options->when,
+                                              options->limit, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < offers->len; i++)
+    {
+      const VtrPromotionOffer *offer = g_ptr_array_index (offers, i);
+      g_autofree char *description = vtr_promotion_describe (offer->promotion);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_add_promotion (builder, offer->promotion);
+          json_builder_set_member_name (builder, "product");
+          if (offer->product)
+            {
+              json_builder_begin_object (builder);
+              json_add_product (builder, offer->product);
+              json_builder_end_object (builder);
+            }
+          else
+            json_builder_add_null_value (builder);
+          json_add_merchant (builder, &offer->place, TRUE);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        {
+          g_autofree char *what = offer->product ? describe_product (offer->product)
+                                                 : g_strdup_printf (_("all of “%s”"),
+                                                                    offer->promotion->category);
+          print_place_lines (&offer->place, i + 1, TRUE, options->when);
+          g_print ("\n    %s %s: %s (%s)\n", _("Promotion:"), description, what,
+                   offer->promotion->title);
+        }
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+command_collect (Options *options,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GPtrArray) places = NULL;
+  VtrCollectionKind kind;
+  GError *error = NULL;
+
+  if (argc != 2)
+    return usage_error (_("Say which kind: clothes, cardboard, cooking-oil or parcel-locker"));
+  if (!vtr_collection_kind_from_string (argv[1], &kind, &error))
+    {
+      g_printerr ("vitrine-ctl: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !(places = vtr_catalog_collection_points_near (catalog, kind, &options->position,
+                                                     options->when, options->limit, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < places->len; i++)
+    {
+      const VtrCollectionPlace *place = g_ptr_array_index (places, i);
+      g_autofree char *open = describe_open_state (&place->open, options->when);
+      g_autofree char *distance = describe_distance (place->distance_m, place->walking_minutes);
+
+      if (options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "collection_point_id");
+          json_builder_add_int_value (builder, place->point->id);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, vtr_collection_kind_to_string (place->point->kind));
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, place->point->name);
+          json_builder_set_member_name (builder, "address");
+          json_builder_add_string_value (builder, place->point->address);
+          json_builder_set_member_name (builder, "merchant_id");
+          if (place->merchant)
+            json_builder_add_int_value (builder, place->merchant->id);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "lat");
+          json_builder_add_double_value (builder, place->point->position.lat);
+          json_builder_set_member_name (builder, "lon");
+          json_builder_add_double_value (builder, place->point->position.lon);
+          json_builder_set_member_name (builder, "distance_m");
+          json_builder_add_int_value (builder, (gint64) (place->distance_m + 0.5));
+          json_builder_set_member_name (builder, "walking_minutes");
+          json_builder_add_int_value (builder, place->walking_minutes);
+          json_builder_set_member_name (builder, "open_now");
+          if (place->open.known)
+            json_builder_add_boolean_value (builder, place->open.open);
+          else
+            json_builder_add_null_value (builder);
+          json_add_time (builder, place->open.open ? "closes_at" : "opens_at",
+                         place->open.next_change);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        g_print ("%2u. %s — %s\n    %s · %s\n", i + 1, place->point->name, place->point->address,
+                 distance, open);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+command_demo (Options *options,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  VtrDemoCounts counts;
+  GError *error = NULL;
+
+  if (argc != 2 || !g_str_equal (argv[1], "load"))
+    return usage_error (_("Usage: vitrine-ctl demo load"));
+
+  if (!(catalog = open_catalog (options, &error)) ||
+      !vtr_demo_load (catalog, options->when, &counts, &error))
+    return fail (error);
+
+  g_print (_("Demo catalogue loaded: %u shops, %u products, %u stock lines, %u promotions, "
+             "%u collection points.\n"),
+           counts.merchants, counts.products, counts.stock, counts.promotions,
+           counts.collection_points);
+  return EXIT_SUCCESS;
+}
+
+static const Command commands[] = {
+  { "stockists", N_("QUERY"), N_("The nearest shops that have a product (barcode, number or name)"),
+    TRUE, TRUE, TRUE, FALSE, command_stockists },
+  { "search", N_("TEXT"), N_("Products, shops and services matching the words"),
+    FALSE, TRUE, FALSE, TRUE, command_search },
+  { "near", N_("SERVICE"), N_("The nearest shops offering a service"),
+    TRUE, TRUE, FALSE, FALSE, command_near },
+  { "promotions", "", N_("Current promotions, nearest first"),
+    TRUE, TRUE, FALSE, FALSE, command_promotions },
+  { "collect", N_("KIND"), N_("Collection points: clothes, cardboard, cooking-oil, parcel-locker"),
+    TRUE, TRUE, FALSE, FALSE, command_collect },
+  { "demo", "load", N_("Replace the catalogue with the demo one (Marseille town centre)"),
+    FALSE, FALSE, FALSE, FALSE, command_demo },
+};
+
+static void
+print_usage (void)
+{
+  g_print ("%s\n  vitrine-ctl %s\n\n%s\n", _("Usage:"), _("COMMAND [OPTION…]"), _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-11s %s\n", commands[i].name, _(commands[i].summary));
+  g_print ("\n%s\n", _("Run “vitrine-ctl COMMAND --help” for the options of a command."));
+}
+
+static int
+run_command (const Command *command,
+             int            argc,
+             char         **argv)
+{
+  g_auto(Options) options = { .limit = 10 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parameter = NULL;
+  GOptionEntry entries[8];
+  guint n = 0;
+
+  entries[n++] = (GOptionEntry) { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.data_dir,
+                                  N_("Folder of Vitrine’s data"), N_("DIR") };
+  entries[n++] = (GOptionEntry) { "at", 0, 0, G_OPTION_ARG_STRING, &options.at,
+                                  N_("Date and time for opening hours and promotions (ISO 8601, "
+                                     "default now)"), N_("TIME") };
+  if (command->needs_near || command->near_optional)
+    entries[n++] = (GOptionEntry) { "near", 0, 0, G_OPTION_ARG_STRING, &options.near,
+                                    N_("Where the shopper is, in degrees"), N_("LAT,LON") };
+  if (command->has_limit)
+    entries[n++] = (GOptionEntry) { "limit", 0, 0, G_OPTION_ARG_INT, &options.limit,
+                                    N_("How many results at most (default 10)"), N_("N") };
+  if (command->has_open_now)
+    entries[n++] = (GOptionEntry) { "open-now", 0, 0, G_OPTION_ARG_NONE, &options.open_now,
+                                    N_("Only shops open now"), NULL };
+  if (command->func != command_demo)
+    entries[n++] = (GOptionEntry) { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
+                                    N_("One JSON object a line"), NULL };
+  entries[n] = (GOptionEntry) { NULL };
+
+  parameter = g_strdup_printf ("%s %s", command->name, command->args[0] ? _(command->args) : "");
+  context = g_option_context_new (parameter);
+  g_option_context_set_summary (context, _(command->summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+
+  if (command->needs_near && options.near == NULL)
+    return usage_error (_("Say where the shopper is with --near LAT,LON (the Vieux-Port is "
+                          "--near 43.2951,5.3744)"));
+  if (options.near && !vtr_position_parse (options.near, &options.position, &error))
+    return usage_error (error->message);
+  if (options.limit <= 0 || options.limit > 1000)
+    return usage_error (_("--limit must be between 1 and 1000"));
+
+  if (options.at)
+    {
+      options.when = g_date_time_new_from_iso8601 (options.at, vtr_opening_hours_timezone ());
+      if (options.when == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a date and time such as "
+                                                        "2026-07-14T10:30"),
+                                                      options.at);
+          return usage_error (message);
+        }
+    }
+  else
+    options.when = g_date_time_new_now (vtr_opening_hours_timezone ());
+
+  /* argv[0] is the command name, the rest its arguments. */
+  return command->func (&options, argc, argv);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("VITRINE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("vitrine-ctl");
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_usage ();
+      return argc < 2 ? EXIT_USAGE : EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return run_command (&commands[i], argc - 1, argv + 1);
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Unknown command “%s”. Run “vitrine-ctl --help” "
+                                                  "for the list."),
+                                                argv[1]);
+    return usage_error (message);
+  }
+}
