@@ -450,7 +450,7 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
   g_return_val_if_fail (merchant != NULL, FALSE);
 
   if (merchant->id <= 0 || merchant->name == NULL || *merchant->name == '\0')
-    return invalid (error, _("Merchant %" G_GINT64_FORMAT " has no name"), merchant->id);
+    return invalid (error, _("Merchant %lld has no name"), (long long) merchant->id);
   if (!vtr_position_is_valid (&merchant->position))
     return invalid (error, _("Merchant “%s” has no valid position"), merchant->name);
   for (guint i = 0; merchant->services && merchant->services[i]; i++)
@@ -532,7 +532,7 @@ vtr_catalog_put_product (VtrCatalog       *self,
   g_return_val_if_fail (product != NULL, FALSE);
 
   if (product->id <= 0 || product->name == NULL || *product->name == '\0')
-    return invalid (error, _("Product %" G_GINT64_FORMAT " has no name"), product->id);
+    return invalid (error, _("Product %lld has no name"), (long long) product->id);
   if (product->gtin != NULL)
     {
       g_autoptr(GError) gtin_error = NULL;
@@ -570,9 +570,9 @@ vtr_catalog_put_stock (VtrCatalog     *self,
   g_return_val_if_fail (stock != NULL, FALSE);
 
   if (stock->price_cents < 0 || stock->availability > VTR_AVAILABILITY_IN_STOCK)
-    return invalid (error, _("Stock of product %" G_GINT64_FORMAT " has a negative price or an "
+    return invalid (error, _("Stock of product %lld has a negative price or an "
                              "unknown availability"),
-                    stock->product_id);
+                    (long long) stock->product_id);
 
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO stock (product_id, merchant_id, price_cents, "
@@ -601,19 +601,19 @@ vtr_catalog_put_promotion (VtrCatalog         *self,
   g_return_val_if_fail (promotion != NULL, FALSE);
 
   if ((promotion->product_id > 0) == (promotion->category != NULL))
-    return invalid (error, _("Promotion %" G_GINT64_FORMAT " must be on one product or one "
+    return invalid (error, _("Promotion %lld must be on one product or one "
                              "category"),
-                    promotion->id);
+                    (long long) promotion->id);
   if (promotion->ends <= promotion->starts)
-    return invalid (error, _("Promotion %" G_GINT64_FORMAT " ends before it starts"),
-                    promotion->id);
+    return invalid (error, _("Promotion %lld ends before it starts"),
+                    (long long) promotion->id);
   if (promotion->kind > VTR_PROMOTION_BUY_GET ||
       (promotion->kind == VTR_PROMOTION_PERCENT &&
        (promotion->value <= 0 || promotion->value > 100)) ||
       (promotion->kind != VTR_PROMOTION_BUY_GET && promotion->value <= 0) ||
       (promotion->kind == VTR_PROMOTION_BUY_GET && (promotion->buy <= 0 || promotion->get <= 0)))
-    return invalid (error, _("Promotion %" G_GINT64_FORMAT " has an impossible value"),
-                    promotion->id);
+    return invalid (error, _("Promotion %lld has an impossible value"),
+                    (long long) promotion->id);
 
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO promotion (id, merchant_id, product_id, category, kind, "
@@ -653,9 +653,9 @@ vtr_catalog_put_collection_point (VtrCatalog               *self,
 
   if (point->kind > VTR_COLLECTION_PARCEL_LOCKER || point->name == NULL ||
       !vtr_position_is_valid (&point->position))
-    return invalid (error, _("Collection point %" G_GINT64_FORMAT " needs a kind, a name and a "
+    return invalid (error, _("Collection point %lld needs a kind, a name and a "
                              "position"),
-                    point->id);
+                    (long long) point->id);
 
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO collection_point (id, kind, name, merchant_id, address, "
@@ -771,7 +771,7 @@ vtr_catalog_get_merchant (VtrCatalog *self,
     return merchant_from_row (stmt, 0);
   if (!failed)
     g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                 _("No shop number %" G_GINT64_FORMAT " in the catalogue"), id);
+                 _("No shop number %lld in the catalogue"), (long long) id);
   return NULL;
 }
 
@@ -980,7 +980,7 @@ vtr_catalog_nearest_stockists (VtrCatalog        *self,
     {
       if (!failed)
         g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                     _("No product number %" G_GINT64_FORMAT " in the catalogue"), product_id);
+                     _("No product number %lld in the catalogue"), (long long) product_id);
       return NULL;
     }
 
@@ -1322,8 +1322,7 @@ vtr_catalog_promotions_near (VtrCatalog        *self,
 {
   g_autoptr(GPtrArray) offers = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_offer_free);
   g_autoptr(GArray) candidates = NULL;
-  g_autoptr(GHashTable) promotions = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                                            (GDestroyNotify) vtr_promotion_free);
+  g_autoptr(GPtrArray) promotions = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_free);
 
   g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
   g_return_val_if_fail (near != NULL && at != NULL, NULL);
@@ -1336,7 +1335,7 @@ vtr_catalog_promotions_near (VtrCatalog        *self,
       vtr_store_statement (self->store,
                            "SELECT m.lat, m.lon, " PROMOTION_COLUMNS " FROM promotion r "
                            "JOIN merchant m ON m.id = r.merchant_id "
-                           "WHERE r.starts <= ?1 AND r.ends > ?1",
+                           "WHERE r.starts <= ?1 AND r.ends > ?1 ORDER BY r.id",
                            error);
     gboolean failed = FALSE;
 
@@ -1348,10 +1347,11 @@ vtr_catalog_promotions_near (VtrCatalog        *self,
       {
         VtrPromotion *promotion = promotion_from_row (stmt, 2);
         VtrPosition position = { sqlite3_column_double (stmt, 0), sqlite3_column_double (stmt, 1) };
-        Candidate c = { .id = promotion->id, .distance_m = vtr_distance_m (near, &position) };
+        /* Candidates point into @promotions; ties go to the older promotion. */
+        Candidate c = { .id = promotions->len, .distance_m = vtr_distance_m (near, &position) };
 
         g_array_append_val (candidates, c);
-        g_hash_table_insert (promotions, &promotion->id, promotion);
+        g_ptr_array_add (promotions, promotion);
       }
     if (failed)
       return NULL;
@@ -1360,12 +1360,11 @@ vtr_catalog_promotions_near (VtrCatalog        *self,
 
   for (guint i = 0; i < candidates->len && offers->len < limit; i++)
     {
-      gint64 id = g_array_index (candidates, Candidate, i).id;
+      guint index = g_array_index (candidates, Candidate, i).id;
       VtrPromotionOffer *offer = g_new0 (VtrPromotionOffer, 1);
       VtrMerchant *merchant;
-      gpointer key;
 
-      g_hash_table_steal_extended (promotions, &id, &key, (gpointer *) &offer->promotion);
+      offer->promotion = g_steal_pointer (&promotions->pdata[index]);
       g_ptr_array_add (offers, offer);
 
       merchant = vtr_catalog_get_merchant (self, offer->promotion->merchant_id, error);

@@ -286,6 +286,8 @@ parse_rule (Parser *parser,
         return FALSE;
       skip_spaces (parser);
     }
+  else if (*parser->p == '\0' || *parser->p == ';' || *parser->p == ',')
+    return fail (parser, _("a rule is empty"));
   else
     {
       /* No day given: every day. */

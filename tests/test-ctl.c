@@ -1,0 +1,278 @@
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "vtr-test-util.h"
+
+/*
+ * vitrine-ctl as a person or a script uses it: the real program, run in a
+ * fresh data folder holding the demo catalogue.
+ */
+
+static char *data_dir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run_ctl (Result             *result,
+         const char * const *env_extra,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
+  va_start (args, env_extra);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, data_dir);
+  g_ptr_array_add (argv, NULL);
+
+  /* English unless the test asks otherwise. */
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
+  for (guint i = 0; env_extra && env_extra[i]; i += 2)
+    env = g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
+                &result->err, &result->status, &error);
+  g_assert_no_error (error);
+  result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
+}
+
+#define AT "--at", "2026-11-25T10:00:00+01:00"
+#define VIEUX_PORT "--near", "43.2951,5.3744"
+
+static GPtrArray *
+parse_lines (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      JsonNode *node;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+      g_ptr_array_add (objects, node);
+    }
+  return objects;
+}
+
+static void
+test_stockists_json (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+  gint64 last = 0;
+
+  run_ctl (&r, NULL, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "5", "--json",
+           NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = parse_lines (r.out);
+  g_assert_cmpuint (lines->len, ==, 5);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      JsonObject *o = json_node_get_object (g_ptr_array_index (lines, i));
+      gint64 distance = json_object_get_int_member (o, "distance_m");
+
+      g_assert_cmpint (distance, >=, last);
+      last = distance;
+      g_assert_cmpint (json_object_get_int_member (o, "price_cents"), >, 0);
+      g_assert_cmpint (json_object_get_int_member (o, "walking_minutes"), >=, 1);
+      g_assert_true (json_object_has_member (o, "open_now"));
+      g_assert_true (json_object_has_member (o, "promotions"));
+      g_assert_cmpstr (json_object_get_string_member (o, "availability"), !=, "out-of-stock");
+    }
+  /* The nearest is within a few minutes' walk of the Vieux-Port. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (g_ptr_array_index (lines, 0)),
+                                               "distance_m"), <, 500);
+}
+
+static void
+test_stockists_text (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run_ctl (&r, NULL, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Savon de Marseille"));
+  g_assert_nonnull (strstr (r.out, " 1. "));
+  g_assert_nonnull (strstr (r.out, " 3. "));
+  g_assert_null (strstr (r.out, " 4. "));
+  g_assert_nonnull (strstr (r.out, "min walk"));
+  g_assert_nonnull (strstr (r.out, " €"));
+}
+
+static void
+test_open_now (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  /* At 03:00 only the all-night places are open. */
+  run_ctl (&r, NULL, "stockists", "savon de marseille", VIEUX_PORT, "--at",
+           "2026-11-25T03:00:00+01:00", "--open-now", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = parse_lines (r.out);
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (g_ptr_array_index (lines, i)),
+                                                   "open_now"));
+}
+
+static void
+test_search_accents (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+  gboolean service = FALSE, merchant = FALSE;
+
+  run_ctl (&r, NULL, "search", "epicerie", VIEUX_PORT, AT, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = parse_lines (r.out);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      JsonObject *o = json_node_get_object (g_ptr_array_index (lines, i));
+      const char *type = json_object_get_string_member (o, "type");
+
+      if (g_str_equal (type, "service"))
+        service |= g_str_equal (json_object_get_string_member (o, "service"), "epicerie");
+      if (g_str_equal (type, "merchant"))
+        merchant |= g_str_has_prefix (json_object_get_string_member (o, "name"), "Épicerie");
+    }
+  g_assert_true (service);
+  g_assert_true (merchant);
+}
+
+static void
+test_near_and_collect (void)
+{
+  g_auto(Result) r = { 0 };
+  g_auto(Result) r2 = { 0 };
+  g_auto(Result) r3 = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  run_ctl (&r, NULL, "near", "pharmacie", VIEUX_PORT, AT, "--json", "--limit", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = parse_lines (r.out);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  run_ctl (&r2, NULL, "collect", "parcel-locker", VIEUX_PORT, AT, "--json", NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  lines = parse_lines (r2.out);
+  g_assert_cmpuint (lines->len, >=, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (lines, 0)),
+                                                  "kind"), ==, "parcel-locker");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  run_ctl (&r3, NULL, "promotions", VIEUX_PORT, AT, "--json", NULL);
+  g_assert_cmpint (r3.status, ==, 0);
+  lines = parse_lines (r3.out);
+  g_assert_cmpuint (lines->len, ==, 10);
+}
+
+static void
+test_bad_arguments (void)
+{
+  static const struct { const char *args[6]; const char *message; } cases[] = {
+    { { "stockists", "savon", "--near", "91,5" }, "out of range" },
+    { { "stockists", "savon", "--near", "Marseille" }, "not a position" },
+    { { "stockists", "savon" }, "--near" },
+    { { "collect", "batteries", "--near", "43.29,5.37" }, "not a kind" },
+    { { "near", "plombier", "--near", "43.29,5.37" }, "not a service" },
+    { { "stockists", "savon", "--near", "43.29,5.37", "--limit", "0" }, "--limit" },
+    { { "stockists", "savon", "--near", "43.29,5.37", "--at", "tomorrow" }, "date" },
+    { { "fly" }, "Unknown command" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run_ctl (&r, NULL, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
+               cases[i].args[4], cases[i].args[5], NULL);
+      g_assert_cmpint (r.status, !=, 0);
+      if (strstr (r.err, cases[i].message) == NULL)
+        g_error ("%s: expected “%s” in: %s", cases[i].args[0], cases[i].message, r.err);
+    }
+
+  {
+    g_auto(Result) r = { 0 };
+
+    /* A product the catalogue lacks is an error too, in words. */
+    run_ctl (&r, NULL, "stockists", "4006381333931", VIEUX_PORT, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "No product with barcode 4006381333931"));
+  }
+}
+
+static void
+test_french (void)
+{
+  static const char * const french[] = { "LANGUAGE", "fr", "LC_ALL", "C.UTF-8", NULL };
+  g_auto(Result) r = { 0 };
+  g_auto(Result) r2 = { 0 };
+
+  run_ctl (&r, french, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  if (strstr (r.out, "à pied") == NULL)
+    g_error ("expected French output, got: %s", r.out);
+  g_assert_null (strstr (r.out, "min walk"));
+
+  run_ctl (&r2, french, "collect", "batteries", VIEUX_PORT, NULL);
+  g_assert_cmpint (r2.status, ==, 2);
+  g_assert_nonnull (strstr (r2.err, "n’est pas"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_auto(Result) r = { 0 };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("VITRINE_CTL"));
+
+  data_dir = vtr_test_make_data_dir ();
+  run_ctl (&r, NULL, "demo", "load", AT, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_test_add_func ("/ctl/stockists-json", test_stockists_json);
+  g_test_add_func ("/ctl/stockists-text", test_stockists_text);
+  g_test_add_func ("/ctl/open-now", test_open_now);
+  g_test_add_func ("/ctl/search-accents", test_search_accents);
+  g_test_add_func ("/ctl/near-and-collect", test_near_and_collect);
+  g_test_add_func ("/ctl/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/ctl/french", test_french);
+
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
