@@ -420,6 +420,24 @@ step_done (VtrCatalog   *self,
 }
 
 static gboolean
+step_row (VtrCatalog   *self,
+          sqlite3_stmt *stmt,
+          gboolean     *failed,
+          GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      *failed = TRUE;
+      vtr_store_set_error (self->store, rc, error);
+    }
+  return FALSE;
+}
+
+static gboolean
 invalid (GError    **error,
          const char *format,
          ...) G_GNUC_PRINTF (2, 3);
@@ -436,6 +454,71 @@ invalid (GError    **error,
     *error = g_error_new_valist (VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, format, args);
   va_end (args);
   return FALSE;
+}
+
+/* The text indexes hold no copy of the rows (content='product'), so an
+ * entry is removed by giving FTS5 the values it was indexed with. */
+static gboolean
+text_index_remove (VtrCatalog  *self,
+                   const char  *table,
+                   gint64       id,
+                   GError     **error)
+{
+  g_autoptr(VtrStatement) old = NULL;
+  VtrStatement *remove;
+  gboolean failed = FALSE;
+  gboolean is_product = g_str_equal (table, "product");
+
+  old = vtr_store_statement (self->store,
+                             is_product ? "SELECT name, brand, category FROM product WHERE id = ?"
+                                        : "SELECT name, services, address FROM merchant WHERE id = ?",
+                             error);
+  if (old == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (old, 1, id);
+  if (!step_row (self, old, &failed, error))
+    return !failed;
+
+  remove = vtr_store_statement (self->store,
+                                is_product
+                                  ? "INSERT INTO product_text (product_text, rowid, name, brand, "
+                                    "  category) VALUES ('delete', ?, ?, ?, ?)"
+                                  : "INSERT INTO merchant_text (merchant_text, rowid, name, "
+                                    "  services, address) VALUES ('delete', ?, ?, ?, ?)",
+                                error);
+  if (remove == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (remove, 1, id);
+  for (int i = 0; i < 3; i++)
+    sqlite3_bind_value (remove, 2 + i, sqlite3_column_value (old, i));
+  return step_done (self, remove, error);
+}
+
+static gboolean
+text_index_add (VtrCatalog  *self,
+                const char  *table,
+                gint64       id,
+                const char  *a,
+                const char  *b,
+                const char  *c,
+                GError     **error)
+{
+  VtrStatement *add =
+    vtr_store_statement (self->store,
+                         g_str_equal (table, "product")
+                           ? "INSERT INTO product_text (rowid, name, brand, category) "
+                             "VALUES (?, ?, ?, ?)"
+                           : "INSERT INTO merchant_text (rowid, name, services, address) "
+                             "VALUES (?, ?, ?, ?)",
+                         error);
+
+  if (add == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (add, 1, id);
+  sqlite3_bind_text (add, 2, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (add, 3, b, -1, SQLITE_STATIC);
+  sqlite3_bind_text (add, 4, c, -1, SQLITE_STATIC);
+  return step_done (self, add, error);
 }
 
 gboolean
@@ -469,6 +552,9 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
 
   services = merchant->services ? g_strjoinv (" ", merchant->services) : g_strdup ("");
 
+  if (!text_index_remove (self, "merchant", merchant->id, error))
+    return FALSE;
+
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO merchant (id, name, services, address, postcode, city, "
                               "  lat, lon, phone, opening_hours, association) "
@@ -492,7 +578,9 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
                      SQLITE_STATIC);
   sqlite3_bind_text (stmt, 11, merchant->association ? merchant->association : "", -1,
                      SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
+  if (!step_done (self, stmt, error) ||
+      !text_index_add (self, "merchant", merchant->id, merchant->name, services,
+                       merchant->address ? merchant->address : "", error))
     return FALSE;
 
   stmt = vtr_store_statement (self->store, "DELETE FROM merchant_service WHERE merchant_id = ?",
@@ -542,6 +630,9 @@ vtr_catalog_put_product (VtrCatalog       *self,
         return invalid (error, _("Product “%s”: %s"), product->name, gtin_error->message);
     }
 
+  if (!text_index_remove (self, "product", product->id, error))
+    return FALSE;
+
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO product (id, gtin, name, brand, category) "
                               "VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -556,7 +647,10 @@ vtr_catalog_put_product (VtrCatalog       *self,
   sqlite3_bind_text (stmt, 3, product->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, product->brand ? product->brand : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, product->category ? product->category : "", -1, SQLITE_STATIC);
-  return step_done (self, stmt, error);
+  return step_done (self, stmt, error) &&
+         text_index_add (self, "product", product->id, product->name,
+                         product->brand ? product->brand : "",
+                         product->category ? product->category : "", error);
 }
 
 gboolean
@@ -734,23 +828,6 @@ check_position (const VtrPosition *near,
   return TRUE;
 }
 
-static gboolean
-step_row (VtrCatalog   *self,
-          sqlite3_stmt *stmt,
-          gboolean     *failed,
-          GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    {
-      *failed = TRUE;
-      vtr_store_set_error (self->store, rc, error);
-    }
-  return FALSE;
-}
 
 VtrMerchant *
 vtr_catalog_get_merchant (VtrCatalog *self,
@@ -797,6 +874,50 @@ product_by (VtrCatalog  *self,
   if (step_row (self, stmt, failed, error))
     return product_from_row (stmt, 0);
   return NULL;
+}
+
+/* bm25 costs about a microsecond per matching row, and one unspecific word
+ * ("bio", a big brand) can match a tenth of the catalogue. So at most this
+ * many matches are ranked; add_ranked_products() is called with the most
+ * telling column first so the bound rarely matters. */
+#define RANKED_MATCHES_MAX 400
+
+static gboolean
+add_ranked_products (VtrCatalog  *self,
+                     GPtrArray   *products,
+                     const char  *match,
+                     guint        limit,
+                     GError     **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+
+  if (products->len >= limit)
+    return TRUE;
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT " PRODUCT_COLUMNS " FROM ("
+                              "  SELECT rowid AS id, rank FROM product_text"
+                              "  WHERE product_text MATCH ?1 LIMIT ?2) AS t "
+                              "JOIN product p ON p.id = t.id ORDER BY t.rank",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, RANKED_MATCHES_MAX);
+
+  while (products->len < limit && step_row (self, stmt, &failed, error))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < products->len && !seen; i++)
+        seen = ((VtrProduct *) g_ptr_array_index (products, i))->id == id;
+      if (!seen)
+        g_ptr_array_add (products, product_from_row (stmt, 0));
+    }
+
+  return !failed;
 }
 
 /**
@@ -846,17 +967,23 @@ vtr_catalog_find_product (VtrCatalog *self,
 
   {
     g_autofree char *match = vtr_text_fts_query (trimmed);
+    g_autofree char *in_name = NULL;
+    g_autoptr(GPtrArray) best = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_product_free);
 
     if (match != NULL)
-      product = product_by (self,
-                            "SELECT " PRODUCT_COLUMNS " FROM product_text "
-                            "JOIN product p ON p.id = product_text.rowid "
-                            "WHERE product_text MATCH ? ORDER BY rank LIMIT 1",
-                            match, 0, &failed, error);
-    if (product == NULL && !failed)
-      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                   _("No product matches “%s”"), trimmed);
-    return product;
+      {
+        in_name = g_strdup_printf ("{name} : (%s)", match);
+        if (!add_ranked_products (self, best, in_name, 1, error) ||
+            !add_ranked_products (self, best, match, 1, error))
+          return NULL;
+      }
+    if (best->len == 0)
+      {
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("No product matches “%s”"), trimmed);
+        return NULL;
+      }
+    return g_ptr_array_steal_index (best, 0);
   }
 }
 
@@ -1154,20 +1281,13 @@ vtr_catalog_search (VtrCatalog        *self,
         g_ptr_array_add (results->products, product);
     }
 
+  /* Products whose name matches first, then those matching by brand or
+   * category. */
   {
-    g_autoptr(VtrStatement) stmt =
-      vtr_store_statement (self->store,
-                           "SELECT " PRODUCT_COLUMNS " FROM product_text "
-                           "JOIN product p ON p.id = product_text.rowid "
-                           "WHERE product_text MATCH ?1 ORDER BY rank LIMIT ?2",
-                           error);
-    if (stmt == NULL)
-      return NULL;
-    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_int (stmt, 2, limit);
-    while (results->products->len < limit && step_row (self, stmt, &failed, error))
-      g_ptr_array_add (results->products, product_from_row (stmt, 0));
-    if (failed)
+    g_autofree char *in_name = g_strdup_printf ("{name} : (%s)", match);
+
+    if (!add_ranked_products (self, results->products, in_name, limit, error) ||
+        !add_ranked_products (self, results->products, match, limit, error))
       return NULL;
   }
 
