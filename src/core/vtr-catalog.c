@@ -997,8 +997,8 @@ typedef struct
 } Candidate;
 
 static int
-compare_candidates (const void *a,
-                    const void *b)
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
 {
   const Candidate *ca = a, *cb = b;
 
@@ -1037,7 +1037,7 @@ nearest_candidates (VtrCatalog        *self,
   if (failed)
     return NULL;
 
-  qsort (candidates->data, candidates->len, sizeof (Candidate), compare_candidates);
+  g_array_sort (candidates, compare_candidates);
   return g_steal_pointer (&candidates);
 }
 
@@ -1475,7 +1475,7 @@ vtr_catalog_promotions_near (VtrCatalog        *self,
       }
     if (failed)
       return NULL;
-    qsort (candidates->data, candidates->len, sizeof (Candidate), compare_candidates);
+    g_array_sort (candidates, compare_candidates);
   }
 
   for (guint i = 0; i < candidates->len && offers->len < limit; i++)

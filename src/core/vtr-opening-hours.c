@@ -428,7 +428,8 @@ spans_of_day (const VtrOpeningHours *hours,
         spans[n++] = rule->spans[s];
     }
 
-  qsort (spans, n, sizeof (Span), compare_spans);
+  if (n > 1)
+    qsort (spans, n, sizeof (Span), compare_spans);
   return n;
 }
 
