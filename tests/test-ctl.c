@@ -51,7 +51,8 @@ run_ctl (Result             *result,
   env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
   env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
   for (guint i = 0; env_extra && env_extra[i]; i += 2)
-    env = g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE);
+    env = env_extra[i + 1] ? g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE)
+                           : g_environ_unsetenv (env, env_extra[i]);
 
   g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
                 &result->err, &result->status, &error);
@@ -250,6 +251,19 @@ test_french (void)
   g_assert_nonnull (strstr (r2.err, "n’est pas"));
 }
 
+static void
+test_french_by_default (void)
+{
+  /* A kiosk that states no language speaks French. */
+  static const char * const unset[] = { "LANGUAGE", NULL, "LC_ALL", "C", "LANG", "C", NULL };
+  g_auto(Result) r = { 0 };
+
+  run_ctl (&r, unset, "near", "boulangerie", VIEUX_PORT, AT, "--limit", "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  if (strstr (r.out, "à pied") == NULL)
+    g_error ("expected French by default, got: %s", r.out);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -270,6 +284,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ctl/near-and-collect", test_near_and_collect);
   g_test_add_func ("/ctl/bad-arguments", test_bad_arguments);
   g_test_add_func ("/ctl/french", test_french);
+  g_test_add_func ("/ctl/french-by-default", test_french_by_default);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

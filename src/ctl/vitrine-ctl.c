@@ -2,12 +2,12 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <locale.h>
 #include <stdio.h>
 
 #include "vtr-catalog.h"
 #include "vtr-demo.h"
 #include "vtr-gtin.h"
+#include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
 #include "vtr-service.h"
 #include "vtr-store.h"
@@ -104,18 +104,26 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+/* "14:00" today, "Tue 08:00" within the week: weekday names come from
+ * the translations, not LC_TIME, which kiosks often leave at C. */
 static char *
 format_time (GDateTime *time,
              GDateTime *now)
 {
+  static const char * const weekdays[] = {
+    N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
+  };
   g_autoptr(GDateTime) local = g_date_time_to_timezone (time, vtr_opening_hours_timezone ());
   g_autoptr(GDateTime) local_now = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+  g_autofree char *clock = g_date_time_format (local, "%H:%M");
 
   if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
-    return g_date_time_format (local, "%H:%M");
-  /* TRANSLATORS: a weekday and a time, such as "Tue 08:00", see strftime */
-  return g_date_time_format (local, _("%a %H:%M"));
+    return g_steal_pointer (&clock);
+
+  /* TRANSLATORS: a short weekday name and a time, such as "Tue 08:00" */
+  return g_strdup_printf (C_("weekday time", "%s %s"),
+                          _(weekdays[g_date_time_get_day_of_week (local) - 1]), clock);
 }
 
 static char *
@@ -785,12 +793,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("VITRINE_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  vtr_i18n_init ();
   g_set_prgname ("vitrine-ctl");
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
