@@ -123,6 +123,8 @@ test_stockists_text (void)
   run_ctl (&r, NULL, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "3", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Savon de Marseille"));
+  /* Wednesday 10:00: the nearest grocer is open. */
+  g_assert_nonnull (strstr (r.out, "open, closes at"));
   g_assert_nonnull (strstr (r.out, " 1. "));
   g_assert_nonnull (strstr (r.out, " 3. "));
   g_assert_null (strstr (r.out, " 4. "));
@@ -240,11 +242,17 @@ test_french (void)
   g_auto(Result) r = { 0 };
   g_auto(Result) r2 = { 0 };
 
-  run_ctl (&r, french, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "3", NULL);
+  /* Saturday at noon, written as people write it. */
+  run_ctl (&r, french, "stockists", "savon de marseille", VIEUX_PORT, "--at", "2026-11-28 23:00",
+           "--limit", "3", NULL);
   g_assert_cmpint (r.status, ==, 0);
   if (strstr (r.out, "à pied") == NULL)
     g_error ("expected French output, got: %s", r.out);
   g_assert_null (strstr (r.out, "min walk"));
+  /* Closed late on Saturday; opening days are French words too. */
+  if (strstr (r.out, "fermé, ouvre lun.") == NULL && strstr (r.out, "fermé, ouvre mar.") == NULL &&
+      strstr (r.out, "fermé, ouvre dim.") == NULL)
+    g_error ("expected a French opening day, got: %s", r.out);
 
   run_ctl (&r2, french, "collect", "batteries", VIEUX_PORT, NULL);
   g_assert_cmpint (r2.status, ==, 2);

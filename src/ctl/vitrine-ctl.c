@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "vtr-catalog.h"
 #include "vtr-demo.h"
@@ -725,6 +726,26 @@ print_usage (void)
   g_print ("\n%s\n", _("Run “vitrine-ctl COMMAND --help” for the options of a command."));
 }
 
+/* ISO 8601, forgiving what people type: "2026-07-14 10:30" means
+ * 10:30:00 in Marseille. */
+static GDateTime *
+parse_time (const char *text)
+{
+  g_autofree char *iso = g_strdup (text);
+  GDateTime *time;
+  char *space = strchr (iso, ' ');
+
+  if (space)
+    *space = 'T';
+  time = g_date_time_new_from_iso8601 (iso, vtr_opening_hours_timezone ());
+  if (time == NULL && strlen (iso) == strlen ("2026-07-14T10:30"))
+    {
+      g_autofree char *with_seconds = g_strconcat (iso, ":00", NULL);
+      time = g_date_time_new_from_iso8601 (with_seconds, vtr_opening_hours_timezone ());
+    }
+  return time;
+}
+
 static int
 run_command (const Command *command,
              int            argc,
@@ -773,7 +794,7 @@ run_command (const Command *command,
 
   if (options.at)
     {
-      options.when = g_date_time_new_from_iso8601 (options.at, vtr_opening_hours_timezone ());
+      options.when = parse_time (options.at);
       if (options.when == NULL)
         {
           g_autofree char *message = g_strdup_printf (_("“%s” is not a date and time such as "
