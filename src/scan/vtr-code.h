@@ -1,0 +1,40 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VTR_SYMBOLOGY_QR,
+  VTR_SYMBOLOGY_EAN13,
+  VTR_SYMBOLOGY_EAN8,
+  VTR_SYMBOLOGY_UPCA,
+  VTR_SYMBOLOGY_UPCE,
+  VTR_SYMBOLOGY_CODE128,
+} VtrSymbology;
+
+typedef struct
+{
+  double x;
+  double y;
+} VtrPoint;
+
+/* A code found in a frame: what it says, exactly, and where it is. */
+typedef struct
+{
+  VtrSymbology  symbology;
+  char         *text;       /* UTF-8, decoded with the code's character set */
+  GBytes       *raw;        /* the bytes the code holds */
+  VtrPoint      corners[4]; /* in frame coordinates, clockwise from top left as seen */
+  int           n_corners;
+  guint         frame_index;
+} VtrCode;
+
+const char *vtr_symbology_to_string (VtrSymbology symbology);
+VtrCode    *vtr_code_copy           (const VtrCode *code);
+void        vtr_code_free           (VtrCode       *code);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCode, vtr_code_free)
+
+G_END_DECLS

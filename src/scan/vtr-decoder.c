@@ -1,0 +1,583 @@
+#include "config.h"
+
+#include "vtr-decoder.h"
+
+#include <string.h>
+#include <zbar.h>
+
+#include "vtr-charset.h"
+
+/*
+ * Decoding with ZBar, plus what ZBar alone misses. ZBar finds QR codes on
+ * scan lines of a grey image; it gives up on codes that are light on dark,
+ * mirrored, too small for its scan lines, blurred into grey, or lit
+ * unevenly. Each of those has a cheap fix applied to the image before ZBar
+ * sees it again. A still image gets every fix until one finds a code; a live
+ * frame gets one, and the next frame the next one, so each frame stays
+ * within its time budget while the camera keeps trying.
+ *
+ * QR codes are read in ZBar's binary mode and their bytes decoded here
+ * (vtr-charset.c): ZBar's own guess turns Shift_JIS into mojibake.
+ */
+
+typedef enum
+{
+  PASS_PLAIN,
+  PASS_INVERTED,
+  PASS_MIRRORED,
+  PASS_PADDED,
+  PASS_BINARIZED,
+  PASS_HALF,
+  PASS_DOUBLE,
+  PASS_NORMALIZED,
+  PASS_SMOOTHED,
+  N_PASSES
+} Pass;
+
+struct _VtrDecoder
+{
+  GObject               parent_instance;
+
+  zbar_image_scanner_t *scanner;
+  guint                 next_live_pass;
+  GByteArray           *packed;  /* the frame without row padding */
+  GByteArray           *work;    /* the image a pass made */
+  GByteArray           *scratch; /* what a pass needs on the way */
+};
+
+G_DEFINE_FINAL_TYPE (VtrDecoder, vtr_decoder, G_TYPE_OBJECT)
+
+static void
+vtr_decoder_finalize (GObject *object)
+{
+  VtrDecoder *self = (VtrDecoder *) object;
+
+  g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->work, g_byte_array_unref);
+  g_clear_pointer (&self->packed, g_byte_array_unref);
+  g_clear_pointer (&self->scratch, g_byte_array_unref);
+
+  G_OBJECT_CLASS (vtr_decoder_parent_class)->finalize (object);
+}
+
+static void
+vtr_decoder_class_init (VtrDecoderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vtr_decoder_finalize;
+}
+
+static void
+vtr_decoder_init (VtrDecoder *self)
+{
+  static const zbar_symbol_type_t enabled[] = {
+    ZBAR_QRCODE, ZBAR_EAN13, ZBAR_EAN8, ZBAR_UPCA, ZBAR_UPCE, ZBAR_CODE128,
+  };
+
+  self->scanner = zbar_image_scanner_create ();
+  self->work = g_byte_array_new ();
+  self->packed = g_byte_array_new ();
+  self->scratch = g_byte_array_new ();
+
+  /* Only what the kiosk reads: less to go wrong, less to attack. */
+  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_ENABLE, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++)
+    zbar_image_scanner_set_config (self->scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (self->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_POSITION, 1);
+}
+
+VtrDecoder *
+vtr_decoder_new (void)
+{
+  return g_object_new (VTR_TYPE_DECODER, NULL);
+}
+
+static gboolean
+map_symbology (zbar_symbol_type_t type,
+               VtrSymbology      *symbology)
+{
+  switch (type)
+    {
+    case ZBAR_QRCODE:
+      *symbology = VTR_SYMBOLOGY_QR;
+      return TRUE;
+    case ZBAR_EAN13:
+      *symbology = VTR_SYMBOLOGY_EAN13;
+      return TRUE;
+    case ZBAR_EAN8:
+      *symbology = VTR_SYMBOLOGY_EAN8;
+      return TRUE;
+    case ZBAR_UPCA:
+      *symbology = VTR_SYMBOLOGY_UPCA;
+      return TRUE;
+    case ZBAR_UPCE:
+      *symbology = VTR_SYMBOLOGY_UPCE;
+      return TRUE;
+    case ZBAR_CODE128:
+      *symbology = VTR_SYMBOLOGY_CODE128;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* How a pass's image maps back to the frame. */
+typedef struct
+{
+  double   scale;    /* pass pixels per frame pixel */
+  double   offset_x; /* where the frame's origin is in the pass image */
+  double   offset_y;
+  gboolean mirror;
+  int      width;    /* of the pass image */
+} Geometry;
+
+static VtrPoint
+to_frame (const Geometry *g,
+          double          x,
+          double          y)
+{
+  if (g->mirror)
+    x = g->width - 1 - x;
+  return (VtrPoint) { (x - g->offset_x) / g->scale, (y - g->offset_y) / g->scale };
+}
+
+static gboolean
+same_code (const VtrCode *a,
+           const VtrCode *b)
+{
+  return a->symbology == b->symbology && g_bytes_equal (a->raw, b->raw);
+}
+
+/* Runs ZBar on a tightly packed grey image and adds what it finds. */
+static guint
+scan (VtrDecoder     *self,
+      const guint8   *pixels,
+      int             width,
+      int             height,
+      const Geometry *geometry,
+      guint           frame_index,
+      GPtrArray      *codes)
+{
+  zbar_image_t *image = zbar_image_create ();
+  const zbar_symbol_t *symbol;
+  guint found = 0;
+
+  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (image, width, height);
+  zbar_image_set_data (image, pixels, (unsigned long) width * height, NULL);
+
+  if (zbar_scan_image (self->scanner, image) > 0)
+    for (symbol = zbar_image_first_symbol (image); symbol; symbol = zbar_symbol_next (symbol))
+      {
+        g_autoptr(VtrCode) code = g_new0 (VtrCode, 1);
+        const char *data = zbar_symbol_get_data (symbol);
+        unsigned int len = zbar_symbol_get_data_length (symbol);
+        unsigned int n = zbar_symbol_get_loc_size (symbol);
+        gboolean duplicate = FALSE;
+
+        if (!map_symbology (zbar_symbol_get_type (symbol), &code->symbology))
+          continue;
+
+        code->raw = g_bytes_new (data, len);
+        code->text = code->symbology == VTR_SYMBOLOGY_QR
+                       ? vtr_charset_decode ((const guint8 *) data, len)
+                       : g_strndup (data, len);
+        code->frame_index = frame_index;
+
+        /* ZBar gives a QR code's four corners; a barcode's scan points are
+         * reduced to their bounding box. */
+        if (n == 4 && code->symbology == VTR_SYMBOLOGY_QR)
+          {
+            for (unsigned i = 0; i < 4; i++)
+              code->corners[i] = to_frame (geometry, zbar_symbol_get_loc_x (symbol, i),
+                                           zbar_symbol_get_loc_y (symbol, i));
+            code->n_corners = 4;
+          }
+        else if (n > 0)
+          {
+            double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -1, y1 = -1;
+
+            for (unsigned i = 0; i < n; i++)
+              {
+                VtrPoint p = to_frame (geometry, zbar_symbol_get_loc_x (symbol, i),
+                                       zbar_symbol_get_loc_y (symbol, i));
+
+                x0 = MIN (x0, p.x), y0 = MIN (y0, p.y), x1 = MAX (x1, p.x), y1 = MAX (y1, p.y);
+              }
+            code->corners[0] = (VtrPoint) { x0, y0 };
+            code->corners[1] = (VtrPoint) { x1, y0 };
+            code->corners[2] = (VtrPoint) { x1, y1 };
+            code->corners[3] = (VtrPoint) { x0, y1 };
+            code->n_corners = 4;
+          }
+
+        for (guint i = 0; i < codes->len && !duplicate; i++)
+          duplicate = same_code (g_ptr_array_index (codes, i), code);
+        if (!duplicate)
+          {
+            g_ptr_array_add (codes, g_steal_pointer (&code));
+            found++;
+          }
+      }
+
+  zbar_image_destroy (image);
+  return found;
+}
+
+static guint8 *
+work_buffer (GByteArray *array,
+             gsize       size)
+{
+  g_byte_array_set_size (array, size);
+  return array->data;
+}
+
+/* A tightly packed copy, as ZBar wants it. */
+static const guint8 *
+packed (VtrDecoder     *self,
+        const VtrFrame *frame)
+{
+  guint8 *out;
+
+  if (frame->stride == frame->width)
+    return frame->data;
+
+  out = work_buffer (self->packed, (gsize) frame->width * frame->height);
+  for (int y = 0; y < frame->height; y++)
+    memcpy (out + (gsize) y * frame->width, frame->data + (gsize) y * frame->stride, frame->width);
+  return out;
+}
+
+static void
+make_inverted (const guint8 *in,
+               guint8       *out,
+               gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = 255 - in[i];
+}
+
+static void
+make_mirrored (const guint8 *in,
+               guint8       *out,
+               int           width,
+               int           height)
+{
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row = in + (gsize) y * width;
+      guint8 *dst = out + (gsize) y * width;
+
+      for (int x = 0; x < width; x++)
+        dst[x] = row[width - 1 - x];
+    }
+}
+
+/* Box-filtered half size: merges the noise of large, close codes. */
+static void
+make_half (const guint8 *in,
+           guint8       *out,
+           int           width,
+           int           height)
+{
+  int w = width / 2, h = height / 2;
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *r0 = in + (gsize) (2 * y) * width;
+      const guint8 *r1 = r0 + width;
+
+      for (int x = 0; x < w; x++)
+        out[(gsize) y * w + x] = (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) / 4;
+    }
+}
+
+/* Bilinear double size: gives ZBar's scan lines more to hold on to in a
+ * small, far code. */
+static void
+make_double (const guint8 *in,
+             guint8       *out,
+             int           width,
+             int           height)
+{
+  int w = width * 2, h = height * 2;
+
+  for (int y = 0; y < h; y++)
+    {
+      int sy = MIN (y / 2, height - 1), sy1 = MIN (sy + (y & 1), height - 1);
+      const guint8 *r0 = in + (gsize) sy * width;
+      const guint8 *r1 = in + (gsize) sy1 * width;
+
+      for (int x = 0; x < w; x++)
+        {
+          int sx = MIN (x / 2, width - 1), sx1 = MIN (sx + (x & 1), width - 1);
+
+          out[(gsize) y * w + x] = (r0[sx] + r0[sx1] + r1[sx] + r1[sx1] + 2) / 4;
+        }
+    }
+}
+
+/* Local contrast: each pixel against the mean of its neighbourhood (an
+ * integral image makes the mean cheap), so glare and shadow across a code
+ * no longer hide half of it. */
+static void
+make_normalized (const guint8 *in,
+                 guint8       *out,
+                 int           width,
+                 int           height,
+                 GByteArray   *scratch)
+{
+  int radius = MAX (8, MIN (width, height) / 16);
+  gsize stride = width + 1;
+  guint32 *sum = (guint32 *) work_buffer (scratch, stride * (height + 1) * sizeof (guint32));
+
+  memset (sum, 0, stride * sizeof (guint32));
+  for (int y = 0; y < height; y++)
+    {
+      guint32 row = 0;
+
+      sum[(gsize) (y + 1) * stride] = 0;
+      for (int x = 0; x < width; x++)
+        {
+          row += in[(gsize) y * width + x];
+          sum[(gsize) (y + 1) * stride + x + 1] = sum[(gsize) y * stride + x + 1] + row;
+        }
+    }
+
+  for (int y = 0; y < height; y++)
+    {
+      int y0 = MAX (0, y - radius), y1 = MIN (height, y + radius + 1);
+
+      for (int x = 0; x < width; x++)
+        {
+          int x0 = MAX (0, x - radius), x1 = MIN (width, x + radius + 1);
+          guint32 total = sum[(gsize) y1 * stride + x1] - sum[(gsize) y0 * stride + x1] -
+                          sum[(gsize) y1 * stride + x0] + sum[(gsize) y0 * stride + x0];
+          int mean = total / ((x1 - x0) * (y1 - y0));
+          int v = 128 + (in[(gsize) y * width + x] - mean) * 3;
+
+          out[(gsize) y * width + x] = CLAMP (v, 0, 255);
+        }
+    }
+}
+
+/* A 3×3 blur: halftone dots and sensor noise stop breaking modules. */
+static void
+make_smoothed (const guint8 *in,
+               guint8       *out,
+               int           width,
+               int           height)
+{
+  for (int y = 0; y < height; y++)
+    {
+      int ym = MAX (0, y - 1), yp = MIN (height - 1, y + 1);
+
+      for (int x = 0; x < width; x++)
+        {
+          int xm = MAX (0, x - 1), xp = MIN (width - 1, x + 1);
+          int s = in[ym * width + xm] + 2 * in[ym * width + x] + in[ym * width + xp] +
+                  2 * in[y * width + xm] + 4 * in[y * width + x] + 2 * in[y * width + xp] +
+                  in[yp * width + xm] + 2 * in[yp * width + x] + in[yp * width + xp];
+
+          out[(gsize) y * width + x] = (s + 8) / 16;
+        }
+    }
+}
+
+/* A white margin, and pixels made bigger for a small picture: screenshots
+ * and crops often have no quiet zone, and ZBar needs a few pixels a module.
+ * @scale is a whole number, so modules stay sharp. */
+static void
+make_padded (const guint8 *in,
+             guint8       *out,
+             int           width,
+             int           height,
+             int           scale,
+             int           margin)
+{
+  int w = width * scale + 2 * margin;
+  int h = height * scale + 2 * margin;
+
+  memset (out, 255, (gsize) w * h);
+  for (int y = 0; y < height * scale; y++)
+    {
+      const guint8 *row = in + (gsize) (y / scale) * width;
+      guint8 *dst = out + (gsize) (y + margin) * w + margin;
+
+      for (int x = 0; x < width * scale; x++)
+        dst[x] = row[x / scale];
+    }
+}
+
+/* Otsu's threshold: the grey level that best splits the picture in two. */
+static int
+otsu_threshold (const guint8 *in,
+                gsize         n)
+{
+  guint64 histogram[256] = { 0 };
+  double sum = 0, sum_below = 0, best = -1;
+  guint64 below = 0;
+  int threshold = 128;
+
+  for (gsize i = 0; i < n; i++)
+    histogram[in[i]]++;
+  for (int i = 0; i < 256; i++)
+    sum += (double) i * histogram[i];
+
+  for (int t = 0; t < 256; t++)
+    {
+      double mean_below, mean_above, between;
+
+      below += histogram[t];
+      if (below == 0)
+        continue;
+      if (below == n)
+        break;
+      sum_below += (double) t * histogram[t];
+      mean_below = sum_below / below;
+      mean_above = (sum - sum_below) / (n - below);
+      between = (double) below * (n - below) * (mean_below - mean_above) * (mean_below - mean_above);
+      if (between > best)
+        {
+          best = between;
+          threshold = t;
+        }
+    }
+  return threshold;
+}
+
+static void
+make_binarized (const guint8 *in,
+                guint8       *out,
+                gsize         n)
+{
+  int threshold = otsu_threshold (in, n);
+
+  for (gsize i = 0; i < n; i++)
+    out[i] = in[i] > threshold ? 255 : 0;
+}
+
+static guint
+run_pass (VtrDecoder     *self,
+          Pass            pass,
+          const guint8   *pixels,
+          const VtrFrame *frame,
+          GPtrArray      *codes)
+{
+  int w = frame->width, h = frame->height;
+  gsize n = (gsize) w * h;
+  Geometry geometry = { 1.0, FALSE, w };
+  guint8 *out;
+
+  switch (pass)
+    {
+    case PASS_PLAIN:
+      return scan (self, pixels, w, h, &geometry, frame->index, codes);
+
+    case PASS_INVERTED:
+      out = work_buffer (self->work, n);
+      make_inverted (pixels, out, n);
+      return scan (self, out, w, h, &geometry, frame->index, codes);
+
+    case PASS_MIRRORED:
+      out = work_buffer (self->work, n);
+      make_mirrored (pixels, out, w, h);
+      geometry.mirror = TRUE;
+      return scan (self, out, w, h, &geometry, frame->index, codes);
+
+    case PASS_PADDED:
+    case PASS_BINARIZED:
+      {
+        /* Small pictures grow to about 600 pixels. */
+        int scale = CLAMP (600 / MAX (w, h), 1, 8);
+        int margin = MAX (w, h) * scale / 8 + 8;
+        int pw = w * scale + 2 * margin, ph = h * scale + 2 * margin;
+        const guint8 *source = pixels;
+
+        if (pass == PASS_BINARIZED)
+          {
+            guint8 *binary = work_buffer (self->scratch, n);
+
+            make_binarized (pixels, binary, n);
+            source = binary;
+          }
+        out = work_buffer (self->work, (gsize) pw * ph);
+        make_padded (source, out, w, h, scale, margin);
+        geometry.scale = scale;
+        geometry.offset_x = geometry.offset_y = margin;
+        geometry.width = pw;
+        return scan (self, out, pw, ph, &geometry, frame->index, codes);
+      }
+
+    case PASS_HALF:
+      if (w < 200 || h < 200)
+        return 0;
+      out = work_buffer (self->work, (gsize) (w / 2) * (h / 2));
+      make_half (pixels, out, w, h);
+      geometry.scale = 0.5;
+      geometry.width = w / 2;
+      return scan (self, out, w / 2, h / 2, &geometry, frame->index, codes);
+
+    case PASS_DOUBLE:
+      /* Doubling a large frame costs more than it finds. */
+      if (n > 1400 * 1400)
+        return 0;
+      out = work_buffer (self->work, n * 4);
+      make_double (pixels, out, w, h);
+      geometry.scale = 2.0;
+      geometry.width = w * 2;
+      return scan (self, out, w * 2, h * 2, &geometry, frame->index, codes);
+
+    case PASS_NORMALIZED:
+      out = work_buffer (self->work, n);
+      make_normalized (pixels, out, w, h, self->scratch);
+      return scan (self, out, w, h, &geometry, frame->index, codes);
+
+    case PASS_SMOOTHED:
+      out = work_buffer (self->work, n);
+      make_smoothed (pixels, out, w, h);
+      return scan (self, out, w, h, &geometry, frame->index, codes);
+
+    case N_PASSES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * vtr_decoder_decode:
+ *
+ * Returns: (transfer full) (element-type VtrCode): every code found in
+ * @frame, each once; empty if none.
+ */
+GPtrArray *
+vtr_decoder_decode (VtrDecoder     *self,
+                    const VtrFrame *frame,
+                    VtrDecodeFlags  flags)
+{
+  GPtrArray *codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
+  const guint8 *pixels;
+
+  g_return_val_if_fail (VTR_IS_DECODER (self), codes);
+  g_return_val_if_fail (frame != NULL && frame->data != NULL, codes);
+
+  if (frame->width < 8 || frame->height < 8)
+    return codes;
+
+  pixels = packed (self, frame);
+
+  if (flags & VTR_DECODE_THOROUGH)
+    {
+      for (Pass pass = 0; pass < N_PASSES && codes->len == 0; pass++)
+        run_pass (self, pass, pixels, frame, codes);
+      return codes;
+    }
+
+  /* Live: the plain pass, and in turn one of the others. */
+  if (run_pass (self, PASS_PLAIN, pixels, frame, codes) == 0)
+    {
+      self->next_live_pass = self->next_live_pass % (N_PASSES - 1) + 1;
+      run_pass (self, self->next_live_pass, pixels, frame, codes);
+    }
+  return codes;
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <glib-object.h>
+
+#include "vtr-code.h"
+#include "vtr-frame.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  /* A live camera frame: one cheap attempt; the next frame tries another
+   * way (inverted, mirrored, closer) if this one found nothing. */
+  VTR_DECODE_LIVE     = 0,
+  /* A still image: every way, until one finds a code. */
+  VTR_DECODE_THOROUGH = 1 << 0,
+} VtrDecodeFlags;
+
+#define VTR_TYPE_DECODER (vtr_decoder_get_type ())
+G_DECLARE_FINAL_TYPE (VtrDecoder, vtr_decoder, VTR, DECODER, GObject)
+
+VtrDecoder *vtr_decoder_new    (void);
+GPtrArray  *vtr_decoder_decode (VtrDecoder     *self,
+                                const VtrFrame *frame,
+                                VtrDecodeFlags  flags);
+
+G_END_DECLS
