@@ -6,6 +6,7 @@
 #include <zbar.h>
 
 #include "vtr-charset.h"
+#include "vtr-qr-grid.h"
 
 /*
  * Decoding with ZBar, plus what ZBar alone misses. ZBar finds QR codes on
@@ -31,6 +32,7 @@ typedef enum
   PASS_DOUBLE,
   PASS_NORMALIZED,
   PASS_SMOOTHED,
+  PASS_GRID,
   N_PASSES
 } Pass;
 
@@ -457,6 +459,20 @@ make_binarized (const guint8 *in,
     out[i] = in[i] > threshold ? 255 : 0;
 }
 
+static void
+transpose (guint8 *pixels,
+           int     size)
+{
+  for (int y = 0; y < size; y++)
+    for (int x = y + 1; x < size; x++)
+      {
+        guint8 t = pixels[(gsize) y * size + x];
+
+        pixels[(gsize) y * size + x] = pixels[(gsize) x * size + y];
+        pixels[(gsize) x * size + y] = t;
+      }
+}
+
 static guint
 run_pass (VtrDecoder     *self,
           Pass            pass,
@@ -537,6 +553,37 @@ run_pass (VtrDecoder     *self,
       out = work_buffer (self->work, n);
       make_smoothed (pixels, out, w, h);
       return scan (self, out, w, h, &geometry, frame->index, codes);
+
+    case PASS_GRID:
+      {
+        g_autoptr(GPtrArray) grids = vtr_qr_grid_find (pixels, w, h, 64);
+        guint found = 0;
+
+        for (guint i = 0; i < grids->len && found == 0; i++)
+          {
+            VtrQrGrid *grid = g_ptr_array_index (grids, i);
+            Geometry clean = { 1.0, 0, 0, FALSE, grid->size };
+
+            found = scan (self, grid->pixels, grid->size, grid->size, &clean, frame->index, codes);
+            if (found == 0)
+              {
+                /* Three finders read the same on a mirrored code: try it
+                 * the other way round. */
+                transpose (grid->pixels, grid->size);
+                found = scan (self, grid->pixels, grid->size, grid->size, &clean, frame->index,
+                              codes);
+              }
+            /* Where the code is in the frame, not in the redrawing. */
+            for (guint c = codes->len - found; c < codes->len; c++)
+              {
+                VtrCode *code = g_ptr_array_index (codes, c);
+
+                memcpy (code->corners, grid->corners, sizeof grid->corners);
+                code->n_corners = 4;
+              }
+          }
+        return found;
+      }
 
     case N_PASSES:
     default:

@@ -1,0 +1,547 @@
+#include "config.h"
+
+#include "vtr-qr-grid.h"
+
+#include <math.h>
+#include <string.h>
+
+/*
+ * Where ZBar gives up on a QR code it could read if the picture were clean:
+ * strong perspective, blur, a code too small or too coarse. This finds the
+ * three finder patterns itself (the 1:1:3:1:1 squares in the corners),
+ * works out the grid from them and the alignment pattern, samples every
+ * module and draws the code again, clean, for ZBar to read. It is the
+ * detector zxing uses, reduced to what helps ZBar.
+ */
+
+#define MODULE_PIXELS 6
+#define QUIET_MODULES 4
+#define MAX_CANDIDATES 24
+
+typedef struct
+{
+  double x, y;
+  double module;
+  int    count;
+} Finder;
+
+/* Local-mean binarisation: TRUE where darker than the neighbourhood. */
+#define AREA_SUM(X0, Y0, X1, Y1) \
+  (sum[(gsize) (Y1) * stride + (X1)] - sum[(gsize) (Y0) * stride + (X1)] - \
+   sum[(gsize) (Y1) * stride + (X0)] + sum[(gsize) (Y0) * stride + (X0)])
+
+static guint8 *
+binarize (const guint8 *grey,
+          int           width,
+          int           height)
+{
+  int radius = MAX (4, MIN (width, height) / 20);
+  gsize stride = width + 1;
+  guint32 *sum = g_new (guint32, stride * (height + 1));
+  guint8 *dark = g_new (guint8, (gsize) width * height);
+
+  memset (sum, 0, stride * sizeof (guint32));
+  for (int y = 0; y < height; y++)
+    {
+      guint32 row = 0;
+
+      sum[(gsize) (y + 1) * stride] = 0;
+      for (int x = 0; x < width; x++)
+        {
+          row += grey[(gsize) y * width + x];
+          sum[(gsize) (y + 1) * stride + x + 1] = sum[(gsize) y * stride + x + 1] + row;
+        }
+    }
+
+  for (int y = 0; y < height; y++)
+    {
+      int y0 = MAX (0, y - radius), y1 = MIN (height, y + radius + 1);
+      int wy0 = MAX (0, y - 4 * radius), wy1 = MIN (height, y + 4 * radius + 1);
+
+      for (int x = 0; x < width; x++)
+        {
+          int x0 = MAX (0, x - radius), x1 = MIN (width, x + radius + 1);
+          int wx0 = MAX (0, x - 4 * radius), wx1 = MIN (width, x + 4 * radius + 1);
+          int pixel = grey[(gsize) y * width + x];
+          int mean = AREA_SUM (x0, y0, x1, y1) / ((x1 - x0) * (y1 - y0));
+
+          /* Where the neighbourhood is flat (inside a big module, or on
+           * paper), a wider one decides. */
+          if (ABS (pixel - mean) <= 8)
+            mean = AREA_SUM (wx0, wy0, wx1, wy1) / ((wx1 - wx0) * (wy1 - wy0));
+          dark[(gsize) y * width + x] = pixel + 4 < mean;
+        }
+    }
+
+  g_free (sum);
+  return dark;
+}
+
+static gboolean
+ratio_ok (const int runs[5],
+          double   *module)
+{
+  int total = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
+  double m, tolerance;
+
+  if (total < 7)
+    return FALSE;
+  m = total / 7.0;
+  tolerance = m * 0.6;
+  if (fabs (runs[0] - m) > tolerance || fabs (runs[1] - m) > tolerance ||
+      fabs (runs[3] - m) > tolerance || fabs (runs[4] - m) > tolerance ||
+      fabs (runs[2] - 3 * m) > 3 * tolerance)
+    return FALSE;
+  *module = m;
+  return TRUE;
+}
+
+/* Runs along a line through (cx, cy) in direction (dx, dy): the pattern
+ * must read 1:1:3:1:1 there too. Returns the centre along the line. */
+static gboolean
+cross_check (const guint8 *dark,
+             int           width,
+             int           height,
+             double        cx,
+             double        cy,
+             int           dx,
+             int           dy,
+             int           max_run,
+             double       *center,
+             double       *module)
+{
+  int runs[5] = { 0 };
+  int x = (int) cx, y = (int) cy;
+  int i;
+
+#define DARK(X, Y) ((X) >= 0 && (Y) >= 0 && (X) < width && (Y) < height && dark[(gsize) (Y) * width + (X)])
+#define INSIDE(X, Y) ((X) >= 0 && (Y) >= 0 && (X) < width && (Y) < height)
+
+  if (!DARK (x, y))
+    return FALSE;
+
+  /* Backwards: centre, white ring, outer black. */
+  for (i = 0; DARK (x - i * dx, y - i * dy); i++)
+    runs[2]++;
+  for (; INSIDE (x - i * dx, y - i * dy) && !DARK (x - i * dx, y - i * dy) && runs[1] <= max_run; i++)
+    runs[1]++;
+  for (; DARK (x - i * dx, y - i * dy) && runs[0] <= max_run; i++)
+    runs[0]++;
+  /* Forwards. */
+  for (i = 1; DARK (x + i * dx, y + i * dy); i++)
+    runs[2]++;
+  {
+    int start = i;
+
+    for (; INSIDE (x + i * dx, y + i * dy) && !DARK (x + i * dx, y + i * dy) && runs[3] <= max_run; i++)
+      runs[3]++;
+    for (; DARK (x + i * dx, y + i * dy) && runs[4] <= max_run; i++)
+      runs[4]++;
+    if (!ratio_ok (runs, module))
+      return FALSE;
+    /* Centre of the middle run, as an offset from (cx, cy). */
+    *center = (start - 1) - (runs[2] - 1) / 2.0;
+  }
+#undef DARK
+#undef INSIDE
+  return TRUE;
+}
+
+static void
+add_finder (GArray *finders,
+            double  x,
+            double  y,
+            double  module)
+{
+  for (guint i = 0; i < finders->len; i++)
+    {
+      Finder *f = &g_array_index (finders, Finder, i);
+
+      if (fabs (f->x - x) < f->module * 2 && fabs (f->y - y) < f->module * 2 &&
+          fabs (f->module - module) < f->module * 0.5)
+        {
+          /* Running mean of the hits. */
+          f->x = (f->x * f->count + x) / (f->count + 1);
+          f->y = (f->y * f->count + y) / (f->count + 1);
+          f->module = (f->module * f->count + module) / (f->count + 1);
+          f->count++;
+          return;
+        }
+    }
+  g_array_append_val (finders, ((Finder) { x, y, module, 1 }));
+}
+
+static GArray *
+find_finders (const guint8 *dark,
+              int           width,
+              int           height)
+{
+  GArray *finders = g_array_new (FALSE, FALSE, sizeof (Finder));
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row = dark + (gsize) y * width;
+      int runs[5] = { 0 };
+      int n = 0; /* runs seen in the current window, the last one growing */
+      int x = 0;
+
+      /* Skip leading white. */
+      while (x < width && !row[x])
+        x++;
+      for (; x <= width; x++)
+        {
+          gboolean black = x < width && row[x];
+          gboolean expect_black = (n % 2) == 0;
+
+          if (x < width && black == expect_black)
+            {
+              runs[n]++;
+              continue;
+            }
+          /* The run ended. */
+          if (n < 4)
+            {
+              n++;
+              if (x < width)
+                runs[n] = 1;
+              continue;
+            }
+
+          {
+            double module, dy, module_v, dx, module_h;
+            double cx = x - runs[4] - runs[3] - runs[2] / 2.0;
+
+            if (ratio_ok (runs, &module) &&
+                cross_check (dark, width, height, cx, y, 0, 1, (int) (module * 4), &dy, &module_v) &&
+                fabs (module_v - module) < module * 0.6 &&
+                cross_check (dark, width, height, cx, y + dy, 1, 0, (int) (module * 4), &dx, &module_h))
+              add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3);
+          }
+
+          /* Slide by two runs: the pattern starts on black. */
+          runs[0] = runs[2];
+          runs[1] = runs[3];
+          runs[2] = runs[4];
+          runs[3] = x < width ? 1 : 0;
+          runs[4] = 0;
+          n = 3;
+        }
+    }
+
+  return finders;
+}
+
+static int
+compare_finders (gconstpointer a,
+                 gconstpointer b)
+{
+  return ((const Finder *) b)->count - ((const Finder *) a)->count;
+}
+
+/* Solves the 8×8 system of a homography from module coordinates to image
+ * coordinates through four point pairs. */
+static gboolean
+homography (const double src[4][2],
+            const double dst[4][2],
+            double       h[9])
+{
+  double a[8][9];
+
+  for (int i = 0; i < 4; i++)
+    {
+      double x = src[i][0], y = src[i][1], u = dst[i][0], v = dst[i][1];
+      double r1[9] = { x, y, 1, 0, 0, 0, -u * x, -u * y, u };
+      double r2[9] = { 0, 0, 0, x, y, 1, -v * x, -v * y, v };
+
+      memcpy (a[2 * i], r1, sizeof r1);
+      memcpy (a[2 * i + 1], r2, sizeof r2);
+    }
+
+  for (int c = 0; c < 8; c++)
+    {
+      int pivot = c;
+
+      for (int r = c + 1; r < 8; r++)
+        if (fabs (a[r][c]) > fabs (a[pivot][c]))
+          pivot = r;
+      if (fabs (a[pivot][c]) < 1e-9)
+        return FALSE;
+      if (pivot != c)
+        for (int k = 0; k < 9; k++)
+          {
+            double t = a[c][k];
+            a[c][k] = a[pivot][k];
+            a[pivot][k] = t;
+          }
+      for (int r = 0; r < 8; r++)
+        if (r != c)
+          {
+            double f = a[r][c] / a[c][c];
+            for (int k = c; k < 9; k++)
+              a[r][k] -= f * a[c][k];
+          }
+    }
+
+  for (int i = 0; i < 8; i++)
+    h[i] = a[i][8] / a[i][i];
+  h[8] = 1;
+  return TRUE;
+}
+
+static void
+project (const double h[9],
+         double       x,
+         double       y,
+         double      *u,
+         double      *v)
+{
+  double w = h[6] * x + h[7] * y + h[8];
+
+  *u = (h[0] * x + h[1] * y + h[2]) / w;
+  *v = (h[3] * x + h[4] * y + h[5]) / w;
+}
+
+/* Looks for the alignment pattern (a dark dot in a light ring in a dark
+ * ring, 1:1:1) near where the affine estimate puts it. */
+static gboolean
+find_alignment (const guint8 *dark,
+                int           width,
+                int           height,
+                double        ex,
+                double        ey,
+                double        module,
+                double       *ax,
+                double       *ay)
+{
+  int reach = (int) (module * 4);
+  double best = G_MAXDOUBLE;
+  gboolean found = FALSE;
+  int m = MAX (1, (int) (module + 0.5));
+
+  for (int y = (int) ey - reach; y <= (int) ey + reach; y++)
+    for (int x = (int) ex - reach; x <= (int) ex + reach; x++)
+      {
+        gboolean ring_light = TRUE, ring_dark = TRUE;
+        double d;
+
+        if (x - 2 * m < 0 || y - 2 * m < 0 || x + 2 * m >= width || y + 2 * m >= height)
+          continue;
+        if (!dark[(gsize) y * width + x])
+          continue;
+        /* Light ring at one module, dark ring at two, on the eight compass points. */
+        for (int k = 0; k < 8 && ring_light && ring_dark; k++)
+          {
+            static const int dx[8] = { 1, 1, 0, -1, -1, -1, 0, 1 };
+            static const int dy[8] = { 0, 1, 1, 1, 0, -1, -1, -1 };
+
+            ring_light = !dark[(gsize) (y + dy[k] * m) * width + x + dx[k] * m];
+            ring_dark = dark[(gsize) (y + dy[k] * 2 * m) * width + x + dx[k] * 2 * m];
+          }
+        if (!ring_light || !ring_dark)
+          continue;
+        d = (x - ex) * (x - ex) + (y - ey) * (y - ey);
+        if (d < best)
+          {
+            best = d;
+            *ax = x;
+            *ay = y;
+            found = TRUE;
+          }
+      }
+
+  return found;
+}
+
+static double
+distance (const Finder *a,
+          const Finder *b)
+{
+  return hypot (a->x - b->x, a->y - b->y);
+}
+
+/* Samples the grid through @h and draws it clean. */
+static VtrQrGrid *
+draw_grid (const guint8 *grey,
+           const guint8 *dark,
+           int           width,
+           int           height,
+           const double  h[9],
+           int           dimension)
+{
+  VtrQrGrid *grid = g_new0 (VtrQrGrid, 1);
+  int size = (dimension + 2 * QUIET_MODULES) * MODULE_PIXELS;
+  static const double corners[4][2] = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } };
+
+  grid->size = size;
+  grid->dimension = dimension;
+  grid->pixels = g_malloc (size * size);
+  memset (grid->pixels, 255, (gsize) size * size);
+
+  for (int j = 0; j < dimension; j++)
+    for (int i = 0; i < dimension; i++)
+      {
+        double u, v;
+        int x, y;
+
+        project (h, i + 0.5, j + 0.5, &u, &v);
+        x = (int) (u + 0.5);
+        y = (int) (v + 0.5);
+        if (x < 0 || y < 0 || x >= width || y >= height || !dark[(gsize) y * width + x])
+          continue;
+
+        for (int py = 0; py < MODULE_PIXELS; py++)
+          memset (grid->pixels + (gsize) ((j + QUIET_MODULES) * MODULE_PIXELS + py) * size +
+                    (i + QUIET_MODULES) * MODULE_PIXELS,
+                  0, MODULE_PIXELS);
+      }
+
+  for (int k = 0; k < 4; k++)
+    project (h, corners[k][0] * dimension, corners[k][1] * dimension, &grid->corners[k].x,
+             &grid->corners[k].y);
+  (void) grey;
+  return grid;
+}
+
+void
+vtr_qr_grid_free (VtrQrGrid *grid)
+{
+  if (grid == NULL)
+    return;
+  g_free (grid->pixels);
+  g_free (grid);
+}
+
+/* Turns three finders into grids: one per plausible dimension. */
+static void
+grids_from_finders (const guint8 *grey,
+                    const guint8 *dark,
+                    int           width,
+                    int           height,
+                    const Finder *tl,
+                    const Finder *tr,
+                    const Finder *bl,
+                    GPtrArray    *grids,
+                    guint         max_grids)
+{
+  double module = (tl->module + tr->module + bl->module) / 3;
+  double estimate = (distance (tl, tr) + distance (tl, bl)) / 2 / module + 7;
+  int dimension = ((int) (estimate + 0.5) - 17 + 2) / 4 * 4 + 17;
+  static const int tries[] = { 0, 4, -4 };
+  static const double nudges[][2] = {
+    { 0, 0 }, { 1, 1 }, { -1, -1 }, { 1, 0 }, { 0, 1 }, { -1, 0 }, { 0, -1 }, { 1, -1 }, { -1, 1 },
+    { 2, 2 }, { -2, -2 }, { 2, 0 }, { 0, 2 }, { -2, 0 }, { 0, -2 }, { 2, 1 }, { 1, 2 },
+    { -2, -1 }, { -1, -2 }, { 3, 3 }, { -3, -3 },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tries) && grids->len < max_grids; t++)
+    {
+      int dim = dimension + tries[t];
+      double src[4][2], dst[4][2], h[9];
+      double ax = 0, ay = 0;
+
+      if (dim < 21 || dim > 177)
+        continue;
+
+      src[0][0] = 3.5, src[0][1] = 3.5, dst[0][0] = tl->x, dst[0][1] = tl->y;
+      src[1][0] = dim - 3.5, src[1][1] = 3.5, dst[1][0] = tr->x, dst[1][1] = tr->y;
+      src[2][0] = 3.5, src[2][1] = dim - 3.5, dst[2][0] = bl->x, dst[2][1] = bl->y;
+
+      /* The bottom-right corner: the alignment pattern if there is one.
+       * Else the parallelogram's fourth point, which perspective moves:
+       * try points around it, nearest first, and let ZBar's error
+       * correction say which grid is right. */
+      {
+        double bx = tr->x + bl->x - tl->x, by = tr->y + bl->y - tl->y;
+        double ex = tl->x + (bx - tl->x) * (dim - 6.5 - 3.5) / (dim - 7.0);
+        double ey = tl->y + (by - tl->y) * (dim - 6.5 - 3.5) / (dim - 7.0);
+
+        if (dim > 21 && find_alignment (dark, width, height, ex, ey, module, &ax, &ay))
+          {
+            src[3][0] = dim - 6.5, src[3][1] = dim - 6.5;
+            dst[3][0] = ax, dst[3][1] = ay;
+            if (homography (src, dst, h))
+              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+            continue;
+          }
+
+        src[3][0] = dim - 3.5, src[3][1] = dim - 3.5;
+        for (guint k = 0; k < G_N_ELEMENTS (nudges) && grids->len < max_grids; k++)
+          {
+            /* Nudges along the code's own axes, in modules. */
+            double ux = (tr->x - tl->x) / (dim - 7.0), uy = (tr->y - tl->y) / (dim - 7.0);
+            double vx = (bl->x - tl->x) / (dim - 7.0), vy = (bl->y - tl->y) / (dim - 7.0);
+
+            dst[3][0] = bx + nudges[k][0] * ux + nudges[k][1] * vx;
+            dst[3][1] = by + nudges[k][0] * uy + nudges[k][1] * vy;
+            if (homography (src, dst, h))
+              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+          }
+        continue;
+      }
+
+    }
+}
+
+/**
+ * vtr_qr_grid_find:
+ *
+ * Returns: (transfer full) (element-type VtrQrGrid): clean redrawings of the
+ * QR codes whose finder patterns are in @grey, at most @max_grids.
+ */
+GPtrArray *
+vtr_qr_grid_find (const guint8 *grey,
+                  int           width,
+                  int           height,
+                  guint         max_grids)
+{
+  GPtrArray *grids = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_qr_grid_free);
+  g_autofree guint8 *dark = binarize (grey, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height);
+  guint n;
+
+  g_array_sort (finders, compare_finders);
+  n = MIN (finders->len, MAX_CANDIDATES);
+
+  /* Every triple that could be the three corners of one code. */
+  for (guint a = 0; a < n && grids->len < max_grids; a++)
+    for (guint b = a + 1; b < n && grids->len < max_grids; b++)
+      for (guint c = b + 1; c < n && grids->len < max_grids; c++)
+        {
+          const Finder *f[3] = { &g_array_index (finders, Finder, a),
+                                 &g_array_index (finders, Finder, b),
+                                 &g_array_index (finders, Finder, c) };
+          double d01 = distance (f[0], f[1]), d02 = distance (f[0], f[2]), d12 = distance (f[1], f[2]);
+          const Finder *tl, *p, *q;
+          double side1, side2, diagonal, cross;
+          double max_module = MAX (f[0]->module, MAX (f[1]->module, f[2]->module));
+          double min_module = MIN (f[0]->module, MIN (f[1]->module, f[2]->module));
+
+          if (max_module > min_module * 1.8)
+            continue;
+
+          /* The top-left finder is the one opposite the longest side. */
+          if (d12 >= d01 && d12 >= d02)
+            tl = f[0], p = f[1], q = f[2], diagonal = d12, side1 = d01, side2 = d02;
+          else if (d02 >= d01 && d02 >= d12)
+            tl = f[1], p = f[0], q = f[2], diagonal = d02, side1 = d01, side2 = d12;
+          else
+            tl = f[2], p = f[0], q = f[1], diagonal = d01, side1 = d02, side2 = d12;
+
+          if (side1 < 8 * min_module || side2 < 8 * min_module ||
+              MAX (side1, side2) > 2.0 * MIN (side1, side2) ||
+              fabs (diagonal / hypot (side1, side2) - 1) > 0.25)
+            continue;
+
+          /* Clockwise: top-left, top-right, bottom-left as seen. */
+          cross = (p->x - tl->x) * (q->y - tl->y) - (p->y - tl->y) * (q->x - tl->x);
+          if (cross < 0)
+            {
+              const Finder *t = p;
+              p = q;
+              q = t;
+            }
+          grids_from_finders (grey, dark, width, height, tl, p, q, grids, max_grids);
+        }
+
+  return grids;
+}

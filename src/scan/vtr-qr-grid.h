@@ -1,0 +1,25 @@
+#pragma once
+
+#include <glib.h>
+
+#include "vtr-code.h"
+
+G_BEGIN_DECLS
+
+/* A QR code found by its finder patterns and redrawn clean: upright, square
+ * modules, a quiet zone, black on white. */
+typedef struct
+{
+  guint8   *pixels;
+  int       size;        /* width and height of @pixels */
+  int       dimension;   /* modules a side */
+  VtrPoint  corners[4];  /* the code's outer corners in the source image */
+} VtrQrGrid;
+
+GPtrArray *vtr_qr_grid_find (const guint8 *grey,
+                             int           width,
+                             int           height,
+                             guint         max_grids);
+void       vtr_qr_grid_free (VtrQrGrid    *grid);
+
+G_END_DECLS
