@@ -41,6 +41,7 @@ struct _VtrDecoder
   GObject               parent_instance;
 
   zbar_image_scanner_t *scanner;
+  zbar_image_scanner_t *qr_scanner; /* for redrawn QR codes: nothing else to find */
   guint                 next_live_pass;
   GByteArray           *packed;  /* the frame without row padding */
   GByteArray           *work;    /* the image a pass made */
@@ -55,6 +56,7 @@ vtr_decoder_finalize (GObject *object)
   VtrDecoder *self = (VtrDecoder *) object;
 
   g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->qr_scanner, zbar_image_scanner_destroy);
   g_clear_pointer (&self->work, g_byte_array_unref);
   g_clear_pointer (&self->packed, g_byte_array_unref);
   g_clear_pointer (&self->scratch, g_byte_array_unref);
@@ -68,24 +70,41 @@ vtr_decoder_class_init (VtrDecoderClass *klass)
   G_OBJECT_CLASS (klass)->finalize = vtr_decoder_finalize;
 }
 
-static void
-vtr_decoder_init (VtrDecoder *self)
+static zbar_image_scanner_t *
+create_scanner (gboolean qr_only)
 {
   static const zbar_symbol_type_t enabled[] = {
     ZBAR_QRCODE, ZBAR_EAN13, ZBAR_EAN8, ZBAR_UPCA, ZBAR_UPCE, ZBAR_CODE128,
   };
+  zbar_image_scanner_t *scanner = zbar_image_scanner_create ();
 
-  self->scanner = zbar_image_scanner_create ();
+  /* Only what the kiosk reads: less to go wrong, less to attack. */
+  zbar_image_scanner_set_config (scanner, 0, ZBAR_CFG_ENABLE, 0);
+  for (guint i = 0; i < (qr_only ? 1 : G_N_ELEMENTS (enabled)); i++)
+    zbar_image_scanner_set_config (scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config (scanner, 0, ZBAR_CFG_POSITION, 1);
+  return scanner;
+}
+
+/* ZBar's linear decoders keep state from one image to the next, so a code
+ * read or not could depend on the frame before. Each frame starts afresh. */
+static void
+reset_scanners (VtrDecoder *self)
+{
+  g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->qr_scanner, zbar_image_scanner_destroy);
+  self->scanner = create_scanner (FALSE);
+  self->qr_scanner = create_scanner (TRUE);
+}
+
+static void
+vtr_decoder_init (VtrDecoder *self)
+{
   self->work = g_byte_array_new ();
   self->packed = g_byte_array_new ();
   self->scratch = g_byte_array_new ();
-
-  /* Only what the kiosk reads: less to go wrong, less to attack. */
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_ENABLE, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++)
-    zbar_image_scanner_set_config (self->scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
-  zbar_image_scanner_set_config (self->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_POSITION, 1);
+  reset_scanners (self);
 }
 
 VtrDecoder *
@@ -153,6 +172,7 @@ same_code (const VtrCode *a,
 /* Runs ZBar on a tightly packed grey image and adds what it finds. */
 static guint
 scan (VtrDecoder     *self,
+      zbar_image_scanner_t *scanner,
       const guint8   *pixels,
       int             width,
       int             height,
@@ -168,7 +188,7 @@ scan (VtrDecoder     *self,
   zbar_image_set_size (image, width, height);
   zbar_image_set_data (image, pixels, (unsigned long) width * height, NULL);
 
-  if (zbar_scan_image (self->scanner, image) > 0)
+  if (zbar_scan_image (scanner, image) > 0)
     for (symbol = zbar_image_first_symbol (image); symbol; symbol = zbar_symbol_next (symbol))
       {
         g_autoptr(VtrCode) code = g_new0 (VtrCode, 1);
@@ -488,18 +508,18 @@ run_pass (VtrDecoder     *self,
   switch (pass)
     {
     case PASS_PLAIN:
-      return scan (self, pixels, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, pixels, w, h, &geometry, frame->index, codes);
 
     case PASS_INVERTED:
       out = work_buffer (self->work, n);
       make_inverted (pixels, out, n);
-      return scan (self, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
 
     case PASS_MIRRORED:
       out = work_buffer (self->work, n);
       make_mirrored (pixels, out, w, h);
       geometry.mirror = TRUE;
-      return scan (self, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
 
     case PASS_PADDED:
     case PASS_BINARIZED:
@@ -522,7 +542,7 @@ run_pass (VtrDecoder     *self,
         geometry.scale = scale;
         geometry.offset_x = geometry.offset_y = margin;
         geometry.width = pw;
-        return scan (self, out, pw, ph, &geometry, frame->index, codes);
+        return scan (self, self->scanner, out, pw, ph, &geometry, frame->index, codes);
       }
 
     case PASS_HALF:
@@ -532,7 +552,7 @@ run_pass (VtrDecoder     *self,
       make_half (pixels, out, w, h);
       geometry.scale = 0.5;
       geometry.width = w / 2;
-      return scan (self, out, w / 2, h / 2, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w / 2, h / 2, &geometry, frame->index, codes);
 
     case PASS_DOUBLE:
       /* Doubling a large frame costs more than it finds. */
@@ -542,21 +562,21 @@ run_pass (VtrDecoder     *self,
       make_double (pixels, out, w, h);
       geometry.scale = 2.0;
       geometry.width = w * 2;
-      return scan (self, out, w * 2, h * 2, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w * 2, h * 2, &geometry, frame->index, codes);
 
     case PASS_NORMALIZED:
       out = work_buffer (self->work, n);
       make_normalized (pixels, out, w, h, self->scratch);
-      return scan (self, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
 
     case PASS_SMOOTHED:
       out = work_buffer (self->work, n);
       make_smoothed (pixels, out, w, h);
-      return scan (self, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
 
     case PASS_GRID:
       {
-        g_autoptr(GPtrArray) grids = vtr_qr_grid_find (pixels, w, h, 64);
+        g_autoptr(GPtrArray) grids = vtr_qr_grid_find (pixels, w, h, 32);
         guint found = 0;
 
         for (guint i = 0; i < grids->len && found == 0; i++)
@@ -564,13 +584,13 @@ run_pass (VtrDecoder     *self,
             VtrQrGrid *grid = g_ptr_array_index (grids, i);
             Geometry clean = { 1.0, 0, 0, FALSE, grid->size };
 
-            found = scan (self, grid->pixels, grid->size, grid->size, &clean, frame->index, codes);
+            found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, frame->index, codes);
             if (found == 0)
               {
                 /* Three finders read the same on a mirrored code: try it
                  * the other way round. */
                 transpose (grid->pixels, grid->size);
-                found = scan (self, grid->pixels, grid->size, grid->size, &clean, frame->index,
+                found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, frame->index,
                               codes);
               }
             /* Where the code is in the frame, not in the redrawing. */
@@ -612,6 +632,7 @@ vtr_decoder_decode (VtrDecoder     *self,
     return codes;
 
   pixels = packed (self, frame);
+  reset_scanners (self);
 
   if (flags & VTR_DECODE_THOROUGH)
     {

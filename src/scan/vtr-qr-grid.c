@@ -238,23 +238,27 @@ compare_finders (gconstpointer a,
   return ((const Finder *) b)->count - ((const Finder *) a)->count;
 }
 
-/* Solves the 8×8 system of a homography from module coordinates to image
- * coordinates through four point pairs. */
+/* The homography from module coordinates to image coordinates that best
+ * fits @n point pairs (n ≥ 4), by least squares on the linearised
+ * equations: their 8×8 normal system, solved by Gauss–Jordan. */
 static gboolean
-homography (const double src[4][2],
-            const double dst[4][2],
-            double       h[9])
+homography_fit (const double (*src)[2],
+                const double (*dst)[2],
+                int           n,
+                double        h[9])
 {
-  double a[8][9];
+  double a[8][9] = { { 0 } };
 
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < n; i++)
     {
       double x = src[i][0], y = src[i][1], u = dst[i][0], v = dst[i][1];
-      double r1[9] = { x, y, 1, 0, 0, 0, -u * x, -u * y, u };
-      double r2[9] = { 0, 0, 0, x, y, 1, -v * x, -v * y, v };
+      double rows[2][9] = { { x, y, 1, 0, 0, 0, -u * x, -u * y, u },
+                            { 0, 0, 0, x, y, 1, -v * x, -v * y, v } };
 
-      memcpy (a[2 * i], r1, sizeof r1);
-      memcpy (a[2 * i + 1], r2, sizeof r2);
+      for (int r = 0; r < 2; r++)
+        for (int j = 0; j < 8; j++)
+          for (int k = 0; k < 9; k++)
+            a[j][k] += rows[r][j] * rows[r][k];
     }
 
   for (int c = 0; c < 8; c++)
@@ -285,6 +289,86 @@ homography (const double src[4][2],
   for (int i = 0; i < 8; i++)
     h[i] = a[i][8] / a[i][i];
   h[8] = 1;
+  return TRUE;
+}
+
+static gboolean
+homography (const double src[4][2],
+            const double dst[4][2],
+            double       h[9])
+{
+  return homography_fit (src, dst, 4, h);
+}
+
+/* The outer corners of a finder pattern: rays from its centre to the edge
+ * of the outer dark ring; on a square seen in perspective, the farthest
+ * edge point in each quadrant (of the code's own axes) is a corner.
+ * @ux, @uy is the code's x axis, @vx, @vy its y axis, both unit vectors. */
+static gboolean
+finder_corners (const guint8 *dark,
+                int           width,
+                int           height,
+                const Finder *f,
+                double        ux,
+                double        uy,
+                double        vx,
+                double        vy,
+                double        corners[4][2])
+{
+  double best[4] = { 0 };
+  int max_steps = (int) (f->module * 8) + 2;
+
+  for (int k = 0; k < 64; k++)
+    {
+      double angle = k * G_PI / 32;
+      double dx = cos (angle), dy = sin (angle);
+      int phase = 0; /* 0 centre dark, 1 light ring, 2 outer dark */
+      double ex = 0, ey = 0;
+      gboolean edge = FALSE;
+
+      for (int step = 0; step < max_steps; step++)
+        {
+          int x = (int) (f->x + dx * step + 0.5), y = (int) (f->y + dy * step + 0.5);
+          gboolean is_dark;
+
+          if (x < 0 || y < 0 || x >= width || y >= height)
+            break;
+          is_dark = dark[(gsize) y * width + x];
+          if (phase == 0 && !is_dark)
+            phase = 1;
+          else if (phase == 1 && is_dark)
+            phase = 2;
+          else if (phase == 2 && !is_dark)
+            {
+              ex = f->x + dx * (step - 0.5);
+              ey = f->y + dy * (step - 0.5);
+              edge = TRUE;
+              break;
+            }
+        }
+      if (!edge)
+        continue;
+
+      {
+        double rx = ex - f->x, ry = ey - f->y;
+        double along_u = rx * ux + ry * uy, along_v = rx * vx + ry * vy;
+        int quadrant = (along_u >= 0 ? 1 : 0) + (along_v >= 0 ? 2 : 0);
+        double d = rx * rx + ry * ry;
+        /* Quadrants in corner order: top-left, top-right, bottom-left, bottom-right. */
+        static const int order[4] = { 0, 1, 3, 2 };
+
+        if (d > best[quadrant])
+          {
+            best[quadrant] = d;
+            corners[order[quadrant]][0] = ex;
+            corners[order[quadrant]][1] = ey;
+          }
+      }
+    }
+
+  for (int q = 0; q < 4; q++)
+    if (best[q] < f->module * f->module * 4)
+      return FALSE;
   return TRUE;
 }
 
@@ -369,7 +453,9 @@ draw_grid (const guint8 *grey,
            int           dimension)
 {
   VtrQrGrid *grid = g_new0 (VtrQrGrid, 1);
-  int size = (dimension + 2 * QUIET_MODULES) * MODULE_PIXELS;
+  /* About 600 pixels a side: enough for ZBar, cheap for big versions. */
+  int module_pixels = CLAMP (600 / (dimension + 2 * QUIET_MODULES), 3, MODULE_PIXELS);
+  int size = (dimension + 2 * QUIET_MODULES) * module_pixels;
   static const double corners[4][2] = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } };
 
   grid->size = size;
@@ -389,10 +475,10 @@ draw_grid (const guint8 *grey,
         if (x < 0 || y < 0 || x >= width || y >= height || !dark[(gsize) y * width + x])
           continue;
 
-        for (int py = 0; py < MODULE_PIXELS; py++)
-          memset (grid->pixels + (gsize) ((j + QUIET_MODULES) * MODULE_PIXELS + py) * size +
-                    (i + QUIET_MODULES) * MODULE_PIXELS,
-                  0, MODULE_PIXELS);
+        for (int py = 0; py < module_pixels; py++)
+          memset (grid->pixels + (gsize) ((j + QUIET_MODULES) * module_pixels + py) * size +
+                    (i + QUIET_MODULES) * module_pixels,
+                  0, module_pixels);
       }
 
   for (int k = 0; k < 4; k++)
@@ -441,6 +527,35 @@ grids_from_finders (const guint8 *grey,
 
       if (dim < 21 || dim > 177)
         continue;
+
+      /* Best: the twelve outer corners of the three finders, which carry
+       * the perspective even where there is no alignment pattern. */
+      {
+        double lu = distance (tl, tr), lv = distance (tl, bl);
+        double ux = (tr->x - tl->x) / lu, uy = (tr->y - tl->y) / lu;
+        double vx = (bl->x - tl->x) / lv, vy = (bl->y - tl->y) / lv;
+        double corners[3][4][2], fit_src[12][2], fit_dst[12][2];
+        const Finder *three[3] = { tl, tr, bl };
+        const double origin[3][2] = { { 0, 0 }, { dim - 7, 0 }, { 0, dim - 7 } };
+        static const double square[4][2] = { { 0, 0 }, { 7, 0 }, { 7, 7 }, { 0, 7 } };
+        gboolean all = TRUE;
+
+        for (int f = 0; f < 3 && all; f++)
+          all = finder_corners (dark, width, height, three[f], ux, uy, vx, vy, corners[f]);
+        if (all)
+          {
+            for (int f = 0; f < 3; f++)
+              for (int c = 0; c < 4; c++)
+                {
+                  fit_src[f * 4 + c][0] = origin[f][0] + square[c][0];
+                  fit_src[f * 4 + c][1] = origin[f][1] + square[c][1];
+                  fit_dst[f * 4 + c][0] = corners[f][c][0];
+                  fit_dst[f * 4 + c][1] = corners[f][c][1];
+                }
+            if (homography_fit (fit_src, fit_dst, 12, h))
+              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+          }
+      }
 
       src[0][0] = 3.5, src[0][1] = 3.5, dst[0][0] = tl->x, dst[0][1] = tl->y;
       src[1][0] = dim - 3.5, src[1][1] = 3.5, dst[1][0] = tr->x, dst[1][1] = tr->y;
