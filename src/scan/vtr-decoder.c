@@ -2,6 +2,7 @@
 
 #include "vtr-decoder.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <zbar.h>
 
@@ -46,6 +47,8 @@ struct _VtrDecoder
   GByteArray           *packed;  /* the frame without row padding */
   GByteArray           *work;    /* the image a pass made */
   GByteArray           *scratch; /* what a pass needs on the way */
+  GByteArray           *half;    /* a live frame at half size */
+  GByteArray           *crop;    /* where a code may be, at full size */
 };
 
 G_DEFINE_FINAL_TYPE (VtrDecoder, vtr_decoder, G_TYPE_OBJECT)
@@ -60,6 +63,8 @@ vtr_decoder_finalize (GObject *object)
   g_clear_pointer (&self->work, g_byte_array_unref);
   g_clear_pointer (&self->packed, g_byte_array_unref);
   g_clear_pointer (&self->scratch, g_byte_array_unref);
+  g_clear_pointer (&self->half, g_byte_array_unref);
+  g_clear_pointer (&self->crop, g_byte_array_unref);
 
   G_OBJECT_CLASS (vtr_decoder_parent_class)->finalize (object);
 }
@@ -104,6 +109,8 @@ vtr_decoder_init (VtrDecoder *self)
   self->work = g_byte_array_new ();
   self->packed = g_byte_array_new ();
   self->scratch = g_byte_array_new ();
+  self->half = g_byte_array_new ();
+  self->crop = g_byte_array_new ();
   reset_scanners (self);
 }
 
@@ -148,6 +155,8 @@ typedef struct
   double   scale;    /* pass pixels per frame pixel */
   double   offset_x; /* where the frame's origin is in the pass image */
   double   offset_y;
+  double   origin_x; /* where the pass image's source starts in the frame */
+  double   origin_y;
   gboolean mirror;
   int      width;    /* of the pass image */
 } Geometry;
@@ -159,7 +168,8 @@ to_frame (const Geometry *g,
 {
   if (g->mirror)
     x = g->width - 1 - x;
-  return (VtrPoint) { (x - g->offset_x) / g->scale, (y - g->offset_y) / g->scale };
+  return (VtrPoint) { (x - g->offset_x) / g->scale + g->origin_x,
+                      (y - g->offset_y) / g->scale + g->origin_y };
 }
 
 static gboolean
@@ -493,33 +503,53 @@ transpose (guint8 *pixels,
       }
 }
 
-static guint
-run_pass (VtrDecoder     *self,
-          Pass            pass,
-          const guint8   *pixels,
-          const VtrFrame *frame,
-          GPtrArray      *codes)
+/* The picture a pass starts from: the frame, or the frame at half size
+ * for a live pass. */
+typedef struct
 {
-  int w = frame->width, h = frame->height;
+  const guint8 *pixels;
+  int           width;
+  int           height;
+  double        scale;   /* source pixels per frame pixel */
+  guint         index;
+  int           density; /* ZBar scans every density-th line; 0 means 1 */
+  int           origin_x; /* where it starts in the frame, for a crop */
+  int           origin_y;
+  guint         max_grids; /* redrawings to try; 0 means many */
+} Source;
+
+static guint
+run_pass (VtrDecoder   *self,
+          Pass          pass,
+          const Source *source,
+          GPtrArray    *codes)
+{
+  const guint8 *pixels = source->pixels;
+  int w = source->width, h = source->height;
   gsize n = (gsize) w * h;
-  Geometry geometry = { 1.0, FALSE, w };
+  Geometry geometry = { .scale = source->scale, .width = w,
+                        .origin_x = source->origin_x, .origin_y = source->origin_y };
+  int density = MAX (1, source->density);
   guint8 *out;
+
+  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_X_DENSITY, density);
+  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_Y_DENSITY, density);
 
   switch (pass)
     {
     case PASS_PLAIN:
-      return scan (self, self->scanner, pixels, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, pixels, w, h, &geometry, source->index, codes);
 
     case PASS_INVERTED:
       out = work_buffer (self->work, n);
       make_inverted (pixels, out, n);
-      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, source->index, codes);
 
     case PASS_MIRRORED:
       out = work_buffer (self->work, n);
       make_mirrored (pixels, out, w, h);
       geometry.mirror = TRUE;
-      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, source->index, codes);
 
     case PASS_PADDED:
     case PASS_BINARIZED:
@@ -528,21 +558,21 @@ run_pass (VtrDecoder     *self,
         int scale = CLAMP (600 / MAX (w, h), 1, 8);
         int margin = MAX (w, h) * scale / 8 + 8;
         int pw = w * scale + 2 * margin, ph = h * scale + 2 * margin;
-        const guint8 *source = pixels;
+        const guint8 *from = pixels;
 
         if (pass == PASS_BINARIZED)
           {
             guint8 *binary = work_buffer (self->scratch, n);
 
             make_binarized (pixels, binary, n);
-            source = binary;
+            from = binary;
           }
         out = work_buffer (self->work, (gsize) pw * ph);
-        make_padded (source, out, w, h, scale, margin);
-        geometry.scale = scale;
+        make_padded (from, out, w, h, scale, margin);
+        geometry.scale = scale * source->scale;
         geometry.offset_x = geometry.offset_y = margin;
         geometry.width = pw;
-        return scan (self, self->scanner, out, pw, ph, &geometry, frame->index, codes);
+        return scan (self, self->scanner, out, pw, ph, &geometry, source->index, codes);
       }
 
     case PASS_HALF:
@@ -550,9 +580,9 @@ run_pass (VtrDecoder     *self,
         return 0;
       out = work_buffer (self->work, (gsize) (w / 2) * (h / 2));
       make_half (pixels, out, w, h);
-      geometry.scale = 0.5;
+      geometry.scale = 0.5 * source->scale;
       geometry.width = w / 2;
-      return scan (self, self->scanner, out, w / 2, h / 2, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w / 2, h / 2, &geometry, source->index, codes);
 
     case PASS_DOUBLE:
       /* Doubling a large frame costs more than it finds. */
@@ -560,37 +590,38 @@ run_pass (VtrDecoder     *self,
         return 0;
       out = work_buffer (self->work, n * 4);
       make_double (pixels, out, w, h);
-      geometry.scale = 2.0;
+      geometry.scale = 2.0 * source->scale;
       geometry.width = w * 2;
-      return scan (self, self->scanner, out, w * 2, h * 2, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w * 2, h * 2, &geometry, source->index, codes);
 
     case PASS_NORMALIZED:
       out = work_buffer (self->work, n);
       make_normalized (pixels, out, w, h, self->scratch);
-      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, source->index, codes);
 
     case PASS_SMOOTHED:
       out = work_buffer (self->work, n);
       make_smoothed (pixels, out, w, h);
-      return scan (self, self->scanner, out, w, h, &geometry, frame->index, codes);
+      return scan (self, self->scanner, out, w, h, &geometry, source->index, codes);
 
     case PASS_GRID:
       {
-        g_autoptr(GPtrArray) grids = vtr_qr_grid_find (pixels, w, h, 32);
+        g_autoptr(GPtrArray) grids = vtr_qr_grid_find (pixels, w, h,
+                                                      source->max_grids ? source->max_grids : 32);
         guint found = 0;
 
         for (guint i = 0; i < grids->len && found == 0; i++)
           {
             VtrQrGrid *grid = g_ptr_array_index (grids, i);
-            Geometry clean = { 1.0, 0, 0, FALSE, grid->size };
+            Geometry clean = { .scale = 1.0, .width = grid->size };
 
-            found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, frame->index, codes);
+            found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, source->index, codes);
             if (found == 0)
               {
                 /* Three finders read the same on a mirrored code: try it
                  * the other way round. */
                 transpose (grid->pixels, grid->size);
-                found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, frame->index,
+                found = scan (self, self->qr_scanner, grid->pixels, grid->size, grid->size, &clean, source->index,
                               codes);
               }
             /* Where the code is in the frame, not in the redrawing. */
@@ -598,7 +629,9 @@ run_pass (VtrDecoder     *self,
               {
                 VtrCode *code = g_ptr_array_index (codes, c);
 
-                memcpy (code->corners, grid->corners, sizeof grid->corners);
+                for (int k = 0; k < 4; k++)
+                  code->corners[k] = (VtrPoint) { grid->corners[k].x / source->scale + source->origin_x,
+                                                  grid->corners[k].y / source->scale + source->origin_y };
                 code->n_corners = 4;
               }
           }
@@ -634,18 +667,70 @@ vtr_decoder_decode (VtrDecoder     *self,
   pixels = packed (self, frame);
   reset_scanners (self);
 
-  if (flags & VTR_DECODE_THOROUGH)
+  if (flags & VTR_DECODE_PLAIN)
     {
-      for (Pass pass = 0; pass < N_PASSES && codes->len == 0; pass++)
-        run_pass (self, pass, pixels, frame, codes);
+      Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
+
+      run_pass (self, PASS_PLAIN, &full, codes);
       return codes;
     }
 
-  /* Live: the plain pass, and in turn one of the others. */
-  if (run_pass (self, PASS_PLAIN, pixels, frame, codes) == 0)
+  if (flags & VTR_DECODE_THOROUGH)
     {
-      self->next_live_pass = self->next_live_pass % (N_PASSES - 1) + 1;
-      run_pass (self, self->next_live_pass, pixels, frame, codes);
+      Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0 };
+
+      for (Pass pass = 0; pass < N_PASSES && codes->len == 0; pass++)
+        run_pass (self, pass, &full, codes);
+      return codes;
     }
+
+  /* Live: a code held up to the kiosk is large, so the frame at half size
+   * comes first (a quarter of the pixels). If that reads nothing, finder
+   * patterns seen at half size point at where a smaller or harder code may
+   * be, and only those places are read at full size. Every other empty
+   * frame also tries one other way in turn (inverted, mirrored...), so
+   * each frame stays within its budget while the camera keeps trying. */
+  {
+    static const Pass rotation[] = {
+      PASS_INVERTED, PASS_MIRRORED, PASS_NORMALIZED, PASS_BINARIZED,
+    };
+    Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0 };
+    Source half = full;
+    g_autoptr(GArray) regions = NULL;
+    int factor = 1;
+
+    if (frame->width >= 640 && frame->height >= 360)
+      {
+        guint8 *out = work_buffer (self->half, (gsize) (frame->width / 2) * (frame->height / 2));
+
+        make_half (pixels, out, frame->width, frame->height);
+        half = (Source) { out, frame->width / 2, frame->height / 2, 0.5, frame->index, 1, 0, 0 };
+        factor = 2;
+      }
+
+    if (run_pass (self, PASS_PLAIN, &half, codes) > 0)
+      return codes;
+
+    regions = vtr_qr_grid_regions (half.pixels, half.width, half.height, 2);
+    for (guint r = 0; r < regions->len && codes->len == 0; r++)
+      {
+        const VtrRect *rect = &g_array_index (regions, VtrRect, r);
+        int x0 = rect->x * factor, y0 = rect->y * factor;
+        int cw = MIN (rect->width * factor, frame->width - x0);
+        int ch = MIN (rect->height * factor, frame->height - y0);
+        guint8 *crop = work_buffer (self->crop, (gsize) cw * ch);
+        Source region = { crop, cw, ch, 1.0, frame->index, 1, x0, y0, 4 };
+
+        for (int y = 0; y < ch; y++)
+          memcpy (crop + (gsize) y * cw, pixels + (gsize) (y0 + y) * frame->width + x0, cw);
+        if (run_pass (self, PASS_PLAIN, &region, codes) == 0)
+          run_pass (self, PASS_GRID, &region, codes);
+      }
+    if (codes->len > 0)
+      return codes;
+
+    if (self->next_live_pass++ % 2 == 0)
+      run_pass (self, rotation[(self->next_live_pass / 2) % G_N_ELEMENTS (rotation)], &half, codes);
+  }
   return codes;
 }

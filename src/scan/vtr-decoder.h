@@ -14,6 +14,8 @@ typedef enum
   VTR_DECODE_LIVE     = 0,
   /* A still image: every way, until one finds a code. */
   VTR_DECODE_THOROUGH = 1 << 0,
+  /* ZBar alone on the frame as it is: for comparisons. */
+  VTR_DECODE_PLAIN    = 1 << 1,
 } VtrDecodeFlags;
 
 #define VTR_TYPE_DECODER (vtr_decoder_get_type ())

@@ -16,6 +16,15 @@ typedef struct
   VtrPoint  corners[4];  /* the code's outer corners in the source image */
 } VtrQrGrid;
 
+typedef struct
+{
+  int x, y, width, height;
+} VtrRect;
+
+GArray    *vtr_qr_grid_regions (const guint8 *grey,
+                                int           width,
+                                int           height,
+                                guint         max_regions);
 GPtrArray *vtr_qr_grid_find (const guint8 *grey,
                              int           width,
                              int           height,
