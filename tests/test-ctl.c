@@ -272,6 +272,58 @@ test_french_by_default (void)
     g_error ("expected French by default, got: %s", r.out);
 }
 
+static void
+test_scan (void)
+{
+  g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "data", "codes", NULL);
+  g_autofree char *katakana = g_test_build_filename (G_TEST_DIST, "data", "codes", "shift-jis-katakana.txt", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_auto(Result) r = { 0 };
+  guint four = 0;
+  gboolean found_katakana = FALSE, found_ean = FALSE;
+
+  g_assert_true (g_file_get_contents (katakana, &expected, NULL, NULL));
+
+  /* A folder and a file that is not there: the rest is still scanned. */
+  run_ctl (&r, NULL, "scan", "--json", folder, "/nonexistent/poster.png", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "/nonexistent/poster.png does not exist"));
+  lines = parse_lines (r.out);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      JsonObject *o = json_node_get_object (g_ptr_array_index (lines, i));
+      const char *file = json_object_get_string_member (o, "file");
+      const char *text = json_object_get_string_member (o, "text");
+
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "corners")), ==, 4);
+      if (g_str_has_suffix (file, "four-codes.png"))
+        four++;
+      if (g_str_has_suffix (file, "shift-jis-katakana.png"))
+        found_katakana = g_str_equal (text, expected);
+      if (g_str_has_suffix (file, "ean13.png"))
+        found_ean = g_str_equal (json_object_get_string_member (o, "symbology"), "ean-13");
+    }
+  g_assert_cmpuint (four, ==, 4);
+  g_assert_true (found_katakana);
+  g_assert_true (found_ean);
+}
+
+static void
+test_scan_text (void)
+{
+  g_autofree char *image = g_test_build_filename (G_TEST_DIST, "data", "codes", "shift-jis-katakana.png", NULL);
+  g_autofree char *readme = g_test_build_filename (G_TEST_DIST, "data", "codes", "README.md", NULL);
+  g_auto(Result) r = { 0 };
+
+  /* For people: control characters are shown, never sent to the terminal. */
+  run_ctl (&r, NULL, "scan", image, readme, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "qr “ﾃﾞｻﾞｲﾝQR\\r\\nhttp://d-qr.net/ex/”"));
+  g_assert_null (strchr (r.out, '\r'));
+  g_assert_nonnull (strstr (r.err, "cannot be read as an image or a video"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -293,6 +345,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ctl/bad-arguments", test_bad_arguments);
   g_test_add_func ("/ctl/french", test_french);
   g_test_add_func ("/ctl/french-by-default", test_french_by_default);
+  g_test_add_func ("/ctl/scan", test_scan);
+  g_test_add_func ("/ctl/scan-text", test_scan_text);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -2,10 +2,13 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vtr-catalog.h"
+#include "vtr-decoder.h"
+#include "vtr-frame-reader.h"
 #include "vtr-demo.h"
 #include "vtr-gtin.h"
 #include "vtr-i18n.h"
@@ -679,6 +682,218 @@ command_collect (Options *options,
   return EXIT_SUCCESS;
 }
 
+typedef struct
+{
+  Options    *options;
+  const char *path;
+  VtrDecoder *decoder;
+  GPtrArray  *seen;   /* codes already printed for this file */
+  guint       frames;
+} ScanFile;
+
+/* Text for a terminal: control characters shown as escapes, never sent. */
+static char *
+printable (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+on_scan_frame (const VtrFrame *frame,
+               gpointer        user_data)
+{
+  ScanFile *scan = user_data;
+  g_autoptr(GPtrArray) codes = NULL;
+
+  /* The first frame is read every way (it may be the only one, an image);
+   * the frames of a video as a camera's. */
+  codes = vtr_decoder_decode (scan->decoder, frame,
+                              frame->index == 0 ? VTR_DECODE_THOROUGH : VTR_DECODE_LIVE);
+  scan->frames++;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      VtrCode *code = g_ptr_array_index (codes, i);
+      gboolean seen = FALSE;
+
+      /* A code held in front of the camera for a second is one code. */
+      for (guint k = 0; k < scan->seen->len && !seen; k++)
+        {
+          VtrCode *other = g_ptr_array_index (scan->seen, k);
+          seen = other->symbology == code->symbology && g_str_equal (other->text, code->text);
+        }
+      if (seen)
+        continue;
+      g_ptr_array_add (scan->seen, vtr_code_copy (code));
+
+      if (scan->options->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, scan->path);
+          json_builder_set_member_name (builder, "frame");
+          json_builder_add_int_value (builder, frame->index);
+          json_builder_set_member_name (builder, "symbology");
+          json_builder_add_string_value (builder, vtr_symbology_to_string (code->symbology));
+          json_builder_set_member_name (builder, "text");
+          json_builder_add_string_value (builder, code->text);
+          json_builder_set_member_name (builder, "corners");
+          json_builder_begin_array (builder);
+          for (int c = 0; c < code->n_corners; c++)
+            {
+              json_builder_begin_array (builder);
+              json_builder_add_double_value (builder, round (code->corners[c].x * 10) / 10);
+              json_builder_add_double_value (builder, round (code->corners[c].y * 10) / 10);
+              json_builder_end_array (builder);
+            }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+          print_json (builder);
+        }
+      else
+        {
+          g_autofree char *text = printable (code->text);
+          g_autoptr(GString) corners = g_string_new (NULL);
+
+          for (int c = 0; c < code->n_corners; c++)
+            g_string_append_printf (corners, "%s(%.0f, %.0f)", c ? " " : "", code->corners[c].x,
+                                    code->corners[c].y);
+          if (frame->index > 0)
+            /* TRANSLATORS: a video file, the frame number, the kind of code, its text */
+            g_print (_("%s, frame %u: %s “%s” at %s\n"), scan->path, frame->index,
+                     vtr_symbology_to_string (code->symbology), text, corners->str);
+          else
+            g_print (_("%s: %s “%s” at %s\n"), scan->path,
+                     vtr_symbology_to_string (code->symbology), text, corners->str);
+        }
+    }
+
+  return TRUE;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static gboolean
+is_picture_name (const char *name)
+{
+  static const char * const extensions[] = {
+    ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm",
+    ".avi", ".mp4", ".mkv", ".webm", ".mov", ".ogv", ".mjpeg", ".mjpg",
+  };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_str_has_suffix (lower, extensions[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A folder's images and videos, sorted, one level deep; what sits beside
+ * them (notes, expected texts) is left out. Files named on the command
+ * line are always tried. */
+static GPtrArray *
+folder_files (const char *path,
+              GError    **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  GPtrArray *files;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+  files = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (name[0] == '.' || !is_picture_name (name) || !g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_ptr_array_add (files, g_steal_pointer (&child));
+    }
+  g_ptr_array_sort (files, compare_paths);
+  return files;
+}
+
+static int
+command_scan (Options *options,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(VtrDecoder) decoder = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (argc < 2)
+    return usage_error (_("Say which image or video files, or folders, to scan"));
+  if (!vtr_scan_init (&error))
+    return fail (error);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr(GPtrArray) children = folder_files (argv[i], &error);
+
+          if (children == NULL)
+            {
+              g_printerr ("vitrine-ctl: %s\n", error->message);
+              g_clear_error (&error);
+              status = EXIT_FAILURE;
+              continue;
+            }
+          for (guint k = 0; k < children->len; k++)
+            g_ptr_array_add (files, g_strdup (g_ptr_array_index (children, k)));
+        }
+      else
+        g_ptr_array_add (files, g_strdup (argv[i]));
+    }
+
+  decoder = vtr_decoder_new ();
+  for (guint i = 0; i < files->len; i++)
+    {
+      ScanFile scan = { options, g_ptr_array_index (files, i), decoder,
+                        g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free), 0 };
+
+      /* An unreadable file is said, and the others are still scanned. */
+      if (!vtr_frame_reader_read (scan.path, on_scan_frame, &scan, &error))
+        {
+          g_printerr ("vitrine-ctl: %s\n", error->message);
+          g_clear_error (&error);
+          status = EXIT_FAILURE;
+        }
+      else if (scan.seen->len == 0 && !options->json)
+        g_print (_("%s: no code found\n"), scan.path);
+      g_ptr_array_unref (scan.seen);
+    }
+
+  return status;
+}
+
 static int
 command_demo (Options *options,
               int      argc,
@@ -713,6 +928,8 @@ static const Command commands[] = {
     TRUE, TRUE, FALSE, FALSE, command_promotions },
   { "collect", N_("KIND"), N_("Collection points: clothes, cardboard, cooking-oil, parcel-locker"),
     TRUE, TRUE, FALSE, FALSE, command_collect },
+  { "scan", N_("PATH…"), N_("Codes in image or video files, or folders of them"),
+    FALSE, FALSE, FALSE, FALSE, command_scan },
   { "demo", "load", N_("Replace the catalogue with the demo one (Marseille town centre)"),
     FALSE, FALSE, FALSE, FALSE, command_demo },
 };

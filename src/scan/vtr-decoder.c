@@ -220,9 +220,13 @@ scan (VtrDecoder     *self,
          * reduced to their bounding box. */
         if (n == 4 && code->symbology == VTR_SYMBOLOGY_QR)
           {
+            /* ZBar goes top-left, bottom-left, bottom-right, top-right;
+             * corners go clockwise from the code's top-left. */
+            static const unsigned from_zbar[4] = { 0, 3, 2, 1 };
+
             for (unsigned i = 0; i < 4; i++)
-              code->corners[i] = to_frame (geometry, zbar_symbol_get_loc_x (symbol, i),
-                                           zbar_symbol_get_loc_y (symbol, i));
+              code->corners[i] = to_frame (geometry, zbar_symbol_get_loc_x (symbol, from_zbar[i]),
+                                           zbar_symbol_get_loc_y (symbol, from_zbar[i]));
             code->n_corners = 4;
           }
         else if (n > 0)

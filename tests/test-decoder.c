@@ -1,0 +1,369 @@
+#include "config.h"
+
+#include <gst/gst.h>
+#include <string.h>
+
+#include "vtr-decoder.h"
+#include "vtr-frame-reader.h"
+#include "vtr-test-util.h"
+
+/*
+ * The decoder on real pictures read through the real GStreamer pipeline:
+ * images of every format, a video, the character sets of the corpus,
+ * inverted and mirrored codes, several codes at once, and frames with
+ * none.
+ */
+
+typedef struct
+{
+  guint8 *pixels;
+  int     width, height;
+  guint   frames;
+} Picture;
+
+static gboolean
+grab (const VtrFrame *frame, gpointer user_data)
+{
+  Picture *picture = user_data;
+
+  if (picture->frames++ == 0)
+    {
+      picture->width = frame->width;
+      picture->height = frame->height;
+      picture->pixels = g_malloc ((gsize) frame->width * frame->height);
+      for (int y = 0; y < frame->height; y++)
+        memcpy (picture->pixels + (gsize) y * frame->width, frame->data + (gsize) y * frame->stride,
+                frame->width);
+    }
+  return TRUE;
+}
+
+static Picture
+load (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "codes", name, NULL);
+  g_autoptr(GError) error = NULL;
+  Picture picture = { 0 };
+
+  g_assert_true (vtr_frame_reader_read (path, grab, &picture, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (picture.pixels);
+  return picture;
+}
+
+static char *
+expected_text (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "codes", name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static GPtrArray *
+decode (const Picture *picture, VtrDecodeFlags flags)
+{
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  VtrFrame frame = { picture->pixels, picture->width, picture->height, picture->width, 0, 0 };
+
+  return vtr_decoder_decode (decoder, &frame, flags);
+}
+
+static void
+assert_reads (const char *image, const char *txt)
+{
+  Picture picture = load (image);
+  g_autofree char *expected = expected_text (txt);
+  g_autoptr(GPtrArray) codes = decode (&picture, VTR_DECODE_THOROUGH);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      VtrCode *code = g_ptr_array_index (codes, i);
+
+      if (g_str_equal (code->text, expected))
+        found = TRUE;
+      else
+        g_error ("%s: read “%s”, expected “%s”", image, code->text, expected);
+    }
+  if (!found)
+    g_error ("%s: nothing read", image);
+  g_free (picture.pixels);
+}
+
+static void
+test_formats (void)
+{
+  assert_reads ("url.png", "url.txt");
+  assert_reads ("photo.jpg", "photo.txt");
+  assert_reads ("inverted.webp", "inverted.txt");
+}
+
+static void
+test_charsets (void)
+{
+  /* Half-width katakana, kanji and a backslash in Shift_JIS; Chinese in UTF-8. */
+  assert_reads ("shift-jis-katakana.png", "shift-jis-katakana.txt");
+  assert_reads ("shift-jis-kanji.png", "shift-jis-kanji.txt");
+  assert_reads ("shift-jis-backslash.png", "shift-jis-backslash.txt");
+  assert_reads ("utf8-chinese.png", "utf8-chinese.txt");
+}
+
+static void
+test_ean13 (void)
+{
+  Picture picture = load ("ean13.png");
+  g_autofree char *expected = expected_text ("ean13.txt");
+  g_autoptr(GPtrArray) codes = decode (&picture, VTR_DECODE_THOROUGH);
+  VtrCode *code;
+
+  g_assert_cmpuint (codes->len, ==, 1);
+  code = g_ptr_array_index (codes, 0);
+  g_assert_cmpint (code->symbology, ==, VTR_SYMBOLOGY_EAN13);
+  g_assert_cmpstr (code->text, ==, expected);
+  g_free (picture.pixels);
+}
+
+static void
+test_several_codes (void)
+{
+  Picture picture = load ("four-codes.png");
+  g_autoptr(GPtrArray) codes = decode (&picture, VTR_DECODE_THOROUGH);
+
+  /* Four different codes, each once, each in its own quarter. */
+  g_assert_cmpuint (codes->len, ==, 4);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      VtrCode *a = g_ptr_array_index (codes, i);
+      double cx = 0, cy = 0;
+
+      for (int c = 0; c < 4; c++)
+        cx += a->corners[c].x / 4, cy += a->corners[c].y / 4;
+      for (guint j = i + 1; j < codes->len; j++)
+        {
+          VtrCode *b = g_ptr_array_index (codes, j);
+          double bx = 0, by = 0;
+
+          g_assert_cmpstr (a->text, !=, b->text);
+          for (int c = 0; c < 4; c++)
+            bx += b->corners[c].x / 4, by += b->corners[c].y / 4;
+          g_assert_true ((cx < picture.width / 2) != (bx < picture.width / 2) ||
+                         (cy < picture.height / 2) != (by < picture.height / 2));
+        }
+    }
+  g_free (picture.pixels);
+}
+
+static void
+mirror (Picture *picture)
+{
+  for (int y = 0; y < picture->height; y++)
+    {
+      guint8 *row = picture->pixels + (gsize) y * picture->width;
+
+      for (int x = 0; x < picture->width / 2; x++)
+        {
+          guint8 t = row[x];
+          row[x] = row[picture->width - 1 - x];
+          row[picture->width - 1 - x] = t;
+        }
+    }
+}
+
+static void
+test_mirrored (void)
+{
+  /* A phone screen seen by a selfie camera. */
+  Picture picture = load ("url.png");
+  g_autofree char *expected = expected_text ("url.txt");
+  g_autoptr(GPtrArray) codes = NULL;
+
+  mirror (&picture);
+  codes = decode (&picture, VTR_DECODE_THOROUGH);
+  g_assert_cmpuint (codes->len, ==, 1);
+  g_assert_cmpstr (((VtrCode *) g_ptr_array_index (codes, 0))->text, ==, expected);
+  g_free (picture.pixels);
+}
+
+static double
+signed_area (const VtrCode *code)
+{
+  double area = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      const VtrPoint *p = &code->corners[i], *q = &code->corners[(i + 1) % 4];
+      area += p->x * q->y - q->x * p->y;
+    }
+  return area / 2;
+}
+
+/* A cluttered shop window, 1280×720, with @picture pasted at (ox, oy). */
+static guint8 *
+scene (const Picture *picture, int ox, int oy)
+{
+  guint8 *frame = g_malloc (1280 * 720);
+  guint32 seed = 12345;
+
+  for (int i = 0; i < 1280 * 720; i++)
+    frame[i] = 100 + (i % 1280) / 16;
+  for (int k = 0; k < 120; k++)
+    {
+      int bw, bh, bx, by, shade;
+
+      seed = seed * 1103515245 + 12345;
+      bw = 8 + (seed >> 8) % 200;
+      bh = 4 + (seed >> 16) % 150;
+      seed = seed * 1103515245 + 12345;
+      bx = (seed >> 8) % 1280;
+      by = (seed >> 16) % 720;
+      shade = (seed >> 4) % 256;
+      for (int y = by; y < MIN (720, by + bh); y++)
+        memset (frame + y * 1280 + bx, shade, MIN (1280, bx + bw) - bx);
+    }
+  if (picture)
+    for (int y = 0; y < picture->height && oy + y < 720; y++)
+      memcpy (frame + (oy + y) * 1280 + ox, picture->pixels + (gsize) y * picture->width,
+              MIN (picture->width, 1280 - ox));
+  return frame;
+}
+
+static void
+test_live_frames (void)
+{
+  Picture picture = load ("url.png");
+  g_autofree char *expected = expected_text ("url.txt");
+  g_autofree guint8 *pixels = scene (&picture, 700, 300);
+  g_autofree guint8 *empty = scene (NULL, 0, 0);
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  VtrFrame frame = { pixels, 1280, 720, 1280, 1, 0 };
+  VtrFrame nothing = { empty, 1280, 720, 1280, 2, 0 };
+  gboolean read = FALSE;
+
+  /* Held up to the camera, the code is read within a few frames, where it is. */
+  for (int n = 0; n < 4 && !read; n++)
+    {
+      g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, &frame, VTR_DECODE_LIVE);
+
+      for (guint i = 0; i < codes->len; i++)
+        {
+          VtrCode *code = g_ptr_array_index (codes, i);
+
+          g_assert_cmpstr (code->text, ==, expected);
+          g_assert_cmpint (code->n_corners, ==, 4);
+          for (int c = 0; c < 4; c++)
+            {
+              g_assert_cmpfloat (code->corners[c].x, >=, 700 - 2);
+              g_assert_cmpfloat (code->corners[c].x, <=, 700 + picture.width + 2);
+              g_assert_cmpfloat (code->corners[c].y, >=, 300 - 2);
+              g_assert_cmpfloat (code->corners[c].y, <=, 300 + picture.height + 2);
+            }
+          /* Clockwise on screen (y down): a positive signed area. */
+          g_assert_cmpfloat (signed_area (code), >, 0);
+          read = TRUE;
+        }
+    }
+  g_assert_true (read);
+
+  /* And a window without a code reads nothing, however long it is watched. */
+  for (int n = 0; n < 12; n++)
+    {
+      g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, &nothing, VTR_DECODE_LIVE);
+      g_assert_cmpuint (codes->len, ==, 0);
+    }
+  {
+    g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, &nothing, VTR_DECODE_THOROUGH);
+    g_assert_cmpuint (codes->len, ==, 0);
+  }
+  g_free (picture.pixels);
+}
+
+static void
+test_video (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *video = g_build_filename (dir, "held-up.avi", NULL);
+  g_autofree char *image = g_test_build_filename (G_TEST_DIST, "data", "codes", "url.png", NULL);
+  g_autofree char *description = g_strdup_printf (
+    "filesrc location=\"%s\" ! pngdec ! videoconvert ! imagefreeze num-buffers=12 ! "
+    "video/x-raw,framerate=10/1 ! videoconvert ! jpegenc ! avimux ! filesink location=\"%s\"",
+    image, video);
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  Picture picture = { 0 };
+
+  /* A real video file, made by GStreamer from the image. */
+  g_assert_true (vtr_scan_init (NULL));
+  pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  g_assert_true (vtr_frame_reader_read (video, grab, &picture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (picture.frames, ==, 12);
+  {
+    g_autoptr(GPtrArray) codes = decode (&picture, VTR_DECODE_LIVE);
+    g_autofree char *expected = expected_text ("url.txt");
+
+    g_assert_cmpuint (codes->len, ==, 1);
+    g_assert_cmpstr (((VtrCode *) g_ptr_array_index (codes, 0))->text, ==, expected);
+  }
+  g_free (picture.pixels);
+  vtr_test_remove_tree (dir);
+}
+
+static void
+test_unreadable (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *text = g_build_filename (dir, "notes.png", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  Picture picture = { 0 };
+
+  g_assert_false (vtr_frame_reader_read ("/nonexistent/poster.png", grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/poster.png"));
+  g_clear_error (&error);
+
+  g_assert_false (vtr_frame_reader_read (dir, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A text file named like an image, and an empty one. */
+  g_assert_true (g_file_set_contents (text, "not a picture at all\n", -1, NULL));
+  g_assert_false (vtr_frame_reader_read (text, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_UNREADABLE);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_false (vtr_frame_reader_read (empty, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_UNREADABLE);
+  g_assert_cmpuint (picture.frames, ==, 0);
+
+  vtr_test_remove_tree (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/decoder/formats", test_formats);
+  g_test_add_func ("/decoder/charsets", test_charsets);
+  g_test_add_func ("/decoder/ean13", test_ean13);
+  g_test_add_func ("/decoder/several-codes", test_several_codes);
+  g_test_add_func ("/decoder/mirrored", test_mirrored);
+  g_test_add_func ("/decoder/live-frames", test_live_frames);
+  g_test_add_func ("/decoder/video", test_video);
+  g_test_add_func ("/decoder/unreadable", test_unreadable);
+
+  return g_test_run ();
+}
