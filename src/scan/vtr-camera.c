@@ -1,0 +1,775 @@
+#include "config.h"
+
+#include "vtr-camera.h"
+
+#include <glib/gi18n-lib.h>
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "vtr-decoder.h"
+#include "vtr-frame-reader.h"
+
+/*
+ * The camera: a GStreamer pipeline from any source to two appsinks, one
+ * with RGB frames for the preview, one with grey frames for the decoder.
+ *
+ *   SOURCE ! decodebin ! videoconvert ! tee
+ *     ! queue (leaky) ! videoconvert ! RGB  ! appsink "preview"
+ *     ! queue (leaky) ! videoconvert ! GRAY8 ! appsink "decode"
+ *
+ * One worker thread decodes. Frames wait in a single slot: the newest wins
+ * and one that arrives while the worker is busy replaces the one waiting,
+ * so the decoder never falls behind the camera. Codes reach the main
+ * context the camera was made in; the same code is not reported again
+ * within the cooldown. A camera that fails (none, busy, unplugged, ended)
+ * says so in words and starts again by itself every retry interval.
+ */
+
+#define DEFAULT_SOURCE "v4l2src"
+#define DEFAULT_COOLDOWN_MS 2000
+#define DEFAULT_RETRY_MS 2000
+
+struct _VtrCamera
+{
+  GObject         parent_instance;
+
+  char           *source;
+  GMainContext   *context;
+  GstElement     *pipeline;
+  guint           bus_watch;
+  guint           retry_source;
+  VtrCameraState  state;
+  GError         *error;
+  guint           retry_ms;
+
+  /* Shared with the streaming and worker threads, under lock. */
+  GMutex          lock;
+  GCond           wake;
+  GThread        *worker;
+  gboolean        quit;
+  GstSample      *pending;        /* the newest grey frame, waiting */
+  gint64          pending_entered;
+  GstSample      *preview;        /* the newest RGB frame, waiting */
+  gboolean        preview_queued;
+  guint           cooldown_ms;
+  guint           generation;     /* bumped at each start, to ignore stale results */
+  VtrCameraStats  stats;
+};
+
+G_DEFINE_FINAL_TYPE (VtrCamera, vtr_camera, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_SOURCE,
+  PROP_STATE,
+  PROP_ERROR_MESSAGE,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_FRAME_READY,
+  SIGNAL_CODES_FOUND,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void start_pipeline (VtrCamera *self);
+static void stop_pipeline (VtrCamera *self);
+
+static void
+set_state (VtrCamera      *self,
+           VtrCameraState  state,
+           GError         *error)
+{
+  gboolean error_changed = (error != NULL) != (self->error != NULL) ||
+                           (error && g_strcmp0 (error->message, self->error->message) != 0);
+
+  g_clear_error (&self->error);
+  self->error = error;
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (error_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+/* Worker thread. */
+
+typedef struct
+{
+  GWeakRef   camera;
+  GPtrArray *codes;
+  gint64     entered;
+  guint      generation;
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *delivery = data;
+
+  g_weak_ref_clear (&delivery->camera);
+  g_clear_pointer (&delivery->codes, g_ptr_array_unref);
+  g_free (delivery);
+}
+
+static gboolean
+deliver_codes (gpointer data)
+{
+  Delivery *delivery = data;
+  g_autoptr(VtrCamera) self = g_weak_ref_get (&delivery->camera);
+
+  if (self == NULL || delivery->generation != self->generation)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&self->lock);
+  self->stats.last_latency = g_get_monotonic_time () - delivery->entered;
+  self->stats.reported += delivery->codes->len;
+  g_mutex_unlock (&self->lock);
+
+  g_signal_emit (self, signals[SIGNAL_CODES_FOUND], 0, delivery->codes);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  char   *key;
+  gint64  when;
+} Seen;
+
+static gpointer
+worker_main (gpointer data)
+{
+  VtrCamera *self = data;
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  g_autoptr(GHashTable) last_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (;;)
+    {
+      g_autoptr(GstSample) sample = NULL;
+      g_autoptr(GPtrArray) codes = NULL;
+      g_autoptr(GPtrArray) fresh = NULL;
+      GstVideoInfo info;
+      GstVideoFrame video_frame;
+      gint64 entered, now;
+      guint cooldown_ms, generation;
+
+      g_mutex_lock (&self->lock);
+      while (!self->quit && self->pending == NULL)
+        g_cond_wait (&self->wake, &self->lock);
+      if (self->quit)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      sample = g_steal_pointer (&self->pending);
+      entered = self->pending_entered;
+      cooldown_ms = self->cooldown_ms;
+      generation = self->generation;
+      g_mutex_unlock (&self->lock);
+
+      if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+          !gst_video_frame_map (&video_frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+        continue;
+
+      {
+        VtrFrame frame = {
+          .data = GST_VIDEO_FRAME_PLANE_DATA (&video_frame, 0),
+          .width = GST_VIDEO_FRAME_WIDTH (&video_frame),
+          .height = GST_VIDEO_FRAME_HEIGHT (&video_frame),
+          .stride = GST_VIDEO_FRAME_PLANE_STRIDE (&video_frame, 0),
+          .index = (guint) GST_BUFFER_OFFSET (gst_sample_get_buffer (sample)),
+          .timestamp = entered,
+        };
+
+        codes = vtr_decoder_decode (decoder, &frame, VTR_DECODE_LIVE);
+      }
+      gst_video_frame_unmap (&video_frame);
+
+      g_mutex_lock (&self->lock);
+      self->stats.decoded++;
+      g_mutex_unlock (&self->lock);
+
+      /* The cooldown: a code held in front of the camera is one code. */
+      now = g_get_monotonic_time ();
+      fresh = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
+      for (guint i = 0; i < codes->len; i++)
+        {
+          VtrCode *code = g_ptr_array_index (codes, i);
+          g_autofree char *key = g_strdup_printf ("%d:%s", code->symbology, code->text);
+          gpointer when;
+
+          if (g_hash_table_lookup_extended (last_seen, key, NULL, &when) &&
+              now - GPOINTER_TO_SIZE (when) < (gint64) cooldown_ms * 1000)
+            {
+              /* Still in view: the cooldown runs from when it was last seen. */
+              g_hash_table_insert (last_seen, g_steal_pointer (&key), GSIZE_TO_POINTER (now));
+              continue;
+            }
+          g_hash_table_insert (last_seen, g_steal_pointer (&key), GSIZE_TO_POINTER (now));
+          g_ptr_array_add (fresh, vtr_code_copy (code));
+        }
+
+      if (fresh->len > 0)
+        {
+          Delivery *delivery = g_new0 (Delivery, 1);
+
+          g_weak_ref_init (&delivery->camera, self);
+          delivery->codes = g_steal_pointer (&fresh);
+          delivery->entered = entered;
+          delivery->generation = generation;
+          g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, deliver_codes, delivery,
+                                      delivery_free);
+        }
+    }
+
+  return NULL;
+}
+
+/* Streaming threads. */
+
+static GstFlowReturn
+on_decode_sample (GstAppSink *sink,
+                  gpointer    user_data)
+{
+  VtrCamera *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  g_mutex_lock (&self->lock);
+  self->stats.frames++;
+  if (self->pending != NULL)
+    {
+      /* The decoder is busy: the newest frame wins. */
+      gst_sample_unref (self->pending);
+      self->stats.dropped++;
+    }
+  self->pending = sample;
+  self->pending_entered = g_get_monotonic_time ();
+  g_cond_signal (&self->wake);
+  g_mutex_unlock (&self->lock);
+
+  return GST_FLOW_OK;
+}
+
+static gboolean
+deliver_preview (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(VtrCamera) self = g_weak_ref_get (ref);
+  g_autoptr(GstSample) sample = NULL;
+  GstVideoInfo info;
+  GstMapInfo map;
+  GstBuffer *buffer;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&self->lock);
+  sample = g_steal_pointer (&self->preview);
+  self->preview_queued = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (sample == NULL || !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+    return G_SOURCE_REMOVE;
+
+  /* Frames flow: the camera works (again). */
+  if (self->state != VTR_CAMERA_RUNNING)
+    set_state (self, VTR_CAMERA_RUNNING, NULL);
+
+  buffer = gst_sample_get_buffer (sample);
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (map.data, map.size);
+
+      gst_buffer_unmap (buffer, &map);
+      g_signal_emit (self, signals[SIGNAL_FRAME_READY], 0, bytes, GST_VIDEO_INFO_WIDTH (&info),
+                     GST_VIDEO_INFO_HEIGHT (&info), GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static GstFlowReturn
+on_preview_sample (GstAppSink *sink,
+                   gpointer    user_data)
+{
+  VtrCamera *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  gboolean queue;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->preview, gst_sample_unref);
+  self->preview = sample;
+  queue = !self->preview_queued;
+  self->preview_queued = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (queue)
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, self);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_preview, ref,
+                                  weak_ref_free);
+    }
+  return GST_FLOW_OK;
+}
+
+/* Main context. */
+
+static gboolean
+retry_cb (gpointer data)
+{
+  VtrCamera *self = data;
+
+  self->retry_source = 0;
+  self->stats.restarts++;
+  start_pipeline (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fail (VtrCamera *self,
+      GError    *error)
+{
+  stop_pipeline (self);
+  set_state (self, VTR_CAMERA_FAILED, error);
+
+  /* Try again by itself: the camera may be plugged back in. */
+  if (self->retry_source == 0)
+    {
+      GSource *source = g_timeout_source_new (self->retry_ms);
+
+      g_source_set_callback (source, retry_cb, self, NULL);
+      self->retry_source = g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
+
+static GError *
+error_from_gst (VtrCamera    *self,
+                const GError *gst_error)
+{
+  gboolean was_running = self->state == VTR_CAMERA_RUNNING;
+
+  if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY))
+    return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_BUSY,
+                        _("The camera is in use by another program. Vitrine will try again "
+                          "by itself."));
+
+  if (!was_running &&
+      (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND) ||
+       g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ) ||
+       g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE) ||
+       g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS)))
+    return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                        _("No camera found. Check that it is plugged in: Vitrine will start it "
+                          "by itself when it is back."));
+
+  return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
+                      _("The camera stopped working (was it unplugged?). Vitrine will start it "
+                        "again by itself."));
+}
+
+static gboolean
+on_bus_message (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  VtrCamera *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) gst_error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &gst_error, &debug);
+        g_debug ("camera %s: %s (%s)", self->source, gst_error->message, debug);
+        fail (self, error_from_gst (self, gst_error));
+        return G_SOURCE_REMOVE;
+      }
+
+    case GST_MESSAGE_EOS:
+      fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
+                               _("The camera stopped sending pictures. Vitrine will start it "
+                                 "again by itself.")));
+      return G_SOURCE_REMOVE;
+
+    default:
+      return G_SOURCE_CONTINUE;
+    }
+}
+
+static void
+stop_pipeline (VtrCamera *self)
+{
+  if (self->bus_watch)
+    {
+      GSource *watch = g_main_context_find_source_by_id (self->context, self->bus_watch);
+
+      if (watch)
+        g_source_destroy (watch);
+      self->bus_watch = 0;
+    }
+
+  if (self->pipeline)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      g_clear_object (&self->pipeline);
+    }
+
+  g_mutex_lock (&self->lock);
+  self->generation++;
+  if (self->pending != NULL)
+    self->stats.dropped++;
+  g_clear_pointer (&self->pending, gst_sample_unref);
+  g_clear_pointer (&self->preview, gst_sample_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+start_pipeline (VtrCamera *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GstElement) preview = NULL;
+  g_autoptr(GstElement) decode = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
+  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
+  GSource *watch;
+
+  stop_pipeline (self);
+  set_state (self, VTR_CAMERA_STARTING, NULL);
+
+  if (!vtr_scan_init (&error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  description = g_strdup_printf (
+    "%s ! decodebin ! videoconvert ! tee name=t "
+    "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=RGB ! "
+    "appsink name=preview sync=false max-buffers=1 drop=true "
+    "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! "
+    "appsink name=decode sync=false max-buffers=1 drop=true",
+    self->source);
+  self->pipeline = gst_parse_launch (description, &error);
+  if (self->pipeline == NULL || error != NULL)
+    {
+      g_autoptr(GError) message = g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                                               _("The camera setting “%s” cannot be used: %s"),
+                                               self->source, error ? error->message : "");
+      g_clear_object (&self->pipeline);
+      fail (self, g_steal_pointer (&message));
+      return;
+    }
+  gst_object_ref_sink (self->pipeline);
+
+  preview = gst_bin_get_by_name (GST_BIN (self->pipeline), "preview");
+  decode = gst_bin_get_by_name (GST_BIN (self->pipeline), "decode");
+  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+
+  bus = gst_element_get_bus (self->pipeline);
+  watch = gst_bus_create_watch (bus);
+  g_source_set_callback (watch, G_SOURCE_FUNC (on_bus_message), self, NULL);
+  self->bus_watch = g_source_attach (watch, self->context);
+  g_source_unref (watch);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      /* The bus holds the reason; it arrives as an error message. */
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message)
+        on_bus_message (bus, message, self);
+      else
+        fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                                 _("No camera found. Check that it is plugged in: Vitrine will "
+                                   "start it by itself when it is back.")));
+    }
+}
+
+/**
+ * vtr_camera_source_from_path:
+ * @path: an image or video file
+ *
+ * Returns: (transfer full): a source description that shows the file to
+ * the decoder as a camera would: a still image again and again, a video
+ * as it plays.
+ */
+char *
+vtr_camera_source_from_path (const char *path)
+{
+  g_autofree char *quoted = g_strescape (path, NULL);
+  static const char * const stills[] = { ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp" };
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stills); i++)
+    if (g_str_has_suffix (lower, stills[i]))
+      return g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! imagefreeze ! "
+                              "video/x-raw,framerate=15/1 ! identity sync=true",
+                              quoted);
+
+  return g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! identity sync=true", quoted);
+}
+
+void
+vtr_camera_start (VtrCamera *self)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  start_pipeline (self);
+}
+
+void
+vtr_camera_stop (VtrCamera *self)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  if (self->retry_source)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->context, self->retry_source);
+
+      if (source)
+        g_source_destroy (source);
+      self->retry_source = 0;
+    }
+  stop_pipeline (self);
+  set_state (self, VTR_CAMERA_STOPPED, NULL);
+}
+
+VtrCameraState
+vtr_camera_get_state (VtrCamera *self)
+{
+  g_return_val_if_fail (VTR_IS_CAMERA (self), VTR_CAMERA_STOPPED);
+  return self->state;
+}
+
+/**
+ * vtr_camera_get_error:
+ *
+ * Returns: (nullable): why the camera failed, in words for the kiosk's
+ * users (domain %VTR_SCAN_ERROR), or %NULL.
+ */
+const GError *
+vtr_camera_get_error (VtrCamera *self)
+{
+  g_return_val_if_fail (VTR_IS_CAMERA (self), NULL);
+  return self->error;
+}
+
+const char *
+vtr_camera_get_source (VtrCamera *self)
+{
+  g_return_val_if_fail (VTR_IS_CAMERA (self), NULL);
+  return self->source;
+}
+
+void
+vtr_camera_set_cooldown (VtrCamera *self,
+                         guint      milliseconds)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_mutex_lock (&self->lock);
+  self->cooldown_ms = milliseconds;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vtr_camera_set_retry_interval (VtrCamera *self,
+                               guint      milliseconds)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+  self->retry_ms = MAX (10, milliseconds);
+}
+
+void
+vtr_camera_get_stats (VtrCamera      *self,
+                      VtrCameraStats *stats)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_mutex_lock (&self->lock);
+  *stats = self->stats;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+vtr_camera_dispose (GObject *object)
+{
+  VtrCamera *self = (VtrCamera *) object;
+
+  if (self->retry_source)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->context, self->retry_source);
+
+      if (source)
+        g_source_destroy (source);
+      self->retry_source = 0;
+    }
+  stop_pipeline (self);
+
+  if (self->worker)
+    {
+      g_mutex_lock (&self->lock);
+      self->quit = TRUE;
+      g_cond_signal (&self->wake);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (g_steal_pointer (&self->worker));
+    }
+
+  G_OBJECT_CLASS (vtr_camera_parent_class)->dispose (object);
+}
+
+static void
+vtr_camera_finalize (GObject *object)
+{
+  VtrCamera *self = (VtrCamera *) object;
+
+  g_clear_pointer (&self->source, g_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->wake);
+
+  G_OBJECT_CLASS (vtr_camera_parent_class)->finalize (object);
+}
+
+static void
+vtr_camera_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  VtrCamera *self = VTR_CAMERA (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error ? self->error->message : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_camera_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  VtrCamera *self = VTR_CAMERA (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_free (self->source);
+      self->source = g_value_dup_string (value);
+      if (self->source == NULL || *self->source == '\0')
+        {
+          g_free (self->source);
+          self->source = g_strdup (DEFAULT_SOURCE);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_camera_class_init (VtrCameraClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vtr_camera_dispose;
+  object_class->finalize = vtr_camera_finalize;
+  object_class->get_property = vtr_camera_get_property;
+  object_class->set_property = vtr_camera_set_property;
+
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL, DEFAULT_SOURCE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, VTR_CAMERA_STOPPED, VTR_CAMERA_FAILED,
+                      VTR_CAMERA_STOPPED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VtrCamera::frame-ready:
+   * @rgb: the newest frame, 8-bit RGB rows, for a GdkMemoryTexture
+   *
+   * At most once a main-loop turn: a slow main loop skips frames.
+   */
+  signals[SIGNAL_FRAME_READY] =
+    g_signal_new ("frame-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_BYTES, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
+
+  /**
+   * VtrCamera::codes-found:
+   * @codes: (element-type VtrCode): codes not reported within the cooldown
+   */
+  signals[SIGNAL_CODES_FOUND] =
+    g_signal_new ("codes-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+}
+
+static void
+vtr_camera_init (VtrCamera *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->wake);
+  self->context = g_main_context_ref_thread_default ();
+  self->cooldown_ms = DEFAULT_COOLDOWN_MS;
+  self->retry_ms = DEFAULT_RETRY_MS;
+  self->worker = g_thread_new ("vtr-decoder", worker_main, self);
+}
+
+/**
+ * vtr_camera_new:
+ * @source: (nullable): a GStreamer source description ("v4l2src
+ *   device=/dev/video2", "filesrc location=… ! decodebin"), or %NULL for
+ *   the default webcam
+ */
+VtrCamera *
+vtr_camera_new (const char *source)
+{
+  return g_object_new (VTR_TYPE_CAMERA, "source", source, NULL);
+}

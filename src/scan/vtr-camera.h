@@ -1,0 +1,44 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vtr-code.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VTR_CAMERA_STOPPED,
+  VTR_CAMERA_STARTING,
+  VTR_CAMERA_RUNNING,
+  VTR_CAMERA_FAILED,
+} VtrCameraState;
+
+typedef struct
+{
+  guint64 frames;       /* frames that reached the decoder's door */
+  guint64 decoded;      /* frames the decoder read */
+  guint64 dropped;      /* frames replaced by a newer one while it was busy */
+  guint64 reported;     /* codes reported (after the cooldown) */
+  guint   restarts;     /* times the camera was started again after a failure */
+  gint64  last_latency; /* µs from a frame entering to its codes on the main thread */
+} VtrCameraStats;
+
+#define VTR_TYPE_CAMERA (vtr_camera_get_type ())
+G_DECLARE_FINAL_TYPE (VtrCamera, vtr_camera, VTR, CAMERA, GObject)
+
+VtrCamera      *vtr_camera_new                (const char *source);
+char           *vtr_camera_source_from_path   (const char *path);
+const char     *vtr_camera_get_source         (VtrCamera  *self);
+void            vtr_camera_start              (VtrCamera  *self);
+void            vtr_camera_stop               (VtrCamera  *self);
+VtrCameraState  vtr_camera_get_state          (VtrCamera  *self);
+const GError   *vtr_camera_get_error          (VtrCamera  *self);
+void            vtr_camera_set_cooldown       (VtrCamera  *self,
+                                               guint       milliseconds);
+void            vtr_camera_set_retry_interval (VtrCamera  *self,
+                                               guint       milliseconds);
+void            vtr_camera_get_stats          (VtrCamera  *self,
+                                               VtrCameraStats *stats);
+
+G_END_DECLS
