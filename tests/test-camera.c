@@ -303,6 +303,38 @@ test_finalizes_cleanly (void)
   watch_clear (&watch);
 }
 
+static void
+test_choose_source (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *from_option = NULL;
+  g_autofree char *from_env = NULL;
+  g_autofree char *fallback = NULL;
+  g_autofree char *described = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  /* The option first, then VITRINE_CAMERA; a path becomes a still source. */
+  g_setenv ("VITRINE_CAMERA", "videotestsrc pattern=ball", TRUE);
+  from_option = vtr_camera_choose_source (image);
+  g_assert_nonnull (strstr (from_option, "filesrc"));
+  g_assert_nonnull (strstr (from_option, "imagefreeze"));
+  from_env = vtr_camera_choose_source (NULL);
+  g_assert_cmpstr (from_env, ==, "videotestsrc pattern=ball");
+  described = vtr_camera_choose_source ("v4l2src device=/dev/video3");
+  g_assert_cmpstr (described, ==, "v4l2src device=/dev/video3");
+
+  /* Nothing set (the test's settings are in memory): the webcam. */
+  g_unsetenv ("VITRINE_CAMERA");
+  fallback = vtr_camera_choose_source (NULL);
+  g_assert_true (g_str_has_prefix (fallback, "v4l2src"));
+
+  /* No webcam on a test machine; the list says so rather than failing. */
+  devices = vtr_camera_list_devices ();
+  for (guint i = 0; i < devices->len; i++)
+    g_assert_true (g_str_has_prefix (((VtrCameraDevice *) g_ptr_array_index (devices, i))->source,
+                                     "v4l2src device="));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -316,6 +348,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/camera/broken-setting", test_broken_setting);
   g_test_add_func ("/camera/recovers-when-back", test_recovers_when_back);
   g_test_add_func ("/camera/finalizes-cleanly", test_finalizes_cleanly);
+  g_test_add_func ("/camera/choose-source", test_choose_source);
 
   return g_test_run ();
 }

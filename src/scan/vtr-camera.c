@@ -6,6 +6,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#include <string.h>
 
 #include "vtr-decoder.h"
 #include "vtr-frame-reader.h"
@@ -536,6 +537,112 @@ vtr_camera_source_from_path (const char *path)
                               quoted);
 
   return g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! identity sync=true", quoted);
+}
+
+static gboolean
+looks_like_path (const char *text)
+{
+  return g_file_test (text, G_FILE_TEST_IS_REGULAR) ||
+         ((text[0] == '/' || g_str_has_prefix (text, "./")) && strchr (text, '!') == NULL);
+}
+
+/**
+ * vtr_camera_choose_source:
+ * @option: (nullable): what the person asked for (the --camera option)
+ *
+ * Which source to open, first found of: @option, the VITRINE_CAMERA
+ * environment variable, the `camera-source` setting, the webcam last
+ * chosen (`camera-device`), the default webcam. Each may be a GStreamer
+ * source description or the path of an image or video file.
+ *
+ * Returns: (transfer full): a source description for vtr_camera_new().
+ */
+char *
+vtr_camera_choose_source (const char *option)
+{
+  const char *env = g_getenv ("VITRINE_CAMERA");
+  g_autofree char *setting = NULL;
+  g_autofree char *device = NULL;
+  const char *chosen = NULL;
+  GSettingsSchemaSource *schemas = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (schemas)
+    schema = g_settings_schema_source_lookup (schemas, APPLICATION_ID, TRUE);
+  if (schema)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+      setting = g_settings_get_string (settings, "camera-source");
+      device = g_settings_get_string (settings, "camera-device");
+    }
+
+  if (option && *option)
+    chosen = option;
+  else if (env && *env)
+    chosen = env;
+  else if (setting && *setting)
+    chosen = setting;
+
+  if (chosen)
+    return looks_like_path (chosen) ? vtr_camera_source_from_path (chosen) : g_strdup (chosen);
+  if (device && *device)
+    {
+      g_autofree char *quoted = g_strescape (device, NULL);
+      return g_strdup_printf ("v4l2src device=\"%s\"", quoted);
+    }
+  return g_strdup (DEFAULT_SOURCE);
+}
+
+void
+vtr_camera_device_free (VtrCameraDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->name);
+  g_free (device->source);
+  g_free (device);
+}
+
+/**
+ * vtr_camera_list_devices:
+ *
+ * Returns: (transfer full) (element-type VtrCameraDevice): the video
+ * sources plugged in now, for the person setting up the kiosk to choose.
+ */
+GPtrArray *
+vtr_camera_list_devices (void)
+{
+  GPtrArray *devices = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_camera_device_free);
+  g_autoptr(GstDeviceMonitor) monitor = NULL;
+  GList *found;
+
+  if (!vtr_scan_init (NULL))
+    return devices;
+
+  monitor = gst_device_monitor_new ();
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  if (!gst_device_monitor_start (monitor))
+    return devices;
+
+  found = gst_device_monitor_get_devices (monitor);
+  for (GList *l = found; l; l = l->next)
+    {
+      GstDevice *gst_device = l->data;
+      g_autoptr(GstStructure) props = gst_device_get_properties (gst_device);
+      const char *path = props ? gst_structure_get_string (props, "device.path") : NULL;
+      VtrCameraDevice *device;
+
+      if (path == NULL)
+        continue;
+      device = g_new0 (VtrCameraDevice, 1);
+      device->name = gst_device_get_display_name (gst_device);
+      device->source = g_strdup_printf ("v4l2src device=\"%s\"", path);
+      g_ptr_array_add (devices, device);
+    }
+  g_list_free_full (found, gst_object_unref);
+  gst_device_monitor_stop (monitor);
+  return devices;
 }
 
 void

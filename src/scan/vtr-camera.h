@@ -27,7 +27,16 @@ typedef struct
 #define VTR_TYPE_CAMERA (vtr_camera_get_type ())
 G_DECLARE_FINAL_TYPE (VtrCamera, vtr_camera, VTR, CAMERA, GObject)
 
+typedef struct
+{
+  char *name;   /* as the device calls itself: "HD Pro Webcam C920" */
+  char *source; /* the description that opens it: "v4l2src device=/dev/video0" */
+} VtrCameraDevice;
+
 VtrCamera      *vtr_camera_new                (const char *source);
+char           *vtr_camera_choose_source      (const char *option);
+GPtrArray      *vtr_camera_list_devices       (void);
+void            vtr_camera_device_free        (VtrCameraDevice *device);
 char           *vtr_camera_source_from_path   (const char *path);
 const char     *vtr_camera_get_source         (VtrCamera  *self);
 void            vtr_camera_start              (VtrCamera  *self);

@@ -542,6 +542,12 @@ main (int argc, char *argv[])
       return 1;
     }
 
+  if (!g_file_test (corpus_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("bench-scan: the corpus is not at %s; give it with --corpus DIR\n", corpus_dir);
+      return 1;
+    }
+
   json_lines = g_string_new (NULL);
   decoder = vtr_decoder_new ();
   qr_dir = g_build_filename (corpus_dir, "qr", NULL);
