@@ -303,6 +303,48 @@ test_finalizes_cleanly (void)
   watch_clear (&watch);
 }
 
+static gboolean
+has_two_codes (VtrCamera *camera, Watch *watch)
+{
+  for (guint i = 1; i < watch->codes->len; i++)
+    if (!g_str_equal (((VtrCode *) g_ptr_array_index (watch->codes, i))->text,
+                      ((VtrCode *) g_ptr_array_index (watch->codes, 0))->text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_folder (void)
+{
+  /* A folder of images as a camera: each shown in turn. */
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *source = NULL;
+  g_autoptr(VtrCamera) camera = NULL;
+  static const char * const names[] = { "url.png", "inverted.webp" };
+  Watch watch = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = data_file (names[i]);
+      g_autofree char *to = g_build_filename (dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+      g_assert_true (g_file_set_contents (to, contents, len, NULL));
+    }
+
+  source = vtr_camera_source_from_path (dir);
+  camera = vtr_camera_new (source);
+  watch_init (&watch, camera);
+  vtr_camera_start (camera);
+  g_assert_true (run_until (&watch, has_two_codes, camera, 10000));
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_RUNNING);
+  vtr_camera_stop (camera);
+  watch_clear (&watch);
+  vtr_test_remove_tree (dir);
+}
+
 static void
 test_choose_source (void)
 {
@@ -349,6 +391,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/camera/recovers-when-back", test_recovers_when_back);
   g_test_add_func ("/camera/finalizes-cleanly", test_finalizes_cleanly);
   g_test_add_func ("/camera/choose-source", test_choose_source);
+  g_test_add_func ("/camera/folder", test_folder);
 
   return g_test_run ();
 }

@@ -790,53 +790,6 @@ on_scan_frame (const VtrFrame *frame,
   return TRUE;
 }
 
-static int
-compare_paths (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-static gboolean
-is_picture_name (const char *name)
-{
-  static const char * const extensions[] = {
-    ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm",
-    ".avi", ".mp4", ".mkv", ".webm", ".mov", ".ogv", ".mjpeg", ".mjpg",
-  };
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
-    if (g_str_has_suffix (lower, extensions[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* A folder's images and videos, sorted, one level deep; what sits beside
- * them (notes, expected texts) is left out. Files named on the command
- * line are always tried. */
-static GPtrArray *
-folder_files (const char *path,
-              GError    **error)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
-  GPtrArray *files;
-  const char *name;
-
-  if (dir == NULL)
-    return NULL;
-  files = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (name[0] == '.' || !is_picture_name (name) || !g_file_test (child, G_FILE_TEST_IS_REGULAR))
-        continue;
-      g_ptr_array_add (files, g_steal_pointer (&child));
-    }
-  g_ptr_array_sort (files, compare_paths);
-  return files;
-}
 
 static int
 command_scan (Options *options,
@@ -857,7 +810,7 @@ command_scan (Options *options,
     {
       if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
         {
-          g_autoptr(GPtrArray) children = folder_files (argv[i], &error);
+          g_autoptr(GPtrArray) children = vtr_frame_reader_list_folder (argv[i], &error);
 
           if (children == NULL)
             {

@@ -43,6 +43,7 @@ struct _VtrCamera
   VtrCameraState  state;
   GError         *error;
   guint           retry_ms;
+  guint           slide;          /* for a folder: the image shown now */
 
   /* Shared with the streaming and worker threads, under lock. */
   GMutex          lock;
@@ -413,6 +414,13 @@ on_bus_message (GstBus     *bus,
       }
 
     case GST_MESSAGE_EOS:
+      if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
+        {
+          /* A folder of images: the next one. */
+          self->slide++;
+          start_pipeline (self);
+          return G_SOURCE_REMOVE;
+        }
       fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
                                _("The camera stopped sending pictures. Vitrine will start it "
                                  "again by itself.")));
@@ -455,6 +463,7 @@ start_pipeline (VtrCamera *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *source = NULL;
   g_autoptr(GstElement) preview = NULL;
   g_autoptr(GstElement) decode = NULL;
   g_autoptr(GstBus) bus = NULL;
@@ -463,7 +472,9 @@ start_pipeline (VtrCamera *self)
   GSource *watch;
 
   stop_pipeline (self);
-  set_state (self, VTR_CAMERA_STARTING, NULL);
+  /* The next image of a folder is no new start. */
+  if (self->state != VTR_CAMERA_RUNNING)
+    set_state (self, VTR_CAMERA_STARTING, NULL);
 
   if (!vtr_scan_init (&error))
     {
@@ -471,13 +482,36 @@ start_pipeline (VtrCamera *self)
       return;
     }
 
+  if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
+    {
+      /* A folder: each image for two seconds in turn, round and round. */
+      g_autoptr(GPtrArray) images = vtr_frame_reader_list_folder (self->source, &error);
+      g_autofree char *quoted = NULL;
+
+      if (images == NULL || images->len == 0)
+        {
+          fail (self, error ? g_steal_pointer (&error)
+                            : g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                                           _("The folder %s holds no image to show the camera"),
+                                           self->source));
+          return;
+        }
+      quoted = g_strescape (g_ptr_array_index (images, self->slide % images->len), NULL);
+      source = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
+                                "imagefreeze num-buffers=30 ! video/x-raw,framerate=15/1 ! "
+                                "identity sync=true",
+                                quoted);
+    }
+  else
+    source = g_strdup (self->source);
+
   description = g_strdup_printf (
     "%s ! decodebin ! videoconvert ! tee name=t "
     "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=RGB ! "
     "appsink name=preview sync=false max-buffers=1 drop=true "
     "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! "
     "appsink name=decode sync=false max-buffers=1 drop=true",
-    self->source);
+    source);
   self->pipeline = gst_parse_launch (description, &error);
   if (self->pipeline == NULL || error != NULL)
     {
@@ -519,13 +553,17 @@ start_pipeline (VtrCamera *self)
  * vtr_camera_source_from_path:
  * @path: an image or video file
  *
- * Returns: (transfer full): a source description that shows the file to
- * the decoder as a camera would: a still image again and again, a video
- * as it plays.
+ * Returns: (transfer full): a source that shows the file to the decoder as
+ * a camera would: a still image again and again, a video as it plays, a
+ * folder's images two seconds each.
  */
 char *
 vtr_camera_source_from_path (const char *path)
 {
+  /* A folder is shown as it is: the camera turns it into a slideshow. */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return g_strdup (path);
+
   g_autofree char *quoted = g_strescape (path, NULL);
   static const char * const stills[] = { ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp" };
   g_autofree char *lower = g_ascii_strdown (path, -1);
@@ -542,7 +580,7 @@ vtr_camera_source_from_path (const char *path)
 static gboolean
 looks_like_path (const char *text)
 {
-  return g_file_test (text, G_FILE_TEST_IS_REGULAR) ||
+  return g_file_test (text, G_FILE_TEST_EXISTS) ||
          ((text[0] == '/' || g_str_has_prefix (text, "./")) && strchr (text, '!') == NULL);
 }
 

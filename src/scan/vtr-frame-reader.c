@@ -173,3 +173,62 @@ vtr_frame_reader_read (const char   *path,
   gst_element_set_state (pipeline, GST_STATE_NULL);
   return ok;
 }
+
+static gboolean
+is_picture_name (const char *name)
+{
+  static const char * const extensions[] = {
+    ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm",
+    ".avi", ".mp4", ".mkv", ".webm", ".mov", ".ogv", ".mjpeg", ".mjpg",
+  };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_str_has_suffix (lower, extensions[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/**
+ * vtr_frame_reader_list_folder:
+ *
+ * Returns: (transfer full) (element-type filename): the images and videos
+ * of a folder, by name, one level deep; what sits beside them (notes,
+ * expected texts, hidden files) is left out.
+ */
+GPtrArray *
+vtr_frame_reader_list_folder (const char *path,
+                              GError    **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) dir_error = NULL;
+  GPtrArray *files;
+  const char *name;
+
+  dir = g_dir_open (path, 0, &dir_error);
+  if (dir == NULL)
+    {
+      g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_NOT_FOUND,
+                   _("The folder %s cannot be opened: %s"), path, dir_error->message);
+      return NULL;
+    }
+
+  files = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (name[0] == '.' || !is_picture_name (name) || !g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_ptr_array_add (files, g_steal_pointer (&child));
+    }
+  g_ptr_array_sort (files, compare_paths);
+  return files;
+}

@@ -24,6 +24,8 @@ typedef gboolean (*VtrFrameFunc) (const VtrFrame *frame,
 
 GQuark   vtr_scan_error_quark      (void);
 gboolean vtr_scan_init             (GError      **error);
+GPtrArray *vtr_frame_reader_list_folder (const char *path,
+                                         GError    **error);
 gboolean vtr_frame_reader_read     (const char   *path,
                                     VtrFrameFunc  func,
                                     gpointer      user_data,
