@@ -235,7 +235,7 @@ find_finders (const guint8 *dark,
 
             if (ratio_ok (runs, &module) &&
                 cross_check (dark, width, height, cx, y, 0, 1, (int) (module * 4), &dy, &module_v) &&
-                fabs (module_v - module) < module * 0.6 &&
+                module_v > module * 0.35 && module_v < module * 2.9 &&
                 cross_check (dark, width, height, cx, y + dy, 1, 0, (int) (module * 4), &dx, &module_h))
               add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3);
           }
@@ -491,10 +491,22 @@ draw_grid (const guint8 *grey,
         double u, v;
         int x, y;
 
-        project (h, i + 0.5, j + 0.5, &u, &v);
-        x = (int) (u + 0.5);
-        y = (int) (v + 0.5);
-        if (x < 0 || y < 0 || x >= width || y >= height || !dark[(gsize) y * width + x])
+        int votes = 0;
+
+        /* Five looks inside the module, the middle one counting twice:
+         * blur and a slightly wrong grid stop deciding alone. */
+        for (int k = 0; k < 5; k++)
+          {
+            static const double dx[5] = { 0.5, 0.3, 0.7, 0.5, 0.5 };
+            static const double dy[5] = { 0.5, 0.5, 0.5, 0.3, 0.7 };
+
+            project (h, i + dx[k], j + dy[k], &u, &v);
+            x = (int) (u + 0.5);
+            y = (int) (v + 0.5);
+            if (x >= 0 && y >= 0 && x < width && y < height && dark[(gsize) y * width + x])
+              votes += k == 0 ? 2 : 1;
+          }
+        if (votes < 4)
           continue;
 
         for (int py = 0; py < module_pixels; py++)
@@ -520,6 +532,60 @@ vtr_qr_grid_free (VtrQrGrid *grid)
 }
 
 /* Turns three finders into grids: one per plausible dimension. */
+/* Walks the timing pattern from one finder to the other: along the line
+ * 6.5 modules into both (between the finder corners @a0–@a1 of the first
+ * and @b0–@b1 of the second), counting dark runs. Between the finders'
+ * separators the pattern alternates dark, light… dark over dim − 16
+ * modules, so dim = 2 × runs + 15. Returns 0 if it does not read as one. */
+static int
+timing_dimension (const guint8 *dark,
+                  int           width,
+                  int           height,
+                  const double  a0[2],
+                  const double  a1[2],
+                  const double  b0[2],
+                  const double  b1[2])
+{
+  double from_x = a0[0] + (a1[0] - a0[0]) * 6.5 / 7, from_y = a0[1] + (a1[1] - a0[1]) * 6.5 / 7;
+  double to_x = b0[0] + (b1[0] - b0[0]) * 6.5 / 7, to_y = b0[1] + (b1[1] - b0[1]) * 6.5 / 7;
+  double length = hypot (to_x - from_x, to_y - from_y);
+  int steps = (int) (length * 2);
+  int runs = 0;
+  gboolean was_dark = TRUE; /* the first finder's edge */
+  gboolean left_first = FALSE;
+
+  if (steps < 10)
+    return 0;
+
+  for (int i = 0; i <= steps; i++)
+    {
+      int x = (int) (from_x + (to_x - from_x) * i / steps + 0.5);
+      int y = (int) (from_y + (to_y - from_y) * i / steps + 0.5);
+      gboolean is_dark;
+
+      if (x < 0 || y < 0 || x >= width || y >= height)
+        return 0;
+      is_dark = dark[(gsize) y * width + x];
+      if (!left_first)
+        {
+          /* Leave the first finder's dark edge. */
+          if (!is_dark)
+            left_first = TRUE;
+          was_dark = is_dark;
+          continue;
+        }
+      if (is_dark && !was_dark)
+        runs++;
+      was_dark = is_dark;
+    }
+
+  /* The last dark run is the second finder's edge. */
+  runs--;
+  if (runs < 3 || runs > 81)
+    return 0;
+  return 2 * runs + 15;
+}
+
 static void
 grids_from_finders (const guint8 *grey,
                     const guint8 *dark,
@@ -531,17 +597,49 @@ grids_from_finders (const guint8 *grey,
                     GPtrArray    *grids,
                     guint         max_grids)
 {
-  double module = (tl->module + tr->module + bl->module) / 3;
-  double estimate = (distance (tl, tr) + distance (tl, bl)) / 2 / module + 7;
+  /* Each side measured with the modules of its own two finders: under
+   * perspective a near finder's modules are bigger than a far one's. */
+  double estimate = (distance (tl, tr) / ((tl->module + tr->module) / 2) +
+                     distance (tl, bl) / ((tl->module + bl->module) / 2)) / 2 + 7;
   int dimension = ((int) (estimate + 0.5) - 17 + 2) / 4 * 4 + 17;
-  static const int tries[] = { 0, 4, -4 };
+  double module = (tl->module + tr->module + bl->module) / 3;
+  int tries[4] = { 0, 4, -4, 0 };
+  guint n_tries = 3;
+  double lu = distance (tl, tr), lv = distance (tl, bl);
+  double ux = (tr->x - tl->x) / lu, uy = (tr->y - tl->y) / lu;
+  double vx = (bl->x - tl->x) / lv, vy = (bl->y - tl->y) / lv;
+  double corners[3][4][2];
+  const Finder *three[3] = { tl, tr, bl };
+  gboolean have_corners = TRUE;
   static const double nudges[][2] = {
     { 0, 0 }, { 1, 1 }, { -1, -1 }, { 1, 0 }, { 0, 1 }, { -1, 0 }, { 0, -1 }, { 1, -1 }, { -1, 1 },
     { 2, 2 }, { -2, -2 }, { 2, 0 }, { 0, 2 }, { -2, 0 }, { 0, -2 }, { 2, 1 }, { 1, 2 },
     { -2, -1 }, { -1, -2 }, { 3, 3 }, { -3, -3 },
   };
 
-  for (guint t = 0; t < G_N_ELEMENTS (tries) && grids->len < max_grids; t++)
+  for (int f = 0; f < 3 && have_corners; f++)
+    have_corners = finder_corners (dark, width, height, three[f], ux, uy, vx, vy, corners[f]);
+
+  /* Better than any estimate: count the timing patterns, the dotted lines
+   * that join the finders along row and column 6. */
+  if (have_corners)
+    {
+      int by_row = timing_dimension (dark, width, height, corners[0][1], corners[0][2],
+                                     corners[1][0], corners[1][3]);
+      int by_column = timing_dimension (dark, width, height, corners[0][3], corners[0][2],
+                                        corners[2][0], corners[2][1]);
+      int counted = by_row == by_column || by_column == 0 ? by_row : by_row == 0 ? by_column : 0;
+
+      if (counted >= 21 && counted != dimension)
+        {
+          /* Counted first, then the estimates. */
+          tries[3] = tries[2], tries[2] = tries[1], tries[1] = tries[0];
+          tries[0] = counted - dimension;
+          n_tries = 4;
+        }
+    }
+
+  for (guint t = 0; t < n_tries && grids->len < max_grids; t++)
     {
       int dim = dimension + tries[t];
       double src[4][2], dst[4][2], h[9];
@@ -552,32 +650,23 @@ grids_from_finders (const guint8 *grey,
 
       /* Best: the twelve outer corners of the three finders, which carry
        * the perspective even where there is no alignment pattern. */
-      {
-        double lu = distance (tl, tr), lv = distance (tl, bl);
-        double ux = (tr->x - tl->x) / lu, uy = (tr->y - tl->y) / lu;
-        double vx = (bl->x - tl->x) / lv, vy = (bl->y - tl->y) / lv;
-        double corners[3][4][2], fit_src[12][2], fit_dst[12][2];
-        const Finder *three[3] = { tl, tr, bl };
-        const double origin[3][2] = { { 0, 0 }, { dim - 7, 0 }, { 0, dim - 7 } };
-        static const double square[4][2] = { { 0, 0 }, { 7, 0 }, { 7, 7 }, { 0, 7 } };
-        gboolean all = TRUE;
+      if (have_corners)
+        {
+          double fit_src[12][2], fit_dst[12][2];
+          const double origin[3][2] = { { 0, 0 }, { dim - 7, 0 }, { 0, dim - 7 } };
+          static const double square[4][2] = { { 0, 0 }, { 7, 0 }, { 7, 7 }, { 0, 7 } };
 
-        for (int f = 0; f < 3 && all; f++)
-          all = finder_corners (dark, width, height, three[f], ux, uy, vx, vy, corners[f]);
-        if (all)
-          {
-            for (int f = 0; f < 3; f++)
-              for (int c = 0; c < 4; c++)
-                {
-                  fit_src[f * 4 + c][0] = origin[f][0] + square[c][0];
-                  fit_src[f * 4 + c][1] = origin[f][1] + square[c][1];
-                  fit_dst[f * 4 + c][0] = corners[f][c][0];
-                  fit_dst[f * 4 + c][1] = corners[f][c][1];
-                }
-            if (homography_fit (fit_src, fit_dst, 12, h))
-              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
-          }
-      }
+          for (int f = 0; f < 3; f++)
+            for (int c = 0; c < 4; c++)
+              {
+                fit_src[f * 4 + c][0] = origin[f][0] + square[c][0];
+                fit_src[f * 4 + c][1] = origin[f][1] + square[c][1];
+                fit_dst[f * 4 + c][0] = corners[f][c][0];
+                fit_dst[f * 4 + c][1] = corners[f][c][1];
+              }
+          if (homography_fit (fit_src, fit_dst, 12, h))
+            g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+        }
 
       src[0][0] = 3.5, src[0][1] = 3.5, dst[0][0] = tl->x, dst[0][1] = tl->y;
       src[1][0] = dim - 3.5, src[1][1] = 3.5, dst[1][0] = tr->x, dst[1][1] = tr->y;
@@ -605,11 +694,11 @@ grids_from_finders (const guint8 *grey,
         for (guint k = 0; k < G_N_ELEMENTS (nudges) && grids->len < max_grids; k++)
           {
             /* Nudges along the code's own axes, in modules. */
-            double ux = (tr->x - tl->x) / (dim - 7.0), uy = (tr->y - tl->y) / (dim - 7.0);
-            double vx = (bl->x - tl->x) / (dim - 7.0), vy = (bl->y - tl->y) / (dim - 7.0);
+            double mx = (tr->x - tl->x) / (dim - 7.0), my = (tr->y - tl->y) / (dim - 7.0);
+            double nx = (bl->x - tl->x) / (dim - 7.0), ny = (bl->y - tl->y) / (dim - 7.0);
 
-            dst[3][0] = bx + nudges[k][0] * ux + nudges[k][1] * vx;
-            dst[3][1] = by + nudges[k][0] * uy + nudges[k][1] * vy;
+            dst[3][0] = bx + nudges[k][0] * mx + nudges[k][1] * nx;
+            dst[3][1] = by + nudges[k][0] * my + nudges[k][1] * ny;
             if (homography (src, dst, h))
               g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
           }
@@ -636,7 +725,8 @@ order_triple (const Finder  *f0,
   double max_module = MAX (f[0]->module, MAX (f[1]->module, f[2]->module));
   double min_module = MIN (f[0]->module, MIN (f[1]->module, f[2]->module));
 
-  if (max_module > min_module * 1.8)
+  /* Perspective makes a near finder look twice as big as a far one. */
+  if (max_module > min_module * 2.6)
     return FALSE;
 
   /* The top-left finder is the one opposite the longest side. */
@@ -648,8 +738,8 @@ order_triple (const Finder  *f0,
     tl = f[2], p = f[0], q = f[1], diagonal = d01, side1 = d02, side2 = d12;
 
   if (side1 < 8 * min_module || side2 < 8 * min_module ||
-      MAX (side1, side2) > 2.0 * MIN (side1, side2) ||
-      fabs (diagonal / hypot (side1, side2) - 1) > 0.25 ||
+      MAX (side1, side2) > 2.5 * MIN (side1, side2) ||
+      fabs (diagonal / hypot (side1, side2) - 1) > 0.35 ||
       /* Finders of one code are at most 170 modules apart. */
       MAX (side1, side2) > 175 * max_module)
     return FALSE;
@@ -744,7 +834,6 @@ vtr_qr_grid_find (const guint8 *grey,
 
   g_array_sort (finders, compare_finders);
   n = MIN (finders->len, MAX_CANDIDATES);
-
   /* Every triple that could be the three corners of one code. */
   for (guint a = 0; a < n && grids->len < max_grids; a++)
     for (guint b = a + 1; b < n && grids->len < max_grids; b++)
