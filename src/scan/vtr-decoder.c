@@ -209,6 +209,10 @@ scan (VtrDecoder     *self,
 
         if (!map_symbology (zbar_symbol_get_type (symbol), &code->symbology))
           continue;
+        /* A barcode read on a single scan line may be misread (its check
+         * digit catches only some errors); ZBar counts the lines that agree. */
+        if (code->symbology != VTR_SYMBOLOGY_QR && zbar_symbol_get_quality (symbol) < 2)
+          continue;
 
         code->raw = g_bytes_new (data, len);
         code->text = code->symbology == VTR_SYMBOLOGY_QR
