@@ -124,3 +124,35 @@ vtr_text_has_prefix_word (const char *folded_haystack,
 
   return FALSE;
 }
+
+/**
+ * vtr_text_escape_controls:
+ *
+ * Returns: (transfer full): @text (valid UTF-8) with control and format
+ * characters written as escapes (\n, \u202E…): what a scanned code holds is
+ * shown, never interpreted by a terminal or a text renderer.
+ */
+char *
+vtr_text_escape_controls (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT ||
+               g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
+               g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR)
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -15,6 +15,7 @@
 #include "vtr-opening-hours.h"
 #include "vtr-service.h"
 #include "vtr-store.h"
+#include "vtr-text.h"
 
 /*
  * vitrine-ctl: the kiosk's core from the command line. Every command takes
@@ -691,30 +692,6 @@ typedef struct
   guint       frames;
 } ScanFile;
 
-/* Text for a terminal: control characters shown as escapes, never sent. */
-static char *
-printable (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\r')
-        g_string_append (out, "\\r");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 on_scan_frame (const VtrFrame *frame,
                gpointer        user_data)
@@ -771,7 +748,7 @@ on_scan_frame (const VtrFrame *frame,
         }
       else
         {
-          g_autofree char *text = printable (code->text);
+          g_autofree char *text = vtr_text_escape_controls (code->text);
           g_autoptr(GString) corners = g_string_new (NULL);
 
           for (int c = 0; c < code->n_corners; c++)
