@@ -120,6 +120,7 @@ vtr_key_list_load (const char   *envelope,
     }
 
   if (!json_parser_load_from_data (parser, envelope, -1, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       malformed (error, _("not JSON"));
@@ -145,6 +146,7 @@ vtr_key_list_load (const char   *envelope,
     }
 
   if (!json_parser_load_from_data (list_parser, list_text, -1, NULL) ||
+      json_parser_get_root (list_parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (list_parser)))
     {
       malformed (error, _("the list is not JSON"));

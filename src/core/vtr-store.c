@@ -114,6 +114,15 @@ static const char * const journal_migrations[] = {
   "  kind TEXT NOT NULL,"
   "  payload TEXT NOT NULL,"
   "  created INTEGER NOT NULL);",
+  /* 2: the federation's root public key and signed key list. In the
+   * journal: a kiosk without them cannot check a single code, and they
+   * cannot be rebuilt without pairing again. */
+  "CREATE TABLE journal.trust ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  root_public TEXT NOT NULL,"
+  "  envelope TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL);",
 };
 
 int

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include "vtr-service.h"
 #include "vtr-store.h"
 #include "vtr-text.h"
+#include "vtr-flashcode.h"
+#include "vtr-trust.h"
 
 /*
  * vitrine-ctl: the kiosk's core from the command line. Every command takes
@@ -30,6 +33,7 @@ typedef struct
   char     *data_dir;
   char     *near;
   char     *at;
+  char     *root;
   int       limit;
   gboolean  open_now;
   gboolean  json;
@@ -44,6 +48,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->data_dir, g_free);
   g_clear_pointer (&options->near, g_free);
   g_clear_pointer (&options->at, g_free);
+  g_clear_pointer (&options->root, g_free);
   g_clear_pointer (&options->when, g_date_time_unref);
 }
 
@@ -683,9 +688,181 @@ command_collect (Options *options,
   return EXIT_SUCCESS;
 }
 
+/* The federation's keys this kiosk trusts, or NULL (not paired, or the
+ * data cannot be opened: codes are then shown unverified, never trusted). */
+static VtrKeyList *
+load_trust (Options *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (options->data_dir, &error);
+  VtrKeyList *keys;
+
+  if (store == NULL)
+    {
+      g_printerr ("vitrine-ctl: %s\n", error->message);
+      return NULL;
+    }
+  keys = vtr_trust_load (store, &error);
+  if (error)
+    g_printerr ("vitrine-ctl: %s\n", error->message);
+  return keys;
+}
+
+static void
+json_add_code_info (JsonBuilder       *builder,
+                    const VtrCodeInfo *info)
+{
+  g_autofree char *reason = vtr_verdict_describe (info);
+  g_auto(GStrv) warnings = vtr_url_warnings_to_strv (info->warnings);
+
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, vtr_code_kind_to_string (info->kind));
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_add_string_value (builder, vtr_verdict_to_string (info->verdict));
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  if (info->code.product_id > 0)
+    {
+      json_builder_set_member_name (builder, "product_id");
+      json_builder_add_int_value (builder, info->code.product_id);
+    }
+  if (info->code.merchant_id > 0)
+    {
+      json_builder_set_member_name (builder, "merchant_id");
+      json_builder_add_int_value (builder, info->code.merchant_id);
+    }
+  if (info->code.promotion_id > 0)
+    {
+      json_builder_set_member_name (builder, "promotion_id");
+      json_builder_add_int_value (builder, info->code.promotion_id);
+    }
+  if (info->code.card_id)
+    {
+      json_builder_set_member_name (builder, "card_id");
+      json_builder_add_string_value (builder, info->code.card_id);
+    }
+  if (info->code.order)
+    {
+      json_builder_set_member_name (builder, "order");
+      json_builder_add_string_value (builder, info->code.order);
+    }
+  if (info->code.pairing)
+    {
+      json_builder_set_member_name (builder, "pairing");
+      json_builder_add_string_value (builder, info->code.pairing);
+    }
+  if (info->code.expires > 0)
+    {
+      g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info->code.expires / 10000,
+                                               info->code.expires / 100 % 100,
+                                               info->code.expires % 100);
+      json_builder_set_member_name (builder, "expires");
+      json_builder_add_string_value (builder, date);
+    }
+  if (info->code.kid > 0)
+    {
+      json_builder_set_member_name (builder, "kid");
+      json_builder_add_int_value (builder, info->code.kid);
+    }
+  if (info->gtin)
+    {
+      json_builder_set_member_name (builder, "gtin");
+      json_builder_add_string_value (builder, info->gtin);
+    }
+  if (info->host)
+    {
+      json_builder_set_member_name (builder, "host");
+      json_builder_add_string_value (builder, info->host);
+      json_builder_set_member_name (builder, "host_unicode");
+      json_builder_add_string_value (builder, info->host_unicode);
+    }
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; warnings[i]; i++)
+    json_builder_add_string_value (builder, warnings[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "display");
+  json_builder_add_string_value (builder, info->display);
+}
+
+static void
+print_code_info (const VtrCodeInfo *info)
+{
+  g_autofree char *reason = vtr_verdict_describe (info);
+
+  g_print ("%s: %s · %s\n", _("Code"), vtr_code_kind_to_string (info->kind),
+           vtr_verdict_to_string (info->verdict));
+  if (info->host_unicode)
+    g_print ("%s %s%s%s%s\n", _("Host:"), info->host_unicode,
+             g_strcmp0 (info->host, info->host_unicode) ? " (" : "",
+             g_strcmp0 (info->host, info->host_unicode) ? info->host : "",
+             g_strcmp0 (info->host, info->host_unicode) ? ")" : "");
+  g_print ("%s\n%s %s\n", reason, _("Text:"), info->display);
+}
+
+static int
+command_code (Options *options,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
+
+  if (argc != 3 || !g_str_equal (argv[1], "inspect"))
+    return usage_error (_("Usage: vitrine-ctl code inspect TEXT"));
+
+  keys = load_trust (options);
+  info = vtr_code_classify (argv[2], -1, keys, options->when);
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_code_info (builder, info);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    print_code_info (info);
+  return EXIT_SUCCESS;
+}
+
+static int
+command_keys (Options *options,
+              int      argc,
+              char   **argv)
+{
+  g_autoptr(VtrStore) store = NULL;
+  g_autofree char *envelope = NULL;
+  GError *error = NULL;
+
+  if (argc != 3 || !g_str_equal (argv[1], "import"))
+    return usage_error (_("Usage: vitrine-ctl keys import FILE [--root KEY]"));
+
+  if (g_str_equal (argv[2], "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) < 0)
+        return fail (error);
+      g_output_stream_write (out, "", 1, NULL, NULL);
+      envelope = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+    }
+  else if (!g_file_get_contents (argv[2], &envelope, NULL, &error))
+    return fail (error);
+
+  if (!(store = vtr_store_open (options->data_dir, &error)) ||
+      !vtr_trust_save (store, envelope, options->root, &error))
+    return fail (error);
+  g_print (_("The federation’s key list is now trusted by this kiosk.\n"));
+  return EXIT_SUCCESS;
+}
+
 typedef struct
 {
   Options    *options;
+  VtrKeyList *keys;
   const char *path;
   VtrDecoder *decoder;
   GPtrArray  *seen;   /* codes already printed for this file */
@@ -733,6 +910,11 @@ on_scan_frame (const VtrFrame *frame,
           json_builder_add_string_value (builder, vtr_symbology_to_string (code->symbology));
           json_builder_set_member_name (builder, "text");
           json_builder_add_string_value (builder, code->text);
+          {
+            g_autoptr(VtrCodeInfo) info = vtr_code_classify (code->text, -1, scan->keys,
+                                                             scan->options->when);
+            json_add_code_info (builder, info);
+          }
           json_builder_set_member_name (builder, "corners");
           json_builder_begin_array (builder);
           for (int c = 0; c < code->n_corners; c++)
@@ -749,6 +931,9 @@ on_scan_frame (const VtrFrame *frame,
       else
         {
           g_autofree char *text = vtr_text_escape_controls (code->text);
+          g_autoptr(VtrCodeInfo) info = vtr_code_classify (code->text, -1, scan->keys,
+                                                           scan->options->when);
+          g_autofree char *reason = vtr_verdict_describe (info);
           g_autoptr(GString) corners = g_string_new (NULL);
 
           for (int c = 0; c < code->n_corners; c++)
@@ -761,6 +946,8 @@ on_scan_frame (const VtrFrame *frame,
           else
             g_print (_("%s: %s “%s” at %s\n"), scan->path,
                      vtr_symbology_to_string (code->symbology), text, corners->str);
+          g_print ("    %s · %s · %s\n", vtr_code_kind_to_string (info->kind),
+                   vtr_verdict_to_string (info->verdict), reason);
         }
     }
 
@@ -774,6 +961,7 @@ command_scan (Options *options,
               char   **argv)
 {
   g_autoptr(VtrDecoder) decoder = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
   int status = EXIT_SUCCESS;
@@ -804,9 +992,10 @@ command_scan (Options *options,
     }
 
   decoder = vtr_decoder_new ();
+  keys = load_trust (options);
   for (guint i = 0; i < files->len; i++)
     {
-      ScanFile scan = { options, g_ptr_array_index (files, i), decoder,
+      ScanFile scan = { options, keys, g_ptr_array_index (files, i), decoder,
                         g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free), 0 };
 
       /* An unreadable file is said, and the others are still scanned. */
@@ -860,6 +1049,10 @@ static const Command commands[] = {
     TRUE, TRUE, FALSE, FALSE, command_collect },
   { "scan", N_("PATH…"), N_("Codes in image or video files, or folders of them"),
     FALSE, FALSE, FALSE, FALSE, command_scan },
+  { "code", N_("inspect TEXT"), N_("What a scanned text is, and whether it can be trusted"),
+    FALSE, FALSE, FALSE, FALSE, command_code },
+  { "keys", N_("import FILE"), N_("Trust the federation’s signed key list (FILE or - for standard input)"),
+    FALSE, FALSE, FALSE, FALSE, command_keys },
   { "demo", "load", N_("Replace the catalogue with the demo one (Marseille town centre)"),
     FALSE, FALSE, FALSE, FALSE, command_demo },
 };
@@ -919,7 +1112,10 @@ run_command (const Command *command,
   if (command->has_open_now)
     entries[n++] = (GOptionEntry) { "open-now", 0, 0, G_OPTION_ARG_NONE, &options.open_now,
                                     N_("Only shops open now"), NULL };
-  if (command->func != command_demo)
+  if (command->func == command_keys)
+    entries[n++] = (GOptionEntry) { "root", 0, 0, G_OPTION_ARG_STRING, &options.root,
+                                    N_("The federation’s root public key, when pairing"), N_("KEY") };
+  else if (command->func != command_demo)
     entries[n++] = (GOptionEntry) { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
                                     N_("One JSON object a line"), NULL };
   entries[n] = (GOptionEntry) { NULL };

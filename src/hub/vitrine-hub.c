@@ -1,0 +1,307 @@
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtr-flashcode.h"
+#include "vtr-hub-keys.h"
+#include "vtr-i18n.h"
+#include "vtr-qr-image.h"
+
+/*
+ * vitrine-hub: the federation's server and its admin commands. For now the
+ * keys and the signing of codes (docs/codes.md).
+ *
+ * Exit status: 0 done, 1 failed, 2 wrong usage.
+ */
+
+#define EXIT_USAGE 2
+#define DEFAULT_HOST "vtr13.fr"
+
+static char *data_dir;
+static char *host;
+static char *merchant;
+static char *promotion;
+static char *expires;
+static char *png_path;
+static char *pdf_path;
+static gboolean root_only;
+
+static const GOptionEntry entries[] = {
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
+  { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The federation’s host, for “keys init”"), N_("HOST") },
+  { "merchant", 0, 0, G_OPTION_ARG_STRING, &merchant, N_("The shop of a product ad"), N_("ID") },
+  { "promotion", 0, 0, G_OPTION_ARG_STRING, &promotion, N_("The promotion of a product ad"), N_("ID") },
+  { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, N_("Last valid day of the code"), N_("YYYY-MM-DD") },
+  { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_path, N_("Also draw the code in a PNG image"), N_("FILE") },
+  { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Also draw the code on a PDF page"), N_("FILE") },
+  { "root", 0, 0, G_OPTION_ARG_NONE, &root_only, N_("With “keys export”: only the root public key"), NULL },
+  { NULL },
+};
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("vitrine-hub: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static int
+fail (GError *error)
+{
+  g_printerr ("vitrine-hub: %s\n", error->message);
+  g_error_free (error);
+  return EXIT_FAILURE;
+}
+
+static char *
+hub_data_dir (void)
+{
+  const char *env = g_getenv ("VITRINE_HUB_DATA_DIR");
+
+  if (data_dir)
+    return g_strdup (data_dir);
+  if (env && *env)
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "vitrine-hub", NULL);
+}
+
+static gboolean
+parse_id (const char *text,
+          gint64     *id)
+{
+  char *end = NULL;
+  gint64 value;
+
+  if (text == NULL || !g_ascii_isdigit (*text))
+    return FALSE;
+  value = g_ascii_strtoll (text, &end, 10);
+  if (*end != '\0' || value <= 0)
+    return FALSE;
+  *id = value;
+  return TRUE;
+}
+
+/* "2027-01-31" or "20270131" → 20270131. */
+static gboolean
+parse_date (const char *text,
+            int        *yyyymmdd)
+{
+  int y, m, d;
+  char extra;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 &&
+      (strlen (text) != 8 || sscanf (text, "%4d%2d%2d%c", &y, &m, &d, &extra) != 3))
+    return FALSE;
+  if (!g_date_valid_dmy (d, m, y))
+    return FALSE;
+  *yyyymmdd = y * 10000 + m * 100 + d;
+  return TRUE;
+}
+
+static int
+command_keys (int argc, char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubKeys) keys = NULL;
+  GError *error = NULL;
+
+  if (argc < 3)
+    return usage_error (_("Usage: vitrine-hub keys init|rotate|retire KID|list|export"));
+
+  if (g_str_equal (argv[2], "init"))
+    {
+      if (!vtr_hub_keys_init (dir, host ? host : DEFAULT_HOST, &error))
+        return fail (error);
+      g_print (_("The federation’s keys were made in %s for %s.\n"), dir, host ? host : DEFAULT_HOST);
+      return EXIT_SUCCESS;
+    }
+
+  if (!(keys = vtr_hub_keys_open (dir, &error)))
+    return fail (error);
+
+  if (g_str_equal (argv[2], "rotate"))
+    {
+      int kid = vtr_hub_keys_rotate (keys, &error);
+
+      if (kid == 0)
+        return fail (error);
+      g_print (_("Key %d now signs new codes; the older keys still verify theirs.\n"), kid);
+    }
+  else if (g_str_equal (argv[2], "retire"))
+    {
+      gint64 kid;
+
+      if (argc != 4 || !parse_id (argv[3], &kid))
+        return usage_error (_("Usage: vitrine-hub keys retire KID"));
+      if (!vtr_hub_keys_retire (keys, (int) kid, &error))
+        return fail (error);
+      g_print (_("Key %d is retired: codes it signed are no longer accepted once kiosks have "
+                 "the new key list.\n"),
+               (int) kid);
+    }
+  else if (g_str_equal (argv[2], "list"))
+    {
+      g_autofree char *text = vtr_hub_keys_describe (keys);
+      g_print ("%s", text);
+    }
+  else if (g_str_equal (argv[2], "export"))
+    {
+      g_autofree char *text = root_only ? vtr_hub_keys_root_public (keys) : vtr_hub_keys_export (keys);
+      g_print ("%s\n", text);
+    }
+  else
+    return usage_error (_("Usage: vitrine-hub keys init|rotate|retire KID|list|export"));
+
+  return EXIT_SUCCESS;
+}
+
+static char *
+caption_for (const VtrFlashcode *code)
+{
+  GString *caption = g_string_new (NULL);
+
+  switch (code->kind)
+    {
+    case VTR_CODE_PRODUCT:
+      g_string_append_printf (caption, _("Product %lld"), (long long) code->product_id);
+      if (code->merchant_id > 0)
+        g_string_append_printf (caption, _(" · shop %lld"), (long long) code->merchant_id);
+      if (code->promotion_id > 0)
+        g_string_append_printf (caption, _(" · promotion %lld"), (long long) code->promotion_id);
+      break;
+    case VTR_CODE_CARD:
+      g_string_append (caption, _("Loyalty card"));
+      break;
+    case VTR_CODE_PICKUP:
+      g_string_append_printf (caption, _("Order %s"), code->order);
+      break;
+    case VTR_CODE_MERCHANT:
+      g_string_append_printf (caption, _("Shop %lld"), (long long) code->merchant_id);
+      break;
+    case VTR_CODE_PAIRING:
+      g_string_append (caption, _("Kiosk pairing code — use once"));
+      break;
+    default:
+      break;
+    }
+  if (code->expires > 0)
+    g_string_append_printf (caption, _(" · valid until %02d/%02d/%04d"), code->expires % 100,
+                            code->expires / 100 % 100, code->expires / 10000);
+  return g_string_free (caption, FALSE);
+}
+
+static int
+command_sign (int argc, char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *caption = NULL;
+  VtrFlashcode code = { 0 };
+  const guint8 *secret = NULL;
+  const char *kind = argc > 2 ? argv[2] : "";
+  GError *error = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (expires && !parse_date (expires, &code.expires))
+    return usage_error (_("--expires takes a date such as 2027-01-31"));
+
+  if (g_str_equal (kind, "product"))
+    {
+      code.kind = VTR_CODE_PRODUCT;
+      if (argc != 4 || !parse_id (argv[3], &code.product_id) ||
+          (merchant && !parse_id (merchant, &code.merchant_id)) ||
+          (promotion && !parse_id (promotion, &code.promotion_id)))
+        return usage_error (_("Usage: vitrine-hub sign product ID [--merchant ID] [--promotion ID] "
+                              "[--expires DATE]"));
+    }
+  else if (g_str_equal (kind, "card"))
+    {
+      code.kind = VTR_CODE_CARD;
+      if (argc > 4 || code.expires)
+        return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
+      code.card_id = argc == 4 ? g_strdup (argv[3]) : vtr_flashcode_new_card_id ();
+    }
+  else if (g_str_equal (kind, "pickup"))
+    {
+      code.kind = VTR_CODE_PICKUP;
+      if (argc != 4)
+        return usage_error (_("Usage: vitrine-hub sign pickup ORDER [--expires DATE]"));
+      code.order = g_strdup (argv[3]);
+    }
+  else if (g_str_equal (kind, "merchant"))
+    {
+      code.kind = VTR_CODE_MERCHANT;
+      if (argc != 4 || !parse_id (argv[3], &code.merchant_id) || code.expires)
+        return usage_error (_("Usage: vitrine-hub sign merchant ID"));
+    }
+  else if (g_str_equal (kind, "pairing"))
+    {
+      code.kind = VTR_CODE_PAIRING;
+      if (argc != 4 || code.expires == 0)
+        return usage_error (_("Usage: vitrine-hub sign pairing CODE --expires DATE"));
+      code.pairing = g_strdup (argv[3]);
+    }
+  else
+    return usage_error (_("Usage: vitrine-hub sign product|card|pickup|merchant|pairing …"));
+
+  if (!(keys = vtr_hub_keys_open (dir, &error)))
+    {
+      vtr_flashcode_clear (&code);
+      return fail (error);
+    }
+  code.kid = vtr_hub_keys_signing_kid (keys, &secret);
+  url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
+  if (url == NULL)
+    {
+      vtr_flashcode_clear (&code);
+      return fail (error);
+    }
+  g_print ("%s\n", url);
+
+  caption = caption_for (&code);
+  if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
+      (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
+    status = fail (error);
+
+  vtr_flashcode_clear (&code);
+  return status;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vtr_i18n_init ();
+  g_set_prgname ("vitrine-hub");
+
+  context = g_option_context_new (_("keys|sign …"));
+  g_option_context_set_summary (context,
+                                _("The federation’s hub.\n\n"
+                                  "  keys init [--host HOST]   make the root and signing keys\n"
+                                  "  keys rotate               a new signing key\n"
+                                  "  keys retire KID           stop trusting a key\n"
+                                  "  keys list | export        show keys, print the signed key list\n"
+                                  "  sign product|card|pickup|merchant|pairing …\n"
+                                  "                            print a signed code (--png, --pdf to draw it)"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+
+  if (argc >= 2 && g_str_equal (argv[1], "keys"))
+    return command_keys (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "sign"))
+    return command_sign (argc, argv);
+
+  {
+    g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+    g_printerr ("%s", help);
+  }
+  return EXIT_USAGE;
+}
