@@ -1,0 +1,329 @@
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <poppler.h>
+#include <string.h>
+
+#include "vtr-decoder.h"
+#include "vtr-flashcode.h"
+#include "vtr-frame-reader.h"
+#include "vtr-key-list.h"
+#include "vtr-test-util.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+/*
+ * vitrine-hub's keys and signing as the federation's staff use them, and
+ * the round trip a code makes in real life: signed on the hub, drawn in a
+ * PNG or on a PDF page, read back by the kiosk's own decoder (the PDF
+ * through poppler), checked against the key list the hub exports.
+ */
+
+static char *hub_dir;
+static char *kiosk_dir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run (Result *result, const char *program_env, const char *dir, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv (program_env));
+  va_start (args, dir);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  g_ptr_array_add (argv, NULL);
+
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
+                &result->err, &result->status, &error);
+  g_assert_no_error (error);
+  result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
+}
+
+#define HUB(r, ...) run (r, "VITRINE_HUB", hub_dir, __VA_ARGS__, NULL)
+#define CTL(r, ...) run (r, "VITRINE_CTL", kiosk_dir, __VA_ARGS__, NULL)
+
+static char *
+first_line (const char *text)
+{
+  return g_strndup (text, strcspn (text, "\n"));
+}
+
+/* Gives the kiosk the hub's current key list, as pairing and sync will. */
+static void
+kiosk_takes_keys (void)
+{
+  g_auto(Result) list = { 0 };
+  g_auto(Result) root = { 0 };
+  g_auto(Result) import = { 0 };
+  g_autofree char *path = g_build_filename (hub_dir, "published.json", NULL);
+  g_autofree char *root_key = NULL;
+
+  HUB (&list, "keys", "export");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_true (g_file_set_contents (path, list.out, -1, NULL));
+  HUB (&root, "keys", "export", "--root");
+  root_key = first_line (root.out);
+  CTL (&import, "keys", "import", path, "--root", root_key);
+  if (import.status != 0)
+    g_error ("import: %s", import.err);
+}
+
+static char *
+verdict_of (const char *url)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+
+  CTL (&r, "code", "inspect", url, "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  node = json_from_string (r.out, NULL);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "verdict"));
+}
+
+static void
+test_keys (void)
+{
+  g_auto(Result) again = { 0 };
+  g_auto(Result) old = { 0 };
+  g_auto(Result) rotate = { 0 };
+  g_auto(Result) fresh = { 0 };
+  g_auto(Result) retire_signing = { 0 };
+  g_auto(Result) retire = { 0 };
+  g_auto(Result) list = { 0 };
+  g_autofree char *old_url = NULL;
+  g_autofree char *fresh_url = NULL;
+  g_autofree char *v = NULL;
+
+  /* Keys are never replaced by mistake. */
+  HUB (&again, "keys", "init");
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_nonnull (strstr (again.err, "already has keys"));
+
+  HUB (&old, "sign", "merchant", "42");
+  g_assert_cmpint (old.status, ==, 0);
+  old_url = first_line (old.out);
+  kiosk_takes_keys ();
+  v = verdict_of (old_url);
+  g_assert_cmpstr (v, ==, "trusted");
+  g_free (v);
+
+  /* After a rotation, new codes use the new key; old ones still verify. */
+  HUB (&rotate, "keys", "rotate");
+  g_assert_cmpint (rotate.status, ==, 0);
+  HUB (&fresh, "sign", "merchant", "42");
+  fresh_url = first_line (fresh.out);
+  g_assert_nonnull (strstr (fresh_url, "k=2&"));
+  v = verdict_of (fresh_url);
+  /* The kiosk does not know key 2 yet... */
+  g_assert_cmpstr (v, ==, "unknown-key");
+  g_free (v);
+  kiosk_takes_keys ();
+  v = verdict_of (fresh_url);
+  g_assert_cmpstr (v, ==, "trusted");
+  g_free (v);
+  v = verdict_of (old_url);
+  g_assert_cmpstr (v, ==, "trusted");
+  g_free (v);
+
+  /* The signing key cannot be retired; the old one can, and its codes stop. */
+  HUB (&retire_signing, "keys", "retire", "2");
+  g_assert_cmpint (retire_signing.status, ==, 1);
+  HUB (&retire, "keys", "retire", "1");
+  g_assert_cmpint (retire.status, ==, 0);
+  kiosk_takes_keys ();
+  v = verdict_of (old_url);
+  g_assert_cmpstr (v, ==, "retired-key");
+  g_free (v);
+  v = verdict_of (fresh_url);
+  g_assert_cmpstr (v, ==, "trusted");
+
+  HUB (&list, "keys", "list");
+  g_assert_nonnull (strstr (list.out, "Key 1: retired"));
+  g_assert_nonnull (strstr (list.out, "Key 2: signing"));
+}
+
+static void
+test_sign_errors (void)
+{
+  static const char * const bad[][6] = {
+    { "sign", "product", "abc" },
+    { "sign", "product", "12", "--expires", "31/01/2027" },
+    { "sign", "pairing", "Abcdefgh12" },
+    { "sign", "card", "--expires", "2027-01-01" },
+    { "sign", "pickup", "lower-case" },
+    { "sign", "teapot", "1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, "VITRINE_HUB", hub_dir, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], NULL);
+      g_assert_cmpint (r.status, !=, 0);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_cmpuint (strlen (r.err), >, 10);
+    }
+}
+
+typedef struct
+{
+  GPtrArray *texts;
+} Read;
+
+static gboolean
+on_frame (const VtrFrame *frame, gpointer user_data)
+{
+  Read *read = user_data;
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, frame, VTR_DECODE_THOROUGH);
+
+  for (guint i = 0; i < codes->len; i++)
+    g_ptr_array_add (read->texts, g_strdup (((VtrCode *) g_ptr_array_index (codes, i))->text));
+  return FALSE;
+}
+
+static void
+test_png_round_trip (void)
+{
+  g_autofree char *png = g_build_filename (hub_dir, "card.png", NULL);
+  g_auto(Result) r = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *v = NULL;
+  Read read = { g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(GError) error = NULL;
+
+  kiosk_takes_keys ();
+  HUB (&r, "sign", "card", "--png", png);
+  g_assert_cmpint (r.status, ==, 0);
+  url = first_line (r.out);
+
+  g_assert_true (vtr_frame_reader_read (png, on_frame, &read, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (read.texts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (read.texts, 0), ==, url);
+  v = verdict_of (g_ptr_array_index (read.texts, 0));
+  g_assert_cmpstr (v, ==, "trusted");
+  g_ptr_array_unref (read.texts);
+}
+
+static void
+test_pdf_round_trip (void)
+{
+  g_autofree char *pdf = g_build_filename (hub_dir, "poster.pdf", NULL);
+  g_autofree char *uri = NULL;
+  g_auto(Result) r = { 0 };
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PopplerDocument) document = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  g_autoptr(GPtrArray) codes = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double width, height;
+  int w, h;
+  g_autofree guint8 *grey = NULL;
+
+  kiosk_takes_keys ();
+  HUB (&r, "sign", "product", "1234", "--merchant", "56", "--promotion", "78", "--expires",
+       "2099-12-31", "--pdf", pdf);
+  g_assert_cmpint (r.status, ==, 0);
+  url = first_line (r.out);
+
+  /* The page says what the code is, in words... */
+  uri = g_filename_to_uri (pdf, NULL, NULL);
+  document = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (document), ==, 1);
+  page = poppler_document_get_page (document, 0);
+  text = poppler_page_get_text (page);
+  g_assert_nonnull (strstr (text, "Product 1234"));
+  g_assert_nonnull (strstr (text, "31/12/2099"));
+
+  /* ...and its code, rendered at 150 dpi, reads back and verifies. */
+  poppler_page_get_size (page, &width, &height);
+  w = (int) (width * 150 / 72);
+  h = (int) (height * 150 / 72);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, 150.0 / 72, 150.0 / 72);
+  poppler_page_render (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  grey = g_malloc ((gsize) w * h);
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (surface) +
+                                              y * cairo_image_surface_get_stride (surface));
+      for (int x = 0; x < w; x++)
+        grey[y * w + x] = ((row[x] >> 16 & 0xff) + (row[x] >> 8 & 0xff) + (row[x] & 0xff)) / 3;
+    }
+  cairo_surface_destroy (surface);
+
+  {
+    VtrFrame frame = { grey, w, h, w, 0, 0 };
+    codes = vtr_decoder_decode (decoder, &frame, VTR_DECODE_THOROUGH);
+  }
+  g_assert_cmpuint (codes->len, ==, 1);
+  g_assert_cmpstr (((VtrCode *) g_ptr_array_index (codes, 0))->text, ==, url);
+  {
+    g_autofree char *v = verdict_of (url);
+    g_assert_cmpstr (v, ==, "trusted");
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_auto(Result) init = { 0 };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("VITRINE_HUB"));
+  g_assert_true (vtr_scan_init (NULL));
+
+  hub_dir = vtr_test_make_data_dir ();
+  kiosk_dir = vtr_test_make_data_dir ();
+  HUB (&init, "keys", "init", "--host", "vtr13.fr");
+  g_assert_cmpint (init.status, ==, 0);
+
+  g_test_add_func ("/hub/keys", test_keys);
+  g_test_add_func ("/hub/sign-errors", test_sign_errors);
+  g_test_add_func ("/hub/png-round-trip", test_png_round_trip);
+  g_test_add_func ("/hub/pdf-round-trip", test_pdf_round_trip);
+
+  status = g_test_run ();
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk_dir);
+  return status;
+}
