@@ -19,9 +19,65 @@
  */
 
 #define DEFAULT_HOST "vtr13.fr"
-#define SIGNATURE_CHARS 86
+#define SIGNATURE_CHARS 103 /* 64 bytes in base32 */
 
-static const char kind_letters[] = { 'p', 'c', 'o', 'm', 'd' };
+/* Every character of a code is in QR's alphanumeric set (0–9, A–Z and
+ * " $%*+-./:"), which packs 5.5 bits a character instead of 8: that is
+ * what keeps a signed code inside version 7 at level M. */
+static const char kind_letters[] = { 'P', 'C', 'O', 'M', 'D' };
+static const char base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+static char *
+base32_encode (const guint8 *data,
+               gsize         len)
+{
+  GString *out = g_string_sized_new ((len * 8 + 4) / 5);
+  guint bits = 0, value = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      value = (value << 8) | data[i];
+      bits += 8;
+      while (bits >= 5)
+        {
+          g_string_append_c (out, base32_alphabet[(value >> (bits - 5)) & 31]);
+          bits -= 5;
+        }
+    }
+  if (bits > 0)
+    g_string_append_c (out, base32_alphabet[(value << (5 - bits)) & 31]);
+  return g_string_free (out, FALSE);
+}
+
+/* Decodes exactly @out_len bytes from unpadded base32, or fails; the bits
+ * left over must be zero, so there is one way to write each value. */
+static gboolean
+base32_decode (const char *text,
+               gsize       len,
+               guint8     *out,
+               gsize       out_len)
+{
+  guint bits = 0, value = 0;
+  gsize n = 0;
+
+  if (len != (out_len * 8 + 4) / 5)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      const char *at = text[i] ? strchr (base32_alphabet, text[i]) : NULL;
+
+      if (at == NULL)
+        return FALSE;
+      value = (value << 5) | (guint) (at - base32_alphabet);
+      bits += 5;
+      if (bits >= 8)
+        {
+          out[n++] = (value >> (bits - 8)) & 0xff;
+          bits -= 8;
+        }
+    }
+  return n == out_len && (value & ((1u << bits) - 1)) == 0;
+}
 
 const char *
 vtr_code_kind_to_string (VtrCodeKind kind)
@@ -139,7 +195,7 @@ is_card_id (const char *s,
   if (len != VTR_CARD_ID_LENGTH)
     return FALSE;
   for (gsize i = 0; i < len; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '2' && s[i] <= '7')))
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '2' && s[i] <= '7')))
       return FALSE;
   return TRUE;
 }
@@ -163,7 +219,7 @@ is_pairing (const char *s,
   if (len < 8 || len > 32)
     return FALSE;
   for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (s[i]))
+    if (!g_ascii_isupper (s[i]) && !g_ascii_isdigit (s[i]))
       return FALSE;
   return TRUE;
 }
@@ -192,29 +248,11 @@ is_date (const char *s,
 char *
 vtr_flashcode_new_card_id (void)
 {
-  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
   guint8 random[16];
-  char id[VTR_CARD_ID_LENGTH + 1];
-  guint bits = 0, value = 0, n = 0;
 
   g_return_val_if_fail (vtr_crypto_init (), NULL);
   randombytes_buf (random, sizeof random);
-
-  for (guint i = 0; i < sizeof random; i++)
-    {
-      value = (value << 8) | random[i];
-      bits += 8;
-      while (bits >= 5)
-        {
-          id[n++] = alphabet[(value >> (bits - 5)) & 31];
-          bits -= 5;
-        }
-    }
-  if (bits > 0)
-    id[n++] = alphabet[(value << (5 - bits)) & 31];
-  id[n] = '\0';
-  g_assert (n == VTR_CARD_ID_LENGTH);
-  return g_strdup (id);
+  return base32_encode (random, sizeof random);
 }
 
 /* The signed part of a code, in its one canonical form. */
@@ -223,19 +261,19 @@ canonical_unsigned (const VtrFlashcode *code,
                     const char         *host,
                     GError            **error)
 {
-  GString *url = g_string_new ("https://");
-  char sep = '?';
+  g_autofree char *upper_host = g_ascii_strup (host, -1);
+  GString *url = g_string_new ("HTTPS://");
 
-  g_string_append_printf (url, "%s/%c/", host, kind_letters[code->kind]);
+  g_string_append_printf (url, "%s/%c/", upper_host, kind_letters[code->kind]);
 
   switch (code->kind)
     {
     case VTR_CODE_PRODUCT:
       g_string_append_printf (url, "%" G_GINT64_FORMAT, code->product_id);
       if (code->merchant_id > 0)
-        g_string_append_printf (url, "%cm=%" G_GINT64_FORMAT, sep, code->merchant_id), sep = '&';
+        g_string_append_printf (url, "/M%" G_GINT64_FORMAT, code->merchant_id);
       if (code->promotion_id > 0)
-        g_string_append_printf (url, "%cr=%" G_GINT64_FORMAT, sep, code->promotion_id), sep = '&';
+        g_string_append_printf (url, "/R%" G_GINT64_FORMAT, code->promotion_id);
       break;
     case VTR_CODE_CARD:
       g_string_append (url, code->card_id);
@@ -251,13 +289,14 @@ canonical_unsigned (const VtrFlashcode *code,
       break;
     default:
       g_string_free (url, TRUE);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Not a kind of code the federation signs"));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Not a kind of code the federation signs"));
       return NULL;
     }
 
   if (code->expires > 0)
-    g_string_append_printf (url, "%ce=%08d", sep, code->expires), sep = '&';
-  g_string_append_printf (url, "%ck=%d", sep, code->kid);
+    g_string_append_printf (url, "/E%08d", code->expires);
+  g_string_append_printf (url, "/K%d", code->kid);
   return g_string_free (url, FALSE);
 }
 
@@ -334,13 +373,13 @@ vtr_flashcode_sign (const VtrFlashcode *code,
 
   crypto_sign_detached (signature, NULL, (const guint8 *) unsigned_url, strlen (unsigned_url),
                         secret_key);
-  signature_text = vtr_base64url_encode (signature, sizeof signature);
-  return g_strdup_printf ("%s&s=%s", unsigned_url, signature_text);
+  signature_text = base32_encode (signature, sizeof signature);
+  return g_strdup_printf ("%s/%s", unsigned_url, signature_text);
 }
 
-/* Parses a federation URL's path and parameters. Returns the verdict of
- * the syntax alone: TRUSTED here means "well formed, signature to check";
- * @signed_len is where "&s=" starts. */
+/* Parses a federation code after its "HTTPS://HOST/" prefix. Returns the
+ * verdict of the syntax alone: TRUSTED here means "well formed, signature
+ * to check"; @signed_len is where "/SIGNATURE" starts. */
 static VtrVerdict
 parse_federation (const char   *text,
                   gsize         len,
@@ -350,126 +389,122 @@ parse_federation (const char   *text,
                   guint8        signature[VTR_SIGNATURE_BYTES])
 {
   const char *p = text + prefix_len, *end = text + len;
-  const char *id, *id_end;
-  static const char * const allowed[] = { "mre", "", "e", "", "e" };
+  const char *field, *field_end;
+  static const char * const allowed[] = { "MRE", "", "E", "", "E" };
   const char *order;
-  gboolean have_k = FALSE, have_s = FALSE;
-  char sep = '?';
+  gboolean have_k = FALSE;
 
   if (end - p < 2 || p[1] != '/')
     return VTR_VERDICT_MALFORMED;
   switch (p[0])
     {
-    case 'p': code->kind = VTR_CODE_PRODUCT; break;
-    case 'c': code->kind = VTR_CODE_CARD; break;
-    case 'o': code->kind = VTR_CODE_PICKUP; break;
-    case 'm': code->kind = VTR_CODE_MERCHANT; break;
-    case 'd': code->kind = VTR_CODE_PAIRING; break;
+    case 'P': code->kind = VTR_CODE_PRODUCT; break;
+    case 'C': code->kind = VTR_CODE_CARD; break;
+    case 'O': code->kind = VTR_CODE_PICKUP; break;
+    case 'M': code->kind = VTR_CODE_MERCHANT; break;
+    case 'D': code->kind = VTR_CODE_PAIRING; break;
     default: return VTR_VERDICT_MALFORMED;
     }
   order = allowed[code->kind];
 
-  id = p + 2;
-  id_end = memchr (id, '?', end - id);
-  if (id_end == NULL)
-    id_end = end;
-
+  /* The id. */
+  field = p + 2;
+  field_end = memchr (field, '/', end - field);
+  if (field_end == NULL)
+    field_end = end;
   switch (code->kind)
     {
     case VTR_CODE_PRODUCT:
     case VTR_CODE_MERCHANT:
-      if (!is_decimal_id (id, id_end - id))
+      if (!is_decimal_id (field, field_end - field))
         return VTR_VERDICT_MALFORMED;
       if (code->kind == VTR_CODE_PRODUCT)
-        code->product_id = g_ascii_strtoll (id, NULL, 10);
+        code->product_id = g_ascii_strtoll (field, NULL, 10);
       else
-        code->merchant_id = g_ascii_strtoll (id, NULL, 10);
+        code->merchant_id = g_ascii_strtoll (field, NULL, 10);
       break;
     case VTR_CODE_CARD:
-      if (!is_card_id (id, id_end - id))
-        return id_end - id < VTR_CARD_ID_LENGTH && id_end == end ? VTR_VERDICT_TRUNCATED
-                                                                  : VTR_VERDICT_MALFORMED;
-      code->card_id = g_strndup (id, id_end - id);
+      if (!is_card_id (field, field_end - field))
+        return field_end - field < VTR_CARD_ID_LENGTH && field_end == end ? VTR_VERDICT_TRUNCATED
+                                                                          : VTR_VERDICT_MALFORMED;
+      code->card_id = g_strndup (field, field_end - field);
       break;
     case VTR_CODE_PICKUP:
-      if (!is_order (id, id_end - id))
+      if (!is_order (field, field_end - field))
         return VTR_VERDICT_MALFORMED;
-      code->order = g_strndup (id, id_end - id);
+      code->order = g_strndup (field, field_end - field);
       break;
     case VTR_CODE_PAIRING:
-      if (!is_pairing (id, id_end - id))
+      if (!is_pairing (field, field_end - field))
         return VTR_VERDICT_MALFORMED;
-      code->pairing = g_strndup (id, id_end - id);
+      code->pairing = g_strndup (field, field_end - field);
       break;
     default:
       g_assert_not_reached ();
     }
 
-  p = id_end;
-  while (p < end)
+  /* "/M…", "/R…", "/E…" in that order, then "/K…", then the signature. */
+  for (p = field_end; p < end; p = field_end)
     {
-      const char *value, *value_end;
       char name;
 
-      if (*p != sep || end - p < 3 || p[2] != '=')
-        return VTR_VERDICT_MALFORMED;
-      name = p[1];
-      value = p + 3;
-      value_end = memchr (value, '&', end - value);
-      if (value_end == NULL)
-        value_end = end;
-      sep = '&';
+      field = p + 1;
+      field_end = memchr (field, '/', end - field);
+      if (field_end == NULL)
+        field_end = end;
+      if (field == end)
+        return VTR_VERDICT_TRUNCATED;
 
-      if (have_s)
-        return VTR_VERDICT_MALFORMED; /* nothing after the signature */
-
-      if (name == 's')
+      if (have_k)
         {
-          if (!have_k)
-            return VTR_VERDICT_MALFORMED;
+          /* The last field: the signature, and nothing after it. */
           *signed_len = p - text;
-          if ((gsize) (value_end - value) < SIGNATURE_CHARS && value_end == end)
+          if (field_end != end)
+            return VTR_VERDICT_MALFORMED;
+          if ((gsize) (end - field) < SIGNATURE_CHARS)
             return VTR_VERDICT_TRUNCATED;
-          if (!vtr_base64url_decode (value, value_end - value, signature, VTR_SIGNATURE_BYTES))
+          if (!base32_decode (field, end - field, signature, VTR_SIGNATURE_BYTES))
             return VTR_VERDICT_MALFORMED;
-          have_s = TRUE;
+          break;
         }
-      else if (name == 'k')
-        {
-          gsize n = value_end - value;
 
-          if (have_k || n == 0 || n > 6 || value[0] == '0')
+      name = field[0];
+      if (name == 'K')
+        {
+          gsize n = field_end - field - 1;
+
+          if (n == 0 || n > 6 || field[1] == '0')
             return VTR_VERDICT_MALFORMED;
-          for (gsize i = 0; i < n; i++)
-            if (!g_ascii_isdigit (value[i]))
+          for (gsize i = 1; i <= n; i++)
+            if (!g_ascii_isdigit (field[i]))
               return VTR_VERDICT_MALFORMED;
-          code->kid = (int) g_ascii_strtoll (value, NULL, 10);
+          code->kid = (int) g_ascii_strtoll (field + 1, NULL, 10);
           have_k = TRUE;
+          continue;
         }
-      else
-        {
-          /* Optional fields, each at most once, in the documented order. */
-          const char *at = strchr (order, name);
 
-          if (have_k || name == '\0' || at == NULL)
-            return VTR_VERDICT_MALFORMED;
-          order = at + 1;
-          if (name == 'e')
-            {
-              if (!is_date (value, value_end - value, &code->expires))
-                return VTR_VERDICT_MALFORMED;
-            }
-          else if (!is_decimal_id (value, value_end - value))
-            return VTR_VERDICT_MALFORMED;
-          else if (name == 'm')
-            code->merchant_id = g_ascii_strtoll (value, NULL, 10);
-          else
-            code->promotion_id = g_ascii_strtoll (value, NULL, 10);
-        }
-      p = value_end;
+      {
+        /* Optional fields, each at most once, in the documented order. */
+        const char *at = name ? strchr (order, name) : NULL;
+
+        if (at == NULL)
+          return VTR_VERDICT_MALFORMED;
+        order = at + 1;
+        if (name == 'E')
+          {
+            if (!is_date (field + 1, field_end - field - 1, &code->expires))
+              return VTR_VERDICT_MALFORMED;
+          }
+        else if (!is_decimal_id (field + 1, field_end - field - 1))
+          return VTR_VERDICT_MALFORMED;
+        else if (name == 'M')
+          code->merchant_id = g_ascii_strtoll (field + 1, NULL, 10);
+        else
+          code->promotion_id = g_ascii_strtoll (field + 1, NULL, 10);
+      }
     }
 
-  if (!have_s)
+  if (*signed_len == 0)
     return VTR_VERDICT_TRUNCATED;
   if (code->kind == VTR_CODE_PAIRING && code->expires == 0)
     return VTR_VERDICT_MALFORMED;
@@ -531,8 +566,9 @@ vtr_code_classify (const char       *text,
       return info;
     }
 
-  /* A Vitrine code: the exact federation prefix. */
-  prefix = g_strdup_printf ("https://%s/", host);
+  /* A Vitrine code: the federation's prefix (any case, for the verdict to
+   * say what is wrong with a code someone rewrote in lowercase). */
+  prefix = g_strdup_printf ("HTTPS://%s/", host);
   prefix_len = strlen (prefix);
   if (len > prefix_len && g_ascii_strncasecmp (text, prefix, prefix_len) == 0)
     {
@@ -546,7 +582,8 @@ vtr_code_classify (const char       *text,
 
       info->host = g_strdup (host);
       info->host_unicode = g_strdup (host);
-      if (len - prefix_len < 2 || path[1] != '/' || memchr (kind_letters, path[0], 5) == NULL)
+      if (len - prefix_len < 2 || path[1] != '/' ||
+          memchr (kind_letters, g_ascii_toupper (path[0]), 5) == NULL)
         {
           /* Not a kind of code: a page of the federation's site, or junk. */
           info->kind = VTR_CODE_FOREIGN_URL;

@@ -1,0 +1,114 @@
+#include "config.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "vtr-flashcode.h"
+#include "vtr-qr-image.h"
+
+/*
+ * How fast a kiosk checks a code, and how big each kind of code is as a
+ * QR symbol (the goal: version 7 at level M where possible).
+ *
+ *   bench-codes
+ */
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+main (void)
+{
+  guint8 root_public[32], root_secret[64], public_key[32], secret_key[64];
+  g_autofree char *public_text = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *envelope = NULL;
+  g_autofree char *card_id = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 26, 12, 0, 0);
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *url = NULL;
+  const int rounds = 20000;
+  double t0, seconds;
+  int trusted = 0;
+
+  vtr_crypto_init ();
+  crypto_sign_keypair (root_public, root_secret);
+  crypto_sign_keypair (public_key, secret_key);
+  public_text = vtr_base64url_encode (public_key, 32);
+  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,"
+                          "\"public\":\"%s\",\"status\":\"signing\"}]}", public_text);
+  envelope = vtr_key_list_seal (list, root_secret);
+  keys = vtr_key_list_load (envelope, root_public, NULL);
+  card_id = vtr_flashcode_new_card_id ();
+
+  {
+    VtrFlashcode code = { VTR_CODE_PRODUCT, 123456, 2100, 5000, NULL, NULL, NULL, 20270131, 1 };
+    url = vtr_flashcode_sign (&code, "vtr13.fr", secret_key, NULL);
+  }
+
+  /* Checking: parse and verify a full product ad, as the kiosk does per scan. */
+  t0 = now_s ();
+  for (int i = 0; i < rounds; i++)
+    {
+      VtrCodeInfo *info = vtr_code_classify (url, -1, keys, now);
+      trusted += info->verdict == VTR_VERDICT_TRUSTED;
+      vtr_code_info_free (info);
+    }
+  seconds = now_s () - t0;
+  printf ("Verification of a signed product ad: %.0f codes/s (%d of %d trusted)\n",
+          rounds / seconds, trusted, rounds);
+  g_string_append_printf (json, "{\"bench\":\"codes\",\"metric\":\"verifications_per_s\",\"value\":%.0f,\"goal\":null}\n",
+                          rounds / seconds);
+
+  /* Signing, as the hub does for a batch of posters. */
+  t0 = now_s ();
+  for (int i = 0; i < rounds / 4; i++)
+    {
+      VtrFlashcode code = { VTR_CODE_PRODUCT, 1 + i, 0, 0, NULL, NULL, NULL, 0, 1 };
+      g_free (vtr_flashcode_sign (&code, "vtr13.fr", secret_key, NULL));
+    }
+  seconds = now_s () - t0;
+  printf ("Signing: %.0f codes/s\n", rounds / 4 / seconds);
+  g_string_append_printf (json, "{\"bench\":\"codes\",\"metric\":\"signatures_per_s\",\"value\":%.0f,\"goal\":null}\n",
+                          rounds / 4 / seconds);
+
+  /* Sizes, with the largest ids the département will have. */
+  printf ("\nQR symbol of each kind (error correction M; goal: version ≤ 7):\n");
+  {
+    struct { const char *name; VtrFlashcode code; } kinds[] = {
+      { "product ad, shop, promotion, expiry", { VTR_CODE_PRODUCT, 999999, 99999, 99999, NULL, NULL, NULL, 20271231, 99 } },
+      { "product ad alone", { VTR_CODE_PRODUCT, 999999, 0, 0, NULL, NULL, NULL, 0, 99 } },
+      { "loyalty card", { VTR_CODE_CARD, 0, 0, 0, card_id, NULL, NULL, 0, 99 } },
+      { "order pickup, expiry", { VTR_CODE_PICKUP, 0, 0, 0, NULL, "A7K3-Q9ZX-42", NULL, 20271231, 99 } },
+      { "merchant page", { VTR_CODE_MERCHANT, 0, 99999, 0, NULL, NULL, NULL, 0, 99 } },
+      { "device pairing, expiry", { VTR_CODE_PAIRING, 0, 0, 0, NULL, NULL, "XY7KP2QR9LM3AB4CD5EF6GH", 20271231, 99 } },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        g_autofree char *text = vtr_flashcode_sign (&kinds[i].code, "vtr13.fr", secret_key, NULL);
+        int version = 0, modules = 0;
+
+        g_assert (text != NULL);
+        vtr_qr_measure (text, &version, &modules, NULL);
+        printf ("  %-38s %3zu bytes  version %2d  %3d×%d modules%s\n", kinds[i].name, strlen (text),
+                version, modules, modules, version <= 7 ? "" : "  (over 7)");
+        g_string_append_printf (json,
+                                "{\"bench\":\"codes\",\"metric\":\"qr_version_%s\",\"value\":%d,\"goal\":7}\n",
+                                vtr_code_kind_to_string (kinds[i].code.kind), version);
+      }
+  }
+
+  printf ("\n%s", json->str);
+  return trusted == rounds ? 0 : 1;
+}
