@@ -325,6 +325,32 @@ test_trust_store (void)
   vtr_test_remove_tree (dir);
 }
 
+/* The escapes of the payload file (backslash x NN, n, t, backslash) to bytes. */
+static GByteArray *
+unescape (const char *line)
+{
+  GByteArray *bytes = g_byte_array_new ();
+
+  for (const char *p = line; *p; p++)
+    {
+      guint8 c = *p;
+
+      if (*p == '\\' && p[1] == 'x' && g_ascii_isxdigit (p[2]) && g_ascii_isxdigit (p[3]))
+        {
+          c = g_ascii_xdigit_value (p[2]) * 16 + g_ascii_xdigit_value (p[3]);
+          p += 3;
+        }
+      else if (*p == '\\' && p[1] == 'n')
+        c = '\n', p++;
+      else if (*p == '\\' && p[1] == 't')
+        c = '\t', p++;
+      else if (*p == '\\' && p[1] == '\\')
+        c = '\\', p++;
+      g_byte_array_append (bytes, &c, 1);
+    }
+  return bytes;
+}
+
 static gboolean
 shows_hidden (const char *text)
 {
@@ -353,17 +379,13 @@ test_hostile_payloads (void)
 
   for (guint i = 0; lines[i]; i++)
     {
-      g_autofree char *payload = NULL;
+      g_autoptr(GByteArray) payload = NULL;
       g_autoptr(VtrCodeInfo) info = NULL;
-      gsize len;
 
       if (lines[i][0] == '\0' || lines[i][0] == '#')
         continue;
-      payload = g_strcompress (lines[i]);
-      /* \x00 makes an embedded NUL: give the real length. */
-      len = strstr (lines[i], "\\x00") ? strlen (payload) + 1 + strlen (payload + strlen (payload) + 1)
-                                       : strlen (payload);
-      info = vtr_code_classify (payload, len, list, now);
+      payload = unescape (lines[i]);
+      info = vtr_code_classify ((const char *) payload->data, payload->len, list, now);
       tested++;
 
       if (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID)
