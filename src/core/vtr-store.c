@@ -104,6 +104,20 @@ static const char * const catalog_migrations[] = {
   "CREATE TABLE sync_state ("
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL) WITHOUT ROWID;",
+  /* 2: loyalty rules and rewards, per merchant, from the hub. */
+  "CREATE TABLE loyalty_rule ("
+  "  merchant_id INTEGER PRIMARY KEY,"
+  "  cents_per_point INTEGER NOT NULL CHECK (cents_per_point > 0),"
+  "  rounding INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE reward ("
+  "  id INTEGER PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  points INTEGER NOT NULL CHECK (points > 0),"
+  "  kind INTEGER NOT NULL,"
+  "  value INTEGER NOT NULL DEFAULT 0,"
+  "  product_id INTEGER,"
+  "  title TEXT NOT NULL);"
+  "CREATE INDEX reward_by_merchant ON reward (merchant_id);",
 };
 
 static const char * const journal_migrations[] = {
@@ -123,6 +137,43 @@ static const char * const journal_migrations[] = {
   "  envelope TEXT NOT NULL,"
   "  version INTEGER NOT NULL,"
   "  updated INTEGER NOT NULL);",
+  /* 3: loyalty. Staff PINs (slow hashes) and sessions; cards and their
+   * ledger; blank signed cards issued in advance by the hub, so a kiosk
+   * enrols customers offline. */
+  "CREATE TABLE journal.staff ("
+  "  merchant_id INTEGER PRIMARY KEY,"
+  "  pin_hash TEXT NOT NULL,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE journal.session ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE journal.card ("
+  "  card_id TEXT PRIMARY KEY,"
+  "  code TEXT,"
+  "  phone TEXT,"
+  "  enrolled INTEGER,"
+  "  acknowledged_balance INTEGER NOT NULL DEFAULT 0,"
+  "  acknowledged_at INTEGER) WITHOUT ROWID;"
+  "CREATE TABLE journal.loyalty_event ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('credit', 'redeem', 'enrol')),"
+  "  card_id TEXT NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  points INTEGER NOT NULL,"
+  "  amount_cents INTEGER,"
+  "  reward_id INTEGER,"
+  "  products TEXT,"
+  "  created INTEGER NOT NULL,"
+  "  day INTEGER NOT NULL,"
+  "  acknowledged INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE INDEX journal.loyalty_by_card ON loyalty_event (card_id, day);"
+  "CREATE INDEX journal.loyalty_by_merchant ON loyalty_event (merchant_id, day);"
+  "CREATE TABLE journal.card_stock ("
+  "  card_id TEXT PRIMARY KEY,"
+  "  code TEXT NOT NULL,"
+  "  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 };
 
 int

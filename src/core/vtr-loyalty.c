@@ -1,0 +1,803 @@
+#include "config.h"
+
+#include "vtr-loyalty.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "vtr-flashcode.h"
+#include "vtr-opening-hours.h"
+#include "vtr-outbox.h"
+#include "vtr-store-private.h"
+
+/*
+ * The loyalty journal. Every write is one transaction that also appends
+ * its event to the outbox under the same UUID, in journal.db
+ * (synchronous=FULL): a customer who sees "+12 points" has them, even if
+ * the power goes a millisecond later. A balance is what the hub last
+ * acknowledged plus the events it has not acknowledged yet.
+ */
+
+G_DEFINE_QUARK (vtr-loyalty-error-quark, vtr_loyalty_error)
+
+void
+vtr_loyalty_receipt_clear (VtrLoyaltyReceipt *receipt)
+{
+  g_clear_pointer (&receipt->uuid, g_free);
+  g_clear_pointer (&receipt->card_id, g_free);
+  g_clear_pointer (&receipt->code, g_free);
+}
+
+static int
+paris_day (GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+
+  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+         g_date_time_get_day_of_month (local);
+}
+
+static gboolean
+step_done (VtrStore     *store,
+           sqlite3_stmt *stmt,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (store, rc, error);
+  return TRUE;
+}
+
+/* One integer from a query with one or two integer or text parameters. */
+static gboolean
+query_int (VtrStore   *store,
+           const char *sql,
+           const char *text,
+           gint64      a,
+           gint64      b,
+           gint64     *result,
+           GError    **error)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, error);
+  int rc, column = 1;
+
+  if (stmt == NULL)
+    return FALSE;
+  /* Parameters in order: the text if given, then a, then b, as many as
+   * the query has. */
+  if (text)
+    sqlite3_bind_text (stmt, column++, text, -1, SQLITE_STATIC);
+  if (column <= sqlite3_bind_parameter_count (stmt))
+    sqlite3_bind_int64 (stmt, column++, a);
+  if (column <= sqlite3_bind_parameter_count (stmt))
+    sqlite3_bind_int64 (stmt, column, b);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *result = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      *result = 0;
+      return TRUE;
+    }
+  return vtr_store_set_error (store, rc, error);
+}
+
+/* Staff. */
+
+gboolean
+vtr_staff_set_pin (VtrStore   *store,
+                   gint64      merchant_id,
+                   const char *pin,
+                   GError    **error)
+{
+  char hash[crypto_pwhash_STRBYTES];
+  VtrStatement *stmt;
+  gsize len = strlen (pin);
+
+  if (len < 4 || len > 12 || strspn (pin, "0123456789") != len)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                   _("A staff PIN has 4 to 12 digits."));
+      return FALSE;
+    }
+  if (sodium_init () < 0 ||
+      crypto_pwhash_str (hash, pin, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                   _("Not enough memory to protect the PIN."));
+      return FALSE;
+    }
+
+  stmt = vtr_store_statement (store,
+                              "INSERT INTO journal.staff (merchant_id, pin_hash) VALUES (?1, ?2) "
+                              "ON CONFLICT (merchant_id) DO UPDATE SET pin_hash = ?2, failures = 0, "
+                              "  locked_until = 0",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_TRANSIENT);
+  return step_done (store, stmt, error);
+}
+
+static char *
+hash_token (const char *token)
+{
+  guint8 digest[32];
+
+  crypto_generichash (digest, sizeof digest, (const guint8 *) token, strlen (token), NULL, 0);
+  return vtr_base64url_encode (digest, sizeof digest);
+}
+
+/**
+ * vtr_staff_login:
+ *
+ * Opens a merchant session with the staff PIN. After five wrong PINs the
+ * merchant is locked out for a quarter of an hour.
+ *
+ * Returns: (transfer full) (nullable): the session token.
+ */
+char *
+vtr_staff_login (VtrStore   *store,
+                 gint64      merchant_id,
+                 const char *pin,
+                 GDateTime  *now,
+                 GError    **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  g_autofree char *pin_hash = NULL;
+  g_autofree char *token_hash = NULL;
+  gint64 t = g_date_time_to_unix (now);
+  gint64 failures, locked_until;
+  guint8 random[32];
+  char *token;
+  VtrStatement *update;
+  int rc;
+
+  stmt = vtr_store_statement (store,
+                              "SELECT pin_hash, failures, locked_until FROM journal.staff "
+                              "WHERE merchant_id = ?",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        vtr_store_set_error (store, rc, error);
+      else
+        g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
+                     _("Shop %lld has no staff PIN on this kiosk."), (long long) merchant_id);
+      return NULL;
+    }
+  pin_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  failures = sqlite3_column_int64 (stmt, 1);
+  locked_until = sqlite3_column_int64 (stmt, 2);
+  g_clear_pointer (&stmt, sqlite3_reset);
+
+  if (locked_until > t)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_LOCKED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Too many wrong PINs: try again in %d minute.",
+                                "Too many wrong PINs: try again in %d minutes.",
+                                (int) ((locked_until - t + 59) / 60)),
+                   (int) ((locked_until - t + 59) / 60));
+      return NULL;
+    }
+
+  if (sodium_init () < 0 || crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) != 0)
+    {
+      update = vtr_store_statement (store,
+                                    "UPDATE journal.staff SET failures = ?2, locked_until = ?3 "
+                                    "WHERE merchant_id = ?1",
+                                    error);
+      if (update == NULL)
+        return NULL;
+      failures++;
+      sqlite3_bind_int64 (update, 1, merchant_id);
+      sqlite3_bind_int64 (update, 2, failures >= VTR_PIN_ATTEMPTS ? 0 : failures);
+      sqlite3_bind_int64 (update, 3, failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0);
+      if (!step_done (store, update, error))
+        return NULL;
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
+                   failures >= VTR_PIN_ATTEMPTS
+                     ? _("Wrong PIN. Too many wrong PINs: the counter is locked for 15 minutes.")
+                     : _("Wrong PIN."));
+      return NULL;
+    }
+
+  randombytes_buf (random, sizeof random);
+  token = vtr_base64url_encode (random, sizeof random);
+  token_hash = hash_token (token);
+  update = vtr_store_statement (store,
+                                "INSERT INTO journal.session (token_hash, merchant_id, expires) "
+                                "VALUES (?, ?, ?)",
+                                error);
+  if (update == NULL)
+    {
+      g_free (token);
+      return NULL;
+    }
+  sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (update, 2, merchant_id);
+  sqlite3_bind_int64 (update, 3, t + VTR_SESSION_SECONDS);
+  if (!step_done (store, update, error) ||
+      !vtr_store_exec (store, "UPDATE journal.staff SET failures = 0", error))
+    {
+      g_free (token);
+      return NULL;
+    }
+  return token;
+}
+
+gboolean
+vtr_staff_session (VtrStore   *store,
+                   const char *token,
+                   GDateTime  *now,
+                   gint64     *merchant_id,
+                   GError    **error)
+{
+  g_autofree char *token_hash = NULL;
+  gint64 id = 0;
+
+  if (token == NULL || *token == '\0')
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_SESSION,
+                   _("A member of staff must open a session with the shop’s PIN first."));
+      return FALSE;
+    }
+  token_hash = hash_token (token);
+  if (!query_int (store, "SELECT merchant_id FROM journal.session WHERE token_hash = ? AND expires > ?",
+                  token_hash, g_date_time_to_unix (now), 0, &id, error))
+    return FALSE;
+  if (id == 0)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_SESSION,
+                   _("The staff session has ended: open it again with the shop’s PIN."));
+      return FALSE;
+    }
+  *merchant_id = id;
+  return TRUE;
+}
+
+/* Cards. */
+
+/**
+ * vtr_loyalty_card_id:
+ * @text: the scanned card, or its id
+ *
+ * Returns: (transfer full) (nullable): the card's id, if @text is a card
+ * the federation signed (or a card id as printed under it).
+ */
+char *
+vtr_loyalty_card_id (const char       *text,
+                     const VtrKeyList *keys,
+                     GDateTime        *now,
+                     GError          **error)
+{
+  g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, keys, now);
+  gsize len = strlen (text);
+
+  if (info->kind == VTR_CODE_CARD && info->verdict == VTR_VERDICT_TRUSTED)
+    return g_strdup (info->code.card_id);
+
+  if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
+    return g_strdup (text);
+
+  if (info->kind == VTR_CODE_CARD)
+    {
+      g_autofree char *reason = vtr_verdict_describe (info);
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD, "%s", reason);
+    }
+  else
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                 _("This is not a loyalty card of the federation."));
+  return NULL;
+}
+
+gboolean
+vtr_loyalty_balance (VtrStore   *store,
+                     const char *card_id,
+                     gint64     *balance,
+                     gint64     *pending,
+                     GError    **error)
+{
+  gint64 acknowledged = 0, unacknowledged = 0;
+
+  if (!query_int (store, "SELECT acknowledged_balance FROM journal.card WHERE card_id = ?",
+                  card_id, 0, 0, &acknowledged, error) ||
+      !query_int (store,
+                  "SELECT coalesce (sum (points), 0) FROM journal.loyalty_event "
+                  "WHERE card_id = ? AND acknowledged = ?",
+                  card_id, 0, 0, &unacknowledged, error))
+    return FALSE;
+  *balance = acknowledged + unacknowledged;
+  if (pending)
+    *pending = unacknowledged;
+  return TRUE;
+}
+
+static char *
+event_payload (const char *kind,
+               const char *card_id,
+               gint64      merchant_id,
+               gint64      points,
+               gint64      amount_cents,
+               gint64      reward_id,
+               gint64      created)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind);
+  json_builder_set_member_name (builder, "card");
+  json_builder_add_string_value (builder, card_id);
+  json_builder_set_member_name (builder, "merchant");
+  json_builder_add_int_value (builder, merchant_id);
+  json_builder_set_member_name (builder, "points");
+  json_builder_add_int_value (builder, points);
+  if (amount_cents > 0)
+    {
+      json_builder_set_member_name (builder, "amount_cents");
+      json_builder_add_int_value (builder, amount_cents);
+    }
+  if (reward_id > 0)
+    {
+      json_builder_set_member_name (builder, "reward");
+      json_builder_add_int_value (builder, reward_id);
+    }
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_int_value (builder, created);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Writes one event and its outbox row; call inside a transaction. */
+static gboolean
+write_event (VtrStore          *store,
+             const char        *kind,
+             const char        *card_id,
+             gint64             merchant_id,
+             gint64             points,
+             gint64             amount_cents,
+             gint64             reward_id,
+             GDateTime         *now,
+             VtrLoyaltyReceipt *receipt,
+             GError           **error)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *payload = NULL;
+  gint64 t = g_date_time_to_unix (now);
+  VtrStatement *stmt;
+
+  stmt = vtr_store_statement (store,
+                              "INSERT OR IGNORE INTO journal.card (card_id, enrolled) VALUES (?, NULL)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+
+  stmt = vtr_store_statement (store,
+                              "INSERT INTO journal.loyalty_event (uuid, kind, card_id, merchant_id, "
+                              "  points, amount_cents, reward_id, created, day) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, card_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, merchant_id);
+  sqlite3_bind_int64 (stmt, 5, points);
+  if (amount_cents > 0)
+    sqlite3_bind_int64 (stmt, 6, amount_cents);
+  if (reward_id > 0)
+    sqlite3_bind_int64 (stmt, 7, reward_id);
+  sqlite3_bind_int64 (stmt, 8, t);
+  sqlite3_bind_int (stmt, 9, paris_day (now));
+  if (!step_done (store, stmt, error))
+    return FALSE;
+
+  payload = event_payload (kind, card_id, merchant_id, points, amount_cents, reward_id, t);
+  if (!vtr_outbox_append (store, uuid, kind, payload, t, error))
+    return FALSE;
+
+  receipt->uuid = g_steal_pointer (&uuid);
+  receipt->card_id = g_strdup (card_id);
+  receipt->points = points;
+  return TRUE;
+}
+
+/* The points a purchase earns: the shop's rule, times the best points
+ * promotion running on one of the products bought. */
+static gboolean
+points_for (VtrStore     *store,
+            gint64        merchant_id,
+            gint64        amount_cents,
+            const gint64 *products,
+            guint         n_products,
+            GDateTime    *now,
+            gint64       *points,
+            GError      **error)
+{
+  g_autoptr(VtrStatement) rule = vtr_store_statement (store,
+                                                      "SELECT cents_per_point, rounding FROM loyalty_rule "
+                                                      "WHERE merchant_id = ?",
+                                                      error);
+  gint64 cents_per_point, multiplier = 1;
+  int rounding, rc;
+
+  if (rule == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (rule, 1, merchant_id);
+  rc = sqlite3_step (rule);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        return vtr_store_set_error (store, rc, error);
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_RULE,
+                   _("This shop does not give loyalty points yet (no rule from the federation)."));
+      return FALSE;
+    }
+  cents_per_point = sqlite3_column_int64 (rule, 0);
+  rounding = sqlite3_column_int (rule, 1);
+  g_clear_pointer (&rule, sqlite3_reset);
+
+  if (n_products > 0)
+    {
+      g_autoptr(VtrStatement) stmt =
+        vtr_store_statement (store,
+                             "SELECT coalesce (max (r.value), 1) FROM promotion r JOIN product p "
+                             "  ON r.product_id = p.id OR r.category = p.category "
+                             "WHERE p.id IN (SELECT value FROM json_each (?1)) AND r.merchant_id = ?2 "
+                             "  AND r.kind = 2 AND r.starts <= ?3 AND r.ends > ?3",
+                             error);
+      g_autoptr(GString) ids = g_string_new ("[");
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < n_products; i++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "", products[i]);
+      g_string_append_c (ids, ']');
+      sqlite3_bind_text (stmt, 1, ids->str, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, merchant_id);
+      sqlite3_bind_int64 (stmt, 3, g_date_time_to_unix (now));
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        multiplier = MAX (1, sqlite3_column_int64 (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        return vtr_store_set_error (store, rc, error);
+    }
+
+  *points = (rounding ? (amount_cents + cents_per_point / 2) : amount_cents) / cents_per_point *
+            multiplier;
+  return TRUE;
+}
+
+static gboolean
+check_caps (VtrStore   *store,
+            const char *card_id,
+            gint64      merchant_id,
+            gint64      points,
+            int         day,
+            GError    **error)
+{
+  gint64 card_points, merchant_points, card_merchant_credits;
+
+  if (!query_int (store,
+                  "SELECT coalesce (sum (points), 0) FROM journal.loyalty_event "
+                  "WHERE card_id = ? AND day = ? AND kind = 'credit'",
+                  card_id, day, 0, &card_points, error) ||
+      !query_int (store,
+                  "SELECT coalesce (sum (points), 0) FROM journal.loyalty_event "
+                  "WHERE merchant_id = ? AND day = ? AND kind = 'credit'",
+                  NULL, merchant_id, day, &merchant_points, error) ||
+      !query_int (store,
+                  "SELECT count (*) FROM journal.loyalty_event "
+                  "WHERE card_id = ? AND merchant_id = ? AND day = ? AND kind = 'credit'",
+                  card_id, merchant_id, day, &card_merchant_credits, error))
+    return FALSE;
+
+  if (card_points + points > VTR_LOYALTY_CARD_DAILY_POINTS)
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP,
+                 _("This card has reached today’s limit of %d points; the purchase is not "
+                   "credited. It can be credited again tomorrow."),
+                 VTR_LOYALTY_CARD_DAILY_POINTS);
+  else if (card_merchant_credits >= VTR_LOYALTY_CARD_MERCHANT_DAILY)
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP,
+                 _("This card was already credited %d times in this shop today; the purchase is "
+                   "not credited."),
+                 VTR_LOYALTY_CARD_MERCHANT_DAILY);
+  else if (merchant_points + points > VTR_LOYALTY_MERCHANT_DAILY_POINTS)
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP,
+                 _("This shop has given today’s limit of %d points; the purchase is not "
+                   "credited. Call the federation if this is a mistake."),
+                 VTR_LOYALTY_MERCHANT_DAILY_POINTS);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/**
+ * vtr_loyalty_credit:
+ * @session: the staff session token
+ * @card_id: see vtr_loyalty_card_id()
+ *
+ * Credits a purchase. When it returns %TRUE the points are on disk.
+ */
+gboolean
+vtr_loyalty_credit (VtrStore          *store,
+                    const char        *session,
+                    const char        *card_id,
+                    gint64             amount_cents,
+                    const gint64      *products,
+                    guint              n_products,
+                    GDateTime         *now,
+                    VtrLoyaltyReceipt *receipt,
+                    GError           **error)
+{
+  gint64 merchant_id, points = 0;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+  g_return_val_if_fail (card_id != NULL && receipt != NULL, FALSE);
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return FALSE;
+  if (amount_cents <= 0 || amount_cents > VTR_LOYALTY_MAX_PURCHASE_CENTS)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                   _("The amount must be between 0,01 € and %d €."),
+                   VTR_LOYALTY_MAX_PURCHASE_CENTS / 100);
+      return FALSE;
+    }
+
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  if (!points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
+      !check_caps (store, card_id, merchant_id, points, paris_day (now), error) ||
+      !write_event (store, "credit", card_id, merchant_id, points, amount_cents, 0, now, receipt,
+                    error) ||
+      !vtr_loyalty_balance (store, card_id, &receipt->balance, NULL, error))
+    {
+      vtr_store_rollback (store);
+      vtr_loyalty_receipt_clear (receipt);
+      return FALSE;
+    }
+  if (!vtr_store_commit (store, error))
+    {
+      vtr_loyalty_receipt_clear (receipt);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vtr_loyalty_redeem (VtrStore          *store,
+                    const char        *session,
+                    const char        *card_id,
+                    gint64             reward_id,
+                    GDateTime         *now,
+                    VtrLoyaltyReceipt *receipt,
+                    GError           **error)
+{
+  gint64 merchant_id, cost = 0, balance;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return FALSE;
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+
+  if (!query_int (store, "SELECT points FROM reward WHERE id = ? AND merchant_id = ?", NULL,
+                  reward_id, merchant_id, &cost, error))
+    goto rollback;
+  if (cost <= 0)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_UNKNOWN_REWARD,
+                   _("This shop has no reward number %lld."), (long long) reward_id);
+      goto rollback;
+    }
+  /* Offline, a redeem may not exceed what is known: the last balance the
+   * hub acknowledged plus what this kiosk credited since. */
+  if (!vtr_loyalty_balance (store, card_id, &balance, NULL, error))
+    goto rollback;
+  if (balance < cost)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BALANCE,
+                   _("This reward takes %lld points and the card has %lld."), (long long) cost,
+                   (long long) balance);
+      goto rollback;
+    }
+  if (!write_event (store, "redeem", card_id, merchant_id, -cost, 0, reward_id, now, receipt,
+                    error))
+    goto rollback;
+  receipt->balance = balance - cost;
+  if (!vtr_store_commit (store, error))
+    {
+      vtr_loyalty_receipt_clear (receipt);
+      return FALSE;
+    }
+  return TRUE;
+
+rollback:
+  vtr_store_rollback (store);
+  vtr_loyalty_receipt_clear (receipt);
+  return FALSE;
+}
+
+/**
+ * vtr_loyalty_stock_cards:
+ * @codes: signed card codes the hub issued to this kiosk in advance
+ *
+ * Keeps blank cards for enrolments made offline. Codes that are not cards
+ * of the federation are refused, all or nothing.
+ *
+ * Returns: how many new blank cards were stocked.
+ */
+guint
+vtr_loyalty_stock_cards (VtrStore           *store,
+                         const char * const *codes,
+                         const VtrKeyList   *keys,
+                         GDateTime          *now,
+                         GError            **error)
+{
+  guint added = 0;
+
+  if (!vtr_store_begin (store, error))
+    return 0;
+  for (guint i = 0; codes[i]; i++)
+    {
+      g_autoptr(VtrCodeInfo) info = NULL;
+      VtrStatement *stmt;
+
+      if (*codes[i] == '\0')
+        continue;
+      info = vtr_code_classify (codes[i], -1, keys, now);
+      if (info->kind != VTR_CODE_CARD || info->verdict != VTR_VERDICT_TRUSTED)
+        {
+          g_autofree char *reason = vtr_verdict_describe (info);
+          g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                       _("Line %u is not a card of the federation: %s"), i + 1, reason);
+          vtr_store_rollback (store);
+          return 0;
+        }
+      stmt = vtr_store_statement (store,
+                                  "INSERT OR IGNORE INTO journal.card_stock (card_id, code) VALUES (?, ?)",
+                                  error);
+      if (stmt == NULL)
+        {
+          vtr_store_rollback (store);
+          return 0;
+        }
+      sqlite3_bind_text (stmt, 1, info->code.card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, codes[i], -1, SQLITE_STATIC);
+      if (!step_done (store, stmt, error))
+        {
+          vtr_store_rollback (store);
+          return 0;
+        }
+      added += sqlite3_changes (vtr_store_get_db (store));
+    }
+  if (!vtr_store_commit (store, error))
+    return 0;
+  return added;
+}
+
+/**
+ * vtr_loyalty_enrol:
+ * @phone: (nullable): the customer's phone number, if they give it
+ *
+ * Gives a new customer the next blank card; @receipt->code is its signed
+ * code, to print.
+ */
+gboolean
+vtr_loyalty_enrol (VtrStore          *store,
+                   const char        *session,
+                   const char        *phone,
+                   GDateTime         *now,
+                   VtrLoyaltyReceipt *receipt,
+                   GError           **error)
+{
+  g_autoptr(VtrStatement) next = NULL;
+  g_autofree char *card_id = NULL;
+  g_autofree char *code = NULL;
+  gint64 merchant_id;
+  VtrStatement *stmt;
+  int rc;
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return FALSE;
+  if (phone && *phone)
+    {
+      gsize digits = 0;
+
+      for (const char *p = phone; *p; p++)
+        {
+          if (g_ascii_isdigit (*p))
+            digits++;
+          else if (*p != ' ' && *p != '.' && *p != '-' && !(*p == '+' && p == phone))
+            digits = 100;
+        }
+      if (digits < 9 || digits > 15)
+        {
+          g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                       _("“%s” is not a phone number."), phone);
+          return FALSE;
+        }
+    }
+
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  next = vtr_store_statement (store,
+                              "SELECT card_id, code FROM journal.card_stock WHERE used = 0 "
+                              "ORDER BY card_id LIMIT 1",
+                              error);
+  if (next == NULL)
+    goto rollback;
+  rc = sqlite3_step (next);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        vtr_store_set_error (store, rc, error);
+      else
+        g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_BLANK_CARDS,
+                     _("There are no blank cards left on this kiosk: synchronise with the "
+                       "federation to get more."));
+      goto rollback;
+    }
+  card_id = g_strdup ((const char *) sqlite3_column_text (next, 0));
+  code = g_strdup ((const char *) sqlite3_column_text (next, 1));
+  g_clear_pointer (&next, sqlite3_reset);
+
+  stmt = vtr_store_statement (store, "UPDATE journal.card_stock SET used = 1 WHERE card_id = ?", error);
+  if (stmt == NULL)
+    goto rollback;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  if (!step_done (store, stmt, error))
+    goto rollback;
+  stmt = vtr_store_statement (store,
+                              "INSERT INTO journal.card (card_id, code, phone, enrolled) "
+                              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (card_id) DO UPDATE SET "
+                              "  code = ?2, phone = ?3, enrolled = ?4",
+                              error);
+  if (stmt == NULL)
+    goto rollback;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+  if (phone && *phone)
+    sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_date_time_to_unix (now));
+  if (!step_done (store, stmt, error) ||
+      !write_event (store, "enrol", card_id, merchant_id, 0, 0, 0, now, receipt, error))
+    goto rollback;
+  receipt->code = g_steal_pointer (&code);
+  receipt->balance = 0;
+  if (!vtr_store_commit (store, error))
+    {
+      vtr_loyalty_receipt_clear (receipt);
+      return FALSE;
+    }
+  return TRUE;
+
+rollback:
+  vtr_store_rollback (store);
+  vtr_loyalty_receipt_clear (receipt);
+  return FALSE;
+}

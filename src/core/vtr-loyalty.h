@@ -1,0 +1,101 @@
+#pragma once
+
+#include <glib.h>
+
+#include "vtr-key-list.h"
+#include "vtr-store.h"
+
+G_BEGIN_DECLS
+
+#define VTR_LOYALTY_ERROR (vtr_loyalty_error_quark ())
+
+typedef enum
+{
+  VTR_LOYALTY_ERROR_BAD_PIN,
+  VTR_LOYALTY_ERROR_LOCKED,
+  VTR_LOYALTY_ERROR_NO_SESSION,
+  VTR_LOYALTY_ERROR_NOT_A_CARD,
+  VTR_LOYALTY_ERROR_NO_RULE,
+  VTR_LOYALTY_ERROR_INVALID,
+  VTR_LOYALTY_ERROR_CAP,
+  VTR_LOYALTY_ERROR_BALANCE,
+  VTR_LOYALTY_ERROR_NO_BLANK_CARDS,
+  VTR_LOYALTY_ERROR_UNKNOWN_REWARD,
+} VtrLoyaltyError;
+
+/* Limits against abuse (a cashier crediting their own card). */
+#define VTR_LOYALTY_CARD_DAILY_POINTS      1000
+#define VTR_LOYALTY_MERCHANT_DAILY_POINTS  20000
+#define VTR_LOYALTY_CARD_MERCHANT_DAILY    5
+#define VTR_LOYALTY_MAX_PURCHASE_CENTS     100000
+#define VTR_PIN_ATTEMPTS                   5
+#define VTR_PIN_LOCK_SECONDS               (15 * 60)
+#define VTR_SESSION_SECONDS                (8 * 3600)
+
+typedef struct
+{
+  char   *uuid;    /* the event's id, also its outbox id */
+  char   *card_id;
+  gint64  points;  /* credited (positive) or spent (negative) */
+  gint64  balance; /* after it */
+  char   *code;    /* for an enrolment: the card's signed code, to print */
+} VtrLoyaltyReceipt;
+
+GQuark   vtr_loyalty_error_quark  (void);
+
+gboolean vtr_staff_set_pin        (VtrStore          *store,
+                                   gint64             merchant_id,
+                                   const char        *pin,
+                                   GError           **error);
+char    *vtr_staff_login          (VtrStore          *store,
+                                   gint64             merchant_id,
+                                   const char        *pin,
+                                   GDateTime         *now,
+                                   GError           **error);
+gboolean vtr_staff_session        (VtrStore          *store,
+                                   const char        *token,
+                                   GDateTime         *now,
+                                   gint64            *merchant_id,
+                                   GError           **error);
+
+char    *vtr_loyalty_card_id      (const char        *text,
+                                   const VtrKeyList  *keys,
+                                   GDateTime         *now,
+                                   GError           **error);
+gboolean vtr_loyalty_credit       (VtrStore          *store,
+                                   const char        *session,
+                                   const char        *card_id,
+                                   gint64             amount_cents,
+                                   const gint64      *products,
+                                   guint              n_products,
+                                   GDateTime         *now,
+                                   VtrLoyaltyReceipt *receipt,
+                                   GError           **error);
+gboolean vtr_loyalty_redeem       (VtrStore          *store,
+                                   const char        *session,
+                                   const char        *card_id,
+                                   gint64             reward_id,
+                                   GDateTime         *now,
+                                   VtrLoyaltyReceipt *receipt,
+                                   GError           **error);
+gboolean vtr_loyalty_balance      (VtrStore          *store,
+                                   const char        *card_id,
+                                   gint64            *balance,
+                                   gint64            *pending,
+                                   GError           **error);
+gboolean vtr_loyalty_enrol        (VtrStore          *store,
+                                   const char        *session,
+                                   const char        *phone,
+                                   GDateTime         *now,
+                                   VtrLoyaltyReceipt *receipt,
+                                   GError           **error);
+guint    vtr_loyalty_stock_cards  (VtrStore          *store,
+                                   const char * const *codes,
+                                   const VtrKeyList  *keys,
+                                   GDateTime         *now,
+                                   GError           **error);
+void     vtr_loyalty_receipt_clear (VtrLoyaltyReceipt *receipt);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrLoyaltyReceipt, vtr_loyalty_receipt_clear)
+
+G_END_DECLS
