@@ -401,6 +401,8 @@ vtr_catalog_clear (VtrCatalog *self,
                          "DELETE FROM merchant_service;"
                          "DELETE FROM merchant;"
                          "DELETE FROM product;"
+                         "DELETE FROM loyalty_rule;"
+                         "DELETE FROM reward;"
                          "INSERT INTO product_text (product_text) VALUES ('delete-all');"
                          "INSERT INTO merchant_text (merchant_text) VALUES ('delete-all');",
                          error);
@@ -771,6 +773,66 @@ vtr_catalog_put_collection_point (VtrCatalog               *self,
   sqlite3_bind_double (stmt, 7, point->position.lon);
   sqlite3_bind_text (stmt, 8, point->opening_hours ? point->opening_hours : "", -1,
                      SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+vtr_catalog_put_loyalty_rule (VtrCatalog *self,
+                              gint64      merchant_id,
+                              int         cents_per_point,
+                              gboolean    round_to_nearest,
+                              GError    **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+
+  if (cents_per_point <= 0)
+    return invalid (error, _("The loyalty rule of shop %lld gives points for nothing"),
+                    (long long) merchant_id);
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO loyalty_rule (merchant_id, cents_per_point, rounding) "
+                              "VALUES (?1, ?2, ?3) ON CONFLICT (merchant_id) DO UPDATE SET "
+                              "  cents_per_point = ?2, rounding = ?3",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int (stmt, 2, cents_per_point);
+  sqlite3_bind_int (stmt, 3, round_to_nearest ? 1 : 0);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+vtr_catalog_put_reward (VtrCatalog      *self,
+                        const VtrReward *reward,
+                        GError         **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+
+  if (reward->points <= 0 || reward->title == NULL ||
+      (reward->kind == VTR_REWARD_FREE_PRODUCT && reward->product_id <= 0) ||
+      (reward->kind == VTR_REWARD_DISCOUNT && reward->value <= 0))
+    return invalid (error, _("Reward %lld needs points, a title and what it gives"),
+                    (long long) reward->id);
+  stmt = vtr_store_statement (self->store,
+                              "INSERT INTO reward (id, merchant_id, points, kind, value, product_id, "
+                              "  title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                              "ON CONFLICT (id) DO UPDATE SET merchant_id = ?2, points = ?3, "
+                              "  kind = ?4, value = ?5, product_id = ?6, title = ?7",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, reward->id);
+  sqlite3_bind_int64 (stmt, 2, reward->merchant_id);
+  sqlite3_bind_int (stmt, 3, reward->points);
+  sqlite3_bind_int (stmt, 4, reward->kind);
+  sqlite3_bind_int (stmt, 5, reward->value);
+  if (reward->product_id > 0)
+    sqlite3_bind_int64 (stmt, 6, reward->product_id);
+  sqlite3_bind_text (stmt, 7, reward->title, -1, SQLITE_STATIC);
   return step_done (self, stmt, error);
 }
 

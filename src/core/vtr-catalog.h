@@ -88,6 +88,23 @@ typedef struct
   char              *opening_hours;
 } VtrCollectionPoint;
 
+typedef enum
+{
+  VTR_REWARD_DISCOUNT,     /* value: cents off */
+  VTR_REWARD_FREE_PRODUCT, /* product_id: given */
+} VtrRewardKind;
+
+typedef struct
+{
+  gint64         id;
+  gint64         merchant_id;
+  int            points;
+  VtrRewardKind  kind;
+  int            value;
+  gint64         product_id;
+  char          *title;
+} VtrReward;
+
 typedef struct
 {
   gint64          product_id;
@@ -200,6 +217,15 @@ gboolean          vtr_catalog_put_promotion         (VtrCatalog        *self,
                                                      GError           **error);
 gboolean          vtr_catalog_put_collection_point  (VtrCatalog        *self,
                                                      const VtrCollectionPoint *point,
+                                                     GError           **error);
+
+gboolean          vtr_catalog_put_loyalty_rule      (VtrCatalog        *self,
+                                                     gint64             merchant_id,
+                                                     int                cents_per_point,
+                                                     gboolean           round_to_nearest,
+                                                     GError           **error);
+gboolean          vtr_catalog_put_reward            (VtrCatalog        *self,
+                                                     const VtrReward   *reward,
                                                      GError           **error);
 
 /* Reading. */

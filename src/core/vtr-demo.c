@@ -713,6 +713,46 @@ add_collection_points (Demo    *demo,
   return TRUE;
 }
 
+/* Every shop gives a point a euro (some two); rewards: a discount, and
+ * for some a product of their own. */
+static gboolean
+add_loyalty (Demo    *demo,
+             GError **error)
+{
+  gint64 reward_id = 0;
+
+  for (guint m = 0; m < demo->merchants->len; m++)
+    {
+      const VtrMerchant *merchant = g_ptr_array_index (demo->merchants, m);
+      VtrReward discount = { ++reward_id, merchant->id, 100, VTR_REWARD_DISCOUNT, 500, 0,
+                             (char *) g_dgettext (GETTEXT_PACKAGE, N_("5 € off")) };
+
+      if (!vtr_catalog_put_loyalty_rule (demo->catalog, merchant->id,
+                                         random_below (&demo->random, 5) == 0 ? 50 : 100, FALSE,
+                                         error) ||
+          !vtr_catalog_put_reward (demo->catalog, &discount, error))
+        return FALSE;
+
+      for (guint p = 0; p < demo->products->len; p++)
+        {
+          const VtrProduct *product = g_ptr_array_index (demo->products, p);
+
+          if (sells (merchant, &items[g_array_index (demo->product_items, guint, p)]))
+            {
+              g_autofree char *title = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, N_("%s offered")),
+                                                        product->name);
+              VtrReward gift = { ++reward_id, merchant->id, 250, VTR_REWARD_FREE_PRODUCT, 0,
+                                 product->id, title };
+
+              if (!vtr_catalog_put_reward (demo->catalog, &gift, error))
+                return FALSE;
+              break;
+            }
+        }
+    }
+  return TRUE;
+}
+
 /**
  * vtr_demo_load:
  * @now: the day the promotions are around
@@ -755,7 +795,7 @@ vtr_demo_load (VtrCatalog    *catalog,
   demo.counts.merchants = demo.merchants->len;
   demo.counts.products = demo.products->len;
   if (!add_stock (&demo, error) || !add_promotions (&demo, error) ||
-      !add_collection_points (&demo, error))
+      !add_collection_points (&demo, error) || !add_loyalty (&demo, error))
     goto rollback;
   if (!vtr_catalog_commit (catalog, error))
     goto out;

@@ -19,6 +19,8 @@
 #include "vtr-text.h"
 #include "vtr-flashcode.h"
 #include "vtr-trust.h"
+#include "vtr-loyalty.h"
+#include "vtr-outbox.h"
 
 /*
  * vitrine-ctl: the kiosk's core from the command line. Every command takes
@@ -34,6 +36,10 @@ typedef struct
   char     *near;
   char     *at;
   char     *root;
+  char     *session;
+  char     *amount;
+  char     *products;
+  char     *phone;
   int       limit;
   gboolean  open_now;
   gboolean  json;
@@ -49,6 +55,10 @@ options_clear (Options *options)
   g_clear_pointer (&options->near, g_free);
   g_clear_pointer (&options->at, g_free);
   g_clear_pointer (&options->root, g_free);
+  g_clear_pointer (&options->session, g_free);
+  g_clear_pointer (&options->amount, g_free);
+  g_clear_pointer (&options->products, g_free);
+  g_clear_pointer (&options->phone, g_free);
   g_clear_pointer (&options->when, g_date_time_unref);
 }
 
@@ -1013,6 +1023,250 @@ command_scan (Options *options,
   return status;
 }
 
+/* A PIN typed on standard input, never on the command line (where other
+ * users of the machine could see it). */
+static char *
+read_pin (void)
+{
+  char line[64];
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
+
+static gboolean
+parse_merchant (const char *text,
+                gint64     *id)
+{
+  char *end = NULL;
+
+  *id = g_ascii_strtoll (text, &end, 10);
+  return end != text && *end == '\0' && *id > 0;
+}
+
+static int
+command_merchant (Options *options,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(VtrStore) store = NULL;
+  g_autofree char *pin = NULL;
+  gint64 merchant_id;
+  GError *error = NULL;
+
+  if (argc != 3 || !parse_merchant (argv[2], &merchant_id) ||
+      (!g_str_equal (argv[1], "login") && !g_str_equal (argv[1], "set-pin")))
+    return usage_error (_("Usage: vitrine-ctl merchant login|set-pin SHOP (the PIN on standard input)"));
+
+  pin = read_pin ();
+  if (pin == NULL)
+    return usage_error (_("Type the PIN on standard input"));
+  if (!(store = vtr_store_open (options->data_dir, &error)))
+    return fail (error);
+
+  if (g_str_equal (argv[1], "set-pin"))
+    {
+      if (!vtr_staff_set_pin (store, merchant_id, pin, &error))
+        return fail (error);
+      g_print (_("The staff PIN of shop %lld is set.\n"), (long long) merchant_id);
+    }
+  else
+    {
+      g_autofree char *token = vtr_staff_login (store, merchant_id, pin, options->when, &error);
+
+      if (token == NULL)
+        return fail (error);
+      if (options->json)
+        g_print ("{\"merchant_id\":%lld,\"session\":\"%s\"}\n", (long long) merchant_id, token);
+      else
+        g_print ("%s\n", token);
+    }
+  return EXIT_SUCCESS;
+}
+
+static void
+print_receipt (Options                 *options,
+               const char              *what,
+               const VtrLoyaltyReceipt *receipt)
+{
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, what);
+      json_builder_set_member_name (builder, "uuid");
+      json_builder_add_string_value (builder, receipt->uuid);
+      json_builder_set_member_name (builder, "card");
+      json_builder_add_string_value (builder, receipt->card_id);
+      json_builder_set_member_name (builder, "points");
+      json_builder_add_int_value (builder, receipt->points);
+      json_builder_set_member_name (builder, "balance");
+      json_builder_add_int_value (builder, receipt->balance);
+      if (receipt->code)
+        {
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, receipt->code);
+        }
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else if (receipt->code)
+    g_print (_("New card %s\n%s\n"), receipt->card_id, receipt->code);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%+lld point · balance %lld\n",
+                          "%+lld points · balance %lld\n", ABS (receipt->points)),
+             (long long) receipt->points, (long long) receipt->balance);
+}
+
+static int
+command_loyalty (Options *options,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autofree char *card_id = NULL;
+  const char *session = options->session ? options->session : g_getenv ("VITRINE_SESSION");
+  const char *action = argc > 1 ? argv[1] : "";
+  GError *error = NULL;
+
+  if (!(store = vtr_store_open (options->data_dir, &error)))
+    return fail (error);
+  keys = vtr_trust_load (store, NULL);
+
+  if (g_str_equal (action, "enrol"))
+    {
+      if (argc != 2)
+        return usage_error (_("Usage: vitrine-ctl loyalty enrol [--phone NUMBER]"));
+      if (!vtr_loyalty_enrol (store, session, options->phone, options->when, &receipt, &error))
+        return fail (error);
+      print_receipt (options, "enrol", &receipt);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "stock"))
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+      guint added;
+
+      if (argc != 3)
+        return usage_error (_("Usage: vitrine-ctl loyalty stock FILE (signed card codes, one a line)"));
+      if (!g_file_get_contents (argv[2], &contents, NULL, &error))
+        return fail (error);
+      lines = g_strsplit (g_strstrip (contents), "\n", -1);
+      added = vtr_loyalty_stock_cards (store, (const char * const *) lines, keys, options->when, &error);
+      if (error)
+        return fail (error);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u blank card added.\n", "%u blank cards added.\n",
+                            added),
+               added);
+      return EXIT_SUCCESS;
+    }
+
+  if (argc < 3)
+    return usage_error (_("Usage: vitrine-ctl loyalty credit|redeem|balance CARD …"));
+  if (!(card_id = vtr_loyalty_card_id (argv[2], keys, options->when, &error)))
+    return fail (error);
+
+  if (g_str_equal (action, "balance") && argc == 3)
+    {
+      gint64 balance, pending;
+
+      if (!vtr_loyalty_balance (store, card_id, &balance, &pending, &error))
+        return fail (error);
+      if (options->json)
+        g_print ("{\"card\":\"%s\",\"balance\":%lld,\"pending\":%lld}\n", card_id,
+                 (long long) balance, (long long) pending);
+      else
+        g_print (_("%lld points (%lld not yet confirmed by the federation)\n"), (long long) balance,
+                 (long long) pending);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "credit") && argc == 3)
+    {
+      g_autoptr(GArray) products = g_array_new (FALSE, FALSE, sizeof (gint64));
+      double euros;
+      char *end = NULL;
+      g_autofree char *amount = options->amount ? g_strdup (options->amount) : NULL;
+
+      if (amount)
+        g_strdelimit (amount, ",", '.');
+      euros = amount ? g_ascii_strtod (amount, &end) : 0;
+      if (amount == NULL || end == amount || *end != '\0')
+        return usage_error (_("Say the amount of the purchase with --amount, such as --amount 12.50"));
+      if (options->products)
+        {
+          g_auto(GStrv) ids = g_strsplit (options->products, ",", -1);
+
+          for (guint i = 0; ids[i]; i++)
+            {
+              gint64 id;
+
+              if (!parse_merchant (g_strstrip (ids[i]), &id))
+                return usage_error (_("--products takes product numbers separated by commas"));
+              g_array_append_val (products, id);
+            }
+        }
+      if (!vtr_loyalty_credit (store, session, card_id, (gint64) (euros * 100 + 0.5),
+                               (const gint64 *) products->data, products->len, options->when,
+                               &receipt, &error))
+        return fail (error);
+      print_receipt (options, "credit", &receipt);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "redeem") && argc == 4)
+    {
+      gint64 reward;
+
+      if (!parse_merchant (argv[3], &reward))
+        return usage_error (_("Usage: vitrine-ctl loyalty redeem CARD REWARD"));
+      if (!vtr_loyalty_redeem (store, session, card_id, reward, options->when, &receipt, &error))
+        return fail (error);
+      print_receipt (options, "redeem", &receipt);
+      return EXIT_SUCCESS;
+    }
+
+  return usage_error (_("Usage: vitrine-ctl loyalty credit|redeem|balance CARD …"));
+}
+
+static int
+command_outbox (Options *options,
+                int      argc,
+                char   **argv)
+{
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+
+  if (argc != 1)
+    return usage_error (_("outbox takes no argument besides its options"));
+  if (!(store = vtr_store_open (options->data_dir, &error)) ||
+      !(entries = vtr_outbox_pending (store, options->limit, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VtrOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (options->json)
+        g_print ("{\"uuid\":\"%s\",\"kind\":\"%s\",\"created\":%lld,\"payload\":%s}\n", entry->uuid,
+                 entry->kind, (long long) entry->created, entry->payload);
+      else
+        g_print ("%s  %-7s %s\n", entry->uuid, entry->kind, entry->payload);
+    }
+  if (!options->json && entries->len == 0)
+    g_print (_("Nothing waiting for the federation.\n"));
+  return EXIT_SUCCESS;
+}
+
 static int
 command_demo (Options *options,
               int      argc,
@@ -1053,6 +1307,12 @@ static const Command commands[] = {
     FALSE, FALSE, FALSE, FALSE, command_code },
   { "keys", N_("import FILE"), N_("Trust the federation’s signed key list (FILE or - for standard input)"),
     FALSE, FALSE, FALSE, FALSE, command_keys },
+  { "merchant", N_("login|set-pin SHOP"), N_("Open a staff session with the shop’s PIN (on standard input)"),
+    FALSE, FALSE, FALSE, FALSE, command_merchant },
+  { "loyalty", N_("credit|redeem|balance|enrol|stock …"), N_("Loyalty points of a card"),
+    FALSE, FALSE, FALSE, FALSE, command_loyalty },
+  { "outbox", "", N_("Events waiting for the federation’s acknowledgement"),
+    FALSE, TRUE, FALSE, FALSE, command_outbox },
   { "demo", "load", N_("Replace the catalogue with the demo one (Marseille town centre)"),
     FALSE, FALSE, FALSE, FALSE, command_demo },
 };
@@ -1095,7 +1355,7 @@ run_command (const Command *command,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *parameter = NULL;
-  GOptionEntry entries[8];
+  GOptionEntry entries[12];
   guint n = 0;
 
   entries[n++] = (GOptionEntry) { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.data_dir,
@@ -1112,6 +1372,17 @@ run_command (const Command *command,
   if (command->has_open_now)
     entries[n++] = (GOptionEntry) { "open-now", 0, 0, G_OPTION_ARG_NONE, &options.open_now,
                                     N_("Only shops open now"), NULL };
+  if (command->func == command_loyalty)
+    {
+      entries[n++] = (GOptionEntry) { "session", 0, 0, G_OPTION_ARG_STRING, &options.session,
+                                      N_("The staff session (default: VITRINE_SESSION)"), N_("TOKEN") };
+      entries[n++] = (GOptionEntry) { "amount", 0, 0, G_OPTION_ARG_STRING, &options.amount,
+                                      N_("The purchase, in euros"), N_("EUROS") };
+      entries[n++] = (GOptionEntry) { "products", 0, 0, G_OPTION_ARG_STRING, &options.products,
+                                      N_("The products bought, for points promotions"), N_("ID,…") };
+      entries[n++] = (GOptionEntry) { "phone", 0, 0, G_OPTION_ARG_STRING, &options.phone,
+                                      N_("The customer’s phone number, if given"), N_("NUMBER") };
+    }
   if (command->func == command_keys)
     entries[n++] = (GOptionEntry) { "root", 0, 0, G_OPTION_ARG_STRING, &options.root,
                                     N_("The federation’s root public key, when pairing"), N_("KEY") };

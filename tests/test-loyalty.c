@@ -1,0 +1,475 @@
+#include "config.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vtr-catalog.h"
+#include "vtr-flashcode.h"
+#include "vtr-loyalty.h"
+#include "vtr-outbox.h"
+#include "vtr-store-private.h"
+#include "vtr-test-util.h"
+
+/*
+ * The loyalty journal on a real SQLite file: staff PINs and sessions,
+ * credits and their points, caps, redeems, enrolment from blank cards, the
+ * outbox, a full disk and a read-only database, and a crash test that
+ * kills a writer with SIGKILL again and again.
+ */
+
+#define SHOP 1
+#define OTHER_SHOP 2
+#define SOAP 10
+
+typedef struct
+{
+  char       *dir;
+  VtrStore   *store;
+  char       *session;
+  GDateTime  *now; /* Wednesday 25 November 2026, 10:00 in Marseille */
+} Fixture;
+
+static GDateTime *
+paris (int day, int hour, int minute)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Europe/Paris");
+  return g_date_time_new (tz, 2026, 11, day, hour, minute, 0);
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  VtrProduct soap = { SOAP, NULL, "Savon de Marseille", "", "hygiene" };
+  VtrReward discount = { 5, SHOP, 100, VTR_REWARD_DISCOUNT, 500, 0, "5 € off" };
+  VtrReward elsewhere = { 6, OTHER_SHOP, 10, VTR_REWARD_DISCOUNT, 100, 0, "1 € off" };
+  g_autoptr(GDateTime) starts = paris (20, 0, 0);
+  g_autoptr(GDateTime) ends = paris (30, 0, 0);
+  VtrPromotion triple = { .id = 1, .merchant_id = SHOP, .product_id = SOAP, .kind = VTR_PROMOTION_POINTS,
+                          .value = 3, .starts = g_date_time_to_unix (starts),
+                          .ends = g_date_time_to_unix (ends), .title = "×3" };
+
+  f->dir = vtr_test_make_data_dir ();
+  f->store = vtr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  f->now = paris (25, 10, 0);
+  catalog = vtr_catalog_new (f->store);
+
+  /* One point a euro at the shop, two at the other. */
+  g_assert_true (vtr_catalog_put_loyalty_rule (catalog, SHOP, 100, FALSE, &error));
+  g_assert_true (vtr_catalog_put_loyalty_rule (catalog, OTHER_SHOP, 50, FALSE, &error));
+  g_assert_true (vtr_catalog_put_product (catalog, &soap, &error));
+  g_assert_true (vtr_catalog_put_reward (catalog, &discount, &error));
+  g_assert_true (vtr_catalog_put_reward (catalog, &elsewhere, &error));
+  g_assert_true (vtr_catalog_put_promotion (catalog, &triple, &error));
+  g_assert_true (vtr_staff_set_pin (f->store, SHOP, "2468", &error));
+  f->session = vtr_staff_login (f->store, SHOP, "2468", f->now, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->session);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_assert_finalize_object (f->store);
+  g_date_time_unref (f->now);
+  g_free (f->session);
+  vtr_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static gint64
+count (VtrStore *store, const char *sql)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
+
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+test_pin_and_sessions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autoptr(GDateTime) later = g_date_time_add_minutes (f->now, 16);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_hours (f->now, 9);
+  char *token;
+
+  g_assert_false (vtr_staff_set_pin (f->store, SHOP, "12a4", &error));
+  g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Five wrong PINs lock the counter, even for the right PIN. */
+  for (int i = 0; i < VTR_PIN_ATTEMPTS; i++)
+    {
+      g_assert_null (vtr_staff_login (f->store, SHOP, "0000", f->now, &error));
+      g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN);
+      g_clear_error (&error);
+    }
+  g_assert_null (vtr_staff_login (f->store, SHOP, "2468", f->now, &error));
+  g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "15 minutes"));
+  g_clear_error (&error);
+
+  /* A quarter of an hour later, the right PIN works. */
+  token = vtr_staff_login (f->store, SHOP, "2468", later, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  g_free (token);
+
+  /* No session, or an ended one: nothing is credited. */
+  g_assert_false (vtr_loyalty_credit (f->store, NULL, "AAAAAAAAAAAAAAAAAAAAAAAAAA", 1000, NULL, 0,
+                                      f->now, &receipt, &error));
+  g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_SESSION);
+  g_clear_error (&error);
+  g_assert_false (vtr_loyalty_credit (f->store, f->session, "AAAAAAAAAAAAAAAAAAAAAAAAAA", 1000,
+                                      NULL, 0, tomorrow, &receipt, &error));
+  g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_SESSION);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 0);
+}
+
+static void
+test_credit_and_redeem (Fixture *f, gconstpointer data)
+{
+  const char *card = "BBBBBBBBBBBBBBBBBBBBBBBBBB";
+  gint64 soap = SOAP, balance, pending;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    /* 12,50 € at a point a euro: 12 points. */
+    g_assert_true (vtr_loyalty_credit (f->store, f->session, card, 1250, NULL, 0, f->now,
+                                       &receipt, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (receipt.points, ==, 12);
+    g_assert_cmpint (receipt.balance, ==, 12);
+    /* The event and its outbox row share the UUID. */
+    g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.loyalty_event e USING (uuid)"), ==, 1);
+  }
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    /* With the soap on a ×3 points promotion. */
+    g_assert_true (vtr_loyalty_credit (f->store, f->session, card, 3000, &soap, 1, f->now,
+                                       &receipt, &error));
+    g_assert_cmpint (receipt.points, ==, 90);
+    g_assert_cmpint (receipt.balance, ==, 102);
+  }
+
+  /* Too few points, a reward of another shop, then the real one. */
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    g_assert_false (vtr_loyalty_redeem (f->store, f->session, card, 6, f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_UNKNOWN_REWARD);
+    g_clear_error (&error);
+    g_assert_true (vtr_loyalty_redeem (f->store, f->session, card, 5, f->now, &receipt, &error));
+    g_assert_cmpint (receipt.points, ==, -100);
+    g_assert_cmpint (receipt.balance, ==, 2);
+  }
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    g_assert_false (vtr_loyalty_redeem (f->store, f->session, card, 5, f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BALANCE);
+    g_assert_nonnull (strstr (error->message, "100"));
+    g_clear_error (&error);
+  }
+
+  g_assert_true (vtr_loyalty_balance (f->store, card, &balance, &pending, &error));
+  g_assert_cmpint (balance, ==, 2);
+  g_assert_cmpint (pending, ==, 2);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 3);
+}
+
+static void
+test_caps (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (f->now, 1);
+  g_autofree char *token = NULL;
+  gint64 before;
+
+  /* A card credited five times in one shop today: not a sixth. */
+  for (int i = 0; i < VTR_LOYALTY_CARD_MERCHANT_DAILY; i++)
+    {
+      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+      g_assert_true (vtr_loyalty_credit (f->store, f->session, "CCCCCCCCCCCCCCCCCCCCCCCCCC", 500,
+                                         NULL, 0, f->now, &receipt, &error));
+    }
+  before = count (f->store, "SELECT count(*) FROM journal.outbox");
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_assert_false (vtr_loyalty_credit (f->store, f->session, "CCCCCCCCCCCCCCCCCCCCCCCCCC", 500,
+                                        NULL, 0, f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP);
+    g_clear_error (&error);
+  }
+
+  /* A card's points a day: 600, then 500 more would pass 1000. */
+  {
+    g_auto(VtrLoyaltyReceipt) first = { 0 };
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    g_assert_true (vtr_loyalty_credit (f->store, f->session, "DDDDDDDDDDDDDDDDDDDDDDDDDD", 60000,
+                                       NULL, 0, f->now, &first, &error));
+    before = count (f->store, "SELECT count(*) FROM journal.outbox");
+    g_assert_false (vtr_loyalty_credit (f->store, f->session, "DDDDDDDDDDDDDDDDDDDDDDDDDD", 50000,
+                                        NULL, 0, f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP);
+    g_assert_nonnull (strstr (error->message, "limit"));
+    g_clear_error (&error);
+  }
+  /* What a cap refuses leaves nothing behind. */
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, before);
+
+  /* Tomorrow is another day. */
+  token = vtr_staff_login (f->store, SHOP, "2468", tomorrow, &error);
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_assert_true (vtr_loyalty_credit (f->store, token, "CCCCCCCCCCCCCCCCCCCCCCCCCC", 500, NULL, 0,
+                                       tomorrow, &receipt, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_enrol (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 root_public[32], root_secret[64], pub[32], sec[64];
+  g_autofree char *pub_text = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *envelope = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autofree char *blank1 = NULL;
+  g_autofree char *blank2 = NULL;
+  g_autofree char *id1 = vtr_flashcode_new_card_id ();
+  g_autofree char *id2 = vtr_flashcode_new_card_id ();
+
+  g_assert_true (vtr_crypto_init ());
+  crypto_sign_keypair (root_public, root_secret);
+  crypto_sign_keypair (pub, sec);
+  pub_text = vtr_base64url_encode (pub, 32);
+  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
+  envelope = vtr_key_list_seal (list, root_secret);
+  keys = vtr_key_list_load (envelope, root_public, &error);
+  {
+    VtrFlashcode c1 = { VTR_CODE_CARD, 0, 0, 0, id1, NULL, NULL, 0, 1 };
+    VtrFlashcode c2 = { VTR_CODE_CARD, 0, 0, 0, id2, NULL, NULL, 0, 1 };
+    blank1 = vtr_flashcode_sign (&c1, "vtr13.fr", sec, NULL);
+    blank2 = vtr_flashcode_sign (&c2, "vtr13.fr", sec, NULL);
+  }
+
+  /* No blank card yet. */
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_assert_false (vtr_loyalty_enrol (f->store, f->session, NULL, f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_BLANK_CARDS);
+    g_clear_error (&error);
+  }
+
+  /* A stock with a forged line is refused whole. */
+  {
+    const char *bad[] = { blank1, "HTTPS://VTR13.FR/C/AAAAAAAAAAAAAAAAAAAAAAAAAA/K1/AAAA", NULL };
+    const char *good[] = { blank1, blank2, blank1, NULL };
+
+    g_assert_cmpuint (vtr_loyalty_stock_cards (f->store, bad, keys, f->now, &error), ==, 0);
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD);
+    g_clear_error (&error);
+    g_assert_cmpuint (vtr_loyalty_stock_cards (f->store, good, keys, f->now, &error), ==, 2);
+  }
+
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_autofree char *scanned = NULL;
+
+    g_assert_false (vtr_loyalty_enrol (f->store, f->session, "not a phone", f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_true (vtr_loyalty_enrol (f->store, f->session, "06 12 34 56 78", f->now, &receipt, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (receipt.code);
+
+    /* The printed card, scanned back, is that card. */
+    scanned = vtr_loyalty_card_id (receipt.code, keys, f->now, &error);
+    g_assert_cmpstr (scanned, ==, receipt.card_id);
+  }
+
+  /* A forged card is not taken for one, and says why. */
+  {
+    char *forged = g_strdup (blank2);
+    g_autofree char *id = NULL;
+
+    forged[strlen (forged) - 3] = forged[strlen (forged) - 3] == 'A' ? 'B' : 'A';
+    id = vtr_loyalty_card_id (forged, keys, f->now, &error);
+    g_assert_null (id);
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD);
+    g_assert_nonnull (strstr (error->message, "forged"));
+    g_free (forged);
+  }
+}
+
+static void
+test_disk_full_and_read_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *card = "EEEEEEEEEEEEEEEEEEEEEEEEEE";
+  gint64 balance;
+  char pragma[128];
+
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_assert_true (vtr_loyalty_credit (f->store, f->session, card, 700, NULL, 0, f->now, &receipt,
+                                       &error));
+  }
+
+  /* The journal can grow no more: the disk is full for it. */
+  g_snprintf (pragma, sizeof pragma, "PRAGMA journal.max_page_count = %" G_GINT64_FORMAT,
+              count (f->store, "PRAGMA journal.page_count"));
+  g_assert_true (vtr_store_exec (f->store, pragma, NULL));
+  for (int i = 0; i < 200 && error == NULL; i++)
+    {
+      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+      g_autofree char *other = vtr_flashcode_new_card_id ();
+
+      vtr_loyalty_credit (f->store, f->session, other, 100, NULL, 0, f->now, &receipt, &error);
+    }
+  g_assert_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_DISK_FULL);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+
+  /* Read-only. */
+  g_assert_true (vtr_store_exec (f->store, "PRAGMA journal.max_page_count = 1000000", NULL));
+  g_assert_true (vtr_store_exec (f->store, "PRAGMA query_only = 1", NULL));
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+    g_assert_false (vtr_loyalty_credit (f->store, f->session, card, 100, NULL, 0, f->now, &receipt,
+                                        &error));
+    g_assert_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_READ_ONLY);
+    g_clear_error (&error);
+  }
+  g_assert_true (vtr_store_exec (f->store, "PRAGMA query_only = 0", NULL));
+
+  /* What was written before is all there. */
+  g_assert_true (vtr_loyalty_balance (f->store, card, &balance, NULL, &error));
+  g_assert_cmpint (balance, ==, 7);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+}
+
+/* Kills a writer at random moments, many times; after each, the journal is
+ * sound and holds every event the writer said was done, exactly once. */
+static void
+test_crash (Fixture *f, gconstpointer data)
+{
+  const char *writer = g_getenv ("VITRINE_JOURNAL_WRITER");
+  g_autoptr(GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GRand *rand = g_rand_new_with_seed (20261126);
+  int kills = g_test_slow () ? 200 : 40;
+  int survived = 0;
+
+  g_assert_nonnull (writer);
+  /* The writer credits at the real time: a session opened now. */
+  {
+    g_autoptr(GDateTime) real_now = g_date_time_new_now_utc ();
+
+    g_free (f->session);
+    f->session = vtr_staff_login (f->store, SHOP, "2468", real_now, NULL);
+    g_assert_nonnull (f->session);
+  }
+  g_clear_object (&f->store);
+
+  for (int round = 0; round < kills; round++)
+    {
+      const char *argv[] = { writer, f->dir, f->session, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VtrStore) store = NULL;
+      g_autofree char *out = NULL;
+      GPid pid;
+      int out_fd, status;
+      GString *buffer = g_string_new (NULL);
+      char chunk[4096];
+      ssize_t n;
+
+      g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                               NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+      g_usleep (g_rand_int_range (rand, 20, 250) * 1000);
+      kill (pid, SIGKILL);
+      waitpid (pid, &status, 0);
+      g_spawn_close_pid (pid);
+      while ((n = read (out_fd, chunk, sizeof chunk)) > 0)
+        g_string_append_len (buffer, chunk, n);
+      close (out_fd);
+      out = g_string_free (buffer, FALSE);
+
+      /* Only whole lines were said done; a cut last line was not. */
+      {
+        g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+        guint n_lines = g_strv_length (lines);
+
+        for (guint i = 0; i + 1 < n_lines; i++)
+          g_hash_table_add (reported, g_strdup (lines[i]));
+      }
+
+      store = vtr_store_open (f->dir, &error);
+      g_assert_no_error (error);
+      {
+        g_autoptr(VtrStatement) check = vtr_store_statement (store, "PRAGMA journal.integrity_check", NULL);
+        g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);
+        g_assert_cmpstr ((const char *) sqlite3_column_text (check, 0), ==, "ok");
+      }
+      /* Nothing half-done: every event has its outbox row, and back. */
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.outbox o LEFT JOIN journal.loyalty_event e USING (uuid) WHERE e.uuid IS NULL"), ==, 0);
+      survived++;
+    }
+
+  /* Every event said done is there exactly once. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VtrStore) store = vtr_store_open (f->dir, &error);
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (store, "SELECT count(*) FROM journal.loyalty_event WHERE uuid = ?", NULL);
+    GHashTableIter iter;
+    gpointer uuid;
+
+    g_assert_cmpuint (g_hash_table_size (reported), >, 100);
+    g_hash_table_iter_init (&iter, reported);
+    while (g_hash_table_iter_next (&iter, &uuid, NULL))
+      {
+        sqlite3_reset (stmt);
+        sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        if (sqlite3_column_int (stmt, 0) != 1)
+          g_error ("event %s reported done is there %d times", (char *) uuid, sqlite3_column_int (stmt, 0));
+      }
+    g_test_message ("crash test: %d kills survived, %u credits reported done, all there once",
+                    survived, g_hash_table_size (reported));
+    g_print ("# crash test: %d kills survived, %u credits reported done, all there once\n",
+             survived, g_hash_table_size (reported));
+  }
+  g_rand_free (rand);
+  f->store = vtr_store_open (f->dir, NULL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/loyalty/pin-and-sessions", test_pin_and_sessions);
+  ADD ("/loyalty/credit-and-redeem", test_credit_and_redeem);
+  ADD ("/loyalty/caps", test_caps);
+  ADD ("/loyalty/enrol", test_enrol);
+  ADD ("/loyalty/disk-full-and-read-only", test_disk_full_and_read_only);
+  ADD ("/loyalty/crash", test_crash);
+#undef ADD
+
+  return g_test_run ();
+}
