@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "vtr-catalog.h"
+#include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
@@ -280,10 +281,10 @@ test_enrol (Fixture *f, gconstpointer data)
     const char *bad[] = { blank1, "HTTPS://VTR13.FR/C/AAAAAAAAAAAAAAAAAAAAAAAAAA/K1/AAAA", NULL };
     const char *good[] = { blank1, blank2, blank1, NULL };
 
-    g_assert_cmpuint (vtr_loyalty_stock_cards (f->store, bad, keys, f->now, &error), ==, 0);
+    g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_CARD, bad, keys, f->now, &error), ==, 0);
     g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD);
     g_clear_error (&error);
-    g_assert_cmpuint (vtr_loyalty_stock_cards (f->store, good, keys, f->now, &error), ==, 2);
+    g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_CARD, good, keys, f->now, &error), ==, 2);
   }
 
   {

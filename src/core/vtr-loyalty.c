@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
@@ -87,6 +88,22 @@ query_int (VtrStore   *store,
       return TRUE;
     }
   return vtr_store_set_error (store, rc, error);
+}
+
+/* 9 to 15 digits, with spaces, dots or dashes between, maybe a "+". */
+gboolean
+vtr_phone_is_valid (const char *phone)
+{
+  gsize digits = 0;
+
+  for (const char *p = phone; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (*p != ' ' && *p != '.' && *p != '-' && !(*p == '+' && p == phone))
+        return FALSE;
+    }
+  return digits >= 9 && digits <= 15;
 }
 
 /* Staff. */
@@ -643,64 +660,6 @@ rollback:
 }
 
 /**
- * vtr_loyalty_stock_cards:
- * @codes: signed card codes the hub issued to this kiosk in advance
- *
- * Keeps blank cards for enrolments made offline. Codes that are not cards
- * of the federation are refused, all or nothing.
- *
- * Returns: how many new blank cards were stocked.
- */
-guint
-vtr_loyalty_stock_cards (VtrStore           *store,
-                         const char * const *codes,
-                         const VtrKeyList   *keys,
-                         GDateTime          *now,
-                         GError            **error)
-{
-  guint added = 0;
-
-  if (!vtr_store_begin (store, error))
-    return 0;
-  for (guint i = 0; codes[i]; i++)
-    {
-      g_autoptr(VtrCodeInfo) info = NULL;
-      VtrStatement *stmt;
-
-      if (*codes[i] == '\0')
-        continue;
-      info = vtr_code_classify (codes[i], -1, keys, now);
-      if (info->kind != VTR_CODE_CARD || info->verdict != VTR_VERDICT_TRUSTED)
-        {
-          g_autofree char *reason = vtr_verdict_describe (info);
-          g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
-                       _("Line %u is not a card of the federation: %s"), i + 1, reason);
-          vtr_store_rollback (store);
-          return 0;
-        }
-      stmt = vtr_store_statement (store,
-                                  "INSERT OR IGNORE INTO journal.card_stock (card_id, code) VALUES (?, ?)",
-                                  error);
-      if (stmt == NULL)
-        {
-          vtr_store_rollback (store);
-          return 0;
-        }
-      sqlite3_bind_text (stmt, 1, info->code.card_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, codes[i], -1, SQLITE_STATIC);
-      if (!step_done (store, stmt, error))
-        {
-          vtr_store_rollback (store);
-          return 0;
-        }
-      added += sqlite3_changes (vtr_store_get_db (store));
-    }
-  if (!vtr_store_commit (store, error))
-    return 0;
-  return added;
-}
-
-/**
  * vtr_loyalty_enrol:
  * @phone: (nullable): the customer's phone number, if they give it
  *
@@ -715,62 +674,22 @@ vtr_loyalty_enrol (VtrStore          *store,
                    VtrLoyaltyReceipt *receipt,
                    GError           **error)
 {
-  g_autoptr(VtrStatement) next = NULL;
   g_autofree char *card_id = NULL;
   g_autofree char *code = NULL;
   gint64 merchant_id;
   VtrStatement *stmt;
-  int rc;
 
   if (!vtr_staff_session (store, session, now, &merchant_id, error))
     return FALSE;
-  if (phone && *phone)
+  if (phone && *phone && !vtr_phone_is_valid (phone))
     {
-      gsize digits = 0;
-
-      for (const char *p = phone; *p; p++)
-        {
-          if (g_ascii_isdigit (*p))
-            digits++;
-          else if (*p != ' ' && *p != '.' && *p != '-' && !(*p == '+' && p == phone))
-            digits = 100;
-        }
-      if (digits < 9 || digits > 15)
-        {
-          g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
-                       _("“%s” is not a phone number."), phone);
-          return FALSE;
-        }
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                   _("“%s” is not a phone number."), phone);
+      return FALSE;
     }
-
   if (!vtr_store_begin (store, error))
     return FALSE;
-  next = vtr_store_statement (store,
-                              "SELECT card_id, code FROM journal.card_stock WHERE used = 0 "
-                              "ORDER BY card_id LIMIT 1",
-                              error);
-  if (next == NULL)
-    goto rollback;
-  rc = sqlite3_step (next);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc != SQLITE_DONE)
-        vtr_store_set_error (store, rc, error);
-      else
-        g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_BLANK_CARDS,
-                     _("There are no blank cards left on this kiosk: synchronise with the "
-                       "federation to get more."));
-      goto rollback;
-    }
-  card_id = g_strdup ((const char *) sqlite3_column_text (next, 0));
-  code = g_strdup ((const char *) sqlite3_column_text (next, 1));
-  g_clear_pointer (&next, sqlite3_reset);
-
-  stmt = vtr_store_statement (store, "UPDATE journal.card_stock SET used = 1 WHERE card_id = ?", error);
-  if (stmt == NULL)
-    goto rollback;
-  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
+  if (!vtr_code_stock_take (store, VTR_CODE_CARD, &card_id, &code, error))
     goto rollback;
   stmt = vtr_store_statement (store,
                               "INSERT INTO journal.card (card_id, code, phone, enrolled) "

@@ -89,11 +89,7 @@ gboolean vtr_loyalty_enrol        (VtrStore          *store,
                                    GDateTime         *now,
                                    VtrLoyaltyReceipt *receipt,
                                    GError           **error);
-guint    vtr_loyalty_stock_cards  (VtrStore          *store,
-                                   const char * const *codes,
-                                   const VtrKeyList  *keys,
-                                   GDateTime         *now,
-                                   GError           **error);
+gboolean vtr_phone_is_valid       (const char        *phone);
 void     vtr_loyalty_receipt_clear (VtrLoyaltyReceipt *receipt);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrLoyaltyReceipt, vtr_loyalty_receipt_clear)

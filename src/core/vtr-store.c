@@ -174,6 +174,38 @@ static const char * const journal_migrations[] = {
   "  card_id TEXT PRIMARY KEY,"
   "  code TEXT NOT NULL,"
   "  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+  /* 4: orders, and the signed pickup codes the hub issues in advance with
+   * their order numbers, so a kiosk takes orders offline. */
+  "CREATE TABLE journal.pickup_stock ("
+  "  number TEXT PRIMARY KEY,"
+  "  code TEXT NOT NULL,"
+  "  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE TABLE journal.orders ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  number TEXT NOT NULL UNIQUE,"
+  "  code TEXT NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  delivery TEXT NOT NULL CHECK (delivery IN ('shop', 'locker')),"
+  "  locker_id INTEGER,"
+  "  first_name TEXT NOT NULL,"
+  "  phone TEXT NOT NULL,"
+  "  total_cents INTEGER NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX journal.orders_by_merchant ON orders (merchant_id, state);"
+  "CREATE TABLE journal.order_line ("
+  "  order_uuid TEXT NOT NULL,"
+  "  product_id INTEGER NOT NULL,"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  price_cents INTEGER NOT NULL,"
+  "  PRIMARY KEY (order_uuid, product_id)) WITHOUT ROWID;"
+  "CREATE TABLE journal.order_event ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  order_uuid TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  who TEXT NOT NULL,"
+  "  at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vtr-catalog.h"
@@ -19,8 +20,10 @@
 #include "vtr-text.h"
 #include "vtr-flashcode.h"
 #include "vtr-trust.h"
+#include "vtr-code-stock.h"
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
+#include "vtr-orders.h"
 
 /*
  * vitrine-ctl: the kiosk's core from the command line. Every command takes
@@ -40,6 +43,10 @@ typedef struct
   char     *amount;
   char     *products;
   char     *phone;
+  char     *items;
+  char     *first_name;
+  gint64    merchant;
+  gint64    locker;
   int       limit;
   gboolean  open_now;
   gboolean  json;
@@ -59,6 +66,8 @@ options_clear (Options *options)
   g_clear_pointer (&options->amount, g_free);
   g_clear_pointer (&options->products, g_free);
   g_clear_pointer (&options->phone, g_free);
+  g_clear_pointer (&options->items, g_free);
+  g_clear_pointer (&options->first_name, g_free);
   g_clear_pointer (&options->when, g_date_time_unref);
 }
 
@@ -1160,7 +1169,8 @@ command_loyalty (Options *options,
       if (!g_file_get_contents (argv[2], &contents, NULL, &error))
         return fail (error);
       lines = g_strsplit (g_strstrip (contents), "\n", -1);
-      added = vtr_loyalty_stock_cards (store, (const char * const *) lines, keys, options->when, &error);
+      added = vtr_code_stock_add (store, VTR_CODE_CARD, (const char * const *) lines, keys,
+                                  options->when, &error);
       if (error)
         return fail (error);
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u blank card added.\n", "%u blank cards added.\n",
@@ -1237,6 +1247,143 @@ command_loyalty (Options *options,
   return usage_error (_("Usage: vitrine-ctl loyalty credit|redeem|balance CARD …"));
 }
 
+static void
+print_order (Options        *options,
+             const VtrOrder *order)
+{
+  g_autofree char *total = vtr_price_format (order->total_cents);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "uuid");
+      json_builder_add_string_value (builder, order->uuid);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_string_value (builder, order->number);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, vtr_order_state_to_string (order->state));
+      json_builder_set_member_name (builder, "merchant_id");
+      json_builder_add_int_value (builder, order->merchant_id);
+      json_builder_set_member_name (builder, "locker_id");
+      json_builder_add_int_value (builder, order->locker_id);
+      json_builder_set_member_name (builder, "first_name");
+      json_builder_add_string_value (builder, order->first_name);
+      json_builder_set_member_name (builder, "total_cents");
+      json_builder_add_int_value (builder, order->total_cents);
+      json_builder_set_member_name (builder, "pickup_code");
+      json_builder_add_string_value (builder, order->pickup_code);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print (_("Order %s · %s · shop %lld · %s · %s\n"), order->number,
+             vtr_order_state_to_string (order->state), (long long) order->merchant_id,
+             order->first_name, total);
+}
+
+static int
+command_order (Options *options,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(VtrStore) store = NULL;
+  const char *session = options->session ? options->session : g_getenv ("VITRINE_SESSION");
+  const char *action = argc > 1 ? argv[1] : "";
+  GError *error = NULL;
+
+  if (!(store = vtr_store_open (options->data_dir, &error)))
+    return fail (error);
+
+  if (g_str_equal (action, "create") && argc == 2)
+    {
+      g_autoptr(GArray) lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));
+      g_auto(GStrv) items = options->items ? g_strsplit (options->items, ",", -1) : NULL;
+      g_autoptr(VtrOrder) order = NULL;
+
+      if (options->merchant <= 0 || items == NULL)
+        return usage_error (_("Usage: vitrine-ctl order create --merchant SHOP --items PRODUCT:QUANTITY,… "
+                              "--first-name NAME --phone NUMBER [--locker LOCKER]"));
+      for (guint i = 0; items[i]; i++)
+        {
+          VtrOrderLine line = { 0, 1, 0 };
+          g_auto(GStrv) parts = g_strsplit (items[i], ":", 2);
+
+          if (!parse_merchant (parts[0], &line.product_id) ||
+              (parts[1] && (line.quantity = atoi (parts[1])) <= 0))
+            return usage_error (_("--items takes PRODUCT:QUANTITY pairs separated by commas"));
+          g_array_append_val (lines, line);
+        }
+      order = vtr_order_create (store, options->merchant, (const VtrOrderLine *) lines->data,
+                                lines->len, options->locker, options->first_name, options->phone,
+                                options->when, &error);
+      if (order == NULL)
+        return fail (error);
+      print_order (options, order);
+      if (!options->json)
+        g_print ("%s\n", order->pickup_code);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "list") && argc == 2)
+    {
+      g_autoptr(GPtrArray) orders = vtr_order_list (store, options->merchant, &error);
+
+      if (orders == NULL)
+        return fail (error);
+      for (guint i = 0; i < orders->len; i++)
+        print_order (options, g_ptr_array_index (orders, i));
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "advance") && argc == 4)
+    {
+      VtrOrderState state;
+
+      if (!vtr_order_state_from_string (argv[3], &state))
+        return usage_error (_("The state is one of accepted, ready, cancelled, refused"));
+      if (!vtr_order_advance (store, session, argv[2], state, options->when, &error))
+        return fail (error);
+      g_print (_("Order %s is %s.\n"), argv[2], argv[3]);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "collect") && argc == 3)
+    {
+      g_autoptr(VtrKeyList) keys = vtr_trust_load (store, NULL);
+      g_autoptr(VtrOrder) order = vtr_order_collect (store, session, argv[2], keys, options->when,
+                                                     &error);
+
+      if (order == NULL)
+        return fail (error);
+      print_order (options, order);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "stock") && argc == 3)
+    {
+      g_autoptr(VtrKeyList) keys = vtr_trust_load (store, NULL);
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+      guint added;
+
+      if (!g_file_get_contents (argv[2], &contents, NULL, &error))
+        return fail (error);
+      lines = g_strsplit (g_strstrip (contents), "\n", -1);
+      added = vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char * const *) lines, keys,
+                                  options->when, &error);
+      if (error)
+        return fail (error);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u order number added.\n",
+                            "%u order numbers added.\n", added),
+               added);
+      return EXIT_SUCCESS;
+    }
+
+  return usage_error (_("Usage: vitrine-ctl order create|list|advance ORDER STATE|collect PICKUP-CODE|stock FILE"));
+}
+
 static int
 command_outbox (Options *options,
                 int      argc,
@@ -1311,6 +1458,8 @@ static const Command commands[] = {
     FALSE, FALSE, FALSE, FALSE, command_merchant },
   { "loyalty", N_("credit|redeem|balance|enrol|stock …"), N_("Loyalty points of a card"),
     FALSE, FALSE, FALSE, FALSE, command_loyalty },
+  { "order", N_("create|list|advance|collect|stock …"), N_("Orders for click and collect"),
+    FALSE, FALSE, FALSE, FALSE, command_order },
   { "outbox", "", N_("Events waiting for the federation’s acknowledgement"),
     FALSE, TRUE, FALSE, FALSE, command_outbox },
   { "demo", "load", N_("Replace the catalogue with the demo one (Marseille town centre)"),
@@ -1355,7 +1504,7 @@ run_command (const Command *command,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *parameter = NULL;
-  GOptionEntry entries[12];
+  GOptionEntry entries[16];
   guint n = 0;
 
   entries[n++] = (GOptionEntry) { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.data_dir,
@@ -1372,6 +1521,21 @@ run_command (const Command *command,
   if (command->has_open_now)
     entries[n++] = (GOptionEntry) { "open-now", 0, 0, G_OPTION_ARG_NONE, &options.open_now,
                                     N_("Only shops open now"), NULL };
+  if (command->func == command_order)
+    {
+      entries[n++] = (GOptionEntry) { "session", 0, 0, G_OPTION_ARG_STRING, &options.session,
+                                      N_("The staff session (default: VITRINE_SESSION)"), N_("TOKEN") };
+      entries[n++] = (GOptionEntry) { "merchant", 0, 0, G_OPTION_ARG_INT64, &options.merchant,
+                                      N_("The shop"), N_("SHOP") };
+      entries[n++] = (GOptionEntry) { "items", 0, 0, G_OPTION_ARG_STRING, &options.items,
+                                      N_("What is ordered"), N_("PRODUCT:QUANTITY,…") };
+      entries[n++] = (GOptionEntry) { "locker", 0, 0, G_OPTION_ARG_INT64, &options.locker,
+                                      N_("Delivery to this parcel locker"), N_("LOCKER") };
+      entries[n++] = (GOptionEntry) { "first-name", 0, 0, G_OPTION_ARG_STRING, &options.first_name,
+                                      N_("The customer’s first name"), N_("NAME") };
+      entries[n++] = (GOptionEntry) { "phone", 0, 0, G_OPTION_ARG_STRING, &options.phone,
+                                      N_("The customer’s phone number"), N_("NUMBER") };
+    }
   if (command->func == command_loyalty)
     {
       entries[n++] = (GOptionEntry) { "session", 0, 0, G_OPTION_ARG_STRING, &options.session,

@@ -1,0 +1,534 @@
+#include "config.h"
+
+#include "vtr-orders.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "vtr-catalog.h"
+#include "vtr-code-stock.h"
+#include "vtr-flashcode.h"
+#include "vtr-loyalty.h"
+#include "vtr-outbox.h"
+#include "vtr-store-private.h"
+
+/*
+ * Orders for click and collect or a parcel locker. An order takes its
+ * number and signed pickup code from those the hub issued to the kiosk in
+ * advance, and is written with its lines, its first event and its outbox
+ * row in one transaction. Placed → accepted → ready → collected, or
+ * cancelled or refused; every step says who and when, and handing an
+ * order over takes its pickup code, scanned.
+ */
+
+G_DEFINE_QUARK (vtr-order-error-quark, vtr_order_error)
+
+#define MAX_LINES 50
+#define MAX_QUANTITY 99
+
+static const char * const state_names[] = {
+  "placed", "accepted", "ready", "collected", "cancelled", "refused",
+};
+
+const char *
+vtr_order_state_to_string (VtrOrderState state)
+{
+  g_return_val_if_fail (state <= VTR_ORDER_REFUSED, NULL);
+  return state_names[state];
+}
+
+gboolean
+vtr_order_state_from_string (const char    *text,
+                             VtrOrderState *state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (state_names); i++)
+    if (g_strcmp0 (text, state_names[i]) == 0)
+      {
+        *state = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+vtr_order_free (VtrOrder *order)
+{
+  if (order == NULL)
+    return;
+  g_free (order->uuid);
+  g_free (order->number);
+  g_free (order->pickup_code);
+  g_free (order->first_name);
+  g_free (order->phone);
+  g_clear_pointer (&order->lines, g_array_unref);
+  g_free (order);
+}
+
+static gboolean
+step_done (VtrStore     *store,
+           sqlite3_stmt *stmt,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (store, rc, error);
+  return TRUE;
+}
+
+static char *
+order_payload (const VtrOrder *order,
+               const char     *who)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "order");
+  json_builder_add_string_value (builder, order->uuid);
+  json_builder_set_member_name (builder, "number");
+  json_builder_add_string_value (builder, order->number);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, vtr_order_state_to_string (order->state));
+  json_builder_set_member_name (builder, "who");
+  json_builder_add_string_value (builder, who);
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_int_value (builder, order->updated);
+  if (order->state == VTR_ORDER_PLACED)
+    {
+      json_builder_set_member_name (builder, "merchant");
+      json_builder_add_int_value (builder, order->merchant_id);
+      json_builder_set_member_name (builder, "locker");
+      json_builder_add_int_value (builder, order->locker_id);
+      json_builder_set_member_name (builder, "first_name");
+      json_builder_add_string_value (builder, order->first_name);
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_string_value (builder, order->phone);
+      json_builder_set_member_name (builder, "total_cents");
+      json_builder_add_int_value (builder, order->total_cents);
+      json_builder_set_member_name (builder, "lines");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < order->lines->len; i++)
+        {
+          const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "product");
+          json_builder_add_int_value (builder, line->product_id);
+          json_builder_set_member_name (builder, "quantity");
+          json_builder_add_int_value (builder, line->quantity);
+          json_builder_set_member_name (builder, "price_cents");
+          json_builder_add_int_value (builder, line->price_cents);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Writes a step of the order's life: the event and its outbox row. */
+static gboolean
+record_step (VtrStore       *store,
+             const VtrOrder *order,
+             const char     *who,
+             GError        **error)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *payload = order_payload (order, who);
+  VtrStatement *stmt = vtr_store_statement (store,
+                                            "INSERT INTO journal.order_event (uuid, order_uuid, state, "
+                                            "  who, at) VALUES (?, ?, ?, ?, ?)",
+                                            error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, order->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, vtr_order_state_to_string (order->state), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, who, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, order->updated);
+  return step_done (store, stmt, error) &&
+         vtr_outbox_append (store, uuid, "order", payload, order->updated, error);
+}
+
+static gboolean
+invalid (GError    **error,
+         const char *message)
+{
+  g_set_error_literal (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/**
+ * vtr_order_create:
+ * @locker_id: a parcel locker's collection point, or 0 to collect at the shop
+ *
+ * Returns: (transfer full) (nullable): the order, durably placed, with its
+ * number and pickup code to print.
+ */
+VtrOrder *
+vtr_order_create (VtrStore           *store,
+                  gint64              merchant_id,
+                  const VtrOrderLine *lines,
+                  guint               n_lines,
+                  gint64              locker_id,
+                  const char         *first_name,
+                  const char         *phone,
+                  GDateTime          *now,
+                  GError            **error)
+{
+  g_autoptr(VtrOrder) order = g_new0 (VtrOrder, 1);
+  g_autofree char *name = first_name ? g_strstrip (g_strdup (first_name)) : NULL;
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (n_lines == 0 || n_lines > MAX_LINES)
+    {
+      invalid (error, _("An order holds 1 to 50 products."));
+      return NULL;
+    }
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL) ||
+      g_utf8_strlen (name, -1) > 40)
+    {
+      invalid (error, _("Give the customer’s first name (40 letters at most)."));
+      return NULL;
+    }
+  if (phone == NULL || !vtr_phone_is_valid (phone))
+    {
+      invalid (error, _("Give the customer’s phone number, to say when the order is ready."));
+      return NULL;
+    }
+
+  order->uuid = g_uuid_string_random ();
+  order->merchant_id = merchant_id;
+  order->locker_id = locker_id;
+  order->first_name = g_steal_pointer (&name);
+  order->phone = g_strdup (phone);
+  order->state = VTR_ORDER_PLACED;
+  order->created = order->updated = g_date_time_to_unix (now);
+  order->lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));
+
+  if (!vtr_store_begin (store, error))
+    return NULL;
+
+  if (locker_id > 0)
+    {
+      g_autoptr(VtrStatement) locker =
+        vtr_store_statement (store, "SELECT count(*) FROM collection_point WHERE id = ? AND kind = 3",
+                             error);
+
+      if (locker == NULL || sqlite3_bind_int64 (locker, 1, locker_id) != SQLITE_OK ||
+          sqlite3_step (locker) != SQLITE_ROW || sqlite3_column_int (locker, 0) != 1)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID,
+                         _("There is no parcel locker number %lld."), (long long) locker_id);
+          goto rollback;
+        }
+    }
+
+  /* Each product at the shop's price, and in stock there. */
+  for (guint i = 0; i < n_lines; i++)
+    {
+      g_autoptr(VtrStatement) price =
+        vtr_store_statement (store,
+                             "SELECT price_cents FROM stock WHERE product_id = ? AND merchant_id = ? "
+                             "  AND availability > 0",
+                             error);
+      VtrOrderLine line = lines[i];
+
+      if (price == NULL)
+        goto rollback;
+      if (line.quantity <= 0 || line.quantity > MAX_QUANTITY)
+        {
+          invalid (error, _("A quantity goes from 1 to 99."));
+          goto rollback;
+        }
+      for (guint k = 0; k < order->lines->len; k++)
+        if (g_array_index (order->lines, VtrOrderLine, k).product_id == line.product_id)
+          {
+            invalid (error, _("A product appears twice in the order."));
+            goto rollback;
+          }
+      sqlite3_bind_int64 (price, 1, line.product_id);
+      sqlite3_bind_int64 (price, 2, merchant_id);
+      if (sqlite3_step (price) != SQLITE_ROW)
+        {
+          g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_UNAVAILABLE,
+                       _("Product %lld is not in stock at this shop."), (long long) line.product_id);
+          goto rollback;
+        }
+      line.price_cents = sqlite3_column_int64 (price, 0);
+      order->total_cents += line.price_cents * line.quantity;
+      g_array_append_val (order->lines, line);
+    }
+
+  if (!vtr_code_stock_take (store, VTR_CODE_PICKUP, &order->number, &order->pickup_code, error))
+    goto rollback;
+
+  stmt = vtr_store_statement (store,
+                              "INSERT INTO journal.orders (uuid, number, code, merchant_id, delivery, "
+                              "  locker_id, first_name, phone, total_cents, state, created, updated) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              error);
+  if (stmt == NULL)
+    goto rollback;
+  sqlite3_bind_text (stmt, 1, order->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, order->number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, order->pickup_code, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, merchant_id);
+  sqlite3_bind_text (stmt, 5, locker_id > 0 ? "locker" : "shop", -1, SQLITE_STATIC);
+  if (locker_id > 0)
+    sqlite3_bind_int64 (stmt, 6, locker_id);
+  sqlite3_bind_text (stmt, 7, order->first_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, order->phone, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, order->total_cents);
+  sqlite3_bind_text (stmt, 10, "placed", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 11, order->created);
+  sqlite3_bind_int64 (stmt, 12, order->updated);
+  if (!step_done (store, stmt, error))
+    goto rollback;
+
+  for (guint i = 0; i < order->lines->len; i++)
+    {
+      const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, i);
+
+      stmt = vtr_store_statement (store,
+                                  "INSERT INTO journal.order_line (order_uuid, product_id, quantity, "
+                                  "  price_cents) VALUES (?, ?, ?, ?)",
+                                  error);
+      if (stmt == NULL)
+        goto rollback;
+      sqlite3_bind_text (stmt, 1, order->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, line->product_id);
+      sqlite3_bind_int (stmt, 3, line->quantity);
+      sqlite3_bind_int64 (stmt, 4, line->price_cents);
+      if (!step_done (store, stmt, error))
+        goto rollback;
+    }
+
+  if (!record_step (store, order, "customer", error) || !vtr_store_commit (store, error))
+    goto rollback;
+  return g_steal_pointer (&order);
+
+rollback:
+  vtr_store_rollback (store);
+  return NULL;
+}
+
+static VtrOrder *
+order_from_row (sqlite3_stmt *stmt)
+{
+  VtrOrder *order = g_new0 (VtrOrder, 1);
+
+  order->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  order->number = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  order->pickup_code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  order->merchant_id = sqlite3_column_int64 (stmt, 3);
+  order->locker_id = sqlite3_column_int64 (stmt, 4);
+  order->first_name = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  order->phone = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  order->total_cents = sqlite3_column_int64 (stmt, 7);
+  vtr_order_state_from_string ((const char *) sqlite3_column_text (stmt, 8), &order->state);
+  order->created = sqlite3_column_int64 (stmt, 9);
+  order->updated = sqlite3_column_int64 (stmt, 10);
+  order->lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));
+  return order;
+}
+
+#define ORDER_COLUMNS \
+  "uuid, number, code, merchant_id, coalesce (locker_id, 0), first_name, phone, total_cents, " \
+  "state, created, updated"
+
+static VtrOrder *
+find_order (VtrStore   *store,
+            const char *number,
+            GError    **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT " ORDER_COLUMNS " FROM journal.orders WHERE number = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return order_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    vtr_store_set_error (store, rc, error);
+  else
+    g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND,
+                 _("There is no order %s on this kiosk."), number);
+  return NULL;
+}
+
+static gboolean
+allowed (VtrOrderState from,
+         VtrOrderState to)
+{
+  switch (from)
+    {
+    case VTR_ORDER_PLACED:
+      return to == VTR_ORDER_ACCEPTED || to == VTR_ORDER_REFUSED || to == VTR_ORDER_CANCELLED;
+    case VTR_ORDER_ACCEPTED:
+      return to == VTR_ORDER_READY || to == VTR_ORDER_CANCELLED;
+    case VTR_ORDER_READY:
+      return to == VTR_ORDER_COLLECTED || to == VTR_ORDER_CANCELLED;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+move (VtrStore      *store,
+      VtrOrder      *order,
+      gint64         merchant_id,
+      VtrOrderState  state,
+      GDateTime     *now,
+      GError       **error)
+{
+  g_autofree char *who = g_strdup_printf ("shop %lld", (long long) merchant_id);
+  VtrStatement *stmt;
+
+  if (order->merchant_id != merchant_id)
+    {
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND,
+                   _("Order %s is not for this shop."), order->number);
+      return FALSE;
+    }
+  if (!allowed (order->state, state))
+    {
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_WRONG_STATE,
+                   _("Order %s is %s: it cannot become %s."), order->number,
+                   vtr_order_state_to_string (order->state), vtr_order_state_to_string (state));
+      return FALSE;
+    }
+
+  order->state = state;
+  order->updated = g_date_time_to_unix (now);
+  stmt = vtr_store_statement (store, "UPDATE journal.orders SET state = ?, updated = ? WHERE uuid = ?",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, vtr_order_state_to_string (state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, order->updated);
+  sqlite3_bind_text (stmt, 3, order->uuid, -1, SQLITE_STATIC);
+  return step_done (store, stmt, error) && record_step (store, order, who, error);
+}
+
+/**
+ * vtr_order_advance:
+ *
+ * Moves an order of the session's shop along. Handing over
+ * (%VTR_ORDER_COLLECTED) takes vtr_order_collect() and the pickup code.
+ */
+gboolean
+vtr_order_advance (VtrStore      *store,
+                   const char    *session,
+                   const char    *number,
+                   VtrOrderState  state,
+                   GDateTime     *now,
+                   GError       **error)
+{
+  g_autoptr(VtrOrder) order = NULL;
+  gint64 merchant_id;
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return FALSE;
+  if (state == VTR_ORDER_COLLECTED)
+    {
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_WRONG_STATE,
+                   _("An order is handed over by scanning the customer’s pickup code."));
+      return FALSE;
+    }
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  if (!(order = find_order (store, number, error)) ||
+      !move (store, order, merchant_id, state, now, error) || !vtr_store_commit (store, error))
+    {
+      vtr_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_order_collect:
+ * @scanned: the pickup code the customer shows
+ *
+ * Returns: (transfer full) (nullable): the order handed over.
+ */
+VtrOrder *
+vtr_order_collect (VtrStore         *store,
+                   const char       *session,
+                   const char       *scanned,
+                   const VtrKeyList *keys,
+                   GDateTime        *now,
+                   GError          **error)
+{
+  g_autoptr(VtrCodeInfo) info = vtr_code_classify (scanned, -1, keys, now);
+  g_autoptr(VtrOrder) order = NULL;
+  gint64 merchant_id;
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return NULL;
+  if (info->kind != VTR_CODE_PICKUP || info->verdict != VTR_VERDICT_TRUSTED)
+    {
+      g_autofree char *reason = vtr_verdict_describe (info);
+
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_A_PICKUP_CODE,
+                   info->kind == VTR_CODE_PICKUP ? "%s" : _("This is not a pickup code. %s"),
+                   reason);
+      return NULL;
+    }
+  if (!vtr_store_begin (store, error))
+    return NULL;
+  if (!(order = find_order (store, info->code.order, error)) ||
+      !move (store, order, merchant_id, VTR_ORDER_COLLECTED, now, error) ||
+      !vtr_store_commit (store, error))
+    {
+      vtr_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
+/**
+ * vtr_order_list:
+ * @merchant_id: the shop, or 0 for every order on this kiosk
+ *
+ * Returns: (transfer full) (element-type VtrOrder): the orders, newest first.
+ */
+GPtrArray *
+vtr_order_list (VtrStore *store,
+                gint64    merchant_id,
+                GError  **error)
+{
+  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_order_free);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT " ORDER_COLUMNS " FROM journal.orders "
+                         "WHERE ?1 = 0 OR merchant_id = ?1 ORDER BY created DESC, number",
+                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (orders, order_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&orders);
+}
