@@ -10,6 +10,7 @@
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-orders.h"
 #include "vtr-outbox.h"
 #include "vtr-store-private.h"
 #include "vtr-test-util.h"
@@ -376,6 +377,40 @@ test_crash (Fixture *f, gconstpointer data)
   int survived = 0;
 
   g_assert_nonnull (writer);
+
+  /* Stock and order numbers for the orders the writer places in turn. */
+  {
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+    VtrMerchant shop = { .id = SHOP, .name = "Savonnerie", .position = { 43.29, 5.37 } };
+    VtrStock soap = { SOAP, SHOP, 450, VTR_AVAILABILITY_IN_STOCK, 1 };
+    guint8 root_public[32], root_secret[64], pub[32], sec[64];
+    g_autofree char *pub_text = NULL;
+    g_autofree char *list = NULL;
+    g_autofree char *envelope = NULL;
+    g_autoptr(VtrKeyList) keys = NULL;
+    g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+
+    g_assert_true (vtr_catalog_put_merchant (catalog, &shop, NULL));
+    g_assert_true (vtr_catalog_put_stock (catalog, &soap, NULL));
+    g_assert_true (vtr_crypto_init ());
+    crypto_sign_keypair (root_public, root_secret);
+    crypto_sign_keypair (pub, sec);
+    pub_text = vtr_base64url_encode (pub, 32);
+    list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
+    envelope = vtr_key_list_seal (list, root_secret);
+    keys = vtr_key_list_load (envelope, root_public, NULL);
+    for (int i = 0; i < 6000; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("CR-%05d", i);
+        VtrFlashcode code = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+
+        g_ptr_array_add (codes, vtr_flashcode_sign (&code, "vtr13.fr", sec, NULL));
+      }
+    g_ptr_array_add (codes, NULL);
+    g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_PICKUP, (const char * const *) codes->pdata,
+                                          keys, f->now, NULL), ==, 6000);
+  }
+
   /* The writer credits at the real time: a session opened now. */
   {
     g_autoptr(GDateTime) real_now = g_date_time_new_now_utc ();
@@ -425,9 +460,14 @@ test_crash (Fixture *f, gconstpointer data)
         g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);
         g_assert_cmpstr ((const char *) sqlite3_column_text (check, 0), ==, "ok");
       }
-      /* Nothing half-done: every event has its outbox row, and back. */
+      /* Nothing half-done: every event has its outbox row and back, every
+       * order its lines and its first event, every used number an order. */
       g_assert_cmpint (count (store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.outbox o LEFT JOIN journal.loyalty_event e USING (uuid) WHERE e.uuid IS NULL"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.order_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.outbox o WHERE o.uuid NOT IN (SELECT uuid FROM journal.loyalty_event UNION ALL SELECT uuid FROM journal.order_event)"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.orders WHERE uuid NOT IN (SELECT order_uuid FROM journal.order_line) OR uuid NOT IN (SELECT order_uuid FROM journal.order_event)"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.pickup_stock WHERE used = 1"), ==,
+                       count (store, "SELECT count(*) FROM journal.orders"));
       survived++;
     }
 
@@ -435,24 +475,31 @@ test_crash (Fixture *f, gconstpointer data)
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(VtrStore) store = vtr_store_open (f->dir, &error);
-    g_autoptr(VtrStatement) stmt = vtr_store_statement (store, "SELECT count(*) FROM journal.loyalty_event WHERE uuid = ?", NULL);
+    g_autoptr(VtrStatement) credits = vtr_store_statement (store, "SELECT count(*) FROM journal.loyalty_event WHERE uuid = ?", NULL);
+    g_autoptr(VtrStatement) orders = vtr_store_statement (store, "SELECT count(*) FROM journal.orders WHERE uuid = ?", NULL);
     GHashTableIter iter;
-    gpointer uuid;
+    gpointer line;
+    guint n_orders = 0;
 
     g_assert_cmpuint (g_hash_table_size (reported), >, 100);
     g_hash_table_iter_init (&iter, reported);
-    while (g_hash_table_iter_next (&iter, &uuid, NULL))
+    while (g_hash_table_iter_next (&iter, &line, NULL))
       {
+        gboolean is_order = g_str_has_prefix (line, "order ");
+        sqlite3_stmt *stmt = is_order ? orders : credits;
+
+        n_orders += is_order;
         sqlite3_reset (stmt);
-        sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 1, strchr (line, ' ') + 1, -1, SQLITE_STATIC);
         g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
         if (sqlite3_column_int (stmt, 0) != 1)
-          g_error ("event %s reported done is there %d times", (char *) uuid, sqlite3_column_int (stmt, 0));
+          g_error ("%s reported done is there %d times", (char *) line, sqlite3_column_int (stmt, 0));
       }
-    g_test_message ("crash test: %d kills survived, %u credits reported done, all there once",
-                    survived, g_hash_table_size (reported));
-    g_print ("# crash test: %d kills survived, %u credits reported done, all there once\n",
-             survived, g_hash_table_size (reported));
+    sqlite3_reset (credits);
+    sqlite3_reset (orders);
+    g_assert_cmpuint (n_orders, >, 10);
+    g_print ("# crash test: %d kills survived, %u credits and %u orders reported done, all there once\n",
+             survived, g_hash_table_size (reported) - n_orders, n_orders);
   }
   g_rand_free (rand);
   f->store = vtr_store_open (f->dir, NULL);
