@@ -8,6 +8,9 @@
 #include "vtr-catalog.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-code-stock.h"
+#include "vtr-orders.h"
+#include <sodium.h>
 
 /*
  * What a loyalty credit costs on this machine's disk, with the journal at
@@ -54,6 +57,8 @@ main (int argc, char *argv[])
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *session = NULL;
   double start, seconds, p50, p99;
+  g_autofree char *order_text = NULL;
+  g_autofree char *order_json = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -94,10 +99,68 @@ main (int argc, char *argv[])
   p50 = g_array_index (latencies, double, latencies->len / 2);
   p99 = g_array_index (latencies, double, latencies->len * 99 / 100);
 
+  /* Orders: a product in stock, order numbers issued by a local key. */
+  {
+    VtrMerchant shop = { .id = 1, .name = "Savonnerie", .position = { 43.29, 5.37 } };
+    VtrProduct soap = { 10, NULL, "Savon", "", "hygiene" };
+    VtrStock stock = { 10, 1, 450, VTR_AVAILABILITY_IN_STOCK, 1 };
+    guint8 root_public[32], root_secret[64], pub[32], sec[64];
+    g_autofree char *pub_text = NULL;
+    g_autofree char *list = NULL;
+    g_autofree char *envelope = NULL;
+    g_autoptr(VtrKeyList) keys = NULL;
+    g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GArray) order_latencies = g_array_new (FALSE, FALSE, sizeof (double));
+    int n_orders = MAX (10, n_credits / 3);
+    double o50, o99;
+
+    vtr_catalog_put_merchant (catalog, &shop, NULL);
+    vtr_catalog_put_product (catalog, &soap, NULL);
+    vtr_catalog_put_stock (catalog, &stock, NULL);
+    vtr_crypto_init ();
+    crypto_sign_keypair (root_public, root_secret);
+    crypto_sign_keypair (pub, sec);
+    pub_text = vtr_base64url_encode (pub, 32);
+    list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
+    envelope = vtr_key_list_seal (list, root_secret);
+    keys = vtr_key_list_load (envelope, root_public, NULL);
+    for (int i = 0; i < n_orders; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("BN-%05d", i);
+        VtrFlashcode code = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+        g_ptr_array_add (codes, vtr_flashcode_sign (&code, "vtr13.fr", sec, NULL));
+      }
+    g_ptr_array_add (codes, NULL);
+    vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char * const *) codes->pdata, keys, now, NULL);
+
+    for (int i = 0; i < n_orders; i++)
+      {
+        VtrOrderLine line = { 10, 1 + i % 3, 0 };
+        double t0 = now_ms (), ms;
+        g_autoptr(VtrOrder) order = vtr_order_create (store, 1, &line, 1, 0, "Zoé", "0611223344", now,
+                                                      &error);
+
+        g_assert_no_error (error);
+        ms = now_ms () - t0;
+        g_array_append_val (order_latencies, ms);
+      }
+    g_array_sort (order_latencies, compare_doubles);
+    o50 = g_array_index (order_latencies, double, order_latencies->len / 2);
+    o99 = g_array_index (order_latencies, double, order_latencies->len * 99 / 100);
+    order_text = g_strdup_printf ("Orders (%d), same journal:\n"
+                                  "  commit latency   p50 %.2f ms  p99 %.2f ms   (goal p99 ≤ 10 ms)\n",
+                                  n_orders, o50, o99);
+    order_json = g_strdup_printf ("{\"bench\":\"journal\",\"metric\":\"order_commit_p50_ms\",\"value\":%.4g,\"goal\":null}\n"
+                                  "{\"bench\":\"journal\",\"metric\":\"order_commit_p99_ms\",\"value\":%.4g,\"goal\":10}\n",
+                                  o50, o99);
+  }
+
   printf ("Loyalty credits, journal synchronous=FULL, in %s:\n", dir);
   printf ("  commit latency   p50 %.2f ms  p99 %.2f ms   (goal p99 ≤ 10 ms)\n", p50, p99);
   printf ("  sustained        %.0f credits/s   (goal ≥ 500)\n", n_credits / seconds);
-  printf ("\n{\"bench\":\"journal\",\"metric\":\"credit_commit_p50_ms\",\"value\":%.4g,\"goal\":null}\n", p50);
+  printf ("%s", order_text);
+  printf ("\n%s", order_json);
+  printf ("{\"bench\":\"journal\",\"metric\":\"credit_commit_p50_ms\",\"value\":%.4g,\"goal\":null}\n", p50);
   printf ("{\"bench\":\"journal\",\"metric\":\"credit_commit_p99_ms\",\"value\":%.4g,\"goal\":10}\n", p99);
   printf ("{\"bench\":\"journal\",\"metric\":\"credits_per_s\",\"value\":%.0f,\"goal\":500}\n",
           n_credits / seconds);
