@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "vtr-test-util.h"
@@ -324,6 +325,86 @@ test_scan_text (void)
   g_assert_nonnull (strstr (r.err, "cannot be read as an image or a video"));
 }
 
+/* Runs vitrine-ctl with @input on its standard input. */
+static char *
+run_with_input (const char *input, int *status, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
+  va_start (args, status);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, data_dir);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (process);
+  return out;
+}
+
+static void
+test_counter (void)
+{
+  g_autofree char *set = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *wrong = NULL;
+  g_auto(Result) credit = { 0 };
+  g_auto(Result) balance = { 0 };
+  g_auto(Result) outbox = { 0 };
+  g_auto(Result) forged = { 0 };
+  const char *env[3];
+  int status;
+
+  /* The PIN on standard input, never on the command line. */
+  set = run_with_input ("4242\n", &status, "merchant", "set-pin", "7", NULL);
+  g_assert_cmpint (status, ==, 0);
+  wrong = run_with_input ("1111\n", &status, "merchant", "login", "7", NULL);
+  g_assert_cmpint (status, ==, 1);
+  token = run_with_input ("4242\n", &status, "merchant", "login", "7", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_strstrip (token);
+  g_assert_cmpuint (strlen (token), >, 20);
+
+  env[0] = "VITRINE_SESSION";
+  env[1] = token;
+  env[2] = NULL;
+  run_ctl (&credit, env, "loyalty", "credit", "FFFFFFFFFFFFFFFFFFFFFFFFFF", "--amount", "12,50",
+           "--json", NULL);
+  g_assert_cmpint (credit.status, ==, 0);
+  g_assert_nonnull (strstr (credit.out, "\"points\":"));
+
+  run_ctl (&balance, NULL, "loyalty", "balance", "FFFFFFFFFFFFFFFFFFFFFFFFFF", "--json", NULL);
+  g_assert_cmpint (balance.status, ==, 0);
+  g_assert_nonnull (strstr (balance.out, "\"pending\":"));
+
+  run_ctl (&outbox, NULL, "outbox", "--json", NULL);
+  g_assert_cmpint (outbox.status, ==, 0);
+  g_assert_nonnull (strstr (outbox.out, "\"kind\":\"credit\""));
+
+  /* A scanned card the federation did not sign is refused, in words. */
+  run_ctl (&forged, env, "loyalty", "credit", "HTTPS://VTR13.FR/C/FFFFFFFFFFFFFFFFFFFFFFFFFF/K1/AAAA",
+           "--amount", "5", NULL);
+  g_assert_cmpint (forged.status, ==, 1);
+  g_assert_nonnull (strstr (forged.err, "vitrine-ctl: "));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -347,6 +428,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ctl/french-by-default", test_french_by_default);
   g_test_add_func ("/ctl/scan", test_scan);
   g_test_add_func ("/ctl/scan-text", test_scan_text);
+  g_test_add_func ("/ctl/counter", test_counter);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
