@@ -302,6 +302,45 @@ test_pdf_round_trip (void)
   }
 }
 
+static void
+test_batches (void)
+{
+  g_auto(Result) cards = { 0 };
+  g_auto(Result) pickups = { 0 };
+  g_auto(Result) stock = { 0 };
+  g_auto(Result) numbers = { 0 };
+  g_autofree char *path = g_build_filename (hub_dir, "pickups.txt", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  kiosk_takes_keys ();
+  HUB (&cards, "sign", "card", "--count", "20");
+  g_assert_cmpint (cards.status, ==, 0);
+  lines = g_strsplit (g_strstrip (cards.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 20);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *v = verdict_of (lines[i]);
+
+      g_assert_cmpstr (v, ==, "trusted");
+      g_assert_false (g_hash_table_contains (seen, lines[i]));
+      g_hash_table_add (seen, lines[i]);
+    }
+
+  /* Order numbers read aloud: two letters, a dash, four digits. */
+  HUB (&pickups, "sign", "pickup", "--count", "30", "--expires", "2099-12-31");
+  g_assert_cmpint (pickups.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^HTTPS://VTR13\\.FR/O/[A-Z]{2}-[0-9]{4}/E20991231/K[0-9]+/",
+                                       pickups.out, 0, 0));
+  g_assert_true (g_file_set_contents (path, pickups.out, -1, NULL));
+  CTL (&stock, "order", "stock", path);
+  g_assert_cmpint (stock.status, ==, 0);
+  g_assert_nonnull (strstr (stock.out, "30 order numbers added"));
+
+  HUB (&numbers, "sign", "card", "--count", "0");
+  g_assert_cmpint (numbers.status, ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -321,6 +360,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hub/sign-errors", test_sign_errors);
   g_test_add_func ("/hub/png-round-trip", test_png_round_trip);
   g_test_add_func ("/hub/pdf-round-trip", test_pdf_round_trip);
+  g_test_add_func ("/hub/batches", test_batches);
 
   status = g_test_run ();
   vtr_test_remove_tree (hub_dir);

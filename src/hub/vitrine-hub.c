@@ -28,6 +28,7 @@ static char *expires;
 static char *png_path;
 static char *pdf_path;
 static gboolean root_only;
+static int count = 1;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -38,6 +39,7 @@ static const GOptionEntry entries[] = {
   { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_path, N_("Also draw the code in a PNG image"), N_("FILE") },
   { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Also draw the code on a PDF page"), N_("FILE") },
   { "root", 0, 0, G_OPTION_ARG_NONE, &root_only, N_("With “keys export”: only the root public key"), NULL },
+  { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("With “sign card” or “sign pickup”: a batch of N new codes, one a line, for a kiosk’s stock"), N_("N") },
   { NULL },
 };
 
@@ -193,6 +195,66 @@ caption_for (const VtrFlashcode *code)
   return g_string_free (caption, FALSE);
 }
 
+/* An order number a person reads aloud without ambiguity: two letters
+ * that no digit or other letter resembles, a dash, four digits. */
+static char *
+new_order_number (void)
+{
+  static const char letters[] = "ACDEFHJKLMNPRTUVWXY";
+
+  return g_strdup_printf ("%c%c-%04u", letters[g_random_int_range (0, sizeof letters - 1)],
+                          letters[g_random_int_range (0, sizeof letters - 1)],
+                          (guint) g_random_int_range (0, 10000));
+}
+
+/* A batch of new cards or order numbers, signed, one a line. */
+static int
+sign_batch (VtrCodeKind kind)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const guint8 *secret = NULL;
+  GError *error = NULL;
+  int expiry = 0;
+
+  if (count < 1 || count > 100000)
+    return usage_error (_("--count goes from 1 to 100000"));
+  if (expires && !parse_date (expires, &expiry))
+    return usage_error (_("--expires takes a date such as 2027-01-31"));
+  if (kind == VTR_CODE_CARD && expiry)
+    return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
+  if (!(keys = vtr_hub_keys_open (dir, &error)))
+    return fail (error);
+
+  for (int i = 0; i < count; i++)
+    {
+      VtrFlashcode code = { kind, .expires = expiry };
+      g_autofree char *url = NULL;
+
+      code.kid = vtr_hub_keys_signing_kid (keys, &secret);
+      if (kind == VTR_CODE_CARD)
+        code.card_id = vtr_flashcode_new_card_id ();
+      else
+        {
+          /* Distinct within the batch. */
+          do
+            {
+              g_free (code.order);
+              code.order = new_order_number ();
+            }
+          while (g_hash_table_contains (numbers, code.order));
+          g_hash_table_add (numbers, g_strdup (code.order));
+        }
+      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
+      vtr_flashcode_clear (&code);
+      if (url == NULL)
+        return fail (error);
+      g_print ("%s\n", url);
+    }
+  return EXIT_SUCCESS;
+}
+
 static int
 command_sign (int argc, char **argv)
 {
@@ -208,6 +270,8 @@ command_sign (int argc, char **argv)
 
   if (expires && !parse_date (expires, &code.expires))
     return usage_error (_("--expires takes a date such as 2027-01-31"));
+  if (count != 1 && argc == 3 && (g_str_equal (kind, "card") || g_str_equal (kind, "pickup")))
+    return sign_batch (g_str_equal (kind, "card") ? VTR_CODE_CARD : VTR_CODE_PICKUP);
 
   if (g_str_equal (kind, "product"))
     {
@@ -228,9 +292,9 @@ command_sign (int argc, char **argv)
   else if (g_str_equal (kind, "pickup"))
     {
       code.kind = VTR_CODE_PICKUP;
-      if (argc != 4)
-        return usage_error (_("Usage: vitrine-hub sign pickup ORDER [--expires DATE]"));
-      code.order = g_strdup (argv[3]);
+      if (argc > 4)
+        return usage_error (_("Usage: vitrine-hub sign pickup [ORDER] [--expires DATE] [--count N]"));
+      code.order = argc == 4 ? g_strdup (argv[3]) : new_order_number ();
     }
   else if (g_str_equal (kind, "merchant"))
     {
@@ -289,7 +353,8 @@ main (int   argc,
                                   "  keys retire KID           stop trusting a key\n"
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
-                                  "                            print a signed code (--png, --pdf to draw it)"));
+                                  "                            print a signed code (--png, --pdf to draw it;\n"
+                                  "                            card and pickup: --count N for a kiosk’s stock)"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
