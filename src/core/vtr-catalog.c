@@ -1305,6 +1305,7 @@ vtr_catalog_search (VtrCatalog        *self,
 {
   g_autoptr(VtrSearchResults) results = g_new0 (VtrSearchResults, 1);
   g_autofree char *match = NULL;
+  g_autofree char *trimmed = NULL;
   g_autofree char *folded = NULL;
   g_autoptr(GArray) candidates = NULL;
   gboolean failed = FALSE;
@@ -1328,9 +1329,9 @@ vtr_catalog_search (VtrCatalog        *self,
     }
 
   /* A barcode typed in: that product first. */
-  if (vtr_gtin_looks_like_gtin (g_strstrip (g_strdup (text))))
+  trimmed = g_strstrip (g_strdup (text));
+  if (vtr_gtin_looks_like_gtin (trimmed))
     {
-      g_autofree char *trimmed = g_strstrip (g_strdup (text));
       g_autofree char *gtin = vtr_gtin_normalize (trimmed, NULL);
       VtrProduct *product = NULL;
 
