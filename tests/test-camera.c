@@ -105,6 +105,15 @@ is_running (VtrCamera *camera, Watch *watch)
   return vtr_camera_get_state (camera) == VTR_CAMERA_RUNNING;
 }
 
+static gboolean
+restarted_twice (VtrCamera *camera, Watch *watch)
+{
+  VtrCameraStats stats;
+
+  vtr_camera_get_stats (camera, &stats);
+  return stats.restarts >= 2;
+}
+
 static char *
 data_file (const char *name)
 {
@@ -231,7 +240,7 @@ test_no_camera (void)
   g_assert_nonnull (strstr (vtr_camera_get_error (camera)->message, "camera"));
 
   /* It keeps trying by itself. */
-  run_for (&watch, 600);
+  g_assert_true (run_until (&watch, restarted_twice, camera, 10000));
   vtr_camera_get_stats (camera, &stats);
   g_assert_cmpuint (stats.restarts, >=, 2);
   g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_FAILED);
