@@ -1046,8 +1046,8 @@ read_pin (void)
 }
 
 static gboolean
-parse_merchant (const char *text,
-                gint64     *id)
+parse_positive_id (const char *text,
+                   gint64     *id)
 {
   char *end = NULL;
 
@@ -1065,7 +1065,7 @@ command_merchant (Options *options,
   gint64 merchant_id;
   GError *error = NULL;
 
-  if (argc != 3 || !parse_merchant (argv[2], &merchant_id) ||
+  if (argc != 3 || !parse_positive_id (argv[2], &merchant_id) ||
       (!g_str_equal (argv[1], "login") && !g_str_equal (argv[1], "set-pin")))
     return usage_error (_("Usage: vitrine-ctl merchant login|set-pin SHOP (the PIN on standard input)"));
 
@@ -1219,7 +1219,7 @@ command_loyalty (Options *options,
             {
               gint64 id;
 
-              if (!parse_merchant (g_strstrip (ids[i]), &id))
+              if (!parse_positive_id (g_strstrip (ids[i]), &id))
                 return usage_error (_("--products takes product numbers separated by commas"));
               g_array_append_val (products, id);
             }
@@ -1236,7 +1236,7 @@ command_loyalty (Options *options,
     {
       gint64 reward;
 
-      if (!parse_merchant (argv[3], &reward))
+      if (!parse_positive_id (argv[3], &reward))
         return usage_error (_("Usage: vitrine-ctl loyalty redeem CARD REWARD"));
       if (!vtr_loyalty_redeem (store, session, card_id, reward, options->when, &receipt, &error))
         return fail (error);
@@ -1310,7 +1310,7 @@ command_order (Options *options,
           VtrOrderLine line = { 0, 1, 0 };
           g_auto(GStrv) parts = g_strsplit (items[i], ":", 2);
 
-          if (!parse_merchant (parts[0], &line.product_id) ||
+          if (!parse_positive_id (parts[0], &line.product_id) ||
               (parts[1] && (line.quantity = atoi (parts[1])) <= 0))
             return usage_error (_("--items takes PRODUCT:QUANTITY pairs separated by commas"));
           g_array_append_val (lines, line);
