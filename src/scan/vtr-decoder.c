@@ -685,10 +685,56 @@ vtr_decoder_decode (VtrDecoder     *self,
 
   if (flags & VTR_DECODE_THOROUGH)
     {
-      Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0 };
+      Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
+      int w = frame->width, h = frame->height;
 
       for (Pass pass = 0; pass < N_PASSES && codes->len == 0; pass++)
         run_pass (self, pass, &full, codes);
+
+      /* Still nothing: the contrast passes and the grid again, on the
+       * picture smoothed, halved or doubled (blur, halftone and size
+       * defeat them in different ways). */
+      for (int way = 0; way < 5 && codes->len == 0; way++)
+        {
+          static const Pass again[] = { PASS_NORMALIZED, PASS_BINARIZED, PASS_GRID };
+          g_autoptr(GByteArray) buffer = g_byte_array_new ();
+          Source derived = full;
+
+          if (way == 0)
+            {
+              make_smoothed (pixels, work_buffer (buffer, (gsize) w * h), w, h);
+              derived.pixels = buffer->data;
+            }
+          else if (way == 1 && w >= 400 && h >= 400)
+            {
+              make_half (pixels, work_buffer (buffer, (gsize) (w / 2) * (h / 2)), w, h);
+              derived = (Source) { buffer->data, w / 2, h / 2, 0.5, frame->index, 1, 0, 0, 0 };
+            }
+          else if (way == 2 && (gsize) w * h <= 700 * 700)
+            {
+              make_double (pixels, work_buffer (buffer, (gsize) w * h * 4), w, h);
+              derived = (Source) { buffer->data, w * 2, h * 2, 2.0, frame->index, 1, 0, 0, 0 };
+            }
+          else if (way == 3)
+            {
+              /* Smoothed twice: for halftone and heavy sensor noise. */
+              g_autoptr(GByteArray) once = g_byte_array_new ();
+
+              make_smoothed (pixels, work_buffer (once, (gsize) w * h), w, h);
+              make_smoothed (once->data, work_buffer (buffer, (gsize) w * h), w, h);
+              derived.pixels = buffer->data;
+            }
+          else if (way == 4)
+            {
+              make_inverted (pixels, work_buffer (buffer, (gsize) w * h), (gsize) w * h);
+              derived.pixels = buffer->data;
+            }
+          else
+            continue;
+
+          for (guint k = 0; k < G_N_ELEMENTS (again) && codes->len == 0; k++)
+            run_pass (self, again[k], &derived, codes);
+        }
       return codes;
     }
 
