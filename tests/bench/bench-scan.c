@@ -281,8 +281,30 @@ report (const char *metric, double value, double goal)
 
 typedef struct
 {
-  guint images, correct, wrong, missed, others;
+  guint images, correct, wrong, missed, others, disputed;
 } Tally;
+
+/* Labels of the corpus known to disagree with the symbol (see the corpus
+ * README): a text that differs from these is counted wrong, and also
+ * reported apart. */
+static const struct { const char *image; const char *why; } disputed_labels[] = {
+  { "zxing-qrcode-2/13.png",
+    "zxing's label says \"photograph\", zxing-cpp's copy of the same symbol \"photography\"" },
+  { "zxing-cpp-qrcode-2/16.webp",
+    "a QR code nested in another: the label is the inner one (upstream allows this misread)" },
+  { "zxing-cpp-ean13-2/23.webp", "label changed upstream; the printed digits are what is read" },
+};
+
+static const char *
+disputed (const char *set, const char *image)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", set, image);
+
+  for (guint i = 0; i < G_N_ELEMENTS (disputed_labels); i++)
+    if (g_str_equal (key, disputed_labels[i].image))
+      return disputed_labels[i].why;
+  return NULL;
+}
 
 /* Single-code sets: each image has NAME.txt with the exact text. */
 static void
@@ -341,7 +363,16 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
       if (found)
         tally.correct++;
       else if (wrong)
-        tally.wrong++;
+        {
+          const char *why = disputed (set, image);
+
+          tally.wrong++;
+          if (why)
+            {
+              tally.disputed++;
+              printf ("  (%s/%s: read differs from a disputed label: %s)\n", set, image, why);
+            }
+        }
       else
         tally.missed++;
       if (found && wrong)
@@ -363,6 +394,7 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
   total->wrong += tally.wrong;
   total->missed += tally.missed;
   total->others += tally.others;
+  total->disputed += tally.disputed;
 }
 
 
@@ -564,8 +596,10 @@ main (int argc, char *argv[])
   printf ("QR, single-code sets (%s):\n", qr_dir);
   for (guint i = 0; i < G_N_ELEMENTS (qr_sets); i++)
     run_set (decoder, qr_dir, qr_sets[i], TRUE, &qr);
-  printf ("  %-22s %3u/%3u = %.1f%%  (%u wrong, %u missed; raw ZBar 241 = 76.3%%, zxing-cpp 273 = 86.4%%)\n",
-          "all", qr.correct, qr.images, 100.0 * qr.correct / MAX (1, qr.images), qr.wrong, qr.missed);
+  printf ("  %-22s %3u/%3u = %.1f%%  (%u wrong, of which %u against disputed labels; %u missed; "
+          "raw ZBar 241 = 76.3%%, zxing-cpp 273 = 86.4%%)\n",
+          "all", qr.correct, qr.images, 100.0 * qr.correct / MAX (1, qr.images), qr.wrong,
+          qr.disputed, qr.missed);
 
   printf ("EAN-13 (%s):\n", ean_dir);
   for (guint i = 0; i < G_N_ELEMENTS (ean_sets); i++)
@@ -578,6 +612,7 @@ main (int argc, char *argv[])
 
   report ("qr_decoded_percent", 100.0 * qr.correct / MAX (1, qr.images), 93);
   report ("qr_wrong_texts", qr.wrong, 0);
+  report ("qr_wrong_texts_against_undisputed_labels", qr.wrong - qr.disputed, 0);
   report ("ean13_decoded_percent", 100.0 * ean.correct / MAX (1, ean.images), NAN);
   report ("ean13_wrong_texts", ean.wrong, 0);
   printf ("\n%s", json_lines->str);
