@@ -341,6 +341,73 @@ test_batches (void)
   g_assert_cmpint (numbers.status, ==, 2);
 }
 
+static void
+write_file (const char *name, const char *contents)
+{
+  g_autofree char *path = g_build_filename (hub_dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+static void
+test_import (void)
+{
+  g_autofree char *merchants = g_build_filename (hub_dir, "merchants.csv", NULL);
+  g_autofree char *products = g_build_filename (hub_dir, "products.csv", NULL);
+  g_autofree char *bad_stock = g_build_filename (hub_dir, "bad-stock.csv", NULL);
+  g_autofree char *json = g_build_filename (hub_dir, "more.json", NULL);
+  g_autofree char *bad_json = g_build_filename (hub_dir, "bad.json", NULL);
+  g_autofree char *catalog = g_build_filename (hub_dir, "catalog.db", NULL);
+  g_auto(Result) good = { 0 };
+  g_auto(Result) bad = { 0 };
+  g_auto(Result) more = { 0 };
+  g_auto(Result) worse = { 0 };
+  g_auto(Result) stockists = { 0 };
+
+  write_file ("merchants.csv",
+              "id,name,services,address,postcode,city,lat,lon,phone,opening_hours\n"
+              "1,Savonnerie du Port,savonnerie,2 quai du Port,13002,Marseille,43.2963,5.3700,,Mo-Sa 10:00-19:00\n"
+              "2,\"Épicerie \"\"Chez Nous\"\"\",epicerie;primeur,3 rue Sainte,13007,Marseille,43.2915,5.3705,,\n");
+  write_file ("products.csv", "id,gtin,name,brand,category\n10,3760123000017,Savon de Marseille,Marius Fabre,hygiene\n");
+  /* The third line is wrong: the whole file stays out. */
+  write_file ("bad-stock.csv",
+              "product_id,merchant_id,price_cents,availability\n10,1,450,in-stock\n10,2,4.90,low\n");
+  write_file ("more.json",
+              "{\"stock\": [{\"product_id\": 10, \"merchant_id\": 1, \"price_cents\": 450},"
+              "             {\"product_id\": 10, \"merchant_id\": 2, \"price_cents\": 490, \"availability\": \"low\"}],"
+              " \"rules\": [{\"merchant_id\": 1, \"cents_per_point\": 100}],"
+              " \"collection_points\": [{\"id\": 1, \"kind\": \"parcel-locker\", \"name\": \"Consigne\", \"lat\": 43.2953, \"lon\": 5.3742}]}");
+  write_file ("bad.json", "{\"products\": [{\"id\": 11, \"name\": \"Huile\"}, {\"id\": 12, \"gtin\": \"123\", \"name\": \"X\"}]}");
+
+  HUB (&good, "import", merchants, products);
+  g_assert_cmpint (good.status, ==, 0);
+  g_assert_nonnull (strstr (good.out, "2 shops"));
+
+  HUB (&bad, "import", bad_stock);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "line 3"));
+  g_assert_nonnull (strstr (bad.err, "nothing of it"));
+
+  HUB (&worse, "import", bad_json);
+  g_assert_cmpint (worse.status, ==, 1);
+  g_assert_nonnull (strstr (worse.err, "products, entry 2"));
+
+  HUB (&more, "import", json);
+  g_assert_cmpint (more.status, ==, 0);
+
+  /* What went in is what a kiosk would ask: the hub's catalogue has the
+   * JSON's stock and not the bad CSV's, nor the bad JSON's first product. */
+  run (&stockists, "VITRINE_CTL", hub_dir, "stockists", "3760123000017", "--near", "43.2951,5.3744",
+       "--json", NULL);
+  g_assert_cmpint (stockists.status, ==, 0);
+  g_assert_nonnull (strstr (stockists.out, "\"price_cents\":490"));
+  {
+    g_auto(Result) huile = { 0 };
+    run (&huile, "VITRINE_CTL", hub_dir, "stockists", "11", "--near", "43.2951,5.3744", NULL);
+    g_assert_cmpint (huile.status, ==, 1);
+  }
+  g_assert_true (g_file_test (catalog, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -361,6 +428,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hub/png-round-trip", test_png_round_trip);
   g_test_add_func ("/hub/pdf-round-trip", test_pdf_round_trip);
   g_test_add_func ("/hub/batches", test_batches);
+  g_test_add_func ("/hub/import", test_import);
 
   status = g_test_run ();
   vtr_test_remove_tree (hub_dir);

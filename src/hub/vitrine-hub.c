@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vtr-demo.h"
 #include "vtr-flashcode.h"
+#include "vtr-import.h"
 #include "vtr-hub-keys.h"
 #include "vtr-i18n.h"
 #include "vtr-qr-image.h"
@@ -335,6 +337,72 @@ command_sign (int argc, char **argv)
   return status;
 }
 
+/* The federation's catalogue lives in the hub's own store, in the same
+ * format as a kiosk's. */
+static VtrCatalog *
+open_catalog (GError **error)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrStore) store = vtr_store_open (dir, error);
+  const char * const *notices;
+
+  if (store == NULL)
+    return NULL;
+  notices = vtr_store_get_notices (store);
+  for (guint i = 0; notices[i]; i++)
+    g_printerr ("vitrine-hub: %s\n", notices[i]);
+  return vtr_catalog_new (store);
+}
+
+static int
+command_import (int argc, char **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  GError *error = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (argc < 3)
+    return usage_error (_("Usage: vitrine-hub import FILE… (CSV, one table a file, or JSON)"));
+  if (!(catalog = open_catalog (&error)))
+    return fail (error);
+
+  /* Each file whole or not at all; the others still go in. */
+  for (int i = 2; i < argc; i++)
+    {
+      VtrImportCounts c;
+
+      if (!vtr_catalog_import_file (catalog, argv[i], &c, &error))
+        {
+          g_printerr ("vitrine-hub: %s\n", error->message);
+          g_clear_error (&error);
+          status = EXIT_FAILURE;
+          continue;
+        }
+      g_print (_("%s: %u shops, %u products, %u stock lines, %u promotions, %u loyalty rules, "
+                 "%u rewards, %u collection points.\n"),
+               argv[i], c.merchants, c.products, c.stock, c.promotions, c.rules, c.rewards,
+               c.collection_points);
+    }
+  return status;
+}
+
+static int
+command_demo (void)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  VtrDemoCounts counts;
+  GError *error = NULL;
+
+  if (!(catalog = open_catalog (&error)) || !vtr_demo_load (catalog, now, &counts, &error))
+    return fail (error);
+  g_print (_("Demo catalogue loaded: %u shops, %u products, %u stock lines, %u promotions, "
+             "%u collection points.\n"),
+           counts.merchants, counts.products, counts.stock, counts.promotions,
+           counts.collection_points);
+  return EXIT_SUCCESS;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,13 +413,15 @@ main (int   argc,
   vtr_i18n_init ();
   g_set_prgname ("vitrine-hub");
 
-  context = g_option_context_new (_("keys|sign …"));
+  context = g_option_context_new (_("keys|sign|import|demo …"));
   g_option_context_set_summary (context,
                                 _("The federation’s hub.\n\n"
                                   "  keys init [--host HOST]   make the root and signing keys\n"
                                   "  keys rotate               a new signing key\n"
                                   "  keys retire KID           stop trusting a key\n"
                                   "  keys list | export        show keys, print the signed key list\n"
+                                  "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
+                                  "  demo                      load the demo catalogue\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
                                   "                            print a signed code (--png, --pdf to draw it;\n"
                                   "                            card and pickup: --count N for a kiosk’s stock)"));
@@ -363,6 +433,10 @@ main (int   argc,
     return command_keys (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sign"))
     return command_sign (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "import"))
+    return command_import (argc, argv);
+  if (argc == 2 && g_str_equal (argv[1], "demo"))
+    return command_demo ();
 
   {
     g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);

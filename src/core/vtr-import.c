@@ -1,0 +1,538 @@
+#include "config.h"
+
+#include "vtr-import.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "vtr-csv.h"
+#include "vtr-opening-hours.h"
+
+/*
+ * The federation's data as it comes from its members: CSV files (one table
+ * each, told apart by their columns) or one JSON file with a list per
+ * table. A file is imported whole or not at all: one bad row rolls back
+ * the transaction, and the error names its line (CSV) or entry (JSON).
+ */
+
+typedef enum
+{
+  TABLE_MERCHANTS,
+  TABLE_PRODUCTS,
+  TABLE_STOCK,
+  TABLE_PROMOTIONS,
+  TABLE_RULES,
+  TABLE_REWARDS,
+  TABLE_COLLECTION_POINTS,
+  N_TABLES
+} Table;
+
+static const char * const table_names[] = {
+  "merchants", "products", "stock", "promotions", "rules", "rewards", "collection_points",
+};
+
+/* One row, from a CSV line or a JSON object. */
+typedef struct
+{
+  GPtrArray  *header;
+  GPtrArray  *fields;
+  JsonObject *object;
+  GHashTable *texts; /* JSON numbers written as text, kept for the row's life */
+  char       *where; /* "line 12" or "merchants, entry 3" */
+} Row;
+
+static const char *
+text_of (Row        *row,
+         const char *name)
+{
+  if (row->object)
+    {
+      JsonNode *node = json_object_get_member (row->object, name);
+      char *text;
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+        return NULL;
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return json_node_get_string (node);
+        case G_TYPE_INT64:
+          text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          text = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
+          g_ascii_dtostr (text, G_ASCII_DTOSTR_BUF_SIZE, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          text = g_strdup (json_node_get_boolean (node) ? "1" : "0");
+          break;
+        default:
+          return NULL;
+        }
+      g_hash_table_replace (row->texts, g_strdup (name), text);
+      return text;
+    }
+
+  for (guint i = 0; i < row->header->len; i++)
+    if (g_str_equal (g_ptr_array_index (row->header, i), name))
+      {
+        const char *value = i < row->fields->len ? g_ptr_array_index (row->fields, i) : "";
+        return *value ? value : NULL;
+      }
+  return NULL;
+}
+
+static gboolean
+bad (Row        *row,
+     GError    **error,
+     const char *message)
+{
+  g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, "%s: %s", row->where, message);
+  return FALSE;
+}
+
+static gboolean
+need_text (Row         *row,
+           const char  *name,
+           const char **out,
+           GError     **error)
+{
+  *out = text_of (row, name);
+  if (*out == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("the column “%s” is empty"), name);
+      return bad (row, error, message);
+    }
+  return TRUE;
+}
+
+static gboolean
+int_of (Row        *row,
+        const char *name,
+        gboolean    required,
+        gint64     *out,
+        GError    **error)
+{
+  const char *text = text_of (row, name);
+  char *end = NULL;
+
+  *out = 0;
+  if (text == NULL)
+    {
+      if (!required)
+        return TRUE;
+      return need_text (row, name, &text, error);
+    }
+  *out = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0')
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a whole number (column “%s”)"), text, name);
+      return bad (row, error, message);
+    }
+  return TRUE;
+}
+
+static gboolean
+double_of (Row        *row,
+           const char *name,
+           double     *out,
+           GError    **error)
+{
+  const char *text;
+  char *end = NULL;
+
+  if (!need_text (row, name, &text, error))
+    return FALSE;
+  *out = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a number (column “%s”)"), text, name);
+      return bad (row, error, message);
+    }
+  return TRUE;
+}
+
+/* A Unix time, an ISO 8601 date and time, or a day (midnight in Paris). */
+static gboolean
+time_of (Row        *row,
+         const char *name,
+         gint64     *out,
+         GError    **error)
+{
+  const char *text;
+  g_autoptr(GDateTime) t = NULL;
+
+  if (!need_text (row, name, &text, error))
+    return FALSE;
+  if (strspn (text, "0123456789") == strlen (text))
+    {
+      *out = g_ascii_strtoll (text, NULL, 10);
+      return TRUE;
+    }
+  t = g_date_time_new_from_iso8601 (text, vtr_opening_hours_timezone ());
+  if (t == NULL && strlen (text) == 10)
+    {
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
+      t = g_date_time_new_from_iso8601 (midnight, vtr_opening_hours_timezone ());
+    }
+  if (t == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a date (column “%s”)"), text, name);
+      return bad (row, error, message);
+    }
+  *out = g_date_time_to_unix (t);
+  return TRUE;
+}
+
+static gboolean
+put_row (VtrCatalog      *catalog,
+         Table            table,
+         Row             *row,
+         VtrImportCounts *counts,
+         GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = FALSE;
+
+  switch (table)
+    {
+    case TABLE_MERCHANTS:
+      {
+        VtrMerchant m = { 0 };
+        g_auto(GStrv) services = NULL;
+        const char *name;
+
+        if (!int_of (row, "id", TRUE, &m.id, error) || !need_text (row, "name", &name, error) ||
+            !double_of (row, "lat", &m.position.lat, error) ||
+            !double_of (row, "lon", &m.position.lon, error))
+          return FALSE;
+        services = g_strsplit_set (text_of (row, "services") ? text_of (row, "services") : "", " ;,", -1);
+        {
+          /* Empty pieces from doubled separators are not services. */
+          guint n = 0;
+          for (guint i = 0; services[i]; i++)
+            if (*services[i])
+              services[n++] = services[i];
+            else
+              g_free (services[i]);
+          services[n] = NULL;
+        }
+        m.name = (char *) name;
+        m.services = services;
+        m.address = (char *) text_of (row, "address");
+        m.postcode = (char *) text_of (row, "postcode");
+        m.city = (char *) text_of (row, "city");
+        m.phone = (char *) text_of (row, "phone");
+        m.opening_hours = (char *) text_of (row, "opening_hours");
+        m.association = (char *) text_of (row, "association");
+        ok = vtr_catalog_put_merchant (catalog, &m, &local_error);
+        counts->merchants += ok;
+        break;
+      }
+    case TABLE_PRODUCTS:
+      {
+        VtrProduct p = { 0 };
+
+        if (!int_of (row, "id", TRUE, &p.id, error) ||
+            !need_text (row, "name", (const char **) &p.name, error))
+          return FALSE;
+        p.gtin = (char *) text_of (row, "gtin");
+        p.brand = (char *) text_of (row, "brand");
+        p.category = (char *) text_of (row, "category");
+        ok = vtr_catalog_put_product (catalog, &p, &local_error);
+        counts->products += ok;
+        break;
+      }
+    case TABLE_STOCK:
+      {
+        VtrStock s = { 0 };
+        const char *availability = text_of (row, "availability");
+
+        if (!int_of (row, "product_id", TRUE, &s.product_id, error) ||
+            !int_of (row, "merchant_id", TRUE, &s.merchant_id, error) ||
+            !int_of (row, "price_cents", TRUE, &s.price_cents, error) ||
+            !int_of (row, "updated", FALSE, &s.updated, error))
+          return FALSE;
+        if (availability == NULL || g_str_equal (availability, "in-stock"))
+          s.availability = VTR_AVAILABILITY_IN_STOCK;
+        else if (g_str_equal (availability, "low"))
+          s.availability = VTR_AVAILABILITY_LOW;
+        else if (g_str_equal (availability, "out-of-stock"))
+          s.availability = VTR_AVAILABILITY_OUT_OF_STOCK;
+        else
+          return bad (row, error, _("availability is in-stock, low or out-of-stock"));
+        ok = vtr_catalog_put_stock (catalog, &s, &local_error);
+        counts->stock += ok;
+        break;
+      }
+    case TABLE_PROMOTIONS:
+      {
+        VtrPromotion p = { 0 };
+        gint64 value, buy, get;
+        const char *kind;
+
+        if (!int_of (row, "id", TRUE, &p.id, error) ||
+            !int_of (row, "merchant_id", TRUE, &p.merchant_id, error) ||
+            !int_of (row, "product_id", FALSE, &p.product_id, error) ||
+            !need_text (row, "kind", &kind, error) ||
+            !int_of (row, "value", FALSE, &value, error) || !int_of (row, "buy", FALSE, &buy, error) ||
+            !int_of (row, "get", FALSE, &get, error) || !time_of (row, "starts", &p.starts, error) ||
+            !time_of (row, "ends", &p.ends, error))
+          return FALSE;
+        if (!vtr_promotion_kind_from_string (kind, &p.kind))
+          return bad (row, error, _("kind is percent, amount, points or buy-get"));
+        p.category = (char *) text_of (row, "category");
+        p.value = value, p.buy = buy, p.get = get;
+        p.title = (char *) text_of (row, "title");
+        ok = vtr_catalog_put_promotion (catalog, &p, &local_error);
+        counts->promotions += ok;
+        break;
+      }
+    case TABLE_RULES:
+      {
+        gint64 merchant_id, cents, rounding;
+
+        if (!int_of (row, "merchant_id", TRUE, &merchant_id, error) ||
+            !int_of (row, "cents_per_point", TRUE, &cents, error) ||
+            !int_of (row, "rounding", FALSE, &rounding, error))
+          return FALSE;
+        ok = vtr_catalog_put_loyalty_rule (catalog, merchant_id, cents, rounding != 0, &local_error);
+        counts->rules += ok;
+        break;
+      }
+    case TABLE_REWARDS:
+      {
+        VtrReward r = { 0 };
+        gint64 points, value;
+        const char *kind = text_of (row, "kind");
+
+        if (!int_of (row, "id", TRUE, &r.id, error) ||
+            !int_of (row, "merchant_id", TRUE, &r.merchant_id, error) ||
+            !int_of (row, "points", TRUE, &points, error) || !int_of (row, "value", FALSE, &value, error) ||
+            !int_of (row, "product_id", FALSE, &r.product_id, error) ||
+            !need_text (row, "title", (const char **) &r.title, error))
+          return FALSE;
+        if (kind == NULL || g_str_equal (kind, "discount"))
+          r.kind = VTR_REWARD_DISCOUNT;
+        else if (g_str_equal (kind, "free-product"))
+          r.kind = VTR_REWARD_FREE_PRODUCT;
+        else
+          return bad (row, error, _("kind is discount or free-product"));
+        r.points = points, r.value = value;
+        ok = vtr_catalog_put_reward (catalog, &r, &local_error);
+        counts->rewards += ok;
+        break;
+      }
+    case TABLE_COLLECTION_POINTS:
+      {
+        VtrCollectionPoint c = { 0 };
+        const char *kind;
+
+        if (!int_of (row, "id", TRUE, &c.id, error) || !need_text (row, "kind", &kind, error) ||
+            !need_text (row, "name", (const char **) &c.name, error) ||
+            !int_of (row, "merchant_id", FALSE, &c.merchant_id, error) ||
+            !double_of (row, "lat", &c.position.lat, error) ||
+            !double_of (row, "lon", &c.position.lon, error))
+          return FALSE;
+        if (!vtr_collection_kind_from_string (kind, &c.kind, &local_error))
+          return bad (row, error, local_error->message);
+        c.address = (char *) text_of (row, "address");
+        c.opening_hours = (char *) text_of (row, "opening_hours");
+        ok = vtr_catalog_put_collection_point (catalog, &c, &local_error);
+        counts->collection_points += ok;
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    return bad (row, error, local_error->message);
+  return TRUE;
+}
+
+/* A CSV file's table, from its columns. */
+static gboolean
+table_of_header (GPtrArray *header,
+                 Table     *table)
+{
+  gboolean has[8] = { FALSE };
+  static const char * const telling[] = {
+    "services", "gtin", "availability", "starts", "cents_per_point", "points", "kind", "name",
+  };
+
+  for (guint i = 0; i < header->len; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (telling); k++)
+      if (g_str_equal (g_ptr_array_index (header, i), telling[k]))
+        has[k] = TRUE;
+
+  if (has[4])
+    *table = TABLE_RULES;
+  else if (has[5])
+    *table = TABLE_REWARDS;
+  else if (has[3])
+    *table = TABLE_PROMOTIONS;
+  else if (has[2])
+    *table = TABLE_STOCK;
+  else if (has[0])
+    *table = TABLE_MERCHANTS;
+  else if (has[6] && has[7])
+    *table = TABLE_COLLECTION_POINTS;
+  else if (has[1] || has[7])
+    *table = TABLE_PRODUCTS;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+import_csv (VtrCatalog      *catalog,
+            const char      *data,
+            gsize            len,
+            VtrImportCounts *counts,
+            GError         **error)
+{
+  g_autoptr(GPtrArray) header = NULL;
+  VtrCsvReader reader;
+  Table table;
+
+  vtr_csv_reader_init (&reader, data, len);
+  header = vtr_csv_reader_next (&reader);
+  if (header == NULL || !table_of_header (header, &table))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   _("line 1: these columns are not a table Vitrine knows (merchants, products, "
+                     "stock, promotions, rules, rewards, collection points)"));
+      return FALSE;
+    }
+  for (guint i = 0; i < header->len; i++)
+    g_strstrip (g_ptr_array_index (header, i));
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) fields = vtr_csv_reader_next (&reader);
+      g_autofree char *where = NULL;
+      Row row = { header, fields, NULL, NULL, NULL };
+
+      if (fields == NULL)
+        return TRUE;
+      where = g_strdup_printf (_("line %u"), reader.line);
+      row.where = where;
+      if (fields->len != header->len)
+        return bad (&row, error, _("it does not have as many columns as the first line"));
+      if (!put_row (catalog, table, &row, counts, error))
+        return FALSE;
+    }
+}
+
+static gboolean
+import_json (VtrCatalog      *catalog,
+             const char      *data,
+             gsize            len,
+             VtrImportCounts *counts,
+             GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  JsonObject *root;
+
+  if (!json_parser_load_from_data (parser, data, len, &parse_error) ||
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   _("This is not a JSON object of tables: %s"),
+                   parse_error ? parse_error->message : _("not an object"));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  /* Shops and products first: stock and promotions refer to them. */
+  for (Table table = 0; table < N_TABLES; table++)
+    {
+      JsonNode *node = json_object_get_member (root, table_names[table]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                       _("“%s” is not a list"), table_names[table]);
+          return FALSE;
+        }
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autoptr(GHashTable) texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_autofree char *where = g_strdup_printf (_("%s, entry %u"), table_names[table], i + 1);
+          Row row = { NULL, NULL, NULL, texts, where };
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            return bad (&row, error, _("not an object"));
+          row.object = json_node_get_object (element);
+          if (!put_row (catalog, table, &row, counts, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_catalog_import_file:
+ * @path: a CSV file (one table) or a JSON file (several)
+ *
+ * Imports the file in one transaction: all of it, or nothing and an error
+ * naming the line or entry at fault.
+ */
+gboolean
+vtr_catalog_import_file (VtrCatalog      *catalog,
+                         const char      *path,
+                         VtrImportCounts *counts,
+                         GError         **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  VtrImportCounts local_counts = { 0 };
+  gsize len;
+  gboolean ok;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (catalog), FALSE);
+
+  if (!g_file_get_contents (path, &data, &len, &local_error))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, _("%s cannot be read: %s"),
+                   path, local_error->message);
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   _("%s is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in a spreadsheet)"), path);
+      return FALSE;
+    }
+
+  if (!vtr_catalog_begin (catalog, error))
+    return FALSE;
+  {
+    const char *p = data;
+
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+      p++;
+    ok = *p == '{' ? import_json (catalog, data, len, &local_counts, &local_error)
+                   : import_csv (catalog, data, len, &local_counts, &local_error);
+  }
+  if (!ok)
+    {
+      vtr_catalog_rollback (catalog);
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   _("%s was not imported, nothing of it: %s"), path, local_error->message);
+      return FALSE;
+    }
+  if (!vtr_catalog_commit (catalog, error))
+    return FALSE;
+  if (counts)
+    *counts = local_counts;
+  return TRUE;
+}
