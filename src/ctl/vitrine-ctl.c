@@ -1521,10 +1521,16 @@ run_command (const Command *command,
   if (command->has_open_now)
     entries[n++] = (GOptionEntry) { "open-now", 0, 0, G_OPTION_ARG_NONE, &options.open_now,
                                     N_("Only shops open now"), NULL };
-  if (command->func == command_order)
+  /* The counter's commands: a staff session, and the customer's phone. */
+  if (command->func == command_order || command->func == command_loyalty)
     {
       entries[n++] = (GOptionEntry) { "session", 0, 0, G_OPTION_ARG_STRING, &options.session,
                                       N_("The staff session (default: VITRINE_SESSION)"), N_("TOKEN") };
+      entries[n++] = (GOptionEntry) { "phone", 0, 0, G_OPTION_ARG_STRING, &options.phone,
+                                      N_("The customer’s phone number"), N_("NUMBER") };
+    }
+  if (command->func == command_order)
+    {
       entries[n++] = (GOptionEntry) { "merchant", 0, 0, G_OPTION_ARG_INT64, &options.merchant,
                                       N_("The shop"), N_("SHOP") };
       entries[n++] = (GOptionEntry) { "items", 0, 0, G_OPTION_ARG_STRING, &options.items,
@@ -1533,19 +1539,13 @@ run_command (const Command *command,
                                       N_("Delivery to this parcel locker"), N_("LOCKER") };
       entries[n++] = (GOptionEntry) { "first-name", 0, 0, G_OPTION_ARG_STRING, &options.first_name,
                                       N_("The customer’s first name"), N_("NAME") };
-      entries[n++] = (GOptionEntry) { "phone", 0, 0, G_OPTION_ARG_STRING, &options.phone,
-                                      N_("The customer’s phone number"), N_("NUMBER") };
     }
   if (command->func == command_loyalty)
     {
-      entries[n++] = (GOptionEntry) { "session", 0, 0, G_OPTION_ARG_STRING, &options.session,
-                                      N_("The staff session (default: VITRINE_SESSION)"), N_("TOKEN") };
       entries[n++] = (GOptionEntry) { "amount", 0, 0, G_OPTION_ARG_STRING, &options.amount,
                                       N_("The purchase, in euros"), N_("EUROS") };
       entries[n++] = (GOptionEntry) { "products", 0, 0, G_OPTION_ARG_STRING, &options.products,
                                       N_("The products bought, for points promotions"), N_("ID,…") };
-      entries[n++] = (GOptionEntry) { "phone", 0, 0, G_OPTION_ARG_STRING, &options.phone,
-                                      N_("The customer’s phone number, if given"), N_("NUMBER") };
     }
   if (command->func == command_keys)
     entries[n++] = (GOptionEntry) { "root", 0, 0, G_OPTION_ARG_STRING, &options.root,
