@@ -408,18 +408,6 @@ vtr_catalog_clear (VtrCatalog *self,
                          error);
 }
 
-static gboolean
-step_done (VtrCatalog   *self,
-           sqlite3_stmt *stmt,
-           GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (self->store, rc, error);
-  return TRUE;
-}
 
 static gboolean
 step_row (VtrCatalog   *self,
@@ -493,7 +481,7 @@ text_index_remove (VtrCatalog  *self,
   sqlite3_bind_int64 (remove, 1, id);
   for (int i = 0; i < 3; i++)
     sqlite3_bind_value (remove, 2 + i, sqlite3_column_value (old, i));
-  return step_done (self, remove, error);
+  return vtr_store_step_done (self->store, remove, error);
 }
 
 static gboolean
@@ -520,7 +508,7 @@ text_index_add (VtrCatalog  *self,
   sqlite3_bind_text (add, 2, a, -1, SQLITE_STATIC);
   sqlite3_bind_text (add, 3, b, -1, SQLITE_STATIC);
   sqlite3_bind_text (add, 4, c, -1, SQLITE_STATIC);
-  return step_done (self, add, error);
+  return vtr_store_step_done (self->store, add, error);
 }
 
 gboolean
@@ -580,7 +568,7 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
                      SQLITE_STATIC);
   sqlite3_bind_text (stmt, 11, merchant->association ? merchant->association : "", -1,
                      SQLITE_STATIC);
-  if (!step_done (self, stmt, error) ||
+  if (!vtr_store_step_done (self->store, stmt, error) ||
       !text_index_add (self, "merchant", merchant->id, merchant->name, services,
                        merchant->address ? merchant->address : "", error))
     return FALSE;
@@ -590,7 +578,7 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, merchant->id);
-  if (!step_done (self, stmt, error))
+  if (!vtr_store_step_done (self->store, stmt, error))
     return FALSE;
 
   for (guint i = 0; merchant->services && merchant->services[i]; i++)
@@ -603,7 +591,7 @@ vtr_catalog_put_merchant (VtrCatalog        *self,
         return FALSE;
       sqlite3_bind_text (stmt, 1, merchant->services[i], -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, merchant->id);
-      if (!step_done (self, stmt, error))
+      if (!vtr_store_step_done (self->store, stmt, error))
         return FALSE;
     }
 
@@ -649,7 +637,7 @@ vtr_catalog_put_product (VtrCatalog       *self,
   sqlite3_bind_text (stmt, 3, product->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, product->brand ? product->brand : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, product->category ? product->category : "", -1, SQLITE_STATIC);
-  return step_done (self, stmt, error) &&
+  return vtr_store_step_done (self->store, stmt, error) &&
          text_index_add (self, "product", product->id, product->name,
                          product->brand ? product->brand : "",
                          product->category ? product->category : "", error);
@@ -683,7 +671,7 @@ vtr_catalog_put_stock (VtrCatalog     *self,
   sqlite3_bind_int64 (stmt, 3, stock->price_cents);
   sqlite3_bind_int (stmt, 4, stock->availability);
   sqlite3_bind_int64 (stmt, 5, stock->updated);
-  return step_done (self, stmt, error);
+  return vtr_store_step_done (self->store, stmt, error);
 }
 
 gboolean
@@ -734,7 +722,7 @@ vtr_catalog_put_promotion (VtrCatalog         *self,
   sqlite3_bind_int64 (stmt, 9, promotion->starts);
   sqlite3_bind_int64 (stmt, 10, promotion->ends);
   sqlite3_bind_text (stmt, 11, promotion->title ? promotion->title : "", -1, SQLITE_STATIC);
-  return step_done (self, stmt, error);
+  return vtr_store_step_done (self->store, stmt, error);
 }
 
 gboolean
@@ -773,7 +761,7 @@ vtr_catalog_put_collection_point (VtrCatalog               *self,
   sqlite3_bind_double (stmt, 7, point->position.lon);
   sqlite3_bind_text (stmt, 8, point->opening_hours ? point->opening_hours : "", -1,
                      SQLITE_STATIC);
-  return step_done (self, stmt, error);
+  return vtr_store_step_done (self->store, stmt, error);
 }
 
 gboolean
@@ -800,7 +788,7 @@ vtr_catalog_put_loyalty_rule (VtrCatalog *self,
   sqlite3_bind_int64 (stmt, 1, merchant_id);
   sqlite3_bind_int (stmt, 2, cents_per_point);
   sqlite3_bind_int (stmt, 3, round_to_nearest ? 1 : 0);
-  return step_done (self, stmt, error);
+  return vtr_store_step_done (self->store, stmt, error);
 }
 
 gboolean
@@ -833,7 +821,7 @@ vtr_catalog_put_reward (VtrCatalog      *self,
   if (reward->product_id > 0)
     sqlite3_bind_int64 (stmt, 6, reward->product_id);
   sqlite3_bind_text (stmt, 7, reward->title, -1, SQLITE_STATIC);
-  return step_done (self, stmt, error);
+  return vtr_store_step_done (self->store, stmt, error);
 }
 
 /* Reading. */

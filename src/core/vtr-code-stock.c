@@ -55,7 +55,6 @@ vtr_code_stock_add (VtrStore           *store,
     {
       g_autoptr(VtrCodeInfo) info = NULL;
       VtrStatement *stmt;
-      int rc;
 
       if (*codes[i] == '\0')
         continue;
@@ -80,11 +79,8 @@ vtr_code_stock_add (VtrStore           *store,
       sqlite3_bind_text (stmt, 1, kind == VTR_CODE_CARD ? info->code.card_id : info->code.order, -1,
                          SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, codes[i], -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      if (!vtr_store_step_done (store, stmt, error))
         {
-          vtr_store_set_error (store, rc, error);
           vtr_store_rollback (store);
           return 0;
         }
@@ -141,9 +137,5 @@ vtr_code_stock_take (VtrStore     *store,
   if (mark == NULL)
     return FALSE;
   sqlite3_bind_text (mark, 1, *id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (mark);
-  sqlite3_reset (mark);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (store, rc, error);
-  return TRUE;
+  return vtr_store_step_done (store, mark, error);
 }

@@ -8,6 +8,8 @@
 #include "vtr-core-resources.h"
 #include "vtr-csv.h"
 #include "vtr-gtin.h"
+#include "vtr-opening-hours.h"
+#include "vtr-random.h"
 
 /*
  * The demo catalogue: the town centre of Marseille around the Vieux-Port,
@@ -21,34 +23,6 @@
 #define N_INVENTED_MERCHANTS 430
 #define RESOURCE_SHOPS "/fr/vitrine/Vitrine/demo/alimconfiance-marseille.csv"
 
-typedef struct
-{
-  guint64 state;
-} Random;
-
-/* splitmix64: tiny, and the same sequence on every machine. */
-static guint64
-random_next (Random *r)
-{
-  guint64 z = (r->state += 0x9e3779b97f4a7c15ULL);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-static guint
-random_below (Random *r,
-              guint   n)
-{
-  return (guint) (random_next (r) % n);
-}
-
-static double
-random_unit (Random *r)
-{
-  return (random_next (r) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 typedef struct
 {
@@ -269,7 +243,7 @@ static const Item items[] = {
 
 typedef struct
 {
-  Random      random;
+  VtrRandom      random;
   VtrCatalog *catalog;
   GPtrArray  *merchants; /* VtrMerchant */
   GPtrArray  *products;  /* VtrProduct */
@@ -303,7 +277,7 @@ pick_hours (Demo           *demo,
 
   while (n < G_N_ELEMENTS (kind->hours) && kind->hours[n])
     n++;
-  return kind->hours[random_below (&demo->random, n)];
+  return kind->hours[vtr_random_below (&demo->random, n)];
 }
 
 static const ShopKind *
@@ -318,8 +292,8 @@ shop_kind (const char *service)
 static char *
 phone_number (Demo *demo)
 {
-  return g_strdup_printf ("04 91 %02u %02u %02u", random_below (&demo->random, 100),
-                          random_below (&demo->random, 100), random_below (&demo->random, 100));
+  return g_strdup_printf ("04 91 %02u %02u %02u", vtr_random_below (&demo->random, 100),
+                          vtr_random_below (&demo->random, 100), vtr_random_below (&demo->random, 100));
 }
 
 /* The real shops: food shops and restaurants of Alim'confiance. */
@@ -397,8 +371,8 @@ add_invented_shops (Demo *demo)
     {
       VtrMerchant *merchant = g_new0 (VtrMerchant, 1);
       const ShopKind *kind = NULL;
-      const Street *street = &streets[random_below (&demo->random, G_N_ELEMENTS (streets))];
-      int pick = random_below (&demo->random, total_weight);
+      const Street *street = &streets[vtr_random_below (&demo->random, G_N_ELEMENTS (streets))];
+      int pick = vtr_random_below (&demo->random, total_weight);
       const char *who;
 
       for (guint i = 0; i < G_N_ELEMENTS (shop_kinds); i++)
@@ -411,29 +385,29 @@ add_invented_shops (Demo *demo)
             }
         }
 
-      if (random_below (&demo->random, 2))
-        who = family_names[random_below (&demo->random, G_N_ELEMENTS (family_names))];
+      if (vtr_random_below (&demo->random, 2))
+        who = family_names[vtr_random_below (&demo->random, G_N_ELEMENTS (family_names))];
       else
-        who = place_names[random_below (&demo->random, G_N_ELEMENTS (place_names))];
+        who = place_names[vtr_random_below (&demo->random, G_N_ELEMENTS (place_names))];
 
       merchant->id = demo->merchants->len + 1;
       merchant->name = g_strdup_printf ("%s %s", kind->shop_label, who);
       /* Some shops do two trades: a bakery that is also a pastry shop. */
-      if (g_str_equal (kind->service, "boulangerie") && random_below (&demo->random, 2))
+      if (g_str_equal (kind->service, "boulangerie") && vtr_random_below (&demo->random, 2))
         merchant->services = g_strsplit ("boulangerie patisserie", " ", -1);
-      else if (g_str_equal (kind->service, "librairie") && random_below (&demo->random, 3) == 0)
+      else if (g_str_equal (kind->service, "librairie") && vtr_random_below (&demo->random, 3) == 0)
         merchant->services = g_strsplit ("librairie tabac-presse", " ", -1);
       else
         merchant->services = g_strsplit (kind->service, " ", -1);
-      merchant->address = g_strdup_printf ("%u %s", 1 + random_below (&demo->random, 80),
+      merchant->address = g_strdup_printf ("%u %s", 1 + vtr_random_below (&demo->random, 80),
                                            street->name);
       merchant->postcode = g_strdup (street->postcode);
       merchant->city = g_strdup ("Marseille");
-      merchant->position.lat = street->lat + (random_unit (&demo->random) - 0.5) * 0.003;
-      merchant->position.lon = street->lon + (random_unit (&demo->random) - 0.5) * 0.004;
+      merchant->position.lat = street->lat + (vtr_random_unit (&demo->random) - 0.5) * 0.003;
+      merchant->position.lon = street->lon + (vtr_random_unit (&demo->random) - 0.5) * 0.004;
       merchant->phone = phone_number (demo);
       merchant->opening_hours = g_strdup (pick_hours (demo, kind));
-      merchant->association = g_strdup (random_below (&demo->random, 3) == 0
+      merchant->association = g_strdup (vtr_random_below (&demo->random, 3) == 0
                                           ? "Association des commerçants du Panier"
                                           : "Les Vitrines du Centre-Ville");
       g_ptr_array_add (demo->merchants, merchant);
@@ -503,18 +477,18 @@ add_stock (Demo    *demo,
           guint roll;
 
           /* Not every shop of a trade carries every brand. */
-          if (!sells (merchant, item) || random_below (&demo->random, 10) >= 7)
+          if (!sells (merchant, item) || vtr_random_below (&demo->random, 10) >= 7)
             continue;
 
-          roll = random_below (&demo->random, 20);
+          roll = vtr_random_below (&demo->random, 20);
           stock.product_id = product->id;
           stock.merchant_id = merchant->id;
           /* Prices vary from shop to shop, rounded to 5 cents. */
-          stock.price_cents = (gint64) (item->price_cents * (0.9 + 0.3 * random_unit (&demo->random)) / 5) * 5;
+          stock.price_cents = (gint64) (item->price_cents * (0.9 + 0.3 * vtr_random_unit (&demo->random)) / 5) * 5;
           stock.availability = roll == 0 ? VTR_AVAILABILITY_OUT_OF_STOCK
                                : roll < 3 ? VTR_AVAILABILITY_LOW
                                           : VTR_AVAILABILITY_IN_STOCK;
-          stock.updated = demo->now - 3600 * (gint64) random_below (&demo->random, 72);
+          stock.updated = demo->now - 3600 * (gint64) vtr_random_below (&demo->random, 72);
           if (!vtr_catalog_put_stock (demo->catalog, &stock, error))
             return FALSE;
           demo->counts.stock++;
@@ -527,21 +501,15 @@ static gint64
 midnight_days_from (gint64 now,
                     int    days)
 {
-  GTimeZone *tz = g_time_zone_new_identifier ("Europe/Paris");
+  GTimeZone *tz = vtr_opening_hours_timezone ();
   g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (now);
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (t, tz);
+  g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+  g_autoptr(GDateTime) shifted = g_date_time_add_days (midnight, days);
 
-  if (tz == NULL)
-    tz = g_time_zone_new_utc ();
-  local = g_date_time_to_timezone (t, tz);
-  midnight = g_date_time_new (tz, g_date_time_get_year (local), g_date_time_get_month (local),
-                              g_date_time_get_day_of_month (local), 0, 0, 0);
-  g_time_zone_unref (tz);
-  {
-    g_autoptr(GDateTime) shifted = g_date_time_add_days (midnight, days);
-    return g_date_time_to_unix (shifted);
-  }
+  return g_date_time_to_unix (shifted);
 }
 
 static gboolean
@@ -563,7 +531,7 @@ add_promotions (Demo    *demo,
       guint when;
       guint p;
 
-      if (random_below (&demo->random, 4) != 0)
+      if (vtr_random_below (&demo->random, 4) != 0)
         continue;
 
       for (p = 0; p < demo->products->len; p++)
@@ -571,35 +539,35 @@ add_promotions (Demo    *demo,
           g_array_append_val (sold, p);
       if (sold->len == 0)
         continue;
-      p = g_array_index (sold, guint, random_below (&demo->random, sold->len));
+      p = g_array_index (sold, guint, vtr_random_below (&demo->random, sold->len));
 
       promotion.id = ++n;
       promotion.merchant_id = merchant->id;
-      if (random_below (&demo->random, 4) == 0)
+      if (vtr_random_below (&demo->random, 4) == 0)
         promotion.category = ((VtrProduct *) g_ptr_array_index (demo->products, p))->category;
       else
         promotion.product_id = ((VtrProduct *) g_ptr_array_index (demo->products, p))->id;
-      promotion.kind = random_below (&demo->random, 4);
+      promotion.kind = vtr_random_below (&demo->random, 4);
       switch (promotion.kind)
         {
         case VTR_PROMOTION_PERCENT:
-          promotion.value = 10 + 5 * random_below (&demo->random, 5);
+          promotion.value = 10 + 5 * vtr_random_below (&demo->random, 5);
           break;
         case VTR_PROMOTION_AMOUNT:
-          promotion.value = 50 * (1 + random_below (&demo->random, 4));
+          promotion.value = 50 * (1 + vtr_random_below (&demo->random, 4));
           break;
         case VTR_PROMOTION_POINTS:
-          promotion.value = 2 + random_below (&demo->random, 2);
+          promotion.value = 2 + vtr_random_below (&demo->random, 2);
           break;
         case VTR_PROMOTION_BUY_GET:
-          promotion.buy = 2 + random_below (&demo->random, 2);
+          promotion.buy = 2 + vtr_random_below (&demo->random, 2);
           promotion.get = 1;
           break;
         default:
           g_assert_not_reached ();
         }
 
-      when = random_below (&demo->random, 10);
+      when = vtr_random_below (&demo->random, 10);
       if (when == 0)
         {
           promotion.starts = midnight_days_from (demo->now, -30);
@@ -612,11 +580,11 @@ add_promotions (Demo    *demo,
         }
       else
         {
-          promotion.starts = midnight_days_from (demo->now, -(int) random_below (&demo->random, 10));
-          promotion.ends = midnight_days_from (demo->now, 7 + random_below (&demo->random, 24));
+          promotion.starts = midnight_days_from (demo->now, -(int) vtr_random_below (&demo->random, 10));
+          promotion.ends = midnight_days_from (demo->now, 7 + vtr_random_below (&demo->random, 24));
         }
       promotion.title = (char *) g_dgettext (GETTEXT_PACKAGE,
-                                             titles[random_below (&demo->random, G_N_ELEMENTS (titles))]);
+                                             titles[vtr_random_below (&demo->random, G_N_ELEMENTS (titles))]);
 
       if (!vtr_catalog_put_promotion (demo->catalog, &promotion, error))
         return FALSE;
@@ -702,7 +670,7 @@ add_collection_points (Demo    *demo,
         kind = VTR_COLLECTION_PARCEL_LOCKER;
       else
         continue;
-      if (random_below (&demo->random, 4) != 0)
+      if (vtr_random_below (&demo->random, 4) != 0)
         continue;
 
       name = g_strdup_printf ("%s – %s", vtr_collection_kind_label (kind), merchant->name);
@@ -728,7 +696,7 @@ add_loyalty (Demo    *demo,
                              (char *) g_dgettext (GETTEXT_PACKAGE, N_("5 € off")) };
 
       if (!vtr_catalog_put_loyalty_rule (demo->catalog, merchant->id,
-                                         random_below (&demo->random, 5) == 0 ? 50 : 100, FALSE,
+                                         vtr_random_below (&demo->random, 5) == 0 ? 50 : 100, FALSE,
                                          error) ||
           !vtr_catalog_put_reward (demo->catalog, &discount, error))
         return FALSE;

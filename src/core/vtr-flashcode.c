@@ -511,14 +511,6 @@ parse_federation (const char   *text,
   return VTR_VERDICT_TRUSTED;
 }
 
-static int
-today_in_paris (GDateTime *now)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
-
-  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
-         g_date_time_get_day_of_month (local);
-}
 
 /**
  * vtr_code_classify:
@@ -606,7 +598,7 @@ vtr_code_classify (const char       *text,
                crypto_sign_verify_detached (signature, (const guint8 *) text, signed_len,
                                             public_key) != 0)
         info->verdict = VTR_VERDICT_BAD_SIGNATURE;
-      else if (info->code.expires > 0 && today_in_paris (now) > info->code.expires)
+      else if (info->code.expires > 0 && vtr_paris_day (now) > info->code.expires)
         info->verdict = VTR_VERDICT_EXPIRED;
       else
         info->verdict = VTR_VERDICT_TRUSTED;

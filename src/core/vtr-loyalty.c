@@ -31,27 +31,6 @@ vtr_loyalty_receipt_clear (VtrLoyaltyReceipt *receipt)
   g_clear_pointer (&receipt->code, g_free);
 }
 
-static int
-paris_day (GDateTime *now)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
-
-  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
-         g_date_time_get_day_of_month (local);
-}
-
-static gboolean
-step_done (VtrStore     *store,
-           sqlite3_stmt *stmt,
-           GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (store, rc, error);
-  return TRUE;
-}
 
 /* One integer from a query with one or two integer or text parameters. */
 static gboolean
@@ -142,7 +121,7 @@ vtr_staff_set_pin (VtrStore   *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, merchant_id);
   sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_TRANSIENT);
-  return step_done (store, stmt, error);
+  return vtr_store_step_done (store, stmt, error);
 }
 
 static char *
@@ -224,7 +203,7 @@ vtr_staff_login (VtrStore   *store,
       sqlite3_bind_int64 (update, 1, merchant_id);
       sqlite3_bind_int64 (update, 2, failures >= VTR_PIN_ATTEMPTS ? 0 : failures);
       sqlite3_bind_int64 (update, 3, failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0);
-      if (!step_done (store, update, error))
+      if (!vtr_store_step_done (store, update, error))
         return NULL;
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
                    failures >= VTR_PIN_ATTEMPTS
@@ -248,7 +227,7 @@ vtr_staff_login (VtrStore   *store,
   sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (update, 2, merchant_id);
   sqlite3_bind_int64 (update, 3, t + VTR_SESSION_SECONDS);
-  if (!step_done (store, update, error) ||
+  if (!vtr_store_step_done (store, update, error) ||
       !vtr_store_exec (store, "UPDATE journal.staff SET failures = 0", error))
     {
       g_free (token);
@@ -408,7 +387,7 @@ write_event (VtrStore          *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, error))
+  if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
 
   stmt = vtr_store_statement (store,
@@ -428,8 +407,8 @@ write_event (VtrStore          *store,
   if (reward_id > 0)
     sqlite3_bind_int64 (stmt, 7, reward_id);
   sqlite3_bind_int64 (stmt, 8, t);
-  sqlite3_bind_int (stmt, 9, paris_day (now));
-  if (!step_done (store, stmt, error))
+  sqlite3_bind_int (stmt, 9, vtr_paris_day (now));
+  if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
 
   payload = event_payload (kind, card_id, merchant_id, points, amount_cents, reward_id, t);
@@ -587,7 +566,7 @@ vtr_loyalty_credit (VtrStore          *store,
   if (!vtr_store_begin (store, error))
     return FALSE;
   if (!points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
-      !check_caps (store, card_id, merchant_id, points, paris_day (now), error) ||
+      !check_caps (store, card_id, merchant_id, points, vtr_paris_day (now), error) ||
       !write_event (store, "credit", card_id, merchant_id, points, amount_cents, 0, now, receipt,
                     error) ||
       !vtr_loyalty_balance (store, card_id, &receipt->balance, NULL, error))
@@ -703,7 +682,7 @@ vtr_loyalty_enrol (VtrStore          *store,
   if (phone && *phone)
     sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_date_time_to_unix (now));
-  if (!step_done (store, stmt, error) ||
+  if (!vtr_store_step_done (store, stmt, error) ||
       !write_event (store, "enrol", card_id, merchant_id, 0, 0, 0, now, receipt, error))
     goto rollback;
   receipt->code = g_steal_pointer (&code);

@@ -65,6 +65,17 @@ vtr_opening_hours_timezone (void)
   return paris;
 }
 
+/* The day @time falls on in Marseille, as YYYYMMDD: what daily caps and
+ * code expiry count in. */
+int
+vtr_paris_day (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, vtr_opening_hours_timezone ());
+
+  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+         g_date_time_get_day_of_month (local);
+}
+
 /* Anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
 static GDate *
 easter_sunday (int year)

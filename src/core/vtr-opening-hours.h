@@ -24,6 +24,7 @@ gboolean          vtr_opening_hours_is_open     (const VtrOpeningHours *hours,
                                                  GDateTime        *at,
                                                  GDateTime       **next_change);
 
+int               vtr_paris_day                 (GDateTime        *time);
 gboolean          vtr_is_public_holiday         (int               year,
                                                  int               month,
                                                  int               day);

@@ -65,19 +65,6 @@ vtr_order_free (VtrOrder *order)
   g_free (order);
 }
 
-static gboolean
-step_done (VtrStore     *store,
-           sqlite3_stmt *stmt,
-           GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (store, rc, error);
-  return TRUE;
-}
-
 static char *
 order_payload (const VtrOrder *order,
                const char     *who)
@@ -153,7 +140,7 @@ record_step (VtrStore       *store,
   sqlite3_bind_text (stmt, 3, vtr_order_state_to_string (order->state), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, who, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, order->updated);
-  return step_done (store, stmt, error) &&
+  return vtr_store_step_done (store, stmt, error) &&
          vtr_outbox_append (store, uuid, "order", payload, order->updated, error);
 }
 
@@ -293,7 +280,7 @@ vtr_order_create (VtrStore           *store,
   sqlite3_bind_text (stmt, 10, "placed", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 11, order->created);
   sqlite3_bind_int64 (stmt, 12, order->updated);
-  if (!step_done (store, stmt, error))
+  if (!vtr_store_step_done (store, stmt, error))
     goto rollback;
 
   for (guint i = 0; i < order->lines->len; i++)
@@ -310,7 +297,7 @@ vtr_order_create (VtrStore           *store,
       sqlite3_bind_int64 (stmt, 2, line->product_id);
       sqlite3_bind_int (stmt, 3, line->quantity);
       sqlite3_bind_int64 (stmt, 4, line->price_cents);
-      if (!step_done (store, stmt, error))
+      if (!vtr_store_step_done (store, stmt, error))
         goto rollback;
     }
 
@@ -421,7 +408,7 @@ move (VtrStore      *store,
   sqlite3_bind_text (stmt, 1, vtr_order_state_to_string (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, order->updated);
   sqlite3_bind_text (stmt, 3, order->uuid, -1, SQLITE_STATIC);
-  return step_done (store, stmt, error) && record_step (store, order, who, error);
+  return vtr_store_step_done (store, stmt, error) && record_step (store, order, who, error);
 }
 
 /**

@@ -35,7 +35,6 @@ vtr_outbox_append (VtrStore   *store,
                                             "INSERT INTO journal.outbox (uuid, kind, payload, created) "
                                             "VALUES (?, ?, ?, ?)",
                                             error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -43,11 +42,7 @@ vtr_outbox_append (VtrStore   *store,
   sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, payload, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, created);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (store, rc, error);
-  return TRUE;
+  return vtr_store_step_done (store, stmt, error);
 }
 
 /**

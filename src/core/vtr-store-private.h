@@ -21,6 +21,9 @@ VtrStatement *vtr_store_statement  (VtrStore    *self,
 gboolean      vtr_store_set_error  (VtrStore    *self,
                                     int          rc,
                                     GError     **error);
+gboolean      vtr_store_step_done  (VtrStore    *self,
+                                    sqlite3_stmt *stmt,
+                                    GError     **error);
 gboolean      vtr_store_begin      (VtrStore    *self,
                                     GError     **error);
 gboolean      vtr_store_commit     (VtrStore    *self,

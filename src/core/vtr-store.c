@@ -347,6 +347,20 @@ vtr_store_set_error (VtrStore *self,
   return FALSE;
 }
 
+/* Runs a statement that returns no row, resets it, and says why it failed. */
+gboolean
+vtr_store_step_done (VtrStore     *self,
+                     sqlite3_stmt *stmt,
+                     GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (self, rc, error);
+  return TRUE;
+}
+
 sqlite3 *
 vtr_store_get_db (VtrStore *self)
 {

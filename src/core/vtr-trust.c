@@ -104,11 +104,7 @@ vtr_trust_save (VtrStore   *store,
   sqlite3_bind_text (save, 2, envelope, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (save, 3, vtr_key_list_get_version (list));
   sqlite3_bind_int64 (save, 4, g_get_real_time () / G_USEC_PER_SEC);
-  rc = sqlite3_step (save);
-  sqlite3_reset (save);
-  if (rc != SQLITE_DONE)
-    return vtr_store_set_error (store, rc, error);
-  return TRUE;
+  return vtr_store_step_done (store, save, error);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "vtr-catalog.h"
 #include "vtr-opening-hours.h"
+#include "vtr-random.h"
 #include "vtr-service.h"
 
 /*
@@ -36,32 +37,6 @@ static const GOptionEntry entries[] = {
   { NULL },
 };
 
-typedef struct
-{
-  guint64 state;
-} Random;
-
-static guint64
-random_next (Random *r)
-{
-  guint64 z = (r->state += 0x9e3779b97f4a7c15ULL);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-static guint
-random_below (Random *r, guint n)
-{
-  return (guint) (random_next (r) % n);
-}
-
-static double
-random_unit (Random *r)
-{
-  return (random_next (r) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 static double
 now_ms (void)
@@ -129,20 +104,20 @@ typedef struct
 } Size;
 
 static void
-random_position (Random *r, VtrPosition *position)
+random_position (VtrRandom *r, VtrPosition *position)
 {
   int total = 0, pick;
 
   for (guint i = 0; i < G_N_ELEMENTS (towns); i++)
     total += towns[i].weight;
-  pick = random_below (r, total);
+  pick = vtr_random_below (r, total);
   for (guint i = 0; i < G_N_ELEMENTS (towns); i++)
     {
       pick -= towns[i].weight;
       if (pick < 0)
         {
-          double angle = random_unit (r) * 2 * G_PI;
-          double distance = sqrt (random_unit (r)) * towns[i].radius_deg;
+          double angle = vtr_random_unit (r) * 2 * G_PI;
+          double distance = sqrt (vtr_random_unit (r)) * towns[i].radius_deg;
 
           position->lat = towns[i].lat + distance * sin (angle);
           position->lon = towns[i].lon + distance * cos (angle) * 1.37;
@@ -152,11 +127,11 @@ random_position (Random *r, VtrPosition *position)
 }
 
 static char *
-product_name (Random *r, guint id)
+product_name (VtrRandom *r, guint id)
 {
-  return g_strdup_printf ("%s %s %s %u", nouns[random_below (r, G_N_ELEMENTS (nouns))],
-                          qualifiers[random_below (r, G_N_ELEMENTS (qualifiers))],
-                          qualifiers[random_below (r, G_N_ELEMENTS (qualifiers))],
+  return g_strdup_printf ("%s %s %s %u", nouns[vtr_random_below (r, G_N_ELEMENTS (nouns))],
+                          qualifiers[vtr_random_below (r, G_N_ELEMENTS (qualifiers))],
+                          qualifiers[vtr_random_below (r, G_N_ELEMENTS (qualifiers))],
                           50 * (1 + id % 20));
 }
 
@@ -213,7 +188,7 @@ report (const char *bench, const char *metric, double value, double goal)
 
 /* Writes the catalogue through the same API the hub's data arrives by. */
 static double
-load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
+load (VtrCatalog *catalog, const Size *size, VtrRandom *r, GDateTime *now)
 {
   g_autoptr(GError) error = NULL;
   guint n_services;
@@ -230,15 +205,15 @@ load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
   for (guint id = 1; id <= size->merchants; id++)
     {
       g_autofree char *name = g_strdup_printf ("%s %s %u", vtr_service_label (&services[id % n_services]),
-                                               brand_parts[random_below (r, G_N_ELEMENTS (brand_parts))], id);
+                                               brand_parts[vtr_random_below (r, G_N_ELEMENTS (brand_parts))], id);
       char *service_list[3] = { (char *) services[id % n_services].id, NULL, NULL };
       VtrMerchant merchant = { .id = id, .name = name, .services = service_list,
                                .address = "1 rue de la République", .postcode = "13001",
                                .city = "Marseille", .phone = "04 91 00 00 00",
-                               .opening_hours = (char *) hours[random_below (r, G_N_ELEMENTS (hours))] };
+                               .opening_hours = (char *) hours[vtr_random_below (r, G_N_ELEMENTS (hours))] };
 
-      if (random_below (r, 4) == 0)
-        service_list[1] = (char *) services[random_below (r, n_services)].id;
+      if (vtr_random_below (r, 4) == 0)
+        service_list[1] = (char *) services[vtr_random_below (r, n_services)].id;
       if (service_list[1] && g_str_equal (service_list[1], service_list[0]))
         service_list[1] = NULL;
       random_position (r, &merchant.position);
@@ -250,8 +225,8 @@ load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
     {
       g_autofree char *name = product_name (r, id);
       g_autofree char *gtin = make_gtin (id);
-      g_autofree char *brand = g_strdup_printf ("%s %s", brand_parts[random_below (r, G_N_ELEMENTS (brand_parts))],
-                                                brand_parts[random_below (r, G_N_ELEMENTS (brand_parts))]);
+      g_autofree char *brand = g_strdup_printf ("%s %s", brand_parts[vtr_random_below (r, G_N_ELEMENTS (brand_parts))],
+                                                brand_parts[vtr_random_below (r, G_N_ELEMENTS (brand_parts))]);
       VtrProduct product = { id, gtin, name, brand, (char *) nouns[id % G_N_ELEMENTS (nouns)] };
 
       g_assert_true (vtr_catalog_put_product (catalog, &product, &error));
@@ -269,7 +244,7 @@ load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
       /* Floyd's sampling of distinct shops, then in key order. */
       for (guint j = size->merchants - count + 1; j <= size->merchants; j++)
         {
-          guint m = 1 + random_below (r, j);
+          guint m = 1 + vtr_random_below (r, j);
 
           if (taken[m])
             m = j;
@@ -281,9 +256,9 @@ load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
 
       for (guint i = 0; i < n; i++)
         {
-          VtrStock stock = { p, picked[i], 100 + random_below (r, 5000),
-                             random_below (r, 10) == 0 ? VTR_AVAILABILITY_LOW : VTR_AVAILABILITY_IN_STOCK,
-                             t - random_below (r, 86400 * 7) };
+          VtrStock stock = { p, picked[i], 100 + vtr_random_below (r, 5000),
+                             vtr_random_below (r, 10) == 0 ? VTR_AVAILABILITY_LOW : VTR_AVAILABILITY_IN_STOCK,
+                             t - vtr_random_below (r, 86400 * 7) };
 
           g_assert_true (vtr_catalog_put_stock (catalog, &stock, &error));
           rows++;
@@ -292,11 +267,11 @@ load (VtrCatalog *catalog, const Size *size, Random *r, GDateTime *now)
 
   for (guint id = 1; id <= size->promotions; id++)
     {
-      VtrPromotion promotion = { .id = id, .merchant_id = 1 + random_below (r, size->merchants),
-                                 .product_id = 1 + random_below (r, size->products),
-                                 .kind = VTR_PROMOTION_PERCENT, .value = 10 + random_below (r, 30),
-                                 .starts = t - 86400 * random_below (r, 10),
-                                 .ends = t + 86400 * (1 + random_below (r, 20)), .title = "Offre" };
+      VtrPromotion promotion = { .id = id, .merchant_id = 1 + vtr_random_below (r, size->merchants),
+                                 .product_id = 1 + vtr_random_below (r, size->products),
+                                 .kind = VTR_PROMOTION_PERCENT, .value = 10 + vtr_random_below (r, 30),
+                                 .starts = t - 86400 * vtr_random_below (r, 10),
+                                 .ends = t + 86400 * (1 + vtr_random_below (r, 20)), .title = "Offre" };
 
       g_assert_true (vtr_catalog_put_promotion (catalog, &promotion, &error));
       rows++;
@@ -322,7 +297,7 @@ run_size (const Size *size)
   g_autoptr(GArray) nearest = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) service = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) text = g_array_new (FALSE, FALSE, sizeof (double));
-  Random r = { 0x42 };
+  VtrRandom r = { 0x42 };
   guint n_services;
   const VtrService *services = vtr_service_all (&n_services);
   Percentiles p;
@@ -346,14 +321,14 @@ run_size (const Size *size)
       g_autoptr(GPtrArray) result = NULL;
 
       random_position (&r, &where);
-      result = vtr_catalog_nearest_stockists (catalog, 1 + random_below (&r, size->products),
+      result = vtr_catalog_nearest_stockists (catalog, 1 + vtr_random_below (&r, size->products),
                                               &where, now, 10, 0, &error);
     }
 
   for (int i = 0; i < n_queries; i++)
     {
       VtrPosition where;
-      gint64 product = 1 + random_below (&r, size->products);
+      gint64 product = 1 + vtr_random_below (&r, size->products);
       double t0;
       GPtrArray *result;
 
@@ -380,7 +355,7 @@ run_size (const Size *size)
 
       random_position (&r, &where);
       t0 = now_ms ();
-      result = vtr_catalog_near_service (catalog, services[random_below (&r, n_services)].id,
+      result = vtr_catalog_near_service (catalog, services[vtr_random_below (&r, n_services)].id,
                                          &where, now, 10, &error);
       g_array_append_val (service, (double) { now_ms () - t0 });
       g_assert_no_error (error);
@@ -395,8 +370,8 @@ run_size (const Size *size)
   for (int i = 0; i < n_queries / 2; i++)
     {
       VtrPosition where;
-      const char *noun = nouns[random_below (&r, G_N_ELEMENTS (nouns))];
-      const char *qualifier = qualifiers[random_below (&r, G_N_ELEMENTS (qualifiers))];
+      const char *noun = nouns[vtr_random_below (&r, G_N_ELEMENTS (nouns))];
+      const char *qualifier = qualifiers[vtr_random_below (&r, G_N_ELEMENTS (qualifiers))];
       g_autofree char *query = NULL;
       double t0;
       VtrSearchResults *result;
@@ -411,7 +386,7 @@ run_size (const Size *size)
           query = g_strdup_printf ("%s %s", noun, qualifier);
           break;
         default:
-          query = g_strdup (brand_parts[random_below (&r, G_N_ELEMENTS (brand_parts))]);
+          query = g_strdup (brand_parts[vtr_random_below (&r, G_N_ELEMENTS (brand_parts))]);
           break;
         }
       random_position (&r, &where);

@@ -11,6 +11,7 @@
 #include "vtr-decoder.h"
 #include <gst/gst.h>
 #include "vtr-frame-reader.h"
+#include "vtr-random.h"
 
 /*
  * How many codes of the corpus the decoder reads, exactly, against raw ZBar
@@ -101,26 +102,12 @@ grab_picture (const VtrFrame *frame, gpointer user_data)
   return FALSE;
 }
 
-typedef struct
-{
-  guint64 state;
-} Random;
-
-static guint
-random_below (Random *r, guint n)
-{
-  guint64 z = (r->state += 0x9e3779b97f4a7c15ULL);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return (guint) ((z ^ (z >> 31)) % n);
-}
 
 /* A shop window at 1280×720: shelves, boxes, labels, shadows, sensor noise;
  * no code. Then, if @code is given, a code photo pasted in at a size a
  * shopper holds it. */
 static void
-make_scene (guint8 *frame, Random *r, const Picture *code)
+make_scene (guint8 *frame, VtrRandom *r, const Picture *code)
 {
   const int w = 1280, h = 720;
 
@@ -131,9 +118,9 @@ make_scene (guint8 *frame, Random *r, const Picture *code)
   /* Boxes and shelves of all sizes and shades. */
   for (int k = 0; k < 160; k++)
     {
-      int bw = 8 + random_below (r, 220), bh = 4 + random_below (r, 160);
-      int bx = random_below (r, w), by = random_below (r, h);
-      int shade = random_below (r, 256);
+      int bw = 8 + vtr_random_below (r, 220), bh = 4 + vtr_random_below (r, 160);
+      int bx = vtr_random_below (r, w), by = vtr_random_below (r, h);
+      int shade = vtr_random_below (r, 256);
 
       for (int y = by; y < MIN (h, by + bh); y++)
         memset (frame + y * w + bx, shade, MIN (w, bx + bw) - bx);
@@ -141,11 +128,11 @@ make_scene (guint8 *frame, Random *r, const Picture *code)
   /* Printed text: short dark strokes in rows. */
   for (int k = 0; k < 40; k++)
     {
-      int lx = random_below (r, w - 200), ly = random_below (r, h - 20);
+      int lx = vtr_random_below (r, w - 200), ly = vtr_random_below (r, h - 20);
 
       for (int c = 0; c < 30; c++)
         {
-          int cx = lx + c * 6, ch = 5 + random_below (r, 8);
+          int cx = lx + c * 6, ch = 5 + vtr_random_below (r, 8);
 
           for (int y = ly; y < ly + ch; y++)
             frame[y * w + cx] = frame[y * w + cx + 1] = 20;
@@ -154,9 +141,9 @@ make_scene (guint8 *frame, Random *r, const Picture *code)
 
   if (code)
     {
-      int size = 180 + random_below (r, 260);
+      int size = 180 + vtr_random_below (r, 260);
       int scale_w = size, scale_h = size * code->height / code->width;
-      int ox = random_below (r, w - scale_w), oy = random_below (r, MAX (1, h - scale_h));
+      int ox = vtr_random_below (r, w - scale_w), oy = vtr_random_below (r, MAX (1, h - scale_h));
 
       for (int y = 0; y < scale_h && oy + y < h; y++)
         for (int x = 0; x < scale_w; x++)
@@ -166,7 +153,7 @@ make_scene (guint8 *frame, Random *r, const Picture *code)
 
   for (int i = 0; i < w * h; i++)
     {
-      int v = frame[i] + (int) random_below (r, 9) - 4;
+      int v = frame[i] + (int) vtr_random_below (r, 9) - 4;
       frame[i] = CLAMP (v, 0, 255);
     }
 }
@@ -204,7 +191,7 @@ run_live (VtrDecoder *decoder, const char *qr_dir)
   guint raw_read = 0;
   g_autofree guint8 *frame = g_malloc (1280 * 720);
   Picture pictures[G_N_ELEMENTS (photos)] = { { 0 } };
-  Random r = { 7 };
+  VtrRandom r = { 7 };
   guint false_positives = 0, with_code = 0, read_within = 0;
   const guint n_frames = 300;
 
@@ -462,7 +449,7 @@ run_pipeline (const char *qr_dir)
   static const char * const photos[] = { "zxing-qrcode-1/1.png", "zxing-qrcode-3/01.png",
                                          "zxing-qrcode-5/01.png", "zxing-qrcode-1/9.png" };
   Picture pictures[G_N_ELEMENTS (photos)] = { { 0 } };
-  Random r = { 11 };
+  VtrRandom r = { 11 };
   const guint n_frames = 150;
   g_autofree char *encode = NULL;
   g_autoptr(GstElement) pipeline = NULL;
