@@ -12,54 +12,9 @@
 
 static char *data_dir;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-run_ctl (Result             *result,
-         const char * const *env_extra,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
-  va_start (args, env_extra);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, data_dir);
-  g_ptr_array_add (argv, NULL);
-
-  /* English unless the test asks otherwise. */
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
-  for (guint i = 0; env_extra && env_extra[i]; i += 2)
-    env = env_extra[i + 1] ? g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE)
-                           : g_environ_unsetenv (env, env_extra[i]);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
-                &result->err, &result->status, &error);
-  g_assert_no_error (error);
-  result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
-}
+/* vitrine-ctl on the test's data folder; the arguments end with NULL. */
+#define run_ctl(result, env_extra, ...) \
+  vtr_test_run (result, "VITRINE_CTL", data_dir, env_extra, __VA_ARGS__)
 
 #define AT "--at", "2026-11-25T10:00:00+01:00"
 #define VIEUX_PORT "--near", "43.2951,5.3744"
@@ -88,7 +43,7 @@ parse_lines (const char *out)
 static void
 test_stockists_json (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autoptr(GPtrArray) lines = NULL;
   gint64 last = 0;
 
@@ -119,7 +74,7 @@ test_stockists_json (void)
 static void
 test_stockists_text (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
 
   run_ctl (&r, NULL, "stockists", "savon de marseille", VIEUX_PORT, AT, "--limit", "3", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -136,7 +91,7 @@ test_stockists_text (void)
 static void
 test_open_now (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autoptr(GPtrArray) lines = NULL;
 
   /* At 03:00 only the all-night places are open. */
@@ -152,7 +107,7 @@ test_open_now (void)
 static void
 test_search_accents (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autoptr(GPtrArray) lines = NULL;
   gboolean service = FALSE, merchant = FALSE;
 
@@ -176,9 +131,9 @@ test_search_accents (void)
 static void
 test_near_and_collect (void)
 {
-  g_auto(Result) r = { 0 };
-  g_auto(Result) r2 = { 0 };
-  g_auto(Result) r3 = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
+  g_auto(VtrTestResult) r2 = { 0 };
+  g_auto(VtrTestResult) r3 = { 0 };
   g_autoptr(GPtrArray) lines = NULL;
 
   run_ctl (&r, NULL, "near", "pharmacie", VIEUX_PORT, AT, "--json", "--limit", "3", NULL);
@@ -217,7 +172,7 @@ test_bad_arguments (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Result) r = { 0 };
+      g_auto(VtrTestResult) r = { 0 };
 
       run_ctl (&r, NULL, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
                cases[i].args[4], cases[i].args[5], NULL);
@@ -227,7 +182,7 @@ test_bad_arguments (void)
     }
 
   {
-    g_auto(Result) r = { 0 };
+    g_auto(VtrTestResult) r = { 0 };
 
     /* A product the catalogue lacks is an error too, in words. */
     run_ctl (&r, NULL, "stockists", "4006381333931", VIEUX_PORT, NULL);
@@ -240,8 +195,8 @@ static void
 test_french (void)
 {
   static const char * const french[] = { "LANGUAGE", "fr", "LC_ALL", "C.UTF-8", NULL };
-  g_auto(Result) r = { 0 };
-  g_auto(Result) r2 = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
+  g_auto(VtrTestResult) r2 = { 0 };
 
   /* Saturday at noon, written as people write it. */
   run_ctl (&r, french, "stockists", "savon de marseille", VIEUX_PORT, "--at", "2026-11-28 23:00",
@@ -265,7 +220,7 @@ test_french_by_default (void)
 {
   /* A kiosk that states no language speaks French. */
   static const char * const unset[] = { "LANGUAGE", NULL, "LC_ALL", "C", "LANG", "C", NULL };
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
 
   run_ctl (&r, unset, "near", "boulangerie", VIEUX_PORT, AT, "--limit", "1", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -280,7 +235,7 @@ test_scan (void)
   g_autofree char *katakana = g_test_build_filename (G_TEST_DIST, "data", "codes", "shift-jis-katakana.txt", NULL);
   g_autofree char *expected = NULL;
   g_autoptr(GPtrArray) lines = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   guint four = 0;
   gboolean found_katakana = FALSE, found_ean = FALSE;
 
@@ -315,7 +270,7 @@ test_scan_text (void)
 {
   g_autofree char *image = g_test_build_filename (G_TEST_DIST, "data", "codes", "shift-jis-katakana.png", NULL);
   g_autofree char *readme = g_test_build_filename (G_TEST_DIST, "data", "codes", "README.md", NULL);
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
 
   /* For people: control characters are shown, never sent to the terminal. */
   run_ctl (&r, NULL, "scan", image, readme, NULL);
@@ -365,10 +320,10 @@ test_counter (void)
   g_autofree char *set = NULL;
   g_autofree char *token = NULL;
   g_autofree char *wrong = NULL;
-  g_auto(Result) credit = { 0 };
-  g_auto(Result) balance = { 0 };
-  g_auto(Result) outbox = { 0 };
-  g_auto(Result) forged = { 0 };
+  g_auto(VtrTestResult) credit = { 0 };
+  g_auto(VtrTestResult) balance = { 0 };
+  g_auto(VtrTestResult) outbox = { 0 };
+  g_auto(VtrTestResult) forged = { 0 };
   const char *env[3];
   int status;
 
@@ -408,7 +363,7 @@ test_counter (void)
 int
 main (int argc, char *argv[])
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   int status;
 
   g_test_init (&argc, &argv, NULL);

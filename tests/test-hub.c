@@ -23,48 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 static char *hub_dir;
 static char *kiosk_dir;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-run (Result *result, const char *program_env, const char *dir, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv (program_env));
-  va_start (args, dir);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
-                &result->err, &result->status, &error);
-  g_assert_no_error (error);
-  result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
-}
-
+#define run(result, program_env, dir, ...) vtr_test_run (result, program_env, dir, NULL, __VA_ARGS__)
 #define HUB(r, ...) run (r, "VITRINE_HUB", hub_dir, __VA_ARGS__, NULL)
 #define CTL(r, ...) run (r, "VITRINE_CTL", kiosk_dir, __VA_ARGS__, NULL)
 
@@ -78,9 +37,9 @@ first_line (const char *text)
 static void
 kiosk_takes_keys (void)
 {
-  g_auto(Result) list = { 0 };
-  g_auto(Result) root = { 0 };
-  g_auto(Result) import = { 0 };
+  g_auto(VtrTestResult) list = { 0 };
+  g_auto(VtrTestResult) root = { 0 };
+  g_auto(VtrTestResult) import = { 0 };
   g_autofree char *path = g_build_filename (hub_dir, "published.json", NULL);
   g_autofree char *root_key = NULL;
 
@@ -97,7 +56,7 @@ kiosk_takes_keys (void)
 static char *
 verdict_of (const char *url)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autoptr(JsonNode) node = NULL;
 
   CTL (&r, "code", "inspect", url, "--json");
@@ -109,13 +68,13 @@ verdict_of (const char *url)
 static void
 test_keys (void)
 {
-  g_auto(Result) again = { 0 };
-  g_auto(Result) old = { 0 };
-  g_auto(Result) rotate = { 0 };
-  g_auto(Result) fresh = { 0 };
-  g_auto(Result) retire_signing = { 0 };
-  g_auto(Result) retire = { 0 };
-  g_auto(Result) list = { 0 };
+  g_auto(VtrTestResult) again = { 0 };
+  g_auto(VtrTestResult) old = { 0 };
+  g_auto(VtrTestResult) rotate = { 0 };
+  g_auto(VtrTestResult) fresh = { 0 };
+  g_auto(VtrTestResult) retire_signing = { 0 };
+  g_auto(VtrTestResult) retire = { 0 };
+  g_auto(VtrTestResult) list = { 0 };
   g_autofree char *old_url = NULL;
   g_autofree char *fresh_url = NULL;
   g_autofree char *v = NULL;
@@ -182,7 +141,7 @@ test_sign_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto(Result) r = { 0 };
+      g_auto(VtrTestResult) r = { 0 };
 
       run (&r, "VITRINE_HUB", hub_dir, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], NULL);
       g_assert_cmpint (r.status, !=, 0);
@@ -212,7 +171,7 @@ static void
 test_png_round_trip (void)
 {
   g_autofree char *png = g_build_filename (hub_dir, "card.png", NULL);
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autofree char *url = NULL;
   g_autofree char *v = NULL;
   Read read = { g_ptr_array_new_with_free_func (g_free) };
@@ -237,7 +196,7 @@ test_pdf_round_trip (void)
 {
   g_autofree char *pdf = g_build_filename (hub_dir, "poster.pdf", NULL);
   g_autofree char *uri = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(VtrTestResult) r = { 0 };
   g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PopplerDocument) document = NULL;
@@ -305,10 +264,10 @@ test_pdf_round_trip (void)
 static void
 test_batches (void)
 {
-  g_auto(Result) cards = { 0 };
-  g_auto(Result) pickups = { 0 };
-  g_auto(Result) stock = { 0 };
-  g_auto(Result) numbers = { 0 };
+  g_auto(VtrTestResult) cards = { 0 };
+  g_auto(VtrTestResult) pickups = { 0 };
+  g_auto(VtrTestResult) stock = { 0 };
+  g_auto(VtrTestResult) numbers = { 0 };
   g_autofree char *path = g_build_filename (hub_dir, "pickups.txt", NULL);
   g_auto(GStrv) lines = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -357,11 +316,11 @@ test_import (void)
   g_autofree char *json = g_build_filename (hub_dir, "more.json", NULL);
   g_autofree char *bad_json = g_build_filename (hub_dir, "bad.json", NULL);
   g_autofree char *catalog = g_build_filename (hub_dir, "catalog.db", NULL);
-  g_auto(Result) good = { 0 };
-  g_auto(Result) bad = { 0 };
-  g_auto(Result) more = { 0 };
-  g_auto(Result) worse = { 0 };
-  g_auto(Result) stockists = { 0 };
+  g_auto(VtrTestResult) good = { 0 };
+  g_auto(VtrTestResult) bad = { 0 };
+  g_auto(VtrTestResult) more = { 0 };
+  g_auto(VtrTestResult) worse = { 0 };
+  g_auto(VtrTestResult) stockists = { 0 };
 
   write_file ("merchants.csv",
               "id,name,services,address,postcode,city,lat,lon,phone,opening_hours\n"
@@ -401,7 +360,7 @@ test_import (void)
   g_assert_cmpint (stockists.status, ==, 0);
   g_assert_nonnull (strstr (stockists.out, "\"price_cents\":490"));
   {
-    g_auto(Result) huile = { 0 };
+    g_auto(VtrTestResult) huile = { 0 };
     run (&huile, "VITRINE_CTL", hub_dir, "stockists", "11", "--near", "43.2951,5.3744", NULL);
     g_assert_cmpint (huile.status, ==, 1);
   }
@@ -411,7 +370,7 @@ test_import (void)
 int
 main (int argc, char *argv[])
 {
-  g_auto(Result) init = { 0 };
+  g_auto(VtrTestResult) init = { 0 };
   int status;
 
   g_test_init (&argc, &argv, NULL);

@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sodium.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "vtr-orders.h"
 #include "vtr-outbox.h"
 #include "vtr-store-private.h"
+#include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 
 /*
@@ -84,15 +84,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
-static gint64
-count (VtrStore *store, const char *sql)
-{
-  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
-
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 static void
 test_pin_and_sessions (Fixture *f, gconstpointer data)
 {
@@ -132,7 +123,7 @@ test_pin_and_sessions (Fixture *f, gconstpointer data)
   g_assert_false (vtr_loyalty_credit (f->store, f->session, "AAAAAAAAAAAAAAAAAAAAAAAAAA", 1000,
                                       NULL, 0, tomorrow, &receipt, &error));
   g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NO_SESSION);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 0);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 0);
 }
 
 static void
@@ -152,7 +143,7 @@ test_credit_and_redeem (Fixture *f, gconstpointer data)
     g_assert_cmpint (receipt.points, ==, 12);
     g_assert_cmpint (receipt.balance, ==, 12);
     /* The event and its outbox row share the UUID. */
-    g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.loyalty_event e USING (uuid)"), ==, 1);
+    g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.loyalty_event e USING (uuid)"), ==, 1);
   }
   {
     g_auto(VtrLoyaltyReceipt) receipt = { 0 };
@@ -187,7 +178,7 @@ test_credit_and_redeem (Fixture *f, gconstpointer data)
   g_assert_true (vtr_loyalty_balance (f->store, card, &balance, &pending, &error));
   g_assert_cmpint (balance, ==, 2);
   g_assert_cmpint (pending, ==, 2);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 3);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 3);
 }
 
 static void
@@ -205,7 +196,7 @@ test_caps (Fixture *f, gconstpointer data)
       g_assert_true (vtr_loyalty_credit (f->store, f->session, "CCCCCCCCCCCCCCCCCCCCCCCCCC", 500,
                                          NULL, 0, f->now, &receipt, &error));
     }
-  before = count (f->store, "SELECT count(*) FROM journal.outbox");
+  before = vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox");
   {
     g_auto(VtrLoyaltyReceipt) receipt = { 0 };
     g_assert_false (vtr_loyalty_credit (f->store, f->session, "CCCCCCCCCCCCCCCCCCCCCCCCCC", 500,
@@ -221,7 +212,7 @@ test_caps (Fixture *f, gconstpointer data)
 
     g_assert_true (vtr_loyalty_credit (f->store, f->session, "DDDDDDDDDDDDDDDDDDDDDDDDDD", 60000,
                                        NULL, 0, f->now, &first, &error));
-    before = count (f->store, "SELECT count(*) FROM journal.outbox");
+    before = vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox");
     g_assert_false (vtr_loyalty_credit (f->store, f->session, "DDDDDDDDDDDDDDDDDDDDDDDDDD", 50000,
                                         NULL, 0, f->now, &receipt, &error));
     g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP);
@@ -229,7 +220,7 @@ test_caps (Fixture *f, gconstpointer data)
     g_clear_error (&error);
   }
   /* What a cap refuses leaves nothing behind. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, before);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox"), ==, before);
 
   /* Tomorrow is another day. */
   token = vtr_staff_login (f->store, SHOP, "2468", tomorrow, &error);
@@ -245,23 +236,14 @@ static void
 test_enrol (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  guint8 root_public[32], root_secret[64], pub[32], sec[64];
-  g_autofree char *pub_text = NULL;
-  g_autofree char *list = NULL;
-  g_autofree char *envelope = NULL;
   g_autoptr(VtrKeyList) keys = NULL;
+  guint8 sec[VTR_SECRET_KEY_BYTES];
   g_autofree char *blank1 = NULL;
   g_autofree char *blank2 = NULL;
   g_autofree char *id1 = vtr_flashcode_new_card_id ();
   g_autofree char *id2 = vtr_flashcode_new_card_id ();
 
-  g_assert_true (vtr_crypto_init ());
-  crypto_sign_keypair (root_public, root_secret);
-  crypto_sign_keypair (pub, sec);
-  pub_text = vtr_base64url_encode (pub, 32);
-  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
-  envelope = vtr_key_list_seal (list, root_secret);
-  keys = vtr_key_list_load (envelope, root_public, &error);
+  keys = vtr_test_key_list_new (sec);
   {
     VtrFlashcode c1 = { VTR_CODE_CARD, 0, 0, 0, id1, NULL, NULL, 0, 1 };
     VtrFlashcode c2 = { VTR_CODE_CARD, 0, 0, 0, id2, NULL, NULL, 0, 1 };
@@ -334,7 +316,7 @@ test_disk_full_and_read_only (Fixture *f, gconstpointer data)
 
   /* The journal can grow no more: the disk is full for it. */
   g_snprintf (pragma, sizeof pragma, "PRAGMA journal.max_page_count = %" G_GINT64_FORMAT,
-              count (f->store, "PRAGMA journal.page_count"));
+              vtr_test_count (f->store, "PRAGMA journal.page_count"));
   g_assert_true (vtr_store_exec (f->store, pragma, NULL));
   for (int i = 0; i < 200 && error == NULL; i++)
     {
@@ -362,7 +344,7 @@ test_disk_full_and_read_only (Fixture *f, gconstpointer data)
   /* What was written before is all there. */
   g_assert_true (vtr_loyalty_balance (f->store, card, &balance, NULL, &error));
   g_assert_cmpint (balance, ==, 7);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
 }
 
 /* Kills a writer at random moments, many times; after each, the journal is
@@ -383,22 +365,13 @@ test_crash (Fixture *f, gconstpointer data)
     g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
     VtrMerchant shop = { .id = SHOP, .name = "Savonnerie", .position = { 43.29, 5.37 } };
     VtrStock soap = { SOAP, SHOP, 450, VTR_AVAILABILITY_IN_STOCK, 1 };
-    guint8 root_public[32], root_secret[64], pub[32], sec[64];
-    g_autofree char *pub_text = NULL;
-    g_autofree char *list = NULL;
-    g_autofree char *envelope = NULL;
     g_autoptr(VtrKeyList) keys = NULL;
+    guint8 sec[VTR_SECRET_KEY_BYTES];
     g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
 
     g_assert_true (vtr_catalog_put_merchant (catalog, &shop, NULL));
     g_assert_true (vtr_catalog_put_stock (catalog, &soap, NULL));
-    g_assert_true (vtr_crypto_init ());
-    crypto_sign_keypair (root_public, root_secret);
-    crypto_sign_keypair (pub, sec);
-    pub_text = vtr_base64url_encode (pub, 32);
-    list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
-    envelope = vtr_key_list_seal (list, root_secret);
-    keys = vtr_key_list_load (envelope, root_public, NULL);
+    keys = vtr_test_key_list_new (sec);
     for (int i = 0; i < 6000; i++)
       {
         g_autofree char *number = g_strdup_printf ("CR-%05d", i);
@@ -462,12 +435,12 @@ test_crash (Fixture *f, gconstpointer data)
       }
       /* Nothing half-done: every event has its outbox row and back, every
        * order its lines and its first event, every used number an order. */
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.order_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.outbox o WHERE o.uuid NOT IN (SELECT uuid FROM journal.loyalty_event UNION ALL SELECT uuid FROM journal.order_event)"), ==, 0);
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.orders WHERE uuid NOT IN (SELECT order_uuid FROM journal.order_line) OR uuid NOT IN (SELECT order_uuid FROM journal.order_event)"), ==, 0);
-      g_assert_cmpint (count (store, "SELECT count(*) FROM journal.pickup_stock WHERE used = 1"), ==,
-                       count (store, "SELECT count(*) FROM journal.orders"));
+      g_assert_cmpint (vtr_test_count (store, "SELECT count(*) FROM journal.loyalty_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+      g_assert_cmpint (vtr_test_count (store, "SELECT count(*) FROM journal.order_event e LEFT JOIN journal.outbox o USING (uuid) WHERE o.uuid IS NULL"), ==, 0);
+      g_assert_cmpint (vtr_test_count (store, "SELECT count(*) FROM journal.outbox o WHERE o.uuid NOT IN (SELECT uuid FROM journal.loyalty_event UNION ALL SELECT uuid FROM journal.order_event)"), ==, 0);
+      g_assert_cmpint (vtr_test_count (store, "SELECT count(*) FROM journal.orders WHERE uuid NOT IN (SELECT order_uuid FROM journal.order_line) OR uuid NOT IN (SELECT order_uuid FROM journal.order_event)"), ==, 0);
+      g_assert_cmpint (vtr_test_count (store, "SELECT count(*) FROM journal.pickup_stock WHERE used = 1"), ==,
+                       vtr_test_count (store, "SELECT count(*) FROM journal.orders"));
       survived++;
     }
 

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "vtr-catalog.h"
@@ -9,6 +8,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-store-private.h"
+#include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 
 /*
@@ -45,10 +45,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrCatalog) catalog = NULL;
-  guint8 root_public[32], root_secret[64], pub[32];
-  g_autofree char *pub_text = NULL;
-  g_autofree char *list = NULL;
-  g_autofree char *envelope = NULL;
   VtrMerchant shop = { .id = SHOP, .name = "Savonnerie", .position = { 43.29, 5.37 } };
   VtrMerchant other = { .id = OTHER_SHOP, .name = "Épicerie", .position = { 43.30, 5.37 } };
   VtrProduct soap = { 10, NULL, "Savon", "", "hygiene" };
@@ -76,13 +72,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_true (vtr_catalog_put_collection_point (catalog, &locker, &error));
   g_assert_true (vtr_catalog_put_collection_point (catalog, &clothes, &error));
 
-  g_assert_true (vtr_crypto_init ());
-  crypto_sign_keypair (root_public, root_secret);
-  crypto_sign_keypair (pub, f->secret);
-  pub_text = vtr_base64url_encode (pub, 32);
-  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
-  envelope = vtr_key_list_seal (list, root_secret);
-  f->keys = vtr_key_list_load (envelope, root_public, &error);
+  f->keys = vtr_test_key_list_new (f->secret);
   g_assert_no_error (error);
 
   p1 = pickup (f, "KX-0001");
@@ -110,15 +100,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->other_session);
   vtr_test_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-static gint64
-count (VtrStore *store, const char *sql)
-{
-  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
-
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
 }
 
 static VtrOrder *
@@ -155,9 +136,9 @@ test_place (Fixture *f, gconstpointer data)
   g_assert_cmpint (to_locker->locker_id, ==, LOCKER);
 
   /* Each placed order: its lines, its first event, its outbox row. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.order_line"), ==, 2);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.order_event WHERE state = 'placed' AND who = 'customer'"), ==, 2);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox WHERE kind = 'order'"), ==, 2);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.order_line"), ==, 2);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.order_event WHERE state = 'placed' AND who = 'customer'"), ==, 2);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox WHERE kind = 'order'"), ==, 2);
 }
 
 static void
@@ -193,8 +174,8 @@ test_refused_orders (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* None of these used a number or left a trace. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.pickup_stock WHERE used = 1"), ==, 0);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 0);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.pickup_stock WHERE used = 1"), ==, 0);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 0);
 
   /* When the numbers run out, the kiosk says so. */
   for (int i = 0; i < 3; i++)
@@ -243,9 +224,9 @@ test_life (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* Who and when, at each step, each on its way to the hub. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.order_event"), ==, 4);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.order_event WHERE who = 'shop 1'"), ==, 3);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.order_event e USING (uuid)"), ==, 4);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.order_event"), ==, 4);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.order_event WHERE who = 'shop 1'"), ==, 3);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.order_event e USING (uuid)"), ==, 4);
 
   listed = vtr_order_list (f->store, SHOP, &error);
   g_assert_cmpuint (listed->len, ==, 1);

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdarg.h>
+#include <sys/wait.h>
 
 /* A fresh data folder for one test, removed afterwards. */
 static inline char *
@@ -32,4 +34,59 @@ vtr_test_remove_tree (const char *path)
     }
   g_dir_close (dir);
   g_rmdir (path);
+}
+
+/* What one of our programs printed and returned. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} VtrTestResult;
+
+static inline void
+vtr_test_result_clear (VtrTestResult *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrTestResult, vtr_test_result_clear)
+
+/* Runs the program named by the environment variable @program_env (the
+ * build tells the tests where vitrine-ctl and vitrine-hub are) with the
+ * NULL-terminated arguments and --data-dir @data_dir, in English unless
+ * @env_extra (name, value pairs; a NULL value unsets) says otherwise. */
+static inline void
+vtr_test_run (VtrTestResult      *result,
+              const char         *program_env,
+              const char         *data_dir,
+              const char * const *env_extra,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv (program_env));
+  va_start (args, env_extra);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) data_dir);
+  g_ptr_array_add (argv, NULL);
+
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
+  for (guint i = 0; env_extra && env_extra[i]; i += 2)
+    env = env_extra[i + 1] ? g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE)
+                           : g_environ_unsetenv (env, env_extra[i]);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
+                &result->err, &result->status, &error);
+  g_assert_no_error (error);
+  result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
 }

@@ -8,6 +8,7 @@
 
 #include "vtr-flashcode.h"
 #include "vtr-qr-image.h"
+#include "../vtr-test-keys.h"
 
 /*
  * How fast a kiosk checks a code, and how big each kind of code is as a
@@ -28,12 +29,9 @@ now_s (void)
 int
 main (void)
 {
-  guint8 root_public[32], root_secret[64], public_key[32], secret_key[64];
-  g_autofree char *public_text = NULL;
-  g_autofree char *list = NULL;
-  g_autofree char *envelope = NULL;
   g_autofree char *card_id = NULL;
   g_autoptr(VtrKeyList) keys = NULL;
+  guint8 secret_key[VTR_SECRET_KEY_BYTES];
   g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 26, 12, 0, 0);
   g_autoptr(GString) json = g_string_new (NULL);
   g_autofree char *url = NULL;
@@ -41,14 +39,7 @@ main (void)
   double t0, seconds;
   int trusted = 0;
 
-  vtr_crypto_init ();
-  crypto_sign_keypair (root_public, root_secret);
-  crypto_sign_keypair (public_key, secret_key);
-  public_text = vtr_base64url_encode (public_key, 32);
-  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,"
-                          "\"public\":\"%s\",\"status\":\"signing\"}]}", public_text);
-  envelope = vtr_key_list_seal (list, root_secret);
-  keys = vtr_key_list_load (envelope, root_public, NULL);
+  keys = vtr_test_key_list_new (secret_key);
   card_id = vtr_flashcode_new_card_id ();
 
   {

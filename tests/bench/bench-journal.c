@@ -6,11 +6,11 @@
 #include <time.h>
 
 #include "vtr-catalog.h"
+#include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
-#include "vtr-code-stock.h"
 #include "vtr-orders.h"
-#include <sodium.h>
+#include "../vtr-test-keys.h"
 
 /*
  * What a loyalty credit costs on this machine's disk, with the journal at
@@ -104,11 +104,8 @@ main (int argc, char *argv[])
     VtrMerchant shop = { .id = 1, .name = "Savonnerie", .position = { 43.29, 5.37 } };
     VtrProduct soap = { 10, NULL, "Savon", "", "hygiene" };
     VtrStock stock = { 10, 1, 450, VTR_AVAILABILITY_IN_STOCK, 1 };
-    guint8 root_public[32], root_secret[64], pub[32], sec[64];
-    g_autofree char *pub_text = NULL;
-    g_autofree char *list = NULL;
-    g_autofree char *envelope = NULL;
     g_autoptr(VtrKeyList) keys = NULL;
+    guint8 sec[VTR_SECRET_KEY_BYTES];
     g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
     g_autoptr(GArray) order_latencies = g_array_new (FALSE, FALSE, sizeof (double));
     int n_orders = MAX (10, n_credits / 3);
@@ -117,13 +114,7 @@ main (int argc, char *argv[])
     vtr_catalog_put_merchant (catalog, &shop, NULL);
     vtr_catalog_put_product (catalog, &soap, NULL);
     vtr_catalog_put_stock (catalog, &stock, NULL);
-    vtr_crypto_init ();
-    crypto_sign_keypair (root_public, root_secret);
-    crypto_sign_keypair (pub, sec);
-    pub_text = vtr_base64url_encode (pub, 32);
-    list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,\"public\":\"%s\",\"status\":\"signing\"}]}", pub_text);
-    envelope = vtr_key_list_seal (list, root_secret);
-    keys = vtr_key_list_load (envelope, root_public, NULL);
+    keys = vtr_test_key_list_new (sec);
     for (int i = 0; i < n_orders; i++)
       {
         g_autofree char *number = g_strdup_printf ("BN-%05d", i);

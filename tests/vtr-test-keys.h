@@ -1,0 +1,40 @@
+#pragma once
+
+#include <sodium.h>
+
+#include "vtr-key-list.h"
+#include "vtr-store-private.h"
+
+/* A federation of one for tests and benchmarks: a new root key, a signing
+ * key (id 1) whose secret goes to @secret, and the key list a kiosk would
+ * trust, for the host vtr13.fr. */
+static inline VtrKeyList *
+vtr_test_key_list_new (guint8 secret[VTR_SECRET_KEY_BYTES])
+{
+  guint8 root_public[VTR_PUBLIC_KEY_BYTES], root_secret[VTR_SECRET_KEY_BYTES];
+  guint8 public_key[VTR_PUBLIC_KEY_BYTES];
+  g_autofree char *public_text = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *envelope = NULL;
+
+  g_assert_true (vtr_crypto_init ());
+  crypto_sign_keypair (root_public, root_secret);
+  crypto_sign_keypair (public_key, secret);
+  public_text = vtr_base64url_encode (public_key, sizeof public_key);
+  list = g_strdup_printf ("{\"version\":1,\"host\":\"vtr13.fr\",\"keys\":[{\"kid\":1,"
+                          "\"public\":\"%s\",\"status\":\"signing\"}]}",
+                          public_text);
+  envelope = vtr_key_list_seal (list, root_secret);
+  return vtr_key_list_load (envelope, root_public, NULL);
+}
+
+/* The one number a query returns, such as a count of rows. */
+static inline gint64
+vtr_test_count (VtrStore   *store,
+                const char *sql)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
+
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
