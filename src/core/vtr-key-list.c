@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-key-list.h"
+#include "vtr-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -257,10 +258,8 @@ vtr_key_list_seal (const char   *list_json,
   signature_text = vtr_base64url_encode (signature, sizeof signature);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "list");
-  json_builder_add_string_value (builder, list_json);
-  json_builder_set_member_name (builder, "signature");
-  json_builder_add_string_value (builder, signature_text);
+  vtr_json_add_string (builder, "list", list_json);
+  vtr_json_add_string (builder, "signature", signature_text);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

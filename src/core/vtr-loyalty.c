@@ -12,6 +12,7 @@
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
 #include "vtr-store-private.h"
+#include "vtr-json.h"
 
 /*
  * The loyalty journal. Every write is one transaction that also appends
@@ -337,26 +338,19 @@ event_payload (const char *kind,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, kind);
-  json_builder_set_member_name (builder, "card");
-  json_builder_add_string_value (builder, card_id);
-  json_builder_set_member_name (builder, "merchant");
-  json_builder_add_int_value (builder, merchant_id);
-  json_builder_set_member_name (builder, "points");
-  json_builder_add_int_value (builder, points);
+  vtr_json_add_string (builder, "kind", kind);
+  vtr_json_add_string (builder, "card", card_id);
+  vtr_json_add_int (builder, "merchant", merchant_id);
+  vtr_json_add_int (builder, "points", points);
   if (amount_cents > 0)
     {
-      json_builder_set_member_name (builder, "amount_cents");
-      json_builder_add_int_value (builder, amount_cents);
+      vtr_json_add_int (builder, "amount_cents", amount_cents);
     }
   if (reward_id > 0)
     {
-      json_builder_set_member_name (builder, "reward");
-      json_builder_add_int_value (builder, reward_id);
+      vtr_json_add_int (builder, "reward", reward_id);
     }
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_int_value (builder, created);
+  vtr_json_add_int (builder, "created", created);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -12,6 +12,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
 #include "vtr-store-private.h"
+#include "vtr-json.h"
 
 /*
  * Orders for click and collect or a parcel locker. An order takes its
@@ -74,28 +75,18 @@ order_payload (const VtrOrder *order,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "order");
-  json_builder_add_string_value (builder, order->uuid);
-  json_builder_set_member_name (builder, "number");
-  json_builder_add_string_value (builder, order->number);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, vtr_order_state_to_string (order->state));
-  json_builder_set_member_name (builder, "who");
-  json_builder_add_string_value (builder, who);
-  json_builder_set_member_name (builder, "at");
-  json_builder_add_int_value (builder, order->updated);
+  vtr_json_add_string (builder, "order", order->uuid);
+  vtr_json_add_string (builder, "number", order->number);
+  vtr_json_add_string (builder, "state", vtr_order_state_to_string (order->state));
+  vtr_json_add_string (builder, "who", who);
+  vtr_json_add_int (builder, "at", order->updated);
   if (order->state == VTR_ORDER_PLACED)
     {
-      json_builder_set_member_name (builder, "merchant");
-      json_builder_add_int_value (builder, order->merchant_id);
-      json_builder_set_member_name (builder, "locker");
-      json_builder_add_int_value (builder, order->locker_id);
-      json_builder_set_member_name (builder, "first_name");
-      json_builder_add_string_value (builder, order->first_name);
-      json_builder_set_member_name (builder, "phone");
-      json_builder_add_string_value (builder, order->phone);
-      json_builder_set_member_name (builder, "total_cents");
-      json_builder_add_int_value (builder, order->total_cents);
+      vtr_json_add_int (builder, "merchant", order->merchant_id);
+      vtr_json_add_int (builder, "locker", order->locker_id);
+      vtr_json_add_string (builder, "first_name", order->first_name);
+      vtr_json_add_string (builder, "phone", order->phone);
+      vtr_json_add_int (builder, "total_cents", order->total_cents);
       json_builder_set_member_name (builder, "lines");
       json_builder_begin_array (builder);
       for (guint i = 0; i < order->lines->len; i++)
@@ -103,12 +94,9 @@ order_payload (const VtrOrder *order,
           const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "product");
-          json_builder_add_int_value (builder, line->product_id);
-          json_builder_set_member_name (builder, "quantity");
-          json_builder_add_int_value (builder, line->quantity);
-          json_builder_set_member_name (builder, "price_cents");
-          json_builder_add_int_value (builder, line->price_cents);
+          vtr_json_add_int (builder, "product", line->product_id);
+          vtr_json_add_int (builder, "quantity", line->quantity);
+          vtr_json_add_int (builder, "price_cents", line->price_cents);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -24,6 +24,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
 #include "vtr-orders.h"
+#include "vtr-json.h"
 
 /*
  * vitrine-ctl: the kiosk's core from the command line. Every command takes
@@ -225,35 +226,24 @@ json_add_merchant (JsonBuilder       *builder,
 {
   const VtrMerchant *merchant = place->merchant;
 
-  json_builder_set_member_name (builder, "merchant_id");
-  json_builder_add_int_value (builder, merchant->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, merchant->name);
+  vtr_json_add_int (builder, "merchant_id", merchant->id);
+  vtr_json_add_string (builder, "name", merchant->name);
   json_builder_set_member_name (builder, "services");
   json_builder_begin_array (builder);
   for (guint i = 0; merchant->services[i]; i++)
     json_builder_add_string_value (builder, merchant->services[i]);
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "address");
-  json_builder_add_string_value (builder, merchant->address);
-  json_builder_set_member_name (builder, "postcode");
-  json_builder_add_string_value (builder, merchant->postcode);
-  json_builder_set_member_name (builder, "city");
-  json_builder_add_string_value (builder, merchant->city);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, merchant->position.lat);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, merchant->position.lon);
-  json_builder_set_member_name (builder, "phone");
-  json_builder_add_string_value (builder, merchant->phone);
-  json_builder_set_member_name (builder, "opening_hours");
-  json_builder_add_string_value (builder, merchant->opening_hours);
+  vtr_json_add_string (builder, "address", merchant->address);
+  vtr_json_add_string (builder, "postcode", merchant->postcode);
+  vtr_json_add_string (builder, "city", merchant->city);
+  vtr_json_add_double (builder, "lat", merchant->position.lat);
+  vtr_json_add_double (builder, "lon", merchant->position.lon);
+  vtr_json_add_string (builder, "phone", merchant->phone);
+  vtr_json_add_string (builder, "opening_hours", merchant->opening_hours);
   if (with_distance)
     {
-      json_builder_set_member_name (builder, "distance_m");
-      json_builder_add_int_value (builder, (gint64) (place->distance_m + 0.5));
-      json_builder_set_member_name (builder, "walking_minutes");
-      json_builder_add_int_value (builder, place->walking_minutes);
+      vtr_json_add_int (builder, "distance_m", (gint64) (place->distance_m + 0.5));
+      vtr_json_add_int (builder, "walking_minutes", place->walking_minutes);
     }
   json_builder_set_member_name (builder, "open_now");
   if (place->open.known)
@@ -271,18 +261,13 @@ json_add_promotion (JsonBuilder        *builder,
   g_autoptr(GDateTime) starts = g_date_time_new_from_unix_utc (promotion->starts);
   g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (promotion->ends);
 
-  json_builder_set_member_name (builder, "promotion_id");
-  json_builder_add_int_value (builder, promotion->id);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, vtr_promotion_kind_to_string (promotion->kind));
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_int_value (builder, promotion->value);
+  vtr_json_add_int (builder, "promotion_id", promotion->id);
+  vtr_json_add_string (builder, "kind", vtr_promotion_kind_to_string (promotion->kind));
+  vtr_json_add_int (builder, "value", promotion->value);
   if (promotion->kind == VTR_PROMOTION_BUY_GET)
     {
-      json_builder_set_member_name (builder, "buy");
-      json_builder_add_int_value (builder, promotion->buy);
-      json_builder_set_member_name (builder, "get");
-      json_builder_add_int_value (builder, promotion->get);
+      vtr_json_add_int (builder, "buy", promotion->buy);
+      vtr_json_add_int (builder, "get", promotion->get);
     }
   json_builder_set_member_name (builder, "product_id");
   if (promotion->product_id > 0)
@@ -294,10 +279,8 @@ json_add_promotion (JsonBuilder        *builder,
     json_builder_add_string_value (builder, promotion->category);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, promotion->title);
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, description);
+  vtr_json_add_string (builder, "title", promotion->title);
+  vtr_json_add_string (builder, "description", description);
   json_add_time (builder, "starts", starts);
   json_add_time (builder, "ends", ends);
 }
@@ -306,8 +289,7 @@ static void
 json_add_product (JsonBuilder      *builder,
                   const VtrProduct *product)
 {
-  json_builder_set_member_name (builder, "product_id");
-  json_builder_add_int_value (builder, product->id);
+  vtr_json_add_int (builder, "product_id", product->id);
   json_builder_set_member_name (builder, "gtin");
   if (product->gtin)
     {
@@ -316,12 +298,9 @@ json_add_product (JsonBuilder      *builder,
     }
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, product->name);
-  json_builder_set_member_name (builder, "brand");
-  json_builder_add_string_value (builder, product->brand);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, product->category);
+  vtr_json_add_string (builder, "name", product->name);
+  vtr_json_add_string (builder, "brand", product->brand);
+  vtr_json_add_string (builder, "category", product->category);
 }
 
 static void
@@ -398,13 +377,10 @@ command_stockists (Options *options,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "product_id");
-          json_builder_add_int_value (builder, product->id);
+          vtr_json_add_int (builder, "product_id", product->id);
           json_add_merchant (builder, &stockist->place, TRUE);
-          json_builder_set_member_name (builder, "price_cents");
-          json_builder_add_int_value (builder, stockist->price_cents);
-          json_builder_set_member_name (builder, "availability");
-          json_builder_add_string_value (builder, vtr_availability_to_string (stockist->availability));
+          vtr_json_add_int (builder, "price_cents", stockist->price_cents);
+          vtr_json_add_string (builder, "availability", vtr_availability_to_string (stockist->availability));
           {
             g_autoptr(GDateTime) updated = g_date_time_new_from_unix_utc (stockist->updated);
             json_add_time (builder, "updated", updated);
@@ -467,14 +443,10 @@ command_search (Options *options,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "service");
-          json_builder_set_member_name (builder, "service");
-          json_builder_add_string_value (builder, service->id);
-          json_builder_set_member_name (builder, "label");
-          json_builder_add_string_value (builder, vtr_service_label (service));
-          json_builder_set_member_name (builder, "merchants");
-          json_builder_add_int_value (builder, match->n_merchants);
+          vtr_json_add_string (builder, "type", "service");
+          vtr_json_add_string (builder, "service", service->id);
+          vtr_json_add_string (builder, "label", vtr_service_label (service));
+          vtr_json_add_int (builder, "merchants", match->n_merchants);
           json_builder_end_object (builder);
           print_json (builder);
         }
@@ -493,8 +465,7 @@ command_search (Options *options,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "product");
+          vtr_json_add_string (builder, "type", "product");
           json_add_product (builder, product);
           json_builder_end_object (builder);
           print_json (builder);
@@ -515,8 +486,7 @@ command_search (Options *options,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "merchant");
+          vtr_json_add_string (builder, "type", "merchant");
           json_add_merchant (builder, place, with_distance);
           json_builder_end_object (builder);
           print_json (builder);
@@ -668,27 +638,19 @@ command_collect (Options *options,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "collection_point_id");
-          json_builder_add_int_value (builder, place->point->id);
-          json_builder_set_member_name (builder, "kind");
-          json_builder_add_string_value (builder, vtr_collection_kind_to_string (place->point->kind));
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, place->point->name);
-          json_builder_set_member_name (builder, "address");
-          json_builder_add_string_value (builder, place->point->address);
+          vtr_json_add_int (builder, "collection_point_id", place->point->id);
+          vtr_json_add_string (builder, "kind", vtr_collection_kind_to_string (place->point->kind));
+          vtr_json_add_string (builder, "name", place->point->name);
+          vtr_json_add_string (builder, "address", place->point->address);
           json_builder_set_member_name (builder, "merchant_id");
           if (place->merchant)
             json_builder_add_int_value (builder, place->merchant->id);
           else
             json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "lat");
-          json_builder_add_double_value (builder, place->point->position.lat);
-          json_builder_set_member_name (builder, "lon");
-          json_builder_add_double_value (builder, place->point->position.lon);
-          json_builder_set_member_name (builder, "distance_m");
-          json_builder_add_int_value (builder, (gint64) (place->distance_m + 0.5));
-          json_builder_set_member_name (builder, "walking_minutes");
-          json_builder_add_int_value (builder, place->walking_minutes);
+          vtr_json_add_double (builder, "lat", place->point->position.lat);
+          vtr_json_add_double (builder, "lon", place->point->position.lon);
+          vtr_json_add_int (builder, "distance_m", (gint64) (place->distance_m + 0.5));
+          vtr_json_add_int (builder, "walking_minutes", place->walking_minutes);
           json_builder_set_member_name (builder, "open_now");
           if (place->open.known)
             json_builder_add_boolean_value (builder, place->open.open);
@@ -734,74 +696,59 @@ json_add_code_info (JsonBuilder       *builder,
   g_autofree char *reason = vtr_verdict_describe (info);
   g_auto(GStrv) warnings = vtr_url_warnings_to_strv (info->warnings);
 
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, vtr_code_kind_to_string (info->kind));
-  json_builder_set_member_name (builder, "verdict");
-  json_builder_add_string_value (builder, vtr_verdict_to_string (info->verdict));
-  json_builder_set_member_name (builder, "reason");
-  json_builder_add_string_value (builder, reason);
+  vtr_json_add_string (builder, "kind", vtr_code_kind_to_string (info->kind));
+  vtr_json_add_string (builder, "verdict", vtr_verdict_to_string (info->verdict));
+  vtr_json_add_string (builder, "reason", reason);
   if (info->code.product_id > 0)
     {
-      json_builder_set_member_name (builder, "product_id");
-      json_builder_add_int_value (builder, info->code.product_id);
+      vtr_json_add_int (builder, "product_id", info->code.product_id);
     }
   if (info->code.merchant_id > 0)
     {
-      json_builder_set_member_name (builder, "merchant_id");
-      json_builder_add_int_value (builder, info->code.merchant_id);
+      vtr_json_add_int (builder, "merchant_id", info->code.merchant_id);
     }
   if (info->code.promotion_id > 0)
     {
-      json_builder_set_member_name (builder, "promotion_id");
-      json_builder_add_int_value (builder, info->code.promotion_id);
+      vtr_json_add_int (builder, "promotion_id", info->code.promotion_id);
     }
   if (info->code.card_id)
     {
-      json_builder_set_member_name (builder, "card_id");
-      json_builder_add_string_value (builder, info->code.card_id);
+      vtr_json_add_string (builder, "card_id", info->code.card_id);
     }
   if (info->code.order)
     {
-      json_builder_set_member_name (builder, "order");
-      json_builder_add_string_value (builder, info->code.order);
+      vtr_json_add_string (builder, "order", info->code.order);
     }
   if (info->code.pairing)
     {
-      json_builder_set_member_name (builder, "pairing");
-      json_builder_add_string_value (builder, info->code.pairing);
+      vtr_json_add_string (builder, "pairing", info->code.pairing);
     }
   if (info->code.expires > 0)
     {
       g_autofree char *date = g_strdup_printf ("%04d-%02d-%02d", info->code.expires / 10000,
                                                info->code.expires / 100 % 100,
                                                info->code.expires % 100);
-      json_builder_set_member_name (builder, "expires");
-      json_builder_add_string_value (builder, date);
+      vtr_json_add_string (builder, "expires", date);
     }
   if (info->code.kid > 0)
     {
-      json_builder_set_member_name (builder, "kid");
-      json_builder_add_int_value (builder, info->code.kid);
+      vtr_json_add_int (builder, "kid", info->code.kid);
     }
   if (info->gtin)
     {
-      json_builder_set_member_name (builder, "gtin");
-      json_builder_add_string_value (builder, info->gtin);
+      vtr_json_add_string (builder, "gtin", info->gtin);
     }
   if (info->host)
     {
-      json_builder_set_member_name (builder, "host");
-      json_builder_add_string_value (builder, info->host);
-      json_builder_set_member_name (builder, "host_unicode");
-      json_builder_add_string_value (builder, info->host_unicode);
+      vtr_json_add_string (builder, "host", info->host);
+      vtr_json_add_string (builder, "host_unicode", info->host_unicode);
     }
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
   for (guint i = 0; warnings[i]; i++)
     json_builder_add_string_value (builder, warnings[i]);
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "display");
-  json_builder_add_string_value (builder, info->display);
+  vtr_json_add_string (builder, "display", info->display);
 }
 
 static void
@@ -921,14 +868,10 @@ on_scan_frame (const VtrFrame *frame,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "file");
-          json_builder_add_string_value (builder, scan->path);
-          json_builder_set_member_name (builder, "frame");
-          json_builder_add_int_value (builder, frame->index);
-          json_builder_set_member_name (builder, "symbology");
-          json_builder_add_string_value (builder, vtr_symbology_to_string (code->symbology));
-          json_builder_set_member_name (builder, "text");
-          json_builder_add_string_value (builder, code->text);
+          vtr_json_add_string (builder, "file", scan->path);
+          vtr_json_add_int (builder, "frame", frame->index);
+          vtr_json_add_string (builder, "symbology", vtr_symbology_to_string (code->symbology));
+          vtr_json_add_string (builder, "text", code->text);
           {
             g_autoptr(VtrCodeInfo) info = vtr_code_classify (code->text, -1, scan->keys,
                                                              scan->options->when);
@@ -1105,20 +1048,14 @@ print_receipt (Options                 *options,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "event");
-      json_builder_add_string_value (builder, what);
-      json_builder_set_member_name (builder, "uuid");
-      json_builder_add_string_value (builder, receipt->uuid);
-      json_builder_set_member_name (builder, "card");
-      json_builder_add_string_value (builder, receipt->card_id);
-      json_builder_set_member_name (builder, "points");
-      json_builder_add_int_value (builder, receipt->points);
-      json_builder_set_member_name (builder, "balance");
-      json_builder_add_int_value (builder, receipt->balance);
+      vtr_json_add_string (builder, "event", what);
+      vtr_json_add_string (builder, "uuid", receipt->uuid);
+      vtr_json_add_string (builder, "card", receipt->card_id);
+      vtr_json_add_int (builder, "points", receipt->points);
+      vtr_json_add_int (builder, "balance", receipt->balance);
       if (receipt->code)
         {
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, receipt->code);
+          vtr_json_add_string (builder, "code", receipt->code);
         }
       json_builder_end_object (builder);
       print_json (builder);
@@ -1258,22 +1195,14 @@ print_order (Options        *options,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "uuid");
-      json_builder_add_string_value (builder, order->uuid);
-      json_builder_set_member_name (builder, "number");
-      json_builder_add_string_value (builder, order->number);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, vtr_order_state_to_string (order->state));
-      json_builder_set_member_name (builder, "merchant_id");
-      json_builder_add_int_value (builder, order->merchant_id);
-      json_builder_set_member_name (builder, "locker_id");
-      json_builder_add_int_value (builder, order->locker_id);
-      json_builder_set_member_name (builder, "first_name");
-      json_builder_add_string_value (builder, order->first_name);
-      json_builder_set_member_name (builder, "total_cents");
-      json_builder_add_int_value (builder, order->total_cents);
-      json_builder_set_member_name (builder, "pickup_code");
-      json_builder_add_string_value (builder, order->pickup_code);
+      vtr_json_add_string (builder, "uuid", order->uuid);
+      vtr_json_add_string (builder, "number", order->number);
+      vtr_json_add_string (builder, "state", vtr_order_state_to_string (order->state));
+      vtr_json_add_int (builder, "merchant_id", order->merchant_id);
+      vtr_json_add_int (builder, "locker_id", order->locker_id);
+      vtr_json_add_string (builder, "first_name", order->first_name);
+      vtr_json_add_int (builder, "total_cents", order->total_cents);
+      vtr_json_add_string (builder, "pickup_code", order->pickup_code);
       json_builder_end_object (builder);
       print_json (builder);
     }

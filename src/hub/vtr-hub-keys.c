@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-hub-keys.h"
+#include "vtr-json.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -84,10 +85,8 @@ save (VtrHubKeys *keys,
   g_autofree char *data = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "host");
-  json_builder_add_string_value (builder, keys->host);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, keys->version);
+  vtr_json_add_string (builder, "host", keys->host);
+  vtr_json_add_int (builder, "version", keys->version);
   add_bytes (builder, "root_public", keys->root_public, sizeof keys->root_public);
   add_bytes (builder, "root_secret", keys->root_secret, sizeof keys->root_secret);
   json_builder_set_member_name (builder, "keys");
@@ -97,12 +96,9 @@ save (VtrHubKeys *keys,
       SigningKey *key = &g_array_index (keys->keys, SigningKey, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kid");
-      json_builder_add_int_value (builder, key->kid);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, vtr_key_status_to_string (key->status));
-      json_builder_set_member_name (builder, "created");
-      json_builder_add_int_value (builder, key->created);
+      vtr_json_add_int (builder, "kid", key->kid);
+      vtr_json_add_string (builder, "status", vtr_key_status_to_string (key->status));
+      vtr_json_add_int (builder, "created", key->created);
       add_bytes (builder, "public", key->public_key, sizeof key->public_key);
       add_bytes (builder, "secret", key->secret_key, sizeof key->secret_key);
       json_builder_end_object (builder);
@@ -351,12 +347,9 @@ vtr_hub_keys_export (VtrHubKeys *keys)
   g_autofree char *list = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, keys->version);
-  json_builder_set_member_name (builder, "issued");
-  json_builder_add_string_value (builder, issued);
-  json_builder_set_member_name (builder, "host");
-  json_builder_add_string_value (builder, keys->host);
+  vtr_json_add_int (builder, "version", keys->version);
+  vtr_json_add_string (builder, "issued", issued);
+  vtr_json_add_string (builder, "host", keys->host);
   json_builder_set_member_name (builder, "keys");
   json_builder_begin_array (builder);
   for (guint i = 0; i < keys->keys->len; i++)
@@ -364,11 +357,9 @@ vtr_hub_keys_export (VtrHubKeys *keys)
       SigningKey *key = &g_array_index (keys->keys, SigningKey, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kid");
-      json_builder_add_int_value (builder, key->kid);
+      vtr_json_add_int (builder, "kid", key->kid);
       add_bytes (builder, "public", key->public_key, sizeof key->public_key);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, vtr_key_status_to_string (key->status));
+      vtr_json_add_string (builder, "status", vtr_key_status_to_string (key->status));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
