@@ -46,4 +46,17 @@ vtr_json_add_boolean (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
+/* The builder's finished document as text, compact or indented. */
+static inline char *
+vtr_json_builder_to_data (JsonBuilder *builder,
+                          gboolean     pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  return json_generator_to_data (generator, NULL);
+}
+
 G_END_DECLS

@@ -246,8 +246,6 @@ vtr_key_list_seal (const char   *list_json,
                    const guint8 *root_secret)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *signature_text = NULL;
   guint8 signature[VTR_SIGNATURE_BYTES];
 
@@ -261,7 +259,5 @@ vtr_key_list_seal (const char   *list_json,
   vtr_json_add_string (builder, "list", list_json);
   vtr_json_add_string (builder, "signature", signature_text);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return vtr_json_builder_to_data (builder, FALSE);
 }

@@ -334,8 +334,6 @@ event_payload (const char *kind,
                gint64      created)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   vtr_json_add_string (builder, "kind", kind);
@@ -343,18 +341,12 @@ event_payload (const char *kind,
   vtr_json_add_int (builder, "merchant", merchant_id);
   vtr_json_add_int (builder, "points", points);
   if (amount_cents > 0)
-    {
-      vtr_json_add_int (builder, "amount_cents", amount_cents);
-    }
+    vtr_json_add_int (builder, "amount_cents", amount_cents);
   if (reward_id > 0)
-    {
-      vtr_json_add_int (builder, "reward", reward_id);
-    }
+    vtr_json_add_int (builder, "reward", reward_id);
   vtr_json_add_int (builder, "created", created);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return vtr_json_builder_to_data (builder, FALSE);
 }
 
 /* Writes one event and its outbox row; call inside a transaction. */

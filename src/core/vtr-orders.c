@@ -71,8 +71,6 @@ order_payload (const VtrOrder *order,
                const char     *who)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   vtr_json_add_string (builder, "order", order->uuid);
@@ -102,9 +100,7 @@ order_payload (const VtrOrder *order,
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return vtr_json_builder_to_data (builder, FALSE);
 }
 
 /* Writes a step of the order's life: the event and its outbox row. */

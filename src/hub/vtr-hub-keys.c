@@ -80,8 +80,6 @@ save (VtrHubKeys *keys,
       GError    **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *data = NULL;
 
   json_builder_begin_object (builder);
@@ -106,10 +104,7 @@ save (VtrHubKeys *keys,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  data = json_generator_to_data (generator, NULL);
+  data = vtr_json_builder_to_data (builder, TRUE);
 
   if (!g_file_set_contents_full (keys->path, data, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -340,8 +335,6 @@ char *
 vtr_hub_keys_export (VtrHubKeys *keys)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *issued = g_date_time_format_iso8601 (now);
   g_autofree char *list = NULL;
@@ -365,9 +358,7 @@ vtr_hub_keys_export (VtrHubKeys *keys)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  list = json_generator_to_data (generator, NULL);
+  list = vtr_json_builder_to_data (builder, FALSE);
   return vtr_key_list_seal (list, keys->root_secret);
 }
 
