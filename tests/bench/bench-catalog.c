@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "vtr-bench.h"
 #include "vtr-catalog.h"
 #include "vtr-opening-hours.h"
 #include "vtr-random.h"
@@ -37,15 +37,6 @@ static const GOptionEntry entries[] = {
   { NULL },
 };
 
-
-static double
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Towns of the Bouches-du-Rhône and their share of the shops. */
 static const struct { double lat, lon, radius_deg; int weight; } towns[] = {
@@ -149,13 +140,6 @@ make_gtin (guint id)
   return g_strdup (digits);
 }
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 typedef struct
 {
   double p50, p95, p99;
@@ -164,13 +148,11 @@ typedef struct
 static Percentiles
 percentiles (GArray *samples)
 {
-  Percentiles p;
-
-  qsort (samples->data, samples->len, sizeof (double), compare_doubles);
-  p.p50 = g_array_index (samples, double, samples->len * 50 / 100);
-  p.p95 = g_array_index (samples, double, samples->len * 95 / 100);
-  p.p99 = g_array_index (samples, double, MIN (samples->len - 1, samples->len * 99 / 100));
-  return p;
+  return (Percentiles) {
+    vtr_bench_quantile (samples, 0.50),
+    vtr_bench_quantile (samples, 0.95),
+    vtr_bench_quantile (samples, 0.99),
+  };
 }
 
 static GString *json_lines;
@@ -178,12 +160,7 @@ static GString *json_lines;
 static void
 report (const char *bench, const char *metric, double value, double goal)
 {
-  g_string_append_printf (json_lines, "{\"bench\":\"%s\",\"metric\":\"%s\",\"value\":%.4g,\"goal\":",
-                          bench, metric, value);
-  if (isnan (goal))
-    g_string_append (json_lines, "null}\n");
-  else
-    g_string_append_printf (json_lines, "%g}\n", goal);
+  vtr_bench_report (json_lines, bench, metric, value, goal);
 }
 
 /* Writes the catalogue through the same API the hub's data arrives by. */
@@ -195,7 +172,7 @@ load (VtrCatalog *catalog, const Size *size, VtrRandom *r, GDateTime *now)
   const VtrService *services = vtr_service_all (&n_services);
   gint64 t = g_date_time_to_unix (now);
   guint64 rows = 0;
-  double start = now_ms (), elapsed;
+  double start = vtr_bench_now_ms (), elapsed;
   double harmonic = 0;
   g_autofree guint *picked = g_new (guint, size->merchants);
   g_autofree guint8 *taken = g_new0 (guint8, size->merchants + 1);
@@ -279,7 +256,7 @@ load (VtrCatalog *catalog, const Size *size, VtrRandom *r, GDateTime *now)
 
   g_assert_true (vtr_catalog_commit (catalog, &error));
   g_assert_no_error (error);
-  elapsed = now_ms () - start;
+  elapsed = vtr_bench_now_ms () - start;
 
   printf ("  loaded %" G_GUINT64_FORMAT " rows in %.1f s\n", rows, elapsed / 1000);
   return rows / (elapsed / 1000);
@@ -333,9 +310,9 @@ run_size (const Size *size)
       GPtrArray *result;
 
       random_position (&r, &where);
-      t0 = now_ms ();
+      t0 = vtr_bench_now_ms ();
       result = vtr_catalog_nearest_stockists (catalog, product, &where, now, 10, 0, &error);
-      g_array_append_val (nearest, (double) { now_ms () - t0 });
+      g_array_append_val (nearest, (double) { vtr_bench_now_ms () - t0 });
       g_assert_no_error (error);
       g_assert_cmpuint (result->len, >=, 1);
       g_ptr_array_unref (result);
@@ -354,10 +331,10 @@ run_size (const Size *size)
       GPtrArray *result;
 
       random_position (&r, &where);
-      t0 = now_ms ();
+      t0 = vtr_bench_now_ms ();
       result = vtr_catalog_near_service (catalog, services[vtr_random_below (&r, n_services)].id,
                                          &where, now, 10, &error);
-      g_array_append_val (service, (double) { now_ms () - t0 });
+      g_array_append_val (service, (double) { vtr_bench_now_ms () - t0 });
       g_assert_no_error (error);
       g_ptr_array_unref (result);
     }
@@ -390,9 +367,9 @@ run_size (const Size *size)
           break;
         }
       random_position (&r, &where);
-      t0 = now_ms ();
+      t0 = vtr_bench_now_ms ();
       result = vtr_catalog_search (catalog, query, &where, now, 20, &error);
-      g_array_append_val (text, (double) { now_ms () - t0 });
+      g_array_append_val (text, (double) { vtr_bench_now_ms () - t0 });
       g_assert_no_error (error);
       vtr_search_results_free (result);
     }

@@ -4,8 +4,8 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "vtr-bench.h"
 #include "vtr-flashcode.h"
 #include "vtr-qr-image.h"
 #include "../vtr-test-keys.h"
@@ -16,15 +16,6 @@
  *
  *   bench-codes
  */
-
-static double
-now_s (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main (void)
@@ -48,30 +39,28 @@ main (void)
   }
 
   /* Checking: parse and verify a full product ad, as the kiosk does per scan. */
-  t0 = now_s ();
+  t0 = vtr_bench_now_ms ();
   for (int i = 0; i < rounds; i++)
     {
       VtrCodeInfo *info = vtr_code_classify (url, -1, keys, now);
       trusted += info->verdict == VTR_VERDICT_TRUSTED;
       vtr_code_info_free (info);
     }
-  seconds = now_s () - t0;
+  seconds = (vtr_bench_now_ms () - t0) / 1000;
   printf ("Verification of a signed product ad: %.0f codes/s (%d of %d trusted)\n",
           rounds / seconds, trusted, rounds);
-  g_string_append_printf (json, "{\"bench\":\"codes\",\"metric\":\"verifications_per_s\",\"value\":%.0f,\"goal\":null}\n",
-                          rounds / seconds);
+  vtr_bench_report (json, "codes", "verifications_per_s", rounds / seconds, NAN);
 
   /* Signing, as the hub does for a batch of posters. */
-  t0 = now_s ();
+  t0 = vtr_bench_now_ms ();
   for (int i = 0; i < rounds / 4; i++)
     {
       VtrFlashcode code = { VTR_CODE_PRODUCT, 1 + i, 0, 0, NULL, NULL, NULL, 0, 1 };
       g_free (vtr_flashcode_sign (&code, "vtr13.fr", secret_key, NULL));
     }
-  seconds = now_s () - t0;
+  seconds = (vtr_bench_now_ms () - t0) / 1000;
   printf ("Signing: %.0f codes/s\n", rounds / 4 / seconds);
-  g_string_append_printf (json, "{\"bench\":\"codes\",\"metric\":\"signatures_per_s\",\"value\":%.0f,\"goal\":null}\n",
-                          rounds / 4 / seconds);
+  vtr_bench_report (json, "codes", "signatures_per_s", rounds / 4 / seconds, NAN);
 
   /* Sizes, with the largest ids the département will have. */
   printf ("\nQR symbol of each kind (error correction M; goal: version ≤ 7):\n");
@@ -94,9 +83,10 @@ main (void)
         vtr_qr_measure (text, &version, &modules, NULL);
         printf ("  %-38s %3zu bytes  version %2d  %3d×%d modules%s\n", kinds[i].name, strlen (text),
                 version, modules, modules, version <= 7 ? "" : "  (over 7)");
-        g_string_append_printf (json,
-                                "{\"bench\":\"codes\",\"metric\":\"qr_version_%s\",\"value\":%d,\"goal\":7}\n",
-                                vtr_code_kind_to_string (kinds[i].code.kind), version);
+        g_autofree char *metric = g_strdup_printf ("qr_version_%s",
+                                                   vtr_code_kind_to_string (kinds[i].code.kind));
+
+        vtr_bench_report (json, "codes", metric, version, 7);
       }
   }
 

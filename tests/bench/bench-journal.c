@@ -3,8 +3,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "vtr-bench.h"
 #include "vtr-catalog.h"
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
@@ -29,22 +29,6 @@ static const GOptionEntry entries[] = {
   { NULL },
 };
 
-static double
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -58,7 +42,7 @@ main (int argc, char *argv[])
   g_autofree char *session = NULL;
   double start, seconds, p50, p99;
   g_autofree char *order_text = NULL;
-  g_autofree char *order_json = NULL;
+  g_autoptr(GString) figures = g_string_new (NULL);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -78,26 +62,25 @@ main (int argc, char *argv[])
 
   /* A different card each time, as at a busy counter; each credit is its
    * own durable transaction. */
-  start = now_ms ();
+  start = vtr_bench_now_ms ();
   for (int i = 0; i < n_credits; i++)
     {
       g_auto(VtrLoyaltyReceipt) receipt = { 0 };
       g_autofree char *card = vtr_flashcode_new_card_id ();
-      double t0 = now_ms (), ms;
+      double t0 = vtr_bench_now_ms (), ms;
 
       if (!vtr_loyalty_credit (store, session, card, 100 + i % 900, NULL, 0, now, &receipt, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
         }
-      ms = now_ms () - t0;
+      ms = vtr_bench_now_ms () - t0;
       g_array_append_val (latencies, ms);
     }
-  seconds = (now_ms () - start) / 1000;
+  seconds = (vtr_bench_now_ms () - start) / 1000;
 
-  g_array_sort (latencies, compare_doubles);
-  p50 = g_array_index (latencies, double, latencies->len / 2);
-  p99 = g_array_index (latencies, double, latencies->len * 99 / 100);
+  p50 = vtr_bench_quantile (latencies, 0.50);
+  p99 = vtr_bench_quantile (latencies, 0.99);
 
   /* Orders: a product in stock, order numbers issued by a local key. */
   {
@@ -127,34 +110,31 @@ main (int argc, char *argv[])
     for (int i = 0; i < n_orders; i++)
       {
         VtrOrderLine line = { 10, 1 + i % 3, 0 };
-        double t0 = now_ms (), ms;
+        double t0 = vtr_bench_now_ms (), ms;
         g_autoptr(VtrOrder) order = vtr_order_create (store, 1, &line, 1, 0, "Zoé", "0611223344", now,
                                                       &error);
 
         g_assert_no_error (error);
-        ms = now_ms () - t0;
+        ms = vtr_bench_now_ms () - t0;
         g_array_append_val (order_latencies, ms);
       }
-    g_array_sort (order_latencies, compare_doubles);
-    o50 = g_array_index (order_latencies, double, order_latencies->len / 2);
-    o99 = g_array_index (order_latencies, double, order_latencies->len * 99 / 100);
+    o50 = vtr_bench_quantile (order_latencies, 0.50);
+    o99 = vtr_bench_quantile (order_latencies, 0.99);
     order_text = g_strdup_printf ("Orders (%d), same journal:\n"
                                   "  commit latency   p50 %.2f ms  p99 %.2f ms   (goal p99 ≤ 10 ms)\n",
                                   n_orders, o50, o99);
-    order_json = g_strdup_printf ("{\"bench\":\"journal\",\"metric\":\"order_commit_p50_ms\",\"value\":%.4g,\"goal\":null}\n"
-                                  "{\"bench\":\"journal\",\"metric\":\"order_commit_p99_ms\",\"value\":%.4g,\"goal\":10}\n",
-                                  o50, o99);
+    vtr_bench_report (figures, "journal", "order_commit_p50_ms", o50, NAN);
+    vtr_bench_report (figures, "journal", "order_commit_p99_ms", o99, 10);
   }
 
   printf ("Loyalty credits, journal synchronous=FULL, in %s:\n", dir);
   printf ("  commit latency   p50 %.2f ms  p99 %.2f ms   (goal p99 ≤ 10 ms)\n", p50, p99);
   printf ("  sustained        %.0f credits/s   (goal ≥ 500)\n", n_credits / seconds);
   printf ("%s", order_text);
-  printf ("\n%s", order_json);
-  printf ("{\"bench\":\"journal\",\"metric\":\"credit_commit_p50_ms\",\"value\":%.4g,\"goal\":null}\n", p50);
-  printf ("{\"bench\":\"journal\",\"metric\":\"credit_commit_p99_ms\",\"value\":%.4g,\"goal\":10}\n", p99);
-  printf ("{\"bench\":\"journal\",\"metric\":\"credits_per_s\",\"value\":%.0f,\"goal\":500}\n",
-          n_credits / seconds);
+  vtr_bench_report (figures, "journal", "credit_commit_p50_ms", p50, NAN);
+  vtr_bench_report (figures, "journal", "credit_commit_p99_ms", p99, 10);
+  vtr_bench_report (figures, "journal", "credits_per_s", n_credits / seconds, 500);
+  printf ("\n%s", figures->str);
 
   if (dir_option == NULL)
     {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <glib/gstdio.h>
 
+#include "vtr-bench.h"
 #include "vtr-camera.h"
 #include "vtr-decoder.h"
 #include <gst/gst.h>
@@ -33,22 +33,6 @@ static const GOptionEntry entries[] = {
   { NULL },
 };
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 typedef struct
 {
   VtrDecoder *decoder;
@@ -60,10 +44,10 @@ static gboolean
 on_frame (const VtrFrame *frame, gpointer user_data)
 {
   Scan *scan = user_data;
-  double t0 = now_ms ();
+  double t0 = vtr_bench_now_ms ();
   g_autoptr(GPtrArray) codes = vtr_decoder_decode (scan->decoder, frame, VTR_DECODE_THOROUGH);
 
-  scan->ms += now_ms () - t0;
+  scan->ms += vtr_bench_now_ms () - t0;
   for (guint i = 0; i < codes->len; i++)
     g_ptr_array_add (scan->codes, vtr_code_copy (g_ptr_array_index (codes, i)));
   return FALSE; /* the first frame of an image is the image */
@@ -168,13 +152,6 @@ write_pgm (const char *path, const guint8 *pixels, int w, int h)
   fclose (f);
 }
 
-static double
-median_of (GArray *values, double fraction)
-{
-  g_array_sort (values, (GCompareFunc) compare_doubles);
-  return g_array_index (values, double, MIN (values->len - 1, (guint) (values->len * fraction)));
-}
-
 /* Live decoding at 720p, frame after frame, as the camera feeds it. */
 static void
 run_live (VtrDecoder *decoder, const char *qr_dir)
@@ -216,16 +193,16 @@ run_live (VtrDecoder *decoder, const char *qr_dir)
         write_pgm (g_getenv ("BENCH_SCENE"), frame, 1280, 720);
 
       /* Raw ZBar on the same frame, in the same run, for the ratio. */
-      t0 = now_ms ();
+      t0 = vtr_bench_now_ms ();
       codes = vtr_decoder_decode (decoder, &f, VTR_DECODE_PLAIN);
-      ms = now_ms () - t0;
+      ms = vtr_bench_now_ms () - t0;
       g_array_append_val (raw_times, ms);
       raw_read += code && codes->len > 0;
       g_clear_pointer (&codes, g_ptr_array_unref);
 
-      t0 = now_ms ();
+      t0 = vtr_bench_now_ms ();
       codes = vtr_decoder_decode (decoder, &f, VTR_DECODE_LIVE);
-      ms = now_ms () - t0;
+      ms = vtr_bench_now_ms () - t0;
       g_array_append_val (code ? times : empty_times, ms);
       g_array_append_val (times, ms);
       if (code)
@@ -239,16 +216,16 @@ run_live (VtrDecoder *decoder, const char *qr_dir)
 
   printf ("Live decoding, 1280x720 cluttered frames (%u, %u with a code):\n", n_frames, with_code);
   printf ("  per frame               median %.2f ms  p95 %.2f ms   (goal median ≤ 8, p95 ≤ 20; raw ZBar ~19 median)\n",
-          median_of (times, 0.5), median_of (times, 0.95));
-  printf ("  frames without a code   median %.2f ms\n", median_of (empty_times, 0.5));
+          vtr_bench_quantile (times, 0.5), vtr_bench_quantile (times, 0.95));
+  printf ("  frames without a code   median %.2f ms\n", vtr_bench_quantile (empty_times, 0.5));
   printf ("  raw ZBar, same frames   median %.2f ms  p95 %.2f ms   (live is %.1f× faster at the median)\n",
-          median_of (raw_times, 0.5), median_of (raw_times, 0.95),
-          median_of (raw_times, 0.5) / median_of (times, 0.5));
+          vtr_bench_quantile (raw_times, 0.5), vtr_bench_quantile (raw_times, 0.95),
+          vtr_bench_quantile (raw_times, 0.5) / vtr_bench_quantile (times, 0.5));
   printf ("  codes read in one frame %u of %u   (raw ZBar %u)\n", read_within, with_code, raw_read);
   printf ("  codes on frames with none: %u   (goal 0)\n", false_positives);
-  report ("live_frame_median_ms", median_of (times, 0.5), 8);
-  report ("live_frame_p95_ms", median_of (times, 0.95), 20);
-  report ("raw_zbar_frame_median_ms", median_of (raw_times, 0.5), NAN);
+  report ("live_frame_median_ms", vtr_bench_quantile (times, 0.5), 8);
+  report ("live_frame_p95_ms", vtr_bench_quantile (times, 0.95), 20);
+  report ("raw_zbar_frame_median_ms", vtr_bench_quantile (raw_times, 0.5), NAN);
   report ("live_false_positives", false_positives, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (photos); i++)
@@ -258,12 +235,7 @@ run_live (VtrDecoder *decoder, const char *qr_dir)
 static void
 report (const char *metric, double value, double goal)
 {
-  g_string_append_printf (json_lines, "{\"bench\":\"scan-corpus\",\"metric\":\"%s\",\"value\":%.4g,\"goal\":",
-                          metric, value);
-  if (isnan (goal))
-    g_string_append (json_lines, "null}\n");
-  else
-    g_string_append_printf (json_lines, "%g}\n", goal);
+  vtr_bench_report (json_lines, "scan-corpus", metric, value, goal);
 }
 
 typedef struct
@@ -420,7 +392,7 @@ static double
 play (const char *source, PipelineRun *run, VtrCameraStats *stats)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  double t0 = now_ms ();
+  double t0 = vtr_bench_now_ms ();
 
   run->camera = vtr_camera_new (source);
   vtr_camera_set_cooldown (run->camera, 0);
@@ -433,7 +405,7 @@ play (const char *source, PipelineRun *run, VtrCameraStats *stats)
   vtr_camera_get_stats (run->camera, stats);
   vtr_camera_stop (run->camera);
   g_clear_object (&run->camera);
-  return (now_ms () - t0) / 1000;
+  return (vtr_bench_now_ms () - t0) / 1000;
 }
 
 /* The real pipeline: a 720p video made of cluttered scenes with corpus
@@ -501,9 +473,9 @@ run_pipeline (const char *qr_dir)
   if (realtime.latencies->len > 0)
     {
       printf ("  frame to main thread   median %.1f ms  p95 %.1f ms   (goal p95 ≤ 50)\n",
-              median_of (realtime.latencies, 0.5), median_of (realtime.latencies, 0.95));
-      report ("pipeline_latency_p95_ms", median_of (realtime.latencies, 0.95), 50);
-      report ("pipeline_latency_median_ms", median_of (realtime.latencies, 0.5), NAN);
+              vtr_bench_quantile (realtime.latencies, 0.5), vtr_bench_quantile (realtime.latencies, 0.95));
+      report ("pipeline_latency_p95_ms", vtr_bench_quantile (realtime.latencies, 0.95), 50);
+      report ("pipeline_latency_median_ms", vtr_bench_quantile (realtime.latencies, 0.5), NAN);
     }
 
   /* Flat out: as many frames as the decoder takes. */
