@@ -613,9 +613,10 @@ command_collect (Options *options,
     return usage_error (_("Say which kind: clothes, cardboard, cooking-oil or parcel-locker"));
   if (!vtr_collection_kind_from_string (argv[1], &kind, &error))
     {
-      g_printerr ("vitrine-ctl: %s\n", error->message);
+      int status = usage_error (error->message);
+
       g_error_free (error);
-      return EXIT_USAGE;
+      return status;
     }
 
   if (!(catalog = open_catalog (options, &error)) ||
@@ -937,9 +938,7 @@ command_scan (Options *options,
 
           if (children == NULL)
             {
-              g_printerr ("vitrine-ctl: %s\n", error->message);
-              g_clear_error (&error);
-              status = EXIT_FAILURE;
+              status = fail (g_steal_pointer (&error));
               continue;
             }
           for (guint k = 0; k < children->len; k++)
@@ -958,11 +957,7 @@ command_scan (Options *options,
 
       /* An unreadable file is said, and the others are still scanned. */
       if (!vtr_frame_reader_read (scan.path, on_scan_frame, &scan, &error))
-        {
-          g_printerr ("vitrine-ctl: %s\n", error->message);
-          g_clear_error (&error);
-          status = EXIT_FAILURE;
-        }
+        status = fail (g_steal_pointer (&error));
       else if (scan.seen->len == 0 && !options->json)
         g_print (_("%s: no code found\n"), scan.path);
       g_ptr_array_unref (scan.seen);
@@ -1073,7 +1068,7 @@ command_loyalty (Options *options,
   g_autoptr(VtrKeyList) keys = NULL;
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
   g_autofree char *card_id = NULL;
-  const char *session = options->session ? options->session : g_getenv ("VITRINE_SESSION");
+  const char *session = options->session;
   const char *action = argc > 1 ? argv[1] : "";
   GError *error = NULL;
 
@@ -1214,7 +1209,7 @@ command_order (Options *options,
                char   **argv)
 {
   g_autoptr(VtrStore) store = NULL;
-  const char *session = options->session ? options->session : g_getenv ("VITRINE_SESSION");
+  const char *session = options->session;
   const char *action = argc > 1 ? argv[1] : "";
   GError *error = NULL;
 
@@ -1494,6 +1489,8 @@ run_command (const Command *command,
     return usage_error (error->message);
   if (options.limit <= 0 || options.limit > 1000)
     return usage_error (_("--limit must be between 1 and 1000"));
+  if (options.session == NULL)
+    options.session = g_strdup (g_getenv ("VITRINE_SESSION"));
 
   if (options.at)
     {
