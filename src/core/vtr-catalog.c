@@ -511,6 +511,65 @@ text_index_add (VtrCatalog  *self,
   return vtr_store_step_done (self->store, add, error);
 }
 
+/**
+ * vtr_catalog_delete:
+ * @key: the row's id; for stock the product, for a loyalty rule the shop
+ * @key2: for stock, the shop; otherwise 0
+ *
+ * Removes a row and what cannot exist without it: a shop's stock,
+ * promotions, rules, rewards and collection points, a product's stock,
+ * promotions and rewards. Removing a row that is not there is no error.
+ */
+gboolean
+vtr_catalog_delete (VtrCatalog      *self,
+                    VtrCatalogTable  table,
+                    gint64           key,
+                    gint64           key2,
+                    GError         **error)
+{
+  static const char * const sql[] = {
+    [VTR_TABLE_MERCHANTS] = "DELETE FROM stock WHERE merchant_id = ?1;"
+                            "DELETE FROM promotion WHERE merchant_id = ?1;"
+                            "DELETE FROM loyalty_rule WHERE merchant_id = ?1;"
+                            "DELETE FROM reward WHERE merchant_id = ?1;"
+                            "DELETE FROM collection_point WHERE merchant_id = ?1;"
+                            "DELETE FROM merchant_service WHERE merchant_id = ?1;"
+                            "DELETE FROM merchant WHERE id = ?1;",
+    [VTR_TABLE_PRODUCTS] = "DELETE FROM stock WHERE product_id = ?1;"
+                           "DELETE FROM promotion WHERE product_id = ?1;"
+                           "DELETE FROM reward WHERE product_id = ?1;"
+                           "DELETE FROM product WHERE id = ?1;",
+    [VTR_TABLE_STOCK] = "DELETE FROM stock WHERE product_id = ?1 AND merchant_id = ?2;",
+    [VTR_TABLE_PROMOTIONS] = "DELETE FROM promotion WHERE id = ?1;",
+    [VTR_TABLE_RULES] = "DELETE FROM loyalty_rule WHERE merchant_id = ?1;",
+    [VTR_TABLE_REWARDS] = "DELETE FROM reward WHERE id = ?1;",
+    [VTR_TABLE_COLLECTION_POINTS] = "DELETE FROM collection_point WHERE id = ?1;",
+  };
+  g_auto(GStrv) statements = NULL;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (table < VTR_N_TABLES, FALSE);
+
+  if ((table == VTR_TABLE_MERCHANTS && !text_index_remove (self, "merchant", key, error)) ||
+      (table == VTR_TABLE_PRODUCTS && !text_index_remove (self, "product", key, error)))
+    return FALSE;
+
+  statements = g_strsplit (sql[table], ";", -1);
+  for (guint i = 0; statements[i] && *statements[i]; i++)
+    {
+      VtrStatement *stmt = vtr_store_statement (self->store, statements[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, key);
+      if (sqlite3_bind_parameter_count (stmt) > 1)
+        sqlite3_bind_int64 (stmt, 2, key2);
+      if (!vtr_store_step_done (self->store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 vtr_catalog_put_merchant (VtrCatalog        *self,
                           const VtrMerchant *merchant,

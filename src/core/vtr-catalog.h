@@ -39,6 +39,20 @@ typedef enum
   VTR_COLLECTION_PARCEL_LOCKER,
 } VtrCollectionKind;
 
+/* The tables of the catalogue, in the order their rows are written:
+ * shops and products before what refers to them. */
+typedef enum
+{
+  VTR_TABLE_MERCHANTS,
+  VTR_TABLE_PRODUCTS,
+  VTR_TABLE_STOCK,
+  VTR_TABLE_PROMOTIONS,
+  VTR_TABLE_RULES,
+  VTR_TABLE_REWARDS,
+  VTR_TABLE_COLLECTION_POINTS,
+  VTR_N_TABLES
+} VtrCatalogTable;
+
 typedef struct
 {
   gint64  id;
@@ -191,6 +205,7 @@ gboolean          vtr_collection_kind_from_string   (const char        *text,
                                                      GError           **error);
 char             *vtr_promotion_describe            (const VtrPromotion *promotion);
 char             *vtr_price_format                  (gint64             cents);
+const char       *vtr_catalog_table_name            (VtrCatalogTable    table);
 
 VtrCatalog       *vtr_catalog_new                   (VtrStore          *store);
 VtrStore         *vtr_catalog_get_store             (VtrCatalog        *self);
@@ -202,6 +217,11 @@ gboolean          vtr_catalog_commit                (VtrCatalog        *self,
                                                      GError           **error);
 void              vtr_catalog_rollback              (VtrCatalog        *self);
 gboolean          vtr_catalog_clear                 (VtrCatalog        *self,
+                                                     GError           **error);
+gboolean          vtr_catalog_delete                (VtrCatalog        *self,
+                                                     VtrCatalogTable    table,
+                                                     gint64             key,
+                                                     gint64             key2,
                                                      GError           **error);
 gboolean          vtr_catalog_put_merchant          (VtrCatalog        *self,
                                                      const VtrMerchant *merchant,

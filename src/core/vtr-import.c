@@ -16,21 +16,18 @@
  * the transaction, and the error names its line (CSV) or entry (JSON).
  */
 
-typedef enum
-{
-  TABLE_MERCHANTS,
-  TABLE_PRODUCTS,
-  TABLE_STOCK,
-  TABLE_PROMOTIONS,
-  TABLE_RULES,
-  TABLE_REWARDS,
-  TABLE_COLLECTION_POINTS,
-  N_TABLES
-} Table;
+typedef VtrCatalogTable Table;
 
 static const char * const table_names[] = {
   "merchants", "products", "stock", "promotions", "rules", "rewards", "collection_points",
 };
+
+const char *
+vtr_catalog_table_name (VtrCatalogTable table)
+{
+  g_return_val_if_fail (table < VTR_N_TABLES, NULL);
+  return table_names[table];
+}
 
 /* One row, from a CSV line or a JSON object. */
 typedef struct
@@ -39,8 +36,19 @@ typedef struct
   GPtrArray  *fields;
   JsonObject *object;
   GHashTable *texts; /* JSON numbers written as text, kept for the row's life */
-  char       *where; /* "line 12" or "merchants, entry 3" */
+  guint       line;  /* CSV line, or 0 */
+  Table       table; /* with entry: JSON */
+  guint       entry;
 } Row;
+
+/* "line 12" or "merchants, entry 3", only when an error needs it. */
+static char *
+row_where (Row *row)
+{
+  if (row->line)
+    return g_strdup_printf (_("line %u"), row->line);
+  return g_strdup_printf (_("%s, entry %u"), table_names[row->table], row->entry);
+}
 
 static const char *
 text_of (Row        *row,
@@ -70,6 +78,8 @@ text_of (Row        *row,
         default:
           return NULL;
         }
+      if (row->texts == NULL)
+        row->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_replace (row->texts, g_strdup (name), text);
       return text;
     }
@@ -88,7 +98,9 @@ bad (Row        *row,
      GError    **error,
      const char *message)
 {
-  g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, "%s: %s", row->where, message);
+  g_autofree char *where = row_where (row);
+
+  g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID, "%s: %s", where, message);
   return FALSE;
 }
 
@@ -114,10 +126,22 @@ int_of (Row        *row,
         gint64     *out,
         GError    **error)
 {
-  const char *text = text_of (row, name);
+  const char *text;
   char *end = NULL;
 
   *out = 0;
+  /* The change feed sends numbers as numbers: read them as such. */
+  if (row->object)
+    {
+      JsonNode *node = json_object_get_member (row->object, name);
+
+      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          *out = json_node_get_int (node);
+          return TRUE;
+        }
+    }
+  text = text_of (row, name);
   if (text == NULL)
     {
       if (!required)
@@ -142,6 +166,16 @@ double_of (Row        *row,
   const char *text;
   char *end = NULL;
 
+  if (row->object)
+    {
+      JsonNode *node = json_object_get_member (row->object, name);
+
+      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          *out = json_node_get_double (node);
+          return TRUE;
+        }
+    }
   if (!need_text (row, name, &text, error))
     return FALSE;
   *out = g_ascii_strtod (text, &end);
@@ -163,6 +197,16 @@ time_of (Row        *row,
   const char *text;
   g_autoptr(GDateTime) t = NULL;
 
+  if (row->object)
+    {
+      JsonNode *node = json_object_get_member (row->object, name);
+
+      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          *out = json_node_get_int (node);
+          return TRUE;
+        }
+    }
   if (!need_text (row, name, &text, error))
     return FALSE;
   if (strspn (text, "0123456789") == strlen (text))
@@ -197,7 +241,7 @@ put_row (VtrCatalog      *catalog,
 
   switch (table)
     {
-    case TABLE_MERCHANTS:
+    case VTR_TABLE_MERCHANTS:
       {
         VtrMerchant m = { 0 };
         g_auto(GStrv) services = NULL;
@@ -230,7 +274,7 @@ put_row (VtrCatalog      *catalog,
         counts->merchants += ok;
         break;
       }
-    case TABLE_PRODUCTS:
+    case VTR_TABLE_PRODUCTS:
       {
         VtrProduct p = { 0 };
 
@@ -244,7 +288,7 @@ put_row (VtrCatalog      *catalog,
         counts->products += ok;
         break;
       }
-    case TABLE_STOCK:
+    case VTR_TABLE_STOCK:
       {
         VtrStock s = { 0 };
         const char *availability = text_of (row, "availability");
@@ -266,7 +310,7 @@ put_row (VtrCatalog      *catalog,
         counts->stock += ok;
         break;
       }
-    case TABLE_PROMOTIONS:
+    case VTR_TABLE_PROMOTIONS:
       {
         VtrPromotion p = { 0 };
         gint64 value, buy, get;
@@ -289,7 +333,7 @@ put_row (VtrCatalog      *catalog,
         counts->promotions += ok;
         break;
       }
-    case TABLE_RULES:
+    case VTR_TABLE_RULES:
       {
         gint64 merchant_id, cents, rounding;
 
@@ -301,7 +345,7 @@ put_row (VtrCatalog      *catalog,
         counts->rules += ok;
         break;
       }
-    case TABLE_REWARDS:
+    case VTR_TABLE_REWARDS:
       {
         VtrReward r = { 0 };
         gint64 points, value;
@@ -324,7 +368,7 @@ put_row (VtrCatalog      *catalog,
         counts->rewards += ok;
         break;
       }
-    case TABLE_COLLECTION_POINTS:
+    case VTR_TABLE_COLLECTION_POINTS:
       {
         VtrCollectionPoint c = { 0 };
         const char *kind;
@@ -368,19 +412,19 @@ table_of_header (GPtrArray *header,
         has[k] = TRUE;
 
   if (has[4])
-    *table = TABLE_RULES;
+    *table = VTR_TABLE_RULES;
   else if (has[5])
-    *table = TABLE_REWARDS;
+    *table = VTR_TABLE_REWARDS;
   else if (has[3])
-    *table = TABLE_PROMOTIONS;
+    *table = VTR_TABLE_PROMOTIONS;
   else if (has[2])
-    *table = TABLE_STOCK;
+    *table = VTR_TABLE_STOCK;
   else if (has[0])
-    *table = TABLE_MERCHANTS;
+    *table = VTR_TABLE_MERCHANTS;
   else if (has[6] && has[7])
-    *table = TABLE_COLLECTION_POINTS;
+    *table = VTR_TABLE_COLLECTION_POINTS;
   else if (has[1] || has[7])
-    *table = TABLE_PRODUCTS;
+    *table = VTR_TABLE_PRODUCTS;
   else
     return FALSE;
   return TRUE;
@@ -412,13 +456,10 @@ import_csv (VtrCatalog      *catalog,
   for (;;)
     {
       g_autoptr(GPtrArray) fields = vtr_csv_reader_next (&reader);
-      g_autofree char *where = NULL;
-      Row row = { header, fields, NULL, NULL, NULL };
+      Row row = { header, fields, NULL, NULL, reader.line, 0, 0 };
 
       if (fields == NULL)
         return TRUE;
-      where = g_strdup_printf (_("line %u"), reader.line);
-      row.where = where;
       if (fields->len != header->len)
         return bad (&row, error, _("it does not have as many columns as the first line"));
       if (!put_row (catalog, table, &row, counts, error))
@@ -426,29 +467,95 @@ import_csv (VtrCatalog      *catalog,
     }
 }
 
+/* "deleted": {"merchants": [12, …], "stock": [[PRODUCT, MERCHANT], …], …} */
 static gboolean
-import_json (VtrCatalog      *catalog,
-             const char      *data,
-             gsize            len,
+delete_rows (VtrCatalog      *catalog,
+             JsonObject      *deleted,
              VtrImportCounts *counts,
              GError         **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  JsonObject *root;
-
-  if (!json_parser_load_from_data (parser, data, len, &parse_error) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  for (Table table = 0; table < VTR_N_TABLES; table++)
     {
-      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
-                   _("This is not a JSON object of tables: %s"),
-                   parse_error ? parse_error->message : _("not an object"));
+      JsonNode *node = json_object_get_member (deleted, table_names[table]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                       _("“deleted”: “%s” is not a list"), table_names[table]);
+          return FALSE;
+        }
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *key = json_array_get_element (array, i);
+          gint64 a = 0, b = 0;
+          gboolean valid;
+
+          if (table == VTR_TABLE_STOCK)
+            {
+              JsonArray *pair = JSON_NODE_HOLDS_ARRAY (key) ? json_node_get_array (key) : NULL;
+
+              valid = pair && json_array_get_length (pair) == 2 &&
+                      json_node_get_value_type (json_array_get_element (pair, 0)) == G_TYPE_INT64 &&
+                      json_node_get_value_type (json_array_get_element (pair, 1)) == G_TYPE_INT64;
+              if (valid)
+                a = json_array_get_int_element (pair, 0), b = json_array_get_int_element (pair, 1);
+            }
+          else
+            {
+              valid = JSON_NODE_HOLDS_VALUE (key) && json_node_get_value_type (key) == G_TYPE_INT64;
+              if (valid)
+                a = json_node_get_int (key);
+            }
+          if (!valid)
+            {
+              g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                           _("“deleted”: %s, entry %u is not the key of a row"),
+                           table_names[table], i + 1);
+              return FALSE;
+            }
+          if (!vtr_catalog_delete (catalog, table, a, b, error))
+            return FALSE;
+          counts->deleted++;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_catalog_import_object:
+ * @root: a list of rows per table (the names of vtr_catalog_table_name())
+ *   and, in "deleted", the keys of rows to remove
+ *
+ * Puts the rows and removes the deleted ones, in the caller's transaction.
+ * This is the format of JSON import files and of the hub's change feed.
+ */
+gboolean
+vtr_catalog_import_object (VtrCatalog      *catalog,
+                           JsonObject      *root,
+                           VtrImportCounts *counts,
+                           GError         **error)
+{
+  JsonNode *deleted = json_object_get_member (root, "deleted");
+
+  g_return_val_if_fail (VTR_IS_CATALOG (catalog), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  if (deleted && !JSON_NODE_HOLDS_OBJECT (deleted))
+    {
+      g_set_error_literal (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                           _("“deleted” is not an object of lists"));
       return FALSE;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  /* Removals first: a page of the change feed holds one state per row. */
+  if (deleted && !delete_rows (catalog, json_node_get_object (deleted), counts, error))
+    return FALSE;
 
   /* Shops and products first: stock and promotions refer to them. */
-  for (Table table = 0; table < N_TABLES; table++)
+  for (Table table = 0; table < VTR_N_TABLES; table++)
     {
       JsonNode *node = json_object_get_member (root, table_names[table]);
       JsonArray *array;
@@ -465,18 +572,41 @@ import_json (VtrCatalog      *catalog,
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *element = json_array_get_element (array, i);
-          g_autoptr(GHashTable) texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_autofree char *where = g_strdup_printf (_("%s, entry %u"), table_names[table], i + 1);
-          Row row = { NULL, NULL, NULL, texts, where };
+          Row row = { .table = table, .entry = i + 1 };
+          gboolean ok;
 
           if (!JSON_NODE_HOLDS_OBJECT (element))
             return bad (&row, error, _("not an object"));
           row.object = json_node_get_object (element);
-          if (!put_row (catalog, table, &row, counts, error))
+          ok = put_row (catalog, table, &row, counts, error);
+          g_clear_pointer (&row.texts, g_hash_table_unref);
+          if (!ok)
             return FALSE;
         }
     }
   return TRUE;
+}
+
+static gboolean
+import_json (VtrCatalog      *catalog,
+             const char      *data,
+             gsize            len,
+             VtrImportCounts *counts,
+             GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, len, &parse_error) ||
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   _("This is not a JSON object of tables: %s"),
+                   parse_error ? parse_error->message : _("not an object"));
+      return FALSE;
+    }
+  return vtr_catalog_import_object (catalog, json_node_get_object (json_parser_get_root (parser)),
+                                    counts, error);
 }
 
 /**

@@ -118,6 +118,15 @@ static const char * const catalog_migrations[] = {
   "  product_id INTEGER,"
   "  title TEXT NOT NULL);"
   "CREATE INDEX reward_by_merchant ON reward (merchant_id);",
+  /* 3: the change log the hub's feed is read from (filled by triggers
+   * only on the hub, see vtr-changes.c): the last change of each row. */
+  "CREATE TABLE catalog_change ("
+  "  kind INTEGER NOT NULL,"
+  "  a INTEGER NOT NULL,"
+  "  b INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL,"
+  "  PRIMARY KEY (kind, a, b)) WITHOUT ROWID;"
+  "CREATE UNIQUE INDEX catalog_change_by_seq ON catalog_change (seq);",
 };
 
 static const char * const journal_migrations[] = {
@@ -206,6 +215,26 @@ static const char * const journal_migrations[] = {
   "  state TEXT NOT NULL,"
   "  who TEXT NOT NULL,"
   "  at INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 5: the hub this kiosk is paired with, how its syncs went, and the
+   * events the hub refused (kept, never silently dropped). */
+  "CREATE TABLE journal.hub ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  url TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  device_id INTEGER NOT NULL,"
+  "  device_name TEXT NOT NULL,"
+  "  merchant_id INTEGER,"
+  "  paired INTEGER NOT NULL,"
+  "  last_attempt INTEGER,"
+  "  last_success INTEGER,"
+  "  last_error TEXT);"
+  "CREATE TABLE journal.outbox_rejected ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  rejected INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int

@@ -5,16 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib-unix.h>
+
+#include "vtr-changes.h"
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-import.h"
+#include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-server.h"
 #include "vtr-i18n.h"
+#include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
 
 /*
- * vitrine-hub: the federation's server and its admin commands. For now the
- * keys and the signing of codes (docs/codes.md).
+ * vitrine-hub: the federation's server (docs/hub-api.md) and its admin
+ * commands: data import, devices, keys and the signing of codes
+ * (docs/codes.md).
  *
  * Exit status: 0 done, 1 failed, 2 wrong usage.
  */
@@ -31,6 +38,10 @@ static char *png_path;
 static char *pdf_path;
 static gboolean root_only;
 static int count = 1;
+static char *listen_address;
+static char *tls_certificate;
+static char *tls_key;
+static gboolean plain_http;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -42,6 +53,10 @@ static const GOptionEntry entries[] = {
   { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, N_("Also draw the code on a PDF page"), N_("FILE") },
   { "root", 0, 0, G_OPTION_ARG_NONE, &root_only, N_("With “keys export”: only the root public key"), NULL },
   { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("With “sign card” or “sign pickup”: a batch of N new codes, one a line, for a kiosk’s stock"), N_("N") },
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_address, N_("With “serve”: the address to listen on (default 127.0.0.1:8443)"), N_("HOST:PORT") },
+  { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
+  { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
 
@@ -338,12 +353,13 @@ command_sign (int argc, char **argv)
 }
 
 /* The federation's catalogue lives in the hub's own store, in the same
- * format as a kiosk's. */
+ * format as a kiosk's, and logs its changes for the kiosks' feed. */
 static VtrCatalog *
 open_catalog (GError **error)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrStore) store = vtr_store_open (dir, error);
+  g_autoptr(VtrCatalog) catalog = NULL;
   const char * const *notices;
 
   if (store == NULL)
@@ -351,7 +367,10 @@ open_catalog (GError **error)
   notices = vtr_store_get_notices (store);
   for (guint i = 0; notices[i]; i++)
     g_printerr ("vitrine-hub: %s\n", notices[i]);
-  return vtr_catalog_new (store);
+  catalog = vtr_catalog_new (store);
+  if (!vtr_catalog_log_changes (catalog, error))
+    return NULL;
+  return g_steal_pointer (&catalog);
 }
 
 static int
@@ -403,6 +422,159 @@ command_demo (void)
   return EXIT_SUCCESS;
 }
 
+typedef struct
+{
+  VtrHubServer *server;
+  GMainLoop    *loop;
+} Serving;
+
+static gboolean
+on_terminate (gpointer data)
+{
+  Serving *serving = data;
+
+  g_printerr ("%s\n", _("vitrine-hub: stopping; finishing the requests in flight"));
+  vtr_hub_server_shutdown (serving->server, serving->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_loopback (const char *address)
+{
+  g_autoptr(GSocketConnectable) connectable = g_network_address_parse (address, 8443, NULL);
+  const char *hostname = connectable ? g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)) : "";
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (hostname);
+
+  return g_str_equal (hostname, "localhost") || (inet && g_inet_address_get_is_loopback (inet));
+}
+
+static int
+command_serve (void)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubServer) server = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *url = NULL;
+  const char *address = listen_address ? listen_address : "127.0.0.1:8443";
+  GError *error = NULL;
+  Serving serving;
+
+  if (tls_certificate == NULL && !plain_http && !is_loopback (address))
+    return usage_error (_("Without --tls-certificate the hub listens only on this machine "
+                          "(127.0.0.1); give a certificate, or --plain-http behind a TLS proxy"));
+  if (!(server = vtr_hub_server_new (dir, &error)) ||
+      !vtr_hub_server_listen (server, address, tls_certificate, tls_key, &error))
+    return fail (error);
+
+  url = vtr_hub_server_get_url (server);
+  /* The first line of stdout is the address: scripts and tests read it. */
+  g_print (_("Listening on %s\n"), url);
+  fflush (stdout);
+
+  serving.server = server;
+  serving.loop = loop;
+  g_unix_signal_add (SIGTERM, on_terminate, &serving);
+  g_unix_signal_add (SIGINT, on_terminate, &serving);
+  g_main_loop_run (loop);
+  return EXIT_SUCCESS;
+}
+
+/* The end of the last valid day of a code, YYYYMMDD, in Paris. */
+static gint64
+end_of_day (int yyyymmdd)
+{
+  g_autoptr(GDateTime) day = g_date_time_new (vtr_opening_hours_timezone (), yyyymmdd / 10000,
+                                              yyyymmdd / 100 % 100, yyyymmdd % 100, 0, 0, 0);
+  g_autoptr(GDateTime) next = g_date_time_add_days (day, 1);
+
+  return g_date_time_to_unix (next);
+}
+
+static int
+command_device (int argc, char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubDb) db = NULL;
+  GError *error = NULL;
+  gint64 merchant_id = 0, id;
+
+  if (argc < 3)
+    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
+                          "revoke ID"));
+  if (merchant && !parse_id (merchant, &merchant_id))
+    return usage_error (_("--merchant takes a shop’s id"));
+
+  if (g_str_equal (argv[2], "add") && argc == 4)
+    {
+      g_autoptr(VtrHubKeys) keys = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+      g_autoptr(GDateTime) in_a_week = g_date_time_add_days (now, 7);
+      g_autofree char *pairing = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *caption = NULL;
+      VtrFlashcode code = { VTR_CODE_PAIRING };
+      const guint8 *secret = NULL;
+
+      code.expires = vtr_paris_day (in_a_week);
+      if (expires && !parse_date (expires, &code.expires))
+        return usage_error (_("--expires takes a date such as 2027-01-31"));
+      if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
+          !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, end_of_day (code.expires), &id,
+                                             &error)))
+        return fail (error);
+      code.kid = vtr_hub_keys_signing_kid (keys, &secret);
+      code.pairing = pairing;
+      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
+      if (url == NULL)
+        return fail (error);
+      g_print (_("Device %lld, “%s”: scan this pairing code on the kiosk before %02d/%02d/%04d. "
+                 "It works once.\n"),
+               (long long) id, argv[3], code.expires % 100, code.expires / 100 % 100,
+               code.expires / 10000);
+      g_print ("%s\n", url);
+      caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d"), argv[3],
+                                 code.expires % 100, code.expires / 100 % 100, code.expires / 10000);
+      if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
+          (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
+        return fail (error);
+      return EXIT_SUCCESS;
+    }
+
+  if (!(db = vtr_hub_db_open (dir, &error)))
+    return fail (error);
+  if (g_str_equal (argv[2], "list") && argc == 3)
+    {
+      g_autoptr(GPtrArray) devices = vtr_hub_db_list_devices (db, &error);
+
+      if (devices == NULL)
+        return fail (error);
+      for (guint i = 0; i < devices->len; i++)
+        {
+          VtrHubDevice *d = g_ptr_array_index (devices, i);
+          g_autoptr(GDateTime) seen = d->last_seen ? g_date_time_new_from_unix_local (d->last_seen) : NULL;
+          g_autofree char *seen_text = seen ? g_date_time_format (seen, "%d/%m/%Y %H:%M") : NULL;
+          g_autofree char *shop = d->merchant_id ? g_strdup_printf (_("shop %lld"), (long long) d->merchant_id)
+                                                 : g_strdup (_("kiosk"));
+          const char *state = d->revoked ? _("revoked") : d->paired ? _("paired") : _("waiting for pairing");
+
+          g_print ("%-4lld %-30s %-12s %-20s %s\n", (long long) d->id, d->name, shop, state,
+                   seen_text ? seen_text : "");
+        }
+      return EXIT_SUCCESS;
+    }
+  if (g_str_equal (argv[2], "revoke") && argc == 4)
+    {
+      if (!parse_id (argv[3], &id))
+        return usage_error (_("Usage: vitrine-hub device revoke ID"));
+      if (!vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
+        return fail (error);
+      g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
+      return EXIT_SUCCESS;
+    }
+  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
+                        "revoke ID"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,9 +585,13 @@ main (int   argc,
   vtr_i18n_init ();
   g_set_prgname ("vitrine-hub");
 
-  context = g_option_context_new (_("keys|sign|import|demo …"));
+  context = g_option_context_new (_("serve|device|keys|sign|import|demo …"));
   g_option_context_set_summary (context,
                                 _("The federation’s hub.\n\n"
+                                  "  serve [--listen HOST:PORT] the HTTP API for kiosks (docs/hub-api.md)\n"
+                                  "  device add NAME [--merchant ID] [--pdf FILE]\n"
+                                  "                            a new kiosk or shop device: prints its pairing code\n"
+                                  "  device list | revoke ID   the devices, or shut one out\n"
                                   "  keys init [--host HOST]   make the root and signing keys\n"
                                   "  keys rotate               a new signing key\n"
                                   "  keys retire KID           stop trusting a key\n"
@@ -429,6 +605,10 @@ main (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
 
+  if (argc == 2 && g_str_equal (argv[1], "serve"))
+    return command_serve ();
+  if (argc >= 2 && g_str_equal (argv[1], "device"))
+    return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))
     return command_keys (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sign"))

@@ -1,0 +1,292 @@
+#include "config.h"
+
+#include "vtr-changes.h"
+
+#include "vtr-store-private.h"
+
+/*
+ * The catalogue's change log and the pages of the hub's change feed.
+ *
+ * On the hub, triggers record in catalog_change the last change of every
+ * row: its table, its key and a sequence number that only grows. A page
+ * of the feed is the rows changed after a cursor, in sequence order, each
+ * as it is now: the row when it exists, its key under "deleted" when it
+ * is gone. The page is in the format of JSON import files
+ * (vtr_catalog_import_object()), so a kiosk applies it with the same code
+ * that checks the federation's files. Keeping one entry per row means a
+ * kiosk that has been away for a month downloads each row once, not every
+ * change it missed.
+ */
+
+#define NEXT_SEQ "(SELECT coalesce (max (seq), 0) + 1 FROM catalog_change)"
+
+/* For each table: its SQL name, the key columns as the triggers see
+ * them (a, b), and the row as a JSON object in the import format. */
+static const struct
+{
+  const char *table;
+  const char *a;
+  const char *b;
+  const char *row;
+  const char *where;
+} tables[VTR_N_TABLES] = {
+  [VTR_TABLE_MERCHANTS] = {
+    "merchant", "id", "0",
+    "json_object ('id', id, 'name', name, 'services', services, 'address', address, "
+    "  'postcode', postcode, 'city', city, 'lat', lat, 'lon', lon, 'phone', phone, "
+    "  'opening_hours', opening_hours, 'association', association) FROM merchant",
+    "id = ?1" },
+  [VTR_TABLE_PRODUCTS] = {
+    "product", "id", "0",
+    "json_object ('id', id, 'gtin', gtin, 'name', name, 'brand', brand, 'category', category) "
+    "FROM product",
+    "id = ?1" },
+  [VTR_TABLE_STOCK] = {
+    "stock", "product_id", "merchant_id",
+    "json_object ('product_id', product_id, 'merchant_id', merchant_id, "
+    "  'price_cents', price_cents, "
+    "  'availability', CASE availability WHEN 0 THEN 'out-of-stock' WHEN 1 THEN 'low' "
+    "                  ELSE 'in-stock' END, "
+    "  'updated', updated) FROM stock",
+    "product_id = ?1 AND merchant_id = ?2" },
+  [VTR_TABLE_PROMOTIONS] = {
+    "promotion", "id", "0",
+    "json_object ('id', id, 'merchant_id', merchant_id, 'product_id', product_id, "
+    "  'category', category, "
+    "  'kind', CASE kind WHEN 0 THEN 'percent' WHEN 1 THEN 'amount' WHEN 2 THEN 'points' "
+    "          ELSE 'buy-get' END, "
+    "  'value', value, 'buy', buy, 'get', get, 'starts', starts, 'ends', ends, "
+    "  'title', title) FROM promotion",
+    "id = ?1" },
+  [VTR_TABLE_RULES] = {
+    "loyalty_rule", "merchant_id", "0",
+    "json_object ('merchant_id', merchant_id, 'cents_per_point', cents_per_point, "
+    "  'rounding', rounding) FROM loyalty_rule",
+    "merchant_id = ?1" },
+  [VTR_TABLE_REWARDS] = {
+    "reward", "id", "0",
+    "json_object ('id', id, 'merchant_id', merchant_id, 'points', points, "
+    "  'kind', CASE kind WHEN 0 THEN 'discount' ELSE 'free-product' END, "
+    "  'value', value, 'product_id', product_id, 'title', title) FROM reward",
+    "id = ?1" },
+  [VTR_TABLE_COLLECTION_POINTS] = {
+    "collection_point", "id", "0",
+    "json_object ('id', id, "
+    "  'kind', CASE kind WHEN 0 THEN 'clothes' WHEN 1 THEN 'cardboard' "
+    "          WHEN 2 THEN 'cooking-oil' ELSE 'parcel-locker' END, "
+    "  'name', name, 'merchant_id', merchant_id, 'address', address, 'lat', lat, "
+    "  'lon', lon, 'opening_hours', opening_hours) FROM collection_point",
+    "id = ?1" },
+};
+
+/**
+ * vtr_catalog_log_changes:
+ *
+ * Makes every later write to the catalogue record itself in the change
+ * log. Only the hub does this: a kiosk's catalogue is a copy.
+ */
+gboolean
+vtr_catalog_log_changes (VtrCatalog *self,
+                         GError    **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      static const char * const events[] = { "INSERT", "UPDATE", "DELETE" };
+
+      for (guint e = 0; e < G_N_ELEMENTS (events); e++)
+        {
+          const char *row = e == 2 ? "OLD" : "NEW";
+          g_autofree char *b = g_str_equal (tables[t].b, "0")
+                                 ? g_strdup ("0")
+                                 : g_strdup_printf ("%s.%s", row, tables[t].b);
+
+          g_string_append_printf (sql,
+                                  "CREATE TRIGGER IF NOT EXISTS %s_change_%s AFTER %s ON %s BEGIN "
+                                  "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
+                                  "VALUES (%d, %s.%s, %s, " NEXT_SEQ "); END;",
+                                  tables[t].table, events[e], events[e], tables[t].table, t, row,
+                                  tables[t].a, b);
+        }
+    }
+  /* A shop's services live in their own table: a change is the shop's. */
+  g_string_append (sql,
+                   "CREATE TRIGGER IF NOT EXISTS merchant_service_change_INSERT "
+                   "AFTER INSERT ON merchant_service BEGIN "
+                   "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
+                   "VALUES (0, NEW.merchant_id, 0, " NEXT_SEQ "); END;"
+                   "CREATE TRIGGER IF NOT EXISTS merchant_service_change_DELETE "
+                   "AFTER DELETE ON merchant_service BEGIN "
+                   "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
+                   "VALUES (0, OLD.merchant_id, 0, " NEXT_SEQ "); END;");
+  return vtr_store_exec (vtr_catalog_get_store (self), sql->str, error);
+}
+
+gint64
+vtr_catalog_last_change (VtrCatalog *self,
+                         GError    **error)
+{
+  VtrStore *store = vtr_catalog_get_store (self);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT coalesce (max (seq), 0) FROM catalog_change", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      vtr_store_set_error (store, rc, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* One page, read in one snapshot. */
+static gboolean
+write_page (VtrCatalog *self,
+            gint64      since,
+            guint       limit,
+            GString    *out,
+            gint64     *cursor,
+            guint      *n_changes,
+            GError    **error)
+{
+  VtrStore *store = vtr_catalog_get_store (self);
+  g_autoptr(VtrStatement) changes = NULL;
+  GString *rows[VTR_N_TABLES] = { NULL };
+  GString *deleted[VTR_N_TABLES] = { NULL };
+  gboolean ok = TRUE, any_deleted = FALSE;
+  int rc;
+
+  changes = vtr_store_statement (store,
+                                 "SELECT kind, a, b, seq FROM catalog_change WHERE seq > ? "
+                                 "ORDER BY seq LIMIT ?",
+                                 error);
+  if (changes == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (changes, 1, since);
+  sqlite3_bind_int (changes, 2, limit);
+
+  *cursor = since;
+  *n_changes = 0;
+  while (ok && (rc = sqlite3_step (changes)) == SQLITE_ROW)
+    {
+      int kind = sqlite3_column_int (changes, 0);
+      gint64 a = sqlite3_column_int64 (changes, 1);
+      gint64 b = sqlite3_column_int64 (changes, 2);
+      g_autofree char *sql = NULL;
+      VtrStatement *row;
+
+      *cursor = sqlite3_column_int64 (changes, 3);
+      (*n_changes)++;
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      sql = g_strdup_printf ("SELECT %s WHERE %s", tables[kind].row, tables[kind].where);
+      if (!(row = vtr_store_statement (store, sql, error)))
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int64 (row, 1, a);
+      if (sqlite3_bind_parameter_count (row) > 1)
+        sqlite3_bind_int64 (row, 2, b);
+      rc = sqlite3_step (row);
+      if (rc == SQLITE_ROW)
+        {
+          if (rows[kind] == NULL)
+            rows[kind] = g_string_new (NULL);
+          else
+            g_string_append_c (rows[kind], ',');
+          g_string_append (rows[kind], (const char *) sqlite3_column_text (row, 0));
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          if (deleted[kind] == NULL)
+            deleted[kind] = g_string_new (NULL);
+          else
+            g_string_append_c (deleted[kind], ',');
+          if (kind == VTR_TABLE_STOCK)
+            g_string_append_printf (deleted[kind], "[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", a, b);
+          else
+            g_string_append_printf (deleted[kind], "%" G_GINT64_FORMAT, a);
+          any_deleted = TRUE;
+        }
+      else
+        ok = vtr_store_set_error (store, rc, error);
+      sqlite3_reset (row);
+    }
+  if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    ok = vtr_store_set_error (store, rc, error);
+
+  if (ok)
+    {
+      g_string_append_printf (out, "{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT
+                              ",\"more\":%s",
+                              since, *cursor, *n_changes == limit ? "true" : "false");
+      for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+        if (rows[t])
+          g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), rows[t]->str);
+      if (any_deleted)
+        {
+          gboolean first = TRUE;
+
+          g_string_append (out, ",\n\"deleted\":{");
+          for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+            if (deleted[t])
+              {
+                g_string_append_printf (out, "%s\"%s\":[%s]", first ? "" : ",",
+                                        vtr_catalog_table_name (t), deleted[t]->str);
+                first = FALSE;
+              }
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "}\n");
+    }
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      if (rows[t])
+        g_string_free (rows[t], TRUE);
+      if (deleted[t])
+        g_string_free (deleted[t], TRUE);
+    }
+  return ok;
+}
+
+/**
+ * vtr_catalog_write_changes:
+ * @since: the cursor the reader has (0: nothing yet)
+ * @limit: the most changes in the page
+ * @out: where the page's JSON goes
+ * @cursor: (out): the cursor after this page
+ * @n_changes: (out): the changes in the page; fewer than @limit means the
+ *   reader is up to date
+ *
+ * Appends to @out the page of changes after @since:
+ * {"since": S, "cursor": C, "more": BOOL, "merchants": […], …, "deleted": {…}}.
+ */
+gboolean
+vtr_catalog_write_changes (VtrCatalog *self,
+                           gint64      since,
+                           guint       limit,
+                           GString    *out,
+                           gint64     *cursor,
+                           guint      *n_changes,
+                           GError    **error)
+{
+  VtrStore *store;
+  gboolean ok;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (limit > 0, FALSE);
+
+  store = vtr_catalog_get_store (self);
+  if (!vtr_store_exec (store, "BEGIN", error))
+    return FALSE;
+  ok = write_page (self, since, limit, out, cursor, n_changes, error);
+  vtr_store_exec (store, "COMMIT", NULL);
+  return ok;
+}

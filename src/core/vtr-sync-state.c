@@ -1,0 +1,387 @@
+#include "config.h"
+
+#include "vtr-sync-state.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vtr-store-private.h"
+
+/*
+ * What the sync client keeps on the kiosk, and the transactions that make
+ * an interrupted sync safe:
+ *
+ *  - the link to the hub (URL, token) lives in the journal: losing the
+ *    rebuildable catalogue must not unpair the kiosk;
+ *  - the feed cursor lives in the catalogue, written in the transaction of
+ *    the page it follows: a rebuilt catalogue starts again from 0, and a
+ *    page is applied once or not at all;
+ *  - an outbox row leaves only on the hub's answer for its own id.
+ */
+
+#define CURSOR_KEY "feed_cursor"
+
+void
+vtr_hub_link_free (VtrHubLink *link)
+{
+  if (link == NULL)
+    return;
+  g_free (link->url);
+  g_free (link->token);
+  g_free (link->device_name);
+  g_free (link);
+}
+
+void
+vtr_sync_status_free (VtrSyncStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->hub_url);
+  g_free (status->device_name);
+  g_free (status->last_error);
+  g_free (status);
+}
+
+gboolean
+vtr_sync_state_save_link (VtrStore         *store,
+                          const VtrHubLink *link,
+                          GError          **error)
+{
+  VtrStatement *stmt = vtr_store_statement (store,
+                                            "INSERT OR REPLACE INTO journal.hub (id, url, token, "
+                                            "  device_id, device_name, merchant_id, paired) "
+                                            "VALUES (1, ?, ?, ?, ?, nullif (?, 0), ?)",
+                                            error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, link->url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, link->token, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, link->device_id);
+  sqlite3_bind_text (stmt, 4, link->device_name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, link->merchant_id);
+  sqlite3_bind_int64 (stmt, 6, link->paired);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/* Returns: (nullable): the link, or %NULL without error when not paired. */
+VtrHubLink *
+vtr_sync_state_load_link (VtrStore *store,
+                          GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT url, token, device_id, device_name, coalesce (merchant_id, 0), "
+                         "  paired FROM journal.hub WHERE id = 1",
+                         error);
+  VtrHubLink *link;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  link = g_new0 (VtrHubLink, 1);
+  link->url = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  link->token = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  link->device_id = sqlite3_column_int64 (stmt, 2);
+  link->device_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  link->merchant_id = sqlite3_column_int64 (stmt, 4);
+  link->paired = sqlite3_column_int64 (stmt, 5);
+  return link;
+}
+
+gint64
+vtr_sync_state_cursor (VtrStore *store,
+                       GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT value FROM sync_state WHERE key = '" CURSOR_KEY "'", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_ascii_strtoll ((const char *) sqlite3_column_text (stmt, 0), NULL, 10);
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return -1;
+    }
+  return 0;
+}
+
+static gboolean
+write_cursor (VtrStore *store,
+              gint64    cursor,
+              GError  **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  VtrStatement *stmt = vtr_store_statement (store,
+                                            "INSERT OR REPLACE INTO sync_state (key, value) "
+                                            "VALUES ('" CURSOR_KEY "', ?)",
+                                            error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/**
+ * vtr_sync_state_apply_page:
+ * @since: the cursor the page was asked from
+ * @cursor: the cursor after the page
+ *
+ * Applies a page of the change feed and moves the cursor, in one
+ * transaction. A page that does not follow the kiosk's cursor (a replayed
+ * or stale answer) is refused and changes nothing.
+ */
+gboolean
+vtr_sync_state_apply_page (VtrCatalog      *catalog,
+                           JsonObject      *page,
+                           gint64           since,
+                           gint64           cursor,
+                           VtrImportCounts *counts,
+                           GError         **error)
+{
+  VtrStore *store = vtr_catalog_get_store (catalog);
+  g_autoptr(GError) local_error = NULL;
+  gint64 current;
+
+  if (!vtr_catalog_begin (catalog, error))
+    return FALSE;
+  current = vtr_sync_state_cursor (store, &local_error);
+  if (current != since || cursor < since)
+    {
+      vtr_catalog_rollback (catalog);
+      if (local_error)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                     _("The hub sent a page that does not follow this kiosk’s data (from %lld, "
+                       "the kiosk is at %lld): it was set aside"),
+                     (long long) since, (long long) current);
+      return FALSE;
+    }
+  if (!vtr_catalog_import_object (catalog, page, counts, error) || !write_cursor (store, cursor, error))
+    {
+      vtr_catalog_rollback (catalog);
+      return FALSE;
+    }
+  return vtr_catalog_commit (catalog, error);
+}
+
+/* The hub no longer has the history the kiosk follows (restored from a
+ * backup): forget the copy and the cursor, and download it all again. */
+gboolean
+vtr_sync_state_reset_catalog (VtrCatalog *catalog,
+                              GError    **error)
+{
+  VtrStore *store = vtr_catalog_get_store (catalog);
+
+  if (!vtr_catalog_begin (catalog, error))
+    return FALSE;
+  if (!vtr_catalog_clear (catalog, error) || !write_cursor (store, 0, error))
+    {
+      vtr_catalog_rollback (catalog);
+      return FALSE;
+    }
+  return vtr_catalog_commit (catalog, error);
+}
+
+static gboolean
+settle_one (VtrStore   *store,
+                       const char *uuid,
+                       const char *reason,
+                       gint64      now,
+                       GError    **error)
+{
+  VtrStatement *stmt;
+
+  if (reason)
+    {
+      stmt = vtr_store_statement (store,
+                                  "INSERT OR REPLACE INTO journal.outbox_rejected (uuid, kind, "
+                                  "  payload, created, reason, rejected) "
+                                  "SELECT uuid, kind, payload, created, ?2, ?3 FROM journal.outbox "
+                                  "WHERE uuid = ?1",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, now);
+      if (!vtr_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  stmt = vtr_store_statement (store, "DELETE FROM journal.outbox WHERE uuid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/**
+ * vtr_sync_state_settle:
+ * @uuids: the events the hub answered for
+ * @reasons: for each, %NULL when the hub has it (accepted or duplicate),
+ *   the hub's reason when it refused it
+ *
+ * Those events leave the outbox, in one transaction. A refused event is
+ * kept aside with the reason, for the federation to look at.
+ */
+gboolean
+vtr_sync_state_settle (VtrStore          *store,
+                       const char * const *uuids,
+                       const char * const *reasons,
+                       guint              n,
+                       gint64             now,
+                       GError           **error)
+{
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!settle_one (store, uuids[i], reasons[i], now, error))
+      {
+        vtr_store_rollback (store);
+        return FALSE;
+      }
+  return vtr_store_commit (store, error);
+}
+
+/* Cards with events the hub has but the kiosk's known balance does not
+ * count yet. */
+GPtrArray *
+vtr_sync_state_cards_to_refresh (VtrStore *store,
+                                 GError  **error)
+{
+  g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT DISTINCT card_id FROM journal.loyalty_event WHERE acknowledged = 0 "
+                         "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
+                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cards, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&cards);
+}
+
+/**
+ * vtr_sync_state_set_balance:
+ * @balance: the card's balance on the hub, which counts every event the
+ *   hub acknowledged
+ *
+ * From now on the card's balance is the hub's plus the events still in
+ * the outbox.
+ */
+gboolean
+vtr_sync_state_set_balance (VtrStore   *store,
+                            const char *card_id,
+                            gint64      balance,
+                            gint64      now,
+                            GError    **error)
+{
+  static const char * const sql[] = {
+    "INSERT OR IGNORE INTO journal.card (card_id) VALUES (?1)",
+    "UPDATE journal.card SET acknowledged_balance = ?2, acknowledged_at = ?3 WHERE card_id = ?1",
+    "UPDATE journal.loyalty_event SET acknowledged = 1 WHERE card_id = ?1 AND acknowledged = 0 "
+    "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
+  };
+
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      VtrStatement *stmt = vtr_store_statement (store, sql[i], error);
+
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+      if (sqlite3_bind_parameter_count (stmt) > 1)
+        {
+          sqlite3_bind_int64 (stmt, 2, balance);
+          sqlite3_bind_int64 (stmt, 3, now);
+        }
+      if (!vtr_store_step_done (store, stmt, error))
+        goto failed;
+    }
+  return vtr_store_commit (store, error);
+
+failed:
+  vtr_store_rollback (store);
+  return FALSE;
+}
+
+/* The outcome of a sync attempt, for the freshness shown to users. */
+gboolean
+vtr_sync_state_record (VtrStore     *store,
+                       gint64        now,
+                       const GError *failure,
+                       GError      **error)
+{
+  VtrStatement *stmt =
+    vtr_store_statement (store,
+                         failure ? "UPDATE journal.hub SET last_attempt = ?1, last_error = ?2"
+                                 : "UPDATE journal.hub SET last_attempt = ?1, last_success = ?1, "
+                                   "  last_error = NULL",
+                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (failure)
+    sqlite3_bind_text (stmt, 2, failure->message, -1, SQLITE_TRANSIENT);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+VtrSyncStatus *
+vtr_sync_state_status (VtrStore *store,
+                       GError  **error)
+{
+  g_autoptr(VtrSyncStatus) status = g_new0 (VtrSyncStatus, 1);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT (SELECT count (*) FROM journal.outbox), "
+                         "  (SELECT count (*) FROM journal.outbox_rejected), "
+                         "  h.url, h.device_name, coalesce (h.last_attempt, 0), "
+                         "  coalesce (h.last_success, 0), h.last_error "
+                         "FROM (SELECT 1) LEFT JOIN journal.hub AS h ON h.id = 1",
+                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  status->pending = sqlite3_column_int64 (stmt, 0);
+  status->rejected = sqlite3_column_int64 (stmt, 1);
+  status->paired = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+  status->hub_url = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  status->device_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  status->last_attempt = sqlite3_column_int64 (stmt, 4);
+  status->last_success = sqlite3_column_int64 (stmt, 5);
+  status->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  g_clear_pointer (&stmt, sqlite3_reset);
+  if ((status->cursor = vtr_sync_state_cursor (store, error)) < 0)
+    return NULL;
+  return g_steal_pointer (&status);
+}

@@ -1,0 +1,776 @@
+#include "config.h"
+
+#include "vtr-hub-db.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "vtr-json.h"
+
+/*
+ * The hub's own database, hub.db next to its catalogue: the devices it
+ * knows, and every event the kiosks uploaded, stored once by its UUID so
+ * that a batch delivered twice changes nothing. Loyalty balances are sums
+ * over the events; orders are folded from their events as they arrive.
+ *
+ * A VtrHubDb is one SQLite connection: use it from one thread at a time.
+ * The server opens one per worker thread.
+ */
+
+struct _VtrHubDb
+{
+  sqlite3 *db;
+};
+
+static const char * const migrations[] = {
+  /* 1 */
+  "CREATE TABLE device ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  merchant_id INTEGER,"
+  "  pairing_hash TEXT UNIQUE,"
+  "  pairing_expires INTEGER NOT NULL,"
+  "  token_hash TEXT UNIQUE,"
+  "  created INTEGER NOT NULL,"
+  "  paired INTEGER,"
+  "  revoked INTEGER,"
+  "  last_seen INTEGER);"
+  "CREATE TABLE event ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  device_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  received INTEGER NOT NULL,"
+  "  card_id TEXT,"
+  "  merchant_id INTEGER,"
+  "  points INTEGER) WITHOUT ROWID;"
+  "CREATE INDEX event_by_card ON event (card_id, points) WHERE card_id IS NOT NULL;"
+  "CREATE TABLE hub_order ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  merchant_id INTEGER,"
+  "  number TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  placed TEXT) WITHOUT ROWID;"
+  "CREATE INDEX hub_order_by_merchant ON hub_order (merchant_id, at);",
+};
+
+G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
+
+void
+vtr_hub_device_free (VtrHubDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->name);
+  g_free (device);
+}
+
+const char *
+vtr_event_verdict_to_string (VtrEventVerdict verdict)
+{
+  static const char * const names[] = { "accepted", "duplicate", "rejected" };
+
+  return names[verdict];
+}
+
+static gboolean
+sql_failed (VtrHubDb *db,
+            GError  **error)
+{
+  int rc = sqlite3_extended_errcode (db->db);
+
+  if ((rc & 0xff) == SQLITE_FULL)
+    g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                 _("The hub’s disk is full: nothing was recorded. Free some space."));
+  else
+    g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                 sqlite3_errmsg (db->db));
+  return FALSE;
+}
+
+static gboolean
+exec (VtrHubDb   *db,
+      const char *sql,
+      GError    **error)
+{
+  if (sqlite3_exec (db->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (VtrHubDb   *db,
+         const char *sql,
+         GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    sql_failed (db, error);
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+migrate (VtrHubDb *db,
+         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "PRAGMA user_version", error);
+  int version;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_step (stmt);
+  version = sqlite3_column_int (stmt, 0);
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                   _("hub.db was written by a newer Vitrine hub (format %d): install the newer "
+                     "version"),
+                   version);
+      return FALSE;
+    }
+  for (int v = version; v < (int) G_N_ELEMENTS (migrations); v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (!exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (db, migrations[v], error) || !exec (db, bump, error))
+        {
+          exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (db, "COMMIT", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+VtrHubDb *
+vtr_hub_db_open (const char *dir,
+                 GError    **error)
+{
+  g_autofree char *path = g_build_filename (dir, "hub.db", NULL);
+  g_autoptr(VtrHubDb) db = g_new0 (VtrHubDb, 1);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"),
+                   dir, g_strerror (errno));
+      return NULL;
+    }
+  if (sqlite3_open_v2 (path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("%s cannot be opened: %s"), path,
+                   db->db ? sqlite3_errmsg (db->db) : g_strerror (ENOMEM));
+      return NULL;
+    }
+  sqlite3_busy_timeout (db->db, 10000);
+  /* An acknowledged event is on disk: the kiosk deletes its copy on our word. */
+  if (!exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
+      !migrate (db, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+void
+vtr_hub_db_free (VtrHubDb *db)
+{
+  if (db == NULL)
+    return;
+  sqlite3_close_v2 (db->db);
+  g_free (db);
+}
+
+/* Secrets are kept as their SHA-256: a copy of hub.db lets no one in. */
+static char *
+secret_hash (const char *secret)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
+}
+
+/* @n characters of A–Z and 2–7, from the system's random source. */
+static char *
+random_code (guint n)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  char *code = g_malloc (n + 1);
+
+  for (guint i = 0; i < n; i++)
+    code[i] = alphabet[randombytes_uniform (32)];
+  code[n] = '\0';
+  return code;
+}
+
+/**
+ * vtr_hub_db_add_device:
+ * @merchant_id: the shop the device belongs to, or 0 for a federation kiosk
+ * @pairing_expires: until when the pairing code works (Unix time)
+ *
+ * Returns: (transfer full): the one-time pairing code, 20 characters of
+ *   A–Z and 2–7 (100 bits)
+ */
+char *
+vtr_hub_db_add_device (VtrHubDb   *db,
+                       const char *name,
+                       gint64      merchant_id,
+                       gint64      pairing_expires,
+                       gint64     *id,
+                       GError    **error)
+{
+  g_autofree char *code = random_code (20);
+  g_autofree char *hash = secret_hash (code);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                           _("A device needs a name, such as the shop and the place of the kiosk"));
+      return NULL;
+    }
+  stmt = prepare (db,
+                  "INSERT INTO device (name, merchant_id, pairing_hash, pairing_expires, created) "
+                  "VALUES (?, nullif (?, 0), ?, ?, strftime ('%s', 'now'))",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, merchant_id);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, pairing_expires);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sql_failed (db, error);
+      return NULL;
+    }
+  if (id)
+    *id = sqlite3_last_insert_rowid (db->db);
+  return g_steal_pointer (&code);
+}
+
+#define DEVICE_COLUMNS \
+  "id, name, coalesce (merchant_id, 0), created, pairing_expires, coalesce (paired, 0), " \
+  "coalesce (revoked, 0), coalesce (last_seen, 0)"
+
+static VtrHubDevice *
+device_from_row (sqlite3_stmt *stmt)
+{
+  VtrHubDevice *device = g_new0 (VtrHubDevice, 1);
+
+  device->id = sqlite3_column_int64 (stmt, 0);
+  device->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  device->merchant_id = sqlite3_column_int64 (stmt, 2);
+  device->created = sqlite3_column_int64 (stmt, 3);
+  device->pairing_expires = sqlite3_column_int64 (stmt, 4);
+  device->paired = sqlite3_column_int64 (stmt, 5);
+  device->revoked = sqlite3_column_int64 (stmt, 6);
+  device->last_seen = sqlite3_column_int64 (stmt, 7);
+  return device;
+}
+
+GPtrArray *
+vtr_hub_db_list_devices (VtrHubDb *db,
+                         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT " DEVICE_COLUMNS " FROM device ORDER BY id", error);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_hub_device_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (devices, device_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      sql_failed (db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&devices);
+}
+
+gboolean
+vtr_hub_db_revoke_device (VtrHubDb *db,
+                          gint64    id,
+                          gint64    now,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db,
+             "UPDATE device SET revoked = coalesce (revoked, ?2), pairing_hash = NULL "
+             "WHERE id = ?1",
+             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+  if (sqlite3_changes (db->db) == 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                   (long long) id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_hub_db_pair:
+ * @token: (out): the device's new bearer token, shown this once
+ *
+ * Trades a pairing code for a token. The code works once, before it
+ * expires, and only for a device that was not revoked.
+ */
+VtrHubDevice *
+vtr_hub_db_pair (VtrHubDb   *db,
+                 const char *pairing_code,
+                 gint64      now,
+                 char      **token,
+                 GError    **error)
+{
+  g_autofree char *hash = secret_hash (pairing_code);
+  g_autofree char *new_token = random_code (52);
+  g_autofree char *token_hash = secret_hash (new_token);
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(VtrHubDevice) device = NULL;
+  int rc;
+
+  if (!exec (db, "BEGIN IMMEDIATE", error))
+    return NULL;
+  find = prepare (db, "SELECT " DEVICE_COLUMNS " FROM device WHERE pairing_hash = ?", error);
+  if (find == NULL)
+    goto failed;
+  sqlite3_bind_text (find, 1, hash, -1, SQLITE_STATIC);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_ROW)
+    device = device_from_row (find);
+  else if (rc != SQLITE_DONE)
+    {
+      sql_failed (db, error);
+      goto failed;
+    }
+  if (device == NULL || device->revoked)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING,
+                           _("This pairing code is unknown or was already used. Ask the "
+                             "federation for a new one."));
+      goto failed;
+    }
+  if (now > device->pairing_expires)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING,
+                           _("This pairing code has expired. Ask the federation for a new one."));
+      goto failed;
+    }
+  update = prepare (db,
+                    "UPDATE device SET pairing_hash = NULL, token_hash = ?, paired = ?, "
+                    "  last_seen = ? WHERE id = ?",
+                    error);
+  if (update == NULL)
+    goto failed;
+  sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (update, 2, now);
+  sqlite3_bind_int64 (update, 3, now);
+  sqlite3_bind_int64 (update, 4, device->id);
+  if (sqlite3_step (update) != SQLITE_DONE || !exec (db, "COMMIT", NULL))
+    {
+      sql_failed (db, error);
+      goto failed;
+    }
+  device->paired = now;
+  *token = g_steal_pointer (&new_token);
+  return g_steal_pointer (&device);
+
+failed:
+  exec (db, "ROLLBACK", NULL);
+  return NULL;
+}
+
+VtrHubDevice *
+vtr_hub_db_authenticate (VtrHubDb   *db,
+                         const char *token,
+                         gint64      now,
+                         GError    **error)
+{
+  g_autofree char *hash = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VtrHubDevice *device = NULL;
+  int rc;
+
+  if (token == NULL || *token == '\0')
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED,
+                           _("This device is not paired with the hub"));
+      return NULL;
+    }
+  hash = secret_hash (token);
+  stmt = prepare (db, "SELECT " DEVICE_COLUMNS " FROM device WHERE token_hash = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    device = device_from_row (stmt);
+  else if (rc != SQLITE_DONE)
+    {
+      sql_failed (db, error);
+      return NULL;
+    }
+  if (device == NULL || device->revoked)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED,
+                           device ? _("This device was revoked by the federation: pair it again")
+                                  : _("This device is not known to the hub: pair it again"));
+      vtr_hub_device_free (device);
+      return NULL;
+    }
+  /* At most once a minute, so polling does not turn into writes. */
+  if (now - device->last_seen >= 60)
+    {
+      g_autoptr(sqlite3_stmt) seen = prepare (db, "UPDATE device SET last_seen = ? WHERE id = ?", NULL);
+
+      if (seen)
+        {
+          sqlite3_bind_int64 (seen, 1, now);
+          sqlite3_bind_int64 (seen, 2, device->id);
+          sqlite3_step (seen);
+        }
+    }
+  return device;
+}
+
+/* Events. */
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_int (JsonObject *object,
+            const char *name,
+            gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *uuid;
+  const char *kind;
+  JsonObject *payload;
+  gint64      created;
+  const char *card_id;
+  gint64      merchant_id;
+  gint64      points;
+  const char *order;
+  const char *number;
+  const char *state;
+  gint64      at;
+} Event;
+
+/* Checks an event; on failure the reason, in words, for the kiosk's log. */
+static const char *
+check_event (JsonNode           *node,
+             const VtrHubDevice *device,
+             Event              *e)
+{
+  JsonObject *object;
+  JsonNode *payload;
+
+  memset (e, 0, sizeof *e);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return N_("an event is a JSON object");
+  object = json_node_get_object (node);
+  e->uuid = member_string (object, "uuid");
+  if (e->uuid == NULL || !g_uuid_string_is_valid (e->uuid))
+    return N_("the event has no valid uuid");
+  e->kind = member_string (object, "kind");
+  if (e->kind == NULL)
+    return N_("the event has no kind");
+  if (!member_int (object, "created", &e->created))
+    return N_("the event has no creation time");
+  payload = json_object_get_member (object, "payload");
+  if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+    return N_("the event has no payload object");
+  e->payload = json_node_get_object (payload);
+
+  if (g_str_equal (e->kind, "credit") || g_str_equal (e->kind, "redeem") ||
+      g_str_equal (e->kind, "enrol"))
+    {
+      e->card_id = member_string (e->payload, "card");
+      if (e->card_id == NULL || strlen (e->card_id) != 26 ||
+          strspn (e->card_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 26)
+        return N_("the loyalty event has no valid card");
+      if (!member_int (e->payload, "merchant", &e->merchant_id) || e->merchant_id <= 0)
+        return N_("the loyalty event has no shop");
+      if (!member_int (e->payload, "points", &e->points))
+        return N_("the loyalty event has no points");
+      if ((g_str_equal (e->kind, "credit") && e->points < 0) ||
+          (g_str_equal (e->kind, "redeem") && e->points > 0) ||
+          (g_str_equal (e->kind, "enrol") && e->points != 0))
+        return N_("the points do not match the kind of loyalty event");
+      if (device->merchant_id && device->merchant_id != e->merchant_id)
+        return N_("this device belongs to another shop");
+      return NULL;
+    }
+  if (g_str_equal (e->kind, "order"))
+    {
+      e->order = member_string (e->payload, "order");
+      e->number = member_string (e->payload, "number");
+      e->state = member_string (e->payload, "state");
+      if (e->order == NULL || !g_uuid_string_is_valid (e->order) || e->number == NULL ||
+          e->state == NULL)
+        return N_("the order event has no order, number or state");
+      if (!member_int (e->payload, "at", &e->at))
+        return N_("the order event has no time");
+      if (g_str_equal (e->state, "placed") &&
+          (!member_int (e->payload, "merchant", &e->merchant_id) || e->merchant_id <= 0))
+        return N_("the order has no shop");
+      if (device->merchant_id && e->merchant_id && device->merchant_id != e->merchant_id)
+        return N_("this device belongs to another shop");
+      return NULL;
+    }
+  return N_("this kind of event is unknown to the hub");
+}
+
+static gboolean
+store_event (VtrHubDb           *db,
+             sqlite3_stmt       *insert,
+             sqlite3_stmt       *fold_order,
+             const VtrHubDevice *device,
+             const Event        *e,
+             JsonNode           *node,
+             gint64              now,
+             gboolean           *inserted,
+             GError            **error)
+{
+  g_autofree char *payload = json_to_string (json_object_get_member (json_node_get_object (node),
+                                                                    "payload"),
+                                             FALSE);
+
+  sqlite3_reset (insert);
+  sqlite3_bind_text (insert, 1, e->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 2, device->id);
+  sqlite3_bind_text (insert, 3, e->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 5, e->created);
+  sqlite3_bind_int64 (insert, 6, now);
+  if (e->card_id)
+    {
+      sqlite3_bind_text (insert, 7, e->card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 8, e->merchant_id);
+      sqlite3_bind_int64 (insert, 9, e->points);
+    }
+  else
+    {
+      sqlite3_bind_null (insert, 7);
+      sqlite3_bind_null (insert, 8);
+      sqlite3_bind_null (insert, 9);
+    }
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    return sql_failed (db, error);
+  *inserted = sqlite3_changes (db->db) > 0;
+  if (!*inserted || e->order == NULL)
+    return TRUE;
+
+  /* The order's latest state wins, whatever order the events come in. */
+  sqlite3_reset (fold_order);
+  sqlite3_bind_text (fold_order, 1, e->order, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (fold_order, 2, e->merchant_id);
+  sqlite3_bind_text (fold_order, 3, e->number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (fold_order, 4, e->state, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (fold_order, 5, e->at);
+  if (g_str_equal (e->state, "placed"))
+    sqlite3_bind_text (fold_order, 6, payload, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (fold_order, 6);
+  if (sqlite3_step (fold_order) != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+/**
+ * vtr_hub_db_ingest:
+ * @events: the uploaded events, {"uuid", "kind", "created", "payload"}
+ * @results: a builder inside an array: one {"uuid", "status"[, "reason"]}
+ *   object is added per event, in order
+ *
+ * Stores a batch in one durable transaction. An event already stored is a
+ * duplicate and changes nothing; an event that makes no sense is rejected
+ * with a reason and the others still go in.
+ */
+gboolean
+vtr_hub_db_ingest (VtrHubDb           *db,
+                   const VtrHubDevice *device,
+                   JsonArray          *events,
+                   gint64              now,
+                   JsonBuilder        *results,
+                   guint              *n_accepted,
+                   GError            **error)
+{
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) fold_order = NULL;
+  guint n = json_array_get_length (events);
+  g_autofree VtrEventVerdict *verdicts = g_new0 (VtrEventVerdict, n);
+  g_autofree const char **reasons = g_new0 (const char *, n);
+
+  *n_accepted = 0;
+  insert = prepare (db,
+                    "INSERT OR IGNORE INTO event (uuid, device_id, kind, payload, created, "
+                    "  received, card_id, merchant_id, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    error);
+  fold_order = prepare (db,
+                        "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed) "
+                        "VALUES (?1, nullif (?2, 0), ?3, ?4, ?5, ?6) "
+                        "ON CONFLICT (uuid) DO UPDATE SET "
+                        "  merchant_id = coalesce (merchant_id, excluded.merchant_id), "
+                        "  placed = coalesce (placed, excluded.placed), "
+                        "  state = CASE WHEN excluded.at >= at THEN excluded.state ELSE state END, "
+                        "  at = max (at, excluded.at)",
+                        error);
+  if (insert == NULL || fold_order == NULL || !exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+      Event e;
+      gboolean inserted = FALSE;
+
+      reasons[i] = check_event (node, device, &e);
+      if (reasons[i])
+        {
+          verdicts[i] = VTR_EVENT_REJECTED;
+          continue;
+        }
+      if (!store_event (db, insert, fold_order, device, &e, node, now, &inserted, error))
+        {
+          exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      verdicts[i] = inserted ? VTR_EVENT_ACCEPTED : VTR_EVENT_DUPLICATE;
+      *n_accepted += inserted;
+    }
+  if (!exec (db, "COMMIT", error))
+    {
+      exec (db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  /* Answers only once the batch is on disk. */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
+                           ? member_string (json_node_get_object (node), "uuid")
+                           : NULL;
+
+      json_builder_begin_object (results);
+      if (uuid)
+        vtr_json_add_string (results, "uuid", uuid);
+      else
+        vtr_json_add_int (results, "index", i);
+      vtr_json_add_string (results, "status", vtr_event_verdict_to_string (verdicts[i]));
+      if (reasons[i])
+        vtr_json_add_string (results, "reason", _(reasons[i]));
+      json_builder_end_object (results);
+    }
+  return TRUE;
+}
+
+gboolean
+vtr_hub_db_card_balance (VtrHubDb   *db,
+                         const char *card_id,
+                         gint64     *balance,
+                         gint64     *n_events,
+                         GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db, "SELECT coalesce (sum (points), 0), count (*) FROM event WHERE card_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sql_failed (db, error);
+  *balance = sqlite3_column_int64 (stmt, 0);
+  *n_events = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+/* The shop's orders, newest first, as a JSON array in @builder. */
+gboolean
+vtr_hub_db_write_orders (VtrHubDb    *db,
+                         gint64       merchant_id,
+                         JsonBuilder *builder,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db,
+             "SELECT uuid, number, state, at, placed FROM hub_order WHERE merchant_id = ? "
+             "ORDER BY at DESC LIMIT 500",
+             error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *placed = (const char *) sqlite3_column_text (stmt, 4);
+
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "uuid", (const char *) sqlite3_column_text (stmt, 0));
+      vtr_json_add_string (builder, "number", (const char *) sqlite3_column_text (stmt, 1));
+      vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
+      vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 3));
+      if (placed)
+        {
+          g_autoptr(JsonNode) node = json_from_string (placed, NULL);
+
+          if (node)
+            {
+              json_builder_set_member_name (builder, "placed");
+              json_builder_add_value (builder, g_steal_pointer (&node));
+            }
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (rc != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+gint64
+vtr_hub_db_count_events (VtrHubDb *db,
+                         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT count (*) FROM event", error);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return stmt ? (sql_failed (db, error), -1) : -1;
+  return sqlite3_column_int64 (stmt, 0);
+}

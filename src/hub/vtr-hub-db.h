@@ -1,0 +1,93 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define VTR_HUB_ERROR (vtr_hub_error_quark ())
+
+typedef enum
+{
+  VTR_HUB_ERROR_FAILED,
+  VTR_HUB_ERROR_UNAUTHORIZED, /* unknown or revoked token */
+  VTR_HUB_ERROR_FORBIDDEN,    /* the device's role does not allow it */
+  VTR_HUB_ERROR_NOT_FOUND,
+  VTR_HUB_ERROR_INVALID,      /* the request is wrong */
+  VTR_HUB_ERROR_PAIRING,      /* unknown, used or expired pairing code */
+} VtrHubError;
+
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  gint64  merchant_id; /* 0: a federation kiosk */
+  gint64  created;
+  gint64  pairing_expires;
+  gint64  paired;      /* 0 until paired */
+  gint64  revoked;     /* 0 unless revoked */
+  gint64  last_seen;
+} VtrHubDevice;
+
+/* The answer to one uploaded event. */
+typedef enum
+{
+  VTR_EVENT_ACCEPTED,
+  VTR_EVENT_DUPLICATE,
+  VTR_EVENT_REJECTED,
+} VtrEventVerdict;
+
+typedef struct _VtrHubDb VtrHubDb;
+
+GQuark        vtr_hub_error_quark        (void);
+void          vtr_hub_device_free        (VtrHubDevice *device);
+const char   *vtr_event_verdict_to_string (VtrEventVerdict verdict);
+
+VtrHubDb     *vtr_hub_db_open            (const char   *dir,
+                                          GError      **error);
+void          vtr_hub_db_free            (VtrHubDb     *db);
+
+char         *vtr_hub_db_add_device      (VtrHubDb     *db,
+                                          const char   *name,
+                                          gint64        merchant_id,
+                                          gint64        pairing_expires,
+                                          gint64       *id,
+                                          GError      **error);
+GPtrArray    *vtr_hub_db_list_devices    (VtrHubDb     *db,
+                                          GError      **error);
+gboolean      vtr_hub_db_revoke_device   (VtrHubDb     *db,
+                                          gint64        id,
+                                          gint64        now,
+                                          GError      **error);
+VtrHubDevice *vtr_hub_db_pair            (VtrHubDb     *db,
+                                          const char   *pairing_code,
+                                          gint64        now,
+                                          char        **token,
+                                          GError      **error);
+VtrHubDevice *vtr_hub_db_authenticate    (VtrHubDb     *db,
+                                          const char   *token,
+                                          gint64        now,
+                                          GError      **error);
+
+gboolean      vtr_hub_db_ingest          (VtrHubDb     *db,
+                                          const VtrHubDevice *device,
+                                          JsonArray    *events,
+                                          gint64        now,
+                                          JsonBuilder  *results,
+                                          guint        *n_accepted,
+                                          GError      **error);
+gboolean      vtr_hub_db_card_balance    (VtrHubDb     *db,
+                                          const char   *card_id,
+                                          gint64       *balance,
+                                          gint64       *n_events,
+                                          GError      **error);
+gboolean      vtr_hub_db_write_orders    (VtrHubDb     *db,
+                                          gint64        merchant_id,
+                                          JsonBuilder  *builder,
+                                          GError      **error);
+gint64        vtr_hub_db_count_events    (VtrHubDb     *db,
+                                          GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDevice, vtr_hub_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDb, vtr_hub_db_free)
+
+G_END_DECLS

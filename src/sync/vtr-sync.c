@@ -1,0 +1,657 @@
+#include "config.h"
+
+#include "vtr-sync.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "vtr-flashcode.h"
+#include "vtr-json.h"
+#include "vtr-key-list.h"
+#include "vtr-outbox.h"
+#include "vtr-trust.h"
+
+/*
+ * The kiosk's side of the hub protocol (docs/hub-api.md).
+ *
+ * Every step is safe to cut at any point, by a dropped connection or a
+ * kill -9: a feed page and its cursor are one transaction
+ * (vtr_sync_state_apply_page), and an outbox row leaves only when the hub
+ * answered for its id (vtr_sync_state_settle); the hub stores events by
+ * UUID, so sending one twice is harmless. The calls block: the app runs
+ * them on a worker thread, vitrine-ctl in its main thread.
+ */
+
+#define API "/api/v1/"
+#define USER_AGENT "vitrine/" PACKAGE_VERSION
+
+struct _VtrSyncClient
+{
+  VtrStore    *store;
+  VtrCatalog  *catalog;
+  VtrHubLink  *link;
+  SoupSession *session;
+  guint        page_size;
+  guint        batch_size;
+};
+
+G_DEFINE_QUARK (vtr-sync-error-quark, vtr_sync_error)
+
+static guint
+env_uint (const char *name,
+          guint       fallback,
+          guint       max)
+{
+  const char *text = g_getenv (name);
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, max, &value, NULL))
+    return fallback;
+  return value;
+}
+
+static SoupSession *
+session_new (void)
+{
+  /* No byte for that long, and the request counts as lost: a stalled
+   * 4G link must not hold the sync forever. */
+  SoupSession *session = soup_session_new_with_options ("timeout",
+                                                        env_uint ("VITRINE_SYNC_TIMEOUT", 30, 3600),
+                                                        "user-agent", USER_AGENT, NULL);
+  const char *ca = g_getenv ("VITRINE_HUB_CA");
+
+  if (ca && *ca)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca, &error);
+
+      if (database)
+        soup_session_set_tls_database (session, database);
+      else
+        g_warning ("VITRINE_HUB_CA: %s", error->message);
+    }
+  return session;
+}
+
+/* The error of an HTTP answer, in words; the hub's own message when it
+ * sent one. */
+static void
+set_http_error (GBytes  *body,
+                guint    status,
+                GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *message = NULL;
+
+  if (body && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                          NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    message = json_object_get_string_member_with_default (json_node_get_object (json_parser_get_root (parser)),
+                                                          "message", NULL);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_REFUSED, _("The hub refused this kiosk: %s"),
+                 message ? message : soup_status_get_phrase (status));
+  else if (status >= 500)
+    g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_HUB,
+                 _("The hub is having trouble (error %u). The kiosk keeps working with the data it "
+                   "has and will try again."),
+                 status);
+  else
+    g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL, _("The hub refused the request (%u): %s"),
+                 status, message ? message : soup_status_get_phrase (status));
+}
+
+/* One request; the body of a 2xx or 304 answer, an error otherwise. */
+static GBytes *
+send (SoupSession  *session,
+      const char   *method,
+      const char   *url,
+      const char   *token,
+      const char   *json,
+      const char   *if_none_match,
+      guint        *status,
+      GCancellable *cancellable,
+      GError      **error)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessageHeaders *headers;
+
+  if (msg == NULL)
+    {
+      g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_NOT_PAIRED, _("“%s” is not a hub address"), url);
+      return NULL;
+    }
+  headers = soup_message_get_request_headers (msg);
+  if (token)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+    }
+  if (if_none_match)
+    soup_message_headers_replace (headers, "If-None-Match", if_none_match);
+  if (json)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  body = soup_session_send_and_read (session, msg, cancellable, &local_error);
+  *status = soup_message_get_status (msg);
+  if (body == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
+                     _("The hub cannot be reached (%s). The kiosk keeps working with the data it "
+                       "has and will try again."),
+                     local_error->message);
+      return NULL;
+    }
+  if (*status == SOUP_STATUS_NOT_MODIFIED || SOUP_STATUS_IS_SUCCESSFUL (*status))
+    return g_steal_pointer (&body);
+  set_http_error (body, *status, error);
+  return NULL;
+}
+
+static JsonNode *
+parse_answer (GBytes  *body,
+              GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      /* A body cut short by the network reads as malformed: retry. */
+      g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
+                           _("The hub’s answer arrived incomplete or unreadable; nothing was "
+                             "changed and the kiosk will try again."));
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+/* Pairing. */
+
+/* HTTPS://HOST/D/CODE/E…/K…/SIG → HOST and CODE. */
+static gboolean
+split_pairing_url (const char *text,
+                   char      **host,
+                   char      **code)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (g_ascii_strncasecmp (text, "HTTPS://", 8) != 0)
+    return FALSE;
+  parts = g_strsplit (text + 8, "/", -1);
+  if (g_strv_length (parts) != 6 || g_ascii_strcasecmp (parts[1], "D") != 0 || *parts[0] == '\0' ||
+      *parts[2] == '\0')
+    return FALSE;
+  *host = g_ascii_strdown (parts[0], -1);
+  *code = g_strdup (parts[2]);
+  return TRUE;
+}
+
+/**
+ * vtr_sync_pair:
+ * @scanned: the pairing code as scanned (the signed URL)
+ * @hub_url: (nullable): the hub's address; by default https:// and the
+ *   code's host
+ *
+ * Trades the code for this kiosk's token, checks that the federation that
+ * answered is the one that signed the code, and keeps the hub's address,
+ * the token and the federation's keys.
+ */
+VtrHubLink *
+vtr_sync_pair (VtrStore   *store,
+               const char *scanned,
+               const char *hub_url,
+               GError    **error)
+{
+  g_autoptr(SoupSession) session = session_new ();
+  g_autoptr(VtrHubLink) link = g_new0 (VtrHubLink, 1);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *host = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *url = NULL;
+  guint8 root_key[VTR_PUBLIC_KEY_BYTES];
+  const char *token, *envelope, *root;
+  JsonObject *object;
+  guint status;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (!split_pairing_url (scanned, &host, &code))
+    {
+      g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PAIRING,
+                           _("This is not a pairing code. The federation prints one for each "
+                             "kiosk, with “pairing” written under it."));
+      return NULL;
+    }
+  link->url = hub_url ? g_strdup (hub_url) : g_strconcat ("https://", host, NULL);
+  while (g_str_has_suffix (link->url, "/"))
+    link->url[strlen (link->url) - 1] = '\0';
+
+  json_builder_begin_object (builder);
+  vtr_json_add_string (builder, "code", code);
+  json_builder_end_object (builder);
+  request = vtr_json_builder_to_data (builder, FALSE);
+  url = g_strconcat (link->url, API "pair", NULL);
+  body = send (session, "POST", url, NULL, request, NULL, &status, NULL, error);
+  if (body == NULL)
+    {
+      if (error && *error && (*error)->code == VTR_SYNC_ERROR_REFUSED)
+        (*error)->code = VTR_SYNC_ERROR_PAIRING;
+      return NULL;
+    }
+  if (!(answer = parse_answer (body, error)))
+    return NULL;
+  object = json_node_get_object (answer);
+  token = json_object_get_string_member_with_default (object, "token", NULL);
+  envelope = json_object_get_string_member_with_default (object, "keys", NULL);
+  root = json_object_get_string_member_with_default (object, "root", NULL);
+  if (token == NULL || envelope == NULL || root == NULL ||
+      !vtr_base64url_decode (root, strlen (root), root_key, sizeof root_key) ||
+      !(keys = vtr_key_list_load (envelope, root_key, NULL)))
+    {
+      g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                           _("The hub’s answer to the pairing is incomplete: pairing refused"));
+      return NULL;
+    }
+
+  /* The keys the hub sent must be those that signed the code. */
+  info = vtr_code_classify (scanned, -1, keys, now);
+  if (info->kind != VTR_CODE_PAIRING || info->verdict != VTR_VERDICT_TRUSTED ||
+      g_strcmp0 (info->code.pairing, code) != 0)
+    {
+      g_autofree char *why = vtr_verdict_describe (info);
+
+      g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PAIRING,
+                   _("This pairing code was not signed by the federation that answered (%s): "
+                     "pairing refused"),
+                   why);
+      return NULL;
+    }
+
+  link->token = g_strdup (token);
+  link->device_id = json_object_get_int_member_with_default (object, "device", 0);
+  link->device_name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
+  link->merchant_id = json_object_get_int_member_with_default (object, "merchant", 0);
+  link->paired = g_date_time_to_unix (now);
+  if (!vtr_trust_save (store, envelope, root, error) || !vtr_sync_state_save_link (store, link, error))
+    return NULL;
+  return g_steal_pointer (&link);
+}
+
+/* The client. */
+
+VtrSyncClient *
+vtr_sync_client_new (VtrStore *store,
+                     GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  VtrHubLink *link = vtr_sync_state_load_link (store, &local_error);
+  VtrSyncClient *client;
+
+  if (link == NULL)
+    {
+      if (local_error)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_NOT_PAIRED,
+                             _("This kiosk is not paired with a hub yet: scan the pairing code the "
+                               "federation gave you (vitrine-ctl pair CODE)."));
+      return NULL;
+    }
+  client = g_new0 (VtrSyncClient, 1);
+  client->store = g_object_ref (store);
+  client->catalog = vtr_catalog_new (store);
+  client->link = link;
+  client->session = session_new ();
+  client->page_size = env_uint ("VITRINE_SYNC_PAGE", 5000, 20000);
+  client->batch_size = env_uint ("VITRINE_SYNC_BATCH", 200, 1000);
+  return client;
+}
+
+void
+vtr_sync_client_free (VtrSyncClient *client)
+{
+  if (client == NULL)
+    return;
+  g_clear_object (&client->session);
+  g_clear_object (&client->catalog);
+  g_clear_object (&client->store);
+  vtr_hub_link_free (client->link);
+  g_free (client);
+}
+
+static GBytes *
+client_send (VtrSyncClient *client,
+             const char    *method,
+             const char    *path,
+             const char    *json,
+             const char    *if_none_match,
+             guint         *status,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *url = g_strconcat (client->link->url, path, NULL);
+
+  return send (client->session, method, url, client->link->token, json, if_none_match, status,
+               cancellable, error);
+}
+
+/**
+ * vtr_sync_client_pull:
+ *
+ * Downloads the catalogue's changes page after page until the hub says
+ * there are no more, each page applied with its cursor in one transaction.
+ */
+gboolean
+vtr_sync_client_pull (VtrSyncClient *client,
+                      VtrSyncReport *report,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  for (;;)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *tag = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonNode) page = NULL;
+      g_autoptr(GError) local_error = NULL;
+      VtrImportCounts counts = { 0 };
+      JsonObject *object;
+      gint64 since, cursor;
+      guint status;
+
+      if ((since = vtr_sync_state_cursor (client->store, error)) < 0)
+        return FALSE;
+      path = g_strdup_printf (API "changes?since=%" G_GINT64_FORMAT "&limit=%u", since, client->page_size);
+      tag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
+      status = 0;
+      body = client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
+      if (body == NULL && status == SOUP_STATUS_GONE)
+        {
+          /* The hub lost the history we follow: start over. */
+          if (!vtr_sync_state_reset_catalog (client->catalog, error))
+            return FALSE;
+          continue;
+        }
+      if (body == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      report->up_to_date = status == SOUP_STATUS_NOT_MODIFIED;
+      if (report->up_to_date)
+        return TRUE;
+
+      if (!(page = parse_answer (body, error)))
+        return FALSE;
+      object = json_node_get_object (page);
+      if (json_object_get_int_member_with_default (object, "since", -1) != since)
+        {
+          /* An old answer replayed by a proxy, or a confused hub. */
+          g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                       _("The hub answered for another position of the catalogue than asked; "
+                         "nothing was changed and the kiosk will try again."));
+          return FALSE;
+        }
+      cursor = json_object_get_int_member_with_default (object, "cursor", -1);
+      if (!vtr_sync_state_apply_page (client->catalog, object, since, cursor, &counts, error))
+        return FALSE;
+      report->pages++;
+      report->rows += counts.merchants + counts.products + counts.stock + counts.promotions +
+                      counts.rules + counts.rewards + counts.collection_points;
+      report->deleted += counts.deleted;
+      if (!json_object_get_boolean_member_with_default (object, "more", FALSE) || cursor == since)
+        return TRUE;
+    }
+}
+
+/* {"events": [{"uuid", "kind", "created", "payload"}, …]} */
+static char *
+batch_request (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VtrOutboxEntry *entry = g_ptr_array_index (entries, i);
+      JsonNode *payload = json_from_string (entry->payload, NULL);
+
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "uuid", entry->uuid);
+      vtr_json_add_string (builder, "kind", entry->kind);
+      vtr_json_add_int (builder, "created", entry->created);
+      json_builder_set_member_name (builder, "payload");
+      if (payload)
+        json_builder_add_value (builder, payload);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return vtr_json_builder_to_data (builder, FALSE);
+}
+
+/**
+ * vtr_sync_client_push:
+ *
+ * Uploads the outbox, oldest first, in batches. Each event leaves the
+ * outbox only on the hub's answer for its id.
+ */
+gboolean
+vtr_sync_client_push (VtrSyncClient *client,
+                      VtrSyncReport *report,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GPtrArray) entries = vtr_outbox_pending (client->store, client->batch_size, error);
+      g_autoptr(GHashTable) sent = NULL;
+      g_autoptr(GPtrArray) uuids = NULL;
+      g_autoptr(GPtrArray) reasons = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      g_autofree char *request = NULL;
+      JsonNode *results;
+      JsonArray *array;
+      guint status;
+
+      if (entries == NULL)
+        return FALSE;
+      if (entries->len == 0)
+        return TRUE;
+
+      request = batch_request (entries);
+      body = client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
+      if (body == NULL || !(answer = parse_answer (body, error)))
+        return FALSE;
+      report->sent += entries->len;
+
+      sent = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          VtrOutboxEntry *entry = g_ptr_array_index (entries, i);
+          g_hash_table_add (sent, entry->uuid);
+        }
+      results = json_object_get_member (json_node_get_object (answer), "results");
+      if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results))
+        {
+          g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                               _("The hub’s answer to the upload has no results; the events stay "
+                                 "on the kiosk and will be sent again."));
+          return FALSE;
+        }
+      array = json_node_get_array (results);
+      uuids = g_ptr_array_new_with_free_func (g_free);
+      reasons = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *uuid = result ? json_object_get_string_member_with_default (result, "uuid", NULL) : NULL;
+          const char *verdict = result ? json_object_get_string_member_with_default (result, "status", "") : "";
+
+          /* Only answers for what this batch sent count. */
+          if (uuid == NULL || !g_hash_table_remove (sent, uuid))
+            continue;
+          if (g_str_equal (verdict, "accepted") || g_str_equal (verdict, "duplicate"))
+            {
+              g_ptr_array_add (uuids, g_strdup (uuid));
+              g_ptr_array_add (reasons, NULL);
+              if (g_str_equal (verdict, "accepted"))
+                report->accepted++;
+              else
+                report->duplicates++;
+            }
+          else if (g_str_equal (verdict, "rejected"))
+            {
+              g_ptr_array_add (uuids, g_strdup (uuid));
+              g_ptr_array_add (reasons,
+                               g_strdup (json_object_get_string_member_with_default (result, "reason",
+                                                                                     "rejected")));
+              report->rejected++;
+            }
+        }
+      if (uuids->len == 0)
+        {
+          g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                               _("The hub did not answer for any event sent; they stay on the "
+                                 "kiosk and will be sent again."));
+          return FALSE;
+        }
+      if (!vtr_sync_state_settle (client->store, (const char * const *) uuids->pdata,
+                                  (const char * const *) reasons->pdata, uuids->len,
+                                  g_get_real_time () / G_USEC_PER_SEC, error))
+        return FALSE;
+    }
+}
+
+/* The hub's balance of the cards whose events it now has. */
+static gboolean
+refresh_balances (VtrSyncClient *client,
+                  VtrSyncReport *report,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) cards = vtr_sync_state_cards_to_refresh (client->store, error);
+
+  if (cards == NULL)
+    return FALSE;
+  for (guint i = 0; i < cards->len; i++)
+    {
+      const char *card_id = g_ptr_array_index (cards, i);
+      g_autofree char *path = g_strconcat (API "cards/", card_id, NULL);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      guint status;
+
+      if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)) ||
+          !(answer = parse_answer (body, error)))
+        return FALSE;
+      object = json_node_get_object (answer);
+      if (!json_object_has_member (object, "balance"))
+        {
+          g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                               _("The hub’s answer about a card has no balance"));
+          return FALSE;
+        }
+      if (!vtr_sync_state_set_balance (client->store, card_id,
+                                       json_object_get_int_member (object, "balance"),
+                                       g_get_real_time () / G_USEC_PER_SEC, error))
+        return FALSE;
+      report->cards++;
+    }
+  return TRUE;
+}
+
+/* A newer key list (a key rotated or retired) replaces the kept one. */
+static gboolean
+refresh_keys (VtrSyncClient *client,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *envelope = NULL;
+  guint status;
+
+  if (!(body = client_send (client, "GET", API "keys", NULL, NULL, &status, cancellable, error)))
+    return FALSE;
+  envelope = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (!vtr_trust_save (client->store, envelope, NULL, &local_error) &&
+      !g_error_matches (local_error, VTR_KEY_LIST_ERROR, VTR_KEY_LIST_ERROR_OLDER))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_sync_client_run:
+ *
+ * One whole sync: the outbox up, the catalogue down, then the balances
+ * and keys; the outcome is recorded for the freshness shown to users.
+ */
+gboolean
+vtr_sync_client_run (VtrSyncClient *client,
+                     VtrSyncReport *report,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  /* Up first: what the kiosk recorded matters more than a fresh price. */
+  ok = vtr_sync_client_push (client, report, cancellable, &local_error) &&
+       vtr_sync_client_pull (client, report, cancellable, &local_error) &&
+       refresh_balances (client, report, cancellable, &local_error) &&
+       refresh_keys (client, cancellable, &local_error);
+  vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+/**
+ * vtr_sync_retry_delay:
+ * @failures: failed attempts in a row, from 1
+ *
+ * Returns: seconds before the next attempt: exponential backoff capped at
+ * @max_seconds, with ±50 % jitter so 500 kiosks that lost the network
+ * together do not come back together.
+ */
+guint
+vtr_sync_retry_delay (guint failures,
+                      guint base_seconds,
+                      guint max_seconds)
+{
+  double delay = base_seconds;
+
+  for (guint i = 1; i < failures && delay < max_seconds; i++)
+    delay *= 2;
+  delay = MIN (delay, max_seconds);
+  return MAX (1, (guint) (delay * g_random_double_range (0.5, 1.5)));
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vtr-store.h"
+#include "vtr-sync-state.h"
+
+G_BEGIN_DECLS
+
+#define VTR_SYNC_ERROR (vtr_sync_error_quark ())
+
+typedef enum
+{
+  VTR_SYNC_ERROR_NOT_PAIRED,
+  VTR_SYNC_ERROR_OFFLINE,    /* the hub cannot be reached, or the answer was cut */
+  VTR_SYNC_ERROR_HUB,        /* the hub answered with an error of its own */
+  VTR_SYNC_ERROR_REFUSED,    /* the hub refuses this device: revoked, unknown */
+  VTR_SYNC_ERROR_PROTOCOL,   /* the answer makes no sense */
+  VTR_SYNC_ERROR_PAIRING,    /* the pairing code is wrong, used or expired */
+} VtrSyncError;
+
+typedef struct
+{
+  guint    pages;
+  guint    rows;       /* rows put into the catalogue */
+  guint    deleted;    /* rows removed from it */
+  guint    sent;       /* events uploaded */
+  guint    accepted;
+  guint    duplicates;
+  guint    rejected;
+  guint    cards;      /* balances refreshed */
+  gboolean up_to_date; /* the last feed request said nothing changed */
+} VtrSyncReport;
+
+typedef struct _VtrSyncClient VtrSyncClient;
+
+GQuark         vtr_sync_error_quark   (void);
+
+VtrHubLink    *vtr_sync_pair          (VtrStore      *store,
+                                       const char    *scanned,
+                                       const char    *hub_url,
+                                       GError       **error);
+
+VtrSyncClient *vtr_sync_client_new    (VtrStore      *store,
+                                       GError       **error);
+void           vtr_sync_client_free   (VtrSyncClient *client);
+gboolean       vtr_sync_client_pull   (VtrSyncClient *client,
+                                       VtrSyncReport *report,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+gboolean       vtr_sync_client_push   (VtrSyncClient *client,
+                                       VtrSyncReport *report,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+gboolean       vtr_sync_client_run    (VtrSyncClient *client,
+                                       VtrSyncReport *report,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+guint          vtr_sync_retry_delay   (guint          failures,
+                                       guint          base_seconds,
+                                       guint          max_seconds);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrSyncClient, vtr_sync_client_free)
+
+G_END_DECLS
