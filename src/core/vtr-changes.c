@@ -19,6 +19,9 @@
  */
 
 #define NEXT_SEQ "(SELECT coalesce (max (seq), 0) + 1 FROM catalog_change)"
+/* Not INSERT OR REPLACE: in a trigger, the outer statement's conflict
+ * policy would override it. */
+#define UPSERT "ON CONFLICT (kind, a, b) DO UPDATE SET seq = excluded.seq"
 
 /* For each table: its SQL name, the key columns as the triggers see
  * them (a, b), and the row as a JSON object in the import format. */
@@ -105,23 +108,23 @@ vtr_catalog_log_changes (VtrCatalog *self,
                                  : g_strdup_printf ("%s.%s", row, tables[t].b);
 
           g_string_append_printf (sql,
-                                  "CREATE TRIGGER IF NOT EXISTS %s_change_%s AFTER %s ON %s BEGIN "
-                                  "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
-                                  "VALUES (%d, %s.%s, %s, " NEXT_SEQ "); END;",
+                                  "CREATE TRIGGER IF NOT EXISTS %s_log_%s AFTER %s ON %s BEGIN "
+                                  "INSERT INTO catalog_change (kind, a, b, seq) "
+                                  "VALUES (%d, %s.%s, %s, " NEXT_SEQ ") " UPSERT "; END;",
                                   tables[t].table, events[e], events[e], tables[t].table, t, row,
                                   tables[t].a, b);
         }
     }
   /* A shop's services live in their own table: a change is the shop's. */
   g_string_append (sql,
-                   "CREATE TRIGGER IF NOT EXISTS merchant_service_change_INSERT "
+                   "CREATE TRIGGER IF NOT EXISTS merchant_service_log_INSERT "
                    "AFTER INSERT ON merchant_service BEGIN "
-                   "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
-                   "VALUES (0, NEW.merchant_id, 0, " NEXT_SEQ "); END;"
-                   "CREATE TRIGGER IF NOT EXISTS merchant_service_change_DELETE "
+                   "INSERT INTO catalog_change (kind, a, b, seq) "
+                   "VALUES (0, NEW.merchant_id, 0, " NEXT_SEQ ") " UPSERT "; END;"
+                   "CREATE TRIGGER IF NOT EXISTS merchant_service_log_DELETE "
                    "AFTER DELETE ON merchant_service BEGIN "
-                   "INSERT OR REPLACE INTO catalog_change (kind, a, b, seq) "
-                   "VALUES (0, OLD.merchant_id, 0, " NEXT_SEQ "); END;");
+                   "INSERT INTO catalog_change (kind, a, b, seq) "
+                   "VALUES (0, OLD.merchant_id, 0, " NEXT_SEQ ") " UPSERT "; END;");
   return vtr_store_exec (vtr_catalog_get_store (self), sql->str, error);
 }
 

@@ -1,0 +1,685 @@
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "vtr-loyalty.h"
+#include "vtr-outbox.h"
+#include "vtr-test-hub.h"
+#include "vtr-test-proxy.h"
+#include "vtr-test-util.h"
+
+/*
+ * The hub and a kiosk as they run in the field: `vitrine-hub serve` on
+ * 127.0.0.1 with the demo catalogue, `vitrine-ctl pair` and `sync` in
+ * their own processes, and between them a proxy that drops, stalls, cuts
+ * and repeats like a shop's 4G router. Whatever happens, after a clean
+ * sync the kiosk's catalogue equals the hub's and every event the kiosk
+ * recorded is on the hub exactly once.
+ */
+
+typedef struct
+{
+  char         *hub_dir;
+  char         *kiosk_dir;
+  VtrTestHub   *hub;
+  VtrTestProxy *proxy;
+  char         *proxy_url;
+  guint         n_events;   /* made on the kiosk so far */
+  guint         mutations;  /* changes made on the hub so far */
+} Fixture;
+
+#define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
+
+/* The kiosk's syncs give up on a silent hub after 1 s, and move small
+ * pages and batches so that a sync has many steps to be cut in. */
+static const char * const kiosk_env[] = {
+  "VITRINE_SYNC_TIMEOUT", "1", "VITRINE_SYNC_PAGE", "400", "VITRINE_SYNC_BATCH", "25", NULL,
+};
+
+#define CTL(f, r, ...) vtr_test_run (r, "VITRINE_CTL", (f)->kiosk_dir, kiosk_env, __VA_ARGS__, NULL)
+
+static char *
+last_line (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  while (n > 0 && *lines[n - 1] == '\0')
+    n--;
+  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
+}
+
+/* A device on the hub; returns its pairing code. */
+static char *
+add_device (Fixture    *f,
+            const char *name,
+            const char *merchant)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (merchant)
+    HUB (f, &r, "device", "add", name, "--merchant", merchant);
+  else
+    HUB (f, &r, "device", "add", name);
+  g_assert_cmpint (r.status, ==, 0);
+  return last_line (r.out);
+}
+
+static void
+pair_kiosk (Fixture *f)
+{
+  g_auto(VtrTestResult) r = { 0 };
+  g_autofree char *code = add_device (f, "Kiosque du Vieux-Port", NULL);
+
+  CTL (f, &r, "pair", code, "--hub", f->proxy_url);
+  if (r.status != 0)
+    g_error ("pair: %s", r.err);
+  g_assert_nonnull (strstr (r.out, "Kiosque du Vieux-Port"));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) demo = { 0 };
+
+  f->hub_dir = vtr_test_make_data_dir ();
+  f->kiosk_dir = vtr_test_make_data_dir ();
+  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
+  g_assert_cmpint (keys.status, ==, 0);
+  HUB (f, &demo, "demo");
+  g_assert_cmpint (demo.status, ==, 0);
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  f->proxy = vtr_test_proxy_new (f->hub->port);
+  f->proxy_url = g_strdup_printf ("http://127.0.0.1:%u", vtr_test_proxy_get_port (f->proxy));
+  if (data == NULL)
+    pair_kiosk (f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  vtr_test_proxy_free (f->proxy);
+  if (f->hub)
+    vtr_test_hub_stop (f->hub, SIGTERM);
+  vtr_test_remove_tree (f->hub_dir);
+  vtr_test_remove_tree (f->kiosk_dir);
+  g_free (f->hub_dir);
+  g_free (f->kiosk_dir);
+  g_free (f->proxy_url);
+}
+
+static gboolean
+sync_kiosk (Fixture *f,
+            char   **error_text)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  CTL (f, &r, "sync");
+  if (error_text)
+    *error_text = g_strdup (r.err);
+  return r.status == 0;
+}
+
+static void
+assert_catalogs_equal (Fixture *f)
+{
+  g_autofree char *hub = vtr_test_catalog_digest (f->hub_dir);
+  g_autofree char *kiosk = vtr_test_catalog_digest (f->kiosk_dir);
+  g_autofree char *catalog = g_build_filename (f->kiosk_dir, "catalog.db", NULL);
+
+  g_assert_cmpstr (kiosk, ==, hub);
+  /* The search index kept in step with the rows. */
+  g_assert_cmpint (vtr_test_sql_int (catalog, "SELECT count (*) FROM product_text"), ==,
+                   vtr_test_sql_int (catalog, "SELECT count (*) FROM product"));
+}
+
+static void
+assert_events_once (Fixture *f)
+{
+  g_autofree char *hub = g_build_filename (f->hub_dir, "hub.db", NULL);
+  g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
+
+  g_assert_cmpint (vtr_test_sql_int (hub, "SELECT count (*) FROM event"), ==, f->n_events);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox_rejected"), ==, 0);
+}
+
+/* Loyalty credits recorded on the kiosk, straight into its outbox. */
+static void
+make_events (Fixture *f,
+             guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *payload = g_strdup_printf ("{\"kind\":\"credit\",\"card\":\"CARDCARDCARDCARDCARDCARD%c%c\","
+                                                  "\"merchant\":%u,\"points\":%u,\"created\":%u}",
+                                                  'A' + f->n_events % 26, 'A' + f->n_events / 26 % 26,
+                                                  1 + f->n_events % 500, f->n_events % 7, 1800000000u + f->n_events);
+
+      g_assert_true (vtr_outbox_append (store, uuid, "credit", payload, 1800000000 + f->n_events, &error));
+      g_assert_no_error (error);
+      f->n_events++;
+    }
+}
+
+/* A batch of the federation's changes: prices, new stock lines, stock and
+ * promotions withdrawn, now and then a shop closing or a new product. */
+static void
+change_hub (Fixture *f,
+            GRand   *rand)
+{
+  g_autoptr(GString) json = g_string_new ("{\"stock\":[");
+  g_autofree char *path = g_build_filename (f->hub_dir, "changes.json", NULL);
+  g_auto(VtrTestResult) r = { 0 };
+  guint n = f->mutations++;
+
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (json, "%s{\"product_id\":%d,\"merchant_id\":%d,\"price_cents\":%d,\"updated\":%u}",
+                            i ? "," : "", g_rand_int_range (rand, 1, 139), g_rand_int_range (rand, 1, 502),
+                            g_rand_int_range (rand, 50, 5000), 1800000000 + n);
+  g_string_append_printf (json, "],\"products\":[{\"id\":%u,\"name\":\"Savon de Marseille %u\",\"brand\":\"Fer à Cheval\"}]",
+                          10000 + n, n);
+  g_string_append_printf (json, ",\"deleted\":{\"stock\":[[%d,%d]],\"promotions\":[%d]%s}}",
+                          g_rand_int_range (rand, 1, 139), g_rand_int_range (rand, 1, 502),
+                          g_rand_int_range (rand, 1, 146),
+                          n % 3 == 2 ? g_strdup_printf (",\"merchants\":[%u]", 400 + n) : "");
+  g_assert_true (g_file_set_contents (path, json->str, -1, NULL));
+  HUB (f, &r, "import", path);
+  if (r.status != 0)
+    g_error ("import: %s", r.err);
+}
+
+/* Pairing. */
+
+static void
+test_pair_once (Fixture       *f,
+                gconstpointer  data)
+{
+  g_auto(VtrTestResult) used = { 0 };
+  g_auto(VtrTestResult) expired = { 0 };
+  g_auto(VtrTestResult) forged = { 0 };
+  g_auto(VtrTestResult) junk = { 0 };
+  g_auto(VtrTestResult) status = { 0 };
+  g_auto(VtrTestResult) other = { 0 };
+  g_autofree char *code = add_device (f, "Kiosque du Panier", NULL);
+  g_autofree char *forged_code = NULL;
+  g_autofree char *other_dir = vtr_test_make_data_dir ();
+  char *field;
+
+  /* Not paired: the status says what to do, sync refuses in words. */
+  CTL (f, &status, "status");
+  g_assert_nonnull (strstr (status.out, "Not paired"));
+
+  {
+    g_auto(VtrTestResult) first = { 0 };
+
+    CTL (f, &first, "pair", code, "--hub", f->proxy_url);
+    g_assert_cmpint (first.status, ==, 0);
+  }
+  /* A pairing code works once. */
+  vtr_test_run (&used, "VITRINE_CTL", other_dir, NULL, "pair", code, "--hub", f->proxy_url, NULL);
+  g_assert_cmpint (used.status, ==, 1);
+  g_assert_nonnull (strstr (used.err, "already used"));
+
+  /* Nor after its last day. */
+  {
+    g_auto(VtrTestResult) r = { 0 };
+    g_autofree char *old = NULL;
+
+    HUB (f, &r, "device", "add", "Kiosque oublié", "--expires", "2020-01-31");
+    old = last_line (r.out);
+    vtr_test_run (&expired, "VITRINE_CTL", other_dir, NULL, "pair", old, "--hub", f->proxy_url, NULL);
+    g_assert_cmpint (expired.status, ==, 1);
+    g_assert_nonnull (strstr (expired.err, "expired"));
+  }
+
+  /* A pairing code with one character changed is no pairing code. */
+  forged_code = add_device (f, "Kiosque de la Plaine", NULL);
+  field = strstr (forged_code, "/D/") + 3;
+  *field = *field == 'A' ? 'B' : 'A';
+  vtr_test_run (&forged, "VITRINE_CTL", other_dir, NULL, "pair", forged_code, "--hub", f->proxy_url, NULL);
+  g_assert_cmpint (forged.status, ==, 1);
+  g_assert_nonnull (strstr (forged.err, "unknown"));
+
+  vtr_test_run (&junk, "VITRINE_CTL", other_dir, NULL, "pair", "https://example.com/", NULL);
+  g_assert_cmpint (junk.status, ==, 1);
+  g_assert_nonnull (strstr (junk.err, "not a pairing code"));
+
+  /* The refused attempts paired nothing. */
+  vtr_test_run (&other, "VITRINE_CTL", other_dir, NULL, "sync", NULL);
+  g_assert_cmpint (other.status, ==, 1);
+  g_assert_nonnull (strstr (other.err, "not paired"));
+  vtr_test_remove_tree (other_dir);
+}
+
+/* The feed. */
+
+static void
+test_sync_catalog (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(VtrTestResult) again = { 0 };
+  g_auto(VtrTestResult) status = { 0 };
+  g_auto(VtrTestResult) stockists = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(JsonNode) state = NULL;
+  g_autofree char *error_text = NULL;
+
+  g_assert_true (sync_kiosk (f, &error_text));
+  assert_catalogs_equal (f);
+
+  /* Nothing changed: one request answered 304, no page. */
+  CTL (f, &again, "sync", "--json");
+  g_assert_cmpint (again.status, ==, 0);
+  report = json_from_string (again.out, NULL);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "pages"), ==, 0);
+
+  /* The federation changes prices, withdraws stock, closes a shop. */
+  for (int i = 0; i < 3; i++)
+    change_hub (f, rand);
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_catalogs_equal (f);
+
+  CTL (f, &status, "status", "--json");
+  state = json_from_string (status.out, NULL);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (state), "paired"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (state), "age_seconds"), <, 60);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (state), "pending_events"), ==, 0);
+  g_assert_false (json_object_has_member (json_node_get_object (state), "last_error"));
+
+  /* And the kiosk answers from what it downloaded. */
+  CTL (f, &stockists, "search", "savon marseille");
+  g_assert_cmpint (stockists.status, ==, 0);
+  g_assert_nonnull (strstr (stockists.out, "Savon de Marseille 2"));
+}
+
+/* Loyalty: credits made at the counter reach the hub, and the kiosk's
+ * balance becomes the hub's. */
+static void
+test_sync_loyalty (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autofree char *session = NULL;
+  g_autofree char *hub_db = g_build_filename (f->hub_dir, "hub.db", NULL);
+  const char *card = "MARSEILLEMARSEILLEMARSEILL";
+  gint64 balance, pending;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
+
+    g_assert_true (sync_kiosk (f, NULL)); /* the shop's loyalty rule */
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    session = vtr_staff_login (store, 2, "2468", now, &error);
+    g_assert_no_error (error);
+    g_assert_true (vtr_loyalty_credit (store, session, card, 2500, NULL, 0, now, &receipt, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (receipt.points, >, 0);
+  }
+
+  g_assert_true (sync_kiosk (f, NULL));
+  g_assert_cmpint (vtr_test_sql_int (hub_db, "SELECT sum (points) FROM event WHERE card_id = "
+                                             "'MARSEILLEMARSEILLEMARSEILL'"),
+                   ==, receipt.points);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
+
+    g_assert_true (vtr_loyalty_balance (store, card, &balance, &pending, &error));
+    g_assert_cmpint (balance, ==, receipt.points);
+    g_assert_cmpint (pending, ==, 0); /* counted in the hub's balance now */
+  }
+}
+
+/* The API as any client sees it: errors are JSON in words, never a crash. */
+
+static guint
+call (SoupSession  *session,
+      const char   *method,
+      const char   *url,
+      const char   *token,
+      const char   *body,
+      gsize         body_len,
+      JsonNode    **answer)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+    }
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (answer)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+      *answer = json_from_string (*text ? text : "null", NULL);
+    }
+  return soup_message_get_status (msg);
+}
+
+static char *
+pair_token (Fixture    *f,
+            SoupSession *session,
+            const char *merchant)
+{
+  g_autofree char *code = add_device (f, merchant ? "Caisse de la boucherie" : "Kiosque", merchant);
+  g_autofree char *pairing = g_strndup (strstr (code, "/D/") + 3, 20);
+  g_autofree char *body = g_strdup_printf ("{\"code\":\"%s\"}", pairing);
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/pair", NULL);
+  g_autoptr(JsonNode) answer = NULL;
+
+  g_assert_cmpint (call (session, "POST", url, NULL, body, strlen (body), &answer), ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "token"));
+}
+
+static void
+assert_error (JsonNode   *answer,
+              const char *code)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (answer));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "error"), ==, code);
+  g_assert_cmpuint (strlen (json_object_get_string_member (json_node_get_object (answer), "message")), >, 10);
+}
+
+static void
+test_api_errors (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *kiosk = pair_token (f, session, NULL);
+  g_autofree char *shop = pair_token (f, session, "2");
+  g_autofree char *events = g_strconcat (f->hub->url, "/api/v1/events", NULL);
+  g_autofree char *changes = g_strconcat (f->hub->url, "/api/v1/changes?since=0&limit=3", NULL);
+  g_autofree char *orders = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+  g_autofree char *other_orders = g_strconcat (f->hub->url, "/api/v1/orders?merchant=3", NULL);
+  g_autofree char *big = g_malloc0 (9 * 1024 * 1024);
+  g_autofree char *order_event = NULL;
+  g_autofree char *order_uuid = g_uuid_string_random ();
+  g_autofree char *event_uuid = g_uuid_string_random ();
+  JsonNode *answer = NULL;
+  JsonArray *results;
+
+#define ANSWER(expr) ((answer ? (json_node_unref (answer), answer = NULL) : NULL), (expr))
+  g_assert_cmpint (ANSWER (call (session, "POST", events, kiosk, "{\"events\":[", 11, &answer)), ==, 400);
+  assert_error (answer, "malformed");
+  g_assert_cmpint (ANSWER (call (session, "POST", events, kiosk, "{\"events\":{}}", 13, &answer)), ==, 400);
+  assert_error (answer, "invalid");
+  g_assert_cmpint (ANSWER (call (session, "POST", events, kiosk, "\xff\xfe", 2, &answer)), ==, 400);
+  memset (big, ' ', 9 * 1024 * 1024 - 1);
+  g_assert_cmpint (ANSWER (call (session, "POST", events, kiosk, big, 9 * 1024 * 1024, &answer)), ==, 413);
+  assert_error (answer, "too-large");
+  g_assert_cmpint (ANSWER (call (session, "GET", changes, "nonsense", NULL, 0, &answer)), ==, 401);
+  assert_error (answer, "unauthorized");
+  g_assert_cmpint (ANSWER (call (session, "GET", changes, NULL, NULL, 0, &answer)), ==, 401);
+  g_assert_cmpint (ANSWER (call (session, "GET", changes, kiosk, NULL, 0, &answer)), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (answer),
+                                                                        "merchants")), ==, 3);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "more"));
+  {
+    g_autofree char *bad = g_strconcat (f->hub->url, "/api/v1/changes?since=minus", NULL);
+    g_assert_cmpint (ANSWER (call (session, "GET", bad, kiosk, NULL, 0, &answer)), ==, 400);
+    assert_error (answer, "invalid");
+  }
+
+  /* Wrong events are refused one by one, with a reason; the rest go in. */
+  order_event = g_strdup_printf ("{\"events\":["
+                                 "{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":1,\"payload\":"
+                                 "{\"order\":\"%s\",\"number\":\"AC-1234\",\"state\":\"placed\",\"at\":5,"
+                                 "\"merchant\":2,\"first_name\":\"Inès\",\"phone\":\"0612345678\"}},"
+                                 "{\"uuid\":\"not-a-uuid\",\"kind\":\"credit\",\"created\":1,\"payload\":{}},"
+                                 "{\"uuid\":\"%s\",\"kind\":\"teleport\",\"created\":1,\"payload\":{}},"
+                                 "{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":\"yesterday\",\"payload\":{}},"
+                                 "42]}",
+                                 event_uuid, order_uuid, order_uuid, order_uuid);
+  g_assert_cmpint (ANSWER (call (session, "POST", events, shop, order_event, strlen (order_event), &answer)), ==, 200);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==, "accepted");
+  for (guint i = 1; i < 5; i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+      g_assert_true (json_object_has_member (result, "reason"));
+    }
+  /* Delivered again: a duplicate, stored once. */
+  g_assert_cmpint (ANSWER (call (session, "POST", events, shop, order_event, strlen (order_event), &answer)), ==, 200);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==, "duplicate");
+
+  /* A shop's device sees its orders, and only its own; a kiosk none. */
+  g_assert_cmpint (ANSWER (call (session, "GET", orders, shop, NULL, 0, &answer)), ==, 200);
+  results = json_object_get_array_member (json_node_get_object (answer), "orders");
+  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "number"), ==, "AC-1234");
+  g_assert_cmpint (ANSWER (call (session, "GET", other_orders, shop, NULL, 0, &answer)), ==, 403);
+  assert_error (answer, "forbidden");
+  g_assert_cmpint (ANSWER (call (session, "GET", orders, kiosk, NULL, 0, &answer)), ==, 403);
+
+  /* A revoked device is shut out at once, and the kiosk says so. */
+  {
+    g_auto(VtrTestResult) revoke = { 0 };
+    g_auto(VtrTestResult) sync = { 0 };
+    g_auto(VtrTestResult) list = { 0 };
+
+    HUB (f, &revoke, "device", "revoke", "1");
+    g_assert_cmpint (revoke.status, ==, 0);
+    HUB (f, &list, "device", "list");
+    g_assert_nonnull (strstr (list.out, "revoked"));
+    CTL (f, &sync, "sync");
+    g_assert_cmpint (sync.status, ==, 1);
+    g_assert_nonnull (strstr (sync.err, "revoked"));
+  }
+
+  g_assert_cmpint (ANSWER (call (session, "GET", events, kiosk, NULL, 0, &answer)), ==, 404);
+  g_clear_pointer (&answer, json_node_unref);
+#undef ANSWER
+}
+
+/* Faults, one of each, while uploading and downloading. */
+static void
+test_faults (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  for (VtrFault fault = VTR_FAULT_REFUSE; fault < VTR_N_FAULTS; fault++)
+    {
+      g_autofree char *error_text = NULL;
+      gboolean ok;
+
+      make_events (f, 30);
+      change_hub (f, rand);
+      vtr_test_proxy_add_fault (f->proxy, fault);
+      ok = sync_kiosk (f, &error_text);
+      /* A lost answer or a repeated request is no failure to the kiosk
+       * when the hub's answers say what it needs; the others are. */
+      if (fault != VTR_FAULT_TWICE && fault != VTR_FAULT_REPLAY)
+        {
+          g_assert_false (ok);
+          g_assert_cmpuint (strlen (error_text), >, 20);
+        }
+      g_assert_true (sync_kiosk (f, NULL));
+      assert_catalogs_equal (f);
+      assert_events_once (f);
+    }
+
+  /* An old page replayed in the middle of a download is refused. */
+  change_hub (f, rand);
+  vtr_test_proxy_add_fault (f->proxy, VTR_FAULT_REPLAY); /* nothing to upload: the feed first */
+  {
+    g_autofree char *error_text = NULL;
+
+    g_assert_false (sync_kiosk (f, &error_text));
+    g_assert_nonnull (strstr (error_text, "another position"));
+  }
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_catalogs_equal (f);
+
+  /* The hub down: refused connections, then back. */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  make_events (f, 10);
+  {
+    g_autofree char *error_text = NULL;
+    g_auto(VtrTestResult) status = { 0 };
+
+    g_assert_false (sync_kiosk (f, &error_text));
+    g_assert_nonnull (strstr (error_text, "keeps working"));
+    CTL (f, &status, "status", "--json");
+    g_assert_nonnull (strstr (status.out, "\"pending_events\":10"));
+    g_assert_nonnull (strstr (status.out, "last_error"));
+  }
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  vtr_test_proxy_set_target (f->proxy, f->hub->port);
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_catalogs_equal (f);
+  assert_events_once (f);
+}
+
+/* Many syncs through a network that fails a third of the requests at
+ * random, the hub changing and the kiosk recording all along. */
+static void
+test_random_faults (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
+  guint failed = 0;
+
+  vtr_test_proxy_set_random (f->proxy, 42, 0.3);
+  for (int round = 0; round < 30; round++)
+    {
+      make_events (f, g_rand_int_range (rand, 0, 60));
+      if (round % 2 == 0)
+        change_hub (f, rand);
+      failed += !sync_kiosk (f, NULL);
+    }
+  vtr_test_proxy_set_random (f->proxy, 0, 0);
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_catalogs_equal (f);
+  assert_events_once (f);
+  g_assert_cmpuint (failed, >, 3);
+  /* Each kind of fault happened (a replay only where a feed page was asked). */
+  for (VtrFault fault = VTR_FAULT_REFUSE; fault < VTR_N_FAULTS; fault++)
+    if (fault != VTR_FAULT_REPLAY)
+      g_assert_cmpuint (vtr_test_proxy_count (f->proxy, fault), >, 0);
+}
+
+static GSubprocess *
+spawn_sync (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  for (guint i = 0; kiosk_env[i]; i += 2)
+    g_subprocess_launcher_setenv (launcher, kiosk_env[i], kiosk_env[i + 1], TRUE);
+  g_subprocess_launcher_setenv (launcher, "VITRINE_SYNC_PAGE", "40", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VITRINE_CTL"), "sync", "--data-dir",
+                                         f->kiosk_dir, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* The kiosk killed with SIGKILL at random points of its syncs. */
+static void
+test_kiosk_killed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  guint killed = 0;
+
+  for (int round = 0; round < 30; round++)
+    {
+      g_autoptr(GSubprocess) sync = NULL;
+
+      make_events (f, g_rand_int_range (rand, 20, 200));
+      change_hub (f, rand);
+      sync = spawn_sync (f);
+      g_usleep (g_rand_int_range (rand, 2, 80) * 1000);
+      g_subprocess_send_signal (sync, SIGKILL);
+      g_subprocess_wait (sync, NULL, NULL);
+      killed += g_subprocess_get_if_signaled (sync);
+    }
+  g_assert_cmpuint (killed, >, 10);
+
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_catalogs_equal (f);
+  assert_events_once (f);
+}
+
+/* The hub killed with SIGKILL while the kiosk uploads: no event the hub
+ * acknowledged is lost, none is stored twice. */
+static void
+test_hub_killed (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autofree char *hub_db = g_build_filename (f->hub_dir, "hub.db", NULL);
+  g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
+
+  g_assert_true (sync_kiosk (f, NULL));
+  make_events (f, 3000);
+  for (int round = 0; round < 8; round++)
+    {
+      g_autoptr(GSubprocess) sync = spawn_sync (f);
+      gint64 on_hub, left;
+
+      g_usleep (g_rand_int_range (rand, 20, 250) * 1000);
+      vtr_test_hub_stop (f->hub, SIGKILL);
+      f->hub = NULL;
+      g_subprocess_wait (sync, NULL, NULL);
+
+      /* What left the kiosk is on the hub's disk, found by a fresh reader. */
+      on_hub = vtr_test_sql_int (hub_db, "SELECT count (*) FROM event");
+      left = vtr_test_sql_int (journal, "SELECT count (*) FROM outbox");
+      g_assert_cmpint (on_hub + left, >=, f->n_events);
+      g_assert_cmpint (on_hub, <=, f->n_events);
+
+      f->hub = vtr_test_hub_start (f->hub_dir, 0);
+      vtr_test_proxy_set_target (f->proxy, f->hub->port);
+    }
+  g_assert_true (sync_kiosk (f, NULL));
+  assert_events_once (f);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  signal (SIGPIPE, SIG_IGN);
+
+#define ADD(path, func, unpaired) \
+  g_test_add (path, Fixture, unpaired ? "unpaired" : NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/sync/pair-once", test_pair_once, TRUE);
+  ADD ("/sync/catalog", test_sync_catalog, FALSE);
+  ADD ("/sync/loyalty", test_sync_loyalty, FALSE);
+  ADD ("/sync/api-errors", test_api_errors, FALSE);
+  ADD ("/sync/faults", test_faults, FALSE);
+  ADD ("/sync/random-faults", test_random_faults, FALSE);
+  ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);
+  ADD ("/sync/hub-killed", test_hub_killed, FALSE);
+  return g_test_run ();
+}
