@@ -692,6 +692,7 @@ vtr_hub_server_listen (VtrHubServer *server,
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   SoupServerListenOptions options = 0;
 
   if (tls_certificate)
@@ -711,7 +712,17 @@ vtr_hub_server_listen (VtrHubServer *server,
   socket_address = g_socket_address_enumerator_next (enumerator, NULL, error);
   if (socket_address == NULL)
     return FALSE;
-  return soup_server_listen (server->soup, socket_address, options, error);
+
+  /* Our own socket, for its backlog: 500 kiosks coming back together after
+   * a network cut would overflow the default of 10 and be reset. */
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, 1024);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (server->soup, socket, options, error);
 }
 
 char *
