@@ -665,6 +665,58 @@ test_hub_killed (Fixture       *f,
   assert_events_once (f);
 }
 
+/* With a certificate the hub speaks HTTPS; a kiosk trusts it through its
+ * CA, and refuses it otherwise. */
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *certificate = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "cert.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "key.pem", NULL);
+  g_autofree char *code = add_device (f, "Kiosque sécurisé", NULL);
+  g_autofree char *other_dir = vtr_test_make_data_dir ();
+  const char *with_ca[] = { "VITRINE_HUB_CA", certificate, NULL };
+  g_auto(VtrTestResult) untrusted = { 0 };
+  g_auto(VtrTestResult) pair = { 0 };
+  g_auto(VtrTestResult) sync = { 0 };
+  VtrTestHub *tls;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  tls = vtr_test_hub_start_full (f->hub_dir, 0, certificate, key);
+  g_assert_true (g_str_has_prefix (tls->url, "https://127.0.0.1:"));
+
+  vtr_test_run (&untrusted, "VITRINE_CTL", other_dir, NULL, "pair", code, "--hub", tls->url, NULL);
+  g_assert_cmpint (untrusted.status, ==, 1);
+  g_assert_nonnull (strstr (untrusted.err, "cannot be reached"));
+
+  vtr_test_run (&pair, "VITRINE_CTL", other_dir, with_ca, "pair", code, "--hub", tls->url, NULL);
+  g_assert_cmpint (pair.status, ==, 0);
+  vtr_test_run (&sync, "VITRINE_CTL", other_dir, with_ca, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+  {
+    g_autofree char *hub = vtr_test_catalog_digest (f->hub_dir);
+    g_autofree char *kiosk = vtr_test_catalog_digest (other_dir);
+
+    g_assert_cmpstr (kiosk, ==, hub);
+  }
+  vtr_test_hub_stop (tls, SIGTERM);
+  vtr_test_remove_tree (other_dir);
+}
+
+/* Without TLS the hub will not listen beyond this machine. */
+static void
+test_plain_http_loopback_only (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_auto(VtrTestResult) r = { 0 };
+
+  vtr_test_run (&r, "VITRINE_HUB", dir, NULL, "serve", "--listen", "0.0.0.0:0", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "tls-certificate"));
+  vtr_test_remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -681,5 +733,7 @@ main (int argc, char *argv[])
   ADD ("/sync/random-faults", test_random_faults, FALSE);
   ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);
   ADD ("/sync/hub-killed", test_hub_killed, FALSE);
+  ADD ("/sync/tls", test_tls, TRUE);
+  g_test_add_func ("/sync/plain-http-loopback-only", test_plain_http_loopback_only);
   return g_test_run ();
 }

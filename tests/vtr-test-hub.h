@@ -17,11 +17,13 @@ typedef struct
   guint16      port;
 } VtrTestHub;
 
-/* Starts the hub of @dir on @port (0: any free port) and waits until it
- * listens. */
+/* Starts the hub of @dir on @port (0: any free port), with TLS when
+ * given a certificate, and waits until it listens. */
 static inline VtrTestHub *
-vtr_test_hub_start (const char *dir,
-                    guint16     port)
+vtr_test_hub_start_full (const char *dir,
+                         guint16     port,
+                         const char *certificate,
+                         const char *key)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -36,20 +38,32 @@ vtr_test_hub_start (const char *dir,
   g_assert_nonnull (hub_path);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
-                                              "--data-dir", dir, NULL);
+  if (certificate)
+    hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
+                                                "--data-dir", dir, "--tls-certificate", certificate,
+                                                "--tls-key", key, NULL);
+  else
+    hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
+                                                "--data-dir", dir, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "Listening on http://"));
+  g_assert_true (g_str_has_prefix (line, certificate ? "Listening on https://" : "Listening on http://"));
   hub->url = g_strdup (line + strlen ("Listening on "));
   if (g_str_has_suffix (hub->url, "/"))
     hub->url[strlen (hub->url) - 1] = '\0';
   colon = strrchr (hub->url, ':');
   hub->port = (guint16) atoi (colon + 1);
   return hub;
+}
+
+static inline VtrTestHub *
+vtr_test_hub_start (const char *dir,
+                    guint16     port)
+{
+  return vtr_test_hub_start_full (dir, port, NULL, NULL);
 }
 
 /* Stops the hub: SIGTERM (graceful) or SIGKILL (a crash). */

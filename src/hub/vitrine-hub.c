@@ -467,8 +467,9 @@ command_serve (void)
     return fail (error);
 
   url = vtr_hub_server_get_url (server);
-  /* The first line of stdout is the address: scripts and tests read it. */
-  g_print (_("Listening on %s\n"), url);
+  /* The first line of stdout is the address: scripts and tests read it,
+   * so it is not translated. */
+  g_print ("Listening on %s\n", url);
   fflush (stdout);
 
   serving.server = server;
