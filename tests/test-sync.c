@@ -704,6 +704,52 @@ test_tls (Fixture       *f,
   vtr_test_remove_tree (other_dir);
 }
 
+static guint
+count_descriptors (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+/* Kiosks connect, are answered and go, all day: the hub must not keep a
+ * descriptor for each (libsoup 3.2 would). */
+static void
+test_closed_connections (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint before = count_descriptors (f->hub->process);
+  gint64 deadline;
+
+  for (int i = 0; i < 300; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, "127.0.0.1", f->hub->port,
+                                                                                NULL, &error);
+      const char *request = "GET /api/v1/status HTTP/1.1\r\nHost: hub\r\n\r\n";
+      char answer[512];
+
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), answer,
+                                            sizeof answer, NULL, &error), >, 0);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+  /* Within a few seconds, the descriptors are back to what they were. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_descriptors (f->hub->process) > before + 5 && g_get_monotonic_time () < deadline)
+    g_usleep (100000);
+  g_assert_cmpuint (count_descriptors (f->hub->process), <=, before + 5);
+}
+
 /* Without TLS the hub will not listen beyond this machine. */
 static void
 test_plain_http_loopback_only (void)
@@ -734,6 +780,7 @@ main (int argc, char *argv[])
   ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);
   ADD ("/sync/hub-killed", test_hub_killed, FALSE);
   ADD ("/sync/tls", test_tls, TRUE);
+  ADD ("/sync/closed-connections", test_closed_connections, TRUE);
   g_test_add_func ("/sync/plain-http-loopback-only", test_plain_http_loopback_only);
   return g_test_run ();
 }

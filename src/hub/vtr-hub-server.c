@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
@@ -39,6 +40,9 @@ struct _VtrHubServer
   guint        in_flight;
   gboolean     stopping;
   GMainLoop   *stop_loop;
+  char        *url;
+  GHashTable  *sockets;     /* GSocket → requests in flight on it */
+  guint        sweep_id;
 };
 
 typedef struct
@@ -625,6 +629,68 @@ handle (SoupServer        *soup,
   g_thread_pool_push (server->pool, job, NULL);
 }
 
+/*
+ * libsoup 3.2 never notices that a client closed an idle keep-alive
+ * connection (fixed in libsoup 3.3): the socket stays open in CLOSE_WAIT
+ * for good, and a hub that kiosks connect to all day would run out of file
+ * descriptors. So the hub keeps the sockets it served and, every second,
+ * closes those whose client has gone and which carry no request.
+ */
+static void
+on_request_started (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  VtrHubServer *server = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (server->sockets, socket));
+
+      if (n == 0 && !g_hash_table_contains (server->sockets, socket))
+        g_object_ref (socket);
+      g_hash_table_insert (server->sockets, socket, GUINT_TO_POINTER (n + 1));
+    }
+}
+
+static void
+on_request_ended (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  VtrHubServer *server = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  gpointer value;
+
+  if (socket && g_hash_table_lookup_extended (server->sockets, socket, NULL, &value) &&
+      GPOINTER_TO_UINT (value) > 0)
+    g_hash_table_insert (server->sockets, socket, GUINT_TO_POINTER (GPOINTER_TO_UINT (value) - 1));
+}
+
+static gboolean
+sweep_sockets (gpointer data)
+{
+  VtrHubServer *server = data;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, server->sockets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GSocket *socket = key;
+      char byte;
+
+      if (!g_socket_is_closed (socket) && GPOINTER_TO_UINT (value) == 0 &&
+          (g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0) &&
+          recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+        g_socket_close (socket, NULL);
+      if (g_socket_is_closed (socket))
+        g_hash_table_iter_remove (&iter);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* Before the body is read: refuse what is too large to read at all. */
 static void
 handle_early (SoupServer        *soup,
@@ -670,6 +736,11 @@ vtr_hub_server_new (const char *data_dir,
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
   soup_server_add_handler (server->soup, NULL, handle, server, NULL);
+  server->sockets = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_ended), server);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_ended), server);
+  server->sweep_id = g_timeout_add_seconds (1, sweep_sockets, server);
   server->pool = g_thread_pool_new (job_run, server, N_WORKERS, TRUE, error);
   if (server->pool == NULL)
     return NULL;
@@ -720,19 +791,32 @@ vtr_hub_server_listen (VtrHubServer *server,
   if (socket == NULL)
     return FALSE;
   g_socket_set_listen_backlog (socket, 1024);
-  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (server->soup, socket, options, error))
     return FALSE;
-  return soup_server_listen_socket (server->soup, socket, options, error);
+
+  /* The address actually bound (port 0 picks one). Not
+   * soup_server_get_uris(), which leaks an address in libsoup 3.2. */
+  {
+    g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, error);
+    g_autofree char *host = NULL;
+
+    if (local == NULL)
+      return FALSE;
+    host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+    g_free (server->url);
+    server->url = g_strdup_printf (g_inet_address_get_family (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local))) == G_SOCKET_FAMILY_IPV6
+                                     ? "%s://[%s]:%u/" : "%s://%s:%u/",
+                                   tls_certificate ? "https" : "http", host,
+                                   g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  }
+  return TRUE;
 }
 
 char *
 vtr_hub_server_get_url (VtrHubServer *server)
 {
-  GSList *uris = soup_server_get_uris (server->soup);
-  char *url = uris ? g_uri_to_string (uris->data) : NULL;
-
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return url;
+  return g_strdup (server->url);
 }
 
 /* Stops accepting, lets the requests in flight finish, then quits @loop. */
@@ -759,8 +843,16 @@ vtr_hub_server_free (VtrHubServer *server)
     return;
   if (server->pool)
     g_thread_pool_free (server->pool, FALSE, TRUE);
+  g_clear_handle_id (&server->sweep_id, g_source_remove);
+  if (server->soup)
+    {
+      g_signal_handlers_disconnect_by_data (server->soup, server);
+      soup_server_disconnect (server->soup);
+    }
+  g_clear_pointer (&server->sockets, g_hash_table_unref);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_free (server->dir);
+  g_free (server->url);
   g_free (server);
 }
