@@ -6,6 +6,7 @@
 
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
+#include "vtr-sync-service.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-proxy.h"
 #include "vtr-test-util.h"
@@ -251,6 +252,15 @@ test_pair_once (Fixture       *f,
   g_assert_cmpint (forged.status, ==, 1);
   g_assert_nonnull (strstr (forged.err, "unknown"));
 
+  /* Nothing listens there: refused, in words. */
+  {
+    g_auto(VtrTestResult) refused = { 0 };
+
+    vtr_test_run (&refused, "VITRINE_CTL", other_dir, NULL, "pair", code, "--hub", "http://127.0.0.1:1", NULL);
+    g_assert_cmpint (refused.status, ==, 1);
+    g_assert_nonnull (strstr (refused.err, "cannot be reached"));
+  }
+
   vtr_test_run (&junk, "VITRINE_CTL", other_dir, NULL, "pair", "https://example.com/", NULL);
   g_assert_cmpint (junk.status, ==, 1);
   g_assert_nonnull (strstr (junk.err, "not a pairing code"));
@@ -367,6 +377,11 @@ call (SoupSession  *session,
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, body_len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      /* As a careful client does with a large body: the hub may refuse it
+       * before it is sent. */
+      if (body_len > 1024 * 1024)
+        soup_message_headers_set_expectations (soup_message_get_request_headers (msg),
+                                               SOUP_EXPECTATION_CONTINUE);
     }
   response = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
@@ -750,6 +765,54 @@ test_closed_connections (Fixture       *f,
   g_assert_cmpuint (count_descriptors (f->hub->process), <=, before + 5);
 }
 
+/* Runs the main loop until @service is in @state, for at most 20 s. */
+static void
+wait_for_state (VtrSyncService *service,
+                VtrSyncState    state)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (vtr_sync_service_get_state (service) != state && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  g_assert_cmpint (vtr_sync_service_get_state (service), ==, state);
+}
+
+/* The app's sync service: on its own, on a schedule, through an outage. */
+static void
+test_service (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(VtrSyncService) service = g_object_new (VTR_TYPE_SYNC_SERVICE, "data-dir", f->kiosk_dir,
+                                                    "interval", 1, NULL);
+
+  make_events (f, 20);
+  vtr_sync_service_start (service);
+  wait_for_state (service, VTR_SYNC_STATE_IDLE);
+  g_assert_cmpint (vtr_sync_service_get_last_success (service), >, 0);
+  g_assert_cmpint (vtr_sync_service_get_pending (service), ==, 0);
+  g_assert_null (vtr_sync_service_get_last_error (service));
+  assert_catalogs_equal (f);
+  assert_events_once (f);
+
+  /* The hub goes away: offline, said in words, events kept. */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  make_events (f, 5);
+  vtr_sync_service_sync_now (service);
+  wait_for_state (service, VTR_SYNC_STATE_OFFLINE);
+  g_assert_nonnull (strstr (vtr_sync_service_get_last_error (service), "keeps working"));
+  g_assert_cmpint (vtr_sync_service_get_pending (service), ==, 5);
+
+  /* It comes back: the service retries by itself. */
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  vtr_test_proxy_set_target (f->proxy, f->hub->port);
+  wait_for_state (service, VTR_SYNC_STATE_IDLE);
+  g_assert_cmpint (vtr_sync_service_get_pending (service), ==, 0);
+  assert_events_once (f);
+  vtr_sync_service_stop (service);
+}
+
 /* Without TLS the hub will not listen beyond this machine. */
 static void
 test_plain_http_loopback_only (void)
@@ -768,6 +831,9 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   signal (SIGPIPE, SIG_IGN);
+  /* For the sync service, which runs in this process. */
+  for (guint i = 0; kiosk_env[i]; i += 2)
+    g_setenv (kiosk_env[i], kiosk_env[i + 1], TRUE);
 
 #define ADD(path, func, unpaired) \
   g_test_add (path, Fixture, unpaired ? "unpaired" : NULL, fixture_set_up, func, fixture_tear_down)
@@ -780,6 +846,7 @@ main (int argc, char *argv[])
   ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);
   ADD ("/sync/hub-killed", test_hub_killed, FALSE);
   ADD ("/sync/tls", test_tls, TRUE);
+  ADD ("/sync/service", test_service, FALSE);
   ADD ("/sync/closed-connections", test_closed_connections, TRUE);
   g_test_add_func ("/sync/plain-http-loopback-only", test_plain_http_loopback_only);
   return g_test_run ();

@@ -15,6 +15,7 @@ typedef struct
   GSubprocess *process;
   char        *url;  /* "http://127.0.0.1:PORT" */
   guint16      port;
+  char        *log;  /* its standard error */
 } VtrTestHub;
 
 /* Starts the hub of @dir on @port (0: any free port), with TLS when
@@ -25,8 +26,8 @@ vtr_test_hub_start_full (const char *dir,
                          const char *certificate,
                          const char *key)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *log = g_build_filename (dir, "hub-stderr.log", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -38,6 +39,8 @@ vtr_test_hub_start_full (const char *dir,
   g_assert_nonnull (hub_path);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  /* The access log and anything the hub says, kept for when a test fails. */
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
   if (certificate)
     hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
                                                 "--data-dir", dir, "--tls-certificate", certificate,
@@ -52,6 +55,7 @@ vtr_test_hub_start_full (const char *dir,
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, certificate ? "Listening on https://" : "Listening on http://"));
   hub->url = g_strdup (line + strlen ("Listening on "));
+  hub->log = g_steal_pointer (&log);
   if (g_str_has_suffix (hub->url, "/"))
     hub->url[strlen (hub->url) - 1] = '\0';
   colon = strrchr (hub->url, ':');
@@ -78,10 +82,16 @@ vtr_test_hub_stop (VtrTestHub *hub,
   g_subprocess_send_signal (hub->process, signal_number);
   g_subprocess_wait (hub->process, NULL, &error);
   g_assert_no_error (error);
-  if (signal_number == SIGTERM)
-    g_assert_true (g_subprocess_get_if_exited (hub->process) &&
-                   g_subprocess_get_exit_status (hub->process) == 0);
+  if (signal_number == SIGTERM &&
+      !(g_subprocess_get_if_exited (hub->process) && g_subprocess_get_exit_status (hub->process) == 0))
+    {
+      g_autofree char *text = NULL;
+
+      g_file_get_contents (hub->log, &text, NULL, NULL);
+      g_error ("the hub did not stop cleanly; it said:\n%s", text ? text : "");
+    }
   g_object_unref (hub->process);
+  g_free (hub->log);
   g_free (hub->url);
   g_free (hub);
 }

@@ -18,7 +18,7 @@
  * The hub's HTTP API (docs/hub-api.md) on a SoupServer.
  *
  * The main thread only reads requests and writes responses: each request
- * is paused and handed to a pool of worker threads, each with its own
+ * is paused and handed to one of four worker threads, each with its own
  * SQLite connections, so a large feed page never holds up the others. An
  * access log line (JSON) goes to stderr per request. Shutting down stops
  * accepting connections, finishes the requests in flight, then quits.
@@ -35,7 +35,8 @@ struct _VtrHubServer
 {
   char        *dir;
   SoupServer  *soup;
-  GThreadPool *pool;
+  GAsyncQueue *jobs;
+  GThread     *workers[N_WORKERS];
   GMainContext *context;
   guint        in_flight;
   gboolean     stopping;
@@ -576,11 +577,8 @@ job_finish (gpointer data)
 }
 
 static void
-job_run (gpointer data,
-         gpointer user_data)
+job_run (Job *job)
 {
-  Job *job = data;
-
   route (job);
   if (job->gzip && job->body)
     {
@@ -600,6 +598,20 @@ job_run (gpointer data,
         job->gzip = FALSE;
     }
   g_main_context_invoke (job->server->context, job_finish, job);
+}
+
+/* Queued to tell a worker to end. */
+static Job stop_job;
+
+static gpointer
+worker_main (gpointer data)
+{
+  VtrHubServer *server = data;
+  Job *job;
+
+  while ((job = g_async_queue_pop (server->jobs)) != &stop_job)
+    job_run (job);
+  return NULL;
 }
 
 static void
@@ -626,7 +638,7 @@ handle (SoupServer        *soup,
   job->started = g_get_monotonic_time ();
   server->in_flight++;
   soup_server_message_pause (msg);
-  g_thread_pool_push (server->pool, job, NULL);
+  g_async_queue_push (server->jobs, job);
 }
 
 /*
@@ -636,6 +648,21 @@ handle (SoupServer        *soup,
  * descriptors. So the hub keeps the sockets it served and, every second,
  * closes those whose client has gone and which carry no request.
  */
+typedef struct
+{
+  GSocket *socket;
+  guint    requests; /* in flight on it */
+} Served;
+
+static void
+served_free (gpointer data)
+{
+  Served *served = data;
+
+  g_object_unref (served->socket);
+  g_free (served);
+}
+
 static void
 on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -643,15 +670,17 @@ on_request_started (SoupServer        *soup,
 {
   VtrHubServer *server = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
+  Served *served;
 
-  if (socket)
+  if (socket == NULL)
+    return;
+  if (!(served = g_hash_table_lookup (server->sockets, socket)))
     {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (server->sockets, socket));
-
-      if (n == 0 && !g_hash_table_contains (server->sockets, socket))
-        g_object_ref (socket);
-      g_hash_table_insert (server->sockets, socket, GUINT_TO_POINTER (n + 1));
+      served = g_new0 (Served, 1);
+      served->socket = g_object_ref (socket);
+      g_hash_table_insert (server->sockets, socket, served);
     }
+  served->requests++;
 }
 
 static void
@@ -661,11 +690,10 @@ on_request_ended (SoupServer        *soup,
 {
   VtrHubServer *server = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
-  gpointer value;
+  Served *served = socket ? g_hash_table_lookup (server->sockets, socket) : NULL;
 
-  if (socket && g_hash_table_lookup_extended (server->sockets, socket, NULL, &value) &&
-      GPOINTER_TO_UINT (value) > 0)
-    g_hash_table_insert (server->sockets, socket, GUINT_TO_POINTER (GPOINTER_TO_UINT (value) - 1));
+  if (served && served->requests > 0)
+    served->requests--;
 }
 
 static gboolean
@@ -673,16 +701,16 @@ sweep_sockets (gpointer data)
 {
   VtrHubServer *server = data;
   GHashTableIter iter;
-  gpointer key, value;
+  Served *served;
 
   g_hash_table_iter_init (&iter, server->sockets);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &served))
     {
-      GSocket *socket = key;
+      GSocket *socket = served->socket;
       char byte;
 
-      if (!g_socket_is_closed (socket) && GPOINTER_TO_UINT (value) == 0 &&
-          (g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0) &&
+      if (!g_socket_is_closed (socket) && served->requests == 0 &&
+          g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0 &&
           recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
         g_socket_close (socket, NULL);
       if (g_socket_is_closed (socket))
@@ -736,14 +764,14 @@ vtr_hub_server_new (const char *data_dir,
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
   soup_server_add_handler (server->soup, NULL, handle, server, NULL);
-  server->sockets = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  server->sockets = g_hash_table_new_full (NULL, NULL, NULL, served_free);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_ended), server);
   g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_ended), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_sockets, server);
-  server->pool = g_thread_pool_new (job_run, server, N_WORKERS, TRUE, error);
-  if (server->pool == NULL)
-    return NULL;
+  server->jobs = g_async_queue_new ();
+  for (guint i = 0; i < N_WORKERS; i++)
+    server->workers[i] = g_thread_new ("hub-worker", worker_main, server);
   return g_steal_pointer (&server);
 }
 
@@ -841,8 +869,12 @@ vtr_hub_server_free (VtrHubServer *server)
 {
   if (server == NULL)
     return;
-  if (server->pool)
-    g_thread_pool_free (server->pool, FALSE, TRUE);
+  /* One stop a worker, then wait for each: nothing runs after this. */
+  for (guint i = 0; i < N_WORKERS && server->workers[i]; i++)
+    g_async_queue_push (server->jobs, &stop_job);
+  for (guint i = 0; i < N_WORKERS && server->workers[i]; i++)
+    g_thread_join (server->workers[i]);
+  g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_handle_id (&server->sweep_id, g_source_remove);
   if (server->soup)
     {

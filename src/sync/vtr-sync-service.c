@@ -1,0 +1,381 @@
+#include "config.h"
+
+#include "vtr-sync-service.h"
+
+/*
+ * The app's sync: a sync every interval (30 s) on a worker thread, with
+ * exponential backoff and jitter after a failure, an immediate one when
+ * the network comes back or when asked (after an order). Its properties
+ * say how fresh the data is, for the corner of every screen; they change
+ * on the main thread only. Offline is a state, not an error.
+ */
+
+struct _VtrSyncService
+{
+  GObject       parent_instance;
+
+  char         *data_dir;
+  guint         interval;
+  VtrSyncState  state;
+  gint64        last_success;
+  gint64        pending;
+  char         *last_error;
+  guint         failures;
+
+  gboolean      running;
+  gboolean      again;      /* asked while a sync was running */
+  guint         timeout_id;
+  GCancellable *cancellable;
+  gulong        network_id;
+};
+
+enum
+{
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_INTERVAL,
+  PROP_STATE,
+  PROP_LAST_SUCCESS,
+  PROP_PENDING,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VtrSyncService, vtr_sync_service, G_TYPE_OBJECT)
+
+/* What a sync on the worker found, handed back to the main thread. */
+typedef struct
+{
+  gboolean       paired;
+  VtrSyncStatus *status;
+  GError        *error;
+} Outcome;
+
+static void
+outcome_free (Outcome *outcome)
+{
+  vtr_sync_status_free (outcome->status);
+  g_clear_error (&outcome->error);
+  g_free (outcome);
+}
+
+static void
+sync_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  const char *data_dir = data;
+  Outcome *outcome = g_new0 (Outcome, 1);
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &outcome->error);
+  g_autoptr(VtrSyncClient) client = NULL;
+  VtrSyncReport report = { 0 };
+
+  /* A connection of its own: SQLite connections stay in one thread. */
+  if (store)
+    {
+      client = vtr_sync_client_new (store, &outcome->error);
+      outcome->paired = client != NULL;
+      if (client)
+        vtr_sync_client_run (client, &report, cancellable, &outcome->error);
+      outcome->status = vtr_sync_state_status (store, NULL);
+    }
+  g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
+}
+
+static void schedule (VtrSyncService *self,
+                      guint           seconds);
+
+static void
+set_state (VtrSyncService *self,
+           VtrSyncState    state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  VtrSyncService *self = VTR_SYNC_SERVICE (source);
+  Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
+  guint delay;
+
+  self->running = FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (outcome->status)
+    {
+      if (self->last_success != outcome->status->last_success)
+        {
+          self->last_success = outcome->status->last_success;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+        }
+      if (self->pending != outcome->status->pending)
+        {
+          self->pending = outcome->status->pending;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+        }
+    }
+  if (g_strcmp0 (self->last_error, outcome->error ? outcome->error->message : NULL) != 0)
+    {
+      g_free (self->last_error);
+      self->last_error = outcome->error ? g_strdup (outcome->error->message) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+    }
+  if (!outcome->paired)
+    set_state (self, VTR_SYNC_STATE_NOT_PAIRED);
+  else
+    set_state (self, outcome->error ? VTR_SYNC_STATE_OFFLINE : VTR_SYNC_STATE_IDLE);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  self->failures = outcome->error ? self->failures + 1 : 0;
+  outcome_free (outcome);
+
+  if (!self->cancellable || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->again)
+    delay = 0;
+  else if (self->failures)
+    delay = vtr_sync_retry_delay (self->failures, MIN (self->interval, 5), 15 * 60);
+  else
+    delay = self->interval;
+  self->again = FALSE;
+  schedule (self, delay);
+}
+
+static gboolean
+run_sync (gpointer data)
+{
+  VtrSyncService *self = data;
+  g_autoptr(GTask) task = NULL;
+
+  self->timeout_id = 0;
+  if (self->running)
+    {
+      self->again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->running = TRUE;
+  set_state (self, VTR_SYNC_STATE_SYNCING);
+  task = g_task_new (self, self->cancellable, sync_done, NULL);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, sync_in_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (VtrSyncService *self,
+          guint           seconds)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (seconds == 0)
+    self->timeout_id = g_idle_add (run_sync, self);
+  else
+    self->timeout_id = g_timeout_add_seconds (seconds, run_sync, self);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         data)
+{
+  VtrSyncService *self = data;
+
+  /* Back online after a failure: no need to wait for the backoff. */
+  if (available && self->failures > 0)
+    vtr_sync_service_sync_now (self);
+}
+
+void
+vtr_sync_service_start (VtrSyncService *self)
+{
+  g_return_if_fail (VTR_IS_SYNC_SERVICE (self));
+
+  if (self->cancellable)
+    return;
+  self->cancellable = g_cancellable_new ();
+  self->network_id = g_signal_connect (g_network_monitor_get_default (), "network-changed",
+                                       G_CALLBACK (on_network_changed), self);
+  schedule (self, 0);
+}
+
+void
+vtr_sync_service_stop (VtrSyncService *self)
+{
+  g_return_if_fail (VTR_IS_SYNC_SERVICE (self));
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->network_id, g_network_monitor_get_default ());
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+/* A sync as soon as possible: after an order, or from the admin screen. */
+void
+vtr_sync_service_sync_now (VtrSyncService *self)
+{
+  g_return_if_fail (VTR_IS_SYNC_SERVICE (self));
+
+  if (self->cancellable == NULL)
+    return;
+  if (self->running)
+    self->again = TRUE;
+  else
+    schedule (self, 0);
+}
+
+VtrSyncState
+vtr_sync_service_get_state (VtrSyncService *self)
+{
+  g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), VTR_SYNC_STATE_NOT_PAIRED);
+  return self->state;
+}
+
+gint64
+vtr_sync_service_get_last_success (VtrSyncService *self)
+{
+  g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), 0);
+  return self->last_success;
+}
+
+gint64
+vtr_sync_service_get_pending (VtrSyncService *self)
+{
+  g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), 0);
+  return self->pending;
+}
+
+const char *
+vtr_sync_service_get_last_error (VtrSyncService *self)
+{
+  g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), NULL);
+  return self->last_error;
+}
+
+static void
+vtr_sync_service_dispose (GObject *object)
+{
+  vtr_sync_service_stop (VTR_SYNC_SERVICE (object));
+  G_OBJECT_CLASS (vtr_sync_service_parent_class)->dispose (object);
+}
+
+static void
+vtr_sync_service_finalize (GObject *object)
+{
+  VtrSyncService *self = VTR_SYNC_SERVICE (object);
+
+  g_free (self->data_dir);
+  g_free (self->last_error);
+  G_OBJECT_CLASS (vtr_sync_service_parent_class)->finalize (object);
+}
+
+static void
+vtr_sync_service_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VtrSyncService *self = VTR_SYNC_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_LAST_SUCCESS:
+      g_value_set_int64 (value, self->last_success);
+      break;
+    case PROP_PENDING:
+      g_value_set_int64 (value, self->pending);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_sync_service_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  VtrSyncService *self = VTR_SYNC_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_INTERVAL:
+      self->interval = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_sync_service_class_init (VtrSyncServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vtr_sync_service_dispose;
+  object_class->finalize = vtr_sync_service_finalize;
+  object_class->get_property = vtr_sync_service_get_property;
+  object_class->set_property = vtr_sync_service_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 1, 86400, 30,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, VTR_SYNC_STATE_NOT_PAIRED, VTR_SYNC_STATE_OFFLINE,
+                      VTR_SYNC_STATE_NOT_PAIRED, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                      G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SUCCESS] =
+    g_param_spec_int64 ("last-success", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING] =
+    g_param_spec_int64 ("pending", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vtr_sync_service_init (VtrSyncService *self)
+{
+  self->interval = 30;
+}
+
+/**
+ * vtr_sync_service_new:
+ * @data_dir: (nullable): the kiosk's data; %NULL for the default
+ */
+VtrSyncService *
+vtr_sync_service_new (const char *data_dir)
+{
+  g_autofree char *dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
+
+  return g_object_new (VTR_TYPE_SYNC_SERVICE, "data-dir", dir, NULL);
+}
