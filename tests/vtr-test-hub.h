@@ -88,7 +88,13 @@ vtr_test_hub_stop (VtrTestHub *hub,
       g_autofree char *text = NULL;
 
       g_file_get_contents (hub->log, &text, NULL, NULL);
-      g_error ("the hub did not stop cleanly; it said:\n%s", text ? text : "");
+      /* LeakSanitizer's own tracer now and then crashes while it stops the
+       * process's threads (not a leak report): the hub did its part. */
+      if (text && strstr (text, "LeakSanitizer has encountered a fatal error") &&
+          !strstr (text, "detected memory leaks"))
+        g_printerr ("# LeakSanitizer could not check the hub this time (its tracer crashed)\n");
+      else
+        g_error ("the hub did not stop cleanly; it said:\n%s", text ? text : "");
     }
   g_object_unref (hub->process);
   g_free (hub->log);
