@@ -1,0 +1,51 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vtr-ticket.h"
+
+G_BEGIN_DECLS
+
+/* Where a ticket goes. */
+typedef enum
+{
+  VTR_TARGET_PDF,      /* pdf:FILE */
+  VTR_TARGET_PNG,      /* png:FILE */
+  VTR_TARGET_ESCPOS,   /* escpos:FILE — the printer's bytes, in a file */
+  VTR_TARGET_TCP,      /* tcp:HOST:PORT — a network ticket printer, port 9100 */
+  VTR_TARGET_DEVICE,   /* dev:PATH — a USB ticket printer, /dev/usb/lp0 */
+  VTR_TARGET_CUPS,     /* cups:NAME — an office printer known to CUPS */
+} VtrTargetKind;
+
+typedef struct
+{
+  VtrTargetKind  kind;
+  char          *path;     /* file, device, or CUPS queue name */
+  char          *host;
+  guint16        port;
+  int            paper_mm; /* ESC/POS: 80, or 58 with a ",58mm" suffix */
+} VtrPrintTarget;
+
+/* What a ticket printer says of itself (ESC/POS real-time status). */
+typedef struct
+{
+  gboolean online;
+  gboolean paper_out;
+  gboolean paper_near_end;
+  gboolean cover_open;
+} VtrPrinterStatus;
+
+VtrPrintTarget *vtr_print_target_parse    (const char        *text,
+                                           GError           **error);
+void            vtr_print_target_free     (VtrPrintTarget    *target);
+char           *vtr_printer_status_describe (const VtrPrinterStatus *status);
+gboolean        vtr_printer_get_status    (const VtrPrintTarget *target,
+                                           VtrPrinterStatus  *status,
+                                           GError           **error);
+gboolean        vtr_printer_print         (const VtrPrintTarget *target,
+                                           const VtrTicket   *ticket,
+                                           GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrPrintTarget, vtr_print_target_free)
+
+G_END_DECLS
