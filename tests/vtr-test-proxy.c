@@ -27,10 +27,11 @@ typedef struct
 } Connection;
 
 /* Reads one HTTP message (headers and a Content-Length body), or to the
- * end of the stream when @to_eof. */
+ * end of the stream when @to_eof. Sets @complete when it got all of it. */
 static GByteArray *
-read_message (GInputStream *in,
-              gboolean      to_eof)
+read_message_full (GInputStream *in,
+                   gboolean      to_eof,
+                   gboolean     *complete)
 {
   GByteArray *data = g_byte_array_new ();
   guint8 buffer[16384];
@@ -48,13 +49,28 @@ read_message (GInputStream *in,
           gsize body_len = length ? g_ascii_strtoull (length + 17, NULL, 10) : 0;
 
           if (data->len >= header_len + body_len)
-            return data;
+            {
+              *complete = TRUE;
+              return data;
+            }
         }
       n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL);
       if (n <= 0)
-        return data;
+        {
+          *complete = to_eof && n == 0;
+          return data;
+        }
       g_byte_array_append (data, buffer, n);
     }
+}
+
+static GByteArray *
+read_message (GInputStream *in,
+              gboolean      to_eof)
+{
+  gboolean complete = FALSE;
+
+  return read_message_full (in, to_eof, &complete);
 }
 
 /* The message with "Connection: close" added after its first line. */
@@ -87,6 +103,8 @@ forward (VtrTestProxy *proxy,
   hub = g_socket_client_connect_to_host (client, "127.0.0.1", target, NULL, NULL);
   if (hub == NULL)
     return NULL;
+  /* A hub that never answers must not hold the proxy forever. */
+  g_socket_set_timeout (g_socket_connection_get_socket (hub), 30);
   if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (hub)), sent->data, sent->len,
                                   NULL, NULL, NULL))
     return NULL;
@@ -113,12 +131,15 @@ serve_connection (gpointer data)
   Connection *c = data;
   VtrTestProxy *proxy = c->proxy;
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->client));
-  g_autoptr(GByteArray) request = read_message (g_io_stream_get_input_stream (G_IO_STREAM (c->client)), FALSE);
+  gboolean complete = FALSE;
+  g_autoptr(GByteArray) request = read_message_full (g_io_stream_get_input_stream (G_IO_STREAM (c->client)),
+                                                     FALSE, &complete);
   g_autoptr(GByteArray) answer = NULL;
   g_autoptr(GByteArray) closing = NULL;
   gboolean is_feed = request->len > 0 && g_strstr_len ((const char *) request->data, MIN (request->len, 200),
                                                        "GET /api/v1/changes") != NULL;
-  VtrFault fault = request->len > 0 ? next_fault (proxy) : VTR_FAULT_REFUSE;
+  /* A kiosk killed halfway through its request: nothing to forward. */
+  VtrFault fault = complete ? next_fault (proxy) : VTR_FAULT_REFUSE;
 
   if (fault == VTR_FAULT_REPLAY && !(is_feed && proxy->old_page))
     fault = VTR_FAULT_NONE;

@@ -961,6 +961,44 @@ vtr_catalog_get_merchant (VtrCatalog *self,
   return NULL;
 }
 
+/* A collection point or parcel locker, by its id. */
+VtrCollectionPoint *
+vtr_catalog_get_collection_point (VtrCatalog *self,
+                                  gint64      id,
+                                  GError    **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+  VtrCollectionPoint *point;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT id, kind, name, coalesce (merchant_id, 0), address, lat, lon, "
+                              "  opening_hours FROM collection_point WHERE id = ?",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!step_row (self, stmt, &failed, error))
+    {
+      if (!failed)
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("No collection point number %lld in the catalogue"), (long long) id);
+      return NULL;
+    }
+  point = g_new0 (VtrCollectionPoint, 1);
+  point->id = sqlite3_column_int64 (stmt, 0);
+  point->kind = sqlite3_column_int (stmt, 1);
+  point->name = column_strdup (stmt, 2);
+  point->merchant_id = sqlite3_column_int64 (stmt, 3);
+  point->address = column_strdup (stmt, 4);
+  point->position.lat = sqlite3_column_double (stmt, 5);
+  point->position.lon = sqlite3_column_double (stmt, 6);
+  point->opening_hours = column_strdup (stmt, 7);
+  return point;
+}
+
 static VtrProduct *
 product_by (VtrCatalog  *self,
             const char  *sql,

@@ -255,6 +255,9 @@ VtrProduct       *vtr_catalog_find_product          (VtrCatalog        *self,
 VtrMerchant      *vtr_catalog_get_merchant          (VtrCatalog        *self,
                                                      gint64             id,
                                                      GError           **error);
+VtrCollectionPoint *vtr_catalog_get_collection_point (VtrCatalog       *self,
+                                                     gint64             id,
+                                                     GError           **error);
 GPtrArray        *vtr_catalog_nearest_stockists     (VtrCatalog        *self,
                                                      gint64             product_id,
                                                      const VtrPosition *near,
@@ -298,6 +301,7 @@ void vtr_search_results_free     (VtrSearchResults   *results);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrProduct, vtr_product_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrMerchant, vtr_merchant_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCollectionPoint, vtr_collection_point_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrPromotion, vtr_promotion_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrSearchResults, vtr_search_results_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrStockist, vtr_stockist_free)

@@ -685,3 +685,77 @@ rollback:
   vtr_loyalty_receipt_clear (receipt);
   return FALSE;
 }
+
+void
+vtr_loyalty_event_free (VtrLoyaltyEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->uuid);
+  g_free (event->kind);
+  g_free (event->card_id);
+  g_free (event);
+}
+
+/**
+ * vtr_loyalty_last_event:
+ *
+ * Returns: (nullable): the last credit or redeem recorded on this kiosk,
+ *   for its slip; %NULL without error when there is none.
+ */
+VtrLoyaltyEvent *
+vtr_loyalty_last_event (VtrStore *store,
+                        GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT uuid, kind, card_id, merchant_id, points, coalesce (amount_cents, 0), "
+                         "  created FROM journal.loyalty_event WHERE kind IN ('credit', 'redeem') "
+                         "ORDER BY created DESC LIMIT 1",
+                         error);
+  VtrLoyaltyEvent *event;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  event = g_new0 (VtrLoyaltyEvent, 1);
+  event->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  event->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  event->card_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  event->merchant_id = sqlite3_column_int64 (stmt, 3);
+  event->points = sqlite3_column_int64 (stmt, 4);
+  event->amount_cents = sqlite3_column_int64 (stmt, 5);
+  event->created = sqlite3_column_int64 (stmt, 6);
+  return event;
+}
+
+/* The signed code of a card enrolled on this kiosk, to print it again. */
+char *
+vtr_loyalty_card_code (VtrStore   *store,
+                       const char *card_id,
+                       GError    **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT code FROM journal.card WHERE card_id = ? AND code IS NOT NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    vtr_store_set_error (store, rc, error);
+  else
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                 _("The card %s was not enrolled on this kiosk: its code is not here to print"), card_id);
+  return NULL;
+}

@@ -41,7 +41,25 @@ typedef struct
   char   *code;    /* for an enrolment: the card's signed code, to print */
 } VtrLoyaltyReceipt;
 
+/* One recorded loyalty event, as a slip prints it. */
+typedef struct
+{
+  char   *uuid;
+  char   *kind;         /* credit, redeem, enrol */
+  char   *card_id;
+  gint64  merchant_id;
+  gint64  points;
+  gint64  amount_cents;
+  gint64  created;
+} VtrLoyaltyEvent;
+
 GQuark   vtr_loyalty_error_quark  (void);
+VtrLoyaltyEvent *vtr_loyalty_last_event (VtrStore   *store,
+                                         GError    **error);
+void     vtr_loyalty_event_free   (VtrLoyaltyEvent   *event);
+char    *vtr_loyalty_card_code    (VtrStore          *store,
+                                   const char        *card_id,
+                                   GError           **error);
 
 gboolean vtr_staff_set_pin        (VtrStore          *store,
                                    gint64             merchant_id,
@@ -93,5 +111,6 @@ gboolean vtr_phone_is_valid       (const char        *phone);
 void     vtr_loyalty_receipt_clear (VtrLoyaltyReceipt *receipt);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrLoyaltyReceipt, vtr_loyalty_receipt_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrLoyaltyEvent, vtr_loyalty_event_free)
 
 G_END_DECLS

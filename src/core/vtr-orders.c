@@ -341,6 +341,66 @@ find_order (VtrStore   *store,
   return NULL;
 }
 
+/**
+ * vtr_order_get:
+ * @number: (nullable): the order's number; %NULL for the last one taken
+ *   on this kiosk
+ *
+ * Returns: the order with its lines, for its ticket.
+ */
+VtrOrder *
+vtr_order_get (VtrStore   *store,
+               const char *number,
+               GError    **error)
+{
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(VtrStatement) lines = NULL;
+  int rc;
+
+  if (number)
+    order = find_order (store, number, error);
+  else
+    {
+      g_autoptr(VtrStatement) last =
+        vtr_store_statement (store, "SELECT " ORDER_COLUMNS " FROM journal.orders ORDER BY created DESC LIMIT 1",
+                             error);
+
+      if (last == NULL)
+        return NULL;
+      rc = sqlite3_step (last);
+      if (rc == SQLITE_ROW)
+        order = order_from_row (last);
+      else if (rc != SQLITE_DONE)
+        vtr_store_set_error (store, rc, error);
+      else
+        g_set_error_literal (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND,
+                             _("No order was taken on this kiosk yet."));
+    }
+  if (order == NULL)
+    return NULL;
+
+  lines = vtr_store_statement (store,
+                               "SELECT product_id, quantity, price_cents FROM journal.order_line "
+                               "WHERE order_uuid = ? ORDER BY product_id",
+                               error);
+  if (lines == NULL)
+    return NULL;
+  sqlite3_bind_text (lines, 1, order->uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+    {
+      VtrOrderLine line = { sqlite3_column_int64 (lines, 0), sqlite3_column_int (lines, 1),
+                            sqlite3_column_int64 (lines, 2) };
+
+      g_array_append_val (order->lines, line);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
 static gboolean
 allowed (VtrOrderState from,
          VtrOrderState to)

@@ -77,6 +77,9 @@ VtrOrder      *vtr_order_collect       (VtrStore           *store,
                                         const VtrKeyList   *keys,
                                         GDateTime          *now,
                                         GError            **error);
+VtrOrder      *vtr_order_get           (VtrStore           *store,
+                                        const char         *number,
+                                        GError            **error);
 GPtrArray     *vtr_order_list          (VtrStore           *store,
                                         gint64              merchant_id,
                                         GError            **error);

@@ -235,6 +235,19 @@ static const char * const journal_migrations[] = {
   "  created INTEGER NOT NULL,"
   "  reason TEXT NOT NULL,"
   "  rejected INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 6: print jobs, queued after the commit they print and kept until a
+   * printer took them, so a ticket survives a printer out of paper. */
+  "CREATE TABLE journal.print_job ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  kind TEXT NOT NULL,"
+  "  reference TEXT,"
+  "  target TEXT NOT NULL,"
+  "  ticket TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT,"
+  "  printed INTEGER);"
+  "CREATE INDEX journal.print_job_pending ON print_job (printed, id);",
 };
 
 int

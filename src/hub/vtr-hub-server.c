@@ -648,10 +648,15 @@ handle (SoupServer        *soup,
  * descriptors. So the hub keeps the sockets it served and, every second,
  * closes those whose client has gone and which carry no request.
  */
+/* A client that starts a request and sends no more of it for this long
+ * (a kiosk whose 4G link died halfway) loses its connection. */
+#define REQUEST_READ_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
+
 typedef struct
 {
   GSocket *socket;
-  guint    requests; /* in flight on it */
+  guint    requests;      /* in flight on it */
+  gint64   reading_since; /* a request started but not read in full, or 0 */
 } Served;
 
 static void
@@ -681,6 +686,20 @@ on_request_started (SoupServer        *soup,
       g_hash_table_insert (server->sockets, socket, served);
     }
   served->requests++;
+  served->reading_since = g_get_monotonic_time ();
+}
+
+static void
+on_request_read (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  VtrHubServer *server = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Served *served = socket ? g_hash_table_lookup (server->sockets, socket) : NULL;
+
+  if (served)
+    served->reading_since = 0;
 }
 
 static void
@@ -694,6 +713,8 @@ on_request_ended (SoupServer        *soup,
 
   if (served && served->requests > 0)
     served->requests--;
+  if (served)
+    served->reading_since = 0;
 }
 
 static gboolean
@@ -712,6 +733,9 @@ sweep_sockets (gpointer data)
       if (!g_socket_is_closed (socket) && served->requests == 0 &&
           g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0 &&
           recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+        g_socket_close (socket, NULL);
+      else if (!g_socket_is_closed (socket) && served->reading_since &&
+               g_get_monotonic_time () - served->reading_since > REQUEST_READ_TIMEOUT_USEC)
         g_socket_close (socket, NULL);
       if (g_socket_is_closed (socket))
         g_hash_table_iter_remove (&iter);
@@ -766,6 +790,7 @@ vtr_hub_server_new (const char *data_dir,
   soup_server_add_handler (server->soup, NULL, handle, server, NULL);
   server->sockets = g_hash_table_new_full (NULL, NULL, NULL, served_free);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
+  g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_ended), server);
   g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_ended), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_sockets, server);

@@ -217,15 +217,21 @@ print_tcp (const VtrPrintTarget *target,
   g_autoptr(GError) local_error = NULL;
   VtrPrinterStatus status;
   GOutputStream *out;
+  guint8 answer;
 
   if (connection == NULL || !read_status (connection, target, &status, error) ||
       !refuse_unless_ready (&status, error))
     return FALSE;
   out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  /* The printer's answer to a last status request, after the job, says it
+   * received all of it: a connection dropped halfway does not answer. */
   if (!g_output_stream_write_all (out, g_bytes_get_data (job, NULL), g_bytes_get_size (job), NULL, NULL,
                                   &local_error) ||
+      !ask (connection, target, 1, &answer, NULL) ||
       !g_io_stream_close (G_IO_STREAM (connection), NULL, &local_error))
     {
+      if (local_error == NULL)
+        g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, _("connection lost"));
       g_set_error (error, VTR_PRINT_ERROR, VTR_PRINT_ERROR_UNREACHABLE,
                    _("The ticket printer stopped answering while printing (%s); the ticket will "
                      "be printed again"),

@@ -340,10 +340,12 @@ draw_column (const VtrTicket *ticket,
 
       draw_rule (cr, margin, y, inner);
       y += 4 * s;
-      show_text (cr, ticket->total_label ? ticket->total_label : "", "DejaVu Sans Bold", 12 * s, PANGO_ALIGN_LEFT,
-                 margin, y, label_width);
-      y += show_text (cr, ticket->total, "DejaVu Sans Bold", 12 * s, PANGO_ALIGN_RIGHT, margin + label_width, y,
-                      inner - label_width) + 4 * s;
+      double label_h = show_text (cr, ticket->total_label ? ticket->total_label : "", "DejaVu Sans Bold", 12 * s,
+                                  PANGO_ALIGN_LEFT, margin, y, label_width);
+      double total_h = show_text (cr, ticket->total, "DejaVu Sans Bold", 12 * s, PANGO_ALIGN_RIGHT,
+                                  margin + label_width, y, inner - label_width);
+
+      y += MAX (label_h, total_h) + 4 * s;
     }
   if (ticket->notes->len)
     {
