@@ -359,7 +359,7 @@ draw_column (const VtrTicket *ticket,
     {
       /* Large enough to scan from an arm's length on a phone or a kiosk:
        * 40 mm on a receipt, more on a poster. */
-      double size = MIN (inner, (ticket->format == VTR_TICKET_RECEIPT ? 40 : 80) * MM * s / (s > 1 ? 2 : 1));
+      double size = ticket->format == VTR_TICKET_RECEIPT ? MIN (inner, 40 * MM) : inner * 0.62;
 
       y += 4 * s;
       if (!vtr_qr_draw (cr, ticket->qr, margin + (inner - size) / 2, y, size, error))
@@ -384,7 +384,8 @@ draw_card (const VtrTicket *ticket,
            GError         **error)
 {
   double margin = 3.5 * MM;
-  double code = card_height - 2 * margin;
+  double number = ticket->footer ? 9 : 0; /* the card's number, along the bottom */
+  double code = card_height - 2 * margin - number;
   double text_width = width - 3 * margin - code;
   double y = margin;
 
@@ -397,8 +398,8 @@ draw_card (const VtrTicket *ticket,
     y += show_text (cr, g_ptr_array_index (ticket->notes, i), "DejaVu Sans", 6.5, PANGO_ALIGN_LEFT, margin, y,
                     text_width) + 2;
   if (ticket->footer)
-    show_text (cr, ticket->footer, "DejaVu Sans Mono", 6, PANGO_ALIGN_LEFT, margin, card_height - margin - 8,
-               text_width);
+    show_text (cr, ticket->footer, "DejaVu Sans Mono", 7, PANGO_ALIGN_LEFT, margin, card_height - margin - number,
+               width - 2 * margin);
   return ticket->qr == NULL || vtr_qr_draw (cr, ticket->qr, width - margin - code, margin, code, error);
 }
 
