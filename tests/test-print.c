@@ -3,12 +3,15 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "vtr-code-stock.h"
 #include "vtr-demo.h"
+#include "vtr-flashcode.h"
 #include "vtr-escpos-parse.h"
 #include "vtr-print-jobs.h"
 #include "vtr-print-queue.h"
 #include "vtr-qr-image.h"
 #include "vtr-test-decode.h"
+#include "vtr-test-keys.h"
 #include "vtr-test-printer.h"
 #include "vtr-test-util.h"
 
@@ -384,6 +387,64 @@ test_ctl (Fixture       *f,
   g_assert_nonnull (strstr (slip.err, "No loyalty points"));
 }
 
+/* A real order, taken on the kiosk, printed from the command line, then
+ * printed again on a USB ticket printer. */
+static void
+test_ctl_order (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *pdf = path_in (f, "order.pdf");
+  g_autofree char *usb = path_in (f, "lp0");
+  g_autofree char *to_pdf = g_strconcat ("pdf:", pdf, NULL);
+  g_autofree char *to_usb = g_strconcat ("dev:", usb, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pickup = NULL;
+  g_auto(VtrTestResult) first = { 0 };
+  g_auto(VtrTestResult) again = { 0 };
+  VtrFlashcode code = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0042", NULL, 20991231, 1 };
+  VtrOrderLine line = { 13, 2, 0 };
+  guint8 secret[64];
+
+  keys = vtr_test_key_list_new (secret);
+  pickup = vtr_flashcode_sign (&code, "vtr13.fr", secret, &error);
+  {
+    const char *stock[] = { pickup, NULL };
+    g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_PICKUP, stock, keys, now, &error), ==, 1);
+  }
+  order = vtr_order_create (f->store, 1, &line, 1, 0, "Inès", "0612345678", now, &error);
+  g_assert_no_error (error);
+
+  vtr_test_run (&first, "VITRINE_CTL", f->dir, NULL, "print", "order", "--last", "--to", to_pdf, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  codes = vtr_test_read_pdf (pdf, 200, &text, NULL, NULL);
+  g_assert_nonnull (strstr (text, "KX-0042"));
+  g_assert_nonnull (strstr (text, "Inès"));
+  g_assert_nonnull (strstr (text, "Saucisses"));
+  g_assert_cmpuint (codes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (codes, 0), ==, pickup);
+
+  /* The same ticket again, on a USB printer (here a plain file). */
+  g_assert_true (g_file_set_contents (usb, "", 0, NULL));
+  vtr_test_run (&again, "VITRINE_CTL", f->dir, NULL, "print", "again", "--to", to_usb, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  {
+    g_autofree char *bytes = NULL;
+    gsize len;
+    g_auto(VtrEscposPage) page = { 0 };
+
+    g_assert_true (g_file_get_contents (usb, &bytes, &len, NULL));
+    vtr_escpos_parse ((const guint8 *) bytes, len, &page);
+    g_assert_nonnull (strstr (page.text->str, "KX-0042"));
+    g_assert_cmpstr (g_ptr_array_index (page.qr, 0), ==, pickup);
+    g_assert_cmpuint (page.cuts, ==, 1);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -400,5 +461,6 @@ main (int argc, char *argv[])
   ADD ("/print/queue-dropped", test_queue_dropped);
   ADD ("/print/missing-printers", test_missing_printers);
   ADD ("/print/ctl", test_ctl);
+  ADD ("/print/ctl-order", test_ctl_order);
   return g_test_run ();
 }
