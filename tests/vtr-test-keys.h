@@ -4,12 +4,14 @@
 
 #include "vtr-key-list.h"
 #include "vtr-store-private.h"
+#include "vtr-trust.h"
 
 /* A federation of one for tests and benchmarks: a new root key, a signing
  * key (id 1) whose secret goes to @secret, and the key list a kiosk would
  * trust, for the host vtr13.fr. */
 static inline VtrKeyList *
-vtr_test_key_list_new (guint8 secret[VTR_SECRET_KEY_BYTES])
+vtr_test_key_list_new_full (guint8    secret[VTR_SECRET_KEY_BYTES],
+                            VtrStore *trusting)
 {
   guint8 root_public[VTR_PUBLIC_KEY_BYTES], root_secret[VTR_SECRET_KEY_BYTES];
   guint8 public_key[VTR_PUBLIC_KEY_BYTES];
@@ -25,7 +27,22 @@ vtr_test_key_list_new (guint8 secret[VTR_SECRET_KEY_BYTES])
                           "\"public\":\"%s\",\"status\":\"signing\"}]}",
                           public_text);
   envelope = vtr_key_list_seal (list, root_secret);
+  /* The kiosk @trusting keeps the list, as pairing does. */
+  if (trusting)
+    {
+      g_autofree char *root_text = vtr_base64url_encode (root_public, sizeof root_public);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (vtr_trust_save (trusting, envelope, root_text, &error));
+      g_assert_no_error (error);
+    }
   return vtr_key_list_load (envelope, root_public, NULL);
+}
+
+static inline VtrKeyList *
+vtr_test_key_list_new (guint8 secret[VTR_SECRET_KEY_BYTES])
+{
+  return vtr_test_key_list_new_full (secret, NULL);
 }
 
 /* The one number a query returns, such as a count of rows. */

@@ -25,6 +25,7 @@
 #include "vtr-outbox.h"
 #include "vtr-orders.h"
 #include "vtr-json.h"
+#include "vtr-describe.h"
 #include "vtr-sync.h"
 #include "vtr-print-jobs.h"
 #include "vtr-print-queue.h"
@@ -142,76 +143,6 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
-/* "14:00" today, "Tue 08:00" within the week: weekday names come from
- * the translations, not LC_TIME, which kiosks often leave at C. */
-static char *
-format_time (GDateTime *time,
-             GDateTime *now)
-{
-  static const char * const weekdays[] = {
-    N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
-  };
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, vtr_opening_hours_timezone ());
-  g_autoptr(GDateTime) local_now = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
-  g_autofree char *clock = g_date_time_format (local, "%H:%M");
-
-  if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
-    return g_steal_pointer (&clock);
-
-  /* TRANSLATORS: a short weekday name and a time, such as "Tue 08:00" */
-  return g_strdup_printf (C_("weekday time", "%s %s"),
-                          _(weekdays[g_date_time_get_day_of_week (local) - 1]), clock);
-}
-
-static char *
-describe_open_state (const VtrOpenState *open,
-                     GDateTime          *now)
-{
-  g_autofree char *when = NULL;
-
-  if (!open->known)
-    return g_strdup (_("hours unknown"));
-  if (open->next_change)
-    when = format_time (open->next_change, now);
-
-  if (open->open)
-    return when ? g_strdup_printf (_("open, closes at %s"), when) : g_strdup (_("open"));
-  return when ? g_strdup_printf (_("closed, opens %s"), when) : g_strdup (_("closed"));
-}
-
-static const char *
-describe_availability (VtrAvailability availability)
-{
-  switch (availability)
-    {
-    case VTR_AVAILABILITY_IN_STOCK:
-      return _("in stock");
-    case VTR_AVAILABILITY_LOW:
-      return _("few left");
-    case VTR_AVAILABILITY_OUT_OF_STOCK:
-      return _("out of stock");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static char *
-describe_distance (double distance_m,
-                   int    walking_minutes)
-{
-  g_autofree char *distance = NULL;
-
-  if (distance_m < 1000)
-    distance = g_strdup_printf (_("%d m"), (int) (distance_m + 0.5));
-  else
-    distance = g_strdup_printf (_("%.1f km"), distance_m / 1000.0);
-
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d min walk", "%s · %d min walk",
-                                       walking_minutes),
-                          distance, walking_minutes);
-}
-
 static void
 json_add_time (JsonBuilder *builder,
                const char  *member,
@@ -317,13 +248,13 @@ print_place_lines (const VtrPlace *place,
                    gboolean        with_distance,
                    GDateTime      *now)
 {
-  g_autofree char *open = describe_open_state (&place->open, now);
+  g_autofree char *open = vtr_describe_open_state (&place->open, now);
 
   g_print ("%2u. %s — %s, %s %s\n", rank, place->merchant->name, place->merchant->address,
            place->merchant->postcode, place->merchant->city);
   if (with_distance)
     {
-      g_autofree char *distance = describe_distance (place->distance_m, place->walking_minutes);
+      g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
       g_print ("    %s · %s", distance, open);
     }
   else
@@ -408,7 +339,7 @@ command_stockists (Options *options,
         }
 
       print_place_lines (&stockist->place, i + 1, TRUE, options->when);
-      g_print (" · %s · %s\n", price, describe_availability (stockist->availability));
+      g_print (" · %s · %s\n", price, vtr_describe_availability (stockist->availability));
       for (guint p = 0; p < stockist->promotions->len; p++)
         {
           const VtrPromotion *promotion = g_ptr_array_index (stockist->promotions, p);
@@ -639,8 +570,8 @@ command_collect (Options *options,
   for (guint i = 0; i < places->len; i++)
     {
       const VtrCollectionPlace *place = g_ptr_array_index (places, i);
-      g_autofree char *open = describe_open_state (&place->open, options->when);
-      g_autofree char *distance = describe_distance (place->distance_m, place->walking_minutes);
+      g_autofree char *open = vtr_describe_open_state (&place->open, options->when);
+      g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
 
       if (options->json)
         {

@@ -1,0 +1,733 @@
+#include "config.h"
+
+#include "vtr-window.h"
+
+#include <glib/gi18n.h>
+
+#include "vtr-camera.h"
+#include "vtr-catalog.h"
+#include "vtr-describe.h"
+#include "vtr-flashcode.h"
+#include "vtr-gtin.h"
+#include "vtr-opening-hours.h"
+#include "vtr-sync-service.h"
+#include "vtr-trust.h"
+
+/*
+ * The kiosk's window: the scan screen (camera, search), the product screen
+ * (nearest stockists), the warning card for codes that are not the
+ * federation's. Freshness of the data in the corner; in kiosk mode,
+ * fullscreen, no way out, and back to the scan screen after a while
+ * without a touch, with what the last person typed cleared.
+ */
+
+GResource *vtr_app_get_resource (void);
+
+#define DEFAULT_IDLE_SECONDS 90
+#define COUNTDOWN_SECONDS 10
+#define FEEDBACK_USEC (1500 * 1000)
+
+struct _VtrWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  char                 *data_dir;
+  VtrStore             *store;
+  VtrCatalog           *catalog;
+  VtrKeyList           *keys;
+  VtrCamera            *camera;
+  VtrSyncService       *sync;
+  VtrPosition           here;
+  gboolean              kiosk;
+
+  GtkStack             *pages;
+  GtkStack             *scan_stack;
+  GtkPicture           *preview;
+  GtkDrawingArea       *overlay;
+  GtkLabel             *hint;
+  AdwStatusPage        *no_camera;
+  GtkSearchEntry       *search;
+  GtkLabel             *freshness;
+  GtkButton            *back;
+  AdwToastOverlay      *toasts;
+  GtkLabel             *countdown;
+
+  GtkLabel             *product_name;
+  GtkLabel             *product_brand;
+  GtkListBox           *stockists;
+  AdwStatusPage        *warning;
+
+  VtrPoint              corners[4];
+  int                   n_corners;
+  gint64                corners_until;
+  int                   frame_width;
+  int                   frame_height;
+
+  guint                 idle_seconds;
+  gint64                last_activity;
+  guint                 tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (VtrWindow, vtr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (VtrWindow  *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static void
+show_page (VtrWindow  *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->pages, name);
+  gtk_widget_set_visible (GTK_WIDGET (self->back), !g_str_equal (name, "scan"));
+}
+
+const char *
+vtr_window_get_page (VtrWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->pages);
+}
+
+const char *
+vtr_window_get_warning (VtrWindow *self)
+{
+  return adw_status_page_get_description (self->warning);
+}
+
+/* The product screen. */
+
+static GtkWidget *
+stockist_row (VtrWindow         *self,
+              const VtrStockist *stockist,
+              GDateTime         *now,
+              gboolean           from_poster)
+{
+  const VtrMerchant *merchant = stockist->place.merchant;
+  g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m, stockist->place.walking_minutes);
+  g_autofree char *open = vtr_describe_open_state (&stockist->place.open, now);
+  g_autofree char *price = vtr_price_format (stockist->price_cents);
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *price_label = gtk_label_new (price);
+  GtkWidget *stock_label = gtk_label_new (vtr_describe_availability (stockist->availability));
+
+  g_string_append_printf (subtitle, "%s · %s\n%s", distance, open, merchant->address ? merchant->address : "");
+  for (guint i = 0; stockist->promotions && i < stockist->promotions->len; i++)
+    {
+      g_autofree char *promotion = vtr_promotion_describe (g_ptr_array_index (stockist->promotions, i));
+      g_string_append_printf (subtitle, "\n%s", promotion);
+    }
+  if (from_poster)
+    g_string_prepend (subtitle, _("The shop of the poster you scanned\n"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), merchant->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (price_label, "title-3");
+  gtk_widget_set_halign (price_label, GTK_ALIGN_END);
+  gtk_widget_set_halign (stock_label, GTK_ALIGN_END);
+  gtk_widget_add_css_class (stock_label, stockist->availability == VTR_AVAILABILITY_IN_STOCK ? "success" : "warning");
+  gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (suffix), price_label);
+  gtk_box_append (GTK_BOX (suffix), stock_label);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str, -1);
+  return row;
+}
+
+/**
+ * vtr_window_show_product:
+ * @merchant_first: the shop of the poster scanned, shown first; or 0
+ */
+void
+vtr_window_show_product (VtrWindow *self,
+                         gint64     product_id,
+                         gint64     merchant_first)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, id, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GPtrArray) stockists = NULL;
+  GtkWidget *child;
+
+  if (product == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_label_set_text (self->product_name, product->name);
+  gtk_label_set_text (self->product_brand, product->brand ? product->brand : "");
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stockists))))
+    gtk_list_box_remove (self->stockists, child);
+
+  stockists = vtr_catalog_nearest_stockists (self->catalog, product->id, &self->here, now, 10,
+                                             VTR_STOCKISTS_DEFAULT, &error);
+  if (stockists == NULL || stockists->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No shop near here has it right now"));
+      gtk_list_box_append (self->stockists, row);
+    }
+  /* The poster's shop first: the shopper is standing in front of it. */
+  for (guint i = 0; stockists && i < stockists->len; i++)
+    {
+      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+
+      if (stockist->place.merchant->id == merchant_first)
+        gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
+      else
+        gtk_list_box_append (self->stockists, stockist_row (self, stockist, now, FALSE));
+    }
+  show_page (self, "product");
+}
+
+/* The first shop listed, for tests and screen readers' summaries. */
+char *
+vtr_window_get_first_stockist (VtrWindow *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->stockists, 0);
+
+  return row ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
+}
+
+/* What a scanned text leads to. */
+
+static void
+show_warning (VtrWindow         *self,
+              const VtrCodeInfo *info)
+{
+  g_autofree char *why = vtr_verdict_describe (info);
+  g_autofree char *description = NULL;
+
+  if (info->host_unicode)
+    description = g_strdup_printf (_("%s\n\nIt leads to %s."), why, info->host_unicode);
+  else
+    description = g_strdup_printf (_("%s\n\nIt says: “%s”"), why, info->display);
+  adw_status_page_set_description (self->warning, description);
+  show_page (self, "warning");
+}
+
+void
+vtr_window_handle_text (VtrWindow  *self,
+                        const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, self->keys, now);
+
+  self->last_activity = g_get_monotonic_time ();
+  switch (info->kind)
+    {
+    case VTR_CODE_PRODUCT:
+      if (info->verdict == VTR_VERDICT_TRUSTED)
+        {
+          vtr_window_show_product (self, info->code.product_id, info->code.merchant_id);
+          return;
+        }
+      break;
+    case VTR_CODE_GTIN:
+      if (info->verdict == VTR_VERDICT_VALID)
+        {
+          g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, info->gtin, NULL);
+
+          if (product)
+            vtr_window_show_product (self, product->id, 0);
+          else
+            toast (self, _("This product is not in the shops of the federation yet"));
+          return;
+        }
+      break;
+    case VTR_CODE_CARD:
+    case VTR_CODE_PICKUP:
+      if (info->verdict == VTR_VERDICT_TRUSTED)
+        {
+          toast (self, _("A loyalty card or an order: at the counter, in counter mode"));
+          return;
+        }
+      break;
+    default:
+      break;
+    }
+  show_warning (self, info);
+}
+
+static void
+on_codes_found (VtrCamera *camera,
+                GPtrArray *codes,
+                gpointer   data)
+{
+  VtrWindow *self = data;
+  VtrCode *code;
+
+  if (codes->len == 0)
+    return;
+  code = g_ptr_array_index (codes, 0);
+  /* A frame around what was read, for a moment. */
+  self->n_corners = MIN (code->n_corners, 4);
+  memcpy (self->corners, code->corners, sizeof self->corners);
+  self->corners_until = g_get_monotonic_time () + FEEDBACK_USEC;
+  gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
+  if (g_str_equal (vtr_window_get_page (self), "scan"))
+    vtr_window_handle_text (self, code->text);
+}
+
+static void
+on_frame_ready (VtrCamera *camera,
+                GBytes    *rgb,
+                int        width,
+                int        height,
+                int        stride,
+                gpointer   data)
+{
+  VtrWindow *self = data;
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, stride);
+
+  self->frame_width = width;
+  self->frame_height = height;
+  gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
+}
+
+static void
+draw_overlay (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        data)
+{
+  VtrWindow *self = data;
+  double scale, x0, y0;
+
+  if (self->n_corners < 4 || g_get_monotonic_time () > self->corners_until || self->frame_width == 0)
+    return;
+  /* The picture is fitted in the widget, centred. */
+  scale = MIN ((double) width / self->frame_width, (double) height / self->frame_height);
+  x0 = (width - self->frame_width * scale) / 2;
+  y0 = (height - self->frame_height * scale) / 2;
+  cairo_set_source_rgba (cr, 0.2, 0.82, 0.48, 0.9);
+  cairo_set_line_width (cr, 8);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (int i = 0; i < 4; i++)
+    cairo_line_to (cr, x0 + self->corners[i].x * scale, y0 + self->corners[i].y * scale);
+  cairo_close_path (cr);
+  cairo_stroke (cr);
+}
+
+static void
+on_camera_state (VtrCamera  *camera,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  VtrWindow *self = data;
+
+  if (vtr_camera_get_state (camera) == VTR_CAMERA_FAILED)
+    {
+      const GError *error = vtr_camera_get_error (camera);
+
+      adw_status_page_set_description (self->no_camera,
+                                       error ? error->message : _("The camera does not answer."));
+      gtk_stack_set_visible_child_name (self->scan_stack, "no-camera");
+    }
+  else if (vtr_camera_get_state (camera) == VTR_CAMERA_RUNNING)
+    gtk_stack_set_visible_child_name (self->scan_stack, "camera");
+}
+
+/* Search. */
+
+static void
+on_search_activate (GtkSearchEntry *entry,
+                    gpointer        data)
+{
+  VtrWindow *self = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrSearchResults *results;
+
+  if (*text == '\0')
+    return;
+  results = vtr_catalog_search (self->catalog, text, &self->here, now, 5, &error);
+  if (results && results->products->len > 0)
+    vtr_window_show_product (self, ((VtrProduct *) g_ptr_array_index (results->products, 0))->id, 0);
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Nothing found for “%s”"), text);
+      toast (self, message);
+    }
+  if (results)
+    vtr_search_results_free (results);
+}
+
+/* Freshness, always in the corner. */
+
+static void
+update_freshness (VtrWindow *self)
+{
+  gint64 last = vtr_sync_service_get_last_success (self->sync);
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  if (last > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      when = vtr_describe_time (utc, now);
+    }
+  switch (vtr_sync_service_get_state (self->sync))
+    {
+    case VTR_SYNC_STATE_NOT_PAIRED:
+      text = g_strdup (_("Local data, not connected to the federation"));
+      break;
+    case VTR_SYNC_STATE_OFFLINE:
+      text = when ? g_strdup_printf (_("Offline · data from %s"), when) : g_strdup (_("Offline"));
+      break;
+    default:
+      text = when ? g_strdup_printf (_("Up to date · %s"), when) : g_strdup (_("Connecting…"));
+      break;
+    }
+  gtk_label_set_text (self->freshness, text);
+}
+
+static void
+on_sync_changed (VtrSyncService *sync,
+                 GParamSpec     *pspec,
+                 gpointer        data)
+{
+  update_freshness (data);
+}
+
+/* Idle reset. */
+
+void
+vtr_window_go_home (VtrWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search), "");
+  show_page (self, "scan");
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+}
+
+static void
+on_activity (VtrWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  VtrWindow *self = data;
+  gint64 idle = (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
+  gint64 left = (gint64) self->idle_seconds - idle;
+  guint countdown = MIN (COUNTDOWN_SECONDS, MAX (1, self->idle_seconds / 2));
+
+  if (g_str_equal (vtr_window_get_page (self), "scan"))
+    return G_SOURCE_CONTINUE;
+  if (left <= 0)
+    vtr_window_go_home (self);
+  else if (left <= countdown)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("Back to the start in %d second — touch the screen to "
+                                                         "stay",
+                                                         "Back to the start in %d seconds — touch the screen to "
+                                                         "stay",
+                                                         (int) left),
+                                               (int) left);
+      gtk_label_set_text (self->countdown, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->countdown), TRUE);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vtr_window_set_idle_timeout (VtrWindow *self,
+                             guint      seconds)
+{
+  self->idle_seconds = MAX (1, seconds);
+}
+
+static gboolean
+on_close_request (GtkWindow *window,
+                  gpointer   data)
+{
+  VtrWindow *self = VTR_WINDOW (window);
+
+  /* A kiosk is not closed by whoever stands in front of it. */
+  if (self->kiosk)
+    {
+      toast (self, _("This kiosk stays open"));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+vtr_window_stop (VtrWindow *self)
+{
+  if (self->camera)
+    vtr_camera_stop (self->camera);
+  if (self->sync)
+    vtr_sync_service_stop (self->sync);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+/* Building the window. */
+
+static GtkWidget *
+build_scan_page (VtrWindow *self)
+{
+  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *title = gtk_label_new (_("Scan a product, an ad or a poster"));
+
+  gtk_widget_set_margin_top (page, 24);
+  gtk_widget_set_margin_bottom (page, 24);
+  gtk_widget_set_margin_start (page, 48);
+  gtk_widget_set_margin_end (page, 48);
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_box_append (GTK_BOX (page), title);
+
+  self->scan_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->scan_stack), TRUE);
+  self->preview = GTK_PICTURE (gtk_picture_new ());
+  gtk_picture_set_can_shrink (self->preview, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What the camera sees"), -1);
+  self->overlay = GTK_DRAWING_AREA (gtk_drawing_area_new ());
+  gtk_drawing_area_set_draw_func (self->overlay, draw_overlay, self, NULL);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->preview));
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->overlay));
+  gtk_frame_set_child (GTK_FRAME (frame), overlay);
+  gtk_widget_add_css_class (frame, "camera");
+  gtk_stack_add_named (self->scan_stack, frame, "camera");
+
+  self->no_camera = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->no_camera, "camera-disabled-symbolic");
+  adw_status_page_set_title (self->no_camera, _("No camera"));
+  adw_status_page_set_description (self->no_camera, _("Search below: everything else works."));
+  gtk_stack_add_named (self->scan_stack, GTK_WIDGET (self->no_camera), "no-camera");
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->scan_stack));
+
+  self->hint = GTK_LABEL (gtk_label_new (_("Hold the code 20 cm from the camera, without glare")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "title-3");
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->hint));
+
+  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  g_object_set (self->search, "placeholder-text", _("Or search a product or a shop"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Search a product or a shop"), -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->search), "kiosk-search");
+  g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->search));
+  return page;
+}
+
+static GtkWidget *
+build_product_page (VtrWindow *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *heading = gtk_label_new (_("The nearest shops that have it"));
+
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  self->product_name = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->product_name, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->product_name), "title-1");
+  self->product_brand = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->product_brand), "dim-label");
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_halign (heading, GTK_ALIGN_START);
+  self->stockists = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->stockists, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->stockists), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stockists), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The nearest shops that have it"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->product_name));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->product_brand));
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stockists));
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  return scrolled;
+}
+
+static void
+on_back (GtkButton *button,
+         gpointer   data)
+{
+  vtr_window_go_home (data);
+}
+
+static void
+vtr_window_dispose (GObject *object)
+{
+  VtrWindow *self = VTR_WINDOW (object);
+
+  vtr_window_stop (self);
+  if (self->camera)
+    g_signal_handlers_disconnect_by_data (self->camera, self);
+  if (self->sync)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->camera);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->keys, vtr_key_list_free);
+  G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
+}
+
+static void
+vtr_window_finalize (GObject *object)
+{
+  g_free (VTR_WINDOW (object)->data_dir);
+  G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
+}
+
+static void
+vtr_window_class_init (VtrWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vtr_window_dispose;
+  object_class->finalize = vtr_window_finalize;
+}
+
+static void
+vtr_window_init (VtrWindow *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *title = gtk_label_new ("Vitrine");
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  static gsize css_loaded = 0;
+
+  /* Large type and targets: data/ui/style.css. */
+  if (g_once_init_enter (&css_loaded))
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      /* Named, not left to a constructor the static library may drop. */
+      g_resources_register (vtr_app_get_resource ());
+      gtk_css_provider_load_from_resource (css, "/fr/vitrine/Vitrine/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&css_loaded, 1);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (self), "vitrine");
+  self->idle_seconds = DEFAULT_IDLE_SECONDS;
+  self->last_activity = g_get_monotonic_time ();
+  gtk_window_set_title (GTK_WINDOW (self), "Vitrine");
+  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+
+  gtk_widget_add_css_class (title, "heading");
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  self->back = GTK_BUTTON (gtk_button_new_with_label (_("Back")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->back), "kiosk-button");
+  gtk_widget_set_visible (GTK_WIDGET (self->back), FALSE);
+  g_signal_connect (self->back, "clicked", G_CALLBACK (on_back), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->back));
+  self->freshness = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->freshness), "dim-label");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->freshness));
+  gtk_box_append (GTK_BOX (toolbar), header);
+
+  self->countdown = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->countdown), "countdown");
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->countdown));
+
+  self->pages = GTK_STACK (gtk_stack_new ());
+  gtk_stack_set_transition_type (self->pages, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
+  gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
+  gtk_stack_add_named (self->pages, build_product_page (self), "product");
+  self->warning = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->warning, "dialog-warning-symbolic");
+  adw_status_page_set_title (self->warning, _("This code is not from the shops of the federation"));
+  gtk_stack_add_named (self->pages, GTK_WIDGET (self->warning), "warning");
+
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->pages));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->toasts));
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), toolbar);
+
+  /* Any touch, key or movement counts as someone there. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_activity), self);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_activity), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (on_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+  self->tick_id = g_timeout_add (250, on_tick, self);
+}
+
+/**
+ * vtr_window_new:
+ * @data_dir: (nullable): the kiosk's data; %NULL for the default
+ * @camera_source: (nullable): a GStreamer source, an image or video file,
+ *   a folder of images; %NULL for the configured camera
+ * @kiosk: fullscreen, and no closing from the screen
+ */
+VtrWindow *
+vtr_window_new (GtkApplication *app,
+                const char     *data_dir,
+                const char     *camera_source,
+                gboolean        kiosk)
+{
+  VtrWindow *self = g_object_new (VTR_TYPE_WINDOW, "application", app, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                                                       "fr.vitrine.Vitrine", TRUE);
+  g_autofree char *source = vtr_camera_choose_source (camera_source);
+
+  self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
+  self->kiosk = kiosk;
+  self->here = (VtrPosition) { 43.2951, 5.3744 };
+  if (schema)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
+
+      self->here.lat = g_settings_get_double (settings, "kiosk-latitude");
+      self->here.lon = g_settings_get_double (settings, "kiosk-longitude");
+    }
+
+  self->store = vtr_store_open (self->data_dir, &error);
+  if (self->store)
+    {
+      self->catalog = vtr_catalog_new (self->store);
+      self->keys = vtr_trust_load (self->store, NULL);
+    }
+  else
+    g_warning ("%s", error->message);
+
+  self->camera = vtr_camera_new (source);
+  g_signal_connect (self->camera, "frame-ready", G_CALLBACK (on_frame_ready), self);
+  g_signal_connect (self->camera, "codes-found", G_CALLBACK (on_codes_found), self);
+  g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
+  vtr_camera_start (self->camera);
+
+  self->sync = vtr_sync_service_new (self->data_dir);
+  g_signal_connect (self->sync, "notify::state", G_CALLBACK (on_sync_changed), self);
+  g_signal_connect (self->sync, "notify::last-success", G_CALLBACK (on_sync_changed), self);
+  vtr_sync_service_start (self->sync);
+  update_freshness (self);
+
+  if (kiosk)
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  return self;
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define VTR_TYPE_WINDOW (vtr_window_get_type ())
+G_DECLARE_FINAL_TYPE (VtrWindow, vtr_window, VTR, WINDOW, AdwApplicationWindow)
+
+VtrWindow  *vtr_window_new              (GtkApplication *app,
+                                         const char     *data_dir,
+                                         const char     *camera_source,
+                                         gboolean        kiosk);
+void        vtr_window_handle_text      (VtrWindow      *self,
+                                         const char     *text);
+void        vtr_window_show_product     (VtrWindow      *self,
+                                         gint64          product_id,
+                                         gint64          merchant_first);
+void        vtr_window_go_home          (VtrWindow      *self);
+const char *vtr_window_get_page         (VtrWindow      *self);
+char       *vtr_window_get_first_stockist (VtrWindow    *self);
+const char *vtr_window_get_warning      (VtrWindow      *self);
+void        vtr_window_set_idle_timeout (VtrWindow      *self,
+                                         guint           seconds);
+void        vtr_window_stop             (VtrWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,249 @@
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vtr-demo.h"
+#include "vtr-flashcode.h"
+#include "vtr-i18n.h"
+#include "vtr-opening-hours.h"
+#include "vtr-qr-image.h"
+#include "vtr-test-keys.h"
+#include "vtr-test-util.h"
+#include "vtr-window.h"
+
+/*
+ * The kiosk app as a shopper uses it, under Xvfb: the camera pointed at
+ * images of codes (a real GStreamer pipeline), the demo catalogue, the
+ * federation's keys. A flashcode leads to the product and its nearest
+ * stockist; a foreign code to the warning card; a kiosk left alone goes
+ * back to the start. Every screen is saved as a PNG, in French, landscape
+ * and portrait, into VITRINE_SCREENSHOTS (default: screenshots/ in the
+ * build folder).
+ */
+
+static char *data_dir;
+static guint8 secret[VTR_SECRET_KEY_BYTES];
+/* No GtkApplication: the test machine has no session bus to register
+ * one on, and a window does not need it. */
+static GtkApplication *app = NULL;
+
+static gboolean
+wait_until (gboolean (*ready) (VtrWindow *), VtrWindow *window, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!ready (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return ready (window);
+}
+
+static gboolean
+on_product (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "product");
+}
+
+static gboolean
+on_warning (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "warning");
+}
+
+static gboolean
+on_scan (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "scan");
+}
+
+/* A code as a shop's poster shows it, in a PNG the camera looks at. */
+static char *
+code_image (const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vtr_qr_write_file (text, "", path, FALSE, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static char *
+product_code (gint64 product,
+              gint64 merchant)
+{
+  VtrFlashcode code = { VTR_CODE_PRODUCT, product, merchant, 0, NULL, NULL, NULL, 0, 1 };
+
+  return vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+}
+
+static void
+save_screenshot (VtrWindow  *window,
+                 const char *name,
+                 int         width,
+                 int         height)
+{
+  const char *folder = g_getenv ("VITRINE_SCREENSHOTS");
+  g_autofree char *dir = folder ? g_strdup (folder) : g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, width > height ? "landscape" : "portrait");
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  gint64 settle = g_get_monotonic_time () + 400 * 1000;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+screenshots (VtrWindow  *window,
+             const char *name)
+{
+  save_screenshot (window, name, 1920, 1080);
+  save_screenshot (window, name, 1080, 1920);
+  gtk_widget_set_size_request (GTK_WIDGET (window), -1, -1);
+}
+
+static VtrWindow *
+open_window (const char *camera)
+{
+  VtrWindow *window = vtr_window_new (app, data_dir, camera, FALSE);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+close_window (VtrWindow *window)
+{
+  vtr_window_stop (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A poster's flashcode: its product, that shop first, then the nearest. */
+static void
+test_scan_product (void)
+{
+  g_autofree char *code = product_code (13, 7);
+  g_autofree char *image = code_image ("poster.png", code);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(GPtrArray) stockists = vtr_catalog_nearest_stockists (catalog, 13, &here, now, 10, 0, &error);
+  g_autoptr(VtrMerchant) poster_shop = vtr_catalog_get_merchant (catalog, 7, NULL);
+  VtrWindow *window = open_window (image);
+  g_autofree char *first = NULL;
+  gboolean shop_stocks_it = FALSE;
+
+  g_assert_true (wait_until (on_product, window, 20));
+  first = vtr_window_get_first_stockist (window);
+  for (guint i = 0; i < stockists->len; i++)
+    if (((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant->id == 7)
+      shop_stocks_it = TRUE;
+  /* The poster's shop first when it has it, else the nearest stockist. */
+  g_assert_cmpstr (first, ==, shop_stocks_it ? poster_shop->name
+                                             : ((VtrStockist *) g_ptr_array_index (stockists, 0))->place.merchant->name);
+  screenshots (window, "product");
+  close_window (window);
+}
+
+/* Nearest first, from a search. */
+static void
+test_search (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(VtrProduct) soap = vtr_catalog_find_product (catalog, "savon de marseille", &error);
+  g_autoptr(GPtrArray) stockists = vtr_catalog_nearest_stockists (catalog, soap->id, &here, now, 10, 0, &error);
+  g_autofree char *first = NULL;
+
+  /* No camera: said plainly, and search still works. */
+  wait_until (on_scan, window, 1);
+  screenshots (window, "no-camera");
+  vtr_window_show_product (window, soap->id, 0);
+  first = vtr_window_get_first_stockist (window);
+  g_assert_cmpstr (first, ==, ((VtrStockist *) g_ptr_array_index (stockists, 0))->place.merchant->name);
+  close_window (window);
+}
+
+/* A code that is not the federation's: an inert warning, never a browser. */
+static void
+test_foreign_code (void)
+{
+  g_autofree char *image = code_image ("foreign.png", "https://vitrine-promo.example.com/gagnez");
+  VtrWindow *window = open_window (image);
+
+  g_assert_true (wait_until (on_warning, window, 20));
+  g_assert_nonnull (strstr (vtr_window_get_warning (window), "vitrine-promo.example.com"));
+  screenshots (window, "warning");
+  close_window (window);
+}
+
+/* Left alone, the kiosk goes back to the start and forgets the search. */
+static void
+test_idle_reset (void)
+{
+  g_autofree char *code = product_code (13, 0);
+  g_autofree char *image = code_image ("idle.png", code);
+  VtrWindow *window = open_window (image);
+
+  vtr_window_set_idle_timeout (window, 2);
+  g_assert_true (wait_until (on_product, window, 20));
+  g_assert_true (wait_until (on_scan, window, 10));
+  screenshots (window, "scan");
+  close_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* In French, as a kiosk of the federation. */
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  data_dir = vtr_test_make_data_dir ();
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (secret, store);
+    VtrDemoCounts counts;
+
+    g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  }
+
+  g_test_add_func ("/app/scan-product", test_scan_product);
+  g_test_add_func ("/app/search", test_search);
+  g_test_add_func ("/app/foreign-code", test_foreign_code);
+  g_test_add_func ("/app/idle-reset", test_idle_reset);
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  return status;
+}
