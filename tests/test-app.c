@@ -90,7 +90,6 @@ save_screenshot (VtrWindow  *window,
   g_autofree char *file = g_strdup_printf ("%s-%s.png", name, width > height ? "landscape" : "portrait");
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   gint64 settle = g_get_monotonic_time () + 400 * 1000;
@@ -101,12 +100,34 @@ save_screenshot (VtrWindow  *window,
     g_main_context_iteration (NULL, FALSE);
   g_mkdir_with_parents (dir, 0755);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* Until the window has been drawn at its new size. */
+  for (int attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        {
+          gint64 wait = g_get_monotonic_time () + 100 * 1000;
+
+          while (g_get_monotonic_time () < wait)
+            g_main_context_iteration (NULL, FALSE);
+        }
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  {
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                                           gdk_texture_get_height (texture));
+
+    gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                          cairo_image_surface_get_stride (surface));
+    cairo_surface_mark_dirty (surface);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+  }
 }
 
 static void

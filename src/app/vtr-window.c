@@ -330,9 +330,13 @@ on_camera_state (VtrCamera  *camera,
       adw_status_page_set_description (self->no_camera,
                                        error ? error->message : _("The camera does not answer."));
       gtk_stack_set_visible_child_name (self->scan_stack, "no-camera");
+      gtk_widget_set_visible (GTK_WIDGET (self->hint), FALSE);
     }
   else if (vtr_camera_get_state (camera) == VTR_CAMERA_RUNNING)
-    gtk_stack_set_visible_child_name (self->scan_stack, "camera");
+    {
+      gtk_stack_set_visible_child_name (self->scan_stack, "camera");
+      gtk_widget_set_visible (GTK_WIDGET (self->hint), TRUE);
+    }
 }
 
 /* Search. */
