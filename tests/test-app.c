@@ -209,6 +209,23 @@ test_search (void)
   close_window (window);
 }
 
+/* The civic layer, and a picture scanned from a file. */
+static void
+test_civic_and_file (void)
+{
+  g_autofree char *code = product_code (13, 0);
+  g_autofree char *image = code_image ("picture.png", code);
+  VtrWindow *window = open_window ("/nonexistent/camera");
+
+  vtr_window_show_civic (window);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "civic");
+  screenshots (window, "civic");
+  vtr_window_go_home (window);
+  vtr_window_scan_file (window, image);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "product");
+  close_window (window);
+}
+
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -263,6 +280,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/scan-product", test_scan_product);
   g_test_add_func ("/app/search", test_search);
   g_test_add_func ("/app/foreign-code", test_foreign_code);
+  g_test_add_func ("/app/civic-and-file", test_civic_and_file);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

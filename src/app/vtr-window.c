@@ -5,9 +5,11 @@
 #include <glib/gi18n.h>
 
 #include "vtr-camera.h"
+#include "vtr-decoder.h"
 #include "vtr-catalog.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
+#include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
 #include "vtr-opening-hours.h"
 #include "vtr-sync-service.h"
@@ -56,6 +58,7 @@ struct _VtrWindow
   GtkLabel             *product_brand;
   GtkListBox           *stockists;
   AdwStatusPage        *warning;
+  GtkBox               *civic;
 
   VtrPoint              corners[4];
   int                   n_corners;
@@ -195,6 +198,60 @@ vtr_window_get_first_stockist (VtrWindow *self)
   return row ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
 }
 
+/* The civic layer: collections for the homeless and for recycling, and
+ * parcel lockers, near the kiosk. */
+
+void
+vtr_window_show_civic (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->civic))))
+    gtk_box_remove (self->civic, child);
+
+  for (VtrCollectionKind kind = VTR_COLLECTION_CLOTHES; kind <= VTR_COLLECTION_PARCEL_LOCKER; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) places = vtr_catalog_collection_points_near (self->catalog, kind, &self->here, now, 3,
+                                                                        &error);
+      GtkWidget *group = adw_preferences_group_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _(vtr_collection_kind_label (kind)));
+      if (places == NULL || places->len == 0)
+        {
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("None near here yet"));
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        }
+      for (guint i = 0; places && i < places->len; i++)
+        {
+          VtrCollectionPlace *place = g_ptr_array_index (places, i);
+          g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
+          g_autofree char *open = vtr_describe_open_state (&place->open, now);
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s\n%s", distance, open,
+                                                       place->point->address ? place->point->address : "");
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                         place->merchant ? place->merchant->name : place->point->name);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        }
+      gtk_box_append (self->civic, group);
+    }
+  show_page (self, "civic");
+}
+
+static void
+on_civic_clicked (GtkButton *button,
+                  gpointer   data)
+{
+  vtr_window_show_civic (data);
+}
+
 /* What a scanned text leads to. */
 
 static void
@@ -253,6 +310,80 @@ vtr_window_handle_text (VtrWindow  *self,
       break;
     }
   show_warning (self, info);
+}
+
+typedef struct
+{
+  char *text;
+} FileScan;
+
+static gboolean
+on_file_frame (const VtrFrame *frame,
+               gpointer        data)
+{
+  FileScan *scan = data;
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, frame, VTR_DECODE_THOROUGH);
+
+  if (codes->len > 0)
+    scan->text = g_strdup (((VtrCode *) g_ptr_array_index (codes, 0))->text);
+  return scan->text == NULL; /* the next frame only if nothing was read */
+}
+
+/**
+ * vtr_window_scan_file:
+ *
+ * Reads the first code of an image or video, as if the camera had seen it.
+ */
+void
+vtr_window_scan_file (VtrWindow  *self,
+                      const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  FileScan scan = { NULL };
+
+  if (!vtr_frame_reader_read (path, on_file_frame, &scan, &error))
+    toast (self, error->message);
+  else if (scan.text == NULL)
+    toast (self, _("No code in this picture: try a sharper one, taken from closer"));
+  else
+    vtr_window_handle_text (self, scan.text);
+  g_free (scan.text);
+}
+
+static void
+on_file_chosen (GtkNativeDialog *dialog,
+                int              response,
+                gpointer         data)
+{
+  VtrWindow *self = data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path)
+        vtr_window_scan_file (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_open_file (GtkButton *button,
+              gpointer   data)
+{
+  VtrWindow *self = data;
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Scan a picture"), GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Scan"), NULL);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Pictures and videos"));
+  gtk_file_filter_add_mime_type (filter, "image/*");
+  gtk_file_filter_add_mime_type (filter, "video/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
@@ -529,6 +660,23 @@ build_scan_page (VtrWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->search), "kiosk-search");
   g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
   gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->search));
+
+  {
+    GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *civic = gtk_button_new_with_label (_("Collections and parcel lockers near here"));
+    GtkWidget *file = gtk_button_new_with_label (_("Scan a picture…"));
+
+    gtk_widget_set_halign (actions, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (civic, "kiosk-button");
+    gtk_widget_add_css_class (civic, "pill");
+    gtk_widget_add_css_class (file, "kiosk-button");
+    gtk_widget_add_css_class (file, "pill");
+    g_signal_connect (civic, "clicked", G_CALLBACK (on_civic_clicked), self);
+    g_signal_connect (file, "clicked", G_CALLBACK (on_open_file), self);
+    gtk_box_append (GTK_BOX (actions), civic);
+    gtk_box_append (GTK_BOX (actions), file);
+    gtk_box_append (GTK_BOX (page), actions);
+  }
   return page;
 }
 
@@ -657,6 +805,27 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
+  {
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+    GtkWidget *clamp = adw_clamp_new ();
+    GtkWidget *civic_title = gtk_label_new (_("Give, recycle, collect a parcel"));
+
+    self->civic = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 24));
+    gtk_widget_set_margin_top (GTK_WIDGET (self->civic), 12);
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->civic), 24);
+    gtk_widget_add_css_class (civic_title, "title-1");
+    gtk_widget_set_margin_top (civic_title, 24);
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+      gtk_box_append (GTK_BOX (box), civic_title);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->civic));
+      adw_clamp_set_child (ADW_CLAMP (clamp), box);
+    }
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+    gtk_stack_add_named (self->pages, scrolled, "civic");
+  }
   self->warning = ADW_STATUS_PAGE (adw_status_page_new ());
   adw_status_page_set_icon_name (self->warning, "dialog-warning-symbolic");
   adw_status_page_set_title (self->warning, _("This code is not from the shops of the federation"));

@@ -16,6 +16,9 @@ void        vtr_window_handle_text      (VtrWindow      *self,
 void        vtr_window_show_product     (VtrWindow      *self,
                                          gint64          product_id,
                                          gint64          merchant_first);
+void        vtr_window_show_civic       (VtrWindow      *self);
+void        vtr_window_scan_file        (VtrWindow      *self,
+                                         const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
 const char *vtr_window_get_page         (VtrWindow      *self);
 char       *vtr_window_get_first_stockist (VtrWindow    *self);
