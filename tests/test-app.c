@@ -7,6 +7,7 @@
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
 #include "vtr-test-keys.h"
@@ -226,6 +227,72 @@ test_civic_and_file (void)
   close_window (window);
 }
 
+static gboolean
+card_read (VtrWindow *window)
+{
+  return strstr (vtr_window_get_counter_card (window), "point") != NULL;
+}
+
+/* At the counter: the staff PIN, a card scanned, a purchase credited on
+ * the keypad; the balance changes and the journal holds the event. */
+static void
+test_counter_credit (void)
+{
+  const char *card = "MARSEILLEMARSEILLEMARSEILL";
+  VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) card, NULL, NULL, 0, 1 };
+  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  g_autofree char *image = code_image ("card.png", url);
+  g_autofree char *journal = g_build_filename (data_dir, "journal.db", NULL);
+  g_autoptr(GError) error = NULL;
+  VtrWindow *window;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+  }
+  window = open_window ("/nonexistent/camera");
+  vtr_window_set_merchant (window, 2);
+  vtr_window_show_counter (window);
+
+  /* A wrong PIN is refused in words; the right one opens the session. */
+  vtr_window_counter_press (window, "1");
+  vtr_window_counter_press (window, "OK");
+  g_assert_cmpuint (strlen (vtr_window_get_counter_message (window)), >, 5);
+  for (const char *k = "2468"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+  vtr_window_counter_press (window, "OK");
+  vtr_window_scan_file (window, image); /* the card, held up to the camera */
+  g_assert_true (wait_until (card_read, window, 5));
+  g_assert_nonnull (strstr (vtr_window_get_counter_card (window), ": 0 point"));
+
+  /* 25,00 € on the keypad. */
+  for (const char *k = "25,00"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+  screenshots (window, "counter");
+  vtr_window_counter_press (window, "OK");
+  g_assert_true (g_str_has_prefix (vtr_window_get_counter_message (window), "+"));
+  g_assert_null (strstr (vtr_window_get_counter_card (window), ": 0 point"));
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    gint64 balance;
+
+    g_assert_true (vtr_loyalty_balance (store, card, &balance, NULL, &error));
+    g_assert_cmpint (balance, >, 0);
+    g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'credit'"), ==, 1);
+  }
+  /* Going home ends the staff session: the next person sees nothing. */
+  vtr_window_go_home (window);
+  vtr_window_show_counter (window);
+  g_assert_cmpstr (vtr_window_get_counter_card (window), ==, "");
+  close_window (window);
+}
+
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -281,6 +348,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/search", test_search);
   g_test_add_func ("/app/foreign-code", test_foreign_code);
   g_test_add_func ("/app/civic-and-file", test_civic_and_file);
+  g_test_add_func ("/app/counter-credit", test_counter_credit);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -11,6 +11,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-sync-service.h"
 #include "vtr-trust.h"
@@ -59,6 +60,17 @@ struct _VtrWindow
   GtkListBox           *stockists;
   AdwStatusPage        *warning;
   GtkBox               *civic;
+
+  /* Counter mode: the shop's staff, behind their PIN. */
+  gint64                merchant_id;
+  char                 *session;
+  char                 *card_id;
+  GString              *keyed;        /* PIN or amount being typed */
+  GtkButton            *counter_button;
+  GtkLabel             *keypad_title;
+  GtkLabel             *keyed_label;
+  GtkLabel             *counter_message;
+  GtkLabel             *card_label;
 
   VtrPoint              corners[4];
   int                   n_corners;
@@ -198,6 +210,221 @@ vtr_window_get_first_stockist (VtrWindow *self)
   return row ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
 }
 
+/* Counter mode. The keypad types a PIN (shown as dots) before the staff
+ * session opens, then the amount of a purchase for the card scanned. */
+
+static void
+update_keyed (VtrWindow *self)
+{
+  if (self->session == NULL)
+    {
+      g_autoptr(GString) dots = g_string_new (NULL);
+
+      for (gsize i = 0; i < self->keyed->len; i++)
+        g_string_append (dots, "● ");
+      gtk_label_set_text (self->keyed_label, self->keyed->len ? dots->str : " ");
+    }
+  else
+    {
+      g_autofree char *amount = g_strdup_printf ("%s €", self->keyed->len ? self->keyed->str : "0");
+      gtk_label_set_text (self->keyed_label, amount);
+    }
+}
+
+static void
+update_counter (VtrWindow *self)
+{
+  if (self->session == NULL)
+    gtk_label_set_text (self->keypad_title, _("Staff PIN"));
+  else
+    gtk_label_set_text (self->keypad_title, _("Amount of the purchase"));
+  if (self->session && self->card_id)
+    {
+      gint64 balance = 0;
+      g_autofree char *text = NULL;
+
+      vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
+      text = g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance),
+                              self->card_id + strlen (self->card_id) - 4, (long long) balance);
+      gtk_label_set_text (self->card_label, text);
+    }
+  else
+    gtk_label_set_text (self->card_label, self->session ? _("Scan the customer’s card") : "");
+  update_keyed (self);
+}
+
+void
+vtr_window_show_counter (VtrWindow *self)
+{
+  g_string_truncate (self->keyed, 0);
+  gtk_label_set_text (self->counter_message, "");
+  update_counter (self);
+  show_page (self, "counter");
+}
+
+static void
+on_counter_clicked (GtkButton *button,
+                    gpointer   data)
+{
+  vtr_window_show_counter (data);
+}
+
+/* Ends the staff session and forgets the customer: idle reset, or back. */
+static void
+counter_clear (VtrWindow *self)
+{
+  g_clear_pointer (&self->session, g_free);
+  g_clear_pointer (&self->card_id, g_free);
+  g_string_truncate (self->keyed, 0);
+}
+
+/* One key of the keypad: a digit, "," , "⌫" or "OK". */
+void
+vtr_window_counter_press (VtrWindow  *self,
+                          const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  self->last_activity = g_get_monotonic_time ();
+  gtk_label_set_text (self->counter_message, "");
+  if (g_str_equal (key, "⌫"))
+    {
+      if (self->keyed->len)
+        g_string_truncate (self->keyed, self->keyed->len - 1);
+    }
+  else if (!g_str_equal (key, "OK"))
+    {
+      if (self->keyed->len < 10 && (g_ascii_isdigit (key[0]) || (self->session && key[0] == ',' &&
+                                                                 !strchr (self->keyed->str, ','))))
+        g_string_append (self->keyed, key);
+    }
+  else if (self->session == NULL)
+    {
+      self->session = vtr_staff_login (self->store, self->merchant_id, self->keyed->str, now, &error);
+      g_string_truncate (self->keyed, 0);
+      if (self->session == NULL)
+        gtk_label_set_text (self->counter_message, error->message);
+    }
+  else if (self->card_id == NULL)
+    gtk_label_set_text (self->counter_message, _("Scan the customer’s card first"));
+  else
+    {
+      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+      g_autofree char *euros = g_strdelimit (g_strdup (self->keyed->str), ",", '.');
+      gint64 cents = (gint64) (g_ascii_strtod (euros, NULL) * 100 + 0.5);
+
+      if (!vtr_loyalty_credit (self->store, self->session, self->card_id, cents, NULL, 0, now, &receipt, &error))
+        gtk_label_set_text (self->counter_message, error->message);
+      else
+        {
+          g_autofree char *done = g_strdup_printf (ngettext ("+%lld point credited", "+%lld points credited",
+                                                             receipt.points),
+                                                   (long long) receipt.points);
+          gtk_label_set_text (self->counter_message, done);
+        }
+      g_string_truncate (self->keyed, 0);
+    }
+  update_counter (self);
+}
+
+static void
+on_key_clicked (GtkButton *button,
+                gpointer   data)
+{
+  vtr_window_counter_press (data, gtk_button_get_label (button));
+}
+
+/* A card scanned at the counter. */
+static gboolean
+counter_takes_card (VtrWindow  *self,
+                    const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  char *card_id;
+
+  if (self->session == NULL)
+    return FALSE;
+  card_id = vtr_loyalty_card_id (text, self->keys, now, &error);
+  if (card_id == NULL)
+    {
+      gtk_label_set_text (self->counter_message, error->message);
+      return TRUE;
+    }
+  g_free (self->card_id);
+  self->card_id = card_id;
+  update_counter (self);
+  return TRUE;
+}
+
+const char *
+vtr_window_get_counter_card (VtrWindow *self)
+{
+  return gtk_label_get_text (self->card_label);
+}
+
+const char *
+vtr_window_get_counter_message (VtrWindow *self)
+{
+  return gtk_label_get_text (self->counter_message);
+}
+
+/* The shop this counter belongs to; 0 hides counter mode. */
+void
+vtr_window_set_merchant (VtrWindow *self,
+                         gint64     merchant_id)
+{
+  self->merchant_id = merchant_id;
+  gtk_widget_set_visible (GTK_WIDGET (self->counter_button), merchant_id > 0);
+}
+
+static GtkWidget *
+build_counter_page (VtrWindow *self)
+{
+  static const char * const keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", ",", "0", "⌫" };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *ok = gtk_button_new_with_label ("OK");
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  self->card_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->card_label), "title-1");
+  self->keypad_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->keypad_title), "title-3");
+  self->keyed_label = GTK_LABEL (gtk_label_new (" "));
+  gtk_widget_add_css_class (GTK_WIDGET (self->keyed_label), "keyed");
+  self->counter_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->counter_message, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->counter_message), "title-3");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->card_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->keypad_title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->keyed_label));
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_halign (grid, GTK_ALIGN_CENTER);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkWidget *key = gtk_button_new_with_label (keys[i]);
+
+      gtk_widget_add_css_class (key, "keypad");
+      if (g_str_equal (keys[i], "⌫"))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (key), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Erase"), -1);
+      g_signal_connect (key, "clicked", G_CALLBACK (on_key_clicked), self);
+      gtk_grid_attach (GTK_GRID (grid), key, i % 3, i / 3, 1, 1);
+    }
+  gtk_widget_add_css_class (ok, "keypad");
+  gtk_widget_add_css_class (ok, "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (ok), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Confirm"), -1);
+  g_signal_connect (ok, "clicked", G_CALLBACK (on_key_clicked), self);
+  gtk_grid_attach (GTK_GRID (grid), ok, 0, 4, 3, 1);
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->counter_message));
+  return box;
+}
+
 /* The civic layer: collections for the homeless and for recycling, and
  * parcel lockers, near the kiosk. */
 
@@ -312,6 +539,9 @@ vtr_window_handle_text (VtrWindow  *self,
   show_warning (self, info);
 }
 
+static gboolean counter_takes_card (VtrWindow  *self,
+                                    const char *text);
+
 typedef struct
 {
   char *text;
@@ -346,7 +576,7 @@ vtr_window_scan_file (VtrWindow  *self,
     toast (self, error->message);
   else if (scan.text == NULL)
     toast (self, _("No code in this picture: try a sharper one, taken from closer"));
-  else
+  else if (!(g_str_equal (vtr_window_get_page (self), "counter") && counter_takes_card (self, scan.text)))
     vtr_window_handle_text (self, scan.text);
   g_free (scan.text);
 }
@@ -404,6 +634,8 @@ on_codes_found (VtrCamera *camera,
   gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
   if (g_str_equal (vtr_window_get_page (self), "scan"))
     vtr_window_handle_text (self, code->text);
+  else if (g_str_equal (vtr_window_get_page (self), "counter"))
+    counter_takes_card (self, code->text);
 }
 
 static void
@@ -540,6 +772,8 @@ on_sync_changed (VtrSyncService *sync,
 void
 vtr_window_go_home (VtrWindow *self)
 {
+  /* The next person sees nothing of the last one. */
+  counter_clear (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search), "");
   show_page (self, "scan");
   gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
@@ -740,7 +974,11 @@ vtr_window_dispose (GObject *object)
 static void
 vtr_window_finalize (GObject *object)
 {
-  g_free (VTR_WINDOW (object)->data_dir);
+  VtrWindow *self = VTR_WINDOW (object);
+
+  counter_clear (self);
+  g_string_free (self->keyed, TRUE);
+  g_free (self->data_dir);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
@@ -779,6 +1017,7 @@ vtr_window_init (VtrWindow *self)
     }
   gtk_widget_add_css_class (GTK_WIDGET (self), "vitrine");
   self->idle_seconds = DEFAULT_IDLE_SECONDS;
+  self->keyed = g_string_new (NULL);
   self->last_activity = g_get_monotonic_time ();
   gtk_window_set_title (GTK_WINDOW (self), "Vitrine");
   gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
@@ -790,6 +1029,11 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->back), FALSE);
   g_signal_connect (self->back, "clicked", G_CALLBACK (on_back), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->back));
+  self->counter_button = GTK_BUTTON (gtk_button_new_with_label (_("Counter")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->counter_button), "kiosk-button");
+  gtk_widget_set_visible (GTK_WIDGET (self->counter_button), FALSE);
+  g_signal_connect (self->counter_button, "clicked", G_CALLBACK (on_counter_clicked), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->counter_button));
   self->freshness = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->freshness), "dim-label");
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->freshness));
@@ -805,6 +1049,7 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
+  gtk_stack_add_named (self->pages, build_counter_page (self), "counter");
   {
     GtkWidget *scrolled = gtk_scrolled_window_new ();
     GtkWidget *clamp = adw_clamp_new ();
@@ -894,6 +1139,14 @@ vtr_window_new (GtkApplication *app,
   g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
   vtr_camera_start (self->camera);
 
+  /* A shop's device (paired with --merchant) opens counter mode. */
+  if (self->store)
+    {
+      g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (self->store, NULL);
+
+      if (link && link->merchant_id)
+        vtr_window_set_merchant (self, link->merchant_id);
+    }
   self->sync = vtr_sync_service_new (self->data_dir);
   g_signal_connect (self->sync, "notify::state", G_CALLBACK (on_sync_changed), self);
   g_signal_connect (self->sync, "notify::last-success", G_CALLBACK (on_sync_changed), self);

@@ -20,6 +20,13 @@ void        vtr_window_show_civic       (VtrWindow      *self);
 void        vtr_window_scan_file        (VtrWindow      *self,
                                          const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
+void        vtr_window_set_merchant     (VtrWindow      *self,
+                                         gint64          merchant_id);
+void        vtr_window_show_counter     (VtrWindow      *self);
+void        vtr_window_counter_press    (VtrWindow      *self,
+                                         const char     *key);
+const char *vtr_window_get_counter_card (VtrWindow      *self);
+const char *vtr_window_get_counter_message (VtrWindow   *self);
 const char *vtr_window_get_page         (VtrWindow      *self);
 char       *vtr_window_get_first_stockist (VtrWindow    *self);
 const char *vtr_window_get_warning      (VtrWindow      *self);
