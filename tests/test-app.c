@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "vtr-code-stock.h"
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
@@ -293,6 +294,39 @@ test_counter_credit (void)
   close_window (window);
 }
 
+/* An order: placed in the journal, its ticket printed; with the printer
+ * unreachable, the screen shows the pickup code instead. */
+static void
+test_order (void)
+{
+  g_autofree char *pdf = g_build_filename (data_dir, "ticket.pdf", NULL);
+  g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  g_autofree char *first = NULL;
+
+  g_setenv ("VITRINE_PRINTER", to, TRUE);
+  vtr_window_show_product (window, 13, 0);
+  vtr_window_start_order (window, 13, 9);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "order");
+  vtr_window_fill_order (window, 2, "Inès", "0612345678");
+  screenshots (window, "order");
+  vtr_window_confirm_order (window);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
+  g_assert_true (g_str_has_prefix (vtr_window_get_order_number (window), "KX-"));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  /* The printer is gone: the order still stands, the screen is the ticket. */
+  g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
+  vtr_window_start_order (window, 13, 9);
+  vtr_window_fill_order (window, 1, "Inès", "0612345678");
+  vtr_window_confirm_order (window);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
+  g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ne répond pas"));
+  screenshots (window, "order-show-screen");
+  g_unsetenv ("VITRINE_PRINTER");
+  close_window (window);
+}
+
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -342,6 +376,18 @@ main (int argc, char *argv[])
     VtrDemoCounts counts;
 
     g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+    /* Order numbers with their signed pickup codes, issued by the hub. */
+    {
+      g_autofree char *a = NULL, *b = NULL;
+      VtrFlashcode first = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0001", NULL, 20991231, 1 };
+      VtrFlashcode second = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0002", NULL, 20991231, 1 };
+      const char *codes[3];
+
+      a = vtr_flashcode_sign (&first, "vtr13.fr", secret, NULL);
+      b = vtr_flashcode_sign (&second, "vtr13.fr", secret, NULL);
+      codes[0] = a, codes[1] = b, codes[2] = NULL;
+      g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, codes, keys, now, &error), ==, 2);
+    }
   }
 
   g_test_add_func ("/app/scan-product", test_scan_product);
@@ -349,6 +395,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/foreign-code", test_foreign_code);
   g_test_add_func ("/app/civic-and-file", test_civic_and_file);
   g_test_add_func ("/app/counter-credit", test_counter_credit);
+  g_test_add_func ("/app/order", test_order);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -12,6 +12,9 @@
 #include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
 #include "vtr-loyalty.h"
+#include "vtr-orders.h"
+#include "vtr-print-queue.h"
+#include "vtr-qr-image.h"
 #include "vtr-opening-hours.h"
 #include "vtr-sync-service.h"
 #include "vtr-trust.h"
@@ -72,6 +75,21 @@ struct _VtrWindow
   GtkLabel             *counter_message;
   GtkLabel             *card_label;
 
+  /* Ordering: the product and shop chosen, then the order taken. */
+  gint64                order_product;
+  gint64                order_merchant;
+  int                   order_quantity;
+  GtkLabel             *order_title;
+  GtkLabel             *order_quantity_label;
+  GtkEntry             *order_name;
+  GtkEntry             *order_phone;
+  GtkLabel             *order_message;
+  GtkLabel             *done_title;
+  GtkLabel             *done_number;
+  GtkLabel             *done_words;
+  GtkDrawingArea       *done_code;
+  char                 *pickup_code;
+
   VtrPoint              corners[4];
   int                   n_corners;
   gint64                corners_until;
@@ -114,6 +132,9 @@ vtr_window_get_warning (VtrWindow *self)
 
 /* The product screen. */
 
+static void on_order_clicked (GtkButton *button,
+                              gpointer   data);
+
 static GtkWidget *
 stockist_row (VtrWindow         *self,
               const VtrStockist *stockist,
@@ -149,6 +170,16 @@ stockist_row (VtrWindow         *self,
   gtk_box_append (GTK_BOX (suffix), price_label);
   gtk_box_append (GTK_BOX (suffix), stock_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+  if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
+    {
+      GtkWidget *order = gtk_button_new_with_label (_("Order"));
+
+      gtk_widget_set_valign (order, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (order, "kiosk-button");
+      g_object_set_data (G_OBJECT (order), "merchant", GSIZE_TO_POINTER ((gsize) merchant->id));
+      g_signal_connect (order, "clicked", G_CALLBACK (on_order_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), order);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str, -1);
   return row;
 }
@@ -174,6 +205,7 @@ vtr_window_show_product (VtrWindow *self,
       toast (self, error->message);
       return;
     }
+  self->order_product = product->id;
   gtk_label_set_text (self->product_name, product->name);
   gtk_label_set_text (self->product_brand, product->brand ? product->brand : "");
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stockists))))
@@ -479,6 +511,258 @@ on_civic_clicked (GtkButton *button,
   vtr_window_show_civic (data);
 }
 
+/* Ordering: from a stockist's row, pickup at the shop; the ticket prints
+ * after the order is in the journal, or the screen shows the pickup code
+ * when the printer cannot. */
+
+static void
+update_order (VtrWindow *self)
+{
+  g_autofree char *quantity = g_strdup_printf ("%d", self->order_quantity);
+
+  gtk_label_set_text (self->order_quantity_label, quantity);
+}
+
+void
+vtr_window_start_order (VtrWindow *self,
+                        gint64     product_id,
+                        gint64     merchant_id)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
+  g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, id, NULL);
+  g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (self->catalog, merchant_id, NULL);
+  g_autofree char *title = NULL;
+
+  if (product == NULL || merchant == NULL)
+    return;
+  self->order_product = product_id;
+  self->order_merchant = merchant_id;
+  self->order_quantity = 1;
+  title = g_strdup_printf (_("%s\nat %s"), product->name, merchant->name);
+  gtk_label_set_text (self->order_title, title);
+  gtk_editable_set_text (GTK_EDITABLE (self->order_name), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), "");
+  gtk_label_set_text (self->order_message, "");
+  update_order (self);
+  show_page (self, "order");
+}
+
+void
+vtr_window_fill_order (VtrWindow  *self,
+                       int         quantity,
+                       const char *first_name,
+                       const char *phone)
+{
+  self->order_quantity = CLAMP (quantity, 1, 20);
+  gtk_editable_set_text (GTK_EDITABLE (self->order_name), first_name);
+  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), phone);
+  update_order (self);
+}
+
+static void
+on_quantity (GtkButton *button,
+             gpointer   data)
+{
+  VtrWindow *self = data;
+  int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
+
+  self->order_quantity = CLAMP (self->order_quantity + step, 1, 20);
+  update_order (self);
+}
+
+static void
+draw_pickup_code (GtkDrawingArea *area,
+                  cairo_t        *cr,
+                  int             width,
+                  int             height,
+                  gpointer        data)
+{
+  VtrWindow *self = data;
+  double size = MIN (width, height);
+
+  if (self->pickup_code == NULL)
+    return;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  vtr_qr_draw (cr, self->pickup_code, (width - size) / 2, (height - size) / 2, size, NULL);
+}
+
+/* Where tickets go: VITRINE_PRINTER, as for vitrine-ctl. */
+static const char *
+printer_target (void)
+{
+  const char *env = g_getenv ("VITRINE_PRINTER");
+
+  return env && *env ? env : NULL;
+}
+
+void
+vtr_window_confirm_order (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(VtrTicket) ticket = NULL;
+  VtrOrderLine line = { self->order_product, self->order_quantity, 0 };
+  const char *target = printer_target ();
+  gboolean printed = FALSE;
+
+  self->last_activity = g_get_monotonic_time ();
+  order = vtr_order_create (self->store, self->order_merchant, &line, 1, 0,
+                            gtk_editable_get_text (GTK_EDITABLE (self->order_name)),
+                            gtk_editable_get_text (GTK_EDITABLE (self->order_phone)), now, &error);
+  if (order == NULL)
+    {
+      gtk_label_set_text (self->order_message, error->message);
+      return;
+    }
+
+  /* The order is in the journal: now the ticket. */
+  ticket = vtr_ticket_new_order (self->catalog, order);
+  if (target && vtr_print_enqueue (self->store, ticket, target, NULL, &error))
+    printed = vtr_print_queue_run (self->store, &error) > 0 && error == NULL;
+
+  g_free (self->pickup_code);
+  self->pickup_code = g_strdup (order->pickup_code);
+  gtk_label_set_text (self->done_number, order->number);
+  if (printed)
+    {
+      gtk_label_set_text (self->done_title, _("Your order is placed: take your ticket"));
+      gtk_label_set_text (self->done_words, _("The shop prepares it. Show the ticket’s code at the counter."));
+    }
+  else
+    {
+      g_autofree char *words = g_strdup_printf (_("%s\nTake a photo of this screen, or show it at the counter "
+                                                  "now: its code is your pickup code."),
+                                                error ? error->message : _("No ticket printer here."));
+
+      gtk_label_set_text (self->done_title, _("Your order is placed: show this screen"));
+      gtk_label_set_text (self->done_words, words);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->done_code));
+  show_page (self, "order-done");
+}
+
+static void
+on_confirm_order (GtkButton *button,
+                  gpointer   data)
+{
+  vtr_window_confirm_order (data);
+}
+
+const char *
+vtr_window_get_order_number (VtrWindow *self)
+{
+  return gtk_label_get_text (self->done_number);
+}
+
+const char *
+vtr_window_get_order_words (VtrWindow *self)
+{
+  return gtk_label_get_text (self->done_words);
+}
+
+static GtkWidget *
+build_order_page (VtrWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *quantity = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *less = gtk_button_new_with_label ("−");
+  GtkWidget *more = gtk_button_new_with_label ("+");
+  GtkWidget *confirm = gtk_button_new_with_label (_("Order, pay at the shop"));
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (box, 640, -1);
+  self->order_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->order_title, TRUE);
+  gtk_label_set_justify (self->order_title, GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->order_title), "title-1");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_title));
+
+  gtk_widget_set_halign (quantity, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (less), "step", GINT_TO_POINTER (-1));
+  g_object_set_data (G_OBJECT (more), "step", GINT_TO_POINTER (1));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (less), GTK_ACCESSIBLE_PROPERTY_LABEL, _("One less"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _("One more"), -1);
+  g_signal_connect (less, "clicked", G_CALLBACK (on_quantity), self);
+  g_signal_connect (more, "clicked", G_CALLBACK (on_quantity), self);
+  gtk_widget_add_css_class (less, "keypad");
+  gtk_widget_add_css_class (more, "keypad");
+  self->order_quantity_label = GTK_LABEL (gtk_label_new ("1"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->order_quantity_label), "keyed");
+  gtk_box_append (GTK_BOX (quantity), less);
+  gtk_box_append (GTK_BOX (quantity), GTK_WIDGET (self->order_quantity_label));
+  gtk_box_append (GTK_BOX (quantity), more);
+  gtk_box_append (GTK_BOX (box), quantity);
+
+  self->order_name = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->order_name, _("Your first name"));
+  gtk_entry_set_input_hints (self->order_name, GTK_INPUT_HINT_UPPERCASE_WORDS);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->order_name), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Your first name"), -1);
+  self->order_phone = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->order_phone, _("Your mobile phone, to be told when it is ready"));
+  gtk_entry_set_input_purpose (self->order_phone, GTK_INPUT_PURPOSE_PHONE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->order_phone), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Your mobile phone"), -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->order_name), "kiosk-search");
+  gtk_widget_add_css_class (GTK_WIDGET (self->order_phone), "kiosk-search");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_name));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_phone));
+
+  gtk_widget_add_css_class (confirm, "suggested-action");
+  gtk_widget_add_css_class (confirm, "pill");
+  gtk_widget_add_css_class (confirm, "kiosk-button");
+  g_signal_connect (confirm, "clicked", G_CALLBACK (on_confirm_order), self);
+  gtk_box_append (GTK_BOX (box), confirm);
+  self->order_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->order_message, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->order_message), "error");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_message));
+  return box;
+}
+
+static GtkWidget *
+build_order_done_page (VtrWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  self->done_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->done_title), "title-1");
+  self->done_number = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->done_number), "order-number");
+  self->done_code = GTK_DRAWING_AREA (gtk_drawing_area_new ());
+  gtk_drawing_area_set_content_width (self->done_code, 360);
+  gtk_drawing_area_set_content_height (self->done_code, 360);
+  gtk_widget_set_halign (GTK_WIDGET (self->done_code), GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (self->done_code, draw_pickup_code, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->done_code), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Your pickup code"), -1);
+  self->done_words = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->done_words, TRUE);
+  gtk_label_set_justify (self->done_words, GTK_JUSTIFY_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->done_words), 640, -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->done_words), "title-3");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_number));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_code));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_words));
+  return box;
+}
+
+static void
+on_order_clicked (GtkButton *button,
+                  gpointer   data)
+{
+  VtrWindow *self = data;
+
+  vtr_window_start_order (self, self->order_product,
+                          GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "merchant")));
+}
+
 /* What a scanned text leads to. */
 
 static void
@@ -775,6 +1059,9 @@ vtr_window_go_home (VtrWindow *self)
   /* The next person sees nothing of the last one. */
   counter_clear (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->order_name), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), "");
+  g_clear_pointer (&self->pickup_code, g_free);
   show_page (self, "scan");
   gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
 }
@@ -978,6 +1265,7 @@ vtr_window_finalize (GObject *object)
 
   counter_clear (self);
   g_string_free (self->keyed, TRUE);
+  g_free (self->pickup_code);
   g_free (self->data_dir);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
@@ -1050,6 +1338,8 @@ vtr_window_init (VtrWindow *self)
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
   gtk_stack_add_named (self->pages, build_counter_page (self), "counter");
+  gtk_stack_add_named (self->pages, build_order_page (self), "order");
+  gtk_stack_add_named (self->pages, build_order_done_page (self), "order-done");
   {
     GtkWidget *scrolled = gtk_scrolled_window_new ();
     GtkWidget *clamp = adw_clamp_new ();

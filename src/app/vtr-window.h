@@ -20,6 +20,16 @@ void        vtr_window_show_civic       (VtrWindow      *self);
 void        vtr_window_scan_file        (VtrWindow      *self,
                                          const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
+void        vtr_window_start_order      (VtrWindow      *self,
+                                         gint64          product_id,
+                                         gint64          merchant_id);
+void        vtr_window_fill_order       (VtrWindow      *self,
+                                         int             quantity,
+                                         const char     *first_name,
+                                         const char     *phone);
+void        vtr_window_confirm_order    (VtrWindow      *self);
+const char *vtr_window_get_order_number (VtrWindow      *self);
+const char *vtr_window_get_order_words  (VtrWindow      *self);
 void        vtr_window_set_merchant     (VtrWindow      *self,
                                          gint64          merchant_id);
 void        vtr_window_show_counter     (VtrWindow      *self);
