@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "vtr-test-util.h"
+
 struct _VtrTestPrinter
 {
   GSocketListener *listener;
@@ -112,18 +114,10 @@ VtrTestPrinter *
 vtr_test_printer_new (void)
 {
   VtrTestPrinter *printer = g_new0 (VtrTestPrinter, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_mutex_init (&printer->lock);
   printer->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  printer->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (printer->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                 &bound, &error);
-  g_assert_no_error (error);
-  printer->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  printer->listener = vtr_test_listen_loopback (&printer->port);
   printer->thread = g_thread_new ("test-printer", accept_loop, printer);
   return printer;
 }

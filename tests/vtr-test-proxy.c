@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "vtr-test-util.h"
+
 struct _VtrTestProxy
 {
   GSocketListener *listener;
@@ -250,20 +252,12 @@ VtrTestProxy *
 vtr_test_proxy_new (guint16 target_port)
 {
   VtrTestProxy *proxy = g_new0 (VtrTestProxy, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_mutex_init (&proxy->lock);
   g_cond_init (&proxy->stop_cond);
   g_queue_init (&proxy->faults);
   proxy->target = target_port;
-  proxy->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (proxy->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                 &bound, &error);
-  g_assert_no_error (error);
-  proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  proxy->listener = vtr_test_listen_loopback (&proxy->port);
   proxy->thread = g_thread_new ("proxy-accept", accept_loop, proxy);
   return proxy;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdarg.h>
@@ -89,4 +90,21 @@ vtr_test_run (VtrTestResult      *result,
                 &result->err, &result->status, &error);
   g_assert_no_error (error);
   result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
+}
+
+/* A listening socket on 127.0.0.1, on a free port, for a test server. */
+static inline GSocketListener *
+vtr_test_listen_loopback (guint16 *port)
+{
+  GSocketListener *listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
+                                 &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return listener;
 }

@@ -714,17 +714,9 @@ vtr_loyalty_last_event (VtrStore *store,
                          "ORDER BY created DESC LIMIT 1",
                          error);
   VtrLoyaltyEvent *event;
-  int rc;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc != SQLITE_DONE)
-        vtr_store_set_error (store, rc, error);
-      return NULL;
-    }
   event = g_new0 (VtrLoyaltyEvent, 1);
   event->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   event->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));

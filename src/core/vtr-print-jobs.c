@@ -107,17 +107,10 @@ vtr_print_job_last (VtrStore   *store,
                                                       "SELECT " JOB_COLUMNS " FROM journal.print_job "
                                                       "WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC LIMIT 1",
                                                       error);
-  int rc;
-
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return job_from_row (stmt);
-  if (rc != SQLITE_DONE)
-    vtr_store_set_error (store, rc, error);
-  return NULL;
+  return vtr_store_step_row (store, stmt, error) ? job_from_row (stmt) : NULL;
 }
 
 gboolean

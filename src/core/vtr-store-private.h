@@ -24,6 +24,9 @@ gboolean      vtr_store_set_error  (VtrStore    *self,
 gboolean      vtr_store_step_done  (VtrStore    *self,
                                     sqlite3_stmt *stmt,
                                     GError     **error);
+gboolean      vtr_store_step_row   (VtrStore    *self,
+                                    sqlite3_stmt *stmt,
+                                    GError     **error);
 gboolean      vtr_store_begin      (VtrStore    *self,
                                     GError     **error);
 gboolean      vtr_store_commit     (VtrStore    *self,

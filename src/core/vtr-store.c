@@ -403,6 +403,22 @@ vtr_store_step_done (VtrStore     *self,
   return TRUE;
 }
 
+/* Steps to the next row: %TRUE on a row; %FALSE at the end (no error) or
+ * on failure (@error set). */
+gboolean
+vtr_store_step_row (VtrStore     *self,
+                    sqlite3_stmt *stmt,
+                    GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    vtr_store_set_error (self, rc, error);
+  return FALSE;
+}
+
 sqlite3 *
 vtr_store_get_db (VtrStore *self)
 {

@@ -75,17 +75,9 @@ vtr_sync_state_load_link (VtrStore *store,
                          "  paired FROM journal.hub WHERE id = 1",
                          error);
   VtrHubLink *link;
-  int rc;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc != SQLITE_DONE)
-        vtr_store_set_error (store, rc, error);
-      return NULL;
-    }
   link = g_new0 (VtrHubLink, 1);
   link->url = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   link->token = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
