@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
+#include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 #include "vtr-window.h"
@@ -327,6 +328,64 @@ test_order (void)
   close_window (window);
 }
 
+static gboolean
+paired (VtrWindow *window)
+{
+  return vtr_window_is_paired (window);
+}
+
+/* Setting a kiosk up: scan the pairing code the federation printed. */
+static void
+test_pairing (void)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *image = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) device = { 0 };
+  VtrTestHub *hub;
+  VtrWindow *window;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  vtr_test_run (&device, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Kiosque de la Canebière", NULL);
+  g_assert_cmpint (device.status, ==, 0);
+  code = g_strdup (strrchr (g_strstrip (device.out), '\n') + 1);
+  image = code_image ("pairing.png", code);
+  hub = vtr_test_hub_start (hub_dir, 0);
+  g_setenv ("VITRINE_HUB_URL", hub->url, TRUE);
+
+  window = vtr_window_new (NULL, kiosk_dir, "/nonexistent/camera", FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (vtr_window_is_paired (window));
+  vtr_window_scan_file (window, image);
+  g_assert_true (wait_until (paired, window, 20));
+  close_window (window);
+
+  g_unsetenv ("VITRINE_HUB_URL");
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
+/* A window closed leaves nothing behind: camera, sync, catalogue freed. */
+static void
+test_window_freed (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  gint64 settle = g_get_monotonic_time () + 500 * 1000;
+
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+  vtr_window_stop (window);
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle = g_get_monotonic_time () + 500 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (window);
+}
+
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -396,6 +455,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/civic-and-file", test_civic_and_file);
   g_test_add_func ("/app/counter-credit", test_counter_credit);
   g_test_add_func ("/app/order", test_order);
+  g_test_add_func ("/app/window-freed", test_window_freed);
+  g_test_add_func ("/app/pairing", test_pairing);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -780,6 +780,68 @@ show_warning (VtrWindow         *self,
   show_page (self, "warning");
 }
 
+/* Pairing: the federation's printed code, scanned once at setup. The
+ * exchange with the hub runs on a worker thread with its own store. */
+
+static void
+pair_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  VtrWindow *self = source;
+  const char *text = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (self->data_dir, &error);
+  VtrHubLink *link = store ? vtr_sync_pair (store, text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
+
+  if (link)
+    g_task_return_pointer (task, link, (GDestroyNotify) vtr_hub_link_free);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+pair_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  VtrWindow *self = VTR_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) link = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (link == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->keys, vtr_key_list_free);
+  self->keys = vtr_trust_load (self->store, NULL);
+  if (link->merchant_id)
+    vtr_window_set_merchant (self, link->merchant_id);
+  message = g_strdup_printf (_("This kiosk is now “%s”, connected to the federation"), link->device_name);
+  toast (self, message);
+  vtr_sync_service_sync_now (self->sync);
+}
+
+static gboolean
+looks_like_pairing (const char *text)
+{
+  const char *path = g_ascii_strncasecmp (text, "HTTPS://", 8) == 0 ? strchr (text + 8, '/') : NULL;
+
+  return path && g_ascii_strncasecmp (path, "/D/", 3) == 0;
+}
+
+/* Whether this kiosk is paired with a hub. */
+gboolean
+vtr_window_is_paired (VtrWindow *self)
+{
+  g_autoptr(VtrHubLink) link = self->store ? vtr_sync_state_load_link (self->store, NULL) : NULL;
+
+  return link != NULL;
+}
+
 void
 vtr_window_handle_text (VtrWindow  *self,
                         const char *text)
@@ -788,6 +850,17 @@ vtr_window_handle_text (VtrWindow  *self,
   g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, self->keys, now);
 
   self->last_activity = g_get_monotonic_time ();
+  /* A kiosk not yet paired takes the federation's pairing code; a paired
+   * one is paired again only from the hub (revoke, then a new code). */
+  if (looks_like_pairing (text) && !vtr_window_is_paired (self))
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, pair_done, NULL);
+
+      toast (self, _("Pairing with the federation…"));
+      g_task_set_task_data (task, g_strdup (text), g_free);
+      g_task_run_in_thread (task, pair_in_thread);
+      return;
+    }
   switch (info->kind)
     {
     case VTR_CODE_PRODUCT:
