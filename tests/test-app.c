@@ -368,6 +368,26 @@ test_pairing (void)
   vtr_test_remove_tree (kiosk_dir);
 }
 
+static gboolean
+on_merchant (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "merchant");
+}
+
+/* A shop's flashcode, on its door: the shop's page. */
+static void
+test_merchant_code (void)
+{
+  VtrFlashcode code = { VTR_CODE_MERCHANT, 0, 2, 0, NULL, NULL, NULL, 0, 1 };
+  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  g_autofree char *image = code_image ("door.png", url);
+  VtrWindow *window = open_window (image);
+
+  g_assert_true (wait_until (on_merchant, window, 20));
+  screenshots (window, "merchant");
+  close_window (window);
+}
+
 /* A window closed leaves nothing behind: camera, sync, catalogue freed. */
 static void
 test_window_freed (void)
@@ -457,6 +477,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/order", test_order);
   g_test_add_func ("/app/window-freed", test_window_freed);
   g_test_add_func ("/app/pairing", test_pairing);
+  g_test_add_func ("/app/merchant-code", test_merchant_code);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

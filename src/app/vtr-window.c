@@ -16,6 +16,7 @@
 #include "vtr-print-queue.h"
 #include "vtr-qr-image.h"
 #include "vtr-opening-hours.h"
+#include "vtr-service.h"
 #include "vtr-sync-service.h"
 #include "vtr-trust.h"
 
@@ -63,6 +64,7 @@ struct _VtrWindow
   GtkListBox           *stockists;
   AdwStatusPage        *warning;
   GtkBox               *civic;
+  GtkBox               *merchant_box;
 
   /* Counter mode: the shop's staff, behind their PIN. */
   gint64                merchant_id;
@@ -455,6 +457,93 @@ build_counter_page (VtrWindow *self)
   gtk_box_append (GTK_BOX (box), grid);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->counter_message));
   return box;
+}
+
+/* A shop's page, from its flashcode (on its door or poster). */
+
+static void
+add_merchant_row (GtkWidget  *group,
+                  const char *title,
+                  const char *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL || *value == '\0')
+    return;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+void
+vtr_window_show_merchant (VtrWindow *self,
+                          gint64     merchant_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (self->catalog, merchant_id, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GPtrArray) offers = NULL;
+  g_autoptr(GString) services = g_string_new (NULL);
+  g_autofree char *place = NULL;
+  g_autofree char *open = NULL;
+  g_autofree char *hours = NULL;
+  GtkWidget *child, *group, *title;
+  VtrOpenState state = { 0 };
+
+  if (merchant == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->merchant_box))))
+    gtk_box_remove (self->merchant_box, child);
+
+  title = gtk_label_new (merchant->name);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_box_append (self->merchant_box, title);
+
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    {
+      const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+      g_string_append_printf (services, "%s%s", i ? ", " : "", service ? vtr_service_label (service) : merchant->services[i]);
+    }
+  place = g_strdup_printf ("%s, %s %s", merchant->address, merchant->postcode, merchant->city);
+  if (merchant->opening_hours && *merchant->opening_hours)
+    {
+      vtr_catalog_open_state (self->catalog, merchant->opening_hours, now, &state);
+      open = vtr_describe_open_state (&state, now);
+      g_clear_pointer (&state.next_change, g_date_time_unref);
+      hours = g_strdup_printf ("%s\n%s", open, merchant->opening_hours);
+    }
+  group = adw_preferences_group_new ();
+  add_merchant_row (group, _("Trade"), services->str);
+  add_merchant_row (group, _("Address"), place);
+  add_merchant_row (group, _("Opening hours"), hours);
+  add_merchant_row (group, _("Phone"), merchant->phone);
+  gtk_box_append (self->merchant_box, group);
+
+  /* Its promotions running now. */
+  offers = vtr_catalog_promotions_near (self->catalog, &merchant->position, now, 50, NULL);
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Promotions in this shop"));
+  gtk_box_append (self->merchant_box, group);
+  gtk_widget_set_visible (group, FALSE);
+  for (guint i = 0; offers && i < offers->len; i++)
+    {
+      VtrPromotionOffer *offer = g_ptr_array_index (offers, i);
+      g_autofree char *what = NULL;
+
+      if (offer->place.merchant->id != merchant->id)
+        continue;
+      what = vtr_promotion_describe (offer->promotion);
+      add_merchant_row (group, offer->product ? offer->product->name : offer->promotion->category, what);
+      gtk_widget_set_visible (group, TRUE);
+    }
+  show_page (self, "merchant");
 }
 
 /* The civic layer: collections for the homeless and for recycling, and
@@ -879,6 +968,13 @@ vtr_window_handle_text (VtrWindow  *self,
             vtr_window_show_product (self, product->id, 0);
           else
             toast (self, _("This product is not in the shops of the federation yet"));
+          return;
+        }
+      break;
+    case VTR_CODE_MERCHANT:
+      if (info->verdict == VTR_VERDICT_TRUSTED)
+        {
+          vtr_window_show_merchant (self, info->code.merchant_id);
           return;
         }
       break;
@@ -1411,6 +1507,18 @@ vtr_window_init (VtrWindow *self)
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
   gtk_stack_add_named (self->pages, build_counter_page (self), "counter");
+  {
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+    GtkWidget *clamp = adw_clamp_new ();
+
+    self->merchant_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 24));
+    gtk_widget_set_margin_top (GTK_WIDGET (self->merchant_box), 24);
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->merchant_box), 24);
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+    adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->merchant_box));
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+    gtk_stack_add_named (self->pages, scrolled, "merchant");
+  }
   gtk_stack_add_named (self->pages, build_order_page (self), "order");
   gtk_stack_add_named (self->pages, build_order_done_page (self), "order-done");
   {

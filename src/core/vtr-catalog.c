@@ -909,6 +909,23 @@ open_state_compute (VtrCatalog   *self,
   state->open = vtr_opening_hours_is_open (hours, at, &state->next_change);
 }
 
+/**
+ * vtr_catalog_open_state:
+ * @opening_hours: a place's hours, in the OSM syntax
+ *
+ * Whether the place is open at @at, and until or from when; clear it with
+ * g_clear_pointer (&state->next_change, g_date_time_unref).
+ */
+void
+vtr_catalog_open_state (VtrCatalog   *self,
+                        const char   *opening_hours,
+                        GDateTime    *at,
+                        VtrOpenState *state)
+{
+  g_return_if_fail (VTR_IS_CATALOG (self));
+  open_state_compute (self, opening_hours, at, state);
+}
+
 static void
 place_init (VtrCatalog        *self,
             VtrPlace          *place,

@@ -255,6 +255,10 @@ VtrProduct       *vtr_catalog_find_product          (VtrCatalog        *self,
 VtrMerchant      *vtr_catalog_get_merchant          (VtrCatalog        *self,
                                                      gint64             id,
                                                      GError           **error);
+void              vtr_catalog_open_state            (VtrCatalog        *self,
+                                                     const char        *opening_hours,
+                                                     GDateTime         *at,
+                                                     VtrOpenState      *state);
 VtrCollectionPoint *vtr_catalog_get_collection_point (VtrCatalog       *self,
                                                      gint64             id,
                                                      GError           **error);
