@@ -388,6 +388,54 @@ test_merchant_code (void)
   close_window (window);
 }
 
+static gboolean
+on_admin (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "admin");
+}
+
+/* A kiosk: nobody closes it from the screen; the administrator's PIN opens
+ * the admin screen, which leaves kiosk mode. */
+static void
+test_kiosk_admin (void)
+{
+  g_autoptr(GError) error = NULL;
+  VtrWindow *window;
+  gint64 settle;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+  }
+  window = vtr_window_new (app, data_dir, "/nonexistent/camera", TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_ref (window);
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  vtr_window_show_admin (window);
+  vtr_window_counter_press (window, "1");
+  vtr_window_counter_press (window, "OK");
+  g_assert_false (on_admin (window));
+  for (const char *k = "13579"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+  vtr_window_counter_press (window, "OK");
+  g_assert_true (on_admin (window));
+  screenshots (window, "admin");
+
+  vtr_window_stop (window);
+  vtr_window_leave_kiosk (window);
+  settle = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_object_unref (window);
+}
+
 /* A window closed leaves nothing behind: camera, sync, catalogue freed. */
 static void
 test_window_freed (void)
@@ -478,6 +526,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/window-freed", test_window_freed);
   g_test_add_func ("/app/pairing", test_pairing);
   g_test_add_func ("/app/merchant-code", test_merchant_code);
+  g_test_add_func ("/app/kiosk-admin", test_kiosk_admin);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -55,6 +55,7 @@ struct _VtrWindow
   AdwStatusPage        *no_camera;
   GtkSearchEntry       *search;
   GtkLabel             *freshness;
+  AdwHeaderBar         *header;
   GtkButton            *back;
   AdwToastOverlay      *toasts;
   GtkLabel             *countdown;
@@ -71,6 +72,9 @@ struct _VtrWindow
   char                 *session;
   char                 *card_id;
   GString              *keyed;        /* PIN or amount being typed */
+  gboolean              admin_pin;    /* the keypad asks for the admin PIN */
+  AdwPreferencesGroup  *admin_status;
+  AdwActionRow         *admin_sync_row;
   GtkButton            *counter_button;
   GtkLabel             *keypad_title;
   GtkLabel             *keyed_label;
@@ -130,6 +134,15 @@ const char *
 vtr_window_get_warning (VtrWindow *self)
 {
   return adw_status_page_get_description (self->warning);
+}
+
+/* Where tickets go: VITRINE_PRINTER, as for vitrine-ctl. */
+static const char *
+printer_target (void)
+{
+  const char *env = g_getenv ("VITRINE_PRINTER");
+
+  return env && *env ? env : NULL;
 }
 
 /* The product screen. */
@@ -244,13 +257,15 @@ vtr_window_get_first_stockist (VtrWindow *self)
   return row ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
 }
 
+static void show_admin_page (VtrWindow *self);
+
 /* Counter mode. The keypad types a PIN (shown as dots) before the staff
  * session opens, then the amount of a purchase for the card scanned. */
 
 static void
 update_keyed (VtrWindow *self)
 {
-  if (self->session == NULL)
+  if (self->session == NULL || self->admin_pin)
     {
       g_autoptr(GString) dots = g_string_new (NULL);
 
@@ -268,7 +283,9 @@ update_keyed (VtrWindow *self)
 static void
 update_counter (VtrWindow *self)
 {
-  if (self->session == NULL)
+  if (self->admin_pin)
+    gtk_label_set_text (self->keypad_title, _("Administrator PIN"));
+  else if (self->session == NULL)
     gtk_label_set_text (self->keypad_title, _("Staff PIN"));
   else
     gtk_label_set_text (self->keypad_title, _("Amount of the purchase"));
@@ -290,6 +307,7 @@ update_counter (VtrWindow *self)
 void
 vtr_window_show_counter (VtrWindow *self)
 {
+  self->admin_pin = FALSE;
   g_string_truncate (self->keyed, 0);
   gtk_label_set_text (self->counter_message, "");
   update_counter (self);
@@ -307,6 +325,7 @@ on_counter_clicked (GtkButton *button,
 static void
 counter_clear (VtrWindow *self)
 {
+  self->admin_pin = FALSE;
   g_clear_pointer (&self->session, g_free);
   g_clear_pointer (&self->card_id, g_free);
   g_string_truncate (self->keyed, 0);
@@ -332,6 +351,20 @@ vtr_window_counter_press (VtrWindow  *self,
       if (self->keyed->len < 10 && (g_ascii_isdigit (key[0]) || (self->session && key[0] == ',' &&
                                                                  !strchr (self->keyed->str, ','))))
         g_string_append (self->keyed, key);
+    }
+  else if (self->admin_pin)
+    {
+      g_autofree char *session = vtr_staff_login (self->store, VTR_ADMIN_ID, self->keyed->str, now, &error);
+
+      g_string_truncate (self->keyed, 0);
+      if (session == NULL)
+        gtk_label_set_text (self->counter_message, error->message);
+      else
+        {
+          self->admin_pin = FALSE;
+          show_admin_page (self);
+          return;
+        }
     }
   else if (self->session == NULL)
     {
@@ -546,6 +579,134 @@ vtr_window_show_merchant (VtrWindow *self,
   show_page (self, "merchant");
 }
 
+/* Administration, behind the administrator's PIN: leave kiosk mode, sync
+ * now, a test ticket, the language. */
+
+void
+vtr_window_show_admin (VtrWindow *self)
+{
+  counter_clear (self);
+  self->admin_pin = TRUE;
+  gtk_label_set_text (self->counter_message, "");
+  gtk_label_set_text (self->card_label, "");
+  update_counter (self);
+  show_page (self, "counter");
+}
+
+static void
+update_admin (VtrWindow *self)
+{
+  g_autofree char *pending = g_strdup_printf (ngettext ("%lld event waiting to be sent",
+                                                        "%lld events waiting to be sent",
+                                                        vtr_sync_service_get_pending (self->sync)),
+                                              (long long) vtr_sync_service_get_pending (self->sync));
+  const char *error = vtr_sync_service_get_last_error (self->sync);
+  g_autofree char *subtitle = g_strdup_printf ("%s\n%s", gtk_label_get_text (self->freshness), pending);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->admin_sync_row), _("Federation"));
+  adw_action_row_set_subtitle (self->admin_sync_row, error ? error : subtitle);
+}
+
+static void
+show_admin_page (VtrWindow *self)
+{
+  update_admin (self);
+  show_page (self, "admin");
+}
+
+/* Out of kiosk mode: the window can be closed, and is. */
+void
+vtr_window_leave_kiosk (VtrWindow *self)
+{
+  self->kiosk = FALSE;
+  adw_header_bar_set_show_end_title_buttons (self->header, TRUE);
+  gtk_window_unfullscreen (GTK_WINDOW (self));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_leave_kiosk (GtkButton *button,
+                gpointer   data)
+{
+  vtr_window_leave_kiosk (data);
+}
+
+static void
+on_sync_now (GtkButton *button,
+             gpointer   data)
+{
+  VtrWindow *self = data;
+
+  vtr_sync_service_sync_now (self->sync);
+  toast (self, _("Syncing with the federation…"));
+}
+
+static void
+on_test_print (GtkButton *button,
+               gpointer   data)
+{
+  VtrWindow *self = data;
+  const char *target = printer_target ();
+  g_autoptr(VtrTicket) ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "test", NULL);
+  g_autoptr(GError) error = NULL;
+
+  ticket->title = g_strdup (_("Test ticket"));
+  vtr_ticket_add_line (ticket, _("Accents and euros: é è à ç ô — 12,50 €"), NULL, FALSE);
+  ticket->footer = g_strdup ("Vitrine " PACKAGE_VERSION);
+  if (target == NULL)
+    toast (self, _("No ticket printer is set (VITRINE_PRINTER)"));
+  else if (!vtr_print_enqueue (self->store, ticket, target, NULL, &error) ||
+           (vtr_print_queue_run (self->store, &error), error != NULL))
+    toast (self, error->message);
+  else
+    toast (self, _("Test ticket printed"));
+}
+
+static GtkWidget *
+build_admin_page (VtrWindow *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *title = gtk_label_new (_("Administration"));
+  struct { const char *label; GCallback callback; gboolean destructive; } actions[] = {
+    { N_("Sync now"), G_CALLBACK (on_sync_now), FALSE },
+    { N_("Print a test ticket"), G_CALLBACK (on_test_print), FALSE },
+    { N_("Leave kiosk mode"), G_CALLBACK (on_leave_kiosk), TRUE },
+  };
+
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_box_append (GTK_BOX (box), title);
+  self->admin_sync_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_action_row_set_subtitle_lines (self->admin_sync_row, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->admin_sync_row));
+  gtk_box_append (GTK_BOX (box), group);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (_(actions[i].label));
+
+      gtk_widget_add_css_class (button, "pill");
+      gtk_widget_add_css_class (button, "kiosk-button");
+      if (actions[i].destructive)
+        gtk_widget_add_css_class (button, "destructive-action");
+      g_signal_connect (button, "clicked", actions[i].callback, self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 700);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  return scrolled;
+}
+
+static void
+on_admin_clicked (GtkButton *button,
+                  gpointer   data)
+{
+  vtr_window_show_admin (data);
+}
+
 /* The civic layer: collections for the homeless and for recycling, and
  * parcel lockers, near the kiosk. */
 
@@ -674,15 +835,6 @@ draw_pickup_code (GtkDrawingArea *area,
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   vtr_qr_draw (cr, self->pickup_code, (width - size) / 2, (height - size) / 2, size, NULL);
-}
-
-/* Where tickets go: VITRINE_PRINTER, as for vitrine-ctl. */
-static const char *
-printer_target (void)
-{
-  const char *env = g_getenv ("VITRINE_PRINTER");
-
-  return env && *env ? env : NULL;
 }
 
 void
@@ -1285,7 +1437,7 @@ on_close_request (GtkWindow *window,
   /* A kiosk is not closed by whoever stands in front of it. */
   if (self->kiosk)
     {
-      toast (self, _("This kiosk stays open"));
+      toast (self, _("This kiosk stays open: the administrator leaves it with their PIN"));
       return TRUE;
     }
   return FALSE;
@@ -1480,6 +1632,7 @@ vtr_window_init (VtrWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
 
   gtk_widget_add_css_class (title, "heading");
+  self->header = ADW_HEADER_BAR (header);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
   self->back = GTK_BUTTON (gtk_button_new_with_label (_("Back")));
   gtk_widget_add_css_class (GTK_WIDGET (self->back), "kiosk-button");
@@ -1491,6 +1644,14 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button), FALSE);
   g_signal_connect (self->counter_button, "clicked", G_CALLBACK (on_counter_clicked), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->counter_button));
+  {
+    GtkWidget *admin = gtk_button_new_from_icon_name ("emblem-system-symbolic");
+
+    gtk_widget_add_css_class (admin, "flat");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (admin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Administration"), -1);
+    g_signal_connect (admin, "clicked", G_CALLBACK (on_admin_clicked), self);
+    adw_header_bar_pack_end (ADW_HEADER_BAR (header), admin);
+  }
   self->freshness = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->freshness), "dim-label");
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->freshness));
@@ -1507,6 +1668,7 @@ vtr_window_init (VtrWindow *self)
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
   gtk_stack_add_named (self->pages, build_counter_page (self), "counter");
+  gtk_stack_add_named (self->pages, build_admin_page (self), "admin");
   {
     GtkWidget *scrolled = gtk_scrolled_window_new ();
     GtkWidget *clamp = adw_clamp_new ();
@@ -1625,6 +1787,11 @@ vtr_window_new (GtkApplication *app,
   update_freshness (self);
 
   if (kiosk)
-    gtk_window_fullscreen (GTK_WINDOW (self));
+    {
+      /* No window buttons: nothing to minimise or close from the screen. */
+      adw_header_bar_set_show_end_title_buttons (self->header, FALSE);
+      adw_header_bar_set_show_start_title_buttons (self->header, FALSE);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
   return self;
 }

@@ -20,6 +20,8 @@ void        vtr_window_show_civic       (VtrWindow      *self);
 void        vtr_window_scan_file        (VtrWindow      *self,
                                          const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
+void        vtr_window_show_admin       (VtrWindow      *self);
+void        vtr_window_leave_kiosk      (VtrWindow      *self);
 void        vtr_window_show_merchant    (VtrWindow      *self,
                                          gint64          merchant_id);
 gboolean    vtr_window_is_paired        (VtrWindow      *self);

@@ -23,6 +23,10 @@ typedef enum
   VTR_LOYALTY_ERROR_UNKNOWN_REWARD,
 } VtrLoyaltyError;
 
+/* The kiosk's administrator holds the "staff" PIN of shop 0 (no shop):
+ * their session opens the admin screen, and credits nothing. */
+#define VTR_ADMIN_ID 0
+
 /* Limits against abuse (a cashier crediting their own card). */
 #define VTR_LOYALTY_CARD_DAILY_POINTS      1000
 #define VTR_LOYALTY_MERCHANT_DAILY_POINTS  20000
