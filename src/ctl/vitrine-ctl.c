@@ -942,9 +942,13 @@ command_merchant (Options *options,
   gint64 merchant_id;
   GError *error = NULL;
 
-  if (argc != 3 || !parse_positive_id (argv[2], &merchant_id) ||
-      (!g_str_equal (argv[1], "login") && !g_str_equal (argv[1], "set-pin")))
-    return usage_error (_("Usage: vitrine-ctl merchant login|set-pin SHOP (the PIN on standard input)"));
+  /* "admin": the kiosk's administrator, who opens its admin screen. */
+  if (argc == 3 && g_str_equal (argv[2], "admin"))
+    merchant_id = VTR_ADMIN_ID;
+  else if (argc != 3 || !parse_positive_id (argv[2], &merchant_id))
+    merchant_id = -1;
+  if (merchant_id < 0 || (!g_str_equal (argv[1], "login") && !g_str_equal (argv[1], "set-pin")))
+    return usage_error (_("Usage: vitrine-ctl merchant login|set-pin SHOP|admin (the PIN on standard input)"));
 
   pin = read_pin ();
   if (pin == NULL)
@@ -956,7 +960,10 @@ command_merchant (Options *options,
     {
       if (!vtr_staff_set_pin (store, merchant_id, pin, &error))
         return fail (error);
-      g_print (_("The staff PIN of shop %lld is set.\n"), (long long) merchant_id);
+      if (merchant_id == VTR_ADMIN_ID)
+        g_print (_("The administrator’s PIN is set.\n"));
+      else
+        g_print (_("The staff PIN of shop %lld is set.\n"), (long long) merchant_id);
     }
   else
     {
