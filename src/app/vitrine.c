@@ -39,7 +39,19 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                                                       "fr.vitrine.Vitrine", TRUE);
 
+  /* The kiosk's language (GSettings "language", French by default),
+   * unless the environment says otherwise. */
+  if (schema && g_getenv ("LANGUAGE") == NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
+      g_autofree char *language = g_settings_get_string (settings, "language");
+
+      if (*language)
+        g_setenv ("LANGUAGE", language, TRUE);
+    }
   vtr_i18n_init ();
   app = adw_application_new ("fr.vitrine.Vitrine", G_APPLICATION_NON_UNIQUE);
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
