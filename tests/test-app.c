@@ -10,6 +10,7 @@
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
+#include "vtr-orders.h"
 #include "vtr-qr-image.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
@@ -436,6 +437,52 @@ test_kiosk_admin (void)
   g_object_unref (window);
 }
 
+/* At the counter, the shop's orders; the customer's pickup code, scanned,
+ * hands the order over. */
+static void
+test_counter_handover (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrOrder) order = NULL;
+  g_autofree char *image = NULL;
+  VtrOrderLine line = { 13, 1, 0 };
+  VtrWindow *window;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autofree char *session = NULL;
+
+    g_assert_true (vtr_staff_set_pin (store, 17, "8642", &error));
+    order = vtr_order_create (store, 17, &line, 1, 0, "Malik", "0611223344", now, &error);
+    g_assert_no_error (error);
+    session = vtr_staff_login (store, 17, "8642", now, &error);
+    g_assert_true (vtr_order_advance (store, session, order->number, VTR_ORDER_ACCEPTED, now, &error));
+    g_assert_true (vtr_order_advance (store, session, order->number, VTR_ORDER_READY, now, &error));
+  }
+  image = code_image ("pickup.png", order->pickup_code);
+  window = open_window ("/nonexistent/camera");
+  vtr_window_set_merchant (window, 17);
+  vtr_window_show_counter (window);
+  for (const char *k = "8642"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+  vtr_window_counter_press (window, "OK");
+  g_assert_cmpuint (vtr_window_count_shop_orders (window), >=, 1);
+  vtr_window_scan_file (window, image);
+  g_assert_nonnull (strstr (vtr_window_get_counter_message (window), order->number));
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM journal.orders WHERE number = '%s' "
+                                            "AND state = 'collected'", order->number);
+
+    g_assert_cmpint (vtr_test_count (store, sql), ==, 1);
+  }
+  close_window (window);
+}
+
 /* A window closed leaves nothing behind: camera, sync, catalogue freed. */
 static void
 test_window_freed (void)
@@ -508,12 +555,15 @@ main (int argc, char *argv[])
       g_autofree char *a = NULL, *b = NULL;
       VtrFlashcode first = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0001", NULL, 20991231, 1 };
       VtrFlashcode second = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0002", NULL, 20991231, 1 };
-      const char *codes[3];
+      VtrFlashcode third = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0003", NULL, 20991231, 1 };
+      g_autofree char *c = NULL;
+      const char *codes[4];
 
       a = vtr_flashcode_sign (&first, "vtr13.fr", secret, NULL);
       b = vtr_flashcode_sign (&second, "vtr13.fr", secret, NULL);
-      codes[0] = a, codes[1] = b, codes[2] = NULL;
-      g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, codes, keys, now, &error), ==, 2);
+      c = vtr_flashcode_sign (&third, "vtr13.fr", secret, NULL);
+      codes[0] = a, codes[1] = b, codes[2] = c, codes[3] = NULL;
+      g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, codes, keys, now, &error), ==, 3);
     }
   }
 
@@ -527,6 +577,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/pairing", test_pairing);
   g_test_add_func ("/app/merchant-code", test_merchant_code);
   g_test_add_func ("/app/kiosk-admin", test_kiosk_admin);
+  g_test_add_func ("/app/counter-handover", test_counter_handover);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

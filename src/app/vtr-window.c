@@ -80,6 +80,7 @@ struct _VtrWindow
   GtkLabel             *keyed_label;
   GtkLabel             *counter_message;
   GtkLabel             *card_label;
+  GtkListBox           *shop_orders;
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;
@@ -280,9 +281,12 @@ update_keyed (VtrWindow *self)
     }
 }
 
+static void refresh_shop_orders (VtrWindow *self);
+
 static void
 update_counter (VtrWindow *self)
 {
+  refresh_shop_orders (self);
   if (self->admin_pin)
     gtk_label_set_text (self->keypad_title, _("Administrator PIN"));
   else if (self->session == NULL)
@@ -402,17 +406,109 @@ on_key_clicked (GtkButton *button,
   vtr_window_counter_press (data, gtk_button_get_label (button));
 }
 
-/* A card scanned at the counter. */
+/* The shop's orders, newest first, each with its next step. */
+
+static void
+on_advance_order (GtkButton *button,
+                  gpointer   data)
+{
+  VtrWindow *self = data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  const char *number = g_object_get_data (G_OBJECT (button), "number");
+  VtrOrderState next = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "next"));
+
+  if (!vtr_order_advance (self->store, self->session, number, next, now, &error))
+    gtk_label_set_text (self->counter_message, error->message);
+  update_counter (self);
+}
+
+static const char *
+order_state_words (VtrOrderState state)
+{
+  switch (state)
+    {
+    case VTR_ORDER_PLACED: return _("new");
+    case VTR_ORDER_ACCEPTED: return _("being prepared");
+    case VTR_ORDER_READY: return _("ready");
+    case VTR_ORDER_COLLECTED: return _("collected");
+    case VTR_ORDER_CANCELLED: return _("cancelled");
+    case VTR_ORDER_REFUSED: return _("refused");
+    default: return "";
+    }
+}
+
+static void
+refresh_shop_orders (VtrWindow *self)
+{
+  g_autoptr(GPtrArray) orders = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->shop_orders))))
+    gtk_list_box_remove (self->shop_orders, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->shop_orders), FALSE);
+  if (self->session == NULL || self->admin_pin || self->merchant_id <= 0)
+    return;
+  orders = vtr_order_list (self->store, self->merchant_id, NULL);
+  for (guint i = 0; orders && i < orders->len && i < 6; i++)
+    {
+      VtrOrder *order = g_ptr_array_index (orders, i);
+      g_autofree char *total = vtr_price_format (order->total_cents);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", order->first_name, total,
+                                                   order_state_words (order->state));
+      GtkWidget *row = adw_action_row_new ();
+      const char *step = NULL;
+      VtrOrderState next = order->state;
+
+      if (order->state == VTR_ORDER_PLACED)
+        step = _("Accept"), next = VTR_ORDER_ACCEPTED;
+      else if (order->state == VTR_ORDER_ACCEPTED)
+        step = _("Ready"), next = VTR_ORDER_READY;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), order->number);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (step)
+        {
+          GtkWidget *button = gtk_button_new_with_label (step);
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          g_object_set_data_full (G_OBJECT (button), "number", g_strdup (order->number), g_free);
+          g_object_set_data (G_OBJECT (button), "next", GINT_TO_POINTER (next));
+          g_signal_connect (button, "clicked", G_CALLBACK (on_advance_order), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (self->shop_orders, row);
+      gtk_widget_set_visible (GTK_WIDGET (self->shop_orders), TRUE);
+    }
+}
+
+/* A card, or a customer's pickup code, scanned at the counter. */
 static gboolean
 counter_takes_card (VtrWindow  *self,
                     const char *text)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
   char *card_id;
 
   if (self->session == NULL)
     return FALSE;
+  info = vtr_code_classify (text, -1, self->keys, now);
+  if (info->kind == VTR_CODE_PICKUP)
+    {
+      g_autoptr(VtrOrder) order = vtr_order_collect (self->store, self->session, text, self->keys, now, &error);
+
+      if (order == NULL)
+        gtk_label_set_text (self->counter_message, error->message);
+      else
+        {
+          g_autofree char *done = g_strdup_printf (_("Order %s handed over to %s"), order->number,
+                                                   order->first_name);
+          gtk_label_set_text (self->counter_message, done);
+        }
+      update_counter (self);
+      return TRUE;
+    }
   card_id = vtr_loyalty_card_id (text, self->keys, now, &error);
   if (card_id == NULL)
     {
@@ -429,6 +525,17 @@ const char *
 vtr_window_get_counter_card (VtrWindow *self)
 {
   return gtk_label_get_text (self->card_label);
+}
+
+guint
+vtr_window_count_shop_orders (VtrWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->shop_orders)); row;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
 }
 
 const char *
@@ -489,6 +596,13 @@ build_counter_page (VtrWindow *self)
   gtk_grid_attach (GTK_GRID (grid), ok, 0, 4, 3, 1);
   gtk_box_append (GTK_BOX (box), grid);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->counter_message));
+  self->shop_orders = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->shop_orders, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->shop_orders), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->shop_orders), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The shop’s orders"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->shop_orders), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->shop_orders));
   return box;
 }
 
