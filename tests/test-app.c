@@ -14,6 +14,7 @@
 #include "vtr-qr-image.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
+#include "vtr-trust.h"
 #include "vtr-test-util.h"
 #include "vtr-window.h"
 
@@ -483,6 +484,44 @@ test_counter_handover (void)
   close_window (window);
 }
 
+/* A new customer at the counter: a card from the blank stock, printed. */
+static void
+test_counter_enrol (void)
+{
+  g_autofree char *pdf = g_build_filename (data_dir, "card.pdf", NULL);
+  g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  VtrFlashcode blank = { VTR_CODE_CARD, 0, 0, 0, (char *) "NEWCARDNEWCARDNEWCARDNEWCA", NULL, NULL, 0, 1 };
+  g_autofree char *code = vtr_flashcode_sign (&blank, "vtr13.fr", secret, NULL);
+  VtrWindow *window;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrKeyList) keys = vtr_trust_load (store, &error);
+    const char *codes[] = { code, NULL };
+
+    g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_CARD, codes, keys, now, &error), ==, 1);
+    g_assert_true (vtr_staff_set_pin (store, 25, "97531", &error));
+  }
+  g_setenv ("VITRINE_PRINTER", to, TRUE);
+  window = open_window ("/nonexistent/camera");
+  vtr_window_set_merchant (window, 25);
+  vtr_window_show_counter (window);
+  for (const char *k = "97531"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+  vtr_window_counter_press (window, "OK");
+  vtr_window_counter_enrol (window);
+  if (!g_file_test (pdf, G_FILE_TEST_EXISTS))
+    g_error ("no card printed: %s", vtr_window_get_counter_message (window));
+  g_assert_nonnull (strstr (vtr_window_get_counter_card (window), "EWCA"));
+  g_unsetenv ("VITRINE_PRINTER");
+  close_window (window);
+}
+
 /* A window closed leaves nothing behind: camera, sync, catalogue freed. */
 static void
 test_window_freed (void)
@@ -578,6 +617,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/merchant-code", test_merchant_code);
   g_test_add_func ("/app/kiosk-admin", test_kiosk_admin);
   g_test_add_func ("/app/counter-handover", test_counter_handover);
+  g_test_add_func ("/app/counter-enrol", test_counter_enrol);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

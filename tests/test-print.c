@@ -326,6 +326,27 @@ test_queue_dropped (Fixture       *f,
   g_assert_cmpuint (pending (f), ==, 0);
 }
 
+/* A printer that is gone keeps its own tickets waiting, not the others'. */
+static void
+test_queue_other_printers (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(VtrTicket) ticket = order_ticket ();
+  g_autofree char *pdf = path_in (f, "second.pdf");
+  g_autofree char *to_pdf = g_strconcat ("pdf:", pdf, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vtr_print_enqueue (f->store, ticket, "tcp:127.0.0.1:1", NULL, &error));
+  g_assert_true (vtr_print_now (f->store, ticket, to_pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (pending (f), ==, 1);
+  g_assert_false (vtr_print_now (f->store, ticket, "tcp:127.0.0.1:1", &error));
+  g_assert_error (error, VTR_PRINT_ERROR, VTR_PRINT_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1:1"));
+  g_assert_cmpuint (pending (f), ==, 2);
+}
+
 static void
 test_missing_printers (Fixture       *f,
                        gconstpointer  data)
@@ -460,6 +481,7 @@ main (int argc, char *argv[])
   ADD ("/print/queue-paper-out", test_queue_paper_out);
   ADD ("/print/queue-dropped", test_queue_dropped);
   ADD ("/print/missing-printers", test_missing_printers);
+  ADD ("/print/queue-other-printers", test_queue_other_printers);
   ADD ("/print/ctl", test_ctl);
   ADD ("/print/ctl-order", test_ctl_order);
   return g_test_run ();

@@ -481,6 +481,47 @@ refresh_shop_orders (VtrWindow *self)
     }
 }
 
+/* A new customer: the next blank card from the hub's stock, printed (or
+ * its code on screen when there is no printer), ready to collect points. */
+void
+vtr_window_counter_enrol (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autoptr(VtrTicket) ticket = NULL;
+  const char *target = printer_target ();
+
+  self->last_activity = g_get_monotonic_time ();
+  if (self->session == NULL)
+    return;
+  if (!vtr_loyalty_enrol (self->store, self->session, NULL, now, &receipt, &error))
+    {
+      gtk_label_set_text (self->counter_message, error->message);
+      return;
+    }
+  g_free (self->card_id);
+  self->card_id = g_strdup (receipt.card_id);
+  ticket = vtr_ticket_new_card (receipt.card_id, receipt.code);
+  if (target && vtr_print_now (self->store, ticket, target, &error))
+    gtk_label_set_text (self->counter_message, _("New card printed: give it to the customer"));
+  else
+    {
+      g_autofree char *words = g_strdup_printf (_("New card made; it could not be printed (%s). Print it "
+                                                  "later from the queue."),
+                                                error ? error->message : _("no printer"));
+      gtk_label_set_text (self->counter_message, words);
+    }
+  update_counter (self);
+}
+
+static void
+on_enrol (GtkButton *button,
+          gpointer   data)
+{
+  vtr_window_counter_enrol (data);
+}
+
 /* A card, or a customer's pickup code, scanned at the counter. */
 static gboolean
 counter_takes_card (VtrWindow  *self,
@@ -596,6 +637,14 @@ build_counter_page (VtrWindow *self)
   gtk_grid_attach (GTK_GRID (grid), ok, 0, 4, 3, 1);
   gtk_box_append (GTK_BOX (box), grid);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->counter_message));
+  {
+    GtkWidget *enrol = gtk_button_new_with_label (_("New customer: make a card"));
+
+    gtk_widget_add_css_class (enrol, "pill");
+    gtk_widget_add_css_class (enrol, "kiosk-button");
+    g_signal_connect (enrol, "clicked", G_CALLBACK (on_enrol), self);
+    gtk_box_append (GTK_BOX (box), enrol);
+  }
   self->shop_orders = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->shop_orders, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->shop_orders), "boxed-list");
@@ -769,8 +818,7 @@ on_test_print (GtkButton *button,
   ticket->footer = g_strdup ("Vitrine " PACKAGE_VERSION);
   if (target == NULL)
     toast (self, _("No ticket printer is set (VITRINE_PRINTER)"));
-  else if (!vtr_print_enqueue (self->store, ticket, target, NULL, &error) ||
-           (vtr_print_queue_run (self->store, &error), error != NULL))
+  else if (!vtr_print_now (self->store, ticket, target, &error))
     toast (self, error->message);
   else
     toast (self, _("Test ticket printed"));
@@ -974,8 +1022,8 @@ vtr_window_confirm_order (VtrWindow *self)
 
   /* The order is in the journal: now the ticket. */
   ticket = vtr_ticket_new_order (self->catalog, order);
-  if (target && vtr_print_enqueue (self->store, ticket, target, NULL, &error))
-    printed = vtr_print_queue_run (self->store, &error) > 0 && error == NULL;
+  if (target)
+    printed = vtr_print_now (self->store, ticket, target, &error);
 
   g_free (self->pickup_code);
   self->pickup_code = g_strdup (order->pickup_code);

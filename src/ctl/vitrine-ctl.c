@@ -1511,15 +1511,11 @@ print_ticket (Options         *options,
 {
   const char *target = print_target (options);
   GError *error = NULL;
-  guint printed;
 
   if (target == NULL)
     return usage_error (_("Say where to print with --to pdf:FILE, png:FILE, escpos:FILE, tcp:HOST:PORT, "
                           "dev:PATH or cups:NAME, or set VITRINE_PRINTER"));
-  if (!vtr_print_enqueue (store, ticket, target, NULL, &error))
-    return fail (error);
-  printed = vtr_print_queue_run (store, &error);
-  if (error)
+  if (!vtr_print_now (store, ticket, target, &error))
     {
       g_printerr (_("vitrine-ctl: %s The ticket is kept and prints when the printer is back "
                     "(vitrine-ctl print pending).\n"),
@@ -1527,7 +1523,7 @@ print_ticket (Options         *options,
       g_error_free (error);
       return EXIT_FAILURE;
     }
-  g_print (ngettext ("%u ticket printed.\n", "%u tickets printed.\n", printed), printed);
+  g_print (_("Ticket printed.\n"));
   return EXIT_SUCCESS;
 }
 

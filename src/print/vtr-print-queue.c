@@ -192,8 +192,9 @@ vtr_print_enqueue (VtrStore        *store,
  * vtr_print_queue_run:
  *
  * Prints the waiting jobs, oldest first. A job leaves the queue only when
- * the printer took all of it. At the first failure the queue stops (the
- * next tickets wait, in order) and @error says why, in words.
+ * the printer took all of it. A printer that fails keeps its jobs waiting,
+ * in order, without holding up the other printers' jobs; @error says why
+ * the first one failed, in words.
  *
  * Returns: how many jobs were printed
  */
@@ -202,6 +203,7 @@ vtr_print_queue_run (VtrStore *store,
                      GError  **error)
 {
   g_autoptr(GPtrArray) jobs = vtr_print_job_pending (store, error);
+  g_autoptr(GHashTable) failed = g_hash_table_new (g_str_hash, g_str_equal);
   guint printed = 0;
 
   if (jobs == NULL)
@@ -213,17 +215,57 @@ vtr_print_queue_run (VtrStore *store,
       g_autoptr(VtrTicket) ticket = NULL;
       g_autoptr(GError) local_error = NULL;
 
+      if (g_hash_table_contains (failed, job->target))
+        continue;
       if (!(target = vtr_print_target_parse (job->target, &local_error)) ||
           !(ticket = vtr_ticket_from_json (job->ticket, &local_error)) ||
           !vtr_printer_print (target, ticket, &local_error))
         {
           vtr_print_job_fail (store, job->id, local_error->message, NULL);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return printed;
+          g_hash_table_add (failed, job->target);
+          if (error && *error == NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          continue;
         }
       if (!vtr_print_job_finish (store, job->id, g_get_real_time () / G_USEC_PER_SEC, error))
         return printed;
       printed++;
     }
   return printed;
+}
+
+/**
+ * vtr_print_now:
+ *
+ * Queues @ticket for @target and runs the queue. Returns %TRUE when this
+ * ticket came out; otherwise it stays queued and @error says why.
+ */
+gboolean
+vtr_print_now (VtrStore        *store,
+               const VtrTicket *ticket,
+               const char      *target,
+               GError         **error)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) run_error = NULL;
+  gint64 id;
+
+  if (!vtr_print_enqueue (store, ticket, target, &id, error))
+    return FALSE;
+  vtr_print_queue_run (store, &run_error);
+  if (!(waiting = vtr_print_job_pending (store, error)))
+    return FALSE;
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      VtrPrintJob *job = g_ptr_array_index (waiting, i);
+
+      if (job->id == id)
+        {
+          g_set_error_literal (error, VTR_PRINT_ERROR, VTR_PRINT_ERROR_FAILED,
+                               job->last_error ? job->last_error
+                                               : (run_error ? run_error->message : _("The ticket waits for the printer")));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

@@ -33,5 +33,9 @@ gboolean   vtr_print_enqueue     (VtrStore              *store,
                                   GError               **error);
 guint      vtr_print_queue_run   (VtrStore              *store,
                                   GError               **error);
+gboolean   vtr_print_now         (VtrStore              *store,
+                                  const VtrTicket       *ticket,
+                                  const char            *target,
+                                  GError               **error);
 
 G_END_DECLS
