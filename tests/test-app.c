@@ -62,6 +62,18 @@ on_scan (VtrWindow *window)
   return g_str_equal (vtr_window_get_page (window), "scan");
 }
 
+/* Keys on the on-screen keypad, one by one. */
+static void
+type_keys (VtrWindow  *window,
+           const char *keys)
+{
+  for (const char *k = keys; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      vtr_window_counter_press (window, key);
+    }
+}
+
 /* A code as a shop's poster shows it, in a PNG the camera looks at. */
 static char *
 code_image (const char *name,
@@ -262,22 +274,14 @@ test_counter_credit (void)
   vtr_window_counter_press (window, "1");
   vtr_window_counter_press (window, "OK");
   g_assert_cmpuint (strlen (vtr_window_get_counter_message (window)), >, 5);
-  for (const char *k = "2468"; *k; k++)
-    {
-      char key[2] = { *k, 0 };
-      vtr_window_counter_press (window, key);
-    }
+  type_keys (window, "2468");
   vtr_window_counter_press (window, "OK");
   vtr_window_scan_file (window, image); /* the card, held up to the camera */
   g_assert_true (wait_until (card_read, window, 5));
   g_assert_nonnull (strstr (vtr_window_get_counter_card (window), ": 0 point"));
 
   /* 25,00 € on the keypad. */
-  for (const char *k = "25,00"; *k; k++)
-    {
-      char key[2] = { *k, 0 };
-      vtr_window_counter_press (window, key);
-    }
+  type_keys (window, "25,00");
   screenshots (window, "counter");
   vtr_window_counter_press (window, "OK");
   g_assert_true (g_str_has_prefix (vtr_window_get_counter_message (window), "+"));
@@ -420,11 +424,7 @@ test_kiosk_admin (void)
   vtr_window_counter_press (window, "1");
   vtr_window_counter_press (window, "OK");
   g_assert_false (on_admin (window));
-  for (const char *k = "13579"; *k; k++)
-    {
-      char key[2] = { *k, 0 };
-      vtr_window_counter_press (window, key);
-    }
+  type_keys (window, "13579");
   vtr_window_counter_press (window, "OK");
   g_assert_true (on_admin (window));
   screenshots (window, "admin");
@@ -465,11 +465,7 @@ test_counter_handover (void)
   window = open_window ("/nonexistent/camera");
   vtr_window_set_merchant (window, 17);
   vtr_window_show_counter (window);
-  for (const char *k = "8642"; *k; k++)
-    {
-      char key[2] = { *k, 0 };
-      vtr_window_counter_press (window, key);
-    }
+  type_keys (window, "8642");
   vtr_window_counter_press (window, "OK");
   g_assert_cmpuint (vtr_window_count_shop_orders (window), >=, 1);
   vtr_window_scan_file (window, image);
@@ -508,11 +504,7 @@ test_counter_enrol (void)
   window = open_window ("/nonexistent/camera");
   vtr_window_set_merchant (window, 25);
   vtr_window_show_counter (window);
-  for (const char *k = "97531"; *k; k++)
-    {
-      char key[2] = { *k, 0 };
-      vtr_window_counter_press (window, key);
-    }
+  type_keys (window, "97531");
   vtr_window_counter_press (window, "OK");
   vtr_window_counter_enrol (window);
   if (!g_file_test (pdf, G_FILE_TEST_EXISTS))

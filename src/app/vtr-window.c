@@ -137,14 +137,6 @@ vtr_window_get_warning (VtrWindow *self)
   return adw_status_page_get_description (self->warning);
 }
 
-/* Where tickets go: VITRINE_PRINTER, as for vitrine-ctl. */
-static const char *
-printer_target (void)
-{
-  const char *env = g_getenv ("VITRINE_PRINTER");
-
-  return env && *env ? env : NULL;
-}
 
 /* The product screen. */
 
@@ -286,7 +278,6 @@ static void refresh_shop_orders (VtrWindow *self);
 static void
 update_counter (VtrWindow *self)
 {
-  refresh_shop_orders (self);
   if (self->admin_pin)
     gtk_label_set_text (self->keypad_title, _("Administrator PIN"));
   else if (self->session == NULL)
@@ -315,6 +306,7 @@ vtr_window_show_counter (VtrWindow *self)
   g_string_truncate (self->keyed, 0);
   gtk_label_set_text (self->counter_message, "");
   update_counter (self);
+  refresh_shop_orders (self);
   show_page (self, "counter");
 }
 
@@ -376,6 +368,7 @@ vtr_window_counter_press (VtrWindow  *self,
       g_string_truncate (self->keyed, 0);
       if (self->session == NULL)
         gtk_label_set_text (self->counter_message, error->message);
+      refresh_shop_orders (self);
     }
   else if (self->card_id == NULL)
     gtk_label_set_text (self->counter_message, _("Scan the customer’s card first"));
@@ -420,7 +413,7 @@ on_advance_order (GtkButton *button,
 
   if (!vtr_order_advance (self->store, self->session, number, next, now, &error))
     gtk_label_set_text (self->counter_message, error->message);
-  update_counter (self);
+  refresh_shop_orders (self);
 }
 
 static const char *
@@ -490,7 +483,7 @@ vtr_window_counter_enrol (VtrWindow *self)
   g_autoptr(GError) error = NULL;
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
   g_autoptr(VtrTicket) ticket = NULL;
-  const char *target = printer_target ();
+  const char *target = vtr_print_default_target ();
 
   self->last_activity = g_get_monotonic_time ();
   if (self->session == NULL)
@@ -547,7 +540,7 @@ counter_takes_card (VtrWindow  *self,
                                                    order->first_name);
           gtk_label_set_text (self->counter_message, done);
         }
-      update_counter (self);
+      refresh_shop_orders (self);
       return TRUE;
     }
   card_id = vtr_loyalty_card_id (text, self->keys, now, &error);
@@ -809,7 +802,7 @@ on_test_print (GtkButton *button,
                gpointer   data)
 {
   VtrWindow *self = data;
-  const char *target = printer_target ();
+  const char *target = vtr_print_default_target ();
   g_autoptr(VtrTicket) ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "test", NULL);
   g_autoptr(GError) error = NULL;
 
@@ -1007,7 +1000,7 @@ vtr_window_confirm_order (VtrWindow *self)
   g_autoptr(VtrOrder) order = NULL;
   g_autoptr(VtrTicket) ticket = NULL;
   VtrOrderLine line = { self->order_product, self->order_quantity, 0 };
-  const char *target = printer_target ();
+  const char *target = vtr_print_default_target ();
   gboolean printed = FALSE;
 
   self->last_activity = g_get_monotonic_time ();

@@ -161,6 +161,7 @@ write_page (VtrCatalog *self,
   VtrStore *store = vtr_catalog_get_store (self);
   g_autoptr(VtrStatement) changes = NULL;
   GString *rows[VTR_N_TABLES] = { NULL };
+  char *row_sql[VTR_N_TABLES];
   GString *deleted[VTR_N_TABLES] = { NULL };
   gboolean ok = TRUE, any_deleted = FALSE;
   int rc;
@@ -173,6 +174,9 @@ write_page (VtrCatalog *self,
     return FALSE;
   sqlite3_bind_int64 (changes, 1, since);
   sqlite3_bind_int (changes, 2, limit);
+  /* The row queries, made once a page rather than once a row. */
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    row_sql[t] = g_strdup_printf ("SELECT %s WHERE %s", tables[t].row, tables[t].where);
 
   *cursor = since;
   *n_changes = 0;
@@ -181,15 +185,13 @@ write_page (VtrCatalog *self,
       int kind = sqlite3_column_int (changes, 0);
       gint64 a = sqlite3_column_int64 (changes, 1);
       gint64 b = sqlite3_column_int64 (changes, 2);
-      g_autofree char *sql = NULL;
       VtrStatement *row;
 
       *cursor = sqlite3_column_int64 (changes, 3);
       (*n_changes)++;
       if (kind < 0 || kind >= VTR_N_TABLES)
         continue;
-      sql = g_strdup_printf ("SELECT %s WHERE %s", tables[kind].row, tables[kind].where);
-      if (!(row = vtr_store_statement (store, sql, error)))
+      if (!(row = vtr_store_statement (store, row_sql[kind], error)))
         {
           ok = FALSE;
           break;
@@ -251,6 +253,7 @@ write_page (VtrCatalog *self,
     }
   for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
     {
+      g_free (row_sql[t]);
       if (rows[t])
         g_string_free (rows[t], TRUE);
       if (deleted[t])

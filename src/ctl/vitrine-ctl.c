@@ -1497,9 +1497,7 @@ command_status (Options *options,
 static const char *
 print_target (Options *options)
 {
-  const char *env = g_getenv ("VITRINE_PRINTER");
-
-  return options->to ? options->to : env && *env ? env : NULL;
+  return options->to ? options->to : vtr_print_default_target ();
 }
 
 /* Queues the ticket and prints what waits; a ticket that cannot print now

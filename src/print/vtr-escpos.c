@@ -52,11 +52,11 @@ plain_text (const char *text)
   return g_string_free (plain, FALSE);
 }
 
+/* Text already made plain (plain_text(), wrap()), in code page 858. */
 static void
-put_text (Writer     *w,
-          const char *utf8)
+put_plain (Writer     *w,
+           const char *plain)
 {
-  g_autofree char *plain = plain_text (utf8);
   gsize len = 0;
   g_autofree char *encoded = g_convert_with_fallback (plain, -1, "CP858", "UTF-8", "?", NULL, &len, NULL);
 
@@ -112,7 +112,7 @@ put_paragraph (Writer     *w,
 
   for (guint i = 0; i < lines->len; i++)
     {
-      put_text (w, g_ptr_array_index (lines, i));
+      put_plain (w, g_ptr_array_index (lines, i));
       PUT (w, '\n');
     }
 }
@@ -131,12 +131,12 @@ put_line (Writer     *w,
     {
       const char *line = g_ptr_array_index (lines, i);
 
-      put_text (w, line);
+      put_plain (w, line);
       if (i + 1 == lines->len && amount_len)
         {
           for (int pad = w->columns - g_utf8_strlen (line, -1) - amount_len; pad > 0; pad--)
             PUT (w, ' ');
-          put_text (w, plain_amount);
+          put_plain (w, plain_amount);
         }
       PUT (w, '\n');
     }

@@ -172,6 +172,15 @@ vtr_ticket_new_poster (VtrCatalog       *catalog,
 
 /* The queue. */
 
+/* The kiosk's printer: VITRINE_PRINTER, or %NULL when none is set. */
+const char *
+vtr_print_default_target (void)
+{
+  const char *env = g_getenv ("VITRINE_PRINTER");
+
+  return env && *env ? env : NULL;
+}
+
 gboolean
 vtr_print_enqueue (VtrStore        *store,
                    const VtrTicket *ticket,

@@ -283,7 +283,7 @@ draw_logo (cairo_t    *cr,
     }
   w = cairo_image_surface_get_width (logo);
   h = cairo_image_surface_get_height (logo);
-  scale = MIN (max_width / w, 1.0 * max_width / 2 / h * 2);
+  scale = MIN (max_width / w, max_width / h);
   cairo_save (cr);
   cairo_translate (cr, x + (width - w * scale) / 2, y);
   cairo_scale (cr, scale, scale);
