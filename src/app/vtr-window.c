@@ -1557,6 +1557,12 @@ on_tick (gpointer data)
   gint64 left = (gint64) self->idle_seconds - idle;
   guint countdown = MIN (COUNTDOWN_SECONDS, MAX (1, self->idle_seconds / 2));
 
+  /* The frame around the last code read goes away after its moment. */
+  if (self->n_corners && g_get_monotonic_time () > self->corners_until)
+    {
+      self->n_corners = 0;
+      gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
+    }
   if (g_str_equal (vtr_window_get_page (self), "scan"))
     return G_SOURCE_CONTINUE;
   if (left <= 0)
@@ -1572,7 +1578,6 @@ on_tick (gpointer data)
       gtk_label_set_text (self->countdown, text);
       gtk_widget_set_visible (GTK_WIDGET (self->countdown), TRUE);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
   return G_SOURCE_CONTINUE;
 }
 
