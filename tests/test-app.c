@@ -294,6 +294,30 @@ test_counter_credit (void)
     g_assert_cmpint (balance, >, 0);
     g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'credit'"), ==, 1);
   }
+
+  /* The shop's rewards: none affordable yet; after 150 € more, the
+   * cheapest is, and giving it takes its points off the card. */
+  g_assert_cmpuint (vtr_window_count_rewards (window, FALSE), >=, 1);
+  g_assert_cmpuint (vtr_window_count_rewards (window, TRUE), ==, 0);
+  type_keys (window, "150");
+  vtr_window_counter_press (window, "OK");
+  g_assert_cmpuint (vtr_window_count_rewards (window, TRUE), >=, 1);
+  screenshots (window, "counter-rewards");
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(GPtrArray) rewards = vtr_loyalty_list_rewards (store, 2, &error);
+    VtrReward *cheapest;
+    gint64 before, after;
+
+    g_assert_nonnull (rewards);
+    cheapest = g_ptr_array_index (rewards, 0);
+    g_assert_true (vtr_loyalty_balance (store, card, &before, NULL, &error));
+    vtr_window_counter_redeem (window, cheapest->id);
+    g_assert_true (g_str_has_prefix (vtr_window_get_counter_message (window), "Récompense"));
+    g_assert_true (vtr_loyalty_balance (store, card, &after, NULL, &error));
+    g_assert_cmpint (after, ==, before - cheapest->points);
+    g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'redeem'"), ==, 1);
+  }
   /* Going home ends the staff session: the next person sees nothing. */
   vtr_window_go_home (window);
   vtr_window_show_counter (window);

@@ -81,6 +81,7 @@ struct _VtrWindow
   GtkLabel             *counter_message;
   GtkLabel             *card_label;
   GtkListBox           *shop_orders;
+  GtkListBox           *rewards;
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;
@@ -274,10 +275,14 @@ update_keyed (VtrWindow *self)
 }
 
 static void refresh_shop_orders (VtrWindow *self);
+static void refresh_rewards (VtrWindow *self,
+                             gint64     balance);
 
 static void
 update_counter (VtrWindow *self)
 {
+  gint64 balance = 0;
+
   if (self->admin_pin)
     gtk_label_set_text (self->keypad_title, _("Administrator PIN"));
   else if (self->session == NULL)
@@ -286,7 +291,6 @@ update_counter (VtrWindow *self)
     gtk_label_set_text (self->keypad_title, _("Amount of the purchase"));
   if (self->session && self->card_id)
     {
-      gint64 balance = 0;
       g_autofree char *text = NULL;
 
       vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
@@ -296,6 +300,7 @@ update_counter (VtrWindow *self)
     }
   else
     gtk_label_set_text (self->card_label, self->session ? _("Scan the customer’s card") : "");
+  refresh_rewards (self, balance);
   update_keyed (self);
 }
 
@@ -474,6 +479,92 @@ refresh_shop_orders (VtrWindow *self)
     }
 }
 
+/* The shop's rewards for the card on the counter: those its points pay
+ * for can be given, the others say how many points they take. */
+
+void
+vtr_window_counter_redeem (VtrWindow *self,
+                           gint64     reward_id)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+  self->last_activity = g_get_monotonic_time ();
+  if (self->session == NULL || self->card_id == NULL)
+    return;
+  if (!vtr_loyalty_redeem (self->store, self->session, self->card_id, reward_id, now, &receipt, &error))
+    gtk_label_set_text (self->counter_message, error->message);
+  else
+    {
+      g_autofree char *done = g_strdup_printf (ngettext ("Reward given: −%lld point", "Reward given: −%lld points",
+                                                         -receipt.points),
+                                               (long long) -receipt.points);
+      gtk_label_set_text (self->counter_message, done);
+    }
+  update_counter (self);
+}
+
+static void
+on_redeem (GtkButton *button,
+           gpointer   data)
+{
+  vtr_window_counter_redeem (data, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "reward")));
+}
+
+static void
+refresh_rewards (VtrWindow *self,
+                 gint64     balance)
+{
+  g_autoptr(GPtrArray) rewards = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rewards))))
+    gtk_list_box_remove (self->rewards, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->rewards), FALSE);
+  if (self->session == NULL || self->card_id == NULL || self->merchant_id <= 0)
+    return;
+  rewards = vtr_loyalty_list_rewards (self->store, self->merchant_id, NULL);
+  for (guint i = 0; rewards && i < rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (rewards, i);
+      g_autofree char *cost = g_strdup_printf (ngettext ("%d point", "%d points", reward->points), reward->points);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("Give"));
+      g_autofree char *name = g_strdup_printf (_("Give “%s”"), reward->title);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reward->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cost);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_widget_set_sensitive (button, balance >= reward->points);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      g_object_set_data (G_OBJECT (button), "reward", GSIZE_TO_POINTER (reward->id));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_redeem), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      g_object_set_data (G_OBJECT (row), "button", button);
+      gtk_list_box_append (self->rewards, row);
+      gtk_widget_set_visible (GTK_WIDGET (self->rewards), TRUE);
+    }
+}
+
+guint
+vtr_window_count_rewards (VtrWindow *self,
+                          gboolean   affordable_only)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rewards)); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkListBoxRow *list_row = GTK_LIST_BOX_ROW (row);
+      GtkWidget *button = g_object_get_data (G_OBJECT (list_row), "button");
+
+      n += !affordable_only || (button && gtk_widget_get_sensitive (button));
+    }
+  return n;
+}
+
 /* A new customer: the next blank card from the hub's stock, printed (or
  * its code on screen when there is no printer), ready to collect points. */
 void
@@ -591,12 +682,28 @@ static GtkWidget *
 build_counter_page (VtrWindow *self)
 {
   static const char * const keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", ",", "0", "⌫" };
+  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 48);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   GtkWidget *grid = gtk_grid_new ();
   GtkWidget *ok = gtk_button_new_with_label ("OK");
 
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  /* The keypad on the left, what the shop does for the customer on
+   * the right: rewards, a new card, its orders. */
+  gtk_widget_set_halign (page, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (page, 24);
+  gtk_widget_set_margin_end (page, 24);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (side, 24);
+  gtk_widget_set_margin_bottom (side, 24);
+  gtk_widget_set_size_request (side, 480, -1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_set_valign (scrolled, GTK_ALIGN_CENTER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), side);
+  gtk_box_append (GTK_BOX (page), box);
+  gtk_box_append (GTK_BOX (page), scrolled);
   self->card_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->card_label), "title-1");
   self->keypad_title = GTK_LABEL (gtk_label_new (NULL));
@@ -636,16 +743,23 @@ build_counter_page (VtrWindow *self)
     gtk_widget_add_css_class (enrol, "pill");
     gtk_widget_add_css_class (enrol, "kiosk-button");
     g_signal_connect (enrol, "clicked", G_CALLBACK (on_enrol), self);
-    gtk_box_append (GTK_BOX (box), enrol);
+    gtk_box_append (GTK_BOX (side), enrol);
   }
+  self->rewards = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->rewards, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->rewards), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rewards), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The shop’s rewards"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->rewards), FALSE);
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->rewards));
   self->shop_orders = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->shop_orders, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->shop_orders), "boxed-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->shop_orders), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("The shop’s orders"), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->shop_orders), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->shop_orders));
-  return box;
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->shop_orders));
+  return page;
 }
 
 /* A shop's page, from its flashcode (on its door or poster). */

@@ -238,6 +238,15 @@ vtr_collection_point_free (VtrCollectionPoint *point)
   g_free (point);
 }
 
+void
+vtr_reward_free (VtrReward *reward)
+{
+  if (reward == NULL)
+    return;
+  g_free (reward->title);
+  g_free (reward);
+}
+
 static void
 place_clear (VtrPlace *place)
 {

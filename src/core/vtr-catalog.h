@@ -297,6 +297,7 @@ void vtr_product_free            (VtrProduct         *product);
 void vtr_merchant_free           (VtrMerchant        *merchant);
 void vtr_promotion_free          (VtrPromotion       *promotion);
 void vtr_collection_point_free   (VtrCollectionPoint *point);
+void vtr_reward_free             (VtrReward          *reward);
 void vtr_place_free              (VtrPlace           *place);
 void vtr_stockist_free           (VtrStockist        *stockist);
 void vtr_promotion_offer_free    (VtrPromotionOffer  *offer);
@@ -306,6 +307,7 @@ void vtr_search_results_free     (VtrSearchResults   *results);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrProduct, vtr_product_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrMerchant, vtr_merchant_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCollectionPoint, vtr_collection_point_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrReward, vtr_reward_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrPromotion, vtr_promotion_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrSearchResults, vtr_search_results_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrStockist, vtr_stockist_free)

@@ -625,6 +625,52 @@ rollback:
 }
 
 /**
+ * vtr_loyalty_list_rewards:
+ *
+ * The rewards a shop offers, cheapest first, as its counter shows them.
+ *
+ * Returns: (transfer container) (element-type VtrReward): the rewards,
+ *   or %NULL on error
+ */
+GPtrArray *
+vtr_loyalty_list_rewards (VtrStore  *store,
+                          gint64     merchant_id,
+                          GError   **error)
+{
+  g_autoptr(GPtrArray) rewards = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_reward_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  GError *local = NULL;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT id, points, kind, value, product_id, title FROM reward "
+                              "WHERE merchant_id = ? ORDER BY points, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  while (vtr_store_step_row (store, stmt, &local))
+    {
+      VtrReward *reward = g_new0 (VtrReward, 1);
+
+      reward->id = sqlite3_column_int64 (stmt, 0);
+      reward->merchant_id = merchant_id;
+      reward->points = sqlite3_column_int (stmt, 1);
+      reward->kind = sqlite3_column_int (stmt, 2);
+      reward->value = sqlite3_column_int (stmt, 3);
+      reward->product_id = sqlite3_column_int64 (stmt, 4);
+      reward->title = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      g_ptr_array_add (rewards, reward);
+    }
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  return g_steal_pointer (&rewards);
+}
+
+/**
  * vtr_loyalty_enrol:
  * @phone: (nullable): the customer's phone number, if they give it
  *

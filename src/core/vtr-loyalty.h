@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "vtr-catalog.h"
 #include "vtr-key-list.h"
 #include "vtr-store.h"
 
@@ -100,6 +101,9 @@ gboolean vtr_loyalty_redeem       (VtrStore          *store,
                                    GDateTime         *now,
                                    VtrLoyaltyReceipt *receipt,
                                    GError           **error);
+GPtrArray *vtr_loyalty_list_rewards (VtrStore         *store,
+                                     gint64            merchant_id,
+                                     GError          **error);
 gboolean vtr_loyalty_balance      (VtrStore          *store,
                                    const char        *card_id,
                                    gint64            *balance,
