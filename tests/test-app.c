@@ -16,6 +16,7 @@
 #include "vtr-test-keys.h"
 #include "vtr-trust.h"
 #include "vtr-test-util.h"
+#include "vtr-keyboard.h"
 #include "vtr-window.h"
 
 /*
@@ -325,36 +326,186 @@ test_counter_credit (void)
   close_window (window);
 }
 
-/* An order: placed in the journal, its ticket printed; with the printer
- * unreachable, the screen shows the pickup code instead. */
+/* Typing on the on-screen keyboard, key by key (UTF-8 characters). */
+static void
+type_on_screen (VtrKeyboard *keyboard,
+                const char  *text)
+{
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    {
+      char key[8] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (c), key);
+      vtr_keyboard_press (keyboard, key);
+    }
+}
+
+/* An order: a basket of two products from one shop, the name and phone
+ * typed on the screen's keyboard, collected from a parcel locker; placed
+ * in the journal, its ticket printed. With the printer unreachable, the
+ * screen shows the pickup code instead. */
 static void
 test_order (void)
 {
   g_autofree char *pdf = g_build_filename (data_dir, "ticket.pdf", NULL);
   g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
   VtrWindow *window = open_window ("/nonexistent/camera");
-  g_autofree char *first = NULL;
+  VtrOrderPage *page = vtr_window_get_order_page (window);
+  VtrKeyboard *keyboard = vtr_order_page_get_keyboard (page);
+  g_autoptr(GError) error = NULL;
+  gint64 other, elsewhere, locker;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+
+    other = vtr_test_count (store, "SELECT min (product_id) FROM stock WHERE merchant_id = 9 AND product_id != 13 "
+                                   "AND availability > 0");
+    elsewhere = vtr_test_count (store, "SELECT min (merchant_id) FROM stock WHERE product_id = 13 "
+                                       "AND merchant_id != 9 AND availability > 0");
+  }
+  g_assert_cmpint (other, >, 0);
+  g_assert_cmpint (elsewhere, >, 0);
 
   g_setenv ("VITRINE_PRINTER", to, TRUE);
   vtr_window_show_product (window, 13, 0);
   vtr_window_start_order (window, 13, 9);
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order");
-  vtr_window_fill_order (window, 2, "Inès", "0612345678");
+  vtr_order_page_set_quantity (page, 0, 2);
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 2);
+
+  /* One more product from the same shop: the basket grows. */
+  vtr_window_start_order (window, other, 9);
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 3);
+
+  /* Name and phone on the screen's keyboard: capitals where a name
+   * starts, accents, erasing. */
+  vtr_keyboard_target (keyboard, vtr_order_page_get_name (page));
+  type_on_screen (keyboard, "marie-inèsx");
+  vtr_keyboard_press (keyboard, "⌫");
+  g_assert_cmpstr (gtk_editable_get_text (vtr_order_page_get_name (page)), ==, "Marie-Inès");
+  vtr_keyboard_target (keyboard, vtr_order_page_get_phone (page));
+  type_on_screen (keyboard, "0612345678");
+  g_assert_cmpstr (gtk_editable_get_text (vtr_order_page_get_phone (page)), ==, "0612345678");
+
+  /* Collected from the nearest parcel locker. */
+  g_assert_cmpuint (vtr_order_page_count_lockers (page), >=, 1);
+  vtr_order_page_choose_pickup (page, 1);
+  vtr_keyboard_target (keyboard, vtr_order_page_get_name (page));
   screenshots (window, "order");
   vtr_window_confirm_order (window);
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
   g_assert_true (g_str_has_prefix (vtr_window_get_order_number (window), "KX-"));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 0);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrOrder) order = vtr_order_get (store, vtr_window_get_order_number (window), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (order->lines->len, ==, 2);
+    g_assert_cmpint (g_array_index (order->lines, VtrOrderLine, 0).quantity, ==, 2);
+    g_assert_cmpint (order->locker_id, >, 0);
+    g_assert_cmpstr (order->first_name, ==, "Marie-Inès");
+    locker = order->locker_id;
+  }
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autofree char *sql = g_strdup_printf ("SELECT kind FROM collection_point WHERE id = %" G_GINT64_FORMAT, locker);
+
+    g_assert_cmpint (vtr_test_count (store, sql), ==, VTR_COLLECTION_PARCEL_LOCKER);
+  }
+
+  /* A product from another shop starts a new basket, and says so. */
+  vtr_window_start_order (window, 13, 9);
+  vtr_window_start_order (window, 13, elsewhere);
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 1);
+  g_assert_cmpint (vtr_order_page_get_merchant (page), ==, elsewhere);
+
+  /* A wrong phone: the order is refused in words, the basket kept. */
+  vtr_order_page_fill (page, "Inès", "12");
+  vtr_window_confirm_order (window);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "order");
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 1);
 
   /* The printer is gone: the order still stands, the screen is the ticket. */
   g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
-  vtr_window_start_order (window, 13, 9);
-  vtr_window_fill_order (window, 1, "Inès", "0612345678");
+  vtr_order_page_fill (page, "Inès", "0612345678");
   vtr_window_confirm_order (window);
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
   g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ne répond pas"));
   screenshots (window, "order-show-screen");
   g_unsetenv ("VITRINE_PRINTER");
+  close_window (window);
+}
+
+static GtkWidget *
+find_css_class (GtkWidget  *widget,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+natural_size (GtkWidget      *widget,
+              GtkOrientation  orientation)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (widget, orientation, -1, &minimum, &natural, NULL, NULL);
+  return orientation == GTK_ORIENTATION_HORIZONTAL ? minimum : natural;
+}
+
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The desktop's large-text setting makes the kiosk's type larger; its
+ * high-contrast setting outlines every key. */
+static void
+test_large_text_and_contrast (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  GtkWidget *key = find_css_class (GTK_WIDGET (vtr_order_page_get_keyboard (vtr_window_get_order_page (window))),
+                                   "keyboard-key");
+  g_autoptr(GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *title = find_css_class (GTK_WIDGET (window), "title-1");
+  int dpi, before, after;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  settle ();
+  before = natural_size (title, GTK_ORIENTATION_VERTICAL);
+  g_object_set (settings, "gtk-xft-dpi", dpi * 3 / 2, NULL);
+  settle ();
+  after = natural_size (title, GTK_ORIENTATION_VERTICAL);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  g_test_message ("title height %d → %d at 150 %% text", before, after);
+  g_assert_cmpint (after * 10, >, before * 12);
+
+  g_assert_nonnull (key);
+  before = natural_size (key, GTK_ORIENTATION_HORIZONTAL);
+  g_settings_set_boolean (a11y, "high-contrast", TRUE);
+  settle ();
+  g_assert_true (adw_style_manager_get_high_contrast (adw_style_manager_get_default ()));
+  after = natural_size (key, GTK_ORIENTATION_HORIZONTAL);
+  g_test_message ("key width %d → %d in high contrast", before, after);
+  g_assert_cmpint (after, >=, before + 4);
+  g_settings_set_boolean (a11y, "high-contrast", FALSE);
+  settle ();
   close_window (window);
 }
 
@@ -635,6 +786,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/counter-handover", test_counter_handover);
   g_test_add_func ("/app/counter-enrol", test_counter_enrol);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
+  g_test_add_func ("/app/large-text-and-contrast", test_large_text_and_contrast);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

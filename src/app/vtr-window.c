@@ -12,6 +12,7 @@
 #include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
 #include "vtr-loyalty.h"
+#include "vtr-order-page.h"
 #include "vtr-orders.h"
 #include "vtr-print-queue.h"
 #include "vtr-qr-image.h"
@@ -85,13 +86,8 @@ struct _VtrWindow
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;
-  gint64                order_merchant;
-  int                   order_quantity;
-  GtkLabel             *order_title;
-  GtkLabel             *order_quantity_label;
-  GtkEntry             *order_name;
-  GtkEntry             *order_phone;
-  GtkLabel             *order_message;
+  VtrOrderPage         *order_page;
+  GtkButton            *basket_button;
   GtkLabel             *done_title;
   GtkLabel             *done_number;
   GtkLabel             *done_words;
@@ -118,12 +114,15 @@ toast (VtrWindow  *self,
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
 
+static void update_basket_button (VtrWindow *self);
+
 static void
 show_page (VtrWindow  *self,
            const char *name)
 {
   gtk_stack_set_visible_child_name (self->pages, name);
   gtk_widget_set_visible (GTK_WIDGET (self->back), !g_str_equal (name, "scan"));
+  update_basket_button (self);
 }
 
 const char *
@@ -1034,59 +1033,43 @@ on_civic_clicked (GtkButton *button,
  * after the order is in the journal, or the screen shows the pickup code
  * when the printer cannot. */
 
+/* The header's basket button, while there is one and it is not shown. */
 static void
-update_order (VtrWindow *self)
+update_basket_button (VtrWindow *self)
 {
-  g_autofree char *quantity = g_strdup_printf ("%d", self->order_quantity);
+  guint n = vtr_order_page_count_items (self->order_page);
+  g_autofree char *label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
+  const char *page = gtk_stack_get_visible_child_name (self->pages);
 
-  gtk_label_set_text (self->order_quantity_label, quantity);
+  gtk_button_set_label (self->basket_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->basket_button),
+                          n > 0 && page && !g_str_equal (page, "order") && !g_str_equal (page, "order-done"));
 }
 
+/**
+ * vtr_window_start_order:
+ *
+ * One of a product from a shop into the basket, and the basket shown.
+ */
 void
 vtr_window_start_order (VtrWindow *self,
                         gint64     product_id,
                         gint64     merchant_id)
 {
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
-  g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, id, NULL);
-  g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (self->catalog, merchant_id, NULL);
-  g_autofree char *title = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (product == NULL || merchant == NULL)
-    return;
-  self->order_product = product_id;
-  self->order_merchant = merchant_id;
-  self->order_quantity = 1;
-  title = g_strdup_printf (_("%s\nat %s"), product->name, merchant->name);
-  gtk_label_set_text (self->order_title, title);
-  gtk_editable_set_text (GTK_EDITABLE (self->order_name), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), "");
-  gtk_label_set_text (self->order_message, "");
-  update_order (self);
+  if (!vtr_order_page_add (self->order_page, product_id, merchant_id, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
   show_page (self, "order");
 }
 
-void
-vtr_window_fill_order (VtrWindow  *self,
-                       int         quantity,
-                       const char *first_name,
-                       const char *phone)
+VtrOrderPage *
+vtr_window_get_order_page (VtrWindow *self)
 {
-  self->order_quantity = CLAMP (quantity, 1, 20);
-  gtk_editable_set_text (GTK_EDITABLE (self->order_name), first_name);
-  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), phone);
-  update_order (self);
-}
-
-static void
-on_quantity (GtkButton *button,
-             gpointer   data)
-{
-  VtrWindow *self = data;
-  int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
-
-  self->order_quantity = CLAMP (self->order_quantity + step, 1, 20);
-  update_order (self);
+  return self->order_page;
 }
 
 static void
@@ -1113,19 +1096,17 @@ vtr_window_confirm_order (VtrWindow *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrOrder) order = NULL;
   g_autoptr(VtrTicket) ticket = NULL;
-  VtrOrderLine line = { self->order_product, self->order_quantity, 0 };
   const char *target = vtr_print_default_target ();
   gboolean printed = FALSE;
 
   self->last_activity = g_get_monotonic_time ();
-  order = vtr_order_create (self->store, self->order_merchant, &line, 1, 0,
-                            gtk_editable_get_text (GTK_EDITABLE (self->order_name)),
-                            gtk_editable_get_text (GTK_EDITABLE (self->order_phone)), now, &error);
+  order = vtr_order_page_place (self->order_page, self->store, now, &error);
   if (order == NULL)
     {
-      gtk_label_set_text (self->order_message, error->message);
+      vtr_order_page_set_message (self->order_page, error->message);
       return;
     }
+  vtr_order_page_clear (self->order_page);
 
   /* The order is in the journal: now the ticket. */
   ticket = vtr_ticket_new_order (self->catalog, order);
@@ -1153,13 +1134,6 @@ vtr_window_confirm_order (VtrWindow *self)
   show_page (self, "order-done");
 }
 
-static void
-on_confirm_order (GtkButton *button,
-                  gpointer   data)
-{
-  vtr_window_confirm_order (data);
-}
-
 const char *
 vtr_window_get_order_number (VtrWindow *self)
 {
@@ -1172,65 +1146,20 @@ vtr_window_get_order_words (VtrWindow *self)
   return gtk_label_get_text (self->done_words);
 }
 
-static GtkWidget *
-build_order_page (VtrWindow *self)
+static void
+on_basket_clicked (VtrWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *quantity = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  GtkWidget *less = gtk_button_new_with_label ("−");
-  GtkWidget *more = gtk_button_new_with_label ("+");
-  GtkWidget *confirm = gtk_button_new_with_label (_("Order, pay at the shop"));
+  show_page (self, "order");
+}
 
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (box, 640, -1);
-  self->order_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->order_title, TRUE);
-  gtk_label_set_justify (self->order_title, GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->order_title), "title-1");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_title));
+/* One more product for the basket: back to scanning, the basket kept. */
+static void
+on_add_more (VtrOrderPage *page,
+             gpointer      data)
+{
+  VtrWindow *self = data;
 
-  gtk_widget_set_halign (quantity, GTK_ALIGN_CENTER);
-  g_object_set_data (G_OBJECT (less), "step", GINT_TO_POINTER (-1));
-  g_object_set_data (G_OBJECT (more), "step", GINT_TO_POINTER (1));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (less), GTK_ACCESSIBLE_PROPERTY_LABEL, _("One less"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _("One more"), -1);
-  g_signal_connect (less, "clicked", G_CALLBACK (on_quantity), self);
-  g_signal_connect (more, "clicked", G_CALLBACK (on_quantity), self);
-  gtk_widget_add_css_class (less, "keypad");
-  gtk_widget_add_css_class (more, "keypad");
-  self->order_quantity_label = GTK_LABEL (gtk_label_new ("1"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->order_quantity_label), "keyed");
-  gtk_box_append (GTK_BOX (quantity), less);
-  gtk_box_append (GTK_BOX (quantity), GTK_WIDGET (self->order_quantity_label));
-  gtk_box_append (GTK_BOX (quantity), more);
-  gtk_box_append (GTK_BOX (box), quantity);
-
-  self->order_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->order_name, _("Your first name"));
-  gtk_entry_set_input_hints (self->order_name, GTK_INPUT_HINT_UPPERCASE_WORDS);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->order_name), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Your first name"), -1);
-  self->order_phone = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->order_phone, _("Your mobile phone, to be told when it is ready"));
-  gtk_entry_set_input_purpose (self->order_phone, GTK_INPUT_PURPOSE_PHONE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->order_phone), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Your mobile phone"), -1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->order_name), "kiosk-search");
-  gtk_widget_add_css_class (GTK_WIDGET (self->order_phone), "kiosk-search");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_name));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_phone));
-
-  gtk_widget_add_css_class (confirm, "suggested-action");
-  gtk_widget_add_css_class (confirm, "pill");
-  gtk_widget_add_css_class (confirm, "kiosk-button");
-  g_signal_connect (confirm, "clicked", G_CALLBACK (on_confirm_order), self);
-  gtk_box_append (GTK_BOX (box), confirm);
-  self->order_message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->order_message, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->order_message), "error");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->order_message));
-  return box;
+  show_page (self, "scan");
 }
 
 static GtkWidget *
@@ -1649,11 +1578,17 @@ vtr_window_go_home (VtrWindow *self)
   /* The next person sees nothing of the last one. */
   counter_clear (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->order_name), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->order_phone), "");
   g_clear_pointer (&self->pickup_code, g_free);
   show_page (self, "scan");
   gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+}
+
+/* Idle: back to the start, the basket and who was ordering forgotten. */
+void
+vtr_window_reset (VtrWindow *self)
+{
+  vtr_order_page_clear (self->order_page);
+  vtr_window_go_home (self);
 }
 
 static void
@@ -1680,7 +1615,7 @@ on_tick (gpointer data)
   if (g_str_equal (vtr_window_get_page (self), "scan"))
     return G_SOURCE_CONTINUE;
   if (left <= 0)
-    vtr_window_go_home (self);
+    vtr_window_reset (self);
   else if (left <= countdown)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("Back to the start in %d second — touch the screen to "
@@ -1875,6 +1810,19 @@ vtr_window_class_init (VtrWindowClass *klass)
 }
 
 static void
+on_high_contrast (AdwStyleManager *style,
+                  GParamSpec      *pspec,
+                  gpointer         data)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (adw_style_manager_get_high_contrast (style))
+    gtk_style_context_add_provider_for_display (display, data, GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  else
+    gtk_style_context_remove_provider_for_display (display, data);
+}
+
+static void
 vtr_window_init (VtrWindow *self)
 {
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -1886,16 +1834,23 @@ vtr_window_init (VtrWindow *self)
 
   static gsize css_loaded = 0;
 
-  /* Large type and targets: data/ui/style.css. */
+  /* Large type and targets: data/ui/style.css; outlines in high
+   * contrast: style-hc.css, following the desktop's setting. */
   if (g_once_init_enter (&css_loaded))
     {
       g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+      GtkCssProvider *hc = gtk_css_provider_new ();
+      AdwStyleManager *style = adw_style_manager_get_default ();
 
       /* Named, not left to a constructor the static library may drop. */
       g_resources_register (vtr_app_get_resource ());
       gtk_css_provider_load_from_resource (css, "/fr/vitrine/Vitrine/style.css");
       gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      gtk_css_provider_load_from_resource (hc, "/fr/vitrine/Vitrine/style-hc.css");
+      g_object_set_data_full (G_OBJECT (style), "vitrine-hc", hc, g_object_unref);
+      g_signal_connect (style, "notify::high-contrast", G_CALLBACK (on_high_contrast), hc);
+      on_high_contrast (style, NULL, hc);
       g_once_init_leave (&css_loaded, 1);
     }
   gtk_widget_add_css_class (GTK_WIDGET (self), "vitrine");
@@ -1913,6 +1868,12 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->back), FALSE);
   g_signal_connect (self->back, "clicked", G_CALLBACK (on_back), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->back));
+  self->basket_button = GTK_BUTTON (gtk_button_new_with_label (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->basket_button), "kiosk-button");
+  gtk_widget_add_css_class (GTK_WIDGET (self->basket_button), "suggested-action");
+  gtk_widget_set_visible (GTK_WIDGET (self->basket_button), FALSE);
+  g_signal_connect_swapped (self->basket_button, "clicked", G_CALLBACK (on_basket_clicked), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->basket_button));
   self->counter_button = GTK_BUTTON (gtk_button_new_with_label (_("Counter")));
   gtk_widget_add_css_class (GTK_WIDGET (self->counter_button), "kiosk-button");
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button), FALSE);
@@ -1955,7 +1916,10 @@ vtr_window_init (VtrWindow *self)
     gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
     gtk_stack_add_named (self->pages, scrolled, "merchant");
   }
-  gtk_stack_add_named (self->pages, build_order_page (self), "order");
+  self->order_page = VTR_ORDER_PAGE (vtr_order_page_new ());
+  g_signal_connect_swapped (self->order_page, "confirm", G_CALLBACK (vtr_window_confirm_order), self);
+  g_signal_connect (self->order_page, "add-more", G_CALLBACK (on_add_more), self);
+  gtk_stack_add_named (self->pages, GTK_WIDGET (self->order_page), "order");
   gtk_stack_add_named (self->pages, build_order_done_page (self), "order-done");
   {
     GtkWidget *scrolled = gtk_scrolled_window_new ();
@@ -2035,6 +1999,7 @@ vtr_window_new (GtkApplication *app,
   if (self->store)
     {
       self->catalog = vtr_catalog_new (self->store);
+      vtr_order_page_set_catalog (self->order_page, self->catalog, &self->here);
       self->keys = vtr_trust_load (self->store, NULL);
     }
   else

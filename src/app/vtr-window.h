@@ -2,6 +2,8 @@
 
 #include <adwaita.h>
 
+#include "vtr-order-page.h"
+
 G_BEGIN_DECLS
 
 #define VTR_TYPE_WINDOW (vtr_window_get_type ())
@@ -20,6 +22,7 @@ void        vtr_window_show_civic       (VtrWindow      *self);
 void        vtr_window_scan_file        (VtrWindow      *self,
                                          const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
+void        vtr_window_reset            (VtrWindow      *self);
 void        vtr_window_show_admin       (VtrWindow      *self);
 void        vtr_window_leave_kiosk      (VtrWindow      *self);
 void        vtr_window_show_merchant    (VtrWindow      *self,
@@ -28,10 +31,7 @@ gboolean    vtr_window_is_paired        (VtrWindow      *self);
 void        vtr_window_start_order      (VtrWindow      *self,
                                          gint64          product_id,
                                          gint64          merchant_id);
-void        vtr_window_fill_order       (VtrWindow      *self,
-                                         int             quantity,
-                                         const char     *first_name,
-                                         const char     *phone);
+VtrOrderPage *vtr_window_get_order_page (VtrWindow    *self);
 void        vtr_window_confirm_order    (VtrWindow      *self);
 const char *vtr_window_get_order_number (VtrWindow      *self);
 const char *vtr_window_get_order_words  (VtrWindow      *self);

@@ -1025,6 +1025,45 @@ vtr_catalog_get_collection_point (VtrCatalog *self,
   return point;
 }
 
+/**
+ * vtr_catalog_get_stock:
+ *
+ * What a shop has of a product: its price and availability.
+ *
+ * Returns: %FALSE with %VTR_CATALOG_ERROR_NOT_FOUND when the shop does
+ *   not sell it
+ */
+gboolean
+vtr_catalog_get_stock (VtrCatalog *self,
+                       gint64      product_id,
+                       gint64      merchant_id,
+                       VtrStock   *stock,
+                       GError    **error)
+{
+  g_autoptr(VtrStatement) stmt = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), FALSE);
+
+  stmt = vtr_store_statement (self->store,
+                              "SELECT price_cents, availability, updated FROM stock "
+                              "WHERE product_id = ? AND merchant_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, product_id);
+  sqlite3_bind_int64 (stmt, 2, merchant_id);
+  if (!step_row (self, stmt, &failed, error))
+    {
+      if (!failed)
+        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                     _("This shop does not sell this product"));
+      return FALSE;
+    }
+  *stock = (VtrStock) { product_id, merchant_id, sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2) };
+  return TRUE;
+}
+
 static VtrProduct *
 product_by (VtrCatalog  *self,
             const char  *sql,

@@ -262,6 +262,11 @@ void              vtr_catalog_open_state            (VtrCatalog        *self,
 VtrCollectionPoint *vtr_catalog_get_collection_point (VtrCatalog       *self,
                                                      gint64             id,
                                                      GError           **error);
+gboolean          vtr_catalog_get_stock             (VtrCatalog        *self,
+                                                     gint64             product_id,
+                                                     gint64             merchant_id,
+                                                     VtrStock          *stock,
+                                                     GError           **error);
 GPtrArray        *vtr_catalog_nearest_stockists     (VtrCatalog        *self,
                                                      gint64             product_id,
                                                      const VtrPosition *near,

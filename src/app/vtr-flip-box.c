@@ -1,0 +1,106 @@
+#include "config.h"
+
+#include "vtr-flip-box.h"
+
+/*
+ * Two columns side by side on a landscape screen, one above the other on
+ * a portrait one: the kiosk's screens stand either way (1920×1080 or
+ * 1080×1920). GTK 4.8 and libadwaita 1.2 have no breakpoints, so the box
+ * turns when it is given more height than width.
+ */
+
+struct _VtrFlipBox
+{
+  GtkWidget  parent_instance;
+
+  GtkBox    *box;
+};
+
+G_DEFINE_FINAL_TYPE (VtrFlipBox, vtr_flip_box, GTK_TYPE_WIDGET)
+
+static void
+vtr_flip_box_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  VtrFlipBox *self = VTR_FLIP_BOX (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->box), orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+}
+
+static void
+vtr_flip_box_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  VtrFlipBox *self = VTR_FLIP_BOX (widget);
+  GtkWidget *toplevel = GTK_WIDGET (gtk_widget_get_root (widget));
+  GtkOrientation wanted = GTK_ORIENTATION_HORIZONTAL;
+
+  /* The window's shape decides, not this box's, which a scrolled parent
+   * may make as tall as it likes. */
+  if (toplevel && gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel))
+    wanted = GTK_ORIENTATION_VERTICAL;
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) != wanted)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), wanted);
+  gtk_widget_allocate (GTK_WIDGET (self->box), width, height, baseline, NULL);
+}
+
+static GtkSizeRequestMode
+vtr_flip_box_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (GTK_WIDGET (VTR_FLIP_BOX (widget)->box));
+}
+
+static void
+vtr_flip_box_dispose (GObject *object)
+{
+  VtrFlipBox *self = VTR_FLIP_BOX (object);
+
+  if (self->box)
+    gtk_widget_unparent (GTK_WIDGET (self->box));
+  self->box = NULL;
+  G_OBJECT_CLASS (vtr_flip_box_parent_class)->dispose (object);
+}
+
+static void
+vtr_flip_box_class_init (VtrFlipBoxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vtr_flip_box_dispose;
+  widget_class->measure = vtr_flip_box_measure;
+  widget_class->size_allocate = vtr_flip_box_size_allocate;
+  widget_class->get_request_mode = vtr_flip_box_get_request_mode;
+}
+
+static void
+vtr_flip_box_init (VtrFlipBox *self)
+{
+}
+
+GtkWidget *
+vtr_flip_box_new (int spacing)
+{
+  VtrFlipBox *self = g_object_new (VTR_TYPE_FLIP_BOX, NULL);
+
+  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, spacing));
+  gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
+  return GTK_WIDGET (self);
+}
+
+void
+vtr_flip_box_append (VtrFlipBox *self,
+                     GtkWidget  *child)
+{
+  g_return_if_fail (VTR_IS_FLIP_BOX (self));
+
+  gtk_box_append (self->box, child);
+}
