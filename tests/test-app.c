@@ -14,6 +14,7 @@
 #include "vtr-qr-image.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
+#include "vtr-test-printer.h"
 #include "vtr-trust.h"
 #include "vtr-test-util.h"
 #include "vtr-keyboard.h"
@@ -510,6 +511,185 @@ test_large_text_and_contrast (void)
 }
 
 static gboolean
+not_printing (VtrWindow *window)
+{
+  return !vtr_window_is_printing (window);
+}
+
+/* The administrator's settings: where the kiosk stands sorts the shops;
+ * a camera chosen opens at once; the ticket printer chosen is where
+ * tickets go, and tickets that waited for it print when it is back. */
+static void
+test_admin_settings (void)
+{
+  g_autofree char *code = product_code (13, 0);
+  g_autofree char *poster = code_image ("admin-poster.png", code);
+  g_autofree char *pdf = g_build_filename (data_dir, "admin-ticket.pdf", NULL);
+  g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *near_port = NULL;
+  g_autofree char *near_aix = NULL;
+  VtrTestPrinter *printer = vtr_test_printer_new ();
+  g_autofree char *tcp = g_strdup_printf ("tcp:127.0.0.1:%u", vtr_test_printer_get_port (printer));
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  VtrOrderPage *page = vtr_window_get_order_page (window);
+
+  g_unsetenv ("VITRINE_PRINTER");
+
+  /* The position: from the Vieux-Port, then from Aix. */
+  vtr_window_show_product (window, 13, 0);
+  near_port = vtr_window_get_first_stockist (window);
+  g_assert_false (vtr_window_set_position (window, "north of the harbour", &error));
+  g_assert_nonnull (strstr (error->message, "latitude"));
+  g_clear_error (&error);
+  g_assert_true (vtr_window_set_position (window, "43.5297, 5.4474", &error));
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "kiosk-latitude"), 43.5297, 1e-6);
+  vtr_window_show_product (window, 13, 0);
+  near_aix = vtr_window_get_first_stockist (window);
+  g_test_message ("nearest stockist: %s from the Vieux-Port, %s from Aix", near_port, near_aix);
+  g_assert_cmpstr (near_port, !=, near_aix);
+  g_assert_true (vtr_window_set_position (window, "43.2951 5.3744", &error));
+
+  /* The camera: none, then the poster in front of the one chosen. */
+  vtr_window_go_home (window);
+  vtr_window_set_camera (window, poster);
+  g_assert_true (wait_until (on_product, window, 10));
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "camera-source");
+
+    g_assert_cmpstr (kept, ==, poster);
+  }
+  vtr_window_set_camera (window, "");
+  g_settings_reset (settings, "camera-source");
+
+  /* The printer: a target that means nothing is refused in words. */
+  g_assert_false (vtr_window_set_printer (window, "lpt1", &error));
+  g_assert_cmpuint (strlen (error->message), >, 10);
+  g_clear_error (&error);
+  g_assert_true (vtr_window_set_printer (window, to, &error));
+  vtr_window_start_order (window, 13, 9);
+  vtr_order_page_fill (page, "Zoé", "0612345678");
+  vtr_window_confirm_order (window);
+  g_test_message ("%s: %s", vtr_window_get_page (window), vtr_order_page_get_message (page));
+  g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ticket"));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  /* A network printer out of paper: the ticket waits; paper in, it
+   * prints without anyone asking. */
+  g_assert_true (vtr_window_set_printer (window, tcp, &error));
+  vtr_test_printer_set_mode (printer, VTR_PRINTER_PAPER_OUT);
+  vtr_window_start_order (window, 13, 9);
+  vtr_order_page_fill (page, "Zoé", "0612345678");
+  vtr_window_confirm_order (window);
+  g_assert_nonnull (strstr (vtr_window_get_order_words (window), "papier"));
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+  }
+  vtr_window_show_admin (window);
+  type_keys (window, "13579");
+  vtr_window_counter_press (window, "OK");
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "admin");
+  screenshots (window, "admin-settings");
+  vtr_test_printer_set_mode (printer, VTR_PRINTER_READY);
+  vtr_window_retry_printing (window);
+  g_assert_true (wait_until (not_printing, window, 20));
+  {
+    g_autoptr(GPtrArray) jobs = vtr_test_printer_jobs (printer);
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+
+    g_assert_cmpuint (jobs->len, ==, 1);
+    g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.print_job WHERE printed = 0"), ==, 0);
+  }
+  g_assert_true (vtr_window_set_printer (window, "", &error));
+  close_window (window);
+  vtr_test_printer_free (printer);
+}
+
+/* A visitor switches the kiosk to English; left alone, it comes back in
+ * French. */
+static void
+test_language (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  GtkWidget *title;
+  GList *toplevels;
+
+  window = vtr_window_switch_language (window, "en");
+  title = find_css_class (GTK_WIDGET (window), "title-1");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==, "Scan a product, an ad or a poster");
+  screenshots (window, "scan-english");
+  vtr_window_show_product (window, 13, 0);
+  vtr_window_set_idle_timeout (window, 1);
+  window = NULL;
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (window == NULL && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, TRUE);
+        toplevels = gtk_window_list_toplevels ();
+        for (GList *l = toplevels; l; l = l->next)
+          if (VTR_IS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+            {
+              title = find_css_class (GTK_WIDGET (l->data), "title-1");
+              if (g_str_equal (gtk_label_get_text (GTK_LABEL (title)), "Scannez un produit, une annonce ou une affiche"))
+                window = l->data;
+            }
+        g_list_free (toplevels);
+      }
+  }
+  g_assert_nonnull (window);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "scan");
+  close_window (window);
+}
+
+/* A code read: a short bright tone (1,320 Hz), heard through the sink. */
+static void
+test_sound (void)
+{
+  g_autofree char *wav = g_build_filename (data_dir, "tone.wav", NULL);
+  g_autofree char *sink = g_strdup_printf ("wavenc ! filesink location=\"%s\"", wav);
+  g_autofree char *code = product_code (13, 0);
+  g_autofree char *poster = code_image ("tone-poster.png", code);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  guint crossings = 0;
+  VtrWindow *window;
+  gint64 deadline;
+
+  g_setenv ("VITRINE_AUDIO_SINK", sink, TRUE);
+  window = open_window (poster);
+  g_unsetenv ("VITRINE_AUDIO_SINK");
+  g_assert_true (wait_until (on_product, window, 10));
+  g_assert_cmpuint (vtr_window_count_tones (window), >=, 1);
+  /* 0.1 s of 16-bit mono at 44.1 kHz after the 44-byte header. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((!g_file_get_contents (wav, &data, &length, NULL) || length < 44 + 8000) &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&data, g_free);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (length, >=, 44 + 8000);
+  for (gsize i = 44 + 2; i + 1 < 44 + 8000; i += 2)
+    {
+      gint16 before = (gint16) GUINT16_FROM_LE (*(guint16 *) (data + i - 2));
+      gint16 now = (gint16) GUINT16_FROM_LE (*(guint16 *) (data + i));
+
+      crossings += (before < 0) != (now < 0);
+    }
+  /* 4,000 samples of 1,320 Hz: 120 periods, 240 sign changes. */
+  g_test_message ("%u sign changes in 4,000 samples", crossings);
+  g_assert_cmpuint (crossings, >, 200);
+  g_assert_cmpuint (crossings, <, 280);
+  close_window (window);
+}
+
+static gboolean
 paired (VtrWindow *window)
 {
   return vtr_window_is_paired (window);
@@ -758,18 +938,18 @@ main (int argc, char *argv[])
     g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
     /* Order numbers with their signed pickup codes, issued by the hub. */
     {
-      g_autofree char *a = NULL, *b = NULL;
-      VtrFlashcode first = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0001", NULL, 20991231, 1 };
-      VtrFlashcode second = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0002", NULL, 20991231, 1 };
-      VtrFlashcode third = { VTR_CODE_PICKUP, 0, 0, 0, NULL, "KX-0003", NULL, 20991231, 1 };
-      g_autofree char *c = NULL;
-      const char *codes[4];
+      g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
 
-      a = vtr_flashcode_sign (&first, "vtr13.fr", secret, NULL);
-      b = vtr_flashcode_sign (&second, "vtr13.fr", secret, NULL);
-      c = vtr_flashcode_sign (&third, "vtr13.fr", secret, NULL);
-      codes[0] = a, codes[1] = b, codes[2] = c, codes[3] = NULL;
-      g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, codes, keys, now, &error), ==, 3);
+      for (guint i = 1; i <= 12; i++)
+        {
+          g_autofree char *number = g_strdup_printf ("KX-%04u", i);
+          VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+
+          g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+        }
+      g_ptr_array_add (codes, NULL);
+      g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
+                        ==, 12);
     }
   }
 
@@ -787,6 +967,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/counter-enrol", test_counter_enrol);
   g_test_add_func ("/app/idle-reset", test_idle_reset);
   g_test_add_func ("/app/large-text-and-contrast", test_large_text_and_contrast);
+  g_test_add_func ("/app/admin-settings", test_admin_settings);
+  g_test_add_func ("/app/language", test_language);
+  g_test_add_func ("/app/sound", test_sound);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

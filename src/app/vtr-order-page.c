@@ -426,6 +426,14 @@ vtr_order_page_set_message (VtrOrderPage *self,
   gtk_label_set_text (self->message, message ? message : "");
 }
 
+const char *
+vtr_order_page_get_message (VtrOrderPage *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->message);
+}
+
 /* Forgets the basket and who was ordering. */
 void
 vtr_order_page_clear (VtrOrderPage *self)

@@ -39,6 +39,7 @@ VtrOrder    *vtr_order_page_place         (VtrOrderPage       *self,
                                            GError            **error);
 void         vtr_order_page_set_message   (VtrOrderPage       *self,
                                            const char         *message);
+const char  *vtr_order_page_get_message   (VtrOrderPage       *self);
 void         vtr_order_page_clear         (VtrOrderPage       *self);
 
 G_END_DECLS

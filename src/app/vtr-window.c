@@ -11,13 +11,16 @@
 #include "vtr-flashcode.h"
 #include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
+#include "vtr-i18n.h"
 #include "vtr-loyalty.h"
 #include "vtr-order-page.h"
 #include "vtr-orders.h"
 #include "vtr-print-queue.h"
+#include "vtr-printer.h"
 #include "vtr-qr-image.h"
 #include "vtr-opening-hours.h"
 #include "vtr-service.h"
+#include "vtr-sound.h"
 #include "vtr-sync-service.h"
 #include "vtr-trust.h"
 
@@ -34,12 +37,28 @@ GResource *vtr_app_get_resource (void);
 #define DEFAULT_IDLE_SECONDS 90
 #define COUNTDOWN_SECONDS 10
 #define FEEDBACK_USEC (1500 * 1000)
+#define PRINT_RETRY_SECONDS 30
 
 struct _VtrWindow
 {
   AdwApplicationWindow  parent_instance;
 
   char                 *data_dir;
+  char                 *camera_option;
+  GSettings            *settings;     /* NULL without the installed schema */
+  VtrSound             *sound;
+  char                 *language;
+  GtkButton            *language_button;
+  AdwEntryRow          *position_row;
+  AdwComboRow          *camera_row;
+  GPtrArray            *camera_devices; /* VtrCameraDevice, the camera row's choices after "Other" */
+  AdwEntryRow          *camera_entry;
+  AdwEntryRow          *printer_row;
+  AdwActionRow         *printer_status_row;
+  AdwComboRow          *language_row;
+  GtkSwitch            *sound_switch;
+  guint                 print_retry_id;
+  gboolean              print_retrying;
   VtrStore             *store;
   VtrCatalog           *catalog;
   VtrKeyList           *keys;
@@ -83,6 +102,7 @@ struct _VtrWindow
   GtkLabel             *card_label;
   GtkListBox           *shop_orders;
   GtkListBox           *rewards;
+  GtkWidget            *enrol_button;
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;
@@ -115,6 +135,13 @@ toast (VtrWindow  *self,
 }
 
 static void update_basket_button (VtrWindow *self);
+static void play_tone (VtrWindow *self,
+                       VtrTone    tone);
+static void update_language_button (VtrWindow *self);
+static void load_admin_settings (VtrWindow *self);
+static gboolean on_print_retry (gpointer data);
+static void set_camera (VtrWindow  *self,
+                        const char *source);
 
 static void
 show_page (VtrWindow  *self,
@@ -300,6 +327,7 @@ update_counter (VtrWindow *self)
   else
     gtk_label_set_text (self->card_label, self->session ? _("Scan the customer’s card") : "");
   refresh_rewards (self, balance);
+  gtk_widget_set_visible (self->enrol_button, self->session && !self->admin_pin && self->merchant_id > 0);
   update_keyed (self);
 }
 
@@ -573,7 +601,7 @@ vtr_window_counter_enrol (VtrWindow *self)
   g_autoptr(GError) error = NULL;
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
   g_autoptr(VtrTicket) ticket = NULL;
-  const char *target = vtr_print_default_target ();
+  g_autofree char *target = vtr_print_default_target ();
 
   self->last_activity = g_get_monotonic_time ();
   if (self->session == NULL)
@@ -739,6 +767,7 @@ build_counter_page (VtrWindow *self)
   {
     GtkWidget *enrol = gtk_button_new_with_label (_("New customer: make a card"));
 
+    self->enrol_button = enrol;
     gtk_widget_add_css_class (enrol, "pill");
     gtk_widget_add_css_class (enrol, "kiosk-button");
     g_signal_connect (enrol, "clicked", G_CALLBACK (on_enrol), self);
@@ -873,13 +902,23 @@ update_admin (VtrWindow *self)
   g_autofree char *subtitle = g_strdup_printf ("%s\n%s", gtk_label_get_text (self->freshness), pending);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->admin_sync_row), _("Federation"));
+  if (!vtr_window_is_paired (self))
+    {
+      g_free (subtitle);
+      subtitle = g_strdup (_("Not paired yet: show the federation’s pairing code to the camera, on the home "
+                             "screen."));
+    }
   adw_action_row_set_subtitle (self->admin_sync_row, error ? error : subtitle);
 }
+
+static void update_printer_status (VtrWindow *self);
 
 static void
 show_admin_page (VtrWindow *self)
 {
   update_admin (self);
+  load_admin_settings (self);
+  update_printer_status (self);
   show_page (self, "admin");
 }
 
@@ -915,7 +954,7 @@ on_test_print (GtkButton *button,
                gpointer   data)
 {
   VtrWindow *self = data;
-  const char *target = vtr_print_default_target ();
+  g_autofree char *target = vtr_print_default_target ();
   g_autoptr(VtrTicket) ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "test", NULL);
   g_autoptr(GError) error = NULL;
 
@@ -930,6 +969,475 @@ on_test_print (GtkButton *button,
     toast (self, _("Test ticket printed"));
 }
 
+/* The kiosk's settings, on the admin page, kept in GSettings. */
+
+static void
+play_tone (VtrWindow *self,
+           VtrTone    tone)
+{
+  if (self->settings == NULL || g_settings_get_boolean (self->settings, "sound"))
+    vtr_sound_play (self->sound, tone);
+}
+
+guint
+vtr_window_count_tones (VtrWindow *self)
+{
+  return vtr_sound_count_played (self->sound);
+}
+
+static char *
+describe_position (const VtrPosition *here)
+{
+  return g_strdup_printf ("%.5f, %.5f", here->lat, here->lon);
+}
+
+/**
+ * vtr_window_set_position:
+ * @text: "latitude, longitude" in decimal degrees, as a map gives them
+ *
+ * Where the kiosk stands, to sort shops by distance; kept for next time.
+ */
+gboolean
+vtr_window_set_position (VtrWindow   *self,
+                         const char  *text,
+                         GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ",; ", -1);
+  double value[2];
+  guint n = 0;
+
+  for (guint i = 0; parts[i] && n <= 2; i++)
+    {
+      char *end;
+
+      if (*parts[i] == '\0')
+        continue;
+      if (n == 2)
+        {
+          n = 3;
+          break;
+        }
+      value[n] = g_ascii_strtod (parts[i], &end);
+      if (*end != '\0')
+        break;
+      n++;
+    }
+  if (n != 2 || value[0] < -90 || value[0] > 90 || value[1] < -180 || value[1] > 180)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Write the position as latitude, longitude in degrees, such as 43.2951, 5.3744"));
+      return FALSE;
+    }
+  self->here = (VtrPosition) { value[0], value[1] };
+  vtr_order_page_set_catalog (self->order_page, self->catalog, &self->here);
+  if (self->settings)
+    {
+      g_settings_set_double (self->settings, "kiosk-latitude", value[0]);
+      g_settings_set_double (self->settings, "kiosk-longitude", value[1]);
+    }
+  return TRUE;
+}
+
+static void
+on_position_apply (AdwEntryRow *row,
+                   gpointer     data)
+{
+  VtrWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vtr_window_set_position (self, gtk_editable_get_text (GTK_EDITABLE (row)), &error))
+    toast (self, error->message);
+  else
+    {
+      g_autofree char *text = describe_position (&self->here);
+
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      toast (self, _("Position saved: shops are sorted from here"));
+    }
+}
+
+/**
+ * vtr_window_set_camera:
+ * @source: a webcam's source description, an image or video file, a
+ *   folder of images; empty or %NULL for the default webcam
+ *
+ * The camera the kiosk scans with, opened now and kept for next time.
+ */
+void
+vtr_window_set_camera (VtrWindow  *self,
+                       const char *source)
+{
+  g_autofree char *chosen = NULL;
+
+  if (self->settings)
+    g_settings_set_string (self->settings, "camera-source", source ? source : "");
+  chosen = vtr_camera_choose_source (source && *source ? source : NULL);
+  set_camera (self, chosen);
+}
+
+static void
+on_camera_selected (AdwComboRow *row,
+                    GParamSpec  *pspec,
+                    gpointer     data)
+{
+  VtrWindow *self = data;
+  guint selected = adw_combo_row_get_selected (row);
+  VtrCameraDevice *device;
+
+  /* 0: as set below ("Other source"); then the webcams found. */
+  if (self->camera_devices == NULL || selected == 0 || selected > self->camera_devices->len)
+    return;
+  device = g_ptr_array_index (self->camera_devices, selected - 1);
+  gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), device->source);
+  vtr_window_set_camera (self, device->source);
+  toast (self, device->name);
+}
+
+static void
+on_camera_apply (AdwEntryRow *row,
+                 gpointer     data)
+{
+  VtrWindow *self = data;
+
+  vtr_window_set_camera (self, gtk_editable_get_text (GTK_EDITABLE (row)));
+  toast (self, _("Camera changed"));
+}
+
+static void
+update_printer_status (VtrWindow *self)
+{
+  g_autofree char *target = vtr_print_default_target ();
+  g_autoptr(VtrPrintTarget) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words = NULL;
+
+  if (target == NULL)
+    words = g_strdup (_("No ticket printer: orders show their code on the screen"));
+  else if (!(parsed = vtr_print_target_parse (target, &error)))
+    words = g_strdup (error->message);
+  else if (parsed->kind == VTR_TARGET_TCP)
+    {
+      VtrPrinterStatus status;
+
+      /* A network ticket printer says whether it has paper. */
+      if (vtr_printer_get_status (parsed, &status, &error))
+        words = vtr_printer_status_describe (&status);
+      else
+        words = g_strdup (error->message);
+    }
+  else
+    words = g_strdup (target);
+  adw_action_row_set_subtitle (self->printer_status_row, words);
+}
+
+/**
+ * vtr_window_set_printer:
+ * @target: "tcp:HOST:PORT", "dev:/dev/usb/lp0", "cups:NAME", "pdf:FILE";
+ *   empty for no printer
+ *
+ * Where tickets print, kept for next time.
+ */
+gboolean
+vtr_window_set_printer (VtrWindow   *self,
+                        const char  *target,
+                        GError     **error)
+{
+  if (target && *target)
+    {
+      g_autoptr(VtrPrintTarget) parsed = vtr_print_target_parse (target, error);
+
+      if (parsed == NULL)
+        return FALSE;
+    }
+  if (self->settings == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("The kiosk’s settings are not installed"));
+      return FALSE;
+    }
+  g_settings_set_string (self->settings, "printer", target ? target : "");
+  update_printer_status (self);
+  return TRUE;
+}
+
+static void
+on_printer_apply (AdwEntryRow *row,
+                  gpointer     data)
+{
+  VtrWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vtr_window_set_printer (self, gtk_editable_get_text (GTK_EDITABLE (row)), &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Ticket printer saved"));
+}
+
+static void
+on_sound_toggled (GtkSwitch  *sound,
+                  GParamSpec *pspec,
+                  gpointer    data)
+{
+  VtrWindow *self = data;
+
+  if (self->settings)
+    g_settings_set_boolean (self->settings, "sound", gtk_switch_get_active (sound));
+}
+
+static void on_language_selected (AdwComboRow *row,
+                                  GParamSpec  *pspec,
+                                  gpointer     data);
+
+/* The admin page shows what is set now. */
+static void
+load_admin_settings (VtrWindow *self)
+{
+  g_autofree char *position = describe_position (&self->here);
+  g_autofree char *printer = vtr_print_default_target ();
+  g_autofree char *camera = self->settings ? g_settings_get_string (self->settings, "camera-source") : NULL;
+  g_autoptr(GtkStringList) cameras = gtk_string_list_new (NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->position_row), position);
+  gtk_editable_set_text (GTK_EDITABLE (self->printer_row), printer ? printer : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), camera ? camera : "");
+  g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
+  self->camera_devices = vtr_camera_list_devices ();
+  gtk_string_list_append (cameras, _("The one set below"));
+  for (guint i = 0; self->camera_devices && i < self->camera_devices->len; i++)
+    gtk_string_list_append (cameras, ((VtrCameraDevice *) g_ptr_array_index (self->camera_devices, i))->name);
+  g_signal_handlers_block_by_func (self->camera_row, on_camera_selected, self);
+  adw_combo_row_set_model (self->camera_row, G_LIST_MODEL (cameras));
+  adw_combo_row_set_selected (self->camera_row, 0);
+  g_signal_handlers_unblock_by_func (self->camera_row, on_camera_selected, self);
+  g_signal_handlers_block_by_func (self->sound_switch, on_sound_toggled, self);
+  gtk_switch_set_active (self->sound_switch, self->settings == NULL ||
+                                             g_settings_get_boolean (self->settings, "sound"));
+  g_signal_handlers_unblock_by_func (self->sound_switch, on_sound_toggled, self);
+  g_signal_handlers_block_by_func (self->language_row, on_language_selected, self);
+  adw_combo_row_set_selected (self->language_row, g_str_equal (self->language, "en") ? 1 : 0);
+  g_signal_handlers_unblock_by_func (self->language_row, on_language_selected, self);
+}
+
+/* Languages. French first; English for visitors, until the kiosk goes
+ * back to the start. The screens are built again in the new language. */
+
+static char *
+default_language (VtrWindow *self)
+{
+  g_autofree char *language = self->settings ? g_settings_get_string (self->settings, "language") : NULL;
+
+  return g_strdup (language && *language ? language : "fr");
+}
+
+static void
+update_language_button (VtrWindow *self)
+{
+  g_free (self->language);
+  self->language = vtr_i18n_get_language ();
+  /* Each language named in itself. */
+  gtk_button_set_label (self->language_button, g_str_equal (self->language, "fr") ? "English" : "Français");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  g_str_equal (self->language, "fr") ? "English" : "Français", -1);
+}
+
+/**
+ * vtr_window_switch_language:
+ * @language: "fr" or "en"
+ *
+ * Builds the kiosk again in @language, on the scan screen: the window
+ * that replaces this one (which is destroyed).
+ *
+ * Returns: (transfer none): the new window
+ */
+VtrWindow *
+vtr_window_switch_language (VtrWindow  *self,
+                            const char *language)
+{
+  VtrWindow *next;
+
+  vtr_i18n_set_language (language);
+  next = vtr_window_new (gtk_window_get_application (GTK_WINDOW (self)), self->data_dir, self->camera_option,
+                         self->kiosk);
+  next->idle_seconds = self->idle_seconds;
+  gtk_window_present (GTK_WINDOW (next));
+  vtr_window_stop (self);
+  gtk_window_destroy (GTK_WINDOW (self));
+  return next;
+}
+
+static void
+on_language_clicked (GtkButton *button,
+                     gpointer   data)
+{
+  VtrWindow *self = data;
+
+  vtr_window_switch_language (self, g_str_equal (self->language, "fr") ? "en" : "fr");
+}
+
+static void
+on_language_selected (AdwComboRow *row,
+                      GParamSpec  *pspec,
+                      gpointer     data)
+{
+  VtrWindow *self = data;
+  const char *language = adw_combo_row_get_selected (row) == 1 ? "en" : "fr";
+
+  if (self->settings)
+    g_settings_set_string (self->settings, "language", language);
+  if (!g_str_equal (language, self->language))
+    vtr_window_switch_language (self, language);
+}
+
+/* Tickets that could not print wait in the queue: tried again now and
+ * then, away from the screen (a network printer may take seconds to
+ * answer), on a connection of their own. */
+
+typedef struct
+{
+  GWeakRef  window;
+  char     *data_dir;
+} PrintRetry;
+
+static void
+print_retry_free (PrintRetry *retry)
+{
+  g_weak_ref_clear (&retry->window);
+  g_free (retry->data_dir);
+  g_free (retry);
+}
+
+static void
+print_retry_in_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      data,
+                       GCancellable *cancellable)
+{
+  PrintRetry *retry = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (retry->data_dir, &error);
+
+  g_task_return_int (task, store ? vtr_print_queue_run (store, NULL) : 0);
+}
+
+static void
+print_retry_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PrintRetry *retry = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VtrWindow) self = g_weak_ref_get (&retry->window);
+  gssize printed = g_task_propagate_int (G_TASK (result), NULL);
+
+  if (self == NULL)
+    return;
+  self->print_retrying = FALSE;
+  if (printed > 0)
+    {
+      g_autofree char *words = g_strdup_printf (ngettext ("%d waiting ticket printed", "%d waiting tickets printed",
+                                                          (int) printed),
+                                                (int) printed);
+      toast (self, words);
+    }
+}
+
+/**
+ * vtr_window_retry_printing:
+ *
+ * Tries the print queue again now, on a worker thread.
+ */
+void
+vtr_window_retry_printing (VtrWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  PrintRetry *retry;
+
+  if (self->print_retrying || self->store == NULL)
+    return;
+  self->print_retrying = TRUE;
+  retry = g_new0 (PrintRetry, 1);
+  g_weak_ref_init (&retry->window, self);
+  retry->data_dir = g_strdup (self->data_dir);
+  task = g_task_new (NULL, NULL, print_retry_done, NULL);
+  g_task_set_task_data (task, retry, (GDestroyNotify) print_retry_free);
+  g_task_run_in_thread (task, print_retry_in_thread);
+}
+
+gboolean
+vtr_window_is_printing (VtrWindow *self)
+{
+  return self->print_retrying;
+}
+
+static gboolean
+on_print_retry (gpointer data)
+{
+  vtr_window_retry_printing (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static GtkWidget *
+entry_row (const char *title,
+           GCallback   apply,
+           gpointer    data)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+  g_signal_connect (row, "apply", apply, data);
+  return row;
+}
+
+static GtkWidget *
+build_settings_group (VtrWindow *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autoptr(GtkStringList) languages = gtk_string_list_new ((const char * const[]) { "Français", "English", NULL });
+  GtkWidget *sound_row = adw_action_row_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("This kiosk"));
+  self->position_row = ADW_ENTRY_ROW (entry_row (_("Where it stands (latitude, longitude)"),
+                                                 G_CALLBACK (on_position_apply), self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->position_row));
+
+  self->camera_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->camera_row), _("Camera"));
+  g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->camera_row));
+  self->camera_entry = ADW_ENTRY_ROW (entry_row (_("Other camera: a file, a folder of images or a GStreamer source"),
+                                                 G_CALLBACK (on_camera_apply), self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->camera_entry));
+
+  self->printer_row = ADW_ENTRY_ROW (entry_row (_("Ticket printer (tcp:ADDRESS:9100, dev:/dev/usb/lp0, cups:NAME)"),
+                                                G_CALLBACK (on_printer_apply), self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->printer_row));
+  self->printer_status_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->printer_status_row), _("Ticket printer"));
+  adw_action_row_set_subtitle_lines (self->printer_status_row, 0);
+  {
+    GtkWidget *test = gtk_button_new_with_label (_("Print a test ticket"));
+
+    gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
+    g_signal_connect (test, "clicked", G_CALLBACK (on_test_print), self);
+    adw_action_row_add_suffix (self->printer_status_row, test);
+  }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->printer_status_row));
+
+  self->language_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->language_row), _("Language shoppers see first"));
+  adw_combo_row_set_model (self->language_row, G_LIST_MODEL (languages));
+  g_signal_connect (self->language_row, "notify::selected", G_CALLBACK (on_language_selected), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->language_row));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (sound_row), _("A tone when a code is read"));
+  self->sound_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->sound_switch), GTK_ALIGN_CENTER);
+  g_signal_connect (self->sound_switch, "notify::active", G_CALLBACK (on_sound_toggled), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (sound_row), GTK_WIDGET (self->sound_switch));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (sound_row), GTK_WIDGET (self->sound_switch));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), sound_row);
+  return group;
+}
+
 static GtkWidget *
 build_admin_page (VtrWindow *self)
 {
@@ -940,7 +1448,6 @@ build_admin_page (VtrWindow *self)
   GtkWidget *title = gtk_label_new (_("Administration"));
   struct { const char *label; GCallback callback; gboolean destructive; } actions[] = {
     { N_("Sync now"), G_CALLBACK (on_sync_now), FALSE },
-    { N_("Print a test ticket"), G_CALLBACK (on_test_print), FALSE },
     { N_("Leave kiosk mode"), G_CALLBACK (on_leave_kiosk), TRUE },
   };
 
@@ -951,6 +1458,7 @@ build_admin_page (VtrWindow *self)
   adw_action_row_set_subtitle_lines (self->admin_sync_row, 0);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->admin_sync_row));
   gtk_box_append (GTK_BOX (box), group);
+  gtk_box_append (GTK_BOX (box), build_settings_group (self));
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
       GtkWidget *button = gtk_button_new_with_label (_(actions[i].label));
@@ -1096,7 +1604,7 @@ vtr_window_confirm_order (VtrWindow *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrOrder) order = NULL;
   g_autoptr(VtrTicket) ticket = NULL;
-  const char *target = vtr_print_default_target ();
+  g_autofree char *target = vtr_print_default_target ();
   gboolean printed = FALSE;
 
   self->last_activity = g_get_monotonic_time ();
@@ -1300,6 +1808,8 @@ vtr_window_handle_text (VtrWindow  *self,
       g_task_run_in_thread (task, pair_in_thread);
       return;
     }
+  play_tone (self, (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID) ? VTR_TONE_SUCCESS
+                                                                                                 : VTR_TONE_WARNING);
   switch (info->kind)
     {
     case VTR_CODE_PRODUCT:
@@ -1437,8 +1947,8 @@ on_codes_found (VtrCamera *camera,
   gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
   if (g_str_equal (vtr_window_get_page (self), "scan"))
     vtr_window_handle_text (self, code->text);
-  else if (g_str_equal (vtr_window_get_page (self), "counter"))
-    counter_takes_card (self, code->text);
+  else if (g_str_equal (vtr_window_get_page (self), "counter") && counter_takes_card (self, code->text))
+    play_tone (self, VTR_TONE_SUCCESS);
 }
 
 static void
@@ -1503,6 +2013,25 @@ on_camera_state (VtrCamera  *camera,
       gtk_stack_set_visible_child_name (self->scan_stack, "camera");
       gtk_widget_set_visible (GTK_WIDGET (self->hint), TRUE);
     }
+}
+
+/* Opens @source as the camera, closing the one before. */
+static void
+set_camera (VtrWindow  *self,
+            const char *source)
+{
+  if (self->camera)
+    {
+      vtr_camera_stop (self->camera);
+      g_signal_handlers_disconnect_by_data (self->camera, self);
+      g_clear_object (&self->camera);
+    }
+  self->n_corners = 0;
+  self->camera = vtr_camera_new (source);
+  g_signal_connect (self->camera, "frame-ready", G_CALLBACK (on_frame_ready), self);
+  g_signal_connect (self->camera, "codes-found", G_CALLBACK (on_codes_found), self);
+  g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
+  vtr_camera_start (self->camera);
 }
 
 /* Search. */
@@ -1584,11 +2113,16 @@ vtr_window_go_home (VtrWindow *self)
 }
 
 /* Idle: back to the start, the basket and who was ordering forgotten. */
-void
+VtrWindow *
 vtr_window_reset (VtrWindow *self)
 {
+  g_autofree char *language = default_language (self);
+
   vtr_order_page_clear (self->order_page);
   vtr_window_go_home (self);
+  if (!g_str_equal (self->language, language))
+    return vtr_window_switch_language (self, language);
+  return self;
 }
 
 static void
@@ -1660,6 +2194,7 @@ vtr_window_stop (VtrWindow *self)
   if (self->sync)
     vtr_sync_service_stop (self->sync);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->print_retry_id, g_source_remove);
 }
 
 /* Building the window. */
@@ -1785,6 +2320,9 @@ vtr_window_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_pointer (&self->keys, vtr_key_list_free);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->sound, vtr_sound_free);
+  g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
 }
 
@@ -1797,6 +2335,8 @@ vtr_window_finalize (GObject *object)
   g_string_free (self->keyed, TRUE);
   g_free (self->pickup_code);
   g_free (self->data_dir);
+  g_free (self->camera_option);
+  g_free (self->language);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
@@ -1887,6 +2427,10 @@ vtr_window_init (VtrWindow *self)
     g_signal_connect (admin, "clicked", G_CALLBACK (on_admin_clicked), self);
     adw_header_bar_pack_end (ADW_HEADER_BAR (header), admin);
   }
+  self->language_button = GTK_BUTTON (gtk_button_new_with_label ("English"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->language_button), "kiosk-button");
+  g_signal_connect (self->language_button, "clicked", G_CALLBACK (on_language_clicked), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->language_button));
   self->freshness = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->freshness), "dim-label");
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->freshness));
@@ -1985,15 +2529,18 @@ vtr_window_new (GtkApplication *app,
   g_autofree char *source = vtr_camera_choose_source (camera_source);
 
   self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
+  self->camera_option = g_strdup (camera_source);
   self->kiosk = kiosk;
   self->here = (VtrPosition) { 43.2951, 5.3744 };
   if (schema)
     {
-      g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
-
-      self->here.lat = g_settings_get_double (settings, "kiosk-latitude");
-      self->here.lon = g_settings_get_double (settings, "kiosk-longitude");
+      self->settings = g_settings_new ("fr.vitrine.Vitrine");
+      self->here.lat = g_settings_get_double (self->settings, "kiosk-latitude");
+      self->here.lon = g_settings_get_double (self->settings, "kiosk-longitude");
     }
+  self->sound = vtr_sound_new ();
+  update_language_button (self);
+  load_admin_settings (self);
 
   self->store = vtr_store_open (self->data_dir, &error);
   if (self->store)
@@ -2005,11 +2552,7 @@ vtr_window_new (GtkApplication *app,
   else
     g_warning ("%s", error->message);
 
-  self->camera = vtr_camera_new (source);
-  g_signal_connect (self->camera, "frame-ready", G_CALLBACK (on_frame_ready), self);
-  g_signal_connect (self->camera, "codes-found", G_CALLBACK (on_codes_found), self);
-  g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
-  vtr_camera_start (self->camera);
+  set_camera (self, source);
 
   /* A shop's device (paired with --merchant) opens counter mode. */
   if (self->store)
@@ -2024,6 +2567,7 @@ vtr_window_new (GtkApplication *app,
   g_signal_connect (self->sync, "notify::last-success", G_CALLBACK (on_sync_changed), self);
   vtr_sync_service_start (self->sync);
   update_freshness (self);
+  self->print_retry_id = g_timeout_add_seconds (PRINT_RETRY_SECONDS, on_print_retry, self);
 
   if (kiosk)
     {

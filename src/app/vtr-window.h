@@ -22,7 +22,7 @@ void        vtr_window_show_civic       (VtrWindow      *self);
 void        vtr_window_scan_file        (VtrWindow      *self,
                                          const char     *path);
 void        vtr_window_go_home          (VtrWindow      *self);
-void        vtr_window_reset            (VtrWindow      *self);
+VtrWindow  *vtr_window_reset            (VtrWindow      *self);
 void        vtr_window_show_admin       (VtrWindow      *self);
 void        vtr_window_leave_kiosk      (VtrWindow      *self);
 void        vtr_window_show_merchant    (VtrWindow      *self,
@@ -54,5 +54,18 @@ const char *vtr_window_get_warning      (VtrWindow      *self);
 void        vtr_window_set_idle_timeout (VtrWindow      *self,
                                          guint           seconds);
 void        vtr_window_stop             (VtrWindow      *self);
+gboolean    vtr_window_set_position     (VtrWindow      *self,
+                                         const char     *text,
+                                         GError        **error);
+void        vtr_window_set_camera       (VtrWindow      *self,
+                                         const char     *source);
+gboolean    vtr_window_set_printer      (VtrWindow      *self,
+                                         const char     *target,
+                                         GError        **error);
+VtrWindow  *vtr_window_switch_language  (VtrWindow      *self,
+                                         const char     *language);
+void        vtr_window_retry_printing   (VtrWindow      *self);
+gboolean    vtr_window_is_printing      (VtrWindow      *self);
+guint       vtr_window_count_tones      (VtrWindow      *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <string.h>
 
 /**
  * vtr_i18n_init:
@@ -34,4 +35,45 @@ vtr_i18n_init (void)
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+}
+
+/**
+ * vtr_i18n_get_language:
+ *
+ * The language messages are shown in now: "fr", "en"…
+ *
+ * Returns: (transfer full): a language code
+ */
+char *
+vtr_i18n_get_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+  const char *from = language && *language ? language : messages;
+
+  if (from == NULL || g_str_equal (from, "C") || g_str_equal (from, "POSIX") || g_str_has_prefix (from, "C."))
+    return g_strdup ("en");
+  return g_strndup (from, strcspn (from, "_.:@"));
+}
+
+/**
+ * vtr_i18n_set_language:
+ * @language: "fr", "en"…
+ *
+ * Messages in @language from now on: a kiosk switches for a tourist and
+ * back. What is already on screen keeps its words: build it again.
+ */
+#ifdef __GLIBC__
+/* gettext's count of catalogues: raised, its cached translations are
+ * looked up again (the GNU gettext manual's way after changing LANGUAGE). */
+extern int _nl_msg_cat_cntr;
+#endif
+
+void
+vtr_i18n_set_language (const char *language)
+{
+  g_setenv ("LANGUAGE", language, TRUE);
+#ifdef __GLIBC__
+  ++_nl_msg_cat_cntr;
+#endif
 }

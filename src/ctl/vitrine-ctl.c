@@ -1494,10 +1494,10 @@ command_status (Options *options,
 }
 
 /* Where tickets go: --to, or the kiosk's printer (VITRINE_PRINTER). */
-static const char *
+static char *
 print_target (Options *options)
 {
-  return options->to ? options->to : vtr_print_default_target ();
+  return options->to ? g_strdup (options->to) : vtr_print_default_target ();
 }
 
 /* Queues the ticket and prints what waits; a ticket that cannot print now
@@ -1507,7 +1507,7 @@ print_ticket (Options         *options,
               VtrStore        *store,
               const VtrTicket *ticket)
 {
-  const char *target = print_target (options);
+  g_autofree char *target = print_target (options);
   GError *error = NULL;
 
   if (target == NULL)

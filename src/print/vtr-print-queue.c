@@ -172,13 +172,33 @@ vtr_ticket_new_poster (VtrCatalog       *catalog,
 
 /* The queue. */
 
-/* The kiosk's printer: VITRINE_PRINTER, or %NULL when none is set. */
-const char *
+/**
+ * vtr_print_default_target:
+ *
+ * The kiosk's printer: VITRINE_PRINTER, else the `printer` setting the
+ * administrator chose on the kiosk.
+ *
+ * Returns: (transfer full) (nullable): a target, or %NULL when none is set
+ */
+char *
 vtr_print_default_target (void)
 {
   const char *env = g_getenv ("VITRINE_PRINTER");
+  GSettingsSchemaSource *schemas = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *setting = NULL;
 
-  return env && *env ? env : NULL;
+  if (env && *env)
+    return g_strdup (env);
+  if (schemas)
+    schema = g_settings_schema_source_lookup (schemas, APPLICATION_ID, TRUE);
+  if (schema && g_settings_schema_has_key (schema, "printer"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+      setting = g_settings_get_string (settings, "printer");
+    }
+  return setting && *setting ? g_steal_pointer (&setting) : NULL;
 }
 
 gboolean

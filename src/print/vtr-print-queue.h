@@ -26,7 +26,7 @@ VtrTicket *vtr_ticket_new_poster (VtrCatalog            *catalog,
                                   GDateTime             *now);
 
 /* The durable queue. */
-const char *vtr_print_default_target (void);
+char       *vtr_print_default_target (void);
 gboolean   vtr_print_enqueue     (VtrStore              *store,
                                   const VtrTicket       *ticket,
                                   const char            *target,
