@@ -689,6 +689,58 @@ test_sound (void)
   close_window (window);
 }
 
+/* A picture of one colour, as a camera in the dark or facing a
+ * reflection sees. */
+static char *
+plain_image (const char *name,
+             double      grey)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 480);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, grey, grey, grey);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return g_steal_pointer (&path);
+}
+
+static const char *wanted_hint;
+
+static gboolean
+hint_says (VtrWindow *window)
+{
+  return strstr (vtr_window_get_hint (window), wanted_hint) != NULL;
+}
+
+/* Nothing read: the scan screen says why it may be, in words. */
+static void
+test_hints (void)
+{
+  g_autofree char *dark = plain_image ("dark.png", 0.05);
+  g_autofree char *glare = plain_image ("glare.png", 1.0);
+  g_autofree char *grey = plain_image ("grey.png", 0.5);
+  VtrWindow *window = open_window (dark);
+
+  wanted_hint = "sombre";
+  g_assert_true (wait_until (hint_says, window, 10));
+  vtr_window_set_camera (window, glare);
+  wanted_hint = "reflet";
+  g_assert_true (wait_until (hint_says, window, 10));
+  screenshots (window, "scan-glare");
+  vtr_window_set_camera (window, grey);
+  wanted_hint = "rapprochez";
+  g_assert_true (wait_until (hint_says, window, 15));
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
+
+    g_settings_reset (settings, "camera-source");
+  }
+  close_window (window);
+}
+
 static gboolean
 paired (VtrWindow *window)
 {
@@ -970,6 +1022,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/admin-settings", test_admin_settings);
   g_test_add_func ("/app/language", test_language);
   g_test_add_func ("/app/sound", test_sound);
+  g_test_add_func ("/app/hints", test_hints);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

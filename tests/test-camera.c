@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vtr-camera.h"
+#include "vtr-frame-light.h"
 #include "vtr-frame-reader.h"
 #include "vtr-test-util.h"
 
@@ -386,6 +387,44 @@ test_choose_source (void)
                                      "v4l2src device="));
 }
 
+/* The light of a frame: a reflection burning a fifth of the picture is
+ * glare, a frame in the dark is dark, a grey scene with a code is good. */
+static void
+test_light (void)
+{
+  const int width = 640, height = 360, stride = width * 3;
+  g_autofree guint8 *rgb = g_malloc (stride * height);
+  double mean, burnt;
+
+  /* A code (black and white squares) on a grey counter. */
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 v = 120;
+
+        if (x >= 220 && x < 420 && y >= 80 && y < 280)
+          v = ((x / 20 + y / 20) % 2) ? 20 : 235;
+        memset (rgb + y * stride + x * 3, v, 3);
+      }
+  g_assert_cmpint (vtr_frame_light (rgb, width, height, stride, &mean, &burnt), ==, VTR_LIGHT_GOOD);
+  g_assert_cmpfloat (burnt, <, 0.01);
+
+  /* A shop window's reflection: a white blob over a third of it. */
+  for (int y = 0; y < height; y++)
+    memset (rgb + y * stride, 255, (width / 3) * 3);
+  g_assert_cmpint (vtr_frame_light (rgb, width, height, stride, &mean, &burnt), ==, VTR_LIGHT_GLARE);
+  g_assert_cmpfloat (burnt, >, 0.3);
+
+  /* Night: everything below a dim 25. */
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      memset (rgb + y * stride + x * 3, (x + y) % 25, 3);
+  g_assert_cmpint (vtr_frame_light (rgb, width, height, stride, &mean, &burnt), ==, VTR_LIGHT_DARK);
+  g_assert_cmpfloat (mean, <, 25);
+
+  g_assert_cmpint (vtr_frame_light (NULL, 0, 0, 0, NULL, NULL), ==, VTR_LIGHT_GOOD);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -401,6 +440,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/camera/finalizes-cleanly", test_finalizes_cleanly);
   g_test_add_func ("/camera/choose-source", test_choose_source);
   g_test_add_func ("/camera/folder", test_folder);
+  g_test_add_func ("/camera/light", test_light);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "vtr-catalog.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
+#include "vtr-frame-light.h"
 #include "vtr-frame-reader.h"
 #include "vtr-gtin.h"
 #include "vtr-i18n.h"
@@ -38,6 +39,8 @@ GResource *vtr_app_get_resource (void);
 #define COUNTDOWN_SECONDS 10
 #define FEEDBACK_USEC (1500 * 1000)
 #define PRINT_RETRY_SECONDS 30
+#define LIGHT_CHECK_USEC (500 * 1000)
+#define CLOSER_HINT_USEC (6 * G_USEC_PER_SEC)
 
 struct _VtrWindow
 {
@@ -119,6 +122,9 @@ struct _VtrWindow
   gint64                corners_until;
   int                   frame_width;
   int                   frame_height;
+  VtrLight              light;         /* of the last frame looked at */
+  gint64                light_checked;
+  gint64                scanning_since; /* the last code read, or the scan screen shown */
 
   guint                 idle_seconds;
   gint64                last_activity;
@@ -150,6 +156,8 @@ show_page (VtrWindow  *self,
   gtk_stack_set_visible_child_name (self->pages, name);
   gtk_widget_set_visible (GTK_WIDGET (self->back), !g_str_equal (name, "scan"));
   update_basket_button (self);
+  if (g_str_equal (name, "scan"))
+    self->scanning_since = g_get_monotonic_time ();
 }
 
 const char *
@@ -1940,6 +1948,7 @@ on_codes_found (VtrCamera *camera,
   if (codes->len == 0)
     return;
   code = g_ptr_array_index (codes, 0);
+  self->scanning_since = g_get_monotonic_time ();
   /* A frame around what was read, for a moment. */
   self->n_corners = MIN (code->n_corners, 4);
   memcpy (self->corners, code->corners, sizeof self->corners);
@@ -1965,6 +1974,12 @@ on_frame_ready (VtrCamera *camera,
   self->frame_width = width;
   self->frame_height = height;
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
+  /* Twice a second is enough for a hint. */
+  if (g_get_monotonic_time () - self->light_checked > LIGHT_CHECK_USEC)
+    {
+      self->light = vtr_frame_light (g_bytes_get_data (rgb, NULL), width, height, stride, NULL, NULL);
+      self->light_checked = g_get_monotonic_time ();
+    }
 }
 
 static void
@@ -2132,6 +2147,30 @@ on_activity (VtrWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
 }
 
+/* The scan screen's hint: what to do about the light, or about a code
+ * that is not read, while nothing is. */
+static void
+update_hint (VtrWindow *self)
+{
+  gint64 waiting = g_get_monotonic_time () - self->scanning_since;
+  const char *hint = _("Hold the code 20 cm from the camera, without glare");
+
+  if (waiting > FEEDBACK_USEC && self->light == VTR_LIGHT_GLARE)
+    hint = _("Too much glare: tilt the code a little, away from the light");
+  else if (waiting > FEEDBACK_USEC && self->light == VTR_LIGHT_DARK)
+    hint = _("Too dark: bring the code into the light");
+  else if (waiting > CLOSER_HINT_USEC && (waiting / (3 * G_USEC_PER_SEC)) % 2 == 0)
+    hint = _("Nothing read yet: bring the code closer, to fill a third of the picture");
+  if (!g_str_equal (gtk_label_get_text (self->hint), hint))
+    gtk_label_set_text (self->hint, hint);
+}
+
+const char *
+vtr_window_get_hint (VtrWindow *self)
+{
+  return gtk_label_get_text (self->hint);
+}
+
 static gboolean
 on_tick (gpointer data)
 {
@@ -2147,7 +2186,10 @@ on_tick (gpointer data)
       gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
     }
   if (g_str_equal (vtr_window_get_page (self), "scan"))
-    return G_SOURCE_CONTINUE;
+    {
+      update_hint (self);
+      return G_SOURCE_CONTINUE;
+    }
   if (left <= 0)
     vtr_window_reset (self);
   else if (left <= countdown)

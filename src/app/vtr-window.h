@@ -67,5 +67,6 @@ VtrWindow  *vtr_window_switch_language  (VtrWindow      *self,
 void        vtr_window_retry_printing   (VtrWindow      *self);
 gboolean    vtr_window_is_printing      (VtrWindow      *self);
 guint       vtr_window_count_tones      (VtrWindow      *self);
+const char *vtr_window_get_hint         (VtrWindow      *self);
 
 G_END_DECLS
