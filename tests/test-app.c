@@ -742,6 +742,72 @@ test_hints (void)
 }
 
 static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Searching lists products and shops to choose from; browsing by trade
+ * lists the nearest shops of that trade; a shop's page says what it
+ * collects. */
+static void
+test_search_and_browse (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(GPtrArray) bakeries = vtr_catalog_near_service (catalog, "boulangerie", &here, now, 12, &error);
+  gint64 host = vtr_test_count (store, "SELECT min (merchant_id) FROM collection_point WHERE merchant_id > 0");
+  g_autofree char *sql = g_strdup_printf ("SELECT min (id) FROM collection_point WHERE merchant_id = %" G_GINT64_FORMAT,
+                                          host);
+  g_autoptr(VtrCollectionPoint) point = vtr_catalog_get_collection_point (catalog, vtr_test_count (store, sql), &error);
+  const char *nearest;
+  guint n;
+
+  vtr_window_search (window, "savon");
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "results");
+  n = vtr_window_count_results (window);
+  g_assert_cmpuint (n, >=, 2);
+  screenshots (window, "search-results");
+  vtr_window_activate_result (window, n - 1);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "merchant");
+
+  g_assert_nonnull (bakeries);
+  g_assert_cmpuint (bakeries->len, >=, 1);
+  nearest = ((VtrPlace *) g_ptr_array_index (bakeries, 0))->merchant->name;
+  vtr_window_go_home (window);
+  g_signal_emit_by_name (find_css_class (GTK_WIDGET (window), "browse"), "clicked");
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "services");
+  screenshots (window, "services");
+  vtr_window_show_service (window, "boulangerie");
+  g_assert_cmpuint (vtr_window_count_results (window), ==, bakeries->len);
+  settle ();
+  g_assert_true (shows_text (GTK_WIDGET (window), nearest));
+  vtr_window_activate_result (window, 0);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "merchant");
+  settle ();
+  g_assert_true (shows_text (GTK_WIDGET (window), nearest));
+
+  /* A shop that takes clothes, cardboard, oil or parcels says so. */
+  g_assert_cmpint (host, >, 0);
+  g_assert_nonnull (point);
+  vtr_window_show_merchant (window, host);
+  settle ();
+  g_assert_true (shows_text (GTK_WIDGET (window), point->name));
+  close_window (window);
+}
+
+static gboolean
 paired (VtrWindow *window)
 {
   return vtr_window_is_paired (window);
@@ -1023,6 +1089,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/language", test_language);
   g_test_add_func ("/app/sound", test_sound);
   g_test_add_func ("/app/hints", test_hints);
+  g_test_add_func ("/app/search-and-browse", test_search_and_browse);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

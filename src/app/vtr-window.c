@@ -105,6 +105,9 @@ struct _VtrWindow
   GtkLabel             *card_label;
   GtkListBox           *shop_orders;
   GtkListBox           *rewards;
+  GtkLabel             *results_title;
+  GtkListBox           *results;
+  GtkFlowBox           *service_grid;
   GtkWidget            *enrol_button;
 
   /* Ordering: the product and shop chosen, then the order taken. */
@@ -178,6 +181,13 @@ vtr_window_get_warning (VtrWindow *self)
 static void on_order_clicked (GtkButton *button,
                               gpointer   data);
 
+static void
+on_stockist_activated (AdwActionRow *row,
+                       gpointer      data)
+{
+  vtr_window_show_merchant (data, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "merchant")));
+}
+
 static GtkWidget *
 stockist_row (VtrWindow         *self,
               const VtrStockist *stockist,
@@ -224,6 +234,10 @@ stockist_row (VtrWindow         *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), order);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str, -1);
+  /* A touch on the shop: its page (hours, services, collection points). */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "merchant", GSIZE_TO_POINTER ((gsize) merchant->id));
+  g_signal_connect (row, "activated", G_CALLBACK (on_stockist_activated), self);
   return row;
 }
 
@@ -262,6 +276,30 @@ vtr_window_show_product (VtrWindow *self,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No shop near here has it right now"));
       gtk_list_box_append (self->stockists, row);
+    }
+  /* The price range near here, beside the brand. */
+  if (stockists && stockists->len > 0)
+    {
+      gint64 low = G_MAXINT64, high = 0;
+      g_autofree char *low_text = NULL;
+      g_autofree char *high_text = NULL;
+      g_autofree char *range = NULL;
+      g_autofree char *line = NULL;
+
+      for (guint i = 0; i < stockists->len; i++)
+        {
+          VtrStockist *stockist = g_ptr_array_index (stockists, i);
+
+          low = MIN (low, stockist->price_cents);
+          high = MAX (high, stockist->price_cents);
+        }
+      low_text = vtr_price_format (low);
+      high_text = vtr_price_format (high);
+      range = low == high ? g_strdup_printf (_("%s near here"), low_text)
+                          : g_strdup_printf (_("from %s to %s near here"), low_text, high_text);
+      line = product->brand && *product->brand ? g_strdup_printf ("%s · %s", product->brand, range)
+                                              : g_steal_pointer (&range);
+      gtk_label_set_text (self->product_brand, line);
     }
   /* The poster's shop first: the shopper is standing in front of it. */
   for (guint i = 0; stockists && i < stockists->len; i++)
@@ -864,6 +902,27 @@ vtr_window_show_merchant (VtrWindow *self,
   add_merchant_row (group, _("Opening hours"), hours);
   add_merchant_row (group, _("Phone"), merchant->phone);
   gtk_box_append (self->merchant_box, group);
+
+  /* The collection points it hosts: clothes, cardboard, oil, parcels. */
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Collected here"));
+  gtk_widget_set_visible (group, FALSE);
+  gtk_box_append (self->merchant_box, group);
+  for (VtrCollectionKind kind = VTR_COLLECTION_CLOTHES; kind <= VTR_COLLECTION_PARCEL_LOCKER; kind++)
+    {
+      g_autoptr(GPtrArray) points = vtr_catalog_collection_points_near (self->catalog, kind, &merchant->position, now,
+                                                                        3, NULL);
+
+      for (guint i = 0; points && i < points->len; i++)
+        {
+          VtrCollectionPlace *point = g_ptr_array_index (points, i);
+
+          if (point->point->merchant_id != merchant->id)
+            continue;
+          add_merchant_row (group, _(vtr_collection_kind_label (kind)), point->point->name);
+          gtk_widget_set_visible (group, TRUE);
+        }
+    }
 
   /* Its promotions running now. */
   offers = vtr_catalog_promotions_near (self->catalog, &merchant->position, now, 50, NULL);
@@ -2051,28 +2110,257 @@ set_camera (VtrWindow  *self,
 
 /* Search. */
 
+/* A list to choose from: products and shops found by a search, the
+ * shops of a service. A row leads to the product or the shop. */
+
+static void
+on_result_activated (AdwActionRow *row,
+                     gpointer      data)
+{
+  VtrWindow *self = data;
+  gint64 product = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "product"));
+  gint64 merchant = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "merchant"));
+  const char *service = g_object_get_data (G_OBJECT (row), "service");
+
+  if (product)
+    vtr_window_show_product (self, product, 0);
+  else if (merchant)
+    vtr_window_show_merchant (self, merchant);
+  else if (service)
+    vtr_window_show_service (self, service);
+}
+
+static GtkWidget *
+result_row (VtrWindow  *self,
+            const char *title,
+            const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle && *subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect (row, "activated", G_CALLBACK (on_result_activated), self);
+  gtk_list_box_append (self->results, row);
+  return row;
+}
+
+static void
+results_clear (VtrWindow  *self,
+               const char *title)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))))
+    gtk_list_box_remove (self->results, child);
+  gtk_label_set_text (self->results_title, title);
+}
+
+static void
+results_add_place (VtrWindow      *self,
+                   const VtrPlace *place,
+                   GDateTime      *now)
+{
+  g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
+  g_autofree char *open = vtr_describe_open_state (&place->open, now);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s\n%s", distance, open,
+                                               place->merchant->address ? place->merchant->address : "");
+  GtkWidget *row = result_row (self, place->merchant->name, subtitle);
+
+  g_object_set_data (G_OBJECT (row), "merchant", GSIZE_TO_POINTER ((gsize) place->merchant->id));
+}
+
+guint
+vtr_window_count_results (VtrWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->results)); row;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+/* Activates the result at @index, as a touch on its row would. */
+void
+vtr_window_activate_result (VtrWindow *self,
+                            guint      index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, index);
+
+  if (row)
+    g_signal_emit_by_name (row, "activate");
+}
+
+/**
+ * vtr_window_search:
+ *
+ * Products and shops matching @text; one product alone is shown at once.
+ */
+void
+vtr_window_search (VtrWindow  *self,
+                   const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  VtrSearchResults *results;
+
+  self->last_activity = g_get_monotonic_time ();
+  if (text == NULL || *text == '\0')
+    return;
+  results = vtr_catalog_search (self->catalog, text, &self->here, now, 8, &error);
+  if (results == NULL || (results->products->len + results->merchants->len + results->services->len) == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Nothing found for “%s”"), text);
+
+      toast (self, message);
+    }
+  else if (results->products->len == 1 && results->merchants->len == 0 && results->services->len == 0)
+    vtr_window_show_product (self, ((VtrProduct *) g_ptr_array_index (results->products, 0))->id, 0);
+  else
+    {
+      title = g_strdup_printf (_("Found for “%s”"), text);
+      results_clear (self, title);
+      for (guint i = 0; i < results->services->len; i++)
+        {
+          VtrServiceMatch *match = &g_array_index (results->services, VtrServiceMatch, i);
+          const VtrService *service = vtr_service_lookup (match->service_id);
+          g_autofree char *count = g_strdup_printf (ngettext ("%u shop", "%u shops", match->n_merchants),
+                                                    match->n_merchants);
+          GtkWidget *row;
+
+          if (service == NULL)
+            continue;
+          row = result_row (self, vtr_service_label (service), count);
+          g_object_set_data (G_OBJECT (row), "service", (gpointer) service->id);
+        }
+      for (guint i = 0; i < results->products->len; i++)
+        {
+          VtrProduct *product = g_ptr_array_index (results->products, i);
+          GtkWidget *row = result_row (self, product->name, product->brand);
+
+          g_object_set_data (G_OBJECT (row), "product", GSIZE_TO_POINTER ((gsize) product->id));
+        }
+      for (guint i = 0; i < results->merchants->len; i++)
+        results_add_place (self, g_ptr_array_index (results->merchants, i), now);
+      show_page (self, "results");
+    }
+  if (results)
+    vtr_search_results_free (results);
+}
+
 static void
 on_search_activate (GtkSearchEntry *entry,
                     gpointer        data)
 {
-  VtrWindow *self = data;
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  VtrSearchResults *results;
+  vtr_window_search (data, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
 
-  if (*text == '\0')
+/**
+ * vtr_window_show_service:
+ * @service_id: a service's id, "boulangerie"
+ *
+ * The nearest shops offering a service.
+ */
+void
+vtr_window_show_service (VtrWindow  *self,
+                         const char *service_id)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  const VtrService *service = vtr_service_lookup (service_id);
+  g_autoptr(GPtrArray) places = NULL;
+
+  if (service == NULL)
     return;
-  results = vtr_catalog_search (self->catalog, text, &self->here, now, 5, &error);
-  if (results && results->products->len > 0)
-    vtr_window_show_product (self, ((VtrProduct *) g_ptr_array_index (results->products, 0))->id, 0);
-  else
+  places = vtr_catalog_near_service (self->catalog, service_id, &self->here, now, 12, NULL);
+  results_clear (self, vtr_service_label (service));
+  for (guint i = 0; places && i < places->len; i++)
+    results_add_place (self, g_ptr_array_index (places, i), now);
+  if (places == NULL || places->len == 0)
+    result_row (self, _("None near here yet"), NULL);
+  show_page (self, "results");
+}
+
+static void
+on_service_clicked (GtkButton *button,
+                    gpointer   data)
+{
+  vtr_window_show_service (data, g_object_get_data (G_OBJECT (button), "service"));
+}
+
+static void
+on_services_clicked (GtkButton *button,
+                     gpointer   data)
+{
+  show_page (data, "services");
+}
+
+static GtkWidget *
+build_results_page (VtrWindow *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  self->results_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->results_title, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->results_title), "title-1");
+  self->results = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->results, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->results), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->results), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Results"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->results_title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->results));
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  return scrolled;
+}
+
+/* Browse by service: every kind of shop of the federation, a button each. */
+static GtkWidget *
+build_services_page (VtrWindow *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *title = gtk_label_new (_("What are you looking for?"));
+  guint n = 0;
+  const VtrService *services = vtr_service_all (&n);
+
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_widget_set_margin_start (box, 48);
+  gtk_widget_set_margin_end (box, 48);
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_box_append (GTK_BOX (box), title);
+  self->service_grid = GTK_FLOW_BOX (gtk_flow_box_new ());
+  gtk_flow_box_set_selection_mode (self->service_grid, GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (self->service_grid, TRUE);
+  gtk_flow_box_set_max_children_per_line (self->service_grid, 6);
+  gtk_flow_box_set_row_spacing (self->service_grid, 12);
+  gtk_flow_box_set_column_spacing (self->service_grid, 12);
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *message = g_strdup_printf (_("Nothing found for “%s”"), text);
-      toast (self, message);
+      GtkWidget *button = gtk_button_new_with_label (vtr_service_label (&services[i]));
+
+      gtk_widget_add_css_class (button, "service");
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
+      g_object_set_data (G_OBJECT (button), "service", (gpointer) services[i].id);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_service_clicked), self);
+      gtk_flow_box_append (self->service_grid, button);
     }
-  if (results)
-    vtr_search_results_free (results);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->service_grid));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  return scrolled;
 }
 
 /* Freshness, always in the corner. */
@@ -2291,6 +2579,7 @@ build_scan_page (VtrWindow *self)
 
   {
     GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *services = gtk_button_new_with_label (_("Browse shops by trade"));
     GtkWidget *civic = gtk_button_new_with_label (_("Collections and parcel lockers near here"));
     GtkWidget *file = gtk_button_new_with_label (_("Scan a picture…"));
 
@@ -2299,6 +2588,11 @@ build_scan_page (VtrWindow *self)
     gtk_widget_add_css_class (civic, "pill");
     gtk_widget_add_css_class (file, "kiosk-button");
     gtk_widget_add_css_class (file, "pill");
+    gtk_widget_add_css_class (services, "kiosk-button");
+    gtk_widget_add_css_class (services, "browse");
+    gtk_widget_add_css_class (services, "pill");
+    g_signal_connect (services, "clicked", G_CALLBACK (on_services_clicked), self);
+    gtk_box_append (GTK_BOX (actions), services);
     g_signal_connect (civic, "clicked", G_CALLBACK (on_civic_clicked), self);
     g_signal_connect (file, "clicked", G_CALLBACK (on_open_file), self);
     gtk_box_append (GTK_BOX (actions), civic);
@@ -2488,6 +2782,8 @@ vtr_window_init (VtrWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
   gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
   gtk_stack_add_named (self->pages, build_product_page (self), "product");
+  gtk_stack_add_named (self->pages, build_results_page (self), "results");
+  gtk_stack_add_named (self->pages, build_services_page (self), "services");
   gtk_stack_add_named (self->pages, build_counter_page (self), "counter");
   gtk_stack_add_named (self->pages, build_admin_page (self), "admin");
   {

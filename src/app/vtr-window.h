@@ -68,5 +68,12 @@ void        vtr_window_retry_printing   (VtrWindow      *self);
 gboolean    vtr_window_is_printing      (VtrWindow      *self);
 guint       vtr_window_count_tones      (VtrWindow      *self);
 const char *vtr_window_get_hint         (VtrWindow      *self);
+void        vtr_window_search           (VtrWindow      *self,
+                                         const char     *text);
+void        vtr_window_show_service     (VtrWindow      *self,
+                                         const char     *service_id);
+guint       vtr_window_count_results    (VtrWindow      *self);
+void        vtr_window_activate_result  (VtrWindow      *self,
+                                         guint           index);
 
 G_END_DECLS
