@@ -59,6 +59,12 @@ on_warning (VtrWindow *window)
 }
 
 static gboolean
+on_services (VtrWindow *window)
+{
+  return g_str_equal (vtr_window_get_page (window), "services");
+}
+
+static gboolean
 on_scan (VtrWindow *window)
 {
   return g_str_equal (vtr_window_get_page (window), "scan");
@@ -807,6 +813,143 @@ test_search_and_browse (void)
   close_window (window);
 }
 
+/* What a screen reader would say a control is called: its accessible
+ * label, what labels it, or the text it shows. */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  /* Inside a row, the row's title names it (libadwaita labels it). */
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control a person can reach on the screen shown has a name. */
+static void
+check_names (GtkWidget  *widget,
+             const char *page,
+             guint      *checked)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
+      GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_DRAWING_AREA (widget) ||
+      GTK_IS_PICTURE (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!has_name (widget))
+        g_error ("%s: a %s (%s) without a name, in a %s in a %s", page, G_OBJECT_TYPE_NAME (widget),
+                 GTK_IS_BUTTON (widget) ? gtk_button_get_icon_name (GTK_BUTTON (widget)) : "",
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (widget))));
+      (*checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_names (child, page, checked);
+}
+
+/* The focus chain from where it is: the widgets Tab reaches, in order. */
+static GPtrArray *
+tab_through (VtrWindow *window)
+{
+  GPtrArray *reached = g_ptr_array_new ();
+
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  for (int i = 0; i < 80; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        break;
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      if (focus == NULL || (reached->len && g_ptr_array_index (reached, 0) == focus))
+        break;
+      g_ptr_array_add (reached, focus);
+    }
+  return reached;
+}
+
+static gboolean
+reached_within (GPtrArray *reached,
+                GtkWidget *target)
+{
+  for (guint i = 0; i < reached->len; i++)
+    for (GtkWidget *w = g_ptr_array_index (reached, i); w; w = gtk_widget_get_parent (w))
+      if (w == target)
+        return TRUE;
+  return FALSE;
+}
+
+/* Keyboard only and with a screen reader: every control of every screen
+ * has a name; Tab reaches the scan screen's search and buttons, and an
+ * order's entries and its confirmation, and the keys act on them. */
+static void
+test_keyboard_and_names (void)
+{
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  VtrOrderPage *page = vtr_window_get_order_page (window);
+  g_autoptr(GPtrArray) reached = NULL;
+  guint checked = 0;
+  GtkWidget *target;
+
+  settle ();
+  check_names (GTK_WIDGET (window), "scan", &checked);
+  reached = tab_through (window);
+  g_test_message ("scan screen: %u controls named, Tab reaches %u", checked, reached->len);
+  g_assert_true (reached_within (reached, find_css_class (GTK_WIDGET (window), "kiosk-search")));
+  g_assert_true (reached_within (reached, find_css_class (GTK_WIDGET (window), "browse")));
+  g_clear_pointer (&reached, g_ptr_array_unref);
+
+  /* The browse button, focused and activated as Enter does. */
+  target = find_css_class (GTK_WIDGET (window), "browse");
+  gtk_widget_grab_focus (target);
+  gtk_widget_activate (gtk_window_get_focus (GTK_WINDOW (window)));
+  /* A button shows itself pressed for a moment, then acts. */
+  g_assert_true (wait_until (on_services, window, 2));
+  settle ();
+  check_names (GTK_WIDGET (window), "services", &checked);
+
+  vtr_window_show_product (window, 13, 0);
+  settle ();
+  check_names (GTK_WIDGET (window), "product", &checked);
+  vtr_window_search (window, "savon");
+  settle ();
+  check_names (GTK_WIDGET (window), "results", &checked);
+  vtr_window_show_civic (window);
+  settle ();
+  check_names (GTK_WIDGET (window), "civic", &checked);
+  vtr_window_show_merchant (window, 9);
+  settle ();
+  check_names (GTK_WIDGET (window), "merchant", &checked);
+  vtr_window_show_admin (window);
+  settle ();
+  check_names (GTK_WIDGET (window), "admin PIN", &checked);
+
+  vtr_window_start_order (window, 13, 9);
+  settle ();
+  check_names (GTK_WIDGET (window), "order", &checked);
+  reached = tab_through (window);
+  g_assert_true (reached_within (reached, GTK_WIDGET (vtr_order_page_get_name (page))));
+  g_assert_true (reached_within (reached, GTK_WIDGET (vtr_order_page_get_phone (page))));
+  g_assert_true (reached_within (reached, find_css_class (GTK_WIDGET (page), "suggested-action")));
+  /* The on-screen keys stay out of the way: Tab goes to what matters. */
+  g_assert_false (reached_within (reached, find_css_class (GTK_WIDGET (page), "keyboard-key")));
+  g_test_message ("%u controls named in all; the order screen's Tab chain has %u stops", checked, reached->len);
+  g_assert_cmpuint (checked, >, 60);
+  close_window (window);
+}
+
 static gboolean
 paired (VtrWindow *window)
 {
@@ -1090,6 +1233,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/sound", test_sound);
   g_test_add_func ("/app/hints", test_hints);
   g_test_add_func ("/app/search-and-browse", test_search_and_browse);
+  g_test_add_func ("/app/keyboard-and-names", test_keyboard_and_names);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;
