@@ -1148,6 +1148,34 @@ test_window_freed (void)
   g_assert_finalize_object (window);
 }
 
+/* The basket on its own, used then dropped: nothing keeps it alive (its
+ * keyboard, its rows and their signal handlers included). */
+static void
+test_order_page_freed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  VtrPosition here = { 43.2951, 5.3744 };
+  GtkWidget *window = gtk_window_new ();
+  VtrOrderPage *page = VTR_ORDER_PAGE (g_object_ref_sink (vtr_order_page_new ()));
+
+  vtr_order_page_set_catalog (page, catalog, &here);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (vtr_order_page_add (page, 13, 9, &error));
+  g_assert_true (vtr_order_page_add (page, 13, 9, &error));
+  g_assert_cmpuint (vtr_order_page_count_items (page), ==, 2);
+  vtr_keyboard_target (vtr_order_page_get_keyboard (page), vtr_order_page_get_name (page));
+  vtr_keyboard_press (vtr_order_page_get_keyboard (page), "a");
+  g_assert_cmpstr (gtk_editable_get_text (vtr_order_page_get_name (page)), ==, "A");
+  settle ();
+  vtr_order_page_clear (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_assert_finalize_object (page);
+}
+
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -1221,6 +1249,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/counter-credit", test_counter_credit);
   g_test_add_func ("/app/order", test_order);
   g_test_add_func ("/app/window-freed", test_window_freed);
+  g_test_add_func ("/app/order-page-freed", test_order_page_freed);
   g_test_add_func ("/app/pairing", test_pairing);
   g_test_add_func ("/app/merchant-code", test_merchant_code);
   g_test_add_func ("/app/kiosk-admin", test_kiosk_admin);
