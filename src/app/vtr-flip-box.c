@@ -16,7 +16,80 @@ struct _VtrFlipBox
   GtkBox    *box;
 };
 
-G_DEFINE_FINAL_TYPE (VtrFlipBox, vtr_flip_box, GTK_TYPE_WIDGET)
+static void vtr_flip_box_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VtrFlipBox, vtr_flip_box, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, vtr_flip_box_buildable_init))
+
+enum
+{
+  PROP_0,
+  PROP_SPACING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+static GtkBuildableIface *parent_buildable;
+
+/* In a template, children go into the box. */
+static void
+vtr_flip_box_add_child (GtkBuildable *buildable,
+                        GtkBuilder   *builder,
+                        GObject      *child,
+                        const char   *type)
+{
+  if (GTK_IS_WIDGET (child))
+    vtr_flip_box_append (VTR_FLIP_BOX (buildable), GTK_WIDGET (child));
+  else
+    parent_buildable->add_child (buildable, builder, child, type);
+}
+
+static void
+vtr_flip_box_buildable_init (GtkBuildableIface *iface)
+{
+  parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = vtr_flip_box_add_child;
+}
+
+static void
+vtr_flip_box_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VtrFlipBox *self = VTR_FLIP_BOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_SPACING:
+      g_value_set_int (value, gtk_box_get_spacing (self->box));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_flip_box_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VtrFlipBox *self = VTR_FLIP_BOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_SPACING:
+      if (gtk_box_get_spacing (self->box) != g_value_get_int (value))
+        {
+          gtk_box_set_spacing (self->box, g_value_get_int (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 vtr_flip_box_measure (GtkWidget      *widget,
@@ -76,24 +149,30 @@ vtr_flip_box_class_init (VtrFlipBoxClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vtr_flip_box_dispose;
+  object_class->get_property = vtr_flip_box_get_property;
+  object_class->set_property = vtr_flip_box_set_property;
   widget_class->measure = vtr_flip_box_measure;
   widget_class->size_allocate = vtr_flip_box_size_allocate;
   widget_class->get_request_mode = vtr_flip_box_get_request_mode;
+
+  /* Between the two columns, or the two rows. */
+  properties[PROP_SPACING] =
+    g_param_spec_int ("spacing", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 vtr_flip_box_init (VtrFlipBox *self)
 {
+  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+  gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
 }
 
 GtkWidget *
 vtr_flip_box_new (int spacing)
 {
-  VtrFlipBox *self = g_object_new (VTR_TYPE_FLIP_BOX, NULL);
-
-  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, spacing));
-  gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
-  return GTK_WIDGET (self);
+  return g_object_new (VTR_TYPE_FLIP_BOX, "spacing", spacing, NULL);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "vtr-app.h"
 #include "vtr-describe.h"
 #include "vtr-flip-box.h"
 #include "vtr-opening-hours.h"
@@ -470,37 +471,13 @@ on_confirm (VtrOrderPage *self)
   g_signal_emit (self, signals[CONFIRM], 0);
 }
 
-static GtkWidget *
-big_button (const char *label,
-            const char *style)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "kiosk-button");
-  if (style)
-    gtk_widget_add_css_class (button, style);
-  return button;
-}
-
-static GtkWidget *
-entry_new (GtkEntry  **entry,
-           const char *placeholder,
-           const char *name)
-{
-  *entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (*entry, placeholder);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (*entry), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_widget_add_css_class (GTK_WIDGET (*entry), "kiosk-search");
-  return GTK_WIDGET (*entry);
-}
-
 static void
 vtr_order_page_dispose (GObject *object)
 {
   VtrOrderPage *self = VTR_ORDER_PAGE (object);
 
   g_clear_pointer (&self->content, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_PAGE);
   g_clear_object (&self->catalog);
   G_OBJECT_CLASS (vtr_order_page_parent_class)->dispose (object);
 }
@@ -531,82 +508,33 @@ vtr_order_page_class_init (VtrOrderPageClass *klass)
   /* The customer confirms: the window places the order. */
   signals[CONFIRM] = g_signal_new ("confirm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                    NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_KEYBOARD);
+  vtr_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-order-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, content);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, title);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, basket);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, total);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, pickup_list);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, name);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, phone);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, message);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_more);
+  gtk_widget_class_bind_template_callback (widget_class, on_confirm);
 }
 
 static void
 vtr_order_page_init (VtrOrderPage *self)
 {
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *flip = vtr_flip_box_new (48);
-  GtkWidget *basket = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *person = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *pickup_title = gtk_label_new (_("Where to collect it"));
-  GtkWidget *more = big_button (_("Add another product from this shop"), NULL);
-  GtkWidget *confirm = big_button (_("Order, pay at the shop"), "suggested-action");
-
   self->lines = g_array_new (FALSE, TRUE, sizeof (BasketLine));
   g_array_set_clear_func (self->lines, (GDestroyNotify) basket_line_clear);
   self->pickups = g_array_new (FALSE, TRUE, sizeof (gint64));
-
-  /* The basket and where to collect it. */
-  self->title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->title, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->title), "title-1");
-  self->basket = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->basket, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->basket), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->basket), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Your basket"), -1);
-  self->total = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->total), "title-3");
-  gtk_widget_set_halign (GTK_WIDGET (self->total), GTK_ALIGN_END);
-  gtk_widget_add_css_class (pickup_title, "heading");
-  gtk_widget_set_halign (pickup_title, GTK_ALIGN_START);
-  self->pickup_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->pickup_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->pickup_list), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pickup_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Where to collect it"), -1);
-  g_signal_connect_swapped (more, "clicked", G_CALLBACK (on_add_more), self);
-  gtk_box_append (GTK_BOX (basket), GTK_WIDGET (self->title));
-  gtk_box_append (GTK_BOX (basket), GTK_WIDGET (self->basket));
-  gtk_box_append (GTK_BOX (basket), GTK_WIDGET (self->total));
-  gtk_box_append (GTK_BOX (basket), more);
-  gtk_box_append (GTK_BOX (basket), pickup_title);
-  gtk_box_append (GTK_BOX (basket), GTK_WIDGET (self->pickup_list));
-  gtk_widget_set_size_request (basket, 560, -1);
-
-  /* Who it is for, typed on the screen's keyboard. */
-  gtk_box_append (GTK_BOX (person), entry_new (&self->name, _("Your first name"), _("Your first name")));
-  gtk_entry_set_max_length (self->name, 40);
-  gtk_entry_set_input_hints (self->name, GTK_INPUT_HINT_UPPERCASE_WORDS | GTK_INPUT_HINT_INHIBIT_OSK);
-  gtk_box_append (GTK_BOX (person), entry_new (&self->phone, _("Your mobile phone, to be told when it is ready"),
-                                               _("Your mobile phone")));
-  gtk_entry_set_max_length (self->phone, 16);
-  gtk_entry_set_input_purpose (self->phone, GTK_INPUT_PURPOSE_PHONE);
-  gtk_entry_set_input_hints (self->phone, GTK_INPUT_HINT_INHIBIT_OSK);
-  self->keyboard = VTR_KEYBOARD (vtr_keyboard_new ());
+  gtk_widget_init_template (GTK_WIDGET (self));
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->name), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->phone), VTR_KEYBOARD_DIGITS);
-  gtk_box_append (GTK_BOX (person), GTK_WIDGET (self->keyboard));
-  g_signal_connect_swapped (confirm, "clicked", G_CALLBACK (on_confirm), self);
-  gtk_box_append (GTK_BOX (person), confirm);
-  self->message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->message, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->message), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->message), "title-3");
-  gtk_box_append (GTK_BOX (person), GTK_WIDGET (self->message));
-
-  vtr_flip_box_append (VTR_FLIP_BOX (flip), basket);
-  vtr_flip_box_append (VTR_FLIP_BOX (flip), person);
-  gtk_widget_set_halign (flip, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (flip, 24);
-  gtk_widget_set_margin_bottom (flip, 24);
-  gtk_widget_set_margin_start (flip, 24);
-  gtk_widget_set_margin_end (flip, 24);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), flip);
-  self->content = scrolled;
-  gtk_widget_set_parent (scrolled, GTK_WIDGET (self));
   refresh_basket (self);
 }
 

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vtr-app.h"
 #include "vtr-camera.h"
 #include "vtr-decoder.h"
 #include "vtr-catalog.h"
@@ -32,8 +33,6 @@
  * fullscreen, no way out, and back to the scan screen after a while
  * without a touch, with what the last person typed cleared.
  */
-
-GResource *vtr_app_get_resource (void);
 
 G_DEFINE_FINAL_TYPE (VtrWindow, vtr_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -1082,8 +1081,7 @@ vtr_window_init (VtrWindow *self)
       GtkCssProvider *hc = gtk_css_provider_new ();
       AdwStyleManager *style = adw_style_manager_get_default ();
 
-      /* Named, not left to a constructor the static library may drop. */
-      g_resources_register (vtr_app_get_resource ());
+      vtr_app_ensure_resources ();
       gtk_css_provider_load_from_resource (css, "/fr/vitrine/Vitrine/style.css");
       gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
