@@ -59,6 +59,12 @@ on_warning (VtrWindow *window)
 }
 
 static gboolean
+not_printing (VtrWindow *window)
+{
+  return !vtr_window_is_printing (window);
+}
+
+static gboolean
 on_services (VtrWindow *window)
 {
   return g_str_equal (vtr_window_get_page (window), "services");
@@ -400,6 +406,7 @@ test_order (void)
   vtr_keyboard_target (keyboard, vtr_order_page_get_name (page));
   screenshots (window, "order");
   vtr_window_confirm_order (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
   g_assert_true (g_str_has_prefix (vtr_window_get_order_number (window), "KX-"));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
@@ -431,6 +438,7 @@ test_order (void)
   /* A wrong phone: the order is refused in words, the basket kept. */
   vtr_order_page_fill (page, "Inès", "12");
   vtr_window_confirm_order (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order");
   g_assert_cmpuint (vtr_order_page_count_items (page), ==, 1);
 
@@ -438,6 +446,7 @@ test_order (void)
   g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
   vtr_order_page_fill (page, "Inès", "0612345678");
   vtr_window_confirm_order (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   g_assert_cmpstr (vtr_window_get_page (window), ==, "order-done");
   g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ne répond pas"));
   screenshots (window, "order-show-screen");
@@ -516,11 +525,6 @@ test_large_text_and_contrast (void)
   close_window (window);
 }
 
-static gboolean
-not_printing (VtrWindow *window)
-{
-  return !vtr_window_is_printing (window);
-}
 
 /* The administrator's settings: where the kiosk stands sorts the shops;
  * a camera chosen opens at once; the ticket printer chosen is where
@@ -577,6 +581,7 @@ test_admin_settings (void)
   vtr_window_start_order (window, 13, 9);
   vtr_order_page_fill (page, "Zoé", "0612345678");
   vtr_window_confirm_order (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   g_test_message ("%s: %s", vtr_window_get_page (window), vtr_order_page_get_message (page));
   g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ticket"));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
@@ -588,6 +593,7 @@ test_admin_settings (void)
   vtr_window_start_order (window, 13, 9);
   vtr_order_page_fill (page, "Zoé", "0612345678");
   vtr_window_confirm_order (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   g_assert_nonnull (strstr (vtr_window_get_order_words (window), "papier"));
   {
     g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
@@ -598,6 +604,7 @@ test_admin_settings (void)
   type_keys (window, "13579");
   vtr_window_counter_press (window, "OK");
   g_assert_cmpstr (vtr_window_get_page (window), ==, "admin");
+  g_assert_true (wait_until (not_printing, window, 20));
   screenshots (window, "admin-settings");
   vtr_test_printer_set_mode (printer, VTR_PRINTER_READY);
   vtr_window_retry_printing (window);
@@ -1123,6 +1130,7 @@ test_counter_enrol (void)
   type_keys (window, "97531");
   vtr_window_counter_press (window, "OK");
   vtr_window_counter_enrol (window);
+  g_assert_true (wait_until (not_printing, window, 20));
   if (!g_file_test (pdf, G_FILE_TEST_EXISTS))
     g_error ("no card printed: %s", vtr_window_get_counter_message (window));
   g_assert_nonnull (strstr (vtr_window_get_counter_card (window), "EWCA"));

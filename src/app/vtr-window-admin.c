@@ -65,14 +65,13 @@ update_admin (VtrWindow *self)
   adw_action_row_set_subtitle (self->admin_sync_row, error ? error : subtitle);
 }
 
-static void update_printer_status (VtrWindow *self);
 
 void
 vtr_window_open_admin_page (VtrWindow *self)
 {
   update_admin (self);
   vtr_window_load_settings (self);
-  update_printer_status (self);
+  vtr_window_update_printer_status (self);
   vtr_window_show_page (self, "admin");
 }
 
@@ -101,26 +100,6 @@ on_sync_now (GtkButton *button,
 
   vtr_sync_service_sync_now (self->sync);
   vtr_window_toast (self, _("Syncing with the federation…"));
-}
-
-static void
-on_test_print (GtkButton *button,
-               gpointer   data)
-{
-  VtrWindow *self = data;
-  g_autofree char *target = vtr_print_default_target ();
-  g_autoptr(VtrTicket) ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "test", NULL);
-  g_autoptr(GError) error = NULL;
-
-  ticket->title = g_strdup (_("Test ticket"));
-  vtr_ticket_add_line (ticket, _("Accents and euros: é è à ç ô — 12,50 €"), NULL, FALSE);
-  ticket->footer = g_strdup ("Vitrine " PACKAGE_VERSION);
-  if (target == NULL)
-    vtr_window_toast (self, _("No ticket printer is set (VITRINE_PRINTER)"));
-  else if (!vtr_print_now (self->store, ticket, target, &error))
-    vtr_window_toast (self, error->message);
-  else
-    vtr_window_toast (self, _("Test ticket printed"));
 }
 
 /* The kiosk's settings, on the admin page, kept in GSettings. */
@@ -257,33 +236,6 @@ on_camera_apply (AdwEntryRow *row,
   vtr_window_toast (self, _("Camera changed"));
 }
 
-static void
-update_printer_status (VtrWindow *self)
-{
-  g_autofree char *target = vtr_print_default_target ();
-  g_autoptr(VtrPrintTarget) parsed = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *words = NULL;
-
-  if (target == NULL)
-    words = g_strdup (_("No ticket printer: orders show their code on the screen"));
-  else if (!(parsed = vtr_print_target_parse (target, &error)))
-    words = g_strdup (error->message);
-  else if (parsed->kind == VTR_TARGET_TCP)
-    {
-      VtrPrinterStatus status;
-
-      /* A network ticket printer says whether it has paper. */
-      if (vtr_printer_get_status (parsed, &status, &error))
-        words = vtr_printer_status_describe (&status);
-      else
-        words = g_strdup (error->message);
-    }
-  else
-    words = g_strdup (target);
-  adw_action_row_set_subtitle (self->printer_status_row, words);
-}
-
 /**
  * vtr_window_set_printer:
  * @target: "tcp:HOST:PORT", "dev:/dev/usb/lp0", "cups:NAME", "pdf:FILE";
@@ -309,7 +261,7 @@ vtr_window_set_printer (VtrWindow   *self,
       return FALSE;
     }
   g_settings_set_string (self->settings, "printer", target ? target : "");
-  update_printer_status (self);
+  vtr_window_update_printer_status (self);
   return TRUE;
 }
 
@@ -441,93 +393,6 @@ on_language_selected (AdwComboRow *row,
     vtr_window_switch_language (self, language);
 }
 
-/* Tickets that could not print wait in the queue: tried again now and
- * then, away from the screen (a network printer may take seconds to
- * answer), on a connection of their own. */
-
-typedef struct
-{
-  GWeakRef  window;
-  char     *data_dir;
-} PrintRetry;
-
-static void
-print_retry_free (PrintRetry *retry)
-{
-  g_weak_ref_clear (&retry->window);
-  g_free (retry->data_dir);
-  g_free (retry);
-}
-
-static void
-print_retry_in_thread (GTask        *task,
-                       gpointer      source,
-                       gpointer      data,
-                       GCancellable *cancellable)
-{
-  PrintRetry *retry = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (retry->data_dir, &error);
-
-  g_task_return_int (task, store ? vtr_print_queue_run (store, NULL) : 0);
-}
-
-static void
-print_retry_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      data)
-{
-  PrintRetry *retry = g_task_get_task_data (G_TASK (result));
-  g_autoptr(VtrWindow) self = g_weak_ref_get (&retry->window);
-  gssize printed = g_task_propagate_int (G_TASK (result), NULL);
-
-  if (self == NULL)
-    return;
-  self->print_retrying = FALSE;
-  if (printed > 0)
-    {
-      g_autofree char *words = g_strdup_printf (ngettext ("%d waiting ticket printed", "%d waiting tickets printed",
-                                                          (int) printed),
-                                                (int) printed);
-      vtr_window_toast (self, words);
-    }
-}
-
-/**
- * vtr_window_retry_printing:
- *
- * Tries the print queue again now, on a worker thread.
- */
-void
-vtr_window_retry_printing (VtrWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  PrintRetry *retry;
-
-  if (self->print_retrying || self->store == NULL)
-    return;
-  self->print_retrying = TRUE;
-  retry = g_new0 (PrintRetry, 1);
-  g_weak_ref_init (&retry->window, self);
-  retry->data_dir = g_strdup (self->data_dir);
-  task = g_task_new (NULL, NULL, print_retry_done, NULL);
-  g_task_set_task_data (task, retry, (GDestroyNotify) print_retry_free);
-  g_task_run_in_thread (task, print_retry_in_thread);
-}
-
-gboolean
-vtr_window_is_printing (VtrWindow *self)
-{
-  return self->print_retrying;
-}
-
-gboolean
-vtr_window_print_retry_tick (gpointer data)
-{
-  vtr_window_retry_printing (data);
-  return G_SOURCE_CONTINUE;
-}
-
 static GtkWidget *
 entry_row (const char *title,
            GCallback   apply,
@@ -571,7 +436,7 @@ build_settings_group (VtrWindow *self)
     GtkWidget *test = gtk_button_new_with_label (_("Print a test ticket"));
 
     gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
-    g_signal_connect (test, "clicked", G_CALLBACK (on_test_print), self);
+    g_signal_connect_swapped (test, "clicked", G_CALLBACK (vtr_window_print_test_ticket), self);
     adw_action_row_add_suffix (self->printer_status_row, test);
   }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->printer_status_row));

@@ -346,6 +346,28 @@ vtr_window_count_rewards (VtrWindow *self,
   return n;
 }
 
+static void
+card_printed (VtrWindow    *self,
+              gboolean      printed,
+              const GError *error,
+              gpointer      data)
+{
+  g_autofree char *card_id = data;
+
+  /* Still this customer's card on the counter. */
+  if (g_strcmp0 (self->card_id, card_id) != 0)
+    return;
+  if (printed)
+    gtk_label_set_text (self->counter_message, _("New card printed: give it to the customer"));
+  else
+    {
+      g_autofree char *words = g_strdup_printf (_("New card made; it could not be printed (%s). Print it "
+                                                  "later from the queue."),
+                                                error->message);
+      gtk_label_set_text (self->counter_message, words);
+    }
+}
+
 /* A new customer: the next blank card from the hub's stock, printed (or
  * its code on screen when there is no printer), ready to collect points. */
 void
@@ -354,8 +376,6 @@ vtr_window_counter_enrol (VtrWindow *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
-  g_autoptr(VtrTicket) ticket = NULL;
-  g_autofree char *target = vtr_print_default_target ();
 
   self->last_activity = g_get_monotonic_time ();
   if (self->session == NULL)
@@ -367,17 +387,10 @@ vtr_window_counter_enrol (VtrWindow *self)
     }
   g_free (self->card_id);
   self->card_id = g_strdup (receipt.card_id);
-  ticket = vtr_ticket_new_card (receipt.card_id, receipt.code);
-  if (target && vtr_print_now (self->store, ticket, target, &error))
-    gtk_label_set_text (self->counter_message, _("New card printed: give it to the customer"));
-  else
-    {
-      g_autofree char *words = g_strdup_printf (_("New card made; it could not be printed (%s). Print it "
-                                                  "later from the queue."),
-                                                error ? error->message : _("no printer"));
-      gtk_label_set_text (self->counter_message, words);
-    }
   vtr_window_update_counter (self);
+  gtk_label_set_text (self->counter_message, _("New card made: printing it…"));
+  vtr_window_print (self, vtr_ticket_new_card (receipt.card_id, receipt.code), card_printed,
+                    g_strdup (receipt.card_id));
 }
 
 static void

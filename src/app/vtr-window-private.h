@@ -10,6 +10,7 @@
 #include "vtr-sound.h"
 #include "vtr-store.h"
 #include "vtr-sync-service.h"
+#include "vtr-ticket.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,8 @@ G_BEGIN_DECLS
  * The window's insides, shared by the files that make it up:
  * vtr-window.c (scan, product, order, kiosk behaviour),
  * vtr-window-browse.c (search, trades, shops, civic layer),
- * vtr-window-counter.c (counter mode), vtr-window-admin.c (settings).
+ * vtr-window-counter.c (counter mode), vtr-window-admin.c (settings),
+ * vtr-window-print.c (tickets, printed on worker threads).
  */
 
 #define DEFAULT_IDLE_SECONDS 90
@@ -29,81 +31,82 @@ G_BEGIN_DECLS
 
 struct _VtrWindow
 {
-  AdwApplicationWindow parent_instance;
+  AdwApplicationWindow  parent_instance;
 
-  char *data_dir;
-  char *camera_option;
-  GSettings *settings;     /* NULL without the installed schema */
-  VtrSound *sound;
-  char *language;
-  GtkButton *language_button;
-  AdwEntryRow *position_row;
-  AdwComboRow *camera_row;
-  GPtrArray *camera_devices; /* VtrCameraDevice, the camera row's choices after "Other" */
-  AdwEntryRow *camera_entry;
-  AdwEntryRow *printer_row;
-  AdwActionRow *printer_status_row;
-  AdwComboRow *language_row;
-  GtkSwitch *sound_switch;
+  char                 *data_dir;
+  char                 *camera_option;
+  GSettings            *settings;     /* NULL without the installed schema */
+  VtrSound             *sound;
+  char                 *language;
+  GtkButton            *language_button;
+  AdwEntryRow          *position_row;
+  AdwComboRow          *camera_row;
+  GPtrArray            *camera_devices; /* VtrCameraDevice, the camera row's choices after "Other" */
+  AdwEntryRow          *camera_entry;
+  AdwEntryRow          *printer_row;
+  AdwActionRow         *printer_status_row;
+  AdwComboRow          *language_row;
+  GtkSwitch            *sound_switch;
   guint                 print_retry_id;
-  gboolean              print_retrying;
-  VtrStore *store;
-  VtrCatalog *catalog;
-  VtrKeyList *keys;
-  VtrCamera *camera;
-  VtrSyncService *sync;
+  guint                 printing;      /* tickets on a worker thread */
+  VtrStore             *store;
+  VtrCatalog           *catalog;
+  VtrKeyList           *keys;
+  VtrCamera            *camera;
+  VtrSyncService       *sync;
   VtrPosition           here;
   gboolean              kiosk;
 
-  GtkStack *pages;
-  GtkStack *scan_stack;
-  GtkPicture *preview;
-  GtkDrawingArea *overlay;
-  GtkLabel *hint;
-  AdwStatusPage *no_camera;
-  GtkSearchEntry *search;
-  GtkLabel *freshness;
-  AdwHeaderBar *header;
-  GtkButton *back;
-  AdwToastOverlay *toasts;
-  GtkLabel *countdown;
+  GtkStack             *pages;
+  GtkStack             *scan_stack;
+  GtkPicture           *preview;
+  GtkDrawingArea       *overlay;
+  GtkLabel             *hint;
+  AdwStatusPage        *no_camera;
+  GtkSearchEntry       *search;
+  GtkLabel             *freshness;
+  AdwHeaderBar         *header;
+  GtkButton            *back;
+  AdwToastOverlay      *toasts;
+  GtkLabel             *countdown;
 
-  GtkLabel *product_name;
-  GtkLabel *product_brand;
-  GtkListBox *stockists;
-  AdwStatusPage *warning;
-  GtkBox *civic;
-  GtkBox *merchant_box;
+  GtkLabel             *product_name;
+  GtkLabel             *product_brand;
+  GtkListBox           *stockists;
+  AdwStatusPage        *warning;
+  GtkBox               *civic;
+  GtkBox               *merchant_box;
 
   /* Counter mode: the shop's staff, behind their PIN. */
   gint64                merchant_id;
-  char *session;
-  char *card_id;
-  GString *keyed;        /* PIN or amount being typed */
+  char                 *session;
+  char                 *card_id;
+  GString              *keyed;        /* PIN or amount being typed */
   gboolean              admin_pin;    /* the keypad asks for the admin PIN */
-  AdwPreferencesGroup *admin_status;
-  AdwActionRow *admin_sync_row;
-  GtkButton *counter_button;
-  GtkLabel *keypad_title;
-  GtkLabel *keyed_label;
-  GtkLabel *counter_message;
-  GtkLabel *card_label;
-  GtkListBox *shop_orders;
-  GtkListBox *rewards;
-  GtkLabel *results_title;
-  GtkListBox *results;
-  GtkFlowBox *service_grid;
-  GtkWidget *enrol_button;
+  AdwPreferencesGroup  *admin_status;
+  AdwActionRow         *admin_sync_row;
+  GtkButton            *counter_button;
+  GtkLabel             *keypad_title;
+  GtkLabel             *keyed_label;
+  GtkLabel             *counter_message;
+  GtkLabel             *card_label;
+  GtkListBox           *shop_orders;
+  GtkListBox           *rewards;
+  GtkLabel             *results_title;
+  GtkListBox           *results;
+  GtkFlowBox           *service_grid;
+  GtkWidget            *enrol_button;
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;
-  VtrOrderPage *order_page;
-  GtkButton *basket_button;
-  GtkLabel *done_title;
-  GtkLabel *done_number;
-  GtkLabel *done_words;
-  GtkDrawingArea *done_code;
-  char *pickup_code;
+  VtrOrderPage         *order_page;
+  GtkButton            *basket_button;
+  GtkLabel             *done_title;
+  GtkLabel             *done_number;
+  GtkLabel             *done_words;
+  GtkSpinner           *done_spinner;
+  GtkDrawingArea       *done_code;
+  char                 *pickup_code;
 
   VtrPoint              corners[4];
   int                   n_corners;
@@ -140,5 +143,14 @@ void vtr_window_on_admin_clicked (GtkButton *button, gpointer data);
 void vtr_window_on_language_clicked (GtkButton *button, gpointer data);
 void vtr_window_on_services_clicked (GtkButton *button, gpointer data);
 void vtr_window_on_civic_clicked (GtkButton *button, gpointer data);
+
+typedef void (*VtrWindowPrinted) (VtrWindow    *self,
+                                  gboolean      printed,
+                                  const GError *error,
+                                  gpointer      data);
+
+void vtr_window_print (VtrWindow *self, VtrTicket *ticket, VtrWindowPrinted done, gpointer data);
+void vtr_window_print_test_ticket (VtrWindow *self);
+void vtr_window_update_printer_status (VtrWindow *self);
 
 G_END_DECLS

@@ -277,15 +277,41 @@ draw_pickup_code (GtkDrawingArea *area,
   vtr_qr_draw (cr, self->pickup_code, (width - size) / 2, (height - size) / 2, size, NULL);
 }
 
+/* The ticket came out, or could not: the order-placed screen says what
+ * to do next (unless the kiosk has moved on to someone else's order). */
+static void
+order_ticket_printed (VtrWindow    *self,
+                      gboolean      printed,
+                      const GError *error,
+                      gpointer      data)
+{
+  g_autofree char *number = data;
+
+  if (!g_str_equal (gtk_label_get_text (self->done_number), number) || self->pickup_code == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), FALSE);
+  if (printed)
+    {
+      gtk_label_set_text (self->done_title, _("Your order is placed: take your ticket"));
+      gtk_label_set_text (self->done_words, _("The shop prepares it. Show the ticket’s code at the counter."));
+    }
+  else
+    {
+      g_autofree char *words = g_strdup_printf (_("%s\nTake a photo of this screen, or show it at the counter "
+                                                  "now: its code is your pickup code."),
+                                                error->message);
+
+      gtk_label_set_text (self->done_title, _("Your order is placed: show this screen"));
+      gtk_label_set_text (self->done_words, words);
+    }
+}
+
 void
 vtr_window_confirm_order (VtrWindow *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrOrder) order = NULL;
-  g_autoptr(VtrTicket) ticket = NULL;
-  g_autofree char *target = vtr_print_default_target ();
-  gboolean printed = FALSE;
 
   self->last_activity = g_get_monotonic_time ();
   order = vtr_order_page_place (self->order_page, self->store, now, &error);
@@ -296,30 +322,18 @@ vtr_window_confirm_order (VtrWindow *self)
     }
   vtr_order_page_clear (self->order_page);
 
-  /* The order is in the journal: now the ticket. */
-  ticket = vtr_ticket_new_order (self->catalog, order);
-  if (target)
-    printed = vtr_print_now (self->store, ticket, target, &error);
-
+  /* The order is in the journal: its code on the screen at once, the
+   * ticket printing meanwhile. */
   g_free (self->pickup_code);
   self->pickup_code = g_strdup (order->pickup_code);
   gtk_label_set_text (self->done_number, order->number);
-  if (printed)
-    {
-      gtk_label_set_text (self->done_title, _("Your order is placed: take your ticket"));
-      gtk_label_set_text (self->done_words, _("The shop prepares it. Show the ticket’s code at the counter."));
-    }
-  else
-    {
-      g_autofree char *words = g_strdup_printf (_("%s\nTake a photo of this screen, or show it at the counter "
-                                                  "now: its code is your pickup code."),
-                                                error ? error->message : _("No ticket printer here."));
-
-      gtk_label_set_text (self->done_title, _("Your order is placed: show this screen"));
-      gtk_label_set_text (self->done_words, words);
-    }
+  gtk_label_set_text (self->done_title, _("Your order is placed"));
+  gtk_label_set_text (self->done_words, _("Your ticket is printing…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->done_code));
   vtr_window_show_page (self, "order-done");
+  vtr_window_print (self, vtr_ticket_new_order (self->catalog, order), order_ticket_printed,
+                    g_strdup (order->number));
 }
 
 const char *
@@ -359,6 +373,10 @@ build_order_done_page (VtrWindow *self)
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   self->done_title = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->done_title), "title-1");
+  self->done_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_spinner_start (self->done_spinner);
+  gtk_widget_set_size_request (GTK_WIDGET (self->done_spinner), 48, 48);
+  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), FALSE);
   self->done_number = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->done_number), "order-number");
   self->done_code = GTK_DRAWING_AREA (gtk_drawing_area_new ());
@@ -377,6 +395,7 @@ build_order_done_page (VtrWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_number));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_code));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_words));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_spinner));
   return box;
 }
 
