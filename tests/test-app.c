@@ -898,12 +898,31 @@ reached_within (GPtrArray *reached,
   return FALSE;
 }
 
+/* A key pressed on a physical keyboard, as @widget's key controllers
+ * hear it. */
+static void
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      gboolean handled = FALSE;
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+}
+
 /* Keyboard only and with a screen reader: every control of every screen
  * has a name; Tab reaches the scan screen's search and buttons, and an
  * order's entries and its confirmation, and the keys act on them. */
 static void
 test_keyboard_and_names (void)
 {
+  g_autoptr(GError) error = NULL;
   VtrWindow *window = open_window ("/nonexistent/camera");
   VtrOrderPage *page = vtr_window_get_order_page (window);
   g_autoptr(GPtrArray) reached = NULL;
@@ -953,6 +972,22 @@ test_keyboard_and_names (void)
   /* The on-screen keys stay out of the way: Tab goes to what matters. */
   g_assert_false (reached_within (reached, find_css_class (GTK_WIDGET (page), "keyboard-key")));
   g_test_message ("%u controls named in all; the order screen's Tab chain has %u stops", checked, reached->len);
+
+  /* At the counter, the PIN typed on a keyboard; Escape goes back. */
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+  }
+  vtr_window_set_merchant (window, 2);
+  vtr_window_show_counter (window);
+  for (const char *k = "2468"; *k; k++)
+    send_key (find_css_class (GTK_WIDGET (window), "counter"), GDK_KEY_0 + (*k - '0'));
+  send_key (find_css_class (GTK_WIDGET (window), "counter"), GDK_KEY_Return);
+  g_assert_cmpstr (vtr_window_get_counter_message (window), ==, "");
+  g_assert_cmpuint (strlen (vtr_window_get_counter_card (window)), >, 5);
+  send_key (GTK_WIDGET (window), GDK_KEY_Escape);
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "scan");
   g_assert_cmpuint (checked, >, 60);
   close_window (window);
 }

@@ -43,6 +43,7 @@ vtr_window_show_admin (VtrWindow *self)
   gtk_label_set_text (self->card_label, "");
   vtr_window_update_counter (self);
   vtr_window_show_page (self, "counter");
+  gtk_widget_child_focus (gtk_stack_get_child_by_name (self->pages, "counter"), GTK_DIR_TAB_FORWARD);
 }
 
 static void

@@ -94,6 +94,8 @@ vtr_window_show_counter (VtrWindow *self)
   vtr_window_update_counter (self);
   refresh_shop_orders (self);
   vtr_window_show_page (self, "counter");
+  /* The focus on the keypad: a physical keyboard types there too. */
+  gtk_widget_child_focus (gtk_stack_get_child_by_name (self->pages, "counter"), GTK_DIR_TAB_FORWARD);
 }
 
 void
@@ -472,6 +474,34 @@ vtr_window_set_merchant (VtrWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button), merchant_id > 0);
 }
 
+/* A physical keyboard at the counter: digits, comma, erase, Enter. */
+static gboolean
+on_counter_key (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                gpointer               data)
+{
+  VtrWindow *self = data;
+  gunichar c = gdk_keyval_to_unicode (keyval);
+
+  if (keyval == GDK_KEY_BackSpace)
+    vtr_window_counter_press (self, "⌫");
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
+    vtr_window_counter_press (self, "OK");
+  else if (c == ',' || c == '.' || keyval == GDK_KEY_KP_Decimal)
+    vtr_window_counter_press (self, ",");
+  else if (c >= '0' && c <= '9')
+    {
+      char digit[2] = { (char) c, 0 };
+
+      vtr_window_counter_press (self, digit);
+    }
+  else
+    return GDK_EVENT_PROPAGATE;
+  return GDK_EVENT_STOP;
+}
+
 GtkWidget *
 vtr_window_build_counter_page (VtrWindow *self)
 {
@@ -498,6 +528,13 @@ vtr_window_build_counter_page (VtrWindow *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), side);
   gtk_box_append (GTK_BOX (page), box);
   gtk_box_append (GTK_BOX (page), scrolled);
+  {
+    GtkEventController *typing = gtk_event_controller_key_new ();
+
+    g_signal_connect (typing, "key-pressed", G_CALLBACK (on_counter_key), self);
+    gtk_widget_add_controller (page, typing);
+    gtk_widget_add_css_class (page, "counter");
+  }
   self->card_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->card_label), "title-1");
   self->keypad_title = GTK_LABEL (gtk_label_new (NULL));

@@ -957,6 +957,8 @@ build_scan_page (VtrWindow *self)
                                   _("Search a product or a shop"), -1);
   gtk_widget_add_css_class (GTK_WIDGET (self->search), "kiosk-search");
   g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
+  /* Typing anywhere on the scan screen searches. */
+  gtk_search_entry_set_key_capture_widget (self->search, page);
   gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->search));
 
   {
@@ -1021,6 +1023,21 @@ on_back (GtkButton *button,
          gpointer   data)
 {
   vtr_window_go_home (data);
+}
+
+static gboolean
+on_escape (GtkEventControllerKey *keys,
+           guint                  keyval,
+           guint                  keycode,
+           GdkModifierType        state,
+           gpointer               data)
+{
+  VtrWindow *self = data;
+
+  if (keyval != GDK_KEY_Escape || !gtk_widget_get_visible (GTK_WIDGET (self->back)))
+    return GDK_EVENT_PROPAGATE;
+  vtr_window_go_home (self);
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -1219,6 +1236,13 @@ vtr_window_init (VtrWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_activity), self);
+  {
+    GtkEventController *escape = gtk_event_controller_key_new ();
+
+    /* Escape does what Back does. */
+    g_signal_connect (escape, "key-pressed", G_CALLBACK (on_escape), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), escape);
+  }
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_activity), self);
   g_signal_connect_swapped (motion, "motion", G_CALLBACK (on_activity), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
