@@ -58,6 +58,7 @@ struct _VtrWindow
   gboolean              kiosk;
 
   GtkStack             *pages;
+  GtkWidget            *scan_page;
   GtkStack             *scan_stack;
   GtkPicture           *preview;
   GtkDrawingArea       *overlay;

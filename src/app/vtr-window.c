@@ -364,41 +364,6 @@ on_add_more (VtrOrderPage *page,
   vtr_window_show_page (self, "scan");
 }
 
-static GtkWidget *
-build_order_done_page (VtrWindow *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  self->done_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->done_title), "title-1");
-  self->done_spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_spinner_start (self->done_spinner);
-  gtk_widget_set_size_request (GTK_WIDGET (self->done_spinner), 48, 48);
-  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), FALSE);
-  self->done_number = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->done_number), "order-number");
-  self->done_code = GTK_DRAWING_AREA (gtk_drawing_area_new ());
-  gtk_drawing_area_set_content_width (self->done_code, 360);
-  gtk_drawing_area_set_content_height (self->done_code, 360);
-  gtk_widget_set_halign (GTK_WIDGET (self->done_code), GTK_ALIGN_CENTER);
-  gtk_drawing_area_set_draw_func (self->done_code, draw_pickup_code, self, NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->done_code), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Your pickup code"), -1);
-  self->done_words = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->done_words, TRUE);
-  gtk_label_set_justify (self->done_words, GTK_JUSTIFY_CENTER);
-  gtk_widget_set_size_request (GTK_WIDGET (self->done_words), 640, -1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->done_words), "title-3");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_title));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_number));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_code));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_words));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_spinner));
-  return box;
-}
-
 static void
 on_order_clicked (GtkButton *button,
                   gpointer   data)
@@ -911,113 +876,6 @@ vtr_window_stop (VtrWindow *self)
 
 /* Building the window. */
 
-static GtkWidget *
-build_scan_page (VtrWindow *self)
-{
-  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *overlay = gtk_overlay_new ();
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *title = gtk_label_new (_("Scan a product, an ad or a poster"));
-
-  gtk_widget_set_margin_top (page, 24);
-  gtk_widget_set_margin_bottom (page, 24);
-  gtk_widget_set_margin_start (page, 48);
-  gtk_widget_set_margin_end (page, 48);
-  gtk_widget_add_css_class (title, "title-1");
-  gtk_box_append (GTK_BOX (page), title);
-
-  self->scan_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->scan_stack), TRUE);
-  self->preview = GTK_PICTURE (gtk_picture_new ());
-  gtk_picture_set_can_shrink (self->preview, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("What the camera sees"), -1);
-  self->overlay = GTK_DRAWING_AREA (gtk_drawing_area_new ());
-  gtk_drawing_area_set_draw_func (self->overlay, draw_overlay, self, NULL);
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->preview));
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->overlay));
-  gtk_frame_set_child (GTK_FRAME (frame), overlay);
-  gtk_widget_add_css_class (frame, "camera");
-  gtk_stack_add_named (self->scan_stack, frame, "camera");
-
-  self->no_camera = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->no_camera, "camera-disabled-symbolic");
-  adw_status_page_set_title (self->no_camera, _("No camera"));
-  adw_status_page_set_description (self->no_camera, _("Search below: everything else works."));
-  gtk_stack_add_named (self->scan_stack, GTK_WIDGET (self->no_camera), "no-camera");
-  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->scan_stack));
-
-  self->hint = GTK_LABEL (gtk_label_new (_("Hold the code 20 cm from the camera, without glare")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "title-3");
-  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->hint));
-
-  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->search, "placeholder-text", _("Or search a product or a shop"), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Search a product or a shop"), -1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->search), "kiosk-search");
-  g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
-  /* Typing anywhere on the scan screen searches. */
-  gtk_search_entry_set_key_capture_widget (self->search, page);
-  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->search));
-
-  {
-    GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-    GtkWidget *services = gtk_button_new_with_label (_("Browse shops by trade"));
-    GtkWidget *civic = gtk_button_new_with_label (_("Collections and parcel lockers near here"));
-    GtkWidget *file = gtk_button_new_with_label (_("Scan a picture…"));
-
-    gtk_widget_set_halign (actions, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (civic, "kiosk-button");
-    gtk_widget_add_css_class (civic, "pill");
-    gtk_widget_add_css_class (file, "kiosk-button");
-    gtk_widget_add_css_class (file, "pill");
-    gtk_widget_add_css_class (services, "kiosk-button");
-    gtk_widget_add_css_class (services, "browse");
-    gtk_widget_add_css_class (services, "pill");
-    g_signal_connect (services, "clicked", G_CALLBACK (vtr_window_on_services_clicked), self);
-    gtk_box_append (GTK_BOX (actions), services);
-    g_signal_connect (civic, "clicked", G_CALLBACK (vtr_window_on_civic_clicked), self);
-    g_signal_connect (file, "clicked", G_CALLBACK (on_open_file), self);
-    gtk_box_append (GTK_BOX (actions), civic);
-    gtk_box_append (GTK_BOX (actions), file);
-    gtk_box_append (GTK_BOX (page), actions);
-  }
-  return page;
-}
-
-static GtkWidget *
-build_product_page (VtrWindow *self)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *heading = gtk_label_new (_("The nearest shops that have it"));
-
-  gtk_widget_set_margin_top (box, 24);
-  gtk_widget_set_margin_bottom (box, 24);
-  self->product_name = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->product_name, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->product_name), "title-1");
-  self->product_brand = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->product_brand), "dim-label");
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_widget_set_halign (heading, GTK_ALIGN_START);
-  self->stockists = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->stockists, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->stockists), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stockists), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("The nearest shops that have it"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->product_name));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->product_brand));
-  gtk_box_append (GTK_BOX (box), heading);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stockists));
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  return scrolled;
-}
-
 static void
 on_back (GtkButton *button,
          gpointer   data)
@@ -1058,6 +916,7 @@ vtr_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->sound, vtr_sound_free);
   g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_WINDOW);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
 }
 
@@ -1079,9 +938,49 @@ static void
 vtr_window_class_init (VtrWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vtr_window_dispose;
   object_class->finalize = vtr_window_finalize;
+
+  vtr_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, back);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, basket_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, counter_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, language_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, freshness);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, countdown);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, scan_page);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, scan_stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, overlay);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, no_camera);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, hint);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, search);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, product_name);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, product_brand);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, stockists);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, merchant_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, civic);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_title);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_number);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_code);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_words);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, warning);
+  gtk_widget_class_bind_template_callback (widget_class, on_back);
+  gtk_widget_class_bind_template_callback (widget_class, on_basket_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_file);
+  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_counter_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_admin_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_language_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_services_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_civic_clicked);
 }
 
 static void
@@ -1100,9 +999,6 @@ on_high_contrast (AdwStyleManager *style,
 static void
 vtr_window_init (VtrWindow *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *title = gtk_label_new ("Vitrine");
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *motion = gtk_event_controller_motion_new ();
@@ -1127,110 +1023,24 @@ vtr_window_init (VtrWindow *self)
       on_high_contrast (style, NULL, hc);
       g_once_init_leave (&css_loaded, 1);
     }
-  gtk_widget_add_css_class (GTK_WIDGET (self), "vitrine");
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->idle_seconds = DEFAULT_IDLE_SECONDS;
   self->keyed = g_string_new (NULL);
   self->last_activity = g_get_monotonic_time ();
-  gtk_window_set_title (GTK_WINDOW (self), "Vitrine");
-  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+  gtk_drawing_area_set_draw_func (self->overlay, draw_overlay, self, NULL);
+  gtk_drawing_area_set_draw_func (self->done_code, draw_pickup_code, self, NULL);
+  /* Typing anywhere on the scan screen searches. */
+  gtk_search_entry_set_key_capture_widget (self->search, self->scan_page);
 
-  gtk_widget_add_css_class (title, "heading");
-  self->header = ADW_HEADER_BAR (header);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  self->back = GTK_BUTTON (gtk_button_new_with_label (_("Back")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->back), "kiosk-button");
-  gtk_widget_set_visible (GTK_WIDGET (self->back), FALSE);
-  g_signal_connect (self->back, "clicked", G_CALLBACK (on_back), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->back));
-  self->basket_button = GTK_BUTTON (gtk_button_new_with_label (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->basket_button), "kiosk-button");
-  gtk_widget_add_css_class (GTK_WIDGET (self->basket_button), "suggested-action");
-  gtk_widget_set_visible (GTK_WIDGET (self->basket_button), FALSE);
-  g_signal_connect_swapped (self->basket_button, "clicked", G_CALLBACK (on_basket_clicked), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->basket_button));
-  self->counter_button = GTK_BUTTON (gtk_button_new_with_label (_("Counter")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->counter_button), "kiosk-button");
-  gtk_widget_set_visible (GTK_WIDGET (self->counter_button), FALSE);
-  g_signal_connect (self->counter_button, "clicked", G_CALLBACK (vtr_window_on_counter_clicked), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->counter_button));
-  {
-    GtkWidget *admin = gtk_button_new_from_icon_name ("emblem-system-symbolic");
-
-    gtk_widget_add_css_class (admin, "flat");
-    gtk_accessible_update_property (GTK_ACCESSIBLE (admin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Administration"), -1);
-    g_signal_connect (admin, "clicked", G_CALLBACK (vtr_window_on_admin_clicked), self);
-    adw_header_bar_pack_end (ADW_HEADER_BAR (header), admin);
-  }
-  self->language_button = GTK_BUTTON (gtk_button_new_with_label ("English"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->language_button), "kiosk-button");
-  g_signal_connect (self->language_button, "clicked", G_CALLBACK (vtr_window_on_language_clicked), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->language_button));
-  self->freshness = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->freshness), "dim-label");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->freshness));
-  gtk_box_append (GTK_BOX (toolbar), header);
-
-  self->countdown = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->countdown), "countdown");
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->countdown));
-
-  self->pages = GTK_STACK (gtk_stack_new ());
-  gtk_stack_set_transition_type (self->pages, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
-  gtk_stack_add_named (self->pages, build_scan_page (self), "scan");
-  gtk_stack_add_named (self->pages, build_product_page (self), "product");
+  /* The screens of the other files. */
   gtk_stack_add_named (self->pages, vtr_window_build_results_page (self), "results");
   gtk_stack_add_named (self->pages, vtr_window_build_services_page (self), "services");
   gtk_stack_add_named (self->pages, vtr_window_build_counter_page (self), "counter");
   gtk_stack_add_named (self->pages, vtr_window_build_admin_page (self), "admin");
-  {
-    GtkWidget *scrolled = gtk_scrolled_window_new ();
-    GtkWidget *clamp = adw_clamp_new ();
-
-    self->merchant_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 24));
-    gtk_widget_set_margin_top (GTK_WIDGET (self->merchant_box), 24);
-    gtk_widget_set_margin_bottom (GTK_WIDGET (self->merchant_box), 24);
-    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-    adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->merchant_box));
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-    gtk_stack_add_named (self->pages, scrolled, "merchant");
-  }
   self->order_page = VTR_ORDER_PAGE (vtr_order_page_new ());
   g_signal_connect_swapped (self->order_page, "confirm", G_CALLBACK (vtr_window_confirm_order), self);
   g_signal_connect (self->order_page, "add-more", G_CALLBACK (on_add_more), self);
   gtk_stack_add_named (self->pages, GTK_WIDGET (self->order_page), "order");
-  gtk_stack_add_named (self->pages, build_order_done_page (self), "order-done");
-  {
-    GtkWidget *scrolled = gtk_scrolled_window_new ();
-    GtkWidget *clamp = adw_clamp_new ();
-    GtkWidget *civic_title = gtk_label_new (_("Give, recycle, collect a parcel"));
-
-    self->civic = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 24));
-    gtk_widget_set_margin_top (GTK_WIDGET (self->civic), 12);
-    gtk_widget_set_margin_bottom (GTK_WIDGET (self->civic), 24);
-    gtk_widget_add_css_class (civic_title, "title-1");
-    gtk_widget_set_margin_top (civic_title, 24);
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-      gtk_box_append (GTK_BOX (box), civic_title);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->civic));
-      adw_clamp_set_child (ADW_CLAMP (clamp), box);
-    }
-    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-    gtk_stack_add_named (self->pages, scrolled, "civic");
-  }
-  self->warning = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->warning, "dialog-warning-symbolic");
-  adw_status_page_set_title (self->warning, _("This code is not from the shops of the federation"));
-  gtk_stack_add_named (self->pages, GTK_WIDGET (self->warning), "warning");
-
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->pages));
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->toasts));
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), toolbar);
 
   /* Any touch, key or movement counts as someone there. */
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
