@@ -1194,6 +1194,29 @@ test_window_freed (void)
   g_assert_finalize_object (window);
 }
 
+/* A flyer from a shop across town: that shop still comes first. */
+static void
+test_poster_shop_far (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(GPtrArray) all = vtr_catalog_nearest_stockists (catalog, 13, &here, now, 5000, 0, &error);
+  VtrStockist *farthest;
+  VtrWindow *window = open_window ("/nonexistent/camera");
+  g_autofree char *first = NULL;
+
+  g_assert_nonnull (all);
+  g_assert_cmpuint (all->len, >, 10);
+  farthest = g_ptr_array_index (all, all->len - 1);
+  vtr_window_show_product (window, 13, farthest->place.merchant->id);
+  first = vtr_window_get_first_stockist (window);
+  g_assert_cmpstr (first, ==, farthest->place.merchant->name);
+  close_window (window);
+}
+
 /* The basket on its own, used then dropped: nothing keeps it alive (its
  * keyboard, its rows and their signal handlers included). */
 static void
@@ -1290,6 +1313,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/scan-product", test_scan_product);
   g_test_add_func ("/app/search", test_search);
+  g_test_add_func ("/app/poster-shop-far", test_poster_shop_far);
   g_test_add_func ("/app/foreign-code", test_foreign_code);
   g_test_add_func ("/app/civic-and-file", test_civic_and_file);
   g_test_add_func ("/app/counter-credit", test_counter_credit);

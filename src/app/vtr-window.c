@@ -194,15 +194,32 @@ vtr_window_show_product (VtrWindow *self,
                                               : g_steal_pointer (&range);
       gtk_label_set_text (self->product_brand, line);
     }
-  /* The poster's shop first: the shopper is standing in front of it. */
+  /* The poster's shop first: the shopper may be standing in front of it,
+   * or have brought its flyer from across town. */
   for (guint i = 0; stockists && i < stockists->len; i++)
     {
       VtrStockist *stockist = g_ptr_array_index (stockists, i);
 
       if (stockist->place.merchant->id == merchant_first)
-        gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
+        {
+          gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
+          merchant_first = 0;
+        }
       else
         gtk_list_box_append (self->stockists, stockist_row (self, stockist, now, FALSE));
+    }
+  if (merchant_first > 0 && stockists && stockists->len > 0)
+    {
+      g_autoptr(GPtrArray) all = vtr_catalog_nearest_stockists (self->catalog, product->id, &self->here, now, 5000,
+                                                                VTR_STOCKISTS_DEFAULT, NULL);
+
+      for (guint i = 0; all && i < all->len; i++)
+        {
+          VtrStockist *stockist = g_ptr_array_index (all, i);
+
+          if (stockist->place.merchant->id == merchant_first)
+            gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
+        }
     }
   vtr_window_show_page (self, "product");
 }
