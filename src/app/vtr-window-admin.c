@@ -371,12 +371,10 @@ vtr_window_switch_language (VtrWindow  *self,
   return next;
 }
 
+/* French ⇄ English, from the header's button. */
 void
-vtr_window_on_language_clicked (GtkButton *button,
-                                gpointer   data)
+vtr_window_toggle_language (VtrWindow *self)
 {
-  VtrWindow *self = data;
-
   vtr_window_switch_language (self, g_str_equal (self->language, "fr") ? "en" : "fr");
 }
 
@@ -496,9 +494,3 @@ vtr_window_build_admin_page (VtrWindow *self)
   return scrolled;
 }
 
-void
-vtr_window_on_admin_clicked (GtkButton *button,
-                             gpointer   data)
-{
-  vtr_window_show_admin (data);
-}

@@ -185,13 +185,6 @@ vtr_window_show_civic (VtrWindow *self)
   vtr_window_show_page (self, "civic");
 }
 
-void
-vtr_window_on_civic_clicked (GtkButton *button,
-                             gpointer   data)
-{
-  vtr_window_show_civic (data);
-}
-
 /* Search. */
 
 /* A list to choose from: products and shops found by a search, the
@@ -369,13 +362,6 @@ on_service_clicked (GtkButton *button,
                     gpointer   data)
 {
   vtr_window_show_service (data, g_object_get_data (G_OBJECT (button), "service"));
-}
-
-void
-vtr_window_on_services_clicked (GtkButton *button,
-                                gpointer   data)
-{
-  vtr_window_show_page (data, "services");
 }
 
 GtkWidget *

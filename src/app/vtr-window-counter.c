@@ -98,13 +98,6 @@ vtr_window_show_counter (VtrWindow *self)
   gtk_widget_child_focus (gtk_stack_get_child_by_name (self->pages, "counter"), GTK_DIR_TAB_FORWARD);
 }
 
-void
-vtr_window_on_counter_clicked (GtkButton *button,
-                               gpointer   data)
-{
-  vtr_window_show_counter (data);
-}
-
 /* Ends the staff session and forgets the customer: idle reset, or back. */
 void
 vtr_window_counter_clear (VtrWindow *self)

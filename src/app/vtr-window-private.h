@@ -139,11 +139,6 @@ GtkWidget *vtr_window_build_services_page (VtrWindow *self);
 void vtr_window_update_counter (VtrWindow *self);
 void vtr_window_open_admin_page (VtrWindow *self);
 char *vtr_window_default_language (VtrWindow *self);
-void vtr_window_on_counter_clicked (GtkButton *button, gpointer data);
-void vtr_window_on_admin_clicked (GtkButton *button, gpointer data);
-void vtr_window_on_language_clicked (GtkButton *button, gpointer data);
-void vtr_window_on_services_clicked (GtkButton *button, gpointer data);
-void vtr_window_on_civic_clicked (GtkButton *button, gpointer data);
 
 typedef void (*VtrWindowPrinted) (VtrWindow    *self,
                                   gboolean      printed,
@@ -152,6 +147,7 @@ typedef void (*VtrWindowPrinted) (VtrWindow    *self,
 
 void vtr_window_print (VtrWindow *self, VtrTicket *ticket, VtrWindowPrinted done, gpointer data);
 void vtr_window_print_test_ticket (VtrWindow *self);
+void vtr_window_toggle_language (VtrWindow *self);
 void vtr_window_update_printer_status (VtrWindow *self);
 
 G_END_DECLS

@@ -365,12 +365,6 @@ vtr_window_get_order_words (VtrWindow *self)
   return gtk_label_get_text (self->done_words);
 }
 
-static void
-on_basket_clicked (VtrWindow *self)
-{
-  vtr_window_show_page (self, "order");
-}
-
 /* One more product for the basket: back to scanning, the basket kept. */
 static void
 on_add_more (VtrOrderPage *page,
@@ -592,10 +586,8 @@ on_file_chosen (GtkNativeDialog *dialog,
 }
 
 static void
-on_open_file (GtkButton *button,
-              gpointer   data)
+open_file (VtrWindow *self)
 {
-  VtrWindow *self = data;
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Scan a picture"), GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Scan"), NULL);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -893,13 +885,6 @@ vtr_window_stop (VtrWindow *self)
 
 /* Building the window. */
 
-static void
-on_back (GtkButton *button,
-         gpointer   data)
-{
-  vtr_window_go_home (data);
-}
-
 static gboolean
 on_escape (GtkEventControllerKey *keys,
            guint                  keyval,
@@ -952,6 +937,31 @@ vtr_window_finalize (GObject *object)
 }
 
 static void
+kiosk_action (GtkWidget  *widget,
+              const char *name,
+              GVariant   *parameter)
+{
+  VtrWindow *self = VTR_WINDOW (widget);
+
+  if (g_str_equal (name, "kiosk.back"))
+    vtr_window_go_home (self);
+  else if (g_str_equal (name, "kiosk.basket"))
+    vtr_window_show_page (self, "order");
+  else if (g_str_equal (name, "kiosk.counter"))
+    vtr_window_show_counter (self);
+  else if (g_str_equal (name, "kiosk.admin"))
+    vtr_window_show_admin (self);
+  else if (g_str_equal (name, "kiosk.language"))
+    vtr_window_toggle_language (self);
+  else if (g_str_equal (name, "kiosk.browse"))
+    vtr_window_show_page (self, "services");
+  else if (g_str_equal (name, "kiosk.civic"))
+    vtr_window_show_civic (self);
+  else if (g_str_equal (name, "kiosk.scan-file"))
+    open_file (self);
+}
+
+static void
 vtr_window_class_init (VtrWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -989,15 +999,17 @@ vtr_window_class_init (VtrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_words);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_spinner);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, warning);
-  gtk_widget_class_bind_template_callback (widget_class, on_back);
-  gtk_widget_class_bind_template_callback (widget_class, on_basket_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_open_file);
-  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_counter_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_admin_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_language_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_services_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, vtr_window_on_civic_clicked);
+
+  /* What the header's and the scan screen's buttons do. */
+  gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.basket", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.counter", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.admin", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.language", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.browse", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.civic", NULL, kiosk_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.scan-file", NULL, kiosk_action);
 }
 
 static void
