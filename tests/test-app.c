@@ -659,6 +659,17 @@ test_language (void)
   }
   g_assert_nonnull (window);
   g_assert_cmpstr (vtr_window_get_page (window), ==, "scan");
+
+  /* The windows replaced are gone, not kept alive by anything. */
+  {
+    VtrWindow *replaced = window;
+
+    g_object_add_weak_pointer (G_OBJECT (replaced), (gpointer *) &replaced);
+    window = vtr_window_switch_language (window, "en");
+    settle ();
+    g_assert_null (replaced);
+    window = vtr_window_switch_language (window, "fr");
+  }
   close_window (window);
 }
 
