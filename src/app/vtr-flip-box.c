@@ -166,6 +166,10 @@ static void
 vtr_flip_box_init (VtrFlipBox *self)
 {
   self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+  /* The flip box fills what it is given, so that it is allocated again
+   * whenever the window changes shape; its columns stay centred. */
+  gtk_widget_set_halign (GTK_WIDGET (self->box), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->box), GTK_ALIGN_CENTER);
   gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
 }
 

@@ -6,6 +6,7 @@
 
 #include "vtr-camera.h"
 #include "vtr-decoder.h"
+#include "vtr-flip-box.h"
 #include "vtr-catalog.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
@@ -495,11 +496,24 @@ on_counter_key (GtkEventControllerKey *keys,
   return GDK_EVENT_STOP;
 }
 
+/* A list's heading, shown when the list is. */
+static GtkWidget *
+list_heading (const char *text,
+              GtkWidget  *list)
+{
+  GtkWidget *heading = gtk_label_new (text);
+
+  gtk_widget_set_halign (heading, GTK_ALIGN_START);
+  gtk_widget_add_css_class (heading, "heading");
+  g_object_bind_property (list, "visible", heading, "visible", G_BINDING_SYNC_CREATE);
+  return heading;
+}
+
 GtkWidget *
 vtr_window_build_counter_page (VtrWindow *self)
 {
   static const char * const keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", ",", "0", "⌫" };
-  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 48);
+  GtkWidget *page = vtr_flip_box_new (48);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
@@ -508,7 +522,6 @@ vtr_window_build_counter_page (VtrWindow *self)
 
   /* The keypad on the left, what the shop does for the customer on
    * the right: rewards, a new card, its orders. */
-  gtk_widget_set_halign (page, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_start (page, 24);
   gtk_widget_set_margin_end (page, 24);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
@@ -519,8 +532,8 @@ vtr_window_build_counter_page (VtrWindow *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_widget_set_valign (scrolled, GTK_ALIGN_CENTER);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), side);
-  gtk_box_append (GTK_BOX (page), box);
-  gtk_box_append (GTK_BOX (page), scrolled);
+  vtr_flip_box_append (VTR_FLIP_BOX (page), box);
+  vtr_flip_box_append (VTR_FLIP_BOX (page), scrolled);
   {
     GtkEventController *typing = gtk_event_controller_key_new ();
 
@@ -576,6 +589,7 @@ vtr_window_build_counter_page (VtrWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->rewards), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("The shop’s rewards"), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->rewards), FALSE);
+  gtk_box_append (GTK_BOX (side), list_heading (_("Rewards"), GTK_WIDGET (self->rewards)));
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->rewards));
   self->shop_orders = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->shop_orders, GTK_SELECTION_NONE);
@@ -583,6 +597,7 @@ vtr_window_build_counter_page (VtrWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->shop_orders), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("The shop’s orders"), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->shop_orders), FALSE);
+  gtk_box_append (GTK_BOX (side), list_heading (_("The shop’s orders"), GTK_WIDGET (self->shop_orders)));
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->shop_orders));
   return page;
 }
