@@ -332,6 +332,22 @@ test_counter_credit (void)
     g_assert_cmpint (after, ==, before - cheapest->points);
     g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'redeem'"), ==, 1);
   }
+
+  /* The customer's slip for that reward, printed. */
+  {
+    g_autofree char *pdf = g_build_filename (data_dir, "slip.pdf", NULL);
+    g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+    gsize length = 0;
+    g_autofree char *bytes = NULL;
+
+    g_setenv ("VITRINE_PRINTER", to, TRUE);
+    vtr_window_counter_print_slip (window);
+    g_assert_true (wait_until (not_printing, window, 20));
+    g_unsetenv ("VITRINE_PRINTER");
+    g_assert_true (g_str_has_prefix (vtr_window_get_counter_message (window), "Ticket client imprimé"));
+    g_assert_true (g_file_get_contents (pdf, &bytes, &length, NULL));
+    g_assert_true (g_str_has_prefix (bytes, "%PDF"));
+  }
   /* Going home ends the staff session: the next person sees nothing. */
   vtr_window_go_home (window);
   vtr_window_show_counter (window);

@@ -83,6 +83,7 @@ vtr_window_update_counter (VtrWindow *self)
     gtk_label_set_text (self->card_label, self->session ? _("Scan the customer’s card") : "");
   refresh_rewards (self, balance);
   gtk_widget_set_visible (self->enrol_button, self->session && !self->admin_pin && self->merchant_id > 0);
+  gtk_widget_set_visible (self->slip_button, self->session && !self->admin_pin && self->card_id);
   update_keyed (self);
 }
 
@@ -496,6 +497,47 @@ on_counter_key (GtkEventControllerKey *keys,
   return GDK_EVENT_STOP;
 }
 
+static void
+slip_printed (VtrWindow    *self,
+              gboolean      printed,
+              const GError *error,
+              gpointer      data)
+{
+  g_autofree char *card_id = data;
+
+  if (g_strcmp0 (self->card_id, card_id) != 0)
+    return;
+  gtk_label_set_text (self->counter_message, printed ? _("Slip printed: give it to the customer") : error->message);
+}
+
+/**
+ * vtr_window_counter_print_slip:
+ *
+ * The customer's slip for the last credit or reward of the card on the
+ * counter: points, purchase, balance.
+ */
+void
+vtr_window_counter_print_slip (VtrWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrLoyaltyEvent) event = NULL;
+  gint64 balance = 0;
+
+  self->last_activity = g_get_monotonic_time ();
+  if (self->session == NULL || self->card_id == NULL)
+    return;
+  event = vtr_loyalty_last_event (self->store, &error);
+  if (event == NULL || g_strcmp0 (event->card_id, self->card_id) != 0)
+    {
+      gtk_label_set_text (self->counter_message, _("Nothing to print for this card yet: credit a purchase first"));
+      return;
+    }
+  vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
+  gtk_label_set_text (self->counter_message, _("Printing the slip…"));
+  vtr_window_print (self, vtr_ticket_new_slip (self->catalog, event, balance), slip_printed,
+                    g_strdup (self->card_id));
+}
+
 /* A list's heading, shown when the list is. */
 static GtkWidget *
 list_heading (const char *text,
@@ -574,6 +616,11 @@ vtr_window_build_counter_page (VtrWindow *self)
   gtk_grid_attach (GTK_GRID (grid), ok, 0, 4, 3, 1);
   gtk_box_append (GTK_BOX (box), grid);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->counter_message));
+  self->slip_button = gtk_button_new_with_label (_("Print the customer’s slip"));
+  gtk_widget_add_css_class (self->slip_button, "pill");
+  gtk_widget_add_css_class (self->slip_button, "kiosk-button");
+  g_signal_connect_swapped (self->slip_button, "clicked", G_CALLBACK (vtr_window_counter_print_slip), self);
+  gtk_box_append (GTK_BOX (side), self->slip_button);
   {
     GtkWidget *enrol = gtk_button_new_with_label (_("New customer: make a card"));
 

@@ -97,6 +97,7 @@ struct _VtrWindow
   GtkListBox           *results;
   GtkFlowBox           *service_grid;
   GtkWidget            *enrol_button;
+  GtkWidget            *slip_button;
 
   /* Ordering: the product and shop chosen, then the order taken. */
   gint64                order_product;

@@ -44,6 +44,7 @@ const char *vtr_window_get_counter_card (VtrWindow      *self);
 const char *vtr_window_get_counter_message (VtrWindow   *self);
 guint       vtr_window_count_shop_orders (VtrWindow     *self);
 void        vtr_window_counter_enrol    (VtrWindow      *self);
+void        vtr_window_counter_print_slip (VtrWindow    *self);
 void        vtr_window_counter_redeem   (VtrWindow      *self,
                                          gint64          reward_id);
 guint       vtr_window_count_rewards    (VtrWindow      *self,
