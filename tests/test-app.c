@@ -1194,8 +1194,22 @@ test_counter_enrol (void)
   vtr_window_show_counter (window);
   type_keys (window, "97531");
   vtr_window_counter_press (window, "OK");
-  vtr_window_counter_enrol (window);
+  /* The new customer's mobile on the keypad: a wrong one is refused in
+   * words, the right one kept with the card. */
+  vtr_window_counter_start_enrol (window);
+  type_keys (window, "12");
+  vtr_window_counter_press (window, "OK");
+  g_assert_nonnull (strstr (vtr_window_get_counter_message (window), "numéro"));
+  vtr_window_counter_press (window, "⌫");
+  vtr_window_counter_press (window, "⌫");
+  type_keys (window, "0698765432");
+  vtr_window_counter_press (window, "OK");
   g_assert_true (wait_until (not_printing, window, 20));
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+
+    g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.card WHERE phone = '0698765432'"), ==, 1);
+  }
   if (!g_file_test (pdf, G_FILE_TEST_EXISTS))
     g_error ("no card printed: %s", vtr_window_get_counter_message (window));
   g_assert_nonnull (strstr (vtr_window_get_counter_card (window), "EWCA"));

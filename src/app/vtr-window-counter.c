@@ -48,6 +48,8 @@ update_keyed (VtrWindow *self)
         g_string_append (dots, "● ");
       gtk_label_set_text (self->keyed_label, self->keyed->len ? dots->str : " ");
     }
+  else if (self->enrolling)
+    gtk_label_set_text (self->keyed_label, self->keyed->len ? self->keyed->str : "—");
   else
     {
       g_autofree char *amount = g_strdup_printf ("%s €", self->keyed->len ? self->keyed->str : "0");
@@ -68,6 +70,8 @@ vtr_window_update_counter (VtrWindow *self)
     gtk_label_set_text (self->keypad_title, _("Administrator PIN"));
   else if (self->session == NULL)
     gtk_label_set_text (self->keypad_title, _("Staff PIN"));
+  else if (self->enrolling)
+    gtk_label_set_text (self->keypad_title, _("New card: the customer’s mobile, if they give it, then OK"));
   else
     gtk_label_set_text (self->keypad_title, _("Amount of the purchase"));
   if (self->session && self->card_id)
@@ -105,6 +109,7 @@ void
 vtr_window_counter_clear (VtrWindow *self)
 {
   self->admin_pin = FALSE;
+  self->enrolling = FALSE;
   g_clear_pointer (&self->session, g_free);
   g_clear_pointer (&self->card_id, g_free);
   g_string_truncate (self->keyed, 0);
@@ -127,8 +132,11 @@ vtr_window_counter_press (VtrWindow  *self,
     }
   else if (!g_str_equal (key, "OK"))
     {
-      if (self->keyed->len < 10 && (g_ascii_isdigit (key[0]) || (self->session && key[0] == ',' &&
-                                                                 !strchr (self->keyed->str, ','))))
+      gsize longest = self->enrolling ? 14 : 10;
+
+      if (self->keyed->len < longest &&
+          (g_ascii_isdigit (key[0]) || (self->session && !self->enrolling && key[0] == ',' &&
+                                        !strchr (self->keyed->str, ','))))
         g_string_append (self->keyed, key);
     }
   else if (self->admin_pin)
@@ -152,6 +160,11 @@ vtr_window_counter_press (VtrWindow  *self,
       if (self->session == NULL)
         gtk_label_set_text (self->counter_message, error->message);
       refresh_shop_orders (self);
+    }
+  else if (self->enrolling)
+    {
+      vtr_window_counter_enrol (self);
+      return;
     }
   else if (self->card_id == NULL)
     gtk_label_set_text (self->counter_message, _("Scan the customer’s card first"));
@@ -366,22 +379,27 @@ card_printed (VtrWindow    *self,
 }
 
 /* A new customer: the next blank card from the hub's stock, printed (or
- * its code on screen when there is no printer), ready to collect points. */
+ * its code on screen when there is no printer), ready to collect points.
+ * The mobile typed on the keypad, if any, lets the shop find the card
+ * again when it is lost. */
 void
 vtr_window_counter_enrol (VtrWindow *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autofree char *phone = self->enrolling && self->keyed->len ? g_strdup (self->keyed->str) : NULL;
 
   self->last_activity = g_get_monotonic_time ();
   if (self->session == NULL)
     return;
-  if (!vtr_loyalty_enrol (self->store, self->session, NULL, now, &receipt, &error))
+  if (!vtr_loyalty_enrol (self->store, self->session, phone, now, &receipt, &error))
     {
       gtk_label_set_text (self->counter_message, error->message);
       return;
     }
+  self->enrolling = FALSE;
+  g_string_truncate (self->keyed, 0);
   g_free (self->card_id);
   self->card_id = g_strdup (receipt.card_id);
   vtr_window_update_counter (self);
@@ -390,11 +408,24 @@ vtr_window_counter_enrol (VtrWindow *self)
                     g_strdup (receipt.card_id));
 }
 
+/* The button: the keypad asks for the customer's mobile first. */
+void
+vtr_window_counter_start_enrol (VtrWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  if (self->session == NULL)
+    return;
+  self->enrolling = TRUE;
+  g_string_truncate (self->keyed, 0);
+  gtk_label_set_text (self->counter_message, "");
+  vtr_window_update_counter (self);
+}
+
 static void
 on_enrol (GtkButton *button,
           gpointer   data)
 {
-  vtr_window_counter_enrol (data);
+  vtr_window_counter_start_enrol (data);
 }
 
 /* A card, or a customer's pickup code, scanned at the counter. */

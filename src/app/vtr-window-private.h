@@ -84,6 +84,7 @@ struct _VtrWindow
   char                 *card_id;
   GString              *keyed;        /* PIN or amount being typed */
   gboolean              admin_pin;    /* the keypad asks for the admin PIN */
+  gboolean              enrolling;    /* the keypad asks for a new customer's mobile */
   AdwPreferencesGroup  *admin_status;
   AdwActionRow         *admin_sync_row;
   GtkButton            *counter_button;

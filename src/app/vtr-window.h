@@ -43,6 +43,7 @@ void        vtr_window_counter_press    (VtrWindow      *self,
 const char *vtr_window_get_counter_card (VtrWindow      *self);
 const char *vtr_window_get_counter_message (VtrWindow   *self);
 guint       vtr_window_count_shop_orders (VtrWindow     *self);
+void        vtr_window_counter_start_enrol (VtrWindow   *self);
 void        vtr_window_counter_enrol    (VtrWindow      *self);
 void        vtr_window_counter_print_slip (VtrWindow    *self);
 void        vtr_window_counter_redeem   (VtrWindow      *self,
