@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-orders.h"
+#include "vtr-print-queue.h"
 #include "vtr-qr-image.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
@@ -604,6 +605,38 @@ test_admin_settings (void)
   g_test_message ("%s: %s", vtr_window_get_page (window), vtr_order_page_get_message (page));
   g_assert_nonnull (strstr (vtr_window_get_order_words (window), "ticket"));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  /* A USB ticket printer plugged in: found, chosen from the list, and
+   * the next ticket is ESC/POS bytes sent to it. */
+  {
+    g_autofree char *usb = g_build_filename (data_dir, "usb", NULL);
+    g_autofree char *lp0 = g_build_filename (usb, "lp0", NULL);
+    g_autofree char *target = NULL;
+    g_autofree char *bytes = NULL;
+    gsize length = 0;
+
+    g_mkdir_with_parents (usb, 0755);
+    g_assert_true (g_file_set_contents (lp0, "", 0, NULL));
+    g_setenv ("VITRINE_USB_DIR", usb, TRUE);
+    g_assert_cmpuint (vtr_window_choose_printer (window, 0), >=, 1);
+    target = vtr_print_default_target ();
+    g_assert_cmpstr (target + strlen ("dev:"), ==, lp0);
+    vtr_window_start_order (window, 13, 9);
+    vtr_order_page_fill (page, "Zoé", "0612345678");
+    vtr_window_confirm_order (window);
+    g_assert_true (wait_until (not_printing, window, 20));
+    g_assert_true (g_file_get_contents (lp0, &bytes, &length, NULL));
+    g_assert_cmpuint (length, >, 100);
+    g_assert_true (bytes[0] == 0x1b && bytes[1] == '@');          /* ESC @: initialise */
+    {
+      gboolean cut = FALSE;
+
+      for (gsize i = 0; i + 1 < length; i++)
+        cut |= bytes[i] == 0x1d && bytes[i + 1] == 'V';           /* GS V: cut */
+      g_assert_true (cut);
+    }
+    g_unsetenv ("VITRINE_USB_DIR");
+  }
 
   /* A network printer out of paper: the ticket waits; paper in, it
    * prints without anyone asking. */

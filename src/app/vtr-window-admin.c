@@ -290,6 +290,64 @@ on_sound_toggled (GtkSwitch  *sound,
     g_settings_set_boolean (self->settings, "sound", gtk_switch_get_active (sound));
 }
 
+/* A combo row of what was found, after "the one set below" (the entry
+ * row under it); @items' structs have their name at @name_offset. */
+static void
+offer_choices (VtrWindow   *self,
+               AdwComboRow *row,
+               GPtrArray   *items,
+               goffset      name_offset,
+               gpointer     handler)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (names, _("The one set below"));
+  for (guint i = 0; items && i < items->len; i++)
+    gtk_string_list_append (names, G_STRUCT_MEMBER (const char *, g_ptr_array_index (items, i), name_offset));
+  g_signal_handlers_block_by_func (row, handler, self);
+  adw_combo_row_set_model (row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (row, 0);
+  g_signal_handlers_unblock_by_func (row, handler, self);
+}
+
+static void
+on_printer_selected (AdwComboRow *row,
+                     GParamSpec  *pspec,
+                     gpointer     data)
+{
+  VtrWindow *self = data;
+  guint selected = adw_combo_row_get_selected (row);
+  VtrPrinterChoice *choice;
+  g_autoptr(GError) error = NULL;
+
+  if (self->printer_choices == NULL || selected == 0 || selected > self->printer_choices->len)
+    return;
+  choice = g_ptr_array_index (self->printer_choices, selected - 1);
+  gtk_editable_set_text (GTK_EDITABLE (self->printer_row), choice->target);
+  if (!vtr_window_set_printer (self, choice->target, &error))
+    vtr_window_toast (self, error->message);
+  else
+    vtr_window_toast (self, choice->name);
+}
+
+/**
+ * vtr_window_choose_printer:
+ * @index: among the printers found, from 0
+ *
+ * As choosing the printer in the admin page's list.
+ *
+ * Returns: how many printers were found
+ */
+guint
+vtr_window_choose_printer (VtrWindow *self,
+                           guint      index)
+{
+  vtr_window_load_settings (self);
+  if (self->printer_choices && index < self->printer_choices->len)
+    adw_combo_row_set_selected (self->printer_choice_row, index + 1);
+  return self->printer_choices ? self->printer_choices->len : 0;
+}
+
 static void on_language_selected (AdwComboRow *row,
                                   GParamSpec  *pspec,
                                   gpointer     data);
@@ -301,20 +359,18 @@ vtr_window_load_settings (VtrWindow *self)
   g_autofree char *position = describe_position (&self->here);
   g_autofree char *printer = vtr_print_default_target ();
   g_autofree char *camera = self->settings ? g_settings_get_string (self->settings, "camera-source") : NULL;
-  g_autoptr(GtkStringList) cameras = gtk_string_list_new (NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->position_row), position);
   gtk_editable_set_text (GTK_EDITABLE (self->printer_row), printer ? printer : "");
   gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), camera ? camera : "");
   g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
   self->camera_devices = vtr_camera_list_devices ();
-  gtk_string_list_append (cameras, _("The one set below"));
-  for (guint i = 0; self->camera_devices && i < self->camera_devices->len; i++)
-    gtk_string_list_append (cameras, ((VtrCameraDevice *) g_ptr_array_index (self->camera_devices, i))->name);
-  g_signal_handlers_block_by_func (self->camera_row, on_camera_selected, self);
-  adw_combo_row_set_model (self->camera_row, G_LIST_MODEL (cameras));
-  adw_combo_row_set_selected (self->camera_row, 0);
-  g_signal_handlers_unblock_by_func (self->camera_row, on_camera_selected, self);
+  offer_choices (self, self->camera_row, self->camera_devices, G_STRUCT_OFFSET (VtrCameraDevice, name),
+                 on_camera_selected);
+  g_clear_pointer (&self->printer_choices, g_ptr_array_unref);
+  self->printer_choices = vtr_printer_list_detected ();
+  offer_choices (self, self->printer_choice_row, self->printer_choices, G_STRUCT_OFFSET (VtrPrinterChoice, name),
+                 on_printer_selected);
   g_signal_handlers_block_by_func (self->sound_switch, on_sound_toggled, self);
   gtk_switch_set_active (self->sound_switch, self->settings == NULL ||
                                              g_settings_get_boolean (self->settings, "sound"));
@@ -425,6 +481,10 @@ build_settings_group (VtrWindow *self)
                                                  G_CALLBACK (on_camera_apply), self));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->camera_entry));
 
+  self->printer_choice_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->printer_choice_row), _("Printers found"));
+  g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->printer_choice_row));
   self->printer_row = ADW_ENTRY_ROW (entry_row (_("Ticket printer (tcp:ADDRESS:9100, dev:/dev/usb/lp0, cups:NAME)"),
                                                 G_CALLBACK (on_printer_apply), self));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->printer_row));

@@ -43,6 +43,8 @@ struct _VtrWindow
   AdwComboRow          *camera_row;
   GPtrArray            *camera_devices; /* VtrCameraDevice, the camera row's choices after "Other" */
   AdwEntryRow          *camera_entry;
+  AdwComboRow          *printer_choice_row;
+  GPtrArray            *printer_choices; /* VtrPrinterChoice, that row's choices after the first */
   AdwEntryRow          *printer_row;
   AdwActionRow         *printer_status_row;
   AdwComboRow          *language_row;

@@ -918,6 +918,7 @@ vtr_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->sound, vtr_sound_free);
   g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
+  g_clear_pointer (&self->printer_choices, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_WINDOW);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
 }

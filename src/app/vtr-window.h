@@ -61,6 +61,8 @@ gboolean    vtr_window_set_position     (VtrWindow      *self,
                                          GError        **error);
 void        vtr_window_set_camera       (VtrWindow      *self,
                                          const char     *source);
+guint       vtr_window_choose_printer   (VtrWindow      *self,
+                                         guint           index);
 gboolean    vtr_window_set_printer      (VtrWindow      *self,
                                          const char     *target,
                                          GError        **error);

@@ -374,3 +374,64 @@ vtr_printer_print (const VtrPrintTarget *target,
       g_assert_not_reached ();
     }
 }
+
+void
+vtr_printer_choice_free (VtrPrinterChoice *choice)
+{
+  if (choice == NULL)
+    return;
+  g_free (choice->name);
+  g_free (choice->target);
+  g_free (choice);
+}
+
+static void
+add_choice (GPtrArray  *choices,
+            char       *name,
+            char       *target)
+{
+  VtrPrinterChoice *choice = g_new0 (VtrPrinterChoice, 1);
+
+  choice->name = name;
+  choice->target = target;
+  g_ptr_array_add (choices, choice);
+}
+
+/**
+ * vtr_printer_list_detected:
+ *
+ * The printers this machine knows of, for the administrator to choose
+ * from: USB ticket printers (/dev/usb/lp*, or the folder VITRINE_USB_DIR
+ * names) and CUPS printers. A network ticket printer is not found by
+ * itself: its address is typed (tcp:ADDRESS:9100).
+ *
+ * Returns: (transfer container) (element-type VtrPrinterChoice): the choices
+ */
+GPtrArray *
+vtr_printer_list_detected (void)
+{
+  GPtrArray *choices = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_printer_choice_free);
+  const char *usb = g_getenv ("VITRINE_USB_DIR");
+  g_autoptr(GDir) dir = g_dir_open (usb && *usb ? usb : "/dev/usb", 0, NULL);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_free);
+  cups_dest_t *dests = NULL;
+  int n_dests;
+  const char *entry;
+
+  while (dir && (entry = g_dir_read_name (dir)))
+    if (g_str_has_prefix (entry, "lp"))
+      g_ptr_array_add (devices, g_build_filename (usb && *usb ? usb : "/dev/usb", entry, NULL));
+  g_ptr_array_sort (devices, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const char *path = *(const char **) &g_ptr_array_index (devices, i);
+
+      add_choice (choices, g_strdup_printf (_("USB ticket printer (%s)"), path), g_strconcat ("dev:", path, NULL));
+    }
+
+  n_dests = cupsGetDests (&dests);
+  for (int i = 0; i < n_dests; i++)
+    add_choice (choices, g_strdup_printf (_("Printer “%s”"), dests[i].name), g_strconcat ("cups:", dests[i].name, NULL));
+  cupsFreeDests (n_dests, dests);
+  return choices;
+}

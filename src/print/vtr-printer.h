@@ -35,6 +35,15 @@ typedef struct
   gboolean cover_open;
 } VtrPrinterStatus;
 
+/* A printer the administrator may choose. */
+typedef struct
+{
+  char *name;   /* in words: "USB ticket printer (/dev/usb/lp0)" */
+  char *target; /* "dev:/dev/usb/lp0" */
+} VtrPrinterChoice;
+
+GPtrArray      *vtr_printer_list_detected (void);
+void            vtr_printer_choice_free   (VtrPrinterChoice  *choice);
 VtrPrintTarget *vtr_print_target_parse    (const char        *text,
                                            GError           **error);
 void            vtr_print_target_free     (VtrPrintTarget    *target);
