@@ -1123,7 +1123,7 @@ vtr_window_new (GtkApplication *app,
     }
   self->sound = vtr_sound_new ();
   vtr_window_update_language_button (self);
-  vtr_window_load_settings (self);
+  /* The admin page loads the settings (and looks for cameras and printers) when shown. */
 
   self->store = vtr_store_open (self->data_dir, &error);
   if (self->store)
