@@ -77,7 +77,7 @@ run_for (Watch *watch, guint ms)
 static gboolean
 run_until (Watch *watch, gboolean (*check) (VtrCamera *, Watch *), VtrCamera *camera, guint ms)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+  gint64 end = g_get_monotonic_time () + vtr_test_slow () * ms * 1000;
 
   while (g_get_monotonic_time () < end)
     {

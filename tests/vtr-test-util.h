@@ -6,6 +6,18 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
+/* How much slower than usual the code runs (VITRINE_TEST_SLOW, set by
+ * the sanitizers' test setup): the tests' waits for real processes and
+ * pipelines are that much longer. */
+static inline guint
+vtr_test_slow (void)
+{
+  const char *slow = g_getenv ("VITRINE_TEST_SLOW");
+  guint64 factor = slow ? g_ascii_strtoull (slow, NULL, 10) : 1;
+
+  return (guint) CLAMP (factor, 1, 20);
+}
+
 /* A fresh data folder for one test, removed afterwards. */
 static inline char *
 vtr_test_make_data_dir (void)

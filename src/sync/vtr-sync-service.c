@@ -108,6 +108,10 @@ sync_done (GObject      *source,
   guint delay;
 
   self->running = FALSE;
+  /* Stopped while it ran (the window closed): the task says cancelled and
+   * its outcome is dropped; nothing more to report or to schedule. */
+  if (outcome == NULL)
+    return;
   g_object_freeze_notify (G_OBJECT (self));
   if (outcome->status)
     {
