@@ -1340,10 +1340,21 @@ test_idle_reset (void)
   g_autofree char *image = code_image ("idle.png", code);
   VtrWindow *window = open_window (image);
 
+  /* A product's barcode that no shop of the federation sells yet. */
+  g_autofree char *unknown = code_image ("idle-unknown.png", "3760001234567");
+  g_autoptr(GSettings) settings = g_settings_new ("fr.vitrine.Vitrine");
+
   vtr_window_set_idle_timeout (window, 2);
   g_assert_true (wait_until (on_product, window, 20));
-  g_assert_true (wait_until (on_scan, window, 10));
+  /* The shopper walks away with the poster, the next one holds up a
+   * product that no shop has yet: the kiosk goes back to the start and
+   * stays there, saying so. */
+  vtr_window_set_camera (window, unknown);
+  g_assert_true (wait_until (on_scan, window, 10 * vtr_test_slow ()));
+  settle ();
+  g_assert_cmpstr (vtr_window_get_page (window), ==, "scan");
   screenshots (window, "scan");
+  g_settings_reset (settings, "camera-source");
   close_window (window);
 }
 
