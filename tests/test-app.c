@@ -40,7 +40,7 @@ static GtkApplication *app = NULL;
 static gboolean
 wait_until (gboolean (*ready) (VtrWindow *), VtrWindow *window, guint seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
 
   while (!ready (window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -1353,7 +1353,7 @@ test_idle_reset (void)
    * product that no shop has yet: the kiosk goes back to the start and
    * stays there, saying so. */
   vtr_window_set_camera (window, unknown);
-  g_assert_true (wait_until (on_scan, window, 10 * vtr_test_slow ()));
+  g_assert_true (wait_until (on_scan, window, 10));
   settle ();
   g_assert_cmpstr (vtr_window_get_page (window), ==, "scan");
   screenshots (window, "scan");

@@ -18,8 +18,35 @@ struct _VtrSound
 {
   GstElement *pipeline;
   GstElement *source;
+  guint       bus_watch;
+  gboolean    playing;  /* a tone is still going: the next waits its end */
+  gboolean    broken;   /* no sound card: quiet from now on */
   guint       played;
 };
+
+/* A tone's end, or the sound card missing: the pipeline stops there. */
+static gboolean
+on_bus (GstBus     *bus,
+        GstMessage *message,
+        gpointer    data)
+{
+  VtrSound *self = data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gst_message_parse_error (message, &error, NULL);
+      g_debug ("No sound: %s", error->message);
+      self->broken = TRUE;
+    }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR || GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      self->playing = FALSE;
+    }
+  return G_SOURCE_CONTINUE;
+}
 
 VtrSound *
 vtr_sound_new (void)
@@ -40,27 +67,34 @@ vtr_sound_new (void)
       return self;
     }
   self->source = gst_bin_get_by_name (GST_BIN (self->pipeline), "tone");
+  {
+    g_autoptr(GstBus) bus = gst_element_get_bus (self->pipeline);
+
+    self->bus_watch = gst_bus_add_watch (bus, on_bus, self);
+  }
   return self;
 }
 
-/* Plays @tone from its start; a kiosk without a sound card stays quiet. */
+/* Plays @tone; a kiosk without a sound card stays quiet, and a tone asked
+ * for while the last one still plays is dropped (they come 1.5 s apart
+ * at most, a tone lasts 0.1 s). */
 void
 vtr_sound_play (VtrSound *self,
                 VtrTone   tone)
 {
-  g_autoptr(GstBus) bus = NULL;
-
   g_return_if_fail (self != NULL);
 
-  if (self->pipeline == NULL)
+  if (self->pipeline == NULL || self->broken || self->playing)
     return;
-  gst_element_set_state (self->pipeline, GST_STATE_NULL);
   g_object_set (self->source, "freq", tone == VTR_TONE_SUCCESS ? 1320.0 : 330.0, NULL);
-  bus = gst_element_get_bus (self->pipeline);
-  gst_bus_set_flushing (bus, TRUE);
-  gst_bus_set_flushing (bus, FALSE);
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
-    self->played++;
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      self->broken = TRUE;
+      return;
+    }
+  self->playing = TRUE;
+  self->played++;
 }
 
 /* How many tones started playing: for the tests and the benchmark. */
@@ -75,6 +109,7 @@ vtr_sound_free (VtrSound *self)
 {
   if (self == NULL)
     return;
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
   if (self->pipeline)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
   g_clear_object (&self->source);
