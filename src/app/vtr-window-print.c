@@ -62,13 +62,26 @@ print_in_thread (GTask        *task,
   PrintJob *job = data;
   g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &job->error);
 
-  if (store == NULL)
-    ;
-  else if (job->ticket)
+  if (store && job->ticket)
     job->printed = vtr_print_now (store, job->ticket, job->target, &job->error);
-  else
+  else if (store)
     job->count = vtr_print_queue_run (store, NULL);
   g_task_return_boolean (task, TRUE);
+}
+
+/* A job done, back on the main thread: its window, if still there (a
+ * new reference), no longer counting it. */
+static VtrWindow *
+job_finish (GAsyncResult *result,
+            PrintJob    **job)
+{
+  VtrWindow *self;
+
+  *job = g_task_get_task_data (G_TASK (result));
+  self = g_weak_ref_get (&(*job)->window);
+  if (self)
+    self->printing--;
+  return self;
 }
 
 static void
@@ -76,12 +89,11 @@ print_done (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
-  PrintJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(VtrWindow) self = g_weak_ref_get (&job->window);
+  PrintJob *job;
+  g_autoptr(VtrWindow) self = job_finish (result, &job);
 
   if (self == NULL)
     return;
-  self->printing--;
   if (job->done)
     job->done (self, job->printed, job->error, job->done_data);
   else if (job->count > 0)
@@ -94,15 +106,18 @@ print_done (GObject      *source,
     }
 }
 
+/* Runs @job on a worker thread, then @done on the main thread. */
 static void
-print_start (VtrWindow *self,
-             PrintJob  *job)
+job_start (VtrWindow           *self,
+           PrintJob            *job,
+           GTaskThreadFunc      thread,
+           GAsyncReadyCallback  done)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, print_done, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, done, NULL);
 
   self->printing++;
   g_task_set_task_data (task, job, (GDestroyNotify) print_job_free);
-  g_task_run_in_thread (task, print_in_thread);
+  g_task_run_in_thread (task, thread);
 }
 
 /**
@@ -134,7 +149,7 @@ vtr_window_print (VtrWindow        *self,
   job->ticket = ticket;
   job->done = done;
   job->done_data = data;
-  print_start (self, job);
+  job_start (self, job, print_in_thread, print_done);
 }
 
 /**
@@ -147,7 +162,7 @@ vtr_window_retry_printing (VtrWindow *self)
 {
   if (self->printing > 0 || self->store == NULL)
     return;
-  print_start (self, print_job_new (self, NULL));
+  job_start (self, print_job_new (self, NULL), print_in_thread, print_done);
 }
 
 /* Whether a ticket is being printed, or waiting ones tried again. */
@@ -206,13 +221,12 @@ status_done (GObject      *source,
              GAsyncResult *result,
              gpointer      data)
 {
-  PrintJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(VtrWindow) self = g_weak_ref_get (&job->window);
+  PrintJob *job;
+  g_autoptr(VtrWindow) self = job_finish (result, &job);
   g_autofree char *words = NULL;
 
   if (self == NULL)
     return;
-  self->printing--;
   if (job->error)
     words = g_strdup (job->error->message);
   else if (job->printed)
@@ -226,7 +240,6 @@ void
 vtr_window_update_printer_status (VtrWindow *self)
 {
   g_autofree char *target = vtr_print_default_target ();
-  g_autoptr(GTask) task = NULL;
 
   if (target == NULL)
     {
@@ -235,8 +248,5 @@ vtr_window_update_printer_status (VtrWindow *self)
       return;
     }
   adw_action_row_set_subtitle (self->printer_status_row, _("Asking the printer…"));
-  self->printing++;
-  task = g_task_new (NULL, NULL, status_done, NULL);
-  g_task_set_task_data (task, print_job_new (self, target), (GDestroyNotify) print_job_free);
-  g_task_run_in_thread (task, status_in_thread);
+  job_start (self, print_job_new (self, target), status_in_thread, status_done);
 }
