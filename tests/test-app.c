@@ -258,6 +258,57 @@ test_civic_and_file (void)
   close_window (window);
 }
 
+/* The words of the toasts on screen, one per line. */
+static void
+collect_toasts (GtkWidget *widget,
+                GString   *words)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), "toast") && gtk_widget_get_mapped (widget))
+    for (GtkWidget *w = gtk_widget_get_first_child (widget); w; w = gtk_widget_get_next_sibling (w))
+      {
+        GtkWidget *label = GTK_IS_LABEL (w) ? w : gtk_widget_get_first_child (w);
+
+        if (GTK_IS_LABEL (label) && gtk_widget_has_css_class (label, "heading"))
+          g_string_append_printf (words, "%s\n", gtk_label_get_text (GTK_LABEL (label)));
+      }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_toasts (child, words);
+}
+
+static char *
+toasts_shown (VtrWindow *window)
+{
+  GString *words = g_string_new (NULL);
+  gint64 settle = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+  collect_toasts (GTK_WIDGET (window), words);
+  return g_string_free (words, FALSE);
+}
+
+/* Messages: one at a time, the newest at once, however many came before
+ * (a shopper trying unknown products one after the other reads about the
+ * last one, not the first of a queue), in the words given. */
+static void
+test_messages (void)
+{
+  g_autofree char *missing = g_build_filename (data_dir, "Fromages & Vins.png", NULL);
+  g_autofree char *expected = g_strdup_printf ("%s n’existe pas\n", missing);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  VtrWindow *window = open_window ("/nonexistent/camera");
+
+  for (int i = 0; i < 40; i++)
+    vtr_window_handle_text (window, "3760001234565"); /* a valid GTIN no shop has */
+  first = toasts_shown (window);
+  g_assert_cmpstr (first, ==, "Ce produit n’est pas encore dans les commerces de la fédération\n");
+  vtr_window_scan_file (window, missing);
+  last = toasts_shown (window);
+  g_assert_cmpstr (last, ==, expected);
+  close_window (window);
+}
+
 static gboolean
 card_read (VtrWindow *window)
 {
@@ -1404,6 +1455,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/poster-shop-far", test_poster_shop_far);
   g_test_add_func ("/app/foreign-code", test_foreign_code);
   g_test_add_func ("/app/civic-and-file", test_civic_and_file);
+  g_test_add_func ("/app/messages", test_messages);
   g_test_add_func ("/app/counter-credit", test_counter_credit);
   g_test_add_func ("/app/order", test_order);
   g_test_add_func ("/app/window-freed", test_window_freed);

@@ -71,6 +71,7 @@ struct _VtrWindow
   AdwHeaderBar         *header;
   GtkButton            *back;
   AdwToastOverlay      *toasts;
+  AdwToast             *toast;      /* the one on screen, if any */
   GtkLabel             *countdown;
 
   GtkLabel             *product_name;

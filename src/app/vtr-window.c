@@ -36,11 +36,32 @@
 
 G_DEFINE_FINAL_TYPE (VtrWindow, vtr_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void
+on_toast_dismissed (AdwToast  *toast,
+                    VtrWindow *self)
+{
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
+}
+
+/* One message at a time, the newest: a toast still on screen takes the
+ * new words, rather than queueing another behind it (a kiosk shown ten
+ * unknown products would otherwise keep ten toasts waiting their turn,
+ * and the shopper would read the oldest). */
 void
 vtr_window_toast (VtrWindow  *self,
                   const char *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  if (self->toast)
+    {
+      adw_toast_set_title (self->toast, markup);
+      return;
+    }
+  self->toast = adw_toast_new (markup);
+  g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toasts, g_object_ref (self->toast));
 }
 
 static void update_basket_button (VtrWindow *self);
@@ -919,6 +940,9 @@ vtr_window_dispose (GObject *object)
   g_clear_pointer (&self->sound, vtr_sound_free);
   g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
   g_clear_pointer (&self->printer_choices, g_ptr_array_unref);
+  if (self->toast)
+    g_signal_handlers_disconnect_by_data (self->toast, self);
+  g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_WINDOW);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
 }
