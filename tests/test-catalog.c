@@ -210,6 +210,40 @@ test_nearest_stockists (Fixture *f, gconstpointer data)
   }
 }
 
+/* One shop's entry, however far: the same as in the nearest list. */
+static void
+test_one_stockist (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stockists = vtr_catalog_nearest_stockists (f->catalog, 1, &vieux_port,
+                                                                  f->now, 10, 0, &error);
+  const VtrStockist *listed = g_ptr_array_index (stockists, 1);
+  g_autoptr(VtrStockist) far = vtr_catalog_get_stockist (f->catalog, 1, 2, &vieux_port, f->now, &error);
+  VtrStockist *none;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (far->place.merchant->id, ==, 2);
+  g_assert_cmpstr (far->place.merchant->name, ==, listed->place.merchant->name);
+  g_assert_cmpfloat (far->place.distance_m, ==, listed->place.distance_m);
+  g_assert_cmpint (far->place.walking_minutes, ==, listed->place.walking_minutes);
+  g_assert_cmpint (far->price_cents, ==, 450);
+  g_assert_cmpint (far->availability, ==, VTR_AVAILABILITY_IN_STOCK);
+  g_assert_cmpuint (far->promotions->len, ==, 2);
+
+  /* The bakery is out of soap; the grocer has no bread; no such product. */
+  none = vtr_catalog_get_stockist (f->catalog, 1, 4, &vieux_port, f->now, &error);
+  g_assert_null (none);
+  g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  none = vtr_catalog_get_stockist (f->catalog, 2, 1, &vieux_port, f->now, &error);
+  g_assert_null (none);
+  g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  none = vtr_catalog_get_stockist (f->catalog, 99, 1, &vieux_port, f->now, &error);
+  g_assert_null (none);
+  g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+}
+
 static void
 test_stockists_errors (Fixture *f, gconstpointer data)
 {
@@ -563,6 +597,7 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/catalog/nearest-stockists", test_nearest_stockists);
   ADD ("/catalog/stockists-errors", test_stockists_errors);
+  ADD ("/catalog/one-stockist", test_one_stockist);
   ADD ("/catalog/find-product", test_find_product);
   ADD ("/catalog/search", test_search);
   ADD ("/catalog/near-service", test_near_service);

@@ -231,16 +231,11 @@ vtr_window_show_product (VtrWindow *self,
     }
   if (merchant_first > 0 && stockists && stockists->len > 0)
     {
-      g_autoptr(GPtrArray) all = vtr_catalog_nearest_stockists (self->catalog, product->id, &self->here, now, 5000,
-                                                                VTR_STOCKISTS_DEFAULT, NULL);
+      g_autoptr(VtrStockist) poster_shop = vtr_catalog_get_stockist (self->catalog, product->id, merchant_first,
+                                                                     &self->here, now, NULL);
 
-      for (guint i = 0; all && i < all->len; i++)
-        {
-          VtrStockist *stockist = g_ptr_array_index (all, i);
-
-          if (stockist->place.merchant->id == merchant_first)
-            gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
-        }
+      if (poster_shop)
+        gtk_list_box_prepend (self->stockists, stockist_row (self, poster_shop, now, TRUE));
     }
   vtr_window_show_page (self, "product");
 }

@@ -1284,6 +1284,50 @@ promotions_for (VtrCatalog       *self,
   return g_steal_pointer (&promotions);
 }
 
+static VtrProduct *
+product_by_id (VtrCatalog  *self,
+               gint64       product_id,
+               GError     **error)
+{
+  gboolean failed = FALSE;
+  VtrProduct *product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?", NULL,
+                                    product_id, &failed, error);
+
+  if (product == NULL && !failed)
+    g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                 _("No product number %lld in the catalogue"), (long long) product_id);
+  return product;
+}
+
+/* One stockist of a candidate: the shop, how far and whether it is open,
+ * its price and stock, the promotions that apply. NULL without an error
+ * when the flags leave it out. */
+static VtrStockist *
+stockist_new (VtrCatalog        *self,
+              const Candidate   *c,
+              const VtrProduct  *product,
+              const VtrPosition *near,
+              GDateTime         *at,
+              VtrStockistsFlags  flags,
+              GError           **error)
+{
+  g_autoptr(VtrStockist) stockist = g_new0 (VtrStockist, 1);
+  VtrMerchant *merchant = vtr_catalog_get_merchant (self, c->id, error);
+
+  if (merchant == NULL)
+    return NULL;
+  place_init (self, &stockist->place, merchant, near, at);
+  if ((flags & VTR_STOCKISTS_OPEN_NOW) && !stockist->place.open.open)
+    return NULL;
+  stockist->price_cents = c->price_cents;
+  stockist->availability = c->availability;
+  stockist->updated = c->updated;
+  stockist->promotions = promotions_for (self, c->id, product, g_date_time_to_unix (at), error);
+  if (stockist->promotions == NULL)
+    return NULL;
+  return g_steal_pointer (&stockist);
+}
+
 /**
  * vtr_catalog_nearest_stockists:
  * @near: where the shopper stands
@@ -1305,7 +1349,6 @@ vtr_catalog_nearest_stockists (VtrCatalog        *self,
   g_autoptr(GPtrArray) stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
   g_autoptr(VtrProduct) product = NULL;
   g_autoptr(GArray) candidates = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
   g_return_val_if_fail (near != NULL && at != NULL, NULL);
@@ -1313,15 +1356,9 @@ vtr_catalog_nearest_stockists (VtrCatalog        *self,
   if (!check_position (near, error))
     return NULL;
 
-  product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?", NULL,
-                        product_id, &failed, error);
+  product = product_by_id (self, product_id, error);
   if (product == NULL)
-    {
-      if (!failed)
-        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                     _("No product number %lld in the catalogue"), (long long) product_id);
-      return NULL;
-    }
+    return NULL;
 
   {
     g_autoptr(VtrStatement) stmt =
@@ -1341,26 +1378,60 @@ vtr_catalog_nearest_stockists (VtrCatalog        *self,
 
   for (guint i = 0; i < candidates->len && stockists->len < limit; i++)
     {
-      const Candidate *c = &g_array_index (candidates, Candidate, i);
-      g_autoptr(VtrStockist) stockist = g_new0 (VtrStockist, 1);
-      VtrMerchant *merchant = vtr_catalog_get_merchant (self, c->id, error);
+      GError *local_error = NULL;
+      VtrStockist *stockist = stockist_new (self, &g_array_index (candidates, Candidate, i), product, near, at,
+                                            flags, &local_error);
 
-      if (merchant == NULL)
-        return NULL;
-      place_init (self, &stockist->place, merchant, near, at);
-      if ((flags & VTR_STOCKISTS_OPEN_NOW) && !stockist->place.open.open)
-        continue;
-
-      stockist->price_cents = c->price_cents;
-      stockist->availability = c->availability;
-      stockist->updated = c->updated;
-      stockist->promotions = promotions_for (self, c->id, product, g_date_time_to_unix (at), error);
-      if (stockist->promotions == NULL)
-        return NULL;
-      g_ptr_array_add (stockists, g_steal_pointer (&stockist));
+      if (local_error)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (stockist)
+        g_ptr_array_add (stockists, stockist);
     }
 
   return g_steal_pointer (&stockists);
+}
+
+/**
+ * vtr_catalog_get_stockist:
+ * @near: where the shopper stands
+ * @at: the time for opening hours and promotions
+ *
+ * One shop's entry for a product, however far it is: what the nearest
+ * stockists list would show for it (a poster's shop may be across town).
+ *
+ * Returns: (transfer full): the stockist, or %NULL with
+ * %VTR_CATALOG_ERROR_NOT_FOUND when the shop has none of it right now.
+ */
+VtrStockist *
+vtr_catalog_get_stockist (VtrCatalog        *self,
+                          gint64             product_id,
+                          gint64             merchant_id,
+                          const VtrPosition *near,
+                          GDateTime         *at,
+                          GError           **error)
+{
+  g_autoptr(VtrProduct) product = NULL;
+  VtrStock stock;
+  Candidate candidate;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (near != NULL && at != NULL, NULL);
+
+  if (!check_position (near, error) ||
+      !(product = product_by_id (self, product_id, error)) ||
+      !vtr_catalog_get_stock (self, product_id, merchant_id, &stock, error))
+    return NULL;
+  if (stock.availability == VTR_AVAILABILITY_OUT_OF_STOCK)
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                   _("This shop has none left right now"));
+      return NULL;
+    }
+  candidate = (Candidate) { merchant_id, 0, stock.price_cents, stock.availability, stock.updated };
+  return stockist_new (self, &candidate, product, near, at, VTR_STOCKISTS_DEFAULT, error);
 }
 
 

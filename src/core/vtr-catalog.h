@@ -274,6 +274,12 @@ GPtrArray        *vtr_catalog_nearest_stockists     (VtrCatalog        *self,
                                                      guint              limit,
                                                      VtrStockistsFlags  flags,
                                                      GError           **error);
+VtrStockist      *vtr_catalog_get_stockist          (VtrCatalog        *self,
+                                                     gint64             product_id,
+                                                     gint64             merchant_id,
+                                                     const VtrPosition *near,
+                                                     GDateTime         *at,
+                                                     GError           **error);
 VtrSearchResults *vtr_catalog_search                (VtrCatalog        *self,
                                                      const char        *text,
                                                      const VtrPosition *near,
