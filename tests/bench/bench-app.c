@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,6 +24,11 @@
  *    intervals (p50, p95: a frame is late when the main thread is busy).
  *
  *   bench-app [--seconds S]
+ *
+ * Beside the resident memory, the heap in use (what malloc has handed out
+ * and not had back) tells a leak from fragmentation; run it with
+ * GOBJECT_DEBUG=instance-count and it also lists the kinds of GObject
+ * whose number grew between the 30 s mark and the end.
  */
 
 static int seconds = 120;
@@ -91,6 +97,83 @@ find_picture (GtkWidget *widget)
   return NULL;
 }
 
+/* The heap in use in every malloc arena (the streaming threads have
+ * their own): from malloc_info()'s totals, what the arenas hold from the
+ * system less what lies free in them, plus the chunks mapped on their own. */
+static double
+heap_mb (void)
+{
+  g_autofree char *xml = NULL;
+  size_t length = 0;
+  FILE *out = open_memstream (&xml, &length);
+  const char *totals;
+  double fast = 0, rest = 0, mapped = 0, system = 0;
+
+  malloc_info (0, out);
+  fclose (out);
+  if (!(totals = g_strrstr (xml, "</heap>")))
+    return -1;
+  sscanf (totals, "</heap>\n<total type=\"fast\" count=\"%*d\" size=\"%lf\"/>\n"
+                  "<total type=\"rest\" count=\"%*d\" size=\"%lf\"/>\n"
+                  "<total type=\"mmap\" count=\"%*d\" size=\"%lf\"/>\n"
+                  "<system type=\"current\" size=\"%lf\"/>",
+          &fast, &rest, &mapped, &system);
+  return (system - fast - rest + mapped) / 1048576.0;
+}
+
+/* The resident memory by kind: anonymous (heaps, stacks, pools), files
+ * (libraries, fonts), shared (pictures shared with the X server). */
+static void
+rss_kinds (double *anon,
+           double *file,
+           double *shmem)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  *anon = *file = *shmem = -1;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  if ((line = strstr (status, "RssAnon:")))
+    *anon = g_ascii_strtod (line + 8, NULL) / 1024.0;
+  if ((line = strstr (status, "RssFile:")))
+    *file = g_ascii_strtod (line + 8, NULL) / 1024.0;
+  if ((line = strstr (status, "RssShmem:")))
+    *shmem = g_ascii_strtod (line + 9, NULL) / 1024.0;
+}
+
+/* How many objects of each kind are alive (with GOBJECT_DEBUG=instance-count). */
+static void
+count_objects (GType       type,
+               GHashTable *counts)
+{
+  g_autofree GType *children = g_type_children (type, NULL);
+  int n = g_type_get_instance_count (type);
+
+  if (n > 0)
+    g_hash_table_insert (counts, (gpointer) g_type_name (type), GINT_TO_POINTER (n));
+  for (GType *child = children; *child; child++)
+    count_objects (*child, counts);
+}
+
+static void
+print_object_growth (GHashTable *before)
+{
+  g_autoptr(GHashTable) after = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer name, n;
+
+  count_objects (G_TYPE_OBJECT, after);
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &name, &n))
+    {
+      int was = GPOINTER_TO_INT (g_hash_table_lookup (before, name));
+
+      if (GPOINTER_TO_INT (n) > was)
+        printf ("  more %s: %d → %d\n", (char *) name, was, GPOINTER_TO_INT (n));
+    }
+}
+
 static void
 run_for (double ms)
 {
@@ -111,7 +194,8 @@ main (int argc, char *argv[])
   g_autoptr(GString) json = g_string_new (NULL);
   VtrWindow *window;
   GtkWidget *picture;
-  double rss_start, rss_end, p50, p95;
+  g_autoptr(GHashTable) objects = g_hash_table_new (g_str_hash, g_str_equal);
+  double rss_start, rss_end, heap_start = 0, p50, p95;
   int steady_from = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -162,13 +246,18 @@ main (int argc, char *argv[])
       vtr_window_go_home (window);
       if (s % 30 == 27)
         {
-          double rss = rss_mb ();
+          double rss = rss_mb (), anon, file, shmem;
 
-          printf ("  %4d s: RSS %.1f MB\n", s + 3, rss);
+          rss_kinds (&anon, &file, &shmem);
+          printf ("  %4d s: RSS %.1f MB (anonymous %.1f, files %.1f, shared %.1f), heap in use %.1f MB\n",
+                  s + 3, rss, anon, file, shmem, heap_mb ());
+          fflush (stdout);
           if (s + 3 == 30)
             {
               rss_start = rss;
+              heap_start = heap_mb ();
               steady_from = s + 3;
+              count_objects (G_TYPE_OBJECT, objects);
             }
         }
     }
@@ -180,6 +269,12 @@ main (int argc, char *argv[])
           "interval p50 %.1f ms, p95 %.1f ms\n",
           seconds, rss_start, steady_from, rss_end, rss_end - rss_start,
           (rss_end - rss_start) * 600 / MAX (1, seconds - steady_from), intervals->len, p50, p95);
+  if (steady_from)
+    {
+      printf ("heap in use %.1f MB at %d s → %.1f MB (%+.2f MB)\n", heap_start, steady_from, heap_mb (),
+              heap_mb () - heap_start);
+      print_object_growth (objects);
+    }
   vtr_bench_report (json, "app", "rss_mb", rss_end, 150);
   vtr_bench_report (json, "app", "rss_growth_mb_per_10min",
                     (rss_end - rss_start) * 600 / MAX (1, seconds - steady_from), 0);
