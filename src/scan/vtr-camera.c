@@ -147,6 +147,14 @@ typedef struct
   gint64  when;
 } Seen;
 
+static gboolean
+seen_before (gpointer key,
+             gpointer when,
+             gpointer since)
+{
+  return (gint64) GPOINTER_TO_SIZE (when) < *(gint64 *) since;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -202,6 +210,10 @@ worker_main (gpointer data)
 
       /* The cooldown: a code held in front of the camera is one code. */
       now = g_get_monotonic_time ();
+      /* Codes out of view for longer than the cooldown are forgotten: a
+       * day of different cards and products does not pile up. */
+      if (g_hash_table_size (last_seen) > 32)
+        g_hash_table_foreach_remove (last_seen, seen_before, &(gint64) { now - (gint64) cooldown_ms * 1000 });
       fresh = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
       for (guint i = 0; i < codes->len; i++)
         {
