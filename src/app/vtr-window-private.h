@@ -125,6 +125,7 @@ struct _VtrWindow
 
   guint                 idle_seconds;
   gint64                last_activity;
+  gint64                last_trim;     /* when free memory last went back to the system */
   guint                 tick_id;
 };
 
