@@ -128,6 +128,16 @@ sync_kiosk (Fixture *f,
   return r.status == 0;
 }
 
+/* A sync that must work: if it does not, the test says why. */
+static void
+assert_synced (Fixture *f)
+{
+  g_autofree char *error_text = NULL;
+
+  if (!sync_kiosk (f, &error_text))
+    g_error ("The sync failed: %s", error_text);
+}
+
 static void
 assert_catalogs_equal (Fixture *f)
 {
@@ -289,7 +299,7 @@ test_sync_catalog (Fixture       *f,
   g_autoptr(JsonNode) state = NULL;
   g_autofree char *error_text = NULL;
 
-  g_assert_true (sync_kiosk (f, &error_text));
+  assert_synced (f);
   assert_catalogs_equal (f);
 
   /* Nothing changed: one request answered 304, no page. */
@@ -301,7 +311,7 @@ test_sync_catalog (Fixture       *f,
   /* The federation changes prices, withdraws stock, closes a shop. */
   for (int i = 0; i < 3; i++)
     change_hub (f, rand);
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   assert_catalogs_equal (f);
 
   CTL (f, &status, "status", "--json");
@@ -334,7 +344,7 @@ test_sync_loyalty (Fixture       *f,
   {
     g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
 
-    g_assert_true (sync_kiosk (f, NULL)); /* the shop's loyalty rule */
+    assert_synced (f); /* the shop's loyalty rule */
     g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
     session = vtr_staff_login (store, 2, "2468", now, &error);
     g_assert_no_error (error);
@@ -343,7 +353,7 @@ test_sync_loyalty (Fixture       *f,
     g_assert_cmpint (receipt.points, >, 0);
   }
 
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   g_assert_cmpint (vtr_test_sql_int (hub_db, "SELECT sum (points) FROM event WHERE card_id = "
                                              "'MARSEILLEMARSEILLEMARSEILL'"),
                    ==, receipt.points);
@@ -538,7 +548,7 @@ test_faults (Fixture       *f,
           g_assert_false (ok);
           g_assert_cmpuint (strlen (error_text), >, 20);
         }
-      g_assert_true (sync_kiosk (f, NULL));
+      assert_synced (f);
       assert_catalogs_equal (f);
       assert_events_once (f);
     }
@@ -552,7 +562,7 @@ test_faults (Fixture       *f,
     g_assert_false (sync_kiosk (f, &error_text));
     g_assert_nonnull (strstr (error_text, "another position"));
   }
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   assert_catalogs_equal (f);
 
   /* The hub down: refused connections, then back. */
@@ -571,7 +581,7 @@ test_faults (Fixture       *f,
   }
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   vtr_test_proxy_set_target (f->proxy, f->hub->port);
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   assert_catalogs_equal (f);
   assert_events_once (f);
 }
@@ -594,7 +604,7 @@ test_random_faults (Fixture       *f,
       failed += !sync_kiosk (f, NULL);
     }
   vtr_test_proxy_set_random (f->proxy, 0, 0);
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   assert_catalogs_equal (f);
   assert_events_once (f);
   g_assert_cmpuint (failed, >, 3);
@@ -669,7 +679,7 @@ test_hub_killed (Fixture       *f,
   g_autofree char *hub_db = g_build_filename (f->hub_dir, "hub.db", NULL);
   g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
 
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   make_events (f, 3000);
   for (int round = 0; round < 8; round++)
     {
@@ -690,7 +700,7 @@ test_hub_killed (Fixture       *f,
       f->hub = vtr_test_hub_start (f->hub_dir, 0);
       vtr_test_proxy_set_target (f->proxy, f->hub->port);
     }
-  g_assert_true (sync_kiosk (f, NULL));
+  assert_synced (f);
   assert_events_once (f);
 }
 
