@@ -33,12 +33,13 @@ typedef struct
 
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
 
-/* The kiosk's syncs give up on a silent hub after 1 s, and move small
- * pages and batches so that a sync has many steps to be cut in. */
-/* A short client timeout, for the stalls to be quick (longer when the
- * code runs slower, under the sanitizers: see vtr_test_slow()). */
+/* The kiosk's syncs give up on a silent hub after 2 s (a short client
+ * timeout, for the stalls to be quick, but not so short that a hub
+ * slowed by a loaded machine counts as silent; longer when the code runs
+ * slower, under the sanitizers: see vtr_test_slow()), and move small pages
+ * and batches so that a sync has many steps to be cut in. */
 static const char *kiosk_env[] = {
-  "VITRINE_SYNC_TIMEOUT", "1", "VITRINE_SYNC_PAGE", "400", "VITRINE_SYNC_BATCH", "25", NULL,
+  "VITRINE_SYNC_TIMEOUT", "2", "VITRINE_SYNC_PAGE", "400", "VITRINE_SYNC_BATCH", "25", NULL,
 };
 
 #define CTL(f, r, ...) vtr_test_run (r, "VITRINE_CTL", (f)->kiosk_dir, kiosk_env, __VA_ARGS__, NULL)
@@ -855,7 +856,7 @@ main (int argc, char *argv[])
 {
   static char timeout[16];
 
-  g_snprintf (timeout, sizeof timeout, "%u", vtr_test_slow ());
+  g_snprintf (timeout, sizeof timeout, "%u", 2 * vtr_test_slow ());
   kiosk_env[1] = timeout;
   g_test_init (&argc, &argv, NULL);
   signal (SIGPIPE, SIG_IGN);
