@@ -1088,6 +1088,21 @@ product_by (VtrCatalog  *self,
   return NULL;
 }
 
+static VtrProduct *
+product_by_id (VtrCatalog  *self,
+               gint64       product_id,
+               GError     **error)
+{
+  gboolean failed = FALSE;
+  VtrProduct *product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?", NULL,
+                                    product_id, &failed, error);
+
+  if (product == NULL && !failed)
+    g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                 _("No product number %lld in the catalogue"), (long long) product_id);
+  return product;
+}
+
 /* bm25 costs about a microsecond per matching row, and one unspecific word
  * ("bio", a big brand) can match a tenth of the catalogue. So at most this
  * many matches are ranked; add_ranked_products() is called with the most
@@ -1168,14 +1183,7 @@ vtr_catalog_find_product (VtrCatalog *self,
     }
 
   if (*trimmed != '\0' && strspn (trimmed, "0123456789") == strlen (trimmed))
-    {
-      product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?",
-                            NULL, g_ascii_strtoll (trimmed, NULL, 10), &failed, error);
-      if (product == NULL && !failed)
-        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                     _("No product number %s in the catalogue"), trimmed);
-      return product;
-    }
+    return product_by_id (self, g_ascii_strtoll (trimmed, NULL, 10), error);
 
   {
     g_autofree char *match = vtr_text_fts_query (trimmed);
@@ -1282,21 +1290,6 @@ promotions_for (VtrCatalog       *self,
   if (failed)
     return NULL;
   return g_steal_pointer (&promotions);
-}
-
-static VtrProduct *
-product_by_id (VtrCatalog  *self,
-               gint64       product_id,
-               GError     **error)
-{
-  gboolean failed = FALSE;
-  VtrProduct *product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.id = ?", NULL,
-                                    product_id, &failed, error);
-
-  if (product == NULL && !failed)
-    g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                 _("No product number %lld in the catalogue"), (long long) product_id);
-  return product;
 }
 
 /* One stockist of a candidate: the shop, how far and whether it is open,
