@@ -52,15 +52,31 @@ static guint64 n_intervals;
 static gint64 last_frame_time;
 static gboolean measuring;
 
+/* One line of /proc/self/status, in MB (-1 if missing). */
 static double
-rss_mb (void)
+status_mb (const char *status,
+           const char *key)
+{
+  const char *line = status ? strstr (status, key) : NULL;
+
+  return line ? g_ascii_strtod (line + strlen (key), NULL) / 1024.0 : -1;
+}
+
+/* The resident memory, and by kind: anonymous (heaps, stacks, pools),
+ * files (libraries, fonts), shared (pictures shared with the X server). */
+typedef struct
+{
+  double rss, anon, file, shmem;
+} Resident;
+
+static Resident
+resident (void)
 {
   g_autofree char *status = NULL;
-  const char *line;
 
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || !(line = strstr (status, "VmRSS:")))
-    return -1;
-  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  return (Resident) { status_mb (status, "VmRSS:"), status_mb (status, "RssAnon:"),
+                      status_mb (status, "RssFile:"), status_mb (status, "RssShmem:") };
 }
 
 static gboolean
@@ -107,9 +123,6 @@ find_picture (GtkWidget *widget)
   return NULL;
 }
 
-/* The heap in use in every malloc arena (the streaming threads have
- * their own): from malloc_info()'s totals, what the arenas hold from the
- * system less what lies free in them, plus the chunks mapped on their own. */
 /* The interval below which @fraction of the frames lie. */
 static double
 interval_quantile (double fraction)
@@ -122,6 +135,9 @@ interval_quantile (double fraction)
   return NAN;
 }
 
+/* The heap in use in every malloc arena (the streaming threads have
+ * their own): from malloc_info()'s totals, what the arenas hold from the
+ * system less what lies free in them, plus the chunks mapped on their own. */
 static double
 heap_mb (void)
 {
@@ -141,27 +157,6 @@ heap_mb (void)
                   "<system type=\"current\" size=\"%lf\"/>",
           &fast, &rest, &mapped, &system);
   return (system - fast - rest + mapped) / 1048576.0;
-}
-
-/* The resident memory by kind: anonymous (heaps, stacks, pools), files
- * (libraries, fonts), shared (pictures shared with the X server). */
-static void
-rss_kinds (double *anon,
-           double *file,
-           double *shmem)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  *anon = *file = *shmem = -1;
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return;
-  if ((line = strstr (status, "RssAnon:")))
-    *anon = g_ascii_strtod (line + 8, NULL) / 1024.0;
-  if ((line = strstr (status, "RssFile:")))
-    *file = g_ascii_strtod (line + 8, NULL) / 1024.0;
-  if ((line = strstr (status, "RssShmem:")))
-    *shmem = g_ascii_strtod (line + 9, NULL) / 1024.0;
 }
 
 /* How many objects of each kind are alive (with GOBJECT_DEBUG=instance-count). */
@@ -258,7 +253,7 @@ main (int argc, char *argv[])
 
   /* Scanning, shoppers coming and going. */
   run_for (5000);
-  rss_start = rss_mb ();
+  rss_start = resident ().rss;
   measuring = TRUE;
   /* Growth is measured from the first 30 s mark: by then every screen
    * has been built once and the pools are full. */
@@ -268,15 +263,14 @@ main (int argc, char *argv[])
       vtr_window_go_home (window);
       if (s % 30 == 27)
         {
-          double rss = rss_mb (), anon, file, shmem;
+          Resident now = resident ();
 
-          rss_kinds (&anon, &file, &shmem);
           printf ("  %4d s: RSS %.1f MB (anonymous %.1f, files %.1f, shared %.1f), heap in use %.1f MB\n",
-                  s + 3, rss, anon, file, shmem, heap_mb ());
+                  s + 3, now.rss, now.anon, now.file, now.shmem, heap_mb ());
           fflush (stdout);
           if (s + 3 == 30)
             {
-              rss_start = rss;
+              rss_start = now.rss;
               heap_start = heap_mb ();
               steady_from = s + 3;
               count_objects (G_TYPE_OBJECT, objects);
@@ -284,7 +278,7 @@ main (int argc, char *argv[])
         }
     }
   measuring = FALSE;
-  rss_end = rss_mb ();
+  rss_end = resident ().rss;
   p50 = interval_quantile (0.5);
   p95 = interval_quantile (0.95);
   printf ("scanning %d s: RSS %.1f MB at %d s → %.1f MB (%+.1f MB, %+.2f MB per 10 min); %u frames, "
