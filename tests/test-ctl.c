@@ -280,6 +280,22 @@ test_scan_text (void)
   g_assert_nonnull (strstr (r.err, "cannot be read as an image or a video"));
 }
 
+static void
+test_scan_too_large (void)
+{
+  g_autofree char *claims = g_test_build_filename (G_TEST_DIST, "data", "images",
+                                                   "claims-30000x30000.png", NULL);
+  g_autofree char *ean = g_test_build_filename (G_TEST_DIST, "data", "codes", "ean13.png", NULL);
+  g_auto(VtrTestResult) r = { 0 };
+
+  /* A file that claims a huge size is refused in words; the others are
+   * still scanned, and vitrine-ctl ends normally. */
+  run_ctl (&r, NULL, "scan", claims, ean, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "too large to scan (30000 × 30000 pixels"));
+  g_assert_nonnull (strstr (r.out, "ean13.png: ean-13"));
+}
+
 /* Runs vitrine-ctl with @input on its standard input. */
 static char *
 run_with_input (const char *input, int *status, ...)
@@ -383,6 +399,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ctl/french-by-default", test_french_by_default);
   g_test_add_func ("/ctl/scan", test_scan);
   g_test_add_func ("/ctl/scan-text", test_scan_text);
+  g_test_add_func ("/ctl/scan-too-large", test_scan_too_large);
   g_test_add_func ("/ctl/counter", test_counter);
 
   status = g_test_run ();

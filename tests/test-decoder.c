@@ -351,6 +351,69 @@ test_unreadable (void)
   vtr_test_remove_tree (dir);
 }
 
+/* Writes @data to @path with the bytes at @at replaced by @patch. */
+static void
+write_patched (const char   *from,
+               const char   *to,
+               gsize         at,
+               const guint8 *patch,
+               gsize         length)
+{
+  g_autofree char *data = NULL;
+  gsize size;
+
+  g_assert_true (g_file_get_contents (from, &data, &size, NULL));
+  g_assert_cmpuint (at + length, <=, size);
+  memcpy (data + at, patch, length);
+  g_assert_true (g_file_set_contents (to, data, size, NULL));
+}
+
+static void
+test_too_large (void)
+{
+  static const char * const names[] = { "ean13.png", "photo.jpg", "inverted.webp", "url.png" };
+  g_autofree char *claims = g_test_build_filename (G_TEST_DIST, "data", "images",
+                                                   "claims-30000x30000.png", NULL);
+  g_autofree char *ean = g_test_build_filename (G_TEST_DIST, "data", "codes", "ean13.png", NULL);
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *huge = g_build_filename (dir, "huge.png", NULL);
+  g_autoptr(GError) error = NULL;
+  Picture picture = { 0 };
+  guint width, height;
+
+  /* The size read from the header alone is the size the decoder gives. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "codes", names[i], NULL);
+      Picture decoded = load (names[i]);
+
+      g_assert_true (vtr_frame_reader_image_size (path, &width, &height));
+      g_assert_cmpuint (width, ==, decoded.width);
+      g_assert_cmpuint (height, ==, decoded.height);
+      g_free (decoded.pixels);
+    }
+
+  /* A 68-byte PNG that claims 30000 × 30000: refused before decoding, in
+   * words, instead of asking for gigabytes. */
+  g_assert_false (vtr_frame_reader_read (claims, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "30000 × 30000"));
+  g_assert_cmpuint (picture.frames, ==, 0);
+  g_clear_error (&error);
+
+  /* A real PNG whose header says 20000 × 20000 (its IHDR patched). */
+  {
+    const guint8 size[8] = { 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20 };
+
+    write_patched (ean, huge, 16, size, sizeof size);
+  }
+  g_assert_false (vtr_frame_reader_read (huge, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_TOO_LARGE);
+  g_assert_cmpuint (picture.frames, ==, 0);
+
+  vtr_test_remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -364,6 +427,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/decoder/live-frames", test_live_frames);
   g_test_add_func ("/decoder/video", test_video);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
+  g_test_add_func ("/decoder/too-large", test_too_large);
 
   return g_test_run ();
 }

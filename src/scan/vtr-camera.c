@@ -508,6 +508,12 @@ start_pipeline (VtrCamera *self)
                                            self->source));
           return;
         }
+      if (!vtr_frame_reader_check_size (g_ptr_array_index (images, self->slide % images->len),
+                                        &error))
+        {
+          fail (self, g_steal_pointer (&error));
+          return;
+        }
       quoted = g_strescape (g_ptr_array_index (images, self->slide % images->len), NULL);
       source = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
                                 "imagefreeze num-buffers=30 ! video/x-raw,framerate=15/1 ! "

@@ -6,6 +6,8 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
 
 /*
  * Image and video files as grey frames, through GStreamer: PNG, JPEG, WebP,
@@ -66,6 +68,244 @@ check_bus (GstElement *pipeline,
   return TRUE;
 }
 
+static guint
+be16 (const guint8 *p)
+{
+  return (guint) p[0] << 8 | p[1];
+}
+
+static guint
+le16 (const guint8 *p)
+{
+  return (guint) p[1] << 8 | p[0];
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static guint32
+le32 (const guint8 *p)
+{
+  return (guint32) p[3] << 24 | (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0];
+}
+
+/* A JPEG's size is in its frame header (SOFn), after any number of other
+ * segments (EXIF with its thumbnail among them): walk them without reading
+ * their contents. */
+static gboolean
+jpeg_size (FILE  *file,
+           guint *width,
+           guint *height)
+{
+  guint8 head[9];
+
+  if (fseek (file, 2, SEEK_SET) != 0)
+    return FALSE;
+
+  for (guint segments = 0; segments < 1000; segments++)
+    {
+      guint marker, length;
+
+      if (fread (head, 1, 4, file) != 4 || head[0] != 0xff)
+        return FALSE;
+      marker = head[1];
+      if (marker == 0xff)
+        {
+          /* Fill bytes before a marker. */
+          if (fseek (file, -3, SEEK_CUR) != 0)
+            return FALSE;
+          continue;
+        }
+      length = be16 (head + 2);
+      if (length < 2)
+        return FALSE;
+      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          if (fread (head, 1, 5, file) != 5)
+            return FALSE;
+          *height = be16 (head + 1);
+          *width = be16 (head + 3);
+          return TRUE;
+        }
+      if (marker == 0xd9 || marker == 0xda)
+        return FALSE;
+      if (fseek (file, (long) length - 2, SEEK_CUR) != 0)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* Reads the next number of a PNM header, skipping blanks and comments. */
+static gboolean
+pnm_number (const guint8 *data,
+            gsize         length,
+            gsize        *at,
+            guint        *value)
+{
+  guint64 n = 0;
+  gsize i = *at;
+
+  while (i < length && (g_ascii_isspace (data[i]) || data[i] == '#'))
+    {
+      if (data[i] == '#')
+        while (i < length && data[i] != '\n')
+          i++;
+      else
+        i++;
+    }
+  if (i >= length || !g_ascii_isdigit (data[i]))
+    return FALSE;
+  while (i < length && g_ascii_isdigit (data[i]) && n <= G_MAXUINT32)
+    n = n * 10 + (data[i++] - '0');
+  if (n > G_MAXUINT32)
+    return FALSE;
+  *value = (guint) n;
+  *at = i;
+  return TRUE;
+}
+
+static gboolean
+header_size (FILE  *file,
+             guint *width,
+             guint *height)
+{
+  guint8 h[64] = { 0 };
+  gsize n = fread (h, 1, sizeof h, file);
+
+  if (n >= 24 && memcmp (h, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp (h + 12, "IHDR", 4) == 0)
+    {
+      *width = be32 (h + 16);
+      *height = be32 (h + 20);
+      return TRUE;
+    }
+  if (n >= 4 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
+    return jpeg_size (file, width, height);
+  if (n >= 10 && (memcmp (h, "GIF87a", 6) == 0 || memcmp (h, "GIF89a", 6) == 0))
+    {
+      *width = le16 (h + 6);
+      *height = le16 (h + 8);
+      return TRUE;
+    }
+  if (n >= 26 && h[0] == 'B' && h[1] == 'M')
+    {
+      if (le32 (h + 14) == 12)
+        {
+          *width = le16 (h + 18);
+          *height = le16 (h + 20);
+        }
+      else
+        {
+          gint32 w = (gint32) le32 (h + 18);
+          gint32 ht = (gint32) le32 (h + 22);
+
+          /* A negative height is a top-down bitmap. */
+          *width = w < 0 ? (w == G_MININT32 ? G_MAXUINT : (guint) -w) : (guint) w;
+          *height = ht < 0 ? (ht == G_MININT32 ? G_MAXUINT : (guint) -ht) : (guint) ht;
+        }
+      return TRUE;
+    }
+  if (n >= 30 && memcmp (h, "RIFF", 4) == 0 && memcmp (h + 8, "WEBP", 4) == 0)
+    {
+      if (memcmp (h + 12, "VP8 ", 4) == 0)
+        {
+          *width = le16 (h + 26) & 0x3fff;
+          *height = le16 (h + 28) & 0x3fff;
+          return TRUE;
+        }
+      if (memcmp (h + 12, "VP8L", 4) == 0)
+        {
+          guint32 bits = le32 (h + 21);
+
+          *width = (bits & 0x3fff) + 1;
+          *height = ((bits >> 14) & 0x3fff) + 1;
+          return TRUE;
+        }
+      if (memcmp (h + 12, "VP8X", 4) == 0)
+        {
+          *width = (h[24] | h[25] << 8 | h[26] << 16) + 1;
+          *height = (h[27] | h[28] << 8 | h[29] << 16) + 1;
+          return TRUE;
+        }
+      return FALSE;
+    }
+  if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6')
+    {
+      gsize at = 2;
+
+      return pnm_number (h, n, &at, width) && pnm_number (h, n, &at, height);
+    }
+  return FALSE;
+}
+
+/**
+ * vtr_frame_reader_image_size:
+ *
+ * The size a still image says it has, read from its header alone (PNG,
+ * JPEG, GIF, BMP, WebP, PNM), without decoding it.
+ *
+ * Returns: %FALSE if the file is not one of these or its header is unreadable.
+ */
+gboolean
+vtr_frame_reader_image_size (const char *path,
+                             guint      *width,
+                             guint      *height)
+{
+  FILE *file = fopen (path, "rb");
+  gboolean known;
+
+  *width = *height = 0;
+  if (file == NULL)
+    return FALSE;
+  known = header_size (file, width, height);
+  fclose (file);
+  return known;
+}
+
+static gboolean
+too_many_pixels (guint width,
+                 guint height)
+{
+  return (guint64) width * height > VTR_FRAME_READER_MAX_PIXELS;
+}
+
+static void
+set_too_large_error (GError    **error,
+                     const char *path,
+                     guint       width,
+                     guint       height)
+{
+  g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_TOO_LARGE,
+               _("%s is too large to scan (%u × %u pixels; at most %u megapixels). "
+                 "Take the photo again at a smaller size, or crop it around the code."),
+               path, width, height, VTR_FRAME_READER_MAX_PIXELS / 1000000);
+}
+
+/**
+ * vtr_frame_reader_check_size:
+ *
+ * Refuses, before anything is decoded, an image whose header says it is
+ * larger than %VTR_FRAME_READER_MAX_PIXELS: decoding a 20000 × 20000 PNG
+ * takes minutes and gigabytes, and a 68-byte file may claim that size.
+ *
+ * Returns: %FALSE with @error set if the image is too large.
+ */
+gboolean
+vtr_frame_reader_check_size (const char *path,
+                             GError    **error)
+{
+  guint width, height;
+
+  if (vtr_frame_reader_image_size (path, &width, &height) && too_many_pixels (width, height))
+    {
+      set_too_large_error (error, path, width, height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * vtr_frame_reader_read:
  * @path: an image (PNG, JPEG, WebP…) or video file
@@ -101,6 +341,8 @@ vtr_frame_reader_read (const char   *path,
                    path);
       return FALSE;
     }
+  if (!vtr_frame_reader_check_size (path, error))
+    return FALSE;
 
   pipeline = gst_parse_launch ("filesrc name=source ! decodebin ! videoconvert ! "
                                "video/x-raw,format=GRAY8 ! appsink name=sink sync=false "
@@ -144,6 +386,17 @@ vtr_frame_reader_read (const char   *path,
       if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
           !gst_video_frame_map (&video_frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
         continue;
+
+      /* A format whose header was not read above (a video, TIFF) is bound
+       * here, before its frames reach the decoder. */
+      if (too_many_pixels (GST_VIDEO_FRAME_WIDTH (&video_frame), GST_VIDEO_FRAME_HEIGHT (&video_frame)))
+        {
+          set_too_large_error (error, path, GST_VIDEO_FRAME_WIDTH (&video_frame),
+                               GST_VIDEO_FRAME_HEIGHT (&video_frame));
+          gst_video_frame_unmap (&video_frame);
+          ok = FALSE;
+          break;
+        }
 
       {
         VtrFrame frame = {
