@@ -134,11 +134,29 @@ hash_token (const char *token)
   return vtr_base64url_encode (digest, sizeof digest);
 }
 
+/* The lock-out of @merchant_id as the clock now reads it: a lock that ends
+ * further away than a whole lock-out means the clock went back (by hand,
+ * or a wrong time from the network), and lasts one lock-out from now
+ * instead of hours or days. */
+static gint64
+lock_remaining (gint64 locked_until,
+                gint64 t)
+{
+  if (locked_until <= t)
+    return 0;
+  return MIN (locked_until - t, VTR_PIN_LOCK_SECONDS);
+}
+
 /**
  * vtr_staff_login:
  *
  * Opens a merchant session with the staff PIN. After five wrong PINs the
  * merchant is locked out for a quarter of an hour.
+ *
+ * Every attempt is counted before its PIN is checked, in a transaction
+ * that other programs on the same journal wait for: guesses made at once
+ * from several processes count one by one, and the fifth locks the others
+ * out. A successful login clears the counter of its own shop only.
  *
  * Returns: (transfer full) (nullable): the session token.
  */
@@ -153,18 +171,21 @@ vtr_staff_login (VtrStore   *store,
   g_autofree char *pin_hash = NULL;
   g_autofree char *token_hash = NULL;
   gint64 t = g_date_time_to_unix (now);
-  gint64 failures, locked_until;
+  gint64 failures, locked_until, remaining, our_lock;
+  gboolean right;
   guint8 random[32];
   char *token;
   VtrStatement *update;
   int rc;
 
+  if (!vtr_store_begin (store, error))
+    return NULL;
   stmt = vtr_store_statement (store,
                               "SELECT pin_hash, failures, locked_until FROM journal.staff "
                               "WHERE merchant_id = ?",
                               error);
   if (stmt == NULL)
-    return NULL;
+    goto rollback;
   sqlite3_bind_int64 (stmt, 1, merchant_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
@@ -174,40 +195,61 @@ vtr_staff_login (VtrStore   *store,
       else
         g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
                      _("Shop %lld has no staff PIN on this kiosk."), (long long) merchant_id);
-      return NULL;
+      goto rollback;
     }
   pin_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   failures = sqlite3_column_int64 (stmt, 1);
   locked_until = sqlite3_column_int64 (stmt, 2);
   g_clear_pointer (&stmt, sqlite3_reset);
 
-  if (locked_until > t)
+  remaining = lock_remaining (locked_until, t);
+  if (remaining > 0)
     {
+      /* A lock from a clock that went back is brought to one lock-out. */
+      if (locked_until - t > VTR_PIN_LOCK_SECONDS)
+        {
+          update = vtr_store_statement (store,
+                                        "UPDATE journal.staff SET locked_until = ?2 WHERE merchant_id = ?1",
+                                        error);
+          if (update == NULL)
+            goto rollback;
+          sqlite3_bind_int64 (update, 1, merchant_id);
+          sqlite3_bind_int64 (update, 2, t + remaining);
+          if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+            goto rollback;
+        }
+      else
+        vtr_store_rollback (store);
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_LOCKED,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "Too many wrong PINs: try again in %d minute.",
                                 "Too many wrong PINs: try again in %d minutes.",
-                                (int) ((locked_until - t + 59) / 60)),
-                   (int) ((locked_until - t + 59) / 60));
+                                (int) ((remaining + 59) / 60)),
+                   (int) ((remaining + 59) / 60));
       return NULL;
     }
 
-  if (sodium_init () < 0 || crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) != 0)
+  /* The attempt counts now, before the slow check: a parallel guess
+   * waits for this commit and sees it. */
+  failures++;
+  our_lock = failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0;
+  update = vtr_store_statement (store,
+                                "UPDATE journal.staff SET failures = ?2, locked_until = ?3 "
+                                "WHERE merchant_id = ?1",
+                                error);
+  if (update == NULL)
+    goto rollback;
+  sqlite3_bind_int64 (update, 1, merchant_id);
+  sqlite3_bind_int64 (update, 2, our_lock ? 0 : failures);
+  sqlite3_bind_int64 (update, 3, our_lock);
+  if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+    goto rollback;
+
+  right = sodium_init () >= 0 && crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) == 0;
+  if (!right)
     {
-      update = vtr_store_statement (store,
-                                    "UPDATE journal.staff SET failures = ?2, locked_until = ?3 "
-                                    "WHERE merchant_id = ?1",
-                                    error);
-      if (update == NULL)
-        return NULL;
-      failures++;
-      sqlite3_bind_int64 (update, 1, merchant_id);
-      sqlite3_bind_int64 (update, 2, failures >= VTR_PIN_ATTEMPTS ? 0 : failures);
-      sqlite3_bind_int64 (update, 3, failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0);
-      if (!vtr_store_step_done (store, update, error))
-        return NULL;
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
-                   failures >= VTR_PIN_ATTEMPTS
+                   our_lock
                      ? _("Wrong PIN. Too many wrong PINs: the counter is locked for 15 minutes.")
                      : _("Wrong PIN."));
       return NULL;
@@ -216,6 +258,11 @@ vtr_staff_login (VtrStore   *store,
   randombytes_buf (random, sizeof random);
   token = vtr_base64url_encode (random, sizeof random);
   token_hash = hash_token (token);
+  if (!vtr_store_begin (store, error))
+    {
+      g_free (token);
+      return NULL;
+    }
   update = vtr_store_statement (store,
                                 "INSERT INTO journal.session (token_hash, merchant_id, expires) "
                                 "VALUES (?, ?, ?)",
@@ -223,18 +270,40 @@ vtr_staff_login (VtrStore   *store,
   if (update == NULL)
     {
       g_free (token);
-      return NULL;
+      goto rollback;
     }
   sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (update, 2, merchant_id);
   sqlite3_bind_int64 (update, 3, t + VTR_SESSION_SECONDS);
-  if (!vtr_store_step_done (store, update, error) ||
-      !vtr_store_exec (store, "UPDATE journal.staff SET failures = 0", error))
+  if (!vtr_store_step_done (store, update, error))
     {
       g_free (token);
-      return NULL;
+      goto rollback;
+    }
+  /* The right PIN clears this shop's counter, and the lock only if this
+   * attempt set it: guesses made meanwhile by others still count. */
+  update = vtr_store_statement (store,
+                                "UPDATE journal.staff SET failures = 0, "
+                                "  locked_until = CASE WHEN locked_until = ?2 THEN 0 ELSE locked_until END "
+                                "WHERE merchant_id = ?1",
+                                error);
+  if (update == NULL)
+    {
+      g_free (token);
+      goto rollback;
+    }
+  sqlite3_bind_int64 (update, 1, merchant_id);
+  sqlite3_bind_int64 (update, 2, our_lock);
+  if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+    {
+      g_free (token);
+      goto rollback;
     }
   return token;
+
+rollback:
+  vtr_store_rollback (store);
+  return NULL;
 }
 
 gboolean
@@ -246,6 +315,7 @@ vtr_staff_session (VtrStore   *store,
 {
   g_autofree char *token_hash = NULL;
   gint64 id = 0;
+  gint64 t = g_date_time_to_unix (now);
 
   if (token == NULL || *token == '\0')
     {
@@ -254,8 +324,13 @@ vtr_staff_session (VtrStore   *store,
       return FALSE;
     }
   token_hash = hash_token (token);
-  if (!query_int (store, "SELECT merchant_id FROM journal.session WHERE token_hash = ? AND expires > ?",
-                  token_hash, g_date_time_to_unix (now), 0, &id, error))
+  /* A session ends at its time, and also when the clock reads more than
+   * a few minutes before it opened: a clock put back must not stretch a
+   * session left open on the counter. */
+  if (!query_int (store,
+                  "SELECT merchant_id FROM journal.session "
+                  "WHERE token_hash = ?1 AND expires > ?2 AND expires <= ?3",
+                  token_hash, t, t + VTR_SESSION_SECONDS + VTR_CLOCK_SLACK_SECONDS, &id, error))
     return FALSE;
   if (id == 0)
     {

@@ -36,6 +36,9 @@ typedef enum
 #define VTR_PIN_ATTEMPTS                   5
 #define VTR_PIN_LOCK_SECONDS               (15 * 60)
 #define VTR_SESSION_SECONDS                (8 * 3600)
+/* How far back the clock may be put (an NTP correction) before a
+ * session it would stretch ends. */
+#define VTR_CLOCK_SLACK_SECONDS            300
 
 typedef struct
 {
