@@ -346,10 +346,11 @@ vtr_staff_session (VtrStore   *store,
 
 /**
  * vtr_loyalty_card_id:
- * @text: the scanned card, or its id
+ * @text: the scanned card
  *
  * Returns: (transfer full) (nullable): the card's id, if @text is a card
- * the federation signed (or a card id as printed under it).
+ * the federation signed. A card number alone is not a card: see
+ * vtr_loyalty_scan_card().
  */
 char *
 vtr_loyalty_card_id (const char       *text,
@@ -363,17 +364,72 @@ vtr_loyalty_card_id (const char       *text,
   if (info->kind == VTR_CODE_CARD && info->verdict == VTR_VERDICT_TRUSTED)
     return g_strdup (info->code.card_id);
 
-  if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
-    return g_strdup (text);
-
   if (info->kind == VTR_CODE_CARD)
     {
       g_autofree char *reason = vtr_verdict_describe (info);
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD, "%s", reason);
     }
+  else if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                 _("Scan the card’s code: its number alone is taken only for a card this kiosk "
+                   "or the federation already knows."));
   else
     g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
                  _("This is not a loyalty card of the federation."));
+  return NULL;
+}
+
+/**
+ * vtr_loyalty_scan_card:
+ * @text: the scanned card, or its number as printed under it
+ *
+ * A card at the counter. Its signed code is kept with the card, and goes
+ * with every event of the card to the hub, which credits only cards the
+ * federation signed. The number alone is taken only for a card whose
+ * code this kiosk already has: scanned or enrolled here before, or sent
+ * by the hub with the card's balance.
+ *
+ * Returns: (transfer full) (nullable): the card's id.
+ */
+char *
+vtr_loyalty_scan_card (VtrStore         *store,
+                       const char       *text,
+                       const VtrKeyList *keys,
+                       GDateTime        *now,
+                       GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *card_id = vtr_loyalty_card_id (text, keys, now, &local_error);
+  gsize len = strlen (text);
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (card_id)
+    {
+      stmt = vtr_store_statement (store,
+                                  "INSERT INTO journal.card (card_id, code) VALUES (?1, ?2) "
+                                  "ON CONFLICT (card_id) DO UPDATE SET code = coalesce (code, ?2)",
+                                  error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      if (!vtr_store_step_done (store, stmt, error))
+        return NULL;
+      return g_steal_pointer (&card_id);
+    }
+  if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
+    {
+      gint64 known = 0;
+
+      if (!query_int (store, "SELECT count (*) FROM journal.card WHERE card_id = ? AND code IS NOT NULL",
+                      text, 0, 0, &known, error))
+        return NULL;
+      if (known)
+        return g_strdup (text);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
 }
 
@@ -402,6 +458,7 @@ vtr_loyalty_balance (VtrStore   *store,
 static char *
 event_payload (const char *kind,
                const char *card_id,
+               const char *code,
                gint64      merchant_id,
                gint64      points,
                gint64      amount_cents,
@@ -413,6 +470,10 @@ event_payload (const char *kind,
   json_builder_begin_object (builder);
   vtr_json_add_string (builder, "kind", kind);
   vtr_json_add_string (builder, "card", card_id);
+  /* The federation's signature of the card: the hub credits no card
+   * without it (or without having seen it once). */
+  if (code)
+    vtr_json_add_string (builder, "code", code);
   vtr_json_add_int (builder, "merchant", merchant_id);
   vtr_json_add_int (builder, "points", points);
   if (amount_cents > 0)
@@ -439,6 +500,7 @@ write_event (VtrStore          *store,
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *payload = NULL;
+  g_autofree char *code = NULL;
   gint64 t = g_date_time_to_unix (now);
   VtrStatement *stmt;
 
@@ -472,7 +534,14 @@ write_event (VtrStore          *store,
   if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
 
-  payload = event_payload (kind, card_id, merchant_id, points, amount_cents, reward_id, t);
+  stmt = vtr_store_statement (store, "SELECT code FROM journal.card WHERE card_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  payload = event_payload (kind, card_id, code, merchant_id, points, amount_cents, reward_id, t);
   if (!vtr_outbox_append (store, uuid, kind, payload, t, error))
     return FALSE;
 

@@ -88,6 +88,11 @@ char    *vtr_loyalty_card_id      (const char        *text,
                                    const VtrKeyList  *keys,
                                    GDateTime         *now,
                                    GError           **error);
+char    *vtr_loyalty_scan_card    (VtrStore          *store,
+                                   const char        *text,
+                                   const VtrKeyList  *keys,
+                                   GDateTime         *now,
+                                   GError           **error);
 gboolean vtr_loyalty_credit       (VtrStore          *store,
                                    const char        *session,
                                    const char        *card_id,
