@@ -709,6 +709,24 @@ test_card_points (Fixture       *f,
   ASSERT_POSTED (f, session, shop, credit_event (card, f->cards[1], 3, 10), "rejected");
   g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
 
+  /* Two such credits an older hub let in are still in its file: the card
+   * still answers, with what can be trusted. */
+  {
+    g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO event (uuid, device_id, kind, payload, created, received, "
+                                            "  card_id, merchant_id, points) VALUES "
+                                            "('0e4b7c1a-0000-4000-8000-000000000001', 1, 'credit', '{}', 1, 1, '%s', 2, %" G_GINT64_FORMAT "),"
+                                            "('0e4b7c1a-0000-4000-8000-000000000002', 1, 'credit', '{}', 1, 1, '%s', 2, %" G_GINT64_FORMAT ")",
+                                            card, huge, card, huge);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
+  }
+
   /* The federation rotates its key and retires the old one: the cards it
    * signed still earn points. */
   {
