@@ -685,11 +685,18 @@ event_known (VtrHubDb   *db,
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+static const char *
+database_failed (gboolean *failed)
+{
+  *failed = TRUE;
+  return NULL;
+}
+
 /* What the event says of the world, against what the hub knows: a
  * loyalty event's card must be one the federation signed, and an order
  * moves only along its legal steps, in the order the hub receives them,
  * by its own shop. Returns the reason for a refusal, NULL when it may be
- * stored; -1 in @failed on a database error. */
+ * stored (or with @failed set, when the database failed). */
 static const char *
 check_against_hub (VtrHubDb           *db,
                    const VtrHubDevice *device,
@@ -706,13 +713,13 @@ check_against_hub (VtrHubDb           *db,
         return NULL;
       stmt = prepare (db, "SELECT 1 FROM card WHERE card_id = ?", NULL);
       if (stmt == NULL)
-        return (*failed = TRUE, NULL);
+        return database_failed (failed);
       sqlite3_bind_text (stmt, 1, e->card_id, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         return NULL;
       if (rc != SQLITE_DONE)
-        return (*failed = TRUE, NULL);
+        return database_failed (failed);
       return N_("this card is unknown to the federation: its signed code must be scanned once");
     }
 
@@ -720,13 +727,13 @@ check_against_hub (VtrHubDb           *db,
                       "WHERE uuid = ?",
                   NULL);
   if (stmt == NULL)
-    return (*failed = TRUE, NULL);
+    return database_failed (failed);
   sqlite3_bind_text (stmt, 1, e->order, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     return e->state == VTR_ORDER_PLACED ? NULL : N_("the hub does not know this order");
   if (rc != SQLITE_ROW)
-    return (*failed = TRUE, NULL);
+    return database_failed (failed);
   {
     gint64 merchant_id = sqlite3_column_int64 (stmt, 0);
     gint64 placed_by = sqlite3_column_int64 (stmt, 2);

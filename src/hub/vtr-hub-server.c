@@ -387,14 +387,18 @@ route_events (Job    *job,
       return;
     }
   /* The federation's keys as they are now (a key may have been rotated
-   * or retired since the hub started), to check the cards' codes. */
-  if (!(hub_keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(keys = vtr_hub_keys_list (hub_keys)))
+   * or retired since the hub started), to check the cards' codes. A hub
+   * without keys yet takes orders, and no card it has not confirmed. */
+  hub_keys = vtr_hub_keys_open (job->server->dir, &error);
+  if (hub_keys)
+    keys = vtr_hub_keys_list (hub_keys);
+  if (keys == NULL && !g_error_matches (error, VTR_HUB_KEYS_ERROR, VTR_HUB_KEYS_ERROR_NOT_INITIALIZED))
     {
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed",
                     error ? error->message : _("The federation’s keys cannot be read"));
       return;
     }
+  g_clear_error (&error);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
