@@ -13,6 +13,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
+#include "vtr-store-private.h"
 
 int
 main (int argc, char *argv[])
@@ -35,8 +36,24 @@ main (int argc, char *argv[])
 
       if (i % 2 == 0)
         {
-          g_autofree char *card = vtr_flashcode_new_card_id ();
+          g_autofree char *card = NULL;
           g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+          /* A card of the customers the test scanned, not yet credited. */
+          {
+            g_autoptr(VtrStatement) next =
+              vtr_store_statement (store,
+                                   "SELECT card_id FROM journal.card WHERE code IS NOT NULL AND card_id "
+                                   "NOT IN (SELECT card_id FROM journal.loyalty_event) LIMIT 1",
+                                   &error);
+
+            if (next == NULL || sqlite3_step (next) != SQLITE_ROW)
+              {
+                g_printerr ("no card left to credit\n");
+                return 1;
+              }
+            card = g_strdup ((const char *) sqlite3_column_text (next, 0));
+          }
 
           if (!vtr_loyalty_credit (store, argv[2], card, 100, NULL, 0, now, &receipt, &error))
             {

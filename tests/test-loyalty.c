@@ -32,6 +32,8 @@ typedef struct
   VtrStore   *store;
   char       *session;
   GDateTime  *now; /* Wednesday 25 November 2026, 10:00 in Marseille */
+  VtrKeyList *keys;   /* the federation the kiosk trusts */
+  guint8      secret[VTR_SECRET_KEY_BYTES];
 } Fixture;
 
 static GDateTime *
@@ -72,12 +74,24 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->session = vtr_staff_login (f->store, SHOP, "2468", f->now, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->session);
+
+  /* The customers' cards, signed by the federation and scanned once. */
+  f->keys = vtr_test_key_list_new_full (f->secret, f->store);
+  for (char c = 'B'; c <= 'E'; c++)
+    {
+      g_autofree char *id = g_strnfill (26, c);
+      g_autofree char *scanned = vtr_test_scan_card (f->store, f->keys, f->secret, id, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (scanned, ==, id);
+    }
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_assert_finalize_object (f->store);
+  vtr_key_list_free (f->keys);
   g_date_time_unref (f->now);
   g_free (f->session);
   vtr_test_remove_tree (f->dir);
@@ -308,8 +322,26 @@ test_credit_and_redeem (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpint (receipt.points, ==, 12);
     g_assert_cmpint (receipt.balance, ==, 12);
-    /* The event and its outbox row share the UUID. */
+    /* The event and its outbox row share the UUID; the card's signed
+     * code goes up with it. */
     g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox o JOIN journal.loyalty_event e USING (uuid)"), ==, 1);
+    g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox "
+                                               "WHERE json_extract (payload, '$.code') LIKE 'HTTPS://VTR13.FR/C/BBBB%'"), ==, 1);
+  }
+  /* A card number the kiosk never saw signed earns nothing, and nothing
+   * waits for the hub. */
+  {
+    g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+    g_assert_false (vtr_loyalty_credit (f->store, f->session, "FFFFFFFFFFFFFFFFFFFFFFFFFF", 1250, NULL, 0,
+                                        f->now, &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD);
+    g_clear_error (&error);
+    g_assert_false (vtr_loyalty_redeem (f->store, f->session, "FFFFFFFFFFFFFFFFFFFFFFFFFF", 5, f->now,
+                                        &receipt, &error));
+    g_assert_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD);
+    g_clear_error (&error);
+    g_assert_cmpint (vtr_test_count (f->store, "SELECT count(*) FROM journal.outbox"), ==, 1);
   }
   {
     g_auto(VtrLoyaltyReceipt) receipt = { 0 };
@@ -487,9 +519,10 @@ test_disk_full_and_read_only (Fixture *f, gconstpointer data)
   for (int i = 0; i < 200 && error == NULL; i++)
     {
       g_auto(VtrLoyaltyReceipt) receipt = { 0 };
-      g_autofree char *other = vtr_flashcode_new_card_id ();
+      g_autofree char *other = vtr_test_scan_card (f->store, f->keys, f->secret, NULL, &error);
 
-      vtr_loyalty_credit (f->store, f->session, other, 100, NULL, 0, f->now, &receipt, &error);
+      if (other)
+        vtr_loyalty_credit (f->store, f->session, other, 100, NULL, 0, f->now, &receipt, &error);
     }
   g_assert_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_DISK_FULL);
   g_assert_nonnull (strstr (error->message, "disk is full"));
@@ -548,6 +581,18 @@ test_crash (Fixture *f, gconstpointer data)
     g_ptr_array_add (codes, NULL);
     g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_PICKUP, (const char * const *) codes->pdata,
                                           keys, f->now, NULL), ==, 6000);
+  }
+
+  /* A card for each credit the writer makes, each signed and scanned
+   * once, as customers come to the counter. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vtr_store_begin (f->store, &error));
+    for (int i = 0; i < 6000; i++)
+      g_free (vtr_test_scan_card (f->store, f->keys, f->secret, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (vtr_store_commit (f->store, &error));
   }
 
   /* The writer credits at the real time: a session opened now. */

@@ -433,6 +433,30 @@ vtr_loyalty_scan_card (VtrStore         *store,
   return NULL;
 }
 
+/* Whether this kiosk holds the signed code of @card_id: scanned, enrolled
+ * here, or sent by the hub that confirmed the card. Credits and redeems
+ * take no other card: the hub would refuse them after the customer was
+ * told the points were there. */
+static gboolean
+check_card_known (VtrStore   *store,
+                  const char *card_id,
+                  GError    **error)
+{
+  gint64 known = 0;
+
+  if (!query_int (store, "SELECT count (*) FROM journal.card WHERE card_id = ? AND code IS NOT NULL",
+                  card_id, 0, 0, &known, error))
+    return FALSE;
+  if (known == 0)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                   _("Scan the card’s code: its number alone is taken only for a card this kiosk "
+                     "or the federation already knows."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 vtr_loyalty_balance (VtrStore   *store,
                      const char *card_id,
@@ -665,7 +689,9 @@ check_caps (VtrStore   *store,
  * @session: the staff session token
  * @card_id: see vtr_loyalty_card_id()
  *
- * Credits a purchase. When it returns %TRUE the points are on disk.
+ * Credits a purchase. When it returns %TRUE the points are on disk. The
+ * card must be one whose signed code this kiosk holds (see
+ * vtr_loyalty_scan_card()).
  */
 gboolean
 vtr_loyalty_credit (VtrStore          *store,
@@ -695,7 +721,8 @@ vtr_loyalty_credit (VtrStore          *store,
 
   if (!vtr_store_begin (store, error))
     return FALSE;
-  if (!points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
+  if (!check_card_known (store, card_id, error) ||
+      !points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
       !check_caps (store, card_id, merchant_id, points, vtr_paris_day (now), error) ||
       !write_event (store, "credit", card_id, merchant_id, points, amount_cents, 0, now, receipt,
                     error) ||
@@ -731,6 +758,8 @@ vtr_loyalty_redeem (VtrStore          *store,
   if (!vtr_store_begin (store, error))
     return FALSE;
 
+  if (!check_card_known (store, card_id, error))
+    goto rollback;
   if (!query_int (store, "SELECT points FROM reward WHERE id = ? AND merchant_id = ?", NULL,
                   reward_id, merchant_id, &cost, error))
     goto rollback;
