@@ -834,6 +834,77 @@ test_orders_bounded (Fixture       *f,
   g_assert_cmpuint (pages, ==, 3);
 }
 
+/* A hub.db written before the bounds, with a poisoned card and an order
+ * of 9 KB frozen by a time of 2^62: after the upgrade the card answers,
+ * the order comes back without its blob, and its shop moves it on. */
+static void
+test_hub_upgrade (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *v1 =
+    "CREATE TABLE device (id INTEGER PRIMARY KEY, name TEXT NOT NULL, merchant_id INTEGER,"
+    "  pairing_hash TEXT UNIQUE, pairing_expires INTEGER NOT NULL, token_hash TEXT UNIQUE,"
+    "  created INTEGER NOT NULL, paired INTEGER, revoked INTEGER, last_seen INTEGER);"
+    "CREATE TABLE event (uuid TEXT PRIMARY KEY, device_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, created INTEGER NOT NULL, received INTEGER NOT NULL, card_id TEXT,"
+    "  merchant_id INTEGER, points INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX event_by_card ON event (card_id, points) WHERE card_id IS NOT NULL;"
+    "CREATE TABLE hub_order (uuid TEXT PRIMARY KEY, merchant_id INTEGER, number TEXT NOT NULL,"
+    "  state TEXT NOT NULL, at INTEGER NOT NULL, placed TEXT) WITHOUT ROWID;"
+    "CREATE INDEX hub_order_by_merchant ON hub_order (merchant_id, at);"
+    "PRAGMA user_version = 1;";
+  g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *blob = g_strnfill (9000, 'x');
+  g_autofree char *rows = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *shop = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *card = "POISONEDPOISONEDPOISONEDPO";
+  const char *order = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
+  JsonObject *first;
+  sqlite3 *db = NULL;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  rows = g_strdup_printf ("INSERT INTO event VALUES "
+                          "('0e4b7c1a-0000-4000-8000-000000000001', 1, 'credit', '{}', 1, 1, '%s', 2, 12),"
+                          "('0e4b7c1a-0000-4000-8000-000000000002', 1, 'credit', '{}', 1, 1, '%s', 2, 4611686018427387904),"
+                          "('0e4b7c1a-0000-4000-8000-000000000003', 1, 'credit', '{}', 1, 1, '%s', 2, 4611686018427387904);"
+                          "INSERT INTO hub_order VALUES ('%s', 2, 'AC-9999', 'placed', 4611686018427387904, "
+                          "  '{\"note\":\"%s\"}');",
+                          card, card, card, order, blob);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, v1, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  shop = pair_token (f, session, "2");
+  g_assert_cmpint (card_balance (f, session, shop, card), ==, 12);
+  /* The card's events were taken before codes were checked: confirmed. */
+  ASSERT_POSTED (f, session, shop, credit_event (card, NULL, 2, 3), "accepted");
+  g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
+
+  url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+  g_assert_cmpint (call (session, "GET", url, shop, NULL, 0, &answer), ==, 200);
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (answer), "orders"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "uuid"), ==, order);
+  g_assert_false (json_object_has_member (first, "placed"));
+
+  ASSERT_POSTED (f, session, shop,
+                 order_event (order, "accepted", g_get_real_time () / G_USEC_PER_SEC, NULL), "accepted");
+  {
+    g_autofree char *state = hub_order_state (f, order);
+    g_assert_cmpstr (state, ==, "accepted");
+  }
+}
+
 /* Faults, one of each, while uploading and downloading. */
 static void
 test_faults (Fixture       *f,
@@ -1182,6 +1253,7 @@ main (int argc, char *argv[])
   ADD ("/sync/card-points", test_card_points, FALSE);
   ADD ("/sync/bad-card-never-stops-sync", test_bad_card_never_stops_sync, FALSE);
   ADD ("/sync/orders-bounded", test_orders_bounded, FALSE);
+  ADD ("/sync/hub-upgrade", test_hub_upgrade, TRUE);
   ADD ("/sync/faults", test_faults, FALSE);
   ADD ("/sync/random-faults", test_random_faults, FALSE);
   ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);
