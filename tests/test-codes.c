@@ -126,6 +126,20 @@ test_round_trip (void)
     g_assert_cmpint (info->verdict, ==, VTR_VERDICT_TRUSTED);
   }
 
+  /* A key retired for its ads and pickup codes still vouches for the
+   * cards it signed: a card is printed once and kept for years. */
+  {
+    VtrFlashcode card = { VTR_CODE_CARD, 0, 0, 0, (char *) "RETIREDRETIREDRETIREDRETIR", NULL, NULL, 0, 3 };
+    VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, (char *) "AC-1234", NULL, 0, 3 };
+    g_autofree char *card_url = sign (&card, keys.secret3);
+    g_autofree char *pickup_url = sign (&pickup, keys.secret3);
+    g_autoptr(VtrCodeInfo) card_info = classify (card_url, list);
+    g_autoptr(VtrCodeInfo) pickup_info = classify (pickup_url, list);
+
+    g_assert_cmpint (card_info->verdict, ==, VTR_VERDICT_TRUSTED);
+    g_assert_cmpint (pickup_info->verdict, ==, VTR_VERDICT_RETIRED_KEY);
+  }
+
   /* Two card ids are never the same. */
   {
     g_autofree char *other = vtr_flashcode_new_card_id ();

@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "vtr-flashcode.h"
+#include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 
 /*
@@ -340,6 +342,8 @@ test_counter (void)
   g_auto(VtrTestResult) balance = { 0 };
   g_auto(VtrTestResult) outbox = { 0 };
   g_auto(VtrTestResult) forged = { 0 };
+  g_auto(VtrTestResult) bare = { 0 };
+  g_autofree char *card_code = NULL;
   const char *env[3];
   int status;
 
@@ -356,8 +360,27 @@ test_counter (void)
   env[0] = "VITRINE_SESSION";
   env[1] = token;
   env[2] = NULL;
-  run_ctl (&credit, env, "loyalty", "credit", "FFFFFFFFFFFFFFFFFFFFFFFFFF", "--amount", "12,50",
-           "--json", NULL);
+
+  /* The kiosk trusts a federation, which signed the customer's card. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrKeyList) keys = NULL;
+    guint8 secret[VTR_SECRET_KEY_BYTES];
+    VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) "FFFFFFFFFFFFFFFFFFFFFFFFFF", NULL, NULL, 0, 1 };
+
+    g_assert_no_error (error);
+    keys = vtr_test_key_list_new_full (secret, store);
+    card_code = vtr_flashcode_sign (&code, "vtr13.fr", secret, &error);
+    g_assert_no_error (error);
+  }
+
+  /* A card number alone, of a card the kiosk never saw, credits nothing. */
+  run_ctl (&bare, env, "loyalty", "credit", "FFFFFFFFFFFFFFFFFFFFFFFFFF", "--amount", "12,50", NULL);
+  g_assert_cmpint (bare.status, ==, 1);
+  g_assert_nonnull (strstr (bare.err, "number alone"));
+
+  run_ctl (&credit, env, "loyalty", "credit", card_code, "--amount", "12,50", "--json", NULL);
   g_assert_cmpint (credit.status, ==, 0);
   g_assert_nonnull (strstr (credit.out, "\"points\":"));
 
@@ -368,6 +391,8 @@ test_counter (void)
   run_ctl (&outbox, NULL, "outbox", "--json", NULL);
   g_assert_cmpint (outbox.status, ==, 0);
   g_assert_nonnull (strstr (outbox.out, "\"kind\":\"credit\""));
+  /* The credit carries the card's signed code up to the hub. */
+  g_assert_nonnull (strstr (outbox.out, "HTTPS://VTR13.FR/C/FFFFFFFFFFFFFFFFFFFFFFFFFF/K1/"));
 
   /* A scanned card the federation did not sign is refused, in words. */
   run_ctl (&forged, env, "loyalty", "credit", "HTTPS://VTR13.FR/C/FFFFFFFFFFFFFFFFFFFFFFFFFF/K1/AAAA",

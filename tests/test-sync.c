@@ -7,6 +7,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
 #include "vtr-sync-service.h"
+#include "vtr-trust.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-proxy.h"
 #include "vtr-test-util.h"
@@ -29,6 +30,7 @@ typedef struct
   char         *proxy_url;
   guint         n_events;   /* made on the kiosk so far */
   guint         mutations;  /* changes made on the hub so far */
+  char        **cards;      /* loyalty cards the federation signed */
 } Fixture;
 
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
@@ -96,6 +98,14 @@ fixture_set_up (Fixture       *f,
   g_assert_cmpint (keys.status, ==, 0);
   HUB (f, &demo, "demo");
   g_assert_cmpint (demo.status, ==, 0);
+  {
+    g_auto(VtrTestResult) cards = { 0 };
+
+    HUB (f, &cards, "sign", "card", "--count", "8");
+    g_assert_cmpint (cards.status, ==, 0);
+    f->cards = g_strsplit (g_strstrip (cards.out), "\n", -1);
+    g_assert_cmpuint (g_strv_length (f->cards), ==, 8);
+  }
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   f->proxy = vtr_test_proxy_new (f->hub->port);
   f->proxy_url = g_strdup_printf ("http://127.0.0.1:%u", vtr_test_proxy_get_port (f->proxy));
@@ -115,6 +125,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->hub_dir);
   g_free (f->kiosk_dir);
   g_free (f->proxy_url);
+  g_strfreev (f->cards);
 }
 
 static gboolean
@@ -175,10 +186,12 @@ make_events (Fixture *f,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *payload = g_strdup_printf ("{\"kind\":\"credit\",\"card\":\"CARDCARDCARDCARDCARDCARD%c%c\","
+      const char *code = f->cards[f->n_events % 8];
+      g_autofree char *card = g_strndup (strstr (code, "/C/") + 3, 26);
+      g_autofree char *payload = g_strdup_printf ("{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
                                                   "\"merchant\":%u,\"points\":%u,\"created\":%u}",
-                                                  'A' + f->n_events % 26, 'A' + f->n_events / 26 % 26,
-                                                  1 + f->n_events % 500, f->n_events % 7, 1800000000u + f->n_events);
+                                                  card, code, 1 + f->n_events % 500, f->n_events % 7,
+                                                  1800000000u + f->n_events);
 
       g_assert_true (vtr_outbox_append (store, uuid, "credit", payload, 1800000000 + f->n_events, &error));
       g_assert_no_error (error);
@@ -339,15 +352,20 @@ test_sync_loyalty (Fixture       *f,
   g_auto(VtrLoyaltyReceipt) receipt = { 0 };
   g_autofree char *session = NULL;
   g_autofree char *hub_db = g_build_filename (f->hub_dir, "hub.db", NULL);
-  const char *card = "MARSEILLEMARSEILLEMARSEILL";
+  g_autofree char *card = NULL;
+  g_autofree char *sum = NULL;
   gint64 balance, pending;
 
   {
     g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
+    g_autoptr(VtrKeyList) keys = vtr_trust_load (store, &error);
 
     assert_synced (f); /* the shop's loyalty rule */
     g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
     session = vtr_staff_login (store, 2, "2468", now, &error);
+    g_assert_no_error (error);
+    /* The customer's card, scanned at the counter. */
+    card = vtr_loyalty_scan_card (store, f->cards[0], keys, now, &error);
     g_assert_no_error (error);
     g_assert_true (vtr_loyalty_credit (store, session, card, 2500, NULL, 0, now, &receipt, &error));
     g_assert_no_error (error);
@@ -355,9 +373,8 @@ test_sync_loyalty (Fixture       *f,
   }
 
   assert_synced (f);
-  g_assert_cmpint (vtr_test_sql_int (hub_db, "SELECT sum (points) FROM event WHERE card_id = "
-                                             "'MARSEILLEMARSEILLEMARSEILL'"),
-                   ==, receipt.points);
+  sum = g_strdup_printf ("SELECT sum (points) FROM event WHERE card_id = '%s'", card);
+  g_assert_cmpint (vtr_test_sql_int (hub_db, sum), ==, receipt.points);
   {
     g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
 
@@ -473,8 +490,8 @@ test_api_errors (Fixture       *f,
 
   /* Wrong events are refused one by one, with a reason; the rest go in. */
   order_event = g_strdup_printf ("{\"events\":["
-                                 "{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":1,\"payload\":"
-                                 "{\"order\":\"%s\",\"number\":\"AC-1234\",\"state\":\"placed\",\"at\":5,"
+                                 "{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":1800000000,\"payload\":"
+                                 "{\"order\":\"%s\",\"number\":\"AC-1234\",\"state\":\"placed\",\"at\":1800000005,"
                                  "\"merchant\":2,\"first_name\":\"Inès\",\"phone\":\"0612345678\"}},"
                                  "{\"uuid\":\"not-a-uuid\",\"kind\":\"credit\",\"created\":1,\"payload\":{}},"
                                  "{\"uuid\":\"%s\",\"kind\":\"teleport\",\"created\":1,\"payload\":{}},"
@@ -524,6 +541,368 @@ test_api_errors (Fixture       *f,
   g_assert_cmpint (ANSWER (call (session, "GET", events, kiosk, NULL, 0, &answer)), ==, 404);
   g_clear_pointer (&answer, json_node_unref);
 #undef ANSWER
+}
+
+/* Hostile and confused devices: every number bounded, every event's shop
+ * and step checked, and no card able to stop a kiosk's sync. */
+
+/* Posts @json to the hub's events as @token; returns the status of each
+ * event, in order, as a string such as "accepted rejected". */
+static char *
+post_events (Fixture     *f,
+             SoupSession *session,
+             const char  *token,
+             const char  *json)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/events", NULL);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GString) statuses = g_string_new (NULL);
+  JsonArray *results;
+
+  g_assert_cmpint (call (session, "POST", url, token, json, strlen (json), &answer), ==, 200);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    g_string_append_printf (statuses, "%s%s", i ? " " : "",
+                            json_object_get_string_member (json_array_get_object_element (results, i),
+                                                           "status"));
+  return g_string_free (g_steal_pointer (&statuses), FALSE);
+}
+
+/* One order event, as a device whose clock reads @at sends it. */
+static char *
+order_event (const char *order,
+             const char *state,
+             gint64      at,
+             const char *extra)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                          "\"payload\":{\"order\":\"%s\",\"number\":\"AC-7777\",\"state\":\"%s\","
+                          "\"at\":%" G_GINT64_FORMAT "%s}}]}",
+                          uuid, at, order, state, at, extra ? extra : "");
+}
+
+static char *
+hub_order_state (Fixture    *f,
+                 const char *order)
+{
+  g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT state FROM hub_order WHERE uuid = '%s'", order);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *state = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return state;
+}
+
+#define ASSERT_POSTED(f, session, token, json, expected) \
+  G_STMT_START { \
+    g_autofree char *_json = (json); \
+    g_autofree char *_got = post_events (f, session, token, _json); \
+    g_assert_cmpstr (_got, ==, expected); \
+  } G_STMT_END
+
+/* An order follows the steps in the order the hub receives them, whatever
+ * the devices' clocks say, and only its own shop moves it. */
+static void
+test_order_steps (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *kiosk = pair_token (f, session, NULL);
+  g_autofree char *shop = pair_token (f, session, "2");
+  g_autofree char *other_shop = pair_token (f, session, "3");
+  g_autofree char *order = g_uuid_string_random ();
+  g_autofree char *frozen = g_uuid_string_random ();
+  g_autofree char *state = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* A street kiosk whose clock is two hours fast takes the order... */
+  ASSERT_POSTED (f, session, kiosk, order_event (order, "placed", now + 7200, ",\"merchant\":2"), "accepted");
+  /* ...the shop, on time, accepts it and makes it ready. */
+  ASSERT_POSTED (f, session, shop, order_event (order, "accepted", now, NULL), "accepted");
+  ASSERT_POSTED (f, session, shop, order_event (order, "ready", now + 60, NULL), "accepted");
+  state = hub_order_state (f, order);
+  g_assert_cmpstr (state, ==, "ready");
+
+  /* Another shop cannot touch it; nor can anyone make up a state or go
+   * back a step. */
+  ASSERT_POSTED (f, session, other_shop, order_event (order, "cancelled", now + 120, NULL), "rejected");
+  ASSERT_POSTED (f, session, shop, order_event (order, "teleported", now + 120, NULL), "rejected");
+  ASSERT_POSTED (f, session, shop, order_event (order, "placed", now + 120, ",\"merchant\":2"), "rejected");
+  ASSERT_POSTED (f, session, shop, order_event (order, "accepted", now + 120, NULL), "rejected");
+  g_clear_pointer (&state, g_free);
+  state = hub_order_state (f, order);
+  g_assert_cmpstr (state, ==, "ready");
+
+  /* A time of 2^62 does not freeze an order: it is no time. */
+  ASSERT_POSTED (f, session, shop, order_event (frozen, "placed", G_GINT64_CONSTANT (1) << 62, ",\"merchant\":2"),
+                 "rejected");
+  ASSERT_POSTED (f, session, shop, order_event (frozen, "placed", now, ",\"merchant\":2"), "accepted");
+  ASSERT_POSTED (f, session, shop, order_event (frozen, "cancelled", now - 3600, NULL), "accepted");
+  g_clear_pointer (&state, g_free);
+  state = hub_order_state (f, frozen);
+  g_assert_cmpstr (state, ==, "cancelled");
+}
+
+static char *
+credit_event (const char *card,
+              const char *code,
+              gint64      merchant,
+              gint64      points)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *code_member = code ? g_strdup_printf (",\"code\":\"%s\"", code) : g_strdup ("");
+
+  return g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":1800000000,"
+                          "\"payload\":{\"card\":\"%s\"%s,\"merchant\":%" G_GINT64_FORMAT ","
+                          "\"points\":%" G_GINT64_FORMAT "}}]}",
+                          uuid, card, code_member, merchant, points);
+}
+
+static gint64
+card_balance (Fixture     *f,
+              SoupSession *session,
+              const char  *token,
+              const char  *card)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/cards/", card, NULL);
+  g_autoptr(JsonNode) answer = NULL;
+
+  g_assert_cmpint (call (session, "GET", url, token, NULL, 0, &answer), ==, 200);
+  return json_object_get_int_member (json_node_get_object (answer), "balance");
+}
+
+/* Points: only for cards the federation signed, in amounts a purchase
+ * gives, and a key retired for ads leaves its cards valid. */
+static void
+test_card_points (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *shop = pair_token (f, session, "2");
+  g_autofree char *card = g_strndup (strstr (f->cards[1], "/C/") + 3, 26);
+  g_autofree char *forged = g_strdup (f->cards[2]);
+  g_autofree char *forged_card = g_strndup (strstr (f->cards[2], "/C/") + 3, 26);
+  const gint64 huge = G_GINT64_CONSTANT (1) << 62;
+
+  /* A bare card number, or a code with a changed signature: nothing. */
+  ASSERT_POSTED (f, session, shop, credit_event (card, NULL, 2, 10), "rejected");
+  forged[strlen (forged) - 5] = forged[strlen (forged) - 5] == 'A' ? 'B' : 'A';
+  ASSERT_POSTED (f, session, shop, credit_event (forged_card, forged, 2, 10), "rejected");
+
+  /* The signed card, once; then its number is enough. */
+  ASSERT_POSTED (f, session, shop, credit_event (card, f->cards[1], 2, 10), "accepted");
+  ASSERT_POSTED (f, session, shop, credit_event (card, NULL, 2, 5), "accepted");
+
+  /* 2 × 2^62 points overflow nothing: refused. Another shop's credit too. */
+  ASSERT_POSTED (f, session, shop, credit_event (card, f->cards[1], 2, huge), "rejected");
+  ASSERT_POSTED (f, session, shop, credit_event (card, f->cards[1], 2, huge), "rejected");
+  ASSERT_POSTED (f, session, shop, credit_event (card, f->cards[1], 3, 10), "rejected");
+  g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
+
+  /* Two such credits an older hub let in are still in its file: the card
+   * still answers, with what can be trusted. */
+  {
+    g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO event (uuid, device_id, kind, payload, created, received, "
+                                            "  card_id, merchant_id, points) VALUES "
+                                            "('0e4b7c1a-0000-4000-8000-000000000001', 1, 'credit', '{}', 1, 1, '%s', 2, %" G_GINT64_FORMAT "),"
+                                            "('0e4b7c1a-0000-4000-8000-000000000002', 1, 'credit', '{}', 1, 1, '%s', 2, %" G_GINT64_FORMAT ")",
+                                            card, huge, card, huge);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
+  }
+
+  /* The federation rotates its key and retires the old one: the cards it
+   * signed still earn points. */
+  {
+    g_auto(VtrTestResult) rotate = { 0 };
+    g_auto(VtrTestResult) retire = { 0 };
+    g_autofree char *other = g_strndup (strstr (f->cards[3], "/C/") + 3, 26);
+
+    HUB (f, &rotate, "keys", "rotate");
+    g_assert_cmpint (rotate.status, ==, 0);
+    HUB (f, &retire, "keys", "retire", "1");
+    g_assert_cmpint (retire.status, ==, 0);
+    ASSERT_POSTED (f, session, shop, credit_event (other, f->cards[3], 2, 7), "accepted");
+    g_assert_cmpint (card_balance (f, session, shop, other), ==, 7);
+  }
+}
+
+/* A card the hub cannot answer for (here one whose number the hub refuses)
+ * is left aside: the sync still brings the catalogue and a new key list. */
+static void
+test_bad_card_never_stops_sync (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
+  g_auto(VtrTestResult) rotate = { 0 };
+  gint64 version;
+  sqlite3 *db = NULL;
+
+  assert_synced (f);
+  version = vtr_test_sql_int (journal, "SELECT version FROM trust");
+  g_assert_cmpint (sqlite3_open (journal, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO loyalty_event (uuid, kind, card_id, merchant_id, points, "
+                                 "  created, day) VALUES ('2f0e1c57-5b8e-4a8b-9d3e-000000000001', 'credit', "
+                                 "  'not-a-card', 2, 5, 1800000000, 20270115)",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  HUB (f, &rotate, "keys", "rotate");
+  g_assert_cmpint (rotate.status, ==, 0);
+  assert_synced (f);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT version FROM trust"), >, version);
+  assert_synced (f);
+}
+
+/* An order of megabytes is refused, and a shop's orders come in pages
+ * of bounded size. */
+static void
+test_orders_bounded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *shop = pair_token (f, session, "2");
+  g_autofree char *order = g_uuid_string_random ();
+  g_autoptr(GString) padding = g_string_new (",\"merchant\":2,\"note\":\"");
+  g_autoptr(GString) batch = g_string_new ("{\"events\":[");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, before = 0;
+  guint pages = 0;
+
+  for (guint i = 0; i < 7 * 1024 * 1024; i++)
+    g_string_append_c (padding, 'x');
+  g_string_append_c (padding, '"');
+  ASSERT_POSTED (f, session, shop, order_event (order, "placed", now, padding->str), "rejected");
+
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *event_uuid = g_uuid_string_random ();
+
+      g_string_append_printf (batch, "%s{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                              "\"payload\":{\"order\":\"%s\",\"number\":\"AC-%04u\",\"state\":\"placed\","
+                              "\"at\":%" G_GINT64_FORMAT ",\"merchant\":2,\"first_name\":\"Inès\"}}",
+                              i ? "," : "", event_uuid, now, uuid, i, now);
+    }
+  g_string_append (batch, "]}");
+  {
+    g_autofree char *statuses = post_events (f, session, shop, batch->str);
+    g_assert_null (strstr (statuses, "rejected"));
+  }
+
+  for (;;)
+    {
+      g_autofree char *url = before ? g_strdup_printf ("%s/api/v1/orders?before=%" G_GINT64_FORMAT, f->hub->url, before)
+                                    : g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      JsonArray *orders;
+
+      g_assert_cmpint (call (session, "GET", url, shop, NULL, 0, &answer), ==, 200);
+      object = json_node_get_object (answer);
+      orders = json_object_get_array_member (object, "orders");
+      g_assert_cmpuint (json_array_get_length (orders), <=, 50);
+      for (guint i = 0; i < json_array_get_length (orders); i++)
+        g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (
+                                                 json_array_get_object_element (orders, i), "uuid"))));
+      pages++;
+      if (!json_object_get_boolean_member (object, "more"))
+        break;
+      before = json_object_get_int_member (object, "next");
+      g_assert_cmpint (before, >, 0);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 120);
+  g_assert_cmpuint (pages, ==, 3);
+}
+
+/* A hub.db written before the bounds, with a poisoned card and an order
+ * of 9 KB frozen by a time of 2^62: after the upgrade the card answers,
+ * the order comes back without its blob, and its shop moves it on. */
+static void
+test_hub_upgrade (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *v1 =
+    "CREATE TABLE device (id INTEGER PRIMARY KEY, name TEXT NOT NULL, merchant_id INTEGER,"
+    "  pairing_hash TEXT UNIQUE, pairing_expires INTEGER NOT NULL, token_hash TEXT UNIQUE,"
+    "  created INTEGER NOT NULL, paired INTEGER, revoked INTEGER, last_seen INTEGER);"
+    "CREATE TABLE event (uuid TEXT PRIMARY KEY, device_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, created INTEGER NOT NULL, received INTEGER NOT NULL, card_id TEXT,"
+    "  merchant_id INTEGER, points INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX event_by_card ON event (card_id, points) WHERE card_id IS NOT NULL;"
+    "CREATE TABLE hub_order (uuid TEXT PRIMARY KEY, merchant_id INTEGER, number TEXT NOT NULL,"
+    "  state TEXT NOT NULL, at INTEGER NOT NULL, placed TEXT) WITHOUT ROWID;"
+    "CREATE INDEX hub_order_by_merchant ON hub_order (merchant_id, at);"
+    "PRAGMA user_version = 1;";
+  g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *blob = g_strnfill (9000, 'x');
+  g_autofree char *rows = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *shop = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *card = "POISONEDPOISONEDPOISONEDPO";
+  const char *order = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
+  JsonObject *first;
+  sqlite3 *db = NULL;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  rows = g_strdup_printf ("INSERT INTO event VALUES "
+                          "('0e4b7c1a-0000-4000-8000-000000000001', 1, 'credit', '{}', 1, 1, '%s', 2, 12),"
+                          "('0e4b7c1a-0000-4000-8000-000000000002', 1, 'credit', '{}', 1, 1, '%s', 2, 4611686018427387904),"
+                          "('0e4b7c1a-0000-4000-8000-000000000003', 1, 'credit', '{}', 1, 1, '%s', 2, 4611686018427387904);"
+                          "INSERT INTO hub_order VALUES ('%s', 2, 'AC-9999', 'placed', 4611686018427387904, "
+                          "  '{\"note\":\"%s\"}');",
+                          card, card, card, order, blob);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, v1, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  shop = pair_token (f, session, "2");
+  g_assert_cmpint (card_balance (f, session, shop, card), ==, 12);
+  /* The card's events were taken before codes were checked: confirmed. */
+  ASSERT_POSTED (f, session, shop, credit_event (card, NULL, 2, 3), "accepted");
+  g_assert_cmpint (card_balance (f, session, shop, card), ==, 15);
+
+  url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+  g_assert_cmpint (call (session, "GET", url, shop, NULL, 0, &answer), ==, 200);
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (answer), "orders"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "uuid"), ==, order);
+  g_assert_false (json_object_has_member (first, "placed"));
+
+  ASSERT_POSTED (f, session, shop,
+                 order_event (order, "accepted", g_get_real_time () / G_USEC_PER_SEC, NULL), "accepted");
+  {
+    g_autofree char *state = hub_order_state (f, order);
+    g_assert_cmpstr (state, ==, "accepted");
+  }
 }
 
 /* Faults, one of each, while uploading and downloading. */
@@ -870,6 +1249,11 @@ main (int argc, char *argv[])
   ADD ("/sync/catalog", test_sync_catalog, FALSE);
   ADD ("/sync/loyalty", test_sync_loyalty, FALSE);
   ADD ("/sync/api-errors", test_api_errors, FALSE);
+  ADD ("/sync/order-steps", test_order_steps, FALSE);
+  ADD ("/sync/card-points", test_card_points, FALSE);
+  ADD ("/sync/bad-card-never-stops-sync", test_bad_card_never_stops_sync, FALSE);
+  ADD ("/sync/orders-bounded", test_orders_bounded, FALSE);
+  ADD ("/sync/hub-upgrade", test_hub_upgrade, TRUE);
   ADD ("/sync/faults", test_faults, FALSE);
   ADD ("/sync/random-faults", test_random_faults, FALSE);
   ADD ("/sync/kiosk-killed", test_kiosk_killed, FALSE);

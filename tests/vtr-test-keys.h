@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include "vtr-flashcode.h"
 #include "vtr-key-list.h"
+#include "vtr-loyalty.h"
 #include "vtr-store-private.h"
 #include "vtr-trust.h"
 
@@ -54,4 +56,21 @@ vtr_test_count (VtrStore   *store,
 
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* A card the federation of @secret signed, scanned at @store's counter
+ * so that the kiosk holds its code; returns the card's id. */
+static inline char *
+vtr_test_scan_card (VtrStore         *store,
+                    const VtrKeyList *keys,
+                    const guint8     *secret,
+                    const char       *card_id,
+                    GError          **error)
+{
+  g_autofree char *id = card_id ? g_strdup (card_id) : vtr_flashcode_new_card_id ();
+  VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, id, NULL, NULL, 0, 1 };
+  g_autofree char *text = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return vtr_loyalty_scan_card (store, text, keys, now, error);
 }

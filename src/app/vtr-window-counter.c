@@ -456,7 +456,7 @@ vtr_window_counter_take_code (VtrWindow  *self,
       refresh_shop_orders (self);
       return TRUE;
     }
-  card_id = vtr_loyalty_card_id (text, self->keys, now, &error);
+  card_id = vtr_loyalty_scan_card (self->store, text, self->keys, now, &error);
   if (card_id == NULL)
     {
       gtk_label_set_text (self->counter_message, error->message);

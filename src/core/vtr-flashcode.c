@@ -592,7 +592,10 @@ vtr_code_classify (const char       *text,
         info->verdict = VTR_VERDICT_NO_KEYS;
       else if (!vtr_key_list_lookup (keys, info->code.kid, &public_key, &status))
         info->verdict = VTR_VERDICT_UNKNOWN_KEY;
-      else if (status == VTR_KEY_RETIRED)
+      /* A card is printed once and kept for years: retiring a key stops
+       * its ads, pickup codes, merchant pages and pairing codes, never the
+       * cards it signed (docs/codes.md). */
+      else if (status == VTR_KEY_RETIRED && info->kind != VTR_CODE_CARD)
         info->verdict = VTR_VERDICT_RETIRED_KEY;
       else if (!vtr_crypto_init () ||
                crypto_sign_verify_detached (signature, (const guint8 *) text, signed_len,

@@ -134,11 +134,29 @@ hash_token (const char *token)
   return vtr_base64url_encode (digest, sizeof digest);
 }
 
+/* The lock-out of @merchant_id as the clock now reads it: a lock that ends
+ * further away than a whole lock-out means the clock went back (by hand,
+ * or a wrong time from the network), and lasts one lock-out from now
+ * instead of hours or days. */
+static gint64
+lock_remaining (gint64 locked_until,
+                gint64 t)
+{
+  if (locked_until <= t)
+    return 0;
+  return MIN (locked_until - t, VTR_PIN_LOCK_SECONDS);
+}
+
 /**
  * vtr_staff_login:
  *
  * Opens a merchant session with the staff PIN. After five wrong PINs the
  * merchant is locked out for a quarter of an hour.
+ *
+ * Every attempt is counted before its PIN is checked, in a transaction
+ * that other programs on the same journal wait for: guesses made at once
+ * from several processes count one by one, and the fifth locks the others
+ * out. A successful login clears the counter of its own shop only.
  *
  * Returns: (transfer full) (nullable): the session token.
  */
@@ -153,18 +171,21 @@ vtr_staff_login (VtrStore   *store,
   g_autofree char *pin_hash = NULL;
   g_autofree char *token_hash = NULL;
   gint64 t = g_date_time_to_unix (now);
-  gint64 failures, locked_until;
+  gint64 failures, locked_until, remaining, our_lock;
+  gboolean right;
   guint8 random[32];
   char *token;
   VtrStatement *update;
   int rc;
 
+  if (!vtr_store_begin (store, error))
+    return NULL;
   stmt = vtr_store_statement (store,
                               "SELECT pin_hash, failures, locked_until FROM journal.staff "
                               "WHERE merchant_id = ?",
                               error);
   if (stmt == NULL)
-    return NULL;
+    goto rollback;
   sqlite3_bind_int64 (stmt, 1, merchant_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
@@ -174,40 +195,61 @@ vtr_staff_login (VtrStore   *store,
       else
         g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
                      _("Shop %lld has no staff PIN on this kiosk."), (long long) merchant_id);
-      return NULL;
+      goto rollback;
     }
   pin_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   failures = sqlite3_column_int64 (stmt, 1);
   locked_until = sqlite3_column_int64 (stmt, 2);
   g_clear_pointer (&stmt, sqlite3_reset);
 
-  if (locked_until > t)
+  remaining = lock_remaining (locked_until, t);
+  if (remaining > 0)
     {
+      /* A lock from a clock that went back is brought to one lock-out. */
+      if (locked_until - t > VTR_PIN_LOCK_SECONDS)
+        {
+          update = vtr_store_statement (store,
+                                        "UPDATE journal.staff SET locked_until = ?2 WHERE merchant_id = ?1",
+                                        error);
+          if (update == NULL)
+            goto rollback;
+          sqlite3_bind_int64 (update, 1, merchant_id);
+          sqlite3_bind_int64 (update, 2, t + remaining);
+          if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+            goto rollback;
+        }
+      else
+        vtr_store_rollback (store);
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_LOCKED,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "Too many wrong PINs: try again in %d minute.",
                                 "Too many wrong PINs: try again in %d minutes.",
-                                (int) ((locked_until - t + 59) / 60)),
-                   (int) ((locked_until - t + 59) / 60));
+                                (int) ((remaining + 59) / 60)),
+                   (int) ((remaining + 59) / 60));
       return NULL;
     }
 
-  if (sodium_init () < 0 || crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) != 0)
+  /* The attempt counts now, before the slow check: a parallel guess
+   * waits for this commit and sees it. */
+  failures++;
+  our_lock = failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0;
+  update = vtr_store_statement (store,
+                                "UPDATE journal.staff SET failures = ?2, locked_until = ?3 "
+                                "WHERE merchant_id = ?1",
+                                error);
+  if (update == NULL)
+    goto rollback;
+  sqlite3_bind_int64 (update, 1, merchant_id);
+  sqlite3_bind_int64 (update, 2, our_lock ? 0 : failures);
+  sqlite3_bind_int64 (update, 3, our_lock);
+  if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+    goto rollback;
+
+  right = sodium_init () >= 0 && crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) == 0;
+  if (!right)
     {
-      update = vtr_store_statement (store,
-                                    "UPDATE journal.staff SET failures = ?2, locked_until = ?3 "
-                                    "WHERE merchant_id = ?1",
-                                    error);
-      if (update == NULL)
-        return NULL;
-      failures++;
-      sqlite3_bind_int64 (update, 1, merchant_id);
-      sqlite3_bind_int64 (update, 2, failures >= VTR_PIN_ATTEMPTS ? 0 : failures);
-      sqlite3_bind_int64 (update, 3, failures >= VTR_PIN_ATTEMPTS ? t + VTR_PIN_LOCK_SECONDS : 0);
-      if (!vtr_store_step_done (store, update, error))
-        return NULL;
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
-                   failures >= VTR_PIN_ATTEMPTS
+                   our_lock
                      ? _("Wrong PIN. Too many wrong PINs: the counter is locked for 15 minutes.")
                      : _("Wrong PIN."));
       return NULL;
@@ -216,6 +258,11 @@ vtr_staff_login (VtrStore   *store,
   randombytes_buf (random, sizeof random);
   token = vtr_base64url_encode (random, sizeof random);
   token_hash = hash_token (token);
+  if (!vtr_store_begin (store, error))
+    {
+      g_free (token);
+      return NULL;
+    }
   update = vtr_store_statement (store,
                                 "INSERT INTO journal.session (token_hash, merchant_id, expires) "
                                 "VALUES (?, ?, ?)",
@@ -223,18 +270,40 @@ vtr_staff_login (VtrStore   *store,
   if (update == NULL)
     {
       g_free (token);
-      return NULL;
+      goto rollback;
     }
   sqlite3_bind_text (update, 1, token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (update, 2, merchant_id);
   sqlite3_bind_int64 (update, 3, t + VTR_SESSION_SECONDS);
-  if (!vtr_store_step_done (store, update, error) ||
-      !vtr_store_exec (store, "UPDATE journal.staff SET failures = 0", error))
+  if (!vtr_store_step_done (store, update, error))
     {
       g_free (token);
-      return NULL;
+      goto rollback;
+    }
+  /* The right PIN clears this shop's counter, and the lock only if this
+   * attempt set it: guesses made meanwhile by others still count. */
+  update = vtr_store_statement (store,
+                                "UPDATE journal.staff SET failures = 0, "
+                                "  locked_until = CASE WHEN locked_until = ?2 THEN 0 ELSE locked_until END "
+                                "WHERE merchant_id = ?1",
+                                error);
+  if (update == NULL)
+    {
+      g_free (token);
+      goto rollback;
+    }
+  sqlite3_bind_int64 (update, 1, merchant_id);
+  sqlite3_bind_int64 (update, 2, our_lock);
+  if (!vtr_store_step_done (store, update, error) || !vtr_store_commit (store, error))
+    {
+      g_free (token);
+      goto rollback;
     }
   return token;
+
+rollback:
+  vtr_store_rollback (store);
+  return NULL;
 }
 
 gboolean
@@ -246,6 +315,7 @@ vtr_staff_session (VtrStore   *store,
 {
   g_autofree char *token_hash = NULL;
   gint64 id = 0;
+  gint64 t = g_date_time_to_unix (now);
 
   if (token == NULL || *token == '\0')
     {
@@ -254,8 +324,13 @@ vtr_staff_session (VtrStore   *store,
       return FALSE;
     }
   token_hash = hash_token (token);
-  if (!query_int (store, "SELECT merchant_id FROM journal.session WHERE token_hash = ? AND expires > ?",
-                  token_hash, g_date_time_to_unix (now), 0, &id, error))
+  /* A session ends at its time, and also when the clock reads more than
+   * a few minutes before it opened: a clock put back must not stretch a
+   * session left open on the counter. */
+  if (!query_int (store,
+                  "SELECT merchant_id FROM journal.session "
+                  "WHERE token_hash = ?1 AND expires > ?2 AND expires <= ?3",
+                  token_hash, t, t + VTR_SESSION_SECONDS + VTR_CLOCK_SLACK_SECONDS, &id, error))
     return FALSE;
   if (id == 0)
     {
@@ -271,10 +346,11 @@ vtr_staff_session (VtrStore   *store,
 
 /**
  * vtr_loyalty_card_id:
- * @text: the scanned card, or its id
+ * @text: the scanned card
  *
  * Returns: (transfer full) (nullable): the card's id, if @text is a card
- * the federation signed (or a card id as printed under it).
+ * the federation signed. A card number alone is not a card: see
+ * vtr_loyalty_scan_card().
  */
 char *
 vtr_loyalty_card_id (const char       *text,
@@ -288,18 +364,97 @@ vtr_loyalty_card_id (const char       *text,
   if (info->kind == VTR_CODE_CARD && info->verdict == VTR_VERDICT_TRUSTED)
     return g_strdup (info->code.card_id);
 
-  if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
-    return g_strdup (text);
-
   if (info->kind == VTR_CODE_CARD)
     {
       g_autofree char *reason = vtr_verdict_describe (info);
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD, "%s", reason);
     }
+  else if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
+    g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                 _("Scan the card’s code: its number alone is taken only for a card this kiosk "
+                   "or the federation already knows."));
   else
     g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
                  _("This is not a loyalty card of the federation."));
   return NULL;
+}
+
+/**
+ * vtr_loyalty_scan_card:
+ * @text: the scanned card, or its number as printed under it
+ *
+ * A card at the counter. Its signed code is kept with the card, and goes
+ * with every event of the card to the hub, which credits only cards the
+ * federation signed. The number alone is taken only for a card whose
+ * code this kiosk already has: scanned or enrolled here before, or sent
+ * by the hub with the card's balance.
+ *
+ * Returns: (transfer full) (nullable): the card's id.
+ */
+char *
+vtr_loyalty_scan_card (VtrStore         *store,
+                       const char       *text,
+                       const VtrKeyList *keys,
+                       GDateTime        *now,
+                       GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *card_id = vtr_loyalty_card_id (text, keys, now, &local_error);
+  gsize len = strlen (text);
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (card_id)
+    {
+      stmt = vtr_store_statement (store,
+                                  "INSERT INTO journal.card (card_id, code) VALUES (?1, ?2) "
+                                  "ON CONFLICT (card_id) DO UPDATE SET code = coalesce (code, ?2)",
+                                  error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      if (!vtr_store_step_done (store, stmt, error))
+        return NULL;
+      return g_steal_pointer (&card_id);
+    }
+  if (len == VTR_CARD_ID_LENGTH && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == len)
+    {
+      gint64 known = 0;
+
+      if (!query_int (store, "SELECT count (*) FROM journal.card WHERE card_id = ? AND code IS NOT NULL",
+                      text, 0, 0, &known, error))
+        return NULL;
+      if (known)
+        return g_strdup (text);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Whether this kiosk holds the signed code of @card_id: scanned, enrolled
+ * here, or sent by the hub that confirmed the card. Credits and redeems
+ * take no other card: the hub would refuse them after the customer was
+ * told the points were there. */
+static gboolean
+check_card_known (VtrStore   *store,
+                  const char *card_id,
+                  GError    **error)
+{
+  gint64 known = 0;
+
+  if (!query_int (store, "SELECT count (*) FROM journal.card WHERE card_id = ? AND code IS NOT NULL",
+                  card_id, 0, 0, &known, error))
+    return FALSE;
+  if (known == 0)
+    {
+      g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_NOT_A_CARD,
+                   _("Scan the card’s code: its number alone is taken only for a card this kiosk "
+                     "or the federation already knows."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -327,6 +482,7 @@ vtr_loyalty_balance (VtrStore   *store,
 static char *
 event_payload (const char *kind,
                const char *card_id,
+               const char *code,
                gint64      merchant_id,
                gint64      points,
                gint64      amount_cents,
@@ -338,6 +494,10 @@ event_payload (const char *kind,
   json_builder_begin_object (builder);
   vtr_json_add_string (builder, "kind", kind);
   vtr_json_add_string (builder, "card", card_id);
+  /* The federation's signature of the card: the hub credits no card
+   * without it (or without having seen it once). */
+  if (code)
+    vtr_json_add_string (builder, "code", code);
   vtr_json_add_int (builder, "merchant", merchant_id);
   vtr_json_add_int (builder, "points", points);
   if (amount_cents > 0)
@@ -364,6 +524,7 @@ write_event (VtrStore          *store,
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *payload = NULL;
+  g_autofree char *code = NULL;
   gint64 t = g_date_time_to_unix (now);
   VtrStatement *stmt;
 
@@ -397,7 +558,14 @@ write_event (VtrStore          *store,
   if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
 
-  payload = event_payload (kind, card_id, merchant_id, points, amount_cents, reward_id, t);
+  stmt = vtr_store_statement (store, "SELECT code FROM journal.card WHERE card_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  payload = event_payload (kind, card_id, code, merchant_id, points, amount_cents, reward_id, t);
   if (!vtr_outbox_append (store, uuid, kind, payload, t, error))
     return FALSE;
 
@@ -521,7 +689,9 @@ check_caps (VtrStore   *store,
  * @session: the staff session token
  * @card_id: see vtr_loyalty_card_id()
  *
- * Credits a purchase. When it returns %TRUE the points are on disk.
+ * Credits a purchase. When it returns %TRUE the points are on disk. The
+ * card must be one whose signed code this kiosk holds (see
+ * vtr_loyalty_scan_card()).
  */
 gboolean
 vtr_loyalty_credit (VtrStore          *store,
@@ -551,7 +721,8 @@ vtr_loyalty_credit (VtrStore          *store,
 
   if (!vtr_store_begin (store, error))
     return FALSE;
-  if (!points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
+  if (!check_card_known (store, card_id, error) ||
+      !points_for (store, merchant_id, amount_cents, products, n_products, now, &points, error) ||
       !check_caps (store, card_id, merchant_id, points, vtr_paris_day (now), error) ||
       !write_event (store, "credit", card_id, merchant_id, points, amount_cents, 0, now, receipt,
                     error) ||
@@ -587,6 +758,8 @@ vtr_loyalty_redeem (VtrStore          *store,
   if (!vtr_store_begin (store, error))
     return FALSE;
 
+  if (!check_card_known (store, card_id, error))
+    goto rollback;
   if (!query_int (store, "SELECT points FROM reward WHERE id = ? AND merchant_id = ?", NULL,
                   reward_id, merchant_id, &cost, error))
     goto rollback;

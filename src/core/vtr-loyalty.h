@@ -36,6 +36,9 @@ typedef enum
 #define VTR_PIN_ATTEMPTS                   5
 #define VTR_PIN_LOCK_SECONDS               (15 * 60)
 #define VTR_SESSION_SECONDS                (8 * 3600)
+/* How far back the clock may be put (an NTP correction) before a
+ * session it would stretch ends. */
+#define VTR_CLOCK_SLACK_SECONDS            300
 
 typedef struct
 {
@@ -82,6 +85,11 @@ gboolean vtr_staff_session        (VtrStore          *store,
                                    GError           **error);
 
 char    *vtr_loyalty_card_id      (const char        *text,
+                                   const VtrKeyList  *keys,
+                                   GDateTime         *now,
+                                   GError           **error);
+char    *vtr_loyalty_scan_card    (VtrStore          *store,
+                                   const char        *text,
                                    const VtrKeyList  *keys,
                                    GDateTime         *now,
                                    GError           **error);

@@ -25,8 +25,8 @@
 
 G_DEFINE_QUARK (vtr-order-error-quark, vtr_order_error)
 
-#define MAX_LINES 50
-#define MAX_QUANTITY 99
+#define MAX_LINES VTR_ORDER_MAX_LINES
+#define MAX_QUANTITY VTR_ORDER_MAX_QUANTITY
 
 static const char * const state_names[] = {
   "placed", "accepted", "ready", "collected", "cancelled", "refused",
@@ -166,7 +166,7 @@ vtr_order_create (VtrStore           *store,
       return NULL;
     }
   if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL) ||
-      g_utf8_strlen (name, -1) > 40)
+      g_utf8_strlen (name, -1) > VTR_ORDER_MAX_FIRST_NAME)
     {
       invalid (error, _("Give the customer’s first name (40 letters at most)."));
       return NULL;
@@ -401,9 +401,16 @@ vtr_order_get (VtrStore   *store,
   return g_steal_pointer (&order);
 }
 
-static gboolean
-allowed (VtrOrderState from,
-         VtrOrderState to)
+/**
+ * vtr_order_state_can_become:
+ *
+ * The legal steps of an order's life, the same on the kiosk and the hub:
+ * placed → accepted → ready → collected, or cancelled (or refused while
+ * placed). A collected, cancelled or refused order is done.
+ */
+gboolean
+vtr_order_state_can_become (VtrOrderState from,
+                            VtrOrderState to)
 {
   switch (from)
     {
@@ -435,7 +442,7 @@ move (VtrStore      *store,
                    _("Order %s is not for this shop."), order->number);
       return FALSE;
     }
-  if (!allowed (order->state, state))
+  if (!vtr_order_state_can_become (order->state, state))
     {
       g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_WRONG_STATE,
                    _("Order %s is %s: it cannot become %s."), order->number,

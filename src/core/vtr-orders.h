@@ -9,6 +9,11 @@ G_BEGIN_DECLS
 
 #define VTR_ORDER_ERROR (vtr_order_error_quark ())
 
+/* The size of an order, the same on the kiosk and the hub. */
+#define VTR_ORDER_MAX_LINES      50
+#define VTR_ORDER_MAX_QUANTITY   99
+#define VTR_ORDER_MAX_FIRST_NAME 40
+
 typedef enum
 {
   VTR_ORDER_ERROR_INVALID,
@@ -55,6 +60,8 @@ GQuark         vtr_order_error_quark   (void);
 const char    *vtr_order_state_to_string   (VtrOrderState state);
 gboolean       vtr_order_state_from_string (const char   *text,
                                             VtrOrderState *state);
+gboolean       vtr_order_state_can_become  (VtrOrderState from,
+                                            VtrOrderState to);
 
 VtrOrder      *vtr_order_create        (VtrStore           *store,
                                         gint64              merchant_id,

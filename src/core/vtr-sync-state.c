@@ -286,12 +286,16 @@ gboolean
 vtr_sync_state_set_balance (VtrStore   *store,
                             const char *card_id,
                             gint64      balance,
+                            const char *code,
                             gint64      now,
                             GError    **error)
 {
   static const char * const sql[] = {
     "INSERT OR IGNORE INTO journal.card (card_id) VALUES (?1)",
-    "UPDATE journal.card SET acknowledged_balance = ?2, acknowledged_at = ?3 WHERE card_id = ?1",
+    /* The card's signed code, when the hub confirmed the card: from then
+     * on its number alone is enough at this kiosk's counter. */
+    "UPDATE journal.card SET acknowledged_balance = ?2, acknowledged_at = ?3, "
+    "  code = coalesce (code, ?4) WHERE card_id = ?1",
     "UPDATE journal.loyalty_event SET acknowledged = 1 WHERE card_id = ?1 AND acknowledged = 0 "
     "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
   };
@@ -309,6 +313,10 @@ vtr_sync_state_set_balance (VtrStore   *store,
         {
           sqlite3_bind_int64 (stmt, 2, balance);
           sqlite3_bind_int64 (stmt, 3, now);
+          if (code)
+            sqlite3_bind_text (stmt, 4, code, -1, SQLITE_STATIC);
+          else
+            sqlite3_bind_null (stmt, 4);
         }
       if (!vtr_store_step_done (store, stmt, error))
         goto failed;

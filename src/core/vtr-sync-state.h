@@ -62,6 +62,7 @@ GPtrArray     *vtr_sync_state_cards_to_refresh (VtrStore   *store,
 gboolean       vtr_sync_state_set_balance   (VtrStore      *store,
                                              const char    *card_id,
                                              gint64         balance,
+                                             const char    *code,
                                              gint64         now,
                                              GError       **error);
 gboolean       vtr_sync_state_record        (VtrStore      *store,

@@ -1059,7 +1059,7 @@ command_loyalty (Options *options,
 
   if (argc < 3)
     return usage_error (_("Usage: vitrine-ctl loyalty credit|redeem|balance CARD …"));
-  if (!(card_id = vtr_loyalty_card_id (argv[2], keys, options->when, &error)))
+  if (!(card_id = vtr_loyalty_scan_card (store, argv[2], keys, options->when, &error)))
     return fail (error);
 
   if (g_str_equal (action, "balance") && argc == 3)
@@ -1362,6 +1362,7 @@ print_report (Options             *options,
       vtr_json_add_int (builder, "duplicates", report->duplicates);
       vtr_json_add_int (builder, "rejected", report->rejected);
       vtr_json_add_int (builder, "cards", report->cards);
+      vtr_json_add_int (builder, "card_errors", report->card_errors);
       json_builder_end_object (builder);
       print_json (builder);
       return;

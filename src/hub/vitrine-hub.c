@@ -466,16 +466,18 @@ command_serve (void)
       !vtr_hub_server_listen (server, address, tls_certificate, tls_key, &error))
     return fail (error);
 
+  /* Ready to stop cleanly before anyone is told where to connect: a
+   * SIGTERM right after the first line must not kill the hub. */
+  serving.server = server;
+  serving.loop = loop;
+  g_unix_signal_add (SIGTERM, on_terminate, &serving);
+  g_unix_signal_add (SIGINT, on_terminate, &serving);
+
   url = vtr_hub_server_get_url (server);
   /* The first line of stdout is the address: scripts and tests read it,
    * so it is not translated. */
   g_print ("Listening on %s\n", url);
   fflush (stdout);
-
-  serving.server = server;
-  serving.loop = loop;
-  g_unix_signal_add (SIGTERM, on_terminate, &serving);
-  g_unix_signal_add (SIGINT, on_terminate, &serving);
   g_main_loop_run (loop);
   return EXIT_SUCCESS;
 }

@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "vtr-flashcode.h"
 #include "vtr-json.h"
+#include "vtr-orders.h"
 
 /*
  * The hub's own database, hub.db next to its catalogue: the devices it
@@ -56,6 +58,23 @@ static const char * const migrations[] = {
   "  at INTEGER NOT NULL,"
   "  placed TEXT) WITHOUT ROWID;"
   "CREATE INDEX hub_order_by_merchant ON hub_order (merchant_id, at);",
+  /* 2: orders follow the hub's order of arrival (seq) and remember the
+   * device that placed them; the cards the federation is known to have
+   * signed. The cards of older events are taken as confirmed: they were
+   * accepted before signed codes were checked. */
+  "ALTER TABLE hub_order ADD COLUMN device_id INTEGER;"
+  "ALTER TABLE hub_order ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE hub_order ADD COLUMN received INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE hub_order SET received = min (max (at, 0), 4102444800), "
+  "  seq = (SELECT count (*) FROM hub_order o WHERE o.at < hub_order.at "
+  "         OR (o.at = hub_order.at AND o.uuid <= hub_order.uuid));"
+  "CREATE INDEX hub_order_by_seq ON hub_order (merchant_id, seq);"
+  "CREATE TABLE card ("
+  "  card_id TEXT PRIMARY KEY,"
+  "  code TEXT,"
+  "  confirmed INTEGER NOT NULL) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO card (card_id, confirmed) "
+  "  SELECT card_id, min (received) FROM event WHERE card_id IS NOT NULL GROUP BY card_id;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -474,25 +493,88 @@ member_int (JsonObject *object,
   return TRUE;
 }
 
+/* A member that must be a whole number between @min and @max. */
+static gboolean
+member_int_in (JsonObject *object,
+               const char *name,
+               gint64      min,
+               gint64      max,
+               gint64     *out)
+{
+  return member_int (object, name, out) && *out >= min && *out <= max;
+}
+
+static gboolean
+is_card_id (const char *text)
+{
+  return text && strlen (text) == 26 && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == 26;
+}
+
+static gboolean
+is_order_number (const char *text)
+{
+  gsize len = text ? strlen (text) : 0;
+
+  return len >= 4 && len <= 16 && strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == len;
+}
+
 typedef struct
 {
-  const char *uuid;
-  const char *kind;
-  JsonObject *payload;
-  gint64      created;
-  const char *card_id;
-  gint64      merchant_id;
-  gint64      points;
-  const char *order;
-  const char *number;
-  const char *state;
-  gint64      at;
+  const char   *uuid;
+  const char   *kind;
+  JsonObject   *payload;
+  char         *payload_text;
+  gint64        created;
+  const char   *card_id;
+  const char   *card_code;
+  gboolean      card_signed; /* card_code is a code the federation signed for card_id */
+  gint64        merchant_id;
+  gint64        points;
+  const char   *order;
+  const char   *number;
+  VtrOrderState state;
+  gint64        at;
 } Event;
 
-/* Checks an event; on failure the reason, in words, for the kiosk's log. */
+static void
+event_clear (Event *e)
+{
+  g_clear_pointer (&e->payload_text, g_free);
+}
+
+/* The lines of a placed order, if it lists them. */
+static const char *
+check_order_lines (JsonObject *payload)
+{
+  JsonNode *node = json_object_get_member (payload, "lines");
+  JsonArray *lines;
+  gint64 value;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (lines = json_node_get_array (node)) > VTR_ORDER_MAX_LINES)
+    return N_("an order has at most 50 lines");
+  for (guint i = 0; i < json_array_get_length (lines); i++)
+    {
+      JsonNode *line = json_array_get_element (lines, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (line) ? json_node_get_object (line) : NULL;
+
+      if (object == NULL || !member_int_in (object, "product", 1, VTR_HUB_MAX_ID, &value) ||
+          !member_int_in (object, "quantity", 1, VTR_ORDER_MAX_QUANTITY, &value) ||
+          !member_int_in (object, "price_cents", 0, VTR_HUB_MAX_CENTS, &value))
+        return N_("an order line has no product, a quantity out of 1–99 or a wrong price");
+    }
+  return NULL;
+}
+
+/* Checks an event on its own (what it says of the world is checked when
+ * it is stored); on failure the reason, in words, for the kiosk's log. */
 static const char *
 check_event (JsonNode           *node,
              const VtrHubDevice *device,
+             const VtrKeyList   *keys,
+             gint64              now,
              Event              *e)
 {
   JsonObject *object;
@@ -510,70 +592,180 @@ check_event (JsonNode           *node,
     return N_("the event has no kind");
   if (!member_int (object, "created", &e->created))
     return N_("the event has no creation time");
+  if (e->created < VTR_HUB_MIN_TIME || e->created > VTR_HUB_MAX_TIME)
+    return N_("the event’s time is not a date between 2000 and 2100");
   payload = json_object_get_member (object, "payload");
   if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
     return N_("the event has no payload object");
   e->payload = json_node_get_object (payload);
+  /* Everything an event says is stored and sent back to shops: bounded. */
+  e->payload_text = json_to_string (payload, FALSE);
+  if (strlen (e->payload_text) > VTR_HUB_MAX_PAYLOAD_BYTES)
+    return N_("the event is larger than 8 KB");
 
   if (g_str_equal (e->kind, "credit") || g_str_equal (e->kind, "redeem") ||
       g_str_equal (e->kind, "enrol"))
     {
       e->card_id = member_string (e->payload, "card");
-      if (e->card_id == NULL || strlen (e->card_id) != 26 ||
-          strspn (e->card_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 26)
+      if (!is_card_id (e->card_id))
         return N_("the loyalty event has no valid card");
-      if (!member_int (e->payload, "merchant", &e->merchant_id) || e->merchant_id <= 0)
+      if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
         return N_("the loyalty event has no shop");
       if (!member_int (e->payload, "points", &e->points))
         return N_("the loyalty event has no points");
+      if (e->points < -VTR_HUB_MAX_POINTS || e->points > VTR_HUB_MAX_POINTS)
+        return N_("the loyalty event has more points than any purchase or reward gives");
       if ((g_str_equal (e->kind, "credit") && e->points < 0) ||
           (g_str_equal (e->kind, "redeem") && e->points > 0) ||
           (g_str_equal (e->kind, "enrol") && e->points != 0))
         return N_("the points do not match the kind of loyalty event");
       if (device->merchant_id && device->merchant_id != e->merchant_id)
         return N_("this device belongs to another shop");
+      /* The card as the federation signed it: any key it ever made,
+       * retired or not, vouches for a card (docs/codes.md). */
+      e->card_code = member_string (e->payload, "code");
+      if (e->card_code)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
+          g_autoptr(VtrCodeInfo) info = vtr_code_classify (e->card_code, -1, keys, when);
+
+          if (info->kind != VTR_CODE_CARD || info->verdict != VTR_VERDICT_TRUSTED ||
+              g_strcmp0 (info->code.card_id, e->card_id) != 0)
+            return N_("the card’s code was not signed by the federation");
+          e->card_signed = TRUE;
+        }
       return NULL;
     }
   if (g_str_equal (e->kind, "order"))
     {
+      const char *state = member_string (e->payload, "state");
+      const char *first_name;
+      const char *reason;
+
       e->order = member_string (e->payload, "order");
       e->number = member_string (e->payload, "number");
-      e->state = member_string (e->payload, "state");
-      if (e->order == NULL || !g_uuid_string_is_valid (e->order) || e->number == NULL ||
-          e->state == NULL)
+      if (e->order == NULL || !g_uuid_string_is_valid (e->order) || !is_order_number (e->number) ||
+          state == NULL)
         return N_("the order event has no order, number or state");
+      if (!vtr_order_state_from_string (state, &e->state))
+        return N_("the order’s state is none of placed, accepted, ready, collected, cancelled, refused");
       if (!member_int (e->payload, "at", &e->at))
         return N_("the order event has no time");
-      if (g_str_equal (e->state, "placed") &&
-          (!member_int (e->payload, "merchant", &e->merchant_id) || e->merchant_id <= 0))
+      if (e->at < VTR_HUB_MIN_TIME || e->at > VTR_HUB_MAX_TIME)
+        return N_("the event’s time is not a date between 2000 and 2100");
+      if (e->state != VTR_ORDER_PLACED)
+        return NULL; /* its shop is the order's: checked when stored */
+      if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
         return N_("the order has no shop");
-      if (device->merchant_id && e->merchant_id && device->merchant_id != e->merchant_id)
+      if (device->merchant_id && device->merchant_id != e->merchant_id)
         return N_("this device belongs to another shop");
+      first_name = member_string (e->payload, "first_name");
+      if (first_name && (!g_utf8_validate (first_name, -1, NULL) ||
+                         g_utf8_strlen (first_name, -1) > VTR_ORDER_MAX_FIRST_NAME))
+        return N_("the customer’s first name is longer than 40 letters");
+      if ((reason = check_order_lines (e->payload)))
+        return reason;
       return NULL;
     }
   return N_("this kind of event is unknown to the hub");
 }
 
+/* Whether the hub already has the event @uuid. */
+static int
+event_known (VtrHubDb   *db,
+             const char *uuid)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT 1 FROM event WHERE uuid = ?", NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *
+database_failed (gboolean *failed)
+{
+  *failed = TRUE;
+  return NULL;
+}
+
+/* What the event says of the world, against what the hub knows: a
+ * loyalty event's card must be one the federation signed, and an order
+ * moves only along its legal steps, in the order the hub receives them,
+ * by its own shop. Returns the reason for a refusal, NULL when it may be
+ * stored (or with @failed set, when the database failed). */
+static const char *
+check_against_hub (VtrHubDb           *db,
+                   const VtrHubDevice *device,
+                   Event              *e,
+                   gboolean           *failed)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *failed = FALSE;
+  if (e->card_id)
+    {
+      if (e->card_signed)
+        return NULL;
+      stmt = prepare (db, "SELECT 1 FROM card WHERE card_id = ?", NULL);
+      if (stmt == NULL)
+        return database_failed (failed);
+      sqlite3_bind_text (stmt, 1, e->card_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        return NULL;
+      if (rc != SQLITE_DONE)
+        return database_failed (failed);
+      return N_("this card is unknown to the federation: its signed code must be scanned once");
+    }
+
+  stmt = prepare (db, "SELECT coalesce (merchant_id, 0), state, coalesce (device_id, 0) FROM hub_order "
+                      "WHERE uuid = ?",
+                  NULL);
+  if (stmt == NULL)
+    return database_failed (failed);
+  sqlite3_bind_text (stmt, 1, e->order, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return e->state == VTR_ORDER_PLACED ? NULL : N_("the hub does not know this order");
+  if (rc != SQLITE_ROW)
+    return database_failed (failed);
+  {
+    gint64 merchant_id = sqlite3_column_int64 (stmt, 0);
+    gint64 placed_by = sqlite3_column_int64 (stmt, 2);
+    VtrOrderState state = VTR_ORDER_PLACED;
+
+    vtr_order_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &state);
+    if (e->state == VTR_ORDER_PLACED)
+      return N_("this order was already placed");
+    /* The order's own shop, or the kiosk that took it (its staff session
+     * was checked there). */
+    if (device->merchant_id != merchant_id && device->id != placed_by)
+      return N_("this order belongs to another shop");
+    if (!vtr_order_state_can_become (state, e->state))
+      return N_("the order cannot take this step from the state it is in on the hub");
+    e->merchant_id = merchant_id;
+  }
+  return NULL;
+}
+
 static gboolean
 store_event (VtrHubDb           *db,
              sqlite3_stmt       *insert,
-             sqlite3_stmt       *fold_order,
              const VtrHubDevice *device,
              const Event        *e,
-             JsonNode           *node,
              gint64              now,
-             gboolean           *inserted,
              GError            **error)
 {
-  g_autofree char *payload = json_to_string (json_object_get_member (json_node_get_object (node),
-                                                                    "payload"),
-                                             FALSE);
-
   sqlite3_reset (insert);
   sqlite3_bind_text (insert, 1, e->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 2, device->id);
   sqlite3_bind_text (insert, 3, e->kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, e->payload_text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 5, e->created);
   sqlite3_bind_int64 (insert, 6, now);
   if (e->card_id)
@@ -590,39 +782,75 @@ store_event (VtrHubDb           *db,
     }
   if (sqlite3_step (insert) != SQLITE_DONE)
     return sql_failed (db, error);
-  *inserted = sqlite3_changes (db->db) > 0;
-  if (!*inserted || e->order == NULL)
-    return TRUE;
 
-  /* The order's latest state wins, whatever order the events come in. */
-  sqlite3_reset (fold_order);
-  sqlite3_bind_text (fold_order, 1, e->order, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (fold_order, 2, e->merchant_id);
-  sqlite3_bind_text (fold_order, 3, e->number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (fold_order, 4, e->state, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (fold_order, 5, e->at);
-  if (g_str_equal (e->state, "placed"))
-    sqlite3_bind_text (fold_order, 6, payload, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (fold_order, 6);
-  if (sqlite3_step (fold_order) != SQLITE_DONE)
-    return sql_failed (db, error);
+  if (e->card_signed)
+    {
+      g_autoptr(sqlite3_stmt) card =
+        prepare (db, "INSERT INTO card (card_id, code, confirmed) VALUES (?, ?, ?) "
+                     "ON CONFLICT (card_id) DO NOTHING",
+                 error);
+
+      if (card == NULL)
+        return FALSE;
+      sqlite3_bind_text (card, 1, e->card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (card, 2, e->card_code, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (card, 3, now);
+      if (sqlite3_step (card) != SQLITE_DONE)
+        return sql_failed (db, error);
+    }
+
+  if (e->order)
+    {
+      /* The hub's order of arrival decides, not the devices' clocks: each
+       * change takes the next number of the shop's feed of orders. */
+      g_autoptr(sqlite3_stmt) fold = NULL;
+
+      if (e->state == VTR_ORDER_PLACED)
+        fold = prepare (db,
+                        "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, "
+                        "  seq, received) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                        "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), ?8)",
+                        error);
+      else
+        fold = prepare (db,
+                        "UPDATE hub_order SET state = ?4, at = ?5, received = ?8, "
+                        "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
+                        "WHERE uuid = ?1",
+                        error);
+      if (fold == NULL)
+        return FALSE;
+      sqlite3_bind_text (fold, 1, e->order, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (fold, 2, e->merchant_id);
+      sqlite3_bind_text (fold, 3, e->number, -1, SQLITE_STATIC);
+      sqlite3_bind_text (fold, 4, vtr_order_state_to_string (e->state), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (fold, 5, e->at);
+      sqlite3_bind_text (fold, 6, e->payload_text, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (fold, 7, device->id);
+      sqlite3_bind_int64 (fold, 8, now);
+      if (sqlite3_step (fold) != SQLITE_DONE)
+        return sql_failed (db, error);
+    }
   return TRUE;
 }
 
 /**
  * vtr_hub_db_ingest:
+ * @keys: the federation's keys, to check the cards' signed codes
  * @events: the uploaded events, {"uuid", "kind", "created", "payload"}
  * @results: a builder inside an array: one {"uuid", "status"[, "reason"]}
  *   object is added per event, in order
  *
- * Stores a batch in one durable transaction. An event already stored is a
- * duplicate and changes nothing; an event that makes no sense is rejected
- * with a reason and the others still go in.
+ * Stores a batch in one durable transaction, in the order it came. An
+ * event already stored is a duplicate and changes nothing; an event that
+ * makes no sense, or that the hub's state refuses (an order's illegal
+ * step, another shop's order, an unsigned card), is rejected with a
+ * reason and the others still go in.
  */
 gboolean
 vtr_hub_db_ingest (VtrHubDb           *db,
                    const VtrHubDevice *device,
+                   const VtrKeyList   *keys,
                    JsonArray          *events,
                    gint64              now,
                    JsonBuilder        *results,
@@ -630,47 +858,57 @@ vtr_hub_db_ingest (VtrHubDb           *db,
                    GError            **error)
 {
   g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) fold_order = NULL;
   guint n = json_array_get_length (events);
   g_autofree VtrEventVerdict *verdicts = g_new0 (VtrEventVerdict, n);
   g_autofree const char **reasons = g_new0 (const char *, n);
 
   *n_accepted = 0;
   insert = prepare (db,
-                    "INSERT OR IGNORE INTO event (uuid, device_id, kind, payload, created, "
+                    "INSERT INTO event (uuid, device_id, kind, payload, created, "
                     "  received, card_id, merchant_id, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     error);
-  fold_order = prepare (db,
-                        "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed) "
-                        "VALUES (?1, nullif (?2, 0), ?3, ?4, ?5, ?6) "
-                        "ON CONFLICT (uuid) DO UPDATE SET "
-                        "  merchant_id = coalesce (merchant_id, excluded.merchant_id), "
-                        "  placed = coalesce (placed, excluded.placed), "
-                        "  state = CASE WHEN excluded.at >= at THEN excluded.state ELSE state END, "
-                        "  at = max (at, excluded.at)",
-                        error);
-  if (insert == NULL || fold_order == NULL || !exec (db, "BEGIN IMMEDIATE", error))
+  if (insert == NULL || !exec (db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (events, i);
       Event e;
-      gboolean inserted = FALSE;
+      gboolean failed = FALSE;
+      int known;
 
-      reasons[i] = check_event (node, device, &e);
-      if (reasons[i])
+      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
+                           ? member_string (json_node_get_object (node), "uuid")
+                           : NULL;
+
+      /* An event stored before is a duplicate, whatever today's rules
+       * would say of it: the kiosk that lost our answer sends it again. */
+      known = uuid && g_uuid_string_is_valid (uuid) ? event_known (db, uuid) : 0;
+      memset (&e, 0, sizeof e);
+      if (known == 1)
+        verdicts[i] = VTR_EVENT_DUPLICATE;
+      else if (known < 0)
+        failed = TRUE;
+      else if (!(reasons[i] = check_event (node, device, keys, now, &e)))
         {
-          verdicts[i] = VTR_EVENT_REJECTED;
-          continue;
+          reasons[i] = check_against_hub (db, device, &e, &failed);
+          if (!failed && reasons[i] == NULL)
+            {
+              failed = !store_event (db, insert, device, &e, now, error);
+              verdicts[i] = VTR_EVENT_ACCEPTED;
+              *n_accepted += !failed;
+            }
         }
-      if (!store_event (db, insert, fold_order, device, &e, node, now, &inserted, error))
+      if (reasons[i])
+        verdicts[i] = VTR_EVENT_REJECTED;
+      event_clear (&e);
+      if (failed)
         {
+          if (error && *error == NULL)
+            sql_failed (db, error);
           exec (db, "ROLLBACK", NULL);
           return FALSE;
         }
-      verdicts[i] = inserted ? VTR_EVENT_ACCEPTED : VTR_EVENT_DUPLICATE;
-      *n_accepted += inserted;
     }
   if (!exec (db, "COMMIT", error))
     {
@@ -687,7 +925,7 @@ vtr_hub_db_ingest (VtrHubDb           *db,
                            : NULL;
 
       json_builder_begin_object (results);
-      if (uuid)
+      if (uuid && g_uuid_string_is_valid (uuid))
         vtr_json_add_string (results, "uuid", uuid);
       else
         vtr_json_add_int (results, "index", i);
@@ -699,54 +937,95 @@ vtr_hub_db_ingest (VtrHubDb           *db,
   return TRUE;
 }
 
+/**
+ * vtr_hub_db_card_balance:
+ * @code: (out) (optional) (nullable): the card's signed code, when the hub
+ *   has confirmed the card
+ *
+ * The sum of the card's events. Events stored by older hubs outside the
+ * bounds of today's (a forged 2^62 points) count for nothing, so no sum
+ * can overflow and no card can stop a kiosk's sync.
+ */
 gboolean
 vtr_hub_db_card_balance (VtrHubDb   *db,
                          const char *card_id,
                          gint64     *balance,
                          gint64     *n_events,
+                         char      **code,
                          GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (db, "SELECT coalesce (sum (points), 0), count (*) FROM event WHERE card_id = ?", error);
+    prepare (db,
+             "SELECT coalesce (sum (points), 0), count (*), "
+             "  (SELECT code FROM card WHERE card_id = ?1) FROM event "
+             "WHERE card_id = ?1 AND points BETWEEN -?2 AND ?2",
+             error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, VTR_HUB_MAX_POINTS);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return sql_failed (db, error);
   *balance = sqlite3_column_int64 (stmt, 0);
   *n_events = sqlite3_column_int64 (stmt, 1);
+  if (code)
+    *code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   return TRUE;
 }
 
-/* The shop's orders, newest first, as a JSON array in @builder. */
+/**
+ * vtr_hub_db_write_orders:
+ * @before: 0 for the newest page, else the `next` of the page before
+ * @limit: orders on the page
+ * @next: (out): where the next page starts, 0 when this one is the last
+ *
+ * The shop's orders, the last changed first, as a JSON array in @builder.
+ */
 gboolean
 vtr_hub_db_write_orders (VtrHubDb    *db,
                          gint64       merchant_id,
+                         gint64       before,
+                         guint        limit,
                          JsonBuilder *builder,
+                         gint64      *next,
                          GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
     prepare (db,
-             "SELECT uuid, number, state, at, placed FROM hub_order WHERE merchant_id = ? "
-             "ORDER BY at DESC LIMIT 500",
+             "SELECT uuid, number, state, at, placed, seq, received FROM hub_order "
+             "WHERE merchant_id = ?1 AND (?2 = 0 OR seq < ?2) ORDER BY seq DESC LIMIT ?3",
              error);
+  guint n = 0;
+  gint64 last = 0;
   int rc;
 
+  *next = 0;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, before);
+  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
   json_builder_begin_array (builder);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *placed = (const char *) sqlite3_column_text (stmt, 4);
 
+      if (n++ == limit)
+        {
+          *next = last;
+          break;
+        }
+      last = sqlite3_column_int64 (stmt, 5);
       json_builder_begin_object (builder);
       vtr_json_add_string (builder, "uuid", (const char *) sqlite3_column_text (stmt, 0));
       vtr_json_add_string (builder, "number", (const char *) sqlite3_column_text (stmt, 1));
       vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
-      vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 3));
-      if (placed)
+      vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 6));
+      vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
+      /* Orders stored by an older hub may be of any size: only what
+       * today's bound allows goes back to a shop. */
+      if (placed && strlen (placed) <= VTR_HUB_MAX_PAYLOAD_BYTES)
         {
           g_autoptr(JsonNode) node = json_from_string (placed, NULL);
 
@@ -759,7 +1038,7 @@ vtr_hub_db_write_orders (VtrHubDb    *db,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sql_failed (db, error);
   return TRUE;
 }

@@ -2,6 +2,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "vtr-key-list.h"
+
 G_BEGIN_DECLS
 
 #define VTR_HUB_ERROR (vtr_hub_error_quark ())
@@ -35,6 +37,17 @@ typedef enum
   VTR_EVENT_DUPLICATE,
   VTR_EVENT_REJECTED,
 } VtrEventVerdict;
+
+/* Bounds on what a device may say (docs/hub-api.md): no number it sends
+ * can overflow a sum, freeze an order or fill an answer. */
+#define VTR_HUB_MAX_PAYLOAD_BYTES 8192
+#define VTR_HUB_MAX_POINTS        100000
+#define VTR_HUB_MAX_ID            G_GINT64_CONSTANT (999999999999)
+#define VTR_HUB_MAX_CENTS         10000000
+#define VTR_HUB_MIN_TIME          G_GINT64_CONSTANT (946684800)  /* 2000-01-01 */
+#define VTR_HUB_MAX_TIME          G_GINT64_CONSTANT (4102444800) /* 2100-01-01 */
+#define VTR_HUB_ORDERS_PAGE       50
+#define VTR_HUB_ORDERS_MAX_PAGE   200
 
 typedef struct _VtrHubDb VtrHubDb;
 
@@ -70,6 +83,7 @@ VtrHubDevice *vtr_hub_db_authenticate    (VtrHubDb     *db,
 
 gboolean      vtr_hub_db_ingest          (VtrHubDb     *db,
                                           const VtrHubDevice *device,
+                                          const VtrKeyList *keys,
                                           JsonArray    *events,
                                           gint64        now,
                                           JsonBuilder  *results,
@@ -79,10 +93,14 @@ gboolean      vtr_hub_db_card_balance    (VtrHubDb     *db,
                                           const char   *card_id,
                                           gint64       *balance,
                                           gint64       *n_events,
+                                          char        **code,
                                           GError      **error);
 gboolean      vtr_hub_db_write_orders    (VtrHubDb     *db,
                                           gint64        merchant_id,
+                                          gint64        before,
+                                          guint         limit,
                                           JsonBuilder  *builder,
+                                          gint64       *next,
                                           GError      **error);
 gint64        vtr_hub_db_count_events    (VtrHubDb     *db,
                                           GError      **error);

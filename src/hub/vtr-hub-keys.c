@@ -362,6 +362,20 @@ vtr_hub_keys_export (VtrHubKeys *keys)
   return vtr_key_list_seal (list, keys->root_secret);
 }
 
+/**
+ * vtr_hub_keys_list:
+ *
+ * Returns: (transfer full): the public key list, as a kiosk holds it, for
+ * the hub to check the codes devices send.
+ */
+VtrKeyList *
+vtr_hub_keys_list (VtrHubKeys *keys)
+{
+  g_autofree char *envelope = vtr_hub_keys_export (keys);
+
+  return vtr_key_list_load (envelope, keys->root_public, NULL);
+}
+
 char *
 vtr_hub_keys_root_public (VtrHubKeys *keys)
 {

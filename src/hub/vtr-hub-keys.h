@@ -36,6 +36,7 @@ int          vtr_hub_keys_signing_kid   (VtrHubKeys   *keys,
                                          const guint8 **secret);
 char        *vtr_hub_keys_export        (VtrHubKeys   *keys);
 char        *vtr_hub_keys_root_public   (VtrHubKeys   *keys);
+VtrKeyList  *vtr_hub_keys_list          (VtrHubKeys   *keys);
 char        *vtr_hub_keys_describe      (VtrHubKeys   *keys);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubKeys, vtr_hub_keys_free)

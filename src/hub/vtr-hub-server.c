@@ -365,6 +365,8 @@ route_events (Job    *job,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubKeys) hub_keys = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *request;
   JsonNode *events;
@@ -384,10 +386,23 @@ route_events (Job    *job,
       answer_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
       return;
     }
+  /* The federation's keys as they are now (a key may have been rotated
+   * or retired since the hub started), to check the cards' codes. A hub
+   * without keys yet takes orders, and no card it has not confirmed. */
+  hub_keys = vtr_hub_keys_open (job->server->dir, &error);
+  if (hub_keys)
+    keys = vtr_hub_keys_list (hub_keys);
+  if (keys == NULL && !g_error_matches (error, VTR_HUB_KEYS_ERROR, VTR_HUB_KEYS_ERROR_NOT_INITIALIZED))
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed",
+                    error ? error->message : _("The federation’s keys cannot be read"));
+      return;
+    }
+  g_clear_error (&error);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
-  if (!vtr_hub_db_ingest (worker->db, device, json_node_get_array (events),
+  if (!vtr_hub_db_ingest (worker->db, device, keys, json_node_get_array (events),
                           g_get_real_time () / G_USEC_PER_SEC, builder, &n_accepted, &error))
     {
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
@@ -406,6 +421,7 @@ route_card (Job        *job,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
   gint64 balance, n_events;
 
   if (!(device = authenticate (job, worker)))
@@ -415,7 +431,7 @@ route_card (Job        *job,
       answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("This is not a loyalty card number"));
       return;
     }
-  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &error))
+  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &code, &error))
     {
       answer_gerror (job, error);
       return;
@@ -426,6 +442,9 @@ route_card (Job        *job,
   vtr_json_add_int (builder, "events", n_events);
   /* Offline redeems may overlap: the federation sees the card owes points. */
   vtr_json_add_boolean (builder, "overdrawn", balance < 0);
+  /* A card the federation confirmed: kiosks take its number alone. */
+  if (code)
+    vtr_json_add_string (builder, "code", code);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
 }
@@ -437,11 +456,13 @@ route_orders (Job    *job,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 merchant;
+  gint64 merchant, before, limit, next;
 
   if (!(device = authenticate (job, worker)))
     return;
-  if (!query_int (job, "merchant", device->merchant_id, 1, G_MAXINT64, &merchant))
+  if (!query_int (job, "merchant", device->merchant_id, 1, G_MAXINT64, &merchant) ||
+      !query_int (job, "before", 0, 0, G_MAXINT64, &before) ||
+      !query_int (job, "limit", VTR_HUB_ORDERS_PAGE, 1, VTR_HUB_ORDERS_MAX_PAGE, &limit))
     return;
   if (device->merchant_id == 0 || merchant != device->merchant_id)
     {
@@ -452,11 +473,16 @@ route_orders (Job    *job,
   json_builder_begin_object (builder);
   vtr_json_add_int (builder, "merchant", merchant);
   json_builder_set_member_name (builder, "orders");
-  if (!vtr_hub_db_write_orders (worker->db, merchant, builder, &error))
+  if (!vtr_hub_db_write_orders (worker->db, merchant, before, limit, builder, &next, &error))
     {
       answer_gerror (job, error);
       return;
     }
+  /* Pages of orders, the last changed first: `next` asks for the page
+   * after, as `before`. */
+  vtr_json_add_boolean (builder, "more", next != 0);
+  if (next)
+    vtr_json_add_int (builder, "next", next);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
 }

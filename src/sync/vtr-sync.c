@@ -547,7 +547,21 @@ vtr_sync_client_push (VtrSyncClient *client,
     }
 }
 
-/* The hub's balance of the cards whose events it now has. */
+/* Whether @error means the whole sync must stop (the network is gone,
+ * the kiosk was refused, the sync was cancelled), not just this card. */
+static gboolean
+stops_sync (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE) ||
+         g_error_matches (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_REFUSED) ||
+         (error && error->domain != VTR_SYNC_ERROR);
+}
+
+/* The hub's balance of the cards whose events it now has. A card the hub
+ * cannot answer for (a card id it refuses, a balance it cannot give) is
+ * left for the next sync and never stops this one: the others, the
+ * catalogue and the keys still come. */
 static gboolean
 refresh_balances (VtrSyncClient *client,
                   VtrSyncReport *report,
@@ -555,6 +569,8 @@ refresh_balances (VtrSyncClient *client,
                   GError       **error)
 {
   g_autoptr(GPtrArray) cards = vtr_sync_state_cards_to_refresh (client->store, error);
+  g_autoptr(VtrKeyList) keys = vtr_trust_load (client->store, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   if (cards == NULL)
     return FALSE;
@@ -564,21 +580,44 @@ refresh_balances (VtrSyncClient *client,
       g_autofree char *path = g_strconcat (API "cards/", card_id, NULL);
       g_autoptr(GBytes) body = NULL;
       g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GError) card_error = NULL;
       JsonObject *object;
+      JsonNode *balance;
+      const char *code;
       guint status;
 
-      if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)) ||
-          !(answer = parse_answer (body, error)))
-        return FALSE;
-      object = json_node_get_object (answer);
-      if (!json_object_has_member (object, "balance"))
+      if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
+          !(answer = parse_answer (body, &card_error)))
         {
-          g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
-                               _("The hub’s answer about a card has no balance"));
-          return FALSE;
+          if (stops_sync (card_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&card_error));
+              return FALSE;
+            }
+          g_debug ("card %s: %s", card_id, card_error->message);
+          report->card_errors++;
+          continue;
         }
-      if (!vtr_sync_state_set_balance (client->store, card_id,
-                                       json_object_get_int_member (object, "balance"),
+      object = json_node_get_object (answer);
+      balance = json_object_get_member (object, "balance");
+      if (balance == NULL || !JSON_NODE_HOLDS_VALUE (balance) ||
+          json_node_get_value_type (balance) != G_TYPE_INT64)
+        {
+          report->card_errors++;
+          continue;
+        }
+      /* The card's code, if the hub sends one, is kept only if it is the
+       * federation's signature of this very card. */
+      code = json_object_get_string_member_with_default (object, "code", NULL);
+      if (code)
+        {
+          g_autoptr(VtrCodeInfo) info = vtr_code_classify (code, -1, keys, now);
+
+          if (info->kind != VTR_CODE_CARD || info->verdict != VTR_VERDICT_TRUSTED ||
+              g_strcmp0 (info->code.card_id, card_id) != 0)
+            code = NULL;
+        }
+      if (!vtr_sync_state_set_balance (client->store, card_id, json_node_get_int (balance), code,
                                        g_get_real_time () / G_USEC_PER_SEC, error))
         return FALSE;
       report->cards++;
@@ -624,11 +663,13 @@ vtr_sync_client_run (VtrSyncClient *client,
   g_autoptr(GError) local_error = NULL;
   gboolean ok;
 
-  /* Up first: what the kiosk recorded matters more than a fresh price. */
+  /* Up first: what the kiosk recorded matters more than a fresh price;
+   * the keys before the balances, so that no card's trouble keeps a
+   * retired key trusted. */
   ok = vtr_sync_client_push (client, report, cancellable, &local_error) &&
        vtr_sync_client_pull (client, report, cancellable, &local_error) &&
-       refresh_balances (client, report, cancellable, &local_error) &&
-       refresh_keys (client, cancellable, &local_error);
+       refresh_keys (client, cancellable, &local_error) &&
+       refresh_balances (client, report, cancellable, &local_error);
   vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));

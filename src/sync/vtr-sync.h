@@ -29,6 +29,7 @@ typedef struct
   guint    duplicates;
   guint    rejected;
   guint    cards;      /* balances refreshed */
+  guint    card_errors; /* cards the hub could not answer for: tried again next time */
   gboolean up_to_date; /* the last feed request said nothing changed */
 } VtrSyncReport;
 

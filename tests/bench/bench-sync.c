@@ -52,6 +52,7 @@ typedef struct
   guint   index;
   char   *token;
   char   *card;
+  char   *card_code; /* signed by the federation: the hub credits no other card */
   gint64  cursor;
   guint   sent;
   gboolean busy;
@@ -161,8 +162,10 @@ kiosk_upload (Kiosk *kiosk)
 
       g_string_append_printf (body,
                               "%s{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%u,\"payload\":"
-                              "{\"kind\":\"credit\",\"card\":\"%s\",\"merchant\":%u,\"points\":%u}}",
-                              i ? "," : "", uuid, 1800000000u + kiosk->sent, kiosk->card, 1 + kiosk->index % 2000,
+                              "{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\",\"merchant\":%u,"
+                              "\"points\":%u}}",
+                              i ? "," : "", uuid, 1800000000u + kiosk->sent, kiosk->card, kiosk->card_code,
+                              1 + kiosk->index % 2000,
                               1 + kiosk->sent % 9);
       kiosk->sent++;
     }
@@ -397,6 +400,9 @@ main (int argc, char *argv[])
     g_autoptr(VtrStore) hub_store = vtr_store_open (hub_dir, &error);
     g_autoptr(VtrCatalog) catalog = vtr_catalog_new (hub_store);
     gint64 last = vtr_catalog_last_change (catalog, &error);
+    g_autoptr(VtrHubKeys) keys = vtr_hub_keys_open (hub_dir, &error);
+    const guint8 *secret = NULL;
+    int kid = vtr_hub_keys_signing_kid (keys, &secret);
 
     load.kiosks = g_new0 (Kiosk, n_kiosks);
     for (int i = 0; i < n_kiosks; i++)
@@ -405,6 +411,12 @@ main (int argc, char *argv[])
         load.kiosks[i].index = i;
         load.kiosks[i].token = pair_device (setup, hub->url, db, i + 1);
         load.kiosks[i].card = vtr_flashcode_new_card_id ();
+        {
+          VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, load.kiosks[i].card, NULL, NULL, 0, kid };
+
+          load.kiosks[i].card_code = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
+          g_assert_no_error (error);
+        }
         load.kiosks[i].cursor = last; /* up to date, as kiosks mostly are */
       }
   }
@@ -441,6 +453,7 @@ main (int argc, char *argv[])
     {
       g_free (load.kiosks[i].token);
       g_free (load.kiosks[i].card);
+      g_free (load.kiosks[i].card_code);
     }
   g_free (load.kiosks);
   g_array_unref (load.latencies);
