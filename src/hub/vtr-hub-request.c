@@ -126,8 +126,8 @@ vtr_hub_request_read_object (JsonParser *parser,
   if (i < 0 || len > bodies[i].max_body)
     {
       g_set_error (error, VTR_HUB_REQUEST_ERROR, VTR_HUB_REQUEST_ERROR_TOO_LARGE,
-                   _("The request is too large: this address takes at most %" G_GSIZE_FORMAT " bytes"),
-                   i < 0 ? (gsize) 0 : bodies[i].max_body);
+                   _("The request is too large: this address takes at most %lu bytes"),
+                   (unsigned long) (i < 0 ? 0 : bodies[i].max_body));
       return NULL;
     }
   if (len == 0 || !g_utf8_validate_len (data, len, NULL))

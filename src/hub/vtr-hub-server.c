@@ -1093,8 +1093,8 @@ handle_early (SoupServer        *soup,
       (guint64) length > max)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autofree char *message = g_strdup_printf (_("The request is too large: this address takes at most %" G_GSIZE_FORMAT " bytes"),
-                                                  max);
+      g_autofree char *message = g_strdup_printf (_("The request is too large: this address takes at most %lu bytes"),
+                                                  (unsigned long) max);
       char *text;
 
       json_builder_begin_object (builder);
