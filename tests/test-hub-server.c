@@ -239,6 +239,28 @@ test_nested_body (Fixture       *f,
       g_assert_cmpuint (answer_status (answer), ==, 200);
     }
   }
+  /* A body refused for its size is not kept while libsoup reads it to
+   * answer: 64 MB sent, and the hub holds less than that. */
+  {
+    gsize huge = 64 * 1024 * 1024;
+    g_autofree char *body = g_malloc (huge);
+    g_autofree char *answer = NULL;
+    g_autofree char *status_path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (f->hub->process));
+    g_autofree char *status = NULL;
+
+    gint64 before_kb;
+
+    memset (body, '[', huge);
+    g_assert_true (g_file_get_contents (status_path, &status, NULL, NULL));
+    before_kb = g_ascii_strtoll (strstr (status, "VmHWM:") + strlen ("VmHWM:"), NULL, 10);
+    g_clear_pointer (&status, g_free);
+    answer = request (f->hub->port, "POST", "/api/v1/pair", NULL, body, huge);
+    g_assert_cmpuint (answer_status (answer), ==, 413);
+    g_assert_true (g_file_get_contents (status_path, &status, NULL, NULL));
+    /* The peak, which a kept body would have raised by 64 MB. */
+    g_assert_cmpint (g_ascii_strtoll (strstr (status, "VmHWM:") + strlen ("VmHWM:"), NULL, 10) - before_kb, <,
+                     16 * 1024);
+  }
   /* An address that takes no body refuses one. */
   {
     g_autofree char *answer = request (f->hub->port, "GET", "/api/v1/status", NULL, brackets, 10000);

@@ -1102,6 +1102,10 @@ handle_early (SoupServer        *soup,
       vtr_json_add_string (builder, "message", message);
       json_builder_end_object (builder);
       text = vtr_json_builder_to_data (builder, FALSE);
+      /* libsoup still reads the body it refused, to answer after it: it
+       * must not keep it (a client announcing 100 GB would fill the
+       * memory). The request's read timeout bounds how long it reads. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
