@@ -257,9 +257,11 @@ test_nested_body (Fixture       *f,
     answer = request (f->hub->port, "POST", "/api/v1/pair", NULL, body, huge);
     g_assert_cmpuint (answer_status (answer), ==, 413);
     g_assert_true (g_file_get_contents (status_path, &status, NULL, NULL));
-    /* The peak, which a kept body would have raised by 64 MB. */
-    g_assert_cmpint (g_ascii_strtoll (strstr (status, "VmHWM:") + strlen ("VmHWM:"), NULL, 10) - before_kb, <,
-                     16 * 1024);
+    /* The peak, which a kept body would have raised by 64 MB. Not under
+     * AddressSanitizer, whose quarantine keeps every freed buffer. */
+    if (vtr_test_slow () == 1)
+      g_assert_cmpint (g_ascii_strtoll (strstr (status, "VmHWM:") + strlen ("VmHWM:"), NULL, 10) - before_kb, <,
+                       16 * 1024);
   }
   /* An address that takes no body refuses one. */
   {

@@ -54,6 +54,7 @@ struct _VtrHubServer
   guint            max_connections;
   int              reserve_fd;
   gboolean         limit_logged;
+  gint64           last_forget;
   char            *busy_answer;
   guint            sweep_id;
 };
@@ -575,27 +576,38 @@ append_json_string (GString    *line,
  * Every text field is escaped: whatever a client puts in its request, it
  * cannot write a line of its own or change another field. */
 static void
-log_access (Job *job)
+log_request (SoupServerMessage *msg,
+             const char        *path,
+             guint              status,
+             gsize              bytes,
+             gint64             started,
+             gint64             device_id)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
   g_autoptr(GString) line = g_string_new ("{\"time\":");
-  gsize bytes = job->body ? g_bytes_get_size (job->body) : 0;
   char ms[G_ASCII_DTOSTR_BUF_SIZE];
 
   /* Not printf's %f, which writes "0,53" in a French locale. */
-  g_ascii_formatd (ms, sizeof ms, "%.2f", (g_get_monotonic_time () - job->started) / 1000.0);
+  g_ascii_formatd (ms, sizeof ms, "%.2f", (g_get_monotonic_time () - started) / 1000.0);
   append_json_string (line, time);
   g_string_append (line, ",\"remote\":");
-  append_json_string (line, soup_server_message_get_remote_host (job->msg));
+  append_json_string (line, soup_server_message_get_remote_host (msg));
   g_string_append (line, ",\"method\":");
-  append_json_string (line, soup_server_message_get_method (job->msg));
+  append_json_string (line, soup_server_message_get_method (msg));
   g_string_append (line, ",\"path\":");
-  append_json_string (line, job->path);
+  append_json_string (line, path);
   g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
                           "\"device\":%" G_GINT64_FORMAT "}\n",
-                          job->status, bytes, ms, job->device_id);
+                          status, bytes, ms, device_id);
   fputs (line->str, stderr);
+}
+
+static void
+log_access (Job *job)
+{
+  log_request (job->msg, job->path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
+               job->started, job->device_id);
 }
 
 static gboolean
@@ -792,8 +804,8 @@ connection_close (Connection *conn)
   conn->closed = TRUE;
 }
 
-/* Forgets the connections that are over; returns how many remain. */
-static guint
+/* Forgets the connections that are over. */
+static void
 forget_closed (VtrHubServer *server)
 {
   GHashTableIter iter;
@@ -803,7 +815,6 @@ forget_closed (VtrHubServer *server)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
     if (connection_is_over (conn))
       g_hash_table_iter_remove (&iter);
-  return g_hash_table_size (server->connections);
 }
 
 static void
@@ -987,8 +998,15 @@ on_incoming (GSocket      *listener,
           return G_SOURCE_REMOVE;
         }
       g_socket_set_blocking (socket, FALSE);
+      /* Full: first forget the connections that ended since the last
+       * sweep, but not more than ten times a second (it walks them all). */
       if (g_hash_table_size (server->connections) >= server->max_connections &&
-          forget_closed (server) >= server->max_connections)
+          g_get_monotonic_time () - server->last_forget >= ACCEPT_PAUSE_MSEC * 1000)
+        {
+          server->last_forget = g_get_monotonic_time ();
+          forget_closed (server);
+        }
+      if (g_hash_table_size (server->connections) >= server->max_connections)
         {
           refuse (server, socket);
           continue;
@@ -1095,6 +1113,7 @@ handle_early (SoupServer        *soup,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autofree char *message = g_strdup_printf (_("The request is too large: this address takes at most %lu bytes"),
                                                   (unsigned long) max);
+      gsize text_len;
       char *text;
 
       json_builder_begin_object (builder);
@@ -1107,9 +1126,11 @@ handle_early (SoupServer        *soup,
        * memory). The request's read timeout bounds how long it reads. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
+      text_len = strlen (text);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, text_len);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
+      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0);
     }
 }
 
