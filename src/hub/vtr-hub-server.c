@@ -736,6 +736,10 @@ handle (SoupServer        *soup,
  * (a kiosk whose 4G link died halfway), or connects and sends nothing,
  * loses its connection. */
 #define REQUEST_READ_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
+/* No connection lives longer, whatever it does: a client that never reads
+ * its answer would otherwise hold its descriptor for ever. The largest
+ * feed page takes seconds on a slow 4G link. */
+#define CONNECTION_MAX_AGE_USEC (10 * 60 * G_USEC_PER_SEC)
 /* Descriptors kept for the databases, the logs and the keys. */
 #define RESERVED_DESCRIPTORS 64
 /* After the limit was hit, accepting waits this long before trying again,
@@ -1050,7 +1054,7 @@ on_request_read (SoupServer        *soup,
 }
 
 /* Every second: the connections that are over are forgotten, and those
- * stuck in their handshake or their request are closed. */
+ * stuck in their handshake, their request or their answer are closed. */
 static gboolean
 sweep_connections (gpointer data)
 {
@@ -1064,7 +1068,8 @@ sweep_connections (gpointer data)
     {
       if (!connection_is_over (conn) &&
           ((conn->handshake && now - conn->accepted > HANDSHAKE_TIMEOUT_USEC) ||
-           (conn->reading_since && now - conn->reading_since > REQUEST_READ_TIMEOUT_USEC)))
+           (conn->reading_since && now - conn->reading_since > REQUEST_READ_TIMEOUT_USEC) ||
+           now - conn->accepted > CONNECTION_MAX_AGE_USEC))
         connection_close (conn);
       if (connection_is_over (conn))
         g_hash_table_iter_remove (&iter);
