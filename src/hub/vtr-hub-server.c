@@ -6,11 +6,15 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-request.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
 
@@ -25,7 +29,6 @@
  */
 
 #define API "/api/v1/"
-#define MAX_BODY (8 * 1024 * 1024)
 #define MAX_EVENTS 1000
 #define DEFAULT_PAGE 5000
 #define MAX_PAGE 20000
@@ -42,8 +45,18 @@ struct _VtrHubServer
   gboolean     stopping;
   GMainLoop   *stop_loop;
   char        *url;
-  GHashTable  *sockets;     /* GSocket → requests in flight on it */
-  guint        sweep_id;
+  /* Connections: see "Connections" below. */
+  GSocket         *listener;
+  GSource         *accept_source;
+  guint            pause_id;
+  GTlsCertificate *certificate;
+  GHashTable      *connections;    /* "ADDRESS:PORT" → Connection */
+  guint            max_connections;
+  int              reserve_fd;
+  gboolean         limit_logged;
+  gint64           last_forget;
+  char            *busy_answer;
+  guint            sweep_id;
 };
 
 typedef struct
@@ -169,7 +182,9 @@ answer_gerror (Job    *job,
     answer_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, "failed", error->message);
 }
 
-/* The request's body as a JSON object, or an error answered. */
+/* The request's body as a JSON object, or an error answered: its size
+ * and depth are checked for its address before it is parsed
+ * (vtr-hub-request.c). */
 static JsonObject *
 body_object (Job        *job,
              JsonParser *parser)
@@ -178,17 +193,18 @@ body_object (Job        *job,
   g_autoptr(GError) error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
+  JsonObject *object;
 
-  if (len == 0 || !g_utf8_validate_len (data, len, NULL) ||
-      !json_parser_load_from_data (parser, data, len, &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = vtr_hub_request_read_object (parser, soup_server_message_get_method (job->msg), job->path,
+                                        data, len, &error);
+  if (object == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The request is not a JSON object%s%s"),
-                                                  error ? ": " : "", error ? error->message : "");
-      answer_error (job, SOUP_STATUS_BAD_REQUEST, "malformed", message);
-      return NULL;
+      if (g_error_matches (error, VTR_HUB_REQUEST_ERROR, VTR_HUB_REQUEST_ERROR_TOO_LARGE))
+        answer_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", error->message);
+      else
+        answer_error (job, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
     }
-  return json_node_get_object (json_parser_get_root (parser));
+  return object;
 }
 
 static VtrHubDevice *
@@ -559,20 +575,65 @@ gzip_bytes (GBytes *bytes)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
+/* @text as a JSON string: quotes, backslashes and every control
+ * character escaped, bytes that are not UTF-8 replaced. */
 static void
-log_access (Job *job)
+append_json_string (GString    *line,
+                    const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+
+  g_string_append_c (line, '"');
+  for (const char *p = valid; *p; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (line, "\\%c", c);
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (line, "\\u%04x", c);
+      else
+        g_string_append_c (line, c);
+    }
+  g_string_append_c (line, '"');
+}
+
+/* One JSON object a line: grep-able, and read by any log collector.
+ * Every text field is escaped: whatever a client puts in its request, it
+ * cannot write a line of its own or change another field. */
+static void
+log_request (SoupServerMessage *msg,
+             const char        *path,
+             guint              status,
+             gsize              bytes,
+             gint64             started,
+             gint64             device_id)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
-  gsize bytes = job->body ? g_bytes_get_size (job->body) : 0;
+  g_autoptr(GString) line = g_string_new ("{\"time\":");
+  char ms[G_ASCII_DTOSTR_BUF_SIZE];
 
-  /* One JSON object a line: grep-able, and read by any log collector. */
-  fprintf (stderr,
-           "{\"time\":\"%s\",\"remote\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%u,"
-           "\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%.2f,\"device\":%" G_GINT64_FORMAT "}\n",
-           time, soup_server_message_get_remote_host (job->msg) ?: "",
-           soup_server_message_get_method (job->msg), job->path, job->status, bytes,
-           (g_get_monotonic_time () - job->started) / 1000.0, job->device_id);
+  /* Not printf's %f, which writes "0,53" in a French locale. */
+  g_ascii_formatd (ms, sizeof ms, "%.2f", (g_get_monotonic_time () - started) / 1000.0);
+  append_json_string (line, time);
+  g_string_append (line, ",\"remote\":");
+  append_json_string (line, soup_server_message_get_remote_host (msg));
+  g_string_append (line, ",\"method\":");
+  append_json_string (line, soup_server_message_get_method (msg));
+  g_string_append (line, ",\"path\":");
+  append_json_string (line, path);
+  g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
+                          "\"device\":%" G_GINT64_FORMAT "}\n",
+                          status, bytes, ms, device_id);
+  fputs (line->str, stderr);
+}
+
+static void
+log_access (Job *job)
+{
+  log_request (job->msg, job->path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
+               job->started, job->device_id);
 }
 
 static gboolean
@@ -588,6 +649,8 @@ job_finish (gpointer data)
   if (job->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  /* One request a connection: see "Connections" below. */
+  soup_message_headers_replace (headers, "Connection", "close");
   soup_server_message_set_status (job->msg, job->status, NULL);
   if (job->body && job->status != SOUP_STATUS_NOT_MODIFIED)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
@@ -654,6 +717,7 @@ handle (SoupServer        *soup,
     {
       soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
   job = g_new0 (Job, 1);
@@ -668,30 +732,329 @@ handle (SoupServer        *soup,
 }
 
 /*
- * libsoup 3.2 never notices that a client closed an idle keep-alive
- * connection (fixed in libsoup 3.3): the socket stays open in CLOSE_WAIT
- * for good, and a hub that kiosks connect to all day would run out of file
- * descriptors. So the hub keeps the sockets it served and, every second,
- * closes those whose client has gone and which carry no request.
+ * Connections. The hub accepts them itself rather than through
+ * soup_server_listen_socket(), because libsoup 3.2's listener has three
+ * flaws a hub open to the Internet cannot live with:
+ *
+ *  - one failed accept() (out of file descriptors) removes its source for
+ *    good: the hub stays up and never accepts again;
+ *  - it starts the TLS handshake with no time limit (the request timeout
+ *    starts after it), so a client that connects and says nothing holds a
+ *    descriptor for ever;
+ *  - it never notices a client closing an idle keep-alive connection
+ *    (fixed in libsoup 3.3) and keeps about 2 KB for each until the hub
+ *    restarts: gigabytes a day at 2,100 kiosks.
+ *
+ * So the hub accepts from a non-blocking socket, does the TLS handshake
+ * under a timeout, and hands the stream to soup_server_accept_iostream().
+ * libsoup closes such a connection after its answer (it keeps a connection
+ * alive only for a server with a listener of its own), and the hub says so
+ * with "Connection: close": every connection and its memory end with its
+ * request, whatever the client does. Near the descriptor limit the hub
+ * answers 503 at once and closes, and one descriptor kept in reserve lets
+ * it do so even when the limit is reached.
  */
+
+/* A client that has not finished its TLS handshake after this long loses
+ * its connection. */
+#define HANDSHAKE_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
 /* A client that starts a request and sends no more of it for this long
- * (a kiosk whose 4G link died halfway) loses its connection. */
+ * (a kiosk whose 4G link died halfway), or connects and sends nothing,
+ * loses its connection. */
 #define REQUEST_READ_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
+/* No connection lives longer, whatever it does: a client that never reads
+ * its answer would otherwise hold its descriptor for ever. The largest
+ * feed page takes seconds on a slow 4G link. */
+#define CONNECTION_MAX_AGE_USEC (10 * 60 * G_USEC_PER_SEC)
+/* Descriptors kept for the databases, the logs and the keys. */
+#define RESERVED_DESCRIPTORS 64
+/* After the limit was hit, accepting waits this long before trying again,
+ * instead of spinning on a socket that stays readable. */
+#define ACCEPT_PAUSE_MSEC 100
 
 typedef struct
 {
-  GSocket *socket;
-  guint    requests;      /* in flight on it */
-  gint64   reading_since; /* a request started but not read in full, or 0 */
-} Served;
+  VtrHubServer *server;
+  GSocket      *socket;
+  GIOStream    *stream;        /* what libsoup reads, or NULL while handshaking */
+  GCancellable *handshake;     /* while the TLS handshake runs */
+  char         *remote;        /* "ADDRESS:PORT", the key in server->connections */
+  gint64        accepted;
+  gint64        reading_since; /* a request started but not read in full, or 0 */
+  gboolean      closed;
+} Connection;
+
+/* A connection is held by server->connections and, while it runs, by its
+ * handshake. */
+static void
+connection_clear (gpointer data)
+{
+  Connection *conn = data;
+
+  g_clear_object (&conn->handshake);
+  g_clear_object (&conn->stream);
+  g_clear_object (&conn->socket);
+  g_free (conn->remote);
+}
 
 static void
-served_free (gpointer data)
+connection_unref (gpointer data)
 {
-  Served *served = data;
+  g_rc_box_release_full (data, connection_clear);
+}
 
-  g_object_unref (served->socket);
-  g_free (served);
+static char *
+address_key (GSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("");
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/* Whether the connection is gone: closed by libsoup after its answer, by
+ * a timeout, or never got through its handshake. */
+static gboolean
+connection_is_over (Connection *conn)
+{
+  return conn->closed || g_socket_is_closed (conn->socket) ||
+         (conn->stream && g_io_stream_is_closed (conn->stream));
+}
+
+static void
+connection_close (Connection *conn)
+{
+  if (conn->handshake)
+    g_cancellable_cancel (conn->handshake);
+  /* The socket, not the stream: libsoup may have a read pending on the
+   * stream, which then fails and ends the connection its own way. */
+  g_socket_close (conn->socket, NULL);
+  conn->closed = TRUE;
+}
+
+/* Forgets the connections that are over. */
+static void
+forget_closed (VtrHubServer *server)
+{
+  GHashTableIter iter;
+  Connection *conn;
+
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    if (connection_is_over (conn))
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+connection_hand_over (Connection *conn,
+                      GIOStream  *stream)
+{
+  VtrHubServer *server = conn->server;
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (conn->socket, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (conn->socket, NULL);
+  g_autoptr(GError) error = NULL;
+
+  conn->stream = g_object_ref (stream);
+  /* Until libsoup says a request started: a client that connects and
+   * sends nothing is closed like one that stops halfway. */
+  conn->reading_since = g_get_monotonic_time ();
+  if (local == NULL || remote == NULL ||
+      !soup_server_accept_iostream (server->soup, stream, local, remote, &error))
+    connection_close (conn);
+}
+
+static void
+on_handshake_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Connection *conn = data;
+  gboolean done = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL);
+
+  g_clear_object (&conn->handshake);
+  if (done && !connection_is_over (conn))
+    connection_hand_over (conn, G_IO_STREAM (source));
+  else
+    connection_close (conn);
+  connection_unref (conn);
+}
+
+/* Answers 503 in plain HTTP and closes: a kiosk reads it and retries
+ * later (over TLS it sees a closed connection, and retries the same). */
+static void
+refuse (VtrHubServer *server,
+        GSocket      *socket)
+{
+  if (server->certificate == NULL)
+    g_socket_send_with_blocking (socket, server->busy_answer, strlen (server->busy_answer), FALSE,
+                                 NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_socket_close (socket, NULL);
+}
+
+static char *
+busy_answer_new (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  vtr_json_add_string (builder, "error", "busy");
+  vtr_json_add_string (builder, "message", _("The hub is busy: try again in a moment"));
+  json_builder_end_object (builder);
+  body = vtr_json_builder_to_data (builder, FALSE);
+  return g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Retry-After: 5\r\n"
+                          "Connection: close\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "\r\n%s",
+                          strlen (body), body);
+}
+
+static void
+connection_start (VtrHubServer *server,
+                  GSocket      *socket)
+{
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+  Connection *conn;
+
+  conn = g_rc_box_new0 (Connection);
+  conn->server = server;
+  conn->socket = g_object_ref (socket);
+  conn->remote = remote ? address_key (remote) : g_strdup ("");
+  conn->accepted = g_get_monotonic_time ();
+  /* A client's port is its own until the connection is closed: a key
+   * found again belongs to a connection that is over. */
+  g_hash_table_replace (server->connections, conn->remote, conn);
+
+  stream = g_socket_connection_factory_create_connection (socket);
+  if (server->certificate)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (stream), server->certificate,
+                                                              &error);
+
+      if (tls == NULL)
+        {
+          connection_close (conn);
+          return;
+        }
+      conn->handshake = g_cancellable_new ();
+      g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, conn->handshake,
+                                        on_handshake_done, g_rc_box_acquire (conn));
+    }
+  else
+    connection_hand_over (conn, G_IO_STREAM (stream));
+}
+
+static gboolean on_incoming (GSocket      *listener,
+                             GIOCondition  condition,
+                             gpointer      data);
+
+static void
+watch_listener (VtrHubServer *server)
+{
+  server->accept_source = g_socket_create_source (server->listener, G_IO_IN, NULL);
+  g_source_set_callback (server->accept_source, (GSourceFunc) G_CALLBACK (on_incoming), server, NULL);
+  g_source_attach (server->accept_source, server->context);
+}
+
+static void
+unwatch_listener (VtrHubServer *server)
+{
+  if (server->accept_source)
+    {
+      g_source_destroy (server->accept_source);
+      g_clear_pointer (&server->accept_source, g_source_unref);
+    }
+  g_clear_handle_id (&server->pause_id, g_source_remove);
+}
+
+static gboolean
+resume_accepting (gpointer data)
+{
+  VtrHubServer *server = data;
+
+  server->pause_id = 0;
+  if (!server->stopping)
+    watch_listener (server);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_incoming (GSocket      *listener,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  VtrHubServer *server = data;
+
+  /* A burst at a time, then the other sources get their turn. */
+  for (guint i = 0; i < 64 && !server->stopping; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+
+      if (socket == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return G_SOURCE_CONTINUE;
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+            continue;  /* the client left before it was accepted */
+
+          /* Out of descriptors: the reserved one takes the client, to
+           * tell it so, and accepting pauses a moment. */
+          if (server->reserve_fd >= 0)
+            {
+              g_autoptr(GSocket) refused = NULL;
+
+              close (server->reserve_fd);
+              server->reserve_fd = -1;
+              if ((refused = g_socket_accept (listener, NULL, NULL)))
+                refuse (server, refused);
+              server->reserve_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+            }
+          if (!server->limit_logged)
+            {
+              g_printerr ("%s\n", _("vitrine-hub: out of file descriptors; refusing connections "
+                                    "until some close"));
+              server->limit_logged = TRUE;
+            }
+          g_clear_pointer (&server->accept_source, g_source_unref);
+          server->pause_id = g_timeout_add (ACCEPT_PAUSE_MSEC, resume_accepting, server);
+          return G_SOURCE_REMOVE;
+        }
+      g_socket_set_blocking (socket, FALSE);
+      /* Full: first forget the connections that ended since the last
+       * sweep, but not more than ten times a second (it walks them all). */
+      if (g_hash_table_size (server->connections) >= server->max_connections &&
+          g_get_monotonic_time () - server->last_forget >= ACCEPT_PAUSE_MSEC * 1000)
+        {
+          server->last_forget = g_get_monotonic_time ();
+          forget_closed (server);
+        }
+      if (g_hash_table_size (server->connections) >= server->max_connections)
+        {
+          refuse (server, socket);
+          continue;
+        }
+      server->limit_logged = FALSE;
+      connection_start (server, socket);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static Connection *
+message_connection (VtrHubServer      *server,
+                    SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree char *key = remote ? address_key (remote) : NULL;
+
+  return key ? g_hash_table_lookup (server->connections, key) : NULL;
 }
 
 static void
@@ -699,20 +1062,10 @@ on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
-  VtrHubServer *server = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Served *served;
+  Connection *conn = message_connection (user_data, msg);
 
-  if (socket == NULL)
-    return;
-  if (!(served = g_hash_table_lookup (server->sockets, socket)))
-    {
-      served = g_new0 (Served, 1);
-      served->socket = g_object_ref (socket);
-      g_hash_table_insert (server->sockets, socket, served);
-    }
-  served->requests++;
-  served->reading_since = g_get_monotonic_time ();
+  if (conn)
+    conn->reading_since = g_get_monotonic_time ();
 }
 
 static void
@@ -720,56 +1073,60 @@ on_request_read (SoupServer        *soup,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  VtrHubServer *server = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Served *served = socket ? g_hash_table_lookup (server->sockets, socket) : NULL;
+  Connection *conn = message_connection (user_data, msg);
 
-  if (served)
-    served->reading_since = 0;
+  if (conn)
+    conn->reading_since = 0;
 }
 
-static void
-on_request_ended (SoupServer        *soup,
-                  SoupServerMessage *msg,
-                  gpointer           user_data)
-{
-  VtrHubServer *server = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Served *served = socket ? g_hash_table_lookup (server->sockets, socket) : NULL;
-
-  if (served && served->requests > 0)
-    served->requests--;
-  if (served)
-    served->reading_since = 0;
-}
-
+/* Every second: the connections that are over are forgotten, and those
+ * stuck in their handshake, their request or their answer are closed. */
 static gboolean
-sweep_sockets (gpointer data)
+sweep_connections (gpointer data)
 {
   VtrHubServer *server = data;
+  gint64 now = g_get_monotonic_time ();
   GHashTableIter iter;
-  Served *served;
+  Connection *conn;
 
-  g_hash_table_iter_init (&iter, server->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &served))
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
     {
-      GSocket *socket = served->socket;
-      char byte;
-
-      if (!g_socket_is_closed (socket) && served->requests == 0 &&
-          g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0 &&
-          recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
-        g_socket_close (socket, NULL);
-      else if (!g_socket_is_closed (socket) && served->reading_since &&
-               g_get_monotonic_time () - served->reading_since > REQUEST_READ_TIMEOUT_USEC)
-        g_socket_close (socket, NULL);
-      if (g_socket_is_closed (socket))
+      if (!connection_is_over (conn) &&
+          ((conn->handshake && now - conn->accepted > HANDSHAKE_TIMEOUT_USEC) ||
+           (conn->reading_since && now - conn->reading_since > REQUEST_READ_TIMEOUT_USEC) ||
+           now - conn->accepted > CONNECTION_MAX_AGE_USEC))
+        connection_close (conn);
+      if (connection_is_over (conn))
         g_hash_table_iter_remove (&iter);
     }
   return G_SOURCE_CONTINUE;
 }
 
-/* Before the body is read: refuse what is too large to read at all. */
+/* As many descriptors as the system lets the hub have; the connections it
+ * serves at once leave some for its files. */
+static guint
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 1024 - RESERVED_DESCRIPTORS;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = MIN (limit.rlim_max, (rlim_t) 1 << 20);
+      setrlimit (RLIMIT_NOFILE, &limit);
+      getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > (rlim_t) 1 << 20)
+    return (1 << 20) - RESERVED_DESCRIPTORS;
+  return limit.rlim_cur > 2 * RESERVED_DESCRIPTORS ? limit.rlim_cur - RESERVED_DESCRIPTORS
+                                                   : limit.rlim_cur / 2;
+}
+
+/* Before the body is read: refuse what is too large for its address
+ * (vtr_hub_request_max_body), so that no one makes the hub hold 8 MB for
+ * an address that reads 40 bytes. */
 static void
 handle_early (SoupServer        *soup,
               SoupServerMessage *msg,
@@ -779,16 +1136,32 @@ handle_early (SoupServer        *soup,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+  gsize max = vtr_hub_request_max_body (soup_server_message_get_method (msg), path);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED || length > MAX_BODY)
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED || length < 0 ||
+      (guint64) length > max)
     {
-      const char *text = "{\"error\":\"too-large\",\"message\":\"The request is too large\"}";
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autofree char *message = g_strdup_printf (_("The request is too large: this address takes at most %lu bytes"),
+                                                  (unsigned long) max);
+      gsize text_len;
+      char *text;
 
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "error", "too-large");
+      vtr_json_add_string (builder, "message", message);
+      json_builder_end_object (builder);
+      text = vtr_json_builder_to_data (builder, FALSE);
+      /* libsoup still reads the body it refused, to answer after it: it
+       * must not keep it (a client announcing 100 GB would fill the
+       * memory). The request's read timeout bounds how long it reads. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, text,
-                                        strlen (text));
+      text_len = strlen (text);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, text_len);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
+      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0);
     }
 }
 
@@ -803,6 +1176,7 @@ vtr_hub_server_new (const char *data_dir,
 
   server->dir = g_strdup (data_dir);
   server->context = g_main_context_ref_thread_default ();
+  server->reserve_fd = -1;
   /* Open once here: creates the files, runs migrations, installs the
    * change log, and fails early with a clear message. */
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
@@ -814,12 +1188,13 @@ vtr_hub_server_new (const char *data_dir,
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
   soup_server_add_handler (server->soup, NULL, handle, server, NULL);
-  server->sockets = g_hash_table_new_full (NULL, NULL, NULL, served_free);
+  server->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, connection_unref);
+  server->max_connections = raise_descriptor_limit ();
+  server->reserve_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  server->busy_answer = busy_answer_new ();
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
-  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_ended), server);
-  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_ended), server);
-  server->sweep_id = g_timeout_add_seconds (1, sweep_sockets, server);
+  server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
   server->jobs = g_async_queue_new ();
   for (guint i = 0; i < N_WORKERS; i++)
     server->workers[i] = g_thread_new ("hub-worker", worker_main, server);
@@ -843,17 +1218,16 @@ vtr_hub_server_listen (VtrHubServer *server,
   g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocket) socket = NULL;
-  SoupServerListenOptions options = 0;
+
+  g_return_val_if_fail (server->listener == NULL, FALSE);
 
   if (tls_certificate)
     {
-      g_autoptr(GTlsCertificate) certificate =
-        g_tls_certificate_new_from_files (tls_certificate, tls_key ? tls_key : tls_certificate, error);
-
-      if (certificate == NULL)
+      server->certificate = g_tls_certificate_new_from_files (tls_certificate,
+                                                              tls_key ? tls_key : tls_certificate,
+                                                              error);
+      if (server->certificate == NULL)
         return FALSE;
-      soup_server_set_tls_certificate (server->soup, certificate);
-      options |= SOUP_SERVER_LISTEN_HTTPS;
     }
   connectable = g_network_address_parse (address, 8443, error);
   if (connectable == NULL)
@@ -863,16 +1237,18 @@ vtr_hub_server_listen (VtrHubServer *server,
   if (socket_address == NULL)
     return FALSE;
 
-  /* Our own socket, for its backlog: 500 kiosks coming back together after
-   * a network cut would overflow the default of 10 and be reset. */
+  /* A backlog of 1,024: 500 kiosks coming back together after a network
+   * cut would overflow the default of 10 and be reset. */
   socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
     return FALSE;
   g_socket_set_listen_backlog (socket, 1024);
-  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (server->soup, socket, options, error))
+  g_socket_set_blocking (socket, FALSE);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
     return FALSE;
+  server->listener = g_object_ref (socket);
+  watch_listener (server);
 
   /* The address actually bound (port 0 picks one). Not
    * soup_server_get_uris(), which leaks an address in libsoup 3.2. */
@@ -903,12 +1279,10 @@ void
 vtr_hub_server_shutdown (VtrHubServer *server,
                          GMainLoop    *loop)
 {
-  GSList *listeners = soup_server_get_listeners (server->soup);
-
   server->stopping = TRUE;
-  for (GSList *l = listeners; l; l = l->next)
-    g_socket_close (l->data, NULL);
-  g_slist_free (listeners);
+  unwatch_listener (server);
+  if (server->listener)
+    g_socket_close (server->listener, NULL);
   if (server->in_flight == 0)
     g_main_loop_quit (loop);
   else
@@ -927,12 +1301,29 @@ vtr_hub_server_free (VtrHubServer *server)
     g_thread_join (server->workers[i]);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_handle_id (&server->sweep_id, g_source_remove);
+  unwatch_listener (server);
+  if (server->listener)
+    g_socket_close (server->listener, NULL);
+  g_clear_object (&server->listener);
   if (server->soup)
     {
       g_signal_handlers_disconnect_by_data (server->soup, server);
       soup_server_disconnect (server->soup);
     }
-  g_clear_pointer (&server->sockets, g_hash_table_unref);
+  if (server->connections)
+    {
+      GHashTableIter iter;
+      Connection *conn;
+
+      g_hash_table_iter_init (&iter, server->connections);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+        connection_close (conn);
+      g_clear_pointer (&server->connections, g_hash_table_unref);
+    }
+  g_clear_object (&server->certificate);
+  if (server->reserve_fd >= 0)
+    close (server->reserve_fd);
+  g_free (server->busy_answer);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_free (server->dir);

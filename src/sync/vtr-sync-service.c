@@ -27,6 +27,8 @@ struct _VtrSyncService
   guint         timeout_id;
   GCancellable *cancellable;
   gulong        network_id;
+  /* One for the life of the service, not one a sync (vtr_sync_session_new). */
+  SoupSession  *session;
 };
 
 enum
@@ -61,22 +63,37 @@ outcome_free (Outcome *outcome)
   g_free (outcome);
 }
 
+/* What a sync on the worker needs. */
+typedef struct
+{
+  char        *data_dir;
+  SoupSession *session;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_free (request->data_dir);
+  g_object_unref (request->session);
+  g_free (request);
+}
+
 static void
 sync_in_thread (GTask        *task,
                 gpointer      source,
                 gpointer      data,
                 GCancellable *cancellable)
 {
-  const char *data_dir = data;
+  Request *request = data;
   Outcome *outcome = g_new0 (Outcome, 1);
-  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &outcome->error);
+  g_autoptr(VtrStore) store = vtr_store_open (request->data_dir, &outcome->error);
   g_autoptr(VtrSyncClient) client = NULL;
   VtrSyncReport report = { 0 };
 
   /* A connection of its own: SQLite connections stay in one thread. */
   if (store)
     {
-      client = vtr_sync_client_new (store, &outcome->error);
+      client = vtr_sync_client_new_for_session (store, request->session, &outcome->error);
       outcome->paired = client != NULL;
       if (client)
         vtr_sync_client_run (client, &report, cancellable, &outcome->error);
@@ -158,6 +175,7 @@ run_sync (gpointer data)
 {
   VtrSyncService *self = data;
   g_autoptr(GTask) task = NULL;
+  Request *request;
 
   self->timeout_id = 0;
   if (self->running)
@@ -167,8 +185,13 @@ run_sync (gpointer data)
     }
   self->running = TRUE;
   set_state (self, VTR_SYNC_STATE_SYNCING);
+  if (self->session == NULL)
+    self->session = vtr_sync_session_new ();
+  request = g_new0 (Request, 1);
+  request->data_dir = g_strdup (self->data_dir);
+  request->session = g_object_ref (self->session);
   task = g_task_new (self, self->cancellable, sync_done, NULL);
-  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_task_run_in_thread (task, sync_in_thread);
   return G_SOURCE_REMOVE;
 }
@@ -275,6 +298,7 @@ vtr_sync_service_finalize (GObject *object)
 {
   VtrSyncService *self = VTR_SYNC_SERVICE (object);
 
+  g_clear_object (&self->session);
   g_free (self->data_dir);
   g_free (self->last_error);
   G_OBJECT_CLASS (vtr_sync_service_parent_class)->finalize (object);

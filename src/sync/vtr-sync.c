@@ -51,8 +51,17 @@ env_uint (const char *name,
   return value;
 }
 
-static SoupSession *
-session_new (void)
+/**
+ * vtr_sync_session_new:
+ *
+ * The HTTP session a kiosk talks to its hub with. A kiosk keeps one for
+ * as long as it runs (vtr_sync_client_new_for_session()) rather than one
+ * a sync: it keeps its connections, its TLS sessions and its memory.
+ * Made and configured in one thread; libsoup 3.2 lets any thread send
+ * with it, one sync at a time.
+ */
+SoupSession *
+vtr_sync_session_new (void)
 {
   /* No byte for that long, and the request counts as lost: a stalled
    * 4G link must not hold the sync forever. */
@@ -214,7 +223,7 @@ vtr_sync_pair (VtrStore   *store,
                const char *hub_url,
                GError    **error)
 {
-  g_autoptr(SoupSession) session = session_new ();
+  g_autoptr(SoupSession) session = vtr_sync_session_new ();
   g_autoptr(VtrHubLink) link = g_new0 (VtrHubLink, 1);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) answer = NULL;
@@ -301,6 +310,21 @@ VtrSyncClient *
 vtr_sync_client_new (VtrStore *store,
                      GError  **error)
 {
+  g_autoptr(SoupSession) session = vtr_sync_session_new ();
+
+  return vtr_sync_client_new_for_session (store, session, error);
+}
+
+/**
+ * vtr_sync_client_new_for_session:
+ * @session: a session from vtr_sync_session_new(), which the client
+ *   shares
+ */
+VtrSyncClient *
+vtr_sync_client_new_for_session (VtrStore    *store,
+                                 SoupSession *session,
+                                 GError     **error)
+{
   g_autoptr(GError) local_error = NULL;
   VtrHubLink *link = vtr_sync_state_load_link (store, &local_error);
   VtrSyncClient *client;
@@ -319,7 +343,7 @@ vtr_sync_client_new (VtrStore *store,
   client->store = g_object_ref (store);
   client->catalog = vtr_catalog_new (store);
   client->link = link;
-  client->session = session_new ();
+  client->session = g_object_ref (session);
   client->page_size = env_uint ("VITRINE_SYNC_PAGE", 5000, 20000);
   client->batch_size = env_uint ("VITRINE_SYNC_BATCH", 200, 1000);
   return client;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "vtr-store.h"
 #include "vtr-sync-state.h"
@@ -42,8 +43,12 @@ VtrHubLink    *vtr_sync_pair          (VtrStore      *store,
                                        const char    *hub_url,
                                        GError       **error);
 
+SoupSession   *vtr_sync_session_new   (void);
 VtrSyncClient *vtr_sync_client_new    (VtrStore      *store,
                                        GError       **error);
+VtrSyncClient *vtr_sync_client_new_for_session (VtrStore      *store,
+                                                SoupSession   *session,
+                                                GError       **error);
 void           vtr_sync_client_free   (VtrSyncClient *client);
 gboolean       vtr_sync_client_pull   (VtrSyncClient *client,
                                        VtrSyncReport *report,
