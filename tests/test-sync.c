@@ -788,10 +788,24 @@ test_orders_bounded (Fixture       *f,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC, before = 0;
   guint pages = 0;
 
-  for (guint i = 0; i < 7 * 1024 * 1024; i++)
+  /* A 3 MB order fits in a request but not in an order: that event is
+   * refused, with its reason. */
+  for (guint i = 0; i < 3 * 1024 * 1024; i++)
     g_string_append_c (padding, 'x');
   g_string_append_c (padding, '"');
   ASSERT_POSTED (f, session, shop, order_event (order, "placed", now, padding->str), "rejected");
+
+  /* A 7 MB one is refused whole, before it is parsed. */
+  {
+    g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/events", NULL);
+    g_autofree char *json = NULL;
+    g_autoptr(JsonNode) answer = NULL;
+
+    for (guint i = 0; i < 4 * 1024 * 1024; i++)
+      g_string_insert_c (padding, padding->len - 1, 'x');
+    json = order_event (order, "placed", now, padding->str);
+    g_assert_cmpint (call (session, "POST", url, shop, json, strlen (json), &answer), ==, 413);
+  }
 
   for (guint i = 0; i < 120; i++)
     {
