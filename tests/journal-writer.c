@@ -1,10 +1,20 @@
 /*
- * The child of test-loyalty's crash test: credits purchases and places
- * orders, in turn, as fast as it can, and prints each one's UUID once its
- * transaction has committed. The test kills it with SIGKILL at random
- * moments.
+ * A program writing to, or opening, a kiosk's data folder while others do,
+ * for the tests and benchmarks that run several of them at once.
  *
  *   journal-writer DATA_DIR SESSION
+ *       credits purchases and places orders, in turn, as fast as it can, and
+ *       prints each one's UUID once its transaction has committed
+ *       (test-loyalty kills it with SIGKILL at random moments);
+ *   journal-writer DATA_DIR SESSION credits
+ *       the same with credits only;
+ *   journal-writer DATA_DIR SESSION credits-reopen
+ *       credits, each by a store opened for it, as vitrine-ctl runs do;
+ *   journal-writer DATA_DIR open
+ *       what the app's sync service does every 30 s, without a pause: opens
+ *       the store, reads the sync status, records an attempt, closes it.
+ *       Prints "open" for each, "notice TEXT" for what the store says it
+ *       repaired, "error TEXT" for a failure, and goes on.
  */
 #include "config.h"
 
@@ -13,27 +23,66 @@
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
+#include "vtr-sync-state.h"
+
+G_GNUC_NORETURN static void
+open_again_and_again (const char *data_dir)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+      g_autoptr(VtrSyncStatus) status = NULL;
+      const char * const *notices;
+
+      if (store == NULL)
+        {
+          printf ("error %s\n", error->message);
+          fflush (stdout);
+          continue;
+        }
+      notices = vtr_store_get_notices (store);
+      for (guint i = 0; notices[i]; i++)
+        printf ("notice %s\n", notices[i]);
+      if (!(status = vtr_sync_state_status (store, &error)) ||
+          !vtr_sync_state_record (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+        printf ("error %s\n", error->message);
+      else
+        printf ("open\n");
+      fflush (stdout);
+    }
+}
 
 int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = NULL;
+  gboolean credits_only, reopen;
 
-  if (argc != 3)
+  if (argc == 3 && g_str_equal (argv[2], "open"))
+    open_again_and_again (argv[1]);
+  if (argc != 3 && !(argc == 4 && (g_str_equal (argv[3], "credits") ||
+                                    g_str_equal (argv[3], "credits-reopen"))))
     return 2;
-  store = vtr_store_open (argv[1], &error);
-  if (store == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
+  credits_only = argc == 4;
+  reopen = argc == 4 && g_str_equal (argv[3], "credits-reopen");
 
   for (guint i = 0;; i++)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-      if (i % 2 == 0)
+      if (store == NULL || reopen)
+        {
+          g_clear_object (&store);
+          if (!(store = vtr_store_open (argv[1], &error)))
+            {
+              g_printerr ("%s\n", error->message);
+              return 1;
+            }
+        }
+
+      if (i % 2 == 0 || credits_only)
         {
           g_autofree char *card = vtr_flashcode_new_card_id ();
           g_auto(VtrLoyaltyReceipt) receipt = { 0 };
