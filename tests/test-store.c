@@ -767,6 +767,110 @@ test_damaged_journal_recovered (Fixture *f, gconstpointer data)
   g_assert_cmpstr (check, ==, "ok");
 }
 
+/* The federation's catalogue file: 501 shops, as in the pilot. */
+static char *
+write_federation (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "shops.json", NULL);
+  g_autoptr(GString) json = g_string_new ("{\"merchants\": [");
+
+  for (int i = 1; i <= 501; i++)
+    g_string_append_printf (json, "%s{\"id\": %d, \"name\": \"Boutique %d\", \"lat\": 43.29%03d, "
+                                  "\"lon\": 5.37%03d}",
+                            i > 1 ? ", " : "", i, i, i, i);
+  g_string_append (json, "]}");
+  g_assert_true (g_file_set_contents (path, json->str, -1, NULL));
+  return g_steal_pointer (&path);
+}
+
+static GSubprocess *
+hub_import (const char *hub_dir,
+            const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("VITRINE_HUB"), "import", file, "--data-dir", hub_dir, NULL };
+  GSubprocess *process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                    G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                            &error);
+
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Two imports at once on the hub, again and again: both go in, and the
+ * federation's catalogue is never set aside for an empty one. */
+static void
+test_hub_imports_at_once (Fixture *f, gconstpointer data)
+{
+  g_autofree char *shops = write_federation (f->dir);
+  g_autofree char *hub_dir = g_build_filename (f->dir, "hub", NULL);
+  g_autofree char *catalog = g_build_filename (hub_dir, "catalog.db", NULL);
+  g_autofree char *count = NULL;
+
+  g_assert_nonnull (g_getenv ("VITRINE_HUB"));
+  for (int round = 0; round < 6; round++)
+    {
+      g_autoptr(GSubprocess) a = hub_import (hub_dir, shops);
+      g_autoptr(GSubprocess) b = hub_import (hub_dir, shops);
+      g_autoptr(GSubprocess) c = hub_import (hub_dir, shops);
+      GSubprocess *all[] = { a, b, c };
+
+      for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+        {
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+
+          g_assert_true (g_subprocess_communicate_utf8 (all[i], NULL, NULL, &out, &err, NULL));
+          if (g_subprocess_get_exit_status (all[i]) != 0 || *err)
+            g_error ("round %d, import %u: %s", round, i, err);
+          g_assert_nonnull (strstr (out, "501 shops"));
+        }
+      g_assert_cmpuint (count_set_aside (hub_dir), ==, 0);
+      g_free (count);
+      count = raw_query (catalog, "SELECT count (*) FROM merchant");
+      g_assert_cmpstr (count, ==, "501");
+    }
+}
+
+/* A hub whose catalogue is damaged refuses to go on with an empty one:
+ * the file stays as it was, for a restore. */
+static void
+test_hub_damaged_catalogue_kept (Fixture *f, gconstpointer data)
+{
+  g_autofree char *shops = write_federation (f->dir);
+  g_autofree char *hub_dir = g_build_filename (f->dir, "hub", NULL);
+  g_autofree char *catalog = g_build_filename (hub_dir, "catalog.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *count = NULL;
+  g_auto(VtrTestResult) first = { 0 };
+  g_auto(VtrTestResult) again = { 0 };
+  g_auto(VtrTestResult) gone = { 0 };
+
+  vtr_test_run (&first, "VITRINE_HUB", hub_dir, NULL, "import", shops, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  count = raw_query (catalog, "SELECT count (*) FROM merchant");
+  g_assert_cmpstr (count, ==, "501");
+
+  damage_page (catalog, 1);
+  before = file_checksum (catalog);
+  vtr_test_run (&again, "VITRINE_HUB", hub_dir, NULL, "import", shops, NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_nonnull (strstr (again.err, "catalogue"));
+  g_assert_nonnull (strstr (again.err, "is damaged"));
+  g_assert_nonnull (strstr (again.err, "backup"));
+  after = file_checksum (catalog);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (count_set_aside (hub_dir), ==, 0);
+
+  /* Nor when the file is gone. */
+  g_assert_cmpint (g_unlink (catalog), ==, 0);
+  vtr_test_run (&gone, "VITRINE_HUB", hub_dir, NULL, "import", shops, NULL);
+  g_assert_cmpint (gone.status, ==, 1);
+  g_assert_nonnull (strstr (gone.err, "is missing"));
+  g_assert_false (g_file_test (catalog, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -789,6 +893,10 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/store/damaged-journal-recovered", Fixture, NULL, fixture_set_up,
               test_damaged_journal_recovered, fixture_tear_down);
+  g_test_add ("/store/hub-imports-at-once", Fixture, NULL, fixture_set_up, test_hub_imports_at_once,
+              fixture_tear_down);
+  g_test_add ("/store/hub-damaged-catalogue-kept", Fixture, NULL, fixture_set_up,
+              test_hub_damaged_catalogue_kept, fixture_tear_down);
   g_test_add ("/store/full-disk", Fixture, NULL, fixture_set_up, test_full_disk, fixture_tear_down);
 
   return g_test_run ();
