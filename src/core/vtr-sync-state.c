@@ -170,17 +170,71 @@ vtr_sync_state_apply_page (VtrCatalog      *catalog,
   return vtr_catalog_commit (catalog, error);
 }
 
-/* The hub no longer has the history the kiosk follows (restored from a
- * backup): forget the copy and the cursor, and download it all again. */
+/* How many shops and products the kiosk's copy holds. */
+static gint64
+catalog_size (VtrStore *store,
+              gint64   *shops,
+              GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT (SELECT count (*) FROM merchant), "
+                         "  (SELECT count (*) FROM product) + (SELECT count (*) FROM collection_point)",
+                         error);
+
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
+    return -1;
+  *shops = sqlite3_column_int64 (stmt, 0);
+  return *shops + sqlite3_column_int64 (stmt, 1);
+}
+
+/**
+ * vtr_sync_state_replace_catalog:
+ * @page: the first page of the hub's change feed, asked from 0
+ * @cursor: the cursor after it
+ *
+ * The hub no longer has the history the kiosk follows (restored from a
+ * backup): the kiosk's copy is replaced by the hub's first page, and the
+ * cursor moved, in one transaction, so an interrupted download leaves the
+ * old copy. A hub with no history at all (cursor 0: a catalogue that
+ * never had a row, as after losing its data) would empty the kiosk: that
+ * is refused while the kiosk holds a catalogue. The hub's word for
+ * "nothing" is the deletions in its feed, which move the cursor.
+ */
 gboolean
-vtr_sync_state_reset_catalog (VtrCatalog *catalog,
-                              GError    **error)
+vtr_sync_state_replace_catalog (VtrCatalog      *catalog,
+                                JsonObject      *page,
+                                gint64           cursor,
+                                VtrImportCounts *counts,
+                                GError         **error)
 {
   VtrStore *store = vtr_catalog_get_store (catalog);
+  gint64 shops = 0, size;
 
   if (!vtr_catalog_begin (catalog, error))
     return FALSE;
-  if (!vtr_catalog_clear (catalog, error) || !write_cursor (store, 0, error))
+  if ((size = catalog_size (store, &shops, error)) < 0)
+    {
+      vtr_catalog_rollback (catalog);
+      return FALSE;
+    }
+  if (cursor <= 0 && size > 0)
+    {
+      vtr_catalog_rollback (catalog);
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The hub’s catalogue is empty, as if it had lost its data: this "
+                                "kiosk keeps its own copy (%lld shop) and changed nothing. Tell "
+                                "the federation.",
+                                "The hub’s catalogue is empty, as if it had lost its data: this "
+                                "kiosk keeps its own copy (%lld shops) and changed nothing. Tell "
+                                "the federation.",
+                                shops),
+                   (long long) shops);
+      return FALSE;
+    }
+  if (!vtr_catalog_clear (catalog, error) || !vtr_catalog_import_object (catalog, page, counts, error) ||
+      !write_cursor (store, cursor, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;
