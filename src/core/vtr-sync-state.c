@@ -170,6 +170,45 @@ vtr_sync_state_apply_page (VtrCatalog      *catalog,
   return vtr_catalog_commit (catalog, error);
 }
 
+/**
+ * vtr_sync_state_is_new_kiosk:
+ *
+ * Whether this kiosk was never used: its journal holds no pairing, no
+ * staff or administrator PIN, no event (sent or not), no order, and no
+ * journal of its was ever set aside as damaged. Only such a kiosk pairs
+ * from a code shown to its camera without the administrator's PIN: one
+ * that was paired, or whose journal has data (or lost it), could
+ * otherwise be taken over by anyone showing it a pairing code of their
+ * own (docs/design.md, "Pairing").
+ */
+gboolean
+vtr_sync_state_is_new_kiosk (VtrStore *store,
+                             GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT EXISTS (SELECT 1 FROM journal.hub) "
+                         "  OR EXISTS (SELECT 1 FROM journal.staff) "
+                         "  OR EXISTS (SELECT 1 FROM journal.outbox) "
+                         "  OR EXISTS (SELECT 1 FROM journal.outbox_rejected) "
+                         "  OR EXISTS (SELECT 1 FROM journal.loyalty_event) "
+                         "  OR EXISTS (SELECT 1 FROM journal.orders)",
+                         error);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
+    return FALSE;
+  if (sqlite3_column_int (stmt, 0))
+    return FALSE;
+  if (!(dir = g_dir_open (vtr_store_get_data_dir (store), 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "journal.db.damaged-"))
+      return FALSE;
+  return TRUE;
+}
+
 /* How many shops and products the kiosk's copy holds. */
 static gint64
 catalog_size (VtrStore *store,

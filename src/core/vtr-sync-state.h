@@ -71,6 +71,8 @@ gboolean       vtr_sync_state_record        (VtrStore      *store,
                                              gint64         now,
                                              const GError  *failure,
                                              GError       **error);
+gboolean       vtr_sync_state_is_new_kiosk  (VtrStore      *store,
+                                             GError       **error);
 VtrSyncStatus *vtr_sync_state_status        (VtrStore      *store,
                                              GError       **error);
 
