@@ -14,7 +14,12 @@
  *       what the app's sync service does every 30 s, without a pause: opens
  *       the store, reads the sync status, records an attempt, closes it.
  *       Prints "open" for each, "notice TEXT" for what the store says it
- *       repaired, "error TEXT" for a failure, and goes on.
+ *       repaired, "busy TEXT" when it waited for the others in vain, "error
+ *       TEXT" for another failure, and goes on.
+ *
+ * The writers too say "busy TEXT" and go on when others kept the data
+ * busy past the store's wait (as a script would run vitrine-ctl again);
+ * any other failure stops them.
  */
 #include "config.h"
 
@@ -24,6 +29,12 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-sync-state.h"
+
+static gboolean
+is_busy (const GError *error)
+{
+  return g_error_matches (error, VTR_STORE_ERROR, VTR_STORE_ERROR_BUSY);
+}
 
 G_GNUC_NORETURN static void
 open_again_and_again (const char *data_dir)
@@ -37,7 +48,7 @@ open_again_and_again (const char *data_dir)
 
       if (store == NULL)
         {
-          printf ("error %s\n", error->message);
+          printf ("%s %s\n", is_busy (error) ? "busy" : "error", error->message);
           fflush (stdout);
           continue;
         }
@@ -46,7 +57,7 @@ open_again_and_again (const char *data_dir)
         printf ("notice %s\n", notices[i]);
       if (!(status = vtr_sync_state_status (store, &error)) ||
           !vtr_sync_state_record (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
-        printf ("error %s\n", error->message);
+        printf ("%s %s\n", is_busy (error) ? "busy" : "error", error->message);
       else
         printf ("open\n");
       fflush (stdout);
@@ -77,8 +88,15 @@ main (int argc, char *argv[])
           g_clear_object (&store);
           if (!(store = vtr_store_open (argv[1], &error)))
             {
-              g_printerr ("%s\n", error->message);
-              return 1;
+              if (!is_busy (error))
+                {
+                  g_printerr ("%s\n", error->message);
+                  return 1;
+                }
+              printf ("busy %s\n", error->message);
+              fflush (stdout);
+              g_clear_error (&error);
+              continue;
             }
         }
 
@@ -89,11 +107,17 @@ main (int argc, char *argv[])
 
           if (!vtr_loyalty_credit (store, argv[2], card, 100, NULL, 0, now, &receipt, &error))
             {
-              g_printerr ("%s\n", error->message);
-              return 1;
+              if (!credits_only || !is_busy (error))
+                {
+                  g_printerr ("%s\n", error->message);
+                  return 1;
+                }
+              printf ("busy %s\n", error->message);
+              g_clear_error (&error);
             }
-          /* Said only once it is on disk. */
-          printf ("credit %s\n", receipt.uuid);
+          else
+            /* Said only once it is on disk. */
+            printf ("credit %s\n", receipt.uuid);
         }
       else
         {

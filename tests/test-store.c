@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vtr-catalog.h"
@@ -326,6 +328,14 @@ prepare_kiosk (const char *dir)
   return session;
 }
 
+/* A program started here does not outlive this one, even when a failed
+ * assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocess *
 spawn_to_file (const char *out_path,
                GError    **error,
@@ -341,6 +351,7 @@ spawn_to_file (const char *out_path,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }
@@ -382,6 +393,10 @@ assert_credits_kept (VtrStore           *store,
 
   for (guint i = 0; lines[i]; i++)
     {
+      /* Kept busy past the store's wait by writers back to back: said, and
+       * the writer went on, as a script running vitrine-ctl again would. */
+      if (g_str_has_prefix (lines[i], "busy "))
+        continue;
       if (!g_str_has_prefix (lines[i], "credit "))
         g_error ("a writer said: %s", lines[i]);
       sqlite3_reset (credit);
@@ -444,7 +459,7 @@ test_two_programs (Fixture *f, gconstpointer data)
   g_auto(GStrv) lines_b = NULL;
   g_auto(GStrv) lines_open = NULL;
   gint64 until = g_get_monotonic_time () + 8 * G_USEC_PER_SEC * vtr_test_slow ();
-  guint opens = 0, credits;
+  guint opens = 0, busy = 0, credits;
 
   g_assert_nonnull (writer);
 
@@ -460,6 +475,12 @@ test_two_programs (Fixture *f, gconstpointer data)
     {
       g_autoptr(VtrStore) mine = vtr_store_open (f->dir, &error);
 
+      if (g_error_matches (error, VTR_STORE_ERROR, VTR_STORE_ERROR_BUSY))
+        {
+          g_clear_error (&error);
+          busy++;
+          continue;
+        }
       g_assert_no_error (error);
       g_assert_null (vtr_store_get_notices (mine)[0]);
       opens++;
@@ -489,10 +510,13 @@ test_two_programs (Fixture *f, gconstpointer data)
   lines_open = read_lines (out_open);
   g_assert_cmpuint (g_strv_length (lines_open), >, 10);
   for (guint i = 0; lines_open[i]; i++)
-    if (!g_str_equal (lines_open[i], "open"))
+    if (g_str_has_prefix (lines_open[i], "busy "))
+      busy++;
+    else if (!g_str_equal (lines_open[i], "open"))
       g_error ("the sync service's open said: %s", lines_open[i]);
-  g_test_message ("%u credits by two writers, %u opens by the sync service, %u by the test",
-                  credits, g_strv_length (lines_open), opens);
+  g_test_message ("%u credits by two writers, %u opens by the sync service, %u by the test, "
+                  "%u waits for the others past the store's timeout",
+                  credits, g_strv_length (lines_open), opens, busy);
 }
 
 /* Another program holds the catalogue locked (SQLite's exclusive locking
@@ -788,11 +812,15 @@ hub_import (const char *hub_dir,
             const char *file)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   const char *argv[] = { g_getenv ("VITRINE_HUB"), "import", file, "--data-dir", hub_dir, NULL };
-  GSubprocess *process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                    G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                            &error);
+  GSubprocess *process;
 
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   return process;
 }
