@@ -519,6 +519,51 @@ test_two_programs (Fixture *f, gconstpointer data)
                   credits, g_strv_length (lines_open), opens, busy);
 }
 
+/* Damage met while working leaves its marker; the next start would set
+ * the kiosk's catalogue aside. While another program (a writer) has the
+ * folder open, nothing is renamed: the open says why and changes nothing.
+ * Once the writer is gone, the catalogue is set aside and the journal,
+ * sound, kept with every credit. */
+static void
+test_no_rename_while_held (Fixture *f, gconstpointer data)
+{
+  const char *writer = g_getenv ("VITRINE_JOURNAL_WRITER");
+  g_autofree char *session = prepare_kiosk (f->dir);
+  g_autofree char *marker = g_build_filename (f->dir, "damaged", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "writer.txt", NULL);
+  g_autoptr(GSubprocess) held = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (writer);
+  held = spawn_to_file (out, &error, writer, f->dir, session, "credits", NULL);
+  g_assert_no_error (error);
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_true (g_file_set_contents (marker, "", 0, NULL));
+
+  store = vtr_store_open (f->dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another Vitrine program"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_set_aside (f->dir), ==, 0);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (g_subprocess_get_identifier (held));
+  stop (held);
+
+  store = vtr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vtr_store_get_notices (store)[0]);
+  g_assert_null (vtr_store_get_notices (store)[1]);
+  g_assert_cmpuint (count_files_with_prefix (f->dir, "catalog.db.damaged-"), ==, 1);
+  g_assert_cmpuint (count_files_with_prefix (f->dir, "journal.db.damaged-"), ==, 0);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  assert_still_paired (store);
+  lines = read_lines (out);
+  g_assert_cmpuint (assert_credits_kept (store, (const char * const *) lines), >, 0);
+}
+
 /* Another program holds the catalogue locked (SQLite's exclusive locking
  * mode) for a second: the store waits for it, and sets nothing aside. */
 static void
@@ -916,6 +961,8 @@ main (int argc, char *argv[])
               test_damage_found_while_working, fixture_tear_down);
   g_test_add_func ("/store/unusable-folder", test_unusable_folder);
   g_test_add ("/store/two-programs", Fixture, NULL, fixture_set_up, test_two_programs,
+              fixture_tear_down);
+  g_test_add ("/store/no-rename-while-held", Fixture, NULL, fixture_set_up, test_no_rename_while_held,
               fixture_tear_down);
   g_test_add ("/store/locked-waited-for", Fixture, NULL, fixture_set_up, test_locked_waited_for,
               fixture_tear_down);

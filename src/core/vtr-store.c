@@ -781,8 +781,12 @@ recover_table (VtrStore   *self,
 
   if (sqlite3_prepare_v2 (damaged, select, -1, &from, NULL) != SQLITE_OK)
     return 0;
+  /* By name: a journal from an older Vitrine may lack later columns. */
   columns = sqlite3_column_count (from);
-  g_string_printf (insert, "INSERT OR IGNORE INTO journal.\"%s\" VALUES (", table);
+  g_string_printf (insert, "INSERT OR IGNORE INTO journal.\"%s\" (", table);
+  for (int i = 0; i < columns; i++)
+    g_string_append_printf (insert, "%s\"%s\"", i ? ", " : "", sqlite3_column_name (from, i));
+  g_string_append (insert, ") VALUES (");
   for (int i = 0; i < columns; i++)
     g_string_append (insert, i ? ", ?" : "?");
   g_string_append_c (insert, ')');
@@ -988,7 +992,7 @@ vtr_store_open (const char *data_dir,
   g_autofree char *journal_aside = NULL;
   gboolean damaged, needs_repair = FALSE;
   char *quoted;
-  int rc, failed;
+  int rc;
 
   self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
 
@@ -1019,7 +1023,7 @@ vtr_store_open (const char *data_dir,
                    g_strerror (saved));
       return NULL;
     }
-  if ((failed = claim_folder (self->lock_fd, LOCK_SH, SHARED_CLAIM_WAIT_MS)) != 0)
+  if (claim_folder (self->lock_fd, LOCK_SH, SHARED_CLAIM_WAIT_MS) != 0)
     {
       set_busy_error (error);
       return NULL;
