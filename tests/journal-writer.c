@@ -17,6 +17,11 @@
  *       repaired, "busy TEXT" when it waited for the others in vain, "error
  *       TEXT" for another failure, and goes on.
  *
+ * A shop gives at most 20,000 points a day: for a long run, with
+ * VITRINE_WRITER_SHOPS=N and VITRINE_WRITER_PIN set, a writer in a credits
+ * mode goes on in the next shop (1 to N, each with that PIN) when one
+ * reaches its limit.
+ *
  * The writers too say "busy TEXT" and go on when others kept the data
  * busy past the store's wait (as a script would run vitrine-ctl again);
  * any other failure stops them.
@@ -69,6 +74,10 @@ main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = NULL;
+  g_autofree char *session = NULL;
+  const char *pin = g_getenv ("VITRINE_WRITER_PIN");
+  const char *shops = g_getenv ("VITRINE_WRITER_SHOPS");
+  gint64 shop = 1;
   gboolean credits_only, reopen;
 
   if (argc == 3 && g_str_equal (argv[2], "open"))
@@ -78,6 +87,7 @@ main (int argc, char *argv[])
     return 2;
   credits_only = argc == 4;
   reopen = argc == 4 && g_str_equal (argv[3], "credits-reopen");
+  session = g_strdup (argv[2]);
 
   for (guint i = 0;; i++)
     {
@@ -105,8 +115,20 @@ main (int argc, char *argv[])
           g_autofree char *card = vtr_flashcode_new_card_id ();
           g_auto(VtrLoyaltyReceipt) receipt = { 0 };
 
-          if (!vtr_loyalty_credit (store, argv[2], card, 100, NULL, 0, now, &receipt, &error))
+          if (!vtr_loyalty_credit (store, session, card, 100, NULL, 0, now, &receipt, &error))
             {
+              if (credits_only && pin && shops && shop < g_ascii_strtoll (shops, NULL, 10) &&
+                  g_error_matches (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_CAP))
+                {
+                  g_clear_error (&error);
+                  g_free (session);
+                  if (!(session = vtr_staff_login (store, ++shop, pin, now, &error)))
+                    {
+                      g_printerr ("%s\n", error->message);
+                      return 1;
+                    }
+                  continue;
+                }
               if (!credits_only || !is_busy (error))
                 {
                   g_printerr ("%s\n", error->message);

@@ -31,6 +31,10 @@ static const GOptionEntry entries[] = {
   { NULL },
 };
 
+/* A shop gives at most 20,000 points a day: the writers go from shop to
+ * shop (see journal-writer.c). */
+#define N_SHOPS 40
+
 static char *
 prepare_kiosk (const char *dir)
 {
@@ -45,9 +49,12 @@ prepare_kiosk (const char *dir)
   if (store == NULL)
     g_error ("%s", error->message);
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_put_merchant (catalog, &shop, &error) ||
-      !vtr_catalog_put_loyalty_rule (catalog, 1, 100, FALSE, &error) ||
-      !vtr_staff_set_pin (store, 1, "2468", &error) || !vtr_sync_state_save_link (store, &link, &error) ||
+  for (shop.id = 1; shop.id <= N_SHOPS; shop.id++)
+    if (!vtr_catalog_put_merchant (catalog, &shop, &error) ||
+        !vtr_catalog_put_loyalty_rule (catalog, shop.id, 100, FALSE, &error) ||
+        !vtr_staff_set_pin (store, shop.id, "2468", &error))
+      g_error ("%s", error->message);
+  if (!vtr_sync_state_save_link (store, &link, &error) ||
       !(session = vtr_staff_login (store, 1, "2468", now, &error)))
     g_error ("%s", error->message);
   return session;
@@ -70,6 +77,8 @@ spawn (const char         *out_path,
   GSubprocess *process;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "VITRINE_WRITER_PIN", "2468", TRUE);
+  g_subprocess_launcher_setenv (launcher, "VITRINE_WRITER_SHOPS", G_STRINGIFY (N_SHOPS), TRUE);
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   if (!(process = g_subprocess_launcher_spawnv (launcher, argv, &error)))
     g_error ("%s", error->message);
