@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-orders.h"
+#include "vtr-outbox.h"
 #include "vtr-print-queue.h"
 #include "vtr-qr-image.h"
 #include "vtr-test-hub.h"
@@ -1149,6 +1150,105 @@ test_pairing (void)
   vtr_test_remove_tree (kiosk_dir);
 }
 
+static gboolean on_admin (VtrWindow *window);
+
+/* A kiosk that was used (an administrator's PIN, a credit waiting to be
+ * sent, but no pairing left: its journal was lost and partly recovered)
+ * does not pair from a code shown to its camera: someone could take it
+ * over with a code of their own. The administrator allows it with their
+ * PIN, and then the same code pairs it. */
+static void
+test_pairing_needs_admin (void)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *image = NULL;
+  g_autofree char *words = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) device = { 0 };
+  VtrTestHub *hub;
+  VtrWindow *window;
+  gint64 wait;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  vtr_test_run (&device, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne de la Plaine", NULL);
+  g_assert_cmpint (device.status, ==, 0);
+  code = g_strdup (strrchr (g_strstrip (device.out), '\n') + 1);
+  image = code_image ("pairing-again.png", code);
+  hub = vtr_test_hub_start (hub_dir, 0);
+  g_setenv ("VITRINE_HUB_URL", hub->url, TRUE);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+    g_assert_true (vtr_outbox_append (store, "5d0f3c1e-4b7a-4c2e-9a61-0c8e2f1d7b35", "credit",
+                                      "{\"kind\": \"credit\"}", 1795740429, &error));
+  }
+
+  window = vtr_window_new (NULL, kiosk_dir, "/nonexistent/camera", FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  vtr_window_scan_file (window, image);
+  words = toasts_shown (window);
+  g_assert_nonnull (strstr (words, "PIN"));
+  /* Given time, it still has not paired. */
+  wait = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < wait)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (vtr_window_is_paired (window));
+
+  /* A wrong PIN opens nothing. */
+  vtr_window_show_admin (window);
+  type_keys (window, "2468");
+  vtr_window_counter_press (window, "OK");
+  g_assert_false (on_admin (window));
+  type_keys (window, "13579");
+  vtr_window_counter_press (window, "OK");
+  g_assert_true (on_admin (window));
+  g_signal_emit_by_name (find_css_class (GTK_WIDGET (window), "pair-button"), "clicked");
+  g_assert_true (on_scan (window));
+  vtr_window_scan_file (window, image);
+  g_assert_true (wait_until (paired, window, 20));
+  close_window (window);
+
+  g_unsetenv ("VITRINE_HUB_URL");
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
+/* A journal found damaged at start: the store keeps it aside and copies
+ * what it can into a new one; the app says so on screen, with the name
+ * of the file kept, until someone dismisses it. */
+static void
+test_store_notice (void)
+{
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *journal = g_build_filename (kiosk_dir, "journal.db", NULL);
+  g_autofree char *words = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *garbage = g_string_new (NULL);
+  VtrWindow *window;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+    g_assert_no_error (error);
+  }
+  for (int i = 0; i < 8192; i++)
+    g_string_append_c (garbage, (char) (i * 7919 % 251));
+  g_assert_true (g_file_set_contents (journal, garbage->str, garbage->len, NULL));
+  g_string_free (garbage, TRUE);
+
+  window = vtr_window_new (NULL, kiosk_dir, "/nonexistent/camera", FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  words = toasts_shown (window);
+  g_assert_nonnull (strstr (words, "journal.db.damaged-"));
+  close_window (window);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
 static gboolean
 on_merchant (VtrWindow *window)
 {
@@ -1461,6 +1561,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/window-freed", test_window_freed);
   g_test_add_func ("/app/order-page-freed", test_order_page_freed);
   g_test_add_func ("/app/pairing", test_pairing);
+  g_test_add_func ("/app/pairing-needs-admin", test_pairing_needs_admin);
+  g_test_add_func ("/app/store-notice", test_store_notice);
   g_test_add_func ("/app/merchant-code", test_merchant_code);
   g_test_add_func ("/app/kiosk-admin", test_kiosk_admin);
   g_test_add_func ("/app/counter-handover", test_counter_handover);

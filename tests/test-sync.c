@@ -1231,6 +1231,54 @@ test_service (Fixture       *f,
   vtr_sync_service_stop (service);
 }
 
+/* The hub loses its catalogue (started again on a folder without it): the
+ * kiosk refuses to empty its own copy on the hub's "reset" and says why.
+ * A hub restored from an older backup that has shops replaces the copy. */
+static void
+test_hub_catalogue_lost (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char * const files[] = { "catalog.db", "catalog.db-wal", "catalog.db-shm", "catalog.master" };
+  g_autofree char *kiosk_catalog = g_build_filename (f->kiosk_dir, "catalog.db", NULL);
+  g_autofree char *shops = g_build_filename (f->hub_dir, "older-backup.json", NULL);
+  g_autofree char *error_text = NULL;
+  g_auto(VtrTestResult) import = { 0 };
+  gint64 kiosk_shops;
+
+  assert_synced (f);
+  kiosk_shops = vtr_test_sql_int (kiosk_catalog, "SELECT count (*) FROM merchant");
+  g_assert_cmpint (kiosk_shops, >, 10);
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (f->hub_dir, files[i], NULL);
+      g_unlink (path);
+    }
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+  vtr_test_proxy_set_target (f->proxy, f->hub->port);
+
+  g_assert_false (sync_kiosk (f, &error_text));
+  g_assert_nonnull (strstr (error_text, "keeps its own copy"));
+  g_assert_cmpint (vtr_test_sql_int (kiosk_catalog, "SELECT count (*) FROM merchant"), ==, kiosk_shops);
+  g_clear_pointer (&error_text, g_free);
+  g_assert_false (sync_kiosk (f, &error_text));
+  g_assert_cmpint (vtr_test_sql_int (kiosk_catalog, "SELECT count (*) FROM merchant"), ==, kiosk_shops);
+
+  /* An older backup, with three shops: the kiosk follows the hub. */
+  g_assert_true (g_file_set_contents (shops,
+                                      "{\"merchants\": ["
+                                      "{\"id\": 1, \"name\": \"Savonnerie\", \"lat\": 43.29, \"lon\": 5.37},"
+                                      "{\"id\": 2, \"name\": \"Épicerie\", \"lat\": 43.30, \"lon\": 5.38},"
+                                      "{\"id\": 3, \"name\": \"Fromagerie\", \"lat\": 43.31, \"lon\": 5.39}]}",
+                                      -1, NULL));
+  HUB (f, &import, "import", shops);
+  g_assert_cmpint (import.status, ==, 0);
+  assert_synced (f);
+  g_assert_cmpint (vtr_test_sql_int (kiosk_catalog, "SELECT count (*) FROM merchant"), ==, 3);
+  assert_catalogs_equal (f);
+}
+
 /* Without TLS the hub will not listen beyond this machine. */
 static void
 test_plain_http_loopback_only (void)
@@ -1275,6 +1323,7 @@ main (int argc, char *argv[])
   ADD ("/sync/tls", test_tls, TRUE);
   ADD ("/sync/service", test_service, FALSE);
   ADD ("/sync/closed-connections", test_closed_connections, TRUE);
+  ADD ("/sync/hub-catalogue-lost", test_hub_catalogue_lost, FALSE);
   g_test_add_func ("/sync/plain-http-loopback-only", test_plain_http_loopback_only);
   return g_test_run ();
 }

@@ -60,10 +60,19 @@ update_admin (VtrWindow *self)
   if (!vtr_window_is_paired (self))
     {
       g_free (subtitle);
-      subtitle = g_strdup (_("Not paired yet: show the federation’s pairing code to the camera, on the home "
-                             "screen."));
+      subtitle = g_strdup (_("Not paired yet: press “Pair with the federation”, then show the "
+                             "federation’s pairing code to the camera."));
+    }
+  if (self->store_notices)
+    {
+      g_autofree char *notices = g_markup_escape_text (self->store_notices, -1);
+      char *with_notices = g_strdup_printf ("%s\n%s", subtitle, notices);
+
+      g_free (subtitle);
+      subtitle = with_notices;
     }
   adw_action_row_set_subtitle (self->admin_sync_row, error ? error : subtitle);
+  gtk_widget_set_visible (self->pair_button, !vtr_window_is_paired (self));
 }
 
 
@@ -91,6 +100,13 @@ on_leave_kiosk (GtkButton *button,
                 gpointer   data)
 {
   vtr_window_leave_kiosk (data);
+}
+
+static void
+on_allow_pairing (GtkButton *button,
+                  gpointer   data)
+{
+  vtr_window_allow_pairing (data);
 }
 
 static void
@@ -536,6 +552,12 @@ vtr_window_build_admin_page (VtrWindow *self)
   adw_action_row_set_subtitle_lines (self->admin_sync_row, 0);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->admin_sync_row));
   gtk_box_append (GTK_BOX (box), group);
+  self->pair_button = gtk_button_new_with_label (_("Pair with the federation"));
+  gtk_widget_add_css_class (self->pair_button, "pill");
+  gtk_widget_add_css_class (self->pair_button, "suggested-action");
+  gtk_widget_add_css_class (self->pair_button, "pair-button");
+  g_signal_connect (self->pair_button, "clicked", G_CALLBACK (on_allow_pairing), self);
+  gtk_box_append (GTK_BOX (box), self->pair_button);
   gtk_box_append (GTK_BOX (box), build_settings_group (self));
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {

@@ -90,6 +90,11 @@ struct _VtrWindow
   gboolean              enrolling;    /* the keypad asks for a new customer's mobile */
   AdwPreferencesGroup  *admin_status;
   AdwActionRow         *admin_sync_row;
+  GtkWidget            *pair_button;
+  /* Until when a pairing code shown to the camera is taken: the
+   * administrator allowed it (a used kiosk pairs only so). */
+  gint64                pairing_allowed_until;
+  char                 *store_notices; /* what the store repaired at start, for the admin page */
   GtkButton            *counter_button;
   GtkLabel             *keypad_title;
   GtkLabel             *keyed_label;
@@ -144,6 +149,7 @@ GtkWidget *vtr_window_build_results_page (VtrWindow *self);
 GtkWidget *vtr_window_build_services_page (VtrWindow *self);
 void vtr_window_update_counter (VtrWindow *self);
 void vtr_window_open_admin_page (VtrWindow *self);
+void vtr_window_allow_pairing (VtrWindow *self);
 char *vtr_window_default_language (VtrWindow *self);
 
 typedef void (*VtrWindowPrinted) (VtrWindow    *self,

@@ -483,6 +483,32 @@ vtr_window_is_paired (VtrWindow *self)
   return link != NULL;
 }
 
+/* Whether a pairing code shown to the camera may pair this kiosk now. */
+static gboolean
+vtr_window_may_pair (VtrWindow *self)
+{
+  if (self->store == NULL)
+    return FALSE;
+  if (self->pairing_allowed_until > g_get_monotonic_time ())
+    return TRUE;
+  return vtr_sync_state_is_new_kiosk (self->store, NULL);
+}
+
+/**
+ * vtr_window_allow_pairing:
+ *
+ * What the administrator's “Pair with the federation” does: for two
+ * minutes, a pairing code shown to the camera pairs this kiosk even if it
+ * was used before.
+ */
+void
+vtr_window_allow_pairing (VtrWindow *self)
+{
+  self->pairing_allowed_until = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  vtr_window_go_home (self);
+  vtr_window_toast (self, _("Show the federation’s pairing code to the camera within two minutes"));
+}
+
 void
 vtr_window_handle_text (VtrWindow  *self,
                         const char *text)
@@ -491,12 +517,24 @@ vtr_window_handle_text (VtrWindow  *self,
   g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, self->keys, now);
 
   self->last_activity = g_get_monotonic_time ();
-  /* A kiosk not yet paired takes the federation's pairing code; a paired
-   * one is paired again only from the hub (revoke, then a new code). */
+  /* A new kiosk takes the federation's pairing code; one that was used
+   * (paired, or with data in its journal) only after the administrator
+   * allowed it with their PIN; a paired one is paired again only from the
+   * hub (revoke, then a new code). See docs/design.md, "Pairing". */
   if (looks_like_pairing (text) && !vtr_window_is_paired (self))
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, pair_done, NULL);
+      g_autoptr(GTask) task = NULL;
 
+      if (!vtr_window_may_pair (self))
+        {
+          vtr_window_play_tone (self, VTR_TONE_WARNING);
+          vtr_window_toast (self, _("This kiosk was used before: only its administrator can pair it "
+                                    "again. Open the administration with the administrator’s PIN, "
+                                    "press “Pair with the federation”, then show the code."));
+          return;
+        }
+      self->pairing_allowed_until = 0;
+      task = g_task_new (self, NULL, pair_done, NULL);
       vtr_window_toast (self, _("Pairing with the federation…"));
       g_task_set_task_data (task, g_strdup (text), g_free);
       g_task_run_in_thread (task, pair_in_thread);
@@ -975,6 +1013,7 @@ vtr_window_finalize (GObject *object)
   g_string_free (self->keyed, TRUE);
   g_free (self->pickup_code);
   g_free (self->data_dir);
+  g_free (self->store_notices);
   g_free (self->camera_option);
   g_free (self->language);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
@@ -1171,6 +1210,22 @@ vtr_window_new (GtkApplication *app,
   self->store = vtr_store_open (self->data_dir, &error);
   if (self->store)
     {
+      const char * const *notices = vtr_store_get_notices (self->store);
+
+      /* What the store had to repair (a damaged journal kept aside, its
+       * events copied back): the person in charge must hear of it. */
+      if (notices[0])
+        {
+          g_autofree char *markup = NULL;
+          AdwToast *toast;
+
+          self->store_notices = g_strjoinv ("\n", (char **) notices);
+          markup = g_markup_escape_text (self->store_notices, -1);
+          toast = adw_toast_new (markup);
+          adw_toast_set_timeout (toast, 0);
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_overlay_add_toast (self->toasts, toast);
+        }
       self->catalog = vtr_catalog_new (self->store);
       vtr_order_page_set_catalog (self->order_page, self->catalog, &self->here);
       self->keys = vtr_trust_load (self->store, NULL);

@@ -82,6 +82,21 @@ static const struct
     "id = ?1" },
 };
 
+/* From now on this folder's catalogue is the federation's master copy:
+ * the store never sets it aside nor starts an empty one in its place. */
+static gboolean
+mark_master (VtrStore *store,
+             GError  **error)
+{
+  g_autofree char *marker = g_build_filename (vtr_store_get_data_dir (store), VTR_STORE_MASTER_MARKER, NULL);
+
+  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+    return TRUE;
+  return g_file_set_contents (marker,
+                              "The federation's master catalogue (vitrine-hub): never set aside.\n",
+                              -1, error);
+}
+
 /**
  * vtr_catalog_log_changes:
  *
@@ -125,7 +140,19 @@ vtr_catalog_log_changes (VtrCatalog *self,
                    "AFTER DELETE ON merchant_service BEGIN "
                    "INSERT INTO catalog_change (kind, a, b, seq) "
                    "VALUES (0, OLD.merchant_id, 0, " NEXT_SEQ ") " UPSERT "; END;");
-  return vtr_store_exec (vtr_catalog_get_store (self), sql->str, error);
+  /* In one write transaction: a statement of its own would read the schema
+   * first and could not then take the write lock from another hub program
+   * that wrote meanwhile (SQLite answers "busy" at once, without waiting). */
+  if (!vtr_store_begin (vtr_catalog_get_store (self), error))
+    return FALSE;
+  if (!vtr_store_exec (vtr_catalog_get_store (self), sql->str, error))
+    {
+      vtr_store_rollback (vtr_catalog_get_store (self));
+      return FALSE;
+    }
+  if (!vtr_store_commit (vtr_catalog_get_store (self), error))
+    return FALSE;
+  return mark_master (vtr_catalog_get_store (self), error);
 }
 
 gint64

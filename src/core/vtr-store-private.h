@@ -6,6 +6,11 @@
 
 G_BEGIN_DECLS
 
+/* In the data folder: the lock file every open store holds a claim on,
+ * and the mark of the hub's master catalogue (never set aside). */
+#define VTR_STORE_LOCK_FILE     "store.lock"
+#define VTR_STORE_MASTER_MARKER "catalog.master"
+
 /* A statement from the store's cache: borrowed, reset when it goes out of
  * scope so no read transaction outlives its query. */
 typedef sqlite3_stmt VtrStatement;
@@ -32,5 +37,6 @@ gboolean      vtr_store_begin      (VtrStore    *self,
 gboolean      vtr_store_commit     (VtrStore    *self,
                                     GError     **error);
 void          vtr_store_rollback   (VtrStore    *self);
+gboolean      vtr_store_catalog_is_master (const char *data_dir);
 
 G_END_DECLS

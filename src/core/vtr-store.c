@@ -3,8 +3,11 @@
 #include "vtr-store-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /*
  * The store keeps two SQLite files in the data folder:
@@ -30,6 +33,8 @@ struct _VtrStore
   sqlite3    *db;
   GHashTable *statements; /* SQL text → sqlite3_stmt */
   GPtrArray  *notices;
+  int         lock_fd; /* the folder's claim, held shared while open */
+  gint64      busy_since;
 };
 
 G_DEFINE_FINAL_TYPE (VtrStore, vtr_store, G_TYPE_OBJECT)
@@ -282,6 +287,9 @@ vtr_store_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->notices, g_ptr_array_unref);
+  /* Closing the lock file gives up the claim, after SQLite let go. */
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
 
   G_OBJECT_CLASS (vtr_store_parent_class)->finalize (object);
 }
@@ -303,6 +311,7 @@ vtr_store_init (VtrStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->notices = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->lock_fd = -1;
 }
 
 static int
@@ -337,6 +346,19 @@ set_sqlite_error (GError    **error,
 {
   int code = error_code_for_sqlite (rc);
   const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  /* SQLite says "disk I/O error" when the disk is full while it grows its
+   * shared memory file, or "unable to open" for a file it cannot create:
+   * the system's reason tells the shopkeeper what to do. */
+  if (db && (code == VTR_STORE_ERROR_FAILED || code == VTR_STORE_ERROR_UNREADABLE))
+    {
+      int system_errno = sqlite3_system_errno (db);
+
+      if (system_errno == ENOSPC || system_errno == EDQUOT)
+        code = VTR_STORE_ERROR_DISK_FULL;
+      else if (system_errno == EROFS)
+        code = VTR_STORE_ERROR_READ_ONLY;
+    }
 
   switch (code)
     {
@@ -516,18 +538,111 @@ vtr_store_rollback (VtrStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* The schema version of @path, or -1 with @error set if SQLite cannot read
- * it. Opening does not write, so a file from a newer Vitrine stays as it is. */
+/*
+ * Several programs use one data folder at once: the app, its sync service
+ * (a store opened every 30 s), vitrine-ctl, the hub's workers and its
+ * import command. SQLite keeps their writes apart; the folder's lock file
+ * keeps them from moving each other's files. Every open store holds a
+ * shared claim on it (flock) for as long as it lives. A file is set aside
+ * only on proof that it is damaged (SQLite says SQLITE_CORRUPT or
+ * SQLITE_NOTADB, or PRAGMA quick_check finds a fault), found again while
+ * holding the claim exclusively: so no file is ever renamed while another
+ * program has it open. "Locked", "busy", a full disk, a read-only folder
+ * or an I/O error are waited for (busy timeout) or reported, never
+ * "repaired".
+ */
+
+#define BUSY_TIMEOUT_MS 10000
+/* Another program's start-up check may hold the folder a while (quick_check
+ * reads the whole catalogue); a claim waits for it this long. */
+#define SHARED_CLAIM_WAIT_MS 60000
+/* Setting a file aside needs every other program out of the folder. */
+#define EXCLUSIVE_CLAIM_WAIT_MS 10000
+
 static int
-probe_version (const char *path,
-               GError    **error)
+claim_folder (int         fd,
+              int         operation,
+              guint       wait_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) wait_ms * 1000;
+
+  for (;;)
+    {
+      if (flock (fd, operation | LOCK_NB) == 0)
+        return 0;
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        return errno;
+      if (g_get_monotonic_time () >= deadline)
+        return EWOULDBLOCK;
+      g_usleep (10 * 1000);
+    }
+}
+
+/* SQLite's own busy handler sleeps longer and longer (up to 100 ms) between
+ * tries: against writers that take the lock back to back, a program could
+ * wait its whole timeout without once finding it free. This one tries
+ * every millisecond or two, for BUSY_TIMEOUT_MS. */
+static int
+wait_while_busy (void *data,
+                 int   count)
+{
+  gint64 *since = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    *since = now;
+  if (now - *since > (gint64) BUSY_TIMEOUT_MS * 1000)
+    return 0;
+  g_usleep (count < 100 ? 500 : 2000);
+  return 1;
+}
+
+static void
+set_busy_error (GError **error)
+{
+  g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_BUSY,
+               _("Vitrine’s data is in use by another program; try again in a moment."));
+}
+
+typedef enum
+{
+  FILE_SOUND,   /* absent, or opened and read */
+  FILE_DAMAGED, /* SQLite proved it damaged */
+} FileState;
+
+static gboolean
+is_corruption (int rc)
+{
+  return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/* Looks at @path without writing to it. Sets @state, and fails (with
+ * @error) only when the file cannot be read for a reason that is not
+ * damage: those are reported, never repaired. With @thorough, also runs
+ * PRAGMA quick_check. A file from a newer Vitrine is refused untouched. */
+static gboolean
+examine_file (const char *path,
+              int         known_version,
+              gboolean    thorough,
+              FileState  *state,
+              GError    **error)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  int version = -1;
+  gint64 busy_since = 0;
+  int version = 0;
   int rc;
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  *state = FILE_SOUND;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (db)
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_handler (db, wait_while_busy, &busy_since);
+    }
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "SELECT (SELECT count(*) FROM sqlite_schema), "
                                  "user_version FROM pragma_user_version", -1, &stmt, NULL);
@@ -540,13 +655,45 @@ probe_version (const char *path,
           rc = SQLITE_OK;
         }
     }
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (rc != SQLITE_OK)
-    set_sqlite_error (error, db, rc, path);
+  if (rc == SQLITE_OK && version > known_version)
+    {
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_SCHEMA_TOO_NEW,
+                   _("The data in %s was written by a newer version of Vitrine "
+                     "(format %d; this version reads up to %d). Install the newer Vitrine "
+                     "again: the data has not been touched."),
+                   path, version, known_version);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
 
-  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK && thorough)
+    {
+      rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
+            {
+              if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+                *state = FILE_DAMAGED;
+              rc = SQLITE_OK;
+            }
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
+  if (is_corruption (rc))
+    *state = FILE_DAMAGED;
+  else if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, path);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
   sqlite3_close_v2 (db);
-  return version;
+  return TRUE;
 }
 
 static gboolean
@@ -558,14 +705,15 @@ rename_if_exists (const char *from,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_FAILED,
                    _("Could not set aside the damaged file %s: %s"), from, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
 }
 
-/* Moves @path and its WAL files to a name saying when it was set aside. */
+/* Moves @path and its WAL files to a name saying when it was set aside.
+ * The caller holds the folder's claim exclusively. */
 static char *
 set_aside (const char *path,
            GError    **error)
@@ -596,89 +744,102 @@ set_aside (const char *path,
   return g_steal_pointer (&aside);
 }
 
-typedef enum
+/* The hub's catalogue is the federation's master copy, not a cache: it is
+ * never set aside for an empty one (kiosks would be told to throw theirs
+ * away). vtr_catalog_log_changes() marks it; a folder with the hub's own
+ * database is a hub's too. */
+gboolean
+vtr_store_catalog_is_master (const char *data_dir)
 {
-  FILE_CATALOG,
-  FILE_JOURNAL,
-} FileKind;
+  g_autofree char *marker = g_build_filename (data_dir, VTR_STORE_MASTER_MARKER, NULL);
+  g_autofree char *hub_db = g_build_filename (data_dir, "hub.db", NULL);
 
-/* Decides what to do with an existing file before it is opened for writing. */
-static gboolean
-check_file (VtrStore   *self,
-            const char *path,
-            FileKind    kind,
-            gboolean    damaged_marker,
-            GError    **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *aside = NULL;
-  int known = kind == FILE_CATALOG ? vtr_store_catalog_version () : vtr_store_journal_version ();
-  int version;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  version = probe_version (path, &local_error);
-  if (version > known)
-    {
-      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_SCHEMA_TOO_NEW,
-                   _("The data in %s was written by a newer version of Vitrine "
-                     "(format %d; this version reads up to %d). Install the newer Vitrine "
-                     "again: the data has not been touched."),
-                   path, version, known);
-      return FALSE;
-    }
-
-  if (version >= 0 && !(damaged_marker && kind == FILE_CATALOG))
-    {
-      /* Damage found while working is checked for in full on the next start. */
-      if (damaged_marker)
-        {
-          sqlite3 *db = NULL;
-          sqlite3_stmt *stmt = NULL;
-          gboolean ok = FALSE;
-
-          if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK &&
-              sqlite3_step (stmt) == SQLITE_ROW)
-            ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
-          sqlite3_finalize (stmt);
-          sqlite3_close_v2 (db);
-          if (ok)
-            return TRUE;
-        }
-      else
-        return TRUE;
-    }
-
-  if (local_error != NULL && g_error_matches (local_error, VTR_STORE_ERROR,
-                                              VTR_STORE_ERROR_UNREADABLE) &&
-      g_access (path, R_OK) == 0)
-    {
-      /* Readable yet not openable: a lock or a transient fault, not damage. */
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  aside = set_aside (path, error);
-  if (aside == NULL)
-    return FALSE;
-
-  if (kind == FILE_CATALOG)
-    g_ptr_array_add (self->notices,
-                     g_strdup_printf (_("The catalogue on this kiosk was damaged. It was set aside "
-                                        "as %s and will be downloaded again from the "
-                                        "federation."),
-                                      aside));
-  else
-    g_ptr_array_add (self->notices,
-                     g_strdup_printf (_("The kiosk’s journal (points, orders not yet sent) was "
-                                        "damaged. It was kept as %s so nothing is lost: please "
-                                        "tell the federation. A new journal was started."),
-                                      aside));
-  return TRUE;
+  return g_file_test (marker, G_FILE_TEST_EXISTS) || g_file_test (hub_db, G_FILE_TEST_EXISTS);
 }
 
+/* The journal's tables, in the order their rows are copied back from a
+ * damaged journal: the pairing and the keys first, then what waits to be
+ * sent. Staff sessions are not worth keeping. */
+static const char * const journal_tables[] = {
+  "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
+  "orders", "order_line", "order_event", "outbox_rejected", "print_job",
+};
+
+/* Copies the rows of @table SQLite can still read from the damaged
+ * journal, one by one, stopping at the first damaged page. */
+static guint
+recover_table (VtrStore   *self,
+               sqlite3    *damaged,
+               const char *table)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT * FROM \"%s\"", table);
+  g_autoptr(GString) insert = g_string_new (NULL);
+  sqlite3_stmt *from = NULL;
+  sqlite3_stmt *to = NULL;
+  guint n = 0;
+  int columns;
+
+  if (sqlite3_prepare_v2 (damaged, select, -1, &from, NULL) != SQLITE_OK)
+    return 0;
+  /* By name: a journal from an older Vitrine may lack later columns. */
+  columns = sqlite3_column_count (from);
+  g_string_printf (insert, "INSERT OR IGNORE INTO journal.\"%s\" (", table);
+  for (int i = 0; i < columns; i++)
+    g_string_append_printf (insert, "%s\"%s\"", i ? ", " : "", sqlite3_column_name (from, i));
+  g_string_append (insert, ") VALUES (");
+  for (int i = 0; i < columns; i++)
+    g_string_append (insert, i ? ", ?" : "?");
+  g_string_append_c (insert, ')');
+  if (sqlite3_prepare_v2 (self->db, insert->str, -1, &to, NULL) == SQLITE_OK)
+    while (sqlite3_step (from) == SQLITE_ROW)
+      {
+        for (int i = 0; i < columns; i++)
+          sqlite3_bind_value (to, i + 1, sqlite3_column_value (from, i));
+        if (sqlite3_step (to) == SQLITE_DONE && sqlite3_changes (self->db) > 0)
+          n++;
+        sqlite3_reset (to);
+        sqlite3_clear_bindings (to);
+      }
+  sqlite3_finalize (to);
+  sqlite3_finalize (from);
+  return n;
+}
+
+/* Brings what can still be read of a damaged journal (the pairing, the
+ * keys, the PINs, the events not yet sent) into the new one, in one
+ * transaction. Returns how many events waiting to be sent were saved. */
+static guint
+recover_journal (VtrStore   *self,
+                 const char *aside)
+{
+  sqlite3 *damaged = NULL;
+  guint pending = 0;
+
+  /* Its own read-only connection: the file kept as evidence stays as it
+   * was, and its damage cannot spoil the new journal's transaction. */
+  if (sqlite3_open_v2 (aside, &damaged, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+      sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (journal_tables); i++)
+        {
+          guint n = recover_table (self, damaged, journal_tables[i]);
+
+          if (g_str_equal (journal_tables[i], "outbox"))
+            pending = n;
+        }
+      if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          vtr_store_rollback (self);
+          pending = 0;
+        }
+    }
+  sqlite3_close_v2 (damaged);
+  return pending;
+}
+
+/* Creates or brings the schema up to date. Each step reads the version
+ * inside its own write transaction, so two programs starting on a new
+ * folder at once do not both run it. */
 static gboolean
 migrate (VtrStore           *self,
          const char         *schema,
@@ -687,27 +848,43 @@ migrate (VtrStore           *self,
          GError            **error)
 {
   g_autofree char *query = g_strdup_printf ("PRAGMA %s.user_version", schema);
-  sqlite3_stmt *stmt = NULL;
-  int version = 0;
-  int rc;
+  sqlite3_stmt *check = NULL;
+  int current = -1;
 
-  rc = sqlite3_prepare_v2 (self->db, query, -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      version = sqlite3_column_int (stmt, 0);
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_OK)
-    return vtr_store_set_error (self, rc, error);
+  /* Up to date, the usual case: no write lock to wait for. */
+  if (sqlite3_prepare_v2 (self->db, query, -1, &check, NULL) == SQLITE_OK &&
+      sqlite3_step (check) == SQLITE_ROW)
+    current = sqlite3_column_int (check, 0);
+  sqlite3_finalize (check);
+  if (current >= n_migrations)
+    return TRUE;
 
-  for (int v = version; v < n_migrations; v++)
+  for (;;)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA %s.user_version = %d", schema, v + 1);
+      g_autofree char *bump = NULL;
+      sqlite3_stmt *stmt = NULL;
+      int version = 0;
+      int rc;
 
       if (!vtr_store_begin (self, error))
         return FALSE;
-      if (!vtr_store_exec (self, migrations[v], error) || !vtr_store_exec (self, bump, error))
+      rc = sqlite3_prepare_v2 (self->db, query, -1, &stmt, NULL);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          version = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_OK)
+        {
+          vtr_store_rollback (self);
+          return vtr_store_set_error (self, rc, error);
+        }
+      if (version >= n_migrations)
+        return vtr_store_commit (self, error);
+
+      bump = g_strdup_printf ("PRAGMA %s.user_version = %d", schema, version + 1);
+      if (!vtr_store_exec (self, migrations[version], error) || !vtr_store_exec (self, bump, error))
         {
           vtr_store_rollback (self);
           return FALSE;
@@ -715,7 +892,74 @@ migrate (VtrStore           *self,
       if (!vtr_store_commit (self, error))
         return FALSE;
     }
+}
 
+/* The folder's first look: are both files readable, is anything proven
+ * damaged? Under the shared claim, without writing. */
+static gboolean
+files_need_repair (const char *catalog_path,
+                   const char *journal_path,
+                   gboolean    damaged_marker,
+                   gboolean   *needs_repair,
+                   GError    **error)
+{
+  FileState journal = FILE_SOUND, catalog = FILE_SOUND;
+
+  if (!examine_file (journal_path, vtr_store_journal_version (), FALSE, &journal, error) ||
+      !examine_file (catalog_path, vtr_store_catalog_version (), FALSE, &catalog, error))
+    return FALSE;
+  *needs_repair = damaged_marker || journal == FILE_DAMAGED || catalog == FILE_DAMAGED;
+  return TRUE;
+}
+
+/* Under the exclusive claim: looks again, in full, and sets aside what is
+ * proven damaged. The journal set aside, if any, goes to @journal_aside. */
+static gboolean
+repair_files (VtrStore   *self,
+              const char *catalog_path,
+              const char *journal_path,
+              gboolean    damaged_marker,
+              char      **journal_aside,
+              GError    **error)
+{
+  FileState journal = FILE_SOUND, catalog = FILE_SOUND;
+  gboolean master = vtr_store_catalog_is_master (self->data_dir);
+  g_autofree char *aside = NULL;
+
+  if (!examine_file (journal_path, vtr_store_journal_version (), TRUE, &journal, error))
+    return FALSE;
+  /* Damage met while working (SQLITE_CORRUPT) is proof enough to rebuild a
+   * kiosk's catalogue, which is only a copy of the hub's. */
+  if (damaged_marker && !master && g_file_test (catalog_path, G_FILE_TEST_EXISTS))
+    catalog = FILE_DAMAGED;
+  else if (!examine_file (catalog_path, vtr_store_catalog_version (), TRUE, &catalog, error))
+    return FALSE;
+
+  if (catalog == FILE_DAMAGED && master)
+    {
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_CORRUPT,
+                   _("The federation’s catalogue %s is damaged. It was left as it is: restore it "
+                     "from a backup. The hub does not start an empty catalogue in its place, "
+                     "since every kiosk would then throw its own copy away."),
+                   catalog_path);
+      return FALSE;
+    }
+
+  if (journal == FILE_DAMAGED)
+    {
+      if (!(*journal_aside = set_aside (journal_path, error)))
+        return FALSE;
+    }
+  if (catalog == FILE_DAMAGED)
+    {
+      if (!(aside = set_aside (catalog_path, error)))
+        return FALSE;
+      g_ptr_array_add (self->notices,
+                       g_strdup_printf (_("The catalogue on this kiosk was damaged. It was set aside "
+                                          "as %s and will be downloaded again from the "
+                                          "federation."),
+                                        aside));
+    }
   return TRUE;
 }
 
@@ -724,8 +968,13 @@ migrate (VtrStore           *self,
  * @data_dir: (nullable): the folder for Vitrine's data, or %NULL for
  *   vtr_store_default_data_dir()
  *
- * Opens the store, creating and migrating it as needed. A damaged catalogue
- * or journal is set aside (never deleted) and vtr_store_get_notices() says so.
+ * Opens the store, creating and migrating it as needed. Other programs may
+ * have the same folder open: the store waits for them, and only a file
+ * proven damaged, while no other program has it open, is set aside (never
+ * deleted); what can still be read of a damaged journal goes into the new
+ * one, and vtr_store_get_notices() says so. A file that is busy, on a full
+ * disk, read-only or unreadable is reported in @error and left as it is.
+ * The hub's catalogue is never set aside.
  *
  * Returns: (transfer full) (nullable): the store, or %NULL with @error set.
  */
@@ -736,10 +985,13 @@ vtr_store_open (const char *data_dir,
   g_autoptr(VtrStore) self = g_object_new (VTR_TYPE_STORE, NULL);
   g_autofree char *catalog_path = NULL;
   g_autofree char *journal_path = NULL;
+  g_autofree char *lock_path = NULL;
   g_autofree char *marker = NULL;
+  g_autofree char *master_marker = NULL;
   g_autofree char *attach = NULL;
+  g_autofree char *journal_aside = NULL;
+  gboolean damaged, needs_repair = FALSE;
   char *quoted;
-  gboolean damaged;
   int rc;
 
   self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
@@ -756,14 +1008,62 @@ vtr_store_open (const char *data_dir,
 
   catalog_path = g_build_filename (self->data_dir, "catalog.db", NULL);
   journal_path = g_build_filename (self->data_dir, "journal.db", NULL);
+  lock_path = g_build_filename (self->data_dir, VTR_STORE_LOCK_FILE, NULL);
   marker = g_build_filename (self->data_dir, "damaged", NULL);
-  damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
+  master_marker = g_build_filename (self->data_dir, VTR_STORE_MASTER_MARKER, NULL);
 
-  if (!check_file (self, journal_path, FILE_JOURNAL, damaged, error) ||
-      !check_file (self, catalog_path, FILE_CATALOG, damaged, error))
+  self->lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VTR_STORE_ERROR,
+                   saved == EROFS ? VTR_STORE_ERROR_READ_ONLY : VTR_STORE_ERROR_UNREADABLE,
+                   _("Vitrine’s data folder %s cannot be used: %s"), self->data_dir,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (claim_folder (self->lock_fd, LOCK_SH, SHARED_CLAIM_WAIT_MS) != 0)
+    {
+      set_busy_error (error);
+      return NULL;
+    }
+
+  /* The hub's master catalogue gone: restore it, never start an empty one. */
+  if (g_file_test (master_marker, G_FILE_TEST_EXISTS) && !g_file_test (catalog_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_UNREADABLE,
+                   _("The federation’s catalogue %s is missing. Restore it from a backup: the hub "
+                     "does not start an empty catalogue in its place, since every kiosk would then "
+                     "throw its own copy away."),
+                   catalog_path);
+      return NULL;
+    }
+
+  damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
+  if (!files_need_repair (catalog_path, journal_path, damaged, &needs_repair, error))
     return NULL;
-  if (damaged)
-    g_unlink (marker);
+  if (needs_repair)
+    {
+      /* No file is moved while another program has it open. */
+      if (claim_folder (self->lock_fd, LOCK_EX, EXCLUSIVE_CLAIM_WAIT_MS) != 0)
+        {
+          g_set_error (error, VTR_STORE_ERROR, VTR_STORE_ERROR_BUSY,
+                       _("Vitrine’s data in %s looks damaged, but another Vitrine program is using "
+                         "it, so nothing was changed. Close the other Vitrine programs (or restart "
+                         "the kiosk) so it can be checked and repaired."),
+                       self->data_dir);
+          return NULL;
+        }
+      damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
+      if (!repair_files (self, catalog_path, journal_path, damaged, &journal_aside, error))
+        {
+          flock (self->lock_fd, LOCK_SH);
+          return NULL;
+        }
+      if (damaged)
+        g_unlink (marker);
+    }
 
   rc = sqlite3_open_v2 (catalog_path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -773,7 +1073,7 @@ vtr_store_open (const char *data_dir,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_handler (self->db, wait_while_busy, &self->busy_since);
 
   quoted = sqlite3_mprintf ("ATTACH DATABASE %Q AS journal", journal_path);
   attach = g_strdup (quoted);
@@ -791,6 +1091,30 @@ vtr_store_open (const char *data_dir,
       !migrate (self, "main", catalog_migrations, G_N_ELEMENTS (catalog_migrations), error) ||
       !migrate (self, "journal", journal_migrations, G_N_ELEMENTS (journal_migrations), error))
     return NULL;
+
+  if (journal_aside)
+    {
+      guint pending = recover_journal (self, journal_aside);
+
+      g_ptr_array_add (self->notices,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "The kiosk’s journal (points, orders not yet "
+                                                     "sent) was damaged. It was kept as %s, and what "
+                                                     "could still be read was copied into a new "
+                                                     "journal, with %u event waiting to be sent. "
+                                                     "Please tell the federation.",
+                                                     "The kiosk’s journal (points, orders not yet "
+                                                     "sent) was damaged. It was kept as %s, and what "
+                                                     "could still be read was copied into a new "
+                                                     "journal, with %u events waiting to be sent. "
+                                                     "Please tell the federation.",
+                                                     pending),
+                                        journal_aside, pending));
+    }
+
+  /* Back to sharing the folder with the other programs. */
+  if (needs_repair)
+    flock (self->lock_fd, LOCK_SH);
 
   return g_steal_pointer (&self);
 }

@@ -170,17 +170,110 @@ vtr_sync_state_apply_page (VtrCatalog      *catalog,
   return vtr_catalog_commit (catalog, error);
 }
 
-/* The hub no longer has the history the kiosk follows (restored from a
- * backup): forget the copy and the cursor, and download it all again. */
+/**
+ * vtr_sync_state_is_new_kiosk:
+ *
+ * Whether this kiosk was never used: its journal holds no pairing, no
+ * staff or administrator PIN, no event (sent or not), no order, and no
+ * journal of its was ever set aside as damaged. Only such a kiosk pairs
+ * from a code shown to its camera without the administrator's PIN: one
+ * that was paired, or whose journal has data (or lost it), could
+ * otherwise be taken over by anyone showing it a pairing code of their
+ * own (docs/design.md, "Pairing").
+ */
 gboolean
-vtr_sync_state_reset_catalog (VtrCatalog *catalog,
-                              GError    **error)
+vtr_sync_state_is_new_kiosk (VtrStore *store,
+                             GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT EXISTS (SELECT 1 FROM journal.hub) "
+                         "  OR EXISTS (SELECT 1 FROM journal.staff) "
+                         "  OR EXISTS (SELECT 1 FROM journal.outbox) "
+                         "  OR EXISTS (SELECT 1 FROM journal.outbox_rejected) "
+                         "  OR EXISTS (SELECT 1 FROM journal.loyalty_event) "
+                         "  OR EXISTS (SELECT 1 FROM journal.orders)",
+                         error);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
+    return FALSE;
+  if (sqlite3_column_int (stmt, 0))
+    return FALSE;
+  if (!(dir = g_dir_open (vtr_store_get_data_dir (store), 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "journal.db.damaged-"))
+      return FALSE;
+  return TRUE;
+}
+
+/* How many shops and products the kiosk's copy holds. */
+static gint64
+catalog_size (VtrStore *store,
+              gint64   *shops,
+              GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT (SELECT count (*) FROM merchant), "
+                         "  (SELECT count (*) FROM product) + (SELECT count (*) FROM collection_point)",
+                         error);
+
+  if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
+    return -1;
+  *shops = sqlite3_column_int64 (stmt, 0);
+  return *shops + sqlite3_column_int64 (stmt, 1);
+}
+
+/**
+ * vtr_sync_state_replace_catalog:
+ * @page: the first page of the hub's change feed, asked from 0
+ * @cursor: the cursor after it
+ *
+ * The hub no longer has the history the kiosk follows (restored from a
+ * backup): the kiosk's copy is replaced by the hub's first page, and the
+ * cursor moved, in one transaction, so an interrupted download leaves the
+ * old copy. A hub with no history at all (cursor 0: a catalogue that
+ * never had a row, as after losing its data) would empty the kiosk: that
+ * is refused while the kiosk holds a catalogue. The hub's word for
+ * "nothing" is the deletions in its feed, which move the cursor.
+ */
+gboolean
+vtr_sync_state_replace_catalog (VtrCatalog      *catalog,
+                                JsonObject      *page,
+                                gint64           cursor,
+                                VtrImportCounts *counts,
+                                GError         **error)
 {
   VtrStore *store = vtr_catalog_get_store (catalog);
+  gint64 shops = 0, size;
 
   if (!vtr_catalog_begin (catalog, error))
     return FALSE;
-  if (!vtr_catalog_clear (catalog, error) || !write_cursor (store, 0, error))
+  if ((size = catalog_size (store, &shops, error)) < 0)
+    {
+      vtr_catalog_rollback (catalog);
+      return FALSE;
+    }
+  if (cursor <= 0 && size > 0)
+    {
+      vtr_catalog_rollback (catalog);
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The hub’s catalogue is empty, as if it had lost its data: this "
+                                "kiosk keeps its own copy (%lld shop) and changed nothing. Tell "
+                                "the federation.",
+                                "The hub’s catalogue is empty, as if it had lost its data: this "
+                                "kiosk keeps its own copy (%lld shops) and changed nothing. Tell "
+                                "the federation.",
+                                shops),
+                   (long long) shops);
+      return FALSE;
+    }
+  if (!vtr_catalog_clear (catalog, error) || !vtr_catalog_import_object (catalog, page, counts, error) ||
+      !write_cursor (store, cursor, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;

@@ -49,8 +49,11 @@ gboolean       vtr_sync_state_apply_page    (VtrCatalog    *catalog,
                                              gint64         cursor,
                                              VtrImportCounts *counts,
                                              GError       **error);
-gboolean       vtr_sync_state_reset_catalog (VtrCatalog    *catalog,
-                                             GError       **error);
+gboolean       vtr_sync_state_replace_catalog (VtrCatalog    *catalog,
+                                               JsonObject    *page,
+                                               gint64         cursor,
+                                               VtrImportCounts *counts,
+                                               GError       **error);
 gboolean       vtr_sync_state_settle        (VtrStore      *store,
                                              const char * const *uuids,
                                              const char * const *reasons,
@@ -68,6 +71,8 @@ gboolean       vtr_sync_state_set_balance   (VtrStore      *store,
 gboolean       vtr_sync_state_record        (VtrStore      *store,
                                              gint64         now,
                                              const GError  *failure,
+                                             GError       **error);
+gboolean       vtr_sync_state_is_new_kiosk  (VtrStore      *store,
                                              GError       **error);
 VtrSyncStatus *vtr_sync_state_status        (VtrStore      *store,
                                              GError       **error);

@@ -389,6 +389,10 @@ vtr_sync_client_pull (VtrSyncClient *client,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  /* Set when the hub no longer has the history the kiosk follows: the
+   * next page is asked from 0 and replaces the kiosk's copy. */
+  gboolean replacing = FALSE;
+
   for (;;)
     {
       g_autofree char *path = NULL;
@@ -401,17 +405,19 @@ vtr_sync_client_pull (VtrSyncClient *client,
       gint64 since, cursor;
       guint status;
 
-      if ((since = vtr_sync_state_cursor (client->store, error)) < 0)
+      if (replacing)
+        since = 0;
+      else if ((since = vtr_sync_state_cursor (client->store, error)) < 0)
         return FALSE;
       path = g_strdup_printf (API "changes?since=%" G_GINT64_FORMAT "&limit=%u", since, client->page_size);
-      tag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
+      tag = replacing ? NULL : g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
       status = 0;
       body = client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
-      if (body == NULL && status == SOUP_STATUS_GONE)
+      if (body == NULL && status == SOUP_STATUS_GONE && !replacing && since > 0)
         {
-          /* The hub lost the history we follow: start over. */
-          if (!vtr_sync_state_reset_catalog (client->catalog, error))
-            return FALSE;
+          /* The hub lost the history we follow: start over. The copy is
+           * kept until the hub's first page replaces it. */
+          replacing = TRUE;
           continue;
         }
       if (body == NULL)
@@ -435,7 +441,13 @@ vtr_sync_client_pull (VtrSyncClient *client,
           return FALSE;
         }
       cursor = json_object_get_int_member_with_default (object, "cursor", -1);
-      if (!vtr_sync_state_apply_page (client->catalog, object, since, cursor, &counts, error))
+      if (replacing)
+        {
+          if (!vtr_sync_state_replace_catalog (client->catalog, object, cursor, &counts, error))
+            return FALSE;
+          replacing = FALSE;
+        }
+      else if (!vtr_sync_state_apply_page (client->catalog, object, since, cursor, &counts, error))
         return FALSE;
       report->pages++;
       report->rows += counts.merchants + counts.products + counts.stock + counts.promotions +
