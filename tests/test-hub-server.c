@@ -227,6 +227,25 @@ test_nested_body (Fixture       *f,
     g_assert_cmpuint (answer_status (answer), ==, 400);
     g_assert_cmpstr (error, ==, "malformed");
   }
+  /* json-glib also reads 'single-quoted' strings and comments: brackets
+   * after them are nesting, not text, and must not reach the parser. */
+  {
+    static const char * const openings[] = { "{\"events\":[],\"x\":'\"',\"y\":",
+                                             "{\"events\":[],/* \" */\"y\":" };
+
+    for (guint k = 0; k < G_N_ELEMENTS (openings); k++)
+      {
+        g_autoptr(GString) body = g_string_new (openings[k]);
+        g_autofree char *answer = NULL;
+        g_autofree char *error = NULL;
+
+        g_string_append_len (body, brackets, big);
+        answer = request (f->hub->port, "POST", "/api/v1/events", token, body->str, body->len);
+        error = answer_error (answer);
+        g_assert_cmpuint (answer_status (answer), ==, 400);
+        g_assert_cmpstr (error, ==, "malformed");
+      }
+  }
   /* Brackets inside strings are text, not nesting. */
   {
     g_autoptr(GString) body = g_string_new ("{\"events\":[],\"note\":\"");

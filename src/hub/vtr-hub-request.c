@@ -65,9 +65,12 @@ vtr_hub_request_max_depth (const char *method,
 /**
  * vtr_hub_json_depth_within:
  *
- * Whether the arrays and objects of @data nest at most @max_depth deep,
- * counting brackets outside strings. It does not check that @data is
- * JSON: the parser does that, once this said it can do so safely.
+ * Whether @data can be handed to the parser safely: outside strings, only
+ * JSON's own characters, and arrays and objects nested at most @max_depth
+ * deep. json-glib (1.6) also reads 'single-quoted' strings and comments,
+ * which a count of brackets would take for text while the parser recurses
+ * into what follows: anything beyond JSON is refused here. It does not
+ * check that @data is JSON: the parser does that.
  */
 gboolean
 vtr_hub_json_depth_within (const char *data,
@@ -95,8 +98,13 @@ vtr_hub_json_depth_within (const char *data,
           if (++depth > max_depth)
             return FALSE;
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+      else if (c == ']' || c == '}')
+        {
+          if (depth > 0)
+            depth--;
+        }
+      else if (c == '\0' || (!g_ascii_isalnum (c) && strchr (",: \t\r\n-+.", c) == NULL))
+        return FALSE; /* ' / # and the like, or a NUL byte: not JSON */
     }
   return TRUE;
 }
@@ -139,7 +147,8 @@ vtr_hub_request_read_object (JsonParser *parser,
   if (!vtr_hub_json_depth_within (data, len, bodies[i].max_depth))
     {
       g_set_error (error, VTR_HUB_REQUEST_ERROR, VTR_HUB_REQUEST_ERROR_MALFORMED,
-                   _("The request nests more than %u levels deep"), bodies[i].max_depth);
+                   _("The request is not plain JSON, or nests more than %u levels deep"),
+                   bodies[i].max_depth);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, len, &local_error))
