@@ -410,6 +410,29 @@ test_too_large (void)
   g_assert_false (vtr_frame_reader_read (huge, grab, &picture, &error));
   g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_TOO_LARGE);
   g_assert_cmpuint (picture.frames, ==, 0);
+  g_clear_error (&error);
+
+  /* A JPEG claiming 30000 × 30000 behind a stray byte, which the decoder
+   * skips to find the frame header, and so must the check. */
+  {
+    static const guint8 jpeg[] = {
+      0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+      0x00, /* the stray byte */
+      0xff, 0xc0, 0x00, 0x0b, 0x08, 0x75, 0x30, 0x75, 0x30, 0x01, 0x01, 0x11, 0x00,
+      0xff, 0xd9,
+    };
+
+    g_assert_true (g_file_set_contents (huge, (const char *) jpeg, sizeof jpeg, NULL));
+    g_assert_false (vtr_frame_reader_read (huge, grab, &picture, &error));
+    g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
+
+  /* A PNG cut after its signature: its size unknown, it is not decoded. */
+  g_assert_true (g_file_set_contents (huge, "\x89PNG\r\n\x1a\n", 8, NULL));
+  g_assert_false (vtr_frame_reader_read (huge, grab, &picture, &error));
+  g_assert_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_UNREADABLE);
+  g_assert_cmpuint (picture.frames, ==, 0);
 
   vtr_test_remove_tree (dir);
 }

@@ -94,44 +94,45 @@ le32 (const guint8 *p)
 
 /* A JPEG's size is in its frame header (SOFn), after any number of other
  * segments (EXIF with its thumbnail among them): walk them without reading
- * their contents. */
+ * their contents. Like libjpeg, bytes that are not a marker are skipped:
+ * the decoder would find the frame header behind them. */
 static gboolean
 jpeg_size (FILE  *file,
            guint *width,
            guint *height)
 {
-  guint8 head[9];
-
   if (fseek (file, 2, SEEK_SET) != 0)
     return FALSE;
 
-  for (guint segments = 0; segments < 1000; segments++)
+  for (guint segments = 0; segments < 100000; segments++)
     {
-      guint marker, length;
+      guint8 field[5];
+      guint length;
+      int c, marker;
 
-      if (fread (head, 1, 4, file) != 4 || head[0] != 0xff)
+      do
+        c = getc (file);
+      while (c != EOF && c != 0xff);
+      do
+        marker = getc (file);
+      while (marker == 0xff);
+      if (c == EOF || marker == EOF)
         return FALSE;
-      marker = head[1];
-      if (marker == 0xff)
-        {
-          /* Fill bytes before a marker. */
-          if (fseek (file, -3, SEEK_CUR) != 0)
-            return FALSE;
-          continue;
-        }
-      length = be16 (head + 2);
-      if (length < 2)
+      /* A stuffed zero, and the markers that have no length. */
+      if (marker == 0x00 || marker == 0x01 || marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7))
+        continue;
+      if (marker == 0xd9 || marker == 0xda)
+        return FALSE;
+      if (fread (field, 1, 2, file) != 2 || (length = be16 (field)) < 2)
         return FALSE;
       if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
         {
-          if (fread (head, 1, 5, file) != 5)
+          if (fread (field, 1, 5, file) != 5)
             return FALSE;
-          *height = be16 (head + 1);
-          *width = be16 (head + 3);
+          *height = be16 (field + 1);
+          *width = be16 (field + 3);
           return TRUE;
         }
-      if (marker == 0xd9 || marker == 0xda)
-        return FALSE;
       if (fseek (file, (long) length - 2, SEEK_CUR) != 0)
         return FALSE;
     }
@@ -167,7 +168,20 @@ pnm_number (const guint8 *data,
   return TRUE;
 }
 
-static gboolean
+typedef enum
+{
+  HEADER_NOT_STILL,  /* not one of the formats read here */
+  HEADER_UNREADABLE, /* one of them, but its size cannot be read */
+  HEADER_READ,
+} HeaderResult;
+
+static HeaderResult
+read_or_unreadable (gboolean read)
+{
+  return read ? HEADER_READ : HEADER_UNREADABLE;
+}
+
+static HeaderResult
 header_size (FILE  *file,
              guint *width,
              guint *height)
@@ -175,22 +189,28 @@ header_size (FILE  *file,
   guint8 h[64] = { 0 };
   gsize n = fread (h, 1, sizeof h, file);
 
-  if (n >= 24 && memcmp (h, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp (h + 12, "IHDR", 4) == 0)
+  if (n >= 8 && memcmp (h, "\x89PNG\r\n\x1a\n", 8) == 0)
     {
+      if (n < 24 || memcmp (h + 12, "IHDR", 4) != 0)
+        return HEADER_UNREADABLE;
       *width = be32 (h + 16);
       *height = be32 (h + 20);
-      return TRUE;
+      return HEADER_READ;
     }
-  if (n >= 4 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
-    return jpeg_size (file, width, height);
-  if (n >= 10 && (memcmp (h, "GIF87a", 6) == 0 || memcmp (h, "GIF89a", 6) == 0))
+  if (n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
+    return read_or_unreadable (jpeg_size (file, width, height));
+  if (n >= 6 && (memcmp (h, "GIF87a", 6) == 0 || memcmp (h, "GIF89a", 6) == 0))
     {
+      if (n < 10)
+        return HEADER_UNREADABLE;
       *width = le16 (h + 6);
       *height = le16 (h + 8);
-      return TRUE;
+      return HEADER_READ;
     }
-  if (n >= 26 && h[0] == 'B' && h[1] == 'M')
+  if (n >= 2 && h[0] == 'B' && h[1] == 'M')
     {
+      if (n < 26)
+        return HEADER_UNREADABLE;
       if (le32 (h + 14) == 12)
         {
           *width = le16 (h + 18);
@@ -205,15 +225,17 @@ header_size (FILE  *file,
           *width = w < 0 ? (w == G_MININT32 ? G_MAXUINT : (guint) -w) : (guint) w;
           *height = ht < 0 ? (ht == G_MININT32 ? G_MAXUINT : (guint) -ht) : (guint) ht;
         }
-      return TRUE;
+      return HEADER_READ;
     }
-  if (n >= 30 && memcmp (h, "RIFF", 4) == 0 && memcmp (h + 8, "WEBP", 4) == 0)
+  if (n >= 12 && memcmp (h, "RIFF", 4) == 0 && memcmp (h + 8, "WEBP", 4) == 0)
     {
+      if (n < 30)
+        return HEADER_UNREADABLE;
       if (memcmp (h + 12, "VP8 ", 4) == 0)
         {
           *width = le16 (h + 26) & 0x3fff;
           *height = le16 (h + 28) & 0x3fff;
-          return TRUE;
+          return HEADER_READ;
         }
       if (memcmp (h + 12, "VP8L", 4) == 0)
         {
@@ -221,23 +243,39 @@ header_size (FILE  *file,
 
           *width = (bits & 0x3fff) + 1;
           *height = ((bits >> 14) & 0x3fff) + 1;
-          return TRUE;
+          return HEADER_READ;
         }
       if (memcmp (h + 12, "VP8X", 4) == 0)
         {
           *width = (h[24] | h[25] << 8 | h[26] << 16) + 1;
           *height = (h[27] | h[28] << 8 | h[29] << 16) + 1;
-          return TRUE;
+          return HEADER_READ;
         }
-      return FALSE;
+      return HEADER_UNREADABLE;
     }
-  if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6')
+  if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6' && g_ascii_isspace (h[2]))
     {
       gsize at = 2;
 
-      return pnm_number (h, n, &at, width) && pnm_number (h, n, &at, height);
+      return read_or_unreadable (pnm_number (h, n, &at, width) && pnm_number (h, n, &at, height));
     }
-  return FALSE;
+  return HEADER_NOT_STILL;
+}
+
+static HeaderResult
+file_header_size (const char *path,
+                  guint      *width,
+                  guint      *height)
+{
+  FILE *file = fopen (path, "rb");
+  HeaderResult result;
+
+  *width = *height = 0;
+  if (file == NULL)
+    return HEADER_NOT_STILL;
+  result = header_size (file, width, height);
+  fclose (file);
+  return result;
 }
 
 /**
@@ -253,15 +291,7 @@ vtr_frame_reader_image_size (const char *path,
                              guint      *width,
                              guint      *height)
 {
-  FILE *file = fopen (path, "rb");
-  gboolean known;
-
-  *width = *height = 0;
-  if (file == NULL)
-    return FALSE;
-  known = header_size (file, width, height);
-  fclose (file);
-  return known;
+  return file_header_size (path, width, height) == HEADER_READ;
 }
 
 static gboolean
@@ -288,9 +318,10 @@ set_too_large_error (GError    **error,
  *
  * Refuses, before anything is decoded, an image whose header says it is
  * larger than %VTR_FRAME_READER_MAX_PIXELS: decoding a 20000 × 20000 PNG
- * takes minutes and gigabytes, and a 68-byte file may claim that size.
+ * takes minutes and gigabytes, and a 68-byte file may claim that size. An
+ * image of a format read here whose size cannot be read is refused too.
  *
- * Returns: %FALSE with @error set if the image is too large.
+ * Returns: %FALSE with @error set if the image is too large or unreadable.
  */
 gboolean
 vtr_frame_reader_check_size (const char *path,
@@ -298,12 +329,24 @@ vtr_frame_reader_check_size (const char *path,
 {
   guint width, height;
 
-  if (vtr_frame_reader_image_size (path, &width, &height) && too_many_pixels (width, height))
+  switch (file_header_size (path, &width, &height))
     {
-      set_too_large_error (error, path, width, height);
+    case HEADER_READ:
+      if (too_many_pixels (width, height))
+        {
+          set_too_large_error (error, path, width, height);
+          return FALSE;
+        }
+      return TRUE;
+    case HEADER_UNREADABLE:
+      /* Its size unknown, the decoder would learn it by allocating it. */
+      g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_UNREADABLE,
+                   _("%s cannot be read as an image or a video"), path);
       return FALSE;
+    case HEADER_NOT_STILL:
+    default:
+      return TRUE;
     }
-  return TRUE;
 }
 
 /**
@@ -388,7 +431,7 @@ vtr_frame_reader_read (const char   *path,
         continue;
 
       /* A format whose header was not read above (a video, TIFF) is bound
-       * here, before its frames reach the decoder. */
+       * here, before its frames reach the code decoder. */
       if (too_many_pixels (GST_VIDEO_FRAME_WIDTH (&video_frame), GST_VIDEO_FRAME_HEIGHT (&video_frame)))
         {
           set_too_large_error (error, path, GST_VIDEO_FRAME_WIDTH (&video_frame),
