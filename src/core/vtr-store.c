@@ -901,6 +901,7 @@ files_need_repair (const char *catalog_path,
                    const char *journal_path,
                    gboolean    damaged_marker,
                    gboolean   *needs_repair,
+                   gboolean   *proven,
                    GError    **error)
 {
   FileState journal = FILE_SOUND, catalog = FILE_SOUND;
@@ -908,7 +909,8 @@ files_need_repair (const char *catalog_path,
   if (!examine_file (journal_path, vtr_store_journal_version (), FALSE, &journal, error) ||
       !examine_file (catalog_path, vtr_store_catalog_version (), FALSE, &catalog, error))
     return FALSE;
-  *needs_repair = damaged_marker || journal == FILE_DAMAGED || catalog == FILE_DAMAGED;
+  *proven = journal == FILE_DAMAGED || catalog == FILE_DAMAGED;
+  *needs_repair = damaged_marker || *proven;
   return TRUE;
 }
 
@@ -990,7 +992,7 @@ vtr_store_open (const char *data_dir,
   g_autofree char *master_marker = NULL;
   g_autofree char *attach = NULL;
   g_autofree char *journal_aside = NULL;
-  gboolean damaged, needs_repair = FALSE;
+  gboolean damaged, needs_repair = FALSE, proven = FALSE;
   char *quoted;
   int rc;
 
@@ -1041,8 +1043,21 @@ vtr_store_open (const char *data_dir,
     }
 
   damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
-  if (!files_need_repair (catalog_path, journal_path, damaged, &needs_repair, error))
+  if (!files_need_repair (catalog_path, journal_path, damaged, &needs_repair, &proven, error))
     return NULL;
+  /* Damage met while working, not seen at open, is looked for in full at a
+   * start that has the folder to itself: meanwhile the other programs (the
+   * app's own sync service and printing among them) go on working. A failed
+   * claim may have dropped the shared one (flock converts by releasing). */
+  if (needs_repair && !proven && claim_folder (self->lock_fd, LOCK_EX, 0) != 0)
+    {
+      if (claim_folder (self->lock_fd, LOCK_SH, SHARED_CLAIM_WAIT_MS) != 0)
+        {
+          set_busy_error (error);
+          return NULL;
+        }
+      needs_repair = FALSE;
+    }
   if (needs_repair)
     {
       /* No file is moved while another program has it open. */
