@@ -886,6 +886,52 @@ test_damaged_journal_recovered (Fixture *f, gconstpointer data)
   g_assert_cmpstr (check, ==, "ok");
 }
 
+/* A journal set aside by a start that then failed (the new journal could
+ * not be made: a full disk) is copied back at the next start that can,
+ * once; its file stays as evidence. */
+static void
+test_set_aside_journal_recovered_later (Fixture *f, gconstpointer data)
+{
+  g_autofree char *session = prepare_kiosk (f->dir);
+  g_autofree char *aside = g_build_filename (f->dir, "journal.db.damaged-20261130-010203", NULL);
+  g_autoptr(GPtrArray) said_done = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (f->dir, &error);
+  guint8 secret[VTR_SECRET_KEY_BYTES];
+  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new (secret);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 7; i++)
+    {
+      g_autofree char *card = vtr_test_scan_card (store, keys, secret, NULL, &error);
+      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+      g_assert_no_error (error);
+      g_assert_true (vtr_loyalty_credit (store, session, card, 200, NULL, 0, now, &receipt, &error));
+      g_ptr_array_add (said_done, g_strconcat ("credit ", receipt.uuid, NULL));
+    }
+  g_ptr_array_add (said_done, NULL);
+  g_clear_object (&store);
+  g_assert_cmpint (g_rename (f->journal_path, aside), ==, 0);
+
+  store = vtr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vtr_store_get_notices (store)[0]);
+  if (!strstr (vtr_store_get_notices (store)[0], "7 events waiting"))
+    g_error ("%s", vtr_store_get_notices (store)[0]);
+  assert_still_paired (store);
+  g_assert_cmpuint (assert_credits_kept (store, (const char * const *) said_done->pdata), ==, 7);
+  g_clear_object (&store);
+
+  /* Once only. */
+  store = vtr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (vtr_store_get_notices (store)[0]);
+  g_assert_cmpint (count_rows (store, "journal.outbox"), ==, 7);
+  g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
+}
+
 /* The federation's catalogue file: 501 shops, as in the pilot. */
 static char *
 write_federation (const char *dir)
@@ -1020,6 +1066,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/store/damaged-journal-recovered", Fixture, NULL, fixture_set_up,
               test_damaged_journal_recovered, fixture_tear_down);
+  g_test_add ("/store/set-aside-journal-recovered-later", Fixture, NULL, fixture_set_up,
+              test_set_aside_journal_recovered_later, fixture_tear_down);
   g_test_add ("/store/hub-imports-at-once", Fixture, NULL, fixture_set_up, test_hub_imports_at_once,
               fixture_tear_down);
   g_test_add ("/store/hub-damaged-catalogue-kept", Fixture, NULL, fixture_set_up,

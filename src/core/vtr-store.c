@@ -253,6 +253,11 @@ static const char * const journal_migrations[] = {
   "  last_error TEXT,"
   "  printed INTEGER);"
   "CREATE INDEX journal.print_job_pending ON print_job (printed, id);",
+  /* 7: the journals set aside whose rows were copied into this one, each
+   * recorded in the transaction that copied it. */
+  "CREATE TABLE journal.recovered_journal ("
+  "  name TEXT PRIMARY KEY,"
+  "  recovered INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int
@@ -805,15 +810,47 @@ recover_table (VtrStore   *self,
   return n;
 }
 
+static gboolean
+record_recovered (VtrStore   *self,
+                  const char *aside)
+{
+  g_autofree char *name = g_path_get_basename (aside);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (self, "INSERT OR IGNORE INTO journal.recovered_journal (name, recovered) "
+                               "VALUES (?, ?)", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
+static gboolean
+was_recovered (VtrStore   *self,
+               const char *name)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (self, "SELECT 1 FROM journal.recovered_journal WHERE name = ?", NULL);
+
+  if (stmt == NULL)
+    return TRUE; /* unreadable now: tried again at the next start */
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) != SQLITE_DONE;
+}
+
 /* Brings what can still be read of a damaged journal (the pairing, the
  * keys, the PINs, the events not yet sent) into the new one, in one
- * transaction. Returns how many events waiting to be sent were saved. */
-static guint
+ * transaction. Says how many events waiting to be sent were saved, or
+ * fails if nothing could be written. */
+static gboolean
 recover_journal (VtrStore   *self,
-                 const char *aside)
+                 const char *aside,
+                 guint      *saved)
 {
   sqlite3 *damaged = NULL;
   guint pending = 0;
+  gboolean ok = FALSE;
 
   /* Its own read-only connection: the file kept as evidence stays as it
    * was, and its damage cannot spoil the new journal's transaction. */
@@ -827,14 +864,67 @@ recover_journal (VtrStore   *self,
           if (g_str_equal (journal_tables[i], "outbox"))
             pending = n;
         }
-      if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        {
-          vtr_store_rollback (self);
-          pending = 0;
-        }
+      ok = record_recovered (self, aside) &&
+           sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+      if (!ok)
+        vtr_store_rollback (self);
     }
   sqlite3_close_v2 (damaged);
-  return pending;
+  *saved = ok ? pending : 0;
+  return ok;
+}
+
+static gboolean
+is_set_aside_journal (const char *name)
+{
+  return g_str_has_prefix (name, "journal.db.damaged-") && !g_str_has_suffix (name, "-wal") &&
+         !g_str_has_suffix (name, "-shm");
+}
+
+/* Every journal set aside whose rows were not copied back yet (set aside
+ * just now, or at a start that then failed, on a full disk say) is copied
+ * into the journal, and recorded as done in the same transaction. */
+static void
+recover_set_aside_journals (VtrStore *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->data_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *aside = NULL;
+      guint pending;
+
+      if (!is_set_aside_journal (name) || was_recovered (self, name))
+        continue;
+      aside = g_build_filename (self->data_dir, name, NULL);
+
+      if (!recover_journal (self, aside, &pending))
+        {
+          g_ptr_array_add (self->notices,
+                           g_strdup_printf (_("The kiosk’s journal (points, orders not yet sent) "
+                                              "was damaged and kept as %s. What it holds could "
+                                              "not be copied into the new journal yet: Vitrine "
+                                              "will try again at its next start. Please tell the "
+                                              "federation."),
+                                            aside));
+          continue;
+        }
+      g_ptr_array_add (self->notices,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "The kiosk’s journal (points, orders not yet "
+                                                     "sent) was damaged. It was kept as %s, and what "
+                                                     "could still be read was copied into a new "
+                                                     "journal, with %u event waiting to be sent. "
+                                                     "Please tell the federation.",
+                                                     "The kiosk’s journal (points, orders not yet "
+                                                     "sent) was damaged. It was kept as %s, and what "
+                                                     "could still be read was copied into a new "
+                                                     "journal, with %u events waiting to be sent. "
+                                                     "Please tell the federation.",
+                                                     pending),
+                                        aside, pending));
+    }
 }
 
 /* Creates or brings the schema up to date. Each step reads the version
@@ -915,13 +1005,13 @@ files_need_repair (const char *catalog_path,
 }
 
 /* Under the exclusive claim: looks again, in full, and sets aside what is
- * proven damaged. The journal set aside, if any, goes to @journal_aside. */
+ * proven damaged (a journal set aside is copied back once the new one is
+ * open: recover_set_aside_journals()). */
 static gboolean
 repair_files (VtrStore   *self,
               const char *catalog_path,
               const char *journal_path,
               gboolean    damaged_marker,
-              char      **journal_aside,
               GError    **error)
 {
   FileState journal = FILE_SOUND, catalog = FILE_SOUND;
@@ -949,7 +1039,9 @@ repair_files (VtrStore   *self,
 
   if (journal == FILE_DAMAGED)
     {
-      if (!(*journal_aside = set_aside (journal_path, error)))
+      g_autofree char *journal_aside = set_aside (journal_path, error);
+
+      if (journal_aside == NULL)
         return FALSE;
     }
   if (catalog == FILE_DAMAGED)
@@ -991,7 +1083,6 @@ vtr_store_open (const char *data_dir,
   g_autofree char *marker = NULL;
   g_autofree char *master_marker = NULL;
   g_autofree char *attach = NULL;
-  g_autofree char *journal_aside = NULL;
   gboolean damaged, needs_repair = FALSE, proven = FALSE;
   char *quoted;
   int rc;
@@ -1071,7 +1162,7 @@ vtr_store_open (const char *data_dir,
           return NULL;
         }
       damaged = g_file_test (marker, G_FILE_TEST_EXISTS);
-      if (!repair_files (self, catalog_path, journal_path, damaged, &journal_aside, error))
+      if (!repair_files (self, catalog_path, journal_path, damaged, error))
         {
           flock (self->lock_fd, LOCK_SH);
           return NULL;
@@ -1107,25 +1198,7 @@ vtr_store_open (const char *data_dir,
       !migrate (self, "journal", journal_migrations, G_N_ELEMENTS (journal_migrations), error))
     return NULL;
 
-  if (journal_aside)
-    {
-      guint pending = recover_journal (self, journal_aside);
-
-      g_ptr_array_add (self->notices,
-                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "The kiosk’s journal (points, orders not yet "
-                                                     "sent) was damaged. It was kept as %s, and what "
-                                                     "could still be read was copied into a new "
-                                                     "journal, with %u event waiting to be sent. "
-                                                     "Please tell the federation.",
-                                                     "The kiosk’s journal (points, orders not yet "
-                                                     "sent) was damaged. It was kept as %s, and what "
-                                                     "could still be read was copied into a new "
-                                                     "journal, with %u events waiting to be sent. "
-                                                     "Please tell the federation.",
-                                                     pending),
-                                        journal_aside, pending));
-    }
+  recover_set_aside_journals (self);
 
   /* Back to sharing the folder with the other programs. */
   if (needs_repair)
