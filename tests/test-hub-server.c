@@ -165,28 +165,7 @@ assert_status_ok (guint16 port)
 static char *
 pair_device (Fixture *f)
 {
-  g_auto(VtrTestResult) add = { 0 };
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *body = NULL;
-  g_autofree char *answer = NULL;
-  const char *url = NULL;
-
-  HUB (f, &add, "device", "add", "Kiosque du Panier");
-  g_assert_cmpint (add.status, ==, 0);
-  lines = g_strsplit (add.out, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    if (g_ascii_strncasecmp (lines[i], "HTTPS://", 8) == 0)
-      url = lines[i];
-  g_assert_nonnull (url);
-  /* HTTPS://HOST/D/CODE/E…/K…/SIG */
-  parts = g_strsplit (url + strlen ("HTTPS://"), "/", -1);
-  body = g_strdup_printf ("{\"code\":\"%s\"}", parts[2]);
-  answer = request (f->hub->port, "POST", "/api/v1/pair", NULL, body, strlen (body));
-  g_assert_cmpuint (answer_status (answer), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, answer_body (answer), -1, NULL));
-  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
+  return vtr_test_hub_pair_device (f->hub, "Kiosque du Panier");
 }
 
 /* 100 kB of "[" crashed the hub: json-glib recurses without a limit. Size
@@ -291,46 +270,16 @@ test_nested_body (Fixture       *f,
   assert_status_ok (f->hub->port);
 }
 
-/* Starts the hub with at most @files descriptors. */
+/* Starts the hub with at most @files descriptors: prlimit sets the
+ * limit, then becomes the hub. */
 static VtrTestHub *
 start_limited_hub (const char *dir,
                    guint       files)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *nofile = g_strdup_printf ("--nofile=%u", files);
-  g_autofree char *line = NULL;
-  VtrTestHub *hub = g_new0 (VtrTestHub, 1);
+  const char *prlimit[] = { "prlimit", nofile, NULL };
 
-  hub->log = g_build_filename (dir, "hub-stderr.log", NULL);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, hub->log);
-  /* prlimit sets the limit, then becomes the hub. */
-  hub->process = g_subprocess_launcher_spawn (launcher, &error, "prlimit", nofile, g_getenv ("VITRINE_HUB"),
-                                              "serve", "--listen", "127.0.0.1:0", "--data-dir", dir, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
-  hub->url = g_strdup (line + strlen ("Listening on "));
-  hub->port = (guint16) atoi (strrchr (hub->url, ':') + 1);
-  return hub;
-}
-
-static guint
-count_descriptors (GSubprocess *process)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir))
-    n++;
-  return n;
+  return vtr_test_hub_start_full (dir, 0, NULL, NULL, prlimit);
 }
 
 /* libsoup 3.2's listener gave up after one failed accept(): 1,074
@@ -347,7 +296,7 @@ test_descriptor_limit (Fixture       *f,
 
   f->hub = start_limited_hub (f->dir, 128);
   assert_status_ok (f->hub->port);
-  before = count_descriptors (f->hub->process);
+  before = vtr_test_hub_count_descriptors (f->hub);
 
   for (guint i = 0; i < 400; i++)
     g_ptr_array_add (connections, connect_to (f->hub->port));
@@ -379,9 +328,9 @@ test_descriptor_limit (Fixture       *f,
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-    while (count_descriptors (f->hub->process) > before + 2 && g_get_monotonic_time () < deadline)
+    while (vtr_test_hub_count_descriptors (f->hub) > before + 2 && g_get_monotonic_time () < deadline)
       g_usleep (100000);
-    g_assert_cmpuint (count_descriptors (f->hub->process), <=, before + 2);
+    g_assert_cmpuint (vtr_test_hub_count_descriptors (f->hub), <=, before + 2);
   }
 
   /* At the limit itself: with fewer descriptors than connections to
@@ -407,7 +356,7 @@ test_tls_handshake_timeout (Fixture       *f,
   g_autoptr(GString) said = NULL;
   gint64 started;
 
-  f->hub = vtr_test_hub_start_full (f->dir, 0, certificate, key);
+  f->hub = vtr_test_hub_start_full (f->dir, 0, certificate, key, NULL);
   silent = connect_to (f->hub->port);
   started = g_get_monotonic_time ();
   said = read_to_end (silent, 20);
@@ -488,7 +437,7 @@ test_connections_end (Fixture       *f,
 
   f->hub = vtr_test_hub_start (f->dir, 0);
   assert_status_ok (f->hub->port);
-  before = count_descriptors (f->hub->process);
+  before = vtr_test_hub_count_descriptors (f->hub);
   for (guint i = 0; i < 1000; i++)
     {
       g_autoptr(GSocketConnection) connection = connect_to (f->hub->port);
@@ -507,9 +456,9 @@ test_connections_end (Fixture       *f,
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-    while (count_descriptors (f->hub->process) > before + 2 && g_get_monotonic_time () < deadline)
+    while (vtr_test_hub_count_descriptors (f->hub) > before + 2 && g_get_monotonic_time () < deadline)
       g_usleep (100000);
-    g_assert_cmpuint (count_descriptors (f->hub->process), <=, before + 2);
+    g_assert_cmpuint (vtr_test_hub_count_descriptors (f->hub), <=, before + 2);
   }
 }
 

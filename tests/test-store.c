@@ -3,9 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vtr-catalog.h"
@@ -15,6 +13,7 @@
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 #include "vtr-test-keys.h"
+#include "vtr-test-kiosk.h"
 #include "vtr-test-util.h"
 
 typedef struct
@@ -311,50 +310,10 @@ static char *
 prepare_kiosk (const char *dir)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (dir, &error);
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  VtrMerchant shop = { .id = 1, .name = "Savonnerie", .position = { 43.29, 5.37 } };
-  VtrHubLink link = { "https://vtr13.fr", "secret-token", 7, "Kiosque du Port", 0, 1 };
-  char *session;
+  char *session = vtr_test_kiosk_prepare (dir, 1, &error);
 
-  g_assert_no_error (error);
-  catalog = vtr_catalog_new (store);
-  g_assert_true (vtr_catalog_put_merchant (catalog, &shop, &error));
-  g_assert_true (vtr_catalog_put_loyalty_rule (catalog, 1, 100, FALSE, &error));
-  g_assert_true (vtr_staff_set_pin (store, 1, "2468", &error));
-  g_assert_true (vtr_sync_state_save_link (store, &link, &error));
-  session = vtr_staff_login (store, 1, "2468", now, &error);
   g_assert_no_error (error);
   return session;
-}
-
-/* A program started here does not outlive this one, even when a failed
- * assertion aborts it. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-spawn_to_file (const char *out_path,
-               GError    **error,
-               ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
-  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }
 
 static void
@@ -408,25 +367,6 @@ assert_credits_kept (VtrStore           *store,
       n++;
     }
   return n;
-}
-
-static gint64
-count_rows (VtrStore   *store,
-            const char *table)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s", table);
-  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static guint
-count_set_aside (const char *dir)
-{
-  return count_files_with_prefix (dir, "journal.db.damaged") +
-         count_files_with_prefix (dir, "catalog.db.damaged");
 }
 
 static void
@@ -500,11 +440,11 @@ test_two_programs (Fixture *f, gconstpointer data)
 
   g_assert_nonnull (writer);
 
-  a = spawn_to_file (out_a, &error, writer, f->dir, session, "credits", NULL);
+  a = vtr_test_spawn_to_file (out_a, NULL, &error, writer, f->dir, session, "credits", NULL);
   g_assert_no_error (error);
-  b = spawn_to_file (out_b, &error, writer, f->dir, session, "credits-reopen", NULL);
+  b = vtr_test_spawn_to_file (out_b, NULL, &error, writer, f->dir, session, "credits-reopen", NULL);
   g_assert_no_error (error);
-  opener = spawn_to_file (out_open, &error, writer, f->dir, "open", NULL);
+  opener = vtr_test_spawn_to_file (out_open, NULL, &error, writer, f->dir, "open", NULL);
   g_assert_no_error (error);
 
   /* This process opens the store too, as vitrine-ctl would. */
@@ -529,7 +469,7 @@ test_two_programs (Fixture *f, gconstpointer data)
   stop (b);
   stop (opener);
 
-  g_assert_cmpuint (count_set_aside (f->dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (f->dir), ==, 0);
   store = vtr_store_open (f->dir, &error);
   g_assert_no_error (error);
   g_assert_null (vtr_store_get_notices (store)[0]);
@@ -540,8 +480,8 @@ test_two_programs (Fixture *f, gconstpointer data)
             assert_credits_kept (store, (const char * const *) lines_b);
   g_assert_cmpuint (credits, >, 20);
   /* A writer stopped between its commit and its line said one less. */
-  g_assert_cmpint (count_rows (store, "journal.outbox"), >=, credits);
-  g_assert_cmpint (count_rows (store, "journal.outbox"), <=, credits + 2);
+  g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.outbox"), >=, credits);
+  g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.outbox"), <=, credits + 2);
 
   /* The sync service's opens all went through. */
   lines_open = read_lines (out_open);
@@ -574,7 +514,7 @@ test_no_rename_while_held (Fixture *f, gconstpointer data)
   g_auto(GStrv) lines = NULL;
 
   g_assert_nonnull (writer);
-  held = spawn_to_file (out, &error, writer, f->dir, session, "credits", NULL);
+  held = vtr_test_spawn_to_file (out, NULL, &error, writer, f->dir, session, "credits", NULL);
   g_assert_no_error (error);
   g_usleep (G_USEC_PER_SEC / 2);
   g_assert_true (g_file_set_contents (marker, "", 0, NULL));
@@ -584,7 +524,7 @@ test_no_rename_while_held (Fixture *f, gconstpointer data)
   g_assert_nonnull (store);
   g_assert_null (vtr_store_get_notices (store)[0]);
   g_clear_object (&store);
-  g_assert_cmpuint (count_set_aside (f->dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (f->dir), ==, 0);
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
   g_assert_nonnull (g_subprocess_get_identifier (held));
   stop (held);
@@ -637,9 +577,9 @@ test_locked_waited_for (Fixture *f, gconstpointer data)
   store = vtr_store_open (f->dir, &error);
   g_assert_no_error (error);
   g_assert_null (vtr_store_get_notices (store)[0]);
-  g_assert_cmpuint (count_set_aside (f->dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (f->dir), ==, 0);
   assert_still_paired (store);
-  g_assert_cmpint (count_rows (store, "merchant"), ==, 1);
+  g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM merchant"), ==, 1);
   waitpid (child, NULL, 0);
 }
 
@@ -728,9 +668,9 @@ test_full_disk (Fixture *f, gconstpointer data)
   close (fd);
 
   /* The kiosk goes on: a writer and the sync service's opens, for 3 s. */
-  late_writer = spawn_to_file (out, &error, writer, dir, session, "credits", NULL);
+  late_writer = vtr_test_spawn_to_file (out, NULL, &error, writer, dir, session, "credits", NULL);
   g_assert_no_error (error);
-  opener = spawn_to_file (out_open, &error, writer, dir, "open", NULL);
+  opener = vtr_test_spawn_to_file (out_open, NULL, &error, writer, dir, "open", NULL);
   g_assert_no_error (error);
   for (int i = 0; i < 30; i++)
     {
@@ -755,12 +695,12 @@ test_full_disk (Fixture *f, gconstpointer data)
         }
       else
         g_ptr_array_add (said_done, g_strconcat ("credit ", receipt.uuid, NULL));
-      g_assert_cmpuint (count_set_aside (dir), ==, 0);
+      g_assert_cmpuint (vtr_test_count_set_aside (dir), ==, 0);
       g_usleep (100 * 1000);
     }
   stop (late_writer);
   stop (opener);
-  g_assert_cmpuint (count_set_aside (dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (dir), ==, 0);
 
   /* Space comes back. */
   g_assert_cmpint (g_unlink (filler), ==, 0);
@@ -791,7 +731,7 @@ test_full_disk (Fixture *f, gconstpointer data)
     g_assert_true (vtr_loyalty_credit (store, session, card, 250, NULL, 0, now, &receipt, &error));
     g_assert_no_error (error);
   }
-  g_assert_cmpuint (count_set_aside (dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (dir), ==, 0);
   lines_open = read_lines (out_open);
   for (guint i = 0; lines_open[i]; i++)
     g_assert_false (g_str_has_prefix (lines_open[i], "notice"));
@@ -880,7 +820,7 @@ test_damaged_journal_recovered (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (login);
   g_assert_cmpuint (assert_credits_kept (store, (const char * const *) said_done->pdata), ==, 25);
-  g_assert_cmpint (count_rows (store, "journal.outbox"), ==, 25);
+  g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.outbox"), ==, 25);
   g_clear_object (&store);
   check = raw_query (f->journal_path, "PRAGMA quick_check");
   g_assert_cmpstr (check, ==, "ok");
@@ -928,7 +868,7 @@ test_set_aside_journal_recovered_later (Fixture *f, gconstpointer data)
   store = vtr_store_open (f->dir, &error);
   g_assert_no_error (error);
   g_assert_null (vtr_store_get_notices (store)[0]);
-  g_assert_cmpint (count_rows (store, "journal.outbox"), ==, 7);
+  g_assert_cmpint (vtr_test_count (store, "SELECT count (*) FROM journal.outbox"), ==, 7);
   g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
 }
 
@@ -960,7 +900,7 @@ hub_import (const char *hub_dir,
 
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, vtr_test_die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   return process;
@@ -994,7 +934,7 @@ test_hub_imports_at_once (Fixture *f, gconstpointer data)
             g_error ("round %d, import %u: %s", round, i, err);
           g_assert_nonnull (strstr (out, "501 shops"));
         }
-      g_assert_cmpuint (count_set_aside (hub_dir), ==, 0);
+      g_assert_cmpuint (vtr_test_count_set_aside (hub_dir), ==, 0);
       g_free (count);
       count = raw_query (catalog, "SELECT count (*) FROM merchant");
       g_assert_cmpstr (count, ==, "501");
@@ -1030,7 +970,7 @@ test_hub_damaged_catalogue_kept (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (again.err, "backup"));
   after = file_checksum (catalog);
   g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (count_set_aside (hub_dir), ==, 0);
+  g_assert_cmpuint (vtr_test_count_set_aside (hub_dir), ==, 0);
 
   /* Nor when the file is gone. */
   g_assert_cmpint (g_unlink (catalog), ==, 0);

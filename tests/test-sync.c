@@ -1116,7 +1116,7 @@ test_tls (Fixture       *f,
 
   vtr_test_hub_stop (f->hub, SIGTERM);
   f->hub = NULL;
-  tls = vtr_test_hub_start_full (f->hub_dir, 0, certificate, key);
+  tls = vtr_test_hub_start_full (f->hub_dir, 0, certificate, key, NULL);
   g_assert_true (g_str_has_prefix (tls->url, "https://127.0.0.1:"));
 
   vtr_test_run (&untrusted, "VITRINE_CTL", other_dir, NULL, "pair", code, "--hub", tls->url, NULL);
@@ -1137,19 +1137,6 @@ test_tls (Fixture       *f,
   vtr_test_remove_tree (other_dir);
 }
 
-static guint
-count_descriptors (GSubprocess *process)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir))
-    n++;
-  return n;
-}
-
 /* Kiosks connect, are answered and go, all day: the hub must not keep a
  * descriptor for each (libsoup 3.2 would). */
 static void
@@ -1157,7 +1144,7 @@ test_closed_connections (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
-  guint before = count_descriptors (f->hub->process);
+  guint before = vtr_test_hub_count_descriptors (f->hub);
   gint64 deadline;
 
   for (int i = 0; i < 300; i++)
@@ -1178,9 +1165,9 @@ test_closed_connections (Fixture       *f,
     }
   /* Within a few seconds, the descriptors are back to what they were. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (count_descriptors (f->hub->process) > before + 5 && g_get_monotonic_time () < deadline)
+  while (vtr_test_hub_count_descriptors (f->hub) > before + 5 && g_get_monotonic_time () < deadline)
     g_usleep (100000);
-  g_assert_cmpuint (count_descriptors (f->hub->process), <=, before + 5);
+  g_assert_cmpuint (vtr_test_hub_count_descriptors (f->hub), <=, before + 5);
 }
 
 /* Runs the main loop until @service is in @state, for at most 20 s. */

@@ -1,9 +1,13 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "vtr-test-util.h"
 
 /*
  * A real vitrine-hub for tests and benchmarks: `vitrine-hub serve` in its
@@ -13,23 +17,28 @@
 typedef struct
 {
   GSubprocess *process;
+  char        *dir;  /* its data folder */
   char        *url;  /* "http://127.0.0.1:PORT" */
   guint16      port;
   char        *log;  /* its standard error */
 } VtrTestHub;
 
 /* Starts the hub of @dir on @port (0: any free port), with TLS when
- * given a certificate, and waits until it listens. */
+ * given a certificate, and waits until it listens. @wrapper (NULL-
+ * terminated; NULL: none) is a command that sets something up and then
+ * becomes the hub, such as { "prlimit", "--nofile=128", NULL }. */
 static inline VtrTestHub *
-vtr_test_hub_start_full (const char *dir,
-                         guint16     port,
-                         const char *certificate,
-                         const char *key)
+vtr_test_hub_start_full (const char         *dir,
+                         guint16             port,
+                         const char         *certificate,
+                         const char         *key,
+                         const char * const *wrapper)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *log = g_build_filename (dir, "hub-stderr.log", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *line = NULL;
   VtrTestHub *hub = g_new0 (VtrTestHub, 1);
@@ -37,23 +46,34 @@ vtr_test_hub_start_full (const char *dir,
   char *colon;
 
   g_assert_nonnull (hub_path);
+  for (guint i = 0; wrapper && wrapper[i]; i++)
+    g_ptr_array_add (argv, (char *) wrapper[i]);
+  g_ptr_array_add (argv, (char *) hub_path);
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, listen);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  if (certificate)
+    {
+      g_ptr_array_add (argv, "--tls-certificate");
+      g_ptr_array_add (argv, (char *) certificate);
+      g_ptr_array_add (argv, "--tls-key");
+      g_ptr_array_add (argv, (char *) key);
+    }
+  g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   /* The access log and anything the hub says, kept for when a test fails. */
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  if (certificate)
-    hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
-                                                "--data-dir", dir, "--tls-certificate", certificate,
-                                                "--tls-key", key, NULL);
-  else
-    hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_path, "serve", "--listen", listen,
-                                                "--data-dir", dir, NULL);
+  hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, certificate ? "Listening on https://" : "Listening on http://"));
+  hub->dir = g_strdup (dir);
   hub->url = g_strdup (line + strlen ("Listening on "));
   hub->log = g_steal_pointer (&log);
   if (g_str_has_suffix (hub->url, "/"))
@@ -67,7 +87,7 @@ static inline VtrTestHub *
 vtr_test_hub_start (const char *dir,
                     guint16     port)
 {
-  return vtr_test_hub_start_full (dir, port, NULL, NULL);
+  return vtr_test_hub_start_full (dir, port, NULL, NULL, NULL);
 }
 
 /* Stops the hub: SIGTERM (graceful) or SIGKILL (a crash). */
@@ -97,9 +117,75 @@ vtr_test_hub_stop (VtrTestHub *hub,
         g_error ("the hub did not stop cleanly; it said:\n%s", text ? text : "");
     }
   g_object_unref (hub->process);
+  g_free (hub->dir);
   g_free (hub->log);
   g_free (hub->url);
   g_free (hub);
+}
+
+/* How many descriptors the hub holds open now. */
+static inline guint
+vtr_test_hub_count_descriptors (VtrTestHub *hub)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (hub->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+/* A device named @name added to the hub (`vitrine-hub device add`) and
+ * paired by its code over plain HTTP, as a kiosk would: its token. */
+static inline char *
+vtr_test_hub_pair_device (VtrTestHub *hub,
+                          const char *name)
+{
+  g_auto(VtrTestResult) add = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *head = NULL;
+  const char *url = NULL, *answer_body;
+  char buffer[4096];
+  gssize n;
+
+  vtr_test_run (&add, "VITRINE_HUB", hub->dir, NULL, "device", "add", name, NULL);
+  g_assert_cmpint (add.status, ==, 0);
+  lines = g_strsplit (add.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_ascii_strncasecmp (lines[i], "HTTPS://", 8) == 0)
+      url = lines[i];
+  g_assert_nonnull (url);
+  /* HTTPS://HOST/D/CODE/E…/K…/SIG */
+  parts = g_strsplit (url + strlen ("HTTPS://"), "/", -1);
+  body = g_strdup_printf ("{\"code\":\"%s\"}", parts[2]);
+  head = g_strdup_printf ("POST /api/v1/pair HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n%s",
+                          strlen (body), body);
+  g_socket_client_set_timeout (client, 30);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", hub->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), head, strlen (head),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The hub closes after its answer. */
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer,
+                                   sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+  answer_body = strstr (answer->str, "\r\n\r\n");
+  g_assert_nonnull (answer_body);
+  g_assert_true (json_parser_load_from_data (parser, answer_body + 4, -1, NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
 }
 
 /* One number from an SQLite file, read as a program of the federation

@@ -54,6 +54,7 @@ vtr_test_count (VtrStore   *store,
 {
   g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, NULL);
 
+  g_assert_nonnull (stmt);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   return sqlite3_column_int64 (stmt, 0);
 }

@@ -244,48 +244,6 @@ run_all (void (*run) (guint i),
   return (vtr_bench_now_ms () - started) / 1000.0;
 }
 
-/* A device paired as a kiosk would: its token. */
-static char *
-pair_device (const char *dir)
-{
-  g_auto(VtrTestResult) add = { 0 };
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *head = NULL;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GString) answer = g_string_new (NULL);
-  const char *url = NULL, *start, *end;
-  char buffer[4096];
-  gssize n;
-
-  vtr_test_run (&add, "VITRINE_HUB", dir, NULL, "device", "add", "Banc d’essai", NULL);
-  g_assert_cmpint (add.status, ==, 0);
-  lines = g_strsplit (add.out, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    if (g_ascii_strncasecmp (lines[i], "HTTPS://", 8) == 0)
-      url = lines[i];
-  g_assert_nonnull (url);
-  parts = g_strsplit (url + strlen ("HTTPS://"), "/", -1);
-  body = g_strdup_printf ("{\"code\":\"%s\"}", parts[2]);
-  head = g_strdup_printf ("POST /api/v1/pair HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nContent-Length: %" G_GSIZE_FORMAT
-                          "\r\n\r\n%s",
-                          strlen (body), body);
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  g_assert_nonnull (connection);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), head, strlen (head),
-                             NULL, NULL, NULL);
-  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer,
-                                   sizeof buffer, NULL, NULL)) > 0)
-    g_string_append_len (answer, buffer, n);
-  start = strstr (answer->str, "\"token\":\"");
-  g_assert_nonnull (start);
-  start += strlen ("\"token\":\"");
-  end = strchr (start, '"');
-  return g_strndup (start, end - start);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -309,7 +267,7 @@ main (int argc, char *argv[])
   g_assert_cmpint (keys.status, ==, 0);
   hub = vtr_test_hub_start (dir, 0);
   port = hub->port;
-  token = pair_device (dir);
+  token = vtr_test_hub_pair_device (hub, "Banc d’essai");
 
   /* Warm: every worker has opened its databases. */
   run_all (sync_once, 200);

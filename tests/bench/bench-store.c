@@ -15,14 +15,11 @@
 
 #include <glib/gstdio.h>
 #include <stdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
-#include "vtr-catalog.h"
-#include "vtr-loyalty.h"
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"
+#include "../vtr-test-kiosk.h"
 
 static int seconds = 60;
 
@@ -34,70 +31,6 @@ static const GOptionEntry entries[] = {
 /* A shop gives at most 20,000 points a day: the writers go from shop to
  * shop (see journal-writer.c). */
 #define N_SHOPS 40
-
-static char *
-prepare_kiosk (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (dir, &error);
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  VtrMerchant shop = { .id = 1, .name = "Savonnerie", .position = { 43.29, 5.37 } };
-  VtrHubLink link = { "https://vtr13.fr", "token", 7, "Kiosque du Port", 0, 1 };
-  char *session;
-
-  if (store == NULL)
-    g_error ("%s", error->message);
-  catalog = vtr_catalog_new (store);
-  for (shop.id = 1; shop.id <= N_SHOPS; shop.id++)
-    if (!vtr_catalog_put_merchant (catalog, &shop, &error) ||
-        !vtr_catalog_put_loyalty_rule (catalog, shop.id, 100, FALSE, &error) ||
-        !vtr_staff_set_pin (store, shop.id, "2468", &error))
-      g_error ("%s", error->message);
-  if (!vtr_sync_state_save_link (store, &link, &error) ||
-      !(session = vtr_staff_login (store, 1, "2468", now, &error)))
-    g_error ("%s", error->message);
-  return session;
-}
-
-/* A program started here does not outlive this one, even when a failed
- * assertion aborts it. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-spawn (const char         *out_path,
-       const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "VITRINE_WRITER_PIN", "2468", TRUE);
-  g_subprocess_launcher_setenv (launcher, "VITRINE_WRITER_SHOPS", G_STRINGIFY (N_SHOPS), TRUE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
-  if (!(process = g_subprocess_launcher_spawnv (launcher, argv, &error)))
-    g_error ("%s", error->message);
-  return process;
-}
-
-static guint
-count_set_aside (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (strstr (name, ".damaged-") && !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
-      n++;
-  g_dir_close (d);
-  return n;
-}
 
 /* Counts a program's whole lines: credits said done (and found in the
  * journal), opens, notices, errors. */
@@ -182,20 +115,24 @@ main (int argc, char *argv[])
     writer = JOURNAL_WRITER;
   if (!(dir = g_dir_make_tmp ("vitrine-bench-store-XXXXXX", &error)))
     g_error ("%s", error->message);
-  session = prepare_kiosk (dir);
+  if (!(session = vtr_test_kiosk_prepare (dir, N_SHOPS, &error)))
+    g_error ("%s", error->message);
   for (guint i = 0; i < 3; i++)
     outs[i] = g_strdup_printf ("%s.out%u", dir, i);
 
   printf ("Concurrent-open stress: %d s, data in %s\n", seconds, dir);
   fflush (stdout);
   {
-    const char *app[] = { writer, dir, session, "credits", NULL };
-    const char *ctl[] = { writer, dir, session, "credits-reopen", NULL };
-    const char *sync[] = { writer, dir, "open", NULL };
+    /* From shop to shop, past a shop's daily limit. */
+    const char *env[] = { "VITRINE_WRITER_PIN", VTR_TEST_KIOSK_PIN,
+                          "VITRINE_WRITER_SHOPS", G_STRINGIFY (N_SHOPS), NULL };
 
-    programs[0] = spawn (outs[0], app);
-    programs[1] = spawn (outs[1], ctl);
-    programs[2] = spawn (outs[2], sync);
+    if (!(programs[0] = vtr_test_spawn_to_file (outs[0], env, &error,
+                                                writer, dir, session, "credits", NULL)) ||
+        !(programs[1] = vtr_test_spawn_to_file (outs[1], env, &error,
+                                                writer, dir, session, "credits-reopen", NULL)) ||
+        !(programs[2] = vtr_test_spawn_to_file (outs[2], env, &error, writer, dir, "open", NULL)))
+      g_error ("%s", error->message);
   }
   g_usleep ((gulong) seconds * G_USEC_PER_SEC);
   for (guint i = 0; i < 3; i++)
@@ -221,7 +158,7 @@ main (int argc, char *argv[])
   printf ("events written (said done)   %u (%.0f/s)\n", written, (double) written / seconds);
   printf ("events found in the journal  %u\n", found);
   printf ("events lost                  %u\n", written - found);
-  set_aside = count_set_aside (dir);
+  set_aside = vtr_test_count_set_aside (dir);
   printf ("files set aside              %u\n", set_aside);
   {
     g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, NULL);
