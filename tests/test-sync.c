@@ -651,6 +651,27 @@ test_order_steps (Fixture       *f,
   g_clear_pointer (&state, g_free);
   state = hub_order_state (f, frozen);
   g_assert_cmpstr (state, ==, "cancelled");
+
+  /* An order an older hub kept without its shop or its kiosk: no street
+   * kiosk (of no shop) may move it. */
+  {
+    g_autofree char *path = g_build_filename (f->hub_dir, "hub.db", NULL);
+    g_autofree char *orphan = g_uuid_string_random ();
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO hub_order (uuid, merchant_id, number, state, at, "
+                                            "seq, received) VALUES ('%s', NULL, 'AB-0001', 'placed', %"
+                                            G_GINT64_FORMAT ", 1000000, %" G_GINT64_FORMAT ")",
+                                            orphan, now, now);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 10000);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    ASSERT_POSTED (f, session, kiosk, order_event (orphan, "cancelled", now, NULL), "rejected");
+    g_clear_pointer (&state, g_free);
+    state = hub_order_state (f, orphan);
+    g_assert_cmpstr (state, ==, "placed");
+  }
 }
 
 static char *

@@ -747,8 +747,10 @@ check_against_hub (VtrHubDb           *db,
     if (e->state == VTR_ORDER_PLACED)
       return N_("this order was already placed");
     /* The order's own shop, or the kiosk that took it (its staff session
-     * was checked there). */
-    if (device->merchant_id != merchant_id && device->id != placed_by)
+     * was checked there). An order an older hub kept without its shop (0)
+     * is no street kiosk's, which has no shop either. */
+    if ((merchant_id == 0 || device->merchant_id != merchant_id) &&
+        (placed_by == 0 || device->id != placed_by))
       return N_("this order belongs to another shop");
     if (!vtr_order_state_can_become (state, e->state))
       return N_("the order cannot take this step from the state it is in on the hub");
