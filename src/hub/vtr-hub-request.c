@@ -109,6 +109,45 @@ vtr_hub_json_depth_within (const char *data,
   return TRUE;
 }
 
+/* json-glib turns a malformed \u escape or a lone surrogate (\ud800) of a
+ * valid UTF-8 body into bytes that are not UTF-8: every name and string of
+ * the tree is checked before the hub stores or sends any of it. The depth
+ * was bounded before parsing. */
+static gboolean
+texts_are_utf8 (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (!g_utf8_validate (name, -1, NULL) || !texts_are_utf8 (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!texts_are_utf8 (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_STRING ||
+             g_utf8_validate (json_node_get_string (node), -1, NULL);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 /**
  * vtr_hub_request_read_object:
  * @parser: holds the parsed tree, which the object returned belongs to
@@ -158,7 +197,7 @@ vtr_hub_request_read_object (JsonParser *parser,
       return NULL;
     }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || !texts_are_utf8 (root))
     {
       g_set_error_literal (error, VTR_HUB_REQUEST_ERROR, VTR_HUB_REQUEST_ERROR_MALFORMED,
                            _("The request is not a JSON object"));
