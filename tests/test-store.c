@@ -752,6 +752,34 @@ damage_page (const char *path,
   close (fd);
 }
 
+/* Credits @n new cards, each signed by a federation of one and scanned
+ * first, as at a counter; returns the writers' lines said for them
+ * ("credit UUID"), NULL-terminated, for assert_credits_kept(). */
+static GPtrArray *
+credit_new_cards (VtrStore   *store,
+                  const char *session,
+                  guint       n,
+                  gint64      points)
+{
+  GPtrArray *said_done = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint8 secret[VTR_SECRET_KEY_BYTES];
+  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new (secret);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *card = vtr_test_scan_card (store, keys, secret, NULL, &error);
+      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+      g_assert_no_error (error);
+      g_assert_true (vtr_loyalty_credit (store, session, card, points, NULL, 0, now, &receipt, &error));
+      g_ptr_array_add (said_done, g_strconcat ("credit ", receipt.uuid, NULL));
+    }
+  g_ptr_array_add (said_done, NULL);
+  return said_done;
+}
+
 /* A journal really damaged (a page of its print queue overwritten), found
  * while working: the next start sets it aside and copies what can still
  * be read into the new journal: the pairing, the PINs, every credit
@@ -762,7 +790,7 @@ test_damaged_journal_recovered (Fixture *f, gconstpointer data)
   g_autofree char *session = prepare_kiosk (f->dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = vtr_store_open (f->dir, &error);
-  g_autoptr(GPtrArray) said_done = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) said_done = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *root = NULL;
   g_autofree char *aside = NULL;
@@ -770,21 +798,9 @@ test_damaged_journal_recovered (Fixture *f, gconstpointer data)
   g_autofree char *check = NULL;
   const char * const *notices;
   guint journal_notice;
-  guint8 secret[VTR_SECRET_KEY_BYTES];
-  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new (secret);
 
   g_assert_no_error (error);
-  for (int i = 0; i < 25; i++)
-    {
-      g_autofree char *card = vtr_test_scan_card (store, keys, secret, NULL, &error);
-      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
-
-      g_assert_no_error (error);
-
-      g_assert_true (vtr_loyalty_credit (store, session, card, 300, NULL, 0, now, &receipt, &error));
-      g_ptr_array_add (said_done, g_strconcat ("credit ", receipt.uuid, NULL));
-    }
-  g_ptr_array_add (said_done, NULL);
+  said_done = credit_new_cards (store, session, 25, 300);
   for (int i = 0; i < 200; i++)
     {
       g_autofree char *ticket = g_strnfill (200, 'T');
@@ -834,24 +850,12 @@ test_set_aside_journal_recovered_later (Fixture *f, gconstpointer data)
 {
   g_autofree char *session = prepare_kiosk (f->dir);
   g_autofree char *aside = g_build_filename (f->dir, "journal.db.damaged-20261130-010203", NULL);
-  g_autoptr(GPtrArray) said_done = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) said_done = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = vtr_store_open (f->dir, &error);
-  guint8 secret[VTR_SECRET_KEY_BYTES];
-  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new (secret);
 
   g_assert_no_error (error);
-  for (int i = 0; i < 7; i++)
-    {
-      g_autofree char *card = vtr_test_scan_card (store, keys, secret, NULL, &error);
-      g_auto(VtrLoyaltyReceipt) receipt = { 0 };
-
-      g_assert_no_error (error);
-      g_assert_true (vtr_loyalty_credit (store, session, card, 200, NULL, 0, now, &receipt, &error));
-      g_ptr_array_add (said_done, g_strconcat ("credit ", receipt.uuid, NULL));
-    }
-  g_ptr_array_add (said_done, NULL);
+  said_done = credit_new_cards (store, session, 7, 200);
   g_clear_object (&store);
   g_assert_cmpint (g_rename (f->journal_path, aside), ==, 0);
 
