@@ -15,6 +15,7 @@
 
 #define ERASE "⌫"
 #define SPACE " "
+#define ENTER "\n"
 
 struct _VtrKeyboard
 {
@@ -22,11 +23,22 @@ struct _VtrKeyboard
 
   GtkStack    *layouts;
   GtkEditable *target;
+  char        *enter_label;
+  GPtrArray   *enter_keys;  /* one per layout, hidden without a label */
 };
+
+enum {
+  PROP_0,
+  PROP_ENTER_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VtrKeyboard, vtr_keyboard, GTK_TYPE_WIDGET)
 
 static const char * const letter_rows[] = {
+  "1 2 3 4 5 6 7 8 9 0",
   "A Z E R T Y U I O P",
   "Q S D F G H J K L M",
   "W X C V B N - '",
@@ -70,6 +82,12 @@ vtr_keyboard_press (VtrKeyboard *self,
   if (self->target == NULL)
     return;
   text = gtk_editable_get_text (self->target);
+  if (g_str_equal (key, ENTER))
+    {
+      /* What Enter does on a keyboard: a search entry searches. */
+      gtk_widget_activate (GTK_WIDGET (self->target));
+      return;
+    }
   if (g_str_equal (key, ERASE))
     {
       const char *end = text + strlen (text);
@@ -145,6 +163,16 @@ build_layout (VtrKeyboard        *self,
               gtk_box_append (GTK_BOX (row), space);
             }
           gtk_box_append (GTK_BOX (row), erase);
+          if (letters)
+            {
+              GtkWidget *enter = key_button (self, ENTER, "", NULL);
+
+              gtk_widget_add_css_class (enter, "keyboard-wide");
+              gtk_widget_add_css_class (enter, "suggested-action");
+              gtk_widget_set_visible (enter, FALSE);
+              g_ptr_array_add (self->enter_keys, enter);
+              gtk_box_append (GTK_BOX (row), enter);
+            }
         }
       gtk_box_append (GTK_BOX (box), row);
     }
@@ -201,6 +229,77 @@ vtr_keyboard_attach (VtrKeyboard       *self,
     vtr_keyboard_target (self, entry);
 }
 
+/**
+ * vtr_keyboard_set_enter_label:
+ * @label: (nullable): what Enter does, in words ("Search"); %NULL for no
+ *   Enter key
+ *
+ * Adds a key that activates the entry, as Enter on a keyboard does.
+ */
+void
+vtr_keyboard_set_enter_label (VtrKeyboard *self,
+                              const char  *label)
+{
+  g_return_if_fail (VTR_IS_KEYBOARD (self));
+
+  if (g_strcmp0 (self->enter_label, label) == 0)
+    return;
+  g_free (self->enter_label);
+  self->enter_label = g_strdup (label);
+  for (guint i = 0; i < self->enter_keys->len; i++)
+    {
+      GtkWidget *enter = g_ptr_array_index (self->enter_keys, i);
+
+      gtk_button_set_label (GTK_BUTTON (enter), label ? label : "");
+      gtk_widget_set_visible (enter, label != NULL);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTER_LABEL]);
+}
+
+static void
+vtr_keyboard_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VtrKeyboard *self = VTR_KEYBOARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENTER_LABEL:
+      g_value_set_string (value, self->enter_label);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_keyboard_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ENTER_LABEL:
+      vtr_keyboard_set_enter_label (VTR_KEYBOARD (object), g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_keyboard_finalize (GObject *object)
+{
+  VtrKeyboard *self = VTR_KEYBOARD (object);
+
+  g_free (self->enter_label);
+  g_ptr_array_unref (self->enter_keys);
+  G_OBJECT_CLASS (vtr_keyboard_parent_class)->finalize (object);
+}
+
 static void
 vtr_keyboard_dispose (GObject *object)
 {
@@ -220,6 +319,14 @@ vtr_keyboard_class_init (VtrKeyboardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vtr_keyboard_dispose;
+  object_class->finalize = vtr_keyboard_finalize;
+  object_class->get_property = vtr_keyboard_get_property;
+  object_class->set_property = vtr_keyboard_set_property;
+
+  properties[PROP_ENTER_LABEL] =
+    g_param_spec_string ("enter-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "keyboard");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -229,6 +336,7 @@ vtr_keyboard_class_init (VtrKeyboardClass *klass)
 static void
 vtr_keyboard_init (VtrKeyboard *self)
 {
+  self->enter_keys = g_ptr_array_new ();
   self->layouts = GTK_STACK (gtk_stack_new ());
   gtk_stack_add_named (self->layouts, build_layout (self, letter_rows, G_N_ELEMENTS (letter_rows), TRUE),
                        "letters");

@@ -21,5 +21,7 @@ void       vtr_keyboard_target (VtrKeyboard       *self,
                                 GtkEditable       *entry);
 void       vtr_keyboard_press  (VtrKeyboard       *self,
                                 const char        *key);
+void       vtr_keyboard_set_enter_label (VtrKeyboard *self,
+                                         const char  *label);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 #include "config.h"
 
-#include "vtr-window-private.h"
+#define G_LOG_DOMAIN "vitrine-app"
+
+#include "vtr-window.h"
 
 #include <glib/gi18n.h>
 #ifdef __GLIBC__
@@ -8,421 +10,385 @@
 #endif
 
 #include "vtr-app.h"
-#include "vtr-camera.h"
-#include "vtr-decoder.h"
-#include "vtr-catalog.h"
+#include "vtr-civic-screen.h"
+#include "vtr-catalog-service.h"
+#include "vtr-counter.h"
+#include "vtr-counter-screen.h"
+#include "vtr-admin-screen.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
-#include "vtr-frame-light.h"
-#include "vtr-frame-reader.h"
-#include "vtr-gtin.h"
 #include "vtr-i18n.h"
-#include "vtr-loyalty.h"
-#include "vtr-order-page.h"
-#include "vtr-orders.h"
+#include "vtr-merchant-screen.h"
+#include "vtr-order-placed-screen.h"
+#include "vtr-order-screen.h"
 #include "vtr-print-queue.h"
-#include "vtr-printer.h"
-#include "vtr-qr-image.h"
-#include "vtr-opening-hours.h"
-#include "vtr-service.h"
-#include "vtr-sound.h"
-#include "vtr-sync-service.h"
-#include "vtr-trust.h"
+#include "vtr-print-service.h"
+#include "vtr-product-screen.h"
+#include "vtr-results-screen.h"
+#include "vtr-scan-screen.h"
+#include "vtr-services-screen.h"
+#include "vtr-sync-state.h"
+#include "vtr-sync.h"
 
 /*
- * The kiosk's window: the scan screen (camera, search), the product screen
- * (nearest stockists), the warning card for codes that are not the
- * federation's. Freshness of the data in the corner; in kiosk mode,
- * fullscreen, no way out, and back to the scan screen after a while
- * without a touch, with what the last person typed cleared.
+ * The kiosk's window: the header, the messages, and the screens, which
+ * it shows as their actions ask (win.show-product, win.back, …) and keeps
+ * in a history — Back returns to the screen before as it was left, its
+ * list and its scroll; Home and the idle reset clear it. It routes what
+ * the camera, a USB barcode scanner or a picture reads to the screen it
+ * leads to. In kiosk mode, fullscreen, no way out, and back to the scan
+ * screen after a while without a touch, with what the last person typed
+ * or ordered forgotten.
+ *
+ * The services are the application's; the window only borrows them.
  */
+
+#define DEFAULT_IDLE_SECONDS 90
+#define COUNTDOWN_SECONDS 10
+#define MESSAGE_SECONDS 6
+#define MAX_HISTORY 12
+#define PAIRING_WINDOW_USEC (120 * G_USEC_PER_SEC)
+/* A USB barcode scanner is a keyboard that types a whole code, then
+ * Enter, faster than any person: every key within this of the one
+ * before, and at least this many. */
+#define SCANNER_KEY_GAP_MS 50
+#define SCANNER_MIN_KEYS 6
+
+struct _VtrWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets. */
+  AdwHeaderBar         *header;
+  GtkButton            *back;
+  GtkButton            *home;
+  GtkButton            *basket_button;
+  GtkButton            *counter_button;
+  GtkButton            *language_button;
+  GtkLabel             *freshness;
+  GtkLabel             *countdown;
+  GtkRevealer          *message_bar;
+  GtkLabel             *message;
+  GtkStack             *pages;
+  VtrScanScreen        *scan_screen;
+
+  /* Borrowed: the services are the application's. */
+  VtrApplication       *app;
+
+  /* Owned. */
+  GPtrArray            *history;       /* GtkWidget: the screens shown, the scan screen first */
+  VtrOrderScreen       *order_screen;  /* the basket, kept while the shopper browses */
+  VtrCounter           *counter;       /* a shop's device: its counter */
+  GSignalGroup         *sync_signals;
+  GSignalGroup         *camera_signals;
+  GCancellable         *cancellable;
+  char                 *language;
+  guint                 message_id;
+  gboolean              message_stays;
+
+  /* Until when a pairing code shown to the camera pairs this kiosk even
+   * if it was used or paired before: the administrator allowed it. */
+  gint64                pairing_allowed_until;
+
+  /* A USB barcode scanner's keys, while they come fast. */
+  GString              *burst;
+  guint32               burst_time;
+
+  guint                 idle_seconds;
+  gint64                last_activity;
+  gint64                last_trim;
+  guint                 tick_id;
+};
 
 G_DEFINE_FINAL_TYPE (VtrWindow, vtr_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-on_toast_dismissed (AdwToast  *toast,
-                    VtrWindow *self)
-{
-  if (self->toast == toast)
-    g_clear_object (&self->toast);
-}
-
-/* One message at a time, the newest: a toast still on screen takes the
- * new words, rather than queueing another behind it (a kiosk shown ten
- * unknown products would otherwise keep ten toasts waiting their turn,
- * and the shopper would read the oldest). */
-void
-vtr_window_toast (VtrWindow  *self,
-                  const char *text)
-{
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-
-  if (self->toast)
-    {
-      adw_toast_set_title (self->toast, markup);
-      return;
-    }
-  self->toast = adw_toast_new (markup);
-  g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toasts, g_object_ref (self->toast));
-}
-
-static void update_basket_button (VtrWindow *self);
-
-void
-vtr_window_show_page (VtrWindow  *self,
-                      const char *name)
-{
-  gtk_stack_set_visible_child_name (self->pages, name);
-  gtk_widget_set_visible (GTK_WIDGET (self->back), !g_str_equal (name, "scan"));
-  update_basket_button (self);
-  if (g_str_equal (name, "scan"))
-    self->scanning_since = g_get_monotonic_time ();
-}
-
-const char *
-vtr_window_get_page (VtrWindow *self)
-{
-  return gtk_stack_get_visible_child_name (self->pages);
-}
-
-const char *
-vtr_window_get_warning (VtrWindow *self)
-{
-  return adw_status_page_get_description (self->warning);
-}
+static void show_screen (VtrWindow *self,
+                         GtkWidget *screen);
 
 
-/* The product screen. */
+/* Messages: one at a time, the newest, large, above the screen. */
 
-static void on_order_clicked (GtkButton *button,
-                              gpointer   data);
-
-static void
-on_stockist_activated (AdwActionRow *row,
-                       gpointer      data)
-{
-  vtr_window_show_merchant (data, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "merchant")));
-}
-
-static GtkWidget *
-stockist_row (VtrWindow         *self,
-              const VtrStockist *stockist,
-              GDateTime         *now,
-              gboolean           from_poster)
-{
-  const VtrMerchant *merchant = stockist->place.merchant;
-  g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m, stockist->place.walking_minutes);
-  g_autofree char *open = vtr_describe_open_state (&stockist->place.open, now);
-  g_autofree char *price = vtr_price_format (stockist->price_cents);
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *price_label = gtk_label_new (price);
-  GtkWidget *stock_label = gtk_label_new (vtr_describe_availability (stockist->availability));
-
-  g_string_append_printf (subtitle, "%s · %s\n%s", distance, open, merchant->address ? merchant->address : "");
-  for (guint i = 0; stockist->promotions && i < stockist->promotions->len; i++)
-    {
-      g_autofree char *promotion = vtr_promotion_describe (g_ptr_array_index (stockist->promotions, i));
-      g_string_append_printf (subtitle, "\n%s", promotion);
-    }
-  if (from_poster)
-    g_string_prepend (subtitle, _("The shop of the poster you scanned\n"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), merchant->name);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_widget_add_css_class (price_label, "title-3");
-  gtk_widget_set_halign (price_label, GTK_ALIGN_END);
-  gtk_widget_set_halign (stock_label, GTK_ALIGN_END);
-  gtk_widget_add_css_class (stock_label, stockist->availability == VTR_AVAILABILITY_IN_STOCK ? "success" : "warning");
-  gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (suffix), price_label);
-  gtk_box_append (GTK_BOX (suffix), stock_label);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
-  if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
-    {
-      GtkWidget *order = gtk_button_new_with_label (_("Order"));
-
-      gtk_widget_set_valign (order, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (order, "kiosk-button");
-      g_object_set_data (G_OBJECT (order), "merchant", GSIZE_TO_POINTER ((gsize) merchant->id));
-      g_signal_connect (order, "clicked", G_CALLBACK (on_order_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), order);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str, -1);
-  /* A touch on the shop: its page (hours, services, collection points). */
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data (G_OBJECT (row), "merchant", GSIZE_TO_POINTER ((gsize) merchant->id));
-  g_signal_connect (row, "activated", G_CALLBACK (on_stockist_activated), self);
-  return row;
-}
-
-/**
- * vtr_window_show_product:
- * @merchant_first: the shop of the poster scanned, shown first; or 0
- */
-void
-vtr_window_show_product (VtrWindow *self,
-                         gint64     product_id,
-                         gint64     merchant_first)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, id, &error);
-  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
-  g_autoptr(GPtrArray) stockists = NULL;
-  GtkWidget *child;
-
-  if (product == NULL)
-    {
-      vtr_window_toast (self, error->message);
-      return;
-    }
-  self->order_product = product->id;
-  gtk_label_set_text (self->product_name, product->name);
-  gtk_label_set_text (self->product_brand, product->brand ? product->brand : "");
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stockists))))
-    gtk_list_box_remove (self->stockists, child);
-
-  stockists = vtr_catalog_nearest_stockists (self->catalog, product->id, &self->here, now, 10,
-                                             VTR_STOCKISTS_DEFAULT, &error);
-  if (stockists == NULL || stockists->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No shop near here has it right now"));
-      gtk_list_box_append (self->stockists, row);
-    }
-  /* The price range near here, beside the brand. */
-  if (stockists && stockists->len > 0)
-    {
-      gint64 low = G_MAXINT64, high = 0;
-      g_autofree char *low_text = NULL;
-      g_autofree char *high_text = NULL;
-      g_autofree char *range = NULL;
-      g_autofree char *line = NULL;
-
-      for (guint i = 0; i < stockists->len; i++)
-        {
-          VtrStockist *stockist = g_ptr_array_index (stockists, i);
-
-          low = MIN (low, stockist->price_cents);
-          high = MAX (high, stockist->price_cents);
-        }
-      low_text = vtr_price_format (low);
-      high_text = vtr_price_format (high);
-      range = low == high ? g_strdup_printf (_("%s near here"), low_text)
-                          : g_strdup_printf (_("from %s to %s near here"), low_text, high_text);
-      line = product->brand && *product->brand ? g_strdup_printf ("%s · %s", product->brand, range)
-                                              : g_steal_pointer (&range);
-      gtk_label_set_text (self->product_brand, line);
-    }
-  /* The poster's shop first: the shopper may be standing in front of it,
-   * or have brought its flyer from across town. */
-  for (guint i = 0; stockists && i < stockists->len; i++)
-    {
-      VtrStockist *stockist = g_ptr_array_index (stockists, i);
-
-      if (stockist->place.merchant->id == merchant_first)
-        {
-          gtk_list_box_prepend (self->stockists, stockist_row (self, stockist, now, TRUE));
-          merchant_first = 0;
-        }
-      else
-        gtk_list_box_append (self->stockists, stockist_row (self, stockist, now, FALSE));
-    }
-  if (merchant_first > 0 && stockists && stockists->len > 0)
-    {
-      g_autoptr(VtrStockist) poster_shop = vtr_catalog_get_stockist (self->catalog, product->id, merchant_first,
-                                                                     &self->here, now, NULL);
-
-      if (poster_shop)
-        gtk_list_box_prepend (self->stockists, stockist_row (self, poster_shop, now, TRUE));
-    }
-  vtr_window_show_page (self, "product");
-}
-
-/* The first shop listed, for tests and screen readers' summaries. */
-char *
-vtr_window_get_first_stockist (VtrWindow *self)
-{
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->stockists, 0);
-
-  return row ? g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) : NULL;
-}
-
-
-/* Ordering: from a stockist's row, pickup at the shop; the ticket prints
- * after the order is in the journal, or the screen shows the pickup code
- * when the printer cannot. */
-
-/* The header's basket button, while there is one and it is not shown. */
-static void
-update_basket_button (VtrWindow *self)
-{
-  guint n = vtr_order_page_count_items (self->order_page);
-  g_autofree char *label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
-  const char *page = gtk_stack_get_visible_child_name (self->pages);
-
-  gtk_button_set_label (self->basket_button, label);
-  gtk_widget_set_visible (GTK_WIDGET (self->basket_button),
-                          n > 0 && page && !g_str_equal (page, "order") && !g_str_equal (page, "order-done"));
-}
-
-/**
- * vtr_window_start_order:
- *
- * One of a product from a shop into the basket, and the basket shown.
- */
-void
-vtr_window_start_order (VtrWindow *self,
-                        gint64     product_id,
-                        gint64     merchant_id)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!vtr_order_page_add (self->order_page, product_id, merchant_id, &error))
-    {
-      vtr_window_toast (self, error->message);
-      return;
-    }
-  vtr_window_show_page (self, "order");
-}
-
-VtrOrderPage *
-vtr_window_get_order_page (VtrWindow *self)
-{
-  return self->order_page;
-}
-
-static void
-draw_pickup_code (GtkDrawingArea *area,
-                  cairo_t        *cr,
-                  int             width,
-                  int             height,
-                  gpointer        data)
+static gboolean
+on_message_timeout (gpointer data)
 {
   VtrWindow *self = data;
-  double size = MIN (width, height);
 
-  if (self->pickup_code == NULL)
-    return;
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  vtr_qr_draw (cr, self->pickup_code, (width - size) / 2, (height - size) / 2, size, NULL);
+  self->message_id = 0;
+  gtk_revealer_set_reveal_child (self->message_bar, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
-/* The ticket came out, or could not: the order-placed screen says what
- * to do next (unless the kiosk has moved on to someone else's order). */
 static void
-order_ticket_printed (VtrWindow    *self,
-                      gboolean      printed,
-                      const GError *error,
-                      gpointer      data)
+on_message_close (VtrWindow *self)
 {
-  g_autofree char *number = data;
+  g_clear_handle_id (&self->message_id, g_source_remove);
+  self->message_stays = FALSE;
+  gtk_revealer_set_reveal_child (self->message_bar, FALSE);
+}
 
-  if (!g_str_equal (gtk_label_get_text (self->done_number), number) || self->pickup_code == NULL)
+/* @stays: until someone closes it (what the person in charge must read). */
+static void
+show_message (VtrWindow  *self,
+              const char *text,
+              gboolean    stays)
+{
+  /* A message that stays is not pushed away by a passing one. */
+  if (self->message_stays && !stays && gtk_revealer_get_reveal_child (self->message_bar))
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), FALSE);
-  if (printed)
+  gtk_label_set_text (self->message, text);
+  gtk_revealer_set_reveal_child (self->message_bar, TRUE);
+  self->message_stays = stays;
+  g_clear_handle_id (&self->message_id, g_source_remove);
+  if (!stays)
+    self->message_id = g_timeout_add_seconds (MESSAGE_SECONDS, on_message_timeout, self);
+}
+
+/* The message shown, or %NULL. */
+const char *
+vtr_window_get_message (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->message_bar) ? gtk_label_get_text (self->message) : NULL;
+}
+
+static void
+play_tone (VtrWindow *self,
+           VtrTone    tone)
+{
+  GSettings *settings = vtr_application_get_settings (self->app);
+
+  if (settings == NULL || g_settings_get_boolean (settings, "sound"))
+    vtr_sound_play (vtr_application_get_sound (self->app), tone);
+}
+
+
+/* The screens and their history. */
+
+static gboolean
+is_kept (GtkWidget *screen)
+{
+  return g_object_get_data (G_OBJECT (screen), "vtr-kept") != NULL;
+}
+
+static void
+update_header (VtrWindow *self)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
+  gboolean home = visible == GTK_WIDGET (self->scan_screen);
+  guint n = vtr_order_screen_count_items (self->order_screen);
+  g_autofree char *label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back), self->history->len > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->home), self->history->len > 2);
+  gtk_button_set_label (self->basket_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->basket_button),
+                          n > 0 && visible != GTK_WIDGET (self->order_screen) && !VTR_IS_ORDER_PLACED_SCREEN (visible));
+  gtk_widget_set_visible (GTK_WIDGET (self->counter_button), self->counter != NULL && home);
+}
+
+/* Takes @screen out of the history; a screen made for one visit goes. */
+static void
+drop_screen (VtrWindow *self,
+             guint      index)
+{
+  GtkWidget *screen = g_ptr_array_steal_index (self->history, index);
+
+  if (!is_kept (screen) && gtk_widget_get_parent (screen) == GTK_WIDGET (self->pages))
+    gtk_stack_remove (self->pages, screen);
+  g_object_unref (screen);
+}
+
+/*
+ * Shows @screen, after the one shown (Back returns there). A screen
+ * already in the history is shown again as it was, and what was shown
+ * after it is forgotten.
+ */
+static void
+show_screen (VtrWindow *self,
+             GtkWidget *screen)
+{
+  guint index;
+
+  g_object_ref_sink (screen);
+  if (g_ptr_array_find (self->history, screen, &index))
     {
-      gtk_label_set_text (self->done_title, _("Your order is placed: take your ticket"));
-      gtk_label_set_text (self->done_words, _("The shop prepares it. Show the ticket’s code at the counter."));
+      gtk_stack_set_visible_child (self->pages, screen);
+      while (self->history->len > index + 1)
+        drop_screen (self, self->history->len - 1);
     }
   else
     {
-      g_autofree char *words = g_strdup_printf (_("%s\nTake a photo of this screen, or show it at the counter "
-                                                  "now: its code is your pickup code."),
-                                                error->message);
-
-      gtk_label_set_text (self->done_title, _("Your order is placed: show this screen"));
-      gtk_label_set_text (self->done_words, words);
+      if (gtk_widget_get_parent (screen) == NULL)
+        gtk_stack_add_child (self->pages, screen);
+      gtk_stack_set_visible_child (self->pages, screen);
+      g_ptr_array_add (self->history, g_object_ref (screen));
+      /* The oldest visits go first; the scan screen stays at the bottom. */
+      while (self->history->len > MAX_HISTORY)
+        drop_screen (self, 1);
     }
-}
-
-void
-vtr_window_confirm_order (VtrWindow *self)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrOrder) order = NULL;
-
-  self->last_activity = g_get_monotonic_time ();
-  order = vtr_order_page_place (self->order_page, self->store, now, &error);
-  if (order == NULL)
-    {
-      vtr_order_page_set_message (self->order_page, error->message);
-      return;
-    }
-  vtr_order_page_clear (self->order_page);
-
-  /* The order is in the journal: its code on the screen at once, the
-   * ticket printing meanwhile. */
-  g_free (self->pickup_code);
-  self->pickup_code = g_strdup (order->pickup_code);
-  gtk_label_set_text (self->done_number, order->number);
-  gtk_label_set_text (self->done_title, _("Your order is placed"));
-  gtk_label_set_text (self->done_words, _("Your ticket is printing…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->done_spinner), TRUE);
-  gtk_widget_queue_draw (GTK_WIDGET (self->done_code));
-  vtr_window_show_page (self, "order-done");
-  vtr_window_print (self, vtr_ticket_new_order (self->catalog, order), order_ticket_printed,
-                    g_strdup (order->number));
-}
-
-const char *
-vtr_window_get_order_number (VtrWindow *self)
-{
-  return gtk_label_get_text (self->done_number);
-}
-
-const char *
-vtr_window_get_order_words (VtrWindow *self)
-{
-  return gtk_label_get_text (self->done_words);
-}
-
-/* One more product for the basket: back to scanning, the basket kept. */
-static void
-on_add_more (VtrOrderPage *page,
-             gpointer      data)
-{
-  VtrWindow *self = data;
-
-  vtr_window_show_page (self, "scan");
+  g_object_unref (screen);
+  update_header (self);
 }
 
 static void
-on_order_clicked (GtkButton *button,
-                  gpointer   data)
+go_back (VtrWindow *self)
 {
-  VtrWindow *self = data;
-
-  vtr_window_start_order (self, self->order_product,
-                          GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "merchant")));
+  if (self->history->len < 2)
+    return;
+  gtk_stack_set_visible_child (self->pages, g_ptr_array_index (self->history, self->history->len - 2));
+  drop_screen (self, self->history->len - 1);
+  update_header (self);
 }
 
-/* What a scanned text leads to. */
+static void
+go_home (VtrWindow *self)
+{
+  gtk_stack_set_visible_child (self->pages, GTK_WIDGET (self->scan_screen));
+  while (self->history->len > 1)
+    drop_screen (self, self->history->len - 1);
+  /* The next person sees nothing of the last one. */
+  vtr_scan_screen_clear (self->scan_screen);
+  if (self->counter)
+    vtr_counter_clear (self->counter);
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+  update_header (self);
+}
 
+/* The screen shown. */
+GtkWidget *
+vtr_window_get_visible_screen (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child (self->pages);
+}
+
+/* How many screens Back goes through to the scan screen, plus one. */
+guint
+vtr_window_get_history_length (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), 0);
+
+  return self->history->len;
+}
+
+static void
+get_position (VtrWindow *self,
+              double    *latitude,
+              double    *longitude)
+{
+  VtrPosition here = vtr_application_get_position (self->app);
+
+  *latitude = here.lat;
+  *longitude = here.lon;
+}
+
+static VtrCatalogService *
+catalog_service (VtrWindow *self)
+{
+  return vtr_application_get_catalog_service (self->app);
+}
+
+/* A screen of the catalogue, with the kiosk's position. */
+static GtkWidget *
+new_catalog_screen (VtrWindow  *self,
+                    GType       type,
+                    const char *first_property,
+                    ...)
+{
+  double latitude, longitude;
+  GtkWidget *screen;
+  va_list args;
+
+  get_position (self, &latitude, &longitude);
+  screen = g_object_new (type, "catalog", catalog_service (self), "latitude", latitude, "longitude", longitude,
+                         NULL);
+  va_start (args, first_property);
+  if (first_property)
+    g_object_set_valist (G_OBJECT (screen), first_property, args);
+  va_end (args);
+  return screen;
+}
+
+static void
+show_product (VtrWindow *self,
+              gint64     product_id,
+              gint64     poster_merchant_id)
+{
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_PRODUCT_SCREEN,
+                                         "poster-merchant-id", poster_merchant_id,
+                                         "product-id", product_id,
+                                         NULL));
+}
+
+static void
+show_merchant (VtrWindow *self,
+               gint64     merchant_id)
+{
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_MERCHANT_SCREEN, "merchant-id", merchant_id, NULL));
+}
+
+/* A code that is not the federation's, or one that no longer holds. */
 static void
 show_warning (VtrWindow         *self,
               const VtrCodeInfo *info)
 {
   g_autofree char *why = vtr_verdict_describe (info);
   g_autofree char *description = NULL;
+  GtkWidget *page = adw_status_page_new ();
+  const char *title;
 
+  switch (info->verdict)
+    {
+    case VTR_VERDICT_EXPIRED:
+      title = info->kind == VTR_CODE_PRODUCT ? _("This ad has expired") : _("This code has expired");
+      break;
+    case VTR_VERDICT_RETIRED_KEY:
+      title = _("This code is no longer valid");
+      break;
+    case VTR_VERDICT_UNKNOWN_KEY:
+    case VTR_VERDICT_NO_KEYS:
+      title = _("This kiosk cannot check this code yet");
+      break;
+    case VTR_VERDICT_BAD_CHECK_DIGIT:
+      title = _("This barcode was misread");
+      break;
+    default:
+      title = _("This code is not from the shops of the federation");
+      break;
+    }
   if (info->host_unicode)
     description = g_strdup_printf (_("%s\n\nIt leads to %s."), why, info->host_unicode);
+  else if (info->verdict == VTR_VERDICT_EXPIRED || info->verdict == VTR_VERDICT_RETIRED_KEY)
+    description = g_steal_pointer (&why);
   else
     description = g_strdup_printf (_("%s\n\nIt says: “%s”"), why, info->display);
-  adw_status_page_set_description (self->warning, description);
-  vtr_window_show_page (self, "warning");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-warning-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  gtk_widget_add_css_class (page, "warning-screen");
+  show_screen (self, page);
 }
 
-/* Pairing: the federation's printed code, scanned once at setup. The
- * exchange with the hub runs on a worker thread with its own store. */
+
+/* Pairing: the federation's printed code, scanned once at setup, or
+ * again after the administrator allowed it. The exchange with the hub
+ * runs on a worker thread with its own connection to the journal. */
+
+typedef struct
+{
+  char *data_dir;
+  char *text;
+} PairJob;
+
+static void
+pair_job_free (PairJob *job)
+{
+  g_free (job->data_dir);
+  g_free (job->text);
+  g_free (job);
+}
 
 static void
 pair_in_thread (GTask        *task,
@@ -430,17 +396,19 @@ pair_in_thread (GTask        *task,
                 gpointer      data,
                 GCancellable *cancellable)
 {
-  VtrWindow *self = source;
-  const char *text = data;
+  PairJob *job = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (self->data_dir, &error);
-  VtrHubLink *link = store ? vtr_sync_pair (store, text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
+  VtrHubLink *link = store ? vtr_sync_pair (store, job->text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
 
   if (link)
     g_task_return_pointer (task, link, (GDestroyNotify) vtr_hub_link_free);
   else
     g_task_return_error (task, g_steal_pointer (&error));
 }
+
+static void set_merchant (VtrWindow *self,
+                          gint64     merchant_id);
 
 static void
 pair_done (GObject      *source,
@@ -454,16 +422,15 @@ pair_done (GObject      *source,
 
   if (link == NULL)
     {
-      vtr_window_toast (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, FALSE);
       return;
     }
-  g_clear_pointer (&self->keys, vtr_key_list_free);
-  self->keys = vtr_trust_load (self->store, NULL);
-  if (link->merchant_id)
-    vtr_window_set_merchant (self, link->merchant_id);
+  vtr_application_reload_keys (self->app);
+  set_merchant (self, link->merchant_id);
   message = g_strdup_printf (_("This kiosk is now “%s”, connected to the federation"), link->device_name);
-  vtr_window_toast (self, message);
-  vtr_sync_service_sync_now (self->sync);
+  show_message (self, message, FALSE);
+  vtr_sync_service_sync_now (vtr_application_get_sync (self->app));
 }
 
 static gboolean
@@ -474,99 +441,125 @@ looks_like_pairing (const char *text)
   return path && g_ascii_strncasecmp (path, "/D/", 3) == 0;
 }
 
-/* Whether this kiosk is paired with a hub. */
-gboolean
-vtr_window_is_paired (VtrWindow *self)
+static gboolean
+is_paired (VtrWindow *self)
 {
-  g_autoptr(VtrHubLink) link = self->store ? vtr_sync_state_load_link (self->store, NULL) : NULL;
+  VtrStore *store = vtr_application_get_store (self->app);
+  g_autoptr(VtrHubLink) link = store ? vtr_sync_state_load_link (store, NULL) : NULL;
 
   return link != NULL;
 }
 
-/* Whether a pairing code shown to the camera may pair this kiosk now. */
+/* Whether a pairing code shown to the camera may pair this kiosk now:
+ * a new one, or one whose administrator allowed it. */
 static gboolean
-vtr_window_may_pair (VtrWindow *self)
+may_pair (VtrWindow *self)
 {
-  if (self->store == NULL)
+  VtrStore *store = vtr_application_get_store (self->app);
+
+  if (store == NULL)
     return FALSE;
   if (self->pairing_allowed_until > g_get_monotonic_time ())
     return TRUE;
-  return vtr_sync_state_is_new_kiosk (self->store, NULL);
+  return !is_paired (self) && vtr_sync_state_is_new_kiosk (store, NULL);
 }
 
-/**
- * vtr_window_allow_pairing:
- *
- * What the administrator's “Pair with the federation” does: for two
- * minutes, a pairing code shown to the camera pairs this kiosk even if it
- * was used before.
- */
-void
-vtr_window_allow_pairing (VtrWindow *self)
+static void
+pair (VtrWindow  *self,
+      const char *text)
 {
-  self->pairing_allowed_until = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  vtr_window_go_home (self);
-  vtr_window_toast (self, _("Show the federation’s pairing code to the camera within two minutes"));
-}
+  g_autoptr(GTask) task = NULL;
+  PairJob *job;
 
-void
-vtr_window_handle_text (VtrWindow  *self,
-                        const char *text)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, self->keys, now);
-
-  self->last_activity = g_get_monotonic_time ();
-  /* A new kiosk takes the federation's pairing code; one that was used
-   * (paired, or with data in its journal) only after the administrator
-   * allowed it with their PIN; a paired one is paired again only from the
-   * hub (revoke, then a new code). See docs/design.md, "Pairing". */
-  if (looks_like_pairing (text) && !vtr_window_is_paired (self))
+  if (!may_pair (self))
     {
-      g_autoptr(GTask) task = NULL;
-
-      if (!vtr_window_may_pair (self))
-        {
-          vtr_window_play_tone (self, VTR_TONE_WARNING);
-          vtr_window_toast (self, _("This kiosk was used before: only its administrator can pair it "
-                                    "again. Open the administration with the administrator’s PIN, "
-                                    "press “Pair with the federation”, then show the code."));
-          return;
-        }
-      self->pairing_allowed_until = 0;
-      task = g_task_new (self, NULL, pair_done, NULL);
-      vtr_window_toast (self, _("Pairing with the federation…"));
-      g_task_set_task_data (task, g_strdup (text), g_free);
-      g_task_run_in_thread (task, pair_in_thread);
+      play_tone (self, VTR_TONE_WARNING);
+      show_message (self, is_paired (self)
+                            ? _("This kiosk is already paired. To pair it again, open the administration "
+                                "with the administrator’s PIN, press “Pair with the federation”, then "
+                                "show the code.")
+                            : _("This kiosk was used before: only its administrator can pair it "
+                                "again. Open the administration with the administrator’s PIN, "
+                                "press “Pair with the federation”, then show the code."),
+                    FALSE);
       return;
     }
-  vtr_window_play_tone (self, (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID) ? VTR_TONE_SUCCESS
+  self->pairing_allowed_until = 0;
+  play_tone (self, VTR_TONE_SUCCESS);
+  show_message (self, _("Pairing with the federation…"), FALSE);
+  job = g_new0 (PairJob, 1);
+  job->data_dir = g_strdup (vtr_application_get_data_dir (self->app));
+  job->text = g_strdup (text);
+  task = g_task_new (self, self->cancellable, pair_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) pair_job_free);
+  g_task_run_in_thread (task, pair_in_thread);
+}
+
+
+/* What a scanned text leads to. */
+
+static void
+product_by_gtin_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  g_autoptr(VtrWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrProduct) product = vtr_catalog_service_product_by_gtin_finish (VTR_CATALOG_SERVICE (source),
+                                                                              result, &error);
+
+  if (product)
+    show_product (self, product->id, 0);
+  else if (g_error_matches (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND))
+    show_message (self, _("This product is not in the shops of the federation yet"), FALSE);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_message (self, error->message, FALSE);
+}
+
+static void
+handle_text (VtrWindow  *self,
+             const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrCodeInfo) info = NULL;
+  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
+
+  self->last_activity = g_get_monotonic_time ();
+  /* At the counter, a card or a pickup code is the counter's. */
+  if (VTR_IS_COUNTER_SCREEN (visible) && self->counter && vtr_counter_take_code (self->counter, text))
+    {
+      play_tone (self, VTR_TONE_SUCCESS);
+      return;
+    }
+  if (looks_like_pairing (text))
+    {
+      pair (self, text);
+      return;
+    }
+  info = vtr_code_classify (text, -1, vtr_application_get_keys (self->app), now);
+  play_tone (self, (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID) ? VTR_TONE_SUCCESS
                                                                                                  : VTR_TONE_WARNING);
   switch (info->kind)
     {
     case VTR_CODE_PRODUCT:
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
-          vtr_window_show_product (self, info->code.product_id, info->code.merchant_id);
+          show_product (self, info->code.product_id, info->code.merchant_id);
           return;
         }
       break;
     case VTR_CODE_GTIN:
       if (info->verdict == VTR_VERDICT_VALID)
         {
-          g_autoptr(VtrProduct) product = vtr_catalog_find_product (self->catalog, info->gtin, NULL);
-
-          if (product)
-            vtr_window_show_product (self, product->id, 0);
-          else
-            vtr_window_toast (self, _("This product is not in the shops of the federation yet"));
+          vtr_catalog_service_product_by_gtin_async (catalog_service (self), info->gtin, self->cancellable,
+                                                     product_by_gtin_done, g_object_ref (self));
           return;
         }
       break;
     case VTR_CODE_MERCHANT:
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
-          vtr_window_show_merchant (self, info->code.merchant_id);
+          show_merchant (self, info->code.merchant_id);
           return;
         }
       break;
@@ -574,7 +567,7 @@ vtr_window_handle_text (VtrWindow  *self,
     case VTR_CODE_PICKUP:
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
-          vtr_window_toast (self, _("A loyalty card or an order: at the counter, in counter mode"));
+          show_message (self, _("A loyalty card or an order: at the counter, in counter mode"), FALSE);
           return;
         }
       break;
@@ -584,204 +577,426 @@ vtr_window_handle_text (VtrWindow  *self,
   show_warning (self, info);
 }
 
-
-typedef struct
-{
-  char *text;
-} FileScan;
-
-static gboolean
-on_file_frame (const VtrFrame *frame,
-               gpointer        data)
-{
-  FileScan *scan = data;
-  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
-  g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, frame, VTR_DECODE_THOROUGH);
-
-  if (codes->len > 0)
-    scan->text = g_strdup (((VtrCode *) g_ptr_array_index (codes, 0))->text);
-  return scan->text == NULL; /* the next frame only if nothing was read */
-}
-
-/**
- * vtr_window_scan_file:
- *
- * Reads the first code of an image or video, as if the camera had seen it.
- */
-void
-vtr_window_scan_file (VtrWindow  *self,
-                      const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  FileScan scan = { NULL };
-
-  if (!vtr_frame_reader_read (path, on_file_frame, &scan, &error))
-    vtr_window_toast (self, error->message);
-  else if (scan.text == NULL)
-    vtr_window_toast (self, _("No code in this picture: try a sharper one, taken from closer"));
-  else if (!(g_str_equal (vtr_window_get_page (self), "counter") && vtr_window_counter_take_code (self, scan.text)))
-    vtr_window_handle_text (self, scan.text);
-  g_free (scan.text);
-}
-
 static void
-on_file_chosen (GtkNativeDialog *dialog,
-                int              response,
-                gpointer         data)
+on_codes_found (VtrWindow *self,
+                GPtrArray *codes)
 {
-  VtrWindow *self = data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path)
-        vtr_window_scan_file (self, path);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-open_file (VtrWindow *self)
-{
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Scan a picture"), GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Scan"), NULL);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("Pictures and videos"));
-  gtk_file_filter_add_mime_type (filter, "image/*");
-  gtk_file_filter_add_mime_type (filter, "video/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-on_codes_found (VtrCamera *camera,
-                GPtrArray *codes,
-                gpointer   data)
-{
-  VtrWindow *self = data;
-  VtrCode *code;
+  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
 
   if (codes->len == 0)
     return;
-  code = g_ptr_array_index (codes, 0);
-  self->scanning_since = g_get_monotonic_time ();
-  /* A frame around what was read, for a moment. */
-  self->n_corners = MIN (code->n_corners, 4);
-  memcpy (self->corners, code->corners, sizeof self->corners);
-  self->corners_until = g_get_monotonic_time () + FEEDBACK_USEC;
-  gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
-  if (g_str_equal (vtr_window_get_page (self), "scan"))
-    vtr_window_handle_text (self, code->text);
-  else if (g_str_equal (vtr_window_get_page (self), "counter") && vtr_window_counter_take_code (self, code->text))
-    vtr_window_play_tone (self, VTR_TONE_SUCCESS);
+  /* The camera reads on the scan screen and at the counter; elsewhere a
+   * code held up by chance must not take the shopper away. */
+  if (visible == GTK_WIDGET (self->scan_screen) || VTR_IS_COUNTER_SCREEN (visible))
+    handle_text (self, ((VtrCode *) g_ptr_array_index (codes, 0))->text);
 }
 
 static void
-on_frame_ready (VtrCamera *camera,
-                GBytes    *rgb,
-                int        width,
-                int        height,
-                int        stride,
-                gpointer   data)
+on_camera_changed (VtrWindow *self)
 {
-  VtrWindow *self = data;
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, stride);
+  VtrCamera *camera = vtr_application_get_camera (self->app);
 
-  self->frame_width = width;
-  self->frame_height = height;
-  gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
-  /* Twice a second is enough for a hint. */
-  if (g_get_monotonic_time () - self->light_checked > LIGHT_CHECK_USEC)
+  vtr_scan_screen_set_camera (self->scan_screen, camera);
+  g_signal_group_set_target (self->camera_signals, camera);
+}
+
+
+/* Ordering: from a stockist's row, collected at the shop or from a
+ * locker; the ticket prints after the order is in the journal, or the
+ * screen shows the pickup code when the printer cannot. */
+
+static void
+on_order_confirm (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrder) order = NULL;
+  VtrStore *store = vtr_application_get_store (self->app);
+  GtkWidget *placed;
+
+  self->last_activity = g_get_monotonic_time ();
+  order = store ? vtr_order_screen_place (self->order_screen, store, now, &error) : NULL;
+  if (order == NULL)
     {
-      self->light = vtr_frame_light (g_bytes_get_data (rgb, NULL), width, height, stride, NULL, NULL);
-      self->light_checked = g_get_monotonic_time ();
+      vtr_order_screen_set_message (self->order_screen, error ? error->message : _("This kiosk cannot take orders: its data cannot be opened."));
+      return;
     }
+  vtr_order_screen_clear (self->order_screen);
+  /* The order is in the journal: its code on the screen at once, the
+   * ticket printing meanwhile. The basket is done with: Back from here
+   * goes to the start, not to an empty basket. */
+  placed = vtr_order_placed_screen_new (order->number, order->pickup_code,
+                                        vtr_application_get_printer (self->app));
+  go_home (self);
+  show_screen (self, placed);
+  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed),
+                                 vtr_ticket_new_order (vtr_application_get_catalog (self->app), order));
+}
+
+/* One more product for the basket: back to scanning, the basket kept. */
+static void
+on_order_add_more (VtrWindow *self)
+{
+  go_home (self);
+}
+
+
+/* Counter mode: a shop's device (paired with --merchant). */
+
+static void
+set_merchant (VtrWindow *self,
+              gint64     merchant_id)
+{
+  if (self->counter)
+    vtr_counter_set_merchant_id (self->counter, merchant_id);
+  update_header (self);
+}
+
+static GtkWidget *
+counter_screen (VtrWindow *self)
+{
+  GtkWidget *screen = g_object_new (VTR_TYPE_COUNTER_SCREEN,
+                                    "counter", self->counter,
+                                    NULL);
+
+  return screen;
+}
+
+
+/* The window's actions: what screens and buttons ask for. */
+
+static void
+on_show_product (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       data)
+{
+  gint64 product_id, poster;
+
+  g_variant_get (parameter, "(xx)", &product_id, &poster);
+  show_product (data, product_id, poster);
 }
 
 static void
-draw_overlay (GtkDrawingArea *area,
-              cairo_t        *cr,
-              int             width,
-              int             height,
-              gpointer        data)
+on_show_merchant (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       data)
+{
+  show_merchant (data, g_variant_get_int64 (parameter));
+}
+
+static void
+on_search (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       data)
 {
   VtrWindow *self = data;
-  double scale, x0, y0;
 
-  if (self->n_corners < 4 || g_get_monotonic_time () > self->corners_until || self->frame_width == 0)
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_RESULTS_SCREEN,
+                                         "query", g_variant_get_string (parameter, NULL), NULL));
+}
+
+static void
+on_show_service (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       data)
+{
+  VtrWindow *self = data;
+
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_RESULTS_SCREEN,
+                                         "service", g_variant_get_string (parameter, NULL), NULL));
+}
+
+static void
+on_browse (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       data)
+{
+  VtrWindow *self = data;
+
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_SERVICES_SCREEN, NULL));
+}
+
+static void
+on_show_civic (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  VtrWindow *self = data;
+
+  show_screen (self, new_catalog_screen (self, VTR_TYPE_CIVIC_SCREEN, NULL));
+}
+
+static void
+on_order (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       data)
+{
+  VtrWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  gint64 product_id, merchant_id;
+
+  g_variant_get (parameter, "(xx)", &product_id, &merchant_id);
+  if (!vtr_order_screen_add (self->order_screen, product_id, merchant_id, &error))
+    {
+      show_message (self, error->message, FALSE);
+      return;
+    }
+  show_screen (self, GTK_WIDGET (self->order_screen));
+}
+
+static void
+on_basket (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       data)
+{
+  VtrWindow *self = data;
+
+  show_screen (self, GTK_WIDGET (self->order_screen));
+}
+
+static void
+on_show_counter (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       data)
+{
+  VtrWindow *self = data;
+
+  if (self->counter == NULL)
     return;
-  /* The picture is fitted in the widget, centred. */
-  scale = MIN ((double) width / self->frame_width, (double) height / self->frame_height);
-  x0 = (width - self->frame_width * scale) / 2;
-  y0 = (height - self->frame_height * scale) / 2;
-  cairo_set_source_rgba (cr, 0.2, 0.82, 0.48, 0.9);
-  cairo_set_line_width (cr, 8);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (int i = 0; i < 4; i++)
-    cairo_line_to (cr, x0 + self->corners[i].x * scale, y0 + self->corners[i].y * scale);
-  cairo_close_path (cr);
-  cairo_stroke (cr);
+  vtr_counter_set_mode (self->counter, VTR_COUNTER_MODE_STAFF_PIN);
+  show_screen (self, counter_screen (self));
 }
 
+/* The header's Administration button: the administrator's PIN first, on
+ * a keypad that shows nothing of the shop's last session. */
 static void
-on_camera_state (VtrCamera  *camera,
-                 GParamSpec *pspec,
-                 gpointer    data)
+on_admin (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       data)
 {
   VtrWindow *self = data;
 
-  if (vtr_camera_get_state (camera) == VTR_CAMERA_FAILED)
-    {
-      const GError *error = vtr_camera_get_error (camera);
-
-      adw_status_page_set_description (self->no_camera,
-                                       error ? error->message : _("The camera does not answer."));
-      gtk_stack_set_visible_child_name (self->scan_stack, "no-camera");
-      gtk_widget_set_visible (GTK_WIDGET (self->hint), FALSE);
-    }
-  else if (vtr_camera_get_state (camera) == VTR_CAMERA_RUNNING)
-    {
-      gtk_stack_set_visible_child_name (self->scan_stack, "camera");
-      gtk_widget_set_visible (GTK_WIDGET (self->hint), TRUE);
-    }
+  if (self->counter == NULL)
+    return;
+  vtr_counter_clear (self->counter);
+  vtr_counter_set_mode (self->counter, VTR_COUNTER_MODE_ADMIN_PIN);
+  show_screen (self, counter_screen (self));
 }
 
-/* Opens @source as the camera, closing the one before. */
-void
-vtr_window_open_camera (VtrWindow  *self,
-                        const char *source)
+/* After the administrator's PIN. */
+static void
+on_show_admin (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
 {
-  if (self->camera)
-    {
-      vtr_camera_stop (self->camera);
-      g_signal_handlers_disconnect_by_data (self->camera, self);
-      g_clear_object (&self->camera);
-    }
-  self->n_corners = 0;
-  self->camera = vtr_camera_new (source);
-  g_signal_connect (self->camera, "frame-ready", G_CALLBACK (on_frame_ready), self);
-  g_signal_connect (self->camera, "codes-found", G_CALLBACK (on_codes_found), self);
-  g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
-  vtr_camera_start (self->camera);
+  VtrWindow *self = data;
+  GtkWidget *screen = g_object_new (VTR_TYPE_ADMIN_SCREEN,
+                                    "application", self->app,
+                                    NULL);
+
+  /* The PIN screen is not where Back should lead. */
+  go_back (self);
+  show_screen (self, screen);
 }
 
 static void
-on_search_activate (GtkSearchEntry *entry,
-                    gpointer        data)
+on_allow_pairing (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       data)
 {
-  vtr_window_search (data, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  VtrWindow *self = data;
+
+  self->pairing_allowed_until = g_get_monotonic_time () + PAIRING_WINDOW_USEC;
+  go_home (self);
+  show_message (self, _("Show the federation’s pairing code to the camera within two minutes"), FALSE);
 }
 
-/* Freshness, always in the corner. */
+/* Out of kiosk mode: the window can be closed, and is. */
+static void
+on_leave_kiosk (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       data)
+{
+  VtrWindow *self = data;
+
+  g_object_set_data (G_OBJECT (self), "vtr-leaving", GINT_TO_POINTER (1));
+  adw_header_bar_set_show_end_title_buttons (self->header, TRUE);
+  gtk_window_unfullscreen (GTK_WINDOW (self));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_back (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       data)
+{
+  go_back (data);
+}
+
+static void
+on_go_home (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       data)
+{
+  go_home (data);
+}
+
+static void
+on_toast (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       data)
+{
+  show_message (data, g_variant_get_string (parameter, NULL), FALSE);
+}
+
+static void
+on_play_tone (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  play_tone (data, g_str_equal (g_variant_get_string (parameter, NULL), "success") ? VTR_TONE_SUCCESS
+                                                                                   : VTR_TONE_WARNING);
+}
+
+static void
+on_scan_text (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  handle_text (data, g_variant_get_string (parameter, NULL));
+}
+
+/* French ⇄ English, from the header's button: the window is built again
+ * in the other language (the services go on). */
+static void
+on_toggle_language (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       data)
+{
+  VtrWindow *self = data;
+
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), "set-language",
+                                  g_variant_new_string (g_str_equal (self->language, "fr") ? "en" : "fr"));
+}
+
+static const GActionEntry win_actions[] = {
+  { "show-product", on_show_product, "(xx)" },
+  { "show-merchant", on_show_merchant, "x" },
+  { "search", on_search, "s" },
+  { "show-service", on_show_service, "s" },
+  { "browse", on_browse },
+  { "show-civic", on_show_civic },
+  { "order", on_order, "(xx)" },
+  { "basket", on_basket },
+  { "show-counter", on_show_counter },
+  { "admin", on_admin },
+  { "show-admin", on_show_admin },
+  { "allow-pairing", on_allow_pairing },
+  { "leave-kiosk", on_leave_kiosk },
+  { "back", on_back },
+  { "go-home", on_go_home },
+  { "toast", on_toast, "s" },
+  { "play-tone", on_play_tone, "s" },
+  { "scan-text", on_scan_text, "s" },
+  { "toggle-language", on_toggle_language },
+};
+
+
+/* Keys: any key is someone there; Escape goes back; a USB barcode
+ * scanner's burst of keys is a scan, wherever the kiosk is. */
+
+static void
+on_activity (VtrWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
+}
+
+/* The scanner's keys went where the focus was, one by one, before they
+ * could be told from typing: they come out of the field they went into. */
+static void
+take_back_burst (VtrWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *text;
+
+  if (focus == NULL || !GTK_IS_EDITABLE (focus))
+    return;
+  text = gtk_editable_get_text (GTK_EDITABLE (focus));
+  if (g_str_has_suffix (text, self->burst->str))
+    {
+      g_autofree char *kept = g_strndup (text, strlen (text) - self->burst->len);
+
+      gtk_editable_set_text (GTK_EDITABLE (focus), kept);
+      gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+    }
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                gpointer               data)
+{
+  VtrWindow *self = data;
+  guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (keys));
+  gunichar ch = gdk_keyval_to_unicode (keyval);
+  gboolean fast = self->burst->len > 0 && time - self->burst_time <= SCANNER_KEY_GAP_MS;
+
+  on_activity (self);
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    {
+      if (fast && g_utf8_strlen (self->burst->str, -1) >= SCANNER_MIN_KEYS)
+        {
+          g_autofree char *text = g_strdup (self->burst->str);
+
+          take_back_burst (self);
+          g_string_truncate (self->burst, 0);
+          handle_text (self, text);
+          return GDK_EVENT_STOP;
+        }
+      g_string_truncate (self->burst, 0);
+      return GDK_EVENT_PROPAGATE;
+    }
+  /* Shift for capitals comes between a scanner's keys too. */
+  if (keyval == GDK_KEY_Shift_L || keyval == GDK_KEY_Shift_R)
+    return GDK_EVENT_PROPAGATE;
+  if (ch >= 0x20 && g_unichar_isprint (ch) && (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0)
+    {
+      if (!fast)
+        g_string_truncate (self->burst, 0);
+      g_string_append_unichar (self->burst, ch);
+      self->burst_time = time;
+    }
+  else
+    g_string_truncate (self->burst, 0);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_escape (GtkEventControllerKey *keys,
+           guint                  keyval,
+           guint                  keycode,
+           GdkModifierType        state,
+           gpointer               data)
+{
+  VtrWindow *self = data;
+
+  if (keyval != GDK_KEY_Escape || self->history->len < 2)
+    return GDK_EVENT_PROPAGATE;
+  go_back (self);
+  return GDK_EVENT_STOP;
+}
+
+
+/* Freshness, always in the header. */
 
 static void
 update_freshness (VtrWindow *self)
 {
-  gint64 last = vtr_sync_service_get_last_success (self->sync);
+  VtrSyncService *sync = vtr_application_get_sync (self->app);
+  gint64 last = vtr_sync_service_get_last_success (sync);
   g_autofree char *when = NULL;
   g_autofree char *text = NULL;
 
@@ -792,7 +1007,7 @@ update_freshness (VtrWindow *self)
 
       when = vtr_describe_time (utc, now);
     }
-  switch (vtr_sync_service_get_state (self->sync))
+  switch (vtr_sync_service_get_state (sync))
     {
     case VTR_SYNC_STATE_NOT_PAIRED:
       text = g_strdup (_("Local data, not connected to the federation"));
@@ -807,13 +1022,6 @@ update_freshness (VtrWindow *self)
   gtk_label_set_text (self->freshness, text);
 }
 
-static void
-on_sync_changed (VtrSyncService *sync,
-                 GParamSpec     *pspec,
-                 gpointer        data)
-{
-  update_freshness (data);
-}
 
 /* Idle reset. */
 
@@ -837,59 +1045,18 @@ give_back_memory (VtrWindow *self)
 #endif
 }
 
-void
-vtr_window_go_home (VtrWindow *self)
+/* Idle: back to the start, the basket and who was ordering forgotten,
+ * in the kiosk's own language. */
+static void
+reset (VtrWindow *self)
 {
-  /* The next person sees nothing of the last one. */
-  vtr_window_counter_clear (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->search), "");
-  g_clear_pointer (&self->pickup_code, g_free);
-  vtr_window_show_page (self, "scan");
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
-}
+  g_autofree char *language = vtr_application_default_language (self->app);
 
-/* Idle: back to the start, the basket and who was ordering forgotten. */
-VtrWindow *
-vtr_window_reset (VtrWindow *self)
-{
-  g_autofree char *language = vtr_window_default_language (self);
-
-  vtr_order_page_clear (self->order_page);
-  vtr_window_go_home (self);
+  vtr_order_screen_clear (self->order_screen);
+  go_home (self);
+  on_message_close (self);
   if (!g_str_equal (self->language, language))
-    return vtr_window_switch_language (self, language);
-  return self;
-}
-
-static void
-on_activity (VtrWindow *self)
-{
-  self->last_activity = g_get_monotonic_time ();
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown), FALSE);
-}
-
-/* The scan screen's hint: what to do about the light, or about a code
- * that is not read, while nothing is. */
-static void
-update_hint (VtrWindow *self)
-{
-  gint64 waiting = g_get_monotonic_time () - self->scanning_since;
-  const char *hint = _("Hold the code 20 cm from the camera, without glare");
-
-  if (waiting > FEEDBACK_USEC && self->light == VTR_LIGHT_GLARE)
-    hint = _("Too much glare: tilt the code a little, away from the light");
-  else if (waiting > FEEDBACK_USEC && self->light == VTR_LIGHT_DARK)
-    hint = _("Too dark: bring the code into the light");
-  else if (waiting > CLOSER_HINT_USEC && (waiting / (3 * G_USEC_PER_SEC)) % 2 == 0)
-    hint = _("Nothing read yet: bring the code closer, to fill a third of the picture");
-  if (!g_str_equal (gtk_label_get_text (self->hint), hint))
-    gtk_label_set_text (self->hint, hint);
-}
-
-const char *
-vtr_window_get_hint (VtrWindow *self)
-{
-  return gtk_label_get_text (self->hint);
+    vtr_application_rebuild_window (self->app, language);
 }
 
 static gboolean
@@ -900,20 +1067,14 @@ on_tick (gpointer data)
   gint64 left = (gint64) self->idle_seconds - idle;
   guint countdown = MIN (COUNTDOWN_SECONDS, MAX (1, self->idle_seconds / 2));
 
-  /* The frame around the last code read goes away after its moment. */
-  if (self->n_corners && g_get_monotonic_time () > self->corners_until)
+  if (gtk_stack_get_visible_child (self->pages) == GTK_WIDGET (self->scan_screen) &&
+      vtr_order_screen_count_items (self->order_screen) == 0)
     {
-      self->n_corners = 0;
-      gtk_widget_queue_draw (GTK_WIDGET (self->overlay));
-    }
-  if (g_str_equal (vtr_window_get_page (self), "scan"))
-    {
-      update_hint (self);
       give_back_memory (self);
       return G_SOURCE_CONTINUE;
     }
   if (left <= 0)
-    vtr_window_reset (self);
+    reset (self);
   else if (left <= countdown)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("Back to the start in %d second — touch the screen to "
@@ -932,7 +1093,17 @@ void
 vtr_window_set_idle_timeout (VtrWindow *self,
                              guint      seconds)
 {
+  g_return_if_fail (VTR_IS_WINDOW (self));
+
   self->idle_seconds = MAX (1, seconds);
+}
+
+guint
+vtr_window_get_idle_timeout (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), 0);
+
+  return self->idle_seconds;
 }
 
 static gboolean
@@ -942,64 +1113,32 @@ on_close_request (GtkWindow *window,
   VtrWindow *self = VTR_WINDOW (window);
 
   /* A kiosk is not closed by whoever stands in front of it. */
-  if (self->kiosk)
+  if (vtr_application_get_kiosk (self->app) && !g_object_get_data (G_OBJECT (self), "vtr-leaving"))
     {
-      vtr_window_toast (self, _("This kiosk stays open: the administrator leaves it with their PIN"));
+      show_message (self, _("This kiosk stays open: the administrator leaves it with their PIN"), FALSE);
       return TRUE;
     }
   return FALSE;
 }
 
-void
-vtr_window_stop (VtrWindow *self)
-{
-  if (self->camera)
-    vtr_camera_stop (self->camera);
-  if (self->sync)
-    vtr_sync_service_stop (self->sync);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_handle_id (&self->print_retry_id, g_source_remove);
-}
 
 /* Building the window. */
-
-static gboolean
-on_escape (GtkEventControllerKey *keys,
-           guint                  keyval,
-           guint                  keycode,
-           GdkModifierType        state,
-           gpointer               data)
-{
-  VtrWindow *self = data;
-
-  if (keyval != GDK_KEY_Escape || !gtk_widget_get_visible (GTK_WIDGET (self->back)))
-    return GDK_EVENT_PROPAGATE;
-  vtr_window_go_home (self);
-  return GDK_EVENT_STOP;
-}
 
 static void
 vtr_window_dispose (GObject *object)
 {
   VtrWindow *self = VTR_WINDOW (object);
 
-  vtr_window_stop (self);
-  if (self->camera)
-    g_signal_handlers_disconnect_by_data (self->camera, self);
-  if (self->sync)
-    g_signal_handlers_disconnect_by_data (self->sync, self);
-  g_clear_object (&self->camera);
-  g_clear_object (&self->sync);
-  g_clear_object (&self->catalog);
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->keys, vtr_key_list_free);
-  g_clear_object (&self->settings);
-  g_clear_pointer (&self->sound, vtr_sound_free);
-  g_clear_pointer (&self->camera_devices, g_ptr_array_unref);
-  g_clear_pointer (&self->printer_choices, g_ptr_array_unref);
-  if (self->toast)
-    g_signal_handlers_disconnect_by_data (self->toast, self);
-  g_clear_object (&self->toast);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->message_id, g_source_remove);
+  if (self->sync_signals)
+    g_signal_group_set_target (self->sync_signals, NULL);
+  if (self->camera_signals)
+    g_signal_group_set_target (self->camera_signals, NULL);
+  if (self->history)
+    g_ptr_array_set_size (self->history, 0);
+  g_clear_object (&self->counter);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_WINDOW);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
 }
@@ -1009,39 +1148,13 @@ vtr_window_finalize (GObject *object)
 {
   VtrWindow *self = VTR_WINDOW (object);
 
-  vtr_window_counter_clear (self);
-  g_string_free (self->keyed, TRUE);
-  g_free (self->pickup_code);
-  g_free (self->data_dir);
-  g_free (self->store_notices);
-  g_free (self->camera_option);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_object (&self->sync_signals);
+  g_clear_object (&self->camera_signals);
+  g_clear_object (&self->cancellable);
+  g_string_free (self->burst, TRUE);
   g_free (self->language);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
-}
-
-static void
-kiosk_action (GtkWidget  *widget,
-              const char *name,
-              GVariant   *parameter)
-{
-  VtrWindow *self = VTR_WINDOW (widget);
-
-  if (g_str_equal (name, "kiosk.back"))
-    vtr_window_go_home (self);
-  else if (g_str_equal (name, "kiosk.basket"))
-    vtr_window_show_page (self, "order");
-  else if (g_str_equal (name, "kiosk.counter"))
-    vtr_window_show_counter (self);
-  else if (g_str_equal (name, "kiosk.admin"))
-    vtr_window_show_admin (self);
-  else if (g_str_equal (name, "kiosk.language"))
-    vtr_window_toggle_language (self);
-  else if (g_str_equal (name, "kiosk.browse"))
-    vtr_window_show_page (self, "services");
-  else if (g_str_equal (name, "kiosk.civic"))
-    vtr_window_show_civic (self);
-  else if (g_str_equal (name, "kiosk.scan-file"))
-    open_file (self);
 }
 
 static void
@@ -1053,46 +1166,22 @@ vtr_window_class_init (VtrWindowClass *klass)
   object_class->dispose = vtr_window_dispose;
   object_class->finalize = vtr_window_finalize;
 
+  g_type_ensure (VTR_TYPE_SCAN_SCREEN);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, header);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, back);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, home);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, basket_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, counter_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, language_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, freshness);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, countdown);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, message_bar);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, message);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, pages);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, scan_page);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, scan_stack);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, preview);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, overlay);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, no_camera);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, hint);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, search);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, product_name);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, product_brand);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, stockists);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, merchant_box);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, civic);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_title);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_number);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_code);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_words);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, done_spinner);
-  gtk_widget_class_bind_template_child (widget_class, VtrWindow, warning);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
-
-  /* What the header's and the scan screen's buttons do. */
-  gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.basket", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.counter", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.admin", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.language", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.browse", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.civic", NULL, kiosk_action);
-  gtk_widget_class_install_action (widget_class, "kiosk.scan-file", NULL, kiosk_action);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, scan_screen);
+  gtk_widget_class_bind_template_callback (widget_class, on_message_close);
 }
 
 static void
@@ -1109,12 +1198,8 @@ on_high_contrast (AdwStyleManager *style,
 }
 
 static void
-vtr_window_init (VtrWindow *self)
+load_style (void)
 {
-  GtkEventController *keys = gtk_event_controller_key_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   static gsize css_loaded = 0;
 
   /* Large type and targets: data/ui/style.css; outlines in high
@@ -1135,122 +1220,115 @@ vtr_window_init (VtrWindow *self)
       on_high_contrast (style, NULL, hc);
       g_once_init_leave (&css_loaded, 1);
     }
+}
+
+static void
+vtr_window_init (VtrWindow *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *escape = gtk_event_controller_key_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  load_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->idle_seconds = DEFAULT_IDLE_SECONDS;
-  self->keyed = g_string_new (NULL);
   self->last_activity = g_get_monotonic_time ();
-  gtk_drawing_area_set_draw_func (self->overlay, draw_overlay, self, NULL);
-  gtk_drawing_area_set_draw_func (self->done_code, draw_pickup_code, self, NULL);
-  /* Typing anywhere on the scan screen searches. */
-  gtk_search_entry_set_key_capture_widget (self->search, self->scan_page);
+  self->burst = g_string_new (NULL);
+  self->cancellable = g_cancellable_new ();
+  self->history = g_ptr_array_new_with_free_func (g_object_unref);
+  g_object_set_data (G_OBJECT (self->scan_screen), "vtr-kept", GINT_TO_POINTER (1));
+  g_ptr_array_add (self->history, g_object_ref (self->scan_screen));
 
-  /* The screens of the other files. */
-  gtk_stack_add_named (self->pages, vtr_window_build_results_page (self), "results");
-  gtk_stack_add_named (self->pages, vtr_window_build_services_page (self), "services");
-  gtk_stack_add_named (self->pages, vtr_window_build_counter_page (self), "counter");
-  gtk_stack_add_named (self->pages, vtr_window_build_admin_page (self), "admin");
-  self->order_page = VTR_ORDER_PAGE (vtr_order_page_new ());
-  g_signal_connect_swapped (self->order_page, "confirm", G_CALLBACK (vtr_window_confirm_order), self);
-  g_signal_connect (self->order_page, "add-more", G_CALLBACK (on_add_more), self);
-  gtk_stack_add_named (self->pages, GTK_WIDGET (self->order_page), "order");
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 
-  /* Any touch, key or movement counts as someone there. */
+  /* Any touch, key or movement counts as someone there; the keys are
+   * looked at before any field takes them (a scanner's burst), and never
+   * kept from it. */
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  /* Escape does what Back does. */
+  g_signal_connect (escape, "key-pressed", G_CALLBACK (on_escape), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), escape);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_activity), self);
-  {
-    GtkEventController *escape = gtk_event_controller_key_new ();
-
-    /* Escape does what Back does. */
-    g_signal_connect (escape, "key-pressed", G_CALLBACK (on_escape), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), escape);
-  }
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_activity), self);
   g_signal_connect_swapped (motion, "motion", G_CALLBACK (on_activity), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
-  self->tick_id = g_timeout_add (250, on_tick, self);
 }
 
 /**
  * vtr_window_new:
- * @data_dir: (nullable): the kiosk's data; %NULL for the default
- * @camera_source: (nullable): a GStreamer source, an image or video file,
- *   a folder of images; %NULL for the configured camera
- * @kiosk: fullscreen, and no closing from the screen
+ *
+ * The kiosk's window on @app's services, in the language set now.
  */
 VtrWindow *
-vtr_window_new (GtkApplication *app,
-                const char     *data_dir,
-                const char     *camera_source,
-                gboolean        kiosk)
+vtr_window_new (VtrApplication *app)
 {
-  VtrWindow *self = g_object_new (VTR_TYPE_WINDOW, "application", app, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
-                                                                       "fr.vitrine.Vitrine", TRUE);
-  g_autofree char *source = vtr_camera_choose_source (camera_source);
+  VtrWindow *self;
+  g_autofree char *notices = NULL;
+  VtrStore *store;
+  double latitude, longitude;
 
-  self->data_dir = data_dir ? g_strdup (data_dir) : vtr_store_default_data_dir ();
-  self->camera_option = g_strdup (camera_source);
-  self->kiosk = kiosk;
-  self->here = (VtrPosition) { 43.2951, 5.3744 };
-  if (schema)
+  g_return_val_if_fail (VTR_IS_APPLICATION (app), NULL);
+
+  self = g_object_new (VTR_TYPE_WINDOW, "application", app, NULL);
+  self->app = app;
+  self->language = vtr_i18n_get_language ();
+  /* Each language named in itself. */
+  gtk_button_set_label (self->language_button, g_str_equal (self->language, "fr") ? "English" : "Français");
+
+  /* The camera, the application's. */
+  g_object_set (self->scan_screen, "kiosk", vtr_application_get_kiosk (app), NULL);
+  self->camera_signals = g_signal_group_new (VTR_TYPE_CAMERA);
+  g_signal_group_connect_swapped (self->camera_signals, "codes-found", G_CALLBACK (on_codes_found), self);
+  g_signal_connect_object (app, "camera-changed", G_CALLBACK (on_camera_changed), self, G_CONNECT_SWAPPED);
+  on_camera_changed (self);
+
+  /* The basket, kept while the shopper looks for more. */
+  get_position (self, &latitude, &longitude);
+  self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
+  g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
+  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog (app),
+                                &(VtrPosition) { latitude, longitude });
+  g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
+                           G_CONNECT_SWAPPED);
+  gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
+
+  /* The counter: every kiosk has one for its administrator's PIN; a
+   * shop's device (paired with --merchant) for its staff too. */
+  store = vtr_application_get_store (app);
+  if (store)
     {
-      self->settings = g_settings_new ("fr.vitrine.Vitrine");
-      self->here.lat = g_settings_get_double (self->settings, "kiosk-latitude");
-      self->here.lon = g_settings_get_double (self->settings, "kiosk-longitude");
-    }
-  self->sound = vtr_sound_new ();
-  vtr_window_update_language_button (self);
-  /* The admin page loads the settings (and looks for cameras and printers) when shown. */
+      g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, NULL);
 
-  self->store = vtr_store_open (self->data_dir, &error);
-  if (self->store)
-    {
-      const char * const *notices = vtr_store_get_notices (self->store);
-
-      /* What the store had to repair (a damaged journal kept aside, its
-       * events copied back): the person in charge must hear of it. */
-      if (notices[0])
-        {
-          g_autofree char *markup = NULL;
-          AdwToast *toast;
-
-          self->store_notices = g_strjoinv ("\n", (char **) notices);
-          markup = g_markup_escape_text (self->store_notices, -1);
-          toast = adw_toast_new (markup);
-          adw_toast_set_timeout (toast, 0);
-          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-          adw_toast_overlay_add_toast (self->toasts, toast);
-        }
-      self->catalog = vtr_catalog_new (self->store);
-      vtr_order_page_set_catalog (self->order_page, self->catalog, &self->here);
-      self->keys = vtr_trust_load (self->store, NULL);
-    }
-  else
-    g_warning ("%s", error->message);
-
-  vtr_window_open_camera (self, source);
-
-  /* A shop's device (paired with --merchant) opens counter mode. */
-  if (self->store)
-    {
-      g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (self->store, NULL);
-
+      self->counter = vtr_counter_new (store, vtr_application_get_catalog (app),
+                                       vtr_application_get_printer (app));
       if (link && link->merchant_id)
-        vtr_window_set_merchant (self, link->merchant_id);
+        vtr_counter_set_merchant_id (self->counter, link->merchant_id);
     }
-  self->sync = vtr_sync_service_new (self->data_dir);
-  g_signal_connect (self->sync, "notify::state", G_CALLBACK (on_sync_changed), self);
-  g_signal_connect (self->sync, "notify::last-success", G_CALLBACK (on_sync_changed), self);
-  vtr_sync_service_start (self->sync);
-  update_freshness (self);
-  self->print_retry_id = g_timeout_add_seconds (PRINT_RETRY_SECONDS, vtr_window_print_retry_tick, self);
 
-  if (kiosk)
+  /* What the store had to repair (a damaged journal kept aside, its
+   * events copied back): the person in charge must hear of it. */
+  notices = vtr_application_get_store_notices (app);
+  if (notices)
+    show_message (self, notices, TRUE);
+  else if (store == NULL)
+    show_message (self, _("This kiosk’s data cannot be opened: searching and ordering do not work. Call the "
+                          "federation."), TRUE);
+
+  self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
+  g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);
+  g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (update_freshness), self);
+  g_signal_group_set_target (self->sync_signals, vtr_application_get_sync (app));
+  update_freshness (self);
+  self->tick_id = g_timeout_add (250, on_tick, self);
+  update_header (self);
+
+  if (vtr_application_get_kiosk (app))
     {
       /* No window buttons: nothing to minimise or close from the screen. */
       adw_header_bar_set_show_end_title_buttons (self->header, FALSE);

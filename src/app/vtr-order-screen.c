@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "vtr-order-page.h"
+#include "vtr-order-screen.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -30,7 +30,7 @@ typedef struct
   int     quantity;
 } BasketLine;
 
-struct _VtrOrderPage
+struct _VtrOrderScreen
 {
   GtkWidget      parent_instance;
 
@@ -61,7 +61,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (VtrOrderPage, vtr_order_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (VtrOrderScreen, vtr_order_page, GTK_TYPE_WIDGET)
 
 static void
 basket_line_clear (BasketLine *line)
@@ -78,22 +78,22 @@ remove_children (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-static void refresh_basket (VtrOrderPage *self);
+static void refresh_basket (VtrOrderScreen *self);
 
 static void
 on_quantity (GtkButton *button,
              gpointer   data)
 {
-  VtrOrderPage *self = data;
+  VtrOrderScreen *self = data;
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "line"));
   int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
 
   if (index < self->lines->len)
-    vtr_order_page_set_quantity (self, index, g_array_index (self->lines, BasketLine, index).quantity + step);
+    vtr_order_screen_set_quantity (self, index, g_array_index (self->lines, BasketLine, index).quantity + step);
 }
 
 static GtkWidget *
-quantity_button (VtrOrderPage *self,
+quantity_button (VtrOrderScreen *self,
                  guint         index,
                  int           step,
                  const char   *accessible)
@@ -111,7 +111,7 @@ quantity_button (VtrOrderPage *self,
 }
 
 static void
-refresh_basket (VtrOrderPage *self)
+refresh_basket (VtrOrderScreen *self)
 {
   gint64 total = 0;
   g_autofree char *total_text = NULL;
@@ -149,14 +149,14 @@ static void
 on_pickup_toggled (GtkCheckButton *check,
                    gpointer        data)
 {
-  VtrOrderPage *self = data;
+  VtrOrderScreen *self = data;
 
   if (gtk_check_button_get_active (check))
     self->pickup = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "choice"));
 }
 
 static void
-add_pickup_row (VtrOrderPage   *self,
+add_pickup_row (VtrOrderScreen   *self,
                 gint64          locker_id,
                 const char     *title,
                 const char     *subtitle,
@@ -185,7 +185,7 @@ add_pickup_row (VtrOrderPage   *self,
 /* At the shop (its address and hours), or one of the parcel lockers
  * nearest the kiosk. */
 static void
-refresh_pickups (VtrOrderPage *self,
+refresh_pickups (VtrOrderScreen *self,
                  VtrMerchant  *merchant)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
@@ -219,7 +219,7 @@ refresh_pickups (VtrOrderPage *self,
 }
 
 /**
- * vtr_order_page_add:
+ * vtr_order_screen_add:
  *
  * One more of a product in the basket. An order is for one shop: a
  * product from another shop starts a new basket, and the page says so.
@@ -227,7 +227,7 @@ refresh_pickups (VtrOrderPage *self,
  * Returns: %FALSE when the shop does not sell it, or the basket is full
  */
 gboolean
-vtr_order_page_add (VtrOrderPage  *self,
+vtr_order_screen_add (VtrOrderScreen  *self,
                     gint64         product_id,
                     gint64         merchant_id,
                     GError       **error)
@@ -240,7 +240,7 @@ vtr_order_page_add (VtrOrderPage  *self,
   VtrStock stock;
   BasketLine line = { 0 };
 
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), FALSE);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
 
   product = vtr_catalog_find_product (self->catalog, id, error);
   if (product == NULL)
@@ -272,7 +272,7 @@ vtr_order_page_add (VtrOrderPage  *self,
   for (guint i = 0; i < self->lines->len; i++)
     if (g_array_index (self->lines, BasketLine, i).product_id == product_id)
       {
-        vtr_order_page_set_quantity (self, i, g_array_index (self->lines, BasketLine, i).quantity + 1);
+        vtr_order_screen_set_quantity (self, i, g_array_index (self->lines, BasketLine, i).quantity + 1);
         goto done;
       }
   if (self->lines->len >= MAX_LINES)
@@ -296,11 +296,11 @@ done:
 }
 
 guint
-vtr_order_page_count_items (VtrOrderPage *self)
+vtr_order_screen_count_items (VtrOrderScreen *self)
 {
   guint n = 0;
 
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), 0);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), 0);
 
   for (guint i = 0; i < self->lines->len; i++)
     n += g_array_index (self->lines, BasketLine, i).quantity;
@@ -308,20 +308,20 @@ vtr_order_page_count_items (VtrOrderPage *self)
 }
 
 gint64
-vtr_order_page_get_merchant (VtrOrderPage *self)
+vtr_order_screen_get_merchant (VtrOrderScreen *self)
 {
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), 0);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), 0);
 
   return self->lines->len ? self->merchant_id : 0;
 }
 
 /* A quantity of 0 takes the product out of the basket. */
 void
-vtr_order_page_set_quantity (VtrOrderPage *self,
+vtr_order_screen_set_quantity (VtrOrderScreen *self,
                              guint         line,
                              int           quantity)
 {
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
   g_return_if_fail (line < self->lines->len);
 
   if (quantity <= 0)
@@ -332,21 +332,21 @@ vtr_order_page_set_quantity (VtrOrderPage *self,
 }
 
 guint
-vtr_order_page_count_lockers (VtrOrderPage *self)
+vtr_order_screen_count_lockers (VtrOrderScreen *self)
 {
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), 0);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), 0);
 
   return self->pickups->len ? self->pickups->len - 1 : 0;
 }
 
 /* 0: at the shop; 1 and on: the parcel lockers, nearest first. */
 void
-vtr_order_page_choose_pickup (VtrOrderPage *self,
+vtr_order_screen_choose_pickup (VtrOrderScreen *self,
                               guint         choice)
 {
   GtkListBoxRow *row;
 
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
   row = gtk_list_box_get_row_at_index (self->pickup_list, choice);
   if (row)
@@ -354,51 +354,51 @@ vtr_order_page_choose_pickup (VtrOrderPage *self,
 }
 
 void
-vtr_order_page_fill (VtrOrderPage *self,
+vtr_order_screen_fill (VtrOrderScreen *self,
                      const char   *first_name,
                      const char   *phone)
 {
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->name), first_name);
   gtk_editable_set_text (GTK_EDITABLE (self->phone), phone);
 }
 
 VtrKeyboard *
-vtr_order_page_get_keyboard (VtrOrderPage *self)
+vtr_order_screen_get_keyboard (VtrOrderScreen *self)
 {
   return self->keyboard;
 }
 
 GtkEditable *
-vtr_order_page_get_name (VtrOrderPage *self)
+vtr_order_screen_get_name (VtrOrderScreen *self)
 {
   return GTK_EDITABLE (self->name);
 }
 
 GtkEditable *
-vtr_order_page_get_phone (VtrOrderPage *self)
+vtr_order_screen_get_phone (VtrOrderScreen *self)
 {
   return GTK_EDITABLE (self->phone);
 }
 
 /**
- * vtr_order_page_place:
+ * vtr_order_screen_place:
  *
  * Records the basket as an order in the journal. The basket is kept
- * until vtr_order_page_clear(): nothing is lost if this fails.
+ * until vtr_order_screen_clear(): nothing is lost if this fails.
  *
  * Returns: (transfer full): the order, or %NULL with words in @error
  */
 VtrOrder *
-vtr_order_page_place (VtrOrderPage  *self,
+vtr_order_screen_place (VtrOrderScreen  *self,
                       VtrStore      *store,
                       GDateTime     *now,
                       GError       **error)
 {
   g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (VtrOrderLine));
 
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), NULL);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
 
   if (self->lines->len == 0)
     {
@@ -419,87 +419,87 @@ vtr_order_page_place (VtrOrderPage  *self,
 }
 
 void
-vtr_order_page_set_message (VtrOrderPage *self,
+vtr_order_screen_set_message (VtrOrderScreen *self,
                             const char   *message)
 {
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
   gtk_label_set_text (self->message, message ? message : "");
 }
 
 const char *
-vtr_order_page_get_message (VtrOrderPage *self)
+vtr_order_screen_get_message (VtrOrderScreen *self)
 {
-  g_return_val_if_fail (VTR_IS_ORDER_PAGE (self), NULL);
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
 
   return gtk_label_get_text (self->message);
 }
 
 /* Forgets the basket and who was ordering. */
 void
-vtr_order_page_clear (VtrOrderPage *self)
+vtr_order_screen_clear (VtrOrderScreen *self)
 {
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
   g_array_set_size (self->lines, 0);
   self->merchant_id = 0;
-  vtr_order_page_fill (self, "", "");
+  vtr_order_screen_fill (self, "", "");
   gtk_label_set_text (self->message, "");
   refresh_basket (self);
 }
 
 void
-vtr_order_page_set_catalog (VtrOrderPage      *self,
+vtr_order_screen_set_catalog (VtrOrderScreen      *self,
                             VtrCatalog        *catalog,
                             const VtrPosition *here)
 {
-  g_return_if_fail (VTR_IS_ORDER_PAGE (self));
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
   g_set_object (&self->catalog, catalog);
   self->here = *here;
 }
 
 static void
-on_add_more (VtrOrderPage *self)
+on_add_more (VtrOrderScreen *self)
 {
   g_signal_emit (self, signals[ADD_MORE], 0);
 }
 
 static void
-on_confirm (VtrOrderPage *self)
+on_confirm (VtrOrderScreen *self)
 {
   g_signal_emit (self, signals[CONFIRM], 0);
 }
 
 static void
-vtr_order_page_dispose (GObject *object)
+vtr_order_screen_dispose (GObject *object)
 {
-  VtrOrderPage *self = VTR_ORDER_PAGE (object);
+  VtrOrderScreen *self = VTR_ORDER_SCREEN (object);
 
   g_clear_pointer (&self->content, gtk_widget_unparent);
-  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_PAGE);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_SCREEN);
   g_clear_object (&self->catalog);
-  G_OBJECT_CLASS (vtr_order_page_parent_class)->dispose (object);
+  G_OBJECT_CLASS (vtr_order_screen_parent_class)->dispose (object);
 }
 
 static void
-vtr_order_page_finalize (GObject *object)
+vtr_order_screen_finalize (GObject *object)
 {
-  VtrOrderPage *self = VTR_ORDER_PAGE (object);
+  VtrOrderScreen *self = VTR_ORDER_SCREEN (object);
 
   g_array_unref (self->lines);
   g_array_unref (self->pickups);
-  G_OBJECT_CLASS (vtr_order_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (vtr_order_screen_parent_class)->finalize (object);
 }
 
 static void
-vtr_order_page_class_init (VtrOrderPageClass *klass)
+vtr_order_screen_class_init (VtrOrderScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = vtr_order_page_dispose;
-  object_class->finalize = vtr_order_page_finalize;
+  object_class->dispose = vtr_order_screen_dispose;
+  object_class->finalize = vtr_order_screen_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   /* Back to scanning, for one more product: the basket is kept. */
@@ -512,22 +512,22 @@ vtr_order_page_class_init (VtrOrderPageClass *klass)
   g_type_ensure (VTR_TYPE_FLIP_BOX);
   g_type_ensure (VTR_TYPE_KEYBOARD);
   vtr_app_ensure_resources ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-order-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, content);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, title);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, basket);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, total);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, pickup_list);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, name);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, phone);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, keyboard);
-  gtk_widget_class_bind_template_child (widget_class, VtrOrderPage, message);
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-order-screen.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, content);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, title);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, basket);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, total);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, pickup_list);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, name);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, phone);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, message);
   gtk_widget_class_bind_template_callback (widget_class, on_add_more);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm);
 }
 
 static void
-vtr_order_page_init (VtrOrderPage *self)
+vtr_order_screen_init (VtrOrderScreen *self)
 {
   self->lines = g_array_new (FALSE, TRUE, sizeof (BasketLine));
   g_array_set_clear_func (self->lines, (GDestroyNotify) basket_line_clear);
@@ -539,7 +539,7 @@ vtr_order_page_init (VtrOrderPage *self)
 }
 
 GtkWidget *
-vtr_order_page_new (void)
+vtr_order_screen_new (void)
 {
-  return g_object_new (VTR_TYPE_ORDER_PAGE, NULL);
+  return g_object_new (VTR_TYPE_ORDER_SCREEN, NULL);
 }

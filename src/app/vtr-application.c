@@ -1,0 +1,453 @@
+#include "config.h"
+
+#define G_LOG_DOMAIN "vitrine-app"
+
+#include "vtr-application.h"
+
+#include <glib/gi18n.h>
+
+#include "vtr-i18n.h"
+#include "vtr-sync-state.h"
+#include "vtr-trust.h"
+#include "vtr-window.h"
+
+/*
+ * The kiosk application: it owns what outlives a window — the journal
+ * and its catalogue, the federation's keys, the camera, the sync service,
+ * the sound and the settings — and hands them to the window it shows.
+ * A language change builds the window again, never the services: the
+ * camera keeps running and the sync goes on.
+ */
+
+struct _VtrApplication
+{
+  AdwApplication   parent_instance;
+
+  /* From the command line. */
+  char            *data_dir;
+  char            *camera_option;
+  gboolean         kiosk;
+
+  /* Owned services. */
+  GSettings       *settings;       /* NULL without the installed schema */
+  VtrStore        *store;          /* NULL when the journal cannot be opened */
+  VtrCatalog      *catalog;        /* cheap writes on the main thread (an order) */
+  VtrCatalogService *catalog_service; /* every query, on its own thread */
+  VtrPrintService *printer;
+  VtrKeyList      *keys;
+  VtrCamera       *camera;
+  VtrSyncService  *sync;
+  VtrSound        *sound;
+  gboolean         started;
+};
+
+G_DEFINE_FINAL_TYPE (VtrApplication, vtr_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of Vitrine’s data"), N_("DIR") },
+  { "camera", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The camera: a file, a folder of images or a GStreamer source"), N_("SOURCE") },
+  { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Fullscreen, for a shop counter"), NULL },
+  { NULL },
+};
+
+static int
+vtr_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  VtrApplication *self = VTR_APPLICATION (application);
+  g_autofree char *data_dir = NULL;
+  g_autofree char *camera = NULL;
+
+  if (g_variant_dict_lookup (options, "data-dir", "^ay", &data_dir))
+    {
+      g_free (self->data_dir);
+      self->data_dir = g_steal_pointer (&data_dir);
+    }
+  if (g_variant_dict_lookup (options, "camera", "s", &camera))
+    {
+      g_free (self->camera_option);
+      self->camera_option = g_steal_pointer (&camera);
+    }
+  if (g_variant_dict_contains (options, "kiosk"))
+    self->kiosk = TRUE;
+  return -1;
+}
+
+static void
+on_camera_source_changed (GSettings  *settings,
+                          const char *key,
+                          gpointer    data)
+{
+  VtrApplication *self = data;
+
+  /* A camera named on the command line stays the camera. */
+  if (self->camera_option == NULL)
+    {
+      g_autofree char *source = vtr_camera_choose_source (NULL);
+
+      if (!g_str_equal (source, vtr_camera_get_source (self->camera)))
+        vtr_application_set_camera_source (self, source);
+    }
+}
+
+static void
+vtr_application_startup (GApplication *application)
+{
+  VtrApplication *self = VTR_APPLICATION (application);
+  g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                                                       "fr.vitrine.Vitrine", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+
+  G_APPLICATION_CLASS (vtr_application_parent_class)->startup (application);
+
+  if (self->data_dir == NULL)
+    self->data_dir = vtr_store_default_data_dir ();
+  if (schema)
+    self->settings = g_settings_new ("fr.vitrine.Vitrine");
+  self->sound = vtr_sound_new ();
+  self->store = vtr_store_open (self->data_dir, &error);
+  if (self->store)
+    {
+      self->catalog = vtr_catalog_new (self->store);
+      self->keys = vtr_trust_load (self->store, NULL);
+    }
+  else
+    g_warning ("%s", error->message);
+
+  source = vtr_camera_choose_source (self->camera_option);
+  self->camera = vtr_camera_new (source);
+  vtr_camera_start (self->camera);
+  if (self->settings)
+    {
+      g_signal_connect_object (self->settings, "changed::camera-source", G_CALLBACK (on_camera_source_changed),
+                               self, 0);
+      g_signal_connect_object (self->settings, "changed::camera-device", G_CALLBACK (on_camera_source_changed),
+                               self, 0);
+    }
+
+  self->catalog_service = vtr_catalog_service_new (self->data_dir);
+  self->printer = vtr_print_service_new (self->data_dir);
+  vtr_print_service_start (self->printer);
+
+  self->sync = vtr_sync_service_new (self->data_dir);
+  vtr_sync_service_start (self->sync);
+  self->started = TRUE;
+}
+
+static void
+vtr_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (vtr_window_new (VTR_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+/**
+ * vtr_application_stop:
+ *
+ * Stops the camera and the sync: the app is closing, or a test is done
+ * with it.
+ */
+void
+vtr_application_stop (VtrApplication *self)
+{
+  g_return_if_fail (VTR_IS_APPLICATION (self));
+
+  if (self->camera)
+    vtr_camera_stop (self->camera);
+  if (self->sync)
+    vtr_sync_service_stop (self->sync);
+  if (self->printer)
+    vtr_print_service_stop (self->printer);
+}
+
+static void
+vtr_application_shutdown (GApplication *application)
+{
+  vtr_application_stop (VTR_APPLICATION (application));
+  G_APPLICATION_CLASS (vtr_application_parent_class)->shutdown (application);
+}
+
+static void
+vtr_application_dispose (GObject *object)
+{
+  VtrApplication *self = VTR_APPLICATION (object);
+
+  vtr_application_stop (self);
+  g_clear_object (&self->camera);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->printer);
+  g_clear_object (&self->catalog_service);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->keys, vtr_key_list_free);
+  g_clear_pointer (&self->sound, vtr_sound_free);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (vtr_application_parent_class)->dispose (object);
+}
+
+static void
+vtr_application_finalize (GObject *object)
+{
+  VtrApplication *self = VTR_APPLICATION (object);
+
+  g_free (self->data_dir);
+  g_free (self->camera_option);
+  G_OBJECT_CLASS (vtr_application_parent_class)->finalize (object);
+}
+
+static void
+on_set_language (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       data)
+{
+  vtr_application_rebuild_window (data, g_variant_get_string (parameter, NULL));
+}
+
+static const GActionEntry app_actions[] = {
+  { "set-language", on_set_language, "s" },
+};
+
+enum {
+  CAMERA_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+vtr_application_class_init (VtrApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = vtr_application_dispose;
+  object_class->finalize = vtr_application_finalize;
+  app_class->handle_local_options = vtr_application_handle_local_options;
+  app_class->startup = vtr_application_startup;
+  app_class->activate = vtr_application_activate;
+  app_class->shutdown = vtr_application_shutdown;
+
+  /* Another camera was chosen: vtr_application_get_camera () is new. */
+  signals[CAMERA_CHANGED] = g_signal_new ("camera-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vtr_application_init (VtrApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+}
+
+/**
+ * vtr_application_new:
+ * @data_dir: (nullable): the kiosk's data; %NULL for the default
+ * @camera_source: (nullable): a GStreamer source, an image or video file,
+ *   a folder of images; %NULL for the configured camera
+ * @kiosk: fullscreen, and no closing from the screen
+ *
+ * The command line may say otherwise when the application runs.
+ */
+VtrApplication *
+vtr_application_new (const char *data_dir,
+                     const char *camera_source,
+                     gboolean    kiosk)
+{
+  VtrApplication *self = g_object_new (VTR_TYPE_APPLICATION,
+                                       "application-id", "fr.vitrine.Vitrine",
+                                       "flags", G_APPLICATION_NON_UNIQUE,
+                                       NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  self->camera_option = g_strdup (camera_source);
+  self->kiosk = kiosk;
+  return self;
+}
+
+const char *
+vtr_application_get_data_dir (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->data_dir;
+}
+
+gboolean
+vtr_application_get_kiosk (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), FALSE);
+
+  return self->kiosk;
+}
+
+/* (nullable): the journal could not be opened (the window says so). */
+VtrStore *
+vtr_application_get_store (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+VtrCatalog *
+vtr_application_get_catalog (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->catalog;
+}
+
+/* Where the screens ask the catalogue: away from the main thread. */
+VtrCatalogService *
+vtr_application_get_catalog_service (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->catalog_service;
+}
+
+VtrPrintService *
+vtr_application_get_printer (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->printer;
+}
+
+VtrKeyList *
+vtr_application_get_keys (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->keys;
+}
+
+/* The federation's keys again, after pairing brought them. */
+void
+vtr_application_reload_keys (VtrApplication *self)
+{
+  g_return_if_fail (VTR_IS_APPLICATION (self));
+
+  if (self->store == NULL)
+    return;
+  g_clear_pointer (&self->keys, vtr_key_list_free);
+  self->keys = vtr_trust_load (self->store, NULL);
+}
+
+VtrCamera *
+vtr_application_get_camera (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->camera;
+}
+
+/*
+ * Another camera: the old one stops, the new one starts, and whoever
+ * shows the camera hears of it through "camera-changed".
+ */
+void
+vtr_application_set_camera_source (VtrApplication *self,
+                                   const char     *source)
+{
+  g_return_if_fail (VTR_IS_APPLICATION (self));
+
+  if (self->camera)
+    vtr_camera_stop (self->camera);
+  g_set_object (&self->camera, NULL);
+  self->camera = vtr_camera_new (source);
+  vtr_camera_start (self->camera);
+  g_signal_emit (self, signals[CAMERA_CHANGED], 0);
+}
+
+VtrSyncService *
+vtr_application_get_sync (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->sync;
+}
+
+VtrSound *
+vtr_application_get_sound (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->sound;
+}
+
+/* (nullable): without the installed schema */
+GSettings *
+vtr_application_get_settings (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/* What the store repaired when it opened, in words, or %NULL. */
+char *
+vtr_application_get_store_notices (VtrApplication *self)
+{
+  const char * const *notices;
+
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  if (self->store == NULL)
+    return NULL;
+  notices = vtr_store_get_notices (self->store);
+  return notices[0] ? g_strjoinv ("\n", (char **) notices) : NULL;
+}
+
+/* Where the kiosk stands (the Vieux-Port without the setting). */
+VtrPosition
+vtr_application_get_position (VtrApplication *self)
+{
+  VtrPosition here = { 43.2951, 5.3744 };
+
+  if (self->settings)
+    {
+      here.lat = g_settings_get_double (self->settings, "kiosk-latitude");
+      here.lon = g_settings_get_double (self->settings, "kiosk-longitude");
+    }
+  return here;
+}
+
+/* The kiosk's own language, French unless the settings say otherwise. */
+char *
+vtr_application_default_language (VtrApplication *self)
+{
+  g_autofree char *language = self->settings ? g_settings_get_string (self->settings, "language") : NULL;
+
+  return g_strdup (language && *language ? language : "fr");
+}
+
+/**
+ * vtr_application_rebuild_window:
+ * @language: "fr" or "en"
+ *
+ * Builds the window again in @language, on the scan screen, and destroys
+ * the one before. The services are kept.
+ *
+ * Returns: (transfer none): the new window
+ */
+GtkWindow *
+vtr_application_rebuild_window (VtrApplication *self,
+                                const char     *language)
+{
+  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+  VtrWindow *next;
+
+  vtr_i18n_set_language (language);
+  next = vtr_window_new (self);
+  if (old)
+    vtr_window_set_idle_timeout (next, vtr_window_get_idle_timeout (VTR_WINDOW (old)));
+  gtk_window_present (GTK_WINDOW (next));
+  if (old)
+    gtk_window_destroy (old);
+  return GTK_WINDOW (next);
+}
