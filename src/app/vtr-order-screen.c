@@ -61,7 +61,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (VtrOrderScreen, vtr_order_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (VtrOrderScreen, vtr_order_screen, GTK_TYPE_WIDGET)
 
 static void
 basket_line_clear (BasketLine *line)
@@ -94,9 +94,9 @@ on_quantity (GtkButton *button,
 
 static GtkWidget *
 quantity_button (VtrOrderScreen *self,
-                 guint         index,
-                 int           step,
-                 const char   *accessible)
+                 guint           index,
+                 int             step,
+                 const char     *accessible)
 {
   GtkWidget *button = gtk_button_new_with_label (step < 0 ? "−" : "+");
 
@@ -156,7 +156,7 @@ on_pickup_toggled (GtkCheckButton *check,
 }
 
 static void
-add_pickup_row (VtrOrderScreen   *self,
+add_pickup_row (VtrOrderScreen *self,
                 gint64          locker_id,
                 const char     *title,
                 const char     *subtitle,
@@ -186,7 +186,7 @@ add_pickup_row (VtrOrderScreen   *self,
  * nearest the kiosk. */
 static void
 refresh_pickups (VtrOrderScreen *self,
-                 VtrMerchant  *merchant)
+                 VtrMerchant    *merchant)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
   g_autoptr(GPtrArray) lockers = NULL;
@@ -228,9 +228,9 @@ refresh_pickups (VtrOrderScreen *self,
  */
 gboolean
 vtr_order_screen_add (VtrOrderScreen  *self,
-                    gint64         product_id,
-                    gint64         merchant_id,
-                    GError       **error)
+                      gint64           product_id,
+                      gint64           merchant_id,
+                      GError         **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
   g_autoptr(VtrProduct) product = NULL;
@@ -318,8 +318,8 @@ vtr_order_screen_get_merchant (VtrOrderScreen *self)
 /* A quantity of 0 takes the product out of the basket. */
 void
 vtr_order_screen_set_quantity (VtrOrderScreen *self,
-                             guint         line,
-                             int           quantity)
+                               guint           line,
+                               int             quantity)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
   g_return_if_fail (line < self->lines->len);
@@ -342,7 +342,7 @@ vtr_order_screen_count_lockers (VtrOrderScreen *self)
 /* 0: at the shop; 1 and on: the parcel lockers, nearest first. */
 void
 vtr_order_screen_choose_pickup (VtrOrderScreen *self,
-                              guint         choice)
+                                guint           choice)
 {
   GtkListBoxRow *row;
 
@@ -355,8 +355,8 @@ vtr_order_screen_choose_pickup (VtrOrderScreen *self,
 
 void
 vtr_order_screen_fill (VtrOrderScreen *self,
-                     const char   *first_name,
-                     const char   *phone)
+                       const char     *first_name,
+                       const char     *phone)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
@@ -392,9 +392,9 @@ vtr_order_screen_get_phone (VtrOrderScreen *self)
  */
 VtrOrder *
 vtr_order_screen_place (VtrOrderScreen  *self,
-                      VtrStore      *store,
-                      GDateTime     *now,
-                      GError       **error)
+                        VtrStore        *store,
+                        GDateTime       *now,
+                        GError         **error)
 {
   g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (VtrOrderLine));
 
@@ -420,7 +420,7 @@ vtr_order_screen_place (VtrOrderScreen  *self,
 
 void
 vtr_order_screen_set_message (VtrOrderScreen *self,
-                            const char   *message)
+                              const char     *message)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
@@ -449,9 +449,9 @@ vtr_order_screen_clear (VtrOrderScreen *self)
 }
 
 void
-vtr_order_screen_set_catalog (VtrOrderScreen      *self,
-                            VtrCatalog        *catalog,
-                            const VtrPosition *here)
+vtr_order_screen_set_catalog (VtrOrderScreen    *self,
+                              VtrCatalog        *catalog,
+                              const VtrPosition *here)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 

@@ -9,36 +9,36 @@
 G_BEGIN_DECLS
 
 #define VTR_TYPE_ORDER_SCREEN (vtr_order_screen_get_type ())
-G_DECLARE_FINAL_TYPE (VtrOrderScreen, vtr_order_page, VTR, ORDER_SCREEN, GtkWidget)
+G_DECLARE_FINAL_TYPE (VtrOrderScreen, vtr_order_screen, VTR, ORDER_SCREEN, GtkWidget)
 
 GtkWidget   *vtr_order_screen_new           (void);
-void         vtr_order_screen_set_catalog   (VtrOrderScreen       *self,
-                                           VtrCatalog         *catalog,
-                                           const VtrPosition  *here);
-gboolean     vtr_order_screen_add           (VtrOrderScreen       *self,
-                                           gint64              product_id,
-                                           gint64              merchant_id,
-                                           GError            **error);
+void         vtr_order_screen_set_catalog   (VtrOrderScreen    *self,
+                                             VtrCatalog        *catalog,
+                                             const VtrPosition *here);
+gboolean     vtr_order_screen_add           (VtrOrderScreen  *self,
+                                             gint64           product_id,
+                                             gint64           merchant_id,
+                                             GError         **error);
 guint        vtr_order_screen_count_items   (VtrOrderScreen       *self);
 gint64       vtr_order_screen_get_merchant  (VtrOrderScreen       *self);
-void         vtr_order_screen_set_quantity  (VtrOrderScreen       *self,
-                                           guint               line,
-                                           int                 quantity);
+void         vtr_order_screen_set_quantity  (VtrOrderScreen *self,
+                                             guint           line,
+                                             int             quantity);
 guint        vtr_order_screen_count_lockers (VtrOrderScreen       *self);
-void         vtr_order_screen_choose_pickup (VtrOrderScreen       *self,
-                                           guint               choice);
-void         vtr_order_screen_fill          (VtrOrderScreen       *self,
-                                           const char         *first_name,
-                                           const char         *phone);
+void         vtr_order_screen_choose_pickup (VtrOrderScreen *self,
+                                             guint           choice);
+void         vtr_order_screen_fill          (VtrOrderScreen *self,
+                                             const char     *first_name,
+                                             const char     *phone);
 VtrKeyboard *vtr_order_screen_get_keyboard  (VtrOrderScreen       *self);
 GtkEditable *vtr_order_screen_get_name      (VtrOrderScreen       *self);
 GtkEditable *vtr_order_screen_get_phone     (VtrOrderScreen       *self);
-VtrOrder    *vtr_order_screen_place         (VtrOrderScreen       *self,
-                                           VtrStore           *store,
-                                           GDateTime          *now,
-                                           GError            **error);
-void         vtr_order_screen_set_message   (VtrOrderScreen       *self,
-                                           const char         *message);
+VtrOrder    *vtr_order_screen_place         (VtrOrderScreen  *self,
+                                             VtrStore        *store,
+                                             GDateTime       *now,
+                                             GError         **error);
+void         vtr_order_screen_set_message   (VtrOrderScreen *self,
+                                             const char     *message);
 const char  *vtr_order_screen_get_message   (VtrOrderScreen       *self);
 void         vtr_order_screen_clear         (VtrOrderScreen       *self);
 
