@@ -1,0 +1,300 @@
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vtr-camera.h"
+#include "vtr-i18n.h"
+#include "vtr-keyboard.h"
+#include "vtr-qr-image.h"
+#include "vtr-scan-screen.h"
+#include "vtr-test-util.h"
+
+/*
+ * The scan screen alone, in a window whose "win" actions are recorded:
+ * what it asks the window for when the on-screen keyboard searches, when
+ * a picture is scanned (on a desktop, and in kiosk mode from a USB stick
+ * only), and what it shows when there is no camera.
+ */
+
+static char *data_dir;
+
+typedef struct
+{
+  GtkWindow *window;
+  GPtrArray *activated; /* "name(parameter)" */
+} Fixture;
+
+static void
+on_action (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       data)
+{
+  Fixture *fixture = data;
+  g_autofree char *value = parameter ? g_variant_print (parameter, FALSE) : g_strdup ("");
+
+  g_ptr_array_add (fixture->activated, g_strdup_printf ("%s(%s)", g_action_get_name (G_ACTION (action)), value));
+}
+
+static const GActionEntry recorded[] = {
+  { "search", on_action, "s" },
+  { "scan-text", on_action, "s" },
+  { "toast", on_action, "s" },
+  { "browse", on_action },
+  { "show-civic", on_action },
+};
+
+static VtrScanScreen *
+fixture_open (Fixture    *fixture,
+              const char *camera_source,
+              gboolean    kiosk)
+{
+  g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
+  g_autoptr(VtrCamera) camera = camera_source ? vtr_camera_new (camera_source) : NULL;
+  GtkWidget *screen = vtr_scan_screen_new (camera, kiosk);
+
+  fixture->activated = g_ptr_array_new_with_free_func (g_free);
+  g_action_map_add_action_entries (G_ACTION_MAP (win), recorded, G_N_ELEMENTS (recorded), fixture);
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_widget_insert_action_group (GTK_WIDGET (fixture->window), "win", G_ACTION_GROUP (win));
+  gtk_window_set_child (fixture->window, screen);
+  gtk_window_present (fixture->window);
+  if (camera)
+    vtr_camera_start (camera);
+  return VTR_SCAN_SCREEN (screen);
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  VtrScanScreen *screen = VTR_SCAN_SCREEN (gtk_window_get_child (fixture->window));
+  VtrCamera *camera = vtr_scan_screen_get_camera (screen);
+
+  if (camera)
+    vtr_camera_stop (camera);
+  gtk_window_destroy (fixture->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_ptr_array_unref (fixture->activated);
+}
+
+/* Waits until an action named @prefix… was activated; returns it. */
+static const char *
+wait_for_action (Fixture    *fixture,
+                 const char *prefix,
+                 guint       seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      for (guint i = 0; i < fixture->activated->len; i++)
+        if (g_str_has_prefix (g_ptr_array_index (fixture->activated, i), prefix))
+          return g_ptr_array_index (fixture->activated, i);
+      if (g_get_monotonic_time () > deadline)
+        return NULL;
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A search typed on the on-screen keyboard, its keys tapped (clicked),
+ * and its Search key: the window is asked to search that text. */
+static void
+test_keyboard_search (void)
+{
+  Fixture fixture;
+  VtrScanScreen *screen = fixture_open (&fixture, NULL, FALSE);
+  GtkWidget *toggle = find_button (GTK_WIDGET (screen), "Clavier");
+  GtkWidget *keyboard = find_type (GTK_WIDGET (screen), VTR_TYPE_KEYBOARD);
+  GtkWidget *revealer = gtk_widget_get_parent (keyboard);
+
+  g_assert_nonnull (toggle);
+  g_assert_false (gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)));
+  /* The keyboard shows when asked for. */
+  g_signal_emit_by_name (toggle, "clicked");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  for (const char *key = "SAVON"; *key; key++)
+    {
+      char name[2] = { *key, 0 };
+      GtkWidget *button = find_button (keyboard, name);
+
+      g_assert_nonnull (button);
+      g_signal_emit_by_name (button, "clicked");
+    }
+  g_signal_emit_by_name (find_button (keyboard, "Rechercher"), "clicked");
+  g_assert_cmpstr (wait_for_action (&fixture, "search", 1), ==, "search('Savon')");
+  /* The next person sees nothing of it. */
+  vtr_scan_screen_clear (screen);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  fixture_close (&fixture);
+}
+
+static gboolean
+count_tick (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A picture scanned: read on a worker thread (the screen keeps being
+ * drawn meanwhile), then handed to the window as if the camera read it. */
+static void
+test_scan_file (void)
+{
+  g_autofree char *path = g_build_filename (data_dir, "ad.png", NULL);
+  g_autofree char *missing = g_build_filename (data_dir, "missing.png", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture fixture;
+  VtrScanScreen *screen = fixture_open (&fixture, NULL, FALSE);
+  guint ticks = 0;
+  guint tick = g_timeout_add (5, count_tick, &ticks);
+
+  g_assert_true (vtr_qr_write_file ("https://vtr13.fr/P/hello", "", path, FALSE, &error));
+  g_assert_no_error (error);
+  vtr_scan_screen_scan_file (screen, path);
+  g_assert_cmpstr (wait_for_action (&fixture, "scan-text", 10), ==, "scan-text('https://vtr13.fr/P/hello')");
+  g_assert_cmpuint (ticks, >, 0);
+  g_source_remove (tick);
+
+  /* A file that is not there: said in words. */
+  vtr_scan_screen_scan_file (screen, missing);
+  g_assert_nonnull (wait_for_action (&fixture, "toast", 10));
+  g_assert_nonnull (strstr (wait_for_action (&fixture, "toast", 0), "missing.png"));
+  fixture_close (&fixture);
+}
+
+/* Kiosk mode: no file chooser on the machine's folders. Without a USB
+ * stick, no button; with one, its pictures only, in the kiosk's own list. */
+static void
+test_kiosk_pictures (void)
+{
+  g_autofree char *stick = g_build_filename (data_dir, "stick", NULL);
+  g_autofree char *picture = g_build_filename (stick, "affiche.png", NULL);
+  g_autofree char *notes = g_build_filename (stick, "notes.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button, *list;
+  GListModel *toplevels;
+  GtkWindow *dialog = NULL;
+  Fixture fixture;
+  VtrScanScreen *screen;
+  guint n_rows = 0;
+
+  g_setenv ("VITRINE_REMOVABLE_MEDIA", "/nonexistent-stick", TRUE);
+  screen = fixture_open (&fixture, NULL, TRUE);
+  button = find_button (GTK_WIDGET (screen), "Scanner une image…");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (button));
+  fixture_close (&fixture);
+
+  g_mkdir_with_parents (stick, 0755);
+  g_assert_true (vtr_qr_write_file ("https://vtr13.fr/M/stick", "", picture, FALSE, &error));
+  g_assert_true (g_file_set_contents (notes, "not a picture", -1, NULL));
+  g_setenv ("VITRINE_REMOVABLE_MEDIA", stick, TRUE);
+  screen = fixture_open (&fixture, NULL, TRUE);
+  button = find_button (GTK_WIDGET (screen), "Scanner une image…");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin (100);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == fixture.window)
+        dialog = window;
+    }
+  g_assert_nonnull (dialog);
+  /* Not a file chooser: the kiosk's own list of the stick's pictures. */
+  g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
+  list = find_type (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "affiche.png");
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, ==, 1);
+  g_signal_emit_by_name (list, "row-activated", gtk_widget_get_first_child (list));
+  g_assert_cmpstr (wait_for_action (&fixture, "scan-text", 10), ==, "scan-text('https://vtr13.fr/M/stick')");
+  fixture_close (&fixture);
+  g_unsetenv ("VITRINE_REMOVABLE_MEDIA");
+}
+
+/* No camera: said plainly, the search still there. */
+static void
+test_no_camera (void)
+{
+  Fixture fixture;
+  VtrScanScreen *screen = fixture_open (&fixture, "/nonexistent/camera", FALSE);
+  AdwStatusPage *status = ADW_STATUS_PAGE (find_type (GTK_WIDGET (screen), ADW_TYPE_STATUS_PAGE));
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (status)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Pas de caméra");
+  g_assert_nonnull (find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY));
+  g_assert_true (gtk_widget_get_mapped (find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY)));
+  fixture_close (&fixture);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  data_dir = vtr_test_make_data_dir ();
+
+  g_test_add_func ("/scan-screen/keyboard-search", test_keyboard_search);
+  g_test_add_func ("/scan-screen/scan-file", test_scan_file);
+  g_test_add_func ("/scan-screen/kiosk-pictures", test_kiosk_pictures);
+  g_test_add_func ("/scan-screen/no-camera", test_no_camera);
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
