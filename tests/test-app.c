@@ -9,6 +9,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-opening-hours.h"
 #include "vtr-orders.h"
 #include "vtr-outbox.h"
@@ -229,7 +230,7 @@ test_search (void)
   g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
   g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
   VtrPosition here = { 43.2951, 5.3744 };
-  g_autoptr(VtrProduct) soap = vtr_catalog_find_product (catalog, "savon de marseille", &error);
+  g_autoptr(VtrProduct) soap = vtr_catalog_find_product_by_name (catalog, "savon de marseille", &error);
   g_autoptr(GPtrArray) stockists = vtr_catalog_nearest_stockists (catalog, soap->id, &here, now, 10, 0, &error);
   g_autofree char *first = NULL;
 

@@ -267,43 +267,94 @@ test_find_product (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   VtrProduct *product;
 
-  product = vtr_catalog_find_product (f->catalog, SOAP_GTIN, &error);
+  product = vtr_catalog_find_product_by_gtin (f->catalog, SOAP_GTIN, &error);
   g_assert_no_error (error);
   g_assert_cmpint (product->id, ==, 1);
   vtr_product_free (product);
 
-  /* The same barcode as GTIN-14. */
-  product = vtr_catalog_find_product (f->catalog, "0" SOAP_GTIN, &error);
+  /* The same barcode as GTIN-14, with the spaces of a paste. */
+  product = vtr_catalog_find_product_by_gtin (f->catalog, " 0" SOAP_GTIN " ", &error);
+  g_assert_no_error (error);
   g_assert_cmpint (product->id, ==, 1);
   vtr_product_free (product);
 
-  product = vtr_catalog_find_product (f->catalog, "2", &error);
+  product = vtr_catalog_get_product (f->catalog, 2, &error);
+  g_assert_no_error (error);
   g_assert_cmpstr (product->name, ==, "Baguette tradition");
   vtr_product_free (product);
 
   /* Words, without accents or case. */
-  product = vtr_catalog_find_product (f->catalog, "HUILE D'OLIVE", &error);
+  product = vtr_catalog_find_product_by_name (f->catalog, "HUILE D'OLIVE", &error);
   g_assert_no_error (error);
   g_assert_cmpint (product->id, ==, 3);
   vtr_product_free (product);
-  product = vtr_catalog_find_product (f->catalog, "chateau vir", &error);
+  product = vtr_catalog_find_product_by_name (f->catalog, "chateau vir", &error);
+  g_assert_no_error (error);
   g_assert_cmpint (product->id, ==, 3);
   vtr_product_free (product);
 
   /* A misread barcode says so rather than finding nothing. */
-  product = vtr_catalog_find_product (f->catalog, "3760123000018", &error);
+  product = vtr_catalog_find_product_by_gtin (f->catalog, "3760123000018", &error);
   g_assert_null (product);
   g_assert_error (error, VTR_GTIN_ERROR, VTR_GTIN_ERROR_CHECK_DIGIT);
   g_clear_error (&error);
 
-  product = vtr_catalog_find_product (f->catalog, "4006381333931", &error);
+  product = vtr_catalog_find_product_by_gtin (f->catalog, "4006381333931", &error);
   g_assert_null (product);
   g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  product = vtr_catalog_find_product (f->catalog, "caviar", &error);
+  product = vtr_catalog_find_product_by_name (f->catalog, "caviar", &error);
   g_assert_null (product);
   g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  product = vtr_catalog_get_product (f->catalog, 404, &error);
+  g_assert_null (product);
+  g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "404"));
+}
+
+/* A product number of 8 digits is a number, never a barcode: product
+ * 12345678 (whose last digit would be wrong for an EAN-8) and product
+ * 12345670 (a valid-looking EAN-8, which another product carries as its
+ * barcode) are each found by their number, and that barcode by barcode. */
+static void
+test_product_by_number (Fixture *f, gconstpointer data)
+{
+  VtrProduct jam = { 12345678, NULL, "Confiture de figues 370 g", "Les Vergers", "epicerie-sucree" };
+  VtrProduct honey = { 12345670, NULL, "Miel de lavande 250 g", "Rucher du Garlaban", "epicerie-sucree" };
+  VtrProduct tea = { 9, "12345670", "Thé vert à la menthe", "Maison Kleb", "epicerie-sucree" };
+  g_autoptr(GError) error = NULL;
+  VtrProduct *product;
+
+  g_assert_true (vtr_catalog_put_product (f->catalog, &jam, &error));
+  g_assert_true (vtr_catalog_put_product (f->catalog, &honey, &error));
+  g_assert_true (vtr_catalog_put_product (f->catalog, &tea, &error));
+  g_assert_no_error (error);
+
+  product = vtr_catalog_get_product (f->catalog, 12345678, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (product->id, ==, 12345678);
+  g_assert_cmpstr (product->name, ==, "Confiture de figues 370 g");
+  vtr_product_free (product);
+
+  product = vtr_catalog_get_product (f->catalog, 12345670, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (product->id, ==, 12345670);
+  g_assert_cmpstr (product->name, ==, "Miel de lavande 250 g");
+  vtr_product_free (product);
+
+  product = vtr_catalog_find_product_by_gtin (f->catalog, "12345670", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (product->id, ==, 9);
+  g_assert_cmpstr (product->name, ==, "Thé vert à la menthe");
+  vtr_product_free (product);
+
+  /* As a barcode, 12345678 is a misread one, and says so. */
+  product = vtr_catalog_find_product_by_gtin (f->catalog, "12345678", &error);
+  g_assert_null (product);
+  g_assert_error (error, VTR_GTIN_ERROR, VTR_GTIN_ERROR_CHECK_DIGIT);
 }
 
 static gboolean
@@ -513,7 +564,7 @@ demo_fingerprint (VtrCatalog *catalog, GDateTime *now)
   g_autoptr(GString) s = g_string_new (NULL);
   g_autoptr(GPtrArray) stockists = NULL;
   g_autoptr(GPtrArray) offers = NULL;
-  g_autoptr(VtrProduct) soap = vtr_catalog_find_product (catalog, "savon de marseille", NULL);
+  g_autoptr(VtrProduct) soap = vtr_catalog_find_product_by_name (catalog, "savon de marseille", NULL);
 
   stockists = vtr_catalog_nearest_stockists (catalog, soap->id, &vieux_port, now, 20, 0, NULL);
   for (guint i = 0; i < stockists->len; i++)
@@ -599,6 +650,7 @@ main (int argc, char *argv[])
   ADD ("/catalog/stockists-errors", test_stockists_errors);
   ADD ("/catalog/one-stockist", test_one_stockist);
   ADD ("/catalog/find-product", test_find_product);
+  ADD ("/catalog/product-by-number", test_product_by_number);
   ADD ("/catalog/search", test_search);
   ADD ("/catalog/near-service", test_near_service);
   ADD ("/catalog/promotions-near", test_promotions_near);

@@ -187,6 +187,35 @@ test_order_from_journal (Fixture       *f,
   g_assert_nonnull (strstr (g_ptr_array_index (ticket->notes, 0), "Paul Claudel"));
 }
 
+/* A product whose number has 8 digits is named on the ticket by its name,
+ * not shown as a number (it used to be read as a misread EAN-8 barcode). */
+static void
+test_order_product_number (Fixture       *f,
+                           gconstpointer  data)
+{
+  VtrProduct jam = { 12345678, NULL, "Confiture de figues 370 g", "Les Vergers", "epicerie-sucree" };
+  g_autoptr(VtrOrder) order = g_new0 (VtrOrder, 1);
+  g_autoptr(VtrTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  VtrOrderLine line = { 12345678, 1, 450 };
+
+  g_assert_true (vtr_catalog_put_product (f->catalog, &jam, &error));
+  g_assert_no_error (error);
+  order->uuid = g_uuid_string_random ();
+  order->number = g_strdup ("AC-1235");
+  order->pickup_code = g_strdup (CODE);
+  order->merchant_id = 1;
+  order->total_cents = 450;
+  order->created = 1795740429;
+  order->lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));
+  g_array_append_val (order->lines, line);
+
+  ticket = vtr_ticket_new_order (f->catalog, order);
+  g_assert_cmpuint (ticket->lines->len, ==, 1);
+  g_assert_cmpstr (((VtrTicketLine *) g_ptr_array_index (ticket->lines, 0))->text, ==,
+                   "1 × Confiture de figues 370 g");
+}
+
 static void
 test_escpos (Fixture       *f,
              gconstpointer  data)
@@ -476,6 +505,7 @@ main (int argc, char *argv[])
   ADD ("/print/png", test_png);
   ADD ("/print/card", test_card);
   ADD ("/print/order-from-journal", test_order_from_journal);
+  ADD ("/print/order-product-number", test_order_product_number);
   ADD ("/print/escpos", test_escpos);
   ADD ("/print/printer-status", test_printer_status);
   ADD ("/print/queue-paper-out", test_queue_paper_out);

@@ -1148,8 +1148,104 @@ add_ranked_products (VtrCatalog  *self,
 }
 
 /**
+ * vtr_catalog_get_product:
+ * @product_id: the product's number in the catalogue
+ *
+ * Returns: (transfer full) (nullable): the product with that number, or
+ * %NULL with %VTR_CATALOG_ERROR_NOT_FOUND. A number is never read as a
+ * barcode, even one of 8 or 13 digits.
+ */
+VtrProduct *
+vtr_catalog_get_product (VtrCatalog *self,
+                         gint64      product_id,
+                         GError    **error)
+{
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+
+  return product_by_id (self, product_id, error);
+}
+
+/**
+ * vtr_catalog_find_product_by_gtin:
+ * @gtin: a GTIN-8, UPC-A, EAN-13 or GTIN-14, as printed under a barcode
+ *
+ * Returns: (transfer full) (nullable): the product with that barcode; or
+ * %NULL with a #VTR_GTIN_ERROR if @gtin is not a barcode or was misread,
+ * or %VTR_CATALOG_ERROR_NOT_FOUND.
+ */
+VtrProduct *
+vtr_catalog_find_product_by_gtin (VtrCatalog *self,
+                                  const char *gtin,
+                                  GError    **error)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *normalized = NULL;
+  VtrProduct *product;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (gtin != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (gtin));
+  normalized = vtr_gtin_normalize (trimmed, error);
+  if (normalized == NULL)
+    return NULL;
+  product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.gtin = ?",
+                        normalized, 0, &failed, error);
+  if (product == NULL && !failed)
+    g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                 _("No product with barcode %s in the catalogue"), trimmed);
+  return product;
+}
+
+/**
+ * vtr_catalog_find_product_by_name:
+ * @words: words of the product's name or brand, in any case or accents
+ *
+ * Returns: (transfer full) (nullable): the product that matches @words
+ * best (in its name first), or %NULL with %VTR_CATALOG_ERROR_NOT_FOUND.
+ */
+VtrProduct *
+vtr_catalog_find_product_by_name (VtrCatalog *self,
+                                  const char *words,
+                                  GError    **error)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *in_name = NULL;
+  g_autoptr(GPtrArray) best = NULL;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (words != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (words));
+  match = vtr_text_fts_query (trimmed);
+  best = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_product_free);
+  if (match != NULL)
+    {
+      in_name = g_strdup_printf ("{name} : (%s)", match);
+      if (!add_ranked_products (self, best, in_name, 1, error) ||
+          !add_ranked_products (self, best, match, 1, error))
+        return NULL;
+    }
+  if (best->len == 0)
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                   _("No product matches “%s”"), trimmed);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (best, 0);
+}
+
+/**
  * vtr_catalog_find_product:
  * @query: a barcode (GTIN), a product number or words of its name
+ *
+ * Deprecated: it guesses what @query is, and a product number of 8, 12,
+ * 13 or 14 digits reads as a barcode (product 12345678 answers "Barcode
+ * 12345678 was misread"). Use vtr_catalog_get_product(),
+ * vtr_catalog_find_product_by_gtin() or vtr_catalog_find_product_by_name().
+ * Kept until the kiosk app (src/app) no longer calls it.
  *
  * Returns: (transfer full) (nullable): the product the shopper means: the
  * one with that barcode or number, or the best match for the words.
@@ -1160,51 +1256,16 @@ vtr_catalog_find_product (VtrCatalog *self,
                           GError    **error)
 {
   g_autofree char *trimmed = NULL;
-  VtrProduct *product = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   trimmed = g_strstrip (g_strdup (query));
-
   if (vtr_gtin_looks_like_gtin (trimmed))
-    {
-      g_autofree char *gtin = vtr_gtin_normalize (trimmed, error);
-
-      if (gtin == NULL)
-        return NULL;
-      product = product_by (self, "SELECT " PRODUCT_COLUMNS " FROM product p WHERE p.gtin = ?",
-                            gtin, 0, &failed, error);
-      if (product == NULL && !failed)
-        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                     _("No product with barcode %s in the catalogue"), trimmed);
-      return product;
-    }
-
+    return vtr_catalog_find_product_by_gtin (self, trimmed, error);
   if (*trimmed != '\0' && strspn (trimmed, "0123456789") == strlen (trimmed))
-    return product_by_id (self, g_ascii_strtoll (trimmed, NULL, 10), error);
-
-  {
-    g_autofree char *match = vtr_text_fts_query (trimmed);
-    g_autofree char *in_name = NULL;
-    g_autoptr(GPtrArray) best = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_product_free);
-
-    if (match != NULL)
-      {
-        in_name = g_strdup_printf ("{name} : (%s)", match);
-        if (!add_ranked_products (self, best, in_name, 1, error) ||
-            !add_ranked_products (self, best, match, 1, error))
-          return NULL;
-      }
-    if (best->len == 0)
-      {
-        g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
-                     _("No product matches “%s”"), trimmed);
-        return NULL;
-      }
-    return g_ptr_array_steal_index (best, 0);
-  }
+    return vtr_catalog_get_product (self, g_ascii_strtoll (trimmed, NULL, 10), error);
+  return vtr_catalog_find_product_by_name (self, trimmed, error);
 }
 
 typedef struct

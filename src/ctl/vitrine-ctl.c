@@ -22,6 +22,7 @@
 #include "vtr-trust.h"
 #include "vtr-code-stock.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-outbox.h"
 #include "vtr-orders.h"
 #include "vtr-json.h"
@@ -273,6 +274,46 @@ describe_product (const VtrProduct *product)
                           gtin ? ")" : "");
 }
 
+/* A product as a person names it on the command line: a barcode, a
+ * product number or words of its name. Digits are a barcode only if the
+ * catalogue has that barcode; otherwise a product number, and a misread
+ * barcode is said to be one only if no product has that number either. */
+static VtrProduct *
+find_product (VtrCatalog *catalog,
+              const char *query,
+              GError    **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (query));
+  g_autoptr(GError) as_gtin = NULL;
+  g_autoptr(GError) as_number = NULL;
+  VtrProduct *product;
+  gint64 number;
+
+  if (*trimmed == '\0' || strspn (trimmed, "0123456789") != strlen (trimmed))
+    return vtr_catalog_find_product_by_name (catalog, trimmed, error);
+  if (vtr_gtin_looks_like_gtin (trimmed))
+    {
+      product = vtr_catalog_find_product_by_gtin (catalog, trimmed, &as_gtin);
+      if (product != NULL ||
+          !(g_error_matches (as_gtin, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND) ||
+            as_gtin->domain == VTR_GTIN_ERROR))
+        {
+          g_propagate_error (error, g_steal_pointer (&as_gtin));
+          return product;
+        }
+    }
+  number = g_ascii_strtoll (trimmed, NULL, 10);
+  product = vtr_catalog_get_product (catalog, number, &as_number);
+  if (product == NULL)
+    {
+      if (as_gtin != NULL && g_error_matches (as_number, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&as_gtin));
+      else
+        g_propagate_error (error, g_steal_pointer (&as_number));
+    }
+  return product;
+}
+
 static int
 command_stockists (Options *options,
                    int      argc,
@@ -289,7 +330,7 @@ command_stockists (Options *options,
   query = g_strjoinv (" ", argv + 1);
 
   if (!(catalog = open_catalog (options, &error)) ||
-      !(product = vtr_catalog_find_product (catalog, query, &error)) ||
+      !(product = find_product (catalog, query, &error)) ||
       !(stockists = vtr_catalog_nearest_stockists (catalog, product->id, &options->position,
                                                    options->when, options->limit,
                                                    options->open_now ? VTR_STOCKISTS_OPEN_NOW : 0,
@@ -1570,7 +1611,7 @@ command_print (Options *options,
     }
   else if (g_str_equal (what, "poster") && argc == 3)
     {
-      g_autoptr(VtrProduct) product = vtr_catalog_find_product (catalog, argv[2], &error);
+      g_autoptr(VtrProduct) product = find_product (catalog, argv[2], &error);
       g_autoptr(VtrKeyList) keys = NULL;
       g_autoptr(VtrCodeInfo) info = NULL;
 

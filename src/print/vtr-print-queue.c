@@ -46,7 +46,7 @@ vtr_ticket_new_order (VtrCatalog     *catalog,
     {
       const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, i);
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, line->product_id);
-      g_autoptr(VtrProduct) product = vtr_catalog_find_product (catalog, id, NULL);
+      g_autoptr(VtrProduct) product = vtr_catalog_get_product (catalog, line->product_id, NULL);
       g_autofree char *text = g_strdup_printf ("%d × %s", line->quantity, product ? product->name : id);
       g_autofree char *amount = vtr_price_format (line->price_cents * line->quantity);
 
