@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-opening-hours.h"
+#include "vtr-describe.h"
 
 /* Times are given in UTC or Paris time so the expectations read as a shop
  * would say them. */
@@ -171,6 +172,70 @@ test_syntax_errors (void)
   }
 }
 
+/* The week table a shop's page shows: a line a day, in words, never the
+ * OpenStreetMap string. */
+static void
+test_week_in_words (void)
+{
+  g_auto(GStrv) week = vtr_describe_week ("Mo-Fr 08:00-12:30,14:00-19:00; Sa 08:00-13:00; Su off; PH off");
+  g_auto(GStrv) late = vtr_describe_week ("Tu-Sa 09:00-19:00, Fr,Sa 18:00-02:00");
+  g_auto(GStrv) always = vtr_describe_week ("24/7");
+  g_auto(GStrv) unreadable = vtr_describe_week ("sometimes");
+
+  g_assert_cmpuint (g_strv_length (week), ==, 7);
+  g_assert_cmpstr (week[0], ==, "8:00 – 12:30, 14:00 – 19:00");
+  g_assert_cmpstr (week[4], ==, "8:00 – 12:30, 14:00 – 19:00");
+  g_assert_cmpstr (week[5], ==, "8:00 – 13:00");
+  g_assert_cmpstr (week[6], ==, "closed");
+  g_assert_cmpstr (late[0], ==, "closed");
+  g_assert_cmpstr (late[1], ==, "9:00 – 19:00");
+  g_assert_cmpstr (late[4], ==, "9:00 – 19:00, 18:00 – 2:00");
+  g_assert_cmpstr (always[2], ==, "open all day");
+  g_assert_null (unreadable);
+  g_assert_null (vtr_describe_week (NULL));
+  g_assert_cmpstr (vtr_describe_weekday (0), ==, "Monday");
+}
+
+static char *
+open_until (const char *text,
+            GDateTime  *at)
+{
+  g_autoptr(VtrOpeningHours) hours = vtr_opening_hours_parse (text, NULL);
+  VtrOpenState state = { .known = hours != NULL };
+  char *words;
+
+  if (hours)
+    state.open = vtr_opening_hours_is_open (hours, at, &state.next_change);
+  words = vtr_describe_open_until (&state, at);
+  g_clear_pointer (&state.next_change, g_date_time_unref);
+  g_date_time_unref (at);
+  return words;
+}
+
+static void
+test_open_until_in_words (void)
+{
+  struct { const char *hours; GDateTime *at; const char *expected; } cases[] = {
+    /* Wednesday 3 June 2026, 10:00 in Paris. */
+    { SHOP, paris (2026, 6, 3, 10, 0), "Open until 12:00" },
+    { "Mo-Sa 08:00-19:30", paris (2026, 6, 3, 15, 0), "Open until 19:30" },
+    { SHOP, paris (2026, 6, 3, 13, 0), "Closed, opens at 14:00" },
+    { SHOP, paris (2026, 6, 3, 19, 0), "Closed, opens tomorrow at 8:00" },
+    /* Saturday afternoon: next open on Monday. */
+    { SHOP, paris (2026, 6, 6, 13, 0), "Closed, opens Monday at 8:00" },
+    { "Fr,Sa 18:00-02:00", paris (2026, 6, 5, 23, 0), "Open until tomorrow at 2:00" },
+    { "24/7", paris (2026, 6, 3, 10, 0), "Open" },
+    { "whenever", paris (2026, 6, 3, 10, 0), "Opening hours unknown" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *words = open_until (cases[i].hours, cases[i].at);
+
+      g_assert_cmpstr (words, ==, cases[i].expected);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -183,6 +248,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/opening-hours/always-and-never", test_always_and_never);
   g_test_add_func ("/opening-hours/additional-rules", test_additional_rules);
   g_test_add_func ("/opening-hours/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/opening-hours/week-in-words", test_week_in_words);
+  g_test_add_func ("/opening-hours/open-until-in-words", test_open_until_in_words);
 
   return g_test_run ();
 }

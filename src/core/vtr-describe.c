@@ -81,3 +81,141 @@ vtr_describe_distance (double distance_m,
                           distance, walking_minutes);
 }
 
+
+/* Opening hours in words: "Open until 19:00", and a week table whose
+ * lines read "9:00 – 12:00, 14:00 – 19:00" or "closed". The clock's form
+ * is the translators' ("19 h", "19 h 30" in French). */
+
+/**
+ * vtr_describe_clock:
+ * @minutes: minutes since midnight; past midnight (26:00) reads as 2:00
+ */
+char *
+vtr_describe_clock (int minutes)
+{
+  int hour, minute;
+
+  minutes = ((minutes % (24 * 60)) + 24 * 60) % (24 * 60);
+  hour = minutes / 60;
+  minute = minutes % 60;
+  if (minute == 0)
+    /* TRANSLATORS: a time on the hour, such as "19:00"; French: "%d h" */
+    return g_strdup_printf (C_("clock, on the hour", "%d:00"), hour);
+  /* TRANSLATORS: a time, such as "19:30"; French: "%d h %02d" */
+  return g_strdup_printf (C_("clock", "%d:%02d"), hour, minute);
+}
+
+/**
+ * vtr_describe_weekday:
+ * @weekday: 0 for Monday … 6 for Sunday
+ *
+ * Returns: the day's whole name, translated
+ */
+const char *
+vtr_describe_weekday (int weekday)
+{
+  static const char * const names[] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
+  };
+
+  g_return_val_if_fail (weekday >= 0 && weekday < 7, NULL);
+  return _(names[weekday]);
+}
+
+/**
+ * vtr_describe_week:
+ * @opening_hours: (nullable): the shop's hours in OpenStreetMap's syntax
+ *
+ * Returns: (transfer full) (nullable): seven lines, Monday first, each the
+ *   day's hours in words; %NULL when the hours are missing or unreadable
+ */
+char **
+vtr_describe_week (const char *opening_hours)
+{
+  g_autoptr(VtrOpeningHours) hours = NULL;
+  g_autoptr(GStrvBuilder) week = NULL;
+
+  if (opening_hours == NULL || *opening_hours == '\0')
+    return NULL;
+  hours = vtr_opening_hours_parse (opening_hours, NULL);
+  if (hours == NULL)
+    return NULL;
+
+  week = g_strv_builder_new ();
+  for (int day = 0; day < 7; day++)
+    {
+      int starts[8], ends[8];
+      int n = vtr_opening_hours_weekday_spans (hours, day, starts, ends, G_N_ELEMENTS (starts));
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      if (n == 0)
+        g_string_append (line, _("closed"));
+      if (n == 1 && starts[0] == 0 && ends[0] >= 24 * 60)
+        {
+          g_strv_builder_add (week, _("open all day"));
+          continue;
+        }
+      for (int i = 0; i < n; i++)
+        {
+          g_autofree char *from = vtr_describe_clock (starts[i]);
+          g_autofree char *to = vtr_describe_clock (ends[i]);
+
+          if (i > 0)
+            g_string_append (line, ", ");
+          /* TRANSLATORS: opening hours from a time to another, "9:00 – 12:00" */
+          g_string_append_printf (line, _("%s – %s"), from, to);
+        }
+      g_strv_builder_add (week, line->str);
+    }
+  return g_strv_builder_end (week);
+}
+
+/**
+ * vtr_describe_open_until:
+ *
+ * Whether a place is open now, as a sentence: "Open until 19:00",
+ * "Closed, opens tomorrow at 8:00".
+ */
+char *
+vtr_describe_open_until (const VtrOpenState *open,
+                         GDateTime          *now)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) local_now = NULL;
+  g_autofree char *clock = NULL;
+  int days;
+
+  if (!open->known)
+    return g_strdup (_("Opening hours unknown"));
+  if (open->next_change == NULL)
+    return g_strdup (open->open ? _("Open") : _("Closed"));
+
+  local = g_date_time_to_timezone (open->next_change, vtr_opening_hours_timezone ());
+  local_now = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+  clock = vtr_describe_clock (g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local));
+  {
+    g_autoptr(GDate) a = g_date_new_dmy (g_date_time_get_day_of_month (local_now), g_date_time_get_month (local_now),
+                                         g_date_time_get_year (local_now));
+    g_autoptr(GDate) b = g_date_new_dmy (g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                                         g_date_time_get_year (local));
+
+    days = g_date_days_between (a, b);
+  }
+
+  if (open->open)
+    {
+      if (days == 0)
+        return g_strdup_printf (_("Open until %s"), clock);
+      if (days == 1)
+        return g_strdup_printf (_("Open until tomorrow at %s"), clock);
+      return g_strdup_printf (_("Open until %s at %s"),
+                              vtr_describe_weekday (g_date_time_get_day_of_week (local) - 1), clock);
+    }
+  if (days == 0)
+    return g_strdup_printf (_("Closed, opens at %s"), clock);
+  if (days == 1)
+    return g_strdup_printf (_("Closed, opens tomorrow at %s"), clock);
+  /* TRANSLATORS: a weekday and a time, "Closed, opens Tuesday at 8:00" */
+  return g_strdup_printf (_("Closed, opens %s at %s"),
+                          vtr_describe_weekday (g_date_time_get_day_of_week (local) - 1), clock);
+}

@@ -11,5 +11,10 @@ char       *vtr_describe_open_state   (const VtrOpenState *open,
 const char *vtr_describe_availability (VtrAvailability     availability);
 char       *vtr_describe_distance     (double              distance_m,
                                        int                 walking_minutes);
+char       *vtr_describe_clock        (int                 minutes);
+const char *vtr_describe_weekday      (int                 weekday);
+char      **vtr_describe_week         (const char         *opening_hours);
+char       *vtr_describe_open_until   (const VtrOpenState *open,
+                                       GDateTime          *now);
 
 G_END_DECLS

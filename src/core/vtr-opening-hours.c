@@ -444,6 +444,54 @@ spans_of_day (const VtrOpeningHours *hours,
   return n;
 }
 
+/**
+ * vtr_opening_hours_weekday_spans:
+ * @weekday: 0 for Monday … 6 for Sunday
+ * @starts: (out caller-allocates) (array length=max_spans): opening times,
+ *   in minutes since midnight
+ * @ends: (out caller-allocates) (array length=max_spans): closing times,
+ *   which may pass midnight (26:00 = 2 a.m. the next day)
+ *
+ * The hours of a usual @weekday, one that is no public holiday: what a
+ * shop's week table shows.
+ *
+ * Returns: the number of spans, earliest first; 0 when closed all day
+ */
+int
+vtr_opening_hours_weekday_spans (const VtrOpeningHours *hours,
+                                 int                    weekday,
+                                 int                   *starts,
+                                 int                   *ends,
+                                 int                    max_spans)
+{
+  Span spans[MAX_SPANS * 4];
+  int n = 0;
+
+  g_return_val_if_fail (hours != NULL, 0);
+  g_return_val_if_fail (weekday >= 0 && weekday < 7, 0);
+
+  for (guint i = 0; i < hours->rules->len; i++)
+    {
+      const Rule *rule = &g_array_index (hours->rules, Rule, i);
+
+      if (!rule_selects (rule, weekday, FALSE))
+        continue;
+      if (!rule->additive)
+        n = 0;
+      for (int s = 0; s < rule->n_spans && n < (int) G_N_ELEMENTS (spans); s++)
+        spans[n++] = rule->spans[s];
+    }
+  if (n > 1)
+    qsort (spans, n, sizeof (Span), compare_spans);
+  n = MIN (n, max_spans);
+  for (int i = 0; i < n; i++)
+    {
+      starts[i] = spans[i].start;
+      ends[i] = spans[i].end;
+    }
+  return n;
+}
+
 static GDateTime *
 local_time (GDate *date,
             int    minutes)

@@ -23,6 +23,11 @@ void              vtr_opening_hours_free        (VtrOpeningHours  *hours);
 gboolean          vtr_opening_hours_is_open     (const VtrOpeningHours *hours,
                                                  GDateTime        *at,
                                                  GDateTime       **next_change);
+int               vtr_opening_hours_weekday_spans (const VtrOpeningHours *hours,
+                                                 int               weekday,
+                                                 int              *starts,
+                                                 int              *ends,
+                                                 int               max_spans);
 
 int               vtr_paris_day                 (GDateTime        *time);
 gboolean          vtr_is_public_holiday         (int               year,
