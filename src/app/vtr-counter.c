@@ -1,0 +1,1290 @@
+#include "config.h"
+
+#include "vtr-counter.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vtr-app-enums.h"
+#include "vtr-flashcode.h"
+#include "vtr-loyalty.h"
+#include "vtr-orders.h"
+#include "vtr-print-queue.h"
+
+/*
+ * The counter of a shop, without its widgets: the staff behind their PIN;
+ * a customer's card scanned, a purchase credited on the keypad, a reward
+ * given; a new customer's card made and printed; the shop's orders,
+ * handed over by scanning their pickup codes. The keypad also takes the
+ * administrator's PIN before the admin screen.
+ *
+ * What a screen shows is a property here, with its notify: the keypad's
+ * title, what was typed (dots for a PIN), the message, the card and its
+ * points, the shop's orders and rewards. Before a staff session, and
+ * while the administrator's PIN is asked, nothing of a shop's customers
+ * is there to show. PINs are checked on a worker thread (Argon2id takes
+ * a noticeable time); tickets print through the print service.
+ */
+
+struct _VtrCounter
+{
+  GObject           parent_instance;
+
+  /* Borrowed from the application, which owns them. */
+  VtrStore         *store;
+  VtrCatalog       *catalog;
+  VtrPrintService  *printer;   /* NULL: no printing here */
+  const VtrKeyList *keys;
+
+  gint64            merchant_id;
+  VtrCounterMode    mode;
+  char             *session;
+  char             *card_id;
+  gint64            balance;
+  GString          *typed;     /* PIN, amount or mobile being typed */
+  GCancellable     *pin_check; /* the PIN being checked, if any */
+  GCancellable     *cancellable; /* printing, until dispose */
+
+  /* What a screen shows. */
+  char             *title;
+  char             *keyed;
+  char             *message;
+  char             *card;
+  gboolean          can_enrol;
+  gboolean          can_print_slip;
+  GPtrArray        *orders;    /* VtrOrder */
+  GPtrArray        *rewards;   /* VtrReward */
+};
+
+G_DEFINE_FINAL_TYPE (VtrCounter, vtr_counter, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_CATALOG,
+  PROP_PRINTER,
+  PROP_KEYS,
+  PROP_MERCHANT_ID,
+  PROP_MODE,
+  PROP_BUSY,
+  PROP_SESSION_OPEN,
+  PROP_TITLE,
+  PROP_KEYED,
+  PROP_MESSAGE,
+  PROP_CARD,
+  PROP_CARD_ID,
+  PROP_BALANCE,
+  PROP_CAN_ENROL,
+  PROP_CAN_PRINT_SLIP,
+  PROP_ORDERS,
+  PROP_REWARDS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  ADMIN_UNLOCKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_string (VtrCounter  *self,
+            char       **field,
+            const char  *value,
+            int          prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_boolean (VtrCounter *self,
+             gboolean   *field,
+             gboolean    value,
+             int         prop)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_message (VtrCounter *self,
+             const char *message)
+{
+  set_string (self, &self->message, message ? message : "", PROP_MESSAGE);
+}
+
+static void
+set_mode (VtrCounter     *self,
+          VtrCounterMode  mode)
+{
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+static gboolean
+asks_pin (VtrCounter *self)
+{
+  return self->mode == VTR_COUNTER_MODE_STAFF_PIN || self->mode == VTR_COUNTER_MODE_ADMIN_PIN;
+}
+
+/* What the keypad shows: dots for a PIN, the mobile, or the amount. */
+static void
+update_keyed (VtrCounter *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (asks_pin (self))
+    {
+      for (gsize i = 0; i < self->typed->len; i++)
+        g_string_append (text, "● ");
+      if (self->typed->len == 0)
+        g_string_assign (text, " ");
+    }
+  else if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE)
+    g_string_assign (text, self->typed->len ? self->typed->str : "—");
+  else
+    g_string_printf (text, "%s €", self->typed->len ? self->typed->str : "0");
+  set_string (self, &self->keyed, text->str, PROP_KEYED);
+}
+
+static gboolean
+same_orders (GPtrArray *a,
+             GPtrArray *b)
+{
+  for (guint i = 0; i < a->len; i++)
+    {
+      VtrOrder *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+      if (g_strcmp0 (x->number, y->number) != 0 || x->state != y->state)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+same_rewards (GPtrArray *a,
+              GPtrArray *b)
+{
+  for (guint i = 0; i < a->len; i++)
+    {
+      VtrReward *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+      if (x->id != y->id || x->points != y->points || g_strcmp0 (x->title, y->title) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A list replaced, and said so, only when what it shows changed: a
+ * screen builds its rows again on the notify. */
+static void
+set_list (VtrCounter  *self,
+          GPtrArray  **field,
+          GPtrArray   *list,
+          int          prop)
+{
+  if (*field == NULL && list == NULL)
+    return;
+  if (*field && list && (*field)->len == list->len &&
+      (prop == PROP_ORDERS ? same_orders (*field, list) : same_rewards (*field, list)))
+    {
+      g_ptr_array_unref (list);
+      return;
+    }
+  g_clear_pointer (field, g_ptr_array_unref);
+  *field = list;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* The shop's orders, newest first: only inside a staff session. */
+static void
+refresh_orders (VtrCounter *self)
+{
+  g_autoptr(GPtrArray) orders = NULL;
+
+  if (self->session && !asks_pin (self) && self->merchant_id > 0)
+    orders = vtr_order_list (self->store, self->merchant_id, NULL);
+  if (orders && orders->len > VTR_COUNTER_MAX_ORDERS)
+    g_ptr_array_set_size (orders, VTR_COUNTER_MAX_ORDERS);
+  if (orders && orders->len == 0)
+    g_clear_pointer (&orders, g_ptr_array_unref);
+  set_list (self, &self->orders, g_steal_pointer (&orders), PROP_ORDERS);
+}
+
+/* Everything a screen shows, from the state. */
+static void
+update (VtrCounter *self)
+{
+  g_autofree char *card = NULL;
+  g_autoptr(GPtrArray) rewards = NULL;
+  gint64 balance = 0;
+  const char *title;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  switch (self->mode)
+    {
+    case VTR_COUNTER_MODE_ADMIN_PIN:
+      title = _("Administrator PIN");
+      break;
+    case VTR_COUNTER_MODE_STAFF_PIN:
+      title = _("Staff PIN");
+      break;
+    case VTR_COUNTER_MODE_ENROL_PHONE:
+      title = _("New card: the customer’s mobile, if they give it, then OK");
+      break;
+    case VTR_COUNTER_MODE_AMOUNT:
+    default:
+      title = _("Amount of the purchase");
+      break;
+    }
+  set_string (self, &self->title, title, PROP_TITLE);
+
+  if (self->session && self->card_id && !asks_pin (self))
+    {
+      vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
+      card = g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance),
+                              self->card_id + strlen (self->card_id) - MIN (strlen (self->card_id), 4),
+                              (long long) balance);
+      if (self->merchant_id > 0)
+        rewards = vtr_loyalty_list_rewards (self->store, self->merchant_id, NULL);
+      if (rewards && rewards->len == 0)
+        g_clear_pointer (&rewards, g_ptr_array_unref);
+    }
+  else if (self->session && !asks_pin (self))
+    card = g_strdup (_("Scan the customer’s card"));
+  set_string (self, &self->card, card ? card : "", PROP_CARD);
+  if (self->balance != balance)
+    {
+      self->balance = balance;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
+    }
+  set_list (self, &self->rewards, g_steal_pointer (&rewards), PROP_REWARDS);
+  set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0,
+               PROP_CAN_ENROL);
+  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id,
+               PROP_CAN_PRINT_SLIP);
+  update_keyed (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+set_card_id (VtrCounter *self,
+             char       *card_id)
+{
+  if (g_strcmp0 (self->card_id, card_id) == 0)
+    {
+      g_free (card_id);
+      return;
+    }
+  g_free (self->card_id);
+  self->card_id = card_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_ID]);
+}
+
+static void
+set_session (VtrCounter *self,
+             char       *session)
+{
+  gboolean was_open = self->session != NULL;
+
+  g_free (self->session);
+  self->session = session;
+  if (was_open != (session != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_OPEN]);
+}
+
+static void
+cancel_pin_check (VtrCounter *self)
+{
+  if (self->pin_check == NULL)
+    return;
+  g_cancellable_cancel (self->pin_check);
+  g_clear_object (&self->pin_check);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/**
+ * vtr_counter_clear:
+ *
+ * Ends the staff session and forgets the customer (idle reset, going
+ * home): the next person sees nothing of them. The keypad asks for the
+ * staff PIN again.
+ */
+void
+vtr_counter_clear (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  cancel_pin_check (self);
+  set_session (self, NULL);
+  set_card_id (self, NULL);
+  g_string_truncate (self->typed, 0);
+  set_mode (self, VTR_COUNTER_MODE_STAFF_PIN);
+  set_message (self, NULL);
+  refresh_orders (self);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_open:
+ *
+ * The counter shown: the staff PIN asked, unless a staff session is open;
+ * nothing typed, no message.
+ */
+void
+vtr_counter_open (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->session == NULL)
+    set_mode (self, VTR_COUNTER_MODE_STAFF_PIN);
+  else if (asks_pin (self))
+    set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+  g_string_truncate (self->typed, 0);
+  set_message (self, NULL);
+  refresh_orders (self);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_ask_admin_pin:
+ *
+ * The keypad asks for the administrator's PIN. Whatever staff session was
+ * open ends first, and what it showed goes: no shop's orders, customer
+ * names or card stay on screen while the PIN is typed.
+ */
+void
+vtr_counter_ask_admin_pin (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  vtr_counter_clear (self);
+  set_mode (self, VTR_COUNTER_MODE_ADMIN_PIN);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A PIN checked on a worker thread. */
+
+/* The Argon2id check, on a worker thread with its own connection to the
+ * journal. (Until vtr_staff_login_async() of src/core/vtr-staff.h.) */
+
+typedef struct
+{
+  char   *data_dir;
+  gint64  merchant_id;
+  char   *pin;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_free (login->data_dir);
+  g_free (login->pin);
+  g_free (login);
+}
+
+static void
+login_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Login *login = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrStore) store = vtr_store_open (login->data_dir, &error);
+  char *session = store ? vtr_staff_login (store, login->merchant_id, login->pin, now, &error) : NULL;
+
+  if (session)
+    g_task_return_pointer (task, session, g_free);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+staff_login_async (VtrStore            *store,
+                   gint64               merchant_id,
+                   const char          *pin,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, data);
+  Login *login = g_new0 (Login, 1);
+
+  login->data_dir = g_strdup (vtr_store_get_data_dir (store));
+  login->merchant_id = merchant_id;
+  login->pin = g_strdup (pin);
+  g_task_set_task_data (task, login, (GDestroyNotify) login_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, login_in_thread);
+}
+
+static char *
+staff_login_finish (VtrStore      *store,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  VtrCounter     *self;  /* a reference */
+  GCancellable   *check; /* this check's, compared with the counter's */
+  VtrCounterMode  mode;
+} PinCheck;
+
+static void
+pin_check_free (PinCheck *check)
+{
+  g_object_unref (check->self);
+  g_object_unref (check->check);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PinCheck, pin_check_free)
+
+static void
+pin_checked (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(PinCheck) check = data;
+  VtrCounter *self = check->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session = staff_login_finish (VTR_STORE (source), result, &error);
+
+  /* Cleared, or another PIN asked meanwhile: this answer is for nobody. */
+  if (self->pin_check != check->check || g_cancellable_is_cancelled (check->check))
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->pin_check);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (session == NULL)
+    set_message (self, error->message);
+  else if (check->mode == VTR_COUNTER_MODE_ADMIN_PIN)
+    {
+      /* The administrator's session opens the admin screen and nothing
+       * else: the keypad goes back to the staff PIN behind it. */
+      set_mode (self, VTR_COUNTER_MODE_STAFF_PIN);
+      update (self);
+      g_object_thaw_notify (G_OBJECT (self));
+      g_signal_emit (self, signals[ADMIN_UNLOCKED], 0);
+      return;
+    }
+  else
+    {
+      set_session (self, g_steal_pointer (&session));
+      set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+    }
+  refresh_orders (self);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+check_pin (VtrCounter *self)
+{
+  PinCheck *check = g_new0 (PinCheck, 1);
+  gint64 who = self->mode == VTR_COUNTER_MODE_ADMIN_PIN ? VTR_ADMIN_ID : self->merchant_id;
+
+  cancel_pin_check (self);
+  self->pin_check = g_cancellable_new ();
+  check->self = g_object_ref (self);
+  check->check = g_object_ref (self->pin_check);
+  check->mode = self->mode;
+  staff_login_async (self->store, who, self->typed->str, self->pin_check, pin_checked, check);
+  g_string_truncate (self->typed, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+credit (VtrCounter *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autofree char *euros = g_strdelimit (g_strdup (self->typed->str), ",", '.');
+  gint64 cents = (gint64) (g_ascii_strtod (euros, NULL) * 100 + 0.5);
+
+  if (!vtr_loyalty_credit (self->store, self->session, self->card_id, cents, NULL, 0, now, &receipt, &error))
+    set_message (self, error->message);
+  else
+    {
+      g_autofree char *done = g_strdup_printf (ngettext ("+%lld point credited", "+%lld points credited",
+                                                         receipt.points),
+                                               (long long) receipt.points);
+      set_message (self, done);
+    }
+  g_string_truncate (self->typed, 0);
+}
+
+/**
+ * vtr_counter_press:
+ * @key: a digit, "," (%VTR_COUNTER_KEY_COMMA), "⌫" (%VTR_COUNTER_KEY_ERASE)
+ *   or "OK" (%VTR_COUNTER_KEY_OK)
+ *
+ * One key of the keypad. "OK" checks a PIN (on a worker thread: the
+ * answer comes back as the properties change), credits the amount typed
+ * to the card scanned, or makes the new customer's card.
+ */
+void
+vtr_counter_press (VtrCounter *self,
+                   const char *key)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (key != NULL);
+
+  /* The PIN being checked: keys wait for its answer. */
+  if (self->pin_check)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_message (self, NULL);
+  if (g_str_equal (key, VTR_COUNTER_KEY_ERASE))
+    {
+      if (self->typed->len)
+        g_string_truncate (self->typed, self->typed->len - 1);
+    }
+  else if (!g_str_equal (key, VTR_COUNTER_KEY_OK))
+    {
+      gsize longest = self->mode == VTR_COUNTER_MODE_ENROL_PHONE ? 14 : 10;
+      gboolean comma = self->mode == VTR_COUNTER_MODE_AMOUNT && key[0] == ',' && key[1] == '\0' &&
+                       !strchr (self->typed->str, ',');
+
+      if (self->typed->len < longest && ((g_ascii_isdigit (key[0]) && key[1] == '\0') || comma))
+        g_string_append (self->typed, key);
+    }
+  else if (asks_pin (self))
+    check_pin (self);
+  else if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE)
+    {
+      vtr_counter_enrol (self);
+      g_object_thaw_notify (G_OBJECT (self));
+      return;
+    }
+  else if (self->card_id == NULL)
+    set_message (self, _("Scan the customer’s card first"));
+  else
+    credit (self);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_take_code:
+ * @text: a code's text, as the camera or a USB scanner read it
+ *
+ * A customer's loyalty card, or the pickup code of one of the shop's
+ * orders, scanned at the counter during a staff session. What happened
+ * says itself in the message.
+ *
+ * Returns: whether the counter used @text (%FALSE: no staff session, the
+ *   code is for the kiosk's other screens)
+ */
+gboolean
+vtr_counter_take_code (VtrCounter *self,
+                       const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
+  char *card_id;
+
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (self->session == NULL || asks_pin (self))
+    return FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  info = vtr_code_classify (text, -1, self->keys, now);
+  if (info->kind == VTR_CODE_PICKUP)
+    {
+      g_autoptr(VtrOrder) order = vtr_order_collect (self->store, self->session, text, self->keys, now, &error);
+
+      if (order == NULL)
+        set_message (self, error->message);
+      else
+        {
+          g_autofree char *done = g_strdup_printf (_("Order %s handed over to %s"), order->number,
+                                                   order->first_name);
+          set_message (self, done);
+        }
+      refresh_orders (self);
+    }
+  else if ((card_id = vtr_loyalty_scan_card (self->store, text, self->keys, now, &error)) == NULL)
+    set_message (self, error->message);
+  else
+    {
+      set_card_id (self, card_id);
+      set_message (self, NULL);
+      update (self);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+/**
+ * vtr_counter_start_enrol:
+ *
+ * "New customer: make a card": the keypad asks for the customer's mobile
+ * first (they may give none; OK makes the card).
+ */
+void
+vtr_counter_start_enrol (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || asks_pin (self))
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_mode (self, VTR_COUNTER_MODE_ENROL_PHONE);
+  g_string_truncate (self->typed, 0);
+  set_message (self, NULL);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A ticket for the card on the counter, printed away from the screen. */
+
+typedef struct
+{
+  VtrCounter *self;    /* a reference */
+  char       *card_id; /* the card on the counter when it was asked */
+  gboolean    new_card;
+} Printing;
+
+static void
+printing_free (Printing *printing)
+{
+  g_object_unref (printing->self);
+  g_free (printing->card_id);
+  g_free (printing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Printing, printing_free)
+
+static void
+printed (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  g_autoptr(Printing) printing = data;
+  VtrCounter *self = printing->self;
+  g_autoptr(GError) error = NULL;
+  gboolean done = vtr_print_service_print_finish (VTR_PRINT_SERVICE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Only about this customer's card, still on the counter. */
+  if (g_strcmp0 (self->card_id, printing->card_id) != 0)
+    return;
+  if (printing->new_card && done)
+    set_message (self, _("New card printed: give it to the customer"));
+  else if (printing->new_card)
+    {
+      g_autofree char *words = g_strdup_printf (_("New card made; it could not be printed (%s). Print it "
+                                                  "later from the queue."),
+                                                error->message);
+      set_message (self, words);
+    }
+  else
+    set_message (self, done ? _("Slip printed: give it to the customer") : error->message);
+}
+
+static void
+print_ticket (VtrCounter *self,
+              VtrTicket  *ticket,
+              gboolean    new_card)
+{
+  Printing *printing;
+
+  if (self->printer == NULL)
+    {
+      vtr_ticket_free (ticket);
+      if (new_card)
+        {
+          g_autofree char *words = g_strdup_printf (_("New card made; it could not be printed (%s). Print it "
+                                                      "later from the queue."),
+                                                    _("No ticket printer here."));
+          set_message (self, words);
+        }
+      else
+        set_message (self, _("No ticket printer here."));
+      return;
+    }
+  printing = g_new0 (Printing, 1);
+  printing->self = g_object_ref (self);
+  printing->card_id = g_strdup (self->card_id);
+  printing->new_card = new_card;
+  vtr_print_service_print_async (self->printer, ticket, self->cancellable, printed, printing);
+}
+
+/**
+ * vtr_counter_enrol:
+ *
+ * A new customer: the next blank card from the hub's stock, printed,
+ * ready to collect points. The mobile typed on the keypad, if any, lets
+ * the shop find the card again when it is lost.
+ */
+void
+vtr_counter_enrol (VtrCounter *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  g_autofree char *phone = NULL;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || asks_pin (self))
+    return;
+  if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE && self->typed->len)
+    phone = g_strdup (self->typed->str);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (!vtr_loyalty_enrol (self->store, self->session, phone, now, &receipt, &error))
+    set_message (self, error->message);
+  else
+    {
+      set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+      g_string_truncate (self->typed, 0);
+      set_card_id (self, g_strdup (receipt.card_id));
+      set_message (self, _("New card made: printing it…"));
+      print_ticket (self, vtr_ticket_new_card (receipt.card_id, receipt.code), TRUE);
+    }
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_redeem:
+ * @reward_id: one of the shop's rewards (vtr_counter_get_rewards())
+ *
+ * Gives the reward to the customer whose card is on the counter: its
+ * points come off the card.
+ */
+void
+vtr_counter_redeem (VtrCounter *self,
+                    gint64      reward_id)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || self->card_id == NULL || asks_pin (self))
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (!vtr_loyalty_redeem (self->store, self->session, self->card_id, reward_id, now, &receipt, &error))
+    set_message (self, error->message);
+  else
+    {
+      g_autofree char *done = g_strdup_printf (ngettext ("Reward given: −%lld point", "Reward given: −%lld points",
+                                                         -receipt.points),
+                                               (long long) -receipt.points);
+      set_message (self, done);
+    }
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_advance_order:
+ * @number: one of the shop's orders (vtr_counter_get_orders())
+ *
+ * The order's next step at the counter: a new order accepted, an
+ * accepted one ready (the customer is told).
+ */
+void
+vtr_counter_advance_order (VtrCounter *self,
+                           const char *number)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrOrderState next = VTR_ORDER_PLACED;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (number != NULL);
+
+  if (self->session == NULL || self->orders == NULL)
+    return;
+  for (guint i = 0; i < self->orders->len; i++)
+    {
+      VtrOrder *order = g_ptr_array_index (self->orders, i);
+
+      if (g_str_equal (order->number, number))
+        next = order->state == VTR_ORDER_PLACED ? VTR_ORDER_ACCEPTED
+             : order->state == VTR_ORDER_ACCEPTED ? VTR_ORDER_READY
+             : VTR_ORDER_PLACED;
+    }
+  if (next == VTR_ORDER_PLACED)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_message (self, NULL);
+  if (!vtr_order_advance (self->store, self->session, number, next, now, &error))
+    set_message (self, error->message);
+  refresh_orders (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_print_slip:
+ *
+ * The customer's slip for the last credit or reward of the card on the
+ * counter: points, purchase, balance.
+ */
+void
+vtr_counter_print_slip (VtrCounter *self)
+{
+  g_autoptr(VtrLoyaltyEvent) event = NULL;
+  gint64 balance = 0;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || self->card_id == NULL || asks_pin (self))
+    return;
+  event = vtr_loyalty_last_event (self->store, NULL);
+  if (event == NULL || g_strcmp0 (event->card_id, self->card_id) != 0)
+    {
+      set_message (self, _("Nothing to print for this card yet: credit a purchase first"));
+      return;
+    }
+  vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
+  set_message (self, _("Printing the slip…"));
+  print_ticket (self, vtr_ticket_new_slip (self->catalog, event, balance), FALSE);
+}
+
+/**
+ * vtr_counter_refresh:
+ *
+ * Reads the shop's orders and the card's points again (an order came in
+ * by sync).
+ */
+void
+vtr_counter_refresh (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  refresh_orders (self);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Properties. */
+
+VtrStore *
+vtr_counter_get_store (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->store;
+}
+
+VtrCatalog *
+vtr_counter_get_catalog (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->catalog;
+}
+
+VtrPrintService *
+vtr_counter_get_printer (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->printer;
+}
+
+const VtrKeyList *
+vtr_counter_get_keys (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->keys;
+}
+
+/**
+ * vtr_counter_set_keys:
+ * @keys: (nullable) (transfer none): the federation's public keys, which
+ *   cards and pickup codes are checked against; the caller keeps them
+ *   alive, and sets the new ones here when it replaces them (pairing)
+ */
+void
+vtr_counter_set_keys (VtrCounter       *self,
+                      const VtrKeyList *keys)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->keys == keys)
+    return;
+  self->keys = keys;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYS]);
+}
+
+gint64
+vtr_counter_get_merchant_id (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), 0);
+  return self->merchant_id;
+}
+
+/**
+ * vtr_counter_set_merchant_id:
+ * @merchant_id: the shop this counter belongs to; 0 for none
+ *
+ * Another shop ends the session open for the last one.
+ */
+void
+vtr_counter_set_merchant_id (VtrCounter *self,
+                             gint64      merchant_id)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->merchant_id == merchant_id)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  self->merchant_id = merchant_id;
+  if (self->mode != VTR_COUNTER_MODE_ADMIN_PIN)
+    vtr_counter_clear (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MERCHANT_ID]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+VtrCounterMode
+vtr_counter_get_mode (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), VTR_COUNTER_MODE_STAFF_PIN);
+  return self->mode;
+}
+
+gboolean
+vtr_counter_get_busy (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  return self->pin_check != NULL;
+}
+
+gboolean
+vtr_counter_get_session_open (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  return self->session != NULL;
+}
+
+const char *
+vtr_counter_get_title (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->title;
+}
+
+const char *
+vtr_counter_get_keyed (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->keyed;
+}
+
+const char *
+vtr_counter_get_message (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->message;
+}
+
+const char *
+vtr_counter_get_card (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->card;
+}
+
+const char *
+vtr_counter_get_card_id (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->card_id;
+}
+
+gint64
+vtr_counter_get_balance (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), 0);
+  return self->balance;
+}
+
+gboolean
+vtr_counter_get_can_enrol (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  return self->can_enrol;
+}
+
+gboolean
+vtr_counter_get_can_print_slip (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  return self->can_print_slip;
+}
+
+/**
+ * vtr_counter_get_orders:
+ *
+ * Returns: (nullable) (transfer none) (element-type VtrOrder): the shop's
+ *   orders, newest first, at most %VTR_COUNTER_MAX_ORDERS; %NULL outside
+ *   a staff session
+ */
+GPtrArray *
+vtr_counter_get_orders (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->orders;
+}
+
+/**
+ * vtr_counter_get_rewards:
+ *
+ * Returns: (nullable) (transfer none) (element-type VtrReward): the shop's
+ *   rewards, when a card is on the counter; those up to
+ *   vtr_counter_get_balance() points can be given
+ */
+GPtrArray *
+vtr_counter_get_rewards (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->rewards;
+}
+
+static void
+vtr_counter_dispose (GObject *object)
+{
+  VtrCounter *self = VTR_COUNTER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->pin_check)
+    g_cancellable_cancel (self->pin_check);
+  g_clear_object (&self->pin_check);
+  g_clear_object (&self->store);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->printer);
+  G_OBJECT_CLASS (vtr_counter_parent_class)->dispose (object);
+}
+
+static void
+vtr_counter_finalize (GObject *object)
+{
+  VtrCounter *self = VTR_COUNTER (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->session);
+  g_free (self->card_id);
+  g_string_free (self->typed, TRUE);
+  g_free (self->title);
+  g_free (self->keyed);
+  g_free (self->message);
+  g_free (self->card);
+  g_clear_pointer (&self->orders, g_ptr_array_unref);
+  g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  G_OBJECT_CLASS (vtr_counter_parent_class)->finalize (object);
+}
+
+static void
+vtr_counter_constructed (GObject *object)
+{
+  VtrCounter *self = VTR_COUNTER (object);
+
+  G_OBJECT_CLASS (vtr_counter_parent_class)->constructed (object);
+  g_assert (self->store != NULL);
+  update (self);
+}
+
+static void
+vtr_counter_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  VtrCounter *self = VTR_COUNTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_PRINTER:
+      g_value_set_object (value, self->printer);
+      break;
+    case PROP_KEYS:
+      g_value_set_pointer (value, (gpointer) self->keys);
+      break;
+    case PROP_MERCHANT_ID:
+      g_value_set_int64 (value, self->merchant_id);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, vtr_counter_get_busy (self));
+      break;
+    case PROP_SESSION_OPEN:
+      g_value_set_boolean (value, self->session != NULL);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_KEYED:
+      g_value_set_string (value, self->keyed);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_CARD:
+      g_value_set_string (value, self->card);
+      break;
+    case PROP_CARD_ID:
+      g_value_set_string (value, self->card_id);
+      break;
+    case PROP_BALANCE:
+      g_value_set_int64 (value, self->balance);
+      break;
+    case PROP_CAN_ENROL:
+      g_value_set_boolean (value, self->can_enrol);
+      break;
+    case PROP_CAN_PRINT_SLIP:
+      g_value_set_boolean (value, self->can_print_slip);
+      break;
+    case PROP_ORDERS:
+      g_value_set_boxed (value, self->orders);
+      break;
+    case PROP_REWARDS:
+      g_value_set_boxed (value, self->rewards);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_counter_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  VtrCounter *self = VTR_COUNTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_PRINTER:
+      self->printer = g_value_dup_object (value);
+      break;
+    case PROP_KEYS:
+      vtr_counter_set_keys (self, g_value_get_pointer (value));
+      break;
+    case PROP_MERCHANT_ID:
+      vtr_counter_set_merchant_id (self, g_value_get_int64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_counter_class_init (VtrCounterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  GParamFlags shown = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = vtr_counter_constructed;
+  object_class->dispose = vtr_counter_dispose;
+  object_class->finalize = vtr_counter_finalize;
+  object_class->get_property = vtr_counter_get_property;
+  object_class->set_property = vtr_counter_set_property;
+
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, VTR_TYPE_STORE, construct);
+  properties[PROP_CATALOG] = g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG, construct);
+  properties[PROP_PRINTER] = g_param_spec_object ("printer", NULL, NULL, VTR_TYPE_PRINT_SERVICE, construct);
+  properties[PROP_KEYS] =
+    g_param_spec_pointer ("keys", NULL, NULL, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MERCHANT_ID] =
+    g_param_spec_int64 ("merchant-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] = g_param_spec_enum ("mode", NULL, NULL, VTR_TYPE_COUNTER_MODE,
+                                             VTR_COUNTER_MODE_STAFF_PIN, shown);
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, shown);
+  properties[PROP_SESSION_OPEN] = g_param_spec_boolean ("session-open", NULL, NULL, FALSE, shown);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, shown);
+  properties[PROP_KEYED] = g_param_spec_string ("keyed", NULL, NULL, NULL, shown);
+  properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, shown);
+  properties[PROP_CARD] = g_param_spec_string ("card", NULL, NULL, NULL, shown);
+  properties[PROP_CARD_ID] = g_param_spec_string ("card-id", NULL, NULL, NULL, shown);
+  properties[PROP_BALANCE] = g_param_spec_int64 ("balance", NULL, NULL, G_MININT64, G_MAXINT64, 0, shown);
+  properties[PROP_CAN_ENROL] = g_param_spec_boolean ("can-enrol", NULL, NULL, FALSE, shown);
+  properties[PROP_CAN_PRINT_SLIP] = g_param_spec_boolean ("can-print-slip", NULL, NULL, FALSE, shown);
+  properties[PROP_ORDERS] = g_param_spec_boxed ("orders", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
+  properties[PROP_REWARDS] = g_param_spec_boxed ("rewards", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VtrCounter::admin-unlocked:
+   *
+   * The administrator's PIN was right: the admin screen may open.
+   */
+  signals[ADMIN_UNLOCKED] = g_signal_new ("admin-unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vtr_counter_init (VtrCounter *self)
+{
+  self->typed = g_string_new (NULL);
+  self->cancellable = g_cancellable_new ();
+  self->mode = VTR_COUNTER_MODE_STAFF_PIN;
+  self->message = g_strdup ("");
+}
+
+/**
+ * vtr_counter_new:
+ * @store: the kiosk's store (its journal takes the loyalty events)
+ * @catalog: (nullable): for the shop's name on slips
+ * @printer: (nullable): where cards and slips print
+ *
+ * Returns: (transfer full): a counter asking for the staff PIN
+ */
+VtrCounter *
+vtr_counter_new (VtrStore        *store,
+                 VtrCatalog      *catalog,
+                 VtrPrintService *printer)
+{
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  return g_object_new (VTR_TYPE_COUNTER, "store", store, "catalog", catalog, "printer", printer, NULL);
+}
