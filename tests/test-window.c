@@ -1,0 +1,1052 @@
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vtr-application.h"
+#include "vtr-code-stock.h"
+#include "vtr-counter.h"
+#include "vtr-counter-screen.h"
+#include "vtr-demo.h"
+#include "vtr-flashcode.h"
+#include "vtr-i18n.h"
+#include "vtr-loyalty.h"
+#include "vtr-merchant-screen.h"
+#include "vtr-opening-hours.h"
+#include "vtr-order-placed-screen.h"
+#include "vtr-order-screen.h"
+#include "vtr-orders.h"
+#include "vtr-outbox.h"
+#include "vtr-product-screen.h"
+#include "vtr-qr-image.h"
+#include "vtr-scan-screen.h"
+#include "vtr-staff.h"
+#include "vtr-sync-state.h"
+#include "vtr-test-hub.h"
+#include "vtr-test-keys.h"
+#include "vtr-test-util.h"
+#include "vtr-trust.h"
+#include "vtr-window.h"
+
+/*
+ * The kiosk's window on a real application (its services on a temporary
+ * data folder with the demo catalogue and the federation's keys), under
+ * Xvfb: driven through its actions, as its buttons and screens drive it,
+ * and through the camera pointed at images of codes (a real GStreamer
+ * pipeline). What a person types and taps is the UI journeys' part
+ * (tests/ui/). Screens are saved as PNGs, landscape and portrait, into
+ * VITRINE_SCREENSHOTS (default: screenshots/ in the build folder).
+ */
+
+static char *data_dir;
+static guint8 secret[VTR_SECRET_KEY_BYTES];
+
+/* A data folder with the demo catalogue, the federation's keys and
+ * order numbers with their signed pickup codes, issued by the hub. */
+static char *
+make_demo_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = vtr_test_make_data_dir ();
+  g_autoptr(VtrStore) store = vtr_store_open (dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (secret, store);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  VtrDemoCounts counts;
+
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  for (guint i = 1; i <= 12; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("KX-%04u", i);
+      VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+
+      g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+    }
+  g_ptr_array_add (codes, NULL);
+  g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
+                    ==, 12);
+  return dir;
+}
+
+typedef struct
+{
+  VtrApplication *app;
+  VtrWindow      *window;
+} Kiosk;
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+kiosk_open_full (Kiosk      *kiosk,
+                 const char *dir,
+                 const char *camera,
+                 gboolean    kiosk_mode)
+{
+  g_autoptr(GError) error = NULL;
+
+  kiosk->app = vtr_application_new (dir, camera ? camera : "/nonexistent/camera", kiosk_mode);
+  g_assert_true (g_application_register (G_APPLICATION (kiosk->app), NULL, &error));
+  g_assert_no_error (error);
+  kiosk->window = vtr_window_new (kiosk->app);
+  gtk_window_present (GTK_WINDOW (kiosk->window));
+}
+
+static void
+kiosk_open (Kiosk      *kiosk,
+            const char *camera)
+{
+  kiosk_open_full (kiosk, data_dir, camera, FALSE);
+}
+
+/* The window shown now (a language change replaces it). */
+static VtrWindow *
+kiosk_window (Kiosk *kiosk)
+{
+  return VTR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (kiosk->app)));
+}
+
+static void
+kiosk_close (Kiosk *kiosk)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (kiosk->app));
+
+  vtr_application_stop (kiosk->app);
+  if (window)
+    gtk_window_destroy (window);
+  spin (50);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (kiosk->app);
+}
+
+static void
+act (Kiosk      *kiosk,
+     const char *action,
+     GVariant   *parameter)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (kiosk_window (kiosk)), action, parameter);
+}
+
+static GtkWidget *
+screen (Kiosk *kiosk)
+{
+  return vtr_window_get_visible_screen (kiosk_window (kiosk));
+}
+
+static gboolean
+wait_for_screen (Kiosk *kiosk,
+                 GType  type,
+                 guint  seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
+
+  while (!G_TYPE_CHECK_INSTANCE_TYPE (screen (kiosk), type) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return G_TYPE_CHECK_INSTANCE_TYPE (screen (kiosk), type);
+}
+
+/* Until @widget has loaded what it shows (its "loading" is FALSE). */
+static void
+wait_loaded (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gboolean loading = TRUE;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "loading") == NULL)
+        break;
+      g_object_get (widget, "loading", &loading, NULL);
+      if (!loading)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin (30);
+}
+
+static gboolean
+wait_message (Kiosk      *kiosk,
+              const char *words,
+              guint       seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
+  const char *shown;
+
+  for (;;)
+    {
+      shown = vtr_window_get_message (kiosk_window (kiosk));
+      if (shown && strstr (shown, words))
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_test_message ("message shown: %s", shown ? shown : "(none)");
+  return FALSE;
+}
+
+/* The titles of the rows a screen lists, in order. */
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *titles)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (titles, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, titles);
+}
+
+static GPtrArray *
+rows_of (GtkWidget *widget)
+{
+  GPtrArray *titles = g_ptr_array_new_with_free_func (g_free);
+
+  collect_rows (widget, titles);
+  return titles;
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (widget) && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text))
+    return TRUE;
+  if (ADW_IS_STATUS_PAGE (widget) &&
+      (strstr (adw_status_page_get_title (ADW_STATUS_PAGE (widget)) ?: "", text) ||
+       strstr (adw_status_page_get_description (ADW_STATUS_PAGE (widget)) ?: "", text)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+find_css_class (GtkWidget  *widget,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A code as a shop's poster shows it, in a PNG the camera looks at. */
+static char *
+code_image (const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vtr_qr_write_file (text, "", path, FALSE, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static char *
+product_code_until (gint64 product,
+                    gint64 merchant,
+                    guint  expires)
+{
+  VtrFlashcode code = { VTR_CODE_PRODUCT, product, merchant, 0, NULL, NULL, NULL, expires, 1 };
+
+  return vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+}
+
+static char *
+product_code (gint64 product,
+              gint64 merchant)
+{
+  return product_code_until (product, merchant, 0);
+}
+
+static void
+save_screenshot (VtrWindow  *window,
+                 const char *name,
+                 int         width,
+                 int         height)
+{
+  const char *folder = g_getenv ("VITRINE_SCREENSHOTS");
+  g_autofree char *dir = folder ? g_strdup (folder) : g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, width > height ? "landscape" : "portrait");
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  spin (400);
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  /* Until the window has been drawn at its new size. */
+  for (int attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        spin (100);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  {
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                                           gdk_texture_get_height (texture));
+
+    gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                          cairo_image_surface_get_stride (surface));
+    cairo_surface_mark_dirty (surface);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+  }
+}
+
+static void
+screenshots (Kiosk      *kiosk,
+             const char *name)
+{
+  VtrWindow *window = kiosk_window (kiosk);
+
+  save_screenshot (window, name, 1920, 1080);
+  save_screenshot (window, name, 1080, 1920);
+  gtk_widget_set_size_request (GTK_WIDGET (window), -1, -1);
+}
+
+static char *
+first_row (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) rows = rows_of (widget);
+
+  return rows->len ? g_strdup (g_ptr_array_index (rows, 0)) : NULL;
+}
+
+
+/* A poster's flashcode, seen by the camera: its product, that shop
+ * first, then the nearest. */
+static void
+test_scan_product (void)
+{
+  g_autofree char *code = product_code (13, 7);
+  g_autofree char *image = code_image ("poster.png", code);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(GPtrArray) stockists = vtr_catalog_nearest_stockists (catalog, 13, &here, now, 10, 0, &error);
+  g_autoptr(VtrMerchant) poster_shop = vtr_catalog_get_merchant (catalog, 7, NULL);
+  g_autofree char *first = NULL;
+  gboolean shop_stocks_it = FALSE;
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, image);
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_PRODUCT_SCREEN, 20));
+  wait_loaded (screen (&kiosk));
+  first = first_row (screen (&kiosk));
+  for (guint i = 0; i < stockists->len; i++)
+    if (((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant->id == 7)
+      shop_stocks_it = TRUE;
+  /* The poster's shop first when it has it, else the nearest stockist. */
+  g_assert_cmpstr (first, ==, shop_stocks_it ? poster_shop->name
+                                             : ((VtrStockist *) g_ptr_array_index (stockists, 0))->place.merchant->name);
+  screenshots (&kiosk, "product");
+  kiosk_close (&kiosk);
+}
+
+/* Back returns to the screen before as it was left: the product, its
+ * list, where it was scrolled; Home and going back to the start forget
+ * the way there. */
+static void
+test_history (void)
+{
+  GtkWidget *product, *merchant;
+  GtkScrolledWindow *scrolled;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *shop = NULL;
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 1);
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  product = screen (&kiosk);
+  g_assert_true (VTR_IS_PRODUCT_SCREEN (product));
+  wait_loaded (product);
+  before = rows_of (product);
+  g_assert_cmpuint (before->len, >=, 2);
+  gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1280, 600);
+  spin (200);
+  scrolled = GTK_SCROLLED_WINDOW (find_type (product, GTK_TYPE_SCROLLED_WINDOW));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scrolled), 120);
+
+  /* A shop of the list, as its row asks. */
+  shop = g_strdup (g_ptr_array_index (before, 1));
+  act (&kiosk, "show-merchant", g_variant_new_int64 (9));
+  merchant = screen (&kiosk);
+  g_assert_true (merchant != product);
+  wait_loaded (merchant);
+  g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 3);
+
+  /* Back: the same product, the same list, the same place in it. */
+  act (&kiosk, "back", NULL);
+  g_assert_true (screen (&kiosk) == product);
+  after = rows_of (product);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (after, i), ==, g_ptr_array_index (before, i));
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scrolled)), ==, 120);
+
+  /* Escape does what Back does. */
+  act (&kiosk, "show-merchant", g_variant_new_int64 (9));
+  g_assert_true (screen (&kiosk) != product);
+  act (&kiosk, "back", NULL);
+  g_assert_true (screen (&kiosk) == product);
+
+  /* Home: the start, and nothing to go back to. */
+  act (&kiosk, "show-merchant", g_variant_new_int64 (9));
+  act (&kiosk, "go-home", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 1);
+  act (&kiosk, "back", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+}
+
+/* A code that is not the federation's: an inert warning, never a browser. */
+static void
+test_foreign_code (void)
+{
+  g_autofree char *image = code_image ("foreign.png", "https://vitrine-promo.example.com/gagnez");
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, image);
+  g_assert_true (wait_for_screen (&kiosk, ADW_TYPE_STATUS_PAGE, 20));
+  g_assert_true (shows_text (screen (&kiosk), "vitrine-promo.example.com"));
+  g_assert_true (shows_text (screen (&kiosk), "pas des commerces de la fédération"));
+  screenshots (&kiosk, "warning");
+  kiosk_close (&kiosk);
+}
+
+/* The federation's own ad, out of date: it has expired; it is not a fake. */
+static void
+test_expired_ad (void)
+{
+  g_autofree char *code = product_code_until (13, 0, 20200101);
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "scan-text", g_variant_new_string (code));
+  g_assert_true (ADW_IS_STATUS_PAGE (screen (&kiosk)));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (screen (&kiosk))), ==, "Cette annonce a expiré");
+  g_assert_false (shows_text (screen (&kiosk), "pas des commerces"));
+  g_assert_false (shows_text (screen (&kiosk), "falsifié"));
+  kiosk_close (&kiosk);
+}
+
+/* Messages: one at a time, the newest at once, however many came before,
+ * in the words given; above the screen, not over its buttons. */
+static void
+test_messages (void)
+{
+  g_autofree char *missing = g_build_filename (data_dir, "Fromages & Vins.png", NULL);
+  g_autofree char *expected = g_strdup_printf ("%s n’existe pas", missing);
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  for (int i = 0; i < 40; i++)
+    act (&kiosk, "scan-text", g_variant_new_string ("3760001234565")); /* a valid GTIN no shop has */
+  g_assert_true (wait_message (&kiosk, "Ce produit n’est pas encore dans les commerces de la fédération", 10));
+  vtr_scan_screen_scan_file (VTR_SCAN_SCREEN (screen (&kiosk)), missing);
+  g_assert_true (wait_message (&kiosk, expected, 10));
+  /* Nothing of the screen lies under it. */
+  {
+    GtkWidget *bar = find_css_class (GTK_WIDGET (kiosk.window), "message-bar");
+    graphene_rect_t message, content;
+
+    spin (400);
+    g_assert_true (gtk_widget_compute_bounds (bar, GTK_WIDGET (kiosk.window), &message));
+    g_assert_true (gtk_widget_compute_bounds (screen (&kiosk), GTK_WIDGET (kiosk.window), &content));
+    g_assert_cmpfloat (message.origin.y + message.size.height, <=, content.origin.y + 0.5);
+  }
+  kiosk_close (&kiosk);
+}
+
+static gboolean
+printed (VtrOrderPlacedScreen *placed)
+{
+  const char *words = vtr_order_placed_screen_get_words (placed);
+
+  return !g_str_equal (words, "Votre ticket s’imprime…");
+}
+
+static void
+wait_printed (Kiosk *kiosk)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+  g_assert_true (VTR_IS_ORDER_PLACED_SCREEN (screen (kiosk)));
+  while (!printed (VTR_ORDER_PLACED_SCREEN (screen (kiosk))) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* An order: a basket from one shop, placed from the order screen; its
+ * ticket printed, the order-placed screen saying so. Back from there goes
+ * to the start, not to an empty basket. With the printer gone, the
+ * screen shows the pickup code and says so. */
+static void
+test_order (void)
+{
+  g_autofree char *pdf = g_build_filename (data_dir, "ticket.pdf", NULL);
+  g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+  g_autoptr(GError) error = NULL;
+  VtrOrderScreen *basket;
+  Kiosk kiosk;
+
+  g_setenv ("VITRINE_PRINTER", to, TRUE);
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  basket = VTR_ORDER_SCREEN (screen (&kiosk));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+  /* One more, from the scan screen: the basket kept, its button in the
+   * header. */
+  g_signal_emit_by_name (basket, "add-more");
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
+  vtr_order_screen_fill (basket, "Inès", "0612345678");
+  g_signal_emit_by_name (basket, "confirm");
+  g_assert_true (VTR_IS_ORDER_PLACED_SCREEN (screen (&kiosk)));
+  wait_printed (&kiosk);
+  g_assert_true (g_str_has_prefix (vtr_order_placed_screen_get_number (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
+                                   "KX-"));
+  g_assert_nonnull (strstr (vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
+                            "ticket"));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 0);
+  screenshots (&kiosk, "order-placed");
+  act (&kiosk, "back", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+
+  /* A wrong phone: refused in words, the basket kept. */
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  vtr_order_screen_fill (basket, "Inès", "12");
+  g_signal_emit_by_name (basket, "confirm");
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+  g_assert_cmpuint (strlen (vtr_order_screen_get_message (basket)), >, 5);
+
+  /* The printer is gone: the order still stands, the screen is the ticket. */
+  g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
+  vtr_order_screen_fill (basket, "Inès", "0612345678");
+  g_signal_emit_by_name (basket, "confirm");
+  wait_printed (&kiosk);
+  g_assert_nonnull (strstr (vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
+                            "ne répond pas"));
+  screenshots (&kiosk, "order-show-screen");
+  g_unsetenv ("VITRINE_PRINTER");
+  kiosk_close (&kiosk);
+}
+
+/* A product looked up by its number, never guessed as a barcode: a
+ * product whose number has eight digits is that product everywhere. */
+static void
+test_product_by_number (void)
+{
+  g_autoptr(GError) error = NULL;
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+    VtrProduct product = { .id = 12345678, .name = (char *) "Tapenade noire", .brand = (char *) "Moulin de Provence",
+                           .category = (char *) "épicerie" };
+    VtrStock stock = { .product_id = 12345678, .merchant_id = 9, .price_cents = 450,
+                       .availability = VTR_AVAILABILITY_IN_STOCK };
+
+    g_assert_true (vtr_catalog_put_product (catalog, &product, &error));
+    g_assert_true (vtr_catalog_put_stock (catalog, &stock, &error));
+  }
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 12345678, (gint64) 0));
+  wait_loaded (screen (&kiosk));
+  g_assert_true (shows_text (screen (&kiosk), "Tapenade noire"));
+  g_assert_false (shows_text (screen (&kiosk), "mal lu"));
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 12345678, (gint64) 9));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_true (shows_text (screen (&kiosk), "Tapenade noire"));
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+}
+
+/* A visitor switches the kiosk to English: the window is built again, the
+ * services are not (the same camera goes on); left alone, it comes back
+ * in French. The windows replaced are gone. */
+static void
+test_language (void)
+{
+  VtrWindow *replaced;
+  VtrCamera *camera;
+  GtkWidget *title;
+  Kiosk kiosk;
+  gint64 deadline;
+
+  kiosk_open (&kiosk, NULL);
+  camera = vtr_application_get_camera (kiosk.app);
+  replaced = kiosk.window;
+  g_object_add_weak_pointer (G_OBJECT (replaced), (gpointer *) &replaced);
+  act (&kiosk, "toggle-language", NULL);
+  spin (100);
+  g_assert_null (replaced);
+  g_assert_true (vtr_application_get_camera (kiosk.app) == camera);
+  title = find_css_class (GTK_WIDGET (kiosk_window (&kiosk)), "title-1");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==, "Scan a product, an ad or a poster");
+  g_assert_true (shows_text (GTK_WIDGET (kiosk_window (&kiosk)), "Français"));
+  screenshots (&kiosk, "scan-english");
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  vtr_window_set_idle_timeout (kiosk_window (&kiosk), 1);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      title = find_css_class (GTK_WIDGET (kiosk_window (&kiosk)), "title-1");
+      if (g_str_equal (gtk_label_get_text (GTK_LABEL (title)), "Scannez un produit, une annonce ou une affiche"))
+        break;
+    }
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==, "Scannez un produit, une annonce ou une affiche");
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+}
+
+/* Left alone, the kiosk goes back to the start and forgets the search
+ * and the basket. */
+static void
+test_idle_reset (void)
+{
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  vtr_window_set_idle_timeout (kiosk.window, 2);
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_SCAN_SCREEN, 10));
+  spin (300);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 1);
+  act (&kiosk, "basket", NULL);
+  g_assert_cmpuint (vtr_order_screen_count_items (VTR_ORDER_SCREEN (screen (&kiosk))), ==, 0);
+  kiosk_close (&kiosk);
+}
+
+static gboolean
+is_paired (const char *dir)
+{
+  g_autoptr(VtrStore) store = vtr_store_open (dir, NULL);
+  g_autoptr(VtrHubLink) link = store ? vtr_sync_state_load_link (store, NULL) : NULL;
+
+  return link != NULL;
+}
+
+static gboolean
+wait_paired (const char *dir,
+             guint       seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
+
+  while (!is_paired (dir) && g_get_monotonic_time () < deadline)
+    spin (50);
+  return is_paired (dir);
+}
+
+/* A pairing code the hub printed for a new device. */
+static char *
+new_pairing_code (const char *hub_dir,
+                  const char *name)
+{
+  g_auto(VtrTestResult) device = { 0 };
+
+  vtr_test_run (&device, "VITRINE_HUB", hub_dir, NULL, "device", "add", name, NULL);
+  g_assert_cmpint (device.status, ==, 0);
+  return g_strdup (strrchr (g_strstrip (device.out), '\n') + 1);
+}
+
+/* Setting a kiosk up: the pairing code the federation printed, shown to
+ * the camera. Once paired, a code shown by anyone does nothing; after
+ * the administrator allows it, a new code pairs it again. */
+static void
+test_pairing (void)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  VtrTestHub *hub;
+  Kiosk kiosk;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  first = new_pairing_code (hub_dir, "Kiosque de la Canebière");
+  second = new_pairing_code (hub_dir, "Kiosque du Cours Julien");
+  hub = vtr_test_hub_start (hub_dir, 0);
+  g_setenv ("VITRINE_HUB_URL", hub->url, TRUE);
+
+  kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
+  g_assert_false (is_paired (kiosk_dir));
+  act (&kiosk, "scan-text", g_variant_new_string (first));
+  g_assert_true (wait_paired (kiosk_dir, 20));
+  g_assert_true (wait_message (&kiosk, "Kiosque de la Canebière", 10));
+
+  /* Paired: a code held up by a passer-by does not take it over. */
+  act (&kiosk, "scan-text", g_variant_new_string (second));
+  g_assert_true (wait_message (&kiosk, "PIN", 5));
+  spin (1000);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+    g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, &error);
+
+    g_assert_cmpstr (link->device_name, ==, "Kiosque de la Canebière");
+  }
+  /* The administrator allows it (admin's "Pair with the federation"). */
+  act (&kiosk, "allow-pairing", NULL);
+  act (&kiosk, "scan-text", g_variant_new_string (second));
+  g_assert_true (wait_message (&kiosk, "Kiosque du Cours Julien", 20));
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+    g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, &error);
+
+    g_assert_cmpstr (link->device_name, ==, "Kiosque du Cours Julien");
+  }
+  kiosk_close (&kiosk);
+  g_unsetenv ("VITRINE_HUB_URL");
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
+/* A kiosk that was used (an administrator's PIN, a credit waiting to be
+ * sent, but no pairing left) does not pair from a code shown to its
+ * camera until its administrator allows it. */
+static void
+test_pairing_needs_admin (void)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  VtrTestHub *hub;
+  Kiosk kiosk;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  code = new_pairing_code (hub_dir, "Borne de la Plaine");
+  hub = vtr_test_hub_start (hub_dir, 0);
+  g_setenv ("VITRINE_HUB_URL", hub->url, TRUE);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+    g_assert_true (vtr_outbox_append (store, "5d0f3c1e-4b7a-4c2e-9a61-0c8e2f1d7b35", "credit",
+                                      "{\"kind\": \"credit\"}", 1795740429, &error));
+  }
+  kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
+  act (&kiosk, "scan-text", g_variant_new_string (code));
+  g_assert_true (wait_message (&kiosk, "PIN", 5));
+  spin (1500);
+  g_assert_false (is_paired (kiosk_dir));
+  act (&kiosk, "allow-pairing", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  act (&kiosk, "scan-text", g_variant_new_string (code));
+  g_assert_true (wait_paired (kiosk_dir, 20));
+  kiosk_close (&kiosk);
+  g_unsetenv ("VITRINE_HUB_URL");
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
+/* A journal found damaged at start: the app says so, with the name of
+ * the file kept, until someone dismisses it. */
+static void
+test_store_notice (void)
+{
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  g_autofree char *journal = g_build_filename (kiosk_dir, "journal.db", NULL);
+  g_autoptr(GError) error = NULL;
+  GString *garbage = g_string_new (NULL);
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+    g_assert_no_error (error);
+  }
+  for (int i = 0; i < 8192; i++)
+    g_string_append_c (garbage, (char) (i * 7919 % 251));
+  g_assert_true (g_file_set_contents (journal, garbage->str, garbage->len, NULL));
+  g_string_free (garbage, TRUE);
+
+  kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
+  g_assert_true (wait_message (&kiosk, "journal.db.damaged-", 5));
+  /* It stays: a passing message does not push it away. */
+  act (&kiosk, "toast", g_variant_new_string ("Autre chose"));
+  spin (7000);
+  g_assert_true (wait_message (&kiosk, "journal.db.damaged-", 1));
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
+/* A shop's flashcode, on its door: the shop's page. */
+static void
+test_merchant_code (void)
+{
+  VtrFlashcode code = { VTR_CODE_MERCHANT, 0, 2, 0, NULL, NULL, NULL, 0, 1 };
+  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  g_autofree char *image = code_image ("door.png", url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(VtrMerchant) shop = vtr_catalog_get_merchant (catalog, 2, &error);
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, image);
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_MERCHANT_SCREEN, 20));
+  wait_loaded (screen (&kiosk));
+  g_assert_true (shows_text (screen (&kiosk), shop->name));
+  screenshots (&kiosk, "merchant");
+  kiosk_close (&kiosk);
+}
+
+/* A kiosk: nobody closes it from the screen; the administrator leaves
+ * kiosk mode. */
+static void
+test_kiosk_close (void)
+{
+  VtrWindow *window;
+  Kiosk kiosk;
+
+  kiosk_open_full (&kiosk, data_dir, NULL, TRUE);
+  window = g_object_ref (kiosk.window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (wait_message (&kiosk, "administrat", 2));
+  act (&kiosk, "leave-kiosk", NULL);
+  spin (300);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_object_unref (window);
+  kiosk_close (&kiosk);
+}
+
+/* A shop's device: the counter takes the cards the camera reads there; the
+ * administrator's PIN screen shows nothing of the shop's last session. */
+static void
+test_counter (void)
+{
+  const char *card = "MARSEILLEMARSEILLEMARSEILL";
+  VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) card, NULL, NULL, 0, 1 };
+  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  g_autofree char *shop_dir = make_demo_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  VtrOrderLine line = { 13, 1, 0 };
+  VtrCounter *counter;
+  gint64 deadline;
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+    g_autoptr(VtrOrder) order = NULL;
+
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    order = vtr_order_create (store, 2, &line, 1, 0, "Malika", "0611223344", now, &error);
+    g_assert_no_error (error);
+  }
+  kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
+  act (&kiosk, "show-counter", NULL);
+  /* Not a shop's device: no counter but the administrator's. */
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+    VtrHubLink link = { .url = (char *) "http://127.0.0.1:9", .device_id = 42, .device_name = (char *) "Comptoir",
+                        .token = (char *) "t", .merchant_id = 2 };
+
+    g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+  }
+  kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
+  act (&kiosk, "show-counter", NULL);
+  g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (screen (&kiosk)));
+  for (const char *k = "2468"; *k; k++)
+    vtr_counter_press (counter, (char[]) { *k, 0 });
+  vtr_counter_press (counter, "OK");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (!vtr_counter_get_session_open (counter) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vtr_counter_get_session_open (counter));
+  spin (100);
+  g_assert_true (shows_text (screen (&kiosk), "Malika"));
+  /* The card, held up to the camera at the counter. */
+  act (&kiosk, "scan-text", g_variant_new_string (url));
+  g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  g_assert_nonnull (strstr (vtr_counter_get_card (counter), "point"));
+
+  /* The administrator's PIN: nothing of that session on screen. */
+  act (&kiosk, "admin", NULL);
+  spin (100);
+  g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  g_assert_false (shows_text (screen (&kiosk), "Malika"));
+  g_assert_false (shows_text (screen (&kiosk), "point"));
+  screenshots (&kiosk, "admin-pin");
+  act (&kiosk, "go-home", NULL);
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (shop_dir);
+}
+
+/* Every screen fits, without clipping, landscape and portrait, on the
+ * kiosks' screens, at 100 % and large text: the window's smallest size is
+ * within the screen. */
+static void
+test_layout (void)
+{
+  static const struct { int width, height; } sizes[] = {
+    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
+  };
+  GtkSettings *settings = gtk_settings_get_default ();
+  int dpi;
+  Kiosk kiosk;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  kiosk_open (&kiosk, NULL);
+  for (int large = 0; large < 2; large++)
+    {
+      g_object_set (settings, "gtk-xft-dpi", large ? dpi * 5 / 4 : dpi, NULL);
+      for (int s = 0; s < 9; s++)
+        {
+          int min_width, min_height;
+
+          act (&kiosk, "go-home", NULL);
+          switch (s)
+            {
+            case 1: act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 7)); break;
+            case 2: act (&kiosk, "show-merchant", g_variant_new_int64 (9)); break;
+            case 3: act (&kiosk, "search", g_variant_new_string ("savon")); break;
+            case 4: act (&kiosk, "browse", NULL); break;
+            case 5: act (&kiosk, "show-civic", NULL); break;
+            case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
+            case 7: act (&kiosk, "admin", NULL); break;
+            case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
+            default: break;
+            }
+          wait_loaded (screen (&kiosk));
+          gtk_widget_measure (GTK_WIDGET (kiosk.window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+          for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+            {
+              gtk_widget_measure (GTK_WIDGET (kiosk.window), GTK_ORIENTATION_VERTICAL, sizes[i].width, &min_height,
+                                  NULL, NULL, NULL);
+              if (min_width > sizes[i].width || min_height > sizes[i].height)
+                g_error ("%s at %d×%d%s needs %d×%d", G_OBJECT_TYPE_NAME (screen (&kiosk)), sizes[i].width,
+                         sizes[i].height, large ? ", large text" : "", min_width, min_height);
+            }
+        }
+    }
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  kiosk_close (&kiosk);
+}
+
+/* A window closed leaves nothing behind. */
+static void
+test_window_freed (void)
+{
+  VtrWindow *window;
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  act (&kiosk, "show-merchant", g_variant_new_int64 (9));
+  spin (300);
+  window = g_object_ref (kiosk.window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (300);
+  g_assert_finalize_object (window);
+  kiosk_close (&kiosk);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* In French, as a kiosk of the federation. */
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  data_dir = make_demo_dir ();
+
+  g_test_add_func ("/window/scan-product", test_scan_product);
+  g_test_add_func ("/window/history", test_history);
+  g_test_add_func ("/window/foreign-code", test_foreign_code);
+  g_test_add_func ("/window/expired-ad", test_expired_ad);
+  g_test_add_func ("/window/messages", test_messages);
+  g_test_add_func ("/window/order", test_order);
+  g_test_add_func ("/window/product-by-number", test_product_by_number);
+  g_test_add_func ("/window/language", test_language);
+  g_test_add_func ("/window/idle-reset", test_idle_reset);
+  g_test_add_func ("/window/pairing", test_pairing);
+  g_test_add_func ("/window/pairing-needs-admin", test_pairing_needs_admin);
+  g_test_add_func ("/window/store-notice", test_store_notice);
+  g_test_add_func ("/window/merchant-code", test_merchant_code);
+  g_test_add_func ("/window/kiosk-close", test_kiosk_close);
+  g_test_add_func ("/window/counter", test_counter);
+  g_test_add_func ("/window/layout", test_layout);
+  g_test_add_func ("/window/window-freed", test_window_freed);
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
