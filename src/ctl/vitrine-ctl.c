@@ -294,12 +294,15 @@ find_product (VtrCatalog *catalog,
   if (vtr_gtin_looks_like_gtin (trimmed))
     {
       product = vtr_catalog_find_product_by_gtin (catalog, trimmed, &as_gtin);
-      if (product != NULL ||
-          !(g_error_matches (as_gtin, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND) ||
-            as_gtin->domain == VTR_GTIN_ERROR))
+      if (product != NULL)
+        return product;
+      /* Only a barcode the catalogue lacks, or one misread, may be a
+       * product number instead; a failing store is said at once. */
+      if (!g_error_matches (as_gtin, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND) &&
+          as_gtin->domain != VTR_GTIN_ERROR)
         {
           g_propagate_error (error, g_steal_pointer (&as_gtin));
-          return product;
+          return NULL;
         }
     }
   number = g_ascii_strtoll (trimmed, NULL, 10);
