@@ -1,0 +1,235 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "vtr-catalog-service.h"
+#include "vtr-demo.h"
+#include "vtr-i18n.h"
+#include "vtr-info-row.h"
+#include "vtr-test-util.h"
+
+/*
+ * A screen of the kiosk app on its own, as its unit test drives it: in a
+ * window whose "win" action group records the actions the screen asks
+ * for, with a real catalogue service on a temporary data folder holding
+ * the demo catalogue.
+ */
+
+typedef struct
+{
+  char               *data_dir;
+  VtrCatalogService  *catalog;
+  GtkWindow          *window;
+  GSimpleActionGroup *win;
+  GPtrArray          *fired; /* "show-merchant 9", "order (13, 9)", "browse" */
+} VtrTestScreen;
+
+static inline void
+vtr_test_screen_record (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       data)
+{
+  GPtrArray *fired = data;
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  if (parameter)
+    {
+      g_autofree char *value = g_variant_print (parameter, FALSE);
+
+      g_ptr_array_add (fired, g_strdup_printf ("%s %s", name, value));
+    }
+  else
+    g_ptr_array_add (fired, g_strdup (name));
+}
+
+/* The data folder with the demo catalogue, made once per test program. */
+static inline char *
+vtr_test_screen_make_data_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = vtr_test_make_data_dir ();
+  g_autoptr(VtrStore) store = vtr_store_open (dir, &error);
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  VtrDemoCounts counts;
+
+  g_assert_no_error (error);
+  catalog = vtr_catalog_new (store);
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* English: the screens' words are checked as written in the code. */
+static inline void
+vtr_test_screen_init (int    *argc,
+                      char ***argv)
+{
+  g_setenv ("LANGUAGE", "en", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+static inline void
+vtr_test_screen_set_up (VtrTestScreen *fixture,
+                        const char    *data_dir,
+                        GtkWidget     *screen)
+{
+  static const GActionEntry entries[] = {
+    { "show-product", vtr_test_screen_record, "(xx)" },
+    { "show-merchant", vtr_test_screen_record, "x" },
+    { "search", vtr_test_screen_record, "s" },
+    { "show-service", vtr_test_screen_record, "s" },
+    { "browse", vtr_test_screen_record },
+    { "show-civic", vtr_test_screen_record },
+    { "order", vtr_test_screen_record, "(xx)" },
+    { "show-admin", vtr_test_screen_record },
+    { "allow-pairing", vtr_test_screen_record },
+    { "leave-kiosk", vtr_test_screen_record },
+    { "back", vtr_test_screen_record },
+    { "go-home", vtr_test_screen_record },
+    { "toast", vtr_test_screen_record, "s" },
+    { "play-tone", vtr_test_screen_record, "s" },
+  };
+
+  fixture->data_dir = g_strdup (data_dir);
+  fixture->fired = g_ptr_array_new_with_free_func (g_free);
+  fixture->win = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (fixture->win), entries, G_N_ELEMENTS (entries), fixture->fired);
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (fixture->window), "vitrine");
+  gtk_window_set_default_size (fixture->window, 1280, 800);
+  gtk_widget_insert_action_group (GTK_WIDGET (fixture->window), "win", G_ACTION_GROUP (fixture->win));
+  gtk_window_set_child (fixture->window, screen);
+  gtk_window_present (fixture->window);
+}
+
+static inline void
+vtr_test_screen_tear_down (VtrTestScreen *fixture)
+{
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->win);
+  g_clear_pointer (&fixture->fired, g_ptr_array_unref);
+  g_clear_pointer (&fixture->data_dir, g_free);
+  /* The service's last reference goes with the screen's; answers still on
+   * their way hold it until they arrive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  if (fixture->catalog)
+    g_assert_finalize_object (fixture->catalog);
+  fixture->catalog = NULL;
+}
+
+/* Turns the main loop until the screen has its catalogue's answer. */
+static inline void
+vtr_test_screen_wait_loaded (GtkWidget *screen)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gboolean loading = TRUE;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_object_get (screen, "loading", &loading, NULL);
+      if (!loading)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_false (loading);
+  /* Let the new rows be laid out. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static inline GtkWidget *
+vtr_test_screen_find_name (GtkWidget  *widget,
+                           const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vtr_test_screen_find_name (child, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The titles of a list's rows, in order, joined by " | ". */
+static inline char *
+vtr_test_screen_row_titles (GtkWidget  *screen,
+                            const char *list_name)
+{
+  GtkWidget *list = vtr_test_screen_find_name (screen, list_name);
+  g_autoptr(GString) titles = g_string_new (NULL);
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row))
+      g_string_append_printf (titles, "%s%s", titles->len ? " | " : "", vtr_info_row_get_title (row));
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
+static inline GtkWidget *
+vtr_test_screen_row (GtkWidget  *screen,
+                     const char *list_name,
+                     guint       index)
+{
+  GtkWidget *list = vtr_test_screen_find_name (screen, list_name);
+
+  g_assert_nonnull (list);
+  return GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), index));
+}
+
+/* Whether some visible label of @widget reads @text exactly. */
+static inline gboolean
+vtr_test_screen_shows (GtkWidget  *widget,
+                       const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
+      gtk_widget_is_drawable (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (vtr_test_screen_shows (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every button and row has a name a screen reader can say, and no body
+ * text is dimmed below 4.5:1. */
+static inline guint
+vtr_test_screen_check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return 0;
+  g_assert_false (gtk_widget_has_css_class (widget, "dim-label"));
+  if (GTK_IS_BUTTON (widget) || GTK_IS_LIST_BOX_ROW (widget) || GTK_IS_FLOW_BOX_CHILD (widget))
+    {
+      const char *label = GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+
+      if ((label == NULL || *label == '\0') &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !(GTK_IS_FLOW_BOX_CHILD (widget) && GTK_IS_BUTTON (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (widget)))))
+        g_error ("a %s has no name", G_OBJECT_TYPE_NAME (widget));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += vtr_test_screen_check_names (child);
+  return checked;
+}
+
+static inline char *
+vtr_test_screen_fired (VtrTestScreen *fixture)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  for (guint i = 0; i < fixture->fired->len; i++)
+    g_string_append_printf (all, "%s%s", i ? "; " : "", (char *) g_ptr_array_index (fixture->fired, i));
+  return g_string_free (g_steal_pointer (&all), FALSE);
+}
