@@ -106,7 +106,7 @@ test_stockists (Fixture       *fixture,
     g_autoptr(GError) error = NULL;
     g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
     g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
-    g_autoptr(VtrProduct) found = vtr_catalog_find_product (catalog, "13", &error);
+    g_autoptr(VtrProduct) found = vtr_catalog_get_product (catalog, 13, &error);
     g_autofree char *line = NULL;
 
     g_assert_no_error (error);

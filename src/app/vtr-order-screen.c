@@ -232,7 +232,6 @@ vtr_order_screen_add (VtrOrderScreen  *self,
                       gint64           merchant_id,
                       GError         **error)
 {
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
   g_autoptr(VtrProduct) product = NULL;
   g_autoptr(VtrMerchant) merchant = NULL;
   g_autofree char *replaced = NULL;
@@ -242,7 +241,7 @@ vtr_order_screen_add (VtrOrderScreen  *self,
 
   g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
 
-  product = vtr_catalog_find_product (self->catalog, id, error);
+  product = vtr_catalog_get_product (self->catalog, product_id, error);
   if (product == NULL)
     return FALSE;
   merchant = vtr_catalog_get_merchant (self->catalog, merchant_id, error);

@@ -363,37 +363,6 @@ vtr_catalog_find_product_by_name (VtrCatalog *self,
   return g_ptr_array_steal_index (best, 0);
 }
 
-/**
- * vtr_catalog_find_product:
- * @query: a barcode (GTIN), a product number or words of its name
- *
- * Deprecated: it guesses what @query is, and a product number of 8, 12,
- * 13 or 14 digits reads as a barcode (product 12345678 answers "Barcode
- * 12345678 was misread"). Use vtr_catalog_get_product(),
- * vtr_catalog_find_product_by_gtin() or vtr_catalog_find_product_by_name().
- * Kept until the kiosk app (src/app) no longer calls it.
- *
- * Returns: (transfer full) (nullable): the product the shopper means: the
- * one with that barcode or number, or the best match for the words.
- */
-VtrProduct *
-vtr_catalog_find_product (VtrCatalog *self,
-                          const char *query,
-                          GError    **error)
-{
-  g_autofree char *trimmed = NULL;
-
-  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-
-  trimmed = g_strstrip (g_strdup (query));
-  if (vtr_gtin_looks_like_gtin (trimmed))
-    return vtr_catalog_find_product_by_gtin (self, trimmed, error);
-  if (*trimmed != '\0' && strspn (trimmed, "0123456789") == strlen (trimmed))
-    return vtr_catalog_get_product (self, g_ascii_strtoll (trimmed, NULL, 10), error);
-  return vtr_catalog_find_product_by_name (self, trimmed, error);
-}
-
 typedef struct
 {
   gint64 id;

@@ -428,18 +428,6 @@ vtr_catalog_service_search_finish (VtrCatalogService  *self,
 
 /* A product's page. */
 
-/* The product by its number. vtr_catalog_find_product() takes a string
- * it guesses at; a number that looks like a barcode is taken for one. */
-static VtrProduct *
-product_by_number (VtrCatalog *catalog,
-                   gint64      product_id,
-                   GError    **error)
-{
-  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
-
-  return vtr_catalog_find_product (catalog, number, error);
-}
-
 static gpointer
 run_product (Worker  *worker,
              Query   *query,
@@ -450,7 +438,7 @@ run_product (Worker  *worker,
   gint64 poster = query->id2;
 
   view->now = now_in_paris ();
-  view->product = product_by_number (worker->catalog, query->id, error);
+  view->product = vtr_catalog_get_product (worker->catalog, query->id, error);
   if (view->product == NULL)
     return NULL;
   view->stockists = vtr_catalog_nearest_stockists (worker->catalog, view->product->id, here, view->now,

@@ -258,12 +258,6 @@ VtrProduct       *vtr_catalog_find_product_by_gtin  (VtrCatalog        *self,
 VtrProduct       *vtr_catalog_find_product_by_name  (VtrCatalog        *self,
                                                      const char        *words,
                                                      GError           **error);
-/* Deprecated: it guesses whether @query is a barcode, a number or words,
- * so product 12345678 reads as a misread barcode. Use one of the three
- * above; kept until the kiosk app no longer calls it. */
-VtrProduct       *vtr_catalog_find_product          (VtrCatalog        *self,
-                                                     const char        *query,
-                                                     GError           **error);
 VtrMerchant      *vtr_catalog_get_merchant          (VtrCatalog        *self,
                                                      gint64             id,
                                                      GError           **error);
