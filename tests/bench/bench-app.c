@@ -10,6 +10,7 @@
 #include "vtr-demo.h"
 #include "vtr-i18n.h"
 #include "vtr-qr-image.h"
+#include "vtr-application.h"
 #include "vtr-window.h"
 #include "../vtr-test-util.h"
 
@@ -210,6 +211,7 @@ main (int argc, char *argv[])
   g_autofree char *camera = NULL;
   g_autoptr(GString) json = g_string_new (NULL);
   VtrWindow *window;
+  VtrApplication *app;
   GtkWidget *picture;
   g_autoptr(GHashTable) objects = g_hash_table_new (g_str_hash, g_str_equal);
   double rss_start, rss_end, heap_start = 0, p50, p95;
@@ -239,7 +241,10 @@ main (int argc, char *argv[])
   process_start_ms = vtr_bench_now_ms ();
   gtk_init ();
   adw_init ();
-  window = vtr_window_new (NULL, dir, camera, FALSE);
+  app = vtr_application_new (dir, camera, FALSE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+  window = vtr_window_new (app);
   memset (intervals, 0, sizeof intervals);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, NULL, NULL);
   picture = find_picture (GTK_WIDGET (window));
@@ -260,7 +265,7 @@ main (int argc, char *argv[])
   for (int s = 0; s < seconds; s += 3)
     {
       run_for (3000);
-      vtr_window_go_home (window);
+      g_action_group_activate_action (G_ACTION_GROUP (window), "go-home", NULL);
       if (s % 30 == 27)
         {
           Resident now = resident ();
@@ -296,8 +301,9 @@ main (int argc, char *argv[])
                     (rss_end - rss_start) * 600 / MAX (1, seconds - steady_from), 0);
   vtr_bench_report (json, "app", "frame_interval_p95_ms", p95, 16.7);
 
-  vtr_window_stop (window);
+  vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (app);
   vtr_test_remove_tree (dir);
   printf ("\n%s", json->str);
   return 0;
