@@ -357,6 +357,41 @@ test_product_by_number (Fixture *f, gconstpointer data)
   g_assert_error (error, VTR_GTIN_ERROR, VTR_GTIN_ERROR_CHECK_DIGIT);
 }
 
+/* vitrine-ctl reads what a person types: 8 digits that are no barcode
+ * the catalogue has are a product number, and a misread barcode is said
+ * to be one only when no product has that number either. */
+static void
+test_ctl_product_number (Fixture *f, gconstpointer data)
+{
+  VtrProduct jam = { 12345678, NULL, "Confiture de figues 370 g", "Les Vergers", "epicerie-sucree" };
+  VtrStock stock = { 12345678, 1, 450, VTR_AVAILABILITY_IN_STOCK, 1700000000 };
+  g_auto(VtrTestResult) by_number = { 0 };
+  g_auto(VtrTestResult) by_barcode = { 0 };
+  g_auto(VtrTestResult) misread = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vtr_catalog_put_product (f->catalog, &jam, &error));
+  g_assert_true (vtr_catalog_put_stock (f->catalog, &stock, &error));
+  g_assert_no_error (error);
+
+  vtr_test_run (&by_number, "VITRINE_CTL", f->dir, NULL, "stockists", "12345678",
+                "--near", "43.2951,5.3744", NULL);
+  g_assert_cmpstr (by_number.err, ==, "");
+  g_assert_cmpint (by_number.status, ==, 0);
+  g_assert_true (g_str_has_prefix (by_number.out, "Confiture de figues 370 g — Les Vergers\n"));
+  g_assert_nonnull (strstr (by_number.out, "Épicerie Fine du Port"));
+
+  vtr_test_run (&by_barcode, "VITRINE_CTL", f->dir, NULL, "stockists", SOAP_GTIN,
+                "--near", "43.2951,5.3744", NULL);
+  g_assert_cmpint (by_barcode.status, ==, 0);
+  g_assert_true (g_str_has_prefix (by_barcode.out, "Savon de Marseille 300 g"));
+
+  vtr_test_run (&misread, "VITRINE_CTL", f->dir, NULL, "stockists", "3760123000018",
+                "--near", "43.2951,5.3744", NULL);
+  g_assert_cmpint (misread.status, ==, 1);
+  g_assert_nonnull (strstr (misread.err, "misread"));
+}
+
 static gboolean
 has_service (VtrSearchResults *results, const char *id)
 {
@@ -651,6 +686,7 @@ main (int argc, char *argv[])
   ADD ("/catalog/one-stockist", test_one_stockist);
   ADD ("/catalog/find-product", test_find_product);
   ADD ("/catalog/product-by-number", test_product_by_number);
+  ADD ("/catalog/ctl-product-number", test_ctl_product_number);
   ADD ("/catalog/search", test_search);
   ADD ("/catalog/near-service", test_near_service);
   ADD ("/catalog/promotions-near", test_promotions_near);
