@@ -19,7 +19,7 @@
 typedef struct
 {
   GMainLoop *loop;
-  GPtrArray *codes;   /* every VtrCode reported */
+  GPtrArray *codes;   /* every VtrSymbol reported */
   guint      reports; /* codes-found emissions */
   guint      frames;  /* frame-ready emissions */
   int        width, height;
@@ -30,7 +30,7 @@ on_codes (VtrCamera *camera, GPtrArray *codes, Watch *watch)
 {
   watch->reports++;
   for (guint i = 0; i < codes->len; i++)
-    g_ptr_array_add (watch->codes, vtr_code_copy (g_ptr_array_index (codes, i)));
+    g_ptr_array_add (watch->codes, vtr_symbol_copy (g_ptr_array_index (codes, i)));
 }
 
 static void
@@ -46,7 +46,7 @@ static void
 watch_init (Watch *watch, VtrCamera *camera)
 {
   watch->loop = g_main_loop_new (NULL, FALSE);
-  watch->codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
+  watch->codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
   g_signal_connect (camera, "codes-found", G_CALLBACK (on_codes), watch);
   g_signal_connect (camera, "frame-ready", G_CALLBACK (on_frame), watch);
 }
@@ -147,7 +147,7 @@ test_reads_codes (void)
   g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_RUNNING);
   g_assert_null (vtr_camera_get_error (camera));
 
-  g_assert_cmpstr (((VtrCode *) g_ptr_array_index (watch.codes, 0))->text, ==, expected);
+  g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (watch.codes, 0))->text, ==, expected);
   g_assert_cmpuint (watch.frames, >, 0);
   g_assert_cmpint (watch.width, >, 0);
 
@@ -319,8 +319,8 @@ static gboolean
 has_two_codes (VtrCamera *camera, Watch *watch)
 {
   for (guint i = 1; i < watch->codes->len; i++)
-    if (!g_str_equal (((VtrCode *) g_ptr_array_index (watch->codes, i))->text,
-                      ((VtrCode *) g_ptr_array_index (watch->codes, 0))->text))
+    if (!g_str_equal (((VtrSymbol *) g_ptr_array_index (watch->codes, i))->text,
+                      ((VtrSymbol *) g_ptr_array_index (watch->codes, 0))->text))
       return TRUE;
   return FALSE;
 }

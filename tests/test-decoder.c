@@ -80,7 +80,7 @@ assert_reads (const char *image, const char *txt)
 
   for (guint i = 0; i < codes->len; i++)
     {
-      VtrCode *code = g_ptr_array_index (codes, i);
+      VtrSymbol *code = g_ptr_array_index (codes, i);
 
       if (g_str_equal (code->text, expected))
         found = TRUE;
@@ -116,7 +116,7 @@ test_ean13 (void)
   Picture picture = load ("ean13.png");
   g_autofree char *expected = expected_text ("ean13.txt");
   g_autoptr(GPtrArray) codes = decode (&picture, VTR_DECODE_THOROUGH);
-  VtrCode *code;
+  VtrSymbol *code;
 
   g_assert_cmpuint (codes->len, ==, 1);
   code = g_ptr_array_index (codes, 0);
@@ -135,14 +135,14 @@ test_several_codes (void)
   g_assert_cmpuint (codes->len, ==, 4);
   for (guint i = 0; i < codes->len; i++)
     {
-      VtrCode *a = g_ptr_array_index (codes, i);
+      VtrSymbol *a = g_ptr_array_index (codes, i);
       double cx = 0, cy = 0;
 
       for (int c = 0; c < 4; c++)
         cx += a->corners[c].x / 4, cy += a->corners[c].y / 4;
       for (guint j = i + 1; j < codes->len; j++)
         {
-          VtrCode *b = g_ptr_array_index (codes, j);
+          VtrSymbol *b = g_ptr_array_index (codes, j);
           double bx = 0, by = 0;
 
           g_assert_cmpstr (a->text, !=, b->text);
@@ -182,12 +182,12 @@ test_mirrored (void)
   mirror (&picture);
   codes = decode (&picture, VTR_DECODE_THOROUGH);
   g_assert_cmpuint (codes->len, ==, 1);
-  g_assert_cmpstr (((VtrCode *) g_ptr_array_index (codes, 0))->text, ==, expected);
+  g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (codes, 0))->text, ==, expected);
   g_free (picture.pixels);
 }
 
 static double
-signed_area (const VtrCode *code)
+signed_area (const VtrSymbol *code)
 {
   double area = 0;
 
@@ -248,7 +248,7 @@ test_live_frames (void)
 
       for (guint i = 0; i < codes->len; i++)
         {
-          VtrCode *code = g_ptr_array_index (codes, i);
+          VtrSymbol *code = g_ptr_array_index (codes, i);
 
           g_assert_cmpstr (code->text, ==, expected);
           g_assert_cmpint (code->n_corners, ==, 4);
@@ -314,7 +314,7 @@ test_video (void)
     g_autofree char *expected = expected_text ("url.txt");
 
     g_assert_cmpuint (codes->len, ==, 1);
-    g_assert_cmpstr (((VtrCode *) g_ptr_array_index (codes, 0))->text, ==, expected);
+    g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (codes, 0))->text, ==, expected);
   }
   g_free (picture.pixels);
   vtr_test_remove_tree (dir);

@@ -23,7 +23,7 @@ vtr_test_decode_frame (const VtrFrame *frame)
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < codes->len; i++)
-    g_ptr_array_add (texts, g_strdup (((VtrCode *) g_ptr_array_index (codes, i))->text));
+    g_ptr_array_add (texts, g_strdup (((VtrSymbol *) g_ptr_array_index (codes, i))->text));
   return texts;
 }
 

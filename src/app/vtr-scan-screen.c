@@ -88,7 +88,7 @@ static void
 on_codes_found (VtrScanScreen *self,
                 GPtrArray     *codes)
 {
-  VtrCode *code;
+  VtrSymbol *code;
 
   if (codes->len == 0)
     return;
@@ -269,7 +269,7 @@ on_file_frame (const VtrFrame *frame,
   g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, frame, VTR_DECODE_THOROUGH);
 
   if (codes->len > 0)
-    scan->text = g_strdup (((VtrCode *) g_ptr_array_index (codes, 0))->text);
+    scan->text = g_strdup (((VtrSymbol *) g_ptr_array_index (codes, 0))->text);
   return scan->text == NULL; /* the next frame only if nothing was read */
 }
 

@@ -588,7 +588,7 @@ on_codes_found (VtrWindow *self,
   /* The camera reads on the scan screen and at the counter; elsewhere a
    * code held up by chance must not take the shopper away. */
   if (visible == GTK_WIDGET (self->scan_screen) || VTR_IS_COUNTER_SCREEN (visible))
-    handle_text (self, ((VtrCode *) g_ptr_array_index (codes, 0))->text);
+    handle_text (self, ((VtrSymbol *) g_ptr_array_index (codes, 0))->text);
 }
 
 static void

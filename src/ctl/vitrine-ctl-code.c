@@ -213,18 +213,18 @@ on_scan_frame (const VtrFrame *frame,
 
   for (guint i = 0; i < codes->len; i++)
     {
-      VtrCode *code = g_ptr_array_index (codes, i);
+      VtrSymbol *code = g_ptr_array_index (codes, i);
       gboolean seen = FALSE;
 
       /* A code held in front of the camera for a second is one code. */
       for (guint k = 0; k < scan->seen->len && !seen; k++)
         {
-          VtrCode *other = g_ptr_array_index (scan->seen, k);
+          VtrSymbol *other = g_ptr_array_index (scan->seen, k);
           seen = other->symbology == code->symbology && g_str_equal (other->text, code->text);
         }
       if (seen)
         continue;
-      g_ptr_array_add (scan->seen, vtr_code_copy (code));
+      g_ptr_array_add (scan->seen, vtr_symbol_copy (code));
 
       if (scan->options->json)
         {
@@ -318,7 +318,7 @@ command_scan (VtrCtlOptions  *options,
   for (guint i = 0; i < files->len; i++)
     {
       ScanFile scan = { options, keys, g_ptr_array_index (files, i), decoder,
-                        g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free), 0 };
+                        g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free), 0 };
 
       /* An unreadable file is said, and the others are still scanned. */
       if (!vtr_frame_reader_read (scan.path, on_scan_frame, &scan, &error))

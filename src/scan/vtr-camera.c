@@ -214,10 +214,10 @@ worker_main (gpointer data)
        * day of different cards and products does not pile up. */
       if (g_hash_table_size (last_seen) > 32)
         g_hash_table_foreach_remove (last_seen, seen_before, &(gint64) { now - (gint64) cooldown_ms * 1000 });
-      fresh = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
+      fresh = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
       for (guint i = 0; i < codes->len; i++)
         {
-          VtrCode *code = g_ptr_array_index (codes, i);
+          VtrSymbol *code = g_ptr_array_index (codes, i);
           g_autofree char *key = g_strdup_printf ("%d:%s", code->symbology, code->text);
           gpointer when;
 
@@ -229,7 +229,7 @@ worker_main (gpointer data)
               continue;
             }
           g_hash_table_insert (last_seen, g_steal_pointer (&key), GSIZE_TO_POINTER (now));
-          g_ptr_array_add (fresh, vtr_code_copy (code));
+          g_ptr_array_add (fresh, vtr_symbol_copy (code));
         }
 
       if (fresh->len > 0)
@@ -907,7 +907,7 @@ vtr_camera_class_init (VtrCameraClass *klass)
 
   /**
    * VtrCamera::codes-found:
-   * @codes: (element-type VtrCode): codes not reported within the cooldown
+   * @codes: (element-type VtrSymbol): codes not reported within the cooldown
    */
   signals[SIGNAL_CODES_FOUND] =
     g_signal_new ("codes-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

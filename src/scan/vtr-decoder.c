@@ -173,8 +173,8 @@ to_frame (const Geometry *g,
 }
 
 static gboolean
-same_code (const VtrCode *a,
-           const VtrCode *b)
+same_code (const VtrSymbol *a,
+           const VtrSymbol *b)
 {
   return a->symbology == b->symbology && g_bytes_equal (a->raw, b->raw);
 }
@@ -201,7 +201,7 @@ scan (VtrDecoder     *self,
   if (zbar_scan_image (scanner, image) > 0)
     for (symbol = zbar_image_first_symbol (image); symbol; symbol = zbar_symbol_next (symbol))
       {
-        g_autoptr(VtrCode) code = g_new0 (VtrCode, 1);
+        g_autoptr(VtrSymbol) code = g_new0 (VtrSymbol, 1);
         const char *data = zbar_symbol_get_data (symbol);
         unsigned int len = zbar_symbol_get_data_length (symbol);
         unsigned int n = zbar_symbol_get_loc_size (symbol);
@@ -635,7 +635,7 @@ run_pass (VtrDecoder   *self,
             /* Where the code is in the frame, not in the redrawing. */
             for (guint c = codes->len - found; c < codes->len; c++)
               {
-                VtrCode *code = g_ptr_array_index (codes, c);
+                VtrSymbol *code = g_ptr_array_index (codes, c);
 
                 for (int k = 0; k < 4; k++)
                   code->corners[k] = (VtrPoint) { grid->corners[k].x / source->scale + source->origin_x,
@@ -655,7 +655,7 @@ run_pass (VtrDecoder   *self,
 /**
  * vtr_decoder_decode:
  *
- * Returns: (transfer full) (element-type VtrCode): every code found in
+ * Returns: (transfer full) (element-type VtrSymbol): every code found in
  * @frame, each once; empty if none.
  */
 GPtrArray *
@@ -663,7 +663,7 @@ vtr_decoder_decode (VtrDecoder     *self,
                     const VtrFrame *frame,
                     VtrDecodeFlags  flags)
 {
-  GPtrArray *codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free);
+  GPtrArray *codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
   const guint8 *pixels;
 
   g_return_val_if_fail (VTR_IS_DECODER (self), codes);

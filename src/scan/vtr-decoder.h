@@ -2,7 +2,7 @@
 
 #include <glib-object.h>
 
-#include "vtr-code.h"
+#include "vtr-symbol.h"
 #include "vtr-frame.h"
 
 G_BEGIN_DECLS

@@ -2,7 +2,7 @@
 
 #include <glib.h>
 
-#include "vtr-code.h"
+#include "vtr-symbol.h"
 
 G_BEGIN_DECLS
 

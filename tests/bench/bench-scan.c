@@ -49,7 +49,7 @@ on_frame (const VtrFrame *frame, gpointer user_data)
 
   scan->ms += vtr_bench_now_ms () - t0;
   for (guint i = 0; i < codes->len; i++)
-    g_ptr_array_add (scan->codes, vtr_code_copy (g_ptr_array_index (codes, i)));
+    g_ptr_array_add (scan->codes, vtr_symbol_copy (g_ptr_array_index (codes, i)));
   return FALSE; /* the first frame of an image is the image */
 }
 
@@ -290,7 +290,7 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
       g_autofree char *file = g_build_filename (path, image, NULL);
       g_autofree char *expected = NULL;
       g_autoptr(GError) error = NULL;
-      Scan scan = { decoder, g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_code_free), 0 };
+      Scan scan = { decoder, g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free), 0 };
       gboolean found = FALSE, wrong = FALSE;
 
       if (!g_file_get_contents (txt, &expected, NULL, NULL))
@@ -304,7 +304,7 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
 
       for (guint c = 0; c < scan.codes->len; c++)
         {
-          VtrCode *code = g_ptr_array_index (scan.codes, c);
+          VtrSymbol *code = g_ptr_array_index (scan.codes, c);
           gboolean is_qr = code->symbology == VTR_SYMBOLOGY_QR;
 
           if (is_qr != qr)
@@ -339,7 +339,7 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
 
       if (verbose)
         {
-          g_autofree char *got = scan.codes->len ? g_strescape (((VtrCode *) g_ptr_array_index (scan.codes, 0))->text, NULL) : g_strdup ("");
+          g_autofree char *got = scan.codes->len ? g_strescape (((VtrSymbol *) g_ptr_array_index (scan.codes, 0))->text, NULL) : g_strdup ("");
           printf ("  %-8s %s/%s %.1f ms %s\n", found ? "ok" : wrong ? "WRONG" : "missed", set,
                   image, scan.ms, wrong ? got : "");
         }

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "vtr-code.h"
+#include "vtr-symbol.h"
 
 const char *
 vtr_symbology_to_string (VtrSymbology symbology)
@@ -11,10 +11,10 @@ vtr_symbology_to_string (VtrSymbology symbology)
   return names[symbology];
 }
 
-VtrCode *
-vtr_code_copy (const VtrCode *code)
+VtrSymbol *
+vtr_symbol_copy (const VtrSymbol *code)
 {
-  VtrCode *copy = g_memdup2 (code, sizeof *code);
+  VtrSymbol *copy = g_memdup2 (code, sizeof *code);
 
   copy->text = g_strdup (code->text);
   copy->raw = code->raw ? g_bytes_ref (code->raw) : NULL;
@@ -22,7 +22,7 @@ vtr_code_copy (const VtrCode *code)
 }
 
 void
-vtr_code_free (VtrCode *code)
+vtr_symbol_free (VtrSymbol *code)
 {
   if (code == NULL)
     return;

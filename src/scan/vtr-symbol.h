@@ -20,7 +20,9 @@ typedef struct
   double y;
 } VtrPoint;
 
-/* A code found in a frame: what it says, exactly, and where it is. */
+/* A symbol read in a frame (a QR code, a barcode): what it says,
+ * exactly, and where it is. What it means (a federation's code, a
+ * product's barcode) is the core's VtrCodeInfo. */
 typedef struct
 {
   VtrSymbology  symbology;
@@ -29,12 +31,12 @@ typedef struct
   VtrPoint      corners[4]; /* in frame coordinates, clockwise from top left as seen */
   int           n_corners;
   guint         frame_index;
-} VtrCode;
+} VtrSymbol;
 
-const char *vtr_symbology_to_string (VtrSymbology symbology);
-VtrCode    *vtr_code_copy           (const VtrCode *code);
-void        vtr_code_free           (VtrCode       *code);
+const char *vtr_symbology_to_string (VtrSymbology     symbology);
+VtrSymbol  *vtr_symbol_copy         (const VtrSymbol *symbol);
+void        vtr_symbol_free         (VtrSymbol       *symbol);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCode, vtr_code_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrSymbol, vtr_symbol_free)
 
 G_END_DECLS
