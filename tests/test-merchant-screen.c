@@ -106,6 +106,18 @@ test_hours_in_words (Fixture       *fixture,
   g_assert_true (vtr_test_screen_shows (week, "closed"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (week), 1, 6))), ==, "closed");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (week), 1, 0))), ==, "8:00 – 19:30");
+  /* Today's line stands out, in bold. */
+  {
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+    int today = g_date_time_get_day_of_week (local) - 1;
+
+    for (int day = 0; day < 7; day++)
+      {
+        PangoAttrList *attrs = gtk_label_get_attributes (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (week), 0, day)));
+
+        g_assert_cmpint (attrs != NULL, ==, day == today);
+      }
+  }
   /* Never the OpenStreetMap string. */
   g_assert_false (shows_part (screen, "Mo-Sa"));
   g_assert_false (shows_part (screen, "08:00-19:30"));

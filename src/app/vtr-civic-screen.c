@@ -93,7 +93,7 @@ show_view (VtrCivicScreen     *self,
       gtk_label_set_wrap (GTK_LABEL (title), TRUE);
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_set_margin_top (title, 12);
-      gtk_widget_add_css_class (title, "heading");
+      gtk_widget_add_css_class (title, "title-3");
       gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
       gtk_widget_add_css_class (list, "boxed-list");
       gtk_widget_set_name (list, vtr_collection_kind_to_string (kind));

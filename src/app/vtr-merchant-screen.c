@@ -98,7 +98,8 @@ week_table (char      **week,
             GDateTime  *now)
 {
   GtkWidget *grid = gtk_grid_new ();
-  int today = vtr_paris_day (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+  int today = g_date_time_get_day_of_week (local) - 1;
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
@@ -114,8 +115,8 @@ week_table (char      **week,
       gtk_label_set_wrap (GTK_LABEL (hours), TRUE);
       if (day == today)
         {
-          gtk_widget_add_css_class (name, "heading");
-          gtk_widget_add_css_class (hours, "heading");
+          vtr_info_row_embolden (name);
+          vtr_info_row_embolden (hours);
         }
       gtk_grid_attach (GTK_GRID (grid), name, 0, day, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), hours, 1, day, 1, 1);
