@@ -16,6 +16,17 @@
 #define TEXT_KEY "vtr-info-row-text"
 #define BOX_KEY "vtr-info-row-box"
 
+/* Bold, at the size the label would have anyway. */
+void
+vtr_info_row_embolden (GtkWidget *label)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  gtk_label_set_attributes (GTK_LABEL (label), attrs);
+  pango_attr_list_unref (attrs);
+}
+
 /**
  * vtr_info_row_new:
  * @details: (nullable): lines under the title
@@ -43,7 +54,9 @@ vtr_info_row_new (const char *title,
 
   gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (title_label), 0);
-  gtk_widget_add_css_class (title_label, "heading");
+  /* Bold at the body's size: the "heading" class is a fixed 11 pt, too
+   * small to read from a metre. */
+  vtr_info_row_embolden (title_label);
   gtk_label_set_wrap (GTK_LABEL (details_label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (details_label), 0);
   gtk_widget_add_css_class (details_label, "details");

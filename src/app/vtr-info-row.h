@@ -12,6 +12,7 @@ void       vtr_info_row_add_suffix (GtkWidget  *row,
                                    GtkWidget  *suffix);
 void       vtr_info_row_add_below  (GtkWidget  *row,
                                    GtkWidget  *child);
+void       vtr_info_row_embolden   (GtkWidget  *label);
 const char *vtr_info_row_get_title   (GtkWidget  *row);
 const char *vtr_info_row_get_details (GtkWidget  *row);
 

@@ -1,0 +1,530 @@
+#include "config.h"
+
+#include "vtr-merchant-screen.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "vtr-app.h"
+#include "vtr-demo.h"
+#include "vtr-describe.h"
+#include "vtr-geo.h"
+#include "vtr-info-row.h"
+#include "vtr-opening-hours.h"
+#include "vtr-service.h"
+
+/*
+ * A shop's page, from its flashcode (on its door or poster) or a row of
+ * another screen: its trade, address, opening hours in words (open until
+ * when, and a week table), phone, the collection points it hosts, its
+ * promotions running and the products it stocks. A product's row asks the
+ * window for that product's page with this shop first (win.show-product).
+ */
+
+struct _VtrMerchantScreen
+{
+  GtkWidget          parent_instance;
+
+  /* Template widgets */
+  GtkStack          *stack;
+  GtkLabel          *name;
+  GtkLabel          *open_now;
+  GtkListBox        *info;
+  GtkWidget         *collection_box;
+  GtkListBox        *collection;
+  GtkWidget         *promotions_box;
+  GtkListBox        *promotions;
+  GtkWidget         *products_box;
+  GtkListBox        *products;
+  AdwStatusPage     *error_page;
+
+  /* Owned */
+  VtrCatalogService *catalog;
+  GCancellable      *cancellable;
+  guint              reload_source;
+
+  gint64             merchant_id;
+  double             latitude;
+  double             longitude;
+  gboolean           loading;
+};
+
+G_DEFINE_FINAL_TYPE (VtrMerchantScreen, vtr_merchant_screen, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CATALOG,
+  PROP_MERCHANT_ID,
+  PROP_LATITUDE,
+  PROP_LONGITUDE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+remove_rows (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+static void
+set_loading (VtrMerchantScreen *self,
+             gboolean           loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+add_info_row (GtkListBox *list,
+              const char *title,
+              const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  gtk_list_box_append (list, vtr_info_row_new (title, value, NULL, NULL));
+}
+
+/* Monday to Sunday, a line each, today's in bold. */
+static GtkWidget *
+week_table (char      **week,
+            GDateTime  *now)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, vtr_opening_hours_timezone ());
+  int today = g_date_time_get_day_of_week (local) - 1;
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  gtk_widget_set_margin_top (grid, 6);
+  gtk_widget_set_name (grid, "week");
+  for (int day = 0; day < 7; day++)
+    {
+      GtkWidget *name = gtk_label_new (vtr_describe_weekday (day));
+      GtkWidget *hours = gtk_label_new (week[day]);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_xalign (GTK_LABEL (hours), 0);
+      gtk_label_set_wrap (GTK_LABEL (hours), TRUE);
+      if (day == today)
+        {
+          vtr_info_row_embolden (name);
+          vtr_info_row_embolden (hours);
+        }
+      gtk_grid_attach (GTK_GRID (grid), name, 0, day, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), hours, 1, day, 1, 1);
+    }
+  return grid;
+}
+
+static void
+show_view (VtrMerchantScreen     *self,
+           const VtrMerchantView *view)
+{
+  const VtrMerchant *merchant = view->merchant;
+  VtrPosition here = { self->latitude, self->longitude };
+  g_autoptr(GString) services = g_string_new (NULL);
+  g_autoptr(GString) place = g_string_new (NULL);
+  g_auto(GStrv) week = vtr_describe_week (merchant->opening_hours);
+  g_autofree char *open = vtr_describe_open_until (&view->open, view->now);
+  GtkWidget *hours_row;
+
+  gtk_label_set_text (self->name, merchant->name);
+  gtk_label_set_text (self->open_now, open);
+  remove_rows (self->info);
+  remove_rows (self->collection);
+  remove_rows (self->promotions);
+  remove_rows (self->products);
+
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    {
+      const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+      g_string_append_printf (services, "%s%s", i ? ", " : "",
+                              service ? vtr_service_label (service) : merchant->services[i]);
+    }
+  g_string_printf (place, "%s, %s %s", merchant->address ? merchant->address : "",
+                   merchant->postcode ? merchant->postcode : "", merchant->city ? merchant->city : "");
+  if (vtr_position_is_valid (&here) && vtr_position_is_valid (&merchant->position))
+    {
+      double distance = vtr_distance_m (&here, &merchant->position);
+      g_autofree char *away = vtr_describe_distance (distance, vtr_walking_minutes (distance));
+
+      g_string_append_printf (place, "\n%s", away);
+    }
+
+  add_info_row (self->info, _("Trade"), services->str);
+  add_info_row (self->info, _("Address"), place->str);
+  /* The hours in words: never the OpenStreetMap string. */
+  hours_row = vtr_info_row_new (_("Opening hours"), open, NULL, NULL);
+  if (week)
+    vtr_info_row_add_below (hours_row, week_table (week, view->now));
+  gtk_list_box_append (self->info, hours_row);
+  add_info_row (self->info, _("Phone"), merchant->phone);
+
+  /* The collection points it hosts: clothes, cardboard, oil, parcels. */
+  for (guint i = 0; i < view->collection_points->len; i++)
+    {
+      VtrCollectionPlace *point = g_ptr_array_index (view->collection_points, i);
+
+      add_info_row (self->collection, _(vtr_collection_kind_label (point->point->kind)), point->point->name);
+    }
+  gtk_widget_set_visible (self->collection_box, view->collection_points->len > 0);
+
+  /* Its promotions running now. */
+  for (guint i = 0; i < view->promotions->len; i++)
+    {
+      VtrPromotionOffer *offer = g_ptr_array_index (view->promotions, i);
+      g_autofree char *what = vtr_promotion_describe (offer->promotion);
+
+      if (offer->product)
+        gtk_list_box_append (self->promotions,
+                             vtr_info_row_new (offer->product->name, what, "merchant.show-product",
+                                               g_variant_new_int64 (offer->product->id)));
+      else
+        add_info_row (self->promotions, offer->promotion->category, what);
+    }
+  gtk_widget_set_visible (self->promotions_box, view->promotions->len > 0);
+
+  /* What it stocks. */
+  for (guint i = 0; i < view->products->len; i++)
+    {
+      VtrMerchantProduct *item = g_ptr_array_index (view->products, i);
+      g_autofree char *price = vtr_price_format (item->price_cents);
+      g_autofree char *details = NULL;
+
+      details = item->product->brand && *item->product->brand
+                  ? g_strdup_printf ("%s · %s · %s", item->product->brand, price,
+                                     vtr_describe_availability (item->availability))
+                  : g_strdup_printf ("%s · %s", price, vtr_describe_availability (item->availability));
+      gtk_list_box_append (self->products,
+                           vtr_info_row_new (item->product->name, details, "merchant.show-product",
+                                             g_variant_new_int64 (item->product->id)));
+    }
+  gtk_widget_set_visible (self->products_box, view->products->len > 0);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+static void
+on_merchant_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(VtrMerchantScreen) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrMerchantView) view = vtr_catalog_service_merchant_finish (VTR_CATALOG_SERVICE (source), result,
+                                                                         &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (view)
+    show_view (self, view);
+  else
+    {
+      adw_status_page_set_title (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  set_loading (self, FALSE);
+}
+
+static gboolean
+has_question (VtrMerchantScreen *self)
+{
+  return self->catalog != NULL && self->merchant_id > 0;
+}
+
+/**
+ * vtr_merchant_screen_reload:
+ *
+ * Asks the catalogue again, as after a sync or when the hour changed.
+ */
+void
+vtr_merchant_screen_reload (VtrMerchantScreen *self)
+{
+  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (!has_question (self))
+    {
+      set_loading (self, FALSE);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  set_loading (self, TRUE);
+  vtr_catalog_service_merchant_async (self->catalog, self->merchant_id, self->cancellable, on_merchant_loaded,
+                                      g_object_ref (self));
+}
+
+static gboolean
+reload_cb (gpointer data)
+{
+  VtrMerchantScreen *self = data;
+
+  self->reload_source = 0;
+  vtr_merchant_screen_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Several properties set one after the other make one query; what was
+ * asked before is not shown. */
+static void
+queue_reload (VtrMerchantScreen *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  if (self->reload_source == 0)
+    self->reload_source = g_idle_add (reload_cb, self);
+  set_loading (self, has_question (self));
+}
+
+static void
+show_product_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (widget);
+
+  gtk_widget_activate_action (widget, "win.show-product", "(xx)", g_variant_get_int64 (parameter),
+                              self->merchant_id);
+}
+
+static void
+vtr_merchant_screen_dispose (GObject *object)
+{
+  VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (object);
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_MERCHANT_SCREEN);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (vtr_merchant_screen_parent_class)->dispose (object);
+}
+
+static void
+vtr_merchant_screen_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_MERCHANT_ID:
+      g_value_set_int64 (value, self->merchant_id);
+      break;
+    case PROP_LATITUDE:
+      g_value_set_double (value, self->latitude);
+      break;
+    case PROP_LONGITUDE:
+      g_value_set_double (value, self->longitude);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_merchant_screen_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      vtr_merchant_screen_set_catalog (self, g_value_get_object (value));
+      break;
+    case PROP_MERCHANT_ID:
+      vtr_merchant_screen_set_merchant_id (self, g_value_get_int64 (value));
+      break;
+    case PROP_LATITUDE:
+      vtr_merchant_screen_set_latitude (self, g_value_get_double (value));
+      break;
+    case PROP_LONGITUDE:
+      vtr_merchant_screen_set_longitude (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_merchant_screen_class_init (VtrMerchantScreenClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vtr_merchant_screen_dispose;
+  object_class->get_property = vtr_merchant_screen_get_property;
+  object_class->set_property = vtr_merchant_screen_set_property;
+
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MERCHANT_ID] =
+    g_param_spec_int64 ("merchant-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Where the kiosk stands: how far the shop is. */
+  properties[PROP_LATITUDE] =
+    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LONGITUDE] =
+    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "merchant.show-product", "x", show_product_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  vtr_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-merchant-screen.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, name);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, open_now);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, info);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, collection_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, collection);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, promotions_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, promotions);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, products_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, products);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, error_page);
+}
+
+static void
+vtr_merchant_screen_init (VtrMerchantScreen *self)
+{
+  self->latitude = VTR_DEMO_LAT;
+  self->longitude = VTR_DEMO_LON;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+vtr_merchant_screen_new (VtrCatalogService *catalog)
+{
+  return g_object_new (VTR_TYPE_MERCHANT_SCREEN, "catalog", catalog, NULL);
+}
+
+VtrCatalogService *
+vtr_merchant_screen_get_catalog (VtrMerchantScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), NULL);
+
+  return self->catalog;
+}
+
+void
+vtr_merchant_screen_set_catalog (VtrMerchantScreen *self,
+                                 VtrCatalogService *catalog)
+{
+  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
+  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
+
+  if (g_set_object (&self->catalog, catalog))
+    {
+      queue_reload (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+    }
+}
+
+gint64
+vtr_merchant_screen_get_merchant_id (VtrMerchantScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), 0);
+
+  return self->merchant_id;
+}
+
+/**
+ * vtr_merchant_screen_set_merchant_id:
+ *
+ * Shows a shop, as win.show-merchant asks. The same shop again asks the
+ * catalogue again: it may have opened or closed since.
+ */
+void
+vtr_merchant_screen_set_merchant_id (VtrMerchantScreen *self,
+                                     gint64             merchant_id)
+{
+  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
+
+  if (self->merchant_id != merchant_id)
+    {
+      self->merchant_id = merchant_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MERCHANT_ID]);
+    }
+  queue_reload (self);
+}
+
+double
+vtr_merchant_screen_get_latitude (VtrMerchantScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), 0);
+
+  return self->latitude;
+}
+
+void
+vtr_merchant_screen_set_latitude (VtrMerchantScreen *self,
+                                  double             latitude)
+{
+  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
+
+  if (self->latitude == latitude)
+    return;
+  self->latitude = latitude;
+  queue_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
+}
+
+double
+vtr_merchant_screen_get_longitude (VtrMerchantScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), 0);
+
+  return self->longitude;
+}
+
+void
+vtr_merchant_screen_set_longitude (VtrMerchantScreen *self,
+                                   double             longitude)
+{
+  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
+
+  if (self->longitude == longitude)
+    return;
+  self->longitude = longitude;
+  queue_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
+}
+
+gboolean
+vtr_merchant_screen_get_loading (VtrMerchantScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), FALSE);
+
+  return self->loading;
+}
