@@ -110,16 +110,43 @@ accept_loop (gpointer data)
     }
 }
 
-VtrTestPrinter *
-vtr_test_printer_new (void)
+static VtrTestPrinter *
+printer_new (GSocketListener *listener,
+             guint16          port)
 {
   VtrTestPrinter *printer = g_new0 (VtrTestPrinter, 1);
 
   g_mutex_init (&printer->lock);
   printer->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  printer->listener = vtr_test_listen_loopback (&printer->port);
+  printer->listener = listener;
+  printer->port = port;
   printer->thread = g_thread_new ("test-printer", accept_loop, printer);
   return printer;
+}
+
+VtrTestPrinter *
+vtr_test_printer_new (void)
+{
+  guint16 port;
+  GSocketListener *listener = vtr_test_listen_loopback (&port);
+
+  return printer_new (listener, port);
+}
+
+/* A printer switched on at an address the kiosk already knows (one that
+ * did not answer before). */
+VtrTestPrinter *
+vtr_test_printer_new_on_port (guint16 port)
+{
+  GSocketListener *listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL,
+                                 &error);
+  g_assert_no_error (error);
+  return printer_new (listener, port);
 }
 
 guint16

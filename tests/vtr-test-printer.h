@@ -21,6 +21,7 @@ typedef enum
 typedef struct _VtrTestPrinter VtrTestPrinter;
 
 VtrTestPrinter *vtr_test_printer_new      (void);
+VtrTestPrinter *vtr_test_printer_new_on_port (guint16 port);
 guint16         vtr_test_printer_get_port (VtrTestPrinter *printer);
 void            vtr_test_printer_set_mode (VtrTestPrinter *printer,
                                            VtrPrinterMode  mode);

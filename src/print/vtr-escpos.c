@@ -3,7 +3,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "vtr-qr-image.h"
+#include "vtr-printer.h"
 #include "vtr-ticket.h"
 
 /*

@@ -6,7 +6,6 @@
 
 #include "vtr-opening-hours.h"
 #include "vtr-print-jobs.h"
-#include "vtr-qr-image.h"
 
 /*
  * What goes on each ticket, and the queue that gets it printed. The

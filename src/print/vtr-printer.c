@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vtr-qr-image.h"
-
 /*
  * Printers: files (PDF, PNG, ESC/POS bytes), network ticket printers on
  * TCP port 9100, USB ticket printers as device files, and office printers
@@ -19,6 +17,8 @@
  * its real-time status (DLE EOT), so the kiosk can say "out of paper"
  * instead of printing into the void.
  */
+
+G_DEFINE_QUARK (vtr-print-error-quark, vtr_print_error)
 
 #define DLE 0x10
 #define EOT 0x04

@@ -6,6 +6,23 @@
 
 G_BEGIN_DECLS
 
+#define VTR_PRINT_ERROR (vtr_print_error_quark ())
+
+typedef enum
+{
+  VTR_PRINT_ERROR_FAILED,
+  VTR_PRINT_ERROR_TOO_LONG,
+  VTR_PRINT_ERROR_WRITE,
+  VTR_PRINT_ERROR_TARGET,      /* not a printer Vitrine knows how to reach */
+  VTR_PRINT_ERROR_UNREACHABLE, /* the printer does not answer */
+  VTR_PRINT_ERROR_PAPER_OUT,
+  VTR_PRINT_ERROR_COVER_OPEN,
+  VTR_PRINT_ERROR_OFFLINE,
+  VTR_PRINT_ERROR_NO_PRINTER,  /* no printer was chosen for this kiosk */
+} VtrPrintError;
+
+GQuark vtr_print_error_quark (void);
+
 /* Where a ticket goes. */
 typedef enum
 {

@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "vtr-json.h"
+#include "vtr-printer.h"
 #include "vtr-qr-image.h"
 
 /*

@@ -13,7 +13,7 @@
  * with their four-module quiet zone: on a PNG, a PDF, a ticket.
  */
 
-G_DEFINE_QUARK (vtr-print-error-quark, vtr_print_error)
+G_DEFINE_QUARK (vtr-qr-error-quark, vtr_qr_error)
 
 #define QUIET_MODULES 4
 
@@ -25,7 +25,7 @@ encode (const char *text,
   QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 
   if (qr == NULL)
-    g_set_error (error, VTR_PRINT_ERROR, VTR_PRINT_ERROR_TOO_LONG,
+    g_set_error (error, VTR_QR_ERROR, VTR_QR_ERROR_TOO_LONG,
                  _("This text is too long for a QR code (%u bytes)."), (guint) strlen (text));
   return qr;
 }
@@ -179,7 +179,7 @@ vtr_qr_write_file (const char *text,
         status = cairo_surface_write_to_png (surface, path);
       if (status != CAIRO_STATUS_SUCCESS)
         {
-          g_set_error (error, VTR_PRINT_ERROR, VTR_PRINT_ERROR_WRITE, _("Could not write %s: %s"),
+          g_set_error (error, VTR_QR_ERROR, VTR_QR_ERROR_WRITE, _("Could not write %s: %s"),
                        path, cairo_status_to_string (status));
           ok = FALSE;
         }

@@ -5,21 +5,15 @@
 
 G_BEGIN_DECLS
 
-#define VTR_PRINT_ERROR (vtr_print_error_quark ())
+#define VTR_QR_ERROR (vtr_qr_error_quark ())
 
 typedef enum
 {
-  VTR_PRINT_ERROR_FAILED,
-  VTR_PRINT_ERROR_TOO_LONG,
-  VTR_PRINT_ERROR_WRITE,
-  VTR_PRINT_ERROR_TARGET,      /* not a printer Vitrine knows how to reach */
-  VTR_PRINT_ERROR_UNREACHABLE, /* the printer does not answer */
-  VTR_PRINT_ERROR_PAPER_OUT,
-  VTR_PRINT_ERROR_COVER_OPEN,
-  VTR_PRINT_ERROR_OFFLINE,
-} VtrPrintError;
+  VTR_QR_ERROR_TOO_LONG, /* more than a QR code holds */
+  VTR_QR_ERROR_WRITE,    /* the image file could not be written */
+} VtrQrError;
 
-GQuark   vtr_print_error_quark (void);
+GQuark   vtr_qr_error_quark    (void);
 
 gboolean vtr_qr_measure        (const char *text,
                                 int        *version,
