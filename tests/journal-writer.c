@@ -33,6 +33,7 @@
 
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-orders.h"
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"

@@ -9,6 +9,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-opening-hours.h"
 #include "vtr-orders.h"
 #include "vtr-outbox.h"

@@ -5,7 +5,7 @@
 #include "vtr-catalog.h"
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
-#include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-orders.h"
 #include "vtr-store-private.h"
 #include "vtr-test-keys.h"

@@ -9,6 +9,7 @@
 #include "vtr-catalog.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-print-jobs.h"
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"

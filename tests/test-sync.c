@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-outbox.h"
 #include "vtr-sync-service.h"
 #include "vtr-trust.h"

@@ -7,7 +7,7 @@
 #include <sys/prctl.h>
 
 #include "vtr-catalog.h"
-#include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 

@@ -5,6 +5,9 @@
 #include "vtr-catalog.h"
 #include "vtr-key-list.h"
 #include "vtr-store.h"
+/* Loyalty calls take a staff session (vtr-staff.h); the kiosk app still
+ * reaches the staff calls through this header. */
+#include "vtr-staff.h"
 
 G_BEGIN_DECLS
 
@@ -24,21 +27,11 @@ typedef enum
   VTR_LOYALTY_ERROR_UNKNOWN_REWARD,
 } VtrLoyaltyError;
 
-/* The kiosk's administrator holds the "staff" PIN of shop 0 (no shop):
- * their session opens the admin screen, and credits nothing. */
-#define VTR_ADMIN_ID 0
-
 /* Limits against abuse (a cashier crediting their own card). */
 #define VTR_LOYALTY_CARD_DAILY_POINTS      1000
 #define VTR_LOYALTY_MERCHANT_DAILY_POINTS  20000
 #define VTR_LOYALTY_CARD_MERCHANT_DAILY    5
 #define VTR_LOYALTY_MAX_PURCHASE_CENTS     100000
-#define VTR_PIN_ATTEMPTS                   5
-#define VTR_PIN_LOCK_SECONDS               (15 * 60)
-#define VTR_SESSION_SECONDS                (8 * 3600)
-/* How far back the clock may be put (an NTP correction) before a
- * session it would stretch ends. */
-#define VTR_CLOCK_SLACK_SECONDS            300
 
 typedef struct
 {
@@ -67,21 +60,6 @@ VtrLoyaltyEvent *vtr_loyalty_last_event (VtrStore   *store,
 void     vtr_loyalty_event_free   (VtrLoyaltyEvent   *event);
 char    *vtr_loyalty_card_code    (VtrStore          *store,
                                    const char        *card_id,
-                                   GError           **error);
-
-gboolean vtr_staff_set_pin        (VtrStore          *store,
-                                   gint64             merchant_id,
-                                   const char        *pin,
-                                   GError           **error);
-char    *vtr_staff_login          (VtrStore          *store,
-                                   gint64             merchant_id,
-                                   const char        *pin,
-                                   GDateTime         *now,
-                                   GError           **error);
-gboolean vtr_staff_session        (VtrStore          *store,
-                                   const char        *token,
-                                   GDateTime         *now,
-                                   gint64            *merchant_id,
                                    GError           **error);
 
 char    *vtr_loyalty_card_id      (const char        *text,

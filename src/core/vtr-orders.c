@@ -10,6 +10,7 @@
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-outbox.h"
 #include "vtr-store-private.h"
 #include "vtr-json.h"

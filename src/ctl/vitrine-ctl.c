@@ -22,6 +22,7 @@
 #include "vtr-trust.h"
 #include "vtr-code-stock.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-outbox.h"
 #include "vtr-orders.h"
 #include "vtr-json.h"

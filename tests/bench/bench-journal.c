@@ -9,6 +9,7 @@
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff.h"
 #include "vtr-orders.h"
 #include "../vtr-test-keys.h"
 
