@@ -10,7 +10,9 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-demo.h"
+#include "vtr-sync.h"
 #include "vtr-sync-state.h"
+#include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 
@@ -500,6 +502,56 @@ test_no_personal_data (Fixture       *f,
   g_assert_false (shows (f, order->number));
 }
 
+/* A kiosk already paired is paired again from here: the administrator
+ * presses the button (the window then takes a pairing code for two
+ * minutes), and the hub's new code replaces the old link, through the
+ * same vtr_sync_pair() the window runs on a worker thread. */
+static void
+test_pair_again (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) first = NULL;
+  g_autoptr(VtrHubLink) again = NULL;
+  g_autoptr(VtrHubLink) kept = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) device_a = { 0 };
+  g_auto(VtrTestResult) device_b = { 0 };
+  VtrTestHub *hub;
+  GtkWidget *pair;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  vtr_test_run (&device_a, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne du Panier", NULL);
+  vtr_test_run (&device_b, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne de Noailles", NULL);
+  g_assert_cmpint (device_a.status, ==, 0);
+  g_assert_cmpint (device_b.status, ==, 0);
+  hub = vtr_test_hub_start (hub_dir, 0);
+  first = vtr_sync_pair (f->store, strrchr (g_strstrip (device_a.out), '\n') + 1, hub->url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->device_name, ==, "Borne du Panier");
+
+  open_screen (f);
+  g_assert_true (vtr_admin_screen_get_paired (f->screen));
+  pair = find_actionable (GTK_WIDGET (f->screen), "win.allow-pairing");
+  g_assert_nonnull (pair);
+  g_assert_true (gtk_widget_is_sensitive (pair));
+  g_signal_emit_by_name (pair, "clicked");
+  g_assert_true (fired (f, "allow-pairing"));
+
+  again = vtr_sync_pair (f->store, strrchr (g_strstrip (device_b.out), '\n') + 1, hub->url, &error);
+  g_assert_no_error (error);
+  kept = vtr_sync_state_load_link (f->store, &error);
+  g_assert_cmpstr (kept->device_name, ==, "Borne de Noailles");
+  g_assert_cmpint (kept->device_id, !=, first->device_id);
+  vtr_admin_screen_refresh (f->screen);
+  g_assert_true (vtr_admin_screen_get_paired (f->screen));
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -514,6 +566,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
               fixture_tear_down);
+  g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
               fixture_tear_down);
