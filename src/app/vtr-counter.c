@@ -10,6 +10,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-print-queue.h"
+#include "vtr-staff.h"
 
 /*
  * The counter of a shop, without its widgets: the staff behind their PIN;
@@ -385,69 +386,6 @@ vtr_counter_ask_admin_pin (VtrCounter *self)
 
 /* A PIN checked on a worker thread. */
 
-/* The Argon2id check, on a worker thread with its own connection to the
- * journal. (Until vtr_staff_login_async() of src/core/vtr-staff.h.) */
-
-typedef struct
-{
-  char   *data_dir;
-  gint64  merchant_id;
-  char   *pin;
-} Login;
-
-static void
-login_free (Login *login)
-{
-  g_free (login->data_dir);
-  g_free (login->pin);
-  g_free (login);
-}
-
-static void
-login_in_thread (GTask        *task,
-                 gpointer      source,
-                 gpointer      data,
-                 GCancellable *cancellable)
-{
-  Login *login = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(VtrStore) store = vtr_store_open (login->data_dir, &error);
-  char *session = store ? vtr_staff_login (store, login->merchant_id, login->pin, now, &error) : NULL;
-
-  if (session)
-    g_task_return_pointer (task, session, g_free);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-staff_login_async (VtrStore            *store,
-                   gint64               merchant_id,
-                   const char          *pin,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             data)
-{
-  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, data);
-  Login *login = g_new0 (Login, 1);
-
-  login->data_dir = g_strdup (vtr_store_get_data_dir (store));
-  login->merchant_id = merchant_id;
-  login->pin = g_strdup (pin);
-  g_task_set_task_data (task, login, (GDestroyNotify) login_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, login_in_thread);
-}
-
-static char *
-staff_login_finish (VtrStore      *store,
-                    GAsyncResult  *result,
-                    GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 typedef struct
 {
   VtrCounter     *self;  /* a reference */
@@ -473,7 +411,13 @@ pin_checked (GObject      *source,
   g_autoptr(PinCheck) check = data;
   VtrCounter *self = check->self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *session = staff_login_finish (VTR_STORE (source), result, &error);
+  g_autofree char *session = NULL;
+  gboolean right;
+
+  if (check->mode == VTR_COUNTER_MODE_ADMIN_PIN)
+    right = vtr_staff_check_admin_finish (self->store, result, &error);
+  else
+    right = (session = vtr_staff_login_finish (self->store, result, &error)) != NULL;
 
   /* Cleared, or another PIN asked meanwhile: this answer is for nobody. */
   if (self->pin_check != check->check || g_cancellable_is_cancelled (check->check))
@@ -481,7 +425,7 @@ pin_checked (GObject      *source,
   g_object_freeze_notify (G_OBJECT (self));
   g_clear_object (&self->pin_check);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-  if (session == NULL)
+  if (!right)
     set_message (self, error->message);
   else if (check->mode == VTR_COUNTER_MODE_ADMIN_PIN)
     {
@@ -507,14 +451,17 @@ static void
 check_pin (VtrCounter *self)
 {
   PinCheck *check = g_new0 (PinCheck, 1);
-  gint64 who = self->mode == VTR_COUNTER_MODE_ADMIN_PIN ? VTR_ADMIN_ID : self->merchant_id;
 
   cancel_pin_check (self);
   self->pin_check = g_cancellable_new ();
   check->self = g_object_ref (self);
   check->check = g_object_ref (self->pin_check);
   check->mode = self->mode;
-  staff_login_async (self->store, who, self->typed->str, self->pin_check, pin_checked, check);
+  /* Argon2id, on a worker thread with its own connection to the journal. */
+  if (self->mode == VTR_COUNTER_MODE_ADMIN_PIN)
+    vtr_staff_check_admin_async (self->store, self->typed->str, self->pin_check, pin_checked, check);
+  else
+    vtr_staff_login_async (self->store, self->merchant_id, self->typed->str, self->pin_check, pin_checked, check);
   g_string_truncate (self->typed, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }

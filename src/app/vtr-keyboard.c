@@ -52,6 +52,16 @@ static const char * const digit_rows[] = {
   "+ 0",
 };
 
+/* What the administrator types: "43.29510, 5.37440", "/dev/video0",
+ * "tcp:192.168.1.20:9100". */
+static const char * const address_rows[] = {
+  "1 2 3 4 5 6 7 8 9 0",
+  "a z e r t y u i o p",
+  "q s d f g h j k l m",
+  "w x c v b n . , : /",
+  "- _ = @",
+};
+
 static GQuark layout_quark;
 
 /* Capital at the start of the text and of each part of a name. */
@@ -88,7 +98,13 @@ vtr_keyboard_press (VtrKeyboard *self,
       gtk_widget_activate (GTK_WIDGET (self->target));
       return;
     }
-  if (g_str_equal (key, ERASE))
+  if (GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self->target), layout_quark)) == VTR_KEYBOARD_ADDRESS &&
+      !g_str_equal (key, ERASE))
+    {
+      /* An address is typed as it is: no capitals, spaces kept. */
+      next = g_strconcat (text, key, NULL);
+    }
+  else if (g_str_equal (key, ERASE))
     {
       const char *end = text + strlen (text);
 
@@ -196,7 +212,9 @@ vtr_keyboard_target (VtrKeyboard *self,
   if (entry == NULL)
     return;
   layout = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (entry), layout_quark));
-  gtk_stack_set_visible_child_name (self->layouts, layout == VTR_KEYBOARD_DIGITS ? "digits" : "letters");
+  gtk_stack_set_visible_child_name (self->layouts, layout == VTR_KEYBOARD_DIGITS    ? "digits"
+                                                 : layout == VTR_KEYBOARD_ADDRESS ? "address"
+                                                                                   : "letters");
 }
 
 static void
@@ -342,6 +360,8 @@ vtr_keyboard_init (VtrKeyboard *self)
                        "letters");
   gtk_stack_add_named (self->layouts, build_layout (self, digit_rows, G_N_ELEMENTS (digit_rows), FALSE),
                        "digits");
+  gtk_stack_add_named (self->layouts, build_layout (self, address_rows, G_N_ELEMENTS (address_rows), TRUE),
+                       "address");
   gtk_widget_set_parent (GTK_WIDGET (self->layouts), GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("On-screen keyboard"), -1);
 }

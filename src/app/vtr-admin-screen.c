@@ -1,0 +1,822 @@
+#include "config.h"
+
+#include "vtr-admin-screen.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "vtr-app.h"
+#include "vtr-camera.h"
+#include "vtr-describe.h"
+#include "vtr-printer.h"
+#include "vtr-sync-state.h"
+
+/*
+ * The administrator's screen, behind their PIN: how fresh the data is
+ * and what waits to be sent, what the store repaired at start, pairing
+ * (again, for a kiosk already paired), and the kiosk's settings kept in
+ * GSettings: where it stands, its camera, its ticket printer, the
+ * language shoppers see first, the tone. Nothing of a shop's customers
+ * (names, phones, orders) is on it.
+ *
+ * Its own actions:
+ *
+ *   admin.sync-now     sync with the federation now
+ *   admin.print-test   a test ticket on the printer set
+ *
+ * and it asks the window for win.allow-pairing, win.leave-kiosk and
+ * win.toast. Cameras, printers and the printer's state are looked for on
+ * worker threads each time the screen is shown.
+ */
+
+struct _VtrAdminScreen
+{
+  GtkWidget        parent_instance;
+
+  /* Borrowed services, given at construction. */
+  VtrStore        *store;
+  VtrSyncService  *sync;
+  VtrPrintService *printer;
+  GSettings       *settings;    /* NULL without the installed schema */
+
+  double           latitude;
+  double           longitude;
+  GPtrArray       *cameras;     /* VtrCameraDevice, the camera row's choices after the first */
+  GPtrArray       *printers;    /* VtrPrinterChoice, likewise */
+  GCancellable    *cancellable; /* what is looked for, until dispose */
+
+  /* Template widgets. */
+  GtkWidget       *content;
+  GtkWidget       *scrolled;
+  AdwActionRow    *sync_row;
+  GtkButton       *pair_button;
+  AdwEntryRow     *position_row;
+  AdwComboRow     *camera_row;
+  AdwEntryRow     *camera_entry;
+  AdwComboRow     *printer_choice_row;
+  AdwEntryRow     *printer_row;
+  AdwActionRow    *printer_status_row;
+  AdwComboRow     *language_row;
+  GtkSwitch       *sound_switch;
+  GtkRevealer     *keyboard_revealer;
+  VtrKeyboard     *keyboard;
+};
+
+G_DEFINE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_SYNC,
+  PROP_PRINTER,
+  PROP_SETTINGS,
+  PROP_LATITUDE,
+  PROP_LONGITUDE,
+  PROP_PAIRED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast (VtrAdminScreen *self,
+       const char     *text)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+}
+
+gboolean
+vtr_admin_screen_get_paired (VtrAdminScreen *self)
+{
+  g_autoptr(VtrHubLink) link = NULL;
+
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
+
+  link = self->store ? vtr_sync_state_load_link (self->store, NULL) : NULL;
+  return link != NULL;
+}
+
+/* How fresh the data is, as the window's corner says it. */
+static char *
+describe_freshness (VtrSyncService *sync)
+{
+  gint64 last = vtr_sync_service_get_last_success (sync);
+  g_autofree char *when = NULL;
+
+  if (last > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      when = vtr_describe_time (utc, now);
+    }
+  switch (vtr_sync_service_get_state (sync))
+    {
+    case VTR_SYNC_STATE_NOT_PAIRED:
+      return g_strdup (_("Local data, not connected to the federation"));
+    case VTR_SYNC_STATE_OFFLINE:
+      return when ? g_strdup_printf (_("Offline · data from %s"), when) : g_strdup (_("Offline"));
+    default:
+      return when ? g_strdup_printf (_("Up to date · %s"), when) : g_strdup (_("Connecting…"));
+    }
+}
+
+/* The federation row: sync, pairing, what the store repaired. */
+static void
+update_status (VtrAdminScreen *self)
+{
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  const char *error = self->sync ? vtr_sync_service_get_last_error (self->sync) : NULL;
+  gboolean paired = vtr_admin_screen_get_paired (self);
+
+  if (!paired)
+    g_string_assign (subtitle, _("Not paired yet: press “Pair with the federation”, then show the "
+                                 "federation’s pairing code to the camera."));
+  else if (self->sync)
+    {
+      g_autofree char *freshness = describe_freshness (self->sync);
+      gint64 pending = vtr_sync_service_get_pending (self->sync);
+
+      g_string_append (subtitle, freshness);
+      g_string_append_c (subtitle, '\n');
+      g_string_append_printf (subtitle, ngettext ("%lld event waiting to be sent", "%lld events waiting to be sent",
+                                                  pending),
+                              (long long) pending);
+    }
+  if (self->store)
+    {
+      const char * const *notices = vtr_store_get_notices (self->store);
+
+      for (guint i = 0; notices && notices[i]; i++)
+        {
+          g_autofree char *escaped = g_markup_escape_text (notices[i], -1);
+
+          g_string_append_printf (subtitle, "\n%s", escaped);
+        }
+    }
+  adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
+  /* A paired kiosk is paired again from here too (a new code from the
+   * hub, after its device was revoked or replaced). */
+  gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
+                                                  : _("Pair with the federation"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
+}
+
+/* Where it stands. */
+
+static void
+show_position (VtrAdminScreen *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.5f, %.5f", self->latitude, self->longitude);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->position_row), text);
+}
+
+double
+vtr_admin_screen_get_latitude (VtrAdminScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), 0);
+  return self->latitude;
+}
+
+void
+vtr_admin_screen_set_latitude (VtrAdminScreen *self,
+                               double          latitude)
+{
+  g_return_if_fail (VTR_IS_ADMIN_SCREEN (self));
+
+  latitude = CLAMP (latitude, -90, 90);
+  if (self->latitude == latitude)
+    return;
+  self->latitude = latitude;
+  show_position (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
+}
+
+double
+vtr_admin_screen_get_longitude (VtrAdminScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), 0);
+  return self->longitude;
+}
+
+void
+vtr_admin_screen_set_longitude (VtrAdminScreen *self,
+                                double          longitude)
+{
+  g_return_if_fail (VTR_IS_ADMIN_SCREEN (self));
+
+  longitude = CLAMP (longitude, -180, 180);
+  if (self->longitude == longitude)
+    return;
+  self->longitude = longitude;
+  show_position (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
+}
+
+/**
+ * vtr_admin_screen_set_position:
+ * @text: "latitude, longitude" in decimal degrees, as a map gives them
+ *
+ * Where the kiosk stands, to sort shops by distance: the screen's
+ * #VtrAdminScreen:latitude and #VtrAdminScreen:longitude, kept in the
+ * settings.
+ */
+gboolean
+vtr_admin_screen_set_position (VtrAdminScreen  *self,
+                               const char      *text,
+                               GError         **error)
+{
+  g_auto(GStrv) parts = NULL;
+  double value[2];
+  guint n = 0;
+
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  parts = g_strsplit_set (text, ",; ", -1);
+  for (guint i = 0; parts[i] && n <= 2; i++)
+    {
+      char *end;
+
+      if (*parts[i] == '\0')
+        continue;
+      if (n == 2)
+        {
+          n = 3;
+          break;
+        }
+      value[n] = g_ascii_strtod (parts[i], &end);
+      if (*end != '\0')
+        break;
+      n++;
+    }
+  if (n != 2 || value[0] < -90 || value[0] > 90 || value[1] < -180 || value[1] > 180)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Write the position as latitude, longitude in degrees, such as 43.2951, 5.3744"));
+      return FALSE;
+    }
+  g_object_freeze_notify (G_OBJECT (self));
+  vtr_admin_screen_set_latitude (self, value[0]);
+  vtr_admin_screen_set_longitude (self, value[1]);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+static void
+on_position_apply (VtrAdminScreen *self,
+                   AdwEntryRow    *row)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vtr_admin_screen_set_position (self, gtk_editable_get_text (GTK_EDITABLE (row)), &error))
+    toast (self, error->message);
+  else
+    {
+      show_position (self);
+      toast (self, _("Position saved: shops are sorted from here"));
+    }
+}
+
+/* The camera: one the kiosk found, or any source written below. The
+ * window opens the camera the setting names when it changes. */
+
+static void
+set_camera (VtrAdminScreen *self,
+            const char     *text)
+{
+  /* @text may be the entry's own, which setting it again frees. */
+  g_autofree char *source = g_strdup (text);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), source ? source : "");
+  if (self->settings)
+    g_settings_set_string (self->settings, "camera-source", source ? source : "");
+}
+
+static void
+on_camera_apply (VtrAdminScreen *self,
+                 AdwEntryRow    *row)
+{
+  set_camera (self, gtk_editable_get_text (GTK_EDITABLE (row)));
+  toast (self, _("Camera changed"));
+}
+
+static void
+on_camera_selected (AdwComboRow    *row,
+                    GParamSpec     *pspec,
+                    VtrAdminScreen *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  VtrCameraDevice *device;
+
+  /* 0: as set below; then the webcams found. */
+  if (self->cameras == NULL || selected == 0 || selected > self->cameras->len)
+    return;
+  device = g_ptr_array_index (self->cameras, selected - 1);
+  set_camera (self, device->source);
+  toast (self, device->name);
+}
+
+/* The ticket printer. */
+
+static void
+status_answered (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words = vtr_print_service_status_finish (VTR_PRINT_SERVICE (source), result, &error);
+  VtrAdminScreen *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  adw_action_row_set_subtitle (self->printer_status_row, words ? words : error->message);
+}
+
+static void
+ask_printer_status (VtrAdminScreen *self)
+{
+  if (self->printer == NULL)
+    {
+      adw_action_row_set_subtitle (self->printer_status_row,
+                                   _("No ticket printer: orders show their code on the screen"));
+      return;
+    }
+  adw_action_row_set_subtitle (self->printer_status_row, _("Asking the printer…"));
+  vtr_print_service_status_async (self->printer, self->cancellable, status_answered, self);
+}
+
+/**
+ * vtr_admin_screen_set_printer:
+ * @target: "tcp:HOST:PORT", "dev:/dev/usb/lp0", "cups:NAME", "pdf:FILE";
+ *   empty for no printer
+ *
+ * Where tickets print, kept in the settings.
+ */
+gboolean
+vtr_admin_screen_set_printer (VtrAdminScreen  *self,
+                              const char      *target,
+                              GError         **error)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
+
+  if (target && *target)
+    {
+      g_autoptr(VtrPrintTarget) parsed = vtr_print_target_parse (target, error);
+
+      if (parsed == NULL)
+        return FALSE;
+    }
+  if (self->settings == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("The kiosk’s settings are not installed"));
+      return FALSE;
+    }
+  g_settings_set_string (self->settings, "printer", target ? target : "");
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->printer_row)), target ? target : "") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->printer_row), target ? target : "");
+  ask_printer_status (self);
+  return TRUE;
+}
+
+static void
+on_printer_apply (VtrAdminScreen *self,
+                  AdwEntryRow    *row)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vtr_admin_screen_set_printer (self, gtk_editable_get_text (GTK_EDITABLE (row)), &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Ticket printer saved"));
+}
+
+static void
+on_printer_selected (AdwComboRow    *row,
+                     GParamSpec     *pspec,
+                     VtrAdminScreen *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  VtrPrinterChoice *choice;
+  g_autoptr(GError) error = NULL;
+
+  if (self->printers == NULL || selected == 0 || selected > self->printers->len)
+    return;
+  choice = g_ptr_array_index (self->printers, selected - 1);
+  if (!vtr_admin_screen_set_printer (self, choice->target, &error))
+    toast (self, error->message);
+  else
+    toast (self, choice->name);
+}
+
+/* A combo row of what was found, after "the one set below" (the entry
+ * row under it); @items' structs have their name at @name_offset. */
+static void
+offer_choices (VtrAdminScreen *self,
+               AdwComboRow    *row,
+               GPtrArray      *items,
+               goffset         name_offset,
+               gpointer        handler)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (names, _("The one set below"));
+  for (guint i = 0; items && i < items->len; i++)
+    gtk_string_list_append (names, G_STRUCT_MEMBER (const char *, g_ptr_array_index (items, i), name_offset));
+  g_signal_handlers_block_by_func (row, handler, self);
+  adw_combo_row_set_model (row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (row, 0);
+  g_signal_handlers_unblock_by_func (row, handler, self);
+}
+
+static void
+printers_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) printers = vtr_print_service_list_printers_finish (VTR_PRINT_SERVICE (source), result,
+                                                                          &error);
+  VtrAdminScreen *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  g_clear_pointer (&self->printers, g_ptr_array_unref);
+  self->printers = g_steal_pointer (&printers);
+  offer_choices (self, self->printer_choice_row, self->printers, G_STRUCT_OFFSET (VtrPrinterChoice, name),
+                 on_printer_selected);
+}
+
+static void
+list_cameras_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_task_return_pointer (task, vtr_camera_list_devices (), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+cameras_found (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cameras = g_task_propagate_pointer (G_TASK (result), &error);
+  VtrAdminScreen *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  g_clear_pointer (&self->cameras, g_ptr_array_unref);
+  self->cameras = g_steal_pointer (&cameras);
+  offer_choices (self, self->camera_row, self->cameras, G_STRUCT_OFFSET (VtrCameraDevice, name),
+                 on_camera_selected);
+}
+
+/**
+ * vtr_admin_screen_refresh:
+ *
+ * Shows what is set now, and looks again for cameras, printers and the
+ * printer's state (on worker threads). Done each time the screen is shown.
+ */
+void
+vtr_admin_screen_refresh (VtrAdminScreen *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VTR_IS_ADMIN_SCREEN (self));
+
+  update_status (self);
+  show_position (self);
+  if (self->settings)
+    {
+      g_autofree char *camera = g_settings_get_string (self->settings, "camera-source");
+      g_autofree char *printer = g_settings_get_string (self->settings, "printer");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), camera);
+      gtk_editable_set_text (GTK_EDITABLE (self->printer_row), printer);
+    }
+  ask_printer_status (self);
+  if (self->printer)
+    vtr_print_service_list_printers_async (self->printer, self->cancellable, printers_found, self);
+  task = g_task_new (NULL, self->cancellable, cameras_found, self);
+  g_task_run_in_thread (task, list_cameras_in_thread);
+}
+
+/* Actions. */
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (widget);
+
+  if (self->sync == NULL)
+    return;
+  vtr_sync_service_sync_now (self->sync);
+  toast (self, _("Syncing with the federation…"));
+}
+
+static void
+test_ticket_printed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean printed = vtr_print_service_print_finish (VTR_PRINT_SERVICE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  toast (data, printed ? _("Test ticket printed") : error->message);
+}
+
+static void
+print_test_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (widget);
+  VtrTicket *ticket;
+
+  if (self->printer == NULL)
+    {
+      toast (self, _("No ticket printer here."));
+      return;
+    }
+  ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "test", NULL);
+  ticket->title = g_strdup (_("Test ticket"));
+  vtr_ticket_add_line (ticket, _("Accents and euros: é è à ç ô — 12,50 €"), NULL, FALSE);
+  ticket->footer = g_strdup ("Vitrine " PACKAGE_VERSION);
+  vtr_print_service_print_async (self->printer, ticket, self->cancellable, test_ticket_printed, self);
+}
+
+/* Settings. */
+
+static gboolean
+language_to_row (GValue   *value,
+                 GVariant *variant,
+                 gpointer  data)
+{
+  g_value_set_uint (value, g_strcmp0 (g_variant_get_string (variant, NULL), "en") == 0 ? 1 : 0);
+  return TRUE;
+}
+
+static GVariant *
+row_to_language (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            data)
+{
+  return g_variant_new_string (g_value_get_uint (value) == 1 ? "en" : "fr");
+}
+
+static void
+bind_settings (VtrAdminScreen *self)
+{
+  if (self->settings == NULL)
+    return;
+  g_settings_bind (self->settings, "kiosk-latitude", self, "latitude", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "kiosk-longitude", self, "longitude", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sound", self->sound_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "language", self->language_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                language_to_row, row_to_language, NULL, NULL);
+}
+
+/* The on-screen keyboard comes up under the settings once an entry has
+ * the focus, and types into it. */
+static void
+on_entry_focused (GtkEventControllerFocus *focus,
+                  VtrAdminScreen          *self)
+{
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, TRUE);
+}
+
+static void
+attach_keyboard (VtrAdminScreen *self,
+                 AdwEntryRow    *entry)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (entry), VTR_KEYBOARD_ADDRESS);
+  g_signal_connect_object (focus, "enter", G_CALLBACK (on_entry_focused), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (entry), focus);
+}
+
+VtrKeyboard *
+vtr_admin_screen_get_keyboard (VtrAdminScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), NULL);
+  return self->keyboard;
+}
+
+static void
+vtr_admin_screen_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vtr_admin_screen_parent_class)->map (widget);
+  vtr_admin_screen_refresh (VTR_ADMIN_SCREEN (widget));
+}
+
+static void
+vtr_admin_screen_constructed (GObject *object)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
+
+  G_OBJECT_CLASS (vtr_admin_screen_parent_class)->constructed (object);
+  if (self->sync)
+    {
+      g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (update_status), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "notify::pending", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "notify::last-error", G_CALLBACK (update_status), self,
+                               G_CONNECT_SWAPPED);
+    }
+  bind_settings (self);
+  update_status (self);
+  show_position (self);
+}
+
+static void
+vtr_admin_screen_dispose (GObject *object)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ADMIN_SCREEN);
+  g_clear_object (&self->store);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->printer);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->cameras, g_ptr_array_unref);
+  g_clear_pointer (&self->printers, g_ptr_array_unref);
+  G_OBJECT_CLASS (vtr_admin_screen_parent_class)->dispose (object);
+}
+
+static void
+vtr_admin_screen_finalize (GObject *object)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (vtr_admin_screen_parent_class)->finalize (object);
+}
+
+static void
+vtr_admin_screen_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SYNC:
+      g_value_set_object (value, self->sync);
+      break;
+    case PROP_PRINTER:
+      g_value_set_object (value, self->printer);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_LATITUDE:
+      g_value_set_double (value, self->latitude);
+      break;
+    case PROP_LONGITUDE:
+      g_value_set_double (value, self->longitude);
+      break;
+    case PROP_PAIRED:
+      g_value_set_boolean (value, vtr_admin_screen_get_paired (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_admin_screen_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SYNC:
+      self->sync = g_value_dup_object (value);
+      break;
+    case PROP_PRINTER:
+      self->printer = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_LATITUDE:
+      vtr_admin_screen_set_latitude (self, g_value_get_double (value));
+      break;
+    case PROP_LONGITUDE:
+      vtr_admin_screen_set_longitude (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = vtr_admin_screen_constructed;
+  object_class->dispose = vtr_admin_screen_dispose;
+  object_class->finalize = vtr_admin_screen_finalize;
+  object_class->get_property = vtr_admin_screen_get_property;
+  object_class->set_property = vtr_admin_screen_set_property;
+  widget_class->map = vtr_admin_screen_map;
+
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, VTR_TYPE_STORE, construct);
+  properties[PROP_SYNC] = g_param_spec_object ("sync", NULL, NULL, VTR_TYPE_SYNC_SERVICE, construct);
+  properties[PROP_PRINTER] = g_param_spec_object ("printer", NULL, NULL, VTR_TYPE_PRINT_SERVICE, construct);
+  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, construct);
+  properties[PROP_LATITUDE] =
+    g_param_spec_double ("latitude", NULL, NULL, -90, 90, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LONGITUDE] =
+    g_param_spec_double ("longitude", NULL, NULL, -180, 180, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAIRED] =
+    g_param_spec_boolean ("paired", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VTR_TYPE_KEYBOARD);
+  vtr_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-admin-screen.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, content);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, scrolled);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, printer_choice_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, printer_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, printer_status_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, language_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sound_switch);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard);
+  gtk_widget_class_bind_template_callback (widget_class, on_position_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_camera_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_printer_apply);
+
+  gtk_widget_class_install_action (widget_class, "admin.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "admin.print-test", NULL, print_test_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "adminscreen");
+}
+
+static void
+vtr_admin_screen_init (VtrAdminScreen *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
+  g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
+  attach_keyboard (self, self->position_row);
+  attach_keyboard (self, self->camera_entry);
+  attach_keyboard (self, self->printer_row);
+}
+
+/**
+ * vtr_admin_screen_new:
+ * @store: (nullable): the kiosk's store: pairing, what it repaired
+ * @sync: (nullable): the sync service
+ * @printer: (nullable): the print service
+ * @settings: (nullable): the kiosk's settings (NULL without the schema)
+ */
+GtkWidget *
+vtr_admin_screen_new (VtrStore        *store,
+                      VtrSyncService  *sync,
+                      VtrPrintService *printer,
+                      GSettings       *settings)
+{
+  return g_object_new (VTR_TYPE_ADMIN_SCREEN, "store", store, "sync", sync, "printer", printer, "settings",
+                       settings, NULL);
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vtr-keyboard.h"
+#include "vtr-print-service.h"
+#include "vtr-store.h"
+#include "vtr-sync-service.h"
+
+G_BEGIN_DECLS
+
+#define VTR_TYPE_ADMIN_SCREEN (vtr_admin_screen_get_type ())
+G_DECLARE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, VTR, ADMIN_SCREEN, GtkWidget)
+
+GtkWidget   *vtr_admin_screen_new           (VtrStore        *store,
+                                             VtrSyncService  *sync,
+                                             VtrPrintService *printer,
+                                             GSettings       *settings);
+double       vtr_admin_screen_get_latitude  (VtrAdminScreen  *self);
+void         vtr_admin_screen_set_latitude  (VtrAdminScreen  *self,
+                                             double           latitude);
+double       vtr_admin_screen_get_longitude (VtrAdminScreen  *self);
+void         vtr_admin_screen_set_longitude (VtrAdminScreen  *self,
+                                             double           longitude);
+gboolean     vtr_admin_screen_get_paired    (VtrAdminScreen  *self);
+gboolean     vtr_admin_screen_set_position  (VtrAdminScreen  *self,
+                                             const char      *text,
+                                             GError         **error);
+gboolean     vtr_admin_screen_set_printer   (VtrAdminScreen  *self,
+                                             const char      *target,
+                                             GError         **error);
+void         vtr_admin_screen_refresh       (VtrAdminScreen  *self);
+VtrKeyboard *vtr_admin_screen_get_keyboard  (VtrAdminScreen  *self);
+
+G_END_DECLS

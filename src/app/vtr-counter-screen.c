@@ -1,0 +1,439 @@
+#include "config.h"
+
+#include "vtr-counter-screen.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "vtr-app.h"
+#include "vtr-flip-box.h"
+#include "vtr-orders.h"
+
+/*
+ * The counter's screen: shows a VtrCounter (the keypad's title, what was
+ * typed, the message, the card and its points, the shop's rewards and
+ * orders) and turns taps and keys into its methods, through the screen's
+ * own actions:
+ *
+ *   counter.press          s  a key: "0"…"9", ",", "⌫", "OK"
+ *   counter.enrol             a new customer's card
+ *   counter.print-slip        the customer's slip
+ *   counter.redeem         x  a reward given, by id
+ *   counter.advance-order  s  an order's next step, by number
+ *
+ * A physical keyboard types digits, the comma, Backspace and Enter into
+ * the keypad. The administrator's PIN, once right, asks the window for
+ * the admin screen (win.show-admin).
+ */
+
+struct _VtrCounterScreen
+{
+  GtkWidget      parent_instance;
+
+  VtrCounter    *counter;
+  GBindingGroup *bindings;
+  GSignalGroup  *signals;
+
+  /* Template widgets. */
+  GtkWidget     *flip;
+  GtkLabel      *card_label;
+  GtkLabel      *title_label;
+  GtkLabel      *keyed_label;
+  GtkLabel      *message_label;
+  GtkSpinner    *spinner;
+  GtkWidget     *slip_button;
+  GtkWidget     *enrol_button;
+  GtkListBox    *rewards;
+  GtkListBox    *orders;
+};
+
+G_DEFINE_FINAL_TYPE (VtrCounterScreen, vtr_counter_screen, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_COUNTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+remove_rows (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+  gtk_widget_set_visible (GTK_WIDGET (list), FALSE);
+}
+
+static const char *
+order_state_words (VtrOrderState state)
+{
+  switch (state)
+    {
+    case VTR_ORDER_PLACED: return _("new");
+    case VTR_ORDER_ACCEPTED: return _("being prepared");
+    case VTR_ORDER_READY: return _("ready");
+    case VTR_ORDER_COLLECTED: return _("collected");
+    case VTR_ORDER_CANCELLED: return _("cancelled");
+    case VTR_ORDER_REFUSED: return _("refused");
+    default: return "";
+    }
+}
+
+/* The shop's orders, newest first, each with its next step. */
+static void
+show_orders (VtrCounterScreen *self)
+{
+  GPtrArray *orders = self->counter ? vtr_counter_get_orders (self->counter) : NULL;
+
+  remove_rows (self->orders);
+  for (guint i = 0; orders && i < orders->len; i++)
+    {
+      VtrOrder *order = g_ptr_array_index (orders, i);
+      g_autofree char *total = vtr_price_format (order->total_cents);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", order->first_name, total,
+                                                   order_state_words (order->state));
+      GtkWidget *row = adw_action_row_new ();
+      const char *step = NULL;
+
+      if (order->state == VTR_ORDER_PLACED)
+        step = _("Accept");
+      else if (order->state == VTR_ORDER_ACCEPTED)
+        step = _("Ready");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), order->number);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (step)
+        {
+          GtkWidget *button = gtk_button_new_with_label (step);
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "counter.advance-order");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (self->orders, row);
+      gtk_widget_set_visible (GTK_WIDGET (self->orders), TRUE);
+    }
+}
+
+static void
+on_give_clicked (GtkButton *button,
+                 gpointer   data)
+{
+  gint64 reward_id = *(gint64 *) g_object_get_data (G_OBJECT (button), "reward");
+
+  gtk_widget_activate_action (GTK_WIDGET (data), "counter.redeem", "x", reward_id);
+}
+
+/* The shop's rewards for the card on the counter: those its points pay
+ * for can be given, the others say how many points they take. */
+static void
+show_rewards (VtrCounterScreen *self)
+{
+  GPtrArray *rewards = self->counter ? vtr_counter_get_rewards (self->counter) : NULL;
+  gint64 balance = self->counter ? vtr_counter_get_balance (self->counter) : 0;
+
+  remove_rows (self->rewards);
+  for (guint i = 0; rewards && i < rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (rewards, i);
+      g_autofree char *cost = g_strdup_printf (ngettext ("%d point", "%d points", reward->points), reward->points);
+      g_autofree char *name = g_strdup_printf (_("Give “%s”"), reward->title);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("Give"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reward->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cost);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "suggested-action");
+      /* Not an actionable button: its sensitivity is the card's points. */
+      gtk_widget_set_sensitive (button, balance >= reward->points);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      g_object_set_data_full (G_OBJECT (button), "reward", g_memdup2 (&reward->id, sizeof reward->id), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_give_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->rewards, row);
+      gtk_widget_set_visible (GTK_WIDGET (self->rewards), TRUE);
+    }
+}
+
+static void
+on_orders_changed (VtrCounterScreen *self)
+{
+  show_orders (self);
+}
+
+static void
+on_rewards_changed (VtrCounterScreen *self)
+{
+  show_rewards (self);
+}
+
+static void
+on_admin_unlocked (VtrCounterScreen *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-admin", NULL);
+}
+
+/* A physical keyboard at the counter: digits, comma, erase, Enter. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                gpointer               data)
+{
+  VtrCounterScreen *self = data;
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char digit[2] = { 0 };
+  const char *key;
+
+  if (self->counter == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return GDK_EVENT_PROPAGATE;
+  if (keyval == GDK_KEY_BackSpace)
+    key = VTR_COUNTER_KEY_ERASE;
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
+    key = VTR_COUNTER_KEY_OK;
+  else if (c == ',' || c == '.' || keyval == GDK_KEY_KP_Decimal)
+    key = VTR_COUNTER_KEY_COMMA;
+  else if (c >= '0' && c <= '9')
+    {
+      digit[0] = (char) c;
+      key = digit;
+    }
+  else
+    return GDK_EVENT_PROPAGATE;
+  vtr_counter_press (self->counter, key);
+  return GDK_EVENT_STOP;
+}
+
+static void
+press_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_press (self->counter, g_variant_get_string (parameter, NULL));
+}
+
+static void
+enrol_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_start_enrol (self->counter);
+}
+
+static void
+print_slip_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_print_slip (self->counter);
+}
+
+static void
+redeem_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_redeem (self->counter, g_variant_get_int64 (parameter));
+}
+
+static void
+advance_order_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_advance_order (self->counter, g_variant_get_string (parameter, NULL));
+}
+
+VtrCounter *
+vtr_counter_screen_get_counter (VtrCounterScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER_SCREEN (self), NULL);
+
+  return self->counter;
+}
+
+/**
+ * vtr_counter_screen_set_counter:
+ * @counter: (nullable): the counter to show
+ */
+void
+vtr_counter_screen_set_counter (VtrCounterScreen *self,
+                                VtrCounter       *counter)
+{
+  g_return_if_fail (VTR_IS_COUNTER_SCREEN (self));
+  g_return_if_fail (counter == NULL || VTR_IS_COUNTER (counter));
+
+  if (!g_set_object (&self->counter, counter))
+    return;
+  g_binding_group_set_source (self->bindings, counter);
+  g_signal_group_set_target (self->signals, counter);
+  if (counter == NULL)
+    {
+      gtk_label_set_text (self->card_label, "");
+      gtk_label_set_text (self->title_label, "");
+      gtk_label_set_text (self->keyed_label, " ");
+      gtk_label_set_text (self->message_label, "");
+    }
+  show_orders (self);
+  show_rewards (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER]);
+}
+
+/* Shown: the focus on the keypad, so a physical keyboard types there. */
+static void
+vtr_counter_screen_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vtr_counter_screen_parent_class)->map (widget);
+  gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+}
+
+static void
+vtr_counter_screen_dispose (GObject *object)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (object);
+
+  if (self->bindings)
+    g_binding_group_set_source (self->bindings, NULL);
+  if (self->signals)
+    g_signal_group_set_target (self->signals, NULL);
+  g_clear_object (&self->bindings);
+  g_clear_object (&self->signals);
+  g_clear_object (&self->counter);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_COUNTER_SCREEN);
+  G_OBJECT_CLASS (vtr_counter_screen_parent_class)->dispose (object);
+}
+
+static void
+vtr_counter_screen_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_COUNTER:
+      g_value_set_object (value, self->counter);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_counter_screen_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_COUNTER:
+      vtr_counter_screen_set_counter (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vtr_counter_screen_dispose;
+  object_class->get_property = vtr_counter_screen_get_property;
+  object_class->set_property = vtr_counter_screen_set_property;
+  widget_class->map = vtr_counter_screen_map;
+
+  properties[PROP_COUNTER] =
+    g_param_spec_object ("counter", NULL, NULL, VTR_TYPE_COUNTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  vtr_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-counter-screen.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, flip);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, card_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, title_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, keyed_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, message_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, slip_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, enrol_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, rewards);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders);
+
+  gtk_widget_class_install_action (widget_class, "counter.press", "s", press_action);
+  gtk_widget_class_install_action (widget_class, "counter.enrol", NULL, enrol_action);
+  gtk_widget_class_install_action (widget_class, "counter.print-slip", NULL, print_slip_action);
+  gtk_widget_class_install_action (widget_class, "counter.redeem", "x", redeem_action);
+  gtk_widget_class_install_action (widget_class, "counter.advance-order", "s", advance_order_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "counterscreen");
+}
+
+static void
+vtr_counter_screen_init (VtrCounterScreen *self)
+{
+  GtkEventController *typing = gtk_event_controller_key_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bindings = g_binding_group_new ();
+  g_binding_group_bind (self->bindings, "title", self->title_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "keyed", self->keyed_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "message", self->message_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "card", self->card_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "can-enrol", self->enrol_button, "visible", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "can-print-slip", self->slip_button, "visible", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "busy", self->spinner, "spinning", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "busy", self->spinner, "visible", G_BINDING_SYNC_CREATE);
+
+  self->signals = g_signal_group_new (VTR_TYPE_COUNTER);
+  g_signal_group_connect_swapped (self->signals, "notify::orders", G_CALLBACK (on_orders_changed), self);
+  g_signal_group_connect_swapped (self->signals, "notify::rewards", G_CALLBACK (on_rewards_changed), self);
+  g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);
+  g_signal_group_connect_swapped (self->signals, "admin-unlocked", G_CALLBACK (on_admin_unlocked), self);
+
+  /* Bubbling: the keys reach the screen from the keypad's buttons. */
+  g_signal_connect (typing, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), typing);
+}
+
+/**
+ * vtr_counter_screen_new:
+ * @counter: (nullable): the counter to show
+ */
+GtkWidget *
+vtr_counter_screen_new (VtrCounter *counter)
+{
+  return g_object_new (VTR_TYPE_COUNTER_SCREEN, "counter", counter, NULL);
+}

@@ -1,0 +1,574 @@
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vtr-admin-screen.h"
+#include "vtr-code-stock.h"
+#include "vtr-i18n.h"
+#include "vtr-loyalty.h"
+#include "vtr-orders.h"
+#include "vtr-demo.h"
+#include "vtr-sync.h"
+#include "vtr-sync-state.h"
+#include "vtr-test-hub.h"
+#include "vtr-test-keys.h"
+#include "vtr-test-util.h"
+
+/*
+ * The administrator's screen in a window, under Xvfb, in French, on a
+ * temporary kiosk with the settings in memory (GSETTINGS_BACKEND=memory,
+ * the schema compiled into the build folder): settings typed with its
+ * on-screen keyboard and kept in GSettings, its buttons and actions, the
+ * window's actions it asks for ("win", recorded here), and no shop's
+ * personal data on it.
+ */
+
+typedef struct
+{
+  char            *data_dir;
+  VtrStore        *store;
+  VtrSyncService  *sync;
+  VtrPrintService *printer;
+  GSettings       *settings;
+  GtkWindow       *window;
+  VtrAdminScreen  *screen;
+  GPtrArray       *fired;   /* "name" or "name:parameter" */
+} Fixture;
+
+static void
+on_win_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  Fixture *f = data;
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  if (parameter && g_variant_is_of_type (parameter, G_VARIANT_TYPE_STRING))
+    g_ptr_array_add (f->fired, g_strdup_printf ("%s:%s", name, g_variant_get_string (parameter, NULL)));
+  else
+    g_ptr_array_add (f->fired, g_strdup (name));
+}
+
+static void
+open_screen (Fixture *f)
+{
+  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home" };
+  g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) toast = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (plain[i], NULL);
+
+      g_signal_connect (action, "activate", G_CALLBACK (on_win_action), f);
+      g_action_map_add_action (G_ACTION_MAP (win), G_ACTION (action));
+    }
+  g_signal_connect (toast, "activate", G_CALLBACK (on_win_action), f);
+  g_action_map_add_action (G_ACTION_MAP (win), G_ACTION (toast));
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1280, 800);
+  gtk_widget_insert_action_group (GTK_WIDGET (f->window), "win", G_ACTION_GROUP (win));
+  f->screen = VTR_ADMIN_SCREEN (vtr_admin_screen_new (f->store, f->sync, f->printer, f->settings));
+  g_object_ref (f->screen);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->screen));
+  gtk_window_present (f->window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (f->screen)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->data_dir = vtr_test_make_data_dir ();
+  f->store = vtr_store_open (f->data_dir, &error);
+  g_assert_no_error (error);
+  f->sync = vtr_sync_service_new (f->data_dir);
+  f->printer = vtr_print_service_new (f->data_dir);
+  /* Without the schema (data != NULL), as the app runs uninstalled. */
+  f->settings = data ? NULL : g_settings_new (APPLICATION_ID);
+  f->fired = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window)
+    {
+      gtk_window_destroy (f->window);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_finalize_object (f->screen);
+    }
+  if (f->settings)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+      g_auto(GStrv) keys = NULL;
+
+      g_object_get (f->settings, "settings-schema", &schema, NULL);
+      keys = g_settings_schema_list_keys (schema);
+      for (guint i = 0; keys[i]; i++)
+        g_settings_reset (f->settings, keys[i]);
+    }
+  g_clear_object (&f->settings);
+  g_clear_object (&f->printer);
+  g_clear_object (&f->sync);
+  g_clear_object (&f->store);
+  g_clear_pointer (&f->fired, g_ptr_array_unref);
+  vtr_test_remove_tree (f->data_dir);
+  g_free (f->data_dir);
+}
+
+static gboolean
+fired (Fixture    *f,
+       const char *what)
+{
+  for (guint i = 0; i < f->fired->len; i++)
+    if (g_str_equal (g_ptr_array_index (f->fired, i), what))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+last_toast (Fixture *f)
+{
+  for (guint i = f->fired->len; i > 0; i--)
+    if (g_str_has_prefix (g_ptr_array_index (f->fired, i - 1), "toast:"))
+      return (const char *) g_ptr_array_index (f->fired, i - 1) + strlen ("toast:");
+  return "";
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button on screen that asks for @action_name. */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title_start)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title_start))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title_start);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_switch (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+tap (Fixture    *f,
+     const char *label)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (f->screen), label);
+
+  if (button == NULL)
+    g_error ("no button “%s” on the admin screen", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  if (GTK_IS_EDITABLE (widget))
+    g_string_append_printf (text, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+static gboolean
+shows (Fixture    *f,
+       const char *words)
+{
+  GString *text = g_string_new (NULL);
+  gboolean found;
+
+  collect_text (GTK_WIDGET (f->screen), text);
+  found = strstr (text->str, words) != NULL;
+  g_string_free (text, TRUE);
+  return found;
+}
+
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A finger on an entry row, then on the on-screen keyboard's keys: what
+ * was there erased, @text typed, then the row's apply button. */
+static void
+type_into (Fixture    *f,
+           const char *row_title,
+           const char *text)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (f->screen), row_title);
+  VtrKeyboard *keyboard = vtr_admin_screen_get_keyboard (f->screen);
+  glong length;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_grab_focus (row));
+  /* The keyboard comes up, and types into this row. */
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+
+    while (!gtk_widget_get_mapped (GTK_WIDGET (keyboard)) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (keyboard)));
+  length = g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (row)), -1);
+  for (glong i = 0; i < length; i++)
+    vtr_keyboard_press (keyboard, "⌫");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    {
+      char key[8] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (c), key);
+      vtr_keyboard_press (keyboard, key);
+    }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* Where the kiosk stands, the camera and the printer, typed on the
+ * on-screen keyboard and kept in the settings; a wrong one said in words. */
+static void
+test_settings_typed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *pdf = g_build_filename (f->data_dir, "test-ticket.pdf", NULL);
+  g_autofree char *target = g_strconcat ("pdf:", pdf, NULL);
+  g_autofree char *camera = NULL;
+  g_autofree char *printer = NULL;
+
+  open_screen (f);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (vtr_admin_screen_get_keyboard (f->screen))));
+
+  type_into (f, "Son emplacement", "43.29510, 5.37440");
+  g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), 43.2951, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), 5.3744, 1e-9);
+  g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
+  type_into (f, "Son emplacement", "43.29, marseille");
+  g_assert_true (g_str_has_prefix (last_toast (f), "Écrivez la position"));
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), 43.2951, 1e-9);
+  /* Set elsewhere (vitrine-ctl, another window): the row follows. */
+  g_settings_set_double (f->settings, "kiosk-latitude", 43.3);
+  g_assert_true (shows (f, "43.30000, 5.37440"));
+
+  type_into (f, "Autre caméra", "v4l2src device=/dev/video2");
+  g_assert_cmpstr (last_toast (f), ==, "Caméra changée");
+  camera = g_settings_get_string (f->settings, "camera-source");
+  g_assert_cmpstr (camera, ==, "v4l2src device=/dev/video2");
+
+  type_into (f, "Imprimante à tickets (", "lp0");
+  g_assert_cmpuint (strlen (last_toast (f)), >, 5);
+  g_assert_cmpstr (last_toast (f), !=, "Imprimante à tickets enregistrée");
+  type_into (f, "Imprimante à tickets (", target);
+  g_assert_cmpstr (last_toast (f), ==, "Imprimante à tickets enregistrée");
+  printer = g_settings_get_string (f->settings, "printer");
+  g_assert_cmpstr (printer, ==, target);
+
+  /* A test ticket on it, away from the screen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->screen), "admin.print-test", NULL));
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+    while (!g_str_equal (last_toast (f), "Ticket d’essai imprimé") && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (last_toast (f), ==, "Ticket d’essai imprimé");
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
+static void
+wait_for_sound (Fixture  *f,
+                gboolean  on)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+
+  while (g_settings_get_boolean (f->settings, "sound") != on && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The sound switch and the language are the settings themselves. */
+static void
+test_settings_bound (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *language = NULL;
+  GtkWidget *sound;
+  AdwComboRow *languages;
+
+  open_screen (f);
+  sound = find_row (GTK_WIDGET (f->screen), "Un son");
+  languages = ADW_COMBO_ROW (find_row (GTK_WIDGET (f->screen), "Langue"));
+  g_assert_nonnull (sound);
+  g_assert_true (g_settings_get_boolean (f->settings, "sound"));
+  /* The row's switch, pressed (Enter or a tap do the same). */
+  sound = find_switch (sound);
+  g_assert_nonnull (sound);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sound)));
+  g_signal_emit_by_name (sound, "activate");
+  /* A switch slides over before it changes. */
+  wait_for_sound (f, FALSE);
+  g_assert_false (g_settings_get_boolean (f->settings, "sound"));
+  /* Set elsewhere: the switch follows. */
+  g_settings_set_boolean (f->settings, "sound", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sound)));
+  g_signal_emit_by_name (sound, "activate");
+  /* A switch slides over before it changes. */
+  wait_for_sound (f, FALSE);
+  g_assert_false (g_settings_get_boolean (f->settings, "sound"));
+
+  g_assert_cmpuint (adw_combo_row_get_selected (languages), ==, 0);
+  adw_combo_row_set_selected (languages, 1);
+  language = g_settings_get_string (f->settings, "language");
+  g_assert_cmpstr (language, ==, "en");
+  g_settings_set_string (f->settings, "language", "fr");
+  g_assert_cmpuint (adw_combo_row_get_selected (languages), ==, 0);
+}
+
+/* Without the settings' schema: the screen still shows, and says that a
+ * printer cannot be kept. */
+static void
+test_no_settings (Fixture       *f,
+                  gconstpointer  data)
+{
+  open_screen (f);
+  type_into (f, "Imprimante à tickets (", "tcp:192.168.1.20:9100");
+  g_assert_cmpstr (last_toast (f), ==, "Les réglages de la borne ne sont pas installés");
+  type_into (f, "Son emplacement", "43.29510, 5.37440");
+  g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
+}
+
+/* Its buttons: sync now, pair, leave kiosk mode. A kiosk already paired
+ * can be paired again from here. */
+static void
+test_buttons_and_pairing (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VtrHubLink link = { "https://vtr13.fr", "secret-token", 7, "Kiosque du Port", 0, 1 };
+  GtkWidget *pair;
+
+  open_screen (f);
+  g_assert_false (vtr_admin_screen_get_paired (f->screen));
+  g_assert_true (shows (f, "Pas encore appairée"));
+  tap (f, "Appairer avec la fédération");
+  g_assert_true (fired (f, "allow-pairing"));
+  tap (f, "Synchroniser maintenant");
+  g_assert_cmpstr (last_toast (f), ==, "Synchronisation avec la fédération…");
+  tap (f, "Quitter le mode borne");
+  g_assert_true (fired (f, "leave-kiosk"));
+
+  /* Paired: the status says how fresh the data is, and the pairing
+   * button is still there, for pairing again. */
+  g_assert_true (vtr_sync_state_save_link (f->store, &link, &error));
+  g_ptr_array_set_size (f->fired, 0);
+  vtr_admin_screen_refresh (f->screen);
+  g_assert_true (vtr_admin_screen_get_paired (f->screen));
+  g_assert_false (shows (f, "Pas encore appairée"));
+  g_assert_true (shows (f, "événement"));
+  pair = find_actionable (GTK_WIDGET (f->screen), "win.allow-pairing");
+  g_assert_nonnull (pair);
+  g_assert_true (gtk_widget_is_visible (pair));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (pair)), ==, "win.allow-pairing");
+  g_signal_emit_by_name (pair, "clicked");
+  g_assert_true (fired (f, "allow-pairing"));
+}
+
+/* What the store repaired at start is on the status row, with the file
+ * it kept aside. */
+static void
+test_store_notice (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *journal = g_build_filename (f->data_dir, "journal.db", NULL);
+  g_autoptr(GError) error = NULL;
+  GString *garbage = g_string_new (NULL);
+
+  g_clear_object (&f->store);
+  for (int i = 0; i < 8192; i++)
+    g_string_append_c (garbage, (char) (i * 7919 % 251));
+  g_assert_true (g_file_set_contents (journal, garbage->str, garbage->len, NULL));
+  g_string_free (garbage, TRUE);
+  f->store = vtr_store_open (f->data_dir, &error);
+  g_assert_no_error (error);
+  open_screen (f);
+  g_assert_true (shows (f, "journal.db.damaged-"));
+}
+
+/* A shop's orders and customers are in the journal: none of it shows
+ * on the admin screen. */
+static void
+test_no_personal_data (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  guint8 secret[VTR_SECRET_KEY_BYTES];
+  VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, (char *) "KA-0001", NULL, 20991231, 1 };
+  VtrDemoCounts counts;
+  VtrOrderLine line = { 0, 1, 0 };
+
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  keys = vtr_test_key_list_new_full (secret, f->store);
+  g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+  g_ptr_array_add (codes, NULL);
+  g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
+                    ==, 1);
+  line.product_id = vtr_test_count (f->store, "SELECT product_id FROM stock WHERE merchant_id = 2 AND "
+                                              "availability > 0 ORDER BY product_id LIMIT 1");
+  order = vtr_order_create (f->store, 2, &line, 1, 0, "Yasmina", "0611223344", now, &error);
+  g_assert_no_error (error);
+
+  open_screen (f);
+  settle ();
+  g_assert_true (shows (f, "Administration"));
+  g_assert_false (shows (f, "Yasmina"));
+  g_assert_false (shows (f, "0611223344"));
+  g_assert_false (shows (f, order->number));
+}
+
+/* A kiosk already paired is paired again from here: the administrator
+ * presses the button (the window then takes a pairing code for two
+ * minutes), and the hub's new code replaces the old link, through the
+ * same vtr_sync_pair() the window runs on a worker thread. */
+static void
+test_pair_again (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) first = NULL;
+  g_autoptr(VtrHubLink) again = NULL;
+  g_autoptr(VtrHubLink) kept = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) device_a = { 0 };
+  g_auto(VtrTestResult) device_b = { 0 };
+  VtrTestHub *hub;
+  GtkWidget *pair;
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  vtr_test_run (&device_a, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne du Panier", NULL);
+  vtr_test_run (&device_b, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne de Noailles", NULL);
+  g_assert_cmpint (device_a.status, ==, 0);
+  g_assert_cmpint (device_b.status, ==, 0);
+  hub = vtr_test_hub_start (hub_dir, 0);
+  first = vtr_sync_pair (f->store, strrchr (g_strstrip (device_a.out), '\n') + 1, hub->url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->device_name, ==, "Borne du Panier");
+
+  open_screen (f);
+  g_assert_true (vtr_admin_screen_get_paired (f->screen));
+  pair = find_actionable (GTK_WIDGET (f->screen), "win.allow-pairing");
+  g_assert_nonnull (pair);
+  g_assert_true (gtk_widget_is_sensitive (pair));
+  g_signal_emit_by_name (pair, "clicked");
+  g_assert_true (fired (f, "allow-pairing"));
+
+  again = vtr_sync_pair (f->store, strrchr (g_strstrip (device_b.out), '\n') + 1, hub->url, &error);
+  g_assert_no_error (error);
+  kept = vtr_sync_state_load_link (f->store, &error);
+  g_assert_cmpstr (kept->device_name, ==, "Borne de Noailles");
+  g_assert_cmpint (kept->device_id, !=, first->device_id);
+  vtr_admin_screen_refresh (f->screen);
+  g_assert_true (vtr_admin_screen_get_paired (f->screen));
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/admin-screen/settings-typed", Fixture, NULL, fixture_set_up, test_settings_typed, fixture_tear_down);
+  g_test_add ("/admin-screen/settings-bound", Fixture, NULL, fixture_set_up, test_settings_bound, fixture_tear_down);
+  g_test_add ("/admin-screen/no-settings", Fixture, "no schema", fixture_set_up, test_no_settings,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
+  g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
+  g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
+              fixture_tear_down);
+  return g_test_run ();
+}

@@ -1,0 +1,551 @@
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "vtr-code-stock.h"
+#include "vtr-counter-screen.h"
+#include "vtr-demo.h"
+#include "vtr-flashcode.h"
+#include "vtr-i18n.h"
+#include "vtr-loyalty.h"
+#include "vtr-orders.h"
+#include "vtr-test-keys.h"
+#include "vtr-test-util.h"
+
+/*
+ * The counter's screen in a window, under Xvfb, in French: driven by its
+ * keypad's buttons (found by the names a screen reader says), by its own
+ * actions and by a physical keyboard; checked on what its labels and rows
+ * show, and on the actions it asks of the window ("win", recorded here).
+ */
+
+#define STAFF_PIN "2468"
+#define ADMIN_PIN "13579"
+#define SHOP 2
+
+static char *data_dir;
+static guint8 secret[VTR_SECRET_KEY_BYTES];
+
+typedef struct
+{
+  VtrStore         *store;
+  VtrCatalog       *catalog;
+  VtrKeyList       *keys;
+  VtrCounter       *counter;
+  GtkWindow        *window;
+  VtrCounterScreen *screen;
+  GPtrArray        *fired;   /* "name" or "name:parameter", the window's actions asked */
+} Fixture;
+
+static void
+on_win_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  Fixture *f = data;
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  if (parameter && g_variant_is_of_type (parameter, G_VARIANT_TYPE_STRING))
+    g_ptr_array_add (f->fired, g_strdup_printf ("%s:%s", name, g_variant_get_string (parameter, NULL)));
+  else
+    g_ptr_array_add (f->fired, g_strdup (name));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home" };
+  static const char * const with_text[] = { "toast", "play-tone" };
+  g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
+  g_autoptr(GError) error = NULL;
+
+  f->store = vtr_store_open (data_dir, &error);
+  g_assert_no_error (error);
+  f->catalog = vtr_catalog_new (f->store);
+  f->keys = vtr_trust_load (f->store, &error);
+  f->counter = vtr_counter_new (f->store, f->catalog, NULL);
+  vtr_counter_set_keys (f->counter, f->keys);
+  vtr_counter_set_merchant_id (f->counter, SHOP);
+  f->fired = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (plain[i], NULL);
+
+      g_signal_connect (action, "activate", G_CALLBACK (on_win_action), f);
+      g_action_map_add_action (G_ACTION_MAP (win), G_ACTION (action));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (with_text); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (with_text[i], G_VARIANT_TYPE_STRING);
+
+      g_signal_connect (action, "activate", G_CALLBACK (on_win_action), f);
+      g_action_map_add_action (G_ACTION_MAP (win), G_ACTION (action));
+    }
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1280, 800);
+  gtk_widget_insert_action_group (GTK_WIDGET (f->window), "win", G_ACTION_GROUP (win));
+  f->screen = VTR_COUNTER_SCREEN (vtr_counter_screen_new (f->counter));
+  g_object_ref (f->screen);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->screen));
+  vtr_counter_open (f->counter);
+  gtk_window_present (f->window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (f->screen)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (f->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* Nothing keeps the screen or the counter alive once it is gone. */
+  g_assert_finalize_object (f->screen);
+  g_assert_finalize_object (f->counter);
+  g_clear_pointer (&f->fired, g_ptr_array_unref);
+  g_clear_pointer (&f->keys, vtr_key_list_free);
+  g_clear_object (&f->catalog);
+  g_clear_object (&f->store);
+}
+
+static gboolean
+fired (Fixture    *f,
+       const char *what)
+{
+  for (guint i = 0; i < f->fired->len; i++)
+    if (g_str_equal (g_ptr_array_index (f->fired, i), what))
+      return TRUE;
+  return FALSE;
+}
+
+/* The name a screen reader says for @widget: its accessible label, else
+ * the button's own label. */
+static gboolean
+is_named (GtkWidget  *widget,
+          const char *name)
+{
+  g_autofree char *mismatch = NULL;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+      return mismatch == NULL;
+    }
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), name) == 0;
+}
+
+/* The button a person sees named @name, on screen now. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *name)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && is_named (widget, name))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A tap on the button named @name. */
+static void
+tap (Fixture    *f,
+     const char *name)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (f->screen), name);
+
+  if (button == NULL)
+    g_error ("no button named “%s” on the counter", name);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+tap_keys (Fixture    *f,
+          const char *keys)
+{
+  for (const char *k = keys; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+
+      tap (f, key);
+    }
+}
+
+/* The row titled @title, on screen now. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (ADW_IS_PREFERENCES_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+row_subtitle (Fixture    *f,
+              const char *title)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (f->screen), title);
+
+  g_assert_nonnull (row);
+  return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+}
+
+/* Everything written on the screen now, one text a line. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+static char *
+screen_text (Fixture *f)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_text (GTK_WIDGET (f->screen), text);
+  return g_string_free (text, FALSE);
+}
+
+static void
+wait_idle (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+  while (vtr_counter_get_busy (f->counter) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_counter_get_busy (f->counter));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+shows (Fixture    *f,
+       const char *words)
+{
+  g_autofree char *text = screen_text (f);
+
+  return strstr (text, words) != NULL;
+}
+
+static void
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  /* A key the counter takes is not passed on. */
+  g_assert_true (handled);
+}
+
+static char *
+card_code (const char *card_id)
+{
+  VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) card_id, NULL, NULL, 0, 1 };
+
+  return vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+}
+
+static VtrOrder *
+place_order (VtrStore   *store,
+             const char *first_name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrOrderLine line = { 0, 1, 0 };
+  VtrOrder *order;
+
+  line.product_id = vtr_test_count (store, "SELECT product_id FROM stock WHERE merchant_id = 2 AND availability > 0 "
+                                           "ORDER BY product_id LIMIT 1");
+  order = vtr_order_create (store, SHOP, &line, 1, 0, first_name, "0611223344", now, &error);
+  g_assert_no_error (error);
+  return order;
+}
+
+/* The keypad a person taps: every key named, a PIN shown as dots, a
+ * wrong one refused in words, the right one opening the session. */
+static void
+test_keypad (Fixture       *f,
+             gconstpointer  data)
+{
+  static const char * const names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "Effacer", "Valider" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (find_button (GTK_WIDGET (f->screen), names[i]) == NULL)
+      g_error ("no keypad button named “%s”", names[i]);
+  g_assert_true (shows (f, "Code du personnel"));
+  tap_keys (f, "135");
+  g_assert_true (shows (f, "● ● ● "));
+  g_assert_false (shows (f, "135"));
+  tap (f, "Effacer");
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (shows (f, "Code du personnel"));
+  g_assert_cmpuint (strlen (vtr_counter_get_message (f->counter)), >, 5);
+  g_assert_true (shows (f, vtr_counter_get_message (f->counter)));
+
+  /* The screen's own action, as the buttons use it. */
+  for (const char *k = STAFF_PIN; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->screen), "counter.press", "s", key));
+    }
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (shows (f, "Montant de l’achat"));
+  g_assert_true (shows (f, "Scannez la carte du client"));
+  g_assert_true (shows (f, "0 €"));
+  g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
+  g_assert_null (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+}
+
+/* A physical keyboard types into the keypad: digits, comma, Backspace,
+ * Enter; other keys go on to the window. */
+static void
+test_physical_keyboard (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *code = card_code ("KEYSKEYSKEYSKEYSKEYSKEYSKE");
+  GtkWidget *screen = GTK_WIDGET (f->screen);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (screen);
+  gboolean handled = TRUE;
+
+  for (const char *k = STAFF_PIN; *k; k++)
+    send_key (screen, GDK_KEY_0 + (*k - '0'));
+  send_key (screen, GDK_KEY_Return);
+  wait_idle (f);
+  g_assert_true (shows (f, "Montant de l’achat"));
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  send_key (screen, GDK_KEY_KP_1);
+  send_key (screen, GDK_KEY_2);
+  send_key (screen, GDK_KEY_period);
+  send_key (screen, GDK_KEY_5);
+  send_key (screen, GDK_KEY_9);
+  send_key (screen, GDK_KEY_BackSpace);
+  g_assert_true (shows (f, "12,5 €"));
+  send_key (screen, GDK_KEY_KP_Enter);
+  g_assert_true (g_str_has_prefix (vtr_counter_get_message (f->counter), "+"));
+  g_assert_true (shows (f, vtr_counter_get_message (f->counter)));
+
+  /* A letter is not the counter's: it propagates. */
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_a, 0, 0, &handled);
+    }
+  g_assert_false (handled);
+}
+
+/* The bug of issue 15: the administrator's PIN screen still showed the
+ * last shop session's orders and customer names. Once asked, the screen
+ * shows no order, no customer, no card; the right PIN asks the window for
+ * the admin screen. */
+static void
+test_admin_pin_shows_no_shop (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Yasmina");
+  g_autofree char *code = card_code ("SHOPSHOPSHOPSHOPSHOPSHOPSH");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vtr_staff_set_pin (f->store, VTR_ADMIN_ID, ADMIN_PIN, &error));
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  /* The shop's session shows its orders, the customer and the card. */
+  g_assert_true (shows (f, "Les commandes du commerce"));
+  g_assert_true (shows (f, order->number));
+  g_assert_true (shows (f, "Yasmina"));
+  g_assert_true (shows (f, "Carte …OPSH"));
+
+  /* The header's "Administration": the window asks the counter for the
+   * administrator's PIN. */
+  vtr_counter_ask_admin_pin (f->counter);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (shows (f, "Code administrateur"));
+  g_assert_false (shows (f, "Les commandes du commerce"));
+  g_assert_false (shows (f, order->number));
+  g_assert_false (shows (f, "Yasmina"));
+  g_assert_false (shows (f, "Carte"));
+  g_assert_false (shows (f, "Récompenses"));
+  g_assert_null (find_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
+  g_assert_null (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+
+  /* A wrong PIN: still nothing of the shop, and no admin screen. */
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_false (fired (f, "show-admin"));
+  g_assert_false (shows (f, "Yasmina"));
+  g_assert_true (shows (f, "Code administrateur"));
+  tap_keys (f, ADMIN_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (fired (f, "show-admin"));
+  g_assert_false (shows (f, "Yasmina"));
+}
+
+/* Rewards and orders as rows a person taps: a reward the card can pay
+ * for is given; an order accepted, then made ready. */
+static void
+test_rewards_and_orders (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Malik");
+  g_autofree char *code = card_code ("ROWSROWSROWSROWSROWSROWSRO");
+  g_autoptr(GPtrArray) rewards = vtr_loyalty_list_rewards (f->store, SHOP, NULL);
+  VtrReward *cheapest;
+  g_autofree char *give = NULL;
+  GtkWidget *button;
+
+  g_assert_nonnull (rewards);
+  cheapest = g_ptr_array_index (rewards, 0);
+  give = g_strdup_printf ("Donner « %s »", cheapest->title);
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  g_assert_true (shows (f, "Récompenses"));
+  g_assert_true (shows (f, cheapest->title));
+  /* Not enough points yet: the reward's button cannot be pressed. */
+  button = find_button (GTK_WIDGET (f->screen), give);
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_is_sensitive (button));
+  tap_keys (f, "200");
+  tap (f, "Valider");
+  g_assert_true (shows (f, "Carte …WSRO : "));
+  tap (f, give);
+  g_assert_true (shows (f, "Récompense donnée"));
+
+  /* The order's next step, from its row. */
+  {
+    g_autofree char *before = row_subtitle (f, order->number);
+    g_autofree char *accepted = NULL;
+    g_autofree char *ready = NULL;
+    GtkWidget *row = find_row (GTK_WIDGET (f->screen), order->number);
+
+    g_assert_true (g_str_has_prefix (before, "Malik · "));
+    g_assert_true (g_str_has_suffix (before, " · nouvelle"));
+    g_signal_emit_by_name (find_button (row, "Accepter"), "clicked");
+    accepted = row_subtitle (f, order->number);
+    g_assert_true (g_str_has_suffix (accepted, " · en préparation"));
+    row = find_row (GTK_WIDGET (f->screen), order->number);
+    g_assert_null (find_button (row, "Accepter"));
+    g_signal_emit_by_name (find_button (row, "Prête"), "clicked");
+    ready = row_subtitle (f, order->number);
+    g_assert_true (g_str_has_suffix (ready, " · prête"));
+    row = find_row (GTK_WIDGET (f->screen), order->number);
+    g_assert_null (find_button (row, "Prête"));
+  }
+}
+
+/* A new customer, from the button: the keypad asks for their mobile; no
+ * printer here, which the screen says. */
+static void
+test_enrol (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = card_code ("SCREENENROLSCREENENROLSCRE");
+  const char *codes[] = { code, NULL };
+
+  g_assert_cmpuint (vtr_code_stock_add (f->store, VTR_CODE_CARD, codes, f->keys, now, &error), ==, 1);
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  tap (f, "Nouveau client : créer une carte");
+  g_assert_true (shows (f, "portable"));
+  tap_keys (f, "0698765432");
+  g_assert_true (shows (f, "0698765432"));
+  tap (f, "Valider");
+  g_assert_true (shows (f, "Carte …SCRE : 0 point"));
+  g_assert_true (shows (f, "Pas d’imprimante à tickets ici."));
+  g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  data_dir = vtr_test_make_data_dir ();
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (secret, store);
+    g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+    VtrDemoCounts counts;
+
+    g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+    g_assert_true (vtr_staff_set_pin (store, SHOP, STAFF_PIN, &error));
+    for (guint i = 1; i <= 8; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("KS-%04u", i);
+        VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+
+        g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+      }
+    g_ptr_array_add (codes, NULL);
+    g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
+                      ==, 8);
+  }
+
+  g_test_add ("/counter-screen/keypad", Fixture, NULL, fixture_set_up, test_keypad, fixture_tear_down);
+  g_test_add ("/counter-screen/physical-keyboard", Fixture, NULL, fixture_set_up, test_physical_keyboard,
+              fixture_tear_down);
+  g_test_add ("/counter-screen/admin-pin-shows-no-shop", Fixture, NULL, fixture_set_up,
+              test_admin_pin_shows_no_shop, fixture_tear_down);
+  g_test_add ("/counter-screen/rewards-and-orders", Fixture, NULL, fixture_set_up, test_rewards_and_orders,
+              fixture_tear_down);
+  g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  return status;
+}
