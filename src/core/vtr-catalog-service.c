@@ -15,7 +15,9 @@
  * time, so they are answered in the order they were asked. An answer goes
  * back to the main context of the caller, where the GTask returns it; a
  * query cancelled before its turn is not run, one cancelled while it ran
- * is answered G_IO_ERROR_CANCELLED and its result freed.
+ * is answered G_IO_ERROR_CANCELLED and its result freed (GTask gives a
+ * cancelled task's answer a turn of the main loop later, as it always
+ * does: the order holds among the queries not cancelled).
  *
  * Each query gathers everything one screen shows, so a screen waits for
  * one answer: the product with its stockists, the shop with its hours,
