@@ -11,6 +11,7 @@
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
+#include "vtr-info-row.h"
 #include "vtr-loyalty.h"
 #include "vtr-merchant-screen.h"
 #include "vtr-opening-hours.h"
@@ -91,13 +92,11 @@ kiosk_open_full (Kiosk      *kiosk,
                  const char *camera,
                  gboolean    kiosk_mode)
 {
-  g_autoptr(GError) error = NULL;
-
+  /* The application's services and window, without running it (it would
+   * take the main loop and a session bus). */
   kiosk->app = vtr_application_new (dir, camera ? camera : "/nonexistent/camera", kiosk_mode);
-  g_assert_true (g_application_register (G_APPLICATION (kiosk->app), NULL, &error));
-  g_assert_no_error (error);
-  kiosk->window = vtr_window_new (kiosk->app);
-  gtk_window_present (GTK_WINDOW (kiosk->window));
+  vtr_application_start (kiosk->app);
+  kiosk->window = VTR_WINDOW (vtr_application_show_window (kiosk->app));
 }
 
 static void
@@ -111,17 +110,15 @@ kiosk_open (Kiosk      *kiosk,
 static VtrWindow *
 kiosk_window (Kiosk *kiosk)
 {
-  return VTR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (kiosk->app)));
+  return VTR_WINDOW (vtr_application_get_window (kiosk->app));
 }
 
 static void
 kiosk_close (Kiosk *kiosk)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (kiosk->app));
-
   vtr_application_stop (kiosk->app);
-  if (window)
-    gtk_window_destroy (window);
+  if (vtr_application_get_window (kiosk->app))
+    gtk_window_destroy (vtr_application_get_window (kiosk->app));
   spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -201,6 +198,8 @@ collect_rows (GtkWidget *widget,
 {
   if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_visible (widget))
     g_ptr_array_add (titles, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
+  else if (GTK_IS_LIST_BOX_ROW (widget) && gtk_widget_get_visible (widget) && vtr_info_row_get_title (widget))
+    g_ptr_array_add (titles, g_strdup (vtr_info_row_get_title (widget)));
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     collect_rows (child, titles);
 }
@@ -889,7 +888,7 @@ test_counter (void)
   g_autofree char *shop_dir = make_demo_dir ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  VtrOrderLine line = { 13, 1, 0 };
+  VtrOrderLine line = { 0, 1, 0 };
   VtrCounter *counter;
   gint64 deadline;
   Kiosk kiosk;
@@ -899,6 +898,8 @@ test_counter (void)
     g_autoptr(VtrOrder) order = NULL;
 
     g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    line.product_id = vtr_test_count (store, "SELECT min (product_id) FROM stock WHERE merchant_id = 2 "
+                                             "AND availability > 0");
     order = vtr_order_create (store, 2, &line, 1, 0, "Malika", "0611223344", now, &error);
     g_assert_no_error (error);
   }

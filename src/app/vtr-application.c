@@ -39,6 +39,10 @@ struct _VtrApplication
   VtrSyncService  *sync;
   VtrSound        *sound;
   gboolean         started;
+
+  /* Borrowed: the window shown (it is the application's while the
+   * application runs; a test shows one without running it). */
+  GtkWindow       *window;
 };
 
 G_DEFINE_FINAL_TYPE (VtrApplication, vtr_application, ADW_TYPE_APPLICATION)
@@ -90,17 +94,39 @@ on_camera_source_changed (GSettings  *settings,
     }
 }
 
+/* The administrator chose the kiosk's language: shown at once. */
 static void
-vtr_application_startup (GApplication *application)
+on_language_changed (GSettings  *settings,
+                     const char *key,
+                     gpointer    data)
 {
-  VtrApplication *self = VTR_APPLICATION (application);
+  VtrApplication *self = data;
+  g_autofree char *language = vtr_application_default_language (self);
+  g_autofree char *shown = vtr_i18n_get_language ();
+
+  if (self->window && !g_str_equal (language, shown))
+    vtr_application_rebuild_window (self, language);
+}
+
+/**
+ * vtr_application_start:
+ *
+ * Opens the services: the journal and its catalogue, the keys, the camera,
+ * the catalogue's thread, the printer, the sync. Done at startup; a test
+ * that shows a window without running the application calls it.
+ */
+void
+vtr_application_start (VtrApplication *self)
+{
   g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
                                                                        "fr.vitrine.Vitrine", TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *source = NULL;
 
-  G_APPLICATION_CLASS (vtr_application_parent_class)->startup (application);
+  g_return_if_fail (VTR_IS_APPLICATION (self));
 
+  if (self->started)
+    return;
   if (self->data_dir == NULL)
     self->data_dir = vtr_store_default_data_dir ();
   if (schema)
@@ -124,6 +150,7 @@ vtr_application_startup (GApplication *application)
                                self, 0);
       g_signal_connect_object (self->settings, "changed::camera-device", G_CALLBACK (on_camera_source_changed),
                                self, 0);
+      g_signal_connect_object (self->settings, "changed::language", G_CALLBACK (on_language_changed), self, 0);
     }
 
   self->catalog_service = vtr_catalog_service_new (self->data_dir);
@@ -136,13 +163,47 @@ vtr_application_startup (GApplication *application)
 }
 
 static void
+vtr_application_startup (GApplication *application)
+{
+  G_APPLICATION_CLASS (vtr_application_parent_class)->startup (application);
+  vtr_application_start (VTR_APPLICATION (application));
+}
+
+/**
+ * vtr_application_get_window:
+ *
+ * Returns: (transfer none) (nullable): the kiosk's window, if one is shown
+ */
+GtkWindow *
+vtr_application_get_window (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->window;
+}
+
+/**
+ * vtr_application_show_window:
+ *
+ * Shows the kiosk's window, made first if there is none.
+ *
+ * Returns: (transfer none): the window
+ */
+GtkWindow *
+vtr_application_show_window (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  if (self->window == NULL)
+    g_set_weak_pointer (&self->window, GTK_WINDOW (vtr_window_new (self)));
+  gtk_window_present (self->window);
+  return self->window;
+}
+
+static void
 vtr_application_activate (GApplication *application)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-
-  if (window == NULL)
-    window = GTK_WINDOW (vtr_window_new (VTR_APPLICATION (application)));
-  gtk_window_present (window);
+  vtr_application_show_window (VTR_APPLICATION (application));
 }
 
 /**
@@ -177,6 +238,7 @@ vtr_application_dispose (GObject *object)
   VtrApplication *self = VTR_APPLICATION (object);
 
   vtr_application_stop (self);
+  g_clear_weak_pointer (&self->window);
   g_clear_object (&self->camera);
   g_clear_object (&self->sync);
   g_clear_object (&self->printer);
@@ -439,13 +501,14 @@ GtkWindow *
 vtr_application_rebuild_window (VtrApplication *self,
                                 const char     *language)
 {
-  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *old = self->window;
   VtrWindow *next;
 
   vtr_i18n_set_language (language);
   next = vtr_window_new (self);
   if (old)
     vtr_window_set_idle_timeout (next, vtr_window_get_idle_timeout (VTR_WINDOW (old)));
+  g_set_weak_pointer (&self->window, GTK_WINDOW (next));
   gtk_window_present (GTK_WINDOW (next));
   if (old)
     gtk_window_destroy (old);

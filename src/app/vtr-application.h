@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (VtrApplication, vtr_application, VTR, APPLICATION, AdwAppl
 VtrApplication *vtr_application_new               (const char      *data_dir,
                                                    const char      *camera_source,
                                                    gboolean         kiosk);
+void            vtr_application_start             (VtrApplication  *self);
+GtkWindow      *vtr_application_get_window        (VtrApplication  *self);
+GtkWindow      *vtr_application_show_window       (VtrApplication  *self);
 const char     *vtr_application_get_data_dir      (VtrApplication  *self);
 gboolean        vtr_application_get_kiosk         (VtrApplication  *self);
 VtrStore       *vtr_application_get_store         (VtrApplication  *self);

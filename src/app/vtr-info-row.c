@@ -118,7 +118,10 @@ vtr_info_row_add_below (GtkWidget *row,
 const char *
 vtr_info_row_get_title (GtkWidget *row)
 {
-  return gtk_label_get_text (g_object_get_data (G_OBJECT (row), TITLE_KEY));
+  GtkLabel *title = g_object_get_data (G_OBJECT (row), TITLE_KEY);
+
+  /* NULL for a row that is not one of these. */
+  return title ? gtk_label_get_text (title) : NULL;
 }
 
 const char *

@@ -94,8 +94,11 @@ vtr_keyboard_press (VtrKeyboard *self,
   text = gtk_editable_get_text (self->target);
   if (g_str_equal (key, ENTER))
     {
-      /* What Enter does on a keyboard: a search entry searches. */
-      gtk_widget_activate (GTK_WIDGET (self->target));
+      /* What Enter does on a keyboard: a search entry searches. A
+       * search entry's "activate" is not its widget activation. */
+      if (!gtk_widget_activate (GTK_WIDGET (self->target)) &&
+          g_signal_lookup ("activate", G_OBJECT_TYPE (self->target)) != 0)
+        g_signal_emit_by_name (self->target, "activate");
       return;
     }
   if (GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self->target), layout_quark)) == VTR_KEYBOARD_ADDRESS &&

@@ -182,9 +182,12 @@ static void
 vtr_order_placed_screen_dispose (GObject *object)
 {
   VtrOrderPlacedScreen *self = VTR_ORDER_PLACED_SCREEN (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->printer);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_PLACED_SCREEN);
   G_OBJECT_CLASS (vtr_order_placed_screen_parent_class)->dispose (object);
 }

@@ -596,7 +596,10 @@ vtr_scan_screen_set_property (GObject      *object,
       vtr_scan_screen_set_camera (self, g_value_get_object (value));
       break;
     case PROP_KIOSK:
+      if (self->kiosk == g_value_get_boolean (value))
+        break;
       self->kiosk = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
       if (self->kiosk && self->volumes == NULL)
         {
           self->volumes = g_volume_monitor_get ();
@@ -637,12 +640,15 @@ static void
 vtr_scan_screen_dispose (GObject *object)
 {
   VtrScanScreen *self = VTR_SCAN_SCREEN (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_signal_group_set_target (self->camera_signals, NULL);
   g_clear_object (&self->camera);
   g_clear_object (&self->volumes);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_SCAN_SCREEN);
   G_OBJECT_CLASS (vtr_scan_screen_parent_class)->dispose (object);
 }
@@ -675,7 +681,7 @@ vtr_scan_screen_class_init (VtrScanScreenClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KIOSK] =
     g_param_spec_boolean ("kiosk", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_KEYBOARD);

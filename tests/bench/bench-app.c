@@ -242,9 +242,8 @@ main (int argc, char *argv[])
   gtk_init ();
   adw_init ();
   app = vtr_application_new (dir, camera, FALSE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
-  window = vtr_window_new (app);
+  vtr_application_start (app);
+  window = VTR_WINDOW (vtr_application_show_window (app));
   memset (intervals, 0, sizeof intervals);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, NULL, NULL);
   picture = find_picture (GTK_WIDGET (window));

@@ -144,9 +144,8 @@ main (int argc, char *argv[])
   }
 
   app = vtr_application_new (data_dir, "/nonexistent/camera", FALSE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
-  window = vtr_window_new (app);
+  vtr_application_start (app);
+  window = VTR_WINDOW (vtr_application_show_window (app));
   gtk_window_present (GTK_WINDOW (window));
   counter = vtr_counter_new (vtr_application_get_store (app), vtr_application_get_catalog (app),
                              vtr_application_get_printer (app));
