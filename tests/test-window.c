@@ -46,14 +46,14 @@ static guint8 secret[VTR_SECRET_KEY_BYTES];
 /* A data folder with the demo catalogue, the federation's keys and
  * order numbers with their signed pickup codes, issued by the hub. */
 static char *
-make_demo_dir (void)
+make_demo_dir (guint8 *key)
 {
   g_autoptr(GError) error = NULL;
   char *dir = vtr_test_make_data_dir ();
   g_autoptr(VtrStore) store = vtr_store_open (dir, &error);
   g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (secret, store);
+  g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (key, store);
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
   VtrDemoCounts counts;
 
@@ -63,7 +63,7 @@ make_demo_dir (void)
       g_autofree char *number = g_strdup_printf ("KX-%04u", i);
       VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
 
-      g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+      g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", key, NULL));
     }
   g_ptr_array_add (codes, NULL);
   g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
@@ -884,8 +884,11 @@ test_counter (void)
 {
   const char *card = "MARSEILLEMARSEILLEMARSEILL";
   VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) card, NULL, NULL, 0, 1 };
-  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
-  g_autofree char *shop_dir = make_demo_dir ();
+  guint8 shop_key[VTR_SECRET_KEY_BYTES];
+  /* The shop's device has its own federation keys; the card is signed
+   * with them. */
+  g_autofree char *shop_dir = make_demo_dir (shop_key);
+  g_autofree char *url = vtr_flashcode_sign (&code, "vtr13.fr", shop_key, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   VtrOrderLine line = { 0, 1, 0 };
@@ -932,6 +935,7 @@ test_counter (void)
   /* The card, held up to the camera at the counter. */
   act (&kiosk, "scan-text", g_variant_new_string (url));
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  g_test_message ("card: %s, message: %s", vtr_counter_get_card (counter), vtr_counter_get_message (counter));
   g_assert_nonnull (strstr (vtr_counter_get_card (counter), "point"));
 
   /* The administrator's PIN: nothing of that session on screen. */
@@ -956,6 +960,7 @@ test_layout (void)
     { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
   };
   GtkSettings *settings = gtk_settings_get_default ();
+  g_autoptr(GString) clipped = g_string_new (NULL);
   int dpi;
   Kiosk kiosk;
 
@@ -988,14 +993,17 @@ test_layout (void)
               gtk_widget_measure (GTK_WIDGET (kiosk.window), GTK_ORIENTATION_VERTICAL, sizes[i].width, &min_height,
                                   NULL, NULL, NULL);
               if (min_width > sizes[i].width || min_height > sizes[i].height)
-                g_error ("%s at %d×%d%s needs %d×%d", G_OBJECT_TYPE_NAME (screen (&kiosk)), sizes[i].width,
-                         sizes[i].height, large ? ", large text" : "", min_width, min_height);
+                g_string_append_printf (clipped, "%s at %d×%d%s needs %d×%d\n", G_OBJECT_TYPE_NAME (screen (&kiosk)),
+                                        sizes[i].width, sizes[i].height, large ? ", large text" : "", min_width,
+                                        min_height);
             }
         }
     }
   vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
   kiosk_close (&kiosk);
+  if (clipped->len)
+    g_error ("clipped:\n%s", clipped->str);
 }
 
 /* A window closed leaves nothing behind. */
@@ -1027,7 +1035,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  data_dir = make_demo_dir ();
+  data_dir = make_demo_dir (secret);
 
   g_test_add_func ("/window/scan-product", test_scan_product);
   g_test_add_func ("/window/history", test_history);

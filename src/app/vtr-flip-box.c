@@ -91,6 +91,26 @@ vtr_flip_box_set_property (GObject      *object,
     }
 }
 
+/* The width the columns need side by side. */
+static int
+side_by_side_width (VtrFlipBox *self)
+{
+  int width = 0, n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      width += minimum;
+      n++;
+    }
+  return width + MAX (0, n - 1) * gtk_box_get_spacing (self->box);
+}
+
 static void
 vtr_flip_box_measure (GtkWidget      *widget,
                       GtkOrientation  orientation,
@@ -104,6 +124,26 @@ vtr_flip_box_measure (GtkWidget      *widget,
 
   gtk_widget_measure (GTK_WIDGET (self->box), orientation, for_size, minimum, natural, minimum_baseline,
                       natural_baseline);
+  /* As narrow as the widest column: on a narrow screen the columns go one
+   * above the other, and a window that asked for both side by side would
+   * be wider than a portrait screen. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int widest = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          int child_minimum;
+
+          if (!gtk_widget_should_layout (child))
+            continue;
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_minimum, NULL, NULL, NULL);
+          widest = MAX (widest, child_minimum);
+        }
+      *minimum = widest;
+      *natural = MAX (*natural, widest);
+    }
 }
 
 static void
@@ -118,7 +158,8 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
 
   /* The window's shape decides, not this box's, which a scrolled parent
    * may make as tall as it likes. */
-  if (toplevel && gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel))
+  if ((toplevel && gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel)) ||
+      width < side_by_side_width (self))
     wanted = GTK_ORIENTATION_VERTICAL;
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) != wanted)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), wanted);

@@ -169,6 +169,9 @@ build_layout (VtrKeyboard        *self,
       gtk_widget_set_halign (row, GTK_ALIGN_CENTER);
       for (guint k = 0; keys[k]; k++)
         gtk_box_append (GTK_BOX (row), key_button (self, keys[k], keys[k], NULL));
+      /* The wide keys on a row of their own under the letters: beside
+       * them, the row would be wider than a portrait screen in large
+       * text. The digits' last row has room for Erase. */
       if (r == n_rows - 1)
         {
           GtkWidget *erase = key_button (self, ERASE, ERASE, _("Erase"));
@@ -177,21 +180,22 @@ build_layout (VtrKeyboard        *self,
           if (letters)
             {
               GtkWidget *space = key_button (self, SPACE, _("Space"), NULL);
-
-              gtk_widget_add_css_class (space, "keyboard-wide");
-              gtk_box_append (GTK_BOX (row), space);
-            }
-          gtk_box_append (GTK_BOX (row), erase);
-          if (letters)
-            {
               GtkWidget *enter = key_button (self, ENTER, "", NULL);
 
+              gtk_box_append (GTK_BOX (box), row);
+              row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+              gtk_widget_set_halign (row, GTK_ALIGN_CENTER);
+              gtk_widget_add_css_class (space, "keyboard-wide");
+              gtk_box_append (GTK_BOX (row), space);
+              gtk_box_append (GTK_BOX (row), erase);
               gtk_widget_add_css_class (enter, "keyboard-wide");
               gtk_widget_add_css_class (enter, "suggested-action");
               gtk_widget_set_visible (enter, FALSE);
               g_ptr_array_add (self->enter_keys, enter);
               gtk_box_append (GTK_BOX (row), enter);
             }
+          else
+            gtk_box_append (GTK_BOX (row), erase);
         }
       gtk_box_append (GTK_BOX (box), row);
     }

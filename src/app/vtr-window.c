@@ -82,6 +82,7 @@ struct _VtrWindow
   GSignalGroup         *sync_signals;
   GSignalGroup         *camera_signals;
   GCancellable         *cancellable;
+  GCancellable         *lookup;        /* the barcode read last, being looked up */
   char                 *language;
   guint                 message_id;
   gboolean              message_stays;
@@ -184,7 +185,8 @@ update_header (VtrWindow *self)
   gtk_button_set_label (self->basket_button, label);
   gtk_widget_set_visible (GTK_WIDGET (self->basket_button),
                           n > 0 && visible != GTK_WIDGET (self->order_screen) && !VTR_IS_ORDER_PLACED_SCREEN (visible));
-  gtk_widget_set_visible (GTK_WIDGET (self->counter_button), self->counter != NULL && home);
+  gtk_widget_set_visible (GTK_WIDGET (self->counter_button),
+                          self->counter != NULL && vtr_counter_get_merchant_id (self->counter) > 0 && home);
 }
 
 /* Takes @screen out of the history; a screen made for one visit goes. */
@@ -527,6 +529,9 @@ handle_text (VtrWindow  *self,
   GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
 
   self->last_activity = g_get_monotonic_time ();
+  /* What was read before and is still being looked up gives way. */
+  g_cancellable_cancel (self->lookup);
+  g_clear_object (&self->lookup);
   /* At the counter, a card or a pickup code is the counter's. */
   if (VTR_IS_COUNTER_SCREEN (visible) && self->counter && vtr_counter_take_code (self->counter, text))
     {
@@ -553,7 +558,8 @@ handle_text (VtrWindow  *self,
     case VTR_CODE_GTIN:
       if (info->verdict == VTR_VERDICT_VALID)
         {
-          vtr_catalog_service_product_by_gtin_async (catalog_service (self), info->gtin, self->cancellable,
+          self->lookup = g_cancellable_new ();
+          vtr_catalog_service_product_by_gtin_async (catalog_service (self), info->gtin, self->lookup,
                                                      product_by_gtin_done, g_object_ref (self));
           return;
         }
@@ -759,7 +765,8 @@ on_show_counter (GSimpleAction *action,
 {
   VtrWindow *self = data;
 
-  if (self->counter == NULL)
+  /* A shop's device only: a street kiosk has no staff. */
+  if (self->counter == NULL || vtr_counter_get_merchant_id (self->counter) <= 0)
     return;
   vtr_counter_open (self->counter);
   show_screen (self, counter_screen (self));
@@ -1128,6 +1135,8 @@ vtr_window_dispose (GObject *object)
   VtrWindow *self = VTR_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->lookup);
+  g_clear_object (&self->lookup);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->message_id, g_source_remove);
   if (self->sync_signals)
