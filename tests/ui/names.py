@@ -41,8 +41,8 @@ PRODUCT_NAME = 'Saucisses de Toulouse 500 g'
 PRODUCT_GTIN = '3761230000136'
 SEARCH_WORDS = 'savon noir'
 SEARCH_RESULT = 'Savon noir 1 l'
-# The shop whose poster the ad is (it stocks the product).
-POSTER_SHOP_ID = 7
+# The shop whose poster the ad is (Boucherie Roux: it stocks the product).
+POSTER_SHOP_ID = 117
 
 ENTRY_ROLES = ('entry', 'text')
 BUTTON_ROLES = ('push button', 'toggle button')

@@ -32,7 +32,7 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
 # Whole journey, set-up included; meson's own timeout is above it.
 JOURNEY_SECONDS = float(os.environ.get('VTR_UI_TIMEOUT', '75'))
 # How long a screen may take to show what a journey waits for.
-WAIT_SECONDS = float(os.environ.get('VTR_UI_WAIT', '10'))
+WAIT_SECONDS = float(os.environ.get('VTR_UI_WAIT', '8'))
 
 # The demo kiosk's administrator PIN, as `./run demo` sets it.
 ADMIN_PIN = '2468'
@@ -57,30 +57,62 @@ class JourneyFailed(Exception):
 # ---------------------------------------------------------------------------
 # Outside: folders, data, Xvfb, the D-Bus session.
 
-def _prepare_data(tmp, ad):
+def _prepare_data(tmp, ad, shop):
     """The kiosk's data folder with the demo catalogue, trusting a
-    federation whose keys are made here; its administrator PIN set.
-    Returns the data folder and, when @ad = (product, merchant) is given,
-    a PNG of that product ad signed by the federation."""
+    federation whose keys are made here; its administrator PIN set (see
+    run() for @ad and @shop). Returns the data folder and the camera's
+    folder of images."""
     hub = _program('VITRINE_HUB', 'src', 'hub', 'vitrine-hub')
     ctl = _program('VITRINE_CTL', 'src', 'ctl', 'vitrine-ctl')
     hub_dir = os.path.join(tmp, 'hub')
     data_dir = os.path.join(tmp, 'kiosk')
     keys = os.path.join(tmp, 'keys.json')
 
+    # The programs run away from any display or session bus: nothing of
+    # theirs may start a bus (D-Bus autolaunch) that outlives the journey.
+    env = dict(os.environ)
+    for name in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
+        env.pop(name, None)
+    env.update({'GSETTINGS_BACKEND': 'memory', 'GIO_USE_VFS': 'local', 'HOME': os.path.join(tmp, 'home'),
+                'XDG_RUNTIME_DIR': os.path.join(tmp, 'run'), 'XDG_CONFIG_HOME': os.path.join(tmp, 'config')})
+
     def call(*argv, stdin=None):
-        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30, env=env)
         if done.returncode != 0:
             raise JourneyFailed('preparing the kiosk: %s failed: %s' % (' '.join(argv), done.stderr.strip()))
         return done.stdout
 
     call(hub, 'keys', 'init', '--data-dir', hub_dir)
+    if shop:
+        # A shop's own device: paired with the hub (run for the pairing
+        # only) as the shop's, so the app opens with the counter.
+        merchant, _, _ = shop
+        served = subprocess.Popen([hub, 'serve', '--listen', '127.0.0.1:0', '--data-dir', hub_dir],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        try:
+            url = served.stdout.readline().split()[-1]
+            code = call(hub, 'device', 'add', 'Comptoir', '--merchant', str(merchant),
+                        '--data-dir', hub_dir).strip().splitlines()[-1]
+            call(ctl, 'pair', code, '--hub', url, '--data-dir', data_dir)
+        finally:
+            served.kill()
+            served.wait()
     with open(keys, 'w') as f:
         f.write(call(hub, 'keys', 'export', '--data-dir', hub_dir))
     root = call(hub, 'keys', 'export', '--root', '--data-dir', hub_dir).strip()
     call(ctl, 'keys', 'import', keys, '--root', root, '--data-dir', data_dir)
     call(ctl, 'demo', 'load', '--data-dir', data_dir)
     call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
+    if shop:
+        # The staff's PIN, and a customer's order waiting at the shop.
+        merchant, pin, customer = shop
+        call(ctl, 'merchant', 'set-pin', str(merchant), '--data-dir', data_dir, stdin=pin + '\n')
+        pickup = os.path.join(tmp, 'pickup-codes.txt')
+        with open(pickup, 'w') as f:
+            f.write(call(hub, 'sign', 'pickup', '--count', '2', '--data-dir', hub_dir))
+        call(ctl, 'order', 'stock', pickup, '--data-dir', data_dir)
+        call(ctl, 'order', 'create', '--merchant', str(merchant), '--items', '%d:1' % customer['product'],
+             '--first-name', customer['name'], '--phone', customer['phone'], '--data-dir', data_dir)
     # The camera: a folder of images, each shown two seconds in turn (see
     # vtr-camera.c), here a blank wall, and the product ad when one is held up.
     camera = os.path.join(tmp, 'camera')
@@ -177,7 +209,7 @@ def _outside(script, options):
         env['LOGNAME'] = 'vitrine-ui-%d' % os.getpid()
 
         started = time.monotonic()
-        data_dir, camera = _prepare_data(tmp, options.get('ad'))
+        data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
                     'VTR_UI_DATA_DIR': data_dir, 'VTR_UI_CAMERA': camera})
@@ -208,7 +240,8 @@ def _show_logs(tmp):
         if os.path.exists(path):
             with open(path, errors='replace') as f:
                 lines = [l for l in f.read().splitlines()
-                         if 'Screen coordinates not supported' not in l and l.strip()]
+                         if l.strip() and 'Screen coordinates not supported' not in l
+                         and 'Buggy client sent a _NET_ACTIVE_WINDOW' not in l]
             if lines:
                 print('--- %s (last lines)' % name)
                 print('\n'.join(lines[-30:]))
@@ -502,6 +535,15 @@ class Kiosk:
         except JourneyFailed:
             self.fail("expected a %s named one of %s on the screen; none is there" % (role, ', '.join(map(repr, names))))
 
+    def find_role(self, role, seconds=WAIT_SECONDS):
+        """The first shown node of @role (a role or a tuple of roles)."""
+        roles = (role,) if isinstance(role, str) else role
+        try:
+            return _wait('a %s' % ' or '.join(roles), lambda: next(iter(self.visible_nodes(roles=roles)), None),
+                         seconds)
+        except JourneyFailed:
+            self.fail('expected a %s on the screen; there is none' % ' or '.join(roles))
+
     def wait_for_text(self, text, seconds=WAIT_SECONDS, roles=None, what=None):
         """Waits until a shown node (of @roles) says @text (case-insensitive
         substring); returns it."""
@@ -717,12 +759,14 @@ def _inside(journey, options):
                 p.wait()
 
 
-def run(journey, size='1920x1080', language='fr', ad=None):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
-    looks at that product ad, signed by the federation."""
-    options = {'size': size, 'language': language, 'ad': ad,
-               'name': os.path.splitext(os.path.basename(sys.argv[0]))[0]}
+    looks at that product ad, signed by the federation; @shop = (merchant
+    id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
+    and an order placed by @customer ({'name', 'phone', 'product'})."""
+    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop,
+               'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
     sys.exit(_outside(os.path.abspath(sys.argv[0]), options))
