@@ -13,6 +13,8 @@ import time
 
 import vtrui
 
+TAPPABLE = ('push button', 'toggle button', 'list item', 'entry', 'text', 'check box')
+
 parser = argparse.ArgumentParser()
 parser.add_argument('--size', default='1920x1080')
 parser.add_argument('--lang', default='fr')
@@ -29,7 +31,7 @@ args = parser.parse_args()
 def dump(kiosk):
     for step, value in args.steps or []:
         if step == 'tap':
-            kiosk.tap_button(value)
+            kiosk.tap(kiosk.find(TAPPABLE, value), value)
         elif step == 'type':
             kiosk.type(value)
         elif step == 'press':

@@ -499,7 +499,7 @@ class Kiosk:
         try:
             for node in self.visible_nodes():
                 words = self.text_of(node)
-                if words and not words.startswith('Gtk'):
+                if words and not words.startswith(('Gtk', 'Adw')):
                     lines.append('  ' + self.describe(node))
         except Exception as e:
             lines.append('  (the tree could not be read: %s)' % e)
@@ -507,6 +507,21 @@ class Kiosk:
 
     def fail(self, message):
         raise JourneyFailed(message)
+
+    def save_screenshot(self, name):
+        """The screen as a PNG in VTR_UI_SCREENSHOTS (if set): what a person
+        would have seen when the journey failed."""
+        folder = os.environ.get('VTR_UI_SCREENSHOTS')
+        if not folder:
+            return
+        import gi
+        gi.require_version('Gdk', '3.0')
+        from gi.repository import Gdk
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name.replace(' ', '-') + '.png')
+        Gdk.pixbuf_get_from_window(Gdk.get_default_root_window(), 0, 0, self.width, self.height).savev(
+            path, 'png', [], [])
+        print('The screen is in %s' % path, flush=True)
 
     def find(self, role, name, seconds=WAIT_SECONDS, within=None, exact=True, what=None):
         """The shown node of @role named @name, waiting up to @seconds."""
@@ -739,6 +754,7 @@ def _inside(journey, options):
         print('not ok - %s: %s' % (options['name'], e), flush=True)
         if kiosk is not None:
             print('The screen showed:\n' + kiosk.screen_dump(), flush=True)
+            kiosk.save_screenshot(options['name'])
         _show_logs(tmp)
         return 1
     except Exception:
@@ -746,6 +762,7 @@ def _inside(journey, options):
         traceback.print_exc()
         if kiosk is not None:
             print('The screen showed:\n' + kiosk.screen_dump(), flush=True)
+            kiosk.save_screenshot(options['name'])
         _show_logs(tmp)
         return 1
     finally:
