@@ -156,7 +156,9 @@ def _start_xvfb(size, tmp):
             number += chunk
     if not number.strip():
         xvfb.kill()
-        raise JourneyFailed('Xvfb did not start (see its log above)')
+        xvfb.wait()
+        with open(os.path.join(tmp, 'xvfb.log'), errors='replace') as f:
+            raise JourneyFailed('Xvfb did not start: %s' % f.read().strip()[-500:])
     return xvfb, ':' + number.decode().strip()
 
 
