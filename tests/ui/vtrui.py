@@ -166,14 +166,15 @@ def _kill_group(process, grace=2.0):
     """Stops @process and everything in its process group: TERM, then KILL."""
     if process is None:
         return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        pass
+    if not _terminating:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -184,8 +185,21 @@ def _kill_group(process, grace=2.0):
         pass
 
 
+_terminating = False
+
+
 def _on_term(signum, frame):
+    # meson gives a test half a second after SIGTERM, then kills its group:
+    # what is left is stopped at once (see _kill_group).
+    global _terminating
+    _terminating = True
     raise SystemExit(128 + signum)
+
+
+def _die_with_parent(signum=signal.SIGKILL):
+    """Asks for @signum when the parent dies, even by SIGKILL."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
 
 
 def _outside(script, options):
@@ -214,10 +228,11 @@ def _outside(script, options):
         data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
+                    'VTR_UI_XVFB': str(xvfb.pid),
                     'VTR_UI_DATA_DIR': data_dir, 'VTR_UI_CAMERA': camera})
         _log('screen %s on %s, data in %s (%.1f s)' % (options['size'], display, tmp, time.monotonic() - started))
         session = subprocess.Popen(['dbus-run-session', '--', sys.executable, script] + sys.argv[1:],
-                                   env=env, start_new_session=True)
+                                   env=env, start_new_session=True, preexec_fn=_die_with_parent)
         try:
             status = session.wait(JOURNEY_SECONDS)
         except subprocess.TimeoutExpired:
@@ -660,6 +675,12 @@ def _x_window():
 def _inside(journey, options):
     tmp = os.environ['VTR_UI_TMP']
     width, height = (int(v) for v in options['size'].split('x'))
+    # dbus-run-session dies with the program outside (killed outright):
+    # then a SIGTERM here, to clean up (see _orphaned).
+    global _session_pid
+    _session_pid = os.getppid()
+    signal.signal(signal.SIGTERM, _on_term)
+    _die_with_parent(signal.SIGTERM)
     children = []
     started = time.monotonic()
 
@@ -776,6 +797,26 @@ def _inside(journey, options):
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+        _orphaned(tmp)
+
+
+_session_pid = None
+
+
+def _orphaned(tmp):
+    """If the program outside was killed outright (SIGKILL: no cleaning up),
+    this one does its work: the session's processes (the bus, what it
+    started) stopped, the folders removed."""
+    if os.getppid() == _session_pid:
+        return  # dbus-run-session is alive, and the program outside with it
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree('/tmp/dogtail-' + os.environ.get('LOGNAME', ''), ignore_errors=True)
+    try:
+        os.killpg(int(os.environ['VTR_UI_XVFB']), signal.SIGKILL)
+    except (KeyError, ValueError, ProcessLookupError):
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.killpg(0, signal.SIGTERM)
 
 
 def run(journey, size='1920x1080', language='fr', ad=None, shop=None):
