@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+# The kiosk in English (LANGUAGE=en): a product ad scanned, the product's
+# screen says "Back" and "Order"; Back: the scan screen's search entry is
+# "Search a product or a shop" and the language button offers "Français".
+# No French name of the contract is left on either screen.
+import vtrui
+from names import EN, FR, PRODUCT_ID, PRODUCT_NAME, POSTER_SHOP_ID, BUTTON_ROLES, ENTRY_ROLES
+
+FRENCH = {FR[key] for key in FR if FR[key] != EN[key]}
+
+
+def no_french(kiosk, where):
+    left = [kiosk.describe(n) for n in kiosk.visible_nodes() if kiosk.text_of(n) in FRENCH]
+    if left:
+        kiosk.fail('in English, %s still says: %s' % (where, '; '.join(left)))
+
+
+def journey(kiosk):
+    kiosk.find('label', PRODUCT_NAME, seconds=20)
+    kiosk.put_away_ad()
+    kiosk.find('push button', EN['order'])
+    kiosk.find('push button', EN['back'])
+    no_french(kiosk, "the product's screen")
+    kiosk.camera_settled()
+    kiosk.tap_button(EN['back'])
+    kiosk.find(ENTRY_ROLES, EN['search entry'])
+    kiosk.find(BUTTON_ROLES, EN['language'])
+    no_french(kiosk, 'the scan screen')
+
+
+vtrui.run(journey, language='en', ad=(PRODUCT_ID, POSTER_SHOP_ID))

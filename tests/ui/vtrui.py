@@ -1,0 +1,832 @@
+# The harness of the UI journeys (tests/ui/README.md): one journey, one
+# kiosk, as a person in front of it would use it.
+#
+# A journey script calls run(journey, size=..., ...). The script then runs
+# twice:
+#
+#   outside: a temporary folder (HOME, XDG dirs, the kiosk's data, the
+#     federation's keys), the demo catalogue, an Xvfb of the journey's size,
+#     then the same script again inside `dbus-run-session`; afterwards
+#     everything is stopped and removed, whatever happened.
+#   inside (VTR_UI_INNER=1): at-spi2-core on the session bus, accessibility
+#     switched on in GSettings (dconf), metacity, the kiosk app
+#     (build/src/app/vitrine --kiosk), then the journey, driven with dogtail:
+#     nodes found in the accessibility tree, real key presses and pointer
+#     clicks (dogtail.rawinput, XTest underneath).
+#
+# A failed journey says what it expected and lists what the screen showed.
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# Whole journey, set-up included; meson's own timeout is above it.
+JOURNEY_SECONDS = float(os.environ.get('VTR_UI_TIMEOUT', '75'))
+# How long a screen may take to show what a journey waits for.
+WAIT_SECONDS = float(os.environ.get('VTR_UI_WAIT', '8'))
+
+# The demo kiosk's administrator PIN, as `./run demo` sets it.
+ADMIN_PIN = '2468'
+
+
+def _build_dir():
+    return os.environ.get('VITRINE_BUILD_DIR') or os.path.join(SOURCE_ROOT, 'build')
+
+
+def _program(env_name, *parts):
+    return os.environ.get(env_name) or os.path.join(_build_dir(), *parts)
+
+
+def _log(message):
+    print('# ' + message, flush=True)
+
+
+class JourneyFailed(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Outside: folders, data, Xvfb, the D-Bus session.
+
+def _prepare_data(tmp, ad, shop):
+    """The kiosk's data folder with the demo catalogue, trusting a
+    federation whose keys are made here; its administrator PIN set (see
+    run() for @ad and @shop). Returns the data folder and the camera's
+    folder of images."""
+    hub = _program('VITRINE_HUB', 'src', 'hub', 'vitrine-hub')
+    ctl = _program('VITRINE_CTL', 'src', 'ctl', 'vitrine-ctl')
+    hub_dir = os.path.join(tmp, 'hub')
+    data_dir = os.path.join(tmp, 'kiosk')
+    keys = os.path.join(tmp, 'keys.json')
+
+    # The programs run away from any display or session bus: nothing of
+    # theirs may start a bus (D-Bus autolaunch) that outlives the journey.
+    env = dict(os.environ)
+    for name in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
+        env.pop(name, None)
+    env.update({'GSETTINGS_BACKEND': 'memory', 'GIO_USE_VFS': 'local', 'HOME': os.path.join(tmp, 'home'),
+                'XDG_RUNTIME_DIR': os.path.join(tmp, 'run'), 'XDG_CONFIG_HOME': os.path.join(tmp, 'config')})
+
+    def call(*argv, stdin=None):
+        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30, env=env)
+        if done.returncode != 0:
+            raise JourneyFailed('preparing the kiosk: %s failed: %s' % (' '.join(argv), done.stderr.strip()))
+        return done.stdout
+
+    call(hub, 'keys', 'init', '--data-dir', hub_dir)
+    if shop:
+        # A shop's own device: paired with the hub (run for the pairing
+        # only) as the shop's, so the app opens with the counter.
+        merchant, _, _ = shop
+        served = subprocess.Popen([hub, 'serve', '--listen', '127.0.0.1:0', '--data-dir', hub_dir],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        try:
+            url = served.stdout.readline().split()[-1]
+            code = call(hub, 'device', 'add', 'Comptoir', '--merchant', str(merchant),
+                        '--data-dir', hub_dir).strip().splitlines()[-1]
+            call(ctl, 'pair', code, '--hub', url, '--data-dir', data_dir)
+        finally:
+            served.kill()
+            served.wait()
+    with open(keys, 'w') as f:
+        f.write(call(hub, 'keys', 'export', '--data-dir', hub_dir))
+    root = call(hub, 'keys', 'export', '--root', '--data-dir', hub_dir).strip()
+    call(ctl, 'keys', 'import', keys, '--root', root, '--data-dir', data_dir)
+    call(ctl, 'demo', 'load', '--data-dir', data_dir)
+    call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
+    if shop:
+        # The staff's PIN, and a customer's order waiting at the shop.
+        merchant, pin, customer = shop
+        call(ctl, 'merchant', 'set-pin', str(merchant), '--data-dir', data_dir, stdin=pin + '\n')
+        pickup = os.path.join(tmp, 'pickup-codes.txt')
+        with open(pickup, 'w') as f:
+            f.write(call(hub, 'sign', 'pickup', '--count', '2', '--data-dir', hub_dir))
+        call(ctl, 'order', 'stock', pickup, '--data-dir', data_dir)
+        call(ctl, 'order', 'create', '--merchant', str(merchant), '--items', '%d:1' % customer['product'],
+             '--first-name', customer['name'], '--phone', customer['phone'], '--data-dir', data_dir)
+    # The camera: a folder of images, each shown two seconds in turn (see
+    # vtr-camera.c), here a blank wall, and the product ad when one is held up.
+    camera = os.path.join(tmp, 'camera')
+    os.mkdir(camera)
+    _blank_image(os.path.join(camera, 'blank.png'))
+    if ad:
+        product, merchant = ad
+        argv = [hub, 'sign', 'product', str(product)]
+        if merchant:
+            argv += ['--merchant', str(merchant)]
+        call(*argv, '--png', os.path.join(camera, 'ad.png'), '--data-dir', hub_dir)
+        os.remove(os.path.join(camera, 'blank.png'))
+    return data_dir, camera
+
+
+def _blank_image(path):
+    import gi
+    gi.require_version('GdkPixbuf', '2.0')
+    from gi.repository import GdkPixbuf
+    pixbuf = GdkPixbuf.Pixbuf.new(GdkPixbuf.Colorspace.RGB, False, 8, 640, 480)
+    pixbuf.fill(0xf0f0f0ff)
+    pixbuf.savev(path, 'png', [], [])
+
+
+def _start_xvfb(size, tmp):
+    """Xvfb on the first free display (-displayfd): returns (process, ':N')."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(write_end), '-screen', '0', size + 'x24',
+                             '-nolisten', 'tcp', '-noreset'],
+                            pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                            stderr=open(os.path.join(tmp, 'xvfb.log'), 'w'),
+                            start_new_session=True)
+    os.close(write_end)
+    number = b''
+    deadline = time.monotonic() + 20
+    with os.fdopen(read_end, 'rb', buffering=0) as f:
+        while not number.endswith(b'\n') and time.monotonic() < deadline:
+            chunk = f.read(16)
+            if not chunk:
+                break
+            number += chunk
+    if not number.strip():
+        xvfb.kill()
+        xvfb.wait()
+        with open(os.path.join(tmp, 'xvfb.log'), errors='replace') as f:
+            raise JourneyFailed('Xvfb did not start: %s' % f.read().strip()[-500:])
+    return xvfb, ':' + number.decode().strip()
+
+
+def _kill_group(process, grace=2.0):
+    """Stops @process and everything in its process group: TERM, then KILL."""
+    if process is None:
+        return
+    if not _terminating:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+_terminating = False
+
+
+def _on_term(signum, frame):
+    # meson gives a test half a second after SIGTERM, then kills its group:
+    # what is left is stopped at once (see _kill_group).
+    global _terminating
+    _terminating = True
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent(signum=signal.SIGKILL):
+    """Asks for @signum when the parent dies, even by SIGKILL."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
+
+
+def _outside(script, options):
+    tmp = tempfile.mkdtemp(prefix='vitrine-ui-')
+    xvfb = session = None
+    status = 1
+    signal.signal(signal.SIGTERM, _on_term)
+    signal.signal(signal.SIGHUP, _on_term)
+    try:
+        env = dict(os.environ)
+        # What other tests set to keep accessibility away: not here.
+        for name in ('NO_AT_BRIDGE', 'GTK_A11Y', 'GSETTINGS_BACKEND', 'AT_SPI_BUS_ADDRESS',
+                     'DBUS_SESSION_BUS_ADDRESS', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'G_DEBUG',
+                     'LANGUAGE', 'GTK_MODULES'):
+            env.pop(name, None)
+        for name, sub in (('HOME', 'home'), ('XDG_CONFIG_HOME', 'config'), ('XDG_CACHE_HOME', 'cache'),
+                          ('XDG_DATA_HOME', 'share'), ('XDG_STATE_HOME', 'state'),
+                          ('XDG_RUNTIME_DIR', 'run'), ('TMPDIR', 'tmp')):
+            path = os.path.join(tmp, sub)
+            os.makedirs(path, mode=0o700)
+            env[name] = path
+        # dogtail keeps its scratch files under /tmp/dogtail-$LOGNAME.
+        env['LOGNAME'] = 'vitrine-ui-%d' % os.getpid()
+
+        started = time.monotonic()
+        data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
+        xvfb, display = _start_xvfb(options['size'], tmp)
+        env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
+                    'VTR_UI_XVFB': str(xvfb.pid),
+                    'VTR_UI_DATA_DIR': data_dir, 'VTR_UI_CAMERA': camera})
+        _log('screen %s on %s, data in %s (%.1f s)' % (options['size'], display, tmp, time.monotonic() - started))
+        session = subprocess.Popen(['dbus-run-session', '--', sys.executable, script] + sys.argv[1:],
+                                   env=env, start_new_session=True, preexec_fn=_die_with_parent)
+        try:
+            status = session.wait(JOURNEY_SECONDS)
+        except subprocess.TimeoutExpired:
+            print('not ok: the journey took more than %d s: stopped' % JOURNEY_SECONDS, flush=True)
+            _show_logs(tmp)
+            status = 1
+        _log('journey ended in %.1f s, status %d' % (time.monotonic() - started, status))
+    except JourneyFailed as e:
+        print('not ok: %s' % e, flush=True)
+        status = 1
+    finally:
+        _kill_group(session)
+        _kill_group(xvfb)
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree('/tmp/dogtail-vitrine-ui-%d' % os.getpid(), ignore_errors=True)
+    return status
+
+
+def _show_logs(tmp):
+    for name in ('app.log', 'metacity.log', 'xvfb.log'):
+        path = os.path.join(tmp, name)
+        if os.path.exists(path):
+            with open(path, errors='replace') as f:
+                lines = [l for l in f.read().splitlines()
+                         if l.strip() and 'Screen coordinates not supported' not in l
+                         and 'Buggy client sent a _NET_ACTIVE_WINDOW' not in l]
+            if lines:
+                print('--- %s (last lines)' % name)
+                print('\n'.join(lines[-30:]))
+
+
+# ---------------------------------------------------------------------------
+# Inside: at-spi, dconf, metacity, the app, dogtail.
+
+def _wait(what, ready, seconds=WAIT_SECONDS, step=0.05):
+    deadline = time.monotonic() + seconds
+    while True:
+        value = ready()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise JourneyFailed('waited %.0f s for %s' % (seconds, what))
+        time.sleep(step)
+
+
+def _name_has_owner(name):
+    from gi.repository import Gio, GLib
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    reply = bus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+                          'NameHasOwner', GLib.Variant('(s)', (name,)), None, Gio.DBusCallFlags.NONE,
+                          -1, None)
+    return reply.unpack()[0]
+
+
+def _root_has_wm():
+    done = subprocess.run(['xprop', '-root', '_NET_SUPPORTING_WM_CHECK'], capture_output=True, text=True)
+    return done.returncode == 0 and 'window id' in done.stdout
+
+
+class _XTest:
+    """Key presses straight through the XTEST extension, all flushed at once:
+    what a USB barcode scanner (a keyboard typing in a burst) sends."""
+
+    def __init__(self):
+        self.x11 = ctypes.CDLL('libX11.so.6')
+        self.xtst = ctypes.CDLL('libXtst.so.6')
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XStringToKeysym.restype = ctypes.c_ulong
+        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+        self.display = self.x11.XOpenDisplay(None)
+        if not self.display:
+            raise JourneyFailed('cannot open the X display for XTEST')
+
+    def burst(self, keysyms):
+        codes = []
+        for name in keysyms:
+            code = self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(name.encode()))
+            if code == 0:
+                raise JourneyFailed('no key for %r on this keyboard map' % name)
+            codes.append(code)
+        started = time.monotonic()
+        for code in codes:
+            self.xtst.XTestFakeKeyEvent(self.display, code, 1, 0)
+            self.xtst.XTestFakeKeyEvent(self.display, code, 0, 0)
+        self.x11.XSync(self.display, 0)
+        return time.monotonic() - started
+
+    def close(self):
+        self.x11.XCloseDisplay(self.display)
+
+
+class Kiosk:
+    """The kiosk's window as a journey sees it: nodes found by role and name
+    in the accessibility tree, taps and key presses as a person makes them."""
+
+    def __init__(self, app, width, height, origin, tmp):
+        self.app = app
+        self.width = width
+        self.height = height
+        self.origin = origin
+        self.tmp = tmp
+
+    # -- the tree
+
+    @property
+    def frame(self):
+        for child in self.app.children:
+            if child.roleName == 'frame':
+                return child
+        raise JourneyFailed('the app shows no window')
+
+    def extents(self, node):
+        """(x, y, width, height) on the screen. GTK 4 knows only window
+        coordinates; the window's origin on the screen is added."""
+        import pyatspi
+        x, y, w, h = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        return (x + self.origin[0], y + self.origin[1], w, h)
+
+    def showing(self, node):
+        """Whether @node has a place on the screen: VISIBLE with a size.
+        GTK 4.8 sets no SHOWING state below the window; it gives widgets
+        never shown no size, but the pages of a stack shown before keep
+        theirs: visible_nodes() tells those apart."""
+        import pyatspi
+        try:
+            if not node.getState().contains(pyatspi.STATE_VISIBLE):
+                return False
+            x, y, w, h = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            return w > 0 and h > 0
+        except NotImplementedError:
+            return True  # no Component (a stack's page): its parent decided
+        except Exception:
+            return False
+
+    # Roles that always draw something where they lie.
+    INKED = ('label', 'push button', 'toggle button', 'image', 'entry', 'text', 'heading', 'check box')
+
+    def _screenshot(self):
+        import gi
+        gi.require_version('Gdk', '3.0')
+        from gi.repository import Gdk
+        root = Gdk.get_default_root_window()
+        shot = Gdk.pixbuf_get_from_window(root, 0, 0, self.width, self.height)
+        return (shot.get_pixels(), shot.get_rowstride(), shot.get_n_channels())
+
+    def _inked(self, shot, place):
+        """Whether the screen has something drawn (not one flat colour)
+        at @place (x, y, width, height)."""
+        pixels, stride, channels = shot
+        x, y, w, h = place
+        x0, y0 = max(0, x + 1), max(0, y + 1)
+        x1, y1 = min(self.width, x + w - 1), min(self.height, y + h - 1)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return False
+        first = None
+        differ = total = 0
+        for py in range(y0, y1, max(1, (y1 - y0) // 16)):
+            row = py * stride
+            for px in range(x0, x1, max(1, (x1 - x0) // 60)):
+                i = row + px * channels
+                colour = (pixels[i], pixels[i + 1], pixels[i + 2])
+                if first is None:
+                    first = colour
+                total += 1
+                if abs(colour[0] - first[0]) + abs(colour[1] - first[1]) + abs(colour[2] - first[2]) > 60:
+                    differ += 1
+        return differ >= max(2, total // 200)
+
+    def _place(self, node, memo):
+        """(role, extents on the screen) of a node that has a place; (role,
+        None) for one without a Component (a stack's page); None for one
+        not visible or without a size. Read once per walk: every property
+        is a D-Bus call (GTK 4 offers no cache)."""
+        key = id(node)
+        if key in memo:
+            return memo[key][1]
+        import pyatspi
+        place = None
+        try:
+            if node.getState().contains(pyatspi.STATE_VISIBLE):
+                role = node.roleName
+                try:
+                    x, y, w, h = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+                    if w > 0 and h > 0:
+                        place = (role, (x + self.origin[0], y + self.origin[1], w, h))
+                except NotImplementedError:
+                    place = (role, None)
+        except Exception:
+            place = None
+        memo[key] = (node, place)
+        return place
+
+    def _children(self, node, memo):
+        try:
+            children = [node.getChildAtIndex(i) for i in range(node.childCount)]
+        except Exception:
+            return []
+        return [c for c in children if c is not None and self._place(c, memo) is not None]
+
+    def _drawn_share(self, page, shot, memo, sample=10):
+        """The share of @page's first drawing nodes (labels, buttons,
+        images…) with something drawn where they lie; None: it has none."""
+        places = []
+        todo = [page]
+        while todo and len(places) < sample:
+            node = todo.pop(0)
+            for child in self._children(node, memo):
+                role, place = self._place(child, memo)
+                if place is not None and role in self.INKED:
+                    places.append(place)
+                todo.append(child)
+        if not places:
+            return None
+        return sum(1 for p in places if self._inked(shot, p)) / len(places)
+
+    def _walk(self, node, shot, roles, memo):
+        found = []
+        children = self._children(node, memo)
+        pages = [c for c in children if self._place(c, memo)[1] is None]
+        if len(pages) >= 2 and shot is not None:
+            # A stack: only the page drawn on the screen now.
+            shares = [(self._drawn_share(p, shot, memo), i) for i, p in enumerate(pages)]
+            known = [(share, i) for share, i in shares if share is not None]
+            if known:
+                best = pages[max(known)[1]]
+                children = [c for c in children if c is best or all(c is not p for p in pages)]
+        for child in children:
+            if roles is None or self._place(child, memo)[0] in roles:
+                found.append(child)
+            found += self._walk(child, shot, roles, memo)
+        return found
+
+    def visible_nodes(self, node=None, roles=None):
+        """Every node on the screen now (depth first), of @roles only if
+        given. Of a stack's pages, only the one drawn: GTK 4.8 keeps the
+        pages shown before in the tree with their last place, so the page
+        whose labels, buttons and images have something drawn where they
+        lie (a screenshot) is the one shown."""
+        return self._walk(node or self.frame, self._screenshot(), roles, {})
+
+    def text_of(self, node):
+        """What a node says: a label its text, anything else its name."""
+        name = node.name or ''
+        if node.roleName == 'label':
+            try:
+                t = node.queryText()
+                return t.getText(0, t.characterCount) or name
+            except Exception:
+                pass
+        return name
+
+    def entry_text(self, node):
+        """The text typed in an entry."""
+        try:
+            t = node.queryText()
+            return t.getText(0, t.characterCount)
+        except Exception:
+            pass
+        for child in node.children:
+            if child.roleName in ('text', 'entry'):
+                return self.entry_text(child)
+        return ''
+
+    def describe(self, node):
+        x, y, w, h = self.extents(node)
+        words = "%s '%s' at %d,%d %dx%d" % (node.roleName, self.text_of(node), x, y, w, h)
+        if node.roleName in ('entry', 'text'):
+            words += " holding '%s'" % self.entry_text(node)
+        return words
+
+    def screen_dump(self):
+        """The shown screen's nodes that carry words, one a line."""
+        lines = []
+        try:
+            for node in self.visible_nodes():
+                words = self.text_of(node)
+                if words and not words.startswith(('Gtk', 'Adw')):
+                    lines.append('  ' + self.describe(node))
+        except Exception as e:
+            lines.append('  (the tree could not be read: %s)' % e)
+        return '\n'.join(lines) or '  (nothing with a name is shown)'
+
+    def fail(self, message):
+        raise JourneyFailed(message)
+
+    def save_screenshot(self, name):
+        """The screen as a PNG in VTR_UI_SCREENSHOTS (if set): what a person
+        would have seen when the journey failed."""
+        folder = os.environ.get('VTR_UI_SCREENSHOTS')
+        if not folder:
+            return
+        import gi
+        gi.require_version('Gdk', '3.0')
+        from gi.repository import Gdk
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name.replace(' ', '-') + '.png')
+        Gdk.pixbuf_get_from_window(Gdk.get_default_root_window(), 0, 0, self.width, self.height).savev(
+            path, 'png', [], [])
+        print('The screen is in %s' % path, flush=True)
+
+    def find(self, role, name, seconds=WAIT_SECONDS, within=None, exact=True, what=None):
+        """The shown node of @role named @name, waiting up to @seconds."""
+
+        def match():
+            for node in self.visible_nodes(within, roles=(role,) if isinstance(role, str) else role):
+                words = self.text_of(node)
+                if (words == name) if exact else (name.lower() in words.lower()):
+                    return node
+            return None
+
+        try:
+            return _wait('%s %r on the screen' % (role, name), match, seconds)
+        except JourneyFailed:
+            roles = role if isinstance(role, str) else ' or '.join(role)
+            self.fail(what or "expected a %s named '%s' on the screen; it is not there" % (roles, name))
+
+    def find_any(self, role, names, seconds=WAIT_SECONDS):
+        def match():
+            for node in self.visible_nodes(roles=(role,)):
+                if self.text_of(node) in names:
+                    return node
+            return None
+        try:
+            return _wait('one of %r' % (names,), match, seconds)
+        except JourneyFailed:
+            self.fail("expected a %s named one of %s on the screen; none is there" % (role, ', '.join(map(repr, names))))
+
+    def find_role(self, role, seconds=WAIT_SECONDS):
+        """The first shown node of @role (a role or a tuple of roles)."""
+        roles = (role,) if isinstance(role, str) else role
+        try:
+            return _wait('a %s' % ' or '.join(roles), lambda: next(iter(self.visible_nodes(roles=roles)), None),
+                         seconds)
+        except JourneyFailed:
+            self.fail('expected a %s on the screen; there is none' % ' or '.join(roles))
+
+    def wait_for_text(self, text, seconds=WAIT_SECONDS, roles=None, what=None):
+        """Waits until a shown node (of @roles) says @text (case-insensitive
+        substring); returns it."""
+
+        def match():
+            for node in self.visible_nodes(roles=roles):
+                if text.lower() in self.text_of(node).lower():
+                    return node
+            return None
+
+        try:
+            return _wait(repr(text), match, seconds)
+        except JourneyFailed:
+            self.fail(what or "expected the screen to show '%s'; it does not" % text)
+
+    def absent(self, role, name, seconds=1.0):
+        """True if no shown node of @role is named @name (after @seconds
+        for the screen to settle)."""
+        time.sleep(seconds)
+        return all(self.text_of(n) != name for n in self.visible_nodes(roles=(role,)))
+
+    def headings(self):
+        """Large labels: the shown labels whose node says it is a heading,
+        or every label if none does (GTK 4.8 has no heading role on labels)."""
+        return [self.text_of(n) for n in self.visible_nodes(roles=('heading',))]
+
+    # -- a person's hands
+
+    def tap(self, node, what=None):
+        """A pointer click at the centre of @node, where a finger would land."""
+        x, y, w, h = self.extents(node)
+        cx, cy = x + w // 2, y + h // 2
+        if w <= 0 or h <= 0 or not (0 <= cx < self.width and 0 <= cy < self.height):
+            self.fail('%s is not on the screen to be tapped (%s)' % (what or self.describe(node),
+                                                                      self.describe(node)))
+        from dogtail import rawinput
+        rawinput.absoluteMotion(cx, cy)
+        rawinput.click(cx, cy)
+
+    def tap_button(self, name, seconds=WAIT_SECONDS):
+        node = self.find(('push button', 'toggle button'), name, seconds)
+        self.tap(node, "the button '%s'" % name)
+        return node
+
+    def type(self, text):
+        """Each character pressed and released on the keyboard."""
+        from dogtail import rawinput
+        rawinput.typeText(text)
+
+    def press(self, key):
+        from dogtail import rawinput
+        rawinput.pressKey(key)
+
+    def put_away_ad(self):
+        """The person lowers the product ad: the camera sees a blank wall
+        from its next picture on (within two seconds)."""
+        camera = os.environ['VTR_UI_CAMERA']
+        _blank_image(os.path.join(camera, 'blank.png'))
+        ad = os.path.join(camera, 'ad.png')
+        if os.path.exists(ad):
+            os.remove(ad)
+        self.ad_put_away = time.monotonic()
+
+    def camera_settled(self):
+        """Waits until the camera has moved past the ad put away."""
+        left = getattr(self, 'ad_put_away', 0) + 2.5 - time.monotonic()
+        if left > 0:
+            time.sleep(left)
+
+    def scanner(self, digits):
+        """A USB barcode scanner reading @digits: keys then Return in one
+        burst; returns the seconds the burst took to reach the X server."""
+        xtest = _XTest()
+        try:
+            return xtest.burst(list(digits) + ['Return'])
+        finally:
+            xtest.close()
+
+
+def _x_window():
+    """The kiosk's X window: (x, y, width, height, fullscreen) or None."""
+    done = subprocess.run(['xwininfo', '-name', 'Vitrine'], capture_output=True, text=True)
+    values = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.strip().partition(':')
+        if key in ('Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'):
+            values[key] = int(value)
+        elif key == 'Map State':
+            values[key] = value.strip()
+    if len(values) < 5 or values['Map State'] != 'IsViewable':
+        return None
+    state = subprocess.run(['xprop', '-name', 'Vitrine', '_NET_WM_STATE'], capture_output=True, text=True)
+    return (values['Absolute upper-left X'], values['Absolute upper-left Y'], values['Width'], values['Height'],
+            '_NET_WM_STATE_FULLSCREEN' in state.stdout)
+
+
+def _inside(journey, options):
+    tmp = os.environ['VTR_UI_TMP']
+    width, height = (int(v) for v in options['size'].split('x'))
+    # dbus-run-session dies with the program outside (killed outright):
+    # then a SIGTERM here, to clean up (see _orphaned).
+    global _session_pid
+    _session_pid = os.getppid()
+    signal.signal(signal.SIGTERM, _on_term)
+    _die_with_parent(signal.SIGTERM)
+    children = []
+    started = time.monotonic()
+
+    def spawn(argv, log, env=None):
+        p = subprocess.Popen(argv, stdout=open(os.path.join(tmp, log), 'a'), stderr=subprocess.STDOUT,
+                             env=env, stdin=subprocess.DEVNULL)
+        children.append(p)
+        return p
+
+    kiosk = None
+    try:
+        # at-spi2-core: the accessibility bus, with the registry on it.
+        spawn(['/usr/libexec/at-spi-bus-launcher', '--launch-immediately'], 'at-spi.log')
+        _wait('the accessibility bus (org.a11y.Bus)', lambda: _name_has_owner('org.a11y.Bus'))
+        from gi.repository import Gio
+        interface = Gio.Settings.new('org.gnome.desktop.interface')
+        interface.set_boolean('toolkit-accessibility', True)
+        Gio.Settings.sync()
+        _wait('toolkit-accessibility to read true', lambda: interface.get_boolean('toolkit-accessibility'))
+
+        spawn(['metacity', '--sm-disable', '--compositor=none'], 'metacity.log')
+        _wait('metacity to manage the screen', _root_has_wm)
+
+        build = _build_dir()
+        app_env = dict(os.environ)
+        app_env.update({
+            'GSETTINGS_SCHEMA_DIR': os.path.join(build, 'data'),
+            'VITRINE_LOCALEDIR': os.path.join(build, 'po'),
+            'LANGUAGE': options['language'],
+            'GSK_RENDERER': 'cairo',
+            'VITRINE_AUDIO_SINK': 'fakesink',
+            'VITRINE_PRINTER': 'pdf:' + os.path.join(tmp, 'ticket.pdf'),
+        })
+        for name in ('VTR_UI_INNER', 'NO_AT_BRIDGE', 'GTK_A11Y'):
+            app_env.pop(name, None)
+        camera = os.environ['VTR_UI_CAMERA']
+        argv = [_program('VITRINE_APP', 'src', 'app', 'vitrine'), '--kiosk',
+                '--data-dir', os.environ['VTR_UI_DATA_DIR'], '--camera', camera]
+        app_process = spawn(argv, 'app.log', app_env)
+
+        # dogtail, quick: no pauses after actions, no log files.
+        from dogtail.config import config
+        config.logDebugToFile = False
+        config.logDebugToStdOut = False
+        config.actionDelay = 0.15
+        config.typingDelay = 0.04
+        config.defaultDelay = 0.1
+        config.searchBackoffDuration = 0.1
+        from dogtail import tree
+
+        def find_app():
+            if app_process.poll() is not None:
+                raise JourneyFailed('the app exited with status %d at start' % app_process.returncode)
+            for a in tree.root.applications():
+                if a.name == 'vitrine':
+                    return a
+            return None
+
+        app = _wait('the app on the accessibility bus', find_app, 20)
+        kiosk = Kiosk(app, width, height, (0, 0), tmp)
+
+        # The window mapped fullscreen (kiosk mode), its size settled. GTK's
+        # accessible coordinates are the window's own, inside the margins it
+        # keeps around its content (5 px each side under metacity 3.46
+        # without a compositor): the origin on the screen is the X window's
+        # plus half the difference.
+        last = []
+
+        def window_settled():
+            if app_process.poll() is not None:
+                raise JourneyFailed('the app exited with status %d at start' % app_process.returncode)
+            try:
+                xwin = _x_window()
+                frame = kiosk.frame
+                _, _, fw, fh = kiosk.extents(frame)
+            except Exception:
+                return False
+            if xwin is None or not xwin[4] or fw <= 0:
+                return False
+            now = (xwin, fw, fh)
+            settled = last and last[-1] == now
+            last.append(now)
+            if settled:
+                kiosk.origin = (xwin[0] + (xwin[2] - fw) // 2, xwin[1] + (xwin[3] - fh) // 2)
+            return settled
+
+        _wait('the kiosk window shown fullscreen', window_settled, 20, step=0.2)
+        _log('kiosk ready in %.1f s' % (time.monotonic() - started))
+        journey(kiosk)
+        _log('ok in %.1f s' % (time.monotonic() - started))
+        print('ok - %s' % options['name'], flush=True)
+        return 0
+    except JourneyFailed as e:
+        print('not ok - %s: %s' % (options['name'], e), flush=True)
+        if kiosk is not None:
+            print('The screen showed:\n' + kiosk.screen_dump(), flush=True)
+            kiosk.save_screenshot(options['name'])
+        _show_logs(tmp)
+        return 1
+    except Exception:
+        print('not ok - %s: the journey broke:' % options['name'], flush=True)
+        traceback.print_exc()
+        if kiosk is not None:
+            print('The screen showed:\n' + kiosk.screen_dump(), flush=True)
+            kiosk.save_screenshot(options['name'])
+        _show_logs(tmp)
+        return 1
+    finally:
+        for p in reversed(children):
+            p.terminate()
+        for p in reversed(children):
+            try:
+                p.wait(3)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        _orphaned(tmp)
+
+
+_session_pid = None
+
+
+def _orphaned(tmp):
+    """If the program outside was killed outright (SIGKILL: no cleaning up),
+    this one does its work: the session's processes (the bus, what it
+    started) stopped, the folders removed."""
+    if os.getppid() == _session_pid:
+        return  # dbus-run-session is alive, and the program outside with it
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree('/tmp/dogtail-' + os.environ.get('LOGNAME', ''), ignore_errors=True)
+    try:
+        os.killpg(int(os.environ['VTR_UI_XVFB']), signal.SIGKILL)
+    except (KeyError, ValueError, ProcessLookupError):
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.killpg(0, signal.SIGTERM)
+
+
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None):
+    """Runs @journey (a function taking a Kiosk) on a screen of @size, the
+    kiosk in @language; @ad = (product id, merchant id or 0): the camera
+    looks at that product ad, signed by the federation; @shop = (merchant
+    id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
+    and an order placed by @customer ({'name', 'phone', 'product'})."""
+    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop,
+               'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
+    if os.environ.get('VTR_UI_INNER') == '1':
+        sys.exit(_inside(journey, options))
+    sys.exit(_outside(os.path.abspath(sys.argv[0]), options))
