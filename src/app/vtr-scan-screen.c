@@ -9,6 +9,7 @@
 
 #include "vtr-app.h"
 #include "vtr-decoder.h"
+#include "vtr-flip-box.h"
 #include "vtr-frame-light.h"
 #include "vtr-frame-reader.h"
 #include "vtr-keyboard.h"
@@ -684,6 +685,7 @@ vtr_scan_screen_class_init (VtrScanScreenClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
   g_type_ensure (VTR_TYPE_KEYBOARD);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-scan-screen.ui");

@@ -8,7 +8,7 @@ FR = {
     'counter': 'Comptoir',
     'admin': 'Administration',
     'language': 'English',
-    'search entry': 'Rechercher un produit ou une boutique',
+    'search entry': 'Chercher un produit ou un commerce',
     'keyboard': 'Clavier',
     'space': 'Espace',
     'erase': 'Effacer',
