@@ -455,17 +455,37 @@ class Kiosk:
             return None
         return sum(1 for p in places if self._inked(shot, p)) / len(places)
 
+    def _alternatives(self, children, memo):
+        """Groups of @children of which only one can be on the screen: the
+        pages of a stack (GtkStack, AdwViewStack: no Component of their
+        own), and containers lying exactly on one another (AdwLeaflet,
+        AdwCarousel pages give the same place to all their children)."""
+        groups = []
+        pages = [c for c in children if self._place(c, memo)[1] is None]
+        if len(pages) >= 2:
+            groups.append(pages)
+        same_place = {}
+        for c in children:
+            place = self._place(c, memo)[1]
+            if place is not None:
+                try:
+                    if c.childCount > 0:
+                        same_place.setdefault(place, []).append(c)
+                except Exception:
+                    pass
+        groups += [group for group in same_place.values() if len(group) >= 2]
+        return groups
+
     def _walk(self, node, shot, roles, memo):
         found = []
         children = self._children(node, memo)
-        pages = [c for c in children if self._place(c, memo)[1] is None]
-        if len(pages) >= 2 and shot is not None:
-            # A stack: only the page drawn on the screen now.
-            shares = [(self._drawn_share(p, shot, memo), i) for i, p in enumerate(pages)]
+        for group in self._alternatives(children, memo) if shot is not None else []:
+            # Only the one drawn on the screen now.
+            shares = [(self._drawn_share(p, shot, memo), i) for i, p in enumerate(group)]
             known = [(share, i) for share, i in shares if share is not None]
             if known:
-                best = pages[max(known)[1]]
-                children = [c for c in children if c is best or all(c is not p for p in pages)]
+                best = group[max(known)[1]]
+                children = [c for c in children if c is best or all(c is not p for p in group)]
         for child in children:
             if roles is None or self._place(child, memo)[0] in roles:
                 found.append(child)
@@ -477,7 +497,7 @@ class Kiosk:
         given. Of a stack's pages, only the one drawn: GTK 4.8 keeps the
         pages shown before in the tree with their last place, so the page
         whose labels, buttons and images have something drawn where they
-        lie (a screenshot) is the one shown."""
+        lie (a screenshot) is the one shown (see _alternatives)."""
         return self._walk(node or self.frame, self._screenshot(), roles, {})
 
     def text_of(self, node):
@@ -553,8 +573,13 @@ class Kiosk:
         try:
             return _wait('%s %r on the screen' % (role, name), match, seconds)
         except JourneyFailed:
-            roles = role if isinstance(role, str) else ' or '.join(role)
-            self.fail(what or "expected a %s named '%s' on the screen; it is not there" % (roles, name))
+            roles = (role,) if isinstance(role, str) else role
+            words = ' or '.join(roles)
+            others = ["'%s'" % self.text_of(n) for n in self.visible_nodes(within, roles=roles)]
+            self.fail(what or "expected %s %s named '%s' on the screen; %s" % (
+                'an' if words[0] in 'aeiou' else 'a', words, name,
+                'the %s shown are named %s' % (words, ', '.join(others[:12])) if others
+                else 'there is no %s' % words))
 
     def find_any(self, role, names, seconds=WAIT_SECONDS):
         def match():
