@@ -331,6 +331,65 @@ class _XTest:
         self.x11.XCloseDisplay(self.display)
 
 
+class _XSettings:
+    """An XSETTINGS manager holding Xft/DPI, as gnome-settings-daemon does
+    for the desktop's large text (text-scaling-factor): GTK 4 on X11 takes
+    its font resolution from there. Kept until the journey ends."""
+
+    class _ClientMessage(ctypes.Structure):
+        _fields_ = [('type', ctypes.c_int), ('serial', ctypes.c_ulong), ('send_event', ctypes.c_int),
+                    ('display', ctypes.c_void_p), ('window', ctypes.c_ulong), ('message_type', ctypes.c_ulong),
+                    ('format', ctypes.c_int), ('l', ctypes.c_long * 5)]
+
+    class _Event(ctypes.Union):
+        pass
+
+    _Event._fields_ = [('xclient', _ClientMessage), ('pad', ctypes.c_long * 24)]
+
+    def __init__(self, text_scale):
+        import struct
+        x11 = self.x11 = ctypes.CDLL('libX11.so.6')
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XDefaultRootWindow.restype = ctypes.c_ulong
+        x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x11.XCreateSimpleWindow.restype = ctypes.c_ulong
+        x11.XCreateSimpleWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong] + [ctypes.c_int] * 2 + \
+            [ctypes.c_uint] * 3 + [ctypes.c_ulong] * 2
+        x11.XInternAtom.restype = ctypes.c_ulong
+        x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x11.XChangeProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                                        ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        x11.XSetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+        x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.display = x11.XOpenDisplay(None)
+        root = x11.XDefaultRootWindow(self.display)
+        window = x11.XCreateSimpleWindow(self.display, root, 0, 0, 1, 1, 0, 0, 0)
+        selection = x11.XInternAtom(self.display, b'_XSETTINGS_S0', 0)
+        settings = x11.XInternAtom(self.display, b'_XSETTINGS_SETTINGS', 0)
+        manager = x11.XInternAtom(self.display, b'MANAGER', 0)
+        name = b'Xft/DPI'
+        # Byte order (LSB first), serial, one setting: an integer, its name
+        # padded to 4 bytes, its serial, the value in 1024ths of a dot per inch.
+        data = struct.pack('<B3xII', 0, 0, 1)
+        data += struct.pack('<BxH', 0, len(name)) + name + b'\0' * (-len(name) % 4)
+        data += struct.pack('<Ii', 0, int(96 * text_scale * 1024))
+        x11.XChangeProperty(self.display, window, settings, settings, 8, 0, data, len(data))
+        x11.XSetSelectionOwner(self.display, selection, window, 0)
+        event = self._Event()
+        event.xclient.type = 33  # ClientMessage
+        event.xclient.window = root
+        event.xclient.message_type = manager
+        event.xclient.format = 32
+        event.xclient.l[0] = 0
+        event.xclient.l[1] = selection
+        event.xclient.l[2] = window
+        x11.XSendEvent(self.display, root, 0, 1 << 17, ctypes.byref(event))  # StructureNotifyMask
+        x11.XSync(self.display, 0)
+
+
 class Kiosk:
     """The kiosk's window as a journey sees it: nodes found by role and name
     in the accessibility tree, taps and key presses as a person makes them."""
@@ -728,6 +787,8 @@ def _inside(journey, options):
 
         spawn(['metacity', '--sm-disable', '--compositor=none'], 'metacity.log')
         _wait('metacity to manage the screen', _root_has_wm)
+        if options['text_scale'] != 1:
+            xsettings = _XSettings(options['text_scale'])  # noqa: F841 (kept until the end)
 
         build = _build_dir()
         app_env = dict(os.environ)
@@ -844,13 +905,14 @@ def _orphaned(tmp):
     os.killpg(0, signal.SIGTERM)
 
 
-def run(journey, size='1920x1080', language='fr', ad=None, shop=None):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
     id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
-    and an order placed by @customer ({'name', 'phone', 'product'})."""
-    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop,
+    and an order placed by @customer ({'name', 'phone', 'product'});
+    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS."""
+    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
