@@ -346,6 +346,12 @@ class _XSettings:
 
     _Event._fields_ = [('xclient', _ClientMessage), ('pad', ctypes.c_long * 24)]
 
+    def terminate(self):
+        self.x11.XCloseDisplay(self.display)
+
+    def wait(self, timeout=None):
+        return 0
+
     def __init__(self, text_scale):
         import struct
         x11 = self.x11 = ctypes.CDLL('libX11.so.6')
@@ -640,17 +646,6 @@ class Kiosk:
                 'the %s shown are named %s' % (words, ', '.join(others[:12])) if others
                 else 'there is no %s' % words))
 
-    def find_any(self, role, names, seconds=WAIT_SECONDS):
-        def match():
-            for node in self.visible_nodes(roles=(role,)):
-                if self.text_of(node) in names:
-                    return node
-            return None
-        try:
-            return _wait('one of %r' % (names,), match, seconds)
-        except JourneyFailed:
-            self.fail("expected a %s named one of %s on the screen; none is there" % (role, ', '.join(map(repr, names))))
-
     def find_role(self, role, seconds=WAIT_SECONDS):
         """The first shown node of @role (a role or a tuple of roles)."""
         roles = (role,) if isinstance(role, str) else role
@@ -680,11 +675,6 @@ class Kiosk:
         for the screen to settle)."""
         time.sleep(seconds)
         return all(self.text_of(n) != name for n in self.visible_nodes(roles=(role,)))
-
-    def headings(self):
-        """Large labels: the shown labels whose node says it is a heading,
-        or every label if none does (GTK 4.8 has no heading role on labels)."""
-        return [self.text_of(n) for n in self.visible_nodes(roles=('heading',))]
 
     # -- a person's hands
 
@@ -724,8 +714,9 @@ class Kiosk:
         self.ad_put_away = time.monotonic()
 
     def camera_settled(self):
-        """Waits until the camera has moved past the ad put away."""
-        left = getattr(self, 'ad_put_away', 0) + 2.5 - time.monotonic()
+        """Waits until the camera has moved past the ad put away (a picture
+        lasts two seconds; some more for a loaded machine)."""
+        left = getattr(self, 'ad_put_away', 0) + 3.5 - time.monotonic()
         if left > 0:
             time.sleep(left)
 
@@ -788,7 +779,7 @@ def _inside(journey, options):
         spawn(['metacity', '--sm-disable', '--compositor=none'], 'metacity.log')
         _wait('metacity to manage the screen', _root_has_wm)
         if options['text_scale'] != 1:
-            xsettings = _XSettings(options['text_scale'])  # noqa: F841 (kept until the end)
+            children.append(_XSettings(options['text_scale']))
 
         build = _build_dir()
         app_env = dict(os.environ)
