@@ -331,6 +331,71 @@ class _XTest:
         self.x11.XCloseDisplay(self.display)
 
 
+class _XSettings:
+    """An XSETTINGS manager holding Xft/DPI, as gnome-settings-daemon does
+    for the desktop's large text (text-scaling-factor): GTK 4 on X11 takes
+    its font resolution from there. Kept until the journey ends."""
+
+    class _ClientMessage(ctypes.Structure):
+        _fields_ = [('type', ctypes.c_int), ('serial', ctypes.c_ulong), ('send_event', ctypes.c_int),
+                    ('display', ctypes.c_void_p), ('window', ctypes.c_ulong), ('message_type', ctypes.c_ulong),
+                    ('format', ctypes.c_int), ('l', ctypes.c_long * 5)]
+
+    class _Event(ctypes.Union):
+        pass
+
+    _Event._fields_ = [('xclient', _ClientMessage), ('pad', ctypes.c_long * 24)]
+
+    def terminate(self):
+        self.x11.XCloseDisplay(self.display)
+
+    def wait(self, timeout=None):
+        return 0
+
+    def __init__(self, text_scale):
+        import struct
+        x11 = self.x11 = ctypes.CDLL('libX11.so.6')
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XDefaultRootWindow.restype = ctypes.c_ulong
+        x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x11.XCreateSimpleWindow.restype = ctypes.c_ulong
+        x11.XCreateSimpleWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong] + [ctypes.c_int] * 2 + \
+            [ctypes.c_uint] * 3 + [ctypes.c_ulong] * 2
+        x11.XInternAtom.restype = ctypes.c_ulong
+        x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x11.XChangeProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                                        ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        x11.XSetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+        x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.display = x11.XOpenDisplay(None)
+        root = x11.XDefaultRootWindow(self.display)
+        window = x11.XCreateSimpleWindow(self.display, root, 0, 0, 1, 1, 0, 0, 0)
+        selection = x11.XInternAtom(self.display, b'_XSETTINGS_S0', 0)
+        settings = x11.XInternAtom(self.display, b'_XSETTINGS_SETTINGS', 0)
+        manager = x11.XInternAtom(self.display, b'MANAGER', 0)
+        name = b'Xft/DPI'
+        # Byte order (LSB first), serial, one setting: an integer, its name
+        # padded to 4 bytes, its serial, the value in 1024ths of a dot per inch.
+        data = struct.pack('<B3xII', 0, 0, 1)
+        data += struct.pack('<BxH', 0, len(name)) + name + b'\0' * (-len(name) % 4)
+        data += struct.pack('<Ii', 0, int(96 * text_scale * 1024))
+        x11.XChangeProperty(self.display, window, settings, settings, 8, 0, data, len(data))
+        x11.XSetSelectionOwner(self.display, selection, window, 0)
+        event = self._Event()
+        event.xclient.type = 33  # ClientMessage
+        event.xclient.window = root
+        event.xclient.message_type = manager
+        event.xclient.format = 32
+        event.xclient.l[0] = 0
+        event.xclient.l[1] = selection
+        event.xclient.l[2] = window
+        x11.XSendEvent(self.display, root, 0, 1 << 17, ctypes.byref(event))  # StructureNotifyMask
+        x11.XSync(self.display, 0)
+
+
 class Kiosk:
     """The kiosk's window as a journey sees it: nodes found by role and name
     in the accessibility tree, taps and key presses as a person makes them."""
@@ -455,17 +520,37 @@ class Kiosk:
             return None
         return sum(1 for p in places if self._inked(shot, p)) / len(places)
 
+    def _alternatives(self, children, memo):
+        """Groups of @children of which only one can be on the screen: the
+        pages of a stack (GtkStack, AdwViewStack: no Component of their
+        own), and containers lying exactly on one another (AdwLeaflet,
+        AdwCarousel pages give the same place to all their children)."""
+        groups = []
+        pages = [c for c in children if self._place(c, memo)[1] is None]
+        if len(pages) >= 2:
+            groups.append(pages)
+        same_place = {}
+        for c in children:
+            place = self._place(c, memo)[1]
+            if place is not None:
+                try:
+                    if c.childCount > 0:
+                        same_place.setdefault(place, []).append(c)
+                except Exception:
+                    pass
+        groups += [group for group in same_place.values() if len(group) >= 2]
+        return groups
+
     def _walk(self, node, shot, roles, memo):
         found = []
         children = self._children(node, memo)
-        pages = [c for c in children if self._place(c, memo)[1] is None]
-        if len(pages) >= 2 and shot is not None:
-            # A stack: only the page drawn on the screen now.
-            shares = [(self._drawn_share(p, shot, memo), i) for i, p in enumerate(pages)]
+        for group in self._alternatives(children, memo) if shot is not None else []:
+            # Only the one drawn on the screen now.
+            shares = [(self._drawn_share(p, shot, memo), i) for i, p in enumerate(group)]
             known = [(share, i) for share, i in shares if share is not None]
             if known:
-                best = pages[max(known)[1]]
-                children = [c for c in children if c is best or all(c is not p for p in pages)]
+                best = group[max(known)[1]]
+                children = [c for c in children if c is best or all(c is not p for p in group)]
         for child in children:
             if roles is None or self._place(child, memo)[0] in roles:
                 found.append(child)
@@ -477,7 +562,7 @@ class Kiosk:
         given. Of a stack's pages, only the one drawn: GTK 4.8 keeps the
         pages shown before in the tree with their last place, so the page
         whose labels, buttons and images have something drawn where they
-        lie (a screenshot) is the one shown."""
+        lie (a screenshot) is the one shown (see _alternatives)."""
         return self._walk(node or self.frame, self._screenshot(), roles, {})
 
     def text_of(self, node):
@@ -553,19 +638,13 @@ class Kiosk:
         try:
             return _wait('%s %r on the screen' % (role, name), match, seconds)
         except JourneyFailed:
-            roles = role if isinstance(role, str) else ' or '.join(role)
-            self.fail(what or "expected a %s named '%s' on the screen; it is not there" % (roles, name))
-
-    def find_any(self, role, names, seconds=WAIT_SECONDS):
-        def match():
-            for node in self.visible_nodes(roles=(role,)):
-                if self.text_of(node) in names:
-                    return node
-            return None
-        try:
-            return _wait('one of %r' % (names,), match, seconds)
-        except JourneyFailed:
-            self.fail("expected a %s named one of %s on the screen; none is there" % (role, ', '.join(map(repr, names))))
+            roles = (role,) if isinstance(role, str) else role
+            words = ' or '.join(roles)
+            others = ["'%s'" % self.text_of(n) for n in self.visible_nodes(within, roles=roles)]
+            self.fail(what or "expected %s %s named '%s' on the screen; %s" % (
+                'an' if words[0] in 'aeiou' else 'a', words, name,
+                'the %s shown are named %s' % (words, ', '.join(others[:12])) if others
+                else 'there is no %s' % words))
 
     def find_role(self, role, seconds=WAIT_SECONDS):
         """The first shown node of @role (a role or a tuple of roles)."""
@@ -596,11 +675,6 @@ class Kiosk:
         for the screen to settle)."""
         time.sleep(seconds)
         return all(self.text_of(n) != name for n in self.visible_nodes(roles=(role,)))
-
-    def headings(self):
-        """Large labels: the shown labels whose node says it is a heading,
-        or every label if none does (GTK 4.8 has no heading role on labels)."""
-        return [self.text_of(n) for n in self.visible_nodes(roles=('heading',))]
 
     # -- a person's hands
 
@@ -640,8 +714,9 @@ class Kiosk:
         self.ad_put_away = time.monotonic()
 
     def camera_settled(self):
-        """Waits until the camera has moved past the ad put away."""
-        left = getattr(self, 'ad_put_away', 0) + 2.5 - time.monotonic()
+        """Waits until the camera has moved past the ad put away (a picture
+        lasts two seconds; some more for a loaded machine)."""
+        left = getattr(self, 'ad_put_away', 0) + 3.5 - time.monotonic()
         if left > 0:
             time.sleep(left)
 
@@ -703,6 +778,8 @@ def _inside(journey, options):
 
         spawn(['metacity', '--sm-disable', '--compositor=none'], 'metacity.log')
         _wait('metacity to manage the screen', _root_has_wm)
+        if options['text_scale'] != 1:
+            children.append(_XSettings(options['text_scale']))
 
         build = _build_dir()
         app_env = dict(os.environ)
@@ -819,13 +896,14 @@ def _orphaned(tmp):
     os.killpg(0, signal.SIGTERM)
 
 
-def run(journey, size='1920x1080', language='fr', ad=None, shop=None):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
     id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
-    and an order placed by @customer ({'name', 'phone', 'product'})."""
-    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop,
+    and an order placed by @customer ({'name', 'phone', 'product'});
+    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS."""
+    options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
