@@ -190,6 +190,30 @@ update_header (VtrWindow *self)
                           self->counter != NULL && vtr_counter_get_merchant_id (self->counter) > 0 && home);
 }
 
+/* Only the screen shown is visible: the others (kept for Back) are out of
+ * the accessibility tree, where a screen reader would read them too. */
+static void
+hide_other_screens (VtrWindow *self)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
+
+  if (gtk_stack_get_transition_running (self->pages))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pages)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != visible)
+      gtk_widget_set_visible (child, FALSE);
+}
+
+static void
+set_visible_screen (VtrWindow *self,
+                    GtkWidget *screen)
+{
+  gtk_widget_set_visible (screen, TRUE);
+  gtk_stack_set_visible_child (self->pages, screen);
+  hide_other_screens (self);
+}
+
 /* Takes @screen out of the history; a screen made for one visit goes. */
 static void
 drop_screen (VtrWindow *self,
@@ -216,7 +240,7 @@ show_screen (VtrWindow *self,
   g_object_ref_sink (screen);
   if (g_ptr_array_find (self->history, screen, &index))
     {
-      gtk_stack_set_visible_child (self->pages, screen);
+      set_visible_screen (self, screen);
       while (self->history->len > index + 1)
         drop_screen (self, self->history->len - 1);
     }
@@ -224,7 +248,7 @@ show_screen (VtrWindow *self,
     {
       if (gtk_widget_get_parent (screen) == NULL)
         gtk_stack_add_child (self->pages, screen);
-      gtk_stack_set_visible_child (self->pages, screen);
+      set_visible_screen (self, screen);
       g_ptr_array_add (self->history, g_object_ref (screen));
       /* The oldest visits go first; the scan screen stays at the bottom. */
       while (self->history->len > MAX_HISTORY)
@@ -239,7 +263,7 @@ go_back (VtrWindow *self)
 {
   if (self->history->len < 2)
     return;
-  gtk_stack_set_visible_child (self->pages, g_ptr_array_index (self->history, self->history->len - 2));
+  set_visible_screen (self, g_ptr_array_index (self->history, self->history->len - 2));
   drop_screen (self, self->history->len - 1);
   update_header (self);
 }
@@ -247,7 +271,7 @@ go_back (VtrWindow *self)
 static void
 go_home (VtrWindow *self)
 {
-  gtk_stack_set_visible_child (self->pages, GTK_WIDGET (self->scan_screen));
+  set_visible_screen (self, GTK_WIDGET (self->scan_screen));
   while (self->history->len > 1)
     drop_screen (self, self->history->len - 1);
   /* The next person sees nothing of the last one. */
@@ -1249,6 +1273,7 @@ vtr_window_init (VtrWindow *self)
   g_ptr_array_add (self->history, g_object_ref (self->scan_screen));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  g_signal_connect_swapped (self->pages, "notify::transition-running", G_CALLBACK (hide_other_screens), self);
 
   /* Any touch, key or movement counts as someone there; the keys are
    * looked at before any field takes them (a scanner's burst), and never
@@ -1308,6 +1333,7 @@ vtr_window_new (VtrApplication *app)
   g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
                            G_CONNECT_SWAPPED);
   gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
+  gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
 
   /* The counter: every kiosk has one for its administrator's PIN; a
    * shop's device (paired with --merchant) for its staff too. */

@@ -3,7 +3,7 @@
 # name, its stockists); a stockist tapped: that shop's screen; "Retour":
 # the product's screen again, with the same product and the same list.
 import vtrui
-from names import FR, PRODUCT_ID, PRODUCT_NAME, POSTER_SHOP_ID
+from names import FR, PRODUCT_ID, PRODUCT_NAME, POSTER_SHOP_ID, TEXT_ROLES
 
 
 def stockists(kiosk):
@@ -11,19 +11,19 @@ def stockists(kiosk):
 
 
 def journey(kiosk):
-    kiosk.find('label', PRODUCT_NAME, seconds=20)
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20)
     kiosk.put_away_ad()
     shops = stockists(kiosk)
     if not shops:
         kiosk.fail("the product's screen lists no stockist (rows named by the shop's name)")
     shop = shops[0]
     kiosk.tap(kiosk.find('list item', shop), "the stockist row '%s'" % shop)
-    kiosk.find('label', shop)
-    if not kiosk.absent('label', PRODUCT_NAME, seconds=0.5):
+    kiosk.find(TEXT_ROLES, shop)
+    if not kiosk.absent(TEXT_ROLES, PRODUCT_NAME, seconds=0.5):
         kiosk.fail("tapped the stockist '%s': the product '%s' is still on the screen" % (shop, PRODUCT_NAME))
     kiosk.camera_settled()
     kiosk.tap_button(FR['back'])
-    kiosk.find('label', PRODUCT_NAME,
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME,
                what="after '%s' on the shop's screen, expected the product's screen again ('%s')"
                     % (FR['back'], PRODUCT_NAME))
     again = stockists(kiosk)

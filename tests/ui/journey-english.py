@@ -4,7 +4,7 @@
 # "Search a product or a shop" and the language button offers "Français".
 # No French name of the contract is left on either screen.
 import vtrui
-from names import EN, FR, PRODUCT_ID, PRODUCT_NAME, POSTER_SHOP_ID, BUTTON_ROLES, ENTRY_ROLES
+from names import EN, FR, PRODUCT_ID, PRODUCT_NAME, POSTER_SHOP_ID, BUTTON_ROLES, ENTRY_ROLES, TEXT_ROLES
 
 FRENCH = {FR[key] for key in FR if FR[key] != EN[key]}
 
@@ -16,7 +16,7 @@ def no_french(kiosk, where):
 
 
 def journey(kiosk):
-    kiosk.find('label', PRODUCT_NAME, seconds=20)
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20)
     kiosk.put_away_ad()
     kiosk.find('push button', EN['order'])
     kiosk.find('push button', EN['back'])

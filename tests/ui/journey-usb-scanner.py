@@ -3,7 +3,7 @@
 # a burst) read while the search entry has the focus: the product's screen
 # opens, and the search entry does not keep the digits.
 import vtrui
-from names import FR, PRODUCT_NAME, PRODUCT_GTIN, ENTRY_ROLES
+from names import FR, PRODUCT_NAME, PRODUCT_GTIN, ENTRY_ROLES, TEXT_ROLES
 
 
 def journey(kiosk):
@@ -14,7 +14,7 @@ def journey(kiosk):
     if took > 0.05:
         kiosk.fail('the scanner burst took %.0f ms, over 50 ms: this machine is too slow to play a scanner'
                    % (took * 1000))
-    kiosk.find('label', PRODUCT_NAME,
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME,
                what="the scanner read %s: expected the product's screen ('%s')" % (PRODUCT_GTIN, PRODUCT_NAME))
     for node in kiosk.visible_nodes(roles=ENTRY_ROLES) + [entry]:
         kept = kiosk.entry_text(node)

@@ -46,3 +46,5 @@ POSTER_SHOP_ID = 117
 
 ENTRY_ROLES = ('entry', 'text')
 BUTTON_ROLES = ('push button', 'toggle button')
+# Words on the screen: a label, or a heading (a screen's title).
+TEXT_ROLES = ('label', 'heading')
