@@ -545,7 +545,16 @@ run_product_by_gtin (Worker  *worker,
                      Query   *query,
                      GError **error)
 {
-  return vtr_catalog_find_product_by_gtin (worker->catalog, query->text, error);
+  g_autofree char *trimmed = g_strstrip (g_strdup (query->text));
+
+  /* Only a barcode: a product number would find another product. */
+  if (!vtr_gtin_looks_like_gtin (trimmed))
+    {
+      g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND,
+                   _("No product with barcode %s in the catalogue"), trimmed);
+      return NULL;
+    }
+  return vtr_catalog_find_product_by_gtin (worker->catalog, trimmed, error);
 }
 
 void
