@@ -225,6 +225,48 @@ tap (Fixture    *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* The name a screen reader gives @widget: its label, what labels it, the
+ * text it shows, or the row it is in. */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control on screen has a name; returns how many were checked. */
+static guint
+check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!has_name (widget))
+        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child);
+  return checked;
+}
+
 static void
 collect_text (GtkWidget *widget,
               GString   *text)
@@ -313,6 +355,8 @@ test_settings_typed (Fixture       *f,
 
   type_into (f, "Son emplacement", "43.29510, 5.37440");
   g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  /* The keyboard's keys too are named. */
+  g_assert_cmpuint (check_names (GTK_WIDGET (vtr_admin_screen_get_keyboard (f->screen))), >=, 40);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), 43.2951, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), 5.3744, 1e-9);
   g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
@@ -496,6 +540,7 @@ test_no_personal_data (Fixture       *f,
 
   open_screen (f);
   settle ();
+  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 5);
   g_assert_true (shows (f, "Administration"));
   g_assert_false (shows (f, "Yasmina"));
   g_assert_false (shows (f, "0611223344"));

@@ -211,6 +211,48 @@ row_subtitle (Fixture    *f,
   return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
 }
 
+/* The name a screen reader gives @widget: its label, what labels it, the
+ * text it shows, or the row it is in. */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control on screen has a name; returns how many were checked. */
+static guint
+check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!has_name (widget))
+        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child);
+  return checked;
+}
+
 /* Everything written on the screen now, one text a line. */
 static void
 collect_text (GtkWidget *widget,
@@ -455,6 +497,8 @@ test_rewards_and_orders (Fixture       *f,
   g_assert_true (shows (f, "Carte …WSRO : "));
   tap (f, give);
   g_assert_true (shows (f, "Récompense donnée"));
+  /* Keypad, slip, new card, rewards and orders: each control named. */
+  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 20);
 
   /* The order's next step, from its row. */
   {
