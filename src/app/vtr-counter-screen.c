@@ -423,7 +423,9 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "admin-unlocked", G_CALLBACK (on_admin_unlocked), self);
 
-  /* Bubbling: the keys reach the screen from the keypad's buttons. */
+  /* Before the focused widget: Enter is the keypad's OK, not a press on
+   * whichever key button has the focus. */
+  gtk_event_controller_set_propagation_phase (typing, GTK_PHASE_CAPTURE);
   g_signal_connect (typing, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), typing);
 }
