@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -597,6 +598,54 @@ test_pair_again (Fixture       *f,
   vtr_test_remove_tree (hub_dir);
 }
 
+/* Where it stands, by the name of the shop it is next to rather than in
+ * degrees: typed on the on-screen keyboard, picked among those found. */
+static void
+test_position_by_shop (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrMerchant) shop = NULL;
+  VtrDemoCounts counts;
+  GtkWidget *row = NULL;
+
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  shop = vtr_catalog_get_merchant (catalog, 5, &error);
+  g_assert_nonnull (shop);
+  g_assert_cmpstr (shop->name, ==, "Pizzeria Chez Paul");
+  open_screen (f);
+
+  /* Strings new with this screen, in French once translated. */
+  type_into (f, _("Or next to a shop: its name"), "Zzzz");
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while (!g_str_equal (last_toast (f), _("No shop of that name in the catalogue")) &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (last_toast (f), ==, _("No shop of that name in the catalogue"));
+
+  type_into (f, _("Or next to a shop: its name"), "Pizzeria Chez Paul");
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while ((row = find_row (GTK_WIDGET (f->screen), shop->name)) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (row);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_cmpuint (check_names (row), >=, 1);
+  g_signal_emit_by_name (find_button (row, _("It stands here")), "clicked");
+  g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), shop->position.lat, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -606,6 +655,8 @@ main (int argc, char *argv[])
   adw_init ();
 
   g_test_add ("/admin-screen/settings-typed", Fixture, NULL, fixture_set_up, test_settings_typed, fixture_tear_down);
+  g_test_add ("/admin-screen/position-by-shop", Fixture, NULL, fixture_set_up, test_position_by_shop,
+              fixture_tear_down);
   g_test_add ("/admin-screen/settings-bound", Fixture, NULL, fixture_set_up, test_settings_bound, fixture_tear_down);
   g_test_add ("/admin-screen/no-settings", Fixture, "no schema", fixture_set_up, test_no_settings,
               fixture_tear_down);

@@ -7,6 +7,7 @@
 
 #include "vtr-app.h"
 #include "vtr-camera.h"
+#include "vtr-catalog.h"
 #include "vtr-describe.h"
 #include "vtr-printer.h"
 #include "vtr-sync-state.h"
@@ -51,6 +52,8 @@ struct _VtrAdminScreen
   AdwActionRow    *sync_row;
   GtkButton       *pair_button;
   AdwEntryRow     *position_row;
+  AdwEntryRow     *shop_row;
+  GtkListBox      *shops;
   AdwComboRow     *camera_row;
   AdwEntryRow     *camera_entry;
   AdwComboRow     *printer_choice_row;
@@ -278,6 +281,125 @@ on_position_apply (VtrAdminScreen *self,
       show_position (self);
       toast (self, _("Position saved: shops are sorted from here"));
     }
+}
+
+/* Or next to a shop: the administrator types its name rather than
+ * degrees, and picks it among those found (looked for on a worker thread
+ * with its own connection to the catalogue). */
+
+typedef struct
+{
+  char        *name;
+  char        *address;
+  VtrPosition  position;
+} ShopChoice;
+
+static void
+shop_choice_free (ShopChoice *choice)
+{
+  g_free (choice->name);
+  g_free (choice->address);
+  g_free (choice);
+}
+
+static void
+find_shops_in_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      data,
+                      GCancellable *cancellable)
+{
+  const char *data_dir = g_object_get_data (G_OBJECT (task), "data-dir");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = store ? vtr_catalog_new (store) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrSearchResults) results = NULL;
+  g_autoptr(GPtrArray) shops = g_ptr_array_new_with_free_func ((GDestroyNotify) shop_choice_free);
+
+  if (catalog)
+    results = vtr_catalog_search (catalog, data, NULL, now, 6, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; results->merchants && i < results->merchants->len; i++)
+    {
+      VtrPlace *place = g_ptr_array_index (results->merchants, i);
+      ShopChoice *choice = g_new0 (ShopChoice, 1);
+
+      choice->name = g_strdup (place->merchant->name);
+      choice->address = g_strdup (place->merchant->address);
+      choice->position = place->merchant->position;
+      g_ptr_array_add (shops, choice);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&shops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_shop_chosen (GtkButton      *button,
+                VtrAdminScreen *self)
+{
+  const VtrPosition *position = g_object_get_data (G_OBJECT (button), "position");
+
+  g_object_freeze_notify (G_OBJECT (self));
+  vtr_admin_screen_set_latitude (self, position->lat);
+  vtr_admin_screen_set_longitude (self, position->lon);
+  g_object_thaw_notify (G_OBJECT (self));
+  toast (self, _("Position saved: shops are sorted from here"));
+}
+
+static void
+shops_found (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shops = g_task_propagate_pointer (G_TASK (result), &error);
+  VtrAdminScreen *self;
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->shops))))
+    gtk_list_box_remove (self->shops, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->shops), shops && shops->len > 0);
+  if (shops == NULL || shops->len == 0)
+    {
+      toast (self, error ? error->message : _("No shop of that name in the catalogue"));
+      return;
+    }
+  for (guint i = 0; i < shops->len; i++)
+    {
+      ShopChoice *choice = g_ptr_array_index (shops, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("It stands here"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), choice->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), choice->address ? choice->address : "");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "position", g_memdup2 (&choice->position, sizeof choice->position),
+                              g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_shop_chosen), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->shops, row);
+    }
+}
+
+static void
+on_shop_apply (VtrAdminScreen *self,
+               AdwEntryRow    *row)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (self->store == NULL || *text == '\0')
+    return;
+  task = g_task_new (NULL, self->cancellable, shops_found, self);
+  g_object_set_data_full (G_OBJECT (task), "data-dir", g_strdup (vtr_store_get_data_dir (self->store)), g_free);
+  g_task_set_task_data (task, g_strdup (text), g_free);
+  g_task_run_in_thread (task, find_shops_in_thread);
 }
 
 /* The camera: one the kiosk found, or any source written below. The
@@ -597,12 +719,13 @@ on_entry_focused (GtkEventControllerFocus *focus,
 }
 
 static void
-attach_keyboard (VtrAdminScreen *self,
-                 AdwEntryRow    *entry)
+attach_keyboard (VtrAdminScreen    *self,
+                 AdwEntryRow       *entry,
+                 VtrKeyboardLayout  layout)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (entry), VTR_KEYBOARD_ADDRESS);
+  vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (entry), layout);
   g_signal_connect_object (focus, "enter", G_CALLBACK (on_entry_focused), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (entry), focus);
 }
@@ -772,6 +895,8 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shop_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shops);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, printer_choice_row);
@@ -782,6 +907,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard_revealer);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard);
   gtk_widget_class_bind_template_callback (widget_class, on_position_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_shop_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_camera_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_printer_apply);
 
@@ -799,9 +925,10 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
-  attach_keyboard (self, self->position_row);
-  attach_keyboard (self, self->camera_entry);
-  attach_keyboard (self, self->printer_row);
+  attach_keyboard (self, self->position_row, VTR_KEYBOARD_ADDRESS);
+  attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
+  attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
+  attach_keyboard (self, self->printer_row, VTR_KEYBOARD_ADDRESS);
 }
 
 /**
