@@ -547,6 +547,62 @@ test_enrol (Fixture       *f,
   g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
+/* The counter fits the kiosk's screens without clipping, in the app's
+ * style: its smallest size, keypad and all, is within what the window
+ * leaves under its header bar, landscape and portrait. */
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data)
+{
+  static const struct { int width, height; } screens[] = {
+    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
+  };
+  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+  g_autofree char *code = card_code ("FITSFITSFITSFITSFITSFITSFI");
+  g_autoptr(VtrOrder) order = place_order (f->store, "Inès");
+  /* What an AdwHeaderBar takes above the screens. */
+  const int header = 47;
+
+  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  /* Twice: a purchase's amount, then a new customer's mobile (the
+   * longest title) refused with a message. */
+  for (guint i = 0; i < 2 * G_N_ELEMENTS (screens); i++)
+    {
+      int min_width, min_height, nat;
+      guint n;
+      gint64 settle;
+
+      if (i == G_N_ELEMENTS (screens))
+        {
+          tap (f, "Nouveau client : créer une carte");
+          tap_keys (f, "12");
+          tap (f, "Valider");
+          g_assert_true (shows (f, "numéro"));
+        }
+      n = i % G_N_ELEMENTS (screens);
+      gtk_window_set_default_size (f->window, screens[n].width, screens[n].height);
+      gtk_widget_set_size_request (GTK_WIDGET (f->window), screens[n].width, screens[n].height);
+      settle = g_get_monotonic_time () + 300 * 1000;
+      while (g_get_monotonic_time () < settle)
+        g_main_context_iteration (NULL, FALSE);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[n].width, &min_height, &nat,
+                          NULL, NULL);
+      g_test_message ("%d×%d: the counter needs at least %d×%d", screens[n].width, screens[n].height, min_width,
+                      min_height);
+      g_assert_cmpint (min_width, <=, screens[n].width);
+      g_assert_cmpint (min_height, <=, screens[n].height - header);
+    }
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -588,6 +644,7 @@ main (int argc, char *argv[])
               test_admin_pin_shows_no_shop, fixture_tear_down);
   g_test_add ("/counter-screen/rewards-and-orders", Fixture, NULL, fixture_set_up, test_rewards_and_orders,
               fixture_tear_down);
+  g_test_add ("/counter-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
