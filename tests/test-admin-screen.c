@@ -646,6 +646,43 @@ test_position_by_shop (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
 }
 
+/* The admin screen fits the kiosk's screens, its keyboard up, in the
+ * app's style. */
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data)
+{
+  static const struct { int width, height; } screens[] = {
+    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
+  };
+  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+  /* What an AdwHeaderBar takes above the screens. */
+  const int header = 47;
+
+  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  open_screen (f);
+  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
+  type_into (f, "Autre caméra", "/dev/video0");
+  for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+    {
+      int min_width, min_height, nat;
+
+      gtk_window_set_default_size (f->window, screens[i].width, screens[i].height);
+      gtk_widget_set_size_request (GTK_WIDGET (f->window), screens[i].width, screens[i].height);
+      settle ();
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[i].width, &min_height, &nat,
+                          NULL, NULL);
+      g_test_message ("%d×%d: the admin screen needs at least %d×%d", screens[i].width, screens[i].height,
+                      min_width, min_height);
+      g_assert_cmpint (min_width, <=, screens[i].width);
+      g_assert_cmpint (min_height, <=, screens[i].height - header);
+    }
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -663,6 +700,7 @@ main (int argc, char *argv[])
   g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
               fixture_tear_down);
   g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
+  g_test_add ("/admin-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
               fixture_tear_down);
