@@ -18,7 +18,8 @@
  *
  * A ticket handed to print_async() is queued and printed even if the
  * caller cancels: cancelling only means the caller no longer wants the
- * answer (G_IO_ERROR_CANCELLED), as an order's ticket must come out.
+ * answer, and it gets G_IO_ERROR_CANCELLED at once (letting go of the
+ * service) while the worker carries on: an order's ticket must come out.
  */
 
 struct _VtrPrintService
@@ -71,8 +72,9 @@ typedef struct
 {
   JobKind       kind;
   GWeakRef      service;
-  GTask        *task;        /* the caller's; NULL for the timer's runs */
+  GTask        *task;        /* the caller's until answered; NULL for the timer's runs */
   GCancellable *cancellable; /* the caller's, or the service's for the timer */
+  gulong        cancel_id;
   char         *data_dir;
   char         *target;
   VtrTicket    *ticket;
@@ -198,9 +200,15 @@ job_done (GObject      *unused,
 {
   Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(VtrPrintService) self = g_weak_ref_get (&job->service);
-  /* Let go of the caller's task, and with it the service, here on the
-   * main thread: the worker may drop the job last, in its own thread. */
-  g_autoptr(GTask) task = g_steal_pointer (&job->task);
+  g_autoptr(GTask) task = NULL;
+
+  /* Once disconnected, no cancel handler runs: the task is ours, or was
+   * answered already. Let go of it, and with it of the service, here on
+   * the main thread: the worker may drop the job last, in its own. */
+  if (job->cancel_id)
+    g_cancellable_disconnect (job->cancellable, job->cancel_id);
+  job->cancel_id = 0;
+  task = g_steal_pointer (&job->task);
 
   if (self && job_counts_as_printing (job))
     set_printing (self, self->printing - 1);
@@ -240,6 +248,31 @@ job_done (GObject      *unused,
     }
 }
 
+static gboolean
+answer_cancelled (gpointer data)
+{
+  g_task_return_error_if_cancelled (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The caller cancelled, in whatever thread: it gets its answer now, in
+ * its own main context, never from inside g_cancellable_cancel(). */
+static void
+job_cancelled (GCancellable *cancellable,
+               gpointer      data)
+{
+  Job *job = data;
+  GTask *task = g_steal_pointer (&job->task);
+  g_autoptr(GSource) idle = NULL;
+
+  if (task == NULL)
+    return;
+  idle = g_idle_source_new ();
+  g_source_set_static_name (idle, "[vitrine] print job cancelled");
+  g_source_set_callback (idle, answer_cancelled, task, g_object_unref);
+  g_source_attach (idle, g_task_get_context (task));
+}
+
 /* The caller's GTask keeps the service until it is answered; the timer's
  * runs do not keep it. */
 static void
@@ -266,6 +299,8 @@ job_start (VtrPrintService *self,
     job->cancellable = g_object_ref (self->cancellable);
   if (job_counts_as_printing (job))
     set_printing (self, self->printing + 1);
+  if (job->task && job->cancellable)
+    job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (job_cancelled), job, NULL);
   g_task_set_task_data (worker, job, (GDestroyNotify) job_free);
   g_task_set_source_tag (worker, job_start);
   g_task_run_in_thread (worker, job_run);
