@@ -664,14 +664,31 @@ test_fits (Fixture       *f,
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   open_screen (f);
   gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
-  type_into (f, "Autre caméra", "/dev/video0");
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
       int min_width, min_height, nat;
+      GtkWidget *printer = find_row (GTK_WIDGET (f->screen), "Imprimante à tickets (");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (printer, GTK_TYPE_SCROLLED_WINDOW);
+      graphene_point_t at;
+      gint64 deadline;
 
       gtk_window_set_default_size (f->window, screens[i].width, screens[i].height);
       gtk_widget_set_size_request (GTK_WIDGET (f->window), screens[i].width, screens[i].height);
       settle ();
+      /* The printer's row typed into, under the keyboard: it is scrolled
+       * into what the keyboard leaves. */
+      gtk_window_set_focus (f->window, NULL);
+      type_into (f, "Imprimante à tickets (", "dev:/dev/usb/lp0");
+      deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+      do
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_assert_true (gtk_widget_compute_point (printer, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+        }
+      while ((at.y < 0 || at.y + gtk_widget_get_height (printer) > gtk_widget_get_height (scrolled)) &&
+             g_get_monotonic_time () < deadline);
+      g_assert_cmpfloat (at.y, >=, 0);
+      g_assert_cmpfloat (at.y + gtk_widget_get_height (printer), <=, gtk_widget_get_height (scrolled));
       gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
       gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[i].width, &min_height, &nat,
                           NULL, NULL);

@@ -45,6 +45,7 @@ struct _VtrAdminScreen
   GPtrArray       *cameras;     /* VtrCameraDevice, the camera row's choices after the first */
   GPtrArray       *printers;    /* VtrPrinterChoice, likewise */
   GCancellable    *cancellable; /* what is looked for, until dispose */
+  guint            scroll_id;   /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
   GtkWidget       *content;
@@ -711,11 +712,55 @@ bind_settings (VtrAdminScreen *self)
 
 /* The on-screen keyboard comes up under the settings once an entry has
  * the focus, and types into it. */
+static void on_keyboard_revealed (VtrAdminScreen *self);
+
+static gboolean
+scroll_to_entry (gpointer data)
+{
+  VtrAdminScreen *self = data;
+
+  self->scroll_id = 0;
+  on_keyboard_revealed (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_entry_focused (GtkEventControllerFocus *focus,
                   VtrAdminScreen          *self)
 {
+  /* Once up, the next entry touched is shown whole too, once the view
+   * has followed the focus. */
+  if (gtk_revealer_get_child_revealed (self->keyboard_revealer) && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_entry, self);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, TRUE);
+}
+
+/* The keyboard up takes half a small screen: the entry being typed into
+ * is scrolled back into what is left. */
+static void
+on_keyboard_revealed (VtrAdminScreen *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+  GtkAdjustment *scroll;
+  graphene_point_t at;
+  double height, page;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, self->scrolled))
+    return;
+  row = gtk_widget_get_ancestor (focus, ADW_TYPE_PREFERENCES_ROW);
+  if (row == NULL)
+    row = focus;
+  if (!gtk_widget_compute_point (row, self->scrolled, &GRAPHENE_POINT_INIT (0, 0), &at))
+    return;
+  scroll = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
+  height = gtk_widget_get_height (row);
+  page = gtk_widget_get_height (self->scrolled);
+  if (at.y < 0)
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y);
+  else if (at.y + height > page)
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y + height - page);
 }
 
 static void
@@ -770,6 +815,7 @@ vtr_admin_screen_dispose (GObject *object)
   VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ADMIN_SCREEN);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
@@ -925,6 +971,8 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
+  g_signal_connect_swapped (self->keyboard_revealer, "notify::child-revealed", G_CALLBACK (on_keyboard_revealed),
+                            self);
   attach_keyboard (self, self->position_row, VTR_KEYBOARD_ADDRESS);
   attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
   attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
