@@ -472,7 +472,8 @@ static void
 test_rewards_and_orders (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(VtrOrder) order = place_order (f->store, "Malik");
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(VtrOrder) odd_order = NULL;
   g_autofree char *code = card_code ("ROWSROWSROWSROWSROWSROWSRO");
   g_autoptr(GPtrArray) rewards = vtr_loyalty_list_rewards (f->store, SHOP, NULL);
   VtrReward *cheapest;
@@ -481,12 +482,24 @@ test_rewards_and_orders (Fixture       *f,
 
   g_assert_nonnull (rewards);
   cheapest = g_ptr_array_index (rewards, 0);
+  /* A reward whose title is not markup, and a customer's name neither. */
+  {
+    VtrReward odd = { 999, SHOP, 900, VTR_REWARD_DISCOUNT, 1000, 0, (char *) "Café & <b>croissant</b>" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vtr_catalog_put_reward (f->catalog, &odd, &error));
+  }
+  g_clear_pointer (&odd_order, vtr_order_free);
+  odd_order = place_order (f->store, "Zoé & Léa");
   give = g_strdup_printf ("Donner « %s »", cheapest->title);
+  order = place_order (f->store, "Malik");
   tap_keys (f, STAFF_PIN);
   tap (f, "Valider");
   wait_idle (f);
   g_assert_true (vtr_counter_take_code (f->counter, code));
   g_assert_true (shows (f, "Récompenses"));
+  g_assert_true (shows (f, "Café & <b>croissant</b>"));
+  g_assert_true (shows (f, "Zoé & Léa · "));
   g_assert_true (shows (f, cheapest->title));
   /* Not enough points yet: the reward's button cannot be pressed. */
   button = find_button (GTK_WIDGET (f->screen), give);

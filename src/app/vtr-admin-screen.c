@@ -152,12 +152,9 @@ update_status (VtrAdminScreen *self)
     {
       const char * const *notices = vtr_store_get_notices (self->store);
 
+      /* The row shows text, not markup: file names and errors as they are. */
       for (guint i = 0; notices && notices[i]; i++)
-        {
-          g_autofree char *escaped = g_markup_escape_text (notices[i], -1);
-
-          g_string_append_printf (subtitle, "\n%s", escaped);
-        }
+        g_string_append_printf (subtitle, "\n%s", notices[i]);
     }
   adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
   /* A paired kiosk is paired again from here too (a new code from the
@@ -377,6 +374,8 @@ shops_found (GObject      *source,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_with_label (_("It stands here"));
 
+      /* Names as they are ("Savon & Cie"), not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), choice->name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), choice->address ? choice->address : "");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
