@@ -646,6 +646,28 @@ test_position_by_shop (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
 }
 
+/* Until the window has the size asked, and its screens were laid out
+ * for it (landscape or portrait). */
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  settle = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 /* The admin screen fits the kiosk's screens, its keyboard up, in the
  * app's style. */
 static void
@@ -672,9 +694,7 @@ test_fits (Fixture       *f,
       graphene_point_t at;
       gint64 deadline;
 
-      gtk_window_set_default_size (f->window, screens[i].width, screens[i].height);
-      gtk_widget_set_size_request (GTK_WIDGET (f->window), screens[i].width, screens[i].height);
-      settle ();
+      resize (f->window, screens[i].width, screens[i].height);
       /* The printer's row typed into, under the keyboard: it is scrolled
        * into what the keyboard leaves. */
       gtk_window_set_focus (f->window, NULL);

@@ -560,6 +560,28 @@ test_enrol (Fixture       *f,
   g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
+/* Until the window has the size asked, and its screens were laid out
+ * for it (landscape or portrait). */
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  settle = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 /* The counter fits the kiosk's screens without clipping, in the app's
  * style: its smallest size, keypad and all, is within what the window
  * leaves under its header bar, landscape and portrait. */
@@ -590,7 +612,6 @@ test_fits (Fixture       *f,
     {
       int min_width, min_height, nat;
       guint n;
-      gint64 settle;
 
       if (i == G_N_ELEMENTS (screens))
         {
@@ -600,11 +621,7 @@ test_fits (Fixture       *f,
           g_assert_true (shows (f, "numéro"));
         }
       n = i % G_N_ELEMENTS (screens);
-      gtk_window_set_default_size (f->window, screens[n].width, screens[n].height);
-      gtk_widget_set_size_request (GTK_WIDGET (f->window), screens[n].width, screens[n].height);
-      settle = g_get_monotonic_time () + 300 * 1000;
-      while (g_get_monotonic_time () < settle)
-        g_main_context_iteration (NULL, FALSE);
+      resize (f->window, screens[n].width, screens[n].height);
       gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
       gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[n].width, &min_height, &nat,
                           NULL, NULL);
