@@ -711,7 +711,7 @@ bind_settings (VtrAdminScreen *self)
 
 /* The on-screen keyboard comes up under the settings once an entry has
  * the focus, and types into it. */
-static void on_keyboard_revealed (VtrAdminScreen *self);
+static void show_entry_typed_into (VtrAdminScreen *self);
 
 static gboolean
 scroll_to_entry (gpointer data)
@@ -719,8 +719,15 @@ scroll_to_entry (gpointer data)
   VtrAdminScreen *self = data;
 
   self->scroll_id = 0;
-  on_keyboard_revealed (self);
+  show_entry_typed_into (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_view_resized (VtrAdminScreen *self)
+{
+  if (gtk_revealer_get_reveal_child (self->keyboard_revealer) && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_entry, self);
 }
 
 static void
@@ -737,7 +744,7 @@ on_entry_focused (GtkEventControllerFocus *focus,
 /* The keyboard up takes half a small screen: the entry being typed into
  * is scrolled back into what is left. */
 static void
-on_keyboard_revealed (VtrAdminScreen *self)
+show_entry_typed_into (VtrAdminScreen *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
@@ -970,8 +977,10 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
-  g_signal_connect_swapped (self->keyboard_revealer, "notify::child-revealed", G_CALLBACK (on_keyboard_revealed),
-                            self);
+  /* The settings' view shrinks as the keyboard comes up: once its size
+   * settles, the entry typed into is brought back into it. */
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)),
+                            "notify::page-size", G_CALLBACK (on_view_resized), self);
   attach_keyboard (self, self->position_row, VTR_KEYBOARD_ADDRESS);
   attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
   attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
