@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -225,6 +226,48 @@ tap (Fixture    *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* The name a screen reader gives @widget: its label, what labels it, the
+ * text it shows, or the row it is in. */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control on screen has a name; returns how many were checked. */
+static guint
+check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!has_name (widget))
+        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child);
+  return checked;
+}
+
 static void
 collect_text (GtkWidget *widget,
               GString   *text)
@@ -313,6 +356,8 @@ test_settings_typed (Fixture       *f,
 
   type_into (f, "Son emplacement", "43.29510, 5.37440");
   g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  /* The keyboard's keys too are named. */
+  g_assert_cmpuint (check_names (GTK_WIDGET (vtr_admin_screen_get_keyboard (f->screen))), >=, 40);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), 43.2951, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), 5.3744, 1e-9);
   g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
@@ -496,6 +541,7 @@ test_no_personal_data (Fixture       *f,
 
   open_screen (f);
   settle ();
+  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 5);
   g_assert_true (shows (f, "Administration"));
   g_assert_false (shows (f, "Yasmina"));
   g_assert_false (shows (f, "0611223344"));
@@ -552,6 +598,128 @@ test_pair_again (Fixture       *f,
   vtr_test_remove_tree (hub_dir);
 }
 
+/* Where it stands, by the name of the shop it is next to rather than in
+ * degrees: typed on the on-screen keyboard, picked among those found. */
+static void
+test_position_by_shop (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrMerchant) shop = NULL;
+  VtrDemoCounts counts;
+  GtkWidget *row = NULL;
+
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  shop = vtr_catalog_get_merchant (catalog, 5, &error);
+  g_assert_nonnull (shop);
+  g_assert_cmpstr (shop->name, ==, "Pizzeria Chez Paul");
+  open_screen (f);
+
+  /* Strings new with this screen, in French once translated. */
+  type_into (f, _("Or next to a shop: its name"), "Zzzz");
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while (!g_str_equal (last_toast (f), _("No shop of that name in the catalogue")) &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (last_toast (f), ==, _("No shop of that name in the catalogue"));
+
+  type_into (f, _("Or next to a shop: its name"), "Pizzeria Chez Paul");
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while ((row = find_row (GTK_WIDGET (f->screen), shop->name)) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (row);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_cmpuint (check_names (row), >=, 1);
+  g_signal_emit_by_name (find_button (row, _("It stands here")), "clicked");
+  g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), shop->position.lat, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
+}
+
+/* Until the window has the size asked, and its screens were laid out
+ * for it (landscape or portrait). */
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  settle = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The admin screen fits the kiosk's screens, its keyboard up, in the
+ * app's style. */
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data)
+{
+  static const struct { int width, height; } screens[] = {
+    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
+  };
+  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+  /* What an AdwHeaderBar takes above the screens. */
+  const int header = 47;
+
+  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  open_screen (f);
+  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
+  for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+    {
+      int min_width, min_height, nat;
+      GtkWidget *printer = find_row (GTK_WIDGET (f->screen), "Imprimante à tickets (");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (printer, GTK_TYPE_SCROLLED_WINDOW);
+      graphene_point_t at;
+      gint64 deadline;
+
+      resize (f->window, screens[i].width, screens[i].height);
+      /* The printer's row typed into, under the keyboard: it is scrolled
+       * into what the keyboard leaves. */
+      gtk_window_set_focus (f->window, NULL);
+      type_into (f, "Imprimante à tickets (", "dev:/dev/usb/lp0");
+      deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+      do
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_assert_true (gtk_widget_compute_point (printer, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+        }
+      while ((at.y < 0 || at.y + gtk_widget_get_height (printer) > gtk_widget_get_height (scrolled)) &&
+             g_get_monotonic_time () < deadline);
+      g_assert_cmpfloat (at.y, >=, 0);
+      g_assert_cmpfloat (at.y + gtk_widget_get_height (printer), <=, gtk_widget_get_height (scrolled));
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[i].width, &min_height, &nat,
+                          NULL, NULL);
+      g_test_message ("%d×%d: the admin screen needs at least %d×%d", screens[i].width, screens[i].height,
+                      min_width, min_height);
+      g_assert_cmpint (min_width, <=, screens[i].width);
+      g_assert_cmpint (min_height, <=, screens[i].height - header);
+    }
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -561,12 +729,15 @@ main (int argc, char *argv[])
   adw_init ();
 
   g_test_add ("/admin-screen/settings-typed", Fixture, NULL, fixture_set_up, test_settings_typed, fixture_tear_down);
+  g_test_add ("/admin-screen/position-by-shop", Fixture, NULL, fixture_set_up, test_position_by_shop,
+              fixture_tear_down);
   g_test_add ("/admin-screen/settings-bound", Fixture, NULL, fixture_set_up, test_settings_bound, fixture_tear_down);
   g_test_add ("/admin-screen/no-settings", Fixture, "no schema", fixture_set_up, test_no_settings,
               fixture_tear_down);
   g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
               fixture_tear_down);
   g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
+  g_test_add ("/admin-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
               fixture_tear_down);

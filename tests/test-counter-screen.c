@@ -211,6 +211,48 @@ row_subtitle (Fixture    *f,
   return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
 }
 
+/* The name a screen reader gives @widget: its label, what labels it, the
+ * text it shows, or the row it is in. */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control on screen has a name; returns how many were checked. */
+static guint
+check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!has_name (widget))
+        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child);
+  return checked;
+}
+
 /* Everything written on the screen now, one text a line. */
 static void
 collect_text (GtkWidget *widget,
@@ -430,7 +472,8 @@ static void
 test_rewards_and_orders (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(VtrOrder) order = place_order (f->store, "Malik");
+  g_autoptr(VtrOrder) order = NULL;
+  g_autoptr(VtrOrder) odd_order = NULL;
   g_autofree char *code = card_code ("ROWSROWSROWSROWSROWSROWSRO");
   g_autoptr(GPtrArray) rewards = vtr_loyalty_list_rewards (f->store, SHOP, NULL);
   VtrReward *cheapest;
@@ -439,12 +482,24 @@ test_rewards_and_orders (Fixture       *f,
 
   g_assert_nonnull (rewards);
   cheapest = g_ptr_array_index (rewards, 0);
+  /* A reward whose title is not markup, and a customer's name neither. */
+  {
+    VtrReward odd = { 999, SHOP, 900, VTR_REWARD_DISCOUNT, 1000, 0, (char *) "Café & <b>croissant</b>" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vtr_catalog_put_reward (f->catalog, &odd, &error));
+  }
+  g_clear_pointer (&odd_order, vtr_order_free);
+  odd_order = place_order (f->store, "Zoé & Léa");
   give = g_strdup_printf ("Donner « %s »", cheapest->title);
+  order = place_order (f->store, "Malik");
   tap_keys (f, STAFF_PIN);
   tap (f, "Valider");
   wait_idle (f);
   g_assert_true (vtr_counter_take_code (f->counter, code));
   g_assert_true (shows (f, "Récompenses"));
+  g_assert_true (shows (f, "Café & <b>croissant</b>"));
+  g_assert_true (shows (f, "Zoé & Léa · "));
   g_assert_true (shows (f, cheapest->title));
   /* Not enough points yet: the reward's button cannot be pressed. */
   button = find_button (GTK_WIDGET (f->screen), give);
@@ -455,6 +510,8 @@ test_rewards_and_orders (Fixture       *f,
   g_assert_true (shows (f, "Carte …WSRO : "));
   tap (f, give);
   g_assert_true (shows (f, "Récompense donnée"));
+  /* Keypad, slip, new card, rewards and orders: each control named. */
+  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 20);
 
   /* The order's next step, from its row. */
   {
@@ -503,6 +560,79 @@ test_enrol (Fixture       *f,
   g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
+/* Until the window has the size asked, and its screens were laid out
+ * for it (landscape or portrait). */
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  settle = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The counter fits the kiosk's screens without clipping, in the app's
+ * style: its smallest size, keypad and all, is within what the window
+ * leaves under its header bar, landscape and portrait. */
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data)
+{
+  static const struct { int width, height; } screens[] = {
+    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
+  };
+  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+  g_autofree char *code = card_code ("FITSFITSFITSFITSFITSFITSFI");
+  g_autoptr(VtrOrder) order = place_order (f->store, "Inès");
+  /* What an AdwHeaderBar takes above the screens. */
+  const int header = 47;
+
+  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  /* Twice: a purchase's amount, then a new customer's mobile (the
+   * longest title) refused with a message. */
+  for (guint i = 0; i < 2 * G_N_ELEMENTS (screens); i++)
+    {
+      int min_width, min_height, nat;
+      guint n;
+
+      if (i == G_N_ELEMENTS (screens))
+        {
+          tap (f, "Nouveau client : créer une carte");
+          tap_keys (f, "12");
+          tap (f, "Valider");
+          g_assert_true (shows (f, "numéro"));
+        }
+      n = i % G_N_ELEMENTS (screens);
+      resize (f->window, screens[n].width, screens[n].height);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[n].width, &min_height, &nat,
+                          NULL, NULL);
+      g_test_message ("%d×%d: the counter needs at least %d×%d", screens[n].width, screens[n].height, min_width,
+                      min_height);
+      g_assert_cmpint (min_width, <=, screens[n].width);
+      g_assert_cmpint (min_height, <=, screens[n].height - header);
+    }
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -544,6 +674,7 @@ main (int argc, char *argv[])
               test_admin_pin_shows_no_shop, fixture_tear_down);
   g_test_add ("/counter-screen/rewards-and-orders", Fixture, NULL, fixture_set_up, test_rewards_and_orders,
               fixture_tear_down);
+  g_test_add ("/counter-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -7,6 +7,7 @@
 
 #include "vtr-app.h"
 #include "vtr-camera.h"
+#include "vtr-catalog.h"
 #include "vtr-describe.h"
 #include "vtr-printer.h"
 #include "vtr-sync-state.h"
@@ -44,6 +45,7 @@ struct _VtrAdminScreen
   GPtrArray       *cameras;     /* VtrCameraDevice, the camera row's choices after the first */
   GPtrArray       *printers;    /* VtrPrinterChoice, likewise */
   GCancellable    *cancellable; /* what is looked for, until dispose */
+  guint            scroll_id;   /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
   GtkWidget       *content;
@@ -51,6 +53,8 @@ struct _VtrAdminScreen
   AdwActionRow    *sync_row;
   GtkButton       *pair_button;
   AdwEntryRow     *position_row;
+  AdwEntryRow     *shop_row;
+  GtkListBox      *shops;
   AdwComboRow     *camera_row;
   AdwEntryRow     *camera_entry;
   AdwComboRow     *printer_choice_row;
@@ -148,12 +152,9 @@ update_status (VtrAdminScreen *self)
     {
       const char * const *notices = vtr_store_get_notices (self->store);
 
+      /* The row shows text, not markup: file names and errors as they are. */
       for (guint i = 0; notices && notices[i]; i++)
-        {
-          g_autofree char *escaped = g_markup_escape_text (notices[i], -1);
-
-          g_string_append_printf (subtitle, "\n%s", escaped);
-        }
+        g_string_append_printf (subtitle, "\n%s", notices[i]);
     }
   adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
   /* A paired kiosk is paired again from here too (a new code from the
@@ -278,6 +279,127 @@ on_position_apply (VtrAdminScreen *self,
       show_position (self);
       toast (self, _("Position saved: shops are sorted from here"));
     }
+}
+
+/* Or next to a shop: the administrator types its name rather than
+ * degrees, and picks it among those found (looked for on a worker thread
+ * with its own connection to the catalogue). */
+
+typedef struct
+{
+  char        *name;
+  char        *address;
+  VtrPosition  position;
+} ShopChoice;
+
+static void
+shop_choice_free (ShopChoice *choice)
+{
+  g_free (choice->name);
+  g_free (choice->address);
+  g_free (choice);
+}
+
+static void
+find_shops_in_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      data,
+                      GCancellable *cancellable)
+{
+  const char *data_dir = g_object_get_data (G_OBJECT (task), "data-dir");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = store ? vtr_catalog_new (store) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrSearchResults) results = NULL;
+  g_autoptr(GPtrArray) shops = g_ptr_array_new_with_free_func ((GDestroyNotify) shop_choice_free);
+
+  if (catalog)
+    results = vtr_catalog_search (catalog, data, NULL, now, 6, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; results->merchants && i < results->merchants->len; i++)
+    {
+      VtrPlace *place = g_ptr_array_index (results->merchants, i);
+      ShopChoice *choice = g_new0 (ShopChoice, 1);
+
+      choice->name = g_strdup (place->merchant->name);
+      choice->address = g_strdup (place->merchant->address);
+      choice->position = place->merchant->position;
+      g_ptr_array_add (shops, choice);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&shops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_shop_chosen (GtkButton      *button,
+                VtrAdminScreen *self)
+{
+  const VtrPosition *position = g_object_get_data (G_OBJECT (button), "position");
+
+  g_object_freeze_notify (G_OBJECT (self));
+  vtr_admin_screen_set_latitude (self, position->lat);
+  vtr_admin_screen_set_longitude (self, position->lon);
+  g_object_thaw_notify (G_OBJECT (self));
+  toast (self, _("Position saved: shops are sorted from here"));
+}
+
+static void
+shops_found (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shops = g_task_propagate_pointer (G_TASK (result), &error);
+  VtrAdminScreen *self;
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->shops))))
+    gtk_list_box_remove (self->shops, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->shops), shops && shops->len > 0);
+  if (shops == NULL || shops->len == 0)
+    {
+      toast (self, error ? error->message : _("No shop of that name in the catalogue"));
+      return;
+    }
+  for (guint i = 0; i < shops->len; i++)
+    {
+      ShopChoice *choice = g_ptr_array_index (shops, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_label (_("It stands here"));
+
+      /* Names as they are ("Savon & Cie"), not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), choice->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), choice->address ? choice->address : "");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "position", g_memdup2 (&choice->position, sizeof choice->position),
+                              g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_shop_chosen), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->shops, row);
+    }
+}
+
+static void
+on_shop_apply (VtrAdminScreen *self,
+               AdwEntryRow    *row)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (self->store == NULL || *text == '\0')
+    return;
+  task = g_task_new (NULL, self->cancellable, shops_found, self);
+  g_object_set_data_full (G_OBJECT (task), "data-dir", g_strdup (vtr_store_get_data_dir (self->store)), g_free);
+  g_task_set_task_data (task, g_strdup (text), g_free);
+  g_task_run_in_thread (task, find_shops_in_thread);
 }
 
 /* The camera: one the kiosk found, or any source written below. The
@@ -589,20 +711,72 @@ bind_settings (VtrAdminScreen *self)
 
 /* The on-screen keyboard comes up under the settings once an entry has
  * the focus, and types into it. */
+static void show_entry_typed_into (VtrAdminScreen *self);
+
+static gboolean
+scroll_to_entry (gpointer data)
+{
+  VtrAdminScreen *self = data;
+
+  self->scroll_id = 0;
+  show_entry_typed_into (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_view_resized (VtrAdminScreen *self)
+{
+  if (gtk_revealer_get_reveal_child (self->keyboard_revealer) && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_entry, self);
+}
+
 static void
 on_entry_focused (GtkEventControllerFocus *focus,
                   VtrAdminScreen          *self)
 {
+  /* Once up, the next entry touched is shown whole too, once the view
+   * has followed the focus. */
+  if (gtk_revealer_get_child_revealed (self->keyboard_revealer) && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_entry, self);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, TRUE);
 }
 
+/* The keyboard up takes half a small screen: the entry being typed into
+ * is scrolled back into what is left. */
 static void
-attach_keyboard (VtrAdminScreen *self,
-                 AdwEntryRow    *entry)
+show_entry_typed_into (VtrAdminScreen *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+  GtkAdjustment *scroll;
+  graphene_point_t at;
+  double height, page;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, self->scrolled))
+    return;
+  row = gtk_widget_get_ancestor (focus, ADW_TYPE_PREFERENCES_ROW);
+  if (row == NULL)
+    row = focus;
+  if (!gtk_widget_compute_point (row, self->scrolled, &GRAPHENE_POINT_INIT (0, 0), &at))
+    return;
+  scroll = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
+  height = gtk_widget_get_height (row);
+  page = gtk_widget_get_height (self->scrolled);
+  if (at.y < 0)
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y);
+  else if (at.y + height > page)
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y + height - page);
+}
+
+static void
+attach_keyboard (VtrAdminScreen    *self,
+                 AdwEntryRow       *entry,
+                 VtrKeyboardLayout  layout)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (entry), VTR_KEYBOARD_ADDRESS);
+  vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (entry), layout);
   g_signal_connect_object (focus, "enter", G_CALLBACK (on_entry_focused), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (entry), focus);
 }
@@ -647,6 +821,7 @@ vtr_admin_screen_dispose (GObject *object)
   VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ADMIN_SCREEN);
   g_clear_object (&self->store);
   g_clear_object (&self->sync);
@@ -772,6 +947,8 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shop_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shops);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, camera_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, printer_choice_row);
@@ -782,6 +959,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard_revealer);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard);
   gtk_widget_class_bind_template_callback (widget_class, on_position_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_shop_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_camera_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_printer_apply);
 
@@ -799,9 +977,14 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
-  attach_keyboard (self, self->position_row);
-  attach_keyboard (self, self->camera_entry);
-  attach_keyboard (self, self->printer_row);
+  /* The settings' view shrinks as the keyboard comes up: once its size
+   * settles, the entry typed into is brought back into it. */
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)),
+                            "notify::page-size", G_CALLBACK (on_view_resized), self);
+  attach_keyboard (self, self->position_row, VTR_KEYBOARD_ADDRESS);
+  attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
+  attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
+  attach_keyboard (self, self->printer_row, VTR_KEYBOARD_ADDRESS);
 }
 
 /**

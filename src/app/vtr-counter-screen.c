@@ -103,6 +103,8 @@ show_orders (VtrCounterScreen *self)
         step = _("Accept");
       else if (order->state == VTR_ORDER_ACCEPTED)
         step = _("Ready");
+      /* Customers' names as they are, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), order->number);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       if (step)
@@ -145,6 +147,7 @@ show_rewards (VtrCounterScreen *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_with_label (_("Give"));
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reward->title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), cost);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -423,7 +426,9 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "admin-unlocked", G_CALLBACK (on_admin_unlocked), self);
 
-  /* Bubbling: the keys reach the screen from the keypad's buttons. */
+  /* Before the focused widget: Enter is the keypad's OK, not a press on
+   * whichever key button has the focus. */
+  gtk_event_controller_set_propagation_phase (typing, GTK_PHASE_CAPTURE);
   g_signal_connect (typing, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), typing);
 }

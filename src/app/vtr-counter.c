@@ -508,21 +508,26 @@ vtr_counter_press (VtrCounter *self,
     return;
   g_object_freeze_notify (G_OBJECT (self));
   set_message (self, NULL);
-  if (g_str_equal (key, VTR_COUNTER_KEY_ERASE))
-    {
-      if (self->typed->len)
-        g_string_truncate (self->typed, self->typed->len - 1);
-    }
-  else if (!g_str_equal (key, VTR_COUNTER_KEY_OK))
+  if (!g_str_equal (key, VTR_COUNTER_KEY_OK))
     {
       gsize longest = self->mode == VTR_COUNTER_MODE_ENROL_PHONE ? 14 : 10;
       gboolean comma = self->mode == VTR_COUNTER_MODE_AMOUNT && key[0] == ',' && key[1] == '\0' &&
                        !strchr (self->typed->str, ',');
 
-      if (self->typed->len < longest && ((g_ascii_isdigit (key[0]) && key[1] == '\0') || comma))
+      if (g_str_equal (key, VTR_COUNTER_KEY_ERASE))
+        {
+          if (self->typed->len)
+            g_string_truncate (self->typed, self->typed->len - 1);
+        }
+      else if (self->typed->len < longest && ((g_ascii_isdigit (key[0]) && key[1] == '\0') || comma))
         g_string_append (self->typed, key);
+      /* A key typed changes only what the keypad shows: the card's
+       * points are not read again for each digit. */
+      update_keyed (self);
+      g_object_thaw_notify (G_OBJECT (self));
+      return;
     }
-  else if (asks_pin (self))
+  if (asks_pin (self))
     check_pin (self);
   else if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE)
     {
