@@ -2,6 +2,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "vtr-application.h"
@@ -1006,6 +1007,127 @@ test_layout (void)
     g_error ("clipped:\n%s", clipped->str);
 }
 
+/* WCAG's relative luminance and contrast ratio. */
+static double
+luminance (const GdkRGBA *c)
+{
+  double v[3] = { c->red, c->green, c->blue };
+
+  for (int i = 0; i < 3; i++)
+    v[i] = v[i] <= 0.03928 ? v[i] / 12.92 : pow ((v[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+static double
+contrast (const GdkRGBA *fg,
+          const GdkRGBA *bg)
+{
+  double a = luminance (fg) + 0.05, b = luminance (bg) + 0.05;
+
+  return MAX (a, b) / MIN (a, b);
+}
+
+static GdkRGBA
+named_color (GtkWidget  *widget,
+             const char *name)
+{
+  GdkRGBA color = { 1, 1, 1, 1 };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return color;
+}
+
+/* What a label is drawn on: a coloured button or bar, a card, or the
+ * window. */
+static GdkRGBA
+background_of (GtkWidget *label)
+{
+  for (GtkWidget *up = label; up; up = gtk_widget_get_parent (up))
+    {
+      if (gtk_widget_has_css_class (up, "message-bar"))
+        return (GdkRGBA) { 0x1a / 255.0, 0x5f / 255.0, 0xb4 / 255.0, 1 };
+      if (gtk_widget_has_css_class (up, "suggested-action"))
+        return named_color (up, "accent_bg_color");
+      if (gtk_widget_has_css_class (up, "countdown"))
+        return named_color (up, "warning_bg_color");
+      if (gtk_widget_has_css_class (up, "boxed-list") || gtk_widget_has_css_class (up, "card"))
+        return named_color (up, "card_bg_color");
+    }
+  return named_color (label, "window_bg_color");
+}
+
+/* Every label shown: its type at least 20 px (read from a metre), its
+ * contrast with what it is drawn on at least 4.5:1. */
+static void
+check_readable (GtkWidget  *widget,
+                const char *screen_name,
+                GString    *problems)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)))
+    {
+      PangoContext *pango = gtk_widget_get_pango_context (widget);
+      PangoFontDescription *font = pango_context_get_font_description (pango);
+      double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+      double px = pango_font_description_get_size_is_absolute (font) ? size
+                  : size * pango_cairo_context_get_resolution (pango) / 72.0;
+      GdkRGBA color, bg = background_of (widget);
+      double alpha = 1, ratio;
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+        alpha *= gtk_widget_get_opacity (up);
+      alpha *= color.alpha;
+      color = (GdkRGBA) { color.red * alpha + bg.red * (1 - alpha), color.green * alpha + bg.green * (1 - alpha),
+                          color.blue * alpha + bg.blue * (1 - alpha), 1 };
+      ratio = contrast (&color, &bg);
+      if (px < 19.5 || ratio < 4.5)
+        g_string_append_printf (problems, "%s: “%.40s” %.1f px, contrast %.2f:1\n", screen_name,
+                                gtk_label_get_text (GTK_LABEL (widget)), px, ratio);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_readable (child, screen_name, problems);
+}
+
+static void
+test_readable (void)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1920, 1080);
+  for (int s = 0; s < 10; s++)
+    {
+      act (&kiosk, "go-home", NULL);
+      switch (s)
+        {
+        case 1: act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 117)); break;
+        case 2: act (&kiosk, "show-merchant", g_variant_new_int64 (9)); break;
+        case 3: act (&kiosk, "search", g_variant_new_string ("savon")); break;
+        case 4: act (&kiosk, "browse", NULL); break;
+        case 5: act (&kiosk, "show-civic", NULL); break;
+        case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
+        case 7: act (&kiosk, "admin", NULL); break;
+        case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
+        case 9: act (&kiosk, "toast", g_variant_new_string ("Un message")); break;
+        default: break;
+        }
+      wait_loaded (screen (&kiosk));
+      spin (300);
+      check_readable (GTK_WIDGET (kiosk.window), G_OBJECT_TYPE_NAME (screen (&kiosk)), problems);
+    }
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  kiosk_close (&kiosk);
+  if (problems->len)
+    g_error ("hard to read:\n%s", problems->str);
+}
+
 /* A window closed leaves nothing behind. */
 static void
 test_window_freed (void)
@@ -1053,6 +1175,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/kiosk-close", test_kiosk_close);
   g_test_add_func ("/window/counter", test_counter);
   g_test_add_func ("/window/layout", test_layout);
+  g_test_add_func ("/window/readable", test_readable);
   g_test_add_func ("/window/window-freed", test_window_freed);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#define G_LOG_DOMAIN "vitrine-app"
-
 #include "vtr-application.h"
 
 #include <glib/gi18n.h>

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#define G_LOG_DOMAIN "vitrine-app"
-
 #include "vtr-order-placed-screen.h"
 
 #include <glib/gi18n.h>

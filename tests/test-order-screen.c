@@ -1,0 +1,257 @@
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vtr-code-stock.h"
+#include "vtr-demo.h"
+#include "vtr-flashcode.h"
+#include "vtr-i18n.h"
+#include "vtr-keyboard.h"
+#include "vtr-order-placed-screen.h"
+#include "vtr-order-screen.h"
+#include "vtr-print-service.h"
+#include "vtr-test-keys.h"
+#include "vtr-test-util.h"
+
+/*
+ * The basket and the order-placed screens alone: what the customer puts
+ * in the basket, types on the screen's keyboard and chooses, placed in
+ * the journal; then the order's number and what to do once the ticket
+ * printed, or could not.
+ */
+
+static char *data_dir;
+static guint8 secret[VTR_SECRET_KEY_BYTES];
+
+typedef struct
+{
+  GtkWindow      *window;
+  VtrStore       *store;
+  VtrCatalog     *catalog;
+  VtrOrderScreen *basket;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VtrPosition here = { 43.2951, 5.3744 };
+
+  fixture->store = vtr_store_open (data_dir, &error);
+  g_assert_no_error (error);
+  fixture->catalog = vtr_catalog_new (fixture->store);
+  fixture->basket = VTR_ORDER_SCREEN (g_object_ref_sink (vtr_order_screen_new ()));
+  vtr_order_screen_set_catalog (fixture->basket, fixture->catalog, &here);
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (fixture->window), "vitrine");
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->basket));
+  gtk_window_present (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  vtr_order_screen_clear (fixture->basket);
+  gtk_window_destroy (fixture->window);
+  spin (50);
+  /* Nothing keeps the basket alive: its keyboard, rows and handlers. */
+  g_assert_finalize_object (fixture->basket);
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+}
+
+/* Typing on the on-screen keyboard, key by key (UTF-8 characters). */
+static void
+type_on_screen (VtrKeyboard *keyboard,
+                const char  *text)
+{
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    {
+      char key[8] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (c), key);
+      vtr_keyboard_press (keyboard, key);
+    }
+}
+
+/* A basket of two products from one shop, the name and phone typed on the
+ * screen's keyboard, collected from a parcel locker; placed in the
+ * journal with all of it. */
+static void
+test_place (Fixture       *fixture,
+            gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  VtrKeyboard *keyboard = vtr_order_screen_get_keyboard (basket);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrOrder) order = NULL;
+  gint64 other = vtr_test_count (fixture->store, "SELECT min (product_id) FROM stock WHERE merchant_id = 9 "
+                                                 "AND product_id != 13 AND availability > 0");
+  g_autofree char *sql = NULL;
+
+  g_assert_true (vtr_order_screen_add (basket, 13, 9, &error));
+  vtr_order_screen_set_quantity (basket, 0, 2);
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
+  g_assert_true (vtr_order_screen_add (basket, other, 9, &error));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 3);
+
+  /* Capitals where a name starts, accents, erasing. */
+  vtr_keyboard_target (keyboard, vtr_order_screen_get_name (basket));
+  type_on_screen (keyboard, "marie-inèsx");
+  vtr_keyboard_press (keyboard, "⌫");
+  g_assert_cmpstr (gtk_editable_get_text (vtr_order_screen_get_name (basket)), ==, "Marie-Inès");
+  vtr_keyboard_target (keyboard, vtr_order_screen_get_phone (basket));
+  type_on_screen (keyboard, "0612345678");
+  g_assert_cmpstr (gtk_editable_get_text (vtr_order_screen_get_phone (basket)), ==, "0612345678");
+
+  /* Collected from the nearest parcel locker. */
+  g_assert_cmpuint (vtr_order_screen_count_lockers (basket), >=, 1);
+  vtr_order_screen_choose_pickup (basket, 1);
+  order = vtr_order_screen_place (basket, fixture->store, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (order->lines->len, ==, 2);
+  g_assert_cmpint (g_array_index (order->lines, VtrOrderLine, 0).quantity, ==, 2);
+  g_assert_cmpstr (order->first_name, ==, "Marie-Inès");
+  sql = g_strdup_printf ("SELECT kind FROM collection_point WHERE id = %" G_GINT64_FORMAT, order->locker_id);
+  g_assert_cmpint (vtr_test_count (fixture->store, sql), ==, VTR_COLLECTION_PARCEL_LOCKER);
+  /* The basket stays until the window clears it: nothing lost if placing fails. */
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 3);
+}
+
+/* A product from another shop starts a new basket; a wrong phone is
+ * refused in words and the basket kept. */
+static void
+test_other_shop_and_wrong_phone (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 elsewhere = vtr_test_count (fixture->store, "SELECT min (merchant_id) FROM stock WHERE product_id = 13 "
+                                                     "AND merchant_id != 9 AND availability > 0");
+
+  g_assert_true (vtr_order_screen_add (basket, 13, 9, &error));
+  g_assert_true (vtr_order_screen_add (basket, 13, elsewhere, &error));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+  g_assert_cmpint (vtr_order_screen_get_merchant (basket), ==, elsewhere);
+  vtr_order_screen_fill (basket, "Inès", "12");
+  g_assert_null (vtr_order_screen_place (basket, fixture->store, now, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+}
+
+static gboolean
+words_changed (VtrOrderPlacedScreen *placed)
+{
+  return !g_str_equal (vtr_order_placed_screen_get_words (placed), "Votre ticket s’imprime…");
+}
+
+/* The order placed: its number; the ticket printed says so, a printer
+ * that does not answer says to show the screen. */
+static void
+test_placed (void)
+{
+  g_autofree char *pdf = g_build_filename (data_dir, "placed.pdf", NULL);
+  g_autofree char *to = g_strconcat ("pdf:", pdf, NULL);
+  g_autoptr(VtrPrintService) printer = vtr_print_service_new (data_dir);
+  const char *targets[] = { to, "tcp:127.0.0.1:1" };
+  const char *expected[] = { "ticket", "ne répond pas" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+      GtkWidget *placed = vtr_order_placed_screen_new ("KX-0042", "https://vtr13.fr/O/KX-0042", printer);
+      VtrTicket *ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "KX-0042", NULL);
+      gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+      ticket->title = g_strdup ("KX-0042");
+      vtr_print_service_set_target (printer, targets[i]);
+      gtk_window_set_child (window, placed);
+      gtk_window_present (window);
+      g_assert_cmpstr (vtr_order_placed_screen_get_number (VTR_ORDER_PLACED_SCREEN (placed)), ==, "KX-0042");
+      vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed), ticket);
+      while (!words_changed (VTR_ORDER_PLACED_SCREEN (placed)) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_test_message ("%s: %s", targets[i], vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (placed)));
+      g_assert_nonnull (strstr (vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (placed)), expected[i]));
+      gtk_window_destroy (window);
+      spin (50);
+    }
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
+/* Leaving the placed screen while its ticket prints: the answer, when it
+ * comes, finds nothing to change and nothing breaks. */
+static void
+test_placed_left_while_printing (void)
+{
+  g_autoptr(VtrPrintService) printer = vtr_print_service_new (data_dir);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *placed = vtr_order_placed_screen_new ("KX-0043", "https://vtr13.fr/O/KX-0043", printer);
+  VtrTicket *ticket = vtr_ticket_new (VTR_TICKET_RECEIPT, "KX-0043", NULL);
+
+  ticket->title = g_strdup ("KX-0043");
+  vtr_print_service_set_target (printer, "tcp:127.0.0.1:1");
+  g_object_ref (placed);
+  gtk_window_set_child (window, placed);
+  gtk_window_present (window);
+  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed), ticket);
+  gtk_window_destroy (window);
+  g_assert_finalize_object (placed);
+  spin (2000 * vtr_test_slow ());
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  vtr_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  data_dir = vtr_test_make_data_dir ();
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(VtrKeyList) keys = vtr_test_key_list_new_full (secret, store);
+    g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+    VtrDemoCounts counts;
+
+    g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+    for (guint i = 1; i <= 4; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("KX-%04u", i);
+        VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
+
+        g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+      }
+    g_ptr_array_add (codes, NULL);
+    g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
+                      ==, 4);
+  }
+
+  g_test_add ("/order-screen/place", Fixture, NULL, fixture_set_up, test_place, fixture_tear_down);
+  g_test_add ("/order-screen/other-shop-and-wrong-phone", Fixture, NULL, fixture_set_up,
+              test_other_shop_and_wrong_phone, fixture_tear_down);
+  g_test_add_func ("/order-screen/placed", test_placed);
+  g_test_add_func ("/order-screen/placed-left-while-printing", test_placed_left_while_printing);
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
