@@ -312,6 +312,10 @@ save_screenshot (VtrWindow  *window,
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  /* A screen that turns (two columns into one) is laid out again on the
+   * next frame. */
+  spin (400);
+  gtk_widget_queue_resize (GTK_WIDGET (window));
   spin (400);
   g_mkdir_with_parents (dir, 0755);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
@@ -414,9 +418,19 @@ test_history (void)
   before = rows_of (product);
   g_assert_cmpuint (before->len, >=, 2);
   gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1280, 600);
-  spin (200);
   scrolled = GTK_SCROLLED_WINDOW (find_type (product, GTK_TYPE_SCROLLED_WINDOW));
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scrolled), 120);
+  /* Once the list is laid out in the smaller window, scrolled down a bit. */
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < 200 &&
+           g_get_monotonic_time () < deadline)
+      spin (50);
+    gtk_adjustment_set_value (adjustment, 120);
+    spin (100);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 120);
+  }
 
   /* A shop of the list, as its row asks. */
   shop = g_strdup (g_ptr_array_index (before, 1));
@@ -1128,6 +1142,38 @@ test_readable (void)
     g_error ("hard to read:\n%s", problems->str);
 }
 
+/* Every screen, as the README shows it: landscape and portrait, drawn at
+ * the screen's own size (not a larger window scaled down). */
+static void
+test_screenshots (void)
+{
+  static const struct { const char *name; const char *action; } screens[] = {
+    { "scan", NULL },
+    { "search-results", "search" },
+    { "services", "browse" },
+    { "civic", "show-civic" },
+    { "order", "order" },
+    { "admin", "admin" },
+  };
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+    {
+      act (&kiosk, "go-home", NULL);
+      if (g_strcmp0 (screens[i].action, "search") == 0)
+        act (&kiosk, "search", g_variant_new_string ("savon"));
+      else if (g_strcmp0 (screens[i].action, "order") == 0)
+        act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+      else if (screens[i].action)
+        act (&kiosk, screens[i].action, NULL);
+      wait_loaded (screen (&kiosk));
+      screenshots (&kiosk, screens[i].name);
+    }
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  kiosk_close (&kiosk);
+}
+
 /* A window closed leaves nothing behind. */
 static void
 test_window_freed (void)
@@ -1176,6 +1222,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/counter", test_counter);
   g_test_add_func ("/window/layout", test_layout);
   g_test_add_func ("/window/readable", test_readable);
+  g_test_add_func ("/window/screenshots", test_screenshots);
   g_test_add_func ("/window/window-freed", test_window_freed);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

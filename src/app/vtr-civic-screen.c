@@ -63,7 +63,7 @@ place_row (const VtrCollectionPlace *place,
            GDateTime                *now)
 {
   g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
-  g_autofree char *open = vtr_describe_open_state (&place->open, now);
+  g_autofree char *open = vtr_describe_open_until (&place->open, now);
   g_autofree char *details = g_strdup_printf ("%s · %s\n%s", distance, open,
                                               place->point->address ? place->point->address : "");
 

@@ -111,6 +111,21 @@ side_by_side_width (VtrFlipBox *self)
   return width + MAX (0, n - 1) * gtk_box_get_spacing (self->box);
 }
 
+/* Whether the columns go one above the other when @width is given. */
+static gboolean
+turns (VtrFlipBox *self,
+       int         width)
+{
+  GtkWidget *toplevel = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  /* The window's shape decides, not this box's, which a scrolled parent
+   * may make as tall as it likes. */
+  if (toplevel && gtk_widget_get_width (toplevel) > 0 &&
+      gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel))
+    return TRUE;
+  return width >= 0 && width < side_by_side_width (self);
+}
+
 static void
 vtr_flip_box_measure (GtkWidget      *widget,
                       GtkOrientation  orientation,
@@ -121,29 +136,51 @@ vtr_flip_box_measure (GtkWidget      *widget,
                       int            *natural_baseline)
 {
   VtrFlipBox *self = VTR_FLIP_BOX (widget);
+  gboolean vertical = orientation == GTK_ORIENTATION_VERTICAL && turns (self, for_size);
+  int spacing = gtk_box_get_spacing (self->box);
+  int n = 0;
 
-  gtk_widget_measure (GTK_WIDGET (self->box), orientation, for_size, minimum, natural, minimum_baseline,
-                      natural_baseline);
-  /* As narrow as the widest column: on a narrow screen the columns go one
-   * above the other, and a window that asked for both side by side would
-   * be wider than a portrait screen. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+  /* Measured as it will be laid out: the widest column, the columns side
+   * by side or one above the other. A box measured one way and then
+   * turned would be given the other way's size. */
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
+       child = gtk_widget_get_next_sibling (child))
     {
-      int widest = 0;
+      int child_minimum, child_natural;
 
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
-           child = gtk_widget_get_next_sibling (child))
+      if (!gtk_widget_should_layout (child))
+        continue;
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
         {
-          int child_minimum;
-
-          if (!gtk_widget_should_layout (child))
-            continue;
-          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_minimum, NULL, NULL, NULL);
-          widest = MAX (widest, child_minimum);
+          gtk_widget_measure (child, orientation, -1, &child_minimum, &child_natural, NULL, NULL);
+          /* As narrow as the widest column: on a narrow screen the
+           * columns go one above the other. */
+          *minimum = MAX (*minimum, child_minimum);
+          *natural += child_natural;
         }
-      *minimum = widest;
-      *natural = MAX (*natural, widest);
+      else if (vertical)
+        {
+          gtk_widget_measure (child, orientation, for_size, &child_minimum, &child_natural, NULL, NULL);
+          *minimum += child_minimum;
+          *natural += child_natural;
+        }
+      else
+        {
+          gtk_widget_measure (child, orientation, -1, &child_minimum, &child_natural, NULL, NULL);
+          *minimum = MAX (*minimum, child_minimum);
+          *natural = MAX (*natural, child_natural);
+        }
+      n++;
     }
+  if (n > 1 && (orientation == GTK_ORIENTATION_HORIZONTAL || vertical))
+    {
+      *natural += (n - 1) * spacing;
+      if (vertical)
+        *minimum += (n - 1) * spacing;
+    }
+  *natural = MAX (*natural, *minimum);
+  *minimum_baseline = *natural_baseline = -1;
 }
 
 static void
@@ -153,14 +190,7 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
                             int        baseline)
 {
   VtrFlipBox *self = VTR_FLIP_BOX (widget);
-  GtkWidget *toplevel = GTK_WIDGET (gtk_widget_get_root (widget));
-  GtkOrientation wanted = GTK_ORIENTATION_HORIZONTAL;
-
-  /* The window's shape decides, not this box's, which a scrolled parent
-   * may make as tall as it likes. */
-  if ((toplevel && gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel)) ||
-      width < side_by_side_width (self))
-    wanted = GTK_ORIENTATION_VERTICAL;
+  GtkOrientation wanted = turns (self, width) ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) != wanted)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), wanted);
   gtk_widget_allocate (GTK_WIDGET (self->box), width, height, baseline, NULL);
@@ -169,7 +199,8 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
 static GtkSizeRequestMode
 vtr_flip_box_get_request_mode (GtkWidget *widget)
 {
-  return gtk_widget_get_request_mode (GTK_WIDGET (VTR_FLIP_BOX (widget)->box));
+  /* Its height depends on the width it is given. */
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void

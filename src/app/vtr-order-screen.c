@@ -199,7 +199,7 @@ refresh_pickups (VtrOrderScreen *self,
   g_array_set_size (self->pickups, 0);
   self->pickup = 0;
   vtr_catalog_open_state (self->catalog, merchant->opening_hours, now, &open);
-  open_words = vtr_describe_open_state (&open, now);
+  open_words = vtr_describe_open_until (&open, now);
   g_clear_pointer (&open.next_change, g_date_time_unref);
   shop_words = g_strdup_printf ("%s\n%s", merchant->address ? merchant->address : "", open_words);
   add_pickup_row (self, 0, _("At the shop"), shop_words, NULL);

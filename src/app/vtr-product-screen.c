@@ -82,7 +82,7 @@ stockist_row (const VtrStockist *stockist,
 {
   const VtrMerchant *merchant = stockist->place.merchant;
   g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m, stockist->place.walking_minutes);
-  g_autofree char *open = vtr_describe_open_state (&stockist->place.open, now);
+  g_autofree char *open = vtr_describe_open_until (&stockist->place.open, now);
   g_autofree char *price = vtr_price_format (stockist->price_cents);
   g_autoptr(GString) details = g_string_new (NULL);
   GtkWidget *row;
