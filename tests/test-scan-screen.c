@@ -50,7 +50,8 @@ fixture_open (Fixture    *fixture,
               gboolean    kiosk)
 {
   g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
-  g_autoptr(VtrCamera) camera = camera_source ? vtr_camera_new (camera_source) : NULL;
+  g_autofree char *source = camera_source ? vtr_camera_choose_source (camera_source) : NULL;
+  g_autoptr(VtrCamera) camera = source ? vtr_camera_new (source) : NULL;
   GtkWidget *screen = vtr_scan_screen_new (camera, kiosk);
 
   fixture->activated = g_ptr_array_new_with_free_func (g_free);
@@ -278,6 +279,66 @@ test_no_camera (void)
   fixture_close (&fixture);
 }
 
+/* A picture of one colour, as a camera in the dark or facing a
+ * reflection sees. */
+static char *
+plain_image (const char *name,
+             double      grey)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 480);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, grey, grey, grey);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return g_steal_pointer (&path);
+}
+
+static gboolean
+hint_says (VtrScanScreen *screen,
+           const char    *words,
+           guint          seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
+
+  while (!strstr (vtr_scan_screen_get_hint (screen), words) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("hint: %s", vtr_scan_screen_get_hint (screen));
+  return strstr (vtr_scan_screen_get_hint (screen), words) != NULL;
+}
+
+/* Nothing read: the screen says why it may be, in words; another camera
+ * given to the screen is followed. */
+static void
+test_hints (void)
+{
+  g_autofree char *dark = plain_image ("dark.png", 0.05);
+  g_autofree char *glare = plain_image ("glare.png", 1.0);
+  g_autofree char *grey = plain_image ("grey.png", 0.5);
+  const char *cameras[] = { dark, glare, grey };
+  const char *words[] = { "sombre", "reflet", "rapprochez" };
+  Fixture fixture;
+  VtrScanScreen *screen = fixture_open (&fixture, dark, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cameras); i++)
+    {
+      if (i > 0)
+        {
+          g_autofree char *source = vtr_camera_choose_source (cameras[i]);
+          g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+
+          vtr_camera_stop (vtr_scan_screen_get_camera (screen));
+          vtr_scan_screen_set_camera (screen, camera);
+          vtr_camera_start (camera);
+        }
+      g_assert_true (hint_says (screen, words[i], 15));
+    }
+  fixture_close (&fixture);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -293,6 +354,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scan-screen/scan-file", test_scan_file);
   g_test_add_func ("/scan-screen/kiosk-pictures", test_kiosk_pictures);
   g_test_add_func ("/scan-screen/no-camera", test_no_camera);
+  g_test_add_func ("/scan-screen/hints", test_hints);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   g_free (data_dir);

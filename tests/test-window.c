@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vtr-admin-screen.h"
 #include "vtr-application.h"
 #include "vtr-code-stock.h"
 #include "vtr-counter.h"
@@ -916,6 +917,7 @@ test_counter (void)
     g_autoptr(VtrOrder) order = NULL;
 
     g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
     line.product_id = vtr_test_count (store, "SELECT min (product_id) FROM stock WHERE merchant_id = 2 "
                                              "AND availability > 0");
     order = vtr_order_create (store, 2, &line, 1, 0, "Malika", "0611223344", now, &error);
@@ -952,6 +954,7 @@ test_counter (void)
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_test_message ("card: %s, message: %s", vtr_counter_get_card (counter), vtr_counter_get_message (counter));
   g_assert_nonnull (strstr (vtr_counter_get_card (counter), "point"));
+  screenshots (&kiosk, "counter");
 
   /* The administrator's PIN: nothing of that session on screen. */
   act (&kiosk, "admin", NULL);
@@ -960,6 +963,16 @@ test_counter (void)
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
   g_assert_false (shows_text (screen (&kiosk), "point"));
   screenshots (&kiosk, "admin-pin");
+  /* The right one: the administration, and Back from there goes to
+   * where the administrator came from, not to the PIN. */
+  for (const char *k = "13579"; *k; k++)
+    vtr_counter_press (counter, (char[]) { *k, 0 });
+  vtr_counter_press (counter, "OK");
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_ADMIN_SCREEN, 10));
+  g_assert_false (shows_text (screen (&kiosk), "Malika"));
+  screenshots (&kiosk, "admin-settings");
+  act (&kiosk, "back", NULL);
+  g_assert_false (VTR_IS_COUNTER_SCREEN (screen (&kiosk)) && vtr_counter_get_mode (counter) == VTR_COUNTER_MODE_ADMIN_PIN);
   act (&kiosk, "go-home", NULL);
   kiosk_close (&kiosk);
   vtr_test_remove_tree (shop_dir);
