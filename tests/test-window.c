@@ -1166,7 +1166,6 @@ test_screenshots (void)
     { "services", "browse" },
     { "civic", "show-civic" },
     { "order", "order" },
-    { "admin", "admin" },
   };
   Kiosk kiosk;
 
