@@ -9,7 +9,7 @@ def journey(kiosk):
     entry = kiosk.find(ENTRY_ROLES, FR['search entry'])
     kiosk.tap(entry, 'the search entry')
     kiosk.type(SEARCH_WORDS)
-    typed = kiosk.entry_text(entry)
+    typed = kiosk.wait_entry_text(entry, SEARCH_WORDS)
     if typed != SEARCH_WORDS:
         kiosk.fail("typed '%s' on the keyboard into the search entry; it holds '%s'" % (SEARCH_WORDS, typed))
     kiosk.press('Return')

@@ -29,10 +29,13 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
 
+# How much slower than usual the app runs (VITRINE_TEST_SLOW, set by the
+# sanitizers' test setup, as for the C tests): the waits grow with it.
+SLOW = max(1, min(20, int(os.environ.get('VITRINE_TEST_SLOW', '1') or '1')))
 # Whole journey, set-up included; meson's own timeout is above it.
-JOURNEY_SECONDS = float(os.environ.get('VTR_UI_TIMEOUT', '75'))
+JOURNEY_SECONDS = float(os.environ.get('VTR_UI_TIMEOUT', '75')) * SLOW
 # How long a screen may take to show what a journey waits for.
-WAIT_SECONDS = float(os.environ.get('VTR_UI_WAIT', '8'))
+WAIT_SECONDS = float(os.environ.get('VTR_UI_WAIT', '8')) * SLOW
 
 # The demo kiosk's administrator PIN, as `./run demo` sets it.
 ADMIN_PIN = '2468'
@@ -575,6 +578,17 @@ class Kiosk:
             except Exception:
                 pass
         return name
+
+    def wait_entry_text(self, node, text, seconds=None):
+        """The entry's text once it reads @text (keys typed are handled in
+        turn: a slow app is still typing them), or what it holds after
+        @seconds."""
+        deadline = time.monotonic() + (WAIT_SECONDS if seconds is None else seconds)
+        while True:
+            held = self.entry_text(node)
+            if held == text or time.monotonic() > deadline:
+                return held
+            time.sleep(0.1)
 
     def entry_text(self, node):
         """The text typed in an entry."""
