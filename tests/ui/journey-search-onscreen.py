@@ -11,7 +11,7 @@ def journey(kiosk):
     kiosk.tap_button(FR['keyboard'])
     for letter in SEARCH_WORDS.upper():
         kiosk.tap_button(FR['space'] if letter == ' ' else letter)
-    typed = kiosk.wait_entry_text(entry, SEARCH_WORDS.capitalize())
+    typed = kiosk.wait_entry_text(entry, SEARCH_WORDS)
     if typed.lower() != SEARCH_WORDS:
         kiosk.fail("tapped '%s' on the on-screen keyboard; the search entry holds '%s'"
                    % (SEARCH_WORDS.upper(), typed))

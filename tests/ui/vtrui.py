@@ -580,13 +580,13 @@ class Kiosk:
         return name
 
     def wait_entry_text(self, node, text, seconds=None):
-        """The entry's text once it reads @text (keys typed are handled in
-        turn: a slow app is still typing them), or what it holds after
-        @seconds."""
+        """The entry's text once it reads @text, capitals aside (keys
+        typed are handled in turn: a slow app is still typing them), or
+        what it holds after @seconds."""
         deadline = time.monotonic() + (WAIT_SECONDS if seconds is None else seconds)
         while True:
             held = self.entry_text(node)
-            if held == text or time.monotonic() > deadline:
+            if held.lower() == text.lower() or time.monotonic() > deadline:
                 return held
             time.sleep(0.1)
 
