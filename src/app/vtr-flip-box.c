@@ -3,10 +3,11 @@
 #include "vtr-flip-box.h"
 
 /*
- * Two columns side by side on a landscape screen, one above the other on
- * a portrait one: the kiosk's screens stand either way (1920×1080 or
- * 1080×1920). GTK 4.8 and libadwaita 1.2 have no breakpoints, so the box
- * turns when it is given more height than width.
+ * Two columns side by side where they fit, one above the other where they
+ * do not (a portrait screen, 1080 px wide, or large text): the kiosk's
+ * screens stand either way. GTK 4.8 and libadwaita 1.2 have no
+ * breakpoints, so the box turns when it is given less width than its
+ * columns need side by side, and is measured as it will be laid out.
  */
 
 struct _VtrFlipBox
@@ -111,18 +112,14 @@ side_by_side_width (VtrFlipBox *self)
   return width + MAX (0, n - 1) * gtk_box_get_spacing (self->box);
 }
 
-/* Whether the columns go one above the other when @width is given. */
+/* Whether the columns go one above the other when @width is given: when
+ * they do not fit side by side. Only the width decides, as GTK measures
+ * a height for a width and keeps the answer: anything else (the window's
+ * shape) would change the layout without GTK measuring again. */
 static gboolean
 turns (VtrFlipBox *self,
        int         width)
 {
-  GtkWidget *toplevel = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
-
-  /* The window's shape decides, not this box's, which a scrolled parent
-   * may make as tall as it likes. */
-  if (toplevel && gtk_widget_get_width (toplevel) > 0 &&
-      gtk_widget_get_width (toplevel) < gtk_widget_get_height (toplevel))
-    return TRUE;
   return width >= 0 && width < side_by_side_width (self);
 }
 

@@ -105,6 +105,14 @@ G_DEFINE_FINAL_TYPE (VtrWindow, vtr_window, ADW_TYPE_APPLICATION_WINDOW)
 static void show_screen (VtrWindow *self,
                          GtkWidget *screen);
 
+/* An answer that comes after the window was closed (the service had
+ * answered before it was asked to cancel) changes nothing. */
+static gboolean
+is_closed (VtrWindow *self)
+{
+  return self->pages == NULL;
+}
+
 
 /* Messages: one at a time, the newest, large, above the screen. */
 
@@ -174,10 +182,17 @@ is_kept (GtkWidget *screen)
 static void
 update_header (VtrWindow *self)
 {
-  GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
-  gboolean home = visible == GTK_WIDGET (self->scan_screen);
-  guint n = vtr_order_screen_count_items (self->order_screen);
-  g_autofree char *label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
+  g_autofree char *label = NULL;
+  GtkWidget *visible;
+  gboolean home;
+  guint n;
+
+  if (is_closed (self))
+    return;
+  visible = gtk_stack_get_visible_child (self->pages);
+  home = visible == GTK_WIDGET (self->scan_screen);
+  n = vtr_order_screen_count_items (self->order_screen);
+  label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
 
   gtk_widget_set_visible (GTK_WIDGET (self->back), self->history->len > 1);
   gtk_widget_set_visible (GTK_WIDGET (self->home), self->history->len > 2);
@@ -447,11 +462,13 @@ pair_done (GObject      *source,
 
   if (link == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !is_closed (self))
         show_message (self, error->message, FALSE);
       return;
     }
   vtr_application_reload_keys (self->app);
+  if (is_closed (self))
+    return;
   if (self->counter)
     vtr_counter_set_keys (self->counter, vtr_application_get_keys (self->app));
   set_merchant (self, link->merchant_id);
@@ -535,6 +552,8 @@ product_by_gtin_done (GObject      *source,
   g_autoptr(VtrProduct) product = vtr_catalog_service_product_by_gtin_finish (VTR_CATALOG_SERVICE (source),
                                                                               result, &error);
 
+  if (is_closed (self))
+    return;
   if (product)
     show_product (self, product->id, 0);
   else if (g_error_matches (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND))
