@@ -15,6 +15,7 @@
 #include "vtr-sync-state.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
+#include "vtr-test-screen.h"
 #include "vtr-test-util.h"
 
 /*
@@ -226,48 +227,6 @@ tap (Fixture    *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
-/* The name a screen reader gives @widget: its label, what labels it, the
- * text it shows, or the row it is in. */
-static gboolean
-has_name (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
-    return TRUE;
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
-      *gtk_button_get_label (GTK_BUTTON (widget)))
-    return TRUE;
-  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
-  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
-    return TRUE;
-  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
-    if (ADW_IS_PREFERENCES_ROW (up))
-      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
-  return FALSE;
-}
-
-/* Every control on screen has a name; returns how many were checked. */
-static guint
-check_names (GtkWidget *widget)
-{
-  guint checked = 0;
-
-  if (!gtk_widget_get_mapped (widget))
-    return 0;
-  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
-    {
-      if (!has_name (widget))
-        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      checked++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    checked += check_names (child);
-  return checked;
-}
-
 static void
 collect_text (GtkWidget *widget,
               GString   *text)
@@ -357,7 +316,7 @@ test_settings_typed (Fixture       *f,
   type_into (f, "Son emplacement", "43.29510, 5.37440");
   g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
   /* The keyboard's keys too are named. */
-  g_assert_cmpuint (check_names (GTK_WIDGET (vtr_admin_screen_get_keyboard (f->screen))), >=, 40);
+  g_assert_cmpuint (vtr_test_screen_check_controls (GTK_WIDGET (vtr_admin_screen_get_keyboard (f->screen))), >=, 40);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), 43.2951, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), 5.3744, 1e-9);
   g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
@@ -541,7 +500,7 @@ test_no_personal_data (Fixture       *f,
 
   open_screen (f);
   settle ();
-  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 5);
+  g_assert_cmpuint (vtr_test_screen_check_controls (GTK_WIDGET (f->screen)), >=, 5);
   g_assert_true (shows (f, "Administration"));
   g_assert_false (shows (f, "Yasmina"));
   g_assert_false (shows (f, "0611223344"));
@@ -639,33 +598,11 @@ test_position_by_shop (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_true (gtk_widget_get_mapped (row));
-  g_assert_cmpuint (check_names (row), >=, 1);
+  g_assert_cmpuint (vtr_test_screen_check_controls (row), >=, 1);
   g_signal_emit_by_name (find_button (row, _("It stands here")), "clicked");
   g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), shop->position.lat, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
-}
-
-/* Until the window has the size asked, and its screens were laid out
- * for it (landscape or portrait). */
-static void
-resize (GtkWindow *window,
-        int        width,
-        int        height)
-{
-  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  gint64 settle;
-
-  gtk_window_set_default_size (window, width, height);
-  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
-  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
-  settle = g_get_monotonic_time () + 200 * 1000;
-  while (g_get_monotonic_time () < settle)
-    g_main_context_iteration (NULL, FALSE);
 }
 
 /* The admin screen fits the kiosk's screens, its keyboard up, in the
@@ -674,27 +611,19 @@ static void
 test_fits (Fixture       *f,
            gconstpointer  data)
 {
-  static const struct { int width, height; } screens[] = {
-    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
-  };
-  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
-  /* What an AdwHeaderBar takes above the screens. */
-  const int header = 47;
+  static const VtrTestDisplay screens[] = VTR_TEST_DISPLAYS;
+  g_autoptr(GtkCssProvider) style = NULL;
 
-  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   open_screen (f);
-  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
+  style = vtr_test_screen_use_style (f->window);
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
-      int min_width, min_height, nat;
       GtkWidget *printer = find_row (GTK_WIDGET (f->screen), "Imprimante à tickets (");
       GtkWidget *scrolled = gtk_widget_get_ancestor (printer, GTK_TYPE_SCROLLED_WINDOW);
       graphene_point_t at;
       gint64 deadline;
 
-      resize (f->window, screens[i].width, screens[i].height);
+      vtr_test_screen_resize (f->window, screens[i].width, screens[i].height);
       /* The printer's row typed into, under the keyboard: it is scrolled
        * into what the keyboard leaves. */
       gtk_window_set_focus (f->window, NULL);
@@ -709,15 +638,9 @@ test_fits (Fixture       *f,
              g_get_monotonic_time () < deadline);
       g_assert_cmpfloat (at.y, >=, 0);
       g_assert_cmpfloat (at.y + gtk_widget_get_height (printer), <=, gtk_widget_get_height (scrolled));
-      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
-      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[i].width, &min_height, &nat,
-                          NULL, NULL);
-      g_test_message ("%d×%d: the admin screen needs at least %d×%d", screens[i].width, screens[i].height,
-                      min_width, min_height);
-      g_assert_cmpint (min_width, <=, screens[i].width);
-      g_assert_cmpint (min_height, <=, screens[i].height - header);
+      vtr_test_screen_assert_fits (GTK_WIDGET (f->screen), &screens[i]);
     }
-  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+  vtr_test_screen_drop_style (style);
 }
 
 int

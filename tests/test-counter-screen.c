@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-test-keys.h"
+#include "vtr-test-screen.h"
 #include "vtr-test-util.h"
 
 /*
@@ -209,48 +210,6 @@ row_subtitle (Fixture    *f,
 
   g_assert_nonnull (row);
   return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
-}
-
-/* The name a screen reader gives @widget: its label, what labels it, the
- * text it shows, or the row it is in. */
-static gboolean
-has_name (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
-    return TRUE;
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
-      *gtk_button_get_label (GTK_BUTTON (widget)))
-    return TRUE;
-  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
-  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
-    return TRUE;
-  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
-    if (ADW_IS_PREFERENCES_ROW (up))
-      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
-  return FALSE;
-}
-
-/* Every control on screen has a name; returns how many were checked. */
-static guint
-check_names (GtkWidget *widget)
-{
-  guint checked = 0;
-
-  if (!gtk_widget_get_mapped (widget))
-    return 0;
-  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
-    {
-      if (!has_name (widget))
-        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
-                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
-      checked++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    checked += check_names (child);
-  return checked;
 }
 
 /* Everything written on the screen now, one text a line. */
@@ -511,7 +470,7 @@ test_rewards_and_orders (Fixture       *f,
   tap (f, give);
   g_assert_true (shows (f, "Récompense donnée"));
   /* Keypad, slip, new card, rewards and orders: each control named. */
-  g_assert_cmpuint (check_names (GTK_WIDGET (f->screen)), >=, 20);
+  g_assert_cmpuint (vtr_test_screen_check_controls (GTK_WIDGET (f->screen)), >=, 20);
 
   /* The order's next step, from its row. */
   {
@@ -560,28 +519,6 @@ test_enrol (Fixture       *f,
   g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
-/* Until the window has the size asked, and its screens were laid out
- * for it (landscape or portrait). */
-static void
-resize (GtkWindow *window,
-        int        width,
-        int        height)
-{
-  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  gint64 settle;
-
-  gtk_window_set_default_size (window, width, height);
-  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
-  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
-  settle = g_get_monotonic_time () + 200 * 1000;
-  while (g_get_monotonic_time () < settle)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* The counter fits the kiosk's screens without clipping, in the app's
  * style: its smallest size, keypad and all, is within what the window
  * leaves under its header bar, landscape and portrait. */
@@ -589,19 +526,11 @@ static void
 test_fits (Fixture       *f,
            gconstpointer  data)
 {
-  static const struct { int width, height; } screens[] = {
-    { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 },
-  };
-  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+  static const VtrTestDisplay screens[] = VTR_TEST_DISPLAYS;
+  g_autoptr(GtkCssProvider) style = vtr_test_screen_use_style (f->window);
   g_autofree char *code = card_code ("FITSFITSFITSFITSFITSFITSFI");
   g_autoptr(VtrOrder) order = place_order (f->store, "Inès");
-  /* What an AdwHeaderBar takes above the screens. */
-  const int header = 47;
 
-  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_widget_add_css_class (GTK_WIDGET (f->window), "vitrine");
   tap_keys (f, STAFF_PIN);
   tap (f, "Valider");
   wait_idle (f);
@@ -610,7 +539,6 @@ test_fits (Fixture       *f,
    * longest title) refused with a message. */
   for (guint i = 0; i < 2 * G_N_ELEMENTS (screens); i++)
     {
-      int min_width, min_height, nat;
       guint n;
 
       if (i == G_N_ELEMENTS (screens))
@@ -621,16 +549,10 @@ test_fits (Fixture       *f,
           g_assert_true (shows (f, "numéro"));
         }
       n = i % G_N_ELEMENTS (screens);
-      resize (f->window, screens[n].width, screens[n].height);
-      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
-      gtk_widget_measure (GTK_WIDGET (f->screen), GTK_ORIENTATION_VERTICAL, screens[n].width, &min_height, &nat,
-                          NULL, NULL);
-      g_test_message ("%d×%d: the counter needs at least %d×%d", screens[n].width, screens[n].height, min_width,
-                      min_height);
-      g_assert_cmpint (min_width, <=, screens[n].width);
-      g_assert_cmpint (min_height, <=, screens[n].height - header);
+      vtr_test_screen_resize (f->window, screens[n].width, screens[n].height);
+      vtr_test_screen_assert_fits (GTK_WIDGET (f->screen), &screens[n]);
     }
-  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+  vtr_test_screen_drop_style (style);
 }
 
 int

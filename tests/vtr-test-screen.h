@@ -233,3 +233,118 @@ vtr_test_screen_fired (VtrTestScreen *fixture)
     g_string_append_printf (all, "%s%s", i ? "; " : "", (char *) g_ptr_array_index (fixture->fired, i));
   return g_string_free (g_steal_pointer (&all), FALSE);
 }
+
+/* The name a screen reader gives @widget: its label, what labels it, the
+ * text it shows, or the preferences row it is in. */
+static inline gboolean
+vtr_test_screen_has_name (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) &&
+      *gtk_button_get_label (GTK_BUTTON (widget)))
+    return TRUE;
+  child = GTK_IS_BUTTON (widget) ? gtk_button_get_child (GTK_BUTTON (widget)) : NULL;
+  if (child && GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)))
+    return TRUE;
+  for (GtkWidget *up = widget; up; up = gtk_widget_get_parent (up))
+    if (ADW_IS_PREFERENCES_ROW (up))
+      return *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up)) != '\0';
+  return FALSE;
+}
+
+/* Every control on screen (buttons, entries, switches, lists) has a name,
+ * as the counter and the administration need; returns how many were
+ * checked. vtr_test_screen_check_names() is the catalogue screens' rule. */
+static inline guint
+vtr_test_screen_check_controls (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SWITCH (widget) || GTK_IS_LIST_BOX (widget))
+    {
+      if (!vtr_test_screen_has_name (widget))
+        g_error ("a %s without a name, in a %s", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += vtr_test_screen_check_controls (child);
+  return checked;
+}
+
+/* The kiosk's displays, landscape and portrait:
+ * `static const VtrTestDisplay displays[] = VTR_TEST_DISPLAYS;` */
+typedef struct
+{
+  int width;
+  int height;
+} VtrTestDisplay;
+
+#define VTR_TEST_DISPLAYS { { 1920, 1080 }, { 1080, 1920 }, { 1366, 768 }, { 1280, 800 } }
+
+/* What an AdwHeaderBar takes above the screens. */
+#define VTR_TEST_HEADER_HEIGHT 47
+
+/* The app's style sheet on the display and @window, as the kiosk shows
+ * its screens; vtr_test_screen_drop_style() takes it away. */
+static inline GtkCssProvider *
+vtr_test_screen_use_style (GtkWindow *window)
+{
+  GtkCssProvider *style = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (style, "/fr/vitrine/Vitrine/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_widget_add_css_class (GTK_WIDGET (window), "vitrine");
+  return style;
+}
+
+static inline void
+vtr_test_screen_drop_style (GtkCssProvider *style)
+{
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
+}
+
+/* Until @window has the size asked, and its screens were laid out for it
+ * (landscape or portrait). */
+static inline void
+vtr_test_screen_resize (GtkWindow *window,
+                        int        width,
+                        int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
+  settle = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* @screen fits @display without clipping: its smallest size is within
+ * what the window leaves under its header bar. */
+static inline void
+vtr_test_screen_assert_fits (GtkWidget            *screen,
+                             const VtrTestDisplay *display)
+{
+  int min_width, min_height, nat;
+
+  gtk_widget_measure (screen, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat, NULL, NULL);
+  gtk_widget_measure (screen, GTK_ORIENTATION_VERTICAL, display->width, &min_height, &nat, NULL, NULL);
+  g_test_message ("%d×%d: %s needs at least %d×%d", display->width, display->height, G_OBJECT_TYPE_NAME (screen),
+                  min_width, min_height);
+  g_assert_cmpint (min_width, <=, display->width);
+  g_assert_cmpint (min_height, <=, display->height - VTR_TEST_HEADER_HEIGHT);
+}

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "vtr-app.h"
-#include "vtr-demo.h"
 #include "vtr-describe.h"
 #include "vtr-info-row.h"
 
@@ -18,45 +17,15 @@
 
 struct _VtrCivicScreen
 {
-  GtkWidget          parent_instance;
+  VtrCatalogScreen   parent_instance;
 
   /* Template widgets */
   GtkStack          *stack;
   GtkBox            *groups;
   AdwStatusPage     *error_page;
-
-  /* Owned */
-  VtrCatalogService *catalog;
-  GCancellable      *cancellable;
-  guint              reload_source;
-
-  double             latitude;
-  double             longitude;
-  gboolean           loading;
 };
 
-G_DEFINE_FINAL_TYPE (VtrCivicScreen, vtr_civic_screen, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_CATALOG,
-  PROP_LATITUDE,
-  PROP_LONGITUDE,
-  PROP_LOADING,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-set_loading (VtrCivicScreen *self,
-             gboolean        loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
+G_DEFINE_FINAL_TYPE (VtrCivicScreen, vtr_civic_screen, VTR_TYPE_CATALOG_SCREEN)
 
 static GtkWidget *
 place_row (const VtrCollectionPlace *place,
@@ -118,63 +87,18 @@ on_civic_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrCivicView) view = vtr_catalog_service_civic_finish (VTR_CATALOG_SERVICE (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (view)
+  if (vtr_catalog_screen_loaded (VTR_CATALOG_SCREEN (self), error))
     show_view (self, view);
-  else
-    {
-      adw_status_page_set_title (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  set_loading (self, FALSE);
 }
 
-/**
- * vtr_civic_screen_reload:
- *
- * Asks the catalogue again: each time the screen is shown, the places may
- * have opened or closed.
- */
-void
-vtr_civic_screen_reload (VtrCivicScreen *self)
-{
-  VtrPosition here = { self->latitude, self->longitude };
-
-  g_return_if_fail (VTR_IS_CIVIC_SCREEN (self));
-
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->catalog == NULL)
-    {
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  set_loading (self, TRUE);
-  vtr_catalog_service_civic_async (self->catalog, &here, self->cancellable, on_civic_loaded, g_object_ref (self));
-}
-
-static gboolean
-reload_cb (gpointer data)
-{
-  VtrCivicScreen *self = data;
-
-  self->reload_source = 0;
-  vtr_civic_screen_reload (self);
-  return G_SOURCE_REMOVE;
-}
-
+/* Each time the screen is shown: the places may have opened or closed. */
 static void
-queue_reload (VtrCivicScreen *self)
+vtr_civic_screen_load (VtrCatalogScreen  *screen,
+                       VtrCatalogService *catalog,
+                       const VtrPosition *here,
+                       GCancellable      *cancellable)
 {
-  g_cancellable_cancel (self->cancellable);
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
-  set_loading (self, self->catalog != NULL);
+  vtr_catalog_service_civic_async (catalog, here, cancellable, on_civic_loaded, g_object_ref (screen));
 }
 
 static void
@@ -190,64 +114,9 @@ vtr_civic_screen_dispose (GObject *object)
 {
   VtrCivicScreen *self = VTR_CIVIC_SCREEN (object);
 
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_CIVIC_SCREEN);
-  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (vtr_civic_screen_parent_class)->dispose (object);
-}
-
-static void
-vtr_civic_screen_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  VtrCivicScreen *self = VTR_CIVIC_SCREEN (object);
-
-  switch (prop_id)
-    {
-    case PROP_CATALOG:
-      g_value_set_object (value, self->catalog);
-      break;
-    case PROP_LATITUDE:
-      g_value_set_double (value, self->latitude);
-      break;
-    case PROP_LONGITUDE:
-      g_value_set_double (value, self->longitude);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-vtr_civic_screen_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  VtrCivicScreen *self = VTR_CIVIC_SCREEN (object);
-
-  switch (prop_id)
-    {
-    case PROP_CATALOG:
-      vtr_civic_screen_set_catalog (self, g_value_get_object (value));
-      break;
-    case PROP_LATITUDE:
-      vtr_civic_screen_set_latitude (self, g_value_get_double (value));
-      break;
-    case PROP_LONGITUDE:
-      vtr_civic_screen_set_longitude (self, g_value_get_double (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -255,28 +124,13 @@ vtr_civic_screen_class_init (VtrCivicScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  VtrCatalogScreenClass *screen_class = VTR_CATALOG_SCREEN_CLASS (klass);
 
   object_class->dispose = vtr_civic_screen_dispose;
-  object_class->get_property = vtr_civic_screen_get_property;
-  object_class->set_property = vtr_civic_screen_set_property;
-
-  properties[PROP_CATALOG] =
-    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LATITUDE] =
-    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LONGITUDE] =
-    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  screen_class->load = vtr_civic_screen_load;
 
   gtk_widget_class_install_action (widget_class, "civic.show-merchant", "x", show_merchant_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-civic-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, stack);
@@ -287,9 +141,8 @@ vtr_civic_screen_class_init (VtrCivicScreenClass *klass)
 static void
 vtr_civic_screen_init (VtrCivicScreen *self)
 {
-  self->latitude = VTR_DEMO_LAT;
-  self->longitude = VTR_DEMO_LON;
   gtk_widget_init_template (GTK_WIDGET (self));
+  vtr_catalog_screen_set_pages (VTR_CATALOG_SCREEN (self), self->stack, self->error_page);
 }
 
 GtkWidget *
@@ -298,74 +151,10 @@ vtr_civic_screen_new (VtrCatalogService *catalog)
   return g_object_new (VTR_TYPE_CIVIC_SCREEN, "catalog", catalog, NULL);
 }
 
-VtrCatalogService *
-vtr_civic_screen_get_catalog (VtrCivicScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_CIVIC_SCREEN (self), NULL);
-
-  return self->catalog;
-}
-
-void
-vtr_civic_screen_set_catalog (VtrCivicScreen    *self,
-                              VtrCatalogService *catalog)
-{
-  g_return_if_fail (VTR_IS_CIVIC_SCREEN (self));
-  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
-
-  if (g_set_object (&self->catalog, catalog))
-    {
-      queue_reload (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
-    }
-}
-
-double
-vtr_civic_screen_get_latitude (VtrCivicScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_CIVIC_SCREEN (self), 0);
-
-  return self->latitude;
-}
-
-void
-vtr_civic_screen_set_latitude (VtrCivicScreen *self,
-                               double          latitude)
-{
-  g_return_if_fail (VTR_IS_CIVIC_SCREEN (self));
-
-  if (self->latitude == latitude)
-    return;
-  self->latitude = latitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
-}
-
-double
-vtr_civic_screen_get_longitude (VtrCivicScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_CIVIC_SCREEN (self), 0);
-
-  return self->longitude;
-}
-
-void
-vtr_civic_screen_set_longitude (VtrCivicScreen *self,
-                                double          longitude)
-{
-  g_return_if_fail (VTR_IS_CIVIC_SCREEN (self));
-
-  if (self->longitude == longitude)
-    return;
-  self->longitude = longitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
-}
-
 gboolean
 vtr_civic_screen_get_loading (VtrCivicScreen *self)
 {
   g_return_val_if_fail (VTR_IS_CIVIC_SCREEN (self), FALSE);
 
-  return self->loading;
+  return vtr_catalog_screen_get_loading (VTR_CATALOG_SCREEN (self));
 }

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "vtr-app.h"
-#include "vtr-demo.h"
 #include "vtr-describe.h"
 #include "vtr-geo.h"
 #include "vtr-info-row.h"
@@ -23,7 +22,7 @@
 
 struct _VtrMerchantScreen
 {
-  GtkWidget          parent_instance;
+  VtrCatalogScreen   parent_instance;
 
   /* Template widgets */
   GtkStack          *stack;
@@ -38,26 +37,14 @@ struct _VtrMerchantScreen
   GtkListBox        *products;
   AdwStatusPage     *error_page;
 
-  /* Owned */
-  VtrCatalogService *catalog;
-  GCancellable      *cancellable;
-  guint              reload_source;
-
   gint64             merchant_id;
-  double             latitude;
-  double             longitude;
-  gboolean           loading;
 };
 
-G_DEFINE_FINAL_TYPE (VtrMerchantScreen, vtr_merchant_screen, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (VtrMerchantScreen, vtr_merchant_screen, VTR_TYPE_CATALOG_SCREEN)
 
 enum {
   PROP_0,
-  PROP_CATALOG,
   PROP_MERCHANT_ID,
-  PROP_LATITUDE,
-  PROP_LONGITUDE,
-  PROP_LOADING,
   N_PROPS
 };
 
@@ -70,16 +57,6 @@ remove_rows (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
     gtk_list_box_remove (list, child);
-}
-
-static void
-set_loading (VtrMerchantScreen *self,
-             gboolean           loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
@@ -129,7 +106,8 @@ show_view (VtrMerchantScreen     *self,
            const VtrMerchantView *view)
 {
   const VtrMerchant *merchant = view->merchant;
-  VtrPosition here = { self->latitude, self->longitude };
+  VtrCatalogScreen *screen = VTR_CATALOG_SCREEN (self);
+  VtrPosition here = { vtr_catalog_screen_get_latitude (screen), vtr_catalog_screen_get_longitude (screen) };
   g_autoptr(GString) services = g_string_new (NULL);
   g_autoptr(GString) place = g_string_new (NULL);
   g_auto(GStrv) week = vtr_describe_week (merchant->opening_hours);
@@ -222,69 +200,28 @@ on_merchant_loaded (GObject      *source,
   g_autoptr(VtrMerchantView) view = vtr_catalog_service_merchant_finish (VTR_CATALOG_SERVICE (source), result,
                                                                          &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (view)
+  if (vtr_catalog_screen_loaded (VTR_CATALOG_SCREEN (self), error))
     show_view (self, view);
-  else
-    {
-      adw_status_page_set_title (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  set_loading (self, FALSE);
 }
 
 static gboolean
-has_question (VtrMerchantScreen *self)
+vtr_merchant_screen_has_question (VtrCatalogScreen *screen)
 {
-  return self->catalog != NULL && self->merchant_id > 0;
+  return VTR_MERCHANT_SCREEN (screen)->merchant_id > 0;
 }
 
-/**
- * vtr_merchant_screen_reload:
- *
- * Asks the catalogue again, as after a sync or when the hour changed.
- */
-void
-vtr_merchant_screen_reload (VtrMerchantScreen *self)
-{
-  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
-
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (!has_question (self))
-    {
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  set_loading (self, TRUE);
-  vtr_catalog_service_merchant_async (self->catalog, self->merchant_id, self->cancellable, on_merchant_loaded,
-                                      g_object_ref (self));
-}
-
-static gboolean
-reload_cb (gpointer data)
-{
-  VtrMerchantScreen *self = data;
-
-  self->reload_source = 0;
-  vtr_merchant_screen_reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Several properties set one after the other make one query; what was
- * asked before is not shown. */
+/* The shop's page asks no position: how far it is comes from the kiosk's
+ * own, when shown. */
 static void
-queue_reload (VtrMerchantScreen *self)
+vtr_merchant_screen_load (VtrCatalogScreen  *screen,
+                          VtrCatalogService *catalog,
+                          const VtrPosition *here,
+                          GCancellable      *cancellable)
 {
-  g_cancellable_cancel (self->cancellable);
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
-  set_loading (self, has_question (self));
+  VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (screen);
+
+  vtr_catalog_service_merchant_async (catalog, self->merchant_id, cancellable, on_merchant_loaded,
+                                      g_object_ref (self));
 }
 
 static void
@@ -303,11 +240,7 @@ vtr_merchant_screen_dispose (GObject *object)
 {
   VtrMerchantScreen *self = VTR_MERCHANT_SCREEN (object);
 
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_MERCHANT_SCREEN);
-  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (vtr_merchant_screen_parent_class)->dispose (object);
 }
@@ -322,20 +255,8 @@ vtr_merchant_screen_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      g_value_set_object (value, self->catalog);
-      break;
     case PROP_MERCHANT_ID:
       g_value_set_int64 (value, self->merchant_id);
-      break;
-    case PROP_LATITUDE:
-      g_value_set_double (value, self->latitude);
-      break;
-    case PROP_LONGITUDE:
-      g_value_set_double (value, self->longitude);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -352,17 +273,8 @@ vtr_merchant_screen_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      vtr_merchant_screen_set_catalog (self, g_value_get_object (value));
-      break;
     case PROP_MERCHANT_ID:
       vtr_merchant_screen_set_merchant_id (self, g_value_get_int64 (value));
-      break;
-    case PROP_LATITUDE:
-      vtr_merchant_screen_set_latitude (self, g_value_get_double (value));
-      break;
-    case PROP_LONGITUDE:
-      vtr_merchant_screen_set_longitude (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -374,32 +286,21 @@ vtr_merchant_screen_class_init (VtrMerchantScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  VtrCatalogScreenClass *screen_class = VTR_CATALOG_SCREEN_CLASS (klass);
 
   object_class->dispose = vtr_merchant_screen_dispose;
   object_class->get_property = vtr_merchant_screen_get_property;
   object_class->set_property = vtr_merchant_screen_set_property;
+  screen_class->has_question = vtr_merchant_screen_has_question;
+  screen_class->load = vtr_merchant_screen_load;
 
-  properties[PROP_CATALOG] =
-    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MERCHANT_ID] =
     g_param_spec_int64 ("merchant-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Where the kiosk stands: how far the shop is. */
-  properties[PROP_LATITUDE] =
-    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LONGITUDE] =
-    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "merchant.show-product", "x", show_product_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-merchant-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, stack);
@@ -418,37 +319,14 @@ vtr_merchant_screen_class_init (VtrMerchantScreenClass *klass)
 static void
 vtr_merchant_screen_init (VtrMerchantScreen *self)
 {
-  self->latitude = VTR_DEMO_LAT;
-  self->longitude = VTR_DEMO_LON;
   gtk_widget_init_template (GTK_WIDGET (self));
+  vtr_catalog_screen_set_pages (VTR_CATALOG_SCREEN (self), self->stack, self->error_page);
 }
 
 GtkWidget *
 vtr_merchant_screen_new (VtrCatalogService *catalog)
 {
   return g_object_new (VTR_TYPE_MERCHANT_SCREEN, "catalog", catalog, NULL);
-}
-
-VtrCatalogService *
-vtr_merchant_screen_get_catalog (VtrMerchantScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), NULL);
-
-  return self->catalog;
-}
-
-void
-vtr_merchant_screen_set_catalog (VtrMerchantScreen *self,
-                                 VtrCatalogService *catalog)
-{
-  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
-  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
-
-  if (g_set_object (&self->catalog, catalog))
-    {
-      queue_reload (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
-    }
 }
 
 gint64
@@ -476,49 +354,7 @@ vtr_merchant_screen_set_merchant_id (VtrMerchantScreen *self,
       self->merchant_id = merchant_id;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MERCHANT_ID]);
     }
-  queue_reload (self);
-}
-
-double
-vtr_merchant_screen_get_latitude (VtrMerchantScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), 0);
-
-  return self->latitude;
-}
-
-void
-vtr_merchant_screen_set_latitude (VtrMerchantScreen *self,
-                                  double             latitude)
-{
-  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
-
-  if (self->latitude == latitude)
-    return;
-  self->latitude = latitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
-}
-
-double
-vtr_merchant_screen_get_longitude (VtrMerchantScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), 0);
-
-  return self->longitude;
-}
-
-void
-vtr_merchant_screen_set_longitude (VtrMerchantScreen *self,
-                                   double             longitude)
-{
-  g_return_if_fail (VTR_IS_MERCHANT_SCREEN (self));
-
-  if (self->longitude == longitude)
-    return;
-  self->longitude = longitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
 }
 
 gboolean
@@ -526,5 +362,5 @@ vtr_merchant_screen_get_loading (VtrMerchantScreen *self)
 {
   g_return_val_if_fail (VTR_IS_MERCHANT_SCREEN (self), FALSE);
 
-  return self->loading;
+  return vtr_catalog_screen_get_loading (VTR_CATALOG_SCREEN (self));
 }

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "vtr-app.h"
-#include "vtr-demo.h"
 #include "vtr-describe.h"
 #include "vtr-info-row.h"
 
@@ -20,7 +19,7 @@
 
 struct _VtrProductScreen
 {
-  GtkWidget          parent_instance;
+  VtrCatalogScreen   parent_instance;
 
   /* Template widgets */
   GtkStack          *stack;
@@ -29,28 +28,16 @@ struct _VtrProductScreen
   GtkListBox        *stockists;
   AdwStatusPage     *error_page;
 
-  /* Owned */
-  VtrCatalogService *catalog;
-  GCancellable      *cancellable;
-  guint              reload_source;
-
   gint64             product_id;
   gint64             poster_merchant_id;
-  double             latitude;
-  double             longitude;
-  gboolean           loading;
 };
 
-G_DEFINE_FINAL_TYPE (VtrProductScreen, vtr_product_screen, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (VtrProductScreen, vtr_product_screen, VTR_TYPE_CATALOG_SCREEN)
 
 enum {
   PROP_0,
-  PROP_CATALOG,
   PROP_PRODUCT_ID,
   PROP_POSTER_MERCHANT_ID,
-  PROP_LATITUDE,
-  PROP_LONGITUDE,
-  PROP_LOADING,
   N_PROPS
 };
 
@@ -63,16 +50,6 @@ remove_rows (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
     gtk_list_box_remove (list, child);
-}
-
-static void
-set_loading (VtrProductScreen *self,
-             gboolean          loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static GtkWidget *
@@ -169,16 +146,26 @@ on_product_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrProductView) view = vtr_catalog_service_product_finish (VTR_CATALOG_SERVICE (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (view)
+  if (vtr_catalog_screen_loaded (VTR_CATALOG_SCREEN (self), error))
     show_view (self, view);
-  else
-    {
-      adw_status_page_set_title (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  set_loading (self, FALSE);
+}
+
+static gboolean
+vtr_product_screen_has_question (VtrCatalogScreen *screen)
+{
+  return VTR_PRODUCT_SCREEN (screen)->product_id > 0;
+}
+
+static void
+vtr_product_screen_load (VtrCatalogScreen  *screen,
+                         VtrCatalogService *catalog,
+                         const VtrPosition *here,
+                         GCancellable      *cancellable)
+{
+  VtrProductScreen *self = VTR_PRODUCT_SCREEN (screen);
+
+  vtr_catalog_service_product_async (catalog, self->product_id, self->poster_merchant_id, here, cancellable,
+                                     on_product_loaded, g_object_ref (self));
 }
 
 /**
@@ -189,45 +176,9 @@ on_product_loaded (GObject      *source,
 void
 vtr_product_screen_reload (VtrProductScreen *self)
 {
-  VtrPosition here = { self->latitude, self->longitude };
-
   g_return_if_fail (VTR_IS_PRODUCT_SCREEN (self));
 
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->catalog == NULL || self->product_id <= 0)
-    {
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  set_loading (self, TRUE);
-  vtr_catalog_service_product_async (self->catalog, self->product_id, self->poster_merchant_id, &here,
-                                     self->cancellable, on_product_loaded, g_object_ref (self));
-}
-
-static gboolean
-reload_cb (gpointer data)
-{
-  VtrProductScreen *self = data;
-
-  self->reload_source = 0;
-  vtr_product_screen_reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Several properties set one after the other make one query; what was
- * asked before is not shown. */
-static void
-queue_reload (VtrProductScreen *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
-  set_loading (self, self->catalog != NULL && self->product_id > 0);
+  vtr_catalog_screen_reload (VTR_CATALOG_SCREEN (self));
 }
 
 static void
@@ -253,11 +204,7 @@ vtr_product_screen_dispose (GObject *object)
 {
   VtrProductScreen *self = VTR_PRODUCT_SCREEN (object);
 
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_PRODUCT_SCREEN);
-  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (vtr_product_screen_parent_class)->dispose (object);
 }
@@ -272,23 +219,11 @@ vtr_product_screen_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      g_value_set_object (value, self->catalog);
-      break;
     case PROP_PRODUCT_ID:
       g_value_set_int64 (value, self->product_id);
       break;
     case PROP_POSTER_MERCHANT_ID:
       g_value_set_int64 (value, self->poster_merchant_id);
-      break;
-    case PROP_LATITUDE:
-      g_value_set_double (value, self->latitude);
-      break;
-    case PROP_LONGITUDE:
-      g_value_set_double (value, self->longitude);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -305,20 +240,11 @@ vtr_product_screen_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      vtr_product_screen_set_catalog (self, g_value_get_object (value));
-      break;
     case PROP_PRODUCT_ID:
       vtr_product_screen_set_product_id (self, g_value_get_int64 (value));
       break;
     case PROP_POSTER_MERCHANT_ID:
       vtr_product_screen_set_poster_merchant_id (self, g_value_get_int64 (value));
-      break;
-    case PROP_LATITUDE:
-      vtr_product_screen_set_latitude (self, g_value_get_double (value));
-      break;
-    case PROP_LONGITUDE:
-      vtr_product_screen_set_longitude (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -330,14 +256,14 @@ vtr_product_screen_class_init (VtrProductScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  VtrCatalogScreenClass *screen_class = VTR_CATALOG_SCREEN_CLASS (klass);
 
   object_class->dispose = vtr_product_screen_dispose;
   object_class->get_property = vtr_product_screen_get_property;
   object_class->set_property = vtr_product_screen_set_property;
+  screen_class->has_question = vtr_product_screen_has_question;
+  screen_class->load = vtr_product_screen_load;
 
-  properties[PROP_CATALOG] =
-    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PRODUCT_ID] =
     g_param_spec_int64 ("product-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -345,22 +271,11 @@ vtr_product_screen_class_init (VtrProductScreenClass *klass)
   properties[PROP_POSTER_MERCHANT_ID] =
     g_param_spec_int64 ("poster-merchant-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LATITUDE] =
-    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LONGITUDE] =
-    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Whether the catalogue's answer is awaited (the spinner shows). */
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "product.order", "x", order_action);
   gtk_widget_class_install_action (widget_class, "product.show-merchant", "x", show_merchant_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-product-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, stack);
@@ -373,37 +288,14 @@ vtr_product_screen_class_init (VtrProductScreenClass *klass)
 static void
 vtr_product_screen_init (VtrProductScreen *self)
 {
-  self->latitude = VTR_DEMO_LAT;
-  self->longitude = VTR_DEMO_LON;
   gtk_widget_init_template (GTK_WIDGET (self));
+  vtr_catalog_screen_set_pages (VTR_CATALOG_SCREEN (self), self->stack, self->error_page);
 }
 
 GtkWidget *
 vtr_product_screen_new (VtrCatalogService *catalog)
 {
   return g_object_new (VTR_TYPE_PRODUCT_SCREEN, "catalog", catalog, NULL);
-}
-
-VtrCatalogService *
-vtr_product_screen_get_catalog (VtrProductScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_PRODUCT_SCREEN (self), NULL);
-
-  return self->catalog;
-}
-
-void
-vtr_product_screen_set_catalog (VtrProductScreen  *self,
-                                VtrCatalogService *catalog)
-{
-  g_return_if_fail (VTR_IS_PRODUCT_SCREEN (self));
-  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
-
-  if (g_set_object (&self->catalog, catalog))
-    {
-      queue_reload (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
-    }
 }
 
 gint64
@@ -423,7 +315,7 @@ vtr_product_screen_set_product_id (VtrProductScreen *self,
   if (self->product_id == product_id)
     return;
   self->product_id = product_id;
-  queue_reload (self);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRODUCT_ID]);
 }
 
@@ -444,7 +336,7 @@ vtr_product_screen_set_poster_merchant_id (VtrProductScreen *self,
   if (self->poster_merchant_id == merchant_id)
     return;
   self->poster_merchant_id = merchant_id;
-  queue_reload (self);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSTER_MERCHANT_ID]);
 }
 
@@ -466,49 +358,7 @@ vtr_product_screen_show (VtrProductScreen *self,
   vtr_product_screen_set_poster_merchant_id (self, poster_merchant_id);
   g_object_thaw_notify (G_OBJECT (self));
   /* The same product again still asks again: stock may have changed. */
-  queue_reload (self);
-}
-
-double
-vtr_product_screen_get_latitude (VtrProductScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_PRODUCT_SCREEN (self), 0);
-
-  return self->latitude;
-}
-
-void
-vtr_product_screen_set_latitude (VtrProductScreen *self,
-                                 double            latitude)
-{
-  g_return_if_fail (VTR_IS_PRODUCT_SCREEN (self));
-
-  if (self->latitude == latitude)
-    return;
-  self->latitude = latitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
-}
-
-double
-vtr_product_screen_get_longitude (VtrProductScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_PRODUCT_SCREEN (self), 0);
-
-  return self->longitude;
-}
-
-void
-vtr_product_screen_set_longitude (VtrProductScreen *self,
-                                  double            longitude)
-{
-  g_return_if_fail (VTR_IS_PRODUCT_SCREEN (self));
-
-  if (self->longitude == longitude)
-    return;
-  self->longitude = longitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
 }
 
 gboolean
@@ -516,5 +366,5 @@ vtr_product_screen_get_loading (VtrProductScreen *self)
 {
   g_return_val_if_fail (VTR_IS_PRODUCT_SCREEN (self), FALSE);
 
-  return self->loading;
+  return vtr_catalog_screen_get_loading (VTR_CATALOG_SCREEN (self));
 }

@@ -1,18 +1,13 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "vtr-catalog-service.h"
+#include "vtr-catalog-screen.h"
 
 G_BEGIN_DECLS
 
 #define VTR_TYPE_PRODUCT_SCREEN (vtr_product_screen_get_type ())
-G_DECLARE_FINAL_TYPE (VtrProductScreen, vtr_product_screen, VTR, PRODUCT_SCREEN, GtkWidget)
+G_DECLARE_FINAL_TYPE (VtrProductScreen, vtr_product_screen, VTR, PRODUCT_SCREEN, VtrCatalogScreen)
 
 GtkWidget         *vtr_product_screen_new                    (VtrCatalogService *catalog);
-VtrCatalogService *vtr_product_screen_get_catalog            (VtrProductScreen  *self);
-void               vtr_product_screen_set_catalog            (VtrProductScreen  *self,
-                                                              VtrCatalogService *catalog);
 gint64             vtr_product_screen_get_product_id         (VtrProductScreen  *self);
 void               vtr_product_screen_set_product_id         (VtrProductScreen  *self,
                                                               gint64             product_id);
@@ -22,12 +17,6 @@ void               vtr_product_screen_set_poster_merchant_id (VtrProductScreen  
 void               vtr_product_screen_show                   (VtrProductScreen  *self,
                                                               gint64             product_id,
                                                               gint64             poster_merchant_id);
-double             vtr_product_screen_get_latitude           (VtrProductScreen  *self);
-void               vtr_product_screen_set_latitude           (VtrProductScreen  *self,
-                                                              double             latitude);
-double             vtr_product_screen_get_longitude          (VtrProductScreen  *self);
-void               vtr_product_screen_set_longitude          (VtrProductScreen  *self,
-                                                              double             longitude);
 gboolean           vtr_product_screen_get_loading            (VtrProductScreen  *self);
 void               vtr_product_screen_reload                 (VtrProductScreen  *self);
 

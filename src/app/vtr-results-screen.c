@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "vtr-app.h"
-#include "vtr-demo.h"
 #include "vtr-describe.h"
 #include "vtr-info-row.h"
 #include "vtr-service.h"
@@ -21,7 +20,7 @@
 
 struct _VtrResultsScreen
 {
-  GtkWidget          parent_instance;
+  VtrCatalogScreen   parent_instance;
 
   /* Template widgets */
   GtkStack          *stack;
@@ -30,27 +29,16 @@ struct _VtrResultsScreen
   AdwStatusPage     *empty_page;
 
   /* Owned */
-  VtrCatalogService *catalog;
-  GCancellable      *cancellable;
-  guint              reload_source;
   char              *query;
   char              *service;
-
-  double             latitude;
-  double             longitude;
-  gboolean           loading;
 };
 
-G_DEFINE_FINAL_TYPE (VtrResultsScreen, vtr_results_screen, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (VtrResultsScreen, vtr_results_screen, VTR_TYPE_CATALOG_SCREEN)
 
 enum {
   PROP_0,
-  PROP_CATALOG,
   PROP_QUERY,
   PROP_SERVICE,
-  PROP_LATITUDE,
-  PROP_LONGITUDE,
-  PROP_LOADING,
   N_PROPS
 };
 
@@ -66,16 +54,6 @@ set_str (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
-}
-
-static void
-set_loading (VtrResultsScreen *self,
-             gboolean          loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
@@ -123,14 +101,8 @@ on_search_done (GObject      *source,
                                                                            &error);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!vtr_catalog_screen_loaded (VTR_CATALOG_SCREEN (self), error))
     return;
-  set_loading (self, FALSE);
-  if (results == NULL)
-    {
-      show_nothing (self, error->message);
-      return;
-    }
   if (results->products->len + results->merchants->len + results->services->len == 0)
     {
       g_autofree char *message = g_strdup_printf (_("Nothing found for “%s”"), self->query);
@@ -187,14 +159,8 @@ on_service_done (GObject      *source,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   const VtrService *service = vtr_service_lookup (self->service);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!vtr_catalog_screen_loaded (VTR_CATALOG_SCREEN (self), error))
     return;
-  set_loading (self, FALSE);
-  if (places == NULL)
-    {
-      show_nothing (self, error->message);
-      return;
-    }
   results_clear (self, service ? vtr_service_label (service) : self->service);
   for (guint i = 0; i < places->len; i++)
     results_add_place (self, g_ptr_array_index (places, i), now);
@@ -204,62 +170,27 @@ on_service_done (GObject      *source,
 }
 
 static gboolean
-has_question (VtrResultsScreen *self)
+vtr_results_screen_has_question (VtrCatalogScreen *screen)
 {
-  return self->catalog != NULL && ((self->query && *self->query) || (self->service && *self->service));
+  VtrResultsScreen *self = VTR_RESULTS_SCREEN (screen);
+
+  return (self->query && *self->query) || (self->service && *self->service);
 }
 
-/**
- * vtr_results_screen_reload:
- *
- * Asks the catalogue again for the search or the trade's shops.
- */
-void
-vtr_results_screen_reload (VtrResultsScreen *self)
-{
-  VtrPosition here = { self->latitude, self->longitude };
-
-  g_return_if_fail (VTR_IS_RESULTS_SCREEN (self));
-
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (!has_question (self))
-    {
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  set_loading (self, TRUE);
-  if (self->query && *self->query)
-    vtr_catalog_service_search_async (self->catalog, self->query, &here, self->cancellable, on_search_done,
-                                      g_object_ref (self));
-  else
-    vtr_catalog_service_near_service_async (self->catalog, self->service, &here, self->cancellable,
-                                            on_service_done, g_object_ref (self));
-}
-
-static gboolean
-reload_cb (gpointer data)
-{
-  VtrResultsScreen *self = data;
-
-  self->reload_source = 0;
-  vtr_results_screen_reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Several properties set one after the other make one query; what was
- * asked before is not shown. */
+/* The search, or else the trade's shops. */
 static void
-queue_reload (VtrResultsScreen *self)
+vtr_results_screen_load (VtrCatalogScreen  *screen,
+                         VtrCatalogService *catalog,
+                         const VtrPosition *here,
+                         GCancellable      *cancellable)
 {
-  g_cancellable_cancel (self->cancellable);
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
-  set_loading (self, has_question (self));
+  VtrResultsScreen *self = VTR_RESULTS_SCREEN (screen);
+
+  if (self->query && *self->query)
+    vtr_catalog_service_search_async (catalog, self->query, here, cancellable, on_search_done, g_object_ref (self));
+  else
+    vtr_catalog_service_near_service_async (catalog, self->service, here, cancellable, on_service_done,
+                                            g_object_ref (self));
 }
 
 static void
@@ -291,11 +222,7 @@ vtr_results_screen_dispose (GObject *object)
 {
   VtrResultsScreen *self = VTR_RESULTS_SCREEN (object);
 
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_RESULTS_SCREEN);
-  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (vtr_results_screen_parent_class)->dispose (object);
 }
@@ -321,23 +248,11 @@ vtr_results_screen_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      g_value_set_object (value, self->catalog);
-      break;
     case PROP_QUERY:
       g_value_set_string (value, self->query);
       break;
     case PROP_SERVICE:
       g_value_set_string (value, self->service);
-      break;
-    case PROP_LATITUDE:
-      g_value_set_double (value, self->latitude);
-      break;
-    case PROP_LONGITUDE:
-      g_value_set_double (value, self->longitude);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -354,20 +269,11 @@ vtr_results_screen_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CATALOG:
-      vtr_results_screen_set_catalog (self, g_value_get_object (value));
-      break;
     case PROP_QUERY:
       vtr_results_screen_set_query (self, g_value_get_string (value));
       break;
     case PROP_SERVICE:
       vtr_results_screen_set_service (self, g_value_get_string (value));
-      break;
-    case PROP_LATITUDE:
-      vtr_results_screen_set_latitude (self, g_value_get_double (value));
-      break;
-    case PROP_LONGITUDE:
-      vtr_results_screen_set_longitude (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -379,15 +285,15 @@ vtr_results_screen_class_init (VtrResultsScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  VtrCatalogScreenClass *screen_class = VTR_CATALOG_SCREEN_CLASS (klass);
 
   object_class->dispose = vtr_results_screen_dispose;
   object_class->finalize = vtr_results_screen_finalize;
   object_class->get_property = vtr_results_screen_get_property;
   object_class->set_property = vtr_results_screen_set_property;
+  screen_class->has_question = vtr_results_screen_has_question;
+  screen_class->load = vtr_results_screen_load;
 
-  properties[PROP_CATALOG] =
-    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* The words searched; setting it clears `service`. */
   properties[PROP_QUERY] =
     g_param_spec_string ("query", NULL, NULL, NULL,
@@ -397,22 +303,12 @@ vtr_results_screen_class_init (VtrResultsScreenClass *klass)
   properties[PROP_SERVICE] =
     g_param_spec_string ("service", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LATITUDE] =
-    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LONGITUDE] =
-    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "results.show-product", "x", show_product_action);
   gtk_widget_class_install_action (widget_class, "results.show-merchant", "x", show_merchant_action);
   gtk_widget_class_install_action (widget_class, "results.show-service", "s", show_service_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-results-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, stack);
@@ -424,37 +320,14 @@ vtr_results_screen_class_init (VtrResultsScreenClass *klass)
 static void
 vtr_results_screen_init (VtrResultsScreen *self)
 {
-  self->latitude = VTR_DEMO_LAT;
-  self->longitude = VTR_DEMO_LON;
   gtk_widget_init_template (GTK_WIDGET (self));
+  vtr_catalog_screen_set_pages (VTR_CATALOG_SCREEN (self), self->stack, self->empty_page);
 }
 
 GtkWidget *
 vtr_results_screen_new (VtrCatalogService *catalog)
 {
   return g_object_new (VTR_TYPE_RESULTS_SCREEN, "catalog", catalog, NULL);
-}
-
-VtrCatalogService *
-vtr_results_screen_get_catalog (VtrResultsScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_RESULTS_SCREEN (self), NULL);
-
-  return self->catalog;
-}
-
-void
-vtr_results_screen_set_catalog (VtrResultsScreen  *self,
-                                VtrCatalogService *catalog)
-{
-  g_return_if_fail (VTR_IS_RESULTS_SCREEN (self));
-  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
-
-  if (g_set_object (&self->catalog, catalog))
-    {
-      queue_reload (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
-    }
 }
 
 const char *
@@ -482,7 +355,7 @@ vtr_results_screen_set_query (VtrResultsScreen *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
   if (query && set_str (&self->service, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
-  queue_reload (self);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -511,50 +384,8 @@ vtr_results_screen_set_service (VtrResultsScreen *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
   if (service_id && set_str (&self->query, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
-  queue_reload (self);
+  vtr_catalog_screen_queue_reload (VTR_CATALOG_SCREEN (self));
   g_object_thaw_notify (G_OBJECT (self));
-}
-
-double
-vtr_results_screen_get_latitude (VtrResultsScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_RESULTS_SCREEN (self), 0);
-
-  return self->latitude;
-}
-
-void
-vtr_results_screen_set_latitude (VtrResultsScreen *self,
-                                 double            latitude)
-{
-  g_return_if_fail (VTR_IS_RESULTS_SCREEN (self));
-
-  if (self->latitude == latitude)
-    return;
-  self->latitude = latitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
-}
-
-double
-vtr_results_screen_get_longitude (VtrResultsScreen *self)
-{
-  g_return_val_if_fail (VTR_IS_RESULTS_SCREEN (self), 0);
-
-  return self->longitude;
-}
-
-void
-vtr_results_screen_set_longitude (VtrResultsScreen *self,
-                                  double            longitude)
-{
-  g_return_if_fail (VTR_IS_RESULTS_SCREEN (self));
-
-  if (self->longitude == longitude)
-    return;
-  self->longitude = longitude;
-  queue_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
 }
 
 gboolean
@@ -562,5 +393,5 @@ vtr_results_screen_get_loading (VtrResultsScreen *self)
 {
   g_return_val_if_fail (VTR_IS_RESULTS_SCREEN (self), FALSE);
 
-  return self->loading;
+  return vtr_catalog_screen_get_loading (VTR_CATALOG_SCREEN (self));
 }

@@ -1,0 +1,378 @@
+#include "config.h"
+
+#include "vtr-catalog-screen.h"
+
+#include "vtr-demo.h"
+
+/*
+ * What the screens that show a catalogue's answer share: the catalogue,
+ * where the kiosk stands, and the wait for the answer. A property set
+ * queues the screen's query for when the main loop is idle, so that
+ * several set one after the other make one query; a new query cancels the
+ * one before, whose answer is not shown. While the answer is awaited
+ * "loading" is TRUE and the stack shows its "loading" page (a spinner); a
+ * failure shows its words on the error page.
+ *
+ * A subclass implements load() (and has_question() when it needs more
+ * than the catalogue), gives its stack and error page with
+ * vtr_catalog_screen_set_pages() once its template is built, calls
+ * vtr_catalog_screen_queue_reload() when one of its own properties
+ * changed, and hands the answer's error to vtr_catalog_screen_loaded().
+ */
+
+typedef struct
+{
+  /* Borrowed: the subclass's template widgets */
+  GtkStack          *stack;
+  AdwStatusPage     *error_page;
+
+  /* Owned */
+  VtrCatalogService *catalog;
+  GCancellable      *cancellable;
+  guint              reload_source;
+
+  double             latitude;
+  double             longitude;
+  gboolean           loading;
+} VtrCatalogScreenPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (VtrCatalogScreen, vtr_catalog_screen, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CATALOG,
+  PROP_LATITUDE,
+  PROP_LONGITUDE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_loading (VtrCatalogScreen *self,
+             gboolean          loading)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  if (priv->loading == loading)
+    return;
+  priv->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static gboolean
+has_question (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  VtrCatalogScreenClass *klass = VTR_CATALOG_SCREEN_GET_CLASS (self);
+
+  return priv->catalog != NULL && (klass->has_question == NULL || klass->has_question (self));
+}
+
+/**
+ * vtr_catalog_screen_reload:
+ *
+ * Asks the catalogue again now, as after a sync brought new prices or
+ * when the hour changed.
+ */
+void
+vtr_catalog_screen_reload (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  VtrPosition here = { priv->latitude, priv->longitude };
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+  g_return_if_fail (priv->stack != NULL);
+
+  g_clear_handle_id (&priv->reload_source, g_source_remove);
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  if (!has_question (self))
+    {
+      set_loading (self, FALSE);
+      return;
+    }
+
+  priv->cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (priv->stack, "loading");
+  set_loading (self, TRUE);
+  VTR_CATALOG_SCREEN_GET_CLASS (self)->load (self, priv->catalog, &here, priv->cancellable);
+}
+
+static gboolean
+reload_cb (gpointer data)
+{
+  VtrCatalogScreen *self = data;
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  priv->reload_source = 0;
+  vtr_catalog_screen_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * vtr_catalog_screen_queue_reload:
+ *
+ * For a subclass whose own property changed: asks the catalogue again
+ * once the main loop is idle. Several properties set one after the other
+ * make one query; what was asked before is not shown.
+ */
+void
+vtr_catalog_screen_queue_reload (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+
+  g_cancellable_cancel (priv->cancellable);
+  if (priv->reload_source == 0)
+    priv->reload_source = g_idle_add (reload_cb, self);
+  set_loading (self, has_question (self));
+}
+
+/**
+ * vtr_catalog_screen_set_pages:
+ * @stack: the subclass's stack, with a page named "loading"
+ * @error_page: a page of @stack, where a failure's words show
+ *
+ * For a subclass, once its template is built: where the wait and a
+ * failure show.
+ */
+void
+vtr_catalog_screen_set_pages (VtrCatalogScreen *self,
+                              GtkStack         *stack,
+                              AdwStatusPage    *error_page)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+  g_return_if_fail (GTK_IS_STACK (stack));
+  g_return_if_fail (ADW_IS_STATUS_PAGE (error_page));
+
+  priv->stack = stack;
+  priv->error_page = error_page;
+}
+
+/**
+ * vtr_catalog_screen_loaded:
+ * @error: (nullable): the query's error, %NULL if it answered
+ *
+ * For a subclass's callback, with what its query's `_finish` set: the wait
+ * is over, and a failure shows its words on the error page.
+ *
+ * Returns: %TRUE if the answer is there for the subclass to show; %FALSE
+ *   on a failure or when the query was cancelled (a newer one replaced it,
+ *   or the screen went away): then nothing is to be shown.
+ */
+gboolean
+vtr_catalog_screen_loaded (VtrCatalogScreen *self,
+                           const GError     *error)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), FALSE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  set_loading (self, FALSE);
+  if (error == NULL)
+    return TRUE;
+  adw_status_page_set_title (priv->error_page, error->message);
+  gtk_stack_set_visible_child (priv->stack, GTK_WIDGET (priv->error_page));
+  return FALSE;
+}
+
+static void
+vtr_catalog_screen_dispose (GObject *object)
+{
+  VtrCatalogScreen *self = VTR_CATALOG_SCREEN (object);
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_clear_handle_id (&priv->reload_source, g_source_remove);
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  g_clear_object (&priv->catalog);
+  /* The subclass disposed its template before chaining up. */
+  priv->stack = NULL;
+  priv->error_page = NULL;
+
+  G_OBJECT_CLASS (vtr_catalog_screen_parent_class)->dispose (object);
+}
+
+static void
+vtr_catalog_screen_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VtrCatalogScreen *self = VTR_CATALOG_SCREEN (object);
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      g_value_set_object (value, priv->catalog);
+      break;
+    case PROP_LATITUDE:
+      g_value_set_double (value, priv->latitude);
+      break;
+    case PROP_LONGITUDE:
+      g_value_set_double (value, priv->longitude);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, priv->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_catalog_screen_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VtrCatalogScreen *self = VTR_CATALOG_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      vtr_catalog_screen_set_catalog (self, g_value_get_object (value));
+      break;
+    case PROP_LATITUDE:
+      vtr_catalog_screen_set_latitude (self, g_value_get_double (value));
+      break;
+    case PROP_LONGITUDE:
+      vtr_catalog_screen_set_longitude (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_catalog_screen_class_init (VtrCatalogScreenClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vtr_catalog_screen_dispose;
+  object_class->get_property = vtr_catalog_screen_get_property;
+  object_class->set_property = vtr_catalog_screen_set_property;
+
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Where the kiosk stands: how far what is shown is. */
+  properties[PROP_LATITUDE] =
+    g_param_spec_double ("latitude", NULL, NULL, -90, 90, VTR_DEMO_LAT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LONGITUDE] =
+    g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether the catalogue's answer is awaited (the spinner shows). */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The subclasses inherit the layout: their template's one child fills them. */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+vtr_catalog_screen_init (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  priv->latitude = VTR_DEMO_LAT;
+  priv->longitude = VTR_DEMO_LON;
+}
+
+VtrCatalogService *
+vtr_catalog_screen_get_catalog (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), NULL);
+
+  return priv->catalog;
+}
+
+void
+vtr_catalog_screen_set_catalog (VtrCatalogScreen  *self,
+                                VtrCatalogService *catalog)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
+
+  if (g_set_object (&priv->catalog, catalog))
+    {
+      vtr_catalog_screen_queue_reload (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+    }
+}
+
+double
+vtr_catalog_screen_get_latitude (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), 0);
+
+  return priv->latitude;
+}
+
+void
+vtr_catalog_screen_set_latitude (VtrCatalogScreen *self,
+                                 double            latitude)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+
+  if (priv->latitude == latitude)
+    return;
+  priv->latitude = latitude;
+  vtr_catalog_screen_queue_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATITUDE]);
+}
+
+double
+vtr_catalog_screen_get_longitude (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), 0);
+
+  return priv->longitude;
+}
+
+void
+vtr_catalog_screen_set_longitude (VtrCatalogScreen *self,
+                                  double            longitude)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+
+  if (priv->longitude == longitude)
+    return;
+  priv->longitude = longitude;
+  vtr_catalog_screen_queue_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGITUDE]);
+}
+
+gboolean
+vtr_catalog_screen_get_loading (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), FALSE);
+
+  return priv->loading;
+}
