@@ -563,10 +563,9 @@ test_order (void)
   g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
   basket = VTR_ORDER_SCREEN (screen (&kiosk));
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
-  /* One more, from the scan screen: the basket kept, its button in the
-   * header. */
+  /* One more from this shop: its page, the basket kept. */
   g_signal_emit_by_name (basket, "add-more");
-  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  g_assert_true (VTR_IS_MERCHANT_SCREEN (screen (&kiosk)));
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
   vtr_order_screen_fill (basket, "Inès", "0612345678");
@@ -690,6 +689,19 @@ test_idle_reset (void)
   g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 1);
   act (&kiosk, "basket", NULL);
   g_assert_cmpuint (vtr_order_screen_count_items (VTR_ORDER_SCREEN (screen (&kiosk))), ==, 0);
+
+  /* Words left in the search at the start are forgotten too. */
+  act (&kiosk, "go-home", NULL);
+  {
+    GtkEditable *search = GTK_EDITABLE (find_type (screen (&kiosk), GTK_TYPE_SEARCH_ENTRY));
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    gtk_editable_set_text (search, "savon");
+    g_assert_false (vtr_scan_screen_is_clear (VTR_SCAN_SCREEN (screen (&kiosk))));
+    while (!vtr_scan_screen_is_clear (VTR_SCAN_SCREEN (screen (&kiosk))) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+  }
   kiosk_close (&kiosk);
 }
 

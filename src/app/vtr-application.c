@@ -6,6 +6,7 @@
 
 #include "vtr-i18n.h"
 #include "vtr-sync-state.h"
+#include "vtr-sync.h"
 #include "vtr-trust.h"
 #include "vtr-window.h"
 
@@ -156,6 +157,9 @@ vtr_application_start (VtrApplication *self)
   vtr_print_service_start (self->printer);
 
   self->sync = vtr_sync_service_new (self->data_dir);
+  /* A sync may bring the federation's new keys (a key rotated). */
+  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (vtr_application_reload_keys), self,
+                           G_CONNECT_SWAPPED);
   vtr_sync_service_start (self->sync);
   self->started = TRUE;
 }
@@ -273,6 +277,7 @@ static const GActionEntry app_actions[] = {
 
 enum {
   CAMERA_CHANGED,
+  KEYS_CHANGED,
   N_SIGNALS
 };
 
@@ -294,6 +299,11 @@ vtr_application_class_init (VtrApplicationClass *klass)
   /* Another camera was chosen: vtr_application_get_camera () is new. */
   signals[CAMERA_CHANGED] = g_signal_new ("camera-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The federation's keys were read again (pairing, a sync): whoever
+   * borrowed vtr_application_get_keys () takes the new list now; the old
+   * one is freed after this. */
+  signals[KEYS_CHANGED] = g_signal_new ("keys-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -392,10 +402,14 @@ vtr_application_reload_keys (VtrApplication *self)
 {
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
+  VtrKeyList *old;
+
   if (self->store == NULL)
     return;
-  g_clear_pointer (&self->keys, vtr_key_list_free);
+  old = g_steal_pointer (&self->keys);
   self->keys = vtr_trust_load (self->store, NULL);
+  g_signal_emit (self, signals[KEYS_CHANGED], 0);
+  g_clear_pointer (&old, vtr_key_list_free);
 }
 
 VtrCamera *
@@ -484,6 +498,109 @@ vtr_application_default_language (VtrApplication *self)
   g_autofree char *language = self->settings ? g_settings_get_string (self->settings, "language") : NULL;
 
   return g_strdup (language && *language ? language : "fr");
+}
+
+/* Pairing: the exchange with the hub on a worker thread with its own
+ * connection to the journal. It is the application's, not the window's:
+ * a window rebuilt in another language meanwhile loses nothing. */
+
+typedef struct
+{
+  char *data_dir;
+  char *text;
+} PairJob;
+
+static void
+pair_job_free (PairJob *job)
+{
+  g_free (job->data_dir);
+  g_free (job->text);
+  g_free (job);
+}
+
+static void
+pair_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  PairJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
+  VtrHubLink *link = store ? vtr_sync_pair (store, job->text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
+
+  if (link)
+    g_task_return_pointer (task, link, (GDestroyNotify) vtr_hub_link_free);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+paired (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  VtrApplication *self = VTR_APPLICATION (source);
+  g_autoptr(GTask) caller = data;
+  GError *error = NULL;
+  VtrHubLink *link = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (link == NULL)
+    {
+      g_task_return_error (caller, error);
+      return;
+    }
+  /* Whatever became of who asked: the keys are the federation's now. */
+  vtr_application_reload_keys (self);
+  vtr_sync_service_sync_now (self->sync);
+  g_task_return_pointer (caller, link, (GDestroyNotify) vtr_hub_link_free);
+}
+
+/**
+ * vtr_application_pair_async:
+ * @text: the pairing code scanned
+ *
+ * Pairs the kiosk with the hub the code names; the federation's keys are
+ * read again and a sync starts. Cancelling only stops the answer.
+ */
+void
+vtr_application_pair_async (VtrApplication      *self,
+                            const char          *text,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             data)
+{
+  g_autoptr(GTask) pairing = NULL;
+  GTask *caller;
+  PairJob *job;
+
+  g_return_if_fail (VTR_IS_APPLICATION (self));
+  g_return_if_fail (text != NULL);
+
+  caller = g_task_new (self, cancellable, callback, data);
+  g_task_set_source_tag (caller, vtr_application_pair_async);
+  job = g_new0 (PairJob, 1);
+  job->data_dir = g_strdup (self->data_dir);
+  job->text = g_strdup (text);
+  pairing = g_task_new (self, NULL, paired, caller);
+  g_task_set_task_data (pairing, job, (GDestroyNotify) pair_job_free);
+  g_task_run_in_thread (pairing, pair_in_thread);
+}
+
+/**
+ * vtr_application_pair_finish:
+ *
+ * Returns: (transfer full): the link to the hub, or %NULL with @error in
+ *   words
+ */
+VtrHubLink *
+vtr_application_pair_finish (VtrApplication  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "vtr-sound.h"
 #include "vtr-store.h"
 #include "vtr-sync-service.h"
+#include "vtr-sync.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,13 @@ char           *vtr_application_default_language  (VtrApplication  *self);
 GtkWindow      *vtr_application_rebuild_window    (VtrApplication  *self,
                                                    const char      *language);
 void            vtr_application_stop              (VtrApplication  *self);
+void            vtr_application_pair_async        (VtrApplication      *self,
+                                                   const char          *text,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             data);
+VtrHubLink     *vtr_application_pair_finish       (VtrApplication  *self,
+                                                   GAsyncResult    *result,
+                                                   GError         **error);
 
 G_END_DECLS

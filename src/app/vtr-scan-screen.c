@@ -223,6 +223,21 @@ on_search_activate (VtrScanScreen *self)
 }
 
 /**
+ * vtr_scan_screen_is_clear:
+ *
+ * Whether the screen shows nothing of the last person: no search typed,
+ * the on-screen keyboard put away.
+ */
+gboolean
+vtr_scan_screen_is_clear (VtrScanScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_SCAN_SCREEN (self), TRUE);
+
+  return *gtk_editable_get_text (GTK_EDITABLE (self->search)) == '\0' &&
+         !gtk_toggle_button_get_active (self->keyboard_button);
+}
+
+/**
  * vtr_scan_screen_clear:
  *
  * The next person sees nothing of the last one's search.
@@ -621,6 +636,9 @@ vtr_scan_screen_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (vtr_scan_screen_parent_class)->map (widget);
   self->scanning_since = g_get_monotonic_time ();
+  /* Back from the results: the search is still there, selected, so the
+   * next words typed replace it rather than add to it. */
+  gtk_editable_select_region (GTK_EDITABLE (self->search), 0, -1);
   update_scan_file_button (self);
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add (250, on_tick, self);

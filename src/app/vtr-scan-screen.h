@@ -17,6 +17,7 @@ void        vtr_scan_screen_set_camera        (VtrScanScreen *self,
 gboolean    vtr_scan_screen_get_kiosk         (VtrScanScreen *self);
 const char *vtr_scan_screen_get_hint          (VtrScanScreen *self);
 void        vtr_scan_screen_clear             (VtrScanScreen *self);
+gboolean    vtr_scan_screen_is_clear          (VtrScanScreen *self);
 void        vtr_scan_screen_scan_file         (VtrScanScreen *self,
                                                const char    *path);
 char      **vtr_scan_screen_list_removable    (void);

@@ -83,6 +83,7 @@ struct _VtrWindow
   GCancellable         *cancellable;
   GCancellable         *lookup;        /* the barcode read last, being looked up */
   char                 *language;
+  char                 *default_language;
   guint                 message_id;
   gboolean              message_stays;
 
@@ -271,9 +272,18 @@ show_screen (VtrWindow *self,
   update_header (self);
 }
 
+/* A barcode still being looked up leads nowhere once the person moved on. */
+static void
+forget_lookup (VtrWindow *self)
+{
+  g_cancellable_cancel (self->lookup);
+  g_clear_object (&self->lookup);
+}
+
 static void
 go_back (VtrWindow *self)
 {
+  forget_lookup (self);
   if (self->history->len < 2)
     return;
   set_visible_screen (self, g_ptr_array_index (self->history, self->history->len - 2));
@@ -284,6 +294,7 @@ go_back (VtrWindow *self)
 static void
 go_home (VtrWindow *self)
 {
+  forget_lookup (self);
   set_visible_screen (self, GTK_WIDGET (self->scan_screen));
   while (self->history->len > 1)
     drop_screen (self, self->history->len - 1);
@@ -413,39 +424,7 @@ show_warning (VtrWindow         *self,
 
 
 /* Pairing: the federation's printed code, scanned once at setup, or
- * again after the administrator allowed it. The exchange with the hub
- * runs on a worker thread with its own connection to the journal. */
-
-typedef struct
-{
-  char *data_dir;
-  char *text;
-} PairJob;
-
-static void
-pair_job_free (PairJob *job)
-{
-  g_free (job->data_dir);
-  g_free (job->text);
-  g_free (job);
-}
-
-static void
-pair_in_thread (GTask        *task,
-                gpointer      source,
-                gpointer      data,
-                GCancellable *cancellable)
-{
-  PairJob *job = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
-  VtrHubLink *link = store ? vtr_sync_pair (store, job->text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
-
-  if (link)
-    g_task_return_pointer (task, link, (GDestroyNotify) vtr_hub_link_free);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
+ * again after the administrator allowed it; the application pairs. */
 
 static void set_merchant (VtrWindow *self,
                           gint64     merchant_id);
@@ -455,26 +434,22 @@ pair_done (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
 {
-  VtrWindow *self = VTR_WINDOW (source);
+  g_autoptr(VtrWindow) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrHubLink) link = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(VtrHubLink) link = vtr_application_pair_finish (VTR_APPLICATION (source), result, &error);
   g_autofree char *message = NULL;
 
+  if (is_closed (self))
+    return;
   if (link == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !is_closed (self))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_message (self, error->message, FALSE);
       return;
     }
-  vtr_application_reload_keys (self->app);
-  if (is_closed (self))
-    return;
-  if (self->counter)
-    vtr_counter_set_keys (self->counter, vtr_application_get_keys (self->app));
   set_merchant (self, link->merchant_id);
   message = g_strdup_printf (_("This kiosk is now “%s”, connected to the federation"), link->device_name);
   show_message (self, message, FALSE);
-  vtr_sync_service_sync_now (vtr_application_get_sync (self->app));
 }
 
 static gboolean
@@ -512,9 +487,6 @@ static void
 pair (VtrWindow  *self,
       const char *text)
 {
-  g_autoptr(GTask) task = NULL;
-  PairJob *job;
-
   if (!may_pair (self))
     {
       play_tone (self, VTR_TONE_WARNING);
@@ -531,12 +503,7 @@ pair (VtrWindow  *self,
   self->pairing_allowed_until = 0;
   play_tone (self, VTR_TONE_SUCCESS);
   show_message (self, _("Pairing with the federation…"), FALSE);
-  job = g_new0 (PairJob, 1);
-  job->data_dir = g_strdup (vtr_application_get_data_dir (self->app));
-  job->text = g_strdup (text);
-  task = g_task_new (self, self->cancellable, pair_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) pair_job_free);
-  g_task_run_in_thread (task, pair_in_thread);
+  vtr_application_pair_async (self->app, text, self->cancellable, pair_done, g_object_ref (self));
 }
 
 
@@ -572,8 +539,7 @@ handle_text (VtrWindow  *self,
 
   self->last_activity = g_get_monotonic_time ();
   /* What was read before and is still being looked up gives way. */
-  g_cancellable_cancel (self->lookup);
-  g_clear_object (&self->lookup);
+  forget_lookup (self);
   /* At the counter, a card or a pickup code is the counter's. */
   if (VTR_IS_COUNTER_SCREEN (visible) && self->counter && vtr_counter_take_code (self->counter, text))
     {
@@ -683,11 +649,17 @@ on_order_confirm (VtrWindow *self)
                                  vtr_ticket_new_order (vtr_application_get_catalog (self->app), order));
 }
 
-/* One more product for the basket: back to scanning, the basket kept. */
+/* One more product from this shop: its page (its products), the basket
+ * kept. */
 static void
 on_order_add_more (VtrWindow *self)
 {
-  go_home (self);
+  gint64 merchant_id = vtr_order_screen_get_merchant (self->order_screen);
+
+  if (merchant_id > 0)
+    show_merchant (self, merchant_id);
+  else
+    go_home (self);
 }
 
 
@@ -700,6 +672,14 @@ set_merchant (VtrWindow *self,
   if (self->counter)
     vtr_counter_set_merchant_id (self->counter, merchant_id);
   update_header (self);
+}
+
+/* The counter borrows the application's keys: the new list, at once. */
+static void
+on_keys_changed (VtrWindow *self)
+{
+  if (self->counter)
+    vtr_counter_set_keys (self->counter, vtr_application_get_keys (self->app));
 }
 
 static GtkWidget *
@@ -1092,6 +1072,20 @@ give_back_memory (VtrWindow *self)
 #endif
 }
 
+static const char *
+default_language (VtrWindow *self)
+{
+  g_autofree char *language = vtr_application_default_language (self->app);
+
+  /* Kept: the idle tick asks four times a second. */
+  if (g_strcmp0 (self->default_language, language) != 0)
+    {
+      g_free (self->default_language);
+      self->default_language = g_steal_pointer (&language);
+    }
+  return self->default_language;
+}
+
 /* Idle: back to the start, the basket and who was ordering forgotten,
  * in the kiosk's own language. */
 static void
@@ -1114,8 +1108,11 @@ on_tick (gpointer data)
   gint64 left = (gint64) self->idle_seconds - idle;
   guint countdown = MIN (COUNTDOWN_SECONDS, MAX (1, self->idle_seconds / 2));
 
+  /* At the start, nothing of anyone, in the kiosk's own language: nothing
+   * to go back to. */
   if (gtk_stack_get_visible_child (self->pages) == GTK_WIDGET (self->scan_screen) &&
-      vtr_order_screen_count_items (self->order_screen) == 0)
+      vtr_order_screen_count_items (self->order_screen) == 0 &&
+      vtr_scan_screen_is_clear (self->scan_screen) && g_str_equal (self->language, default_language (self)))
     {
       give_back_memory (self);
       return G_SOURCE_CONTINUE;
@@ -1203,6 +1200,7 @@ vtr_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_string_free (self->burst, TRUE);
   g_free (self->language);
+  g_free (self->default_language);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
@@ -1362,6 +1360,7 @@ vtr_window_new (VtrApplication *app)
       self->counter = vtr_counter_new (store, vtr_application_get_catalog (app),
                                        vtr_application_get_printer (app));
       vtr_counter_set_keys (self->counter, vtr_application_get_keys (app));
+      g_signal_connect_object (app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
       if (link && link->merchant_id)
         vtr_counter_set_merchant_id (self->counter, link->merchant_id);
     }

@@ -74,7 +74,14 @@ vtr_describe_distance (double distance_m,
   if (distance_m < 1000)
     distance = g_strdup_printf (_("%d m"), (int) (distance_m + 0.5));
   else
-    distance = g_strdup_printf (_("%.1f km"), distance_m / 1000.0);
+    {
+      /* Tenths of a kilometre, written with the language's decimal
+       * separator (printf would use the machine's locale's). */
+      int tenths = (int) (distance_m / 100.0 + 0.5);
+
+      /* TRANSLATORS: kilometres and tenths, "1.3 km"; French "%d,%d km" */
+      distance = g_strdup_printf (_("%d.%d km"), tenths / 10, tenths % 10);
+    }
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d min walk", "%s · %d min walk",
                                        walking_minutes),
