@@ -252,6 +252,22 @@ find_css_class (GtkWidget  *widget,
 }
 
 static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
@@ -966,6 +982,8 @@ test_counter (void)
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_test_message ("card: %s, message: %s", vtr_counter_get_card (counter), vtr_counter_get_message (counter));
   g_assert_nonnull (strstr (vtr_counter_get_card (counter), "point"));
+  /* An amount in euros may have a comma. */
+  g_assert_true (gtk_widget_get_visible (find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "counter");
 
   /* The administrator's PIN: nothing of that session on screen. */
@@ -974,6 +992,8 @@ test_counter (void)
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
   g_assert_false (shows_text (screen (&kiosk), "point"));
+  /* No comma in a PIN. */
+  g_assert_false (gtk_widget_get_visible (find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "admin-pin");
   /* The right one: the administration, and Back from there goes to
    * where the administrator came from, not to the PIN. */

@@ -32,6 +32,7 @@ struct _VtrCounterScreen
 
   VtrCounter    *counter;
   GBindingGroup *bindings;
+  GtkWidget     *comma_button;
   GSignalGroup  *signals;
 
   /* Template widgets. */
@@ -382,6 +383,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   g_type_ensure (VTR_TYPE_FLIP_BOX);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-counter-screen.ui");
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, comma_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, flip);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, card_label);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, title_label);
@@ -403,6 +405,16 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_set_css_name (widget_class, "counterscreen");
 }
 
+static gboolean
+mode_takes_comma (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      data)
+{
+  g_value_set_boolean (to, g_value_get_enum (from) == VTR_COUNTER_MODE_AMOUNT);
+  return TRUE;
+}
+
 static void
 vtr_counter_screen_init (VtrCounterScreen *self)
 {
@@ -419,6 +431,9 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_binding_group_bind (self->bindings, "can-print-slip", self->slip_button, "visible", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "busy", self->spinner, "spinning", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "busy", self->spinner, "visible", G_BINDING_SYNC_CREATE);
+  /* A comma in an amount of euros, never in a PIN or a phone number. */
+  g_binding_group_bind_full (self->bindings, "mode", self->comma_button, "visible", G_BINDING_SYNC_CREATE,
+                             mode_takes_comma, NULL, NULL, NULL);
 
   self->signals = g_signal_group_new (VTR_TYPE_COUNTER);
   g_signal_group_connect_swapped (self->signals, "notify::orders", G_CALLBACK (on_orders_changed), self);
