@@ -11,7 +11,7 @@ def stockists(kiosk):
 
 
 def journey(kiosk):
-    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20)
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20 * vtrui.SLOW)
     kiosk.put_away_ad()
     shops = stockists(kiosk)
     if not shops:

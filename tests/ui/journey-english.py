@@ -16,7 +16,7 @@ def no_french(kiosk, where):
 
 
 def journey(kiosk):
-    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20)
+    kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20 * vtrui.SLOW)
     kiosk.put_away_ad()
     kiosk.find('push button', EN['order'])
     kiosk.find('push button', EN['back'])

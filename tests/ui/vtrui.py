@@ -830,7 +830,7 @@ def _inside(journey, options):
                     return a
             return None
 
-        app = _wait('the app on the accessibility bus', find_app, 20)
+        app = _wait('the app on the accessibility bus', find_app, 20 * SLOW)
         kiosk = Kiosk(app, width, height, (0, 0), tmp)
 
         # The window mapped fullscreen (kiosk mode), its size settled. GTK's
@@ -858,7 +858,7 @@ def _inside(journey, options):
                 kiosk.origin = (xwin[0] + (xwin[2] - fw) // 2, xwin[1] + (xwin[3] - fh) // 2)
             return settled
 
-        _wait('the kiosk window shown fullscreen', window_settled, 20, step=0.2)
+        _wait('the kiosk window shown fullscreen', window_settled, 20 * SLOW, step=0.2)
         _log('kiosk ready in %.1f s' % (time.monotonic() - started))
         journey(kiosk)
         _log('ok in %.1f s' % (time.monotonic() - started))
