@@ -13,8 +13,9 @@ def stockists(kiosk):
 def journey(kiosk):
     kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20 * vtrui.SLOW)
     kiosk.put_away_ad()
-    shops = stockists(kiosk)
-    if not shops:
+    try:
+        shops = vtrui._wait('the stockists', lambda: stockists(kiosk))
+    except vtrui.JourneyFailed:
         kiosk.fail("the product's screen lists no stockist (rows named by the shop's name)")
     shop = shops[0]
     kiosk.tap(kiosk.find('list item', shop), "the stockist row '%s'" % shop)
@@ -26,7 +27,7 @@ def journey(kiosk):
     kiosk.find(TEXT_ROLES, PRODUCT_NAME,
                what="after '%s' on the shop's screen, expected the product's screen again ('%s')"
                     % (FR['back'], PRODUCT_NAME))
-    again = stockists(kiosk)
+    again = vtrui._wait('the stockists again', lambda: stockists(kiosk))
     if again[:len(shops)] != shops:
         kiosk.fail('back on the product, the stockists were %s; now %s' % (shops, again))
 

@@ -271,9 +271,17 @@ def _show_logs(tmp):
 # Inside: at-spi, dconf, metacity, the app, dogtail.
 
 def _wait(what, ready, seconds=WAIT_SECONDS, step=0.05):
+    from gi.repository import GLib
     deadline = time.monotonic() + seconds
     while True:
-        value = ready()
+        try:
+            value = ready()
+        except GLib.GError as error:
+            # A busy app (a slow machine, a sanitized build) answers the
+            # accessibility bus late: asked again until the deadline.
+            if time.monotonic() > deadline:
+                raise JourneyFailed('waited %.0f s for %s: %s' % (seconds, what, error.message))
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
