@@ -192,7 +192,8 @@ update_header (VtrWindow *self)
     return;
   visible = gtk_stack_get_visible_child (self->pages);
   home = visible == GTK_WIDGET (self->scan_screen);
-  n = vtr_order_screen_count_items (self->order_screen);
+  /* No basket yet while the window is being built. */
+  n = self->order_screen ? vtr_order_screen_count_items (self->order_screen) : 0;
   label = g_strdup_printf (ngettext ("Basket (%u)", "Basket (%u)", n), n);
 
   gtk_widget_set_visible (GTK_WIDGET (self->back), self->history->len > 1);
@@ -1110,6 +1111,8 @@ on_tick (gpointer data)
 
   /* At the start, nothing of anyone, in the kiosk's own language: nothing
    * to go back to. */
+  if (is_closed (self) || self->order_screen == NULL)
+    return G_SOURCE_CONTINUE;
   if (gtk_stack_get_visible_child (self->pages) == GTK_WIDGET (self->scan_screen) &&
       vtr_order_screen_count_items (self->order_screen) == 0 &&
       vtr_scan_screen_is_clear (self->scan_screen) && g_str_equal (self->language, default_language (self)))
