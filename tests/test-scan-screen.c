@@ -9,6 +9,7 @@
 #include "vtr-qr-image.h"
 #include "vtr-scan-screen.h"
 #include "vtr-test-util.h"
+#include "vtr-test-widgets.h"
 
 /*
  * The scan screen alone, in a window whose "win" actions are recorded:
@@ -107,38 +108,6 @@ spin (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* A search typed on the on-screen keyboard, its keys tapped (clicked),
  * and its Search key: the window is asked to search that text. */
 static void
@@ -146,8 +115,8 @@ test_keyboard_search (void)
 {
   Fixture fixture;
   VtrScanScreen *screen = fixture_open (&fixture, NULL, FALSE);
-  GtkWidget *toggle = find_button (GTK_WIDGET (screen), "Clavier");
-  GtkWidget *keyboard = find_type (GTK_WIDGET (screen), VTR_TYPE_KEYBOARD);
+  GtkWidget *toggle = vtr_test_find_button (GTK_WIDGET (screen), "Clavier");
+  GtkWidget *keyboard = vtr_test_find_type (GTK_WIDGET (screen), VTR_TYPE_KEYBOARD);
   GtkWidget *revealer = gtk_widget_get_parent (keyboard);
 
   g_assert_nonnull (toggle);
@@ -158,12 +127,12 @@ test_keyboard_search (void)
   for (const char *key = "SAVON"; *key; key++)
     {
       char name[2] = { *key, 0 };
-      GtkWidget *button = find_button (keyboard, name);
+      GtkWidget *button = vtr_test_find_button (keyboard, name);
 
       g_assert_nonnull (button);
       g_signal_emit_by_name (button, "clicked");
     }
-  g_signal_emit_by_name (find_button (keyboard, "Rechercher"), "clicked");
+  g_signal_emit_by_name (vtr_test_find_button (keyboard, "Rechercher"), "clicked");
   g_assert_cmpstr (wait_for_action (&fixture, "search", 1), ==, "search('Savon')");
   /* The next person sees nothing of it. */
   vtr_scan_screen_clear (screen);
@@ -223,7 +192,7 @@ test_kiosk_pictures (void)
 
   g_setenv ("VITRINE_REMOVABLE_MEDIA", "/nonexistent-stick", TRUE);
   screen = fixture_open (&fixture, NULL, TRUE);
-  button = find_button (GTK_WIDGET (screen), "Scanner une image…");
+  button = vtr_test_find_button (GTK_WIDGET (screen), "Scanner une image…");
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_get_visible (button));
   fixture_close (&fixture);
@@ -233,7 +202,7 @@ test_kiosk_pictures (void)
   g_assert_true (g_file_set_contents (notes, "not a picture", -1, NULL));
   g_setenv ("VITRINE_REMOVABLE_MEDIA", stick, TRUE);
   screen = fixture_open (&fixture, NULL, TRUE);
-  button = find_button (GTK_WIDGET (screen), "Scanner une image…");
+  button = vtr_test_find_button (GTK_WIDGET (screen), "Scanner une image…");
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
   spin (100);
@@ -248,7 +217,7 @@ test_kiosk_pictures (void)
   g_assert_nonnull (dialog);
   /* Not a file chooser: the kiosk's own list of the stick's pictures. */
   g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
-  list = find_type (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX);
+  list = vtr_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
     {
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "affiche.png");
@@ -267,15 +236,15 @@ test_no_camera (void)
 {
   Fixture fixture;
   VtrScanScreen *screen = fixture_open (&fixture, "/nonexistent/camera", FALSE);
-  AdwStatusPage *status = ADW_STATUS_PAGE (find_type (GTK_WIDGET (screen), ADW_TYPE_STATUS_PAGE));
+  AdwStatusPage *status = ADW_STATUS_PAGE (vtr_test_find_type (GTK_WIDGET (screen), ADW_TYPE_STATUS_PAGE));
   gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
 
   while (!gtk_widget_get_mapped (GTK_WIDGET (status)) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "Pas de caméra");
-  g_assert_nonnull (find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY));
-  g_assert_true (gtk_widget_get_mapped (find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY)));
+  g_assert_nonnull (vtr_test_find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY));
+  g_assert_true (gtk_widget_get_mapped (vtr_test_find_type (GTK_WIDGET (screen), GTK_TYPE_SEARCH_ENTRY)));
   fixture_close (&fixture);
 }
 

@@ -29,6 +29,7 @@
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
+#include "vtr-test-widgets.h"
 #include "vtr-trust.h"
 #include "vtr-window.h"
 
@@ -251,38 +252,6 @@ find_css_class (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* A code as a shop's poster shows it, in a PNG the camera looks at. */
 static char *
 code_image (const char *name,
@@ -435,7 +404,7 @@ test_history (void)
   before = rows_of (product);
   g_assert_cmpuint (before->len, >=, 2);
   gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1280, 600);
-  scrolled = GTK_SCROLLED_WINDOW (find_type (product, GTK_TYPE_SCROLLED_WINDOW));
+  scrolled = GTK_SCROLLED_WINDOW (vtr_test_find_type (product, GTK_TYPE_SCROLLED_WINDOW));
   /* Once the list is laid out in the smaller window, scrolled down a bit. */
   {
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
@@ -709,7 +678,7 @@ test_idle_reset (void)
   /* Words left in the search at the start are forgotten too. */
   act (&kiosk, "go-home", NULL);
   {
-    GtkEditable *search = GTK_EDITABLE (find_type (screen (&kiosk), GTK_TYPE_SEARCH_ENTRY));
+    GtkEditable *search = GTK_EDITABLE (vtr_test_find_type (screen (&kiosk), GTK_TYPE_SEARCH_ENTRY));
     gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
 
     gtk_editable_set_text (search, "savon");
@@ -983,7 +952,7 @@ test_counter (void)
   g_test_message ("card: %s, message: %s", vtr_counter_get_card (counter), vtr_counter_get_message (counter));
   g_assert_nonnull (strstr (vtr_counter_get_card (counter), "point"));
   /* An amount in euros may have a comma. */
-  g_assert_true (gtk_widget_get_visible (find_button (screen (&kiosk), ",")));
+  g_assert_true (gtk_widget_get_visible (vtr_test_find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "counter");
 
   /* The administrator's PIN: nothing of that session on screen. */
@@ -993,7 +962,7 @@ test_counter (void)
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
   g_assert_false (shows_text (screen (&kiosk), "point"));
   /* No comma in a PIN. */
-  g_assert_false (gtk_widget_get_visible (find_button (screen (&kiosk), ",")));
+  g_assert_false (gtk_widget_get_visible (vtr_test_find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "admin-pin");
   /* The right one: the administration, and Back from there goes to
    * where the administrator came from, not to the PIN. */
@@ -1059,7 +1028,7 @@ test_layout (void)
             }
         }
     }
-  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
   kiosk_close (&kiosk);
   if (clipped->len)
@@ -1181,7 +1150,7 @@ test_readable (void)
       spin (300);
       check_readable (GTK_WIDGET (kiosk.window), G_OBJECT_TYPE_NAME (screen (&kiosk)), problems);
     }
-  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
   kiosk_close (&kiosk);
   if (problems->len)
     g_error ("hard to read:\n%s", problems->str);
@@ -1214,7 +1183,7 @@ test_screenshots (void)
       wait_loaded (screen (&kiosk));
       screenshots (&kiosk, screens[i].name);
     }
-  vtr_order_screen_clear (VTR_ORDER_SCREEN (find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
+  vtr_order_screen_clear (VTR_ORDER_SCREEN (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
   kiosk_close (&kiosk);
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* Widgets a test looks for in what a screen shows. */
+
+/* The first button labelled @label in @widget's tree, or %NULL. */
+static inline GtkWidget *
+vtr_test_find_button (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vtr_test_find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first widget of @type in @widget's tree, or %NULL. */
+static inline GtkWidget *
+vtr_test_find_type (GtkWidget *widget,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vtr_test_find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
