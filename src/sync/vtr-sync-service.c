@@ -2,6 +2,8 @@
 
 #include "vtr-sync-service.h"
 
+#include <stdlib.h>
+
 /*
  * The app's sync: a sync every interval (30 s) on a worker thread, with
  * exponential backoff and jitter after a failure, an immediate one when
@@ -393,7 +395,10 @@ vtr_sync_service_class_init (VtrSyncServiceClass *klass)
 static void
 vtr_sync_service_init (VtrSyncService *self)
 {
-  self->interval = 30;
+  /* As for `vitrine-ctl sync --watch`: tests and demos sync sooner. */
+  const char *env = g_getenv ("VITRINE_SYNC_INTERVAL");
+
+  self->interval = env ? CLAMP (atoi (env), 1, 86400) : 30;
 }
 
 /**

@@ -71,13 +71,7 @@ def _prepare_data(tmp, ad, shop):
     data_dir = os.path.join(tmp, 'kiosk')
     keys = os.path.join(tmp, 'keys.json')
 
-    # The programs run away from any display or session bus: nothing of
-    # theirs may start a bus (D-Bus autolaunch) that outlives the journey.
-    env = dict(os.environ)
-    for name in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
-        env.pop(name, None)
-    env.update({'GSETTINGS_BACKEND': 'memory', 'GIO_USE_VFS': 'local', 'HOME': os.path.join(tmp, 'home'),
-                'XDG_RUNTIME_DIR': os.path.join(tmp, 'run'), 'XDG_CONFIG_HOME': os.path.join(tmp, 'config')})
+    env = _quiet_env(tmp)
 
     def call(*argv, stdin=None):
         done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30, env=env)
@@ -116,8 +110,13 @@ def _prepare_data(tmp, ad, shop):
         call(ctl, 'order', 'stock', pickup, '--data-dir', data_dir)
         call(ctl, 'order', 'create', '--merchant', str(merchant), '--items', '%d:1' % customer['product'],
              '--first-name', customer['name'], '--phone', customer['phone'], '--data-dir', data_dir)
-    # The camera: a folder of images, each shown two seconds in turn (see
-    # vtr-camera.c), here a blank wall, and the product ad when one is held up.
+    return data_dir, _prepare_camera(tmp, ad, hub_dir, env)
+
+
+def _prepare_camera(tmp, ad, hub_dir, env):
+    """The camera: a folder of images, each shown two seconds in turn (see
+    vtr-camera.c), here a blank wall, and the product ad when one is held up."""
+    hub = _program('VITRINE_HUB', 'src', 'hub', 'vitrine-hub')
     camera = os.path.join(tmp, 'camera')
     os.mkdir(camera)
     _blank_image(os.path.join(camera, 'blank.png'))
@@ -126,9 +125,99 @@ def _prepare_data(tmp, ad, shop):
         argv = [hub, 'sign', 'product', str(product)]
         if merchant:
             argv += ['--merchant', str(merchant)]
-        call(*argv, '--png', os.path.join(camera, 'ad.png'), '--data-dir', hub_dir)
+        subprocess.run(argv + ['--png', os.path.join(camera, 'ad.png'), '--data-dir', hub_dir],
+                       check=True, capture_output=True, timeout=30, env=env)
         os.remove(os.path.join(camera, 'blank.png'))
-    return data_dir, camera
+    return camera
+
+
+class _Gateway:
+    """A text-message gateway of the kind French providers offer, on
+    127.0.0.1: each POST's JSON body is kept, one a line, in @log, and
+    answered 200."""
+
+    def __init__(self, log):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+                with open(log, 'ab') as f:
+                    f.write(body.replace(b'\n', b' ') + b'\n')
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.end_headers()
+                self.wfile.write(b'{"status": "sent"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d/sms' % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+_federation = []
+
+
+def _prepare_federation(tmp, shop):
+    """A federation that runs during the journey: its hub on 127.0.0.1
+    with the demo catalogue and a text-message gateway, the kiosk app as
+    the device of shop @shop (merchant id, staff PIN, customer), and a
+    street kiosk (vitrine-ctl with its own folder) that customers order
+    at. Returns the app's data folder."""
+    hub = _program('VITRINE_HUB', 'src', 'hub', 'vitrine-hub')
+    ctl = _program('VITRINE_CTL', 'src', 'ctl', 'vitrine-ctl')
+    hub_dir = os.path.join(tmp, 'hub')
+    data_dir = os.path.join(tmp, 'kiosk')
+    street_dir = os.path.join(tmp, 'street')
+    env = _quiet_env(tmp)
+    merchant, pin, _ = shop
+
+    def call(*argv, stdin=None):
+        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60, env=env)
+        if done.returncode != 0:
+            raise JourneyFailed('preparing the federation: %s failed: %s' % (' '.join(argv), done.stderr.strip()))
+        return done.stdout
+
+    call(hub, 'keys', 'init', '--data-dir', hub_dir)
+    call(hub, 'demo', '--data-dir', hub_dir)
+    gateway = _Gateway(os.path.join(tmp, 'sms.jsonl'))
+    _federation.append(gateway)
+    with open(os.path.join(hub_dir, 'sms.conf'), 'w') as f:
+        f.write('[gateway]\nurl = %s\n[retry]\nfirst = 1\nmax = 2\n' % gateway.url)
+    served = subprocess.Popen([hub, 'serve', '--listen', '127.0.0.1:0', '--data-dir', hub_dir],
+                              stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, 'hub.log'), 'a'),
+                              text=True, env=env, start_new_session=True)
+    _federation.append(served)
+    url = served.stdout.readline().split()[-1]
+    for name, folder, extra in (('Comptoir', data_dir, ['--merchant', str(merchant)]),
+                                ('Kiosque Vieux-Port', street_dir, [])):
+        code = call(hub, 'device', 'add', name, *extra, '--data-dir', hub_dir).strip().splitlines()[-1]
+        call(ctl, 'pair', code, '--hub', url, '--data-dir', folder)
+        call(ctl, 'sync', '--data-dir', folder)
+    call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
+    call(ctl, 'merchant', 'set-pin', str(merchant), '--data-dir', data_dir, stdin=pin + '\n')
+    os.environ['VTR_UI_HUB_DIR'] = hub_dir
+    os.environ['VTR_UI_STREET_DIR'] = street_dir
+    return data_dir
+
+
+def _quiet_env(tmp):
+    """The programs besides the app run away from any display or session
+    bus: nothing of theirs may start a bus (D-Bus autolaunch) that outlives
+    the journey."""
+    env = dict(os.environ)
+    for name in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
+        env.pop(name, None)
+    env.update({'GSETTINGS_BACKEND': 'memory', 'GIO_USE_VFS': 'local', 'HOME': os.path.join(tmp, 'home'),
+                'XDG_RUNTIME_DIR': os.path.join(tmp, 'run'), 'XDG_CONFIG_HOME': os.path.join(tmp, 'config')})
+    return env
 
 
 def _blank_image(path):
@@ -228,7 +317,13 @@ def _outside(script, options):
         env['LOGNAME'] = 'vitrine-ui-%d' % os.getpid()
 
         started = time.monotonic()
-        data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
+        if options.get('federation'):
+            data_dir = _prepare_federation(tmp, options['shop'])
+            camera = _prepare_camera(tmp, None, os.environ['VTR_UI_HUB_DIR'], _quiet_env(tmp))
+            env.update({name: os.environ[name] for name in ('VTR_UI_HUB_DIR', 'VTR_UI_STREET_DIR')})
+            env['VTR_UI_FEDERATION'] = '1'
+        else:
+            data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
                     'VTR_UI_XVFB': str(xvfb.pid),
@@ -249,6 +344,11 @@ def _outside(script, options):
     finally:
         _kill_group(session)
         _kill_group(xvfb)
+        for part in reversed(_federation):
+            if isinstance(part, subprocess.Popen):
+                _kill_group(part)
+            else:
+                part.close()
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree('/tmp/dogtail-vitrine-ui-%d' % os.getpid(), ignore_errors=True)
     return status
@@ -742,6 +842,48 @@ class Kiosk:
         if left > 0:
             time.sleep(left)
 
+    def street(self, *argv):
+        """`vitrine-ctl ARGV --json` at the street kiosk of the federation
+        (run(federation=True)): its output, one JSON object a line, read."""
+        import json
+        tmp = os.environ['VTR_UI_TMP']
+        done = subprocess.run([_program('VITRINE_CTL', 'src', 'ctl', 'vitrine-ctl'), *argv, '--json',
+                               '--data-dir', os.environ['VTR_UI_STREET_DIR']],
+                              capture_output=True, text=True, timeout=60, env=_quiet_env(tmp))
+        if done.returncode != 0:
+            raise JourneyFailed('at the street kiosk, vitrine-ctl %s failed: %s'
+                                % (' '.join(argv), (done.stderr or done.stdout).strip()))
+        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+    def texts(self):
+        """The text messages the federation's gateway was given, in order."""
+        import json
+        path = os.path.join(os.environ['VTR_UI_TMP'], 'sms.jsonl')
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def wait_for_texts(self, count, seconds, what):
+        """Waits until the gateway was given @count messages; returns them."""
+        try:
+            _wait(what, lambda: len(self.texts()) >= count, seconds)
+        except JourneyFailed:
+            raise JourneyFailed('%s: the gateway had %s' % (what, self.texts()))
+        return self.texts()
+
+    def hold_up_pickup(self, number):
+        """The customer holds their pickup code for order @number up to the
+        camera (signed by the federation, as on their ticket)."""
+        camera = os.environ['VTR_UI_CAMERA']
+        hub = _program('VITRINE_HUB', 'src', 'hub', 'vitrine-hub')
+        subprocess.run([hub, 'sign', 'pickup', number, '--png', os.path.join(camera, 'ad.png'),
+                        '--data-dir', os.environ['VTR_UI_HUB_DIR']],
+                       check=True, capture_output=True, timeout=30, env=_quiet_env(os.environ['VTR_UI_TMP']))
+        blank = os.path.join(camera, 'blank.png')
+        if os.path.exists(blank):
+            os.remove(blank)
+
     def scanner(self, digits):
         """A USB barcode scanner reading @digits: keys then Return in one
         burst; returns the seconds the burst took to reach the X server."""
@@ -813,6 +955,9 @@ def _inside(journey, options):
             'VITRINE_AUDIO_SINK': 'fakesink',
             'VITRINE_PRINTER': 'pdf:' + os.path.join(tmp, 'ticket.pdf'),
         })
+        if os.environ.get('VTR_UI_FEDERATION'):
+            # The shop's device syncs every two seconds, not thirty.
+            app_env['VITRINE_SYNC_INTERVAL'] = '2'
         for name in ('VTR_UI_INNER', 'NO_AT_BRIDGE', 'GTK_A11Y'):
             app_env.pop(name, None)
         camera = os.environ['VTR_UI_CAMERA']
@@ -918,14 +1063,18 @@ def _orphaned(tmp):
     os.killpg(0, signal.SIGTERM)
 
 
-def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1, federation=False):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
     id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
     and an order placed by @customer ({'name', 'phone', 'product'});
-    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS."""
+    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS;
+    @federation: the hub runs during the journey, with a text-message
+    gateway and a street kiosk (Kiosk.street), the app being @shop's device
+    (its customer unused), synced every two seconds."""
     options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
+               'federation': federation,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
