@@ -12,6 +12,7 @@
 #include "vtr-catalog-service.h"
 #include "vtr-counter.h"
 #include "vtr-counter-screen.h"
+#include "vtr-order-reader.h"
 #include "vtr-admin-screen.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
@@ -78,6 +79,7 @@ struct _VtrWindow
   GPtrArray            *history;       /* GtkWidget: the screens shown, the scan screen first */
   VtrOrderScreen       *order_screen;  /* the basket, kept while the shopper browses */
   VtrCounter           *counter;       /* a shop's device: its counter */
+  gint64                orders_waiting; /* the counter's badge, as last heard */
   GSignalGroup         *sync_signals;
   GSignalGroup         *camera_signals;
   GCancellable         *cancellable;
@@ -203,6 +205,18 @@ update_header (VtrWindow *self)
                           n > 0 && visible != GTK_WIDGET (self->order_screen) && !VTR_IS_ORDER_PLACED_SCREEN (visible));
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button),
                           self->counter != NULL && vtr_counter_get_merchant_id (self->counter) > 0 && home);
+  /* The badge: how many orders wait to be accepted. */
+  if (self->counter && vtr_counter_get_waiting (self->counter) > 0)
+    {
+      gint64 waiting = vtr_counter_get_waiting (self->counter);
+      g_autofree char *counter = g_strdup_printf (ngettext ("Counter · %lld new order", "Counter · %lld new orders",
+                                                            waiting),
+                                                  (long long) waiting);
+
+      gtk_button_set_label (self->counter_button, counter);
+    }
+  else
+    gtk_button_set_label (self->counter_button, _("Counter"));
 }
 
 /* Only the screen shown is visible: the others (kept for Back) are out of
@@ -530,6 +544,53 @@ product_by_gtin_done (GObject      *source,
     show_message (self, error->message, FALSE);
 }
 
+/* A customer's pickup code, away from the counter: where the order is. */
+static void
+pickup_found (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(VtrWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrder) order = vtr_order_get_finish (result, &error);
+  g_autofree char *where = NULL;
+
+  if (is_closed (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (order == NULL)
+    {
+      show_message (self, g_error_matches (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND)
+                            ? _("This order was not placed on this kiosk: the shop that prepares it "
+                                "can tell where it is.")
+                            : error->message,
+                    FALSE);
+      return;
+    }
+  where = vtr_order_describe_state (order);
+  show_message (self, where, FALSE);
+}
+
+/* A sync may have brought orders: the counter's list and badge. */
+static void
+on_synced (VtrWindow *self)
+{
+  if (self->counter && vtr_counter_get_merchant_id (self->counter) > 0)
+    vtr_counter_refresh_orders (self->counter);
+}
+
+/* More orders waiting than before: a tone, and the badge. */
+static void
+on_waiting_changed (VtrWindow *self)
+{
+  gint64 waiting = vtr_counter_get_waiting (self->counter);
+  gint64 before = self->orders_waiting;
+
+  self->orders_waiting = waiting;
+  if (waiting > before)
+    play_tone (self, VTR_TONE_SUCCESS);
+  update_header (self);
+}
+
 static void
 handle_text (VtrWindow  *self,
              const char *text)
@@ -580,8 +641,16 @@ handle_text (VtrWindow  *self,
           return;
         }
       break;
-    case VTR_CODE_CARD:
     case VTR_CODE_PICKUP:
+      if (info->verdict == VTR_VERDICT_TRUSTED && vtr_application_get_store (self->app))
+        {
+          self->lookup = g_cancellable_new ();
+          vtr_order_get_async (vtr_store_get_data_dir (vtr_application_get_store (self->app)), info->code.order,
+                               self->lookup, pickup_found, g_object_ref (self));
+          return;
+        }
+      break;
+    case VTR_CODE_CARD:
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
           show_message (self, _("A loyalty card or an order: at the counter, in counter mode"), FALSE);
@@ -1366,6 +1435,8 @@ vtr_window_new (VtrApplication *app)
       g_signal_connect_object (app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
       if (link && link->merchant_id)
         vtr_counter_set_merchant_id (self->counter, link->merchant_id);
+      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
+                               G_CONNECT_SWAPPED);
     }
 
   /* What the store had to repair (a damaged journal kept aside, its
@@ -1380,6 +1451,7 @@ vtr_window_new (VtrApplication *app)
   self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);
   g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (update_freshness), self);
+  g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (on_synced), self);
   g_signal_group_set_target (self->sync_signals, vtr_application_get_sync (app));
   update_freshness (self);
   self->tick_id = g_timeout_add (250, on_tick, self);
