@@ -58,6 +58,7 @@ struct _VtrCounter
   GPtrArray        *rewards;   /* VtrReward */
   gint64            waiting;   /* orders waiting to be accepted: the badge */
   GCancellable     *orders_read; /* the read of the orders under way */
+  gboolean          orders_busy; /* and it reads the list a screen shows */
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounter, vtr_counter, G_TYPE_OBJECT)
@@ -245,8 +246,11 @@ orders_read (GObject      *source,
         g_debug ("The shop's orders could not be read: %s", error->message);
       return;
     }
-  g_clear_object (&self->orders_read);
   g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->orders_read);
+  if (self->pin_check == NULL && self->orders_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  self->orders_busy = FALSE;
   orders = shows_orders (self) && view->orders && view->orders->len ? g_steal_pointer (&view->orders) : NULL;
   set_list (self, &self->orders, orders, PROP_ORDERS);
   if (self->waiting != view->waiting)
@@ -263,16 +267,26 @@ orders_read (GObject      *source,
 static void
 refresh_orders (VtrCounter *self)
 {
+  gboolean was_busy = self->pin_check || (self->orders_read && self->orders_busy);
   GWeakRef *ref;
 
   if (self->orders_read)
     g_cancellable_cancel (self->orders_read);
   g_clear_object (&self->orders_read);
+  self->orders_busy = FALSE;
   if (!shows_orders (self))
     set_list (self, &self->orders, NULL, PROP_ORDERS);
-  if (self->merchant_id <= 0)
+  if (self->merchant_id > 0)
+    {
+      self->orders_read = g_cancellable_new ();
+      /* Busy while the list a screen shows is read; the badge's count
+       * alone keeps nobody waiting. */
+      self->orders_busy = shows_orders (self);
+    }
+  if (was_busy != (self->pin_check || (self->orders_read && self->orders_busy)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (self->orders_read == NULL)
     return;
-  self->orders_read = g_cancellable_new ();
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
   vtr_order_view_read_async (vtr_store_get_data_dir (self->store), self->merchant_id, shows_orders (self),
@@ -1054,7 +1068,7 @@ gboolean
 vtr_counter_get_busy (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  return self->pin_check != NULL;
+  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy);
 }
 
 gboolean
