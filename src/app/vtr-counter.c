@@ -237,6 +237,7 @@ orders_read (GObject      *source,
 
   g_weak_ref_clear (ref);
   g_free (ref);
+
   /* Another read asked since, the session ended, the counter is gone:
    * this one is for nobody. A read never keeps the counter alive. */
   if (self == NULL || view == NULL || self->orders_read == NULL ||

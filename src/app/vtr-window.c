@@ -64,6 +64,7 @@ struct _VtrWindow
   GtkButton            *home;
   GtkButton            *basket_button;
   GtkButton            *counter_button;
+  GtkLabel             *orders_badge;
   GtkButton            *language_button;
   GtkLabel             *freshness;
   GtkLabel             *countdown;
@@ -154,6 +155,15 @@ show_message (VtrWindow  *self,
     self->message_id = g_timeout_add_seconds (MESSAGE_SECONDS, on_message_timeout, self);
 }
 
+/* The badge of the shop's new orders, or %NULL when none wait. */
+const char *
+vtr_window_get_orders_badge (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->orders_badge)) ? gtk_label_get_text (self->orders_badge) : NULL;
+}
+
 /* The message shown, or %NULL. */
 const char *
 vtr_window_get_message (VtrWindow *self)
@@ -205,18 +215,19 @@ update_header (VtrWindow *self)
                           n > 0 && visible != GTK_WIDGET (self->order_screen) && !VTR_IS_ORDER_PLACED_SCREEN (visible));
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button),
                           self->counter != NULL && vtr_counter_get_merchant_id (self->counter) > 0 && home);
-  /* The badge: how many orders wait to be accepted. */
-  if (self->counter && vtr_counter_get_waiting (self->counter) > 0)
+  /* The badge: how many orders wait to be accepted, on every screen. */
+  if (self->counter && vtr_counter_get_merchant_id (self->counter) > 0 &&
+      vtr_counter_get_waiting (self->counter) > 0)
     {
       gint64 waiting = vtr_counter_get_waiting (self->counter);
-      g_autofree char *counter = g_strdup_printf (ngettext ("Counter · %lld new order", "Counter · %lld new orders",
-                                                            waiting),
-                                                  (long long) waiting);
+      g_autofree char *badge = g_strdup_printf (ngettext ("%lld new order", "%lld new orders", waiting),
+                                                (long long) waiting);
 
-      gtk_button_set_label (self->counter_button, counter);
+      gtk_label_set_text (self->orders_badge, badge);
+      gtk_widget_set_visible (GTK_WIDGET (self->orders_badge), TRUE);
     }
   else
-    gtk_button_set_label (self->counter_button, _("Counter"));
+    gtk_widget_set_visible (GTK_WIDGET (self->orders_badge), FALSE);
 }
 
 /* Only the screen shown is visible: the others (kept for Back) are out of
@@ -1293,6 +1304,7 @@ vtr_window_class_init (VtrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, home);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, basket_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, counter_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, orders_badge);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, language_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, freshness);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, countdown);
@@ -1451,7 +1463,7 @@ vtr_window_new (VtrApplication *app)
   self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);
   g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (update_freshness), self);
-  g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (on_synced), self);
+  g_signal_group_connect_swapped (self->sync_signals, "orders-changed", G_CALLBACK (on_synced), self);
   g_signal_group_set_target (self->sync_signals, vtr_application_get_sync (app));
   update_freshness (self);
   self->tick_id = g_timeout_add (250, on_tick, self);
