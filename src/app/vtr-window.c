@@ -724,6 +724,7 @@ on_order_confirm (VtrWindow *self)
    * goes to the start, not to an empty basket. */
   placed = vtr_order_placed_screen_new (order->number, order->pickup_code,
                                         vtr_application_get_printer (self->app));
+  vtr_order_placed_screen_set_locker (VTR_ORDER_PLACED_SCREEN (placed), order->locker_id > 0);
   go_home (self);
   show_screen (self, placed);
   vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed),
