@@ -482,11 +482,14 @@ test_rewards_and_orders (Fixture       *f,
     g_assert_true (g_str_has_prefix (before, "Malik · "));
     g_assert_true (g_str_has_suffix (before, " · nouvelle"));
     g_signal_emit_by_name (find_button (row, "Accepter"), "clicked");
+    /* The list is read again on a worker thread. */
+    wait_idle (f);
     accepted = row_subtitle (f, order->number);
     g_assert_true (g_str_has_suffix (accepted, " · en préparation"));
     row = find_row (GTK_WIDGET (f->screen), order->number);
     g_assert_null (find_button (row, "Accepter"));
     g_signal_emit_by_name (find_button (row, "Prête"), "clicked");
+    wait_idle (f);
     ready = row_subtitle (f, order->number);
     g_assert_true (g_str_has_suffix (ready, " · prête"));
     row = find_row (GTK_WIDGET (f->screen), order->number);

@@ -334,9 +334,12 @@ test_orders (Fixture       *f,
   g_assert_cmpstr (shown->number, ==, order->number);
   g_assert_cmpint (shown->state, ==, VTR_ORDER_PLACED);
   vtr_counter_advance_order (counter, order->number);
+  /* The list is read again on a worker thread. */
+  wait_pin_checked (counter);
   shown = g_ptr_array_index (vtr_counter_get_orders (counter), 0);
   g_assert_cmpint (shown->state, ==, VTR_ORDER_ACCEPTED);
   vtr_counter_advance_order (counter, order->number);
+  wait_pin_checked (counter);
   shown = g_ptr_array_index (vtr_counter_get_orders (counter), 0);
   g_assert_cmpint (shown->state, ==, VTR_ORDER_READY);
 

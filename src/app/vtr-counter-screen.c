@@ -95,8 +95,7 @@ show_orders (VtrCounterScreen *self)
     {
       VtrOrder *order = g_ptr_array_index (orders, i);
       g_autofree char *total = vtr_price_format (order->total_cents);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", order->first_name, total,
-                                                   order_state_words (order->state));
+      g_autoptr(GString) subtitle = g_string_new (NULL);
       GtkWidget *row = adw_action_row_new ();
       const char *step = NULL;
 
@@ -107,7 +106,19 @@ show_orders (VtrCounterScreen *self)
       /* Customers' names as they are, not markup. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), order->number);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_string_printf (subtitle, "%s · %s · %s", order->first_name, total, order_state_words (order->state));
+      if (order->locker_id > 0)
+        g_string_append_printf (subtitle, " · %s", order->locker_compartment
+                                  ? order->locker_compartment : _("parcel locker"));
+      if (order->reason)
+        g_string_append_printf (subtitle, " · %s", order->reason);
+      /* The hub's word on a step taken here that it refused, in the
+       * kiosk's language (the hub's reasons are in its catalogue). */
+      if (order->refusal)
+        g_string_append_printf (subtitle, "\n%s", _("Refused by the federation:"));
+      if (order->refusal)
+        g_string_append_printf (subtitle, " %s", _(order->refusal));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
       if (step)
         {
           GtkWidget *button = gtk_button_new_with_label (step);

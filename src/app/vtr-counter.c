@@ -9,6 +9,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
+#include "vtr-order-reader.h"
 #include "vtr-print-queue.h"
 #include "vtr-staff.h"
 
@@ -55,6 +56,9 @@ struct _VtrCounter
   gboolean          can_print_slip;
   GPtrArray        *orders;    /* VtrOrder */
   GPtrArray        *rewards;   /* VtrReward */
+  gint64            waiting;   /* orders waiting to be accepted: the badge */
+  GCancellable     *orders_read; /* the read of the orders under way */
+  gboolean          orders_busy; /* and it reads the list a screen shows */
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounter, vtr_counter, G_TYPE_OBJECT)
@@ -80,6 +84,7 @@ enum
   PROP_CAN_PRINT_SLIP,
   PROP_ORDERS,
   PROP_REWARDS,
+  PROP_WAITING,
   N_PROPS
 };
 
@@ -170,7 +175,9 @@ same_orders (GPtrArray *a,
     {
       VtrOrder *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
 
-      if (g_strcmp0 (x->number, y->number) != 0 || x->state != y->state)
+      if (g_strcmp0 (x->number, y->number) != 0 || x->state != y->state ||
+          g_strcmp0 (x->refusal, y->refusal) != 0 || g_strcmp0 (x->reason, y->reason) != 0 ||
+          g_strcmp0 (x->locker_compartment, y->locker_compartment) != 0)
         return FALSE;
     }
   return TRUE;
@@ -211,19 +218,80 @@ set_list (VtrCounter  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-/* The shop's orders, newest first: only inside a staff session. */
+static gboolean
+shows_orders (VtrCounter *self)
+{
+  return self->session && !asks_pin (self) && self->merchant_id > 0;
+}
+
+static void
+orders_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(VtrCounter) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrderView) view = vtr_order_view_read_finish (result, &error);
+  GPtrArray *orders;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  /* Another read asked since, the session ended, the counter is gone:
+   * this one is for nobody. A read never keeps the counter alive. */
+  if (self == NULL || view == NULL || self->orders_read == NULL ||
+      g_cancellable_is_cancelled (self->orders_read))
+    {
+      if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The shop's orders could not be read: %s", error->message);
+      return;
+    }
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->orders_read);
+  if (self->pin_check == NULL && self->orders_busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  self->orders_busy = FALSE;
+  orders = shows_orders (self) && view->orders && view->orders->len ? g_steal_pointer (&view->orders) : NULL;
+  set_list (self, &self->orders, orders, PROP_ORDERS);
+  if (self->waiting != view->waiting)
+    {
+      self->waiting = view->waiting;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The shop's orders, newest first: only inside a staff session; and how
+ * many wait, for the badge, at any time. Read on a worker thread: the
+ * list changes when the read returns. */
 static void
 refresh_orders (VtrCounter *self)
 {
-  g_autoptr(GPtrArray) orders = NULL;
+  gboolean was_busy = self->pin_check || (self->orders_read && self->orders_busy);
+  GWeakRef *ref;
 
-  if (self->session && !asks_pin (self) && self->merchant_id > 0)
-    orders = vtr_order_list (self->store, self->merchant_id, NULL);
-  if (orders && orders->len > VTR_COUNTER_MAX_ORDERS)
-    g_ptr_array_set_size (orders, VTR_COUNTER_MAX_ORDERS);
-  if (orders && orders->len == 0)
-    g_clear_pointer (&orders, g_ptr_array_unref);
-  set_list (self, &self->orders, g_steal_pointer (&orders), PROP_ORDERS);
+  if (self->orders_read)
+    g_cancellable_cancel (self->orders_read);
+  g_clear_object (&self->orders_read);
+  self->orders_busy = FALSE;
+  if (!shows_orders (self))
+    set_list (self, &self->orders, NULL, PROP_ORDERS);
+  if (self->merchant_id > 0)
+    {
+      self->orders_read = g_cancellable_new ();
+      /* Busy while the list a screen shows is read; the badge's count
+       * alone keeps nobody waiting. */
+      self->orders_busy = shows_orders (self);
+    }
+  if (was_busy != (self->pin_check || (self->orders_read && self->orders_busy)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (self->orders_read == NULL)
+    return;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  vtr_order_view_read_async (vtr_store_get_data_dir (self->store), self->merchant_id, shows_orders (self),
+                             VTR_COUNTER_MAX_ORDERS, self->orders_read, orders_read, ref);
 }
 
 /* Everything a screen shows, from the state. */
@@ -844,6 +912,75 @@ vtr_counter_refresh (VtrCounter *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * vtr_counter_refresh_orders:
+ *
+ * Reads the shop's orders and their count again, on a worker thread (a
+ * sync brought orders).
+ */
+void
+vtr_counter_refresh_orders (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  refresh_orders (self);
+}
+
+/**
+ * vtr_counter_cancel_order:
+ * @reason: why, told to the customer
+ */
+void
+vtr_counter_cancel_order (VtrCounter *self,
+                          const char *number,
+                          const char *reason)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (number != NULL);
+
+  if (!shows_orders (self))
+    return;
+  set_message (self, NULL);
+  if (!vtr_order_cancel (self->store, self->session, number, reason, now, &error))
+    set_message (self, error->message);
+  refresh_orders (self);
+}
+
+/**
+ * vtr_counter_deposit_order:
+ * @compartment: the parcel locker's compartment the order was put in
+ * @code: the code that opens it, for the customer
+ */
+void
+vtr_counter_deposit_order (VtrCounter *self,
+                           const char *number,
+                           const char *compartment,
+                           const char *code)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (number != NULL);
+
+  if (!shows_orders (self))
+    return;
+  set_message (self, NULL);
+  if (!vtr_order_deposit (self->store, self->session, number, compartment, code, now, &error))
+    set_message (self, error->message);
+  refresh_orders (self);
+}
+
+gint64
+vtr_counter_get_waiting (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), 0);
+  return self->waiting;
+}
+
 /* Properties. */
 
 VtrStore *
@@ -932,7 +1069,7 @@ gboolean
 vtr_counter_get_busy (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  return self->pin_check != NULL;
+  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy);
 }
 
 gboolean
@@ -1035,6 +1172,9 @@ vtr_counter_dispose (GObject *object)
   if (self->pin_check)
     g_cancellable_cancel (self->pin_check);
   g_clear_object (&self->pin_check);
+  if (self->orders_read)
+    g_cancellable_cancel (self->orders_read);
+  g_clear_object (&self->orders_read);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->printer);
@@ -1133,6 +1273,9 @@ vtr_counter_get_property (GObject    *object,
     case PROP_REWARDS:
       g_value_set_boxed (value, self->rewards);
       break;
+    case PROP_WAITING:
+      g_value_set_int64 (value, self->waiting);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1203,6 +1346,9 @@ vtr_counter_class_init (VtrCounterClass *klass)
   properties[PROP_CAN_PRINT_SLIP] = g_param_spec_boolean ("can-print-slip", NULL, NULL, FALSE, shown);
   properties[PROP_ORDERS] = g_param_spec_boxed ("orders", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
   properties[PROP_REWARDS] = g_param_spec_boxed ("rewards", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
+  /* How many of the shop's orders wait to be accepted (a count, no names:
+   * shown on the Counter button without a session). */
+  properties[PROP_WAITING] = g_param_spec_int64 ("waiting", NULL, NULL, 0, G_MAXINT64, 0, shown);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -80,5 +80,14 @@ void            vtr_counter_advance_order     (VtrCounter       *self,
                                                const char       *number);
 void            vtr_counter_print_slip        (VtrCounter       *self);
 void            vtr_counter_refresh           (VtrCounter       *self);
+void            vtr_counter_refresh_orders    (VtrCounter       *self);
+void            vtr_counter_cancel_order      (VtrCounter       *self,
+                                               const char       *number,
+                                               const char       *reason);
+void            vtr_counter_deposit_order     (VtrCounter       *self,
+                                               const char       *number,
+                                               const char       *compartment,
+                                               const char       *code);
+gint64          vtr_counter_get_waiting       (VtrCounter       *self);
 
 G_END_DECLS

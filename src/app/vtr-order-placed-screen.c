@@ -29,6 +29,7 @@ struct _VtrOrderPlacedScreen
   GCancellable    *cancellable;
   char            *number;
   char            *pickup_code;
+  gboolean         locker;  /* collected from a parcel locker: no counter */
 };
 
 G_DEFINE_FINAL_TYPE (VtrOrderPlacedScreen, vtr_order_placed_screen, GTK_TYPE_WIDGET)
@@ -76,12 +77,18 @@ printed (GObject      *source,
   if (done)
     {
       gtk_label_set_text (self->title, _("Your order is placed: take your ticket"));
-      gtk_label_set_text (self->words, _("The shop prepares it. Show the ticket’s code at the counter."));
+      gtk_label_set_text (self->words, self->locker
+                                         ? _("The shop prepares it and puts it in the parcel locker: you will "
+                                             "get the compartment and its opening code by SMS.")
+                                         : _("The shop prepares it. Show the ticket’s code at the counter."));
     }
   else
     {
-      g_autofree char *words = g_strdup_printf (_("%s\nTake a photo of this screen, or show it at the counter "
-                                                  "now: its code is your pickup code."),
+      g_autofree char *words = g_strdup_printf (self->locker
+                                                  ? _("%s\nTake a photo of this screen: its code is your "
+                                                      "order’s code.")
+                                                  : _("%s\nTake a photo of this screen, or show it at the counter "
+                                                      "now: its code is your pickup code."),
                                                 error->message);
 
       gtk_label_set_text (self->title, _("Your order is placed: show this screen"));
@@ -107,6 +114,21 @@ vtr_order_placed_screen_print (VtrOrderPlacedScreen *self,
   /* The cancellable ends with the screen: a ticket printed after the
    * kiosk moved on changes nothing on screen. */
   vtr_print_service_print_async (self->printer, ticket, self->cancellable, printed, self);
+}
+
+/**
+ * vtr_order_placed_screen_set_locker:
+ * @locker: whether the order is collected from a parcel locker
+ *
+ * A locker order's words send nobody to a counter.
+ */
+void
+vtr_order_placed_screen_set_locker (VtrOrderPlacedScreen *self,
+                                    gboolean              locker)
+{
+  g_return_if_fail (VTR_IS_ORDER_PLACED_SCREEN (self));
+
+  self->locker = !!locker;
 }
 
 const char *

@@ -17,5 +17,7 @@ const char *vtr_order_placed_screen_get_number (VtrOrderPlacedScreen *self);
 const char *vtr_order_placed_screen_get_words (VtrOrderPlacedScreen *self);
 void        vtr_order_placed_screen_print     (VtrOrderPlacedScreen *self,
                                                VtrTicket            *ticket);
+void        vtr_order_placed_screen_set_locker (VtrOrderPlacedScreen *self,
+                                                gboolean              locker);
 
 G_END_DECLS

@@ -141,7 +141,11 @@ refresh_basket (VtrOrderScreen *self)
       total += line->price_cents * line->quantity;
     }
   total_text = vtr_price_format (total);
-  total_words = g_strdup_printf (_("Total to pay at the shop: %s"), total_text);
+  /* A parcel locker takes no money: never "to pay at the shop" there. */
+  if (self->pickup > 0 && self->pickup < self->pickups->len)
+    total_words = g_strdup_printf (_("Total of the order: %s"), total_text);
+  else
+    total_words = g_strdup_printf (_("Total to pay at the shop: %s"), total_text);
   gtk_label_set_text (self->total, total_words);
 }
 
@@ -152,7 +156,10 @@ on_pickup_toggled (GtkCheckButton *check,
   VtrOrderScreen *self = data;
 
   if (gtk_check_button_get_active (check))
-    self->pickup = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "choice"));
+    {
+      self->pickup = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "choice"));
+      refresh_basket (self);
+    }
 }
 
 static void

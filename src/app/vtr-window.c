@@ -12,6 +12,7 @@
 #include "vtr-catalog-service.h"
 #include "vtr-counter.h"
 #include "vtr-counter-screen.h"
+#include "vtr-order-reader.h"
 #include "vtr-admin-screen.h"
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
@@ -63,6 +64,7 @@ struct _VtrWindow
   GtkButton            *home;
   GtkButton            *basket_button;
   GtkButton            *counter_button;
+  GtkLabel             *orders_badge;
   GtkButton            *language_button;
   GtkLabel             *freshness;
   GtkLabel             *countdown;
@@ -78,6 +80,7 @@ struct _VtrWindow
   GPtrArray            *history;       /* GtkWidget: the screens shown, the scan screen first */
   VtrOrderScreen       *order_screen;  /* the basket, kept while the shopper browses */
   VtrCounter           *counter;       /* a shop's device: its counter */
+  gint64                orders_waiting; /* the counter's badge, as last heard */
   GSignalGroup         *sync_signals;
   GSignalGroup         *camera_signals;
   GCancellable         *cancellable;
@@ -152,6 +155,15 @@ show_message (VtrWindow  *self,
     self->message_id = g_timeout_add_seconds (MESSAGE_SECONDS, on_message_timeout, self);
 }
 
+/* The badge of the shop's new orders, or %NULL when none wait. */
+const char *
+vtr_window_get_orders_badge (VtrWindow *self)
+{
+  g_return_val_if_fail (VTR_IS_WINDOW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->orders_badge)) ? gtk_label_get_text (self->orders_badge) : NULL;
+}
+
 /* The message shown, or %NULL. */
 const char *
 vtr_window_get_message (VtrWindow *self)
@@ -203,6 +215,19 @@ update_header (VtrWindow *self)
                           n > 0 && visible != GTK_WIDGET (self->order_screen) && !VTR_IS_ORDER_PLACED_SCREEN (visible));
   gtk_widget_set_visible (GTK_WIDGET (self->counter_button),
                           self->counter != NULL && vtr_counter_get_merchant_id (self->counter) > 0 && home);
+  /* The badge: how many orders wait to be accepted, on every screen. */
+  if (self->counter && vtr_counter_get_merchant_id (self->counter) > 0 &&
+      vtr_counter_get_waiting (self->counter) > 0)
+    {
+      gint64 waiting = vtr_counter_get_waiting (self->counter);
+      g_autofree char *badge = g_strdup_printf (ngettext ("%lld new order", "%lld new orders", waiting),
+                                                (long long) waiting);
+
+      gtk_label_set_text (self->orders_badge, badge);
+      gtk_widget_set_visible (GTK_WIDGET (self->orders_badge), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->orders_badge), FALSE);
 }
 
 /* Only the screen shown is visible: the others (kept for Back) are out of
@@ -530,6 +555,53 @@ product_by_gtin_done (GObject      *source,
     show_message (self, error->message, FALSE);
 }
 
+/* A customer's pickup code, away from the counter: where the order is. */
+static void
+pickup_found (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(VtrWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrder) order = vtr_order_get_finish (result, &error);
+  g_autofree char *where = NULL;
+
+  if (is_closed (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (order == NULL)
+    {
+      show_message (self, g_error_matches (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND)
+                            ? _("This order was not placed on this kiosk: the shop that prepares it "
+                                "can tell where it is.")
+                            : error->message,
+                    FALSE);
+      return;
+    }
+  where = vtr_order_describe_state (order);
+  show_message (self, where, FALSE);
+}
+
+/* A sync may have brought orders: the counter's list and badge. */
+static void
+on_synced (VtrWindow *self)
+{
+  if (self->counter && vtr_counter_get_merchant_id (self->counter) > 0)
+    vtr_counter_refresh_orders (self->counter);
+}
+
+/* More orders waiting than before: a tone, and the badge. */
+static void
+on_waiting_changed (VtrWindow *self)
+{
+  gint64 waiting = vtr_counter_get_waiting (self->counter);
+  gint64 before = self->orders_waiting;
+
+  self->orders_waiting = waiting;
+  if (waiting > before)
+    play_tone (self, VTR_TONE_SUCCESS);
+  update_header (self);
+}
+
 static void
 handle_text (VtrWindow  *self,
              const char *text)
@@ -580,8 +652,16 @@ handle_text (VtrWindow  *self,
           return;
         }
       break;
-    case VTR_CODE_CARD:
     case VTR_CODE_PICKUP:
+      if (info->verdict == VTR_VERDICT_TRUSTED && vtr_application_get_store (self->app))
+        {
+          self->lookup = g_cancellable_new ();
+          vtr_order_get_async (vtr_store_get_data_dir (vtr_application_get_store (self->app)), info->code.order,
+                               self->lookup, pickup_found, g_object_ref (self));
+          return;
+        }
+      break;
+    case VTR_CODE_CARD:
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
           show_message (self, _("A loyalty card or an order: at the counter, in counter mode"), FALSE);
@@ -644,6 +724,7 @@ on_order_confirm (VtrWindow *self)
    * goes to the start, not to an empty basket. */
   placed = vtr_order_placed_screen_new (order->number, order->pickup_code,
                                         vtr_application_get_printer (self->app));
+  vtr_order_placed_screen_set_locker (VTR_ORDER_PLACED_SCREEN (placed), order->locker_id > 0);
   go_home (self);
   show_screen (self, placed);
   vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed),
@@ -1224,6 +1305,7 @@ vtr_window_class_init (VtrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, home);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, basket_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, counter_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrWindow, orders_badge);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, language_button);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, freshness);
   gtk_widget_class_bind_template_child (widget_class, VtrWindow, countdown);
@@ -1366,6 +1448,8 @@ vtr_window_new (VtrApplication *app)
       g_signal_connect_object (app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
       if (link && link->merchant_id)
         vtr_counter_set_merchant_id (self->counter, link->merchant_id);
+      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
+                               G_CONNECT_SWAPPED);
     }
 
   /* What the store had to repair (a damaged journal kept aside, its
@@ -1380,6 +1464,7 @@ vtr_window_new (VtrApplication *app)
   self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);
   g_signal_group_connect_swapped (self->sync_signals, "notify::last-success", G_CALLBACK (update_freshness), self);
+  g_signal_group_connect_swapped (self->sync_signals, "orders-changed", G_CALLBACK (on_synced), self);
   g_signal_group_set_target (self->sync_signals, vtr_application_get_sync (app));
   update_freshness (self);
   self->tick_id = g_timeout_add (250, on_tick, self);

@@ -13,6 +13,7 @@ VtrWindow  *vtr_window_new                (VtrApplication *app);
 GtkWidget  *vtr_window_get_visible_screen (VtrWindow      *self);
 guint       vtr_window_get_history_length (VtrWindow      *self);
 const char *vtr_window_get_message        (VtrWindow      *self);
+const char *vtr_window_get_orders_badge   (VtrWindow      *self);
 void        vtr_window_set_idle_timeout   (VtrWindow      *self,
                                            guint           seconds);
 guint       vtr_window_get_idle_timeout   (VtrWindow      *self);

@@ -63,6 +63,10 @@ vtr_order_free (VtrOrder *order)
   g_free (order->pickup_code);
   g_free (order->first_name);
   g_free (order->phone);
+  g_free (order->reason);
+  g_free (order->locker_compartment);
+  g_free (order->locker_code);
+  g_free (order->refusal);
   g_clear_pointer (&order->lines, g_array_unref);
   g_free (order);
 }
@@ -99,6 +103,15 @@ order_payload (const VtrOrder *order,
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
+    }
+  /* What the hub passes on to the customer (by SMS) and the kiosk that
+   * placed the order. */
+  if ((order->state == VTR_ORDER_CANCELLED || order->state == VTR_ORDER_REFUSED) && order->reason)
+    vtr_json_add_string (builder, "reason", order->reason);
+  if (order->state == VTR_ORDER_READY && order->locker_compartment && order->locker_code)
+    {
+      vtr_json_add_string (builder, "locker_compartment", order->locker_compartment);
+      vtr_json_add_string (builder, "locker_code", order->locker_code);
     }
   json_builder_end_object (builder);
   return vtr_json_builder_to_data (builder, FALSE);
@@ -311,13 +324,17 @@ order_from_row (sqlite3_stmt *stmt)
   vtr_order_state_from_string ((const char *) sqlite3_column_text (stmt, 8), &order->state);
   order->created = sqlite3_column_int64 (stmt, 9);
   order->updated = sqlite3_column_int64 (stmt, 10);
+  order->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  order->locker_compartment = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+  order->locker_code = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+  order->refusal = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
   order->lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));
   return order;
 }
 
 #define ORDER_COLUMNS \
   "uuid, number, code, merchant_id, coalesce (locker_id, 0), first_name, phone, total_cents, " \
-  "state, created, updated"
+  "state, created, updated, reason, locker_compartment, locker_code, refusal"
 
 static VtrOrder *
 find_order (VtrStore   *store,
@@ -453,13 +470,19 @@ move (VtrStore      *store,
 
   order->state = state;
   order->updated = g_date_time_to_unix (now);
-  stmt = vtr_store_statement (store, "UPDATE journal.orders SET state = ?, updated = ? WHERE uuid = ?",
+  /* A new step here: whatever the hub refused before is behind. */
+  stmt = vtr_store_statement (store,
+                              "UPDATE journal.orders SET state = ?, updated = ?, reason = ?, "
+                              "  locker_compartment = ?, locker_code = ?, refusal = NULL WHERE uuid = ?",
                               error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, vtr_order_state_to_string (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, order->updated);
-  sqlite3_bind_text (stmt, 3, order->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, order->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, order->locker_compartment, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, order->locker_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, order->uuid, -1, SQLITE_STATIC);
   return vtr_store_step_done (store, stmt, error) && record_step (store, order, who, error);
 }
 
@@ -570,4 +593,189 @@ vtr_order_list (VtrStore *store,
       return NULL;
     }
   return g_steal_pointer (&orders);
+}
+
+/* A step taken at the counter, with what it carries set on the order
+ * before it moves. */
+static gboolean
+advance_with (VtrStore      *store,
+              const char    *session,
+              const char    *number,
+              VtrOrderState  state,
+              const char    *reason,
+              const char    *compartment,
+              const char    *code,
+              GDateTime     *now,
+              GError       **error)
+{
+  g_autoptr(VtrOrder) order = NULL;
+  gint64 merchant_id;
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return FALSE;
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  if (!(order = find_order (store, number, error)))
+    goto rollback;
+  if (compartment && order->locker_id <= 0)
+    {
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID,
+                   _("Order %s is collected at the shop, not in a parcel locker."), order->number);
+      goto rollback;
+    }
+  g_free (order->reason);
+  order->reason = g_strdup (reason);
+  if (compartment)
+    {
+      g_free (order->locker_compartment);
+      g_free (order->locker_code);
+      order->locker_compartment = g_strdup (compartment);
+      order->locker_code = g_strdup (code);
+    }
+  if (!move (store, order, merchant_id, state, now, error) || !vtr_store_commit (store, error))
+    goto rollback;
+  return TRUE;
+
+rollback:
+  vtr_store_rollback (store);
+  return FALSE;
+}
+
+/**
+ * vtr_order_cancel:
+ * @reason: why, in the merchant's words (told to the customer)
+ *
+ * Cancels an order of the session's shop that was not collected yet.
+ */
+gboolean
+vtr_order_cancel (VtrStore   *store,
+                  const char *session,
+                  const char *number,
+                  const char *reason,
+                  GDateTime  *now,
+                  GError    **error)
+{
+  g_autofree char *why = reason ? g_strstrip (g_strdup (reason)) : NULL;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  if (why == NULL || *why == '\0' || !g_utf8_validate (why, -1, NULL) ||
+      g_utf8_strlen (why, -1) > VTR_ORDER_MAX_REASON)
+    return invalid (error, _("Say why the order is cancelled (200 characters at most): the customer "
+                             "is told."));
+  return advance_with (store, session, number, VTR_ORDER_CANCELLED, why, NULL, NULL, now, error);
+}
+
+/**
+ * vtr_order_locker_field_is_valid:
+ *
+ * Whether @text may be a locker's compartment or opening code: 1 to 16
+ * letters, digits or dashes, as printed on the locker.
+ */
+gboolean
+vtr_order_locker_field_is_valid (const char *text)
+{
+  gsize len = text ? strlen (text) : 0;
+
+  if (len == 0 || len > VTR_ORDER_MAX_LOCKER)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * vtr_order_deposit:
+ * @compartment: the locker's compartment the order was put in
+ * @code: the code that opens it
+ *
+ * An accepted locker order put in its parcel locker: it is ready, and the
+ * compartment and code go up with the step for the customer.
+ */
+gboolean
+vtr_order_deposit (VtrStore   *store,
+                   const char *session,
+                   const char *number,
+                   const char *compartment,
+                   const char *code,
+                   GDateTime  *now,
+                   GError    **error)
+{
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  if (!vtr_order_locker_field_is_valid (compartment) || !vtr_order_locker_field_is_valid (code))
+    return invalid (error, _("Give the locker’s compartment and its opening code (1 to 16 letters or "
+                             "digits each)."));
+  return advance_with (store, session, number, VTR_ORDER_READY, NULL, compartment, code, now, error);
+}
+
+/**
+ * vtr_order_find_pickup:
+ * @scanned: a pickup code, as scanned
+ *
+ * The order a customer's pickup code names, as this device knows it (the
+ * orders it placed and, on a shop's device, those the hub sent it), with
+ * no staff session: for a customer asking where their order is.
+ *
+ * Returns: (transfer full) (nullable): the order
+ */
+VtrOrder *
+vtr_order_find_pickup (VtrStore         *store,
+                       const char       *scanned,
+                       const VtrKeyList *keys,
+                       GDateTime        *now,
+                       GError          **error)
+{
+  g_autoptr(VtrCodeInfo) info = vtr_code_classify (scanned, -1, keys, now);
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (info->kind != VTR_CODE_PICKUP || info->verdict != VTR_VERDICT_TRUSTED)
+    {
+      g_autofree char *reason = vtr_verdict_describe (info);
+
+      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_A_PICKUP_CODE,
+                   info->kind == VTR_CODE_PICKUP ? "%s" : _("This is not a pickup code. %s"),
+                   reason);
+      return NULL;
+    }
+  return find_order (store, info->code.order, error);
+}
+
+/**
+ * vtr_order_describe_state:
+ *
+ * Returns: (transfer full): where the order is, in a sentence for the
+ *   customer. A locker order never sends them to the counter.
+ */
+char *
+vtr_order_describe_state (const VtrOrder *order)
+{
+  gboolean locker = order->locker_id > 0;
+
+  switch (order->state)
+    {
+    case VTR_ORDER_PLACED:
+      return g_strdup_printf (_("Order %s is waiting for the shop to accept it."), order->number);
+    case VTR_ORDER_ACCEPTED:
+      return g_strdup_printf (_("Order %s is being prepared by the shop."), order->number);
+    case VTR_ORDER_READY:
+      if (locker && order->locker_compartment && order->locker_code)
+        return g_strdup_printf (_("Order %s is waiting in parcel locker compartment %s: open it with "
+                                  "the code %s."),
+                                order->number, order->locker_compartment, order->locker_code);
+      if (locker)
+        return g_strdup_printf (_("Order %s is ready in its parcel locker."), order->number);
+      return g_strdup_printf (_("Order %s is ready: collect it at the shop."), order->number);
+    case VTR_ORDER_COLLECTED:
+      return g_strdup_printf (_("Order %s was collected."), order->number);
+    case VTR_ORDER_CANCELLED:
+      if (order->reason)
+        return g_strdup_printf (_("Order %s was cancelled by the shop: %s"), order->number, order->reason);
+      return g_strdup_printf (_("Order %s was cancelled."), order->number);
+    case VTR_ORDER_REFUSED:
+    default:
+      return g_strdup_printf (_("Order %s was refused by the shop."), order->number);
+    }
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define VTR_ORDER_MAX_LINES      50
 #define VTR_ORDER_MAX_QUANTITY   99
 #define VTR_ORDER_MAX_FIRST_NAME 40
+#define VTR_ORDER_MAX_REASON     200 /* a cancel's reason, in characters */
+#define VTR_ORDER_MAX_LOCKER     16  /* a locker's compartment or opening code */
 
 typedef enum
 {
@@ -54,6 +56,10 @@ typedef struct
   gint64         created;
   gint64         updated;
   GArray        *lines;       /* VtrOrderLine */
+  char          *reason;      /* why it was cancelled or refused */
+  char          *locker_compartment; /* where it waits in its locker */
+  char          *locker_code;        /* and the code that opens it */
+  char          *refusal;     /* the hub's reason for refusing the last step here */
 } VtrOrder;
 
 GQuark         vtr_order_error_quark   (void);
@@ -84,6 +90,26 @@ VtrOrder      *vtr_order_collect       (VtrStore           *store,
                                         const VtrKeyList   *keys,
                                         GDateTime          *now,
                                         GError            **error);
+gboolean       vtr_order_cancel        (VtrStore           *store,
+                                        const char         *session,
+                                        const char         *number,
+                                        const char         *reason,
+                                        GDateTime          *now,
+                                        GError            **error);
+gboolean       vtr_order_deposit       (VtrStore           *store,
+                                        const char         *session,
+                                        const char         *number,
+                                        const char         *compartment,
+                                        const char         *code,
+                                        GDateTime          *now,
+                                        GError            **error);
+gboolean       vtr_order_locker_field_is_valid (const char *text);
+VtrOrder      *vtr_order_find_pickup   (VtrStore           *store,
+                                        const char         *scanned,
+                                        const VtrKeyList   *keys,
+                                        GDateTime          *now,
+                                        GError            **error);
+char          *vtr_order_describe_state (const VtrOrder    *order);
 VtrOrder      *vtr_order_get           (VtrStore           *store,
                                         const char         *number,
                                         GError            **error);

@@ -258,6 +258,17 @@ static const char * const journal_migrations[] = {
   "CREATE TABLE journal.recovered_journal ("
   "  name TEXT PRIMARY KEY,"
   "  recovered INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 8: (orders) the orders a shop device fetches from the hub, and the
+   * state of those a kiosk placed: a cancel's reason, a locker's
+   * compartment and code, the hub's refusal of a step taken here, and
+   * the cursor of the hub's feed of orders. */
+  "ALTER TABLE journal.orders ADD COLUMN reason TEXT;"
+  "ALTER TABLE journal.orders ADD COLUMN locker_compartment TEXT;"
+  "ALTER TABLE journal.orders ADD COLUMN locker_code TEXT;"
+  "ALTER TABLE journal.orders ADD COLUMN refusal TEXT;"
+  "CREATE TABLE journal.order_feed ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  cursor INTEGER NOT NULL);",
 };
 
 int

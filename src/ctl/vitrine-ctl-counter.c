@@ -33,6 +33,9 @@ static struct
   char   *first_name;
   char   *amount;
   char   *products;
+  char   *reason;
+  char   *compartment;
+  char   *locker_code;
 } counter_options;
 
 static const GOptionEntry loyalty_entries[] = {
@@ -60,6 +63,12 @@ static const GOptionEntry order_entries[] = {
     N_("Delivery to this parcel locker"), N_("LOCKER") },
   { "first-name", 0, 0, G_OPTION_ARG_STRING, &counter_options.first_name,
     N_("The customer’s first name"), N_("NAME") },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &counter_options.reason,
+    N_("Why the order is cancelled (the customer is told)"), N_("TEXT") },
+  { "compartment", 0, 0, G_OPTION_ARG_STRING, &counter_options.compartment,
+    N_("The parcel locker’s compartment the order was put in"), N_("COMPARTMENT") },
+  { "locker-code", 0, 0, G_OPTION_ARG_STRING, &counter_options.locker_code,
+    N_("The code that opens the compartment"), N_("CODE") },
   { NULL }
 };
 
@@ -304,14 +313,69 @@ print_order (VtrCtlOptions  *options,
       vtr_json_add_int (builder, "locker_id", order->locker_id);
       vtr_json_add_string (builder, "first_name", order->first_name);
       vtr_json_add_int (builder, "total_cents", order->total_cents);
-      vtr_json_add_string (builder, "pickup_code", order->pickup_code);
+      vtr_json_add_string (builder, "pickup_code", order->pickup_code && *order->pickup_code
+                                                     ? order->pickup_code : NULL);
+      vtr_json_add_string (builder, "delivery", order->locker_id > 0 ? "locker" : "shop");
+      vtr_json_add_string (builder, "reason", order->reason);
+      vtr_json_add_string (builder, "locker_compartment", order->locker_compartment);
+      vtr_json_add_string (builder, "locker_code", order->locker_code);
+      vtr_json_add_string (builder, "refusal", order->refusal);
+      if (order->lines && order->lines->len)
+        {
+          json_builder_set_member_name (builder, "lines");
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < order->lines->len; i++)
+            {
+              const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, i);
+
+              json_builder_begin_object (builder);
+              vtr_json_add_int (builder, "product", line->product_id);
+              vtr_json_add_int (builder, "quantity", line->quantity);
+              vtr_json_add_int (builder, "price_cents", line->price_cents);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+        }
       json_builder_end_object (builder);
       print_json (builder);
     }
   else
-    g_print (_("Order %s · %s · shop %lld · %s · %s\n"), order->number,
-             vtr_order_state_to_string (order->state), (long long) order->merchant_id,
-             order->first_name, total);
+    {
+      g_print (_("Order %s · %s · shop %lld · %s · %s\n"), order->number,
+               vtr_order_state_to_string (order->state), (long long) order->merchant_id,
+               order->first_name, total);
+      if (order->refusal)
+        g_print (_("  The hub refused the last step: %s\n"), _(order->refusal));
+    }
+}
+
+/* An order's next step at the counter, by its number. */
+static int
+order_step (VtrCtlOptions *options,
+            VtrStore      *store,
+            const char    *session,
+            const char    *action,
+            const char    *number)
+{
+  g_autoptr(VtrOrder) order = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (action, "accept"))
+    ok = vtr_order_advance (store, session, number, VTR_ORDER_ACCEPTED, options->when, &error);
+  else if (g_str_equal (action, "ready"))
+    ok = vtr_order_advance (store, session, number, VTR_ORDER_READY, options->when, &error);
+  else if (g_str_equal (action, "refuse"))
+    ok = vtr_order_advance (store, session, number, VTR_ORDER_REFUSED, options->when, &error);
+  else if (g_str_equal (action, "cancel"))
+    ok = vtr_order_cancel (store, session, number, counter_options.reason, options->when, &error);
+  else
+    ok = vtr_order_deposit (store, session, number, counter_options.compartment, counter_options.locker_code,
+                            options->when, &error);
+  if (!ok || !(order = vtr_order_get (store, number, &error)))
+    return fail (error);
+  print_order (options, order);
+  return EXIT_SUCCESS;
 }
 
 static int
@@ -368,6 +432,38 @@ command_order (VtrCtlOptions  *options,
       return EXIT_SUCCESS;
     }
 
+  if ((g_str_equal (action, "accept") || g_str_equal (action, "ready") || g_str_equal (action, "refuse") ||
+       g_str_equal (action, "cancel") || g_str_equal (action, "deposit")) && argc == 3)
+    return order_step (options, store, session, action, argv[2]);
+
+  /* By number, or by the customer's pickup code as scanned: where the
+   * order is, with no staff session (a customer at a street kiosk). */
+  if (g_str_equal (action, "show") && argc == 3)
+    {
+      g_autoptr(VtrKeyList) keys = vtr_trust_load (store, NULL);
+      g_autoptr(VtrOrder) order = NULL;
+      g_autofree char *where = NULL;
+
+      if (g_ascii_strncasecmp (argv[2], "HTTPS://", 8) == 0)
+        {
+          g_autoptr(VtrOrder) found = vtr_order_find_pickup (store, argv[2], keys, options->when, &error);
+
+          if (found)
+            order = vtr_order_get (store, found->number, &error);
+        }
+      else
+        order = vtr_order_get (store, argv[2], &error);
+      if (order == NULL)
+        return fail (error);
+      print_order (options, order);
+      if (!options->json)
+        {
+          where = vtr_order_describe_state (order);
+          g_print ("%s\n", where);
+        }
+      return EXIT_SUCCESS;
+    }
+
   if (g_str_equal (action, "advance") && argc == 4)
     {
       VtrOrderState state;
@@ -412,7 +508,9 @@ command_order (VtrCtlOptions  *options,
       return EXIT_SUCCESS;
     }
 
-  return usage_error (_("Usage: vitrine-ctl order create|list|advance ORDER STATE|collect PICKUP-CODE|stock FILE"));
+  return usage_error (_("Usage: vitrine-ctl order create|list|show ORDER|accept ORDER|ready ORDER|"
+                        "cancel ORDER --reason TEXT|deposit ORDER --compartment C --locker-code CODE|"
+                        "advance ORDER STATE|collect PICKUP-CODE|stock FILE"));
 }
 
 static int
@@ -456,7 +554,7 @@ const VtrCtlCommand vtr_ctl_loyalty = {
 };
 
 const VtrCtlCommand vtr_ctl_order = {
-  "order", N_("create|list|advance|collect|stock …"), N_("Orders for click and collect"),
+  "order", N_("create|list|show|accept|ready|cancel|deposit|collect|stock …"), N_("Orders for click and collect"),
   0, order_entries, command_order
 };
 

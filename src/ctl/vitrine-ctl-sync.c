@@ -91,6 +91,8 @@ print_report (VtrCtlOptions       *options,
       vtr_json_add_int (builder, "rejected", report->rejected);
       vtr_json_add_int (builder, "cards", report->cards);
       vtr_json_add_int (builder, "card_errors", report->card_errors);
+      vtr_json_add_int (builder, "orders_new", report->orders_new);
+      vtr_json_add_int (builder, "orders_changed", report->orders_changed);
       json_builder_end_object (builder);
       print_json (builder);
       return;

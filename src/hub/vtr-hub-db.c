@@ -79,6 +79,10 @@ static const char * const migrations[] = {
   "  confirmed INTEGER NOT NULL) WITHOUT ROWID;"
   "INSERT OR IGNORE INTO card (card_id, confirmed) "
   "  SELECT card_id, min (received) FROM event WHERE card_id IS NOT NULL GROUP BY card_id;",
+  /* 3: (orders) the last step's payload (a cancel's reason, a locker's
+   * compartment and code), and a kiosk's feed of the orders it placed. */
+  "ALTER TABLE hub_order ADD COLUMN step TEXT;"
+  "CREATE INDEX hub_order_by_device ON hub_order (device_id, seq);",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -572,6 +576,29 @@ check_order_lines (JsonObject *payload)
   return NULL;
 }
 
+/* What a step may carry besides its state: a cancel's or refusal's
+ * reason, a locker's compartment and opening code when the order is
+ * ready in a locker. All bounded; nothing else is sent back to shops. */
+static const char *
+check_order_step (JsonObject    *payload,
+                  VtrOrderState  state)
+{
+  const char *reason = member_string (payload, "reason");
+  const char *compartment = member_string (payload, "locker_compartment");
+  const char *code = member_string (payload, "locker_code");
+
+  if (json_object_has_member (payload, "reason") &&
+      (reason == NULL || (state != VTR_ORDER_CANCELLED && state != VTR_ORDER_REFUSED) ||
+       !g_utf8_validate (reason, -1, NULL) || g_utf8_strlen (reason, -1) > VTR_ORDER_MAX_REASON))
+    return N_("a reason goes with a cancelled or refused order, 200 characters at most");
+  if ((json_object_has_member (payload, "locker_compartment") ||
+       json_object_has_member (payload, "locker_code")) &&
+      (state != VTR_ORDER_READY || !vtr_order_locker_field_is_valid (compartment) ||
+       !vtr_order_locker_field_is_valid (code)))
+    return N_("a locker’s compartment and code go with a ready order, 1–16 letters or digits each");
+  return NULL;
+}
+
 /* Checks an event on its own (what it says of the world is checked when
  * it is stored); on failure the reason, in words, for the kiosk's log. */
 static const char *
@@ -657,6 +684,8 @@ check_event (JsonNode           *node,
         return N_("the order event has no time");
       if (e->at < VTR_HUB_MIN_TIME || e->at > VTR_HUB_MAX_TIME)
         return N_("the event’s time is not a date between 2000 and 2100");
+      if ((reason = check_order_step (e->payload, e->state)))
+        return reason;
       if (e->state != VTR_ORDER_PLACED)
         return NULL; /* its shop is the order's: checked when stored */
       if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
@@ -820,7 +849,7 @@ store_event (VtrHubDb           *db,
                         error);
       else
         fold = prepare (db,
-                        "UPDATE hub_order SET state = ?4, at = ?5, received = ?8, "
+                        "UPDATE hub_order SET state = ?4, at = ?5, received = ?8, step = ?6, "
                         "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
                         "WHERE uuid = ?1",
                         error);
@@ -1058,4 +1087,105 @@ vtr_hub_db_count_events (VtrHubDb *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return stmt ? (sql_failed (db, error), -1) : -1;
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The members of a step's payload worth sending back: why it was
+ * cancelled, where it waits in a locker. */
+static void
+write_step (JsonBuilder *builder,
+            const char  *step)
+{
+  static const char * const names[] = { "reason", "locker_compartment", "locker_code" };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  if (step == NULL || strlen (step) > VTR_HUB_MAX_PAYLOAD_BYTES ||
+      !(node = json_from_string (step, NULL)) || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = member_string (object, names[i]);
+
+      if (value)
+        vtr_json_add_string (builder, names[i], value);
+    }
+}
+
+/**
+ * vtr_hub_db_write_order_changes:
+ * @merchant_id: the shop whose orders, or 0 for those @device_id placed
+ * @device_id: the kiosk that placed them, when @merchant_id is 0
+ * @since: the cursor the device has, 0 for everything
+ * @cursor: (out): the cursor after this page (@since if it is empty)
+ * @more: (out): whether more changes follow
+ *
+ * The orders that changed after @since, in the hub's order of arrival,
+ * each as it is now, as a JSON array in @builder: a device keeps the
+ * cursor and asks only what changed since.
+ */
+gboolean
+vtr_hub_db_write_order_changes (VtrHubDb    *db,
+                                gint64       merchant_id,
+                                gint64       device_id,
+                                gint64       since,
+                                guint        limit,
+                                JsonBuilder *builder,
+                                gint64      *cursor,
+                                gboolean    *more,
+                                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db,
+             merchant_id > 0
+               ? "SELECT uuid, number, state, at, placed, seq, received, step FROM hub_order "
+                 "WHERE merchant_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+               : "SELECT uuid, number, state, at, placed, seq, received, step FROM hub_order "
+                 "WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+             error);
+  guint n = 0;
+  int rc;
+
+  *cursor = since;
+  *more = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id > 0 ? merchant_id : device_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *placed = (const char *) sqlite3_column_text (stmt, 4);
+
+      if (n++ == limit)
+        {
+          *more = TRUE;
+          break;
+        }
+      *cursor = sqlite3_column_int64 (stmt, 5);
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "uuid", (const char *) sqlite3_column_text (stmt, 0));
+      vtr_json_add_string (builder, "number", (const char *) sqlite3_column_text (stmt, 1));
+      vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
+      vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 6));
+      vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
+      write_step (builder, (const char *) sqlite3_column_text (stmt, 7));
+      /* A kiosk has its own copy of what it placed; a shop gets it all. */
+      if (merchant_id > 0 && placed && strlen (placed) <= VTR_HUB_MAX_PAYLOAD_BYTES)
+        {
+          g_autoptr(JsonNode) node = json_from_string (placed, NULL);
+
+          if (node)
+            {
+              json_builder_set_member_name (builder, "placed");
+              json_builder_add_value (builder, g_steal_pointer (&node));
+            }
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sql_failed (db, error);
+  return TRUE;
 }

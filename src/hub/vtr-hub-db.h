@@ -102,6 +102,15 @@ gboolean      vtr_hub_db_write_orders    (VtrHubDb     *db,
                                           JsonBuilder  *builder,
                                           gint64       *next,
                                           GError      **error);
+gboolean      vtr_hub_db_write_order_changes (VtrHubDb *db,
+                                              gint64       merchant_id,
+                                              gint64       device_id,
+                                              gint64       since,
+                                              guint        limit,
+                                              JsonBuilder *builder,
+                                              gint64      *cursor,
+                                              gboolean    *more,
+                                              GError     **error);
 gint64        vtr_hub_db_count_events    (VtrHubDb     *db,
                                           GError      **error);
 

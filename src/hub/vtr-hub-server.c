@@ -465,6 +465,46 @@ route_card (Job        *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* ?since=CURSOR: what changed after the device's cursor, oldest first.
+ * A shop device gets its shop's orders; a federation kiosk, the orders
+ * it placed (their state, for the customer who comes back to it). */
+static void
+route_order_changes (Job                *job,
+                     Worker             *worker,
+                     const VtrHubDevice *device)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 merchant, since, limit, cursor;
+  gboolean more;
+
+  if (!query_int (job, "merchant", device->merchant_id, 0, G_MAXINT64, &merchant) ||
+      !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
+      !query_int (job, "limit", VTR_HUB_ORDERS_PAGE, 1, VTR_HUB_ORDERS_MAX_PAGE, &limit))
+    return;
+  if (merchant != device->merchant_id)
+    {
+      answer_error (job, SOUP_STATUS_FORBIDDEN, "forbidden",
+                    _("A device sees only the orders of its own shop"));
+      return;
+    }
+  json_builder_begin_object (builder);
+  vtr_json_add_int (builder, "since", since);
+  if (merchant)
+    vtr_json_add_int (builder, "merchant", merchant);
+  json_builder_set_member_name (builder, "orders");
+  if (!vtr_hub_db_write_order_changes (worker->db, merchant, device->id, since, limit, builder, &cursor,
+                                       &more, &error))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  vtr_json_add_int (builder, "cursor", cursor);
+  vtr_json_add_boolean (builder, "more", more);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
 static void
 route_orders (Job    *job,
               Worker *worker)
@@ -476,6 +516,11 @@ route_orders (Job    *job,
 
   if (!(device = authenticate (job, worker)))
     return;
+  if (job->query && g_hash_table_contains (job->query, "since"))
+    {
+      route_order_changes (job, worker, device);
+      return;
+    }
   if (!query_int (job, "merchant", device->merchant_id, 1, G_MAXINT64, &merchant) ||
       !query_int (job, "before", 0, 0, G_MAXINT64, &before) ||
       !query_int (job, "limit", VTR_HUB_ORDERS_PAGE, 1, VTR_HUB_ORDERS_MAX_PAGE, &limit))

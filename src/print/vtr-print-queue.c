@@ -51,7 +51,7 @@ vtr_ticket_new_order (VtrCatalog     *catalog,
 
       vtr_ticket_add_line (ticket, text, amount, FALSE);
     }
-  ticket->total_label = g_strdup (_("Total to pay on collection"));
+  ticket->total_label = g_strdup (order->locker_id ? _("Total of the order") : _("Total to pay on collection"));
   ticket->total = g_steal_pointer (&total);
 
   if (order->locker_id)
@@ -60,6 +60,8 @@ vtr_ticket_new_order (VtrCatalog     *catalog,
 
       vtr_ticket_add_note (ticket, _("Collect it from the parcel locker: %s, %s."),
                            locker ? locker->name : "", locker && locker->address ? locker->address : "");
+      vtr_ticket_add_note (ticket, "%s", _("When it is in the locker, we will send you its compartment and "
+                                           "the code that opens it."));
     }
   else if (merchant)
     {
@@ -75,7 +77,10 @@ vtr_ticket_new_order (VtrCatalog     *catalog,
   if (order->pickup_code)
     {
       ticket->qr = g_strdup (order->pickup_code);
-      ticket->qr_caption = g_strdup (_("Show this code at the counter to collect your order"));
+      /* No counter at a parcel locker. */
+      ticket->qr_caption = g_strdup (order->locker_id
+                                       ? _("Your order’s code: scanned at a kiosk, it says where your order is")
+                                       : _("Show this code at the counter to collect your order"));
     }
   ticket->footer = g_strdup_printf (_("Ordered on %s"), when);
   return ticket;

@@ -47,6 +47,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  ORDERS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (VtrSyncService, vtr_sync_service, G_TYPE_OBJECT)
 
 /* What a sync on the worker found, handed back to the main thread. */
@@ -55,6 +63,7 @@ typedef struct
   gboolean       paired;
   VtrSyncStatus *status;
   GError        *error;
+  guint          orders;  /* orders received or changed by the hub */
 } Outcome;
 
 static void
@@ -99,6 +108,7 @@ sync_in_thread (GTask        *task,
       outcome->paired = client != NULL;
       if (client)
         vtr_sync_client_run (client, &report, cancellable, &outcome->error);
+      outcome->orders = report.orders_new + report.orders_changed;
       outcome->status = vtr_sync_state_status (store, NULL);
     }
   g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
@@ -158,6 +168,8 @@ sync_done (GObject      *source,
   g_object_thaw_notify (G_OBJECT (self));
 
   self->failures = outcome->error ? self->failures + 1 : 0;
+  if (outcome->orders)
+    g_signal_emit (self, signals[ORDERS_CHANGED], 0, outcome->orders);
   outcome_free (outcome);
 
   if (!self->cancellable || g_cancellable_is_cancelled (self->cancellable))
@@ -390,6 +402,16 @@ vtr_sync_service_class_init (VtrSyncServiceClass *klass)
     g_param_spec_string ("last-error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VtrSyncService::orders-changed:
+   * @n: orders the sync received or whose state the hub changed
+   *
+   * A sync brought orders (a shop's new ones, the state of those this
+   * kiosk placed): the counter reads them again.
+   */
+  signals[ORDERS_CHANGED] = g_signal_new ("orders-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-sync.h"
+#include "vtr-sync-private.h"
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -26,15 +27,6 @@
 #define API "/api/v1/"
 #define USER_AGENT "vitrine/" PACKAGE_VERSION
 
-struct _VtrSyncClient
-{
-  VtrStore    *store;
-  VtrCatalog  *catalog;
-  VtrHubLink  *link;
-  SoupSession *session;
-  guint        page_size;
-  guint        batch_size;
-};
 
 G_DEFINE_QUARK (vtr-sync-error-quark, vtr_sync_error)
 
@@ -166,8 +158,8 @@ send (SoupSession  *session,
   return NULL;
 }
 
-static JsonNode *
-parse_answer (GBytes  *body,
+JsonNode *
+vtr_sync_parse_answer (GBytes  *body,
               GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -265,7 +257,7 @@ vtr_sync_pair (VtrStore   *store,
         (*error)->code = VTR_SYNC_ERROR_PAIRING;
       return NULL;
     }
-  if (!(answer = parse_answer (body, error)))
+  if (!(answer = vtr_sync_parse_answer (body, error)))
     return NULL;
   object = json_node_get_object (answer);
   token = json_object_get_string_member_with_default (object, "token", NULL);
@@ -361,15 +353,15 @@ vtr_sync_client_free (VtrSyncClient *client)
   g_free (client);
 }
 
-static GBytes *
-client_send (VtrSyncClient *client,
-             const char    *method,
-             const char    *path,
-             const char    *json,
-             const char    *if_none_match,
-             guint         *status,
-             GCancellable  *cancellable,
-             GError       **error)
+GBytes *
+vtr_sync_client_send (VtrSyncClient *client,
+                      const char    *method,
+                      const char    *path,
+                      const char    *json,
+                      const char    *if_none_match,
+                      guint         *status,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
   g_autofree char *url = g_strconcat (client->link->url, path, NULL);
 
@@ -412,7 +404,7 @@ vtr_sync_client_pull (VtrSyncClient *client,
       path = g_strdup_printf (API "changes?since=%" G_GINT64_FORMAT "&limit=%u", since, client->page_size);
       tag = replacing ? NULL : g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
       status = 0;
-      body = client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
+      body = vtr_sync_client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
       if (body == NULL && status == SOUP_STATUS_GONE && !replacing && since > 0)
         {
           /* The hub lost the history we follow: start over. The copy is
@@ -429,7 +421,7 @@ vtr_sync_client_pull (VtrSyncClient *client,
       if (report->up_to_date)
         return TRUE;
 
-      if (!(page = parse_answer (body, error)))
+      if (!(page = vtr_sync_parse_answer (body, error)))
         return FALSE;
       object = json_node_get_object (page);
       if (json_object_get_int_member_with_default (object, "since", -1) != since)
@@ -519,8 +511,8 @@ vtr_sync_client_push (VtrSyncClient *client,
         return TRUE;
 
       request = batch_request (entries);
-      body = client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
-      if (body == NULL || !(answer = parse_answer (body, error)))
+      body = vtr_sync_client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
+      if (body == NULL || !(answer = vtr_sync_parse_answer (body, error)))
         return FALSE;
       report->sent += entries->len;
 
@@ -622,8 +614,8 @@ refresh_balances (VtrSyncClient *client,
       const char *code;
       guint status;
 
-      if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
-          !(answer = parse_answer (body, &card_error)))
+      if (!(body = vtr_sync_client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
+          !(answer = vtr_sync_parse_answer (body, &card_error)))
         {
           if (stops_sync (card_error))
             {
@@ -672,7 +664,7 @@ refresh_keys (VtrSyncClient *client,
   g_autofree char *envelope = NULL;
   guint status;
 
-  if (!(body = client_send (client, "GET", API "keys", NULL, NULL, &status, cancellable, error)))
+  if (!(body = vtr_sync_client_send (client, "GET", API "keys", NULL, NULL, &status, cancellable, error)))
     return FALSE;
   envelope = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   if (!vtr_trust_save (client->store, envelope, NULL, &local_error) &&
@@ -697,6 +689,7 @@ vtr_sync_client_run (VtrSyncClient *client,
                      GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gint64 started = g_get_real_time () / G_USEC_PER_SEC;
   gboolean ok;
 
   /* Up first: what the kiosk recorded matters more than a fresh price;
@@ -704,6 +697,7 @@ vtr_sync_client_run (VtrSyncClient *client,
    * retired key trusted. */
   ok = vtr_sync_client_push (client, report, cancellable, &local_error) &&
        vtr_sync_client_pull (client, report, cancellable, &local_error) &&
+       vtr_sync_client_fetch_orders (client, started, report, cancellable, &local_error) &&
        refresh_keys (client, cancellable, &local_error) &&
        refresh_balances (client, report, cancellable, &local_error);
   vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);

@@ -32,6 +32,8 @@ typedef struct
   guint    cards;      /* balances refreshed */
   guint    card_errors; /* cards the hub could not answer for: tried again next time */
   gboolean up_to_date; /* the last feed request said nothing changed */
+  guint    orders_new;     /* orders the device received (a shop's) */
+  guint    orders_changed; /* orders whose state the hub changed */
 } VtrSyncReport;
 
 typedef struct _VtrSyncClient VtrSyncClient;
@@ -62,6 +64,11 @@ gboolean       vtr_sync_client_run    (VtrSyncClient *client,
                                        VtrSyncReport *report,
                                        GCancellable  *cancellable,
                                        GError       **error);
+gboolean       vtr_sync_client_fetch_orders (VtrSyncClient *client,
+                                             gint64         pushed_since,
+                                             VtrSyncReport *report,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
