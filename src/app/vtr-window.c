@@ -816,6 +816,7 @@ on_show_admin (GSimpleAction *action,
 {
   VtrWindow *self = data;
   GtkWidget *screen = vtr_admin_screen_new (vtr_application_get_store (self->app),
+                                            catalog_service (self),
                                             vtr_application_get_sync (self->app),
                                             vtr_application_get_printer (self->app),
                                             vtr_application_get_settings (self->app));
