@@ -32,40 +32,40 @@
 
 struct _VtrAdminScreen
 {
-  GtkWidget        parent_instance;
+  GtkWidget          parent_instance;
 
   /* Borrowed services, given at construction. */
-  VtrStore        *store;
+  VtrStore          *store;
   VtrCatalogService *catalog;
-  VtrSyncService  *sync;
-  VtrPrintService *printer;
-  GSettings       *settings;    /* NULL without the installed schema */
+  VtrSyncService    *sync;
+  VtrPrintService   *printer;
+  GSettings         *settings;     /* NULL without the installed schema */
 
-  double           latitude;
-  double           longitude;
-  GPtrArray       *cameras;     /* VtrCameraDevice, the camera row's choices after the first */
-  GPtrArray       *printers;    /* VtrPrinterChoice, likewise */
-  GCancellable    *cancellable; /* what is looked for, until dispose */
-  GCancellable    *shop_search; /* the shops of the name typed */
-  guint            scroll_id;   /* the entry typed into, scrolled into view */
+  double             latitude;
+  double             longitude;
+  GPtrArray         *cameras;      /* VtrCameraDevice, the camera row's choices after the first */
+  GPtrArray         *printers;     /* VtrPrinterChoice, likewise */
+  GCancellable      *cancellable;  /* what is looked for, until dispose */
+  GCancellable      *shop_search;  /* the shops of the name typed */
+  guint              scroll_id;    /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
-  GtkWidget       *content;
-  GtkWidget       *scrolled;
-  AdwActionRow    *sync_row;
-  GtkButton       *pair_button;
-  AdwEntryRow     *position_row;
-  AdwEntryRow     *shop_row;
-  GtkListBox      *shops;
-  AdwComboRow     *camera_row;
-  AdwEntryRow     *camera_entry;
-  AdwComboRow     *printer_choice_row;
-  AdwEntryRow     *printer_row;
-  AdwActionRow    *printer_status_row;
-  AdwComboRow     *language_row;
-  GtkSwitch       *sound_switch;
-  GtkRevealer     *keyboard_revealer;
-  VtrKeyboard     *keyboard;
+  GtkWidget         *content;
+  GtkWidget         *scrolled;
+  AdwActionRow      *sync_row;
+  GtkButton         *pair_button;
+  AdwEntryRow       *position_row;
+  AdwEntryRow       *shop_row;
+  GtkListBox        *shops;
+  AdwComboRow       *camera_row;
+  AdwEntryRow       *camera_entry;
+  AdwComboRow       *printer_choice_row;
+  AdwEntryRow       *printer_row;
+  AdwActionRow      *printer_status_row;
+  AdwComboRow       *language_row;
+  GtkSwitch         *sound_switch;
+  GtkRevealer       *keyboard_revealer;
+  VtrKeyboard       *keyboard;
 };
 
 G_DEFINE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, GTK_TYPE_WIDGET)

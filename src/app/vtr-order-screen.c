@@ -46,21 +46,21 @@ struct _VtrOrderScreen
   VtrPosition        here;
   gint64             merchant_id;
   char              *merchant_name;
-  GArray            *lines;    /* BasketLine */
-  GArray            *pickups;  /* gint64: 0 for the shop, then lockers */
+  GArray            *lines;        /* BasketLine */
+  GArray            *pickups;      /* gint64: 0 for the shop, then lockers */
   guint              pickup;
 
   /* Template widgets */
-  GtkWidget     *content;
-  GtkLabel      *title;
-  GtkListBox    *basket;
-  GtkWidget     *loading;
-  GtkLabel      *total;
-  GtkListBox    *pickup_list;
-  GtkEntry      *name;
-  GtkEntry      *phone;
-  VtrKeyboard   *keyboard;
-  GtkLabel      *message;
+  GtkWidget         *content;
+  GtkLabel          *title;
+  GtkListBox        *basket;
+  GtkWidget         *loading;
+  GtkLabel          *total;
+  GtkListBox        *pickup_list;
+  GtkEntry          *name;
+  GtkEntry          *phone;
+  VtrKeyboard       *keyboard;
+  GtkLabel          *message;
 };
 
 enum
