@@ -29,9 +29,10 @@
 
 typedef struct
 {
-  char            *data_dir;
-  VtrStore        *store;
-  VtrSyncService  *sync;
+  char              *data_dir;
+  VtrStore          *store;
+  VtrCatalogService *catalog;
+  VtrSyncService    *sync;
   VtrPrintService *printer;
   GSettings       *settings;
   GtkWindow       *window;
@@ -72,7 +73,7 @@ open_screen (Fixture *f)
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 1280, 800);
   gtk_widget_insert_action_group (GTK_WIDGET (f->window), "win", G_ACTION_GROUP (win));
-  f->screen = VTR_ADMIN_SCREEN (vtr_admin_screen_new (f->store, f->sync, f->printer, f->settings));
+  f->screen = VTR_ADMIN_SCREEN (vtr_admin_screen_new (f->store, f->catalog, f->sync, f->printer, f->settings));
   g_object_ref (f->screen);
   gtk_window_set_child (f->window, GTK_WIDGET (f->screen));
   gtk_window_present (f->window);
@@ -89,6 +90,7 @@ fixture_set_up (Fixture       *f,
   f->data_dir = vtr_test_make_data_dir ();
   f->store = vtr_store_open (f->data_dir, &error);
   g_assert_no_error (error);
+  f->catalog = vtr_catalog_service_new (f->data_dir);
   f->sync = vtr_sync_service_new (f->data_dir);
   f->printer = vtr_print_service_new (f->data_dir);
   /* Without the schema (data != NULL), as the app runs uninstalled. */
@@ -118,6 +120,14 @@ fixture_tear_down (Fixture       *f,
         g_settings_reset (f->settings, keys[i]);
     }
   g_clear_object (&f->settings);
+  /* Answers still on their way hold the catalogue service. */
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while (G_OBJECT (f->catalog)->ref_count > 1 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_finalize_object (f->catalog);
   g_clear_object (&f->printer);
   g_clear_object (&f->sync);
   g_clear_object (&f->store);
@@ -181,6 +191,14 @@ find_actionable (GtkWidget  *widget,
         return found;
     }
   return NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
 }
 
 static GtkWidget *
@@ -588,6 +606,9 @@ test_position_by_shop (Fixture       *f,
   g_assert_cmpstr (last_toast (f), ==, _("No shop of that name in the catalogue"));
 
   type_into (f, _("Or next to a shop: its name"), "Pizzeria Chez Paul");
+  /* Looked for on the catalogue's thread: a spinner row meanwhile. */
+  g_assert_true (vtr_admin_screen_get_searching_shops (f->screen));
+  g_assert_nonnull (find_row (GTK_WIDGET (f->screen), _("Looking for shops…")));
   {
     gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
 
@@ -595,6 +616,8 @@ test_position_by_shop (Fixture       *f,
       g_main_context_iteration (NULL, TRUE);
   }
   g_assert_nonnull (row);
+  g_assert_false (vtr_admin_screen_get_searching_shops (f->screen));
+  g_assert_null (find_row (GTK_WIDGET (f->screen), _("Looking for shops…")));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_true (gtk_widget_get_mapped (row));
@@ -603,6 +626,56 @@ test_position_by_shop (Fixture       *f,
   g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), shop->position.lat, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
+}
+
+/* Until the catalogue service answered a query asked now: it answers in
+ * order, so every one asked before was answered too (a cancelled one a
+ * turn of the main loop later). */
+static void
+wait_for_catalog (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VtrSearchResults) results = NULL;
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  vtr_catalog_service_search_async (f->catalog, "savon", NULL, NULL, store_result, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  results = vtr_catalog_service_search_finish (f->catalog, result, NULL);
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A name typed again before the shops of the first were found: only the
+ * last one's are shown. The screen closed while shops are looked for:
+ * the answer, when it comes, shows and says nothing. */
+static void
+test_shop_search_late (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrDemoCounts counts;
+
+  g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
+  open_screen (f);
+  type_into (f, _("Or next to a shop: its name"), "Zzzz");
+  type_into (f, _("Or next to a shop: its name"), "Pizzeria Chez Paul");
+  wait_for_catalog (f);
+  g_assert_false (vtr_admin_screen_get_searching_shops (f->screen));
+  g_assert_nonnull (find_row (GTK_WIDGET (f->screen), "Pizzeria Chez Paul"));
+  g_assert_cmpstr (last_toast (f), ==, "");
+
+  g_ptr_array_set_size (f->fired, 0);
+  type_into (f, _("Or next to a shop: its name"), "Zzzz");
+  g_assert_true (vtr_admin_screen_get_searching_shops (f->screen));
+  gtk_window_destroy (f->window);
+  f->window = NULL;
+  g_assert_finalize_object (f->screen);
+  wait_for_catalog (f);
+  g_assert_cmpuint (f->fired->len, ==, 0);
 }
 
 /* The admin screen fits the kiosk's screens, its keyboard up, in the
@@ -653,6 +726,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/admin-screen/settings-typed", Fixture, NULL, fixture_set_up, test_settings_typed, fixture_tear_down);
   g_test_add ("/admin-screen/position-by-shop", Fixture, NULL, fixture_set_up, test_position_by_shop,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/shop-search-late", Fixture, NULL, fixture_set_up, test_shop_search_late,
               fixture_tear_down);
   g_test_add ("/admin-screen/settings-bound", Fixture, NULL, fixture_set_up, test_settings_bound, fixture_tear_down);
   g_test_add ("/admin-screen/no-settings", Fixture, "no schema", fixture_set_up, test_no_settings,

@@ -427,6 +427,70 @@ test_light (void)
   g_assert_cmpint (vtr_frame_light (NULL, 0, 0, 0, NULL, NULL), ==, VTR_LIGHT_GOOD);
 }
 
+/* Which threads the camera's signals were emitted on. */
+typedef struct
+{
+  GThread *main_thread;
+  guint    on_main;
+  guint    elsewhere;
+  guint    codes;
+} Threads;
+
+static void
+count_thread (Threads *threads)
+{
+  if (g_thread_self () == threads->main_thread)
+    threads->on_main++;
+  else
+    threads->elsewhere++;
+}
+
+static void
+on_frame_thread (VtrCamera *camera, GBytes *rgb, int width, int height, int stride, Threads *threads)
+{
+  count_thread (threads);
+}
+
+static void
+on_codes_thread (VtrCamera *camera, GPtrArray *codes, Threads *threads)
+{
+  count_thread (threads);
+  threads->codes++;
+}
+
+/* Frames and codes reach the main thread only, whatever the main thread
+ * is doing: also while it is busy between two turns of its main loop (a
+ * window being shown, a test or a benchmark spinning the loop by hand),
+ * when the camera's threads could take the main context for themselves
+ * and run the screen's handlers at the same time as the main thread (a
+ * GtkPicture's texture replaced while it was being measured). */
+static void
+test_main_thread_only (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *source = vtr_camera_source_from_path (image);
+  g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+  Threads threads = { g_thread_self (), 0, 0, 0 };
+  gint64 end = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+
+  g_signal_connect (camera, "frame-ready", G_CALLBACK (on_frame_thread), &threads);
+  g_signal_connect (camera, "codes-found", G_CALLBACK (on_codes_thread), &threads);
+  vtr_camera_start (camera);
+  while ((threads.codes == 0 || threads.on_main + threads.elsewhere < 20) && g_get_monotonic_time () < end)
+    {
+      /* Busy, not in the main loop: nobody owns the main context. */
+      g_usleep (20 * 1000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  vtr_camera_stop (camera);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_test_message ("%u emissions on the main thread, %u elsewhere", threads.on_main, threads.elsewhere);
+  g_assert_cmpuint (threads.codes, >, 0);
+  g_assert_cmpuint (threads.on_main, >, 0);
+  g_assert_cmpuint (threads.elsewhere, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -435,6 +499,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/camera/reads-codes", test_reads_codes);
   g_test_add_func ("/camera/cooldown", test_cooldown);
+  g_test_add_func ("/camera/main-thread-only", test_main_thread_only);
   g_test_add_func ("/camera/drops-busy-frames", test_drops_busy_frames);
   g_test_add_func ("/camera/no-camera", test_no_camera);
   g_test_add_func ("/camera/broken-setting", test_broken_setting);

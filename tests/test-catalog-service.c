@@ -358,6 +358,47 @@ test_civic (void)
                    ==, "Pressing Roux");
 }
 
+/* A product at one shop, as the basket takes it: its price and stock
+ * there, the shop, and the parcel lockers nearest the kiosk. */
+static void
+test_basket_offer (void)
+{
+  g_autoptr(VtrCatalogService) service = vtr_catalog_service_new (data_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrBasketOffer) offer = NULL;
+  g_autoptr(VtrBasketOffer) none = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = open_catalog (&store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GPtrArray) lockers = vtr_catalog_collection_points_near (catalog, VTR_COLLECTION_PARCEL_LOCKER, &here,
+                                                                     now, 3, NULL);
+  VtrStock stock;
+
+  g_assert_true (vtr_catalog_get_stock (catalog, 13, 9, &stock, &error));
+  vtr_catalog_service_basket_offer_async (service, 13, 9, &here, NULL, on_done, &result);
+  /* A shop that does not sell it: in words. */
+  vtr_catalog_service_basket_offer_async (service, 13, 987654, &here, NULL, on_done, &missing);
+  g_assert_true (wait_for (&missing, 10));
+  g_assert_nonnull (result);
+  offer = vtr_catalog_service_basket_offer_finish (service, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (offer->product->id, ==, 13);
+  g_assert_cmpstr (offer->product->name, ==, "Saucisses de Toulouse 500 g");
+  g_assert_cmpint (offer->merchant->id, ==, 9);
+  g_assert_cmpint (offer->stock.price_cents, ==, stock.price_cents);
+  g_assert_cmpint (offer->stock.availability, ==, stock.availability);
+  g_assert_cmpuint (offer->lockers->len, ==, lockers->len);
+  g_assert_cmpuint (offer->lockers->len, >, 0);
+  for (guint i = 0; i < lockers->len; i++)
+    g_assert_cmpint (((VtrCollectionPlace *) g_ptr_array_index (offer->lockers, i))->point->id, ==,
+                     ((VtrCollectionPlace *) g_ptr_array_index (lockers, i))->point->id);
+  none = vtr_catalog_service_basket_offer_finish (service, missing, &error);
+  g_assert_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_NOT_FOUND);
+  g_assert_null (none);
+}
+
 static void
 test_cancelled (void)
 {
@@ -538,6 +579,7 @@ main (int   argc,
   g_test_add_func ("/catalog-service/merchant", test_merchant);
   g_test_add_func ("/catalog-service/near-service", test_near_service);
   g_test_add_func ("/catalog-service/civic", test_civic);
+  g_test_add_func ("/catalog-service/basket-offer", test_basket_offer);
   g_test_add_func ("/catalog-service/cancelled", test_cancelled);
   g_test_add_func ("/catalog-service/in-order", test_in_order);
   g_test_add_func ("/catalog-service/main-loop-runs", test_main_loop_runs);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "vtr-code-stock.h"
 #include "vtr-demo.h"
@@ -12,6 +13,7 @@
 #include "vtr-print-service.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
+#include "vtr-test-widgets.h"
 
 /*
  * The basket and the order-placed screens alone: what the customer puts
@@ -25,10 +27,10 @@ static guint8 secret[VTR_SECRET_KEY_BYTES];
 
 typedef struct
 {
-  GtkWindow      *window;
-  VtrStore       *store;
-  VtrCatalog     *catalog;
-  VtrOrderScreen *basket;
+  GtkWindow         *window;
+  VtrStore          *store;
+  VtrCatalogService *catalog;
+  VtrOrderScreen    *basket;
 } Fixture;
 
 static void
@@ -49,7 +51,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->store = vtr_store_open (data_dir, &error);
   g_assert_no_error (error);
-  fixture->catalog = vtr_catalog_new (fixture->store);
+  fixture->catalog = vtr_catalog_service_new (data_dir);
   fixture->basket = VTR_ORDER_SCREEN (g_object_ref_sink (vtr_order_screen_new ()));
   vtr_order_screen_set_catalog (fixture->basket, fixture->catalog, &here);
   fixture->window = GTK_WINDOW (gtk_window_new ());
@@ -62,13 +64,42 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
   vtr_order_screen_clear (fixture->basket);
   gtk_window_destroy (fixture->window);
+  /* The lookups cleared away still hold the basket until their answers
+   * came, cancelled; then nothing keeps it alive: its keyboard, rows and
+   * handlers. */
+  while (G_OBJECT (fixture->basket)->ref_count > 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
   spin (50);
-  /* Nothing keeps the basket alive: its keyboard, rows and handlers. */
   g_assert_finalize_object (fixture->basket);
-  g_clear_object (&fixture->catalog);
+  g_assert_finalize_object (fixture->catalog);
   g_clear_object (&fixture->store);
+}
+
+/* Turns the main loop until every product put in the basket was looked up. */
+static void
+wait_loaded (VtrOrderScreen *basket)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (vtr_order_screen_get_loading (basket) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_order_screen_get_loading (basket));
+  spin (20);
+}
+
+/* Puts one of a product in the basket, as the window does, and waits for it. */
+static void
+add (VtrOrderScreen *basket,
+     gint64          product_id,
+     gint64          merchant_id)
+{
+  vtr_order_screen_add (basket, product_id, merchant_id);
+  g_assert_true (vtr_order_screen_get_loading (basket));
+  wait_loaded (basket);
 }
 
 /* Typing on the on-screen keyboard, key by key (UTF-8 characters). */
@@ -101,10 +132,10 @@ test_place (Fixture       *fixture,
                                                  "AND product_id != 13 AND availability > 0");
   g_autofree char *sql = NULL;
 
-  g_assert_true (vtr_order_screen_add (basket, 13, 9, &error));
+  add (basket, 13, 9);
   vtr_order_screen_set_quantity (basket, 0, 2);
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
-  g_assert_true (vtr_order_screen_add (basket, other, 9, &error));
+  add (basket, other, 9);
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 3);
 
   /* Capitals where a name starts, accents, erasing. */
@@ -142,14 +173,178 @@ test_other_shop_and_wrong_phone (Fixture       *fixture,
   gint64 elsewhere = vtr_test_count (fixture->store, "SELECT min (merchant_id) FROM stock WHERE product_id = 13 "
                                                      "AND merchant_id != 9 AND availability > 0");
 
-  g_assert_true (vtr_order_screen_add (basket, 13, 9, &error));
-  g_assert_true (vtr_order_screen_add (basket, 13, elsewhere, &error));
+  add (basket, 13, 9);
+  add (basket, 13, elsewhere);
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
   g_assert_cmpint (vtr_order_screen_get_merchant (basket), ==, elsewhere);
   vtr_order_screen_fill (basket, "Inès", "12");
   g_assert_null (vtr_order_screen_place (basket, fixture->store, now, &error));
   g_assert_nonnull (error);
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+}
+
+/* The name of shop @id, read from the catalogue. */
+static char *
+shop_name (Fixture *fixture,
+           gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (fixture->store);
+  g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (catalog, id, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (merchant->name);
+}
+
+/* Whether some visible label of @widget reads @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+count_call (guint *calls)
+{
+  (*calls)++;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* The basket shows a spinner while the product is looked up on the
+ * catalogue's thread, then the product, its shop and the lockers. */
+static void
+test_loading (Fixture       *fixture,
+              gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  GtkWidget *spinner = vtr_test_find_type (GTK_WIDGET (basket), GTK_TYPE_SPINNER);
+  /* The basket's list comes first, before where to collect it. */
+  GtkWidget *list = vtr_test_find_type (GTK_WIDGET (basket), GTK_TYPE_LIST_BOX);
+  g_autofree char *shop = shop_name (fixture, 9);
+  guint notified = 0;
+  gulong handler;
+
+  g_assert_nonnull (spinner);
+  g_assert_nonnull (list);
+  g_assert_false (gtk_widget_is_visible (spinner));
+  handler = g_signal_connect_swapped (basket, "notify::n-items", G_CALLBACK (count_call), &notified);
+  vtr_order_screen_add (basket, 13, 9);
+  g_assert_true (vtr_order_screen_get_loading (basket));
+  g_assert_true (gtk_widget_is_visible (spinner));
+  g_assert_null (gtk_widget_get_first_child (list));
+  wait_loaded (basket);
+  g_assert_false (gtk_widget_is_visible (spinner));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+  g_assert_cmpuint (notified, >=, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_first_child (list))), ==,
+                   "Saucisses de Toulouse 500 g");
+  g_assert_true (shows_text (GTK_WIDGET (basket), shop));
+  g_assert_cmpuint (vtr_order_screen_count_lockers (basket), >=, 1);
+  g_signal_handler_disconnect (basket, handler);
+}
+
+/* A shop with none left: the basket says so, and stays as it was. */
+static void
+test_none_left (Fixture       *fixture,
+                gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  gint64 product = vtr_test_count (fixture->store, "SELECT min (product_id) FROM stock WHERE availability = 0");
+  g_autofree char *sql = g_strdup_printf ("SELECT min (merchant_id) FROM stock WHERE availability = 0 "
+                                          "AND product_id = %" G_GINT64_FORMAT, product);
+  gint64 merchant = vtr_test_count (fixture->store, sql);
+  g_autofree char *shop = shop_name (fixture, merchant);
+
+  g_assert_cmpint (product, >, 0);
+  add (basket, product, merchant);
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 0);
+  g_assert_nonnull (strstr (vtr_order_screen_get_message (basket), shop));
+
+  /* A shop that does not sell it at all. */
+  add (basket, 13, 987654);
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 0);
+  g_assert_cmpstr (vtr_order_screen_get_message (basket), !=, "");
+}
+
+/* Until a query asked after now was answered: the catalogue answers in
+ * order, so every one asked before was too (a cancelled one a turn of the
+ * main loop later). */
+static void
+wait_for_catalog (VtrCatalogService *catalog)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VtrCivicView) view = NULL;
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  vtr_catalog_service_civic_async (catalog, &(VtrPosition) { 43.2951, 5.3744 }, NULL, store_result,
+                                   &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  view = vtr_catalog_service_civic_finish (catalog, result, NULL);
+  spin (50);
+}
+
+/* The basket cleared (the next person, or the order placed) while a
+ * product was being looked up: its answer, when it comes, adds nothing. */
+static void
+test_late_answer_cleared (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+
+  vtr_order_screen_add (basket, 13, 9);
+  vtr_order_screen_add (basket, 14, 9);
+  vtr_order_screen_clear (basket);
+  g_assert_false (vtr_order_screen_get_loading (basket));
+  wait_for_catalog (fixture->catalog);
+  g_assert_false (vtr_order_screen_get_loading (basket));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 0);
+  g_assert_cmpint (vtr_order_screen_get_merchant (basket), ==, 0);
+  g_assert_cmpstr (vtr_order_screen_get_message (basket), ==, "");
+  g_assert_null (gtk_widget_get_first_child (vtr_test_find_type (GTK_WIDGET (basket), GTK_TYPE_LIST_BOX)));
+
+  /* The basket goes on working: the next product is added. */
+  add (basket, 13, 9);
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+}
+
+/* The screen gone (its window closed) while a product was being looked
+ * up: the answer finds nothing to change and the screen is freed. */
+static void
+test_late_answer_closed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *basket = g_object_ref_sink (vtr_order_screen_new ());
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (basket), (gpointer *) &basket);
+  vtr_order_screen_set_catalog (VTR_ORDER_SCREEN (basket), fixture->catalog, &(VtrPosition) { 43.2951, 5.3744 });
+  gtk_window_set_child (window, basket);
+  gtk_window_present (window);
+  vtr_order_screen_add (VTR_ORDER_SCREEN (basket), 13, 9);
+  gtk_window_destroy (window);
+  g_object_unref (basket);
+  while (basket != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (basket);
+  wait_for_catalog (fixture->catalog);
 }
 
 static gboolean
@@ -248,6 +443,12 @@ main (int argc, char *argv[])
   g_test_add ("/order-screen/place", Fixture, NULL, fixture_set_up, test_place, fixture_tear_down);
   g_test_add ("/order-screen/other-shop-and-wrong-phone", Fixture, NULL, fixture_set_up,
               test_other_shop_and_wrong_phone, fixture_tear_down);
+  g_test_add ("/order-screen/loading", Fixture, NULL, fixture_set_up, test_loading, fixture_tear_down);
+  g_test_add ("/order-screen/none-left", Fixture, NULL, fixture_set_up, test_none_left, fixture_tear_down);
+  g_test_add ("/order-screen/late-answer-cleared", Fixture, NULL, fixture_set_up, test_late_answer_cleared,
+              fixture_tear_down);
+  g_test_add ("/order-screen/late-answer-closed", Fixture, NULL, fixture_set_up, test_late_answer_closed,
+              fixture_tear_down);
   g_test_add_func ("/order-screen/placed", test_placed);
   g_test_add_func ("/order-screen/placed-left-while-printing", test_placed_left_while_printing);
   status = g_test_run ();

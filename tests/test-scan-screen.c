@@ -174,6 +174,35 @@ test_scan_file (void)
   fixture_close (&fixture);
 }
 
+/* The dialog the scan screen opened over @fixture's window, or %NULL. */
+static GtkWindow *
+find_dialog (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == fixture->window)
+        dialog = window;
+    }
+  return dialog;
+}
+
+/* Until the USB stick's pictures were looked for. */
+static void
+wait_listed (VtrScanScreen *screen)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (vtr_scan_screen_get_listing_pictures (screen) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_scan_screen_get_listing_pictures (screen));
+  spin (20);
+}
+
 /* Kiosk mode: no file chooser on the machine's folders. Without a USB
  * stick, no button; with one, its pictures only, in the kiosk's own list. */
 static void
@@ -184,7 +213,6 @@ test_kiosk_pictures (void)
   g_autofree char *notes = g_build_filename (stick, "notes.txt", NULL);
   g_autoptr(GError) error = NULL;
   GtkWidget *button, *list;
-  GListModel *toplevels;
   GtkWindow *dialog = NULL;
   Fixture fixture;
   VtrScanScreen *screen;
@@ -205,19 +233,18 @@ test_kiosk_pictures (void)
   button = vtr_test_find_button (GTK_WIDGET (screen), "Scanner une image…");
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
-  spin (100);
-  toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (gtk_window_get_transient_for (window) == fixture.window)
-        dialog = window;
-    }
+  /* At once, before the stick was read: a spinner while it is. */
+  dialog = find_dialog (&fixture);
   g_assert_nonnull (dialog);
+  g_assert_true (vtr_scan_screen_get_listing_pictures (screen));
+  g_assert_true (gtk_widget_get_visible (vtr_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPINNER)));
+  list = vtr_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX);
+  g_assert_null (gtk_widget_get_first_child (list));
+  wait_listed (screen);
+  g_assert_false (gtk_widget_is_visible (vtr_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPINNER)));
+  g_assert_true (gtk_widget_is_visible (list));
   /* Not a file chooser: the kiosk's own list of the stick's pictures. */
   g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
-  list = vtr_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
     {
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "affiche.png");
@@ -227,6 +254,54 @@ test_kiosk_pictures (void)
   g_signal_emit_by_name (list, "row-activated", gtk_widget_get_first_child (list));
   g_assert_cmpstr (wait_for_action (&fixture, "scan-text", 10), ==, "scan-text('https://vtr13.fr/M/stick')");
   fixture_close (&fixture);
+  g_unsetenv ("VITRINE_REMOVABLE_MEDIA");
+}
+
+/* A stick with no picture: said in words once it was read, the dialog
+ * gone. The dialog closed while the stick is read, or the screen gone:
+ * the answer, when it comes, shows nothing and says nothing. */
+static void
+test_kiosk_pictures_late (void)
+{
+  g_autofree char *stick = g_build_filename (data_dir, "stick-late", NULL);
+  g_autofree char *notes = g_build_filename (stick, "notes.txt", NULL);
+  GtkWidget *button;
+  GtkWindow *dialog;
+  Fixture fixture;
+  VtrScanScreen *screen;
+
+  g_mkdir_with_parents (stick, 0755);
+  g_assert_true (g_file_set_contents (notes, "not a picture", -1, NULL));
+  g_setenv ("VITRINE_REMOVABLE_MEDIA", stick, TRUE);
+  screen = fixture_open (&fixture, NULL, TRUE);
+  button = vtr_test_find_button (GTK_WIDGET (screen), "Scanner une image…");
+
+  /* Nothing to scan on it. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (find_dialog (&fixture));
+  wait_listed (screen);
+  g_assert_null (find_dialog (&fixture));
+  g_assert_cmpstr (wait_for_action (&fixture, "toast", 0), ==, "toast('Aucune image sur la clé USB')");
+
+  /* Closed at once, with its Cancel button. */
+  g_ptr_array_set_size (fixture.activated, 0);
+  g_signal_emit_by_name (button, "clicked");
+  dialog = find_dialog (&fixture);
+  g_signal_emit_by_name (vtr_test_find_button (GTK_WIDGET (dialog), "Annuler"), "clicked");
+  g_assert_false (vtr_scan_screen_get_listing_pictures (screen));
+  spin (500 * vtr_test_slow ());
+  g_assert_null (find_dialog (&fixture));
+  g_assert_cmpuint (fixture.activated->len, ==, 0);
+
+  /* The screen gone with its window. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (vtr_scan_screen_get_listing_pictures (screen));
+  g_object_add_weak_pointer (G_OBJECT (screen), (gpointer *) &screen);
+  gtk_window_destroy (find_dialog (&fixture));
+  g_signal_emit_by_name (button, "clicked");
+  fixture_close (&fixture);
+  spin (500 * vtr_test_slow ());
+  g_assert_null (screen);
   g_unsetenv ("VITRINE_REMOVABLE_MEDIA");
 }
 
@@ -322,6 +397,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scan-screen/keyboard-search", test_keyboard_search);
   g_test_add_func ("/scan-screen/scan-file", test_scan_file);
   g_test_add_func ("/scan-screen/kiosk-pictures", test_kiosk_pictures);
+  g_test_add_func ("/scan-screen/kiosk-pictures-late", test_kiosk_pictures_late);
   g_test_add_func ("/scan-screen/no-camera", test_no_camera);
   g_test_add_func ("/scan-screen/hints", test_hints);
   status = g_test_run ();

@@ -545,6 +545,7 @@ test_order (void)
   kiosk_open (&kiosk, NULL);
   act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  wait_loaded (screen (&kiosk));
   g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
   basket = VTR_ORDER_SCREEN (screen (&kiosk));
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
@@ -552,6 +553,7 @@ test_order (void)
   g_signal_emit_by_name (basket, "add-more");
   g_assert_true (VTR_IS_MERCHANT_SCREEN (screen (&kiosk)));
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  wait_loaded (screen (&kiosk));
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
   vtr_order_screen_fill (basket, "Inès", "0612345678");
   g_signal_emit_by_name (basket, "confirm");
@@ -569,6 +571,7 @@ test_order (void)
 
   /* A wrong phone: refused in words, the basket kept. */
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  wait_loaded (screen (&kiosk));
   vtr_order_screen_fill (basket, "Inès", "12");
   g_signal_emit_by_name (basket, "confirm");
   g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
@@ -612,6 +615,7 @@ test_product_by_number (void)
   g_assert_true (shows_text (screen (&kiosk), "Tapenade noire"));
   g_assert_false (shows_text (screen (&kiosk), "mal lu"));
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 12345678, (gint64) 9));
+  wait_loaded (screen (&kiosk));
   g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
   g_assert_true (shows_text (screen (&kiosk), "Tapenade noire"));
   vtr_order_screen_clear (VTR_ORDER_SCREEN (screen (&kiosk)));

@@ -7,7 +7,7 @@
 
 #include "vtr-app.h"
 #include "vtr-camera.h"
-#include "vtr-catalog.h"
+#include "vtr-catalog-service.h"
 #include "vtr-describe.h"
 #include "vtr-printer.h"
 #include "vtr-sync-state.h"
@@ -32,38 +32,40 @@
 
 struct _VtrAdminScreen
 {
-  GtkWidget        parent_instance;
+  GtkWidget          parent_instance;
 
   /* Borrowed services, given at construction. */
-  VtrStore        *store;
-  VtrSyncService  *sync;
-  VtrPrintService *printer;
-  GSettings       *settings;    /* NULL without the installed schema */
+  VtrStore          *store;
+  VtrCatalogService *catalog;
+  VtrSyncService    *sync;
+  VtrPrintService   *printer;
+  GSettings         *settings;     /* NULL without the installed schema */
 
-  double           latitude;
-  double           longitude;
-  GPtrArray       *cameras;     /* VtrCameraDevice, the camera row's choices after the first */
-  GPtrArray       *printers;    /* VtrPrinterChoice, likewise */
-  GCancellable    *cancellable; /* what is looked for, until dispose */
-  guint            scroll_id;   /* the entry typed into, scrolled into view */
+  double             latitude;
+  double             longitude;
+  GPtrArray         *cameras;      /* VtrCameraDevice, the camera row's choices after the first */
+  GPtrArray         *printers;     /* VtrPrinterChoice, likewise */
+  GCancellable      *cancellable;  /* what is looked for, until dispose */
+  GCancellable      *shop_search;  /* the shops of the name typed */
+  guint              scroll_id;    /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
-  GtkWidget       *content;
-  GtkWidget       *scrolled;
-  AdwActionRow    *sync_row;
-  GtkButton       *pair_button;
-  AdwEntryRow     *position_row;
-  AdwEntryRow     *shop_row;
-  GtkListBox      *shops;
-  AdwComboRow     *camera_row;
-  AdwEntryRow     *camera_entry;
-  AdwComboRow     *printer_choice_row;
-  AdwEntryRow     *printer_row;
-  AdwActionRow    *printer_status_row;
-  AdwComboRow     *language_row;
-  GtkSwitch       *sound_switch;
-  GtkRevealer     *keyboard_revealer;
-  VtrKeyboard     *keyboard;
+  GtkWidget         *content;
+  GtkWidget         *scrolled;
+  AdwActionRow      *sync_row;
+  GtkButton         *pair_button;
+  AdwEntryRow       *position_row;
+  AdwEntryRow       *shop_row;
+  GtkListBox        *shops;
+  AdwComboRow       *camera_row;
+  AdwEntryRow       *camera_entry;
+  AdwComboRow       *printer_choice_row;
+  AdwEntryRow       *printer_row;
+  AdwActionRow      *printer_status_row;
+  AdwComboRow       *language_row;
+  GtkSwitch         *sound_switch;
+  GtkRevealer       *keyboard_revealer;
+  VtrKeyboard       *keyboard;
 };
 
 G_DEFINE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, GTK_TYPE_WIDGET)
@@ -72,6 +74,7 @@ enum
 {
   PROP_0,
   PROP_STORE,
+  PROP_CATALOG,
   PROP_SYNC,
   PROP_PRINTER,
   PROP_SETTINGS,
@@ -282,57 +285,8 @@ on_position_apply (VtrAdminScreen *self,
 }
 
 /* Or next to a shop: the administrator types its name rather than
- * degrees, and picks it among those found (looked for on a worker thread
- * with its own connection to the catalogue). */
-
-typedef struct
-{
-  char        *name;
-  char        *address;
-  VtrPosition  position;
-} ShopChoice;
-
-static void
-shop_choice_free (ShopChoice *choice)
-{
-  g_free (choice->name);
-  g_free (choice->address);
-  g_free (choice);
-}
-
-static void
-find_shops_in_thread (GTask        *task,
-                      gpointer      source,
-                      gpointer      data,
-                      GCancellable *cancellable)
-{
-  const char *data_dir = g_object_get_data (G_OBJECT (task), "data-dir");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
-  g_autoptr(VtrCatalog) catalog = store ? vtr_catalog_new (store) : NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(VtrSearchResults) results = NULL;
-  g_autoptr(GPtrArray) shops = g_ptr_array_new_with_free_func ((GDestroyNotify) shop_choice_free);
-
-  if (catalog)
-    results = vtr_catalog_search (catalog, data, NULL, now, 6, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; results->merchants && i < results->merchants->len; i++)
-    {
-      VtrPlace *place = g_ptr_array_index (results->merchants, i);
-      ShopChoice *choice = g_new0 (ShopChoice, 1);
-
-      choice->name = g_strdup (place->merchant->name);
-      choice->address = g_strdup (place->merchant->address);
-      choice->position = place->merchant->position;
-      g_ptr_array_add (shops, choice);
-    }
-  g_task_return_pointer (task, g_steal_pointer (&shops), (GDestroyNotify) g_ptr_array_unref);
-}
+ * degrees, and picks it among those found (looked for by the catalogue
+ * service, on its thread; a spinner row shows meanwhile). */
 
 static void
 on_shop_chosen (GtkButton      *button,
@@ -348,20 +302,32 @@ on_shop_chosen (GtkButton      *button,
 }
 
 static void
+remove_shop_rows (VtrAdminScreen *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->shops))))
+    gtk_list_box_remove (self->shops, child);
+}
+
+static void
 shops_found (GObject      *source,
              GAsyncResult *result,
              gpointer      data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) shops = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(VtrSearchResults) results = vtr_catalog_service_search_finish (VTR_CATALOG_SERVICE (source), result,
+                                                                           &error);
+  GPtrArray *shops = results ? results->merchants : NULL;
   VtrAdminScreen *self;
-  GtkWidget *child;
 
+  /* A newer search replaced it, or the screen went away: @data may be
+   * gone, nothing is shown. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = data;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->shops))))
-    gtk_list_box_remove (self->shops, child);
+  g_clear_object (&self->shop_search);
+  remove_shop_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->shops), shops && shops->len > 0);
   if (shops == NULL || shops->len == 0)
     {
@@ -370,16 +336,17 @@ shops_found (GObject      *source,
     }
   for (guint i = 0; i < shops->len; i++)
     {
-      ShopChoice *choice = g_ptr_array_index (shops, i);
+      VtrPlace *place = g_ptr_array_index (shops, i);
+      const VtrMerchant *merchant = place->merchant;
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_with_label (_("It stands here"));
 
       /* Names as they are ("Savon & Cie"), not markup. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), choice->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), choice->address ? choice->address : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), merchant->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), merchant->address ? merchant->address : "");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      g_object_set_data_full (G_OBJECT (button), "position", g_memdup2 (&choice->position, sizeof choice->position),
+      g_object_set_data_full (G_OBJECT (button), "position", g_memdup2 (&merchant->position, sizeof merchant->position),
                               g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_shop_chosen), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -387,19 +354,39 @@ shops_found (GObject      *source,
     }
 }
 
+/* Whether the shops of the name typed are being looked for. */
+gboolean
+vtr_admin_screen_get_searching_shops (VtrAdminScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
+
+  return self->shop_search != NULL;
+}
+
 static void
 on_shop_apply (VtrAdminScreen *self,
                AdwEntryRow    *row)
 {
-  g_autoptr(GTask) task = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  GtkWidget *waiting, *spinner;
 
-  if (self->store == NULL || *text == '\0')
+  if (self->catalog == NULL || *text == '\0')
     return;
-  task = g_task_new (NULL, self->cancellable, shops_found, self);
-  g_object_set_data_full (G_OBJECT (task), "data-dir", g_strdup (vtr_store_get_data_dir (self->store)), g_free);
-  g_task_set_task_data (task, g_strdup (text), g_free);
-  g_task_run_in_thread (task, find_shops_in_thread);
+  /* The last name typed is the one looked for. */
+  g_cancellable_cancel (self->shop_search);
+  g_clear_object (&self->shop_search);
+  self->shop_search = g_cancellable_new ();
+
+  remove_shop_rows (self);
+  waiting = adw_action_row_new ();
+  spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (waiting), _("Looking for shops…"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (waiting), spinner);
+  gtk_list_box_append (self->shops, waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->shops), TRUE);
+
+  vtr_catalog_service_search_async (self->catalog, text, NULL, self->shop_search, shops_found, self);
 }
 
 /* The camera: one the kiosk found, or any source written below. The
@@ -821,9 +808,12 @@ vtr_admin_screen_dispose (GObject *object)
   VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->shop_search);
+  g_clear_object (&self->shop_search);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ADMIN_SCREEN);
   g_clear_object (&self->store);
+  g_clear_object (&self->catalog);
   g_clear_object (&self->sync);
   g_clear_object (&self->printer);
   g_clear_object (&self->settings);
@@ -853,6 +843,9 @@ vtr_admin_screen_get_property (GObject    *object,
     {
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
       break;
     case PROP_SYNC:
       g_value_set_object (value, self->sync);
@@ -890,6 +883,9 @@ vtr_admin_screen_set_property (GObject      *object,
     case PROP_STORE:
       self->store = g_value_dup_object (value);
       break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
     case PROP_SYNC:
       self->sync = g_value_dup_object (value);
       break;
@@ -925,6 +921,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   widget_class->map = vtr_admin_screen_map;
 
   properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, VTR_TYPE_STORE, construct);
+  properties[PROP_CATALOG] = g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE, construct);
   properties[PROP_SYNC] = g_param_spec_object ("sync", NULL, NULL, VTR_TYPE_SYNC_SERVICE, construct);
   properties[PROP_PRINTER] = g_param_spec_object ("printer", NULL, NULL, VTR_TYPE_PRINT_SERVICE, construct);
   properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, construct);
@@ -990,16 +987,18 @@ vtr_admin_screen_init (VtrAdminScreen *self)
 /**
  * vtr_admin_screen_new:
  * @store: (nullable): the kiosk's store: pairing, what it repaired
+ * @catalog: (nullable): the catalogue service: the shops by their name
  * @sync: (nullable): the sync service
  * @printer: (nullable): the print service
  * @settings: (nullable): the kiosk's settings (NULL without the schema)
  */
 GtkWidget *
-vtr_admin_screen_new (VtrStore        *store,
-                      VtrSyncService  *sync,
-                      VtrPrintService *printer,
-                      GSettings       *settings)
+vtr_admin_screen_new (VtrStore          *store,
+                      VtrCatalogService *catalog,
+                      VtrSyncService    *sync,
+                      VtrPrintService   *printer,
+                      GSettings         *settings)
 {
-  return g_object_new (VTR_TYPE_ADMIN_SCREEN, "store", store, "sync", sync, "printer", printer, "settings",
-                       settings, NULL);
+  return g_object_new (VTR_TYPE_ADMIN_SCREEN, "store", store, "catalog", catalog, "sync", sync, "printer", printer,
+                       "settings", settings, NULL);
 }

@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vtr-catalog-service.h"
 #include "vtr-keyboard.h"
 #include "vtr-print-service.h"
 #include "vtr-store.h"
@@ -12,10 +13,11 @@ G_BEGIN_DECLS
 #define VTR_TYPE_ADMIN_SCREEN (vtr_admin_screen_get_type ())
 G_DECLARE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, VTR, ADMIN_SCREEN, GtkWidget)
 
-GtkWidget   *vtr_admin_screen_new           (VtrStore        *store,
-                                             VtrSyncService  *sync,
-                                             VtrPrintService *printer,
-                                             GSettings       *settings);
+GtkWidget   *vtr_admin_screen_new           (VtrStore          *store,
+                                             VtrCatalogService *catalog,
+                                             VtrSyncService    *sync,
+                                             VtrPrintService   *printer,
+                                             GSettings         *settings);
 double       vtr_admin_screen_get_latitude  (VtrAdminScreen  *self);
 void         vtr_admin_screen_set_latitude  (VtrAdminScreen  *self,
                                              double           latitude);
@@ -31,5 +33,6 @@ gboolean     vtr_admin_screen_set_printer   (VtrAdminScreen  *self,
                                              GError         **error);
 void         vtr_admin_screen_refresh       (VtrAdminScreen  *self);
 VtrKeyboard *vtr_admin_screen_get_keyboard  (VtrAdminScreen  *self);
+gboolean     vtr_admin_screen_get_searching_shops (VtrAdminScreen *self);
 
 G_END_DECLS

@@ -8,7 +8,6 @@
 #include "vtr-app.h"
 #include "vtr-describe.h"
 #include "vtr-flip-box.h"
-#include "vtr-opening-hours.h"
 
 /*
  * The basket: products from one shop, each with its quantity; where to
@@ -16,6 +15,12 @@
  * customer's first name and phone, typed on the on-screen keyboard. The
  * window places the order ("confirm") or goes back to scanning for one
  * more product ("add-more"), the basket kept.
+ *
+ * A product put in the basket is looked up on the catalogue's thread (its
+ * price at the shop, whether any is left, the lockers near the kiosk):
+ * "loading" is TRUE and a spinner shows until every answer came. Answers
+ * come in the order asked; those asked before the basket was cleared, or
+ * the screen went away, are not shown.
  */
 
 #define MAX_QUANTITY 20
@@ -32,24 +37,30 @@ typedef struct
 
 struct _VtrOrderScreen
 {
-  GtkWidget      parent_instance;
+  GtkWidget          parent_instance;
 
-  VtrCatalog    *catalog;
-  VtrPosition    here;
-  gint64         merchant_id;
-  GArray        *lines;    /* BasketLine */
-  GArray        *pickups;  /* gint64: 0 for the shop, then lockers */
-  guint          pickup;
+  /* Owned */
+  VtrCatalogService *catalog;
+  GCancellable      *cancellable;  /* the lookups of this basket */
+  guint              n_pending;    /* lookups not answered yet */
+  VtrPosition        here;
+  gint64             merchant_id;
+  char              *merchant_name;
+  GArray            *lines;        /* BasketLine */
+  GArray            *pickups;      /* gint64: 0 for the shop, then lockers */
+  guint              pickup;
 
-  GtkWidget     *content;
-  GtkLabel      *title;
-  GtkListBox    *basket;
-  GtkLabel      *total;
-  GtkListBox    *pickup_list;
-  GtkEntry      *name;
-  GtkEntry      *phone;
-  VtrKeyboard   *keyboard;
-  GtkLabel      *message;
+  /* Template widgets */
+  GtkWidget         *content;
+  GtkLabel          *title;
+  GtkListBox        *basket;
+  GtkWidget         *loading;
+  GtkLabel          *total;
+  GtkListBox        *pickup_list;
+  GtkEntry          *name;
+  GtkEntry          *phone;
+  VtrKeyboard       *keyboard;
+  GtkLabel          *message;
 };
 
 enum
@@ -62,6 +73,15 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VtrOrderScreen, vtr_order_screen, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 basket_line_clear (BasketLine *line)
@@ -147,6 +167,29 @@ refresh_basket (VtrOrderScreen *self)
   else
     total_words = g_strdup_printf (_("Total to pay at the shop: %s"), total_text);
   gtk_label_set_text (self->total, total_words);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+set_pending (VtrOrderScreen *self,
+             guint           n_pending)
+{
+  gboolean was_loading = self->n_pending > 0;
+
+  self->n_pending = n_pending;
+  gtk_widget_set_visible (self->loading, n_pending > 0);
+  if (was_loading != (n_pending > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* What was asked for this basket is forgotten: answers still to come are
+ * not shown. */
+static void
+forget_pending (VtrOrderScreen *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_pending (self, 0);
 }
 
 static void
@@ -192,31 +235,24 @@ add_pickup_row (VtrOrderScreen *self,
 /* At the shop (its address and hours), or one of the parcel lockers
  * nearest the kiosk. */
 static void
-refresh_pickups (VtrOrderScreen *self,
-                 VtrMerchant    *merchant)
+refresh_pickups (VtrOrderScreen       *self,
+                 const VtrBasketOffer *offer)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
-  g_autoptr(GPtrArray) lockers = NULL;
-  VtrOpenState open = { 0 };
-  g_autofree char *open_words = NULL;
+  const VtrMerchant *merchant = offer->merchant;
+  g_autofree char *open_words = vtr_describe_open_until (&offer->open, offer->now);
   g_autofree char *shop_words = NULL;
   GtkCheckButton *group = NULL;
 
   remove_children (self->pickup_list);
   g_array_set_size (self->pickups, 0);
   self->pickup = 0;
-  vtr_catalog_open_state (self->catalog, merchant->opening_hours, now, &open);
-  open_words = vtr_describe_open_until (&open, now);
-  g_clear_pointer (&open.next_change, g_date_time_unref);
   shop_words = g_strdup_printf ("%s\n%s", merchant->address ? merchant->address : "", open_words);
   add_pickup_row (self, 0, _("At the shop"), shop_words, NULL);
   group = g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (self->pickup_list, 0)), "check");
 
-  lockers = vtr_catalog_collection_points_near (self->catalog, VTR_COLLECTION_PARCEL_LOCKER, &self->here, now,
-                                                N_LOCKERS, NULL);
-  for (guint i = 0; lockers && i < lockers->len; i++)
+  for (guint i = 0; i < offer->lockers->len; i++)
     {
-      VtrCollectionPlace *place = g_ptr_array_index (lockers, i);
+      VtrCollectionPlace *place = g_ptr_array_index (offer->lockers, i);
       g_autofree char *distance = vtr_describe_distance (place->distance_m, place->walking_minutes);
       g_autofree char *words = g_strdup_printf (_("Parcel locker · %s\n%s"), distance,
                                                 place->point->address ? place->point->address : "");
@@ -225,36 +261,18 @@ refresh_pickups (VtrOrderScreen *self,
     }
 }
 
-/**
- * vtr_order_screen_add:
- *
- * One more of a product in the basket. An order is for one shop: a
- * product from another shop starts a new basket, and the page says so.
- *
- * Returns: %FALSE when the shop does not sell it, or the basket is full
- */
-gboolean
-vtr_order_screen_add (VtrOrderScreen  *self,
-                      gint64           product_id,
-                      gint64           merchant_id,
-                      GError         **error)
+/* One more of the product of @offer in the basket, or why not in words. */
+static gboolean
+add_offer (VtrOrderScreen        *self,
+           const VtrBasketOffer  *offer,
+           GError               **error)
 {
-  g_autoptr(VtrProduct) product = NULL;
-  g_autoptr(VtrMerchant) merchant = NULL;
+  const VtrMerchant *merchant = offer->merchant;
   g_autofree char *replaced = NULL;
   g_autofree char *title = NULL;
-  VtrStock stock;
   BasketLine line = { 0 };
 
-  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
-
-  product = vtr_catalog_get_product (self->catalog, product_id, error);
-  if (product == NULL)
-    return FALSE;
-  merchant = vtr_catalog_get_merchant (self->catalog, merchant_id, error);
-  if (merchant == NULL || !vtr_catalog_get_stock (self->catalog, product_id, merchant_id, &stock, error))
-    return FALSE;
-  if (stock.availability == VTR_AVAILABILITY_OUT_OF_STOCK)
+  if (offer->stock.availability == VTR_AVAILABILITY_OUT_OF_STOCK)
     {
       g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_UNAVAILABLE, _("%s has none left of this product"),
                    merchant->name);
@@ -262,21 +280,19 @@ vtr_order_screen_add (VtrOrderScreen  *self,
     }
 
   gtk_label_set_text (self->message, "");
-  if (self->merchant_id != merchant_id)
+  if (self->merchant_id != merchant->id)
     {
       if (self->lines->len > 0)
-        {
-          g_autoptr(VtrMerchant) before = vtr_catalog_get_merchant (self->catalog, self->merchant_id, NULL);
-
-          replaced = g_strdup_printf (_("An order is for one shop: your basket at %s was emptied."),
-                                      before ? before->name : "?");
-        }
+        replaced = g_strdup_printf (_("An order is for one shop: your basket at %s was emptied."),
+                                    self->merchant_name ? self->merchant_name : "?");
       g_array_set_size (self->lines, 0);
-      self->merchant_id = merchant_id;
-      refresh_pickups (self, merchant);
+      self->merchant_id = merchant->id;
+      g_free (self->merchant_name);
+      self->merchant_name = g_strdup (merchant->name);
+      refresh_pickups (self, offer);
     }
   for (guint i = 0; i < self->lines->len; i++)
-    if (g_array_index (self->lines, BasketLine, i).product_id == product_id)
+    if (g_array_index (self->lines, BasketLine, i).product_id == offer->product->id)
       {
         vtr_order_screen_set_quantity (self, i, g_array_index (self->lines, BasketLine, i).quantity + 1);
         goto done;
@@ -286,9 +302,9 @@ vtr_order_screen_add (VtrOrderScreen  *self,
       g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID, _("The basket is full: order these first."));
       return FALSE;
     }
-  line.product_id = product_id;
-  line.name = g_strdup (product->name);
-  line.price_cents = stock.price_cents;
+  line.product_id = offer->product->id;
+  line.name = g_strdup (offer->product->name);
+  line.price_cents = offer->stock.price_cents;
   line.quantity = 1;
   g_array_append_val (self->lines, line);
   refresh_basket (self);
@@ -299,6 +315,56 @@ done:
   if (replaced)
     gtk_label_set_text (self->message, replaced);
   return TRUE;
+}
+
+static void
+on_offer_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(VtrOrderScreen) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrBasketOffer) offer = vtr_catalog_service_basket_offer_finish (VTR_CATALOG_SERVICE (source), result,
+                                                                            &error);
+
+  /* Asked before the basket was cleared, or the screen went away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_assert (self->n_pending > 0);
+  set_pending (self, self->n_pending - 1);
+  if (offer == NULL || !add_offer (self, offer, &error))
+    gtk_label_set_text (self->message, error->message);
+}
+
+/**
+ * vtr_order_screen_add:
+ *
+ * One more of a product in the basket, once the catalogue answered
+ * ("loading" meanwhile). An order is for one shop: a product from another
+ * shop starts a new basket, and the page says so; a shop with none left,
+ * or a full basket, is said on the page too.
+ */
+void
+vtr_order_screen_add (VtrOrderScreen *self,
+                      gint64          product_id,
+                      gint64          merchant_id)
+{
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
+  g_return_if_fail (self->catalog != NULL);
+
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  set_pending (self, self->n_pending + 1);
+  vtr_catalog_service_basket_offer_async (self->catalog, product_id, merchant_id, &self->here, self->cancellable,
+                                          on_offer_found, g_object_ref (self));
+}
+
+gboolean
+vtr_order_screen_get_loading (VtrOrderScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
+
+  return self->n_pending > 0;
 }
 
 guint
@@ -447,19 +513,25 @@ vtr_order_screen_clear (VtrOrderScreen *self)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
 
+  forget_pending (self);
   g_array_set_size (self->lines, 0);
   self->merchant_id = 0;
+  g_clear_pointer (&self->merchant_name, g_free);
   vtr_order_screen_fill (self, "", "");
   gtk_label_set_text (self->message, "");
   refresh_basket (self);
 }
 
+/* Where products are looked up, and the kiosk's place: the lockers
+ * nearest it. */
 void
 vtr_order_screen_set_catalog (VtrOrderScreen    *self,
-                              VtrCatalog        *catalog,
+                              VtrCatalogService *catalog,
                               const VtrPosition *here)
 {
   g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
+  g_return_if_fail (catalog == NULL || VTR_IS_CATALOG_SERVICE (catalog));
+  g_return_if_fail (here != NULL);
 
   g_set_object (&self->catalog, catalog);
   self->here = *here;
@@ -482,6 +554,9 @@ vtr_order_screen_dispose (GObject *object)
 {
   VtrOrderScreen *self = VTR_ORDER_SCREEN (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->n_pending = 0;
   g_clear_pointer (&self->content, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_SCREEN);
   g_clear_object (&self->catalog);
@@ -495,7 +570,29 @@ vtr_order_screen_finalize (GObject *object)
 
   g_array_unref (self->lines);
   g_array_unref (self->pickups);
+  g_free (self->merchant_name);
   G_OBJECT_CLASS (vtr_order_screen_parent_class)->finalize (object);
+}
+
+static void
+vtr_order_screen_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VtrOrderScreen *self = VTR_ORDER_SCREEN (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, vtr_order_screen_get_loading (self));
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, vtr_order_screen_count_items (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -506,6 +603,25 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
 
   object_class->dispose = vtr_order_screen_dispose;
   object_class->finalize = vtr_order_screen_finalize;
+  object_class->get_property = vtr_order_screen_get_property;
+
+  /**
+   * VtrOrderScreen:loading:
+   *
+   * Whether a product put in the basket is still being looked up.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VtrOrderScreen:n-items:
+   *
+   * How many products the basket holds, quantities counted.
+   */
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   /* Back to scanning, for one more product: the basket is kept. */
@@ -522,6 +638,7 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, content);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, title);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, basket);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, loading);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, total);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, pickup_list);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, name);

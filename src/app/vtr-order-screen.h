@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "vtr-catalog.h"
+#include "vtr-catalog-service.h"
 #include "vtr-keyboard.h"
 #include "vtr-orders.h"
 
@@ -13,12 +13,12 @@ G_DECLARE_FINAL_TYPE (VtrOrderScreen, vtr_order_screen, VTR, ORDER_SCREEN, GtkWi
 
 GtkWidget   *vtr_order_screen_new           (void);
 void         vtr_order_screen_set_catalog   (VtrOrderScreen    *self,
-                                             VtrCatalog        *catalog,
+                                             VtrCatalogService *catalog,
                                              const VtrPosition *here);
-gboolean     vtr_order_screen_add           (VtrOrderScreen  *self,
-                                             gint64           product_id,
-                                             gint64           merchant_id,
-                                             GError         **error);
+void         vtr_order_screen_add           (VtrOrderScreen *self,
+                                             gint64          product_id,
+                                             gint64          merchant_id);
+gboolean     vtr_order_screen_get_loading   (VtrOrderScreen       *self);
 guint        vtr_order_screen_count_items   (VtrOrderScreen       *self);
 gint64       vtr_order_screen_get_merchant  (VtrOrderScreen       *self);
 void         vtr_order_screen_set_quantity  (VtrOrderScreen *self,

@@ -49,6 +49,7 @@ struct _VtrScanScreen
   GSignalGroup    *camera_signals;
   GVolumeMonitor  *volumes;       /* kiosk mode: removable drives */
   GCancellable    *cancellable;
+  GCancellable    *listing;       /* the USB stick's pictures being looked for */
   gboolean         kiosk;
 
   /* What the last frames said. */
@@ -435,18 +436,102 @@ on_removable_picture_activated (GtkListBox    *list,
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (list))));
 }
 
+#define MAX_PICTURES 200
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* On a worker thread: a drive may be slow to answer, and a stick full of
+ * files slow to list. Returns the pictures' paths, by name. */
+static void
+list_pictures_in_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  const char * const *folders = data;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; folders[i] && paths->len < MAX_PICTURES; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (folders[i], 0, NULL);
+      const char *name;
+
+      while (dir && (name = g_dir_read_name (dir)) && paths->len < MAX_PICTURES)
+        {
+          g_autofree char *path = g_build_filename (folders[i], name, NULL);
+
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          if (is_picture_name (name) && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            g_ptr_array_add (paths, g_steal_pointer (&path));
+        }
+    }
+  g_ptr_array_sort (paths, compare_paths);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, g_steal_pointer (&paths), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+pictures_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  VtrScanScreen *self = VTR_SCAN_SCREEN (source);
+  GtkWidget *dialog = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_task_propagate_pointer (G_TASK (result), &error);
+  GtkWidget *list;
+
+  if (self->listing == g_task_get_cancellable (G_TASK (result)))
+    g_clear_object (&self->listing);
+  /* The dialog closed (which cancelled the listing: @dialog is gone), or
+   * the screen gone, before the answer. */
+  if (paths == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  list = g_object_get_data (G_OBJECT (dialog), "list");
+  if (paths->len == 0)
+    {
+      const char * const *folders = g_task_get_task_data (G_TASK (result));
+
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      toast (self, folders[0] ? _("No picture on the USB stick")
+                              : _("Plug in a USB stick with the picture to scan"));
+      return;
+    }
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *name = g_path_get_basename (path);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "path", g_strdup (path), g_free);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (dialog), "loading"), FALSE);
+  gtk_widget_set_visible (gtk_widget_get_parent (gtk_widget_get_parent (list)), TRUE);
+}
+
 /* Kiosk mode: the pictures at the top of the removable drives, in a
- * list of our own — a file chooser would open the machine's folders. */
+ * list of our own — a file chooser would open the machine's folders. The
+ * list is read on a worker thread; a spinner shows until it was. */
 static void
 choose_removable_picture (VtrScanScreen *self)
 {
-  g_auto(GStrv) folders = vtr_scan_screen_list_removable ();
-  GtkWidget *dialog, *box, *list, *scrolled, *title, *close;
-  guint n = 0;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GtkWidget *dialog, *box, *list, *scrolled, *title, *close, *loading, *spinner, *words;
 
   dialog = adw_window_new ();
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_title (GTK_WINDOW (dialog), _("Scan a picture"));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 720, 640);
   gtk_widget_add_css_class (dialog, "vitrine");
@@ -455,41 +540,27 @@ choose_removable_picture (VtrScanScreen *self)
   title = gtk_label_new (_("Pictures on the USB stick"));
   gtk_widget_add_css_class (title, "title-2");
   gtk_box_append (GTK_BOX (box), title);
+
+  loading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (loading, GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (loading, TRUE);
+  spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  words = gtk_label_new (_("Looking for pictures on the USB stick…"));
+  gtk_widget_add_css_class (words, "title-3");
+  gtk_box_append (GTK_BOX (loading), spinner);
+  gtk_box_append (GTK_BOX (loading), words);
+  gtk_box_append (GTK_BOX (box), loading);
+
   list = gtk_list_box_new ();
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Pictures on the USB stick"), -1);
-  for (guint i = 0; folders[i] && n < 200; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (folders[i], 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)) && n < 200)
-        {
-          g_autofree char *path = g_build_filename (folders[i], name, NULL);
-          GtkWidget *row;
-
-          if (!is_picture_name (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            continue;
-          row = adw_action_row_new ();
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-          g_object_set_data_full (G_OBJECT (row), "path", g_steal_pointer (&path), g_free);
-          gtk_list_box_append (GTK_LIST_BOX (list), row);
-          n++;
-        }
-    }
-  if (n == 0)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog));
-      toast (self, folders[0] ? _("No picture on the USB stick")
-                              : _("Plug in a USB stick with the picture to scan"));
-      return;
-    }
   g_signal_connect_object (list, "row-activated", G_CALLBACK (on_removable_picture_activated), self, 0);
   scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_widget_set_visible (scrolled, FALSE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
   gtk_box_append (GTK_BOX (box), scrolled);
   close = gtk_button_new_with_label (_("Cancel"));
@@ -498,7 +569,33 @@ choose_removable_picture (VtrScanScreen *self)
   g_signal_connect_swapped (close, "clicked", G_CALLBACK (gtk_window_destroy), dialog);
   gtk_box_append (GTK_BOX (box), close);
   adw_window_set_content (ADW_WINDOW (dialog), box);
+  g_object_set_data (G_OBJECT (dialog), "list", list);
+  g_object_set_data (G_OBJECT (dialog), "loading", loading);
+
+  /* Closing the dialog, or the screen going away, forgets the listing:
+   * the answer does not hold the dialog, which goes when it is closed. */
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (g_cancellable_cancel), cancellable, G_CONNECT_SWAPPED);
+  g_set_object (&self->listing, cancellable);
+
+  task = g_task_new (self, cancellable, pictures_listed, dialog);
+  g_task_set_source_tag (task, choose_removable_picture);
+  g_task_set_task_data (task, vtr_scan_screen_list_removable (), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, list_pictures_in_thread);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * vtr_scan_screen_get_listing_pictures:
+ *
+ * Whether the pictures of the USB stick are being looked for, the
+ * dialog showing a spinner.
+ */
+gboolean
+vtr_scan_screen_get_listing_pictures (VtrScanScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_SCAN_SCREEN (self), FALSE);
+
+  return self->listing != NULL && !g_cancellable_is_cancelled (self->listing);
 }
 
 static void
@@ -660,6 +757,8 @@ vtr_scan_screen_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->listing);
+  g_clear_object (&self->listing);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_signal_group_set_target (self->camera_signals, NULL);
   g_clear_object (&self->camera);

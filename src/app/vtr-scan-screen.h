@@ -21,5 +21,6 @@ gboolean    vtr_scan_screen_is_clear          (VtrScanScreen *self);
 void        vtr_scan_screen_scan_file         (VtrScanScreen *self,
                                                const char    *path);
 char      **vtr_scan_screen_list_removable    (void);
+gboolean    vtr_scan_screen_get_listing_pictures (VtrScanScreen *self);
 
 G_END_DECLS

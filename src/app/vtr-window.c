@@ -840,15 +840,12 @@ on_order (GSimpleAction *action,
           gpointer       data)
 {
   VtrWindow *self = data;
-  g_autoptr(GError) error = NULL;
   gint64 product_id, merchant_id;
 
+  /* The basket shows at once; the product joins it when the catalogue
+   * answered, or the basket says why it could not. */
   g_variant_get (parameter, "(xx)", &product_id, &merchant_id);
-  if (!vtr_order_screen_add (self->order_screen, product_id, merchant_id, &error))
-    {
-      show_message (self, error->message, FALSE);
-      return;
-    }
+  vtr_order_screen_add (self->order_screen, product_id, merchant_id);
   show_screen (self, GTK_WIDGET (self->order_screen));
 }
 
@@ -900,6 +897,7 @@ on_show_admin (GSimpleAction *action,
 {
   VtrWindow *self = data;
   GtkWidget *screen = vtr_admin_screen_new (vtr_application_get_store (self->app),
+                                            catalog_service (self),
                                             vtr_application_get_sync (self->app),
                                             vtr_application_get_printer (self->app),
                                             vtr_application_get_settings (self->app));
@@ -1427,8 +1425,11 @@ vtr_window_new (VtrApplication *app)
   get_position (self, &latitude, &longitude);
   self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
   g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
-  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog (app),
+  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (app),
                                 &(VtrPosition) { latitude, longitude });
+  /* The header's basket button counts what the basket holds. */
+  g_signal_connect_object (self->order_screen, "notify::n-items", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
                            G_CONNECT_SWAPPED);

@@ -137,6 +137,19 @@ vtr_civic_view_free (VtrCivicView *view)
   g_free (view);
 }
 
+void
+vtr_basket_offer_free (VtrBasketOffer *offer)
+{
+  if (offer == NULL)
+    return;
+  g_clear_pointer (&offer->now, g_date_time_unref);
+  g_clear_pointer (&offer->product, vtr_product_free);
+  g_clear_pointer (&offer->merchant, vtr_merchant_free);
+  g_clear_pointer (&offer->open.next_change, g_date_time_unref);
+  g_clear_pointer (&offer->lockers, g_ptr_array_unref);
+  g_free (offer);
+}
+
 /* The database thread. */
 
 static gboolean
@@ -772,6 +785,76 @@ vtr_catalog_service_near_service_finish (VtrCatalogService  *self,
                                          GError            **error)
 {
   return finish (self, result, vtr_catalog_service_near_service_async, error);
+}
+
+/* A product at one shop, for the basket. */
+
+static gpointer
+run_basket_offer (Worker  *worker,
+                  Query   *query,
+                  GError **error)
+{
+  g_autoptr(VtrBasketOffer) offer = g_new0 (VtrBasketOffer, 1);
+
+  offer->now = now_in_paris ();
+  offer->product = vtr_catalog_get_product (worker->catalog, query->id, error);
+  if (offer->product == NULL)
+    return NULL;
+  offer->merchant = vtr_catalog_get_merchant (worker->catalog, query->id2, error);
+  if (offer->merchant == NULL)
+    return NULL;
+  if (!vtr_catalog_get_stock (worker->catalog, query->id, query->id2, &offer->stock, error))
+    return NULL;
+  vtr_catalog_open_state (worker->catalog, offer->merchant->opening_hours, offer->now, &offer->open);
+  offer->lockers = vtr_catalog_collection_points_near (worker->catalog, VTR_COLLECTION_PARCEL_LOCKER,
+                                                       query->has_here ? &query->here : NULL, offer->now,
+                                                       CIVIC_LIMIT, error);
+  if (offer->lockers == NULL)
+    return NULL;
+  return g_steal_pointer (&offer);
+}
+
+/**
+ * vtr_catalog_service_basket_offer_async:
+ * @here: where the kiosk stands: the parcel lockers nearest it
+ *
+ * What the basket needs to take one of a product from a shop: the
+ * product, the shop and whether it is open, the shop's price and stock,
+ * and the parcel lockers near the kiosk.
+ */
+void
+vtr_catalog_service_basket_offer_async (VtrCatalogService   *self,
+                                        gint64               product_id,
+                                        gint64               merchant_id,
+                                        const VtrPosition   *here,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  Query *query;
+
+  g_return_if_fail (VTR_IS_CATALOG_SERVICE (self));
+  g_return_if_fail (here != NULL);
+
+  query = query_new (run_basket_offer, (GDestroyNotify) vtr_basket_offer_free, here);
+  query->id = product_id;
+  query->id2 = merchant_id;
+  queue_query (self, query, vtr_catalog_service_basket_offer_async, cancellable, callback, user_data);
+}
+
+/**
+ * vtr_catalog_service_basket_offer_finish:
+ *
+ * Returns: (transfer full): the offer; %NULL with
+ *   %VTR_CATALOG_ERROR_NOT_FOUND when there is no such product or shop,
+ *   or the shop does not sell it
+ */
+VtrBasketOffer *
+vtr_catalog_service_basket_offer_finish (VtrCatalogService  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  return finish (self, result, vtr_catalog_service_basket_offer_async, error);
 }
 
 /* The civic layer. */

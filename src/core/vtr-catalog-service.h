@@ -39,6 +39,19 @@ typedef struct
   VtrAvailability  availability;
 } VtrMerchantProduct;
 
+/* A product at one shop, as the basket takes it: its price and stock
+ * there, whether the shop is open, and the parcel lockers near the kiosk
+ * it can be collected from instead. */
+typedef struct
+{
+  GDateTime    *now;
+  VtrProduct   *product;
+  VtrMerchant  *merchant;
+  VtrStock      stock;
+  VtrOpenState  open;             /* the shop, at @now */
+  GPtrArray    *lockers;          /* VtrCollectionPlace, nearest first */
+} VtrBasketOffer;
+
 /* The civic layer near the kiosk. */
 typedef struct
 {
@@ -101,6 +114,17 @@ GPtrArray         *vtr_catalog_service_near_service_finish  (VtrCatalogService  
                                                              GAsyncResult        *result,
                                                              GError             **error);
 
+void               vtr_catalog_service_basket_offer_async   (VtrCatalogService   *self,
+                                                             gint64               product_id,
+                                                             gint64               merchant_id,
+                                                             const VtrPosition   *here,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+VtrBasketOffer    *vtr_catalog_service_basket_offer_finish  (VtrCatalogService   *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
 void               vtr_catalog_service_civic_async          (VtrCatalogService   *self,
                                                              const VtrPosition   *here,
                                                              GCancellable        *cancellable,
@@ -114,10 +138,12 @@ void vtr_product_view_free     (VtrProductView     *view);
 void vtr_merchant_view_free    (VtrMerchantView    *view);
 void vtr_merchant_product_free (VtrMerchantProduct *item);
 void vtr_civic_view_free       (VtrCivicView       *view);
+void vtr_basket_offer_free     (VtrBasketOffer     *offer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrProductView, vtr_product_view_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrMerchantView, vtr_merchant_view_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrMerchantProduct, vtr_merchant_product_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCivicView, vtr_civic_view_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrBasketOffer, vtr_basket_offer_free)
 
 G_END_DECLS

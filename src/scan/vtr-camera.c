@@ -103,6 +103,31 @@ set_state (VtrCamera      *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
+/*
+ * Hands @func to the camera's main context, from the decoder's or a
+ * streaming thread: always as a source dispatched there, never called
+ * here. g_main_context_invoke_full() would call it at once on this thread
+ * when nobody owns the context at that moment — the main thread between
+ * two turns of its loop, showing a window or spinning the loop by hand —
+ * and the screen's handlers would then run beside the main thread (a
+ * GtkPicture's texture swapped while GTK measured it).
+ */
+static void
+invoke_in_context (VtrCamera      *self,
+                   int             priority,
+                   GSourceFunc     func,
+                   gpointer        data,
+                   GDestroyNotify  notify,
+                   const char     *name)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, self->context);
+}
+
 /* Worker thread. */
 
 typedef struct
@@ -240,8 +265,8 @@ worker_main (gpointer data)
           delivery->codes = g_steal_pointer (&fresh);
           delivery->entered = entered;
           delivery->generation = generation;
-          g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, deliver_codes, delivery,
-                                      delivery_free);
+          invoke_in_context (self, G_PRIORITY_HIGH, deliver_codes, delivery, delivery_free,
+                             "[vitrine] camera codes");
         }
     }
 
@@ -343,8 +368,8 @@ on_preview_sample (GstAppSink *sink,
       GWeakRef *ref = g_new0 (GWeakRef, 1);
 
       g_weak_ref_init (ref, self);
-      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_preview, ref,
-                                  weak_ref_free);
+      invoke_in_context (self, G_PRIORITY_DEFAULT, deliver_preview, ref, weak_ref_free,
+                         "[vitrine] camera preview");
     }
   return GST_FLOW_OK;
 }
