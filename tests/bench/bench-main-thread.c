@@ -2,6 +2,8 @@
 
 #include <adwaita.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "vtr-application.h"
 #include "vtr-bench.h"
@@ -30,14 +32,173 @@
 #define PIN "4321"
 
 static int rounds = 20;
+static gboolean phases;
 static const GOptionEntry entries[] = {
   { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "How many searches, product pages and PIN checks (default 20)", "N" },
+  { "phases", 0, 0, G_OPTION_ARG_NONE, &phases, "Where the longest stalls went: frames (style and layout, drawing) or other work", NULL },
   { NULL },
 };
 
 static GArray *lateness;   /* ms, one per heartbeat */
 static GArray *phase;      /* the same, for one kind of work, or NULL */
 static double expected_ms;
+
+/* --phases: the window's frames, from the frame clock's signals: an
+ * emission hook marks the start of a phase (it runs before GTK's
+ * handlers), a handler run last its end. A phase is only emitted when
+ * something asked for it. */
+typedef struct
+{
+  gint64 counter;  /* the frame clock's */
+  double start;
+  double end;
+  double cpu;      /* the main thread's processor time in the frame */
+  double update;   /* tick callbacks: animations, and styles (GTK validates CSS there) */
+  double layout;   /* measuring, allocating */
+  double paint;    /* snapshot, rendering, sending the picture to X */
+  double other;    /* events flushed, before and after painting */
+} Frame;
+
+typedef struct
+{
+  double late;
+  double at;       /* when the beat came */
+  double cpu;      /* the main thread's processor time since the beat before */
+  const char *what;  /* the work under way at the beat before */
+  const char *then;  /* and at this one, when it changed meanwhile */
+} Stall;
+
+static GdkFrameClock *watched;
+static GArray *frames;   /* Frame */
+static GArray *stalls;   /* Stall, the beats later than a frame */
+static const char *phase_name;
+static Frame frame;
+static double frame_cpu_start;
+static double phase_start;
+static double last_beat_cpu;
+static const char *last_beat_phase;
+
+/* The main thread's processor time: on a busy machine a stall's wall
+ * time can be mostly waiting for a processor. */
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+flush_frame (void)
+{
+  if (frame.counter > 0)
+    g_array_append_val (frames, frame);
+  memset (&frame, 0, sizeof frame);
+}
+
+static gboolean
+on_phase_start (GSignalInvocationHint *hint,
+                guint                  n_values,
+                const GValue          *values,
+                gpointer               data)
+{
+  GdkFrameClock *clock = g_value_get_object (&values[0]);
+  gint64 counter;
+
+  if (clock != watched)
+    return TRUE;
+  counter = gdk_frame_clock_get_frame_counter (clock);
+  phase_start = vtr_bench_now_ms ();
+  if (counter != frame.counter)
+    {
+      flush_frame ();
+      frame.counter = counter;
+      frame.start = phase_start;
+      frame_cpu_start = thread_cpu_ms ();
+    }
+  return TRUE;
+}
+
+static void
+on_phase_done (GdkFrameClock *clock,
+               gpointer       data)
+{
+  double now = vtr_bench_now_ms ();
+
+  *(double *) ((char *) &frame + GPOINTER_TO_SIZE (data)) += now - phase_start;
+  frame.end = now;
+  frame.cpu = thread_cpu_ms () - frame_cpu_start;
+}
+
+static void
+watch_frames (GtkWidget *window)
+{
+  static const struct { const char *signal; gsize offset; } signals[] = {
+    { "flush-events", G_STRUCT_OFFSET (Frame, other) },
+    { "before-paint", G_STRUCT_OFFSET (Frame, other) },
+    { "update", G_STRUCT_OFFSET (Frame, update) },
+    { "layout", G_STRUCT_OFFSET (Frame, layout) },
+    { "paint", G_STRUCT_OFFSET (Frame, paint) },
+    { "after-paint", G_STRUCT_OFFSET (Frame, other) },
+    { "resume-events", G_STRUCT_OFFSET (Frame, other) },
+  };
+
+  watched = gtk_widget_get_frame_clock (window);
+  frames = g_array_new (FALSE, FALSE, sizeof (Frame));
+  stalls = g_array_new (FALSE, FALSE, sizeof (Stall));
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_signal_add_emission_hook (g_signal_lookup (signals[i].signal, GDK_TYPE_FRAME_CLOCK), 0, on_phase_start, NULL,
+                                  NULL);
+      g_signal_connect_after (watched, signals[i].signal, G_CALLBACK (on_phase_done),
+                              GSIZE_TO_POINTER (signals[i].offset));
+    }
+}
+
+static int
+compare_stalls (gconstpointer a,
+                gconstpointer b)
+{
+  const Stall *x = a, *y = b;
+
+  return x->late < y->late ? 1 : x->late > y->late ? -1 : 0;
+}
+
+/* The longest stalls: the main thread's processor time in them (the rest
+ * is waiting for a processor on a busy machine), how much of each the
+ * frames took and in which of their phases, and the rest outside frames:
+ * a callback building widgets, a screen destroyed, and on X11 GDK's
+ * "compute-size" idle, which measures the whole window before the frame. */
+static void
+print_stalls (void)
+{
+  flush_frame ();
+  g_array_sort (stalls, compare_stalls);
+  printf ("The longest stalls (--phases), by the work under way when they began:\n");
+  for (guint i = 0; i < MIN (stalls->len, 12); i++)
+    {
+      const Stall *stall = &g_array_index (stalls, Stall, i);
+      g_autofree char *what = g_strdup_printf ("%s%s%s", stall->what, stall->then ? ">" : "",
+                                               stall->then ? stall->then : "");
+      double from = stall->at - stall->late, layout = 0, paint = 0, update = 0, other = 0, in_frames = 0, cpu = 0;
+
+      for (guint j = 0; j < frames->len; j++)
+        {
+          const Frame *f = &g_array_index (frames, Frame, j);
+          double overlap = MIN (f->end, stall->at) - MAX (f->start, from);
+
+          if (overlap <= 0)
+            continue;
+          in_frames += overlap;
+          /* A frame that began before the beat was due counts whole. */
+          layout += f->layout, paint += f->paint, update += f->update, other += f->other, cpu += f->cpu;
+        }
+      printf ("  %-15s late %5.1f ms, processor %5.1f: in frames %5.1f (processor %5.1f; ticks+styles %5.1f, "
+              "layout %5.1f, drawing %5.1f, other %4.1f), outside frames %5.1f\n",
+              what, stall->late, stall->cpu, in_frames, cpu, update, layout, paint, other, stall->late - in_frames);
+    }
+}
 
 static gboolean
 heartbeat (gpointer data)
@@ -46,6 +207,20 @@ heartbeat (gpointer data)
   double late = MAX (0, now - expected_ms);
 
   g_array_append_val (lateness, late);
+  if (stalls)
+    {
+      double cpu = thread_cpu_ms ();
+
+      if (late > 16 && last_beat_phase)
+        {
+          Stall stall = { late, now, cpu - last_beat_cpu, last_beat_phase,
+                          phase_name != last_beat_phase ? phase_name : NULL };
+
+          g_array_append_val (stalls, stall);
+        }
+      last_beat_cpu = cpu;
+      last_beat_phase = phase_name;
+    }
   if (phase)
     g_array_append_val (phase, late);
   expected_ms = now + HEARTBEAT_MS;
@@ -154,6 +329,8 @@ main (int argc, char *argv[])
                              vtr_application_get_printer (app));
   vtr_counter_set_merchant_id (counter, 7);
   spin_ms (500);
+  if (phases)
+    watch_frames (GTK_WIDGET (window));
 
   printf ("The main thread's lateness (a heartbeat every %d ms) while the kiosk works, %d rounds\n",
           HEARTBEAT_MS, rounds);
@@ -171,14 +348,18 @@ main (int argc, char *argv[])
     for (int i = 0; i < rounds; i++)
       {
         phase = searching;
+        phase_name = "search";
         activate (window, "search", g_variant_new_string ("savon"));
         wait_catalog (app);
         phase = product;
+        phase_name = "product";
         activate (window, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 7));
         wait_catalog (app);
+        phase_name = "go-home";
         activate (window, "go-home", NULL);
         spin_ms (20);
         phase = pin;
+        phase_name = "pin";
         vtr_counter_clear (counter);
         vtr_counter_open (counter);
         for (const char *key = PIN; *key; key++)
@@ -187,6 +368,7 @@ main (int argc, char *argv[])
         while (!vtr_counter_get_session_open (counter))
           g_main_context_iteration (NULL, TRUE);
         phase = NULL;
+        phase_name = NULL;
       }
     report (lines, "  a search (its screen built, drawn)", "search-lateness-p99-ms", searching);
     report (lines, "  a product page (built, drawn)", "product-lateness-p99-ms", product);
@@ -195,6 +377,9 @@ main (int argc, char *argv[])
   g_source_remove (beat);
   report (lines, "the window, as built now", "lateness-p99-ms", lateness);
   g_array_unref (lateness);
+  if (phases)
+    print_stalls ();
+  g_clear_pointer (&stalls, g_array_unref);
 
   /* The same work inline, as the window did before. */
   lateness = g_array_new (FALSE, FALSE, sizeof (double));
