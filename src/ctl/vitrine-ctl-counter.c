@@ -412,7 +412,11 @@ command_order (VtrCtlOptions  *options,
       return EXIT_SUCCESS;
     }
 
-  return usage_error (_("Usage: vitrine-ctl order create|list|advance ORDER STATE|collect PICKUP-CODE|stock FILE"));
+  if (g_str_equal (action, "forget") || g_str_equal (action, "forget-expired"))
+    return vtr_ctl_order_forget (options, store, session, argc, argv);
+
+  return usage_error (_("Usage: vitrine-ctl order create|list|advance ORDER STATE|collect PICKUP-CODE|stock FILE|"
+                        "forget ORDER|forget-expired"));
 }
 
 static int
@@ -456,7 +460,7 @@ const VtrCtlCommand vtr_ctl_loyalty = {
 };
 
 const VtrCtlCommand vtr_ctl_order = {
-  "order", N_("create|list|advance|collect|stock …"), N_("Orders for click and collect"),
+  "order", N_("create|list|advance|collect|stock|forget …"), N_("Orders for click and collect"),
   0, order_entries, command_order
 };
 
