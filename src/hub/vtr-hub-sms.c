@@ -324,6 +324,14 @@ short_answer (GBytes *bytes)
   return g_strdelimit (g_steal_pointer (&text), "\r\n\t", ' ');
 }
 
+static gboolean send_message (const VtrHubSmsConfig *config,
+                              const char            *to,
+                              const char            *text,
+                              GCancellable          *cancellable,
+                              guint                 *status,
+                              char                 **answer,
+                              GError               **error);
+
 /**
  * vtr_hub_sms_send:
  * @number: the customer's phone, as typed: checked and sent in E.164
@@ -344,15 +352,9 @@ vtr_hub_sms_send (const VtrHubSmsConfig *config,
                   char                 **answer,
                   GError               **error)
 {
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr(GMainContext) context = NULL;
   g_autofree char *to = vtr_phone_french_mobile (number);
-  g_autofree char *body = NULL;
-  g_autofree char *said = NULL;
-  SoupMessageHeaders *headers;
+  gboolean sent;
 
   *status = 0;
   if (answer)
@@ -370,6 +372,33 @@ vtr_hub_sms_send (const VtrHubSmsConfig *config,
                    number ? number : "");
       return FALSE;
     }
+
+  /* A context of its own: the blocking call runs it, whatever thread
+   * calls (the hub's SMS thread, or `vitrine-hub sms test`). */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  sent = send_message (config, to, text, cancellable, status, answer, error);
+  g_main_context_pop_thread_default (context);
+  return sent;
+}
+
+static gboolean
+send_message (const VtrHubSmsConfig *config,
+              const char            *to,
+              const char            *text,
+              GCancellable          *cancellable,
+              guint                 *status,
+              char                 **answer,
+              GError               **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *said = NULL;
+  SoupMessageHeaders *headers;
 
   session = soup_session_new_with_options ("timeout", config->timeout, "idle-timeout", config->timeout,
                                            "user-agent", "vitrine-hub", NULL);
@@ -698,8 +727,6 @@ struct _VtrHubSms
   GCancellable *cancellable;
   /* Owned by the thread. */
   VtrHubDb        *db;
-  VtrStore        *store;
-  VtrCatalog      *catalog;
   VtrHubSmsConfig *config;
 };
 
@@ -764,7 +791,11 @@ compose (VtrHubSms     *self,
   const char *first_name = object_string (m->placed, "first_name");
   const char *reason = object_string (m->details, "reason");
   gint64 locker_id = object_int (m->placed, "locker");
-  g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (self->catalog, m->merchant_id, NULL);
+  /* The catalogue, opened for the message only: the hub's descriptors
+   * are for its connections (vtr-hub-server.c). */
+  g_autoptr(VtrStore) store = vtr_store_open (self->dir, NULL);
+  g_autoptr(VtrCatalog) catalog = store ? vtr_catalog_new (store) : NULL;
+  g_autoptr(VtrMerchant) merchant = catalog ? vtr_catalog_get_merchant (catalog, m->merchant_id, NULL) : NULL;
   const char *shop = merchant ? merchant->name : "la boutique";
   g_autofree char *words = NULL;
 
@@ -772,7 +803,8 @@ compose (VtrHubSms     *self,
     first_name = "";
   if (g_str_equal (m->state, "ready") && locker_id > 0)
     {
-      g_autoptr(VtrCollectionPoint) locker = vtr_catalog_get_collection_point (self->catalog, locker_id, NULL);
+      g_autoptr(VtrCollectionPoint) locker = catalog ? vtr_catalog_get_collection_point (catalog, locker_id, NULL)
+                                                     : NULL;
       g_autofree char *compartment = object_text (m->details, "locker_compartment");
       g_autofree char *code = object_text (m->details, "locker_code");
 
@@ -963,12 +995,9 @@ static gpointer
 sms_main (gpointer data)
 {
   VtrHubSms *self = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GError) error = NULL;
   gint64 next_sweep = 0;
 
-  /* libsoup's blocking calls run on this thread's own context. */
-  g_main_context_push_thread_default (context);
   self->config = vtr_hub_sms_config_load (self->dir, &error);
   if (self->config == NULL)
     g_warning (_("%s: no text message is sent until it is fixed and the hub restarted."), error->message);
@@ -998,7 +1027,6 @@ sms_main (gpointer data)
       self->woken = FALSE;
     }
   g_mutex_unlock (&self->lock);
-  g_main_context_pop_thread_default (context);
   return NULL;
 }
 
@@ -1015,12 +1043,11 @@ vtr_hub_sms_start (const char *dir,
   VtrHubSms *self = g_new0 (VtrHubSms, 1);
 
   self->dir = g_strdup (dir);
-  if (!(self->db = vtr_hub_db_open (dir, error)) || !(self->store = vtr_store_open (dir, error)))
+  if (!(self->db = vtr_hub_db_open (dir, error)))
     {
       vtr_hub_sms_stop (self);
       return NULL;
     }
-  self->catalog = vtr_catalog_new (self->store);
   self->cancellable = g_cancellable_new ();
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
@@ -1058,8 +1085,6 @@ vtr_hub_sms_stop (VtrHubSms *self)
     }
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, vtr_hub_sms_config_free);
-  g_clear_object (&self->catalog);
-  g_clear_object (&self->store);
   g_clear_pointer (&self->db, vtr_hub_db_free);
   g_free (self->dir);
   g_free (self);
