@@ -852,6 +852,208 @@ test_erase_after_days (Fixture       *f,
   g_assert_cmpint (hub_int (f, "SELECT count (*) FROM event WHERE payload LIKE '%Inès%'"), ==, 0);
 }
 
+/* vitrine-ctl as the shop's device, with its own data folder, and @input
+ * on its standard input; @env_extra as for vtr_test_run(). */
+static char *
+ctl_with_input (Fixture            *f,
+                const char * const *env_extra,
+                const char         *input,
+                int                *status,
+                ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
+  va_start (args, status);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, f->kiosk_dir);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  for (guint i = 0; env_extra && env_extra[i]; i += 2)
+    g_subprocess_launcher_setenv (launcher, env_extra[i], env_extra[i + 1], TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (process);
+  if (*status != 0)
+    g_test_message ("vitrine-ctl %s: %s", (char *) argv->pdata[1], err);
+  return out;
+}
+
+#define CTL(f, env, status, ...) ctl_with_input (f, env, NULL, status, __VA_ARGS__, NULL)
+
+static char *
+json_member (const char *json,
+             const char *member)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), member));
+}
+
+static gint64
+json_int (const char *json,
+          const char *member)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_get_int_member (json_node_get_object (node), member);
+}
+
+/* "2026-12-31 10:00", @days from now, as vitrine-ctl's --at reads it. */
+static char *
+days_from_now (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d %H:%M");
+}
+
+/* The whole journey with the shop's device as vitrine-ctl: an order
+ * placed at the counter, made ready, synced: one message. The customer
+ * asks to be forgotten: erased on the device, and on the hub after the
+ * next sync. Another order, cancelled, is erased on the device 30 days
+ * later. */
+static void
+test_shop_device (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *pickups = g_build_filename (f->hub_dir, "pickups.txt", NULL);
+  g_autofree char *items = NULL;
+  g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
+  g_autofree char *day_29 = days_from_now (29);
+  g_autofree char *day_31 = days_from_now (31);
+  const char *env[] = { "VITRINE_SESSION", NULL, "VITRINE_KEEP_DAYS", "30", NULL };
+  g_auto(VtrTestResult) signed_codes = { 0 };
+  int status;
+
+  write_conf (f, NULL);
+  hub_start (f);
+  code = pairing_code (f, "2");
+  g_free (CTL (f, NULL, &status, "pair", code, "--hub", f->hub->url));
+  g_assert_cmpint (status, ==, 0);
+  g_free (CTL (f, NULL, &status, "sync"));
+  g_assert_cmpint (status, ==, 0);
+  g_free (ctl_with_input (f, NULL, "2468\n", &status, "merchant", "set-pin", "2", NULL));
+  g_assert_cmpint (status, ==, 0);
+  out = ctl_with_input (f, NULL, "2468\n", &status, "merchant", "login", "2", NULL);
+  g_assert_cmpint (status, ==, 0);
+  session = g_strdup (g_strstrip (out));
+  env[1] = session;
+  g_clear_pointer (&out, g_free);
+  HUB (f, &signed_codes, "sign", "pickup", "--count", "3");
+  g_assert_cmpint (signed_codes.status, ==, 0);
+  g_assert_true (g_file_set_contents (pickups, signed_codes.out, -1, NULL));
+  g_free (CTL (f, env, &status, "order", "stock", pickups));
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autofree char *catalog = g_build_filename (f->hub_dir, "catalog.db", NULL);
+
+    items = g_strdup_printf ("%" G_GINT64_FORMAT ":1",
+                             vtr_test_sql_int (catalog, "SELECT min (product_id) FROM stock "
+                                                        "WHERE merchant_id = 2 AND availability > 0"));
+  }
+
+  out = CTL (f, env, &status, "order", "create", "--merchant", "2", "--items", items, "--first-name", "Inès",
+             "--phone", "06 12 34 56 78", "--json");
+  g_assert_cmpint (status, ==, 0);
+  number = json_member (out, "number");
+  uuid = json_member (out, "uuid");
+  g_clear_pointer (&out, g_free);
+  g_free (CTL (f, env, &status, "order", "advance", number, "accepted"));
+  g_assert_cmpint (status, ==, 0);
+  g_free (CTL (f, env, &status, "order", "advance", number, "ready"));
+  g_assert_cmpint (status, ==, 0);
+  g_free (CTL (f, env, &status, "sync"));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (gateway_wait (f->gateway, 1, 10), ==, 1);
+  text = gateway_member (f->gateway, 0, "message");
+  g_assert_true (g_str_has_prefix (text, "Bonjour Inès, votre commande "));
+  g_assert_nonnull (strstr (text, number));
+  g_clear_pointer (&text, g_free);
+  text = gateway_member (f->gateway, 0, "recipient");
+  g_assert_cmpstr (text, ==, "+33612345678");
+  wait_status (f, uuid, "ready", "sent", 5);
+
+  /* Forgotten at the customer's request. */
+  out = CTL (f, env, &status, "order", "forget", number, "--json");
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autoptr(JsonNode) node = json_from_string (out, NULL);
+
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "forgotten"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE phone <> '' OR first_name <> ''"),
+                   ==, 0);
+  sql = g_strdup_printf ("SELECT count (*) FROM event WHERE payload LIKE '%%Inès%%' OR payload LIKE '%%56 78%%'");
+  g_assert_cmpint (hub_int (f, sql), ==, 1);
+  g_free (CTL (f, env, &status, "sync"));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (hub_int (f, sql), ==, 0);
+  g_assert_cmpint (hub_int (f, "SELECT count (*) FROM hub_order WHERE placed LIKE '%Inès%'"), ==, 0);
+  g_assert_cmpint (hub_int (f, "SELECT count (*) FROM sms_outbox WHERE phone IS NOT NULL OR text IS NOT NULL"), ==, 0);
+  g_assert_cmpint (hub_int (f, "SELECT count (*) FROM event WHERE kind = 'forget'"), ==, 1);
+  /* Only the shop's own device may ask: another shop's is refused. */
+  {
+    g_autofree char *other_shop = pair (f, "3");
+    g_autofree char *forget = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"forget\",\"created\":%"
+                                               G_GINT64_FORMAT ",\"payload\":{\"order\":\"%s\"}}]}",
+                                               "6d1f6a2e-3c1b-4a57-9a53-4c1e1f0e2b11",
+                                               g_get_real_time () / G_USEC_PER_SEC, uuid);
+
+    ASSERT_POSTED (f, other_shop, g_strdup (forget), "rejected");
+  }
+
+  /* A cancelled order: kept 29 days, erased after 30. */
+  out = CTL (f, env, &status, "order", "create", "--merchant", "2", "--items", items, "--first-name", "Malika",
+             "--phone", "07 11 22 33 44", "--json");
+  g_assert_cmpint (status, ==, 0);
+  other = json_member (out, "number");
+  g_clear_pointer (&out, g_free);
+  g_free (CTL (f, env, &status, "order", "advance", other, "cancelled"));
+  g_assert_cmpint (status, ==, 0);
+  out = CTL (f, env, &status, "order", "forget-expired", "--at", day_29, "--json");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (json_int (out, "erased"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE first_name = 'Malika'"), ==, 1);
+  out = CTL (f, env, &status, "order", "forget-expired", "--at", day_31, "--json");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (json_int (out, "erased"), ==, 1);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE first_name = 'Malika' "
+                                              "OR phone LIKE '%33 44%' OR phone LIKE '%711223344%'"),
+                   ==, 0);
+  /* Its events not yet sent lost the details too. */
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox WHERE payload LIKE '%Malika%'"), ==, 0);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox"), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -870,5 +1072,6 @@ main (int   argc,
   g_test_add ("/sms/restart", Fixture, NULL, fixture_set_up, test_restart, fixture_tear_down);
   g_test_add ("/sms/not-mobile", Fixture, NULL, fixture_set_up, test_not_mobile, fixture_tear_down);
   g_test_add ("/sms/erase-after-days", Fixture, NULL, fixture_set_up, test_erase_after_days, fixture_tear_down);
+  g_test_add ("/sms/shop-device", Fixture, NULL, fixture_set_up, test_shop_device, fixture_tear_down);
   return g_test_run ();
 }
