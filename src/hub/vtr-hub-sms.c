@@ -569,9 +569,6 @@ erase_listed (sqlite3 *db,
   static const char * const statements[] = {
     "UPDATE hub_order SET placed = json_remove (placed, '$.first_name', '$.phone') "
     "  WHERE uuid IN (SELECT uuid FROM temp.forget_order) AND json_valid (placed)",
-    "UPDATE event SET payload = json_remove (payload, '$.first_name', '$.phone') "
-    "  WHERE kind = 'order' AND json_valid (payload) "
-    "    AND json_extract (payload, '$.order') IN (SELECT uuid FROM temp.forget_order)",
     /* A message not sent yet will not be: there is no one to send it to. */
     "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
     "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
@@ -579,6 +576,30 @@ erase_listed (sqlite3 *db,
     "DELETE FROM temp.forget_order",
   };
 
+  g_autoptr(sqlite3_stmt) orders = prepare (db, "SELECT uuid FROM temp.forget_order", error);
+  g_autoptr(sqlite3_stmt) events = NULL;
+  int rc;
+
+  /* The order's events, found one order at a time by the index on their
+   * order (an IN over the list would read the whole index). */
+  if (orders == NULL)
+    return FALSE;
+  events = prepare (db,
+                    "UPDATE event SET payload = json_remove (payload, '$.first_name', '$.phone') "
+                    "  WHERE kind = 'order' AND json_extract (payload, '$.order') = ?1 AND json_valid (payload)",
+                    error);
+  if (events == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (orders)) == SQLITE_ROW)
+    {
+      sqlite3_reset (events);
+      sqlite3_bind_text (events, 1, (const char *) sqlite3_column_text (orders, 0), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (events) != SQLITE_DONE)
+        return sql_failed (db, error);
+    }
+  if (rc != SQLITE_DONE)
+    return sql_failed (db, error);
+  sqlite3_reset (orders);
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     if (sqlite3_exec (db, statements[i], NULL, NULL, NULL) != SQLITE_OK)
       return sql_failed (db, error);
