@@ -948,6 +948,7 @@ test_shop_device (Fixture       *f,
   g_autofree char *journal = g_build_filename (f->kiosk_dir, "journal.db", NULL);
   g_autofree char *day_29 = days_from_now (29);
   g_autofree char *day_31 = days_from_now (31);
+  g_autofree char *day_121 = days_from_now (121);
   const char *env[] = { "VITRINE_SESSION", NULL, "VITRINE_KEEP_DAYS", "30", NULL };
   g_auto(VtrTestResult) signed_codes = { 0 };
   int status;
@@ -1052,6 +1053,20 @@ test_shop_device (Fixture       *f,
   /* Its events not yet sent lost the details too. */
   g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox WHERE payload LIKE '%Malika%'"), ==, 0);
   g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM outbox"), >, 0);
+  g_clear_pointer (&out, g_free);
+
+  /* An order whose end this device never learnt (a street kiosk's): kept
+   * while it may still be open, erased 90 days after the 30. */
+  out = CTL (f, env, &status, "order", "create", "--merchant", "2", "--items", items, "--first-name", "Noé",
+             "--phone", "06 98 76 54 32", "--json");
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = CTL (f, env, &status, "order", "forget-expired", "--at", day_31, "--json");
+  g_assert_cmpint (json_int (out, "erased"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = CTL (f, env, &status, "order", "forget-expired", "--at", day_121, "--json");
+  g_assert_cmpint (json_int (out, "erased"), ==, 1);
+  g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE first_name = 'Noé'"), ==, 0);
 }
 
 int

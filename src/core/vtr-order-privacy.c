@@ -24,6 +24,9 @@
  * yet sent to the hub lose the two members.
  */
 
+/* An order never seen over this long after it was placed is abandoned. */
+#define ABANDONED_SECONDS (G_GINT64_CONSTANT (90) * 86400)
+
 /* Empties the customer's details of the order @uuid in the journal. */
 static gboolean
 erase_customer (VtrStore   *store,
@@ -142,7 +145,9 @@ rollback:
  * @keep_seconds: how long the details are kept once the order is over
  *
  * Erases the customer's details of every order collected, cancelled or
- * refused more than @keep_seconds before @now.
+ * refused more than @keep_seconds before @now, and of every order placed
+ * more than @keep_seconds and 90 days before: a street kiosk that took an
+ * order may never learn that it was collected.
  *
  * Returns: how many orders were erased, or -1 on error.
  */
@@ -162,12 +167,14 @@ vtr_order_forget_expired (VtrStore  *store,
     return -1;
   stmt = vtr_store_statement (store,
                               "SELECT uuid FROM journal.orders "
-                              "WHERE state IN ('collected', 'cancelled', 'refused') AND updated <= ? "
+                              "WHERE ((state IN ('collected', 'cancelled', 'refused') AND updated <= ?1) "
+                              "    OR created <= ?1 - ?2) "
                               "  AND (first_name <> '' OR phone <> '')",
                               error);
   if (stmt == NULL)
     goto rollback;
   sqlite3_bind_int64 (stmt, 1, g_date_time_to_unix (now) - keep_seconds);
+  sqlite3_bind_int64 (stmt, 2, ABANDONED_SECONDS);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
