@@ -558,6 +558,44 @@ test_fits (Fixture       *f,
   vtr_test_screen_drop_style (style);
 }
 
+/* The customer asks the shop to forget them: a button on their order
+ * erases their first name and phone, here and (by an event) on the hub. */
+static void
+test_forget_customer (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Perrine");
+  const char *label = g_dgettext (GETTEXT_PACKAGE, "Forget the customer");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *row;
+
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  before = row_subtitle (f, order->number);
+  g_assert_true (g_str_has_prefix (before, "Perrine · "));
+  row = find_row (GTK_WIDGET (f->screen), order->number);
+  g_assert_nonnull (find_button (row, label));
+  g_signal_emit_by_name (find_button (row, label), "clicked");
+  wait_idle (f);
+  after = row_subtitle (f, order->number);
+  g_assert_false (g_str_has_prefix (after, "Perrine"));
+  g_assert_false (shows (f, "Perrine"));
+  row = find_row (GTK_WIDGET (f->screen), order->number);
+  g_assert_null (find_button (row, label));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM journal.orders WHERE number = '%s' "
+                                            "AND first_name = '' AND phone = ''",
+                                            order->number);
+
+    g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
+  }
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.outbox WHERE payload LIKE '%Perrine%'"),
+                   ==, 0);
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.outbox WHERE kind = 'forget'"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -601,6 +639,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/counter-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
+  g_test_add ("/counter-screen/forget-customer", Fixture, NULL, fixture_set_up, test_forget_customer,
+              fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

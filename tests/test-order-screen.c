@@ -10,6 +10,7 @@
 #include "vtr-keyboard.h"
 #include "vtr-order-placed-screen.h"
 #include "vtr-order-screen.h"
+#include "vtr-personal-data.h"
 #include "vtr-print-service.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
@@ -345,6 +346,99 @@ test_late_answer_closed (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (basket);
   wait_for_catalog (fixture->catalog);
+/* The shopper is told, under the phone, why it is asked and how long it
+ * is kept (RGPD): 30 days by default, as the kiosk's setting says. */
+static void
+test_privacy_words (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *thirty = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Your first name and mobile number are used only to "
+                                                          "tell you by text message when your order is ready, or "
+                                                          "if it is cancelled. They are erased %u day after you "
+                                                          "collect it, or at once if you ask at the shop.",
+                                                          "Your first name and mobile number are used only to "
+                                                          "tell you by text message when your order is ready, or "
+                                                          "if it is cancelled. They are erased %u days after you "
+                                                          "collect it, or at once if you ask at the shop.",
+                                                          30),
+                                             30);
+  const char *words = vtr_order_screen_get_privacy_words (basket);
+  graphene_rect_t phone_box, words_box;
+  GtkWidget *label = NULL;
+
+  g_assert_cmpuint (g_settings_get_uint (settings, "personal-data-days"), ==, 30);
+  g_assert_cmpstr (words, ==, thirty);
+  g_assert_nonnull (strstr (words, "30"));
+  /* Shown, right under the phone it is about. */
+  for (GtkWidget *w = gtk_widget_get_next_sibling (GTK_WIDGET (vtr_order_screen_get_phone (basket))); w;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), words) == 0)
+      label = w;
+  g_assert_nonnull (label);
+  spin (100);
+  g_assert_true (gtk_widget_get_mapped (label));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (vtr_order_screen_get_phone (basket)), GTK_WIDGET (basket),
+                                            &phone_box));
+  g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (basket), &words_box));
+  g_assert_cmpfloat (words_box.origin.y, >=, phone_box.origin.y + phone_box.size.height);
+
+  /* Another setting, other words. */
+  vtr_order_screen_set_keep_days (basket, 7);
+  g_assert_nonnull (strstr (vtr_order_screen_get_privacy_words (basket), " 7 "));
+  g_assert_null (strstr (vtr_order_screen_get_privacy_words (basket), "30"));
+}
+
+/* The kiosk erases the customer's details of orders over for more than
+ * the setting's days, when the app starts (then hourly), off the main
+ * thread. */
+static void
+test_personal_data_erased (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_sql = NULL;
+  VtrOrderLine line = { 13, 1, 0 };
+  g_autoptr(VtrOrder) old = vtr_order_create (fixture->store, 9, &line, 1, 0, "Ancienne", "0611223344", now, &error);
+  g_autoptr(VtrOrder) recent = vtr_order_create (fixture->store, 9, &line, 1, 0, "Récente", "0611223344", now,
+                                                 &error);
+  gint64 end;
+  guint source;
+
+  g_assert_no_error (error);
+  /* Cancelled 31 and 29 days ago, as the shop's device recorded it. */
+  {
+    g_autofree char *update = g_strdup_printf ("UPDATE orders SET state = 'cancelled', updated = "
+                                               "CASE number WHEN '%s' THEN %" G_GINT64_FORMAT " ELSE %"
+                                               G_GINT64_FORMAT " END WHERE number IN ('%s', '%s')",
+                                               old->number, g_date_time_to_unix (now) - 31 * 86400,
+                                               g_date_time_to_unix (now) - 29 * 86400, old->number,
+                                               recent->number);
+    g_autofree char *path = g_build_filename (data_dir, "journal.db", NULL);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    g_assert_cmpint (sqlite3_exec (db, update, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+
+  g_settings_set_uint (settings, "personal-data-days", 30);
+  source = vtr_personal_data_watch (data_dir, settings);
+  old_sql = g_strdup_printf ("SELECT count (*) FROM journal.orders WHERE number = '%s' AND first_name = '' "
+                             "AND phone = ''",
+                             old->number);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (vtr_test_count (fixture->store, old_sql) == 0 && g_get_monotonic_time () < end)
+    spin (50);
+  g_source_remove (source);
+  g_assert_cmpint (vtr_test_count (fixture->store, old_sql), ==, 1);
+  g_assert_cmpint (vtr_test_count (fixture->store, "SELECT count (*) FROM journal.orders WHERE first_name = 'Récente'"),
+                   ==, 1);
 }
 
 static gboolean
@@ -448,6 +542,9 @@ main (int argc, char *argv[])
   g_test_add ("/order-screen/late-answer-cleared", Fixture, NULL, fixture_set_up, test_late_answer_cleared,
               fixture_tear_down);
   g_test_add ("/order-screen/late-answer-closed", Fixture, NULL, fixture_set_up, test_late_answer_closed,
+              fixture_tear_down);
+  g_test_add ("/order-screen/privacy-words", Fixture, NULL, fixture_set_up, test_privacy_words, fixture_tear_down);
+  g_test_add ("/order-screen/personal-data-erased", Fixture, NULL, fixture_set_up, test_personal_data_erased,
               fixture_tear_down);
   g_test_add_func ("/order-screen/placed", test_placed);
   g_test_add_func ("/order-screen/placed-left-while-printing", test_placed_left_while_printing);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "vtr-i18n.h"
+#include "vtr-personal-data.h"
 #include "vtr-sync-state.h"
 #include "vtr-sync.h"
 #include "vtr-trust.h"
@@ -37,6 +38,7 @@ struct _VtrApplication
   VtrCamera       *camera;
   VtrSyncService  *sync;
   VtrSound        *sound;
+  guint            personal_data_id; /* erases customers' details in time */
   gboolean         started;
 
   /* Borrowed: the window shown (it is the application's while the
@@ -161,6 +163,8 @@ vtr_application_start (VtrApplication *self)
   g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (vtr_application_reload_keys), self,
                            G_CONNECT_SWAPPED);
   vtr_sync_service_start (self->sync);
+  if (self->store)
+    self->personal_data_id = vtr_personal_data_watch (self->data_dir, self->settings);
   self->started = TRUE;
 }
 
@@ -225,6 +229,7 @@ vtr_application_stop (VtrApplication *self)
     vtr_sync_service_stop (self->sync);
   if (self->printer)
     vtr_print_service_stop (self->printer);
+  g_clear_handle_id (&self->personal_data_id, g_source_remove);
 }
 
 static void

@@ -128,6 +128,17 @@ show_orders (VtrCounterScreen *self)
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
+      /* The customer may ask to be forgotten (RGPD): their details go. */
+      if (order->first_name && *order->first_name)
+        {
+          GtkWidget *forget = gtk_button_new_with_label (_("Forget the customer"));
+
+          gtk_widget_set_valign (forget, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (forget, "flat");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (forget), "counter.forget-customer");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (forget), "s", order->number);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), forget);
+        }
       gtk_list_box_append (self->orders, row);
       gtk_widget_set_visible (GTK_WIDGET (self->orders), TRUE);
     }
@@ -267,6 +278,17 @@ redeem_action (GtkWidget  *widget,
 
   if (self->counter)
     vtr_counter_redeem (self->counter, g_variant_get_int64 (parameter));
+}
+
+static void
+forget_customer_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_forget_customer (self->counter, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -411,6 +433,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.print-slip", NULL, print_slip_action);
   gtk_widget_class_install_action (widget_class, "counter.redeem", "x", redeem_action);
   gtk_widget_class_install_action (widget_class, "counter.advance-order", "s", advance_order_action);
+  gtk_widget_class_install_action (widget_class, "counter.forget-customer", "s", forget_customer_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "counterscreen");

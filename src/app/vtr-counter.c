@@ -8,6 +8,7 @@
 #include "vtr-app-enums.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
+#include "vtr-order-privacy.h"
 #include "vtr-orders.h"
 #include "vtr-order-reader.h"
 #include "vtr-print-queue.h"
@@ -175,7 +176,9 @@ same_orders (GPtrArray *a,
     {
       VtrOrder *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
 
+      /* The customer's name too: it is erased on request. */
       if (g_strcmp0 (x->number, y->number) != 0 || x->state != y->state ||
+          g_strcmp0 (x->first_name, y->first_name) != 0 ||
           g_strcmp0 (x->refusal, y->refusal) != 0 || g_strcmp0 (x->reason, y->reason) != 0 ||
           g_strcmp0 (x->locker_compartment, y->locker_compartment) != 0)
         return FALSE;
@@ -863,6 +866,34 @@ vtr_counter_advance_order (VtrCounter *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_message (self, NULL);
   if (!vtr_order_advance (self->store, self->session, number, next, now, &error))
+    set_message (self, error->message);
+  refresh_orders (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_forget_customer:
+ * @number: the order's number
+ *
+ * The customer asked the shop to forget them: their first name and phone
+ * are erased from the order here, and from the hub at the next sync.
+ */
+void
+vtr_counter_forget_customer (VtrCounter *self,
+                             const char *number)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (number != NULL);
+
+  if (self->session == NULL)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (vtr_order_forget (self->store, self->session, number, now, &error))
+    set_message (self, _("The customer’s first name and phone are erased from this order."));
+  else
     set_message (self, error->message);
   refresh_orders (self);
   g_object_thaw_notify (G_OBJECT (self));

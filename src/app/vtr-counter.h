@@ -78,6 +78,8 @@ void            vtr_counter_redeem            (VtrCounter       *self,
                                                gint64            reward_id);
 void            vtr_counter_advance_order     (VtrCounter       *self,
                                                const char       *number);
+void            vtr_counter_forget_customer   (VtrCounter       *self,
+                                               const char       *number);
 void            vtr_counter_print_slip        (VtrCounter       *self);
 void            vtr_counter_refresh           (VtrCounter       *self);
 void            vtr_counter_refresh_orders    (VtrCounter       *self);

@@ -8,6 +8,8 @@
 #include "vtr-app.h"
 #include "vtr-describe.h"
 #include "vtr-flip-box.h"
+#include "vtr-opening-hours.h"
+#include "vtr-order-privacy.h"
 
 /*
  * The basket: products from one shop, each with its quantity; where to
@@ -59,6 +61,7 @@ struct _VtrOrderScreen
   GtkListBox        *pickup_list;
   GtkEntry          *name;
   GtkEntry          *phone;
+  GtkLabel          *privacy;
   VtrKeyboard       *keyboard;
   GtkLabel          *message;
 };
@@ -436,6 +439,45 @@ vtr_order_screen_fill (VtrOrderScreen *self,
   gtk_editable_set_text (GTK_EDITABLE (self->phone), phone);
 }
 
+/**
+ * vtr_order_screen_set_keep_days:
+ * @days: how long the kiosk and the hub keep the customer's first name
+ *   and phone once the order is over (the "personal-data-days" setting)
+ *
+ * Says, in plain words under the phone, why it is asked and how long it
+ * is kept (RGPD).
+ */
+void
+vtr_order_screen_set_keep_days (VtrOrderScreen *self,
+                                guint           days)
+{
+  g_autofree char *words = NULL;
+
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
+
+  words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Your first name and mobile number are used only to tell you by "
+                                        "text message when your order is ready, or if it is cancelled. They "
+                                        "are erased %u day after you collect it, or at once if you ask at "
+                                        "the shop.",
+                                        "Your first name and mobile number are used only to tell you by "
+                                        "text message when your order is ready, or if it is cancelled. They "
+                                        "are erased %u days after you collect it, or at once if you ask at "
+                                        "the shop.",
+                                        days),
+                           days);
+  gtk_label_set_text (self->privacy, words);
+}
+
+/* The words under the phone. */
+const char *
+vtr_order_screen_get_privacy_words (VtrOrderScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
+
+  return gtk_label_get_text (self->privacy);
+}
+
 VtrKeyboard *
 vtr_order_screen_get_keyboard (VtrOrderScreen *self)
 {
@@ -643,6 +685,7 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, pickup_list);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, name);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, phone);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, privacy);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, message);
   gtk_widget_class_bind_template_callback (widget_class, on_add_more);
@@ -658,6 +701,7 @@ vtr_order_screen_init (VtrOrderScreen *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->name), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->phone), VTR_KEYBOARD_DIGITS);
+  vtr_order_screen_set_keep_days (self, VTR_ORDER_KEEP_DAYS);
   refresh_basket (self);
 }
 

@@ -31,6 +31,9 @@ void         vtr_order_screen_fill          (VtrOrderScreen *self,
                                              const char     *first_name,
                                              const char     *phone);
 VtrKeyboard *vtr_order_screen_get_keyboard  (VtrOrderScreen       *self);
+void         vtr_order_screen_set_keep_days (VtrOrderScreen      *self,
+                                            guint                days);
+const char  *vtr_order_screen_get_privacy_words (VtrOrderScreen  *self);
 GtkEditable *vtr_order_screen_get_name      (VtrOrderScreen       *self);
 GtkEditable *vtr_order_screen_get_phone     (VtrOrderScreen       *self);
 VtrOrder    *vtr_order_screen_place         (VtrOrderScreen  *self,

@@ -1424,6 +1424,9 @@ vtr_window_new (VtrApplication *app)
   /* The basket, kept while the shopper looks for more. */
   get_position (self, &latitude, &longitude);
   self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
+  if (vtr_application_get_settings (app))
+    vtr_order_screen_set_keep_days (self->order_screen,
+                                    g_settings_get_uint (vtr_application_get_settings (app), "personal-data-days"));
   g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
   vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (app),
                                 &(VtrPosition) { latitude, longitude });

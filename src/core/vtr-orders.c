@@ -12,6 +12,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-staff.h"
 #include "vtr-outbox.h"
+#include "vtr-phone.h"
 #include "vtr-store-private.h"
 #include "vtr-json.h"
 
@@ -170,6 +171,7 @@ vtr_order_create (VtrStore           *store,
 {
   g_autoptr(VtrOrder) order = g_new0 (VtrOrder, 1);
   g_autofree char *name = first_name ? g_strstrip (g_strdup (first_name)) : NULL;
+  g_autofree char *mobile = NULL;
   VtrStatement *stmt;
 
   g_return_val_if_fail (VTR_IS_STORE (store), NULL);
@@ -185,9 +187,17 @@ vtr_order_create (VtrStore           *store,
       invalid (error, _("Give the customer’s first name (40 letters at most)."));
       return NULL;
     }
-  if (phone == NULL || !vtr_phone_is_valid (phone))
+  if (phone == NULL || *phone == '\0')
     {
       invalid (error, _("Give the customer’s phone number, to say when the order is ready."));
+      return NULL;
+    }
+  /* The text message goes to French mobiles only: the number is checked
+   * here, where the customer can still correct it. */
+  if (!(mobile = vtr_phone_french_mobile (phone)))
+    {
+      invalid (error, _("This is not a French mobile number: give one that starts with 06 or 07 "
+                        "(or +33 6, +33 7), to receive the text message."));
       return NULL;
     }
 
@@ -195,7 +205,7 @@ vtr_order_create (VtrStore           *store,
   order->merchant_id = merchant_id;
   order->locker_id = locker_id;
   order->first_name = g_steal_pointer (&name);
-  order->phone = g_strdup (phone);
+  order->phone = g_steal_pointer (&mobile);
   order->state = VTR_ORDER_PLACED;
   order->created = order->updated = g_date_time_to_unix (now);
   order->lines = g_array_new (FALSE, TRUE, sizeof (VtrOrderLine));

@@ -508,9 +508,12 @@ command_order (VtrCtlOptions  *options,
       return EXIT_SUCCESS;
     }
 
+  if (g_str_equal (action, "forget") || g_str_equal (action, "forget-expired"))
+    return vtr_ctl_order_forget (options, store, session, argc, argv);
+
   return usage_error (_("Usage: vitrine-ctl order create|list|show ORDER|accept ORDER|ready ORDER|"
                         "cancel ORDER --reason TEXT|deposit ORDER --compartment C --locker-code CODE|"
-                        "advance ORDER STATE|collect PICKUP-CODE|stock FILE"));
+                        "advance ORDER STATE|collect PICKUP-CODE|stock FILE|forget ORDER|forget-expired"));
 }
 
 static int
@@ -554,7 +557,8 @@ const VtrCtlCommand vtr_ctl_loyalty = {
 };
 
 const VtrCtlCommand vtr_ctl_order = {
-  "order", N_("create|list|show|accept|ready|cancel|deposit|collect|stock …"), N_("Orders for click and collect"),
+  "order", N_("create|list|show|accept|ready|cancel|deposit|collect|stock|forget …"),
+  N_("Orders for click and collect"),
   0, order_entries, command_order
 };
 

@@ -83,6 +83,13 @@ extern const VtrCtlCommand vtr_ctl_loyalty;
 extern const VtrCtlCommand vtr_ctl_order;
 extern const VtrCtlCommand vtr_ctl_outbox;
 
+/* vitrine-ctl-privacy.c */
+int vtr_ctl_order_forget (VtrCtlOptions  *options,
+                          VtrStore       *store,
+                          const char     *session,
+                          int             argc,
+                          char          **argv);
+
 /* vitrine-ctl-sync.c */
 extern const VtrCtlCommand vtr_ctl_pair;
 extern const VtrCtlCommand vtr_ctl_sync;

@@ -14,6 +14,7 @@
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-server.h"
+#include "vtr-hub-sms.h"
 #include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
@@ -42,6 +43,7 @@ static char *listen_address;
 static char *tls_certificate;
 static char *tls_key;
 static gboolean plain_http;
+static gboolean json_output;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -56,6 +58,7 @@ static const GOptionEntry entries[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_address, N_("With “serve”: the address to listen on (default 127.0.0.1:8443)"), N_("HOST:PORT") },
   { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms” and “privacy”: answer in JSON"), NULL },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
@@ -601,6 +604,8 @@ main (int   argc,
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
                                   "  demo                      load the demo catalogue\n"
+                                  "  sms test NUMBER | list    try the SMS gateway (sms.conf), the last messages\n"
+                                  "  privacy erase-expired     erase customers’ details of orders over (sms.conf)\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
                                   "                            print a signed code (--png, --pdf to draw it;\n"
                                   "                            card and pickup: --count N for a kiosk’s stock)"));
@@ -620,6 +625,16 @@ main (int   argc,
     return command_import (argc, argv);
   if (argc == 2 && g_str_equal (argv[1], "demo"))
     return command_demo ();
+  if (argc >= 2 && g_str_equal (argv[1], "sms"))
+    {
+      g_autofree char *dir = hub_data_dir ();
+      return vtr_hub_command_sms (dir, json_output, argc, argv);
+    }
+  if (argc >= 2 && g_str_equal (argv[1], "privacy"))
+    {
+      g_autofree char *dir = hub_data_dir ();
+      return vtr_hub_command_privacy (dir, json_output, argc, argv);
+    }
 
   {
     g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);

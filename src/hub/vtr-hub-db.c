@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vtr-flashcode.h"
+#include "vtr-hub-sms.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
 
@@ -83,6 +84,27 @@ static const char * const migrations[] = {
    * compartment and code), and a kiosk's feed of the orders it placed. */
   "ALTER TABLE hub_order ADD COLUMN step TEXT;"
   "CREATE INDEX hub_order_by_device ON hub_order (device_id, seq);",
+  /* 4: (sms) the text messages to customers (vtr-hub-sms.c): one per
+   * order and state, whatever the number of times the state is sent;
+   * what became of it is kept, so a restarted hub sends nothing twice.
+   * The events of an order found by its uuid, to erase its customer's
+   * details. */
+  "CREATE TABLE sms_outbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_uuid TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  details TEXT,"
+  "  status TEXT NOT NULL DEFAULT 'pending',"
+  "  tries INTEGER NOT NULL DEFAULT 0,"
+  "  next_try INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  sent INTEGER,"
+  "  phone TEXT,"
+  "  text TEXT,"
+  "  last_error TEXT,"
+  "  UNIQUE (order_uuid, state));"
+  "CREATE INDEX sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
+  "CREATE INDEX event_by_order ON event (json_extract (payload, '$.order')) WHERE kind = 'order';",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -205,6 +227,14 @@ vtr_hub_db_open (const char *dir,
       !migrate (db, error))
     return NULL;
   return g_steal_pointer (&db);
+}
+
+/* The connection, for the hub's other tables (vtr-hub-sms.c): on the
+ * thread that uses @db. */
+sqlite3 *
+vtr_hub_db_get_sqlite (VtrHubDb *db)
+{
+  return db->db;
 }
 
 void
@@ -542,6 +572,7 @@ typedef struct
   const char   *number;
   VtrOrderState state;
   gint64        at;
+  gboolean      forget;      /* the customer asked the shop to erase their details */
 } Event;
 
 static void
@@ -700,6 +731,15 @@ check_event (JsonNode           *node,
         return reason;
       return NULL;
     }
+  if (g_str_equal (e->kind, "forget"))
+    {
+      /* The customer asked at the counter to be forgotten (vtr-hub-sms.c). */
+      e->order = member_string (e->payload, "order");
+      if (e->order == NULL || !g_uuid_string_is_valid (e->order))
+        return N_("the forget event has no order");
+      e->forget = TRUE;
+      return NULL;
+    }
   return N_("this kind of event is unknown to the hub");
 }
 
@@ -764,7 +804,7 @@ check_against_hub (VtrHubDb           *db,
   sqlite3_bind_text (stmt, 1, e->order, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
-    return e->state == VTR_ORDER_PLACED ? NULL : N_("the hub does not know this order");
+    return e->state == VTR_ORDER_PLACED && !e->forget ? NULL : N_("the hub does not know this order");
   if (rc != SQLITE_ROW)
     return database_failed (failed);
   {
@@ -773,6 +813,10 @@ check_against_hub (VtrHubDb           *db,
     VtrOrderState state = VTR_ORDER_PLACED;
 
     vtr_order_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &state);
+    if (e->forget)
+      return (merchant_id == 0 || device->merchant_id != merchant_id) && (placed_by == 0 || device->id != placed_by)
+               ? N_("this order belongs to another shop")
+               : NULL;
     if (e->state == VTR_ORDER_PLACED)
       return N_("this order was already placed");
     /* The order's own shop, or the kiosk that took it (its staff session
@@ -834,6 +878,8 @@ store_event (VtrHubDb           *db,
         return sql_failed (db, error);
     }
 
+  if (e->forget)
+    return vtr_hub_sms_forget_order (db, e->order, error);
   if (e->order)
     {
       /* The hub's order of arrival decides, not the devices' clocks: each
@@ -865,6 +911,10 @@ store_event (VtrHubDb           *db,
       sqlite3_bind_int64 (fold, 8, now);
       if (sqlite3_step (fold) != SQLITE_DONE)
         return sql_failed (db, error);
+      /* The customer is told, once per state (vtr-hub-sms.c). */
+      if (!vtr_hub_sms_enqueue (db, e->order, vtr_order_state_to_string (e->state), e->payload_text, now,
+                                error))
+        return FALSE;
     }
   return TRUE;
 }

@@ -15,6 +15,7 @@
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-request.h"
+#include "vtr-hub-sms.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
 
@@ -57,6 +58,7 @@ struct _VtrHubServer
   gint64           last_forget;
   char            *busy_answer;
   guint            sweep_id;
+  VtrHubSms       *sms;            /* the customers' text messages */
 };
 
 typedef struct
@@ -427,6 +429,8 @@ route_events (Job    *job,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
+  if (n_accepted && job->server->sms)
+    vtr_hub_sms_wake (job->server->sms);
 }
 
 static void
@@ -1240,6 +1244,8 @@ vtr_hub_server_new (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
+  if (!(server->sms = vtr_hub_sms_start (data_dir, error)))
+    return NULL;
   server->jobs = g_async_queue_new ();
   for (guint i = 0; i < N_WORKERS; i++)
     server->workers[i] = g_thread_new ("hub-worker", worker_main, server);
@@ -1345,6 +1351,7 @@ vtr_hub_server_free (VtrHubServer *server)
   for (guint i = 0; i < N_WORKERS && server->workers[i]; i++)
     g_thread_join (server->workers[i]);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
+  g_clear_pointer (&server->sms, vtr_hub_sms_stop);
   g_clear_handle_id (&server->sweep_id, g_source_remove);
   unwatch_listener (server);
   if (server->listener)
