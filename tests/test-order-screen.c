@@ -346,6 +346,8 @@ test_late_answer_closed (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (basket);
   wait_for_catalog (fixture->catalog);
+}
+
 /* The shopper is told, under the phone, why it is asked and how long it
  * is kept (RGPD): 30 days by default, as the kiosk's setting says. */
 static void
