@@ -14,6 +14,7 @@
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-server.h"
+#include "vtr-hub-stock.h"
 #include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
@@ -224,14 +225,15 @@ new_order_number (void)
                           (guint) g_random_int_range (0, 10000));
 }
 
-/* A batch of new cards or order numbers, signed, one a line. */
+/* A batch of new cards or order numbers, signed, one a line; their
+ * numbers are recorded as issued, so no device ever gets them too. */
 static int
 sign_batch (VtrCodeKind kind)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const guint8 *secret = NULL;
+  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
   GError *error = NULL;
   int expiry = 0;
 
@@ -241,34 +243,12 @@ sign_batch (VtrCodeKind kind)
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (kind == VTR_CODE_CARD && expiry)
     return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
-  if (!(keys = vtr_hub_keys_open (dir, &error)))
+  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
+      !(codes = vtr_hub_stock_issue (db, keys, 0, kind, count, expiry, g_get_real_time () / G_USEC_PER_SEC,
+                                     &error)))
     return fail (error);
-
-  for (int i = 0; i < count; i++)
-    {
-      VtrFlashcode code = { kind, .expires = expiry };
-      g_autofree char *url = NULL;
-
-      code.kid = vtr_hub_keys_signing_kid (keys, &secret);
-      if (kind == VTR_CODE_CARD)
-        code.card_id = vtr_flashcode_new_card_id ();
-      else
-        {
-          /* Distinct within the batch. */
-          do
-            {
-              g_free (code.order);
-              code.order = new_order_number ();
-            }
-          while (g_hash_table_contains (numbers, code.order));
-          g_hash_table_add (numbers, g_strdup (code.order));
-        }
-      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
-      vtr_flashcode_clear (&code);
-      if (url == NULL)
-        return fail (error);
-      g_print ("%s\n", url);
-    }
+  for (guint i = 0; i < codes->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (codes, i));
   return EXIT_SUCCESS;
 }
 

@@ -79,6 +79,23 @@ static const char * const migrations[] = {
   "  confirmed INTEGER NOT NULL) WITHOUT ROWID;"
   "INSERT OR IGNORE INTO card (card_id, confirmed) "
   "  SELECT card_id, min (received) FROM event WHERE card_id IS NOT NULL GROUP BY card_id;",
+  /* 3: (pools) the signed codes issued to each device for its stock (an
+   * order number is never issued twice, whichever device asks), the
+   * administrator PIN a federation kiosk receives with its pairing (an
+   * Argon2id hash), and the PIN reset codes printed for a device. */
+  "CREATE TABLE issued_code ("
+  "  kind TEXT NOT NULL,"
+  "  number TEXT NOT NULL,"
+  "  device_id INTEGER,"
+  "  issued INTEGER NOT NULL,"
+  "  PRIMARY KEY (kind, number)) WITHOUT ROWID;"
+  "CREATE INDEX issued_code_by_device ON issued_code (device_id, kind, issued);"
+  "ALTER TABLE device ADD COLUMN admin_pin_hash TEXT;"
+  "CREATE TABLE pin_reset ("
+  "  nonce TEXT PRIMARY KEY,"
+  "  device_id INTEGER NOT NULL,"
+  "  issued INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -201,6 +218,13 @@ vtr_hub_db_open (const char *dir,
       !migrate (db, error))
     return NULL;
   return g_steal_pointer (&db);
+}
+
+/* The connection, for the hub's other tables (vtr-hub-stock.c). */
+sqlite3 *
+vtr_hub_db_get_sqlite (VtrHubDb *db)
+{
+  return db->db;
 }
 
 void

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "vtr-key-list.h"
 
@@ -58,6 +59,7 @@ const char   *vtr_event_verdict_to_string (VtrEventVerdict verdict);
 VtrHubDb     *vtr_hub_db_open            (const char   *dir,
                                           GError      **error);
 void          vtr_hub_db_free            (VtrHubDb     *db);
+sqlite3      *vtr_hub_db_get_sqlite      (VtrHubDb     *db);
 
 char         *vtr_hub_db_add_device      (VtrHubDb     *db,
                                           const char   *name,

@@ -10,6 +10,7 @@
 #include "vtr-json.h"
 #include "vtr-key-list.h"
 #include "vtr-outbox.h"
+#include "vtr-sync-stock.h"
 #include "vtr-trust.h"
 
 /*
@@ -378,6 +379,36 @@ client_send (VtrSyncClient *client,
 }
 
 /**
+ * vtr_sync_client_request: (skip)
+ * @path: from "/api/v1/"
+ * @json: (nullable): the request's body
+ *
+ * One request of a sync step kept in a file of its own
+ * (vtr-sync-stock.c): the hub's answer as a JSON object.
+ */
+JsonNode *
+vtr_sync_client_request (VtrSyncClient *client,
+                         const char    *method,
+                         const char    *path,
+                         const char    *json,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  if (!(body = client_send (client, method, path, json, NULL, &status, cancellable, error)))
+    return NULL;
+  return parse_answer (body, error);
+}
+
+VtrStore *
+vtr_sync_client_get_store (VtrSyncClient *client)
+{
+  return client->store;
+}
+
+/**
  * vtr_sync_client_pull:
  *
  * Downloads the catalogue's changes page after page until the hub says
@@ -688,7 +719,7 @@ refresh_keys (VtrSyncClient *client,
  * vtr_sync_client_run:
  *
  * One whole sync: the outbox up, the catalogue down, then the balances
- * and keys; the outcome is recorded for the freshness shown to users.
+ * and keys, then the stocks of signed codes; the outcome is recorded for the freshness shown to users.
  */
 gboolean
 vtr_sync_client_run (VtrSyncClient *client,
@@ -705,7 +736,8 @@ vtr_sync_client_run (VtrSyncClient *client,
   ok = vtr_sync_client_push (client, report, cancellable, &local_error) &&
        vtr_sync_client_pull (client, report, cancellable, &local_error) &&
        refresh_keys (client, cancellable, &local_error) &&
-       refresh_balances (client, report, cancellable, &local_error);
+       refresh_balances (client, report, cancellable, &local_error) &&
+       vtr_sync_client_refill_stock (client, report, cancellable, &local_error);
   vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));

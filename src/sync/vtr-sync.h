@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "vtr-store.h"
@@ -32,6 +33,9 @@ typedef struct
   guint    cards;      /* balances refreshed */
   guint    card_errors; /* cards the hub could not answer for: tried again next time */
   gboolean up_to_date; /* the last feed request said nothing changed */
+  guint    pickup_codes; /* signed order numbers added to the stock */
+  guint    blank_cards;  /* signed blank cards added to the stock */
+  guint    stock_errors; /* kinds the hub would not refill: tried again next time */
 } VtrSyncReport;
 
 typedef struct _VtrSyncClient VtrSyncClient;
@@ -62,6 +66,13 @@ gboolean       vtr_sync_client_run    (VtrSyncClient *client,
                                        VtrSyncReport *report,
                                        GCancellable  *cancellable,
                                        GError       **error);
+JsonNode      *vtr_sync_client_request (VtrSyncClient *client,
+                                        const char    *method,
+                                        const char    *path,
+                                        const char    *json,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+VtrStore      *vtr_sync_client_get_store (VtrSyncClient *client);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
