@@ -379,6 +379,248 @@ test_low_and_offline (Fixture       *f,
   g_assert_nonnull (strstr (text.out, "the stock is low and the hub could not be reached"));
 }
 
+/* PINs. */
+
+/* @program_env's program with @input on its standard input, and
+ * --data-dir @dir after its arguments. */
+static void
+run_with_input (VtrTestResult *r,
+                const char    *program_env,
+                const char    *dir,
+                const char    *input,
+                ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv (program_env));
+  va_start (args, input);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+#define HUB_IN(f, r, input, ...) run_with_input (r, "VITRINE_HUB", (f)->hub_dir, input, __VA_ARGS__, NULL)
+#define CTL_IN(dir, r, input, ...) run_with_input (r, "VITRINE_CTL", dir, input, __VA_ARGS__, NULL)
+
+static gboolean
+login_works (const char *dir,
+             const char *whose,
+             const char *pin)
+{
+  g_auto(VtrTestResult) r = { 0 };
+  g_autofree char *input = g_strconcat (pin, "\n", NULL);
+
+  CTL_IN (dir, &r, input, "merchant", "login", whose);
+  return r.status == 0;
+}
+
+/* A federation kiosk's administrator PIN, set on the hub with `device add
+ * --admin-pin` (typed, or made up and printed), arrives with the pairing;
+ * without it, there is none until one is set, once. */
+static void
+test_admin_pin_with_pairing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(VtrTestResult) typed = { 0 };
+  g_auto(VtrTestResult) made_up = { 0 };
+  g_auto(VtrTestResult) pair_typed = { 0 };
+  g_auto(VtrTestResult) pair_made_up = { 0 };
+  g_auto(VtrTestResult) short_pin = { 0 };
+  g_auto(VtrTestResult) set = { 0 };
+  g_auto(VtrTestResult) set_again = { 0 };
+  g_autofree char *typed_code = NULL;
+  g_autofree char *made_up_code = NULL;
+  g_autofree char *third_dir = vtr_test_make_data_dir ();
+  g_autoptr(JsonObject) after = NULL;
+  const char *line;
+  char pin[7] = { 0 };
+  g_autoptr(JsonObject) pins = NULL;
+  g_auto(VtrTestResult) pin_status = { 0 };
+
+  /* The fixture's kiosk was added without: no administrator's PIN. */
+  CTL (f->kiosk_dir, &pin_status, "pin", "status", "--json");
+  g_assert_cmpint (pin_status.status, ==, 0);
+  pins = parse_object (pin_status.out);
+  g_assert_false (json_object_get_boolean_member (pins, "admin_pin"));
+  g_assert_false (login_works (f->kiosk_dir, "admin", "2468"));
+  /* One is chosen once; then only changed with the old one. */
+  CTL_IN (f->kiosk_dir, &set, "2468\n2468\n", "pin", "set", "admin");
+  g_assert_cmpint (set.status, ==, 0);
+  CTL_IN (f->kiosk_dir, &set_again, "1111\n1111\n", "pin", "set", "admin");
+  g_assert_cmpint (set_again.status, ==, 1);
+  g_assert_nonnull (strstr (set_again.err, "already set"));
+  g_assert_true (login_works (f->kiosk_dir, "admin", "2468"));
+  g_assert_false (login_works (f->kiosk_dir, "admin", "1111"));
+
+  HUB_IN (f, &short_pin, "12\n", "device", "add", "Borne trop courte", "--admin-pin");
+  g_assert_cmpint (short_pin.status, ==, 1);
+  g_assert_nonnull (strstr (short_pin.err, "4 to 12 digits"));
+
+  HUB_IN (f, &typed, "735190\n", "device", "add", "Borne du Panier", "--admin-pin");
+  g_assert_cmpint (typed.status, ==, 0);
+  g_assert_null (strstr (typed.out, "735190"));
+  typed_code = last_line (typed.out);
+  CTL (f->other_dir, &pair_typed, "pair", typed_code, "--hub", f->hub->url);
+  g_assert_cmpint (pair_typed.status, ==, 0);
+  g_assert_true (login_works (f->other_dir, "admin", "735190"));
+  g_assert_false (login_works (f->other_dir, "admin", "735191"));
+  /* Only its hash is on the hub. */
+  g_assert_cmpint (sql_int (f->hub_dir, "hub.db",
+                            "SELECT count (*) FROM device WHERE admin_pin_hash LIKE '$argon2id$%'"), ==, 1);
+
+  HUB_IN (f, &made_up, "", "device", "add", "Borne de Noailles", "--admin-pin");
+  g_assert_cmpint (made_up.status, ==, 0);
+  line = strstr (made_up.out, "Administrator’s PIN of this kiosk: ");
+  g_assert_nonnull (line);
+  memcpy (pin, line + strlen ("Administrator’s PIN of this kiosk: "), 6);
+  g_assert_cmpuint (strspn (pin, "0123456789"), ==, 6);
+  made_up_code = last_line (made_up.out);
+  CTL (third_dir, &pair_made_up, "pair", made_up_code, "--hub", f->hub->url);
+  g_assert_cmpint (pair_made_up.status, ==, 0);
+  g_assert_true (login_works (third_dir, "admin", pin));
+  after = status_of (third_dir);
+  g_assert_true (json_object_get_boolean_member (after, "paired"));
+  vtr_test_remove_tree (third_dir);
+}
+
+/* A PIN changes with the old one; a wrong old one counts as a wrong
+ * login, and the new one is typed twice the same. */
+static void
+test_pin_change (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(VtrTestResult) set = { 0 };
+  g_auto(VtrTestResult) wrong_old = { 0 };
+  g_auto(VtrTestResult) mismatch = { 0 };
+  g_auto(VtrTestResult) changed = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+
+  CTL_IN (f->kiosk_dir, &set, "4321\n4321\n", "pin", "set", "7");
+  g_assert_cmpint (set.status, ==, 0);
+  CTL_IN (f->kiosk_dir, &wrong_old, "9999\n5555\n5555\n", "pin", "change", "7");
+  g_assert_cmpint (wrong_old.status, ==, 1);
+  g_assert_nonnull (strstr (wrong_old.err, "Wrong PIN"));
+  CTL_IN (f->kiosk_dir, &mismatch, "4321\n5555\n5556\n", "pin", "change", "7");
+  g_assert_cmpint (mismatch.status, ==, 1);
+  g_assert_nonnull (strstr (mismatch.err, "not the same"));
+  g_assert_true (login_works (f->kiosk_dir, "7", "4321"));
+
+  CTL_IN (f->kiosk_dir, &changed, "4321\n5555\n5555\n", "pin", "change", "7", "--json");
+  g_assert_cmpint (changed.status, ==, 0);
+  answer = parse_object (changed.out);
+  g_assert_true (json_object_get_boolean_member (answer, "ok"));
+  g_assert_cmpint (json_object_get_int_member (answer, "merchant"), ==, 7);
+  g_assert_true (login_works (f->kiosk_dir, "7", "5555"));
+  g_assert_false (login_works (f->kiosk_dir, "7", "4321"));
+}
+
+static char *
+reset_code (Fixture    *f,
+            const char *device,
+            const char *expires)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (expires)
+    HUB (f, &r, "device", "reset-pin", device, "--expires", expires);
+  else
+    HUB (f, &r, "device", "reset-pin", device);
+  g_assert_cmpint (r.status, ==, 0);
+  return last_line (r.out);
+}
+
+/* The federation's reset code sets a new PIN once, on its own device,
+ * before it expires; a forged, expired, other device's or used code does
+ * nothing. */
+static void
+test_reset_code (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *code = reset_code (f, "1", NULL);
+  g_autofree char *other = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *expired = NULL;
+  g_autofree char *yesterday = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) before = g_date_time_add_days (now, -2);
+  g_auto(VtrTestResult) set = { 0 };
+  g_auto(VtrTestResult) r_other = { 0 };
+  g_auto(VtrTestResult) r_forged = { 0 };
+  g_auto(VtrTestResult) r_expired = { 0 };
+  g_auto(VtrTestResult) r_mismatch = { 0 };
+  g_auto(VtrTestResult) r_ok = { 0 };
+  g_auto(VtrTestResult) r_replay = { 0 };
+  g_auto(VtrTestResult) r_unknown = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+  char *sig;
+
+  g_assert_true (g_str_has_prefix (code, "HTTPS://VTR13.FR/N/"));
+  g_assert_nonnull (strstr (code, "/V1/"));
+  CTL_IN (f->kiosk_dir, &set, "2468\n2468\n", "pin", "set", "admin");
+  g_assert_cmpint (set.status, ==, 0);
+
+  /* For the other device. */
+  pair (f, f->other_dir, "Comptoir Rampal");
+  other = reset_code (f, "2", NULL);
+  CTL_IN (f->kiosk_dir, &r_other, "1234\n1234\n", "pin", "reset", other);
+  g_assert_cmpint (r_other.status, ==, 1);
+  g_assert_nonnull (strstr (r_other.err, "another device"));
+
+  /* Forged: the device number changed, the signature kept. */
+  forged = g_strdup (other);
+  sig = strstr (forged, "/V2/");
+  sig[2] = '1';
+  CTL_IN (f->kiosk_dir, &r_forged, "1234\n1234\n", "pin", "reset", forged);
+  g_assert_cmpint (r_forged.status, ==, 1);
+  g_assert_nonnull (strstr (r_forged.err, "altered or forged"));
+
+  /* Expired. */
+  yesterday = g_date_time_format (before, "%Y-%m-%d");
+  expired = reset_code (f, "1", yesterday);
+  CTL_IN (f->kiosk_dir, &r_expired, "1234\n1234\n", "pin", "reset", expired);
+  g_assert_cmpint (r_expired.status, ==, 1);
+  g_assert_nonnull (strstr (r_expired.err, "expired"));
+
+  /* Not a reset code at all, and new PINs that differ. */
+  CTL_IN (f->kiosk_dir, &r_unknown, "1234\n1234\n", "pin", "reset", "HTTPS://VTR13.FR/M/12/K1/AAAA");
+  g_assert_cmpint (r_unknown.status, ==, 1);
+  CTL_IN (f->kiosk_dir, &r_mismatch, "1234\n1235\n", "pin", "reset", code);
+  g_assert_cmpint (r_mismatch.status, ==, 1);
+  g_assert_true (login_works (f->kiosk_dir, "admin", "2468"));
+  g_assert_false (login_works (f->kiosk_dir, "admin", "1234"));
+
+  /* The right one, once. */
+  CTL_IN (f->kiosk_dir, &r_ok, "1234\n1234\n", "pin", "reset", code, "--json");
+  g_assert_cmpint (r_ok.status, ==, 0);
+  answer = parse_object (r_ok.out);
+  g_assert_cmpstr (json_object_get_string_member (answer, "pin"), ==, "admin");
+  g_assert_true (login_works (f->kiosk_dir, "admin", "1234"));
+  g_assert_false (login_works (f->kiosk_dir, "admin", "2468"));
+  CTL_IN (f->kiosk_dir, &r_replay, "7777\n7777\n", "pin", "reset", code);
+  g_assert_cmpint (r_replay.status, ==, 1);
+  g_assert_nonnull (strstr (r_replay.err, "already used"));
+  g_assert_true (login_works (f->kiosk_dir, "admin", "1234"));
+  /* The hub recorded the codes it printed. */
+  g_assert_cmpint (sql_int (f->hub_dir, "hub.db", "SELECT count (*) FROM pin_reset"), ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -390,5 +632,8 @@ main (int argc, char *argv[])
   ADD ("/pools/numbers-unique", test_numbers_unique);
   ADD ("/pools/stock-bounds", test_stock_bounds);
   ADD ("/pools/low-and-offline", test_low_and_offline);
+  ADD ("/pools/admin-pin-with-pairing", test_admin_pin_with_pairing);
+  ADD ("/pools/pin-change", test_pin_change);
+  ADD ("/pools/reset-code", test_reset_code);
   return g_test_run ();
 }

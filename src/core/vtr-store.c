@@ -258,6 +258,10 @@ static const char * const journal_migrations[] = {
   "CREATE TABLE journal.recovered_journal ("
   "  name TEXT PRIMARY KEY,"
   "  recovered INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 8: (pools) the PIN reset codes used on this kiosk: each works once. */
+  "CREATE TABLE journal.pin_reset_used ("
+  "  nonce TEXT PRIMARY KEY,"
+  "  used INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int
@@ -767,7 +771,7 @@ vtr_store_catalog_is_master (const char *data_dir)
  * sent. Staff sessions are not worth keeping. */
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
-  "orders", "order_line", "order_event", "outbox_rejected", "print_job",
+  "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged

@@ -83,6 +83,9 @@ extern const VtrCtlCommand vtr_ctl_loyalty;
 extern const VtrCtlCommand vtr_ctl_order;
 extern const VtrCtlCommand vtr_ctl_outbox;
 
+/* vitrine-ctl-pin.c */
+extern const VtrCtlCommand vtr_ctl_pin;
+
 /* vitrine-ctl-sync.c */
 extern const VtrCtlCommand vtr_ctl_pair;
 extern const VtrCtlCommand vtr_ctl_sync;

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib-unix.h>
@@ -13,6 +14,7 @@
 #include "vtr-import.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-pins.h"
 #include "vtr-hub-server.h"
 #include "vtr-hub-stock.h"
 #include "vtr-i18n.h"
@@ -43,6 +45,7 @@ static char *listen_address;
 static char *tls_certificate;
 static char *tls_key;
 static gboolean plain_http;
+static gboolean admin_pin;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -57,6 +60,7 @@ static const GOptionEntry entries[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_address, N_("With “serve”: the address to listen on (default 127.0.0.1:8443)"), N_("HOST:PORT") },
   { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
+  { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
@@ -473,6 +477,83 @@ end_of_day (int yyyymmdd)
   return g_date_time_to_unix (next);
 }
 
+static char *
+read_line (void)
+{
+  char line[64];
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return g_strdup ("");
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
+
+/* The administrator's PIN for `device add --admin-pin`: typed twice on a
+ * terminal, or one line of standard input; none typed, one made up.
+ * @made_up says which. */
+static char *
+ask_admin_pin (gboolean  *made_up,
+               GError   **error)
+{
+  g_autofree char *pin = NULL;
+
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s", _("Administrator’s PIN of the kiosk (4 to 12 digits; Enter alone: one is made up): "));
+  pin = read_line ();
+  *made_up = *pin == '\0';
+  if (*made_up)
+    return vtr_hub_pins_new_pin ();
+  if (isatty (STDIN_FILENO))
+    {
+      g_autofree char *again = NULL;
+
+      g_printerr ("%s", _("The same PIN again: "));
+      again = read_line ();
+      if (!g_str_equal (pin, again))
+        {
+          g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                               _("The two PINs typed are not the same: nothing was changed."));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&pin);
+}
+
+/* `device reset-pin ID`: a one-time code that resets the device's PIN,
+ * valid 7 days (or until --expires). */
+static int
+command_reset_pin (VtrHubDb   *db,
+                   const char *id_text)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GDateTime) in_a_week = g_date_time_add_days (now, 7);
+  g_autofree char *url = NULL;
+  g_autofree char *caption = NULL;
+  int expiry = vtr_paris_day (in_a_week);
+  GError *error = NULL;
+  gint64 id;
+
+  if (!parse_id (id_text, &id))
+    return usage_error (_("Usage: vitrine-hub device reset-pin ID [--pdf FILE]"));
+  if (expires && !parse_date (expires, &expiry))
+    return usage_error (_("--expires takes a date such as 2027-01-31"));
+  if (!(keys = vtr_hub_keys_open (dir, &error)) ||
+      !(url = vtr_hub_pins_reset_code (db, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
+    return fail (error);
+  g_print (_("Device %lld: scan this code on it before %02d/%02d/%04d to choose a new PIN. It works "
+             "once.\n"),
+           (long long) id, expiry % 100, expiry / 100 % 100, expiry / 10000);
+  g_print ("%s\n", url);
+  caption = g_strdup_printf (_("New PIN for device %lld — use once, before %02d/%02d/%04d"), (long long) id,
+                             expiry % 100, expiry / 100 % 100, expiry / 10000);
+  if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
+      (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
 static int
 command_device (int argc, char **argv)
 {
@@ -482,8 +563,8 @@ command_device (int argc, char **argv)
   gint64 merchant_id = 0, id;
 
   if (argc < 3)
-    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
-                          "revoke ID"));
+    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
+                          "list | revoke ID | reset-pin ID [--pdf FILE]"));
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
@@ -498,13 +579,24 @@ command_device (int argc, char **argv)
       VtrFlashcode code = { VTR_CODE_PAIRING };
       const guint8 *secret = NULL;
 
+      g_autofree char *pin = NULL;
+      gboolean made_up = FALSE;
+
       code.expires = vtr_paris_day (in_a_week);
       if (expires && !parse_date (expires, &code.expires))
         return usage_error (_("--expires takes a date such as 2027-01-31"));
+      if (admin_pin && !(pin = ask_admin_pin (&made_up, &error)))
+        return fail (error);
       if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
           !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, end_of_day (code.expires), &id,
                                              &error)))
         return fail (error);
+      if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
+        {
+          /* No device with a PIN other than the one asked for. */
+          vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, NULL);
+          return fail (error);
+        }
       code.kid = vtr_hub_keys_signing_kid (keys, &secret);
       code.pairing = pairing;
       url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
@@ -514,9 +606,20 @@ command_device (int argc, char **argv)
                  "It works once.\n"),
                (long long) id, argv[3], code.expires % 100, code.expires / 100 % 100,
                code.expires / 10000);
+      if (pin && made_up)
+        g_print (_("Administrator’s PIN of this kiosk: %s (it comes with the pairing; keep it apart "
+                   "from the code).\n"),
+                 pin);
+      else if (pin)
+        g_print (_("The administrator’s PIN typed comes with the pairing.\n"));
       g_print ("%s\n", url);
-      caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d"), argv[3],
-                                 code.expires % 100, code.expires / 100 % 100, code.expires / 10000);
+      if (pin && made_up)
+        caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d — administrator’s PIN %s"),
+                                   argv[3], code.expires % 100, code.expires / 100 % 100, code.expires / 10000,
+                                   pin);
+      else
+        caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d"), argv[3],
+                                   code.expires % 100, code.expires / 100 % 100, code.expires / 10000);
       if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
           (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
         return fail (error);
@@ -545,6 +648,8 @@ command_device (int argc, char **argv)
         }
       return EXIT_SUCCESS;
     }
+  if (g_str_equal (argv[2], "reset-pin") && argc == 4)
+    return command_reset_pin (db, argv[3]);
   if (g_str_equal (argv[2], "revoke") && argc == 4)
     {
       if (!parse_id (argv[3], &id))
@@ -554,8 +659,8 @@ command_device (int argc, char **argv)
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
     }
-  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
-                        "revoke ID"));
+  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
+                        "list | revoke ID | reset-pin ID [--pdf FILE]"));
 }
 
 int
@@ -572,9 +677,11 @@ main (int   argc,
   g_option_context_set_summary (context,
                                 _("The federation’s hub.\n\n"
                                   "  serve [--listen HOST:PORT] the HTTP API for kiosks (docs/hub-api.md)\n"
-                                  "  device add NAME [--merchant ID] [--pdf FILE]\n"
+                                  "  device add NAME [--merchant ID] [--admin-pin] [--pdf FILE]\n"
                                   "                            a new kiosk or shop device: prints its pairing code\n"
                                   "  device list | revoke ID   the devices, or shut one out\n"
+                                  "  device reset-pin ID [--pdf FILE]\n"
+                                  "                            a one-time code that resets the device’s PIN\n"
                                   "  keys init [--host HOST]   make the root and signing keys\n"
                                   "  keys rotate               a new signing key\n"
                                   "  keys retire KID           stop trusting a key\n"

@@ -15,6 +15,7 @@
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-request.h"
+#include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
@@ -245,6 +246,7 @@ route_pair (Job    *job,
   g_autofree char *token = NULL;
   g_autofree char *envelope = NULL;
   g_autofree char *root = NULL;
+  g_autofree char *admin_pin_hash = NULL;
   JsonObject *request;
   const char *code;
 
@@ -264,6 +266,10 @@ route_pair (Job    *job,
       return;
     }
   job->device_id = device->id;
+  /* The administrator's PIN set with `device add --admin-pin`, as its
+   * slow hash (vtr-hub-pins.c); a pairing without it still works. */
+  if (!vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
+    g_clear_error (&error);
   envelope = vtr_hub_keys_export (keys);
   root = vtr_hub_keys_root_public (keys);
 
@@ -276,6 +282,8 @@ route_pair (Job    *job,
   vtr_json_add_string (builder, "host", vtr_hub_keys_get_host (keys));
   vtr_json_add_string (builder, "root", root);
   vtr_json_add_string (builder, "keys", envelope);
+  if (admin_pin_hash)
+    vtr_json_add_string (builder, "admin_pin_hash", admin_pin_hash);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
 }

@@ -10,6 +10,8 @@
 #include "vtr-json.h"
 #include "vtr-key-list.h"
 #include "vtr-outbox.h"
+#include "vtr-staff.h"
+#include "vtr-staff-pin.h"
 #include "vtr-sync-stock.h"
 #include "vtr-trust.h"
 
@@ -237,7 +239,7 @@ vtr_sync_pair (VtrStore   *store,
   g_autofree char *request = NULL;
   g_autofree char *url = NULL;
   guint8 root_key[VTR_PUBLIC_KEY_BYTES];
-  const char *token, *envelope, *root;
+  const char *token, *envelope, *root, *admin_pin_hash;
   JsonObject *object;
   guint status;
 
@@ -301,6 +303,10 @@ vtr_sync_pair (VtrStore   *store,
   link->merchant_id = json_object_get_int_member_with_default (object, "merchant", 0);
   link->paired = g_date_time_to_unix (now);
   if (!vtr_trust_save (store, envelope, root, error) || !vtr_sync_state_save_link (store, link, error))
+    return NULL;
+  /* The administrator's PIN the federation set for this device. */
+  admin_pin_hash = json_object_get_string_member_with_default (object, "admin_pin_hash", NULL);
+  if (admin_pin_hash && !vtr_staff_set_pin_hash (store, VTR_ADMIN_ID, admin_pin_hash, error))
     return NULL;
   return g_steal_pointer (&link);
 }
