@@ -375,7 +375,7 @@ test_low_and_offline (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (status, "stock_warning"));
   CTL (f->kiosk_dir, &text, "status");
   g_assert_cmpint (text.status, ==, 0);
-  g_assert_nonnull (strstr (text.out, "Stock: 10 order numbers, 200 blank cards"));
+  g_assert_nonnull (strstr (text.out, "Stock: order numbers: 10 · blank cards: 200"));
   g_assert_nonnull (strstr (text.out, "the stock is low and the hub could not be reached"));
 }
 

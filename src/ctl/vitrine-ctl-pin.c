@@ -109,8 +109,13 @@ pin_status (VtrCtlOptions *options,
     }
   g_print ("%s\n", admin ? _("Administrator’s PIN: set.") : _("Administrator’s PIN: not set."));
   if (link && link->merchant_id)
-    g_print (shop ? _("Staff PIN of shop %lld: set.\n") : _("Staff PIN of shop %lld: not set yet: choose it with “vitrine-ctl pin set %lld”.\n"),
-             (long long) link->merchant_id, (long long) link->merchant_id);
+    {
+      if (shop)
+        g_print (_("Staff PIN of shop %lld: set.\n"), (long long) link->merchant_id);
+      else
+        g_print (_("Staff PIN of shop %lld: not set yet: choose it with “vitrine-ctl pin set %lld”.\n"),
+                 (long long) link->merchant_id, (long long) link->merchant_id);
+    }
   return EXIT_SUCCESS;
 }
 

@@ -107,7 +107,7 @@ print_report (VtrCtlOptions       *options,
              report->rows, report->deleted, report->pages, report->accepted + report->duplicates +
              report->rejected, report->accepted, report->duplicates, report->rejected);
   if (!error && (report->pickup_codes || report->blank_cards))
-    g_print (_("Stock refilled: %u order numbers and %u blank cards.\n"), report->pickup_codes,
+    g_print (_("Stock refilled: order numbers: +%u · blank cards: +%u\n"), report->pickup_codes,
              report->blank_cards);
 }
 
@@ -238,7 +238,7 @@ command_status (VtrCtlOptions  *options,
     g_print (ngettext ("%lld event refused by the hub, kept on this kiosk.\n",
                        "%lld events refused by the hub, kept on this kiosk.\n", status->rejected),
              (long long) status->rejected);
-  g_print (_("Stock: %lld order numbers, %lld blank cards (refilled by sync below %d).\n"),
+  g_print (_("Stock: order numbers: %lld · blank cards: %lld (refilled by sync below %d)\n"),
            (long long) pickup_left, (long long) cards_left, VTR_CODE_STOCK_LOW);
   if (stock_warning)
     g_print (_("Warning: the stock is low and the hub could not be reached: orders or enrolments "
