@@ -10,6 +10,7 @@
 #include "vtr-pin-screen.h"
 #include "vtr-staff.h"
 #include "vtr-sync-state.h"
+#include "vtr-sync.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-util.h"
 #include "vtr-test-widgets.h"
@@ -215,6 +216,46 @@ test_pin_at_pairing (Fixture       *f,
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
   g_assert_true (pin_works (f, 2, "2468"));
   g_assert_false (pin_works (f, 2, "2469"));
+
+  /* Chosen: the counter asks for it, and does not offer to choose it. */
+  act (f, "show-counter", NULL);
+  spin (100);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
+/* A shop device paired whose staff PIN was never chosen (the app stopped
+ * before): the counter asks to choose it first. */
+static void
+test_pin_before_counter (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) link = NULL;
+  g_autofree char *code = NULL;
+  VtrPinScreen *screen;
+
+  /* Paired from a shell, as vitrine-ctl pair does, the app running. */
+  HUB (f, &device, "device", "add", "Savonnerie du Panier", "--merchant", "5");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  link = vtr_sync_pair (vtr_application_get_store (f->app), code, f->hub->url, &error);
+  g_assert_no_error (error);
+  vtr_application_stop (f->app);
+  gtk_window_destroy (vtr_application_get_window (f->app));
+  spin (50);
+  g_assert_finalize_object (f->app);
+  f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
+  vtr_application_start (f->app);
+  vtr_application_show_window (f->app);
+
+  act (f, "show-counter", NULL);
+  screen = wait_pin_screen (f, 5);
+  g_assert_nonnull (screen);
+  type_pin (screen, "8642");
+  type_pin (screen, "8642");
+  g_assert_true (wait_message (f, _("The shop’s staff PIN is set"), 10));
+  g_assert_true (pin_works (f, 5, "8642"));
 }
 
 /* The administrator changes their PIN from the admin screen's button:
@@ -315,6 +356,8 @@ main (int argc, char *argv[])
   adw_init ();
 
   g_test_add ("/pin-screen/pin-at-pairing", Fixture, NULL, fixture_set_up, test_pin_at_pairing, fixture_tear_down);
+  g_test_add ("/pin-screen/pin-before-counter", Fixture, NULL, fixture_set_up, test_pin_before_counter,
+              fixture_tear_down);
   g_test_add ("/pin-screen/change-pin", Fixture, NULL, fixture_set_up, test_change_pin, fixture_tear_down);
   g_test_add ("/pin-screen/reset-code", Fixture, NULL, fixture_set_up, test_reset_code, fixture_tear_down);
   return g_test_run ();

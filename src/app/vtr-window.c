@@ -447,15 +447,19 @@ show_pin_screen (VtrWindow    *self,
   show_screen (self, vtr_pin_screen_new (store, update, merchant_id, reset_code));
 }
 
-static void
+/* Whether the shop has no staff PIN yet, and the screen choosing it is
+ * shown. */
+static gboolean
 ask_first_pin (VtrWindow *self,
                gint64     merchant_id)
 {
   VtrStore *store = vtr_application_get_store (self->app);
   gboolean has_pin = TRUE;
 
-  if (store && vtr_staff_has_pin (store, merchant_id, &has_pin, NULL) && !has_pin)
-    show_pin_screen (self, VTR_PIN_SET, merchant_id, NULL);
+  if (store == NULL || !vtr_staff_has_pin (store, merchant_id, &has_pin, NULL) || has_pin)
+    return FALSE;
+  show_pin_screen (self, VTR_PIN_SET, merchant_id, NULL);
+  return TRUE;
 }
 
 /* A PIN reset code the federation printed: the new PIN asked if the code
@@ -850,6 +854,10 @@ on_show_counter (GSimpleAction *action,
 
   /* A shop's device only: a street kiosk has no staff. */
   if (self->counter == NULL || vtr_counter_get_merchant_id (self->counter) <= 0)
+    return;
+  /* Paired, but its staff PIN never chosen (the app stopped meanwhile):
+   * chosen now, before the counter asks for it. */
+  if (ask_first_pin (self, vtr_counter_get_merchant_id (self->counter)))
     return;
   vtr_counter_open (self->counter);
   show_screen (self, counter_screen (self));
