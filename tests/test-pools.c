@@ -290,6 +290,48 @@ test_numbers_unique (Fixture       *f,
                    ==, 300);
 }
 
+/* Nine numbers in ten already issued (to devices long gone, say): the
+ * hub gives two devices only numbers never issued, each once. */
+static void
+test_never_reissued (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *third_dir = vtr_test_make_data_dir ();
+  g_autoptr(JsonObject) a = NULL;
+  g_autoptr(JsonObject) b = NULL;
+  const char *dirs[] = { f->other_dir, third_dir };
+
+  /* Every number whose last digit is not 0: 3,249,000 of them, written
+   * while the hub is stopped, without its write-ahead log (a few seconds
+   * rather than minutes). */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  sql_exec (f->hub_dir, "hub.db",
+            "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
+            "WITH RECURSIVE l (c) AS (VALUES ('A'), ('C'), ('D'), ('E'), ('F'), ('H'), ('J'), ('K'), ('L'), "
+            "    ('M'), ('N'), ('P'), ('R'), ('T'), ('U'), ('V'), ('W'), ('X'), ('Y')), "
+            "  n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) "
+            "INSERT INTO issued_code (kind, number, device_id, issued) "
+            "  SELECT 'pickup', x.c || y.c || '-' || printf ('%04d', n.i), 999, 0 "
+            "  FROM l AS x, l AS y, n WHERE n.i % 10 != 0;"
+            "PRAGMA journal_mode = WAL;");
+  g_assert_cmpint (sql_int (f->hub_dir, "hub.db", "SELECT count (*) FROM issued_code"), ==, 3249000);
+  f->hub = vtr_test_hub_start (f->hub_dir, 0);
+
+  pair (f, f->other_dir, "Comptoir Rampal");
+  pair (f, third_dir, "Kiosque de Noailles");
+  a = sync_device (f->other_dir);
+  b = sync_device (third_dir);
+  g_assert_cmpint (json_object_get_int_member (a, "pickup_codes"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (b, "pickup_codes"), ==, 200);
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    g_assert_cmpint (sql_int (dirs[d], "journal.db",
+                              "SELECT count (*) FROM pickup_stock WHERE substr (number, -1) = '0'"), ==, 200);
+  g_assert_cmpint (sql_int (f->hub_dir, "hub.db",
+                            "SELECT count (*) FROM issued_code WHERE device_id IN (2, 3) "
+                            "AND substr (number, -1) = '0'"), ==, 400);
+  vtr_test_remove_tree (third_dir);
+}
+
 static guint
 post_stock (Fixture     *f,
             SoupSession *session,
@@ -630,6 +672,7 @@ main (int argc, char *argv[])
   ADD ("/pools/refill-empty", test_refill_empty);
   ADD ("/pools/refill-below-mark", test_refill_below_mark);
   ADD ("/pools/numbers-unique", test_numbers_unique);
+  ADD ("/pools/never-reissued", test_never_reissued);
   ADD ("/pools/stock-bounds", test_stock_bounds);
   ADD ("/pools/low-and-offline", test_low_and_offline);
   ADD ("/pools/admin-pin-with-pairing", test_admin_pin_with_pairing);
