@@ -142,12 +142,13 @@ wait_pin_screen (Fixture *f,
   return NULL;
 }
 
-/* A finger on the keypad's keys: @pin, then OK. */
+/* A finger on the keypad's keys: @pin, then Confirm. */
 static void
 type_pin (VtrPinScreen *screen,
           const char   *pin)
 {
   VtrKeyboard *keyboard = vtr_pin_screen_get_keyboard (screen);
+  GtkWidget *confirm = vtr_test_find_button (GTK_WIDGET (screen), _("Confirm"));
 
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (keyboard)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (keyboard)));
@@ -158,7 +159,10 @@ type_pin (VtrPinScreen *screen,
       g_assert_nonnull (vtr_test_find_button (GTK_WIDGET (keyboard), key));
       vtr_keyboard_press (keyboard, key);
     }
-  vtr_keyboard_press (keyboard, "\n");
+  g_assert_nonnull (confirm);
+  g_assert_true (gtk_widget_get_mapped (confirm));
+  g_assert_true (gtk_widget_is_sensitive (confirm));
+  g_signal_emit_by_name (confirm, "clicked");
 }
 
 static gboolean

@@ -35,6 +35,7 @@ struct _VtrPinScreen
   GtkPasswordEntry *entry;
   GtkLabel         *message_label;
   VtrKeyboard      *keyboard;
+  GtkButton        *confirm_button;
   GtkButton        *cancel_button;
 
   /* Owned. */
@@ -92,6 +93,7 @@ show_step (VtrPinScreen *self,
   gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->keyboard), step < STEP_BUSY);
   gtk_widget_set_sensitive (GTK_WIDGET (self->entry), step < STEP_BUSY);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), step < STEP_BUSY);
 }
 
 static void
@@ -225,6 +227,7 @@ vtr_pin_screen_class_init (VtrPinScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, entry);
   gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, message_label);
   gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, cancel_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pin-screen");
@@ -237,8 +240,9 @@ vtr_pin_screen_init (VtrPinScreen *self)
   self->cancellable = g_cancellable_new ();
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->entry), VTR_KEYBOARD_DIGITS);
   vtr_keyboard_target (self->keyboard, GTK_EDITABLE (self->entry));
-  vtr_keyboard_set_enter_label (self->keyboard, _("OK"));
   g_signal_connect_object (self->entry, "activate", G_CALLBACK (on_activate), self, G_CONNECT_SWAPPED);
+  /* The keypad of digits has no Enter key: Confirm is its own button. */
+  g_signal_connect_object (self->confirm_button, "clicked", G_CALLBACK (on_activate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (on_cancel), self, G_CONNECT_SWAPPED);
 }
 
