@@ -199,6 +199,20 @@ test_refill_empty (Fixture       *f,
   g_assert_cmpint (sql_int (f->hub_dir, "hub.db", sql), ==, 1);
   g_assert_cmpint (sql_int (f->kiosk_dir, "journal.db", "SELECT count (*) FROM pickup_stock WHERE used = 0"),
                    ==, 199);
+  /* The federation's staff find the device from the number. */
+  {
+    g_auto(VtrTestResult) owner = { 0 };
+    g_auto(VtrTestResult) unknown = { 0 };
+    g_autofree char *expected = g_strdup_printf ("Order number %s: issued to device 1, “Kiosque du Vieux-Port”",
+                                                 json_object_get_string_member (order, "number"));
+
+    HUB (f, &owner, "code", "owner", json_object_get_string_member (order, "number"));
+    g_assert_cmpint (owner.status, ==, 0);
+    g_assert_nonnull (strstr (owner.out, expected));
+    HUB (f, &unknown, "code", "owner", "ZZ-0000");
+    g_assert_cmpint (unknown.status, ==, 1);
+    g_assert_nonnull (strstr (unknown.err, "never issued"));
+  }
 }
 
 /* Above the low-water mark, sync asks for nothing; below it, for enough

@@ -554,6 +554,38 @@ command_reset_pin (VtrHubDb   *db,
   return EXIT_SUCCESS;
 }
 
+/* `code owner NUMBER`: which device an order number or a card was
+ * issued to. */
+static int
+command_code (int argc, char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubDb) db = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autoptr(GDateTime) issued_at = NULL;
+  GError *error = NULL;
+  gint64 device_id, issued;
+
+  if (argc != 4 || !g_str_equal (argv[2], "owner"))
+    return usage_error (_("Usage: vitrine-hub code owner ORDER-NUMBER|CARD"));
+  if (!(db = vtr_hub_db_open (dir, &error)) ||
+      !vtr_hub_stock_owner (db, argv[3], &kind, &device_id, &name, &issued, &error))
+    return fail (error);
+  issued_at = g_date_time_new_from_unix_local (issued);
+  when = g_date_time_format (issued_at, "%d/%m/%Y %H:%M");
+  if (device_id == 0)
+    g_print (g_str_equal (kind, "card") ? _("Card %s: printed on the hub on %s, for no device.\n")
+                                        : _("Order number %s: printed on the hub on %s, for no device.\n"),
+             argv[3], when);
+  else
+    g_print (g_str_equal (kind, "card") ? _("Card %s: issued to device %lld, “%s”, on %s.\n")
+                                        : _("Order number %s: issued to device %lld, “%s”, on %s.\n"),
+             argv[3], (long long) device_id, name ? name : "", when);
+  return EXIT_SUCCESS;
+}
+
 static int
 command_device (int argc, char **argv)
 {
@@ -682,6 +714,7 @@ main (int   argc,
                                   "  device list | revoke ID   the devices, or shut one out\n"
                                   "  device reset-pin ID [--pdf FILE]\n"
                                   "                            a one-time code that resets the device’s PIN\n"
+                                  "  code owner NUMBER         the device an order number or a card was issued to\n"
                                   "  keys init [--host HOST]   make the root and signing keys\n"
                                   "  keys rotate               a new signing key\n"
                                   "  keys retire KID           stop trusting a key\n"
@@ -701,6 +734,8 @@ main (int   argc,
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))
     return command_keys (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "code"))
+    return command_code (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sign"))
     return command_sign (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "import"))

@@ -190,3 +190,58 @@ vtr_hub_stock_issue (VtrHubDb    *hub_db,
     }
   return g_steal_pointer (&codes);
 }
+
+/**
+ * vtr_hub_stock_owner:
+ * @number: an order number or a card's id
+ * @kind: (out): "pickup" or "card"
+ * @device_id: (out): the device it was issued to, 0 for a batch printed
+ *   on the hub
+ * @device_name: (out) (nullable): that device's name
+ * @issued: (out): when (Unix time)
+ *
+ * Which device the hub issued a code to, for the federation's staff
+ * (`vitrine-hub code owner`).
+ */
+gboolean
+vtr_hub_stock_owner (VtrHubDb    *hub_db,
+                     const char  *number,
+                     char       **kind,
+                     gint64      *device_id,
+                     char       **device_name,
+                     gint64      *issued,
+                     GError     **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (hub_db);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT i.kind, coalesce (i.device_id, 0), d.name, i.issued FROM issued_code AS i "
+                          "LEFT JOIN device AS d ON d.id = i.device_id WHERE i.number = ? LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND,
+                   _("The hub never issued “%s” to a device"), number);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  *kind = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  *device_id = sqlite3_column_int64 (stmt, 1);
+  *device_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  *issued = sqlite3_column_int64 (stmt, 3);
+  return TRUE;
+}

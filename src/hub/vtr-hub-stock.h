@@ -25,4 +25,12 @@ GPtrArray *vtr_hub_stock_issue            (VtrHubDb    *db,
                                            gint64       now,
                                            GError     **error);
 
+gboolean   vtr_hub_stock_owner            (VtrHubDb    *db,
+                                           const char  *number,
+                                           char       **kind,
+                                           gint64      *device_id,
+                                           char       **device_name,
+                                           gint64      *issued,
+                                           GError     **error);
+
 G_END_DECLS
