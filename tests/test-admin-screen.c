@@ -575,6 +575,48 @@ test_pair_again (Fixture       *f,
   vtr_test_remove_tree (hub_dir);
 }
 
+/* The stocks of order numbers and blank cards are on the screen, with a
+ * warning while they are low and the hub out of reach; after a sync with
+ * the real hub they are full. */
+static void
+test_stocks (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) link = NULL;
+  g_autoptr(VtrSyncClient) client = NULL;
+  g_autofree char *empty = g_strdup_printf (_("Order numbers: %lld · blank cards: %lld"), 0LL, 0LL);
+  g_autofree char *full = g_strdup_printf (_("Order numbers: %lld · blank cards: %lld"), 200LL, 200LL);
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) device = { 0 };
+  VtrSyncReport report = { 0 };
+  VtrTestHub *hub;
+
+  open_screen (f);
+  g_assert_true (shows (f, empty));
+  g_assert_true (shows (f, VTR_ADMIN_STOCK_WARNING));
+
+  vtr_test_run (&keys, "VITRINE_HUB", hub_dir, NULL, "keys", "init", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  vtr_test_run (&device, "VITRINE_HUB", hub_dir, NULL, "device", "add", "Borne du Panier", NULL);
+  g_assert_cmpint (device.status, ==, 0);
+  hub = vtr_test_hub_start (hub_dir, 0);
+  link = vtr_sync_pair (f->store, strrchr (g_strstrip (device.out), '\n') + 1, hub->url, &error);
+  g_assert_no_error (error);
+  client = vtr_sync_client_new (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_true (vtr_sync_client_run (client, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pickup_codes, ==, 200);
+  vtr_admin_screen_refresh (f->screen);
+  g_assert_true (shows (f, full));
+  g_assert_false (shows (f, VTR_ADMIN_STOCK_WARNING));
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+}
+
 /* Where it stands, by the name of the shop it is next to rather than in
  * degrees: typed on the on-screen keyboard, picked among those found. */
 static void
@@ -735,6 +777,7 @@ main (int argc, char *argv[])
   g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
               fixture_tear_down);
   g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
+  g_test_add ("/admin-screen/stocks", Fixture, NULL, fixture_set_up, test_stocks, fixture_tear_down);
   g_test_add ("/admin-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,

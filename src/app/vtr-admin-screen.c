@@ -10,6 +10,7 @@
 #include "vtr-catalog-service.h"
 #include "vtr-describe.h"
 #include "vtr-printer.h"
+#include "vtr-code-stock.h"
 #include "vtr-sync-state.h"
 
 /*
@@ -53,6 +54,7 @@ struct _VtrAdminScreen
   GtkWidget         *content;
   GtkWidget         *scrolled;
   AdwActionRow      *sync_row;
+  AdwActionRow      *stock_row;
   GtkButton         *pair_button;
   AdwEntryRow       *position_row;
   AdwEntryRow       *shop_row;
@@ -129,6 +131,39 @@ describe_freshness (VtrSyncService *sync)
     }
 }
 
+/* The stocks of signed codes the kiosk takes orders and enrols
+ * customers with, refilled by sync (vtr-sync-stock.c); a warning when
+ * one runs low while the hub cannot be reached. */
+static void
+update_stock (VtrAdminScreen *self,
+              gboolean        paired,
+              const char     *sync_error)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 pickup, cards;
+
+  if (self->store == NULL)
+    return;
+  if (!vtr_code_stock_count (self->store, VTR_CODE_PICKUP, &pickup, &error) ||
+      !vtr_code_stock_count (self->store, VTR_CODE_CARD, &cards, &error))
+    {
+      adw_action_row_set_subtitle (self->stock_row, error->message);
+      return;
+    }
+  text = g_strdup_printf (_("Order numbers: %lld · blank cards: %lld"), (long long) pickup, (long long) cards);
+  if ((pickup < VTR_CODE_STOCK_LOW || cards < VTR_CODE_STOCK_LOW) && (!paired || sync_error))
+    {
+      g_autofree char *warning = g_strconcat (text, "\n", VTR_ADMIN_STOCK_WARNING, NULL);
+
+      adw_action_row_set_subtitle (self->stock_row, warning);
+      gtk_widget_add_css_class (GTK_WIDGET (self->stock_row), "warning");
+      return;
+    }
+  adw_action_row_set_subtitle (self->stock_row, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->stock_row), "warning");
+}
+
 /* The federation row: sync, pairing, what the store repaired. */
 static void
 update_status (VtrAdminScreen *self)
@@ -160,6 +195,7 @@ update_status (VtrAdminScreen *self)
         g_string_append_printf (subtitle, "\n%s", notices[i]);
     }
   adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
+  update_stock (self, paired, error);
   /* A paired kiosk is paired again from here too (a new code from the
    * hub, after its device was revoked or replaced). */
   gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
@@ -942,6 +978,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, content);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, scrolled);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, stock_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shop_row);

@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* Under the stocks of signed codes when one is low and the hub out of
+ * reach (tests look for it). */
+#define VTR_ADMIN_STOCK_WARNING \
+  _("Low, and the hub cannot be reached: orders or enrolments stop when it runs out. Check the network.")
+
 #define VTR_TYPE_ADMIN_SCREEN (vtr_admin_screen_get_type ())
 G_DECLARE_FINAL_TYPE (VtrAdminScreen, vtr_admin_screen, VTR, ADMIN_SCREEN, GtkWidget)
 

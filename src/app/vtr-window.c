@@ -20,12 +20,15 @@
 #include "vtr-merchant-screen.h"
 #include "vtr-order-placed-screen.h"
 #include "vtr-order-screen.h"
+#include "vtr-pin-screen.h"
 #include "vtr-print-queue.h"
 #include "vtr-print-service.h"
 #include "vtr-product-screen.h"
 #include "vtr-results-screen.h"
 #include "vtr-scan-screen.h"
 #include "vtr-services-screen.h"
+#include "vtr-staff.h"
+#include "vtr-staff-pin.h"
 #include "vtr-sync-state.h"
 #include "vtr-sync.h"
 
@@ -455,6 +458,59 @@ show_warning (VtrWindow         *self,
 static void set_merchant (VtrWindow *self,
                           gint64     merchant_id);
 
+/* PINs chosen, changed or reset on the kiosk (vtr-pin-screen.c). */
+static void
+show_pin_screen (VtrWindow    *self,
+                 VtrPinUpdate  update,
+                 gint64        merchant_id,
+                 const char   *reset_code)
+{
+  VtrStore *store = vtr_application_get_store (self->app);
+
+  if (store == NULL)
+    return;
+  show_screen (self, vtr_pin_screen_new (store, update, merchant_id, reset_code));
+}
+
+/* Whether the shop has no staff PIN yet, and the screen choosing it is
+ * shown. */
+static gboolean
+ask_first_pin (VtrWindow *self,
+               gint64     merchant_id)
+{
+  VtrStore *store = vtr_application_get_store (self->app);
+  gboolean has_pin = TRUE;
+
+  if (store == NULL || !vtr_staff_has_pin (store, merchant_id, &has_pin, NULL) || has_pin)
+    return FALSE;
+  show_pin_screen (self, VTR_PIN_SET, merchant_id, NULL);
+  return TRUE;
+}
+
+/* A PIN reset code the federation printed: the new PIN asked if the code
+ * is good for this kiosk, else why not. */
+static void
+reset_pin (VtrWindow  *self,
+           const char *text)
+{
+  VtrStore *store = vtr_application_get_store (self->app);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  gint64 merchant_id;
+
+  if (store == NULL)
+    return;
+  if (!vtr_staff_check_reset_code (store, text, vtr_application_get_keys (self->app), now, &merchant_id,
+                                   &error))
+    {
+      play_tone (self, VTR_TONE_WARNING);
+      show_message (self, error->message, FALSE);
+      return;
+    }
+  play_tone (self, VTR_TONE_SUCCESS);
+  show_pin_screen (self, VTR_PIN_RESET, merchant_id, text);
+}
+
 static void
 pair_done (GObject      *source,
            GAsyncResult *result,
@@ -476,6 +532,9 @@ pair_done (GObject      *source,
   set_merchant (self, link->merchant_id);
   message = g_strdup_printf (_("This kiosk is now “%s”, connected to the federation"), link->device_name);
   show_message (self, message, FALSE);
+  /* A shop's device: the merchant chooses the staff PIN now, here. */
+  if (link->merchant_id > 0)
+    ask_first_pin (self, link->merchant_id);
 }
 
 static gboolean
@@ -625,6 +684,11 @@ handle_text (VtrWindow  *self,
       return;
     }
   info = vtr_code_classify (text, -1, vtr_application_get_keys (self->app), now);
+  if (info->kind == VTR_CODE_PIN_RESET)
+    {
+      reset_pin (self, text);
+      return;
+    }
   play_tone (self, (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID) ? VTR_TONE_SUCCESS
                                                                                                  : VTR_TONE_WARNING);
   switch (info->kind)
@@ -869,6 +933,10 @@ on_show_counter (GSimpleAction *action,
   /* A shop's device only: a street kiosk has no staff. */
   if (self->counter == NULL || vtr_counter_get_merchant_id (self->counter) <= 0)
     return;
+  /* Paired, but its staff PIN never chosen (the app stopped meanwhile):
+   * chosen now, before the counter asks for it. */
+  if (ask_first_pin (self, vtr_counter_get_merchant_id (self->counter)))
+    return;
   vtr_counter_open (self->counter);
   show_screen (self, counter_screen (self));
 }
@@ -986,6 +1054,28 @@ on_toggle_language (GSimpleAction *action,
   vtr_application_rebuild_window (self->app, g_str_equal (self->language, "fr") ? "en" : "fr");
 }
 
+/* A PIN changed with the old one: the administrator's (admin screen), or
+ * the shop's (at the counter). */
+static void
+on_change_admin_pin (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  show_pin_screen (data, VTR_PIN_CHANGE, VTR_ADMIN_ID, NULL);
+}
+
+static void
+on_change_staff_pin (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  VtrWindow *self = data;
+
+  if (self->counter == NULL || vtr_counter_get_merchant_id (self->counter) <= 0)
+    return;
+  show_pin_screen (self, VTR_PIN_CHANGE, vtr_counter_get_merchant_id (self->counter), NULL);
+}
+
 static const GActionEntry win_actions[] = {
   { "show-product", on_show_product, "(xx)" },
   { "show-merchant", on_show_merchant, "x" },
@@ -999,6 +1089,8 @@ static const GActionEntry win_actions[] = {
   { "admin", on_admin },
   { "show-admin", on_show_admin },
   { "allow-pairing", on_allow_pairing },
+  { "change-admin-pin", on_change_admin_pin },
+  { "change-staff-pin", on_change_staff_pin },
   { "leave-kiosk", on_leave_kiosk },
   { "back", on_back },
   { "go-home", on_go_home },

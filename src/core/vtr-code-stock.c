@@ -139,3 +139,27 @@ vtr_code_stock_take (VtrStore     *store,
   sqlite3_bind_text (mark, 1, *id, -1, SQLITE_STATIC);
   return vtr_store_step_done (store, mark, error);
 }
+
+/**
+ * vtr_code_stock_count:
+ * @left: (out): how many codes of @kind are left to use
+ */
+gboolean
+vtr_code_stock_count (VtrStore     *store,
+                      VtrCodeKind   kind,
+                      gint64       *left,
+                      GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM journal.%s_stock WHERE used = 0",
+                                          table_for (kind));
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return vtr_store_set_error (store, rc, error);
+  *left = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}

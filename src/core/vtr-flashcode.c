@@ -24,7 +24,7 @@
 /* Every character of a code is in QR's alphanumeric set (0–9, A–Z and
  * " $%*+-./:"), which packs 5.5 bits a character instead of 8: that is
  * what keeps a signed code inside version 7 at level M. */
-static const char kind_letters[] = { 'P', 'C', 'O', 'M', 'D' };
+static const char kind_letters[] = { 'P', 'C', 'O', 'M', 'D', 'N' };
 static const char base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 static char *
@@ -83,7 +83,7 @@ const char *
 vtr_code_kind_to_string (VtrCodeKind kind)
 {
   static const char * const names[] = {
-    "product", "card", "pickup", "merchant", "pairing", "gtin", "foreign-url", "text",
+    "product", "card", "pickup", "merchant", "pairing", "pin-reset", "gtin", "foreign-url", "text",
   };
 
   g_return_val_if_fail (kind <= VTR_CODE_TEXT, NULL);
@@ -159,6 +159,7 @@ vtr_flashcode_clear (VtrFlashcode *code)
   g_clear_pointer (&code->card_id, g_free);
   g_clear_pointer (&code->order, g_free);
   g_clear_pointer (&code->pairing, g_free);
+  g_clear_pointer (&code->nonce, g_free);
 }
 
 void
@@ -287,6 +288,9 @@ canonical_unsigned (const VtrFlashcode *code,
     case VTR_CODE_PAIRING:
       g_string_append (url, code->pairing);
       break;
+    case VTR_CODE_PIN_RESET:
+      g_string_append_printf (url, "%s/V%" G_GINT64_FORMAT, code->nonce, code->device_id);
+      break;
     default:
       g_string_free (url, TRUE);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -328,6 +332,14 @@ validate_fields (const VtrFlashcode *code,
     case VTR_CODE_PAIRING:
       ok = ok && code->pairing && is_pairing (code->pairing, strlen (code->pairing)) &&
            code->expires > 0;
+      break;
+    case VTR_CODE_PIN_RESET:
+      {
+        g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, code->device_id);
+
+        ok = ok && code->nonce && is_pairing (code->nonce, strlen (code->nonce)) &&
+             is_decimal_id (device, strlen (device)) && code->expires > 0;
+      }
       break;
     default:
       ok = FALSE;
@@ -390,7 +402,7 @@ parse_federation (const char   *text,
 {
   const char *p = text + prefix_len, *end = text + len;
   const char *field, *field_end;
-  static const char * const allowed[] = { "MRE", "", "E", "", "E" };
+  static const char * const allowed[] = { "MRE", "", "E", "", "E", "VE" };
   const char *order;
   gboolean have_k = FALSE;
 
@@ -403,6 +415,7 @@ parse_federation (const char   *text,
     case 'O': code->kind = VTR_CODE_PICKUP; break;
     case 'M': code->kind = VTR_CODE_MERCHANT; break;
     case 'D': code->kind = VTR_CODE_PAIRING; break;
+    case 'N': code->kind = VTR_CODE_PIN_RESET; break;
     default: return VTR_VERDICT_MALFORMED;
     }
   order = allowed[code->kind];
@@ -438,6 +451,11 @@ parse_federation (const char   *text,
       if (!is_pairing (field, field_end - field))
         return VTR_VERDICT_MALFORMED;
       code->pairing = g_strndup (field, field_end - field);
+      break;
+    case VTR_CODE_PIN_RESET:
+      if (!is_pairing (field, field_end - field))
+        return VTR_VERDICT_MALFORMED;
+      code->nonce = g_strndup (field, field_end - field);
       break;
     default:
       g_assert_not_reached ();
@@ -499,6 +517,8 @@ parse_federation (const char   *text,
           return VTR_VERDICT_MALFORMED;
         else if (name == 'M')
           code->merchant_id = g_ascii_strtoll (field + 1, NULL, 10);
+        else if (name == 'V')
+          code->device_id = g_ascii_strtoll (field + 1, NULL, 10);
         else
           code->promotion_id = g_ascii_strtoll (field + 1, NULL, 10);
       }
@@ -506,7 +526,9 @@ parse_federation (const char   *text,
 
   if (*signed_len == 0)
     return VTR_VERDICT_TRUNCATED;
-  if (code->kind == VTR_CODE_PAIRING && code->expires == 0)
+  if ((code->kind == VTR_CODE_PAIRING || code->kind == VTR_CODE_PIN_RESET) && code->expires == 0)
+    return VTR_VERDICT_MALFORMED;
+  if (code->kind == VTR_CODE_PIN_RESET && code->device_id == 0)
     return VTR_VERDICT_MALFORMED;
   return VTR_VERDICT_TRUSTED;
 }
@@ -575,7 +597,7 @@ vtr_code_classify (const char       *text,
       info->host = g_strdup (host);
       info->host_unicode = g_strdup (host);
       if (len - prefix_len < 2 || path[1] != '/' ||
-          memchr (kind_letters, g_ascii_toupper (path[0]), 5) == NULL)
+          memchr (kind_letters, g_ascii_toupper (path[0]), sizeof kind_letters) == NULL)
         {
           /* Not a kind of code: a page of the federation's site, or junk. */
           info->kind = VTR_CODE_FOREIGN_URL;

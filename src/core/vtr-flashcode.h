@@ -14,6 +14,7 @@ typedef enum
   VTR_CODE_PICKUP,
   VTR_CODE_MERCHANT,
   VTR_CODE_PAIRING,
+  VTR_CODE_PIN_RESET,
   VTR_CODE_GTIN,
   VTR_CODE_FOREIGN_URL,
   VTR_CODE_TEXT,
@@ -49,6 +50,8 @@ typedef struct
   char        *pairing;
   int          expires;    /* YYYYMMDD, last valid day; 0 for none */
   int          kid;
+  gint64       device_id;  /* a PIN reset code's device */
+  char        *nonce;      /* a PIN reset code's one-time part */
 } VtrFlashcode;
 
 /* Any scanned text, classified. */

@@ -269,6 +269,10 @@ static const char * const journal_migrations[] = {
   "CREATE TABLE journal.order_feed ("
   "  id INTEGER PRIMARY KEY CHECK (id = 1),"
   "  cursor INTEGER NOT NULL);",
+  /* 9: (pools) the PIN reset codes used on this kiosk: each works once. */
+  "CREATE TABLE journal.pin_reset_used ("
+  "  nonce TEXT PRIMARY KEY,"
+  "  used INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int
@@ -778,7 +782,7 @@ vtr_store_catalog_is_master (const char *data_dir)
  * sent. Staff sessions are not worth keeping. */
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
-  "orders", "order_line", "order_event", "outbox_rejected", "print_job",
+  "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged

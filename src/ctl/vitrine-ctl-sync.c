@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "vtr-code-stock.h"
 #include "vtr-json.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
@@ -93,6 +94,9 @@ print_report (VtrCtlOptions       *options,
       vtr_json_add_int (builder, "card_errors", report->card_errors);
       vtr_json_add_int (builder, "orders_new", report->orders_new);
       vtr_json_add_int (builder, "orders_changed", report->orders_changed);
+      vtr_json_add_int (builder, "pickup_codes", report->pickup_codes);
+      vtr_json_add_int (builder, "blank_cards", report->blank_cards);
+      vtr_json_add_int (builder, "stock_errors", report->stock_errors);
       json_builder_end_object (builder);
       print_json (builder);
       return;
@@ -104,6 +108,9 @@ print_report (VtrCtlOptions       *options,
                "already there, %u refused).\n"),
              report->rows, report->deleted, report->pages, report->accepted + report->duplicates +
              report->rejected, report->accepted, report->duplicates, report->rejected);
+  if (!error && (report->pickup_codes || report->blank_cards))
+    g_print (_("Stock refilled: order numbers: +%u · blank cards: +%u\n"), report->pickup_codes,
+             report->blank_cards);
 }
 
 static int
@@ -139,7 +146,7 @@ command_sync (VtrCtlOptions  *options,
           return ok ? EXIT_SUCCESS : EXIT_FAILURE;
         }
       /* Watching: report only what changed or went wrong. */
-      if (!ok || report.rows || report.deleted || report.sent)
+      if (!ok || report.rows || report.deleted || report.sent || report.pickup_codes || report.blank_cards)
         print_report (options, &report, local_error);
       failures = ok ? 0 : failures + 1;
       delay = ok ? interval : vtr_sync_retry_delay (failures, MIN (interval, 5), 15 * 60);
@@ -168,12 +175,20 @@ command_status (VtrCtlOptions  *options,
   g_autoptr(VtrSyncStatus) status = NULL;
   GError *error = NULL;
   gint64 now = g_date_time_to_unix (options->when);
+  gint64 pickup_left, cards_left;
+  gboolean stock_warning;
 
   if (argc != 1)
     return usage_error (_("status takes no argument besides its options"));
   if (!(store = vtr_store_open (options->data_dir, &error)) ||
       !(status = vtr_sync_state_status (store, &error)))
     return fail (error);
+  if (!vtr_code_stock_count (store, VTR_CODE_PICKUP, &pickup_left, &error) ||
+      !vtr_code_stock_count (store, VTR_CODE_CARD, &cards_left, &error))
+    return fail (error);
+  /* Low, and the last sync could not refill it. */
+  stock_warning = (pickup_left < VTR_CODE_STOCK_LOW || cards_left < VTR_CODE_STOCK_LOW) &&
+                  (!status->paired || status->last_error != NULL);
 
   if (options->json)
     {
@@ -198,6 +213,10 @@ command_status (VtrCtlOptions  *options,
       vtr_json_add_int (builder, "pending_events", status->pending);
       vtr_json_add_int (builder, "rejected_events", status->rejected);
       vtr_json_add_int (builder, "cursor", status->cursor);
+      vtr_json_add_int (builder, "pickup_codes", pickup_left);
+      vtr_json_add_int (builder, "blank_cards", cards_left);
+      vtr_json_add_int (builder, "stock_low_mark", VTR_CODE_STOCK_LOW);
+      vtr_json_add_boolean (builder, "stock_warning", stock_warning);
       json_builder_end_object (builder);
       print_json (builder);
       return EXIT_SUCCESS;
@@ -221,6 +240,11 @@ command_status (VtrCtlOptions  *options,
     g_print (ngettext ("%lld event refused by the hub, kept on this kiosk.\n",
                        "%lld events refused by the hub, kept on this kiosk.\n", status->rejected),
              (long long) status->rejected);
+  g_print (_("Stock: order numbers: %lld · blank cards: %lld (refilled by sync below %d)\n"),
+           (long long) pickup_left, (long long) cards_left, VTR_CODE_STOCK_LOW);
+  if (stock_warning)
+    g_print (_("Warning: the stock is low and the hub could not be reached: orders or enrolments "
+               "will stop when it runs out. Check the network.\n"));
   return EXIT_SUCCESS;
 }
 

@@ -31,6 +31,7 @@ static const VtrCtlCommand * const commands[] = {
   &vtr_ctl_code,
   &vtr_ctl_keys,
   &vtr_ctl_merchant,
+  &vtr_ctl_pin,
   &vtr_ctl_loyalty,
   &vtr_ctl_order,
   &vtr_ctl_outbox,

@@ -89,6 +89,8 @@ int vtr_ctl_order_forget (VtrCtlOptions  *options,
                           const char     *session,
                           int             argc,
                           char          **argv);
+/* vitrine-ctl-pin.c */
+extern const VtrCtlCommand vtr_ctl_pin;
 
 /* vitrine-ctl-sync.c */
 extern const VtrCtlCommand vtr_ctl_pair;

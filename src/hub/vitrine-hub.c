@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib-unix.h>
@@ -13,8 +14,10 @@
 #include "vtr-import.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-pins.h"
 #include "vtr-hub-server.h"
 #include "vtr-hub-sms.h"
+#include "vtr-hub-stock.h"
 #include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
@@ -44,6 +47,7 @@ static char *tls_certificate;
 static char *tls_key;
 static gboolean plain_http;
 static gboolean json_output;
+static gboolean admin_pin;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -59,6 +63,7 @@ static const GOptionEntry entries[] = {
   { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms” and “privacy”: answer in JSON"), NULL },
+  { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
@@ -227,14 +232,15 @@ new_order_number (void)
                           (guint) g_random_int_range (0, 10000));
 }
 
-/* A batch of new cards or order numbers, signed, one a line. */
+/* A batch of new cards or order numbers, signed, one a line; their
+ * numbers are recorded as issued, so no device ever gets them too. */
 static int
 sign_batch (VtrCodeKind kind)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const guint8 *secret = NULL;
+  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
   GError *error = NULL;
   int expiry = 0;
 
@@ -244,34 +250,12 @@ sign_batch (VtrCodeKind kind)
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (kind == VTR_CODE_CARD && expiry)
     return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
-  if (!(keys = vtr_hub_keys_open (dir, &error)))
+  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
+      !(codes = vtr_hub_stock_issue (db, keys, 0, kind, count, expiry, g_get_real_time () / G_USEC_PER_SEC,
+                                     &error)))
     return fail (error);
-
-  for (int i = 0; i < count; i++)
-    {
-      VtrFlashcode code = { kind, .expires = expiry };
-      g_autofree char *url = NULL;
-
-      code.kid = vtr_hub_keys_signing_kid (keys, &secret);
-      if (kind == VTR_CODE_CARD)
-        code.card_id = vtr_flashcode_new_card_id ();
-      else
-        {
-          /* Distinct within the batch. */
-          do
-            {
-              g_free (code.order);
-              code.order = new_order_number ();
-            }
-          while (g_hash_table_contains (numbers, code.order));
-          g_hash_table_add (numbers, g_strdup (code.order));
-        }
-      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
-      vtr_flashcode_clear (&code);
-      if (url == NULL)
-        return fail (error);
-      g_print ("%s\n", url);
-    }
+  for (guint i = 0; i < codes->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (codes, i));
   return EXIT_SUCCESS;
 }
 
@@ -496,6 +480,115 @@ end_of_day (int yyyymmdd)
   return g_date_time_to_unix (next);
 }
 
+static char *
+read_line (void)
+{
+  char line[64];
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return g_strdup ("");
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
+
+/* The administrator's PIN for `device add --admin-pin`: typed twice on a
+ * terminal, or one line of standard input; none typed, one made up.
+ * @made_up says which. */
+static char *
+ask_admin_pin (gboolean  *made_up,
+               GError   **error)
+{
+  g_autofree char *pin = NULL;
+
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s", _("Administrator’s PIN of the kiosk (4 to 12 digits; Enter alone: one is made up): "));
+  pin = read_line ();
+  *made_up = *pin == '\0';
+  if (*made_up)
+    return vtr_hub_pins_new_pin ();
+  if (isatty (STDIN_FILENO))
+    {
+      g_autofree char *again = NULL;
+
+      g_printerr ("%s", _("The same PIN again: "));
+      again = read_line ();
+      if (!g_str_equal (pin, again))
+        {
+          g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                               _("The two PINs typed are not the same: nothing was changed."));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&pin);
+}
+
+/* `device reset-pin ID`: a one-time code that resets the device's PIN,
+ * valid 7 days (or until --expires). */
+static int
+command_reset_pin (VtrHubDb   *db,
+                   const char *id_text)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GDateTime) in_a_week = g_date_time_add_days (now, 7);
+  g_autofree char *url = NULL;
+  g_autofree char *caption = NULL;
+  int expiry = vtr_paris_day (in_a_week);
+  GError *error = NULL;
+  gint64 id;
+
+  if (!parse_id (id_text, &id))
+    return usage_error (_("Usage: vitrine-hub device reset-pin ID [--pdf FILE]"));
+  if (expires && !parse_date (expires, &expiry))
+    return usage_error (_("--expires takes a date such as 2027-01-31"));
+  if (!(keys = vtr_hub_keys_open (dir, &error)) ||
+      !(url = vtr_hub_pins_reset_code (db, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
+    return fail (error);
+  g_print (_("Device %lld: scan this code on it before %02d/%02d/%04d to choose a new PIN. It works "
+             "once.\n"),
+           (long long) id, expiry % 100, expiry / 100 % 100, expiry / 10000);
+  g_print ("%s\n", url);
+  caption = g_strdup_printf (_("New PIN for device %lld — use once, before %02d/%02d/%04d"), (long long) id,
+                             expiry % 100, expiry / 100 % 100, expiry / 10000);
+  if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
+      (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
+/* `code owner NUMBER`: which device an order number or a card was
+ * issued to. */
+static int
+command_code (int argc, char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(VtrHubDb) db = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autoptr(GDateTime) issued_at = NULL;
+  GError *error = NULL;
+  gint64 device_id, issued;
+
+  if (argc != 4 || !g_str_equal (argv[2], "owner"))
+    return usage_error (_("Usage: vitrine-hub code owner ORDER-NUMBER|CARD"));
+  if (!(db = vtr_hub_db_open (dir, &error)) ||
+      !vtr_hub_stock_owner (db, argv[3], &kind, &device_id, &name, &issued, &error))
+    return fail (error);
+  issued_at = g_date_time_new_from_unix_local (issued);
+  when = g_date_time_format (issued_at, "%d/%m/%Y %H:%M");
+  if (device_id == 0)
+    g_print (g_str_equal (kind, "card") ? _("Card %s: printed on the hub on %s, for no device.\n")
+                                        : _("Order number %s: printed on the hub on %s, for no device.\n"),
+             argv[3], when);
+  else
+    g_print (g_str_equal (kind, "card") ? _("Card %s: issued to device %lld, “%s”, on %s.\n")
+                                        : _("Order number %s: issued to device %lld, “%s”, on %s.\n"),
+             argv[3], (long long) device_id, name ? name : "", when);
+  return EXIT_SUCCESS;
+}
+
 static int
 command_device (int argc, char **argv)
 {
@@ -505,8 +598,8 @@ command_device (int argc, char **argv)
   gint64 merchant_id = 0, id;
 
   if (argc < 3)
-    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
-                          "revoke ID"));
+    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
+                          "list | revoke ID | reset-pin ID [--pdf FILE]"));
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
@@ -521,13 +614,24 @@ command_device (int argc, char **argv)
       VtrFlashcode code = { VTR_CODE_PAIRING };
       const guint8 *secret = NULL;
 
+      g_autofree char *pin = NULL;
+      gboolean made_up = FALSE;
+
       code.expires = vtr_paris_day (in_a_week);
       if (expires && !parse_date (expires, &code.expires))
         return usage_error (_("--expires takes a date such as 2027-01-31"));
+      if (admin_pin && !(pin = ask_admin_pin (&made_up, &error)))
+        return fail (error);
       if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
           !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, end_of_day (code.expires), &id,
                                              &error)))
         return fail (error);
+      if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
+        {
+          /* No device with a PIN other than the one asked for. */
+          vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, NULL);
+          return fail (error);
+        }
       code.kid = vtr_hub_keys_signing_kid (keys, &secret);
       code.pairing = pairing;
       url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, &error);
@@ -537,9 +641,20 @@ command_device (int argc, char **argv)
                  "It works once.\n"),
                (long long) id, argv[3], code.expires % 100, code.expires / 100 % 100,
                code.expires / 10000);
+      if (pin && made_up)
+        g_print (_("Administrator’s PIN of this kiosk: %s (it comes with the pairing; keep it apart "
+                   "from the code).\n"),
+                 pin);
+      else if (pin)
+        g_print (_("The administrator’s PIN typed comes with the pairing.\n"));
       g_print ("%s\n", url);
-      caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d"), argv[3],
-                                 code.expires % 100, code.expires / 100 % 100, code.expires / 10000);
+      if (pin && made_up)
+        caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d — administrator’s PIN %s"),
+                                   argv[3], code.expires % 100, code.expires / 100 % 100, code.expires / 10000,
+                                   pin);
+      else
+        caption = g_strdup_printf (_("Pairing of “%s” — use once, before %02d/%02d/%04d"), argv[3],
+                                   code.expires % 100, code.expires / 100 % 100, code.expires / 10000);
       if ((png_path && !vtr_qr_write_file (url, caption, png_path, FALSE, &error)) ||
           (pdf_path && !vtr_qr_write_file (url, caption, pdf_path, TRUE, &error)))
         return fail (error);
@@ -568,6 +683,8 @@ command_device (int argc, char **argv)
         }
       return EXIT_SUCCESS;
     }
+  if (g_str_equal (argv[2], "reset-pin") && argc == 4)
+    return command_reset_pin (db, argv[3]);
   if (g_str_equal (argv[2], "revoke") && argc == 4)
     {
       if (!parse_id (argv[3], &id))
@@ -577,8 +694,8 @@ command_device (int argc, char **argv)
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
     }
-  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--pdf FILE] | list | "
-                        "revoke ID"));
+  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
+                        "list | revoke ID | reset-pin ID [--pdf FILE]"));
 }
 
 int
@@ -595,9 +712,12 @@ main (int   argc,
   g_option_context_set_summary (context,
                                 _("The federation’s hub.\n\n"
                                   "  serve [--listen HOST:PORT] the HTTP API for kiosks (docs/hub-api.md)\n"
-                                  "  device add NAME [--merchant ID] [--pdf FILE]\n"
+                                  "  device add NAME [--merchant ID] [--admin-pin] [--pdf FILE]\n"
                                   "                            a new kiosk or shop device: prints its pairing code\n"
                                   "  device list | revoke ID   the devices, or shut one out\n"
+                                  "  device reset-pin ID [--pdf FILE]\n"
+                                  "                            a one-time code that resets the device’s PIN\n"
+                                  "  code owner NUMBER         the device an order number or a card was issued to\n"
                                   "  keys init [--host HOST]   make the root and signing keys\n"
                                   "  keys rotate               a new signing key\n"
                                   "  keys retire KID           stop trusting a key\n"
@@ -619,6 +739,8 @@ main (int   argc,
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))
     return command_keys (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "code"))
+    return command_code (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sign"))
     return command_sign (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "import"))

@@ -105,6 +105,23 @@ static const char * const migrations[] = {
   "  UNIQUE (order_uuid, state));"
   "CREATE INDEX sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
   "CREATE INDEX event_by_order ON event (json_extract (payload, '$.order')) WHERE kind = 'order';",
+  /* 5: (pools) the signed codes issued to each device for its stock (an
+   * order number is never issued twice, whichever device asks), the
+   * administrator PIN a federation kiosk receives with its pairing (an
+   * Argon2id hash), and the PIN reset codes printed for a device. */
+  "CREATE TABLE issued_code ("
+  "  kind TEXT NOT NULL,"
+  "  number TEXT NOT NULL,"
+  "  device_id INTEGER,"
+  "  issued INTEGER NOT NULL,"
+  "  PRIMARY KEY (kind, number)) WITHOUT ROWID;"
+  "CREATE INDEX issued_code_by_device ON issued_code (device_id, kind, issued);"
+  "ALTER TABLE device ADD COLUMN admin_pin_hash TEXT;"
+  "CREATE TABLE pin_reset ("
+  "  nonce TEXT PRIMARY KEY,"
+  "  device_id INTEGER NOT NULL,"
+  "  issued INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -229,8 +246,8 @@ vtr_hub_db_open (const char *dir,
   return g_steal_pointer (&db);
 }
 
-/* The connection, for the hub's other tables (vtr-hub-sms.c): on the
- * thread that uses @db. */
+/* The connection, for the hub's other tables (vtr-hub-sms.c,
+ * vtr-hub-stock.c): on the thread that uses @db. */
 sqlite3 *
 vtr_hub_db_get_sqlite (VtrHubDb *db)
 {

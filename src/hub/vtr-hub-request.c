@@ -26,6 +26,8 @@ static const struct
   { "POST", "/api/v1/pair", 4 * 1024, 4 },
   /* {"events": [{"payload": {"lines": [{…}]}}]}, 1,000 events at most. */
   { "POST", "/api/v1/events", 4 * 1024 * 1024, 16 },
+  /* {"kind": "pickup", "count": 150} */
+  { "POST", "/api/v1/stock", 4 * 1024, 4 },
 };
 
 G_DEFINE_QUARK (vtr-hub-request-error-quark, vtr_hub_request_error)

@@ -16,6 +16,8 @@
 #include "vtr-hub-keys.h"
 #include "vtr-hub-request.h"
 #include "vtr-hub-sms.h"
+#include "vtr-hub-pins.h"
+#include "vtr-hub-stock.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
 
@@ -246,6 +248,7 @@ route_pair (Job    *job,
   g_autofree char *token = NULL;
   g_autofree char *envelope = NULL;
   g_autofree char *root = NULL;
+  g_autofree char *admin_pin_hash = NULL;
   JsonObject *request;
   const char *code;
 
@@ -265,6 +268,10 @@ route_pair (Job    *job,
       return;
     }
   job->device_id = device->id;
+  /* The administrator's PIN set with `device add --admin-pin`, as its
+   * slow hash (vtr-hub-pins.c); a pairing without it still works. */
+  if (!vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
+    g_clear_error (&error);
   envelope = vtr_hub_keys_export (keys);
   root = vtr_hub_keys_root_public (keys);
 
@@ -277,6 +284,8 @@ route_pair (Job    *job,
   vtr_json_add_string (builder, "host", vtr_hub_keys_get_host (keys));
   vtr_json_add_string (builder, "root", root);
   vtr_json_add_string (builder, "keys", envelope);
+  if (admin_pin_hash)
+    vtr_json_add_string (builder, "admin_pin_hash", admin_pin_hash);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
 }
@@ -552,6 +561,55 @@ route_orders (Job    *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* POST /api/v1/stock {"kind": "pickup"|"card", "count": N}: signed codes
+ * for the device's stock (vtr-hub-stock.c). */
+static void
+route_stock (Job    *job,
+             Worker *worker)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *request;
+  JsonNode *count;
+  VtrCodeKind kind;
+
+  if (!(device = authenticate (job, worker)) || !(request = body_object (job, parser)))
+    return;
+  count = json_object_get_member (request, "count");
+  if (!vtr_hub_stock_kind_from_string (json_object_get_string_member_with_default (request, "kind", NULL),
+                                       &kind) ||
+      count == NULL || !JSON_NODE_HOLDS_VALUE (count) || json_node_get_value_type (count) != G_TYPE_INT64 ||
+      json_node_get_int (count) < 1 || json_node_get_int (count) > VTR_HUB_STOCK_MAX_REQUEST)
+    {
+      g_autofree char *message = g_strdup_printf (_("Ask for a kind, “pickup” or “card”, and a count "
+                                                    "from 1 to %d"),
+                                                  VTR_HUB_STOCK_MAX_REQUEST);
+
+      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid", message);
+      return;
+    }
+  if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
+      !(codes = vtr_hub_stock_issue (worker->db, keys, device->id, kind, json_node_get_int (count), 0,
+                                     g_get_real_time () / G_USEC_PER_SEC, &error)))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  vtr_json_add_string (builder, "kind", kind == VTR_CODE_CARD ? "card" : "pickup");
+  json_builder_set_member_name (builder, "codes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < codes->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (codes, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
 static void
 route (Job *job)
 {
@@ -596,6 +654,8 @@ route (Job *job)
     route_card (job, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
     route_orders (job, worker);
+  else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
+    route_stock (job, worker);
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }

@@ -11,6 +11,9 @@
 #include "vtr-json.h"
 #include "vtr-key-list.h"
 #include "vtr-outbox.h"
+#include "vtr-staff.h"
+#include "vtr-staff-pin.h"
+#include "vtr-sync-stock.h"
 #include "vtr-trust.h"
 
 /*
@@ -228,7 +231,7 @@ vtr_sync_pair (VtrStore   *store,
   g_autofree char *request = NULL;
   g_autofree char *url = NULL;
   guint8 root_key[VTR_PUBLIC_KEY_BYTES];
-  const char *token, *envelope, *root;
+  const char *token, *envelope, *root, *admin_pin_hash;
   JsonObject *object;
   guint status;
 
@@ -292,6 +295,10 @@ vtr_sync_pair (VtrStore   *store,
   link->merchant_id = json_object_get_int_member_with_default (object, "merchant", 0);
   link->paired = g_date_time_to_unix (now);
   if (!vtr_trust_save (store, envelope, root, error) || !vtr_sync_state_save_link (store, link, error))
+    return NULL;
+  /* The administrator's PIN the federation set for this device. */
+  admin_pin_hash = json_object_get_string_member_with_default (object, "admin_pin_hash", NULL);
+  if (admin_pin_hash && !vtr_staff_set_pin_hash (store, VTR_ADMIN_ID, admin_pin_hash, error))
     return NULL;
   return g_steal_pointer (&link);
 }
@@ -367,6 +374,36 @@ vtr_sync_client_send (VtrSyncClient *client,
 
   return send (client->session, method, url, client->link->token, json, if_none_match, status,
                cancellable, error);
+}
+
+/**
+ * vtr_sync_client_request: (skip)
+ * @path: from "/api/v1/"
+ * @json: (nullable): the request's body
+ *
+ * One request of a sync step kept in a file of its own
+ * (vtr-sync-stock.c): the hub's answer as a JSON object.
+ */
+JsonNode *
+vtr_sync_client_request (VtrSyncClient *client,
+                         const char    *method,
+                         const char    *path,
+                         const char    *json,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  if (!(body = client_send (client, method, path, json, NULL, &status, cancellable, error)))
+    return NULL;
+  return parse_answer (body, error);
+}
+
+VtrStore *
+vtr_sync_client_get_store (VtrSyncClient *client)
+{
+  return client->store;
 }
 
 /**
@@ -680,7 +717,7 @@ refresh_keys (VtrSyncClient *client,
  * vtr_sync_client_run:
  *
  * One whole sync: the outbox up, the catalogue down, then the balances
- * and keys; the outcome is recorded for the freshness shown to users.
+ * and keys, then the stocks of signed codes; the outcome is recorded for the freshness shown to users.
  */
 gboolean
 vtr_sync_client_run (VtrSyncClient *client,
@@ -699,7 +736,8 @@ vtr_sync_client_run (VtrSyncClient *client,
        vtr_sync_client_pull (client, report, cancellable, &local_error) &&
        vtr_sync_client_fetch_orders (client, started, report, cancellable, &local_error) &&
        refresh_keys (client, cancellable, &local_error) &&
-       refresh_balances (client, report, cancellable, &local_error);
+       refresh_balances (client, report, cancellable, &local_error) &&
+       vtr_sync_client_refill_stock (client, report, cancellable, &local_error);
   vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "vtr-store.h"
@@ -34,6 +35,9 @@ typedef struct
   gboolean up_to_date; /* the last feed request said nothing changed */
   guint    orders_new;     /* orders the device received (a shop's) */
   guint    orders_changed; /* orders whose state the hub changed */
+  guint    pickup_codes; /* signed order numbers added to the stock */
+  guint    blank_cards;  /* signed blank cards added to the stock */
+  guint    stock_errors; /* kinds the hub would not refill: tried again next time */
 } VtrSyncReport;
 
 typedef struct _VtrSyncClient VtrSyncClient;
@@ -69,6 +73,13 @@ gboolean       vtr_sync_client_fetch_orders (VtrSyncClient *client,
                                              VtrSyncReport *report,
                                              GCancellable  *cancellable,
                                              GError       **error);
+JsonNode      *vtr_sync_client_request (VtrSyncClient *client,
+                                        const char    *method,
+                                        const char    *path,
+                                        const char    *json,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+VtrStore      *vtr_sync_client_get_store (VtrSyncClient *client);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);

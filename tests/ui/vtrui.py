@@ -102,8 +102,11 @@ def _prepare_data(tmp, ad, shop):
     call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
     if shop:
         # The staff's PIN, and a customer's order waiting at the shop.
+        # (No PIN: the merchant chooses it at the kiosk; no customer: no order.)
         merchant, pin, customer = shop
-        call(ctl, 'merchant', 'set-pin', str(merchant), '--data-dir', data_dir, stdin=pin + '\n')
+        if pin:
+            call(ctl, 'merchant', 'set-pin', str(merchant), '--data-dir', data_dir, stdin=pin + '\n')
+    if shop and customer:
         pickup = os.path.join(tmp, 'pickup-codes.txt')
         with open(pickup, 'w') as f:
             f.write(call(hub, 'sign', 'pickup', '--count', '2', '--data-dir', hub_dir))
