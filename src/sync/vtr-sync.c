@@ -395,9 +395,9 @@ vtr_sync_client_request (VtrSyncClient *client,
   g_autoptr(GBytes) body = NULL;
   guint status;
 
-  if (!(body = client_send (client, method, path, json, NULL, &status, cancellable, error)))
+  if (!(body = vtr_sync_client_send (client, method, path, json, NULL, &status, cancellable, error)))
     return NULL;
-  return parse_answer (body, error);
+  return vtr_sync_parse_answer (body, error);
 }
 
 VtrStore *
