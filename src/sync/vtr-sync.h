@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "vtr-store.h"
@@ -60,6 +61,10 @@ gboolean       vtr_sync_client_push   (VtrSyncClient *client,
                                        GError       **error);
 gboolean       vtr_sync_client_run    (VtrSyncClient *client,
                                        VtrSyncReport *report,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+JsonNode      *vtr_sync_client_get    (VtrSyncClient *client,
+                                       const char    *path,
                                        GCancellable  *cancellable,
                                        GError       **error);
 guint          vtr_sync_retry_delay   (guint          failures,
