@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vtr-app-enums.h"
+#include "vtr-card-block.h"
 #include "vtr-flashcode.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
@@ -44,6 +45,7 @@ struct _VtrCounter
   gint64            balance;
   GString          *typed;     /* PIN, amount or mobile being typed */
   GCancellable     *pin_check; /* the PIN being checked, if any */
+  GCancellable     *card_read; /* the card's points being read, if any */
   GCancellable     *cancellable; /* printing, until dispose */
 
   /* What a screen shows. */
@@ -226,13 +228,110 @@ refresh_orders (VtrCounter *self)
   set_list (self, &self->orders, g_steal_pointer (&orders), PROP_ORDERS);
 }
 
+/* "Card …ABCD: 12 points" */
+static char *
+card_words (const char *card_id,
+            gint64      balance,
+            gboolean    blocked)
+{
+  const char *end = card_id + strlen (card_id) - MIN (strlen (card_id), 4);
+
+  if (blocked)
+    return g_strdup_printf (_("Card …%s: declared lost, blocked"), end);
+  return g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance), end,
+                          (long long) balance);
+}
+
+static void
+set_balance (VtrCounter *self,
+             gint64      balance)
+{
+  if (self->balance == balance)
+    return;
+  self->balance = balance;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
+}
+
+static void
+cancel_card_read (VtrCounter *self)
+{
+  if (self->card_read == NULL)
+    return;
+  g_cancellable_cancel (self->card_read);
+  g_clear_object (&self->card_read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* The card's points and the shop's rewards, read on a worker thread with
+ * its own connection (issue 15: no SQLite on the main thread for them). */
+
+typedef struct
+{
+  GWeakRef      self;
+  GCancellable *read; /* this read's, compared with the counter's */
+} CardRead;
+
+static void
+card_read_free (CardRead *read)
+{
+  g_weak_ref_clear (&read->self);
+  g_object_unref (read->read);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CardRead, card_read_free)
+
+static void
+card_was_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(CardRead) read = data;
+  g_autoptr(VtrCounter) self = g_weak_ref_get (&read->self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCardView) view = vtr_card_read_finish (result, &error);
+  g_autofree char *card = NULL;
+  GPtrArray *rewards;
+
+  /* Gone, cleared, or another card since: this answer is for nobody. */
+  if (self == NULL || self->card_read != read->read || g_cancellable_is_cancelled (read->read))
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->card_read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (view == NULL)
+    set_message (self, error->message);
+  else if (self->card_id && g_str_equal (view->card_id, self->card_id))
+    {
+      card = card_words (view->card_id, view->balance, view->blocked);
+      set_string (self, &self->card, card, PROP_CARD);
+      set_balance (self, view->blocked ? 0 : view->balance);
+      rewards = view->blocked ? NULL : g_steal_pointer (&view->rewards);
+      if (rewards && rewards->len == 0)
+        g_clear_pointer (&rewards, g_ptr_array_unref);
+      set_list (self, &self->rewards, rewards, PROP_REWARDS);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+read_card (VtrCounter *self)
+{
+  CardRead *read = g_new0 (CardRead, 1);
+
+  cancel_card_read (self);
+  self->card_read = g_cancellable_new ();
+  g_weak_ref_init (&read->self, self);
+  read->read = g_object_ref (self->card_read);
+  vtr_card_read_async (self->store, self->card_id, self->merchant_id, self->card_read, card_was_read, read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 /* Everything a screen shows, from the state. */
 static void
 update (VtrCounter *self)
 {
   g_autofree char *card = NULL;
-  g_autoptr(GPtrArray) rewards = NULL;
-  gint64 balance = 0;
   const char *title;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -256,24 +355,20 @@ update (VtrCounter *self)
 
   if (self->session && self->card_id && !asks_pin (self))
     {
-      vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
-      card = g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance),
-                              self->card_id + strlen (self->card_id) - MIN (strlen (self->card_id), 4),
-                              (long long) balance);
-      if (self->merchant_id > 0)
-        rewards = vtr_loyalty_list_rewards (self->store, self->merchant_id, NULL);
-      if (rewards && rewards->len == 0)
-        g_clear_pointer (&rewards, g_ptr_array_unref);
+      /* What is known until the read says more: never a wait here. */
+      card = card_words (self->card_id, self->balance, FALSE);
+      set_string (self, &self->card, card, PROP_CARD);
+      read_card (self);
     }
-  else if (self->session && !asks_pin (self))
-    card = g_strdup (_("Scan the customer’s card"));
-  set_string (self, &self->card, card ? card : "", PROP_CARD);
-  if (self->balance != balance)
+  else
     {
-      self->balance = balance;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
+      cancel_card_read (self);
+      if (self->session && !asks_pin (self))
+        card = g_strdup (_("Scan the customer’s card"));
+      set_string (self, &self->card, card ? card : "", PROP_CARD);
+      set_balance (self, 0);
+      set_list (self, &self->rewards, NULL, PROP_REWARDS);
     }
-  set_list (self, &self->rewards, g_steal_pointer (&rewards), PROP_REWARDS);
   set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0,
                PROP_CAN_ENROL);
   set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id,
@@ -293,6 +388,9 @@ set_card_id (VtrCounter *self,
     }
   g_free (self->card_id);
   self->card_id = card_id;
+  /* Another customer: nothing of the one before while theirs is read. */
+  set_balance (self, 0);
+  set_list (self, &self->rewards, NULL, PROP_REWARDS);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_ID]);
 }
 
@@ -483,6 +581,7 @@ credit (VtrCounter *self)
                                                          receipt.points),
                                                (long long) receipt.points);
       set_message (self, done);
+      set_balance (self, receipt.balance);
     }
   g_string_truncate (self->typed, 0);
 }
@@ -756,6 +855,7 @@ vtr_counter_redeem (VtrCounter *self,
                                                          -receipt.points),
                                                (long long) -receipt.points);
       set_message (self, done);
+      set_balance (self, receipt.balance);
     }
   update (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -932,7 +1032,7 @@ gboolean
 vtr_counter_get_busy (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  return self->pin_check != NULL;
+  return self->pin_check != NULL || self->card_read != NULL;
 }
 
 gboolean
@@ -1035,6 +1135,9 @@ vtr_counter_dispose (GObject *object)
   if (self->pin_check)
     g_cancellable_cancel (self->pin_check);
   g_clear_object (&self->pin_check);
+  if (self->card_read)
+    g_cancellable_cancel (self->card_read);
+  g_clear_object (&self->card_read);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->printer);

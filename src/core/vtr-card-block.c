@@ -590,3 +590,100 @@ vtr_card_stale (VtrStore *store,
     }
   return g_steal_pointer (&cards);
 }
+
+/* The card on a counter, read on a worker thread. */
+
+void
+vtr_card_view_free (VtrCardView *view)
+{
+  if (view == NULL)
+    return;
+  g_clear_pointer (&view->rewards, g_ptr_array_unref);
+  g_free (view->card_id);
+  g_free (view);
+}
+
+typedef struct
+{
+  char   *data_dir;
+  char   *card_id;
+  gint64  merchant_id;
+} ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  g_free (data->data_dir);
+  g_free (data->card_id);
+  g_free (data);
+}
+
+static void
+read_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ReadData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCardView) view = g_new0 (VtrCardView, 1);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* Its own connection: the main thread's is never waited for. */
+  if (!(store = vtr_store_open (data->data_dir, &error)) ||
+      !vtr_loyalty_balance (store, data->card_id, &view->balance, &view->pending, &error) ||
+      !vtr_card_is_blocked (store, data->card_id, &view->blocked, &error) ||
+      (data->merchant_id > 0 &&
+       !(view->rewards = vtr_loyalty_list_rewards (store, data->merchant_id, &error))))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  view->card_id = g_strdup (data->card_id);
+  g_task_return_pointer (task, g_steal_pointer (&view), (GDestroyNotify) vtr_card_view_free);
+}
+
+/**
+ * vtr_card_read_async:
+ * @store: the device's store; the read opens its own on the same folder
+ * @merchant_id: the shop whose rewards come with the card, or 0
+ *
+ * The card's balance, whether it is blocked, and the shop's rewards, read
+ * on a worker thread. The callback gets no source object.
+ */
+void
+vtr_card_read_async (VtrStore            *store,
+                     const char          *card_id,
+                     gint64               merchant_id,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadData *data = g_new0 (ReadData, 1);
+
+  g_return_if_fail (VTR_IS_STORE (store));
+  g_return_if_fail (card_id != NULL);
+
+  data->data_dir = g_strdup (vtr_store_get_data_dir (store));
+  data->card_id = g_strdup (card_id);
+  data->merchant_id = merchant_id;
+  /* No source object: the task may be freed on the worker thread. */
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vtr_card_read_async);
+  g_task_set_name (task, "[vitrine] card read");
+  g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (task, read_in_thread);
+}
+
+VtrCardView *
+vtr_card_read_finish (GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_card_read_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

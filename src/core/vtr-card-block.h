@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "vtr-loyalty.h"
@@ -24,7 +24,26 @@ typedef struct
   gboolean from_hub; /* found on the hub, not in this device's journal */
 } VtrCardMatch;
 
+/* A card on a counter: read away from the main thread. */
+typedef struct
+{
+  char      *card_id;
+  gint64     balance;
+  gint64     pending;
+  gboolean   blocked;
+  GPtrArray *rewards; /* VtrReward, or NULL */
+} VtrCardView;
+
 void       vtr_card_match_free        (VtrCardMatch      *match);
+void       vtr_card_view_free         (VtrCardView       *view);
+void       vtr_card_read_async        (VtrStore          *store,
+                                       const char        *card_id,
+                                       gint64             merchant_id,
+                                       GCancellable      *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer           user_data);
+VtrCardView *vtr_card_read_finish     (GAsyncResult      *result,
+                                       GError           **error);
 
 gboolean   vtr_card_is_blocked        (VtrStore          *store,
                                        const char        *card_id,
@@ -66,5 +85,6 @@ gboolean   vtr_card_publish_block     (VtrStore          *store,
                                        GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCardMatch, vtr_card_match_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrCardView, vtr_card_view_free)
 
 G_END_DECLS
