@@ -8,6 +8,7 @@
 #include "vtr-app-enums.h"
 #include "vtr-card-block.h"
 #include "vtr-flashcode.h"
+#include "vtr-lost-card.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-print-queue.h"
@@ -57,6 +58,7 @@ struct _VtrCounter
   gboolean          can_print_slip;
   GPtrArray        *orders;    /* VtrOrder */
   GPtrArray        *rewards;   /* VtrReward */
+  VtrLostCard      *lost;      /* a lost card being replaced, if any */
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounter, vtr_counter, G_TYPE_OBJECT)
@@ -82,6 +84,7 @@ enum
   PROP_CAN_PRINT_SLIP,
   PROP_ORDERS,
   PROP_REWARDS,
+  PROP_LOST_CARD,
   N_PROPS
 };
 
@@ -353,7 +356,15 @@ update (VtrCounter *self)
     }
   set_string (self, &self->title, title, PROP_TITLE);
 
-  if (self->session && self->card_id && !asks_pin (self))
+  if (self->lost)
+    {
+      /* A lost card is being replaced: its panel says everything. */
+      cancel_card_read (self);
+      set_string (self, &self->card, "", PROP_CARD);
+      set_balance (self, 0);
+      set_list (self, &self->rewards, NULL, PROP_REWARDS);
+    }
+  else if (self->session && self->card_id && !asks_pin (self))
     {
       /* What is known until the read says more: never a wait here. */
       card = card_words (self->card_id, self->balance, FALSE);
@@ -369,9 +380,9 @@ update (VtrCounter *self)
       set_balance (self, 0);
       set_list (self, &self->rewards, NULL, PROP_REWARDS);
     }
-  set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0,
+  set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0 && !self->lost,
                PROP_CAN_ENROL);
-  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id,
+  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id && !self->lost,
                PROP_CAN_PRINT_SLIP);
   update_keyed (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -430,6 +441,11 @@ vtr_counter_clear (VtrCounter *self)
 
   g_object_freeze_notify (G_OBJECT (self));
   cancel_pin_check (self);
+  if (self->lost)
+    {
+      g_clear_object (&self->lost);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+    }
   set_session (self, NULL);
   set_card_id (self, NULL);
   g_string_truncate (self->typed, 0);
@@ -667,6 +683,9 @@ vtr_counter_take_code (VtrCounter *self,
 
   if (self->session == NULL || asks_pin (self))
     return FALSE;
+  /* (cards) Replacing a lost card: every code goes to its panel. */
+  if (self->lost)
+    return vtr_lost_card_take_code (self->lost, text);
   g_object_freeze_notify (G_OBJECT (self));
   info = vtr_code_classify (text, -1, self->keys, now);
   if (info->kind == VTR_CODE_PICKUP)
@@ -944,6 +963,67 @@ vtr_counter_refresh (VtrCounter *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* (cards) A lost card. */
+
+/**
+ * vtr_counter_get_lost_card:
+ *
+ * Returns: (transfer none) (nullable) (type VtrLostCard): the lost card
+ *   being replaced, %NULL when none
+ */
+GObject *
+vtr_counter_get_lost_card (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return (GObject *) self->lost;
+}
+
+/**
+ * vtr_counter_start_lost_card:
+ *
+ * "Lost card", behind the staff session: the customer on the counter is
+ * forgotten and the lost card's panel asks for their new card.
+ */
+void
+vtr_counter_start_lost_card (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || asks_pin (self) || self->lost)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+  g_string_truncate (self->typed, 0);
+  set_card_id (self, NULL);
+  set_message (self, NULL);
+  self->lost = vtr_lost_card_new (self->store, self->keys, self->session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_end_lost_card:
+ *
+ * Back to the counter; once the lost card was replaced, with the new card
+ * on it.
+ */
+void
+vtr_counter_end_lost_card (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->lost == NULL)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (vtr_lost_card_get_step (self->lost) == VTR_LOST_CARD_DONE)
+    set_card_id (self, g_strdup (vtr_lost_card_get_new_card (self->lost)));
+  g_clear_object (&self->lost);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* Properties. */
 
 VtrStore *
@@ -1135,6 +1215,7 @@ vtr_counter_dispose (GObject *object)
   if (self->pin_check)
     g_cancellable_cancel (self->pin_check);
   g_clear_object (&self->pin_check);
+  g_clear_object (&self->lost);
   if (self->card_read)
     g_cancellable_cancel (self->card_read);
   g_clear_object (&self->card_read);
@@ -1236,6 +1317,9 @@ vtr_counter_get_property (GObject    *object,
     case PROP_REWARDS:
       g_value_set_boxed (value, self->rewards);
       break;
+    case PROP_LOST_CARD:
+      g_value_set_object (value, self->lost);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1306,6 +1390,7 @@ vtr_counter_class_init (VtrCounterClass *klass)
   properties[PROP_CAN_PRINT_SLIP] = g_param_spec_boolean ("can-print-slip", NULL, NULL, FALSE, shown);
   properties[PROP_ORDERS] = g_param_spec_boxed ("orders", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
   properties[PROP_REWARDS] = g_param_spec_boxed ("rewards", NULL, NULL, G_TYPE_PTR_ARRAY, shown);
+  properties[PROP_LOST_CARD] = g_param_spec_object ("lost-card", NULL, NULL, VTR_TYPE_LOST_CARD, shown);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

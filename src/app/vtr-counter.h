@@ -81,4 +81,9 @@ void            vtr_counter_advance_order     (VtrCounter       *self,
 void            vtr_counter_print_slip        (VtrCounter       *self);
 void            vtr_counter_refresh           (VtrCounter       *self);
 
+/* (cards) A lost card at the counter: vtr-lost-card.h */
+GObject        *vtr_counter_get_lost_card     (VtrCounter       *self);
+void            vtr_counter_start_lost_card   (VtrCounter       *self);
+void            vtr_counter_end_lost_card     (VtrCounter       *self);
+
 G_END_DECLS
