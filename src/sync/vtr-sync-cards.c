@@ -2,7 +2,6 @@
 
 #include "vtr-sync-cards.h"
 
-#include <glib/gi18n.h>
 #include <string.h>
 
 /*
