@@ -467,6 +467,15 @@ test_cards_forged_new_card (Fixture       *f,
   /* The counter itself refuses the forged card. */
   ctl (&local, f->shop_a, f->session_a, "loyalty", "block", old, "--to", forged, NULL);
   g_assert_cmpint (local.status, !=, 0);
+  /* And someone else's card, scanned by mistake as the new one. */
+  {
+    g_auto(VtrTestResult) someone = { 0 };
+
+    g_assert_cmpint (credit_at (f->shop_a, f->session_a, f->cards[3], "10"), >, 0);
+    ctl (&someone, f->shop_a, f->session_a, "loyalty", "block", old, "--to", f->cards[3], NULL);
+    g_assert_cmpint (someone.status, !=, 0);
+    g_assert_nonnull (strstr (someone.err, "already has points"));
+  }
 
   /* A device that sends one anyway is refused by the hub. */
   payload = g_strdup_printf ("{\"kind\":\"transfer\",\"card\":\"%s\",\"new_card\":\"%s\","

@@ -381,6 +381,21 @@ vtr_card_transfer (VtrStore          *store,
                      "another new card."));
       goto rollback;
     }
+  /* A new card, blank: a card with points already is someone's card,
+   * scanned by mistake (the hub would add the two balances up). */
+  {
+    gint64 new_balance = 0;
+
+    if (!vtr_loyalty_balance (store, new_card, &new_balance, NULL, error))
+      goto rollback;
+    if (new_balance != 0)
+      {
+        g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID,
+                     _("The card scanned as the new one already has points: it is someone’s card. "
+                       "Scan a new blank card."));
+        goto rollback;
+      }
+  }
   /* What the customer had: the hub's word if a search just asked it,
    * plus what this device recorded and the hub does not have yet. */
   if (!vtr_loyalty_balance (store, old_card, &balance, &pending, error))
