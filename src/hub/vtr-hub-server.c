@@ -322,6 +322,10 @@ query_int (Job        *job,
   return TRUE;
 }
 
+static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
+                                        VtrStore *store,
+                                        GError  **error);
+
 static void
 route_changes (Job    *job,
                Worker *worker)
@@ -335,6 +339,9 @@ route_changes (Job    *job,
   if (!query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
       !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit))
     return;
+  /* (cards) A block its batch could not publish (the catalogue was busy)
+   * goes out now: one indexed look when there is none. */
+  vtr_hub_publish_blocks (worker->db, worker->store, NULL);
   if ((last = vtr_catalog_last_change (worker->catalog, &error)) < 0)
     {
       answer_gerror (job, error);
@@ -374,10 +381,6 @@ route_changes (Job    *job,
   job->gzip = TRUE;
   job->body = g_string_free_to_bytes (g_steal_pointer (&page));
 }
-
-static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
-                                        VtrStore *store,
-                                        GError  **error);
 
 static void
 route_events (Job    *job,
