@@ -167,8 +167,14 @@ vtr_lost_card_take_code (VtrLostCard *self,
 
   g_return_val_if_fail (VTR_IS_LOST_CARD (self), FALSE);
 
+  /* The camera sees the new card again while it is held up: nothing to
+   * say, and the message of what was done stays. */
+  if (self->new_code && g_str_equal (text, self->new_code))
+    return TRUE;
   g_object_freeze_notify (G_OBJECT (self));
-  if (self->step != VTR_LOST_CARD_SCAN_NEW)
+  if (self->step == VTR_LOST_CARD_DONE)
+    set_message (self, _("Done: give the customer the new card."));
+  else if (self->step != VTR_LOST_CARD_SCAN_NEW)
     set_message (self, _("The new card is already scanned: find the lost card now."));
   else if (!(card_id = vtr_loyalty_card_id (text, self->keys, now, &error)))
     set_message (self, error->message);

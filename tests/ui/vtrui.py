@@ -60,7 +60,7 @@ class JourneyFailed(Exception):
 # ---------------------------------------------------------------------------
 # Outside: folders, data, Xvfb, the D-Bus session.
 
-def _prepare_data(tmp, ad, shop):
+def _prepare_data(tmp, ad, shop, prepare=None):
     """The kiosk's data folder with the demo catalogue, trusting a
     federation whose keys are made here; its administrator PIN set (see
     run() for @ad and @shop). Returns the data folder and the camera's
@@ -128,6 +128,10 @@ def _prepare_data(tmp, ad, shop):
             argv += ['--merchant', str(merchant)]
         call(*argv, '--png', os.path.join(camera, 'ad.png'), '--data-dir', hub_dir)
         os.remove(os.path.join(camera, 'blank.png'))
+    if prepare:
+        # (cards) What a journey sets up itself: call(argv…), the programs,
+        # the folders (its notes go in tmp: the inside has VTR_UI_TMP).
+        prepare(call, hub, ctl, hub_dir, data_dir, camera, tmp)
     return data_dir, camera
 
 
@@ -228,7 +232,7 @@ def _outside(script, options):
         env['LOGNAME'] = 'vitrine-ui-%d' % os.getpid()
 
         started = time.monotonic()
-        data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
+        data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'), options.get('prepare'))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
                     'VTR_UI_XVFB': str(xvfb.pid),
@@ -918,14 +922,17 @@ def _orphaned(tmp):
     os.killpg(0, signal.SIGTERM)
 
 
-def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1, prepare=None):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
     id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
     and an order placed by @customer ({'name', 'phone', 'product'});
-    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS."""
+    @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS;
+    @prepare: a function that sets up more data before the app starts (see
+    _prepare_data())."""
     options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
+               'prepare': prepare,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
