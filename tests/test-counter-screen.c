@@ -456,6 +456,7 @@ test_rewards_and_orders (Fixture       *f,
   tap (f, "Valider");
   wait_idle (f);
   g_assert_true (vtr_counter_take_code (f->counter, code));
+  wait_idle (f);
   g_assert_true (shows (f, "Récompenses"));
   g_assert_true (shows (f, "Café & <b>croissant</b>"));
   g_assert_true (shows (f, "Zoé & Léa · "));

@@ -191,6 +191,11 @@ test_credit_and_redeem (Fixture       *f,
 
   g_assert_true (vtr_counter_take_code (counter, code));
   g_assert_cmpstr (vtr_counter_get_card_id (counter), ==, card);
+  /* The card's points and the shop's rewards are read on a worker
+   * thread, with its own connection: the counter is busy meanwhile. */
+  g_assert_true (vtr_counter_get_busy (counter));
+  g_assert_null (vtr_counter_get_rewards (counter));
+  wait_pin_checked (counter);
   g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Carte …ITCR : 0 point");
   g_assert_true (vtr_counter_get_can_print_slip (counter));
   g_assert_nonnull (vtr_counter_get_rewards (counter));
@@ -366,6 +371,7 @@ test_admin_pin_clears (Fixture       *f,
   vtr_counter_open (counter);
   log_in (counter, STAFF_PIN);
   g_assert_true (vtr_counter_take_code (counter, code));
+  wait_pin_checked (counter);
   g_assert_nonnull (vtr_counter_get_orders (counter));
   g_assert_nonnull (vtr_counter_get_rewards (counter));
   g_assert_cmpstr (vtr_counter_get_card (counter), !=, "");

@@ -7,6 +7,7 @@
 
 #include "vtr-app.h"
 #include "vtr-flip-box.h"
+#include "vtr-lost-card-panel.h"
 #include "vtr-orders.h"
 
 /*
@@ -20,6 +21,8 @@
  *   counter.print-slip        the customer's slip
  *   counter.redeem         x  a reward given, by id
  *   counter.advance-order  s  an order's next step, by number
+ *   counter.lost-card         a lost card replaced (VtrLostCardPanel)
+ *   counter.lost-card-end     back from it
  *
  * A physical keyboard types digits, the comma, Backspace and Enter into
  * the keypad. The administrator's PIN, once right, asks the window for
@@ -46,6 +49,8 @@ struct _VtrCounterScreen
   GtkWidget     *enrol_button;
   GtkListBox    *rewards;
   GtkListBox    *orders;
+  GtkWidget     *lost_card_button;
+  VtrLostCardPanel *lost_card_panel;
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounterScreen, vtr_counter_screen, GTK_TYPE_WIDGET)
@@ -219,6 +224,9 @@ on_key_pressed (GtkEventControllerKey *keys,
 
   if (self->counter == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
     return GDK_EVENT_PROPAGATE;
+  /* A lost card's panel: the keys go to its entry, not to the keypad. */
+  if (vtr_counter_get_lost_card (self->counter))
+    return GDK_EVENT_PROPAGATE;
   if (keyval == GDK_KEY_BackSpace)
     key = VTR_COUNTER_KEY_ERASE;
   else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
@@ -289,6 +297,28 @@ forget_customer_action (GtkWidget  *widget,
 
   if (self->counter)
     vtr_counter_forget_customer (self->counter, g_variant_get_string (parameter, NULL));
+}
+
+static void
+lost_card_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_start_lost_card (self->counter);
+}
+
+static void
+lost_card_end_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_end_lost_card (self->counter);
 }
 
 static void
@@ -414,6 +444,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_LOST_CARD_PANEL);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-counter-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, comma_button);
@@ -427,6 +458,8 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, enrol_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, rewards);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_panel);
 
   gtk_widget_class_install_action (widget_class, "counter.press", "s", press_action);
   gtk_widget_class_install_action (widget_class, "counter.enrol", NULL, enrol_action);
@@ -434,6 +467,8 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.redeem", "x", redeem_action);
   gtk_widget_class_install_action (widget_class, "counter.advance-order", "s", advance_order_action);
   gtk_widget_class_install_action (widget_class, "counter.forget-customer", "s", forget_customer_action);
+  gtk_widget_class_install_action (widget_class, "counter.lost-card", NULL, lost_card_action);
+  gtk_widget_class_install_action (widget_class, "counter.lost-card-end", NULL, lost_card_end_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "counterscreen");
@@ -446,6 +481,16 @@ mode_takes_comma (GBinding     *binding,
                   gpointer      data)
 {
   g_value_set_boolean (to, g_value_get_enum (from) == VTR_COUNTER_MODE_AMOUNT);
+  return TRUE;
+}
+
+static gboolean
+lost_card_shown (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      data)
+{
+  g_value_set_boolean (to, g_value_get_object (from) != NULL);
   return TRUE;
 }
 
@@ -465,6 +510,11 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_binding_group_bind (self->bindings, "can-print-slip", self->slip_button, "visible", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "busy", self->spinner, "spinning", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "busy", self->spinner, "visible", G_BINDING_SYNC_CREATE);
+  /* (cards) the lost card's panel, and the button that opens it */
+  g_binding_group_bind (self->bindings, "can-enrol", self->lost_card_button, "visible", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "lost-card", self->lost_card_panel, "lost-card", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind_full (self->bindings, "lost-card", self->lost_card_panel, "visible", G_BINDING_SYNC_CREATE,
+                             lost_card_shown, NULL, NULL, NULL);
   /* A comma in an amount of euros, never in a PIN or a phone number. */
   g_binding_group_bind_full (self->bindings, "mode", self->comma_button, "visible", G_BINDING_SYNC_CREATE,
                              mode_takes_comma, NULL, NULL, NULL);

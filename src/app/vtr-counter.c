@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "vtr-app-enums.h"
+#include "vtr-card-block.h"
 #include "vtr-flashcode.h"
+#include "vtr-lost-card.h"
 #include "vtr-loyalty.h"
 #include "vtr-order-privacy.h"
 #include "vtr-orders.h"
@@ -46,6 +48,7 @@ struct _VtrCounter
   gint64            balance;
   GString          *typed;     /* PIN, amount or mobile being typed */
   GCancellable     *pin_check; /* the PIN being checked, if any */
+  GCancellable     *card_read; /* the card's points being read, if any */
   GCancellable     *cancellable; /* printing, until dispose */
 
   /* What a screen shows. */
@@ -60,6 +63,7 @@ struct _VtrCounter
   gint64            waiting;   /* orders waiting to be accepted: the badge */
   GCancellable     *orders_read; /* the read of the orders under way */
   gboolean          orders_busy; /* and it reads the list a screen shows */
+  VtrLostCard      *lost;      /* a lost card being replaced, if any */
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounter, vtr_counter, G_TYPE_OBJECT)
@@ -86,6 +90,7 @@ enum
   PROP_ORDERS,
   PROP_REWARDS,
   PROP_WAITING,
+  PROP_LOST_CARD,
   N_PROPS
 };
 
@@ -297,13 +302,110 @@ refresh_orders (VtrCounter *self)
                              VTR_COUNTER_MAX_ORDERS, self->orders_read, orders_read, ref);
 }
 
+/* "Card …ABCD: 12 points" */
+static char *
+card_words (const char *card_id,
+            gint64      balance,
+            gboolean    blocked)
+{
+  const char *end = card_id + strlen (card_id) - MIN (strlen (card_id), 4);
+
+  if (blocked)
+    return g_strdup_printf (_("Card …%s: declared lost, blocked"), end);
+  return g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance), end,
+                          (long long) balance);
+}
+
+static void
+set_balance (VtrCounter *self,
+             gint64      balance)
+{
+  if (self->balance == balance)
+    return;
+  self->balance = balance;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
+}
+
+static void
+cancel_card_read (VtrCounter *self)
+{
+  if (self->card_read == NULL)
+    return;
+  g_cancellable_cancel (self->card_read);
+  g_clear_object (&self->card_read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* The card's points and the shop's rewards, read on a worker thread with
+ * its own connection (issue 15: no SQLite on the main thread for them). */
+
+typedef struct
+{
+  GWeakRef      self;
+  GCancellable *read; /* this read's, compared with the counter's */
+} CardRead;
+
+static void
+card_read_free (CardRead *read)
+{
+  g_weak_ref_clear (&read->self);
+  g_object_unref (read->read);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CardRead, card_read_free)
+
+static void
+card_was_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(CardRead) read = data;
+  g_autoptr(VtrCounter) self = g_weak_ref_get (&read->self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCardView) view = vtr_card_read_finish (result, &error);
+  g_autofree char *card = NULL;
+  GPtrArray *rewards;
+
+  /* Gone, cleared, or another card since: this answer is for nobody. */
+  if (self == NULL || self->card_read != read->read || g_cancellable_is_cancelled (read->read))
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->card_read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (view == NULL)
+    set_message (self, error->message);
+  else if (self->card_id && g_str_equal (view->card_id, self->card_id))
+    {
+      card = card_words (view->card_id, view->balance, view->blocked);
+      set_string (self, &self->card, card, PROP_CARD);
+      set_balance (self, view->blocked ? 0 : view->balance);
+      rewards = view->blocked ? NULL : g_steal_pointer (&view->rewards);
+      if (rewards && rewards->len == 0)
+        g_clear_pointer (&rewards, g_ptr_array_unref);
+      set_list (self, &self->rewards, rewards, PROP_REWARDS);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+read_card (VtrCounter *self)
+{
+  CardRead *read = g_new0 (CardRead, 1);
+
+  cancel_card_read (self);
+  self->card_read = g_cancellable_new ();
+  g_weak_ref_init (&read->self, self);
+  read->read = g_object_ref (self->card_read);
+  vtr_card_read_async (self->store, self->card_id, self->merchant_id, self->card_read, card_was_read, read);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 /* Everything a screen shows, from the state. */
 static void
 update (VtrCounter *self)
 {
   g_autofree char *card = NULL;
-  g_autoptr(GPtrArray) rewards = NULL;
-  gint64 balance = 0;
   const char *title;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -325,29 +427,33 @@ update (VtrCounter *self)
     }
   set_string (self, &self->title, title, PROP_TITLE);
 
-  if (self->session && self->card_id && !asks_pin (self))
+  if (self->lost)
     {
-      vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
-      card = g_strdup_printf (ngettext ("Card …%s: %lld point", "Card …%s: %lld points", balance),
-                              self->card_id + strlen (self->card_id) - MIN (strlen (self->card_id), 4),
-                              (long long) balance);
-      if (self->merchant_id > 0)
-        rewards = vtr_loyalty_list_rewards (self->store, self->merchant_id, NULL);
-      if (rewards && rewards->len == 0)
-        g_clear_pointer (&rewards, g_ptr_array_unref);
+      /* A lost card is being replaced: its panel says everything. */
+      cancel_card_read (self);
+      set_string (self, &self->card, "", PROP_CARD);
+      set_balance (self, 0);
+      set_list (self, &self->rewards, NULL, PROP_REWARDS);
     }
-  else if (self->session && !asks_pin (self))
-    card = g_strdup (_("Scan the customer’s card"));
-  set_string (self, &self->card, card ? card : "", PROP_CARD);
-  if (self->balance != balance)
+  else if (self->session && self->card_id && !asks_pin (self))
     {
-      self->balance = balance;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
+      /* What is known until the read says more: never a wait here. */
+      card = card_words (self->card_id, self->balance, FALSE);
+      set_string (self, &self->card, card, PROP_CARD);
+      read_card (self);
     }
-  set_list (self, &self->rewards, g_steal_pointer (&rewards), PROP_REWARDS);
-  set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0,
+  else
+    {
+      cancel_card_read (self);
+      if (self->session && !asks_pin (self))
+        card = g_strdup (_("Scan the customer’s card"));
+      set_string (self, &self->card, card ? card : "", PROP_CARD);
+      set_balance (self, 0);
+      set_list (self, &self->rewards, NULL, PROP_REWARDS);
+    }
+  set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0 && !self->lost,
                PROP_CAN_ENROL);
-  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id,
+  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id && !self->lost,
                PROP_CAN_PRINT_SLIP);
   update_keyed (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -364,6 +470,9 @@ set_card_id (VtrCounter *self,
     }
   g_free (self->card_id);
   self->card_id = card_id;
+  /* Another customer: nothing of the one before while theirs is read. */
+  set_balance (self, 0);
+  set_list (self, &self->rewards, NULL, PROP_REWARDS);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_ID]);
 }
 
@@ -403,6 +512,11 @@ vtr_counter_clear (VtrCounter *self)
 
   g_object_freeze_notify (G_OBJECT (self));
   cancel_pin_check (self);
+  if (self->lost)
+    {
+      g_clear_object (&self->lost);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+    }
   set_session (self, NULL);
   set_card_id (self, NULL);
   g_string_truncate (self->typed, 0);
@@ -554,6 +668,7 @@ credit (VtrCounter *self)
                                                          receipt.points),
                                                (long long) receipt.points);
       set_message (self, done);
+      set_balance (self, receipt.balance);
     }
   g_string_truncate (self->typed, 0);
 }
@@ -639,6 +754,9 @@ vtr_counter_take_code (VtrCounter *self,
 
   if (self->session == NULL || asks_pin (self))
     return FALSE;
+  /* (cards) Replacing a lost card: every code goes to its panel. */
+  if (self->lost)
+    return vtr_lost_card_take_code (self->lost, text);
   g_object_freeze_notify (G_OBJECT (self));
   info = vtr_code_classify (text, -1, self->keys, now);
   if (info->kind == VTR_CODE_PICKUP)
@@ -827,6 +945,7 @@ vtr_counter_redeem (VtrCounter *self,
                                                          -receipt.points),
                                                (long long) -receipt.points);
       set_message (self, done);
+      set_balance (self, receipt.balance);
     }
   update (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -1012,6 +1131,67 @@ vtr_counter_get_waiting (VtrCounter *self)
   return self->waiting;
 }
 
+/* (cards) A lost card. */
+
+/**
+ * vtr_counter_get_lost_card:
+ *
+ * Returns: (transfer none) (nullable) (type VtrLostCard): the lost card
+ *   being replaced, %NULL when none
+ */
+GObject *
+vtr_counter_get_lost_card (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return (GObject *) self->lost;
+}
+
+/**
+ * vtr_counter_start_lost_card:
+ *
+ * "Lost card", behind the staff session: the customer on the counter is
+ * forgotten and the lost card's panel asks for their new card.
+ */
+void
+vtr_counter_start_lost_card (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->session == NULL || asks_pin (self) || self->lost)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+  g_string_truncate (self->typed, 0);
+  set_card_id (self, NULL);
+  set_message (self, NULL);
+  self->lost = vtr_lost_card_new (self->store, self->keys, self->session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * vtr_counter_end_lost_card:
+ *
+ * Back to the counter; once the lost card was replaced, with the new card
+ * on it.
+ */
+void
+vtr_counter_end_lost_card (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->lost == NULL)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (vtr_lost_card_get_step (self->lost) == VTR_LOST_CARD_DONE)
+    set_card_id (self, g_strdup (vtr_lost_card_get_new_card (self->lost)));
+  g_clear_object (&self->lost);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOST_CARD]);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* Properties. */
 
 VtrStore *
@@ -1100,7 +1280,7 @@ gboolean
 vtr_counter_get_busy (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy);
+  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy) || self->card_read != NULL;
 }
 
 gboolean
@@ -1206,6 +1386,10 @@ vtr_counter_dispose (GObject *object)
   if (self->orders_read)
     g_cancellable_cancel (self->orders_read);
   g_clear_object (&self->orders_read);
+  g_clear_object (&self->lost);
+  if (self->card_read)
+    g_cancellable_cancel (self->card_read);
+  g_clear_object (&self->card_read);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->printer);
@@ -1306,6 +1490,8 @@ vtr_counter_get_property (GObject    *object,
       break;
     case PROP_WAITING:
       g_value_set_int64 (value, self->waiting);
+    case PROP_LOST_CARD:
+      g_value_set_object (value, self->lost);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1380,6 +1566,7 @@ vtr_counter_class_init (VtrCounterClass *klass)
   /* How many of the shop's orders wait to be accepted (a count, no names:
    * shown on the Counter button without a session). */
   properties[PROP_WAITING] = g_param_spec_int64 ("waiting", NULL, NULL, 0, G_MAXINT64, 0, shown);
+  properties[PROP_LOST_CARD] = g_param_spec_object ("lost-card", NULL, NULL, VTR_TYPE_LOST_CARD, shown);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -92,4 +92,9 @@ void            vtr_counter_deposit_order     (VtrCounter       *self,
                                                const char       *code);
 gint64          vtr_counter_get_waiting       (VtrCounter       *self);
 
+/* (cards) A lost card at the counter: vtr-lost-card.h */
+GObject        *vtr_counter_get_lost_card     (VtrCounter       *self);
+void            vtr_counter_start_lost_card   (VtrCounter       *self);
+void            vtr_counter_end_lost_card     (VtrCounter       *self);
+
 G_END_DECLS

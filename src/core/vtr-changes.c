@@ -2,6 +2,7 @@
 
 #include "vtr-changes.h"
 
+#include "vtr-card-block.h"
 #include "vtr-store-private.h"
 
 /*
@@ -175,6 +176,34 @@ vtr_catalog_last_change (VtrCatalog *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* (cards) One blocked card of the feed, {"card", "blocked"}. */
+static gboolean
+write_blocked_card (VtrStore *store,
+                    gint64    id,
+                    GString **out,
+                    GError  **error)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT json_object ('card', card_id, 'blocked', blocked) "
+                                "FROM blocked_card WHERE id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return vtr_store_set_error (store, rc, error);
+  if (*out == NULL)
+    *out = g_string_new (NULL);
+  else
+    g_string_append_c (*out, ',');
+  g_string_append (*out, (const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
 /* One page, read in one snapshot. */
 static gboolean
 write_page (VtrCatalog *self,
@@ -190,6 +219,7 @@ write_page (VtrCatalog *self,
   GString *rows[VTR_N_TABLES] = { NULL };
   char *row_sql[VTR_N_TABLES];
   GString *deleted[VTR_N_TABLES] = { NULL };
+  g_autoptr(GString) blocked = NULL;
   gboolean ok = TRUE, any_deleted = FALSE;
   int rc;
 
@@ -216,6 +246,16 @@ write_page (VtrCatalog *self,
 
       *cursor = sqlite3_column_int64 (changes, 3);
       (*n_changes)++;
+      if (kind == VTR_CHANGE_BLOCKED_CARD)
+        {
+          /* (cards) a card declared lost: never unblocked, never deleted */
+          if (!write_blocked_card (store, a, &blocked, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          continue;
+        }
       if (kind < 0 || kind >= VTR_N_TABLES)
         continue;
       if (!(row = vtr_store_statement (store, row_sql[kind], error)))
@@ -262,6 +302,8 @@ write_page (VtrCatalog *self,
       for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
         if (rows[t])
           g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), rows[t]->str);
+      if (blocked)
+        g_string_append_printf (out, ",\n\"blocked_cards\":[%s]", blocked->str);
       if (any_deleted)
         {
           gboolean first = TRUE;

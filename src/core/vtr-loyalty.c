@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "vtr-card-block.h"
 #include "vtr-code-stock.h"
 #include "vtr-flashcode.h"
 #include "vtr-opening-hours.h"
@@ -150,6 +151,9 @@ vtr_loyalty_scan_card (VtrStore         *store,
 
   g_return_val_if_fail (VTR_IS_STORE (store), NULL);
 
+  /* A card declared lost is refused, whether scanned or typed. */
+  if (card_id && !vtr_card_check_not_blocked (store, card_id, error))
+    return NULL;
   if (card_id)
     {
       stmt = vtr_store_statement (store,
@@ -170,6 +174,8 @@ vtr_loyalty_scan_card (VtrStore         *store,
 
       if (!query_int (store, "SELECT count (*) FROM journal.card WHERE card_id = ? AND code IS NOT NULL",
                       text, 0, 0, &known, error))
+        return NULL;
+      if (known && !vtr_card_check_not_blocked (store, text, error))
         return NULL;
       if (known)
         return g_strdup (text);
@@ -199,7 +205,7 @@ check_card_known (VtrStore   *store,
                      "or the federation already knows."));
       return FALSE;
     }
-  return TRUE;
+  return vtr_card_check_not_blocked (store, card_id, error);
 }
 
 gboolean
@@ -209,15 +215,18 @@ vtr_loyalty_balance (VtrStore   *store,
                      gint64     *pending,
                      GError    **error)
 {
-  gint64 acknowledged = 0, unacknowledged = 0;
+  gint64 acknowledged = 0, unacknowledged = 0, moved = 0;
 
   if (!query_int (store, "SELECT acknowledged_balance FROM journal.card WHERE card_id = ?",
                   card_id, 0, 0, &acknowledged, error) ||
       !query_int (store,
                   "SELECT coalesce (sum (points), 0) FROM journal.loyalty_event "
                   "WHERE card_id = ? AND acknowledged = ?",
-                  card_id, 0, 0, &unacknowledged, error))
+                  card_id, 0, 0, &unacknowledged, error) ||
+      !vtr_card_transfer_delta (store, card_id, &moved, error))
     return FALSE;
+  /* A lost card's points moved here (or away) count as not yet confirmed. */
+  unacknowledged += moved;
   *balance = acknowledged + unacknowledged;
   if (pending)
     *pending = unacknowledged;

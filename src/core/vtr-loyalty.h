@@ -25,6 +25,7 @@ typedef enum
   VTR_LOYALTY_ERROR_BALANCE,
   VTR_LOYALTY_ERROR_NO_BLANK_CARDS,
   VTR_LOYALTY_ERROR_UNKNOWN_REWARD,
+  VTR_LOYALTY_ERROR_BLOCKED, /* (cards) declared lost: vtr-card-block.h */
 } VtrLoyaltyError;
 
 /* Limits against abuse (a cashier crediting their own card). */

@@ -132,6 +132,12 @@ static const char * const catalog_migrations[] = {
   "  seq INTEGER NOT NULL,"
   "  PRIMARY KEY (kind, a, b)) WITHOUT ROWID;"
   "CREATE UNIQUE INDEX catalog_change_by_seq ON catalog_change (seq);",
+  /* 4: (cards) the cards the federation blocked (declared lost), from the
+   * hub's change feed; the id keys the feed's change log. */
+  "CREATE TABLE blocked_card ("
+  "  id INTEGER PRIMARY KEY,"
+  "  card_id TEXT NOT NULL UNIQUE,"
+  "  blocked INTEGER NOT NULL);",
 };
 
 static const char * const journal_migrations[] = {
@@ -273,6 +279,19 @@ static const char * const journal_migrations[] = {
   "CREATE TABLE journal.pin_reset_used ("
   "  nonce TEXT PRIMARY KEY,"
   "  used INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 10: (cards) lost cards blocked at this counter and their balance moved
+   * to a new card; each side counts until the hub's balance of its card
+   * does (vtr-card-block.c). */
+  "CREATE TABLE journal.card_transfer ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  old_card TEXT NOT NULL UNIQUE,"
+  "  new_card TEXT NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  points INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  acknowledged_old INTEGER NOT NULL DEFAULT 0,"
+  "  acknowledged_new INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE INDEX journal.card_transfer_by_new ON card_transfer (new_card);",
 };
 
 int
@@ -782,7 +801,7 @@ vtr_store_catalog_is_master (const char *data_dir)
  * sent. Staff sessions are not worth keeping. */
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
-  "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used",
+  "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used", "card_transfer",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged

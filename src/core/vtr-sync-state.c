@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vtr-card-block.h"
 #include "vtr-store-private.h"
 
 /*
@@ -162,7 +163,8 @@ vtr_sync_state_apply_page (VtrCatalog      *catalog,
                      (long long) since, (long long) current);
       return FALSE;
     }
-  if (!vtr_catalog_import_object (catalog, page, counts, error) || !write_cursor (store, cursor, error))
+  if (!vtr_catalog_import_object (catalog, page, counts, error) ||
+      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;
@@ -273,7 +275,7 @@ vtr_sync_state_replace_catalog (VtrCatalog      *catalog,
       return FALSE;
     }
   if (!vtr_catalog_clear (catalog, error) || !vtr_catalog_import_object (catalog, page, counts, error) ||
-      !write_cursor (store, cursor, error))
+      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;
@@ -350,7 +352,12 @@ vtr_sync_state_cards_to_refresh (VtrStore *store,
   g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(VtrStatement) stmt =
     vtr_store_statement (store,
-                         "SELECT DISTINCT card_id FROM journal.loyalty_event WHERE acknowledged = 0 "
+                         "SELECT card_id FROM journal.loyalty_event WHERE acknowledged = 0 "
+                         "AND uuid NOT IN (SELECT uuid FROM journal.outbox) "
+                         /* (cards) both sides of a lost card's transfer */
+                         "UNION SELECT old_card FROM journal.card_transfer WHERE acknowledged_old = 0 "
+                         "AND uuid NOT IN (SELECT uuid FROM journal.outbox) "
+                         "UNION SELECT new_card FROM journal.card_transfer WHERE acknowledged_new = 0 "
                          "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
                          error);
   int rc;
@@ -390,6 +397,11 @@ vtr_sync_state_set_balance (VtrStore   *store,
     "UPDATE journal.card SET acknowledged_balance = ?2, acknowledged_at = ?3, "
     "  code = coalesce (code, ?4) WHERE card_id = ?1",
     "UPDATE journal.loyalty_event SET acknowledged = 1 WHERE card_id = ?1 AND acknowledged = 0 "
+    "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
+    /* (cards) a lost card's transfer, once the hub's balance counts it */
+    "UPDATE journal.card_transfer SET acknowledged_old = 1 WHERE old_card = ?1 "
+    "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
+    "UPDATE journal.card_transfer SET acknowledged_new = 1 WHERE new_card = ?1 "
     "AND uuid NOT IN (SELECT uuid FROM journal.outbox)",
   };
 

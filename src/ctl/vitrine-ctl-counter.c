@@ -47,6 +47,10 @@ static const GOptionEntry loyalty_entries[] = {
     N_("The purchase, in euros"), N_("EUROS") },
   { "products", 0, 0, G_OPTION_ARG_STRING, &counter_options.products,
     N_("The products bought, for points promotions"), N_("ID,…") },
+  { "suffix", 0, 0, G_OPTION_ARG_STRING, &vtr_ctl_card_options.suffix,
+    N_("The last characters of a lost card’s number"), N_("CHARACTERS") },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &vtr_ctl_card_options.to,
+    N_("The new card a lost card’s points go to (its code as scanned)"), N_("CODE") },
   { NULL }
 };
 
@@ -225,6 +229,12 @@ command_loyalty (VtrCtlOptions  *options,
                             added),
                added);
       return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "find") || g_str_equal (action, "block"))
+    {
+      vtr_ctl_card_options.phone = &counter_options.phone;
+      return vtr_ctl_loyalty_cards (options, store, session, argc, argv);
     }
 
   if (argc < 3)
@@ -552,7 +562,7 @@ const VtrCtlCommand vtr_ctl_merchant = {
 };
 
 const VtrCtlCommand vtr_ctl_loyalty = {
-  "loyalty", N_("credit|redeem|balance|enrol|stock …"), N_("Loyalty points of a card"),
+  "loyalty", N_("credit|redeem|balance|enrol|stock|find|block …"), N_("Loyalty points of a card"),
   0, loyalty_entries, command_loyalty
 };
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vtr-catalog.h"
+#include "vtr-store.h"
 
 G_BEGIN_DECLS
 
@@ -91,6 +92,20 @@ int vtr_ctl_order_forget (VtrCtlOptions  *options,
                           char          **argv);
 /* vitrine-ctl-pin.c */
 extern const VtrCtlCommand vtr_ctl_pin;
+/* vitrine-ctl-cards.c: `loyalty find` and `loyalty block` */
+typedef struct
+{
+  char **phone; /* loyalty's own --phone */
+  char  *suffix;
+  char  *to;
+} VtrCtlCardOptions;
+
+extern VtrCtlCardOptions vtr_ctl_card_options;
+int vtr_ctl_loyalty_cards (VtrCtlOptions  *options,
+                           VtrStore       *store,
+                           const char     *session,
+                           int             argc,
+                           char          **argv);
 
 /* vitrine-ctl-sync.c */
 extern const VtrCtlCommand vtr_ctl_pair;

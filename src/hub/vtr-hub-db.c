@@ -122,6 +122,24 @@ static const char * const migrations[] = {
   "  device_id INTEGER NOT NULL,"
   "  issued INTEGER NOT NULL,"
   "  expires INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 6: (cards) lost cards: each blocked once, its balance (and whatever
+   * arrives for it later) counted on its new card; events that arrived
+   * for a card after its block are flagged; cards found by their last
+   * characters at a counter. */
+  "CREATE TABLE card_block ("
+  "  old_card TEXT PRIMARY KEY,"
+  "  new_card TEXT NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  device_id INTEGER NOT NULL,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  points_said INTEGER NOT NULL,"
+  "  points_moved INTEGER NOT NULL,"
+  "  blocked INTEGER NOT NULL,"
+  "  published INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE INDEX card_block_by_new ON card_block (new_card);"
+  "CREATE INDEX card_block_unpublished ON card_block (published) WHERE published = 0;"
+  "ALTER TABLE event ADD COLUMN flag TEXT;"
+  "CREATE INDEX card_by_suffix ON card (substr (card_id, -6));",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -590,6 +608,8 @@ typedef struct
   VtrOrderState state;
   gint64        at;
   gboolean      forget;      /* the customer asked the shop to erase their details */
+  const char   *new_card; /* (cards) a transfer's new card, its code checked */
+  const char   *new_code;
 } Event;
 
 static void
@@ -644,6 +664,60 @@ check_order_step (JsonObject    *payload,
       (state != VTR_ORDER_READY || !vtr_order_locker_field_is_valid (compartment) ||
        !vtr_order_locker_field_is_valid (code)))
     return N_("a locker’s compartment and code go with a ready order, 1–16 letters or digits each");
+  return NULL;
+}
+
+/* Whether @code is the federation's signature of @card_id: any key it
+ * ever made, retired or not, vouches for a card (docs/codes.md). */
+static gboolean
+card_code_signed (const char       *code,
+                  const char       *card_id,
+                  const VtrKeyList *keys,
+                  gint64            now)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
+  g_autoptr(VtrCodeInfo) info = vtr_code_classify (code, -1, keys, when);
+
+  return info->kind == VTR_CODE_CARD && info->verdict == VTR_VERDICT_TRUSTED &&
+         g_strcmp0 (info->code.card_id, card_id) == 0;
+}
+
+/* (cards) A lost card blocked at a shop's counter and its balance moved
+ * to the customer's new card (docs/hub-api.md, "Lost cards"). */
+static const char *
+check_transfer (Event              *e,
+                const VtrHubDevice *device,
+                const VtrKeyList   *keys,
+                gint64              now)
+{
+  gint64 points;
+
+  e->card_id = member_string (e->payload, "card");
+  e->new_card = member_string (e->payload, "new_card");
+  e->new_code = member_string (e->payload, "new_code");
+  if (!is_card_id (e->card_id) || !is_card_id (e->new_card))
+    return N_("the transfer has no valid lost card or new card");
+  if (g_str_equal (e->card_id, e->new_card))
+    return N_("the new card is the lost card itself");
+  if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
+    return N_("the loyalty event has no shop");
+  if (device->merchant_id == 0)
+    return N_("only a shop’s device blocks a lost card");
+  if (device->merchant_id != e->merchant_id)
+    return N_("this device belongs to another shop");
+  if (!member_int_in (e->payload, "points", 0, VTR_HUB_MAX_MOVED, &points))
+    return N_("the transfer’s points are not between 0 and 10,000,000");
+  /* The hub moves the balance it knows, not the device's word. */
+  e->points = 0;
+  if (e->new_code == NULL || !card_code_signed (e->new_code, e->new_card, keys, now))
+    return N_("the new card’s code was not signed by the federation");
+  e->card_code = member_string (e->payload, "code");
+  if (e->card_code)
+    {
+      if (!card_code_signed (e->card_code, e->card_id, keys, now))
+        return N_("the card’s code was not signed by the federation");
+      e->card_signed = TRUE;
+    }
   return NULL;
 }
 
@@ -715,6 +789,8 @@ check_event (JsonNode           *node,
         }
       return NULL;
     }
+  if (g_str_equal (e->kind, "transfer"))
+    return check_transfer (e, device, keys, now);
   if (g_str_equal (e->kind, "order"))
     {
       const char *state = member_string (e->payload, "state");
@@ -797,6 +873,28 @@ check_against_hub (VtrHubDb           *db,
   int rc;
 
   *failed = FALSE;
+  if (e->new_card)
+    {
+      /* (cards) once per lost card, whoever asks second: two shops
+       * blocking it at once move its balance once. */
+      stmt = prepare (db, "SELECT (SELECT count (*) FROM card_block WHERE old_card = ?1), "
+                          "  (SELECT count (*) FROM card_block WHERE old_card = ?2), "
+                          "  (SELECT count (*) FROM card WHERE card_id = ?1)",
+                      NULL);
+      if (stmt == NULL)
+        return database_failed (failed);
+      sqlite3_bind_text (stmt, 1, e->card_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, e->new_card, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        return database_failed (failed);
+      if (sqlite3_column_int (stmt, 0))
+        return N_("this card was already declared lost, and its points moved to a new card");
+      if (sqlite3_column_int (stmt, 1))
+        return N_("the new card was itself declared lost");
+      if (!e->card_signed && !sqlite3_column_int (stmt, 2))
+        return N_("this card is unknown to the federation: its signed code must be scanned once");
+      return NULL;
+    }
   if (e->card_id)
     {
       if (e->card_signed)
@@ -849,6 +947,64 @@ check_against_hub (VtrHubDb           *db,
   return NULL;
 }
 
+/* (cards) What a loyalty event does besides being stored: an event for
+ * a card already blocked is flagged (counted on the new card, never
+ * lost), and a transfer blocks its card and confirms the new one. */
+static gboolean
+store_card_event (VtrHubDb           *db,
+                  const VtrHubDevice *device,
+                  const Event        *e,
+                  gint64              now,
+                  GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 moved = 0, n_events = 0;
+
+  if (!e->new_card)
+    {
+      stmt = prepare (db, "UPDATE event SET flag = 'after-block' WHERE uuid = ?1 "
+                          "AND EXISTS (SELECT 1 FROM card_block WHERE old_card = ?2)",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, e->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, e->card_id, -1, SQLITE_STATIC);
+      return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
+    }
+
+  /* The balance the hub moves: what it knows of the lost card now. */
+  if (!vtr_hub_db_card_balance (db, e->card_id, &moved, &n_events, NULL, error))
+    return FALSE;
+  stmt = prepare (db, "INSERT INTO card (card_id, code, confirmed) VALUES (?, ?, ?) "
+                      "ON CONFLICT (card_id) DO UPDATE SET code = coalesce (code, excluded.code)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, e->new_card, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, e->new_code, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (db, "INSERT INTO card_block (old_card, new_card, merchant_id, device_id, uuid, "
+                      "  points_said, points_moved, blocked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, e->card_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, e->new_card, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, e->merchant_id);
+  sqlite3_bind_int64 (stmt, 4, device->id);
+  sqlite3_bind_text (stmt, 5, e->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member_with_default (e->payload, "points", 0));
+  sqlite3_bind_int64 (stmt, 7, moved);
+  sqlite3_bind_int64 (stmt, 8, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
 static gboolean
 store_event (VtrHubDb           *db,
              sqlite3_stmt       *insert,
@@ -878,6 +1034,9 @@ store_event (VtrHubDb           *db,
     }
   if (sqlite3_step (insert) != SQLITE_DONE)
     return sql_failed (db, error);
+
+  if (e->card_id && !store_card_event (db, device, e, now, error))
+    return FALSE;
 
   if (e->card_signed)
     {
@@ -1056,11 +1215,17 @@ vtr_hub_db_card_balance (VtrHubDb   *db,
                          char      **code,
                          GError    **error)
 {
+  /* (cards) A card blocked as lost has nothing: its events, even those
+   * that arrive after its block, count on the card that replaced it, and
+   * on the one that replaced that, and so on. */
   g_autoptr(sqlite3_stmt) stmt =
     prepare (db,
+             "WITH RECURSIVE source (card_id) AS ("
+             "    SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM card_block WHERE old_card = ?1) "
+             "    UNION SELECT b.old_card FROM card_block b JOIN source s ON b.new_card = s.card_id) "
              "SELECT coalesce (sum (points), 0), count (*), "
              "  (SELECT code FROM card WHERE card_id = ?1) FROM event "
-             "WHERE card_id = ?1 AND points BETWEEN -?2 AND ?2",
+             "WHERE card_id IN source AND points BETWEEN -?2 AND ?2",
              error);
 
   if (stmt == NULL)

@@ -47,6 +47,7 @@ typedef enum
 #define VTR_HUB_MAX_CENTS         10000000
 #define VTR_HUB_MIN_TIME          G_GINT64_CONSTANT (946684800)  /* 2000-01-01 */
 #define VTR_HUB_MAX_TIME          G_GINT64_CONSTANT (4102444800) /* 2100-01-01 */
+#define VTR_HUB_MAX_MOVED         10000000 /* (cards) a transfer's points */
 #define VTR_HUB_ORDERS_PAGE       50
 #define VTR_HUB_ORDERS_MAX_PAGE   200
 
@@ -114,6 +115,23 @@ gboolean      vtr_hub_db_write_order_changes (VtrHubDb *db,
                                               gboolean    *more,
                                               GError     **error);
 gint64        vtr_hub_db_count_events    (VtrHubDb     *db,
+                                          GError      **error);
+
+/* (cards) Lost cards: vtr-hub-cards.c */
+gboolean      vtr_hub_db_card_state      (VtrHubDb     *db,
+                                          const char   *card_id,
+                                          gboolean     *blocked,
+                                          gint64       *flagged,
+                                          GError      **error);
+gboolean      vtr_hub_db_find_cards      (VtrHubDb     *db,
+                                          const char   *suffix,
+                                          JsonBuilder  *builder,
+                                          gboolean     *more,
+                                          GError      **error);
+GPtrArray    *vtr_hub_db_unpublished_blocks (VtrHubDb  *db,
+                                          GError      **error);
+gboolean      vtr_hub_db_mark_published  (VtrHubDb     *db,
+                                          const char   *card_id,
                                           GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDevice, vtr_hub_device_free)

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vtr-card-block.h"
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
@@ -332,6 +333,10 @@ query_int (Job        *job,
   return TRUE;
 }
 
+static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
+                                        VtrStore *store,
+                                        GError  **error);
+
 static void
 route_changes (Job    *job,
                Worker *worker)
@@ -345,6 +350,9 @@ route_changes (Job    *job,
   if (!query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
       !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit))
     return;
+  /* (cards) A block its batch could not publish (the catalogue was busy)
+   * goes out now: one indexed look when there is none. */
+  vtr_hub_publish_blocks (worker->db, worker->store, NULL);
   if ((last = vtr_catalog_last_change (worker->catalog, &error)) < 0)
     {
       answer_gerror (job, error);
@@ -440,6 +448,9 @@ route_events (Job    *job,
   answer_json (job, SOUP_STATUS_OK, builder);
   if (n_accepted && job->server->sms)
     vtr_hub_sms_wake (job->server->sms);
+  /* (cards) Cards blocked by this batch go to the change feed. */
+  if (n_accepted > 0)
+    vtr_hub_publish_blocks (worker->db, worker->store, NULL);
 }
 
 static void
@@ -451,7 +462,8 @@ route_card (Job        *job,
   g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL;
-  gint64 balance, n_events;
+  gint64 balance, n_events, flagged = 0;
+  gboolean blocked = FALSE;
 
   if (!(device = authenticate (job, worker)))
     return;
@@ -460,7 +472,8 @@ route_card (Job        *job,
       answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("This is not a loyalty card number"));
       return;
     }
-  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &code, &error))
+  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &code, &error) ||
+      !vtr_hub_db_card_state (worker->db, card_id, &blocked, &flagged, &error))
     {
       answer_gerror (job, error);
       return;
@@ -474,6 +487,11 @@ route_card (Job        *job,
   /* A card the federation confirmed: kiosks take its number alone. */
   if (code)
     vtr_json_add_string (builder, "code", code);
+  /* (cards) declared lost; events that came after a block */
+  if (blocked)
+    vtr_json_add_boolean (builder, "blocked", TRUE);
+  if (flagged)
+    vtr_json_add_int (builder, "flagged", flagged);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
 }
@@ -610,6 +628,76 @@ route_stock (Job    *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* (cards) Lost cards. */
+
+/**
+ * vtr_hub_publish_blocks:
+ *
+ * Puts the cards blocked in hub.db and not yet in the catalogue's change
+ * feed into it. Each is published in its own transaction of catalog.db,
+ * then marked in hub.db: stopped in between, it is published again,
+ * which changes nothing.
+ */
+static gboolean
+vtr_hub_publish_blocks (VtrHubDb *db,
+                        VtrStore *store,
+                        GError  **error)
+{
+  g_autoptr(GPtrArray) blocks = vtr_hub_db_unpublished_blocks (db, error);
+
+  if (blocks == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < blocks->len; i += 2)
+    {
+      const char *card = g_ptr_array_index (blocks, i);
+
+      if (!vtr_card_publish_block (store, card, g_ascii_strtoll (g_ptr_array_index (blocks, i + 1), NULL, 10),
+                                   error) ||
+          !vtr_hub_db_mark_published (db, card, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* GET /api/v1/cards?suffix=…: a shop's counter looks for a lost card by
+ * its last characters. */
+static void
+vtr_hub_route_find_cards (Job    *job,
+                          Worker *worker)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *suffix = NULL;
+  const char *text = job->query ? g_hash_table_lookup (job->query, "suffix") : NULL;
+  gboolean more = FALSE;
+
+  if (!(device = authenticate (job, worker)))
+    return;
+  if (device->merchant_id == 0)
+    {
+      answer_error (job, SOUP_STATUS_FORBIDDEN, "forbidden",
+                    _("Only a shop’s device looks for a customer’s card"));
+      return;
+    }
+  if (text == NULL || !(suffix = vtr_card_normalize_suffix (text, &error)))
+    {
+      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid",
+                    error ? error->message : _("Say the card’s last characters with suffix="));
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cards");
+  if (!vtr_hub_db_find_cards (worker->db, suffix, builder, &more, &error))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  vtr_json_add_boolean (builder, "more", more);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
 static void
 route (Job *job)
 {
@@ -650,6 +738,8 @@ route (Job *job)
     }
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
     route_events (job, worker);
+  else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
+    vtr_hub_route_find_cards (job, worker);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
     route_card (job, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
@@ -1291,7 +1381,7 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "vtr-card-block.h"
 #include "vtr-flashcode.h"
 #include "vtr-json.h"
 #include "vtr-key-list.h"
@@ -639,6 +640,22 @@ refresh_balances (VtrSyncClient *client,
 
   if (cards == NULL)
     return FALSE;
+  /* (cards) and the known cards not asked for a while, so that a card
+   * credited at another shop shows its balance here too. */
+  {
+    gint64 age = env_uint ("VITRINE_SYNC_CARD_AGE", 600, 86400 * 365);
+    g_autoptr(GPtrArray) stale = NULL;
+
+    if (g_getenv ("VITRINE_SYNC_CARD_AGE") && g_str_equal (g_getenv ("VITRINE_SYNC_CARD_AGE"), "0"))
+      age = 0;
+    stale = vtr_card_stale (client->store, g_get_real_time () / G_USEC_PER_SEC - age,
+                            env_uint ("VITRINE_SYNC_CARDS", 50, 1000), error);
+    if (stale == NULL)
+      return FALSE;
+    for (guint i = 0; i < stale->len; i++)
+      if (!g_ptr_array_find_with_equal_func (cards, g_ptr_array_index (stale, i), g_str_equal, NULL))
+        g_ptr_array_add (cards, g_strdup (g_ptr_array_index (stale, i)));
+  }
   for (guint i = 0; i < cards->len; i++)
     {
       const char *card_id = g_ptr_array_index (cards, i);
@@ -763,4 +780,26 @@ vtr_sync_retry_delay (guint failures,
     delay *= 2;
   delay = MIN (delay, max_seconds);
   return MAX (1, (guint) (delay * g_random_double_range (0.5, 1.5)));
+}
+
+/**
+ * vtr_sync_client_get:
+ * @path: an address of the API, such as "/api/v1/cards?suffix=…"
+ *
+ * One GET to the hub with this device's token.
+ *
+ * Returns: (transfer full) (nullable): the answer, a JSON object
+ */
+JsonNode *
+vtr_sync_client_get (VtrSyncClient *client,
+                     const char    *path,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)))
+    return NULL;
+  return parse_answer (body, error);
 }

@@ -80,6 +80,10 @@ JsonNode      *vtr_sync_client_request (VtrSyncClient *client,
                                         GCancellable  *cancellable,
                                         GError       **error);
 VtrStore      *vtr_sync_client_get_store (VtrSyncClient *client);
+JsonNode      *vtr_sync_client_get    (VtrSyncClient *client,
+                                       const char    *path,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);

@@ -60,7 +60,7 @@ class JourneyFailed(Exception):
 # ---------------------------------------------------------------------------
 # Outside: folders, data, Xvfb, the D-Bus session.
 
-def _prepare_data(tmp, ad, shop):
+def _prepare_data(tmp, ad, shop, prepare=None):
     """The kiosk's data folder with the demo catalogue, trusting a
     federation whose keys are made here; its administrator PIN set (see
     run() for @ad and @shop). Returns the data folder and the camera's
@@ -113,7 +113,12 @@ def _prepare_data(tmp, ad, shop):
         call(ctl, 'order', 'stock', pickup, '--data-dir', data_dir)
         call(ctl, 'order', 'create', '--merchant', str(merchant), '--items', '%d:1' % customer['product'],
              '--first-name', customer['name'], '--phone', customer['phone'], '--data-dir', data_dir)
-    return data_dir, _prepare_camera(tmp, ad, hub_dir, env)
+    camera = _prepare_camera(tmp, ad, hub_dir, env)
+    if prepare:
+        # (cards) What a journey sets up itself: call(argv…), the programs,
+        # the folders (its notes go in tmp: the inside has VTR_UI_TMP).
+        prepare(call, hub, ctl, hub_dir, data_dir, camera, tmp)
+    return data_dir, camera
 
 
 def _prepare_camera(tmp, ad, hub_dir, env):
@@ -326,7 +331,7 @@ def _outside(script, options):
             env.update({name: os.environ[name] for name in ('VTR_UI_HUB_DIR', 'VTR_UI_STREET_DIR')})
             env['VTR_UI_FEDERATION'] = '1'
         else:
-            data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'))
+            data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'), options.get('prepare'))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
                     'VTR_UI_XVFB': str(xvfb.pid),
@@ -1066,18 +1071,21 @@ def _orphaned(tmp):
     os.killpg(0, signal.SIGTERM)
 
 
-def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1, federation=False):
+def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1, prepare=None,
+        federation=False):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
     id, staff PIN, customer): the kiosk is that shop's device, with that PIN,
     and an order placed by @customer ({'name', 'phone', 'product'});
     @text_scale: the desktop's large text (1.5: 150 %), through XSETTINGS;
+    @prepare: a function that sets up more data before the app starts (see
+    _prepare_data());
     @federation: the hub runs during the journey, with a text-message
     gateway and a street kiosk (Kiosk.street), the app being @shop's device
     (its customer unused), synced every two seconds."""
     options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
-               'federation': federation,
+               'prepare': prepare, 'federation': federation,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
