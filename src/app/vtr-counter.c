@@ -1490,6 +1490,7 @@ vtr_counter_get_property (GObject    *object,
       break;
     case PROP_WAITING:
       g_value_set_int64 (value, self->waiting);
+      break;
     case PROP_LOST_CARD:
       g_value_set_object (value, self->lost);
       break;

@@ -796,10 +796,5 @@ vtr_sync_client_get (VtrSyncClient *client,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(GBytes) body = NULL;
-  guint status;
-
-  if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)))
-    return NULL;
-  return parse_answer (body, error);
+  return vtr_sync_client_request (client, "GET", path, NULL, cancellable, error);
 }
