@@ -104,6 +104,8 @@ print_report (VtrCtlOptions       *options,
                "already there, %u refused).\n"),
              report->rows, report->deleted, report->pages, report->accepted + report->duplicates +
              report->rejected, report->accepted, report->duplicates, report->rejected);
+  if (!error && (report->orders_new || report->orders_changed))
+    g_print (_("Orders: %u new, %u changed by the hub.\n"), report->orders_new, report->orders_changed);
 }
 
 static int
