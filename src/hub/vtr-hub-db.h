@@ -48,6 +48,7 @@ typedef enum
 #define VTR_HUB_MAX_TIME          G_GINT64_CONSTANT (4102444800) /* 2100-01-01 */
 #define VTR_HUB_ORDERS_PAGE       50
 #define VTR_HUB_ORDERS_MAX_PAGE   200
+#define VTR_HUB_ORDERS_MAX_WAIT   20  /* seconds a long-poll of the orders may wait */
 
 typedef struct _VtrHubDb VtrHubDb;
 

@@ -69,6 +69,11 @@ gboolean       vtr_sync_client_fetch_orders (VtrSyncClient *client,
                                              VtrSyncReport *report,
                                              GCancellable  *cancellable,
                                              GError       **error);
+gboolean       vtr_sync_client_wait_orders (VtrSyncClient *client,
+                                            guint          seconds,
+                                            VtrSyncReport *report,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
