@@ -25,8 +25,11 @@ fetch_pages (VtrSyncClient *client,
              GCancellable  *cancellable,
              GError       **error)
 {
+  guint stale = 0;
+
   for (;;)
     {
+      g_autoptr(GError) local_error = NULL;
       g_autofree char *path = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(JsonNode) answer = NULL;
@@ -46,8 +49,19 @@ fetch_pages (VtrSyncClient *client,
           !(answer = vtr_sync_parse_answer (body, error)))
         return FALSE;
       page = json_node_get_object (answer);
-      if (!vtr_order_feed_apply (client->store, page, client->link->merchant_id, &n_new, &n_changed, error))
-        return FALSE;
+      if (!vtr_order_feed_apply (client->store, page, client->link->merchant_id, &n_new, &n_changed,
+                                 &local_error))
+        {
+          /* The device's long-poll (VtrOrderWatch) moved the cursor while
+           * this page came: ask again from there, a few times. */
+          if (g_error_matches (local_error, VTR_ORDER_FEED_ERROR, VTR_ORDER_FEED_ERROR_STALE) && stale++ < 3)
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       report->orders_new += n_new;
       report->orders_changed += n_changed;
       if (!json_object_get_boolean_member_with_default (page, "more", FALSE) ||
@@ -98,4 +112,15 @@ vtr_sync_client_wait_orders (VtrSyncClient *client,
                              GError       **error)
 {
   return fetch_pages (client, CLAMP (seconds, 1, 20), report, cancellable, error);
+}
+
+/**
+ * vtr_sync_client_is_shop:
+ *
+ * Returns: whether the client's device is a shop's (paired with a shop).
+ */
+gboolean
+vtr_sync_client_is_shop (VtrSyncClient *client)
+{
+  return client->link->merchant_id > 0;
 }

@@ -74,6 +74,7 @@ gboolean       vtr_sync_client_wait_orders (VtrSyncClient *client,
                                             VtrSyncReport *report,
                                             GCancellable  *cancellable,
                                             GError       **error);
+gboolean       vtr_sync_client_is_shop (VtrSyncClient *client);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
