@@ -177,7 +177,7 @@ place_order (gpointer data)
   double *started;
 
   if (load->stopping)
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE; /* removed by run_phase */
   msg = soup_message_new ("POST", url);
   {
     g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
@@ -204,7 +204,7 @@ poll_tick (gpointer data)
   guint period = interval * 100;
 
   if (load->stopping)
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE; /* removed by run_phase */
   tick++;
   for (int i = 0; i < n_kiosks; i++)
     if (!load->kiosks[i].busy && (tick + (guint) i * 7919) % period == 0)
@@ -337,6 +337,7 @@ run_phase (Load     *load,
   double scale = long_poll ? 1.0 : 30.0 / interval;
   double p50, p95, max;
   GThread *thread;
+  guint poll_id, order_id;
 
   load->long_poll = long_poll;
   load->stopping = FALSE;
@@ -350,10 +351,13 @@ run_phase (Load     *load,
   g_hash_table_remove_all (load->placed);
   g_mutex_unlock (&load->lock);
   thread = g_thread_new ("shop", shop_thread, load);
-  g_timeout_add (10, poll_tick, load);
-  g_timeout_add (order_every, place_order, load);
+  poll_id = g_timeout_add (10, poll_tick, load);
+  order_id = g_timeout_add (order_every, place_order, load);
   g_timeout_add_seconds (seconds, stop_load, load);
   g_main_loop_run (load->loop);
+  /* The next phase starts its own: none of these left running. */
+  g_clear_handle_id (&poll_id, g_source_remove);
+  g_clear_handle_id (&order_id, g_source_remove);
   /* The last orders have one more interval to arrive. */
   g_usleep ((long_poll ? 3 : interval + 5) * G_USEC_PER_SEC);
   load->shop_stop = TRUE;
