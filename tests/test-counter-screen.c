@@ -12,6 +12,7 @@
 #include "vtr-keyboard.h"
 #include "vtr-order-step-dialog.h"
 #include "vtr-orders.h"
+#include "vtr-store-private.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-screen.h"
 #include "vtr-test-util.h"
@@ -709,6 +710,41 @@ test_cancel_and_deposit (Fixture       *f,
   g_assert_nonnull (strstr (row_subtitle (f, locker_order->number), "b12"));
 }
 
+/* A step the federation refused (two counters of a shop, one offline):
+ * the order's row says so, with the hub's reason, until the next step. */
+static void
+test_refusal_shown (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Honorine");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE journal.orders SET state = 'cancelled', reason = 'Plus de farine', "
+                                          "refusal = 'the order cannot take this step from the state it is in on "
+                                          "the hub' WHERE number = '%s'",
+                                          order->number);
+  g_autofree char *subtitle = NULL;
+
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  subtitle = row_subtitle (f, order->number);
+  g_assert_null (strchr (subtitle, '\n'));
+  g_clear_pointer (&subtitle, g_free);
+  /* What the sync writes when the hub refuses a step taken here. */
+  g_assert_true (vtr_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  vtr_counter_refresh_orders (f->counter);
+  wait_idle (f);
+  subtitle = row_subtitle (f, order->number);
+  g_test_message ("%s", subtitle);
+  g_assert_nonnull (strstr (subtitle, "Plus de farine"));
+  /* The refusal on a line of its own, with the hub's words (translated
+   * when the catalogue has them). */
+  g_assert_nonnull (strchr (subtitle, '\n'));
+  g_assert_nonnull (strstr (subtitle, g_dgettext (GETTEXT_PACKAGE, "the order cannot take this step from the "
+                                                                  "state it is in on the hub")));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -754,6 +790,7 @@ main (int argc, char *argv[])
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
   g_test_add ("/counter-screen/cancel-and-deposit", Fixture, NULL, fixture_set_up, test_cancel_and_deposit,
               fixture_tear_down);
+  g_test_add ("/counter-screen/refusal-shown", Fixture, NULL, fixture_set_up, test_refusal_shown, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;
