@@ -9,7 +9,10 @@
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
+#include "vtr-keyboard.h"
+#include "vtr-order-step-dialog.h"
 #include "vtr-orders.h"
+#include "vtr-store-private.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-screen.h"
 #include "vtr-test-util.h"
@@ -597,6 +600,190 @@ test_forget_customer (Fixture       *f,
   g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.outbox WHERE kind = 'forget'"), ==, 1);
 }
 
+/* The button of @row that asks for @action, if any. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static VtrOrderStepDialog *
+open_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (VTR_IS_ORDER_STEP_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return VTR_ORDER_STEP_DIALOG (window);
+    }
+  return NULL;
+}
+
+static VtrKeyboard *
+find_keyboard (GtkWidget *widget)
+{
+  if (VTR_IS_KEYBOARD (widget))
+    return VTR_KEYBOARD (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      VtrKeyboard *found = find_keyboard (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkEditable *
+find_entry (GtkWidget *widget,
+            guint     *skip)
+{
+  if (GTK_IS_ENTRY (widget) && gtk_widget_get_visible (widget) && (*skip)-- == 0)
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry (child, skip);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_in_dialog (VtrOrderStepDialog *dialog,
+                guint               field,
+                const char         *text)
+{
+  VtrKeyboard *keyboard = find_keyboard (GTK_WIDGET (dialog));
+  GtkEditable *entry = find_entry (GTK_WIDGET (dialog), &field);
+
+  g_assert_nonnull (keyboard);
+  g_assert_nonnull (entry);
+  vtr_keyboard_target (keyboard, entry);
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    {
+      char key[8] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (c), key);
+      vtr_keyboard_press (keyboard, key);
+    }
+}
+
+/* From the order's row: cancelled with a reason typed on the screen's
+ * keyboard; a parcel-locker order put in its locker with the
+ * compartment and its code. Both go up to the hub in the step's event. */
+static void
+test_cancel_and_deposit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Marius");
+  g_autoptr(VtrOrder) locker_order = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  VtrOrderStepDialog *dialog;
+  VtrOrderLine line = { 0, 1, 0 };
+  GtkWidget *row;
+  gint64 locker = vtr_test_count (f->store, "SELECT min (id) FROM collection_point WHERE kind = 3");
+
+  line.product_id = vtr_test_count (f->store, "SELECT product_id FROM stock WHERE merchant_id = 2 AND "
+                                              "availability > 0 ORDER BY product_id LIMIT 1");
+  locker_order = vtr_order_create (f->store, SHOP, &line, 1, locker, "Fanny", "0611223344", now, &error);
+  g_assert_no_error (error);
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+
+  /* Cancel: the row's button opens the dialog; Back changes nothing. */
+  row = find_row (GTK_WIDGET (f->screen), order->number);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (find_action_button (row, "counter.cancel-order"), "clicked");
+  dialog = open_dialog ();
+  g_assert_nonnull (dialog);
+  type_in_dialog (dialog, 0, "Plus de pain");
+  vtr_order_step_dialog_confirm (dialog);
+  wait_idle (f);
+  g_assert_null (open_dialog ());
+  sql = g_strdup_printf ("SELECT count (*) FROM journal.orders WHERE number = '%s' AND state = 'cancelled' "
+                         "AND reason = 'Plus de pain'", order->number);
+  g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (*) FROM journal.outbox WHERE json_extract (payload, '$.number') = '%s' "
+                         "AND json_extract (payload, '$.reason') = 'Plus de pain'", order->number);
+  g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
+  g_assert_true (g_str_has_suffix (row_subtitle (f, order->number), "Plus de pain"));
+  g_assert_null (find_action_button (find_row (GTK_WIDGET (f->screen), order->number), "counter.cancel-order"));
+
+  /* A locker order, accepted: its next step is the locker, not "Ready". */
+  vtr_counter_advance_order (f->counter, locker_order->number);
+  wait_idle (f);
+  row = find_row (GTK_WIDGET (f->screen), locker_order->number);
+  g_assert_null (find_action_button (row, "counter.advance-order"));
+  g_signal_emit_by_name (find_action_button (row, "counter.deposit-order"), "clicked");
+  dialog = open_dialog ();
+  g_assert_nonnull (dialog);
+  type_in_dialog (dialog, 0, "b12");
+  type_in_dialog (dialog, 1, "4711");
+  vtr_order_step_dialog_confirm (dialog);
+  wait_idle (f);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (*) FROM journal.outbox WHERE json_extract (payload, '$.number') = '%s' "
+                         "AND json_extract (payload, '$.state') = 'ready' "
+                         "AND json_extract (payload, '$.locker_compartment') = 'b12' "
+                         "AND json_extract (payload, '$.locker_code') = '4711'", locker_order->number);
+  g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
+  g_assert_nonnull (strstr (row_subtitle (f, locker_order->number), "b12"));
+}
+
+/* A step the federation refused (two counters of a shop, one offline):
+ * the order's row says so, with the hub's reason, until the next step. */
+static void
+test_refusal_shown (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VtrOrder) order = place_order (f->store, "Honorine");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE journal.orders SET state = 'cancelled', reason = 'Plus de farine', "
+                                          "refusal = 'the order cannot take this step from the state it is in on "
+                                          "the hub' WHERE number = '%s'",
+                                          order->number);
+  g_autofree char *subtitle = NULL;
+
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  subtitle = row_subtitle (f, order->number);
+  g_assert_null (strchr (subtitle, '\n'));
+  g_clear_pointer (&subtitle, g_free);
+  /* What the sync writes when the hub refuses a step taken here. */
+  g_assert_true (vtr_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+  vtr_counter_refresh_orders (f->counter);
+  wait_idle (f);
+  subtitle = row_subtitle (f, order->number);
+  g_test_message ("%s", subtitle);
+  g_assert_nonnull (strstr (subtitle, "Plus de farine"));
+  /* The refusal on a line of its own, with the hub's words (translated
+   * when the catalogue has them). */
+  g_assert_nonnull (strchr (subtitle, '\n'));
+  g_assert_nonnull (strstr (subtitle, g_dgettext (GETTEXT_PACKAGE, "the order cannot take this step from the "
+                                                                  "state it is in on the hub")));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -642,6 +829,9 @@ main (int argc, char *argv[])
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
   g_test_add ("/counter-screen/forget-customer", Fixture, NULL, fixture_set_up, test_forget_customer,
               fixture_tear_down);
+  g_test_add ("/counter-screen/cancel-and-deposit", Fixture, NULL, fixture_set_up, test_cancel_and_deposit,
+              fixture_tear_down);
+  g_test_add ("/counter-screen/refusal-shown", Fixture, NULL, fixture_set_up, test_refusal_shown, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

@@ -633,6 +633,94 @@ test_other_shop (Fixture       *f,
   }
 }
 
+/* `vitrine-ctl order wait` on shop A's device, started: the process. */
+static GSubprocess *
+start_wait (Fixture    *f,
+            const char *seconds)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "VITRINE_SYNC_TIMEOUT", "30", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VITRINE_CTL"), "order", "wait", "--seconds",
+                                         seconds, "--json", "--data-dir", f->shop_a, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Its answer: {"orders_new": N, …}, and how long after @since it came. */
+static JsonObject *
+finish_wait (GSubprocess *process,
+             gint64       since,
+             double      *seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  *seconds = (g_get_monotonic_time () - since) / (double) G_USEC_PER_SEC;
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("order wait: %s", err);
+  return parse_object (out);
+}
+
+/* A long-poll of the orders (GET /api/v1/orders?since=…&wait=S): shop
+ * A's device waiting at the hub has the order as soon as the street
+ * kiosk uploads it, not at its next poll; with no order it answers at its
+ * time; a hub that stops answers its long-polls at once. */
+static void
+test_long_poll (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSubprocess) waiting = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *pickup = NULL;
+  g_autofree char *number = NULL;
+  double seconds;
+  gint64 uploaded, started;
+
+  waiting = start_wait (f, "20");
+  g_usleep (G_USEC_PER_SEC);
+  number = order_at_street (f, "Norine", NULL, &pickup);
+  json_object_unref (synced (f->street));
+  uploaded = g_get_monotonic_time ();
+  answer = finish_wait (waiting, uploaded, &seconds);
+  g_test_message ("the long-poll answered %.2f s after the upload", seconds);
+  g_assert_cmpint (json_object_get_int_member (answer, "orders_new"), ==, 1);
+  g_assert_cmpfloat (seconds, <, 5 * vtr_test_slow ());
+  g_assert_nonnull (order_on (f->shop_a, number));
+
+  /* Nothing for this shop: the hub answers at the time asked. Shop B's
+   * orders do not wake it for good. */
+  g_clear_object (&waiting);
+  g_clear_pointer (&answer, json_object_unref);
+  started = g_get_monotonic_time ();
+  waiting = start_wait (f, "2");
+  answer = finish_wait (waiting, started, &seconds);
+  g_assert_cmpint (json_object_get_int_member (answer, "orders_new"), ==, 0);
+  g_assert_cmpfloat (seconds, >=, 1.9);
+  g_assert_cmpfloat (seconds, <, 10 * vtr_test_slow ());
+
+  /* The hub stops: its long-polls answer, and it stops at once. */
+  g_clear_object (&waiting);
+  g_clear_pointer (&answer, json_object_unref);
+  waiting = start_wait (f, "20");
+  g_usleep (G_USEC_PER_SEC);
+  started = g_get_monotonic_time ();
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  g_assert_cmpfloat ((g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, <, 5 * vtr_test_slow ());
+  answer = finish_wait (waiting, started, &seconds);
+  g_assert_cmpint (json_object_get_int_member (answer, "orders_new"), ==, 0);
+  g_assert_cmpfloat (seconds, <, 5 * vtr_test_slow ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,5 +733,6 @@ main (int   argc,
   g_test_add ("/order-journey/refused-step", Fixture, NULL, fixture_set_up, test_refused_step, fixture_tear_down);
   g_test_add ("/order-journey/locker", Fixture, NULL, fixture_set_up, test_locker, fixture_tear_down);
   g_test_add ("/order-journey/other-shop", Fixture, NULL, fixture_set_up, test_other_shop, fixture_tear_down);
+  g_test_add ("/order-journey/long-poll", Fixture, NULL, fixture_set_up, test_long_poll, fixture_tear_down);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "vtr-flip-box.h"
 #include "vtr-lost-card-panel.h"
 #include "vtr-orders.h"
+#include "vtr-order-step-dialog.h"
 
 /*
  * The counter's screen: shows a VtrCounter (the keypad's title, what was
@@ -103,9 +104,16 @@ show_orders (VtrCounterScreen *self)
       g_autoptr(GString) subtitle = g_string_new (NULL);
       GtkWidget *row = adw_action_row_new ();
       const char *step = NULL;
+      const char *action = "counter.advance-order";
 
       if (order->state == VTR_ORDER_PLACED)
         step = _("Accept");
+      else if (order->state == VTR_ORDER_ACCEPTED && order->locker_id > 0)
+        {
+          /* Ready means in its locker: the compartment and code are asked. */
+          step = _("In the locker…");
+          action = "counter.deposit-order";
+        }
       else if (order->state == VTR_ORDER_ACCEPTED)
         step = _("Ready");
       /* Customers' names as they are, not markup. */
@@ -129,7 +137,18 @@ show_orders (VtrCounterScreen *self)
           GtkWidget *button = gtk_button_new_with_label (step);
 
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "counter.advance-order");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      if (vtr_order_state_can_become (order->state, VTR_ORDER_CANCELLED))
+        {
+          GtkWidget *button = gtk_button_new_with_label (_("Cancel…"));
+          g_autofree char *name = g_strdup_printf (_("Cancel order %s"), order->number);
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "counter.cancel-order");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
@@ -332,6 +351,28 @@ advance_order_action (GtkWidget  *widget,
     vtr_counter_advance_order (self->counter, g_variant_get_string (parameter, NULL));
 }
 
+/* A step that needs words: its dialog, over the counter. */
+static void
+order_step_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  if (self->counter == NULL)
+    return;
+  dialog = vtr_order_step_dialog_new (self->counter,
+                                      g_str_equal (action_name, "counter.cancel-order") ? VTR_ORDER_STEP_CANCEL
+                                                                                        : VTR_ORDER_STEP_DEPOSIT,
+                                      g_variant_get_string (parameter, NULL));
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 VtrCounter *
 vtr_counter_screen_get_counter (VtrCounterScreen *self)
 {
@@ -469,6 +510,8 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.forget-customer", "s", forget_customer_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card", NULL, lost_card_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card-end", NULL, lost_card_end_action);
+  gtk_widget_class_install_action (widget_class, "counter.cancel-order", "s", order_step_action);
+  gtk_widget_class_install_action (widget_class, "counter.deposit-order", "s", order_step_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "counterscreen");

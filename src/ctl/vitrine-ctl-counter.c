@@ -14,6 +14,7 @@
 #include "vtr-orders.h"
 #include "vtr-outbox.h"
 #include "vtr-staff.h"
+#include "vtr-sync.h"
 #include "vtr-trust.h"
 
 /*
@@ -36,6 +37,7 @@ static struct
   char   *reason;
   char   *compartment;
   char   *locker_code;
+  int     seconds;
 } counter_options;
 
 static const GOptionEntry loyalty_entries[] = {
@@ -73,6 +75,8 @@ static const GOptionEntry order_entries[] = {
     N_("The parcel locker’s compartment the order was put in"), N_("COMPARTMENT") },
   { "locker-code", 0, 0, G_OPTION_ARG_STRING, &counter_options.locker_code,
     N_("The code that opens the compartment"), N_("CODE") },
+  { "seconds", 0, 0, G_OPTION_ARG_INT, &counter_options.seconds,
+    N_("With “wait”: how long the hub may hold the request (1–20, default 20)"), N_("S") },
   { NULL }
 };
 
@@ -446,6 +450,25 @@ command_order (VtrCtlOptions  *options,
        g_str_equal (action, "cancel") || g_str_equal (action, "deposit")) && argc == 3)
     return order_step (options, store, session, action, argv[2]);
 
+  /* A long-poll of the hub's orders: returns when one comes for this
+   * device (a shop's new order, a placed order's new state) or after
+   * --seconds with none. */
+  if (g_str_equal (action, "wait") && argc == 2)
+    {
+      g_autoptr(VtrSyncClient) client = vtr_sync_client_new (store, &error);
+      VtrSyncReport report = { 0 };
+
+      if (client == NULL ||
+          !vtr_sync_client_wait_orders (client, counter_options.seconds > 0 ? counter_options.seconds : 20,
+                                        &report, NULL, &error))
+        return fail (error);
+      if (options->json)
+        g_print ("{\"orders_new\":%u,\"orders_changed\":%u}\n", report.orders_new, report.orders_changed);
+      else
+        g_print (_("Orders: %u new, %u changed by the hub.\n"), report.orders_new, report.orders_changed);
+      return EXIT_SUCCESS;
+    }
+
   /* By number, or by the customer's pickup code as scanned: where the
    * order is, with no staff session (a customer at a street kiosk). */
   if (g_str_equal (action, "show") && argc == 3)
@@ -523,7 +546,8 @@ command_order (VtrCtlOptions  *options,
 
   return usage_error (_("Usage: vitrine-ctl order create|list|show ORDER|accept ORDER|ready ORDER|"
                         "cancel ORDER --reason TEXT|deposit ORDER --compartment C --locker-code CODE|"
-                        "advance ORDER STATE|collect PICKUP-CODE|stock FILE|forget ORDER|forget-expired"));
+                        "advance ORDER STATE|collect PICKUP-CODE|stock FILE|forget ORDER|forget-expired|"
+                        "wait [--seconds S]"));
 }
 
 static int
@@ -567,7 +591,7 @@ const VtrCtlCommand vtr_ctl_loyalty = {
 };
 
 const VtrCtlCommand vtr_ctl_order = {
-  "order", N_("create|list|show|accept|ready|cancel|deposit|collect|stock|forget …"),
+  "order", N_("create|list|show|accept|ready|cancel|deposit|collect|stock|forget|wait …"),
   N_("Orders for click and collect"),
   0, order_entries, command_order
 };

@@ -111,6 +111,8 @@ print_report (VtrCtlOptions       *options,
   if (!error && (report->pickup_codes || report->blank_cards))
     g_print (_("Stock refilled: order numbers: +%u · blank cards: +%u\n"), report->pickup_codes,
              report->blank_cards);
+  if (!error && (report->orders_new || report->orders_changed))
+    g_print (_("Orders: %u new, %u changed by the hub.\n"), report->orders_new, report->orders_changed);
 }
 
 static int

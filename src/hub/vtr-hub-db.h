@@ -50,6 +50,7 @@ typedef enum
 #define VTR_HUB_MAX_MOVED         10000000 /* (cards) a transfer's points */
 #define VTR_HUB_ORDERS_PAGE       50
 #define VTR_HUB_ORDERS_MAX_PAGE   200
+#define VTR_HUB_ORDERS_MAX_WAIT   20  /* seconds a long-poll of the orders may wait */
 
 typedef struct _VtrHubDb VtrHubDb;
 

@@ -62,6 +62,10 @@ struct _VtrHubServer
   char            *busy_answer;
   guint            sweep_id;
   VtrHubSms       *sms;            /* the customers' text messages */
+  /* Long-polls of the orders' feed waiting for an order (main thread). */
+  GPtrArray       *parked;
+  /* While stopping: the answers still being written (SoupServerMessage). */
+  GPtrArray       *writing;
 };
 
 typedef struct
@@ -78,6 +82,11 @@ typedef struct
   gboolean           gzip;
   char              *etag;
   gint64             device_id;
+  /* A long-poll (GET orders?since=…&wait=S): until when it may wait for
+   * an order; -1 once it must answer at once. */
+  gint64             wait_until;
+  gboolean           parked;
+  guint              park_timeout;
 } Job;
 
 /* A worker thread's connections. */
@@ -393,6 +402,87 @@ route_changes (Job    *job,
   job->body = g_string_free_to_bytes (g_steal_pointer (&page));
 }
 
+/* Long-polls. A request of the orders' feed that finds nothing waits
+ * here, on the main thread, holding no worker; an accepted order event
+ * wakes every one waiting (each asks its own question again, and waits
+ * again if the order was not for it), and each answers at its time
+ * anyway. One hub only: behind a load balancer, a long-poll on another
+ * hub learns of the order at its time, as a poll would. */
+
+static void requeue (Job *job);
+
+static gboolean
+park_timed_out (gpointer data)
+{
+  Job *job = data;
+
+  job->park_timeout = 0;
+  g_ptr_array_remove (job->server->parked, job);
+  job->wait_until = -1;
+  requeue (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+requeue (Job *job)
+{
+  g_clear_handle_id (&job->park_timeout, g_source_remove);
+  job->parked = FALSE;
+  g_async_queue_push (job->server->jobs, job);
+}
+
+static gboolean
+job_park (gpointer data)
+{
+  Job *job = data;
+  VtrHubServer *server = job->server;
+  gint64 left = job->wait_until - g_get_monotonic_time ();
+
+  if (server->stopping || left <= 0)
+    {
+      job->wait_until = -1;
+      requeue (job);
+      return G_SOURCE_REMOVE;
+    }
+  g_ptr_array_add (server->parked, job);
+  job->park_timeout = g_timeout_add ((guint) (left / 1000) + 1, park_timed_out, job);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wake_parked (gpointer data)
+{
+  VtrHubServer *server = data;
+  g_autoptr(GPtrArray) woken = g_steal_pointer (&server->parked);
+
+  server->parked = g_ptr_array_new ();
+  server->writing = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < woken->len; i++)
+    {
+      Job *job = g_ptr_array_index (woken, i);
+
+      if (server->stopping)
+        job->wait_until = -1;
+      requeue (job);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+has_order_event (JsonArray *events)
+{
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node), "kind", NULL),
+                     "order") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 route_events (Job    *job,
               Worker *worker)
@@ -443,6 +533,8 @@ route_events (Job    *job,
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
       return;
     }
+  if (n_accepted > 0 && has_order_event (json_node_get_array (events)))
+    g_main_context_invoke (job->server->context, wake_parked, job->server);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   answer_json (job, SOUP_STATUS_OK, builder);
@@ -506,13 +598,16 @@ route_order_changes (Job                *job,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
-  gint64 merchant, since, limit, cursor;
+  gint64 merchant, since, limit, cursor, wait;
   gboolean more;
 
   if (!query_int (job, "merchant", device->merchant_id, 0, G_MAXINT64, &merchant) ||
       !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
-      !query_int (job, "limit", VTR_HUB_ORDERS_PAGE, 1, VTR_HUB_ORDERS_MAX_PAGE, &limit))
+      !query_int (job, "limit", VTR_HUB_ORDERS_PAGE, 1, VTR_HUB_ORDERS_MAX_PAGE, &limit) ||
+      !query_int (job, "wait", 0, 0, VTR_HUB_ORDERS_MAX_WAIT, &wait))
     return;
+  if (wait > 0 && job->wait_until == 0)
+    job->wait_until = job->started + wait * G_USEC_PER_SEC;
   if (merchant != device->merchant_id)
     {
       answer_error (job, SOUP_STATUS_FORBIDDEN, "forbidden",
@@ -528,6 +623,13 @@ route_order_changes (Job                *job,
                                        &more, &error))
     {
       answer_gerror (job, error);
+      return;
+    }
+  /* Nothing yet for a long-poll: it waits on the main thread for an
+   * order event (or its time) and asks again then. */
+  if (cursor == since && job->wait_until > 0 && g_get_monotonic_time () < job->wait_until)
+    {
+      job->parked = TRUE;
       return;
     }
   vtr_json_add_int (builder, "cursor", cursor);
@@ -835,6 +937,27 @@ log_access (Job *job)
                job->started, job->device_id);
 }
 
+/* Stopping: the loop ends once every answer is written, not merely
+ * handed to libsoup (a request in flight, a long-poll woken by the stop,
+ * would otherwise see its connection cut). */
+static void
+maybe_stopped (VtrHubServer *server)
+{
+  if (server->in_flight == 0 && server->writing->len == 0 && server->stop_loop)
+    g_main_loop_quit (server->stop_loop);
+}
+
+static void
+answer_written (SoupServerMessage *msg,
+                gpointer           data)
+{
+  VtrHubServer *server = data;
+
+  g_signal_handlers_disconnect_by_data (msg, server);
+  g_ptr_array_remove (server->writing, msg);
+  maybe_stopped (server);
+}
+
 static gboolean
 job_finish (gpointer data)
 {
@@ -855,12 +978,17 @@ job_finish (gpointer data)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
   if (job->content_type)
     soup_message_headers_set_content_type (headers, job->content_type, NULL);
+  if (server->stopping)
+    {
+      g_ptr_array_add (server->writing, g_object_ref (job->msg));
+      g_signal_connect (job->msg, "finished", G_CALLBACK (answer_written), server);
+    }
   soup_server_message_unpause (job->msg);
   log_access (job);
   job_free (job);
 
-  if (--server->in_flight == 0 && server->stop_loop)
-    g_main_loop_quit (server->stop_loop);
+  server->in_flight--;
+  maybe_stopped (server);
   return G_SOURCE_REMOVE;
 }
 
@@ -868,6 +996,11 @@ static void
 job_run (Job *job)
 {
   route (job);
+  if (job->parked)
+    {
+      g_main_context_invoke (job->server->context, job_park, job);
+      return;
+    }
   if (job->gzip && job->body)
     {
       if (accepts_gzip (job->msg))
@@ -1397,6 +1530,8 @@ vtr_hub_server_new (const char *data_dir,
   if (!(server->sms = vtr_hub_sms_start (data_dir, error)))
     return NULL;
   server->jobs = g_async_queue_new ();
+  server->parked = g_ptr_array_new ();
+  server->writing = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < N_WORKERS; i++)
     server->workers[i] = g_thread_new ("hub-worker", worker_main, server);
   return g_steal_pointer (&server);
@@ -1475,6 +1610,13 @@ vtr_hub_server_get_url (VtrHubServer *server)
   return g_strdup (server->url);
 }
 
+static gboolean
+stop_anyway (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* Stops accepting, lets the requests in flight finish, then quits @loop. */
 void
 vtr_hub_server_shutdown (VtrHubServer *server,
@@ -1484,10 +1626,18 @@ vtr_hub_server_shutdown (VtrHubServer *server,
   unwatch_listener (server);
   if (server->listener)
     g_socket_close (server->listener, NULL);
+  /* Long-polls answer now, with what they have. */
+  if (server->parked)
+    wake_parked (server);
   if (server->in_flight == 0)
     g_main_loop_quit (loop);
   else
-    server->stop_loop = loop;
+    {
+      server->stop_loop = loop;
+      /* A client that never reads its answer does not hold the stop. */
+      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 5, stop_anyway, g_main_loop_ref (loop),
+                                  (GDestroyNotify) g_main_loop_unref);
+    }
 }
 
 void
@@ -1502,6 +1652,10 @@ vtr_hub_server_free (VtrHubServer *server)
     g_thread_join (server->workers[i]);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_pointer (&server->sms, vtr_hub_sms_stop);
+  g_clear_pointer (&server->parked, g_ptr_array_unref);
+  for (guint i = 0; server->writing && i < server->writing->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (server->writing, i), server);
+  g_clear_pointer (&server->writing, g_ptr_array_unref);
   g_clear_handle_id (&server->sweep_id, g_source_remove);
   unwatch_listener (server);
   if (server->listener)

@@ -17,6 +17,59 @@
 
 #define ORDERS_PAGE 200
 
+/* Pages of the feed until the last; the first may wait (a long-poll). */
+static gboolean
+fetch_pages (VtrSyncClient *client,
+             guint          wait,
+             VtrSyncReport *report,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  guint stale = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *page;
+      guint status, n_new, n_changed;
+      gint64 since;
+
+      if ((since = vtr_order_feed_cursor (client->store, error)) < 0)
+        return FALSE;
+      if (wait)
+        path = g_strdup_printf (VTR_SYNC_API "orders?since=%" G_GINT64_FORMAT "&limit=%d&wait=%u", since,
+                                ORDERS_PAGE, wait);
+      else
+        path = g_strdup_printf (VTR_SYNC_API "orders?since=%" G_GINT64_FORMAT "&limit=%d", since, ORDERS_PAGE);
+      wait = 0;
+      if (!(body = vtr_sync_client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)) ||
+          !(answer = vtr_sync_parse_answer (body, error)))
+        return FALSE;
+      page = json_node_get_object (answer);
+      if (!vtr_order_feed_apply (client->store, page, client->link->merchant_id, &n_new, &n_changed,
+                                 &local_error))
+        {
+          /* The device's long-poll (VtrOrderWatch) moved the cursor while
+           * this page came: ask again from there, a few times. */
+          if (g_error_matches (local_error, VTR_ORDER_FEED_ERROR, VTR_ORDER_FEED_ERROR_STALE) && stale++ < 3)
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      report->orders_new += n_new;
+      report->orders_changed += n_changed;
+      if (!json_object_get_boolean_member_with_default (page, "more", FALSE) ||
+          json_object_get_int_member_with_default (page, "cursor", since) == since)
+        return TRUE;
+    }
+}
+
 /**
  * vtr_sync_client_fetch_orders:
  * @pushed_since: when this sync's upload began: the hub's refusals from
@@ -38,29 +91,36 @@ vtr_sync_client_fetch_orders (VtrSyncClient *client,
   if (client->link->merchant_id <= 0 &&
       (open = vtr_order_feed_has_open_orders (client->store, error)) <= 0)
     return open == 0;
+  return fetch_pages (client, 0, report, cancellable, error);
+}
 
-  for (;;)
-    {
-      g_autofree char *path = NULL;
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(JsonNode) answer = NULL;
-      JsonObject *page;
-      guint status, n_new, n_changed;
-      gint64 since;
+/**
+ * vtr_sync_client_wait_orders:
+ * @seconds: how long the hub may hold the request for an order (1–20;
+ *   keep it under the session's timeout)
+ *
+ * A long-poll of the orders' feed: returns as soon as the hub has an
+ * order for this device (applied like a sync's), or after @seconds with
+ * none. A shop's device that runs it in a loop receives an order within
+ * about the upload's time instead of up to a poll interval.
+ */
+gboolean
+vtr_sync_client_wait_orders (VtrSyncClient *client,
+                             guint          seconds,
+                             VtrSyncReport *report,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  return fetch_pages (client, CLAMP (seconds, 1, 20), report, cancellable, error);
+}
 
-      if ((since = vtr_order_feed_cursor (client->store, error)) < 0)
-        return FALSE;
-      path = g_strdup_printf (VTR_SYNC_API "orders?since=%" G_GINT64_FORMAT "&limit=%d", since, ORDERS_PAGE);
-      if (!(body = vtr_sync_client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)) ||
-          !(answer = vtr_sync_parse_answer (body, error)))
-        return FALSE;
-      page = json_node_get_object (answer);
-      if (!vtr_order_feed_apply (client->store, page, client->link->merchant_id, &n_new, &n_changed, error))
-        return FALSE;
-      report->orders_new += n_new;
-      report->orders_changed += n_changed;
-      if (!json_object_get_boolean_member_with_default (page, "more", FALSE) ||
-          json_object_get_int_member_with_default (page, "cursor", since) == since)
-        return TRUE;
-    }
+/**
+ * vtr_sync_client_is_shop:
+ *
+ * Returns: whether the client's device is a shop's (paired with a shop).
+ */
+gboolean
+vtr_sync_client_is_shop (VtrSyncClient *client)
+{
+  return client->link->merchant_id > 0;
 }

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "vtr-order-watch.h"
+
 /*
  * The app's sync: a sync every interval (30 s) on a worker thread, with
  * exponential backoff and jitter after a failure, an immediate one when
@@ -31,6 +33,8 @@ struct _VtrSyncService
   gulong        network_id;
   /* One for the life of the service, not one a sync (vtr_sync_session_new). */
   SoupSession  *session;
+  /* A shop's device waits at the hub for its orders between syncs. */
+  VtrOrderWatch *watch;
 };
 
 enum
@@ -168,6 +172,9 @@ sync_done (GObject      *source,
   g_object_thaw_notify (G_OBJECT (self));
 
   self->failures = outcome->error ? self->failures + 1 : 0;
+  /* Synced: a shop's device (the watch finds out) waits for its orders. */
+  if (outcome->paired && outcome->error == NULL && self->cancellable && self->watch)
+    vtr_order_watch_start (self->watch);
   if (outcome->orders)
     g_signal_emit (self, signals[ORDERS_CHANGED], 0, outcome->orders);
   outcome_free (outcome);
@@ -233,6 +240,13 @@ on_network_changed (GNetworkMonitor *monitor,
     vtr_sync_service_sync_now (self);
 }
 
+static void
+on_watched_orders (VtrSyncService *self,
+                   guint           n)
+{
+  g_signal_emit (self, signals[ORDERS_CHANGED], 0, n);
+}
+
 void
 vtr_sync_service_start (VtrSyncService *self)
 {
@@ -243,6 +257,13 @@ vtr_sync_service_start (VtrSyncService *self)
   self->cancellable = g_cancellable_new ();
   self->network_id = g_signal_connect (g_network_monitor_get_default (), "network-changed",
                                        G_CALLBACK (on_network_changed), self);
+  /* VITRINE_ORDERS_LONG_POLL=0: orders come with the syncs only. */
+  if (self->watch == NULL && g_strcmp0 (g_getenv ("VITRINE_ORDERS_LONG_POLL"), "0") != 0)
+    {
+      self->watch = vtr_order_watch_new (self->data_dir);
+      g_signal_connect_object (self->watch, "orders-changed", G_CALLBACK (on_watched_orders), self,
+                               G_CONNECT_SWAPPED);
+    }
   schedule (self, 0);
 }
 
@@ -256,6 +277,8 @@ vtr_sync_service_stop (VtrSyncService *self)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->watch)
+    vtr_order_watch_stop (self->watch);
 }
 
 /* A sync as soon as possible: after an order, or from the admin screen. */
@@ -313,6 +336,7 @@ vtr_sync_service_finalize (GObject *object)
   VtrSyncService *self = VTR_SYNC_SERVICE (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->watch);
   g_free (self->data_dir);
   g_free (self->last_error);
   G_OBJECT_CLASS (vtr_sync_service_parent_class)->finalize (object);

@@ -84,6 +84,12 @@ JsonNode      *vtr_sync_client_get    (VtrSyncClient *client,
                                        const char    *path,
                                        GCancellable  *cancellable,
                                        GError       **error);
+gboolean       vtr_sync_client_wait_orders (VtrSyncClient *client,
+                                            guint          seconds,
+                                            VtrSyncReport *report,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+gboolean       vtr_sync_client_is_shop (VtrSyncClient *client);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+# An order crosses the federation as people place and fill it: a customer
+# orders at a street kiosk (vitrine-ctl, its own folder, paired with the
+# hub); the shop's device, this app, shows it at the counter within its
+# sync; the merchant taps "Accepter" then "Prête"; the hub texts the
+# customer through the gateway; the street kiosk learns the order is
+# ready; the customer shows the pickup code to the shop's camera, and the
+# order is collected, there and at the street kiosk.
+import vtrui
+from names import FR, PRODUCT_ID
+
+SHOP = 117  # Boucherie Roux, in the demo catalogue: it sells product 13
+PIN = '8642'
+NAME = 'Malika'
+PHONE = '0611223344'
+
+
+def street_state(kiosk, number):
+    kiosk.street('sync')
+    shown = kiosk.street('order', 'show', number)
+    return shown[0]['state'] if shown else None
+
+
+def journey(kiosk):
+    placed = kiosk.street('order', 'create', '--merchant', str(SHOP), '--items', '%d:1' % PRODUCT_ID,
+                          '--first-name', NAME, '--phone', PHONE)[0]
+    number = placed['number']
+    kiosk.street('sync')
+    vtrui._log('order %s placed at the street kiosk and sent to the hub' % number)
+
+    kiosk.tap_button(FR['counter'])
+    for digit in PIN:
+        kiosk.tap_button(digit)
+    kiosk.tap_button(FR['ok'])
+    # The shop's device syncs every two seconds here (thirty in a shop).
+    kiosk.wait_for_text(number, seconds=30 * vtrui.SLOW,
+                        what='the counter should list order %s placed at the street kiosk' % number)
+    kiosk.wait_for_text(NAME, what="the order's row should name the customer %s" % NAME)
+    if kiosk.texts():
+        kiosk.fail('the customer was texted before anything happened: %s' % kiosk.texts())
+
+    kiosk.tap_button('Accepter')
+    kiosk.wait_for_text('en préparation', what='the order should read "en préparation" once accepted')
+    kiosk.tap_button('Prête')
+    kiosk.wait_for_text('prête', what='the order should read "prête"')
+    texts = kiosk.wait_for_texts(1, 30 * vtrui.SLOW, 'the hub should text the customer that the order is ready')
+    text = texts[0].get('text', '')
+    if number not in text or NAME not in text:
+        kiosk.fail('the text message should name %s and order %s: %r' % (NAME, number, texts[0]))
+    vtrui._log('the customer was texted: %r' % text)
+
+    state = None
+    for _ in range(10):
+        state = street_state(kiosk, number)
+        if state == 'ready':
+            break
+    if state != 'ready':
+        kiosk.fail('the street kiosk should know order %s is ready, it says %r' % (number, state))
+
+    # The customer shows the pickup code of their ticket to the shop's camera.
+    kiosk.hold_up_pickup(number)
+    kiosk.wait_for_text('retirée', seconds=20 * vtrui.SLOW,
+                        what='the pickup code shown to the camera should mark the order collected')
+    kiosk.put_away_ad()
+    for _ in range(10):
+        state = street_state(kiosk, number)
+        if state == 'collected':
+            break
+    if state != 'collected':
+        kiosk.fail('the street kiosk should know order %s was collected, it says %r' % (number, state))
+    if len(kiosk.texts()) != 1:
+        kiosk.fail('the customer should have had one text message, not %s' % kiosk.texts())
+
+
+vtrui.run(journey, shop=(SHOP, PIN, None), federation=True)
