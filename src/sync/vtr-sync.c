@@ -31,7 +31,6 @@
 #define API "/api/v1/"
 #define USER_AGENT "vitrine/" PACKAGE_VERSION
 
-
 G_DEFINE_QUARK (vtr-sync-error-quark, vtr_sync_error)
 
 static guint
@@ -162,8 +161,8 @@ send (SoupSession  *session,
   return NULL;
 }
 
-JsonNode *
-vtr_sync_parse_answer (GBytes  *body,
+static JsonNode *
+parse_answer (GBytes  *body,
               GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -261,7 +260,7 @@ vtr_sync_pair (VtrStore   *store,
         (*error)->code = VTR_SYNC_ERROR_PAIRING;
       return NULL;
     }
-  if (!(answer = vtr_sync_parse_answer (body, error)))
+  if (!(answer = parse_answer (body, error)))
     return NULL;
   object = json_node_get_object (answer);
   token = json_object_get_string_member_with_default (object, "token", NULL);
@@ -361,15 +360,15 @@ vtr_sync_client_free (VtrSyncClient *client)
   g_free (client);
 }
 
-GBytes *
-vtr_sync_client_send (VtrSyncClient *client,
-                      const char    *method,
-                      const char    *path,
-                      const char    *json,
-                      const char    *if_none_match,
-                      guint         *status,
-                      GCancellable  *cancellable,
-                      GError       **error)
+static GBytes *
+client_send (VtrSyncClient *client,
+             const char    *method,
+             const char    *path,
+             const char    *json,
+             const char    *if_none_match,
+             guint         *status,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autofree char *url = g_strconcat (client->link->url, path, NULL);
 
@@ -442,7 +441,7 @@ vtr_sync_client_pull (VtrSyncClient *client,
       path = g_strdup_printf (API "changes?since=%" G_GINT64_FORMAT "&limit=%u", since, client->page_size);
       tag = replacing ? NULL : g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
       status = 0;
-      body = vtr_sync_client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
+      body = client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
       if (body == NULL && status == SOUP_STATUS_GONE && !replacing && since > 0)
         {
           /* The hub lost the history we follow: start over. The copy is
@@ -459,7 +458,7 @@ vtr_sync_client_pull (VtrSyncClient *client,
       if (report->up_to_date)
         return TRUE;
 
-      if (!(page = vtr_sync_parse_answer (body, error)))
+      if (!(page = parse_answer (body, error)))
         return FALSE;
       object = json_node_get_object (page);
       if (json_object_get_int_member_with_default (object, "since", -1) != since)
@@ -549,8 +548,8 @@ vtr_sync_client_push (VtrSyncClient *client,
         return TRUE;
 
       request = batch_request (entries);
-      body = vtr_sync_client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
-      if (body == NULL || !(answer = vtr_sync_parse_answer (body, error)))
+      body = client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
+      if (body == NULL || !(answer = parse_answer (body, error)))
         return FALSE;
       report->sent += entries->len;
 
@@ -668,8 +667,8 @@ refresh_balances (VtrSyncClient *client,
       const char *code;
       guint status;
 
-      if (!(body = vtr_sync_client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
-          !(answer = vtr_sync_parse_answer (body, &card_error)))
+      if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
+          !(answer = parse_answer (body, &card_error)))
         {
           if (stops_sync (card_error))
             {
@@ -718,7 +717,7 @@ refresh_keys (VtrSyncClient *client,
   g_autofree char *envelope = NULL;
   guint status;
 
-  if (!(body = vtr_sync_client_send (client, "GET", API "keys", NULL, NULL, &status, cancellable, error)))
+  if (!(body = client_send (client, "GET", API "keys", NULL, NULL, &status, cancellable, error)))
     return FALSE;
   envelope = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   if (!vtr_trust_save (client->store, envelope, NULL, &local_error) &&
@@ -797,4 +796,26 @@ vtr_sync_client_get (VtrSyncClient *client,
                      GError       **error)
 {
   return vtr_sync_client_request (client, "GET", path, NULL, cancellable, error);
+}
+
+/* For the other parts of the sync (vtr-sync-private.h). */
+
+GBytes *
+vtr_sync_client_send (VtrSyncClient *client,
+                      const char    *method,
+                      const char    *path,
+                      const char    *json,
+                      const char    *if_none_match,
+                      guint         *status,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return client_send (client, method, path, json, if_none_match, status, cancellable, error);
+}
+
+JsonNode *
+vtr_sync_parse_answer (GBytes  *body,
+                       GError **error)
+{
+  return parse_answer (body, error);
 }

@@ -6,6 +6,8 @@
 # customer through the gateway; the street kiosk learns the order is
 # ready; the customer shows the pickup code to the shop's camera, and the
 # order is collected, there and at the street kiosk.
+import time
+
 import vtrui
 from names import FR, PRODUCT_ID
 
@@ -15,10 +17,19 @@ NAME = 'Malika'
 PHONE = '0611223344'
 
 
-def street_state(kiosk, number):
-    kiosk.street('sync')
-    shown = kiosk.street('order', 'show', number)
-    return shown[0]['state'] if shown else None
+def street_learns(kiosk, number, state, what):
+    """Syncs the street kiosk until it says order @number is in @state
+    (the shop's device sends its steps at its next sync)."""
+    said = None
+    deadline = time.monotonic() + 30 * vtrui.SLOW
+    while time.monotonic() < deadline:
+        kiosk.street('sync')
+        shown = kiosk.street('order', 'show', number)
+        said = shown[0]['state'] if shown else None
+        if said == state:
+            return
+        time.sleep(1)
+    kiosk.fail('%s: the street kiosk says %r' % (what, said))
 
 
 def journey(kiosk):
@@ -49,25 +60,14 @@ def journey(kiosk):
         kiosk.fail('the text message should name %s and order %s: %r' % (NAME, number, texts[0]))
     vtrui._log('the customer was texted: %r' % text)
 
-    state = None
-    for _ in range(10):
-        state = street_state(kiosk, number)
-        if state == 'ready':
-            break
-    if state != 'ready':
-        kiosk.fail('the street kiosk should know order %s is ready, it says %r' % (number, state))
+    street_learns(kiosk, number, 'ready', 'the street kiosk should know order %s is ready' % number)
 
     # The customer shows the pickup code of their ticket to the shop's camera.
     kiosk.hold_up_pickup(number)
     kiosk.wait_for_text('retirée', seconds=20 * vtrui.SLOW,
                         what='the pickup code shown to the camera should mark the order collected')
     kiosk.put_away_ad()
-    for _ in range(10):
-        state = street_state(kiosk, number)
-        if state == 'collected':
-            break
-    if state != 'collected':
-        kiosk.fail('the street kiosk should know order %s was collected, it says %r' % (number, state))
+    street_learns(kiosk, number, 'collected', 'the street kiosk should know order %s was collected' % number)
     if len(kiosk.texts()) != 1:
         kiosk.fail('the customer should have had one text message, not %s' % kiosk.texts())
 
