@@ -571,7 +571,6 @@ test_ready_once (Fixture       *f,
   g_autofree char *to = NULL;
   g_autofree char *message = NULL;
   g_autofree char *from = NULL;
-  g_autofree char *status = NULL;
   guint n_ok;
 
   serve (f, NULL);
@@ -613,7 +612,6 @@ test_ready_once (Fixture       *f,
     g_assert_nonnull (strstr (list.out, "\"status\" : \"sent\""));
     g_assert_null (strstr (list.out, "33612345678"));
   }
-  (void) status;
 }
 
 /* A locker order: where, which compartment, its opening code. A
@@ -807,7 +805,6 @@ test_not_mobile (Fixture       *f,
   };
   g_autofree char *order = NULL;
   g_autofree char *log = NULL;
-  g_autofree char *status = NULL;
   g_auto(VtrTestResult) create = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
@@ -832,7 +829,6 @@ test_not_mobile (Fixture       *f,
                 "1:1", "--first-name", "Inès", "--phone", "04 91 00 00 00", NULL);
   g_assert_cmpint (create.status, ==, 1);
   g_assert_nonnull (strstr (create.err, "This is not a French mobile number"));
-  (void) status;
 }
 
 /* The customer's details are erased 30 days after the order is over,
@@ -1117,6 +1113,46 @@ test_shop_device (Fixture       *f,
   g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE first_name = 'Noé'"), ==, 0);
 }
 
+/* The admin tries the gateway: `vitrine-hub sms test`, and sms.conf's
+ * mistakes said in words. */
+static void
+test_command (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(VtrTestResult) sent = { 0 };
+  g_auto(VtrTestResult) landline = { 0 };
+  g_auto(VtrTestResult) refused = { 0 };
+  g_auto(VtrTestResult) wrong = { 0 };
+  g_autofree char *to = NULL;
+  g_autofree char *text = NULL;
+
+  write_conf (f, NULL);
+  HUB (f, &sent, "sms", "test", "07 11 22 33 44", "--json");
+  g_assert_cmpint (sent.status, ==, 0);
+  g_assert_cmpint (json_int (sent.out, "status"), ==, 200);
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1);
+  to = gateway_member (f->gateway, 0, "recipient");
+  g_assert_cmpstr (to, ==, "+33711223344");
+  text = gateway_member (f->gateway, 0, "message");
+  g_assert_true (g_str_has_prefix (text, "Vitrine : "));
+
+  HUB (f, &landline, "sms", "test", "04 91 00 00 00");
+  g_assert_cmpint (landline.status, ==, 1);
+  g_assert_nonnull (strstr (landline.err, "is not a French mobile number"));
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1);
+
+  gateway_answer (f->gateway, 401);
+  HUB (f, &refused, "sms", "test", "0612345678", "--json");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpint (json_int (refused.out, "status"), ==, 401);
+  g_assert_nonnull (strstr (refused.out, "refused the message (HTTP 401"));
+
+  write_conf (f, "[gateway]\nauth=password\n");
+  HUB (f, &wrong, "sms", "test", "0612345678");
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "[gateway] auth is none, basic, bearer or header, not “password”"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1135,6 +1171,7 @@ main (int   argc,
   g_test_add ("/sms/restart", Fixture, NULL, fixture_set_up, test_restart, fixture_tear_down);
   g_test_add ("/sms/not-mobile", Fixture, NULL, fixture_set_up, test_not_mobile, fixture_tear_down);
   g_test_add ("/sms/erase-after-days", Fixture, NULL, fixture_set_up, test_erase_after_days, fixture_tear_down);
+  g_test_add ("/sms/command", Fixture, NULL, fixture_set_up, test_command, fixture_tear_down);
   g_test_add ("/sms/shop-device", Fixture, NULL, fixture_set_up, test_shop_device, fixture_tear_down);
   return g_test_run ();
 }
