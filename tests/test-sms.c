@@ -105,7 +105,9 @@ gateway_serve (Gateway           *gw,
   gw->n_ok += status >= 200 && status < 300;
   g_mutex_unlock (&gw->lock);
 
-  answer = status == 200 ? "{\"id\":\"msg-1\"}" : "{\"error\":\"invalid API key\"}";
+  answer = status == 200   ? "{\"id\":\"msg-1\"}"
+           : status == 400 ? "{\"error\":\"invalid number 33612345678\"}"
+                           : "{\"error\":\"invalid API key\"}";
   head = g_strdup_printf ("HTTP/1.1 %u Gateway\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
                           "\r\nConnection: close\r\n\r\n%s",
                           status, strlen (answer), answer);
@@ -712,6 +714,7 @@ test_gateway_refuses (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *refused = NULL;
+  g_autofree char *quoted = NULL;
   g_autofree char *broken = NULL;
   g_autofree char *log = NULL;
 
@@ -727,12 +730,22 @@ test_gateway_refuses (Fixture       *f,
                                  "the message (HTTP 401: {\"error\":\"invalid API key\"}): check the account"));
   g_assert_nonnull (strstr (log, "vitrine-hub sms test NUMBER"));
 
+  /* A gateway that quotes the number: masked in the log. */
+  gateway_answer (f->gateway, 400);
+  quoted = place_order (f, "AC-5003", NULL);
+  ASSERT_POSTED (f, f->shop, order_event (quoted, "AC-5003", "ready", NULL, NULL), "accepted");
+  wait_status (f, quoted, "ready", "failed", 10);
+  g_clear_pointer (&log, g_free);
+  log = hub_log (f);
+  g_assert_nonnull (strstr (log, "(HTTP 400: {\"error\":\"invalid number ***********\"})"));
+  g_assert_null (strstr (log, "12345678"));
+
   gateway_set_default (f->gateway, 503);
   broken = place_order (f, "AC-5002", NULL);
   ASSERT_POSTED (f, f->shop, order_event (broken, "AC-5002", "ready", NULL, NULL), "accepted");
   wait_status (f, broken, "ready", "failed", 20);
   g_usleep (2500 * 1000);
-  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1 + 3);
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1 + 1 + 3);
   g_clear_pointer (&log, g_free);
   log = hub_log (f);
   g_assert_nonnull (strstr (log, "is given up after 3 tries"));

@@ -321,6 +321,17 @@ short_answer (GBytes *bytes)
   if (data == NULL || len == 0)
     return g_strdup ("");
   text = g_utf8_make_valid (data, MIN (len, MAX_ANSWER));
+  /* A gateway may quote the number it refused: no phone number goes to
+   * the log or the outbox (long runs of digits are masked). */
+  for (char *p = text; *p; p++)
+    if (g_ascii_isdigit (*p))
+      {
+        gsize run = strspn (p, "0123456789");
+
+        if (run >= 8)
+          memset (p, '*', run);
+        p += run - 1;
+      }
   return g_strdelimit (g_steal_pointer (&text), "\r\n\t", ' ');
 }
 
@@ -442,8 +453,12 @@ send_message (const VtrHubSmsConfig *config,
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
+      g_autoptr(GUri) uri = g_uri_parse (config->url, G_URI_FLAGS_NONE, NULL);
+
+      /* The host only: some gateways take their key in the address. */
       g_set_error (error, VTR_HUB_SMS_ERROR, VTR_HUB_SMS_ERROR_UNAVAILABLE,
-                   _("The SMS gateway %s did not answer: %s"), config->url, local->message);
+                   _("The SMS gateway %s did not answer: %s"), uri ? g_uri_get_host (uri) : "",
+                   local->message);
       return FALSE;
     }
   *status = soup_message_get_status (msg);
