@@ -37,6 +37,7 @@
 #define DEFAULT_RETRY_MAX   3600
 #define DEFAULT_TRIES       8
 #define SWEEP_EVERY         3600
+#define ERASE_BATCH         500
 
 /* The gateway's answer kept in the outbox and the log, at most. */
 #define MAX_ANSWER 300
@@ -582,8 +583,10 @@ erase_listed (sqlite3 *db,
               GError **error)
 {
   static const char * const statements[] = {
-    "UPDATE hub_order SET placed = json_remove (placed, '$.first_name', '$.phone') "
-    "  WHERE uuid IN (SELECT uuid FROM temp.forget_order) AND json_valid (placed)",
+    "UPDATE hub_order SET forgotten = 1, "
+    "  placed = CASE WHEN json_valid (placed) THEN json_remove (placed, '$.first_name', '$.phone') "
+    "    ELSE placed END "
+    "  WHERE uuid IN (SELECT uuid FROM temp.forget_order)",
     /* A message not sent yet will not be: there is no one to send it to. */
     "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
     "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
@@ -668,36 +671,45 @@ vtr_hub_sms_erase_expired (VtrHubDb *db,
 {
   sqlite3 *sql = vtr_hub_db_get_sqlite (db);
   g_autoptr(sqlite3_stmt) list = NULL;
-  int n;
+  int total = 0, n;
 
   if (!make_forget_list (sql, error))
     return -1;
-  if (sqlite3_exec (sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return sql_failed (sql, error), -1;
+  /* The orders not yet erased, over, by the index on them; a few
+   * hundred a transaction, so that the devices' events are never held
+   * up long (the first sweep of an old hub may have many to erase). */
   list = prepare (sql,
                   "INSERT OR IGNORE INTO temp.forget_order (uuid) "
                   "  SELECT uuid FROM hub_order "
-                  "  WHERE state IN ('collected', 'cancelled', 'refused') AND received <= ?1 "
-                  "    AND json_valid (placed) AND (json_extract (placed, '$.phone') IS NOT NULL "
-                  "      OR json_extract (placed, '$.first_name') IS NOT NULL)",
+                  "  WHERE forgotten = 0 AND state IN ('collected', 'cancelled', 'refused') "
+                  "    AND received <= ?1 LIMIT ?2",
                   error);
   if (list == NULL)
-    goto failed;
+    return -1;
   sqlite3_bind_int64 (list, 1, now - keep_seconds);
-  if (sqlite3_step (list) != SQLITE_DONE)
+  sqlite3_bind_int (list, 2, ERASE_BATCH);
+  do
     {
-      sql_failed (sql, error);
-      goto failed;
+      if (sqlite3_exec (sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sql_failed (sql, error), -1;
+      sqlite3_reset (list);
+      if (sqlite3_step (list) != SQLITE_DONE)
+        {
+          sql_failed (sql, error);
+          goto failed;
+        }
+      n = sqlite3_changes (sql);
+      if (!erase_listed (sql, error))
+        goto failed;
+      if (sqlite3_exec (sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          sql_failed (sql, error);
+          goto failed;
+        }
+      total += n;
     }
-  n = sqlite3_changes (sql);
-  if (!erase_listed (sql, error))
-    goto failed;
-  if (sqlite3_exec (sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sql_failed (sql, error);
-      goto failed;
-    }
-  return n;
+  while (n == ERASE_BATCH);
+  return total;
 
 failed:
   sqlite3_exec (sql, "ROLLBACK", NULL, NULL, NULL);
