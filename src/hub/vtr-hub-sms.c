@@ -38,6 +38,7 @@
 #define DEFAULT_TRIES       8
 #define SWEEP_EVERY         3600
 #define ERASE_BATCH         500
+#define ERASE_PAUSE_USEC    (120 * 1000)
 
 /* The gateway's answer kept in the outbox and the log, at most. */
 #define MAX_ANSWER 300
@@ -707,6 +708,10 @@ vtr_hub_sms_erase_expired (VtrHubDb *db,
           goto failed;
         }
       total += n;
+      /* The devices' writes waiting for the lock go first: SQLite's busy
+       * handler sleeps up to 100 ms between tries. */
+      if (n == ERASE_BATCH)
+        g_usleep (ERASE_PAUSE_USEC);
     }
   while (n == ERASE_BATCH);
   return total;
