@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -303,6 +304,7 @@ write_conf (Fixture    *f,
                      f->gateway->port, extra ? extra : "");
 
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 }
 
 static guint
@@ -605,6 +607,12 @@ test_ready_once (Fixture       *f,
   g_assert_cmpuint (n_ok, ==, 1);
   g_assert_cmpint (hub_int (f, "SELECT count (*) FROM sms_outbox"), ==, 1);
 
+  {
+    g_autofree char *log = hub_log (f);
+
+    g_assert_null (strstr (log, "chmod 600"));
+  }
+
   /* The admin sees it. */
   {
     g_auto(VtrTestResult) list = { 0 };
@@ -775,8 +783,19 @@ test_restart (Fixture       *f,
   g_assert_cmpstr ((text = sms_status (f, second, "ready")), ==, "pending");
 
   gateway_set_default (f->gateway, 200);
+  /* sms.conf left readable by all: the hub says so. */
+  {
+    g_autofree char *conf = g_build_filename (f->hub_dir, "sms.conf", NULL);
+
+    g_assert_cmpint (g_chmod (conf, 0644), ==, 0);
+  }
   hub_start (f);
   wait_status (f, second, "ready", "sent", 15);
+  {
+    g_autofree char *log = hub_log (f);
+
+    g_assert_nonnull (strstr (log, "sms.conf can be read by other users of this machine"));
+  }
   g_usleep (2500 * 1000);
   hub_stop (f);
   hub_start (f);

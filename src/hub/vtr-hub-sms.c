@@ -3,6 +3,7 @@
 #include "vtr-hub-sms.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -1057,6 +1058,16 @@ sms_main (gpointer data)
   else if (!vtr_hub_sms_config_has_gateway (self->config))
     g_message (_("No SMS gateway is set in %s: messages to customers wait in the hub’s outbox."),
                self->config->path);
+  else
+    {
+      GStatBuf st;
+
+      /* It holds the gateway's credentials. */
+      if (g_stat (self->config->path, &st) == 0 && (st.st_mode & 0077))
+        g_message (_("%s can be read by other users of this machine, and it holds the SMS gateway’s "
+                     "credentials: chmod 600 it."),
+                   self->config->path);
+    }
 
   g_mutex_lock (&self->lock);
   while (!self->stopping)
