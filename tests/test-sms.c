@@ -657,6 +657,23 @@ test_locker_and_cancelled (Fixture       *f,
   text = gateway_member (f->gateway, 1, "message");
   g_assert_cmpstr (text, ==, "Bonjour Inès, votre commande AC-2002 chez Hippotamus est annulée. "
                              "Motif : Rupture de stock.");
+  g_clear_pointer (&text, g_free);
+
+  /* A first name that looks like the template's marks is a name, and the
+   * reason goes as written, quotes and all, in valid JSON. */
+  g_clear_pointer (&cancelled, g_free);
+  cancelled = g_uuid_string_random ();
+  ASSERT_POSTED (f, f->kiosk,
+                 order_event (cancelled, "AC-2003", "placed",
+                              ",\"merchant\":2,\"first_name\":\"{shop} {code}\",\"phone\":\"0612345678\"", NULL),
+                 "accepted");
+  ASSERT_POSTED (f, f->shop,
+                 order_event (cancelled, "AC-2003", "refused", ",\"reason\":\"Fermé \\\"exceptionnellement\\\"\"", NULL),
+                 "accepted");
+  g_assert_cmpuint (gateway_wait (f->gateway, 3, 10), ==, 3);
+  text = gateway_member (f->gateway, 2, "message");
+  g_assert_cmpstr (text, ==, "Bonjour {shop} {code}, Hippotamus ne peut pas préparer votre commande AC-2003. "
+                             "Motif : Fermé \"exceptionnellement\".");
 }
 
 /* 500, then 200: tried again later, delivered once. */

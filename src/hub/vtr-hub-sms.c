@@ -280,14 +280,17 @@ vtr_hub_sms_config_keep_seconds (const VtrHubSmsConfig *config)
   return (gint64) (config->keep_days * 86400);
 }
 
-/* @text with each "{name}" replaced by its value (pairs, NULL-ended);
- * JSON-escaped when @json, for a body template. */
+/* @text with each "{name}" replaced by its value (pairs, NULL-ended),
+ * in one pass: a value (a customer's first name) is never read as a
+ * template itself. JSON-escaped when @json, for a body template; an
+ * unknown "{…}" stays as it is. */
 static char *
 fill (const char *text,
       gboolean    json,
       ...)
 {
-  g_autoptr(GString) out = g_string_new (text);
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) out = g_string_sized_new (strlen (text) + 64);
   va_list args;
   const char *name;
 
@@ -295,22 +298,33 @@ fill (const char *text,
   while ((name = va_arg (args, const char *)))
     {
       const char *value = va_arg (args, const char *);
-      g_autofree char *mark = g_strdup_printf ("{%s}", name);
-      g_autofree char *escaped = NULL;
+
+      g_hash_table_insert (values, (gpointer) name, (gpointer) (value ? value : ""));
+    }
+  va_end (args);
+
+  for (const char *p = text; *p; )
+    {
+      const char *close = *p == '{' ? strchr (p, '}') : NULL;
+      g_autofree char *key = close ? g_strndup (p + 1, close - p - 1) : NULL;
+      const char *value = key ? g_hash_table_lookup (values, key) : NULL;
 
       if (value == NULL)
-        value = "";
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
       if (json)
         {
           g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value);
           g_autofree char *quoted = json_to_string (node, FALSE);
 
-          escaped = g_strndup (quoted + 1, strlen (quoted) - 2);
-          value = escaped;
+          g_string_append_len (out, quoted + 1, strlen (quoted) - 2);
         }
-      g_string_replace (out, mark, value, 0);
+      else
+        g_string_append (out, value);
+      p = close + 1;
     }
-  va_end (args);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
