@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -12,8 +13,9 @@
  * Telling the customer, between real processes: `vitrine-hub serve` on
  * 127.0.0.1, devices posting their orders' events as kiosks do (the HTTP
  * API, or vitrine-ctl with its own data folder), and in this process a
- * small libsoup server on 127.0.0.1 standing in for the federation's SMS
- * gateway, which answers 200, 500, 401 or never, as told.
+ * small HTTP server on 127.0.0.1 (GThreadedSocketService) standing in for
+ * the federation's SMS gateway, which answers 200, 500, 401 or never, as
+ * told.
  */
 
 #define HANG 0
@@ -23,16 +25,17 @@ typedef struct
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
-  SoupServer   *server;
+  GSocketService *service;
   guint16       port;
   GMutex        lock;
-  GCond         ready;
+  GCond         changed;
+  gboolean      stopping;
+  guint         active;         /* connections being served */
   GQueue        statuses;       /* the next answers (GUINT_TO_POINTER), then default_status */
   guint         default_status;
   GPtrArray    *bodies;         /* every request's body */
   GPtrArray    *authorizations;
   guint         n_ok;           /* answered 2xx */
-  GPtrArray    *hung;           /* requests never answered */
 } Gateway;
 
 typedef struct
@@ -47,40 +50,89 @@ typedef struct
 
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
 
-/* The fake gateway. */
+/* The fake gateway: a plain HTTP/1.1 server, one request a connection,
+ * each connection served on a thread of its own (a hung answer holds
+ * only its thread). */
 
 static void
-gateway_handle (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           data)
+gateway_serve (Gateway           *gw,
+               GSocketConnection *connection)
 {
-  Gateway *gw = data;
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                            "Authorization");
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autofree char *request_line = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *head = NULL;
+  gsize length = 0;
+  const char *answer;
   guint status;
 
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  request_line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  if (request_line == NULL)
+    return;
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+      if (line == NULL)
+        return;
+      if (*line == '\0')
+        break;
+      if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+        length = g_ascii_strtoull (line + 15, NULL, 10);
+      else if (g_ascii_strncasecmp (line, "Authorization:", 14) == 0)
+        authorization = g_strdup (g_strstrip (line + 14));
+    }
+  body = g_malloc0 (length + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), body, length, NULL, NULL, NULL))
+    return;
+
   g_mutex_lock (&gw->lock);
-  g_ptr_array_add (gw->bodies, g_strndup (body->data, body->length));
+  g_ptr_array_add (gw->bodies, g_strdup (body));
   g_ptr_array_add (gw->authorizations, g_strdup (authorization ? authorization : ""));
   status = g_queue_is_empty (&gw->statuses) ? gw->default_status
                                             : GPOINTER_TO_UINT (g_queue_pop_head (&gw->statuses));
   if (status == HANG)
     {
-      soup_server_message_pause (msg);
-      g_ptr_array_add (gw->hung, g_object_ref (msg));
+      /* Never answers: the connection stays open until the test ends. */
+      while (!gw->stopping)
+        g_cond_wait (&gw->changed, &gw->lock);
+      g_mutex_unlock (&gw->lock);
+      return;
     }
-  else
-    {
-      const char *answer = status == 200 ? "{\"id\":\"msg-1\"}" : "{\"error\":\"invalid API key\"}";
-
-      gw->n_ok += SOUP_STATUS_IS_SUCCESSFUL (status);
-      soup_server_message_set_status (msg, status, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
-    }
+  gw->n_ok += status >= 200 && status < 300;
   g_mutex_unlock (&gw->lock);
+
+  answer = status == 200   ? "{\"id\":\"msg-1\"}"
+           : status == 400 ? "{\"error\":\"invalid number 33612345678\"}"
+                           : "{\"error\":\"invalid API key\"}";
+  head = g_strdup_printf ("HTTP/1.1 %u Gateway\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                          "\r\nConnection: close\r\n\r\n%s",
+                          status, strlen (answer), answer);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+}
+
+static gboolean
+gateway_run (GThreadedSocketService *service,
+             GSocketConnection      *connection,
+             GObject                *source,
+             gpointer                data)
+{
+  Gateway *gw = data;
+
+  g_mutex_lock (&gw->lock);
+  gw->active++;
+  g_mutex_unlock (&gw->lock);
+  gateway_serve (gw, connection);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_mutex_lock (&gw->lock);
+  gw->active--;
+  g_cond_broadcast (&gw->changed);
+  g_mutex_unlock (&gw->lock);
+  return TRUE;
 }
 
 static gpointer
@@ -88,32 +140,33 @@ gateway_main (gpointer data)
 {
   Gateway *gw = data;
   g_autoptr(GError) error = NULL;
-  GSList *listeners;
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
 
   g_main_context_push_thread_default (gw->context);
-  gw->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (gw->server, NULL, gateway_handle, gw, NULL);
-  soup_server_listen_local (gw->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  gw->service = g_threaded_socket_service_new (16);
+  g_signal_connect (gw->service, "run", G_CALLBACK (gateway_run), gw);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (gw->service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
   g_assert_no_error (error);
-  listeners = soup_server_get_listeners (gw->server);
-  address = g_socket_get_local_address (listeners->data, &error);
-  g_assert_no_error (error);
+  g_socket_service_start (gw->service);
   g_mutex_lock (&gw->lock);
-  gw->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-  g_cond_signal (&gw->ready);
+  gw->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_cond_broadcast (&gw->changed);
   g_mutex_unlock (&gw->lock);
   g_main_loop_run (gw->loop);
 
-  /* Hung requests are let go before the server closes. */
-  for (guint i = 0; i < gw->hung->len; i++)
-    {
-      soup_server_message_set_status (g_ptr_array_index (gw->hung, i), 503, NULL);
-      soup_server_message_unpause (g_ptr_array_index (gw->hung, i));
-    }
-  g_ptr_array_set_size (gw->hung, 0);
-  soup_server_disconnect (gw->server);
-  g_clear_object (&gw->server);
+  g_socket_service_stop (gw->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (gw->service));
+  /* Hung answers let go; every connection's thread done before the end. */
+  g_mutex_lock (&gw->lock);
+  gw->stopping = TRUE;
+  g_cond_broadcast (&gw->changed);
+  while (gw->active > 0)
+    g_cond_wait (&gw->changed, &gw->lock);
+  g_mutex_unlock (&gw->lock);
+  g_clear_object (&gw->service);
   while (g_main_context_iteration (gw->context, FALSE))
     ;
   g_main_context_pop_thread_default (gw->context);
@@ -126,18 +179,17 @@ gateway_start (guint default_status)
   Gateway *gw = g_new0 (Gateway, 1);
 
   g_mutex_init (&gw->lock);
-  g_cond_init (&gw->ready);
+  g_cond_init (&gw->changed);
   g_queue_init (&gw->statuses);
   gw->default_status = default_status;
   gw->bodies = g_ptr_array_new_with_free_func (g_free);
   gw->authorizations = g_ptr_array_new_with_free_func (g_free);
-  gw->hung = g_ptr_array_new_with_free_func (g_object_unref);
   gw->context = g_main_context_new ();
   gw->loop = g_main_loop_new (gw->context, FALSE);
   g_mutex_lock (&gw->lock);
   gw->thread = g_thread_new ("fake-gateway", gateway_main, gw);
   while (gw->port == 0)
-    g_cond_wait (&gw->ready, &gw->lock);
+    g_cond_wait (&gw->changed, &gw->lock);
   g_mutex_unlock (&gw->lock);
   return gw;
 }
@@ -158,10 +210,9 @@ gateway_stop (Gateway *gw)
   g_main_context_unref (gw->context);
   g_ptr_array_unref (gw->bodies);
   g_ptr_array_unref (gw->authorizations);
-  g_ptr_array_unref (gw->hung);
   g_queue_clear (&gw->statuses);
   g_mutex_clear (&gw->lock);
-  g_cond_clear (&gw->ready);
+  g_cond_clear (&gw->changed);
   g_free (gw);
 }
 
@@ -253,6 +304,7 @@ write_conf (Fixture    *f,
                      f->gateway->port, extra ? extra : "");
 
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 }
 
 static guint
@@ -523,7 +575,6 @@ test_ready_once (Fixture       *f,
   g_autofree char *to = NULL;
   g_autofree char *message = NULL;
   g_autofree char *from = NULL;
-  g_autofree char *status = NULL;
   guint n_ok;
 
   serve (f, NULL);
@@ -556,6 +607,12 @@ test_ready_once (Fixture       *f,
   g_assert_cmpuint (n_ok, ==, 1);
   g_assert_cmpint (hub_int (f, "SELECT count (*) FROM sms_outbox"), ==, 1);
 
+  {
+    g_autofree char *log = hub_log (f);
+
+    g_assert_null (strstr (log, "chmod 600"));
+  }
+
   /* The admin sees it. */
   {
     g_auto(VtrTestResult) list = { 0 };
@@ -565,7 +622,6 @@ test_ready_once (Fixture       *f,
     g_assert_nonnull (strstr (list.out, "\"status\" : \"sent\""));
     g_assert_null (strstr (list.out, "33612345678"));
   }
-  (void) status;
 }
 
 /* A locker order: where, which compartment, its opening code. A
@@ -601,6 +657,23 @@ test_locker_and_cancelled (Fixture       *f,
   text = gateway_member (f->gateway, 1, "message");
   g_assert_cmpstr (text, ==, "Bonjour Inès, votre commande AC-2002 chez Hippotamus est annulée. "
                              "Motif : Rupture de stock.");
+  g_clear_pointer (&text, g_free);
+
+  /* A first name that looks like the template's marks is a name, and the
+   * reason goes as written, quotes and all, in valid JSON. */
+  g_clear_pointer (&cancelled, g_free);
+  cancelled = g_uuid_string_random ();
+  ASSERT_POSTED (f, f->kiosk,
+                 order_event (cancelled, "AC-2003", "placed",
+                              ",\"merchant\":2,\"first_name\":\"{shop} {code}\",\"phone\":\"0612345678\"", NULL),
+                 "accepted");
+  ASSERT_POSTED (f, f->shop,
+                 order_event (cancelled, "AC-2003", "refused", ",\"reason\":\"Fermé \\\"exceptionnellement\\\"\"", NULL),
+                 "accepted");
+  g_assert_cmpuint (gateway_wait (f->gateway, 3, 10), ==, 3);
+  text = gateway_member (f->gateway, 2, "message");
+  g_assert_cmpstr (text, ==, "Bonjour {shop} {code}, Hippotamus ne peut pas préparer votre commande AC-2003. "
+                             "Motif : Fermé \"exceptionnellement\".");
 }
 
 /* 500, then 200: tried again later, delivered once. */
@@ -666,6 +739,7 @@ test_gateway_refuses (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *refused = NULL;
+  g_autofree char *quoted = NULL;
   g_autofree char *broken = NULL;
   g_autofree char *log = NULL;
 
@@ -681,12 +755,22 @@ test_gateway_refuses (Fixture       *f,
                                  "the message (HTTP 401: {\"error\":\"invalid API key\"}): check the account"));
   g_assert_nonnull (strstr (log, "vitrine-hub sms test NUMBER"));
 
+  /* A gateway that quotes the number: masked in the log. */
+  gateway_answer (f->gateway, 400);
+  quoted = place_order (f, "AC-5003", NULL);
+  ASSERT_POSTED (f, f->shop, order_event (quoted, "AC-5003", "ready", NULL, NULL), "accepted");
+  wait_status (f, quoted, "ready", "failed", 10);
+  g_clear_pointer (&log, g_free);
+  log = hub_log (f);
+  g_assert_nonnull (strstr (log, "(HTTP 400: {\"error\":\"invalid number ***********\"})"));
+  g_assert_null (strstr (log, "12345678"));
+
   gateway_set_default (f->gateway, 503);
   broken = place_order (f, "AC-5002", NULL);
   ASSERT_POSTED (f, f->shop, order_event (broken, "AC-5002", "ready", NULL, NULL), "accepted");
   wait_status (f, broken, "ready", "failed", 20);
   g_usleep (2500 * 1000);
-  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1 + 3);
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1 + 1 + 3);
   g_clear_pointer (&log, g_free);
   log = hub_log (f);
   g_assert_nonnull (strstr (log, "is given up after 3 tries"));
@@ -716,8 +800,19 @@ test_restart (Fixture       *f,
   g_assert_cmpstr ((text = sms_status (f, second, "ready")), ==, "pending");
 
   gateway_set_default (f->gateway, 200);
+  /* sms.conf left readable by all: the hub says so. */
+  {
+    g_autofree char *conf = g_build_filename (f->hub_dir, "sms.conf", NULL);
+
+    g_assert_cmpint (g_chmod (conf, 0644), ==, 0);
+  }
   hub_start (f);
   wait_status (f, second, "ready", "sent", 15);
+  {
+    g_autofree char *log = hub_log (f);
+
+    g_assert_nonnull (strstr (log, "sms.conf can be read by other users of this machine"));
+  }
   g_usleep (2500 * 1000);
   hub_stop (f);
   hub_start (f);
@@ -759,7 +854,6 @@ test_not_mobile (Fixture       *f,
   };
   g_autofree char *order = NULL;
   g_autofree char *log = NULL;
-  g_autofree char *status = NULL;
   g_auto(VtrTestResult) create = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
@@ -784,7 +878,6 @@ test_not_mobile (Fixture       *f,
                 "1:1", "--first-name", "Inès", "--phone", "04 91 00 00 00", NULL);
   g_assert_cmpint (create.status, ==, 1);
   g_assert_nonnull (strstr (create.err, "This is not a French mobile number"));
-  (void) status;
 }
 
 /* The customer's details are erased 30 days after the order is over,
@@ -1069,6 +1162,46 @@ test_shop_device (Fixture       *f,
   g_assert_cmpint (vtr_test_sql_int (journal, "SELECT count (*) FROM orders WHERE first_name = 'Noé'"), ==, 0);
 }
 
+/* The admin tries the gateway: `vitrine-hub sms test`, and sms.conf's
+ * mistakes said in words. */
+static void
+test_command (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(VtrTestResult) sent = { 0 };
+  g_auto(VtrTestResult) landline = { 0 };
+  g_auto(VtrTestResult) refused = { 0 };
+  g_auto(VtrTestResult) wrong = { 0 };
+  g_autofree char *to = NULL;
+  g_autofree char *text = NULL;
+
+  write_conf (f, NULL);
+  HUB (f, &sent, "sms", "test", "07 11 22 33 44", "--json");
+  g_assert_cmpint (sent.status, ==, 0);
+  g_assert_cmpint (json_int (sent.out, "status"), ==, 200);
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1);
+  to = gateway_member (f->gateway, 0, "recipient");
+  g_assert_cmpstr (to, ==, "+33711223344");
+  text = gateway_member (f->gateway, 0, "message");
+  g_assert_true (g_str_has_prefix (text, "Vitrine : "));
+
+  HUB (f, &landline, "sms", "test", "04 91 00 00 00");
+  g_assert_cmpint (landline.status, ==, 1);
+  g_assert_nonnull (strstr (landline.err, "is not a French mobile number"));
+  g_assert_cmpuint (gateway_count (f->gateway, NULL), ==, 1);
+
+  gateway_answer (f->gateway, 401);
+  HUB (f, &refused, "sms", "test", "0612345678", "--json");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpint (json_int (refused.out, "status"), ==, 401);
+  g_assert_nonnull (strstr (refused.out, "refused the message (HTTP 401"));
+
+  write_conf (f, "[gateway]\nauth=password\n");
+  HUB (f, &wrong, "sms", "test", "0612345678");
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "[gateway] auth is none, basic, bearer or header, not “password”"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1087,6 +1220,7 @@ main (int   argc,
   g_test_add ("/sms/restart", Fixture, NULL, fixture_set_up, test_restart, fixture_tear_down);
   g_test_add ("/sms/not-mobile", Fixture, NULL, fixture_set_up, test_not_mobile, fixture_tear_down);
   g_test_add ("/sms/erase-after-days", Fixture, NULL, fixture_set_up, test_erase_after_days, fixture_tear_down);
+  g_test_add ("/sms/command", Fixture, NULL, fixture_set_up, test_command, fixture_tear_down);
   g_test_add ("/sms/shop-device", Fixture, NULL, fixture_set_up, test_shop_device, fixture_tear_down);
   return g_test_run ();
 }

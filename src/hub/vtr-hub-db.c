@@ -88,7 +88,7 @@ static const char * const migrations[] = {
    * order and state, whatever the number of times the state is sent;
    * what became of it is kept, so a restarted hub sends nothing twice.
    * The events of an order found by its uuid, to erase its customer's
-   * details. */
+   * details (docs/design.md, "Personal data"). */
   "CREATE TABLE sms_outbox ("
   "  id INTEGER PRIMARY KEY,"
   "  order_uuid TEXT NOT NULL,"
@@ -104,7 +104,12 @@ static const char * const migrations[] = {
   "  last_error TEXT,"
   "  UNIQUE (order_uuid, state));"
   "CREATE INDEX sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
-  "CREATE INDEX event_by_order ON event (json_extract (payload, '$.order')) WHERE kind = 'order';",
+  "CREATE INDEX event_by_order ON event (json_extract (payload, '$.order')) WHERE kind = 'order';"
+  /* Whether the customer's details were erased; the orders over whose
+   * details are still there, found by an index. */
+  "ALTER TABLE hub_order ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX hub_order_to_forget ON hub_order (received) "
+  "  WHERE forgotten = 0 AND state IN ('collected', 'cancelled', 'refused');",
   /* 5: (pools) the signed codes issued to each device for its stock (an
    * order number is never issued twice, whichever device asks), the
    * administrator PIN a federation kiosk receives with its pairing (an

@@ -3,6 +3,7 @@
 #include "vtr-hub-sms.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -37,6 +38,8 @@
 #define DEFAULT_RETRY_MAX   3600
 #define DEFAULT_TRIES       8
 #define SWEEP_EVERY         3600
+#define ERASE_BATCH         500
+#define ERASE_PAUSE_USEC    (120 * 1000)
 
 /* The gateway's answer kept in the outbox and the log, at most. */
 #define MAX_ANSWER 300
@@ -277,14 +280,17 @@ vtr_hub_sms_config_keep_seconds (const VtrHubSmsConfig *config)
   return (gint64) (config->keep_days * 86400);
 }
 
-/* @text with each "{name}" replaced by its value (pairs, NULL-ended);
- * JSON-escaped when @json, for a body template. */
+/* @text with each "{name}" replaced by its value (pairs, NULL-ended),
+ * in one pass: a value (a customer's first name) is never read as a
+ * template itself. JSON-escaped when @json, for a body template; an
+ * unknown "{…}" stays as it is. */
 static char *
 fill (const char *text,
       gboolean    json,
       ...)
 {
-  g_autoptr(GString) out = g_string_new (text);
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) out = g_string_sized_new (strlen (text) + 64);
   va_list args;
   const char *name;
 
@@ -292,22 +298,33 @@ fill (const char *text,
   while ((name = va_arg (args, const char *)))
     {
       const char *value = va_arg (args, const char *);
-      g_autofree char *mark = g_strdup_printf ("{%s}", name);
-      g_autofree char *escaped = NULL;
+
+      g_hash_table_insert (values, (gpointer) name, (gpointer) (value ? value : ""));
+    }
+  va_end (args);
+
+  for (const char *p = text; *p; )
+    {
+      const char *close = *p == '{' ? strchr (p, '}') : NULL;
+      g_autofree char *key = close ? g_strndup (p + 1, close - p - 1) : NULL;
+      const char *value = key ? g_hash_table_lookup (values, key) : NULL;
 
       if (value == NULL)
-        value = "";
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
       if (json)
         {
           g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value);
           g_autofree char *quoted = json_to_string (node, FALSE);
 
-          escaped = g_strndup (quoted + 1, strlen (quoted) - 2);
-          value = escaped;
+          g_string_append_len (out, quoted + 1, strlen (quoted) - 2);
         }
-      g_string_replace (out, mark, value, 0);
+      else
+        g_string_append (out, value);
+      p = close + 1;
     }
-  va_end (args);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -321,6 +338,17 @@ short_answer (GBytes *bytes)
   if (data == NULL || len == 0)
     return g_strdup ("");
   text = g_utf8_make_valid (data, MIN (len, MAX_ANSWER));
+  /* A gateway may quote the number it refused: no phone number goes to
+   * the log or the outbox (long runs of digits are masked). */
+  for (char *p = text; *p; p++)
+    if (g_ascii_isdigit (*p))
+      {
+        gsize run = strspn (p, "0123456789");
+
+        if (run >= 8)
+          memset (p, '*', run);
+        p += run - 1;
+      }
   return g_strdelimit (g_steal_pointer (&text), "\r\n\t", ' ');
 }
 
@@ -442,8 +470,12 @@ send_message (const VtrHubSmsConfig *config,
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
+      g_autoptr(GUri) uri = g_uri_parse (config->url, G_URI_FLAGS_NONE, NULL);
+
+      /* The host only: some gateways take their key in the address. */
       g_set_error (error, VTR_HUB_SMS_ERROR, VTR_HUB_SMS_ERROR_UNAVAILABLE,
-                   _("The SMS gateway %s did not answer: %s"), config->url, local->message);
+                   _("The SMS gateway %s did not answer: %s"), uri ? g_uri_get_host (uri) : "",
+                   local->message);
       return FALSE;
     }
   *status = soup_message_get_status (msg);
@@ -567,8 +599,10 @@ erase_listed (sqlite3 *db,
               GError **error)
 {
   static const char * const statements[] = {
-    "UPDATE hub_order SET placed = json_remove (placed, '$.first_name', '$.phone') "
-    "  WHERE uuid IN (SELECT uuid FROM temp.forget_order) AND json_valid (placed)",
+    "UPDATE hub_order SET forgotten = 1, "
+    "  placed = CASE WHEN json_valid (placed) THEN json_remove (placed, '$.first_name', '$.phone') "
+    "    ELSE placed END "
+    "  WHERE uuid IN (SELECT uuid FROM temp.forget_order)",
     /* A message not sent yet will not be: there is no one to send it to. */
     "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
     "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
@@ -653,36 +687,49 @@ vtr_hub_sms_erase_expired (VtrHubDb *db,
 {
   sqlite3 *sql = vtr_hub_db_get_sqlite (db);
   g_autoptr(sqlite3_stmt) list = NULL;
-  int n;
+  int total = 0, n;
 
   if (!make_forget_list (sql, error))
     return -1;
-  if (sqlite3_exec (sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return sql_failed (sql, error), -1;
+  /* The orders not yet erased, over, by the index on them; a few
+   * hundred a transaction, so that the devices' events are never held
+   * up long (the first sweep of an old hub may have many to erase). */
   list = prepare (sql,
                   "INSERT OR IGNORE INTO temp.forget_order (uuid) "
                   "  SELECT uuid FROM hub_order "
-                  "  WHERE state IN ('collected', 'cancelled', 'refused') AND received <= ?1 "
-                  "    AND json_valid (placed) AND (json_extract (placed, '$.phone') IS NOT NULL "
-                  "      OR json_extract (placed, '$.first_name') IS NOT NULL)",
+                  "  WHERE forgotten = 0 AND state IN ('collected', 'cancelled', 'refused') "
+                  "    AND received <= ?1 LIMIT ?2",
                   error);
   if (list == NULL)
-    goto failed;
+    return -1;
   sqlite3_bind_int64 (list, 1, now - keep_seconds);
-  if (sqlite3_step (list) != SQLITE_DONE)
+  sqlite3_bind_int (list, 2, ERASE_BATCH);
+  do
     {
-      sql_failed (sql, error);
-      goto failed;
+      if (sqlite3_exec (sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sql_failed (sql, error), -1;
+      sqlite3_reset (list);
+      if (sqlite3_step (list) != SQLITE_DONE)
+        {
+          sql_failed (sql, error);
+          goto failed;
+        }
+      n = sqlite3_changes (sql);
+      if (!erase_listed (sql, error))
+        goto failed;
+      if (sqlite3_exec (sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          sql_failed (sql, error);
+          goto failed;
+        }
+      total += n;
+      /* The devices' writes waiting for the lock go first: SQLite's busy
+       * handler sleeps up to 100 ms between tries. */
+      if (n == ERASE_BATCH)
+        g_usleep (ERASE_PAUSE_USEC);
     }
-  n = sqlite3_changes (sql);
-  if (!erase_listed (sql, error))
-    goto failed;
-  if (sqlite3_exec (sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sql_failed (sql, error);
-      goto failed;
-    }
-  return n;
+  while (n == ERASE_BATCH);
+  return total;
 
 failed:
   sqlite3_exec (sql, "ROLLBACK", NULL, NULL, NULL);
@@ -1025,6 +1072,16 @@ sms_main (gpointer data)
   else if (!vtr_hub_sms_config_has_gateway (self->config))
     g_message (_("No SMS gateway is set in %s: messages to customers wait in the hub’s outbox."),
                self->config->path);
+  else
+    {
+      GStatBuf st;
+
+      /* It holds the gateway's credentials. */
+      if (g_stat (self->config->path, &st) == 0 && (st.st_mode & 0077))
+        g_message (_("%s can be read by other users of this machine, and it holds the SMS gateway’s "
+                     "credentials: chmod 600 it."),
+                   self->config->path);
+    }
 
   g_mutex_lock (&self->lock);
   while (!self->stopping)
