@@ -328,7 +328,7 @@ test_reset_code (Fixture       *f,
   g_assert_cmpint (reset_other.status, ==, 0);
   other_code = last_line (reset_other.out);
   act (f, "scan-text", g_variant_new_string (other_code));
-  g_assert_true (wait_message (f, "(number 2)", 5));
+  g_assert_true (wait_message (f, "(numéro 2)", 5));
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 
   HUB (f, &reset, "device", "reset-pin", "1");
