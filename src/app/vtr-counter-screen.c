@@ -103,6 +103,7 @@ show_orders (VtrCounterScreen *self)
       g_autofree char *total = vtr_price_format (order->total_cents);
       g_autoptr(GString) subtitle = g_string_new (NULL);
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *actions;
       const char *step = NULL;
       const char *action = "counter.advance-order";
 
@@ -132,37 +133,39 @@ show_orders (VtrCounterScreen *self)
       if (order->refusal)
         g_string_append_printf (subtitle, " %s", _(order->refusal));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      /* The order's steps one above the other: side by side they left
+       * the order's number and customer a sliver of the row. */
+      actions = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_widget_set_valign (actions, GTK_ALIGN_CENTER);
       if (step)
         {
           GtkWidget *button = gtk_button_new_with_label (step);
 
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          gtk_box_append (GTK_BOX (actions), button);
         }
       if (vtr_order_state_can_become (order->state, VTR_ORDER_CANCELLED))
         {
           GtkWidget *button = gtk_button_new_with_label (_("Cancel…"));
           g_autofree char *name = g_strdup_printf (_("Cancel order %s"), order->number);
 
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "counter.cancel-order");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", order->number);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          gtk_box_append (GTK_BOX (actions), button);
         }
       /* The customer may ask to be forgotten (RGPD): their details go. */
       if (order->first_name && *order->first_name)
         {
           GtkWidget *forget = gtk_button_new_with_label (_("Forget the customer"));
 
-          gtk_widget_set_valign (forget, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (forget, "flat");
           gtk_actionable_set_action_name (GTK_ACTIONABLE (forget), "counter.forget-customer");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (forget), "s", order->number);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), forget);
+          gtk_box_append (GTK_BOX (actions), forget);
         }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), actions);
       gtk_list_box_append (self->orders, row);
       gtk_widget_set_visible (GTK_WIDGET (self->orders), TRUE);
     }
