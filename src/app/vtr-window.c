@@ -767,19 +767,23 @@ on_camera_changed (VtrWindow *self)
  * screen shows the pickup code when the printer cannot. */
 
 static void
-on_order_confirm (VtrWindow *self)
+order_placed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrWindow) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrOrder) order = NULL;
-  VtrStore *store = vtr_application_get_store (self->app);
+  g_autoptr(VtrTicket) ticket = NULL;
+  g_autoptr(VtrOrder) order = vtr_order_screen_place_finish (VTR_ORDER_SCREEN (source), result, &ticket, &error);
   GtkWidget *placed;
 
-  self->last_activity = g_get_monotonic_time ();
-  order = store ? vtr_order_screen_place (self->order_screen, store, now, &error) : NULL;
+  if (is_closed (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (order == NULL)
     {
-      vtr_order_screen_set_message (self->order_screen, error ? error->message : _("This kiosk cannot take orders: its data cannot be opened."));
+      /* In words on the basket (no order numbers left, the disk full),
+       * the basket kept. */
+      vtr_order_screen_set_message (self->order_screen, error->message);
       return;
     }
   vtr_order_screen_clear (self->order_screen);
@@ -791,8 +795,26 @@ on_order_confirm (VtrWindow *self)
   vtr_order_placed_screen_set_locker (VTR_ORDER_PLACED_SCREEN (placed), order->locker_id > 0);
   go_home (self);
   show_screen (self, placed);
-  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed),
-                                 vtr_ticket_new_order (vtr_application_get_catalog (self->app), order));
+  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed), g_steal_pointer (&ticket));
+}
+
+/* The order is written (with a sync to the disk) and its ticket laid out
+ * on a worker thread; the basket shows it is busy meanwhile. */
+static void
+on_order_confirm (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  self->last_activity = g_get_monotonic_time ();
+  if (vtr_application_get_store (self->app) == NULL)
+    {
+      vtr_order_screen_set_message (self->order_screen,
+                                    _("This kiosk cannot take orders: its data cannot be opened."));
+      return;
+    }
+  vtr_order_screen_set_message (self->order_screen, NULL);
+  vtr_order_screen_place_async (self->order_screen, vtr_application_get_data_dir (self->app), now,
+                                self->cancellable, order_placed, g_object_ref (self));
 }
 
 /* One more product from this shop: its page (its products), the basket
