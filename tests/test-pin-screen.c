@@ -318,17 +318,19 @@ test_reset_code (Fixture       *f,
   pairing = last_line (device.out);
   act (f, "scan-text", g_variant_new_string (pairing));
   g_assert_true (wait_message (f, "Kiosque du Vieux-Port", 20));
-  {
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true (vtr_staff_set_pin (vtr_application_get_store (f->app), VTR_ADMIN_ID, "1111", &error));
-  }
+  /* Paired without an administrator's PIN: chosen now. */
+  screen = wait_pin_screen (f, 10);
+  g_assert_nonnull (screen);
+  type_pin (screen, "1111");
+  type_pin (screen, "1111");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "1111"));
 
   HUB (f, &reset_other, "device", "reset-pin", "2");
   g_assert_cmpint (reset_other.status, ==, 0);
   other_code = last_line (reset_other.out);
   act (f, "scan-text", g_variant_new_string (other_code));
-  g_assert_true (wait_message (f, "(number 2)", 5));
+  g_assert_true (wait_message (f, "(numéro 2)", 5));
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 
   HUB (f, &reset, "device", "reset-pin", "1");
@@ -350,6 +352,114 @@ test_reset_code (Fixture       *f,
   g_assert_true (pin_works (f, VTR_ADMIN_ID, "3579"));
 }
 
+/* Whether some visible label in @widget's tree reads @text. */
+static gboolean
+shows (GtkWidget  *widget,
+       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A federation kiosk paired in the app whose pairing carried no
+ * administrator's PIN (the hub's `device add` without --admin-pin): the
+ * administrator's PIN is chosen right after, twice, on the keypad. One
+ * whose pairing carried it is not asked. */
+static void
+test_admin_pin_at_pairing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autofree char *code = NULL;
+  VtrPinScreen *screen;
+
+  HUB (f, &device, "device", "add", "Kiosque de la Joliette");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  act (f, "scan-text", g_variant_new_string (code));
+  screen = wait_pin_screen (f, 20);
+  g_assert_nonnull (screen);
+  g_assert_true (shows (GTK_WIDGET (screen), _("Choose the administrator’s PIN")));
+  g_assert_false (has_pin (f, VTR_ADMIN_ID));
+  type_pin (screen, "97531");
+  type_pin (screen, "97530");
+  g_assert_cmpstr (vtr_pin_screen_get_message (screen), ==,
+                   _("The two PINs typed are not the same: type the new PIN again."));
+  g_assert_false (has_pin (f, VTR_ADMIN_ID));
+  type_pin (screen, "97531");
+  type_pin (screen, "97531");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "97531"));
+
+  /* Set: "Administration" asks for it, and does not offer to choose it. */
+  act (f, "admin", NULL);
+  spin (500);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
+static void
+test_admin_pin_with_pairing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autofree char *code = NULL;
+
+  /* No PIN typed: the hub makes one up, prints it and sends it along. */
+  HUB (f, &device, "device", "add", "Kiosque du Prado", "--admin-pin");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  act (f, "scan-text", g_variant_new_string (code));
+  g_assert_true (wait_message (f, "Kiosque du Prado", 20));
+  g_assert_true (has_pin (f, VTR_ADMIN_ID));
+  spin (1000);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
+/* A federation kiosk paired from a shell without an administrator's PIN
+ * (the app stopped meanwhile): "Administration" has it chosen first. */
+static void
+test_admin_pin_at_administration (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) link = NULL;
+  g_autofree char *code = NULL;
+  VtrPinScreen *screen;
+
+  HUB (f, &device, "device", "add", "Kiosque de la Belle de Mai");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  link = vtr_sync_pair (vtr_application_get_store (f->app), code, f->hub->url, &error);
+  g_assert_no_error (error);
+  vtr_application_stop (f->app);
+  gtk_window_destroy (vtr_application_get_window (f->app));
+  spin (50);
+  g_assert_finalize_object (f->app);
+  f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
+  vtr_application_start (f->app);
+  vtr_application_show_window (f->app);
+  g_assert_true (vtr_application_get_paired (f->app));
+
+  act (f, "admin", NULL);
+  screen = wait_pin_screen (f, 5);
+  g_assert_nonnull (screen);
+  g_assert_true (shows (GTK_WIDGET (screen), _("Choose the administrator’s PIN")));
+  type_pin (screen, "86420");
+  type_pin (screen, "86420");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "86420"));
+  act (f, "admin", NULL);
+  spin (500);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -364,5 +474,11 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/pin-screen/change-pin", Fixture, NULL, fixture_set_up, test_change_pin, fixture_tear_down);
   g_test_add ("/pin-screen/reset-code", Fixture, NULL, fixture_set_up, test_reset_code, fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-at-pairing", Fixture, NULL, fixture_set_up, test_admin_pin_at_pairing,
+              fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-with-pairing", Fixture, NULL, fixture_set_up, test_admin_pin_with_pairing,
+              fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-at-administration", Fixture, NULL, fixture_set_up,
+              test_admin_pin_at_administration, fixture_tear_down);
   return g_test_run ();
 }

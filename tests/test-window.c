@@ -155,6 +155,18 @@ wait_for_screen (Kiosk *kiosk,
   return G_TYPE_CHECK_INSTANCE_TYPE (screen (kiosk), type);
 }
 
+/* Until the screen shown is another than the scan screen: "admin" reads
+ * on a worker thread whether an administrator's PIN is set first. */
+static void
+wait_away_from_home (Kiosk *kiosk)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (VTR_IS_SCAN_SCREEN (screen (kiosk)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (VTR_IS_SCAN_SCREEN (screen (kiosk)));
+}
+
 /* Until @widget has loaded what it shows (its "loading" is FALSE). */
 static void
 wait_loaded (GtkWidget *widget)
@@ -1027,6 +1039,7 @@ test_pairing_needs_admin (void)
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(VtrTestResult) keys = { 0 };
+  MainThreadSql trace = { 0 };
   VtrTestHub *hub;
   Kiosk kiosk;
 
@@ -1043,14 +1056,26 @@ test_pairing_needs_admin (void)
                                       "{\"kind\": \"credit\"}", 1795740429, &error));
   }
   kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
+  /* Whether the kiosk was paired or used is read on the pairing's
+   * thread, never on the main thread. */
+  trace_main_thread (&kiosk, &trace);
   act (&kiosk, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (&kiosk, "PIN", 5));
   spin (1500);
+  trace_stop (&kiosk, &trace);
+  g_assert_cmpuint (trace.statements->len, ==, 0);
+  g_ptr_array_unref (trace.statements);
   g_assert_false (is_paired (kiosk_dir));
   act (&kiosk, "allow-pairing", NULL);
   g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
   act (&kiosk, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_paired (kiosk_dir, 20));
+  /* The administration says so: the application learnt it by pairing. */
+  g_assert_true (wait_message (&kiosk, "Borne de la Plaine", 20));
+  g_assert_true (vtr_application_get_paired (kiosk.app));
+  act (&kiosk, "show-admin", NULL);
+  g_assert_true (VTR_IS_ADMIN_SCREEN (screen (&kiosk)));
+  g_assert_true (vtr_admin_screen_get_paired (VTR_ADMIN_SCREEN (screen (&kiosk))));
   kiosk_close (&kiosk);
   g_unsetenv ("VITRINE_HUB_URL");
   vtr_test_hub_stop (hub, SIGTERM);
@@ -1175,7 +1200,8 @@ test_counter (void)
   }
   kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
   act (&kiosk, "show-counter", NULL);
-  g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  /* Whether the shop has a PIN is read on a worker thread first. */
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_COUNTER_SCREEN, 10));
   counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (screen (&kiosk)));
   for (const char *k = "2468"; *k; k++)
     vtr_counter_press (counter, (char[]) { *k, 0 });
@@ -1195,8 +1221,12 @@ test_counter (void)
   g_assert_true (gtk_widget_get_visible (vtr_test_find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "counter");
 
-  /* The administrator's PIN: nothing of that session on screen. */
+  /* The administrator's PIN (once a worker read that there is one):
+   * nothing of that session on screen. */
   act (&kiosk, "admin", NULL);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (vtr_counter_get_mode (counter) != VTR_COUNTER_MODE_ADMIN_PIN && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
   spin (100);
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
@@ -1251,7 +1281,7 @@ test_layout (void)
             case 4: act (&kiosk, "browse", NULL); break;
             case 5: act (&kiosk, "show-civic", NULL); break;
             case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
-            case 7: act (&kiosk, "admin", NULL); break;
+            case 7: act (&kiosk, "admin", NULL); wait_away_from_home (&kiosk); break;
             case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
             default: break;
             }
@@ -1381,7 +1411,7 @@ test_readable (void)
         case 4: act (&kiosk, "browse", NULL); break;
         case 5: act (&kiosk, "show-civic", NULL); break;
         case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
-        case 7: act (&kiosk, "admin", NULL); break;
+        case 7: act (&kiosk, "admin", NULL); wait_away_from_home (&kiosk); break;
         case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
         case 9: act (&kiosk, "toast", g_variant_new_string ("Un message")); break;
         default: break;

@@ -44,6 +44,7 @@ struct _VtrAdminScreen
 
   double             latitude;
   double             longitude;
+  gboolean           paired;       /* as the application knows it */
   GPtrArray         *cameras;      /* VtrCameraDevice, the camera row's choices after the first */
   GPtrArray         *printers;     /* VtrPrinterChoice, likewise */
   GCancellable      *cancellable;  /* what is looked for, until dispose */
@@ -95,15 +96,31 @@ toast (VtrAdminScreen *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
 
+/* Whether the kiosk is paired, as the application knows it (it reads
+ * the link once, and again when it pairs): the screen never reads the
+ * journal for it on each status update. */
 gboolean
 vtr_admin_screen_get_paired (VtrAdminScreen *self)
 {
-  g_autoptr(VtrHubLink) link = NULL;
-
   g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
 
-  link = self->store ? vtr_sync_state_load_link (self->store, NULL) : NULL;
-  return link != NULL;
+  return self->paired;
+}
+
+static void update_status (VtrAdminScreen *self);
+
+void
+vtr_admin_screen_set_paired (VtrAdminScreen *self,
+                             gboolean        paired)
+{
+  g_return_if_fail (VTR_IS_ADMIN_SCREEN (self));
+
+  paired = !!paired;
+  if (self->paired == paired)
+    return;
+  self->paired = paired;
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
 /* How fresh the data is, as the window's corner says it. */
@@ -200,7 +217,6 @@ update_status (VtrAdminScreen *self)
    * hub, after its device was revoked or replaced). */
   gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
                                                   : _("Pair with the federation"));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
 /* Where it stands. */
@@ -937,6 +953,9 @@ vtr_admin_screen_set_property (GObject      *object,
     case PROP_LONGITUDE:
       vtr_admin_screen_set_longitude (self, g_value_get_double (value));
       break;
+    case PROP_PAIRED:
+      vtr_admin_screen_set_paired (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -969,7 +988,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAIRED] =
     g_param_spec_boolean ("paired", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_KEYBOARD);

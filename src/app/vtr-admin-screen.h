@@ -30,6 +30,8 @@ double       vtr_admin_screen_get_longitude (VtrAdminScreen  *self);
 void         vtr_admin_screen_set_longitude (VtrAdminScreen  *self,
                                              double           longitude);
 gboolean     vtr_admin_screen_get_paired    (VtrAdminScreen  *self);
+void         vtr_admin_screen_set_paired    (VtrAdminScreen  *self,
+                                             gboolean         paired);
 gboolean     vtr_admin_screen_set_position  (VtrAdminScreen  *self,
                                              const char      *text,
                                              GError         **error);

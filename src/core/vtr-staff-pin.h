@@ -70,4 +70,14 @@ gboolean vtr_staff_update_pin_finish (VtrStore           *store,
                                       gint64             *merchant_id,
                                       GError            **error);
 
+void     vtr_staff_has_pin_async     (VtrStore           *store,
+                                      gint64              merchant_id,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+gboolean vtr_staff_has_pin_finish    (VtrStore           *store,
+                                      GAsyncResult       *result,
+                                      gboolean           *has_pin,
+                                      GError            **error);
+
 G_END_DECLS
