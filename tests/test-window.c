@@ -735,7 +735,8 @@ fill_basket (Kiosk *kiosk)
 static void
 test_order_off_main_thread (void)
 {
-  g_autofree char *dir = make_demo_dir (secret);
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
   JournalHold hold = { 0 };
   MainThreadSql trace = { 0 };
   VtrOrderScreen *basket;
@@ -787,7 +788,8 @@ test_order_off_main_thread (void)
 static void
 test_order_window_closed (void)
 {
-  g_autofree char *dir = make_demo_dir (secret);
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
   JournalHold hold = { 0 };
   VtrWindow *window;
   Kiosk kiosk;
@@ -813,7 +815,8 @@ test_order_window_closed (void)
 static void
 test_order_no_numbers (void)
 {
-  g_autofree char *dir = make_demo_dir (secret);
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
   g_autoptr(GError) error = NULL;
   gint64 deadline;
   VtrOrderScreen *basket;
