@@ -448,6 +448,32 @@ on_statement (unsigned  kind,
   return 0;
 }
 
+/* The statements counting the stocks of codes on the kiosk's store. */
+static int
+on_stock_count (unsigned  kind,
+                void     *data,
+                void     *stmt,
+                void     *sql)
+{
+  if (strstr (sqlite3_sql (stmt), "_stock") && g_str_has_prefix (sqlite3_sql (stmt), "SELECT"))
+    {
+      g_test_message ("counted on the main thread: %s", sqlite3_sql (stmt));
+      (*(guint *) data)++;
+    }
+  return 0;
+}
+
+/* Until the stocks were counted, on their worker thread. */
+static void
+wait_stocks (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (vtr_admin_screen_get_counting_stocks (f->screen) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_admin_screen_get_counting_stocks (f->screen));
+}
+
 /* Its buttons: sync now, pair, leave kiosk mode. A kiosk already paired
  * can be paired again from here. */
 static void
@@ -620,8 +646,15 @@ test_stocks (Fixture       *f,
   g_auto(VtrTestResult) device = { 0 };
   VtrSyncReport report = { 0 };
   VtrTestHub *hub;
+  guint counts = 0;
 
+  /* Counted on a worker thread, each time the status changes. */
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_stock_count, &counts);
   open_screen (f);
+  g_assert_true (vtr_admin_screen_get_counting_stocks (f->screen));
+  wait_stocks (f);
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_cmpuint (counts, ==, 0);
   g_assert_true (shows (f, empty));
   g_assert_true (shows (f, VTR_ADMIN_STOCK_WARNING));
 
@@ -638,6 +671,7 @@ test_stocks (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (report.pickup_codes, ==, 200);
   vtr_admin_screen_refresh (f->screen);
+  wait_stocks (f);
   g_assert_true (shows (f, full));
   g_assert_false (shows (f, VTR_ADMIN_STOCK_WARNING));
 

@@ -41,5 +41,6 @@ gboolean     vtr_admin_screen_set_printer   (VtrAdminScreen  *self,
 void         vtr_admin_screen_refresh       (VtrAdminScreen  *self);
 VtrKeyboard *vtr_admin_screen_get_keyboard  (VtrAdminScreen  *self);
 gboolean     vtr_admin_screen_get_searching_shops (VtrAdminScreen *self);
+gboolean     vtr_admin_screen_get_counting_stocks (VtrAdminScreen *self);
 
 G_END_DECLS

@@ -33,7 +33,7 @@ struct _VtrApplication
   /* Owned services. */
   GSettings       *settings;       /* NULL without the installed schema */
   VtrStore        *store;          /* NULL when the journal cannot be opened */
-  VtrCatalog      *catalog;        /* cheap writes on the main thread (an order) */
+  VtrCatalog      *catalog;        /* the counter's, for its tickets */
   VtrCatalogService *catalog_service; /* every query, on its own thread */
   VtrPrintService *printer;
   VtrKeyList      *keys;
