@@ -989,6 +989,8 @@ test_pairing (void)
   g_autofree char *second = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(VtrTestResult) keys = { 0 };
+  MainThreadSql trace = { 0 };
+  gint64 deadline;
   VtrTestHub *hub;
   Kiosk kiosk;
 
@@ -1000,9 +1002,25 @@ test_pairing (void)
 
   kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
   g_assert_false (is_paired (kiosk_dir));
+  g_assert_null (vtr_application_get_keys (kiosk.app));
+  /* Pairing, the keys it brought and those the first sync brings are
+   * read on worker threads: nothing on the main thread's connection. */
+  trace_main_thread (&kiosk, &trace);
   act (&kiosk, "scan-text", g_variant_new_string (first));
   g_assert_true (wait_paired (kiosk_dir, 20));
   g_assert_true (wait_message (&kiosk, "Kiosque de la Canebière", 10));
+  g_assert_true (vtr_application_get_paired (kiosk.app));
+  g_assert_nonnull (vtr_application_get_keys (kiosk.app));
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (vtr_sync_service_get_last_success (vtr_application_get_sync (kiosk.app)) == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (vtr_sync_service_get_last_success (vtr_application_get_sync (kiosk.app)), >, 0);
+  spin (1000);
+  trace_stop (&kiosk, &trace);
+  g_assert_cmpuint (trace.statements->len, ==, 0);
+  g_ptr_array_unref (trace.statements);
+  g_assert_nonnull (vtr_application_get_keys (kiosk.app));
 
   /* Paired: a code held up by a passer-by does not take it over. */
   act (&kiosk, "scan-text", g_variant_new_string (second));

@@ -51,6 +51,8 @@ struct _VtrApplication
 
 G_DEFINE_FINAL_TYPE (VtrApplication, vtr_application, ADW_TYPE_APPLICATION)
 
+static void reload_keys_after_sync (VtrApplication *self);
+
 static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of Vitrine’s data"), N_("DIR") },
   { "camera", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The camera: a file, a folder of images or a GStreamer source"), N_("SOURCE") },
@@ -166,7 +168,7 @@ vtr_application_start (VtrApplication *self)
 
   self->sync = vtr_sync_service_new (self->data_dir);
   /* A sync may bring the federation's new keys (a key rotated). */
-  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (vtr_application_reload_keys), self,
+  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (reload_keys_after_sync), self,
                            G_CONNECT_SWAPPED);
   vtr_sync_service_start (self->sync);
   if (self->store)
@@ -446,20 +448,85 @@ vtr_application_get_keys (VtrApplication *self)
   return self->keys;
 }
 
-/* The federation's keys again, after pairing brought them. */
+/* The federation's keys, new: whoever borrowed the old list takes the
+ * new one ("keys-changed"), then the old one is freed. */
+static void
+set_keys (VtrApplication *self,
+          VtrKeyList     *keys)
+{
+  VtrKeyList *old = g_steal_pointer (&self->keys);
+
+  self->keys = keys;
+  g_signal_emit (self, signals[KEYS_CHANGED], 0);
+  g_clear_pointer (&old, vtr_key_list_free);
+}
+
+/* The federation's keys again, after pairing brought them (read here,
+ * on the main thread: vtr_application_reload_keys_async() is the way
+ * off it). */
 void
 vtr_application_reload_keys (VtrApplication *self)
 {
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
-  VtrKeyList *old;
+  if (self->store == NULL)
+    return;
+  set_keys (self, vtr_trust_load (self->store, NULL));
+}
+
+static void
+load_keys_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      data,
+                     GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, vtr_trust_load (store, NULL), (GDestroyNotify) vtr_key_list_free);
+}
+
+static void
+keys_loaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(VtrApplication) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  VtrKeyList *keys = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (self == NULL || error)
+    {
+      if (error)
+        g_debug ("The federation's keys were not read again: %s", error->message);
+      g_clear_pointer (&keys, vtr_key_list_free);
+      return;
+    }
+  set_keys (self, keys);
+}
+
+/* A sync may have brought the federation's new keys (a key rotated):
+ * read again on a worker thread with its own connection (issue 15). An
+ * answer after the application went away is dropped. */
+static void
+reload_keys_after_sync (VtrApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *ref;
 
   if (self->store == NULL)
     return;
-  old = g_steal_pointer (&self->keys);
-  self->keys = vtr_trust_load (self->store, NULL);
-  g_signal_emit (self, signals[KEYS_CHANGED], 0);
-  g_clear_pointer (&old, vtr_key_list_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, keys_loaded, ref);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, load_keys_in_thread);
 }
 
 /**
@@ -589,6 +656,7 @@ typedef struct
 typedef struct
 {
   VtrHubLink *link;
+  VtrKeyList *keys;       /* the federation's, as pairing saved them */
   gboolean    needs_pin;
 } Paired;
 
@@ -604,6 +672,7 @@ static void
 paired_free (Paired *paired)
 {
   g_clear_pointer (&paired->link, vtr_hub_link_free);
+  g_clear_pointer (&paired->keys, vtr_key_list_free);
   g_free (paired);
 }
 
@@ -675,6 +744,7 @@ pair_in_thread (GTask        *task,
   paired = g_new0 (Paired, 1);
   paired->link = g_steal_pointer (&link);
   paired->needs_pin = !has_pin;
+  paired->keys = vtr_trust_load (store, NULL);
   g_task_return_pointer (task, paired, (GDestroyNotify) paired_free);
 }
 
@@ -698,7 +768,7 @@ paired (GObject      *source,
   g_clear_pointer (&self->link, vtr_hub_link_free);
   self->link = hub_link_copy (answer->link);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
-  vtr_application_reload_keys (self);
+  set_keys (self, g_steal_pointer (&answer->keys));
   vtr_sync_service_sync_now (self->sync);
   g_task_return_pointer (caller, answer, (GDestroyNotify) paired_free);
 }
