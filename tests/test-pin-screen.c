@@ -9,6 +9,7 @@
 #include "vtr-keyboard.h"
 #include "vtr-pin-screen.h"
 #include "vtr-staff.h"
+#include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 #include "vtr-sync.h"
 #include "vtr-test-hub.h"
@@ -296,6 +297,19 @@ test_change_pin (Fixture       *f,
   g_assert_false (pin_works (f, VTR_ADMIN_ID, "1111"));
 }
 
+/* Statements run on the application's own connection (the main
+ * thread's) while traced. */
+static int
+on_statement (unsigned  kind,
+              void     *data,
+              void     *stmt,
+              void     *sql)
+{
+  g_test_message ("on the main thread: %s", sqlite3_sql (stmt));
+  (*(guint *) data)++;
+  return 0;
+}
+
 /* The code the federation prints for a forgotten PIN, scanned at the
  * kiosk: the new PIN twice, and the code never works again; another
  * device's code does nothing. */
@@ -310,6 +324,7 @@ test_reset_code (Fixture       *f,
   g_autofree char *pairing = NULL;
   g_autofree char *code = NULL;
   g_autofree char *other_code = NULL;
+  guint main_reads = 0;
   VtrPinScreen *screen;
 
   HUB (f, &device, "device", "add", "Kiosque du Vieux-Port");
@@ -329,8 +344,14 @@ test_reset_code (Fixture       *f,
   HUB (f, &reset_other, "device", "reset-pin", "2");
   g_assert_cmpint (reset_other.status, ==, 0);
   other_code = last_line (reset_other.out);
+  /* The code is checked on a worker thread (whether it was used is in
+   * the journal), not on the main thread's connection. */
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (f->app)), SQLITE_TRACE_STMT, on_statement,
+                    &main_reads);
   act (f, "scan-text", g_variant_new_string (other_code));
   g_assert_true (wait_message (f, "(numéro 2)", 5));
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (f->app)), 0, NULL, NULL);
+  g_assert_cmpuint (main_reads, ==, 0);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 
   HUB (f, &reset, "device", "reset-pin", "1");

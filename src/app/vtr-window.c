@@ -530,27 +530,55 @@ ask_first_pin (VtrWindow *self,
 }
 
 /* A PIN reset code the federation printed: the new PIN asked if the code
- * is good for this kiosk, else why not. */
+ * is good for this kiosk, else why not. The code is checked on a worker
+ * thread (whether it was used is in the journal). */
+typedef struct
+{
+  VtrWindow *window;
+  char      *code;
+} ResetLookup;
+
+static void
+reset_code_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  ResetLookup *lookup = data;
+  g_autoptr(VtrWindow) self = lookup->window;
+  g_autofree char *code = lookup->code;
+  g_autoptr(GError) error = NULL;
+  VtrStore *store;
+  gint64 merchant_id = 0;
+
+  g_free (lookup);
+  if (is_closed (self) || !(store = vtr_application_get_store (self->app)))
+    return;
+  if (!vtr_staff_check_reset_code_finish (store, result, &merchant_id, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      play_tone (self, VTR_TONE_WARNING);
+      show_message (self, error->message, FALSE);
+      return;
+    }
+  play_tone (self, VTR_TONE_SUCCESS);
+  show_pin_screen (self, VTR_PIN_RESET, merchant_id, code);
+}
+
 static void
 reset_pin (VtrWindow  *self,
            const char *text)
 {
   VtrStore *store = vtr_application_get_store (self->app);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  gint64 merchant_id;
+  ResetLookup *lookup;
 
   if (store == NULL)
     return;
-  if (!vtr_staff_check_reset_code (store, text, vtr_application_get_keys (self->app), now, &merchant_id,
-                                   &error))
-    {
-      play_tone (self, VTR_TONE_WARNING);
-      show_message (self, error->message, FALSE);
-      return;
-    }
-  play_tone (self, VTR_TONE_SUCCESS);
-  show_pin_screen (self, VTR_PIN_RESET, merchant_id, text);
+  lookup = g_new0 (ResetLookup, 1);
+  lookup->window = g_object_ref (self);
+  lookup->code = g_strdup (text);
+  vtr_staff_check_reset_code_async (store, text, now, self->cancellable, reset_code_checked, lookup);
 }
 
 static void
