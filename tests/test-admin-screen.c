@@ -12,6 +12,7 @@
 #include "vtr-orders.h"
 #include "vtr-demo.h"
 #include "vtr-sync.h"
+#include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
@@ -431,6 +432,48 @@ test_no_settings (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
 }
 
+/* The statements the screen runs on the kiosk's store (the main
+ * thread's connection) that read the pairing. */
+static int
+on_statement (unsigned  kind,
+              void     *data,
+              void     *stmt,
+              void     *sql)
+{
+  if (strstr (sqlite3_sql (stmt), "FROM journal.hub"))
+    {
+      g_test_message ("read on the main thread: %s", sqlite3_sql (stmt));
+      (*(guint *) data)++;
+    }
+  return 0;
+}
+
+/* The statements counting the stocks of codes on the kiosk's store. */
+static int
+on_stock_count (unsigned  kind,
+                void     *data,
+                void     *stmt,
+                void     *sql)
+{
+  if (strstr (sqlite3_sql (stmt), "_stock") && g_str_has_prefix (sqlite3_sql (stmt), "SELECT"))
+    {
+      g_test_message ("counted on the main thread: %s", sqlite3_sql (stmt));
+      (*(guint *) data)++;
+    }
+  return 0;
+}
+
+/* Until the stocks were counted, on their worker thread. */
+static void
+wait_stocks (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (vtr_admin_screen_get_counting_stocks (f->screen) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_admin_screen_get_counting_stocks (f->screen));
+}
+
 /* Its buttons: sync now, pair, leave kiosk mode. A kiosk already paired
  * can be paired again from here. */
 static void
@@ -440,7 +483,9 @@ test_buttons_and_pairing (Fixture       *f,
   g_autoptr(GError) error = NULL;
   VtrHubLink link = { "https://vtr13.fr", "secret-token", 7, "Kiosque du Port", 0, 1 };
   GtkWidget *pair;
+  guint reads = 0;
 
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_statement, &reads);
   open_screen (f);
   g_assert_false (vtr_admin_screen_get_paired (f->screen));
   g_assert_true (shows (f, "Pas encore appairée"));
@@ -451,11 +496,19 @@ test_buttons_and_pairing (Fixture       *f,
   tap (f, "Quitter le mode borne");
   g_assert_true (fired (f, "leave-kiosk"));
 
-  /* Paired: the status says how fresh the data is, and the pairing
-   * button is still there, for pairing again. */
+  /* Paired, as the application says (the window binds its "paired"):
+   * the status says how fresh the data is, and the pairing button is
+   * still there, for pairing again. */
   g_assert_true (vtr_sync_state_save_link (f->store, &link, &error));
   g_ptr_array_set_size (f->fired, 0);
+  g_object_set (f->screen, "paired", TRUE, NULL);
   vtr_admin_screen_refresh (f->screen);
+  /* Each status update (the sync's state, its pending events) reads
+   * nothing of the pairing on the main thread. */
+  g_object_notify (G_OBJECT (f->sync), "pending");
+  g_object_notify (G_OBJECT (f->sync), "state");
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_cmpuint (reads, ==, 0);
   g_assert_true (vtr_admin_screen_get_paired (f->screen));
   g_assert_false (shows (f, "Pas encore appairée"));
   g_assert_true (shows (f, "événement"));
@@ -556,6 +609,7 @@ test_pair_again (Fixture       *f,
   g_assert_cmpstr (first->device_name, ==, "Borne du Panier");
 
   open_screen (f);
+  vtr_admin_screen_set_paired (f->screen, TRUE);
   g_assert_true (vtr_admin_screen_get_paired (f->screen));
   pair = find_actionable (GTK_WIDGET (f->screen), "win.allow-pairing");
   g_assert_nonnull (pair);
@@ -592,8 +646,15 @@ test_stocks (Fixture       *f,
   g_auto(VtrTestResult) device = { 0 };
   VtrSyncReport report = { 0 };
   VtrTestHub *hub;
+  guint counts = 0;
 
+  /* Counted on a worker thread, each time the status changes. */
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_stock_count, &counts);
   open_screen (f);
+  g_assert_true (vtr_admin_screen_get_counting_stocks (f->screen));
+  wait_stocks (f);
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_cmpuint (counts, ==, 0);
   g_assert_true (shows (f, empty));
   g_assert_true (shows (f, VTR_ADMIN_STOCK_WARNING));
 
@@ -610,6 +671,7 @@ test_stocks (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (report.pickup_codes, ==, 200);
   vtr_admin_screen_refresh (f->screen);
+  wait_stocks (f);
   g_assert_true (shows (f, full));
   g_assert_false (shows (f, VTR_ADMIN_STOCK_WARNING));
 

@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-print-service.h"
+#include "vtr-store-private.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 
@@ -167,6 +168,22 @@ test_pin (Fixture       *f,
 
 /* A card scanned; a purchase credited on the keypad; the shop's rewards,
  * given once the card has the points; the customer's slip printed. */
+/* Statements reading the loyalty ledger on the counter's own connection
+ * (the main thread's). */
+static int
+on_loyalty_read (unsigned  kind,
+                 void     *data,
+                 void     *stmt,
+                 void     *sql)
+{
+  if (strstr (sqlite3_sql (stmt), "loyalty_event"))
+    {
+      g_test_message ("read on the main thread: %s", sqlite3_sql (stmt));
+      (*(guint *) data)++;
+    }
+  return 0;
+}
+
 static void
 test_credit_and_redeem (Fixture       *f,
                         gconstpointer  data)
@@ -181,6 +198,7 @@ test_credit_and_redeem (Fixture       *f,
   gint64 reward_id;
   int reward_points;
   gint64 before;
+  guint loyalty_reads = 0;
 
   vtr_counter_open (counter);
   log_in (counter, STAFF_PIN);
@@ -236,8 +254,10 @@ test_credit_and_redeem (Fixture       *f,
     g_assert_cmpint (balance, ==, before - reward_points);
   }
 
-  /* The slip for that reward, printed into a PDF. */
+  /* The slip for that reward, printed into a PDF; its event, balance and
+   * shop read on a worker thread, not on the counter's connection. */
   g_setenv ("VITRINE_PRINTER", to, TRUE);
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_loyalty_read, &loyalty_reads);
   vtr_counter_print_slip (counter);
   g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Impression du ticket client…");
   {
@@ -247,6 +267,8 @@ test_credit_and_redeem (Fixture       *f,
       g_main_context_iteration (NULL, TRUE);
   }
   g_unsetenv ("VITRINE_PRINTER");
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_cmpuint (loyalty_reads, ==, 0);
   g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Ticket client imprimé : donnez-le au client");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }

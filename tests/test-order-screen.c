@@ -103,6 +103,36 @@ add (VtrOrderScreen *basket,
   wait_loaded (basket);
 }
 
+static void
+on_placed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* Places the basket as the window does, on the worker thread: the screen
+ * says it is busy, and the main loop turns, until the answer. */
+static VtrOrder *
+place (VtrOrderScreen  *basket,
+       GDateTime       *now,
+       VtrTicket      **ticket,
+       GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  guint turns = 0;
+
+  vtr_order_screen_place_async (basket, data_dir, now, NULL, on_placed, &result);
+  g_assert_true (vtr_order_screen_get_placing (basket));
+  while (result == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      turns++;
+    }
+  g_assert_cmpuint (turns, >, 0);
+  return vtr_order_screen_place_finish (basket, result, ticket, error);
+}
+
 /* Typing on the on-screen keyboard, key by key (UTF-8 characters). */
 static void
 type_on_screen (VtrKeyboard *keyboard,
@@ -151,7 +181,7 @@ test_place (Fixture       *fixture,
   /* Collected from the nearest parcel locker. */
   g_assert_cmpuint (vtr_order_screen_count_lockers (basket), >=, 1);
   vtr_order_screen_choose_pickup (basket, 1);
-  order = vtr_order_screen_place (basket, fixture->store, now, &error);
+  order = place (basket, now, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (order->lines->len, ==, 2);
   g_assert_cmpint (g_array_index (order->lines, VtrOrderLine, 0).quantity, ==, 2);
@@ -179,7 +209,7 @@ test_other_shop_and_wrong_phone (Fixture       *fixture,
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
   g_assert_cmpint (vtr_order_screen_get_merchant (basket), ==, elsewhere);
   vtr_order_screen_fill (basket, "Inès", "12");
-  g_assert_null (vtr_order_screen_place (basket, fixture->store, now, &error));
+  g_assert_null (place (basket, now, NULL, &error));
   g_assert_nonnull (error);
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
 }

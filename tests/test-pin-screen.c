@@ -9,6 +9,7 @@
 #include "vtr-keyboard.h"
 #include "vtr-pin-screen.h"
 #include "vtr-staff.h"
+#include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 #include "vtr-sync.h"
 #include "vtr-test-hub.h"
@@ -296,6 +297,19 @@ test_change_pin (Fixture       *f,
   g_assert_false (pin_works (f, VTR_ADMIN_ID, "1111"));
 }
 
+/* Statements run on the application's own connection (the main
+ * thread's) while traced. */
+static int
+on_statement (unsigned  kind,
+              void     *data,
+              void     *stmt,
+              void     *sql)
+{
+  g_test_message ("on the main thread: %s", sqlite3_sql (stmt));
+  (*(guint *) data)++;
+  return 0;
+}
+
 /* The code the federation prints for a forgotten PIN, scanned at the
  * kiosk: the new PIN twice, and the code never works again; another
  * device's code does nothing. */
@@ -310,6 +324,7 @@ test_reset_code (Fixture       *f,
   g_autofree char *pairing = NULL;
   g_autofree char *code = NULL;
   g_autofree char *other_code = NULL;
+  guint main_reads = 0;
   VtrPinScreen *screen;
 
   HUB (f, &device, "device", "add", "Kiosque du Vieux-Port");
@@ -318,17 +333,25 @@ test_reset_code (Fixture       *f,
   pairing = last_line (device.out);
   act (f, "scan-text", g_variant_new_string (pairing));
   g_assert_true (wait_message (f, "Kiosque du Vieux-Port", 20));
-  {
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true (vtr_staff_set_pin (vtr_application_get_store (f->app), VTR_ADMIN_ID, "1111", &error));
-  }
+  /* Paired without an administrator's PIN: chosen now. */
+  screen = wait_pin_screen (f, 10);
+  g_assert_nonnull (screen);
+  type_pin (screen, "1111");
+  type_pin (screen, "1111");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "1111"));
 
   HUB (f, &reset_other, "device", "reset-pin", "2");
   g_assert_cmpint (reset_other.status, ==, 0);
   other_code = last_line (reset_other.out);
+  /* The code is checked on a worker thread (whether it was used is in
+   * the journal), not on the main thread's connection. */
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (f->app)), SQLITE_TRACE_STMT, on_statement,
+                    &main_reads);
   act (f, "scan-text", g_variant_new_string (other_code));
   g_assert_true (wait_message (f, "(numéro 2)", 5));
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (f->app)), 0, NULL, NULL);
+  g_assert_cmpuint (main_reads, ==, 0);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 
   HUB (f, &reset, "device", "reset-pin", "1");
@@ -350,6 +373,114 @@ test_reset_code (Fixture       *f,
   g_assert_true (pin_works (f, VTR_ADMIN_ID, "3579"));
 }
 
+/* Whether some visible label in @widget's tree reads @text. */
+static gboolean
+shows (GtkWidget  *widget,
+       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A federation kiosk paired in the app whose pairing carried no
+ * administrator's PIN (the hub's `device add` without --admin-pin): the
+ * administrator's PIN is chosen right after, twice, on the keypad. One
+ * whose pairing carried it is not asked. */
+static void
+test_admin_pin_at_pairing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autofree char *code = NULL;
+  VtrPinScreen *screen;
+
+  HUB (f, &device, "device", "add", "Kiosque de la Joliette");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  act (f, "scan-text", g_variant_new_string (code));
+  screen = wait_pin_screen (f, 20);
+  g_assert_nonnull (screen);
+  g_assert_true (shows (GTK_WIDGET (screen), _("Choose the administrator’s PIN")));
+  g_assert_false (has_pin (f, VTR_ADMIN_ID));
+  type_pin (screen, "97531");
+  type_pin (screen, "97530");
+  g_assert_cmpstr (vtr_pin_screen_get_message (screen), ==,
+                   _("The two PINs typed are not the same: type the new PIN again."));
+  g_assert_false (has_pin (f, VTR_ADMIN_ID));
+  type_pin (screen, "97531");
+  type_pin (screen, "97531");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "97531"));
+
+  /* Set: "Administration" asks for it, and does not offer to choose it. */
+  act (f, "admin", NULL);
+  spin (500);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
+static void
+test_admin_pin_with_pairing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autofree char *code = NULL;
+
+  /* No PIN typed: the hub makes one up, prints it and sends it along. */
+  HUB (f, &device, "device", "add", "Kiosque du Prado", "--admin-pin");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  act (f, "scan-text", g_variant_new_string (code));
+  g_assert_true (wait_message (f, "Kiosque du Prado", 20));
+  g_assert_true (has_pin (f, VTR_ADMIN_ID));
+  spin (1000);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
+/* A federation kiosk paired from a shell without an administrator's PIN
+ * (the app stopped meanwhile): "Administration" has it chosen first. */
+static void
+test_admin_pin_at_administration (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(VtrTestResult) device = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrHubLink) link = NULL;
+  g_autofree char *code = NULL;
+  VtrPinScreen *screen;
+
+  HUB (f, &device, "device", "add", "Kiosque de la Belle de Mai");
+  g_assert_cmpint (device.status, ==, 0);
+  code = last_line (device.out);
+  link = vtr_sync_pair (vtr_application_get_store (f->app), code, f->hub->url, &error);
+  g_assert_no_error (error);
+  vtr_application_stop (f->app);
+  gtk_window_destroy (vtr_application_get_window (f->app));
+  spin (50);
+  g_assert_finalize_object (f->app);
+  f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
+  vtr_application_start (f->app);
+  vtr_application_show_window (f->app);
+  g_assert_true (vtr_application_get_paired (f->app));
+
+  act (f, "admin", NULL);
+  screen = wait_pin_screen (f, 5);
+  g_assert_nonnull (screen);
+  g_assert_true (shows (GTK_WIDGET (screen), _("Choose the administrator’s PIN")));
+  type_pin (screen, "86420");
+  type_pin (screen, "86420");
+  g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
+  g_assert_true (pin_works (f, VTR_ADMIN_ID, "86420"));
+  act (f, "admin", NULL);
+  spin (500);
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -364,5 +495,11 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/pin-screen/change-pin", Fixture, NULL, fixture_set_up, test_change_pin, fixture_tear_down);
   g_test_add ("/pin-screen/reset-code", Fixture, NULL, fixture_set_up, test_reset_code, fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-at-pairing", Fixture, NULL, fixture_set_up, test_admin_pin_at_pairing,
+              fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-with-pairing", Fixture, NULL, fixture_set_up, test_admin_pin_with_pairing,
+              fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-at-administration", Fixture, NULL, fixture_set_up,
+              test_admin_pin_at_administration, fixture_tear_down);
   return g_test_run ();
 }

@@ -25,6 +25,7 @@
 #include "vtr-qr-image.h"
 #include "vtr-scan-screen.h"
 #include "vtr-staff.h"
+#include "vtr-store-private.h"
 #include "vtr-sync-state.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-keys.h"
@@ -152,6 +153,18 @@ wait_for_screen (Kiosk *kiosk,
   while (!G_TYPE_CHECK_INSTANCE_TYPE (screen (kiosk), type) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   return G_TYPE_CHECK_INSTANCE_TYPE (screen (kiosk), type);
+}
+
+/* Until the screen shown is another than the scan screen: "admin" reads
+ * on a worker thread whether an administrator's PIN is set first. */
+static void
+wait_away_from_home (Kiosk *kiosk)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (VTR_IS_SCAN_SCREEN (screen (kiosk)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (VTR_IS_SCAN_SCREEN (screen (kiosk)));
 }
 
 /* Until @widget has loaded what it shows (its "loading" is FALSE). */
@@ -557,7 +570,7 @@ test_order (void)
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 2);
   vtr_order_screen_fill (basket, "Inès", "0612345678");
   g_signal_emit_by_name (basket, "confirm");
-  g_assert_true (VTR_IS_ORDER_PLACED_SCREEN (screen (&kiosk)));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_ORDER_PLACED_SCREEN, 10));
   wait_printed (&kiosk);
   g_assert_true (g_str_has_prefix (vtr_order_placed_screen_get_number (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
                                    "KX-"));
@@ -574,6 +587,8 @@ test_order (void)
   wait_loaded (screen (&kiosk));
   vtr_order_screen_fill (basket, "Inès", "12");
   g_signal_emit_by_name (basket, "confirm");
+  while (vtr_order_screen_get_placing (basket))
+    g_main_context_iteration (NULL, TRUE);
   g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
   g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
   g_assert_cmpuint (strlen (vtr_order_screen_get_message (basket)), >, 5);
@@ -582,12 +597,248 @@ test_order (void)
   g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
   vtr_order_screen_fill (basket, "Inès", "0612345678");
   g_signal_emit_by_name (basket, "confirm");
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_ORDER_PLACED_SCREEN, 10));
   wait_printed (&kiosk);
   g_assert_nonnull (strstr (vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
                             "ne répond pas"));
   screenshots (&kiosk, "order-show-screen");
   g_unsetenv ("VITRINE_PRINTER");
   kiosk_close (&kiosk);
+}
+
+/* Statements run on the main thread's connection to the journal, while
+ * traced: the worker threads have connections of their own. */
+typedef struct
+{
+  GThread   *main_thread;
+  GPtrArray *statements;
+} MainThreadSql;
+
+static int
+on_statement (unsigned  kind,
+              void     *data,
+              void     *stmt,
+              void     *sql)
+{
+  MainThreadSql *trace = data;
+
+  if (g_thread_self () == trace->main_thread)
+    g_ptr_array_add (trace->statements, g_strdup (sqlite3_sql (stmt)));
+  return 0;
+}
+
+static void
+trace_main_thread (Kiosk         *kiosk,
+                   MainThreadSql *trace)
+{
+  trace->main_thread = g_thread_self ();
+  trace->statements = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (kiosk->app)), SQLITE_TRACE_STMT, on_statement,
+                    trace);
+}
+
+static void
+trace_stop (Kiosk         *kiosk,
+            MainThreadSql *trace)
+{
+  sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (kiosk->app)), 0, NULL, NULL);
+  for (guint i = 0; i < trace->statements->len; i++)
+    g_test_message ("on the main thread: %s", (char *) g_ptr_array_index (trace->statements, i));
+}
+
+/* Another program's connection holds the journal's write lock until the
+ * main loop lets it go. */
+typedef struct
+{
+  VtrStore *holder;
+  gboolean  released;
+  guint     ticks;
+} JournalHold;
+
+static gboolean
+on_hold_release (gpointer data)
+{
+  JournalHold *hold = data;
+
+  hold->released = TRUE;
+  vtr_store_rollback (hold->holder);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_hold_tick (gpointer data)
+{
+  ((JournalHold *) data)->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+hold_journal (JournalHold *hold,
+              const char  *dir,
+              guint        ms)
+{
+  g_autoptr(GError) error = NULL;
+
+  hold->holder = vtr_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (vtr_store_begin (hold->holder, &error));
+  g_assert_true (vtr_store_exec (hold->holder, "UPDATE journal.staff SET failures = failures", &error));
+  g_assert_no_error (error);
+  hold->released = FALSE;
+  g_timeout_add (ms, on_hold_release, hold);
+}
+
+/* A spinner shown in @widget's tree, or %NULL. */
+static GtkWidget *
+find_shown_spinner (GtkWidget *widget)
+{
+  if (GTK_IS_SPINNER (widget) && gtk_widget_is_visible (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown_spinner (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The basket's button, tapped. */
+static VtrOrderScreen *
+tap_order (Kiosk *kiosk)
+{
+  VtrOrderScreen *basket = VTR_ORDER_SCREEN (screen (kiosk));
+  GtkWidget *button = vtr_test_find_button (GTK_WIDGET (basket), "Commander, payer au magasin");
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  return basket;
+}
+
+static void
+fill_basket (Kiosk *kiosk)
+{
+  act (kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
+  act (kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  wait_loaded (screen (kiosk));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (kiosk)));
+  vtr_order_screen_fill (VTR_ORDER_SCREEN (screen (kiosk)), "Inès", "0612345678");
+}
+
+/* Confirming an order writes the journal (with a sync to the disk) and
+ * reads the shop for the ticket on a worker thread: while another
+ * program holds the journal's write lock, the basket says it is busy
+ * (its button insensitive, a spinner turning) and the window goes on;
+ * no statement runs on the main thread's connection. */
+static void
+test_order_off_main_thread (void)
+{
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
+  JournalHold hold = { 0 };
+  MainThreadSql trace = { 0 };
+  VtrOrderScreen *basket;
+  GtkWidget *button;
+  GtkWidget *spinner;
+  guint tick;
+  Kiosk kiosk;
+
+  g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
+  kiosk_open_full (&kiosk, dir, NULL, FALSE);
+  fill_basket (&kiosk);
+  spin (300);
+  trace_main_thread (&kiosk, &trace);
+  hold_journal (&hold, dir, 400);
+  tick = g_timeout_add (10, on_hold_tick, &hold);
+  basket = tap_order (&kiosk);
+
+  /* Busy: the button insensitive, a spinner; tapping again does nothing. */
+  g_assert_true (vtr_order_screen_get_placing (basket));
+  button = vtr_test_find_button (GTK_WIDGET (basket), "Commander, payer au magasin");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  spinner = find_shown_spinner (GTK_WIDGET (basket));
+  g_assert_nonnull (spinner);
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_signal_emit_by_name (button, "clicked");
+
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_ORDER_PLACED_SCREEN, 20));
+  trace_stop (&kiosk, &trace);
+  g_source_remove (tick);
+  g_assert_true (hold.released);
+  g_assert_cmpuint (hold.ticks, >, 10);
+  g_assert_cmpuint (trace.statements->len, ==, 0);
+  g_assert_false (vtr_order_screen_get_placing (basket));
+  g_assert_true (g_str_has_prefix (vtr_order_placed_screen_get_number (VTR_ORDER_PLACED_SCREEN (screen (&kiosk))),
+                                   "KX-"));
+  g_assert_cmpint (vtr_test_count (vtr_application_get_store (kiosk.app), "SELECT count (*) FROM journal.orders"),
+                   ==, 1);
+  wait_printed (&kiosk);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_ptr_array_unref (trace.statements);
+  g_clear_object (&hold.holder);
+  g_unsetenv ("VITRINE_PRINTER");
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (dir);
+}
+
+/* The window closed while the order is written: the answer comes late
+ * and changes nothing; the order stands in the journal. */
+static void
+test_order_window_closed (void)
+{
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
+  JournalHold hold = { 0 };
+  VtrWindow *window;
+  Kiosk kiosk;
+
+  kiosk_open_full (&kiosk, dir, NULL, FALSE);
+  fill_basket (&kiosk);
+  hold_journal (&hold, dir, 300);
+  tap_order (&kiosk);
+  window = g_object_ref (kiosk.window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (!hold.released)
+    g_main_context_iteration (NULL, TRUE);
+  spin (1000);
+  g_assert_finalize_object (window);
+  g_assert_cmpint (vtr_test_count (vtr_application_get_store (kiosk.app), "SELECT count (*) FROM journal.orders"),
+                   ==, 1);
+  g_clear_object (&hold.holder);
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (dir);
+}
+
+/* No order numbers left: the basket says so in words, and is kept. */
+static void
+test_order_no_numbers (void)
+{
+  guint8 key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *dir = make_demo_dir (key);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  VtrOrderScreen *basket;
+  Kiosk kiosk;
+
+  kiosk_open_full (&kiosk, dir, NULL, FALSE);
+  g_assert_true (vtr_store_exec (vtr_application_get_store (kiosk.app), "DELETE FROM journal.pickup_stock", &error));
+  fill_basket (&kiosk);
+  basket = tap_order (&kiosk);
+  g_assert_true (vtr_order_screen_get_placing (basket));
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (vtr_order_screen_get_placing (basket) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_order_screen_get_placing (basket));
+  g_test_message ("%s", vtr_order_screen_get_message (basket));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_cmpuint (vtr_order_screen_count_items (basket), ==, 1);
+  g_assert_cmpuint (strlen (vtr_order_screen_get_message (basket)), >, 20);
+  g_assert_cmpint (vtr_test_count (vtr_application_get_store (kiosk.app), "SELECT count (*) FROM journal.orders"),
+                   ==, 0);
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (dir);
 }
 
 /* A product looked up by its number, never guessed as a barcode: a
@@ -738,6 +989,8 @@ test_pairing (void)
   g_autofree char *second = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(VtrTestResult) keys = { 0 };
+  MainThreadSql trace = { 0 };
+  gint64 deadline;
   VtrTestHub *hub;
   Kiosk kiosk;
 
@@ -749,9 +1002,25 @@ test_pairing (void)
 
   kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
   g_assert_false (is_paired (kiosk_dir));
+  g_assert_null (vtr_application_get_keys (kiosk.app));
+  /* Pairing, the keys it brought and those the first sync brings are
+   * read on worker threads: nothing on the main thread's connection. */
+  trace_main_thread (&kiosk, &trace);
   act (&kiosk, "scan-text", g_variant_new_string (first));
   g_assert_true (wait_paired (kiosk_dir, 20));
   g_assert_true (wait_message (&kiosk, "Kiosque de la Canebière", 10));
+  g_assert_true (vtr_application_get_paired (kiosk.app));
+  g_assert_nonnull (vtr_application_get_keys (kiosk.app));
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (vtr_sync_service_get_last_success (vtr_application_get_sync (kiosk.app)) == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (vtr_sync_service_get_last_success (vtr_application_get_sync (kiosk.app)), >, 0);
+  spin (1000);
+  trace_stop (&kiosk, &trace);
+  g_assert_cmpuint (trace.statements->len, ==, 0);
+  g_ptr_array_unref (trace.statements);
+  g_assert_nonnull (vtr_application_get_keys (kiosk.app));
 
   /* Paired: a code held up by a passer-by does not take it over. */
   act (&kiosk, "scan-text", g_variant_new_string (second));
@@ -791,6 +1060,7 @@ test_pairing_needs_admin (void)
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(VtrTestResult) keys = { 0 };
+  MainThreadSql trace = { 0 };
   VtrTestHub *hub;
   Kiosk kiosk;
 
@@ -807,14 +1077,26 @@ test_pairing_needs_admin (void)
                                       "{\"kind\": \"credit\"}", 1795740429, &error));
   }
   kiosk_open_full (&kiosk, kiosk_dir, NULL, FALSE);
+  /* Whether the kiosk was paired or used is read on the pairing's
+   * thread, never on the main thread. */
+  trace_main_thread (&kiosk, &trace);
   act (&kiosk, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (&kiosk, "PIN", 5));
   spin (1500);
+  trace_stop (&kiosk, &trace);
+  g_assert_cmpuint (trace.statements->len, ==, 0);
+  g_ptr_array_unref (trace.statements);
   g_assert_false (is_paired (kiosk_dir));
   act (&kiosk, "allow-pairing", NULL);
   g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
   act (&kiosk, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_paired (kiosk_dir, 20));
+  /* The administration says so: the application learnt it by pairing. */
+  g_assert_true (wait_message (&kiosk, "Borne de la Plaine", 20));
+  g_assert_true (vtr_application_get_paired (kiosk.app));
+  act (&kiosk, "show-admin", NULL);
+  g_assert_true (VTR_IS_ADMIN_SCREEN (screen (&kiosk)));
+  g_assert_true (vtr_admin_screen_get_paired (VTR_ADMIN_SCREEN (screen (&kiosk))));
   kiosk_close (&kiosk);
   g_unsetenv ("VITRINE_HUB_URL");
   vtr_test_hub_stop (hub, SIGTERM);
@@ -939,7 +1221,8 @@ test_counter (void)
   }
   kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
   act (&kiosk, "show-counter", NULL);
-  g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
+  /* Whether the shop has a PIN is read on a worker thread first. */
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_COUNTER_SCREEN, 10));
   counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (screen (&kiosk)));
   for (const char *k = "2468"; *k; k++)
     vtr_counter_press (counter, (char[]) { *k, 0 });
@@ -959,8 +1242,12 @@ test_counter (void)
   g_assert_true (gtk_widget_get_visible (vtr_test_find_button (screen (&kiosk), ",")));
   screenshots (&kiosk, "counter");
 
-  /* The administrator's PIN: nothing of that session on screen. */
+  /* The administrator's PIN (once a worker read that there is one):
+   * nothing of that session on screen. */
   act (&kiosk, "admin", NULL);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (vtr_counter_get_mode (counter) != VTR_COUNTER_MODE_ADMIN_PIN && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
   spin (100);
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
@@ -1015,7 +1302,7 @@ test_layout (void)
             case 4: act (&kiosk, "browse", NULL); break;
             case 5: act (&kiosk, "show-civic", NULL); break;
             case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
-            case 7: act (&kiosk, "admin", NULL); break;
+            case 7: act (&kiosk, "admin", NULL); wait_away_from_home (&kiosk); break;
             case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
             default: break;
             }
@@ -1145,7 +1432,7 @@ test_readable (void)
         case 4: act (&kiosk, "browse", NULL); break;
         case 5: act (&kiosk, "show-civic", NULL); break;
         case 6: act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9)); break;
-        case 7: act (&kiosk, "admin", NULL); break;
+        case 7: act (&kiosk, "admin", NULL); wait_away_from_home (&kiosk); break;
         case 8: act (&kiosk, "scan-text", g_variant_new_string ("https://vitrine-promo.example.com/x")); break;
         case 9: act (&kiosk, "toast", g_variant_new_string ("Un message")); break;
         default: break;
@@ -1228,6 +1515,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/expired-ad", test_expired_ad);
   g_test_add_func ("/window/messages", test_messages);
   g_test_add_func ("/window/order", test_order);
+  g_test_add_func ("/window/order-off-main-thread", test_order_off_main_thread);
+  g_test_add_func ("/window/order-window-closed", test_order_window_closed);
+  g_test_add_func ("/window/order-no-numbers", test_order_no_numbers);
   g_test_add_func ("/window/product-by-number", test_product_by_number);
   g_test_add_func ("/window/language", test_language);
   g_test_add_func ("/window/idle-reset", test_idle_reset);

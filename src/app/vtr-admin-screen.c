@@ -44,10 +44,16 @@ struct _VtrAdminScreen
 
   double             latitude;
   double             longitude;
+  gboolean           paired;       /* as the application knows it */
   GPtrArray         *cameras;      /* VtrCameraDevice, the camera row's choices after the first */
   GPtrArray         *printers;     /* VtrPrinterChoice, likewise */
   GCancellable      *cancellable;  /* what is looked for, until dispose */
   GCancellable      *shop_search;  /* the shops of the name typed */
+  GCancellable      *stock_read;   /* the stocks counted last */
+  gboolean           stocks_known;
+  gint64             pickup_stock;
+  gint64             card_stock;
+  char              *stock_error;
   guint              scroll_id;    /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
@@ -95,15 +101,31 @@ toast (VtrAdminScreen *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
 
+/* Whether the kiosk is paired, as the application knows it (it reads
+ * the link once, and again when it pairs): the screen never reads the
+ * journal for it on each status update. */
 gboolean
 vtr_admin_screen_get_paired (VtrAdminScreen *self)
 {
-  g_autoptr(VtrHubLink) link = NULL;
-
   g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
 
-  link = self->store ? vtr_sync_state_load_link (self->store, NULL) : NULL;
-  return link != NULL;
+  return self->paired;
+}
+
+static void update_status (VtrAdminScreen *self);
+
+void
+vtr_admin_screen_set_paired (VtrAdminScreen *self,
+                             gboolean        paired)
+{
+  g_return_if_fail (VTR_IS_ADMIN_SCREEN (self));
+
+  paired = !!paired;
+  if (self->paired == paired)
+    return;
+  self->paired = paired;
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
 /* How fresh the data is, as the window's corner says it. */
@@ -133,26 +155,24 @@ describe_freshness (VtrSyncService *sync)
 
 /* The stocks of signed codes the kiosk takes orders and enrols
  * customers with, refilled by sync (vtr-sync-stock.c); a warning when
- * one runs low while the hub cannot be reached. */
+ * one runs low while the hub cannot be reached. As last counted. */
 static void
-update_stock (VtrAdminScreen *self,
-              gboolean        paired,
-              const char     *sync_error)
+show_stock (VtrAdminScreen *self)
 {
-  g_autoptr(GError) error = NULL;
+  const char *sync_error = self->sync ? vtr_sync_service_get_last_error (self->sync) : NULL;
   g_autofree char *text = NULL;
-  gint64 pickup, cards;
 
-  if (self->store == NULL)
-    return;
-  if (!vtr_code_stock_count (self->store, VTR_CODE_PICKUP, &pickup, &error) ||
-      !vtr_code_stock_count (self->store, VTR_CODE_CARD, &cards, &error))
+  if (self->stock_error)
     {
-      adw_action_row_set_subtitle (self->stock_row, error->message);
+      adw_action_row_set_subtitle (self->stock_row, self->stock_error);
       return;
     }
-  text = g_strdup_printf (_("Order numbers: %lld · blank cards: %lld"), (long long) pickup, (long long) cards);
-  if ((pickup < VTR_CODE_STOCK_LOW || cards < VTR_CODE_STOCK_LOW) && (!paired || sync_error))
+  if (!self->stocks_known)
+    return;
+  text = g_strdup_printf (_("Order numbers: %lld · blank cards: %lld"), (long long) self->pickup_stock,
+                          (long long) self->card_stock);
+  if ((self->pickup_stock < VTR_CODE_STOCK_LOW || self->card_stock < VTR_CODE_STOCK_LOW) &&
+      (!self->paired || sync_error))
     {
       g_autofree char *warning = g_strconcat (text, "\n", VTR_ADMIN_STOCK_WARNING, NULL);
 
@@ -162,6 +182,77 @@ update_stock (VtrAdminScreen *self,
     }
   adw_action_row_set_subtitle (self->stock_row, text);
   gtk_widget_remove_css_class (GTK_WIDGET (self->stock_row), "warning");
+}
+
+/* Counted on a worker thread with its own connection (issue 15). */
+static void
+count_stocks_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data, &error);
+  gint64 *counts = g_new0 (gint64, 2);
+
+  if (store == NULL || !vtr_code_stock_count (store, VTR_CODE_PICKUP, &counts[0], &error) ||
+      !vtr_code_stock_count (store, VTR_CODE_CARD, &counts[1], &error))
+    {
+      g_free (counts);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, counts, g_free);
+}
+
+static void
+stocks_counted (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *counts = g_task_propagate_pointer (G_TASK (result), &error);
+  VtrAdminScreen *self;
+
+  /* Another count since, or the screen gone: cancelled. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  g_clear_object (&self->stock_read);
+  g_clear_pointer (&self->stock_error, g_free);
+  if (counts == NULL)
+    self->stock_error = g_strdup (error->message);
+  else
+    {
+      self->stocks_known = TRUE;
+      self->pickup_stock = counts[0];
+      self->card_stock = counts[1];
+    }
+  show_stock (self);
+}
+
+static void
+count_stocks (VtrAdminScreen *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  g_cancellable_cancel (self->stock_read);
+  g_clear_object (&self->stock_read);
+  self->stock_read = g_cancellable_new ();
+  task = g_task_new (NULL, self->stock_read, stocks_counted, self);
+  g_task_set_task_data (task, g_strdup (vtr_store_get_data_dir (self->store)), g_free);
+  g_task_run_in_thread (task, count_stocks_in_thread);
+}
+
+/* Whether the stocks of signed codes are being counted. */
+gboolean
+vtr_admin_screen_get_counting_stocks (VtrAdminScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
+
+  return self->stock_read != NULL;
 }
 
 /* The federation row: sync, pairing, what the store repaired. */
@@ -195,12 +286,12 @@ update_status (VtrAdminScreen *self)
         g_string_append_printf (subtitle, "\n%s", notices[i]);
     }
   adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
-  update_stock (self, paired, error);
+  show_stock (self);
+  count_stocks (self);
   /* A paired kiosk is paired again from here too (a new code from the
    * hub, after its device was revoked or replaced). */
   gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
                                                   : _("Pair with the federation"));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
 /* Where it stands. */
@@ -846,6 +937,8 @@ vtr_admin_screen_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->shop_search);
   g_clear_object (&self->shop_search);
+  g_cancellable_cancel (self->stock_read);
+  g_clear_object (&self->stock_read);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ADMIN_SCREEN);
   g_clear_object (&self->store);
@@ -864,6 +957,7 @@ vtr_admin_screen_finalize (GObject *object)
   VtrAdminScreen *self = VTR_ADMIN_SCREEN (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->stock_error);
   G_OBJECT_CLASS (vtr_admin_screen_parent_class)->finalize (object);
 }
 
@@ -937,6 +1031,9 @@ vtr_admin_screen_set_property (GObject      *object,
     case PROP_LONGITUDE:
       vtr_admin_screen_set_longitude (self, g_value_get_double (value));
       break;
+    case PROP_PAIRED:
+      vtr_admin_screen_set_paired (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -969,7 +1066,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAIRED] =
     g_param_spec_boolean ("paired", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_KEYBOARD);

@@ -30,6 +30,8 @@ double       vtr_admin_screen_get_longitude (VtrAdminScreen  *self);
 void         vtr_admin_screen_set_longitude (VtrAdminScreen  *self,
                                              double           longitude);
 gboolean     vtr_admin_screen_get_paired    (VtrAdminScreen  *self);
+void         vtr_admin_screen_set_paired    (VtrAdminScreen  *self,
+                                             gboolean         paired);
 gboolean     vtr_admin_screen_set_position  (VtrAdminScreen  *self,
                                              const char      *text,
                                              GError         **error);
@@ -39,5 +41,6 @@ gboolean     vtr_admin_screen_set_printer   (VtrAdminScreen  *self,
 void         vtr_admin_screen_refresh       (VtrAdminScreen  *self);
 VtrKeyboard *vtr_admin_screen_get_keyboard  (VtrAdminScreen  *self);
 gboolean     vtr_admin_screen_get_searching_shops (VtrAdminScreen *self);
+gboolean     vtr_admin_screen_get_counting_stocks (VtrAdminScreen *self);
 
 G_END_DECLS

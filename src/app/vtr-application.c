@@ -6,6 +6,8 @@
 
 #include "vtr-i18n.h"
 #include "vtr-personal-data.h"
+#include "vtr-staff-pin.h"
+#include "vtr-staff.h"
 #include "vtr-sync-state.h"
 #include "vtr-sync.h"
 #include "vtr-trust.h"
@@ -31,10 +33,11 @@ struct _VtrApplication
   /* Owned services. */
   GSettings       *settings;       /* NULL without the installed schema */
   VtrStore        *store;          /* NULL when the journal cannot be opened */
-  VtrCatalog      *catalog;        /* cheap writes on the main thread (an order) */
+  VtrCatalog      *catalog;        /* the counter's, for its tickets */
   VtrCatalogService *catalog_service; /* every query, on its own thread */
   VtrPrintService *printer;
   VtrKeyList      *keys;
+  VtrHubLink      *link;           /* read once at start, then kept by pairing */
   VtrCamera       *camera;
   VtrSyncService  *sync;
   VtrSound        *sound;
@@ -47,6 +50,8 @@ struct _VtrApplication
 };
 
 G_DEFINE_FINAL_TYPE (VtrApplication, vtr_application, ADW_TYPE_APPLICATION)
+
+static void reload_keys_after_sync (VtrApplication *self);
 
 static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of Vitrine’s data"), N_("DIR") },
@@ -138,6 +143,9 @@ vtr_application_start (VtrApplication *self)
     {
       self->catalog = vtr_catalog_new (self->store);
       self->keys = vtr_trust_load (self->store, NULL);
+      /* Once, with the keys: the screens ask the application whether the
+       * kiosk is paired, never the journal. */
+      self->link = vtr_sync_state_load_link (self->store, NULL);
     }
   else
     g_warning ("%s", error->message);
@@ -160,7 +168,7 @@ vtr_application_start (VtrApplication *self)
 
   self->sync = vtr_sync_service_new (self->data_dir);
   /* A sync may bring the federation's new keys (a key rotated). */
-  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (vtr_application_reload_keys), self,
+  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (reload_keys_after_sync), self,
                            G_CONNECT_SWAPPED);
   vtr_sync_service_start (self->sync);
   if (self->store)
@@ -253,6 +261,7 @@ vtr_application_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_pointer (&self->keys, vtr_key_list_free);
+  g_clear_pointer (&self->link, vtr_hub_link_free);
   g_clear_pointer (&self->sound, vtr_sound_free);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (vtr_application_parent_class)->dispose (object);
@@ -288,6 +297,32 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_PAIRED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+vtr_application_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VtrApplication *self = VTR_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAIRED:
+      g_value_set_boolean (value, vtr_application_get_paired (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 vtr_application_class_init (VtrApplicationClass *klass)
 {
@@ -296,6 +331,7 @@ vtr_application_class_init (VtrApplicationClass *klass)
 
   object_class->dispose = vtr_application_dispose;
   object_class->finalize = vtr_application_finalize;
+  object_class->get_property = vtr_application_get_property;
   app_class->handle_local_options = vtr_application_handle_local_options;
   app_class->startup = vtr_application_startup;
   app_class->activate = vtr_application_activate;
@@ -309,6 +345,17 @@ vtr_application_class_init (VtrApplicationClass *klass)
    * one is freed after this. */
   signals[KEYS_CHANGED] = g_signal_new ("keys-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * VtrApplication:paired:
+   *
+   * Whether the kiosk is paired with a hub: read once at start, and
+   * again when it pairs.
+   */
+  properties[PROP_PAIRED] =
+    g_param_spec_boolean ("paired", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -401,20 +448,109 @@ vtr_application_get_keys (VtrApplication *self)
   return self->keys;
 }
 
-/* The federation's keys again, after pairing brought them. */
+/* The federation's keys, new: whoever borrowed the old list takes the
+ * new one ("keys-changed"), then the old one is freed. */
+static void
+set_keys (VtrApplication *self,
+          VtrKeyList     *keys)
+{
+  VtrKeyList *old = g_steal_pointer (&self->keys);
+
+  self->keys = keys;
+  g_signal_emit (self, signals[KEYS_CHANGED], 0);
+  g_clear_pointer (&old, vtr_key_list_free);
+}
+
+/* The federation's keys again, after pairing brought them (read here,
+ * on the main thread: vtr_application_reload_keys_async() is the way
+ * off it). */
 void
 vtr_application_reload_keys (VtrApplication *self)
 {
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
-  VtrKeyList *old;
+  if (self->store == NULL)
+    return;
+  set_keys (self, vtr_trust_load (self->store, NULL));
+}
+
+static void
+load_keys_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      data,
+                     GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, vtr_trust_load (store, NULL), (GDestroyNotify) vtr_key_list_free);
+}
+
+static void
+keys_loaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(VtrApplication) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  VtrKeyList *keys = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (self == NULL || error)
+    {
+      if (error)
+        g_debug ("The federation's keys were not read again: %s", error->message);
+      g_clear_pointer (&keys, vtr_key_list_free);
+      return;
+    }
+  set_keys (self, keys);
+}
+
+/* A sync may have brought the federation's new keys (a key rotated):
+ * read again on a worker thread with its own connection (issue 15). An
+ * answer after the application went away is dropped. */
+static void
+reload_keys_after_sync (VtrApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *ref;
 
   if (self->store == NULL)
     return;
-  old = g_steal_pointer (&self->keys);
-  self->keys = vtr_trust_load (self->store, NULL);
-  g_signal_emit (self, signals[KEYS_CHANGED], 0);
-  g_clear_pointer (&old, vtr_key_list_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, keys_loaded, ref);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, load_keys_in_thread);
+}
+
+/**
+ * vtr_application_get_link:
+ *
+ * The hub the kiosk is paired with, as read at start or brought by the
+ * last pairing.
+ *
+ * Returns: (transfer none) (nullable): the link, %NULL when not paired
+ */
+const VtrHubLink *
+vtr_application_get_link (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), NULL);
+
+  return self->link;
+}
+
+gboolean
+vtr_application_get_paired (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), FALSE);
+
+  return self->link != NULL;
 }
 
 VtrCamera *
@@ -511,9 +647,18 @@ vtr_application_default_language (VtrApplication *self)
 
 typedef struct
 {
-  char *data_dir;
-  char *text;
+  char     *data_dir;
+  char     *text;
+  gboolean  only_new;
 } PairJob;
+
+/* What the worker brings back. */
+typedef struct
+{
+  VtrHubLink *link;
+  VtrKeyList *keys;       /* the federation's, as pairing saved them */
+  gboolean    needs_pin;
+} Paired;
 
 static void
 pair_job_free (PairJob *job)
@@ -521,6 +666,54 @@ pair_job_free (PairJob *job)
   g_free (job->data_dir);
   g_free (job->text);
   g_free (job);
+}
+
+static void
+paired_free (Paired *paired)
+{
+  g_clear_pointer (&paired->link, vtr_hub_link_free);
+  g_clear_pointer (&paired->keys, vtr_key_list_free);
+  g_free (paired);
+}
+
+static VtrHubLink *
+hub_link_copy (const VtrHubLink *link)
+{
+  VtrHubLink *copy = g_new0 (VtrHubLink, 1);
+
+  *copy = *link;
+  copy->url = g_strdup (link->url);
+  copy->token = g_strdup (link->token);
+  copy->device_name = g_strdup (link->device_name);
+  return copy;
+}
+
+/* Only a kiosk never used pairs without its administrator's leave: one
+ * paired, or whose journal has data, could otherwise be taken over by
+ * anyone showing a pairing code of their own. */
+static gboolean
+may_pair (VtrStore  *store,
+          GError   **error)
+{
+  g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, NULL);
+
+  if (link)
+    {
+      g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PAIRING,
+                           _("This kiosk is already paired. To pair it again, open the administration "
+                             "with the administrator’s PIN, press “Pair with the federation”, then "
+                             "show the code."));
+      return FALSE;
+    }
+  if (!vtr_sync_state_is_new_kiosk (store, NULL))
+    {
+      g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PAIRING,
+                           _("This kiosk was used before: only its administrator can pair it "
+                             "again. Open the administration with the administrator’s PIN, "
+                             "press “Pair with the federation”, then show the code."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -532,12 +725,27 @@ pair_in_thread (GTask        *task,
   PairJob *job = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
-  VtrHubLink *link = store ? vtr_sync_pair (store, job->text, g_getenv ("VITRINE_HUB_URL"), &error) : NULL;
+  g_autoptr(VtrHubLink) link = NULL;
+  gboolean has_pin = TRUE;
+  Paired *paired;
 
-  if (link)
-    g_task_return_pointer (task, link, (GDestroyNotify) vtr_hub_link_free);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (store && job->only_new && !may_pair (store, &error))
+    g_clear_object (&store);
+  if (store)
+    link = vtr_sync_pair (store, job->text, g_getenv ("VITRINE_HUB_URL"), &error);
+  if (link == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Whoever runs the device chooses a PIN if the pairing brought none:
+   * a shop's staff, or a federation kiosk's administrator. */
+  vtr_staff_has_pin (store, link->merchant_id > 0 ? link->merchant_id : VTR_ADMIN_ID, &has_pin, NULL);
+  paired = g_new0 (Paired, 1);
+  paired->link = g_steal_pointer (&link);
+  paired->needs_pin = !has_pin;
+  paired->keys = vtr_trust_load (store, NULL);
+  g_task_return_pointer (task, paired, (GDestroyNotify) paired_free);
 }
 
 static void
@@ -548,29 +756,37 @@ paired (GObject      *source,
   VtrApplication *self = VTR_APPLICATION (source);
   g_autoptr(GTask) caller = data;
   GError *error = NULL;
-  VtrHubLink *link = g_task_propagate_pointer (G_TASK (result), &error);
+  Paired *answer = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (link == NULL)
+  if (answer == NULL)
     {
       g_task_return_error (caller, error);
       return;
     }
-  /* Whatever became of who asked: the keys are the federation's now. */
-  vtr_application_reload_keys (self);
+  /* Whatever became of who asked: the keys are the federation's now, and
+   * the kiosk is paired with this hub. */
+  g_clear_pointer (&self->link, vtr_hub_link_free);
+  self->link = hub_link_copy (answer->link);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
+  set_keys (self, g_steal_pointer (&answer->keys));
   vtr_sync_service_sync_now (self->sync);
-  g_task_return_pointer (caller, link, (GDestroyNotify) vtr_hub_link_free);
+  g_task_return_pointer (caller, answer, (GDestroyNotify) paired_free);
 }
 
 /**
  * vtr_application_pair_async:
  * @text: the pairing code scanned
+ * @only_new: pair only a kiosk never used (a code shown to the camera
+ *   without the administrator's leave); else it may replace a pairing
  *
- * Pairs the kiosk with the hub the code names; the federation's keys are
- * read again and a sync starts. Cancelling only stops the answer.
+ * Pairs the kiosk with the hub the code names, on a worker thread; the
+ * federation's keys are read again, "paired" changes and a sync starts.
+ * Cancelling only stops the answer.
  */
 void
 vtr_application_pair_async (VtrApplication      *self,
                             const char          *text,
+                            gboolean             only_new,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             data)
@@ -587,6 +803,7 @@ vtr_application_pair_async (VtrApplication      *self,
   job = g_new0 (PairJob, 1);
   job->data_dir = g_strdup (self->data_dir);
   job->text = g_strdup (text);
+  job->only_new = only_new;
   pairing = g_task_new (self, NULL, paired, caller);
   g_task_set_task_data (pairing, job, (GDestroyNotify) pair_job_free);
   g_task_run_in_thread (pairing, pair_in_thread);
@@ -594,6 +811,9 @@ vtr_application_pair_async (VtrApplication      *self,
 
 /**
  * vtr_application_pair_finish:
+ * @needs_pin: (out) (optional): whether whoever runs the device must
+ *   choose a PIN now: the shop's staff PIN on a shop's device, the
+ *   administrator's on a federation kiosk whose pairing brought none
  *
  * Returns: (transfer full): the link to the hub, or %NULL with @error in
  *   words
@@ -601,11 +821,22 @@ vtr_application_pair_async (VtrApplication      *self,
 VtrHubLink *
 vtr_application_pair_finish (VtrApplication  *self,
                              GAsyncResult    *result,
+                             gboolean        *needs_pin,
                              GError         **error)
 {
+  Paired *answer;
+  VtrHubLink *link;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return NULL;
+  link = g_steal_pointer (&answer->link);
+  if (needs_pin)
+    *needs_pin = answer->needs_pin;
+  paired_free (answer);
+  return link;
 }
 
 /**

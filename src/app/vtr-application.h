@@ -43,13 +43,17 @@ char           *vtr_application_default_language  (VtrApplication  *self);
 GtkWindow      *vtr_application_rebuild_window    (VtrApplication  *self,
                                                    const char      *language);
 void            vtr_application_stop              (VtrApplication  *self);
+const VtrHubLink *vtr_application_get_link        (VtrApplication  *self);
+gboolean        vtr_application_get_paired        (VtrApplication  *self);
 void            vtr_application_pair_async        (VtrApplication      *self,
                                                    const char          *text,
+                                                   gboolean             only_new,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             data);
 VtrHubLink     *vtr_application_pair_finish       (VtrApplication  *self,
                                                    GAsyncResult    *result,
+                                                   gboolean        *needs_pin,
                                                    GError         **error);
 
 G_END_DECLS

@@ -1018,6 +1018,75 @@ vtr_counter_forget_customer (VtrCounter *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The slip's event, balance and shop, read on a worker thread with its
+ * own connection (issue 15). */
+
+typedef struct
+{
+  char *data_dir;
+  char *card_id;
+} SlipJob;
+
+static void
+slip_job_free (SlipJob *job)
+{
+  g_free (job->data_dir);
+  g_free (job->card_id);
+  g_free (job);
+}
+
+static void
+slip_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  SlipJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
+  g_autoptr(VtrLoyaltyEvent) event = store ? vtr_loyalty_last_event (store, NULL) : NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  gint64 balance = 0;
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (event == NULL || g_strcmp0 (event->card_id, job->card_id) != 0)
+    {
+      g_task_return_new_error (task, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_INVALID, "%s",
+                               _("Nothing to print for this card yet: credit a purchase first"));
+      return;
+    }
+  vtr_loyalty_balance (store, job->card_id, &balance, NULL, NULL);
+  catalog = vtr_catalog_new (store);
+  g_task_return_pointer (task, vtr_ticket_new_slip (catalog, event, balance), (GDestroyNotify) vtr_ticket_free);
+}
+
+static void
+slip_made (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(CardRead) read = data;
+  g_autoptr(VtrCounter) self = g_weak_ref_get (&read->self);
+  g_autoptr(GError) error = NULL;
+  VtrTicket *ticket = g_task_propagate_pointer (G_TASK (result), &error);
+  SlipJob *job = g_task_get_task_data (G_TASK (result));
+
+  /* Gone, or another card on the counter since: not this one's slip. */
+  if (self == NULL || g_cancellable_is_cancelled (read->read) || g_strcmp0 (self->card_id, job->card_id) != 0)
+    {
+      g_clear_pointer (&ticket, vtr_ticket_free);
+      return;
+    }
+  if (ticket == NULL)
+    set_message (self, error->message);
+  else
+    print_ticket (self, ticket, FALSE);
+}
+
 /**
  * vtr_counter_print_slip:
  *
@@ -1027,22 +1096,25 @@ vtr_counter_forget_customer (VtrCounter *self,
 void
 vtr_counter_print_slip (VtrCounter *self)
 {
-  g_autoptr(VtrLoyaltyEvent) event = NULL;
-  gint64 balance = 0;
+  g_autoptr(GTask) task = NULL;
+  CardRead *read;
+  SlipJob *job;
 
   g_return_if_fail (VTR_IS_COUNTER (self));
 
   if (self->session == NULL || self->card_id == NULL || asks_pin (self))
     return;
-  event = vtr_loyalty_last_event (self->store, NULL);
-  if (event == NULL || g_strcmp0 (event->card_id, self->card_id) != 0)
-    {
-      set_message (self, _("Nothing to print for this card yet: credit a purchase first"));
-      return;
-    }
-  vtr_loyalty_balance (self->store, self->card_id, &balance, NULL, NULL);
   set_message (self, _("Printing the slip…"));
-  print_ticket (self, vtr_ticket_new_slip (self->catalog, event, balance), FALSE);
+  read = g_new0 (CardRead, 1);
+  g_weak_ref_init (&read->self, self);
+  read->read = g_object_ref (self->cancellable);
+  job = g_new0 (SlipJob, 1);
+  job->data_dir = g_strdup (vtr_store_get_data_dir (self->store));
+  job->card_id = g_strdup (self->card_id);
+  task = g_task_new (NULL, NULL, slip_made, read);
+  g_task_set_source_tag (task, vtr_counter_print_slip);
+  g_task_set_task_data (task, job, (GDestroyNotify) slip_job_free);
+  g_task_run_in_thread (task, slip_in_thread);
 }
 
 /**

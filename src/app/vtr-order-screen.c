@@ -10,6 +10,7 @@
 #include "vtr-flip-box.h"
 #include "vtr-opening-hours.h"
 #include "vtr-order-privacy.h"
+#include "vtr-print-queue.h"
 
 /*
  * The basket: products from one shop, each with its quantity; where to
@@ -23,6 +24,11 @@
  * "loading" is TRUE and a spinner shows until every answer came. Answers
  * come in the order asked; those asked before the basket was cleared, or
  * the screen went away, are not shown.
+ *
+ * The order is placed on a worker thread with its own connection to the
+ * journal (the journal is written with a sync to the disk, then the shop,
+ * products and locker are read for the ticket): "placing" is TRUE, the
+ * button insensitive and a spinner shown until it answered.
  */
 
 #define MAX_QUANTITY 20
@@ -51,6 +57,7 @@ struct _VtrOrderScreen
   GArray            *lines;        /* BasketLine */
   GArray            *pickups;      /* gint64: 0 for the shop, then lockers */
   guint              pickup;
+  gboolean           placing;      /* the order is being written */
 
   /* Template widgets */
   GtkWidget         *content;
@@ -63,6 +70,8 @@ struct _VtrOrderScreen
   GtkEntry          *phone;
   GtkLabel          *privacy;
   VtrKeyboard       *keyboard;
+  GtkWidget         *confirm_button;
+  GtkWidget         *placing_box;
   GtkLabel          *message;
 };
 
@@ -81,6 +90,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_N_ITEMS,
+  PROP_PLACING,
   N_PROPS
 };
 
@@ -496,40 +506,189 @@ vtr_order_screen_get_phone (VtrOrderScreen *self)
   return GTK_EDITABLE (self->phone);
 }
 
-/**
- * vtr_order_screen_place:
- *
- * Records the basket as an order in the journal. The basket is kept
- * until vtr_order_screen_clear(): nothing is lost if this fails.
- *
- * Returns: (transfer full): the order, or %NULL with words in @error
- */
-VtrOrder *
-vtr_order_screen_place (VtrOrderScreen  *self,
-                        VtrStore        *store,
-                        GDateTime       *now,
-                        GError         **error)
+/* Placing an order, on a worker thread. */
+
+typedef struct
 {
-  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (VtrOrderLine));
+  char      *data_dir;
+  gint64     merchant_id;
+  GArray    *lines;       /* VtrOrderLine */
+  gint64     locker_id;
+  char      *first_name;
+  char      *phone;
+  GDateTime *now;
+} PlaceJob;
 
-  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
+typedef struct
+{
+  VtrOrder  *order;
+  VtrTicket *ticket;
+} Placed;
 
+static void
+place_job_free (PlaceJob *job)
+{
+  g_free (job->data_dir);
+  g_array_unref (job->lines);
+  g_free (job->first_name);
+  g_free (job->phone);
+  g_date_time_unref (job->now);
+  g_free (job);
+}
+
+static void
+placed_free (Placed *placed)
+{
+  g_clear_pointer (&placed->order, vtr_order_free);
+  g_clear_pointer (&placed->ticket, vtr_ticket_free);
+  g_free (placed);
+}
+
+static void
+place_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  PlaceJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = NULL;
+  Placed *placed;
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  placed = g_new0 (Placed, 1);
+  placed->order = vtr_order_create (store, job->merchant_id, (VtrOrderLine *) job->lines->data, job->lines->len,
+                                    job->locker_id, job->first_name, job->phone, job->now, &error);
+  if (placed->order == NULL)
+    {
+      placed_free (placed);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The ticket reads the shop, the products and the locker: here too. */
+  catalog = vtr_catalog_new (store);
+  placed->ticket = vtr_ticket_new_order (catalog, placed->order);
+  g_task_return_pointer (task, placed, (GDestroyNotify) placed_free);
+}
+
+static void
+set_placing (VtrOrderScreen *self,
+             gboolean        placing)
+{
+  if (self->placing == placing)
+    return;
+  self->placing = placing;
+  /* The screen may be gone (the window closed) when the answer comes. */
+  if (self->confirm_button)
+    {
+      gtk_widget_set_sensitive (self->confirm_button, !placing);
+      gtk_widget_set_visible (self->placing_box, placing);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACING]);
+}
+
+/**
+ * vtr_order_screen_place_async:
+ * @data_dir: the kiosk's data folder: the worker opens its own store
+ * @now: when the order is placed
+ *
+ * Records the basket as an order in the journal, and lays its ticket
+ * out, on a worker thread; "placing" is TRUE until
+ * vtr_order_screen_place_finish(). The basket is kept until
+ * vtr_order_screen_clear(): nothing is lost if this fails.
+ */
+void
+vtr_order_screen_place_async (VtrOrderScreen      *self,
+                              const char          *data_dir,
+                              GDateTime           *now,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PlaceJob *job;
+
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
+  g_return_if_fail (data_dir != NULL);
+  g_return_if_fail (now != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vtr_order_screen_place_async);
+  g_task_set_name (task, "[vitrine] order placing");
+  if (self->placing)
+    {
+      g_task_return_new_error (task, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID,
+                               _("Your order is being placed: wait a moment."));
+      return;
+    }
   if (self->lines->len == 0)
     {
-      g_set_error (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID, _("The basket is empty."));
-      return NULL;
+      g_task_return_new_error (task, VTR_ORDER_ERROR, VTR_ORDER_ERROR_INVALID, _("The basket is empty."));
+      return;
     }
+  job = g_new0 (PlaceJob, 1);
+  job->data_dir = g_strdup (data_dir);
+  job->merchant_id = self->merchant_id;
+  job->lines = g_array_new (FALSE, FALSE, sizeof (VtrOrderLine));
   for (guint i = 0; i < self->lines->len; i++)
     {
       BasketLine *line = &g_array_index (self->lines, BasketLine, i);
       VtrOrderLine order_line = { line->product_id, line->quantity, 0 };
 
-      g_array_append_val (lines, order_line);
+      g_array_append_val (job->lines, order_line);
     }
-  return vtr_order_create (store, self->merchant_id, (VtrOrderLine *) lines->data, lines->len,
-                           self->pickup < self->pickups->len ? g_array_index (self->pickups, gint64, self->pickup) : 0,
-                           gtk_editable_get_text (GTK_EDITABLE (self->name)),
-                           gtk_editable_get_text (GTK_EDITABLE (self->phone)), now, error);
+  job->locker_id = self->pickup < self->pickups->len ? g_array_index (self->pickups, gint64, self->pickup) : 0;
+  job->first_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name)));
+  job->phone = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->phone)));
+  job->now = g_date_time_ref (now);
+  g_task_set_task_data (task, job, (GDestroyNotify) place_job_free);
+  set_placing (self, TRUE);
+  g_task_run_in_thread (task, place_in_thread);
+}
+
+/**
+ * vtr_order_screen_place_finish:
+ * @ticket: (out) (optional) (transfer full): the order's ticket
+ *
+ * Returns: (transfer full): the order, or %NULL with words in @error
+ */
+VtrOrder *
+vtr_order_screen_place_finish (VtrOrderScreen  *self,
+                               GAsyncResult    *result,
+                               VtrTicket      **ticket,
+                               GError         **error)
+{
+  Placed *placed;
+  VtrOrder *order;
+
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_order_screen_place_async, NULL);
+
+  /* Only the task that set it clears it (not one refused at once). */
+  if (g_task_get_task_data (G_TASK (result)))
+    set_placing (self, FALSE);
+  placed = g_task_propagate_pointer (G_TASK (result), error);
+  if (placed == NULL)
+    return NULL;
+  order = g_steal_pointer (&placed->order);
+  if (ticket)
+    *ticket = g_steal_pointer (&placed->ticket);
+  placed_free (placed);
+  return order;
+}
+
+gboolean
+vtr_order_screen_get_placing (VtrOrderScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
+
+  return self->placing;
 }
 
 void
@@ -588,7 +747,9 @@ on_add_more (VtrOrderScreen *self)
 static void
 on_confirm (VtrOrderScreen *self)
 {
-  g_signal_emit (self, signals[CONFIRM], 0);
+  /* Once: the order being placed is this basket. */
+  if (!self->placing)
+    g_signal_emit (self, signals[CONFIRM], 0);
 }
 
 static void
@@ -601,6 +762,9 @@ vtr_order_screen_dispose (GObject *object)
   self->n_pending = 0;
   g_clear_pointer (&self->content, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_ORDER_SCREEN);
+  /* An order still being placed answers after this: no widget left. */
+  self->confirm_button = NULL;
+  self->placing_box = NULL;
   g_clear_object (&self->catalog);
   G_OBJECT_CLASS (vtr_order_screen_parent_class)->dispose (object);
 }
@@ -631,6 +795,9 @@ vtr_order_screen_get_property (GObject    *object,
       break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, vtr_order_screen_count_items (self));
+      break;
+    case PROP_PLACING:
+      g_value_set_boolean (value, self->placing);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -663,6 +830,14 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VtrOrderScreen:placing:
+   *
+   * Whether the order is being written in the journal.
+   */
+  properties[PROP_PLACING] =
+    g_param_spec_boolean ("placing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
@@ -687,6 +862,9 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, phone);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, privacy);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, confirm_button);
+  gtk_widget_class_bind_template_child_full (widget_class, "placing", FALSE,
+                                             G_STRUCT_OFFSET (VtrOrderScreen, placing_box));
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, message);
   gtk_widget_class_bind_template_callback (widget_class, on_add_more);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm);

@@ -5,6 +5,7 @@
 #include "vtr-catalog-service.h"
 #include "vtr-keyboard.h"
 #include "vtr-orders.h"
+#include "vtr-ticket.h"
 
 G_BEGIN_DECLS
 
@@ -36,10 +37,17 @@ void         vtr_order_screen_set_keep_days (VtrOrderScreen      *self,
 const char  *vtr_order_screen_get_privacy_words (VtrOrderScreen  *self);
 GtkEditable *vtr_order_screen_get_name      (VtrOrderScreen       *self);
 GtkEditable *vtr_order_screen_get_phone     (VtrOrderScreen       *self);
-VtrOrder    *vtr_order_screen_place         (VtrOrderScreen  *self,
-                                             VtrStore        *store,
-                                             GDateTime       *now,
+void         vtr_order_screen_place_async   (VtrOrderScreen      *self,
+                                             const char          *data_dir,
+                                             GDateTime           *now,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+VtrOrder    *vtr_order_screen_place_finish  (VtrOrderScreen  *self,
+                                             GAsyncResult    *result,
+                                             VtrTicket      **ticket,
                                              GError         **error);
+gboolean     vtr_order_screen_get_placing   (VtrOrderScreen       *self);
 void         vtr_order_screen_set_message   (VtrOrderScreen *self,
                                              const char     *message);
 const char  *vtr_order_screen_get_message   (VtrOrderScreen       *self);

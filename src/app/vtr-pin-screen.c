@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vtr-flip-box.h"
 #include "vtr-staff.h"
 
 /*
@@ -220,6 +221,7 @@ vtr_pin_screen_class_init (VtrPinScreenClass *klass)
   object_class->dispose = vtr_pin_screen_dispose;
   object_class->finalize = vtr_pin_screen_finalize;
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
   g_type_ensure (VTR_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-pin-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrPinScreen, title_label);

@@ -472,43 +472,113 @@ show_pin_screen (VtrWindow    *self,
   show_screen (self, vtr_pin_screen_new (store, update, merchant_id, reset_code));
 }
 
-/* Whether the shop has no staff PIN yet, and the screen choosing it is
- * shown. */
-static gboolean
+/* Who runs the device without a PIN yet (a shop's staff, or the
+ * administrator of a federation kiosk whose pairing brought none) chooses
+ * it first; else @then. Whether a PIN is set is read on a worker thread. */
+typedef void (*PinThen) (VtrWindow *self);
+
+typedef struct
+{
+  VtrWindow *window;
+  gint64     merchant_id;
+  PinThen    then;
+} PinLookup;
+
+static void
+pin_looked_up (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  PinLookup *lookup = data;
+  g_autoptr(VtrWindow) self = lookup->window;
+  g_autoptr(GError) error = NULL;
+  VtrStore *store;
+  gboolean has_pin = TRUE;
+  gint64 merchant_id = lookup->merchant_id;
+  PinThen then = lookup->then;
+
+  g_free (lookup);
+  if (is_closed (self) || !(store = vtr_application_get_store (self->app)))
+    return;
+  if (!vtr_staff_has_pin_finish (store, result, &has_pin, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, FALSE);
+      return;
+    }
+  if (!has_pin)
+    show_pin_screen (self, VTR_PIN_SET, merchant_id, NULL);
+  else if (then)
+    then (self);
+}
+
+static void
 ask_first_pin (VtrWindow *self,
-               gint64     merchant_id)
+               gint64     merchant_id,
+               PinThen    then)
 {
   VtrStore *store = vtr_application_get_store (self->app);
-  gboolean has_pin = TRUE;
+  PinLookup *lookup;
 
-  if (store == NULL || !vtr_staff_has_pin (store, merchant_id, &has_pin, NULL) || has_pin)
-    return FALSE;
-  show_pin_screen (self, VTR_PIN_SET, merchant_id, NULL);
-  return TRUE;
+  if (store == NULL)
+    return;
+  lookup = g_new0 (PinLookup, 1);
+  lookup->window = g_object_ref (self);
+  lookup->merchant_id = merchant_id;
+  lookup->then = then;
+  vtr_staff_has_pin_async (store, merchant_id, self->cancellable, pin_looked_up, lookup);
 }
 
 /* A PIN reset code the federation printed: the new PIN asked if the code
- * is good for this kiosk, else why not. */
+ * is good for this kiosk, else why not. The code is checked on a worker
+ * thread (whether it was used is in the journal). */
+typedef struct
+{
+  VtrWindow *window;
+  char      *code;
+} ResetLookup;
+
+static void
+reset_code_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  ResetLookup *lookup = data;
+  g_autoptr(VtrWindow) self = lookup->window;
+  g_autofree char *code = lookup->code;
+  g_autoptr(GError) error = NULL;
+  VtrStore *store;
+  gint64 merchant_id = 0;
+
+  g_free (lookup);
+  if (is_closed (self) || !(store = vtr_application_get_store (self->app)))
+    return;
+  if (!vtr_staff_check_reset_code_finish (store, result, &merchant_id, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      play_tone (self, VTR_TONE_WARNING);
+      show_message (self, error->message, FALSE);
+      return;
+    }
+  play_tone (self, VTR_TONE_SUCCESS);
+  show_pin_screen (self, VTR_PIN_RESET, merchant_id, code);
+}
+
 static void
 reset_pin (VtrWindow  *self,
            const char *text)
 {
   VtrStore *store = vtr_application_get_store (self->app);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  gint64 merchant_id;
+  ResetLookup *lookup;
 
   if (store == NULL)
     return;
-  if (!vtr_staff_check_reset_code (store, text, vtr_application_get_keys (self->app), now, &merchant_id,
-                                   &error))
-    {
-      play_tone (self, VTR_TONE_WARNING);
-      show_message (self, error->message, FALSE);
-      return;
-    }
-  play_tone (self, VTR_TONE_SUCCESS);
-  show_pin_screen (self, VTR_PIN_RESET, merchant_id, text);
+  lookup = g_new0 (ResetLookup, 1);
+  lookup->window = g_object_ref (self);
+  lookup->code = g_strdup (text);
+  vtr_staff_check_reset_code_async (store, text, now, self->cancellable, reset_code_checked, lookup);
 }
 
 static void
@@ -518,7 +588,8 @@ pair_done (GObject      *source,
 {
   g_autoptr(VtrWindow) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrHubLink) link = vtr_application_pair_finish (VTR_APPLICATION (source), result, &error);
+  gboolean needs_pin = FALSE;
+  g_autoptr(VtrHubLink) link = vtr_application_pair_finish (VTR_APPLICATION (source), result, &needs_pin, &error);
   g_autofree char *message = NULL;
 
   if (is_closed (self))
@@ -526,15 +597,20 @@ pair_done (GObject      *source,
   if (link == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, FALSE);
+        {
+          play_tone (self, VTR_TONE_WARNING);
+          show_message (self, error->message, FALSE);
+        }
       return;
     }
   set_merchant (self, link->merchant_id);
   message = g_strdup_printf (_("This kiosk is now “%s”, connected to the federation"), link->device_name);
   show_message (self, message, FALSE);
-  /* A shop's device: the merchant chooses the staff PIN now, here. */
-  if (link->merchant_id > 0)
-    ask_first_pin (self, link->merchant_id);
+  /* No PIN came with the pairing: a shop's device, its staff PIN; a
+   * federation kiosk paired without an administrator's PIN, that one.
+   * Chosen now, here, twice. */
+  if (needs_pin)
+    show_pin_screen (self, VTR_PIN_SET, link->merchant_id > 0 ? link->merchant_id : VTR_ADMIN_ID, NULL);
 }
 
 static gboolean
@@ -545,50 +621,37 @@ looks_like_pairing (const char *text)
   return path && g_ascii_strncasecmp (path, "/D/", 3) == 0;
 }
 
+/* As the application knows it: read once, kept by pairing. */
 static gboolean
 is_paired (VtrWindow *self)
 {
-  VtrStore *store = vtr_application_get_store (self->app);
-  g_autoptr(VtrHubLink) link = store ? vtr_sync_state_load_link (store, NULL) : NULL;
-
-  return link != NULL;
+  return vtr_application_get_paired (self->app);
 }
 
-/* Whether a pairing code shown to the camera may pair this kiosk now:
- * a new one, or one whose administrator allowed it. */
-static gboolean
-may_pair (VtrWindow *self)
-{
-  VtrStore *store = vtr_application_get_store (self->app);
-
-  if (store == NULL)
-    return FALSE;
-  if (self->pairing_allowed_until > g_get_monotonic_time ())
-    return TRUE;
-  return !is_paired (self) && vtr_sync_state_is_new_kiosk (store, NULL);
-}
-
+/* A pairing code shown to the camera pairs a kiosk never used, or any
+ * once its administrator allowed it; whether it was used is read on the
+ * pairing's worker thread. */
 static void
 pair (VtrWindow  *self,
       const char *text)
 {
-  if (!may_pair (self))
+  gboolean allowed = self->pairing_allowed_until > g_get_monotonic_time ();
+
+  if (vtr_application_get_store (self->app) == NULL)
+    return;
+  if (!allowed && is_paired (self))
     {
       play_tone (self, VTR_TONE_WARNING);
-      show_message (self, is_paired (self)
-                            ? _("This kiosk is already paired. To pair it again, open the administration "
-                                "with the administrator’s PIN, press “Pair with the federation”, then "
-                                "show the code.")
-                            : _("This kiosk was used before: only its administrator can pair it "
-                                "again. Open the administration with the administrator’s PIN, "
-                                "press “Pair with the federation”, then show the code."),
+      show_message (self, _("This kiosk is already paired. To pair it again, open the administration "
+                            "with the administrator’s PIN, press “Pair with the federation”, then "
+                            "show the code."),
                     FALSE);
       return;
     }
   self->pairing_allowed_until = 0;
   play_tone (self, VTR_TONE_SUCCESS);
   show_message (self, _("Pairing with the federation…"), FALSE);
-  vtr_application_pair_async (self->app, text, self->cancellable, pair_done, g_object_ref (self));
+  vtr_application_pair_async (self->app, text, !allowed, self->cancellable, pair_done, g_object_ref (self));
 }
 
 
@@ -767,19 +830,23 @@ on_camera_changed (VtrWindow *self)
  * screen shows the pickup code when the printer cannot. */
 
 static void
-on_order_confirm (VtrWindow *self)
+order_placed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrWindow) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VtrOrder) order = NULL;
-  VtrStore *store = vtr_application_get_store (self->app);
+  g_autoptr(VtrTicket) ticket = NULL;
+  g_autoptr(VtrOrder) order = vtr_order_screen_place_finish (VTR_ORDER_SCREEN (source), result, &ticket, &error);
   GtkWidget *placed;
 
-  self->last_activity = g_get_monotonic_time ();
-  order = store ? vtr_order_screen_place (self->order_screen, store, now, &error) : NULL;
+  if (is_closed (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (order == NULL)
     {
-      vtr_order_screen_set_message (self->order_screen, error ? error->message : _("This kiosk cannot take orders: its data cannot be opened."));
+      /* In words on the basket (no order numbers left, the disk full),
+       * the basket kept. */
+      vtr_order_screen_set_message (self->order_screen, error->message);
       return;
     }
   vtr_order_screen_clear (self->order_screen);
@@ -791,8 +858,26 @@ on_order_confirm (VtrWindow *self)
   vtr_order_placed_screen_set_locker (VTR_ORDER_PLACED_SCREEN (placed), order->locker_id > 0);
   go_home (self);
   show_screen (self, placed);
-  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed),
-                                 vtr_ticket_new_order (vtr_application_get_catalog (self->app), order));
+  vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed), g_steal_pointer (&ticket));
+}
+
+/* The order is written (with a sync to the disk) and its ticket laid out
+ * on a worker thread; the basket shows it is busy meanwhile. */
+static void
+on_order_confirm (VtrWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  self->last_activity = g_get_monotonic_time ();
+  if (vtr_application_get_store (self->app) == NULL)
+    {
+      vtr_order_screen_set_message (self->order_screen,
+                                    _("This kiosk cannot take orders: its data cannot be opened."));
+      return;
+    }
+  vtr_order_screen_set_message (self->order_screen, NULL);
+  vtr_order_screen_place_async (self->order_screen, vtr_application_get_data_dir (self->app), now,
+                                self->cancellable, order_placed, g_object_ref (self));
 }
 
 /* One more product from this shop: its page (its products), the basket
@@ -924,6 +1009,13 @@ on_basket (GSimpleAction *action,
 }
 
 static void
+open_counter (VtrWindow *self)
+{
+  vtr_counter_open (self->counter);
+  show_screen (self, counter_screen (self));
+}
+
+static void
 on_show_counter (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       data)
@@ -935,14 +1027,20 @@ on_show_counter (GSimpleAction *action,
     return;
   /* Paired, but its staff PIN never chosen (the app stopped meanwhile):
    * chosen now, before the counter asks for it. */
-  if (ask_first_pin (self, vtr_counter_get_merchant_id (self->counter)))
-    return;
-  vtr_counter_open (self->counter);
+  ask_first_pin (self, vtr_counter_get_merchant_id (self->counter), open_counter);
+}
+
+static void
+ask_admin_pin (VtrWindow *self)
+{
+  vtr_counter_clear (self->counter);
+  vtr_counter_ask_admin_pin (self->counter);
   show_screen (self, counter_screen (self));
 }
 
 /* The header's Administration button: the administrator's PIN first, on
- * a keypad that shows nothing of the shop's last session. */
+ * a keypad that shows nothing of the shop's last session. A kiosk with
+ * no administrator's PIN yet (paired without one) has it chosen first. */
 static void
 on_admin (GSimpleAction *action,
           GVariant      *parameter,
@@ -952,9 +1050,7 @@ on_admin (GSimpleAction *action,
 
   if (self->counter == NULL)
     return;
-  vtr_counter_clear (self->counter);
-  vtr_counter_ask_admin_pin (self->counter);
-  show_screen (self, counter_screen (self));
+  ask_first_pin (self, VTR_ADMIN_ID, ask_admin_pin);
 }
 
 /* After the administrator's PIN. */
@@ -970,6 +1066,8 @@ on_show_admin (GSimpleAction *action,
                                             vtr_application_get_printer (self->app),
                                             vtr_application_get_settings (self->app));
 
+  /* Paired or not, as the application knows it (and learns by pairing). */
+  g_object_bind_property (self->app, "paired", screen, "paired", G_BINDING_SYNC_CREATE);
   /* The PIN screen is not where Back should lead. */
   go_back (self);
   show_screen (self, screen);
@@ -1536,7 +1634,7 @@ vtr_window_new (VtrApplication *app)
   store = vtr_application_get_store (app);
   if (store)
     {
-      g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, NULL);
+      const VtrHubLink *link = vtr_application_get_link (app);
 
       self->counter = vtr_counter_new (store, vtr_application_get_catalog (app),
                                        vtr_application_get_printer (app));

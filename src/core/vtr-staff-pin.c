@@ -462,3 +462,197 @@ vtr_staff_update_pin_finish (VtrStore      *store,
     *merchant_id = whose;
   return TRUE;
 }
+
+/* Whether a PIN is set, on a worker thread. */
+
+typedef struct
+{
+  char   *data_dir;
+  gint64  merchant_id;
+} HasPinData;
+
+static void
+has_pin_data_free (HasPinData *data)
+{
+  g_free (data->data_dir);
+  g_free (data);
+}
+
+static void
+has_pin_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  HasPinData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  gboolean has_pin = FALSE;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!(store = vtr_store_open (data->data_dir, &error)) ||
+      !vtr_staff_has_pin (store, data->merchant_id, &has_pin, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, has_pin);
+}
+
+/**
+ * vtr_staff_has_pin_async:
+ * @merchant_id: whose PIN: a shop's, or %VTR_ADMIN_ID
+ *
+ * Whether @merchant_id has a PIN on this kiosk, read on a worker thread
+ * with its own connection to the journal. The callback gets no source
+ * object; call vtr_staff_has_pin_finish() with @store.
+ */
+void
+vtr_staff_has_pin_async (VtrStore            *store,
+                         gint64               merchant_id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  HasPinData *data;
+
+  g_return_if_fail (VTR_IS_STORE (store));
+
+  data = g_new0 (HasPinData, 1);
+  data->data_dir = g_strdup (vtr_store_get_data_dir (store));
+  data->merchant_id = merchant_id;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vtr_staff_has_pin_async);
+  g_task_set_name (task, "[vitrine] PIN lookup");
+  g_task_set_task_data (task, data, (GDestroyNotify) has_pin_data_free);
+  g_task_run_in_thread (task, has_pin_in_thread);
+}
+
+/**
+ * vtr_staff_has_pin_finish:
+ * @has_pin: (out): whether a PIN is set
+ */
+gboolean
+vtr_staff_has_pin_finish (VtrStore      *store,
+                          GAsyncResult  *result,
+                          gboolean      *has_pin,
+                          GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_staff_has_pin_async, FALSE);
+
+  answer = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *has_pin = answer != 0;
+  return TRUE;
+}
+
+/* A PIN reset code checked on a worker thread. */
+
+typedef struct
+{
+  char      *data_dir;
+  char      *code;
+  GDateTime *now;
+} ResetCheck;
+
+static void
+reset_check_free (ResetCheck *check)
+{
+  g_free (check->data_dir);
+  g_free (check->code);
+  g_date_time_unref (check->now);
+  g_free (check);
+}
+
+static void
+check_reset_in_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  ResetCheck *check = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  gint64 merchant_id = 0;
+
+  if (!(store = vtr_store_open (check->data_dir, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  keys = vtr_trust_load (store, NULL);
+  if (!vtr_staff_check_reset_code (store, check->code, keys, check->now, &merchant_id, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, merchant_id);
+}
+
+/**
+ * vtr_staff_check_reset_code_async:
+ * @code: a PIN reset code, as scanned
+ *
+ * vtr_staff_check_reset_code() on a worker thread, with its own
+ * connection and the federation's keys as the journal keeps them. The
+ * callback gets no source object; call
+ * vtr_staff_check_reset_code_finish() with @store.
+ */
+void
+vtr_staff_check_reset_code_async (VtrStore            *store,
+                                  const char          *code,
+                                  GDateTime           *now,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ResetCheck *check;
+
+  g_return_if_fail (VTR_IS_STORE (store));
+  g_return_if_fail (code != NULL);
+  g_return_if_fail (now != NULL);
+
+  check = g_new0 (ResetCheck, 1);
+  check->data_dir = g_strdup (vtr_store_get_data_dir (store));
+  check->code = g_strdup (code);
+  check->now = g_date_time_ref (now);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vtr_staff_check_reset_code_async);
+  g_task_set_name (task, "[vitrine] PIN reset code check");
+  g_task_set_task_data (task, check, (GDestroyNotify) reset_check_free);
+  g_task_run_in_thread (task, check_reset_in_thread);
+}
+
+/**
+ * vtr_staff_check_reset_code_finish:
+ * @merchant_id: (out): whose PIN the code resets
+ */
+gboolean
+vtr_staff_check_reset_code_finish (VtrStore      *store,
+                                   GAsyncResult  *result,
+                                   gint64        *merchant_id,
+                                   GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize whose;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_staff_check_reset_code_async, FALSE);
+
+  whose = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *merchant_id = whose;
+  return TRUE;
+}

@@ -70,4 +70,24 @@ gboolean vtr_staff_update_pin_finish (VtrStore           *store,
                                       gint64             *merchant_id,
                                       GError            **error);
 
+void     vtr_staff_has_pin_async     (VtrStore           *store,
+                                      gint64              merchant_id,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+gboolean vtr_staff_has_pin_finish    (VtrStore           *store,
+                                      GAsyncResult       *result,
+                                      gboolean           *has_pin,
+                                      GError            **error);
+void     vtr_staff_check_reset_code_async  (VtrStore           *store,
+                                            const char         *code,
+                                            GDateTime          *now,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean vtr_staff_check_reset_code_finish (VtrStore           *store,
+                                            GAsyncResult       *result,
+                                            gint64             *merchant_id,
+                                            GError            **error);
+
 G_END_DECLS
