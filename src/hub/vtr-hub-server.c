@@ -19,6 +19,7 @@
 #include "vtr-hub-sms.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
+#include "vtr-hub-web.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
 
@@ -78,6 +79,7 @@ typedef struct
   gboolean           gzip;
   char              *etag;
   gint64             device_id;
+  VtrHubWebPage     *web;        /* a page for a phone: its own headers */
 } Job;
 
 /* A worker thread's connections. */
@@ -128,6 +130,7 @@ job_free (Job *job)
   g_clear_pointer (&job->query, g_hash_table_unref);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->etag);
+  g_free (job->web);
   g_free (job);
 }
 
@@ -746,6 +749,15 @@ route (Job *job)
     route_orders (job, worker);
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker);
+  else if (vtr_hub_web_handles (method, path))
+    {
+      /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
+      job->web = g_new0 (VtrHubWebPage, 1);
+      vtr_hub_web_serve (job->server->dir, worker->db, worker->catalog, job->msg, path, job->query, job->web);
+      job->status = job->web->status;
+      job->body = g_steal_pointer (&job->web->body);
+      job->etag = g_steal_pointer (&job->web->etag);
+    }
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
@@ -831,7 +843,9 @@ log_request (SoupServerMessage *msg,
 static void
 log_access (Job *job)
 {
-  log_request (job->msg, job->path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
+  g_autofree char *path = vtr_hub_web_log_path (job->path);
+
+  log_request (job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
                job->started, job->device_id);
 }
 
@@ -855,6 +869,8 @@ job_finish (gpointer data)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
   if (job->content_type)
     soup_message_headers_set_content_type (headers, job->content_type, NULL);
+  if (job->web)
+    vtr_hub_web_add_headers (headers, job->web);
   soup_server_message_unpause (job->msg);
   log_access (job);
   job_free (job);

@@ -1,0 +1,1023 @@
+#include "config.h"
+
+#include "vtr-hub-web.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "vtr-changes.h"
+#include "vtr-demo.h"
+#include "vtr-describe.h"
+#include "vtr-flashcode.h"
+#include "vtr-hub-keys.h"
+#include "vtr-hub-web-resources.h"
+#include "vtr-service.h"
+#include "vtr-store-private.h"
+
+/*
+ * The web page behind every code (issue 17), for the phone that scanned a
+ * poster, a card or a ticket: server-made HTML5, no script, one small
+ * style sheet served from the hub's resources.
+ *
+ * Safety: the code's signature is checked first, with the hub's own key
+ * list; a page says nothing of a code that is not the federation's. Every
+ * piece of text reaches the page through esc(), which escapes markup,
+ * drops control and bidirectional-override characters and cuts what is
+ * too long; catalogue text sits in <bdi> so a right-to-left name cannot
+ * turn the words around it. Language: French unless the browser prefers
+ * English or the page is asked ?lang=en. Messages go through gettext; an
+ * English page is made with the worker thread's LC_MESSAGES set to "C"
+ * (uselocale), where gettext ignores LANGUAGE and answers the msgid, so
+ * one thread's English never reaches another's French. The French of a
+ * page is the hub's own language (French unless the hub was started in
+ * another one).
+ */
+
+#define CSS_PATH "/static/vitrine.css"
+#define MAX_STOCKISTS 8
+#define MAX_SHOP_PRODUCTS 60
+#define MAX_NAME 160      /* characters of a name shown */
+#define MAX_TEXT 400      /* characters of any other catalogue text */
+#define MAX_MOVEMENTS 8
+/* Open states change with the clock, not only with the catalogue: a
+ * page's tag also names its five minutes. */
+#define ETAG_PERIOD 300
+
+typedef struct
+{
+  GString     *out;
+  gboolean     en;
+  GDateTime   *now;
+  const char  *path;
+  VtrHubDb    *db;
+  VtrCatalog  *catalog;
+  VtrHubKeys  *keys;
+} Ctx;
+
+/* Text. */
+
+static gboolean
+is_hidden (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+         (c >= 0x200b && c <= 0x200f) ||  /* zero widths, LRM, RLM */
+         (c >= 0x202a && c <= 0x202e) ||  /* embeddings and overrides */
+         (c >= 0x2066 && c <= 0x2069) ||  /* isolates */
+         c == 0x061c || c == 0xfeff;
+}
+
+/* @text, escaped for HTML text and double- or single-quoted attributes
+ * alike, without hidden characters, at most @max characters. */
+static void
+esc_max (GString    *out,
+         const char *text,
+         glong       max)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  const char *p = valid;
+  glong n = 0;
+
+  for (; *p && n < max; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '&': g_string_append (out, "&amp;"); break;
+        case '"': g_string_append (out, "&quot;"); break;
+        case '\'': g_string_append (out, "&#39;"); break;
+        default:
+          if (is_hidden (c))
+            {
+              if (c == '\n' || c == '\t')
+                g_string_append_c (out, ' ');
+              continue;
+            }
+          g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      n++;
+    }
+  if (*p)
+    g_string_append (out, "…");
+}
+
+static void
+esc (GString    *out,
+     const char *text)
+{
+  esc_max (out, text, MAX_TEXT);
+}
+
+/* Catalogue text in its own direction: <bdi>NAME</bdi>. */
+static void
+esc_name (GString    *out,
+          const char *text)
+{
+  g_string_append (out, "<bdi>");
+  esc_max (out, text, MAX_NAME);
+  g_string_append (out, "</bdi>");
+}
+
+/* <TAG class="CLASS">TEXT</TAG>, TEXT escaped; the tag and class are the
+ * code's own. */
+static void
+element (GString    *out,
+         const char *tag,
+         const char *klass,
+         const char *text)
+{
+  if (klass)
+    g_string_append_printf (out, "<%s class=\"%s\">", tag, klass);
+  else
+    g_string_append_printf (out, "<%s>", tag);
+  esc (out, text);
+  g_string_append_printf (out, "</%s>", tag);
+}
+
+/* The page. */
+
+static void
+page_begin (Ctx        *ctx,
+            const char *title,
+            const char *description,
+            gboolean    noindex)
+{
+  GString *out = ctx->out;
+
+  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+                          ctx->en ? "en" : "fr");
+  g_string_append (out, "<title>");
+  esc_max (out, title, MAX_NAME);
+  g_string_append (out, " · Vitrine</title>\n");
+  if (noindex)
+    g_string_append (out, "<meta name=\"robots\" content=\"noindex\">\n");
+  else if (description)
+    {
+      /* Open Graph: a shared link shows the product or the shop. */
+      g_string_append (out, "<meta name=\"description\" content=\"");
+      esc (out, description);
+      g_string_append (out, "\">\n<meta property=\"og:type\" content=\"website\">\n"
+                            "<meta property=\"og:site_name\" content=\"Vitrine\">\n"
+                            "<meta property=\"og:title\" content=\"");
+      esc_max (out, title, MAX_NAME);
+      g_string_append (out, "\">\n<meta property=\"og:description\" content=\"");
+      esc (out, description);
+      g_string_append_printf (out, "\">\n<meta property=\"og:locale\" content=\"%s\">\n"
+                              "<meta property=\"og:url\" content=\"https://",
+                              ctx->en ? "en_GB" : "fr_FR");
+      esc (out, vtr_hub_keys_get_host (ctx->keys));
+      esc_max (out, ctx->path, 1024);
+      g_string_append (out, "\">\n");
+    }
+  g_string_append (out, "<link rel=\"stylesheet\" href=\"" CSS_PATH "\">\n</head>\n<body>\n<header>"
+                        "<span class=\"brand\">Vitrine</span>");
+  /* The other language, on the same page. */
+  if (ctx->en)
+    g_string_append (out, "<a href=\"?lang=fr\" lang=\"fr\" hreflang=\"fr\">Français</a>");
+  else
+    g_string_append (out, "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+  g_string_append (out, "</header>\n<main>\n");
+}
+
+static void
+page_end (Ctx *ctx)
+{
+  g_string_append (ctx->out, "</main>\n<footer>");
+  esc (ctx->out, _("Vitrine, the federation of independent shops of the Bouches-du-Rhône"));
+  g_string_append (ctx->out, "</footer>\n</body>\n</html>\n");
+}
+
+/* A page of one heading and one paragraph. */
+static void
+simple_page (Ctx        *ctx,
+             const char *title,
+             const char *text,
+             gboolean    notice)
+{
+  page_begin (ctx, title, NULL, TRUE);
+  element (ctx->out, "h1", NULL, title);
+  element (ctx->out, "p", notice ? "notice" : NULL, text);
+  page_end (ctx);
+}
+
+/* Links. */
+
+/* The path of a signed code for a shop (or a product at a shop), so a page
+ * links to another page the way a poster would. */
+static char *
+signed_path (Ctx          *ctx,
+             VtrCodeKind   kind,
+             gint64        product_id,
+             gint64        merchant_id)
+{
+  VtrFlashcode code = { 0 };
+  const guint8 *secret = NULL;
+  g_autofree char *url = NULL;
+  const char *slash;
+
+  code.kind = kind;
+  code.product_id = product_id;
+  code.merchant_id = merchant_id;
+  code.kid = vtr_hub_keys_signing_kid (ctx->keys, &secret);
+  if (code.kid <= 0 || secret == NULL ||
+      !(url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (ctx->keys), secret, NULL)))
+    return NULL;
+  slash = strchr (url + strlen ("HTTPS://"), '/');
+  return slash ? g_strdup (slash) : NULL;
+}
+
+static void
+actions (Ctx               *ctx,
+         const VtrMerchant *merchant)
+{
+  GString *out = ctx->out;
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, "<div class=\"actions\">");
+  if (merchant->phone && *merchant->phone)
+    {
+      g_string_append (out, "<a class=\"button\" href=\"tel:");
+      for (const char *p = merchant->phone; *p; p++)
+        if (g_ascii_isdigit (*p) || (*p == '+' && p == merchant->phone))
+          g_string_append_c (out, *p);
+      g_string_append (out, "\">");
+      /* TRANSLATORS: a button that calls the shop */
+      esc (out, _("Call"));
+      g_string_append (out, "</a>");
+    }
+  g_ascii_formatd (lat, sizeof lat, "%.6f", merchant->position.lat);
+  g_ascii_formatd (lon, sizeof lon, "%.6f", merchant->position.lon);
+  /* geo: opens the phone's own maps app (Android); the map of
+   * OpenStreetMap for the others. */
+  g_string_append_printf (out, "<a class=\"button secondary\" href=\"geo:%s,%s?q=%s,%s\">", lat, lon, lat, lon);
+  esc (out, _("Directions"));
+  g_string_append_printf (out, "</a><a class=\"button secondary\" "
+                          "href=\"https://www.openstreetmap.org/?mlat=%s&amp;mlon=%s#map=18/%s/%s\">",
+                          lat, lon, lat, lon);
+  esc (out, _("Map"));
+  g_string_append (out, "</a></div>");
+}
+
+static void
+address_line (GString           *out,
+              const VtrMerchant *merchant)
+{
+  g_string_append (out, "<p class=\"muted\"><bdi>");
+  esc (out, merchant->address);
+  g_string_append (out, "</bdi>, <bdi>");
+  esc (out, merchant->postcode);
+  g_string_append (out, " ");
+  esc (out, merchant->city);
+  g_string_append (out, "</bdi></p>");
+}
+
+static void
+open_line (GString            *out,
+           const VtrOpenState *open,
+           GDateTime          *now)
+{
+  g_autofree char *words = vtr_describe_open_until (open, now);
+
+  element (out, "p", !open->known ? "muted" : open->open ? "open" : "closed", words);
+}
+
+/* Product ad. */
+
+static const VtrPromotion *
+find_promotion (GPtrArray *stockists,
+                gint64     promotion_id)
+{
+  for (guint i = 0; promotion_id && i < stockists->len; i++)
+    {
+      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+
+      for (guint j = 0; stockist->promotions && j < stockist->promotions->len; j++)
+        {
+          VtrPromotion *promotion = g_ptr_array_index (stockist->promotions, j);
+
+          if (promotion->id == promotion_id)
+            return promotion;
+        }
+    }
+  return NULL;
+}
+
+static void
+product_page (Ctx                *ctx,
+              const VtrFlashcode *code,
+              guint              *status)
+{
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(VtrMerchant) poster = NULL;
+  g_autoptr(GPtrArray) stockists = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  g_autofree char *low = NULL, *high = NULL;
+  VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  const VtrPromotion *promotion;
+  GString *out = ctx->out;
+  gint64 min = G_MAXINT64, max = -1;
+
+  if (!(product = vtr_catalog_get_product (ctx->catalog, code->product_id, NULL)))
+    {
+      *status = SOUP_STATUS_NOT_FOUND;
+      simple_page (ctx, _("This product is no longer in the catalogue"),
+                   _("Ask the shop that put up the poster: it may still have it."), FALSE);
+      return;
+    }
+  if (code->merchant_id && (poster = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
+    origin = poster->position;
+  stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, 500,
+                                             VTR_STOCKISTS_DEFAULT, NULL);
+  if (stockists == NULL)
+    stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
+  /* The poster's shop first, when it sells the product. */
+  if (poster)
+    {
+      for (guint i = 0; i < stockists->len; i++)
+        {
+          VtrStockist *stockist = g_ptr_array_index (stockists, i);
+
+          if (stockist->place.merchant->id == poster->id && i > 0)
+            {
+              g_ptr_array_insert (stockists, 0, g_ptr_array_steal_index (stockists, i));
+              break;
+            }
+        }
+    }
+  for (guint i = 0; i < stockists->len; i++)
+    {
+      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+
+      if (stockist->availability == VTR_AVAILABILITY_OUT_OF_STOCK)
+        continue;
+      min = MIN (min, stockist->price_cents);
+      max = MAX (max, stockist->price_cents);
+    }
+
+  if (max >= 0)
+    {
+      low = vtr_price_format (min);
+      high = vtr_price_format (max);
+    }
+  g_string_append (description, product->brand && *product->brand ? product->brand : "");
+  if (low)
+    {
+      if (description->len)
+        g_string_append (description, " · ");
+      if (min == max)
+        g_string_append (description, low);
+      else
+        g_string_append_printf (description, _("from %s to %s"), low, high);
+    }
+  if (description->len)
+    g_string_append (description, " · ");
+  g_string_append_printf (description,
+                          g_dngettext (GETTEXT_PACKAGE, "in %u shop near you", "in %u shops near you",
+                                       stockists->len),
+                          stockists->len);
+
+  page_begin (ctx, product->name, description->str, FALSE);
+  g_string_append (out, "<h1>");
+  esc_name (out, product->name);
+  g_string_append (out, "</h1>");
+  if (product->brand && *product->brand)
+    {
+      g_string_append (out, "<p class=\"muted\">");
+      esc_name (out, product->brand);
+      g_string_append (out, "</p>");
+    }
+  if (low)
+    {
+      g_autofree char *range = min == max ? g_strdup (low) : g_strdup_printf (_("from %s to %s"), low, high);
+
+      element (out, "p", "price", range);
+    }
+  if ((promotion = find_promotion (stockists, code->promotion_id)))
+    {
+      g_autofree char *words = vtr_promotion_describe (promotion);
+
+      g_string_append (out, "<p><span class=\"promo\">");
+      esc (out, words);
+      g_string_append (out, "</span> ");
+      esc_name (out, promotion->title);
+      g_string_append (out, "</p>");
+    }
+
+  element (out, "h2", NULL, _("Where to find it"));
+  if (poster)
+    {
+      g_autofree char *from = g_strdup_printf (_("Distances on foot from %s."), "\x01");
+      char **parts = g_strsplit (from, "\x01", 2);
+
+      /* The shop's name inside the translated sentence, escaped apart. */
+      g_string_append (out, "<p class=\"muted\">");
+      esc (out, parts[0]);
+      esc_name (out, poster->name);
+      esc (out, parts[1] ? parts[1] : "");
+      g_string_append (out, "</p>");
+      g_strfreev (parts);
+    }
+  else
+    element (out, "p", "muted", _("Distances on foot from the Vieux-Port."));
+  if (stockists->len == 0)
+    element (out, "p", "notice", _("No shop of the federation has it at the moment."));
+
+  g_string_append (out, "<ol class=\"shops\">");
+  for (guint i = 0; i < stockists->len && i < MAX_STOCKISTS; i++)
+    {
+      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+      VtrMerchant *merchant = stockist->place.merchant;
+      g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, merchant->id);
+      g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m,
+                                                         stockist->place.walking_minutes);
+      g_autofree char *price = vtr_price_format (stockist->price_cents);
+      gboolean is_poster = poster && merchant->id == poster->id;
+
+      g_string_append (out, is_poster ? "<li class=\"poster\">" : "<li>");
+      if (is_poster)
+        element (out, "p", "muted", _("The shop of this poster"));
+      g_string_append (out, "<p class=\"shop-name\">");
+      if (link)
+        {
+          g_string_append (out, "<a href=\"");
+          esc_max (out, link, 1024);
+          g_string_append (out, "\">");
+        }
+      esc_name (out, merchant->name);
+      if (link)
+        g_string_append (out, "</a>");
+      g_string_append (out, "</p>");
+      address_line (out, merchant);
+      element (out, "p", NULL, distance);
+      open_line (out, &stockist->place.open, ctx->now);
+      g_string_append (out, "<p><span class=\"price\">");
+      esc (out, price);
+      g_string_append (out, "</span> · ");
+      esc (out, vtr_describe_availability (stockist->availability));
+      g_string_append (out, "</p>");
+      for (guint j = 0; stockist->promotions && j < stockist->promotions->len; j++)
+        {
+          VtrPromotion *offer = g_ptr_array_index (stockist->promotions, j);
+          g_autofree char *words = vtr_promotion_describe (offer);
+
+          g_string_append (out, "<p><span class=\"promo\">");
+          esc (out, words);
+          g_string_append (out, "</span></p>");
+        }
+      actions (ctx, merchant);
+      g_string_append (out, "</li>");
+    }
+  g_string_append (out, "</ol>");
+  page_end (ctx);
+}
+
+/* Shop. */
+
+static void
+shop_page (Ctx                *ctx,
+           const VtrFlashcode *code,
+           guint              *status)
+{
+  g_autoptr(VtrMerchant) merchant = NULL;
+  g_autoptr(GPtrArray) offers = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  g_auto(GStrv) week = NULL;
+  g_autoptr(VtrStatement) stmt = NULL;
+  VtrOpenState open = { 0 };
+  GString *out = ctx->out;
+  guint n_products = 0, n_offers = 0;
+
+  if (!(merchant = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
+    {
+      *status = SOUP_STATUS_NOT_FOUND;
+      simple_page (ctx, _("This shop is no longer in the federation’s catalogue"),
+                   _("It may have closed or left the federation."), FALSE);
+      return;
+    }
+  vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    {
+      const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+      if (service)
+        {
+          if (description->len)
+            g_string_append (description, ", ");
+          g_string_append (description, vtr_service_label (service));
+        }
+    }
+  if (description->len)
+    g_string_append (description, " · ");
+  g_string_append_printf (description, "%s %s", merchant->address ? merchant->address : "",
+                          merchant->city ? merchant->city : "");
+
+  page_begin (ctx, merchant->name, description->str, FALSE);
+  g_string_append (out, "<h1>");
+  esc_name (out, merchant->name);
+  g_string_append (out, "</h1>");
+  if (merchant->services && merchant->services[0])
+    {
+      g_string_append (out, "<p class=\"muted\">");
+      for (guint i = 0, n = 0; merchant->services[i]; i++)
+        {
+          const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+          if (!service)
+            continue;
+          if (n++)
+            g_string_append (out, ", ");
+          esc (out, vtr_service_label (service));
+        }
+      g_string_append (out, "</p>");
+    }
+  address_line (out, merchant);
+  open_line (out, &open, ctx->now);
+  if (merchant->phone && *merchant->phone)
+    {
+      g_string_append (out, "<p>");
+      esc (out, merchant->phone);
+      g_string_append (out, "</p>");
+    }
+  actions (ctx, merchant);
+  g_clear_pointer (&open.next_change, g_date_time_unref);
+
+  /* Promotions now. */
+  offers = vtr_catalog_promotions_near (ctx->catalog, &merchant->position, ctx->now, 200, NULL);
+  for (guint i = 0; offers && i < offers->len; i++)
+    {
+      VtrPromotionOffer *offer = g_ptr_array_index (offers, i);
+      g_autofree char *words = NULL;
+
+      if (offer->place.merchant == NULL || offer->place.merchant->id != merchant->id)
+        continue;
+      if (n_offers++ == 0)
+        {
+          element (out, "h2", NULL, _("Promotions"));
+          g_string_append (out, "<ul>");
+        }
+      words = vtr_promotion_describe (offer->promotion);
+      g_string_append (out, "<li><span class=\"promo\">");
+      esc (out, words);
+      g_string_append (out, "</span> ");
+      if (offer->product)
+        esc_name (out, offer->product->name);
+      else
+        esc_name (out, offer->promotion->title);
+      g_string_append (out, "</li>");
+    }
+  if (n_offers)
+    g_string_append (out, "</ul>");
+
+  element (out, "h2", NULL, _("Opening hours"));
+  if ((week = vtr_describe_week (merchant->opening_hours)))
+    {
+      g_string_append (out, "<table><tbody>");
+      for (int day = 0; day < 7 && week[day]; day++)
+        {
+          g_string_append (out, "<tr><th scope=\"row\">");
+          esc (out, vtr_describe_weekday (day));
+          g_string_append (out, "</th><td>");
+          esc (out, week[day]);
+          g_string_append (out, "</td></tr>");
+        }
+      g_string_append (out, "</tbody></table>");
+    }
+  else
+    element (out, "p", "muted", _("The shop has not given its hours."));
+
+  element (out, "h2", NULL, _("Products and prices"));
+  stmt = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                              "SELECT p.id, p.name, s.price_cents, s.availability FROM stock s "
+                              "JOIN product p ON p.id = s.product_id WHERE s.merchant_id = ? "
+                              "ORDER BY p.name LIMIT " G_STRINGIFY (MAX_SHOP_PRODUCTS), NULL);
+  if (stmt)
+    {
+      sqlite3_bind_int64 (stmt, 1, merchant->id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autofree char *price = vtr_price_format (sqlite3_column_int64 (stmt, 2));
+          g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, sqlite3_column_int64 (stmt, 0),
+                                               merchant->id);
+
+          if (n_products++ == 0)
+            g_string_append (out, "<table><tbody>");
+          g_string_append (out, "<tr><td>");
+          if (link)
+            {
+              g_string_append (out, "<a href=\"");
+              esc_max (out, link, 1024);
+              g_string_append (out, "\">");
+            }
+          esc_name (out, (const char *) sqlite3_column_text (stmt, 1));
+          if (link)
+            g_string_append (out, "</a>");
+          g_string_append (out, "<br><span class=\"muted\">");
+          esc (out, vtr_describe_availability (sqlite3_column_int (stmt, 3)));
+          g_string_append (out, "</span></td><td class=\"num\">");
+          esc (out, price);
+          g_string_append (out, "</td></tr>");
+        }
+    }
+  if (n_products)
+    g_string_append (out, "</tbody></table>");
+  else
+    element (out, "p", "muted", _("The shop has not listed its products yet."));
+  page_end (ctx);
+}
+
+/* Loyalty card: a bearer secret, shown only by its last characters. */
+
+static void
+card_page (Ctx                *ctx,
+           const VtrFlashcode *code)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *number = NULL, *balance_words = NULL, *heading = NULL;
+  GString *out = ctx->out;
+  gint64 balance = 0, n_events = 0, flagged = 0;
+  gboolean blocked = FALSE;
+  guint n = 0;
+
+  vtr_hub_db_card_balance (ctx->db, code->card_id, &balance, &n_events, NULL, NULL);
+  vtr_hub_db_card_state (ctx->db, code->card_id, &blocked, &flagged, NULL);
+  number = g_strdup_printf ("•••• %s", code->card_id + strlen (code->card_id) - 4);
+  heading = g_strdup_printf (_("Loyalty card %s"), number);
+  balance_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " point",
+                                                "%" G_GINT64_FORMAT " points", ABS (balance)),
+                                   balance);
+
+  page_begin (ctx, heading, NULL, TRUE);
+  element (out, "h1", NULL, heading);
+  if (blocked)
+    element (out, "p", "notice", _("This card was declared lost and replaced: its points are on the new card."));
+  element (out, "p", "price", balance_words);
+
+  element (out, "h2", NULL, _("Last movements"));
+  if (sqlite3_prepare_v2 (db, "SELECT created, merchant_id, points, kind FROM event "
+                              "WHERE card_id = ? AND kind IN ('credit', 'redeem', 'transfer') "
+                              "ORDER BY created DESC LIMIT " G_STRINGIFY (MAX_MOVEMENTS), -1, &stmt, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, code->card_id, -1, SQLITE_TRANSIENT);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 0));
+          g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+          g_autoptr(GDateTime) at = utc && paris ? g_date_time_to_timezone (utc, paris) : NULL;
+          g_autofree char *date = at ? g_date_time_format (at, "%d/%m/%Y") : g_strdup ("");
+          g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (ctx->catalog,
+                                                                      sqlite3_column_int64 (stmt, 1), NULL);
+          gint64 points = sqlite3_column_int64 (stmt, 2);
+
+          if (n++ == 0)
+            {
+              g_string_append (out, "<table><thead><tr><th scope=\"col\">");
+              esc (out, _("Date"));
+              g_string_append (out, "</th><th scope=\"col\">");
+              esc (out, _("Shop"));
+              g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
+              esc (out, _("Points"));
+              g_string_append (out, "</th></tr></thead><tbody>");
+            }
+          g_string_append (out, "<tr><td>");
+          esc (out, date);
+          g_string_append (out, "</td><td>");
+          if (merchant)
+            esc_name (out, merchant->name);
+          g_string_append_printf (out, "</td><td class=\"num\">%s%" G_GINT64_FORMAT "</td></tr>",
+                                  points > 0 ? "+" : points < 0 ? "−" : "", ABS (points));
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (n)
+    g_string_append (out, "</tbody></table>");
+  else
+    element (out, "p", "muted", _("No points earned or spent with this card yet."));
+  element (out, "p", "muted", _("Show this card at the counter of any shop of the federation to earn points."));
+  page_end (ctx);
+}
+
+/* Pickup code: the order's state, nothing of its customer. */
+
+static void
+pickup_page (Ctx                *ctx,
+             const VtrFlashcode *code)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *heading = g_strdup_printf (_("Order %s"), code->order);
+  g_autofree char *state = NULL;
+  g_autoptr(VtrMerchant) merchant = NULL;
+  GString *out = ctx->out;
+  const char *words;
+
+  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
+                              "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, code->order, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          merchant = vtr_catalog_get_merchant (ctx->catalog, sqlite3_column_int64 (stmt, 1), NULL);
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (state == NULL)
+    words = _("The shop has not received this order yet. Come back to this page in a moment.");
+  else if (g_str_equal (state, "placed"))
+    words = _("The shop has received your order.");
+  else if (g_str_equal (state, "accepted"))
+    words = _("The shop is preparing your order.");
+  else if (g_str_equal (state, "ready"))
+    words = _("Your order is ready: collect it at the shop and show this code.");
+  else if (g_str_equal (state, "collected"))
+    words = _("You collected this order. Thank you!");
+  else if (g_str_equal (state, "cancelled"))
+    words = _("This order was cancelled.");
+  else if (g_str_equal (state, "refused"))
+    words = _("The shop could not take this order.");
+  else
+    words = _("The shop has received your order.");
+
+  page_begin (ctx, heading, NULL, TRUE);
+  element (out, "h1", NULL, heading);
+  element (out, "p", "price", words);
+  if (merchant)
+    {
+      VtrOpenState open = { 0 };
+
+      g_string_append (out, "<p class=\"shop-name\">");
+      esc_name (out, merchant->name);
+      g_string_append (out, "</p>");
+      address_line (out, merchant);
+      vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+      open_line (out, &open, ctx->now);
+      g_clear_pointer (&open.next_change, g_date_time_unref);
+      actions (ctx, merchant);
+    }
+  page_end (ctx);
+}
+
+/* The request. */
+
+static gboolean
+prefers_english (SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *lang = query ? g_hash_table_lookup (query, "lang") : NULL;
+  const char *accept;
+  g_auto(GStrv) ranges = NULL;
+
+  if (lang)
+    return g_ascii_strncasecmp (lang, "en", 2) == 0;
+  accept = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Accept-Language");
+  if (accept == NULL)
+    return FALSE;
+  /* The first of French or English the browser lists (browsers list
+   * their languages by preference). */
+  ranges = g_strsplit (accept, ",", 32);
+  for (guint i = 0; ranges[i]; i++)
+    {
+      const char *range = g_strstrip (ranges[i]);
+
+      if (strstr (range, "q=0") && !strstr (range, "q=0."))
+        continue;
+      if (g_ascii_strncasecmp (range, "fr", 2) == 0)
+        return FALSE;
+      if (g_ascii_strncasecmp (range, "en", 2) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+vtr_hub_web_handles (const char *method,
+                     const char *path)
+{
+  static const char * const prefixes[] = { "/P/", "/M/", "/C/", "/O/", "/D/", "/N/" };
+
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return FALSE;
+  if (g_str_equal (path, CSS_PATH))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (path, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+serve_css (SoupServerMessage *msg,
+           VtrHubWebPage     *page)
+{
+  GBytes *css = g_resource_lookup_data (vtr_hub_web_get_resource (), "/fr/vitrine/hub/web/vitrine.css",
+                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "If-None-Match");
+
+  page->etag = g_strdup_printf ("\"css-%08x\"", g_bytes_hash (css));
+  page->content_type = "text/css; charset=utf-8";
+  page->cache_control = "public, max-age=86400";
+  if (if_none_match && g_str_equal (if_none_match, page->etag))
+    {
+      page->status = SOUP_STATUS_NOT_MODIFIED;
+      g_bytes_unref (css);
+      return;
+    }
+  page->status = SOUP_STATUS_OK;
+  page->body = css;
+}
+
+/**
+ * vtr_hub_web_serve:
+ *
+ * Makes the page for @path (a code's path, or the style sheet) into
+ * @page. Runs on a worker thread, with its connections.
+ */
+void
+vtr_hub_web_serve (const char        *data_dir,
+                   VtrHubDb          *db,
+                   VtrCatalog        *catalog,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   VtrHubWebPage     *page)
+{
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(VtrKeyList) list = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *host = NULL, *text = NULL;
+  locale_t c_messages = (locale_t) 0, previous = (locale_t) 0;
+  Ctx ctx = { 0 };
+  guint status = SOUP_STATUS_OK;
+  gboolean cacheable = FALSE;
+
+  page->html = TRUE;
+  page->content_type = "text/html; charset=utf-8";
+  page->cache_control = "no-cache";
+  if (g_str_equal (path, CSS_PATH))
+    {
+      page->html = FALSE;
+      serve_css (msg, page);
+      return;
+    }
+
+  ctx.en = prefers_english (msg, query);
+  if (ctx.en)
+    {
+      /* gettext answers the msgid in the "C" locale, LANGUAGE or not. */
+      c_messages = newlocale (LC_MESSAGES_MASK, "C", duplocale (LC_GLOBAL_LOCALE));
+      if (c_messages)
+        previous = uselocale (c_messages);
+    }
+  ctx.out = g_string_sized_new (8192);
+  ctx.now = now;
+  ctx.path = path;
+  ctx.db = db;
+  ctx.catalog = catalog;
+
+  if (!(keys = vtr_hub_keys_open (data_dir, NULL)))
+    {
+      status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+      page_begin (&ctx, _("This page is not available"), NULL, TRUE);
+      element (ctx.out, "p", NULL, _("The federation’s server is being set up. Try again later."));
+      page_end (&ctx);
+      goto done;
+    }
+  ctx.keys = keys;
+  list = vtr_hub_keys_list (keys);
+  host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
+  text = g_strconcat ("HTTPS://", host, path, NULL);
+  info = vtr_code_classify (text, strlen (text), list, now);
+
+  if (info->verdict == VTR_VERDICT_EXPIRED || info->verdict == VTR_VERDICT_RETIRED_KEY)
+    {
+      status = SOUP_STATUS_GONE;
+      simple_page (&ctx, _("This code has expired"),
+                   _("The offer or the code behind it is no longer valid. Ask the shop for a new one."), TRUE);
+    }
+  else if (info->verdict != VTR_VERDICT_TRUSTED)
+    {
+      /* Nothing of what the code says: it is not the federation's. */
+      status = SOUP_STATUS_NOT_FOUND;
+      simple_page (&ctx, _("This code is not the federation’s"),
+                   _("It was not signed by the federation of shops, or it was changed. Do not trust what "
+                     "it offers, and tell the shop where you found it."), TRUE);
+    }
+  else
+    switch (info->code.kind)
+      {
+      case VTR_CODE_PRODUCT:
+        cacheable = TRUE;
+        product_page (&ctx, &info->code, &status);
+        break;
+      case VTR_CODE_MERCHANT:
+        cacheable = TRUE;
+        shop_page (&ctx, &info->code, &status);
+        break;
+      case VTR_CODE_CARD:
+        page->cache_control = "private, no-store";
+        card_page (&ctx, &info->code);
+        break;
+      case VTR_CODE_PICKUP:
+        page->cache_control = "private, no-store";
+        pickup_page (&ctx, &info->code);
+        break;
+      case VTR_CODE_PAIRING:
+        page->cache_control = "private, no-store";
+        simple_page (&ctx, _("Pairing code for a Vitrine device"),
+                     _("Scan this code with the kiosk or the shop’s device you are setting up: on its "
+                       "first screen, hold the code in front of its camera. It works once; keep it to "
+                       "yourself until then."), FALSE);
+        break;
+      case VTR_CODE_PIN_RESET:
+        page->cache_control = "private, no-store";
+        simple_page (&ctx, _("Code to reset a PIN"),
+                     _("Scan this code at the Vitrine device it was made for, then choose the new PIN "
+                       "twice. It works once."), FALSE);
+        break;
+      default:
+        status = SOUP_STATUS_NOT_FOUND;
+        simple_page (&ctx, _("This code is not the federation’s"),
+                     _("It was not signed by the federation of shops, or it was changed. Do not trust "
+                       "what it offers, and tell the shop where you found it."), TRUE);
+        break;
+      }
+
+  /* A tag for the pages made from the catalogue alone: its newest
+   * change, the language and the five minutes of the open states. */
+  if (cacheable && status == SOUP_STATUS_OK)
+    {
+      gint64 last = vtr_catalog_last_change (catalog, NULL);
+      const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                "If-None-Match");
+
+      if (last >= 0)
+        {
+          page->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s-%" G_GINT64_FORMAT "\"", last,
+                                        ctx.en ? "en" : "fr", g_date_time_to_unix (now) / ETAG_PERIOD);
+          page->cache_control = "public, max-age=60";
+          if (if_none_match && g_str_equal (if_none_match, page->etag))
+            status = SOUP_STATUS_NOT_MODIFIED;
+        }
+    }
+
+done:
+  if (c_messages)
+    {
+      uselocale (previous);
+      freelocale (c_messages);
+    }
+  page->status = status;
+  if (status == SOUP_STATUS_NOT_MODIFIED)
+    g_string_free (ctx.out, TRUE);
+  else
+    page->body = g_string_free_to_bytes (ctx.out);
+}
+
+/**
+ * vtr_hub_web_add_headers:
+ *
+ * The headers of a page: a policy that runs no script and loads nothing
+ * from elsewhere, no sniffing, no referrer to other sites.
+ */
+void
+vtr_hub_web_add_headers (SoupMessageHeaders  *headers,
+                         const VtrHubWebPage *page)
+{
+  if (page->content_type)
+    soup_message_headers_replace (headers, "Content-Type", page->content_type);
+  soup_message_headers_replace (headers, "Cache-Control", page->cache_control);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  if (!page->html)
+    return;
+  soup_message_headers_replace (headers, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'none'; object-src 'none'; "
+                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Vary", "Accept-Language");
+}
+
+/**
+ * vtr_hub_web_log_path:
+ *
+ * The path as the access log keeps it: a card's code is its holder's
+ * bearer secret, and order, pairing and PIN codes are personal or
+ * one-time; only their kind is logged.
+ *
+ * Returns: (transfer full): the path to log
+ */
+char *
+vtr_hub_web_log_path (const char *path)
+{
+  if (path && strlen (path) > 3 && path[0] == '/' && path[2] == '/' && strchr ("CODN", path[1]))
+    return g_strdup_printf ("/%c/…", path[1]);
+  return g_strdup (path);
+}
