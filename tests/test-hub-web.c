@@ -1,0 +1,575 @@
+/*
+ * The page behind every code (issue 17): the real vitrine-hub on
+ * 127.0.0.1 with the demo catalogue plus a few shops of the test's own, a
+ * libsoup client fetching the page of each kind of code signed by
+ * `vitrine-hub sign`, and what a person would read on it.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "vtr-test-hub.h"
+
+#define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->dir, NULL, __VA_ARGS__, NULL)
+#define MAX_PAGE (50 * 1024)
+
+typedef struct
+{
+  char       *dir;
+  VtrTestHub *hub;
+  SoupSession *session;
+  char       *long_name;
+} Fixture;
+
+typedef struct
+{
+  guint               status;
+  char               *body;
+  gsize               size;
+  SoupMessageHeaders *headers;
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_free (page->body);
+  g_clear_pointer (&page->headers, soup_message_headers_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
+
+/* The test's own shops, on a line through the Vieux-Port (the pages'
+ * town centre): 2 at the Vieux-Port, 1 one kilometre north, 3 three
+ * kilometres south; and a hostile shop and product. */
+static const char catalogue[] =
+  "{\"merchants\": ["
+  " {\"id\": 900001, \"name\": \"Savonnerie du Poster\", \"lat\": 43.3041, \"lon\": 5.3744,"
+  "  \"address\": \"1 rue du Test\", \"postcode\": \"13002\", \"city\": \"Marseille\","
+  "  \"phone\": \"04 91 00 00 01\", \"opening_hours\": \"Mo-Su 00:00-24:00\", \"services\": \"droguerie\"},"
+  " {\"id\": 900002, \"name\": \"Droguerie du Port\", \"lat\": 43.2951, \"lon\": 5.3744,"
+  "  \"address\": \"2 quai du Port\", \"postcode\": \"13002\", \"city\": \"Marseille\","
+  "  \"phone\": \"04 91 00 00 02\", \"opening_hours\": \"Mo-Su 00:00-24:00\"},"
+  " {\"id\": 900003, \"name\": \"Bazar Lointain\", \"lat\": 43.2681, \"lon\": 5.3744,"
+  "  \"address\": \"3 avenue du Sud\", \"postcode\": \"13008\", \"city\": \"Marseille\","
+  "  \"opening_hours\": \"Mo-Su 00:00-24:00\"},"
+  " {\"id\": 900004, \"name\": \"<script>alert(1)</script>\", \"lat\": 43.2960, \"lon\": 5.3750,"
+  "  \"address\": \"\\\" onmouseover=\\\"alert(2)\\\" x='y'\", \"postcode\": \"13001\","
+  "  \"city\": \"\\u202egnp.exe Marseille\", \"phone\": \"\\\"><script>alert(4)</script>\","
+  "  \"opening_hours\": \"Mo-Su 00:00-24:00\"}],"
+  " \"products\": ["
+  " {\"id\": 900001, \"name\": \"Savon de Marseille 300 g\", \"brand\": \"Le Sérail\"},"
+  " {\"id\": 900002, \"name\": \"LONG_NAME\", \"brand\": \"\\\"><img src=x onerror=alert(3)>\"}],"
+  " \"stock\": ["
+  " {\"product_id\": 900001, \"merchant_id\": 900001, \"price_cents\": 500},"
+  " {\"product_id\": 900001, \"merchant_id\": 900002, \"price_cents\": 450, \"availability\": \"low\"},"
+  " {\"product_id\": 900001, \"merchant_id\": 900003, \"price_cents\": 600},"
+  " {\"product_id\": 900002, \"merchant_id\": 900004, \"price_cents\": 100},"
+  " {\"product_id\": 900001, \"merchant_id\": 900004, \"price_cents\": 700}],"
+  " \"promotions\": ["
+  " {\"id\": 900001, \"merchant_id\": 900002, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 10,"
+  "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"}]}";
+
+static char *
+sign (Fixture    *f,
+      const char *first,
+      ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(VtrTestResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  const char *arg;
+  va_list args;
+  char *nl;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
+  g_ptr_array_add (argv, "sign");
+  va_start (args, first);
+  for (arg = first; arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &r.status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (r.out, "HTTPS://VTR13.FR/"));
+  if ((nl = strchr (r.out, '\n')))
+    *nl = '\0';
+  return g_strdup (r.out);
+}
+
+/* The path of a code: what the phone asks the hub for. */
+static const char *
+path_of (const char *code)
+{
+  return code + strlen ("HTTPS://VTR13.FR");
+}
+
+static void
+fetch_full (Fixture    *f,
+            const char *path,
+            const char *accept_language,
+            const char *if_none_match,
+            Page       *page)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (accept_language)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Language", accept_language);
+  if (if_none_match)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-None-Match", if_none_match);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->size = g_bytes_get_size (body);
+  page->body = g_strndup (g_bytes_get_data (body, NULL), page->size);
+  page->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+}
+
+/* A page as a phone in France asks for it, its security checked. */
+static void
+fetch (Fixture    *f,
+       const char *path,
+       const char *accept_language,
+       Page       *page)
+{
+  fetch_full (f, path, accept_language, NULL, page);
+  g_assert_cmpuint (page->size, <, MAX_PAGE);
+  g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>\n<html lang=\""));
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Content-Type"), ==, "text/html; charset=utf-8");
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "X-Content-Type-Options"), ==, "nosniff");
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Referrer-Policy"), ==, "no-referrer");
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (page->headers, "Content-Security-Policy"),
+                                   "default-src 'self'; script-src 'none'"));
+  g_assert_null (strstr (soup_message_headers_get_one (page->headers, "Content-Security-Policy"), "unsafe"));
+  /* No script, no style of its own, nothing from elsewhere but links. */
+  g_assert_null (strstr (page->body, "<script"));
+  g_assert_null (strstr (page->body, "<style"));
+  g_assert_null (strstr (page->body, " style="));
+  g_assert_null (strstr (page->body, " src=\""));
+  g_assert_null (strstr (page->body, "<img"));
+  g_assert_null (strstr (page->body, "<iframe"));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const french[] = { "/usr/bin/env", "LANGUAGE=fr", NULL };
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) demo = { 0 };
+  g_auto(VtrTestResult) import = { 0 };
+  g_autofree char *json = NULL, *path = NULL;
+  g_autoptr(GString) text = g_string_new (catalogue);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = vtr_test_make_data_dir ();
+  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
+  g_assert_cmpint (keys.status, ==, 0);
+  HUB (f, &demo, "demo");
+  g_assert_cmpint (demo.status, ==, 0);
+
+  /* A 10 kB name, with markup and a right-to-left override inside. */
+  f->long_name = g_strnfill (10 * 1024, 'W');
+  memcpy (f->long_name + 100, "<b>\xe2\x80\xae", 6);
+  g_string_replace (text, "LONG_NAME", f->long_name, 1);
+  path = g_build_filename (f->dir, "web-test.json", NULL);
+  g_file_set_contents (path, text->str, -1, &error);
+  g_assert_no_error (error);
+  HUB (f, &import, "import", path);
+  if (import.status != 0)
+    g_error ("import: %s %s", import.out, import.err);
+
+  /* The hub in French, as it runs at the federation. */
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, french);
+  f->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  vtr_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->long_name);
+}
+
+/* @needle is on the page, once at least. */
+#define ASSERT_READS(page, needle) \
+  G_STMT_START { \
+    if (!strstr ((page)->body, (needle))) \
+      g_error ("“%s” is not on the page:\n%s", (needle), (page)->body); \
+  } G_STMT_END
+
+static const char *
+after (const char *body,
+       const char *needle)
+{
+  const char *at = strstr (body, needle);
+
+  if (at == NULL)
+    g_error ("“%s” is not on the page:\n%s", needle, body);
+  return at;
+}
+
+/* A poster's product ad: the shop of the poster first, then the nearest
+ * from it; without a shop, the nearest from the Vieux-Port. */
+static void
+test_product (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", "--promotion", "900001", NULL);
+  g_autofree char *plain = sign (f, "product", "900001", NULL);
+  g_auto(Page) page = { 0 };
+  g_auto(Page) centre = { 0 };
+  g_auto(Page) english = { 0 };
+  const char *poster, *port, *bazar;
+
+  fetch (f, path_of (ad), NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  ASSERT_READS (&page, "<html lang=\"fr\">");
+  ASSERT_READS (&page, "<h1><bdi>Savon de Marseille 300 g</bdi></h1>");
+  ASSERT_READS (&page, "Le Sérail");
+  /* The price range, French style, and the ad's promotion. */
+  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "7,00 €");
+  ASSERT_READS (&page, "10 % de remise");
+  ASSERT_READS (&page, "Fête du savon");
+  /* The poster's shop first, then the Vieux-Port (1 km), then the south (4 km). */
+  poster = after (page.body, "Savonnerie du Poster");
+  port = after (page.body, "Droguerie du Port");
+  bazar = after (page.body, "Bazar Lointain");
+  g_assert_true (poster < port && port < bazar);
+  ASSERT_READS (&page, "<li class=\"poster\">");
+  ASSERT_READS (&page, "1,0 km");
+  ASSERT_READS (&page, "href=\"tel:0491000001\"");
+  ASSERT_READS (&page, "href=\"geo:43.295100,5.374400?q=43.295100,5.374400\"");
+  ASSERT_READS (&page, "Ouvert");
+  /* A link to each shop's own page, signed. */
+  ASSERT_READS (&page, "<a href=\"/M/900002/K1/");
+  /* Open Graph, for a shared link. */
+  ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Savon de Marseille 300 g\">");
+  ASSERT_READS (&page, "<link rel=\"stylesheet\" href=\"/static/vitrine.css\">");
+  g_assert_null (strstr (page.body, "noindex"));
+
+  /* From the town centre: the shop at the Vieux-Port is the nearest. */
+  fetch (f, path_of (plain), NULL, &centre);
+  g_assert_cmpuint (centre.status, ==, 200);
+  port = after (centre.body, "Droguerie du Port");
+  poster = after (centre.body, "Savonnerie du Poster");
+  g_assert_true (port < poster);
+  g_assert_null (strstr (centre.body, "<li class=\"poster\">"));
+
+  /* English from the browser's languages. */
+  fetch (f, path_of (ad), "en-GB,en;q=0.9,fr;q=0.5", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+  ASSERT_READS (&english, "Where to find it");
+  ASSERT_READS (&english, "Open");
+  ASSERT_READS (&english, "4,50 €");
+  ASSERT_READS (&english, "The shop of this poster");
+}
+
+/* The same page again: 304 while the catalogue has not changed. */
+static void
+test_etag (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", NULL);
+  g_auto(Page) first = { 0 };
+  g_auto(Page) again = { 0 };
+  g_auto(Page) english = { 0 };
+  g_auto(Page) css = { 0 };
+  g_auto(Page) css_again = { 0 };
+  const char *etag;
+
+  fetch (f, path_of (code), NULL, &first);
+  etag = soup_message_headers_get_one (first.headers, "ETag");
+  g_assert_nonnull (etag);
+  g_assert_true (g_str_has_prefix (etag, "\"c"));
+  g_assert_cmpstr (soup_message_headers_get_one (first.headers, "Vary"), ==, "Accept-Language");
+  fetch_full (f, path_of (code), NULL, etag, &again);
+  g_assert_cmpuint (again.status, ==, 304);
+  g_assert_cmpuint (again.size, ==, 0);
+  /* Another language is another page. */
+  fetch_full (f, path_of (code), "en", etag, &english);
+  g_assert_cmpuint (english.status, ==, 200);
+
+  fetch_full (f, "/static/vitrine.css", NULL, NULL, &css);
+  g_assert_cmpuint (css.status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (css.headers, "Content-Type"), ==, "text/css; charset=utf-8");
+  g_assert_cmpuint (css.size, <, 4096);
+  g_assert_null (strstr (css.body, "http"));
+  fetch_full (f, "/static/vitrine.css", NULL, soup_message_headers_get_one (css.headers, "ETag"), &css_again);
+  g_assert_cmpuint (css_again.status, ==, 304);
+}
+
+/* A shop's storefront. */
+static void
+test_shop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "merchant", "900002", NULL);
+  g_auto(Page) page = { 0 };
+
+  fetch (f, path_of (code), "en", &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  ASSERT_READS (&page, "<h1><bdi>Droguerie du Port</bdi></h1>");
+  ASSERT_READS (&page, "2 quai du Port");
+  ASSERT_READS (&page, "Savon de Marseille 300 g");
+  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "Promotions");
+  ASSERT_READS (&page, "10% off");
+  ASSERT_READS (&page, "Opening hours");
+  ASSERT_READS (&page, "Monday");
+  ASSERT_READS (&page, "href=\"tel:0491000002\"");
+  ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Droguerie du Port\">");
+  /* Its products link to their ads from this shop. */
+  ASSERT_READS (&page, "<a href=\"/P/900001/M900002/K1/");
+}
+
+/* A hostile catalogue is shown as text, and nothing in it runs. */
+static void
+test_hostile (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *product = sign (f, "product", "900002", "--merchant", "900004", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900004", NULL);
+  g_auto(Page) ad = { 0 };
+  g_auto(Page) storefront = { 0 };
+  Page *pages[] = { &ad, &storefront };
+
+  fetch (f, path_of (product), NULL, &ad);
+  fetch (f, path_of (shop), NULL, &storefront);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      Page *page = pages[i];
+
+      g_assert_cmpuint (page->status, ==, 200);
+      ASSERT_READS (page, "&lt;script&gt;alert(1)&lt;/script&gt;");
+      g_assert_null (strstr (page->body, "<script"));
+      g_assert_null (strstr (page->body, "<img"));
+      g_assert_null (strstr (page->body, "<b>"));
+      g_assert_null (strstr (page->body, "\" onmouseover"));
+      g_assert_null (strstr (page->body, "x='y'"));
+      ASSERT_READS (page, "&quot; onmouseover=&quot;alert(2)&quot; x=&#39;y&#39;");
+      /* The right-to-left override is gone; the city reads as written. */
+      g_assert_null (strstr (page->body, "\xe2\x80\xae"));
+      ASSERT_READS (page, "gnp.exe Marseille");
+      /* The phone number is not a way into the link. */
+      g_assert_null (strstr (page->body, "tel:\""));
+    }
+  /* The 10 kB name is cut, and its markup escaped. */
+  ASSERT_READS (&ad, "&lt;b&gt;");
+  g_assert_null (strstr (ad.body, f->long_name + 200));
+  ASSERT_READS (&ad, "…");
+  ASSERT_READS (&ad, "&quot;&gt;&lt;img src=x onerror=alert(3)&gt;");
+  ASSERT_READS (&storefront, "<meta property=\"og:title\" content=\"&lt;script&gt;alert(1)&lt;/script&gt;\">");
+}
+
+/* Codes that are not what they say, and expired ones. */
+static void
+test_forged_expired (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *expired = sign (f, "product", "900001", "--expires", "20200131", NULL);
+  g_autofree char *genuine = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autoptr(GString) forged = g_string_new (genuine);
+  g_auto(Page) old = { 0 };
+  g_auto(Page) fake = { 0 };
+  g_auto(Page) fake_fr = { 0 };
+  g_auto(Page) truncated = { 0 };
+  g_autofree char *cut = NULL;
+
+  fetch (f, path_of (expired), NULL, &old);
+  g_assert_cmpuint (old.status, ==, 410);
+  ASSERT_READS (&old, "expiré");
+  g_assert_null (strstr (old.body, "Savon"));
+
+  /* Another shop put into a genuine code: the signature no longer holds. */
+  g_string_replace (forged, "/M900001/", "/M900003/", 1);
+  fetch (f, path_of (forged->str), "en", &fake);
+  g_assert_cmpuint (fake.status, ==, 404);
+  ASSERT_READS (&fake, "This code is not the federation’s");
+  ASSERT_READS (&fake, "<meta name=\"robots\" content=\"noindex\">");
+  g_assert_null (strstr (fake.body, "Savon"));
+  g_assert_null (strstr (fake.body, "Bazar"));
+  g_assert_null (strstr (fake.body, "900003"));
+  g_assert_null (strstr (fake.body, "og:"));
+  fetch (f, path_of (forged->str), NULL, &fake_fr);
+  g_assert_cmpuint (fake_fr.status, ==, 404);
+  ASSERT_READS (&fake_fr, "<html lang=\"fr\">");
+  g_assert_null (strstr (fake_fr.body, "Savon"));
+
+  cut = g_strndup (path_of (genuine), strlen (path_of (genuine)) - 10);
+  fetch (f, cut, "en", &truncated);
+  g_assert_cmpuint (truncated.status, ==, 404);
+  ASSERT_READS (&truncated, "This code is not the federation’s");
+}
+
+/* Posts events as a device: the status of the first. */
+static void
+post_events (Fixture    *f,
+             const char *token,
+             const char *json)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/events", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  if (!strstr (text, "\"accepted\""))
+    g_error ("events refused: %s", text);
+}
+
+/* A shop device of @merchant, paired over the API: its token. */
+static char *
+pair_shop (Fixture    *f,
+           const char *merchant)
+{
+  g_auto(VtrTestResult) add = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/pair", NULL);
+  g_autofree char *body = NULL;
+  const char *code = NULL;
+
+  HUB (f, &add, "device", "add", "Comptoir", "--merchant", merchant);
+  g_assert_cmpint (add.status, ==, 0);
+  lines = g_strsplit (add.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "HTTPS://"))
+      code = lines[i];
+  g_assert_nonnull (code);
+  body = g_strdup_printf ("{\"code\":\"%.*s\"}", (int) strcspn (strstr (code, "/D/") + 3, "/"),
+                          strstr (code, "/D/") + 3);
+  msg = soup_message_new ("POST", url);
+  request = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
+}
+
+static char *
+order_event (const char *order,
+             const char *state,
+             const char *extra)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                          "\"payload\":{\"order\":\"%s\",\"number\":\"WEB-0042\",\"state\":\"%s\","
+                          "\"at\":%" G_GINT64_FORMAT "%s}}]}",
+                          uuid, now, order, state, now, extra ? extra : "");
+}
+
+/* A card, a pickup code, a pairing code: what their holder needs, and
+ * nothing personal in the page's cache or the access log. */
+static void
+test_personal (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *kiosk = vtr_test_hub_pair_device (f->hub, "Kiosque");
+  g_autofree char *shop = pair_shop (f, "900002");
+  g_autofree char *card = sign (f, "card", NULL);
+  g_autofree char *card_id = g_strndup (strstr (card, "/C/") + 3, 26);
+  g_autofree char *pickup = sign (f, "pickup", "WEB-0042", NULL);
+  g_autofree char *pairing = sign (f, "pairing", "ABCDEFGH2345", "--expires", "20991231", NULL);
+  g_autofree char *order = g_uuid_string_random ();
+  g_autofree char *credit = NULL, *placed = NULL, *accepted = NULL, *ready = NULL, *log = NULL;
+  g_autofree char *last4 = NULL;
+  g_auto(Page) card_page = { 0 };
+  g_auto(Page) before = { 0 };
+  g_auto(Page) order_page = { 0 };
+  g_auto(Page) pairing_page = { 0 };
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  /* The counter of the Droguerie du Port credits the card. */
+  credit = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                            "\"payload\":{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
+                            "\"merchant\":900002,\"points\":12}}]}",
+                            uuid, g_get_real_time () / G_USEC_PER_SEC, card_id, card);
+  post_events (f, shop, credit);
+
+  fetch (f, path_of (card), "en", &card_page);
+  g_assert_cmpuint (card_page.status, ==, 200);
+  last4 = g_strdup_printf ("•••• %s", card_id + 22);
+  ASSERT_READS (&card_page, last4);
+  g_assert_null (strstr (card_page.body, card_id));
+  ASSERT_READS (&card_page, "12 points");
+  ASSERT_READS (&card_page, "Droguerie du Port");
+  ASSERT_READS (&card_page, "+12");
+  ASSERT_READS (&card_page, "<meta name=\"robots\" content=\"noindex\">");
+  g_assert_cmpstr (soup_message_headers_get_one (card_page.headers, "Cache-Control"), ==, "private, no-store");
+  g_assert_null (soup_message_headers_get_one (card_page.headers, "ETag"));
+
+  /* The order, before and after it reaches the hub. */
+  fetch (f, path_of (pickup), "en", &before);
+  ASSERT_READS (&before, "has not received this order yet");
+  placed = order_event (order, "placed",
+                        ",\"merchant\":900002,\"locker\":0,\"first_name\":\"Inès\",\"phone\":\"06 12 34 56 78\","
+                        "\"total_cents\":450,\"lines\":[{\"product\":900001,\"quantity\":1,\"price_cents\":450}]");
+  post_events (f, kiosk, placed);
+  accepted = order_event (order, "accepted", NULL);
+  post_events (f, shop, accepted);
+  ready = order_event (order, "ready", NULL);
+  post_events (f, shop, ready);
+  fetch (f, path_of (pickup), "en", &order_page);
+  g_assert_cmpuint (order_page.status, ==, 200);
+  ASSERT_READS (&order_page, "WEB-0042");
+  ASSERT_READS (&order_page, "Your order is ready");
+  ASSERT_READS (&order_page, "Droguerie du Port");
+  ASSERT_READS (&order_page, "noindex");
+  g_assert_null (strstr (order_page.body, "Inès"));
+  g_assert_null (strstr (order_page.body, "06 12"));
+
+  fetch (f, path_of (pairing), "en", &pairing_page);
+  g_assert_cmpuint (pairing_page.status, ==, 200);
+  ASSERT_READS (&pairing_page, "Scan this code with the kiosk");
+  g_assert_null (strstr (pairing_page.body, "ABCDEFGH2345"));
+
+  /* The access log keeps the kind of code, not the code. */
+  g_assert_true (g_file_get_contents (f->hub->log, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "\"path\":\"/C/…\""));
+  g_assert_null (strstr (log, card_id));
+  g_assert_null (strstr (log, "WEB-0042"));
+  g_assert_null (strstr (log, "ABCDEFGH2345"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
+  g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
+  g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
+  g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);
+  g_test_add ("/hub-web/personal", Fixture, NULL, fixture_set_up, test_personal, fixture_tear_down);
+  return g_test_run ();
+}
