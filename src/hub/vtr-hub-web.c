@@ -452,7 +452,9 @@ product_page (Ctx                *ctx,
         g_string_append (out, "</a>");
       g_string_append (out, "</p>");
       address_line (out, merchant);
-      element (out, "p", NULL, distance);
+      /* The poster's own shop is where the shopper stands. */
+      if (!is_poster)
+        element (out, "p", NULL, distance);
       open_line (out, &stockist->place.open, ctx->now);
       g_string_append (out, "<p><span class=\"price\">");
       esc (out, price);
@@ -637,7 +639,7 @@ card_page (Ctx                *ctx,
 {
   sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
   sqlite3_stmt *stmt = NULL;
-  g_autofree char *number = NULL, *balance_words = NULL, *heading = NULL;
+  g_autofree char *number = NULL, *balance_words = NULL, *heading = NULL, *points = NULL;
   GString *out = ctx->out;
   gint64 balance = 0, n_events = 0, flagged = 0;
   gboolean blocked = FALSE;
@@ -647,9 +649,10 @@ card_page (Ctx                *ctx,
   vtr_hub_db_card_state (ctx->db, code->card_id, &blocked, &flagged, NULL);
   number = g_strdup_printf ("•••• %s", code->card_id + strlen (code->card_id) - 4);
   heading = g_strdup_printf (_("Loyalty card %s"), number);
-  balance_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " point",
-                                                "%" G_GINT64_FORMAT " points", ABS (balance)),
-                                   balance);
+  points = g_strdup_printf ("%" G_GINT64_FORMAT, balance);
+  balance_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s point", "%s points",
+                                                (gulong) MIN (ABS (balance), G_MAXULONG)),
+                                   points);
 
   page_begin (ctx, heading, NULL, TRUE);
   element (out, "h1", NULL, heading);
@@ -672,7 +675,7 @@ card_page (Ctx                *ctx,
           g_autofree char *date = at ? g_date_time_format (at, "%d/%m/%Y") : g_strdup ("");
           g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (ctx->catalog,
                                                                       sqlite3_column_int64 (stmt, 1), NULL);
-          gint64 points = sqlite3_column_int64 (stmt, 2);
+          gint64 moved = sqlite3_column_int64 (stmt, 2);
 
           if (n++ == 0)
             {
@@ -690,7 +693,7 @@ card_page (Ctx                *ctx,
           if (merchant)
             esc_name (out, merchant->name);
           g_string_append_printf (out, "</td><td class=\"num\">%s%" G_GINT64_FORMAT "</td></tr>",
-                                  points > 0 ? "+" : points < 0 ? "−" : "", ABS (points));
+                                  moved > 0 ? "+" : moved < 0 ? "−" : "", ABS (moved));
         }
       sqlite3_finalize (stmt);
     }
