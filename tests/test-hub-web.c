@@ -185,6 +185,28 @@ fixture_set_up (Fixture       *f,
   if (import.status != 0)
     g_error ("import: %s %s", import.out, import.err);
 
+  /* The hostile shop sells 70 products named with 300 quotes each, the
+   * character that grows most when escaped: its page still fits. */
+  g_string_assign (text, "{\"products\": [");
+  for (guint i = 0; i < 70; i++)
+    {
+      g_string_append_printf (text, "%s{\"id\": %u, \"name\": \"", i ? "," : "", 900100 + i);
+      for (guint j = 0; j < 300; j++)
+        g_string_append (text, "\\\"");
+      g_string_append (text, "\"}");
+    }
+  g_string_append (text, "], \"stock\": [");
+  for (guint i = 0; i < 70; i++)
+    g_string_append_printf (text, "%s{\"product_id\": %u, \"merchant_id\": 900004, \"price_cents\": 100}",
+                            i ? "," : "", 900100 + i);
+  g_string_append (text, "]}");
+  g_file_set_contents (path, text->str, -1, &error);
+  g_assert_no_error (error);
+  vtr_test_result_clear (&import);
+  HUB (f, &import, "import", path);
+  if (import.status != 0)
+    g_error ("import: %s %s", import.out, import.err);
+
   /* The hub in French, as it runs at the federation. */
   f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, french);
   f->session = soup_session_new ();
@@ -371,6 +393,11 @@ test_hostile (Fixture       *f,
   ASSERT_READS (&ad, "…");
   ASSERT_READS (&ad, "&quot;&gt;&lt;img src=x onerror=alert(3)&gt;");
   ASSERT_READS (&storefront, "<meta property=\"og:title\" content=\"&lt;script&gt;alert(1)&lt;/script&gt;\">");
+  /* The names of quotes, escaped and cut: the page stays under 50 kB
+   * (fetch() checks the size). */
+  ASSERT_READS (&storefront, "<bdi>&quot;&quot;&quot;&quot;");
+  g_test_message ("hostile pages: product %" G_GSIZE_FORMAT " bytes, shop %" G_GSIZE_FORMAT " bytes",
+                  ad.size, storefront.size);
 }
 
 /* Codes that are not what they say, and expired ones. */

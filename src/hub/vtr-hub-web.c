@@ -36,7 +36,7 @@
 
 #define CSS_PATH "/static/vitrine.css"
 #define MAX_STOCKISTS 8
-#define MAX_SHOP_PRODUCTS 60
+#define MAX_SHOP_PRODUCTS 40
 #define MAX_NAME 160      /* characters of a name shown */
 #define MAX_TEXT 400      /* characters of any other catalogue text */
 #define MAX_MOVEMENTS 8
@@ -68,7 +68,9 @@ is_hidden (gunichar c)
 }
 
 /* @text, escaped for HTML text and double- or single-quoted attributes
- * alike, without hidden characters, at most @max characters. */
+ * alike, without hidden characters, at most @max characters and about
+ * three bytes a character once escaped (a name of quotes must not make a
+ * page of 50 kB). */
 static void
 esc_max (GString    *out,
          const char *text,
@@ -76,9 +78,10 @@ esc_max (GString    *out,
 {
   g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
   const char *p = valid;
+  gsize start = out->len;
   glong n = 0;
 
-  for (; *p && n < max; p = g_utf8_next_char (p))
+  for (; *p && n < max && out->len - start < (gsize) max * 3; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
