@@ -17,8 +17,9 @@
 
 /*
  * The web page behind every code (issue 17), for the phone that scanned a
- * poster, a card or a ticket: server-made HTML5, no script, one small
- * style sheet served from the hub's resources.
+ * poster, a card or a ticket: server-made HTML5 that works without
+ * script, one small style sheet and one small script ("Closest to me",
+ * near-me.js) served from the hub's resources.
  *
  * Safety: the code's signature is checked first, with the hub's own key
  * list; a page says nothing of a code that is not the federation's. Every
@@ -35,6 +36,7 @@
  */
 
 #define CSS_PATH "/static/vitrine.css"
+#define JS_PATH "/static/near-me.js"
 #define MAX_STOCKISTS 8
 #define MAX_SHOP_PRODUCTS 40
 #define MAX_NAME 160      /* characters of a name shown */
@@ -50,6 +52,8 @@ typedef struct
   gboolean     en;
   GDateTime   *now;
   const char  *path;
+  GHashTable  *query;
+  gboolean     private_page;  /* made for one shopper (their position): not cached */
   VtrHubDb    *db;
   VtrCatalog  *catalog;
   VtrHubKeys  *keys;
@@ -290,6 +294,27 @@ open_line (GString            *out,
 
 /* Product ad. */
 
+/* ?lat=…&lon=…, in degrees, both there and sensible. */
+static gboolean
+query_position (GHashTable  *query,
+                VtrPosition *position)
+{
+  const char *lat = query ? g_hash_table_lookup (query, "lat") : NULL;
+  const char *lon = query ? g_hash_table_lookup (query, "lon") : NULL;
+  char *end_lat = NULL, *end_lon = NULL;
+  double y, x;
+
+  if (lat == NULL || lon == NULL || !*lat || !*lon)
+    return FALSE;
+  y = g_ascii_strtod (lat, &end_lat);
+  x = g_ascii_strtod (lon, &end_lon);
+  if (*end_lat || *end_lon || !(y >= -90 && y <= 90) || !(x >= -180 && x <= 180))
+    return FALSE;
+  position->lat = y;
+  position->lon = x;
+  return TRUE;
+}
+
 static const VtrPromotion *
 find_promotion (GPtrArray *stockists,
                 gint64     promotion_id)
@@ -323,6 +348,7 @@ product_page (Ctx                *ctx,
   const VtrPromotion *promotion;
   GString *out = ctx->out;
   gint64 min = G_MAXINT64, max = -1;
+  gboolean here;
 
   if (!(product = vtr_catalog_get_product (ctx->catalog, code->product_id, NULL)))
     {
@@ -333,12 +359,17 @@ product_page (Ctx                *ctx,
     }
   if (code->merchant_id && (poster = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
     origin = poster->position;
+  /* "Closest to me" (near-me.js): the phone's position, for this page
+   * only. */
+  if ((here = query_position (ctx->query, &origin)))
+    ctx->private_page = TRUE;
   stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, 500,
                                              VTR_STOCKISTS_DEFAULT, NULL);
   if (stockists == NULL)
     stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
-  /* The poster's shop first, when it sells the product. */
-  if (poster)
+  /* The poster's shop first, when it sells the product (and the
+   * shopper did not ask for the nearest to them). */
+  if (poster && !here)
     {
       for (guint i = 0; i < stockists->len; i++)
         {
@@ -411,7 +442,9 @@ product_page (Ctx                *ctx,
     }
 
   element (out, "h2", NULL, _("Where to find it"));
-  if (poster)
+  if (here)
+    element (out, "p", "muted", _("Distances on foot from where you are."));
+  else if (poster)
     {
       g_autofree char *from = g_strdup_printf (_("Distances on foot from %s."), "\x01");
       char **parts = g_strsplit (from, "\x01", 2);
@@ -428,6 +461,20 @@ product_page (Ctx                *ctx,
     element (out, "p", "muted", _("Distances on foot from the Vieux-Port."));
   if (stockists->len == 0)
     element (out, "p", "notice", _("No shop of the federation has it at the moment."));
+  else if (!here)
+    {
+      /* Shown by near-me.js, which only runs where the phone can say
+       * where it is. */
+      g_string_append (out, "<p><button type=\"button\" id=\"near-me\" class=\"button secondary\" hidden "
+                            "data-waiting=\"");
+      esc (out, _("Looking for where you are…"));
+      g_string_append (out, "\" data-refused=\"");
+      esc (out, _("Your phone did not give its position: the shops stay in this order."));
+      g_string_append (out, "\">");
+      esc (out, _("Closest to me"));
+      g_string_append (out, "</button> <span id=\"near-me-status\" role=\"status\"></span></p>"
+                            "<script src=\"" JS_PATH "\" defer></script>");
+    }
 
   g_string_append (out, "<ol class=\"shops\">");
   for (guint i = 0; i < stockists->len && i < MAX_STOCKISTS; i++)
@@ -809,7 +856,7 @@ vtr_hub_web_handles (const char *method,
 
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
     return FALSE;
-  if (g_str_equal (path, CSS_PATH))
+  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (path, prefixes[i]))
@@ -817,17 +864,21 @@ vtr_hub_web_handles (const char *method,
   return FALSE;
 }
 
+/* The style sheet or the script, from the hub's resources. */
 static void
-serve_css (SoupServerMessage *msg,
-           VtrHubWebPage     *page)
+serve_static (SoupServerMessage *msg,
+              const char        *path,
+              VtrHubWebPage     *page)
 {
-  GBytes *css = g_resource_lookup_data (vtr_hub_web_get_resource (), "/fr/vitrine/hub/web/vitrine.css",
+  gboolean js = g_str_equal (path, JS_PATH);
+  GBytes *css = g_resource_lookup_data (vtr_hub_web_get_resource (),
+                                        js ? "/fr/vitrine/hub/web/near-me.js" : "/fr/vitrine/hub/web/vitrine.css",
                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                             "If-None-Match");
 
-  page->etag = g_strdup_printf ("\"css-%08x\"", g_bytes_hash (css));
-  page->content_type = "text/css; charset=utf-8";
+  page->etag = g_strdup_printf ("\"%s-%08x\"", js ? "js" : "css", g_bytes_hash (css));
+  page->content_type = js ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
   page->cache_control = "public, max-age=86400";
   if (if_none_match && g_str_equal (if_none_match, page->etag))
     {
@@ -867,10 +918,10 @@ vtr_hub_web_serve (const char        *data_dir,
   page->html = TRUE;
   page->content_type = "text/html; charset=utf-8";
   page->cache_control = "no-cache";
-  if (g_str_equal (path, CSS_PATH))
+  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH))
     {
       page->html = FALSE;
-      serve_css (msg, page);
+      serve_static (msg, path, page);
       return;
     }
 
@@ -885,6 +936,7 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.out = g_string_sized_new (8192);
   ctx.now = now;
   ctx.path = path;
+  ctx.query = query;
   ctx.db = db;
   ctx.catalog = catalog;
 
@@ -958,7 +1010,9 @@ vtr_hub_web_serve (const char        *data_dir,
 
   /* A tag for the pages made from the catalogue alone: its newest
    * change, the language and the five minutes of the open states. */
-  if (cacheable && status == SOUP_STATUS_OK)
+  if (ctx.private_page)
+    page->cache_control = "private, no-store";
+  else if (cacheable && status == SOUP_STATUS_OK)
     {
       gint64 last = vtr_catalog_last_change (catalog, NULL);
       const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
@@ -1004,7 +1058,7 @@ vtr_hub_web_add_headers (SoupMessageHeaders  *headers,
   if (!page->html)
     return;
   soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'self'; script-src 'none'; object-src 'none'; "
+                                "default-src 'self'; script-src 'self'; object-src 'none'; "
                                 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
   soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
