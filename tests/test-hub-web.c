@@ -301,6 +301,176 @@ test_product (Fixture       *f,
   ASSERT_READS (&english, "The shop of this poster");
 }
 
+/* Sends a reservation form as a browser does. */
+static void
+submit (Fixture    *f,
+        const char *path,
+        const char *body,
+        Page       *page)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->size = g_bytes_get_size (answer);
+  page->body = g_strndup (g_bytes_get_data (answer, NULL), page->size);
+  page->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "private, no-store");
+  g_assert_nonnull (soup_message_headers_get_one (page->headers, "Content-Security-Policy"));
+  g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>"));
+}
+
+/* A value between two strings of a page. */
+static char *
+between (const char *body,
+         const char *start,
+         const char *end)
+{
+  const char *from = after (body, start) + strlen (start);
+
+  return g_strndup (from, strstr (from, end) - from);
+}
+
+static char *
+reservation (const char *token,
+             const char *first_name,
+             const char *phone,
+             const char *quantity)
+{
+  return soup_form_encode ("product", "900001", "merchant", "900002", "token", token, "first_name", first_name,
+                           "phone", phone, "quantity", quantity, NULL);
+}
+
+static char *pair_shop (Fixture    *f,
+                        const char *merchant);
+
+/* Click & collect from the phone: the form, the order at the shop, the
+ * token that ties the form to the hub, the limits per phone and per
+ * address, and nothing of the shopper in the log. */
+static void
+test_reserve (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *shop = pair_shop (f, "900002");
+  g_autofree char *token = NULL, *number = NULL, *follow = NULL, *sql = NULL, *log = NULL;
+  g_autofree char *good = NULL, *forged = NULL, *bad_phone = NULL, *orders_url = NULL, *auth = NULL;
+  g_autofree char *orders = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) feed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Page) product = { 0 };
+  g_auto(Page) form = { 0 };
+  g_auto(Page) done = { 0 };
+  g_auto(Page) state = { 0 };
+  g_auto(Page) refused = { 0 };
+  g_auto(Page) wrong = { 0 };
+  static const char * const phones[] = { "06 12 34 56 78", "06 12 34 56 78", "06 12 34 56 78",
+                                         "07 11 22 33 44", "07 55 66 77 88" };
+
+  fetch (f, path_of (ad), "en", &product);
+  ASSERT_READS (&product, "href=\"/reserve?product=900001&amp;merchant=900002&amp;lang=en\"");
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  g_assert_cmpuint (form.status, ==, 200);
+  ASSERT_READS (&form, "<form method=\"post\" action=\"/reserve?lang=en\">");
+  ASSERT_READS (&form, "<label for=\"first_name\">Your first name</label>");
+  ASSERT_READS (&form, "<label for=\"phone\">Your mobile phone number</label>");
+  ASSERT_READS (&form, "<label for=\"quantity\">Quantity</label>");
+  ASSERT_READS (&form, "4,50 €");
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+
+  /* Reserved: the order is at the shop, as a kiosk's would be. */
+  good = reservation (token, "Inès", phones[0], "2");
+  submit (f, "/reserve?lang=en", good, &done);
+  g_assert_cmpuint (done.status, ==, 200);
+  ASSERT_READS (&done, "<h1>Reserved</h1>");
+  ASSERT_READS (&done, "Droguerie du Port");
+  number = between (done.body, "<p class=\"price\">Order ", "</p>");
+  sql = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE number = '%s' AND state = 'placed' "
+                         "AND merchant_id = 900002", number);
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
+
+    g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
+  }
+  orders_url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+  msg = soup_message_new ("GET", orders_url);
+  auth = g_strconcat ("Bearer ", shop, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  feed = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  orders = g_strndup (g_bytes_get_data (feed, NULL), g_bytes_get_size (feed));
+  g_assert_nonnull (strstr (orders, number));
+  g_assert_nonnull (strstr (orders, "Inès"));
+
+  follow = between (done.body, "<a class=\"button secondary\" href=\"/O/", "\"");
+  {
+    g_autofree char *path = g_strconcat ("/O/", follow, NULL);
+
+    fetch (f, path, NULL, &state);
+    g_assert_cmpuint (state.status, ==, 200);
+    ASSERT_READS (&state, number);
+    ASSERT_READS (&state, "Droguerie du Port");
+  }
+
+  /* A form the hub did not make, or none at all. */
+  forged = reservation ("1796000000.00ff", "Inès", phones[0], "1");
+  submit (f, "/reserve?lang=en", forged, &refused);
+  g_assert_cmpuint (refused.status, ==, 403);
+  ASSERT_READS (&refused, "This form is too old");
+
+  /* A number that is not a mobile: the form again, what was typed kept
+   * and escaped. */
+  bad_phone = reservation (token, "<b>Zoé</b>", "04 91 00 00 00", "1");
+  submit (f, "/reserve?lang=en", bad_phone, &wrong);
+  g_assert_cmpuint (wrong.status, ==, 400);
+  ASSERT_READS (&wrong, "Give a French mobile number");
+  ASSERT_READS (&wrong, "value=\"&lt;b&gt;Zoé&lt;/b&gt;\"");
+  g_assert_null (strstr (wrong.body, "<b>"));
+
+  /* Three an hour for one phone, five for one address. */
+  for (guint i = 1; i < G_N_ELEMENTS (phones); i++)
+    {
+      g_autofree char *body = reservation (token, "Inès", phones[i], "1");
+      g_auto(Page) again = { 0 };
+
+      submit (f, "/reserve?lang=en", body, &again);
+      g_assert_cmpuint (again.status, ==, 200);
+      if (i == 2)
+        {
+          g_autofree char *fourth = reservation (token, "Inès", phones[0], "1");
+          g_auto(Page) limited = { 0 };
+
+          submit (f, "/reserve?lang=en", fourth, &limited);
+          g_assert_cmpuint (limited.status, ==, 429);
+          ASSERT_READS (&limited, "Too many reservations");
+        }
+    }
+  {
+    g_autofree char *sixth = reservation (token, "Inès", "07 99 99 99 99", "1");
+    g_auto(Page) limited = { 0 };
+
+    submit (f, "/reserve?lang=en", sixth, &limited);
+    g_assert_cmpuint (limited.status, ==, 429);
+  }
+
+  /* Nothing of the shopper in the access log. */
+  g_assert_true (g_file_get_contents (f->hub->log, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "\"path\":\"/reserve\""));
+  g_assert_null (strstr (log, "Inès"));
+  g_assert_null (strstr (log, "06 12"));
+  g_assert_null (strstr (log, "33612"));
+  g_assert_null (strstr (log, number));
+}
+
 /* "Closest to me": the shops ordered from the phone's position, a page
  * for that shopper alone; a position that makes no sense is ignored. */
 static void
@@ -643,6 +813,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
   g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
+  g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);

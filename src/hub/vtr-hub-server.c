@@ -757,6 +757,8 @@ route (Job *job)
       job->status = job->web->status;
       job->body = g_steal_pointer (&job->web->body);
       job->etag = g_steal_pointer (&job->web->etag);
+      if (job->web->order_placed && job->server->sms)
+        vtr_hub_sms_wake (job->server->sms);
     }
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));

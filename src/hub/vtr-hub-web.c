@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "vtr-changes.h"
@@ -11,7 +12,11 @@
 #include "vtr-describe.h"
 #include "vtr-flashcode.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-stock.h"
 #include "vtr-hub-web-resources.h"
+#include "vtr-json.h"
+#include "vtr-orders.h"
+#include "vtr-phone.h"
 #include "vtr-service.h"
 #include "vtr-store-private.h"
 
@@ -45,6 +50,13 @@
 /* Open states change with the clock, not only with the catalogue: a
  * page's tag also names its five minutes. */
 #define ETAG_PERIOD 300
+/* Reservations from phones (click & collect). */
+#define RESERVE_PATH "/reserve"
+#define MAX_QUANTITY 9
+#define FORM_LIFETIME (2 * 3600)   /* seconds a reservation form stays good */
+#define LIMIT_WINDOW 3600          /* the rate limits count an hour */
+#define MAX_PER_ADDRESS 5          /* reservations an hour from one address */
+#define MAX_PER_PHONE 3            /* reservations an hour for one phone */
 
 typedef struct
 {
@@ -57,6 +69,8 @@ typedef struct
   VtrHubDb    *db;
   VtrCatalog  *catalog;
   VtrHubKeys  *keys;
+  SoupServerMessage *msg;
+  gboolean     order_placed;
 } Ctx;
 
 /* Text. */
@@ -521,6 +535,14 @@ product_page (Ctx                *ctx,
           g_string_append (out, "</span></p>");
         }
       actions (ctx, merchant);
+      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
+        {
+          g_string_append_printf (out, "<p><a class=\"button\" href=\"" RESERVE_PATH "?product=%" G_GINT64_FORMAT
+                                  "&amp;merchant=%" G_GINT64_FORMAT "%s\">",
+                                  product->id, merchant->id, ctx->en ? "&amp;lang=en" : "");
+          esc (out, _("Reserve for pickup"));
+          g_string_append (out, "</a></p>");
+        }
       g_string_append (out, "</li>");
     }
   g_string_append (out, "</ol>");
@@ -816,6 +838,395 @@ pickup_page (Ctx                *ctx,
   page_end (ctx);
 }
 
+/* Click & collect from the phone: a form for a product at a shop, and
+ * the order it places, which reaches the shop like a kiosk's.
+ *
+ * The form carries a token made by the hub (an HMAC of its time, product
+ * and shop with a secret of the running hub), so a reservation comes
+ * from a form the hub served in the last two hours, not from a page
+ * elsewhere or a script posting blind. Rate limits, per address and per
+ * phone number, are counted in memory for the hour; the phone numbers
+ * are kept only as hashes there. Behind a proxy the address is the
+ * proxy's: the limit per phone still holds. */
+
+static guint8 token_key[crypto_auth_hmacsha256_KEYBYTES];
+static GMutex limits_lock;
+static GHashTable *limits;   /* "a:ADDRESS" or "p:HASH" → Window */
+
+typedef struct
+{
+  gint64 start;
+  guint  count;
+} Window;
+
+static void
+token_key_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      randombytes_buf (token_key, sizeof token_key);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static char *
+form_token (gint64 product_id,
+            gint64 merchant_id,
+            gint64 made)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                           made, product_id, merchant_id);
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+
+  token_key_init ();
+  crypto_auth_hmacsha256 (mac, (const guint8 *) text, strlen (text), token_key);
+  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", made, hex);
+}
+
+static gboolean
+form_token_valid (const char *token,
+                  gint64      product_id,
+                  gint64      merchant_id,
+                  gint64      now)
+{
+  g_autofree char *expected = NULL;
+  char *end = NULL;
+  gint64 made;
+
+  if (token == NULL)
+    return FALSE;
+  made = g_ascii_strtoll (token, &end, 10);
+  if (end == token || *end != '.' || made > now || now - made > FORM_LIFETIME)
+    return FALSE;
+  expected = form_token (product_id, merchant_id, made);
+  return strlen (expected) == strlen (token) && sodium_memcmp (expected, token, strlen (token)) == 0;
+}
+
+/* Whether one more reservation for @key fits in its hour (counted only
+ * when @count). */
+static gboolean
+limit_allows (const char *key,
+              guint       max,
+              gint64      now,
+              gboolean    count)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&limits_lock);
+  Window *window;
+
+  if (limits == NULL)
+    limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Forget the hours gone by now and then, so the table stays small. */
+  if (g_hash_table_size (limits) > 10000)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, limits);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (now - ((Window *) value)->start >= LIMIT_WINDOW)
+          g_hash_table_iter_remove (&iter);
+    }
+  window = g_hash_table_lookup (limits, key);
+  if (window && now - window->start >= LIMIT_WINDOW)
+    window->start = now, window->count = 0;
+  if (window && window->count >= max)
+    return FALSE;
+  if (count)
+    {
+      if (window == NULL)
+        {
+          window = g_new0 (Window, 1);
+          window->start = now;
+          g_hash_table_insert (limits, g_strdup (key), window);
+        }
+      window->count++;
+    }
+  return TRUE;
+}
+
+static char *
+phone_key (const char *phone)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, phone, -1);
+
+  return g_strconcat ("p:", hash, NULL);
+}
+
+/* A labelled field. */
+static void
+field (GString    *out,
+       const char *id,
+       const char *label,
+       const char *attributes,
+       const char *value)
+{
+  g_string_append_printf (out, "<p><label for=\"%s\">", id);
+  esc (out, label);
+  g_string_append_printf (out, "</label><br><input id=\"%s\" name=\"%s\" %s value=\"", id, id, attributes);
+  esc_max (out, value, 64);
+  g_string_append (out, "\"></p>");
+}
+
+static void
+reserve_form (Ctx               *ctx,
+              const VtrProduct  *product,
+              const VtrMerchant *merchant,
+              gint64             price_cents,
+              const char        *problem,
+              const char        *first_name,
+              const char        *phone,
+              const char        *quantity)
+{
+  GString *out = ctx->out;
+  g_autofree char *token = form_token (product->id, merchant->id, g_date_time_to_unix (ctx->now));
+  g_autofree char *price = vtr_price_format (price_cents);
+  g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
+
+  page_begin (ctx, title, NULL, TRUE);
+  g_string_append (out, "<h1>");
+  esc_name (out, product->name);
+  g_string_append (out, "</h1><p class=\"price\">");
+  esc (out, price);
+  g_string_append (out, "</p><p class=\"shop-name\">");
+  esc_name (out, merchant->name);
+  g_string_append (out, "</p>");
+  address_line (out, merchant);
+  if (problem)
+    {
+      g_string_append (out, "<p class=\"notice\" role=\"alert\">");
+      esc (out, problem);
+      g_string_append (out, "</p>");
+    }
+  /* The page's language goes with the form. */
+  g_string_append_printf (out, "<form method=\"post\" action=\"" RESERVE_PATH "%s\">",
+                          ctx->en ? "?lang=en" : "?lang=fr");
+  g_string_append_printf (out, "<input type=\"hidden\" name=\"product\" value=\"%" G_GINT64_FORMAT "\">"
+                          "<input type=\"hidden\" name=\"merchant\" value=\"%" G_GINT64_FORMAT "\">"
+                          "<input type=\"hidden\" name=\"token\" value=\"",
+                          product->id, merchant->id);
+  esc (out, token);
+  g_string_append (out, "\">");
+  field (out, "first_name", _("Your first name"),
+         "type=\"text\" required maxlength=\"40\" autocomplete=\"given-name\"", first_name);
+  field (out, "phone", _("Your mobile phone number"),
+         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\"", phone);
+  field (out, "quantity", _("Quantity"),
+         "type=\"number\" required min=\"1\" max=\"" G_STRINGIFY (MAX_QUANTITY) "\"", quantity ? quantity : "1");
+  element (out, "p", "muted", _("You pay at the shop when you collect it. Your first name and number go to "
+                                "the shop for this order only, and tell you when it is ready."));
+  g_string_append (out, "<p><button class=\"button\" type=\"submit\">");
+  esc (out, _("Reserve"));
+  g_string_append (out, "</button></p></form>");
+  page_end (ctx);
+}
+
+/* GET shows the form, POST places the order: the answer's status. */
+static guint
+reserve (Ctx *ctx)
+{
+  gboolean post = g_str_equal (soup_server_message_get_method (ctx->msg), "POST");
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(VtrMerchant) merchant = NULL;
+  g_autofree char *phone = NULL, *address_key = NULL, *by_phone = NULL;
+  GHashTable *fields = ctx->query;
+  const char *first_name, *quantity_text;
+  VtrStock stock = { 0 };
+  gint64 product_id = 0, merchant_id = 0, now = g_date_time_to_unix (ctx->now), quantity;
+  char *end = NULL;
+
+  if (post)
+    {
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (ctx->msg));
+      g_autofree char *text = NULL;
+
+      if (g_bytes_get_size (body) > 4096)
+        return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      fields = form = soup_form_decode (text);
+    }
+  if (fields)
+    {
+      const char *p = g_hash_table_lookup (fields, "product");
+      const char *m = g_hash_table_lookup (fields, "merchant");
+
+      product_id = p ? g_ascii_strtoll (p, NULL, 10) : 0;
+      merchant_id = m ? g_ascii_strtoll (m, NULL, 10) : 0;
+    }
+  if (product_id <= 0 || merchant_id <= 0 ||
+      !(product = vtr_catalog_get_product (ctx->catalog, product_id, NULL)) ||
+      !(merchant = vtr_catalog_get_merchant (ctx->catalog, merchant_id, NULL)) ||
+      !vtr_catalog_get_stock (ctx->catalog, product_id, merchant_id, &stock, NULL) ||
+      stock.availability == VTR_AVAILABILITY_OUT_OF_STOCK)
+    {
+      simple_page (ctx, _("This shop cannot take a reservation for this product"),
+                   _("It may have sold out. Go back to the product to find another shop."), TRUE);
+      return SOUP_STATUS_NOT_FOUND;
+    }
+  if (!post)
+    {
+      reserve_form (ctx, product, merchant, stock.price_cents, NULL, NULL, NULL, NULL);
+      return SOUP_STATUS_OK;
+    }
+
+  if (!form_token_valid (g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
+    {
+      /* A form of another site, or one left open for hours. */
+      reserve_form (ctx, product, merchant, stock.price_cents,
+                    _("This form is too old: check your details and send it again."),
+                    g_hash_table_lookup (fields, "first_name"), g_hash_table_lookup (fields, "phone"),
+                    g_hash_table_lookup (fields, "quantity"));
+      return SOUP_STATUS_FORBIDDEN;
+    }
+  first_name = g_hash_table_lookup (fields, "first_name");
+  quantity_text = g_hash_table_lookup (fields, "quantity");
+  quantity = quantity_text ? g_ascii_strtoll (quantity_text, &end, 10) : 0;
+  if (first_name)
+    first_name = g_strstrip ((char *) first_name);
+  phone = vtr_phone_french_mobile (g_hash_table_lookup (fields, "phone"));
+  if (first_name == NULL || *first_name == '\0' || !g_utf8_validate (first_name, -1, NULL) ||
+      g_utf8_strlen (first_name, -1) > 40 || phone == NULL || end == quantity_text || (end && *end) ||
+      quantity < 1 || quantity > MAX_QUANTITY)
+    {
+      const char *problem = phone == NULL ? _("Give a French mobile number (06 or 07): the shop tells you by "
+                                              "text message when your order is ready.")
+                            : quantity < 1 || quantity > MAX_QUANTITY
+                            ? _("Choose a quantity from 1 to 9.")
+                            : _("Give your first name (40 letters at most): the shop asks for it at the counter.");
+
+      reserve_form (ctx, product, merchant, stock.price_cents, problem, first_name,
+                    g_hash_table_lookup (fields, "phone"), quantity_text);
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  for (const char *c = first_name; *c; c = g_utf8_next_char (c))
+    if (is_hidden (g_utf8_get_char (c)))
+      {
+        reserve_form (ctx, product, merchant, stock.price_cents,
+                      _("Give your first name (40 letters at most): the shop asks for it at the counter."),
+                      NULL, g_hash_table_lookup (fields, "phone"), quantity_text);
+        return SOUP_STATUS_BAD_REQUEST;
+      }
+
+  /* One shopper does not empty a shop's shelf, nor fill its phone with
+   * orders. */
+  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (ctx->msg), NULL);
+  by_phone = phone_key (phone);
+  if (!limit_allows (address_key, MAX_PER_ADDRESS, now, FALSE) || !limit_allows (by_phone, MAX_PER_PHONE, now, FALSE))
+    {
+      simple_page (ctx, _("Too many reservations for now"),
+                   _("A phone reserves a few products an hour at most. Try again in an hour, or call the shop."),
+                   TRUE);
+      return 429; /* Too Many Requests: not in libsoup 3.2's list */
+    }
+
+  {
+    g_autoptr(GPtrArray) codes = NULL;
+    g_autoptr(VtrCodeInfo) info = NULL;
+    g_autoptr(VtrKeyList) list = vtr_hub_keys_list (ctx->keys);
+    g_autoptr(JsonBuilder) events = json_builder_new ();
+    g_autoptr(JsonBuilder) results = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonNode) answer = NULL;
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *order_uuid = g_uuid_string_random ();
+    g_autofree char *heading = NULL, *follow = NULL;
+    g_autoptr(GError) error = NULL;
+    VtrHubDevice web = { .id = 0, .name = (char *) "web", .merchant_id = 0 };
+    VtrOpenState open = { 0 };
+    const char *code, *verdict = NULL;
+    guint n_accepted = 0;
+    GString *out = ctx->out;
+
+    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, 0, VTR_CODE_PICKUP, 1, 0, now, &error)) ||
+        codes->len == 0)
+      {
+        simple_page (ctx, _("The reservation did not go through"),
+                     _("The federation’s server has trouble for now. Try again in a moment, or call the shop."),
+                     TRUE);
+        return SOUP_STATUS_SERVICE_UNAVAILABLE;
+      }
+    code = g_ptr_array_index (codes, 0);
+    info = vtr_code_classify (code, strlen (code), list, ctx->now);
+
+    json_builder_begin_array (events);
+    json_builder_begin_object (events);
+    vtr_json_add_string (events, "uuid", uuid);
+    vtr_json_add_string (events, "kind", "order");
+    vtr_json_add_int (events, "created", now);
+    json_builder_set_member_name (events, "payload");
+    json_builder_begin_object (events);
+    vtr_json_add_string (events, "order", order_uuid);
+    vtr_json_add_string (events, "number", info->code.order);
+    vtr_json_add_string (events, "state", "placed");
+    vtr_json_add_int (events, "at", now);
+    vtr_json_add_int (events, "merchant", merchant->id);
+    vtr_json_add_int (events, "locker", 0);
+    vtr_json_add_string (events, "first_name", first_name);
+    vtr_json_add_string (events, "phone", phone);
+    vtr_json_add_int (events, "total_cents", stock.price_cents * quantity);
+    json_builder_set_member_name (events, "lines");
+    json_builder_begin_array (events);
+    json_builder_begin_object (events);
+    vtr_json_add_int (events, "product", product->id);
+    vtr_json_add_int (events, "quantity", quantity);
+    vtr_json_add_int (events, "price_cents", stock.price_cents);
+    json_builder_end_object (events);
+    json_builder_end_array (events);
+    json_builder_end_object (events);
+    json_builder_end_object (events);
+    json_builder_end_array (events);
+    root = json_builder_get_root (events);
+
+    json_builder_begin_array (results);
+    if (!vtr_hub_db_ingest (ctx->db, &web, list, json_node_get_array (root), now, results, &n_accepted, &error) ||
+        n_accepted != 1)
+      {
+        json_builder_end_array (results);
+        answer = json_builder_get_root (results);
+        if (answer && json_array_get_length (json_node_get_array (answer)) > 0)
+          verdict = json_object_get_string_member_with_default (
+            json_array_get_object_element (json_node_get_array (answer), 0), "reason", NULL);
+        g_warning ("A reservation from a phone was refused: %s",
+                   error ? error->message : verdict ? verdict : "?");
+        simple_page (ctx, _("The reservation did not go through"),
+                     _("The federation’s server has trouble for now. Try again in a moment, or call the shop."),
+                     TRUE);
+        return SOUP_STATUS_SERVICE_UNAVAILABLE;
+      }
+    limit_allows (address_key, MAX_PER_ADDRESS, now, TRUE);
+    limit_allows (by_phone, MAX_PER_PHONE, now, TRUE);
+    ctx->order_placed = TRUE;
+
+    heading = g_strdup_printf (_("Order %s"), info->code.order);
+    page_begin (ctx, heading, NULL, TRUE);
+    element (out, "h1", NULL, _("Reserved"));
+    element (out, "p", "price", heading);
+    element (out, "p", NULL, _("Give this order number at the counter when you collect it. The shop tells "
+                               "you by text message when it is ready."));
+    g_string_append (out, "<p class=\"shop-name\">");
+    esc_name (out, merchant->name);
+    g_string_append (out, "</p>");
+    address_line (out, merchant);
+    vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+    open_line (out, &open, ctx->now);
+    g_clear_pointer (&open.next_change, g_date_time_unref);
+    actions (ctx, merchant);
+    /* The pickup code's own page follows the order. */
+    follow = g_strdup (strchr (code + strlen ("HTTPS://"), '/'));
+    g_string_append (out, "<p><a class=\"button secondary\" href=\"");
+    esc_max (out, follow, 1024);
+    g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+    esc (out, _("Follow your order"));
+    g_string_append (out, "</a></p>");
+    page_end (ctx);
+    return SOUP_STATUS_OK;
+  }
+}
+
 /* The request. */
 
 static gboolean
@@ -854,6 +1265,8 @@ vtr_hub_web_handles (const char *method,
 {
   static const char * const prefixes[] = { "/P/", "/M/", "/C/", "/O/", "/D/", "/N/" };
 
+  if (g_str_equal (path, RESERVE_PATH))
+    return g_str_equal (method, "GET") || g_str_equal (method, "POST");
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
     return FALSE;
   if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH))
@@ -949,6 +1362,14 @@ vtr_hub_web_serve (const char        *data_dir,
       goto done;
     }
   ctx.keys = keys;
+  ctx.msg = msg;
+  if (g_str_equal (path, RESERVE_PATH))
+    {
+      page->cache_control = "private, no-store";
+      status = reserve (&ctx);
+      page->order_placed = ctx.order_placed;
+      goto done;
+    }
   list = vtr_hub_keys_list (keys);
   host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
   text = g_strconcat ("HTTPS://", host, path, NULL);

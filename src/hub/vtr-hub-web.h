@@ -16,6 +16,7 @@ typedef struct
   char       *etag;
   const char *cache_control;
   gboolean    html;          /* the security headers of a page */
+  gboolean    order_placed;  /* a reservation reached hub.db: the SMS may go */
 } VtrHubWebPage;
 
 gboolean  vtr_hub_web_handles     (const char         *method,
