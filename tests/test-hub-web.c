@@ -301,6 +301,54 @@ test_product (Fixture       *f,
   ASSERT_READS (&english, "The shop of this poster");
 }
 
+/* Search and browse by trade: products and shops linked to their signed
+ * pages, the shopper's words escaped. */
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Page) products = { 0 };
+  g_auto(Page) shops = { 0 };
+  g_auto(Page) hostile = { 0 };
+  g_auto(Page) trades = { 0 };
+  g_auto(Page) trade = { 0 };
+  g_auto(Page) here = { 0 };
+  g_auto(Page) unknown = { 0 };
+
+  fetch (f, "/search?q=savon+de+marseille&lang=en", NULL, &products);
+  g_assert_cmpuint (products.status, ==, 200);
+  ASSERT_READS (&products, "<label for=\"q\">");
+  ASSERT_READS (&products, "value=\"savon de marseille\"");
+  ASSERT_READS (&products, "<a href=\"/P/900001/K1/");
+  ASSERT_READS (&products, "<bdi>Savon de Marseille 300 g</bdi>");
+
+  fetch (f, "/search?q=droguerie", NULL, &shops);
+  ASSERT_READS (&shops, "<html lang=\"fr\">");
+  ASSERT_READS (&shops, "<a href=\"/M/900002/K1/");
+  ASSERT_READS (&shops, "Droguerie du Port");
+
+  fetch (f, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%20onfocus%3D%22x", "en", &hostile);
+  g_assert_cmpuint (hostile.status, ==, 200);
+  ASSERT_READS (&hostile, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot; onfocus=&quot;x\"");
+
+  fetch (f, "/trades?lang=en", NULL, &trades);
+  ASSERT_READS (&trades, "<a href=\"/trade/savonnerie?lang=en\">Soap shop</a>");
+  ASSERT_READS (&trades, "<a href=\"/trade/boulangerie?lang=en\">Bakery</a>");
+
+  /* The shops of a trade, nearest the Vieux-Port first, or the phone. */
+  fetch (f, "/trade/droguerie?lang=en", NULL, &trade);
+  g_assert_cmpuint (trade.status, ==, 200);
+  ASSERT_READS (&trade, "<h1>Household goods</h1>");
+  ASSERT_READS (&trade, "Savonnerie du Poster");
+  fetch (f, "/trade/droguerie?lang=en&lat=43.3041&lon=5.3744", NULL, &here);
+  ASSERT_READS (&here, "from where you are");
+  g_assert_cmpstr (soup_message_headers_get_one (here.headers, "Cache-Control"), ==, "private, no-store");
+  ASSERT_READS (&here, "Savonnerie du Poster");
+  fetch (f, "/trade/nothing?lang=en", NULL, &unknown);
+  g_assert_cmpuint (unknown.status, ==, 404);
+  ASSERT_READS (&unknown, "There is no such trade");
+}
+
 /* Sends a reservation form as a browser does. */
 static void
 submit (Fixture    *f,
@@ -814,6 +862,7 @@ main (int    argc,
   g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
   g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
   g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
+  g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);

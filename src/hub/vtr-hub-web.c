@@ -52,6 +52,11 @@
 #define ETAG_PERIOD 300
 /* Reservations from phones (click & collect). */
 #define RESERVE_PATH "/reserve"
+#define SEARCH_PATH "/search"
+#define TRADES_PATH "/trades"
+#define TRADE_PREFIX "/trade/"
+#define MAX_RESULTS 20
+#define MAX_QUERY 100   /* characters of a search */
 #define MAX_QUANTITY 9
 #define FORM_LIFETIME (2 * 3600)   /* seconds a reservation form stays good */
 #define LIMIT_WINDOW 3600          /* the rate limits count an hour */
@@ -196,12 +201,15 @@ page_begin (Ctx        *ctx,
     }
   g_string_append (out, "<link rel=\"stylesheet\" href=\"" CSS_PATH "\">\n</head>\n<body>\n<header>"
                         "<span class=\"brand\">Vitrine</span>");
+  g_string_append_printf (out, "<nav><a href=\"" SEARCH_PATH "%s\">", ctx->en ? "?lang=en" : "");
+  esc (out, _("Search"));
+  g_string_append (out, "</a>");
   /* The other language, on the same page. */
   if (ctx->en)
     g_string_append (out, "<a href=\"?lang=fr\" lang=\"fr\" hreflang=\"fr\">Français</a>");
   else
     g_string_append (out, "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
-  g_string_append (out, "</header>\n<main>\n");
+  g_string_append (out, "</nav></header>\n<main>\n");
 }
 
 static void
@@ -838,6 +846,197 @@ pickup_page (Ctx                *ctx,
   page_end (ctx);
 }
 
+/* Search and browse by trade. */
+
+/* A shop in a list: its name linked to its page, where it is, whether
+ * it is open. */
+static void
+place_item (Ctx            *ctx,
+            const VtrPlace *place,
+            gboolean        distance)
+{
+  GString *out = ctx->out;
+  g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, place->merchant->id);
+  g_autofree char *words = vtr_describe_distance (place->distance_m, place->walking_minutes);
+
+  g_string_append (out, "<li><p class=\"shop-name\">");
+  if (link)
+    {
+      g_string_append (out, "<a href=\"");
+      esc_max (out, link, 1024);
+      g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+    }
+  esc_name (out, place->merchant->name);
+  if (link)
+    g_string_append (out, "</a>");
+  g_string_append (out, "</p>");
+  address_line (out, place->merchant);
+  if (distance)
+    element (out, "p", NULL, words);
+  open_line (out, &place->open, ctx->now);
+  g_string_append (out, "</li>");
+}
+
+static void
+search_form (Ctx        *ctx,
+             const char *text)
+{
+  GString *out = ctx->out;
+
+  g_string_append (out, "<form method=\"get\" action=\"" SEARCH_PATH "\" role=\"search\">");
+  if (ctx->en)
+    g_string_append (out, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
+  g_string_append (out, "<p><label for=\"q\">");
+  esc (out, _("A product, a shop or a trade"));
+  g_string_append (out, "</label><br><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"" G_STRINGIFY (MAX_QUERY)
+                        "\" value=\"");
+  esc_max (out, text, MAX_QUERY);
+  g_string_append (out, "\"></p><p><button class=\"button\" type=\"submit\">");
+  esc (out, _("Search"));
+  g_string_append (out, "</button> <a href=\"" TRADES_PATH);
+  g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+  esc (out, _("Shops by trade"));
+  g_string_append (out, "</a></p></form>");
+}
+
+/* /search?q=…, /trades and /trade/ID: the answer's status. Distances
+ * from the town centre, or from the phone with ?lat=&lon=. */
+static guint
+browse (Ctx *ctx)
+{
+  VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  GString *out = ctx->out;
+  gboolean here = query_position (ctx->query, &origin);
+
+  if (here)
+    ctx->private_page = TRUE;
+  if (g_str_equal (ctx->path, SEARCH_PATH))
+    {
+      const char *q = ctx->query ? g_hash_table_lookup (ctx->query, "q") : NULL;
+      g_autofree char *text = q ? g_utf8_make_valid (q, -1) : NULL;
+      g_autoptr(VtrSearchResults) results = NULL;
+      guint n = 0;
+
+      if (text && g_utf8_strlen (text, -1) > MAX_QUERY)
+        *g_utf8_offset_to_pointer (text, MAX_QUERY) = '\0';
+      if (text)
+        g_strstrip (text);
+      page_begin (ctx, _("Search"), NULL, TRUE);
+      element (out, "h1", NULL, _("Search the shops of the federation"));
+      search_form (ctx, text);
+      if (text == NULL || *text == '\0')
+        {
+          page_end (ctx);
+          return SOUP_STATUS_OK;
+        }
+      results = vtr_catalog_search (ctx->catalog, text, &origin, ctx->now, MAX_RESULTS, NULL);
+      if (results && results->products && results->products->len)
+        {
+          element (out, "h2", NULL, _("Products"));
+          g_string_append (out, "<ul>");
+          for (guint i = 0; i < results->products->len; i++, n++)
+            {
+              VtrProduct *product = g_ptr_array_index (results->products, i);
+              g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, product->id, 0);
+
+              g_string_append (out, "<li>");
+              if (link)
+                {
+                  g_string_append (out, "<a href=\"");
+                  esc_max (out, link, 1024);
+                  g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+                }
+              esc_name (out, product->name);
+              if (link)
+                g_string_append (out, "</a>");
+              if (product->brand && *product->brand)
+                {
+                  g_string_append (out, " <span class=\"muted\">");
+                  esc_name (out, product->brand);
+                  g_string_append (out, "</span>");
+                }
+              g_string_append (out, "</li>");
+            }
+          g_string_append (out, "</ul>");
+        }
+      if (results && results->merchants && results->merchants->len)
+        {
+          element (out, "h2", NULL, _("Shops"));
+          g_string_append (out, "<ol class=\"shops\">");
+          for (guint i = 0; i < results->merchants->len; i++, n++)
+            place_item (ctx, g_ptr_array_index (results->merchants, i), TRUE);
+          g_string_append (out, "</ol>");
+        }
+      if (results && results->services && results->services->len)
+        {
+          element (out, "h2", NULL, _("Trades"));
+          g_string_append (out, "<ul>");
+          for (guint i = 0; i < results->services->len; i++, n++)
+            {
+              VtrServiceMatch *match = &g_array_index (results->services, VtrServiceMatch, i);
+              const VtrService *service = vtr_service_lookup (match->service_id);
+
+              if (!service)
+                continue;
+              g_string_append_printf (out, "<li><a href=\"" TRADE_PREFIX "%s%s\">", service->id,
+                                      ctx->en ? "?lang=en" : "");
+              esc (out, vtr_service_label (service));
+              g_string_append (out, "</a></li>");
+            }
+          g_string_append (out, "</ul>");
+        }
+      if (n == 0)
+        element (out, "p", "notice", _("Nothing in the federation’s shops matches these words."));
+      page_end (ctx);
+      return SOUP_STATUS_OK;
+    }
+  if (g_str_equal (ctx->path, TRADES_PATH))
+    {
+      guint n_services = 0;
+      const VtrService *services = vtr_service_all (&n_services);
+
+      page_begin (ctx, _("Shops by trade"), NULL, FALSE);
+      element (out, "h1", NULL, _("Shops by trade"));
+      g_string_append (out, "<ul>");
+      for (guint i = 0; i < n_services; i++)
+        {
+          g_string_append_printf (out, "<li><a href=\"" TRADE_PREFIX "%s%s\">", services[i].id,
+                                  ctx->en ? "?lang=en" : "");
+          esc (out, vtr_service_label (&services[i]));
+          g_string_append (out, "</a></li>");
+        }
+      g_string_append (out, "</ul>");
+      page_end (ctx);
+      return SOUP_STATUS_OK;
+    }
+  {
+    const VtrService *service = vtr_service_lookup (ctx->path + strlen (TRADE_PREFIX));
+    g_autoptr(GPtrArray) places = NULL;
+
+    if (service == NULL)
+      {
+        simple_page (ctx, _("There is no such trade"), _("See the list of trades to find shops."), FALSE);
+        return SOUP_STATUS_NOT_FOUND;
+      }
+    places = vtr_catalog_near_service (ctx->catalog, service->id, &origin, ctx->now, MAX_RESULTS, NULL);
+    page_begin (ctx, vtr_service_label (service), NULL, FALSE);
+    element (out, "h1", NULL, vtr_service_label (service));
+    element (out, "p", "muted", here ? _("Distances on foot from where you are.")
+                                     : _("Distances on foot from the Vieux-Port."));
+    if (places == NULL || places->len == 0)
+      element (out, "p", "notice", _("No shop of the federation offers it yet."));
+    else
+      {
+        g_string_append (out, "<ol class=\"shops\">");
+        for (guint i = 0; i < places->len; i++)
+          place_item (ctx, g_ptr_array_index (places, i), TRUE);
+        g_string_append (out, "</ol>");
+      }
+    page_end (ctx);
+    return SOUP_STATUS_OK;
+  }
+}
+
 /* Click & collect from the phone: a form for a product at a shop, and
  * the order it places, which reaches the shop like a kiosk's.
  *
@@ -1269,7 +1468,8 @@ vtr_hub_web_handles (const char *method,
     return g_str_equal (method, "GET") || g_str_equal (method, "POST");
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
     return FALSE;
-  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH))
+  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH) || g_str_equal (path, SEARCH_PATH) ||
+      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (path, prefixes[i]))
@@ -1363,6 +1563,13 @@ vtr_hub_web_serve (const char        *data_dir,
     }
   ctx.keys = keys;
   ctx.msg = msg;
+  if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
+    {
+      status = browse (&ctx);
+      if (ctx.private_page)
+        page->cache_control = "private, no-store";
+      goto done;
+    }
   if (g_str_equal (path, RESERVE_PATH))
     {
       page->cache_control = "private, no-store";
