@@ -1399,7 +1399,8 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error) ||
+      !vtr_hub_web_prepare (store, error))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);

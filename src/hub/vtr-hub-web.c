@@ -337,23 +337,45 @@ query_position (GHashTable  *query,
   return TRUE;
 }
 
-static const VtrPromotion *
-find_promotion (GPtrArray *stockists,
-                gint64     promotion_id)
+/* The promotions running now: the one @promotion_id, or those of the
+ * shop @merchant_id. */
+static GPtrArray *
+current_promotions (Ctx    *ctx,
+                    gint64  promotion_id,
+                    gint64  merchant_id)
 {
-  for (guint i = 0; promotion_id && i < stockists->len; i++)
+  GPtrArray *promotions = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_free);
+  gint64 now = g_date_time_to_unix (ctx->now);
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (
+    vtr_catalog_get_store (ctx->catalog),
+    promotion_id ? "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+                   "FROM promotion WHERE id = ?1 AND starts <= ?2 AND ends > ?2"
+                 : "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+                   "FROM promotion WHERE merchant_id = ?1 AND ends > ?2 AND starts <= ?2 ORDER BY ends LIMIT 20",
+    NULL);
+
+  if (stmt == NULL)
+    return promotions;
+  sqlite3_bind_int64 (stmt, 1, promotion_id ? promotion_id : merchant_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+      VtrPromotion *promotion = g_new0 (VtrPromotion, 1);
 
-      for (guint j = 0; stockist->promotions && j < stockist->promotions->len; j++)
-        {
-          VtrPromotion *promotion = g_ptr_array_index (stockist->promotions, j);
-
-          if (promotion->id == promotion_id)
-            return promotion;
-        }
+      promotion->id = sqlite3_column_int64 (stmt, 0);
+      promotion->merchant_id = sqlite3_column_int64 (stmt, 1);
+      promotion->product_id = sqlite3_column_int64 (stmt, 2);
+      promotion->category = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      promotion->kind = sqlite3_column_int (stmt, 4);
+      promotion->value = sqlite3_column_int (stmt, 5);
+      promotion->buy = sqlite3_column_int (stmt, 6);
+      promotion->get = sqlite3_column_int (stmt, 7);
+      promotion->starts = sqlite3_column_int64 (stmt, 8);
+      promotion->ends = sqlite3_column_int64 (stmt, 9);
+      promotion->title = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+      g_ptr_array_add (promotions, promotion);
     }
-  return NULL;
+  return promotions;
 }
 
 static void
@@ -365,11 +387,12 @@ product_page (Ctx                *ctx,
   g_autoptr(VtrMerchant) poster = NULL;
   g_autoptr(GPtrArray) stockists = NULL;
   g_autoptr(GString) description = g_string_new (NULL);
+  g_autoptr(GPtrArray) promotions = NULL;
+  g_autoptr(VtrStatement) prices = NULL;
   g_autofree char *low = NULL, *high = NULL;
   VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
-  const VtrPromotion *promotion;
   GString *out = ctx->out;
-  gint64 min = G_MAXINT64, max = -1;
+  gint64 min = G_MAXINT64, max = -1, n_shops = 0;
   gboolean here;
 
   if (!(product = vtr_catalog_get_product (ctx->catalog, code->product_id, NULL)))
@@ -385,7 +408,7 @@ product_page (Ctx                *ctx,
    * only. */
   if ((here = query_position (ctx->query, &origin)))
     ctx->private_page = TRUE;
-  stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, 500,
+  stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, MAX_STOCKISTS,
                                              VTR_STOCKISTS_DEFAULT, NULL);
   if (stockists == NULL)
     stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
@@ -393,25 +416,36 @@ product_page (Ctx                *ctx,
    * shopper did not ask for the nearest to them). */
   if (poster && !here)
     {
-      for (guint i = 0; i < stockists->len; i++)
-        {
-          VtrStockist *stockist = g_ptr_array_index (stockists, i);
+      guint i;
 
-          if (stockist->place.merchant->id == poster->id && i > 0)
-            {
-              g_ptr_array_insert (stockists, 0, g_ptr_array_steal_index (stockists, i));
-              break;
-            }
+      for (i = 0; i < stockists->len; i++)
+        if (((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant->id == poster->id)
+          break;
+      if (i < stockists->len)
+        g_ptr_array_insert (stockists, 0, g_ptr_array_steal_index (stockists, i));
+      else
+        {
+          VtrStockist *own = vtr_catalog_get_stockist (ctx->catalog, product->id, poster->id, &origin, ctx->now,
+                                                       NULL);
+
+          if (own)
+            g_ptr_array_insert (stockists, 0, own);
         }
     }
-  for (guint i = 0; i < stockists->len; i++)
+  /* The price range and the count over every shop that has it. */
+  prices = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                                "SELECT min (price_cents), max (price_cents), count (*) FROM stock "
+                                "WHERE product_id = ? AND availability > 0", NULL);
+  if (prices)
     {
-      VtrStockist *stockist = g_ptr_array_index (stockists, i);
-
-      if (stockist->availability == VTR_AVAILABILITY_OUT_OF_STOCK)
-        continue;
-      min = MIN (min, stockist->price_cents);
-      max = MAX (max, stockist->price_cents);
+      sqlite3_bind_int64 (prices, 1, product->id);
+      if (sqlite3_step (prices) == SQLITE_ROW && sqlite3_column_type (prices, 0) != SQLITE_NULL)
+        {
+          min = sqlite3_column_int64 (prices, 0);
+          max = sqlite3_column_int64 (prices, 1);
+          n_shops = sqlite3_column_int64 (prices, 2);
+        }
+      sqlite3_reset (prices);
     }
 
   if (max >= 0)
@@ -433,8 +467,8 @@ product_page (Ctx                *ctx,
     g_string_append (description, " · ");
   g_string_append_printf (description,
                           g_dngettext (GETTEXT_PACKAGE, "in %u shop near you", "in %u shops near you",
-                                       stockists->len),
-                          stockists->len);
+                                       (gulong) n_shops),
+                          (guint) n_shops);
 
   page_begin (ctx, product->name, description->str, FALSE);
   g_string_append (out, "<h1>");
@@ -452,8 +486,10 @@ product_page (Ctx                *ctx,
 
       element (out, "p", "price", range);
     }
-  if ((promotion = find_promotion (stockists, code->promotion_id)))
+  promotions = code->promotion_id ? current_promotions (ctx, code->promotion_id, 0) : NULL;
+  for (guint i = 0; promotions && i < promotions->len; i++)
     {
+      VtrPromotion *promotion = g_ptr_array_index (promotions, i);
       g_autofree char *words = vtr_promotion_describe (promotion);
 
       g_string_append (out, "<p><span class=\"promo\">");
@@ -628,27 +664,25 @@ shop_page (Ctx                *ctx,
   g_clear_pointer (&open.next_change, g_date_time_unref);
 
   /* Promotions now. */
-  offers = vtr_catalog_promotions_near (ctx->catalog, &merchant->position, ctx->now, 200, NULL);
-  for (guint i = 0; offers && i < offers->len; i++)
+  offers = current_promotions (ctx, 0, merchant->id);
+  for (guint i = 0; i < offers->len; i++)
     {
-      VtrPromotionOffer *offer = g_ptr_array_index (offers, i);
+      VtrPromotion *promotion = g_ptr_array_index (offers, i);
+      g_autoptr(VtrProduct) on = promotion->product_id ? vtr_catalog_get_product (ctx->catalog,
+                                                                                   promotion->product_id, NULL)
+                                                       : NULL;
       g_autofree char *words = NULL;
 
-      if (offer->place.merchant == NULL || offer->place.merchant->id != merchant->id)
-        continue;
       if (n_offers++ == 0)
         {
           element (out, "h2", NULL, _("Promotions"));
           g_string_append (out, "<ul>");
         }
-      words = vtr_promotion_describe (offer->promotion);
+      words = vtr_promotion_describe (promotion);
       g_string_append (out, "<li><span class=\"promo\">");
       esc (out, words);
       g_string_append (out, "</span> ");
-      if (offer->product)
-        esc_name (out, offer->product->name);
-      else
-        esc_name (out, offer->promotion->title);
+      esc_name (out, on ? on->name : promotion->title);
       g_string_append (out, "</li>");
     }
   if (n_offers)
@@ -1456,6 +1490,22 @@ prefers_english (SoupServerMessage *msg,
         return TRUE;
     }
   return FALSE;
+}
+
+/**
+ * vtr_hub_web_prepare:
+ *
+ * What the pages need of the hub's catalogue beyond the kiosks' format:
+ * a shop's products found by its id (a storefront would otherwise read
+ * the million stock lines). Run when the hub starts; an index only, the
+ * change feed does not see it.
+ */
+gboolean
+vtr_hub_web_prepare (VtrStore *store,
+                     GError  **error)
+{
+  return vtr_store_exec (store, "CREATE INDEX IF NOT EXISTS hub_web_stock_by_merchant ON stock (merchant_id)",
+                         error);
 }
 
 gboolean

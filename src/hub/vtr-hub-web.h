@@ -19,6 +19,8 @@ typedef struct
   gboolean    order_placed;  /* a reservation reached hub.db: the SMS may go */
 } VtrHubWebPage;
 
+gboolean  vtr_hub_web_prepare     (VtrStore           *store,
+                                   GError            **error);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_serve       (const char         *data_dir,
