@@ -854,6 +854,294 @@ test_personal (Fixture       *f,
   g_assert_null (strstr (log, "ABCDEFGH2345"));
 }
 
+#ifdef VTR_TEST_BROWSER
+/*
+ * A real browser (issue 17): Debian's chromium driven by chromedriver
+ * over WebDriver, spoken by libsoup, at a phone's size, against the real
+ * hub. Built from this file as test-hub-web-browser.
+ */
+
+typedef struct
+{
+  Fixture      *f;
+  GSubprocess  *driver;
+  char         *url;      /* chromedriver's */
+  char         *session;
+} Browser;
+
+/* One WebDriver command: its "value", or NULL for an error (whose
+ * "error" code goes to @error_code). */
+static JsonNode *
+webdriver (Browser    *b,
+           const char *method,
+           const char *path,
+           const char *body,
+           char      **error_code)
+{
+  g_autofree char *url = g_strconcat (b->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonNode *value;
+
+  if (body)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  answer = soup_session_send_and_read (b->f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  value = json_object_get_member (root, "value");
+  if (soup_message_get_status (msg) != 200)
+    {
+      const char *code = value && JSON_NODE_HOLDS_OBJECT (value)
+                         ? json_object_get_string_member_with_default (json_node_get_object (value), "error", "")
+                         : "";
+      if (error_code)
+        *error_code = g_strdup (code);
+      else
+        g_error ("WebDriver %s %s: %u %.*s", method, path, soup_message_get_status (msg),
+                 (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
+      return NULL;
+    }
+  return value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL);
+}
+
+static void
+browser_start (Browser    *b,
+               Fixture    *f,
+               gboolean    javascript)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL, *capabilities = NULL;
+  g_autoptr(JsonNode) session = NULL;
+  guint16 number;
+
+  b->f = f;
+  /* A free port for chromedriver. */
+  g_assert_true (g_socket_bind (probe, any, TRUE, &error));
+  bound = g_socket_get_local_address (probe, &error);
+  number = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (probe, NULL);
+  port = g_strdup_printf ("--port=%u", number);
+  b->driver = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                "chromedriver", port, NULL);
+  g_assert_no_error (error);
+  b->url = g_strdup_printf ("http://127.0.0.1:%u", number);
+  for (int i = 0; ; i++)
+    {
+      g_autofree char *status_url = g_strconcat (b->url, "/status", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", status_url);
+      g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, NULL);
+
+      if (answer && soup_message_get_status (msg) == 200)
+        break;
+      g_assert_cmpint (i, <, 200);
+      g_usleep (50 * 1000);
+    }
+  capabilities = g_strdup_printf ("{\"capabilities\": {\"alwaysMatch\": {\"browserName\": \"chrome\", "
+                                  "\"goog:chromeOptions\": {\"mobileEmulation\": {\"deviceMetrics\": "
+                                  "{\"width\": 390, \"height\": 844, \"pixelRatio\": 3}}, "
+                                  "\"args\": [\"--headless=new\", \"--no-sandbox\", "
+                                  "\"--disable-gpu\", \"--lang=fr-FR\"%s]}}}}",
+                                  javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
+  session = webdriver (b, "POST", "/session", capabilities, NULL);
+  b->session = g_strdup (json_object_get_string_member (json_node_get_object (session), "sessionId"));
+}
+
+static void
+browser_stop (Browser *b)
+{
+  g_autofree char *path = g_strconcat ("/session/", b->session, NULL);
+  g_autoptr(JsonNode) done = webdriver (b, "DELETE", path, NULL, NULL);
+
+  g_subprocess_send_signal (b->driver, SIGTERM);
+  g_subprocess_wait (b->driver, NULL, NULL);
+  g_clear_object (&b->driver);
+  g_free (b->url);
+  g_free (b->session);
+}
+
+static JsonNode *
+command (Browser    *b,
+         const char *method,
+         const char *what,
+         const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/session/%s%s", b->session, what);
+
+  return webdriver (b, method, path, body, NULL);
+}
+
+static void
+go (Browser    *b,
+    const char *path)
+{
+  g_autofree char *body = g_strdup_printf ("{\"url\": \"%s%s\"}", b->f->hub->url, path);
+  g_autoptr(JsonNode) done = command (b, "POST", "/url", body);
+}
+
+/* The element of a CSS selector: its WebDriver id. */
+static char *
+element (Browser    *b,
+         const char *selector)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) found = NULL;
+  g_autofree char *body = NULL;
+  GList *members;
+  char *id;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "using");
+  json_builder_add_string_value (builder, "css selector");
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_string_value (builder, selector);
+  json_builder_end_object (builder);
+  body = json_to_string (json_builder_get_root (builder), FALSE);
+  found = command (b, "POST", "/element", body);
+  members = json_object_get_values (json_node_get_object (found));
+  id = g_strdup (json_node_get_string (members->data));
+  g_list_free (members);
+  return id;
+}
+
+static char *
+text_of (Browser    *b,
+         const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/text", id);
+  g_autoptr(JsonNode) text = command (b, "GET", what, NULL);
+
+  return g_strdup (json_node_get_string (text));
+}
+
+static gboolean
+displayed (Browser    *b,
+           const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/displayed", id);
+  g_autoptr(JsonNode) shown = command (b, "GET", what, NULL);
+
+  return json_node_get_boolean (shown);
+}
+
+static void
+type_into (Browser    *b,
+           const char *selector,
+           const char *text)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/value", id);
+  g_autofree char *body = g_strdup_printf ("{\"text\": \"%s\"}", text);
+  g_autoptr(JsonNode) clear = NULL;
+  g_autofree char *clear_what = g_strdup_printf ("/element/%s/clear", id);
+  g_autoptr(JsonNode) done = NULL;
+
+  clear = command (b, "POST", clear_what, "{}");
+  done = command (b, "POST", what, body);
+}
+
+static void
+click (Browser    *b,
+       const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/click", id);
+  g_autoptr(JsonNode) done = command (b, "POST", what, "{}");
+}
+
+/* No dialog opened by a script of the page. */
+static void
+assert_no_alert (Browser *b)
+{
+  g_autofree char *path = g_strdup_printf ("/session/%s/alert/text", b->session);
+  g_autofree char *code = NULL;
+  g_autoptr(JsonNode) text = webdriver (b, "GET", path, NULL, &code);
+
+  g_assert_null (text);
+  g_assert_cmpstr (code, ==, "no such alert");
+}
+
+static void
+test_browser (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *hostile = sign (f, "merchant", "900004", NULL);
+  g_autofree char *hostile_ad = sign (f, "product", "900002", "--merchant", "900004", NULL);
+  g_autofree char *first = NULL, *second = NULL, *heading = NULL, *reserved = NULL, *db = NULL;
+  g_autoptr(JsonNode) size = NULL;
+  Browser b = { 0 };
+  Browser plain = { 0 };
+
+  browser_start (&b, f, TRUE);
+  /* The poster's shop, then the nearest; the script shows its button. */
+  go (&b, path_of (ad));
+  /* At a phone's width, 390 CSS pixels (the page's viewport). */
+  size = command (&b, "POST", "/execute/sync", "{\"script\": \"return window.innerWidth\", \"args\": []}");
+  g_assert_cmpint (json_node_get_int (size), ==, 390);
+  first = text_of (&b, "ol.shops > li:nth-child(1) .shop-name");
+  second = text_of (&b, "ol.shops > li:nth-child(2) .shop-name");
+  g_assert_cmpstr (first, ==, "Savonnerie du Poster");
+  g_assert_cmpstr (second, ==, "<script>alert(1)</script>");
+  g_assert_true (displayed (&b, "#near-me"));
+  assert_no_alert (&b);
+
+  /* Reserve at the Droguerie du Port: the hub holds the order. */
+  click (&b, "a[href^='/reserve?product=900001&merchant=900002']");
+  type_into (&b, "#first_name", "Inès");
+  type_into (&b, "#phone", "06 12 34 56 78");
+  type_into (&b, "#quantity", "2");
+  click (&b, "button[type=submit]");
+  reserved = text_of (&b, "p.price");
+  g_assert_true (g_str_has_prefix (reserved, "Order ") || g_str_has_prefix (reserved, "Commande "));
+  db = g_build_filename (f->dir, "hub.db", NULL);
+  g_assert_cmpint (vtr_test_sql_int (db, "SELECT count (*) FROM hub_order WHERE merchant_id = 900002 "
+                                         "AND state = 'placed'"), ==, 1);
+
+  /* The hostile shop: its name is text, nothing of it runs. */
+  go (&b, path_of (hostile));
+  heading = text_of (&b, "h1");
+  g_assert_cmpstr (heading, ==, "<script>alert(1)</script>");
+  assert_no_alert (&b);
+  go (&b, path_of (hostile_ad));
+  assert_no_alert (&b);
+  browser_stop (&b);
+
+  /* Without JavaScript: the same shops, and no button that would not work. */
+  browser_start (&plain, f, FALSE);
+  go (&plain, path_of (ad));
+  g_free (first);
+  first = text_of (&plain, "ol.shops > li:nth-child(1) .shop-name");
+  g_assert_cmpstr (first, ==, "Savonnerie du Poster");
+  g_assert_false (displayed (&plain, "#near-me"));
+  browser_stop (&plain);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/hub-web-browser/journey", Fixture, NULL, fixture_set_up, test_browser, fixture_tear_down);
+  return g_test_run ();
+}
+
+#else
+
 int
 main (int    argc,
       char **argv)
@@ -870,3 +1158,5 @@ main (int    argc,
   g_test_add ("/hub-web/personal", Fixture, NULL, fixture_set_up, test_personal, fixture_tear_down);
   return g_test_run ();
 }
+
+#endif
