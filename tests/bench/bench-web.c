@@ -21,7 +21,9 @@
  * product pages, then shop pages, as fast as they are answered, each on
  * a new connection (the hub closes every connection after its answer).
  * Prints pages/s, p50/p95/p99 latency, and the CPU the hub and this
- * client used: on a 2-core machine the client takes its share.
+ * client used: on a 2-core machine the client takes its share. Then the
+ * same load on GET /api/v1/status, the hub's floor for any request (a
+ * connection, a worker, 16 bytes of JSON): what pages cannot beat.
  *
  *   bench-web [--scale F] [--clients N] [--seconds S]
  */
@@ -258,6 +260,13 @@ main (int argc, char *argv[])
   run (&load, hub, "product", 2000, 20);
   load.paths = shops;
   run (&load, hub, "shop", NAN, NAN);
+  {
+    g_autoptr(GPtrArray) status = g_ptr_array_new ();
+
+    g_ptr_array_add (status, "/api/v1/status");
+    load.paths = status;
+    run (&load, hub, "status", NAN, NAN);
+  }
 
   vtr_test_hub_stop (hub, SIGTERM);
   g_main_loop_unref (load.loop);
