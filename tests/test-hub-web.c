@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sys/prctl.h>
 
 #include "vtr-test-hub.h"
 
@@ -914,6 +915,12 @@ webdriver (Browser    *b,
 }
 
 static void
+end_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 browser_start (Browser    *b,
                Fixture    *f,
                gboolean    javascript)
@@ -925,6 +932,7 @@ browser_start (Browser    *b,
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL, *capabilities = NULL;
   g_autoptr(JsonNode) session = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   guint16 number;
 
   b->f = f;
@@ -934,8 +942,11 @@ browser_start (Browser    *b,
   number = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_socket_close (probe, NULL);
   port = g_strdup_printf ("--port=%u", number);
-  b->driver = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                "chromedriver", port, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* A failed assertion ends this process: chromedriver, and the chromium
+   * it started, end with it. */
+  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
+  b->driver = g_subprocess_launcher_spawn (launcher, &error, "chromedriver", port, NULL);
   g_assert_no_error (error);
   b->url = g_strdup_printf ("http://127.0.0.1:%u", number);
   for (int i = 0; ; i++)
