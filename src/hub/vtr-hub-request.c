@@ -28,6 +28,8 @@ static const struct
   { "POST", "/api/v1/events", 4 * 1024 * 1024, 16 },
   /* {"kind": "pickup", "count": 150} */
   { "POST", "/api/v1/stock", 4 * 1024, 4 },
+  /* (web) first_name=…&phone=…&quantity=…: a reservation from a phone */
+  { "POST", "/reserve", 4 * 1024, 1 },
 };
 
 G_DEFINE_QUARK (vtr-hub-request-error-quark, vtr_hub_request_error)

@@ -19,6 +19,7 @@
 #include "vtr-hub-sms.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
+#include "vtr-hub-web.h"
 #include "vtr-json.h"
 #include "vtr-store.h"
 
@@ -87,6 +88,7 @@ typedef struct
   gint64             wait_until;
   gboolean           parked;
   guint              park_timeout;
+  VtrHubWebPage     *web;        /* a page for a phone: its own headers */
 } Job;
 
 /* A worker thread's connections. */
@@ -137,6 +139,7 @@ job_free (Job *job)
   g_clear_pointer (&job->query, g_hash_table_unref);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->etag);
+  g_free (job->web);
   g_free (job);
 }
 
@@ -848,6 +851,17 @@ route (Job *job)
     route_orders (job, worker);
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker);
+  else if (vtr_hub_web_handles (method, path))
+    {
+      /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
+      job->web = g_new0 (VtrHubWebPage, 1);
+      vtr_hub_web_serve (job->server->dir, worker->db, worker->catalog, job->msg, path, job->query, job->web);
+      job->status = job->web->status;
+      job->body = g_steal_pointer (&job->web->body);
+      job->etag = g_steal_pointer (&job->web->etag);
+      if (job->web->order_placed && job->server->sms)
+        vtr_hub_sms_wake (job->server->sms);
+    }
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
@@ -933,7 +947,9 @@ log_request (SoupServerMessage *msg,
 static void
 log_access (Job *job)
 {
-  log_request (job->msg, job->path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
+  g_autofree char *path = vtr_hub_web_log_path (job->path);
+
+  log_request (job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
                job->started, job->device_id);
 }
 
@@ -978,6 +994,8 @@ job_finish (gpointer data)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
   if (job->content_type)
     soup_message_headers_set_content_type (headers, job->content_type, NULL);
+  if (job->web)
+    vtr_hub_web_add_headers (headers, job->web);
   if (server->stopping)
     {
       g_ptr_array_add (server->writing, g_object_ref (job->msg));
@@ -1514,7 +1532,8 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error) ||
+      !vtr_hub_web_prepare (store, error))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);

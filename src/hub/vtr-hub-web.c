@@ -1,0 +1,1761 @@
+#include "config.h"
+
+#include "vtr-hub-web.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "vtr-changes.h"
+#include "vtr-demo.h"
+#include "vtr-describe.h"
+#include "vtr-flashcode.h"
+#include "vtr-hub-keys.h"
+#include "vtr-hub-stock.h"
+#include "vtr-hub-web-resources.h"
+#include "vtr-json.h"
+#include "vtr-orders.h"
+#include "vtr-phone.h"
+#include "vtr-service.h"
+#include "vtr-store-private.h"
+
+/*
+ * The web page behind every code (issue 17), for the phone that scanned a
+ * poster, a card or a ticket: server-made HTML5 that works without
+ * script, one small style sheet and one small script ("Closest to me",
+ * near-me.js) served from the hub's resources.
+ *
+ * Safety: the code's signature is checked first, with the hub's own key
+ * list; a page says nothing of a code that is not the federation's. Every
+ * piece of text reaches the page through esc(), which escapes markup,
+ * drops control and bidirectional-override characters and cuts what is
+ * too long; catalogue text sits in <bdi> so a right-to-left name cannot
+ * turn the words around it. Language: French unless the browser prefers
+ * English or the page is asked ?lang=en. Messages go through gettext; an
+ * English page is made with the worker thread's LC_MESSAGES set to "C"
+ * (uselocale), where gettext ignores LANGUAGE and answers the msgid, so
+ * one thread's English never reaches another's French. The French of a
+ * page is the hub's own language (French unless the hub was started in
+ * another one).
+ */
+
+#define CSS_PATH "/static/vitrine.css"
+#define JS_PATH "/static/near-me.js"
+#define MAX_STOCKISTS 8
+#define MAX_SHOP_PRODUCTS 40
+#define MAX_NAME 160      /* characters of a name shown */
+#define MAX_TEXT 400      /* characters of any other catalogue text */
+#define MAX_MOVEMENTS 8
+/* Open states change with the clock, not only with the catalogue: a
+ * page's tag also names its five minutes. */
+#define ETAG_PERIOD 300
+/* Reservations from phones (click & collect). */
+#define RESERVE_PATH "/reserve"
+#define SEARCH_PATH "/search"
+#define TRADES_PATH "/trades"
+#define TRADE_PREFIX "/trade/"
+#define MAX_RESULTS 20
+#define MAX_QUERY 100   /* characters of a search */
+#define MAX_QUANTITY 9
+#define FORM_LIFETIME (2 * 3600)   /* seconds a reservation form stays good */
+#define LIMIT_WINDOW 3600          /* the rate limits count an hour */
+#define MAX_PER_ADDRESS 5          /* reservations an hour from one address */
+#define MAX_PER_PHONE 3            /* reservations an hour for one phone */
+
+typedef struct
+{
+  GString     *out;
+  gboolean     en;
+  GDateTime   *now;
+  const char  *path;
+  GHashTable  *query;
+  gboolean     private_page;  /* made for one shopper (their position): not cached */
+  VtrHubDb    *db;
+  VtrCatalog  *catalog;
+  VtrHubKeys  *keys;
+  SoupServerMessage *msg;
+  gboolean     order_placed;
+} Ctx;
+
+/* Text. */
+
+static gboolean
+is_hidden (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+         (c >= 0x200b && c <= 0x200f) ||  /* zero widths, LRM, RLM */
+         (c >= 0x202a && c <= 0x202e) ||  /* embeddings and overrides */
+         (c >= 0x2066 && c <= 0x2069) ||  /* isolates */
+         c == 0x061c || c == 0xfeff;
+}
+
+/* @text, escaped for HTML text and double- or single-quoted attributes
+ * alike, without hidden characters, at most @max characters and about
+ * three bytes a character once escaped (a name of quotes must not make a
+ * page of 50 kB). */
+static void
+esc_max (GString    *out,
+         const char *text,
+         glong       max)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  const char *p = valid;
+  gsize start = out->len;
+  glong n = 0;
+
+  for (; *p && n < max && out->len - start < (gsize) max * 3; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '&': g_string_append (out, "&amp;"); break;
+        case '"': g_string_append (out, "&quot;"); break;
+        case '\'': g_string_append (out, "&#39;"); break;
+        default:
+          if (is_hidden (c))
+            {
+              if (c == '\n' || c == '\t')
+                g_string_append_c (out, ' ');
+              continue;
+            }
+          g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      n++;
+    }
+  if (*p)
+    g_string_append (out, "…");
+}
+
+static void
+esc (GString    *out,
+     const char *text)
+{
+  esc_max (out, text, MAX_TEXT);
+}
+
+/* Catalogue text in its own direction: <bdi>NAME</bdi>. */
+static void
+esc_name (GString    *out,
+          const char *text)
+{
+  g_string_append (out, "<bdi>");
+  esc_max (out, text, MAX_NAME);
+  g_string_append (out, "</bdi>");
+}
+
+/* <TAG class="CLASS">TEXT</TAG>, TEXT escaped; the tag and class are the
+ * code's own. */
+static void
+element (GString    *out,
+         const char *tag,
+         const char *klass,
+         const char *text)
+{
+  if (klass)
+    g_string_append_printf (out, "<%s class=\"%s\">", tag, klass);
+  else
+    g_string_append_printf (out, "<%s>", tag);
+  esc (out, text);
+  g_string_append_printf (out, "</%s>", tag);
+}
+
+/* The page. */
+
+static void
+page_begin (Ctx        *ctx,
+            const char *title,
+            const char *description,
+            gboolean    noindex)
+{
+  GString *out = ctx->out;
+
+  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+                          ctx->en ? "en" : "fr");
+  g_string_append (out, "<title>");
+  esc_max (out, title, MAX_NAME);
+  g_string_append (out, " · Vitrine</title>\n");
+  if (noindex)
+    g_string_append (out, "<meta name=\"robots\" content=\"noindex\">\n");
+  else if (description)
+    {
+      /* Open Graph: a shared link shows the product or the shop. */
+      g_string_append (out, "<meta name=\"description\" content=\"");
+      esc (out, description);
+      g_string_append (out, "\">\n<meta property=\"og:type\" content=\"website\">\n"
+                            "<meta property=\"og:site_name\" content=\"Vitrine\">\n"
+                            "<meta property=\"og:title\" content=\"");
+      esc_max (out, title, MAX_NAME);
+      g_string_append (out, "\">\n<meta property=\"og:description\" content=\"");
+      esc (out, description);
+      g_string_append_printf (out, "\">\n<meta property=\"og:locale\" content=\"%s\">\n"
+                              "<meta property=\"og:url\" content=\"https://",
+                              ctx->en ? "en_GB" : "fr_FR");
+      esc (out, vtr_hub_keys_get_host (ctx->keys));
+      esc_max (out, ctx->path, 1024);
+      g_string_append (out, "\">\n");
+    }
+  g_string_append (out, "<link rel=\"stylesheet\" href=\"" CSS_PATH "\">\n</head>\n<body>\n<header>"
+                        "<span class=\"brand\">Vitrine</span>");
+  g_string_append_printf (out, "<nav><a href=\"" SEARCH_PATH "%s\">", ctx->en ? "?lang=en" : "");
+  esc (out, _("Search"));
+  g_string_append (out, "</a>");
+  /* The other language, on the same page. */
+  if (ctx->en)
+    g_string_append (out, "<a href=\"?lang=fr\" lang=\"fr\" hreflang=\"fr\">Français</a>");
+  else
+    g_string_append (out, "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+  g_string_append (out, "</nav></header>\n<main>\n");
+}
+
+static void
+page_end (Ctx *ctx)
+{
+  g_string_append (ctx->out, "</main>\n<footer>");
+  esc (ctx->out, _("Vitrine, the federation of independent shops of the Bouches-du-Rhône"));
+  g_string_append (ctx->out, "</footer>\n</body>\n</html>\n");
+}
+
+/* A page of one heading and one paragraph. */
+static void
+simple_page (Ctx        *ctx,
+             const char *title,
+             const char *text,
+             gboolean    notice)
+{
+  page_begin (ctx, title, NULL, TRUE);
+  element (ctx->out, "h1", NULL, title);
+  element (ctx->out, "p", notice ? "notice" : NULL, text);
+  page_end (ctx);
+}
+
+/* Links. */
+
+/* The path of a signed code for a shop (or a product at a shop), so a page
+ * links to another page the way a poster would. */
+static char *
+signed_path (Ctx          *ctx,
+             VtrCodeKind   kind,
+             gint64        product_id,
+             gint64        merchant_id)
+{
+  VtrFlashcode code = { 0 };
+  const guint8 *secret = NULL;
+  g_autofree char *url = NULL;
+  const char *slash;
+
+  code.kind = kind;
+  code.product_id = product_id;
+  code.merchant_id = merchant_id;
+  code.kid = vtr_hub_keys_signing_kid (ctx->keys, &secret);
+  if (code.kid <= 0 || secret == NULL ||
+      !(url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (ctx->keys), secret, NULL)))
+    return NULL;
+  slash = strchr (url + strlen ("HTTPS://"), '/');
+  return slash ? g_strdup (slash) : NULL;
+}
+
+static void
+actions (Ctx               *ctx,
+         const VtrMerchant *merchant)
+{
+  GString *out = ctx->out;
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, "<div class=\"actions\">");
+  if (merchant->phone && *merchant->phone)
+    {
+      g_string_append (out, "<a class=\"button\" href=\"tel:");
+      for (const char *p = merchant->phone; *p; p++)
+        if (g_ascii_isdigit (*p) || (*p == '+' && p == merchant->phone))
+          g_string_append_c (out, *p);
+      g_string_append (out, "\">");
+      /* TRANSLATORS: a button that calls the shop */
+      esc (out, _("Call"));
+      g_string_append (out, "</a>");
+    }
+  g_ascii_formatd (lat, sizeof lat, "%.6f", merchant->position.lat);
+  g_ascii_formatd (lon, sizeof lon, "%.6f", merchant->position.lon);
+  /* geo: opens the phone's own maps app (Android); the map of
+   * OpenStreetMap for the others. */
+  g_string_append_printf (out, "<a class=\"button secondary\" href=\"geo:%s,%s?q=%s,%s\">", lat, lon, lat, lon);
+  esc (out, _("Directions"));
+  g_string_append_printf (out, "</a><a class=\"button secondary\" "
+                          "href=\"https://www.openstreetmap.org/?mlat=%s&amp;mlon=%s#map=18/%s/%s\">",
+                          lat, lon, lat, lon);
+  esc (out, _("Map"));
+  g_string_append (out, "</a></div>");
+}
+
+static void
+address_line (GString           *out,
+              const VtrMerchant *merchant)
+{
+  g_string_append (out, "<p class=\"muted\"><bdi>");
+  esc (out, merchant->address);
+  g_string_append (out, "</bdi>, <bdi>");
+  esc (out, merchant->postcode);
+  g_string_append (out, " ");
+  esc (out, merchant->city);
+  g_string_append (out, "</bdi></p>");
+}
+
+static void
+open_line (GString            *out,
+           const VtrOpenState *open,
+           GDateTime          *now)
+{
+  g_autofree char *words = vtr_describe_open_until (open, now);
+
+  element (out, "p", !open->known ? "muted" : open->open ? "open" : "closed", words);
+}
+
+/* Product ad. */
+
+/* ?lat=…&lon=…, in degrees, both there and sensible. */
+static gboolean
+query_position (GHashTable  *query,
+                VtrPosition *position)
+{
+  const char *lat = query ? g_hash_table_lookup (query, "lat") : NULL;
+  const char *lon = query ? g_hash_table_lookup (query, "lon") : NULL;
+  char *end_lat = NULL, *end_lon = NULL;
+  double y, x;
+
+  if (lat == NULL || lon == NULL || !*lat || !*lon)
+    return FALSE;
+  y = g_ascii_strtod (lat, &end_lat);
+  x = g_ascii_strtod (lon, &end_lon);
+  if (*end_lat || *end_lon || !(y >= -90 && y <= 90) || !(x >= -180 && x <= 180))
+    return FALSE;
+  position->lat = y;
+  position->lon = x;
+  return TRUE;
+}
+
+/* The promotions running now: the one @promotion_id, or those of the
+ * shop @merchant_id. */
+static GPtrArray *
+current_promotions (Ctx    *ctx,
+                    gint64  promotion_id,
+                    gint64  merchant_id)
+{
+  GPtrArray *promotions = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_free);
+  gint64 now = g_date_time_to_unix (ctx->now);
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (
+    vtr_catalog_get_store (ctx->catalog),
+    promotion_id ? "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+                   "FROM promotion WHERE id = ?1 AND starts <= ?2 AND ends > ?2"
+                 : "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+                   "FROM promotion WHERE merchant_id = ?1 AND ends > ?2 AND starts <= ?2 ORDER BY ends LIMIT 20",
+    NULL);
+
+  if (stmt == NULL)
+    return promotions;
+  sqlite3_bind_int64 (stmt, 1, promotion_id ? promotion_id : merchant_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      VtrPromotion *promotion = g_new0 (VtrPromotion, 1);
+
+      promotion->id = sqlite3_column_int64 (stmt, 0);
+      promotion->merchant_id = sqlite3_column_int64 (stmt, 1);
+      promotion->product_id = sqlite3_column_int64 (stmt, 2);
+      promotion->category = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      promotion->kind = sqlite3_column_int (stmt, 4);
+      promotion->value = sqlite3_column_int (stmt, 5);
+      promotion->buy = sqlite3_column_int (stmt, 6);
+      promotion->get = sqlite3_column_int (stmt, 7);
+      promotion->starts = sqlite3_column_int64 (stmt, 8);
+      promotion->ends = sqlite3_column_int64 (stmt, 9);
+      promotion->title = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+      g_ptr_array_add (promotions, promotion);
+    }
+  return promotions;
+}
+
+static void
+product_page (Ctx                *ctx,
+              const VtrFlashcode *code,
+              guint              *status)
+{
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(VtrMerchant) poster = NULL;
+  g_autoptr(GPtrArray) stockists = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  g_autoptr(GPtrArray) promotions = NULL;
+  g_autoptr(VtrStatement) prices = NULL;
+  g_autofree char *low = NULL, *high = NULL;
+  VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  GString *out = ctx->out;
+  gint64 min = G_MAXINT64, max = -1, n_shops = 0;
+  gboolean here;
+
+  if (!(product = vtr_catalog_get_product (ctx->catalog, code->product_id, NULL)))
+    {
+      *status = SOUP_STATUS_NOT_FOUND;
+      simple_page (ctx, _("This product is no longer in the catalogue"),
+                   _("Ask the shop that put up the poster: it may still have it."), FALSE);
+      return;
+    }
+  if (code->merchant_id && (poster = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
+    origin = poster->position;
+  /* "Closest to me" (near-me.js): the phone's position, for this page
+   * only. */
+  if ((here = query_position (ctx->query, &origin)))
+    ctx->private_page = TRUE;
+  stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, MAX_STOCKISTS,
+                                             VTR_STOCKISTS_DEFAULT, NULL);
+  if (stockists == NULL)
+    stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
+  /* The poster's shop first, when it sells the product (and the
+   * shopper did not ask for the nearest to them). */
+  if (poster && !here)
+    {
+      guint i;
+
+      for (i = 0; i < stockists->len; i++)
+        if (((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant->id == poster->id)
+          break;
+      if (i < stockists->len)
+        g_ptr_array_insert (stockists, 0, g_ptr_array_steal_index (stockists, i));
+      else
+        {
+          VtrStockist *own = vtr_catalog_get_stockist (ctx->catalog, product->id, poster->id, &origin, ctx->now,
+                                                       NULL);
+
+          if (own)
+            g_ptr_array_insert (stockists, 0, own);
+        }
+    }
+  /* The price range and the count over every shop that has it. */
+  prices = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                                "SELECT min (price_cents), max (price_cents), count (*) FROM stock "
+                                "WHERE product_id = ? AND availability > 0", NULL);
+  if (prices)
+    {
+      sqlite3_bind_int64 (prices, 1, product->id);
+      if (sqlite3_step (prices) == SQLITE_ROW && sqlite3_column_type (prices, 0) != SQLITE_NULL)
+        {
+          min = sqlite3_column_int64 (prices, 0);
+          max = sqlite3_column_int64 (prices, 1);
+          n_shops = sqlite3_column_int64 (prices, 2);
+        }
+      sqlite3_reset (prices);
+    }
+
+  if (max >= 0)
+    {
+      low = vtr_price_format (min);
+      high = vtr_price_format (max);
+    }
+  g_string_append (description, product->brand && *product->brand ? product->brand : "");
+  if (low)
+    {
+      if (description->len)
+        g_string_append (description, " · ");
+      if (min == max)
+        g_string_append (description, low);
+      else
+        g_string_append_printf (description, _("from %s to %s"), low, high);
+    }
+  if (description->len)
+    g_string_append (description, " · ");
+  g_string_append_printf (description,
+                          g_dngettext (GETTEXT_PACKAGE, "in %u shop near you", "in %u shops near you",
+                                       (gulong) n_shops),
+                          (guint) n_shops);
+
+  page_begin (ctx, product->name, description->str, FALSE);
+  g_string_append (out, "<h1>");
+  esc_name (out, product->name);
+  g_string_append (out, "</h1>");
+  if (product->brand && *product->brand)
+    {
+      g_string_append (out, "<p class=\"muted\">");
+      esc_name (out, product->brand);
+      g_string_append (out, "</p>");
+    }
+  if (low)
+    {
+      g_autofree char *range = min == max ? g_strdup (low) : g_strdup_printf (_("from %s to %s"), low, high);
+
+      element (out, "p", "price", range);
+    }
+  promotions = code->promotion_id ? current_promotions (ctx, code->promotion_id, 0) : NULL;
+  for (guint i = 0; promotions && i < promotions->len; i++)
+    {
+      VtrPromotion *promotion = g_ptr_array_index (promotions, i);
+      g_autofree char *words = vtr_promotion_describe (promotion);
+
+      g_string_append (out, "<p><span class=\"promo\">");
+      esc (out, words);
+      g_string_append (out, "</span> ");
+      esc_name (out, promotion->title);
+      g_string_append (out, "</p>");
+    }
+
+  element (out, "h2", NULL, _("Where to find it"));
+  if (here)
+    element (out, "p", "muted", _("Distances on foot from where you are."));
+  else if (poster)
+    {
+      g_autofree char *from = g_strdup_printf (_("Distances on foot from %s."), "\x01");
+      char **parts = g_strsplit (from, "\x01", 2);
+
+      /* The shop's name inside the translated sentence, escaped apart. */
+      g_string_append (out, "<p class=\"muted\">");
+      esc (out, parts[0]);
+      esc_name (out, poster->name);
+      esc (out, parts[1] ? parts[1] : "");
+      g_string_append (out, "</p>");
+      g_strfreev (parts);
+    }
+  else
+    element (out, "p", "muted", _("Distances on foot from the Vieux-Port."));
+  if (stockists->len == 0)
+    element (out, "p", "notice", _("No shop of the federation has it at the moment."));
+  else if (!here)
+    {
+      /* Shown by near-me.js, which only runs where the phone can say
+       * where it is. */
+      g_string_append (out, "<p><button type=\"button\" id=\"near-me\" class=\"button secondary\" hidden "
+                            "data-waiting=\"");
+      esc (out, _("Looking for where you are…"));
+      g_string_append (out, "\" data-refused=\"");
+      esc (out, _("Your phone did not give its position: the shops stay in this order."));
+      g_string_append (out, "\">");
+      esc (out, _("Closest to me"));
+      g_string_append (out, "</button> <span id=\"near-me-status\" role=\"status\"></span></p>"
+                            "<script src=\"" JS_PATH "\" defer></script>");
+    }
+
+  g_string_append (out, "<ol class=\"shops\">");
+  for (guint i = 0; i < stockists->len && i < MAX_STOCKISTS; i++)
+    {
+      VtrStockist *stockist = g_ptr_array_index (stockists, i);
+      VtrMerchant *merchant = stockist->place.merchant;
+      g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, merchant->id);
+      g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m,
+                                                         stockist->place.walking_minutes);
+      g_autofree char *price = vtr_price_format (stockist->price_cents);
+      gboolean is_poster = poster && merchant->id == poster->id;
+
+      g_string_append (out, is_poster ? "<li class=\"poster\">" : "<li>");
+      if (is_poster)
+        element (out, "p", "muted", _("The shop of this poster"));
+      g_string_append (out, "<p class=\"shop-name\">");
+      if (link)
+        {
+          g_string_append (out, "<a href=\"");
+          esc_max (out, link, 1024);
+          g_string_append (out, "\">");
+        }
+      esc_name (out, merchant->name);
+      if (link)
+        g_string_append (out, "</a>");
+      g_string_append (out, "</p>");
+      address_line (out, merchant);
+      /* The poster's own shop is where the shopper stands. */
+      if (!is_poster)
+        element (out, "p", NULL, distance);
+      open_line (out, &stockist->place.open, ctx->now);
+      g_string_append (out, "<p><span class=\"price\">");
+      esc (out, price);
+      g_string_append (out, "</span> · ");
+      esc (out, vtr_describe_availability (stockist->availability));
+      g_string_append (out, "</p>");
+      for (guint j = 0; stockist->promotions && j < stockist->promotions->len; j++)
+        {
+          VtrPromotion *offer = g_ptr_array_index (stockist->promotions, j);
+          g_autofree char *words = vtr_promotion_describe (offer);
+
+          g_string_append (out, "<p><span class=\"promo\">");
+          esc (out, words);
+          g_string_append (out, "</span></p>");
+        }
+      actions (ctx, merchant);
+      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
+        {
+          g_string_append_printf (out, "<p><a class=\"button\" href=\"" RESERVE_PATH "?product=%" G_GINT64_FORMAT
+                                  "&amp;merchant=%" G_GINT64_FORMAT "%s\">",
+                                  product->id, merchant->id, ctx->en ? "&amp;lang=en" : "");
+          esc (out, _("Reserve for pickup"));
+          g_string_append (out, "</a></p>");
+        }
+      g_string_append (out, "</li>");
+    }
+  g_string_append (out, "</ol>");
+  page_end (ctx);
+}
+
+/* Shop. */
+
+static void
+shop_page (Ctx                *ctx,
+           const VtrFlashcode *code,
+           guint              *status)
+{
+  g_autoptr(VtrMerchant) merchant = NULL;
+  g_autoptr(GPtrArray) offers = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  g_auto(GStrv) week = NULL;
+  g_autoptr(VtrStatement) stmt = NULL;
+  VtrOpenState open = { 0 };
+  GString *out = ctx->out;
+  guint n_products = 0, n_offers = 0;
+
+  if (!(merchant = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
+    {
+      *status = SOUP_STATUS_NOT_FOUND;
+      simple_page (ctx, _("This shop is no longer in the federation’s catalogue"),
+                   _("It may have closed or left the federation."), FALSE);
+      return;
+    }
+  vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+  for (guint i = 0; merchant->services && merchant->services[i]; i++)
+    {
+      const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+      if (service)
+        {
+          if (description->len)
+            g_string_append (description, ", ");
+          g_string_append (description, vtr_service_label (service));
+        }
+    }
+  if (description->len)
+    g_string_append (description, " · ");
+  g_string_append_printf (description, "%s %s", merchant->address ? merchant->address : "",
+                          merchant->city ? merchant->city : "");
+
+  page_begin (ctx, merchant->name, description->str, FALSE);
+  g_string_append (out, "<h1>");
+  esc_name (out, merchant->name);
+  g_string_append (out, "</h1>");
+  if (merchant->services && merchant->services[0])
+    {
+      g_string_append (out, "<p class=\"muted\">");
+      for (guint i = 0, n = 0; merchant->services[i]; i++)
+        {
+          const VtrService *service = vtr_service_lookup (merchant->services[i]);
+
+          if (!service)
+            continue;
+          if (n++)
+            g_string_append (out, ", ");
+          esc (out, vtr_service_label (service));
+        }
+      g_string_append (out, "</p>");
+    }
+  address_line (out, merchant);
+  open_line (out, &open, ctx->now);
+  if (merchant->phone && *merchant->phone)
+    {
+      g_string_append (out, "<p>");
+      esc (out, merchant->phone);
+      g_string_append (out, "</p>");
+    }
+  actions (ctx, merchant);
+  g_clear_pointer (&open.next_change, g_date_time_unref);
+
+  /* Promotions now. */
+  offers = current_promotions (ctx, 0, merchant->id);
+  for (guint i = 0; i < offers->len; i++)
+    {
+      VtrPromotion *promotion = g_ptr_array_index (offers, i);
+      g_autoptr(VtrProduct) on = promotion->product_id ? vtr_catalog_get_product (ctx->catalog,
+                                                                                   promotion->product_id, NULL)
+                                                       : NULL;
+      g_autofree char *words = NULL;
+
+      if (n_offers++ == 0)
+        {
+          element (out, "h2", NULL, _("Promotions"));
+          g_string_append (out, "<ul>");
+        }
+      words = vtr_promotion_describe (promotion);
+      g_string_append (out, "<li><span class=\"promo\">");
+      esc (out, words);
+      g_string_append (out, "</span> ");
+      esc_name (out, on ? on->name : promotion->title);
+      g_string_append (out, "</li>");
+    }
+  if (n_offers)
+    g_string_append (out, "</ul>");
+
+  element (out, "h2", NULL, _("Opening hours"));
+  if ((week = vtr_describe_week (merchant->opening_hours)))
+    {
+      g_string_append (out, "<table><tbody>");
+      for (int day = 0; day < 7 && week[day]; day++)
+        {
+          g_string_append (out, "<tr><th scope=\"row\">");
+          esc (out, vtr_describe_weekday (day));
+          g_string_append (out, "</th><td>");
+          esc (out, week[day]);
+          g_string_append (out, "</td></tr>");
+        }
+      g_string_append (out, "</tbody></table>");
+    }
+  else
+    element (out, "p", "muted", _("The shop has not given its hours."));
+
+  element (out, "h2", NULL, _("Products and prices"));
+  stmt = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                              "SELECT p.id, p.name, s.price_cents, s.availability FROM stock s "
+                              "JOIN product p ON p.id = s.product_id WHERE s.merchant_id = ? "
+                              "ORDER BY p.name LIMIT " G_STRINGIFY (MAX_SHOP_PRODUCTS), NULL);
+  if (stmt)
+    {
+      sqlite3_bind_int64 (stmt, 1, merchant->id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autofree char *price = vtr_price_format (sqlite3_column_int64 (stmt, 2));
+          g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, sqlite3_column_int64 (stmt, 0),
+                                               merchant->id);
+
+          if (n_products++ == 0)
+            g_string_append (out, "<table><tbody>");
+          g_string_append (out, "<tr><td>");
+          if (link)
+            {
+              g_string_append (out, "<a href=\"");
+              esc_max (out, link, 1024);
+              g_string_append (out, "\">");
+            }
+          esc_name (out, (const char *) sqlite3_column_text (stmt, 1));
+          if (link)
+            g_string_append (out, "</a>");
+          g_string_append (out, "<br><span class=\"muted\">");
+          esc (out, vtr_describe_availability (sqlite3_column_int (stmt, 3)));
+          g_string_append (out, "</span></td><td class=\"num\">");
+          esc (out, price);
+          g_string_append (out, "</td></tr>");
+        }
+    }
+  if (n_products)
+    g_string_append (out, "</tbody></table>");
+  else
+    element (out, "p", "muted", _("The shop has not listed its products yet."));
+  page_end (ctx);
+}
+
+/* Loyalty card: a bearer secret, shown only by its last characters. */
+
+static void
+card_page (Ctx                *ctx,
+           const VtrFlashcode *code)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *number = NULL, *balance_words = NULL, *heading = NULL, *points = NULL;
+  GString *out = ctx->out;
+  gint64 balance = 0, n_events = 0, flagged = 0;
+  gboolean blocked = FALSE;
+  guint n = 0;
+
+  vtr_hub_db_card_balance (ctx->db, code->card_id, &balance, &n_events, NULL, NULL);
+  vtr_hub_db_card_state (ctx->db, code->card_id, &blocked, &flagged, NULL);
+  number = g_strdup_printf ("•••• %s", code->card_id + strlen (code->card_id) - 4);
+  heading = g_strdup_printf (_("Loyalty card %s"), number);
+  points = g_strdup_printf ("%" G_GINT64_FORMAT, balance);
+  balance_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s point", "%s points",
+                                                (gulong) MIN (ABS (balance), G_MAXULONG)),
+                                   points);
+
+  page_begin (ctx, heading, NULL, TRUE);
+  element (out, "h1", NULL, heading);
+  if (blocked)
+    element (out, "p", "notice", _("This card was declared lost and replaced: its points are on the new card."));
+  element (out, "p", "price", balance_words);
+
+  element (out, "h2", NULL, _("Last movements"));
+  if (sqlite3_prepare_v2 (db, "SELECT created, merchant_id, points, kind FROM event "
+                              "WHERE card_id = ? AND kind IN ('credit', 'redeem', 'transfer') "
+                              "ORDER BY created DESC LIMIT " G_STRINGIFY (MAX_MOVEMENTS), -1, &stmt, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, code->card_id, -1, SQLITE_TRANSIENT);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 0));
+          g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+          g_autoptr(GDateTime) at = utc && paris ? g_date_time_to_timezone (utc, paris) : NULL;
+          g_autofree char *date = at ? g_date_time_format (at, "%d/%m/%Y") : g_strdup ("");
+          g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (ctx->catalog,
+                                                                      sqlite3_column_int64 (stmt, 1), NULL);
+          gint64 moved = sqlite3_column_int64 (stmt, 2);
+
+          if (n++ == 0)
+            {
+              g_string_append (out, "<table><thead><tr><th scope=\"col\">");
+              esc (out, _("Date"));
+              g_string_append (out, "</th><th scope=\"col\">");
+              esc (out, _("Shop"));
+              g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
+              esc (out, _("Points"));
+              g_string_append (out, "</th></tr></thead><tbody>");
+            }
+          g_string_append (out, "<tr><td>");
+          esc (out, date);
+          g_string_append (out, "</td><td>");
+          if (merchant)
+            esc_name (out, merchant->name);
+          g_string_append_printf (out, "</td><td class=\"num\">%s%" G_GINT64_FORMAT "</td></tr>",
+                                  moved > 0 ? "+" : moved < 0 ? "−" : "", ABS (moved));
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (n)
+    g_string_append (out, "</tbody></table>");
+  else
+    element (out, "p", "muted", _("No points earned or spent with this card yet."));
+  element (out, "p", "muted", _("Show this card at the counter of any shop of the federation to earn points."));
+  page_end (ctx);
+}
+
+/* Pickup code: the order's state, nothing of its customer. */
+
+static void
+pickup_page (Ctx                *ctx,
+             const VtrFlashcode *code)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *heading = g_strdup_printf (_("Order %s"), code->order);
+  g_autofree char *state = NULL;
+  g_autoptr(VtrMerchant) merchant = NULL;
+  GString *out = ctx->out;
+  const char *words;
+
+  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
+                              "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, code->order, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          merchant = vtr_catalog_get_merchant (ctx->catalog, sqlite3_column_int64 (stmt, 1), NULL);
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (state == NULL)
+    words = _("The shop has not received this order yet. Come back to this page in a moment.");
+  else if (g_str_equal (state, "placed"))
+    words = _("The shop has received your order.");
+  else if (g_str_equal (state, "accepted"))
+    words = _("The shop is preparing your order.");
+  else if (g_str_equal (state, "ready"))
+    words = _("Your order is ready: collect it at the shop and show this code.");
+  else if (g_str_equal (state, "collected"))
+    words = _("You collected this order. Thank you!");
+  else if (g_str_equal (state, "cancelled"))
+    words = _("This order was cancelled.");
+  else if (g_str_equal (state, "refused"))
+    words = _("The shop could not take this order.");
+  else
+    words = _("The shop has received your order.");
+
+  page_begin (ctx, heading, NULL, TRUE);
+  element (out, "h1", NULL, heading);
+  element (out, "p", "price", words);
+  if (merchant)
+    {
+      VtrOpenState open = { 0 };
+
+      g_string_append (out, "<p class=\"shop-name\">");
+      esc_name (out, merchant->name);
+      g_string_append (out, "</p>");
+      address_line (out, merchant);
+      vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+      open_line (out, &open, ctx->now);
+      g_clear_pointer (&open.next_change, g_date_time_unref);
+      actions (ctx, merchant);
+    }
+  page_end (ctx);
+}
+
+/* Search and browse by trade. */
+
+/* A shop in a list: its name linked to its page, where it is, whether
+ * it is open. */
+static void
+place_item (Ctx            *ctx,
+            const VtrPlace *place,
+            gboolean        distance)
+{
+  GString *out = ctx->out;
+  g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, place->merchant->id);
+  g_autofree char *words = vtr_describe_distance (place->distance_m, place->walking_minutes);
+
+  g_string_append (out, "<li><p class=\"shop-name\">");
+  if (link)
+    {
+      g_string_append (out, "<a href=\"");
+      esc_max (out, link, 1024);
+      g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+    }
+  esc_name (out, place->merchant->name);
+  if (link)
+    g_string_append (out, "</a>");
+  g_string_append (out, "</p>");
+  address_line (out, place->merchant);
+  if (distance)
+    element (out, "p", NULL, words);
+  open_line (out, &place->open, ctx->now);
+  g_string_append (out, "</li>");
+}
+
+static void
+search_form (Ctx        *ctx,
+             const char *text)
+{
+  GString *out = ctx->out;
+
+  g_string_append (out, "<form method=\"get\" action=\"" SEARCH_PATH "\" role=\"search\">");
+  if (ctx->en)
+    g_string_append (out, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
+  g_string_append (out, "<p><label for=\"q\">");
+  esc (out, _("A product, a shop or a trade"));
+  g_string_append (out, "</label><br><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"" G_STRINGIFY (MAX_QUERY)
+                        "\" value=\"");
+  esc_max (out, text, MAX_QUERY);
+  g_string_append (out, "\"></p><p><button class=\"button\" type=\"submit\">");
+  esc (out, _("Search"));
+  g_string_append (out, "</button> <a href=\"" TRADES_PATH);
+  g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+  esc (out, _("Shops by trade"));
+  g_string_append (out, "</a></p></form>");
+}
+
+/* /search?q=…, /trades and /trade/ID: the answer's status. Distances
+ * from the town centre, or from the phone with ?lat=&lon=. */
+static guint
+browse (Ctx *ctx)
+{
+  VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  GString *out = ctx->out;
+  gboolean here = query_position (ctx->query, &origin);
+
+  if (here)
+    ctx->private_page = TRUE;
+  if (g_str_equal (ctx->path, SEARCH_PATH))
+    {
+      const char *q = ctx->query ? g_hash_table_lookup (ctx->query, "q") : NULL;
+      g_autofree char *text = q ? g_utf8_make_valid (q, -1) : NULL;
+      g_autoptr(VtrSearchResults) results = NULL;
+      guint n = 0;
+
+      if (text && g_utf8_strlen (text, -1) > MAX_QUERY)
+        *g_utf8_offset_to_pointer (text, MAX_QUERY) = '\0';
+      if (text)
+        g_strstrip (text);
+      page_begin (ctx, _("Search"), NULL, TRUE);
+      element (out, "h1", NULL, _("Search the shops of the federation"));
+      search_form (ctx, text);
+      if (text == NULL || *text == '\0')
+        {
+          page_end (ctx);
+          return SOUP_STATUS_OK;
+        }
+      results = vtr_catalog_search (ctx->catalog, text, &origin, ctx->now, MAX_RESULTS, NULL);
+      if (results && results->products && results->products->len)
+        {
+          element (out, "h2", NULL, _("Products"));
+          g_string_append (out, "<ul>");
+          for (guint i = 0; i < results->products->len; i++, n++)
+            {
+              VtrProduct *product = g_ptr_array_index (results->products, i);
+              g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, product->id, 0);
+
+              g_string_append (out, "<li>");
+              if (link)
+                {
+                  g_string_append (out, "<a href=\"");
+                  esc_max (out, link, 1024);
+                  g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+                }
+              esc_name (out, product->name);
+              if (link)
+                g_string_append (out, "</a>");
+              if (product->brand && *product->brand)
+                {
+                  g_string_append (out, " <span class=\"muted\">");
+                  esc_name (out, product->brand);
+                  g_string_append (out, "</span>");
+                }
+              g_string_append (out, "</li>");
+            }
+          g_string_append (out, "</ul>");
+        }
+      if (results && results->merchants && results->merchants->len)
+        {
+          element (out, "h2", NULL, _("Shops"));
+          g_string_append (out, "<ol class=\"shops\">");
+          for (guint i = 0; i < results->merchants->len; i++, n++)
+            place_item (ctx, g_ptr_array_index (results->merchants, i), TRUE);
+          g_string_append (out, "</ol>");
+        }
+      if (results && results->services && results->services->len)
+        {
+          element (out, "h2", NULL, _("Trades"));
+          g_string_append (out, "<ul>");
+          for (guint i = 0; i < results->services->len; i++, n++)
+            {
+              VtrServiceMatch *match = &g_array_index (results->services, VtrServiceMatch, i);
+              const VtrService *service = vtr_service_lookup (match->service_id);
+
+              if (!service)
+                continue;
+              g_string_append_printf (out, "<li><a href=\"" TRADE_PREFIX "%s%s\">", service->id,
+                                      ctx->en ? "?lang=en" : "");
+              esc (out, vtr_service_label (service));
+              g_string_append (out, "</a></li>");
+            }
+          g_string_append (out, "</ul>");
+        }
+      if (n == 0)
+        element (out, "p", "notice", _("Nothing in the federation’s shops matches these words."));
+      page_end (ctx);
+      return SOUP_STATUS_OK;
+    }
+  if (g_str_equal (ctx->path, TRADES_PATH))
+    {
+      guint n_services = 0;
+      const VtrService *services = vtr_service_all (&n_services);
+
+      page_begin (ctx, _("Shops by trade"), NULL, FALSE);
+      element (out, "h1", NULL, _("Shops by trade"));
+      g_string_append (out, "<ul>");
+      for (guint i = 0; i < n_services; i++)
+        {
+          g_string_append_printf (out, "<li><a href=\"" TRADE_PREFIX "%s%s\">", services[i].id,
+                                  ctx->en ? "?lang=en" : "");
+          esc (out, vtr_service_label (&services[i]));
+          g_string_append (out, "</a></li>");
+        }
+      g_string_append (out, "</ul>");
+      page_end (ctx);
+      return SOUP_STATUS_OK;
+    }
+  {
+    const VtrService *service = vtr_service_lookup (ctx->path + strlen (TRADE_PREFIX));
+    g_autoptr(GPtrArray) places = NULL;
+
+    if (service == NULL)
+      {
+        simple_page (ctx, _("There is no such trade"), _("See the list of trades to find shops."), FALSE);
+        return SOUP_STATUS_NOT_FOUND;
+      }
+    places = vtr_catalog_near_service (ctx->catalog, service->id, &origin, ctx->now, MAX_RESULTS, NULL);
+    page_begin (ctx, vtr_service_label (service), NULL, FALSE);
+    element (out, "h1", NULL, vtr_service_label (service));
+    element (out, "p", "muted", here ? _("Distances on foot from where you are.")
+                                     : _("Distances on foot from the Vieux-Port."));
+    if (places == NULL || places->len == 0)
+      element (out, "p", "notice", _("No shop of the federation offers it yet."));
+    else
+      {
+        g_string_append (out, "<ol class=\"shops\">");
+        for (guint i = 0; i < places->len; i++)
+          place_item (ctx, g_ptr_array_index (places, i), TRUE);
+        g_string_append (out, "</ol>");
+      }
+    page_end (ctx);
+    return SOUP_STATUS_OK;
+  }
+}
+
+/* Click & collect from the phone: a form for a product at a shop, and
+ * the order it places, which reaches the shop like a kiosk's.
+ *
+ * The form carries a token made by the hub (an HMAC of its time, product
+ * and shop with a secret of the running hub), so a reservation comes
+ * from a form the hub served in the last two hours, not from a page
+ * elsewhere or a script posting blind. Rate limits, per address and per
+ * phone number, are counted in memory for the hour; the phone numbers
+ * are kept only as hashes there. Behind a proxy the address is the
+ * proxy's: the limit per phone still holds. */
+
+static guint8 token_key[crypto_auth_hmacsha256_KEYBYTES];
+static GMutex limits_lock;
+static GHashTable *limits;   /* "a:ADDRESS" or "p:HASH" → Window */
+
+typedef struct
+{
+  gint64 start;
+  guint  count;
+} Window;
+
+static void
+token_key_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      randombytes_buf (token_key, sizeof token_key);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static char *
+form_token (gint64 product_id,
+            gint64 merchant_id,
+            gint64 made)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                           made, product_id, merchant_id);
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+
+  token_key_init ();
+  crypto_auth_hmacsha256 (mac, (const guint8 *) text, strlen (text), token_key);
+  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", made, hex);
+}
+
+static gboolean
+form_token_valid (const char *token,
+                  gint64      product_id,
+                  gint64      merchant_id,
+                  gint64      now)
+{
+  g_autofree char *expected = NULL;
+  char *end = NULL;
+  gint64 made;
+
+  if (token == NULL)
+    return FALSE;
+  made = g_ascii_strtoll (token, &end, 10);
+  if (end == token || *end != '.' || made > now || now - made > FORM_LIFETIME)
+    return FALSE;
+  expected = form_token (product_id, merchant_id, made);
+  return strlen (expected) == strlen (token) && sodium_memcmp (expected, token, strlen (token)) == 0;
+}
+
+/* Whether one more reservation for @key fits in its hour (counted only
+ * when @count). */
+static gboolean
+limit_allows (const char *key,
+              guint       max,
+              gint64      now,
+              gboolean    count)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&limits_lock);
+  Window *window;
+
+  if (limits == NULL)
+    limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Forget the hours gone by now and then, so the table stays small. */
+  if (g_hash_table_size (limits) > 10000)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, limits);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (now - ((Window *) value)->start >= LIMIT_WINDOW)
+          g_hash_table_iter_remove (&iter);
+    }
+  window = g_hash_table_lookup (limits, key);
+  if (window && now - window->start >= LIMIT_WINDOW)
+    window->start = now, window->count = 0;
+  if (window && window->count >= max)
+    return FALSE;
+  if (count)
+    {
+      if (window == NULL)
+        {
+          window = g_new0 (Window, 1);
+          window->start = now;
+          g_hash_table_insert (limits, g_strdup (key), window);
+        }
+      window->count++;
+    }
+  return TRUE;
+}
+
+static char *
+phone_key (const char *phone)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, phone, -1);
+
+  return g_strconcat ("p:", hash, NULL);
+}
+
+/* A labelled field. */
+static void
+field (GString    *out,
+       const char *id,
+       const char *label,
+       const char *attributes,
+       const char *value)
+{
+  g_string_append_printf (out, "<p><label for=\"%s\">", id);
+  esc (out, label);
+  g_string_append_printf (out, "</label><br><input id=\"%s\" name=\"%s\" %s value=\"", id, id, attributes);
+  esc_max (out, value, 64);
+  g_string_append (out, "\"></p>");
+}
+
+static void
+reserve_form (Ctx               *ctx,
+              const VtrProduct  *product,
+              const VtrMerchant *merchant,
+              gint64             price_cents,
+              const char        *problem,
+              const char        *first_name,
+              const char        *phone,
+              const char        *quantity)
+{
+  GString *out = ctx->out;
+  g_autofree char *token = form_token (product->id, merchant->id, g_date_time_to_unix (ctx->now));
+  g_autofree char *price = vtr_price_format (price_cents);
+  g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
+
+  page_begin (ctx, title, NULL, TRUE);
+  g_string_append (out, "<h1>");
+  esc_name (out, product->name);
+  g_string_append (out, "</h1><p class=\"price\">");
+  esc (out, price);
+  g_string_append (out, "</p><p class=\"shop-name\">");
+  esc_name (out, merchant->name);
+  g_string_append (out, "</p>");
+  address_line (out, merchant);
+  if (problem)
+    {
+      g_string_append (out, "<p class=\"notice\" role=\"alert\">");
+      esc (out, problem);
+      g_string_append (out, "</p>");
+    }
+  /* The page's language goes with the form. */
+  g_string_append_printf (out, "<form method=\"post\" action=\"" RESERVE_PATH "%s\">",
+                          ctx->en ? "?lang=en" : "?lang=fr");
+  g_string_append_printf (out, "<input type=\"hidden\" name=\"product\" value=\"%" G_GINT64_FORMAT "\">"
+                          "<input type=\"hidden\" name=\"merchant\" value=\"%" G_GINT64_FORMAT "\">"
+                          "<input type=\"hidden\" name=\"token\" value=\"",
+                          product->id, merchant->id);
+  esc (out, token);
+  g_string_append (out, "\">");
+  field (out, "first_name", _("Your first name"),
+         "type=\"text\" required maxlength=\"40\" autocomplete=\"given-name\"", first_name);
+  field (out, "phone", _("Your mobile phone number"),
+         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\"", phone);
+  field (out, "quantity", _("Quantity"),
+         "type=\"number\" required min=\"1\" max=\"" G_STRINGIFY (MAX_QUANTITY) "\"", quantity ? quantity : "1");
+  element (out, "p", "muted", _("You pay at the shop when you collect it. Your first name and number go to "
+                                "the shop for this order only, and tell you when it is ready."));
+  g_string_append (out, "<p><button class=\"button\" type=\"submit\">");
+  esc (out, _("Reserve"));
+  g_string_append (out, "</button></p></form>");
+  page_end (ctx);
+}
+
+/* GET shows the form, POST places the order: the answer's status. */
+static guint
+reserve (Ctx *ctx)
+{
+  gboolean post = g_str_equal (soup_server_message_get_method (ctx->msg), "POST");
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(VtrMerchant) merchant = NULL;
+  g_autofree char *phone = NULL, *address_key = NULL, *by_phone = NULL;
+  GHashTable *fields = ctx->query;
+  const char *first_name, *quantity_text;
+  VtrStock stock = { 0 };
+  gint64 product_id = 0, merchant_id = 0, now = g_date_time_to_unix (ctx->now), quantity;
+  char *end = NULL;
+
+  if (post)
+    {
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (ctx->msg));
+      g_autofree char *text = NULL;
+
+      if (g_bytes_get_size (body) > 4096)
+        return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      fields = form = soup_form_decode (text);
+    }
+  if (fields)
+    {
+      const char *p = g_hash_table_lookup (fields, "product");
+      const char *m = g_hash_table_lookup (fields, "merchant");
+
+      product_id = p ? g_ascii_strtoll (p, NULL, 10) : 0;
+      merchant_id = m ? g_ascii_strtoll (m, NULL, 10) : 0;
+    }
+  if (product_id <= 0 || merchant_id <= 0 ||
+      !(product = vtr_catalog_get_product (ctx->catalog, product_id, NULL)) ||
+      !(merchant = vtr_catalog_get_merchant (ctx->catalog, merchant_id, NULL)) ||
+      !vtr_catalog_get_stock (ctx->catalog, product_id, merchant_id, &stock, NULL) ||
+      stock.availability == VTR_AVAILABILITY_OUT_OF_STOCK)
+    {
+      simple_page (ctx, _("This shop cannot take a reservation for this product"),
+                   _("It may have sold out. Go back to the product to find another shop."), TRUE);
+      return SOUP_STATUS_NOT_FOUND;
+    }
+  if (!post)
+    {
+      reserve_form (ctx, product, merchant, stock.price_cents, NULL, NULL, NULL, NULL);
+      return SOUP_STATUS_OK;
+    }
+
+  if (!form_token_valid (g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
+    {
+      /* A form of another site, or one left open for hours. */
+      reserve_form (ctx, product, merchant, stock.price_cents,
+                    _("This form is too old: check your details and send it again."),
+                    g_hash_table_lookup (fields, "first_name"), g_hash_table_lookup (fields, "phone"),
+                    g_hash_table_lookup (fields, "quantity"));
+      return SOUP_STATUS_FORBIDDEN;
+    }
+  first_name = g_hash_table_lookup (fields, "first_name");
+  quantity_text = g_hash_table_lookup (fields, "quantity");
+  quantity = quantity_text ? g_ascii_strtoll (quantity_text, &end, 10) : 0;
+  if (first_name)
+    first_name = g_strstrip ((char *) first_name);
+  phone = vtr_phone_french_mobile (g_hash_table_lookup (fields, "phone"));
+  if (first_name == NULL || *first_name == '\0' || !g_utf8_validate (first_name, -1, NULL) ||
+      g_utf8_strlen (first_name, -1) > 40 || phone == NULL || end == quantity_text || (end && *end) ||
+      quantity < 1 || quantity > MAX_QUANTITY)
+    {
+      const char *problem = phone == NULL ? _("Give a French mobile number (06 or 07): the shop tells you by "
+                                              "text message when your order is ready.")
+                            : quantity < 1 || quantity > MAX_QUANTITY
+                            ? _("Choose a quantity from 1 to 9.")
+                            : _("Give your first name (40 letters at most): the shop asks for it at the counter.");
+
+      reserve_form (ctx, product, merchant, stock.price_cents, problem, first_name,
+                    g_hash_table_lookup (fields, "phone"), quantity_text);
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  for (const char *c = first_name; *c; c = g_utf8_next_char (c))
+    if (is_hidden (g_utf8_get_char (c)))
+      {
+        reserve_form (ctx, product, merchant, stock.price_cents,
+                      _("Give your first name (40 letters at most): the shop asks for it at the counter."),
+                      NULL, g_hash_table_lookup (fields, "phone"), quantity_text);
+        return SOUP_STATUS_BAD_REQUEST;
+      }
+
+  /* One shopper does not empty a shop's shelf, nor fill its phone with
+   * orders. */
+  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (ctx->msg), NULL);
+  by_phone = phone_key (phone);
+  if (!limit_allows (address_key, MAX_PER_ADDRESS, now, FALSE) || !limit_allows (by_phone, MAX_PER_PHONE, now, FALSE))
+    {
+      simple_page (ctx, _("Too many reservations for now"),
+                   _("A phone reserves a few products an hour at most. Try again in an hour, or call the shop."),
+                   TRUE);
+      return 429; /* Too Many Requests: not in libsoup 3.2's list */
+    }
+
+  {
+    g_autoptr(GPtrArray) codes = NULL;
+    g_autoptr(VtrCodeInfo) info = NULL;
+    g_autoptr(VtrKeyList) list = vtr_hub_keys_list (ctx->keys);
+    g_autoptr(JsonBuilder) events = json_builder_new ();
+    g_autoptr(JsonBuilder) results = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonNode) answer = NULL;
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *order_uuid = g_uuid_string_random ();
+    g_autofree char *heading = NULL, *follow = NULL;
+    g_autoptr(GError) error = NULL;
+    VtrHubDevice web = { .id = 0, .name = (char *) "web", .merchant_id = 0 };
+    VtrOpenState open = { 0 };
+    const char *code, *verdict = NULL;
+    guint n_accepted = 0;
+    GString *out = ctx->out;
+
+    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, 0, VTR_CODE_PICKUP, 1, 0, now, &error)) ||
+        codes->len == 0)
+      {
+        simple_page (ctx, _("The reservation did not go through"),
+                     _("The federation’s server has trouble for now. Try again in a moment, or call the shop."),
+                     TRUE);
+        return SOUP_STATUS_SERVICE_UNAVAILABLE;
+      }
+    code = g_ptr_array_index (codes, 0);
+    info = vtr_code_classify (code, strlen (code), list, ctx->now);
+
+    json_builder_begin_array (events);
+    json_builder_begin_object (events);
+    vtr_json_add_string (events, "uuid", uuid);
+    vtr_json_add_string (events, "kind", "order");
+    vtr_json_add_int (events, "created", now);
+    json_builder_set_member_name (events, "payload");
+    json_builder_begin_object (events);
+    vtr_json_add_string (events, "order", order_uuid);
+    vtr_json_add_string (events, "number", info->code.order);
+    vtr_json_add_string (events, "state", "placed");
+    vtr_json_add_int (events, "at", now);
+    vtr_json_add_int (events, "merchant", merchant->id);
+    vtr_json_add_int (events, "locker", 0);
+    vtr_json_add_string (events, "first_name", first_name);
+    vtr_json_add_string (events, "phone", phone);
+    vtr_json_add_int (events, "total_cents", stock.price_cents * quantity);
+    json_builder_set_member_name (events, "lines");
+    json_builder_begin_array (events);
+    json_builder_begin_object (events);
+    vtr_json_add_int (events, "product", product->id);
+    vtr_json_add_int (events, "quantity", quantity);
+    vtr_json_add_int (events, "price_cents", stock.price_cents);
+    json_builder_end_object (events);
+    json_builder_end_array (events);
+    json_builder_end_object (events);
+    json_builder_end_object (events);
+    json_builder_end_array (events);
+    root = json_builder_get_root (events);
+
+    json_builder_begin_array (results);
+    if (!vtr_hub_db_ingest (ctx->db, &web, list, json_node_get_array (root), now, results, &n_accepted, &error) ||
+        n_accepted != 1)
+      {
+        json_builder_end_array (results);
+        answer = json_builder_get_root (results);
+        if (answer && json_array_get_length (json_node_get_array (answer)) > 0)
+          verdict = json_object_get_string_member_with_default (
+            json_array_get_object_element (json_node_get_array (answer), 0), "reason", NULL);
+        g_warning ("A reservation from a phone was refused: %s",
+                   error ? error->message : verdict ? verdict : "?");
+        simple_page (ctx, _("The reservation did not go through"),
+                     _("The federation’s server has trouble for now. Try again in a moment, or call the shop."),
+                     TRUE);
+        return SOUP_STATUS_SERVICE_UNAVAILABLE;
+      }
+    limit_allows (address_key, MAX_PER_ADDRESS, now, TRUE);
+    limit_allows (by_phone, MAX_PER_PHONE, now, TRUE);
+    ctx->order_placed = TRUE;
+
+    heading = g_strdup_printf (_("Order %s"), info->code.order);
+    page_begin (ctx, heading, NULL, TRUE);
+    element (out, "h1", NULL, _("Reserved"));
+    element (out, "p", "price", heading);
+    element (out, "p", NULL, _("Give this order number at the counter when you collect it. The shop tells "
+                               "you by text message when it is ready."));
+    g_string_append (out, "<p class=\"shop-name\">");
+    esc_name (out, merchant->name);
+    g_string_append (out, "</p>");
+    address_line (out, merchant);
+    vtr_catalog_open_state (ctx->catalog, merchant->opening_hours, ctx->now, &open);
+    open_line (out, &open, ctx->now);
+    g_clear_pointer (&open.next_change, g_date_time_unref);
+    actions (ctx, merchant);
+    /* The pickup code's own page follows the order. */
+    follow = g_strdup (strchr (code + strlen ("HTTPS://"), '/'));
+    g_string_append (out, "<p><a class=\"button secondary\" href=\"");
+    esc_max (out, follow, 1024);
+    g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+    esc (out, _("Follow your order"));
+    g_string_append (out, "</a></p>");
+    page_end (ctx);
+    return SOUP_STATUS_OK;
+  }
+}
+
+/* The request. */
+
+static gboolean
+prefers_english (SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *lang = query ? g_hash_table_lookup (query, "lang") : NULL;
+  const char *accept;
+  g_auto(GStrv) ranges = NULL;
+
+  if (lang)
+    return g_ascii_strncasecmp (lang, "en", 2) == 0;
+  accept = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Accept-Language");
+  if (accept == NULL)
+    return FALSE;
+  /* The first of French or English the browser lists (browsers list
+   * their languages by preference). */
+  ranges = g_strsplit (accept, ",", 32);
+  for (guint i = 0; ranges[i]; i++)
+    {
+      const char *range = g_strstrip (ranges[i]);
+
+      if (strstr (range, "q=0") && !strstr (range, "q=0."))
+        continue;
+      if (g_ascii_strncasecmp (range, "fr", 2) == 0)
+        return FALSE;
+      if (g_ascii_strncasecmp (range, "en", 2) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * vtr_hub_web_prepare:
+ *
+ * What the pages need of the hub's catalogue beyond the kiosks' format:
+ * a shop's products found by its id (a storefront would otherwise read
+ * the million stock lines). Run when the hub starts; an index only, the
+ * change feed does not see it.
+ */
+gboolean
+vtr_hub_web_prepare (VtrStore *store,
+                     GError  **error)
+{
+  return vtr_store_exec (store, "CREATE INDEX IF NOT EXISTS hub_web_stock_by_merchant ON stock (merchant_id)",
+                         error);
+}
+
+gboolean
+vtr_hub_web_handles (const char *method,
+                     const char *path)
+{
+  static const char * const prefixes[] = { "/P/", "/M/", "/C/", "/O/", "/D/", "/N/" };
+
+  if (g_str_equal (path, RESERVE_PATH))
+    return g_str_equal (method, "GET") || g_str_equal (method, "POST");
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return FALSE;
+  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH) || g_str_equal (path, SEARCH_PATH) ||
+      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (path, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The style sheet or the script, from the hub's resources. */
+static void
+serve_static (SoupServerMessage *msg,
+              const char        *path,
+              VtrHubWebPage     *page)
+{
+  gboolean js = g_str_equal (path, JS_PATH);
+  GBytes *css = g_resource_lookup_data (vtr_hub_web_get_resource (),
+                                        js ? "/fr/vitrine/hub/web/near-me.js" : "/fr/vitrine/hub/web/vitrine.css",
+                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "If-None-Match");
+
+  page->etag = g_strdup_printf ("\"%s-%08x\"", js ? "js" : "css", g_bytes_hash (css));
+  page->content_type = js ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+  page->cache_control = "public, max-age=86400";
+  if (if_none_match && g_str_equal (if_none_match, page->etag))
+    {
+      page->status = SOUP_STATUS_NOT_MODIFIED;
+      g_bytes_unref (css);
+      return;
+    }
+  page->status = SOUP_STATUS_OK;
+  page->body = css;
+}
+
+/**
+ * vtr_hub_web_serve:
+ *
+ * Makes the page for @path (a code's path, or the style sheet) into
+ * @page. Runs on a worker thread, with its connections.
+ */
+void
+vtr_hub_web_serve (const char        *data_dir,
+                   VtrHubDb          *db,
+                   VtrCatalog        *catalog,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   VtrHubWebPage     *page)
+{
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(VtrKeyList) list = NULL;
+  g_autoptr(VtrCodeInfo) info = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *host = NULL, *text = NULL;
+  locale_t c_messages = (locale_t) 0, previous = (locale_t) 0;
+  Ctx ctx = { 0 };
+  guint status = SOUP_STATUS_OK;
+  gboolean cacheable = FALSE;
+
+  page->html = TRUE;
+  page->content_type = "text/html; charset=utf-8";
+  page->cache_control = "no-cache";
+  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH))
+    {
+      page->html = FALSE;
+      serve_static (msg, path, page);
+      return;
+    }
+
+  ctx.en = prefers_english (msg, query);
+  if (ctx.en)
+    {
+      /* gettext answers the msgid in the "C" locale, LANGUAGE or not. */
+      c_messages = newlocale (LC_MESSAGES_MASK, "C", duplocale (LC_GLOBAL_LOCALE));
+      if (c_messages)
+        previous = uselocale (c_messages);
+    }
+  ctx.out = g_string_sized_new (8192);
+  ctx.now = now;
+  ctx.path = path;
+  ctx.query = query;
+  ctx.db = db;
+  ctx.catalog = catalog;
+
+  if (!(keys = vtr_hub_keys_open (data_dir, NULL)))
+    {
+      status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+      page_begin (&ctx, _("This page is not available"), NULL, TRUE);
+      element (ctx.out, "p", NULL, _("The federation’s server is being set up. Try again later."));
+      page_end (&ctx);
+      goto done;
+    }
+  ctx.keys = keys;
+  ctx.msg = msg;
+  if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
+    {
+      status = browse (&ctx);
+      if (ctx.private_page)
+        page->cache_control = "private, no-store";
+      goto done;
+    }
+  if (g_str_equal (path, RESERVE_PATH))
+    {
+      page->cache_control = "private, no-store";
+      status = reserve (&ctx);
+      page->order_placed = ctx.order_placed;
+      goto done;
+    }
+  list = vtr_hub_keys_list (keys);
+  host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
+  text = g_strconcat ("HTTPS://", host, path, NULL);
+  info = vtr_code_classify (text, strlen (text), list, now);
+
+  if (info->verdict == VTR_VERDICT_EXPIRED || info->verdict == VTR_VERDICT_RETIRED_KEY)
+    {
+      status = SOUP_STATUS_GONE;
+      simple_page (&ctx, _("This code has expired"),
+                   _("The offer or the code behind it is no longer valid. Ask the shop for a new one."), TRUE);
+    }
+  else if (info->verdict != VTR_VERDICT_TRUSTED)
+    {
+      /* Nothing of what the code says: it is not the federation's. */
+      status = SOUP_STATUS_NOT_FOUND;
+      simple_page (&ctx, _("This code is not the federation’s"),
+                   _("It was not signed by the federation of shops, or it was changed. Do not trust what "
+                     "it offers, and tell the shop where you found it."), TRUE);
+    }
+  else
+    switch (info->code.kind)
+      {
+      case VTR_CODE_PRODUCT:
+        cacheable = TRUE;
+        product_page (&ctx, &info->code, &status);
+        break;
+      case VTR_CODE_MERCHANT:
+        cacheable = TRUE;
+        shop_page (&ctx, &info->code, &status);
+        break;
+      case VTR_CODE_CARD:
+        page->cache_control = "private, no-store";
+        card_page (&ctx, &info->code);
+        break;
+      case VTR_CODE_PICKUP:
+        page->cache_control = "private, no-store";
+        pickup_page (&ctx, &info->code);
+        break;
+      case VTR_CODE_PAIRING:
+        page->cache_control = "private, no-store";
+        simple_page (&ctx, _("Pairing code for a Vitrine device"),
+                     _("Scan this code with the kiosk or the shop’s device you are setting up: on its "
+                       "first screen, hold the code in front of its camera. It works once; keep it to "
+                       "yourself until then."), FALSE);
+        break;
+      case VTR_CODE_PIN_RESET:
+        page->cache_control = "private, no-store";
+        simple_page (&ctx, _("Code to reset a PIN"),
+                     _("Scan this code at the Vitrine device it was made for, then choose the new PIN "
+                       "twice. It works once."), FALSE);
+        break;
+      default:
+        status = SOUP_STATUS_NOT_FOUND;
+        simple_page (&ctx, _("This code is not the federation’s"),
+                     _("It was not signed by the federation of shops, or it was changed. Do not trust "
+                       "what it offers, and tell the shop where you found it."), TRUE);
+        break;
+      }
+
+  /* A tag for the pages made from the catalogue alone: its newest
+   * change, the language and the five minutes of the open states. */
+  if (ctx.private_page)
+    page->cache_control = "private, no-store";
+  else if (cacheable && status == SOUP_STATUS_OK)
+    {
+      gint64 last = vtr_catalog_last_change (catalog, NULL);
+      const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                "If-None-Match");
+
+      if (last >= 0)
+        {
+          page->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s-%" G_GINT64_FORMAT "\"", last,
+                                        ctx.en ? "en" : "fr", g_date_time_to_unix (now) / ETAG_PERIOD);
+          page->cache_control = "public, max-age=60";
+          if (if_none_match && g_str_equal (if_none_match, page->etag))
+            status = SOUP_STATUS_NOT_MODIFIED;
+        }
+    }
+
+done:
+  if (c_messages)
+    {
+      uselocale (previous);
+      freelocale (c_messages);
+    }
+  page->status = status;
+  if (status == SOUP_STATUS_NOT_MODIFIED)
+    g_string_free (ctx.out, TRUE);
+  else
+    page->body = g_string_free_to_bytes (ctx.out);
+}
+
+/**
+ * vtr_hub_web_add_headers:
+ *
+ * The headers of a page: a policy that runs no script and loads nothing
+ * from elsewhere, no sniffing, no referrer to other sites.
+ */
+void
+vtr_hub_web_add_headers (SoupMessageHeaders  *headers,
+                         const VtrHubWebPage *page)
+{
+  if (page->content_type)
+    soup_message_headers_replace (headers, "Content-Type", page->content_type);
+  soup_message_headers_replace (headers, "Cache-Control", page->cache_control);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  if (!page->html)
+    return;
+  soup_message_headers_replace (headers, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; object-src 'none'; "
+                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Vary", "Accept-Language");
+}
+
+/**
+ * vtr_hub_web_log_path:
+ *
+ * The path as the access log keeps it: a card's code is its holder's
+ * bearer secret, and order, pairing and PIN codes are personal or
+ * one-time; only their kind is logged.
+ *
+ * Returns: (transfer full): the path to log
+ */
+char *
+vtr_hub_web_log_path (const char *path)
+{
+  if (path && strlen (path) > 3 && path[0] == '/' && path[2] == '/' && strchr ("CODN", path[1]))
+    return g_strdup_printf ("/%c/…", path[1]);
+  return g_strdup (path);
+}

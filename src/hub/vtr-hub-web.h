@@ -1,0 +1,37 @@
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "vtr-catalog.h"
+#include "vtr-hub-db.h"
+
+G_BEGIN_DECLS
+
+/* A web page for a phone, made on a worker thread (vtr-hub-web.c). */
+typedef struct
+{
+  guint       status;
+  GBytes     *body;
+  const char *content_type;
+  char       *etag;
+  const char *cache_control;
+  gboolean    html;          /* the security headers of a page */
+  gboolean    order_placed;  /* a reservation reached hub.db: the SMS may go */
+} VtrHubWebPage;
+
+gboolean  vtr_hub_web_prepare     (VtrStore           *store,
+                                   GError            **error);
+gboolean  vtr_hub_web_handles     (const char         *method,
+                                   const char         *path);
+void      vtr_hub_web_serve       (const char         *data_dir,
+                                   VtrHubDb           *db,
+                                   VtrCatalog         *catalog,
+                                   SoupServerMessage  *msg,
+                                   const char         *path,
+                                   GHashTable         *query,
+                                   VtrHubWebPage      *page);
+void      vtr_hub_web_add_headers (SoupMessageHeaders *headers,
+                                   const VtrHubWebPage *page);
+char     *vtr_hub_web_log_path    (const char         *path);
+
+G_END_DECLS

@@ -1,0 +1,1173 @@
+/*
+ * The page behind every code (issue 17): the real vitrine-hub on
+ * 127.0.0.1 with the demo catalogue plus a few shops of the test's own, a
+ * libsoup client fetching the page of each kind of code signed by
+ * `vitrine-hub sign`, and what a person would read on it.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <sys/prctl.h>
+
+#include "vtr-test-hub.h"
+
+#define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->dir, NULL, __VA_ARGS__, NULL)
+#define MAX_PAGE (50 * 1024)
+
+typedef struct
+{
+  char       *dir;
+  VtrTestHub *hub;
+  SoupSession *session;
+  char       *long_name;
+} Fixture;
+
+typedef struct
+{
+  guint               status;
+  char               *body;
+  gsize               size;
+  SoupMessageHeaders *headers;
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_free (page->body);
+  g_clear_pointer (&page->headers, soup_message_headers_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
+
+/* The test's own shops, on a line through the Vieux-Port (the pages'
+ * town centre): 2 at the Vieux-Port, 1 one kilometre north, 3 three
+ * kilometres south; and a hostile shop and product. */
+static const char catalogue[] =
+  "{\"merchants\": ["
+  " {\"id\": 900001, \"name\": \"Savonnerie du Poster\", \"lat\": 43.3041, \"lon\": 5.3744,"
+  "  \"address\": \"1 rue du Test\", \"postcode\": \"13002\", \"city\": \"Marseille\","
+  "  \"phone\": \"04 91 00 00 01\", \"opening_hours\": \"Mo-Su 00:00-24:00\", \"services\": \"droguerie\"},"
+  " {\"id\": 900002, \"name\": \"Droguerie du Port\", \"lat\": 43.2951, \"lon\": 5.3744,"
+  "  \"address\": \"2 quai du Port\", \"postcode\": \"13002\", \"city\": \"Marseille\","
+  "  \"phone\": \"04 91 00 00 02\", \"opening_hours\": \"Mo-Su 00:00-24:00\"},"
+  " {\"id\": 900003, \"name\": \"Bazar Lointain\", \"lat\": 43.2681, \"lon\": 5.3744,"
+  "  \"address\": \"3 avenue du Sud\", \"postcode\": \"13008\", \"city\": \"Marseille\","
+  "  \"opening_hours\": \"Mo-Su 00:00-24:00\"},"
+  " {\"id\": 900004, \"name\": \"<script>alert(1)</script>\", \"lat\": 43.2960, \"lon\": 5.3750,"
+  "  \"address\": \"\\\" onmouseover=\\\"alert(2)\\\" x='y'\", \"postcode\": \"13001\","
+  "  \"city\": \"\\u202egnp.exe Marseille\", \"phone\": \"\\\"><script>alert(4)</script>\","
+  "  \"opening_hours\": \"Mo-Su 00:00-24:00\"}],"
+  " \"products\": ["
+  " {\"id\": 900001, \"name\": \"Savon de Marseille 300 g\", \"brand\": \"Le Sérail\"},"
+  " {\"id\": 900002, \"name\": \"LONG_NAME\", \"brand\": \"\\\"><img src=x onerror=alert(3)>\"}],"
+  " \"stock\": ["
+  " {\"product_id\": 900001, \"merchant_id\": 900001, \"price_cents\": 500},"
+  " {\"product_id\": 900001, \"merchant_id\": 900002, \"price_cents\": 450, \"availability\": \"low\"},"
+  " {\"product_id\": 900001, \"merchant_id\": 900003, \"price_cents\": 600},"
+  " {\"product_id\": 900002, \"merchant_id\": 900004, \"price_cents\": 100},"
+  " {\"product_id\": 900001, \"merchant_id\": 900004, \"price_cents\": 700}],"
+  " \"promotions\": ["
+  " {\"id\": 900001, \"merchant_id\": 900002, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 10,"
+  "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"}]}";
+
+static char *
+sign (Fixture    *f,
+      const char *first,
+      ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(VtrTestResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  const char *arg;
+  va_list args;
+  char *nl;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
+  g_ptr_array_add (argv, "sign");
+  va_start (args, first);
+  for (arg = first; arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &r.status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (r.out, "HTTPS://VTR13.FR/"));
+  if ((nl = strchr (r.out, '\n')))
+    *nl = '\0';
+  return g_strdup (r.out);
+}
+
+/* The path of a code: what the phone asks the hub for. */
+static const char *
+path_of (const char *code)
+{
+  return code + strlen ("HTTPS://VTR13.FR");
+}
+
+static void
+fetch_full (Fixture    *f,
+            const char *path,
+            const char *accept_language,
+            const char *if_none_match,
+            Page       *page)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (accept_language)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Language", accept_language);
+  if (if_none_match)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-None-Match", if_none_match);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->size = g_bytes_get_size (body);
+  page->body = g_strndup (g_bytes_get_data (body, NULL), page->size);
+  page->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+}
+
+/* A page as a phone in France asks for it, its security checked. */
+static void
+fetch (Fixture    *f,
+       const char *path,
+       const char *accept_language,
+       Page       *page)
+{
+  fetch_full (f, path, accept_language, NULL, page);
+  g_assert_cmpuint (page->size, <, MAX_PAGE);
+  g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>\n<html lang=\""));
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Content-Type"), ==, "text/html; charset=utf-8");
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "X-Content-Type-Options"), ==, "nosniff");
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Referrer-Policy"), ==, "no-referrer");
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (page->headers, "Content-Security-Policy"),
+                                   "default-src 'self'; script-src 'self'"));
+  g_assert_null (strstr (soup_message_headers_get_one (page->headers, "Content-Security-Policy"), "unsafe"));
+  /* No script but the hub's own file, no style of its own, nothing from
+   * elsewhere but links. */
+  for (const char *at = page->body; (at = strstr (at, "<script")); at++)
+    g_assert_true (g_str_has_prefix (at, "<script src=\"/static/near-me.js\" defer></script>"));
+  for (const char *at = page->body; (at = strstr (at, " src=\"")); at++)
+    g_assert_true (g_str_has_prefix (at, " src=\"/static/"));
+  g_assert_null (strstr (page->body, "<style"));
+  g_assert_null (strstr (page->body, " style="));
+  g_assert_null (strstr (page->body, "<img"));
+  g_assert_null (strstr (page->body, "<iframe"));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const french[] = { "/usr/bin/env", "LANGUAGE=fr", NULL };
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) demo = { 0 };
+  g_auto(VtrTestResult) import = { 0 };
+  g_autofree char *json = NULL, *path = NULL;
+  g_autoptr(GString) text = g_string_new (catalogue);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = vtr_test_make_data_dir ();
+  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
+  g_assert_cmpint (keys.status, ==, 0);
+  HUB (f, &demo, "demo");
+  g_assert_cmpint (demo.status, ==, 0);
+
+  /* A 10 kB name, with markup and a right-to-left override inside. */
+  f->long_name = g_strnfill (10 * 1024, 'W');
+  memcpy (f->long_name + 100, "<b>\xe2\x80\xae", 6);
+  g_string_replace (text, "LONG_NAME", f->long_name, 1);
+  path = g_build_filename (f->dir, "web-test.json", NULL);
+  g_file_set_contents (path, text->str, -1, &error);
+  g_assert_no_error (error);
+  HUB (f, &import, "import", path);
+  if (import.status != 0)
+    g_error ("import: %s %s", import.out, import.err);
+
+  /* The hostile shop sells 70 products named with 300 quotes each, the
+   * character that grows most when escaped: its page still fits. */
+  g_string_assign (text, "{\"products\": [");
+  for (guint i = 0; i < 70; i++)
+    {
+      g_string_append_printf (text, "%s{\"id\": %u, \"name\": \"", i ? "," : "", 900100 + i);
+      for (guint j = 0; j < 300; j++)
+        g_string_append (text, "\\\"");
+      g_string_append (text, "\"}");
+    }
+  g_string_append (text, "], \"stock\": [");
+  for (guint i = 0; i < 70; i++)
+    g_string_append_printf (text, "%s{\"product_id\": %u, \"merchant_id\": 900004, \"price_cents\": 100}",
+                            i ? "," : "", 900100 + i);
+  g_string_append (text, "]}");
+  g_file_set_contents (path, text->str, -1, &error);
+  g_assert_no_error (error);
+  vtr_test_result_clear (&import);
+  HUB (f, &import, "import", path);
+  if (import.status != 0)
+    g_error ("import: %s %s", import.out, import.err);
+
+  /* The hub in French, as it runs at the federation. */
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, french);
+  f->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  vtr_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->long_name);
+}
+
+/* @needle is on the page, once at least. */
+#define ASSERT_READS(page, needle) \
+  G_STMT_START { \
+    if (!strstr ((page)->body, (needle))) \
+      g_error ("“%s” is not on the page:\n%s", (needle), (page)->body); \
+  } G_STMT_END
+
+static const char *
+after (const char *body,
+       const char *needle)
+{
+  const char *at = strstr (body, needle);
+
+  if (at == NULL)
+    g_error ("“%s” is not on the page:\n%s", needle, body);
+  return at;
+}
+
+/* A poster's product ad: the shop of the poster first, then the nearest
+ * from it; without a shop, the nearest from the Vieux-Port. */
+static void
+test_product (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", "--promotion", "900001", NULL);
+  g_autofree char *plain = sign (f, "product", "900001", NULL);
+  g_auto(Page) page = { 0 };
+  g_auto(Page) centre = { 0 };
+  g_auto(Page) english = { 0 };
+  const char *poster, *port, *bazar;
+
+  fetch (f, path_of (ad), NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  ASSERT_READS (&page, "<html lang=\"fr\">");
+  ASSERT_READS (&page, "<h1><bdi>Savon de Marseille 300 g</bdi></h1>");
+  ASSERT_READS (&page, "Le Sérail");
+  /* The price range, French style, and the ad's promotion. */
+  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "7,00 €");
+  ASSERT_READS (&page, "10 % de remise");
+  ASSERT_READS (&page, "Fête du savon");
+  /* The poster's shop first, then the Vieux-Port (1 km), then the south (4 km). */
+  poster = after (page.body, "Savonnerie du Poster");
+  port = after (page.body, "Droguerie du Port");
+  bazar = after (page.body, "Bazar Lointain");
+  g_assert_true (poster < port && port < bazar);
+  ASSERT_READS (&page, "<li class=\"poster\">");
+  ASSERT_READS (&page, "1,0 km");
+  ASSERT_READS (&page, "href=\"tel:0491000001\"");
+  ASSERT_READS (&page, "href=\"geo:43.295100,5.374400?q=43.295100,5.374400\"");
+  ASSERT_READS (&page, "Ouvert");
+  /* A link to each shop's own page, signed. */
+  ASSERT_READS (&page, "<a href=\"/M/900002/K1/");
+  /* Open Graph, for a shared link. */
+  ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Savon de Marseille 300 g\">");
+  ASSERT_READS (&page, "<link rel=\"stylesheet\" href=\"/static/vitrine.css\">");
+  g_assert_null (strstr (page.body, "noindex"));
+
+  /* From the town centre: the shop at the Vieux-Port is the nearest. */
+  fetch (f, path_of (plain), NULL, &centre);
+  g_assert_cmpuint (centre.status, ==, 200);
+  port = after (centre.body, "Droguerie du Port");
+  poster = after (centre.body, "Savonnerie du Poster");
+  g_assert_true (port < poster);
+  g_assert_null (strstr (centre.body, "<li class=\"poster\">"));
+
+  /* English from the browser's languages. */
+  fetch (f, path_of (ad), "en-GB,en;q=0.9,fr;q=0.5", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+  ASSERT_READS (&english, "Where to find it");
+  ASSERT_READS (&english, "Open");
+  ASSERT_READS (&english, "4,50 €");
+  ASSERT_READS (&english, "The shop of this poster");
+}
+
+/* Search and browse by trade: products and shops linked to their signed
+ * pages, the shopper's words escaped. */
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Page) products = { 0 };
+  g_auto(Page) shops = { 0 };
+  g_auto(Page) hostile = { 0 };
+  g_auto(Page) trades = { 0 };
+  g_auto(Page) trade = { 0 };
+  g_auto(Page) here = { 0 };
+  g_auto(Page) unknown = { 0 };
+
+  fetch (f, "/search?q=savon+de+marseille&lang=en", NULL, &products);
+  g_assert_cmpuint (products.status, ==, 200);
+  ASSERT_READS (&products, "<label for=\"q\">");
+  ASSERT_READS (&products, "value=\"savon de marseille\"");
+  ASSERT_READS (&products, "<a href=\"/P/900001/K1/");
+  ASSERT_READS (&products, "<bdi>Savon de Marseille 300 g</bdi>");
+
+  fetch (f, "/search?q=droguerie", NULL, &shops);
+  ASSERT_READS (&shops, "<html lang=\"fr\">");
+  ASSERT_READS (&shops, "<a href=\"/M/900002/K1/");
+  ASSERT_READS (&shops, "Droguerie du Port");
+
+  fetch (f, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%20onfocus%3D%22x", "en", &hostile);
+  g_assert_cmpuint (hostile.status, ==, 200);
+  ASSERT_READS (&hostile, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot; onfocus=&quot;x\"");
+
+  fetch (f, "/trades?lang=en", NULL, &trades);
+  ASSERT_READS (&trades, "<a href=\"/trade/savonnerie?lang=en\">Soap shop</a>");
+  ASSERT_READS (&trades, "<a href=\"/trade/boulangerie?lang=en\">Bakery</a>");
+
+  /* The shops of a trade, nearest the Vieux-Port first, or the phone. */
+  fetch (f, "/trade/droguerie?lang=en", NULL, &trade);
+  g_assert_cmpuint (trade.status, ==, 200);
+  ASSERT_READS (&trade, "<h1>Household goods</h1>");
+  ASSERT_READS (&trade, "Savonnerie du Poster");
+  fetch (f, "/trade/droguerie?lang=en&lat=43.3041&lon=5.3744", NULL, &here);
+  ASSERT_READS (&here, "from where you are");
+  g_assert_cmpstr (soup_message_headers_get_one (here.headers, "Cache-Control"), ==, "private, no-store");
+  ASSERT_READS (&here, "Savonnerie du Poster");
+  fetch (f, "/trade/nothing?lang=en", NULL, &unknown);
+  g_assert_cmpuint (unknown.status, ==, 404);
+  ASSERT_READS (&unknown, "There is no such trade");
+}
+
+/* Sends a reservation form as a browser does. */
+static void
+submit (Fixture    *f,
+        const char *path,
+        const char *body,
+        Page       *page)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->size = g_bytes_get_size (answer);
+  page->body = g_strndup (g_bytes_get_data (answer, NULL), page->size);
+  page->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "private, no-store");
+  g_assert_nonnull (soup_message_headers_get_one (page->headers, "Content-Security-Policy"));
+  g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>"));
+}
+
+/* A value between two strings of a page. */
+static char *
+between (const char *body,
+         const char *start,
+         const char *end)
+{
+  const char *from = after (body, start) + strlen (start);
+
+  return g_strndup (from, strstr (from, end) - from);
+}
+
+static char *
+reservation (const char *token,
+             const char *first_name,
+             const char *phone,
+             const char *quantity)
+{
+  return soup_form_encode ("product", "900001", "merchant", "900002", "token", token, "first_name", first_name,
+                           "phone", phone, "quantity", quantity, NULL);
+}
+
+static char *pair_shop (Fixture    *f,
+                        const char *merchant);
+
+/* Click & collect from the phone: the form, the order at the shop, the
+ * token that ties the form to the hub, the limits per phone and per
+ * address, and nothing of the shopper in the log. */
+static void
+test_reserve (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *shop = pair_shop (f, "900002");
+  g_autofree char *token = NULL, *number = NULL, *follow = NULL, *sql = NULL, *log = NULL;
+  g_autofree char *good = NULL, *forged = NULL, *bad_phone = NULL, *orders_url = NULL, *auth = NULL;
+  g_autofree char *orders = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) feed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Page) product = { 0 };
+  g_auto(Page) form = { 0 };
+  g_auto(Page) done = { 0 };
+  g_auto(Page) state = { 0 };
+  g_auto(Page) refused = { 0 };
+  g_auto(Page) wrong = { 0 };
+  static const char * const phones[] = { "06 12 34 56 78", "06 12 34 56 78", "06 12 34 56 78",
+                                         "07 11 22 33 44", "07 55 66 77 88" };
+
+  fetch (f, path_of (ad), "en", &product);
+  ASSERT_READS (&product, "href=\"/reserve?product=900001&amp;merchant=900002&amp;lang=en\"");
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  g_assert_cmpuint (form.status, ==, 200);
+  ASSERT_READS (&form, "<form method=\"post\" action=\"/reserve?lang=en\">");
+  ASSERT_READS (&form, "<label for=\"first_name\">Your first name</label>");
+  ASSERT_READS (&form, "<label for=\"phone\">Your mobile phone number</label>");
+  ASSERT_READS (&form, "<label for=\"quantity\">Quantity</label>");
+  ASSERT_READS (&form, "4,50 €");
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+
+  /* Reserved: the order is at the shop, as a kiosk's would be. */
+  good = reservation (token, "Inès", phones[0], "2");
+  submit (f, "/reserve?lang=en", good, &done);
+  g_assert_cmpuint (done.status, ==, 200);
+  ASSERT_READS (&done, "<h1>Reserved</h1>");
+  ASSERT_READS (&done, "Droguerie du Port");
+  number = between (done.body, "<p class=\"price\">Order ", "</p>");
+  sql = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE number = '%s' AND state = 'placed' "
+                         "AND merchant_id = 900002", number);
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
+
+    g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
+  }
+  orders_url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
+  msg = soup_message_new ("GET", orders_url);
+  auth = g_strconcat ("Bearer ", shop, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  feed = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  orders = g_strndup (g_bytes_get_data (feed, NULL), g_bytes_get_size (feed));
+  g_assert_nonnull (strstr (orders, number));
+  g_assert_nonnull (strstr (orders, "Inès"));
+
+  follow = between (done.body, "<a class=\"button secondary\" href=\"/O/", "\"");
+  {
+    g_autofree char *path = g_strconcat ("/O/", follow, NULL);
+
+    fetch (f, path, NULL, &state);
+    g_assert_cmpuint (state.status, ==, 200);
+    ASSERT_READS (&state, number);
+    ASSERT_READS (&state, "Droguerie du Port");
+  }
+
+  /* A form the hub did not make, or none at all. */
+  forged = reservation ("1796000000.00ff", "Inès", phones[0], "1");
+  submit (f, "/reserve?lang=en", forged, &refused);
+  g_assert_cmpuint (refused.status, ==, 403);
+  ASSERT_READS (&refused, "This form is too old");
+
+  /* A number that is not a mobile: the form again, what was typed kept
+   * and escaped. */
+  bad_phone = reservation (token, "<b>Zoé</b>", "04 91 00 00 00", "1");
+  submit (f, "/reserve?lang=en", bad_phone, &wrong);
+  g_assert_cmpuint (wrong.status, ==, 400);
+  ASSERT_READS (&wrong, "Give a French mobile number");
+  ASSERT_READS (&wrong, "value=\"&lt;b&gt;Zoé&lt;/b&gt;\"");
+  g_assert_null (strstr (wrong.body, "<b>"));
+
+  /* Three an hour for one phone, five for one address. */
+  for (guint i = 1; i < G_N_ELEMENTS (phones); i++)
+    {
+      g_autofree char *body = reservation (token, "Inès", phones[i], "1");
+      g_auto(Page) again = { 0 };
+
+      submit (f, "/reserve?lang=en", body, &again);
+      g_assert_cmpuint (again.status, ==, 200);
+      if (i == 2)
+        {
+          g_autofree char *fourth = reservation (token, "Inès", phones[0], "1");
+          g_auto(Page) limited = { 0 };
+
+          submit (f, "/reserve?lang=en", fourth, &limited);
+          g_assert_cmpuint (limited.status, ==, 429);
+          ASSERT_READS (&limited, "Too many reservations");
+        }
+    }
+  {
+    g_autofree char *sixth = reservation (token, "Inès", "07 99 99 99 99", "1");
+    g_auto(Page) limited = { 0 };
+
+    submit (f, "/reserve?lang=en", sixth, &limited);
+    g_assert_cmpuint (limited.status, ==, 429);
+  }
+
+  /* Nothing of the shopper in the access log. */
+  g_assert_true (g_file_get_contents (f->hub->log, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "\"path\":\"/reserve\""));
+  g_assert_null (strstr (log, "Inès"));
+  g_assert_null (strstr (log, "06 12"));
+  g_assert_null (strstr (log, "33612"));
+  g_assert_null (strstr (log, number));
+}
+
+/* "Closest to me": the shops ordered from the phone's position, a page
+ * for that shopper alone; a position that makes no sense is ignored. */
+static void
+test_near_me (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *south = g_strconcat (path_of (ad), "?lat=43.2683&lon=5.3744", NULL);
+  g_autofree char *nonsense = g_strconcat (path_of (ad), "?lat=95&lon=5.3744", NULL);
+  g_auto(Page) plain = { 0 };
+  g_auto(Page) here = { 0 };
+  g_auto(Page) ignored = { 0 };
+  g_auto(Page) script = { 0 };
+  const char *poster, *port, *bazar;
+
+  fetch (f, path_of (ad), "en", &plain);
+  ASSERT_READS (&plain, "<button type=\"button\" id=\"near-me\" class=\"button secondary\" hidden");
+  ASSERT_READS (&plain, "Closest to me");
+  ASSERT_READS (&plain, "<script src=\"/static/near-me.js\" defer></script>");
+
+  fetch (f, south, "en", &here);
+  g_assert_cmpuint (here.status, ==, 200);
+  ASSERT_READS (&here, "Distances on foot from where you are.");
+  bazar = after (here.body, "Bazar Lointain");
+  port = after (here.body, "Droguerie du Port");
+  poster = after (here.body, "Savonnerie du Poster");
+  g_assert_true (bazar < port && port < poster);
+  g_assert_cmpstr (soup_message_headers_get_one (here.headers, "Cache-Control"), ==, "private, no-store");
+  g_assert_null (soup_message_headers_get_one (here.headers, "ETag"));
+  g_assert_null (strstr (here.body, "near-me.js"));
+
+  fetch (f, nonsense, "en", &ignored);
+  g_assert_cmpuint (ignored.status, ==, 200);
+  poster = after (ignored.body, "Savonnerie du Poster");
+  port = after (ignored.body, "Droguerie du Port");
+  g_assert_true (poster < port);
+
+  fetch_full (f, "/static/near-me.js", NULL, NULL, &script);
+  g_assert_cmpuint (script.status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (script.headers, "Content-Type"), ==,
+                   "text/javascript; charset=utf-8");
+  g_assert_cmpstr (soup_message_headers_get_one (script.headers, "X-Content-Type-Options"), ==, "nosniff");
+  g_assert_nonnull (strstr (script.body, "navigator.geolocation"));
+  g_assert_null (strstr (script.body, "http"));
+}
+
+/* The same page again: 304 while the catalogue has not changed. */
+static void
+test_etag (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", NULL);
+  g_auto(Page) first = { 0 };
+  g_auto(Page) again = { 0 };
+  g_auto(Page) english = { 0 };
+  g_auto(Page) css = { 0 };
+  g_auto(Page) css_again = { 0 };
+  const char *etag;
+
+  fetch (f, path_of (code), NULL, &first);
+  etag = soup_message_headers_get_one (first.headers, "ETag");
+  g_assert_nonnull (etag);
+  g_assert_true (g_str_has_prefix (etag, "\"c"));
+  g_assert_cmpstr (soup_message_headers_get_one (first.headers, "Vary"), ==, "Accept-Language");
+  fetch_full (f, path_of (code), NULL, etag, &again);
+  g_assert_cmpuint (again.status, ==, 304);
+  g_assert_cmpuint (again.size, ==, 0);
+  /* Another language is another page. */
+  fetch_full (f, path_of (code), "en", etag, &english);
+  g_assert_cmpuint (english.status, ==, 200);
+
+  fetch_full (f, "/static/vitrine.css", NULL, NULL, &css);
+  g_assert_cmpuint (css.status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (css.headers, "Content-Type"), ==, "text/css; charset=utf-8");
+  g_assert_cmpuint (css.size, <, 4096);
+  g_assert_null (strstr (css.body, "http"));
+  fetch_full (f, "/static/vitrine.css", NULL, soup_message_headers_get_one (css.headers, "ETag"), &css_again);
+  g_assert_cmpuint (css_again.status, ==, 304);
+}
+
+/* A shop's storefront. */
+static void
+test_shop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "merchant", "900002", NULL);
+  g_auto(Page) page = { 0 };
+
+  fetch (f, path_of (code), "en", &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  ASSERT_READS (&page, "<h1><bdi>Droguerie du Port</bdi></h1>");
+  ASSERT_READS (&page, "2 quai du Port");
+  ASSERT_READS (&page, "Savon de Marseille 300 g");
+  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "Promotions");
+  ASSERT_READS (&page, "10% off");
+  ASSERT_READS (&page, "Opening hours");
+  ASSERT_READS (&page, "Monday");
+  ASSERT_READS (&page, "href=\"tel:0491000002\"");
+  ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Droguerie du Port\">");
+  /* Its products link to their ads from this shop. */
+  ASSERT_READS (&page, "<a href=\"/P/900001/M900002/K1/");
+}
+
+/* A hostile catalogue is shown as text, and nothing in it runs. */
+static void
+test_hostile (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *product = sign (f, "product", "900002", "--merchant", "900004", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900004", NULL);
+  g_auto(Page) ad = { 0 };
+  g_auto(Page) storefront = { 0 };
+  Page *pages[] = { &ad, &storefront };
+
+  fetch (f, path_of (product), NULL, &ad);
+  fetch (f, path_of (shop), NULL, &storefront);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      Page *page = pages[i];
+
+      g_assert_cmpuint (page->status, ==, 200);
+      ASSERT_READS (page, "&lt;script&gt;alert(1)&lt;/script&gt;");
+      g_assert_null (strstr (page->body, "<script>"));
+      g_assert_null (strstr (page->body, "<img"));
+      g_assert_null (strstr (page->body, "<b>"));
+      g_assert_null (strstr (page->body, "\" onmouseover"));
+      g_assert_null (strstr (page->body, "x='y'"));
+      ASSERT_READS (page, "&quot; onmouseover=&quot;alert(2)&quot; x=&#39;y&#39;");
+      /* The right-to-left override is gone; the city reads as written. */
+      g_assert_null (strstr (page->body, "\xe2\x80\xae"));
+      ASSERT_READS (page, "gnp.exe Marseille");
+      /* The phone number is not a way into the link. */
+      g_assert_null (strstr (page->body, "tel:\""));
+    }
+  /* The 10 kB name is cut, and its markup escaped. */
+  ASSERT_READS (&ad, "&lt;b&gt;");
+  g_assert_null (strstr (ad.body, f->long_name + 200));
+  ASSERT_READS (&ad, "…");
+  ASSERT_READS (&ad, "&quot;&gt;&lt;img src=x onerror=alert(3)&gt;");
+  ASSERT_READS (&storefront, "<meta property=\"og:title\" content=\"&lt;script&gt;alert(1)&lt;/script&gt;\">");
+  /* The names of quotes, escaped and cut: the page stays under 50 kB
+   * (fetch() checks the size). */
+  ASSERT_READS (&storefront, "<bdi>&quot;&quot;&quot;&quot;");
+  g_test_message ("hostile pages: product %" G_GSIZE_FORMAT " bytes, shop %" G_GSIZE_FORMAT " bytes",
+                  ad.size, storefront.size);
+}
+
+/* Codes that are not what they say, and expired ones. */
+static void
+test_forged_expired (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *expired = sign (f, "product", "900001", "--expires", "20200131", NULL);
+  g_autofree char *genuine = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autoptr(GString) forged = g_string_new (genuine);
+  g_auto(Page) old = { 0 };
+  g_auto(Page) fake = { 0 };
+  g_auto(Page) fake_fr = { 0 };
+  g_auto(Page) truncated = { 0 };
+  g_autofree char *cut = NULL;
+
+  fetch (f, path_of (expired), NULL, &old);
+  g_assert_cmpuint (old.status, ==, 410);
+  ASSERT_READS (&old, "expiré");
+  g_assert_null (strstr (old.body, "Savon"));
+
+  /* Another shop put into a genuine code: the signature no longer holds. */
+  g_string_replace (forged, "/M900001/", "/M900003/", 1);
+  fetch (f, path_of (forged->str), "en", &fake);
+  g_assert_cmpuint (fake.status, ==, 404);
+  ASSERT_READS (&fake, "This code is not the federation’s");
+  ASSERT_READS (&fake, "<meta name=\"robots\" content=\"noindex\">");
+  g_assert_null (strstr (fake.body, "Savon"));
+  g_assert_null (strstr (fake.body, "Bazar"));
+  g_assert_null (strstr (fake.body, "900003"));
+  g_assert_null (strstr (fake.body, "og:"));
+  fetch (f, path_of (forged->str), NULL, &fake_fr);
+  g_assert_cmpuint (fake_fr.status, ==, 404);
+  ASSERT_READS (&fake_fr, "<html lang=\"fr\">");
+  g_assert_null (strstr (fake_fr.body, "Savon"));
+
+  cut = g_strndup (path_of (genuine), strlen (path_of (genuine)) - 10);
+  fetch (f, cut, "en", &truncated);
+  g_assert_cmpuint (truncated.status, ==, 404);
+  ASSERT_READS (&truncated, "This code is not the federation’s");
+}
+
+/* Posts events as a device: the status of the first. */
+static void
+post_events (Fixture    *f,
+             const char *token,
+             const char *json)
+{
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/events", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  if (!strstr (text, "\"accepted\""))
+    g_error ("events refused: %s", text);
+}
+
+/* A shop device of @merchant, paired over the API: its token. */
+static char *
+pair_shop (Fixture    *f,
+           const char *merchant)
+{
+  g_auto(VtrTestResult) add = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/pair", NULL);
+  g_autofree char *body = NULL;
+  const char *code = NULL;
+
+  HUB (f, &add, "device", "add", "Comptoir", "--merchant", merchant);
+  g_assert_cmpint (add.status, ==, 0);
+  lines = g_strsplit (add.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "HTTPS://"))
+      code = lines[i];
+  g_assert_nonnull (code);
+  body = g_strdup_printf ("{\"code\":\"%.*s\"}", (int) strcspn (strstr (code, "/D/") + 3, "/"),
+                          strstr (code, "/D/") + 3);
+  msg = soup_message_new ("POST", url);
+  request = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
+}
+
+static char *
+order_event (const char *order,
+             const char *state,
+             const char *extra)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                          "\"payload\":{\"order\":\"%s\",\"number\":\"WEB-0042\",\"state\":\"%s\","
+                          "\"at\":%" G_GINT64_FORMAT "%s}}]}",
+                          uuid, now, order, state, now, extra ? extra : "");
+}
+
+/* A card, a pickup code, a pairing code: what their holder needs, and
+ * nothing personal in the page's cache or the access log. */
+static void
+test_personal (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *kiosk = vtr_test_hub_pair_device (f->hub, "Kiosque");
+  g_autofree char *shop = pair_shop (f, "900002");
+  g_autofree char *card = sign (f, "card", NULL);
+  g_autofree char *card_id = g_strndup (strstr (card, "/C/") + 3, 26);
+  g_autofree char *pickup = sign (f, "pickup", "WEB-0042", NULL);
+  g_autofree char *pairing = sign (f, "pairing", "ABCDEFGH2345", "--expires", "20991231", NULL);
+  g_autofree char *order = g_uuid_string_random ();
+  g_autofree char *credit = NULL, *placed = NULL, *accepted = NULL, *ready = NULL, *log = NULL;
+  g_autofree char *last4 = NULL;
+  g_auto(Page) card_page = { 0 };
+  g_auto(Page) before = { 0 };
+  g_auto(Page) order_page = { 0 };
+  g_auto(Page) pairing_page = { 0 };
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  /* The counter of the Droguerie du Port credits the card. */
+  credit = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                            "\"payload\":{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
+                            "\"merchant\":900002,\"points\":12}}]}",
+                            uuid, g_get_real_time () / G_USEC_PER_SEC, card_id, card);
+  post_events (f, shop, credit);
+
+  fetch (f, path_of (card), "en", &card_page);
+  g_assert_cmpuint (card_page.status, ==, 200);
+  last4 = g_strdup_printf ("•••• %s", card_id + 22);
+  ASSERT_READS (&card_page, last4);
+  g_assert_null (strstr (card_page.body, card_id));
+  ASSERT_READS (&card_page, "12 points");
+  ASSERT_READS (&card_page, "Droguerie du Port");
+  ASSERT_READS (&card_page, "+12");
+  ASSERT_READS (&card_page, "<meta name=\"robots\" content=\"noindex\">");
+  g_assert_cmpstr (soup_message_headers_get_one (card_page.headers, "Cache-Control"), ==, "private, no-store");
+  g_assert_null (soup_message_headers_get_one (card_page.headers, "ETag"));
+
+  /* The order, before and after it reaches the hub. */
+  fetch (f, path_of (pickup), "en", &before);
+  ASSERT_READS (&before, "has not received this order yet");
+  placed = order_event (order, "placed",
+                        ",\"merchant\":900002,\"locker\":0,\"first_name\":\"Inès\",\"phone\":\"06 12 34 56 78\","
+                        "\"total_cents\":450,\"lines\":[{\"product\":900001,\"quantity\":1,\"price_cents\":450}]");
+  post_events (f, kiosk, placed);
+  accepted = order_event (order, "accepted", NULL);
+  post_events (f, shop, accepted);
+  ready = order_event (order, "ready", NULL);
+  post_events (f, shop, ready);
+  fetch (f, path_of (pickup), "en", &order_page);
+  g_assert_cmpuint (order_page.status, ==, 200);
+  ASSERT_READS (&order_page, "WEB-0042");
+  ASSERT_READS (&order_page, "Your order is ready");
+  ASSERT_READS (&order_page, "Droguerie du Port");
+  ASSERT_READS (&order_page, "noindex");
+  g_assert_null (strstr (order_page.body, "Inès"));
+  g_assert_null (strstr (order_page.body, "06 12"));
+
+  fetch (f, path_of (pairing), "en", &pairing_page);
+  g_assert_cmpuint (pairing_page.status, ==, 200);
+  ASSERT_READS (&pairing_page, "Scan this code with the kiosk");
+  g_assert_null (strstr (pairing_page.body, "ABCDEFGH2345"));
+
+  /* The access log keeps the kind of code, not the code. */
+  g_assert_true (g_file_get_contents (f->hub->log, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "\"path\":\"/C/…\""));
+  g_assert_null (strstr (log, card_id));
+  g_assert_null (strstr (log, "WEB-0042"));
+  g_assert_null (strstr (log, "ABCDEFGH2345"));
+}
+
+#ifdef VTR_TEST_BROWSER
+/*
+ * A real browser (issue 17): Debian's chromium driven by chromedriver
+ * over WebDriver, spoken by libsoup, at a phone's size, against the real
+ * hub. Built from this file as test-hub-web-browser.
+ */
+
+typedef struct
+{
+  Fixture      *f;
+  GSubprocess  *driver;
+  char         *url;      /* chromedriver's */
+  char         *session;
+} Browser;
+
+/* One WebDriver command: its "value", or NULL for an error (whose
+ * "error" code goes to @error_code). */
+static JsonNode *
+webdriver (Browser    *b,
+           const char *method,
+           const char *path,
+           const char *body,
+           char      **error_code)
+{
+  g_autofree char *url = g_strconcat (b->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonNode *value;
+
+  if (body)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  answer = soup_session_send_and_read (b->f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  value = json_object_get_member (root, "value");
+  if (soup_message_get_status (msg) != 200)
+    {
+      const char *code = value && JSON_NODE_HOLDS_OBJECT (value)
+                         ? json_object_get_string_member_with_default (json_node_get_object (value), "error", "")
+                         : "";
+      if (error_code)
+        *error_code = g_strdup (code);
+      else
+        g_error ("WebDriver %s %s: %u %.*s", method, path, soup_message_get_status (msg),
+                 (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
+      return NULL;
+    }
+  return value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL);
+}
+
+static void
+end_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+browser_start (Browser    *b,
+               Fixture    *f,
+               gboolean    javascript)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL, *capabilities = NULL;
+  g_autoptr(JsonNode) session = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  guint16 number;
+
+  b->f = f;
+  /* A free port for chromedriver. */
+  g_assert_true (g_socket_bind (probe, any, TRUE, &error));
+  bound = g_socket_get_local_address (probe, &error);
+  number = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (probe, NULL);
+  port = g_strdup_printf ("--port=%u", number);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* A failed assertion ends this process: chromedriver, and the chromium
+   * it started, end with it. */
+  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
+  b->driver = g_subprocess_launcher_spawn (launcher, &error, "chromedriver", port, NULL);
+  g_assert_no_error (error);
+  b->url = g_strdup_printf ("http://127.0.0.1:%u", number);
+  for (int i = 0; ; i++)
+    {
+      g_autofree char *status_url = g_strconcat (b->url, "/status", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", status_url);
+      g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, NULL);
+
+      if (answer && soup_message_get_status (msg) == 200)
+        break;
+      g_assert_cmpint (i, <, 200);
+      g_usleep (50 * 1000);
+    }
+  capabilities = g_strdup_printf ("{\"capabilities\": {\"alwaysMatch\": {\"browserName\": \"chrome\", "
+                                  "\"goog:chromeOptions\": {\"mobileEmulation\": {\"deviceMetrics\": "
+                                  "{\"width\": 390, \"height\": 844, \"pixelRatio\": 3}}, "
+                                  "\"args\": [\"--headless=new\", \"--no-sandbox\", "
+                                  "\"--disable-gpu\", \"--lang=fr-FR\"%s]}}}}",
+                                  javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
+  session = webdriver (b, "POST", "/session", capabilities, NULL);
+  b->session = g_strdup (json_object_get_string_member (json_node_get_object (session), "sessionId"));
+}
+
+static void
+browser_stop (Browser *b)
+{
+  g_autofree char *path = g_strconcat ("/session/", b->session, NULL);
+  g_autoptr(JsonNode) done = webdriver (b, "DELETE", path, NULL, NULL);
+
+  g_subprocess_send_signal (b->driver, SIGTERM);
+  g_subprocess_wait (b->driver, NULL, NULL);
+  g_clear_object (&b->driver);
+  g_free (b->url);
+  g_free (b->session);
+}
+
+static JsonNode *
+command (Browser    *b,
+         const char *method,
+         const char *what,
+         const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/session/%s%s", b->session, what);
+
+  return webdriver (b, method, path, body, NULL);
+}
+
+static void
+go (Browser    *b,
+    const char *path)
+{
+  g_autofree char *body = g_strdup_printf ("{\"url\": \"%s%s\"}", b->f->hub->url, path);
+  g_autoptr(JsonNode) done = command (b, "POST", "/url", body);
+}
+
+/* The element of a CSS selector: its WebDriver id. */
+static char *
+element (Browser    *b,
+         const char *selector)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) found = NULL;
+  g_autofree char *body = NULL;
+  GList *members;
+  char *id;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "using");
+  json_builder_add_string_value (builder, "css selector");
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_string_value (builder, selector);
+  json_builder_end_object (builder);
+  body = json_to_string (json_builder_get_root (builder), FALSE);
+  found = command (b, "POST", "/element", body);
+  members = json_object_get_values (json_node_get_object (found));
+  id = g_strdup (json_node_get_string (members->data));
+  g_list_free (members);
+  return id;
+}
+
+static char *
+text_of (Browser    *b,
+         const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/text", id);
+  g_autoptr(JsonNode) text = command (b, "GET", what, NULL);
+
+  return g_strdup (json_node_get_string (text));
+}
+
+static gboolean
+displayed (Browser    *b,
+           const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/displayed", id);
+  g_autoptr(JsonNode) shown = command (b, "GET", what, NULL);
+
+  return json_node_get_boolean (shown);
+}
+
+static void
+type_into (Browser    *b,
+           const char *selector,
+           const char *text)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/value", id);
+  g_autofree char *body = g_strdup_printf ("{\"text\": \"%s\"}", text);
+  g_autoptr(JsonNode) clear = NULL;
+  g_autofree char *clear_what = g_strdup_printf ("/element/%s/clear", id);
+  g_autoptr(JsonNode) done = NULL;
+
+  clear = command (b, "POST", clear_what, "{}");
+  done = command (b, "POST", what, body);
+}
+
+static void
+click (Browser    *b,
+       const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/click", id);
+  g_autoptr(JsonNode) done = command (b, "POST", what, "{}");
+}
+
+/* No dialog opened by a script of the page. */
+static void
+assert_no_alert (Browser *b)
+{
+  g_autofree char *path = g_strdup_printf ("/session/%s/alert/text", b->session);
+  g_autofree char *code = NULL;
+  g_autoptr(JsonNode) text = webdriver (b, "GET", path, NULL, &code);
+
+  g_assert_null (text);
+  g_assert_cmpstr (code, ==, "no such alert");
+}
+
+static void
+test_browser (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *hostile = sign (f, "merchant", "900004", NULL);
+  g_autofree char *hostile_ad = sign (f, "product", "900002", "--merchant", "900004", NULL);
+  g_autofree char *first = NULL, *second = NULL, *heading = NULL, *reserved = NULL, *db = NULL;
+  g_autoptr(JsonNode) size = NULL;
+  Browser b = { 0 };
+  Browser plain = { 0 };
+
+  browser_start (&b, f, TRUE);
+  /* The poster's shop, then the nearest; the script shows its button. */
+  go (&b, path_of (ad));
+  /* At a phone's width, 390 CSS pixels (the page's viewport). */
+  size = command (&b, "POST", "/execute/sync", "{\"script\": \"return window.innerWidth\", \"args\": []}");
+  g_assert_cmpint (json_node_get_int (size), ==, 390);
+  first = text_of (&b, "ol.shops > li:nth-child(1) .shop-name");
+  second = text_of (&b, "ol.shops > li:nth-child(2) .shop-name");
+  g_assert_cmpstr (first, ==, "Savonnerie du Poster");
+  g_assert_cmpstr (second, ==, "<script>alert(1)</script>");
+  g_assert_true (displayed (&b, "#near-me"));
+  assert_no_alert (&b);
+
+  /* Reserve at the Droguerie du Port: the hub holds the order. */
+  click (&b, "a[href^='/reserve?product=900001&merchant=900002']");
+  type_into (&b, "#first_name", "Inès");
+  type_into (&b, "#phone", "06 12 34 56 78");
+  type_into (&b, "#quantity", "2");
+  click (&b, "button[type=submit]");
+  reserved = text_of (&b, "p.price");
+  g_assert_true (g_str_has_prefix (reserved, "Order ") || g_str_has_prefix (reserved, "Commande "));
+  db = g_build_filename (f->dir, "hub.db", NULL);
+  g_assert_cmpint (vtr_test_sql_int (db, "SELECT count (*) FROM hub_order WHERE merchant_id = 900002 "
+                                         "AND state = 'placed'"), ==, 1);
+
+  /* The hostile shop: its name is text, nothing of it runs. */
+  go (&b, path_of (hostile));
+  heading = text_of (&b, "h1");
+  g_assert_cmpstr (heading, ==, "<script>alert(1)</script>");
+  assert_no_alert (&b);
+  go (&b, path_of (hostile_ad));
+  assert_no_alert (&b);
+  browser_stop (&b);
+
+  /* Without JavaScript: the same shops, and no button that would not work. */
+  browser_start (&plain, f, FALSE);
+  go (&plain, path_of (ad));
+  g_free (first);
+  first = text_of (&plain, "ol.shops > li:nth-child(1) .shop-name");
+  g_assert_cmpstr (first, ==, "Savonnerie du Poster");
+  g_assert_false (displayed (&plain, "#near-me"));
+  browser_stop (&plain);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/hub-web-browser/journey", Fixture, NULL, fixture_set_up, test_browser, fixture_tear_down);
+  return g_test_run ();
+}
+
+#else
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
+  g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
+  g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
+  g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
+  g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
+  g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);
+  g_test_add ("/hub-web/personal", Fixture, NULL, fixture_set_up, test_personal, fixture_tear_down);
+  return g_test_run ();
+}
+
+#endif
