@@ -725,7 +725,11 @@ test_cancel_and_deposit (Fixture       *f,
   sql = g_strdup_printf ("SELECT count (*) FROM journal.outbox WHERE json_extract (payload, '$.number') = '%s' "
                          "AND json_extract (payload, '$.reason') = 'Plus de pain'", order->number);
   g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
-  g_assert_true (g_str_has_suffix (row_subtitle (f, order->number), "Plus de pain"));
+  {
+    g_autofree char *cancelled = row_subtitle (f, order->number);
+
+    g_assert_true (g_str_has_suffix (cancelled, "Plus de pain"));
+  }
   g_assert_null (find_action_button (find_row (GTK_WIDGET (f->screen), order->number), "counter.cancel-order"));
 
   /* A locker order, accepted: its next step is the locker, not "Ready". */
@@ -746,7 +750,11 @@ test_cancel_and_deposit (Fixture       *f,
                          "AND json_extract (payload, '$.locker_compartment') = 'b12' "
                          "AND json_extract (payload, '$.locker_code') = '4711'", locker_order->number);
   g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
-  g_assert_nonnull (strstr (row_subtitle (f, locker_order->number), "b12"));
+  {
+    g_autofree char *deposited = row_subtitle (f, locker_order->number);
+
+    g_assert_nonnull (strstr (deposited, "b12"));
+  }
 }
 
 /* A step the federation refused (two counters of a shop, one offline):

@@ -459,7 +459,6 @@ wake_parked (gpointer data)
   g_autoptr(GPtrArray) woken = g_steal_pointer (&server->parked);
 
   server->parked = g_ptr_array_new ();
-  server->writing = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < woken->len; i++)
     {
       Job *job = g_ptr_array_index (woken, i);
