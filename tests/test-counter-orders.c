@@ -42,17 +42,6 @@ spin (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
 static void
 ctl_ok (const char *dir,
         ...)
@@ -85,7 +74,7 @@ pairing_code (Federation *fed,
   else
     vtr_test_run (&r, "VITRINE_HUB", fed->hub_dir, NULL, "device", "add", name, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  return last_line (r.out);
+  return vtr_test_last_line (r.out);
 }
 
 /* A customer orders at the street kiosk, which sends it to the hub. */
@@ -283,7 +272,7 @@ test_pickup_at_street (void)
     vtr_test_run (&r, "VITRINE_CTL", fed.street, NULL, "order", "create", "--merchant", SHOP, "--items", "13:1",
                   "--first-name", "Fanny", "--phone", "0612345678", NULL);
     g_assert_cmpint (r.status, ==, 0);
-    pickup = last_line (r.out);
+    pickup = vtr_test_last_line (r.out);
     g_assert_true (g_str_has_prefix (pickup, "HTTPS://"));
     /* HTTPS://HOST/O/NUMBER/… */
     parts = g_strsplit (pickup, "/", -1);

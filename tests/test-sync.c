@@ -47,17 +47,6 @@ static const char *kiosk_env[] = {
 
 #define CTL(f, r, ...) vtr_test_run (r, "VITRINE_CTL", (f)->kiosk_dir, kiosk_env, __VA_ARGS__, NULL)
 
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
 /* A device on the hub; returns its pairing code. */
 static char *
 add_device (Fixture    *f,
@@ -71,7 +60,7 @@ add_device (Fixture    *f,
   else
     HUB (f, &r, "device", "add", name);
   g_assert_cmpint (r.status, ==, 0);
-  return last_line (r.out);
+  return vtr_test_last_line (r.out);
 }
 
 static void
@@ -266,7 +255,7 @@ test_pair_once (Fixture       *f,
     g_autofree char *old = NULL;
 
     HUB (f, &r, "device", "add", "Kiosque oublié", "--expires", "2020-01-31");
-    old = last_line (r.out);
+    old = vtr_test_last_line (r.out);
     vtr_test_run (&expired, "VITRINE_CTL", other_dir, NULL, "pair", old, "--hub", f->proxy_url, NULL);
     g_assert_cmpint (expired.status, ==, 1);
     g_assert_nonnull (strstr (expired.err, "expired"));

@@ -188,6 +188,19 @@ vtr_test_hub_pair_device (VtrTestHub *hub,
   return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
 }
 
+/* @text, a JSON object (as our programs print with --json), parsed. */
+static inline JsonObject *
+vtr_test_parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
 /* One number from an SQLite file, read as a program of the federation
  * would. */
 static inline gint64
