@@ -127,18 +127,13 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_auto(VtrTestResult) cards = { 0 };
 
   f->hub_dir = vtr_test_make_data_dir ();
   f->shop_a = vtr_test_make_data_dir ();
   f->shop_b = vtr_test_make_data_dir ();
   f->street = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   HUB (f, &cards, "sign", "card", "--count", "6");
   g_assert_cmpint (cards.status, ==, 0);
   f->cards = g_strsplit (g_strstrip (cards.out), "\n", -1);

@@ -195,8 +195,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_auto(VtrTestResult) codes = { 0 };
   g_auto(VtrTestResult) stock = { 0 };
   g_autofree char *proxy_url = NULL;
@@ -207,10 +205,7 @@ fixture_set_up (Fixture       *f,
   f->shop_a = vtr_test_make_data_dir ();
   f->shop_a2 = vtr_test_make_data_dir ();
   f->shop_b = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   f->proxy = vtr_test_proxy_new (f->hub->port);
   proxy_url = g_strdup_printf ("http://127.0.0.1:%u", vtr_test_proxy_get_port (f->proxy));

@@ -45,16 +45,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
-
   f->hub_dir = vtr_test_make_data_dir ();
   f->kiosk_dir = vtr_test_make_data_dir ();
   f->other_dir = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   pair (f, f->kiosk_dir, "Kiosque du Vieux-Port");
 }

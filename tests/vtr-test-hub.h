@@ -188,6 +188,20 @@ vtr_test_hub_pair_device (VtrTestHub *hub,
   return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
 }
 
+/* The hub's data folder @dir made ready: its keys for the host vtr13.fr
+ * (`vitrine-hub keys init`) and the demo federation (`vitrine-hub demo`). */
+static inline void
+vtr_test_hub_init_demo (const char *dir)
+{
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) demo = { 0 };
+
+  vtr_test_run (&keys, "VITRINE_HUB", dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  vtr_test_run (&demo, "VITRINE_HUB", dir, NULL, "demo", NULL);
+  g_assert_cmpint (demo.status, ==, 0);
+}
+
 /* @text, a JSON object (as our programs print with --json), parsed. */
 static inline JsonObject *
 vtr_test_parse_object (const char *text)
