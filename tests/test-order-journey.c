@@ -69,17 +69,10 @@ pair (Fixture    *f,
       const char *merchant,
       const char *url)
 {
-  g_auto(VtrTestResult) add = { 0 };
   g_auto(VtrTestResult) paired = { 0 };
-  g_autofree char *code = NULL;
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, name, merchant);
   g_autofree char *set = NULL;
 
-  if (merchant)
-    HUB (f, &add, "device", "add", name, "--merchant", merchant);
-  else
-    HUB (f, &add, "device", "add", name);
-  g_assert_cmpint (add.status, ==, 0);
-  code = vtr_test_last_line (add.out);
   CTL (dir, &paired, "pair", code, "--hub", url);
   if (paired.status != 0)
     g_error ("pair: %s", paired.err);

@@ -29,13 +29,9 @@ pair (Fixture    *f,
       const char *dir,
       const char *name)
 {
-  g_auto(VtrTestResult) add = { 0 };
   g_auto(VtrTestResult) r = { 0 };
-  g_autofree char *code = NULL;
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, name, NULL);
 
-  HUB (f, &add, "device", "add", name);
-  g_assert_cmpint (add.status, ==, 0);
-  code = vtr_test_last_line (add.out);
   CTL (dir, &r, "pair", code, "--hub", f->hub->url);
   if (r.status != 0)
     g_error ("pair: %s", r.err);

@@ -47,27 +47,11 @@ static const char *kiosk_env[] = {
 
 #define CTL(f, r, ...) vtr_test_run (r, "VITRINE_CTL", (f)->kiosk_dir, kiosk_env, __VA_ARGS__, NULL)
 
-/* A device on the hub; returns its pairing code. */
-static char *
-add_device (Fixture    *f,
-            const char *name,
-            const char *merchant)
-{
-  g_auto(VtrTestResult) r = { 0 };
-
-  if (merchant)
-    HUB (f, &r, "device", "add", name, "--merchant", merchant);
-  else
-    HUB (f, &r, "device", "add", name);
-  g_assert_cmpint (r.status, ==, 0);
-  return vtr_test_last_line (r.out);
-}
-
 static void
 pair_kiosk (Fixture *f)
 {
   g_auto(VtrTestResult) r = { 0 };
-  g_autofree char *code = add_device (f, "Kiosque du Vieux-Port", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque du Vieux-Port", NULL);
 
   CTL (f, &r, "pair", code, "--hub", f->proxy_url);
   if (r.status != 0)
@@ -223,7 +207,7 @@ test_pair_once (Fixture       *f,
   g_auto(VtrTestResult) junk = { 0 };
   g_auto(VtrTestResult) status = { 0 };
   g_auto(VtrTestResult) other = { 0 };
-  g_autofree char *code = add_device (f, "Kiosque du Panier", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque du Panier", NULL);
   g_autofree char *forged_code = NULL;
   g_autofree char *other_dir = vtr_test_make_data_dir ();
   char *field;
@@ -256,7 +240,7 @@ test_pair_once (Fixture       *f,
   }
 
   /* A pairing code with one character changed is no pairing code. */
-  forged_code = add_device (f, "Kiosque de la Plaine", NULL);
+  forged_code = vtr_test_hub_add_device (f->hub_dir, "Kiosque de la Plaine", NULL);
   field = strstr (forged_code, "/D/") + 3;
   *field = *field == 'A' ? 'B' : 'A';
   vtr_test_run (&forged, "VITRINE_CTL", other_dir, NULL, "pair", forged_code, "--hub", f->proxy_url, NULL);
@@ -413,7 +397,8 @@ pair_token (Fixture    *f,
             SoupSession *session,
             const char *merchant)
 {
-  g_autofree char *code = add_device (f, merchant ? "Caisse de la boucherie" : "Kiosque", merchant);
+  g_autofree char *code =
+    vtr_test_hub_add_device (f->hub_dir, merchant ? "Caisse de la boucherie" : "Kiosque", merchant);
   g_autofree char *pairing = g_strndup (strstr (code, "/D/") + 3, 20);
   g_autofree char *body = g_strdup_printf ("{\"code\":\"%s\"}", pairing);
   g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/pair", NULL);
@@ -1111,7 +1096,7 @@ test_tls (Fixture       *f,
 {
   g_autofree char *certificate = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "cert.pem", NULL);
   g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "key.pem", NULL);
-  g_autofree char *code = add_device (f, "Kiosque sécurisé", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque sécurisé", NULL);
   g_autofree char *other_dir = vtr_test_make_data_dir ();
   const char *with_ca[] = { "VITRINE_HUB_CA", certificate, NULL };
   g_auto(VtrTestResult) untrusted = { 0 };

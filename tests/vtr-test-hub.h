@@ -202,6 +202,24 @@ vtr_test_hub_init_demo (const char *dir)
   g_assert_cmpint (demo.status, ==, 0);
 }
 
+/* The device @name (a shop's when @merchant is not %NULL, else a kiosk)
+ * added on the hub of @dir with `vitrine-hub device add`: its pairing
+ * code, the last line printed. */
+static inline char *
+vtr_test_hub_add_device (const char *dir,
+                         const char *name,
+                         const char *merchant)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (merchant)
+    vtr_test_run (&r, "VITRINE_HUB", dir, NULL, "device", "add", name, "--merchant", merchant, NULL);
+  else
+    vtr_test_run (&r, "VITRINE_HUB", dir, NULL, "device", "add", name, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  return vtr_test_last_line (r.out);
+}
+
 /* @text, a JSON object (as our programs print with --json), parsed. */
 static inline JsonObject *
 vtr_test_parse_object (const char *text)
