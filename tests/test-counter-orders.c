@@ -34,15 +34,6 @@ typedef struct
 } Federation;
 
 static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 ctl_ok (const char *dir,
         ...)
 {
@@ -195,7 +186,7 @@ test_order_arrives (void)
   vtr_application_start (app);
   app_sync = vtr_application_get_sync (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
-  spin (500);
+  vtr_test_spin (500);
   g_assert_null (vtr_window_get_orders_badge (window));
   tones = vtr_sound_count_played (vtr_application_get_sound (app));
 
@@ -228,7 +219,7 @@ test_order_arrives (void)
   while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (shows_text (visible, "Lisette"));
   g_assert_true (shows_text (visible, "Norbert"));
 
@@ -244,7 +235,7 @@ test_order_arrives (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);
@@ -282,7 +273,7 @@ test_pickup_at_street (void)
   app = vtr_application_new (fed.street, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
-  spin (300);
+  vtr_test_spin (300);
   g_action_group_activate_action (G_ACTION_GROUP (window), "scan-text", g_variant_new_string (pickup));
   deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline &&
@@ -296,7 +287,7 @@ test_pickup_at_street (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);
@@ -336,7 +327,7 @@ test_order_without_waiting_for_the_poll (void)
   while (vtr_sync_service_get_last_success (app_sync) == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpint (vtr_sync_service_get_last_success (app_sync), >, 0);
-  spin (1000);
+  vtr_test_spin (1000);
   g_assert_null (vtr_window_get_orders_badge (window));
 
   order_at_street (&fed, "Escartefigue");
@@ -344,7 +335,7 @@ test_order_without_waiting_for_the_poll (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);

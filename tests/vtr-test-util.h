@@ -18,6 +18,16 @@ vtr_test_slow (void)
   return (guint) CLAMP (factor, 1, 20);
 }
 
+/* The main context run for @ms milliseconds, without blocking on it. */
+static inline void
+vtr_test_spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 /* A fresh data folder for one test, removed afterwards. */
 static inline char *
 vtr_test_make_data_dir (void)
