@@ -50,42 +50,17 @@ ctl (VtrTestResult *r,
      const char    *session,
      ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
+  g_autoptr(GPtrArray) env = g_ptr_array_new ();
   va_list args;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
+  for (guint i = 0; device_env[i]; i++)
+    g_ptr_array_add (env, (char *) device_env[i]);
+  g_ptr_array_add (env, "VITRINE_SESSION");
+  g_ptr_array_add (env, (char *) session); /* NULL: unset */
+  g_ptr_array_add (env, NULL);
   va_start (args, session);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
+  vtr_test_run_with_input_valist (r, "VITRINE_CTL", dir, (const char * const *) env->pdata, NULL, args);
   va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "en", TRUE);
-  for (guint i = 0; device_env[i]; i += 2)
-    env = g_environ_setenv (env, device_env[i], device_env[i + 1], TRUE);
-  env = session ? g_environ_setenv (env, "VITRINE_SESSION", session, TRUE)
-                : g_environ_unsetenv (env, "VITRINE_SESSION");
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
-                &r->status, &error);
-  g_assert_no_error (error);
-  r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 static char *
@@ -129,7 +104,7 @@ sync_device (const char *dir)
   ctl (&r, dir, NULL, "sync", "--json", NULL);
   if (r.status != 0)
     g_error ("sync: %s %s", r.out, r.err);
-  return parse_object (r.out);
+  return vtr_test_parse_object (r.out);
 }
 
 static char *
@@ -152,18 +127,13 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_auto(VtrTestResult) cards = { 0 };
 
   f->hub_dir = vtr_test_make_data_dir ();
   f->shop_a = vtr_test_make_data_dir ();
   f->shop_b = vtr_test_make_data_dir ();
   f->street = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   HUB (f, &cards, "sign", "card", "--count", "6");
   g_assert_cmpint (cards.status, ==, 0);
   f->cards = g_strsplit (g_strstrip (cards.out), "\n", -1);
@@ -214,7 +184,7 @@ balance_at (const char *dir,
     *message = g_strdup (r.err);
   if (r.status != 0)
     return -1;
-  object = parse_object (r.out);
+  object = vtr_test_parse_object (r.out);
   return json_object_get_int_member (object, "balance");
 }
 
@@ -230,7 +200,7 @@ credit_at (const char *dir,
   ctl (&r, dir, session, "loyalty", "credit", card, "--amount", euros, "--json", NULL);
   if (r.status != 0)
     g_error ("credit: %s", r.err);
-  object = parse_object (r.out);
+  object = vtr_test_parse_object (r.out);
   return json_object_get_int_member (object, "points");
 }
 
@@ -290,7 +260,7 @@ test_cards_lost (Fixture       *f,
   /* At A's counter: the customer reads the last 8 characters. */
   ctl (&find, f->shop_a, f->session_a, "loyalty", "find", "--suffix", old + 18, "--json", NULL);
   g_assert_cmpint (find.status, ==, 0);
-  found = parse_object (find.out);
+  found = vtr_test_parse_object (find.out);
   cards = json_object_get_array_member (found, "cards");
   g_assert_cmpuint (json_array_get_length (cards), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (cards, 0), "card"), ==, old);
@@ -299,7 +269,7 @@ test_cards_lost (Fixture       *f,
   ctl (&block, f->shop_a, f->session_a, "loyalty", "block", old, "--to", f->cards[2], "--json", NULL);
   if (block.status != 0)
     g_error ("block: %s", block.err);
-  moved = parse_object (block.out);
+  moved = vtr_test_parse_object (block.out);
   g_assert_cmpstr (json_object_get_string_member (moved, "card"), ==, new_card);
   g_assert_cmpint (json_object_get_int_member (moved, "points"), ==, at_a);
   g_assert_cmpint (json_object_get_int_member (moved, "balance"), ==, at_a);
@@ -372,7 +342,7 @@ test_cards_transfer_once (Fixture       *f,
   g_assert_cmpint (block_a.status, ==, 0);
   ctl (&block_b, f->shop_b, f->session_b, "loyalty", "block", old, "--to", f->cards[5], "--json", NULL);
   g_assert_cmpint (block_b.status, ==, 0);
-  moved = parse_object (block_a.out);
+  moved = vtr_test_parse_object (block_a.out);
   uuid = g_strdup (json_object_get_string_member (moved, "uuid"));
   {
     g_autoptr(GError) error = NULL;
@@ -409,8 +379,8 @@ test_cards_transfer_once (Fixture       *f,
     g_assert_true (g_subprocess_communicate_utf8 (a, NULL, NULL, &out_a, NULL, &error));
     g_assert_true (g_subprocess_communicate_utf8 (b, NULL, NULL, &out_b, NULL, &error));
     g_assert_no_error (error);
-    report_a = parse_object (out_a);
-    report_b = parse_object (out_b);
+    report_a = vtr_test_parse_object (out_a);
+    report_b = vtr_test_parse_object (out_b);
     g_assert_cmpint (json_object_get_int_member (report_a, "accepted") +
                      json_object_get_int_member (report_b, "accepted"), ==, 1);
     g_assert_cmpint (json_object_get_int_member (report_a, "rejected") +
@@ -502,7 +472,7 @@ test_cards_forged_new_card (Fixture       *f,
 
     ctl (&find, f->street, NULL, "loyalty", "find", "--suffix", old + 18, "--json", NULL);
     g_assert_cmpint (find.status, ==, 0);
-    found = parse_object (find.out);
+    found = vtr_test_parse_object (find.out);
     g_assert_false (json_object_get_boolean_member (found, "asked_hub"));
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (found, "cards")), ==, 0);
   }

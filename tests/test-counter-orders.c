@@ -34,26 +34,6 @@ typedef struct
 } Federation;
 
 static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
-static void
 ctl_ok (const char *dir,
         ...)
 {
@@ -85,7 +65,7 @@ pairing_code (Federation *fed,
   else
     vtr_test_run (&r, "VITRINE_HUB", fed->hub_dir, NULL, "device", "add", name, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  return last_line (r.out);
+  return vtr_test_last_line (r.out);
 }
 
 /* A customer orders at the street kiosk, which sends it to the hub. */
@@ -206,7 +186,7 @@ test_order_arrives (void)
   vtr_application_start (app);
   app_sync = vtr_application_get_sync (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
-  spin (500);
+  vtr_test_spin (500);
   g_assert_null (vtr_window_get_orders_badge (window));
   tones = vtr_sound_count_played (vtr_application_get_sound (app));
 
@@ -239,7 +219,7 @@ test_order_arrives (void)
   while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (shows_text (visible, "Lisette"));
   g_assert_true (shows_text (visible, "Norbert"));
 
@@ -255,7 +235,7 @@ test_order_arrives (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);
@@ -283,7 +263,7 @@ test_pickup_at_street (void)
     vtr_test_run (&r, "VITRINE_CTL", fed.street, NULL, "order", "create", "--merchant", SHOP, "--items", "13:1",
                   "--first-name", "Fanny", "--phone", "0612345678", NULL);
     g_assert_cmpint (r.status, ==, 0);
-    pickup = last_line (r.out);
+    pickup = vtr_test_last_line (r.out);
     g_assert_true (g_str_has_prefix (pickup, "HTTPS://"));
     /* HTTPS://HOST/O/NUMBER/… */
     parts = g_strsplit (pickup, "/", -1);
@@ -293,7 +273,7 @@ test_pickup_at_street (void)
   app = vtr_application_new (fed.street, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
-  spin (300);
+  vtr_test_spin (300);
   g_action_group_activate_action (G_ACTION_GROUP (window), "scan-text", g_variant_new_string (pickup));
   deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline &&
@@ -307,7 +287,7 @@ test_pickup_at_street (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);
@@ -347,7 +327,7 @@ test_order_without_waiting_for_the_poll (void)
   while (vtr_sync_service_get_last_success (app_sync) == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpint (vtr_sync_service_get_last_success (app_sync), >, 0);
-  spin (1000);
+  vtr_test_spin (1000);
   g_assert_null (vtr_window_get_orders_badge (window));
 
   order_at_street (&fed, "Escartefigue");
@@ -355,7 +335,7 @@ test_order_without_waiting_for_the_poll (void)
 
   vtr_application_stop (app);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (app);

@@ -16,6 +16,7 @@
 #include "vtr-test-keys.h"
 #include "vtr-test-screen.h"
 #include "vtr-test-util.h"
+#include "vtr-test-widgets.h"
 
 /*
  * The counter's screen in a window, under Xvfb, in French: driven by its
@@ -126,47 +127,12 @@ fired (Fixture    *f,
   return FALSE;
 }
 
-/* The name a screen reader says for @widget: its accessible label, else
- * the button's own label. */
-static gboolean
-is_named (GtkWidget  *widget,
-          const char *name)
-{
-  g_autofree char *mismatch = NULL;
-
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
-    {
-      mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-      return mismatch == NULL;
-    }
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), name) == 0;
-}
-
-/* The button a person sees named @name, on screen now. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *name)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_BUTTON (widget) && is_named (widget, name))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, name);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* A tap on the button named @name. */
 static void
 tap (Fixture    *f,
      const char *name)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (f->screen), name);
+  GtkWidget *button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), name);
 
   if (button == NULL)
     g_error ("no button named “%s” on the counter", name);
@@ -309,7 +275,7 @@ test_keypad (Fixture       *f,
   static const char * const names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "Effacer", "Valider" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (find_button (GTK_WIDGET (f->screen), names[i]) == NULL)
+    if (vtr_test_find_shown_button (GTK_WIDGET (f->screen), names[i]) == NULL)
       g_error ("no keypad button named “%s”", names[i]);
   g_assert_true (shows (f, "Code du personnel"));
   tap_keys (f, "135");
@@ -334,8 +300,8 @@ test_keypad (Fixture       *f,
   g_assert_true (shows (f, "Montant de l’achat"));
   g_assert_true (shows (f, "Scannez la carte du client"));
   g_assert_true (shows (f, "0 €"));
-  g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
-  g_assert_null (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+  g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
 /* A physical keyboard types into the keypad: digits, comma, Backspace,
@@ -411,8 +377,8 @@ test_admin_pin_shows_no_shop (Fixture       *f,
   g_assert_false (shows (f, "Yasmina"));
   g_assert_false (shows (f, "Carte"));
   g_assert_false (shows (f, "Récompenses"));
-  g_assert_null (find_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
-  g_assert_null (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 
   /* A wrong PIN: still nothing of the shop, and no admin screen. */
   tap_keys (f, STAFF_PIN);
@@ -465,7 +431,7 @@ test_rewards_and_orders (Fixture       *f,
   g_assert_true (shows (f, "Zoé & Léa · "));
   g_assert_true (shows (f, cheapest->title));
   /* Not enough points yet: the reward's button cannot be pressed. */
-  button = find_button (GTK_WIDGET (f->screen), give);
+  button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), give);
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_is_sensitive (button));
   tap_keys (f, "200");
@@ -485,19 +451,19 @@ test_rewards_and_orders (Fixture       *f,
 
     g_assert_true (g_str_has_prefix (before, "Malik · "));
     g_assert_true (g_str_has_suffix (before, " · nouvelle"));
-    g_signal_emit_by_name (find_button (row, "Accepter"), "clicked");
+    g_signal_emit_by_name (vtr_test_find_shown_button (row, "Accepter"), "clicked");
     /* The list is read again on a worker thread. */
     wait_idle (f);
     accepted = row_subtitle (f, order->number);
     g_assert_true (g_str_has_suffix (accepted, " · en préparation"));
     row = find_row (GTK_WIDGET (f->screen), order->number);
-    g_assert_null (find_button (row, "Accepter"));
-    g_signal_emit_by_name (find_button (row, "Prête"), "clicked");
+    g_assert_null (vtr_test_find_shown_button (row, "Accepter"));
+    g_signal_emit_by_name (vtr_test_find_shown_button (row, "Prête"), "clicked");
     wait_idle (f);
     ready = row_subtitle (f, order->number);
     g_assert_true (g_str_has_suffix (ready, " · prête"));
     row = find_row (GTK_WIDGET (f->screen), order->number);
-    g_assert_null (find_button (row, "Prête"));
+    g_assert_null (vtr_test_find_shown_button (row, "Prête"));
   }
 }
 
@@ -523,7 +489,7 @@ test_enrol (Fixture       *f,
   tap (f, "Valider");
   g_assert_true (shows (f, "Carte …SCRE : 0 point"));
   g_assert_true (shows (f, "Pas d’imprimante à tickets ici."));
-  g_assert_nonnull (find_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
+  g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
 /* The counter fits the kiosk's screens without clipping, in the app's
@@ -580,14 +546,14 @@ test_forget_customer (Fixture       *f,
   before = row_subtitle (f, order->number);
   g_assert_true (g_str_has_prefix (before, "Perrine · "));
   row = find_row (GTK_WIDGET (f->screen), order->number);
-  g_assert_nonnull (find_button (row, label));
-  g_signal_emit_by_name (find_button (row, label), "clicked");
+  g_assert_nonnull (vtr_test_find_shown_button (row, label));
+  g_signal_emit_by_name (vtr_test_find_shown_button (row, label), "clicked");
   wait_idle (f);
   after = row_subtitle (f, order->number);
   g_assert_false (g_str_has_prefix (after, "Perrine"));
   g_assert_false (shows (f, "Perrine"));
   row = find_row (GTK_WIDGET (f->screen), order->number);
-  g_assert_null (find_button (row, label));
+  g_assert_null (vtr_test_find_shown_button (row, label));
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM journal.orders WHERE number = '%s' "
                                             "AND first_name = '' AND phone = ''",

@@ -165,18 +165,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   static const char * const french[] = { "/usr/bin/env", "LANGUAGE=fr", NULL };
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_auto(VtrTestResult) import = { 0 };
   g_autofree char *json = NULL, *path = NULL;
   g_autoptr(GString) text = g_string_new (catalogue);
   g_autoptr(GError) error = NULL;
 
   f->dir = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->dir);
 
   /* A 10 kB name, with markup and a right-to-left override inside. */
   f->long_name = g_strnfill (10 * 1024, 'W');

@@ -39,15 +39,6 @@ sends_to_counter (const char *text)
   return FALSE;
 }
 
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static gboolean
 ticket_sends_to_counter (const VtrTicket *ticket)
 {
@@ -142,7 +133,7 @@ test_placed_screen (void)
       g_test_message ("%s: %s", targets[i], words_after_print (window, printer, TRUE));
       g_assert_false (sends_to_counter (words_after_print (window, printer, TRUE)));
       gtk_window_destroy (window);
-      spin (50);
+      vtr_test_spin (50);
     }
 }
 
@@ -189,7 +180,7 @@ test_basket_total (void)
   g_assert_true (sends_to_counter (total_label (GTK_WIDGET (basket))));
   vtr_order_screen_clear (basket);
   gtk_window_destroy (window);
-  spin (50);
+  vtr_test_spin (50);
   g_assert_finalize_object (basket);
 }
 

@@ -117,42 +117,11 @@ fixture_tear_down (Fixture       *f,
   g_free (f->old_card);
 }
 
-/* The button a person sees named @name (its accessible label, else its
- * label) in @widget, on screen now. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *name)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_BUTTON (widget))
-    {
-      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
-        {
-          g_autofree char *mismatch =
-            gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-
-          if (mismatch == NULL)
-            return widget;
-        }
-      else if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), name) == 0)
-        return widget;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, name);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 tap_in (GtkWidget  *where,
         const char *name)
 {
-  GtkWidget *button = find_button (where, name);
+  GtkWidget *button = vtr_test_find_shown_button (where, name);
 
   if (button == NULL)
     g_error ("no button named “%s” on the screen", name);
@@ -291,7 +260,7 @@ test_lost_card_by_phone (Fixture       *f,
   wait_idle (f);
   g_assert_true (shows (f, old_tail));
   tap (f, choose);
-  g_assert_nonnull (find_button (GTK_WIDGET (f->screen), T ("Block it and move the points")));
+  g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), T ("Block it and move the points")));
   /* Not this card: back to the search, nothing blocked. */
   tap (f, T ("Not this card"));
   g_assert_cmpint (count (f->store, "SELECT count (*) FROM journal.card_transfer"), ==, 0);

@@ -42,51 +42,22 @@ static const char *ctl_env[] = { "VITRINE_SYNC_TIMEOUT", "5", NULL };
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
 #define CTL(dir, r, ...) vtr_test_run (r, "VITRINE_CTL", dir, ctl_env, __VA_ARGS__, NULL)
 
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
-/* vitrine-ctl with something on its standard input (a PIN). */
+/* vitrine-ctl with something on its standard input (a PIN), which must
+ * work: what it printed. */
 static char *
 ctl_with_input (const char *dir,
                 const char *input,
                 ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  const char *arg;
+  g_auto(VtrTestResult) r = { 0 };
   va_list args;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
   va_start (args, input);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
+  vtr_test_run_with_input_valist (&r, "VITRINE_CTL", dir, NULL, input, args);
   va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_exit_status (process) != 0)
-    g_error ("vitrine-ctl %s: %s", (char *) argv->pdata[1], err);
-  return g_strstrip (out);
+  if (r.status != 0)
+    g_error ("vitrine-ctl: %s", r.err);
+  return g_strstrip (g_steal_pointer (&r.out));
 }
 
 /* A device added on the hub and paired through @url; its shop's staff
@@ -98,17 +69,10 @@ pair (Fixture    *f,
       const char *merchant,
       const char *url)
 {
-  g_auto(VtrTestResult) add = { 0 };
   g_auto(VtrTestResult) paired = { 0 };
-  g_autofree char *code = NULL;
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, name, merchant);
   g_autofree char *set = NULL;
 
-  if (merchant)
-    HUB (f, &add, "device", "add", name, "--merchant", merchant);
-  else
-    HUB (f, &add, "device", "add", name);
-  g_assert_cmpint (add.status, ==, 0);
-  code = last_line (add.out);
   CTL (dir, &paired, "pair", code, "--hub", url);
   if (paired.status != 0)
     g_error ("pair: %s", paired.err);
@@ -116,18 +80,6 @@ pair (Fixture    *f,
     return NULL;
   set = ctl_with_input (dir, "4242\n", "merchant", "set-pin", merchant, NULL);
   return ctl_with_input (dir, "4242\n", "merchant", "login", merchant, NULL);
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 /* A sync that must work; its report. */
@@ -139,7 +91,7 @@ synced (const char *dir)
   CTL (dir, &r, "sync", "--json");
   if (r.status != 0)
     g_error ("sync of %s: %s %s", dir, r.out, r.err);
-  return parse_object (r.out);
+  return vtr_test_parse_object (r.out);
 }
 
 static gboolean
@@ -161,7 +113,7 @@ order_on (const char *dir,
   CTL (dir, &r, "order", "show", number_or_code, "--json");
   if (r.status != 0)
     return NULL;
-  return parse_object (r.out);
+  return vtr_test_parse_object (r.out);
 }
 
 static char *
@@ -198,7 +150,7 @@ step (const char *dir,
   else
     CTL (dir, &r, "order", action, number, "--session", session, "--json");
   *status = r.status;
-  return r.status == 0 ? parse_object (r.out) : NULL;
+  return r.status == 0 ? vtr_test_parse_object (r.out) : NULL;
 }
 
 #define STEP_OK(dir, session, action, number, ...) \
@@ -227,7 +179,7 @@ order_at_street (Fixture    *f,
          first_name, "--phone", "06 12 34 56 78", "--json");
   if (r.status != 0)
     g_error ("order create: %s", r.err);
-  order = parse_object (r.out);
+  order = vtr_test_parse_object (r.out);
   *pickup = g_strdup (json_object_get_string_member (order, "pickup_code"));
   return g_strdup (json_object_get_string_member (order, "number"));
 }
@@ -236,8 +188,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_auto(VtrTestResult) codes = { 0 };
   g_auto(VtrTestResult) stock = { 0 };
   g_autofree char *proxy_url = NULL;
@@ -248,10 +198,7 @@ fixture_set_up (Fixture       *f,
   f->shop_a = vtr_test_make_data_dir ();
   f->shop_a2 = vtr_test_make_data_dir ();
   f->shop_b = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   f->proxy = vtr_test_proxy_new (f->hub->port);
   proxy_url = g_strdup_printf ("http://127.0.0.1:%u", vtr_test_proxy_get_port (f->proxy));
@@ -615,7 +562,7 @@ test_other_shop (Fixture       *f,
   g_assert_cmpint (soup_message_get_status (msg), ==, 200);
   {
     g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
-    g_autoptr(JsonObject) results = parse_object (text);
+    g_autoptr(JsonObject) results = vtr_test_parse_object (text);
     JsonArray *array = json_object_get_array_member (results, "results");
 
     g_assert_cmpint (json_array_get_length (array), ==, 3);
@@ -667,7 +614,7 @@ finish_wait (GSubprocess *process,
   *seconds = (g_get_monotonic_time () - since) / (double) G_USEC_PER_SEC;
   if (g_subprocess_get_exit_status (process) != 0)
     g_error ("order wait: %s", err);
-  return parse_object (out);
+  return vtr_test_parse_object (out);
 }
 
 /* A long-poll of the orders (GET /api/v1/orders?since=…&wait=S): shop

@@ -35,15 +35,6 @@ typedef struct
 } Fixture;
 
 static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -74,7 +65,7 @@ fixture_tear_down (Fixture       *fixture,
    * handlers. */
   while (G_OBJECT (fixture->basket)->ref_count > 1 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin (50);
+  vtr_test_spin (50);
   g_assert_finalize_object (fixture->basket);
   g_assert_finalize_object (fixture->catalog);
   g_clear_object (&fixture->store);
@@ -89,7 +80,7 @@ wait_loaded (VtrOrderScreen *basket)
   while (vtr_order_screen_get_loading (basket) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (vtr_order_screen_get_loading (basket));
-  spin (20);
+  vtr_test_spin (20);
 }
 
 /* Puts one of a product in the basket, as the window does, and waits for it. */
@@ -328,7 +319,7 @@ wait_for_catalog (VtrCatalogService *catalog)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (result);
   view = vtr_catalog_service_civic_finish (catalog, result, NULL);
-  spin (50);
+  vtr_test_spin (50);
 }
 
 /* The basket cleared (the next person, or the order placed) while a
@@ -410,7 +401,7 @@ test_privacy_words (Fixture       *fixture,
     if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), words) == 0)
       label = w;
   g_assert_nonnull (label);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (gtk_widget_get_mapped (label));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (vtr_order_screen_get_phone (basket)), GTK_WIDGET (basket),
                                             &phone_box));
@@ -466,7 +457,7 @@ test_personal_data_erased (Fixture       *fixture,
                              old->number);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (vtr_test_count (fixture->store, old_sql) == 0 && g_get_monotonic_time () < end)
-    spin (50);
+    vtr_test_spin (50);
   g_source_remove (source);
   g_assert_cmpint (vtr_test_count (fixture->store, old_sql), ==, 1);
   g_assert_cmpint (vtr_test_count (fixture->store, "SELECT count (*) FROM journal.orders WHERE first_name = 'Récente'"),
@@ -508,7 +499,7 @@ test_placed (void)
       g_test_message ("%s: %s", targets[i], vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (placed)));
       g_assert_nonnull (strstr (vtr_order_placed_screen_get_words (VTR_ORDER_PLACED_SCREEN (placed)), expected[i]));
       gtk_window_destroy (window);
-      spin (50);
+      vtr_test_spin (50);
     }
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
@@ -531,7 +522,7 @@ test_placed_left_while_printing (void)
   vtr_order_placed_screen_print (VTR_ORDER_PLACED_SCREEN (placed), ticket);
   gtk_window_destroy (window);
   g_assert_finalize_object (placed);
-  spin (2000 * vtr_test_slow ());
+  vtr_test_spin (2000 * vtr_test_slow ());
 }
 
 int

@@ -35,15 +35,6 @@ typedef struct
 
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
 
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static VtrWindow *
 window (Fixture *f)
 {
@@ -82,7 +73,7 @@ fixture_tear_down (Fixture       *f,
   vtr_application_stop (f->app);
   if (vtr_application_get_window (f->app))
     gtk_window_destroy (vtr_application_get_window (f->app));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (f->app);
@@ -224,7 +215,7 @@ test_pin_at_pairing (Fixture       *f,
 
   /* Chosen: the counter asks for it, and does not offer to choose it. */
   act (f, "show-counter", NULL);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 }
 
@@ -248,7 +239,7 @@ test_pin_before_counter (Fixture       *f,
   g_assert_no_error (error);
   vtr_application_stop (f->app);
   gtk_window_destroy (vtr_application_get_window (f->app));
-  spin (50);
+  vtr_test_spin (50);
   g_assert_finalize_object (f->app);
   f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (f->app);
@@ -420,7 +411,7 @@ test_admin_pin_at_pairing (Fixture       *f,
 
   /* Set: "Administration" asks for it, and does not offer to choose it. */
   act (f, "admin", NULL);
-  spin (500);
+  vtr_test_spin (500);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 }
 
@@ -438,7 +429,7 @@ test_admin_pin_with_pairing (Fixture       *f,
   act (f, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (f, "Kiosque du Prado", 20));
   g_assert_true (has_pin (f, VTR_ADMIN_ID));
-  spin (1000);
+  vtr_test_spin (1000);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 }
 
@@ -461,7 +452,7 @@ test_admin_pin_at_administration (Fixture       *f,
   g_assert_no_error (error);
   vtr_application_stop (f->app);
   gtk_window_destroy (vtr_application_get_window (f->app));
-  spin (50);
+  vtr_test_spin (50);
   g_assert_finalize_object (f->app);
   f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (f->app);
@@ -477,7 +468,7 @@ test_admin_pin_at_administration (Fixture       *f,
   g_assert_true (wait_message (f, _("The administrator’s PIN is set"), 10));
   g_assert_true (pin_works (f, VTR_ADMIN_ID, "86420"));
   act (f, "admin", NULL);
-  spin (500);
+  vtr_test_spin (500);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 }
 

@@ -24,29 +24,14 @@ typedef struct
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->hub_dir, NULL, __VA_ARGS__, NULL)
 #define CTL(dir, r, ...) vtr_test_run (r, "VITRINE_CTL", dir, NULL, __VA_ARGS__, NULL)
 
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
 static void
 pair (Fixture    *f,
       const char *dir,
       const char *name)
 {
-  g_auto(VtrTestResult) add = { 0 };
   g_auto(VtrTestResult) r = { 0 };
-  g_autofree char *code = NULL;
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, name, NULL);
 
-  HUB (f, &add, "device", "add", name);
-  g_assert_cmpint (add.status, ==, 0);
-  code = last_line (add.out);
   CTL (dir, &r, "pair", code, "--hub", f->hub->url);
   if (r.status != 0)
     g_error ("pair: %s", r.err);
@@ -56,16 +41,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
-
   f->hub_dir = vtr_test_make_data_dir ();
   f->kiosk_dir = vtr_test_make_data_dir ();
   f->other_dir = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   f->hub = vtr_test_hub_start (f->hub_dir, 0);
   pair (f, f->kiosk_dir, "Kiosque du Vieux-Port");
 }
@@ -84,18 +63,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->other_dir);
 }
 
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 /* `vitrine-ctl sync --json` on @dir, which must work. */
 static JsonObject *
 sync_device (const char *dir)
@@ -105,7 +72,7 @@ sync_device (const char *dir)
   CTL (dir, &r, "sync", "--json");
   if (r.status != 0)
     g_error ("sync: %s %s", r.out, r.err);
-  return parse_object (r.out);
+  return vtr_test_parse_object (r.out);
 }
 
 static JsonObject *
@@ -115,7 +82,7 @@ status_of (const char *dir)
 
   CTL (dir, &r, "status", "--json");
   g_assert_cmpint (r.status, ==, 0);
-  return parse_object (r.out);
+  return vtr_test_parse_object (r.out);
 }
 
 static gint64
@@ -191,7 +158,7 @@ test_refill_empty (Fixture       *f,
   place_order (f->kiosk_dir, &placed);
   if (placed.status != 0)
     g_error ("order: %s", placed.err);
-  order = parse_object (placed.out);
+  order = vtr_test_parse_object (placed.out);
   /* The number is one the hub issued to this very device. */
   sql = g_strdup_printf ("SELECT count (*) FROM issued_code WHERE kind = 'pickup' AND device_id = 1 "
                          "AND number = '%s'",
@@ -370,7 +337,7 @@ post_stock (Fixture     *f,
   g_assert_no_error (error);
   text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   if (answer)
-    *answer = parse_object (text);
+    *answer = vtr_test_parse_object (text);
   return soup_message_get_status (msg);
 }
 
@@ -437,43 +404,8 @@ test_low_and_offline (Fixture       *f,
 
 /* PINs. */
 
-/* @program_env's program with @input on its standard input, and
- * --data-dir @dir after its arguments. */
-static void
-run_with_input (VtrTestResult *r,
-                const char    *program_env,
-                const char    *dir,
-                const char    *input,
-                ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv (program_env));
-  va_start (args, input);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-}
-
-#define HUB_IN(f, r, input, ...) run_with_input (r, "VITRINE_HUB", (f)->hub_dir, input, __VA_ARGS__, NULL)
-#define CTL_IN(dir, r, input, ...) run_with_input (r, "VITRINE_CTL", dir, input, __VA_ARGS__, NULL)
+#define HUB_IN(f, r, input, ...) vtr_test_run_with_input (r, "VITRINE_HUB", (f)->hub_dir, NULL, input, __VA_ARGS__, NULL)
+#define CTL_IN(dir, r, input, ...) vtr_test_run_with_input (r, "VITRINE_CTL", dir, NULL, input, __VA_ARGS__, NULL)
 
 static gboolean
 login_works (const char *dir,
@@ -513,7 +445,7 @@ test_admin_pin_with_pairing (Fixture       *f,
   /* The fixture's kiosk was added without: no administrator's PIN. */
   CTL (f->kiosk_dir, &pin_status, "pin", "status", "--json");
   g_assert_cmpint (pin_status.status, ==, 0);
-  pins = parse_object (pin_status.out);
+  pins = vtr_test_parse_object (pin_status.out);
   g_assert_false (json_object_get_boolean_member (pins, "admin_pin"));
   g_assert_false (login_works (f->kiosk_dir, "admin", "2468"));
   /* One is chosen once; then only changed with the old one. */
@@ -532,7 +464,7 @@ test_admin_pin_with_pairing (Fixture       *f,
   HUB_IN (f, &typed, "735190\n", "device", "add", "Borne du Panier", "--admin-pin");
   g_assert_cmpint (typed.status, ==, 0);
   g_assert_null (strstr (typed.out, "735190"));
-  typed_code = last_line (typed.out);
+  typed_code = vtr_test_last_line (typed.out);
   CTL (f->other_dir, &pair_typed, "pair", typed_code, "--hub", f->hub->url);
   g_assert_cmpint (pair_typed.status, ==, 0);
   g_assert_true (login_works (f->other_dir, "admin", "735190"));
@@ -547,7 +479,7 @@ test_admin_pin_with_pairing (Fixture       *f,
   g_assert_nonnull (line);
   memcpy (pin, line + strlen ("Administrator’s PIN of this kiosk: "), 6);
   g_assert_cmpuint (strspn (pin, "0123456789"), ==, 6);
-  made_up_code = last_line (made_up.out);
+  made_up_code = vtr_test_last_line (made_up.out);
   CTL (third_dir, &pair_made_up, "pair", made_up_code, "--hub", f->hub->url);
   g_assert_cmpint (pair_made_up.status, ==, 0);
   g_assert_true (login_works (third_dir, "admin", pin));
@@ -580,7 +512,7 @@ test_pin_change (Fixture       *f,
 
   CTL_IN (f->kiosk_dir, &changed, "4321\n5555\n5555\n", "pin", "change", "7", "--json");
   g_assert_cmpint (changed.status, ==, 0);
-  answer = parse_object (changed.out);
+  answer = vtr_test_parse_object (changed.out);
   g_assert_true (json_object_get_boolean_member (answer, "ok"));
   g_assert_cmpint (json_object_get_int_member (answer, "merchant"), ==, 7);
   g_assert_true (login_works (f->kiosk_dir, "7", "5555"));
@@ -599,7 +531,7 @@ reset_code (Fixture    *f,
   else
     HUB (f, &r, "device", "reset-pin", device);
   g_assert_cmpint (r.status, ==, 0);
-  return last_line (r.out);
+  return vtr_test_last_line (r.out);
 }
 
 /* The federation's reset code sets a new PIN once, on its own device,
@@ -665,7 +597,7 @@ test_reset_code (Fixture       *f,
   /* The right one, once. */
   CTL_IN (f->kiosk_dir, &r_ok, "1234\n1234\n", "pin", "reset", code, "--json");
   g_assert_cmpint (r_ok.status, ==, 0);
-  answer = parse_object (r_ok.out);
+  answer = vtr_test_parse_object (r_ok.out);
   g_assert_cmpstr (json_object_get_string_member (answer, "pin"), ==, "admin");
   g_assert_true (login_works (f->kiosk_dir, "admin", "1234"));
   g_assert_false (login_works (f->kiosk_dir, "admin", "2468"));

@@ -99,15 +99,6 @@ wait_for_action (Fixture    *fixture,
     }
 }
 
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* A search typed on the on-screen keyboard, its keys tapped (clicked),
  * and its Search key: the window is asked to search that text. */
 static void
@@ -200,7 +191,7 @@ wait_listed (VtrScanScreen *screen)
   while (vtr_scan_screen_get_listing_pictures (screen) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (vtr_scan_screen_get_listing_pictures (screen));
-  spin (20);
+  vtr_test_spin (20);
 }
 
 /* Kiosk mode: no file chooser on the machine's folders. Without a USB
@@ -289,7 +280,7 @@ test_kiosk_pictures_late (void)
   dialog = find_dialog (&fixture);
   g_signal_emit_by_name (vtr_test_find_button (GTK_WIDGET (dialog), "Annuler"), "clicked");
   g_assert_false (vtr_scan_screen_get_listing_pictures (screen));
-  spin (500 * vtr_test_slow ());
+  vtr_test_spin (500 * vtr_test_slow ());
   g_assert_null (find_dialog (&fixture));
   g_assert_cmpuint (fixture.activated->len, ==, 0);
 
@@ -300,7 +291,7 @@ test_kiosk_pictures_late (void)
   gtk_window_destroy (find_dialog (&fixture));
   g_signal_emit_by_name (button, "clicked");
   fixture_close (&fixture);
-  spin (500 * vtr_test_slow ());
+  vtr_test_spin (500 * vtr_test_slow ());
   g_assert_null (screen);
   g_unsetenv ("VITRINE_REMOVABLE_MEDIA");
 }

@@ -523,15 +523,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
-
   f->hub_dir = vtr_test_make_data_dir ();
   f->kiosk_dir = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   f->gateway = gateway_start (200);
 }
 
@@ -954,37 +948,16 @@ ctl_with_input (Fixture            *f,
                 int                *status,
                 ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  const char *arg;
+  g_auto(VtrTestResult) r = { 0 };
   va_list args;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_CTL"));
   va_start (args, status);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
+  vtr_test_run_with_input_valist (&r, "VITRINE_CTL", f->kiosk_dir, env_extra, input, args);
   va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, f->kiosk_dir);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  for (guint i = 0; env_extra && env_extra[i]; i += 2)
-    g_subprocess_launcher_setenv (launcher, env_extra[i], env_extra[i + 1], TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  *status = g_subprocess_get_exit_status (process);
-  if (*status != 0)
-    g_test_message ("vitrine-ctl %s: %s", (char *) argv->pdata[1], err);
-  return out;
+  *status = r.status;
+  if (r.status != 0)
+    g_test_message ("vitrine-ctl: %s", r.err);
+  return g_steal_pointer (&r.out);
 }
 
 #define CTL(f, env, status, ...) ctl_with_input (f, env, NULL, status, __VA_ARGS__, NULL)

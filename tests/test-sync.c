@@ -47,38 +47,11 @@ static const char *kiosk_env[] = {
 
 #define CTL(f, r, ...) vtr_test_run (r, "VITRINE_CTL", (f)->kiosk_dir, kiosk_env, __VA_ARGS__, NULL)
 
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
-
-  while (n > 0 && *lines[n - 1] == '\0')
-    n--;
-  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
-}
-
-/* A device on the hub; returns its pairing code. */
-static char *
-add_device (Fixture    *f,
-            const char *name,
-            const char *merchant)
-{
-  g_auto(VtrTestResult) r = { 0 };
-
-  if (merchant)
-    HUB (f, &r, "device", "add", name, "--merchant", merchant);
-  else
-    HUB (f, &r, "device", "add", name);
-  g_assert_cmpint (r.status, ==, 0);
-  return last_line (r.out);
-}
-
 static void
 pair_kiosk (Fixture *f)
 {
   g_auto(VtrTestResult) r = { 0 };
-  g_autofree char *code = add_device (f, "Kiosque du Vieux-Port", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque du Vieux-Port", NULL);
 
   CTL (f, &r, "pair", code, "--hub", f->proxy_url);
   if (r.status != 0)
@@ -90,15 +63,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
-
   f->hub_dir = vtr_test_make_data_dir ();
   f->kiosk_dir = vtr_test_make_data_dir ();
-  HUB (f, &keys, "keys", "init", "--host", "vtr13.fr");
-  g_assert_cmpint (keys.status, ==, 0);
-  HUB (f, &demo, "demo");
-  g_assert_cmpint (demo.status, ==, 0);
+  vtr_test_hub_init_demo (f->hub_dir);
   {
     g_auto(VtrTestResult) cards = { 0 };
 
@@ -240,7 +207,7 @@ test_pair_once (Fixture       *f,
   g_auto(VtrTestResult) junk = { 0 };
   g_auto(VtrTestResult) status = { 0 };
   g_auto(VtrTestResult) other = { 0 };
-  g_autofree char *code = add_device (f, "Kiosque du Panier", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque du Panier", NULL);
   g_autofree char *forged_code = NULL;
   g_autofree char *other_dir = vtr_test_make_data_dir ();
   char *field;
@@ -266,14 +233,14 @@ test_pair_once (Fixture       *f,
     g_autofree char *old = NULL;
 
     HUB (f, &r, "device", "add", "Kiosque oublié", "--expires", "2020-01-31");
-    old = last_line (r.out);
+    old = vtr_test_last_line (r.out);
     vtr_test_run (&expired, "VITRINE_CTL", other_dir, NULL, "pair", old, "--hub", f->proxy_url, NULL);
     g_assert_cmpint (expired.status, ==, 1);
     g_assert_nonnull (strstr (expired.err, "expired"));
   }
 
   /* A pairing code with one character changed is no pairing code. */
-  forged_code = add_device (f, "Kiosque de la Plaine", NULL);
+  forged_code = vtr_test_hub_add_device (f->hub_dir, "Kiosque de la Plaine", NULL);
   field = strstr (forged_code, "/D/") + 3;
   *field = *field == 'A' ? 'B' : 'A';
   vtr_test_run (&forged, "VITRINE_CTL", other_dir, NULL, "pair", forged_code, "--hub", f->proxy_url, NULL);
@@ -430,7 +397,8 @@ pair_token (Fixture    *f,
             SoupSession *session,
             const char *merchant)
 {
-  g_autofree char *code = add_device (f, merchant ? "Caisse de la boucherie" : "Kiosque", merchant);
+  g_autofree char *code =
+    vtr_test_hub_add_device (f->hub_dir, merchant ? "Caisse de la boucherie" : "Kiosque", merchant);
   g_autofree char *pairing = g_strndup (strstr (code, "/D/") + 3, 20);
   g_autofree char *body = g_strdup_printf ("{\"code\":\"%s\"}", pairing);
   g_autofree char *url = g_strconcat (f->hub->url, "/api/v1/pair", NULL);
@@ -1128,7 +1096,7 @@ test_tls (Fixture       *f,
 {
   g_autofree char *certificate = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "cert.pem", NULL);
   g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "hub-tls", "key.pem", NULL);
-  g_autofree char *code = add_device (f, "Kiosque sécurisé", NULL);
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Kiosque sécurisé", NULL);
   g_autofree char *other_dir = vtr_test_make_data_dir ();
   const char *with_ca[] = { "VITRINE_HUB_CA", certificate, NULL };
   g_auto(VtrTestResult) untrusted = { 0 };

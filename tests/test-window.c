@@ -82,15 +82,6 @@ typedef struct
 } Kiosk;
 
 static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 kiosk_open_full (Kiosk      *kiosk,
                  const char *dir,
                  const char *camera,
@@ -123,7 +114,7 @@ kiosk_close (Kiosk *kiosk)
   vtr_application_stop (kiosk->app);
   if (vtr_application_get_window (kiosk->app))
     gtk_window_destroy (vtr_application_get_window (kiosk->app));
-  spin (50);
+  vtr_test_spin (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (kiosk->app);
@@ -183,7 +174,7 @@ wait_loaded (GtkWidget *widget)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
-  spin (30);
+  vtr_test_spin (30);
 }
 
 static gboolean
@@ -313,9 +304,9 @@ save_screenshot (VtrWindow  *window,
   gtk_widget_set_size_request (GTK_WIDGET (window), width, height);
   /* A screen that turns (two columns into one) is laid out again on the
    * next frame. */
-  spin (400);
+  vtr_test_spin (400);
   gtk_widget_queue_resize (GTK_WIDGET (window));
-  spin (400);
+  vtr_test_spin (400);
   g_mkdir_with_parents (dir, 0755);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
   /* Until the window has been drawn at its new size. */
@@ -326,7 +317,7 @@ save_screenshot (VtrWindow  *window,
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
       node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
       if (node == NULL)
-        spin (100);
+        vtr_test_spin (100);
     }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
@@ -425,9 +416,9 @@ test_history (void)
 
     while (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < 200 &&
            g_get_monotonic_time () < deadline)
-      spin (50);
+      vtr_test_spin (50);
     gtk_adjustment_set_value (adjustment, 120);
-    spin (100);
+    vtr_test_spin (100);
     g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 120);
   }
 
@@ -520,7 +511,7 @@ test_messages (void)
      * build takes more than a few frames). */
     do
       {
-        spin (100);
+        vtr_test_spin (100);
         g_assert_true (gtk_widget_compute_bounds (bar, GTK_WIDGET (kiosk.window), &message));
         g_assert_true (gtk_widget_compute_bounds (screen (&kiosk), GTK_WIDGET (kiosk.window), &content));
       }
@@ -755,7 +746,7 @@ test_order_off_main_thread (void)
   g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
   kiosk_open_full (&kiosk, dir, NULL, FALSE);
   fill_basket (&kiosk);
-  spin (300);
+  vtr_test_spin (300);
   trace_main_thread (&kiosk, &trace);
   hold_journal (&hold, dir, 400);
   tick = g_timeout_add (10, on_hold_tick, &hold);
@@ -809,7 +800,7 @@ test_order_window_closed (void)
   gtk_window_destroy (GTK_WINDOW (window));
   while (!hold.released)
     g_main_context_iteration (NULL, TRUE);
-  spin (1000);
+  vtr_test_spin (1000);
   g_assert_finalize_object (window);
   g_assert_cmpint (vtr_test_count (vtr_application_get_store (kiosk.app), "SELECT count (*) FROM journal.orders"),
                    ==, 1);
@@ -897,7 +888,7 @@ test_language (void)
   replaced = kiosk.window;
   g_object_add_weak_pointer (G_OBJECT (replaced), (gpointer *) &replaced);
   act (&kiosk, "toggle-language", NULL);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_null (replaced);
   g_assert_true (vtr_application_get_camera (kiosk.app) == camera);
   title = find_css_class (GTK_WIDGET (kiosk_window (&kiosk)), "title-1");
@@ -931,7 +922,7 @@ test_idle_reset (void)
   act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
   act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
   g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_SCAN_SCREEN, 10));
-  spin (300);
+  vtr_test_spin (300);
   g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
   g_assert_cmpuint (vtr_window_get_history_length (kiosk.window), ==, 1);
   act (&kiosk, "basket", NULL);
@@ -968,7 +959,7 @@ wait_paired (const char *dir,
   gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * seconds * G_USEC_PER_SEC;
 
   while (!is_paired (dir) && g_get_monotonic_time () < deadline)
-    spin (50);
+    vtr_test_spin (50);
   return is_paired (dir);
 }
 
@@ -1023,7 +1014,7 @@ test_pairing (void)
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (vtr_sync_service_get_last_success (vtr_application_get_sync (kiosk.app)), >, 0);
-  spin (1000);
+  vtr_test_spin (1000);
   trace_stop (&kiosk, &trace);
   g_assert_cmpuint (trace.statements->len, ==, 0);
   g_ptr_array_unref (trace.statements);
@@ -1032,7 +1023,7 @@ test_pairing (void)
   /* Paired: a code held up by a passer-by does not take it over. */
   act (&kiosk, "scan-text", g_variant_new_string (second));
   g_assert_true (wait_message (&kiosk, "PIN", 5));
-  spin (1000);
+  vtr_test_spin (1000);
   {
     g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
     g_autoptr(VtrHubLink) link = vtr_sync_state_load_link (store, &error);
@@ -1089,7 +1080,7 @@ test_pairing_needs_admin (void)
   trace_main_thread (&kiosk, &trace);
   act (&kiosk, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (&kiosk, "PIN", 5));
-  spin (1500);
+  vtr_test_spin (1500);
   trace_stop (&kiosk, &trace);
   g_assert_cmpuint (trace.statements->len, ==, 0);
   g_ptr_array_unref (trace.statements);
@@ -1135,7 +1126,7 @@ test_store_notice (void)
   g_assert_true (wait_message (&kiosk, "journal.db.damaged-", 5));
   /* It stays: a passing message does not push it away. */
   act (&kiosk, "toast", g_variant_new_string ("Autre chose"));
-  spin (7000);
+  vtr_test_spin (7000);
   g_assert_true (wait_message (&kiosk, "journal.db.damaged-", 1));
   kiosk_close (&kiosk);
   vtr_test_remove_tree (kiosk_dir);
@@ -1173,11 +1164,11 @@ test_kiosk_close (void)
   kiosk_open_full (&kiosk, data_dir, NULL, TRUE);
   window = g_object_ref (kiosk.window);
   gtk_window_close (GTK_WINDOW (window));
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (wait_message (&kiosk, "administrat", 2));
   act (&kiosk, "leave-kiosk", NULL);
-  spin (300);
+  vtr_test_spin (300);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_object_unref (window);
   kiosk_close (&kiosk);
@@ -1238,7 +1229,7 @@ test_counter (void)
   while (!vtr_counter_get_session_open (counter) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (vtr_counter_get_session_open (counter));
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (shows_text (screen (&kiosk), "Malika"));
   /* The card, held up to the camera at the counter. */
   act (&kiosk, "scan-text", g_variant_new_string (url));
@@ -1255,7 +1246,7 @@ test_counter (void)
   deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (vtr_counter_get_mode (counter) != VTR_COUNTER_MODE_ADMIN_PIN && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin (100);
+  vtr_test_spin (100);
   g_assert_true (VTR_IS_COUNTER_SCREEN (screen (&kiosk)));
   g_assert_false (shows_text (screen (&kiosk), "Malika"));
   g_assert_false (shows_text (screen (&kiosk), "point"));
@@ -1445,7 +1436,7 @@ test_readable (void)
         default: break;
         }
       wait_loaded (screen (&kiosk));
-      spin (300);
+      vtr_test_spin (300);
       check_readable (GTK_WIDGET (kiosk.window), G_OBJECT_TYPE_NAME (screen (&kiosk)), problems);
     }
   vtr_order_screen_clear (VTR_ORDER_SCREEN (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
@@ -1495,10 +1486,10 @@ test_window_freed (void)
   kiosk_open (&kiosk, NULL);
   act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
   act (&kiosk, "show-merchant", g_variant_new_int64 (9));
-  spin (300);
+  vtr_test_spin (300);
   window = g_object_ref (kiosk.window);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (300);
+  vtr_test_spin (300);
   g_assert_finalize_object (window);
   kiosk_close (&kiosk);
 }

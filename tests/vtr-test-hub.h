@@ -188,6 +188,51 @@ vtr_test_hub_pair_device (VtrTestHub *hub,
   return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
 }
 
+/* The hub's data folder @dir made ready: its keys for the host vtr13.fr
+ * (`vitrine-hub keys init`) and the demo federation (`vitrine-hub demo`). */
+static inline void
+vtr_test_hub_init_demo (const char *dir)
+{
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) demo = { 0 };
+
+  vtr_test_run (&keys, "VITRINE_HUB", dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  vtr_test_run (&demo, "VITRINE_HUB", dir, NULL, "demo", NULL);
+  g_assert_cmpint (demo.status, ==, 0);
+}
+
+/* The device @name (a shop's when @merchant is not %NULL, else a kiosk)
+ * added on the hub of @dir with `vitrine-hub device add`: its pairing
+ * code, the last line printed. */
+static inline char *
+vtr_test_hub_add_device (const char *dir,
+                         const char *name,
+                         const char *merchant)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (merchant)
+    vtr_test_run (&r, "VITRINE_HUB", dir, NULL, "device", "add", name, "--merchant", merchant, NULL);
+  else
+    vtr_test_run (&r, "VITRINE_HUB", dir, NULL, "device", "add", name, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  return vtr_test_last_line (r.out);
+}
+
+/* @text, a JSON object (as our programs print with --json), parsed. */
+static inline JsonObject *
+vtr_test_parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
 /* One number from an SQLite file, read as a program of the federation
  * would. */
 static inline gint64

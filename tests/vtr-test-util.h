@@ -18,6 +18,16 @@ vtr_test_slow (void)
   return (guint) CLAMP (factor, 1, 20);
 }
 
+/* The main context run for @ms milliseconds, without blocking on it. */
+static inline void
+vtr_test_spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 /* A fresh data folder for one test, removed afterwards. */
 static inline char *
 vtr_test_make_data_dir (void)
@@ -102,6 +112,76 @@ vtr_test_run (VtrTestResult      *result,
                 &result->err, &result->status, &error);
   g_assert_no_error (error);
   result->status = WIFEXITED (result->status) ? WEXITSTATUS (result->status) : -1;
+}
+
+/* As vtr_test_run(), with @input (or nothing: %NULL) on the program's
+ * standard input and its arguments in @args. */
+static inline void
+vtr_test_run_with_input_valist (VtrTestResult      *result,
+                                const char         *program_env,
+                                const char         *data_dir,
+                                const char * const *env_extra,
+                                const char         *input,
+                                va_list             args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) g_getenv (program_env));
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) data_dir);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  for (guint i = 0; env_extra && env_extra[i]; i += 2)
+    {
+      if (env_extra[i + 1])
+        g_subprocess_launcher_setenv (launcher, env_extra[i], env_extra[i + 1], TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, env_extra[i]);
+    }
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  result->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+/* As vtr_test_run(), with @input (or nothing: %NULL) on the program's
+ * standard input. */
+static inline void
+vtr_test_run_with_input (VtrTestResult      *result,
+                         const char         *program_env,
+                         const char         *data_dir,
+                         const char * const *env_extra,
+                         const char         *input,
+                         ...)
+{
+  va_list args;
+
+  va_start (args, input);
+  vtr_test_run_with_input_valist (result, program_env, data_dir, env_extra, input, args);
+  va_end (args);
+}
+
+/* The last line of @text that is not empty ("" when there is none), as
+ * the codes our programs print last. */
+static inline char *
+vtr_test_last_line (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  while (n > 0 && *lines[n - 1] == '\0')
+    n--;
+  return n ? g_strdup (lines[n - 1]) : g_strdup ("");
 }
 
 /* A listening socket on 127.0.0.1, on a free port, for a test server. */

@@ -37,3 +37,34 @@ vtr_test_find_type (GtkWidget *widget,
     }
   return NULL;
 }
+
+/* The button a person sees named @name (its accessible label, else its
+ * label) in @widget, on screen now, or %NULL. */
+static inline GtkWidget *
+vtr_test_find_shown_button (GtkWidget  *widget,
+                            const char *name)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget))
+    {
+      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        {
+          g_autofree char *mismatch =
+            gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+
+          if (mismatch == NULL)
+            return widget;
+        }
+      else if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), name) == 0)
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vtr_test_find_shown_button (child, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}

@@ -59,4 +59,32 @@ vtr_json_builder_to_data (JsonBuilder *builder,
   return json_generator_to_data (generator, NULL);
 }
 
+/* The string member @name of @object (which may be %NULL), or %NULL when
+ * there is none or it is not a string. */
+static inline const char *
+vtr_json_get_string (JsonObject *object,
+                     const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The whole-number member @name of @object (which may be %NULL), or 0
+ * when there is none or it is not a whole number. */
+static inline gint64
+vtr_json_get_int (JsonObject *object,
+                  const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vtr-json.h"
 #include "vtr-orders.h"
 #include "vtr-store-private.h"
 
@@ -37,28 +38,6 @@ vtr_order_feed_cursor (VtrStore *store,
   if (stmt == NULL || !vtr_store_step_row (store, stmt, error))
     return -1;
   return sqlite3_column_int64 (stmt, 0);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
 }
 
 /* 1: the device has the order, 0: not, -1: error. */
@@ -112,12 +91,13 @@ update_order (VtrStore   *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, member_string (order, "uuid"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, vtr_json_get_string (order, "uuid"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, member_int (order, "at"));
-  sqlite3_bind_text (stmt, 4, member_string (order, "reason"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, member_string (order, "locker_compartment"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, member_string (order, "locker_code"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, vtr_json_get_int (order, "at"));
+  sqlite3_bind_text (stmt, 4, vtr_json_get_string (order, "reason"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, vtr_json_get_string (order, "locker_compartment"), -1,
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, vtr_json_get_string (order, "locker_code"), -1, SQLITE_TRANSIENT);
   if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
   *changed = sqlite3_changes (vtr_store_get_db (store)) > 0;
@@ -134,8 +114,10 @@ insert_order (VtrStore   *store,
               const char *state,
               GError    **error)
 {
-  const char *uuid = member_string (order, "uuid");
-  gint64 locker = member_int (placed, "locker");
+  const char *uuid = vtr_json_get_string (order, "uuid");
+  const char *first_name = vtr_json_get_string (placed, "first_name");
+  const char *phone = vtr_json_get_string (placed, "phone");
+  gint64 locker = vtr_json_get_int (placed, "locker");
   JsonNode *lines = json_object_get_member (placed, "lines");
   VtrStatement *stmt =
     vtr_store_statement (store,
@@ -148,22 +130,22 @@ insert_order (VtrStore   *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, member_string (order, "number"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, member_int (placed, "merchant"));
+  sqlite3_bind_text (stmt, 2, vtr_json_get_string (order, "number"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, vtr_json_get_int (placed, "merchant"));
   sqlite3_bind_text (stmt, 4, locker > 0 ? "locker" : "shop", -1, SQLITE_STATIC);
   if (locker > 0)
     sqlite3_bind_int64 (stmt, 5, locker);
-  sqlite3_bind_text (stmt, 6, member_string (placed, "first_name") ? member_string (placed, "first_name") : "",
-                     -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 7, member_string (placed, "phone") ? member_string (placed, "phone") : "", -1,
-                     SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 8, member_int (placed, "total_cents"));
+  sqlite3_bind_text (stmt, 6, first_name ? first_name : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, phone ? phone : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 8, vtr_json_get_int (placed, "total_cents"));
   sqlite3_bind_text (stmt, 9, state, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 10, member_int (placed, "at"));
-  sqlite3_bind_int64 (stmt, 11, MAX (member_int (order, "at"), member_int (placed, "at")));
-  sqlite3_bind_text (stmt, 12, member_string (order, "reason"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 13, member_string (order, "locker_compartment"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 14, member_string (order, "locker_code"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 10, vtr_json_get_int (placed, "at"));
+  sqlite3_bind_int64 (stmt, 11,
+                      MAX (vtr_json_get_int (order, "at"), vtr_json_get_int (placed, "at")));
+  sqlite3_bind_text (stmt, 12, vtr_json_get_string (order, "reason"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 13, vtr_json_get_string (order, "locker_compartment"), -1,
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 14, vtr_json_get_string (order, "locker_code"), -1, SQLITE_TRANSIENT);
   if (!vtr_store_step_done (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (vtr_store_get_db (store)) == 0 || lines == NULL || !JSON_NODE_HOLDS_ARRAY (lines))
@@ -173,7 +155,7 @@ insert_order (VtrStore   *store,
       JsonNode *node = json_array_get_element (json_node_get_array (lines), i);
       JsonObject *line = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
-      if (line == NULL || member_int (line, "quantity") <= 0)
+      if (line == NULL || vtr_json_get_int (line, "quantity") <= 0)
         continue;
       stmt = vtr_store_statement (store,
                                   "INSERT OR IGNORE INTO journal.order_line (order_uuid, product_id, "
@@ -182,9 +164,9 @@ insert_order (VtrStore   *store,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, member_int (line, "product"));
-      sqlite3_bind_int64 (stmt, 3, member_int (line, "quantity"));
-      sqlite3_bind_int64 (stmt, 4, member_int (line, "price_cents"));
+      sqlite3_bind_int64 (stmt, 2, vtr_json_get_int (line, "product"));
+      sqlite3_bind_int64 (stmt, 3, vtr_json_get_int (line, "quantity"));
+      sqlite3_bind_int64 (stmt, 4, vtr_json_get_int (line, "price_cents"));
       if (!vtr_store_step_done (store, stmt, error))
         return FALSE;
     }
@@ -199,9 +181,9 @@ apply_order (VtrStore   *store,
              guint      *n_changed,
              GError    **error)
 {
-  const char *uuid = member_string (order, "uuid");
-  const char *number = member_string (order, "number");
-  const char *state = member_string (order, "state");
+  const char *uuid = vtr_json_get_string (order, "uuid");
+  const char *number = vtr_json_get_string (order, "number");
+  const char *state = vtr_json_get_string (order, "state");
   JsonNode *placed = json_object_get_member (order, "placed");
   VtrOrderState parsed;
   gboolean pending = FALSE, changed = FALSE;
@@ -224,7 +206,7 @@ apply_order (VtrStore   *store,
       return TRUE;
     }
   if (merchant_id <= 0 || placed == NULL || !JSON_NODE_HOLDS_OBJECT (placed) ||
-      member_int (json_node_get_object (placed), "merchant") != merchant_id)
+      vtr_json_get_int (json_node_get_object (placed), "merchant") != merchant_id)
     return TRUE;
   if (!insert_order (store, order, json_node_get_object (placed), state, error))
     return FALSE;
@@ -252,8 +234,8 @@ vtr_order_feed_apply (VtrStore   *store,
                       GError    **error)
 {
   JsonNode *orders = json_object_get_member (page, "orders");
-  gint64 since = member_int (page, "since");
-  gint64 cursor = member_int (page, "cursor");
+  gint64 since = vtr_json_get_int (page, "since");
+  gint64 cursor = vtr_json_get_int (page, "cursor");
   VtrStatement *stmt;
   gint64 have;
 

@@ -436,6 +436,25 @@ vtr_staff_update_pin_async (VtrStore           *store,
   g_task_run_in_thread (task, update_in_thread);
 }
 
+/* The end of a task whose worker returned whose PIN it is about. */
+static gboolean
+propagate_merchant_id (GAsyncResult  *result,
+                       gint64        *merchant_id,
+                       GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize whose = g_task_propagate_int (G_TASK (result), &local_error);
+
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (merchant_id)
+    *merchant_id = whose;
+  return TRUE;
+}
+
 /**
  * vtr_staff_update_pin_finish:
  * @merchant_id: (out) (optional): whose PIN was set
@@ -446,21 +465,10 @@ vtr_staff_update_pin_finish (VtrStore      *store,
                              gint64        *merchant_id,
                              GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gssize whose;
-
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_staff_update_pin_async, FALSE);
 
-  whose = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (merchant_id)
-    *merchant_id = whose;
-  return TRUE;
+  return propagate_merchant_id (result, merchant_id, error);
 }
 
 /* Whether a PIN is set, on a worker thread. */
@@ -641,18 +649,8 @@ vtr_staff_check_reset_code_finish (VtrStore      *store,
                                    gint64        *merchant_id,
                                    GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gssize whose;
-
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vtr_staff_check_reset_code_async, FALSE);
 
-  whose = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  *merchant_id = whose;
-  return TRUE;
+  return propagate_merchant_id (result, merchant_id, error);
 }

@@ -8,6 +8,7 @@
 
 #include "vtr-key-list.h"
 #include "vtr-loyalty.h"
+#include "vtr-staff-pin.h"
 #include "vtr-store-private.h"
 
 /*
@@ -25,7 +26,6 @@ vtr_staff_set_pin (VtrStore   *store,
                    GError    **error)
 {
   char hash[crypto_pwhash_STRBYTES];
-  VtrStatement *stmt;
   gsize len = strlen (pin);
 
   if (len < 4 || len > 12 || strspn (pin, "0123456789") != len)
@@ -42,17 +42,7 @@ vtr_staff_set_pin (VtrStore   *store,
                    _("Not enough memory to protect the PIN."));
       return FALSE;
     }
-
-  stmt = vtr_store_statement (store,
-                              "INSERT INTO journal.staff (merchant_id, pin_hash) VALUES (?1, ?2) "
-                              "ON CONFLICT (merchant_id) DO UPDATE SET pin_hash = ?2, failures = 0, "
-                              "  locked_until = 0",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, merchant_id);
-  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_TRANSIENT);
-  return vtr_store_step_done (store, stmt, error);
+  return vtr_staff_set_pin_hash (store, merchant_id, hash, error);
 }
 
 static char *

@@ -87,19 +87,6 @@ staff_session (void)
   return counter_options.session ? counter_options.session : g_getenv ("VITRINE_SESSION");
 }
 
-/* A PIN typed on standard input, never on the command line (where other
- * users of the machine could see it). */
-static char *
-read_pin (void)
-{
-  char line[64];
-
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return NULL;
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
-}
-
 static gboolean
 parse_positive_id (const char *text,
                    gint64     *id)

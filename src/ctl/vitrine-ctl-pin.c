@@ -24,17 +24,6 @@
  *   pin reset CODE                  new, new, with the federation's reset code
  */
 
-static char *
-read_line (void)
-{
-  char line[64];
-
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return NULL;
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
-}
-
 static gboolean
 parse_whose (const char *text,
              gint64     *merchant_id)
@@ -143,9 +132,9 @@ command_pin (VtrCtlOptions  *options,
   if (g_str_equal (action, "status"))
     return pin_status (options, store);
 
-  if (g_str_equal (action, "change") && !(old_pin = read_line ()))
+  if (g_str_equal (action, "change") && !(old_pin = read_pin ()))
     return usage_error (_("Type the old PIN, then the new one twice, one a line on standard input"));
-  if (!(new_pin = read_line ()) || !(again = read_line ()))
+  if (!(new_pin = read_pin ()) || !(again = read_pin ()))
     return usage_error (_("Type the new PIN twice, one a line on standard input"));
   if (!vtr_staff_pins_match (new_pin, again, &error))
     return fail (error);

@@ -3,6 +3,7 @@
 #include "vitrine-ctl.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,20 @@ print_json (JsonBuilder *builder)
   g_autofree char *text = vtr_json_builder_to_data (builder, FALSE);
 
   g_print ("%s\n", text);
+}
+
+/* A PIN (or a reset code) typed on standard input, one a line, never on
+ * the command line (where other users of the machine could see it);
+ * %NULL at the end of the input. */
+char *
+read_pin (void)
+{
+  char line[64];
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
 }
 
 static void

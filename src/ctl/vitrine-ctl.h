@@ -58,6 +58,7 @@ typedef struct
 int         fail          (GError         *error);
 int         usage_error   (const char     *message);
 void        print_json    (JsonBuilder    *builder);
+char       *read_pin      (void);
 VtrCatalog *open_catalog  (VtrCtlOptions  *options,
                            GError        **error);
 

@@ -547,17 +547,6 @@ vtr_hub_db_authenticate (VtrHubDb   *db,
 
 /* Events. */
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 member_int (JsonObject *object,
             const char *name,
@@ -656,9 +645,9 @@ static const char *
 check_order_step (JsonObject    *payload,
                   VtrOrderState  state)
 {
-  const char *reason = member_string (payload, "reason");
-  const char *compartment = member_string (payload, "locker_compartment");
-  const char *code = member_string (payload, "locker_code");
+  const char *reason = vtr_json_get_string (payload, "reason");
+  const char *compartment = vtr_json_get_string (payload, "locker_compartment");
+  const char *code = vtr_json_get_string (payload, "locker_code");
 
   if (json_object_has_member (payload, "reason") &&
       (reason == NULL || (state != VTR_ORDER_CANCELLED && state != VTR_ORDER_REFUSED) ||
@@ -697,9 +686,9 @@ check_transfer (Event              *e,
 {
   gint64 points;
 
-  e->card_id = member_string (e->payload, "card");
-  e->new_card = member_string (e->payload, "new_card");
-  e->new_code = member_string (e->payload, "new_code");
+  e->card_id = vtr_json_get_string (e->payload, "card");
+  e->new_card = vtr_json_get_string (e->payload, "new_card");
+  e->new_code = vtr_json_get_string (e->payload, "new_code");
   if (!is_card_id (e->card_id) || !is_card_id (e->new_card))
     return N_("the transfer has no valid lost card or new card");
   if (g_str_equal (e->card_id, e->new_card))
@@ -716,7 +705,7 @@ check_transfer (Event              *e,
   e->points = 0;
   if (e->new_code == NULL || !card_code_signed (e->new_code, e->new_card, keys, now))
     return N_("the new card’s code was not signed by the federation");
-  e->card_code = member_string (e->payload, "code");
+  e->card_code = vtr_json_get_string (e->payload, "code");
   if (e->card_code)
     {
       if (!card_code_signed (e->card_code, e->card_id, keys, now))
@@ -742,10 +731,10 @@ check_event (JsonNode           *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return N_("an event is a JSON object");
   object = json_node_get_object (node);
-  e->uuid = member_string (object, "uuid");
+  e->uuid = vtr_json_get_string (object, "uuid");
   if (e->uuid == NULL || !g_uuid_string_is_valid (e->uuid))
     return N_("the event has no valid uuid");
-  e->kind = member_string (object, "kind");
+  e->kind = vtr_json_get_string (object, "kind");
   if (e->kind == NULL)
     return N_("the event has no kind");
   if (!member_int (object, "created", &e->created))
@@ -764,7 +753,7 @@ check_event (JsonNode           *node,
   if (g_str_equal (e->kind, "credit") || g_str_equal (e->kind, "redeem") ||
       g_str_equal (e->kind, "enrol"))
     {
-      e->card_id = member_string (e->payload, "card");
+      e->card_id = vtr_json_get_string (e->payload, "card");
       if (!is_card_id (e->card_id))
         return N_("the loyalty event has no valid card");
       if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
@@ -781,7 +770,7 @@ check_event (JsonNode           *node,
         return N_("this device belongs to another shop");
       /* The card as the federation signed it: any key it ever made,
        * retired or not, vouches for a card (docs/codes.md). */
-      e->card_code = member_string (e->payload, "code");
+      e->card_code = vtr_json_get_string (e->payload, "code");
       if (e->card_code)
         {
           g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
@@ -798,12 +787,12 @@ check_event (JsonNode           *node,
     return check_transfer (e, device, keys, now);
   if (g_str_equal (e->kind, "order"))
     {
-      const char *state = member_string (e->payload, "state");
+      const char *state = vtr_json_get_string (e->payload, "state");
       const char *first_name;
       const char *reason;
 
-      e->order = member_string (e->payload, "order");
-      e->number = member_string (e->payload, "number");
+      e->order = vtr_json_get_string (e->payload, "order");
+      e->number = vtr_json_get_string (e->payload, "number");
       if (e->order == NULL || !g_uuid_string_is_valid (e->order) || !is_order_number (e->number) ||
           state == NULL)
         return N_("the order event has no order, number or state");
@@ -821,7 +810,7 @@ check_event (JsonNode           *node,
         return N_("the order has no shop");
       if (device->merchant_id && device->merchant_id != e->merchant_id)
         return N_("this device belongs to another shop");
-      first_name = member_string (e->payload, "first_name");
+      first_name = vtr_json_get_string (e->payload, "first_name");
       if (first_name && (!g_utf8_validate (first_name, -1, NULL) ||
                          g_utf8_strlen (first_name, -1) > VTR_ORDER_MAX_FIRST_NAME))
         return N_("the customer’s first name is longer than 40 letters");
@@ -832,7 +821,7 @@ check_event (JsonNode           *node,
   if (g_str_equal (e->kind, "forget"))
     {
       /* The customer asked at the counter to be forgotten (vtr-hub-sms.c). */
-      e->order = member_string (e->payload, "order");
+      e->order = vtr_json_get_string (e->payload, "order");
       if (e->order == NULL || !g_uuid_string_is_valid (e->order))
         return N_("the forget event has no order");
       e->forget = TRUE;
@@ -1144,7 +1133,7 @@ vtr_hub_db_ingest (VtrHubDb           *db,
       int known;
 
       const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
-                           ? member_string (json_node_get_object (node), "uuid")
+                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
                            : NULL;
 
       /* An event stored before is a duplicate, whatever today's rules
@@ -1187,7 +1176,7 @@ vtr_hub_db_ingest (VtrHubDb           *db,
     {
       JsonNode *node = json_array_get_element (events, i);
       const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
-                           ? member_string (json_node_get_object (node), "uuid")
+                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
                            : NULL;
 
       json_builder_begin_object (results);
@@ -1246,6 +1235,25 @@ vtr_hub_db_card_balance (VtrHubDb   *db,
   return TRUE;
 }
 
+/* The order as placed, when there is one (`placed`): orders stored by an
+ * older hub may be of any size, and only what today's bound allows goes
+ * back to a device. */
+static void
+write_placed (JsonBuilder *builder,
+              const char  *placed)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (placed == NULL || strlen (placed) > VTR_HUB_MAX_PAYLOAD_BYTES)
+    return;
+  node = json_from_string (placed, NULL);
+  if (node)
+    {
+      json_builder_set_member_name (builder, "placed");
+      json_builder_add_value (builder, g_steal_pointer (&node));
+    }
+}
+
 /**
  * vtr_hub_db_write_orders:
  * @before: 0 for the newest page, else the `next` of the page before
@@ -1295,18 +1303,7 @@ vtr_hub_db_write_orders (VtrHubDb    *db,
       vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
       vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 6));
       vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
-      /* Orders stored by an older hub may be of any size: only what
-       * today's bound allows goes back to a shop. */
-      if (placed && strlen (placed) <= VTR_HUB_MAX_PAYLOAD_BYTES)
-        {
-          g_autoptr(JsonNode) node = json_from_string (placed, NULL);
-
-          if (node)
-            {
-              json_builder_set_member_name (builder, "placed");
-              json_builder_add_value (builder, g_steal_pointer (&node));
-            }
-        }
+      write_placed (builder, placed);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1342,7 +1339,7 @@ write_step (JsonBuilder *builder,
   object = json_node_get_object (node);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      const char *value = member_string (object, names[i]);
+      const char *value = vtr_json_get_string (object, names[i]);
 
       if (value)
         vtr_json_add_string (builder, names[i], value);
@@ -1409,16 +1406,8 @@ vtr_hub_db_write_order_changes (VtrHubDb    *db,
       vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
       write_step (builder, (const char *) sqlite3_column_text (stmt, 7));
       /* A kiosk has its own copy of what it placed; a shop gets it all. */
-      if (merchant_id > 0 && placed && strlen (placed) <= VTR_HUB_MAX_PAYLOAD_BYTES)
-        {
-          g_autoptr(JsonNode) node = json_from_string (placed, NULL);
-
-          if (node)
-            {
-              json_builder_set_member_name (builder, "placed");
-              json_builder_add_value (builder, g_steal_pointer (&node));
-            }
-        }
+      if (merchant_id > 0)
+        write_placed (builder, placed);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -811,28 +811,6 @@ typedef struct
   JsonObject *details;
 } Message;
 
-static const char *
-object_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-object_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 /* The locker's compartment or code, as the shop device sends them (a
  * string or a number). */
 static char *
@@ -856,9 +834,9 @@ compose (VtrHubSms     *self,
          const Message *m)
 {
   const VtrHubSmsConfig *config = self->config;
-  const char *first_name = object_string (m->placed, "first_name");
-  const char *reason = object_string (m->details, "reason");
-  gint64 locker_id = object_int (m->placed, "locker");
+  const char *first_name = vtr_json_get_string (m->placed, "first_name");
+  const char *reason = vtr_json_get_string (m->details, "reason");
+  gint64 locker_id = vtr_json_get_int (m->placed, "locker");
   /* The catalogue, opened for the message only: the hub's descriptors
    * are for its connections (vtr-hub-server.c). */
   g_autoptr(VtrStore) store = vtr_store_open (self->dir, NULL);
@@ -996,7 +974,7 @@ send_due (VtrHubSms *self)
       record (self, m.id, "skipped", m.tries, now, 0, NULL, NULL, NULL);
       return TRUE;
     }
-  phone = vtr_phone_french_mobile (object_string (m.placed, "phone"));
+  phone = vtr_phone_french_mobile (vtr_json_get_string (m.placed, "phone"));
   if (phone == NULL)
     {
       /* Never sent to the gateway; the number itself stays out of the log. */

@@ -28,5 +28,6 @@ GBytes   *vtr_sync_client_send  (VtrSyncClient *client,
                                  GError       **error);
 JsonNode *vtr_sync_parse_answer (GBytes        *body,
                                  GError       **error);
+gboolean  vtr_sync_error_stops_sync (const GError *error);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-sync-stock.h"
+#include "vtr-sync-private.h"
 
 #include <glib/gi18n.h>
 
@@ -28,16 +29,6 @@ env_uint (const char *name,
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 100000, &value, NULL))
     return fallback;
   return value;
-}
-
-/* Whether @error stops the whole sync rather than this step. */
-static gboolean
-stops_sync (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE) ||
-         g_error_matches (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_REFUSED) ||
-         (error && error->domain != VTR_SYNC_ERROR);
 }
 
 static gboolean
@@ -137,7 +128,7 @@ vtr_sync_client_refill_stock (VtrSyncClient *client,
 
       if (!refill (client, kinds[i], low, full, &added, cancellable, &local_error))
         {
-          if (stops_sync (local_error))
+          if (vtr_sync_error_stops_sync (local_error))
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;

@@ -613,9 +613,10 @@ vtr_sync_client_push (VtrSyncClient *client,
 }
 
 /* Whether @error means the whole sync must stop (the network is gone,
- * the kiosk was refused, the sync was cancelled), not just this card. */
-static gboolean
-stops_sync (const GError *error)
+ * the kiosk was refused, the sync was cancelled), not just this step
+ * (one card, one stock of codes). */
+gboolean
+vtr_sync_error_stops_sync (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
          g_error_matches (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE) ||
@@ -670,7 +671,7 @@ refresh_balances (VtrSyncClient *client,
       if (!(body = client_send (client, "GET", path, NULL, NULL, &status, cancellable, &card_error)) ||
           !(answer = parse_answer (body, &card_error)))
         {
-          if (stops_sync (card_error))
+          if (vtr_sync_error_stops_sync (card_error))
             {
               g_propagate_error (error, g_steal_pointer (&card_error));
               return FALSE;
