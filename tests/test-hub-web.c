@@ -1004,6 +1004,7 @@ element (Browser    *b,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *body = NULL;
   GList *members;
   char *id;
@@ -1014,7 +1015,8 @@ element (Browser    *b,
   json_builder_set_member_name (builder, "value");
   json_builder_add_string_value (builder, selector);
   json_builder_end_object (builder);
-  body = json_to_string (json_builder_get_root (builder), FALSE);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
   found = command (b, "POST", "/element", body);
   members = json_object_get_values (json_node_get_object (found));
   id = g_strdup (json_node_get_string (members->data));

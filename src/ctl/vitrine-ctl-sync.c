@@ -159,12 +159,13 @@ command_sync (VtrCtlOptions  *options,
 static char *
 format_when (gint64 when)
 {
+  g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) time = NULL;
 
   if (when == 0)
     return g_strdup (_("never"));
-  time = g_date_time_new_from_unix_utc (when);
-  time = g_date_time_to_timezone (time, vtr_opening_hours_timezone ());
+  utc = g_date_time_new_from_unix_utc (when);
+  time = g_date_time_to_timezone (utc, vtr_opening_hours_timezone ());
   return g_date_time_format (time, "%d/%m/%Y %H:%M");
 }
 
