@@ -565,8 +565,11 @@ test_other_shop (Fixture       *f,
                           u1, u2, u3, uuid, number, u4, uuid, number, "no reason on an accepted order");
   msg = soup_message_new ("POST", url);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  soup_message_set_request_body_from_bytes (msg, "application/json",
-                                            g_bytes_new_static (body, strlen (body)));
+  {
+    g_autoptr(GBytes) request = g_bytes_new_static (body, strlen (body));
+
+    soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  }
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (soup_message_get_status (msg), ==, 200);
