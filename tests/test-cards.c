@@ -478,6 +478,37 @@ test_cards_forged_new_card (Fixture       *f,
   }
 }
 
+/* The hub's catalogue restored from a copy older than a block: the hub
+ * publishes the block again when it starts, and kiosks still refuse the
+ * card after their sync. */
+static void
+test_cards_block_survives_restore (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *old = card_number (f->cards[1]);
+  g_autofree char *catalog_db = g_build_filename (f->hub_dir, "catalog.db", NULL);
+  g_auto(VtrTestResult) block = { 0 };
+  guint16 port = f->hub->port;
+  sqlite3 *db = NULL;
+
+  credit_at (f->shop_a, f->session_a, f->cards[1], "15");
+  json_object_unref (sync_device (f->shop_a));
+  ctl (&block, f->shop_a, f->session_a, "loyalty", "block", old, "--to", f->cards[2], NULL);
+  g_assert_cmpint (block.status, ==, 0);
+  json_object_unref (sync_device (f->shop_a));
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  g_assert_cmpint (sqlite3_open (catalog_db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM blocked_card; DELETE FROM catalog_change WHERE kind = 64",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  f->hub = vtr_test_hub_start (f->hub_dir, port);
+
+  g_assert_cmpint (balance_at (f->street, f->cards[1], NULL), >=, 0);
+  json_object_unref (sync_device (f->street));
+  g_assert_cmpint (balance_at (f->street, old, NULL), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +520,7 @@ main (int   argc,
   ADD ("/cards/lost", test_cards_lost);
   ADD ("/cards/transfer-once", test_cards_transfer_once);
   ADD ("/cards/forged-new-card", test_cards_forged_new_card);
+  ADD ("/cards/block-survives-restore", test_cards_block_survives_restore);
 #undef ADD
 
   return g_test_run ();

@@ -125,19 +125,23 @@ vtr_hub_db_find_cards (VtrHubDb    *db,
   return TRUE;
 }
 
-/* Returns: (transfer container): pairs of card number and block time, as
- * strings, of the blocks not yet in the catalogue's feed. */
+/* @all: every block, not only those not published yet (at start: the
+ * catalogue may have been restored from a copy older than some blocks).
+ * Returns: (transfer container): pairs of card number and block time, as
+ * strings. */
 GPtrArray *
 vtr_hub_db_unpublished_blocks (VtrHubDb *db,
+                               gboolean  all,
                                GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (db, "SELECT old_card, blocked FROM card_block WHERE published = 0", error);
+    prepare (db, "SELECT old_card, blocked FROM card_block WHERE published = 0 OR ?", error);
   g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_int (stmt, 1, all);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_ptr_array_add (blocks, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));

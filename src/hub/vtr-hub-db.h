@@ -130,6 +130,7 @@ gboolean      vtr_hub_db_find_cards      (VtrHubDb     *db,
                                           gboolean     *more,
                                           GError      **error);
 GPtrArray    *vtr_hub_db_unpublished_blocks (VtrHubDb  *db,
+                                          gboolean      all,
                                           GError      **error);
 gboolean      vtr_hub_db_mark_published  (VtrHubDb     *db,
                                           const char   *card_id,

@@ -347,6 +347,7 @@ query_int (Job        *job,
 
 static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
                                         VtrStore *store,
+                                        gboolean  all,
                                         GError  **error);
 
 static void
@@ -364,7 +365,7 @@ route_changes (Job    *job,
     return;
   /* (cards) A block its batch could not publish (the catalogue was busy)
    * goes out now: one indexed look when there is none. */
-  vtr_hub_publish_blocks (worker->db, worker->store, NULL);
+  vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
   if ((last = vtr_catalog_last_change (worker->catalog, &error)) < 0)
     {
       answer_gerror (job, error);
@@ -544,7 +545,7 @@ route_events (Job    *job,
     vtr_hub_sms_wake (job->server->sms);
   /* (cards) Cards blocked by this batch go to the change feed. */
   if (n_accepted > 0)
-    vtr_hub_publish_blocks (worker->db, worker->store, NULL);
+    vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
 }
 
 static void
@@ -740,14 +741,16 @@ route_stock (Job    *job,
  * Puts the cards blocked in hub.db and not yet in the catalogue's change
  * feed into it. Each is published in its own transaction of catalog.db,
  * then marked in hub.db: stopped in between, it is published again,
- * which changes nothing.
+ * which changes nothing. @all (at start) publishes every block again,
+ * for a catalogue restored from a copy older than some of them.
  */
 static gboolean
 vtr_hub_publish_blocks (VtrHubDb *db,
                         VtrStore *store,
+                        gboolean  all,
                         GError  **error)
 {
-  g_autoptr(GPtrArray) blocks = vtr_hub_db_unpublished_blocks (db, error);
+  g_autoptr(GPtrArray) blocks = vtr_hub_db_unpublished_blocks (db, all, error);
 
   if (blocks == NULL)
     return FALSE;
@@ -1531,7 +1534,7 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, error) ||
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
       !vtr_hub_web_prepare (store, error))
     return NULL;
 
