@@ -250,6 +250,54 @@ test_no_camera (void)
   watch_clear (&watch);
 }
 
+static gboolean
+restarted_four_times (VtrCamera *camera, Watch *watch)
+{
+  VtrCameraStats stats;
+
+  vtr_camera_get_stats (camera, &stats);
+  return stats.restarts >= 4;
+}
+
+static void
+count_startings (VtrCamera  *camera,
+                 GParamSpec *pspec,
+                 guint      *startings)
+{
+  if (vtr_camera_get_state (camera) == VTR_CAMERA_STARTING)
+    (*startings)++;
+}
+
+/* A missing camera is tried again on a worker thread (building the
+ * pipeline stalled the main thread at every try): it stays "failed" while
+ * it is tried, rather than "starting" at every try for the scan screen to
+ * flicker between the camera and "No camera", and a try still under way
+ * when the camera is stopped starts nothing. */
+static void
+test_retries_stay_failed (void)
+{
+  g_autoptr(VtrCamera) camera = vtr_camera_new ("v4l2src device=/dev/vitrine-no-such-camera");
+  Watch watch = { 0 };
+  guint startings = 0;
+
+  watch_init (&watch, camera);
+  vtr_camera_set_retry_interval (camera, 30);
+  vtr_camera_start (camera);
+  g_assert_true (run_until (&watch, has_failed, camera, 5000));
+  g_signal_connect (camera, "notify::state", G_CALLBACK (count_startings), &startings);
+
+  g_assert_true (run_until (&watch, restarted_four_times, camera, 10000));
+  g_assert_cmpuint (startings, ==, 0);
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_FAILED);
+  g_assert_error (vtr_camera_get_error (camera), VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA);
+
+  vtr_camera_stop (camera);
+  run_for (&watch, 300);
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_STOPPED);
+  g_signal_handlers_disconnect_by_data (camera, &startings);
+  watch_clear (&watch);
+}
+
 static void
 test_broken_setting (void)
 {
@@ -502,6 +550,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/camera/main-thread-only", test_main_thread_only);
   g_test_add_func ("/camera/drops-busy-frames", test_drops_busy_frames);
   g_test_add_func ("/camera/no-camera", test_no_camera);
+  g_test_add_func ("/camera/retries-stay-failed", test_retries_stay_failed);
   g_test_add_func ("/camera/broken-setting", test_broken_setting);
   g_test_add_func ("/camera/recovers-when-back", test_recovers_when_back);
   g_test_add_func ("/camera/finalizes-cleanly", test_finalizes_cleanly);

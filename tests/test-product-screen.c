@@ -214,6 +214,31 @@ test_newest_wins (Fixture       *fixture,
   g_assert_cmpstr (titles, !=, "");
 }
 
+/* The shops' rows come a frame apart, the nearest first: the frame that
+ * shows the answer lays out two rows, not all ten at once (what that
+ * spares the main thread: tests/bench/bench-main-thread --phases). The
+ * screen is loading until the last row shows. */
+static void
+test_rows_a_frame_apart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+  g_autoptr(GPtrArray) expected = expected_stockists ();
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *titles = NULL;
+
+  g_assert_cmpuint (expected->len, >, 3);
+  vtr_product_screen_show (fixture->screen, 13, 0);
+  vtr_test_screen_check_rows_a_frame_apart (screen, "stockists");
+
+  /* All of them in the end, in order. */
+  for (guint i = 0; i < expected->len; i++)
+    g_string_append_printf (names, "%s%s", i ? " | " : "",
+                            ((VtrStockist *) g_ptr_array_index (expected, i))->place.merchant->name);
+  titles = vtr_test_screen_row_titles (screen, "stockists");
+  g_assert_cmpstr (titles, ==, names->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +254,7 @@ main (int   argc,
   ADD ("/product-screen/actions", test_actions);
   ADD ("/product-screen/not-found", test_not_found);
   ADD ("/product-screen/newest-wins", test_newest_wins);
+  ADD ("/product-screen/rows-a-frame-apart", test_rows_a_frame_apart);
 #undef ADD
 
   status = g_test_run ();

@@ -171,6 +171,24 @@ test_one_product (Fixture       *fixture,
   g_assert_cmpstr (fired, ==, "show-product (13, 0)");
 }
 
+/* A search's rows come a frame apart too, all of them in the end. */
+static void
+test_rows_a_frame_apart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = open_catalog (&store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(VtrSearchResults) expected = vtr_catalog_search (catalog, "savon", &here, now, 8, NULL);
+  guint n = expected->services->len + expected->products->len + expected->merchants->len;
+
+  g_assert_cmpuint (n, >, 3);
+  vtr_results_screen_set_query (fixture->screen, "savon");
+  vtr_test_screen_check_rows_a_frame_apart (screen, "results");
+  g_assert_cmpuint (vtr_test_screen_count_rows (screen, "results"), ==, n);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,6 +204,7 @@ main (int   argc,
   ADD ("/results-screen/service", test_service);
   ADD ("/results-screen/nothing-found", test_nothing_found);
   ADD ("/results-screen/one-product", test_one_product);
+  ADD ("/results-screen/rows-a-frame-apart", test_rows_a_frame_apart);
 #undef ADD
 
   status = g_test_run ();

@@ -172,6 +172,58 @@ vtr_test_screen_row_titles (GtkWidget  *screen,
   return g_string_free (g_steal_pointer (&titles), FALSE);
 }
 
+/* How many rows a list shows. */
+static inline guint
+vtr_test_screen_count_rows (GtkWidget  *screen,
+                            const char *list_name)
+{
+  GtkWidget *list = vtr_test_screen_find_name (screen, list_name);
+  guint n = 0;
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row))
+      n++;
+  return n;
+}
+
+/*
+ * Shows @screen's answer, as the window does, and checks that the rows of
+ * its list @list_name come a frame apart: two in the frame that shows the
+ * answer, the screen still "loading", then never more than one more at a
+ * time. Returns once the screen has all its rows.
+ */
+static inline void
+vtr_test_screen_check_rows_a_frame_apart (GtkWidget  *screen,
+                                          const char *list_name)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (screen));
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  gboolean loading = TRUE;
+  guint shown, before;
+
+  while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
+
+  /* The answer shown: its first rows, and the rest to come. */
+  shown = vtr_test_screen_count_rows (screen, list_name);
+  g_assert_cmpuint (shown, ==, 2);
+  g_object_get (screen, "loading", &loading, NULL);
+  g_assert_true (loading);
+
+  /* Then one more a frame, never all at once. */
+  while (loading && g_get_monotonic_time () < deadline)
+    {
+      before = shown;
+      g_main_context_iteration (NULL, TRUE);
+      shown = vtr_test_screen_count_rows (screen, list_name);
+      g_assert_cmpuint (shown, <=, before + 1);
+      g_object_get (screen, "loading", &loading, NULL);
+    }
+  g_assert_false (loading);
+}
+
 static inline GtkWidget *
 vtr_test_screen_row (GtkWidget  *screen,
                      const char *list_name,

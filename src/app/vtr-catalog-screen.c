@@ -18,7 +18,19 @@
  * vtr_catalog_screen_set_pages() once its template is built, calls
  * vtr_catalog_screen_queue_reload() when one of its own properties
  * changed, and hands the answer's error to vtr_catalog_screen_loaded().
+ *
+ * A list of rows shows a few rows a frame (vtr_catalog_screen_reveal_rows()):
+ * building the rows costs little, but measuring their wrapped text is most
+ * of what showing an answer costs the main thread, and ten rows laid out
+ * in one frame held it for some 30 ms on the kiosk's machine
+ * (tests/bench/bench-main-thread --phases). Hidden rows are neither
+ * styled nor measured; each frame shows one more. The screen is "loading"
+ * until the last shows.
  */
+
+/* Rows shown in the frame of the answer, then rows a frame after it. */
+#define FIRST_ROWS 2
+#define ROWS_PER_FRAME 1
 
 typedef struct
 {
@@ -30,6 +42,8 @@ typedef struct
   VtrCatalogService *catalog;
   GCancellable      *cancellable;
   guint              reload_source;
+  guint              reveal_tick;
+  GtkListBox        *revealing;       /* a list whose rows are still coming */
 
   double             latitude;
   double             longitude;
@@ -61,6 +75,17 @@ set_loading (VtrCatalogScreen *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+static void
+stop_revealing (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  if (priv->reveal_tick)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->reveal_tick);
+  priv->reveal_tick = 0;
+  g_clear_object (&priv->revealing);
+}
+
 static gboolean
 has_question (VtrCatalogScreen *self)
 {
@@ -88,6 +113,7 @@ vtr_catalog_screen_reload (VtrCatalogScreen *self)
   g_clear_handle_id (&priv->reload_source, g_source_remove);
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
+  stop_revealing (self);
   if (!has_question (self))
     {
       set_loading (self, FALSE);
@@ -183,6 +209,71 @@ vtr_catalog_screen_loaded (VtrCatalogScreen *self,
   return FALSE;
 }
 
+/* Shows up to @count more of the hidden rows; TRUE when none is left. */
+static gboolean
+reveal (GtkListBox *list,
+        guint       count)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row; row = gtk_widget_get_next_sibling (row))
+    {
+      if (!GTK_IS_LIST_BOX_ROW (row) || gtk_widget_get_visible (row))
+        continue;
+      if (count == 0)
+        return FALSE;
+      gtk_widget_set_visible (row, TRUE);
+      count--;
+    }
+  return TRUE;
+}
+
+static gboolean
+reveal_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  VtrCatalogScreen *self = VTR_CATALOG_SCREEN (widget);
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  if (!reveal (priv->revealing, ROWS_PER_FRAME))
+    return G_SOURCE_CONTINUE;
+  priv->reveal_tick = 0;
+  g_clear_object (&priv->revealing);
+  set_loading (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * vtr_catalog_screen_reveal_rows:
+ * @list: a list of the subclass, its rows just added
+ *
+ * For a subclass, once it added an answer's rows: the first show in this
+ * frame, the others one a frame after it, and the screen is "loading"
+ * until the last shows. A screen not shown has no frames to keep smooth:
+ * there all show at once.
+ */
+void
+vtr_catalog_screen_reveal_rows (VtrCatalogScreen *self,
+                                GtkListBox       *list)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  guint shown = 0;
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+
+  stop_revealing (self);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row) && shown++ >= FIRST_ROWS)
+      gtk_widget_set_visible (row, FALSE);
+  if (shown <= FIRST_ROWS)
+    return;
+  priv->revealing = g_object_ref (list);
+  priv->reveal_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
+  set_loading (self, TRUE);
+}
+
 static void
 vtr_catalog_screen_dispose (GObject *object)
 {
@@ -192,6 +283,7 @@ vtr_catalog_screen_dispose (GObject *object)
   g_clear_handle_id (&priv->reload_source, g_source_remove);
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
+  stop_revealing (self);
   g_clear_object (&priv->catalog);
   /* The subclass disposed its template before chaining up. */
   priv->stack = NULL;

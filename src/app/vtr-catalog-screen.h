@@ -49,5 +49,7 @@ void               vtr_catalog_screen_set_pages     (VtrCatalogScreen  *self,
 void               vtr_catalog_screen_queue_reload  (VtrCatalogScreen  *self);
 gboolean           vtr_catalog_screen_loaded        (VtrCatalogScreen  *self,
                                                      const GError      *error);
+void               vtr_catalog_screen_reveal_rows   (VtrCatalogScreen  *self,
+                                                     GtkListBox        *list);
 
 G_END_DECLS

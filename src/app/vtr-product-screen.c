@@ -135,6 +135,8 @@ show_view (VtrProductScreen     *self,
                          stockist_row (g_ptr_array_index (view->stockists, i), view->now,
                                        i == 0 && view->poster_first));
   gtk_stack_set_visible_child_name (self->stack, "content");
+  /* The nearest first; the farther ones a frame after another. */
+  vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), self->stockists);
 }
 
 static void

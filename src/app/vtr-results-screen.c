@@ -140,6 +140,7 @@ on_search_done (GObject      *source,
   for (guint i = 0; i < results->merchants->len; i++)
     results_add_place (self, g_ptr_array_index (results->merchants, i), now);
   gtk_stack_set_visible_child_name (self->stack, "content");
+  vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), self->results);
 
   /* One product alone: its page at once. */
   if (results->products->len == 1 && results->merchants->len == 0 && results->services->len == 0)
@@ -167,6 +168,7 @@ on_service_done (GObject      *source,
   if (places->len == 0)
     gtk_list_box_append (self->results, vtr_info_row_new (_("None near here yet"), NULL, NULL, NULL));
   gtk_stack_set_visible_child_name (self->stack, "content");
+  vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), self->results);
 }
 
 static gboolean

@@ -82,6 +82,13 @@ static guint signals[N_SIGNALS];
 
 static void start_pipeline (VtrCamera *self);
 static void stop_pipeline (VtrCamera *self);
+static char *pipeline_description (VtrCamera  *self,
+                                   GError    **error);
+static void run_pipeline (VtrCamera  *self,
+                          GstElement *pipeline,
+                          GError     *parse_error);
+static void fail (VtrCamera *self,
+                  GError    *error);
 
 static void
 set_state (VtrCamera      *self,
@@ -376,14 +383,102 @@ on_preview_sample (GstAppSink *sink,
 
 /* Main context. */
 
+/*
+ * A camera that failed is tried again every few seconds, and building its
+ * pipeline (gst_parse_launch() linking decodebin, the converters and the
+ * sinks, caps queries and all) takes 10 to 40 ms: on the main thread, that
+ * was a stall every retry for a kiosk without a camera
+ * (tests/bench/bench-main-thread --phases). A retry builds it on a worker
+ * thread; the main context runs it. Until frames flow the camera stays
+ * failed, as it is: no "starting" every few seconds for the screen to show.
+ */
+typedef struct
+{
+  char       *description;
+  GstElement *pipeline;
+  GError     *error;
+  guint       generation;   /* the camera's when the retry began */
+} Relaunch;
+
+static void
+relaunch_free (gpointer data)
+{
+  Relaunch *relaunch = data;
+
+  g_free (relaunch->description);
+  if (relaunch->pipeline)
+    gst_object_unref (gst_object_ref_sink (relaunch->pipeline));
+  g_clear_error (&relaunch->error);
+  g_free (relaunch);
+}
+
+/* Worker thread. */
+static void
+relaunch_in_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  Relaunch *relaunch = data;
+
+  relaunch->pipeline = gst_parse_launch (relaunch->description, &relaunch->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static guint
+current_generation (VtrCamera *self)
+{
+  guint generation;
+
+  g_mutex_lock (&self->lock);
+  generation = self->generation;
+  g_mutex_unlock (&self->lock);
+  return generation;
+}
+
+static void
+on_relaunched (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  VtrCamera *self = VTR_CAMERA (source);
+  Relaunch *relaunch = g_task_get_task_data (G_TASK (result));
+
+  /* Started or stopped meanwhile: that one stands. */
+  if (relaunch->generation != current_generation (self) || self->state != VTR_CAMERA_FAILED ||
+      self->retry_source != 0)
+    return;
+  stop_pipeline (self);
+  run_pipeline (self, g_steal_pointer (&relaunch->pipeline), g_steal_pointer (&relaunch->error));
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
   VtrCamera *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  Relaunch *relaunch;
+  char *description;
 
   self->retry_source = 0;
+  g_mutex_lock (&self->lock);
   self->stats.restarts++;
-  start_pipeline (self);
+  g_mutex_unlock (&self->lock);
+
+  description = pipeline_description (self, &error);
+  if (description == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return G_SOURCE_REMOVE;
+    }
+  relaunch = g_new0 (Relaunch, 1);
+  relaunch->description = description;
+  relaunch->generation = current_generation (self);
+  task = g_task_new (self, NULL, on_relaunched, NULL);
+  g_task_set_source_tag (task, retry_cb);
+  g_task_set_task_data (task, relaunch, relaunch_free);
+  g_task_run_in_thread (task, relaunch_in_thread);
   return G_SOURCE_REMOVE;
 }
 
@@ -495,50 +590,32 @@ stop_pipeline (VtrCamera *self)
   g_mutex_unlock (&self->lock);
 }
 
-static void
-start_pipeline (VtrCamera *self)
+/* What gst_parse_launch() is to build for the camera's setting, or NULL
+ * with why not. Main context. */
+static char *
+pipeline_description (VtrCamera  *self,
+                      GError    **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *description = NULL;
   g_autofree char *source = NULL;
-  g_autoptr(GstElement) preview = NULL;
-  g_autoptr(GstElement) decode = NULL;
-  g_autoptr(GstBus) bus = NULL;
-  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
-  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
-  GSource *watch;
 
-  stop_pipeline (self);
-  /* The next image of a folder is no new start. */
-  if (self->state != VTR_CAMERA_RUNNING)
-    set_state (self, VTR_CAMERA_STARTING, NULL);
-
-  if (!vtr_scan_init (&error))
-    {
-      fail (self, g_steal_pointer (&error));
-      return;
-    }
+  if (!vtr_scan_init (error))
+    return NULL;
 
   if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
     {
       /* A folder: each image for two seconds in turn, round and round. */
-      g_autoptr(GPtrArray) images = vtr_frame_reader_list_folder (self->source, &error);
+      g_autoptr(GPtrArray) images = vtr_frame_reader_list_folder (self->source, error);
       g_autofree char *quoted = NULL;
 
       if (images == NULL || images->len == 0)
         {
-          fail (self, error ? g_steal_pointer (&error)
-                            : g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
-                                           _("The folder %s holds no image to show the camera"),
-                                           self->source));
-          return;
+          if (error == NULL || *error == NULL)
+            g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                         _("The folder %s holds no image to show the camera"), self->source);
+          return NULL;
         }
-      if (!vtr_frame_reader_check_size (g_ptr_array_index (images, self->slide % images->len),
-                                        &error))
-        {
-          fail (self, g_steal_pointer (&error));
-          return;
-        }
+      if (!vtr_frame_reader_check_size (g_ptr_array_index (images, self->slide % images->len), error))
+        return NULL;
       quoted = g_strescape (g_ptr_array_index (images, self->slide % images->len), NULL);
       source = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
                                 "imagefreeze num-buffers=30 ! video/x-raw,framerate=15/1 ! "
@@ -548,14 +625,31 @@ start_pipeline (VtrCamera *self)
   else
     source = g_strdup (self->source);
 
-  description = g_strdup_printf (
+  return g_strdup_printf (
     "%s ! decodebin ! videoconvert ! tee name=t "
     "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=RGB ! "
     "appsink name=preview sync=false max-buffers=1 drop=true "
     "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! "
     "appsink name=decode sync=false max-buffers=1 drop=true",
     source);
-  self->pipeline = gst_parse_launch (description, &error);
+}
+
+/* Runs what gst_parse_launch() built (@pipeline, floating, or NULL with
+ * @parse_error; both taken). Main context. */
+static void
+run_pipeline (VtrCamera  *self,
+              GstElement *pipeline,
+              GError     *parse_error)
+{
+  g_autoptr(GError) error = parse_error;
+  g_autoptr(GstElement) preview = NULL;
+  g_autoptr(GstElement) decode = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
+  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
+  GSource *watch;
+
+  self->pipeline = pipeline;
   if (self->pipeline == NULL || error != NULL)
     {
       g_autoptr(GError) message = g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
@@ -590,6 +684,29 @@ start_pipeline (VtrCamera *self)
                                  _("No camera found. Check that it is plugged in: Vitrine will "
                                    "start it by itself when it is back.")));
     }
+}
+
+
+static void
+start_pipeline (VtrCamera *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  GstElement *pipeline;
+
+  stop_pipeline (self);
+  /* The next image of a folder is no new start. */
+  if (self->state != VTR_CAMERA_RUNNING)
+    set_state (self, VTR_CAMERA_STARTING, NULL);
+
+  description = pipeline_description (self, &error);
+  if (description == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  pipeline = gst_parse_launch (description, &error);
+  run_pipeline (self, pipeline, g_steal_pointer (&error));
 }
 
 /**
