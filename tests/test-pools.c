@@ -346,6 +346,30 @@ test_never_reissued (Fixture       *f,
   vtr_test_remove_tree (third_dir);
 }
 
+/* The stock can still be filled by hand (a kiosk that never reaches the
+ * hub), with --json for programs; status counts it. */
+static void
+test_stock_by_hand (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(VtrTestResult) signed_codes = { 0 };
+  g_auto(VtrTestResult) added = { 0 };
+  g_autofree char *path = g_build_filename (f->other_dir, "pickup.txt", NULL);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  HUB (f, &signed_codes, "sign", "pickup", "--count", "5");
+  g_assert_cmpint (signed_codes.status, ==, 0);
+  g_assert_true (g_file_set_contents (path, signed_codes.out, -1, NULL));
+  CTL (f->kiosk_dir, &added, "order", "stock", path, "--json");
+  g_assert_cmpint (added.status, ==, 0);
+  answer = parse_object (added.out);
+  g_assert_cmpint (json_object_get_int_member (answer, "added"), ==, 5);
+  status = status_of (f->kiosk_dir);
+  g_assert_cmpint (json_object_get_int_member (status, "pickup_codes"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (status, "blank_cards"), ==, 0);
+}
+
 static guint
 post_stock (Fixture     *f,
             SoupSession *session,
@@ -687,6 +711,7 @@ main (int argc, char *argv[])
   ADD ("/pools/refill-below-mark", test_refill_below_mark);
   ADD ("/pools/numbers-unique", test_numbers_unique);
   ADD ("/pools/never-reissued", test_never_reissued);
+  ADD ("/pools/stock-by-hand", test_stock_by_hand);
   ADD ("/pools/stock-bounds", test_stock_bounds);
   ADD ("/pools/low-and-offline", test_low_and_offline);
   ADD ("/pools/admin-pin-with-pairing", test_admin_pin_with_pairing);
