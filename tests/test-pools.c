@@ -159,6 +159,28 @@ place_order (const char    *dir,
        "--phone", "0612345678", "--json");
 }
 
+static void run_with_input (VtrTestResult *r,
+                            const char    *program_env,
+                            const char    *dir,
+                            const char    *input,
+                            ...);
+
+#define CTL_IN(dir, r, input, ...) run_with_input (r, "VITRINE_CTL", dir, input, __VA_ARGS__, NULL)
+
+/* An enrolment at the counter of shop 7, whose staff PIN is 4321. */
+static void
+enrol (Fixture       *f,
+       VtrTestResult *r)
+{
+  g_auto(VtrTestResult) login = { 0 };
+  g_autofree char *token = NULL;
+
+  CTL_IN (f->kiosk_dir, &login, "4321\n", "merchant", "login", "7");
+  g_assert_cmpint (login.status, ==, 0);
+  token = g_strstrip (g_strdup (login.out));
+  CTL (f->kiosk_dir, r, "loyalty", "enrol", "--session", token, "--phone", "0612345678");
+}
+
 /* A kiosk that has used its last order number (or never had one) gets
  * new ones at its next sync, from the hub, and takes the order. */
 static void
@@ -170,6 +192,8 @@ test_refill_empty (Fixture       *f,
   g_autoptr(JsonObject) order = NULL;
   g_auto(VtrTestResult) refused = { 0 };
   g_auto(VtrTestResult) placed = { 0 };
+  g_auto(VtrTestResult) no_card = { 0 };
+  g_auto(VtrTestResult) card = { 0 };
   g_autofree char *sql = NULL;
 
   /* Paired, and a catalogue (its first sync) but its stock used up. */
@@ -179,6 +203,16 @@ test_refill_empty (Fixture       *f,
   place_order (f->kiosk_dir, &refused);
   g_assert_cmpint (refused.status, ==, 1);
   g_assert_nonnull (strstr (refused.err, "no order numbers left"));
+  /* Nor can the counter enrol a customer. */
+  {
+    g_auto(VtrTestResult) set = { 0 };
+
+    CTL_IN (f->kiosk_dir, &set, "4321\n4321\n", "pin", "set", "7");
+    g_assert_cmpint (set.status, ==, 0);
+    enrol (f, &no_card);
+    g_assert_cmpint (no_card.status, ==, 1);
+    g_assert_nonnull (strstr (no_card.err, "no blank cards left"));
+  }
 
   report = sync_device (f->kiosk_dir);
   g_assert_cmpint (json_object_get_int_member (report, "pickup_codes"), ==, 200);
@@ -191,6 +225,10 @@ test_refill_empty (Fixture       *f,
   place_order (f->kiosk_dir, &placed);
   if (placed.status != 0)
     g_error ("order: %s", placed.err);
+  enrol (f, &card);
+  if (card.status != 0)
+    g_error ("enrol: %s", card.err);
+  g_assert_nonnull (strstr (card.out, "HTTPS://VTR13.FR/C/"));
   order = parse_object (placed.out);
   /* The number is one the hub issued to this very device. */
   sql = g_strdup_printf ("SELECT count (*) FROM issued_code WHERE kind = 'pickup' AND device_id = 1 "
@@ -497,8 +535,6 @@ run_with_input (VtrTestResult *r,
 }
 
 #define HUB_IN(f, r, input, ...) run_with_input (r, "VITRINE_HUB", (f)->hub_dir, input, __VA_ARGS__, NULL)
-#define CTL_IN(dir, r, input, ...) run_with_input (r, "VITRINE_CTL", dir, input, __VA_ARGS__, NULL)
-
 static gboolean
 login_works (const char *dir,
              const char *whose,
