@@ -737,6 +737,45 @@ test_reset_code (Fixture       *f,
   g_assert_cmpint (sql_int (f->hub_dir, "hub.db", "SELECT count (*) FROM pin_reset"), ==, 3);
 }
 
+/* On a shop's device the reset code sets the shop's staff PIN. */
+static void
+test_reset_shop_pin (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(VtrTestResult) add = { 0 };
+  g_auto(VtrTestResult) paired = { 0 };
+  g_auto(VtrTestResult) set = { 0 };
+  g_auto(VtrTestResult) status = { 0 };
+  g_auto(VtrTestResult) reset = { 0 };
+  g_autofree char *pairing = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(JsonObject) pins = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  HUB (f, &add, "device", "add", "Boulangerie Rampal, comptoir", "--merchant", "7");
+  g_assert_cmpint (add.status, ==, 0);
+  pairing = last_line (add.out);
+  CTL (f->other_dir, &paired, "pair", pairing, "--hub", f->hub->url);
+  g_assert_cmpint (paired.status, ==, 0);
+  CTL (f->other_dir, &status, "pin", "status", "--json");
+  pins = parse_object (status.out);
+  g_assert_cmpint (json_object_get_int_member (pins, "merchant"), ==, 7);
+  g_assert_false (json_object_get_boolean_member (pins, "shop_pin"));
+  CTL_IN (f->other_dir, &set, "1111\n1111\n", "pin", "set", "7");
+  g_assert_cmpint (set.status, ==, 0);
+
+  code = reset_code (f, "2", NULL);
+  CTL_IN (f->other_dir, &reset, "6543\n6543\n", "pin", "reset", code, "--json");
+  g_assert_cmpint (reset.status, ==, 0);
+  answer = parse_object (reset.out);
+  g_assert_cmpstr (json_object_get_string_member (answer, "pin"), ==, "shop");
+  g_assert_cmpint (json_object_get_int_member (answer, "merchant"), ==, 7);
+  g_assert_true (login_works (f->other_dir, "7", "6543"));
+  g_assert_false (login_works (f->other_dir, "7", "1111"));
+  /* The administrator's PIN is not what it set. */
+  g_assert_false (login_works (f->other_dir, "admin", "6543"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -753,5 +792,6 @@ main (int argc, char *argv[])
   ADD ("/pools/admin-pin-with-pairing", test_admin_pin_with_pairing);
   ADD ("/pools/pin-change", test_pin_change);
   ADD ("/pools/reset-code", test_reset_code);
+  ADD ("/pools/reset-shop-pin", test_reset_shop_pin);
   return g_test_run ();
 }
