@@ -58,7 +58,8 @@ on_win_action (GSimpleAction *action,
 static void
 open_screen (Fixture *f)
 {
-  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home" };
+  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home",
+                                        "change-admin-pin" };
   g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) toast = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
 
@@ -677,6 +678,17 @@ test_stocks (Fixture       *f,
 
   vtr_test_hub_stop (hub, SIGTERM);
   vtr_test_remove_tree (hub_dir);
+
+  /* The administrator changes their PIN from here (the window's PIN
+   * screen, tests/test-pin-screen.c). */
+  {
+    GtkWidget *change = find_actionable (GTK_WIDGET (f->screen), "win.change-admin-pin");
+
+    g_assert_nonnull (change);
+    g_assert_true (gtk_widget_is_sensitive (change));
+    g_signal_emit_by_name (change, "clicked");
+    g_assert_true (fired (f, "change-admin-pin"));
+  }
 }
 
 /* Where it stands, by the name of the shop it is next to rather than in

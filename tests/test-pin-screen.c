@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vtr-admin-screen.h"
 #include "vtr-application.h"
 #include "vtr-i18n.h"
 #include "vtr-keyboard.h"
@@ -470,6 +471,50 @@ test_admin_pin_at_administration (Fixture       *f,
   act (f, "admin", NULL);
   vtr_test_spin (500);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+/* A federation kiosk added with `vitrine-hub device add --admin-pin`,
+ * paired by its code shown to the camera: the administrator opens the
+ * administration with that PIN, tapped on the counter's keypad, without
+ * anyone having typed it at the kiosk before. */
+static void
+test_admin_pin_from_pairing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) add = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *code = NULL;
+  GtkWidget *keypad;
+  gint64 deadline;
+
+  add = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VITRINE_HUB"), "device", "add",
+                                     "Kiosque du Cours Julien", "--admin-pin", "--data-dir", f->hub_dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (add, "314159\n", NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (add));
+  code = last_line (out);
+  act (f, "scan-text", g_variant_new_string (code));
+  g_assert_true (wait_message (f, "Kiosque du Cours Julien", 20));
+  /* No PIN to choose: it came with the pairing. */
+  g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+
+  act (f, "admin", NULL);
+  keypad = vtr_window_get_visible_screen (window (f));
+  while (!gtk_widget_get_mapped (keypad))
+    g_main_context_iteration (NULL, TRUE);
+  for (const char *c = "314159"; *c; c++)
+    {
+      char key[2] = { *c, '\0' };
+
+      g_signal_emit_by_name (vtr_test_find_button (keypad, key), "clicked");
+    }
+  g_signal_emit_by_name (vtr_test_find_button (keypad, "OK"), "clicked");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (!VTR_IS_ADMIN_SCREEN (vtr_window_get_visible_screen (window (f))) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (VTR_IS_ADMIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 }
 
 int
@@ -483,6 +528,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/pin-screen/pin-at-pairing", Fixture, NULL, fixture_set_up, test_pin_at_pairing, fixture_tear_down);
   g_test_add ("/pin-screen/pin-before-counter", Fixture, NULL, fixture_set_up, test_pin_before_counter,
+              fixture_tear_down);
+  g_test_add ("/pin-screen/admin-pin-from-pairing", Fixture, NULL, fixture_set_up, test_admin_pin_from_pairing,
               fixture_tear_down);
   g_test_add ("/pin-screen/change-pin", Fixture, NULL, fixture_set_up, test_change_pin, fixture_tear_down);
   g_test_add ("/pin-screen/reset-code", Fixture, NULL, fixture_set_up, test_reset_code, fixture_tear_down);

@@ -126,6 +126,23 @@ place_order (const char    *dir,
        "--phone", "0612345678", "--json");
 }
 
+#define HUB_IN(f, r, input, ...) vtr_test_run_with_input (r, "VITRINE_HUB", (f)->hub_dir, NULL, input, __VA_ARGS__, NULL)
+#define CTL_IN(dir, r, input, ...) vtr_test_run_with_input (r, "VITRINE_CTL", dir, NULL, input, __VA_ARGS__, NULL)
+
+/* An enrolment at the counter of shop 7, whose staff PIN is 4321. */
+static void
+enrol (Fixture       *f,
+       VtrTestResult *r)
+{
+  g_auto(VtrTestResult) login = { 0 };
+  g_autofree char *token = NULL;
+
+  CTL_IN (f->kiosk_dir, &login, "4321\n", "merchant", "login", "7");
+  g_assert_cmpint (login.status, ==, 0);
+  token = g_strstrip (g_strdup (login.out));
+  CTL (f->kiosk_dir, r, "loyalty", "enrol", "--session", token, "--phone", "0612345678");
+}
+
 /* A kiosk that has used its last order number (or never had one) gets
  * new ones at its next sync, from the hub, and takes the order. */
 static void
@@ -137,6 +154,8 @@ test_refill_empty (Fixture       *f,
   g_autoptr(JsonObject) order = NULL;
   g_auto(VtrTestResult) refused = { 0 };
   g_auto(VtrTestResult) placed = { 0 };
+  g_auto(VtrTestResult) no_card = { 0 };
+  g_auto(VtrTestResult) card = { 0 };
   g_autofree char *sql = NULL;
 
   /* Paired, and a catalogue (its first sync) but its stock used up. */
@@ -146,6 +165,16 @@ test_refill_empty (Fixture       *f,
   place_order (f->kiosk_dir, &refused);
   g_assert_cmpint (refused.status, ==, 1);
   g_assert_nonnull (strstr (refused.err, "no order numbers left"));
+  /* Nor can the counter enrol a customer. */
+  {
+    g_auto(VtrTestResult) set = { 0 };
+
+    CTL_IN (f->kiosk_dir, &set, "4321\n4321\n", "pin", "set", "7");
+    g_assert_cmpint (set.status, ==, 0);
+    enrol (f, &no_card);
+    g_assert_cmpint (no_card.status, ==, 1);
+    g_assert_nonnull (strstr (no_card.err, "no blank cards left"));
+  }
 
   report = sync_device (f->kiosk_dir);
   g_assert_cmpint (json_object_get_int_member (report, "pickup_codes"), ==, 200);
@@ -159,6 +188,10 @@ test_refill_empty (Fixture       *f,
   if (placed.status != 0)
     g_error ("order: %s", placed.err);
   order = vtr_test_parse_object (placed.out);
+  enrol (f, &card);
+  if (card.status != 0)
+    g_error ("enrol: %s", card.err);
+  g_assert_nonnull (strstr (card.out, "HTTPS://VTR13.FR/C/"));
   /* The number is one the hub issued to this very device. */
   sql = g_strdup_printf ("SELECT count (*) FROM issued_code WHERE kind = 'pickup' AND device_id = 1 "
                          "AND number = '%s'",
@@ -313,6 +346,30 @@ test_never_reissued (Fixture       *f,
   vtr_test_remove_tree (third_dir);
 }
 
+/* The stock can still be filled by hand (a kiosk that never reaches the
+ * hub), with --json for programs; status counts it. */
+static void
+test_stock_by_hand (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(VtrTestResult) signed_codes = { 0 };
+  g_auto(VtrTestResult) added = { 0 };
+  g_autofree char *path = g_build_filename (f->other_dir, "pickup.txt", NULL);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  HUB (f, &signed_codes, "sign", "pickup", "--count", "5");
+  g_assert_cmpint (signed_codes.status, ==, 0);
+  g_assert_true (g_file_set_contents (path, signed_codes.out, -1, NULL));
+  CTL (f->kiosk_dir, &added, "order", "stock", path, "--json");
+  g_assert_cmpint (added.status, ==, 0);
+  answer = vtr_test_parse_object (added.out);
+  g_assert_cmpint (json_object_get_int_member (answer, "added"), ==, 5);
+  status = status_of (f->kiosk_dir);
+  g_assert_cmpint (json_object_get_int_member (status, "pickup_codes"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (status, "blank_cards"), ==, 0);
+}
+
 static guint
 post_stock (Fixture     *f,
             SoupSession *session,
@@ -403,9 +460,6 @@ test_low_and_offline (Fixture       *f,
 }
 
 /* PINs. */
-
-#define HUB_IN(f, r, input, ...) vtr_test_run_with_input (r, "VITRINE_HUB", (f)->hub_dir, NULL, input, __VA_ARGS__, NULL)
-#define CTL_IN(dir, r, input, ...) vtr_test_run_with_input (r, "VITRINE_CTL", dir, NULL, input, __VA_ARGS__, NULL)
 
 static gboolean
 login_works (const char *dir,
@@ -609,6 +663,45 @@ test_reset_code (Fixture       *f,
   g_assert_cmpint (sql_int (f->hub_dir, "hub.db", "SELECT count (*) FROM pin_reset"), ==, 3);
 }
 
+/* On a shop's device the reset code sets the shop's staff PIN. */
+static void
+test_reset_shop_pin (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(VtrTestResult) add = { 0 };
+  g_auto(VtrTestResult) paired = { 0 };
+  g_auto(VtrTestResult) set = { 0 };
+  g_auto(VtrTestResult) status = { 0 };
+  g_auto(VtrTestResult) reset = { 0 };
+  g_autofree char *pairing = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(JsonObject) pins = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  HUB (f, &add, "device", "add", "Boulangerie Rampal, comptoir", "--merchant", "7");
+  g_assert_cmpint (add.status, ==, 0);
+  pairing = last_line (add.out);
+  CTL (f->other_dir, &paired, "pair", pairing, "--hub", f->hub->url);
+  g_assert_cmpint (paired.status, ==, 0);
+  CTL (f->other_dir, &status, "pin", "status", "--json");
+  pins = vtr_test_parse_object (status.out);
+  g_assert_cmpint (json_object_get_int_member (pins, "merchant"), ==, 7);
+  g_assert_false (json_object_get_boolean_member (pins, "shop_pin"));
+  CTL_IN (f->other_dir, &set, "1111\n1111\n", "pin", "set", "7");
+  g_assert_cmpint (set.status, ==, 0);
+
+  code = reset_code (f, "2", NULL);
+  CTL_IN (f->other_dir, &reset, "6543\n6543\n", "pin", "reset", code, "--json");
+  g_assert_cmpint (reset.status, ==, 0);
+  answer = vtr_test_parse_object (reset.out);
+  g_assert_cmpstr (json_object_get_string_member (answer, "pin"), ==, "shop");
+  g_assert_cmpint (json_object_get_int_member (answer, "merchant"), ==, 7);
+  g_assert_true (login_works (f->other_dir, "7", "6543"));
+  g_assert_false (login_works (f->other_dir, "7", "1111"));
+  /* The administrator's PIN is not what it set. */
+  g_assert_false (login_works (f->other_dir, "admin", "6543"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -619,10 +712,12 @@ main (int argc, char *argv[])
   ADD ("/pools/refill-below-mark", test_refill_below_mark);
   ADD ("/pools/numbers-unique", test_numbers_unique);
   ADD ("/pools/never-reissued", test_never_reissued);
+  ADD ("/pools/stock-by-hand", test_stock_by_hand);
   ADD ("/pools/stock-bounds", test_stock_bounds);
   ADD ("/pools/low-and-offline", test_low_and_offline);
   ADD ("/pools/admin-pin-with-pairing", test_admin_pin_with_pairing);
   ADD ("/pools/pin-change", test_pin_change);
   ADD ("/pools/reset-code", test_reset_code);
+  ADD ("/pools/reset-shop-pin", test_reset_shop_pin);
   return g_test_run ();
 }

@@ -216,9 +216,12 @@ command_loyalty (VtrCtlOptions  *options,
                                   options->when, &error);
       if (error)
         return fail (error);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%u blank card added.\n", "%u blank cards added.\n",
-                            added),
-               added);
+      if (options->json)
+        g_print ("{\"added\":%u}\n", added);
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE, "%u blank card added.\n", "%u blank cards added.\n",
+                              added),
+                 added);
       return EXIT_SUCCESS;
     }
 
@@ -522,9 +525,12 @@ command_order (VtrCtlOptions  *options,
                                   options->when, &error);
       if (error)
         return fail (error);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%u order number added.\n",
-                            "%u order numbers added.\n", added),
-               added);
+      if (options->json)
+        g_print ("{\"added\":%u}\n", added);
+      else
+        g_print (g_dngettext (GETTEXT_PACKAGE, "%u order number added.\n",
+                              "%u order numbers added.\n", added),
+                 added);
       return EXIT_SUCCESS;
     }
 
