@@ -86,15 +86,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->kiosk_dir);
 }
 
-static char *
-last_line (const char *text)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (text));
-  const char *newline = strrchr (copy, '\n');
-
-  return g_strdup (newline ? newline + 1 : copy);
-}
-
 static gboolean
 wait_message (Fixture    *f,
               const char *words,
@@ -193,7 +184,7 @@ test_pin_at_pairing (Fixture       *f,
 
   HUB (f, &device, "device", "add", "Boulangerie Rampal, comptoir", "--merchant", "2");
   g_assert_cmpint (device.status, ==, 0);
-  code = last_line (device.out);
+  code = vtr_test_last_line (device.out);
   act (f, "scan-text", g_variant_new_string (code));
   screen = wait_pin_screen (f, 20);
   g_assert_nonnull (screen);
@@ -235,7 +226,7 @@ test_pin_before_counter (Fixture       *f,
   /* Paired from a shell, as vitrine-ctl pair does, the app running. */
   HUB (f, &device, "device", "add", "Savonnerie du Panier", "--merchant", "5");
   g_assert_cmpint (device.status, ==, 0);
-  code = last_line (device.out);
+  code = vtr_test_last_line (device.out);
   link = vtr_sync_pair (vtr_application_get_store (f->app), code, f->hub->url, &error);
   g_assert_no_error (error);
   vtr_application_stop (f->app);
@@ -322,7 +313,7 @@ test_reset_code (Fixture       *f,
   HUB (f, &device, "device", "add", "Kiosque du Vieux-Port");
   HUB (f, &other, "device", "add", "Kiosque de Noailles");
   g_assert_cmpint (device.status, ==, 0);
-  pairing = last_line (device.out);
+  pairing = vtr_test_last_line (device.out);
   act (f, "scan-text", g_variant_new_string (pairing));
   g_assert_true (wait_message (f, "Kiosque du Vieux-Port", 20));
   /* Paired without an administrator's PIN: chosen now. */
@@ -335,7 +326,7 @@ test_reset_code (Fixture       *f,
 
   HUB (f, &reset_other, "device", "reset-pin", "2");
   g_assert_cmpint (reset_other.status, ==, 0);
-  other_code = last_line (reset_other.out);
+  other_code = vtr_test_last_line (reset_other.out);
   /* The code is checked on a worker thread (whether it was used is in
    * the journal), not on the main thread's connection. */
   sqlite3_trace_v2 (vtr_store_get_db (vtr_application_get_store (f->app)), SQLITE_TRACE_STMT, on_statement,
@@ -348,7 +339,7 @@ test_reset_code (Fixture       *f,
 
   HUB (f, &reset, "device", "reset-pin", "1");
   g_assert_cmpint (reset.status, ==, 0);
-  code = last_line (reset.out);
+  code = vtr_test_last_line (reset.out);
   act (f, "scan-text", g_variant_new_string (code));
   screen = wait_pin_screen (f, 5);
   g_assert_nonnull (screen);
@@ -393,7 +384,7 @@ test_admin_pin_at_pairing (Fixture       *f,
 
   HUB (f, &device, "device", "add", "Kiosque de la Joliette");
   g_assert_cmpint (device.status, ==, 0);
-  code = last_line (device.out);
+  code = vtr_test_last_line (device.out);
   act (f, "scan-text", g_variant_new_string (code));
   screen = wait_pin_screen (f, 20);
   g_assert_nonnull (screen);
@@ -426,7 +417,7 @@ test_admin_pin_with_pairing (Fixture       *f,
   /* No PIN typed: the hub makes one up, prints it and sends it along. */
   HUB (f, &device, "device", "add", "Kiosque du Prado", "--admin-pin");
   g_assert_cmpint (device.status, ==, 0);
-  code = last_line (device.out);
+  code = vtr_test_last_line (device.out);
   act (f, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (f, "Kiosque du Prado", 20));
   g_assert_true (has_pin (f, VTR_ADMIN_ID));
@@ -448,7 +439,7 @@ test_admin_pin_at_administration (Fixture       *f,
 
   HUB (f, &device, "device", "add", "Kiosque de la Belle de Mai");
   g_assert_cmpint (device.status, ==, 0);
-  code = last_line (device.out);
+  code = vtr_test_last_line (device.out);
   link = vtr_sync_pair (vtr_application_get_store (f->app), code, f->hub->url, &error);
   g_assert_no_error (error);
   vtr_application_stop (f->app);
@@ -471,6 +462,8 @@ test_admin_pin_at_administration (Fixture       *f,
   act (f, "admin", NULL);
   vtr_test_spin (500);
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
+}
+
 /* A federation kiosk added with `vitrine-hub device add --admin-pin`,
  * paired by its code shown to the camera: the administrator opens the
  * administration with that PIN, tapped on the counter's keypad, without
@@ -494,16 +487,25 @@ test_admin_pin_from_pairing (Fixture       *f,
   g_subprocess_communicate_utf8 (add, "314159\n", NULL, &out, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (add));
-  code = last_line (out);
+  code = vtr_test_last_line (out);
   act (f, "scan-text", g_variant_new_string (code));
   g_assert_true (wait_message (f, "Kiosque du Cours Julien", 20));
   /* No PIN to choose: it came with the pairing. */
   g_assert_false (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (window (f))));
 
   act (f, "admin", NULL);
-  keypad = vtr_window_get_visible_screen (window (f));
-  while (!gtk_widget_get_mapped (keypad))
-    g_main_context_iteration (NULL, TRUE);
+  /* The keypad asking for the administrator's PIN. */
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      GtkWidget *ok;
+
+      keypad = vtr_window_get_visible_screen (window (f));
+      ok = vtr_test_find_button (keypad, "OK");
+      if ((ok && gtk_widget_get_mapped (ok)) || g_get_monotonic_time () > deadline)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
   for (const char *c = "314159"; *c; c++)
     {
       char key[2] = { *c, '\0' };

@@ -680,7 +680,7 @@ test_reset_shop_pin (Fixture       *f,
 
   HUB (f, &add, "device", "add", "Boulangerie Rampal, comptoir", "--merchant", "7");
   g_assert_cmpint (add.status, ==, 0);
-  pairing = last_line (add.out);
+  pairing = vtr_test_last_line (add.out);
   CTL (f->other_dir, &paired, "pair", pairing, "--hub", f->hub->url);
   g_assert_cmpint (paired.status, ==, 0);
   CTL (f->other_dir, &status, "pin", "status", "--json");
