@@ -15,6 +15,7 @@
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import time
 vitrine, image = sys.argv[1], sys.argv[2]
 slow = int(os.environ.get("VITRINE_TEST_SLOW", "1"))
 tests = 0
+senders = set()
 
 
 def ok(text):
@@ -39,6 +41,8 @@ def fail(text):
 def start(tmp, camera, watchdog_pid=None, name="notify"):
     path = os.path.join(tmp, name)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    # Who sent each message: the app, not a program it started.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
     sock.bind(path)
     env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000",
                # A printer that does not answer, a hub that is not there.
@@ -54,15 +58,19 @@ def start(tmp, camera, watchdog_pid=None, name="notify"):
 
 def messages(sock, seconds, until=None):
     """Every datagram received within SECONDS (or up to the one UNTIL
-    names), with its arrival time."""
+    names), with its arrival time, and its sender's process id."""
     got = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         sock.settimeout(max(end - time.monotonic(), 0.01))
         try:
-            got.append((time.monotonic(), sock.recv(4096).decode()))
+            data, ancillary, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
         except socket.timeout:
             break
+        pid = next((struct.unpack("i", payload[:4])[0] for level, kind, payload in ancillary
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+        senders.add(pid)
+        got.append((time.monotonic(), data.decode()))
         if until and until in got[-1][1].split("\n"):
             break
     return got
@@ -89,7 +97,9 @@ with tempfile.TemporaryDirectory() as tmp:
         pings = [t for t, m in got if m == "WATCHDOG=1"]
         if not ready:
             fail(f"no READY=1 in 20 s: {[m for _, m in got][:5]} {app.stderr.read1().decode() if app.poll() is not None else ''}")
-        ok("READY=1 once the camera shows its first frame")
+        if senders != {app.pid}:
+            fail(f"messages from {senders}, not only the app ({app.pid})")
+        ok("READY=1 from the app once the camera shows its first frame")
         later = messages(sock, 3)
         pings += [t for t, m in later if m == "WATCHDOG=1"]
         after = [t for t in pings if t > ready[0]]

@@ -94,9 +94,9 @@ notify_address (const char *path)
 void
 vtr_watchdog_watch (VtrApplication *app)
 {
-  const char *path = g_getenv ("NOTIFY_SOCKET");
-  const char *usec_text = g_getenv ("WATCHDOG_USEC");
-  const char *pid_text = g_getenv ("WATCHDOG_PID");
+  g_autofree char *path = g_strdup (g_getenv ("NOTIFY_SOCKET"));
+  g_autofree char *usec_text = g_strdup (g_getenv ("WATCHDOG_USEC"));
+  g_autofree char *pid_text = g_strdup (g_getenv ("WATCHDOG_PID"));
   guint64 usec = 0;
 
   g_return_if_fail (VTR_IS_APPLICATION (app));
@@ -104,6 +104,11 @@ vtr_watchdog_watch (VtrApplication *app)
   if (path == NULL || watchdog.socket != NULL)
     return;
   watchdog.address = notify_address (path);
+  /* The messages are the app's alone: a program it starts (the session
+   * bus's dbus-daemon, autolaunched) would say READY=1 for it. */
+  g_unsetenv ("NOTIFY_SOCKET");
+  g_unsetenv ("WATCHDOG_USEC");
+  g_unsetenv ("WATCHDOG_PID");
   if (watchdog.address == NULL)
     return;
   watchdog.socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
