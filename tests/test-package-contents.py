@@ -94,12 +94,14 @@ control = open(os.path.join(source, "debian", "control"), encoding="utf-8").read
 stanzas = {re.search(r"^Package: (\S+)", s, re.M).group(1): s
            for s in control.split("\n\n") if s.startswith("Package:")}
 depends = {k: re.search(r"^Depends:(.*?)(?=^\S)", v + "\nX", re.M | re.S).group(1) for k, v in stanzas.items()}
-# Cage will not start without Xwayland, even for a Wayland-only app.
-if any(p not in depends["vitrine-kiosk"] for p in ("cage", "xwayland", "unattended-upgrades", "libpam-systemd")):
+# Cage will not start without Xwayland, even for a Wayland-only app; the
+# app wants a session bus (GtkApplication), the user bus of its session.
+if any(p not in depends["vitrine-kiosk"]
+       for p in ("cage", "xwayland", "unattended-upgrades", "libpam-systemd", "dbus-user-session")):
     fail(f"vitrine-kiosk depends on {depends['vitrine-kiosk']}")
 if "libzbar0 (>= 0.23.92-7+deb12u1)" not in depends["vitrine"]:
     fail("vitrine does not require ZBar with the CVE-2023-40889/40890 fixes")
-ok("vitrine-kiosk depends on cage, xwayland, libpam-systemd and unattended-upgrades; vitrine on ZBar 0.23.92-7+deb12u1 (CVE fixes)")
+ok("vitrine-kiosk depends on cage, xwayland, libpam-systemd, dbus-user-session and unattended-upgrades; vitrine on ZBar 0.23.92-7+deb12u1 (CVE fixes)")
 
 rules = open(os.path.join(source, "debian", "rules"), encoding="utf-8").read()
 if "-Dsystemdsystemunitdir=/lib/systemd/system" not in rules or "-Dtests=false" not in rules:
