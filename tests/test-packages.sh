@@ -22,7 +22,14 @@ ok() { n=$((n + 1)); echo "ok $n $1"; }
 fail() { n=$((n + 1)); echo "not ok $n $1"; exit 1; }
 
 start=$(date +%s)
-VITRINE_DEB_DIR=$out dpkg-buildpackage -b -nc -uc -us --buildinfo-option=-u"$out" --changes-option=-u"$out" \
+# Everything it writes goes to $out, never beside the source tree; the
+# list of files and the steps a previous build made (kept by -nc) are not
+# this one's: only its meson tree is.
+rm -f debian/files debian/*.debhelper.log debian/debhelper-build-stamp
+name=vitrine_$(dpkg-parsechangelog -S Version)_$(dpkg-architecture -qDEB_HOST_ARCH)
+VITRINE_DEB_DIR=$out dpkg-buildpackage -b -nc -uc -us \
+  --buildinfo-option=-u"$out" --buildinfo-file="$out/$name.buildinfo" \
+  --changes-option=-u"$out" --changes-file="$out/$name.changes" \
   >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; fail "dpkg-buildpackage (log: $out/build.log)"; }
 ok "dpkg-buildpackage -b in $(($(date +%s) - start)) s: $(cd "$out" && ls *.deb | tr '\n' ' ')"
 
