@@ -44,7 +44,7 @@ def start(tmp, camera, watchdog_pid=None, name="notify"):
     # Who sent each message: the app, not a program it started.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
     sock.bind(path)
-    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000",
+    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="2000000",
                # A printer that does not answer, a hub that is not there.
                VITRINE_PRINTER="tcp:127.0.0.1:9")
     env.pop("WATCHDOG_PID", None)
@@ -100,19 +100,20 @@ with tempfile.TemporaryDirectory() as tmp:
         if senders != {app.pid}:
             fail(f"messages from {senders}, not only the app ({app.pid})")
         ok("READY=1 from the app once the camera shows its first frame")
-        later = messages(sock, 3)
+        later = messages(sock, 5)
         pings += [t for t, m in later if m == "WATCHDOG=1"]
         after = [t for t in pings if t > ready[0]]
-        if len(after) < 5:
-            fail(f"only {len(after)} WATCHDOG=1 in 3 s after READY=1")
+        if len(after) < 4:
+            fail(f"only {len(after)} WATCHDOG=1 in 5 s after READY=1")
         gaps = [b - a for a, b in zip(after, after[1:])]
-        if max(gaps) > 0.4 * slow:
-            fail(f"a gap of {max(gaps):.2f} s between WATCHDOG=1, over WATCHDOG_USEC (0.4 s)")
-        ok(f"WATCHDOG=1 every {sum(gaps) / len(gaps):.2f} s (WATCHDOG_USEC 0.4 s), at most {max(gaps):.2f} s apart")
+        # systemd restarts the app past WATCHDOG_USEC without one.
+        if max(gaps) > 2.0 * slow:
+            fail(f"a gap of {max(gaps):.2f} s between WATCHDOG=1, over WATCHDOG_USEC (2 s)")
+        ok(f"WATCHDOG=1 every {sum(gaps) / len(gaps):.2f} s (WATCHDOG_USEC 2 s), at most {max(gaps):.2f} s apart")
         # A frozen main loop says nothing.
         app.send_signal(signal.SIGSTOP)
         messages(sock, 0.3)
-        frozen = [m for _, m in messages(sock, 1.5)]
+        frozen = [m for _, m in messages(sock, 2.5)]
         if frozen:
             fail(f"a stopped app still said {frozen}")
         ok("a frozen app goes silent: systemd would restart it")
@@ -124,13 +125,13 @@ with tempfile.TemporaryDirectory() as tmp:
     # the hub unreachable: the app runs on and says so to the watchdog.
     app, sock = start(tmp, "v4l2src device=/dev/video-unplugged", name="unplugged")
     try:
-        got = messages(sock, 6 * slow)
+        got = messages(sock, 8 * slow)
         pings = [t for t, m in got if m == "WATCHDOG=1"]
         if app.poll() is not None:
             fail(f"vitrine stopped ({app.returncode}) without a camera: {app.stderr.read().decode()[-500:]}")
-        if len(pings) < 10 or time.monotonic() - pings[-1] > 0.5 * slow:
-            fail(f"{len(pings)} WATCHDOG=1 in 6 s without a camera")
-        ok(f"no camera, printer or network: still running, {len(pings)} WATCHDOG=1 in 6 s")
+        if len(pings) < 5 or time.monotonic() - pings[-1] > 2.0 * slow:
+            fail(f"{len(pings)} WATCHDOG=1 in 8 s without a camera")
+        ok(f"no camera, printer or network: still running, {len(pings)} WATCHDOG=1 in 8 s")
     finally:
         stop(app)
         sock.close()
