@@ -10,6 +10,7 @@
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
+#include "vtr-release.h"
 #include "vtr-demo.h"
 #include "vtr-sync.h"
 #include "vtr-store-private.h"
@@ -542,6 +543,33 @@ test_store_notice (Fixture       *f,
   g_assert_true (shows (f, "journal.db.damaged-"));
 }
 
+/* The hub said the federation's current release is newer than this
+ * kiosk's (issue 21): the federation row says so, in words; the same
+ * release as the kiosk's says nothing. */
+static void
+test_old_version (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  g_assert_true (vtr_release_set_current (f->store, PACKAGE_VERSION, &error));
+  g_assert_no_error (error);
+  open_screen (f);
+  settle ();
+  g_assert_false (shows (f, "version plus ancienne"));
+
+  g_assert_true (vtr_release_set_current (f->store, "99.0.1", &error));
+  g_assert_no_error (error);
+  /* Read again when the row changes: as after a sync. */
+  g_object_notify (G_OBJECT (f->sync), "last-success");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (!shows (f, "(99.0.1)") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (shows (f, "Vitrine " PACKAGE_VERSION ", une version plus ancienne que la version actuelle de la "
+                           "fédération (99.0.1)"));
+}
+
 /* A shop's orders and customers are in the journal: none of it shows
  * on the admin screen. */
 static void
@@ -854,6 +882,7 @@ main (int argc, char *argv[])
   g_test_add ("/admin-screen/stocks", Fixture, NULL, fixture_set_up, test_stocks, fixture_tear_down);
   g_test_add ("/admin-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
+  g_test_add ("/admin-screen/old-version", Fixture, NULL, fixture_set_up, test_old_version, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
               fixture_tear_down);
   return g_test_run ();

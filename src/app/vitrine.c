@@ -4,6 +4,7 @@
 
 #include "vtr-application.h"
 #include "vtr-i18n.h"
+#include "vtr-watchdog.h"
 
 /*
  * vitrine: the kiosk. `vitrine --kiosk` for a shop counter (fullscreen,
@@ -31,5 +32,6 @@ main (int   argc,
     }
   vtr_i18n_init ();
   app = vtr_application_new (NULL, NULL, FALSE);
+  vtr_watchdog_watch (app);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

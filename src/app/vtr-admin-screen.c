@@ -11,6 +11,7 @@
 #include "vtr-describe.h"
 #include "vtr-printer.h"
 #include "vtr-code-stock.h"
+#include "vtr-release.h"
 #include "vtr-sync-state.h"
 
 /*
@@ -54,6 +55,7 @@ struct _VtrAdminScreen
   gint64             pickup_stock;
   gint64             card_stock;
   char              *stock_error;
+  char              *old_version;  /* said when the federation has a newer release */
   guint              scroll_id;    /* the entry typed into, scrolled into view */
 
   /* Template widgets. */
@@ -246,6 +248,52 @@ count_stocks (VtrAdminScreen *self)
   g_task_run_in_thread (task, count_stocks_in_thread);
 }
 
+/* The federation's current release as the last sync heard it (read off
+ * the main thread, like the stocks): the row says when this kiosk runs
+ * an older version. */
+static void
+read_release_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(VtrStore) store = vtr_store_open (data, NULL);
+  g_autofree char *release = store ? vtr_release_get_current (store, NULL) : NULL;
+
+  g_task_return_pointer (task, vtr_release_describe (PACKAGE_VERSION, release), g_free);
+}
+
+static void
+release_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_version = g_task_propagate_pointer (G_TASK (result), &error);
+  VtrAdminScreen *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = data;
+  if (g_strcmp0 (old_version, self->old_version) == 0)
+    return;
+  g_free (self->old_version);
+  self->old_version = g_steal_pointer (&old_version);
+  update_status (self);
+}
+
+static void
+read_release (VtrAdminScreen *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  task = g_task_new (NULL, self->cancellable, release_read, self);
+  g_task_set_task_data (task, g_strdup (vtr_store_get_data_dir (self->store)), g_free);
+  g_task_run_in_thread (task, read_release_in_thread);
+}
+
 /* Whether the stocks of signed codes are being counted. */
 gboolean
 vtr_admin_screen_get_counting_stocks (VtrAdminScreen *self)
@@ -277,6 +325,8 @@ update_status (VtrAdminScreen *self)
                                                   pending),
                               (long long) pending);
     }
+  if (self->old_version)
+    g_string_append_printf (subtitle, "\n%s", self->old_version);
   if (self->store)
     {
       const char * const *notices = vtr_store_get_notices (self->store);
@@ -288,6 +338,7 @@ update_status (VtrAdminScreen *self)
   adw_action_row_set_subtitle (self->sync_row, error ? error : subtitle->str);
   show_stock (self);
   count_stocks (self);
+  read_release (self);
   /* A paired kiosk is paired again from here too (a new code from the
    * hub, after its device was revoked or replaced). */
   gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
@@ -958,6 +1009,7 @@ vtr_admin_screen_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->stock_error);
+  g_free (self->old_version);
   G_OBJECT_CLASS (vtr_admin_screen_parent_class)->finalize (object);
 }
 

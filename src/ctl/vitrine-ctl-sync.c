@@ -7,6 +7,7 @@
 
 #include "vtr-code-stock.h"
 #include "vtr-json.h"
+#include "vtr-release.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
 #include "vtr-sync-state.h"
@@ -180,6 +181,8 @@ command_status (VtrCtlOptions  *options,
   gint64 now = g_date_time_to_unix (options->when);
   gint64 pickup_left, cards_left;
   gboolean stock_warning;
+  g_autofree char *release = NULL;
+  g_autofree char *old_version = NULL;
 
   if (argc != 1)
     return usage_error (_("status takes no argument besides its options"));
@@ -189,6 +192,8 @@ command_status (VtrCtlOptions  *options,
   if (!vtr_code_stock_count (store, VTR_CODE_PICKUP, &pickup_left, &error) ||
       !vtr_code_stock_count (store, VTR_CODE_CARD, &cards_left, &error))
     return fail (error);
+  release = vtr_release_get_current (store, NULL);
+  old_version = vtr_release_describe (PACKAGE_VERSION, release);
   /* Low, and the last sync could not refill it. */
   stock_warning = (pickup_left < VTR_CODE_STOCK_LOW || cards_left < VTR_CODE_STOCK_LOW) &&
                   (!status->paired || status->last_error != NULL);
@@ -220,6 +225,10 @@ command_status (VtrCtlOptions  *options,
       vtr_json_add_int (builder, "blank_cards", cards_left);
       vtr_json_add_int (builder, "stock_low_mark", VTR_CODE_STOCK_LOW);
       vtr_json_add_boolean (builder, "stock_warning", stock_warning);
+      vtr_json_add_string (builder, "version", PACKAGE_VERSION);
+      if (release)
+        vtr_json_add_string (builder, "current_release", release);
+      vtr_json_add_boolean (builder, "old_version", old_version != NULL);
       json_builder_end_object (builder);
       print_json (builder);
       return EXIT_SUCCESS;
@@ -245,6 +254,8 @@ command_status (VtrCtlOptions  *options,
              (long long) status->rejected);
   g_print (_("Stock: order numbers: %lld · blank cards: %lld (refilled by sync below %d)\n"),
            (long long) pickup_left, (long long) cards_left, VTR_CODE_STOCK_LOW);
+  if (old_version)
+    g_print ("%s\n", old_version);
   if (stock_warning)
     g_print (_("Warning: the stock is low and the hub could not be reached: orders or enrolments "
                "will stop when it runs out. Check the network.\n"));

@@ -21,6 +21,7 @@
 #include "vtr-hub-stock.h"
 #include "vtr-hub-web.h"
 #include "vtr-json.h"
+#include "vtr-release.h"
 #include "vtr-store.h"
 
 /*
@@ -350,12 +351,28 @@ static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
                                         gboolean  all,
                                         GError  **error);
 
+/* The federation's current release of Vitrine: the hub's own version,
+ * or the one the file "release" of its data folder names (written when
+ * the federation publishes packages newer than its hub). */
+static char *
+hub_release (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "release", NULL);
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents (path, &text, NULL, NULL) && vtr_release_is_valid (g_strstrip (text)) &&
+      vtr_release_compare (text, PACKAGE_VERSION) > 0)
+    return g_steal_pointer (&text);
+  return g_strdup (PACKAGE_VERSION);
+}
+
 static void
 route_changes (Job    *job,
                Worker *worker)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) page = NULL;
+  g_autofree char *release = NULL;
   const char *if_none_match;
   gint64 since, limit, last, cursor;
   guint n;
@@ -381,10 +398,12 @@ route_changes (Job    *job,
       return;
     }
 
-  /* Up to date: the tag is the newest change, so a poll costs a 304. */
+  release = hub_release (job->server->dir);
+  /* Up to date: the tag is the newest change and the current release, so
+   * a poll costs a 304 until either moves. */
   if (since >= last)
     {
-      job->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", last);
+      job->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s\"", last, release);
       if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
                                                     "If-None-Match");
       if (if_none_match && g_str_equal (if_none_match, job->etag))
@@ -399,6 +418,14 @@ route_changes (Job    *job,
     {
       answer_gerror (job, error);
       return;
+    }
+  /* The federation's current release, for kiosks to say when they run
+   * an older one (the page is one JSON object). */
+  if (page->len > 0 && page->str[0] == '{')
+    {
+      g_autofree char *member = g_strdup_printf ("\"release\": \"%s\", ", release);
+
+      g_string_insert (page, 1, member);
     }
   job->status = SOUP_STATUS_OK;
   job->content_type = "application/json";

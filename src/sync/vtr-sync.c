@@ -12,6 +12,7 @@
 #include "vtr-json.h"
 #include "vtr-key-list.h"
 #include "vtr-outbox.h"
+#include "vtr-release.h"
 #include "vtr-staff.h"
 #include "vtr-staff-pin.h"
 #include "vtr-sync-stock.h"
@@ -431,6 +432,7 @@ vtr_sync_client_pull (VtrSyncClient *client,
       g_autoptr(GError) local_error = NULL;
       VtrImportCounts counts = { 0 };
       JsonObject *object;
+      const char *release;
       gint64 since, cursor;
       guint status;
 
@@ -439,7 +441,14 @@ vtr_sync_client_pull (VtrSyncClient *client,
       else if ((since = vtr_sync_state_cursor (client->store, error)) < 0)
         return FALSE;
       path = g_strdup_printf (API "changes?since=%" G_GINT64_FORMAT "&limit=%u", since, client->page_size);
-      tag = replacing ? NULL : g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", since);
+      /* The hub's tag holds its newest change and the current release:
+       * a kiosk that has not heard of a new release gets a page saying it. */
+      if (!replacing)
+        {
+          g_autofree char *known = vtr_release_get_current (client->store, NULL);
+
+          tag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s\"", since, known ? known : "");
+        }
       status = 0;
       body = client_send (client, "GET", path, NULL, tag, &status, cancellable, &local_error);
       if (body == NULL && status == SOUP_STATUS_GONE && !replacing && since > 0)
@@ -470,6 +479,9 @@ vtr_sync_client_pull (VtrSyncClient *client,
           return FALSE;
         }
       cursor = json_object_get_int_member_with_default (object, "cursor", -1);
+      release = json_object_get_string_member_with_default (object, "release", NULL);
+      if (vtr_release_is_valid (release) && !vtr_release_set_current (client->store, release, error))
+        return FALSE;
       if (replacing)
         {
           if (!vtr_sync_state_replace_catalog (client->catalog, object, cursor, &counts, error))
