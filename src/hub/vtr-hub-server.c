@@ -6,9 +6,12 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
 #include "vtr-card-block.h"
@@ -58,6 +61,7 @@ struct _VtrHubServer
   GHashTable      *connections;    /* "ADDRESS:PORT" → Connection */
   guint            max_connections;
   int              reserve_fd;
+  int              keepalive_peer; /* see "Connections" below */
   gboolean         limit_logged;
   gint64           last_forget;
   char            *busy_answer;
@@ -870,6 +874,9 @@ route (Job *job)
 
 /* Back on the main thread. */
 
+static void connection_keep (VtrHubServer      *server,
+                             SoupServerMessage *msg);
+
 static gboolean
 accepts_gzip (SoupServerMessage *msg)
 {
@@ -989,8 +996,12 @@ job_finish (gpointer data)
   if (job->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  /* One request a connection: see "Connections" below. */
-  soup_message_headers_replace (headers, "Connection", "close");
+  /* One request a connection for the API, kept alive for a phone's pages:
+   * see "Connections" below. */
+  if (job->web == NULL || server->stopping)
+    soup_message_headers_replace (headers, "Connection", "close");
+  else
+    connection_keep (server, job->msg);
   soup_server_message_set_status (job->msg, job->status, NULL);
   if (job->body && job->status != SOUP_STATUS_NOT_MODIFIED)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
@@ -1072,6 +1083,28 @@ handle (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
+  /* (web) A popular poster's page, kept: answered here at once. */
+  if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
+    {
+      VtrHubWebPage page = { 0 };
+
+      if (vtr_hub_web_serve_cached (msg, path, query, &page))
+        {
+          gint64 started = g_get_monotonic_time ();
+          SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+          soup_message_headers_replace (headers, "ETag", page.etag);
+          soup_server_message_set_status (msg, page.status, NULL);
+          if (page.body && page.status != SOUP_STATUS_NOT_MODIFIED)
+            soup_message_body_append_bytes (soup_server_message_get_response_body (msg), page.body);
+          vtr_hub_web_add_headers (headers, &page);
+          connection_keep (server, msg);
+          log_request (msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0);
+          g_clear_pointer (&page.body, g_bytes_unref);
+          g_free (page.etag);
+          return;
+        }
+    }
   job = g_new0 (Job, 1);
   job->server = server;
   job->msg = g_object_ref (msg);
@@ -1099,12 +1132,19 @@ handle (SoupServer        *soup,
  *
  * So the hub accepts from a non-blocking socket, does the TLS handshake
  * under a timeout, and hands the stream to soup_server_accept_iostream().
- * libsoup closes such a connection after its answer (it keeps a connection
- * alive only for a server with a listener of its own), and the hub says so
- * with "Connection: close": every connection and its memory end with its
- * request, whatever the client does. Near the descriptor limit the hub
- * answers 503 at once and closes, and one descriptor kept in reserve lets
- * it do so even when the limit is reached.
+ * An answer of the API says "Connection: close": a kiosk's connection and
+ * its memory end with its request, whatever the client does. A phone's
+ * page keeps its connection for the page's style sheet, script and next
+ * page, as browsers expect (a new TCP and TLS connection for each would
+ * cost more than the page): libsoup keeps a connection alive only for a
+ * server with a listener of its own, so the SoupServer is given one that
+ * never has a connection to accept (one end of a socket pair whose other
+ * end, kept by the hub, never writes). Since libsoup 3.2 does not notice
+ * a client closing an idle kept connection, the hub closes a kept
+ * connection that waits more than KEEPALIVE_IDLE_USEC for its next
+ * request, which bounds what such connections hold. Near the descriptor
+ * limit the hub answers 503 at once and closes, and one descriptor kept
+ * in reserve lets it do so even when the limit is reached.
  */
 
 /* A client that has not finished its TLS handshake after this long loses
@@ -1118,6 +1158,9 @@ handle (SoupServer        *soup,
  * its answer would otherwise hold its descriptor for ever. The largest
  * feed page takes seconds on a slow 4G link. */
 #define CONNECTION_MAX_AGE_USEC (10 * 60 * G_USEC_PER_SEC)
+/* A connection kept alive after a page, waiting this long for its next
+ * request (or sending it this slowly), is closed. */
+#define KEEPALIVE_IDLE_USEC (15 * G_USEC_PER_SEC)
 /* Descriptors kept for the databases, the logs and the keys. */
 #define RESERVED_DESCRIPTORS 64
 /* After the limit was hit, accepting waits this long before trying again,
@@ -1133,6 +1176,7 @@ typedef struct
   char         *remote;        /* "ADDRESS:PORT", the key in server->connections */
   gint64        accepted;
   gint64        reading_since; /* a request started but not read in full, or 0 */
+  gboolean      kept;          /* answered a page and kept alive for the next request */
   gboolean      closed;
 } Connection;
 
@@ -1380,6 +1424,10 @@ on_incoming (GSocket      *listener,
           return G_SOURCE_REMOVE;
         }
       g_socket_set_blocking (socket, FALSE);
+      /* An answer's headers and body go in separate writes: without this,
+       * on a kept connection the body waits for the client's delayed
+       * acknowledgement (40 ms). */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
       /* Full: first forget the connections that ended since the last
        * sweep, but not more than ten times a second (it walks them all). */
       if (g_hash_table_size (server->connections) >= server->max_connections &&
@@ -1407,6 +1455,17 @@ message_connection (VtrHubServer      *server,
   g_autofree char *key = remote ? address_key (remote) : NULL;
 
   return key ? g_hash_table_lookup (server->connections, key) : NULL;
+}
+
+/* After a page's answer: the connection stays for the next request. */
+static void
+connection_keep (VtrHubServer      *server,
+                 SoupServerMessage *msg)
+{
+  Connection *conn = message_connection (server, msg);
+
+  if (conn)
+    conn->kept = TRUE;
 }
 
 static void
@@ -1447,6 +1506,7 @@ sweep_connections (gpointer data)
       if (!connection_is_over (conn) &&
           ((conn->handshake && now - conn->accepted > HANDSHAKE_TIMEOUT_USEC) ||
            (conn->reading_since && now - conn->reading_since > REQUEST_READ_TIMEOUT_USEC) ||
+           (conn->kept && conn->reading_since && now - conn->reading_since > KEEPALIVE_IDLE_USEC) ||
            now - conn->accepted > CONNECTION_MAX_AGE_USEC))
         connection_close (conn);
       if (connection_is_over (conn))
@@ -1517,6 +1577,32 @@ handle_early (SoupServer        *soup,
     }
 }
 
+/* The listener libsoup wants before it keeps a connection alive: see
+ * "Connections". */
+static gboolean
+keep_connections_alive (VtrHubServer *server,
+                        GError      **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  int pair[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("The hub cannot start its server: %s"),
+                   g_strerror (saved));
+      return FALSE;
+    }
+  server->keepalive_peer = pair[1];
+  if (!(socket = g_socket_new_from_fd (pair[0], error)))
+    {
+      close (pair[0]);
+      return FALSE;
+    }
+  return soup_server_listen_socket (server->soup, socket, 0, error);
+}
+
 VtrHubServer *
 vtr_hub_server_new (const char *data_dir,
                     GError    **error)
@@ -1529,6 +1615,7 @@ vtr_hub_server_new (const char *data_dir,
   server->dir = g_strdup (data_dir);
   server->context = g_main_context_ref_thread_default ();
   server->reserve_fd = -1;
+  server->keepalive_peer = -1;
   /* Open once here: creates the files, runs migrations, installs the
    * change log, and fails early with a clear message. */
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
@@ -1544,6 +1631,8 @@ vtr_hub_server_new (const char *data_dir,
   server->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, connection_unref);
   server->max_connections = raise_descriptor_limit ();
   server->reserve_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (!keep_connections_alive (server, error))
+    return NULL;
   server->busy_answer = busy_answer_new ();
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
@@ -1700,6 +1789,8 @@ vtr_hub_server_free (VtrHubServer *server)
   g_clear_object (&server->certificate);
   if (server->reserve_fd >= 0)
     close (server->reserve_fd);
+  if (server->keepalive_peer >= 0)
+    close (server->keepalive_peer);
   g_free (server->busy_answer);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->context, g_main_context_unref);

@@ -1553,6 +1553,217 @@ serve_static (SoupServerMessage *msg,
   page->body = css;
 }
 
+
+/*
+ * The cache of pages (issue 17's figures). A product or shop page is made
+ * from the catalogue and the keys alone, so the same address, language,
+ * catalogue and five minutes give the same bytes: the hub keeps them and
+ * answers the next phone with them, on the I/O thread, without a worker
+ * or SQLite (vtr_hub_web_serve_cached). What the cache holds is right
+ * for one "generation": the catalogue's newest change and the keys
+ * file's identity, which a worker reads again at most once a second
+ * (cache_refresh); a new generation empties the cache, so a changed
+ * price reaches the phones within a second. Pages made for one shopper
+ * (a position, another query) are never kept; when the pages kept reach
+ * CACHE_MAX_BYTES, the cache starts again empty.
+ */
+#define CACHE_MAX_BYTES (64 * 1024 * 1024)
+#define CACHE_CHECK_USEC G_USEC_PER_SEC
+
+typedef struct
+{
+  GBytes *body;
+  char   *etag;
+  gint64  period;   /* the five minutes it was made in */
+} CachedPage;
+
+static GMutex cache_lock;
+static GHashTable *cache_pages;     /* "PATH LANG" → CachedPage */
+static gsize cache_bytes;
+static char *cache_generation;      /* what the pages were made from */
+static gint64 cache_checked;        /* when a worker last read it (monotonic) */
+
+static void
+cached_page_free (gpointer data)
+{
+  CachedPage *cached = data;
+
+  g_bytes_unref (cached->body);
+  g_free (cached->etag);
+  g_free (cached);
+}
+
+/* Whether the page of @path with @query may come from the cache, or go
+ * into it: a product or shop page asked with no query but its language. */
+static gboolean
+cache_candidate (SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return FALSE;
+  if (!g_str_has_prefix (path, "/P/") && !g_str_has_prefix (path, "/M/"))
+    return FALSE;
+  return query == NULL || g_hash_table_size (query) == 0 ||
+         (g_hash_table_size (query) == 1 && g_hash_table_contains (query, "lang"));
+}
+
+static char *
+cache_key (const char *path,
+           gboolean    en)
+{
+  return g_strconcat (path, en ? " en" : " fr", NULL);
+}
+
+/* On a worker: reads the generation again when it is over a second old,
+ * and empties the cache if it changed. */
+static void
+cache_refresh (const char *data_dir,
+               VtrCatalog *catalog)
+{
+  g_autofree char *keys_path = NULL, *generation = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 last;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_generation && g_get_monotonic_time () - cache_checked < CACHE_CHECK_USEC)
+    {
+      g_mutex_unlock (&cache_lock);
+      return;
+    }
+  g_mutex_unlock (&cache_lock);
+
+  last = vtr_catalog_last_change (catalog, NULL);
+  keys_path = g_build_filename (data_dir, "keys.json", NULL);
+  file = g_file_new_for_path (keys_path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
+                            G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (last < 0 || info == NULL)
+    generation = NULL;  /* nothing is kept while it cannot be told */
+  else
+    generation = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                                  ".%u %" G_GOFFSET_FORMAT, last,
+                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE),
+                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC),
+                                  g_file_info_get_size (info));
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages == NULL)
+    cache_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_page_free);
+  if (g_strcmp0 (generation, cache_generation) != 0)
+    {
+      g_hash_table_remove_all (cache_pages);
+      cache_bytes = 0;
+      g_free (cache_generation);
+      cache_generation = g_steal_pointer (&generation);
+    }
+  cache_checked = g_get_monotonic_time ();
+  g_mutex_unlock (&cache_lock);
+}
+
+/* Fills @page from the cache for this request; FALSE when it has no page
+ * for it that is still good. */
+static gboolean
+cache_lookup (SoupServerMessage *msg,
+              const char        *path,
+              gboolean           en,
+              VtrHubWebPage     *page)
+{
+  g_autofree char *key = cache_key (path, en);
+  gint64 period = g_get_real_time () / G_USEC_PER_SEC / ETAG_PERIOD;
+  const char *if_none_match;
+  CachedPage *cached;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages == NULL || cache_generation == NULL ||
+      g_get_monotonic_time () - cache_checked >= CACHE_CHECK_USEC ||
+      !(cached = g_hash_table_lookup (cache_pages, key)) || cached->period != period)
+    {
+      g_mutex_unlock (&cache_lock);
+      return FALSE;
+    }
+  page->html = TRUE;
+  page->content_type = "text/html; charset=utf-8";
+  page->cache_control = "public, max-age=60";
+  page->etag = g_strdup (cached->etag);
+  page->from_cache = TRUE;
+  if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-None-Match");
+  if (if_none_match && g_str_equal (if_none_match, cached->etag))
+    page->status = SOUP_STATUS_NOT_MODIFIED;
+  else
+    {
+      page->status = SOUP_STATUS_OK;
+      page->body = g_bytes_ref (cached->body);
+    }
+  g_mutex_unlock (&cache_lock);
+  return TRUE;
+}
+
+static void
+cache_store (const char *path,
+             gboolean    en,
+             GBytes     *body,
+             const char *etag,
+             gint64      period)
+{
+  CachedPage *cached;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages && cache_generation)
+    {
+      if (cache_bytes + g_bytes_get_size (body) > CACHE_MAX_BYTES)
+        {
+          g_hash_table_remove_all (cache_pages);
+          cache_bytes = 0;
+        }
+      cached = g_new0 (CachedPage, 1);
+      cached->body = g_bytes_ref (body);
+      cached->etag = g_strdup (etag);
+      cached->period = period;
+      g_hash_table_replace (cache_pages, cache_key (path, en), cached);
+      /* An approximation: a replaced page's bytes stay counted until the
+       * cache starts again. */
+      cache_bytes += g_bytes_get_size (body);
+    }
+  g_mutex_unlock (&cache_lock);
+}
+
+/**
+ * vtr_hub_web_serve_cached:
+ *
+ * On the I/O thread: the product or shop page for this request from the
+ * cache, with its tag (or 304). FALSE when the cache cannot answer, and
+ * the request goes to a worker (vtr_hub_web_serve).
+ */
+gboolean
+vtr_hub_web_serve_cached (SoupServerMessage *msg,
+                          const char        *path,
+                          GHashTable        *query,
+                          VtrHubWebPage     *page)
+{
+  if (!cache_candidate (msg, path, query))
+    return FALSE;
+  return cache_lookup (msg, path, prefers_english (msg, query), page);
+}
+
+/* Whether @code is still good tomorrow: a code in its last day is not
+ * kept, so that it says "expired" as soon as it is. */
+static gboolean
+code_good_after_today (const VtrFlashcode *code,
+                       GDateTime          *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (now);
+
+  return code->expires == 0 ||
+         code->expires > g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+                           g_date_time_get_day_of_month (local);
+}
+
 /**
  * vtr_hub_web_serve:
  *
@@ -1576,7 +1787,7 @@ vtr_hub_web_serve (const char        *data_dir,
   locale_t c_messages = (locale_t) 0, previous = (locale_t) 0;
   Ctx ctx = { 0 };
   guint status = SOUP_STATUS_OK;
-  gboolean cacheable = FALSE;
+  gboolean cacheable = FALSE, keep = FALSE;
 
   page->html = TRUE;
   page->content_type = "text/html; charset=utf-8";
@@ -1589,6 +1800,13 @@ vtr_hub_web_serve (const char        *data_dir,
     }
 
   ctx.en = prefers_english (msg, query);
+  /* The page kept from a phone before: see "The cache of pages". */
+  if (cache_candidate (msg, path, query))
+    {
+      cache_refresh (data_dir, catalog);
+      if (cache_lookup (msg, path, ctx.en, page))
+        return;
+    }
   if (ctx.en)
     {
       /* gettext answers the msgid in the "C" locale, LANGUAGE or not. */
@@ -1703,6 +1921,8 @@ vtr_hub_web_serve (const char        *data_dir,
           page->cache_control = "public, max-age=60";
           if (if_none_match && g_str_equal (if_none_match, page->etag))
             status = SOUP_STATUS_NOT_MODIFIED;
+          else if (cache_candidate (msg, path, query) && code_good_after_today (&info->code, now))
+            keep = TRUE;
         }
     }
 
@@ -1717,6 +1937,8 @@ done:
     g_string_free (ctx.out, TRUE);
   else
     page->body = g_string_free_to_bytes (ctx.out);
+  if (keep)
+    cache_store (path, ctx.en, page->body, page->etag, g_date_time_to_unix (now) / ETAG_PERIOD);
 }
 
 /**

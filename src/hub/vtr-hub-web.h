@@ -17,6 +17,7 @@ typedef struct
   const char *cache_control;
   gboolean    html;          /* the security headers of a page */
   gboolean    order_placed;  /* a reservation reached hub.db: the SMS may go */
+  gboolean    from_cache;    /* the bytes kept from an earlier request */
 } VtrHubWebPage;
 
 gboolean  vtr_hub_web_prepare     (VtrStore           *store,
@@ -27,6 +28,10 @@ void      vtr_hub_web_serve       (const char         *data_dir,
                                    VtrHubDb           *db,
                                    VtrCatalog         *catalog,
                                    SoupServerMessage  *msg,
+                                   const char         *path,
+                                   GHashTable         *query,
+                                   VtrHubWebPage      *page);
+gboolean  vtr_hub_web_serve_cached (SoupServerMessage *msg,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
