@@ -595,6 +595,190 @@ test_etag (Fixture       *f,
   g_assert_cmpuint (css_again.status, ==, 304);
 }
 
+/* One request written on a connection of the test's own, its answer read
+ * whole: the status line and headers (lower-case), and the body by its
+ * Content-Length. NULL when the hub closed the connection instead. */
+static char *
+raw_request (GSocketConnection *conn,
+             GDataInputStream  *in,
+             const char        *method,
+             const char        *path,
+             gsize             *body_size)
+{
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: vtr13.fr\r\nAccept-Language: fr\r\n\r\n",
+                                              method, path);
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gsize length = 0, read = 0;
+  char *line;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request), NULL,
+                             NULL, &error);
+  g_assert_no_error (error);
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)))
+    {
+      g_strchomp (line);
+      if (*line == '\0')
+        {
+          g_free (line);
+          break;
+        }
+      if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+        length = g_ascii_strtoull (line + 15, NULL, 10);
+      g_string_append_printf (head, "%s\n", line);
+      g_free (line);
+    }
+  if (head->len == 0)
+    return NULL;
+  if (length)
+    {
+      g_autofree char *body = g_malloc (length);
+
+      g_input_stream_read_all (G_INPUT_STREAM (in), body, length, &read, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read, ==, length);
+    }
+  *body_size = length;
+  return g_ascii_strdown (head->str, -1);
+}
+
+/* A phone's browser keeps its connection for the page's style sheet, its
+ * script and the next page; the API still closes after each answer. */
+static void
+test_keep_alive (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900002", NULL);
+  const char *paths[] = { path_of (code), "/static/vitrine.css", "/static/near-me.js", path_of (shop),
+                          path_of (code) };
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->hub->port, NULL, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *head = raw_request (conn, in, "GET", paths[i], &size);
+
+      g_assert_nonnull (head);
+      g_assert_true (g_str_has_prefix (head, "http/1.1 200"));
+      g_assert_null (strstr (head, "connection: close"));
+      g_assert_cmpuint (size, >, 0);
+    }
+  /* An API answer on the same connection ends it. */
+  {
+    g_autofree char *head = raw_request (conn, in, "GET", "/api/v1/status", &size);
+    g_autofree char *after = NULL;
+
+    g_assert_nonnull (head);
+    g_assert_true (g_str_has_prefix (head, "http/1.1 200"));
+    g_assert_nonnull (strstr (head, "connection: close"));
+    after = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+    g_assert_null (after);
+  }
+}
+
+/* The pages of a popular poster come from the hub's cache: the same bytes
+ * and tag, answered without a worker (the access log says "cache"), per
+ * language; a change of the catalogue reaches the page within a second or
+ * two, with a new tag. */
+static void
+test_cache (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  g_autofree char *log = NULL, *path = NULL;
+  g_auto(Page) first = { 0 };
+  g_auto(Page) second = { 0 };
+  g_auto(Page) english = { 0 };
+  g_auto(Page) not_modified = { 0 };
+  g_auto(VtrTestResult) import = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *etag;
+  gint64 deadline;
+  guint hits = 0;
+
+  fetch (f, path_of (code), NULL, &first);
+  g_assert_cmpuint (first.status, ==, 200);
+  ASSERT_READS (&first, "4,50 €");
+  etag = soup_message_headers_get_one (first.headers, "ETag");
+  fetch (f, path_of (code), NULL, &second);
+  g_assert_cmpstr (second.body, ==, first.body);
+  g_assert_cmpstr (soup_message_headers_get_one (second.headers, "ETag"), ==, etag);
+  g_assert_cmpstr (soup_message_headers_get_one (second.headers, "Cache-Control"), ==, "public, max-age=60");
+  fetch_full (f, path_of (code), NULL, etag, &not_modified);
+  g_assert_cmpuint (not_modified.status, ==, 304);
+  /* The cache keeps each language apart. */
+  fetch (f, path_of (code), "en", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+
+  g_file_get_contents (f->hub->log, &log, NULL, &error);
+  g_assert_no_error (error);
+  for (const char *at = log; (at = strstr (at, "\"cache\":\"hit\"")); at++)
+    hits++;
+  g_assert_cmpuint (hits, >=, 2);
+
+  /* The shop changes its price: the phones see it soon. */
+  path = g_build_filename (f->dir, "price.json", NULL);
+  g_file_set_contents (path, "{\"stock\": [{\"product_id\": 900001, \"merchant_id\": 900002, \"price_cents\": 395}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  HUB (f, &import, "import", path);
+  g_assert_cmpint (import.status, ==, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_auto(Page) later = { 0 };
+
+      fetch (f, path_of (code), NULL, &later);
+      if (strstr (later.body, "3,95 €"))
+        {
+          g_assert_cmpstr (soup_message_headers_get_one (later.headers, "ETag"), !=, etag);
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+}
+
+/* A shop's stock is found by the shop through an index the catalogue's
+ * own migrations make: there after an import, before any hub serves. */
+static void
+test_stock_index (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *db_path = g_build_filename (dir, "catalog.db", NULL);
+  g_autofree char *json = g_build_filename (dir, "one.json", NULL);
+  g_auto(VtrTestResult) import = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_file_set_contents (json, "{\"merchants\": [{\"id\": 1, \"name\": \"Épicerie\", \"lat\": 43.3, \"lon\": 5.37}],"
+                       " \"products\": [{\"id\": 1, \"name\": \"Savon\"}],"
+                       " \"stock\": [{\"product_id\": 1, \"merchant_id\": 1, \"price_cents\": 100}]}", -1, &error);
+  g_assert_no_error (error);
+  vtr_test_run (&import, "VITRINE_HUB", dir, NULL, "import", json, NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT product_id FROM stock WHERE merchant_id = 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  plan = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan, "USING COVERING INDEX stock_by_merchant"));
+  vtr_test_remove_tree (dir);
+}
+
 /* A shop's storefront. */
 static void
 test_shop (Fixture       *f,
@@ -1160,6 +1344,9 @@ main (int    argc,
   g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
+  g_test_add ("/hub-web/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
+  g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);

@@ -931,7 +931,8 @@ log_request (SoupServerMessage *msg,
              guint              status,
              gsize              bytes,
              gint64             started,
-             gint64             device_id)
+             gint64             device_id,
+             gboolean           cached)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
@@ -948,8 +949,8 @@ log_request (SoupServerMessage *msg,
   g_string_append (line, ",\"path\":");
   append_json_string (line, path);
   g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
-                          "\"device\":%" G_GINT64_FORMAT "}\n",
-                          status, bytes, ms, device_id);
+                          "\"device\":%" G_GINT64_FORMAT "%s}\n",
+                          status, bytes, ms, device_id, cached ? ",\"cache\":\"hit\"" : "");
   fputs (line->str, stderr);
 }
 
@@ -959,7 +960,7 @@ log_access (Job *job)
   g_autofree char *path = vtr_hub_web_log_path (job->path);
 
   log_request (job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
-               job->started, job->device_id);
+               job->started, job->device_id, job->web && job->web->from_cache);
 }
 
 /* Stopping: the loop ends once every answer is written, not merely
@@ -1099,7 +1100,7 @@ handle (SoupServer        *soup,
             soup_message_body_append_bytes (soup_server_message_get_response_body (msg), page.body);
           vtr_hub_web_add_headers (headers, &page);
           connection_keep (server, msg);
-          log_request (msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0);
+          log_request (msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0, TRUE);
           g_clear_pointer (&page.body, g_bytes_unref);
           g_free (page.etag);
           return;
@@ -1573,7 +1574,7 @@ handle_early (SoupServer        *soup,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, text_len);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
-      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0);
+      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0, FALSE);
     }
 }
 
@@ -1621,8 +1622,7 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
-      !vtr_hub_web_prepare (store, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);

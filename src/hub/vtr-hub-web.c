@@ -1492,22 +1492,6 @@ prefers_english (SoupServerMessage *msg,
   return FALSE;
 }
 
-/**
- * vtr_hub_web_prepare:
- *
- * What the pages need of the hub's catalogue beyond the kiosks' format:
- * a shop's products found by its id (a storefront would otherwise read
- * the million stock lines). Run when the hub starts; an index only, the
- * change feed does not see it.
- */
-gboolean
-vtr_hub_web_prepare (VtrStore *store,
-                     GError  **error)
-{
-  return vtr_store_exec (store, "CREATE INDEX IF NOT EXISTS hub_web_stock_by_merchant ON stock (merchant_id)",
-                         error);
-}
-
 gboolean
 vtr_hub_web_handles (const char *method,
                      const char *path)

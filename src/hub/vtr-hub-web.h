@@ -20,8 +20,6 @@ typedef struct
   gboolean    from_cache;    /* the bytes kept from an earlier request */
 } VtrHubWebPage;
 
-gboolean  vtr_hub_web_prepare     (VtrStore           *store,
-                                   GError            **error);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_serve       (const char         *data_dir,

@@ -292,10 +292,14 @@ static void
 print_figures (const char    *label,
                const Figures *f)
 {
+  double load[1] = { NAN };
+
+  getloadavg (load, 1);
   printf ("%-34s %6.0f pages/s  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  %u failed  %.1f kB  "
-          "CPU: hub %.2f, clients %.2f cores (of %ld)\n",
-          label, f->per_s, f->p50, f->p95, f->p99, f->failures, f->kb, f->hub_cores, f->client_cores,
-          sysconf (_SC_NPROCESSORS_ONLN));
+          "CPU: hub %.2f cores (%.3f ms a page), clients %.2f cores (of %ld, load average %.1f)\n",
+          label, f->per_s, f->p50, f->p95, f->p99, f->failures, f->kb, f->hub_cores,
+          f->per_s > 0 ? f->hub_cores / f->per_s * 1000 : NAN, f->client_cores, sysconf (_SC_NPROCESSORS_ONLN),
+          load[0]);
 }
 
 /* --runs runs; each printed, then the median run (by pages/s), which is
