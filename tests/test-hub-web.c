@@ -347,10 +347,11 @@ test_search (Fixture       *f,
 
 /* Sends a reservation form as a browser does. */
 static void
-submit (Fixture    *f,
-        const char *path,
-        const char *body,
-        Page       *page)
+submit_from (Fixture    *f,
+             const char *path,
+             const char *body,
+             const char *forwarded_for,
+             Page       *page)
 {
   g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
@@ -358,6 +359,8 @@ submit (Fixture    *f,
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (forwarded_for)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded_for);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", request);
   answer = soup_session_send_and_read (f->session, msg, NULL, &error);
   g_assert_no_error (error);
@@ -368,6 +371,15 @@ submit (Fixture    *f,
   g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "private, no-store");
   g_assert_nonnull (soup_message_headers_get_one (page->headers, "Content-Security-Policy"));
   g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>"));
+}
+
+static void
+submit (Fixture    *f,
+        const char *path,
+        const char *body,
+        Page       *page)
+{
+  submit_from (f, path, body, NULL, page);
 }
 
 /* A value between two strings of a page. */
@@ -444,6 +456,18 @@ test_reserve (Fixture       *f,
 
     g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
   }
+  /* Recorded as the web's, never as a device's or a printed batch's. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
+    g_autofree char *by_web = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE number = '%s' "
+                                               "AND device_id = -1", number);
+    g_auto(VtrTestResult) owner = { 0 };
+
+    g_assert_cmpint (vtr_test_sql_int (db, by_web), ==, 1);
+    HUB (f, &owner, "code", "owner", number);
+    g_assert_cmpint (owner.status, ==, 0);
+    g_assert_nonnull (strstr (owner.out, "a reservation made from a phone"));
+  }
   orders_url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
   msg = soup_message_new ("GET", orders_url);
   auth = g_strconcat ("Bearer ", shop, NULL);
@@ -513,6 +537,89 @@ test_reserve (Fixture       *f,
   g_assert_null (strstr (log, "06 12"));
   g_assert_null (strstr (log, "33612"));
   g_assert_null (strstr (log, number));
+}
+
+/* Six reservations, each for a phone of its own, said to come from
+ * @before, the reservation's number, @after: the status of the last. */
+static guint
+six_reservations (Fixture    *f,
+                  const char *token,
+                  guint       series,
+                  const char *before,
+                  const char *after)
+{
+  guint status = 0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *phone = g_strdup_printf ("06 00 00 %02u %02u", series, i);
+      g_autofree char *body = reservation (token, "Inès", phone, "1");
+      g_autofree char *from = g_strdup_printf ("%s%u%s", before, i, after);
+      g_auto(Page) page = { 0 };
+
+      submit_from (f, "/reserve?lang=en", body, from, &page);
+      status = page.status;
+      if (i < 5)
+        g_assert_cmpuint (status, ==, 200);
+    }
+  return status;
+}
+
+/* X-Forwarded-For counts only from a proxy the hub was told to trust
+ * (--trusted-proxy): behind it, the limit per address is the phone's;
+ * without it, anyone could write the header to get round the limit. */
+static void
+test_forwarded (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const behind_proxy[] = {
+    "/usr/bin/env", "LANGUAGE=fr", "/bin/sh", "-c", "exec \"$@\" --trusted-proxy 127.0.0.1", "sh", NULL
+  };
+  g_auto(Page) form = { 0 };
+  g_autofree char *token = NULL;
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+
+  /* Not trusted: the header is ignored, the sixth is refused. */
+  g_assert_cmpuint (six_reservations (f, token, 1, "198.51.100.", ""), ==, 429);
+
+  /* The form made before the restart still goes through. */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, behind_proxy);
+  /* Six phones behind the proxy: six addresses, none limited... */
+  g_assert_cmpuint (six_reservations (f, token, 2, "198.51.100.", ""), ==, 200);
+  /* ...one phone six times is, whatever it writes in the header itself. */
+  g_assert_cmpuint (six_reservations (f, token, 3, "10.0.0.", ", 203.0.113.7"), ==, 429);
+}
+
+/* Two hubs on one data folder, as behind a load balancer: a form one
+ * made goes through the other, and they count the same limits. */
+static void
+test_two_hubs (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char * const french[] = { "/usr/bin/env", "LANGUAGE=fr", NULL };
+  VtrTestHub *first = f->hub;
+  VtrTestHub *second = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, french);
+  g_auto(Page) form = { 0 };
+  g_autofree char *token = NULL;
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+  /* Three for one phone, taken turn about at each hub; the fourth, at
+   * either, is one too many. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *body = reservation (token, "Inès", "06 98 76 54 32", "1");
+      g_auto(Page) page = { 0 };
+
+      f->hub = i % 2 ? first : second;
+      submit (f, "/reserve?lang=en", body, &page);
+      g_assert_cmpuint (page.status, ==, i < 3 ? 200 : 429);
+    }
+  f->hub = first;
+  vtr_test_hub_stop (second, SIGTERM);
 }
 
 /* "Closest to me": the shops ordered from the phone's position, a page
@@ -1342,6 +1449,8 @@ main (int    argc,
   g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
   g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
   g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
+  g_test_add ("/hub-web/forwarded", Fixture, NULL, fixture_set_up, test_forwarded, fixture_tear_down);
+  g_test_add ("/hub-web/two-hubs", Fixture, NULL, fixture_set_up, test_two_hubs, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
   g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);

@@ -1076,52 +1076,75 @@ browse (Ctx *ctx)
  *
  * The form carries a token made by the hub (an HMAC of its time, product
  * and shop with a secret of the running hub), so a reservation comes
- * from a form the hub served in the last two hours, not from a page
- * elsewhere or a script posting blind. Rate limits, per address and per
- * phone number, are counted in memory for the hour; the phone numbers
- * are kept only as hashes there. Behind a proxy the address is the
- * proxy's: the limit per phone still holds. */
+ * from a form a hub on this hub.db served in the last two hours, not
+ * from a page elsewhere or a script posting blind. Rate limits, per
+ * address and per phone number, are counted in hub.db for the hour (the
+ * phone numbers only as keyed hashes), so hubs behind a load balancer
+ * share them. Behind a proxy the hub was told to trust (--trusted-proxy),
+ * the address is the phone's, from X-Forwarded-For. */
 
 static guint8 token_key[crypto_auth_hmacsha256_KEYBYTES];
-static GMutex limits_lock;
-static GHashTable *limits;   /* "a:ADDRESS" or "p:HASH" → Window */
+static gboolean token_key_ready;
+static GMutex token_key_lock;
 
-typedef struct
+/* The secret of the forms, shared by every hub on this hub.db (several
+ * behind a load balancer accept each other's forms, and a restarted hub
+ * its own): drawn by the first, read by the others. */
+static gboolean
+token_key_init (VtrHubDb *db)
 {
-  gint64 start;
-  guint  count;
-} Window;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&token_key_lock);
+  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
+  guint8 drawn[sizeof token_key];
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
 
-static void
-token_key_init (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
+  if (token_key_ready)
+    return TRUE;
+  randombytes_buf (drawn, sizeof drawn);
+  if (sqlite3_prepare_v2 (sql, "INSERT OR IGNORE INTO web_secret (id, key) VALUES (1, ?)", -1, &stmt, NULL) ==
+      SQLITE_OK)
     {
-      randombytes_buf (token_key, sizeof token_key);
-      g_once_init_leave (&done, 1);
+      sqlite3_bind_blob (stmt, 1, drawn, sizeof drawn, SQLITE_STATIC);
+      sqlite3_step (stmt);
     }
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (sql, "SELECT key FROM web_secret WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == sizeof token_key)
+    {
+      memcpy (token_key, sqlite3_column_blob (stmt, 0), sizeof token_key);
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  sodium_memzero (drawn, sizeof drawn);
+  if (!found)
+    g_warning ("The secret of the reservation forms cannot be read from hub.db: %s", sqlite3_errmsg (sql));
+  token_key_ready = found;
+  return found;
 }
 
 static char *
-form_token (gint64 product_id,
-            gint64 merchant_id,
-            gint64 made)
+form_token (VtrHubDb *db,
+            gint64    product_id,
+            gint64    merchant_id,
+            gint64    made)
 {
   g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
                                            made, product_id, merchant_id);
   guint8 mac[crypto_auth_hmacsha256_BYTES];
   char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
-  token_key_init ();
+  /* Without its secret the hub makes a token no form will pass. */
+  if (!token_key_init (db))
+    return g_strdup_printf ("%" G_GINT64_FORMAT ".", made);
   crypto_auth_hmacsha256 (mac, (const guint8 *) text, strlen (text), token_key);
   sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", made, hex);
 }
 
 static gboolean
-form_token_valid (const char *token,
+form_token_valid (VtrHubDb   *db,
+                  const char *token,
                   gint64      product_id,
                   gint64      merchant_id,
                   gint64      now)
@@ -1130,63 +1153,147 @@ form_token_valid (const char *token,
   char *end = NULL;
   gint64 made;
 
-  if (token == NULL)
+  if (token == NULL || !token_key_init (db))
     return FALSE;
   made = g_ascii_strtoll (token, &end, 10);
   if (end == token || *end != '.' || made > now || now - made > FORM_LIFETIME)
     return FALSE;
-  expected = form_token (product_id, merchant_id, made);
+  expected = form_token (db, product_id, merchant_id, made);
   return strlen (expected) == strlen (token) && sodium_memcmp (expected, token, strlen (token)) == 0;
 }
 
 /* Whether one more reservation for @key fits in its hour (counted only
- * when @count). */
+ * when @count), in hub.db: every hub on it counts the same hour. A
+ * database that cannot answer does not stop a reservation. */
 static gboolean
-limit_allows (const char *key,
+limit_allows (VtrHubDb   *db,
+              const char *key,
               guint       max,
               gint64      now,
               gboolean    count)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&limits_lock);
-  Window *window;
+  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
+  sqlite3_stmt *stmt = NULL;
+  gboolean allows = TRUE;
 
-  if (limits == NULL)
-    limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  /* Forget the hours gone by now and then, so the table stays small. */
-  if (g_hash_table_size (limits) > 10000)
+  if (!count)
     {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, limits);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (now - ((Window *) value)->start >= LIMIT_WINDOW)
-          g_hash_table_iter_remove (&iter);
-    }
-  window = g_hash_table_lookup (limits, key);
-  if (window && now - window->start >= LIMIT_WINDOW)
-    window->start = now, window->count = 0;
-  if (window && window->count >= max)
-    return FALSE;
-  if (count)
-    {
-      if (window == NULL)
+      if (sqlite3_prepare_v2 (sql, "SELECT count FROM web_limit WHERE key = ? AND start > ?", -1, &stmt, NULL) ==
+          SQLITE_OK)
         {
-          window = g_new0 (Window, 1);
-          window->start = now;
-          g_hash_table_insert (limits, g_strdup (key), window);
+          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, now - LIMIT_WINDOW);
+          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= max)
+            allows = FALSE;
         }
-      window->count++;
+      sqlite3_finalize (stmt);
+      return allows;
     }
+  /* The hours gone by are forgotten, then this one counted. */
+  if (sqlite3_prepare_v2 (sql, "DELETE FROM web_limit WHERE start <= ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, now - LIMIT_WINDOW);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (sql, "INSERT INTO web_limit (key, start, count) VALUES (?1, ?2, 1) "
+                               "ON CONFLICT (key) DO UPDATE SET count = count + 1",
+                          -1, &stmt, NULL) != SQLITE_OK ||
+      (sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC), sqlite3_bind_int64 (stmt, 2, now),
+       sqlite3_step (stmt) != SQLITE_DONE))
+    g_warning ("A reservation could not be counted in hub.db: %s", sqlite3_errmsg (sql));
+  sqlite3_finalize (stmt);
   return TRUE;
 }
 
-static char *
-phone_key (const char *phone)
-{
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, phone, -1);
+/* The proxies whose X-Forwarded-For the hub believes (--trusted-proxy),
+ * as g_inet_address_to_string() writes them; set before any thread. */
+static char **trusted_proxies;
 
-  return g_strconcat ("p:", hash, NULL);
+static char *
+normalized_address (const char *text)
+{
+  g_autofree char *stripped = text ? g_strstrip (g_strdup (text)) : NULL;
+  g_autoptr(GInetAddress) address = stripped ? g_inet_address_new_from_string (stripped) : NULL;
+
+  return address ? g_inet_address_to_string (address) : NULL;
+}
+
+/**
+ * vtr_hub_web_set_trusted_proxies:
+ * @addresses: (nullable): IP addresses of the proxies in front of the hub
+ *
+ * Behind one of these, a reservation's address (its limit per address)
+ * is the phone's, from the X-Forwarded-For header the proxy adds; from
+ * anywhere else that header is ignored, since anyone can write it.
+ */
+void
+vtr_hub_web_set_trusted_proxies (const char * const *addresses)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; addresses && addresses[i]; i++)
+    {
+      char *address = normalized_address (addresses[i]);
+
+      if (address)
+        g_ptr_array_add (list, address);
+    }
+  g_ptr_array_add (list, NULL);
+  g_strfreev (trusted_proxies);
+  trusted_proxies = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+static gboolean
+is_trusted_proxy (const char *address)
+{
+  return address && trusted_proxies && g_strv_contains ((const char * const *) trusted_proxies, address);
+}
+
+/* The phone's address: the connection's, or when that is a trusted proxy,
+ * the address the nearest untrusted hop had, read from the right of
+ * X-Forwarded-For (what a client wrote itself stays on the left). */
+static char *
+client_address (SoupServerMessage *msg)
+{
+  g_autofree char *remote = normalized_address (soup_server_message_get_remote_host (msg));
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (!is_trusted_proxy (remote))
+    return g_strdup (soup_server_message_get_remote_host (msg));
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_steal_pointer (&remote);
+  hops = g_strsplit (forwarded, ",", 64);
+  for (int i = (int) g_strv_length (hops) - 1; i >= 0; i--)
+    {
+      g_autofree char *hop = normalized_address (hops[i]);
+
+      if (hop == NULL)
+        break;  /* not an address: believe nothing further left */
+      if (!is_trusted_proxy (hop))
+        return g_steal_pointer (&hop);
+      g_free (remote);
+      remote = g_steal_pointer (&hop);
+    }
+  return g_steal_pointer (&remote);
+}
+
+/* A phone number as the limits keep it: its HMAC with the forms' secret,
+ * never the number. */
+static char *
+phone_key (VtrHubDb   *db,
+           const char *phone)
+{
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+
+  if (!token_key_init (db))
+    return g_strconcat ("p:", "?", NULL);
+  crypto_auth_hmacsha256 (mac, (const guint8 *) phone, strlen (phone), token_key);
+  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+  return g_strconcat ("p:", hex, NULL);
 }
 
 /* A labelled field. */
@@ -1215,7 +1322,7 @@ reserve_form (Ctx               *ctx,
               const char        *quantity)
 {
   GString *out = ctx->out;
-  g_autofree char *token = form_token (product->id, merchant->id, g_date_time_to_unix (ctx->now));
+  g_autofree char *token = form_token (ctx->db, product->id, merchant->id, g_date_time_to_unix (ctx->now));
   g_autofree char *price = vtr_price_format (price_cents);
   g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
 
@@ -1306,7 +1413,7 @@ reserve (Ctx *ctx)
       return SOUP_STATUS_OK;
     }
 
-  if (!form_token_valid (g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
+  if (!form_token_valid (ctx->db, g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
     {
       /* A form of another site, or one left open for hours. */
       reserve_form (ctx, product, merchant, stock.price_cents,
@@ -1346,9 +1453,14 @@ reserve (Ctx *ctx)
 
   /* One shopper does not empty a shop's shelf, nor fill its phone with
    * orders. */
-  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (ctx->msg), NULL);
-  by_phone = phone_key (phone);
-  if (!limit_allows (address_key, MAX_PER_ADDRESS, now, FALSE) || !limit_allows (by_phone, MAX_PER_PHONE, now, FALSE))
+  {
+    g_autofree char *client = client_address (ctx->msg);
+
+    address_key = g_strconcat ("a:", client ? client : "", NULL);
+  }
+  by_phone = phone_key (ctx->db, phone);
+  if (!limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, FALSE) ||
+      !limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, FALSE))
     {
       simple_page (ctx, _("Too many reservations for now"),
                    _("A phone reserves a few products an hour at most. Try again in an hour, or call the shop."),
@@ -1368,13 +1480,14 @@ reserve (Ctx *ctx)
     g_autofree char *order_uuid = g_uuid_string_random ();
     g_autofree char *heading = NULL, *follow = NULL;
     g_autoptr(GError) error = NULL;
-    VtrHubDevice web = { .id = 0, .name = (char *) "web", .merchant_id = 0 };
+    VtrHubDevice web = { .id = VTR_HUB_DEVICE_WEB, .name = (char *) "web", .merchant_id = 0 };
     VtrOpenState open = { 0 };
     const char *code, *verdict = NULL;
     guint n_accepted = 0;
     GString *out = ctx->out;
 
-    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, 0, VTR_CODE_PICKUP, 1, 0, now, &error)) ||
+    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1, 0, now,
+                                      &error)) ||
         codes->len == 0)
       {
         simple_page (ctx, _("The reservation did not go through"),
@@ -1430,8 +1543,8 @@ reserve (Ctx *ctx)
                      TRUE);
         return SOUP_STATUS_SERVICE_UNAVAILABLE;
       }
-    limit_allows (address_key, MAX_PER_ADDRESS, now, TRUE);
-    limit_allows (by_phone, MAX_PER_PHONE, now, TRUE);
+    limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, TRUE);
+    limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, TRUE);
     ctx->order_placed = TRUE;
 
     heading = g_strdup_printf (_("Order %s"), info->code.order);

@@ -20,6 +20,7 @@ typedef struct
   gboolean    from_cache;    /* the bytes kept from an earlier request */
 } VtrHubWebPage;
 
+void      vtr_hub_web_set_trusted_proxies (const char * const *addresses);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_serve       (const char         *data_dir,
