@@ -293,7 +293,9 @@ test_product (Fixture       *f,
   ASSERT_READS (&english, "<html lang=\"en\">");
   ASSERT_READS (&english, "Where to find it");
   ASSERT_READS (&english, "Open");
-  ASSERT_READS (&english, "4,50 €");
+  ASSERT_READS (&english, "€4.50");
+  ASSERT_READS (&english, "€7.00");
+  g_assert_null (strstr (english.body, "4,50"));
   ASSERT_READS (&english, "The shop of this poster");
 }
 
@@ -439,7 +441,7 @@ test_reserve (Fixture       *f,
   ASSERT_READS (&form, "<label for=\"first_name\">Your first name</label>");
   ASSERT_READS (&form, "<label for=\"phone\">Your mobile phone number</label>");
   ASSERT_READS (&form, "<label for=\"quantity\">Quantity</label>");
-  ASSERT_READS (&form, "4,50 €");
+  ASSERT_READS (&form, "€4.50");
   token = between (form.body, "name=\"token\" value=\"", "\"");
 
   /* Reserved: the order is at the shop, as a kiosk's would be. */
@@ -886,6 +888,50 @@ test_stock_index (Fixture       *f,
   vtr_test_remove_tree (dir);
 }
 
+/* Valid HTML5: every kind of page through tidy, which must find nothing
+ * to say, not even a warning. */
+static void
+test_valid_html (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", "--promotion", "900001", NULL);
+  g_autofree char *hostile = sign (f, "product", "900002", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900002", NULL);
+  g_autofree char *hostile_shop = sign (f, "merchant", "900004", NULL);
+  g_autofree char *card = sign (f, "card", NULL);
+  g_autofree char *pickup = sign (f, "pickup", "WEB-0042", NULL);
+  g_autofree char *pairing = sign (f, "pairing", "ABCDEFGH2345", "--expires", "20991231", NULL);
+  g_autofree char *expired = sign (f, "product", "900001", "--expires", "2020-01-01", NULL);
+  g_autofree char *forged = g_strdup (ad);
+  const char *paths[] = {
+    path_of (ad), path_of (hostile), path_of (shop), path_of (hostile_shop), path_of (card), path_of (pickup),
+    path_of (pairing), path_of (expired), NULL, "/search?q=savon", "/trades", "/trade/droguerie",
+    "/reserve?product=900001&merchant=900002",
+  };
+
+  forged[strlen (forged) - 3] = forged[strlen (forged) - 3] == 'A' ? 'B' : 'A';
+  paths[8] = path_of (forged);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (guint en = 0; en < 2; en++)
+      {
+        const char *argv[] = { "tidy", "-q", "-e", "--show-warnings", "yes", "--show-info", "yes", NULL };
+        g_autoptr(GSubprocess) tidy = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *said = NULL;
+        g_auto(Page) page = { 0 };
+
+        fetch_full (f, paths[i], en ? "en" : NULL, NULL, &page);
+        g_assert_cmpuint (page.status, <, 500);
+        tidy = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
+                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+        g_assert_no_error (error);
+        g_subprocess_communicate_utf8 (tidy, page.body, NULL, &said, NULL, &error);
+        g_assert_no_error (error);
+        if (!g_subprocess_get_if_exited (tidy) || g_subprocess_get_exit_status (tidy) != 0 || *said)
+          g_error ("%s (%s): tidy says:\n%s", paths[i], en ? "en" : "fr", said);
+      }
+}
+
 /* A shop's storefront. */
 static void
 test_shop (Fixture       *f,
@@ -899,7 +945,7 @@ test_shop (Fixture       *f,
   ASSERT_READS (&page, "<h1><bdi>Droguerie du Port</bdi></h1>");
   ASSERT_READS (&page, "2 quai du Port");
   ASSERT_READS (&page, "Savon de Marseille 300 g");
-  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "€4.50");
   ASSERT_READS (&page, "Promotions");
   ASSERT_READS (&page, "10% off");
   ASSERT_READS (&page, "Opening hours");
@@ -1456,6 +1502,7 @@ main (int    argc,
   g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
   g_test_add ("/hub-web/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
   g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
+  g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);

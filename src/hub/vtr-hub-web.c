@@ -165,6 +165,18 @@ element (GString    *out,
 
 /* The page. */
 
+/* A price in the page's language: "4,50 €" in French, "€4.50" in
+ * English. */
+static char *
+page_price (const Ctx *ctx,
+            gint64     cents)
+{
+  if (!ctx->en)
+    return vtr_price_format (cents);
+  return g_strdup_printf ("%s€%" G_GINT64_FORMAT ".%02d", cents < 0 ? "-" : "", ABS (cents) / 100,
+                          (int) (ABS (cents) % 100));
+}
+
 static void
 page_begin (Ctx        *ctx,
             const char *title,
@@ -450,8 +462,8 @@ product_page (Ctx                *ctx,
 
   if (max >= 0)
     {
-      low = vtr_price_format (min);
-      high = vtr_price_format (max);
+      low = page_price (ctx, min);
+      high = page_price (ctx, max);
     }
   g_string_append (description, product->brand && *product->brand ? product->brand : "");
   if (low)
@@ -542,7 +554,7 @@ product_page (Ctx                *ctx,
       g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, merchant->id);
       g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m,
                                                          stockist->place.walking_minutes);
-      g_autofree char *price = vtr_price_format (stockist->price_cents);
+      g_autofree char *price = page_price (ctx, stockist->price_cents);
       gboolean is_poster = poster && merchant->id == poster->id;
 
       g_string_append (out, is_poster ? "<li class=\"poster\">" : "<li>");
@@ -715,7 +727,7 @@ shop_page (Ctx                *ctx,
       sqlite3_bind_int64 (stmt, 1, merchant->id);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
-          g_autofree char *price = vtr_price_format (sqlite3_column_int64 (stmt, 2));
+          g_autofree char *price = page_price (ctx, sqlite3_column_int64 (stmt, 2));
           g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, sqlite3_column_int64 (stmt, 0),
                                                merchant->id);
 
@@ -1323,7 +1335,7 @@ reserve_form (Ctx               *ctx,
 {
   GString *out = ctx->out;
   g_autofree char *token = form_token (ctx->db, product->id, merchant->id, g_date_time_to_unix (ctx->now));
-  g_autofree char *price = vtr_price_format (price_cents);
+  g_autofree char *price = page_price (ctx, price_cents);
   g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
 
   page_begin (ctx, title, NULL, TRUE);
@@ -1353,7 +1365,7 @@ reserve_form (Ctx               *ctx,
   field (out, "first_name", _("Your first name"),
          "type=\"text\" required maxlength=\"40\" autocomplete=\"given-name\"", first_name);
   field (out, "phone", _("Your mobile phone number"),
-         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\"", phone);
+         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\"", phone);
   field (out, "quantity", _("Quantity"),
          "type=\"number\" required min=\"1\" max=\"" G_STRINGIFY (MAX_QUANTITY) "\"", quantity ? quantity : "1");
   element (out, "p", "muted", _("You pay at the shop when you collect it. Your first name and number go to "
