@@ -66,6 +66,9 @@ static const char catalogue[] =
   " {\"product_id\": 900001, \"merchant_id\": 900003, \"price_cents\": 600},"
   " {\"product_id\": 900002, \"merchant_id\": 900004, \"price_cents\": 100},"
   " {\"product_id\": 900001, \"merchant_id\": 900004, \"price_cents\": 700}],"
+  " \"collection_points\": ["
+  " {\"id\": 900001, \"kind\": \"cooking-oil\", \"name\": \"Bidon du Port\", \"merchant_id\": 900002,"
+  "  \"lat\": 43.2951, \"lon\": 5.3744}],"
   " \"promotions\": ["
   " {\"id\": 900001, \"merchant_id\": 900002, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 10,"
   "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"}]}";
@@ -949,6 +952,9 @@ test_shop (Fixture       *f,
   ASSERT_READS (&page, "Promotions");
   ASSERT_READS (&page, "10% off");
   ASSERT_READS (&page, "Opening hours");
+  /* What it collects. */
+  ASSERT_READS (&page, "<h2>Collected at the shop</h2>");
+  ASSERT_READS (&page, "Used cooking oil collection — <bdi>Bidon du Port</bdi>");
   ASSERT_READS (&page, "Monday");
   ASSERT_READS (&page, "href=\"tel:0491000002\"");
   ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Droguerie du Port\">");

@@ -700,6 +700,45 @@ shop_page (Ctx                *ctx,
   if (n_offers)
     g_string_append (out, "</ul>");
 
+  /* What the shop collects: clothes, cardboard, used oil, parcels. */
+  stmt = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                              "SELECT kind, name FROM collection_point WHERE merchant_id = ? ORDER BY kind, id "
+                              "LIMIT 20", NULL);
+  if (stmt)
+    {
+      guint n_points = 0;
+
+      sqlite3_bind_int64 (stmt, 1, merchant->id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          int kind = sqlite3_column_int (stmt, 0);
+          const char *name = (const char *) sqlite3_column_text (stmt, 1);
+          const char *label = kind >= 0 && kind <= VTR_COLLECTION_PARCEL_LOCKER ? vtr_collection_kind_label (kind)
+                                                                                  : NULL;
+
+          if (label == NULL)
+            continue;
+          if (n_points++ == 0)
+            {
+              element (out, "h2", NULL, _("Collected at the shop"));
+              g_string_append (out, "<ul>");
+            }
+          g_string_append (out, "<li>");
+          esc (out, label);
+          if (name && *name)
+            {
+              g_string_append (out, " — ");
+              esc_name (out, name);
+            }
+          g_string_append (out, "</li>");
+        }
+      if (n_points)
+        g_string_append (out, "</ul>");
+      /* A statement of the store's cache: reset, not finalized. */
+      sqlite3_reset (stmt);
+      stmt = NULL;
+    }
+
   element (out, "h2", NULL, _("Opening hours"));
   if ((week = vtr_describe_week (merchant->opening_hours)))
     {
