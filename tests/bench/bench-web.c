@@ -437,6 +437,19 @@ main (int argc, char *argv[])
     status_file = write_paths (hub_dir, "bench-status.txt", status);
     printf ("%d clients in %d processes, %d runs of %d s each, median printed\n", n_clients, n_processes,
             n_runs, seconds);
+    /* Whether the hub keeps a page's connection (libsoup 3.3 and later,
+     * see vtr-hub-server.c): if not, "keep-alive" clients reconnect. */
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autofree char *url = g_strconcat (hub->url, g_ptr_array_index (products, 0), NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+      const char *connection = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Connection");
+
+      printf ("the hub (libsoup %u.%u.%u) %s a page's connection\n", soup_get_major_version (),
+              soup_get_minor_version (), soup_get_micro_version (),
+              connection && g_ascii_strcasecmp (connection, "close") == 0 ? "closes" : "keeps");
+    }
     fflush (stdout);
     run (self, hub, products_file, "product pages", "keep-alive", "product", FALSE, FALSE, 2000, 20);
     run (self, hub, shops_file, "shop pages", "keep-alive", "shop", FALSE, FALSE, NAN, NAN);
