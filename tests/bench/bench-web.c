@@ -451,12 +451,12 @@ main (int argc, char *argv[])
               connection && g_ascii_strcasecmp (connection, "close") == 0 ? "closes" : "keeps");
     }
     fflush (stdout);
-    run (self, hub, products_file, "product pages", "keep-alive", "product", FALSE, FALSE, 2000, 20);
-    run (self, hub, shops_file, "shop pages", "keep-alive", "shop", FALSE, FALSE, NAN, NAN);
+    run (self, hub, products_file, "product pages", "keep-alive clients", "product", FALSE, FALSE, 2000, 20);
+    run (self, hub, shops_file, "shop pages", "keep-alive clients", "shop", FALSE, FALSE, NAN, NAN);
     run (self, hub, products_file, "product pages", "a connection each", "product_close", TRUE, FALSE, NAN, NAN);
     run (self, hub, shops_file, "shop pages", "a connection each", "shop_close", TRUE, FALSE, NAN, NAN);
-    run (self, hub, products_file, "product pages made each time", "keep-alive", "product_uncached", FALSE, TRUE,
-         NAN, NAN);
+    run (self, hub, products_file, "product pages made each time", "keep-alive clients", "product_uncached", FALSE,
+         TRUE, NAN, NAN);
     run (self, hub, status_file, "GET /api/v1/status", "a connection each", "status", TRUE, FALSE, NAN, NAN);
   }
 
