@@ -1011,6 +1011,41 @@ test_valid_html (Fixture       *f,
       }
 }
 
+/* A hub started in English (LANGUAGE=en, as the tests' hubs are) still
+ * serves its pages in French unless the phone asks for English, and its
+ * API still speaks English. */
+static void
+test_hub_in_english (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", NULL);
+  g_autofree char *url = NULL;
+  g_auto(Page) french = { 0 };
+  g_auto(Page) english = { 0 };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start (f->dir, 0);
+  fetch (f, path_of (code), NULL, &french);
+  ASSERT_READS (&french, "<html lang=\"fr\">");
+  ASSERT_READS (&french, "Où le trouver");
+  ASSERT_READS (&french, "4,50 €");
+  fetch (f, path_of (code), "en-GB,en;q=0.9", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+  ASSERT_READS (&english, "Where to find it");
+
+  url = g_strconcat (f->hub->url, "/api/v1/nothing-here", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (text, "There is no such address on the hub"));
+}
+
 /* A shop's storefront. */
 static void
 test_shop (Fixture       *f,
@@ -1586,6 +1621,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/hub-web/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
   g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
+  g_test_add ("/hub-web/hub-in-english", Fixture, NULL, fixture_set_up, test_hub_in_english, fixture_tear_down);
   g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);

@@ -460,6 +460,9 @@ command_serve (void)
         return usage_error (_("--trusted-proxy takes an IP address, such as 127.0.0.1"));
     }
   vtr_hub_web_set_trusted_proxies ((const char * const *) trusted_proxies);
+  /* French pages whatever the hub's language, set before any thread. */
+  vtr_hub_web_set_language ();
+  vtr_hub_web_thread_init ();
   if (!(server = vtr_hub_server_new (dir, &error)) ||
       !vtr_hub_server_listen (server, address, tls_certificate, tls_key, &error))
     return fail (error);

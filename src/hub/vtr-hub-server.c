@@ -1063,6 +1063,7 @@ worker_main (gpointer data)
   VtrHubServer *server = data;
   Job *job;
 
+  vtr_hub_web_thread_init ();
   while ((job = g_async_queue_pop (server->jobs)) != &stop_job)
     job_run (job);
   return NULL;

@@ -1624,6 +1624,58 @@ reserve (Ctx *ctx)
   }
 }
 
+/*
+ * The hub's language and the pages'. A phone gets French unless it asks
+ * for English, whatever language the hub was started in; the hub's other
+ * words (the API's messages, the SMS, its log) stay in the hub's
+ * language. glibc's gettext lets LANGUAGE win over any locale but "C",
+ * so a thread cannot ask for French against a LANGUAGE=en: when the hub
+ * is started in English, `serve` sets LANGUAGE=fr for the process and
+ * each of its threads that does not write pages answers in English
+ * through a "C" LC_MESSAGES of its own (vtr_hub_web_thread_init; gettext
+ * answers the msgid there), while a French page switches back to the
+ * global locale for its time. A hub started in French has nothing to do;
+ * one in another language, or in the "C" locale (which ignores LANGUAGE),
+ * makes its pages in its own language.
+ */
+static gboolean hub_in_english;
+static locale_t english_messages;
+
+/**
+ * vtr_hub_web_set_language:
+ *
+ * Called once by `serve` before any thread starts: see above.
+ */
+void
+vtr_hub_web_set_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  if (language == NULL || *language == '\0' || g_str_has_prefix (language, "fr") || messages == NULL ||
+      g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    return;
+  if (!g_str_has_prefix (language, "en") && !g_str_has_prefix (language, "C"))
+    return;
+  english_messages = newlocale (LC_MESSAGES_MASK, "C", duplocale (LC_GLOBAL_LOCALE));
+  if (english_messages == (locale_t) 0)
+    return;
+  hub_in_english = TRUE;
+  g_setenv ("LANGUAGE", "fr", TRUE);
+}
+
+/**
+ * vtr_hub_web_thread_init:
+ *
+ * On each of the hub's threads: its words in the hub's language.
+ */
+void
+vtr_hub_web_thread_init (void)
+{
+  if (hub_in_english)
+    uselocale (english_messages);
+}
+
 /* The request. */
 
 static gboolean
@@ -1962,6 +2014,8 @@ vtr_hub_web_serve (const char        *data_dir,
       if (c_messages)
         previous = uselocale (c_messages);
     }
+  else if (hub_in_english)
+    previous = uselocale (LC_GLOBAL_LOCALE);  /* French: see "The hub's language" */
   ctx.out = g_string_sized_new (8192);
   ctx.now = now;
   ctx.path = path;
@@ -2080,6 +2134,8 @@ done:
       uselocale (previous);
       freelocale (c_messages);
     }
+  else if (previous)
+    uselocale (previous);
   page->status = status;
   if (status == SOUP_STATUS_NOT_MODIFIED)
     g_string_free (ctx.out, TRUE);

@@ -20,6 +20,8 @@ typedef struct
   gboolean    from_cache;    /* the bytes kept from an earlier request */
 } VtrHubWebPage;
 
+void      vtr_hub_web_set_language (void);
+void      vtr_hub_web_thread_init  (void);
 void      vtr_hub_web_set_trusted_proxies (const char * const *addresses);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
