@@ -66,6 +66,9 @@ static const char catalogue[] =
   " {\"product_id\": 900001, \"merchant_id\": 900003, \"price_cents\": 600},"
   " {\"product_id\": 900002, \"merchant_id\": 900004, \"price_cents\": 100},"
   " {\"product_id\": 900001, \"merchant_id\": 900004, \"price_cents\": 700}],"
+  " \"collection_points\": ["
+  " {\"id\": 900001, \"kind\": \"cooking-oil\", \"name\": \"Bidon du Port\", \"merchant_id\": 900002,"
+  "  \"lat\": 43.2951, \"lon\": 5.3744}],"
   " \"promotions\": ["
   " {\"id\": 900001, \"merchant_id\": 900002, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 10,"
   "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"}]}";
@@ -293,7 +296,9 @@ test_product (Fixture       *f,
   ASSERT_READS (&english, "<html lang=\"en\">");
   ASSERT_READS (&english, "Where to find it");
   ASSERT_READS (&english, "Open");
-  ASSERT_READS (&english, "4,50 €");
+  ASSERT_READS (&english, "€4.50");
+  ASSERT_READS (&english, "€7.00");
+  g_assert_null (strstr (english.body, "4,50"));
   ASSERT_READS (&english, "The shop of this poster");
 }
 
@@ -347,10 +352,11 @@ test_search (Fixture       *f,
 
 /* Sends a reservation form as a browser does. */
 static void
-submit (Fixture    *f,
-        const char *path,
-        const char *body,
-        Page       *page)
+submit_from (Fixture    *f,
+             const char *path,
+             const char *body,
+             const char *forwarded_for,
+             Page       *page)
 {
   g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
@@ -358,6 +364,8 @@ submit (Fixture    *f,
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (forwarded_for)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded_for);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", request);
   answer = soup_session_send_and_read (f->session, msg, NULL, &error);
   g_assert_no_error (error);
@@ -368,6 +376,15 @@ submit (Fixture    *f,
   g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==, "private, no-store");
   g_assert_nonnull (soup_message_headers_get_one (page->headers, "Content-Security-Policy"));
   g_assert_true (g_str_has_prefix (page->body, "<!DOCTYPE html>"));
+}
+
+static void
+submit (Fixture    *f,
+        const char *path,
+        const char *body,
+        Page       *page)
+{
+  submit_from (f, path, body, NULL, page);
 }
 
 /* A value between two strings of a page. */
@@ -427,7 +444,7 @@ test_reserve (Fixture       *f,
   ASSERT_READS (&form, "<label for=\"first_name\">Your first name</label>");
   ASSERT_READS (&form, "<label for=\"phone\">Your mobile phone number</label>");
   ASSERT_READS (&form, "<label for=\"quantity\">Quantity</label>");
-  ASSERT_READS (&form, "4,50 €");
+  ASSERT_READS (&form, "€4.50");
   token = between (form.body, "name=\"token\" value=\"", "\"");
 
   /* Reserved: the order is at the shop, as a kiosk's would be. */
@@ -443,6 +460,18 @@ test_reserve (Fixture       *f,
     g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
 
     g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
+  }
+  /* Recorded as the web's, never as a device's or a printed batch's. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
+    g_autofree char *by_web = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE number = '%s' "
+                                               "AND device_id = -1", number);
+    g_auto(VtrTestResult) owner = { 0 };
+
+    g_assert_cmpint (vtr_test_sql_int (db, by_web), ==, 1);
+    HUB (f, &owner, "code", "owner", number);
+    g_assert_cmpint (owner.status, ==, 0);
+    g_assert_nonnull (strstr (owner.out, "a reservation made from a phone"));
   }
   orders_url = g_strconcat (f->hub->url, "/api/v1/orders", NULL);
   msg = soup_message_new ("GET", orders_url);
@@ -513,6 +542,89 @@ test_reserve (Fixture       *f,
   g_assert_null (strstr (log, "06 12"));
   g_assert_null (strstr (log, "33612"));
   g_assert_null (strstr (log, number));
+}
+
+/* Six reservations, each for a phone of its own, said to come from
+ * @before, the reservation's number, @after: the status of the last. */
+static guint
+six_reservations (Fixture    *f,
+                  const char *token,
+                  guint       series,
+                  const char *before,
+                  const char *after)
+{
+  guint status = 0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *phone = g_strdup_printf ("06 00 00 %02u %02u", series, i);
+      g_autofree char *body = reservation (token, "Inès", phone, "1");
+      g_autofree char *from = g_strdup_printf ("%s%u%s", before, i, after);
+      g_auto(Page) page = { 0 };
+
+      submit_from (f, "/reserve?lang=en", body, from, &page);
+      status = page.status;
+      if (i < 5)
+        g_assert_cmpuint (status, ==, 200);
+    }
+  return status;
+}
+
+/* X-Forwarded-For counts only from a proxy the hub was told to trust
+ * (--trusted-proxy): behind it, the limit per address is the phone's;
+ * without it, anyone could write the header to get round the limit. */
+static void
+test_forwarded (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const behind_proxy[] = {
+    "/usr/bin/env", "LANGUAGE=fr", "/bin/sh", "-c", "exec \"$@\" --trusted-proxy 127.0.0.1", "sh", NULL
+  };
+  g_auto(Page) form = { 0 };
+  g_autofree char *token = NULL;
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+
+  /* Not trusted: the header is ignored, the sixth is refused. */
+  g_assert_cmpuint (six_reservations (f, token, 1, "198.51.100.", ""), ==, 429);
+
+  /* The form made before the restart still goes through. */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, behind_proxy);
+  /* Six phones behind the proxy: six addresses, none limited... */
+  g_assert_cmpuint (six_reservations (f, token, 2, "198.51.100.", ""), ==, 200);
+  /* ...one phone six times is, whatever it writes in the header itself. */
+  g_assert_cmpuint (six_reservations (f, token, 3, "10.0.0.", ", 203.0.113.7"), ==, 429);
+}
+
+/* Two hubs on one data folder, as behind a load balancer: a form one
+ * made goes through the other, and they count the same limits. */
+static void
+test_two_hubs (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char * const french[] = { "/usr/bin/env", "LANGUAGE=fr", NULL };
+  VtrTestHub *first = f->hub;
+  VtrTestHub *second = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, french);
+  g_auto(Page) form = { 0 };
+  g_autofree char *token = NULL;
+
+  fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+  /* Three for one phone, taken turn about at each hub; the fourth, at
+   * either, is one too many. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *body = reservation (token, "Inès", "06 98 76 54 32", "1");
+      g_auto(Page) page = { 0 };
+
+      f->hub = i % 2 ? first : second;
+      submit (f, "/reserve?lang=en", body, &page);
+      g_assert_cmpuint (page.status, ==, i < 3 ? 200 : 429);
+    }
+  f->hub = first;
+  vtr_test_hub_stop (second, SIGTERM);
 }
 
 /* "Closest to me": the shops ordered from the phone's position, a page
@@ -595,6 +707,345 @@ test_etag (Fixture       *f,
   g_assert_cmpuint (css_again.status, ==, 304);
 }
 
+/* One request written on a connection of the test's own, its answer read
+ * whole: the status line and headers (lower-case), and the body by its
+ * Content-Length. NULL when the hub closed the connection instead. */
+static char *
+raw_request (GSocketConnection *conn,
+             GDataInputStream  *in,
+             const char        *method,
+             const char        *path,
+             gsize             *body_size)
+{
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: vtr13.fr\r\nAccept-Language: fr\r\n\r\n",
+                                              method, path);
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gsize length = 0, read = 0;
+  char *line;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request), NULL,
+                             NULL, &error);
+  g_assert_no_error (error);
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)))
+    {
+      g_strchomp (line);
+      if (*line == '\0')
+        {
+          g_free (line);
+          break;
+        }
+      if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+        length = g_ascii_strtoull (line + 15, NULL, 10);
+      g_string_append_printf (head, "%s\n", line);
+      g_free (line);
+    }
+  if (head->len == 0)
+    return NULL;
+  if (length)
+    {
+      g_autofree char *body = g_malloc (length);
+
+      g_input_stream_read_all (G_INPUT_STREAM (in), body, length, &read, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read, ==, length);
+    }
+  *body_size = length;
+  return g_ascii_strdown (head->str, -1);
+}
+
+/* A phone's browser keeps its connection for the page's style sheet, its
+ * script and the next page, where libsoup frees a kept connection that
+ * ends (3.3 and later); with libsoup 3.2 every answer ends its connection.
+ * The API always closes after each answer. */
+static void
+test_keep_alive (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900002", NULL);
+  const char *paths[] = { path_of (code), "/static/vitrine.css", "/static/near-me.js", path_of (shop),
+                          path_of (code) };
+  gboolean keeps = soup_get_major_version () > 3 || (soup_get_major_version () == 3 && soup_get_minor_version () >= 3);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->hub->port, NULL, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  for (guint i = 0; i < (keeps ? G_N_ELEMENTS (paths) : 1); i++)
+    {
+      g_autofree char *head = raw_request (conn, in, "GET", paths[i], &size);
+
+      g_assert_nonnull (head);
+      g_assert_true (g_str_has_prefix (head, "http/1.1 200"));
+      g_assert_cmpuint (size, >, 0);
+      if (!keeps)
+        {
+          g_autofree char *after = NULL;
+
+          g_assert_nonnull (strstr (head, "connection: close"));
+          after = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+          g_assert_null (after);
+          return;
+        }
+      g_assert_null (strstr (head, "connection: close"));
+    }
+  /* An API answer on the same connection ends it. */
+  {
+    g_autofree char *head = raw_request (conn, in, "GET", "/api/v1/status", &size);
+    g_autofree char *after = NULL;
+
+    g_assert_nonnull (head);
+    g_assert_true (g_str_has_prefix (head, "http/1.1 200"));
+    g_assert_nonnull (strstr (head, "connection: close"));
+    after = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+    g_assert_null (after);
+  }
+}
+
+static gint64
+hub_rss_kb (Fixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (f->hub->process));
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* Phones that read a page and go: n connections, one page each, ended by
+ * the phone after its answer. */
+static void
+phones_come_and_go (Fixture    *f,
+                    const char *path,
+                    guint       n)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GSocketConnection) conn = NULL;
+      g_autoptr(GDataInputStream) in = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *head = NULL;
+      gsize size = 0;
+
+      conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->hub->port, NULL, &error);
+      g_assert_no_error (error);
+      in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+      g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+      head = raw_request (conn, in, "GET", path, &size);
+      g_assert_nonnull (head);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+}
+
+/* The connections of phones cost the hub no memory once they end: with
+ * libsoup 3.2 a kept connection ended while idle would keep 2 KB. */
+static void
+test_connections_memory (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  gint64 before, after;
+
+  /* The allocator and the cache settle first. */
+  phones_come_and_go (f, path_of (code), 500);
+  g_usleep (G_USEC_PER_SEC / 2);
+  before = hub_rss_kb (f);
+  phones_come_and_go (f, path_of (code), 3000);
+  /* A kept connection left idle is closed within 16 s: wait for that. */
+  if (soup_get_major_version () > 3 || soup_get_minor_version () >= 3)
+    g_usleep (17 * G_USEC_PER_SEC);
+  else
+    g_usleep (G_USEC_PER_SEC);
+  after = hub_rss_kb (f);
+  g_test_message ("hub: %" G_GINT64_FORMAT " kB, then %" G_GINT64_FORMAT " kB after 3,000 phones", before, after);
+  g_assert_cmpint (after - before, <, 2048);
+}
+
+/* The pages of a popular poster come from the hub's cache: the same bytes
+ * and tag, answered without a worker (the access log says "cache"), per
+ * language; a change of the catalogue reaches the page within a second or
+ * two, with a new tag. */
+static void
+test_cache (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  g_autofree char *log = NULL, *path = NULL;
+  g_auto(Page) first = { 0 };
+  g_auto(Page) second = { 0 };
+  g_auto(Page) english = { 0 };
+  g_auto(Page) not_modified = { 0 };
+  g_auto(VtrTestResult) import = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *etag;
+  gint64 deadline;
+  guint hits = 0;
+
+  fetch (f, path_of (code), NULL, &first);
+  g_assert_cmpuint (first.status, ==, 200);
+  ASSERT_READS (&first, "4,50 €");
+  etag = soup_message_headers_get_one (first.headers, "ETag");
+  fetch (f, path_of (code), NULL, &second);
+  g_assert_cmpstr (second.body, ==, first.body);
+  g_assert_cmpstr (soup_message_headers_get_one (second.headers, "ETag"), ==, etag);
+  g_assert_cmpstr (soup_message_headers_get_one (second.headers, "Cache-Control"), ==, "public, max-age=60");
+  fetch_full (f, path_of (code), NULL, etag, &not_modified);
+  g_assert_cmpuint (not_modified.status, ==, 304);
+  /* The cache keeps each language apart. */
+  fetch (f, path_of (code), "en", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+
+  g_file_get_contents (f->hub->log, &log, NULL, &error);
+  g_assert_no_error (error);
+  for (const char *at = log; (at = strstr (at, "\"cache\":\"hit\"")); at++)
+    hits++;
+  g_assert_cmpuint (hits, >=, 2);
+
+  /* The shop changes its price: the phones see it soon. */
+  path = g_build_filename (f->dir, "price.json", NULL);
+  g_file_set_contents (path, "{\"stock\": [{\"product_id\": 900001, \"merchant_id\": 900002, \"price_cents\": 395}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  HUB (f, &import, "import", path);
+  g_assert_cmpint (import.status, ==, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_auto(Page) later = { 0 };
+
+      fetch (f, path_of (code), NULL, &later);
+      if (strstr (later.body, "3,95 €"))
+        {
+          g_assert_cmpstr (soup_message_headers_get_one (later.headers, "ETag"), !=, etag);
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+}
+
+/* A shop's stock is found by the shop through an index the catalogue's
+ * own migrations make: there after an import, before any hub serves. */
+static void
+test_stock_index (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *db_path = g_build_filename (dir, "catalog.db", NULL);
+  g_autofree char *json = g_build_filename (dir, "one.json", NULL);
+  g_auto(VtrTestResult) import = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_file_set_contents (json, "{\"merchants\": [{\"id\": 1, \"name\": \"Épicerie\", \"lat\": 43.3, \"lon\": 5.37}],"
+                       " \"products\": [{\"id\": 1, \"name\": \"Savon\"}],"
+                       " \"stock\": [{\"product_id\": 1, \"merchant_id\": 1, \"price_cents\": 100}]}", -1, &error);
+  g_assert_no_error (error);
+  vtr_test_run (&import, "VITRINE_HUB", dir, NULL, "import", json, NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT product_id FROM stock WHERE merchant_id = 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  plan = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan, "USING COVERING INDEX stock_by_merchant"));
+  vtr_test_remove_tree (dir);
+}
+
+/* Valid HTML5: every kind of page through tidy, which must find nothing
+ * to say, not even a warning. */
+static void
+test_valid_html (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900001", "--promotion", "900001", NULL);
+  g_autofree char *hostile = sign (f, "product", "900002", NULL);
+  g_autofree char *shop = sign (f, "merchant", "900002", NULL);
+  g_autofree char *hostile_shop = sign (f, "merchant", "900004", NULL);
+  g_autofree char *card = sign (f, "card", NULL);
+  g_autofree char *pickup = sign (f, "pickup", "WEB-0042", NULL);
+  g_autofree char *pairing = sign (f, "pairing", "ABCDEFGH2345", "--expires", "20991231", NULL);
+  g_autofree char *expired = sign (f, "product", "900001", "--expires", "2020-01-01", NULL);
+  g_autofree char *forged = g_strdup (ad);
+  const char *paths[] = {
+    path_of (ad), path_of (hostile), path_of (shop), path_of (hostile_shop), path_of (card), path_of (pickup),
+    path_of (pairing), path_of (expired), NULL, "/search?q=savon", "/trades", "/trade/droguerie",
+    "/reserve?product=900001&merchant=900002",
+  };
+
+  forged[strlen (forged) - 3] = forged[strlen (forged) - 3] == 'A' ? 'B' : 'A';
+  paths[8] = path_of (forged);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (guint en = 0; en < 2; en++)
+      {
+        const char *argv[] = { "tidy", "-q", "-e", "--show-warnings", "yes", "--show-info", "yes", NULL };
+        g_autoptr(GSubprocess) tidy = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *said = NULL;
+        g_auto(Page) page = { 0 };
+
+        fetch_full (f, paths[i], en ? "en" : NULL, NULL, &page);
+        g_assert_cmpuint (page.status, <, 500);
+        tidy = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
+                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+        g_assert_no_error (error);
+        g_subprocess_communicate_utf8 (tidy, page.body, NULL, &said, NULL, &error);
+        g_assert_no_error (error);
+        if (!g_subprocess_get_if_exited (tidy) || g_subprocess_get_exit_status (tidy) != 0 || *said)
+          g_error ("%s (%s): tidy says:\n%s", paths[i], en ? "en" : "fr", said);
+      }
+}
+
+/* A hub started in English (LANGUAGE=en, as the tests' hubs are) still
+ * serves its pages in French unless the phone asks for English, and its
+ * API still speaks English. */
+static void
+test_hub_in_english (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *code = sign (f, "product", "900001", NULL);
+  g_autofree char *url = NULL;
+  g_auto(Page) french = { 0 };
+  g_auto(Page) english = { 0 };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start (f->dir, 0);
+  fetch (f, path_of (code), NULL, &french);
+  ASSERT_READS (&french, "<html lang=\"fr\">");
+  ASSERT_READS (&french, "Où le trouver");
+  ASSERT_READS (&french, "4,50 €");
+  fetch (f, path_of (code), "en-GB,en;q=0.9", &english);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+  ASSERT_READS (&english, "Where to find it");
+
+  url = g_strconcat (f->hub->url, "/api/v1/nothing-here", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (text, "There is no such address on the hub"));
+}
+
 /* A shop's storefront. */
 static void
 test_shop (Fixture       *f,
@@ -608,10 +1059,13 @@ test_shop (Fixture       *f,
   ASSERT_READS (&page, "<h1><bdi>Droguerie du Port</bdi></h1>");
   ASSERT_READS (&page, "2 quai du Port");
   ASSERT_READS (&page, "Savon de Marseille 300 g");
-  ASSERT_READS (&page, "4,50 €");
+  ASSERT_READS (&page, "€4.50");
   ASSERT_READS (&page, "Promotions");
   ASSERT_READS (&page, "10% off");
   ASSERT_READS (&page, "Opening hours");
+  /* What it collects. */
+  ASSERT_READS (&page, "<h2>Collected at the shop</h2>");
+  ASSERT_READS (&page, "Used cooking oil collection — <bdi>Bidon du Port</bdi>");
   ASSERT_READS (&page, "Monday");
   ASSERT_READS (&page, "href=\"tel:0491000002\"");
   ASSERT_READS (&page, "<meta property=\"og:title\" content=\"Droguerie du Port\">");
@@ -1158,8 +1612,17 @@ main (int    argc,
   g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
   g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
   g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
+  g_test_add ("/hub-web/forwarded", Fixture, NULL, fixture_set_up, test_forwarded, fixture_tear_down);
+  g_test_add ("/hub-web/two-hubs", Fixture, NULL, fixture_set_up, test_two_hubs, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
+  g_test_add ("/hub-web/connections-memory", Fixture, NULL, fixture_set_up, test_connections_memory,
+              fixture_tear_down);
+  g_test_add ("/hub-web/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
+  g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
+  g_test_add ("/hub-web/hub-in-english", Fixture, NULL, fixture_set_up, test_hub_in_english, fixture_tear_down);
+  g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);

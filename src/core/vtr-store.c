@@ -138,6 +138,11 @@ static const char * const catalog_migrations[] = {
   "  id INTEGER PRIMARY KEY,"
   "  card_id TEXT NOT NULL UNIQUE,"
   "  blocked INTEGER NOT NULL);",
+  /* 5: (web) a shop's stock found by the shop: the storefront page on
+   * the hub, "Ma boutique" on a shop's device. Replaces the index the
+   * hub made when it started (issue 17's first pages). */
+  "DROP INDEX IF EXISTS hub_web_stock_by_merchant;"
+  "CREATE INDEX stock_by_merchant ON stock (merchant_id);",
 };
 
 static const char * const journal_migrations[] = {

@@ -16,6 +16,7 @@
 #include "vtr-hub-keys.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-server.h"
+#include "vtr-hub-web.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
 #include "vtr-i18n.h"
@@ -48,6 +49,7 @@ static char *tls_key;
 static gboolean plain_http;
 static gboolean json_output;
 static gboolean admin_pin;
+static char **trusted_proxies;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -64,6 +66,7 @@ static const GOptionEntry entries[] = {
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms” and “privacy”: answer in JSON"), NULL },
   { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
+  { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trusted_proxies, N_("With “serve”: the address of a proxy in front of the hub (nginx, a load balancer) whose X-Forwarded-For header says the phone’s address; may be given several times"), N_("ADDRESS") },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
@@ -449,6 +452,17 @@ command_serve (void)
   if (tls_certificate == NULL && !plain_http && !is_loopback (address))
     return usage_error (_("Without --tls-certificate the hub listens only on this machine "
                           "(127.0.0.1); give a certificate, or --plain-http behind a TLS proxy"));
+  for (guint i = 0; trusted_proxies && trusted_proxies[i]; i++)
+    {
+      g_autoptr(GInetAddress) proxy = g_inet_address_new_from_string (trusted_proxies[i]);
+
+      if (proxy == NULL)
+        return usage_error (_("--trusted-proxy takes an IP address, such as 127.0.0.1"));
+    }
+  vtr_hub_web_set_trusted_proxies ((const char * const *) trusted_proxies);
+  /* French pages whatever the hub's language, set before any thread. */
+  vtr_hub_web_set_language ();
+  vtr_hub_web_thread_init ();
   if (!(server = vtr_hub_server_new (dir, &error)) ||
       !vtr_hub_server_listen (server, address, tls_certificate, tls_key, &error))
     return fail (error);
@@ -578,7 +592,10 @@ command_code (int argc, char **argv)
     return fail (error);
   issued_at = g_date_time_new_from_unix_local (issued);
   when = g_date_time_format (issued_at, "%d/%m/%Y %H:%M");
-  if (device_id == 0)
+  if (device_id == VTR_HUB_DEVICE_WEB)
+    g_print (_("Order number %s: given on %s to a reservation made from a phone (the web pages).\n"), argv[3],
+             when);
+  else if (device_id == 0)
     g_print (g_str_equal (kind, "card") ? _("Card %s: printed on the hub on %s, for no device.\n")
                                         : _("Order number %s: printed on the hub on %s, for no device.\n"),
              argv[3], when);

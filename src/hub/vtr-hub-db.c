@@ -145,6 +145,16 @@ static const char * const migrations[] = {
   "CREATE INDEX card_block_unpublished ON card_block (published) WHERE published = 0;"
   "ALTER TABLE event ADD COLUMN flag TEXT;"
   "CREATE INDEX card_by_suffix ON card (substr (card_id, -6));",
+  /* 7: (web) what every hub on this database shares for the phones'
+   * reservations: the secret of the forms, and the counts of the rate
+   * limits for the hour (by address, by keyed hash of a phone). */
+  "CREATE TABLE web_secret ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  key BLOB NOT NULL);"
+  "CREATE TABLE web_limit ("
+  "  key TEXT PRIMARY KEY,"
+  "  start INTEGER NOT NULL,"
+  "  count INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)

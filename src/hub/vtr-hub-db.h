@@ -47,6 +47,9 @@ typedef enum
 #define VTR_HUB_MAX_CENTS         10000000
 #define VTR_HUB_MIN_TIME          G_GINT64_CONSTANT (946684800)  /* 2000-01-01 */
 #define VTR_HUB_MAX_TIME          G_GINT64_CONSTANT (4102444800) /* 2100-01-01 */
+/* (web) The "device" of what the phones' pages place (reservations) and
+ * of the order numbers the hub gives them: no device has this id. */
+#define VTR_HUB_DEVICE_WEB        G_GINT64_CONSTANT (-1)
 #define VTR_HUB_MAX_MOVED         10000000 /* (cards) a transfer's points */
 #define VTR_HUB_ORDERS_PAGE       50
 #define VTR_HUB_ORDERS_MAX_PAGE   200

@@ -6,9 +6,12 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
 #include "vtr-card-block.h"
@@ -59,6 +62,8 @@ struct _VtrHubServer
   GHashTable      *connections;    /* "ADDRESS:PORT" → Connection */
   guint            max_connections;
   int              reserve_fd;
+  int              keepalive_peer; /* see "Connections" below */
+  gboolean         keep_alive;     /* pages keep their connection */
   gboolean         limit_logged;
   gint64           last_forget;
   char            *busy_answer;
@@ -897,6 +902,9 @@ route (Job *job)
 
 /* Back on the main thread. */
 
+static void connection_keep (VtrHubServer      *server,
+                             SoupServerMessage *msg);
+
 static gboolean
 accepts_gzip (SoupServerMessage *msg)
 {
@@ -951,7 +959,8 @@ log_request (SoupServerMessage *msg,
              guint              status,
              gsize              bytes,
              gint64             started,
-             gint64             device_id)
+             gint64             device_id,
+             gboolean           cached)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
@@ -968,8 +977,8 @@ log_request (SoupServerMessage *msg,
   g_string_append (line, ",\"path\":");
   append_json_string (line, path);
   g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
-                          "\"device\":%" G_GINT64_FORMAT "}\n",
-                          status, bytes, ms, device_id);
+                          "\"device\":%" G_GINT64_FORMAT "%s}\n",
+                          status, bytes, ms, device_id, cached ? ",\"cache\":\"hit\"" : "");
   fputs (line->str, stderr);
 }
 
@@ -979,7 +988,7 @@ log_access (Job *job)
   g_autofree char *path = vtr_hub_web_log_path (job->path);
 
   log_request (job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
-               job->started, job->device_id);
+               job->started, job->device_id, job->web && job->web->from_cache);
 }
 
 /* Stopping: the loop ends once every answer is written, not merely
@@ -1016,8 +1025,12 @@ job_finish (gpointer data)
   if (job->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  /* One request a connection: see "Connections" below. */
-  soup_message_headers_replace (headers, "Connection", "close");
+  /* One request a connection for the API, kept alive for a phone's pages:
+   * see "Connections" below. */
+  if (job->web == NULL || server->stopping || !server->keep_alive)
+    soup_message_headers_replace (headers, "Connection", "close");
+  else
+    connection_keep (server, job->msg);
   soup_server_message_set_status (job->msg, job->status, NULL);
   if (job->body && job->status != SOUP_STATUS_NOT_MODIFIED)
     soup_message_body_append_bytes (soup_server_message_get_response_body (job->msg), job->body);
@@ -1077,6 +1090,7 @@ worker_main (gpointer data)
   VtrHubServer *server = data;
   Job *job;
 
+  vtr_hub_web_thread_init ();
   while ((job = g_async_queue_pop (server->jobs)) != &stop_job)
     job_run (job);
   return NULL;
@@ -1098,6 +1112,31 @@ handle (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
+    }
+  /* (web) A popular poster's page, kept: answered here at once. */
+  if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
+    {
+      VtrHubWebPage page = { 0 };
+
+      if (vtr_hub_web_serve_cached (msg, path, query, &page))
+        {
+          gint64 started = g_get_monotonic_time ();
+          SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+          soup_message_headers_replace (headers, "ETag", page.etag);
+          soup_server_message_set_status (msg, page.status, NULL);
+          if (page.body && page.status != SOUP_STATUS_NOT_MODIFIED)
+            soup_message_body_append_bytes (soup_server_message_get_response_body (msg), page.body);
+          vtr_hub_web_add_headers (headers, &page);
+          if (server->keep_alive)
+            connection_keep (server, msg);
+          else
+            soup_message_headers_replace (headers, "Connection", "close");
+          log_request (msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0, TRUE);
+          g_clear_pointer (&page.body, g_bytes_unref);
+          g_free (page.etag);
+          return;
+        }
     }
   job = g_new0 (Job, 1);
   job->server = server;
@@ -1126,12 +1165,26 @@ handle (SoupServer        *soup,
  *
  * So the hub accepts from a non-blocking socket, does the TLS handshake
  * under a timeout, and hands the stream to soup_server_accept_iostream().
- * libsoup closes such a connection after its answer (it keeps a connection
- * alive only for a server with a listener of its own), and the hub says so
- * with "Connection: close": every connection and its memory end with its
- * request, whatever the client does. Near the descriptor limit the hub
- * answers 503 at once and closes, and one descriptor kept in reserve lets
- * it do so even when the limit is reached.
+ * An answer of the API says "Connection: close": a kiosk's connection and
+ * its memory end with its request, whatever the client does.
+ *
+ * A phone's page keeps its connection for the page's style sheet, script
+ * and next page, as browsers expect (a new TCP and TLS connection for
+ * each costs more than the page), but only with a libsoup of 3.3 or
+ * later: libsoup 3.2 (Debian 12) keeps about 2 KB for every kept
+ * connection that ends while it waits for its next request, whoever
+ * closes it (measured: 3,200 such connections, +11 MB that never come
+ * back), which for phones, whose connections end that way, is a leak
+ * without bound. Where it keeps them: libsoup keeps a connection alive
+ * only for a server with a listener of its own, so the SoupServer is
+ * given one that never has a connection to accept (one end of a socket
+ * pair whose other end, kept by the hub, never writes); and the hub
+ * closes a kept connection that waits more than KEEPALIVE_IDLE_USEC for
+ * its next request.
+ *
+ * Near the descriptor limit the hub answers 503 at once and closes, and
+ * one descriptor kept in reserve lets it do so even when the limit is
+ * reached.
  */
 
 /* A client that has not finished its TLS handshake after this long loses
@@ -1145,6 +1198,9 @@ handle (SoupServer        *soup,
  * its answer would otherwise hold its descriptor for ever. The largest
  * feed page takes seconds on a slow 4G link. */
 #define CONNECTION_MAX_AGE_USEC (10 * 60 * G_USEC_PER_SEC)
+/* A connection kept alive after a page, waiting this long for its next
+ * request (or sending it this slowly), is closed. */
+#define KEEPALIVE_IDLE_USEC (15 * G_USEC_PER_SEC)
 /* Descriptors kept for the databases, the logs and the keys. */
 #define RESERVED_DESCRIPTORS 64
 /* After the limit was hit, accepting waits this long before trying again,
@@ -1160,6 +1216,8 @@ typedef struct
   char         *remote;        /* "ADDRESS:PORT", the key in server->connections */
   gint64        accepted;
   gint64        reading_since; /* a request started but not read in full, or 0 */
+  gboolean      kept;          /* answered a page and kept alive for the next request */
+  gint64        idle_since;    /* kept, answered, and no request since; or 0 */
   gboolean      closed;
 } Connection;
 
@@ -1407,6 +1465,10 @@ on_incoming (GSocket      *listener,
           return G_SOURCE_REMOVE;
         }
       g_socket_set_blocking (socket, FALSE);
+      /* An answer's headers and body go in separate writes: without this,
+       * on a kept connection the body waits for the client's delayed
+       * acknowledgement (40 ms). */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
       /* Full: first forget the connections that ended since the last
        * sweep, but not more than ten times a second (it walks them all). */
       if (g_hash_table_size (server->connections) >= server->max_connections &&
@@ -1436,6 +1498,20 @@ message_connection (VtrHubServer      *server,
   return key ? g_hash_table_lookup (server->connections, key) : NULL;
 }
 
+/* After a page's answer: the connection stays for the next request. */
+static void
+connection_keep (VtrHubServer      *server,
+                 SoupServerMessage *msg)
+{
+  Connection *conn = message_connection (server, msg);
+
+  if (conn)
+    {
+      conn->kept = TRUE;
+      conn->idle_since = g_get_monotonic_time ();
+    }
+}
+
 static void
 on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -1444,7 +1520,10 @@ on_request_started (SoupServer        *soup,
   Connection *conn = message_connection (user_data, msg);
 
   if (conn)
-    conn->reading_since = g_get_monotonic_time ();
+    {
+      conn->reading_since = g_get_monotonic_time ();
+      conn->idle_since = 0;
+    }
 }
 
 static void
@@ -1455,7 +1534,10 @@ on_request_read (SoupServer        *soup,
   Connection *conn = message_connection (user_data, msg);
 
   if (conn)
-    conn->reading_since = 0;
+    {
+      conn->reading_since = 0;
+      conn->idle_since = 0;
+    }
 }
 
 /* Every second: the connections that are over are forgotten, and those
@@ -1474,6 +1556,8 @@ sweep_connections (gpointer data)
       if (!connection_is_over (conn) &&
           ((conn->handshake && now - conn->accepted > HANDSHAKE_TIMEOUT_USEC) ||
            (conn->reading_since && now - conn->reading_since > REQUEST_READ_TIMEOUT_USEC) ||
+           (conn->kept && conn->reading_since && now - conn->reading_since > KEEPALIVE_IDLE_USEC) ||
+           (conn->idle_since && now - conn->idle_since > KEEPALIVE_IDLE_USEC) ||
            now - conn->accepted > CONNECTION_MAX_AGE_USEC))
         connection_close (conn);
       if (connection_is_over (conn))
@@ -1540,8 +1624,38 @@ handle_early (SoupServer        *soup,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, text_len);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
-      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0);
+      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0, FALSE);
     }
+}
+
+/* The listener libsoup wants before it keeps a connection alive: see
+ * "Connections". */
+static gboolean
+keep_connections_alive (VtrHubServer *server,
+                        GError      **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  int pair[2];
+
+  server->keep_alive = soup_get_major_version () > 3 ||
+                       (soup_get_major_version () == 3 && soup_get_minor_version () >= 3);
+  if (!server->keep_alive)
+    return TRUE;
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("The hub cannot start its server: %s"),
+                   g_strerror (saved));
+      return FALSE;
+    }
+  server->keepalive_peer = pair[1];
+  if (!(socket = g_socket_new_from_fd (pair[0], error)))
+    {
+      close (pair[0]);
+      return FALSE;
+    }
+  return soup_server_listen_socket (server->soup, socket, 0, error);
 }
 
 VtrHubServer *
@@ -1556,13 +1670,13 @@ vtr_hub_server_new (const char *data_dir,
   server->dir = g_strdup (data_dir);
   server->context = g_main_context_ref_thread_default ();
   server->reserve_fd = -1;
+  server->keepalive_peer = -1;
   /* Open once here: creates the files, runs migrations, installs the
    * change log, and fails early with a clear message. */
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
-      !vtr_hub_web_prepare (store, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
@@ -1571,6 +1685,8 @@ vtr_hub_server_new (const char *data_dir,
   server->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, connection_unref);
   server->max_connections = raise_descriptor_limit ();
   server->reserve_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (!keep_connections_alive (server, error))
+    return NULL;
   server->busy_answer = busy_answer_new ();
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
@@ -1727,6 +1843,8 @@ vtr_hub_server_free (VtrHubServer *server)
   g_clear_object (&server->certificate);
   if (server->reserve_fd >= 0)
     close (server->reserve_fd);
+  if (server->keepalive_peer >= 0)
+    close (server->keepalive_peer);
   g_free (server->busy_answer);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->context, g_main_context_unref);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-hub-sms.h"
+#include "vtr-hub-web.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -1044,6 +1045,7 @@ sms_main (gpointer data)
   g_autoptr(GError) error = NULL;
   gint64 next_sweep = 0;
 
+  vtr_hub_web_thread_init ();
   self->config = vtr_hub_sms_config_load (self->dir, &error);
   if (self->config == NULL)
     g_warning (_("%s: no text message is sent until it is fixed and the hub restarted."), error->message);

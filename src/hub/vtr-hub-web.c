@@ -165,6 +165,18 @@ element (GString    *out,
 
 /* The page. */
 
+/* A price in the page's language: "4,50 €" in French, "€4.50" in
+ * English. */
+static char *
+page_price (const Ctx *ctx,
+            gint64     cents)
+{
+  if (!ctx->en)
+    return vtr_price_format (cents);
+  return g_strdup_printf ("%s€%" G_GINT64_FORMAT ".%02d", cents < 0 ? "-" : "", ABS (cents) / 100,
+                          (int) (ABS (cents) % 100));
+}
+
 static void
 page_begin (Ctx        *ctx,
             const char *title,
@@ -450,8 +462,8 @@ product_page (Ctx                *ctx,
 
   if (max >= 0)
     {
-      low = vtr_price_format (min);
-      high = vtr_price_format (max);
+      low = page_price (ctx, min);
+      high = page_price (ctx, max);
     }
   g_string_append (description, product->brand && *product->brand ? product->brand : "");
   if (low)
@@ -542,7 +554,7 @@ product_page (Ctx                *ctx,
       g_autofree char *link = signed_path (ctx, VTR_CODE_MERCHANT, 0, merchant->id);
       g_autofree char *distance = vtr_describe_distance (stockist->place.distance_m,
                                                          stockist->place.walking_minutes);
-      g_autofree char *price = vtr_price_format (stockist->price_cents);
+      g_autofree char *price = page_price (ctx, stockist->price_cents);
       gboolean is_poster = poster && merchant->id == poster->id;
 
       g_string_append (out, is_poster ? "<li class=\"poster\">" : "<li>");
@@ -688,6 +700,45 @@ shop_page (Ctx                *ctx,
   if (n_offers)
     g_string_append (out, "</ul>");
 
+  /* What the shop collects: clothes, cardboard, used oil, parcels. */
+  stmt = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
+                              "SELECT kind, name FROM collection_point WHERE merchant_id = ? ORDER BY kind, id "
+                              "LIMIT 20", NULL);
+  if (stmt)
+    {
+      guint n_points = 0;
+
+      sqlite3_bind_int64 (stmt, 1, merchant->id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          int kind = sqlite3_column_int (stmt, 0);
+          const char *name = (const char *) sqlite3_column_text (stmt, 1);
+          const char *label = kind >= 0 && kind <= VTR_COLLECTION_PARCEL_LOCKER ? vtr_collection_kind_label (kind)
+                                                                                  : NULL;
+
+          if (label == NULL)
+            continue;
+          if (n_points++ == 0)
+            {
+              element (out, "h2", NULL, _("Collected at the shop"));
+              g_string_append (out, "<ul>");
+            }
+          g_string_append (out, "<li>");
+          esc (out, label);
+          if (name && *name)
+            {
+              g_string_append (out, " — ");
+              esc_name (out, name);
+            }
+          g_string_append (out, "</li>");
+        }
+      if (n_points)
+        g_string_append (out, "</ul>");
+      /* A statement of the store's cache: reset, not finalized. */
+      sqlite3_reset (stmt);
+      stmt = NULL;
+    }
+
   element (out, "h2", NULL, _("Opening hours"));
   if ((week = vtr_describe_week (merchant->opening_hours)))
     {
@@ -715,7 +766,7 @@ shop_page (Ctx                *ctx,
       sqlite3_bind_int64 (stmt, 1, merchant->id);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
-          g_autofree char *price = vtr_price_format (sqlite3_column_int64 (stmt, 2));
+          g_autofree char *price = page_price (ctx, sqlite3_column_int64 (stmt, 2));
           g_autofree char *link = signed_path (ctx, VTR_CODE_PRODUCT, sqlite3_column_int64 (stmt, 0),
                                                merchant->id);
 
@@ -1076,52 +1127,75 @@ browse (Ctx *ctx)
  *
  * The form carries a token made by the hub (an HMAC of its time, product
  * and shop with a secret of the running hub), so a reservation comes
- * from a form the hub served in the last two hours, not from a page
- * elsewhere or a script posting blind. Rate limits, per address and per
- * phone number, are counted in memory for the hour; the phone numbers
- * are kept only as hashes there. Behind a proxy the address is the
- * proxy's: the limit per phone still holds. */
+ * from a form a hub on this hub.db served in the last two hours, not
+ * from a page elsewhere or a script posting blind. Rate limits, per
+ * address and per phone number, are counted in hub.db for the hour (the
+ * phone numbers only as keyed hashes), so hubs behind a load balancer
+ * share them. Behind a proxy the hub was told to trust (--trusted-proxy),
+ * the address is the phone's, from X-Forwarded-For. */
 
 static guint8 token_key[crypto_auth_hmacsha256_KEYBYTES];
-static GMutex limits_lock;
-static GHashTable *limits;   /* "a:ADDRESS" or "p:HASH" → Window */
+static gboolean token_key_ready;
+static GMutex token_key_lock;
 
-typedef struct
+/* The secret of the forms, shared by every hub on this hub.db (several
+ * behind a load balancer accept each other's forms, and a restarted hub
+ * its own): drawn by the first, read by the others. */
+static gboolean
+token_key_init (VtrHubDb *db)
 {
-  gint64 start;
-  guint  count;
-} Window;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&token_key_lock);
+  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
+  guint8 drawn[sizeof token_key];
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
 
-static void
-token_key_init (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
+  if (token_key_ready)
+    return TRUE;
+  randombytes_buf (drawn, sizeof drawn);
+  if (sqlite3_prepare_v2 (sql, "INSERT OR IGNORE INTO web_secret (id, key) VALUES (1, ?)", -1, &stmt, NULL) ==
+      SQLITE_OK)
     {
-      randombytes_buf (token_key, sizeof token_key);
-      g_once_init_leave (&done, 1);
+      sqlite3_bind_blob (stmt, 1, drawn, sizeof drawn, SQLITE_STATIC);
+      sqlite3_step (stmt);
     }
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (sql, "SELECT key FROM web_secret WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == sizeof token_key)
+    {
+      memcpy (token_key, sqlite3_column_blob (stmt, 0), sizeof token_key);
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  sodium_memzero (drawn, sizeof drawn);
+  if (!found)
+    g_warning ("The secret of the reservation forms cannot be read from hub.db: %s", sqlite3_errmsg (sql));
+  token_key_ready = found;
+  return found;
 }
 
 static char *
-form_token (gint64 product_id,
-            gint64 merchant_id,
-            gint64 made)
+form_token (VtrHubDb *db,
+            gint64    product_id,
+            gint64    merchant_id,
+            gint64    made)
 {
   g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
                                            made, product_id, merchant_id);
   guint8 mac[crypto_auth_hmacsha256_BYTES];
   char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
-  token_key_init ();
+  /* Without its secret the hub makes a token no form will pass. */
+  if (!token_key_init (db))
+    return g_strdup_printf ("%" G_GINT64_FORMAT ".", made);
   crypto_auth_hmacsha256 (mac, (const guint8 *) text, strlen (text), token_key);
   sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", made, hex);
 }
 
 static gboolean
-form_token_valid (const char *token,
+form_token_valid (VtrHubDb   *db,
+                  const char *token,
                   gint64      product_id,
                   gint64      merchant_id,
                   gint64      now)
@@ -1130,63 +1204,147 @@ form_token_valid (const char *token,
   char *end = NULL;
   gint64 made;
 
-  if (token == NULL)
+  if (token == NULL || !token_key_init (db))
     return FALSE;
   made = g_ascii_strtoll (token, &end, 10);
   if (end == token || *end != '.' || made > now || now - made > FORM_LIFETIME)
     return FALSE;
-  expected = form_token (product_id, merchant_id, made);
+  expected = form_token (db, product_id, merchant_id, made);
   return strlen (expected) == strlen (token) && sodium_memcmp (expected, token, strlen (token)) == 0;
 }
 
 /* Whether one more reservation for @key fits in its hour (counted only
- * when @count). */
+ * when @count), in hub.db: every hub on it counts the same hour. A
+ * database that cannot answer does not stop a reservation. */
 static gboolean
-limit_allows (const char *key,
+limit_allows (VtrHubDb   *db,
+              const char *key,
               guint       max,
               gint64      now,
               gboolean    count)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&limits_lock);
-  Window *window;
+  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
+  sqlite3_stmt *stmt = NULL;
+  gboolean allows = TRUE;
 
-  if (limits == NULL)
-    limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  /* Forget the hours gone by now and then, so the table stays small. */
-  if (g_hash_table_size (limits) > 10000)
+  if (!count)
     {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, limits);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (now - ((Window *) value)->start >= LIMIT_WINDOW)
-          g_hash_table_iter_remove (&iter);
-    }
-  window = g_hash_table_lookup (limits, key);
-  if (window && now - window->start >= LIMIT_WINDOW)
-    window->start = now, window->count = 0;
-  if (window && window->count >= max)
-    return FALSE;
-  if (count)
-    {
-      if (window == NULL)
+      if (sqlite3_prepare_v2 (sql, "SELECT count FROM web_limit WHERE key = ? AND start > ?", -1, &stmt, NULL) ==
+          SQLITE_OK)
         {
-          window = g_new0 (Window, 1);
-          window->start = now;
-          g_hash_table_insert (limits, g_strdup (key), window);
+          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, now - LIMIT_WINDOW);
+          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= max)
+            allows = FALSE;
         }
-      window->count++;
+      sqlite3_finalize (stmt);
+      return allows;
     }
+  /* The hours gone by are forgotten, then this one counted. */
+  if (sqlite3_prepare_v2 (sql, "DELETE FROM web_limit WHERE start <= ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, now - LIMIT_WINDOW);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (sql, "INSERT INTO web_limit (key, start, count) VALUES (?1, ?2, 1) "
+                               "ON CONFLICT (key) DO UPDATE SET count = count + 1",
+                          -1, &stmt, NULL) != SQLITE_OK ||
+      (sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC), sqlite3_bind_int64 (stmt, 2, now),
+       sqlite3_step (stmt) != SQLITE_DONE))
+    g_warning ("A reservation could not be counted in hub.db: %s", sqlite3_errmsg (sql));
+  sqlite3_finalize (stmt);
   return TRUE;
 }
 
-static char *
-phone_key (const char *phone)
-{
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, phone, -1);
+/* The proxies whose X-Forwarded-For the hub believes (--trusted-proxy),
+ * as g_inet_address_to_string() writes them; set before any thread. */
+static char **trusted_proxies;
 
-  return g_strconcat ("p:", hash, NULL);
+static char *
+normalized_address (const char *text)
+{
+  g_autofree char *stripped = text ? g_strstrip (g_strdup (text)) : NULL;
+  g_autoptr(GInetAddress) address = stripped ? g_inet_address_new_from_string (stripped) : NULL;
+
+  return address ? g_inet_address_to_string (address) : NULL;
+}
+
+/**
+ * vtr_hub_web_set_trusted_proxies:
+ * @addresses: (nullable): IP addresses of the proxies in front of the hub
+ *
+ * Behind one of these, a reservation's address (its limit per address)
+ * is the phone's, from the X-Forwarded-For header the proxy adds; from
+ * anywhere else that header is ignored, since anyone can write it.
+ */
+void
+vtr_hub_web_set_trusted_proxies (const char * const *addresses)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; addresses && addresses[i]; i++)
+    {
+      char *address = normalized_address (addresses[i]);
+
+      if (address)
+        g_ptr_array_add (list, address);
+    }
+  g_ptr_array_add (list, NULL);
+  g_strfreev (trusted_proxies);
+  trusted_proxies = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+static gboolean
+is_trusted_proxy (const char *address)
+{
+  return address && trusted_proxies && g_strv_contains ((const char * const *) trusted_proxies, address);
+}
+
+/* The phone's address: the connection's, or when that is a trusted proxy,
+ * the address the nearest untrusted hop had, read from the right of
+ * X-Forwarded-For (what a client wrote itself stays on the left). */
+static char *
+client_address (SoupServerMessage *msg)
+{
+  g_autofree char *remote = normalized_address (soup_server_message_get_remote_host (msg));
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (!is_trusted_proxy (remote))
+    return g_strdup (soup_server_message_get_remote_host (msg));
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_steal_pointer (&remote);
+  hops = g_strsplit (forwarded, ",", 64);
+  for (int i = (int) g_strv_length (hops) - 1; i >= 0; i--)
+    {
+      g_autofree char *hop = normalized_address (hops[i]);
+
+      if (hop == NULL)
+        break;  /* not an address: believe nothing further left */
+      if (!is_trusted_proxy (hop))
+        return g_steal_pointer (&hop);
+      g_free (remote);
+      remote = g_steal_pointer (&hop);
+    }
+  return g_steal_pointer (&remote);
+}
+
+/* A phone number as the limits keep it: its HMAC with the forms' secret,
+ * never the number. */
+static char *
+phone_key (VtrHubDb   *db,
+           const char *phone)
+{
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+
+  if (!token_key_init (db))
+    return g_strconcat ("p:", "?", NULL);
+  crypto_auth_hmacsha256 (mac, (const guint8 *) phone, strlen (phone), token_key);
+  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+  return g_strconcat ("p:", hex, NULL);
 }
 
 /* A labelled field. */
@@ -1215,8 +1373,8 @@ reserve_form (Ctx               *ctx,
               const char        *quantity)
 {
   GString *out = ctx->out;
-  g_autofree char *token = form_token (product->id, merchant->id, g_date_time_to_unix (ctx->now));
-  g_autofree char *price = vtr_price_format (price_cents);
+  g_autofree char *token = form_token (ctx->db, product->id, merchant->id, g_date_time_to_unix (ctx->now));
+  g_autofree char *price = page_price (ctx, price_cents);
   g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
 
   page_begin (ctx, title, NULL, TRUE);
@@ -1246,7 +1404,7 @@ reserve_form (Ctx               *ctx,
   field (out, "first_name", _("Your first name"),
          "type=\"text\" required maxlength=\"40\" autocomplete=\"given-name\"", first_name);
   field (out, "phone", _("Your mobile phone number"),
-         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\"", phone);
+         "type=\"tel\" required maxlength=\"20\" autocomplete=\"tel\"", phone);
   field (out, "quantity", _("Quantity"),
          "type=\"number\" required min=\"1\" max=\"" G_STRINGIFY (MAX_QUANTITY) "\"", quantity ? quantity : "1");
   element (out, "p", "muted", _("You pay at the shop when you collect it. Your first name and number go to "
@@ -1306,7 +1464,7 @@ reserve (Ctx *ctx)
       return SOUP_STATUS_OK;
     }
 
-  if (!form_token_valid (g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
+  if (!form_token_valid (ctx->db, g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
     {
       /* A form of another site, or one left open for hours. */
       reserve_form (ctx, product, merchant, stock.price_cents,
@@ -1346,9 +1504,14 @@ reserve (Ctx *ctx)
 
   /* One shopper does not empty a shop's shelf, nor fill its phone with
    * orders. */
-  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (ctx->msg), NULL);
-  by_phone = phone_key (phone);
-  if (!limit_allows (address_key, MAX_PER_ADDRESS, now, FALSE) || !limit_allows (by_phone, MAX_PER_PHONE, now, FALSE))
+  {
+    g_autofree char *client = client_address (ctx->msg);
+
+    address_key = g_strconcat ("a:", client ? client : "", NULL);
+  }
+  by_phone = phone_key (ctx->db, phone);
+  if (!limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, FALSE) ||
+      !limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, FALSE))
     {
       simple_page (ctx, _("Too many reservations for now"),
                    _("A phone reserves a few products an hour at most. Try again in an hour, or call the shop."),
@@ -1368,13 +1531,14 @@ reserve (Ctx *ctx)
     g_autofree char *order_uuid = g_uuid_string_random ();
     g_autofree char *heading = NULL, *follow = NULL;
     g_autoptr(GError) error = NULL;
-    VtrHubDevice web = { .id = 0, .name = (char *) "web", .merchant_id = 0 };
+    VtrHubDevice web = { .id = VTR_HUB_DEVICE_WEB, .name = (char *) "web", .merchant_id = 0 };
     VtrOpenState open = { 0 };
     const char *code, *verdict = NULL;
     guint n_accepted = 0;
     GString *out = ctx->out;
 
-    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, 0, VTR_CODE_PICKUP, 1, 0, now, &error)) ||
+    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1, 0, now,
+                                      &error)) ||
         codes->len == 0)
       {
         simple_page (ctx, _("The reservation did not go through"),
@@ -1430,8 +1594,8 @@ reserve (Ctx *ctx)
                      TRUE);
         return SOUP_STATUS_SERVICE_UNAVAILABLE;
       }
-    limit_allows (address_key, MAX_PER_ADDRESS, now, TRUE);
-    limit_allows (by_phone, MAX_PER_PHONE, now, TRUE);
+    limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, TRUE);
+    limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, TRUE);
     ctx->order_placed = TRUE;
 
     heading = g_strdup_printf (_("Order %s"), info->code.order);
@@ -1458,6 +1622,58 @@ reserve (Ctx *ctx)
     page_end (ctx);
     return SOUP_STATUS_OK;
   }
+}
+
+/*
+ * The hub's language and the pages'. A phone gets French unless it asks
+ * for English, whatever language the hub was started in; the hub's other
+ * words (the API's messages, the SMS, its log) stay in the hub's
+ * language. glibc's gettext lets LANGUAGE win over any locale but "C",
+ * so a thread cannot ask for French against a LANGUAGE=en: when the hub
+ * is started in English, `serve` sets LANGUAGE=fr for the process and
+ * each of its threads that does not write pages answers in English
+ * through a "C" LC_MESSAGES of its own (vtr_hub_web_thread_init; gettext
+ * answers the msgid there), while a French page switches back to the
+ * global locale for its time. A hub started in French has nothing to do;
+ * one in another language, or in the "C" locale (which ignores LANGUAGE),
+ * makes its pages in its own language.
+ */
+static gboolean hub_in_english;
+static locale_t english_messages;
+
+/**
+ * vtr_hub_web_set_language:
+ *
+ * Called once by `serve` before any thread starts: see above.
+ */
+void
+vtr_hub_web_set_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  if (language == NULL || *language == '\0' || g_str_has_prefix (language, "fr") || messages == NULL ||
+      g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    return;
+  if (!g_str_has_prefix (language, "en") && !g_str_has_prefix (language, "C"))
+    return;
+  english_messages = newlocale (LC_MESSAGES_MASK, "C", duplocale (LC_GLOBAL_LOCALE));
+  if (english_messages == (locale_t) 0)
+    return;
+  hub_in_english = TRUE;
+  g_setenv ("LANGUAGE", "fr", TRUE);
+}
+
+/**
+ * vtr_hub_web_thread_init:
+ *
+ * On each of the hub's threads: its words in the hub's language.
+ */
+void
+vtr_hub_web_thread_init (void)
+{
+  if (hub_in_english)
+    uselocale (english_messages);
 }
 
 /* The request. */
@@ -1490,22 +1706,6 @@ prefers_english (SoupServerMessage *msg,
         return TRUE;
     }
   return FALSE;
-}
-
-/**
- * vtr_hub_web_prepare:
- *
- * What the pages need of the hub's catalogue beyond the kiosks' format:
- * a shop's products found by its id (a storefront would otherwise read
- * the million stock lines). Run when the hub starts; an index only, the
- * change feed does not see it.
- */
-gboolean
-vtr_hub_web_prepare (VtrStore *store,
-                     GError  **error)
-{
-  return vtr_store_exec (store, "CREATE INDEX IF NOT EXISTS hub_web_stock_by_merchant ON stock (merchant_id)",
-                         error);
 }
 
 gboolean
@@ -1553,6 +1753,217 @@ serve_static (SoupServerMessage *msg,
   page->body = css;
 }
 
+
+/*
+ * The cache of pages (issue 17's figures). A product or shop page is made
+ * from the catalogue and the keys alone, so the same address, language,
+ * catalogue and five minutes give the same bytes: the hub keeps them and
+ * answers the next phone with them, on the I/O thread, without a worker
+ * or SQLite (vtr_hub_web_serve_cached). What the cache holds is right
+ * for one "generation": the catalogue's newest change and the keys
+ * file's identity, which a worker reads again at most once a second
+ * (cache_refresh); a new generation empties the cache, so a changed
+ * price reaches the phones within a second. Pages made for one shopper
+ * (a position, another query) are never kept; when the pages kept reach
+ * CACHE_MAX_BYTES, the cache starts again empty.
+ */
+#define CACHE_MAX_BYTES (64 * 1024 * 1024)
+#define CACHE_CHECK_USEC G_USEC_PER_SEC
+
+typedef struct
+{
+  GBytes *body;
+  char   *etag;
+  gint64  period;   /* the five minutes it was made in */
+} CachedPage;
+
+static GMutex cache_lock;
+static GHashTable *cache_pages;     /* "PATH LANG" → CachedPage */
+static gsize cache_bytes;
+static char *cache_generation;      /* what the pages were made from */
+static gint64 cache_checked;        /* when a worker last read it (monotonic) */
+
+static void
+cached_page_free (gpointer data)
+{
+  CachedPage *cached = data;
+
+  g_bytes_unref (cached->body);
+  g_free (cached->etag);
+  g_free (cached);
+}
+
+/* Whether the page of @path with @query may come from the cache, or go
+ * into it: a product or shop page asked with no query but its language. */
+static gboolean
+cache_candidate (SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return FALSE;
+  if (!g_str_has_prefix (path, "/P/") && !g_str_has_prefix (path, "/M/"))
+    return FALSE;
+  return query == NULL || g_hash_table_size (query) == 0 ||
+         (g_hash_table_size (query) == 1 && g_hash_table_contains (query, "lang"));
+}
+
+static char *
+cache_key (const char *path,
+           gboolean    en)
+{
+  return g_strconcat (path, en ? " en" : " fr", NULL);
+}
+
+/* On a worker: reads the generation again when it is over a second old,
+ * and empties the cache if it changed. */
+static void
+cache_refresh (const char *data_dir,
+               VtrCatalog *catalog)
+{
+  g_autofree char *keys_path = NULL, *generation = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 last;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_generation && g_get_monotonic_time () - cache_checked < CACHE_CHECK_USEC)
+    {
+      g_mutex_unlock (&cache_lock);
+      return;
+    }
+  g_mutex_unlock (&cache_lock);
+
+  last = vtr_catalog_last_change (catalog, NULL);
+  keys_path = g_build_filename (data_dir, "keys.json", NULL);
+  file = g_file_new_for_path (keys_path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
+                            G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (last < 0 || info == NULL)
+    generation = NULL;  /* nothing is kept while it cannot be told */
+  else
+    generation = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                                  ".%u %" G_GOFFSET_FORMAT, last,
+                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE),
+                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC),
+                                  g_file_info_get_size (info));
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages == NULL)
+    cache_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_page_free);
+  if (g_strcmp0 (generation, cache_generation) != 0)
+    {
+      g_hash_table_remove_all (cache_pages);
+      cache_bytes = 0;
+      g_free (cache_generation);
+      cache_generation = g_steal_pointer (&generation);
+    }
+  cache_checked = g_get_monotonic_time ();
+  g_mutex_unlock (&cache_lock);
+}
+
+/* Fills @page from the cache for this request; FALSE when it has no page
+ * for it that is still good. */
+static gboolean
+cache_lookup (SoupServerMessage *msg,
+              const char        *path,
+              gboolean           en,
+              VtrHubWebPage     *page)
+{
+  g_autofree char *key = cache_key (path, en);
+  gint64 period = g_get_real_time () / G_USEC_PER_SEC / ETAG_PERIOD;
+  const char *if_none_match;
+  CachedPage *cached;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages == NULL || cache_generation == NULL ||
+      g_get_monotonic_time () - cache_checked >= CACHE_CHECK_USEC ||
+      !(cached = g_hash_table_lookup (cache_pages, key)) || cached->period != period)
+    {
+      g_mutex_unlock (&cache_lock);
+      return FALSE;
+    }
+  page->html = TRUE;
+  page->content_type = "text/html; charset=utf-8";
+  page->cache_control = "public, max-age=60";
+  page->etag = g_strdup (cached->etag);
+  page->from_cache = TRUE;
+  if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-None-Match");
+  if (if_none_match && g_str_equal (if_none_match, cached->etag))
+    page->status = SOUP_STATUS_NOT_MODIFIED;
+  else
+    {
+      page->status = SOUP_STATUS_OK;
+      page->body = g_bytes_ref (cached->body);
+    }
+  g_mutex_unlock (&cache_lock);
+  return TRUE;
+}
+
+static void
+cache_store (const char *path,
+             gboolean    en,
+             GBytes     *body,
+             const char *etag,
+             gint64      period)
+{
+  CachedPage *cached;
+
+  g_mutex_lock (&cache_lock);
+  if (cache_pages && cache_generation)
+    {
+      if (cache_bytes + g_bytes_get_size (body) > CACHE_MAX_BYTES)
+        {
+          g_hash_table_remove_all (cache_pages);
+          cache_bytes = 0;
+        }
+      cached = g_new0 (CachedPage, 1);
+      cached->body = g_bytes_ref (body);
+      cached->etag = g_strdup (etag);
+      cached->period = period;
+      g_hash_table_replace (cache_pages, cache_key (path, en), cached);
+      /* An approximation: a replaced page's bytes stay counted until the
+       * cache starts again. */
+      cache_bytes += g_bytes_get_size (body);
+    }
+  g_mutex_unlock (&cache_lock);
+}
+
+/**
+ * vtr_hub_web_serve_cached:
+ *
+ * On the I/O thread: the product or shop page for this request from the
+ * cache, with its tag (or 304). FALSE when the cache cannot answer, and
+ * the request goes to a worker (vtr_hub_web_serve).
+ */
+gboolean
+vtr_hub_web_serve_cached (SoupServerMessage *msg,
+                          const char        *path,
+                          GHashTable        *query,
+                          VtrHubWebPage     *page)
+{
+  if (!cache_candidate (msg, path, query))
+    return FALSE;
+  return cache_lookup (msg, path, prefers_english (msg, query), page);
+}
+
+/* Whether @code is still good tomorrow: a code in its last day is not
+ * kept, so that it says "expired" as soon as it is. */
+static gboolean
+code_good_after_today (const VtrFlashcode *code,
+                       GDateTime          *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (now);
+
+  return code->expires == 0 ||
+         code->expires > g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+                           g_date_time_get_day_of_month (local);
+}
+
 /**
  * vtr_hub_web_serve:
  *
@@ -1576,7 +1987,7 @@ vtr_hub_web_serve (const char        *data_dir,
   locale_t c_messages = (locale_t) 0, previous = (locale_t) 0;
   Ctx ctx = { 0 };
   guint status = SOUP_STATUS_OK;
-  gboolean cacheable = FALSE;
+  gboolean cacheable = FALSE, keep = FALSE;
 
   page->html = TRUE;
   page->content_type = "text/html; charset=utf-8";
@@ -1589,6 +2000,13 @@ vtr_hub_web_serve (const char        *data_dir,
     }
 
   ctx.en = prefers_english (msg, query);
+  /* The page kept from a phone before: see "The cache of pages". */
+  if (cache_candidate (msg, path, query))
+    {
+      cache_refresh (data_dir, catalog);
+      if (cache_lookup (msg, path, ctx.en, page))
+        return;
+    }
   if (ctx.en)
     {
       /* gettext answers the msgid in the "C" locale, LANGUAGE or not. */
@@ -1596,6 +2014,8 @@ vtr_hub_web_serve (const char        *data_dir,
       if (c_messages)
         previous = uselocale (c_messages);
     }
+  else if (hub_in_english)
+    previous = uselocale (LC_GLOBAL_LOCALE);  /* French: see "The hub's language" */
   ctx.out = g_string_sized_new (8192);
   ctx.now = now;
   ctx.path = path;
@@ -1703,6 +2123,8 @@ vtr_hub_web_serve (const char        *data_dir,
           page->cache_control = "public, max-age=60";
           if (if_none_match && g_str_equal (if_none_match, page->etag))
             status = SOUP_STATUS_NOT_MODIFIED;
+          else if (cache_candidate (msg, path, query) && code_good_after_today (&info->code, now))
+            keep = TRUE;
         }
     }
 
@@ -1712,11 +2134,15 @@ done:
       uselocale (previous);
       freelocale (c_messages);
     }
+  else if (previous)
+    uselocale (previous);
   page->status = status;
   if (status == SOUP_STATUS_NOT_MODIFIED)
     g_string_free (ctx.out, TRUE);
   else
     page->body = g_string_free_to_bytes (ctx.out);
+  if (keep)
+    cache_store (path, ctx.en, page->body, page->etag, g_date_time_to_unix (now) / ETAG_PERIOD);
 }
 
 /**

@@ -17,16 +17,22 @@ typedef struct
   const char *cache_control;
   gboolean    html;          /* the security headers of a page */
   gboolean    order_placed;  /* a reservation reached hub.db: the SMS may go */
+  gboolean    from_cache;    /* the bytes kept from an earlier request */
 } VtrHubWebPage;
 
-gboolean  vtr_hub_web_prepare     (VtrStore           *store,
-                                   GError            **error);
+void      vtr_hub_web_set_language (void);
+void      vtr_hub_web_thread_init  (void);
+void      vtr_hub_web_set_trusted_proxies (const char * const *addresses);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_serve       (const char         *data_dir,
                                    VtrHubDb           *db,
                                    VtrCatalog         *catalog,
                                    SoupServerMessage  *msg,
+                                   const char         *path,
+                                   GHashTable         *query,
+                                   VtrHubWebPage      *page);
+gboolean  vtr_hub_web_serve_cached (SoupServerMessage *msg,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
