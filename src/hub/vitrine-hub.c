@@ -469,6 +469,26 @@ command_serve (void)
   return EXIT_SUCCESS;
 }
 
+/* (ops) `backup DIR`, while the hub serves, and `restore DIR`, with the
+ * hub stopped (docs/operations.md). */
+static int
+command_backup (int    argc,
+                char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(GError) error = NULL;
+  gboolean backup = g_str_equal (argv[1], "backup");
+
+  if (argc != 3)
+    return usage_error (backup ? _("Usage: vitrine-hub backup DIR") : _("Usage: vitrine-hub restore DIR"));
+  if (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error))
+    return fail (g_steal_pointer (&error));
+  g_print (backup ? _("The hub’s data was copied to %s\n")
+                  : _("The hub’s data was restored from %s: kiosks will send again what it lost\n"),
+           argv[2]);
+  return EXIT_SUCCESS;
+}
+
 /* The end of the last valid day of a code, YYYYMMDD, in Paris. */
 static gint64
 end_of_day (int yyyymmdd)
@@ -724,6 +744,7 @@ main (int   argc,
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
                                   "  demo                      load the demo catalogue\n"
+                                  "  backup DIR | restore DIR  copy the hub’s data while it serves; put it back\n"
                                   "  sms test NUMBER | list    try the SMS gateway (sms.conf), the last messages\n"
                                   "  privacy erase-expired     erase customers’ details of orders over (sms.conf)\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
@@ -747,6 +768,8 @@ main (int   argc,
     return command_import (argc, argv);
   if (argc == 2 && g_str_equal (argv[1], "demo"))
     return command_demo ();
+  if (argc >= 2 && (g_str_equal (argv[1], "backup") || g_str_equal (argv[1], "restore")))
+    return command_backup (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sms"))
     {
       g_autofree char *dir = hub_data_dir ();
