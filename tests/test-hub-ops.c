@@ -479,6 +479,99 @@ test_backup_restore (Fixture       *f,
   g_assert_cmpstr (hub_digest, ==, kiosk_digest);
 }
 
+/* @request sent as it is on a connection of its own: the answer. */
+static char *
+raw_request (guint16     port,
+             const char *request)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 30);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer, sizeof buffer,
+                                   NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  return g_string_free (g_steal_pointer (&answer), FALSE);
+}
+
+/* One structured record a request, each field on its own: a path that
+ * decodes to a line end and a forged record, a U+2028, bytes that are
+ * not UTF-8, a User-Agent made to look like the end of a field, leave
+ * exactly one JSON line a request, whose fields say what was sent. */
+static void
+test_log_fields (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *agent = "kiosk\", \"status\": 200, \"time\": \"forged";
+  guint n_requests = 0, n_forged = 0;
+
+  f->hub = vtr_test_hub_start (f->dir, 0);
+  {
+    g_autofree char *request = g_strdup_printf ("GET /api/v1/x%%0A%%7B%%22time%%22:%%22forged%%22,%%22remote%%22:"
+                                                "%%226.6.6.6%%22%%7D%%E2%%80%%A8%%FF HTTP/1.1\r\nHost: hub\r\n"
+                                                "User-Agent: %s\r\nConnection: close\r\n\r\n",
+                                                agent);
+    g_autofree char *answer = raw_request (f->hub->port, request);
+    g_autofree char *status = raw_request (f->hub->port, "GET /api/v1/status HTTP/1.1\r\nHost: hub\r\n"
+                                                         "Connection: close\r\n\r\n");
+
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 404"));
+    g_assert_true (g_str_has_prefix (status, "HTTP/1.1 200"));
+  }
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  {
+    g_autofree char *log = g_build_filename (f->dir, "hub-stderr.log", NULL);
+
+    g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *line;
+      const char *path;
+
+      /* The hub's other messages keep GLib's form; a record starts with {. */
+      if (*lines[i] != '{')
+        continue;
+      if (!json_parser_load_from_data (parser, lines[i], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        g_error ("not one JSON object a line in the log: %s", lines[i]);
+      line = json_node_get_object (json_parser_get_root (parser));
+      n_requests++;
+      g_assert_cmpstr (json_object_get_string_member_with_default (line, "remote", ""), ==, "127.0.0.1");
+      g_assert_cmpstr (json_object_get_string_member_with_default (line, "time", "forged"), !=, "forged");
+      g_assert_nonnull (strchr (json_object_get_string_member_with_default (line, "message", "\n"), ' '));
+      g_assert_null (strchr (json_object_get_string_member_with_default (line, "message", "\n"), '\n'));
+      g_assert_true (json_object_has_member (line, "ms"));
+      g_assert_true (json_object_has_member (line, "route"));
+      path = json_object_get_string_member_with_default (line, "path", "");
+      if (strchr (path, '\n'))
+        {
+          n_forged++;
+          g_assert_true (g_str_has_prefix (path, "/api/v1/x\n{\"time\":\"forged\""));
+          g_assert_nonnull (strstr (path, "\xe2\x80\xa8"));
+          g_assert_cmpstr (json_object_get_string_member_with_default (line, "agent", ""), ==, agent);
+          g_assert_cmpint (json_object_get_int_member_with_default (line, "status", 0), ==, 404);
+          g_assert_cmpstr (json_object_get_string_member_with_default (line, "route", ""), ==, "other");
+        }
+    }
+  g_assert_cmpuint (n_forged, ==, 1);
+  g_assert_cmpuint (n_requests, ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -489,5 +582,6 @@ main (int argc, char *argv[])
   ADD ("/hub-ops/group-commit", test_group_commit);
   ADD ("/hub-ops/metrics", test_metrics);
   ADD ("/hub-ops/backup-restore", test_backup_restore);
+  ADD ("/hub-ops/log-fields", test_log_fields);
   return g_test_run ();
 }

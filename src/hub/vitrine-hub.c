@@ -14,6 +14,7 @@
 #include "vtr-import.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-log.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-server.h"
 #include "vtr-hub-sms.h"
@@ -446,6 +447,8 @@ command_serve (void)
   GError *error = NULL;
   Serving serving;
 
+  /* Requests as structured records: the journal's fields, or JSON lines. */
+  g_log_set_writer_func (vtr_hub_log_writer, NULL, NULL);
   if (tls_certificate == NULL && !plain_http && !is_loopback (address))
     return usage_error (_("Without --tls-certificate the hub listens only on this machine "
                           "(127.0.0.1); give a certificate, or --plain-http behind a TLS proxy"));

@@ -15,6 +15,7 @@
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-log.h"
 #include "vtr-hub-metrics.h"
 #include "vtr-hub-request.h"
 #include "vtr-hub-sms.h"
@@ -33,7 +34,7 @@
  * Uploaded events go from the workers to one writer thread, which stores
  * every batch waiting in one transaction and answers them all after its
  * one fsync (group commit; see "Writes" below). An access log line (JSON)
- * goes to stderr per request. Shutting down stops accepting connections,
+ * goes to the journal or stderr per request (vtr-hub-log.c). Shutting down stops accepting connections,
  * finishes the requests in flight, then quits.
  */
 
@@ -961,32 +962,10 @@ gzip_bytes (GBytes *bytes)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
-/* @text as a JSON string: quotes, backslashes and every control
- * character escaped, bytes that are not UTF-8 replaced. */
-static void
-append_json_string (GString    *line,
-                    const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p; p++)
-    {
-      guchar c = *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (line, "\\%c", c);
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (line, "\\u%04x", c);
-      else
-        g_string_append_c (line, c);
-    }
-  g_string_append_c (line, '"');
-}
-
-/* One JSON object a line: grep-able, and read by any log collector.
- * Every text field is escaped: whatever a client puts in its request, it
- * cannot write a line of its own or change another field. */
+/* One record a request (vtr-hub-log.c): journald's fields under
+ * systemd, else one JSON line on stderr. Every field is escaped: whatever
+ * a client puts in its request, it cannot write a line of its own or
+ * change another field. */
 static void
 log_request (VtrHubServer      *server,
              SoupServerMessage *msg,
@@ -996,26 +975,14 @@ log_request (VtrHubServer      *server,
              gint64             started,
              gint64             device_id)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autoptr(GString) line = g_string_new ("{\"time\":");
-  char ms[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *route = vtr_hub_metrics_route (path);
+  gint64 usec = g_get_monotonic_time () - started;
 
-  /* Not printf's %f, which writes "0,53" in a French locale. */
-  g_ascii_formatd (ms, sizeof ms, "%.2f", (g_get_monotonic_time () - started) / 1000.0);
-  append_json_string (line, time);
-  g_string_append (line, ",\"remote\":");
-  append_json_string (line, soup_server_message_get_remote_host (msg));
-  g_string_append (line, ",\"method\":");
-  append_json_string (line, soup_server_message_get_method (msg));
-  g_string_append (line, ",\"path\":");
-  append_json_string (line, path);
-  g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
-                          "\"device\":%" G_GINT64_FORMAT "}\n",
-                          status, bytes, ms, device_id);
-  fputs (line->str, stderr);
-  vtr_hub_metrics_request (server->metrics, vtr_hub_metrics_route (path), status,
-                           g_get_monotonic_time () - started);
+  vtr_hub_log_request (soup_server_message_get_remote_host (msg), soup_server_message_get_method (msg), path,
+                       route,
+                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"),
+                       status, bytes, usec / 1000.0, device_id);
+  vtr_hub_metrics_request (server->metrics, route, status, usec);
 }
 
 static void
