@@ -6,6 +6,7 @@
 
 #include "vtr-outbox.h"
 #include "vtr-store.h"
+#include "vtr-sync-state.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-util.h"
 
@@ -572,6 +573,108 @@ test_log_fields (Fixture       *f,
   g_assert_cmpuint (n_requests, ==, 2);
 }
 
+/* `vitrine-hub device list --json`: the device named @name. */
+static JsonObject *
+listed_device (Fixture    *f,
+               const char *name)
+{
+  g_auto(VtrTestResult) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *devices;
+
+  HUB (f, &r, "device", "list", "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  devices = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      if (g_str_equal (json_object_get_string_member (device, "name"), name))
+        return json_object_ref (device);
+    }
+  g_error ("no device %s in the list", name);
+}
+
+/* Every sync tells the hub how the kiosk is: its version, its printer's
+ * paper, its camera, the events it still holds, its last good sync; the
+ * device list says which kiosk needs a visit, and why. What a device
+ * says beyond that is not kept. */
+static void
+test_heartbeat (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JsonObject) device = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  JsonArray *visit;
+
+  f->hub = vtr_test_hub_start (f->dir, 0);
+  code = vtr_test_hub_add_device (f->dir, "Kiosque de la Plaine", NULL);
+  {
+    g_auto(VtrTestResult) r = { 0 };
+
+    CTL (f, &r, "pair", code, "--hub", f->hub->url);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  sync_kiosk (f);
+  device = listed_device (f, "Kiosque de la Plaine");
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "version", ""), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "waiting", ""), ==, "0");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (device, "visit")), ==, 0);
+  g_clear_pointer (&device, json_object_unref);
+
+  /* The printer ran out of paper, the camera is gone. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vtr_sync_state_note_device (store, "printer", "paper-out", &error));
+    g_assert_true (vtr_sync_state_note_device (store, "camera", "none", &error));
+  }
+  make_events (f, 3);
+  sync_kiosk (f);
+  device = listed_device (f, "Kiosque de la Plaine");
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "printer", ""), ==, "paper-out");
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "camera", ""), ==, "none");
+  /* The first sync's success, told by the second. */
+  g_assert_true (json_object_has_member (device, "last-sync"));
+  visit = json_object_get_array_member (device, "visit");
+  g_assert_cmpuint (json_array_get_length (visit), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (visit, 0), ==, "printer out of paper");
+  g_clear_pointer (&device, json_object_unref);
+
+  /* Anything else in the header is dropped. */
+  token = vtr_test_hub_pair_device (f->hub, "Kiosque du Cours Julien");
+  {
+    g_autofree char *request = g_strdup_printf ("GET /api/v1/changes?since=0&limit=1 HTTP/1.1\r\nHost: hub\r\n"
+                                                "Authorization: Bearer %s\r\n"
+                                                "Vitrine-Device: printer=ok; camera=<b>x</b>; owner=me; "
+                                                "waiting=12\r\nConnection: close\r\n\r\n",
+                                                token);
+    g_autofree char *answer = raw_request (f->hub->port, request);
+
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  }
+  /* The writer notes it without the request waiting: ask until it did. */
+  for (guint i = 0; i < 100; i++)
+    {
+      device = listed_device (f, "Kiosque du Cours Julien");
+      if (json_object_has_member (device, "printer"))
+        break;
+      g_clear_pointer (&device, json_object_unref);
+      g_usleep (50000);
+    }
+  g_assert_nonnull (device);
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "printer", ""), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member_with_default (device, "waiting", ""), ==, "12");
+  g_assert_false (json_object_has_member (device, "camera"));
+  g_assert_false (json_object_has_member (device, "owner"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -583,5 +686,6 @@ main (int argc, char *argv[])
   ADD ("/hub-ops/metrics", test_metrics);
   ADD ("/hub-ops/backup-restore", test_backup_restore);
   ADD ("/hub-ops/log-fields", test_log_fields);
+  ADD ("/hub-ops/heartbeat", test_heartbeat);
   return g_test_run ();
 }

@@ -601,3 +601,58 @@ vtr_sync_state_status (VtrStore *store,
     return NULL;
   return g_steal_pointer (&status);
 }
+
+/* (ops) What this device knows of its own health, for the hub's
+ * heartbeat: @part is "camera" or "printer", @state a short word
+ * ("ok", "paper-out", "paper-low", "cover-open", "offline", "none"). Kept
+ * with the catalogue's sync state: a rebuilt catalogue forgets it until
+ * the next note. */
+gboolean
+vtr_sync_state_note_device (VtrStore   *store,
+                            const char *part,
+                            const char *state,
+                            GError    **error)
+{
+  g_autofree char *key = g_strconcat ("device.", part, NULL);
+  VtrStatement *stmt = vtr_store_statement (store, "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                                            error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/**
+ * vtr_sync_state_heartbeat:
+ *
+ * The device's heartbeat, sent with every request to the hub (the
+ * Vitrine-Device header, docs/hub-api.md): "version=V; camera=S;
+ * printer=S; waiting=N; last-sync=T". Parts it does not know are left
+ * out.
+ */
+char *
+vtr_sync_state_heartbeat (VtrStore *store)
+{
+  GString *text = g_string_new ("version=" PACKAGE_VERSION);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT (SELECT value FROM sync_state WHERE key = 'device.camera'), "
+                         "  (SELECT value FROM sync_state WHERE key = 'device.printer'), "
+                         "  (SELECT count (*) FROM journal.outbox), "
+                         "  (SELECT last_success FROM journal.hub WHERE id = 1)",
+                         NULL);
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        g_string_append_printf (text, "; camera=%s", sqlite3_column_text (stmt, 0));
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        g_string_append_printf (text, "; printer=%s", sqlite3_column_text (stmt, 1));
+      g_string_append_printf (text, "; waiting=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+        g_string_append_printf (text, "; last-sync=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
+    }
+  return g_string_free (text, FALSE);
+}

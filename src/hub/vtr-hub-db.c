@@ -155,6 +155,10 @@ static const char * const migrations[] = {
   "  started INTEGER NOT NULL);"
   "INSERT INTO history (id, name, started) "
   "  VALUES (1, lower (hex (randomblob (16))), strftime ('%s', 'now'));",
+  /* 8: (ops) each device's last heartbeat (docs/hub-api.md): its version,
+   * camera, printer, events waiting, last successful sync. */
+  "ALTER TABLE device ADD COLUMN heartbeat TEXT;"
+  "ALTER TABLE device ADD COLUMN heartbeat_at INTEGER;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -165,6 +169,7 @@ vtr_hub_device_free (VtrHubDevice *device)
   if (device == NULL)
     return;
   g_free (device->name);
+  g_free (device->heartbeat);
   g_free (device);
 }
 
@@ -308,21 +313,27 @@ vtr_hub_db_set_defer_seen (VtrHubDb *db,
   db->defer_seen = defer;
 }
 
-/* Inside a group: the device was seen at @now. */
+/* Inside a group: the device was seen at @now, with its @heartbeat
+ * (nullable; see vtr_hub_heartbeat_normalize()). */
 gboolean
-vtr_hub_db_note_seen (VtrHubDb *db,
-                      gint64    device_id,
-                      gint64    now,
-                      GError  **error)
+vtr_hub_db_note_seen (VtrHubDb   *db,
+                      gint64      device_id,
+                      gint64      now,
+                      const char *heartbeat,
+                      GError    **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "UPDATE device SET last_seen = max (coalesce (last_seen, 0), ?) "
-                                              "WHERE id = ?",
-                                          error);
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db, "UPDATE device SET last_seen = max (coalesce (last_seen, 0), ?1), "
+                 "  heartbeat = coalesce (?3, heartbeat), "
+                 "  heartbeat_at = CASE WHEN ?3 IS NULL THEN heartbeat_at ELSE ?1 END "
+                 "WHERE id = ?2",
+             error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_int64 (stmt, 2, device_id);
+  sqlite3_bind_text (stmt, 3, heartbeat, -1, SQLITE_STATIC);
   return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
 }
 
@@ -403,7 +414,7 @@ vtr_hub_db_add_device (VtrHubDb   *db,
 
 #define DEVICE_COLUMNS \
   "id, name, coalesce (merchant_id, 0), created, pairing_expires, coalesce (paired, 0), " \
-  "coalesce (revoked, 0), coalesce (last_seen, 0)"
+  "coalesce (revoked, 0), coalesce (last_seen, 0), heartbeat, coalesce (heartbeat_at, 0)"
 
 static VtrHubDevice *
 device_from_row (sqlite3_stmt *stmt)
@@ -418,6 +429,8 @@ device_from_row (sqlite3_stmt *stmt)
   device->paired = sqlite3_column_int64 (stmt, 5);
   device->revoked = sqlite3_column_int64 (stmt, 6);
   device->last_seen = sqlite3_column_int64 (stmt, 7);
+  device->heartbeat = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  device->heartbeat_at = sqlite3_column_int64 (stmt, 9);
   return device;
 }
 
@@ -1505,6 +1518,44 @@ vtr_hub_db_write_orders (VtrHubDb    *db,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sql_failed (db, error);
   return TRUE;
+}
+
+/**
+ * vtr_hub_heartbeat_normalize:
+ * @header: (nullable): a device's Vitrine-Device header
+ *
+ * Returns: (nullable): the heartbeat's known parts, "KEY=VALUE; …" in a
+ *   fixed order, each value at most 32 letters, digits and ".-_"; %NULL
+ *   when it has none. Nothing else a device says is kept.
+ */
+char *
+vtr_hub_heartbeat_normalize (const char *header)
+{
+  static const char * const keys[] = { "version", "camera", "printer", "waiting", "last-sync" };
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (header == NULL || strlen (header) > 512)
+    return NULL;
+  parts = g_strsplit (header, ";", 16);
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    for (guint i = 0; parts[i]; i++)
+      {
+        g_autofree char *part = g_strstrip (g_strdup (parts[i]));
+        char *equal = strchr (part, '=');
+        gsize len;
+
+        if (equal == NULL)
+          continue;
+        *equal = '\0';
+        len = strlen (equal + 1);
+        if (!g_str_equal (part, keys[k]) || len == 0 || len > 32 ||
+            strspn (equal + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != len)
+          continue;
+        g_string_append_printf (text, "%s%s=%s", text->len ? "; " : "", keys[k], equal + 1);
+        break;
+      }
+  return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 /* The name of the history the hub follows (see migration 7). */

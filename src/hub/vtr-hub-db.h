@@ -29,6 +29,8 @@ typedef struct
   gint64  paired;      /* 0 until paired */
   gint64  revoked;     /* 0 unless revoked */
   gint64  last_seen;
+  char   *heartbeat;    /* (nullable) (ops) vtr_hub_heartbeat_normalize() */
+  gint64  heartbeat_at;
 } VtrHubDevice;
 
 /* The answer to one uploaded event. */
@@ -68,7 +70,9 @@ void          vtr_hub_db_set_defer_seen  (VtrHubDb     *db,
 gboolean      vtr_hub_db_note_seen       (VtrHubDb     *db,
                                           gint64        device_id,
                                           gint64        now,
+                                          const char   *heartbeat,
                                           GError      **error);
+char         *vtr_hub_heartbeat_normalize (const char  *header);
 
 char         *vtr_hub_db_add_device      (VtrHubDb     *db,
                                           const char   *name,

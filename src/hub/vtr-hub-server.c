@@ -112,7 +112,17 @@ typedef struct
   Job    *job;
   gint64  device_id;
   gint64  now;
+  char   *heartbeat;
 } WriteItem;
+
+static void
+write_item_free (gpointer data)
+{
+  WriteItem *item = data;
+
+  g_free (item->heartbeat);
+  g_free (item);
+}
 
 /* A worker thread's connections. */
 typedef struct
@@ -269,16 +279,25 @@ authenticate (Job    *job,
       return NULL;
     }
   job->device_id = device->id;
-  /* When it was last seen: written by the writer, at most once a
-   * minute, without this request waiting for it. */
-  if (g_get_real_time () / G_USEC_PER_SEC - device->last_seen >= 60)
-    {
-      WriteItem *item = g_new0 (WriteItem, 1);
+  /* When it was last seen and how it is (its heartbeat): written by the
+   * writer when the heartbeat changed, else at most once a minute,
+   * without this request waiting for it. */
+  {
+    g_autofree char *heartbeat =
+      vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                                 "Vitrine-Device"));
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-      item->device_id = device->id;
-      item->now = g_get_real_time () / G_USEC_PER_SEC;
-      g_async_queue_push (job->server->writes, item);
-    }
+    if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
+      {
+        WriteItem *item = g_new0 (WriteItem, 1);
+
+        item->device_id = device->id;
+        item->now = now;
+        item->heartbeat = g_steal_pointer (&heartbeat);
+        g_async_queue_push (job->server->writes, item);
+      }
+  }
   return device;
 }
 
@@ -1142,7 +1161,7 @@ static gpointer
 writer_main (gpointer data)
 {
   VtrHubServer *server = data;
-  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (write_item_free);
   gboolean stopping = FALSE;
 
   while (!stopping)
@@ -1177,7 +1196,7 @@ writer_main (gpointer data)
           g_autoptr(GError) batch_error = NULL;
 
           if (write->job == NULL)
-            vtr_hub_db_note_seen (worker->db, write->device_id, write->now, NULL);
+            vtr_hub_db_note_seen (worker->db, write->device_id, write->now, write->heartbeat, NULL);
           else if (!(stored[i] = vtr_hub_db_ingest_batch (worker->db, write->job->batch, &batch_error)))
             failures->pdata[i] = g_strdup (batch_error->message);
         }

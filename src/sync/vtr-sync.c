@@ -115,6 +115,7 @@ send (SoupSession  *session,
       const char   *json,
       const char   *if_none_match,
       const char   *history,
+      const char   *heartbeat,
       char        **told_history,
       guint        *status,
       GCancellable *cancellable,
@@ -142,6 +143,9 @@ send (SoupSession  *session,
    * backup answers 410 to a kiosk that followed the history it lost. */
   if (history)
     soup_message_headers_replace (headers, "Vitrine-History", history);
+  /* (ops) How the device is, for `vitrine-hub device list`. */
+  if (heartbeat)
+    soup_message_headers_replace (headers, "Vitrine-Device", heartbeat);
   if (json)
     {
       g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
@@ -262,7 +266,7 @@ vtr_sync_pair (VtrStore   *store,
   json_builder_end_object (builder);
   request = vtr_json_builder_to_data (builder, FALSE);
   url = g_strconcat (link->url, API "pair", NULL);
-  body = send (session, "POST", url, NULL, request, NULL, NULL, NULL, &status, NULL, error);
+  body = send (session, "POST", url, NULL, request, NULL, NULL, NULL, NULL, &status, NULL, error);
   if (body == NULL)
     {
       if (error && *error && (*error)->code == VTR_SYNC_ERROR_REFUSED)
@@ -382,10 +386,11 @@ client_send (VtrSyncClient *client,
   g_autofree char *url = g_strconcat (client->link->url, path, NULL);
   g_autofree char *known = vtr_sync_state_history (client->store, NULL);
   g_autofree char *told = NULL;
+  g_autofree char *heartbeat = vtr_sync_state_heartbeat (client->store);
   GBytes *body;
 
-  body = send (client->session, method, url, client->link->token, json, if_none_match, known, &told, status,
-               cancellable, error);
+  body = send (client->session, method, url, client->link->token, json, if_none_match, known, heartbeat, &told,
+               status, cancellable, error);
   /* (ops) The first history a hub tells is followed; another one, with
    * a 410, means the hub was restored from a backup: what it
    * acknowledged lately goes up again and the catalogue comes again. */
