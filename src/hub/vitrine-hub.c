@@ -506,7 +506,12 @@ device_visit_reasons (const VtrHubDevice *d,
   if (d->revoked || !d->paired)
     return reasons;
   if (d->last_seen && now - d->last_seen > 3600)
-    g_ptr_array_add (reasons, g_strdup_printf (_("not seen for %lld hours"), (long long) ((now - d->last_seen) / 3600)));
+    {
+      long long hours = (now - d->last_seen) / 3600;
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("not seen for %lld hour", "not seen for %lld hours", hours),
+                                                 hours));
+    }
   if (g_strcmp0 (printer, "paper-out") == 0)
     g_ptr_array_add (reasons, g_strdup (_("printer out of paper")));
   else if (g_strcmp0 (printer, "paper-low") == 0)
@@ -516,10 +521,21 @@ device_visit_reasons (const VtrHubDevice *d,
   if (camera && !g_str_equal (camera, "ok"))
     g_ptr_array_add (reasons, g_strdup_printf (_("camera: %s"), camera));
   if (waiting && g_ascii_strtoll (waiting, NULL, 10) >= 100)
-    g_ptr_array_add (reasons, g_strdup_printf (_("%s events waiting to be sent"), waiting));
+    {
+      long long n = g_ascii_strtoll (waiting, NULL, 10);
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("%lld event waiting to be sent",
+                                                           "%lld events waiting to be sent", n),
+                                                 n));
+    }
   if (last_sync && now - g_ascii_strtoll (last_sync, NULL, 10) > 24 * 3600)
-    g_ptr_array_add (reasons, g_strdup_printf (_("no sync succeeded for %lld days"),
-                                               (long long) ((now - g_ascii_strtoll (last_sync, NULL, 10)) / 86400)));
+    {
+      long long days = (now - g_ascii_strtoll (last_sync, NULL, 10)) / 86400;
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("no sync succeeded for %lld day",
+                                                           "no sync succeeded for %lld days", days),
+                                                 days));
+    }
   return reasons;
 }
 
