@@ -3,6 +3,7 @@
 #include "vtr-hub-db.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -1672,6 +1673,8 @@ vtr_hub_db_backup (const char *dir,
 
       if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_database (from, to, error))
         return FALSE;
+      /* The ledger and the customers' orders: for the hub's user only. */
+      g_chmod (to, 0600);
     }
   for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
     {
