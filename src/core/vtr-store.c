@@ -297,6 +297,17 @@ static const char * const journal_migrations[] = {
   "  acknowledged_old INTEGER NOT NULL DEFAULT 0,"
   "  acknowledged_new INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
   "CREATE INDEX journal.card_transfer_by_new ON card_transfer (new_card);",
+  /* 11: (ops) the events the hub acknowledged, kept 30 days: a hub
+   * restored from a backup (a new history) gets them again, and stores
+   * once those it still had. */
+  "CREATE TABLE journal.outbox_sent ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  acknowledged INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX journal.outbox_sent_by_time ON outbox_sent (acknowledged);"
+  "ALTER TABLE journal.hub ADD COLUMN history TEXT;",
 };
 
 int

@@ -308,6 +308,21 @@ settle_one (VtrStore   *store,
       if (!vtr_store_step_done (store, stmt, error))
         return FALSE;
     }
+  else
+    {
+      /* (ops) Kept, in case the hub is restored from an older backup. */
+      stmt = vtr_store_statement (store,
+                                  "INSERT OR REPLACE INTO journal.outbox_sent (uuid, kind, payload, "
+                                  "  created, acknowledged) "
+                                  "SELECT uuid, kind, payload, created, ?2 FROM journal.outbox WHERE uuid = ?1",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now);
+      if (!vtr_store_step_done (store, stmt, error))
+        return FALSE;
+    }
   stmt = vtr_store_statement (store, "DELETE FROM journal.outbox WHERE uuid = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -340,6 +355,102 @@ vtr_sync_state_settle (VtrStore          *store,
         vtr_store_rollback (store);
         return FALSE;
       }
+  {
+    VtrStatement *prune = vtr_store_statement (store, "DELETE FROM journal.outbox_sent WHERE acknowledged < ?",
+                                               error);
+
+    if (prune == NULL)
+      {
+        vtr_store_rollback (store);
+        return FALSE;
+      }
+    sqlite3_bind_int64 (prune, 1, now - VTR_SYNC_KEEP_SENT_DAYS * 24 * 3600);
+    if (!vtr_store_step_done (store, prune, error))
+      {
+        vtr_store_rollback (store);
+        return FALSE;
+      }
+  }
+  return vtr_store_commit (store, error);
+}
+
+/* (ops) The hub's history this kiosk follows, or %NULL (not yet told,
+ * or not paired). */
+char *
+vtr_sync_state_history (VtrStore *store,
+                        GError  **error)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (store, "SELECT history FROM journal.hub WHERE id = 1",
+                                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    vtr_store_set_error (store, rc, error);
+  return NULL;
+}
+
+/**
+ * vtr_sync_state_set_history:
+ * @resend: the hub changed history (it was restored from a backup): the
+ *   events it acknowledged in the last 30 days go back to the outbox,
+ *   before those not sent yet (an order's later steps need its first),
+ *   and the catalogue is downloaded again
+ *
+ * In one transaction.
+ */
+gboolean
+vtr_sync_state_set_history (VtrStore   *store,
+                            const char *history,
+                            gboolean    resend,
+                            GError    **error)
+{
+  static const char * const requeue[] = {
+    "CREATE TEMP TABLE IF NOT EXISTS outbox_waiting (uuid TEXT, kind TEXT, payload TEXT, created INTEGER)",
+    "DELETE FROM temp.outbox_waiting",
+    "INSERT INTO temp.outbox_waiting SELECT uuid, kind, payload, created FROM journal.outbox ORDER BY seq",
+    "DELETE FROM journal.outbox",
+    "INSERT OR IGNORE INTO journal.outbox (uuid, kind, payload, created) "
+    "  SELECT uuid, kind, payload, created FROM journal.outbox_sent ORDER BY acknowledged, created",
+    "INSERT OR IGNORE INTO journal.outbox (uuid, kind, payload, created) "
+    "  SELECT uuid, kind, payload, created FROM temp.outbox_waiting ORDER BY rowid",
+    "DELETE FROM journal.outbox_sent",
+    "DELETE FROM temp.outbox_waiting",
+  };
+  VtrStatement *stmt;
+
+  if (!vtr_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; resend && i < G_N_ELEMENTS (requeue); i++)
+    {
+      if (!vtr_store_exec (store, requeue[i], error))
+        {
+          vtr_store_rollback (store);
+          return FALSE;
+        }
+    }
+  /* A cursor past any hub's: the next download is told to start over
+   * (the kiosk keeps its copy until the first page replaces it). */
+  if (resend && !write_cursor (store, G_MAXINT64 / 2, error))
+    {
+      vtr_store_rollback (store);
+      return FALSE;
+    }
+  if (!(stmt = vtr_store_statement (store, "UPDATE journal.hub SET history = ? WHERE id = 1", error)))
+    {
+      vtr_store_rollback (store);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, history, -1, SQLITE_STATIC);
+  if (!vtr_store_step_done (store, stmt, error))
+    {
+      vtr_store_rollback (store);
+      return FALSE;
+    }
   return vtr_store_commit (store, error);
 }
 
@@ -489,4 +600,59 @@ vtr_sync_state_status (VtrStore *store,
   if ((status->cursor = vtr_sync_state_cursor (store, error)) < 0)
     return NULL;
   return g_steal_pointer (&status);
+}
+
+/* (ops) What this device knows of its own health, for the hub's
+ * heartbeat: @part is "camera" or "printer", @state a short word
+ * ("ok", "paper-out", "paper-low", "cover-open", "offline", "none"). Kept
+ * with the catalogue's sync state: a rebuilt catalogue forgets it until
+ * the next note. */
+gboolean
+vtr_sync_state_note_device (VtrStore   *store,
+                            const char *part,
+                            const char *state,
+                            GError    **error)
+{
+  g_autofree char *key = g_strconcat ("device.", part, NULL);
+  VtrStatement *stmt = vtr_store_statement (store, "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                                            error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/**
+ * vtr_sync_state_heartbeat:
+ *
+ * The device's heartbeat, sent with every request to the hub (the
+ * Vitrine-Device header, docs/hub-api.md): "version=V; camera=S;
+ * printer=S; waiting=N; last-sync=T". Parts it does not know are left
+ * out.
+ */
+char *
+vtr_sync_state_heartbeat (VtrStore *store)
+{
+  GString *text = g_string_new ("version=" PACKAGE_VERSION);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT (SELECT value FROM sync_state WHERE key = 'device.camera'), "
+                         "  (SELECT value FROM sync_state WHERE key = 'device.printer'), "
+                         "  (SELECT count (*) FROM journal.outbox), "
+                         "  (SELECT last_success FROM journal.hub WHERE id = 1)",
+                         NULL);
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        g_string_append_printf (text, "; camera=%s", sqlite3_column_text (stmt, 0));
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        g_string_append_printf (text, "; printer=%s", sqlite3_column_text (stmt, 1));
+      g_string_append_printf (text, "; waiting=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+        g_string_append_printf (text, "; last-sync=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
+    }
+  return g_string_free (text, FALSE);
 }

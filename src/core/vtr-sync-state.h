@@ -41,6 +41,20 @@ gboolean       vtr_sync_state_save_link     (VtrStore      *store,
                                              GError       **error);
 VtrHubLink    *vtr_sync_state_load_link     (VtrStore      *store,
                                              GError       **error);
+/* (ops) Acknowledged events are kept this long for a restored hub. */
+#define VTR_SYNC_KEEP_SENT_DAYS 30
+
+gboolean       vtr_sync_state_note_device   (VtrStore      *store,
+                                              const char    *part,
+                                              const char    *state,
+                                              GError       **error);
+char          *vtr_sync_state_heartbeat     (VtrStore      *store);
+char          *vtr_sync_state_history       (VtrStore      *store,
+                                              GError       **error);
+gboolean       vtr_sync_state_set_history   (VtrStore      *store,
+                                              const char    *history,
+                                              gboolean       resend,
+                                              GError       **error);
 gint64         vtr_sync_state_cursor        (VtrStore      *store,
                                              GError       **error);
 gboolean       vtr_sync_state_apply_page    (VtrCatalog    *catalog,

@@ -11,6 +11,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-print-jobs.h"
+#include "vtr-sync-state.h"
 #include "vtr-print-queue.h"
 #include "vtr-trust.h"
 
@@ -181,6 +182,16 @@ command_printer (VtrCtlOptions  *options,
   if (!(target = vtr_print_target_parse (argv[2], &error)) || !vtr_printer_get_status (target, &status, &error))
     return fail (error);
   words = vtr_printer_status_describe (&status);
+  /* (ops) Told to the hub with the next sync (the device's heartbeat). */
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (options->data_dir, NULL);
+
+    if (store)
+      vtr_sync_state_note_device (store, "printer",
+                                  !status.online ? "offline" : status.paper_out ? "paper-out"
+                                  : status.cover_open ? "cover-open" : status.paper_near_end ? "paper-low" : "ok",
+                                  NULL);
+  }
   if (options->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();

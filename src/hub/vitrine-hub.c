@@ -14,11 +14,13 @@
 #include "vtr-import.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-log.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-server.h"
 #include "vtr-hub-web.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
+#include "vtr-json.h"
 #include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
 #include "vtr-qr-image.h"
@@ -64,7 +66,7 @@ static const GOptionEntry entries[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_address, N_("With “serve”: the address to listen on (default 127.0.0.1:8443)"), N_("HOST:PORT") },
   { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms” and “privacy”: answer in JSON"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms”, “privacy” and “device list”: answer in JSON"), NULL },
   { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trusted_proxies, N_("With “serve”: the address of a proxy in front of the hub (nginx, a load balancer) whose X-Forwarded-For header says the phone’s address; may be given several times"), N_("ADDRESS") },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
@@ -449,6 +451,8 @@ command_serve (void)
   GError *error = NULL;
   Serving serving;
 
+  /* Requests as structured records: the journal's fields, or JSON lines. */
+  g_log_set_writer_func (vtr_hub_log_writer, NULL, NULL);
   if (tls_certificate == NULL && !plain_http && !is_loopback (address))
     return usage_error (_("Without --tls-certificate the hub listens only on this machine "
                           "(127.0.0.1); give a certificate, or --plain-http behind a TLS proxy"));
@@ -480,6 +484,92 @@ command_serve (void)
   g_print ("Listening on %s\n", url);
   fflush (stdout);
   g_main_loop_run (loop);
+  return EXIT_SUCCESS;
+}
+
+/* (ops) A device's heartbeat (vtr_hub_heartbeat_normalize()) by part. */
+static GHashTable *
+heartbeat_parts (const char *heartbeat)
+{
+  GHashTable *parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) items = heartbeat ? g_strsplit (heartbeat, "; ", -1) : NULL;
+
+  for (guint i = 0; items && items[i]; i++)
+    {
+      char *equal = strchr (items[i], '=');
+
+      if (equal)
+        g_hash_table_insert (parts, g_strndup (items[i], equal - items[i]), g_strdup (equal + 1));
+    }
+  return parts;
+}
+
+/* Why someone should go and see the device, in words; empty when all
+ * is well. */
+static GPtrArray *
+device_visit_reasons (const VtrHubDevice *d,
+                      gint64              now)
+{
+  GPtrArray *reasons = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) parts = heartbeat_parts (d->heartbeat);
+  const char *printer = g_hash_table_lookup (parts, "printer");
+  const char *camera = g_hash_table_lookup (parts, "camera");
+  const char *waiting = g_hash_table_lookup (parts, "waiting");
+  const char *last_sync = g_hash_table_lookup (parts, "last-sync");
+
+  if (d->revoked || !d->paired)
+    return reasons;
+  if (d->last_seen && now - d->last_seen > 3600)
+    {
+      long long hours = (now - d->last_seen) / 3600;
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("not seen for %lld hour", "not seen for %lld hours", hours),
+                                                 hours));
+    }
+  if (g_strcmp0 (printer, "paper-out") == 0)
+    g_ptr_array_add (reasons, g_strdup (_("printer out of paper")));
+  else if (g_strcmp0 (printer, "paper-low") == 0)
+    g_ptr_array_add (reasons, g_strdup (_("printer’s paper running out")));
+  else if (printer && !g_str_equal (printer, "ok") && !g_str_equal (printer, "none"))
+    g_ptr_array_add (reasons, g_strdup_printf (_("printer: %s"), printer));
+  if (camera && !g_str_equal (camera, "ok"))
+    g_ptr_array_add (reasons, g_strdup_printf (_("camera: %s"), camera));
+  if (waiting && g_ascii_strtoll (waiting, NULL, 10) >= 100)
+    {
+      long long n = g_ascii_strtoll (waiting, NULL, 10);
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("%lld event waiting to be sent",
+                                                           "%lld events waiting to be sent", n),
+                                                 n));
+    }
+  if (last_sync && now - g_ascii_strtoll (last_sync, NULL, 10) > 24 * 3600)
+    {
+      long long days = (now - g_ascii_strtoll (last_sync, NULL, 10)) / 86400;
+
+      g_ptr_array_add (reasons, g_strdup_printf (ngettext ("no sync succeeded for %lld day",
+                                                           "no sync succeeded for %lld days", days),
+                                                 days));
+    }
+  return reasons;
+}
+
+/* (ops) `backup DIR`, while the hub serves, and `restore DIR`, with the
+ * hub stopped (docs/operations.md). */
+static int
+command_backup (int    argc,
+                char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_autoptr(GError) error = NULL;
+  gboolean backup = g_str_equal (argv[1], "backup");
+
+  if (argc != 3)
+    return usage_error (backup ? _("Usage: vitrine-hub backup DIR") : _("Usage: vitrine-hub restore DIR"));
+  if (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error))
+    return fail (g_steal_pointer (&error));
+  g_print (backup ? _("The hub’s data was copied to %s\n")
+                  : _("The hub’s data was restored from %s: kiosks will send again what it lost\n"),
+           argv[2]);
   return EXIT_SUCCESS;
 }
 
@@ -683,9 +773,46 @@ command_device (int argc, char **argv)
   if (g_str_equal (argv[2], "list") && argc == 3)
     {
       g_autoptr(GPtrArray) devices = vtr_hub_db_list_devices (db, &error);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
       if (devices == NULL)
         return fail (error);
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < devices->len; i++)
+        {
+          VtrHubDevice *d = g_ptr_array_index (devices, i);
+          g_autoptr(GPtrArray) visit = device_visit_reasons (d, now);
+          g_autoptr(GHashTable) heartbeat = heartbeat_parts (d->heartbeat);
+          GHashTableIter iter;
+          gpointer key, value;
+
+          json_builder_begin_object (builder);
+          vtr_json_add_int (builder, "id", d->id);
+          vtr_json_add_string (builder, "name", d->name);
+          if (d->merchant_id)
+            vtr_json_add_int (builder, "merchant", d->merchant_id);
+          vtr_json_add_string (builder, "state", d->revoked ? "revoked" : d->paired ? "paired" : "waiting");
+          if (d->last_seen)
+            vtr_json_add_int (builder, "last_seen", d->last_seen);
+          g_hash_table_iter_init (&iter, heartbeat);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            vtr_json_add_string (builder, key, value);
+          json_builder_set_member_name (builder, "visit");
+          json_builder_begin_array (builder);
+          for (guint r = 0; r < visit->len; r++)
+            json_builder_add_string_value (builder, g_ptr_array_index (visit, r));
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      if (json_output)
+        {
+          g_autofree char *text = vtr_json_builder_to_data (builder, TRUE);
+
+          g_print ("%s\n", text);
+          return EXIT_SUCCESS;
+        }
       for (guint i = 0; i < devices->len; i++)
         {
           VtrHubDevice *d = g_ptr_array_index (devices, i);
@@ -694,9 +821,13 @@ command_device (int argc, char **argv)
           g_autofree char *shop = d->merchant_id ? g_strdup_printf (_("shop %lld"), (long long) d->merchant_id)
                                                  : g_strdup (_("kiosk"));
           const char *state = d->revoked ? _("revoked") : d->paired ? _("paired") : _("waiting for pairing");
+          g_autoptr(GPtrArray) visit = device_visit_reasons (d, g_get_real_time () / G_USEC_PER_SEC);
+          g_autoptr(GString) reasons = g_string_new (NULL);
 
-          g_print ("%-4lld %-30s %-12s %-20s %s\n", (long long) d->id, d->name, shop, state,
-                   seen_text ? seen_text : "");
+          for (guint r = 0; r < visit->len; r++)
+            g_string_append_printf (reasons, "%s%s", r ? ", " : "", (const char *) g_ptr_array_index (visit, r));
+          g_print ("%-4lld %-30s %-12s %-20s %-16s %s\n", (long long) d->id, d->name, shop, state,
+                   seen_text ? seen_text : "", reasons->str);
         }
       return EXIT_SUCCESS;
     }
@@ -741,6 +872,7 @@ main (int   argc,
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
                                   "  demo                      load the demo catalogue\n"
+                                  "  backup DIR | restore DIR  copy the hub’s data while it serves; put it back\n"
                                   "  sms test NUMBER | list    try the SMS gateway (sms.conf), the last messages\n"
                                   "  privacy erase-expired     erase customers’ details of orders over (sms.conf)\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
@@ -764,6 +896,8 @@ main (int   argc,
     return command_import (argc, argv);
   if (argc == 2 && g_str_equal (argv[1], "demo"))
     return command_demo ();
+  if (argc >= 2 && (g_str_equal (argv[1], "backup") || g_str_equal (argv[1], "restore")))
+    return command_backup (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sms"))
     {
       g_autofree char *dir = hub_data_dir ();

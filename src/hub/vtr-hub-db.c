@@ -3,6 +3,7 @@
 #include "vtr-hub-db.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 struct _VtrHubDb
 {
   sqlite3 *db;
+  gboolean defer_seen; /* the server's writer records when devices were seen */
 };
 
 static const char * const migrations[] = {
@@ -155,6 +157,19 @@ static const char * const migrations[] = {
   "  key TEXT PRIMARY KEY,"
   "  start INTEGER NOT NULL,"
   "  count INTEGER NOT NULL) WITHOUT ROWID;",
+  /* 8: (ops) the history the hub's events and catalogue follow: a new
+   * one each time the hub is restored from a backup, so kiosks learn
+   * that it may have lost what they sent since (docs/operations.md). */
+  "CREATE TABLE history ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  name TEXT NOT NULL,"
+  "  started INTEGER NOT NULL);"
+  "INSERT INTO history (id, name, started) "
+  "  VALUES (1, lower (hex (randomblob (16))), strftime ('%s', 'now'));",
+  /* 9: (ops) each device's last heartbeat (docs/hub-api.md): its version,
+   * camera, printer, events waiting, last successful sync. */
+  "ALTER TABLE device ADD COLUMN heartbeat TEXT;"
+  "ALTER TABLE device ADD COLUMN heartbeat_at INTEGER;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -165,6 +180,7 @@ vtr_hub_device_free (VtrHubDevice *device)
   if (device == NULL)
     return;
   g_free (device->name);
+  g_free (device->heartbeat);
   g_free (device);
 }
 
@@ -251,6 +267,18 @@ migrate (VtrHubDb *db,
   return TRUE;
 }
 
+/* A busy database is waited for in steps of a millisecond, not
+ * SQLite's default sleeps that reach 100 ms, for ten seconds at most. */
+static int
+busy_wait (void *data,
+           int   count)
+{
+  if (count >= 10000)
+    return 0;
+  g_usleep (count < 10 ? 200 : 1000);
+  return 1;
+}
+
 VtrHubDb *
 vtr_hub_db_open (const char *dir,
                  GError    **error)
@@ -271,7 +299,7 @@ vtr_hub_db_open (const char *dir,
                    db->db ? sqlite3_errmsg (db->db) : g_strerror (ENOMEM));
       return NULL;
     }
-  sqlite3_busy_timeout (db->db, 10000);
+  sqlite3_busy_handler (db->db, busy_wait, NULL);
   /* An acknowledged event is on disk: the kiosk deletes its copy on our word. */
   if (!exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
       !migrate (db, error))
@@ -285,6 +313,39 @@ sqlite3 *
 vtr_hub_db_get_sqlite (VtrHubDb *db)
 {
   return db->db;
+}
+
+/* The server's connections leave the device's last_seen to its writer
+ * (vtr_hub_db_note_seen()), so a poll never waits for the write lock. */
+void
+vtr_hub_db_set_defer_seen (VtrHubDb *db,
+                           gboolean  defer)
+{
+  db->defer_seen = defer;
+}
+
+/* Inside a group: the device was seen at @now, with its @heartbeat
+ * (nullable; see vtr_hub_heartbeat_normalize()). */
+gboolean
+vtr_hub_db_note_seen (VtrHubDb   *db,
+                      gint64      device_id,
+                      gint64      now,
+                      const char *heartbeat,
+                      GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db, "UPDATE device SET last_seen = max (coalesce (last_seen, 0), ?1), "
+                 "  heartbeat = coalesce (?3, heartbeat), "
+                 "  heartbeat_at = CASE WHEN ?3 IS NULL THEN heartbeat_at ELSE ?1 END "
+                 "WHERE id = ?2",
+             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  sqlite3_bind_text (stmt, 3, heartbeat, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
 }
 
 void
@@ -364,7 +425,7 @@ vtr_hub_db_add_device (VtrHubDb   *db,
 
 #define DEVICE_COLUMNS \
   "id, name, coalesce (merchant_id, 0), created, pairing_expires, coalesce (paired, 0), " \
-  "coalesce (revoked, 0), coalesce (last_seen, 0)"
+  "coalesce (revoked, 0), coalesce (last_seen, 0), heartbeat, coalesce (heartbeat_at, 0)"
 
 static VtrHubDevice *
 device_from_row (sqlite3_stmt *stmt)
@@ -379,6 +440,8 @@ device_from_row (sqlite3_stmt *stmt)
   device->paired = sqlite3_column_int64 (stmt, 5);
   device->revoked = sqlite3_column_int64 (stmt, 6);
   device->last_seen = sqlite3_column_int64 (stmt, 7);
+  device->heartbeat = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  device->heartbeat_at = sqlite3_column_int64 (stmt, 9);
   return device;
 }
 
@@ -541,7 +604,7 @@ vtr_hub_db_authenticate (VtrHubDb   *db,
       return NULL;
     }
   /* At most once a minute, so polling does not turn into writes. */
-  if (now - device->last_seen >= 60)
+  if (now - device->last_seen >= 60 && !db->defer_seen)
     {
       g_autoptr(sqlite3_stmt) seen = prepare (db, "UPDATE device SET last_seen = ? WHERE id = ?", NULL);
 
@@ -1099,6 +1162,217 @@ store_event (VtrHubDb           *db,
   return TRUE;
 }
 
+/* A batch of uploaded events, checked on its own on a request's worker
+ * and stored by the hub's writer (docs/hub-api.md, "Writes"). It holds
+ * the array its events point into. */
+struct _VtrHubBatch
+{
+  VtrHubDevice     device;
+  JsonArray       *events;
+  guint            n;
+  Event           *checked;
+  const char     **reasons;
+  VtrEventVerdict *verdicts;
+  guint            n_accepted;
+  gint64           now;
+};
+
+/**
+ * vtr_hub_batch_new:
+ * @keys: the federation's keys, to check the cards' signed codes
+ * @events: the uploaded events, {"uuid", "kind", "created", "payload"}
+ *
+ * Checks each event on its own, with no database: the signatures of the
+ * cards' codes are verified here, on the request's thread, so the writer
+ * that stores the batches of every kiosk spends its time on storing.
+ */
+VtrHubBatch *
+vtr_hub_batch_new (const VtrHubDevice *device,
+                   const VtrKeyList   *keys,
+                   JsonArray          *events,
+                   gint64              now)
+{
+  VtrHubBatch *batch = g_new0 (VtrHubBatch, 1);
+
+  batch->device.id = device->id;
+  batch->device.merchant_id = device->merchant_id;
+  batch->device.name = g_strdup (device->name);
+  batch->events = json_array_ref (events);
+  batch->n = json_array_get_length (events);
+  batch->checked = g_new0 (Event, batch->n);
+  batch->reasons = g_new0 (const char *, batch->n);
+  batch->verdicts = g_new0 (VtrEventVerdict, batch->n);
+  batch->now = now;
+  for (guint i = 0; i < batch->n; i++)
+    batch->reasons[i] = check_event (json_array_get_element (events, i), &batch->device, keys, now,
+                                     &batch->checked[i]);
+  return batch;
+}
+
+void
+vtr_hub_batch_free (VtrHubBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  for (guint i = 0; i < batch->n; i++)
+    event_clear (&batch->checked[i]);
+  g_free (batch->checked);
+  g_free (batch->reasons);
+  g_free (batch->verdicts);
+  g_free (batch->device.name);
+  json_array_unref (batch->events);
+  g_free (batch);
+}
+
+guint
+vtr_hub_batch_get_n_accepted (VtrHubBatch *batch)
+{
+  return batch->n_accepted;
+}
+
+/**
+ * vtr_hub_db_begin_group:
+ *
+ * Starts the transaction that the batches of many requests share (group
+ * commit): one fsync makes them all durable. Each batch goes in with
+ * vtr_hub_db_ingest_batch(), and the group ends with
+ * vtr_hub_db_commit_group().
+ */
+gboolean
+vtr_hub_db_begin_group (VtrHubDb *db,
+                        GError  **error)
+{
+  return exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+vtr_hub_db_commit_group (VtrHubDb *db,
+                         GError  **error)
+{
+  if (!exec (db, "COMMIT", error))
+    {
+      exec (db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vtr_hub_db_rollback_group (VtrHubDb *db)
+{
+  exec (db, "ROLLBACK", NULL);
+}
+
+/**
+ * vtr_hub_db_ingest_batch:
+ *
+ * Stores @batch inside the group's transaction, in the order it came. An
+ * event already stored (by any batch, this group's included) is a
+ * duplicate and changes nothing; an event that makes no sense, or that
+ * the hub's state refuses (an order's illegal step, another shop's order,
+ * an unsigned card), is rejected with a reason and the others still go
+ * in. When the database fails, the batch leaves no trace and the group
+ * goes on with the others.
+ */
+gboolean
+vtr_hub_db_ingest_batch (VtrHubDb    *db,
+                         VtrHubBatch *batch,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = NULL;
+
+  batch->n_accepted = 0;
+  insert = prepare (db,
+                    "INSERT INTO event (uuid, device_id, kind, payload, created, "
+                    "  received, card_id, merchant_id, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    error);
+  if (insert == NULL || !exec (db, "SAVEPOINT batch", error))
+    return FALSE;
+
+  for (guint i = 0; i < batch->n; i++)
+    {
+      JsonNode *node = json_array_get_element (batch->events, i);
+      Event *e = &batch->checked[i];
+      gboolean failed = FALSE;
+      int known;
+      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
+                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
+                           : NULL;
+
+      /* An event stored before is a duplicate, whatever today's rules
+       * would say of it: the kiosk that lost our answer sends it again. */
+      known = uuid && g_uuid_string_is_valid (uuid) ? event_known (db, uuid) : 0;
+      if (known == 1)
+        {
+          batch->verdicts[i] = VTR_EVENT_DUPLICATE;
+          batch->reasons[i] = NULL;
+        }
+      else if (known < 0)
+        failed = TRUE;
+      else if (batch->reasons[i] == NULL)
+        {
+          batch->reasons[i] = check_against_hub (db, &batch->device, e, &failed);
+          if (!failed && batch->reasons[i] == NULL)
+            {
+              failed = !store_event (db, insert, &batch->device, e, batch->now, error);
+              batch->verdicts[i] = VTR_EVENT_ACCEPTED;
+              batch->n_accepted += !failed;
+            }
+        }
+      if (batch->reasons[i])
+        batch->verdicts[i] = VTR_EVENT_REJECTED;
+      if (failed)
+        {
+          if (error && *error == NULL)
+            sql_failed (db, error);
+          exec (db, "ROLLBACK TO batch; RELEASE batch", NULL);
+          batch->n_accepted = 0;
+          return FALSE;
+        }
+    }
+  return exec (db, "RELEASE batch", error);
+}
+
+/**
+ * vtr_hub_batch_write_results:
+ * @results: a builder inside an array: one {"uuid", "status"[, "reason"]}
+ *   object is added per event, in order
+ *
+ * The answers, once the group that holds @batch is on disk.
+ */
+void
+vtr_hub_batch_write_results (VtrHubBatch *batch,
+                             JsonBuilder *results)
+{
+  for (guint i = 0; i < batch->n; i++)
+    {
+      JsonNode *node = json_array_get_element (batch->events, i);
+      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
+                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
+                           : NULL;
+
+      json_builder_begin_object (results);
+      if (uuid && g_uuid_string_is_valid (uuid))
+        vtr_json_add_string (results, "uuid", uuid);
+      else
+        vtr_json_add_int (results, "index", i);
+      vtr_json_add_string (results, "status", vtr_event_verdict_to_string (batch->verdicts[i]));
+      if (batch->reasons[i])
+        vtr_json_add_string (results, "reason", _(batch->reasons[i]));
+      json_builder_end_object (results);
+    }
+}
+
+/* Counts the batch's verdicts into @counts (accepted, duplicate,
+ * rejected), for the hub's metrics. */
+void
+vtr_hub_batch_count (VtrHubBatch *batch,
+                     guint64      counts[3])
+{
+  for (guint i = 0; i < batch->n; i++)
+    counts[batch->verdicts[i]]++;
+}
+
 /**
  * vtr_hub_db_ingest:
  * @keys: the federation's keys, to check the cards' signed codes
@@ -1106,11 +1380,9 @@ store_event (VtrHubDb           *db,
  * @results: a builder inside an array: one {"uuid", "status"[, "reason"]}
  *   object is added per event, in order
  *
- * Stores a batch in one durable transaction, in the order it came. An
- * event already stored is a duplicate and changes nothing; an event that
- * makes no sense, or that the hub's state refuses (an order's illegal
- * step, another shop's order, an unsigned card), is rejected with a
- * reason and the others still go in.
+ * Stores one batch in a durable transaction of its own (for the phones'
+ * pages and the admin commands; the server's uploads share the writer's,
+ * see vtr_hub_db_begin_group()).
  */
 gboolean
 vtr_hub_db_ingest (VtrHubDb           *db,
@@ -1122,83 +1394,20 @@ vtr_hub_db_ingest (VtrHubDb           *db,
                    guint              *n_accepted,
                    GError            **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  guint n = json_array_get_length (events);
-  g_autofree VtrEventVerdict *verdicts = g_new0 (VtrEventVerdict, n);
-  g_autofree const char **reasons = g_new0 (const char *, n);
+  g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (device, keys, events, now);
 
   *n_accepted = 0;
-  insert = prepare (db,
-                    "INSERT INTO event (uuid, device_id, kind, payload, created, "
-                    "  received, card_id, merchant_id, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    error);
-  if (insert == NULL || !exec (db, "BEGIN IMMEDIATE", error))
+  if (!vtr_hub_db_begin_group (db, error))
     return FALSE;
-
-  for (guint i = 0; i < n; i++)
+  if (!vtr_hub_db_ingest_batch (db, batch, error))
     {
-      JsonNode *node = json_array_get_element (events, i);
-      Event e;
-      gboolean failed = FALSE;
-      int known;
-
-      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
-                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
-                           : NULL;
-
-      /* An event stored before is a duplicate, whatever today's rules
-       * would say of it: the kiosk that lost our answer sends it again. */
-      known = uuid && g_uuid_string_is_valid (uuid) ? event_known (db, uuid) : 0;
-      memset (&e, 0, sizeof e);
-      if (known == 1)
-        verdicts[i] = VTR_EVENT_DUPLICATE;
-      else if (known < 0)
-        failed = TRUE;
-      else if (!(reasons[i] = check_event (node, device, keys, now, &e)))
-        {
-          reasons[i] = check_against_hub (db, device, &e, &failed);
-          if (!failed && reasons[i] == NULL)
-            {
-              failed = !store_event (db, insert, device, &e, now, error);
-              verdicts[i] = VTR_EVENT_ACCEPTED;
-              *n_accepted += !failed;
-            }
-        }
-      if (reasons[i])
-        verdicts[i] = VTR_EVENT_REJECTED;
-      event_clear (&e);
-      if (failed)
-        {
-          if (error && *error == NULL)
-            sql_failed (db, error);
-          exec (db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-    }
-  if (!exec (db, "COMMIT", error))
-    {
-      exec (db, "ROLLBACK", NULL);
+      vtr_hub_db_rollback_group (db);
       return FALSE;
     }
-
-  /* Answers only once the batch is on disk. */
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (events, i);
-      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
-                           ? vtr_json_get_string (json_node_get_object (node), "uuid")
-                           : NULL;
-
-      json_builder_begin_object (results);
-      if (uuid && g_uuid_string_is_valid (uuid))
-        vtr_json_add_string (results, "uuid", uuid);
-      else
-        vtr_json_add_int (results, "index", i);
-      vtr_json_add_string (results, "status", vtr_event_verdict_to_string (verdicts[i]));
-      if (reasons[i])
-        vtr_json_add_string (results, "reason", _(reasons[i]));
-      json_builder_end_object (results);
-    }
+  if (!vtr_hub_db_commit_group (db, error))
+    return FALSE;
+  *n_accepted = batch->n_accepted;
+  vtr_hub_batch_write_results (batch, results);
   return TRUE;
 }
 
@@ -1320,6 +1529,246 @@ vtr_hub_db_write_orders (VtrHubDb    *db,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sql_failed (db, error);
   return TRUE;
+}
+
+/**
+ * vtr_hub_heartbeat_normalize:
+ * @header: (nullable): a device's Vitrine-Device header
+ *
+ * Returns: (nullable): the heartbeat's known parts, "KEY=VALUE; …" in a
+ *   fixed order, each value at most 32 letters, digits and ".-_"; %NULL
+ *   when it has none. Nothing else a device says is kept.
+ */
+char *
+vtr_hub_heartbeat_normalize (const char *header)
+{
+  static const char * const keys[] = { "version", "camera", "printer", "waiting", "last-sync" };
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (header == NULL || strlen (header) > 512)
+    return NULL;
+  parts = g_strsplit (header, ";", 16);
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    for (guint i = 0; parts[i]; i++)
+      {
+        g_autofree char *part = g_strstrip (g_strdup (parts[i]));
+        char *equal = strchr (part, '=');
+        gsize len;
+
+        if (equal == NULL)
+          continue;
+        *equal = '\0';
+        len = strlen (equal + 1);
+        if (!g_str_equal (part, keys[k]) || len == 0 || len > 32 ||
+            strspn (equal + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != len)
+          continue;
+        g_string_append_printf (text, "%s%s=%s", text->len ? "; " : "", keys[k], equal + 1);
+        break;
+      }
+  return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* The name of the history the hub follows (see migration 7). */
+char *
+vtr_hub_db_history (VtrHubDb *db,
+                    GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT name FROM history WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sql_failed (db, error), NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* Files of the data folder a backup holds: the databases, copied with
+ * SQLite's online backup API (consistent while the hub writes), and the
+ * small files beside them, copied whole. */
+static const char * const backup_databases[] = { "hub.db", "catalog.db", "journal.db" };
+static const char * const backup_files[] = { "keys.json", "catalog.master", "sms.conf" };
+
+/* @from's database into @to's, page by page, letting writers in between
+ * steps: the copy is the database as it was at one commit. */
+static gboolean
+copy_database (const char *from,
+               const char *to,
+               GError    **error)
+{
+  sqlite3 *source = NULL, *target = NULL;
+  sqlite3_backup *backup;
+  gboolean done = FALSE;
+  int rc;
+
+  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+      sqlite3_open_v2 (to, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    goto out;
+  sqlite3_busy_handler (source, busy_wait, NULL);
+  sqlite3_busy_handler (target, busy_wait, NULL);
+  if (!(backup = sqlite3_backup_init (target, "main", source, "main")))
+    goto out;
+  do
+    {
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        g_usleep (1000);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  done = sqlite3_backup_finish (backup) == SQLITE_OK && rc == SQLITE_DONE;
+
+out:
+  if (!done)
+    g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("%s cannot be copied to %s: %s"), from, to,
+                 target && sqlite3_errcode (target) != SQLITE_OK ? sqlite3_errmsg (target)
+                 : source ? sqlite3_errmsg (source) : g_strerror (ENOMEM));
+  sqlite3_close_v2 (source);
+  sqlite3_close_v2 (target);
+  return done;
+}
+
+static gboolean
+copy_file (const char *from,
+           const char *to,
+           GError    **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (from, &contents, &len, error) ||
+      !g_file_set_contents_full (to, contents, len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * vtr_hub_db_backup:
+ * @dir: the hub's data folder, which may be serving
+ * @target: a folder that does not exist yet, or an empty one
+ *
+ * Copies every database of the hub and the files beside them into
+ * @target, and backup.json saying when.
+ */
+gboolean
+vtr_hub_db_backup (const char *dir,
+                   const char *target,
+                   GError    **error)
+{
+  g_autoptr(GDir) existing = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *manifest_path = g_build_filename (target, "backup.json", NULL);
+  g_autoptr(VtrHubDb) db = NULL;
+  g_autofree char *history = NULL;
+
+  /* Opened first: hub.db exists, migrated, with its history. */
+  if (!(db = vtr_hub_db_open (dir, error)) || !(history = vtr_hub_db_history (db, error)))
+    return FALSE;
+  if (g_mkdir_with_parents (target, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), target,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if ((existing = g_dir_open (target, 0, NULL)) && g_dir_read_name (existing))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("The folder %s is not empty: a backup goes into a new folder"), target);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_databases); i++)
+    {
+      g_autofree char *from = g_build_filename (dir, backup_databases[i], NULL);
+      g_autofree char *to = g_build_filename (target, backup_databases[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_database (from, to, error))
+        return FALSE;
+      /* The ledger and the customers' orders: for the hub's user only. */
+      g_chmod (to, 0600);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (dir, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (target, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_file (from, to, error))
+        return FALSE;
+    }
+  /* Last: a folder with backup.json is a whole backup. */
+  manifest = g_strdup_printf ("{\"made\": %" G_GINT64_FORMAT ", \"history\": \"%s\"}\n",
+                              g_get_real_time () / G_USEC_PER_SEC, history);
+  return g_file_set_contents_full (manifest_path, manifest, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+/**
+ * vtr_hub_db_restore:
+ * @dir: the hub's data folder; the hub must be stopped
+ * @source: a folder made by vtr_hub_db_backup()
+ *
+ * Puts the backup's databases and files back, and starts a new history:
+ * kiosks then send again every event the hub may have lost, and download
+ * the catalogue again (docs/operations.md, "Restore").
+ */
+gboolean
+vtr_hub_db_restore (const char *dir,
+                    const char *source,
+                    GError    **error)
+{
+  g_autofree char *manifest = g_build_filename (source, "backup.json", NULL);
+  g_autoptr(VtrHubDb) db = NULL;
+
+  if (!g_file_test (manifest, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("%s is not a whole backup of a hub (it has no backup.json)"), source);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_databases); i++)
+    {
+      g_autofree char *from = g_build_filename (source, backup_databases[i], NULL);
+      g_autofree char *to = g_build_filename (dir, backup_databases[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_database (from, to, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (source, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_file (from, to, error))
+        return FALSE;
+    }
+  if (!(db = vtr_hub_db_open (dir, error)))
+    return FALSE;
+  return exec (db, "UPDATE history SET name = lower (hex (randomblob (16))), "
+                   "  started = strftime ('%s', 'now') WHERE id = 1",
+               error);
+}
+
+/* How many devices spoke to the hub since @since (Unix time). */
+gint64
+vtr_hub_db_count_seen_since (VtrHubDb *db,
+                             gint64    since,
+                             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT count (*) FROM device WHERE last_seen >= ? "
+                                              "AND revoked IS NULL",
+                                          error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, since);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sql_failed (db, error), -1;
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 gint64

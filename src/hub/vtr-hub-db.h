@@ -29,6 +29,8 @@ typedef struct
   gint64  paired;      /* 0 until paired */
   gint64  revoked;     /* 0 unless revoked */
   gint64  last_seen;
+  char   *heartbeat;    /* (nullable) (ops) vtr_hub_heartbeat_normalize() */
+  gint64  heartbeat_at;
 } VtrHubDevice;
 
 /* The answer to one uploaded event. */
@@ -56,6 +58,7 @@ typedef enum
 #define VTR_HUB_ORDERS_MAX_WAIT   20  /* seconds a long-poll of the orders may wait */
 
 typedef struct _VtrHubDb VtrHubDb;
+typedef struct _VtrHubBatch VtrHubBatch;
 
 GQuark        vtr_hub_error_quark        (void);
 void          vtr_hub_device_free        (VtrHubDevice *device);
@@ -65,6 +68,14 @@ VtrHubDb     *vtr_hub_db_open            (const char   *dir,
                                           GError      **error);
 void          vtr_hub_db_free            (VtrHubDb     *db);
 sqlite3      *vtr_hub_db_get_sqlite      (VtrHubDb     *db);
+void          vtr_hub_db_set_defer_seen  (VtrHubDb     *db,
+                                          gboolean      defer);
+gboolean      vtr_hub_db_note_seen       (VtrHubDb     *db,
+                                          gint64        device_id,
+                                          gint64        now,
+                                          const char   *heartbeat,
+                                          GError      **error);
+char         *vtr_hub_heartbeat_normalize (const char  *header);
 
 char         *vtr_hub_db_add_device      (VtrHubDb     *db,
                                           const char   *name,
@@ -96,6 +107,24 @@ gboolean      vtr_hub_db_ingest          (VtrHubDb     *db,
                                           JsonBuilder  *results,
                                           guint        *n_accepted,
                                           GError      **error);
+VtrHubBatch  *vtr_hub_batch_new          (const VtrHubDevice *device,
+                                          const VtrKeyList *keys,
+                                          JsonArray    *events,
+                                          gint64        now);
+void          vtr_hub_batch_free         (VtrHubBatch  *batch);
+guint         vtr_hub_batch_get_n_accepted (VtrHubBatch *batch);
+void          vtr_hub_batch_write_results (VtrHubBatch *batch,
+                                          JsonBuilder  *results);
+void          vtr_hub_batch_count        (VtrHubBatch  *batch,
+                                          guint64       counts[3]);
+gboolean      vtr_hub_db_begin_group     (VtrHubDb     *db,
+                                          GError      **error);
+gboolean      vtr_hub_db_ingest_batch    (VtrHubDb     *db,
+                                          VtrHubBatch  *batch,
+                                          GError      **error);
+gboolean      vtr_hub_db_commit_group    (VtrHubDb     *db,
+                                          GError      **error);
+void          vtr_hub_db_rollback_group  (VtrHubDb     *db);
 gboolean      vtr_hub_db_card_balance    (VtrHubDb     *db,
                                           const char   *card_id,
                                           gint64       *balance,
@@ -118,6 +147,17 @@ gboolean      vtr_hub_db_write_order_changes (VtrHubDb *db,
                                               gint64      *cursor,
                                               gboolean    *more,
                                               GError     **error);
+char         *vtr_hub_db_history         (VtrHubDb     *db,
+                                          GError      **error);
+gboolean      vtr_hub_db_backup          (const char   *dir,
+                                          const char   *target,
+                                          GError      **error);
+gboolean      vtr_hub_db_restore         (const char   *dir,
+                                          const char   *source,
+                                          GError      **error);
+gint64        vtr_hub_db_count_seen_since (VtrHubDb    *db,
+                                          gint64        since,
+                                          GError      **error);
 gint64        vtr_hub_db_count_events    (VtrHubDb     *db,
                                           GError      **error);
 
@@ -141,5 +181,6 @@ gboolean      vtr_hub_db_mark_published  (VtrHubDb     *db,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDevice, vtr_hub_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDb, vtr_hub_db_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBatch, vtr_hub_batch_free)
 
 G_END_DECLS

@@ -18,6 +18,8 @@
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-hub-log.h"
+#include "vtr-hub-metrics.h"
 #include "vtr-hub-request.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-pins.h"
@@ -32,9 +34,12 @@
  *
  * The main thread only reads requests and writes responses: each request
  * is paused and handed to one of four worker threads, each with its own
- * SQLite connections, so a large feed page never holds up the others. An
- * access log line (JSON) goes to stderr per request. Shutting down stops
- * accepting connections, finishes the requests in flight, then quits.
+ * SQLite connections, so a large feed page never holds up the others.
+ * Uploaded events go from the workers to one writer thread, which stores
+ * every batch waiting in one transaction and answers them all after its
+ * one fsync (group commit; see "Writes" below). An access log line (JSON)
+ * goes to the journal or stderr per request (vtr-hub-log.c). Shutting down stops accepting connections,
+ * finishes the requests in flight, then quits.
  */
 
 #define API "/api/v1/"
@@ -42,6 +47,9 @@
 #define DEFAULT_PAGE 5000
 #define MAX_PAGE 20000
 #define N_WORKERS 4
+/* At most this many batches share one commit, so the first of them does
+ * not wait for an unbounded group. */
+#define MAX_GROUP 256
 
 struct _VtrHubServer
 {
@@ -49,6 +57,10 @@ struct _VtrHubServer
   SoupServer  *soup;
   GAsyncQueue *jobs;
   GThread     *workers[N_WORKERS];
+  GAsyncQueue *writes;             /* WriteItem, for the writer */
+  VtrHubMetrics *metrics;
+  char          *history;          /* (ops) vtr_hub_db_history(), fixed while serving */
+  GThread     *writer;
   GMainContext *context;
   guint        in_flight;
   gboolean     stopping;
@@ -95,7 +107,28 @@ typedef struct
   gboolean           parked;
   guint              park_timeout;
   VtrHubWebPage     *web;        /* a page for a phone: its own headers */
+  VtrHubBatch       *batch;      /* uploaded events, for the writer */
+  gboolean           has_order;  /* the batch holds an order event */
 } Job;
+
+/* What the writer is asked to do: store a request's batch (and answer
+ * it), or note that a device was seen. */
+typedef struct
+{
+  Job    *job;
+  gint64  device_id;
+  gint64  now;
+  char   *heartbeat;
+} WriteItem;
+
+static void
+write_item_free (gpointer data)
+{
+  WriteItem *item = data;
+
+  g_free (item->heartbeat);
+  g_free (item);
+}
 
 /* A worker thread's connections. */
 typedef struct
@@ -133,6 +166,7 @@ worker_get (const char *dir,
       return NULL;
     }
   worker->catalog = vtr_catalog_new (worker->store);
+  vtr_hub_db_set_defer_seen (worker->db, TRUE);
   g_private_set (&worker_key, worker);
   return worker;
 }
@@ -146,6 +180,7 @@ job_free (Job *job)
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->etag);
   g_free (job->web);
+  g_clear_pointer (&job->batch, vtr_hub_batch_free);
   g_free (job);
 }
 
@@ -250,6 +285,25 @@ authenticate (Job    *job,
       return NULL;
     }
   job->device_id = device->id;
+  /* When it was last seen and how it is (its heartbeat): written by the
+   * writer when the heartbeat changed, else at most once a minute,
+   * without this request waiting for it. */
+  {
+    g_autofree char *heartbeat =
+      vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                                 "Vitrine-Device"));
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
+      {
+        WriteItem *item = g_new0 (WriteItem, 1);
+
+        item->device_id = device->id;
+        item->now = now;
+        item->heartbeat = g_steal_pointer (&heartbeat);
+        g_async_queue_push (job->server->writes, item);
+      }
+  }
   return device;
 }
 
@@ -351,6 +405,23 @@ query_int (Job        *job,
   return TRUE;
 }
 
+/* (ops) A kiosk that followed another history of the hub (this one was
+ * restored from a backup since) is told to send again and download again
+ * (docs/operations.md, "Restore"); answered, with FALSE. */
+static gboolean
+same_history (Job *job)
+{
+  const char *history = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                      "Vitrine-History");
+
+  if (history == NULL || g_str_equal (history, job->server->history))
+    return TRUE;
+  answer_error (job, SOUP_STATUS_GONE, "reset",
+                _("The hub was restored from a backup: the kiosk sends again what it sent lately, "
+                  "and downloads the catalogue again"));
+  return FALSE;
+}
+
 static gboolean vtr_hub_publish_blocks (VtrHubDb *db,
                                         VtrStore *store,
                                         gboolean  all,
@@ -382,7 +453,7 @@ route_changes (Job    *job,
   gint64 since, limit, last, cursor;
   guint n;
 
-  if (!query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
+  if (!same_history (job) || !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
       !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit))
     return;
   /* (cards) A block its batch could not publish (the catalogue was busy)
@@ -523,16 +594,14 @@ route_events (Job    *job,
               Worker *worker)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(VtrHubKeys) hub_keys = NULL;
   g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *request;
   JsonNode *events;
-  guint n_accepted;
 
-  if (!(device = authenticate (job, worker)) || !(request = body_object (job, parser)))
+  if (!(device = authenticate (job, worker)) || !same_history (job) || !(request = body_object (job, parser)))
     return;
   events = json_object_get_member (request, "events");
   if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events))
@@ -559,25 +628,10 @@ route_events (Job    *job,
       return;
     }
   g_clear_error (&error);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
-  if (!vtr_hub_db_ingest (worker->db, device, keys, json_node_get_array (events),
-                          g_get_real_time () / G_USEC_PER_SEC, builder, &n_accepted, &error))
-    {
-      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
-      return;
-    }
-  if (n_accepted > 0 && has_order_event (json_node_get_array (events)))
-    g_main_context_invoke (job->server->context, wake_parked, job->server);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  answer_json (job, SOUP_STATUS_OK, builder);
-  if (n_accepted && job->server->sms)
-    vtr_hub_sms_wake (job->server->sms);
-  /* (cards) Cards blocked by this batch go to the change feed. */
-  if (n_accepted > 0)
-    vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
+  /* Checked here, stored and answered by the writer (writer_main). */
+  job->batch = vtr_hub_batch_new (device, keys, json_node_get_array (events),
+                                  g_get_real_time () / G_USEC_PER_SEC);
+  job->has_order = has_order_event (json_node_get_array (events));
 }
 
 static void
@@ -837,6 +891,36 @@ vtr_hub_route_find_cards (Job    *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* GET /metrics, for Prometheus on the hub's own machine: only from a
+ * loopback address (the counts say how many kiosks a federation has). */
+static void
+route_metrics (Job    *job,
+               Worker *worker)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (job->msg);
+  g_autoptr(GError) error = NULL;
+  gint64 seen, head;
+  char *text;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote) ||
+      !g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
+    {
+      answer_error (job, SOUP_STATUS_FORBIDDEN, "forbidden",
+                    _("The hub’s metrics are read from its own machine only"));
+      return;
+    }
+  if ((seen = vtr_hub_db_count_seen_since (worker->db, g_get_real_time () / G_USEC_PER_SEC - 3600, &error)) < 0 ||
+      (head = vtr_catalog_last_change (worker->catalog, &error)) < 0)
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  text = vtr_hub_metrics_render (job->server->metrics, seen, head);
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "text/plain; version=0.0.4";
+  job->body = g_bytes_new_take (text, strlen (text));
+}
+
 static void
 route (Job *job)
 {
@@ -863,6 +947,11 @@ route (Job *job)
   if (!(worker = worker_get (job->server->dir, &error)))
     {
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
+    {
+      route_metrics (job, worker);
       return;
     }
 
@@ -927,34 +1016,13 @@ gzip_bytes (GBytes *bytes)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
-/* @text as a JSON string: quotes, backslashes and every control
- * character escaped, bytes that are not UTF-8 replaced. */
+/* One record a request (vtr-hub-log.c): journald's fields under
+ * systemd, else one JSON line on stderr. Every field is escaped: whatever
+ * a client puts in its request, it cannot write a line of its own or
+ * change another field. */
 static void
-append_json_string (GString    *line,
-                    const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p; p++)
-    {
-      guchar c = *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (line, "\\%c", c);
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (line, "\\u%04x", c);
-      else
-        g_string_append_c (line, c);
-    }
-  g_string_append_c (line, '"');
-}
-
-/* One JSON object a line: grep-able, and read by any log collector.
- * Every text field is escaped: whatever a client puts in its request, it
- * cannot write a line of its own or change another field. */
-static void
-log_request (SoupServerMessage *msg,
+log_request (VtrHubServer      *server,
+             SoupServerMessage *msg,
              const char        *path,
              guint              status,
              gsize              bytes,
@@ -962,24 +1030,14 @@ log_request (SoupServerMessage *msg,
              gint64             device_id,
              gboolean           cached)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autoptr(GString) line = g_string_new ("{\"time\":");
-  char ms[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *route = vtr_hub_metrics_route (path);
+  gint64 usec = g_get_monotonic_time () - started;
 
-  /* Not printf's %f, which writes "0,53" in a French locale. */
-  g_ascii_formatd (ms, sizeof ms, "%.2f", (g_get_monotonic_time () - started) / 1000.0);
-  append_json_string (line, time);
-  g_string_append (line, ",\"remote\":");
-  append_json_string (line, soup_server_message_get_remote_host (msg));
-  g_string_append (line, ",\"method\":");
-  append_json_string (line, soup_server_message_get_method (msg));
-  g_string_append (line, ",\"path\":");
-  append_json_string (line, path);
-  g_string_append_printf (line, ",\"status\":%u,\"bytes\":%" G_GSIZE_FORMAT ",\"ms\":%s,"
-                          "\"device\":%" G_GINT64_FORMAT "%s}\n",
-                          status, bytes, ms, device_id, cached ? ",\"cache\":\"hit\"" : "");
-  fputs (line->str, stderr);
+  vtr_hub_log_request (soup_server_message_get_remote_host (msg), soup_server_message_get_method (msg), path,
+                       route,
+                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"),
+                       status, bytes, usec / 1000.0, device_id, cached);
+  vtr_hub_metrics_request (server->metrics, route, status, usec);
 }
 
 static void
@@ -987,7 +1045,7 @@ log_access (Job *job)
 {
   g_autofree char *path = vtr_hub_web_log_path (job->path);
 
-  log_request (job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
+  log_request (job->server, job->msg, path, job->status, job->body ? g_bytes_get_size (job->body) : 0,
                job->started, job->device_id, job->web && job->web->from_cache);
 }
 
@@ -1025,6 +1083,8 @@ job_finish (gpointer data)
   if (job->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  if (g_str_has_prefix (job->path, API))
+    soup_message_headers_replace (headers, "Vitrine-History", server->history);
   /* One request a connection for the API, kept alive for a phone's pages:
    * see "Connections" below. */
   if (job->web == NULL || server->stopping || !server->keep_alive)
@@ -1061,6 +1121,14 @@ job_run (Job *job)
       g_main_context_invoke (job->server->context, job_park, job);
       return;
     }
+  if (job->batch)
+    {
+      WriteItem *item = g_new0 (WriteItem, 1);
+
+      item->job = job;
+      g_async_queue_push (job->server->writes, item);
+      return;
+    }
   if (job->gzip && job->body)
     {
       if (accepts_gzip (job->msg))
@@ -1093,6 +1161,130 @@ worker_main (gpointer data)
   vtr_hub_web_thread_init ();
   while ((job = g_async_queue_pop (server->jobs)) != &stop_job)
     job_run (job);
+  return NULL;
+}
+
+/*
+ * Writes. One thread stores what the kiosks upload: it takes every batch
+ * waiting (up to MAX_GROUP), stores each in a savepoint of one
+ * transaction, commits once, and only then answers them all. Under load
+ * a commit's fsync is shared by as many requests as arrived during the
+ * one before, instead of four workers taking turns at SQLite's write
+ * lock and sleeping in its busy handler. A batch the database fails on
+ * leaves no trace and is answered 503 (the kiosk sends it again later:
+ * events are stored once by their uuid); the others go in.
+ */
+
+static WriteItem stop_write;
+
+static void
+writer_answer (Job        *job,
+               gboolean    stored,
+               const char *failure)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!stored)
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", failure);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  vtr_hub_batch_write_results (job->batch, builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+  VtrHubServer *server = data;
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (write_item_free);
+  gboolean stopping = FALSE;
+
+  while (!stopping)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree gboolean *stored = NULL;
+      g_autoptr(GPtrArray) failures = NULL;
+      gboolean committed, accepted = FALSE, order = FALSE;
+      WriteItem *item = g_async_queue_pop (server->writes);
+      Worker *worker;
+
+      /* Everything queued before the stop is written. */
+      do
+        {
+          if (item == &stop_write)
+            stopping = TRUE;
+          else
+            g_ptr_array_add (group, item);
+        }
+      while (group->len < MAX_GROUP && (item = g_async_queue_try_pop (server->writes)));
+      if (group->len == 0)
+        continue;
+
+      stored = g_new0 (gboolean, group->len);
+      failures = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_set_size (failures, group->len);
+      worker = worker_get (server->dir, &error);
+      committed = worker && vtr_hub_db_begin_group (worker->db, &error);
+      for (guint i = 0; committed && i < group->len; i++)
+        {
+          WriteItem *write = g_ptr_array_index (group, i);
+          g_autoptr(GError) batch_error = NULL;
+
+          if (write->job == NULL)
+            vtr_hub_db_note_seen (worker->db, write->device_id, write->now, write->heartbeat, NULL);
+          else if (!(stored[i] = vtr_hub_db_ingest_batch (worker->db, write->job->batch, &batch_error)))
+            failures->pdata[i] = g_strdup (batch_error->message);
+        }
+      if (committed && !(committed = vtr_hub_db_commit_group (worker->db, &error)))
+        memset (stored, 0, group->len * sizeof *stored);
+      if (committed)
+        {
+          guint64 counts[3] = { 0 };
+          guint n_batches = 0;
+
+          for (guint i = 0; i < group->len; i++)
+            if (stored[i])
+              {
+                vtr_hub_batch_count (((WriteItem *) g_ptr_array_index (group, i))->job->batch, counts);
+                n_batches++;
+              }
+          vtr_hub_metrics_commit (server->metrics, n_batches);
+          vtr_hub_metrics_events (server->metrics, counts);
+        }
+
+      /* On disk: the answers go. */
+      for (guint i = 0; i < group->len; i++)
+        {
+          WriteItem *write = g_ptr_array_index (group, i);
+          Job *job = write->job;
+
+          if (job == NULL)
+            continue;
+          writer_answer (job, stored[i],
+                         failures->pdata[i] ? failures->pdata[i]
+                                            : error ? error->message : _("The hub’s database failed"));
+          if (stored[i] && vtr_hub_batch_get_n_accepted (job->batch) > 0)
+            {
+              accepted = TRUE;
+              order |= job->has_order;
+            }
+          g_main_context_invoke (server->context, job_finish, job);
+        }
+      g_ptr_array_set_size (group, 0);
+      if (order)
+        g_main_context_invoke (server->context, wake_parked, server);
+      if (accepted && server->sms)
+        vtr_hub_sms_wake (server->sms);
+      /* (cards) Cards blocked by these batches go to the change feed. */
+      if (accepted)
+        vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
+    }
   return NULL;
 }
 
@@ -1132,7 +1324,7 @@ handle (SoupServer        *soup,
             connection_keep (server, msg);
           else
             soup_message_headers_replace (headers, "Connection", "close");
-          log_request (msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0, TRUE);
+          log_request (server, msg, path, page.status, page.body ? g_bytes_get_size (page.body) : 0, started, 0, TRUE);
           g_clear_pointer (&page.body, g_bytes_unref);
           g_free (page.etag);
           return;
@@ -1624,7 +1816,7 @@ handle_early (SoupServer        *soup,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, text_len);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
-      log_request (msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0, FALSE);
+      log_request (user_data, msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text_len, g_get_monotonic_time (), 0, FALSE);
     }
 }
 
@@ -1676,7 +1868,8 @@ vtr_hub_server_new (const char *data_dir,
   if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
   catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error))
+  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
+      !(server->history = vtr_hub_db_history (db, error)))
     return NULL;
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
@@ -1696,6 +1889,9 @@ vtr_hub_server_new (const char *data_dir,
   server->jobs = g_async_queue_new ();
   server->parked = g_ptr_array_new ();
   server->writing = g_ptr_array_new_with_free_func (g_object_unref);
+  server->writes = g_async_queue_new ();
+  server->metrics = vtr_hub_metrics_new ();
+  server->writer = g_thread_new ("hub-writer", writer_main, server);
   for (guint i = 0; i < N_WORKERS; i++)
     server->workers[i] = g_thread_new ("hub-worker", worker_main, server);
   return g_steal_pointer (&server);
@@ -1814,6 +2010,15 @@ vtr_hub_server_free (VtrHubServer *server)
     g_async_queue_push (server->jobs, &stop_job);
   for (guint i = 0; i < N_WORKERS && server->workers[i]; i++)
     g_thread_join (server->workers[i]);
+  /* Then the writer, once it wrote what the workers handed it. */
+  if (server->writer)
+    {
+      g_async_queue_push (server->writes, &stop_write);
+      g_thread_join (server->writer);
+    }
+  g_clear_pointer (&server->writes, g_async_queue_unref);
+  g_clear_pointer (&server->metrics, vtr_hub_metrics_free);
+  g_free (server->history);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_pointer (&server->sms, vtr_hub_sms_stop);
   g_clear_pointer (&server->parked, g_ptr_array_unref);

@@ -935,6 +935,10 @@ send_due (VtrHubSms *self)
   g_autofree char *phone = NULL;
   g_autofree char *text = NULL;
   g_autofree char *answer = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *order_state = NULL;
   gint64 now = vtr_hub_sms_now ();
   const VtrHubSmsConfig *config = self->config;
   Message m = { 0 };
@@ -957,16 +961,21 @@ send_due (VtrHubSms *self)
   if (rc != SQLITE_ROW)
     return FALSE;
   m.id = sqlite3_column_int64 (stmt, 0);
-  m.order = (const char *) sqlite3_column_text (stmt, 1);
-  m.state = (const char *) sqlite3_column_text (stmt, 2);
+  m.order = order = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  m.state = state = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   m.tries = sqlite3_column_int64 (stmt, 3);
   m.details = parse_object (details_parser, (const char *) sqlite3_column_text (stmt, 4));
-  m.number = (const char *) sqlite3_column_text (stmt, 5);
-  m.order_state = (const char *) sqlite3_column_text (stmt, 6);
+  m.number = number = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  m.order_state = order_state = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
   m.merchant_id = sqlite3_column_int64 (stmt, 7);
   m.placed = parse_object (placed_parser, (const char *) sqlite3_column_text (stmt, 8));
   if (m.number == NULL)
     m.number = "";
+  /* (ops) The read ends here: a statement still open would hold its
+   * snapshot, and the UPDATE that records the message would then fail
+   * (SQLITE_BUSY_SNAPSHOT) as soon as the writer committed anything
+   * meanwhile, leaving a sent message pending, to be sent again. */
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   /* An order collected before its "ready" message went out: the
    * customer was there, a message now would only puzzle them. */

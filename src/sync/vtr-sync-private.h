@@ -16,6 +16,7 @@ struct _VtrSyncClient
   SoupSession *session;
   guint        page_size;
   guint        batch_size;
+  gboolean     history_reset; /* (ops) the last request found the hub restored */
 };
 
 GBytes   *vtr_sync_client_send  (VtrSyncClient *client,

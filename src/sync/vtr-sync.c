@@ -115,6 +115,9 @@ send (SoupSession  *session,
       const char   *token,
       const char   *json,
       const char   *if_none_match,
+      const char   *history,
+      const char   *heartbeat,
+      char        **told_history,
       guint        *status,
       GCancellable *cancellable,
       GError      **error)
@@ -137,6 +140,13 @@ send (SoupSession  *session,
     }
   if (if_none_match)
     soup_message_headers_replace (headers, "If-None-Match", if_none_match);
+  /* (ops) The hub's history this kiosk follows: a hub restored from a
+   * backup answers 410 to a kiosk that followed the history it lost. */
+  if (history)
+    soup_message_headers_replace (headers, "Vitrine-History", history);
+  /* (ops) How the device is, for `vitrine-hub device list`. */
+  if (heartbeat)
+    soup_message_headers_replace (headers, "Vitrine-Device", heartbeat);
   if (json)
     {
       g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
@@ -145,6 +155,9 @@ send (SoupSession  *session,
 
   body = soup_session_send_and_read (session, msg, cancellable, &local_error);
   *status = soup_message_get_status (msg);
+  if (told_history)
+    *told_history = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                            "Vitrine-History"));
   if (body == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -254,7 +267,7 @@ vtr_sync_pair (VtrStore   *store,
   json_builder_end_object (builder);
   request = vtr_json_builder_to_data (builder, FALSE);
   url = g_strconcat (link->url, API "pair", NULL);
-  body = send (session, "POST", url, NULL, request, NULL, &status, NULL, error);
+  body = send (session, "POST", url, NULL, request, NULL, NULL, NULL, NULL, &status, NULL, error);
   if (body == NULL)
     {
       if (error && *error && (*error)->code == VTR_SYNC_ERROR_REFUSED)
@@ -372,9 +385,27 @@ client_send (VtrSyncClient *client,
              GError       **error)
 {
   g_autofree char *url = g_strconcat (client->link->url, path, NULL);
+  g_autofree char *known = vtr_sync_state_history (client->store, NULL);
+  g_autofree char *told = NULL;
+  g_autofree char *heartbeat = vtr_sync_state_heartbeat (client->store);
+  GBytes *body;
 
-  return send (client->session, method, url, client->link->token, json, if_none_match, status,
-               cancellable, error);
+  body = send (client->session, method, url, client->link->token, json, if_none_match, known, heartbeat, &told,
+               status, cancellable, error);
+  /* (ops) The first history a hub tells is followed; another one, with
+   * a 410, means the hub was restored from a backup: what it
+   * acknowledged lately goes up again and the catalogue comes again. */
+  client->history_reset = FALSE;
+  if (told && g_strcmp0 (known, told) != 0 && (known == NULL || (body == NULL && *status == SOUP_STATUS_GONE)))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (vtr_sync_state_set_history (client->store, told, known != NULL, &local_error))
+        client->history_reset = known != NULL;
+      else
+        g_warning ("The hub’s new history could not be recorded: %s", local_error->message);
+    }
+  return body;
 }
 
 /**
@@ -561,6 +592,13 @@ vtr_sync_client_push (VtrSyncClient *client,
 
       request = batch_request (entries);
       body = client_send (client, "POST", API "events", request, NULL, &status, cancellable, error);
+      if (body == NULL && client->history_reset)
+        {
+          /* The hub was restored: the outbox now starts with what it
+           * acknowledged lately. */
+          g_clear_error (error);
+          continue;
+        }
       if (body == NULL || !(answer = parse_answer (body, error)))
         return FALSE;
       report->sent += entries->len;
