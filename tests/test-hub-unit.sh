@@ -43,12 +43,13 @@ else
   echo "not ok 3 exposure level '${score}' is above 2.0"
 fi
 
-# ExecStart as systemd runs it: %S is the state root, %d the credentials.
+# ExecStart as systemd runs it: %S is the state root, %d the credentials,
+# $VITRINE_HUB_OPTIONS empty (no /etc/default/vitrine-hub).
 mkdir -p "$tmp/state" "$tmp/credentials"
 cp "$tls/cert.pem" "$tmp/credentials/tls.crt"
 cp "$tls/key.pem" "$tmp/credentials/tls.key"
 command=$(sed -n 's/^ExecStart=//p' "$tmp/vitrine-hub.service" |
-          sed "s|%S/|$tmp/state/|g; s|%d/|$tmp/credentials/|g; s|\[::\]:8443|127.0.0.1:0|")
+          sed "s|%S/|$tmp/state/|g; s|%d/|$tmp/credentials/|g; s|\[::\]:8443|127.0.0.1:0|; s| \$VITRINE_HUB_OPTIONS||")
 $command > "$tmp/out" 2> "$tmp/err" &
 pid=$!
 for _ in $(seq 1 100); do
