@@ -843,6 +843,7 @@ vtr_store_catalog_is_master (const char *data_dir)
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
   "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used", "card_transfer",
+  "shop_edit",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged
