@@ -417,6 +417,62 @@ test_made_product_review (Fixture      *f,
                    0);
 }
 
+static void
+test_poster_signed_then_printed (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_auto(VtrTestResult) request = { 0 };
+  g_auto(VtrTestResult) waiting = { 0 };
+  g_auto(VtrTestResult) printed = { 0 };
+  g_auto(VtrTestResult) again = { 0 };
+  g_autofree char *pdf = g_build_filename (f->shop_dir, "poster.pdf", NULL);
+  g_autofree char *printer = g_strdup_printf ("pdf:%s", pdf);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  SHOP_CTL (f, &request, "shop", "poster", "--product", SAUSAGES, "--json");
+  g_assert_cmpint (request.status, ==, 0);
+  /* Not signed before the hub has seen it. */
+  SHOP_CTL (f, &waiting, "shop", "posters", "--json");
+  g_assert_cmpstr (g_strstrip (waiting.out), ==, "[]");
+
+  sync_ok (f->shop_dir);
+  SHOP_CTL (f, &printed, "shop", "posters", "--print", "--printer", printer, "--json");
+  g_assert_cmpint (printed.status, ==, 0);
+  g_assert_nonnull (strstr (printed.out, "\"code\":\"HTTPS://VTR13.FR/"));
+  g_assert_nonnull (strstr (printed.out, "\"print_job\":"));
+  g_assert_true (g_file_get_contents (pdf, &contents, &len, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+
+  /* Printed once. */
+  SHOP_CTL (f, &again, "shop", "posters", "--json");
+  g_assert_cmpstr (g_strstrip (again.out), ==, "[]");
+}
+
+static void
+test_stats (Fixture      *f,
+            gconstpointer data)
+{
+  g_auto(VtrTestResult) stats = { 0 };
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *weeks;
+
+  SHOP_CTL (f, &stats, "shop", "stats", "--json");
+  g_assert_cmpint (stats.status, ==, 0);
+  root = vtr_test_parse_object (stats.out);
+  weeks = json_object_get_array_member (root, "weeks");
+  /* This week and the eight before, a Monday a week apart. */
+  g_assert_cmpuint (json_array_get_length (weeks), ==, 9);
+  for (guint i = 1; i < 9; i++)
+    {
+      gint64 gap = json_object_get_int_member (json_array_get_object_element (weeks, i), "starts") -
+                   json_object_get_int_member (json_array_get_object_element (weeks, i - 1), "starts");
+
+      g_assert_cmpint (gap, >=, 7 * 86400 - 3600);
+      g_assert_cmpint (gap, <=, 7 * 86400 + 3600);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,6 +483,8 @@ main (int argc, char **argv)
   ADD ("/shop/import-keeps-newer-shop-price", test_import_keeps_newer_shop_price);
   ADD ("/shop/refused-by-hub", test_refused_by_hub);
   ADD ("/shop/made-product-review", test_made_product_review);
+  ADD ("/shop/poster-signed-then-printed", test_poster_signed_then_printed);
+  ADD ("/shop/stats", test_stats);
 #undef ADD
   return g_test_run ();
 }

@@ -1707,3 +1707,92 @@ rollback:
   vtr_store_rollback (store);
   return -1;
 }
+
+void
+vtr_shop_poster_free (VtrShopPoster *poster)
+{
+  if (poster == NULL)
+    return;
+  g_free (poster->uuid);
+  g_free (poster->code);
+  g_free (poster);
+}
+
+gboolean
+vtr_shop_poster_signed (VtrStore   *store,
+                        const char *uuid,
+                        const char *code,
+                        GError    **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  stmt = vtr_store_statement (store,
+                              "UPDATE journal.shop_edit SET code = ?2 WHERE uuid = ?1 AND kind = 'shop-poster' "
+                              "AND code IS NULL",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+GPtrArray *
+vtr_shop_signed_posters (VtrStore *store,
+                         gint64    merchant_id,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) posters = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_poster_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT uuid, merchant_id, coalesce (json_extract (payload, '$.product'), "
+                              "  (SELECT product_id FROM promotion WHERE id = json_extract (payload, '$.promotion')), 0), "
+                              "  coalesce (json_extract (payload, '$.promotion'), 0), code "
+                              "FROM journal.shop_edit WHERE kind = 'shop-poster' AND code IS NOT NULL "
+                              "  AND printed IS NULL AND merchant_id = ? ORDER BY seq",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrShopPoster *poster = g_new0 (VtrShopPoster, 1);
+
+      poster->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      poster->merchant_id = sqlite3_column_int64 (stmt, 1);
+      poster->product_id = sqlite3_column_int64 (stmt, 2);
+      poster->promotion_id = sqlite3_column_int64 (stmt, 3);
+      poster->code = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (posters, poster);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&posters);
+}
+
+gboolean
+vtr_shop_poster_printed (VtrStore   *store,
+                         const char *uuid,
+                         gint64      now,
+                         GError    **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  stmt = vtr_store_statement (store, "UPDATE journal.shop_edit SET printed = ?2 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return vtr_store_step_done (store, stmt, error);
+}

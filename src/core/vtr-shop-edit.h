@@ -293,9 +293,10 @@ gboolean vtr_shop_remove_reward      (VtrStore        *store,
  * @promotion_id: the promotion, or 0 (one of the two)
  * @uuid: (out) (optional): the request's id
  *
- * Asks the hub to sign a poster's code (an outbox event). The hub's
- * answer comes back with the next sync; vtr_shop_signed_posters() lists
- * those signed and not yet printed, for the print service.
+ * Asks the hub to sign a poster's code (an outbox event). The hub signs
+ * it when it accepts the event and answers with the code at the next
+ * sync (offline, the request waits in the outbox);
+ * vtr_shop_signed_posters() then lists it, for the print service.
  */
 gboolean vtr_shop_request_poster     (VtrStore        *store,
                                       const char      *session,
@@ -303,6 +304,44 @@ gboolean vtr_shop_request_poster     (VtrStore        *store,
                                       gint64           promotion_id,
                                       GDateTime       *now,
                                       char           **uuid,
+                                      GError         **error);
+
+/* A poster the hub signed, waiting to be printed. */
+typedef struct
+{
+  char   *uuid;          /* the request's */
+  gint64  merchant_id;
+  gint64  product_id;    /* 0 for a category promotion */
+  gint64  promotion_id;  /* 0 for a product's poster */
+  char   *code;          /* the signed flashcode to print */
+} VtrShopPoster;
+
+void       vtr_shop_poster_free      (VtrShopPoster   *poster);
+
+/**
+ * vtr_shop_poster_signed:
+ *
+ * Sync calls it with the code the hub signed for a poster request.
+ */
+gboolean   vtr_shop_poster_signed    (VtrStore        *store,
+                                      const char      *uuid,
+                                      const char      *code,
+                                      GError         **error);
+
+/**
+ * vtr_shop_signed_posters:
+ *
+ * Returns: (transfer container) (element-type VtrShopPoster): the posters
+ *   signed and not yet printed, oldest first. Print each with
+ *   vtr_ticket_new_poster() and vtr_print_enqueue() (src/print), then
+ *   vtr_shop_poster_printed().
+ */
+GPtrArray *vtr_shop_signed_posters   (VtrStore        *store,
+                                      gint64           merchant_id,
+                                      GError         **error);
+gboolean   vtr_shop_poster_printed   (VtrStore        *store,
+                                      const char      *uuid,
+                                      gint64           now,
                                       GError         **error);
 
 /* History and undo. */
@@ -396,5 +435,6 @@ int        vtr_shop_revert_refused   (VtrStore        *store,
                                       GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopEdit, vtr_shop_edit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopPoster, vtr_shop_poster_free)
 
 G_END_DECLS

@@ -331,7 +331,9 @@ static const char * const journal_migrations[] = {
   "  created INTEGER NOT NULL,"
   "  undo_of TEXT,"
   "  undone INTEGER NOT NULL DEFAULT 0,"
-  "  reverted INTEGER NOT NULL DEFAULT 0);"
+  "  reverted INTEGER NOT NULL DEFAULT 0,"
+  "  code TEXT,"
+  "  printed INTEGER);"
   "CREATE INDEX journal.shop_edit_by_merchant ON shop_edit (merchant_id, seq);",
 };
 

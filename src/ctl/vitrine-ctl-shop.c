@@ -11,6 +11,7 @@
 #include "vtr-json.h"
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
+#include "vtr-print-queue.h"
 #include "vtr-shop-edit.h"
 #include "vtr-shop-stats.h"
 
@@ -44,6 +45,8 @@ static struct
   int      points;
   char    *discount;
   int      weeks;
+  gboolean print;
+  char    *printer;
 } shop_options = { .quantity = VTR_SHOP_NO_QUANTITY, .weeks = 9 };
 
 static const GOptionEntry shop_entries[] = {
@@ -80,6 +83,10 @@ static const GOptionEntry shop_entries[] = {
     N_("EUROS") },
   { "weeks", 0, 0, G_OPTION_ARG_INT, &shop_options.weeks,
     N_("With “stats”: this week and the weeks before (default 9)"), N_("N") },
+  { "print", 0, 0, G_OPTION_ARG_NONE, &shop_options.print,
+    N_("With “posters”: queue the signed posters for the printer"), NULL },
+  { "printer", 0, 0, G_OPTION_ARG_STRING, &shop_options.printer,
+    N_("With “posters”: the printer (default: the kiosk’s)"), N_("TARGET") },
   { NULL }
 };
 
@@ -233,6 +240,90 @@ print_stats (VtrCtlOptions *options,
       g_autofree char *text = vtr_json_builder_to_data (builder, TRUE);
       g_print ("%s\n", text);
     }
+  return EXIT_SUCCESS;
+}
+
+/* The posters the hub signed; with --print, queued for the printer
+ * (the print queue prints them now if it can, or when it can). */
+static int
+print_posters (VtrCtlOptions *options,
+               VtrStore      *store)
+{
+  g_autoptr(GPtrArray) posters = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autofree char *target = NULL;
+  gint64 merchant_id;
+  GError *error = NULL;
+
+  if (!vtr_staff_session (store, session (), options->when, &merchant_id, &error) ||
+      !(posters = vtr_shop_signed_posters (store, merchant_id, &error)))
+    return fail (error);
+  if (shop_options.print)
+    {
+      target = shop_options.printer ? g_strdup (shop_options.printer) : vtr_print_default_target ();
+      if (target == NULL)
+        return usage_error (_("Say which printer with --printer"));
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < posters->len; i++)
+    {
+      VtrShopPoster *poster = g_ptr_array_index (posters, i);
+      gint64 job = 0;
+
+      if (shop_options.print)
+        {
+          g_autoptr(VtrProduct) product = poster->product_id ? vtr_catalog_get_product (catalog, poster->product_id,
+                                                                                        NULL)
+                                                             : NULL;
+          VtrTicket *ticket = NULL;
+
+          if (product)
+            ticket = vtr_ticket_new_poster (catalog, product, merchant_id, poster->promotion_id, poster->code,
+                                            VTR_TICKET_POSTER_A4, options->when);
+          else
+            {
+              /* A promotion on a whole category: the shop's own code. */
+              g_autoptr(VtrMerchant) shop = vtr_catalog_get_merchant (catalog, merchant_id, NULL);
+
+              ticket = vtr_ticket_new (VTR_TICKET_POSTER_A4, "poster", poster->uuid);
+              ticket->title = g_strdup (shop ? shop->name : "");
+              ticket->qr = g_strdup (poster->code);
+            }
+          gboolean ok = vtr_print_enqueue (store, ticket, target, &job, &error) &&
+                        vtr_shop_poster_printed (store, poster->uuid, g_date_time_to_unix (options->when), &error);
+
+          vtr_ticket_free (ticket);
+          if (!ok)
+            return fail (error);
+        }
+      if (!options->json)
+        {
+          g_print ("%s\t%lld\t%lld\t%s\n", poster->uuid, (long long) poster->product_id,
+                   (long long) poster->promotion_id, poster->code);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "uuid", poster->uuid);
+      vtr_json_add_int (builder, "product", poster->product_id);
+      vtr_json_add_int (builder, "promotion", poster->promotion_id);
+      vtr_json_add_string (builder, "code", poster->code);
+      if (job)
+        vtr_json_add_int (builder, "print_job", job);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  /* Printed now when the printer can, else kept in the queue. */
+  if (shop_options.print && posters->len > 0)
+    {
+      g_autoptr(GError) print_error = NULL;
+
+      vtr_print_queue_run (store, &print_error);
+      if (print_error)
+        g_printerr ("vitrine-ctl: %s\n", print_error->message);
+    }
+  if (options->json)
+    print_json (builder);
   return EXIT_SUCCESS;
 }
 
@@ -451,6 +542,8 @@ command_shop (VtrCtlOptions  *options,
     return print_history (options, store);
   if (g_str_equal (action, "stats") && argc == 2)
     return print_stats (options, store);
+  if (g_str_equal (action, "posters") && argc == 2)
+    return print_posters (options, store);
 
   return usage_error (_("Usage: vitrine-ctl shop stock PRODUCT --price EUROS [--state in-stock|low|out] "
                         "[--quantity N] | remove PRODUCT | find GTIN | product GTIN --name NAME [--brand BRAND] "
@@ -465,7 +558,7 @@ command_shop (VtrCtlOptions  *options,
 
 const VtrCtlCommand vtr_ctl_shop = {
   "shop", N_("stock|remove|find|product|categories|promotion|end-promotion|hours|close|services|"
-             "loyalty-rule|reward|remove-reward|poster|undo|history|stats …"),
+             "loyalty-rule|reward|remove-reward|poster|posters|undo|history|stats …"),
   N_("“Ma boutique”: the shop’s prices, stock, products, promotions, hours, services, loyalty, posters and "
      "figures (staff session)"),
   VTR_CTL_LIMIT, shop_entries, command_shop

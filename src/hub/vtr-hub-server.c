@@ -534,7 +534,7 @@ route_events (Job    *job,
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
   /* (shop) The shops' edits go to the catalogue, the rest to hub.db. */
-  others = vtr_hub_shop_ingest (worker->store, device, json_node_get_array (events),
+  others = vtr_hub_shop_ingest (worker->store, hub_keys, device, json_node_get_array (events),
                                 g_get_real_time () / G_USEC_PER_SEC, builder, &n_shop, &error);
   if (others == NULL ||
       !vtr_hub_db_ingest (worker->db, device, keys, others, g_get_real_time () / G_USEC_PER_SEC, builder,

@@ -5,7 +5,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vtr-flashcode.h"
 #include "vtr-json.h"
+#include "vtr-opening-hours.h"
 #include "vtr-shop-edit.h"
 #include "vtr-store-private.h"
 
@@ -112,6 +114,66 @@ record (VtrStore           *store,
   return TRUE;
 }
 
+/* The code a poster request was answered with, for a device that lost
+ * the answer and sends the request again. */
+static char *
+signed_code_of (VtrStore   *store,
+                const char *uuid)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT json_extract (payload, '$.code') FROM shop_event WHERE uuid = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) == SQLITE_TEXT)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return NULL;
+}
+
+/* A poster's signed code: the product's ad at the shop, with the
+ * promotion (valid until its last day), or for a promotion on a whole
+ * category the shop's own code. */
+static char *
+sign_poster (VtrStore   *store,
+             VtrHubKeys *keys,
+             gint64      merchant_id,
+             JsonObject *payload,
+             GError    **error)
+{
+  VtrFlashcode code = { .kind = VTR_CODE_PRODUCT, .merchant_id = merchant_id };
+  const guint8 *secret = NULL;
+
+  if (keys == NULL)
+    {
+      g_set_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID,
+                   _("The federation cannot sign posters yet: ask it to make its keys."));
+      return NULL;
+    }
+  code.product_id = vtr_json_get_int (payload, "product");
+  code.promotion_id = vtr_json_get_int (payload, "promotion");
+  if (code.promotion_id > 0)
+    {
+      g_autoptr(VtrStatement) stmt =
+        vtr_store_statement (store, "SELECT coalesce (product_id, 0), ends - 1 FROM promotion WHERE id = ?", error);
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, code.promotion_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GDateTime) last = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 1));
+
+          code.product_id = sqlite3_column_int64 (stmt, 0);
+          code.expires = vtr_paris_day (last);
+        }
+      if (code.product_id == 0)
+        code = (VtrFlashcode) { .kind = VTR_CODE_MERCHANT, .merchant_id = merchant_id };
+    }
+  code.kid = vtr_hub_keys_signing_kid (keys, &secret);
+  return vtr_flashcode_sign (&code, vtr_hub_keys_get_host (keys), secret, error);
+}
+
 /**
  * vtr_hub_shop_ingest:
  * @catalog: the hub's catalogue store
@@ -127,6 +189,7 @@ record (VtrStore           *store,
  */
 JsonArray *
 vtr_hub_shop_ingest (VtrStore           *store,
+                     VtrHubKeys         *keys,
                      const VtrHubDevice *device,
                      JsonArray          *events,
                      gint64              now,
@@ -145,6 +208,7 @@ vtr_hub_shop_ingest (VtrStore           *store,
       JsonNode *node = json_array_get_element (events, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *uuid = NULL, *kind = NULL, *reason = NULL, *status = "accepted";
+      g_autofree char *code = NULL;
       g_autoptr(GError) refusal = NULL;
       JsonObject *payload = NULL;
       gint64 at = 0;
@@ -163,6 +227,7 @@ vtr_hub_shop_ingest (VtrStore           *store,
           if (known < 0)
             goto failed;
           status = "duplicate";
+          code = signed_code_of (store, uuid);
         }
       else if (reason == NULL)
         {
@@ -172,8 +237,14 @@ vtr_hub_shop_ingest (VtrStore           *store,
             g_set_error (&refusal, VTR_SHOP_ERROR, VTR_SHOP_ERROR_NOT_YOURS,
                          _("Only a shop’s device changes a shop."));
           else if (vtr_shop_apply_event (store, device->merchant_id, kind, payload, at, VTR_SHOP_APPLY_HUB,
-                                         &refusal))
-            record (store, device, uuid, kind, payload, at, now, &refusal);
+                                         &refusal) &&
+                   (!g_str_equal (kind, VTR_SHOP_EVENT_POSTER) ||
+                    (code = sign_poster (store, keys, device->merchant_id, payload, &refusal))))
+            {
+              if (code)
+                json_object_set_string_member (payload, "code", code);
+              record (store, device, uuid, kind, payload, at, now, &refusal);
+            }
           if (refusal && refusal->domain != VTR_SHOP_ERROR)
             {
               g_propagate_error (error, g_steal_pointer (&refusal));
@@ -193,6 +264,8 @@ vtr_hub_shop_ingest (VtrStore           *store,
       if (reason || refusal)
         status = "rejected";
       vtr_json_add_string (answers, "status", status);
+      if (code && !reason && !refusal)
+        vtr_json_add_string (answers, "code", code);
       if (reason)
         vtr_json_add_string (answers, "reason", _(reason));
       else if (refusal)

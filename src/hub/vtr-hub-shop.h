@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vtr-hub-db.h"
+#include "vtr-hub-keys.h"
 #include "vtr-store.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,7 @@ G_BEGIN_DECLS
 gboolean   vtr_hub_shop_is_shop_event (const char         *kind);
 
 JsonArray *vtr_hub_shop_ingest        (VtrStore           *catalog,
+                                       VtrHubKeys         *keys,
                                        const VtrHubDevice *device,
                                        JsonArray          *events,
                                        gint64              now,
