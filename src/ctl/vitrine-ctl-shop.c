@@ -552,8 +552,8 @@ command_shop (VtrCtlOptions  *options,
                         "[--loyal] [--title TEXT] [--promotion ID] | end-promotion ID | hours OPENING_HOURS | "
                         "close FIRST-DAY LAST-DAY | services SERVICE,… [--collections KIND,…] | "
                         "loyalty-rule CENTS-PER-POINT [--round] | reward --points N (--discount EUROS | --product ID) "
-                        "--title TEXT | remove-reward ID | poster (--product ID | --promotion ID) | undo | history | "
-                        "stats [--weeks N]"));
+                        "--title TEXT | remove-reward ID | poster (--product ID | --promotion ID) | "
+                        "posters [--print [--printer TARGET]] | undo | history | stats [--weeks N]"));
 }
 
 const VtrCtlCommand vtr_ctl_shop = {
