@@ -151,26 +151,28 @@ check_product (VtrStore *store,
                gint64    product_id,
                GError  **error)
 {
-  gboolean found;
-  gint64 owner;
+  /* One statement: the hub runs this for every change it applies. */
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT EXISTS (SELECT 1 FROM merchant WHERE id = ?1), "
+                         "  EXISTS (SELECT 1 FROM product WHERE id = ?2), "
+                         "  (SELECT merchant_id FROM product_made WHERE product_id = ?2 AND reviewed IS NULL)",
+                         error);
+  int rc;
 
-  if (!query_int (store, "SELECT 1 FROM merchant WHERE id = ?", merchant_id, 0, &found, &owner, error))
+  if (stmt == NULL)
     return FALSE;
-  if (!found)
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, product_id);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    return vtr_store_set_error (store, rc, error);
+  if (!sqlite3_column_int (stmt, 0))
     return shop_error (error, VTR_SHOP_ERROR_NOT_YOURS,
                        _("This shop is not in the federation’s catalogue: ask the federation to add it."));
-  if (product_id <= 0 || product_id > VTR_SHOP_MAX_PRODUCT_ID)
+  if (product_id <= 0 || product_id > VTR_SHOP_MAX_PRODUCT_ID || !sqlite3_column_int (stmt, 1))
     return shop_error (error, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
                        _("This product is not in the catalogue: scan its barcode to add it."));
-  if (!query_int (store, "SELECT 1 FROM product WHERE id = ?", product_id, 0, &found, &owner, error))
-    return FALSE;
-  if (!found)
-    return shop_error (error, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
-                       _("This product is not in the catalogue: scan its barcode to add it."));
-  if (!query_int (store, "SELECT merchant_id FROM product_made WHERE product_id = ? AND reviewed IS NULL",
-                  product_id, 0, &found, &owner, error))
-    return FALSE;
-  if (found && owner != merchant_id)
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL && sqlite3_column_int64 (stmt, 2) != merchant_id)
     return shop_error (error, VTR_SHOP_ERROR_NOT_YOURS,
                        _("This product was added by another shop and the federation has not checked it "
                          "yet: it cannot be changed from here."));

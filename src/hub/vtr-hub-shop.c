@@ -96,22 +96,7 @@ record (VtrStore           *store,
   sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
   sqlite3_bind_int64 (stmt, 7, now);
-  if (!vtr_store_step_done (store, stmt, error))
-    return FALSE;
-  if (g_str_equal (kind, VTR_SHOP_EVENT_STOCK))
-    {
-      stmt = vtr_store_statement (store, "UPDATE stock_edit SET uuid = ?1 WHERE product_id = ?2 AND merchant_id = ?3 "
-                                         "AND edited = ?4",
-                                  error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, vtr_json_get_int (payload, "product"));
-      sqlite3_bind_int64 (stmt, 3, device->merchant_id);
-      sqlite3_bind_int64 (stmt, 4, at);
-      return vtr_store_step_done (store, stmt, error);
-    }
-  return TRUE;
+  return vtr_store_step_done (store, stmt, error);
 }
 
 /* The code a poster request was answered with, for a device that lost
