@@ -132,6 +132,36 @@ kiosk_stockist (Fixture    *f,
   g_error ("shop 1 is not among the stockists: %s", r.out);
 }
 
+/* The web page a phone opens from a signed code: a product's ad at the
+ * shop, or the shop's own code. */
+static char *
+phone_page (Fixture    *f,
+            const char *kind,
+            const char *id)
+{
+  g_auto(VtrTestResult) sign = { 0 };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *url = NULL;
+
+  if (g_str_equal (kind, "product"))
+    HUB (f, &sign, "sign", "product", id, "--merchant", SHOP);
+  else
+    HUB (f, &sign, "sign", "merchant", id);
+  g_assert_cmpint (sign.status, ==, 0);
+  code = vtr_test_last_line (sign.out);
+  g_assert_true (g_str_has_prefix (code, "HTTPS://VTR13.FR/"));
+  url = g_strconcat (f->hub->url, code + strlen ("HTTPS://VTR13.FR"), NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (msg), ==, 200);
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
 static void
 test_edit_to_street_kiosk (Fixture      *f,
                            gconstpointer data)
@@ -151,8 +181,8 @@ test_edit_to_street_kiosk (Fixture      *f,
 
   SHOP_CTL (f, &price, "shop", "stock", SAUSAGES, "--price", "9,50", "--state", "low", "--quantity", "4", "--json");
   g_assert_cmpint (price.status, ==, 0);
-  SHOP_CTL (f, &promotion, "shop", "promotion", "--product", MERGUEZ, "--kind", "percent", "--value", "15",
-            "--from", from, "--to", to, "--title", "−15 % sur les merguez", "--loyal", "--json");
+  SHOP_CTL (f, &promotion, "shop", "promotion", "--product", MERGUEZ, "--kind", "percent", "--value", "17",
+            "--from", from, "--to", to, "--title", "−17 % sur les merguez", "--loyal", "--json");
   g_assert_cmpint (promotion.status, ==, 0);
   SHOP_CTL (f, &closure, "shop", "close", "2026-12-24", "2026-12-26");
   g_assert_cmpint (closure.status, ==, 0);
@@ -173,7 +203,7 @@ test_edit_to_street_kiosk (Fixture      *f,
                                                     "AND merchant_id = 1"), ==, 1);
   g_assert_cmpint (sql (f->kiosk_dir, "catalog.db",
                         "SELECT count (*) FROM promotion WHERE merchant_id = 1 AND product_id = 14 "
-                        "AND title = '−15 % sur les merguez' AND value = 15 AND audience = 1"), ==, 1);
+                        "AND title = '−17 % sur les merguez' AND value = 17 AND audience = 1"), ==, 1);
   g_assert_cmpint (sql (f->kiosk_dir, "catalog.db",
                         "SELECT count (*) FROM merchant WHERE id = 1 "
                         "AND opening_hours LIKE '%; 2026 Dec 24-2026 Dec 26 off'"), ==, 1);
@@ -185,6 +215,15 @@ test_edit_to_street_kiosk (Fixture      *f,
          "--at", "2026-12-24T10:00:00+01:00", "--json");
     g_assert_cmpint (r.status, ==, 0);
     g_assert_null (strstr (r.out, "\"merchant_id\":1,"));
+  }
+
+  /* The phone page behind the product's poster shows them too. */
+  {
+    g_autofree char *sausages = phone_page (f, "product", SAUSAGES);
+    g_autofree char *shop = phone_page (f, "merchant", SHOP);
+
+    g_assert_nonnull (strstr (sausages, "9,50"));
+    g_assert_nonnull (strstr (shop, "17% off</span> <bdi>Merguez 500 g"));
   }
 
   SHOP_CTL (f, &history, "shop", "history", "--json");
