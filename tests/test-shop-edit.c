@@ -390,6 +390,16 @@ test_hours (Fixture      *f,
 
   closed = vtr_shop_hours_add_closure ("Mo-Sa 09:00-19:00", first, last, &error);
   g_assert_cmpstr (closed, ==, "Mo-Sa 09:00-19:00; 2026 Dec 24-2026 Dec 26 off");
+  {
+    g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (closed);
+    g_autofree char *reopened = vtr_shop_hours_remove_closure (closed, 20261224);
+
+    g_assert_cmpuint (closures->len, ==, 1);
+    g_assert_cmpint (((VtrShopClosure *) closures->pdata[0])->first_day, ==, 20261224);
+    g_assert_cmpint (((VtrShopClosure *) closures->pdata[0])->last_day, ==, 20261226);
+    g_assert_cmpstr (((VtrShopClosure *) closures->pdata[0])->words, ==, "Closed from 24/12/2026 to 26/12/2026");
+    g_assert_cmpstr (reopened, ==, "Mo-Sa 09:00-19:00");
+  }
   g_assert_true (vtr_shop_set_hours (f->store, f->session, closed, f->now, &error));
   g_assert_no_error (error);
   shop = vtr_catalog_get_merchant (catalog, SHOP, &error);

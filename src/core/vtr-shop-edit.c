@@ -3,6 +3,7 @@
 #include "vtr-shop-edit.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vtr-gtin.h"
@@ -1797,4 +1798,107 @@ vtr_shop_poster_printed (VtrStore   *store,
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now);
   return vtr_store_step_done (store, stmt, error);
+}
+
+/* Closures in opening hours: the rules "2026 Dec 24[-2026 Dec 26] off". */
+
+void
+vtr_shop_closure_free (VtrShopClosure *closure)
+{
+  if (closure == NULL)
+    return;
+  g_free (closure->words);
+  g_free (closure);
+}
+
+static const char * const closure_months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+static int
+closure_day (const char *year,
+             const char *month,
+             const char *day)
+{
+  for (guint m = 0; m < G_N_ELEMENTS (closure_months); m++)
+    if (g_str_equal (month, closure_months[m]))
+      return atoi (year) * 10000 + (m + 1) * 100 + atoi (day);
+  return 0;
+}
+
+/* The closure @rule says, or FALSE when it is another kind of rule. */
+static gboolean
+parse_closure (const char *rule,
+               int        *first,
+               int        *last)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  gboolean found = FALSE;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("^\\s*(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2})"
+                                            "(?:-(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2}))?\\s+(?:off|closed)\\s*$",
+                                            0, 0, NULL));
+  if (g_regex_match (regex, rule, 0, &match))
+    {
+      g_autofree char *y1 = g_match_info_fetch (match, 1);
+      g_autofree char *m1 = g_match_info_fetch (match, 2);
+      g_autofree char *d1 = g_match_info_fetch (match, 3);
+      g_autofree char *y2 = g_match_info_fetch (match, 4);
+      g_autofree char *m2 = g_match_info_fetch (match, 5);
+      g_autofree char *d2 = g_match_info_fetch (match, 6);
+
+      *first = closure_day (y1, m1, d1);
+      *last = y2 && *y2 ? closure_day (y2, m2, d2) : *first;
+      found = *first > 0 && *last > 0;
+    }
+  return found;
+}
+
+GPtrArray *
+vtr_shop_hours_closures (const char *opening_hours)
+{
+  GPtrArray *closures = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_closure_free);
+  g_auto(GStrv) rules = g_strsplit (opening_hours ? opening_hours : "", ";", -1);
+
+  for (guint i = 0; rules[i]; i++)
+    {
+      VtrShopClosure *closure;
+      int first, last;
+
+      if (!parse_closure (rules[i], &first, &last))
+        continue;
+      closure = g_new0 (VtrShopClosure, 1);
+      closure->first_day = first;
+      closure->last_day = last;
+      if (first == last)
+        closure->words = g_strdup_printf (_("Closed on %02d/%02d/%04d"), first % 100, first / 100 % 100,
+                                          first / 10000);
+      else
+        closure->words = g_strdup_printf (_("Closed from %02d/%02d/%04d to %02d/%02d/%04d"), first % 100,
+                                          first / 100 % 100, first / 10000, last % 100, last / 100 % 100,
+                                          last / 10000);
+      g_ptr_array_add (closures, closure);
+    }
+  return closures;
+}
+
+char *
+vtr_shop_hours_remove_closure (const char *opening_hours,
+                               int         first_day)
+{
+  g_auto(GStrv) rules = g_strsplit (opening_hours ? opening_hours : "", ";", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; rules[i]; i++)
+    {
+      int first, last;
+
+      if (parse_closure (rules[i], &first, &last) && first == first_day)
+        continue;
+      if (out->len)
+        g_string_append_c (out, ';');
+      g_string_append (out, out->len ? rules[i] : g_strchug (rules[i]));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

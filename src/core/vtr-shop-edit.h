@@ -243,6 +243,36 @@ char    *vtr_shop_hours_add_closure  (const char      *opening_hours,
                                       GDateTime       *last_day,
                                       GError         **error);
 
+/* An exceptional closure found in opening hours: days as yyyymmdd. */
+typedef struct
+{
+  int   first_day;
+  int   last_day;
+  char *words;     /* "Closed from 24/12/2026 to 26/12/2026", translated */
+} VtrShopClosure;
+
+void       vtr_shop_closure_free     (VtrShopClosure  *closure);
+
+/**
+ * vtr_shop_hours_closures:
+ *
+ * The exceptional closures @opening_hours holds, in their order, for the
+ * hours editor to read back in words and offer to remove.
+ *
+ * Returns: (transfer container) (element-type VtrShopClosure)
+ */
+GPtrArray *vtr_shop_hours_closures   (const char      *opening_hours);
+
+/**
+ * vtr_shop_hours_remove_closure:
+ * @first_day: the closure's first day, yyyymmdd
+ *
+ * @opening_hours without the closure that starts on @first_day (the shop
+ * opens as usual again): a new string, the same text if there is none.
+ */
+char      *vtr_shop_hours_remove_closure (const char  *opening_hours,
+                                          int          first_day);
+
 /* Services, collections, loyalty. */
 
 /**
