@@ -363,7 +363,6 @@ test_refused_by_hub (Fixture      *f,
       "{\"merchant\":1,\"gtin\":\"4006381333932\",\"name\":\"X\",\"category\":\"viande\"}", "barcode" },
     { (const char **) &shop_token, "shop-product",
       "{\"merchant\":1,\"gtin\":\"4006381333931\",\"name\":\"X\",\"category\":\"nowhere\"}", "category" },
-    /* Another shop's promotion (demo promotion 1 is shop 1's or not: take shop 2's). */
   };
 
   pair (f, f->other_dir, "Comptoir volé", "2");
@@ -379,6 +378,17 @@ test_refused_by_hub (Fixture      *f,
       g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "rejected");
       g_assert_nonnull (strstr (reason, cases[i].reason));
     }
+  /* Ending another shop's promotion from this shop's own device. */
+  {
+    gint64 theirs = sql (f->hub_dir, "catalog.db", "SELECT id FROM promotion WHERE merchant_id <> 1 LIMIT 1");
+    g_autofree char *payload = g_strdup_printf ("{\"merchant\":1,\"promotion\":%" G_GINT64_FORMAT ",\"end\":true}",
+                                                theirs);
+    g_autoptr(JsonObject) answer = post_event (f, shop_token, "shop-promotion", payload);
+
+    g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "rejected");
+    g_assert_nonnull (strstr (json_object_get_string_member (answer, "reason"), "another shop"));
+  }
+
   /* Nothing of them in the federation's catalogue. */
   digest_after = vtr_test_catalog_digest (f->hub_dir);
   g_assert_cmpstr (digest, ==, digest_after);
