@@ -143,6 +143,33 @@ static const char * const catalog_migrations[] = {
    * hub made when it started (issue 17's first pages). */
   "DROP INDEX IF EXISTS hub_web_stock_by_merchant;"
   "CREATE INDEX stock_by_merchant ON stock (merchant_id);",
+  /* 6: (shop) "Ma boutique": a shop's own quantity on the shelf (never in
+   * the feed), promotions for loyal customers only, the products made by
+   * merchants until the federation reviews them, and on the hub the
+   * provenance of each stock line a shop edited and the shop events
+   * applied (vtr-shop-edit.c). */
+  "ALTER TABLE stock ADD COLUMN quantity INTEGER;"
+  "ALTER TABLE promotion ADD COLUMN audience INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE product_made ("
+  "  product_id INTEGER PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  reviewed INTEGER);"
+  "CREATE TABLE stock_edit ("
+  "  product_id INTEGER NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  edited INTEGER NOT NULL,"
+  "  uuid TEXT NOT NULL,"
+  "  PRIMARY KEY (product_id, merchant_id)) WITHOUT ROWID;"
+  "CREATE TABLE shop_event ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  device_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  received INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX shop_event_by_merchant ON shop_event (merchant_id, at);",
 };
 
 static const char * const journal_migrations[] = {
@@ -308,6 +335,22 @@ static const char * const journal_migrations[] = {
   "  acknowledged INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX journal.outbox_sent_by_time ON outbox_sent (acknowledged);"
   "ALTER TABLE journal.hub ADD COLUMN history TEXT;",
+  /* 12: (shop) the shop's changes made at this counter, each with what it
+   * replaced, for undo and for putting back what the hub refused. */
+  "CREATE TABLE journal.shop_edit ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  before TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  undo_of TEXT,"
+  "  undone INTEGER NOT NULL DEFAULT 0,"
+  "  reverted INTEGER NOT NULL DEFAULT 0,"
+  "  code TEXT,"
+  "  printed INTEGER);"
+  "CREATE INDEX journal.shop_edit_by_merchant ON shop_edit (merchant_id, seq);",
 };
 
 int
@@ -818,6 +861,7 @@ vtr_store_catalog_is_master (const char *data_dir)
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
   "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used", "card_transfer",
+  "shop_edit",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged

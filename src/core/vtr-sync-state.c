@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vtr-card-block.h"
+#include "vtr-shop-edit.h"
 #include "vtr-store-private.h"
 
 /*
@@ -371,7 +372,11 @@ vtr_sync_state_settle (VtrStore          *store,
         return FALSE;
       }
   }
-  return vtr_store_commit (store, error);
+  if (!vtr_store_commit (store, error))
+    return FALSE;
+  /* (shop) A shop edit the hub refused is undone here too: the feed will
+   * never bring back what it replaced. */
+  return vtr_shop_revert_refused (store, error) >= 0;
 }
 
 /* (ops) The hub's history this kiosk follows, or %NULL (not yet told,

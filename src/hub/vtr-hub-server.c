@@ -2,6 +2,8 @@
 
 #include "vtr-hub-server.h"
 
+#include "vtr-hub-shop.h"
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
@@ -108,6 +110,7 @@ typedef struct
   guint              park_timeout;
   VtrHubWebPage     *web;        /* a page for a phone: its own headers */
   VtrHubBatch       *batch;      /* uploaded events, for the writer */
+  JsonBuilder       *shop_results; /* an array: the shop edits' answers */
   gboolean           has_order;  /* the batch holds an order event */
 } Job;
 
@@ -181,6 +184,7 @@ job_free (Job *job)
   g_free (job->etag);
   g_free (job->web);
   g_clear_pointer (&job->batch, vtr_hub_batch_free);
+  g_clear_object (&job->shop_results);
   g_free (job);
 }
 
@@ -598,8 +602,10 @@ route_events (Job    *job,
   g_autoptr(VtrHubKeys) hub_keys = NULL;
   g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) others = NULL;
   JsonObject *request;
   JsonNode *events;
+  guint n_shop = 0;
 
   if (!(device = authenticate (job, worker)) || !same_history (job) || !(request = body_object (job, parser)))
     return;
@@ -628,10 +634,21 @@ route_events (Job    *job,
       return;
     }
   g_clear_error (&error);
-  /* Checked here, stored and answered by the writer (writer_main). */
-  job->batch = vtr_hub_batch_new (device, keys, json_node_get_array (events),
-                                  g_get_real_time () / G_USEC_PER_SEC);
-  job->has_order = has_order_event (json_node_get_array (events));
+  /* (shop) The shops' edits go to the catalogue here, in one durable
+   * transaction of their own; the rest is checked here, stored and
+   * answered by the writer (writer_main), with the shop edits' results. */
+  job->shop_results = json_builder_new ();
+  json_builder_begin_array (job->shop_results);
+  others = vtr_hub_shop_ingest (worker->store, hub_keys, device, json_node_get_array (events),
+                                g_get_real_time () / G_USEC_PER_SEC, job->shop_results, &n_shop, &error);
+  json_builder_end_array (job->shop_results);
+  if (others == NULL)
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  job->batch = vtr_hub_batch_new (device, keys, others, g_get_real_time () / G_USEC_PER_SEC);
+  job->has_order = has_order_event (others);
 }
 
 static void
@@ -1192,6 +1209,14 @@ writer_answer (Job        *job,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
+  if (job->shop_results)
+    {
+      g_autoptr(JsonNode) shop = json_builder_get_root (job->shop_results);
+      JsonArray *answers = json_node_get_array (shop);
+
+      for (guint i = 0; i < json_array_get_length (answers); i++)
+        json_builder_add_value (builder, json_node_copy (json_array_get_element (answers, i)));
+    }
   vtr_hub_batch_write_results (job->batch, builder);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
