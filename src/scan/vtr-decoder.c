@@ -38,7 +38,7 @@
 #define LIVE_BUDGET_US (15 * 1000)
 /* A still image's fixes stop after this: past it, the images nobody reads
  * cost more than all those read. */
-#define THOROUGH_BUDGET_US (200 * 1000)
+#define THOROUGH_BUDGET_US (120 * 1000)
 /* Live frames within which a barcode must be read twice. */
 #define CONFIRM_FRAMES 4
 
@@ -69,6 +69,7 @@ struct _VtrDecoder
   GByteArray           *scratch; /* what a pass needs on the way */
   GByteArray           *half;    /* a live frame at half size */
   GByteArray           *crop;    /* where a code may be, at full size */
+  gint64                budget_end;   /* thread time at which the frame's work stops, or 0 */
   guint                 live_frames;  /* live frames decoded */
   GHashTable           *unconfirmed;  /* barcode key → live frame it was read in */
 };
@@ -550,6 +551,30 @@ typedef struct
   guint         max_grids; /* redrawings to try; 0 means many */
 } Source;
 
+/* The budget counts the decoding thread's own time, so a machine busy
+ * with other work reads the same codes, only later. */
+static gint64
+thread_time (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static gboolean
+over_budget (gint64 start,
+             gint64 budget)
+{
+  return thread_time () - start > budget;
+}
+
+static gboolean
+budget_spent (VtrDecoder *self)
+{
+  return self->budget_end != 0 && thread_time () > self->budget_end;
+}
+
 static guint
 run_pass (VtrDecoder   *self,
           Pass          pass,
@@ -642,7 +667,7 @@ run_pass (VtrDecoder   *self,
                                                       source->max_grids ? source->max_grids : 32);
         guint found = 0;
 
-        for (guint i = 0; i < grids->len && found == 0; i++)
+        for (guint i = 0; i < grids->len && found == 0 && !budget_spent (self); i++)
           {
             VtrQrGrid *grid = g_ptr_array_index (grids, i);
             Geometry clean = { .scale = 1.0, .width = grid->size };
@@ -746,24 +771,6 @@ confirm_barcodes (VtrDecoder *self,
     }
 }
 
-/* The budget counts the decoding thread's own time, so a machine busy
- * with other work reads the same codes, only later. */
-static gint64
-thread_time (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
-  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
-}
-
-static gboolean
-over_budget (gint64 start,
-             gint64 budget)
-{
-  return thread_time () - start > budget;
-}
-
 /* The live fixes, in the order they were measured to read what the plain
  * reads missed. */
 typedef enum
@@ -788,6 +795,7 @@ decode_live (VtrDecoder     *self,
   int factor = 1;
 
   self->live_frames++;
+  self->budget_end = start + LIVE_BUDGET_US;
 
   /* zxing-cpp on the full frame: QR codes, and barcodes whose thin bars
    * need every pixel. */
@@ -884,6 +892,7 @@ decode_thorough (VtrDecoder     *self,
   Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
   int w = frame->width, h = frame->height;
 
+  self->budget_end = start + THOROUGH_BUDGET_US;
   if (read_zxing (pixels, w, h, frame->index,
                   VTR_ZXING_QR | VTR_ZXING_BARCODES | VTR_ZXING_HARDER, codes) > 0)
     return;
@@ -896,6 +905,8 @@ decode_thorough (VtrDecoder     *self,
         return;
       if (run_pass (self, pass, &full, codes) > 0)
         g_debug ("still image read by pass %d after %.1f ms", pass, (thread_time () - start) / 1e3);
+      else
+        g_debug ("still image: pass %d read nothing, %.1f ms", pass, (thread_time () - start) / 1e3);
     }
 
   /* Still nothing: the contrast passes and the grid again, on the
@@ -975,6 +986,7 @@ vtr_decoder_decode (VtrDecoder     *self,
 
   pixels = packed (self, frame);
   reset_scanners (self);
+  self->budget_end = 0;
 
   if (flags & VTR_DECODE_PLAIN)
     {
@@ -989,7 +1001,7 @@ vtr_decoder_decode (VtrDecoder     *self,
   if (flags & VTR_DECODE_ZXING)
     {
       read_zxing (pixels, frame->width, frame->height, frame->index,
-                  VTR_ZXING_QR | VTR_ZXING_HARDER |
+                  VTR_ZXING_QR | VTR_ZXING_HARDER | VTR_ZXING_AS_IS |
                     ((flags & VTR_DECODE_QR_ONLY) ? 0 : VTR_ZXING_BARCODES),
                   codes);
       return codes;

@@ -66,7 +66,8 @@ vtr_zxing_read (const VtrFrame *frame,
     hints.setBinarizer (ZXing::Binarizer::GlobalHistogram);
   /* A barcode must read the same on three scan lines, not two: a wrong
    * product number with a valid check digit is worse than none. */
-  hints.setMinLineCount (3);
+  if (!(flags & VTR_ZXING_AS_IS))
+    hints.setMinLineCount (3);
 
   try
     {

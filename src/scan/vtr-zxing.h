@@ -13,6 +13,7 @@ typedef enum
   VTR_ZXING_BARCODES = 1 << 1, /* EAN-13, EAN-8, UPC-A, UPC-E, Code 128 */
   VTR_ZXING_HARDER   = 1 << 2, /* every rotation, more scan lines, a downscaled try */
   VTR_ZXING_GLOBAL   = 1 << 3, /* one threshold for the picture instead of a local one */
+  VTR_ZXING_AS_IS    = 1 << 4, /* zxing-cpp's own settings, for comparisons */
 } VtrZxingFlags;
 
 /* Reads @frame with zxing-cpp and appends what it finds to @codes, an
