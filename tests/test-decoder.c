@@ -6,6 +6,7 @@
 #include "vtr-decoder.h"
 #include "vtr-frame-reader.h"
 #include "vtr-test-util.h"
+#include "vtr-hard-set.h"
 
 /*
  * The decoder on real pictures read through the real GStreamer pipeline:
@@ -437,6 +438,72 @@ test_too_large (void)
   vtr_test_remove_tree (dir);
 }
 
+/* A live barcode is given only when a second frame reads the same number:
+ * one frame's misread, check digit and all, never shows a wrong product. */
+static void
+test_live_barcode_confirmed (void)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      VtrHardSample sample = vtr_hard_sample_make (VTR_HARD_EAN_THIN, i);
+      g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+      g_autofree guint8 *empty = g_malloc0 (VTR_HARD_WIDTH * VTR_HARD_HEIGHT);
+      VtrFrame first = { sample.frames[0], VTR_HARD_WIDTH, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, 1, 0 };
+      VtrFrame second = { sample.frames[1], VTR_HARD_WIDTH, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, 2, 0 };
+      VtrFrame nothing = { empty, VTR_HARD_WIDTH, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, 3, 0 };
+      g_autoptr(GPtrArray) once = vtr_decoder_decode (decoder, &first, VTR_DECODE_LIVE);
+      g_autoptr(GPtrArray) twice = vtr_decoder_decode (decoder, &second, VTR_DECODE_LIVE);
+      g_autoptr(GPtrArray) still = vtr_decoder_decode (decoder, &first, VTR_DECODE_THOROUGH);
+
+      /* The thin bars are read at full resolution, on the first frames. */
+      g_assert_cmpuint (once->len, ==, 0);
+      g_assert_cmpuint (twice->len, ==, 1);
+      g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (twice, 0))->text, ==, sample.text);
+      /* A still image has no second frame: it is read at once. */
+      g_assert_cmpuint (still->len, ==, 1);
+      g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (still, 0))->text, ==, sample.text);
+
+      /* Long after, a single reading waits for its confirmation again. */
+      for (int n = 0; n < 6; n++)
+        g_ptr_array_unref (vtr_decoder_decode (decoder, &nothing, VTR_DECODE_LIVE));
+      {
+        g_autoptr(GPtrArray) later = vtr_decoder_decode (decoder, &first, VTR_DECODE_LIVE);
+        g_assert_cmpuint (later->len, ==, 0);
+      }
+      vtr_hard_sample_clear (&sample);
+    }
+}
+
+/* The hard webcam-like set: on every condition the decoder reads at least
+ * what raw ZBar or zxing-cpp reads, and never a wrong text. */
+static void
+test_hard_set (void)
+{
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+
+  for (VtrHardCondition c = 0; c < VTR_HARD_N_CONDITIONS; c++)
+    {
+      guint ours = 0, theirs = 0;
+
+      for (guint i = 0; i < 2; i++)
+        {
+          VtrHardSample sample = vtr_hard_sample_make (c, i);
+          VtrFrame frame = { sample.frames[0], VTR_HARD_WIDTH, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, 0, 0 };
+          g_autoptr(GPtrArray) codes = vtr_decoder_decode (decoder, &frame, VTR_DECODE_THOROUGH);
+          g_autoptr(GPtrArray) zbar = vtr_decoder_decode (decoder, &frame, VTR_DECODE_PLAIN);
+          g_autoptr(GPtrArray) zxing = vtr_decoder_decode (decoder, &frame, VTR_DECODE_ZXING);
+
+          for (guint k = 0; k < codes->len; k++)
+            g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (codes, k))->text, ==, sample.text);
+          ours += codes->len > 0;
+          theirs += zbar->len > 0 || zxing->len > 0;
+          vtr_hard_sample_clear (&sample);
+        }
+      if (ours < theirs)
+        g_error ("%s: read %u, raw ZBar or zxing-cpp %u", vtr_hard_condition_names[c], ours, theirs);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -449,6 +516,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/decoder/mirrored", test_mirrored);
   g_test_add_func ("/decoder/live-frames", test_live_frames);
   g_test_add_func ("/decoder/video", test_video);
+  g_test_add_func ("/decoder/live-barcode-confirmed", test_live_barcode_confirmed);
+  g_test_add_func ("/decoder/hard-set", test_hard_set);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/too-large", test_too_large);
 

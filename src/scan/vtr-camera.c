@@ -308,6 +308,23 @@ on_decode_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
+/* A preview frame's buffer, mapped for as long as its bytes live. */
+typedef struct
+{
+  GstBuffer  *buffer;
+  GstMapInfo  map;
+} MappedFrame;
+
+static void
+mapped_frame_free (gpointer data)
+{
+  MappedFrame *mapped = data;
+
+  gst_buffer_unmap (mapped->buffer, &mapped->map);
+  gst_buffer_unref (mapped->buffer);
+  g_free (mapped);
+}
+
 static gboolean
 deliver_preview (gpointer data)
 {
@@ -315,7 +332,7 @@ deliver_preview (gpointer data)
   g_autoptr(VtrCamera) self = g_weak_ref_get (ref);
   g_autoptr(GstSample) sample = NULL;
   GstVideoInfo info;
-  GstMapInfo map;
+  MappedFrame *mapped;
   GstBuffer *buffer;
 
   if (self == NULL)
@@ -333,14 +350,23 @@ deliver_preview (gpointer data)
   if (self->state != VTR_CAMERA_RUNNING)
     set_state (self, VTR_CAMERA_RUNNING, NULL);
 
+  /* The frame's bytes are handed over as they are, mapped, not copied:
+   * the main thread does not copy megabytes thirty times a second. */
   buffer = gst_sample_get_buffer (sample);
-  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+  mapped = g_new0 (MappedFrame, 1);
+  mapped->buffer = gst_buffer_ref (buffer);
+  if (gst_buffer_map (mapped->buffer, &mapped->map, GST_MAP_READ))
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (map.data, map.size);
+      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size,
+                                                            mapped_frame_free, mapped);
 
-      gst_buffer_unmap (buffer, &map);
       g_signal_emit (self, signals[SIGNAL_FRAME_READY], 0, bytes, GST_VIDEO_INFO_WIDTH (&info),
                      GST_VIDEO_INFO_HEIGHT (&info), GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
+    }
+  else
+    {
+      gst_buffer_unref (mapped->buffer);
+      g_free (mapped);
     }
   return G_SOURCE_REMOVE;
 }
@@ -629,7 +655,10 @@ pipeline_description (VtrCamera  *self,
     "%s ! decodebin ! videoconvert ! tee name=t "
     "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=RGB ! "
     "appsink name=preview sync=false max-buffers=1 drop=true "
-    "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! "
+    /* The decoder reads the luma plane: a camera's YUV frames reach it
+     * unconverted, and only other formats are made grey. */
+    "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! "
+    "video/x-raw,format={ GRAY8, I420, YV12, NV12, NV21, Y42B, Y444 } ! "
     "appsink name=decode sync=false max-buffers=1 drop=true",
     source);
 }

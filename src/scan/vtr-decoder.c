@@ -4,10 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zbar.h>
 
 #include "vtr-charset.h"
 #include "vtr-qr-grid.h"
+#include "vtr-zxing.h"
 
 /*
  * Decoding with ZBar, plus what ZBar alone misses. ZBar finds QR codes on
@@ -18,9 +20,27 @@
  * frame gets one, and the next frame the next one, so each frame stays
  * within its time budget while the camera keeps trying.
  *
+ * zxing-cpp (vtr-zxing.cpp) reads first: it is the fastest on clean
+ * frames and reads most of what ZBar reads. The fixes above are for what
+ * both miss, in the order they were measured to succeed, within a time
+ * budget: a live frame stops at LIVE_BUDGET_US and the next frame goes on
+ * with the fixes this one did not reach.
+ *
  * QR codes are read in ZBar's binary mode and their bytes decoded here
  * (vtr-charset.c): ZBar's own guess turns Shift_JIS into mojibake.
+ *
+ * A live barcode (EAN, UPC) is only given once two frames read the same
+ * number: a barcode misread on one frame can carry a valid check digit,
+ * and a wrong product on screen is worse than a frame's delay.
  */
+
+/* A live frame's work stops after this, and goes on with the next frame. */
+#define LIVE_BUDGET_US (15 * 1000)
+/* A still image's fixes stop after this: past it, the images nobody reads
+ * cost more than all those read. */
+#define THOROUGH_BUDGET_US (120 * 1000)
+/* Live frames within which a barcode must be read twice. */
+#define CONFIRM_FRAMES 4
 
 typedef enum
 {
@@ -49,6 +69,9 @@ struct _VtrDecoder
   GByteArray           *scratch; /* what a pass needs on the way */
   GByteArray           *half;    /* a live frame at half size */
   GByteArray           *crop;    /* where a code may be, at full size */
+  gint64                budget_end;   /* thread time at which the frame's work stops, or 0 */
+  guint                 live_frames;  /* live frames decoded */
+  GHashTable           *unconfirmed;  /* barcode key → live frame it was read in */
 };
 
 G_DEFINE_FINAL_TYPE (VtrDecoder, vtr_decoder, G_TYPE_OBJECT)
@@ -65,6 +88,7 @@ vtr_decoder_finalize (GObject *object)
   g_clear_pointer (&self->scratch, g_byte_array_unref);
   g_clear_pointer (&self->half, g_byte_array_unref);
   g_clear_pointer (&self->crop, g_byte_array_unref);
+  g_clear_pointer (&self->unconfirmed, g_hash_table_unref);
 
   G_OBJECT_CLASS (vtr_decoder_parent_class)->finalize (object);
 }
@@ -111,6 +135,7 @@ vtr_decoder_init (VtrDecoder *self)
   self->scratch = g_byte_array_new ();
   self->half = g_byte_array_new ();
   self->crop = g_byte_array_new ();
+  self->unconfirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   reset_scanners (self);
 }
 
@@ -526,6 +551,30 @@ typedef struct
   guint         max_grids; /* redrawings to try; 0 means many */
 } Source;
 
+/* The budget counts the decoding thread's own time, so a machine busy
+ * with other work reads the same codes, only later. */
+static gint64
+thread_time (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static gboolean
+over_budget (gint64 start,
+             gint64 budget)
+{
+  return thread_time () - start > budget;
+}
+
+static gboolean
+budget_spent (VtrDecoder *self)
+{
+  return self->budget_end != 0 && thread_time () > self->budget_end;
+}
+
 static guint
 run_pass (VtrDecoder   *self,
           Pass          pass,
@@ -618,7 +667,7 @@ run_pass (VtrDecoder   *self,
                                                       source->max_grids ? source->max_grids : 32);
         guint found = 0;
 
-        for (guint i = 0; i < grids->len && found == 0; i++)
+        for (guint i = 0; i < grids->len && found == 0 && !budget_spent (self); i++)
           {
             VtrQrGrid *grid = g_ptr_array_index (grids, i);
             Geometry clean = { .scale = 1.0, .width = grid->size };
@@ -652,6 +701,275 @@ run_pass (VtrDecoder   *self,
     }
 }
 
+/* Adds zxing-cpp's codes to @codes, each once. */
+static guint
+read_zxing (const guint8  *pixels,
+            int            width,
+            int            height,
+            guint          index,
+            VtrZxingFlags  flags,
+            GPtrArray     *codes)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
+  VtrFrame frame = { pixels, width, height, width, index, 0 };
+  guint added = 0;
+
+  vtr_zxing_read (&frame, flags, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      VtrSymbol *code = g_ptr_array_index (found, i);
+      gboolean duplicate = FALSE;
+
+      for (guint j = 0; j < codes->len && !duplicate; j++)
+        duplicate = same_code (g_ptr_array_index (codes, j), code);
+      if (!duplicate)
+        {
+          g_ptr_array_add (codes, g_ptr_array_steal_index (found, i--));
+          added++;
+        }
+    }
+  return added;
+}
+
+static gboolean
+is_barcode (const VtrSymbol *code)
+{
+  return code->symbology != VTR_SYMBOLOGY_QR;
+}
+
+/* Keeps a live barcode only when an earlier frame, not long ago, read the
+ * same number; remembers the others for the frames to come. */
+static void
+confirm_barcodes (VtrDecoder *self,
+                  GPtrArray  *codes)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->unconfirmed);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (self->live_frames - GPOINTER_TO_UINT (value) > CONFIRM_FRAMES)
+      g_hash_table_iter_remove (&iter);
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      VtrSymbol *code = g_ptr_array_index (codes, i);
+      g_autofree char *key = NULL;
+
+      if (!is_barcode (code))
+        continue;
+      key = g_strdup_printf ("%d:%s", code->symbology, code->text);
+      if (g_hash_table_contains (self->unconfirmed, key))
+        g_hash_table_insert (self->unconfirmed, g_steal_pointer (&key),
+                             GUINT_TO_POINTER (self->live_frames));
+      else
+        {
+          g_hash_table_insert (self->unconfirmed, g_steal_pointer (&key),
+                               GUINT_TO_POINTER (self->live_frames));
+          g_ptr_array_remove_index (codes, i--);
+        }
+    }
+}
+
+/* The live fixes, in the order they were measured to read what the plain
+ * reads missed. */
+typedef enum
+{
+  LIVE_REGIONS,   /* where finder patterns are, at full size, redrawn */
+  LIVE_INVERTED,
+  LIVE_NORMALIZED,
+  LIVE_MIRRORED,
+  LIVE_BINARIZED,
+  N_LIVE_STEPS
+} LiveStep;
+
+static void
+decode_live (VtrDecoder     *self,
+             const VtrFrame *frame,
+             const guint8   *pixels,
+             GPtrArray      *codes)
+{
+  gint64 start = thread_time ();
+  Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
+  Source half = full;
+  int factor = 1;
+
+  self->live_frames++;
+  self->budget_end = start + LIVE_BUDGET_US;
+
+  /* zxing-cpp on the full frame: QR codes, and barcodes whose thin bars
+   * need every pixel. */
+  if (read_zxing (pixels, frame->width, frame->height, frame->index,
+                  VTR_ZXING_QR | VTR_ZXING_BARCODES, codes) > 0)
+    return;
+
+  /* zxing-cpp read nothing. Every other frame stops there: the fixes
+   * below cost three times zxing-cpp's read, and the camera sends the
+   * same code again 33 ms later. */
+  if (self->live_frames % 2 == 0)
+    return;
+
+  /* A code held up to the kiosk is large: ZBar on the frame at half size
+   * (a quarter of the pixels). */
+  if (frame->width >= 640 && frame->height >= 360)
+    {
+      guint8 *out = work_buffer (self->half, (gsize) (frame->width / 2) * (frame->height / 2));
+
+      make_half (pixels, out, frame->width, frame->height);
+      half = (Source) { out, frame->width / 2, frame->height / 2, 0.5, frame->index, 1, 0, 0, 0 };
+      factor = 2;
+    }
+  if (run_pass (self, PASS_PLAIN, &half, codes) > 0)
+    return;
+
+  /* The fixes, one after another until the budget is spent; the next frame
+   * goes on from where this one stopped. */
+  for (guint step = 0; step < N_LIVE_STEPS && codes->len == 0; step++)
+    {
+      LiveStep which = (self->next_live_pass++) % N_LIVE_STEPS;
+
+      if (over_budget (start, LIVE_BUDGET_US))
+        {
+          self->next_live_pass--;
+          break;
+        }
+
+      switch (which)
+        {
+        case LIVE_REGIONS:
+          {
+            /* Finder patterns seen at half size point at where a smaller
+             * or harder code may be; only those places are read at full
+             * size. */
+            g_autoptr(GArray) regions = vtr_qr_grid_regions (half.pixels, half.width, half.height, 2);
+
+            for (guint r = 0; r < regions->len && codes->len == 0; r++)
+              {
+                const VtrRect *rect = &g_array_index (regions, VtrRect, r);
+                int x0 = rect->x * factor, y0 = rect->y * factor;
+                int cw = MIN (rect->width * factor, frame->width - x0);
+                int ch = MIN (rect->height * factor, frame->height - y0);
+                guint8 *crop = work_buffer (self->crop, (gsize) cw * ch);
+                Source region = { crop, cw, ch, 1.0, frame->index, 1, x0, y0, 4 };
+
+                if (over_budget (start, LIVE_BUDGET_US))
+                  break;
+                for (int y = 0; y < ch; y++)
+                  memcpy (crop + (gsize) y * cw, pixels + (gsize) (y0 + y) * frame->width + x0, cw);
+                if (run_pass (self, PASS_PLAIN, &region, codes) == 0)
+                  run_pass (self, PASS_GRID, &region, codes);
+              }
+          }
+          break;
+        case LIVE_INVERTED:
+          run_pass (self, PASS_INVERTED, &half, codes);
+          break;
+        case LIVE_NORMALIZED:
+          run_pass (self, PASS_NORMALIZED, &half, codes);
+          break;
+        case LIVE_MIRRORED:
+          run_pass (self, PASS_MIRRORED, &half, codes);
+          break;
+        case LIVE_BINARIZED:
+          run_pass (self, PASS_BINARIZED, &half, codes);
+          break;
+        case N_LIVE_STEPS:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/* The still image's passes, in the order they were measured to read what
+ * zxing-cpp and plain ZBar missed on the public corpus (bench-scan -v with
+ * G_MESSAGES_DEBUG=vitrine-scan). */
+static const Pass thorough_order[] = {
+  PASS_PLAIN, PASS_INVERTED, PASS_MIRRORED, PASS_BINARIZED, PASS_GRID,
+  PASS_HALF, PASS_PADDED, PASS_NORMALIZED, PASS_SMOOTHED, PASS_DOUBLE,
+};
+
+static void
+decode_thorough (VtrDecoder     *self,
+                 const VtrFrame *frame,
+                 const guint8   *pixels,
+                 GPtrArray      *codes)
+{
+  gint64 start = thread_time ();
+  Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
+  int w = frame->width, h = frame->height;
+
+  self->budget_end = start + THOROUGH_BUDGET_US;
+  if (read_zxing (pixels, w, h, frame->index,
+                  VTR_ZXING_QR | VTR_ZXING_BARCODES | VTR_ZXING_HARDER, codes) > 0)
+    return;
+
+  for (guint k = 0; k < G_N_ELEMENTS (thorough_order) && codes->len == 0; k++)
+    {
+      Pass pass = thorough_order[k];
+
+      if (over_budget (start, THOROUGH_BUDGET_US))
+        return;
+      if (run_pass (self, pass, &full, codes) > 0)
+        g_debug ("still image read by pass %d after %.1f ms", pass, (thread_time () - start) / 1e3);
+      else
+        g_debug ("still image: pass %d read nothing, %.1f ms", pass, (thread_time () - start) / 1e3);
+    }
+
+  /* Still nothing: the contrast passes and the grid again, on the
+   * picture smoothed, halved or doubled (blur, halftone and size
+   * defeat them in different ways). */
+  for (int way = 0; way < 5 && codes->len == 0; way++)
+    {
+      static const Pass again[] = { PASS_BINARIZED, PASS_GRID, PASS_NORMALIZED };
+      g_autoptr(GByteArray) buffer = g_byte_array_new ();
+      Source derived = full;
+
+      if (way == 0)
+        {
+          make_smoothed (pixels, work_buffer (buffer, (gsize) w * h), w, h);
+          derived.pixels = buffer->data;
+        }
+      else if (way == 1 && w >= 400 && h >= 400)
+        {
+          make_half (pixels, work_buffer (buffer, (gsize) (w / 2) * (h / 2)), w, h);
+          derived = (Source) { buffer->data, w / 2, h / 2, 0.5, frame->index, 1, 0, 0, 0 };
+        }
+      else if (way == 2 && (gsize) w * h <= 700 * 700)
+        {
+          make_double (pixels, work_buffer (buffer, (gsize) w * h * 4), w, h);
+          derived = (Source) { buffer->data, w * 2, h * 2, 2.0, frame->index, 1, 0, 0, 0 };
+        }
+      else if (way == 3)
+        {
+          /* Smoothed twice: for halftone and heavy sensor noise. */
+          g_autoptr(GByteArray) once = g_byte_array_new ();
+
+          make_smoothed (pixels, work_buffer (once, (gsize) w * h), w, h);
+          make_smoothed (once->data, work_buffer (buffer, (gsize) w * h), w, h);
+          derived.pixels = buffer->data;
+        }
+      else if (way == 4)
+        {
+          make_inverted (pixels, work_buffer (buffer, (gsize) w * h), (gsize) w * h);
+          derived.pixels = buffer->data;
+        }
+      else
+        continue;
+
+      for (guint k = 0; k < G_N_ELEMENTS (again) && codes->len == 0; k++)
+        {
+          if (over_budget (start, THOROUGH_BUDGET_US))
+            {
+              g_debug ("still image: budget spent");
+              return;
+            }
+          if (run_pass (self, again[k], &derived, codes) > 0)
+            g_debug ("still image read by way %d pass %d after %.1f ms", way, again[k],
+                     (thread_time () - start) / 1e3);
+        }
+    }
+}
+
 /**
  * vtr_decoder_decode:
  *
@@ -674,117 +992,33 @@ vtr_decoder_decode (VtrDecoder     *self,
 
   pixels = packed (self, frame);
   reset_scanners (self);
+  self->budget_end = 0;
 
   if (flags & VTR_DECODE_PLAIN)
     {
       Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
 
-      run_pass (self, PASS_PLAIN, &full, codes);
+      scan (self, (flags & VTR_DECODE_QR_ONLY) ? self->qr_scanner : self->scanner, pixels,
+            frame->width, frame->height, &(Geometry) { .scale = 1.0, .width = frame->width },
+            full.index, codes);
+      return codes;
+    }
+
+  if (flags & VTR_DECODE_ZXING)
+    {
+      read_zxing (pixels, frame->width, frame->height, frame->index,
+                  VTR_ZXING_QR | VTR_ZXING_HARDER | VTR_ZXING_AS_IS |
+                    ((flags & VTR_DECODE_QR_ONLY) ? 0 : VTR_ZXING_BARCODES),
+                  codes);
       return codes;
     }
 
   if (flags & VTR_DECODE_THOROUGH)
+    decode_thorough (self, frame, pixels, codes);
+  else
     {
-      Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, 0 };
-      int w = frame->width, h = frame->height;
-
-      for (Pass pass = 0; pass < N_PASSES && codes->len == 0; pass++)
-        run_pass (self, pass, &full, codes);
-
-      /* Still nothing: the contrast passes and the grid again, on the
-       * picture smoothed, halved or doubled (blur, halftone and size
-       * defeat them in different ways). */
-      for (int way = 0; way < 5 && codes->len == 0; way++)
-        {
-          static const Pass again[] = { PASS_NORMALIZED, PASS_BINARIZED, PASS_GRID };
-          g_autoptr(GByteArray) buffer = g_byte_array_new ();
-          Source derived = full;
-
-          if (way == 0)
-            {
-              make_smoothed (pixels, work_buffer (buffer, (gsize) w * h), w, h);
-              derived.pixels = buffer->data;
-            }
-          else if (way == 1 && w >= 400 && h >= 400)
-            {
-              make_half (pixels, work_buffer (buffer, (gsize) (w / 2) * (h / 2)), w, h);
-              derived = (Source) { buffer->data, w / 2, h / 2, 0.5, frame->index, 1, 0, 0, 0 };
-            }
-          else if (way == 2 && (gsize) w * h <= 700 * 700)
-            {
-              make_double (pixels, work_buffer (buffer, (gsize) w * h * 4), w, h);
-              derived = (Source) { buffer->data, w * 2, h * 2, 2.0, frame->index, 1, 0, 0, 0 };
-            }
-          else if (way == 3)
-            {
-              /* Smoothed twice: for halftone and heavy sensor noise. */
-              g_autoptr(GByteArray) once = g_byte_array_new ();
-
-              make_smoothed (pixels, work_buffer (once, (gsize) w * h), w, h);
-              make_smoothed (once->data, work_buffer (buffer, (gsize) w * h), w, h);
-              derived.pixels = buffer->data;
-            }
-          else if (way == 4)
-            {
-              make_inverted (pixels, work_buffer (buffer, (gsize) w * h), (gsize) w * h);
-              derived.pixels = buffer->data;
-            }
-          else
-            continue;
-
-          for (guint k = 0; k < G_N_ELEMENTS (again) && codes->len == 0; k++)
-            run_pass (self, again[k], &derived, codes);
-        }
-      return codes;
+      decode_live (self, frame, pixels, codes);
+      confirm_barcodes (self, codes);
     }
-
-  /* Live: a code held up to the kiosk is large, so the frame at half size
-   * comes first (a quarter of the pixels). If that reads nothing, finder
-   * patterns seen at half size point at where a smaller or harder code may
-   * be, and only those places are read at full size. Every other empty
-   * frame also tries one other way in turn (inverted, mirrored...), so
-   * each frame stays within its budget while the camera keeps trying. */
-  {
-    static const Pass rotation[] = {
-      PASS_INVERTED, PASS_MIRRORED, PASS_NORMALIZED, PASS_BINARIZED,
-    };
-    Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0 };
-    Source half = full;
-    g_autoptr(GArray) regions = NULL;
-    int factor = 1;
-
-    if (frame->width >= 640 && frame->height >= 360)
-      {
-        guint8 *out = work_buffer (self->half, (gsize) (frame->width / 2) * (frame->height / 2));
-
-        make_half (pixels, out, frame->width, frame->height);
-        half = (Source) { out, frame->width / 2, frame->height / 2, 0.5, frame->index, 1, 0, 0 };
-        factor = 2;
-      }
-
-    if (run_pass (self, PASS_PLAIN, &half, codes) > 0)
-      return codes;
-
-    regions = vtr_qr_grid_regions (half.pixels, half.width, half.height, 2);
-    for (guint r = 0; r < regions->len && codes->len == 0; r++)
-      {
-        const VtrRect *rect = &g_array_index (regions, VtrRect, r);
-        int x0 = rect->x * factor, y0 = rect->y * factor;
-        int cw = MIN (rect->width * factor, frame->width - x0);
-        int ch = MIN (rect->height * factor, frame->height - y0);
-        guint8 *crop = work_buffer (self->crop, (gsize) cw * ch);
-        Source region = { crop, cw, ch, 1.0, frame->index, 1, x0, y0, 4 };
-
-        for (int y = 0; y < ch; y++)
-          memcpy (crop + (gsize) y * cw, pixels + (gsize) (y0 + y) * frame->width + x0, cw);
-        if (run_pass (self, PASS_PLAIN, &region, codes) == 0)
-          run_pass (self, PASS_GRID, &region, codes);
-      }
-    if (codes->len > 0)
-      return codes;
-
-    if (self->next_live_pass++ % 2 == 0)
-      run_pass (self, rotation[(self->next_live_pass / 2) % G_N_ELEMENTS (rotation)], &half, codes);
-  }
   return codes;
 }

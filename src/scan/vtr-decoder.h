@@ -16,6 +16,10 @@ typedef enum
   VTR_DECODE_THOROUGH = 1 << 0,
   /* ZBar alone on the frame as it is: for comparisons. */
   VTR_DECODE_PLAIN    = 1 << 1,
+  /* zxing-cpp alone, as it reads by default: for comparisons. */
+  VTR_DECODE_ZXING    = 1 << 2,
+  /* With PLAIN or ZXING: QR codes only, as the published figures are. */
+  VTR_DECODE_QR_ONLY  = 1 << 3,
 } VtrDecodeFlags;
 
 #define VTR_TYPE_DECODER (vtr_decoder_get_type ())
