@@ -138,6 +138,33 @@ static const char * const catalog_migrations[] = {
   "  id INTEGER PRIMARY KEY,"
   "  card_id TEXT NOT NULL UNIQUE,"
   "  blocked INTEGER NOT NULL);",
+  /* 5: (shop) "Ma boutique": a shop's own quantity on the shelf (never in
+   * the feed), promotions for loyal customers only, the products made by
+   * merchants until the federation reviews them, and on the hub the
+   * provenance of each stock line a shop edited and the shop events
+   * applied (vtr-shop-edit.c). */
+  "ALTER TABLE stock ADD COLUMN quantity INTEGER;"
+  "ALTER TABLE promotion ADD COLUMN audience INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE product_made ("
+  "  product_id INTEGER PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  reviewed INTEGER);"
+  "CREATE TABLE stock_edit ("
+  "  product_id INTEGER NOT NULL,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  edited INTEGER NOT NULL,"
+  "  uuid TEXT NOT NULL,"
+  "  PRIMARY KEY (product_id, merchant_id)) WITHOUT ROWID;"
+  "CREATE TABLE shop_event ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  device_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  received INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX shop_event_by_merchant ON shop_event (merchant_id, at);",
 };
 
 static const char * const journal_migrations[] = {
@@ -292,6 +319,20 @@ static const char * const journal_migrations[] = {
   "  acknowledged_old INTEGER NOT NULL DEFAULT 0,"
   "  acknowledged_new INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
   "CREATE INDEX journal.card_transfer_by_new ON card_transfer (new_card);",
+  /* 11: (shop) the shop's changes made at this counter, each with what it
+   * replaced, for undo and for putting back what the hub refused. */
+  "CREATE TABLE journal.shop_edit ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  merchant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  before TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  undo_of TEXT,"
+  "  undone INTEGER NOT NULL DEFAULT 0,"
+  "  reverted INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX journal.shop_edit_by_merchant ON shop_edit (merchant_id, seq);",
 };
 
 int
