@@ -256,6 +256,204 @@ test_find_product (Fixture      *f,
   g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_BAD_GTIN);
 }
 
+static void
+test_product (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) categories = NULL;
+  gint64 id = 0, found = 0;
+
+  categories = vtr_shop_list_categories (f->store, &error);
+  g_assert_cmpuint (g_strv_length (categories), ==, 2);
+  g_assert_cmpstr (categories[0], ==, "boulangerie");
+
+  /* A bad check digit, an unknown category, no name: refused. */
+  g_assert_false (vtr_shop_create_product (f->store, f->session, "4006381333932", "Fougasse", NULL, "boulangerie",
+                                           f->now, &id, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_BAD_GTIN);
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_create_product (f->store, f->session, "4006381333931", "Fougasse", NULL, "fromagerie",
+                                           f->now, &id, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_CATEGORY);
+  g_assert_nonnull (strstr (error->message, "fromagerie"));
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_create_product (f->store, f->session, "3017620422003", "Pain", NULL, "boulangerie",
+                                           f->now, &id, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (outbox_count (f), ==, 0);
+
+  g_assert_true (vtr_shop_create_product (f->store, f->session, "4006381333931", "Fougasse aux olives", "Maison",
+                                          "boulangerie", f->now, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >=, VTR_SHOP_MADE_PRODUCT_BASE);
+  g_assert_true (vtr_shop_find_product (f->store, "4006381333931", &found, &error));
+  g_assert_cmpint (found, ==, id);
+  g_assert_true (vtr_shop_set_stock (f->store, f->session, id, 350, VTR_AVAILABILITY_IN_STOCK, -1, f->now, NULL,
+                                     &error));
+  g_assert_cmpint (price_of (f, id, NULL, NULL), ==, 350);
+
+  /* Undo the price, then the product itself. */
+  g_assert_true (vtr_shop_undo (f->store, f->session, f->now, NULL, &error));
+  g_assert_true (vtr_shop_undo (f->store, f->session, f->now, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vtr_shop_find_product (f->store, "4006381333931", &found, &error));
+  g_assert_cmpint (found, ==, 0);
+}
+
+static void
+test_promotion (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t = g_date_time_to_unix (f->now);
+  VtrShopPromotion p = { .product_id = BREAD, .kind = VTR_PROMOTION_PERCENT, .value = 20, .starts = t,
+                         .ends = t + 7 * 86400, .audience = VTR_SHOP_AUDIENCE_LOYAL, .title = "-20 % fidèles" };
+  VtrShopPromotion backwards = p, on_both = p, too_much = p, unknown = p;
+  gboolean found;
+  gint64 audience, ends;
+
+  backwards.ends = t - 86400;
+  on_both.category = "boulangerie";
+  too_much.kind = VTR_PROMOTION_AMOUNT, too_much.value = 300;
+  unknown.product_id = 0, unknown.category = "fromagerie";
+  g_assert_false (vtr_shop_put_promotion (f->store, f->session, &backwards, f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "ends before it starts"));
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_put_promotion (f->store, f->session, &on_both, f->now, &error));
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_put_promotion (f->store, f->session, &too_much, f->now, &error));
+  g_assert_nonnull (strstr (error->message, "price"));
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_put_promotion (f->store, f->session, &unknown, f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_CATEGORY);
+  g_clear_error (&error);
+  g_assert_cmpuint (outbox_count (f), ==, 0);
+
+  g_assert_true (vtr_shop_put_promotion (f->store, f->session, &p, f->now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (p.id, >=, VTR_SHOP_PROMOTION_BASE);
+  {
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (f->store, "SELECT audience, ends FROM promotion WHERE id = ?",
+                                                        NULL);
+    sqlite3_bind_int64 (stmt, 1, p.id);
+    found = sqlite3_step (stmt) == SQLITE_ROW;
+    audience = sqlite3_column_int64 (stmt, 0);
+    ends = sqlite3_column_int64 (stmt, 1);
+  }
+  g_assert_true (found);
+  g_assert_cmpint (audience, ==, 1);
+  g_assert_cmpint (ends, ==, t + 7 * 86400);
+
+  /* Ended early, two hours later. */
+  {
+    g_autoptr(GDateTime) tomorrow = g_date_time_add_hours (f->now, 2);
+    g_autoptr(VtrStatement) stmt = NULL;
+
+    g_assert_true (vtr_shop_end_promotion (f->store, f->session, p.id, tomorrow, &error));
+    g_assert_no_error (error);
+    stmt = vtr_store_statement (f->store, "SELECT ends FROM promotion WHERE id = ?", NULL);
+    sqlite3_bind_int64 (stmt, 1, p.id);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, g_date_time_to_unix (tomorrow));
+  }
+}
+
+static void
+test_hours (Fixture      *f,
+            gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GDateTime) first = g_date_time_new (tz, 2026, 12, 24, 0, 0, 0);
+  g_autoptr(GDateTime) last = g_date_time_new (tz, 2026, 12, 26, 0, 0, 0);
+  g_autoptr(GDateTime) christmas_eve = g_date_time_new (tz, 2026, 12, 24, 10, 0, 0);
+  g_autoptr(GDateTime) monday = g_date_time_new (tz, 2026, 12, 28, 10, 0, 0);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  g_autoptr(VtrMerchant) shop = NULL;
+  g_autofree char *closed = NULL;
+  VtrOpenState state;
+
+  g_assert_false (vtr_shop_set_hours (f->store, f->session, "Mo-Fr 09:00-12:30,12:00-19:00", f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_OVERLAP);
+  g_assert_nonnull (strstr (error->message, "Monday"));
+  g_clear_error (&error);
+  g_assert_false (vtr_shop_set_hours (f->store, f->session, "Mo-Fr 9h-19h", f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (vtr_shop_hours_add_closure ("Mo-Sa 09:00-19:00", last, first, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  closed = vtr_shop_hours_add_closure ("Mo-Sa 09:00-19:00", first, last, &error);
+  g_assert_cmpstr (closed, ==, "Mo-Sa 09:00-19:00; 2026 Dec 24-2026 Dec 26 off");
+  g_assert_true (vtr_shop_set_hours (f->store, f->session, closed, f->now, &error));
+  g_assert_no_error (error);
+  shop = vtr_catalog_get_merchant (catalog, SHOP, &error);
+  g_assert_cmpstr (shop->opening_hours, ==, closed);
+  vtr_catalog_open_state (catalog, shop->opening_hours, christmas_eve, &state);
+  g_assert_true (state.known);
+  g_assert_false (state.open);
+  g_clear_pointer (&state.next_change, g_date_time_unref);
+  vtr_catalog_open_state (catalog, shop->opening_hours, monday, &state);
+  g_assert_true (state.open);
+  g_clear_pointer (&state.next_change, g_date_time_unref);
+}
+
+static void
+test_services_and_loyalty (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *services[] = { "boulangerie", NULL };
+  const char *bad[] = { "casino", NULL };
+  int collections[] = { VTR_COLLECTION_CARDBOARD, VTR_COLLECTION_COOKING_OIL, -1 };
+  VtrReward reward = { .points = 100, .kind = VTR_REWARD_DISCOUNT, .value = 500, .title = "5 € offerts" };
+  g_autoptr(GPtrArray) rewards = NULL;
+  gint64 n = 0;
+
+  g_assert_false (vtr_shop_set_services (f->store, f->session, bad, NULL, f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (vtr_shop_set_services (f->store, f->session, services, collections, f->now, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (f->store, "SELECT count (*) FROM collection_point "
+                                                                  "WHERE merchant_id = 1", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    n = sqlite3_column_int64 (stmt, 0);
+  }
+  g_assert_cmpint (n, ==, 2);
+
+  g_assert_false (vtr_shop_set_loyalty_rule (f->store, f->session, 0, FALSE, f->now, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (vtr_shop_set_loyalty_rule (f->store, f->session, 100, FALSE, f->now, &error));
+  g_assert_true (vtr_shop_put_reward (f->store, f->session, &reward, f->now, &error));
+  g_assert_no_error (error);
+  rewards = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_cmpuint (rewards->len, ==, 1);
+  g_assert_cmpstr (((VtrReward *) rewards->pdata[0])->title, ==, "5 € offerts");
+  g_assert_true (vtr_shop_remove_reward (f->store, f->session, reward.id, f->now, &error));
+  g_clear_pointer (&rewards, g_ptr_array_unref);
+  rewards = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_cmpuint (rewards->len, ==, 0);
+  /* Undo puts the reward back. */
+  g_assert_true (vtr_shop_undo (f->store, f->session, f->now, NULL, &error));
+  g_clear_pointer (&rewards, g_ptr_array_unref);
+  rewards = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_cmpuint (rewards->len, ==, 1);
+
+  /* A poster for a product the shop sells, not for one it does not. */
+  g_assert_false (vtr_shop_request_poster (f->store, f->session, JAM, 0, f->now, NULL, &error));
+  g_assert_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (vtr_shop_request_poster (f->store, f->session, BREAD, 0, f->now, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -265,5 +463,10 @@ main (int argc, char **argv)
   g_test_add ("/shop-edit/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
   g_test_add ("/shop-edit/undo", Fixture, NULL, fixture_set_up, test_undo, fixture_tear_down);
   g_test_add ("/shop-edit/find-product", Fixture, NULL, fixture_set_up, test_find_product, fixture_tear_down);
+  g_test_add ("/shop-edit/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
+  g_test_add ("/shop-edit/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
+  g_test_add ("/shop-edit/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
+  g_test_add ("/shop-edit/services-and-loyalty", Fixture, NULL, fixture_set_up, test_services_and_loyalty,
+              fixture_tear_down);
   return g_test_run ();
 }

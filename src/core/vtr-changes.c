@@ -60,7 +60,7 @@ static const struct
     "  'kind', CASE kind WHEN 0 THEN 'percent' WHEN 1 THEN 'amount' WHEN 2 THEN 'points' "
     "          ELSE 'buy-get' END, "
     "  'value', value, 'buy', buy, 'get', get, 'starts', starts, 'ends', ends, "
-    "  'title', title) FROM promotion",
+    "  'title', title, 'audience', CASE audience WHEN 1 THEN 'loyal' ELSE 'everyone' END) FROM promotion",
     "id = ?1" },
   [VTR_TABLE_RULES] = {
     "loyalty_rule", "merchant_id", "0",

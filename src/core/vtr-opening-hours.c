@@ -13,6 +13,8 @@
  *   Tu-Sa 09:00-19:00, Su 09:00-12:00      (", " adds a rule for other days)
  *   Fr,Sa 18:00-02:00                       (past midnight)
  *   24/7
+ *   2026 Dec 24-2026 Dec 26 off            (closed on these dates: "fermé
+ *                                           exceptionnellement", put last)
  *
  * As in OSM, a later rule replaces what earlier ones said of the days it
  * selects; "PH" selects French public holidays. Times are wall-clock times in
@@ -36,6 +38,8 @@ typedef struct
   guint8   weekdays;        /* bit 0 = Monday */
   gboolean public_holidays; /* selects PH */
   gboolean additive;        /* added with ", " rather than replacing */
+  int      first_date;      /* a date range (yyyymmdd, inclusive), 0: none */
+  int      last_date;
   int      n_spans;         /* 0 = closed */
   Span     spans[MAX_SPANS];
 } Rule;
@@ -211,6 +215,69 @@ parse_selector (Parser *parser,
     }
 }
 
+static const char * const month_names[] = {
+  "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* "2026 Dec 24": a year, a month's English abbreviation, a day. */
+static gboolean
+at_date (Parser *parser)
+{
+  const char *p = parser->p;
+
+  return g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+         g_ascii_isdigit (p[3]) && p[4] == ' ' && g_ascii_isupper (p[5]);
+}
+
+static gboolean
+parse_date (Parser *parser,
+            int    *date)
+{
+  int year, month = 0, day = 0;
+  const char *p;
+
+  if (!at_date (parser))
+    return fail (parser, _("a date such as 2026 Dec 24 was expected"));
+  year = atoi (parser->p);
+  parser->p += 5;
+  for (guint i = 0; i < G_N_ELEMENTS (month_names); i++)
+    if (strncmp (parser->p, month_names[i], 3) == 0)
+      month = i + 1;
+  if (month == 0 || parser->p[3] != ' ')
+    return fail (parser, _("a month such as Jan, Feb… Dec was expected"));
+  parser->p += 4;
+  p = parser->p;
+  while (g_ascii_isdigit (*parser->p))
+    day = day * 10 + (*parser->p++ - '0');
+  if (parser->p == p || parser->p - p > 2 || !g_date_valid_dmy (day, month, year))
+    return fail (parser, _("this date does not exist"));
+  *date = year * 10000 + month * 100 + day;
+  return TRUE;
+}
+
+static gboolean
+parse_date_range (Parser *parser,
+                  Rule   *rule)
+{
+  if (!parse_date (parser, &rule->first_date))
+    return FALSE;
+  rule->last_date = rule->first_date;
+  if (*parser->p == '-')
+    {
+      parser->p++;
+      if (!parse_date (parser, &rule->last_date))
+        return FALSE;
+    }
+  if (rule->last_date < rule->first_date)
+    return fail (parser, _("the last day comes before the first"));
+  skip_spaces (parser);
+  /* Dates close a shop; they do not give it other hours (yet). */
+  if (!((strncmp (parser->p, "off", 3) == 0 && !g_ascii_isalpha (parser->p[3])) ||
+        (strncmp (parser->p, "closed", 6) == 0 && !g_ascii_isalpha (parser->p[6]))))
+    return fail (parser, _("dates are followed by “off”"));
+  return TRUE;
+}
+
 static gboolean
 parse_time (Parser *parser,
             int    *minutes)
@@ -291,7 +358,12 @@ parse_rule (Parser *parser,
       return TRUE;
     }
 
-  if (at_selector (parser))
+  if (at_date (parser))
+    {
+      if (!parse_date_range (parser, rule))
+        return FALSE;
+    }
+  else if (at_selector (parser))
     {
       if (!parse_selector (parser, rule))
         return FALSE;
@@ -416,19 +488,27 @@ compare_spans (const void *a,
 /* The spans the rules give one local day, earliest first. */
 static int
 spans_of_day (const VtrOpeningHours *hours,
-              GDate                 *date,
+              GDate                 *date_of,
               Span                  *spans,
               int                    max_spans)
 {
-  int weekday = g_date_get_weekday (date) - 1;
-  gboolean holiday = vtr_is_public_holiday (g_date_get_year (date), g_date_get_month (date),
-                                            g_date_get_day (date));
+  int weekday = g_date_get_weekday (date_of) - 1;
+  gboolean holiday = vtr_is_public_holiday (g_date_get_year (date_of), g_date_get_month (date_of),
+                                            g_date_get_day (date_of));
+  int date = g_date_get_year (date_of) * 10000 + g_date_get_month (date_of) * 100 + g_date_get_day (date_of);
   int n = 0;
 
   for (guint i = 0; i < hours->rules->len; i++)
     {
       const Rule *rule = &g_array_index (hours->rules, Rule, i);
 
+      if (rule->first_date)
+        {
+          /* A closure on dates replaces whatever came before for them. */
+          if (date >= rule->first_date && date <= rule->last_date)
+            n = 0;
+          continue;
+        }
       if (!rule_selects (rule, weekday, holiday))
         continue;
       /* A public holiday rule overrides what the weekday rules said, and a

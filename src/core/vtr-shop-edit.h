@@ -37,9 +37,8 @@ G_BEGIN_DECLS
  * then shows it as refused with the hub's reason, and its local change
  * is undone on the device (vtr_shop_revert_refused(), which sync calls).
  *
- * State of this header (branch shop): stock, find, undo, history,
- * revert and vtr_shop_apply_event() are implemented; the calls marked
- * "(later)" are the agreed API and land in the next commits.
+ * Every call of this header is implemented (tests/test-shop-edit.c). The
+ * shop's figures for the charts are in vtr-shop-stats.h.
  */
 
 #define VTR_SHOP_ERROR (vtr_shop_error_quark ())
@@ -75,6 +74,11 @@ typedef enum
  * hub, with no round trip, and never a federation product's id. */
 #define VTR_SHOP_MADE_PRODUCT_BASE G_GINT64_CONSTANT (10000000000000)
 #define VTR_SHOP_MAX_PRODUCT_ID    G_GINT64_CONSTANT (19999999999999)
+/* Promotions and rewards made at a counter take a random id from here
+ * (the hub refuses one that is another shop's); a shop's own collection
+ * points are VTR_SHOP_COLLECTION_BASE + shop × 10 + VtrCollectionKind. */
+#define VTR_SHOP_PROMOTION_BASE    G_GINT64_CONSTANT (20000000000000)
+#define VTR_SHOP_COLLECTION_BASE   G_GINT64_CONSTANT (30000000000000)
 
 GQuark   vtr_shop_error_quark        (void);
 
@@ -130,7 +134,7 @@ gboolean vtr_shop_find_product       (VtrStore        *store,
                                       GError         **error);
 
 /**
- * vtr_shop_create_product: (later)
+ * vtr_shop_create_product:
  * @gtin: the scanned barcode, check digit checked
  * @name: 1–80 characters
  * @brand: (nullable): up to 80 characters
@@ -152,7 +156,7 @@ gboolean vtr_shop_create_product     (VtrStore        *store,
                                       gint64          *product_id,
                                       GError         **error);
 
-/* (later) The categories of the catalogue, sorted, for the product form. */
+/* The categories of the catalogue, sorted, for the product form. */
 GStrv    vtr_shop_list_categories    (VtrStore        *store,
                                       GError         **error);
 
@@ -185,7 +189,7 @@ typedef struct
 } VtrShopPromotion;
 
 /**
- * vtr_shop_put_promotion: (later)
+ * vtr_shop_put_promotion:
  * @promotion: (inout): a new one (id 0) or one of this shop's to change;
  *   its id is set on return
  */
@@ -196,7 +200,7 @@ gboolean vtr_shop_put_promotion      (VtrStore         *store,
                                       GError          **error);
 
 /**
- * vtr_shop_end_promotion: (later)
+ * vtr_shop_end_promotion:
  *
  * Ends one of this shop's promotions now ("end early"): it stays in the
  * history, kiosks stop showing it after their next sync.
@@ -210,7 +214,7 @@ gboolean vtr_shop_end_promotion      (VtrStore        *store,
 /* Hours. */
 
 /**
- * vtr_shop_set_hours: (later)
+ * vtr_shop_set_hours:
  * @opening_hours: an OSM opening_hours string as vtr-opening-hours.h reads
  *   it ("Mo-Fr 09:00-12:00,14:00-19:00; Sa 09:00-13:00; PH off"), with
  *   any exceptional closure written by vtr_shop_hours_add_closure()
@@ -225,12 +229,13 @@ gboolean vtr_shop_set_hours          (VtrStore        *store,
                                       GError         **error);
 
 /**
- * vtr_shop_hours_add_closure: (later)
+ * vtr_shop_hours_add_closure:
  * @first_day: (transfer none): the first day closed (local date)
  * @last_day: the last day closed, the same or later
  *
  * "Fermé exceptionnellement du … au …": @opening_hours with a rule
- * closing these days added in front. Returns a new string, or %NULL and
+ * closing these days added last ("…; 2026 Dec 24-2026 Dec 26 off": in
+ * OSM a later rule wins for the days it names). Empty hours become 24/7. Returns a new string, or %NULL and
  * @error when the dates are backwards.
  */
 char    *vtr_shop_hours_add_closure  (const char      *opening_hours,
@@ -241,7 +246,7 @@ char    *vtr_shop_hours_add_closure  (const char      *opening_hours,
 /* Services, collections, loyalty. */
 
 /**
- * vtr_shop_set_services: (later)
+ * vtr_shop_set_services:
  * @services: service ids (vtr-service.h) the shop offers
  * @collections: (nullable): VtrCollectionKind values the shop takes
  *   (clothes, cardboard, cooking oil, parcel locker), -1 terminated
@@ -254,7 +259,7 @@ gboolean vtr_shop_set_services       (VtrStore           *store,
                                       GError            **error);
 
 /**
- * vtr_shop_set_loyalty_rule: (later)
+ * vtr_shop_set_loyalty_rule:
  * @cents_per_point: 1 point per this many cents (100 = 1 point per euro)
  */
 gboolean vtr_shop_set_loyalty_rule   (VtrStore        *store,
@@ -265,7 +270,7 @@ gboolean vtr_shop_set_loyalty_rule   (VtrStore        *store,
                                       GError         **error);
 
 /**
- * vtr_shop_put_reward: (later)
+ * vtr_shop_put_reward:
  * @reward: (inout): id 0 for a new one; merchant_id is ignored (the
  *   session's shop); its id is set on return
  */
@@ -283,7 +288,7 @@ gboolean vtr_shop_remove_reward      (VtrStore        *store,
 /* Posters. */
 
 /**
- * vtr_shop_request_poster: (later)
+ * vtr_shop_request_poster:
  * @product_id: the product, or 0
  * @promotion_id: the promotion, or 0 (one of the two)
  * @uuid: (out) (optional): the request's id
