@@ -422,7 +422,11 @@ test_hours (Fixture       *f,
 
   for (int d = 0; d < 7; d++)
     gtk_editable_set_text (GTK_EDITABLE (entry (f, "fermé", d)), week[d]);
-  gtk_switch_set_active (GTK_SWITCH (vtr_test_find_type (GTK_WIDGET (f->screen), GTK_TYPE_SWITCH)), FALSE);
+  /* Closed on public holidays: the switch of the hours' page. */
+  gtk_switch_set_active (GTK_SWITCH (vtr_test_find_type (gtk_widget_get_ancestor (entry (f, "fermé", 0),
+                                                                                  VTR_TYPE_FLIP_BOX),
+                                                         GTK_TYPE_SWITCH)),
+                         FALSE);
   act (f, "shop.save-hours", NULL);
   g_assert_cmpstr (message (f), ==, "Horaires enregistrés");
   after = shop_hours (f);
