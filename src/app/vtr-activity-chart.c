@@ -68,6 +68,7 @@ draw_text (GtkWidget  *widget,
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
+  pango_layout_set_alignment (layout, centred ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
   pango_layout_get_pixel_size (layout, &width, &height);
   cairo_move_to (cr, centred ? x - width / 2.0 : x, y);
   pango_cairo_show_layout (cr, layout);
@@ -88,8 +89,9 @@ week_label (gint64 starts,
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (starts + 12 * 3600);
 
+  /* On two lines: it stands under a bar as narrow as a date. */
   if (this_week)
-    return g_strdup (_("this week"));
+    return g_strdup (_("this\nweek"));
   return g_date_time_format (utc, "%d/%m");
 }
 
@@ -109,7 +111,7 @@ draw_weeks (VtrActivityChart *self,
   GtkWidget *widget = GTK_WIDGET (self);
   double pt = body_points (widget);
   double top = y + pt * 2.4;
-  double base = y + height - pt * 2.0;
+  double base = y + height - pt * 3.4;
   double slot = width / VTR_SHOP_STATS_WEEKS;
   gint64 max = 1;
 
@@ -197,7 +199,7 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
   VtrActivityChart *self = VTR_ACTIVITY_CHART (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  gboolean portrait = width < 1000;
+  gboolean portrait = width < 1300;
   int columns = portrait ? 1 : 2;
   int rows = portrait ? 4 : 2;
   double pw = (width - PANEL_GAP * (columns - 1)) / columns;
@@ -251,7 +253,7 @@ vtr_activity_chart_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = 480;
   else
-    *minimum = *natural = (for_size > 0 && for_size < 1000) ? 2 * MIN_HEIGHT : MIN_HEIGHT;
+    *minimum = *natural = (for_size > 0 && for_size < 1300) ? 2 * MIN_HEIGHT : MIN_HEIGHT;
 }
 
 /**

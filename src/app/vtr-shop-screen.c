@@ -143,6 +143,15 @@ say (VtrShopScreen *self,
     gtk_widget_activate_action (GTK_WIDGET (self), "win.play-tone", "s", "warning");
 }
 
+/* A label shown only when it has words: no empty gap on the screen. */
+static void
+show_label (GtkLabel   *label,
+            const char *text)
+{
+  gtk_label_set_text (label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text && *text);
+}
+
 static void
 set_can_undo (VtrShopScreen *self,
               gboolean       can_undo)
@@ -491,8 +500,8 @@ clear_product (VtrShopScreen *self)
   g_clear_pointer (&self->gtin, g_free);
   self->has_price = FALSE;
   set_string (self, &self->product_name, "", PROP_PRODUCT_NAME);
-  gtk_label_set_text (self->product_label, "");
-  gtk_label_set_text (self->details_label, "");
+  show_label (self->product_label, "");
+  show_label (self->details_label, "");
   gtk_widget_set_visible (self->new_product_box, FALSE);
   gtk_widget_set_sensitive (self->edit_box, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->price_entry), "");
@@ -517,8 +526,8 @@ show_found (VtrShopScreen *self,
       self->product_id = 0;
       self->has_price = FALSE;
       set_string (self, &self->product_name, "", PROP_PRODUCT_NAME);
-      gtk_label_set_text (self->product_label, _("New product"));
-      gtk_label_set_text (self->details_label,
+      show_label (self->product_label, _("New product"));
+      show_label (self->details_label,
                           _("The catalogue does not know this barcode yet: give its name, brand and category. "
                             "It is your shop’s until the federation reviews it."));
       gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
@@ -534,18 +543,20 @@ show_found (VtrShopScreen *self,
   self->has_price = job->has_stock;
   gtk_widget_set_visible (self->new_product_box, FALSE);
   set_string (self, &self->product_name, job->product->name, PROP_PRODUCT_NAME);
-  gtk_label_set_text (self->product_label, job->product->name);
+  show_label (self->product_label, job->product->name);
   {
-    g_autofree char *details = NULL;
     g_autofree char *price = job->has_stock ? vtr_price_format (job->stock.price_cents) : NULL;
+    g_autofree char *now = job->has_stock
+                             ? g_strdup_printf (_("now %s, %s"), price, availability_words (job->stock.availability))
+                             : g_strdup (_("not on your shelves yet"));
+    g_autoptr(GString) details = g_string_new (NULL);
+    const char *parts[] = { job->product->brand, job->product->category, now };
 
-    if (job->has_stock)
-      details = g_strdup_printf (_("%s · %s · now %s, %s"), job->product->brand, job->product->category, price,
-                                 availability_words (job->stock.availability));
-    else
-      details = g_strdup_printf (_("%s · %s · not on your shelves yet"), job->product->brand,
-                                 job->product->category);
-    gtk_label_set_text (self->details_label, details);
+    /* Brand · category · price: what is known of it, no empty part. */
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      if (parts[i] && *parts[i])
+        g_string_append_printf (details, "%s%s", details->len ? " · " : "", parts[i]);
+    show_label (self->details_label, details->str);
   }
   if (job->has_stock)
     {
@@ -1174,6 +1185,8 @@ on_price_activate (VtrShopScreen *self)
 static void
 on_section_changed (VtrShopScreen *self)
 {
+  /* What happened in one section is not news in the next. */
+  say (self, NULL, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
 

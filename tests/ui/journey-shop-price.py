@@ -49,6 +49,13 @@ def journey(kiosk):
     kiosk.wait_for_text('envoyé à la prochaine synchronisation')
     kiosk.find(BUTTON_ROLES, 'Annuler la dernière modification')
     kiosk.save_screenshot('shop-stock-saved')
+    # The other sections a tap away: the week, and the shop's weeks drawn.
+    kiosk.tap(kiosk.find('page tab', 'Horaires'), 'the Horaires tab')
+    kiosk.find(ENTRY_ROLES, 'Lundi')
+    kiosk.save_screenshot('shop-hours')
+    kiosk.tap(kiosk.find('page tab', 'Activité'), 'the Activité tab')
+    kiosk.find('image', 'L’activité de la boutique, semaine par semaine')
+    kiosk.save_screenshot('shop-activity')
 
 
 vtrui.run(journey, shop=(SHOP, PIN, None), size=os.environ.get('VTR_UI_SIZE', '1920x1080'))
