@@ -9,9 +9,11 @@
 #include "vtr-flip-box.h"
 #include "vtr-i18n.h"
 #include "vtr-keyboard.h"
+#include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
 #include "vtr-shop-edit.h"
 #include "vtr-shop-screen.h"
+#include "vtr-shop-stats.h"
 #include "vtr-staff.h"
 #include "vtr-test-util.h"
 #include "vtr-test-widgets.h"
@@ -436,6 +438,108 @@ test_hours (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_HOURS), >=, 1);
 }
 
+static char *
+day_from_now (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%d/%m");
+}
+
+static GPtrArray *
+running (Fixture *f)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  GPtrArray *promotions = vtr_shop_promotions_running (f->store, SHOP, now, &error);
+
+  g_assert_no_error (error);
+  return promotions;
+}
+
+static VtrPromotion *
+find_promotion (GPtrArray  *promotions,
+                const char *title)
+{
+  for (guint i = 0; i < promotions->len; i++)
+    if (g_str_equal (((VtrPromotion *) g_ptr_array_index (promotions, i))->title, title))
+      return g_ptr_array_index (promotions, i);
+  return NULL;
+}
+
+/* A promotion typed: on a product by its barcode, for a week; one that
+ * ends before it starts is refused with nothing written; then the first
+ * ended early. */
+static void
+test_promotion (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *in_a_week = day_from_now (7);
+  g_autofree char *in_5_days = day_from_now (5);
+  g_autofree char *in_2_days = day_from_now (2);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) ended = NULL;
+  VtrPromotion *made;
+
+  g_object_set (f->screen, "section", "promotions", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* A scan here fills the promotion's product. */
+  g_assert_true (vtr_shop_screen_take_code (f->screen, SAUSAGES_GTIN));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Code-barres du produit, ou une catégorie", 0))),
+                   ==, SAUSAGES_GTIN);
+  act (f, "shop.promotion-kind", g_variant_new_string ("percent"));
+  type_into (f, entry (f, "Combien : 20, 1,50 ou 2", 0), "20");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_a_week);
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Ce que dit l’affiche (facultatif)", 0)), "Saucisses -20 %");
+  act (f, "shop.save-promotion", NULL);
+  g_assert_cmpstr (message (f), ==, "Promotion enregistrée : les bornes l’affichent après leur prochaine synchronisation");
+  after = running (f);
+  made = find_promotion (after, "Saucisses -20 %");
+  g_assert_nonnull (made);
+  g_assert_cmpint (made->product_id, ==, SAUSAGES);
+  g_assert_cmpint (made->kind, ==, VTR_PROMOTION_PERCENT);
+  g_assert_cmpint (made->value, ==, 20);
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, 1);
+
+  /* Ending before it starts: the core's words, nothing written. */
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Code-barres du produit, ou une catégorie", 0)), "viande");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Combien : 20, 1,50 ou 2", 0)), "10");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "du (aujourd’hui)", 0)), in_5_days);
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_2_days);
+  act (f, "shop.save-promotion", NULL);
+  /* The core's words (French once its strings are in po/fr.po). */
+  g_assert_true (g_str_equal (message (f), "The promotion ends before it starts: check the dates.") ||
+                 g_str_has_prefix (message (f), "La promotion se termine avant"));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, 1);
+  before = running (f);
+  g_assert_cmpuint (before->len, ==, after->len);
+
+  /* Ended early: no longer running. */
+  act (f, "shop.end-promotion", g_variant_new_int64 (made->id));
+  g_assert_cmpstr (message (f), ==, "Promotion arrêtée");
+  ended = running (f);
+  g_assert_null (find_promotion (ended, "Saucisses -20 %"));
+}
+
+/* A poster asked for: an event waiting for the federation's signature. */
+static void
+test_poster (Fixture       *f,
+             gconstpointer  data)
+{
+  guint before = outbox_count (f, VTR_SHOP_EVENT_POSTER);
+
+  g_object_set (f->screen, "section", "posters", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (vtr_shop_screen_take_code (f->screen, SAUSAGES_GTIN));
+  act (f, "shop.poster-product", NULL);
+  g_assert_cmpstr (message (f), ==, "Affiche demandée : elle s’imprime dès que la fédération l’a signée");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_POSTER), ==, before + 1);
+}
+
 /* Activity: the chart has this week's figures, also in words. */
 static void
 test_activity (Fixture       *f,
@@ -481,6 +585,8 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/new-product", Fixture, NULL, fixture_set_up, test_new_product, fixture_tear_down);
   g_test_add ("/shop-screen/shelf-mode", Fixture, NULL, fixture_set_up, test_shelf_mode, fixture_tear_down);
   g_test_add ("/shop-screen/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
+  g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
+  g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -62,6 +62,7 @@ struct _VtrShopScreen
   gboolean          has_price;     /* the shop already sells it */
   gboolean          can_undo;
   char             *hours_words;
+  char             *promotion_kind; /* "percent", "amount", "points", "buy-get" */
   GtkEntry         *day_entries[7];
 
   /* Template widgets. */
@@ -86,6 +87,18 @@ struct _VtrShopScreen
   GtkLabel         *hours_words_label;
   VtrKeyboard      *hours_keyboard;
   VtrActivityChart *activity_chart;
+  GtkEntry         *promo_target_entry;
+  GtkEntry         *promo_value_entry;
+  GtkEntry         *promo_buy_entry;
+  GtkEntry         *promo_get_entry;
+  GtkEntry         *promo_from_entry;
+  GtkEntry         *promo_to_entry;
+  GtkSwitch        *promo_loyal_switch;
+  GtkEntry         *promo_title_entry;
+  GtkListBox       *promotions_list;
+  VtrKeyboard      *promo_keyboard;
+  GtkEntry         *poster_entry;
+  VtrKeyboard      *poster_keyboard;
 };
 
 G_DEFINE_FINAL_TYPE (VtrShopScreen, vtr_shop_screen, GTK_TYPE_WIDGET)
@@ -102,6 +115,7 @@ enum
   PROP_BUSY,
   PROP_SECTION,
   PROP_HOURS_WORDS,
+  PROP_PROMOTION_KIND,
   N_PROPS
 };
 
@@ -231,6 +245,9 @@ typedef enum
   JOB_SAVE,
   JOB_UNDO,
   JOB_HOURS,
+  JOB_PROMOTION,
+  JOB_END_PROMOTION,
+  JOB_POSTER,
 } JobKind;
 
 typedef struct
@@ -258,6 +275,10 @@ typedef struct
   char            *hours;
   GPtrArray       *edits;         /* VtrShopEdit, newest first */
   VtrShopStats    *stats;
+  GPtrArray       *promotions;    /* VtrPromotion, running or to come */
+  VtrShopPromotion promotion;     /* a new one; its target in text */
+  char            *target;        /* a barcode or a category */
+  gint64           promotion_id;
 } Job;
 
 static void
@@ -275,6 +296,10 @@ job_free (Job *job)
   g_free (job->hours);
   g_clear_pointer (&job->edits, g_ptr_array_unref);
   g_clear_pointer (&job->stats, vtr_shop_stats_free);
+  g_clear_pointer (&job->promotions, g_ptr_array_unref);
+  g_free (job->target);
+  g_free ((char *) job->promotion.title);
+  g_free ((char *) job->promotion.category);
   g_free (job);
 }
 
@@ -342,6 +367,65 @@ save_stock (VtrStore  *store,
   return read_edits (store, job, error);
 }
 
+static gboolean
+read_promotions (VtrStore  *store,
+                 Job       *job,
+                 GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  job->promotions = vtr_shop_promotions_running (store, job->merchant_id, now, error);
+  return job->promotions != NULL && read_edits (store, job, error);
+}
+
+/* A promotion on a product (its barcode) or on a category. */
+static gboolean
+save_promotion (VtrStore  *store,
+                Job       *job,
+                GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (vtr_gtin_looks_like_gtin (job->target))
+    {
+      if (!vtr_shop_find_product (store, job->target, &job->promotion.product_id, error))
+        return FALSE;
+      if (job->promotion.product_id == 0)
+        {
+          g_set_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
+                       _("No product has the barcode %s: scan it under Stock first"), job->target);
+          return FALSE;
+        }
+    }
+  else
+    job->promotion.category = g_utf8_strdown (job->target, -1);
+  return vtr_shop_put_promotion (store, job->session, &job->promotion, now, error) &&
+         read_promotions (store, job, error);
+}
+
+static gboolean
+request_poster (VtrStore  *store,
+                Job       *job,
+                GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 product_id = 0;
+
+  if (job->promotion_id == 0)
+    {
+      if (!vtr_shop_find_product (store, job->target, &product_id, error))
+        return FALSE;
+      if (product_id == 0)
+        {
+          g_set_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
+                       _("No product has the barcode %s: scan it under Stock first"), job->target);
+          return FALSE;
+        }
+    }
+  return vtr_shop_request_poster (store, job->session, product_id, job->promotion_id, now, NULL, error) &&
+         read_edits (store, job, error);
+}
+
 static void
 job_in_thread (GTask        *task,
                gpointer      source,
@@ -364,7 +448,7 @@ job_in_thread (GTask        *task,
 
           job->hours = g_strdup (merchant ? merchant->opening_hours : "");
           job->stats = vtr_shop_stats_read (store, job->merchant_id, now, &error);
-          done = job->stats != NULL && read_edits (store, job, &error);
+          done = job->stats != NULL && read_promotions (store, job, &error);
         }
         break;
       case JOB_FIND:
@@ -390,6 +474,20 @@ job_in_thread (GTask        *task,
           done = vtr_shop_set_hours (store, job->session, job->text, now, &error) &&
                  read_edits (store, job, &error);
         }
+        break;
+      case JOB_PROMOTION:
+        done = save_promotion (store, job, &error);
+        break;
+      case JOB_END_PROMOTION:
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+          done = vtr_shop_end_promotion (store, job->session, job->promotion_id, now, &error) &&
+                 read_promotions (store, job, &error);
+        }
+        break;
+      case JOB_POSTER:
+        done = request_poster (store, job, &error);
         break;
       default:
         g_assert_not_reached ();
@@ -482,6 +580,48 @@ show_edits (VtrShopScreen *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->changes), edits && edits->len > 0);
   set_can_undo (self, undoable);
+}
+
+static void
+show_promotions (VtrShopScreen *self,
+                 GPtrArray     *promotions)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->promotions_list))))
+    gtk_list_box_remove (self->promotions_list, child);
+  for (guint i = 0; promotions && i < promotions->len; i++)
+    {
+      VtrPromotion *promotion = g_ptr_array_index (promotions, i);
+      g_autofree char *what = vtr_promotion_describe (promotion);
+      g_autoptr(GDateTime) starts = g_date_time_new_from_unix_local (promotion->starts);
+      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_local (promotion->ends - 1);
+      g_autofree char *from = g_date_time_format (starts, "%d/%m");
+      g_autofree char *to = g_date_time_format (ends, "%d/%m");
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %s to %s"), what, from, to);
+      g_autofree char *end_name = g_strdup_printf (_("End “%s” now"), promotion->title);
+      g_autofree char *poster_name = g_strdup_printf (_("Poster for “%s”"), promotion->title);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *end = gtk_button_new_with_label (_("End now"));
+      GtkWidget *poster = gtk_button_new_with_label (_("Poster"));
+      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *promotion->title ? promotion->title : what);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (end), "shop.end-promotion");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (end), "x", promotion->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (end), GTK_ACCESSIBLE_PROPERTY_LABEL, end_name, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (poster), "shop.poster-promotion");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (poster), "x", promotion->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (poster), GTK_ACCESSIBLE_PROPERTY_LABEL, poster_name, -1);
+      gtk_box_append (GTK_BOX (buttons), poster);
+      gtk_box_append (GTK_BOX (buttons), end);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons);
+      gtk_list_box_append (self->promotions_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->promotions_list), promotions && promotions->len > 0);
 }
 
 static char *
@@ -616,6 +756,14 @@ show_hours (VtrShopScreen *self,
   }
 }
 
+/* The promotion form's fields, emptied once it is saved. */
+static const gsize promotion_entries[] = {
+  G_STRUCT_OFFSET (VtrShopScreen, promo_target_entry), G_STRUCT_OFFSET (VtrShopScreen, promo_value_entry),
+  G_STRUCT_OFFSET (VtrShopScreen, promo_buy_entry), G_STRUCT_OFFSET (VtrShopScreen, promo_get_entry),
+  G_STRUCT_OFFSET (VtrShopScreen, promo_from_entry), G_STRUCT_OFFSET (VtrShopScreen, promo_to_entry),
+  G_STRUCT_OFFSET (VtrShopScreen, promo_title_entry),
+};
+
 static void
 job_done (GObject      *source,
           GAsyncResult *result,
@@ -638,6 +786,24 @@ job_done (GObject      *source,
       show_hours (self, job->hours);
       vtr_activity_chart_set_stats (self->activity_chart, job->stats);
       show_edits (self, job->edits);
+      show_promotions (self, job->promotions);
+      break;
+    case JOB_PROMOTION:
+      show_promotions (self, job->promotions);
+      show_edits (self, job->edits);
+      for (guint i = 0; i < G_N_ELEMENTS (promotion_entries); i++)
+        gtk_editable_set_text (GTK_EDITABLE (G_STRUCT_MEMBER (GtkEntry *, self, promotion_entries[i])), "");
+      say (self, _("Promotion saved: kiosks show it after their next sync"), FALSE);
+      break;
+    case JOB_END_PROMOTION:
+      show_promotions (self, job->promotions);
+      show_edits (self, job->edits);
+      say (self, _("Promotion ended"), FALSE);
+      break;
+    case JOB_POSTER:
+      show_edits (self, job->edits);
+      gtk_editable_set_text (GTK_EDITABLE (self->poster_entry), "");
+      say (self, _("Poster asked for: it prints as soon as the federation has signed it"), FALSE);
       break;
     case JOB_FIND:
       show_found (self, job);
@@ -708,6 +874,19 @@ vtr_shop_screen_take_code (VtrShopScreen *self,
   if (!can_edit (self))
     return FALSE;
   digits = g_strstrip (g_strdup (text));
+  /* Under Promotions or Posters, a scan fills their barcode's field. */
+  if (vtr_gtin_looks_like_gtin (digits) &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "promotions") == 0)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->promo_target_entry), digits);
+      return TRUE;
+    }
+  if (vtr_gtin_looks_like_gtin (digits) &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "posters") == 0)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->poster_entry), digits);
+      return TRUE;
+    }
   if (!vtr_gtin_looks_like_gtin (digits))
     {
       say (self, _("This is not a product’s barcode: scan the bars under the product"), TRUE);
@@ -960,6 +1139,160 @@ save_hours_action (GtkWidget  *widget,
 }
 
 
+static gboolean
+parse_count (const char *text,
+             int        *count)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text));
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (t, 10, 0, 1000000, &value, NULL))
+    return FALSE;
+  *count = (int) value;
+  return TRUE;
+}
+
+static void
+save_promotion_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->promo_target_entry));
+  const char *value = gtk_editable_get_text (GTK_EDITABLE (self->promo_value_entry));
+  const char *from = gtk_editable_get_text (GTK_EDITABLE (self->promo_from_entry));
+  const char *to = gtk_editable_get_text (GTK_EDITABLE (self->promo_to_entry));
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GDateTime) today = g_date_time_new (vtr_opening_hours_timezone (), g_date_time_get_year (now),
+                                                g_date_time_get_month (now), g_date_time_get_day_of_month (now),
+                                                0, 0, 0);
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) last = NULL;
+  g_autoptr(GDateTime) after_last = NULL;
+  VtrShopPromotion promotion = { 0 };
+  gint64 cents = 0;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (is_blank (target))
+    {
+      say (self, _("Scan the product’s barcode, or type a category"), TRUE);
+      return;
+    }
+  if (g_str_equal (self->promotion_kind, "buy-get"))
+    {
+      promotion.kind = VTR_PROMOTION_BUY_GET;
+      if (!parse_count (gtk_editable_get_text (GTK_EDITABLE (self->promo_buy_entry)), &promotion.buy) ||
+          !parse_count (gtk_editable_get_text (GTK_EDITABLE (self->promo_get_entry)), &promotion.get))
+        {
+          say (self, _("Type how many are bought and how many are free, such as 2 and 1"), TRUE);
+          return;
+        }
+    }
+  else if (g_str_equal (self->promotion_kind, "amount"))
+    {
+      promotion.kind = VTR_PROMOTION_AMOUNT;
+      if (!parse_price (value, &cents))
+        {
+          say (self, _("Type how many euros off, such as 1,50"), TRUE);
+          return;
+        }
+      promotion.value = (int) CLAMP (cents, -1, G_MAXINT);
+    }
+  else
+    {
+      promotion.kind = g_str_equal (self->promotion_kind, "points") ? VTR_PROMOTION_POINTS : VTR_PROMOTION_PERCENT;
+      if (!parse_count (value, &promotion.value))
+        {
+          say (self, promotion.kind == VTR_PROMOTION_POINTS ? _("Type how many times the points, such as 2")
+                                                            : _("Type the percentage off, such as 20"),
+               TRUE);
+          return;
+        }
+    }
+  first = is_blank (from) ? g_date_time_ref (today) : parse_day (from, today);
+  last = is_blank (to) ? NULL : parse_day (to, today);
+  if (first == NULL || last == NULL)
+    {
+      g_autofree char *words = is_blank (to) ? g_strdup (_("Type the promotion’s last day, such as 31/12"))
+                                             : g_strdup_printf (_("“%s” is not a date: type the day and month, such as 24/12"),
+                                                                first == NULL ? from : to);
+
+      say (self, words, TRUE);
+      return;
+    }
+  /* The last day is "to" when typed before "from" only in a year's
+   * turn: 28/12 to 03/01. A "to" before "from" otherwise is refused. */
+  if (g_date_time_compare (last, first) < 0 && g_date_time_get_month (first) == 12 &&
+      g_date_time_get_month (last) == 1 && g_date_time_get_year (last) == g_date_time_get_year (first))
+    {
+      GDateTime *next = g_date_time_add_years (last, 1);
+
+      g_date_time_unref (last);
+      last = next;
+    }
+  after_last = g_date_time_add_days (last, 1);
+  promotion.starts = g_date_time_to_unix (first);
+  promotion.ends = g_date_time_to_unix (after_last);
+  promotion.audience = gtk_switch_get_active (self->promo_loyal_switch) ? VTR_SHOP_AUDIENCE_LOYAL
+                                                                        : VTR_SHOP_AUDIENCE_EVERYONE;
+  job = new_job (self, JOB_PROMOTION);
+  job->promotion = promotion;
+  job->promotion.title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->promo_title_entry))));
+  job->target = g_strstrip (g_strdup (target));
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
+static void
+end_promotion_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_END_PROMOTION);
+  job->promotion_id = g_variant_get_int64 (parameter);
+  run_job (self, job);
+}
+
+static void
+poster_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_POSTER);
+  if (parameter)
+    job->promotion_id = g_variant_get_int64 (parameter);
+  else
+    {
+      g_autoptr(GString) digits = g_string_new (NULL);
+
+      for (const char *p = gtk_editable_get_text (GTK_EDITABLE (self->poster_entry)); *p; p++)
+        if (*p != ' ')
+          g_string_append_c (digits, *p);
+      if (digits->len == 0)
+        {
+          job_free (job);
+          say (self, _("Type the product’s barcode, or show it to the camera"), TRUE);
+          return;
+        }
+      job->target = g_string_free (g_steal_pointer (&digits), FALSE);
+    }
+  say (self, _("Asking the federation for the poster…"), FALSE);
+  run_job (self, job);
+}
+
+
 /* The screen. */
 
 VtrCounter *
@@ -1023,6 +1356,7 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->availability);
   g_free (self->gtin);
   g_free (self->hours_words);
+  g_free (self->promotion_kind);
   G_OBJECT_CLASS (vtr_shop_screen_parent_class)->finalize (object);
 }
 
@@ -1063,6 +1397,9 @@ vtr_shop_screen_get_property (GObject    *object,
     case PROP_HOURS_WORDS:
       g_value_set_string (value, self->hours_words);
       break;
+    case PROP_PROMOTION_KIND:
+      g_value_set_string (value, self->promotion_kind);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1089,6 +1426,14 @@ vtr_shop_screen_set_property (GObject      *object,
       break;
     case PROP_SECTION:
       adw_view_stack_set_visible_child_name (self->sections, g_value_get_string (value));
+      break;
+    case PROP_PROMOTION_KIND:
+      if (g_strcmp0 (self->promotion_kind, g_value_get_string (value)) != 0)
+        {
+          g_free (self->promotion_kind);
+          self->promotion_kind = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1129,6 +1474,9 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_HOURS_WORDS] =
     g_param_spec_string ("hours-words", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROMOTION_KIND] =
+    g_param_spec_string ("promotion-kind", NULL, NULL, "percent",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_FLIP_BOX);
@@ -1157,6 +1505,18 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_words_label);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, activity_chart);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_target_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_value_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_buy_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_get_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_from_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_to_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_loyal_switch);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_title_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promotions_list);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_keyboard);
 
   gtk_widget_class_install_action (widget_class, "shop.take-code", "s", take_code_action);
   gtk_widget_class_install_action (widget_class, "shop.look-up", NULL, look_up_action);
@@ -1165,6 +1525,11 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "shop.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "shop.save-hours", NULL, save_hours_action);
+  gtk_widget_class_install_property_action (widget_class, "shop.promotion-kind", "promotion-kind");
+  gtk_widget_class_install_action (widget_class, "shop.save-promotion", NULL, save_promotion_action);
+  gtk_widget_class_install_action (widget_class, "shop.end-promotion", "x", end_promotion_action);
+  gtk_widget_class_install_action (widget_class, "shop.poster-promotion", "x", poster_action);
+  gtk_widget_class_install_action (widget_class, "shop.poster-product", NULL, poster_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "shopscreen");
@@ -1197,6 +1562,7 @@ vtr_shop_screen_init (VtrShopScreen *self)
   self->message = g_strdup ("");
   self->product_name = g_strdup ("");
   self->hours_words = g_strdup ("");
+  self->promotion_kind = g_strdup ("percent");
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.undo", FALSE);
@@ -1230,6 +1596,16 @@ vtr_shop_screen_init (VtrShopScreen *self)
   vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->brand_entry), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->category_entry), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_target (self->stock_keyboard, GTK_EDITABLE (self->gtin_entry));
+
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_target_entry), VTR_KEYBOARD_LETTERS);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_value_entry), VTR_KEYBOARD_PRICE);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_buy_entry), VTR_KEYBOARD_DIGITS);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_get_entry), VTR_KEYBOARD_DIGITS);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_from_entry), VTR_KEYBOARD_ADDRESS);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_to_entry), VTR_KEYBOARD_ADDRESS);
+  vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_title_entry), VTR_KEYBOARD_LETTERS);
+  vtr_keyboard_target (self->promo_keyboard, GTK_EDITABLE (self->promo_target_entry));
+  vtr_keyboard_attach (self->poster_keyboard, GTK_EDITABLE (self->poster_entry), VTR_KEYBOARD_DIGITS);
 
   /* Enter in the barcode looks it up; in the price, saves. */
   g_signal_connect_swapped (self->gtin_entry, "activate", G_CALLBACK (on_gtin_activate), self);

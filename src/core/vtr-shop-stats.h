@@ -39,6 +39,11 @@ VtrShopStats *vtr_shop_stats_read (VtrStore   *store,
                                    GError    **error);
 void          vtr_shop_stats_free (VtrShopStats *stats);
 
+GPtrArray    *vtr_shop_promotions_running (VtrStore   *store,
+                                          gint64      merchant_id,
+                                          GDateTime  *now,
+                                          GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopStats, vtr_shop_stats_free)
 
 G_END_DECLS
