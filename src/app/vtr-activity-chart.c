@@ -110,7 +110,8 @@ draw_weeks (VtrActivityChart *self,
 {
   GtkWidget *widget = GTK_WIDGET (self);
   double pt = body_points (widget);
-  double top = y + pt * 2.4;
+  /* Room under the title for the words above the bars, if any. */
+  double top = y + pt * (above ? 3.6 : 2.4);
   double base = y + height - pt * 3.4;
   double slot = width / VTR_SHOP_STATS_WEEKS;
   gint64 max = 1;
@@ -146,7 +147,7 @@ draw_weeks (VtrActivityChart *self,
       set_color (cr, "#1e1e1e");
       draw_text (widget, cr, value, bx + bar / 2, base - h1 - h2 - pt * 1.6, pt, now, TRUE, 0);
       if (above && above[w])
-        draw_text (widget, cr, above[w], bx + bar / 2, top - pt * 0.2, pt * 0.8, FALSE, TRUE, 0);
+        draw_text (widget, cr, above[w], bx + bar / 2, top - pt * 1.4, pt * 0.8, FALSE, TRUE, 0);
       draw_text (widget, cr, label, bx + bar / 2, base + 4, pt * (now ? 0.8 : 0.8), now, TRUE, 0);
     }
 }
