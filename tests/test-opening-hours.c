@@ -174,6 +174,38 @@ test_syntax_errors (void)
 
 /* The week table a shop's page shows: a line a day, in words, never the
  * OpenStreetMap string. */
+/* (shop) "Fermé exceptionnellement du … au …": a date range, last. */
+static void
+test_exceptional_closure (void)
+{
+  const char *closed = SHOP "; 2026 Dec 24-2026 Dec 26 off";
+  const char *bad[] = {
+    SHOP "; 2026 Dec 26-2026 Dec 24 off",  /* backwards */
+    SHOP "; 2026 Feb 30 off",               /* no such day */
+    SHOP "; 2026 Dek 24 off",               /* no such month */
+    SHOP "; 2026 Dec 24 09:00-12:00",        /* other hours on dates: not yet */
+  };
+  g_autoptr(VtrOpeningHours) hours = vtr_opening_hours_parse (closed, NULL);
+  int starts[4], ends[4];
+
+  /* Thursday 24 December 10:00: closed; it reopens on Monday 28. */
+  assert_state (closed, paris (2026, 12, 24, 10, 0), FALSE, paris (2026, 12, 28, 8, 0));
+  assert_state (closed, paris (2026, 12, 23, 10, 0), TRUE, paris (2026, 12, 23, 12, 0));
+  /* One day alone. */
+  assert_state (SHOP "; 2026 Dec 23 off", paris (2026, 12, 23, 10, 0), FALSE, paris (2026, 12, 24, 8, 0));
+  /* The usual week the counter shows is not changed by it. */
+  g_assert_nonnull (hours);
+  g_assert_cmpint (vtr_opening_hours_weekday_spans (hours, 3, starts, ends, 4), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VtrOpeningHours) none = vtr_opening_hours_parse (bad[i], &error);
+
+      g_assert_null (none);
+      g_assert_error (error, VTR_OPENING_HOURS_ERROR, VTR_OPENING_HOURS_ERROR_SYNTAX);
+    }
+}
+
 static void
 test_week_in_words (void)
 {
@@ -248,6 +280,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/opening-hours/always-and-never", test_always_and_never);
   g_test_add_func ("/opening-hours/additional-rules", test_additional_rules);
   g_test_add_func ("/opening-hours/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/opening-hours/exceptional-closure", test_exceptional_closure);
   g_test_add_func ("/opening-hours/week-in-words", test_week_in_words);
   g_test_add_func ("/opening-hours/open-until-in-words", test_open_until_in_words);
 

@@ -6,6 +6,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-outbox.h"
 #include "vtr-shop-edit.h"
+#include "vtr-shop-stats.h"
 #include "vtr-staff.h"
 #include "vtr-store-private.h"
 #include "vtr-test-util.h"
@@ -389,6 +390,16 @@ test_hours (Fixture      *f,
 
   closed = vtr_shop_hours_add_closure ("Mo-Sa 09:00-19:00", first, last, &error);
   g_assert_cmpstr (closed, ==, "Mo-Sa 09:00-19:00; 2026 Dec 24-2026 Dec 26 off");
+  {
+    g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (closed);
+    g_autofree char *reopened = vtr_shop_hours_remove_closure (closed, 20261224);
+
+    g_assert_cmpuint (closures->len, ==, 1);
+    g_assert_cmpint (((VtrShopClosure *) closures->pdata[0])->first_day, ==, 20261224);
+    g_assert_cmpint (((VtrShopClosure *) closures->pdata[0])->last_day, ==, 20261226);
+    g_assert_cmpstr (((VtrShopClosure *) closures->pdata[0])->words, ==, "Closed from 24/12/2026 to 26/12/2026");
+    g_assert_cmpstr (reopened, ==, "Mo-Sa 09:00-19:00");
+  }
   g_assert_true (vtr_shop_set_hours (f->store, f->session, closed, f->now, &error));
   g_assert_no_error (error);
   shop = vtr_catalog_get_merchant (catalog, SHOP, &error);
@@ -454,6 +465,55 @@ test_services_and_loyalty (Fixture      *f,
   g_assert_no_error (error);
 }
 
+static void
+test_stats (Fixture      *f,
+            gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrShopStats) stats = NULL;
+  gint64 t = g_date_time_to_unix (f->now); /* a Wednesday */
+  g_autofree char *sql = NULL;
+  VtrShopWeek *this_week, *last_week;
+
+  /* Card A came three weeks ago and again this week; card B is new this
+   * week; another shop's credit does not count. Two orders this week,
+   * one collected after two hours. */
+  sql = g_strdup_printf (
+    "INSERT INTO journal.loyalty_event (uuid, kind, card_id, merchant_id, points, created, day) VALUES "
+    "('a1', 'credit', 'A', 1, 10, %1$lld - 21 * 86400, 0), ('a2', 'credit', 'A', 1, 5, %1$lld, 0), "
+    "('b1', 'credit', 'B', 1, 7, %1$lld - 3600, 0), ('b2', 'redeem', 'B', 1, -100, %1$lld - 60, 0), "
+    "('c1', 'credit', 'C', 2, 99, %1$lld, 0);"
+    "INSERT INTO journal.orders (uuid, number, code, merchant_id, delivery, first_name, phone, total_cents, state, "
+    "  created, updated) VALUES ('o1', 'N1', 'c', 1, 'shop', 'Ana', '', 500, 'collected', %1$lld - 7200, %1$lld),"
+    "  ('o2', 'N2', 'c', 1, 'shop', 'Léo', '', 900, 'placed', %1$lld, %1$lld);"
+    "INSERT INTO journal.order_event (uuid, order_uuid, state, who, at) VALUES ('e1', 'o1', 'collected', 'shop', "
+    "  %1$lld);"
+    "INSERT INTO journal.order_line (order_uuid, product_id, quantity, price_cents) VALUES ('o1', 10, 2, 250), "
+    "  ('o2', 11, 1, 450), ('o2', 10, 1, 250);",
+    (long long) t);
+  g_assert_true (vtr_store_exec (f->store, sql, &error));
+  g_assert_no_error (error);
+
+  stats = vtr_shop_stats_query (f->store, SHOP, f->now, 9, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->weeks->len, ==, 9);
+  this_week = &g_array_index (stats->weeks, VtrShopWeek, 8);
+  last_week = &g_array_index (stats->weeks, VtrShopWeek, 5);
+  g_assert_cmpint (this_week->points, ==, 12);
+  g_assert_cmpuint (this_week->credits, ==, 2);
+  g_assert_cmpuint (this_week->customers_new, ==, 1);
+  g_assert_cmpuint (this_week->customers_returning, ==, 1);
+  g_assert_cmpuint (this_week->orders, ==, 2);
+  g_assert_cmpuint (this_week->orders_collected, ==, 1);
+  g_assert_cmpint (this_week->collect_median, ==, 7200);
+  g_assert_cmpint (last_week->points, ==, 10);
+  g_assert_cmpuint (last_week->customers_new, ==, 1);
+  g_assert_cmpuint (stats->top_products->len, ==, 2);
+  g_assert_cmpint (((VtrShopTopProduct *) stats->top_products->pdata[0])->product_id, ==, BREAD);
+  g_assert_cmpuint (((VtrShopTopProduct *) stats->top_products->pdata[0])->quantity, ==, 3);
+  g_assert_cmpstr (((VtrShopTopProduct *) stats->top_products->pdata[0])->name, ==, "Pain de campagne");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -468,5 +528,6 @@ main (int argc, char **argv)
   g_test_add ("/shop-edit/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
   g_test_add ("/shop-edit/services-and-loyalty", Fixture, NULL, fixture_set_up, test_services_and_loyalty,
               fixture_tear_down);
+  g_test_add ("/shop-edit/stats", Fixture, NULL, fixture_set_up, test_stats, fixture_tear_down);
   return g_test_run ();
 }

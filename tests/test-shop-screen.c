@@ -13,7 +13,7 @@
 #include "vtr-outbox.h"
 #include "vtr-shop-edit.h"
 #include "vtr-shop-screen.h"
-#include "vtr-shop-stats.h"
+#include "vtr-shop-promotions.h"
 #include "vtr-staff.h"
 #include "vtr-test-util.h"
 #include "vtr-test-widgets.h"
@@ -519,7 +519,7 @@ test_promotion (Fixture       *f,
 
   /* Ended early: no longer running. */
   act (f, "shop.end-promotion", g_variant_new_int64 (made->id));
-  g_assert_cmpstr (message (f), ==, "Promotion arrêtée");
+  g_assert_cmpstr (message (f), ==, "Promotion terminée");
   ended = running (f);
   g_assert_null (find_promotion (ended, "Saucisses -20 %"));
 }

@@ -7,12 +7,15 @@
 #include "vtr-test-util.h"
 
 /*
- * How a shop does, from a real journal on disk: loyalty events and
+ * How a shop does (the core's vtr_shop_stats_query(), as "Ma boutique"
+ * draws it), from a real journal on disk: loyalty events and
  * orders of the shop (and of another shop, which must not count) spread
  * over the weeks; the figures "Ma boutique" draws.
  */
 
 #define SHOP 7
+#define WEEKS 9
+#define WEEK(i) (&g_array_index (stats->weeks, VtrShopWeek, (i)))
 #define OTHER 8
 
 static gint64
@@ -117,40 +120,40 @@ test_weeks (void)
   order (store, "o3", SHOP, at (11, 12, 10), at (11, 12, 11), 12, 1);
   order (store, "o4", OTHER, at (12, 2, 10), 0, 12, 50);
 
-  stats = vtr_shop_stats_read (store, SHOP, now, &error);
+  stats = vtr_shop_stats_query (store, SHOP, now, WEEKS, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stats);
 
-  week = &stats->weeks[VTR_SHOP_STATS_WEEKS - 1];
+  week = WEEK (WEEKS - 1);
   g_assert_cmpint (week->starts, ==, at (11, 30, 0));
   g_assert_cmpint (week->points, ==, 12 + 3 + 5);
-  g_assert_cmpint (week->new_customers, ==, 1);
-  g_assert_cmpint (week->returning_customers, ==, 1);
+  g_assert_cmpint (week->customers_new, ==, 1);
+  g_assert_cmpint (week->customers_returning, ==, 1);
   g_assert_cmpint (week->orders, ==, 2);
-  g_assert_cmpint (week->collected, ==, 1);
-  g_assert_cmpint (week->collect_minutes, ==, 6 * 60);
+  g_assert_cmpint (week->orders_collected, ==, 1);
+  g_assert_cmpint (week->collect_median, ==, 6 * 3600);
 
   /* The week of 9 November: card C's first visit, a redeem not counted
    * as points credited, an order collected within the hour. */
-  week = &stats->weeks[VTR_SHOP_STATS_WEEKS - 4];
+  week = WEEK (WEEKS - 4);
   g_assert_cmpint (week->starts, ==, at (11, 9, 0));
   g_assert_cmpint (week->points, ==, 40);
-  g_assert_cmpint (week->new_customers, ==, 1);
-  g_assert_cmpint (week->returning_customers, ==, 0);
+  g_assert_cmpint (week->customers_new, ==, 1);
+  g_assert_cmpint (week->customers_returning, ==, 0);
   g_assert_cmpint (week->orders, ==, 1);
-  g_assert_cmpint (week->collect_minutes, ==, 60);
+  g_assert_cmpint (week->collect_median, ==, 3600);
 
   /* September is before the nine weeks. */
-  for (int w = 0; w < VTR_SHOP_STATS_WEEKS - 4; w++)
+  for (int w = 0; w < WEEKS - 4; w++)
     {
-      g_assert_cmpint (stats->weeks[w].points, ==, 0);
-      g_assert_cmpint (stats->weeks[w].collect_minutes, ==, -1);
+      g_assert_cmpint (WEEK (w)->points, ==, 0);
+      g_assert_cmpint (WEEK (w)->collect_median, ==, -1);
     }
 
-  g_assert_cmpint (stats->top->len, ==, 2);
-  g_assert_cmpstr (((VtrShopTopProduct *) g_ptr_array_index (stats->top, 0))->name, ==, "Pain de campagne");
-  g_assert_cmpint (((VtrShopTopProduct *) g_ptr_array_index (stats->top, 0))->sold, ==, 3);
-  g_assert_cmpint (((VtrShopTopProduct *) g_ptr_array_index (stats->top, 1))->sold, ==, 2);
+  g_assert_cmpint (stats->top_products->len, ==, 2);
+  g_assert_cmpstr (((VtrShopTopProduct *) g_ptr_array_index (stats->top_products, 0))->name, ==, "Pain de campagne");
+  g_assert_cmpint (((VtrShopTopProduct *) g_ptr_array_index (stats->top_products, 0))->quantity, ==, 3);
+  g_assert_cmpint (((VtrShopTopProduct *) g_ptr_array_index (stats->top_products, 1))->quantity, ==, 2);
 
   g_clear_object (&catalog);
   g_clear_object (&store);

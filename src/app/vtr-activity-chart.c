@@ -16,11 +16,15 @@
  * the widget's accessible description, for a screen reader and tests.
  */
 
+/* This week and the eight before it; the five products ordered most. */
+#define VTR_CHART_WEEKS 9
+#define VTR_CHART_TOP 5
+
 struct _VtrActivityChart
 {
   GtkWidget     parent_instance;
 
-  VtrShopStats  stats;    /* weeks only; top copied below */
+  VtrShopWeek   weeks[VTR_CHART_WEEKS]; /* oldest first: the last is this week */
   GPtrArray    *top;      /* VtrShopTopProduct, owned copies */
   gboolean      has_stats;
   char         *summary;
@@ -113,10 +117,10 @@ draw_weeks (VtrActivityChart *self,
   /* Room under the title for the words above the bars, if any. */
   double top = y + pt * (above ? 3.6 : 2.4);
   double base = y + height - pt * 3.4;
-  double slot = width / VTR_SHOP_STATS_WEEKS;
+  double slot = width / VTR_CHART_WEEKS;
   gint64 max = 1;
 
-  for (int w = 0; w < VTR_SHOP_STATS_WEEKS; w++)
+  for (int w = 0; w < VTR_CHART_WEEKS; w++)
     max = MAX (max, first[w] + (second ? second[w] : 0));
 
   set_color (cr, "#f6f5f4");
@@ -125,15 +129,15 @@ draw_weeks (VtrActivityChart *self,
   set_color (cr, "#1e1e1e");
   draw_text (widget, cr, title, x + 12, y + 8, pt * 1.1, TRUE, FALSE, width - 24);
 
-  for (int w = 0; w < VTR_SHOP_STATS_WEEKS; w++)
+  for (int w = 0; w < VTR_CHART_WEEKS; w++)
     {
-      gboolean now = w == VTR_SHOP_STATS_WEEKS - 1;
+      gboolean now = w == VTR_CHART_WEEKS - 1;
       double bar = slot * 0.64;
       double bx = x + w * slot + (slot - bar) / 2;
       double h1 = (base - top - pt * 1.6) * first[w] / (double) max;
       double h2 = second ? (base - top - pt * 1.6) * second[w] / (double) max : 0;
       g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, first[w] + (second ? second[w] : 0));
-      g_autofree char *label = week_label (self->stats.weeks[w].starts, now);
+      g_autofree char *label = week_label (self->weeks[w].starts, now);
 
       set_color (cr, now ? "#1a5fb4" : "#9a9996");
       cairo_rectangle (cr, bx, base - h1, bar, h1);
@@ -162,7 +166,7 @@ draw_top (VtrActivityChart *self,
 {
   GtkWidget *widget = GTK_WIDGET (self);
   double pt = body_points (widget);
-  double row = MIN ((height - pt * 3) / VTR_SHOP_STATS_TOP, pt * 3.6);
+  double row = MIN ((height - pt * 3) / VTR_CHART_TOP, pt * 3.6);
   gint64 max = 1;
 
   set_color (cr, "#f6f5f4");
@@ -176,13 +180,13 @@ draw_top (VtrActivityChart *self,
       return;
     }
   for (guint i = 0; i < self->top->len; i++)
-    max = MAX (max, ((VtrShopTopProduct *) g_ptr_array_index (self->top, i))->sold);
-  for (guint i = 0; i < self->top->len; i++)
+    max = MAX (max, ((VtrShopTopProduct *) g_ptr_array_index (self->top, i))->quantity);
+  for (guint i = 0; i < MIN (self->top->len, VTR_CHART_TOP); i++)
     {
       VtrShopTopProduct *top = g_ptr_array_index (self->top, i);
       double ry = y + pt * 3 + i * row;
-      double bar = (width - 24 - pt * 4) * top->sold / (double) max;
-      g_autofree char *sold = g_strdup_printf ("%" G_GINT64_FORMAT, top->sold);
+      double bar = (width - 24 - pt * 4) * top->quantity / (double) max;
+      g_autofree char *sold = g_strdup_printf ("%u", top->quantity);
 
       set_color (cr, i == 0 ? "#1a5fb4" : "#62a0ea");
       cairo_rectangle (cr, x + 12, ry + pt * 1.5, bar, row - pt * 1.9);
@@ -205,9 +209,9 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
   int rows = portrait ? 4 : 2;
   double pw = (width - PANEL_GAP * (columns - 1)) / columns;
   double ph = (height - PANEL_GAP * (rows - 1)) / rows;
-  gint64 points[VTR_SHOP_STATS_WEEKS], returning[VTR_SHOP_STATS_WEEKS], fresh[VTR_SHOP_STATS_WEEKS];
-  gint64 orders[VTR_SHOP_STATS_WEEKS];
-  char *waits[VTR_SHOP_STATS_WEEKS];
+  gint64 points[VTR_CHART_WEEKS], returning[VTR_CHART_WEEKS], fresh[VTR_CHART_WEEKS];
+  gint64 orders[VTR_CHART_WEEKS];
+  char *waits[VTR_CHART_WEEKS];
   double px[4], py[4];
   cairo_t *cr;
 
@@ -218,17 +222,18 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
       px[i] = (i % columns) * (pw + PANEL_GAP);
       py[i] = (i / columns) * (ph + PANEL_GAP);
     }
-  for (int w = 0; w < VTR_SHOP_STATS_WEEKS; w++)
+  for (int w = 0; w < VTR_CHART_WEEKS; w++)
     {
-      const VtrShopWeek *week = &self->stats.weeks[w];
+      const VtrShopWeek *week = &self->weeks[w];
+      gint64 minutes = week->collect_median / 60;
 
       points[w] = week->points;
-      returning[w] = week->returning_customers;
-      fresh[w] = week->new_customers;
+      returning[w] = week->customers_returning;
+      fresh[w] = week->customers_new;
       orders[w] = week->orders;
-      waits[w] = week->collect_minutes < 0 ? NULL
-                 : week->collect_minutes < 120 ? g_strdup_printf (_("%d min"), (int) week->collect_minutes)
-                 : g_strdup_printf (_("%d h"), (int) (week->collect_minutes / 60));
+      waits[w] = week->collect_median < 0 ? NULL
+                 : minutes < 120 ? g_strdup_printf (_("%d min"), (int) minutes)
+                 : g_strdup_printf (_("%d h"), (int) (minutes / 60));
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -238,7 +243,7 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
               (const char **) waits);
   draw_top (self, cr, px[3], py[3], pw, ph);
   cairo_destroy (cr);
-  for (int w = 0; w < VTR_SHOP_STATS_WEEKS; w++)
+  for (int w = 0; w < VTR_CHART_WEEKS; w++)
     g_free (waits[w]);
 }
 
@@ -272,24 +277,35 @@ vtr_activity_chart_set_stats (VtrActivityChart   *self,
 
   g_ptr_array_set_size (self->top, 0);
   g_clear_pointer (&self->summary, g_free);
+  memset (self->weeks, 0, sizeof self->weeks);
   self->has_stats = stats != NULL;
   if (stats)
     {
-      memcpy (self->stats.weeks, stats->weeks, sizeof stats->weeks);
-      for (guint i = 0; i < stats->top->len; i++)
+      /* The last weeks of those given, right-aligned: this week last. */
+      guint n = MIN (stats->weeks->len, VTR_CHART_WEEKS);
+
+      for (guint i = 0; i < n; i++)
+        self->weeks[VTR_CHART_WEEKS - n + i] = g_array_index (stats->weeks, VtrShopWeek, stats->weeks->len - n + i);
+      for (guint i = 0; i < VTR_CHART_WEEKS - n; i++)
         {
-          const VtrShopTopProduct *top = g_ptr_array_index (stats->top, i);
+          self->weeks[i].collect_median = -1;
+          self->weeks[i].starts = self->weeks[VTR_CHART_WEEKS - n].starts - (VTR_CHART_WEEKS - n - i) * 7 * 86400;
+        }
+      for (guint i = 0; i < stats->top_products->len; i++)
+        {
+          const VtrShopTopProduct *top = g_ptr_array_index (stats->top_products, i);
           VtrShopTopProduct *copy = g_new0 (VtrShopTopProduct, 1);
 
+          copy->product_id = top->product_id;
           copy->name = g_strdup (top->name);
-          copy->sold = top->sold;
+          copy->quantity = top->quantity;
           g_ptr_array_add (self->top, copy);
         }
-      now = &stats->weeks[VTR_SHOP_STATS_WEEKS - 1];
-      customers = now->new_customers + now->returning_customers;
+      now = &self->weeks[VTR_CHART_WEEKS - 1];
+      customers = now->customers_new + now->customers_returning;
       self->summary = g_strdup_printf (_("This week: %lld points credited, %lld customers (%lld new), %lld orders"),
                                        (long long) now->points, (long long) customers,
-                                       (long long) now->new_customers, (long long) now->orders);
+                                       (long long) now->customers_new, (long long) now->orders);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       self->summary, -1);
     }

@@ -13,6 +13,7 @@
 #include "vtr-keyboard.h"
 #include "vtr-opening-hours.h"
 #include "vtr-shop-edit.h"
+#include "vtr-shop-promotions.h"
 #include "vtr-shop-stats.h"
 #include "vtr-week-hours.h"
 
@@ -447,7 +448,7 @@ job_in_thread (GTask        *task,
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
           job->hours = g_strdup (merchant ? merchant->opening_hours : "");
-          job->stats = vtr_shop_stats_read (store, job->merchant_id, now, &error);
+          job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
           done = job->stats != NULL && read_promotions (store, job, &error);
         }
         break;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "vtr-csv.h"
+#include "vtr-gtin.h"
+#include "vtr-shop-review.h"
 #include "vtr-store-private.h"
 #include "vtr-opening-hours.h"
 
@@ -230,6 +232,67 @@ time_of (Row        *row,
   return TRUE;
 }
 
+/* (shop) On the hub, a stock line a shop edited after the federation's
+ * file was made stays the shop's: the import keeps it and lists it in
+ * the report. An older edit gives way, and the line is the federation's
+ * again. A kiosk's catalogue has no stock_edit rows. */
+static gboolean
+keep_shop_edit (VtrCatalog      *catalog,
+                const VtrStock  *stock,
+                VtrImportCounts *counts,
+                gboolean        *kept,
+                GError         **error)
+{
+  VtrStore *store = vtr_catalog_get_store (catalog);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT e.edited, s.price_cents, coalesce (p.name, '') FROM stock_edit e "
+                         "LEFT JOIN stock s ON s.product_id = e.product_id AND s.merchant_id = e.merchant_id "
+                         "LEFT JOIN product p ON p.id = e.product_id "
+                         "WHERE e.product_id = ? AND e.merchant_id = ?",
+                         error);
+  gint64 edited;
+  int rc;
+
+  *kept = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stock->product_id);
+  sqlite3_bind_int64 (stmt, 2, stock->merchant_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return vtr_store_set_error (store, rc, error);
+  edited = sqlite3_column_int64 (stmt, 0);
+  if (edited >= stock->updated)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (edited);
+      g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      gint64 price = sqlite3_column_int64 (stmt, 1);
+
+      *kept = TRUE;
+      counts->kept_shop_edits++;
+      if (counts->conflicts == NULL)
+        counts->conflicts = g_string_new (NULL);
+      g_string_append_printf (counts->conflicts,
+                              _("shop %lld, product %lld (%s): kept the shop’s price %lld,%02lld € of %s, "
+                                "not the file’s %lld,%02lld €\n"),
+                              (long long) stock->merchant_id, (long long) stock->product_id,
+                              (const char *) sqlite3_column_text (stmt, 2), (long long) (price / 100),
+                              (long long) (price % 100), date, (long long) (stock->price_cents / 100),
+                              (long long) (stock->price_cents % 100));
+      return TRUE;
+    }
+  g_clear_pointer (&stmt, sqlite3_reset);
+  stmt = vtr_store_statement (store, "DELETE FROM stock_edit WHERE product_id = ? AND merchant_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stock->product_id);
+  sqlite3_bind_int64 (stmt, 2, stock->merchant_id);
+  return vtr_store_step_done (store, stmt, error);
+}
+
 /* (shop) A promotion for holders of a loyalty card only ("loyal"), or
  * for everyone (the default, and what older files mean). */
 static gboolean
@@ -300,17 +363,32 @@ put_row (VtrCatalog      *catalog,
         if (!int_of (row, "id", TRUE, &p.id, error) ||
             !need_text (row, "name", (const char **) &p.name, error))
           return FALSE;
+        gint64 made = 0;
+
         p.gtin = (char *) text_of (row, "gtin");
         p.brand = (char *) text_of (row, "brand");
         p.category = (char *) text_of (row, "category");
-        ok = vtr_catalog_put_product (catalog, &p, &local_error);
+        /* (shop) A product a merchant made for this barcode merges into
+         * the federation's. */
+        if (p.gtin)
+          {
+            g_autofree char *gtin14 = vtr_gtin_normalize (p.gtin, NULL);
+
+            if (gtin14 && !vtr_shop_review_take_gtin (vtr_catalog_get_store (catalog), gtin14, p.id, &made, error))
+              return FALSE;
+          }
+        ok = vtr_catalog_put_product (catalog, &p, &local_error) &&
+             (made == 0 || vtr_shop_review_merge_now (vtr_catalog_get_store (catalog), made, p.id,
+                                                      g_get_real_time () / G_USEC_PER_SEC, &local_error));
         counts->products += ok;
+        counts->merged += ok && made;
         break;
       }
     case VTR_TABLE_STOCK:
       {
         VtrStock s = { 0 };
         const char *availability = text_of (row, "availability");
+        gboolean kept = FALSE;
 
         if (!int_of (row, "product_id", TRUE, &s.product_id, error) ||
             !int_of (row, "merchant_id", TRUE, &s.merchant_id, error) ||
@@ -325,8 +403,10 @@ put_row (VtrCatalog      *catalog,
           s.availability = VTR_AVAILABILITY_OUT_OF_STOCK;
         else
           return bad (row, error, _("availability is in-stock, low or out-of-stock"));
-        ok = vtr_catalog_put_stock (catalog, &s, &local_error);
-        counts->stock += ok;
+        if (!keep_shop_edit (catalog, &s, counts, &kept, error))
+          return FALSE;
+        ok = kept || vtr_catalog_put_stock (catalog, &s, &local_error);
+        counts->stock += ok && !kept;
         break;
       }
     case VTR_TABLE_PROMOTIONS:
@@ -676,13 +756,26 @@ vtr_catalog_import_file (VtrCatalog      *catalog,
   if (!ok)
     {
       vtr_catalog_rollback (catalog);
+      vtr_import_counts_clear (&local_counts);
       g_set_error (error, VTR_CATALOG_ERROR, VTR_CATALOG_ERROR_INVALID,
                    _("%s was not imported, nothing of it: %s"), path, local_error->message);
       return FALSE;
     }
   if (!vtr_catalog_commit (catalog, error))
-    return FALSE;
+    {
+      vtr_import_counts_clear (&local_counts);
+      return FALSE;
+    }
   if (counts)
     *counts = local_counts;
+  else if (local_counts.conflicts)
+    g_string_free (local_counts.conflicts, TRUE);
   return TRUE;
+}
+
+void
+vtr_import_counts_clear (VtrImportCounts *counts)
+{
+  if (counts->conflicts)
+    g_string_free (g_steal_pointer (&counts->conflicts), TRUE);
 }

@@ -16,6 +16,9 @@ typedef struct
   guint rewards;
   guint collection_points;
   guint deleted;
+  guint kept_shop_edits; /* (shop) stock lines a shop edited after the file was made */
+  guint merged;          /* (shop) merchant-made products merged into the file's */
+  GString *conflicts;    /* (shop) one line each kept edit, or NULL: vtr_import_counts_clear() */
 } VtrImportCounts;
 
 gboolean vtr_catalog_import_file (VtrCatalog      *catalog,
@@ -26,5 +29,7 @@ gboolean vtr_catalog_import_object (VtrCatalog      *catalog,
                                     JsonObject      *root,
                                     VtrImportCounts *counts,
                                     GError         **error);
+
+void     vtr_import_counts_clear (VtrImportCounts *counts);
 
 G_END_DECLS

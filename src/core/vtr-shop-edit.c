@@ -3,6 +3,7 @@
 #include "vtr-shop-edit.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vtr-gtin.h"
@@ -151,26 +152,28 @@ check_product (VtrStore *store,
                gint64    product_id,
                GError  **error)
 {
-  gboolean found;
-  gint64 owner;
+  /* One statement: the hub runs this for every change it applies. */
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT EXISTS (SELECT 1 FROM merchant WHERE id = ?1), "
+                         "  EXISTS (SELECT 1 FROM product WHERE id = ?2), "
+                         "  (SELECT merchant_id FROM product_made WHERE product_id = ?2 AND reviewed IS NULL)",
+                         error);
+  int rc;
 
-  if (!query_int (store, "SELECT 1 FROM merchant WHERE id = ?", merchant_id, 0, &found, &owner, error))
+  if (stmt == NULL)
     return FALSE;
-  if (!found)
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, product_id);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    return vtr_store_set_error (store, rc, error);
+  if (!sqlite3_column_int (stmt, 0))
     return shop_error (error, VTR_SHOP_ERROR_NOT_YOURS,
                        _("This shop is not in the federation’s catalogue: ask the federation to add it."));
-  if (product_id <= 0 || product_id > VTR_SHOP_MAX_PRODUCT_ID)
+  if (product_id <= 0 || product_id > VTR_SHOP_MAX_PRODUCT_ID || !sqlite3_column_int (stmt, 1))
     return shop_error (error, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
                        _("This product is not in the catalogue: scan its barcode to add it."));
-  if (!query_int (store, "SELECT 1 FROM product WHERE id = ?", product_id, 0, &found, &owner, error))
-    return FALSE;
-  if (!found)
-    return shop_error (error, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
-                       _("This product is not in the catalogue: scan its barcode to add it."));
-  if (!query_int (store, "SELECT merchant_id FROM product_made WHERE product_id = ? AND reviewed IS NULL",
-                  product_id, 0, &found, &owner, error))
-    return FALSE;
-  if (found && owner != merchant_id)
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL && sqlite3_column_int64 (stmt, 2) != merchant_id)
     return shop_error (error, VTR_SHOP_ERROR_NOT_YOURS,
                        _("This product was added by another shop and the federation has not checked it "
                          "yet: it cannot be changed from here."));
@@ -1706,4 +1709,196 @@ vtr_shop_revert_refused (VtrStore *store,
 rollback:
   vtr_store_rollback (store);
   return -1;
+}
+
+void
+vtr_shop_poster_free (VtrShopPoster *poster)
+{
+  if (poster == NULL)
+    return;
+  g_free (poster->uuid);
+  g_free (poster->code);
+  g_free (poster);
+}
+
+gboolean
+vtr_shop_poster_signed (VtrStore   *store,
+                        const char *uuid,
+                        const char *code,
+                        GError    **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  stmt = vtr_store_statement (store,
+                              "UPDATE journal.shop_edit SET code = ?2 WHERE uuid = ?1 AND kind = 'shop-poster' "
+                              "AND code IS NULL",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+GPtrArray *
+vtr_shop_signed_posters (VtrStore *store,
+                         gint64    merchant_id,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) posters = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_poster_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT uuid, merchant_id, coalesce (json_extract (payload, '$.product'), "
+                              "  (SELECT product_id FROM promotion WHERE id = json_extract (payload, '$.promotion')), 0), "
+                              "  coalesce (json_extract (payload, '$.promotion'), 0), code "
+                              "FROM journal.shop_edit WHERE kind = 'shop-poster' AND code IS NOT NULL "
+                              "  AND printed IS NULL AND merchant_id = ? ORDER BY seq",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrShopPoster *poster = g_new0 (VtrShopPoster, 1);
+
+      poster->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      poster->merchant_id = sqlite3_column_int64 (stmt, 1);
+      poster->product_id = sqlite3_column_int64 (stmt, 2);
+      poster->promotion_id = sqlite3_column_int64 (stmt, 3);
+      poster->code = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (posters, poster);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&posters);
+}
+
+gboolean
+vtr_shop_poster_printed (VtrStore   *store,
+                         const char *uuid,
+                         gint64      now,
+                         GError    **error)
+{
+  VtrStatement *stmt;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+
+  stmt = vtr_store_statement (store, "UPDATE journal.shop_edit SET printed = ?2 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return vtr_store_step_done (store, stmt, error);
+}
+
+/* Closures in opening hours: the rules "2026 Dec 24[-2026 Dec 26] off". */
+
+void
+vtr_shop_closure_free (VtrShopClosure *closure)
+{
+  if (closure == NULL)
+    return;
+  g_free (closure->words);
+  g_free (closure);
+}
+
+static const char * const closure_months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+static int
+closure_day (const char *year,
+             const char *month,
+             const char *day)
+{
+  for (guint m = 0; m < G_N_ELEMENTS (closure_months); m++)
+    if (g_str_equal (month, closure_months[m]))
+      return atoi (year) * 10000 + (m + 1) * 100 + atoi (day);
+  return 0;
+}
+
+/* The closure @rule says, or FALSE when it is another kind of rule. */
+static gboolean
+parse_closure (const char *rule,
+               int        *first,
+               int        *last)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  gboolean found = FALSE;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("^\\s*(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2})"
+                                            "(?:-(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2}))?\\s+(?:off|closed)\\s*$",
+                                            0, 0, NULL));
+  if (g_regex_match (regex, rule, 0, &match))
+    {
+      g_autofree char *y1 = g_match_info_fetch (match, 1);
+      g_autofree char *m1 = g_match_info_fetch (match, 2);
+      g_autofree char *d1 = g_match_info_fetch (match, 3);
+      g_autofree char *y2 = g_match_info_fetch (match, 4);
+      g_autofree char *m2 = g_match_info_fetch (match, 5);
+      g_autofree char *d2 = g_match_info_fetch (match, 6);
+
+      *first = closure_day (y1, m1, d1);
+      *last = y2 && *y2 ? closure_day (y2, m2, d2) : *first;
+      found = *first > 0 && *last > 0;
+    }
+  return found;
+}
+
+GPtrArray *
+vtr_shop_hours_closures (const char *opening_hours)
+{
+  GPtrArray *closures = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_closure_free);
+  g_auto(GStrv) rules = g_strsplit (opening_hours ? opening_hours : "", ";", -1);
+
+  for (guint i = 0; rules[i]; i++)
+    {
+      VtrShopClosure *closure;
+      int first, last;
+
+      if (!parse_closure (rules[i], &first, &last))
+        continue;
+      closure = g_new0 (VtrShopClosure, 1);
+      closure->first_day = first;
+      closure->last_day = last;
+      if (first == last)
+        closure->words = g_strdup_printf (_("Closed on %02d/%02d/%04d"), first % 100, first / 100 % 100,
+                                          first / 10000);
+      else
+        closure->words = g_strdup_printf (_("Closed from %02d/%02d/%04d to %02d/%02d/%04d"), first % 100,
+                                          first / 100 % 100, first / 10000, last % 100, last / 100 % 100,
+                                          last / 10000);
+      g_ptr_array_add (closures, closure);
+    }
+  return closures;
+}
+
+char *
+vtr_shop_hours_remove_closure (const char *opening_hours,
+                               int         first_day)
+{
+  g_auto(GStrv) rules = g_strsplit (opening_hours ? opening_hours : "", ";", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; rules[i]; i++)
+    {
+      int first, last;
+
+      if (parse_closure (rules[i], &first, &last) && first == first_day)
+        continue;
+      if (out->len)
+        g_string_append_c (out, ';');
+      g_string_append (out, out->len ? rules[i] : g_strchug (rules[i]));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -243,6 +243,36 @@ char    *vtr_shop_hours_add_closure  (const char      *opening_hours,
                                       GDateTime       *last_day,
                                       GError         **error);
 
+/* An exceptional closure found in opening hours: days as yyyymmdd. */
+typedef struct
+{
+  int   first_day;
+  int   last_day;
+  char *words;     /* "Closed from 24/12/2026 to 26/12/2026", translated */
+} VtrShopClosure;
+
+void       vtr_shop_closure_free     (VtrShopClosure  *closure);
+
+/**
+ * vtr_shop_hours_closures:
+ *
+ * The exceptional closures @opening_hours holds, in their order, for the
+ * hours editor to read back in words and offer to remove.
+ *
+ * Returns: (transfer container) (element-type VtrShopClosure)
+ */
+GPtrArray *vtr_shop_hours_closures   (const char      *opening_hours);
+
+/**
+ * vtr_shop_hours_remove_closure:
+ * @first_day: the closure's first day, yyyymmdd
+ *
+ * @opening_hours without the closure that starts on @first_day (the shop
+ * opens as usual again): a new string, the same text if there is none.
+ */
+char      *vtr_shop_hours_remove_closure (const char  *opening_hours,
+                                          int          first_day);
+
 /* Services, collections, loyalty. */
 
 /**
@@ -293,9 +323,10 @@ gboolean vtr_shop_remove_reward      (VtrStore        *store,
  * @promotion_id: the promotion, or 0 (one of the two)
  * @uuid: (out) (optional): the request's id
  *
- * Asks the hub to sign a poster's code (an outbox event). The hub's
- * answer comes back with the next sync; vtr_shop_signed_posters() lists
- * those signed and not yet printed, for the print service.
+ * Asks the hub to sign a poster's code (an outbox event). The hub signs
+ * it when it accepts the event and answers with the code at the next
+ * sync (offline, the request waits in the outbox);
+ * vtr_shop_signed_posters() then lists it, for the print service.
  */
 gboolean vtr_shop_request_poster     (VtrStore        *store,
                                       const char      *session,
@@ -303,6 +334,44 @@ gboolean vtr_shop_request_poster     (VtrStore        *store,
                                       gint64           promotion_id,
                                       GDateTime       *now,
                                       char           **uuid,
+                                      GError         **error);
+
+/* A poster the hub signed, waiting to be printed. */
+typedef struct
+{
+  char   *uuid;          /* the request's */
+  gint64  merchant_id;
+  gint64  product_id;    /* 0 for a category promotion */
+  gint64  promotion_id;  /* 0 for a product's poster */
+  char   *code;          /* the signed flashcode to print */
+} VtrShopPoster;
+
+void       vtr_shop_poster_free      (VtrShopPoster   *poster);
+
+/**
+ * vtr_shop_poster_signed:
+ *
+ * Sync calls it with the code the hub signed for a poster request.
+ */
+gboolean   vtr_shop_poster_signed    (VtrStore        *store,
+                                      const char      *uuid,
+                                      const char      *code,
+                                      GError         **error);
+
+/**
+ * vtr_shop_signed_posters:
+ *
+ * Returns: (transfer container) (element-type VtrShopPoster): the posters
+ *   signed and not yet printed, oldest first. Print each with
+ *   vtr_ticket_new_poster() and vtr_print_enqueue() (src/print), then
+ *   vtr_shop_poster_printed().
+ */
+GPtrArray *vtr_shop_signed_posters   (VtrStore        *store,
+                                      gint64           merchant_id,
+                                      GError         **error);
+gboolean   vtr_shop_poster_printed   (VtrStore        *store,
+                                      const char      *uuid,
+                                      gint64           now,
                                       GError         **error);
 
 /* History and undo. */
@@ -396,5 +465,6 @@ int        vtr_shop_revert_refused   (VtrStore        *store,
                                       GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopEdit, vtr_shop_edit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopPoster, vtr_shop_poster_free)
 
 G_END_DECLS

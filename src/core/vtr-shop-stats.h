@@ -1,48 +1,54 @@
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "vtr-store.h"
 
 G_BEGIN_DECLS
 
-/* This week and the eight before it. */
-#define VTR_SHOP_STATS_WEEKS 9
-#define VTR_SHOP_STATS_TOP   5
+/*
+ * (shop) How the shop does, for the counter's charts: per week (Monday to
+ * Sunday, Marseille time), this week last, from what this device's
+ * journal holds (the shop's counter records the shop's credits, and
+ * receives all the shop's orders from the hub's feed of orders).
+ *
+ * Blocking SQLite work: call it from a worker thread.
+ */
 
 typedef struct
 {
-  gint64 starts;             /* Monday 00:00 in Marseille, Unix time */
-  gint64 points;             /* loyalty points credited */
-  gint64 new_customers;      /* cards seen here for the first time that week */
-  gint64 returning_customers;
-  gint64 orders;             /* orders placed with the shop */
-  gint64 collected;          /* of which collected */
-  gint64 collect_minutes;    /* median time from order to collection; -1 if none */
+  gint64 starts;              /* Monday 00:00, Unix time */
+  gint64 points;              /* loyalty points credited at the shop */
+  guint  credits;             /* purchases credited */
+  guint  customers_new;       /* cards seen at the shop for the first time that week */
+  guint  customers_returning; /* cards seen at the shop before that week too */
+  guint  orders;              /* orders placed for the shop */
+  guint  orders_collected;    /* of those, collected */
+  gint64 collect_median;      /* placed → collected, median in seconds; -1 when none */
+  gint64 poster_scans;        /* scans of the shop's posters; -1: not known here (see docs) */
 } VtrShopWeek;
 
 typedef struct
 {
+  gint64  product_id;
   char   *name;
-  gint64  sold;              /* units ordered, over the nine weeks */
+  guint   quantity;           /* ordered over the weeks asked */
 } VtrShopTopProduct;
 
 typedef struct
 {
-  VtrShopWeek weeks[VTR_SHOP_STATS_WEEKS]; /* oldest first: [8] is this week */
-  GPtrArray  *top;                         /* VtrShopTopProduct, most sold first */
+  gint64     merchant_id;
+  GArray    *weeks;           /* VtrShopWeek, oldest first; the last is this week */
+  GPtrArray *top_products;    /* VtrShopTopProduct, most ordered first, at most 10 */
 } VtrShopStats;
 
-VtrShopStats *vtr_shop_stats_read (VtrStore   *store,
-                                   gint64      merchant_id,
-                                   GDateTime  *now,
-                                   GError    **error);
-void          vtr_shop_stats_free (VtrShopStats *stats);
-
-GPtrArray    *vtr_shop_promotions_running (VtrStore   *store,
-                                          gint64      merchant_id,
-                                          GDateTime  *now,
-                                          GError    **error);
+VtrShopStats *vtr_shop_stats_query   (VtrStore     *store,
+                                      gint64        merchant_id,
+                                      GDateTime    *now,
+                                      guint         n_weeks,
+                                      GError      **error);
+JsonBuilder  *vtr_shop_stats_to_json (VtrShopStats *stats);
+void          vtr_shop_stats_free    (VtrShopStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrShopStats, vtr_shop_stats_free)
 

@@ -331,7 +331,9 @@ static const char * const journal_migrations[] = {
   "  created INTEGER NOT NULL,"
   "  undo_of TEXT,"
   "  undone INTEGER NOT NULL DEFAULT 0,"
-  "  reverted INTEGER NOT NULL DEFAULT 0);"
+  "  reverted INTEGER NOT NULL DEFAULT 0,"
+  "  code TEXT,"
+  "  printed INTEGER);"
   "CREATE INDEX journal.shop_edit_by_merchant ON shop_edit (merchant_id, seq);",
 };
 
@@ -843,6 +845,7 @@ vtr_store_catalog_is_master (const char *data_dir)
 static const char * const journal_tables[] = {
   "hub", "trust", "staff", "card", "card_stock", "pickup_stock", "outbox", "loyalty_event",
   "orders", "order_line", "order_event", "outbox_rejected", "print_job", "pin_reset_used", "card_transfer",
+  "shop_edit",
 };
 
 /* Copies the rows of @table SQLite can still read from the damaged

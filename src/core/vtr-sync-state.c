@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vtr-card-block.h"
+#include "vtr-shop-edit.h"
 #include "vtr-store-private.h"
 
 /*
@@ -340,7 +341,11 @@ vtr_sync_state_settle (VtrStore          *store,
         vtr_store_rollback (store);
         return FALSE;
       }
-  return vtr_store_commit (store, error);
+  if (!vtr_store_commit (store, error))
+    return FALSE;
+  /* (shop) A shop edit the hub refused is undone here too: the feed will
+   * never bring back what it replaced. */
+  return vtr_shop_revert_refused (store, error) >= 0;
 }
 
 /* Cards with events the hub has but the kiosk's known balance does not

@@ -36,6 +36,7 @@ static const VtrCtlCommand * const commands[] = {
   &vtr_ctl_loyalty,
   &vtr_ctl_order,
   &vtr_ctl_outbox,
+  &vtr_ctl_shop,
   &vtr_ctl_demo,
   &vtr_ctl_pair,
   &vtr_ctl_sync,
@@ -147,7 +148,7 @@ run_command (const VtrCtlCommand  *command,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *parameter = NULL;
-  GOptionEntry entries[20];
+  GOptionEntry entries[40];
   guint n = 0;
 
   entries[n++] = (GOptionEntry) { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.data_dir,

@@ -113,6 +113,9 @@ extern const VtrCtlCommand vtr_ctl_pair;
 extern const VtrCtlCommand vtr_ctl_sync;
 extern const VtrCtlCommand vtr_ctl_status;
 
+/* vitrine-ctl-shop.c */
+extern const VtrCtlCommand vtr_ctl_shop;
+
 /* vitrine-ctl-print.c */
 extern const VtrCtlCommand vtr_ctl_print;
 extern const VtrCtlCommand vtr_ctl_printer;

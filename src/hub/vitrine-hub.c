@@ -12,6 +12,8 @@
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-import.h"
+#include "vtr-json.h"
+#include "vtr-shop-review.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-pins.h"
@@ -62,7 +64,7 @@ static const GOptionEntry entries[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_address, N_("With “serve”: the address to listen on (default 127.0.0.1:8443)"), N_("HOST:PORT") },
   { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate, N_("With “serve”: the TLS certificate (PEM)"), N_("FILE") },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("With “serve”: the TLS private key (PEM)"), N_("FILE") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms” and “privacy”: answer in JSON"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms”, “privacy” and “products”: answer in JSON"), NULL },
   { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
@@ -388,8 +390,90 @@ command_import (int argc, char **argv)
                  "%u rewards, %u collection points.\n"),
                argv[i], c.merchants, c.products, c.stock, c.promotions, c.rules, c.rewards,
                c.collection_points);
+      /* (shop) What the shops changed since the file was made stays theirs. */
+      if (c.kept_shop_edits)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
+                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
+                              c.kept_shop_edits),
+                 argv[i], c.kept_shop_edits, c.conflicts->str);
+      if (c.merged)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u product made by a shop merged into the federation’s.\n",
+                              "%s: %u products made by shops merged into the federation’s.\n", c.merged),
+                 argv[i], c.merged);
+      vtr_import_counts_clear (&c);
     }
   return status;
+}
+
+/* (shop) vitrine-hub products review [accept ID | merge ID INTO]. */
+static int
+command_products (int argc, char **argv)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  GError *error = NULL;
+  gint64 id, into, now = g_get_real_time () / G_USEC_PER_SEC;
+  VtrStore *store;
+
+  if (argc < 3 || !g_str_equal (argv[2], "review"))
+    return usage_error (_("Usage: vitrine-hub products review [accept ID | merge ID INTO]"));
+  if (!(catalog = open_catalog (&error)))
+    return fail (error);
+  store = vtr_catalog_get_store (catalog);
+  if (argc == 5 && g_str_equal (argv[3], "accept") && parse_id (argv[4], &id))
+    {
+      if (!vtr_shop_review_accept (store, id, now, &error))
+        return fail (error);
+      g_print (_("Product %lld is now a federation product.\n"), (long long) id);
+      return EXIT_SUCCESS;
+    }
+  if (argc == 6 && g_str_equal (argv[3], "merge") && parse_id (argv[4], &id) && parse_id (argv[5], &into))
+    {
+      if (!vtr_shop_review_merge (store, id, into, now, &error))
+        return fail (error);
+      g_print (_("Product %lld is merged into product %lld.\n"), (long long) id, (long long) into);
+      return EXIT_SUCCESS;
+    }
+  if (argc == 3)
+    {
+      g_autoptr(GPtrArray) list = vtr_shop_review_list (store, &error);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      if (list == NULL)
+        return fail (error);
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < list->len; i++)
+        {
+          VtrMadeProduct *p = g_ptr_array_index (list, i);
+
+          if (!json_output)
+            {
+              g_print ("%lld\t%s\t%s\t%s\t%s\t%s (%lld)\n", (long long) p->product_id, p->gtin ? p->gtin : "-",
+                       p->name, p->brand, p->category, p->merchant_name, (long long) p->merchant_id);
+              continue;
+            }
+          json_builder_begin_object (builder);
+          vtr_json_add_int (builder, "id", p->product_id);
+          vtr_json_add_string (builder, "gtin", p->gtin ? p->gtin : "");
+          vtr_json_add_string (builder, "name", p->name);
+          vtr_json_add_string (builder, "brand", p->brand);
+          vtr_json_add_string (builder, "category", p->category);
+          vtr_json_add_int (builder, "merchant_id", p->merchant_id);
+          vtr_json_add_string (builder, "merchant", p->merchant_name);
+          vtr_json_add_int (builder, "created", p->created);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      if (json_output)
+        {
+          g_autofree char *text = vtr_json_builder_to_data (builder, TRUE);
+          g_print ("%s\n", text);
+        }
+      else if (list->len == 0)
+        g_print (_("No product made by a shop waits for review.\n"));
+      return EXIT_SUCCESS;
+    }
+  return usage_error (_("Usage: vitrine-hub products review [accept ID | merge ID INTO]"));
 }
 
 static int
@@ -724,6 +808,8 @@ main (int   argc,
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
                                   "  demo                      load the demo catalogue\n"
+                                  "  products review [accept ID | merge ID INTO]\n"
+                                  "                            the products shops made, waiting for the federation\n"
                                   "  sms test NUMBER | list    try the SMS gateway (sms.conf), the last messages\n"
                                   "  privacy erase-expired     erase customers’ details of orders over (sms.conf)\n"
                                   "  sign product|card|pickup|merchant|pairing …\n"
@@ -747,6 +833,8 @@ main (int   argc,
     return command_import (argc, argv);
   if (argc == 2 && g_str_equal (argv[1], "demo"))
     return command_demo ();
+  if (argc >= 2 && g_str_equal (argv[1], "products"))
+    return command_products (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "sms"))
     {
       g_autofree char *dir = hub_data_dir ();

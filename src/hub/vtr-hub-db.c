@@ -11,6 +11,7 @@
 #include "vtr-hub-sms.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
+#include "vtr-shop-edit.h"
 
 /*
  * The hub's own database, hub.db next to its catalogue: the devices it
@@ -630,7 +631,7 @@ check_order_lines (JsonObject *payload)
       JsonNode *line = json_array_get_element (lines, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (line) ? json_node_get_object (line) : NULL;
 
-      if (object == NULL || !member_int_in (object, "product", 1, VTR_HUB_MAX_ID, &value) ||
+      if (object == NULL || !member_int_in (object, "product", 1, VTR_SHOP_MAX_PRODUCT_ID, &value) ||
           !member_int_in (object, "quantity", 1, VTR_ORDER_MAX_QUANTITY, &value) ||
           !member_int_in (object, "price_cents", 0, VTR_HUB_MAX_CENTS, &value))
         return N_("an order line has no product, a quantity out of 1–99 or a wrong price");

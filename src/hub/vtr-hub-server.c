@@ -2,6 +2,8 @@
 
 #include "vtr-hub-server.h"
 
+#include "vtr-hub-shop.h"
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
@@ -496,9 +498,10 @@ route_events (Job    *job,
   g_autoptr(VtrHubKeys) hub_keys = NULL;
   g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) others = NULL;
   JsonObject *request;
   JsonNode *events;
-  guint n_accepted;
+  guint n_accepted, n_shop = 0;
 
   if (!(device = authenticate (job, worker)) || !(request = body_object (job, parser)))
     return;
@@ -530,8 +533,12 @@ route_events (Job    *job,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
-  if (!vtr_hub_db_ingest (worker->db, device, keys, json_node_get_array (events),
-                          g_get_real_time () / G_USEC_PER_SEC, builder, &n_accepted, &error))
+  /* (shop) The shops' edits go to the catalogue, the rest to hub.db. */
+  others = vtr_hub_shop_ingest (worker->store, hub_keys, device, json_node_get_array (events),
+                                g_get_real_time () / G_USEC_PER_SEC, builder, &n_shop, &error);
+  if (others == NULL ||
+      !vtr_hub_db_ingest (worker->db, device, keys, others, g_get_real_time () / G_USEC_PER_SEC, builder,
+                          &n_accepted, &error))
     {
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
       return;

@@ -2,6 +2,7 @@
 
 #include "vtr-sync.h"
 #include "vtr-sync-private.h"
+#include "vtr-shop-edit.h"
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -582,6 +583,11 @@ vtr_sync_client_push (VtrSyncClient *client,
             continue;
           if (g_str_equal (verdict, "accepted") || g_str_equal (verdict, "duplicate"))
             {
+              const char *code = json_object_get_string_member_with_default (result, "code", NULL);
+
+              /* (shop) A poster the hub signed, kept for the printer. */
+              if (code && !vtr_shop_poster_signed (client->store, uuid, code, error))
+                return FALSE;
               g_ptr_array_add (uuids, g_strdup (uuid));
               g_ptr_array_add (reasons, NULL);
               if (g_str_equal (verdict, "accepted"))

@@ -1,0 +1,48 @@
+#include "config.h"
+
+#include "vtr-shop-promotions.h"
+
+#include "vtr-catalog.h"
+#include "vtr-catalog-private.h"
+#include "vtr-store-private.h"
+
+/**
+ * vtr_shop_promotions_running:
+ * @now: promotions that end after this
+ *
+ * The shop's promotions running or to come, soonest ending first: what
+ * "Ma boutique" lists, each with its "end now". Blocking SQLite work:
+ * call it from a worker thread.
+ *
+ * Returns: (transfer full) (element-type VtrPromotion): the promotions,
+ *   or %NULL with @error set
+ */
+GPtrArray *
+vtr_shop_promotions_running (VtrStore   *store,
+                             gint64      merchant_id,
+                             GDateTime  *now,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) promotions = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_promotion_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT " PROMOTION_COLUMNS " FROM promotion r "
+                              "WHERE r.merchant_id = ?1 AND r.ends > ?2 ORDER BY r.ends, r.id",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, g_date_time_to_unix (now));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (promotions, vtr_promotion_from_row (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&promotions);
+}
