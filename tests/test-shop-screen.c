@@ -12,8 +12,9 @@
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
 #include "vtr-shop-edit.h"
+#include "vtr-service.h"
 #include "vtr-shop-screen.h"
-#include "vtr-shop-promotions.h"
+#include "vtr-shop-read.h"
 #include "vtr-staff.h"
 #include "vtr-test-util.h"
 #include "vtr-test-widgets.h"
@@ -540,6 +541,56 @@ test_poster (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_POSTER), ==, before + 1);
 }
 
+/* Services and collections chosen with taps, the loyalty rule typed:
+ * all in the catalogue and the outbox; a rule that is no amount, none. */
+static void
+test_services (Fixture       *f,
+               gconstpointer  data)
+{
+  guint n = 0;
+  const VtrService *all = vtr_service_all (&n);
+  const char *service = all[n - 1].id;
+  g_autoptr(VtrMerchant) before = vtr_catalog_get_merchant (f->catalog, SHOP, NULL);
+  g_autoptr(VtrMerchant) after = NULL;
+  guint events = outbox_count (f, VTR_SHOP_EVENT_SERVICES);
+  GtkWidget *button;
+
+  g_assert_false (g_strv_contains ((const char * const *) before->services, service));
+  g_object_set (f->screen, "section", "services", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  type_into (f, entry (f, "1,00", 0), "0");
+  act (f, "shop.save-services", NULL);
+  g_assert_cmpstr (message (f), ==, "« 0 » n’est pas un montant : tapez les euros qui font un point, par exemple 1");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_SERVICES), ==, events);
+
+  button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), vtr_service_label (&all[n - 1]));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), vtr_collection_kind_label (VTR_COLLECTION_CARDBOARD));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  type_into (f, entry (f, "1,00", 0), "2");
+  act (f, "shop.save-services", NULL);
+  g_assert_cmpstr (message (f), ==, "Services enregistrés");
+  after = vtr_catalog_get_merchant (f->catalog, SHOP, NULL);
+  g_assert_true (g_strv_contains ((const char * const *) after->services, service));
+  /* What it offered before stays offered. */
+  for (guint i = 0; before->services[i]; i++)
+    g_assert_true (g_strv_contains ((const char * const *) after->services, before->services[i]));
+  g_assert_cmpint (vtr_shop_loyalty_cents_per_point (f->store, SHOP, NULL), ==, 200);
+  {
+    g_autofree int *kinds = vtr_shop_collections_taken (f->store, SHOP, NULL);
+    gboolean cardboard = FALSE;
+
+    for (int *k = kinds; *k >= 0; k++)
+      cardboard |= *k == VTR_COLLECTION_CARDBOARD;
+    g_assert_true (cardboard);
+  }
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_SERVICES), ==, events + 1);
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), >=, 1);
+}
+
 /* Activity: the chart has this week's figures, also in words. */
 static void
 test_activity (Fixture       *f,
@@ -587,6 +638,7 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
+  g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

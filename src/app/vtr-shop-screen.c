@@ -12,8 +12,9 @@
 #include "vtr-gtin.h"
 #include "vtr-keyboard.h"
 #include "vtr-opening-hours.h"
+#include "vtr-service.h"
 #include "vtr-shop-edit.h"
-#include "vtr-shop-promotions.h"
+#include "vtr-shop-read.h"
 #include "vtr-shop-stats.h"
 #include "vtr-week-hours.h"
 
@@ -100,6 +101,12 @@ struct _VtrShopScreen
   VtrKeyboard      *promo_keyboard;
   GtkEntry         *poster_entry;
   VtrKeyboard      *poster_keyboard;
+  GtkFlowBox       *services_box;
+  GtkFlowBox       *collections_box;
+  GtkEntry         *loyalty_entry;
+  VtrKeyboard      *services_keyboard;
+  GPtrArray        *service_buttons;    /* GtkToggleButton, data "service": its id */
+  GtkWidget        *collection_buttons[VTR_COLLECTION_PARCEL_LOCKER + 1];
 };
 
 G_DEFINE_FINAL_TYPE (VtrShopScreen, vtr_shop_screen, GTK_TYPE_WIDGET)
@@ -249,6 +256,7 @@ typedef enum
   JOB_PROMOTION,
   JOB_END_PROMOTION,
   JOB_POSTER,
+  JOB_SERVICES,
 } JobKind;
 
 typedef struct
@@ -280,6 +288,9 @@ typedef struct
   VtrShopPromotion promotion;     /* a new one; its target in text */
   char            *target;        /* a barcode or a category */
   gint64           promotion_id;
+  char           **services;      /* the shop's, offered */
+  int             *collections;   /* -1 terminated */
+  gint64           cents_per_point;
 } Job;
 
 static void
@@ -299,6 +310,8 @@ job_free (Job *job)
   g_clear_pointer (&job->stats, vtr_shop_stats_free);
   g_clear_pointer (&job->promotions, g_ptr_array_unref);
   g_free (job->target);
+  g_strfreev (job->services);
+  g_free (job->collections);
   g_free ((char *) job->promotion.title);
   g_free ((char *) job->promotion.category);
   g_free (job);
@@ -448,6 +461,9 @@ job_in_thread (GTask        *task,
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
           job->hours = g_strdup (merchant ? merchant->opening_hours : "");
+          job->services = merchant ? g_strdupv (merchant->services) : NULL;
+          job->collections = vtr_shop_collections_taken (store, job->merchant_id, NULL);
+          job->cents_per_point = vtr_shop_loyalty_cents_per_point (store, job->merchant_id, NULL);
           job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
           done = job->stats != NULL && read_promotions (store, job, &error);
         }
@@ -489,6 +505,19 @@ job_in_thread (GTask        *task,
         break;
       case JOB_POSTER:
         done = request_poster (store, job, &error);
+        break;
+      case JOB_SERVICES:
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+          /* The rule first: a services' change refused leaves it. Both
+           * are checked by the core before anything is written. */
+          done = vtr_shop_set_services (store, job->session, (const char * const *) job->services,
+                                        job->collections, now, &error) &&
+                 (job->cents_per_point <= 0 ||
+                  vtr_shop_set_loyalty_rule (store, job->session, job->cents_per_point, FALSE, now, &error)) &&
+                 read_edits (store, job, &error);
+        }
         break;
       default:
         g_assert_not_reached ();
@@ -623,6 +652,34 @@ show_promotions (VtrShopScreen *self,
       gtk_list_box_append (self->promotions_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->promotions_list), promotions && promotions->len > 0);
+}
+
+static char *price_text (gint64 cents);
+
+/* The shop's services, collections and loyalty rule, as read. */
+static void
+show_services (VtrShopScreen *self,
+               Job           *job)
+{
+  for (guint i = 0; i < self->service_buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->service_buttons, i);
+      const char *id = g_object_get_data (G_OBJECT (button), "service");
+
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                    job->services && g_strv_contains ((const char * const *) job->services, id));
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (self->collection_buttons); k++)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->collection_buttons[k]), FALSE);
+  for (int *k = job->collections; k && *k >= 0; k++)
+    if (*k < (int) G_N_ELEMENTS (self->collection_buttons))
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->collection_buttons[*k]), TRUE);
+  if (job->cents_per_point > 0)
+    {
+      g_autofree char *euros = price_text (job->cents_per_point);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->loyalty_entry), euros);
+    }
 }
 
 static char *
@@ -788,6 +845,11 @@ job_done (GObject      *source,
       vtr_activity_chart_set_stats (self->activity_chart, job->stats);
       show_edits (self, job->edits);
       show_promotions (self, job->promotions);
+      show_services (self, job);
+      break;
+    case JOB_SERVICES:
+      show_edits (self, job->edits);
+      say (self, _("Services saved"), FALSE);
       break;
     case JOB_PROMOTION:
       show_promotions (self, job->promotions);
@@ -1247,6 +1309,48 @@ save_promotion_action (GtkWidget  *widget,
 }
 
 static void
+save_services_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  const char *rule = gtk_editable_get_text (GTK_EDITABLE (self->loyalty_entry));
+  g_autoptr(GStrvBuilder) services = g_strv_builder_new ();
+  g_autoptr(GArray) collections = g_array_new (FALSE, FALSE, sizeof (int));
+  gint64 cents = 0;
+  int end = -1;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (!is_blank (rule) && (!parse_price (rule, &cents) || cents <= 0))
+    {
+      g_autofree char *words = g_strdup_printf (_("“%s” is not an amount: type the euros that make one point, such as 1"),
+                                                rule);
+
+      say (self, words, TRUE);
+      return;
+    }
+  for (guint i = 0; i < self->service_buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->service_buttons, i);
+
+      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)))
+        g_strv_builder_add (services, g_object_get_data (G_OBJECT (button), "service"));
+    }
+  for (int k = 0; k < (int) G_N_ELEMENTS (self->collection_buttons); k++)
+    if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->collection_buttons[k])))
+      g_array_append_val (collections, k);
+  g_array_append_val (collections, end);
+  job = new_job (self, JOB_SERVICES);
+  job->services = g_strv_builder_end (services);
+  job->collections = (int *) g_array_free (g_steal_pointer (&collections), FALSE);
+  job->cents_per_point = cents;
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
+static void
 end_promotion_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -1358,6 +1462,7 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->gtin);
   g_free (self->hours_words);
   g_free (self->promotion_kind);
+  g_clear_pointer (&self->service_buttons, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_shop_screen_parent_class)->finalize (object);
 }
 
@@ -1518,6 +1623,10 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, collections_box);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, loyalty_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_keyboard);
 
   gtk_widget_class_install_action (widget_class, "shop.take-code", "s", take_code_action);
   gtk_widget_class_install_action (widget_class, "shop.look-up", NULL, look_up_action);
@@ -1531,6 +1640,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.end-promotion", "x", end_promotion_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-promotion", "x", poster_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-product", NULL, poster_action);
+  gtk_widget_class_install_action (widget_class, "shop.save-services", NULL, save_services_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "shopscreen");
@@ -1607,6 +1717,32 @@ vtr_shop_screen_init (VtrShopScreen *self)
   vtr_keyboard_attach (self->promo_keyboard, GTK_EDITABLE (self->promo_title_entry), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_target (self->promo_keyboard, GTK_EDITABLE (self->promo_target_entry));
   vtr_keyboard_attach (self->poster_keyboard, GTK_EDITABLE (self->poster_entry), VTR_KEYBOARD_DIGITS);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->loyalty_entry), VTR_KEYBOARD_PRICE);
+
+  /* A toggle a finger taps per service and per collection. */
+  self->service_buttons = g_ptr_array_new ();
+  {
+    guint n = 0;
+    const VtrService *all = vtr_service_all (&n);
+
+    for (guint i = 0; i < n; i++)
+      {
+        GtkWidget *button = gtk_toggle_button_new_with_label (vtr_service_label (&all[i]));
+
+        gtk_widget_add_css_class (button, "kiosk-button");
+        g_object_set_data (G_OBJECT (button), "service", (gpointer) all[i].id);
+        gtk_flow_box_append (self->services_box, button);
+        g_ptr_array_add (self->service_buttons, button);
+      }
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (self->collection_buttons); k++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (vtr_collection_kind_label (k));
+
+      gtk_widget_add_css_class (button, "kiosk-button");
+      gtk_flow_box_append (self->collections_box, button);
+      self->collection_buttons[k] = button;
+    }
 
   /* Enter in the barcode looks it up; in the price, saves. */
   g_signal_connect_swapped (self->gtin_entry, "activate", G_CALLBACK (on_gtin_activate), self);
