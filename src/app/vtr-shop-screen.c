@@ -1646,6 +1646,18 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_set_css_name (widget_class, "shopscreen");
 }
 
+/* A long name on two lines: on one, it made the page wider than a
+ * portrait screen. */
+static void
+wrap_label (GtkWidget *button)
+{
+  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+}
+
 static void
 on_gtin_activate (VtrShopScreen *self)
 {
@@ -1729,6 +1741,7 @@ vtr_shop_screen_init (VtrShopScreen *self)
       {
         GtkWidget *button = gtk_toggle_button_new_with_label (vtr_service_label (&all[i]));
 
+        wrap_label (button);
         gtk_widget_add_css_class (button, "kiosk-button");
         g_object_set_data (G_OBJECT (button), "service", (gpointer) all[i].id);
         gtk_flow_box_append (self->services_box, button);
@@ -1739,6 +1752,7 @@ vtr_shop_screen_init (VtrShopScreen *self)
     {
       GtkWidget *button = gtk_toggle_button_new_with_label (vtr_collection_kind_label (k));
 
+      wrap_label (button);
       gtk_widget_add_css_class (button, "kiosk-button");
       gtk_flow_box_append (self->collections_box, button);
       self->collection_buttons[k] = button;
