@@ -1362,6 +1362,22 @@ vtr_counter_get_session_open (VtrCounter *self)
   return self->session != NULL;
 }
 
+/**
+ * vtr_counter_get_session:
+ *
+ * The staff session open at the counter, for "Ma boutique": the shop it
+ * edits is the session's (vtr-shop-edit.h).
+ *
+ * Returns: (nullable): the session's token, %NULL when none is open
+ */
+const char *
+vtr_counter_get_session (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+
+  return asks_pin (self) ? NULL : self->session;
+}
+
 const char *
 vtr_counter_get_title (VtrCounter *self)
 {

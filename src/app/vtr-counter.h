@@ -54,6 +54,7 @@ void            vtr_counter_set_merchant_id   (VtrCounter       *self,
 VtrCounterMode  vtr_counter_get_mode          (VtrCounter       *self);
 gboolean        vtr_counter_get_busy          (VtrCounter       *self);
 gboolean        vtr_counter_get_session_open  (VtrCounter       *self);
+const char     *vtr_counter_get_session       (VtrCounter       *self);
 const char     *vtr_counter_get_title         (VtrCounter       *self);
 const char     *vtr_counter_get_keyed         (VtrCounter       *self);
 const char     *vtr_counter_get_message       (VtrCounter       *self);

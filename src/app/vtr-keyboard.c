@@ -52,6 +52,14 @@ static const char * const digit_rows[] = {
   "+ 0",
 };
 
+/* A price, as a shop writes it: 2,49. */
+static const char * const price_rows[] = {
+  "1 2 3",
+  "4 5 6",
+  "7 8 9",
+  ", 0",
+};
+
 /* What the administrator types: "43.29510, 5.37440", "/dev/video0",
  * "tcp:192.168.1.20:9100". */
 static const char * const address_rows[] = {
@@ -221,6 +229,7 @@ vtr_keyboard_target (VtrKeyboard *self,
   layout = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (entry), layout_quark));
   gtk_stack_set_visible_child_name (self->layouts, layout == VTR_KEYBOARD_DIGITS    ? "digits"
                                                  : layout == VTR_KEYBOARD_ADDRESS ? "address"
+                                                 : layout == VTR_KEYBOARD_PRICE   ? "price"
                                                                                    : "letters");
 }
 
@@ -369,6 +378,8 @@ vtr_keyboard_init (VtrKeyboard *self)
                        "digits");
   gtk_stack_add_named (self->layouts, build_layout (self, address_rows, G_N_ELEMENTS (address_rows), TRUE),
                        "address");
+  gtk_stack_add_named (self->layouts, build_layout (self, price_rows, G_N_ELEMENTS (price_rows), FALSE),
+                       "price");
   gtk_widget_set_parent (GTK_WIDGET (self->layouts), GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("On-screen keyboard"), -1);
 }

@@ -9,6 +9,7 @@ typedef enum
   VTR_KEYBOARD_LETTERS,
   VTR_KEYBOARD_DIGITS,
   VTR_KEYBOARD_ADDRESS, /* a position, a device or a printer's address: as typed, no capitals */
+  VTR_KEYBOARD_PRICE,   /* an amount in euros: digits and the decimal comma */
 } VtrKeyboardLayout;
 
 #define VTR_TYPE_KEYBOARD (vtr_keyboard_get_type ())

@@ -26,6 +26,7 @@
 #include "vtr-product-screen.h"
 #include "vtr-results-screen.h"
 #include "vtr-scan-screen.h"
+#include "vtr-shop-screen.h"
 #include "vtr-services-screen.h"
 #include "vtr-staff.h"
 #include "vtr-staff-pin.h"
@@ -735,6 +736,12 @@ handle_text (VtrWindow  *self,
   self->last_activity = g_get_monotonic_time ();
   /* What was read before and is still being looked up gives way. */
   forget_lookup (self);
+  /* In "Ma boutique", a barcode is a product of the shop's. */
+  if (VTR_IS_SHOP_SCREEN (visible) && vtr_shop_screen_take_code (VTR_SHOP_SCREEN (visible), text))
+    {
+      play_tone (self, VTR_TONE_SUCCESS);
+      return;
+    }
   /* At the counter, a card or a pickup code is the counter's. */
   if (VTR_IS_COUNTER_SCREEN (visible) && self->counter && vtr_counter_take_code (self->counter, text))
     {
@@ -811,7 +818,8 @@ on_codes_found (VtrWindow *self,
     return;
   /* The camera reads on the scan screen and at the counter; elsewhere a
    * code held up by chance must not take the shopper away. */
-  if (visible == GTK_WIDGET (self->scan_screen) || VTR_IS_COUNTER_SCREEN (visible))
+  if (visible == GTK_WIDGET (self->scan_screen) || VTR_IS_COUNTER_SCREEN (visible) ||
+      VTR_IS_SHOP_SCREEN (visible))
     handle_text (self, ((VtrSymbol *) g_ptr_array_index (codes, 0))->text);
 }
 
@@ -1030,6 +1038,19 @@ on_show_counter (GSimpleAction *action,
   ask_first_pin (self, vtr_counter_get_merchant_id (self->counter), open_counter);
 }
 
+/* "Ma boutique", from the counter: only inside its staff session. */
+static void
+on_show_shop (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  VtrWindow *self = data;
+
+  if (self->counter == NULL || vtr_counter_get_session (self->counter) == NULL)
+    return;
+  show_screen (self, vtr_shop_screen_new (self->counter));
+}
+
 static void
 ask_admin_pin (VtrWindow *self)
 {
@@ -1184,6 +1205,7 @@ static const GActionEntry win_actions[] = {
   { "order", on_order, "(xx)" },
   { "basket", on_basket },
   { "show-counter", on_show_counter },
+  { "show-shop", on_show_shop },
   { "admin", on_admin },
   { "show-admin", on_show_admin },
   { "allow-pairing", on_allow_pairing },
