@@ -455,81 +455,6 @@ test_history (void)
   kiosk_close (&kiosk);
 }
 
-/* A screen of a kind shown before is shown again with the new question,
- * not built anew (what that spares the main thread:
- * tests/bench/bench-main-thread): the spinner at once, never the last
- * visit's answer, its list at the top, and nothing of the last question
- * left (a search after a trade's list is a search). The screens in the
- * history stay as they were for Back. */
-static void
-test_screens_reused (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
-  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
-  g_autoptr(VtrProduct) second = vtr_catalog_get_product (catalog, 14, &error);
-  GtkWidget *product, *merchant, *results;
-  GtkScrolledWindow *scrolled;
-  g_autofree char *query = NULL;
-  g_autofree char *service = NULL;
-  Kiosk kiosk;
-
-  g_assert_no_error (error);
-  kiosk_open (&kiosk, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1280, 600);
-  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 0));
-  product = screen (&kiosk);
-  wait_loaded (product);
-  scrolled = GTK_SCROLLED_WINDOW (vtr_test_find_type (product, GTK_TYPE_SCROLLED_WINDOW));
-  {
-    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
-    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-
-    while (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < 200 &&
-           g_get_monotonic_time () < deadline)
-      vtr_test_spin (50);
-    gtk_adjustment_set_value (adjustment, 120);
-    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 120);
-  }
-
-  /* Home, then another product: the same screen, the spinner at once. */
-  act (&kiosk, "go-home", NULL);
-  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 14, (gint64) 0));
-  g_assert_true (screen (&kiosk) == product);
-  g_assert_cmpint (vtr_product_screen_get_product_id (VTR_PRODUCT_SCREEN (product)), ==, 14);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (product))), ==,
-                   "loading");
-  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scrolled)), ==, 0);
-  wait_loaded (product);
-  g_assert_true (shows_text (product, second->name));
-
-  /* A shop, then a product from it: the product in the history stays, a
-   * new screen shows the other; Back finds the first as it was. */
-  act (&kiosk, "show-merchant", g_variant_new_int64 (9));
-  merchant = screen (&kiosk);
-  wait_loaded (merchant);
-  act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
-  g_assert_true (screen (&kiosk) != product);
-  wait_loaded (screen (&kiosk));
-  act (&kiosk, "back", NULL);
-  act (&kiosk, "back", NULL);
-  g_assert_true (screen (&kiosk) == product);
-  g_assert_true (shows_text (product, second->name));
-
-  /* A trade's list, then a search: the search, not the trade. */
-  act (&kiosk, "go-home", NULL);
-  act (&kiosk, "show-service", g_variant_new_string ("boulangerie"));
-  results = screen (&kiosk);
-  wait_loaded (results);
-  act (&kiosk, "go-home", NULL);
-  act (&kiosk, "search", g_variant_new_string ("savon"));
-  g_assert_true (screen (&kiosk) == results);
-  g_object_get (results, "query", &query, "service", &service, NULL);
-  g_assert_cmpstr (query, ==, "savon");
-  g_assert_null (service);
-  kiosk_close (&kiosk);
-}
-
 /* A code that is not the federation's: an inert warning, never a browser. */
 static void
 test_foreign_code (void)
@@ -1587,7 +1512,6 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/window/scan-product", test_scan_product);
   g_test_add_func ("/window/history", test_history);
-  g_test_add_func ("/window/screens-reused", test_screens_reused);
   g_test_add_func ("/window/foreign-code", test_foreign_code);
   g_test_add_func ("/window/expired-ad", test_expired_ad);
   g_test_add_func ("/window/messages", test_messages);

@@ -295,52 +295,6 @@ vtr_catalog_screen_reveal_rows (VtrCatalogScreen *self,
   set_loading (self, TRUE);
 }
 
-/* Every list of @widget back at its top. */
-static void
-scroll_to_top (GtkWidget *widget)
-{
-  if (GTK_IS_SCROLLED_WINDOW (widget))
-    {
-      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
-
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    scroll_to_top (child);
-}
-
-/**
- * vtr_catalog_screen_forget:
- *
- * Makes a screen shown before ready for another question, as a new one
- * would be: the subclass's own properties (the product, the search…) back
- * to their defaults, its lists scrolled to the top, the spinner shown. The
- * old answer stays behind it until the next one comes; whoever asks sets
- * the new question then calls vtr_catalog_screen_reload().
- */
-void
-vtr_catalog_screen_forget (VtrCatalogScreen *self)
-{
-  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
-  g_autofree GParamSpec **specs = NULL;
-  guint n;
-
-  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
-  g_return_if_fail (priv->stack != NULL);
-
-  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n);
-  g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = 0; i < n; i++)
-    if (specs[i]->owner_type != VTR_TYPE_CATALOG_SCREEN &&
-        g_type_is_a (specs[i]->owner_type, VTR_TYPE_CATALOG_SCREEN) &&
-        (specs[i]->flags & G_PARAM_WRITABLE) && !(specs[i]->flags & G_PARAM_CONSTRUCT_ONLY))
-      g_object_set_property (G_OBJECT (self), specs[i]->name, g_param_spec_get_default_value (specs[i]));
-  g_object_thaw_notify (G_OBJECT (self));
-  stop_revealing (self);
-  gtk_stack_set_visible_child_name (priv->stack, "loading");
-  scroll_to_top (GTK_WIDGET (priv->stack));
-}
-
 static void
 vtr_catalog_screen_dispose (GObject *object)
 {

@@ -41,7 +41,6 @@ void               vtr_catalog_screen_set_longitude (VtrCatalogScreen  *self,
                                                      double             longitude);
 gboolean           vtr_catalog_screen_get_loading   (VtrCatalogScreen  *self);
 void               vtr_catalog_screen_reload        (VtrCatalogScreen  *self);
-void               vtr_catalog_screen_forget        (VtrCatalogScreen  *self);
 
 /* For the screens that derive from it. */
 void               vtr_catalog_screen_set_pages     (VtrCatalogScreen  *self,

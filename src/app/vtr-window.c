@@ -81,7 +81,6 @@ struct _VtrWindow
 
   /* Owned. */
   GPtrArray            *history;       /* GtkWidget: the screens shown, the scan screen first */
-  GHashTable           *spare_screens; /* GType → VtrCatalogScreen: one of each kind, shown before */
   VtrOrderScreen       *order_screen;  /* the basket, kept while the shopper browses */
   VtrCounter           *counter;       /* a shop's device: its counter */
   gint64                orders_waiting; /* the counter's badge, as last heard */
@@ -258,26 +257,15 @@ set_visible_screen (VtrWindow *self,
   hide_other_screens (self);
 }
 
-/* Takes @screen out of the history. A screen made for one visit goes,
- * but for one of each kind of catalogue screen, kept hidden in the stack
- * for the next visit of its kind (see new_catalog_screen()). */
+/* Takes @screen out of the history; a screen made for one visit goes. */
 static void
 drop_screen (VtrWindow *self,
              guint      index)
 {
   GtkWidget *screen = g_ptr_array_steal_index (self->history, index);
-  gpointer type = GSIZE_TO_POINTER (G_OBJECT_TYPE (screen));
 
   if (!is_kept (screen) && gtk_widget_get_parent (screen) == GTK_WIDGET (self->pages))
-    {
-      if (VTR_IS_CATALOG_SCREEN (screen) && !g_hash_table_contains (self->spare_screens, type))
-        {
-          gtk_widget_set_visible (screen, FALSE);
-          g_hash_table_insert (self->spare_screens, type, g_object_ref (screen));
-        }
-      else
-        gtk_stack_remove (self->pages, screen);
-    }
+    gtk_stack_remove (self->pages, screen);
   g_object_unref (screen);
 }
 
@@ -382,15 +370,7 @@ catalog_service (VtrWindow *self)
   return vtr_application_get_catalog_service (self->app);
 }
 
-/*
- * A screen of the catalogue, with the kiosk's position. The one of its
- * kind shown before, when it left the history, is shown again with the new
- * question rather than a new one built: its widgets are made and styled
- * already, and building a screen from its template, styling it and later
- * destroying it were a good part of what a visit cost the main thread
- * (tests/bench/bench-main-thread). It shows the spinner at once, never
- * its old answer.
- */
+/* A screen of the catalogue, with the kiosk's position. */
 static GtkWidget *
 new_catalog_screen (VtrWindow  *self,
                     GType       type,
@@ -398,27 +378,16 @@ new_catalog_screen (VtrWindow  *self,
                     ...)
 {
   double latitude, longitude;
-  GtkWidget *screen = g_hash_table_lookup (self->spare_screens, GSIZE_TO_POINTER (type));
-  gboolean reused = screen != NULL;
+  GtkWidget *screen;
   va_list args;
 
   get_position (self, &latitude, &longitude);
-  if (reused)
-    {
-      /* The stack keeps it while the history takes it back. */
-      g_hash_table_remove (self->spare_screens, GSIZE_TO_POINTER (type));
-      vtr_catalog_screen_forget (VTR_CATALOG_SCREEN (screen));
-      g_object_set (screen, "catalog", catalog_service (self), "latitude", latitude, "longitude", longitude, NULL);
-    }
-  else
-    screen = g_object_new (type, "catalog", catalog_service (self), "latitude", latitude, "longitude", longitude,
-                           NULL);
+  screen = g_object_new (type, "catalog", catalog_service (self), "latitude", latitude, "longitude", longitude,
+                         NULL);
   va_start (args, first_property);
   if (first_property)
     g_object_set_valist (G_OBJECT (screen), first_property, args);
   va_end (args);
-  if (reused)
-    vtr_catalog_screen_reload (VTR_CATALOG_SCREEN (screen));
   return screen;
 }
 
@@ -1487,8 +1456,6 @@ vtr_window_dispose (GObject *object)
     g_signal_group_set_target (self->camera_signals, NULL);
   if (self->history)
     g_ptr_array_set_size (self->history, 0);
-  if (self->spare_screens)
-    g_hash_table_remove_all (self->spare_screens);
   g_clear_object (&self->counter);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_WINDOW);
   G_OBJECT_CLASS (vtr_window_parent_class)->dispose (object);
@@ -1500,7 +1467,6 @@ vtr_window_finalize (GObject *object)
   VtrWindow *self = VTR_WINDOW (object);
 
   g_clear_pointer (&self->history, g_ptr_array_unref);
-  g_clear_pointer (&self->spare_screens, g_hash_table_unref);
   g_clear_object (&self->sync_signals);
   g_clear_object (&self->camera_signals);
   g_clear_object (&self->cancellable);
@@ -1591,7 +1557,6 @@ vtr_window_init (VtrWindow *self)
   self->burst = g_string_new (NULL);
   self->cancellable = g_cancellable_new ();
   self->history = g_ptr_array_new_with_free_func (g_object_unref);
-  self->spare_screens = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_object_set_data (G_OBJECT (self->scan_screen), "vtr-kept", GINT_TO_POINTER (1));
   g_ptr_array_add (self->history, g_object_ref (self->scan_screen));
 
