@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 #include <string.h>
 
 #include "vtr-camera.h"
@@ -405,6 +406,77 @@ test_folder (void)
   vtr_test_remove_tree (dir);
 }
 
+/* Where each filesrc of a camera's pipelines was made: GStreamer's log
+ * says when it makes an element, on the thread that makes it. */
+static GThread *main_thread;
+static gint filesrc_on_main;
+static gint filesrc_elsewhere;
+
+static void
+on_gst_log (GstDebugCategory *category,
+            GstDebugLevel     level,
+            const gchar      *file,
+            const gchar      *function,
+            gint              line,
+            GObject          *object,
+            GstDebugMessage  *message,
+            gpointer          data)
+{
+  const char *text = gst_debug_message_get (message);
+
+  if (g_strcmp0 (gst_debug_category_get_name (category), "GST_ELEMENT_FACTORY") != 0 || text == NULL ||
+      strstr (text, "creating") == NULL || strstr (text, "filesrc") == NULL)
+    return;
+  if (g_thread_self () == main_thread)
+    g_atomic_int_inc (&filesrc_on_main);
+  else
+    g_atomic_int_inc (&filesrc_elsewhere);
+}
+
+/* A folder as a camera is a new pipeline for each image, every two
+ * seconds: after the first, each is built on a worker thread, never on
+ * the main thread the window draws on (finding the image, checking it and
+ * linking the pipeline took 10 to 40 ms). */
+static void
+test_folder_off_main_thread (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *source = NULL;
+  g_autoptr(VtrCamera) camera = NULL;
+  static const char * const names[] = { "url.png", "inverted.webp" };
+  Watch watch = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = data_file (names[i]);
+      g_autofree char *to = g_build_filename (dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+      g_assert_true (g_file_set_contents (to, contents, len, NULL));
+    }
+
+  main_thread = g_thread_self ();
+  gst_debug_set_threshold_for_name ("GST_ELEMENT_FACTORY", GST_LEVEL_INFO);
+  gst_debug_add_log_function (on_gst_log, NULL, NULL);
+  source = vtr_camera_source_from_path (dir);
+  camera = vtr_camera_new (source);
+  watch_init (&watch, camera);
+  vtr_camera_start (camera);
+  /* Both images read: the second came from the next pipeline. */
+  g_assert_true (run_until (&watch, has_two_codes, camera, 10000));
+  vtr_camera_stop (camera);
+  gst_debug_remove_log_function (on_gst_log);
+  gst_debug_set_threshold_for_name ("GST_ELEMENT_FACTORY", GST_LEVEL_NONE);
+  watch_clear (&watch);
+  vtr_test_remove_tree (dir);
+
+  /* The first when the camera started, the next ones elsewhere. */
+  g_assert_cmpint (g_atomic_int_get (&filesrc_on_main), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&filesrc_elsewhere), >=, 1);
+}
+
 static void
 test_choose_source (void)
 {
@@ -556,6 +628,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/camera/finalizes-cleanly", test_finalizes_cleanly);
   g_test_add_func ("/camera/choose-source", test_choose_source);
   g_test_add_func ("/camera/folder", test_folder);
+  g_test_add_func ("/camera/folder-off-main-thread", test_folder_off_main_thread);
   g_test_add_func ("/camera/light", test_light);
 
   return g_test_run ();

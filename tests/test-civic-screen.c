@@ -132,6 +132,19 @@ test_shop_leads_on (Fixture       *fixture,
   g_assert_cmpstr (fired, ==, want);
 }
 
+/* The places come a frame apart, kind after kind, never every list laid
+ * out in one frame; loading until the last. */
+static void
+test_rows_a_frame_apart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+
+  vtr_test_screen_check_rows_a_frame_apart (screen, NULL);
+  for (VtrCollectionKind kind = VTR_COLLECTION_CLOTHES; kind <= VTR_COLLECTION_PARCEL_LOCKER; kind++)
+    g_assert_cmpuint (vtr_test_screen_count_rows (screen, vtr_collection_kind_to_string (kind)), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,6 +158,7 @@ main (int   argc,
   ADD ("/civic-screen/nearest-of-each-kind", test_nearest_of_each_kind);
   ADD ("/civic-screen/moved-kiosk", test_moved_kiosk);
   ADD ("/civic-screen/shop-leads-on", test_shop_leads_on);
+  ADD ("/civic-screen/rows-a-frame-apart", test_rows_a_frame_apart);
 #undef ADD
 
   status = g_test_run ();

@@ -127,17 +127,24 @@ fired (Fixture    *f,
   return FALSE;
 }
 
-/* A tap on the button named @name. */
+static void wait_idle (Fixture *f);
+
+/* A tap on the button named @name, once the counter is done with what
+ * the tap before asked (a PIN checked, a credit written), as a person
+ * waits for the keypad to come back; then what it asked is done. */
 static void
 tap (Fixture    *f,
      const char *name)
 {
-  GtkWidget *button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), name);
+  GtkWidget *button;
 
+  wait_idle (f);
+  button = vtr_test_find_shown_button (GTK_WIDGET (f->screen), name);
   if (button == NULL)
     g_error ("no button named “%s” on the counter", name);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
+  wait_idle (f);
 }
 
 static void
@@ -329,6 +336,7 @@ test_physical_keyboard (Fixture       *f,
   send_key (screen, GDK_KEY_BackSpace);
   g_assert_true (shows (f, "12,5 €"));
   send_key (screen, GDK_KEY_KP_Enter);
+  wait_idle (f);
   g_assert_true (g_str_has_prefix (vtr_counter_get_message (f->counter), "+"));
   g_assert_true (shows (f, vtr_counter_get_message (f->counter)));
 

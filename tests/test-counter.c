@@ -184,6 +184,25 @@ on_loyalty_read (unsigned  kind,
   return 0;
 }
 
+/* Statements writing to the journal on the counter's own connection (the
+ * main thread's): its commits wait for the disk. */
+static int
+on_journal_write (unsigned  kind,
+                  void     *data,
+                  void     *stmt,
+                  void     *sql)
+{
+  const char *text = sqlite3_sql (stmt);
+
+  if (g_ascii_strncasecmp (text, "INSERT", 6) == 0 || g_ascii_strncasecmp (text, "UPDATE", 6) == 0 ||
+      g_ascii_strncasecmp (text, "DELETE", 6) == 0)
+    {
+      g_test_message ("written on the main thread: %s", text);
+      (*(guint *) data)++;
+    }
+  return 0;
+}
+
 static void
 test_credit_and_redeem (Fixture       *f,
                         gconstpointer  data)
@@ -199,6 +218,7 @@ test_credit_and_redeem (Fixture       *f,
   int reward_points;
   gint64 before;
   guint loyalty_reads = 0;
+  guint main_writes = 0;
 
   vtr_counter_open (counter);
   log_in (counter, STAFF_PIN);
@@ -225,7 +245,18 @@ test_credit_and_redeem (Fixture       *f,
   /* 25,00 €, a second comma refused. */
   type_keys (counter, "25,,00");
   g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "25,00 €");
+  /* Credits and rewards are written on a worker thread, with its own
+   * connection: the counter is busy, its keys wait, meanwhile. */
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_journal_write, &main_writes);
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  g_assert_true (vtr_counter_get_busy (counter));
+  {
+    g_autofree char *keyed = g_strdup (vtr_counter_get_keyed (counter));
+
+    vtr_counter_press (counter, "9");
+    g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, keyed);
+  }
+  wait_pin_checked (counter);
   g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "+"));
   g_assert_cmpint (vtr_counter_get_balance (counter), >, 0);
   g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'credit'"),
@@ -237,14 +268,20 @@ test_credit_and_redeem (Fixture       *f,
 
   /* A reward it cannot pay for is refused in words. */
   vtr_counter_redeem (counter, reward_id);
+  wait_pin_checked (counter);
   g_assert_false (g_str_has_prefix (vtr_counter_get_message (counter), "Récompense"));
   g_assert_cmpuint (strlen (vtr_counter_get_message (counter)), >, 5);
 
   type_keys (counter, "150");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
   before = vtr_counter_get_balance (counter);
   g_assert_cmpint (before, >=, reward_points);
   vtr_counter_redeem (counter, reward_id);
+  g_assert_true (vtr_counter_get_busy (counter));
+  wait_pin_checked (counter);
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_cmpuint (main_writes, ==, 0);
   g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "Récompense donnée"));
   g_assert_cmpint (vtr_counter_get_balance (counter), ==, before - reward_points);
   {
@@ -299,6 +336,7 @@ test_enrol (Fixture       *f,
   type_keys (counter, "12");
   g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "12");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
   g_assert_nonnull (strstr (vtr_counter_get_message (counter), "numéro"));
   g_assert_cmpint (vtr_counter_get_mode (counter), ==, VTR_COUNTER_MODE_ENROL_PHONE);
   vtr_counter_press (counter, VTR_COUNTER_KEY_ERASE);
@@ -307,6 +345,7 @@ test_enrol (Fixture       *f,
 
   g_setenv ("VITRINE_PRINTER", to, TRUE);
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
   g_assert_cmpint (vtr_counter_get_mode (counter), ==, VTR_COUNTER_MODE_AMOUNT);
   g_assert_cmpstr (vtr_counter_get_card_id (counter), ==, "NEWCARDNEWCARDNEWCARDNEWCA");
   g_assert_nonnull (strstr (vtr_counter_get_card (counter), "EWCA"));

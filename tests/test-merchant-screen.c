@@ -217,6 +217,28 @@ test_not_found (Fixture       *fixture,
   g_assert_false (vtr_test_screen_shows (screen, "Opening hours"));
 }
 
+/* A shop's rows come a frame apart, its details first and its products
+ * last: the frame that shows the answer lays out two rows, not the whole
+ * shop (tests/bench/bench-main-thread --phases). Loading until the last. */
+static void
+test_rows_a_frame_apart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+  gint64 n = count ("SELECT count (*) FROM stock WHERE merchant_id = 9");
+  g_autofree char *joined = NULL;
+  g_auto(GStrv) titles = NULL;
+
+  g_assert_cmpint (n, >, 0);
+  g_object_set (screen, "merchant-id", (gint64) 9, NULL);
+  vtr_test_screen_check_rows_a_frame_apart (screen, NULL);
+  joined = vtr_test_screen_row_titles (screen, "products");
+  titles = g_strsplit (joined, " | ", -1);
+  g_assert_cmpint (g_strv_length (titles), ==, n);
+  /* Its details, then its products: more than two rows to come. */
+  g_assert_cmpuint (vtr_test_screen_count_all_rows (screen), >, n + 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +254,7 @@ main (int   argc,
   ADD ("/merchant-screen/collection-points", test_collection_points);
   ADD ("/merchant-screen/promotions", test_promotions);
   ADD ("/merchant-screen/not-found", test_not_found);
+  ADD ("/merchant-screen/rows-a-frame-apart", test_rows_a_frame_apart);
 #undef ADD
 
   status = g_test_run ();

@@ -187,9 +187,25 @@ vtr_test_screen_count_rows (GtkWidget  *screen,
   return n;
 }
 
+/* How many rows all the lists of @widget show. */
+static inline guint
+vtr_test_screen_count_all_rows (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child))
+        n += gtk_widget_get_visible (child) ? 1 : 0;
+      else
+        n += vtr_test_screen_count_all_rows (child);
+    }
+  return n;
+}
+
 /*
  * Shows @screen's answer, as the window does, and checks that the rows of
- * its list @list_name come a frame apart: two in the frame that shows the
+ * its list @list_name (all its lists when %NULL) come a frame apart: two in the frame that shows the
  * answer, the screen still "loading", then never more than one more at a
  * time. Returns once the screen has all its rows.
  */
@@ -207,7 +223,7 @@ vtr_test_screen_check_rows_a_frame_apart (GtkWidget  *screen,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
 
   /* The answer shown: its first rows, and the rest to come. */
-  shown = vtr_test_screen_count_rows (screen, list_name);
+  shown = list_name ? vtr_test_screen_count_rows (screen, list_name) : vtr_test_screen_count_all_rows (screen);
   g_assert_cmpuint (shown, ==, 2);
   g_object_get (screen, "loading", &loading, NULL);
   g_assert_true (loading);
@@ -217,7 +233,7 @@ vtr_test_screen_check_rows_a_frame_apart (GtkWidget  *screen,
     {
       before = shown;
       g_main_context_iteration (NULL, TRUE);
-      shown = vtr_test_screen_count_rows (screen, list_name);
+      shown = list_name ? vtr_test_screen_count_rows (screen, list_name) : vtr_test_screen_count_all_rows (screen);
       g_assert_cmpuint (shown, <=, before + 1);
       g_object_get (screen, "loading", &loading, NULL);
     }

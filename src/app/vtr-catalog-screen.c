@@ -43,7 +43,8 @@ typedef struct
   GCancellable      *cancellable;
   guint              reload_source;
   guint              reveal_tick;
-  GtkListBox        *revealing;       /* a list whose rows are still coming */
+  GPtrArray         *revealing;       /* GtkListBox: the answer's lists whose rows are still coming */
+  guint              revealed;        /* rows of the answer shown in its first frame */
 
   double             latitude;
   double             longitude;
@@ -83,7 +84,9 @@ stop_revealing (VtrCatalogScreen *self)
   if (priv->reveal_tick)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->reveal_tick);
   priv->reveal_tick = 0;
-  g_clear_object (&priv->revealing);
+  if (priv->revealing)
+    g_ptr_array_set_size (priv->revealing, 0);
+  priv->revealed = 0;
 }
 
 static gboolean
@@ -201,6 +204,7 @@ vtr_catalog_screen_loaded (VtrCatalogScreen *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return FALSE;
+  stop_revealing (self);
   set_loading (self, FALSE);
   if (error == NULL)
     return TRUE;
@@ -234,10 +238,17 @@ reveal_tick_cb (GtkWidget     *widget,
   VtrCatalogScreen *self = VTR_CATALOG_SCREEN (widget);
   VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
 
-  if (!reveal (priv->revealing, ROWS_PER_FRAME))
+  /* The lists in the order they were given, a row a frame. */
+  GPtrArray *lists = priv->revealing;
+
+  if (lists->len > 0)
+    reveal (g_ptr_array_index (lists, 0), ROWS_PER_FRAME);
+  while (lists->len > 0 && reveal (g_ptr_array_index (lists, 0), 0))
+    g_ptr_array_remove_index (lists, 0);
+  if (lists->len > 0)
     return G_SOURCE_CONTINUE;
   priv->reveal_tick = 0;
-  g_clear_object (&priv->revealing);
+  priv->revealed = 0;
   set_loading (self, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -246,31 +257,41 @@ reveal_tick_cb (GtkWidget     *widget,
  * vtr_catalog_screen_reveal_rows:
  * @list: a list of the subclass, its rows just added
  *
- * For a subclass, once it added an answer's rows: the first show in this
- * frame, the others one a frame after it, and the screen is "loading"
- * until the last shows. A screen not shown has no frames to keep smooth:
- * there all show at once.
+ * For a subclass, once it added an answer's rows to @list: the answer's
+ * first rows show in this frame, the others one a frame after it, and the
+ * screen is "loading" until the last shows. A screen with several lists
+ * calls it for each, in the order they read: the rows come list after
+ * list. A screen not shown has no frames to keep smooth: there all show at
+ * once.
  */
 void
 vtr_catalog_screen_reveal_rows (VtrCatalogScreen *self,
                                 GtkListBox       *list)
 {
   VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
-  guint shown = 0;
+  gboolean hidden = FALSE;
 
   g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
   g_return_if_fail (GTK_IS_LIST_BOX (list));
 
-  stop_revealing (self);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row; row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row) && shown++ >= FIRST_ROWS)
-      gtk_widget_set_visible (row, FALSE);
-  if (shown <= FIRST_ROWS)
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row))
+      {
+        if (priv->revealed < FIRST_ROWS && priv->revealing->len == 0)
+          priv->revealed++;
+        else
+          {
+            gtk_widget_set_visible (row, FALSE);
+            hidden = TRUE;
+          }
+      }
+  if (!hidden)
     return;
-  priv->revealing = g_object_ref (list);
-  priv->reveal_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
+  g_ptr_array_add (priv->revealing, g_object_ref (list));
+  if (priv->reveal_tick == 0)
+    priv->reveal_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
   set_loading (self, TRUE);
 }
 
@@ -284,6 +305,7 @@ vtr_catalog_screen_dispose (GObject *object)
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
   stop_revealing (self);
+  g_clear_pointer (&priv->revealing, g_ptr_array_unref);
   g_clear_object (&priv->catalog);
   /* The subclass disposed its template before chaining up. */
   priv->stack = NULL;
@@ -381,6 +403,7 @@ vtr_catalog_screen_init (VtrCatalogScreen *self)
 
   priv->latitude = VTR_DEMO_LAT;
   priv->longitude = VTR_DEMO_LON;
+  priv->revealing = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 VtrCatalogService *

@@ -76,6 +76,10 @@ show_view (VtrCivicScreen     *self,
       gtk_box_append (self->groups, list);
     }
   gtk_stack_set_visible_child_name (self->stack, "content");
+  /* The places a frame apart, kind after kind (see VtrCatalogScreen). */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->groups)); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX (child))
+      vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), GTK_LIST_BOX (child));
 }
 
 static void

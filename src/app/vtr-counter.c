@@ -49,6 +49,7 @@ struct _VtrCounter
   GString          *typed;     /* PIN, amount or mobile being typed */
   GCancellable     *pin_check; /* the PIN being checked, if any */
   GCancellable     *card_read; /* the card's points being read, if any */
+  GCancellable     *writing;   /* a credit, reward, card or order step being written, if any */
   GCancellable     *cancellable; /* printing, until dispose */
 
   /* What a screen shows. */
@@ -498,6 +499,18 @@ cancel_pin_check (VtrCounter *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* A write under way goes on (what is written stays written), but what it
+ * says is for nobody once the session ended. */
+static void
+forget_writing (VtrCounter *self)
+{
+  if (self->writing == NULL)
+    return;
+  g_cancellable_cancel (self->writing);
+  g_clear_object (&self->writing);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 /**
  * vtr_counter_clear:
  *
@@ -512,6 +525,7 @@ vtr_counter_clear (VtrCounter *self)
 
   g_object_freeze_notify (G_OBJECT (self));
   cancel_pin_check (self);
+  forget_writing (self);
   if (self->lost)
     {
       g_clear_object (&self->lost);
@@ -651,25 +665,179 @@ check_pin (VtrCounter *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/*
+ * The counter's writes to the journal: a purchase credited, a reward
+ * given, a new card, an order's next step. The journal waits for the disk
+ * on each commit (synchronous=FULL: an acknowledged credit survives a power
+ * cut), which on a kiosk's flash can hold a thread for tens of
+ * milliseconds: they run on a worker thread with its own connection, as
+ * the counter's reads do. Meanwhile the counter is busy and its keys wait;
+ * what happened comes back as the properties change.
+ */
+static void print_ticket (VtrCounter *self,
+                          VtrTicket  *ticket,
+                          gboolean    new_card);
+
+typedef enum
+{
+  WRITE_CREDIT,
+  WRITE_REDEEM,
+  WRITE_ENROL,
+  WRITE_ADVANCE,
+} WriteKind;
+
+typedef struct
+{
+  GWeakRef           self;
+  GCancellable      *writing;   /* the counter's when it began */
+  WriteKind          kind;
+  char              *data_dir;
+  char              *session;
+  char              *card_id;
+  char              *phone;
+  char              *number;
+  gint64             cents;
+  gint64             reward_id;
+  VtrOrderState      next;
+  GDateTime         *now;
+  VtrLoyaltyReceipt  receipt;   /* what was written */
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_weak_ref_clear (&write->self);
+  g_clear_object (&write->writing);
+  g_free (write->data_dir);
+  g_free (write->session);
+  g_free (write->card_id);
+  g_free (write->phone);
+  g_free (write->number);
+  g_clear_pointer (&write->now, g_date_time_unref);
+  vtr_loyalty_receipt_clear (&write->receipt);
+  g_free (write);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Write, write_free)
+
+/* Worker thread. */
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Write *write = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (write->data_dir, &error);
+  gboolean done = FALSE;
+
+  if (store)
+    switch (write->kind)
+      {
+      case WRITE_CREDIT:
+        done = vtr_loyalty_credit (store, write->session, write->card_id, write->cents, NULL, 0, write->now,
+                                   &write->receipt, &error);
+        break;
+      case WRITE_REDEEM:
+        done = vtr_loyalty_redeem (store, write->session, write->card_id, write->reward_id, write->now,
+                                   &write->receipt, &error);
+        break;
+      case WRITE_ENROL:
+        done = vtr_loyalty_enrol (store, write->session, write->phone, write->now, &write->receipt, &error);
+        break;
+      case WRITE_ADVANCE:
+        done = vtr_order_advance (store, write->session, write->number, write->next, write->now, &error);
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+  if (done)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+written (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Write *write = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VtrCounter) self = g_weak_ref_get (&write->self);
+  g_autoptr(GError) error = NULL;
+  gboolean done = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The session ended meanwhile, or the counter is gone. */
+  if (self == NULL || self->writing != write->writing)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_object (&self->writing);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (!done)
+    set_message (self, error->message);
+  else if (write->kind == WRITE_CREDIT || write->kind == WRITE_REDEEM)
+    {
+      g_autofree char *words = NULL;
+
+      if (write->kind == WRITE_CREDIT)
+        words = g_strdup_printf (ngettext ("+%lld point credited", "+%lld points credited", write->receipt.points),
+                                 (long long) write->receipt.points);
+      else
+        words = g_strdup_printf (ngettext ("Reward given: −%lld point", "Reward given: −%lld points",
+                                           -write->receipt.points),
+                                 (long long) -write->receipt.points);
+      set_message (self, words);
+      set_balance (self, write->receipt.balance);
+    }
+  else if (write->kind == WRITE_ENROL)
+    {
+      set_mode (self, VTR_COUNTER_MODE_AMOUNT);
+      g_string_truncate (self->typed, 0);
+      set_card_id (self, g_strdup (write->receipt.card_id));
+      set_message (self, _("New card made: printing it…"));
+      print_ticket (self, vtr_ticket_new_card (write->receipt.card_id, write->receipt.code), TRUE);
+    }
+  if (write->kind == WRITE_ADVANCE)
+    refresh_orders (self);
+  else
+    update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Starts @write (taken) on a worker thread; the counter is busy until it
+ * is done. */
+static void
+start_write (VtrCounter *self,
+             Write      *write)
+{
+  g_autoptr(GTask) task = NULL;
+
+  forget_writing (self);
+  self->writing = g_cancellable_new ();
+  g_weak_ref_init (&write->self, self);
+  write->writing = g_object_ref (self->writing);
+  write->data_dir = g_strdup (vtr_store_get_data_dir (self->store));
+  write->session = g_strdup (self->session);
+  write->now = g_date_time_new_now_utc ();
+  task = g_task_new (NULL, NULL, written, NULL);
+  g_task_set_source_tag (task, start_write);
+  g_task_set_name (task, "[vitrine] counter write");
+  g_task_set_task_data (task, write, (GDestroyNotify) write_free);
+  g_task_run_in_thread (task, write_in_thread);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 static void
 credit (VtrCounter *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
   g_autofree char *euros = g_strdelimit (g_strdup (self->typed->str), ",", '.');
-  gint64 cents = (gint64) (g_ascii_strtod (euros, NULL) * 100 + 0.5);
+  Write *write = g_new0 (Write, 1);
 
-  if (!vtr_loyalty_credit (self->store, self->session, self->card_id, cents, NULL, 0, now, &receipt, &error))
-    set_message (self, error->message);
-  else
-    {
-      g_autofree char *done = g_strdup_printf (ngettext ("+%lld point credited", "+%lld points credited",
-                                                         receipt.points),
-                                               (long long) receipt.points);
-      set_message (self, done);
-      set_balance (self, receipt.balance);
-    }
+  write->kind = WRITE_CREDIT;
+  write->card_id = g_strdup (self->card_id);
+  write->cents = (gint64) (g_ascii_strtod (euros, NULL) * 100 + 0.5);
+  start_write (self, write);
   g_string_truncate (self->typed, 0);
 }
 
@@ -689,8 +857,8 @@ vtr_counter_press (VtrCounter *self,
   g_return_if_fail (VTR_IS_COUNTER (self));
   g_return_if_fail (key != NULL);
 
-  /* The PIN being checked: keys wait for its answer. */
-  if (self->pin_check)
+  /* The PIN being checked, a credit being written: keys wait for them. */
+  if (self->pin_check || self->writing)
     return;
   g_object_freeze_notify (G_OBJECT (self));
   set_message (self, NULL);
@@ -891,30 +1059,17 @@ print_ticket (VtrCounter *self,
 void
 vtr_counter_enrol (VtrCounter *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
-  g_autofree char *phone = NULL;
+  Write *write;
 
   g_return_if_fail (VTR_IS_COUNTER (self));
 
-  if (self->session == NULL || asks_pin (self))
+  if (self->session == NULL || asks_pin (self) || self->writing)
     return;
+  write = g_new0 (Write, 1);
+  write->kind = WRITE_ENROL;
   if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE && self->typed->len)
-    phone = g_strdup (self->typed->str);
-  g_object_freeze_notify (G_OBJECT (self));
-  if (!vtr_loyalty_enrol (self->store, self->session, phone, now, &receipt, &error))
-    set_message (self, error->message);
-  else
-    {
-      set_mode (self, VTR_COUNTER_MODE_AMOUNT);
-      g_string_truncate (self->typed, 0);
-      set_card_id (self, g_strdup (receipt.card_id));
-      set_message (self, _("New card made: printing it…"));
-      print_ticket (self, vtr_ticket_new_card (receipt.card_id, receipt.code), TRUE);
-    }
-  update (self);
-  g_object_thaw_notify (G_OBJECT (self));
+    write->phone = g_strdup (self->typed->str);
+  start_write (self, write);
 }
 
 /**
@@ -928,27 +1083,17 @@ void
 vtr_counter_redeem (VtrCounter *self,
                     gint64      reward_id)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-  g_auto(VtrLoyaltyReceipt) receipt = { 0 };
+  Write *write;
 
   g_return_if_fail (VTR_IS_COUNTER (self));
 
-  if (self->session == NULL || self->card_id == NULL || asks_pin (self))
+  if (self->session == NULL || self->card_id == NULL || asks_pin (self) || self->writing)
     return;
-  g_object_freeze_notify (G_OBJECT (self));
-  if (!vtr_loyalty_redeem (self->store, self->session, self->card_id, reward_id, now, &receipt, &error))
-    set_message (self, error->message);
-  else
-    {
-      g_autofree char *done = g_strdup_printf (ngettext ("Reward given: −%lld point", "Reward given: −%lld points",
-                                                         -receipt.points),
-                                               (long long) -receipt.points);
-      set_message (self, done);
-      set_balance (self, receipt.balance);
-    }
-  update (self);
-  g_object_thaw_notify (G_OBJECT (self));
+  write = g_new0 (Write, 1);
+  write->kind = WRITE_REDEEM;
+  write->card_id = g_strdup (self->card_id);
+  write->reward_id = reward_id;
+  start_write (self, write);
 }
 
 /**
@@ -962,9 +1107,8 @@ void
 vtr_counter_advance_order (VtrCounter *self,
                            const char *number)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
   VtrOrderState next = VTR_ORDER_PLACED;
+  Write *write;
 
   g_return_if_fail (VTR_IS_COUNTER (self));
   g_return_if_fail (number != NULL);
@@ -980,14 +1124,14 @@ vtr_counter_advance_order (VtrCounter *self,
              : order->state == VTR_ORDER_ACCEPTED ? VTR_ORDER_READY
              : VTR_ORDER_PLACED;
     }
-  if (next == VTR_ORDER_PLACED)
+  if (next == VTR_ORDER_PLACED || self->writing)
     return;
-  g_object_freeze_notify (G_OBJECT (self));
+  write = g_new0 (Write, 1);
+  write->kind = WRITE_ADVANCE;
+  write->number = g_strdup (number);
+  write->next = next;
   set_message (self, NULL);
-  if (!vtr_order_advance (self->store, self->session, number, next, now, &error))
-    set_message (self, error->message);
-  refresh_orders (self);
-  g_object_thaw_notify (G_OBJECT (self));
+  start_write (self, write);
 }
 
 /**
@@ -1352,7 +1496,8 @@ gboolean
 vtr_counter_get_busy (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy) || self->card_read != NULL;
+  return self->pin_check != NULL || (self->orders_read != NULL && self->orders_busy) || self->card_read != NULL ||
+         self->writing != NULL;
 }
 
 gboolean
@@ -1471,6 +1616,9 @@ vtr_counter_dispose (GObject *object)
   if (self->pin_check)
     g_cancellable_cancel (self->pin_check);
   g_clear_object (&self->pin_check);
+  if (self->writing)
+    g_cancellable_cancel (self->writing);
+  g_clear_object (&self->writing);
   if (self->orders_read)
     g_cancellable_cancel (self->orders_read);
   g_clear_object (&self->orders_read);

@@ -188,6 +188,12 @@ show_view (VtrMerchantScreen     *self,
     }
   gtk_widget_set_visible (self->products_box, view->products->len > 0);
   gtk_stack_set_visible_child_name (self->stack, "content");
+  /* A shop may stock a hundred products: their rows a frame apart, as
+   * the screen reads, so that none of its frames lays out all of them. */
+  vtr_catalog_screen_reveal_rows (screen, self->info);
+  vtr_catalog_screen_reveal_rows (screen, self->collection);
+  vtr_catalog_screen_reveal_rows (screen, self->promotions);
+  vtr_catalog_screen_reveal_rows (screen, self->products);
 }
 
 static void

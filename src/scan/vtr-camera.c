@@ -82,8 +82,9 @@ static guint signals[N_SIGNALS];
 
 static void start_pipeline (VtrCamera *self);
 static void stop_pipeline (VtrCamera *self);
-static char *pipeline_description (VtrCamera  *self,
-                                   GError    **error);
+static char *pipeline_description (const char  *camera_source,
+                                   guint        slide,
+                                   GError     **error);
 static void run_pipeline (VtrCamera  *self,
                           GstElement *pipeline,
                           GError     *parse_error);
@@ -417,10 +418,16 @@ on_preview_sample (GstAppSink *sink,
  * (tests/bench/bench-main-thread --phases). A retry builds it on a worker
  * thread; the main context runs it. Until frames flow the camera stays
  * failed, as it is: no "starting" every few seconds for the screen to show.
+ * A folder shown as a camera is a new pipeline for each image, every two
+ * seconds: the next one is found, checked and built on a worker thread
+ * too, while the image before stays on the screen.
  */
 typedef struct
 {
-  char       *description;
+  char       *camera_source;
+  guint       slide;
+  gboolean    next_slide;   /* a folder's next image, not a retry */
+  char       *description;  /* NULL: why is in @error */
   GstElement *pipeline;
   GError     *error;
   guint       generation;   /* the camera's when the retry began */
@@ -431,6 +438,7 @@ relaunch_free (gpointer data)
 {
   Relaunch *relaunch = data;
 
+  g_free (relaunch->camera_source);
   g_free (relaunch->description);
   if (relaunch->pipeline)
     gst_object_unref (gst_object_ref_sink (relaunch->pipeline));
@@ -447,7 +455,9 @@ relaunch_in_thread (GTask        *task,
 {
   Relaunch *relaunch = data;
 
-  relaunch->pipeline = gst_parse_launch (relaunch->description, &relaunch->error);
+  relaunch->description = pipeline_description (relaunch->camera_source, relaunch->slide, &relaunch->error);
+  if (relaunch->description)
+    relaunch->pipeline = gst_parse_launch (relaunch->description, &relaunch->error);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -470,41 +480,45 @@ on_relaunched (GObject      *source,
   VtrCamera *self = VTR_CAMERA (source);
   Relaunch *relaunch = g_task_get_task_data (G_TASK (result));
 
-  /* Started or stopped meanwhile: that one stands. */
-  if (relaunch->generation != current_generation (self) || self->state != VTR_CAMERA_FAILED ||
-      self->retry_source != 0)
+  /* Started or stopped meanwhile: that one stands. A retry replaces a
+   * failed camera, a folder's next image the image before. */
+  if (relaunch->generation != current_generation (self) || self->retry_source != 0 ||
+      self->state != (relaunch->next_slide ? VTR_CAMERA_RUNNING : VTR_CAMERA_FAILED))
     return;
   stop_pipeline (self);
-  run_pipeline (self, g_steal_pointer (&relaunch->pipeline), g_steal_pointer (&relaunch->error));
+  if (relaunch->description == NULL)
+    fail (self, g_steal_pointer (&relaunch->error));
+  else
+    run_pipeline (self, g_steal_pointer (&relaunch->pipeline), g_steal_pointer (&relaunch->error));
+}
+
+/* Builds the pipeline on a worker thread; the main context runs it. */
+static void
+relaunch (VtrCamera *self,
+          gboolean   next_slide)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_relaunched, NULL);
+  Relaunch *relaunch = g_new0 (Relaunch, 1);
+
+  relaunch->camera_source = g_strdup (self->source);
+  relaunch->slide = self->slide;
+  relaunch->next_slide = next_slide;
+  relaunch->generation = current_generation (self);
+  g_task_set_source_tag (task, relaunch);
+  g_task_set_task_data (task, relaunch, relaunch_free);
+  g_task_run_in_thread (task, relaunch_in_thread);
 }
 
 static gboolean
 retry_cb (gpointer data)
 {
   VtrCamera *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
-  Relaunch *relaunch;
-  char *description;
 
   self->retry_source = 0;
   g_mutex_lock (&self->lock);
   self->stats.restarts++;
   g_mutex_unlock (&self->lock);
-
-  description = pipeline_description (self, &error);
-  if (description == NULL)
-    {
-      fail (self, g_steal_pointer (&error));
-      return G_SOURCE_REMOVE;
-    }
-  relaunch = g_new0 (Relaunch, 1);
-  relaunch->description = description;
-  relaunch->generation = current_generation (self);
-  task = g_task_new (self, NULL, on_relaunched, NULL);
-  g_task_set_source_tag (task, retry_cb);
-  g_task_set_task_data (task, relaunch, relaunch_free);
-  g_task_run_in_thread (task, relaunch_in_thread);
+  relaunch (self, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -574,9 +588,10 @@ on_bus_message (GstBus     *bus,
     case GST_MESSAGE_EOS:
       if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
         {
-          /* A folder of images: the next one. */
+          /* A folder of images: the next one, built on a worker thread;
+           * this one stays meanwhile. */
           self->slide++;
-          start_pipeline (self);
+          relaunch (self, TRUE);
           return G_SOURCE_REMOVE;
         }
       fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
@@ -616,40 +631,42 @@ stop_pipeline (VtrCamera *self)
   g_mutex_unlock (&self->lock);
 }
 
-/* What gst_parse_launch() is to build for the camera's setting, or NULL
- * with why not. Main context. */
+/* What gst_parse_launch() is to build for the camera's setting
+ * @camera_source (for a folder, its image @slide), or NULL with why not.
+ * Any thread: it reads the folder. */
 static char *
-pipeline_description (VtrCamera  *self,
-                      GError    **error)
+pipeline_description (const char  *camera_source,
+                      guint        slide,
+                      GError     **error)
 {
   g_autofree char *source = NULL;
 
   if (!vtr_scan_init (error))
     return NULL;
 
-  if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
+  if (g_file_test (camera_source, G_FILE_TEST_IS_DIR))
     {
       /* A folder: each image for two seconds in turn, round and round. */
-      g_autoptr(GPtrArray) images = vtr_frame_reader_list_folder (self->source, error);
+      g_autoptr(GPtrArray) images = vtr_frame_reader_list_folder (camera_source, error);
       g_autofree char *quoted = NULL;
 
       if (images == NULL || images->len == 0)
         {
           if (error == NULL || *error == NULL)
             g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
-                         _("The folder %s holds no image to show the camera"), self->source);
+                         _("The folder %s holds no image to show the camera"), camera_source);
           return NULL;
         }
-      if (!vtr_frame_reader_check_size (g_ptr_array_index (images, self->slide % images->len), error))
+      if (!vtr_frame_reader_check_size (g_ptr_array_index (images, slide % images->len), error))
         return NULL;
-      quoted = g_strescape (g_ptr_array_index (images, self->slide % images->len), NULL);
+      quoted = g_strescape (g_ptr_array_index (images, slide % images->len), NULL);
       source = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
                                 "imagefreeze num-buffers=30 ! video/x-raw,framerate=15/1 ! "
                                 "identity sync=true",
                                 quoted);
     }
   else
-    source = g_strdup (self->source);
+    source = g_strdup (camera_source);
 
   return g_strdup_printf (
     "%s ! decodebin ! videoconvert ! tee name=t "
@@ -728,7 +745,7 @@ start_pipeline (VtrCamera *self)
   if (self->state != VTR_CAMERA_RUNNING)
     set_state (self, VTR_CAMERA_STARTING, NULL);
 
-  description = pipeline_description (self, &error);
+  description = pipeline_description (self->source, self->slide, &error);
   if (description == NULL)
     {
       fail (self, g_steal_pointer (&error));
