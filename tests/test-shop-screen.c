@@ -141,7 +141,9 @@ act (Fixture    *f,
      const char *action,
      GVariant   *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->screen), action, parameter));
+  g_autoptr(GVariant) owned = parameter ? g_variant_ref_sink (parameter) : NULL;
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->screen), action, owned));
   wait_idle (f);
 }
 
