@@ -11,9 +11,11 @@
 # The meson tree (build-deb/) is kept between runs: a second build only
 # compiles what changed.
 set -eu
+# Made first: readlink -f names nothing under a folder that does not
+# exist yet (a fresh clone has no build/).
+mkdir -p "$1"
 out=$(readlink -f "$1")
 cd "$(dirname "$(readlink -f "$0")")/.."
-mkdir -p "$out"
 rm -f "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
