@@ -178,7 +178,7 @@ test_edit_to_street_kiosk (Fixture      *f,
   g_autofree char *from = g_date_time_format (today, "%Y-%m-%d");
   g_autofree char *to = g_date_time_format (later, "%Y-%m-%d");
 
-  g_assert_cmpint (json_object_get_int_member (unsynced, "price_cents"), ==, 1010);
+  g_assert_cmpint (json_object_get_int_member (before, "price_cents"), ==, 1010);
 
   SHOP_CTL (f, &price, "shop", "stock", SAUSAGES, "--price", "9,50", "--state", "low", "--quantity", "4", "--json");
   g_assert_cmpint (price.status, ==, 0);
