@@ -869,6 +869,11 @@ test_connections_memory (Fixture       *f,
     g_usleep (G_USEC_PER_SEC);
   after = hub_rss_kb (f);
   g_test_message ("hub: %" G_GINT64_FORMAT " kB, then %" G_GINT64_FORMAT " kB after 3,000 phones", before, after);
+  /* Under AddressSanitizer freed memory is held back on purpose (its
+   * quarantine grew the hub by ~200 MB here): its size says nothing
+   * there, and what is checked is that the 3,000 phones were answered. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    return;
   /* 3,000 connections kept alive and ended idle with libsoup 3.2 grew it
    * by about 8 MB; closed after their answer, by 1 to 2.5 MB of the
    * allocator's own. */
