@@ -449,6 +449,7 @@ job_in_thread (GTask        *task,
   Job *job = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = vtr_store_open (job->data_dir, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gboolean done = FALSE;
 
   if (store)
@@ -458,7 +459,6 @@ job_in_thread (GTask        *task,
         {
           g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
           g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (catalog, job->merchant_id, NULL);
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
           job->hours = g_strdup (merchant ? merchant->opening_hours : "");
           job->services = merchant ? g_strdupv (merchant->services) : NULL;
@@ -476,7 +476,6 @@ job_in_thread (GTask        *task,
         break;
       case JOB_UNDO:
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
           g_autoptr(VtrShopEdit) undone = NULL;
 
           done = vtr_shop_undo (store, job->session, now, &undone, &error) && read_edits (store, job, &error);
@@ -486,8 +485,6 @@ job_in_thread (GTask        *task,
         break;
       case JOB_HOURS:
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
           done = vtr_shop_set_hours (store, job->session, job->text, now, &error) &&
                  read_edits (store, job, &error);
         }
@@ -497,8 +494,6 @@ job_in_thread (GTask        *task,
         break;
       case JOB_END_PROMOTION:
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
           done = vtr_shop_end_promotion (store, job->session, job->promotion_id, now, &error) &&
                  read_promotions (store, job, &error);
         }
@@ -508,8 +503,6 @@ job_in_thread (GTask        *task,
         break;
       case JOB_SERVICES:
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
           /* The rule first: a services' change refused leaves it. Both
            * are checked by the core before anything is written. */
           done = vtr_shop_set_services (store, job->session, (const char * const *) job->services,
