@@ -100,8 +100,10 @@ read_metrics (Fixture *f)
         continue;
       if (!g_regex_match (sample, lines[i], 0, &match))
         g_error ("not a line of Prometheus' text format: %s", lines[i]);
+      g_autofree char *number = g_match_info_fetch (match, 4);
+
       value = g_new (double, 1);
-      *value = g_ascii_strtod (g_match_info_fetch (match, 4), NULL);
+      *value = g_ascii_strtod (number, NULL);
       g_hash_table_insert (metrics, g_match_info_fetch (match, 1), value);
     }
   return metrics;

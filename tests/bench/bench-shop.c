@@ -530,5 +530,19 @@ main (int argc, char *argv[])
   vtr_test_hub_stop (hub, SIGTERM);
   vtr_test_remove_tree (hub_dir);
   vtr_test_remove_tree (load.shop_dir);
+  for (int i = 0; i < n_kiosks; i++)
+    {
+      g_free (load.kiosks[i].token);
+      g_hash_table_unref (load.kiosks[i].seen);
+    }
+  g_free (load.kiosks);
+  g_free (load.shop_dir);
+  g_free (load.session_token);
+  g_object_unref (load.session);
+  g_array_unref (load.visible_ms);
+  g_array_unref (load.sync_ms);
+  g_hash_table_unref (load.changed);
+  g_main_loop_unref (load.loop);
+  g_mutex_clear (&load.lock);
   return EXIT_SUCCESS;
 }
