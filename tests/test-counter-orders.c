@@ -343,6 +343,98 @@ test_order_without_waiting_for_the_poll (void)
   vtr_test_remove_tree (shop_dir);
 }
 
+/* The state of the street kiosk's order @number, after its sync. */
+static char *
+street_state (Federation *fed,
+              const char *number)
+{
+  g_auto(VtrTestResult) synced = { 0 };
+  g_auto(VtrTestResult) shown = { 0 };
+  g_autoptr(JsonObject) order = NULL;
+
+  vtr_test_run (&synced, "VITRINE_CTL", fed->street, NULL, "sync", NULL);
+  vtr_test_run (&shown, "VITRINE_CTL", fed->street, NULL, "order", "show", number, "--json", NULL);
+  if (shown.status != 0)
+    return NULL;
+  order = vtr_test_parse_object (shown.out);
+  return g_strdup (json_object_get_string_member (order, "state"));
+}
+
+/* What the merchant does at the counter goes up at once, not at the next
+ * sync 30 s later: the customer's kiosk knows the order is accepted in
+ * seconds. */
+static void
+test_step_goes_up_at_once (void)
+{
+  Federation fed = { 0 };
+  g_autofree char *shop_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr(GError) error = NULL;
+  VtrApplication *app;
+  VtrWindow *window;
+  VtrCounter *counter;
+  GPtrArray *orders;
+  gint64 deadline, synced;
+
+  federation_start (&fed);
+  code = pairing_code (&fed, "Boulangerie, comptoir", SHOP);
+  ctl_ok (shop_dir, "pair", code, "--hub", fed.hub->url, NULL);
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vtr_staff_set_pin (store, 1, "2468", &error));
+  }
+  app = vtr_application_new (shop_dir, "/nonexistent/camera", FALSE);
+  vtr_application_start (app);
+  app_sync = vtr_application_get_sync (app);
+  window = VTR_WINDOW (vtr_application_show_window (app));
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 60 * G_USEC_PER_SEC;
+  while (vtr_sync_service_get_last_success (app_sync) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  order_at_street (&fed, "Panisse");
+  g_assert_true (wait_badge (window, "1", 30));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-counter", NULL);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (!VTR_IS_COUNTER_SCREEN (vtr_window_get_visible_screen (window)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (vtr_window_get_visible_screen (window)));
+  for (const char *k = "2468"; *k; k++)
+    vtr_counter_press (counter, (char[]) { *k, 0 });
+  vtr_counter_press (counter, "OK");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  orders = vtr_counter_get_orders (counter);
+  g_assert_nonnull (orders);
+  g_assert_cmpuint (orders->len, ==, 1);
+  number = g_strdup (((VtrOrder *) g_ptr_array_index (orders, 0))->number);
+
+  /* Accepted: the app's next periodic sync is far off, yet the hub has
+   * the step as soon as it is written. */
+  synced = vtr_sync_service_get_last_success (app_sync);
+  vtr_counter_advance_order (counter, ((VtrOrder *) g_ptr_array_index (orders, 0))->number);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 8 * G_USEC_PER_SEC;
+  while (vtr_sync_service_get_last_success (app_sync) == synced && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (vtr_sync_service_get_last_success (app_sync), >, synced);
+  state = street_state (&fed, number);
+  g_assert_cmpstr (state, ==, "accepted");
+
+  vtr_application_stop (app);
+  gtk_window_destroy (GTK_WINDOW (window));
+  vtr_test_spin (50);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (app);
+  federation_stop (&fed);
+  vtr_test_remove_tree (shop_dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -357,5 +449,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/counter-orders/order-arrives", test_order_arrives);
   g_test_add_func ("/counter-orders/pickup-at-street", test_pickup_at_street);
   g_test_add_func ("/counter-orders/order-without-waiting-for-the-poll", test_order_without_waiting_for_the_poll);
+  g_test_add_func ("/counter-orders/step-goes-up-at-once", test_step_goes_up_at_once);
   return g_test_run ();
 }

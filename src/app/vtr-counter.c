@@ -100,6 +100,7 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   ADMIN_UNLOCKED,
+  WRITTEN,
   N_SIGNALS
 };
 
@@ -774,6 +775,8 @@ written (GObject      *source,
   g_object_freeze_notify (G_OBJECT (self));
   g_clear_object (&self->writing);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (done)
+    g_signal_emit (self, signals[WRITTEN], 0);
   if (!done)
     set_message (self, error->message);
   else if (write->kind == WRITE_CREDIT || write->kind == WRITE_REDEEM)
@@ -1813,6 +1816,15 @@ vtr_counter_class_init (VtrCounterClass *klass)
    */
   signals[ADMIN_UNLOCKED] = g_signal_new ("admin-unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * VtrCounter::written:
+   *
+   * A credit, a reward, a new card or an order's step is in the journal,
+   * waiting to go up to the hub.
+   */
+  signals[WRITTEN] = g_signal_new ("written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void

@@ -831,6 +831,9 @@ job_done (GObject      *source,
         say (self, error->message, TRUE);
       return;
     }
+  /* Written to the outbox: the hub and the kiosks hear of it now. */
+  if (job->kind != JOB_LOAD && job->kind != JOB_FIND)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync-soon", NULL);
   switch (job->kind)
     {
     case JOB_LOAD:

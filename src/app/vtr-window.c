@@ -837,6 +837,16 @@ on_camera_changed (VtrWindow *self)
  * locker; the ticket prints after the order is in the journal, or the
  * screen shows the pickup code when the printer cannot. */
 
+/* Something was written that the hub should hear of now: win.sync-soon. */
+static void
+sync_soon (VtrWindow *self)
+{
+  VtrSyncService *sync = vtr_application_get_sync (self->app);
+
+  if (sync)
+    vtr_sync_service_sync_soon (sync);
+}
+
 static void
 order_placed (GObject      *source,
               GAsyncResult *result,
@@ -858,6 +868,7 @@ order_placed (GObject      *source,
       return;
     }
   vtr_order_screen_clear (self->order_screen);
+  sync_soon (self);
   /* The order is in the journal: its code on the screen at once, the
    * ticket printing meanwhile. The basket is done with: Back from here
    * goes to the start, not to an empty basket. */
@@ -1195,6 +1206,14 @@ on_change_staff_pin (GSimpleAction *action,
   show_pin_screen (self, VTR_PIN_CHANGE, vtr_counter_get_merchant_id (self->counter), NULL);
 }
 
+static void
+on_sync_soon (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  sync_soon (data);
+}
+
 static const GActionEntry win_actions[] = {
   { "show-product", on_show_product, "(xx)" },
   { "show-merchant", on_show_merchant, "x" },
@@ -1218,6 +1237,7 @@ static const GActionEntry win_actions[] = {
   { "play-tone", on_play_tone, "s" },
   { "scan-text", on_scan_text, "s" },
   { "toggle-language", on_toggle_language },
+  { "sync-soon", on_sync_soon },
 };
 
 
@@ -1666,6 +1686,8 @@ vtr_window_new (VtrApplication *app)
         vtr_counter_set_merchant_id (self->counter, link->merchant_id);
       g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
                                G_CONNECT_SWAPPED);
+      /* What the counter wrote goes up now, not at the next period. */
+      g_signal_connect_object (self->counter, "written", G_CALLBACK (sync_soon), self, G_CONNECT_SWAPPED);
     }
 
   /* What the store had to repair (a damaged journal kept aside, its

@@ -28,6 +28,7 @@ struct _VtrSyncService
 
   gboolean      running;
   gboolean      again;      /* asked while a sync was running */
+  gboolean      soon;       /* a sync in SOON_MS, for what was just written */
   guint         timeout_id;
   GCancellable *cancellable;
   gulong        network_id;
@@ -199,6 +200,7 @@ run_sync (gpointer data)
   Request *request;
 
   self->timeout_id = 0;
+  self->soon = FALSE;
   if (self->running)
     {
       self->again = TRUE;
@@ -222,6 +224,7 @@ schedule (VtrSyncService *self,
           guint           seconds)
 {
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->soon = FALSE;
   if (seconds == 0)
     self->timeout_id = g_idle_add (run_sync, self);
   else
@@ -293,6 +296,32 @@ vtr_sync_service_sync_now (VtrSyncService *self)
     self->again = TRUE;
   else
     schedule (self, 0);
+}
+
+/* What a person just wrote at this device (an order, a step at the
+ * counter, a price) goes up at once rather than at the next period, so
+ * the shop, the customer and the street kiosks hear of it in seconds; a
+ * burst of writes (a shelf scanned) is one sync. Even after failures: a
+ * person's action is worth one more try. */
+#define SOON_MS 500
+
+void
+vtr_sync_service_sync_soon (VtrSyncService *self)
+{
+  g_return_if_fail (VTR_IS_SYNC_SERVICE (self));
+
+  if (self->cancellable == NULL)
+    return;
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  if (self->soon)
+    return;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->soon = TRUE;
+  self->timeout_id = g_timeout_add (SOON_MS, run_sync, self);
 }
 
 VtrSyncState

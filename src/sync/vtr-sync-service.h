@@ -21,6 +21,7 @@ VtrSyncService *vtr_sync_service_new              (const char     *data_dir);
 void            vtr_sync_service_start            (VtrSyncService *self);
 void            vtr_sync_service_stop             (VtrSyncService *self);
 void            vtr_sync_service_sync_now         (VtrSyncService *self);
+void            vtr_sync_service_sync_soon        (VtrSyncService *self);
 VtrSyncState    vtr_sync_service_get_state        (VtrSyncService *self);
 gint64          vtr_sync_service_get_last_success (VtrSyncService *self);
 gint64          vtr_sync_service_get_pending      (VtrSyncService *self);
