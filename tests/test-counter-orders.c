@@ -155,6 +155,30 @@ wait_badge (VtrWindow  *window,
   return FALSE;
 }
 
+/* The counter, opened with the staff PIN 2468. */
+static VtrCounter *
+open_counter (VtrWindow *window)
+{
+  VtrCounter *counter;
+  gint64 deadline;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-counter", NULL);
+  /* Whether the shop has a PIN is read on a worker thread first. */
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while (!VTR_IS_COUNTER_SCREEN (vtr_window_get_visible_screen (window)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (VTR_IS_COUNTER_SCREEN (vtr_window_get_visible_screen (window)));
+  counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (vtr_window_get_visible_screen (window)));
+  for (const char *k = "2468"; *k; k++)
+    vtr_counter_press (counter, (char[]) { *k, 0 });
+  vtr_counter_press (counter, "OK");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return counter;
+}
+
 /* An order placed at a street kiosk comes to the shop's app by its sync:
  * a badge and a tone; the counter lists it with the customer's name;
  * accepted, it leaves the badge. */
@@ -170,7 +194,6 @@ test_order_arrives (void)
   VtrCounter *counter;
   GtkWidget *visible;
   guint tones;
-  gint64 deadline;
 
   federation_start (&fed);
   code = pairing_code (&fed, "Boulangerie, comptoir", SHOP);
@@ -204,21 +227,8 @@ test_order_arrives (void)
   g_assert_true (wait_badge (window, "2", 30));
 
   /* At the counter, after the staff PIN: both, with the customers' names. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-counter", NULL);
-  /* Whether the shop has a PIN is read on a worker thread first. */
-  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  while (!VTR_IS_COUNTER_SCREEN (vtr_window_get_visible_screen (window)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  counter = open_counter (window);
   visible = vtr_window_get_visible_screen (window);
-  g_assert_true (VTR_IS_COUNTER_SCREEN (visible));
-  counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (visible));
-  for (const char *k = "2468"; *k; k++)
-    vtr_counter_press (counter, (char[]) { *k, 0 });
-  vtr_counter_press (counter, "OK");
-  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
   vtr_test_spin (100);
   g_assert_true (shows_text (visible, "Lisette"));
   g_assert_true (shows_text (visible, "Norbert"));
@@ -397,18 +407,7 @@ test_step_goes_up_at_once (void)
   order_at_street (&fed, "Panisse");
   g_assert_true (wait_badge (window, "1", 30));
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-counter", NULL);
-  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  while (!VTR_IS_COUNTER_SCREEN (vtr_window_get_visible_screen (window)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  counter = vtr_counter_screen_get_counter (VTR_COUNTER_SCREEN (vtr_window_get_visible_screen (window)));
-  for (const char *k = "2468"; *k; k++)
-    vtr_counter_press (counter, (char[]) { *k, 0 });
-  vtr_counter_press (counter, "OK");
-  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  while ((!vtr_counter_get_session_open (counter) || vtr_counter_get_busy (counter)) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  counter = open_counter (window);
   orders = vtr_counter_get_orders (counter);
   g_assert_nonnull (orders);
   g_assert_cmpuint (orders->len, ==, 1);
