@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "vtr-area.h"
@@ -294,6 +295,111 @@ test_area_move (Fixture       *f,
   g_assert_cmpstr (kiosk_ids (f, KIOSK_13, "merchant", "id"), ==, "1");
 }
 
+/* One page of the feed as the device of @token asks it: the page. */
+static JsonObject *
+get_page (SoupSession *session,
+          Fixture     *f,
+          const char  *token,
+          const char  *area_tag,
+          gint64       since)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=2", f->hub->url,
+                                          since);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  if (area_tag)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Vitrine-Area", area_tag);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return vtr_test_parse_object (text);
+}
+
+/* The ids of a page's @table, member @member of each row, added to @seen. */
+static void
+note_ids (JsonObject *page,
+          const char *table,
+          const char *member,
+          GString    *seen)
+{
+  JsonArray *rows;
+
+  if (!json_object_has_member (page, table))
+    return;
+  rows = json_object_get_array_member (page, table);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    g_string_append_printf (seen, " %s%" G_GINT64_FORMAT " ", table,
+                            json_object_get_int_member (json_array_get_object_element (rows, i), member));
+}
+
+/* The feed itself, page by page (two rows a page) while the federation
+ * writes between pages: no page of the 13's device holds a row of the
+ * 31, every change of the 13 comes, and the last cursor is the hub's
+ * newest change. */
+static void
+test_area_pages (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = vtr_test_hub_pair_device (f->hub, "Kiosque des pages");
+  g_autofree char *hub_catalog = g_build_filename (f->hub_dir, "catalog.db", NULL);
+  g_autofree char *area_tag = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_auto(VtrTestResult) move = { 0 };
+  gint64 since = 0;
+  guint pages = 0;
+
+  HUB (f, &move, "device", "area", "5", "13");
+  g_assert_cmpint (move.status, ==, 0);
+  for (;;)
+    {
+      g_autoptr(JsonObject) page = get_page (session, f, token, area_tag, since);
+
+      pages++;
+      if (area_tag == NULL)
+        area_tag = g_strdup (json_object_get_string_member (page, "area"));
+      g_assert_cmpstr (json_object_get_string_member (page, "area"), ==, "1:13");
+      g_assert_cmpint (json_object_get_int_member (page, "since"), ==, since);
+      note_ids (page, "merchants", "id", seen);
+      note_ids (page, "stock", "merchant_id", seen);
+      note_ids (page, "promotions", "merchant_id", seen);
+      note_ids (page, "rewards", "merchant_id", seen);
+      note_ids (page, "rules", "merchant_id", seen);
+      note_ids (page, "products", "id", seen);
+      g_assert_cmpint (json_object_get_int_member (page, "cursor"), >=, since);
+      since = json_object_get_int_member (page, "cursor");
+      /* After the second page, the federation writes in both départements. */
+      if (pages == 2)
+        import (f,
+                "{\"stock\": ["
+                " {\"product_id\": 13, \"merchant_id\": 2, \"price_cents\": 1500, \"updated\": 1800000200},"
+                " {\"product_id\": 13, \"merchant_id\": 4, \"price_cents\": 1600, \"updated\": 1800000200}]}");
+      if (!json_object_get_boolean_member (page, "more"))
+        break;
+    }
+  g_assert_cmpuint (pages, >, 4);
+  /* The 31's shops (3, 4) never appear; the umbrella stocked since in Aix
+   * came, with its stock line. */
+  g_assert_null (strstr (seen->str, " merchants3 "));
+  g_assert_null (strstr (seen->str, " merchants4 "));
+  g_assert_null (strstr (seen->str, " stock3 "));
+  g_assert_null (strstr (seen->str, " stock4 "));
+  g_assert_null (strstr (seen->str, " promotions3 "));
+  g_assert_null (strstr (seen->str, " rewards4 "));
+  g_assert_null (strstr (seen->str, " rules3 "));
+  g_assert_null (strstr (seen->str, " products12 "));
+  g_assert_nonnull (strstr (seen->str, " products13 "));
+  g_assert_nonnull (strstr (seen->str, " merchants1 "));
+  g_assert_nonnull (strstr (seen->str, " merchants2 "));
+  g_assert_cmpint (since, ==, vtr_test_sql_int (hub_catalog, "SELECT max (seq) FROM catalog_change"));
+}
+
 static void
 test_area_refused (Fixture       *f,
                    gconstpointer  data)
@@ -331,6 +437,7 @@ main (int   argc,
   g_test_add ("/area/first-download", Fixture, NULL, fixture_set_up, test_area_first_download, fixture_tear_down);
   g_test_add ("/area/changes", Fixture, NULL, fixture_set_up, test_area_changes, fixture_tear_down);
   g_test_add ("/area/move", Fixture, NULL, fixture_set_up, test_area_move, fixture_tear_down);
+  g_test_add ("/area/pages", Fixture, NULL, fixture_set_up, test_area_pages, fixture_tear_down);
   g_test_add ("/area/refused", Fixture, NULL, fixture_set_up, test_area_refused, fixture_tear_down);
   return g_test_run ();
 }
