@@ -292,7 +292,9 @@ test_area_move (Fixture       *f,
                           "rewards ; points 200,201");
   /* Up to date in its new area: a poll costs a 304 again. */
   sync_kiosk (f, KIOSK_13);
-  g_assert_cmpstr (kiosk_ids (f, KIOSK_13, "merchant", "id"), ==, "1");
+  g_clear_pointer (&h, g_free);
+  h = kiosk_ids (f, KIOSK_13, "merchant", "id");
+  g_assert_cmpstr (h, ==, "1");
 }
 
 /* One page of the feed as the device of @token asks it: the page. */
