@@ -2,6 +2,7 @@
 
 #include "vtr-changes.h"
 
+#include "vtr-area.h"
 #include "vtr-card-block.h"
 #include "vtr-store-private.h"
 
@@ -141,6 +142,14 @@ vtr_catalog_log_changes (VtrCatalog *self,
                    "AFTER DELETE ON merchant_service BEGIN "
                    "INSERT INTO catalog_change (kind, a, b, seq) "
                    "VALUES (0, OLD.merchant_id, 0, " NEXT_SEQ ") " UPSERT "; END;");
+  /* (area) A shop that starts stocking a product logs the product again:
+   * a device whose area had no stockist of it skipped it, and gets it
+   * now with the stock (docs/hub-api.md, "Areas"). */
+  g_string_append (sql,
+                   "CREATE TRIGGER IF NOT EXISTS stock_log_product "
+                   "AFTER INSERT ON stock BEGIN "
+                   "INSERT INTO catalog_change (kind, a, b, seq) "
+                   "VALUES (1, NEW.product_id, 0, " NEXT_SEQ ") " UPSERT "; END;");
   /* In one write transaction: a statement of its own would read the schema
    * first and could not then take the write lock from another hub program
    * that wrote meanwhile (SQLite answers "busy" at once, without waiting). */
@@ -204,9 +213,41 @@ write_blocked_card (VtrStore *store,
   return TRUE;
 }
 
+/* (area) The changes a device of @area receives, as an SQL condition on
+ * catalog_change c: a row of a shop of the area (its stock, promotions,
+ * loyalty rule, rewards, collection points), a product one of them
+ * stocks, and whatever is not a shop's (blocked cards). The key of a row
+ * gone whose shop is gone too is sent (it may be on the device). */
+static char *
+area_condition (const VtrArea *area)
+{
+  g_autofree char *in = vtr_area_sql (area, "m.postcode", "m.lat", "m.lon");
+  g_autofree char *cp = vtr_area_sql_address (area, "cp.address", "cp.lat", "cp.lon");
+
+  return g_strdup_printf (
+    "CASE c.kind "
+    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.a), 1) "
+    "WHEN %d THEN EXISTS (SELECT 1 FROM stock s JOIN merchant m ON m.id = s.merchant_id "
+    "                     WHERE s.product_id = c.a AND %s) "
+    "          OR NOT EXISTS (SELECT 1 FROM product WHERE id = c.a) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.b), 1) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM promotion p JOIN merchant m ON m.id = p.merchant_id "
+    "                        WHERE p.id = c.a), NOT EXISTS (SELECT 1 FROM promotion WHERE id = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.a), 1) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM reward r JOIN merchant m ON m.id = r.merchant_id "
+    "                        WHERE r.id = c.a), NOT EXISTS (SELECT 1 FROM reward WHERE id = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT CASE WHEN cp.merchant_id IS NULL THEN %s "
+    "                        ELSE coalesce ((SELECT %s FROM merchant m WHERE m.id = cp.merchant_id), 0) END "
+    "                        FROM collection_point cp WHERE cp.id = c.a), 1) "
+    "ELSE 1 END",
+    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
+    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
+}
+
 /* One page, read in one snapshot. */
 static gboolean
 write_page (VtrCatalog *self,
+            const VtrArea *area,
             gint64      since,
             guint       limit,
             GString    *out,
@@ -221,12 +262,25 @@ write_page (VtrCatalog *self,
   GString *deleted[VTR_N_TABLES] = { NULL };
   g_autoptr(GString) blocked = NULL;
   gboolean ok = TRUE, any_deleted = FALSE;
+  gint64 last = 0;
   int rc;
 
-  changes = vtr_store_statement (store,
-                                 "SELECT kind, a, b, seq FROM catalog_change WHERE seq > ? "
-                                 "ORDER BY seq LIMIT ?",
-                                 error);
+  if (area == NULL)
+    changes = vtr_store_statement (store,
+                                   "SELECT kind, a, b, seq FROM catalog_change WHERE seq > ? "
+                                   "ORDER BY seq LIMIT ?",
+                                   error);
+  else
+    {
+      /* The rows of other areas are passed over, not sent: the page ends
+       * at its limit of rows sent, or at the newest change. */
+      g_autofree char *condition = area_condition (area);
+      g_autofree char *sql = g_strdup_printf ("SELECT kind, a, b, seq FROM catalog_change c "
+                                              "WHERE seq > ? AND (%s) ORDER BY seq LIMIT ?",
+                                              condition);
+
+      changes = vtr_store_statement (store, sql, error);
+    }
   if (changes == NULL)
     return FALSE;
   sqlite3_bind_int64 (changes, 1, since);
@@ -293,6 +347,13 @@ write_page (VtrCatalog *self,
     }
   if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
     ok = vtr_store_set_error (store, rc, error);
+  /* (area) A page short of its limit went through every change: its
+   * cursor is the newest, so the device does not read again the changes
+   * of other areas. The same snapshot: no change is skipped. */
+  if (ok && area && *n_changes < limit && (last = vtr_catalog_last_change (self, error)) < 0)
+    ok = FALSE;
+  else if (ok && area && *n_changes < limit)
+    *cursor = MAX (*cursor, last);
 
   if (ok)
     {
@@ -352,6 +413,27 @@ vtr_catalog_write_changes (VtrCatalog *self,
                            guint      *n_changes,
                            GError    **error)
 {
+  return vtr_catalog_write_area_changes (self, NULL, since, limit, out, cursor, n_changes, error);
+}
+
+/**
+ * vtr_catalog_write_area_changes:
+ * @area: (nullable): the device's area, %NULL for everything
+ *
+ * vtr_catalog_write_changes() for a device of @area: the page holds only
+ * the changes of @area (see area_condition()), and its cursor passes
+ * over the others.
+ */
+gboolean
+vtr_catalog_write_area_changes (VtrCatalog    *self,
+                                const VtrArea *area,
+                                gint64         since,
+                                guint          limit,
+                                GString       *out,
+                                gint64        *cursor,
+                                guint         *n_changes,
+                                GError       **error)
+{
   VtrStore *store;
   gboolean ok;
 
@@ -361,7 +443,7 @@ vtr_catalog_write_changes (VtrCatalog *self,
   store = vtr_catalog_get_store (self);
   if (!vtr_store_exec (store, "BEGIN", error))
     return FALSE;
-  ok = write_page (self, since, limit, out, cursor, n_changes, error);
+  ok = write_page (self, area, since, limit, out, cursor, n_changes, error);
   vtr_store_exec (store, "COMMIT", NULL);
   return ok;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vtr-area.h"
 #include "vtr-catalog.h"
 
 G_BEGIN_DECLS
@@ -15,5 +16,13 @@ gboolean vtr_catalog_write_changes (VtrCatalog  *self,
                                     gint64      *cursor,
                                     guint       *n_changes,
                                     GError     **error);
+gboolean vtr_catalog_write_area_changes (VtrCatalog    *self,
+                                         const VtrArea *area,
+                                         gint64         since,
+                                         guint          limit,
+                                         GString       *out,
+                                         gint64        *cursor,
+                                         guint         *n_changes,
+                                         GError       **error);
 
 G_END_DECLS

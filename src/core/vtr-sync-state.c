@@ -21,6 +21,9 @@
  */
 
 #define CURSOR_KEY "feed_cursor"
+/* (area) The tag of the area the kiosk's copy is of, as the hub's pages
+ * say it ("MOVES:AREA"), in the catalogue beside the cursor. */
+#define AREA_KEY "feed_area"
 
 void
 vtr_hub_link_free (VtrHubLink *link)
@@ -112,11 +115,13 @@ vtr_sync_state_cursor (VtrStore *store,
 }
 
 static gboolean
-write_cursor (VtrStore *store,
-              gint64    cursor,
-              GError  **error)
+write_cursor (VtrStore   *store,
+              gint64      cursor,
+              JsonObject *page,
+              GError    **error)
 {
   g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  const char *area = page ? json_object_get_string_member_with_default (page, "area", NULL) : NULL;
   VtrStatement *stmt = vtr_store_statement (store,
                                             "INSERT OR REPLACE INTO sync_state (key, value) "
                                             "VALUES ('" CURSOR_KEY "', ?)",
@@ -125,7 +130,33 @@ write_cursor (VtrStore *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  if (!vtr_store_step_done (store, stmt, error))
+    return FALSE;
+  if (area == NULL)
+    return TRUE;
+  stmt = vtr_store_statement (store, "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('" AREA_KEY "', ?)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, area, -1, SQLITE_TRANSIENT);
   return vtr_store_step_done (store, stmt, error);
+}
+
+/**
+ * vtr_sync_state_area:
+ *
+ * Returns: (nullable): the tag of the area the kiosk's catalogue is of,
+ *   as the hub's feed said it, or %NULL before the hub said one.
+ */
+char *
+vtr_sync_state_area (VtrStore *store)
+{
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store, "SELECT value FROM sync_state WHERE key = '" AREA_KEY "'", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 /**
@@ -165,7 +196,7 @@ vtr_sync_state_apply_page (VtrCatalog      *catalog,
       return FALSE;
     }
   if (!vtr_catalog_import_object (catalog, page, counts, error) ||
-      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, error))
+      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, page, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;
@@ -276,7 +307,7 @@ vtr_sync_state_replace_catalog (VtrCatalog      *catalog,
       return FALSE;
     }
   if (!vtr_catalog_clear (catalog, error) || !vtr_catalog_import_object (catalog, page, counts, error) ||
-      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, error))
+      !vtr_card_apply_blocks (store, page, NULL, error) || !write_cursor (store, cursor, page, error))
     {
       vtr_catalog_rollback (catalog);
       return FALSE;
@@ -440,7 +471,7 @@ vtr_sync_state_set_history (VtrStore   *store,
     }
   /* A cursor past any hub's: the next download is told to start over
    * (the kiosk keeps its copy until the first page replaces it). */
-  if (resend && !write_cursor (store, G_MAXINT64 / 2, error))
+  if (resend && !write_cursor (store, G_MAXINT64 / 2, NULL, error))
     {
       vtr_store_rollback (store);
       return FALSE;

@@ -49,6 +49,7 @@ gboolean       vtr_sync_state_note_device   (VtrStore      *store,
                                               const char    *state,
                                               GError       **error);
 char          *vtr_sync_state_heartbeat     (VtrStore      *store);
+char          *vtr_sync_state_area          (VtrStore      *store);
 char          *vtr_sync_state_history       (VtrStore      *store,
                                               GError       **error);
 gboolean       vtr_sync_state_set_history   (VtrStore      *store,

@@ -8,6 +8,7 @@
 
 #include <glib-unix.h>
 
+#include "vtr-area.h"
 #include "vtr-changes.h"
 #include "vtr-demo.h"
 #include "vtr-flashcode.h"
@@ -53,6 +54,7 @@ static gboolean plain_http;
 static gboolean json_output;
 static gboolean admin_pin;
 static char **trusted_proxies;
+static char *area;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
@@ -70,6 +72,7 @@ static const GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms”, “privacy”, “products” and “device list”: answer in JSON"), NULL },
   { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trusted_proxies, N_("With “serve”: the address of a proxy in front of the hub (nginx, a load balancer) whose X-Forwarded-For header says the phone’s address; may be given several times"), N_("ADDRESS") },
+  { "area", 0, 0, G_OPTION_ARG_STRING, &area, N_("With “device add”: the area whose catalogue the device downloads, a département (13) or a position and a radius (43.29,5.37,15km); everything by default"), N_("AREA") },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
 };
@@ -788,8 +791,8 @@ command_device (int argc, char **argv)
   gint64 merchant_id = 0, id;
 
   if (argc < 3)
-    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
-                          "list | revoke ID | reset-pin ID [--pdf FILE]"));
+    return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--area AREA] [--admin-pin] [--pdf FILE] | "
+                          "list | revoke ID | reset-pin ID [--pdf FILE] | area ID AREA"));
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
@@ -813,7 +816,7 @@ command_device (int argc, char **argv)
       if (admin_pin && !(pin = ask_admin_pin (&made_up, &error)))
         return fail (error);
       if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
-          !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, end_of_day (code.expires), &id,
+          !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, area, end_of_day (code.expires), &id,
                                              &error)))
         return fail (error);
       if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
@@ -878,6 +881,7 @@ command_device (int argc, char **argv)
           vtr_json_add_string (builder, "state", d->revoked ? "revoked" : d->paired ? "paired" : "waiting");
           if (d->last_seen)
             vtr_json_add_int (builder, "last_seen", d->last_seen);
+          vtr_json_add_string (builder, "area", d->area ? d->area : "all");
           g_hash_table_iter_init (&iter, heartbeat);
           while (g_hash_table_iter_next (&iter, &key, &value))
             vtr_json_add_string (builder, key, value);
@@ -909,6 +913,8 @@ command_device (int argc, char **argv)
 
           for (guint r = 0; r < visit->len; r++)
             g_string_append_printf (reasons, "%s%s", r ? ", " : "", (const char *) g_ptr_array_index (visit, r));
+          if (d->area)
+            g_string_append_printf (reasons, reasons->len ? " — %s" : "%s", d->area);
           g_print ("%-4lld %-30s %-12s %-20s %-16s %s\n", (long long) d->id, d->name, shop, state,
                    seen_text ? seen_text : "", reasons->str);
         }
@@ -916,6 +922,24 @@ command_device (int argc, char **argv)
     }
   if (g_str_equal (argv[2], "reset-pin") && argc == 4)
     return command_reset_pin (db, argv[3]);
+  if (g_str_equal (argv[2], "area") && argc == 5)
+    {
+      g_autofree char *canonical = NULL;
+      g_autoptr(VtrArea) parsed = NULL;
+
+      if (!parse_id (argv[3], &id))
+        return usage_error (_("Usage: vitrine-hub device area ID AREA"));
+      if (!vtr_area_parse (argv[4], &parsed, &error) || !vtr_hub_db_set_area (db, id, argv[4], &error))
+        return fail (error);
+      canonical = vtr_area_to_string (parsed);
+      if (parsed)
+        g_print (_("Device %lld now holds the catalogue of the area %s: it downloads it at its next sync.\n"),
+                 (long long) id, canonical);
+      else
+        g_print (_("Device %lld now holds the whole catalogue: it downloads it at its next sync.\n"),
+                 (long long) id);
+      return EXIT_SUCCESS;
+    }
   if (g_str_equal (argv[2], "revoke") && argc == 4)
     {
       if (!parse_id (argv[3], &id))
@@ -925,8 +949,8 @@ command_device (int argc, char **argv)
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
     }
-  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--admin-pin] [--pdf FILE] | "
-                        "list | revoke ID | reset-pin ID [--pdf FILE]"));
+  return usage_error (_("Usage: vitrine-hub device add NAME [--merchant ID] [--area AREA] [--admin-pin] [--pdf FILE] | "
+                        "list | revoke ID | reset-pin ID [--pdf FILE] | area ID AREA"));
 }
 
 int
@@ -946,6 +970,7 @@ main (int   argc,
                                   "  device add NAME [--merchant ID] [--admin-pin] [--pdf FILE]\n"
                                   "                            a new kiosk or shop device: prints its pairing code\n"
                                   "  device list | revoke ID   the devices, or shut one out\n"
+                                  "  device area ID AREA       move a device to another area (13, 43.29,5.37,15km, all)\n"
                                   "  device reset-pin ID [--pdf FILE]\n"
                                   "                            a one-time code that resets the device’s PIN\n"
                                   "  code owner NUMBER         the device an order number or a card was issued to\n"

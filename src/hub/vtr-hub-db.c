@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "vtr-area.h"
 #include "vtr-flashcode.h"
 #include "vtr-hub-sms.h"
 #include "vtr-json.h"
@@ -171,6 +172,11 @@ static const char * const migrations[] = {
    * camera, printer, events waiting, last successful sync. */
   "ALTER TABLE device ADD COLUMN heartbeat TEXT;"
   "ALTER TABLE device ADD COLUMN heartbeat_at INTEGER;",
+  /* 10: (area) each device's area (docs/hub-api.md, "Areas"): NULL for
+   * everything; area_moves counts its moves, so that a device asking with
+   * the tag of an older area downloads its new one. */
+  "ALTER TABLE device ADD COLUMN area TEXT;"
+  "ALTER TABLE device ADD COLUMN area_moves INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -182,6 +188,7 @@ vtr_hub_device_free (VtrHubDevice *device)
     return;
   g_free (device->name);
   g_free (device->heartbeat);
+  g_free (device->area);
   g_free (device);
 }
 
@@ -390,6 +397,7 @@ char *
 vtr_hub_db_add_device (VtrHubDb   *db,
                        const char *name,
                        gint64      merchant_id,
+                       const char *area,
                        gint64      pairing_expires,
                        gint64     *id,
                        GError    **error)
@@ -397,6 +405,8 @@ vtr_hub_db_add_device (VtrHubDb   *db,
   g_autofree char *code = random_code (20);
   g_autofree char *hash = secret_hash (code);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(VtrArea) parsed = NULL;
+  g_autofree char *canonical = NULL;
 
   if (name == NULL || *name == '\0')
     {
@@ -404,12 +414,17 @@ vtr_hub_db_add_device (VtrHubDb   *db,
                            _("A device needs a name, such as the shop and the place of the kiosk"));
       return NULL;
     }
+  if (!vtr_area_parse (area, &parsed, error))
+    return NULL;
+  if (parsed)
+    canonical = vtr_area_to_string (parsed);
   stmt = prepare (db,
-                  "INSERT INTO device (name, merchant_id, pairing_hash, pairing_expires, created) "
-                  "VALUES (?, nullif (?, 0), ?, ?, strftime ('%s', 'now'))",
+                  "INSERT INTO device (name, merchant_id, pairing_hash, pairing_expires, created, area) "
+                  "VALUES (?, nullif (?, 0), ?, ?, strftime ('%s', 'now'), ?)",
                   error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_text (stmt, 5, canonical, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, merchant_id);
   sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
@@ -426,7 +441,8 @@ vtr_hub_db_add_device (VtrHubDb   *db,
 
 #define DEVICE_COLUMNS \
   "id, name, coalesce (merchant_id, 0), created, pairing_expires, coalesce (paired, 0), " \
-  "coalesce (revoked, 0), coalesce (last_seen, 0), heartbeat, coalesce (heartbeat_at, 0)"
+  "coalesce (revoked, 0), coalesce (last_seen, 0), heartbeat, coalesce (heartbeat_at, 0), " \
+  "area, area_moves"
 
 static VtrHubDevice *
 device_from_row (sqlite3_stmt *stmt)
@@ -443,6 +459,8 @@ device_from_row (sqlite3_stmt *stmt)
   device->last_seen = sqlite3_column_int64 (stmt, 7);
   device->heartbeat = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
   device->heartbeat_at = sqlite3_column_int64 (stmt, 9);
+  device->area = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  device->area_moves = sqlite3_column_int64 (stmt, 11);
   return device;
 }
 
@@ -491,6 +509,66 @@ vtr_hub_db_revoke_device (VtrHubDb *db,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * vtr_hub_db_set_area:
+ * @area: (nullable): vtr_area_parse()'s text; %NULL or "all" for everything
+ *
+ * Moves a device to another area: at its next sync it downloads its new
+ * area's catalogue again, in place of its copy (docs/hub-api.md, "Areas").
+ */
+gboolean
+vtr_hub_db_set_area (VtrHubDb   *db,
+                     gint64      id,
+                     const char *area,
+                     GError    **error)
+{
+  g_autoptr(VtrArea) parsed = NULL;
+  g_autofree char *canonical = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!vtr_area_parse (area, &parsed, error))
+    return FALSE;
+  if (parsed)
+    canonical = vtr_area_to_string (parsed);
+  stmt = prepare (db,
+                  "UPDATE device SET area = ?2, area_moves = area_moves + 1 "
+                  "WHERE id = ?1 AND area IS NOT ?2",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, canonical, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+  if (sqlite3_changes (db->db) == 0)
+    {
+      g_autoptr(sqlite3_stmt) find = prepare (db, "SELECT 1 FROM device WHERE id = ?", error);
+
+      if (find == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (find, 1, id);
+      if (sqlite3_step (find) != SQLITE_ROW)
+        {
+          g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                       (long long) id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * vtr_hub_device_area_tag:
+ *
+ * Returns: the tag of the device's area as its feed's pages carry it,
+ *   "MOVES:AREA" ("0:all" for a device that holds everything).
+ */
+char *
+vtr_hub_device_area_tag (const VtrHubDevice *device)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", device->area_moves, device->area ? device->area : "all");
 }
 
 /**

@@ -31,6 +31,8 @@ typedef struct
   gint64  last_seen;
   char   *heartbeat;    /* (nullable) (ops) vtr_hub_heartbeat_normalize() */
   gint64  heartbeat_at;
+  char   *area;         /* (nullable) (area) vtr_area_to_string(); NULL: everything */
+  gint64  area_moves;
 } VtrHubDevice;
 
 /* The answer to one uploaded event. */
@@ -80,9 +82,15 @@ char         *vtr_hub_heartbeat_normalize (const char  *header);
 char         *vtr_hub_db_add_device      (VtrHubDb     *db,
                                           const char   *name,
                                           gint64        merchant_id,
+                                          const char   *area,
                                           gint64        pairing_expires,
                                           gint64       *id,
                                           GError      **error);
+gboolean      vtr_hub_db_set_area        (VtrHubDb     *db,
+                                          gint64        id,
+                                          const char   *area,
+                                          GError      **error);
+char         *vtr_hub_device_area_tag    (const VtrHubDevice *device);
 GPtrArray    *vtr_hub_db_list_devices    (VtrHubDb     *db,
                                           GError      **error);
 gboolean      vtr_hub_db_revoke_device   (VtrHubDb     *db,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "vtr-card-block.h"
+#include "vtr-area.h"
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
@@ -446,20 +447,50 @@ hub_release (const char *dir)
   return g_strdup (PACKAGE_VERSION);
 }
 
+/* (area) A device that downloaded another area than its own (it was
+ * moved since: `vitrine-hub device area`) downloads its new area again,
+ * in place of its copy; answered, with FALSE. A device that never said
+ * its area (a kiosk older than areas) holds everything, as it should
+ * while it was never given an area. */
+static gboolean
+same_area (Job                *job,
+           const VtrHubDevice *device,
+           const char         *tag,
+           gint64              since)
+{
+  const char *told = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                   "Vitrine-Area");
+
+  if (since == 0 || g_strcmp0 (told, tag) == 0 ||
+      (told == NULL && device->area == NULL && device->area_moves == 0))
+    return TRUE;
+  answer_error (job, SOUP_STATUS_GONE, "reset",
+                _("The federation gave this kiosk another area: it downloads the catalogue of its new area"));
+  return FALSE;
+}
+
 static void
-route_changes (Job    *job,
-               Worker *worker)
+route_changes (Job                *job,
+               Worker             *worker,
+               const VtrHubDevice *device)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) page = NULL;
   g_autofree char *release = NULL;
+  g_autofree char *area_tag = vtr_hub_device_area_tag (device);
+  g_autoptr(VtrArea) area = NULL;
   const char *if_none_match;
   gint64 since, limit, last, cursor;
   guint n;
 
   if (!same_history (job) || !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
-      !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit))
+      !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit) || !same_area (job, device, area_tag, since))
     return;
+  if (!vtr_area_parse (device->area, &area, &error))
+    {
+      answer_gerror (job, error);
+      return;
+    }
   /* (cards) A block its batch could not publish (the catalogue was busy)
    * goes out now: one indexed look when there is none. */
   vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
@@ -494,7 +525,7 @@ route_changes (Job    *job,
     }
 
   page = g_string_sized_new (limit * 120);
-  if (!vtr_catalog_write_changes (worker->catalog, since, limit, page, &cursor, &n, &error))
+  if (!vtr_catalog_write_area_changes (worker->catalog, area, since, limit, page, &cursor, &n, &error))
     {
       answer_gerror (job, error);
       return;
@@ -503,7 +534,7 @@ route_changes (Job    *job,
    * an older one (the page is one JSON object). */
   if (page->len > 0 && page->str[0] == '{')
     {
-      g_autofree char *member = g_strdup_printf ("\"release\": \"%s\", ", release);
+      g_autofree char *member = g_strdup_printf ("\"release\": \"%s\", \"area\": \"%s\", ", release, area_tag);
 
       g_string_insert (page, 1, member);
     }
@@ -979,7 +1010,7 @@ route (Job *job)
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);
 
       if (device)
-        route_changes (job, worker);
+        route_changes (job, worker, device);
     }
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
     route_events (job, worker);

@@ -118,6 +118,7 @@ send (SoupSession  *session,
       const char   *if_none_match,
       const char   *history,
       const char   *heartbeat,
+      const char   *area,
       char        **told_history,
       guint        *status,
       GCancellable *cancellable,
@@ -148,6 +149,10 @@ send (SoupSession  *session,
   /* (ops) How the device is, for `vitrine-hub device list`. */
   if (heartbeat)
     soup_message_headers_replace (headers, "Vitrine-Device", heartbeat);
+  /* (area) The area the kiosk's catalogue is of: the hub has it download
+   * again a catalogue of another area than the device's. */
+  if (area)
+    soup_message_headers_replace (headers, "Vitrine-Area", area);
   if (json)
     {
       g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
@@ -268,7 +273,7 @@ vtr_sync_pair (VtrStore   *store,
   json_builder_end_object (builder);
   request = vtr_json_builder_to_data (builder, FALSE);
   url = g_strconcat (link->url, API "pair", NULL);
-  body = send (session, "POST", url, NULL, request, NULL, NULL, NULL, NULL, &status, NULL, error);
+  body = send (session, "POST", url, NULL, request, NULL, NULL, NULL, NULL, NULL, &status, NULL, error);
   if (body == NULL)
     {
       if (error && *error && (*error)->code == VTR_SYNC_ERROR_REFUSED)
@@ -389,9 +394,10 @@ client_send (VtrSyncClient *client,
   g_autofree char *known = vtr_sync_state_history (client->store, NULL);
   g_autofree char *told = NULL;
   g_autofree char *heartbeat = vtr_sync_state_heartbeat (client->store);
+  g_autofree char *area = g_str_has_prefix (path, API "changes") ? vtr_sync_state_area (client->store) : NULL;
   GBytes *body;
 
-  body = send (client->session, method, url, client->link->token, json, if_none_match, known, heartbeat, &told,
+  body = send (client->session, method, url, client->link->token, json, if_none_match, known, heartbeat, area, &told,
                status, cancellable, error);
   /* (ops) The first history a hub tells is followed; another one, with
    * a 410, means the hub was restored from a backup: what it

@@ -304,7 +304,7 @@ pair_device (SoupSession *session,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("Kiosque %u", index);
-  g_autofree char *code = vtr_hub_db_add_device (db, name, 0, G_MAXINT64 / 2, NULL, &error);
+  g_autofree char *code = vtr_hub_db_add_device (db, name, 0, NULL, G_MAXINT64 / 2, NULL, &error);
   g_autofree char *body = g_strdup_printf ("{\"code\":\"%s\"}", code);
   g_autofree char *pair_url = g_strconcat (url, "/api/v1/pair", NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", pair_url);
@@ -654,7 +654,7 @@ main (int argc, char *argv[])
       for (int i = 0; i < most; i++)
         {
           g_autofree char *name = g_strdup_printf ("Kiosque %d", i);
-          g_autofree char *pairing = vtr_hub_db_add_device (db, name, 0, G_MAXINT64 / 2, NULL, &error);
+          g_autofree char *pairing = vtr_hub_db_add_device (db, name, 0, NULL, G_MAXINT64 / 2, NULL, &error);
           g_autofree char *token = NULL;
           g_autoptr(VtrHubDevice) device = vtr_hub_db_pair (db, pairing, g_get_real_time () / G_USEC_PER_SEC,
                                                             &token, &error);
