@@ -11,6 +11,7 @@
 #include "vtr-sync.h"
 #include "vtr-sync-tiles.h"
 #include "vtr-test-hub.h"
+#include "vtr-test-proxy.h"
 #include "vtr-test-tiles.h"
 
 /* The kiosk's position by default (the schema's): the Vieux-Port. */
@@ -535,6 +536,65 @@ test_kiosk_prefetch_bounded_resumed (void)
   vtr_test_remove_tree (dir);
 }
 
+/* The hub stops answering in the middle of a fetch (after 40 tiles, a
+ * 503 as while it restarts): those stay, and the next fetch downloads
+ * only the others. */
+static void
+test_kiosk_prefetch_resumes (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *file = g_build_filename (dir, "area.mbtiles", NULL);
+  g_autofree char *hub_dir = g_build_filename (dir, "hub", NULL);
+  g_autofree char *kiosk_dir = g_build_filename (dir, "kiosk", NULL);
+  g_autofree char *cache = g_build_filename (kiosk_dir, "tiles.mbtiles", NULL);
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrSyncClient) client = NULL;
+  VtrHubLink link = { NULL, "no-token-needed", 7, "Kiosque", 0, 0 };
+  VtrTestProxy *proxy;
+  VtrTilesReport tiles;
+  VtrTestHub *hub;
+
+  vtr_test_tiles_make (file, KIOSK_LAT, KIOSK_LON, 500, 13, 18, 0);
+  {
+    g_auto(VtrTestResult) r = { 0 };
+
+    vtr_test_run (&r, "VITRINE_HUB", hub_dir, NULL, "tiles", "import", file, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  hub = vtr_test_hub_start (hub_dir, 0);
+  proxy = vtr_test_proxy_new (hub->port);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", vtr_test_proxy_get_port (proxy));
+  g_mkdir_with_parents (kiosk_dir, 0700);
+  store = vtr_store_open (kiosk_dir, &error);
+  g_assert_no_error (error);
+  link.url = proxy_url;
+  g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+  client = vtr_sync_client_new (store, &error);
+  g_assert_no_error (error);
+
+  /* metadata.json and 40 tiles, then a 503. */
+  for (guint i = 0; i < 41; i++)
+    vtr_test_proxy_add_fault (proxy, VTR_FAULT_NONE);
+  vtr_test_proxy_add_fault (proxy, VTR_FAULT_503);
+  g_assert_false (vtr_sync_client_fetch_tiles (client, KIOSK_LAT, KIOSK_LON, 400, 1 << 30, &tiles, NULL, &error));
+  g_assert_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_assert_cmpint (count_tiles (cache, NULL), ==, 40);
+  g_assert_cmpuint (tiles.wanted, >, 80);
+
+  g_assert_true (vtr_sync_client_fetch_tiles (client, KIOSK_LAT, KIOSK_LON, 400, 1 << 30, &tiles, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tiles.fetched, ==, tiles.wanted - 40);
+  g_assert_cmpuint (tiles.unchanged, ==, 0);
+  g_assert_cmpint (count_tiles (cache, NULL), ==, tiles.wanted);
+
+  vtr_test_proxy_free (proxy);
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -546,5 +606,6 @@ main (int   argc,
   g_test_add_func ("/tiles/import-while-serving", test_import_while_serving);
   g_test_add_func ("/tiles/kiosk-prefetch-offline", test_kiosk_prefetch_offline);
   g_test_add_func ("/tiles/kiosk-prefetch-bounded-resumed", test_kiosk_prefetch_bounded_resumed);
+  g_test_add_func ("/tiles/kiosk-prefetch-resumes", test_kiosk_prefetch_resumes);
   return g_test_run ();
 }
