@@ -98,6 +98,10 @@ print_report (VtrCtlOptions       *options,
       vtr_json_add_int (builder, "pickup_codes", report->pickup_codes);
       vtr_json_add_int (builder, "blank_cards", report->blank_cards);
       vtr_json_add_int (builder, "stock_errors", report->stock_errors);
+      vtr_json_add_int (builder, "tiles_fetched", report->tiles_fetched);
+      vtr_json_add_int (builder, "tiles_unchanged", report->tiles_unchanged);
+      vtr_json_add_int (builder, "tiles_bytes", (gint64) report->tiles_bytes);
+      vtr_json_add_int (builder, "tiles_kept", report->tiles_kept);
       json_builder_end_object (builder);
       print_json (builder);
       return;
@@ -114,6 +118,10 @@ print_report (VtrCtlOptions       *options,
              report->blank_cards);
   if (!error && (report->orders_new || report->orders_changed))
     g_print (_("Orders: %u new, %u changed by the hub.\n"), report->orders_new, report->orders_changed);
+  /* (tiles) The map kept offline. */
+  if (!error && report->tiles_kept)
+    g_print (_("Map: %u tiles kept offline, %u new or changed (%u KB).\n"), report->tiles_kept,
+             report->tiles_fetched, (guint) (report->tiles_bytes / 1000));
 }
 
 static int

@@ -22,6 +22,7 @@
 #include "vtr-hub-web.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
+#include "vtr-hub-tiles.h"
 #include "vtr-json.h"
 #include "vtr-i18n.h"
 #include "vtr-opening-hours.h"
@@ -953,6 +954,29 @@ command_device (int argc, char **argv)
                         "list | revoke ID | reset-pin ID [--pdf FILE] | area ID AREA"));
 }
 
+/* (tiles) The map's tiles the hub serves (docs/tiles.md). */
+static int
+command_tiles (int    argc,
+               char **argv)
+{
+  g_autofree char *dir = hub_data_dir ();
+  g_auto(VtrHubTilesSummary) summary = { 0 };
+  GError *error = NULL;
+
+  if (argc != 4 || !g_str_equal (argv[2], "import"))
+    return usage_error (_("Usage: vitrine-hub tiles import FILE.mbtiles"));
+  if (!vtr_hub_tiles_import (dir, argv[3], &summary, &error))
+    return fail (error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Map imported: %lld tile, zoom levels %d to %d.\n",
+                        "Map imported: %lld tiles, zoom levels %d to %d.\n", summary.n_tiles),
+           (long long) summary.n_tiles, summary.min_zoom, summary.max_zoom);
+  g_print (_("It covers from %.5f to %.5f north and from %.5f to %.5f east.\n"), summary.south, summary.north,
+           summary.west, summary.east);
+  g_print (_("Credit shown under the map: %s\n"), summary.attribution);
+  g_print (_("Kiosks fetch the tiles of their area at their next sync.\n"));
+  return EXIT_SUCCESS;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -980,6 +1004,7 @@ main (int   argc,
                                   "  keys list | export        show keys, print the signed key list\n"
                                   "  import FILE…              the federation’s data (CSV or JSON), each file whole\n"
                                   "  demo                      load the demo catalogue\n"
+                                  "  tiles import FILE.mbtiles the map’s tiles the hub serves (docs/tiles.md)\n"
                                   "  backup DIR | restore DIR  copy the hub’s data while it serves; put it back\n"
                                   "  products review [accept ID | merge ID INTO]\n"
                                   "                            the products shops made, waiting for the federation\n"
@@ -1006,6 +1031,8 @@ main (int   argc,
     return command_import (argc, argv);
   if (argc == 2 && g_str_equal (argv[1], "demo"))
     return command_demo ();
+  if (argc >= 2 && g_str_equal (argv[1], "tiles"))
+    return command_tiles (argc, argv);
   if (argc >= 2 && (g_str_equal (argv[1], "backup") || g_str_equal (argv[1], "restore")))
     return command_backup (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "products"))

@@ -27,6 +27,7 @@
 #include "vtr-hub-sms.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
+#include "vtr-hub-tiles.h"
 #include "vtr-hub-web.h"
 #include "vtr-json.h"
 #include "vtr-release.h"
@@ -103,6 +104,7 @@ typedef struct
   const char        *content_type;
   gboolean           gzip;
   char              *etag;
+  const char        *cache_control; /* NULL: "no-cache" */
   gint64             device_id;
   /* A long-poll (GET orders?since=…&wait=S): until when it may wait for
    * an order; -1 once it must answer at once. */
@@ -154,6 +156,37 @@ worker_free (gpointer data)
 }
 
 static GPrivate worker_key = G_PRIVATE_INIT (worker_free);
+
+/* (tiles) A worker thread's reader of the map's tiles. */
+static void
+tiles_reader_free (gpointer data)
+{
+  vtr_hub_tiles_free (data);
+}
+
+static GPrivate tiles_key = G_PRIVATE_INIT (tiles_reader_free);
+
+static void
+route_tiles (Job *job)
+{
+  VtrHubTiles *tiles = g_private_get (&tiles_key);
+  VtrHubTilesAnswer answer;
+
+  if (tiles == NULL)
+    {
+      tiles = vtr_hub_tiles_new (job->server->dir);
+      g_private_set (&tiles_key, tiles);
+    }
+  vtr_hub_tiles_serve (tiles, job->path,
+                       soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                     "If-None-Match"),
+                       &answer);
+  job->status = answer.status;
+  job->body = answer.body;
+  job->content_type = answer.content_type;
+  job->etag = answer.etag;
+  job->cache_control = answer.cache_control;
+}
 
 static Worker *
 worker_get (const char *dir,
@@ -992,6 +1025,12 @@ route (Job *job)
       route_keys (job);
       return;
     }
+  /* (tiles) The map's tiles need nothing but their own file. */
+  if (vtr_hub_tiles_handles (method, path))
+    {
+      route_tiles (job);
+      return;
+    }
   if (!(worker = worker_get (job->server->dir, &error)))
     {
       answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
@@ -1130,7 +1169,7 @@ job_finish (gpointer data)
     soup_message_headers_replace (headers, "ETag", job->etag);
   if (job->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  soup_message_headers_replace (headers, "Cache-Control", job->cache_control ? job->cache_control : "no-cache");
   if (g_str_has_prefix (job->path, API))
     soup_message_headers_replace (headers, "Vitrine-History", server->history);
   /* One request a connection for the API, kept alive for a phone's pages:

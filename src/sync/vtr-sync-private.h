@@ -17,6 +17,11 @@ struct _VtrSyncClient
   guint        page_size;
   guint        batch_size;
   gboolean     history_reset; /* (ops) the last request found the hub restored */
+  /* (tiles) The map's area kept offline: vtr-sync-tiles.c. */
+  double       map_lat;
+  double       map_lon;
+  double       map_radius;    /* metres; 0: no map */
+  guint64      map_max_bytes;
 };
 
 GBytes   *vtr_sync_client_send  (VtrSyncClient *client,

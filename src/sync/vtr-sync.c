@@ -17,6 +17,7 @@
 #include "vtr-staff.h"
 #include "vtr-staff-pin.h"
 #include "vtr-sync-stock.h"
+#include "vtr-sync-tiles.h"
 #include "vtr-trust.h"
 
 /*
@@ -339,6 +340,26 @@ vtr_sync_client_new (VtrStore *store,
  * @session: a session from vtr_sync_session_new(), which the client
  *   shares
  */
+/* (tiles) The kiosk's position and map settings, where the app's settings
+ * are installed. */
+static void
+map_area_from_settings (VtrSyncClient *client)
+{
+  GSettingsSchemaSource *schemas = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schemas)
+    schema = g_settings_schema_source_lookup (schemas, "fr.vitrine.Vitrine", TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "tiles-radius"))
+    return;
+  settings = g_settings_new ("fr.vitrine.Vitrine");
+  vtr_sync_client_set_map_area (client, g_settings_get_double (settings, "kiosk-latitude"),
+                                g_settings_get_double (settings, "kiosk-longitude"),
+                                g_settings_get_uint (settings, "tiles-radius"),
+                                (guint64) g_settings_get_uint (settings, "tiles-max-megabytes") * 1000 * 1000);
+}
+
 VtrSyncClient *
 vtr_sync_client_new_for_session (VtrStore    *store,
                                  SoupSession *session,
@@ -365,7 +386,29 @@ vtr_sync_client_new_for_session (VtrStore    *store,
   client->session = g_object_ref (session);
   client->page_size = env_uint ("VITRINE_SYNC_PAGE", 5000, 20000);
   client->batch_size = env_uint ("VITRINE_SYNC_BATCH", 200, 1000);
+  map_area_from_settings (client);
   return client;
+}
+
+/**
+ * vtr_sync_client_set_map_area:
+ * @radius_m: metres around (@lat, @lon) whose tiles the kiosk keeps; 0 for none
+ * @max_bytes: the most they may take
+ *
+ * The map's area kept offline (vtr-sync-tiles.c). By default the
+ * kiosk's position and the tiles-radius and tiles-max-megabytes settings.
+ */
+void
+vtr_sync_client_set_map_area (VtrSyncClient *client,
+                              double         lat,
+                              double         lon,
+                              double         radius_m,
+                              guint64        max_bytes)
+{
+  client->map_lat = lat;
+  client->map_lon = lon;
+  client->map_radius = MAX (0.0, radius_m);
+  client->map_max_bytes = max_bytes;
 }
 
 void
@@ -817,6 +860,21 @@ vtr_sync_client_run (VtrSyncClient *client,
        refresh_keys (client, cancellable, &local_error) &&
        refresh_balances (client, report, cancellable, &local_error) &&
        vtr_sync_client_refill_stock (client, report, cancellable, &local_error);
+  /* (tiles) Last, and never a failed sync: without the network the map
+   * keeps what it has, and the next sync goes on from there. */
+  if (ok && client->map_radius > 0)
+    {
+      g_autoptr(GError) tiles_error = NULL;
+      VtrTilesReport tiles;
+
+      if (!vtr_sync_client_fetch_tiles (client, client->map_lat, client->map_lon, client->map_radius,
+                                        client->map_max_bytes, &tiles, cancellable, &tiles_error))
+        g_debug ("The map's tiles wait for the next sync: %s", tiles_error->message);
+      report->tiles_fetched = tiles.fetched;
+      report->tiles_unchanged = tiles.unchanged;
+      report->tiles_bytes = tiles.bytes;
+      report->tiles_kept = tiles.kept;
+    }
   vtr_sync_state_record (client->store, g_get_real_time () / G_USEC_PER_SEC, local_error, NULL);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -38,6 +38,10 @@ typedef struct
   guint    pickup_codes; /* signed order numbers added to the stock */
   guint    blank_cards;  /* signed blank cards added to the stock */
   guint    stock_errors; /* kinds the hub would not refill: tried again next time */
+  guint    tiles_fetched;   /* (tiles) the map's tiles downloaded, new or changed */
+  guint    tiles_unchanged; /* asked again and the same */
+  guint64  tiles_bytes;     /* downloaded */
+  guint    tiles_kept;      /* the map's tiles the kiosk has, in all, or 0 for no map */
 } VtrSyncReport;
 
 typedef struct _VtrSyncClient VtrSyncClient;
@@ -90,6 +94,11 @@ gboolean       vtr_sync_client_wait_orders (VtrSyncClient *client,
                                             GCancellable  *cancellable,
                                             GError       **error);
 gboolean       vtr_sync_client_is_shop (VtrSyncClient *client);
+void           vtr_sync_client_set_map_area (VtrSyncClient *client,
+                                             double         lat,
+                                             double         lon,
+                                             double         radius_m,
+                                             guint64        max_bytes);
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
