@@ -466,7 +466,7 @@ apply_promotion (VtrStore         *store,
   g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
   VtrPromotion p = { 0 };
   const char *kind = vtr_json_get_string (payload, "kind");
-  gint64 value = 0, owner = 0, starts = 0, audience;
+  gint64 value = 0, owner = 0, starts = 0;
   gboolean found;
   VtrStatement *stmt;
 
@@ -552,15 +552,8 @@ apply_promotion (VtrStore         *store,
   p.title = (char *) vtr_json_get_string (payload, "title");
   if (!check_text (p.title, FALSE, _("promotion’s text"), error))
     return FALSE;
-  audience = g_strcmp0 (vtr_json_get_string (payload, "audience"), "loyal") == 0;
-  if (!vtr_catalog_put_promotion (catalog, &p, error))
-    return FALSE;
-  stmt = vtr_store_statement (store, "UPDATE promotion SET audience = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, p.id);
-  sqlite3_bind_int64 (stmt, 2, audience);
-  return vtr_store_step_done (store, stmt, error);
+  p.loyal_only = g_strcmp0 (vtr_json_get_string (payload, "audience"), "loyal") == 0;
+  return vtr_catalog_put_promotion (catalog, &p, error);
 }
 
 static char *
