@@ -9,6 +9,7 @@
 #include "vtr-flip-box.h"
 #include "vtr-i18n.h"
 #include "vtr-keyboard.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
 #include "vtr-shop-edit.h"
@@ -593,6 +594,96 @@ test_services (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), >=, 1);
 }
 
+/* The shop's reward of this name, or NULL. */
+static VtrReward *
+find_reward (GPtrArray  *rewards,
+             const char *title)
+{
+  for (guint i = 0; i < rewards->len; i++)
+    if (g_strcmp0 (((VtrReward *) g_ptr_array_index (rewards, i))->title, title) == 0)
+      return g_ptr_array_index (rewards, i);
+  return NULL;
+}
+
+/* Rewards typed on the Services page: added (euros off, a product
+ * given), listed with what they cost, changed, removed; each in the
+ * catalogue and the outbox. */
+static void
+test_rewards (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  guint events = outbox_count (f, VTR_SHOP_EVENT_LOYALTY);
+  VtrReward *coffee, *sausages;
+  gint64 coffee_id;
+
+  g_object_set (f->screen, "section", "services", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* No points typed: said, nothing saved. */
+  type_into (f, entry (f, "Nom de la récompense, par exemple Café offert", 0), "Cafe Offert");
+  act (f, "shop.save-reward", NULL);
+  g_assert_cmpstr (message (f), ==, "Tapez combien de points coûte la récompense, par exemple 100");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events);
+
+  type_into (f, entry (f, "Points, par exemple 100", 0), "150");
+  type_into (f, entry (f, "Euros de remise, ou le code-barres d’un produit", 0), "5,00");
+  act (f, "shop.save-reward", NULL);
+  g_assert_cmpstr (message (f), ==, "Récompense enregistrée : chaque comptoir de la boutique la propose après sa "
+                                    "prochaine synchronisation");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events + 1);
+  /* The form is empty again, for the next one. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Points, par exemple 100", 0))), ==, "");
+
+  /* A product given: its barcode scanned into the form. */
+  type_into (f, entry (f, "Nom de la récompense, par exemple Café offert", 0), "Merguez Offertes");
+  type_into (f, entry (f, "Points, par exemple 100", 0), "300");
+  type_into (f, entry (f, "Euros de remise, ou le code-barres d’un produit", 0), SAUSAGES_GTIN);
+  act (f, "shop.save-reward", NULL);
+  added = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_no_error (error);
+  coffee = find_reward (added, "Cafe Offert");
+  sausages = find_reward (added, "Merguez Offertes");
+  g_assert_nonnull (coffee);
+  g_assert_nonnull (sausages);
+  g_assert_cmpint (coffee->points, ==, 150);
+  g_assert_cmpint (coffee->kind, ==, VTR_REWARD_DISCOUNT);
+  g_assert_cmpint (coffee->value, ==, 500);
+  g_assert_cmpint (sausages->kind, ==, VTR_REWARD_FREE_PRODUCT);
+  g_assert_cmpint (sausages->product_id, ==, SAUSAGES);
+  coffee_id = coffee->id;
+  /* Listed with what they cost and give. */
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "150 points → 5,00 € de remise"));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "300 points → un produit offert"));
+  g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Modifier « Cafe Offert »"));
+
+  /* Changed: its values in the form, the points typed again. */
+  act (f, "shop.change-reward", g_variant_new_int64 (coffee_id));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Points, par exemple 100", 0))), ==, "150");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Euros de remise, ou le code-barres d’un produit", 0))),
+                   ==, "5,00");
+  type_into (f, entry (f, "Points, par exemple 100", 0), "120");
+  act (f, "shop.save-reward", NULL);
+  changed = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_cmpuint (changed->len, ==, added->len);
+  coffee = find_reward (changed, "Cafe Offert");
+  g_assert_cmpint (coffee->id, ==, coffee_id);
+  g_assert_cmpint (coffee->points, ==, 120);
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "120 points → 5,00 € de remise"));
+
+  /* Removed: gone from the catalogue and the page. */
+  act (f, "shop.remove-reward", g_variant_new_int64 (coffee_id));
+  g_assert_cmpstr (message (f), ==, "Récompense retirée");
+  removed = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_null (find_reward (removed, "Cafe Offert"));
+  g_assert_nonnull (find_reward (removed, "Merguez Offertes"));
+  g_assert_null (vtr_test_find_label (GTK_WIDGET (f->screen), "120 points → 5,00 € de remise"));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events + 4);
+}
+
 /* Activity: the chart has this week's figures, also in words. */
 static void
 test_activity (Fixture       *f,
@@ -641,6 +732,7 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);
+  g_test_add ("/shop-screen/rewards", Fixture, NULL, fixture_set_up, test_rewards, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

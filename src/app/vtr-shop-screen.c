@@ -11,6 +11,7 @@
 #include "vtr-flip-box.h"
 #include "vtr-gtin.h"
 #include "vtr-keyboard.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-service.h"
 #include "vtr-shop-edit.h"
@@ -44,6 +45,9 @@
  *   save             the product's price and stock
  *   undo             the last change undone
  *   save-hours       the week and the closure typed
+ *   save-reward      the reward typed, new or changed
+ *   change-reward x  a reward's values in the form
+ *   remove-reward x  a reward no longer offered
  */
 
 struct _VtrShopScreen
@@ -105,6 +109,13 @@ struct _VtrShopScreen
   GtkFlowBox       *collections_box;
   GtkEntry         *loyalty_entry;
   VtrKeyboard      *services_keyboard;
+  GtkListBox       *rewards_list;
+  GtkEntry         *reward_title_entry;
+  GtkEntry         *reward_points_entry;
+  GtkEntry         *reward_what_entry;
+  GPtrArray        *rewards;            /* VtrReward, as shown */
+  GPtrArray        *reward_gtins;       /* char *: a free product's barcode, or NULL */
+  gint64            reward_id;          /* the reward being changed; 0: a new one */
   GPtrArray        *service_buttons;    /* GtkToggleButton, data "service": its id */
   GtkWidget        *collection_buttons[VTR_COLLECTION_PARCEL_LOCKER + 1];
 };
@@ -257,6 +268,8 @@ typedef enum
   JOB_END_PROMOTION,
   JOB_POSTER,
   JOB_SERVICES,
+  JOB_REWARD,
+  JOB_REMOVE_REWARD,
 } JobKind;
 
 typedef struct
@@ -291,6 +304,9 @@ typedef struct
   char           **services;      /* the shop's, offered */
   int             *collections;   /* -1 terminated */
   gint64           cents_per_point;
+  GPtrArray       *rewards;       /* VtrReward of the shop */
+  GPtrArray       *reward_gtins;  /* char *, as rewards: a free product's barcode */
+  VtrReward        reward;        /* a new or changed one; a free product's barcode in target */
 } Job;
 
 static void
@@ -314,6 +330,9 @@ job_free (Job *job)
   g_free (job->collections);
   g_free ((char *) job->promotion.title);
   g_free ((char *) job->promotion.category);
+  g_clear_pointer (&job->rewards, g_ptr_array_unref);
+  g_clear_pointer (&job->reward_gtins, g_ptr_array_unref);
+  g_free (job->reward.title);
   g_free (job);
 }
 
@@ -417,6 +436,54 @@ save_promotion (VtrStore  *store,
          read_promotions (store, job, error);
 }
 
+/* The shop's rewards, with the barcode of each free product (to change it). */
+static gboolean
+read_rewards (VtrStore  *store,
+              Job       *job,
+              GError   **error)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+
+  job->rewards = vtr_loyalty_list_rewards (store, job->merchant_id, error);
+  if (job->rewards == NULL)
+    return FALSE;
+  job->reward_gtins = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < job->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (job->rewards, i);
+      g_autoptr(VtrProduct) product = reward->kind == VTR_REWARD_FREE_PRODUCT
+                                        ? vtr_catalog_get_product (catalog, reward->product_id, NULL)
+                                        : NULL;
+
+      g_ptr_array_add (job->reward_gtins, product && product->gtin ? vtr_gtin_display (product->gtin) : NULL);
+    }
+  return TRUE;
+}
+
+/* A reward of so many points: euros off, or a product (its barcode). */
+static gboolean
+save_reward (VtrStore  *store,
+             Job       *job,
+             GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (job->target)
+    {
+      if (!vtr_shop_find_product (store, job->target, &job->reward.product_id, error))
+        return FALSE;
+      if (job->reward.product_id == 0)
+        {
+          g_set_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
+                       _("No product has the barcode %s: scan it under Stock first"), job->target);
+          return FALSE;
+        }
+      job->reward.kind = VTR_REWARD_FREE_PRODUCT;
+    }
+  return vtr_shop_put_reward (store, job->session, &job->reward, now, error) && read_rewards (store, job, error) &&
+         read_edits (store, job, error);
+}
+
 static gboolean
 request_poster (VtrStore  *store,
                 Job       *job,
@@ -465,7 +532,7 @@ job_in_thread (GTask        *task,
           job->collections = vtr_shop_collections_taken (store, job->merchant_id, NULL);
           job->cents_per_point = vtr_shop_loyalty_cents_per_point (store, job->merchant_id, NULL);
           job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
-          done = job->stats != NULL && read_promotions (store, job, &error);
+          done = job->stats != NULL && read_promotions (store, job, &error) && read_rewards (store, job, &error);
         }
         break;
       case JOB_FIND:
@@ -500,6 +567,13 @@ job_in_thread (GTask        *task,
         break;
       case JOB_POSTER:
         done = request_poster (store, job, &error);
+        break;
+      case JOB_REWARD:
+        done = save_reward (store, job, &error);
+        break;
+      case JOB_REMOVE_REWARD:
+        done = vtr_shop_remove_reward (store, job->session, job->reward.id, now, &error) &&
+               read_rewards (store, job, &error) && read_edits (store, job, &error);
         break;
       case JOB_SERVICES:
         {
@@ -648,6 +722,67 @@ show_promotions (VtrShopScreen *self,
 }
 
 static char *price_text (gint64 cents);
+
+/* Each reward: its name, what it costs and gives; to change or remove. */
+static void
+show_rewards (VtrShopScreen *self,
+              Job           *job)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rewards_list))))
+    gtk_list_box_remove (self->rewards_list, child);
+  g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  g_clear_pointer (&self->reward_gtins, g_ptr_array_unref);
+  self->rewards = job->rewards ? g_ptr_array_ref (job->rewards) : NULL;
+  self->reward_gtins = job->reward_gtins ? g_ptr_array_ref (job->reward_gtins) : NULL;
+  for (guint i = 0; self->rewards && i < self->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (self->rewards, i);
+      g_autofree char *off = vtr_price_format (reward->value);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *change_name = g_strdup_printf (_("Change “%s”"), reward->title);
+      g_autofree char *remove_name = g_strdup_printf (_("Remove “%s”"), reward->title);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *change = gtk_button_new_with_label (_("Change"));
+      GtkWidget *remove = gtk_button_new_with_label (_("Remove"));
+      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+      if (reward->kind == VTR_REWARD_FREE_PRODUCT)
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point → a free product",
+                                                 "%d points → a free product", reward->points),
+                                    reward->points);
+      else
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point → %s off", "%d points → %s off",
+                                                 reward->points),
+                                    reward->points, off);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reward->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "shop.change-reward");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "x", reward->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (change), GTK_ACCESSIBLE_PROPERTY_LABEL, change_name, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "shop.remove-reward");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", reward->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_name, -1);
+      gtk_box_append (GTK_BOX (buttons), change);
+      gtk_box_append (GTK_BOX (buttons), remove);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons);
+      gtk_list_box_append (self->rewards_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rewards_list), self->rewards && self->rewards->len > 0);
+}
+
+/* The reward form emptied: the next one saved is a new one. */
+static void
+clear_reward_form (VtrShopScreen *self)
+{
+  self->reward_id = 0;
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_title_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_points_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_what_entry), "");
+}
 
 /* The shop's services, collections and loyalty rule, as read. */
 static void
@@ -839,6 +974,20 @@ job_done (GObject      *source,
       show_edits (self, job->edits);
       show_promotions (self, job->promotions);
       show_services (self, job);
+      show_rewards (self, job);
+      break;
+    case JOB_REWARD:
+      show_rewards (self, job);
+      show_edits (self, job->edits);
+      clear_reward_form (self);
+      say (self, _("Reward saved: every counter of the shop offers it after its next sync"), FALSE);
+      break;
+    case JOB_REMOVE_REWARD:
+      show_rewards (self, job);
+      show_edits (self, job->edits);
+      if (self->reward_id == job->reward.id)
+        clear_reward_form (self);
+      say (self, _("Reward removed"), FALSE);
       break;
     case JOB_SERVICES:
       show_edits (self, job->edits);
@@ -1344,6 +1493,105 @@ save_services_action (GtkWidget  *widget,
 }
 
 static void
+save_reward_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reward_title_entry))));
+  const char *what = gtk_editable_get_text (GTK_EDITABLE (self->reward_what_entry));
+  g_autoptr(GString) digits = g_string_new (NULL);
+  int points = 0;
+  gint64 cents = 0;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (*title == '\0')
+    {
+      say (self, _("Give the reward a name, such as Free coffee"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_title_entry));
+      return;
+    }
+  if (!parse_count (gtk_editable_get_text (GTK_EDITABLE (self->reward_points_entry)), &points) || points <= 0)
+    {
+      say (self, _("Type how many points the reward costs, such as 100"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_points_entry));
+      return;
+    }
+  /* A barcode as printed (3 017620 422003): a product given. */
+  for (const char *p = what; *p; p++)
+    if (*p != ' ')
+      g_string_append_c (digits, *p);
+  job = new_job (self, JOB_REWARD);
+  if (vtr_gtin_looks_like_gtin (digits->str))
+    job->target = g_string_free (g_steal_pointer (&digits), FALSE);
+  else if (parse_price (what, &cents) && cents > 0)
+    {
+      job->reward.kind = VTR_REWARD_DISCOUNT;
+      job->reward.value = (int) MIN (cents, G_MAXINT);
+    }
+  else
+    {
+      job_free (job);
+      say (self, _("Type the euros off, such as 5,00, or scan the product given"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_what_entry));
+      return;
+    }
+  job->reward.id = self->reward_id;
+  job->reward.points = points;
+  job->reward.title = g_steal_pointer (&title);
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
+/* The reward's values in the form, to change and save it again. */
+static void
+change_reward_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+
+  for (guint i = 0; self->rewards && i < self->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (self->rewards, i);
+      const char *gtin = g_ptr_array_index (self->reward_gtins, i);
+      g_autofree char *points = g_strdup_printf ("%d", reward->points);
+      g_autofree char *what = reward->kind == VTR_REWARD_FREE_PRODUCT ? g_strdup (gtin ? gtin : "")
+                                                                        : price_text (reward->value);
+      g_autofree char *words = NULL;
+
+      if (reward->id != id)
+        continue;
+      self->reward_id = id;
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_title_entry), reward->title);
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_points_entry), points);
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_what_entry), what);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_points_entry));
+      words = g_strdup_printf (_("Changing “%s”: type the new values, then Save the reward"), reward->title);
+      say (self, words, FALSE);
+      return;
+    }
+}
+
+static void
+remove_reward_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_REMOVE_REWARD);
+  job->reward.id = g_variant_get_int64 (parameter);
+  run_job (self, job);
+}
+
+static void
 end_promotion_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -1456,6 +1704,8 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->hours_words);
   g_free (self->promotion_kind);
   g_clear_pointer (&self->service_buttons, g_ptr_array_unref);
+  g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  g_clear_pointer (&self->reward_gtins, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_shop_screen_parent_class)->finalize (object);
 }
 
@@ -1620,6 +1870,10 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, collections_box);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, loyalty_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, rewards_list);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_title_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_points_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_what_entry);
 
   gtk_widget_class_install_action (widget_class, "shop.take-code", "s", take_code_action);
   gtk_widget_class_install_action (widget_class, "shop.look-up", NULL, look_up_action);
@@ -1634,6 +1888,9 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.poster-promotion", "x", poster_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-product", NULL, poster_action);
   gtk_widget_class_install_action (widget_class, "shop.save-services", NULL, save_services_action);
+  gtk_widget_class_install_action (widget_class, "shop.save-reward", NULL, save_reward_action);
+  gtk_widget_class_install_action (widget_class, "shop.change-reward", "x", change_reward_action);
+  gtk_widget_class_install_action (widget_class, "shop.remove-reward", "x", remove_reward_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "shopscreen");
@@ -1723,6 +1980,9 @@ vtr_shop_screen_init (VtrShopScreen *self)
   vtr_keyboard_target (self->promo_keyboard, GTK_EDITABLE (self->promo_target_entry));
   vtr_keyboard_attach (self->poster_keyboard, GTK_EDITABLE (self->poster_entry), VTR_KEYBOARD_DIGITS);
   vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->loyalty_entry), VTR_KEYBOARD_PRICE);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_title_entry), VTR_KEYBOARD_LETTERS);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_points_entry), VTR_KEYBOARD_DIGITS);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_what_entry), VTR_KEYBOARD_PRICE);
 
   /* A toggle a finger taps per service and per collection. */
   self->service_buttons = g_ptr_array_new ();
