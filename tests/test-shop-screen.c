@@ -442,6 +442,45 @@ test_hours (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_HOURS), >=, 1);
 }
 
+/* Exceptional closures saved are listed on the hours' page in words,
+ * stay when the week is saved again, and each can be taken back. */
+static void
+test_closures (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *hours = NULL;
+  GtkWidget *remove;
+
+  g_object_set (f->screen, "section", "hours", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  type_into (f, entry (f, "du", 0), "24/12/2030");
+  type_into (f, entry (f, "au", 0), "26/12/2030");
+  act (f, "shop.save-hours", NULL);
+  g_assert_cmpstr (message (f), ==, "Horaires enregistrés");
+  type_into (f, entry (f, "du", 0), "01/05/2031");
+  act (f, "shop.save-hours", NULL);
+  hours = shop_hours (f);
+  /* Both kept: the second save did not drop the first closure. */
+  g_assert_nonnull (strstr (hours, "2030 Dec 24-2030 Dec 26 off"));
+  g_assert_nonnull (strstr (hours, "2031 May 01"));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "Fermé exceptionnellement du 24/12/2030 au 26/12/2030"));
+  remove = vtr_test_find_shown_button (GTK_WIDGET (f->screen),
+                                       "Retirer « Fermé exceptionnellement du 24/12/2030 au 26/12/2030 »");
+  g_assert_nonnull (remove);
+
+  /* Taken back with a tap: the shop opens as usual at Christmas. */
+  g_signal_emit_by_name (remove, "clicked");
+  wait_idle (f);
+  g_assert_cmpstr (message (f), ==, "Fermeture retirée : la boutique ouvre comme d’habitude ces jours-là");
+  g_clear_pointer (&hours, g_free);
+  hours = shop_hours (f);
+  g_assert_null (strstr (hours, "2030 Dec"));
+  g_assert_nonnull (strstr (hours, "2031 May 01"));
+  g_assert_null (vtr_test_find_label (GTK_WIDGET (f->screen), "Fermé exceptionnellement du 24/12/2030"));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_HOURS), >=, 3);
+}
+
 static char *
 day_from_now (int days)
 {
@@ -729,6 +768,7 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/new-product", Fixture, NULL, fixture_set_up, test_new_product, fixture_tear_down);
   g_test_add ("/shop-screen/shelf-mode", Fixture, NULL, fixture_set_up, test_shelf_mode, fixture_tear_down);
   g_test_add ("/shop-screen/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
+  g_test_add ("/shop-screen/closures", Fixture, NULL, fixture_set_up, test_closures, fixture_tear_down);
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);

@@ -45,6 +45,7 @@
  *   save             the product's price and stock
  *   undo             the last change undone
  *   save-hours       the week and the closure typed
+ *   remove-closure i an exceptional closure taken back (its first day, yyyymmdd)
  *   save-reward      the reward typed, new or changed
  *   change-reward x  a reward's values in the form
  *   remove-reward x  a reward no longer offered
@@ -68,6 +69,7 @@ struct _VtrShopScreen
   gboolean          has_price;     /* the shop already sells it */
   gboolean          can_undo;
   char             *hours_words;
+  char             *hours;          /* the shop's opening hours, as saved */
   char             *promotion_kind; /* "percent", "amount", "points", "buy-get" */
   GtkEntry         *day_entries[7];
 
@@ -91,6 +93,7 @@ struct _VtrShopScreen
   GtkEntry         *closed_from_entry;
   GtkEntry         *closed_to_entry;
   GtkLabel         *hours_words_label;
+  GtkListBox       *closures_list;
   VtrKeyboard      *hours_keyboard;
   VtrActivityChart *activity_chart;
   GtkEntry         *promo_target_entry;
@@ -910,12 +913,45 @@ show_found (VtrShopScreen *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
 }
 
+/* Each exceptional closure saved, in words, with a button to open as
+ * usual again. */
+static void
+show_closures (VtrShopScreen *self)
+{
+  g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (self->hours);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->closures_list))))
+    gtk_list_box_remove (self->closures_list, child);
+  for (guint i = 0; i < closures->len; i++)
+    {
+      VtrShopClosure *closure = g_ptr_array_index (closures, i);
+      g_autofree char *remove_name = g_strdup_printf (_("Remove “%s”"), closure->words);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_with_label (_("Remove"));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), closure->words);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "shop.remove-closure");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "i", closure->first_day);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_name, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (self->closures_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->closures_list), closures->len > 0);
+}
+
 static void
 show_hours (VtrShopScreen *self,
             const char    *opening_hours)
 {
   VtrWeekHours week;
   g_autoptr(GError) error = NULL;
+
+  g_free (self->hours);
+  self->hours = g_strdup (opening_hours ? opening_hours : "");
+  show_closures (self);
 
   if (!vtr_week_hours_from_osm (opening_hours, &week, &error))
     {
@@ -1038,7 +1074,12 @@ job_done (GObject      *source,
     case JOB_HOURS:
       show_hours (self, job->text);
       show_edits (self, job->edits);
-      say (self, _("Hours saved"), FALSE);
+      if (job->summary)
+        say (self, _("Closure removed: the shop opens as usual on those days"), FALSE);
+      else
+        say (self, _("Hours saved"), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->closed_from_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->closed_to_entry), "");
       break;
     default:
       g_assert_not_reached ();
@@ -1285,6 +1326,31 @@ parse_day (const char *text,
   return date;
 }
 
+/* yyyymmdd → that day at midnight, in the shops' time zone. */
+static GDateTime *
+day_of (int yyyymmdd)
+{
+  return g_date_time_new (vtr_opening_hours_timezone (), yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100,
+                          0, 0, 0);
+}
+
+static void
+remove_closure_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_HOURS);
+  job->text = vtr_shop_hours_remove_closure (self->hours, g_variant_get_int32 (parameter));
+  job->summary = g_strdup ("closure");
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
 static void
 save_hours_action (GtkWidget  *widget,
                    const char *action_name,
@@ -1310,6 +1376,24 @@ save_hours_action (GtkWidget  *widget,
       }
   week.holidays_open = gtk_switch_get_active (self->holidays_switch);
   osm = vtr_week_hours_to_osm (&week);
+  /* The closures saved before stay: the week's editor does not show them. */
+  {
+    g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (self->hours);
+
+    for (guint i = 0; i < closures->len; i++)
+      {
+        VtrShopClosure *closure = g_ptr_array_index (closures, i);
+        g_autoptr(GDateTime) first = day_of (closure->first_day);
+        g_autoptr(GDateTime) last = day_of (closure->last_day);
+        char *with_closure = first && last ? vtr_shop_hours_add_closure (osm, first, last, NULL) : NULL;
+
+        if (with_closure)
+          {
+            g_free (osm);
+            osm = with_closure;
+          }
+      }
+  }
   if (*from || *to)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
@@ -1702,6 +1786,7 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->availability);
   g_free (self->gtin);
   g_free (self->hours_words);
+  g_free (self->hours);
   g_free (self->promotion_kind);
   g_clear_pointer (&self->service_buttons, g_ptr_array_unref);
   g_clear_pointer (&self->rewards, g_ptr_array_unref);
@@ -1852,6 +1937,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closed_from_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closed_to_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_words_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closures_list);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, activity_chart);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_target_entry);
@@ -1882,6 +1968,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "shop.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "shop.save-hours", NULL, save_hours_action);
+  gtk_widget_class_install_action (widget_class, "shop.remove-closure", "i", remove_closure_action);
   gtk_widget_class_install_property_action (widget_class, "shop.promotion-kind", "promotion-kind");
   gtk_widget_class_install_action (widget_class, "shop.save-promotion", NULL, save_promotion_action);
   gtk_widget_class_install_action (widget_class, "shop.end-promotion", "x", end_promotion_action);
