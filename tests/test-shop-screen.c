@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "vtr-activity-chart.h"
@@ -12,6 +13,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
+#include "vtr-print-service.h"
 #include "vtr-shop-edit.h"
 #include "vtr-service.h"
 #include "vtr-shop-screen.h"
@@ -44,6 +46,8 @@ typedef struct
   VtrStore      *store;
   VtrCatalog    *catalog;
   VtrCounter    *counter;
+  VtrPrintService *printer;
+  char          *poster_pdf;      /* where its printer writes */
   GtkWindow     *window;
   VtrShopScreen *screen;
   GPtrArray     *fired;
@@ -93,7 +97,16 @@ fixture_set_up (Fixture       *f,
   f->store = vtr_store_open (data_dir, &error);
   g_assert_no_error (error);
   f->catalog = vtr_catalog_new (f->store);
-  f->counter = vtr_counter_new (f->store, f->catalog, NULL);
+  /* The counter's printer writes PDF files, read back by the tests. */
+  f->poster_pdf = g_build_filename (data_dir, "poster.pdf", NULL);
+  g_remove (f->poster_pdf);
+  f->printer = vtr_print_service_new (data_dir);
+  {
+    g_autofree char *target = g_strconcat ("pdf:", f->poster_pdf, NULL);
+
+    vtr_print_service_set_target (f->printer, target);
+  }
+  f->counter = vtr_counter_new (f->store, f->catalog, f->printer);
   vtr_counter_set_merchant_id (f->counter, SHOP);
   f->fired = g_ptr_array_new_with_free_func (g_free);
   vtr_counter_open (f->counter);
@@ -132,6 +145,8 @@ fixture_tear_down (Fixture       *f,
   /* Nothing keeps the screen alive once it is gone: no thread, no cycle. */
   g_assert_finalize_object (f->screen);
   g_assert_finalize_object (f->counter);
+  g_clear_object (&f->printer);
+  g_clear_pointer (&f->poster_pdf, g_free);
   g_clear_pointer (&f->fired, g_ptr_array_unref);
   g_clear_object (&f->catalog);
   g_clear_object (&f->store);
@@ -583,6 +598,68 @@ test_poster (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_POSTER), ==, before + 1);
 }
 
+/* The subtitle of the row whose title is @title in @list, or NULL. */
+static const char *
+row_subtitle (GtkWidget  *screen,
+              const char *title)
+{
+  GtkWidget *label = vtr_test_find_label (screen, title);
+  GtkWidget *row = label ? gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) : NULL;
+
+  return row ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+/* A poster asked for waits for the hub, is shown signed once sync
+ * brought the hub's code, then printed from the screen: on the printer
+ * (a PDF read back) and shown printed, once only. */
+static void
+test_poster_printed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) asked = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autofree char *contents = NULL;
+  const char *title = NULL;
+  gint64 deadline;
+
+  g_object_set (f->screen, "section", "posters", NULL);
+  wait_idle (f);
+  g_assert_true (vtr_shop_screen_take_code (f->screen, CHICKEN_GTIN));
+  act (f, "shop.poster-product", NULL);
+  asked = vtr_shop_list_posters (f->store, SHOP, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asked->len, ==, 1);
+  title = ((VtrShopPoster *) g_ptr_array_index (asked, 0))->summary;
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "en attente de la signature de la fédération");
+  g_assert_false (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                 "Imprimer les affiches signées")));
+
+  /* What sync does with the hub's answer; the page read again. */
+  g_assert_true (vtr_shop_poster_signed (f->store, ((VtrShopPoster *) g_ptr_array_index (asked, 0))->uuid,
+                                         "HTTPS://VTR13.FR/P/15/M117/K1/TESTPOSTER", &error));
+  g_object_set (f->screen, "section", "stock", NULL);
+  g_object_set (f->screen, "section", "posters", NULL);
+  wait_idle (f);
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "signée : prête à imprimer");
+  g_assert_true (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                "Imprimer les affiches signées")));
+
+  act (f, "shop.print-posters", NULL);
+  g_assert_cmpstr (message (f), ==, "1 affiche envoyée à l’imprimante");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "imprimée");
+  left = vtr_shop_signed_posters (f->store, SHOP, &error);
+  g_assert_cmpuint (left->len, ==, 0);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (!g_file_test (f->poster_pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  vtr_test_spin (200);
+  g_assert_true (g_file_get_contents (f->poster_pdf, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_false (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                 "Imprimer les affiches signées")));
+}
+
 /* Services and collections chosen with taps, the loyalty rule typed:
  * all in the catalogue and the outbox; a rule that is no amount, none. */
 static void
@@ -771,6 +848,7 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/closures", Fixture, NULL, fixture_set_up, test_closures, fixture_tear_down);
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
+  g_test_add ("/shop-screen/poster-printed", Fixture, NULL, fixture_set_up, test_poster_printed, fixture_tear_down);
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);
   g_test_add ("/shop-screen/rewards", Fixture, NULL, fixture_set_up, test_rewards, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);

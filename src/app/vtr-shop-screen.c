@@ -13,6 +13,8 @@
 #include "vtr-keyboard.h"
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
+#include "vtr-print-queue.h"
+#include "vtr-print-service.h"
 #include "vtr-service.h"
 #include "vtr-shop-edit.h"
 #include "vtr-shop-read.h"
@@ -46,6 +48,7 @@
  *   undo             the last change undone
  *   save-hours       the week and the closure typed
  *   remove-closure i an exceptional closure taken back (its first day, yyyymmdd)
+ *   print-posters    the posters the hub signed, to the printer
  *   save-reward      the reward typed, new or changed
  *   change-reward x  a reward's values in the form
  *   remove-reward x  a reward no longer offered
@@ -107,6 +110,7 @@ struct _VtrShopScreen
   GtkListBox       *promotions_list;
   VtrKeyboard      *promo_keyboard;
   GtkEntry         *poster_entry;
+  GtkListBox       *posters_list;
   VtrKeyboard      *poster_keyboard;
   GtkFlowBox       *services_box;
   GtkFlowBox       *collections_box;
@@ -273,6 +277,8 @@ typedef enum
   JOB_SERVICES,
   JOB_REWARD,
   JOB_REMOVE_REWARD,
+  JOB_PRINT_POSTERS,
+  JOB_READ_POSTERS,
 } JobKind;
 
 typedef struct
@@ -310,6 +316,8 @@ typedef struct
   GPtrArray       *rewards;       /* VtrReward of the shop */
   GPtrArray       *reward_gtins;  /* char *, as rewards: a free product's barcode */
   VtrReward        reward;        /* a new or changed one; a free product's barcode in target */
+  GPtrArray       *posters;       /* VtrShopPoster, the shop's requests, newest first */
+  guint            n_printed;     /* posters sent to the printer */
 } Job;
 
 static void
@@ -335,6 +343,7 @@ job_free (Job *job)
   g_free ((char *) job->promotion.category);
   g_clear_pointer (&job->rewards, g_ptr_array_unref);
   g_clear_pointer (&job->reward_gtins, g_ptr_array_unref);
+  g_clear_pointer (&job->posters, g_ptr_array_unref);
   g_free (job->reward.title);
   g_free (job);
 }
@@ -487,6 +496,38 @@ save_reward (VtrStore  *store,
          read_edits (store, job, error);
 }
 
+#define N_POSTERS_SHOWN 8
+
+static gboolean
+read_posters (VtrStore  *store,
+              Job       *job,
+              GError   **error)
+{
+  job->posters = vtr_shop_list_posters (store, job->merchant_id, N_POSTERS_SHOWN, error);
+  return job->posters != NULL;
+}
+
+/* Every poster the hub signed, to the printer's durable queue (the
+ * print service prints it now, or once the printer is back). */
+static gboolean
+print_posters (VtrStore  *store,
+               Job       *job,
+               GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) signed_posters = vtr_shop_signed_posters (store, job->merchant_id, error);
+
+  if (signed_posters == NULL)
+    return FALSE;
+  for (guint i = 0; i < signed_posters->len; i++)
+    {
+      if (!vtr_print_enqueue_poster (store, g_ptr_array_index (signed_posters, i), job->text, now, NULL, error))
+        return FALSE;
+      job->n_printed++;
+    }
+  return read_posters (store, job, error);
+}
+
 static gboolean
 request_poster (VtrStore  *store,
                 Job       *job,
@@ -507,7 +548,7 @@ request_poster (VtrStore  *store,
         }
     }
   return vtr_shop_request_poster (store, job->session, product_id, job->promotion_id, now, NULL, error) &&
-         read_edits (store, job, error);
+         read_edits (store, job, error) && read_posters (store, job, error);
 }
 
 static void
@@ -535,7 +576,8 @@ job_in_thread (GTask        *task,
           job->collections = vtr_shop_collections_taken (store, job->merchant_id, NULL);
           job->cents_per_point = vtr_shop_loyalty_cents_per_point (store, job->merchant_id, NULL);
           job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
-          done = job->stats != NULL && read_promotions (store, job, &error) && read_rewards (store, job, &error);
+          done = job->stats != NULL && read_promotions (store, job, &error) && read_rewards (store, job, &error) &&
+                 read_posters (store, job, &error);
         }
         break;
       case JOB_FIND:
@@ -573,6 +615,12 @@ job_in_thread (GTask        *task,
         break;
       case JOB_REWARD:
         done = save_reward (store, job, &error);
+        break;
+      case JOB_PRINT_POSTERS:
+        done = print_posters (store, job, &error);
+        break;
+      case JOB_READ_POSTERS:
+        done = read_posters (store, job, &error);
         break;
       case JOB_REMOVE_REWARD:
         done = vtr_shop_remove_reward (store, job->session, job->reward.id, now, &error) &&
@@ -775,6 +823,47 @@ show_rewards (VtrShopScreen *self,
       gtk_list_box_append (self->rewards_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->rewards_list), self->rewards && self->rewards->len > 0);
+}
+
+static const char *
+poster_state_words (const VtrShopPoster *poster)
+{
+  switch (poster->state)
+    {
+    case VTR_SHOP_POSTER_WAITING: return _("waiting for the federation to sign it");
+    case VTR_SHOP_POSTER_SIGNED: return _("signed: ready to print");
+    case VTR_SHOP_POSTER_PRINTED: return _("printed");
+    case VTR_SHOP_POSTER_REFUSED: return _("refused by the federation");
+    default: return "";
+    }
+}
+
+/* Each poster asked for and where it is; Print only when one is signed. */
+static void
+show_posters (VtrShopScreen *self,
+              GPtrArray     *posters)
+{
+  GtkWidget *child;
+  gboolean any_signed = FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->posters_list))))
+    gtk_list_box_remove (self->posters_list, child);
+  for (guint i = 0; posters && i < posters->len; i++)
+    {
+      VtrShopPoster *poster = g_ptr_array_index (posters, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *state = poster->state == VTR_SHOP_POSTER_REFUSED && poster->reason
+                                 ? g_strdup_printf ("%s: %s", poster_state_words (poster), poster->reason)
+                                 : g_strdup (poster_state_words (poster));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), poster->summary ? poster->summary : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+      gtk_list_box_append (self->posters_list, row);
+      any_signed |= poster->state == VTR_SHOP_POSTER_SIGNED;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->posters_list), posters && posters->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.print-posters", any_signed);
 }
 
 /* The reward form emptied: the next one saved is a new one. */
@@ -1011,6 +1100,24 @@ job_done (GObject      *source,
       show_promotions (self, job->promotions);
       show_services (self, job);
       show_rewards (self, job);
+      show_posters (self, job->posters);
+      break;
+    case JOB_READ_POSTERS:
+      show_posters (self, job->posters);
+      break;
+    case JOB_PRINT_POSTERS:
+      show_posters (self, job->posters);
+      {
+        VtrPrintService *printer = vtr_counter_get_printer (self->counter);
+        g_autofree char *words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u poster sent to the printer",
+                                                               "%u posters sent to the printer", job->n_printed),
+                                                  job->n_printed);
+
+        /* Printed now if the printer can; else they wait in its queue. */
+        if (printer)
+          vtr_print_service_retry_async (printer, NULL, NULL, NULL);
+        say (self, words, FALSE);
+      }
       break;
     case JOB_REWARD:
       show_rewards (self, job);
@@ -1043,6 +1150,7 @@ job_done (GObject      *source,
       break;
     case JOB_POSTER:
       show_edits (self, job->edits);
+      show_posters (self, job->posters);
       gtk_editable_set_text (GTK_EDITABLE (self->poster_entry), "");
       say (self, _("Poster asked for: it prints as soon as the federation has signed it"), FALSE);
       break;
@@ -1691,6 +1799,29 @@ end_promotion_action (GtkWidget  *widget,
 }
 
 static void
+print_posters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  VtrPrintService *printer = self->counter ? vtr_counter_get_printer (self->counter) : NULL;
+  const char *target = printer ? vtr_print_service_get_target (printer) : NULL;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (target == NULL || *target == '\0')
+    {
+      say (self, _("No ticket printer here."), TRUE);
+      return;
+    }
+  job = new_job (self, JOB_PRINT_POSTERS);
+  job->text = g_strdup (target);
+  say (self, _("Sending the posters to the printer…"), FALSE);
+  run_job (self, job);
+}
+
+static void
 poster_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1952,6 +2083,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, posters_list);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_box);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, collections_box);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, loyalty_entry);
@@ -1974,6 +2106,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.end-promotion", "x", end_promotion_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-promotion", "x", poster_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-product", NULL, poster_action);
+  gtk_widget_class_install_action (widget_class, "shop.print-posters", NULL, print_posters_action);
   gtk_widget_class_install_action (widget_class, "shop.save-services", NULL, save_services_action);
   gtk_widget_class_install_action (widget_class, "shop.save-reward", NULL, save_reward_action);
   gtk_widget_class_install_action (widget_class, "shop.change-reward", "x", change_reward_action);
@@ -2012,6 +2145,10 @@ on_section_changed (VtrShopScreen *self)
 {
   /* What happened in one section is not news in the next. */
   say (self, NULL, FALSE);
+  /* Sync may have brought the hub's signatures since: read them again. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "posters") == 0 && self->counter &&
+      vtr_counter_get_merchant_id (self->counter) > 0)
+    run_job (self, new_job (self, JOB_READ_POSTERS));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
 
@@ -2026,6 +2163,7 @@ vtr_shop_screen_init (VtrShopScreen *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.undo", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.print-posters", FALSE);
 
   for (int d = 0; d < 7; d++)
     {
