@@ -466,7 +466,12 @@ test_reserve (Fixture       *f,
   {
     g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
 
+    g_autofree char *total = g_strdup_printf ("SELECT json_extract (placed, '$.total_cents') FROM hub_order "
+                                              "WHERE number = '%s'", number);
+
     g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
+    /* Two at 4,50 €, the shop's 10 % off for everyone counted. */
+    g_assert_cmpint (vtr_test_sql_int (db, total), ==, 900 - 90);
   }
   /* Recorded as the web's, never as a device's or a printed batch's. */
   {

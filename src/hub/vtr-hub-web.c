@@ -1595,7 +1595,16 @@ reserve (Ctx *ctx)
     vtr_json_add_int (events, "locker", 0);
     vtr_json_add_string (events, "first_name", first_name);
     vtr_json_add_string (events, "phone", phone);
-    vtr_json_add_int (events, "total_cents", stock.price_cents * quantity);
+    /* The shop's promotions for everyone, as a kiosk's basket counts them
+     * (a phone shows no loyalty card). */
+    {
+      g_autoptr(GPtrArray) promotions = vtr_catalog_promotions_at (ctx->catalog, merchant->id, product->id,
+                                                                  ctx->now, NULL);
+      gint64 total = stock.price_cents * quantity;
+
+      vtr_promotion_best (promotions, stock.price_cents, quantity, FALSE, &total);
+      vtr_json_add_int (events, "total_cents", total);
+    }
     json_builder_set_member_name (events, "lines");
     json_builder_begin_array (events);
     json_builder_begin_object (events);
