@@ -71,7 +71,9 @@ static const char catalogue[] =
   "  \"lat\": 43.2951, \"lon\": 5.3744}],"
   " \"promotions\": ["
   " {\"id\": 900001, \"merchant_id\": 900002, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 10,"
-  "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"}]}";
+  "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Fête du savon\"},"
+  " {\"id\": 900002, \"merchant_id\": 900003, \"product_id\": 900001, \"kind\": \"percent\", \"value\": 17,"
+  "  \"starts\": \"2020-01-01\", \"ends\": \"2099-12-31\", \"title\": \"Prix fidélité\", \"audience\": \"loyal\"}]}";
 
 static char *
 sign (Fixture    *f,
@@ -290,6 +292,11 @@ test_product (Fixture       *f,
   poster = after (centre.body, "Savonnerie du Poster");
   g_assert_true (port < poster);
   g_assert_null (strstr (centre.body, "<li class=\"poster\">"));
+  /* Each shop's promotion as its merchant typed it, then in words; who
+   * it is for when only loyalty card holders get it. */
+  ASSERT_READS (&centre, "<span class=\"promo\"><bdi>Fête du savon</bdi></span> 10 % de remise");
+  ASSERT_READS (&centre, "<span class=\"promo\"><bdi>Prix fidélité</bdi></span> 17 % de remise · "
+                         "réservé aux porteurs de la carte de fidélité");
 
   /* English from the browser's languages. */
   fetch (f, path_of (ad), "en-GB,en;q=0.9,fr;q=0.5", &english);
@@ -459,7 +466,12 @@ test_reserve (Fixture       *f,
   {
     g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
 
+    g_autofree char *total = g_strdup_printf ("SELECT json_extract (placed, '$.total_cents') FROM hub_order "
+                                              "WHERE number = '%s'", number);
+
     g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 1);
+    /* Two at 4,50 €, the shop's 10 % off for everyone counted. */
+    g_assert_cmpint (vtr_test_sql_int (db, total), ==, 900 - 90);
   }
   /* Recorded as the web's, never as a device's or a printed batch's. */
   {

@@ -194,9 +194,21 @@ test_promotions (Fixture       *fixture,
   g_autofree char *titles = NULL;
 
   g_assert_cmpint (shop, >, 0);
+  /* What the merchant typed, and who it is for. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+    g_autofree char *typed = g_strdup_printf ("UPDATE promotion SET title = 'Prix du quartier', audience = 1 "
+                                              "WHERE merchant_id = %" G_GINT64_FORMAT, shop);
+
+    g_assert_true (vtr_store_exec (store, typed, &error));
+    g_assert_no_error (error);
+  }
   vtr_merchant_screen_set_merchant_id (fixture->screen, shop);
   vtr_test_screen_wait_loaded (screen);
   g_assert_true (vtr_test_screen_shows (screen, "Promotions in this shop"));
+  g_assert_true (shows_part (screen, "Prix du quartier · "));
+  g_assert_true (shows_part (screen, " (loyalty card holders only)"));
   titles = vtr_test_screen_row_titles (screen, "promotions");
   g_assert_cmpstr (titles, !=, "");
   /* A promotion on a product leads to it, this shop first. */

@@ -12,6 +12,7 @@
 #include "vtr-order-screen.h"
 #include "vtr-personal-data.h"
 #include "vtr-print-service.h"
+#include "vtr-store-private.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
 #include "vtr-test-widgets.h"
@@ -525,6 +526,55 @@ test_placed_left_while_printing (void)
   vtr_test_spin (2000 * vtr_test_slow ());
 }
 
+/* A promotion for loyal customers only: the basket says to show the
+ * card, and counts it once shown; the order placed costs what the page
+ * said. */
+static void
+test_loyal_promotion (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  VtrOrderScreen *basket = fixture->basket;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (fixture->store);
+  gint64 at = g_date_time_to_unix (now);
+  gint64 price = vtr_test_count (fixture->store, "SELECT price_cents FROM stock WHERE product_id = 13 AND merchant_id = 9");
+  VtrPromotion everyone = { 990001, 9, 13, NULL, VTR_PROMOTION_AMOUNT, 10, 0, 0, at - 3600, at + 86400, "" };
+  VtrPromotion loyal = { 990002, 9, 13, NULL, VTR_PROMOTION_PERCENT, 20, 0, 0, at - 3600, at + 86400,
+                         "Prix fidélité", TRUE };
+  g_autofree char *without = vtr_price_format (price - 10);
+  g_autofree char *with = vtr_price_format (price - (price * 20 + 50) / 100);
+  g_autoptr(VtrOrder) order = NULL;
+  GtkWidget *loyalty;
+
+  /* Only these two run at this shop on this product. */
+  g_assert_true (vtr_store_exec (fixture->store, "DELETE FROM promotion WHERE merchant_id = 9", &error));
+  g_assert_true (vtr_catalog_put_promotion (catalog, &everyone, &error));
+  g_assert_true (vtr_catalog_put_promotion (catalog, &loyal, &error));
+  g_assert_no_error (error);
+
+  add (basket, 13, 9);
+  g_assert_false (vtr_order_screen_get_card_shown (basket));
+  g_assert_nonnull (strstr (vtr_order_screen_get_total_words (basket), without));
+  loyalty = vtr_test_find_label (GTK_WIDGET (basket), "Montrez votre carte de fidélité");
+  g_assert_nonnull (loyalty);
+  g_assert_true (gtk_widget_get_visible (loyalty));
+
+  vtr_order_screen_show_card (basket);
+  g_assert_nonnull (strstr (vtr_order_screen_get_total_words (basket), with));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (basket), "Carte de fidélité montrée"));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (basket), "Prix fidélité"));
+
+  vtr_order_screen_fill (basket, "Inès", "0612345678");
+  order = place (basket, now, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (order->total_cents, ==, price - (price * 20 + 50) / 100);
+
+  /* A new basket is a new customer: no card shown. */
+  vtr_order_screen_clear (basket);
+  g_assert_false (vtr_order_screen_get_card_shown (basket));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -568,6 +618,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/order-screen/privacy-words", Fixture, NULL, fixture_set_up, test_privacy_words, fixture_tear_down);
   g_test_add ("/order-screen/personal-data-erased", Fixture, NULL, fixture_set_up, test_personal_data_erased,
+              fixture_tear_down);
+  g_test_add ("/order-screen/loyal-promotion", Fixture, NULL, fixture_set_up, test_loyal_promotion,
               fixture_tear_down);
   g_test_add_func ("/order-screen/placed", test_placed);
   g_test_add_func ("/order-screen/placed-left-while-printing", test_placed_left_while_printing);

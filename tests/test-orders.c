@@ -236,6 +236,52 @@ test_life (Fixture *f, gconstpointer data)
   g_assert_cmpuint (listed->len, ==, 0);
 }
 
+/* The basket honours the shop's promotions, the cheapest one per line;
+ * one for loyalty card holders only counts when a card was shown. */
+static void
+test_promotions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (f->store);
+  gint64 day = g_date_time_to_unix (f->now);
+  /* 0,50 € off anything "hygiene" for everyone; 20 % off the soap for
+   * loyal customers; 50 % for loyal customers, but over yesterday. */
+  VtrPromotion everyone = { 1, SHOP, 0, "hygiene", VTR_PROMOTION_AMOUNT, 50, 0, 0, day - 3600, day + 86400, "" };
+  VtrPromotion loyal = { 2, SHOP, 10, NULL, VTR_PROMOTION_PERCENT, 20, 0, 0, day - 3600, day + 86400,
+                         "Prix fidélité", TRUE };
+  VtrPromotion over = { 3, SHOP, 10, NULL, VTR_PROMOTION_PERCENT, 50, 0, 0, day - 86400, day - 60, "", TRUE };
+  VtrOrderLine lines[] = { { 10, 2, 0 } };
+  g_autoptr(VtrOrder) plain = NULL;
+  g_autoptr(VtrOrder) with_card = NULL;
+  VtrPromotion three_for_two = { 4, SHOP, 10, NULL, VTR_PROMOTION_BUY_GET, 0, 2, 1, 0, 1, "" };
+
+  g_assert_true (vtr_catalog_put_promotion (catalog, &everyone, &error));
+  g_assert_true (vtr_catalog_put_promotion (catalog, &loyal, &error));
+  g_assert_true (vtr_catalog_put_promotion (catalog, &over, &error));
+  g_assert_no_error (error);
+
+  /* No card: the 0,50 € off each; the line keeps the shop's price. */
+  plain = vtr_order_create_full (f->store, SHOP, lines, 1, 0, "Zoé", "0611223344", FALSE, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plain->total_cents, ==, 2 * (450 - 50));
+  g_assert_cmpint (g_array_index (plain->lines, VtrOrderLine, 0).price_cents, ==, 450);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT total_cents FROM journal.orders WHERE uuid = '%s'", plain->uuid);
+
+    g_assert_cmpint (vtr_test_count (f->store, sql), ==, 800);
+  }
+
+  /* The card shown: 20 % off is cheaper than 0,50 € off each. */
+  with_card = vtr_order_create_full (f->store, SHOP, lines, 1, 0, "Zoé", "0611223344", TRUE, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (with_card->total_cents, ==, 900 - 180);
+
+  /* Buy 2 get 1: of each 3 taken, 1 is free. */
+  g_assert_cmpint (vtr_promotion_line_total (&three_for_two, 450, 2), ==, 900);
+  g_assert_cmpint (vtr_promotion_line_total (&three_for_two, 450, 3), ==, 900);
+  g_assert_cmpint (vtr_promotion_line_total (&three_for_two, 450, 7), ==, 5 * 450);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -245,6 +291,7 @@ main (int argc, char *argv[])
   ADD ("/orders/place", test_place);
   ADD ("/orders/refused", test_refused_orders);
   ADD ("/orders/life", test_life);
+  ADD ("/orders/promotions", test_promotions);
 #undef ADD
 
   return g_test_run ();

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "vtr-activity-chart.h"
@@ -9,8 +10,10 @@
 #include "vtr-flip-box.h"
 #include "vtr-i18n.h"
 #include "vtr-keyboard.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
+#include "vtr-print-service.h"
 #include "vtr-shop-edit.h"
 #include "vtr-service.h"
 #include "vtr-shop-screen.h"
@@ -43,6 +46,8 @@ typedef struct
   VtrStore      *store;
   VtrCatalog    *catalog;
   VtrCounter    *counter;
+  VtrPrintService *printer;
+  char          *poster_pdf;      /* where its printer writes */
   GtkWindow     *window;
   VtrShopScreen *screen;
   GPtrArray     *fired;
@@ -92,7 +97,16 @@ fixture_set_up (Fixture       *f,
   f->store = vtr_store_open (data_dir, &error);
   g_assert_no_error (error);
   f->catalog = vtr_catalog_new (f->store);
-  f->counter = vtr_counter_new (f->store, f->catalog, NULL);
+  /* The counter's printer writes PDF files, read back by the tests. */
+  f->poster_pdf = g_build_filename (data_dir, "poster.pdf", NULL);
+  g_remove (f->poster_pdf);
+  f->printer = vtr_print_service_new (data_dir);
+  {
+    g_autofree char *target = g_strconcat ("pdf:", f->poster_pdf, NULL);
+
+    vtr_print_service_set_target (f->printer, target);
+  }
+  f->counter = vtr_counter_new (f->store, f->catalog, f->printer);
   vtr_counter_set_merchant_id (f->counter, SHOP);
   f->fired = g_ptr_array_new_with_free_func (g_free);
   vtr_counter_open (f->counter);
@@ -131,6 +145,8 @@ fixture_tear_down (Fixture       *f,
   /* Nothing keeps the screen alive once it is gone: no thread, no cycle. */
   g_assert_finalize_object (f->screen);
   g_assert_finalize_object (f->counter);
+  g_clear_object (&f->printer);
+  g_clear_pointer (&f->poster_pdf, g_free);
   g_clear_pointer (&f->fired, g_ptr_array_unref);
   g_clear_object (&f->catalog);
   g_clear_object (&f->store);
@@ -441,6 +457,45 @@ test_hours (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_HOURS), >=, 1);
 }
 
+/* Exceptional closures saved are listed on the hours' page in words,
+ * stay when the week is saved again, and each can be taken back. */
+static void
+test_closures (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *hours = NULL;
+  GtkWidget *remove;
+
+  g_object_set (f->screen, "section", "hours", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  type_into (f, entry (f, "du", 0), "24/12/2030");
+  type_into (f, entry (f, "au", 0), "26/12/2030");
+  act (f, "shop.save-hours", NULL);
+  g_assert_cmpstr (message (f), ==, "Horaires enregistrés");
+  type_into (f, entry (f, "du", 0), "01/05/2031");
+  act (f, "shop.save-hours", NULL);
+  hours = shop_hours (f);
+  /* Both kept: the second save did not drop the first closure. */
+  g_assert_nonnull (strstr (hours, "2030 Dec 24-2030 Dec 26 off"));
+  g_assert_nonnull (strstr (hours, "2031 May 01"));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "Fermé exceptionnellement du 24/12/2030 au 26/12/2030"));
+  remove = vtr_test_find_shown_button (GTK_WIDGET (f->screen),
+                                       "Retirer « Fermé exceptionnellement du 24/12/2030 au 26/12/2030 »");
+  g_assert_nonnull (remove);
+
+  /* Taken back with a tap: the shop opens as usual at Christmas. */
+  g_signal_emit_by_name (remove, "clicked");
+  wait_idle (f);
+  g_assert_cmpstr (message (f), ==, "Fermeture retirée : la boutique ouvre comme d’habitude ces jours-là");
+  g_clear_pointer (&hours, g_free);
+  hours = shop_hours (f);
+  g_assert_null (strstr (hours, "2030 Dec"));
+  g_assert_nonnull (strstr (hours, "2031 May 01"));
+  g_assert_null (vtr_test_find_label (GTK_WIDGET (f->screen), "Fermé exceptionnellement du 24/12/2030"));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_HOURS), >=, 3);
+}
+
 static char *
 day_from_now (int days)
 {
@@ -543,6 +598,68 @@ test_poster (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_POSTER), ==, before + 1);
 }
 
+/* The subtitle of the row whose title is @title in @list, or NULL. */
+static const char *
+row_subtitle (GtkWidget  *screen,
+              const char *title)
+{
+  GtkWidget *label = vtr_test_find_label (screen, title);
+  GtkWidget *row = label ? gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) : NULL;
+
+  return row ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+/* A poster asked for waits for the hub, is shown signed once sync
+ * brought the hub's code, then printed from the screen: on the printer
+ * (a PDF read back) and shown printed, once only. */
+static void
+test_poster_printed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) asked = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autofree char *contents = NULL;
+  const char *title = NULL;
+  gint64 deadline;
+
+  g_object_set (f->screen, "section", "posters", NULL);
+  wait_idle (f);
+  g_assert_true (vtr_shop_screen_take_code (f->screen, CHICKEN_GTIN));
+  act (f, "shop.poster-product", NULL);
+  asked = vtr_shop_list_posters (f->store, SHOP, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asked->len, ==, 1);
+  title = ((VtrShopPoster *) g_ptr_array_index (asked, 0))->summary;
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "en attente de la signature de la fédération");
+  g_assert_false (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                 "Imprimer les affiches signées")));
+
+  /* What sync does with the hub's answer; the page read again. */
+  g_assert_true (vtr_shop_poster_signed (f->store, ((VtrShopPoster *) g_ptr_array_index (asked, 0))->uuid,
+                                         "HTTPS://VTR13.FR/P/15/M117/K1/TESTPOSTER", &error));
+  g_object_set (f->screen, "section", "stock", NULL);
+  g_object_set (f->screen, "section", "posters", NULL);
+  wait_idle (f);
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "signée : prête à imprimer");
+  g_assert_true (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                "Imprimer les affiches signées")));
+
+  act (f, "shop.print-posters", NULL);
+  g_assert_cmpstr (message (f), ==, "1 affiche envoyée à l’imprimante");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (f->screen), title), ==, "imprimée");
+  left = vtr_shop_signed_posters (f->store, SHOP, &error);
+  g_assert_cmpuint (left->len, ==, 0);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (!g_file_test (f->poster_pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  vtr_test_spin (200);
+  g_assert_true (g_file_get_contents (f->poster_pdf, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_false (gtk_widget_is_sensitive (vtr_test_find_button (GTK_WIDGET (f->screen),
+                                                                 "Imprimer les affiches signées")));
+}
+
 /* Services and collections chosen with taps, the loyalty rule typed:
  * all in the catalogue and the outbox; a rule that is no amount, none. */
 static void
@@ -593,6 +710,96 @@ test_services (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), >=, 1);
 }
 
+/* The shop's reward of this name, or NULL. */
+static VtrReward *
+find_reward (GPtrArray  *rewards,
+             const char *title)
+{
+  for (guint i = 0; i < rewards->len; i++)
+    if (g_strcmp0 (((VtrReward *) g_ptr_array_index (rewards, i))->title, title) == 0)
+      return g_ptr_array_index (rewards, i);
+  return NULL;
+}
+
+/* Rewards typed on the Services page: added (euros off, a product
+ * given), listed with what they cost, changed, removed; each in the
+ * catalogue and the outbox. */
+static void
+test_rewards (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  guint events = outbox_count (f, VTR_SHOP_EVENT_LOYALTY);
+  VtrReward *coffee, *sausages;
+  gint64 coffee_id;
+
+  g_object_set (f->screen, "section", "services", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* No points typed: said, nothing saved. */
+  type_into (f, entry (f, "Nom de la récompense, par exemple Café offert", 0), "Cafe Offert");
+  act (f, "shop.save-reward", NULL);
+  g_assert_cmpstr (message (f), ==, "Tapez combien de points coûte la récompense, par exemple 100");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events);
+
+  type_into (f, entry (f, "Points, par exemple 100", 0), "150");
+  type_into (f, entry (f, "Euros de remise, ou le code-barres d’un produit", 0), "5,00");
+  act (f, "shop.save-reward", NULL);
+  g_assert_cmpstr (message (f), ==, "Récompense enregistrée : chaque comptoir de la boutique la propose après sa "
+                                    "prochaine synchronisation");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events + 1);
+  /* The form is empty again, for the next one. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Points, par exemple 100", 0))), ==, "");
+
+  /* A product given: its barcode scanned into the form. */
+  type_into (f, entry (f, "Nom de la récompense, par exemple Café offert", 0), "Merguez Offertes");
+  type_into (f, entry (f, "Points, par exemple 100", 0), "300");
+  type_into (f, entry (f, "Euros de remise, ou le code-barres d’un produit", 0), SAUSAGES_GTIN);
+  act (f, "shop.save-reward", NULL);
+  added = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_no_error (error);
+  coffee = find_reward (added, "Cafe Offert");
+  sausages = find_reward (added, "Merguez Offertes");
+  g_assert_nonnull (coffee);
+  g_assert_nonnull (sausages);
+  g_assert_cmpint (coffee->points, ==, 150);
+  g_assert_cmpint (coffee->kind, ==, VTR_REWARD_DISCOUNT);
+  g_assert_cmpint (coffee->value, ==, 500);
+  g_assert_cmpint (sausages->kind, ==, VTR_REWARD_FREE_PRODUCT);
+  g_assert_cmpint (sausages->product_id, ==, SAUSAGES);
+  coffee_id = coffee->id;
+  /* Listed with what they cost and give. */
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "150 points → 5,00 € de remise"));
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "300 points → un produit offert"));
+  g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Modifier « Cafe Offert »"));
+
+  /* Changed: its values in the form, the points typed again. */
+  act (f, "shop.change-reward", g_variant_new_int64 (coffee_id));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Points, par exemple 100", 0))), ==, "150");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Euros de remise, ou le code-barres d’un produit", 0))),
+                   ==, "5,00");
+  type_into (f, entry (f, "Points, par exemple 100", 0), "120");
+  act (f, "shop.save-reward", NULL);
+  changed = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_cmpuint (changed->len, ==, added->len);
+  coffee = find_reward (changed, "Cafe Offert");
+  g_assert_cmpint (coffee->id, ==, coffee_id);
+  g_assert_cmpint (coffee->points, ==, 120);
+  g_assert_nonnull (vtr_test_find_label (GTK_WIDGET (f->screen), "120 points → 5,00 € de remise"));
+
+  /* Removed: gone from the catalogue and the page. */
+  act (f, "shop.remove-reward", g_variant_new_int64 (coffee_id));
+  g_assert_cmpstr (message (f), ==, "Récompense retirée");
+  removed = vtr_loyalty_list_rewards (f->store, SHOP, &error);
+  g_assert_null (find_reward (removed, "Cafe Offert"));
+  g_assert_nonnull (find_reward (removed, "Merguez Offertes"));
+  g_assert_null (vtr_test_find_label (GTK_WIDGET (f->screen), "120 points → 5,00 € de remise"));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_LOYALTY), ==, events + 4);
+}
+
 /* Activity: the chart has this week's figures, also in words. */
 static void
 test_activity (Fixture       *f,
@@ -638,9 +845,12 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/new-product", Fixture, NULL, fixture_set_up, test_new_product, fixture_tear_down);
   g_test_add ("/shop-screen/shelf-mode", Fixture, NULL, fixture_set_up, test_shelf_mode, fixture_tear_down);
   g_test_add ("/shop-screen/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
+  g_test_add ("/shop-screen/closures", Fixture, NULL, fixture_set_up, test_closures, fixture_tear_down);
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
+  g_test_add ("/shop-screen/poster-printed", Fixture, NULL, fixture_set_up, test_poster_printed, fixture_tear_down);
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);
+  g_test_add ("/shop-screen/rewards", Fixture, NULL, fixture_set_up, test_rewards, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

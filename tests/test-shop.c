@@ -209,6 +209,18 @@ test_edit_to_street_kiosk (Fixture      *f,
   g_assert_cmpint (sql (f->kiosk_dir, "catalog.db",
                         "SELECT count (*) FROM merchant WHERE id = 1 "
                         "AND opening_hours LIKE '%; 2026 Dec 24-2026 Dec 26 off'"), ==, 1);
+  /* The street kiosk shows the promotion as the merchant typed it, for
+   * loyal customers only. */
+  {
+    g_autoptr(JsonObject) merguez = kiosk_stockist (f, MERGUEZ);
+    JsonArray *promotions = json_object_get_array_member (merguez, "promotions");
+    JsonObject *first = NULL;
+
+    g_assert_cmpuint (json_array_get_length (promotions), ==, 1);
+    first = json_array_get_object_element (promotions, 0);
+    g_assert_cmpstr (json_object_get_string_member (first, "title"), ==, "−17 % sur les merguez");
+    g_assert_cmpstr (json_object_get_string_member (first, "audience"), ==, "loyal");
+  }
   /* The street kiosk says the shop is closed on Christmas Eve. */
   {
     g_auto(VtrTestResult) r = { 0 };
@@ -225,7 +237,18 @@ test_edit_to_street_kiosk (Fixture      *f,
     g_autofree char *shop = phone_page (f, "merchant", SHOP);
 
     g_assert_nonnull (strstr (sausages, "9,50"));
-    g_assert_nonnull (strstr (shop, "17% off</span> <bdi>Merguez 500 g"));
+    /* The promotion as the merchant typed it, for loyal customers only. */
+    {
+      const char *typed = strstr (shop, "<span class=\"promo\"><bdi>−17 % sur les merguez</bdi></span> ");
+      g_autofree char *item = NULL;
+
+      g_assert_nonnull (typed);
+      item = g_strndup (typed, strstr (typed, "</li>") - typed);
+      g_assert_true (strstr (item, "17% off") || strstr (item, "17 % de remise"));
+      g_assert_true (strstr (item, "loyalty card holders only") ||
+                     strstr (item, "réservé aux porteurs de la carte de fidélité"));
+      g_assert_nonnull (strstr (item, "<bdi>Merguez 500 g</bdi>"));
+    }
   }
 
   SHOP_CTL (f, &history, "shop", "history", "--json");

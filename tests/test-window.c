@@ -560,6 +560,30 @@ wait_printed (Kiosk *kiosk)
  * ticket printed, the order-placed screen saying so. Back from there goes
  * to the start, not to an empty basket. With the printer gone, the
  * screen shows the pickup code and says so. */
+/* A loyalty card shown to the basket (the camera reads on its page):
+ * the shop's promotions for loyal customers count, and the shopper stays
+ * on the basket. */
+static void
+test_order_card (void)
+{
+  VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, (char *) "MARSEILLEMARSEILLEMARSEILL", NULL, NULL, 0, 1 };
+  g_autofree char *card = vtr_flashcode_sign (&code, "vtr13.fr", secret, NULL);
+  VtrOrderScreen *basket;
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "order", g_variant_new ("(xx)", (gint64) 13, (gint64) 9));
+  wait_loaded (screen (&kiosk));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  basket = VTR_ORDER_SCREEN (screen (&kiosk));
+  g_assert_false (vtr_order_screen_get_card_shown (basket));
+  act (&kiosk, "scan-text", g_variant_new_string (card));
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_true (vtr_order_screen_get_card_shown (basket));
+  vtr_order_screen_clear (basket);
+  kiosk_close (&kiosk);
+}
+
 static void
 test_order (void)
 {
@@ -1533,6 +1557,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/expired-ad", test_expired_ad);
   g_test_add_func ("/window/messages", test_messages);
   g_test_add_func ("/window/order", test_order);
+  g_test_add_func ("/window/order-card", test_order_card);
   g_test_add_func ("/window/order-off-main-thread", test_order_off_main_thread);
   g_test_add_func ("/window/order-window-closed", test_order_window_closed);
   g_test_add_func ("/window/order-no-numbers", test_order_no_numbers);

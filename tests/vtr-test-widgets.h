@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <string.h>
 
 /* Widgets a test looks for in what a screen shows. */
 
@@ -14,6 +15,23 @@ vtr_test_find_button (GtkWidget  *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = vtr_test_find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first label in @widget's tree whose text holds @words, or %NULL. */
+static inline GtkWidget *
+vtr_test_find_label (GtkWidget  *widget,
+                     const char *words)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), words))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vtr_test_find_label (child, words);
 
       if (found)
         return found;

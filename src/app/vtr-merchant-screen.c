@@ -160,7 +160,7 @@ show_view (VtrMerchantScreen     *self,
   for (guint i = 0; i < view->promotions->len; i++)
     {
       VtrPromotionOffer *offer = g_ptr_array_index (view->promotions, i);
-      g_autofree char *what = vtr_promotion_describe (offer->promotion);
+      g_autofree char *what = vtr_promotion_headline (offer->promotion);
 
       if (offer->product)
         gtk_list_box_append (self->promotions,

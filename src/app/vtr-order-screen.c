@@ -39,8 +39,9 @@ typedef struct
 {
   gint64  product_id;
   char   *name;
-  gint64  price_cents;
-  int     quantity;
+  gint64     price_cents;
+  int        quantity;
+  GPtrArray *promotions;  /* VtrPromotion of the shop on it */
 } BasketLine;
 
 struct _VtrOrderScreen
@@ -58,6 +59,7 @@ struct _VtrOrderScreen
   GArray            *pickups;      /* gint64: 0 for the shop, then lockers */
   guint              pickup;
   gboolean           placing;      /* the order is being written */
+  gboolean           card_shown;   /* a loyalty card was shown to this basket */
 
   /* Template widgets */
   GtkWidget         *content;
@@ -65,6 +67,7 @@ struct _VtrOrderScreen
   GtkListBox        *basket;
   GtkWidget         *loading;
   GtkLabel          *total;
+  GtkLabel          *loyalty;
   GtkListBox        *pickup_list;
   GtkEntry          *name;
   GtkEntry          *phone;
@@ -100,6 +103,7 @@ static void
 basket_line_clear (BasketLine *line)
 {
   g_free (line->name);
+  g_clear_pointer (&line->promotions, g_ptr_array_unref);
 }
 
 static void
@@ -147,6 +151,7 @@ static void
 refresh_basket (VtrOrderScreen *self)
 {
   gint64 total = 0;
+  gboolean loyal_offered = FALSE;
   g_autofree char *total_text = NULL;
   g_autofree char *total_words = NULL;
 
@@ -154,25 +159,49 @@ refresh_basket (VtrOrderScreen *self)
   for (guint i = 0; i < self->lines->len; i++)
     {
       BasketLine *line = &g_array_index (self->lines, BasketLine, i);
+      gint64 cents = 0;
+      const VtrPromotion *promotion = vtr_promotion_best (line->promotions, line->price_cents, line->quantity,
+                                                          self->card_shown, &cents);
       g_autofree char *unit = vtr_price_format (line->price_cents);
-      g_autofree char *amount = vtr_price_format (line->price_cents * line->quantity);
+      g_autofree char *amount = vtr_price_format (cents);
       g_autofree char *quantity = g_strdup_printf ("%d", line->quantity);
-      g_autofree char *subtitle = g_strdup_printf (_("%s each · %s"), unit, amount);
+      g_autofree char *subtitle = NULL;
       g_autofree char *less = g_strdup_printf (_("One less “%s”"), line->name);
       g_autofree char *more = g_strdup_printf (_("One more “%s”"), line->name);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *count = gtk_label_new (quantity);
 
+      for (guint k = 0; line->promotions && k < line->promotions->len; k++)
+        loyal_offered |= ((VtrPromotion *) g_ptr_array_index (line->promotions, k))->loyal_only;
+      if (promotion)
+        {
+          g_autofree char *full = vtr_price_format (line->price_cents * line->quantity);
+          g_autofree char *headline = vtr_promotion_headline (promotion);
+
+          /* TRANSLATORS: unit price, the line's price with the promotion, without it, the promotion */
+          subtitle = g_strdup_printf (_("%s each · %s instead of %s · %s"), unit, amount, full, headline);
+        }
+      else
+        subtitle = g_strdup_printf (_("%s each · %s"), unit, amount);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), line->name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_widget_add_css_class (count, "title-2");
       gtk_widget_set_size_request (count, 48, -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), quantity_button (self, i, -1, less));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), count);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), quantity_button (self, i, +1, more));
       gtk_list_box_append (self->basket, row);
-      total += line->price_cents * line->quantity;
+      total += cents;
     }
+  /* Promotions for loyal customers: the customer learns that showing the
+   * card gets them, and then that it did. */
+  if (self->card_shown)
+    gtk_label_set_text (self->loyalty, _("Loyalty card shown: the promotions for loyal customers apply."));
+  else
+    gtk_label_set_text (self->loyalty, _("Show your loyalty card to the camera: some promotions here are for "
+                                         "loyal customers only."));
+  gtk_widget_set_visible (GTK_WIDGET (self->loyalty), loyal_offered || self->card_shown);
   total_text = vtr_price_format (total);
   /* A parcel locker takes no money: never "to pay at the shop" there. */
   if (self->pickup > 0 && self->pickup < self->pickups->len)
@@ -319,6 +348,7 @@ add_offer (VtrOrderScreen        *self,
   line.name = g_strdup (offer->product->name);
   line.price_cents = offer->stock.price_cents;
   line.quantity = 1;
+  line.promotions = offer->promotions ? g_ptr_array_ref (offer->promotions) : NULL;
   g_array_append_val (self->lines, line);
   refresh_basket (self);
 
@@ -398,6 +428,41 @@ vtr_order_screen_get_merchant (VtrOrderScreen *self)
   g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), 0);
 
   return self->lines->len ? self->merchant_id : 0;
+}
+
+/**
+ * vtr_order_screen_show_card:
+ *
+ * The customer showed their loyalty card (the window checked its
+ * signature): the shop's promotions for loyal customers apply to this
+ * basket, and the page says so. Until vtr_order_screen_clear().
+ */
+void
+vtr_order_screen_show_card (VtrOrderScreen *self)
+{
+  g_return_if_fail (VTR_IS_ORDER_SCREEN (self));
+
+  if (self->card_shown)
+    return;
+  self->card_shown = TRUE;
+  refresh_basket (self);
+}
+
+gboolean
+vtr_order_screen_get_card_shown (VtrOrderScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), FALSE);
+
+  return self->card_shown;
+}
+
+/* What the basket costs, promotions counted, as the page shows it. */
+const char *
+vtr_order_screen_get_total_words (VtrOrderScreen *self)
+{
+  g_return_val_if_fail (VTR_IS_ORDER_SCREEN (self), NULL);
+
+  return gtk_label_get_text (self->total);
 }
 
 /* A quantity of 0 takes the product out of the basket. */
@@ -516,6 +581,7 @@ typedef struct
   gint64     locker_id;
   char      *first_name;
   char      *phone;
+  gboolean   card_shown;
   GDateTime *now;
 } PlaceJob;
 
@@ -562,8 +628,9 @@ place_in_thread (GTask        *task,
       return;
     }
   placed = g_new0 (Placed, 1);
-  placed->order = vtr_order_create (store, job->merchant_id, (VtrOrderLine *) job->lines->data, job->lines->len,
-                                    job->locker_id, job->first_name, job->phone, job->now, &error);
+  placed->order = vtr_order_create_full (store, job->merchant_id, (VtrOrderLine *) job->lines->data,
+                                         job->lines->len, job->locker_id, job->first_name, job->phone,
+                                         job->card_shown, job->now, &error);
   if (placed->order == NULL)
     {
       placed_free (placed);
@@ -645,6 +712,7 @@ vtr_order_screen_place_async (VtrOrderScreen      *self,
   job->locker_id = self->pickup < self->pickups->len ? g_array_index (self->pickups, gint64, self->pickup) : 0;
   job->first_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name)));
   job->phone = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->phone)));
+  job->card_shown = self->card_shown;
   job->now = g_date_time_ref (now);
   g_task_set_task_data (task, job, (GDestroyNotify) place_job_free);
   set_placing (self, TRUE);
@@ -717,6 +785,7 @@ vtr_order_screen_clear (VtrOrderScreen *self)
   forget_pending (self);
   g_array_set_size (self->lines, 0);
   self->merchant_id = 0;
+  self->card_shown = FALSE;
   g_clear_pointer (&self->merchant_name, g_free);
   vtr_order_screen_fill (self, "", "");
   gtk_label_set_text (self->message, "");
@@ -857,6 +926,7 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, basket);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, loading);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, total);
+  gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, loyalty);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, pickup_list);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, name);
   gtk_widget_class_bind_template_child (widget_class, VtrOrderScreen, phone);

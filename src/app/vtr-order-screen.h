@@ -25,6 +25,9 @@ gint64       vtr_order_screen_get_merchant  (VtrOrderScreen       *self);
 void         vtr_order_screen_set_quantity  (VtrOrderScreen *self,
                                              guint           line,
                                              int             quantity);
+void         vtr_order_screen_show_card     (VtrOrderScreen       *self);
+gboolean     vtr_order_screen_get_card_shown (VtrOrderScreen      *self);
+const char  *vtr_order_screen_get_total_words (VtrOrderScreen     *self);
 guint        vtr_order_screen_count_lockers (VtrOrderScreen       *self);
 void         vtr_order_screen_choose_pickup (VtrOrderScreen *self,
                                              guint           choice);

@@ -70,7 +70,7 @@ stockist_row (const VtrStockist *stockist,
   g_string_append_printf (details, "%s · %s\n%s", distance, open, merchant->address ? merchant->address : "");
   for (guint i = 0; stockist->promotions && i < stockist->promotions->len; i++)
     {
-      g_autofree char *promotion = vtr_promotion_describe (g_ptr_array_index (stockist->promotions, i));
+      g_autofree char *promotion = vtr_promotion_headline (g_ptr_array_index (stockist->promotions, i));
 
       g_string_append_printf (details, "\n%s", promotion);
     }

@@ -11,7 +11,10 @@
 #include "vtr-flip-box.h"
 #include "vtr-gtin.h"
 #include "vtr-keyboard.h"
+#include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
+#include "vtr-print-queue.h"
+#include "vtr-print-service.h"
 #include "vtr-service.h"
 #include "vtr-shop-edit.h"
 #include "vtr-shop-read.h"
@@ -44,6 +47,11 @@
  *   save             the product's price and stock
  *   undo             the last change undone
  *   save-hours       the week and the closure typed
+ *   remove-closure i an exceptional closure taken back (its first day, yyyymmdd)
+ *   print-posters    the posters the hub signed, to the printer
+ *   save-reward      the reward typed, new or changed
+ *   change-reward x  a reward's values in the form
+ *   remove-reward x  a reward no longer offered
  */
 
 struct _VtrShopScreen
@@ -64,6 +72,7 @@ struct _VtrShopScreen
   gboolean          has_price;     /* the shop already sells it */
   gboolean          can_undo;
   char             *hours_words;
+  char             *hours;          /* the shop's opening hours, as saved */
   char             *promotion_kind; /* "percent", "amount", "points", "buy-get" */
   GtkEntry         *day_entries[7];
 
@@ -87,6 +96,7 @@ struct _VtrShopScreen
   GtkEntry         *closed_from_entry;
   GtkEntry         *closed_to_entry;
   GtkLabel         *hours_words_label;
+  GtkListBox       *closures_list;
   VtrKeyboard      *hours_keyboard;
   VtrActivityChart *activity_chart;
   GtkEntry         *promo_target_entry;
@@ -100,11 +110,19 @@ struct _VtrShopScreen
   GtkListBox       *promotions_list;
   VtrKeyboard      *promo_keyboard;
   GtkEntry         *poster_entry;
+  GtkListBox       *posters_list;
   VtrKeyboard      *poster_keyboard;
   GtkFlowBox       *services_box;
   GtkFlowBox       *collections_box;
   GtkEntry         *loyalty_entry;
   VtrKeyboard      *services_keyboard;
+  GtkListBox       *rewards_list;
+  GtkEntry         *reward_title_entry;
+  GtkEntry         *reward_points_entry;
+  GtkEntry         *reward_what_entry;
+  GPtrArray        *rewards;            /* VtrReward, as shown */
+  GPtrArray        *reward_gtins;       /* char *: a free product's barcode, or NULL */
+  gint64            reward_id;          /* the reward being changed; 0: a new one */
   GPtrArray        *service_buttons;    /* GtkToggleButton, data "service": its id */
   GtkWidget        *collection_buttons[VTR_COLLECTION_PARCEL_LOCKER + 1];
 };
@@ -257,6 +275,10 @@ typedef enum
   JOB_END_PROMOTION,
   JOB_POSTER,
   JOB_SERVICES,
+  JOB_REWARD,
+  JOB_REMOVE_REWARD,
+  JOB_PRINT_POSTERS,
+  JOB_READ_POSTERS,
 } JobKind;
 
 typedef struct
@@ -291,6 +313,11 @@ typedef struct
   char           **services;      /* the shop's, offered */
   int             *collections;   /* -1 terminated */
   gint64           cents_per_point;
+  GPtrArray       *rewards;       /* VtrReward of the shop */
+  GPtrArray       *reward_gtins;  /* char *, as rewards: a free product's barcode */
+  VtrReward        reward;        /* a new or changed one; a free product's barcode in target */
+  GPtrArray       *posters;       /* VtrShopPoster, the shop's requests, newest first */
+  guint            n_printed;     /* posters sent to the printer */
 } Job;
 
 static void
@@ -314,6 +341,10 @@ job_free (Job *job)
   g_free (job->collections);
   g_free ((char *) job->promotion.title);
   g_free ((char *) job->promotion.category);
+  g_clear_pointer (&job->rewards, g_ptr_array_unref);
+  g_clear_pointer (&job->reward_gtins, g_ptr_array_unref);
+  g_clear_pointer (&job->posters, g_ptr_array_unref);
+  g_free (job->reward.title);
   g_free (job);
 }
 
@@ -417,6 +448,86 @@ save_promotion (VtrStore  *store,
          read_promotions (store, job, error);
 }
 
+/* The shop's rewards, with the barcode of each free product (to change it). */
+static gboolean
+read_rewards (VtrStore  *store,
+              Job       *job,
+              GError   **error)
+{
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+
+  job->rewards = vtr_loyalty_list_rewards (store, job->merchant_id, error);
+  if (job->rewards == NULL)
+    return FALSE;
+  job->reward_gtins = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < job->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (job->rewards, i);
+      g_autoptr(VtrProduct) product = reward->kind == VTR_REWARD_FREE_PRODUCT
+                                        ? vtr_catalog_get_product (catalog, reward->product_id, NULL)
+                                        : NULL;
+
+      g_ptr_array_add (job->reward_gtins, product && product->gtin ? vtr_gtin_display (product->gtin) : NULL);
+    }
+  return TRUE;
+}
+
+/* A reward of so many points: euros off, or a product (its barcode). */
+static gboolean
+save_reward (VtrStore  *store,
+             Job       *job,
+             GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (job->target)
+    {
+      if (!vtr_shop_find_product (store, job->target, &job->reward.product_id, error))
+        return FALSE;
+      if (job->reward.product_id == 0)
+        {
+          g_set_error (error, VTR_SHOP_ERROR, VTR_SHOP_ERROR_UNKNOWN_PRODUCT,
+                       _("No product has the barcode %s: scan it under Stock first"), job->target);
+          return FALSE;
+        }
+      job->reward.kind = VTR_REWARD_FREE_PRODUCT;
+    }
+  return vtr_shop_put_reward (store, job->session, &job->reward, now, error) && read_rewards (store, job, error) &&
+         read_edits (store, job, error);
+}
+
+#define N_POSTERS_SHOWN 8
+
+static gboolean
+read_posters (VtrStore  *store,
+              Job       *job,
+              GError   **error)
+{
+  job->posters = vtr_shop_list_posters (store, job->merchant_id, N_POSTERS_SHOWN, error);
+  return job->posters != NULL;
+}
+
+/* Every poster the hub signed, to the printer's durable queue (the
+ * print service prints it now, or once the printer is back). */
+static gboolean
+print_posters (VtrStore  *store,
+               Job       *job,
+               GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) signed_posters = vtr_shop_signed_posters (store, job->merchant_id, error);
+
+  if (signed_posters == NULL)
+    return FALSE;
+  for (guint i = 0; i < signed_posters->len; i++)
+    {
+      if (!vtr_print_enqueue_poster (store, g_ptr_array_index (signed_posters, i), job->text, now, NULL, error))
+        return FALSE;
+      job->n_printed++;
+    }
+  return read_posters (store, job, error);
+}
+
 static gboolean
 request_poster (VtrStore  *store,
                 Job       *job,
@@ -437,7 +548,7 @@ request_poster (VtrStore  *store,
         }
     }
   return vtr_shop_request_poster (store, job->session, product_id, job->promotion_id, now, NULL, error) &&
-         read_edits (store, job, error);
+         read_edits (store, job, error) && read_posters (store, job, error);
 }
 
 static void
@@ -465,7 +576,8 @@ job_in_thread (GTask        *task,
           job->collections = vtr_shop_collections_taken (store, job->merchant_id, NULL);
           job->cents_per_point = vtr_shop_loyalty_cents_per_point (store, job->merchant_id, NULL);
           job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
-          done = job->stats != NULL && read_promotions (store, job, &error);
+          done = job->stats != NULL && read_promotions (store, job, &error) && read_rewards (store, job, &error) &&
+                 read_posters (store, job, &error);
         }
         break;
       case JOB_FIND:
@@ -500,6 +612,19 @@ job_in_thread (GTask        *task,
         break;
       case JOB_POSTER:
         done = request_poster (store, job, &error);
+        break;
+      case JOB_REWARD:
+        done = save_reward (store, job, &error);
+        break;
+      case JOB_PRINT_POSTERS:
+        done = print_posters (store, job, &error);
+        break;
+      case JOB_READ_POSTERS:
+        done = read_posters (store, job, &error);
+        break;
+      case JOB_REMOVE_REWARD:
+        done = vtr_shop_remove_reward (store, job->session, job->reward.id, now, &error) &&
+               read_rewards (store, job, &error) && read_edits (store, job, &error);
         break;
       case JOB_SERVICES:
         {
@@ -649,6 +774,108 @@ show_promotions (VtrShopScreen *self,
 
 static char *price_text (gint64 cents);
 
+/* Each reward: its name, what it costs and gives; to change or remove. */
+static void
+show_rewards (VtrShopScreen *self,
+              Job           *job)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rewards_list))))
+    gtk_list_box_remove (self->rewards_list, child);
+  g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  g_clear_pointer (&self->reward_gtins, g_ptr_array_unref);
+  self->rewards = job->rewards ? g_ptr_array_ref (job->rewards) : NULL;
+  self->reward_gtins = job->reward_gtins ? g_ptr_array_ref (job->reward_gtins) : NULL;
+  for (guint i = 0; self->rewards && i < self->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (self->rewards, i);
+      g_autofree char *off = vtr_price_format (reward->value);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *change_name = g_strdup_printf (_("Change “%s”"), reward->title);
+      g_autofree char *remove_name = g_strdup_printf (_("Remove “%s”"), reward->title);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *change = gtk_button_new_with_label (_("Change"));
+      GtkWidget *remove = gtk_button_new_with_label (_("Remove"));
+      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+      if (reward->kind == VTR_REWARD_FREE_PRODUCT)
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point → a free product",
+                                                 "%d points → a free product", reward->points),
+                                    reward->points);
+      else
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point → %s off", "%d points → %s off",
+                                                 reward->points),
+                                    reward->points, off);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reward->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "shop.change-reward");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "x", reward->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (change), GTK_ACCESSIBLE_PROPERTY_LABEL, change_name, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "shop.remove-reward");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "x", reward->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_name, -1);
+      gtk_box_append (GTK_BOX (buttons), change);
+      gtk_box_append (GTK_BOX (buttons), remove);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons);
+      gtk_list_box_append (self->rewards_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rewards_list), self->rewards && self->rewards->len > 0);
+}
+
+static const char *
+poster_state_words (const VtrShopPoster *poster)
+{
+  switch (poster->state)
+    {
+    case VTR_SHOP_POSTER_WAITING: return _("waiting for the federation to sign it");
+    case VTR_SHOP_POSTER_SIGNED: return _("signed: ready to print");
+    case VTR_SHOP_POSTER_PRINTED: return _("printed");
+    case VTR_SHOP_POSTER_REFUSED: return _("refused by the federation");
+    default: return "";
+    }
+}
+
+/* Each poster asked for and where it is; Print only when one is signed. */
+static void
+show_posters (VtrShopScreen *self,
+              GPtrArray     *posters)
+{
+  GtkWidget *child;
+  gboolean any_signed = FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->posters_list))))
+    gtk_list_box_remove (self->posters_list, child);
+  for (guint i = 0; posters && i < posters->len; i++)
+    {
+      VtrShopPoster *poster = g_ptr_array_index (posters, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *state = poster->state == VTR_SHOP_POSTER_REFUSED && poster->reason
+                                 ? g_strdup_printf ("%s: %s", poster_state_words (poster), poster->reason)
+                                 : g_strdup (poster_state_words (poster));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), poster->summary ? poster->summary : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+      gtk_list_box_append (self->posters_list, row);
+      any_signed |= poster->state == VTR_SHOP_POSTER_SIGNED;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->posters_list), posters && posters->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.print-posters", any_signed);
+}
+
+/* The reward form emptied: the next one saved is a new one. */
+static void
+clear_reward_form (VtrShopScreen *self)
+{
+  self->reward_id = 0;
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_title_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_points_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reward_what_entry), "");
+}
+
 /* The shop's services, collections and loyalty rule, as read. */
 static void
 show_services (VtrShopScreen *self,
@@ -775,12 +1002,45 @@ show_found (VtrShopScreen *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
 }
 
+/* Each exceptional closure saved, in words, with a button to open as
+ * usual again. */
+static void
+show_closures (VtrShopScreen *self)
+{
+  g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (self->hours);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->closures_list))))
+    gtk_list_box_remove (self->closures_list, child);
+  for (guint i = 0; i < closures->len; i++)
+    {
+      VtrShopClosure *closure = g_ptr_array_index (closures, i);
+      g_autofree char *remove_name = g_strdup_printf (_("Remove “%s”"), closure->words);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_with_label (_("Remove"));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), closure->words);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "shop.remove-closure");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "i", closure->first_day);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_name, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (self->closures_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->closures_list), closures->len > 0);
+}
+
 static void
 show_hours (VtrShopScreen *self,
             const char    *opening_hours)
 {
   VtrWeekHours week;
   g_autoptr(GError) error = NULL;
+
+  g_free (self->hours);
+  self->hours = g_strdup (opening_hours ? opening_hours : "");
+  show_closures (self);
 
   if (!vtr_week_hours_from_osm (opening_hours, &week, &error))
     {
@@ -842,6 +1102,38 @@ job_done (GObject      *source,
       show_edits (self, job->edits);
       show_promotions (self, job->promotions);
       show_services (self, job);
+      show_rewards (self, job);
+      show_posters (self, job->posters);
+      break;
+    case JOB_READ_POSTERS:
+      show_posters (self, job->posters);
+      break;
+    case JOB_PRINT_POSTERS:
+      show_posters (self, job->posters);
+      {
+        VtrPrintService *printer = vtr_counter_get_printer (self->counter);
+        g_autofree char *words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u poster sent to the printer",
+                                                               "%u posters sent to the printer", job->n_printed),
+                                                  job->n_printed);
+
+        /* Printed now if the printer can; else they wait in its queue. */
+        if (printer)
+          vtr_print_service_retry_async (printer, NULL, NULL, NULL);
+        say (self, words, FALSE);
+      }
+      break;
+    case JOB_REWARD:
+      show_rewards (self, job);
+      show_edits (self, job->edits);
+      clear_reward_form (self);
+      say (self, _("Reward saved: every counter of the shop offers it after its next sync"), FALSE);
+      break;
+    case JOB_REMOVE_REWARD:
+      show_rewards (self, job);
+      show_edits (self, job->edits);
+      if (self->reward_id == job->reward.id)
+        clear_reward_form (self);
+      say (self, _("Reward removed"), FALSE);
       break;
     case JOB_SERVICES:
       show_edits (self, job->edits);
@@ -861,6 +1153,7 @@ job_done (GObject      *source,
       break;
     case JOB_POSTER:
       show_edits (self, job->edits);
+      show_posters (self, job->posters);
       gtk_editable_set_text (GTK_EDITABLE (self->poster_entry), "");
       say (self, _("Poster asked for: it prints as soon as the federation has signed it"), FALSE);
       break;
@@ -892,7 +1185,12 @@ job_done (GObject      *source,
     case JOB_HOURS:
       show_hours (self, job->text);
       show_edits (self, job->edits);
-      say (self, _("Hours saved"), FALSE);
+      if (job->summary)
+        say (self, _("Closure removed: the shop opens as usual on those days"), FALSE);
+      else
+        say (self, _("Hours saved"), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->closed_from_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->closed_to_entry), "");
       break;
     default:
       g_assert_not_reached ();
@@ -1139,6 +1437,31 @@ parse_day (const char *text,
   return date;
 }
 
+/* yyyymmdd → that day at midnight, in the shops' time zone. */
+static GDateTime *
+day_of (int yyyymmdd)
+{
+  return g_date_time_new (vtr_opening_hours_timezone (), yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100,
+                          0, 0, 0);
+}
+
+static void
+remove_closure_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_HOURS);
+  job->text = vtr_shop_hours_remove_closure (self->hours, g_variant_get_int32 (parameter));
+  job->summary = g_strdup ("closure");
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
 static void
 save_hours_action (GtkWidget  *widget,
                    const char *action_name,
@@ -1164,6 +1487,24 @@ save_hours_action (GtkWidget  *widget,
       }
   week.holidays_open = gtk_switch_get_active (self->holidays_switch);
   osm = vtr_week_hours_to_osm (&week);
+  /* The closures saved before stay: the week's editor does not show them. */
+  {
+    g_autoptr(GPtrArray) closures = vtr_shop_hours_closures (self->hours);
+
+    for (guint i = 0; i < closures->len; i++)
+      {
+        VtrShopClosure *closure = g_ptr_array_index (closures, i);
+        g_autoptr(GDateTime) first = day_of (closure->first_day);
+        g_autoptr(GDateTime) last = day_of (closure->last_day);
+        char *with_closure = first && last ? vtr_shop_hours_add_closure (osm, first, last, NULL) : NULL;
+
+        if (with_closure)
+          {
+            g_free (osm);
+            osm = with_closure;
+          }
+      }
+  }
   if (*from || *to)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
@@ -1347,6 +1688,105 @@ save_services_action (GtkWidget  *widget,
 }
 
 static void
+save_reward_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reward_title_entry))));
+  const char *what = gtk_editable_get_text (GTK_EDITABLE (self->reward_what_entry));
+  g_autoptr(GString) digits = g_string_new (NULL);
+  int points = 0;
+  gint64 cents = 0;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (*title == '\0')
+    {
+      say (self, _("Give the reward a name, such as Free coffee"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_title_entry));
+      return;
+    }
+  if (!parse_count (gtk_editable_get_text (GTK_EDITABLE (self->reward_points_entry)), &points) || points <= 0)
+    {
+      say (self, _("Type how many points the reward costs, such as 100"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_points_entry));
+      return;
+    }
+  /* A barcode as printed (3 017620 422003): a product given. */
+  for (const char *p = what; *p; p++)
+    if (*p != ' ')
+      g_string_append_c (digits, *p);
+  job = new_job (self, JOB_REWARD);
+  if (vtr_gtin_looks_like_gtin (digits->str))
+    job->target = g_string_free (g_steal_pointer (&digits), FALSE);
+  else if (parse_price (what, &cents) && cents > 0)
+    {
+      job->reward.kind = VTR_REWARD_DISCOUNT;
+      job->reward.value = (int) MIN (cents, G_MAXINT);
+    }
+  else
+    {
+      job_free (job);
+      say (self, _("Type the euros off, such as 5,00, or scan the product given"), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_what_entry));
+      return;
+    }
+  job->reward.id = self->reward_id;
+  job->reward.points = points;
+  job->reward.title = g_steal_pointer (&title);
+  say (self, _("Saving…"), FALSE);
+  run_job (self, job);
+}
+
+/* The reward's values in the form, to change and save it again. */
+static void
+change_reward_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+
+  for (guint i = 0; self->rewards && i < self->rewards->len; i++)
+    {
+      VtrReward *reward = g_ptr_array_index (self->rewards, i);
+      const char *gtin = g_ptr_array_index (self->reward_gtins, i);
+      g_autofree char *points = g_strdup_printf ("%d", reward->points);
+      g_autofree char *what = reward->kind == VTR_REWARD_FREE_PRODUCT ? g_strdup (gtin ? gtin : "")
+                                                                        : price_text (reward->value);
+      g_autofree char *words = NULL;
+
+      if (reward->id != id)
+        continue;
+      self->reward_id = id;
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_title_entry), reward->title);
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_points_entry), points);
+      gtk_editable_set_text (GTK_EDITABLE (self->reward_what_entry), what);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reward_points_entry));
+      words = g_strdup_printf (_("Changing “%s”: type the new values, then Save the reward"), reward->title);
+      say (self, words, FALSE);
+      return;
+    }
+}
+
+static void
+remove_reward_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  job = new_job (self, JOB_REMOVE_REWARD);
+  job->reward.id = g_variant_get_int64 (parameter);
+  run_job (self, job);
+}
+
+static void
 end_promotion_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -1358,6 +1798,29 @@ end_promotion_action (GtkWidget  *widget,
     return;
   job = new_job (self, JOB_END_PROMOTION);
   job->promotion_id = g_variant_get_int64 (parameter);
+  run_job (self, job);
+}
+
+static void
+print_posters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  VtrPrintService *printer = self->counter ? vtr_counter_get_printer (self->counter) : NULL;
+  const char *target = printer ? vtr_print_service_get_target (printer) : NULL;
+  Job *job;
+
+  if (!can_edit (self))
+    return;
+  if (target == NULL || *target == '\0')
+    {
+      say (self, _("No ticket printer here."), TRUE);
+      return;
+    }
+  job = new_job (self, JOB_PRINT_POSTERS);
+  job->text = g_strdup (target);
+  say (self, _("Sending the posters to the printer…"), FALSE);
   run_job (self, job);
 }
 
@@ -1457,8 +1920,11 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->availability);
   g_free (self->gtin);
   g_free (self->hours_words);
+  g_free (self->hours);
   g_free (self->promotion_kind);
   g_clear_pointer (&self->service_buttons, g_ptr_array_unref);
+  g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  g_clear_pointer (&self->reward_gtins, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_shop_screen_parent_class)->finalize (object);
 }
 
@@ -1605,6 +2071,7 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closed_from_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closed_to_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_words_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, closures_list);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, activity_chart);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_target_entry);
@@ -1619,10 +2086,15 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, poster_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, posters_list);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_box);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, collections_box);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, loyalty_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, services_keyboard);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, rewards_list);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_title_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_points_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, reward_what_entry);
 
   gtk_widget_class_install_action (widget_class, "shop.take-code", "s", take_code_action);
   gtk_widget_class_install_action (widget_class, "shop.look-up", NULL, look_up_action);
@@ -1631,12 +2103,17 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "shop.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "shop.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "shop.save-hours", NULL, save_hours_action);
+  gtk_widget_class_install_action (widget_class, "shop.remove-closure", "i", remove_closure_action);
   gtk_widget_class_install_property_action (widget_class, "shop.promotion-kind", "promotion-kind");
   gtk_widget_class_install_action (widget_class, "shop.save-promotion", NULL, save_promotion_action);
   gtk_widget_class_install_action (widget_class, "shop.end-promotion", "x", end_promotion_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-promotion", "x", poster_action);
   gtk_widget_class_install_action (widget_class, "shop.poster-product", NULL, poster_action);
+  gtk_widget_class_install_action (widget_class, "shop.print-posters", NULL, print_posters_action);
   gtk_widget_class_install_action (widget_class, "shop.save-services", NULL, save_services_action);
+  gtk_widget_class_install_action (widget_class, "shop.save-reward", NULL, save_reward_action);
+  gtk_widget_class_install_action (widget_class, "shop.change-reward", "x", change_reward_action);
+  gtk_widget_class_install_action (widget_class, "shop.remove-reward", "x", remove_reward_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "shopscreen");
@@ -1671,6 +2148,10 @@ on_section_changed (VtrShopScreen *self)
 {
   /* What happened in one section is not news in the next. */
   say (self, NULL, FALSE);
+  /* Sync may have brought the hub's signatures since: read them again. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "posters") == 0 && self->counter &&
+      vtr_counter_get_merchant_id (self->counter) > 0)
+    run_job (self, new_job (self, JOB_READ_POSTERS));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
 
@@ -1685,6 +2166,7 @@ vtr_shop_screen_init (VtrShopScreen *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.undo", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.print-posters", FALSE);
 
   for (int d = 0; d < 7; d++)
     {
@@ -1726,6 +2208,9 @@ vtr_shop_screen_init (VtrShopScreen *self)
   vtr_keyboard_target (self->promo_keyboard, GTK_EDITABLE (self->promo_target_entry));
   vtr_keyboard_attach (self->poster_keyboard, GTK_EDITABLE (self->poster_entry), VTR_KEYBOARD_DIGITS);
   vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->loyalty_entry), VTR_KEYBOARD_PRICE);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_title_entry), VTR_KEYBOARD_LETTERS);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_points_entry), VTR_KEYBOARD_DIGITS);
+  vtr_keyboard_attach (self->services_keyboard, GTK_EDITABLE (self->reward_what_entry), VTR_KEYBOARD_PRICE);
 
   /* A toggle a finger taps per service and per collection. */
   self->service_buttons = g_ptr_array_new ();

@@ -796,6 +796,14 @@ handle_text (VtrWindow  *self,
         }
       break;
     case VTR_CODE_CARD:
+      /* A card shown to the basket: the shop's promotions for loyal
+       * customers apply to this order. */
+      if (info->verdict == VTR_VERDICT_TRUSTED && visible == GTK_WIDGET (self->order_screen) &&
+          vtr_order_screen_count_items (self->order_screen) > 0)
+        {
+          vtr_order_screen_show_card (self->order_screen);
+          return;
+        }
       if (info->verdict == VTR_VERDICT_TRUSTED)
         {
           show_message (self, _("A loyalty card or an order: at the counter, in counter mode"), FALSE);
@@ -816,8 +824,19 @@ on_codes_found (VtrWindow *self,
 
   if (codes->len == 0)
     return;
-  /* The camera reads on the scan screen and at the counter; elsewhere a
-   * code held up by chance must not take the shopper away. */
+  /* The camera reads on the scan screen, at the counter and on the
+   * basket (for a loyalty card); elsewhere a code held up by chance must
+   * not take the shopper away. */
+  if (visible == GTK_WIDGET (self->order_screen))
+    {
+      const char *text = ((VtrSymbol *) g_ptr_array_index (codes, 0))->text;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(VtrCodeInfo) info = vtr_code_classify (text, -1, vtr_application_get_keys (self->app), now);
+
+      if (info->kind == VTR_CODE_CARD)
+        handle_text (self, text);
+      return;
+    }
   if (visible == GTK_WIDGET (self->scan_screen) || VTR_IS_COUNTER_SCREEN (visible) ||
       VTR_IS_SHOP_SCREEN (visible))
     handle_text (self, ((VtrSymbol *) g_ptr_array_index (codes, 0))->text);

@@ -24,7 +24,7 @@ struct _VtrCatalog
 #define PRODUCT_COLUMNS "p.id, p.gtin, p.name, p.brand, p.category"
 #define PROMOTION_COLUMNS \
   "r.id, r.merchant_id, r.product_id, r.category, r.kind, r.value, r.buy, r.get, r.starts, " \
-  "r.ends, r.title"
+  "r.ends, r.title, r.audience"
 
 gboolean      vtr_catalog_step_row      (VtrCatalog   *self,
                                          sqlite3_stmt *stmt,

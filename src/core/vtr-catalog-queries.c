@@ -448,6 +448,33 @@ promotions_for (VtrCatalog       *self,
   return g_steal_pointer (&promotions);
 }
 
+/**
+ * vtr_catalog_promotions_at:
+ * @at: when
+ *
+ * The promotions of a shop running at @at on a product, or on its
+ * category: what a basket may apply to it (vtr_promotion_best()).
+ *
+ * Returns: (transfer container) (element-type VtrPromotion)
+ */
+GPtrArray *
+vtr_catalog_promotions_at (VtrCatalog  *self,
+                           gint64       merchant_id,
+                           gint64       product_id,
+                           GDateTime   *at,
+                           GError     **error)
+{
+  g_autoptr(VtrProduct) product = NULL;
+
+  g_return_val_if_fail (VTR_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (at != NULL, NULL);
+
+  product = vtr_catalog_get_product (self, product_id, error);
+  if (product == NULL)
+    return NULL;
+  return promotions_for (self, merchant_id, product, g_date_time_to_unix (at), error);
+}
+
 /* One stockist of a candidate: the shop, how far and whether it is open,
  * its price and stock, the promotions that apply. NULL without an error
  * when the flags leave it out. */

@@ -147,6 +147,7 @@ vtr_basket_offer_free (VtrBasketOffer *offer)
   g_clear_pointer (&offer->merchant, vtr_merchant_free);
   g_clear_pointer (&offer->open.next_change, g_date_time_unref);
   g_clear_pointer (&offer->lockers, g_ptr_array_unref);
+  g_clear_pointer (&offer->promotions, g_ptr_array_unref);
   g_free (offer);
 }
 
@@ -810,6 +811,9 @@ run_basket_offer (Worker  *worker,
                                                        query->has_here ? &query->here : NULL, offer->now,
                                                        CIVIC_LIMIT, error);
   if (offer->lockers == NULL)
+    return NULL;
+  offer->promotions = vtr_catalog_promotions_at (worker->catalog, query->id2, query->id, offer->now, error);
+  if (offer->promotions == NULL)
     return NULL;
   return g_steal_pointer (&offer);
 }

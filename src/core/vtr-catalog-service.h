@@ -50,6 +50,7 @@ typedef struct
   VtrStock      stock;
   VtrOpenState  open;             /* the shop, at @now */
   GPtrArray    *lockers;          /* VtrCollectionPlace, nearest first */
+  GPtrArray    *promotions;       /* VtrPromotion of the shop on it, at @now */
 } VtrBasketOffer;
 
 /* The civic layer near the kiosk. */

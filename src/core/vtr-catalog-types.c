@@ -115,6 +115,111 @@ vtr_promotion_describe (const VtrPromotion *promotion)
     }
 }
 
+/**
+ * vtr_promotion_headline:
+ *
+ * What a shopper reads of a promotion: the merchant's own words, word
+ * for word, when they typed some ("Soldes d'hiver"), then its values in
+ * words ("20% off"), and who it is for when only loyalty card holders
+ * get it.
+ */
+char *
+vtr_promotion_headline (const VtrPromotion *promotion)
+{
+  g_autofree char *values = NULL;
+  g_autofree char *words = NULL;
+
+  g_return_val_if_fail (promotion != NULL, NULL);
+
+  values = vtr_promotion_describe (promotion);
+  if (promotion->title && *promotion->title && g_strcmp0 (promotion->title, values) != 0)
+    /* TRANSLATORS: the merchant's words for a promotion, then its values ("20% off") */
+    words = g_strdup_printf (_("%s · %s"), promotion->title, values);
+  else
+    words = g_steal_pointer (&values);
+  if (!promotion->loyal_only)
+    return g_steal_pointer (&words);
+  /* TRANSLATORS: a promotion's words, then who it is for */
+  return g_strdup_printf (_("%s (loyalty card holders only)"), words);
+}
+
+/**
+ * vtr_promotion_line_total:
+ * @unit_cents: the shop's price of one
+ * @quantity: how many are bought
+ *
+ * What @quantity of a product at @unit_cents cost with @promotion: a
+ * percent off each (rounded to the nearest cent), an amount off each
+ * (never below 0), the free ones of "buy X get Y" (of each X + Y taken, Y
+ * are free). Points ×N change the points credited, not the price.
+ */
+gint64
+vtr_promotion_line_total (const VtrPromotion *promotion,
+                          gint64              unit_cents,
+                          int                 quantity)
+{
+  gint64 full = unit_cents * quantity;
+
+  g_return_val_if_fail (promotion != NULL, full);
+
+  switch (promotion->kind)
+    {
+    case VTR_PROMOTION_PERCENT:
+      return full - (full * CLAMP (promotion->value, 0, 100) + 50) / 100;
+    case VTR_PROMOTION_AMOUNT:
+      return MAX (unit_cents - promotion->value, 0) * quantity;
+    case VTR_PROMOTION_BUY_GET:
+      if (promotion->buy <= 0 || promotion->get <= 0)
+        return full;
+      return full - unit_cents * (gint64) promotion->get * (quantity / (promotion->buy + promotion->get));
+    case VTR_PROMOTION_POINTS:
+    default:
+      return full;
+    }
+}
+
+/**
+ * vtr_promotion_best:
+ * @promotions: (element-type VtrPromotion): those running for a product
+ *   at a shop
+ * @loyal: whether the customer showed a loyalty card
+ * @total_cents: (out): what the line costs with the promotion returned
+ *
+ * The promotion that makes a line cheapest for this customer: those for
+ * loyalty card holders only count when @loyal. Promotions do not add up.
+ *
+ * Returns: (transfer none) (nullable): the promotion applied, or %NULL
+ *   when none lowers the price
+ */
+const VtrPromotion *
+vtr_promotion_best (GPtrArray *promotions,
+                    gint64     unit_cents,
+                    int        quantity,
+                    gboolean   loyal,
+                    gint64    *total_cents)
+{
+  const VtrPromotion *best = NULL;
+  gint64 total = unit_cents * quantity;
+
+  for (guint i = 0; promotions && i < promotions->len; i++)
+    {
+      const VtrPromotion *promotion = g_ptr_array_index (promotions, i);
+      gint64 with;
+
+      if (promotion->loyal_only && !loyal)
+        continue;
+      with = vtr_promotion_line_total (promotion, unit_cents, quantity);
+      if (with < total)
+        {
+          total = with;
+          best = promotion;
+        }
+    }
+  if (total_cents)
+    *total_cents = total;
+  return best;
+}
+
 /* Freeing. */
 
 void
@@ -297,5 +402,6 @@ vtr_promotion_from_row (sqlite3_stmt *stmt,
   promotion->starts = sqlite3_column_int64 (stmt, first + 8);
   promotion->ends = sqlite3_column_int64 (stmt, first + 9);
   promotion->title = vtr_catalog_column_strdup (stmt, first + 10);
+  promotion->loyal_only = sqlite3_column_int (stmt, first + 11) == 1;
   return promotion;
 }

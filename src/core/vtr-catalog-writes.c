@@ -394,11 +394,11 @@ vtr_catalog_put_promotion (VtrCatalog         *self,
 
   stmt = vtr_store_statement (self->store,
                               "INSERT INTO promotion (id, merchant_id, product_id, category, kind, "
-                              "  value, buy, get, starts, ends, title) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                              "  value, buy, get, starts, ends, title, audience) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                               "ON CONFLICT (id) DO UPDATE SET merchant_id = ?2, product_id = ?3, "
                               "  category = ?4, kind = ?5, value = ?6, buy = ?7, get = ?8, "
-                              "  starts = ?9, ends = ?10, title = ?11",
+                              "  starts = ?9, ends = ?10, title = ?11, audience = ?12",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -415,6 +415,7 @@ vtr_catalog_put_promotion (VtrCatalog         *self,
   sqlite3_bind_int64 (stmt, 9, promotion->starts);
   sqlite3_bind_int64 (stmt, 10, promotion->ends);
   sqlite3_bind_text (stmt, 11, promotion->title ? promotion->title : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 12, promotion->loyal_only ? 1 : 0);
   return vtr_store_step_done (self->store, stmt, error);
 }
 

@@ -88,7 +88,8 @@ typedef struct
   int               get;
   gint64            starts;      /* Unix time, inclusive */
   gint64            ends;        /* Unix time, exclusive */
-  char             *title;
+  char             *title;       /* what the merchant typed, shown word for word; may be empty */
+  gboolean          loyal_only;  /* for holders of a loyalty card only */
 } VtrPromotion;
 
 typedef struct
@@ -204,10 +205,24 @@ gboolean          vtr_collection_kind_from_string   (const char        *text,
                                                      VtrCollectionKind *kind,
                                                      GError           **error);
 char             *vtr_promotion_describe            (const VtrPromotion *promotion);
+char             *vtr_promotion_headline            (const VtrPromotion *promotion);
+gint64            vtr_promotion_line_total          (const VtrPromotion *promotion,
+                                                     gint64             unit_cents,
+                                                     int                quantity);
+const VtrPromotion *vtr_promotion_best              (GPtrArray         *promotions,
+                                                     gint64             unit_cents,
+                                                     int                quantity,
+                                                     gboolean           loyal,
+                                                     gint64            *total_cents);
 char             *vtr_price_format                  (gint64             cents);
 const char       *vtr_catalog_table_name            (VtrCatalogTable    table);
 
 VtrCatalog       *vtr_catalog_new                   (VtrStore          *store);
+GPtrArray        *vtr_catalog_promotions_at         (VtrCatalog        *self,
+                                                     gint64             merchant_id,
+                                                     gint64             product_id,
+                                                     GDateTime         *at,
+                                                     GError           **error);
 VtrStore         *vtr_catalog_get_store             (VtrCatalog        *self);
 
 /* Writing: only the hub's data (demo, import, sync) goes through these. */

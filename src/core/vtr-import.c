@@ -293,24 +293,6 @@ keep_shop_edit (VtrCatalog      *catalog,
   return vtr_store_step_done (store, stmt, error);
 }
 
-/* (shop) A promotion for holders of a loyalty card only ("loyal"), or
- * for everyone (the default, and what older files mean). */
-static gboolean
-set_promotion_audience (VtrCatalog *catalog,
-                        gint64      id,
-                        const char *audience,
-                        GError    **error)
-{
-  VtrStore *store = vtr_catalog_get_store (catalog);
-  VtrStatement *stmt = vtr_store_statement (store, "UPDATE promotion SET audience = ?2 WHERE id = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, g_strcmp0 (audience, "loyal") == 0);
-  return vtr_store_step_done (store, stmt, error);
-}
-
 static gboolean
 put_row (VtrCatalog      *catalog,
          Table            table,
@@ -428,8 +410,8 @@ put_row (VtrCatalog      *catalog,
         p.category = (char *) text_of (row, "category");
         p.value = value, p.buy = buy, p.get = get;
         p.title = (char *) text_of (row, "title");
-        ok = vtr_catalog_put_promotion (catalog, &p, &local_error) &&
-             set_promotion_audience (catalog, p.id, text_of (row, "audience"), &local_error);
+        p.loyal_only = g_strcmp0 (text_of (row, "audience"), "loyal") == 0;
+        ok = vtr_catalog_put_promotion (catalog, &p, &local_error);
         counts->promotions += ok;
         break;
       }

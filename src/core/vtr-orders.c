@@ -155,6 +155,9 @@ invalid (GError    **error,
  * vtr_order_create:
  * @locker_id: a parcel locker's collection point, or 0 to collect at the shop
  *
+ * An order from a customer who showed no loyalty card:
+ * vtr_order_create_full().
+ *
  * Returns: (transfer full) (nullable): the order, durably placed, with its
  * number and pickup code to print.
  */
@@ -169,7 +172,37 @@ vtr_order_create (VtrStore           *store,
                   GDateTime          *now,
                   GError            **error)
 {
+  return vtr_order_create_full (store, merchant_id, lines, n_lines, locker_id, first_name, phone, FALSE, now,
+                                error);
+}
+
+/**
+ * vtr_order_create_full:
+ * @locker_id: a parcel locker's collection point, or 0 to collect at the shop
+ * @card_shown: whether the customer showed a loyalty card to the order
+ *
+ * Places an order. Each line is at the shop's price, and the total
+ * honours the shop's promotions running at @now on each product (or its
+ * category), the cheapest one per line (vtr_promotion_best()): those
+ * for loyalty card holders only when @card_shown.
+ *
+ * Returns: (transfer full) (nullable): the order, durably placed, with its
+ * number and pickup code to print.
+ */
+VtrOrder *
+vtr_order_create_full (VtrStore           *store,
+                       gint64              merchant_id,
+                       const VtrOrderLine *lines,
+                       guint               n_lines,
+                       gint64              locker_id,
+                       const char         *first_name,
+                       const char         *phone,
+                       gboolean            card_shown,
+                       GDateTime          *now,
+                       GError            **error)
+{
   g_autoptr(VtrOrder) order = g_new0 (VtrOrder, 1);
+  g_autoptr(VtrCatalog) catalog = NULL;
   g_autofree char *name = first_name ? g_strstrip (g_strdup (first_name)) : NULL;
   g_autofree char *mobile = NULL;
   VtrStatement *stmt;
@@ -261,7 +294,18 @@ vtr_order_create (VtrStore           *store,
           goto rollback;
         }
       line.price_cents = sqlite3_column_int64 (price, 0);
-      order->total_cents += line.price_cents * line.quantity;
+      {
+        g_autoptr(GPtrArray) promotions = NULL;
+        gint64 amount = 0;
+
+        if (catalog == NULL)
+          catalog = vtr_catalog_new (store);
+        promotions = vtr_catalog_promotions_at (catalog, merchant_id, line.product_id, now, error);
+        if (promotions == NULL)
+          goto rollback;
+        vtr_promotion_best (promotions, line.price_cents, line.quantity, card_shown, &amount);
+        order->total_cents += amount;
+      }
       g_array_append_val (order->lines, line);
     }
 

@@ -466,7 +466,7 @@ apply_promotion (VtrStore         *store,
   g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
   VtrPromotion p = { 0 };
   const char *kind = vtr_json_get_string (payload, "kind");
-  gint64 value = 0, owner = 0, starts = 0, audience;
+  gint64 value = 0, owner = 0, starts = 0;
   gboolean found;
   VtrStatement *stmt;
 
@@ -552,15 +552,8 @@ apply_promotion (VtrStore         *store,
   p.title = (char *) vtr_json_get_string (payload, "title");
   if (!check_text (p.title, FALSE, _("promotion’s text"), error))
     return FALSE;
-  audience = g_strcmp0 (vtr_json_get_string (payload, "audience"), "loyal") == 0;
-  if (!vtr_catalog_put_promotion (catalog, &p, error))
-    return FALSE;
-  stmt = vtr_store_statement (store, "UPDATE promotion SET audience = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, p.id);
-  sqlite3_bind_int64 (stmt, 2, audience);
-  return vtr_store_step_done (store, stmt, error);
+  p.loyal_only = g_strcmp0 (vtr_json_get_string (payload, "audience"), "loyal") == 0;
+  return vtr_catalog_put_promotion (catalog, &p, error);
 }
 
 static char *
@@ -1718,6 +1711,8 @@ vtr_shop_poster_free (VtrShopPoster *poster)
     return;
   g_free (poster->uuid);
   g_free (poster->code);
+  g_free (poster->summary);
+  g_free (poster->reason);
   g_free (poster);
 }
 
@@ -1779,6 +1774,90 @@ vtr_shop_signed_posters (VtrStore *store,
       vtr_store_set_error (store, rc, error);
       return NULL;
     }
+  return g_steal_pointer (&posters);
+}
+
+/**
+ * vtr_shop_list_posters:
+ * @limit: how many, newest first
+ *
+ * The shop's poster requests and where each is: waiting for the hub,
+ * signed (ready to print), printed, or refused by the hub.
+ *
+ * Returns: (transfer container) (element-type VtrShopPoster)
+ */
+GPtrArray *
+vtr_shop_list_posters (VtrStore *store,
+                       gint64    merchant_id,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) posters = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_poster_free);
+  g_autoptr(VtrStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT e.uuid, coalesce (json_extract (e.payload, '$.product'), "
+                              "  (SELECT product_id FROM promotion WHERE id = json_extract (e.payload, '$.promotion')), 0), "
+                              "  coalesce (json_extract (e.payload, '$.promotion'), 0), e.code, e.printed, r.reason "
+                              "FROM journal.shop_edit e LEFT JOIN journal.outbox_rejected r ON r.uuid = e.uuid "
+                              "WHERE e.kind = 'shop-poster' AND e.merchant_id = ? ORDER BY e.seq DESC LIMIT ?",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrShopPoster *poster = g_new0 (VtrShopPoster, 1);
+
+      poster->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      poster->merchant_id = merchant_id;
+      poster->product_id = sqlite3_column_int64 (stmt, 1);
+      poster->promotion_id = sqlite3_column_int64 (stmt, 2);
+      poster->code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      poster->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      if (poster->reason)
+        poster->state = VTR_SHOP_POSTER_REFUSED;
+      else if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        poster->state = VTR_SHOP_POSTER_PRINTED;
+      else if (poster->code)
+        poster->state = VTR_SHOP_POSTER_SIGNED;
+      else
+        poster->state = VTR_SHOP_POSTER_WAITING;
+      g_ptr_array_add (posters, poster);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  /* What each is for, in words: the product, else the promotion. */
+  {
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+
+    for (guint i = 0; i < posters->len; i++)
+      {
+        VtrShopPoster *poster = g_ptr_array_index (posters, i);
+        g_autoptr(VtrProduct) product = poster->product_id
+                                          ? vtr_catalog_get_product (catalog, poster->product_id, NULL)
+                                          : NULL;
+        g_autofree char *words = NULL;
+
+        if (product)
+          words = g_strdup (product->name);
+        else if (poster->promotion_id)
+          words = g_strdup_printf (_("Promotion %lld"), (long long) poster->promotion_id);
+        else
+          words = g_strdup (_("The shop"));
+        g_free (poster->summary);
+        /* TRANSLATORS: a poster asked for at the counter: what it shows */
+        poster->summary = g_strdup_printf (_("Poster: %s"), words);
+      }
+  }
   return g_steal_pointer (&posters);
 }
 

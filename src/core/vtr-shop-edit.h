@@ -337,13 +337,26 @@ gboolean vtr_shop_request_poster     (VtrStore        *store,
                                       GError         **error);
 
 /* A poster the hub signed, waiting to be printed. */
+/* Where a poster request is, as the counter shows it. */
+typedef enum
+{
+  VTR_SHOP_POSTER_WAITING,   /* asked; the hub has not signed it yet */
+  VTR_SHOP_POSTER_SIGNED,    /* signed: ready to print */
+  VTR_SHOP_POSTER_PRINTED,   /* sent to the printer */
+  VTR_SHOP_POSTER_REFUSED,   /* the hub refused it: reason says why */
+} VtrShopPosterState;
+
 typedef struct
 {
   char   *uuid;          /* the request's */
   gint64  merchant_id;
   gint64  product_id;    /* 0 for a category promotion */
   gint64  promotion_id;  /* 0 for a product's poster */
-  char   *code;          /* the signed flashcode to print */
+  char   *code;          /* the signed flashcode to print; NULL: not signed yet */
+  /* vtr_shop_list_posters() only: */
+  VtrShopPosterState  state;
+  char               *summary; /* what it is for, in words: "Affiche : Merguez 500 g" */
+  char               *reason;  /* the hub's, when refused */
 } VtrShopPoster;
 
 void       vtr_shop_poster_free      (VtrShopPoster   *poster);
@@ -368,6 +381,10 @@ gboolean   vtr_shop_poster_signed    (VtrStore        *store,
  */
 GPtrArray *vtr_shop_signed_posters   (VtrStore        *store,
                                       gint64           merchant_id,
+                                      GError         **error);
+GPtrArray *vtr_shop_list_posters     (VtrStore        *store,
+                                      gint64           merchant_id,
+                                      guint            limit,
                                       GError         **error);
 gboolean   vtr_shop_poster_printed   (VtrStore        *store,
                                       const char      *uuid,

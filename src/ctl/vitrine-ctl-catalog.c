@@ -97,6 +97,7 @@ json_add_promotion (JsonBuilder        *builder,
     json_builder_add_null_value (builder);
   vtr_json_add_string (builder, "title", promotion->title);
   vtr_json_add_string (builder, "description", description);
+  vtr_json_add_string (builder, "audience", promotion->loyal_only ? "loyal" : "everyone");
   json_add_time (builder, "starts", starts);
   json_add_time (builder, "ends", ends);
 }

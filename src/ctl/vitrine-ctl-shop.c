@@ -251,7 +251,6 @@ print_posters (VtrCtlOptions *options,
 {
   g_autoptr(GPtrArray) posters = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
   g_autofree char *target = NULL;
   gint64 merchant_id;
   GError *error = NULL;
@@ -271,32 +270,9 @@ print_posters (VtrCtlOptions *options,
       VtrShopPoster *poster = g_ptr_array_index (posters, i);
       gint64 job = 0;
 
-      if (shop_options.print)
-        {
-          g_autoptr(VtrProduct) product = poster->product_id ? vtr_catalog_get_product (catalog, poster->product_id,
-                                                                                        NULL)
-                                                             : NULL;
-          VtrTicket *ticket = NULL;
-
-          if (product)
-            ticket = vtr_ticket_new_poster (catalog, product, merchant_id, poster->promotion_id, poster->code,
-                                            VTR_TICKET_POSTER_A4, options->when);
-          else
-            {
-              /* A promotion on a whole category: the shop's own code. */
-              g_autoptr(VtrMerchant) shop = vtr_catalog_get_merchant (catalog, merchant_id, NULL);
-
-              ticket = vtr_ticket_new (VTR_TICKET_POSTER_A4, "poster", poster->uuid);
-              ticket->title = g_strdup (shop ? shop->name : "");
-              ticket->qr = g_strdup (poster->code);
-            }
-          gboolean ok = vtr_print_enqueue (store, ticket, target, &job, &error) &&
-                        vtr_shop_poster_printed (store, poster->uuid, g_date_time_to_unix (options->when), &error);
-
-          vtr_ticket_free (ticket);
-          if (!ok)
-            return fail (error);
-        }
+      if (shop_options.print &&
+          !vtr_print_enqueue_poster (store, poster, target, options->when, &job, &error))
+        return fail (error);
       if (!options->json)
         {
           g_print ("%s\t%lld\t%lld\t%s\n", poster->uuid, (long long) poster->product_id,

@@ -147,6 +147,34 @@ esc_name (GString    *out,
   g_string_append (out, "</bdi>");
 }
 
+/* A promotion as the merchant typed it, word for word, in the promotion's
+ * colour; the values in words after it ("17 % off") when the title says
+ * something else; who it is for when only loyalty card holders get it. */
+static void
+promotion_words (GString            *out,
+                 const VtrPromotion *promotion)
+{
+  g_autofree char *words = vtr_promotion_describe (promotion);
+  gboolean titled = promotion->title && *promotion->title;
+
+  g_string_append (out, "<span class=\"promo\">");
+  if (titled)
+    esc_name (out, promotion->title);
+  else
+    esc (out, words);
+  g_string_append (out, "</span>");
+  if (titled && g_strcmp0 (promotion->title, words) != 0)
+    {
+      g_string_append (out, " ");
+      esc (out, words);
+    }
+  if (promotion->loyal_only)
+    {
+      g_string_append (out, " · ");
+      esc (out, _("loyalty card holders only"));
+    }
+}
+
 /* <TAG class="CLASS">TEXT</TAG>, TEXT escaped; the tag and class are the
  * code's own. */
 static void
@@ -360,9 +388,9 @@ current_promotions (Ctx    *ctx,
   gint64 now = g_date_time_to_unix (ctx->now);
   g_autoptr(VtrStatement) stmt = vtr_store_statement (
     vtr_catalog_get_store (ctx->catalog),
-    promotion_id ? "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+    promotion_id ? "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title, audience "
                    "FROM promotion WHERE id = ?1 AND starts <= ?2 AND ends > ?2"
-                 : "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title "
+                 : "SELECT id, merchant_id, product_id, category, kind, value, buy, get, starts, ends, title, audience "
                    "FROM promotion WHERE merchant_id = ?1 AND ends > ?2 AND starts <= ?2 ORDER BY ends LIMIT 20",
     NULL);
 
@@ -385,6 +413,7 @@ current_promotions (Ctx    *ctx,
       promotion->starts = sqlite3_column_int64 (stmt, 8);
       promotion->ends = sqlite3_column_int64 (stmt, 9);
       promotion->title = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+      promotion->loyal_only = sqlite3_column_int (stmt, 11) == 1;
       g_ptr_array_add (promotions, promotion);
     }
   return promotions;
@@ -502,12 +531,9 @@ product_page (Ctx                *ctx,
   for (guint i = 0; promotions && i < promotions->len; i++)
     {
       VtrPromotion *promotion = g_ptr_array_index (promotions, i);
-      g_autofree char *words = vtr_promotion_describe (promotion);
 
-      g_string_append (out, "<p><span class=\"promo\">");
-      esc (out, words);
-      g_string_append (out, "</span> ");
-      esc_name (out, promotion->title);
+      g_string_append (out, "<p>");
+      promotion_words (out, promotion);
       g_string_append (out, "</p>");
     }
 
@@ -584,11 +610,10 @@ product_page (Ctx                *ctx,
       for (guint j = 0; stockist->promotions && j < stockist->promotions->len; j++)
         {
           VtrPromotion *offer = g_ptr_array_index (stockist->promotions, j);
-          g_autofree char *words = vtr_promotion_describe (offer);
 
-          g_string_append (out, "<p><span class=\"promo\">");
-          esc (out, words);
-          g_string_append (out, "</span></p>");
+          g_string_append (out, "<p>");
+          promotion_words (out, offer);
+          g_string_append (out, "</p>");
         }
       actions (ctx, merchant);
       if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
@@ -683,18 +708,24 @@ shop_page (Ctx                *ctx,
       g_autoptr(VtrProduct) on = promotion->product_id ? vtr_catalog_get_product (ctx->catalog,
                                                                                    promotion->product_id, NULL)
                                                        : NULL;
-      g_autofree char *words = NULL;
 
       if (n_offers++ == 0)
         {
           element (out, "h2", NULL, _("Promotions"));
           g_string_append (out, "<ul>");
         }
-      words = vtr_promotion_describe (promotion);
-      g_string_append (out, "<li><span class=\"promo\">");
-      esc (out, words);
-      g_string_append (out, "</span> ");
-      esc_name (out, on ? on->name : promotion->title);
+      g_string_append (out, "<li>");
+      promotion_words (out, promotion);
+      if (on)
+        {
+          g_string_append (out, " · ");
+          esc_name (out, on->name);
+        }
+      else if (promotion->category)
+        {
+          g_string_append (out, " · ");
+          esc_name (out, promotion->category);
+        }
       g_string_append (out, "</li>");
     }
   if (n_offers)
@@ -1564,7 +1595,16 @@ reserve (Ctx *ctx)
     vtr_json_add_int (events, "locker", 0);
     vtr_json_add_string (events, "first_name", first_name);
     vtr_json_add_string (events, "phone", phone);
-    vtr_json_add_int (events, "total_cents", stock.price_cents * quantity);
+    /* The shop's promotions for everyone, as a kiosk's basket counts them
+     * (a phone shows no loyalty card). */
+    {
+      g_autoptr(GPtrArray) promotions = vtr_catalog_promotions_at (ctx->catalog, merchant->id, product->id,
+                                                                  ctx->now, NULL);
+      gint64 total = stock.price_cents * quantity;
+
+      vtr_promotion_best (promotions, stock.price_cents, quantity, FALSE, &total);
+      vtr_json_add_int (events, "total_cents", total);
+    }
     json_builder_set_member_name (events, "lines");
     json_builder_begin_array (events);
     json_builder_begin_object (events);

@@ -205,6 +205,55 @@ vtr_print_default_target (void)
   return setting && *setting ? g_steal_pointer (&setting) : NULL;
 }
 
+/**
+ * vtr_print_enqueue_poster:
+ * @poster: a poster the hub signed (vtr_shop_signed_posters())
+ * @target: the printer
+ * @id: (out) (optional): the print job
+ *
+ * Lays out a signed poster (the product's, with its promotion if any;
+ * for a promotion on a whole category, the shop's name and the code),
+ * puts it in the durable print queue, and marks the request printed:
+ * what `vitrine-ctl shop posters --print` and the counter's Posters page
+ * both do. vtr_print_queue_run() (or the print service) then prints it.
+ */
+gboolean
+vtr_print_enqueue_poster (VtrStore            *store,
+                          const VtrShopPoster *poster,
+                          const char          *target,
+                          GDateTime           *now,
+                          gint64              *id,
+                          GError             **error)
+{
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrProduct) product = NULL;
+  VtrTicket *ticket;
+  gboolean ok;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), FALSE);
+  g_return_val_if_fail (poster != NULL && poster->code != NULL, FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  catalog = vtr_catalog_new (store);
+  product = poster->product_id ? vtr_catalog_get_product (catalog, poster->product_id, NULL) : NULL;
+  if (product)
+    ticket = vtr_ticket_new_poster (catalog, product, poster->merchant_id, poster->promotion_id, poster->code,
+                                    VTR_TICKET_POSTER_A4, now);
+  else
+    {
+      /* A promotion on a whole category: the shop's own code. */
+      g_autoptr(VtrMerchant) shop = vtr_catalog_get_merchant (catalog, poster->merchant_id, NULL);
+
+      ticket = vtr_ticket_new (VTR_TICKET_POSTER_A4, "poster", poster->uuid);
+      ticket->title = g_strdup (shop ? shop->name : "");
+      ticket->qr = g_strdup (poster->code);
+    }
+  ok = vtr_print_enqueue (store, ticket, target, id, error) &&
+       vtr_shop_poster_printed (store, poster->uuid, g_date_time_to_unix (now), error);
+  vtr_ticket_free (ticket);
+  return ok;
+}
+
 gboolean
 vtr_print_enqueue (VtrStore        *store,
                    const VtrTicket *ticket,

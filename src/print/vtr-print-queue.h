@@ -4,6 +4,7 @@
 #include "vtr-loyalty.h"
 #include "vtr-orders.h"
 #include "vtr-printer.h"
+#include "vtr-shop-edit.h"
 #include "vtr-store.h"
 #include "vtr-ticket.h"
 
@@ -32,6 +33,12 @@ gboolean   vtr_print_enqueue     (VtrStore              *store,
                                   const char            *target,
                                   gint64                *id,
                                   GError               **error);
+gboolean   vtr_print_enqueue_poster (VtrStore           *store,
+                                     const VtrShopPoster *poster,
+                                     const char         *target,
+                                     GDateTime          *now,
+                                     gint64             *id,
+                                     GError            **error);
 guint      vtr_print_queue_run   (VtrStore              *store,
                                   GError               **error);
 gboolean   vtr_print_now         (VtrStore              *store,
