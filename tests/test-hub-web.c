@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <math.h>
 #include <sys/prctl.h>
 
 #include "vtr-test-hub.h"
@@ -705,6 +706,107 @@ test_etag (Fixture       *f,
   g_assert_null (strstr (css.body, "http"));
   fetch_full (f, "/static/vitrine.css", NULL, soup_message_headers_get_one (css.headers, "ETag"), &css_again);
   g_assert_cmpuint (css_again.status, ==, 304);
+}
+
+/* WCAG 2.1's relative luminance of "#rgb" or "#rrggbb". */
+static double
+luminance (const char *hex)
+{
+  double rgb[3];
+  guint v = (guint) g_ascii_strtoull (hex + 1, NULL, 16);
+  gsize len = strlen (hex + 1);
+
+  g_assert_true (len == 3 || len == 6);
+  for (guint i = 0; i < 3; i++)
+    {
+      double c = len == 3 ? ((v >> (8 - 4 * i)) & 0xf) * 17 / 255.0 : ((v >> (16 - 8 * i)) & 0xff) / 255.0;
+
+      rgb[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+static double
+contrast_ratio (const char *a,
+                const char *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* The colour a declaration list gives @property ("color", "background"),
+ * or NULL. */
+static char *
+css_colour (const char *declarations,
+            const char *property)
+{
+  g_auto(GStrv) parts = g_strsplit (declarations, ";", -1);
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_autofree char *decl = g_strstrip (g_strdup (parts[i]));
+      char *colon = strchr (decl, ':');
+
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      if (g_str_equal (decl, property) && colon[1] == '#')
+        return g_strndup (colon + 1, strspn (colon + 2, "0123456789abcdefABCDEF") + 1);
+    }
+  return NULL;
+}
+
+/* WCAG 2.1 AA (1.4.3): every text colour of the pages' only style sheet
+ * (the pages have no style of their own: /hub-web/product checks) is at
+ * least 4.5:1 against its own background, or, without one, against every
+ * background a text may sit on (the page's and the notices'). A disabled
+ * control is exempt. */
+static void
+test_contrast (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Page) css = { 0 };
+  g_autoptr(GPtrArray) light = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) rules = NULL;
+  guint checked = 0;
+
+  fetch_full (f, "/static/vitrine.css", NULL, NULL, &css);
+  g_assert_cmpuint (css.status, ==, 200);
+  rules = g_strsplit (css.body, "}", -1);
+  /* The backgrounds a text without its own may sit on: the light ones. */
+  for (guint i = 0; rules[i]; i++)
+    {
+      char *brace = strchr (rules[i], '{');
+      g_autofree char *background = brace ? css_colour (brace + 1, "background") : NULL;
+
+      if (background && luminance (background) > 0.5)
+        g_ptr_array_add (light, g_steal_pointer (&background));
+    }
+  g_assert_cmpuint (light->len, >=, 2);
+  for (guint i = 0; rules[i]; i++)
+    {
+      char *brace = strchr (rules[i], '{');
+      g_autofree char *selector = brace ? g_strstrip (g_strndup (rules[i], brace - rules[i])) : NULL;
+      g_autofree char *colour = brace ? css_colour (brace + 1, "color") : NULL;
+      g_autofree char *background = brace ? css_colour (brace + 1, "background") : NULL;
+
+      if (colour == NULL || strstr (selector, ":disabled"))
+        continue;
+      for (guint b = 0; b < (background ? 1 : light->len); b++)
+        {
+          const char *under = background ? background : g_ptr_array_index (light, b);
+          double ratio = contrast_ratio (colour, under);
+
+          if (ratio < 4.5)
+            g_error ("%s: %s on %s is %.2f:1, under WCAG AA's 4.5:1", selector, colour, under, ratio);
+          checked++;
+        }
+    }
+  /* Not a sheet this test no longer reads. */
+  g_assert_cmpuint (checked, >=, 10);
+  g_assert_cmpfloat (contrast_ratio ("#fff", "#000"), >, 20.9);
+  g_assert_cmpfloat (contrast_ratio ("#777", "#fff"), <, 4.5);
 }
 
 /* One request written on a connection of the test's own, its answer read
@@ -1624,6 +1726,7 @@ main (int    argc,
   g_test_add ("/hub-web/two-hubs", Fixture, NULL, fixture_set_up, test_two_hubs, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/contrast", Fixture, NULL, fixture_set_up, test_contrast, fixture_tear_down);
   g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
   g_test_add ("/hub-web/connections-memory", Fixture, NULL, fixture_set_up, test_connections_memory,
               fixture_tear_down);
