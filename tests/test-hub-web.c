@@ -1427,6 +1427,7 @@ typedef struct
   GSubprocess  *driver;
   char         *url;      /* chromedriver's */
   char         *session;
+  char         *at;       /* the page it went to last */
 } Browser;
 
 /* One WebDriver command: its "value", or NULL for an error (whose
@@ -1482,7 +1483,8 @@ end_with_parent (gpointer data)
 static void
 browser_start (Browser    *b,
                Fixture    *f,
-               gboolean    javascript)
+               gboolean    javascript,
+               int         width)
 {
   g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -1521,10 +1523,10 @@ browser_start (Browser    *b,
     }
   capabilities = g_strdup_printf ("{\"capabilities\": {\"alwaysMatch\": {\"browserName\": \"chrome\", "
                                   "\"goog:chromeOptions\": {\"mobileEmulation\": {\"deviceMetrics\": "
-                                  "{\"width\": 390, \"height\": 844, \"pixelRatio\": 3}}, "
+                                  "{\"width\": %d, \"height\": 844, \"pixelRatio\": 3}}, "
                                   "\"args\": [\"--headless=new\", \"--no-sandbox\", "
                                   "\"--disable-gpu\", \"--lang=fr-FR\"%s]}}}}",
-                                  javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
+                                  width, javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
   session = webdriver (b, "POST", "/session", capabilities, NULL);
   b->session = g_strdup (json_object_get_string_member (json_node_get_object (session), "sessionId"));
 }
@@ -1540,6 +1542,7 @@ browser_stop (Browser *b)
   g_clear_object (&b->driver);
   g_free (b->url);
   g_free (b->session);
+  g_free (b->at);
 }
 
 static JsonNode *
@@ -1559,6 +1562,9 @@ go (Browser    *b,
 {
   g_autofree char *body = g_strdup_printf ("{\"url\": \"%s%s\"}", b->f->hub->url, path);
   g_autoptr(JsonNode) done = command (b, "POST", "/url", body);
+
+  g_free (b->at);
+  b->at = g_strdup (path);
 }
 
 /* The element of a CSS selector: its WebDriver id. */
@@ -1635,6 +1641,36 @@ click (Browser    *b,
   g_autoptr(JsonNode) done = command (b, "POST", what, "{}");
 }
 
+/* What a screen reader says for the element (WebDriver's computed label). */
+static char *
+label_of (Browser    *b,
+          const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/computedlabel", id);
+  g_autoptr(JsonNode) label = command (b, "GET", what, NULL);
+
+  return g_strdup (json_node_get_string (label));
+}
+
+/* The page is no wider than the phone, @width CSS pixels: nothing to
+ * scroll sideways. */
+static void
+assert_fits (Browser *b,
+             int      width)
+{
+  g_autoptr(JsonNode) overflow =
+    command (b, "POST", "/execute/sync",
+             "{\"script\": \"return document.documentElement.scrollWidth - window.innerWidth\", \"args\": []}");
+  g_autoptr(JsonNode) inner =
+    command (b, "POST", "/execute/sync", "{\"script\": \"return window.innerWidth\", \"args\": []}");
+
+  /* A page wider than the phone widens its layout viewport instead. */
+  if (json_node_get_int (inner) != width || json_node_get_int (overflow) > 0)
+    g_error ("%s is %" G_GINT64_FORMAT " CSS pixels wide at a phone's %d", b->at,
+             json_node_get_int (inner) + MAX (0, json_node_get_int (overflow)), width);
+}
+
 /* No dialog opened by a script of the page. */
 static void
 assert_no_alert (Browser *b)
@@ -1659,7 +1695,7 @@ test_browser (Fixture       *f,
   Browser b = { 0 };
   Browser plain = { 0 };
 
-  browser_start (&b, f, TRUE);
+  browser_start (&b, f, TRUE, 390);
   /* The poster's shop, then the nearest; the script shows its button. */
   go (&b, path_of (ad));
   /* At a phone's width, 390 CSS pixels (the page's viewport). */
@@ -1672,8 +1708,19 @@ test_browser (Fixture       *f,
   g_assert_true (displayed (&b, "#near-me"));
   assert_no_alert (&b);
 
-  /* Reserve at the Droguerie du Port: the hub holds the order. */
+  /* Reserve at the Droguerie du Port: the hub holds the order. Each
+   * field says what it is to a screen reader. */
   click (&b, "a[href^='/reserve?product=900001&merchant=900002']");
+  {
+    const char *fields[] = { "#first_name", "#phone", "#quantity" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        g_autofree char *label = label_of (&b, fields[i]);
+
+        g_assert_cmpuint (strlen (g_strstrip (label)), >, 2);
+      }
+  }
   type_into (&b, "#first_name", "Inès");
   type_into (&b, "#phone", "06 12 34 56 78");
   type_into (&b, "#quantity", "2");
@@ -1694,13 +1741,29 @@ test_browser (Fixture       *f,
   browser_stop (&b);
 
   /* Without JavaScript: the same shops, and no button that would not work. */
-  browser_start (&plain, f, FALSE);
+  browser_start (&plain, f, FALSE, 390);
   go (&plain, path_of (ad));
   g_free (first);
   first = text_of (&plain, "ol.shops > li:nth-child(1) .shop-name");
   g_assert_cmpstr (first, ==, "Savonnerie du Poster");
   g_assert_false (displayed (&plain, "#near-me"));
   browser_stop (&plain);
+
+  /* At the narrowest phones' 320 CSS pixels, every page kind fits, the
+   * hostile shop's long name too. */
+  {
+    const char *paths[] = { path_of (ad), path_of (hostile), path_of (hostile_ad),
+                            "/reserve?product=900001&merchant=900002", "/search?q=savon", "/trades" };
+    Browser narrow = { 0 };
+
+    browser_start (&narrow, f, TRUE, 320);
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        go (&narrow, paths[i]);
+        assert_fits (&narrow, 320);
+      }
+    browser_stop (&narrow);
+  }
 }
 
 int
