@@ -61,6 +61,7 @@ static gboolean unique_query;
 static gboolean open_loop_only;
 static double client_rate;
 static double max_rate = 8000;
+static char *rates_option;
 static GString *json_lines;
 
 static GOptionEntry entries[] = {
@@ -74,6 +75,7 @@ static GOptionEntry entries[] = {
   { "unique", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &unique_query, "A query of its own each", NULL },
   { "open-loop", 0, 0, G_OPTION_ARG_NONE, &open_loop_only, "Only the open-loop runs (a fixed offered rate)", NULL },
   { "max-rate", 0, 0, G_OPTION_ARG_DOUBLE, &max_rate, "Open loop: the highest rate tried (default 8000)", "R" },
+  { "rates", 0, 0, G_OPTION_ARG_STRING, &rates_option, "Open loop: these rates only (\"500,1000\")", "LIST" },
   { "rate", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &client_rate, "Open loop: requests a second", "R" },
   { NULL }
 };
@@ -471,7 +473,11 @@ open_loop (const char *self,
 
   printf ("product pages, open loop: a fixed offered rate for %d s from %d processes, latency from each request's "
           "scheduled time\n", seconds, n_processes);
-  for (double rate = 1000; rate <= max_rate; rate += rate < 2000 ? 1000 : 500)
+  g_auto(GStrv) listed = rates_option ? g_strsplit (rates_option, ",", -1) : NULL;
+  guint step = 0;
+
+  for (double rate = listed ? g_ascii_strtod (listed[0], NULL) : 1000; rate > 0 && rate <= max_rate;
+       rate = listed ? (listed[++step] ? g_ascii_strtod (listed[step], NULL) : 0) : rate + (rate < 2000 ? 1000 : 500))
     {
       gboolean kept_up = open_loop_once (self, hub, paths_file, rate, &f);
 
@@ -488,9 +494,10 @@ open_loop (const char *self,
           vtr_bench_report (json_lines, "web", cpu, f.answered ? f.hub_cores * f.wall_s / f.answered * 1000 : NAN,
                             NAN);
         }
-      if (!kept_up)
+      if (kept_up)
+        sustained = MAX (sustained, rate);
+      else if (!listed)
         break;
-      sustained = rate;
     }
   printf ("product pages, open loop: max sustainable rate %.0f/s (every request answered, p95 under 100 ms)\n",
           sustained);
