@@ -708,6 +708,76 @@ test_etag (Fixture       *f,
   g_assert_cmpuint (css_again.status, ==, 304);
 }
 
+/* The serving hub's workers keep the federation's keys between pages:
+ * a key rotated while it serves signs the next codes and their pages are
+ * genuine at once; a key retired makes its codes' pages say so at once,
+ * pages the workers had made before included. */
+static void
+test_keys_change (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *first = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *second = NULL;
+  g_auto(VtrTestResult) rotated = { 0 };
+  g_auto(VtrTestResult) retired = { 0 };
+  g_auto(Page) before = { 0 };
+  g_auto(Page) after = { 0 };
+  g_auto(Page) gone = { 0 };
+  g_auto(Page) still = { 0 };
+
+  /* Each worker has read the keys once (a query of its own: no cache). */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (first), i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+    }
+  fetch (f, path_of (first), NULL, &before);
+  g_assert_cmpuint (before.status, ==, 200);
+
+  HUB (f, &rotated, "keys", "rotate");
+  g_assert_cmpint (rotated.status, ==, 0);
+  second = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_assert_cmpstr (second, !=, first);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (second), i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+      ASSERT_READS (&page, "Savon");
+    }
+  fetch (f, path_of (second), NULL, &after);
+  g_assert_cmpuint (after.status, ==, 200);
+
+  /* The first key retired: its code is no longer good, on every worker. */
+  HUB (f, &retired, "keys", "retire", "1");
+  g_assert_cmpint (retired.status, ==, 0);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (first), 100 + i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 410);
+    }
+  /* The page kept for phones follows within the cache's second. */
+  for (guint i = 0; i < 30; i++)
+    {
+      page_clear (&gone);
+      fetch (f, path_of (first), NULL, &gone);
+      if (gone.status == 410)
+        break;
+      g_usleep (100000);
+    }
+  g_assert_cmpuint (gone.status, ==, 410);
+  fetch (f, path_of (second), NULL, &still);
+  g_assert_cmpuint (still.status, ==, 200);
+}
+
 /* WCAG 2.1's relative luminance of "#rgb" or "#rrggbb". */
 static double
 luminance (const char *hex)
@@ -1790,6 +1860,7 @@ main (int    argc,
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
   g_test_add ("/hub-web/contrast", Fixture, NULL, fixture_set_up, test_contrast, fixture_tear_down);
+  g_test_add ("/hub-web/keys-change", Fixture, NULL, fixture_set_up, test_keys_change, fixture_tear_down);
   g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
   g_test_add ("/hub-web/connections-memory", Fixture, NULL, fixture_set_up, test_connections_memory,
               fixture_tear_down);
