@@ -76,6 +76,7 @@ typedef struct
   VtrCatalog  *catalog;
   VtrHubKeys  *keys;          /* (borrowed) worker_keys() */
   VtrKeyList  *key_list;      /* (borrowed) worker_keys() */
+  GHashTable  *links;         /* (borrowed) worker_keys(): signed_path()'s */
   SoupServerMessage *msg;
   gboolean     order_placed;
 } Ctx;
@@ -260,8 +261,18 @@ signed_path (Ctx          *ctx,
   VtrFlashcode code = { 0 };
   const guint8 *secret = NULL;
   g_autofree char *url = NULL;
-  const char *slash;
+  g_autofree char *key = NULL;
+  const char *slash, *known;
 
+  /* The same link signed again is the same text (Ed25519 signatures are
+   * deterministic and links do not expire): a worker keeps those it made
+   * while the keys stay the same, a quarter of a page's cost otherwise. */
+  if (ctx->links)
+    {
+      key = g_strdup_printf ("%d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, kind, product_id, merchant_id);
+      if ((known = g_hash_table_lookup (ctx->links, key)))
+        return g_strdup (known);
+    }
   code.kind = kind;
   code.product_id = product_id;
   code.merchant_id = merchant_id;
@@ -270,7 +281,16 @@ signed_path (Ctx          *ctx,
       !(url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (ctx->keys), secret, NULL)))
     return NULL;
   slash = strchr (url + strlen ("HTTPS://"), '/');
-  return slash ? g_strdup (slash) : NULL;
+  if (slash == NULL)
+    return NULL;
+  if (ctx->links)
+    {
+      /* Bounded: 20,000 links, about 2 MB a worker. */
+      if (g_hash_table_size (ctx->links) >= 20000)
+        g_hash_table_remove_all (ctx->links);
+      g_hash_table_insert (ctx->links, g_steal_pointer (&key), g_strdup (slash));
+    }
+  return g_strdup (slash);
 }
 
 static void
@@ -1980,6 +2000,7 @@ typedef struct
   char       *identity;
   VtrHubKeys *keys;
   VtrKeyList *list;
+  GHashTable *links;  /* signed_path()'s, for these keys */
 } WorkerKeys;
 
 static void
@@ -1990,6 +2011,7 @@ worker_keys_free (gpointer data)
   g_free (wk->identity);
   g_clear_pointer (&wk->keys, vtr_hub_keys_free);
   g_clear_pointer (&wk->list, vtr_key_list_free);
+  g_clear_pointer (&wk->links, g_hash_table_unref);
   g_free (wk);
 }
 
@@ -2000,7 +2022,8 @@ static GPrivate worker_keys_private = G_PRIVATE_INIT (worker_keys_free);
 static gboolean
 worker_keys (const char  *data_dir,
              VtrHubKeys **keys,
-             VtrKeyList **list)
+             VtrKeyList **list,
+             GHashTable **links)
 {
   WorkerKeys *wk = g_private_get (&worker_keys_private);
   g_autofree char *path = g_build_filename (data_dir, "keys.json", NULL);
@@ -2023,14 +2046,17 @@ worker_keys (const char  *data_dir,
       g_clear_pointer (&wk->identity, g_free);
       g_clear_pointer (&wk->keys, vtr_hub_keys_free);
       g_clear_pointer (&wk->list, vtr_key_list_free);
+      g_clear_pointer (&wk->links, g_hash_table_unref);
       if (fresh == NULL)
         return FALSE;
+      wk->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       wk->list = vtr_hub_keys_list (fresh);
       wk->keys = fresh;
       wk->identity = g_steal_pointer (&identity);
     }
   *keys = wk->keys;
   *list = wk->list;
+  *links = wk->links;
   return wk->list != NULL;
 }
 
@@ -2051,6 +2077,7 @@ vtr_hub_web_serve (const char        *data_dir,
 {
   VtrHubKeys *keys = NULL;
   VtrKeyList *list = NULL;
+  GHashTable *links = NULL;
   g_autoptr(VtrCodeInfo) info = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *host = NULL, *text = NULL;
@@ -2093,7 +2120,7 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.db = db;
   ctx.catalog = catalog;
 
-  if (!worker_keys (data_dir, &keys, &list))
+  if (!worker_keys (data_dir, &keys, &list, &links))
     {
       status = SOUP_STATUS_SERVICE_UNAVAILABLE;
       page_begin (&ctx, _("This page is not available"), NULL, TRUE);
@@ -2103,6 +2130,7 @@ vtr_hub_web_serve (const char        *data_dir,
     }
   ctx.keys = keys;
   ctx.key_list = list;
+  ctx.links = links;
   ctx.msg = msg;
   if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
     {
