@@ -470,6 +470,15 @@ test_reserve (Fixture       *f,
     g_auto(VtrTestResult) owner = { 0 };
 
     g_assert_cmpint (vtr_test_sql_int (db, by_web), ==, 1);
+    /* Its number goes to the phone by text message too (a kiosk would
+     * print it): one message waits for the gateway. */
+    {
+      g_autofree char *told = g_strdup_printf ("SELECT count (*) FROM sms_outbox WHERE state = 'reserved' AND "
+                                               "order_uuid = (SELECT uuid FROM hub_order WHERE number = '%s')",
+                                               number);
+
+      g_assert_cmpint (vtr_test_sql_int (db, told), ==, 1);
+    }
     HUB (f, &owner, "code", "owner", number);
     g_assert_cmpint (owner.status, ==, 0);
     g_assert_nonnull (strstr (owner.out, "a reservation made from a phone"));
