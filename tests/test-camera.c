@@ -226,6 +226,8 @@ test_drops_busy_frames (void)
   /* The source ended: said, not silent. */
   g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_FAILED);
   g_assert_error (vtr_camera_get_error (camera), VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST);
+  /* (ops) It had shown pictures: the hub hears it was unplugged. */
+  g_assert_cmpstr (vtr_camera_get_health (camera), ==, "unplugged");
   watch_clear (&watch);
 }
 
@@ -242,6 +244,8 @@ test_no_camera (void)
   g_assert_true (run_until (&watch, has_failed, camera, 5000));
   g_assert_error (vtr_camera_get_error (camera), VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA);
   g_assert_nonnull (strstr (vtr_camera_get_error (camera)->message, "camera"));
+  /* (ops) Never a picture: the hub hears there is no camera. */
+  g_assert_cmpstr (vtr_camera_get_health (camera), ==, "none");
 
   /* It keeps trying by itself. */
   g_assert_true (run_until (&watch, restarted_twice, camera, 10000));
@@ -332,6 +336,7 @@ test_recovers_when_back (void)
   g_assert_true (run_until (&watch, has_failed, camera, 5000));
   g_assert_nonnull (vtr_camera_get_error (camera));
   g_assert_cmpuint (watch.codes->len, ==, 0);
+  g_assert_cmpstr (vtr_camera_get_health (camera), ==, "none");
 
   g_assert_true (g_file_get_contents (image, &contents, &len, NULL));
   g_assert_true (g_file_set_contents (device, contents, len, NULL));
@@ -339,6 +344,7 @@ test_recovers_when_back (void)
   g_assert_true (run_until (&watch, has_code, camera, 5000));
   g_assert_true (run_until (&watch, is_running, camera, 2000));
   g_assert_null (vtr_camera_get_error (camera));
+  g_assert_cmpstr (vtr_camera_get_health (camera), ==, "ok");
 
   vtr_camera_stop (camera);
   watch_clear (&watch);

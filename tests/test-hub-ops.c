@@ -8,6 +8,8 @@
 #include "vtr-store.h"
 #include "vtr-sync-state.h"
 #include "vtr-test-hub.h"
+#include "vtr-test-kiosk.h"
+#include "vtr-test-printer.h"
 #include "vtr-test-util.h"
 
 /*
@@ -677,6 +679,142 @@ test_heartbeat (Fixture       *f,
   g_assert_false (json_object_has_member (device, "owner"));
 }
 
+/* `vitrine-hub device list --json` until the device named @name says
+ * @value for @key (30 s at most): the app tells it with its next sync. */
+static JsonObject *
+wait_for_heartbeat (Fixture    *f,
+                    const char *name,
+                    const char *key,
+                    const char *value)
+{
+  g_autofree char *last = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(JsonObject) device = listed_device (f, name);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (device, key, ""), value) == 0)
+        return g_steal_pointer (&device);
+      g_free (last);
+      last = g_strdup (json_object_get_string_member_with_default (device, key, "(nothing)"));
+      g_usleep (100000);
+    }
+  g_error ("the hub never heard %s=%s from %s (last: %s)", key, value, name, last);
+}
+
+static gboolean
+visit_says (JsonObject *device,
+            const char *reason)
+{
+  JsonArray *visit = json_object_get_array_member (device, "visit");
+
+  for (guint i = 0; i < json_array_get_length (visit); i++)
+    if (g_str_equal (json_array_get_string_element (visit, i), reason))
+      return TRUE;
+  return FALSE;
+}
+
+/* The real app, `vitrine` on a paired kiosk's data folder, tells the hub
+ * how its camera and printer are with its syncs' heartbeat: its camera a
+ * folder of images (emptied, then removed: unplugged), its printer a
+ * network ticket printer on 127.0.0.1 (out of paper, then gone: missing).
+ * `vitrine-hub device list` says which kiosk needs a visit, and why. */
+static void
+test_heartbeat_app (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *camera = g_build_filename (f->kiosk_dir, "camera", NULL);
+  g_autofree char *image = g_build_filename (camera, "ean13.png", NULL);
+  g_autofree char *log = g_build_filename (f->kiosk_dir, "app.log", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(GSubprocess) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) device = NULL;
+  VtrTestPrinter *printer = vtr_test_printer_new ();
+
+  {
+    g_autofree char *png = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (SOURCE_ROOT "/tests/data/codes/ean13.png", &png, &len, &error));
+    g_assert_cmpint (g_mkdir (camera, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (image, png, len, &error));
+  }
+  target = g_strdup_printf ("tcp:127.0.0.1:%u", vtr_test_printer_get_port (printer));
+  f->hub = vtr_test_hub_start (f->dir, 0);
+  code = vtr_test_hub_add_device (f->dir, "Kiosque de Noailles", NULL);
+  {
+    g_auto(VtrTestResult) r = { 0 };
+
+    CTL (f, &r, "pair", code, "--hub", f->hub->url);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    const char *env[] = { "VITRINE_SYNC_INTERVAL", "1", "VITRINE_PRINTER", target, "VITRINE_ORDERS_LONG_POLL", "0",
+                          NULL };
+
+    app = vtr_test_spawn_to_file (log, env, &error, VITRINE_APP, "--data-dir", f->kiosk_dir, "--camera", camera,
+                                  NULL);
+    g_assert_no_error (error);
+  }
+
+  /* All is well. */
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "camera", "ok");
+  g_clear_pointer (&device, json_object_unref);
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "printer", "ok");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (device, "visit")), ==, 0);
+  g_clear_pointer (&device, json_object_unref);
+
+  /* Out of paper. */
+  vtr_test_printer_set_mode (printer, VTR_PRINTER_PAPER_OUT);
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "printer", "paper-out");
+  g_assert_true (visit_says (device, "printer out of paper"));
+  g_clear_pointer (&device, json_object_unref);
+
+  /* The folder camera emptied: it had shown pictures, so it is unplugged. */
+  g_assert_cmpint (g_unlink (image), ==, 0);
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "camera", "unplugged");
+  g_assert_true (visit_says (device, "camera unplugged"));
+  g_clear_pointer (&device, json_object_unref);
+
+  /* The printer gone: missing. */
+  g_clear_pointer (&printer, vtr_test_printer_free);
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "printer", "missing");
+  g_assert_true (visit_says (device, "ticket printer missing (unplugged or not answering)"));
+  g_assert_true (visit_says (device, "camera unplugged"));
+  g_clear_pointer (&device, json_object_unref);
+
+  /* The camera back, then its folder removed: unplugged again. */
+  {
+    g_autofree char *png = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (SOURCE_ROOT "/tests/data/codes/ean13.png", &png, &len, &error));
+    g_assert_true (g_file_set_contents (image, png, len, &error));
+  }
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "camera", "ok");
+  g_clear_pointer (&device, json_object_unref);
+  g_assert_cmpint (g_unlink (image), ==, 0);
+  g_assert_cmpint (g_rmdir (camera), ==, 0);
+  device = wait_for_heartbeat (f, "Kiosque de Noailles", "camera", "unplugged");
+  g_clear_pointer (&device, json_object_unref);
+
+  /* The words, in the plain list, in French. */
+  {
+    g_auto(VtrTestResult) r = { 0 };
+    const char *french[] = { "LANGUAGE", "fr", NULL };
+
+    vtr_test_run (&r, "VITRINE_HUB", f->dir, french, "device", "list", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "Kiosque de Noailles"));
+    g_assert_nonnull (strstr (r.out, "caméra débranchée"));
+    g_assert_nonnull (strstr (r.out, "imprimante de tickets absente"));
+  }
+  g_subprocess_send_signal (app, SIGTERM);
+  g_subprocess_wait (app, NULL, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -689,5 +827,6 @@ main (int argc, char *argv[])
   ADD ("/hub-ops/backup-restore", test_backup_restore);
   ADD ("/hub-ops/log-fields", test_log_fields);
   ADD ("/hub-ops/heartbeat", test_heartbeat);
+  ADD ("/hub-ops/heartbeat-app", test_heartbeat_app);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <math.h>
 #include <sys/prctl.h>
 
 #include "vtr-test-hub.h"
@@ -481,6 +482,15 @@ test_reserve (Fixture       *f,
     g_auto(VtrTestResult) owner = { 0 };
 
     g_assert_cmpint (vtr_test_sql_int (db, by_web), ==, 1);
+    /* Its number goes to the phone by text message too (a kiosk would
+     * print it): one message waits for the gateway. */
+    {
+      g_autofree char *told = g_strdup_printf ("SELECT count (*) FROM sms_outbox WHERE state = 'reserved' AND "
+                                               "order_uuid = (SELECT uuid FROM hub_order WHERE number = '%s')",
+                                               number);
+
+      g_assert_cmpint (vtr_test_sql_int (db, told), ==, 1);
+    }
     HUB (f, &owner, "code", "owner", number);
     g_assert_cmpint (owner.status, ==, 0);
     g_assert_nonnull (strstr (owner.out, "a reservation made from a phone"));
@@ -717,6 +727,177 @@ test_etag (Fixture       *f,
   g_assert_null (strstr (css.body, "http"));
   fetch_full (f, "/static/vitrine.css", NULL, soup_message_headers_get_one (css.headers, "ETag"), &css_again);
   g_assert_cmpuint (css_again.status, ==, 304);
+}
+
+/* The serving hub's workers keep the federation's keys between pages:
+ * a key rotated while it serves signs the next codes and their pages are
+ * genuine at once; a key retired makes its codes' pages say so at once,
+ * pages the workers had made before included. */
+static void
+test_keys_change (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *first = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_autofree char *second = NULL;
+  g_auto(VtrTestResult) rotated = { 0 };
+  g_auto(VtrTestResult) retired = { 0 };
+  g_auto(Page) before = { 0 };
+  g_auto(Page) after = { 0 };
+  g_auto(Page) gone = { 0 };
+  g_auto(Page) still = { 0 };
+
+  /* Each worker has read the keys once (a query of its own: no cache). */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (first), i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+    }
+  fetch (f, path_of (first), NULL, &before);
+  g_assert_cmpuint (before.status, ==, 200);
+
+  HUB (f, &rotated, "keys", "rotate");
+  g_assert_cmpint (rotated.status, ==, 0);
+  second = sign (f, "product", "900001", "--merchant", "900001", NULL);
+  g_assert_cmpstr (second, !=, first);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (second), i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+      ASSERT_READS (&page, "Savon");
+    }
+  fetch (f, path_of (second), NULL, &after);
+  g_assert_cmpuint (after.status, ==, 200);
+
+  /* The first key retired: its code is no longer good, on every worker. */
+  HUB (f, &retired, "keys", "retire", "1");
+  g_assert_cmpint (retired.status, ==, 0);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?r=%u", path_of (first), 100 + i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 410);
+    }
+  /* The page kept for phones follows within the cache's second. */
+  for (guint i = 0; i < 30; i++)
+    {
+      page_clear (&gone);
+      fetch (f, path_of (first), NULL, &gone);
+      if (gone.status == 410)
+        break;
+      g_usleep (100000);
+    }
+  g_assert_cmpuint (gone.status, ==, 410);
+  fetch (f, path_of (second), NULL, &still);
+  g_assert_cmpuint (still.status, ==, 200);
+}
+
+/* WCAG 2.1's relative luminance of "#rgb" or "#rrggbb". */
+static double
+luminance (const char *hex)
+{
+  double rgb[3];
+  guint v = (guint) g_ascii_strtoull (hex + 1, NULL, 16);
+  gsize len = strlen (hex + 1);
+
+  g_assert_true (len == 3 || len == 6);
+  for (guint i = 0; i < 3; i++)
+    {
+      double c = len == 3 ? ((v >> (8 - 4 * i)) & 0xf) * 17 / 255.0 : ((v >> (16 - 8 * i)) & 0xff) / 255.0;
+
+      rgb[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+static double
+contrast_ratio (const char *a,
+                const char *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* The colour a declaration list gives @property ("color", "background"),
+ * or NULL. */
+static char *
+css_colour (const char *declarations,
+            const char *property)
+{
+  g_auto(GStrv) parts = g_strsplit (declarations, ";", -1);
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_autofree char *decl = g_strstrip (g_strdup (parts[i]));
+      char *colon = strchr (decl, ':');
+
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      if (g_str_equal (decl, property) && colon[1] == '#')
+        return g_strndup (colon + 1, strspn (colon + 2, "0123456789abcdefABCDEF") + 1);
+    }
+  return NULL;
+}
+
+/* WCAG 2.1 AA (1.4.3): every text colour of the pages' only style sheet
+ * (the pages have no style of their own: /hub-web/product checks) is at
+ * least 4.5:1 against its own background, or, without one, against every
+ * background a text may sit on (the page's and the notices'). A disabled
+ * control is exempt. */
+static void
+test_contrast (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Page) css = { 0 };
+  g_autoptr(GPtrArray) light = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) rules = NULL;
+  guint checked = 0;
+
+  fetch_full (f, "/static/vitrine.css", NULL, NULL, &css);
+  g_assert_cmpuint (css.status, ==, 200);
+  rules = g_strsplit (css.body, "}", -1);
+  /* The backgrounds a text without its own may sit on: the light ones. */
+  for (guint i = 0; rules[i]; i++)
+    {
+      char *brace = strchr (rules[i], '{');
+      g_autofree char *background = brace ? css_colour (brace + 1, "background") : NULL;
+
+      if (background && luminance (background) > 0.5)
+        g_ptr_array_add (light, g_steal_pointer (&background));
+    }
+  g_assert_cmpuint (light->len, >=, 2);
+  for (guint i = 0; rules[i]; i++)
+    {
+      char *brace = strchr (rules[i], '{');
+      g_autofree char *selector = brace ? g_strstrip (g_strndup (rules[i], brace - rules[i])) : NULL;
+      g_autofree char *colour = brace ? css_colour (brace + 1, "color") : NULL;
+      g_autofree char *background = brace ? css_colour (brace + 1, "background") : NULL;
+
+      if (colour == NULL || strstr (selector, ":disabled"))
+        continue;
+      for (guint b = 0; b < (background ? 1 : light->len); b++)
+        {
+          const char *under = background ? background : g_ptr_array_index (light, b);
+          double ratio = contrast_ratio (colour, under);
+
+          if (ratio < 4.5)
+            g_error ("%s: %s on %s is %.2f:1, under WCAG AA's 4.5:1", selector, colour, under, ratio);
+          checked++;
+        }
+    }
+  /* Not a sheet this test no longer reads. */
+  g_assert_cmpuint (checked, >=, 10);
+  g_assert_cmpfloat (contrast_ratio ("#fff", "#000"), >, 20.9);
+  g_assert_cmpfloat (contrast_ratio ("#777", "#fff"), <, 4.5);
 }
 
 /* One request written on a connection of the test's own, its answer read
@@ -1337,6 +1518,7 @@ typedef struct
   GSubprocess  *driver;
   char         *url;      /* chromedriver's */
   char         *session;
+  char         *at;       /* the page it went to last */
 } Browser;
 
 /* One WebDriver command: its "value", or NULL for an error (whose
@@ -1392,7 +1574,8 @@ end_with_parent (gpointer data)
 static void
 browser_start (Browser    *b,
                Fixture    *f,
-               gboolean    javascript)
+               gboolean    javascript,
+               int         width)
 {
   g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -1431,10 +1614,10 @@ browser_start (Browser    *b,
     }
   capabilities = g_strdup_printf ("{\"capabilities\": {\"alwaysMatch\": {\"browserName\": \"chrome\", "
                                   "\"goog:chromeOptions\": {\"mobileEmulation\": {\"deviceMetrics\": "
-                                  "{\"width\": 390, \"height\": 844, \"pixelRatio\": 3}}, "
+                                  "{\"width\": %d, \"height\": 844, \"pixelRatio\": 3}}, "
                                   "\"args\": [\"--headless=new\", \"--no-sandbox\", "
                                   "\"--disable-gpu\", \"--lang=fr-FR\"%s]}}}}",
-                                  javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
+                                  width, javascript ? "" : ", \"--blink-settings=scriptEnabled=false\"");
   session = webdriver (b, "POST", "/session", capabilities, NULL);
   b->session = g_strdup (json_object_get_string_member (json_node_get_object (session), "sessionId"));
 }
@@ -1450,6 +1633,7 @@ browser_stop (Browser *b)
   g_clear_object (&b->driver);
   g_free (b->url);
   g_free (b->session);
+  g_free (b->at);
 }
 
 static JsonNode *
@@ -1469,6 +1653,9 @@ go (Browser    *b,
 {
   g_autofree char *body = g_strdup_printf ("{\"url\": \"%s%s\"}", b->f->hub->url, path);
   g_autoptr(JsonNode) done = command (b, "POST", "/url", body);
+
+  g_free (b->at);
+  b->at = g_strdup (path);
 }
 
 /* The element of a CSS selector: its WebDriver id. */
@@ -1545,6 +1732,36 @@ click (Browser    *b,
   g_autoptr(JsonNode) done = command (b, "POST", what, "{}");
 }
 
+/* What a screen reader says for the element (WebDriver's computed label). */
+static char *
+label_of (Browser    *b,
+          const char *selector)
+{
+  g_autofree char *id = element (b, selector);
+  g_autofree char *what = g_strdup_printf ("/element/%s/computedlabel", id);
+  g_autoptr(JsonNode) label = command (b, "GET", what, NULL);
+
+  return g_strdup (json_node_get_string (label));
+}
+
+/* The page is no wider than the phone, @width CSS pixels: nothing to
+ * scroll sideways. */
+static void
+assert_fits (Browser *b,
+             int      width)
+{
+  g_autoptr(JsonNode) overflow =
+    command (b, "POST", "/execute/sync",
+             "{\"script\": \"return document.documentElement.scrollWidth - window.innerWidth\", \"args\": []}");
+  g_autoptr(JsonNode) inner =
+    command (b, "POST", "/execute/sync", "{\"script\": \"return window.innerWidth\", \"args\": []}");
+
+  /* A page wider than the phone widens its layout viewport instead. */
+  if (json_node_get_int (inner) != width || json_node_get_int (overflow) > 0)
+    g_error ("%s is %" G_GINT64_FORMAT " CSS pixels wide at a phone's %d", b->at,
+             json_node_get_int (inner) + MAX (0, json_node_get_int (overflow)), width);
+}
+
 /* No dialog opened by a script of the page. */
 static void
 assert_no_alert (Browser *b)
@@ -1569,7 +1786,7 @@ test_browser (Fixture       *f,
   Browser b = { 0 };
   Browser plain = { 0 };
 
-  browser_start (&b, f, TRUE);
+  browser_start (&b, f, TRUE, 390);
   /* The poster's shop, then the nearest; the script shows its button. */
   go (&b, path_of (ad));
   /* At a phone's width, 390 CSS pixels (the page's viewport). */
@@ -1582,8 +1799,19 @@ test_browser (Fixture       *f,
   g_assert_true (displayed (&b, "#near-me"));
   assert_no_alert (&b);
 
-  /* Reserve at the Droguerie du Port: the hub holds the order. */
+  /* Reserve at the Droguerie du Port: the hub holds the order. Each
+   * field says what it is to a screen reader. */
   click (&b, "a[href^='/reserve?product=900001&merchant=900002']");
+  {
+    const char *fields[] = { "#first_name", "#phone", "#quantity" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        g_autofree char *label = label_of (&b, fields[i]);
+
+        g_assert_cmpuint (strlen (g_strstrip (label)), >, 2);
+      }
+  }
   type_into (&b, "#first_name", "Inès");
   type_into (&b, "#phone", "06 12 34 56 78");
   type_into (&b, "#quantity", "2");
@@ -1604,13 +1832,29 @@ test_browser (Fixture       *f,
   browser_stop (&b);
 
   /* Without JavaScript: the same shops, and no button that would not work. */
-  browser_start (&plain, f, FALSE);
+  browser_start (&plain, f, FALSE, 390);
   go (&plain, path_of (ad));
   g_free (first);
   first = text_of (&plain, "ol.shops > li:nth-child(1) .shop-name");
   g_assert_cmpstr (first, ==, "Savonnerie du Poster");
   g_assert_false (displayed (&plain, "#near-me"));
   browser_stop (&plain);
+
+  /* At the narrowest phones' 320 CSS pixels, every page kind fits, the
+   * hostile shop's long name too. */
+  {
+    const char *paths[] = { path_of (ad), path_of (hostile), path_of (hostile_ad),
+                            "/reserve?product=900001&merchant=900002", "/search?q=savon", "/trades" };
+    Browser narrow = { 0 };
+
+    browser_start (&narrow, f, TRUE, 320);
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        go (&narrow, paths[i]);
+        assert_fits (&narrow, 320);
+      }
+    browser_stop (&narrow);
+  }
 }
 
 int
@@ -1636,6 +1880,8 @@ main (int    argc,
   g_test_add ("/hub-web/two-hubs", Fixture, NULL, fixture_set_up, test_two_hubs, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/hub-web/etag", Fixture, NULL, fixture_set_up, test_etag, fixture_tear_down);
+  g_test_add ("/hub-web/contrast", Fixture, NULL, fixture_set_up, test_contrast, fixture_tear_down);
+  g_test_add ("/hub-web/keys-change", Fixture, NULL, fixture_set_up, test_keys_change, fixture_tear_down);
   g_test_add ("/hub-web/keep-alive", Fixture, NULL, fixture_set_up, test_keep_alive, fixture_tear_down);
   g_test_add ("/hub-web/connections-memory", Fixture, NULL, fixture_set_up, test_connections_memory,
               fixture_tear_down);

@@ -114,6 +114,42 @@ on_language_changed (GSettings  *settings,
     vtr_application_rebuild_window (self, language);
 }
 
+/* (ops) The camera's and the printer's health go to the hub with the
+ * next sync's heartbeat: `vitrine-hub device list` says which kiosk needs
+ * a visit (a camera unplugged, a printer out of paper or missing). */
+static void
+note_camera (VtrApplication *self)
+{
+  const char *health = self->camera ? vtr_camera_get_health (self->camera) : NULL;
+
+  /* Starting again after a failure says nothing new. */
+  if (health && self->sync)
+    vtr_sync_service_note_device (self->sync, "camera", health);
+}
+
+static void
+watch_camera (VtrApplication *self)
+{
+  g_signal_connect_object (self->camera, "notify::state", G_CALLBACK (note_camera), self, G_CONNECT_SWAPPED);
+}
+
+static void
+note_printer (VtrApplication *self)
+{
+  const char *health = vtr_print_service_get_health (self->printer);
+
+  if (health && self->sync)
+    vtr_sync_service_note_device (self->sync, "printer", health);
+}
+
+/* Each sync asks the printer how it is; its answer goes with the next. */
+static void
+check_printer (VtrApplication *self)
+{
+  if (vtr_sync_service_get_state (self->sync) == VTR_SYNC_STATE_SYNCING)
+    vtr_print_service_check_health (self->printer);
+}
+
 /**
  * vtr_application_start:
  *
@@ -152,6 +188,7 @@ vtr_application_start (VtrApplication *self)
 
   source = vtr_camera_choose_source (self->camera_option);
   self->camera = vtr_camera_new (source);
+  watch_camera (self);
   vtr_camera_start (self->camera);
   if (self->settings)
     {
@@ -170,6 +207,10 @@ vtr_application_start (VtrApplication *self)
   /* A sync may bring the federation's new keys (a key rotated). */
   g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (reload_keys_after_sync), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->printer, "notify::health", G_CALLBACK (note_printer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (check_printer), self, G_CONNECT_SWAPPED);
+  note_camera (self);
+  vtr_print_service_check_health (self->printer);
   vtr_sync_service_start (self->sync);
   if (self->store)
     self->personal_data_id = vtr_personal_data_watch (self->data_dir, self->settings);
@@ -575,6 +616,7 @@ vtr_application_set_camera_source (VtrApplication *self,
     vtr_camera_stop (self->camera);
   g_set_object (&self->camera, NULL);
   self->camera = vtr_camera_new (source);
+  watch_camera (self);
   vtr_camera_start (self->camera);
   g_signal_emit (self, signals[CAMERA_CHANGED], 0);
 }

@@ -176,22 +176,24 @@ command_printer (VtrCtlOptions  *options,
   g_autofree char *words = NULL;
   VtrPrinterStatus status;
   GError *error = NULL;
+  gboolean ok;
 
   if (argc != 3 || !g_str_equal (argv[1], "status"))
     return usage_error (_("Usage: vitrine-ctl printer status TARGET"));
-  if (!(target = vtr_print_target_parse (argv[2], &error)) || !vtr_printer_get_status (target, &status, &error))
+  if (!(target = vtr_print_target_parse (argv[2], &error)))
     return fail (error);
-  words = vtr_printer_status_describe (&status);
-  /* (ops) Told to the hub with the next sync (the device's heartbeat). */
+  ok = vtr_printer_get_status (target, &status, &error);
+  /* (ops) Told to the hub with the next sync (the device's heartbeat): a
+   * printer that does not answer is missing. */
   {
     g_autoptr(VtrStore) store = vtr_store_open (options->data_dir, NULL);
 
     if (store)
-      vtr_sync_state_note_device (store, "printer",
-                                  !status.online ? "offline" : status.paper_out ? "paper-out"
-                                  : status.cover_open ? "cover-open" : status.paper_near_end ? "paper-low" : "ok",
-                                  NULL);
+      vtr_sync_state_note_device (store, "printer", ok ? vtr_printer_status_word (&status) : "missing", NULL);
   }
+  if (!ok)
+    return fail (error);
+  words = vtr_printer_status_describe (&status);
   if (options->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();

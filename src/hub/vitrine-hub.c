@@ -617,9 +617,15 @@ device_visit_reasons (const VtrHubDevice *d,
     g_ptr_array_add (reasons, g_strdup (_("printer out of paper")));
   else if (g_strcmp0 (printer, "paper-low") == 0)
     g_ptr_array_add (reasons, g_strdup (_("printer’s paper running out")));
+  else if (g_strcmp0 (printer, "missing") == 0)
+    g_ptr_array_add (reasons, g_strdup (_("ticket printer missing (unplugged or not answering)")));
   else if (printer && !g_str_equal (printer, "ok") && !g_str_equal (printer, "none"))
     g_ptr_array_add (reasons, g_strdup_printf (_("printer: %s"), printer));
-  if (camera && !g_str_equal (camera, "ok"))
+  if (g_strcmp0 (camera, "unplugged") == 0)
+    g_ptr_array_add (reasons, g_strdup (_("camera unplugged")));
+  else if (g_strcmp0 (camera, "none") == 0)
+    g_ptr_array_add (reasons, g_strdup (_("no camera found")));
+  else if (camera && !g_str_equal (camera, "ok"))
     g_ptr_array_add (reasons, g_strdup_printf (_("camera: %s"), camera));
   if (waiting && g_ascii_strtoll (waiting, NULL, 10) >= 100)
     {

@@ -1233,9 +1233,13 @@ store_event (VtrHubDb           *db,
       sqlite3_bind_int64 (fold, 8, now);
       if (sqlite3_step (fold) != SQLITE_DONE)
         return sql_failed (db, error);
-      /* The customer is told, once per state (vtr-hub-sms.c). */
-      if (!vtr_hub_sms_enqueue (db, e->order, vtr_order_state_to_string (e->state), e->payload_text, now,
-                                error))
+      /* The customer is told, once per state (vtr-hub-sms.c); a
+       * reservation from a phone's page gets its number by text message
+       * too, where a kiosk prints it on a ticket. */
+      if (!vtr_hub_sms_enqueue (db, e->order,
+                                e->state == VTR_ORDER_PLACED && device->id == VTR_HUB_DEVICE_WEB
+                                  ? "reserved" : vtr_order_state_to_string (e->state),
+                                e->payload_text, now, error))
         return FALSE;
     }
   return TRUE;

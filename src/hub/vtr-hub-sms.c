@@ -16,8 +16,9 @@
 
 /*
  * Telling the customer: when an order becomes ready (and where its
- * locker is, with the opening code), or is cancelled or refused, the hub
- * sends a text message through the federation's HTTP SMS gateway.
+ * locker is, with the opening code), or is cancelled or refused, and when
+ * a phone's page reserved it (its number, which a kiosk would print), the
+ * hub sends a text message through the federation's HTTP SMS gateway.
  *
  * Ingesting the event writes a row in the sms_outbox table, in the same
  * transaction, unique on (order, state): an order's state sent twice, by
@@ -78,6 +79,7 @@ struct _VtrHubSmsConfig
   char   *text_ready_locker_code;
   char   *text_cancelled;
   char   *text_refused;
+  char   *text_reserved;
   char   *text_reason;
 };
 
@@ -100,6 +102,7 @@ vtr_hub_sms_config_free (VtrHubSmsConfig *config)
   g_free (config->text_ready_locker_code);
   g_free (config->text_cancelled);
   g_free (config->text_refused);
+  g_free (config->text_reserved);
   g_free (config->text_reason);
   g_free (config);
 }
@@ -266,6 +269,10 @@ vtr_hub_sms_config_load (const char *dir,
                                      "Bonjour {first_name}, {shop} ne peut pas préparer votre commande "
                                      "{number}.");
   config->text_reason = key_string (file, "texts", "reason", "Motif : {reason}.");
+  config->text_reserved = key_string (file, "texts", "reserved",
+                                      "Bonjour {first_name}, votre réservation chez {shop} est enregistrée : "
+                                      "commande {number}. Donnez ce numéro au comptoir ; un SMS vous dira "
+                                      "quand elle est prête.");
   return g_steal_pointer (&config);
 }
 
@@ -576,7 +583,8 @@ vtr_hub_sms_enqueue (VtrHubDb   *db,
   sqlite3 *sql = vtr_hub_db_get_sqlite (db);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (!g_str_equal (state, "ready") && !g_str_equal (state, "cancelled") && !g_str_equal (state, "refused"))
+  if (!g_str_equal (state, "ready") && !g_str_equal (state, "cancelled") && !g_str_equal (state, "refused") &&
+      !g_str_equal (state, "reserved"))
     return TRUE;
   stmt = prepare (sql,
                   "INSERT INTO sms_outbox (order_uuid, state, details, created, next_try) "
@@ -860,6 +868,9 @@ compose (VtrHubSms     *self,
                    "locker", locker ? locker->name : "", "address", locker ? locker->address : "",
                    "compartment", compartment, "code", code, NULL);
     }
+  if (g_str_equal (m->state, "reserved"))
+    return fill (config->text_reserved, FALSE, "first_name", first_name, "number", m->number, "shop", shop,
+                 NULL);
   if (g_str_equal (m->state, "ready"))
     return fill (config->text_ready, FALSE, "first_name", first_name, "number", m->number, "shop", shop,
                  NULL);

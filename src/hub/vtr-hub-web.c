@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vtr-changes.h"
 #include "vtr-demo.h"
@@ -73,7 +74,9 @@ typedef struct
   gboolean     private_page;  /* made for one shopper (their position): not cached */
   VtrHubDb    *db;
   VtrCatalog  *catalog;
-  VtrHubKeys  *keys;
+  VtrHubKeys  *keys;          /* (borrowed) worker_keys() */
+  VtrKeyList  *key_list;      /* (borrowed) worker_keys() */
+  GHashTable  *links;         /* (borrowed) worker_keys(): signed_path()'s */
   SoupServerMessage *msg;
   gboolean     order_placed;
 } Ctx;
@@ -286,8 +289,18 @@ signed_path (Ctx          *ctx,
   VtrFlashcode code = { 0 };
   const guint8 *secret = NULL;
   g_autofree char *url = NULL;
-  const char *slash;
+  g_autofree char *key = NULL;
+  const char *slash, *known;
 
+  /* The same link signed again is the same text (Ed25519 signatures are
+   * deterministic and links do not expire): a worker keeps those it made
+   * while the keys stay the same, a quarter of a page's cost otherwise. */
+  if (ctx->links)
+    {
+      key = g_strdup_printf ("%d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, kind, product_id, merchant_id);
+      if ((known = g_hash_table_lookup (ctx->links, key)))
+        return g_strdup (known);
+    }
   code.kind = kind;
   code.product_id = product_id;
   code.merchant_id = merchant_id;
@@ -296,7 +309,16 @@ signed_path (Ctx          *ctx,
       !(url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (ctx->keys), secret, NULL)))
     return NULL;
   slash = strchr (url + strlen ("HTTPS://"), '/');
-  return slash ? g_strdup (slash) : NULL;
+  if (slash == NULL)
+    return NULL;
+  if (ctx->links)
+    {
+      /* Bounded: 20,000 links, about 2 MB a worker. */
+      if (g_hash_table_size (ctx->links) >= 20000)
+        g_hash_table_remove_all (ctx->links);
+      g_hash_table_insert (ctx->links, g_steal_pointer (&key), g_strdup (slash));
+    }
+  return g_strdup (slash);
 }
 
 static void
@@ -1553,7 +1575,7 @@ reserve (Ctx *ctx)
   {
     g_autoptr(GPtrArray) codes = NULL;
     g_autoptr(VtrCodeInfo) info = NULL;
-    g_autoptr(VtrKeyList) list = vtr_hub_keys_list (ctx->keys);
+    VtrKeyList *list = ctx->key_list;
     g_autoptr(JsonBuilder) events = json_builder_new ();
     g_autoptr(JsonBuilder) results = json_builder_new ();
     g_autoptr(JsonNode) root = NULL;
@@ -2004,6 +2026,80 @@ code_good_after_today (const VtrFlashcode *code,
                            g_date_time_get_day_of_month (local);
 }
 
+/*
+ * The federation's keys and their public list, as each worker thread last
+ * read them. Reading keys.json and checking its list's signature again for
+ * every page made was a quarter of the page's cost (callgrind on the hub
+ * under bench-web: 0.6 of 2.7 million instructions). They are read again
+ * when keys.json is another file (a key rotated or retired: `vitrine-hub
+ * keys` replaces the file, so its inode, time or size differ), checked at
+ * each page by one stat(). One per thread: a VtrHubKeys is not shared.
+ */
+typedef struct
+{
+  char       *identity;
+  VtrHubKeys *keys;
+  VtrKeyList *list;
+  GHashTable *links;  /* signed_path()'s, for these keys */
+} WorkerKeys;
+
+static void
+worker_keys_free (gpointer data)
+{
+  WorkerKeys *wk = data;
+
+  g_free (wk->identity);
+  g_clear_pointer (&wk->keys, vtr_hub_keys_free);
+  g_clear_pointer (&wk->list, vtr_key_list_free);
+  g_clear_pointer (&wk->links, g_hash_table_unref);
+  g_free (wk);
+}
+
+static GPrivate worker_keys_private = G_PRIVATE_INIT (worker_keys_free);
+
+/* The keys of @data_dir for this thread, or FALSE when there are none
+ * (the hub is being set up). */
+static gboolean
+worker_keys (const char  *data_dir,
+             VtrHubKeys **keys,
+             VtrKeyList **list,
+             GHashTable **links)
+{
+  WorkerKeys *wk = g_private_get (&worker_keys_private);
+  g_autofree char *path = g_build_filename (data_dir, "keys.json", NULL);
+  g_autofree char *identity = NULL;
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return FALSE;
+  identity = g_strdup_printf ("%s %ju %jd.%09ld %jd", data_dir, (uintmax_t) st.st_ino, (intmax_t) st.st_mtim.tv_sec,
+                              st.st_mtim.tv_nsec, (intmax_t) st.st_size);
+  if (wk == NULL)
+    {
+      wk = g_new0 (WorkerKeys, 1);
+      g_private_set (&worker_keys_private, wk);
+    }
+  if (g_strcmp0 (wk->identity, identity) != 0)
+    {
+      VtrHubKeys *fresh = vtr_hub_keys_open (data_dir, NULL);
+
+      g_clear_pointer (&wk->identity, g_free);
+      g_clear_pointer (&wk->keys, vtr_hub_keys_free);
+      g_clear_pointer (&wk->list, vtr_key_list_free);
+      g_clear_pointer (&wk->links, g_hash_table_unref);
+      if (fresh == NULL)
+        return FALSE;
+      wk->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      wk->list = vtr_hub_keys_list (fresh);
+      wk->keys = fresh;
+      wk->identity = g_steal_pointer (&identity);
+    }
+  *keys = wk->keys;
+  *list = wk->list;
+  *links = wk->links;
+  return wk->list != NULL;
+}
+
 /**
  * vtr_hub_web_serve:
  *
@@ -2019,8 +2115,9 @@ vtr_hub_web_serve (const char        *data_dir,
                    GHashTable        *query,
                    VtrHubWebPage     *page)
 {
-  g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(VtrKeyList) list = NULL;
+  VtrHubKeys *keys = NULL;
+  VtrKeyList *list = NULL;
+  GHashTable *links = NULL;
   g_autoptr(VtrCodeInfo) info = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *host = NULL, *text = NULL;
@@ -2063,7 +2160,7 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.db = db;
   ctx.catalog = catalog;
 
-  if (!(keys = vtr_hub_keys_open (data_dir, NULL)))
+  if (!worker_keys (data_dir, &keys, &list, &links))
     {
       status = SOUP_STATUS_SERVICE_UNAVAILABLE;
       page_begin (&ctx, _("This page is not available"), NULL, TRUE);
@@ -2072,6 +2169,8 @@ vtr_hub_web_serve (const char        *data_dir,
       goto done;
     }
   ctx.keys = keys;
+  ctx.key_list = list;
+  ctx.links = links;
   ctx.msg = msg;
   if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
     {
@@ -2087,7 +2186,6 @@ vtr_hub_web_serve (const char        *data_dir,
       page->order_placed = ctx.order_placed;
       goto done;
     }
-  list = vtr_hub_keys_list (keys);
   host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
   text = g_strconcat ("HTTPS://", host, path, NULL);
   info = vtr_code_classify (text, strlen (text), list, now);

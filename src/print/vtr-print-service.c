@@ -30,6 +30,8 @@ struct _VtrPrintService
   char         *target;      /* NULL: vtr_print_default_target () */
   guint         interval;
   guint         printing;    /* print jobs and queue runs under way */
+  const char   *health;      /* (nullable): vtr_printer_get_health(), last asked */
+  gboolean      checking;    /* a health check under way */
   guint         timeout_id;
   GCancellable *cancellable; /* cancelled by dispose: the timer's runs */
 };
@@ -41,6 +43,7 @@ enum
   PROP_TARGET,
   PROP_INTERVAL,
   PROP_BUSY,
+  PROP_HEALTH,
   N_PROPS
 };
 
@@ -65,6 +68,7 @@ typedef enum
   JOB_RETRY,    /* whatever waits */
   JOB_STATUS,
   JOB_PRINTERS,
+  JOB_HEALTH,
 } JobKind;
 
 /* What a worker needs, and what it found. */
@@ -83,6 +87,7 @@ typedef struct
   guint         count;
   char         *words;
   GPtrArray    *printers;
+  const char   *health;
   GError       *error;
 } Job;
 
@@ -185,6 +190,9 @@ job_run (GTask        *worker,
     case JOB_PRINTERS:
       job->printers = vtr_printer_list_detected ();
       break;
+    case JOB_HEALTH:
+      job->health = vtr_printer_get_health (job->target);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -214,6 +222,15 @@ job_done (GObject      *unused,
     set_printing (self, self->printing - 1);
   if (self && job->kind == JOB_RETRY && job->count > 0 && !g_cancellable_is_cancelled (self->cancellable))
     g_signal_emit (self, signals[QUEUE_PRINTED], 0, job->count);
+  if (self && job->kind == JOB_HEALTH)
+    {
+      self->checking = FALSE;
+      if (job->health && g_strcmp0 (job->health, self->health) != 0)
+        {
+          self->health = job->health;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH]);
+        }
+    }
   if (task == NULL)
     return;
 
@@ -557,6 +574,40 @@ vtr_print_service_set_target (VtrPrintService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
 }
 
+/**
+ * vtr_print_service_check_health:
+ *
+ * Asks the printer how it is, away from the screen (a network printer may
+ * take seconds to say): #VtrPrintService:health changes when its answer
+ * does. A check under way is not asked twice.
+ */
+void
+vtr_print_service_check_health (VtrPrintService *self)
+{
+  g_autofree char *target = NULL;
+
+  g_return_if_fail (VTR_IS_PRINT_SERVICE (self));
+
+  if (self->checking)
+    return;
+  self->checking = TRUE;
+  target = current_target (self);
+  job_start (self, JOB_HEALTH, target, NULL, NULL);
+}
+
+/**
+ * vtr_print_service_get_health:
+ *
+ * Returns: (nullable): the printer's state in one word, as the last check
+ *   found it (vtr_printer_get_health()), or %NULL before the first
+ */
+const char *
+vtr_print_service_get_health (VtrPrintService *self)
+{
+  g_return_val_if_fail (VTR_IS_PRINT_SERVICE (self), NULL);
+  return self->health;
+}
+
 /* Whether a ticket is being printed, or waiting ones tried again. */
 gboolean
 vtr_print_service_get_busy (VtrPrintService *self)
@@ -607,6 +658,9 @@ vtr_print_service_get_property (GObject    *object,
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, vtr_print_service_get_busy (self));
+      break;
+    case PROP_HEALTH:
+      g_value_set_string (value, self->health);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -676,6 +730,16 @@ vtr_print_service_class_init (VtrPrintServiceClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VtrPrintService:health: (nullable)
+   *
+   * The printer's state in one word for the hub's heartbeat ("ok",
+   * "paper-out", "missing", "none"…), as vtr_print_service_check_health()
+   * last found it.
+   */
+  properties[PROP_HEALTH] =
+    g_param_spec_string ("health", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -16,6 +16,8 @@ const char      *vtr_print_service_get_target           (VtrPrintService      *s
 void             vtr_print_service_set_target           (VtrPrintService      *self,
                                                          const char           *target);
 gboolean         vtr_print_service_get_busy             (VtrPrintService      *self);
+const char      *vtr_print_service_get_health           (VtrPrintService      *self);
+void             vtr_print_service_check_health         (VtrPrintService      *self);
 
 void             vtr_print_service_start                (VtrPrintService      *self);
 void             vtr_print_service_stop                 (VtrPrintService      *self);

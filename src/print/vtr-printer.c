@@ -191,6 +191,47 @@ vtr_printer_get_status (const VtrPrintTarget *target,
   return read_status (connection, target, status, error);
 }
 
+/**
+ * vtr_printer_status_word:
+ *
+ * The printer's state in one word, for the hub's heartbeat: "paper-out",
+ * "cover-open", "offline", "paper-low" or "ok".
+ */
+const char *
+vtr_printer_status_word (const VtrPrinterStatus *status)
+{
+  /* A printer out of paper or with its cover open also says it is
+   * offline: the cause first. */
+  return status->paper_out ? "paper-out"
+         : status->cover_open ? "cover-open"
+         : !status->online ? "offline"
+         : status->paper_near_end ? "paper-low"
+         : "ok";
+}
+
+/**
+ * vtr_printer_get_health:
+ * @target: (nullable): the kiosk's printer (vtr_print_default_target())
+ *
+ * Asks the printer how it is, for the hub's heartbeat: "none" when no
+ * printer was chosen, "missing" when it is not plugged in or does not
+ * answer (or @target names no printer Vitrine can reach), else
+ * vtr_printer_status_word(). Blocks while a network printer answers: a
+ * worker thread's call.
+ */
+const char *
+vtr_printer_get_health (const char *target)
+{
+  g_autoptr(VtrPrintTarget) parsed = NULL;
+  VtrPrinterStatus status;
+
+  if (target == NULL || *target == '\0')
+    return "none";
+  if (!(parsed = vtr_print_target_parse (target, NULL)) || !vtr_printer_get_status (parsed, &status, NULL))
+    return "missing";
+  return vtr_printer_status_word (&status);
+}
+
 static gboolean
 refuse_unless_ready (const VtrPrinterStatus *status,
                      GError                **error)

@@ -65,6 +65,8 @@ VtrPrintTarget *vtr_print_target_parse    (const char        *text,
                                            GError           **error);
 void            vtr_print_target_free     (VtrPrintTarget    *target);
 char           *vtr_printer_status_describe (const VtrPrinterStatus *status);
+const char     *vtr_printer_status_word   (const VtrPrinterStatus *status);
+const char     *vtr_printer_get_health    (const char        *target);
 gboolean        vtr_printer_get_status    (const VtrPrintTarget *target,
                                            VtrPrinterStatus  *status,
                                            GError           **error);

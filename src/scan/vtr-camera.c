@@ -42,6 +42,7 @@ struct _VtrCamera
   guint           retry_source;
   VtrCameraState  state;
   GError         *error;
+  gboolean        has_run;        /* it showed pictures once: a failure since is an unplug */
   guint           retry_ms;
   guint           slide;          /* for a folder: the image shown now */
 
@@ -102,6 +103,8 @@ set_state (VtrCamera      *self,
   g_clear_error (&self->error);
   self->error = error;
 
+  if (state == VTR_CAMERA_RUNNING)
+    self->has_run = TRUE;
   if (self->state != state)
     {
       self->state = state;
@@ -933,6 +936,33 @@ vtr_camera_get_error (VtrCamera *self)
 {
   g_return_val_if_fail (VTR_IS_CAMERA (self), NULL);
   return self->error;
+}
+
+/**
+ * vtr_camera_get_health:
+ *
+ * How the camera is, in one word for the hub's heartbeat (the device list
+ * says which kiosk needs a visit): "ok" while it shows pictures, "busy"
+ * when another program holds it, "unplugged" when it failed after it had
+ * shown pictures (a webcam pulled out, a folder of images emptied or
+ * removed), "none" when it never showed any (no camera found).
+ *
+ * Returns: (nullable): the word, or %NULL while it starts or is stopped
+ */
+const char *
+vtr_camera_get_health (VtrCamera *self)
+{
+  g_return_val_if_fail (VTR_IS_CAMERA (self), NULL);
+
+  if (self->state == VTR_CAMERA_RUNNING)
+    return "ok";
+  if (self->state != VTR_CAMERA_FAILED)
+    return NULL;
+  if (g_error_matches (self->error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_BUSY))
+    return "busy";
+  if (self->has_run || g_error_matches (self->error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST))
+    return "unplugged";
+  return "none";
 }
 
 const char *

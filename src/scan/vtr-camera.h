@@ -43,6 +43,7 @@ void            vtr_camera_start              (VtrCamera  *self);
 void            vtr_camera_stop               (VtrCamera  *self);
 VtrCameraState  vtr_camera_get_state          (VtrCamera  *self);
 const GError   *vtr_camera_get_error          (VtrCamera  *self);
+const char     *vtr_camera_get_health         (VtrCamera  *self);
 void            vtr_camera_set_cooldown       (VtrCamera  *self,
                                                guint       milliseconds);
 void            vtr_camera_set_retry_interval (VtrCamera  *self,

@@ -36,6 +36,10 @@ struct _VtrSyncService
   SoupSession  *session;
   /* A shop's device waits at the hub for its orders between syncs. */
   VtrOrderWatch *watch;
+  /* (ops) The device's health told since the last sync ("camera" →
+   * "unplugged"): the next sync's worker writes it, and its heartbeat
+   * tells the hub. */
+  GHashTable   *device_notes;
 };
 
 enum
@@ -84,11 +88,13 @@ typedef struct
 {
   char        *data_dir;
   SoupSession *session;
+  GHashTable  *device_notes; /* (nullable) */
 } Request;
 
 static void
 request_free (Request *request)
 {
+  g_clear_pointer (&request->device_notes, g_hash_table_unref);
   g_free (request->data_dir);
   g_object_unref (request->session);
   g_free (request);
@@ -107,6 +113,16 @@ sync_in_thread (GTask        *task,
   VtrSyncReport report = { 0 };
 
   /* A connection of its own: SQLite connections stay in one thread. */
+  if (store && request->device_notes)
+    {
+      GHashTableIter iter;
+      gpointer part, state;
+
+      /* Written first, so this sync's heartbeat says it. */
+      g_hash_table_iter_init (&iter, request->device_notes);
+      while (g_hash_table_iter_next (&iter, &part, &state))
+        vtr_sync_state_note_device (store, part, state, NULL);
+    }
   if (store)
     {
       client = vtr_sync_client_new_for_session (store, request->session, &outcome->error);
@@ -213,6 +229,11 @@ run_sync (gpointer data)
   request = g_new0 (Request, 1);
   request->data_dir = g_strdup (self->data_dir);
   request->session = g_object_ref (self->session);
+  if (g_hash_table_size (self->device_notes) > 0)
+    {
+      request->device_notes = g_steal_pointer (&self->device_notes);
+      self->device_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
   task = g_task_new (self, self->cancellable, sync_done, NULL);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_task_run_in_thread (task, sync_in_thread);
@@ -324,6 +345,27 @@ vtr_sync_service_sync_soon (VtrSyncService *self)
   self->timeout_id = g_timeout_add (SOON_MS, run_sync, self);
 }
 
+/**
+ * vtr_sync_service_note_device:
+ * @part: "camera" or "printer"
+ * @state: its state in one word ("ok", "unplugged", "paper-out"…)
+ *
+ * (ops) Tells the hub how a part of the device is, with the next sync's
+ * heartbeat (vtr_sync_state_heartbeat()): the hub's device list then says
+ * which kiosk needs a visit. Kept in the journal's sync state by the
+ * sync's worker, away from the screen.
+ */
+void
+vtr_sync_service_note_device (VtrSyncService *self,
+                              const char     *part,
+                              const char     *state)
+{
+  g_return_if_fail (VTR_IS_SYNC_SERVICE (self));
+  g_return_if_fail (part != NULL && state != NULL);
+
+  g_hash_table_replace (self->device_notes, g_strdup (part), g_strdup (state));
+}
+
 VtrSyncState
 vtr_sync_service_get_state (VtrSyncService *self)
 {
@@ -366,6 +408,7 @@ vtr_sync_service_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->watch);
+  g_clear_pointer (&self->device_notes, g_hash_table_unref);
   g_free (self->data_dir);
   g_free (self->last_error);
   G_OBJECT_CLASS (vtr_sync_service_parent_class)->finalize (object);
@@ -440,7 +483,7 @@ vtr_sync_service_class_init (VtrSyncServiceClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, 1, 86400, 30,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_int ("state", NULL, NULL, VTR_SYNC_STATE_NOT_PAIRED, VTR_SYNC_STATE_OFFLINE,
                       VTR_SYNC_STATE_NOT_PAIRED, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
@@ -470,10 +513,12 @@ vtr_sync_service_class_init (VtrSyncServiceClass *klass)
 static void
 vtr_sync_service_init (VtrSyncService *self)
 {
-  /* As for `vitrine-ctl sync --watch`: tests and demos sync sooner. */
+  /* As for `vitrine-ctl sync --watch`: tests and demos sync sooner. Not
+   * a construct property's default, which would overwrite it. */
   const char *env = g_getenv ("VITRINE_SYNC_INTERVAL");
 
   self->interval = env ? CLAMP (atoi (env), 1, 86400) : 30;
+  self->device_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
