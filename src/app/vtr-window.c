@@ -89,6 +89,7 @@ struct _VtrWindow
   GSignalGroup         *camera_signals;
   GCancellable         *cancellable;
   GCancellable         *lookup;        /* the barcode read last, being looked up */
+  char                 *early_text;    /* read before the journal and keys were open */
   char                 *language;
   char                 *default_language;
   guint                 message_id;
@@ -734,6 +735,15 @@ handle_text (VtrWindow  *self,
   GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
 
   self->last_activity = g_get_monotonic_time ();
+  /* The kiosk shows the camera before its journal and the federation's
+   * keys are open (a worker opens them): what is read meanwhile waits for
+   * them, or a genuine ad would be called a fake. The newest waits. */
+  if (!vtr_application_get_opened (self->app))
+    {
+      g_free (self->early_text);
+      self->early_text = g_strdup (text);
+      return;
+    }
   /* What was read before and is still being looked up gives way. */
   forget_lookup (self);
   /* In "Ma boutique", a barcode is a product of the shop's. */
@@ -1495,6 +1505,7 @@ vtr_window_finalize (GObject *object)
   g_string_free (self->burst, TRUE);
   g_free (self->language);
   g_free (self->default_language);
+  g_free (self->early_text);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
@@ -1602,6 +1613,48 @@ vtr_window_init (VtrWindow *self)
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }
 
+/* The application's journal and keys are open (or the journal failed):
+ * the counter on them, what the store repaired said, and what was read
+ * meanwhile handled now. */
+static void
+on_opened (VtrWindow *self)
+{
+  g_autofree char *notices = NULL;
+  g_autofree char *early = g_steal_pointer (&self->early_text);
+  VtrStore *store;
+
+  if (!vtr_application_get_opened (self->app) || self->counter)
+    return;
+  /* The counter: every kiosk has one for its administrator's PIN; a
+   * shop's device (paired with --merchant) for its staff too. */
+  store = vtr_application_get_store (self->app);
+  if (store)
+    {
+      const VtrHubLink *link = vtr_application_get_link (self->app);
+
+      self->counter = vtr_counter_new (store, vtr_application_get_catalog (self->app),
+                                       vtr_application_get_printer (self->app));
+      vtr_counter_set_keys (self->counter, vtr_application_get_keys (self->app));
+      g_signal_connect_object (self->app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
+      if (link && link->merchant_id)
+        vtr_counter_set_merchant_id (self->counter, link->merchant_id);
+      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  /* What the store had to repair (a damaged journal kept aside, its
+   * events copied back): the person in charge must hear of it. */
+  notices = vtr_application_get_store_notices (self->app);
+  if (notices)
+    show_message (self, notices, TRUE);
+  else if (store == NULL)
+    show_message (self, _("This kiosk’s data cannot be opened: searching and ordering do not work. Call the "
+                          "federation."), TRUE);
+  update_header (self);
+  if (early)
+    handle_text (self, early);
+}
+
 /**
  * vtr_window_new:
  *
@@ -1611,8 +1664,6 @@ VtrWindow *
 vtr_window_new (VtrApplication *app)
 {
   VtrWindow *self;
-  g_autofree char *notices = NULL;
-  VtrStore *store;
   double latitude, longitude;
 
   g_return_val_if_fail (VTR_IS_APPLICATION (app), NULL);
@@ -1651,31 +1702,11 @@ vtr_window_new (VtrApplication *app)
   gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
   gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
 
-  /* The counter: every kiosk has one for its administrator's PIN; a
-   * shop's device (paired with --merchant) for its staff too. */
-  store = vtr_application_get_store (app);
-  if (store)
-    {
-      const VtrHubLink *link = vtr_application_get_link (app);
-
-      self->counter = vtr_counter_new (store, vtr_application_get_catalog (app),
-                                       vtr_application_get_printer (app));
-      vtr_counter_set_keys (self->counter, vtr_application_get_keys (app));
-      g_signal_connect_object (app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
-      if (link && link->merchant_id)
-        vtr_counter_set_merchant_id (self->counter, link->merchant_id);
-      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
-                               G_CONNECT_SWAPPED);
-    }
-
-  /* What the store had to repair (a damaged journal kept aside, its
-   * events copied back): the person in charge must hear of it. */
-  notices = vtr_application_get_store_notices (app);
-  if (notices)
-    show_message (self, notices, TRUE);
-  else if (store == NULL)
-    show_message (self, _("This kiosk’s data cannot be opened: searching and ordering do not work. Call the "
-                          "federation."), TRUE);
+  /* The journal and the keys: opened on a worker thread; the window
+   * shows the scan screen meanwhile. */
+  g_signal_connect_object (app, "notify::opened", G_CALLBACK (on_opened), self, G_CONNECT_SWAPPED);
+  if (vtr_application_get_opened (app))
+    on_opened (self);
 
   self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);

@@ -368,6 +368,7 @@ main (int argc, char *argv[])
 
   app = vtr_application_new (data_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
+  vtr_application_wait_opened (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
   gtk_window_present (GTK_WINDOW (window));
   counter = vtr_counter_new (vtr_application_get_store (app), vtr_application_get_catalog (app),
