@@ -196,6 +196,37 @@ test_cooldown (void)
   watch_clear (&watch);
 }
 
+/* At start the decoder waits for the first frame to reach the main
+ * context (the window being built there, issue 21): frames flow on
+ * GStreamer's threads meanwhile, none is decoded; then codes are read. */
+static void
+test_decodes_after_first_frame (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *source = vtr_camera_source_from_path (image);
+  g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+  Watch watch = { 0 };
+  VtrCameraStats stats = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  watch_init (&watch, camera);
+  vtr_camera_start (camera);
+  /* The main context is not run: frames come, none reaches it. */
+  while (stats.frames < 5 && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (20000);
+      vtr_camera_get_stats (camera, &stats);
+    }
+  g_assert_cmpuint (stats.frames, >=, 5);
+  g_assert_cmpuint (stats.decoded, ==, 0);
+
+  g_assert_true (run_until (&watch, has_code, camera, 5000));
+  vtr_camera_get_stats (camera, &stats);
+  g_assert_cmpuint (stats.decoded, >=, 1);
+  vtr_camera_stop (camera);
+  watch_clear (&watch);
+}
+
 static void
 test_drops_busy_frames (void)
 {
@@ -619,6 +650,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/camera/reads-codes", test_reads_codes);
   g_test_add_func ("/camera/cooldown", test_cooldown);
+  g_test_add_func ("/camera/decodes-after-first-frame", test_decodes_after_first_frame);
   g_test_add_func ("/camera/main-thread-only", test_main_thread_only);
   g_test_add_func ("/camera/drops-busy-frames", test_drops_busy_frames);
   g_test_add_func ("/camera/no-camera", test_no_camera);

@@ -1208,6 +1208,23 @@ test_start_off_main_thread (void)
   kiosk_close (&kiosk);
 }
 
+/* The window's start builds what the scan screen shows, nothing more
+ * (issue 21): the basket is made when it is first opened. */
+static void
+test_start_home_only (void)
+{
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  g_assert_null (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN));
+  act (&kiosk, "basket", NULL);
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_nonnull (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN));
+  act (&kiosk, "go-home", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+}
+
 /* A journal found damaged at start: the app says so, with the name of
  * the file kept, until someone dismisses it. */
 static void
@@ -1632,6 +1649,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/pairing-needs-admin", test_pairing_needs_admin);
   g_test_add_func ("/window/store-notice", test_store_notice);
   g_test_add_func ("/window/start-off-main-thread", test_start_off_main_thread);
+  g_test_add_func ("/window/start-home-only", test_start_home_only);
   g_test_add_func ("/window/merchant-code", test_merchant_code);
   g_test_add_func ("/window/kiosk-close", test_kiosk_close);
   g_test_add_func ("/window/counter", test_counter);

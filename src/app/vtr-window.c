@@ -1001,6 +1001,36 @@ on_show_civic (GSimpleAction *action,
   show_screen (self, new_catalog_screen (self, VTR_TYPE_CIVIC_SCREEN, NULL));
 }
 
+/* The basket, kept while the shopper looks for more: made when a
+ * product is first ordered or the basket opened, not at start (issue 21:
+ * the window's first frame waits for nothing the scan screen does not
+ * show). */
+static VtrOrderScreen *
+basket (VtrWindow *self)
+{
+  GSettings *settings = vtr_application_get_settings (self->app);
+  double latitude, longitude;
+
+  if (self->order_screen)
+    return self->order_screen;
+  get_position (self, &latitude, &longitude);
+  self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
+  if (settings)
+    vtr_order_screen_set_keep_days (self->order_screen, g_settings_get_uint (settings, "personal-data-days"));
+  g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
+  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (self->app),
+                                &(VtrPosition) { latitude, longitude });
+  /* The header's basket button counts what the basket holds. */
+  g_signal_connect_object (self->order_screen, "notify::n-items", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
+                           G_CONNECT_SWAPPED);
+  gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
+  gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
+  return self->order_screen;
+}
+
 static void
 on_order (GSimpleAction *action,
           GVariant      *parameter,
@@ -1012,7 +1042,7 @@ on_order (GSimpleAction *action,
   /* The basket shows at once; the product joins it when the catalogue
    * answered, or the basket says why it could not. */
   g_variant_get (parameter, "(xx)", &product_id, &merchant_id);
-  vtr_order_screen_add (self->order_screen, product_id, merchant_id);
+  vtr_order_screen_add (basket (self), product_id, merchant_id);
   show_screen (self, GTK_WIDGET (self->order_screen));
 }
 
@@ -1023,7 +1053,7 @@ on_basket (GSimpleAction *action,
 {
   VtrWindow *self = data;
 
-  show_screen (self, GTK_WIDGET (self->order_screen));
+  show_screen (self, GTK_WIDGET (basket (self)));
 }
 
 static void
@@ -1395,7 +1425,8 @@ reset (VtrWindow *self)
 {
   g_autofree char *language = vtr_application_default_language (self->app);
 
-  vtr_order_screen_clear (self->order_screen);
+  if (self->order_screen)
+    vtr_order_screen_clear (self->order_screen);
   go_home (self);
   on_message_close (self);
   if (!g_str_equal (self->language, language))
@@ -1412,10 +1443,10 @@ on_tick (gpointer data)
 
   /* At the start, nothing of anyone, in the kiosk's own language: nothing
    * to go back to. */
-  if (is_closed (self) || self->order_screen == NULL)
+  if (is_closed (self))
     return G_SOURCE_CONTINUE;
   if (gtk_stack_get_visible_child (self->pages) == GTK_WIDGET (self->scan_screen) &&
-      vtr_order_screen_count_items (self->order_screen) == 0 &&
+      (self->order_screen == NULL || vtr_order_screen_count_items (self->order_screen) == 0) &&
       vtr_scan_screen_is_clear (self->scan_screen) && g_str_equal (self->language, default_language (self)))
     {
       give_back_memory (self);
@@ -1664,7 +1695,6 @@ VtrWindow *
 vtr_window_new (VtrApplication *app)
 {
   VtrWindow *self;
-  double latitude, longitude;
 
   g_return_val_if_fail (VTR_IS_APPLICATION (app), NULL);
 
@@ -1684,23 +1714,6 @@ vtr_window_new (VtrApplication *app)
   g_signal_connect_object (app, "camera-changed", G_CALLBACK (on_camera_changed), self, G_CONNECT_SWAPPED);
   on_camera_changed (self);
 
-  /* The basket, kept while the shopper looks for more. */
-  get_position (self, &latitude, &longitude);
-  self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
-  if (vtr_application_get_settings (app))
-    vtr_order_screen_set_keep_days (self->order_screen,
-                                    g_settings_get_uint (vtr_application_get_settings (app), "personal-data-days"));
-  g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
-  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (app),
-                                &(VtrPosition) { latitude, longitude });
-  /* The header's basket button counts what the basket holds. */
-  g_signal_connect_object (self->order_screen, "notify::n-items", G_CALLBACK (update_header), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
-                           G_CONNECT_SWAPPED);
-  gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
-  gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
 
   /* The journal and the keys: opened on a worker thread; the window
    * shows the scan screen meanwhile. */

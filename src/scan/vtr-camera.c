@@ -54,6 +54,7 @@ struct _VtrCamera
   gint64          pending_entered;
   GstSample      *preview;        /* the newest RGB frame, waiting */
   gboolean        preview_queued;
+  gboolean        shown;          /* a preview frame reached the main context */
   guint           cooldown_ms;
   guint           generation;     /* bumped at each start, to ignore stale results */
   VtrCameraStats  stats;
@@ -206,7 +207,10 @@ worker_main (gpointer data)
       guint cooldown_ms, generation;
 
       g_mutex_lock (&self->lock);
-      while (!self->quit && self->pending == NULL)
+      /* Not before the first frame is on the screen: at start the
+       * decoder would take a core from the main thread building the
+       * window (issue 21), for a code nobody could act upon yet. */
+      while (!self->quit && (self->pending == NULL || !self->shown))
         g_cond_wait (&self->wake, &self->lock);
       if (self->quit)
         {
@@ -368,6 +372,14 @@ deliver_preview (gpointer data)
     {
       gst_buffer_unref (mapped->buffer);
       g_free (mapped);
+    }
+  if (!self->shown)
+    {
+      /* The first frame is out: the decoder may read the newest now. */
+      g_mutex_lock (&self->lock);
+      self->shown = TRUE;
+      g_cond_signal (&self->wake);
+      g_mutex_unlock (&self->lock);
     }
   return G_SOURCE_REMOVE;
 }
