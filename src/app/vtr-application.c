@@ -138,7 +138,9 @@ start_camera (VtrApplication *self)
     return;
   source = vtr_camera_choose_source (self->camera_option);
   self->camera = vtr_camera_new (source);
-  vtr_camera_start (self->camera);
+  /* Built and set playing on a worker thread: the main thread goes on
+   * with GTK meanwhile. */
+  vtr_camera_launch (self->camera);
 }
 
 /* What the worker brings back from the journal. */
