@@ -196,6 +196,78 @@ test_cooldown (void)
   watch_clear (&watch);
 }
 
+/* At start the decoder waits for the first frame to reach the main
+ * context (the window being built there, issue 21): frames flow on
+ * GStreamer's threads meanwhile, none is decoded; then codes are read. */
+static void
+test_decodes_after_first_frame (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *source = vtr_camera_source_from_path (image);
+  g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+  Watch watch = { 0 };
+  VtrCameraStats stats = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  watch_init (&watch, camera);
+  vtr_camera_start (camera);
+  /* The main context is not run: frames come, none reaches it. */
+  while (stats.frames < 5 && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (20000);
+      vtr_camera_get_stats (camera, &stats);
+    }
+  g_assert_cmpuint (stats.frames, >=, 5);
+  g_assert_cmpuint (stats.decoded, ==, 0);
+
+  g_assert_true (run_until (&watch, has_code, camera, 5000));
+  vtr_camera_get_stats (camera, &stats);
+  g_assert_cmpuint (stats.decoded, >=, 1);
+  vtr_camera_stop (camera);
+  watch_clear (&watch);
+}
+
+/* The kiosk's start (issue 21): the pipeline is built and set playing on
+ * a worker thread, so launching returns at once, even for a source that
+ * cannot be built (vtr_camera_start() fails it there and then); the
+ * failure, or the codes, come through the main context. */
+static void
+test_launch (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *source = vtr_camera_source_from_path (image);
+  g_autoptr(VtrCamera) broken = vtr_camera_new ("vitrinenosuchelement ! videoconvert");
+  g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+  g_autofree char *expected = expected_text ("url.txt");
+  Watch watch = { 0 };
+
+  vtr_camera_start (broken);
+  g_assert_cmpint (vtr_camera_get_state (broken), ==, VTR_CAMERA_FAILED);
+  vtr_camera_stop (broken);
+  vtr_camera_launch (broken);
+  g_assert_cmpint (vtr_camera_get_state (broken), ==, VTR_CAMERA_STARTING);
+  watch_init (&watch, broken);
+  g_assert_true (run_until (&watch, has_failed, broken, 10000));
+  g_assert_error (vtr_camera_get_error (broken), VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA);
+  g_assert_nonnull (strstr (vtr_camera_get_error (broken)->message, "vitrinenosuchelement"));
+  vtr_camera_stop (broken);
+  watch_clear (&watch);
+
+  watch_init (&watch, camera);
+  vtr_camera_launch (camera);
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_STARTING);
+  g_assert_true (run_until (&watch, has_code, camera, 10000));
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_RUNNING);
+  g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (watch.codes, 0))->text, ==, expected);
+
+  /* Stopped before the worker answered: the answer changes nothing. */
+  vtr_camera_launch (camera);
+  vtr_camera_stop (camera);
+  run_for (&watch, 500);
+  g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_STOPPED);
+  watch_clear (&watch);
+}
+
 static void
 test_drops_busy_frames (void)
 {
@@ -625,6 +697,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/camera/reads-codes", test_reads_codes);
   g_test_add_func ("/camera/cooldown", test_cooldown);
+  g_test_add_func ("/camera/decodes-after-first-frame", test_decodes_after_first_frame);
+  g_test_add_func ("/camera/launch", test_launch);
   g_test_add_func ("/camera/main-thread-only", test_main_thread_only);
   g_test_add_func ("/camera/drops-busy-frames", test_drops_busy_frames);
   g_test_add_func ("/camera/no-camera", test_no_camera);

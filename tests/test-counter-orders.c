@@ -207,6 +207,7 @@ test_order_arrives (void)
 
   app = vtr_application_new (shop_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
+  vtr_application_wait_opened (app);
   app_sync = vtr_application_get_sync (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
   vtr_test_spin (500);
@@ -282,6 +283,7 @@ test_pickup_at_street (void)
 
   app = vtr_application_new (fed.street, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
+  vtr_application_wait_opened (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
   vtr_test_spin (300);
   g_action_group_activate_action (G_ACTION_GROUP (window), "scan-text", g_variant_new_string (pickup));
@@ -323,6 +325,7 @@ test_order_without_waiting_for_the_poll (void)
 
   app = vtr_application_new (shop_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
+  vtr_application_wait_opened (app);
   app_sync = vtr_application_get_sync (app);
   /* Its syncs every 30 s (the default). */
   {

@@ -64,6 +64,7 @@ fixture_set_up (Fixture       *f,
   g_setenv ("VITRINE_HUB_URL", f->hub->url, TRUE);
   f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (f->app);
+  vtr_application_wait_opened (f->app);
   vtr_application_show_window (f->app);
 }
 
@@ -235,6 +236,7 @@ test_pin_before_counter (Fixture       *f,
   g_assert_finalize_object (f->app);
   f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (f->app);
+  vtr_application_wait_opened (f->app);
   vtr_application_show_window (f->app);
 
   act (f, "show-counter", NULL);
@@ -448,6 +450,7 @@ test_admin_pin_at_administration (Fixture       *f,
   g_assert_finalize_object (f->app);
   f->app = vtr_application_new (f->kiosk_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (f->app);
+  vtr_application_wait_opened (f->app);
   vtr_application_show_window (f->app);
   g_assert_true (vtr_application_get_paired (f->app));
 

@@ -91,6 +91,7 @@ kiosk_open_full (Kiosk      *kiosk,
    * take the main loop and a session bus). */
   kiosk->app = vtr_application_new (dir, camera ? camera : "/nonexistent/camera", kiosk_mode);
   vtr_application_start (kiosk->app);
+  vtr_application_wait_opened (kiosk->app);
   kiosk->window = VTR_WINDOW (vtr_application_show_window (kiosk->app));
 }
 
@@ -1143,6 +1144,111 @@ test_pairing_needs_admin (void)
   vtr_test_remove_tree (kiosk_dir);
 }
 
+/* Who opens a connection to the journal, and which statements run on
+ * the main thread, while the kiosk starts: every connection opened in
+ * the process is seen (an SQLite auto-extension) and traced. */
+static struct
+{
+  GThread   *main_thread;
+  gboolean   watching;
+  guint      main_opens;
+  guint      worker_opens;
+  GPtrArray *main_statements;
+} start_trace;
+
+static int
+on_start_statement (unsigned  kind,
+                    void     *data,
+                    void     *stmt,
+                    void     *sql)
+{
+  if (start_trace.watching && g_thread_self () == start_trace.main_thread)
+    g_ptr_array_add (start_trace.main_statements, g_strdup (sqlite3_sql (stmt)));
+  return 0;
+}
+
+static int
+on_connection (sqlite3                         *db,
+               char                           **message,
+               const struct sqlite3_api_routines *api)
+{
+  if (start_trace.watching)
+    {
+      if (g_thread_self () == start_trace.main_thread)
+        start_trace.main_opens++;
+      else
+        start_trace.worker_opens++;
+    }
+  sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, on_start_statement, NULL);
+  return SQLITE_OK;
+}
+
+/* The kiosk starts without waiting for the disk (issues 15 and 21): the
+ * journal, the federation's keys (verified) and the hub's link are
+ * opened on a worker thread while the window shows the scan screen; an
+ * ad the camera reads meanwhile is handled once the keys are there, as
+ * the federation's, not called a fake. */
+static void
+test_start_off_main_thread (void)
+{
+  g_autofree char *code = product_code (13, 7);
+  g_autofree char *image = code_image ("start.png", code);
+  Kiosk kiosk;
+
+  start_trace.main_thread = g_thread_self ();
+  start_trace.main_statements = g_ptr_array_new_with_free_func (g_free);
+  start_trace.watching = TRUE;
+  sqlite3_auto_extension ((void (*) (void)) on_connection);
+
+  kiosk.app = vtr_application_new (data_dir, image, FALSE);
+  vtr_application_start (kiosk.app);
+  /* Not open yet: the worker's answer comes through the main loop. */
+  g_assert_false (vtr_application_get_opened (kiosk.app));
+  g_assert_null (vtr_application_get_store (kiosk.app));
+  g_assert_null (vtr_application_get_keys (kiosk.app));
+  kiosk.window = VTR_WINDOW (vtr_application_show_window (kiosk.app));
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  g_assert_cmpint (vtr_camera_get_state (vtr_application_get_camera (kiosk.app)), !=, VTR_CAMERA_STOPPED);
+
+  vtr_application_wait_opened (kiosk.app);
+  /* The window took the journal as it came (its counter on it). */
+  vtr_test_spin (50);
+  start_trace.watching = FALSE;
+  sqlite3_cancel_auto_extension ((void (*) (void)) on_connection);
+
+  for (guint i = 0; i < start_trace.main_statements->len; i++)
+    g_test_message ("on the main thread at start: %s", (char *) g_ptr_array_index (start_trace.main_statements, i));
+  g_assert_cmpuint (start_trace.main_opens, ==, 0);
+  g_assert_cmpuint (start_trace.main_statements->len, ==, 0);
+  /* The journal was opened all the same, on other threads. */
+  g_assert_cmpuint (start_trace.worker_opens, >=, 1);
+  g_assert_nonnull (vtr_application_get_store (kiosk.app));
+  g_assert_nonnull (vtr_application_get_keys (kiosk.app));
+
+  /* The poster's ad, read by the camera whether before or after: its
+   * product. */
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_PRODUCT_SCREEN, 20));
+  g_clear_pointer (&start_trace.main_statements, g_ptr_array_unref);
+  kiosk_close (&kiosk);
+}
+
+/* The window's start builds what the scan screen shows, nothing more
+ * (issue 21): the basket is made when it is first opened. */
+static void
+test_start_home_only (void)
+{
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, NULL);
+  g_assert_null (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN));
+  act (&kiosk, "basket", NULL);
+  g_assert_true (VTR_IS_ORDER_SCREEN (screen (&kiosk)));
+  g_assert_nonnull (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN));
+  act (&kiosk, "go-home", NULL);
+  g_assert_true (VTR_IS_SCAN_SCREEN (screen (&kiosk)));
+  kiosk_close (&kiosk);
+}
+
 /* A journal found damaged at start: the app says so, with the name of
  * the file kept, until someone dismisses it. */
 static void
@@ -1567,6 +1673,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/pairing", test_pairing);
   g_test_add_func ("/window/pairing-needs-admin", test_pairing_needs_admin);
   g_test_add_func ("/window/store-notice", test_store_notice);
+  g_test_add_func ("/window/start-off-main-thread", test_start_off_main_thread);
+  g_test_add_func ("/window/start-home-only", test_start_home_only);
   g_test_add_func ("/window/merchant-code", test_merchant_code);
   g_test_add_func ("/window/kiosk-close", test_kiosk_close);
   g_test_add_func ("/window/counter", test_counter);

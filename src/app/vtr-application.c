@@ -42,7 +42,11 @@ struct _VtrApplication
   VtrSyncService  *sync;
   VtrSound        *sound;
   guint            personal_data_id; /* erases customers' details in time */
+  guint            sound_id;       /* the tones made ready after the first frame */
+  gulong           first_frame_id;
   gboolean         started;
+  gboolean         opened;         /* the journal's opening is done, or failed */
+  char            *open_error;     /* why it failed, for the log */
 
   /* Borrowed: the window shown (it is the application's while the
    * application runs; a test shows one without running it). */
@@ -50,6 +54,15 @@ struct _VtrApplication
 };
 
 G_DEFINE_FINAL_TYPE (VtrApplication, vtr_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_PAIRED,
+  PROP_OPENED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void reload_keys_after_sync (VtrApplication *self);
 
@@ -150,20 +163,146 @@ check_printer (VtrApplication *self)
     vtr_print_service_check_health (self->printer);
 }
 
+/* The camera, first of all: its pipeline prerolls on GStreamer's threads
+ * while GTK starts and the window is built (issue 21). */
+static void
+start_camera (VtrApplication *self)
+{
+  g_autofree char *source = NULL;
+
+  if (self->camera)
+    return;
+  source = vtr_camera_choose_source (self->camera_option);
+  self->camera = vtr_camera_new (source);
+  /* Built and set playing on a worker thread: the main thread goes on
+   * with GTK meanwhile. */
+  vtr_camera_launch (self->camera);
+}
+
+/* What the worker brings back from the journal. */
+typedef struct
+{
+  VtrStore   *store;
+  VtrKeyList *keys;
+  VtrHubLink *link;
+} Opened;
+
+static void
+opened_free (Opened *opened)
+{
+  g_clear_object (&opened->store);
+  g_clear_pointer (&opened->keys, vtr_key_list_free);
+  g_clear_pointer (&opened->link, vtr_hub_link_free);
+  g_free (opened);
+}
+
+/* Worker thread: the journal opened (a repair may take a while), the
+ * federation's keys verified, the hub's link read. The connection is
+ * the application's afterwards, used on the main thread. */
+static void
+open_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  Opened *opened = g_new0 (Opened, 1);
+
+  opened->store = vtr_store_open (data, &error);
+  if (opened->store == NULL)
+    {
+      opened_free (opened);
+      g_task_return_error (task, error);
+      return;
+    }
+  opened->keys = vtr_trust_load (opened->store, NULL);
+  opened->link = vtr_sync_state_load_link (opened->store, NULL);
+  g_task_return_pointer (task, opened, (GDestroyNotify) opened_free);
+}
+
+static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(VtrApplication) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  Opened *opened = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (self == NULL)
+    {
+      g_clear_pointer (&opened, opened_free);
+      return;
+    }
+  if (opened)
+    {
+      self->store = g_steal_pointer (&opened->store);
+      self->catalog = vtr_catalog_new (self->store);
+      self->keys = g_steal_pointer (&opened->keys);
+      /* Once, with the keys: the screens ask the application whether the
+       * kiosk is paired, never the journal. */
+      self->link = g_steal_pointer (&opened->link);
+      opened_free (opened);
+      self->personal_data_id = vtr_personal_data_watch (self->data_dir, self->settings);
+    }
+  else
+    {
+      g_warning ("%s", error->message);
+      self->open_error = g_strdup (error->message);
+    }
+  self->opened = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPENED]);
+  if (self->link)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
+}
+
+static gboolean
+prepare_sound (gpointer data)
+{
+  VtrApplication *self = data;
+
+  self->sound_id = 0;
+  vtr_sound_prepare (self->sound);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first frame is out: the tones are made ready when the main loop
+ * has nothing else to do, before anyone scans. */
+static void
+on_first_frame (VtrCamera *camera,
+                GBytes    *bytes,
+                int        width,
+                int        height,
+                int        stride,
+                gpointer   data)
+{
+  VtrApplication *self = data;
+
+  g_clear_signal_handler (&self->first_frame_id, camera);
+  if (self->sound_id == 0)
+    self->sound_id = g_idle_add_full (G_PRIORITY_LOW, prepare_sound, self, NULL);
+}
+
 /**
  * vtr_application_start:
  *
- * Opens the services: the journal and its catalogue, the keys, the camera,
- * the catalogue's thread, the printer, the sync. Done at startup; a test
- * that shows a window without running the application calls it.
+ * Starts the services: the camera first, then the journal and its
+ * catalogue, the keys and the hub's link (opened on a worker thread:
+ * #VtrApplication:opened says when they are there), the catalogue's
+ * thread, the printer, the sync. Done at startup; a test that shows a
+ * window without running the application calls it. Nothing here waits
+ * for the disk on the main thread (issues 15 and 21).
  */
 void
 vtr_application_start (VtrApplication *self)
 {
   g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
                                                                        "fr.vitrine.Vitrine", TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *source = NULL;
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *ref;
 
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
@@ -173,23 +312,18 @@ vtr_application_start (VtrApplication *self)
     self->data_dir = vtr_store_default_data_dir ();
   if (schema)
     self->settings = g_settings_new ("fr.vitrine.Vitrine");
-  self->sound = vtr_sound_new ();
-  self->store = vtr_store_open (self->data_dir, &error);
-  if (self->store)
-    {
-      self->catalog = vtr_catalog_new (self->store);
-      self->keys = vtr_trust_load (self->store, NULL);
-      /* Once, with the keys: the screens ask the application whether the
-       * kiosk is paired, never the journal. */
-      self->link = vtr_sync_state_load_link (self->store, NULL);
-    }
-  else
-    g_warning ("%s", error->message);
+  start_camera (self);
 
-  source = vtr_camera_choose_source (self->camera_option);
-  self->camera = vtr_camera_new (source);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, on_opened, ref);
+  g_task_set_source_tag (task, vtr_application_start);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, open_in_thread);
+
   watch_camera (self);
-  vtr_camera_start (self->camera);
+  self->sound = vtr_sound_new ();
+  self->first_frame_id = g_signal_connect (self->camera, "frame-ready", G_CALLBACK (on_first_frame), self);
   if (self->settings)
     {
       g_signal_connect_object (self->settings, "changed::camera-source", G_CALLBACK (on_camera_source_changed),
@@ -212,16 +346,54 @@ vtr_application_start (VtrApplication *self)
   note_camera (self);
   vtr_print_service_check_health (self->printer);
   vtr_sync_service_start (self->sync);
-  if (self->store)
-    self->personal_data_id = vtr_personal_data_watch (self->data_dir, self->settings);
   self->started = TRUE;
+}
+
+/**
+ * vtr_application_get_opened:
+ *
+ * Whether the journal's opening at start is done: the store, the
+ * catalogue, the keys and the link are there now, or the store is %NULL
+ * for good (the journal cannot be opened).
+ */
+gboolean
+vtr_application_get_opened (VtrApplication *self)
+{
+  g_return_val_if_fail (VTR_IS_APPLICATION (self), FALSE);
+
+  return self->opened;
+}
+
+/**
+ * vtr_application_wait_opened:
+ *
+ * Turns the main context until the journal's opening is done: for
+ * vitrine-ctl-like callers, tests and benchmarks that need the store at
+ * once. The kiosk itself never waits (it shows the scan screen meanwhile).
+ */
+void
+vtr_application_wait_opened (VtrApplication *self)
+{
+  g_return_if_fail (VTR_IS_APPLICATION (self));
+  g_return_if_fail (self->started);
+
+  while (!self->opened)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
 vtr_application_startup (GApplication *application)
 {
+  VtrApplication *self = VTR_APPLICATION (application);
+
+  /* The camera before GTK: GStreamer finds, decodes and converts the
+   * first frame on its own threads while GTK opens the display and
+   * loads its styles (issue 21). */
+  if (self->data_dir == NULL)
+    self->data_dir = vtr_store_default_data_dir ();
+  start_camera (self);
   G_APPLICATION_CLASS (vtr_application_parent_class)->startup (application);
-  vtr_application_start (VTR_APPLICATION (application));
+  vtr_application_start (self);
 }
 
 /**
@@ -279,6 +451,9 @@ vtr_application_stop (VtrApplication *self)
   if (self->printer)
     vtr_print_service_stop (self->printer);
   g_clear_handle_id (&self->personal_data_id, g_source_remove);
+  g_clear_handle_id (&self->sound_id, g_source_remove);
+  if (self->camera)
+    g_clear_signal_handler (&self->first_frame_id, self->camera);
 }
 
 static void
@@ -315,6 +490,7 @@ vtr_application_finalize (GObject *object)
 
   g_free (self->data_dir);
   g_free (self->camera_option);
+  g_free (self->open_error);
   G_OBJECT_CLASS (vtr_application_parent_class)->finalize (object);
 }
 
@@ -338,14 +514,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-enum {
-  PROP_0,
-  PROP_PAIRED,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 vtr_application_get_property (GObject    *object,
                               guint       prop_id,
@@ -358,6 +526,9 @@ vtr_application_get_property (GObject    *object,
     {
     case PROP_PAIRED:
       g_value_set_boolean (value, vtr_application_get_paired (self));
+      break;
+    case PROP_OPENED:
+      g_value_set_boolean (value, self->opened);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -395,6 +566,15 @@ vtr_application_class_init (VtrApplicationClass *klass)
    */
   properties[PROP_PAIRED] =
     g_param_spec_boolean ("paired", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VtrApplication:opened:
+   *
+   * Whether the journal, the keys and the link, opened on a worker thread
+   * at start, are there (or the journal failed to open).
+   */
+  properties[PROP_OPENED] =
+    g_param_spec_boolean ("opened", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -613,7 +793,10 @@ vtr_application_set_camera_source (VtrApplication *self,
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
   if (self->camera)
-    vtr_camera_stop (self->camera);
+    {
+      g_clear_signal_handler (&self->first_frame_id, self->camera);
+      vtr_camera_stop (self->camera);
+    }
   g_set_object (&self->camera, NULL);
   self->camera = vtr_camera_new (source);
   watch_camera (self);

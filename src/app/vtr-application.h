@@ -21,6 +21,8 @@ VtrApplication *vtr_application_new               (const char      *data_dir,
                                                    const char      *camera_source,
                                                    gboolean         kiosk);
 void            vtr_application_start             (VtrApplication  *self);
+gboolean        vtr_application_get_opened        (VtrApplication  *self);
+void            vtr_application_wait_opened       (VtrApplication  *self);
 GtkWindow      *vtr_application_get_window        (VtrApplication  *self);
 GtkWindow      *vtr_application_show_window       (VtrApplication  *self);
 const char     *vtr_application_get_data_dir      (VtrApplication  *self);

@@ -48,14 +48,18 @@ on_bus (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
-VtrSound *
-vtr_sound_new (void)
+/* The pipeline, made once: at the first tone, or before it when the
+ * application has a moment (vtr_sound_prepare()). */
+static void
+ensure_pipeline (VtrSound *self)
 {
-  VtrSound *self = g_new0 (VtrSound, 1);
   const char *sink = g_getenv ("VITRINE_AUDIO_SINK");
   g_autofree char *description = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GstBus) bus = NULL;
 
+  if (self->pipeline || self->broken)
+    return;
   gst_init (NULL, NULL);
   description = g_strdup_printf ("audiotestsrc name=tone wave=sine volume=0.4 samplesperbuffer=%d num-buffers=2 "
                                  "! audio/x-raw,rate=44100,channels=1 ! audioconvert ! audioresample ! %s",
@@ -64,15 +68,32 @@ vtr_sound_new (void)
   if (self->pipeline == NULL)
     {
       g_debug ("No sound: %s", error->message);
-      return self;
+      self->broken = TRUE;
+      return;
     }
   self->source = gst_bin_get_by_name (GST_BIN (self->pipeline), "tone");
-  {
-    g_autoptr(GstBus) bus = gst_element_get_bus (self->pipeline);
+  bus = gst_element_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus, self);
+}
 
-    self->bus_watch = gst_bus_add_watch (bus, on_bus, self);
-  }
-  return self;
+/*
+ * The tones cost nothing until they are needed: the kiosk's start does
+ * not wait for GStreamer's audio elements (issue 21).
+ */
+VtrSound *
+vtr_sound_new (void)
+{
+  return g_new0 (VtrSound, 1);
+}
+
+/* Makes the pipeline now, so the first tone does not wait for it: the
+ * application calls it once the camera shows its first frame. */
+void
+vtr_sound_prepare (VtrSound *self)
+{
+  g_return_if_fail (self != NULL);
+
+  ensure_pipeline (self);
 }
 
 /* Plays @tone; a kiosk without a sound card stays quiet, and a tone asked
@@ -84,6 +105,7 @@ vtr_sound_play (VtrSound *self,
 {
   g_return_if_fail (self != NULL);
 
+  ensure_pipeline (self);
   if (self->pipeline == NULL || self->broken || self->playing)
     return;
   g_object_set (self->source, "freq", tone == VTR_TONE_SUCCESS ? 1320.0 : 330.0, NULL);

@@ -13,6 +13,7 @@ typedef enum
 typedef struct _VtrSound VtrSound;
 
 VtrSound *vtr_sound_new         (void);
+void      vtr_sound_prepare     (VtrSound *self);
 void      vtr_sound_play        (VtrSound *self,
                                  VtrTone   tone);
 guint     vtr_sound_count_played (VtrSound *self);

@@ -89,6 +89,7 @@ struct _VtrWindow
   GSignalGroup         *camera_signals;
   GCancellable         *cancellable;
   GCancellable         *lookup;        /* the barcode read last, being looked up */
+  char                 *early_text;    /* read before the journal and keys were open */
   char                 *language;
   char                 *default_language;
   guint                 message_id;
@@ -734,6 +735,15 @@ handle_text (VtrWindow  *self,
   GtkWidget *visible = gtk_stack_get_visible_child (self->pages);
 
   self->last_activity = g_get_monotonic_time ();
+  /* The kiosk shows the camera before its journal and the federation's
+   * keys are open (a worker opens them): what is read meanwhile waits for
+   * them, or a genuine ad would be called a fake. The newest waits. */
+  if (!vtr_application_get_opened (self->app))
+    {
+      g_free (self->early_text);
+      self->early_text = g_strdup (text);
+      return;
+    }
   /* What was read before and is still being looked up gives way. */
   forget_lookup (self);
   /* In "Ma boutique", a barcode is a product of the shop's. */
@@ -1021,6 +1031,36 @@ on_show_civic (GSimpleAction *action,
   show_screen (self, new_catalog_screen (self, VTR_TYPE_CIVIC_SCREEN, NULL));
 }
 
+/* The basket, kept while the shopper looks for more: made when a
+ * product is first ordered or the basket opened, not at start (issue 21:
+ * the window's first frame waits for nothing the scan screen does not
+ * show). */
+static VtrOrderScreen *
+basket (VtrWindow *self)
+{
+  GSettings *settings = vtr_application_get_settings (self->app);
+  double latitude, longitude;
+
+  if (self->order_screen)
+    return self->order_screen;
+  get_position (self, &latitude, &longitude);
+  self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
+  if (settings)
+    vtr_order_screen_set_keep_days (self->order_screen, g_settings_get_uint (settings, "personal-data-days"));
+  g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
+  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (self->app),
+                                &(VtrPosition) { latitude, longitude });
+  /* The header's basket button counts what the basket holds. */
+  g_signal_connect_object (self->order_screen, "notify::n-items", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
+                           G_CONNECT_SWAPPED);
+  gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
+  gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
+  return self->order_screen;
+}
+
 static void
 on_order (GSimpleAction *action,
           GVariant      *parameter,
@@ -1032,7 +1072,7 @@ on_order (GSimpleAction *action,
   /* The basket shows at once; the product joins it when the catalogue
    * answered, or the basket says why it could not. */
   g_variant_get (parameter, "(xx)", &product_id, &merchant_id);
-  vtr_order_screen_add (self->order_screen, product_id, merchant_id);
+  vtr_order_screen_add (basket (self), product_id, merchant_id);
   show_screen (self, GTK_WIDGET (self->order_screen));
 }
 
@@ -1043,7 +1083,7 @@ on_basket (GSimpleAction *action,
 {
   VtrWindow *self = data;
 
-  show_screen (self, GTK_WIDGET (self->order_screen));
+  show_screen (self, GTK_WIDGET (basket (self)));
 }
 
 static void
@@ -1424,7 +1464,8 @@ reset (VtrWindow *self)
 {
   g_autofree char *language = vtr_application_default_language (self->app);
 
-  vtr_order_screen_clear (self->order_screen);
+  if (self->order_screen)
+    vtr_order_screen_clear (self->order_screen);
   go_home (self);
   on_message_close (self);
   if (!g_str_equal (self->language, language))
@@ -1441,10 +1482,10 @@ on_tick (gpointer data)
 
   /* At the start, nothing of anyone, in the kiosk's own language: nothing
    * to go back to. */
-  if (is_closed (self) || self->order_screen == NULL)
+  if (is_closed (self))
     return G_SOURCE_CONTINUE;
   if (gtk_stack_get_visible_child (self->pages) == GTK_WIDGET (self->scan_screen) &&
-      vtr_order_screen_count_items (self->order_screen) == 0 &&
+      (self->order_screen == NULL || vtr_order_screen_count_items (self->order_screen) == 0) &&
       vtr_scan_screen_is_clear (self->scan_screen) && g_str_equal (self->language, default_language (self)))
     {
       give_back_memory (self);
@@ -1534,6 +1575,7 @@ vtr_window_finalize (GObject *object)
   g_string_free (self->burst, TRUE);
   g_free (self->language);
   g_free (self->default_language);
+  g_free (self->early_text);
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
@@ -1641,6 +1683,50 @@ vtr_window_init (VtrWindow *self)
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }
 
+/* The application's journal and keys are open (or the journal failed):
+ * the counter on them, what the store repaired said, and what was read
+ * meanwhile handled now. */
+static void
+on_opened (VtrWindow *self)
+{
+  g_autofree char *notices = NULL;
+  g_autofree char *early = g_steal_pointer (&self->early_text);
+  VtrStore *store;
+
+  if (!vtr_application_get_opened (self->app) || self->counter)
+    return;
+  /* The counter: every kiosk has one for its administrator's PIN; a
+   * shop's device (paired with --merchant) for its staff too. */
+  store = vtr_application_get_store (self->app);
+  if (store)
+    {
+      const VtrHubLink *link = vtr_application_get_link (self->app);
+
+      self->counter = vtr_counter_new (store, vtr_application_get_catalog (self->app),
+                                       vtr_application_get_printer (self->app));
+      vtr_counter_set_keys (self->counter, vtr_application_get_keys (self->app));
+      g_signal_connect_object (self->app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
+      if (link && link->merchant_id)
+        vtr_counter_set_merchant_id (self->counter, link->merchant_id);
+      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
+                               G_CONNECT_SWAPPED);
+      /* What the counter wrote goes up now, not at the next period. */
+      g_signal_connect_object (self->counter, "written", G_CALLBACK (sync_soon), self, G_CONNECT_SWAPPED);
+    }
+
+  /* What the store had to repair (a damaged journal kept aside, its
+   * events copied back): the person in charge must hear of it. */
+  notices = vtr_application_get_store_notices (self->app);
+  if (notices)
+    show_message (self, notices, TRUE);
+  else if (store == NULL)
+    show_message (self, _("This kiosk’s data cannot be opened: searching and ordering do not work. Call the "
+                          "federation."), TRUE);
+  update_header (self);
+  if (early)
+    handle_text (self, early);
+}
+
 /**
  * vtr_window_new:
  *
@@ -1650,9 +1736,6 @@ VtrWindow *
 vtr_window_new (VtrApplication *app)
 {
   VtrWindow *self;
-  g_autofree char *notices = NULL;
-  VtrStore *store;
-  double latitude, longitude;
 
   g_return_val_if_fail (VTR_IS_APPLICATION (app), NULL);
 
@@ -1672,51 +1755,12 @@ vtr_window_new (VtrApplication *app)
   g_signal_connect_object (app, "camera-changed", G_CALLBACK (on_camera_changed), self, G_CONNECT_SWAPPED);
   on_camera_changed (self);
 
-  /* The basket, kept while the shopper looks for more. */
-  get_position (self, &latitude, &longitude);
-  self->order_screen = VTR_ORDER_SCREEN (vtr_order_screen_new ());
-  if (vtr_application_get_settings (app))
-    vtr_order_screen_set_keep_days (self->order_screen,
-                                    g_settings_get_uint (vtr_application_get_settings (app), "personal-data-days"));
-  g_object_set_data (G_OBJECT (self->order_screen), "vtr-kept", GINT_TO_POINTER (1));
-  vtr_order_screen_set_catalog (self->order_screen, vtr_application_get_catalog_service (app),
-                                &(VtrPosition) { latitude, longitude });
-  /* The header's basket button counts what the basket holds. */
-  g_signal_connect_object (self->order_screen, "notify::n-items", G_CALLBACK (update_header), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->order_screen, "confirm", G_CALLBACK (on_order_confirm), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->order_screen, "add-more", G_CALLBACK (on_order_add_more), self,
-                           G_CONNECT_SWAPPED);
-  gtk_stack_add_child (self->pages, GTK_WIDGET (self->order_screen));
-  gtk_widget_set_visible (GTK_WIDGET (self->order_screen), FALSE);
 
-  /* The counter: every kiosk has one for its administrator's PIN; a
-   * shop's device (paired with --merchant) for its staff too. */
-  store = vtr_application_get_store (app);
-  if (store)
-    {
-      const VtrHubLink *link = vtr_application_get_link (app);
-
-      self->counter = vtr_counter_new (store, vtr_application_get_catalog (app),
-                                       vtr_application_get_printer (app));
-      vtr_counter_set_keys (self->counter, vtr_application_get_keys (app));
-      g_signal_connect_object (app, "keys-changed", G_CALLBACK (on_keys_changed), self, G_CONNECT_SWAPPED);
-      if (link && link->merchant_id)
-        vtr_counter_set_merchant_id (self->counter, link->merchant_id);
-      g_signal_connect_object (self->counter, "notify::waiting", G_CALLBACK (on_waiting_changed), self,
-                               G_CONNECT_SWAPPED);
-      /* What the counter wrote goes up now, not at the next period. */
-      g_signal_connect_object (self->counter, "written", G_CALLBACK (sync_soon), self, G_CONNECT_SWAPPED);
-    }
-
-  /* What the store had to repair (a damaged journal kept aside, its
-   * events copied back): the person in charge must hear of it. */
-  notices = vtr_application_get_store_notices (app);
-  if (notices)
-    show_message (self, notices, TRUE);
-  else if (store == NULL)
-    show_message (self, _("This kiosk’s data cannot be opened: searching and ordering do not work. Call the "
-                          "federation."), TRUE);
+  /* The journal and the keys: opened on a worker thread; the window
+   * shows the scan screen meanwhile. */
+  g_signal_connect_object (app, "notify::opened", G_CALLBACK (on_opened), self, G_CONNECT_SWAPPED);
+  if (vtr_application_get_opened (app))
+    on_opened (self);
 
   self->sync_signals = g_signal_group_new (VTR_TYPE_SYNC_SERVICE);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state", G_CALLBACK (update_freshness), self);

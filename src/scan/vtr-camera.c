@@ -55,6 +55,7 @@ struct _VtrCamera
   gint64          pending_entered;
   GstSample      *preview;        /* the newest RGB frame, waiting */
   gboolean        preview_queued;
+  gboolean        shown;          /* a preview frame reached the main context */
   guint           cooldown_ms;
   guint           generation;     /* bumped at each start, to ignore stale results */
   VtrCameraStats  stats;
@@ -209,7 +210,10 @@ worker_main (gpointer data)
       guint cooldown_ms, generation;
 
       g_mutex_lock (&self->lock);
-      while (!self->quit && self->pending == NULL)
+      /* Not before the first frame is on the screen: at start the
+       * decoder would take a core from the main thread building the
+       * window (issue 21), for a code nobody could act upon yet. */
+      while (!self->quit && (self->pending == NULL || !self->shown))
         g_cond_wait (&self->wake, &self->lock);
       if (self->quit)
         {
@@ -371,6 +375,14 @@ deliver_preview (gpointer data)
     {
       gst_buffer_unref (mapped->buffer);
       g_free (mapped);
+    }
+  if (!self->shown)
+    {
+      /* The first frame is out: the decoder may read the newest now. */
+      g_mutex_lock (&self->lock);
+      self->shown = TRUE;
+      g_cond_signal (&self->wake);
+      g_mutex_unlock (&self->lock);
     }
   return G_SOURCE_REMOVE;
 }
@@ -756,6 +768,153 @@ start_pipeline (VtrCamera *self)
     }
   pipeline = gst_parse_launch (description, &error);
   run_pipeline (self, pipeline, g_steal_pointer (&error));
+}
+
+/*
+ * The kiosk's start: the pipeline built and set playing on a worker
+ * thread, so the main thread does not wait for GStreamer's registry, its
+ * plugins and the elements' linking (about 75 M instructions, a tenth of
+ * the main thread's work before the first frame) while it starts GTK.
+ * The main context then watches its bus; frames reach it as always.
+ */
+typedef struct
+{
+  char                 *camera_source;
+  char                 *description;  /* NULL: why is in @error */
+  GstElement           *pipeline;
+  GError               *error;
+  GstStateChangeReturn  played;
+  guint                 generation;
+} Launch;
+
+static void
+launch_free (gpointer data)
+{
+  Launch *launch = data;
+
+  g_free (launch->camera_source);
+  g_free (launch->description);
+  if (launch->pipeline)
+    {
+      gst_element_set_state (launch->pipeline, GST_STATE_NULL);
+      gst_object_unref (launch->pipeline);
+    }
+  g_clear_error (&launch->error);
+  g_free (launch);
+}
+
+/* Worker thread: the camera (source object) lives until the answer. */
+static void
+launch_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  VtrCamera *self = source;
+  Launch *launch = data;
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
+  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
+  g_autoptr(GstElement) preview = NULL;
+  g_autoptr(GstElement) decode = NULL;
+
+  launch->description = pipeline_description (launch->camera_source, 0, &launch->error);
+  if (launch->description)
+    launch->pipeline = gst_parse_launch (launch->description, &launch->error);
+  if (launch->pipeline == NULL || launch->error != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  gst_object_ref_sink (launch->pipeline);
+  preview = gst_bin_get_by_name (GST_BIN (launch->pipeline), "preview");
+  decode = gst_bin_get_by_name (GST_BIN (launch->pipeline), "decode");
+  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+  launch->played = gst_element_set_state (launch->pipeline, GST_STATE_PLAYING);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_launched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  VtrCamera *self = VTR_CAMERA (source);
+  Launch *launch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GstBus) bus = NULL;
+  GSource *watch;
+
+  /* Stopped or started again meanwhile: that one stands (this pipeline
+   * is stopped with the launch's data). */
+  if (launch->generation != current_generation (self) || self->retry_source != 0 ||
+      self->state != VTR_CAMERA_STARTING)
+    return;
+  if (launch->description == NULL)
+    {
+      fail (self, g_steal_pointer (&launch->error));
+      return;
+    }
+  if (launch->pipeline == NULL || launch->error != NULL)
+    {
+      g_autoptr(GError) message = g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                                               _("The camera setting “%s” cannot be used: %s"),
+                                               self->source, launch->error ? launch->error->message : "");
+      fail (self, g_steal_pointer (&message));
+      return;
+    }
+  self->pipeline = g_steal_pointer (&launch->pipeline);
+  bus = gst_element_get_bus (self->pipeline);
+  watch = gst_bus_create_watch (bus);
+  g_source_set_callback (watch, G_SOURCE_FUNC (on_bus_message), self, NULL);
+  self->bus_watch = g_source_attach (watch, self->context);
+  g_source_unref (watch);
+  if (launch->played == GST_STATE_CHANGE_FAILURE)
+    {
+      /* The bus holds the reason; it arrives as an error message. */
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message)
+        on_bus_message (bus, message, self);
+      else
+        fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
+                                 _("No camera found. Check that it is plugged in: Vitrine will "
+                                   "start it by itself when it is back.")));
+    }
+}
+
+/**
+ * vtr_camera_launch:
+ *
+ * Starts the camera as vtr_camera_start() does, but builds its pipeline
+ * and sets it playing on a worker thread: for the kiosk's start, where
+ * the main thread has GTK to start meanwhile. The camera is
+ * %VTR_CAMERA_STARTING until frames flow or it fails.
+ */
+void
+vtr_camera_launch (VtrCamera *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Launch *launch;
+
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  stop_pipeline (self);
+  set_state (self, VTR_CAMERA_STARTING, NULL);
+  /* A folder's slideshow starts as a retry does: its images are read on
+   * a worker thread already, and it moves on by itself. */
+  if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
+    {
+      start_pipeline (self);
+      return;
+    }
+  task = g_task_new (self, NULL, on_launched, NULL);
+  launch = g_new0 (Launch, 1);
+  launch->camera_source = g_strdup (self->source);
+  launch->generation = current_generation (self);
+  g_task_set_source_tag (task, vtr_camera_launch);
+  g_task_set_task_data (task, launch, launch_free);
+  g_task_run_in_thread (task, launch_in_thread);
 }
 
 /**

@@ -40,6 +40,7 @@ void            vtr_camera_device_free        (VtrCameraDevice *device);
 char           *vtr_camera_source_from_path   (const char *path);
 const char     *vtr_camera_get_source         (VtrCamera  *self);
 void            vtr_camera_start              (VtrCamera  *self);
+void            vtr_camera_launch             (VtrCamera  *self);
 void            vtr_camera_stop               (VtrCamera  *self);
 VtrCameraState  vtr_camera_get_state          (VtrCamera  *self);
 const GError   *vtr_camera_get_error          (VtrCamera  *self);

@@ -243,6 +243,7 @@ main (int argc, char *argv[])
   adw_init ();
   app = vtr_application_new (dir, camera, FALSE);
   vtr_application_start (app);
+  vtr_application_wait_opened (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
   memset (intervals, 0, sizeof intervals);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, NULL, NULL);
