@@ -45,6 +45,7 @@ struct _VtrMap
   double              here_lat;
   double              here_lon;
   gboolean            fit_pending;
+  guint               fit_tick;
   gboolean            picking;
   int                 fitted_width;
   int                 fitted_height;
@@ -127,9 +128,28 @@ fit (VtrMap *self,
     zoom = MIN (zoom, log2 (meters_per_px * (height - 2 * FIT_MARGIN) / span_y));
   if (self->pins->len == 0)
     zoom = DEFAULT_ZOOM;
-  zoom = CLAMP (floor (zoom), MIN_ZOOM, MAX_ZOOM);
+  /* Half levels: the tiles scale well enough, and the pins fill the map. */
+  zoom = CLAMP (floor (zoom * 2) / 2, MIN_ZOOM, MAX_ZOOM);
   shumate_viewport_set_zoom_level (viewport, zoom);
   shumate_map_center_on (get_map (self), lat, lon);
+}
+
+static gboolean
+fit_idle_cb (gpointer data)
+{
+  VtrMap *self = VTR_MAP (data);
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  self->fit_tick = 0;
+  if (self->fit_pending || width != self->fitted_width || height != self->fitted_height)
+    {
+      self->fit_pending = FALSE;
+      self->fitted_width = width;
+      self->fitted_height = height;
+      fit (self, width, height);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -140,14 +160,11 @@ vtr_map_size_allocate (GtkWidget *widget,
 {
   VtrMap *self = VTR_MAP (widget);
 
-  /* Fitted again when the screen turns (landscape, portrait), not after a drag. */
-  if (self->fit_pending || width != self->fitted_width || height != self->fitted_height)
-    {
-      self->fit_pending = FALSE;
-      self->fitted_width = width;
-      self->fitted_height = height;
-      fit (self, width, height);
-    }
+  /* Fitted again when the screen turns (landscape, portrait), not after a
+   * drag; once this layout is done, as moving the view now would ask for a new
+   * layout in the middle of this one. */
+  if ((self->fit_pending || width != self->fitted_width || height != self->fitted_height) && self->fit_tick == 0)
+    self->fit_tick = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, fit_idle_cb, self, NULL);
   gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
 }
 
@@ -165,13 +182,54 @@ on_map_released (GtkGestureClick *gesture,
                  double           y,
                  VtrMap          *self)
 {
+  if (n_press == 1)
+    vtr_map_pick_at (self, x, y);
+}
+
+/**
+ * vtr_map_pick_at:
+ * @x: where the map was tapped, in the map's own pixels
+ * @y: the same
+ *
+ * With picking on, what a tap at (@x, @y) does: "you are here" moves
+ * there and #VtrMap::position-picked says where.
+ *
+ * Returns: %TRUE if it picked (picking is on)
+ */
+gboolean
+vtr_map_pick_at (VtrMap *self,
+                 double  x,
+                 double  y)
+{
   double lat, lon;
 
-  if (!self->picking || n_press != 1)
-    return;
+  g_return_val_if_fail (VTR_IS_MAP (self), FALSE);
+
+  if (!self->picking)
+    return FALSE;
   shumate_viewport_widget_coords_to_location (get_viewport (self), GTK_WIDGET (get_map (self)), x, y, &lat, &lon);
   vtr_map_set_here (self, lat, lon);
   g_signal_emit (self, signals[POSITION_PICKED], 0, lat, lon);
+  return TRUE;
+}
+
+/**
+ * vtr_map_locate:
+ *
+ * Where (@latitude, @longitude) is on the map as it stands, in the map's
+ * own pixels (for a test's tap).
+ */
+void
+vtr_map_locate (VtrMap *self,
+                double  latitude,
+                double  longitude,
+                double *x,
+                double *y)
+{
+  g_return_if_fail (VTR_IS_MAP (self));
+
+  shumate_viewport_location_to_widget_coords (get_viewport (self), GTK_WIDGET (get_map (self)), latitude, longitude,
+                                              x, y);
 }
 
 static void
@@ -210,6 +268,7 @@ vtr_map_dispose (GObject *object)
 {
   VtrMap *self = VTR_MAP (object);
 
+  g_clear_handle_id (&self->fit_tick, g_source_remove);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
   g_clear_pointer (&self->pins, g_ptr_array_unref);
 
@@ -283,7 +342,12 @@ vtr_map_measure (GtkWidget      *widget,
   gtk_widget_measure (self->overlay, orientation, for_size, minimum, natural, NULL, NULL);
   /* Room for a few streets and a pin or two, whatever the screen. */
   *minimum = MAX (*minimum, 240);
-  *natural = MAX (*natural, 480);
+  /* Not the width shumate's layers ask (any): beside a list, the list
+   * keeps its share; the height fills what the screen has. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, 640);
+  else
+    *natural = MAX (*natural, 480);
 }
 
 static void
@@ -345,6 +409,8 @@ vtr_map_init (VtrMap *self)
   /* Our own + and −: shumate's are sized for a mouse. */
   shumate_simple_map_set_show_zoom_buttons (self->simple, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_compass (self->simple)), FALSE);
+  /* The licence read from a metre too (style.css). */
+  gtk_widget_add_css_class (GTK_WIDGET (shumate_simple_map_get_license (self->simple)), "map-licence");
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->simple));
   use_tiles (self);
   viewport = get_viewport (self);
@@ -619,6 +685,8 @@ vtr_map_center_on (VtrMap *self,
   g_return_if_fail (VTR_IS_MAP (self));
 
   self->fit_pending = FALSE;
+  self->fitted_width = gtk_widget_get_width (GTK_WIDGET (self));
+  self->fitted_height = gtk_widget_get_height (GTK_WIDGET (self));
   shumate_viewport_set_zoom_level (get_viewport (self), CLAMP (zoom, MIN_ZOOM, MAX_ZOOM));
   shumate_map_center_on (get_map (self), latitude, longitude);
 }

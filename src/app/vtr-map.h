@@ -47,6 +47,14 @@ gint64      vtr_map_pin_get_merchant_id (GtkWidget *pin);
 gboolean    vtr_map_get_picking    (VtrMap         *self);
 void        vtr_map_set_picking    (VtrMap         *self,
                                     gboolean        picking);
+gboolean    vtr_map_pick_at        (VtrMap         *self,
+                                    double          x,
+                                    double          y);
+void        vtr_map_locate         (VtrMap         *self,
+                                    double          latitude,
+                                    double          longitude,
+                                    double         *x,
+                                    double         *y);
 void        vtr_map_center_on      (VtrMap         *self,
                                     double          latitude,
                                     double          longitude,
