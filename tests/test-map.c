@@ -216,21 +216,6 @@ share_of_colour (GdkTexture *texture,
   return (double) close / (width * height);
 }
 
-static GdkTexture *
-render (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
 static gboolean
 wake (gpointer data)
 {
@@ -247,6 +232,32 @@ spin (guint ms)
   g_timeout_add (ms, wake, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* The widget as drawn. A map whose tiles are arriving has a new layout
+ * pending most frames, when it cannot be drawn alone: drawn once it has
+ * one. */
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+
+  for (;;)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node || g_get_monotonic_time () > deadline)
+        break;
+      spin (20);
+    }
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 /* Until the map shows at least @share of its pixels in (r, g, b): the tiles
