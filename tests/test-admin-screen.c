@@ -9,6 +9,7 @@
 #include "vtr-code-stock.h"
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
+#include "vtr-map.h"
 #include "vtr-orders.h"
 #include "vtr-release.h"
 #include "vtr-demo.h"
@@ -772,6 +773,60 @@ test_position_by_shop (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), shop->position.lon, 1e-9);
 }
 
+static GtkWidget *
+find_map (GtkWidget *widget)
+{
+  if (VTR_IS_MAP (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_map (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Where the kiosk stands, tapped on the map (issue 22) rather than typed:
+ * "you are here" moves there and the settings keep it, as the typed
+ * position is kept. */
+static void
+test_position_on_map (Fixture       *f,
+                      gconstpointer  data)
+{
+  VtrPosition target = { 43.2965, 5.3770 };
+  double x, y, lat, lon;
+  VtrMap *map;
+
+  g_settings_set_double (f->settings, "kiosk-latitude", 43.2951);
+  g_settings_set_double (f->settings, "kiosk-longitude", 5.3744);
+  open_screen (f);
+  map = VTR_MAP (find_map (GTK_WIDGET (f->screen)));
+  g_assert_nonnull (map);
+  g_assert_true (vtr_map_get_picking (map));
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+    while (!gtk_widget_get_mapped (GTK_WIDGET (map)) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (map)));
+  vtr_map_get_here (map, &lat, &lon);
+  g_assert_cmpfloat_with_epsilon (lat, 43.2951, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, 5.3744, 1e-9);
+
+  vtr_map_locate (map, target.lat, target.lon, &x, &y);
+  g_assert_true (vtr_map_pick_at (map, x, y));
+  g_assert_cmpstr (last_toast (f), ==, "Position enregistrée : les commerces sont classés à partir d’ici");
+  /* A pixel is a metre or two at the map's zoom: 1e-4 degrees is 11 m. */
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-latitude"), target.lat, 1e-4);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "kiosk-longitude"), target.lon, 1e-4);
+  vtr_map_get_here (map, &lat, &lon);
+  g_assert_cmpfloat_with_epsilon (lat, target.lat, 1e-4);
+  g_assert_cmpfloat_with_epsilon (lon, target.lon, 1e-4);
+}
+
 /* Until the catalogue service answered a query asked now: it answers in
  * order, so every one asked before was answered too (a cancelled one a
  * turn of the main loop later). */
@@ -870,6 +925,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/admin-screen/settings-typed", Fixture, NULL, fixture_set_up, test_settings_typed, fixture_tear_down);
   g_test_add ("/admin-screen/position-by-shop", Fixture, NULL, fixture_set_up, test_position_by_shop,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/position-on-map", Fixture, NULL, fixture_set_up, test_position_on_map,
               fixture_tear_down);
   g_test_add ("/admin-screen/shop-search-late", Fixture, NULL, fixture_set_up, test_shop_search_late,
               fixture_tear_down);

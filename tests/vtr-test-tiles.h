@@ -2,13 +2,32 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
 
 /*
- * MBTiles files made for tests and benchmarks: real SQLite, real 256 px
- * PNG tiles drawn with Cairo, rows counted from the south (TMS).
+ * MBTiles 1.3 files made for tests and benchmarks, as the hub imports
+ * them and the kiosk's cache holds them: real SQLite, real 256 px PNG
+ * tiles drawn with Cairo (a colour, a grid of "streets", the tile's
+ * name), rows counted from the south (TMS: 2^z − 1 − y).
  */
+
+static inline int
+vtr_test_tile_x (double lon,
+                 int    zoom)
+{
+  return (int) floor ((lon + 180.0) / 360.0 * (1 << zoom));
+}
+
+static inline int
+vtr_test_tile_y (double lat,
+                 int    zoom)
+{
+  double r = lat * G_PI / 180.0;
+
+  return (int) floor ((1.0 - log (tan (r) + 1.0 / cos (r)) / G_PI) / 2.0 * (1 << zoom));
+}
 
 /* The Web Mercator tile (x, y from the north-west) holding a point. */
 static inline void
@@ -18,55 +37,87 @@ vtr_test_tile_at (double lat,
                   int   *x,
                   int   *y)
 {
-  double n = (double) (1 << z);
-  double lat_rad = lat * G_PI / 180.0;
-
-  *x = (int) floor ((lon + 180.0) / 360.0 * n);
-  *y = (int) floor ((1.0 - log (tan (lat_rad) + 1.0 / cos (lat_rad)) / G_PI) / 2.0 * n);
+  *x = vtr_test_tile_x (lon, z);
+  *y = vtr_test_tile_y (lat, z);
 }
 
 static cairo_status_t
-vtr_test_png_append (void                *closure,
-                     const unsigned char *data,
-                     unsigned int         length)
+vtr_test_tiles_append (void                *closure,
+                       const unsigned char *data,
+                       unsigned int         length)
 {
   g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* A 256 px tile of one colour, marked with its address and @variant. */
+/* A tile of colour (r, g, b) with white streets every 64 px and its
+ * name; a @variant above 0 adds a mark, so the same tile differs. */
+static inline GBytes *
+vtr_test_tile_png_coloured (int    zoom,
+                            int    x,
+                            int    y,
+                            double r,
+                            double g,
+                            double b,
+                            int    variant)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *png = g_byte_array_new ();
+  g_autofree char *name = g_strdup_printf ("%d/%d/%d", zoom, x, y);
+
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 6);
+  for (int i = 32; i < 256; i += 64)
+    {
+      cairo_move_to (cr, i, 0);
+      cairo_line_to (cr, i, 256);
+      cairo_move_to (cr, 0, i);
+      cairo_line_to (cr, 256, i);
+    }
+  cairo_stroke (cr);
+  cairo_move_to (cr, 8, 20);
+  cairo_set_font_size (cr, 14);
+  cairo_show_text (cr, name);
+  if (variant > 0)
+    {
+      cairo_rectangle (cr, x % 200, y % 200, 10 + variant, 10);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_write_to_png_stream (surface, vtr_test_tiles_append, png);
+  cairo_surface_destroy (surface);
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* A tile whose colour comes from its address and @variant. */
 static inline GBytes *
 vtr_test_tile_png (int z,
                    int x,
                    int y,
                    int variant)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
-  cairo_t *cr = cairo_create (surface);
-  GByteArray *png = g_byte_array_new ();
-
-  cairo_set_source_rgb (cr, (z % 7) / 7.0, (x % 5) / 5.0, ((y + variant) % 3) / 3.0);
-  cairo_paint (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x % 200, y % 200, 10 + variant, 10);
-  cairo_fill (cr);
-  cairo_destroy (cr);
-  cairo_surface_write_to_png_stream (surface, vtr_test_png_append, png);
-  cairo_surface_destroy (surface);
-  return g_byte_array_free_to_bytes (png);
+  return vtr_test_tile_png_coloured (z, x, y, (z % 7) / 7.0, (x % 5) / 5.0, ((y + variant) % 3) / 3.0, variant);
 }
 
-/* An MBTiles file at @path with every tile of zoom @min_zoom to
- * @max_zoom within @radius_m metres (a square) of (@lat, @lon). Tiles
- * with @variant differ from those with another. Returns how many. */
+/*
+ * Writes @path anew: at each zoom from @min_zoom to @max_zoom, the tiles
+ * within @radius_m metres (a square) of (@lat, @lon), and @pad more
+ * tiles on each side; coloured @rgb, or by their address when NULL.
+ * Returns how many.
+ */
 static inline guint
-vtr_test_tiles_make (const char *path,
-                     double      lat,
-                     double      lon,
-                     double      radius_m,
-                     int         min_zoom,
-                     int         max_zoom,
-                     int         variant)
+vtr_test_mbtiles_write (const char   *path,
+                        double        lat,
+                        double        lon,
+                        double        radius_m,
+                        int           pad,
+                        int           min_zoom,
+                        int           max_zoom,
+                        const double *rgb,
+                        int           variant)
 {
   double dlat = radius_m / 111320.0, dlon = radius_m / (111320.0 * cos (lat * G_PI / 180.0));
   sqlite3 *db = NULL;
@@ -92,10 +143,11 @@ vtr_test_tiles_make (const char *path,
 
       vtr_test_tile_at (lat + dlat, lon - dlon, z, &x0, &y0);
       vtr_test_tile_at (lat - dlat, lon + dlon, z, &x1, &y1);
-      for (int x = x0; x <= x1; x++)
-        for (int y = y0; y <= y1; y++)
+      for (int x = x0 - pad; x <= x1 + pad; x++)
+        for (int y = y0 - pad; y <= y1 + pad; y++)
           {
-            g_autoptr(GBytes) png = vtr_test_tile_png (z, x, y, variant);
+            g_autoptr(GBytes) png = rgb ? vtr_test_tile_png_coloured (z, x, y, rgb[0], rgb[1], rgb[2], variant)
+                                        : vtr_test_tile_png (z, x, y, variant);
 
             sqlite3_bind_int (insert, 1, z);
             sqlite3_bind_int (insert, 2, x);
@@ -111,4 +163,34 @@ vtr_test_tiles_make (const char *path,
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   return n;
+}
+
+/* Every tile within @radius_m metres, coloured by its address. */
+static inline guint
+vtr_test_tiles_make (const char *path,
+                     double      lat,
+                     double      lon,
+                     double      radius_m,
+                     int         min_zoom,
+                     int         max_zoom,
+                     int         variant)
+{
+  return vtr_test_mbtiles_write (path, lat, lon, radius_m, 0, min_zoom, max_zoom, NULL, variant);
+}
+
+/* The tiles within @radius tiles of the point's, all of colour (r, g, b). */
+static inline guint
+vtr_test_write_mbtiles (const char *path,
+                        double      lat,
+                        double      lon,
+                        int         min_zoom,
+                        int         max_zoom,
+                        int         radius,
+                        double      r,
+                        double      g,
+                        double      b)
+{
+  const double rgb[] = { r, g, b };
+
+  return vtr_test_mbtiles_write (path, lat, lon, 0, radius, min_zoom, max_zoom, rgb, 0);
 }

@@ -9,6 +9,7 @@
 #include "vtr-camera.h"
 #include "vtr-catalog-service.h"
 #include "vtr-describe.h"
+#include "vtr-map.h"
 #include "vtr-printer.h"
 #include "vtr-code-stock.h"
 #include "vtr-release.h"
@@ -64,6 +65,7 @@ struct _VtrAdminScreen
   AdwActionRow      *sync_row;
   AdwActionRow      *stock_row;
   GtkButton         *pair_button;
+  VtrMap            *position_map;
   AdwEntryRow       *position_row;
   AdwEntryRow       *shop_row;
   GtkListBox        *shops;
@@ -353,6 +355,16 @@ show_position (VtrAdminScreen *self)
   g_autofree char *text = g_strdup_printf ("%.5f, %.5f", self->latitude, self->longitude);
 
   gtk_editable_set_text (GTK_EDITABLE (self->position_row), text);
+  if (self->position_map == NULL)
+    return;
+  /* The map on the kiosk's own tiles, "you are here" where it stands. */
+  if (self->store && vtr_map_get_tiles_path (self->position_map) == NULL)
+    {
+      g_autofree char *tiles = g_build_filename (vtr_store_get_data_dir (self->store), "tiles.mbtiles", NULL);
+
+      vtr_map_set_tiles_path (self->position_map, tiles);
+    }
+  vtr_map_set_here (self->position_map, self->latitude, self->longitude);
 }
 
 double
@@ -445,6 +457,20 @@ vtr_admin_screen_set_position (VtrAdminScreen  *self,
   vtr_admin_screen_set_longitude (self, value[1]);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
+}
+
+/* A tap on the map: where the kiosk stands, saved as the typed position is. */
+static void
+on_map_picked (VtrAdminScreen *self,
+               double          latitude,
+               double          longitude,
+               VtrMap         *map)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  vtr_admin_screen_set_latitude (self, latitude);
+  vtr_admin_screen_set_longitude (self, longitude);
+  g_object_thaw_notify (G_OBJECT (self));
+  toast (self, _("Position saved: shops are sorted from here"));
 }
 
 static void
@@ -1122,6 +1148,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_KEYBOARD);
+  g_type_ensure (VTR_TYPE_MAP);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-admin-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, content);
@@ -1129,6 +1156,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, stock_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_map);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shop_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shops);
@@ -1142,6 +1170,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard_revealer);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, keyboard);
   gtk_widget_class_bind_template_callback (widget_class, on_position_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_map_picked);
   gtk_widget_class_bind_template_callback (widget_class, on_shop_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_camera_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_printer_apply);

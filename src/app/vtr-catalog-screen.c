@@ -46,6 +46,7 @@ typedef struct
   GPtrArray         *revealing;       /* GtkListBox: the answer's lists whose rows are still coming */
   guint              revealed;        /* rows of the answer shown in its first frame */
 
+  char              *public_host;
   double             latitude;
   double             longitude;
   gboolean           loading;
@@ -58,6 +59,7 @@ enum {
   PROP_CATALOG,
   PROP_LATITUDE,
   PROP_LONGITUDE,
+  PROP_PUBLIC_HOST,
   PROP_LOADING,
   N_PROPS
 };
@@ -307,6 +309,7 @@ vtr_catalog_screen_dispose (GObject *object)
   stop_revealing (self);
   g_clear_pointer (&priv->revealing, g_ptr_array_unref);
   g_clear_object (&priv->catalog);
+  g_clear_pointer (&priv->public_host, g_free);
   /* The subclass disposed its template before chaining up. */
   priv->stack = NULL;
   priv->error_page = NULL;
@@ -333,6 +336,9 @@ vtr_catalog_screen_get_property (GObject    *object,
       break;
     case PROP_LONGITUDE:
       g_value_set_double (value, priv->longitude);
+      break;
+    case PROP_PUBLIC_HOST:
+      g_value_set_string (value, priv->public_host);
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, priv->loading);
@@ -361,6 +367,9 @@ vtr_catalog_screen_set_property (GObject      *object,
     case PROP_LONGITUDE:
       vtr_catalog_screen_set_longitude (self, g_value_get_double (value));
       break;
+    case PROP_PUBLIC_HOST:
+      vtr_catalog_screen_set_public_host (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -385,6 +394,11 @@ vtr_catalog_screen_class_init (VtrCatalogScreenClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LONGITUDE] =
     g_param_spec_double ("longitude", NULL, NULL, -180, 180, VTR_DEMO_LON,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The federation's host, where the phone pages are ("continue on your
+   * phone"); NULL before the kiosk is paired. */
+  properties[PROP_PUBLIC_HOST] =
+    g_param_spec_string ("public-host", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* Whether the catalogue's answer is awaited (the spinner shows). */
   properties[PROP_LOADING] =
@@ -490,4 +504,57 @@ vtr_catalog_screen_get_loading (VtrCatalogScreen *self)
   g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), FALSE);
 
   return priv->loading;
+}
+
+const char *
+vtr_catalog_screen_get_public_host (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_val_if_fail (VTR_IS_CATALOG_SCREEN (self), NULL);
+
+  return priv->public_host;
+}
+
+void
+vtr_catalog_screen_set_public_host (VtrCatalogScreen *self,
+                                    const char       *host)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+
+  if (g_strcmp0 (priv->public_host, host) == 0)
+    return;
+  g_free (priv->public_host);
+  priv->public_host = g_strdup (host);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLIC_HOST]);
+}
+
+/**
+ * vtr_catalog_screen_start_map:
+ * @map: the subclass's map
+ *
+ * For a subclass about to show an answer: @map on the kiosk's own tiles
+ * (tiles.mbtiles in the data folder, which sync fills), "you are here"
+ * where the kiosk stands, and no pins yet: the subclass adds them in its
+ * list's order.
+ */
+void
+vtr_catalog_screen_start_map (VtrCatalogScreen *self,
+                              VtrMap           *map)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  g_autofree char *tiles = NULL;
+
+  g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
+  g_return_if_fail (VTR_IS_MAP (map));
+
+  if (priv->catalog)
+    {
+      tiles = g_build_filename (vtr_catalog_service_get_data_dir (priv->catalog), "tiles.mbtiles", NULL);
+      vtr_map_set_tiles_path (map, tiles);
+    }
+  vtr_map_set_here (map, priv->latitude, priv->longitude);
+  vtr_map_clear_pins (map);
 }

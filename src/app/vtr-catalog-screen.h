@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "vtr-catalog-service.h"
+#include "vtr-map.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,9 @@ void               vtr_catalog_screen_set_latitude  (VtrCatalogScreen  *self,
 double             vtr_catalog_screen_get_longitude (VtrCatalogScreen  *self);
 void               vtr_catalog_screen_set_longitude (VtrCatalogScreen  *self,
                                                      double             longitude);
+const char        *vtr_catalog_screen_get_public_host (VtrCatalogScreen *self);
+void               vtr_catalog_screen_set_public_host (VtrCatalogScreen *self,
+                                                       const char       *host);
 gboolean           vtr_catalog_screen_get_loading   (VtrCatalogScreen  *self);
 void               vtr_catalog_screen_reload        (VtrCatalogScreen  *self);
 
@@ -49,6 +53,8 @@ void               vtr_catalog_screen_set_pages     (VtrCatalogScreen  *self,
 void               vtr_catalog_screen_queue_reload  (VtrCatalogScreen  *self);
 gboolean           vtr_catalog_screen_loaded        (VtrCatalogScreen  *self,
                                                      const GError      *error);
+void               vtr_catalog_screen_start_map     (VtrCatalogScreen  *self,
+                                                     VtrMap            *map);
 void               vtr_catalog_screen_reveal_rows   (VtrCatalogScreen  *self,
                                                      GtkListBox        *list);
 

@@ -7,7 +7,10 @@
 
 #include "vtr-app.h"
 #include "vtr-describe.h"
+#include "vtr-flip-box.h"
 #include "vtr-info-row.h"
+#include "vtr-map.h"
+#include "vtr-phone-code.h"
 
 /*
  * The civic layer: collections for people in need and for recycling, and
@@ -21,6 +24,8 @@ struct _VtrCivicScreen
 
   /* Template widgets */
   GtkStack          *stack;
+  VtrMap            *map;
+  VtrPhoneCode      *phone_code;
   GtkBox            *groups;
   AdwStatusPage     *error_page;
 };
@@ -50,6 +55,7 @@ show_view (VtrCivicScreen     *self,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups))))
     gtk_box_remove (self->groups, child);
+  vtr_catalog_screen_start_map (VTR_CATALOG_SCREEN (self), self->map);
 
   for (VtrCollectionKind kind = VTR_COLLECTION_CLOTHES; kind <= VTR_COLLECTION_PARCEL_LOCKER; kind++)
     {
@@ -71,7 +77,16 @@ show_view (VtrCivicScreen     *self,
       if (places->len == 0)
         gtk_list_box_append (GTK_LIST_BOX (list), vtr_info_row_new (_("None near here yet"), NULL, NULL, NULL));
       for (guint i = 0; i < places->len; i++)
-        gtk_list_box_append (GTK_LIST_BOX (list), place_row (g_ptr_array_index (places, i), view->now));
+        {
+          const VtrCollectionPlace *place = g_ptr_array_index (places, i);
+
+          gtk_list_box_append (GTK_LIST_BOX (list), place_row (place, view->now));
+          /* Numbered on, kind after kind, as the rows read down the screen. */
+          vtr_map_add_pin (self->map, place->merchant ? place->merchant->id : 0,
+                           place->merchant ? place->merchant->name : place->point->name,
+                           place->point->position.lat, place->point->position.lon,
+                           vtr_map_pin_state (&place->open), FALSE);
+        }
       gtk_box_append (self->groups, title);
       gtk_box_append (self->groups, list);
     }
@@ -135,9 +150,14 @@ vtr_civic_screen_class_init (VtrCivicScreenClass *klass)
 
   gtk_widget_class_install_action (widget_class, "civic.show-merchant", "x", show_merchant_action);
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_MAP);
+  g_type_ensure (VTR_TYPE_PHONE_CODE);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-civic-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, map);
+  gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, phone_code);
   gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, groups);
   gtk_widget_class_bind_template_child (widget_class, VtrCivicScreen, error_page);
 }

@@ -8,7 +8,10 @@
 #include "vtr-app.h"
 #include "vtr-describe.h"
 #include "vtr-geo.h"
+#include "vtr-flip-box.h"
 #include "vtr-info-row.h"
+#include "vtr-map.h"
+#include "vtr-phone-code.h"
 #include "vtr-opening-hours.h"
 #include "vtr-service.h"
 
@@ -26,6 +29,8 @@ struct _VtrMerchantScreen
 
   /* Template widgets */
   GtkStack          *stack;
+  VtrMap            *map;
+  VtrPhoneCode      *phone_code;
   GtkLabel          *name;
   GtkLabel          *open_now;
   GtkListBox        *info;
@@ -187,6 +192,17 @@ show_view (VtrMerchantScreen     *self,
                                              g_variant_new_int64 (item->product->id)));
     }
   gtk_widget_set_visible (self->products_box, view->products->len > 0);
+
+  /* The shop on the map from here; its pin is this page (no tap). */
+  vtr_catalog_screen_start_map (screen, self->map);
+  if (vtr_position_is_valid (&merchant->position))
+    vtr_map_add_pin (self->map, 0, merchant->name, merchant->position.lat, merchant->position.lon,
+                     vtr_map_pin_state (&view->open), FALSE);
+  {
+    g_autofree char *url = vtr_phone_code_search_url (vtr_catalog_screen_get_public_host (screen), merchant->name);
+
+    vtr_phone_code_set_url (self->phone_code, url);
+  }
   gtk_stack_set_visible_child_name (self->stack, "content");
   /* A shop may stock a hundred products: their rows a frame apart, as
    * the screen reads, so that none of its frames lays out all of them. */
@@ -307,9 +323,14 @@ vtr_merchant_screen_class_init (VtrMerchantScreenClass *klass)
 
   gtk_widget_class_install_action (widget_class, "merchant.show-product", "x", show_product_action);
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_MAP);
+  g_type_ensure (VTR_TYPE_PHONE_CODE);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-merchant-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, map);
+  gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, phone_code);
   gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, name);
   gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, open_now);
   gtk_widget_class_bind_template_child (widget_class, VtrMerchantScreen, info);

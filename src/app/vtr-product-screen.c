@@ -7,7 +7,10 @@
 
 #include "vtr-app.h"
 #include "vtr-describe.h"
+#include "vtr-flip-box.h"
 #include "vtr-info-row.h"
+#include "vtr-map.h"
+#include "vtr-phone-code.h"
 
 /*
  * A product: its name, brand and price range near here, and the nearest
@@ -23,6 +26,8 @@ struct _VtrProductScreen
 
   /* Template widgets */
   GtkStack          *stack;
+  VtrMap            *map;
+  VtrPhoneCode      *phone_code;
   GtkLabel          *name;
   GtkLabel          *details;
   GtkListBox        *stockists;
@@ -130,10 +135,24 @@ show_view (VtrProductScreen     *self,
   gtk_label_set_text (self->details, line);
   gtk_widget_set_visible (GTK_WIDGET (self->details), *line != '\0');
 
+  vtr_catalog_screen_start_map (VTR_CATALOG_SCREEN (self), self->map);
   for (guint i = 0; i < view->stockists->len; i++)
-    gtk_list_box_append (self->stockists,
-                         stockist_row (g_ptr_array_index (view->stockists, i), view->now,
-                                       i == 0 && view->poster_first));
+    {
+      const VtrStockist *stockist = g_ptr_array_index (view->stockists, i);
+      const VtrMerchant *merchant = stockist->place.merchant;
+      gboolean poster = i == 0 && view->poster_first;
+
+      gtk_list_box_append (self->stockists, stockist_row (stockist, view->now, poster));
+      /* Pin n is row n: the same order, the same number. */
+      vtr_map_add_pin (self->map, merchant->id, merchant->name, merchant->position.lat, merchant->position.lon,
+                       vtr_map_pin_state (&stockist->place.open), poster);
+    }
+  {
+    g_autofree char *url = vtr_phone_code_search_url (vtr_catalog_screen_get_public_host (VTR_CATALOG_SCREEN (self)),
+                                                      product->name);
+
+    vtr_phone_code_set_url (self->phone_code, url);
+  }
   gtk_stack_set_visible_child_name (self->stack, "content");
   /* The nearest first; the farther ones a frame after another. */
   vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), self->stockists);
@@ -278,9 +297,14 @@ vtr_product_screen_class_init (VtrProductScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "product.order", "x", order_action);
   gtk_widget_class_install_action (widget_class, "product.show-merchant", "x", show_merchant_action);
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_MAP);
+  g_type_ensure (VTR_TYPE_PHONE_CODE);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-product-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, map);
+  gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, phone_code);
   gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, name);
   gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, details);
   gtk_widget_class_bind_template_child (widget_class, VtrProductScreen, stockists);

@@ -7,7 +7,10 @@
 
 #include "vtr-app.h"
 #include "vtr-describe.h"
+#include "vtr-flip-box.h"
 #include "vtr-info-row.h"
+#include "vtr-map.h"
+#include "vtr-phone-code.h"
 #include "vtr-service.h"
 
 /*
@@ -24,6 +27,8 @@ struct _VtrResultsScreen
 
   /* Template widgets */
   GtkStack          *stack;
+  VtrMap            *map;
+  VtrPhoneCode      *phone_code;
   GtkLabel          *title;
   GtkListBox        *results;
   AdwStatusPage     *empty_page;
@@ -65,6 +70,8 @@ results_clear (VtrResultsScreen *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))))
     gtk_list_box_remove (self->results, child);
   gtk_label_set_text (self->title, title);
+  vtr_catalog_screen_start_map (VTR_CATALOG_SCREEN (self), self->map);
+  vtr_phone_code_set_url (self->phone_code, NULL);
 }
 
 static void
@@ -80,6 +87,9 @@ results_add_place (VtrResultsScreen *self,
   gtk_list_box_append (self->results,
                        vtr_info_row_new (place->merchant->name, details, "results.show-merchant",
                                          g_variant_new_int64 (place->merchant->id)));
+  /* The shops' pins, numbered in the list's order. */
+  vtr_map_add_pin (self->map, place->merchant->id, place->merchant->name, place->merchant->position.lat,
+                   place->merchant->position.lon, vtr_map_pin_state (&place->open), FALSE);
 }
 
 static void
@@ -139,6 +149,12 @@ on_search_done (GObject      *source,
     }
   for (guint i = 0; i < results->merchants->len; i++)
     results_add_place (self, g_ptr_array_index (results->merchants, i), now);
+  {
+    g_autofree char *url = vtr_phone_code_search_url (vtr_catalog_screen_get_public_host (VTR_CATALOG_SCREEN (self)),
+                                                      self->query);
+
+    vtr_phone_code_set_url (self->phone_code, url);
+  }
   gtk_stack_set_visible_child_name (self->stack, "content");
   vtr_catalog_screen_reveal_rows (VTR_CATALOG_SCREEN (self), self->results);
 
@@ -165,6 +181,12 @@ on_service_done (GObject      *source,
   results_clear (self, service ? vtr_service_label (service) : self->service);
   for (guint i = 0; i < places->len; i++)
     results_add_place (self, g_ptr_array_index (places, i), now);
+  {
+    g_autofree char *url = vtr_phone_code_trade_url (vtr_catalog_screen_get_public_host (VTR_CATALOG_SCREEN (self)),
+                                                     self->service);
+
+    vtr_phone_code_set_url (self->phone_code, url);
+  }
   if (places->len == 0)
     gtk_list_box_append (self->results, vtr_info_row_new (_("None near here yet"), NULL, NULL, NULL));
   gtk_stack_set_visible_child_name (self->stack, "content");
@@ -311,9 +333,14 @@ vtr_results_screen_class_init (VtrResultsScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "results.show-merchant", "x", show_merchant_action);
   gtk_widget_class_install_action (widget_class, "results.show-service", "s", show_service_action);
 
+  g_type_ensure (VTR_TYPE_FLIP_BOX);
+  g_type_ensure (VTR_TYPE_MAP);
+  g_type_ensure (VTR_TYPE_PHONE_CODE);
   vtr_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/fr/vitrine/Vitrine/vtr-results-screen.ui");
   gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, stack);
+  gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, map);
+  gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, phone_code);
   gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, title);
   gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, results);
   gtk_widget_class_bind_template_child (widget_class, VtrResultsScreen, empty_page);

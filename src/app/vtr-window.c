@@ -383,9 +383,12 @@ new_catalog_screen (VtrWindow  *self,
   GtkWidget *screen;
   va_list args;
 
+  VtrKeyList *keys = vtr_application_get_keys (self->app);
+
   get_position (self, &latitude, &longitude);
+  /* The phone pages are on the federation's host, which its keys name. */
   screen = g_object_new (type, "catalog", catalog_service (self), "latitude", latitude, "longitude", longitude,
-                         NULL);
+                         "public-host", keys ? vtr_key_list_get_host (keys) : NULL, NULL);
   va_start (args, first_property);
   if (first_property)
     g_object_set_valist (G_OBJECT (screen), first_property, args);

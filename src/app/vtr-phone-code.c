@@ -1,0 +1,227 @@
+#include "config.h"
+
+#include "vtr-phone-code.h"
+
+#include <glib/gi18n.h>
+
+#include "vtr-qr-image.h"
+
+/*
+ * "Continue on your phone": a QR code of the hub's phone page for what
+ * the screen shows (the same list, the same shop), so a shopper walks away
+ * with the list and the way there (the phone page's Directions opens the
+ * phone's own maps app). Hidden while there is no address, as on a kiosk
+ * not yet paired, which does not know its federation's host.
+ */
+
+#define CODE_SIZE 180
+
+struct _VtrPhoneCode
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *box;
+  GtkWidget *code;
+  char      *url;
+};
+
+G_DEFINE_FINAL_TYPE (VtrPhoneCode, vtr_phone_code, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+draw_code (GtkDrawingArea *area,
+           cairo_t        *cr,
+           int             width,
+           int             height,
+           gpointer        data)
+{
+  VtrPhoneCode *self = data;
+  double size = MIN (width, height);
+
+  if (self->url == NULL)
+    return;
+  /* A quiet zone of white around the code, whatever the theme. */
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  vtr_qr_draw (cr, self->url, (width - size) / 2 + 10, (height - size) / 2 + 10, size - 20, NULL);
+}
+
+static void
+vtr_phone_code_dispose (GObject *object)
+{
+  VtrPhoneCode *self = VTR_PHONE_CODE (object);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (vtr_phone_code_parent_class)->dispose (object);
+}
+
+static void
+vtr_phone_code_finalize (GObject *object)
+{
+  VtrPhoneCode *self = VTR_PHONE_CODE (object);
+
+  g_free (self->url);
+
+  G_OBJECT_CLASS (vtr_phone_code_parent_class)->finalize (object);
+}
+
+static void
+vtr_phone_code_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, VTR_PHONE_CODE (object)->url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_phone_code_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_URL:
+      vtr_phone_code_set_url (VTR_PHONE_CODE (object), g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vtr_phone_code_class_init (VtrPhoneCodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vtr_phone_code_dispose;
+  object_class->finalize = vtr_phone_code_finalize;
+  object_class->get_property = vtr_phone_code_get_property;
+  object_class->set_property = vtr_phone_code_set_property;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "vtr-phone-code");
+}
+
+static void
+vtr_phone_code_init (VtrPhoneCode *self)
+{
+  GtkWidget *label = gtk_label_new (_("Continue on your phone"));
+  GtkWidget *hint = gtk_label_new (_("Scan with your phone’s camera: the list and the way there"));
+
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  self->code = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->code), CODE_SIZE);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->code), CODE_SIZE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->code), draw_code, self, NULL);
+  gtk_widget_set_name (self->code, "phone-code");
+  gtk_box_append (GTK_BOX (self->box), self->code);
+  {
+    GtkWidget *words = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+    gtk_widget_set_valign (words, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (label, "title-3");
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (hint), 0);
+    gtk_box_append (GTK_BOX (words), label);
+    gtk_box_append (GTK_BOX (words), hint);
+    gtk_box_append (GTK_BOX (self->box), words);
+  }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->code), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Continue on your phone"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+GtkWidget *
+vtr_phone_code_new (void)
+{
+  return g_object_new (VTR_TYPE_PHONE_CODE, NULL);
+}
+
+const char *
+vtr_phone_code_get_url (VtrPhoneCode *self)
+{
+  g_return_val_if_fail (VTR_IS_PHONE_CODE (self), NULL);
+
+  return self->url;
+}
+
+void
+vtr_phone_code_set_url (VtrPhoneCode *self,
+                        const char   *url)
+{
+  g_return_if_fail (VTR_IS_PHONE_CODE (self));
+
+  if (g_strcmp0 (self->url, url) == 0)
+    return;
+  g_free (self->url);
+  self->url = g_strdup (url);
+  gtk_widget_set_visible (GTK_WIDGET (self), url != NULL);
+  gtk_widget_queue_draw (self->code);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+}
+
+/**
+ * vtr_phone_code_search_url:
+ * @host: the federation's public host (its key list's), or %NULL
+ *
+ * The hub's phone page of a search (/search?q=), as docs/web.md lists.
+ *
+ * Returns: (nullable): the URL, or %NULL without a host
+ */
+char *
+vtr_phone_code_search_url (const char *host,
+                           const char *words)
+{
+  g_autofree char *query = NULL;
+
+  if (host == NULL || *host == '\0' || words == NULL || *words == '\0')
+    return NULL;
+  query = g_uri_escape_string (words, NULL, FALSE);
+  return g_strdup_printf ("https://%s/search?q=%s", host, query);
+}
+
+/**
+ * vtr_phone_code_trade_url:
+ *
+ * The hub's phone page of a trade's shops (/trade/ID).
+ *
+ * Returns: (nullable): the URL, or %NULL without a host
+ */
+char *
+vtr_phone_code_trade_url (const char *host,
+                          const char *service_id)
+{
+  g_autofree char *id = NULL;
+
+  if (host == NULL || *host == '\0' || service_id == NULL || *service_id == '\0')
+    return NULL;
+  id = g_uri_escape_string (service_id, NULL, FALSE);
+  return g_strdup_printf ("https://%s/trade/%s", host, id);
+}

@@ -1,0 +1,433 @@
+#include "config.h"
+
+#include <shumate/shumate.h>
+#include <string.h>
+
+#include "vtr-map.h"
+#include "vtr-mbtiles-source.h"
+#include "vtr-opening-hours.h"
+#include "vtr-phone-code.h"
+#include "vtr-product-screen.h"
+#include "vtr-results-screen.h"
+#include "vtr-test-decode.h"
+#include "vtr-test-screen.h"
+#include "vtr-test-tiles.h"
+
+/*
+ * The map (issue 22): on the product screen its pins are the list's shops
+ * in the list's order and a tap on one opens that shop; it draws the
+ * kiosk's own MBTiles, and plain ground where the cache has no tile or no
+ * file at all, without an error; the "continue on your phone" code reads
+ * back, with the project's own decoder, as the hub's phone page.
+ */
+
+static char *data_dir;
+static const VtrPosition here = { VTR_DEMO_LAT, VTR_DEMO_LON };
+
+/* The test tiles' colour, and the neutral ground's (vtr-mbtiles-source.c). */
+#define TILE_R 51
+#define TILE_G 128
+#define TILE_B 204
+#define GROUND_R 237
+#define GROUND_G 235
+#define GROUND_B 227
+
+typedef struct
+{
+  VtrTestScreen     base;
+  GtkWidget        *screen;
+} Fixture;
+
+static void
+product_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_product_screen_new (fixture->base.catalog);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+static void
+results_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_results_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  vtr_test_screen_tear_down (&fixture->base);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GPtrArray *
+expected_stockists (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  GPtrArray *stockists = vtr_catalog_nearest_stockists (catalog, 13, &here, now, 10, VTR_STOCKISTS_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return stockists;
+}
+
+static const char *
+pin_number (GtkWidget *pin)
+{
+  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (pin));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (box)));
+}
+
+static const char *
+pin_word (GtkWidget *pin)
+{
+  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (pin));
+  GtkWidget *word = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
+
+  return word ? gtk_label_get_text (GTK_LABEL (word)) : NULL;
+}
+
+/* Pin n is row n: the same shop, numbered n, its open state in a word. */
+static void
+test_pins_follow_list (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) expected = expected_stockists ();
+  VtrStockist *last = g_ptr_array_index (expected, expected->len - 1);
+  VtrMap *map;
+  GtkWidget *list;
+  guint i = 0;
+
+  g_assert_cmpuint (expected->len, >=, 3);
+  /* The poster of the farthest shop: first in the list, first pin, starred. */
+  vtr_product_screen_show (VTR_PRODUCT_SCREEN (fixture->screen), 13, last->place.merchant->id);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  map = VTR_MAP (find_type (fixture->screen, VTR_TYPE_MAP));
+  g_assert_nonnull (map);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (map)));
+  list = vtr_test_screen_find_name (fixture->screen, "stockists");
+  g_assert_cmpuint (vtr_map_get_n_pins (map), ==, expected->len);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row), i++)
+    {
+      GtkWidget *pin = vtr_map_get_pin (map, i);
+      g_autofree char *number = g_strdup_printf (i == 0 ? "★ %u" : "%u", i + 1);
+      const VtrStockist *stockist = NULL;
+
+      for (guint j = 0; j < expected->len; j++)
+        if (g_str_equal (((VtrStockist *) g_ptr_array_index (expected, j))->place.merchant->name,
+                         vtr_info_row_get_title (row)))
+          stockist = g_ptr_array_index (expected, j);
+      g_assert_nonnull (stockist);
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (pin), ==, vtr_info_row_get_title (row));
+      g_assert_cmpint (vtr_map_pin_get_merchant_id (pin), ==, stockist->place.merchant->id);
+      g_assert_cmpstr (pin_number (pin), ==, number);
+      g_assert_cmpint (gtk_widget_has_css_class (pin, "poster"), ==, i == 0);
+      /* Not colour alone: a word says it. */
+      if (stockist->place.open.known)
+        g_assert_cmpstr (pin_word (pin), ==, stockist->place.open.open ? "open" : "closed");
+      g_assert_true (gtk_widget_has_css_class (pin, !stockist->place.open.known ? "unknown"
+                                                    : stockist->place.open.open ? "open" : "closed"));
+      /* Large enough for a finger at a metre. */
+      {
+        int minimum_width, minimum_height;
+
+        gtk_widget_measure (pin, GTK_ORIENTATION_HORIZONTAL, -1, &minimum_width, NULL, NULL, NULL);
+        gtk_widget_measure (pin, GTK_ORIENTATION_VERTICAL, -1, &minimum_height, NULL, NULL, NULL);
+        g_assert_cmpint (minimum_width, >=, 64);
+        g_assert_cmpint (minimum_height, >=, 64);
+        /* As laid out on the map: the border box, padding included. */
+        if (gtk_widget_get_mapped (pin))
+          {
+            graphene_rect_t bounds;
+
+            g_assert_true (gtk_widget_compute_bounds (pin, pin, &bounds));
+            g_assert_cmpfloat (bounds.size.width, >=, 64);
+            g_assert_cmpfloat (bounds.size.height, >=, 64);
+          }
+      }
+    }
+  g_assert_cmpuint (i, ==, expected->len);
+  g_assert_nonnull (vtr_test_screen_find_name (fixture->screen, "stockists"));
+}
+
+/* A tap on pin 3 asks for the third shop's page. */
+static void
+test_pin_opens_shop (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) expected = expected_stockists ();
+  gint64 third = ((VtrStockist *) g_ptr_array_index (expected, 2))->place.merchant->id;
+  g_autofree char *fired = NULL;
+  g_autofree char *want = g_strdup_printf ("show-merchant %" G_GINT64_FORMAT, third);
+  VtrMap *map;
+
+  vtr_product_screen_show (VTR_PRODUCT_SCREEN (fixture->screen), 13, 0);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  map = VTR_MAP (find_type (fixture->screen, VTR_TYPE_MAP));
+  g_assert_cmpuint (fixture->base.fired->len, ==, 0);
+  g_signal_emit_by_name (vtr_map_get_pin (map, 2), "clicked");
+  fired = vtr_test_screen_fired (&fixture->base);
+  g_assert_cmpstr (fired, ==, want);
+}
+
+/* The share of @texture's pixels within 12 of (r, g, b) each way. */
+static double
+share_of_colour (GdkTexture *texture,
+                 int         r,
+                 int         g,
+                 int         b)
+{
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
+  guint close = 0;
+
+  gdk_texture_download (texture, pixels, width * 4);
+  for (int i = 0; i < width * height; i++)
+    {
+      /* GDK_MEMORY_DEFAULT: B, G, R, A, premultiplied (opaque here). */
+      const guint8 *p = pixels + i * 4;
+
+      if (ABS (p[2] - r) <= 12 && ABS (p[1] - g) <= 12 && ABS (p[0] - b) <= 12)
+        close++;
+    }
+  return (double) close / (width * height);
+}
+
+static gboolean
+wake (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Turns the main loop for @ms milliseconds. */
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, wake, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The widget as drawn. A map whose tiles are arriving has a new layout
+ * pending most frames, when it cannot be drawn alone: drawn once it has
+ * one. */
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+
+  for (;;)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node || g_get_monotonic_time () > deadline)
+        break;
+      spin (20);
+    }
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* Until the map shows at least @share of its pixels in (r, g, b): the tiles
+ * come from worker threads, then fade in. Returns the last share seen. */
+static double
+wait_for_colour (VtrMap *map,
+                 int     r,
+                 int     g,
+                 int     b,
+                 double  share)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  double seen = 0;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GdkTexture) shot = NULL;
+
+      spin (100);
+      shot = render (GTK_WIDGET (map));
+      seen = share_of_colour (shot, r, g, b);
+      if (g_getenv ("VTR_TEST_SHOT"))
+        gdk_texture_save_to_png (shot, g_getenv ("VTR_TEST_SHOT"));
+      if (seen >= share)
+        break;
+    }
+  return seen;
+}
+
+static double
+share_now (VtrMap *map,
+           int     r,
+           int     g,
+           int     b)
+{
+  g_autoptr(GdkTexture) shot = render (GTK_WIDGET (map));
+
+  return share_of_colour (shot, r, g, b);
+}
+
+static GtkWindow *
+map_window (VtrMap *map)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_widget_add_css_class (GTK_WIDGET (window), "vitrine");
+  gtk_window_set_default_size (window, 600, 600);
+  gtk_window_set_child (window, GTK_WIDGET (map));
+  gtk_window_present (window);
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (GTK_WIDGET (map)) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), >, 0);
+  return window;
+}
+
+/* The file's tiles where it has them; plain ground where it lacks one, and
+ * where there is no file, or a file that is no MBTiles: never an error
+ * (the tests run with fatal warnings). */
+static void
+test_tiles (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *path = g_build_filename (dir, "tiles.mbtiles", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.mbtiles", NULL);
+  VtrMap *map = VTR_MAP (vtr_map_new ());
+  GtkWindow *window;
+  guint missing;
+
+  g_assert_cmpuint (vtr_test_write_mbtiles (path, here.lat, here.lon, 13, 16, 3, TILE_R / 255.0, TILE_G / 255.0,
+                                            TILE_B / 255.0), ==, 4 * 49);
+  vtr_map_set_tiles_path (map, path);
+  /* "You are here" out of the picture: only tiles to look at. */
+  vtr_map_set_here (map, here.lat + 1, here.lon);
+  window = map_window (map);
+
+  vtr_map_center_on (map, here.lat, here.lon, 16);
+  g_assert_cmpfloat (wait_for_colour (map, TILE_R, TILE_G, TILE_B, 0.6), >=, 0.6);
+  g_assert_cmpfloat (share_now (map, GROUND_R, GROUND_G, GROUND_B), <, 0.01);
+  missing = vtr_map_get_missing_tiles (map);
+  g_assert_cmpuint (missing, ==, 0);
+
+  /* Five kilometres north: no tile there at this zoom. */
+  vtr_map_center_on (map, here.lat + 0.05, here.lon, 16);
+  g_assert_cmpfloat (wait_for_colour (map, GROUND_R, GROUND_G, GROUND_B, 0.8), >=, 0.8);
+  g_assert_cmpfloat (share_now (map, TILE_R, TILE_G, TILE_B), <, 0.01);
+  g_assert_cmpuint (vtr_map_get_missing_tiles (map), >, missing);
+
+  /* No file at all (a kiosk before its first sync), then a damaged one. */
+  vtr_map_set_tiles_path (map, broken);
+  vtr_map_center_on (map, here.lat, here.lon, 15);
+  g_assert_cmpfloat (wait_for_colour (map, GROUND_R, GROUND_G, GROUND_B, 0.8), >=, 0.8);
+  g_assert_cmpfloat (share_now (map, TILE_R, TILE_G, TILE_B), <, 0.01);
+  g_assert_cmpuint (vtr_map_get_missing_tiles (map), >, 0);
+  g_assert_true (g_file_set_contents (broken, "not a database, only words", -1, NULL));
+  vtr_map_set_tiles_path (map, path);
+  vtr_map_set_tiles_path (map, broken);
+  vtr_map_center_on (map, here.lat, here.lon, 14);
+  g_assert_cmpfloat (wait_for_colour (map, GROUND_R, GROUND_G, GROUND_B, 0.8), >=, 0.8);
+  g_assert_cmpfloat (share_now (map, TILE_R, TILE_G, TILE_B), <, 0.01);
+
+  gtk_window_destroy (window);
+  spin (50);
+  vtr_test_remove_tree (dir);
+}
+
+/* The code beside the results reads back, with the kiosk's own decoder,
+ * as the hub's phone page of the same search. */
+static void
+test_phone_code (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *code_widget;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autofree guint8 *grey = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  VtrPhoneCode *phone;
+  int width, height;
+  VtrFrame frame = { 0 };
+
+  g_object_set (fixture->screen, "query", "savon de marseille", NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  g_assert_cmpstr (vtr_phone_code_get_url (phone), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (phone)));
+  code_widget = vtr_test_screen_find_name (GTK_WIDGET (phone), "phone-code");
+  g_assert_nonnull (code_widget);
+
+  shot = render (code_widget);
+  width = gdk_texture_get_width (shot);
+  height = gdk_texture_get_height (shot);
+  g_assert_cmpint (width, >=, 150);
+  pixels = g_malloc ((gsize) width * height * 4);
+  grey = g_malloc ((gsize) width * height);
+  gdk_texture_download (shot, pixels, width * 4);
+  for (int i = 0; i < width * height; i++)
+    grey[i] = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
+  frame.data = grey;
+  frame.width = width;
+  frame.height = height;
+  frame.stride = width;
+  texts = vtr_test_decode_frame (&frame);
+  g_assert_cmpuint (texts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (texts, 0), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+
+  /* A kiosk not paired knows no host: no code rather than a wrong one. */
+  g_object_set (fixture->screen, "public-host", NULL, "query", "savon", NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  g_assert_null (vtr_phone_code_get_url (phone));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (phone)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  vtr_test_screen_init (&argc, &argv);
+  data_dir = vtr_test_screen_make_data_dir ();
+
+  g_test_add ("/map/pins-follow-list", Fixture, NULL, product_set_up, test_pins_follow_list, fixture_tear_down);
+  g_test_add ("/map/pin-opens-shop", Fixture, NULL, product_set_up, test_pin_opens_shop, fixture_tear_down);
+  g_test_add_func ("/map/tiles", test_tiles);
+  g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
+
+  status = g_test_run ();
+  vtr_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
