@@ -45,6 +45,7 @@ struct _VtrApplication
   guint            sound_id;       /* the tones made ready after the first frame */
   gulong           first_frame_id;
   gboolean         started;
+  gboolean         stopped;
   gboolean         opened;         /* the journal's opening is done, or failed */
   char            *open_error;     /* why it failed, for the log */
 
@@ -254,6 +255,16 @@ on_opened (GObject      *source,
       self->open_error = g_strdup (error->message);
     }
   self->opened = TRUE;
+  /* Only now the services that open the journal on their own threads:
+   * the printer's queue and the sync. Started together with the opening,
+   * they raced it to a damaged journal's repair. Not if the application
+   * was stopped meanwhile. */
+  if (!self->stopped)
+    {
+      vtr_print_service_start (self->printer);
+      vtr_print_service_check_health (self->printer);
+      vtr_sync_service_start (self->sync);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPENED]);
   if (self->link)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
@@ -335,7 +346,6 @@ vtr_application_start (VtrApplication *self)
 
   self->catalog_service = vtr_catalog_service_new (self->data_dir);
   self->printer = vtr_print_service_new (self->data_dir);
-  vtr_print_service_start (self->printer);
 
   self->sync = vtr_sync_service_new (self->data_dir);
   /* A sync may bring the federation's new keys (a key rotated). */
@@ -344,8 +354,6 @@ vtr_application_start (VtrApplication *self)
   g_signal_connect_object (self->printer, "notify::health", G_CALLBACK (note_printer), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (check_printer), self, G_CONNECT_SWAPPED);
   note_camera (self);
-  vtr_print_service_check_health (self->printer);
-  vtr_sync_service_start (self->sync);
   self->started = TRUE;
 }
 
@@ -444,6 +452,7 @@ vtr_application_stop (VtrApplication *self)
 {
   g_return_if_fail (VTR_IS_APPLICATION (self));
 
+  self->stopped = TRUE;
   if (self->camera)
     vtr_camera_stop (self->camera);
   if (self->sync)

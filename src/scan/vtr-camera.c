@@ -290,6 +290,17 @@ worker_main (gpointer data)
 
 /* Streaming threads. */
 
+/* With the lock held: whether @sink belongs to a pipeline the camera has
+ * stopped since (one launched on a worker and stopped before it answered
+ * plays until the answer frees it): its frames are neither shown nor
+ * read, so a stopped camera finds no code. */
+static gboolean
+is_stale (VtrCamera  *self,
+          GstAppSink *sink)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (sink), "vtr-generation")) != self->generation;
+}
+
 static GstFlowReturn
 on_decode_sample (GstAppSink *sink,
                   gpointer    user_data)
@@ -301,6 +312,12 @@ on_decode_sample (GstAppSink *sink,
     return GST_FLOW_EOS;
 
   g_mutex_lock (&self->lock);
+  if (is_stale (self, sink))
+    {
+      g_mutex_unlock (&self->lock);
+      gst_sample_unref (sample);
+      return GST_FLOW_OK;
+    }
   self->stats.frames++;
   if (self->pending != NULL)
     {
@@ -406,6 +423,12 @@ on_preview_sample (GstAppSink *sink,
     return GST_FLOW_EOS;
 
   g_mutex_lock (&self->lock);
+  if (is_stale (self, sink))
+    {
+      g_mutex_unlock (&self->lock);
+      gst_sample_unref (sample);
+      return GST_FLOW_OK;
+    }
   g_clear_pointer (&self->preview, gst_sample_unref);
   self->preview = sample;
   queue = !self->preview_queued;
@@ -697,17 +720,31 @@ pipeline_description (const char  *camera_source,
 
 /* Runs what gst_parse_launch() built (@pipeline, floating, or NULL with
  * @parse_error; both taken). Main context. */
+/* The pipeline's sinks call the camera, stamped with the @generation it
+ * was built for (see is_stale()). */
+static void
+connect_sinks (VtrCamera  *self,
+               GstElement *pipeline,
+               guint       generation)
+{
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
+  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
+  g_autoptr(GstElement) preview = gst_bin_get_by_name (GST_BIN (pipeline), "preview");
+  g_autoptr(GstElement) decode = gst_bin_get_by_name (GST_BIN (pipeline), "decode");
+
+  g_object_set_data (G_OBJECT (preview), "vtr-generation", GUINT_TO_POINTER (generation));
+  g_object_set_data (G_OBJECT (decode), "vtr-generation", GUINT_TO_POINTER (generation));
+  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+}
+
 static void
 run_pipeline (VtrCamera  *self,
               GstElement *pipeline,
               GError     *parse_error)
 {
   g_autoptr(GError) error = parse_error;
-  g_autoptr(GstElement) preview = NULL;
-  g_autoptr(GstElement) decode = NULL;
   g_autoptr(GstBus) bus = NULL;
-  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
-  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
   GSource *watch;
 
   self->pipeline = pipeline;
@@ -722,10 +759,7 @@ run_pipeline (VtrCamera  *self,
     }
   gst_object_ref_sink (self->pipeline);
 
-  preview = gst_bin_get_by_name (GST_BIN (self->pipeline), "preview");
-  decode = gst_bin_get_by_name (GST_BIN (self->pipeline), "decode");
-  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+  connect_sinks (self, self->pipeline, current_generation (self));
 
   bus = gst_element_get_bus (self->pipeline);
   watch = gst_bus_create_watch (bus);
@@ -812,10 +846,6 @@ launch_in_thread (GTask        *task,
 {
   VtrCamera *self = source;
   Launch *launch = data;
-  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
-  GstAppSinkCallbacks decode_callbacks = { .new_sample = on_decode_sample };
-  g_autoptr(GstElement) preview = NULL;
-  g_autoptr(GstElement) decode = NULL;
 
   launch->description = pipeline_description (launch->camera_source, 0, &launch->error);
   if (launch->description)
@@ -826,10 +856,7 @@ launch_in_thread (GTask        *task,
       return;
     }
   gst_object_ref_sink (launch->pipeline);
-  preview = gst_bin_get_by_name (GST_BIN (launch->pipeline), "preview");
-  decode = gst_bin_get_by_name (GST_BIN (launch->pipeline), "decode");
-  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+  connect_sinks (self, launch->pipeline, launch->generation);
   launch->played = gst_element_set_state (launch->pipeline, GST_STATE_PLAYING);
   g_task_return_boolean (task, TRUE);
 }
