@@ -155,6 +155,22 @@ wait_badge (VtrWindow  *window,
   return FALSE;
 }
 
+/* The shop's counter device at @shop_dir, paired with the hub, its staff
+ * PIN 2468. */
+static void
+pair_shop_device (Federation *fed,
+                  const char *shop_dir)
+{
+  g_autofree char *code = pairing_code (fed, "Boulangerie, comptoir", SHOP);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+
+  ctl_ok (shop_dir, "pair", code, "--hub", fed->hub->url, NULL);
+  store = vtr_store_open (shop_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (vtr_staff_set_pin (store, 1, "2468", &error));
+}
+
 /* The counter, opened with the staff PIN 2468. */
 static VtrCounter *
 open_counter (VtrWindow *window)
@@ -187,8 +203,6 @@ test_order_arrives (void)
 {
   Federation fed = { 0 };
   g_autofree char *shop_dir = vtr_test_make_data_dir ();
-  g_autofree char *code = NULL;
-  g_autoptr(GError) error = NULL;
   VtrApplication *app;
   VtrWindow *window;
   VtrCounter *counter;
@@ -196,14 +210,7 @@ test_order_arrives (void)
   guint tones;
 
   federation_start (&fed);
-  code = pairing_code (&fed, "Boulangerie, comptoir", SHOP);
-  ctl_ok (shop_dir, "pair", code, "--hub", fed.hub->url, NULL);
-  {
-    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (vtr_staff_set_pin (store, 1, "2468", &error));
-  }
+  pair_shop_device (&fed, shop_dir);
 
   app = vtr_application_new (shop_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
@@ -381,10 +388,8 @@ test_step_goes_up_at_once (void)
 {
   Federation fed = { 0 };
   g_autofree char *shop_dir = vtr_test_make_data_dir ();
-  g_autofree char *code = NULL;
   g_autofree char *number = NULL;
   g_autofree char *state = NULL;
-  g_autoptr(GError) error = NULL;
   VtrApplication *app;
   VtrWindow *window;
   VtrCounter *counter;
@@ -392,14 +397,7 @@ test_step_goes_up_at_once (void)
   gint64 deadline;
 
   federation_start (&fed);
-  code = pairing_code (&fed, "Boulangerie, comptoir", SHOP);
-  ctl_ok (shop_dir, "pair", code, "--hub", fed.hub->url, NULL);
-  {
-    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (vtr_staff_set_pin (store, 1, "2468", &error));
-  }
+  pair_shop_device (&fed, shop_dir);
   app = vtr_application_new (shop_dir, "/nonexistent/camera", FALSE);
   vtr_application_start (app);
   app_sync = vtr_application_get_sync (app);
