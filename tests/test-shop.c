@@ -607,6 +607,92 @@ this_week (JsonObject *stats)
   return json_array_get_object_element (weeks, json_array_get_length (weeks) - 1);
 }
 
+/* (poster) A request to the hub as the device of @dir (its token, read
+ * from its journal), answered with @status. */
+static char *
+device_request (Fixture    *f,
+                const char *dir,
+                const char *method,
+                const char *path,
+                const char *body,
+                guint      *status)
+{
+  g_autofree char *journal = g_build_filename (dir, "journal.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bearer = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (journal, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT token FROM hub", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  bearer = g_strconcat ("Bearer ", (const char *) sqlite3_column_text (stmt, 0), NULL);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+/* (poster) The hub refuses a poster scan that names no shop, no day, or
+ * a product with the shop's code; a street kiosk may not ask for a
+ * shop's counts. Nothing of them is counted. */
+static void
+test_poster_scans_refused (Fixture      *f,
+                           gconstpointer data)
+{
+  static const char * const payloads[] = {
+    "{\"kind\": \"poster-scan\", \"code\": \"product\", \"product\": 13, \"day\": 20261130}",
+    "{\"kind\": \"poster-scan\", \"code\": \"merchant\", \"merchant\": 1, \"product\": 13, \"day\": 20261130}",
+    "{\"kind\": \"poster-scan\", \"code\": \"product\", \"merchant\": 1, \"product\": 13, \"day\": 20261340}",
+  };
+  g_autoptr(GString) events = g_string_new ("{\"events\": [");
+  g_autofree char *answer = NULL;
+  g_autofree char *scans = NULL;
+  g_autoptr(JsonObject) results = NULL;
+  JsonArray *list;
+  guint status = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      g_string_append_printf (events, "%s{\"uuid\": \"%s\", \"kind\": \"poster-scan\", "
+                                      "\"created\": 1795740429, \"payload\": %s}",
+                              i ? ", " : "", uuid, payloads[i]);
+    }
+  g_string_append (events, "]}");
+  answer = device_request (f, f->kiosk_dir, "POST", "/api/v1/events", events->str, &status);
+  g_assert_cmpuint (status, ==, 200);
+  results = vtr_test_parse_object (answer);
+  list = json_object_get_array_member (results, "results");
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *result = json_array_get_object_element (list, i);
+
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+      g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "poster scan"));
+    }
+  g_assert_cmpint (sql (f->hub_dir, "hub.db", "SELECT count (*) FROM poster_scan"), ==, 0);
+
+  scans = device_request (f, f->kiosk_dir, "GET", "/api/v1/poster-scans", NULL, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_assert_nonnull (strstr (scans, "forbidden"));
+}
+
 /* (poster) Issue 18's last figure: the street kiosk scans the shop's
  * signed poster (`vitrine-ctl code scanned`, as its camera would) and a
  * phone opens the same code's page on the hub; after their syncs the
@@ -717,6 +803,7 @@ main (int argc, char **argv)
   ADD ("/shop/poster-signed-then-printed", test_poster_signed_then_printed);
   ADD ("/shop/stats", test_stats);
   ADD ("/shop/poster-scans", test_poster_scans);
+  ADD ("/shop/poster-scans-refused", test_poster_scans_refused);
 #undef ADD
   return g_test_run ();
 }
