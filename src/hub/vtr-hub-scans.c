@@ -43,6 +43,8 @@ struct _VtrHubScans
   GHashTable *recent;   /* SipHash (address, path) → gint64 seen (s, monotonic) */
   GHashTable *pending;  /* "YYYYMMDD PATH" → views (GUINT_TO_POINTER) */
   gint64      swept;
+  gint64      day_second;  /* when day was worked out (Unix time) */
+  int         day;         /* YYYYMMDD in Marseille */
 };
 
 VtrHubScans *
@@ -101,48 +103,61 @@ recent_is_stale (gpointer key,
   return *(gint64 *) data - *(gint64 *) value >= RELOAD_SECONDS;
 }
 
+/* Whether @path is the page of a shop's poster, by its form alone (its
+ * signature is checked when the views are written). */
+static gboolean
+is_poster_path (const char *path)
+{
+  return strlen (path) <= MAX_PATH &&
+         (g_str_has_prefix (path, "/M/") || (g_str_has_prefix (path, "/P/") && strstr (path, "/M")));
+}
+
 /**
- * vtr_hub_scans_note_page:
+ * vtr_hub_scans_note:
+ * @address: (nullable): the phone's address, hashed and forgotten
  *
- * Counts the phone's view of @path when it is a poster's page (see
- * above). Cheap enough for the main thread: no SQLite, no signature.
+ * Counts a phone's view of @path when it is a poster's page (see above).
+ * Cheap enough for the main thread: no SQLite, no signature.
  *
- * Returns: whether it was counted (for tests and logs)
+ * Returns: whether it was counted
  */
 gboolean
-vtr_hub_scans_note_page (VtrHubScans       *scans,
-                         SoupServerMessage *msg,
-                         const char        *path)
+vtr_hub_scans_note (VtrHubScans *scans,
+                    const char  *method,
+                    const char  *path,
+                    const char  *user_agent,
+                    const char  *address)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autofree char *address = NULL;
   g_autofree char *key = NULL;
-  g_autoptr(GDateTime) now = NULL;
   guint8 hash[crypto_shorthash_BYTES];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 seen = g_get_monotonic_time () / G_USEC_PER_SEC, id, *last;
-  gsize path_len = strlen (path);
   gboolean counted = FALSE;
 
-  if (!g_str_equal (soup_server_message_get_method (msg), "GET") || path_len > MAX_PATH)
-    return FALSE;
-  /* A shop's product ad names its shop; the shop's own code is one. */
-  if (!(g_str_has_prefix (path, "/M/") || (g_str_has_prefix (path, "/P/") && strstr (path, "/M"))))
-    return FALSE;
-  if (is_preview_robot (soup_message_headers_get_one (headers, "User-Agent")))
+  if (!g_str_equal (method, "GET") || !is_poster_path (path) || is_preview_robot (user_agent))
     return FALSE;
 
-  address = vtr_hub_web_client_address (msg);
   {
-    g_autofree char *text = g_strconcat (address ? address : "", "\n", path, NULL);
+    gsize a = address ? strlen (address) : 0, p = strlen (path);
+    g_autofree char *text = g_malloc (a + 1 + p);
 
-    crypto_shorthash (hash, (const guint8 *) text, strlen (text), scans->key);
+    memcpy (text, address ? address : "", a);
+    text[a] = '\n';
+    memcpy (text + a + 1, path, p);
+    crypto_shorthash (hash, (const guint8 *) text, a + 1 + p, scans->key);
     memcpy (&id, hash, sizeof id);
-    sodium_memzero (text, strlen (text));
+    sodium_memzero (text, a + 1 + p);
   }
-  now = g_date_time_new_now_utc ();
-  key = g_strdup_printf ("%d %s", vtr_poster_scan_day (now), path);
 
   g_mutex_lock (&scans->lock);
+  /* The shops' day, worked out once a second. */
+  if (now != scans->day_second)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+
+      scans->day = vtr_poster_scan_day (utc);
+      scans->day_second = now;
+    }
   if (g_hash_table_size (scans->recent) >= MAX_RECENT && seen != scans->swept)
     {
       g_hash_table_foreach_remove (scans->recent, recent_is_stale, &seen);
@@ -155,8 +170,10 @@ vtr_hub_scans_note_page (VtrHubScans       *scans,
   last = g_hash_table_lookup (scans->recent, &id);
   if (last == NULL || seen - *last >= RELOAD_SECONDS)
     {
-      gpointer n = g_hash_table_lookup (scans->pending, key);
+      gpointer n;
 
+      key = g_strdup_printf ("%d %s", scans->day, path);
+      n = g_hash_table_lookup (scans->pending, key);
       if (last)
         *last = seen;
       else
@@ -169,6 +186,27 @@ vtr_hub_scans_note_page (VtrHubScans       *scans,
     }
   g_mutex_unlock (&scans->lock);
   return counted;
+}
+
+/**
+ * vtr_hub_scans_note_page:
+ *
+ * vtr_hub_scans_note() for a request, on the server's main thread.
+ */
+gboolean
+vtr_hub_scans_note_page (VtrHubScans       *scans,
+                         SoupServerMessage *msg,
+                         const char        *path)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *address = NULL;
+
+  if (!g_str_equal (method, "GET") || !is_poster_path (path))
+    return FALSE;
+  address = vtr_hub_web_client_address (msg);
+  return vtr_hub_scans_note (scans, method, path,
+                             soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"),
+                             address);
 }
 
 gboolean

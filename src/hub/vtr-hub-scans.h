@@ -11,6 +11,11 @@ typedef struct _VtrHubScans VtrHubScans;
 
 VtrHubScans *vtr_hub_scans_new         (const char        *data_dir);
 void         vtr_hub_scans_free        (VtrHubScans       *scans);
+gboolean     vtr_hub_scans_note        (VtrHubScans       *scans,
+                                        const char        *method,
+                                        const char        *path,
+                                        const char        *user_agent,
+                                        const char        *address);
 gboolean     vtr_hub_scans_note_page   (VtrHubScans       *scans,
                                         SoupServerMessage *msg,
                                         const char        *path);
