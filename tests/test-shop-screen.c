@@ -857,6 +857,15 @@ test_poster_scans (Fixture       *f,
   stats = vtr_shop_stats_query (f->store, SHOP, now, 9, &error);
   g_assert_no_error (error);
 
+  /* "Ma boutique" opened before the sync brought them: the figures are
+   * read again when the merchant opens them. */
+  g_object_set (f->screen, "section", "activity", NULL);
+  wait_idle (f);
+  settle ();
+  g_assert_nonnull (strstr (vtr_activity_chart_get_summary (VTR_ACTIVITY_CHART (
+                              vtr_test_find_type (GTK_WIDGET (f->screen), VTR_TYPE_ACTIVITY_CHART))),
+                            "2 scans des affiches de la boutique (1 à des bornes, 1 sur des téléphones)"));
+
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1600, 900);
   chart = vtr_activity_chart_new ();
