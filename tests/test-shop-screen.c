@@ -13,6 +13,8 @@
 #include "vtr-loyalty.h"
 #include "vtr-opening-hours.h"
 #include "vtr-outbox.h"
+#include "vtr-poster-scan.h"
+#include "vtr-shop-stats.h"
 #include "vtr-print-service.h"
 #include "vtr-shop-edit.h"
 #include "vtr-service.h"
@@ -818,6 +820,91 @@ test_activity (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_height (chart), >=, 500);
 }
 
+/* (poster) The scans of the shop's posters as the hub sent them, drawn:
+ * this week's phone scan in orange beside the kiosk's, the posters
+ * scanned most, and the figures in words. The picture is saved
+ * (VITRINE_TEST_SCREENSHOT, or the data folder) for a person to look at. */
+static void
+test_poster_scans (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -(VTR_POSTER_SCAN_DAYS - 1));
+  g_autofree char *json = g_strdup_printf ("{\"merchant\": %d, \"from\": %d, \"scans\": ["
+                                           "{\"day\": %d, \"source\": \"kiosk\", \"product\": %d, \"scans\": 1},"
+                                           "{\"day\": %d, \"source\": \"phone\", \"product\": %d, \"scans\": 1}]}",
+                                           (int) SHOP, vtr_poster_scan_day (from), vtr_poster_scan_day (now),
+                                           (int) SAUSAGES, vtr_poster_scan_day (now), (int) SAUSAGES);
+  g_autoptr(JsonNode) answer = json_from_string (json, &error);
+  g_autoptr(VtrShopStats) stats = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *png = NULL;
+  const char *dir = g_getenv ("VITRINE_TEST_SCREENSHOT");
+  GtkWindow *window;
+  GtkWidget *chart;
+  guint rows = 0, orange = 0, blue = 0;
+  int width, height;
+
+  g_assert_no_error (error);
+  g_assert_true (vtr_poster_scan_apply (f->store, SHOP, json_node_get_object (answer), &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  stats = vtr_shop_stats_query (f->store, SHOP, now, 9, &error);
+  g_assert_no_error (error);
+
+  /* "Ma boutique" opened before the sync brought them: the figures are
+   * read again when the merchant opens them. */
+  g_object_set (f->screen, "section", "activity", NULL);
+  wait_idle (f);
+  settle ();
+  g_assert_nonnull (strstr (vtr_activity_chart_get_summary (VTR_ACTIVITY_CHART (
+                              vtr_test_find_type (GTK_WIDGET (f->screen), VTR_TYPE_ACTIVITY_CHART))),
+                            "2 scans des affiches de la boutique (1 à des bornes, 1 sur des téléphones)"));
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1600, 900);
+  chart = vtr_activity_chart_new ();
+  gtk_window_set_child (window, chart);
+  vtr_activity_chart_set_stats (VTR_ACTIVITY_CHART (chart), stats);
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (chart))
+    g_main_context_iteration (NULL, TRUE);
+  settle ();
+  g_assert_nonnull (strstr (vtr_activity_chart_get_summary (VTR_ACTIVITY_CHART (chart)),
+                            "2 scans des affiches de la boutique (1 à des bornes, 1 sur des téléphones)"));
+
+  /* What the screen shows, as pixels. */
+  paintable = gtk_widget_paintable_new (chart);
+  width = gdk_paintable_get_intrinsic_width (paintable);
+  height = gdk_paintable_get_intrinsic_height (paintable);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  png = g_build_filename (dir ? dir : data_dir, "poster-scans-chart.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  g_test_message ("chart: %s", png);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    {
+      /* B, G, R, A in memory (GDK_MEMORY_DEFAULT). */
+      guchar b = pixels[4 * i], g = pixels[4 * i + 1], r = pixels[4 * i + 2];
+
+      orange += r == 0xe6 && g == 0x61 && b == 0x00;
+      blue += r == 0x1a && g == 0x5f && b == 0xb4;
+    }
+  /* This week's phone scan and the poster's phone share: orange bars. */
+  g_assert_cmpuint (orange, >, 2000);
+  g_assert_cmpuint (blue, >, 2000);
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -852,6 +939,7 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);
   g_test_add ("/shop-screen/rewards", Fixture, NULL, fixture_set_up, test_rewards, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
+  g_test_add ("/shop-screen/poster-scans", Fixture, NULL, fixture_set_up, test_poster_scans, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

@@ -120,9 +120,37 @@ test_weeks (void)
   order (store, "o3", SHOP, at (11, 12, 10), at (11, 12, 11), 12, 1);
   order (store, "o4", OTHER, at (12, 2, 10), 0, 12, 50);
 
+  /* (poster) The hub's counts of the scans of the shop's posters: this
+   * week at kiosks and on phones; Sunday 29 November, the last day of
+   * the week before; September, before the nine weeks; another shop's. */
+  exec (store, "INSERT INTO journal.poster_scan (merchant_id, day, source, product_id, scans) VALUES "
+               "(7, 20261201, 'kiosk', 11, 2), (7, 20261203, 'phone', 11, 3), (7, 20261129, 'phone', 0, 1), "
+               "(7, 20260901, 'kiosk', 11, 5), (8, 20261201, 'kiosk', 11, 9)");
+
   stats = vtr_shop_stats_query (store, SHOP, now, WEEKS, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stats);
+
+  g_assert_cmpint (WEEK (WEEKS - 1)->poster_scans_kiosk, ==, 2);
+  g_assert_cmpint (WEEK (WEEKS - 1)->poster_scans_phone, ==, 3);
+  g_assert_cmpint (WEEK (WEEKS - 1)->poster_scans, ==, 5);
+  g_assert_cmpint (WEEK (WEEKS - 2)->poster_scans_phone, ==, 1);
+  g_assert_cmpint (WEEK (WEEKS - 2)->poster_scans_kiosk, ==, 0);
+  for (int w = 0; w < WEEKS - 2; w++)
+    g_assert_cmpint (WEEK (w)->poster_scans, ==, 0);
+  g_assert_cmpuint (stats->top_posters->len, ==, 2);
+  {
+    VtrShopTopPoster *first = g_ptr_array_index (stats->top_posters, 0);
+    VtrShopTopPoster *second = g_ptr_array_index (stats->top_posters, 1);
+
+    g_assert_cmpint (first->product_id, ==, 11);
+    g_assert_cmpstr (first->name, ==, "Pain de campagne");
+    g_assert_cmpuint (first->kiosk, ==, 2);
+    g_assert_cmpuint (first->phone, ==, 3);
+    g_assert_cmpint (second->product_id, ==, 0);
+    g_assert_null (second->name);
+    g_assert_cmpuint (second->phone, ==, 1);
+  }
 
   week = WEEK (WEEKS - 1);
   g_assert_cmpint (week->starts, ==, at (11, 30, 0));

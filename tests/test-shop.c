@@ -547,6 +547,249 @@ test_stats (Fixture      *f,
     }
 }
 
+/* (poster) A phone opening @path on the hub from @address (a source
+ * address on the loopback), as @user_agent. */
+static void
+phone_opens (Fixture    *f,
+             const char *path,
+             const char *address,
+             const char *user_agent)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("local-address", local, NULL);
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (user_agent)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent", user_agent);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (msg), ==, 200);
+}
+
+static char *
+sign (Fixture    *f,
+      const char *what,
+      const char *id,
+      const char *merchant)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (merchant)
+    HUB (f, &r, "sign", what, id, "--merchant", merchant);
+  else
+    HUB (f, &r, "sign", what, id);
+  g_assert_cmpint (r.status, ==, 0);
+  return vtr_test_last_line (r.out);
+}
+
+/* This week's figures and the posters scanned most, from `shop stats`. */
+static JsonObject *
+shop_stats (const char *dir,
+            const char *session)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  vtr_test_run (&r, "VITRINE_CTL", dir, (const char * const[]) { "VITRINE_SESSION", session, NULL }, "shop",
+                "stats", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  return vtr_test_parse_object (r.out);
+}
+
+static JsonObject *
+this_week (JsonObject *stats)
+{
+  JsonArray *weeks = json_object_get_array_member (stats, "weeks");
+
+  return json_array_get_object_element (weeks, json_array_get_length (weeks) - 1);
+}
+
+/* (poster) A request to the hub as the device of @dir (its token, read
+ * from its journal), answered with @status. */
+static char *
+device_request (Fixture    *f,
+                const char *dir,
+                const char *method,
+                const char *path,
+                const char *body,
+                guint      *status)
+{
+  g_autofree char *journal = g_build_filename (dir, "journal.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->hub->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bearer = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (journal, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT token FROM hub", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  bearer = g_strconcat ("Bearer ", (const char *) sqlite3_column_text (stmt, 0), NULL);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+/* (poster) The hub refuses a poster scan that names no shop, no day, or
+ * a product with the shop's code; a street kiosk may not ask for a
+ * shop's counts. Nothing of them is counted. */
+static void
+test_poster_scans_refused (Fixture      *f,
+                           gconstpointer data)
+{
+  static const char * const payloads[] = {
+    "{\"kind\": \"poster-scan\", \"code\": \"product\", \"product\": 13, \"day\": 20261130}",
+    "{\"kind\": \"poster-scan\", \"code\": \"merchant\", \"merchant\": 1, \"product\": 13, \"day\": 20261130}",
+    "{\"kind\": \"poster-scan\", \"code\": \"product\", \"merchant\": 1, \"product\": 13, \"day\": 20261340}",
+  };
+  g_autoptr(GString) events = g_string_new ("{\"events\": [");
+  g_autofree char *answer = NULL;
+  g_autofree char *scans = NULL;
+  g_autoptr(JsonObject) results = NULL;
+  JsonArray *list;
+  guint status = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      g_string_append_printf (events, "%s{\"uuid\": \"%s\", \"kind\": \"poster-scan\", "
+                                      "\"created\": 1795740429, \"payload\": %s}",
+                              i ? ", " : "", uuid, payloads[i]);
+    }
+  g_string_append (events, "]}");
+  answer = device_request (f, f->kiosk_dir, "POST", "/api/v1/events", events->str, &status);
+  g_assert_cmpuint (status, ==, 200);
+  results = vtr_test_parse_object (answer);
+  list = json_object_get_array_member (results, "results");
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *result = json_array_get_object_element (list, i);
+
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+      g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "poster scan"));
+    }
+  g_assert_cmpint (sql (f->hub_dir, "hub.db", "SELECT count (*) FROM poster_scan"), ==, 0);
+
+  scans = device_request (f, f->kiosk_dir, "GET", "/api/v1/poster-scans", NULL, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_assert_nonnull (strstr (scans, "forbidden"));
+}
+
+/* (poster) Issue 18's last figure: the street kiosk scans the shop's
+ * signed poster (`vitrine-ctl code scanned`, as its camera would) and a
+ * phone opens the same code's page on the hub; after their syncs the
+ * shop's device shows 1 kiosk scan and 1 phone scan of that poster. A
+ * reload from the same address within a minute and a link-preview robot
+ * count nothing; a second phone served from the page cache counts;
+ * another shop's device receives none of it, and a street kiosk may not
+ * ask. */
+static void
+test_poster_scans (Fixture      *f,
+                   gconstpointer data)
+{
+  g_auto(VtrTestResult) scanned = { 0 };
+  g_auto(VtrTestResult) pin = { 0 };
+  g_auto(VtrTestResult) login = { 0 };
+  g_autofree char *poster = sign (f, "product", SAUSAGES, SHOP);
+  g_autofree char *shop_code = sign (f, "merchant", SHOP, NULL);
+  g_autofree char *other_session = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonObject) other_stats = NULL;
+  JsonObject *week, *top;
+  JsonArray *posters;
+  const char *path = poster + strlen ("HTTPS://VTR13.FR");
+
+  /* At the street kiosk: recorded in its outbox, then sent up. */
+  CTL (f->kiosk_dir, &scanned, "code", "scanned", poster, "--json");
+  g_assert_cmpint (scanned.status, ==, 0);
+  answer = vtr_test_parse_object (scanned.out);
+  g_assert_cmpstr (json_object_get_string_member (answer, "verdict"), ==, "trusted");
+  g_assert_true (json_object_get_boolean_member (answer, "poster_scan"));
+  g_assert_cmpint (sql (f->kiosk_dir, "journal.db", "SELECT count (*) FROM outbox WHERE kind = 'poster-scan' "
+                                                    "AND json_extract (payload, '$.merchant') = 1 "
+                                                    "AND json_extract (payload, '$.product') = 13"), ==, 1);
+  sync_ok (f->kiosk_dir);
+  g_assert_cmpint (sql (f->kiosk_dir, "journal.db", "SELECT count (*) FROM outbox"), ==, 0);
+
+  /* A phone opens it, reloads it, and a messaging app fetches its
+   * preview: one view. */
+  phone_opens (f, path, "127.0.0.1", "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36");
+  phone_opens (f, path, "127.0.0.1", "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36");
+  phone_opens (f, path, "127.0.0.3", "WhatsApp/2.23.20.0 A");
+  phone_opens (f, path, "127.0.0.4", "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)");
+  /* The shop's own code, by two phones: the second page comes from the
+   * hub's cache of pages, and counts all the same. */
+  phone_opens (f, shop_code + strlen ("HTTPS://VTR13.FR"), "127.0.0.1", NULL);
+  phone_opens (f, shop_code + strlen ("HTTPS://VTR13.FR"), "127.0.0.2", NULL);
+
+  sync_ok (f->shop_dir);
+  stats = shop_stats (f->shop_dir, f->session);
+  week = this_week (stats);
+  g_assert_cmpint (json_object_get_int_member (week, "poster_scans_kiosk"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (week, "poster_scans_phone"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (week, "poster_scans"), ==, 4);
+  posters = json_object_get_array_member (stats, "top_posters");
+  g_assert_cmpuint (json_array_get_length (posters), ==, 2);
+  /* The shop's code first (2 scans), then the sausages' poster. */
+  top = json_array_get_object_element (posters, 0);
+  g_assert_cmpint (json_object_get_int_member (top, "product_id"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (top, "phone"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (top, "kiosk"), ==, 0);
+  top = json_array_get_object_element (posters, 1);
+  g_assert_cmpint (json_object_get_int_member (top, "product_id"), ==, 13);
+  g_assert_cmpint (json_object_get_int_member (top, "kiosk"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (top, "phone"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (top, "name"), !=, "");
+
+  /* The hub keeps counts, per shop, day, source and poster: nothing of
+   * the phones' addresses. */
+  g_assert_cmpint (sql (f->hub_dir, "hub.db", "SELECT sum (scans) FROM poster_scan WHERE merchant_id = 1 "
+                                              "AND source = 'phone'"), ==, 3);
+  g_assert_cmpint (sql (f->hub_dir, "hub.db", "SELECT count (*) FROM poster_scan WHERE source = 'kiosk' "
+                                              "AND product_id = 13 AND scans = 1"), ==, 1);
+
+  /* Sent again (a lost answer), the kiosk's scan counts once. */
+  sync_ok (f->kiosk_dir);
+  sync_ok (f->shop_dir);
+  g_clear_pointer (&stats, json_object_unref);
+  stats = shop_stats (f->shop_dir, f->session);
+  g_assert_cmpint (json_object_get_int_member (this_week (stats), "poster_scans_kiosk"), ==, 1);
+
+  /* Another shop's device sees none of shop 1's scans. */
+  pair (f, f->other_dir, "Comptoir de la boulangerie", "2");
+  sync_ok (f->other_dir);
+  vtr_test_run_with_input (&pin, "VITRINE_CTL", f->other_dir, NULL, "1357\n", "merchant", "set-pin", "2", NULL);
+  g_assert_cmpint (pin.status, ==, 0);
+  vtr_test_run_with_input (&login, "VITRINE_CTL", f->other_dir, NULL, "1357\n", "merchant", "login", "2", NULL);
+  g_assert_cmpint (login.status, ==, 0);
+  other_session = vtr_test_last_line (login.out);
+  g_assert_cmpint (sql (f->other_dir, "journal.db", "SELECT count (*) FROM poster_scan"), ==, 0);
+  other_stats = shop_stats (f->other_dir, other_session);
+  g_assert_cmpint (json_object_get_int_member (this_week (other_stats), "poster_scans"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (other_stats, "top_posters")), ==, 0);
+  /* And a street kiosk asks for none. */
+  g_assert_cmpint (sql (f->kiosk_dir, "journal.db", "SELECT count (*) FROM poster_scan"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -559,6 +802,8 @@ main (int argc, char **argv)
   ADD ("/shop/made-product-review", test_made_product_review);
   ADD ("/shop/poster-signed-then-printed", test_poster_signed_then_printed);
   ADD ("/shop/stats", test_stats);
+  ADD ("/shop/poster-scans", test_poster_scans);
+  ADD ("/shop/poster-scans-refused", test_poster_scans_refused);
 #undef ADD
   return g_test_run ();
 }

@@ -12,7 +12,9 @@
  * (this week's in the accent colour, the others grey): points credited,
  * customers seen (new ones green on top of returning ones), orders (the
  * median wait before collection written over each), and the products
- * ordered most as long bars with their names. The numbers also go into
+ * ordered most as long bars with their names; (poster) the scans of the
+ * shop's posters (kiosks, and phones in orange on top) and the posters
+ * scanned most. The numbers also go into
  * the widget's accessible description, for a screen reader and tests.
  */
 
@@ -26,6 +28,7 @@ struct _VtrActivityChart
 
   VtrShopWeek   weeks[VTR_CHART_WEEKS]; /* oldest first: the last is this week */
   GPtrArray    *top;      /* VtrShopTopProduct, owned copies */
+  GPtrArray    *posters;  /* VtrShopTopPoster, owned copies */
   gboolean      has_stats;
   char         *summary;
 };
@@ -33,7 +36,9 @@ struct _VtrActivityChart
 G_DEFINE_FINAL_TYPE (VtrActivityChart, vtr_activity_chart, GTK_TYPE_WIDGET)
 
 #define PANEL_GAP 24.0
-#define MIN_HEIGHT 560
+#define N_PANELS 6
+/* A panel's height: three rows of two side by side, or six rows. */
+#define PANEL_HEIGHT 280
 
 static void
 set_color (cairo_t    *cr,
@@ -110,7 +115,9 @@ draw_weeks (VtrActivityChart *self,
             double            height,
             const gint64     *first,
             const gint64     *second,
-            const char      **above)
+            const char      **above,
+            const char       *second_now,
+            const char       *second_past)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   double pt = body_points (widget);
@@ -144,7 +151,7 @@ draw_weeks (VtrActivityChart *self,
       cairo_fill (cr);
       if (second)
         {
-          set_color (cr, now ? "#26a269" : "#8ff0a4");
+          set_color (cr, now ? second_now : second_past);
           cairo_rectangle (cr, bx, base - h1 - h2, bar, h2);
           cairo_fill (cr);
         }
@@ -197,6 +204,60 @@ draw_top (VtrActivityChart *self,
     }
 }
 
+/* (poster) The posters scanned most: kiosks' scans in blue, phones' in
+ * orange after them, the total at the end. */
+static void
+draw_posters (VtrActivityChart *self,
+              cairo_t          *cr,
+              double            x,
+              double            y,
+              double            width,
+              double            height)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double pt = body_points (widget);
+  double row = MIN ((height - pt * 3) / VTR_CHART_TOP, pt * 3.6);
+  gint64 max = 1;
+
+  set_color (cr, "#f6f5f4");
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
+  set_color (cr, "#1e1e1e");
+  draw_text (widget, cr, _("Posters scanned most (9 weeks)"), x + 12, y + 8, pt * 1.1,
+             TRUE, FALSE, width - 24);
+  if (self->posters->len == 0)
+    {
+      draw_text (widget, cr, _("No poster scanned yet"), x + 12, y + pt * 3, pt, FALSE, FALSE, width - 24);
+      return;
+    }
+  for (guint i = 0; i < self->posters->len; i++)
+    {
+      VtrShopTopPoster *top = g_ptr_array_index (self->posters, i);
+
+      max = MAX (max, (gint64) top->kiosk + top->phone);
+    }
+  for (guint i = 0; i < MIN (self->posters->len, VTR_CHART_TOP); i++)
+    {
+      VtrShopTopPoster *top = g_ptr_array_index (self->posters, i);
+      double ry = y + pt * 3 + i * row;
+      double full = width - 24 - pt * 4;
+      double kiosk = full * top->kiosk / (double) max;
+      double phone = full * top->phone / (double) max;
+      g_autofree char *total = g_strdup_printf ("%u", top->kiosk + top->phone);
+
+      set_color (cr, "#1a5fb4");
+      cairo_rectangle (cr, x + 12, ry + pt * 1.5, kiosk, row - pt * 1.9);
+      cairo_fill (cr);
+      set_color (cr, "#e66100");
+      cairo_rectangle (cr, x + 12 + kiosk, ry + pt * 1.5, phone, row - pt * 1.9);
+      cairo_fill (cr);
+      set_color (cr, "#1e1e1e");
+      draw_text (widget, cr, top->name ? top->name : _("The shop’s own code"), x + 12, ry, pt * 0.9, FALSE, FALSE,
+                 width - 24);
+      draw_text (widget, cr, total, x + 12 + kiosk + phone + 8, ry + pt * 1.5, pt, TRUE, FALSE, 0);
+    }
+}
+
 static void
 vtr_activity_chart_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -206,18 +267,18 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   gboolean portrait = width < 1300;
   int columns = portrait ? 1 : 2;
-  int rows = portrait ? 4 : 2;
+  int rows = N_PANELS / columns;
   double pw = (width - PANEL_GAP * (columns - 1)) / columns;
   double ph = (height - PANEL_GAP * (rows - 1)) / rows;
   gint64 points[VTR_CHART_WEEKS], returning[VTR_CHART_WEEKS], fresh[VTR_CHART_WEEKS];
-  gint64 orders[VTR_CHART_WEEKS];
+  gint64 orders[VTR_CHART_WEEKS], kiosk[VTR_CHART_WEEKS], phone[VTR_CHART_WEEKS];
   char *waits[VTR_CHART_WEEKS];
-  double px[4], py[4];
+  double px[N_PANELS], py[N_PANELS];
   cairo_t *cr;
 
   if (!self->has_stats || width <= 0 || height <= 0)
     return;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < N_PANELS; i++)
     {
       px[i] = (i % columns) * (pw + PANEL_GAP);
       py[i] = (i / columns) * (ph + PANEL_GAP);
@@ -231,17 +292,23 @@ vtr_activity_chart_snapshot (GtkWidget   *widget,
       returning[w] = week->customers_returning;
       fresh[w] = week->customers_new;
       orders[w] = week->orders;
+      kiosk[w] = week->poster_scans_kiosk;
+      phone[w] = week->poster_scans_phone;
       waits[w] = week->collect_median < 0 ? NULL
                  : minutes < 120 ? g_strdup_printf (_("%d min"), (int) minutes)
                  : g_strdup_printf (_("%d h"), (int) (minutes / 60));
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_weeks (self, cr, _("Points credited"), px[0], py[0], pw, ph, points, NULL, NULL);
-  draw_weeks (self, cr, _("Customers: returning, and new (green)"), px[1], py[1], pw, ph, returning, fresh, NULL);
+  draw_weeks (self, cr, _("Points credited"), px[0], py[0], pw, ph, points, NULL, NULL, NULL, NULL);
+  draw_weeks (self, cr, _("Customers: returning, and new (green)"), px[1], py[1], pw, ph, returning, fresh, NULL,
+              "#26a269", "#8ff0a4");
   draw_weeks (self, cr, _("Orders, and the usual wait before collection"), px[2], py[2], pw, ph, orders, NULL,
-              (const char **) waits);
+              (const char **) waits, NULL, NULL);
   draw_top (self, cr, px[3], py[3], pw, ph);
+  draw_weeks (self, cr, _("Poster scans: at kiosks, and on phones (orange)"), px[4], py[4], pw, ph, kiosk, phone,
+              NULL, "#e66100", "#ffbe6f");
+  draw_posters (self, cr, px[5], py[5], pw, ph);
   cairo_destroy (cr);
   for (int w = 0; w < VTR_CHART_WEEKS; w++)
     g_free (waits[w]);
@@ -259,7 +326,7 @@ vtr_activity_chart_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = 480;
   else
-    *minimum = *natural = (for_size > 0 && for_size < 1300) ? 2 * MIN_HEIGHT : MIN_HEIGHT;
+    *minimum = *natural = (for_size > 0 && for_size < 1300) ? N_PANELS * PANEL_HEIGHT : N_PANELS / 2 * PANEL_HEIGHT;
 }
 
 /**
@@ -276,6 +343,7 @@ vtr_activity_chart_set_stats (VtrActivityChart   *self,
   g_return_if_fail (VTR_IS_ACTIVITY_CHART (self));
 
   g_ptr_array_set_size (self->top, 0);
+  g_ptr_array_set_size (self->posters, 0);
   g_clear_pointer (&self->summary, g_free);
   memset (self->weeks, 0, sizeof self->weeks);
   self->has_stats = stats != NULL;
@@ -301,11 +369,28 @@ vtr_activity_chart_set_stats (VtrActivityChart   *self,
           copy->quantity = top->quantity;
           g_ptr_array_add (self->top, copy);
         }
+      for (guint i = 0; stats->top_posters && i < stats->top_posters->len; i++)
+        {
+          const VtrShopTopPoster *top = g_ptr_array_index (stats->top_posters, i);
+          VtrShopTopPoster *copy = g_memdup2 (top, sizeof *top);
+
+          copy->name = g_strdup (top->name);
+          g_ptr_array_add (self->posters, copy);
+        }
       now = &self->weeks[VTR_CHART_WEEKS - 1];
       customers = now->customers_new + now->customers_returning;
-      self->summary = g_strdup_printf (_("This week: %lld points credited, %lld customers (%lld new), %lld orders"),
-                                       (long long) now->points, (long long) customers,
-                                       (long long) now->customers_new, (long long) now->orders);
+      {
+        g_autofree char *words =
+          g_strdup_printf (_("This week: %lld points credited, %lld customers (%lld new), %lld orders"),
+                           (long long) now->points, (long long) customers, (long long) now->customers_new,
+                           (long long) now->orders);
+        g_autofree char *posters =
+          g_strdup_printf (_("%lld scans of the shop’s posters (%lld at kiosks, %lld on phones)"),
+                           (long long) now->poster_scans, (long long) now->poster_scans_kiosk,
+                           (long long) now->poster_scans_phone);
+
+        self->summary = g_strconcat (words, "; ", posters, NULL);
+      }
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       self->summary, -1);
     }
@@ -331,11 +416,21 @@ top_free (gpointer data)
 }
 
 static void
+poster_free (gpointer data)
+{
+  VtrShopTopPoster *top = data;
+
+  g_free (top->name);
+  g_free (top);
+}
+
+static void
 vtr_activity_chart_finalize (GObject *object)
 {
   VtrActivityChart *self = VTR_ACTIVITY_CHART (object);
 
   g_ptr_array_unref (self->top);
+  g_ptr_array_unref (self->posters);
   g_free (self->summary);
   G_OBJECT_CLASS (vtr_activity_chart_parent_class)->finalize (object);
 }
@@ -357,6 +452,7 @@ static void
 vtr_activity_chart_init (VtrActivityChart *self)
 {
   self->top = g_ptr_array_new_with_free_func (top_free);
+  self->posters = g_ptr_array_new_with_free_func (poster_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("How the shop does, week by week"), -1);
 }

@@ -279,6 +279,7 @@ typedef enum
   JOB_REMOVE_REWARD,
   JOB_PRINT_POSTERS,
   JOB_READ_POSTERS,
+  JOB_READ_STATS,
 } JobKind;
 
 typedef struct
@@ -621,6 +622,10 @@ job_in_thread (GTask        *task,
         break;
       case JOB_READ_POSTERS:
         done = read_posters (store, job, &error);
+        break;
+      case JOB_READ_STATS:
+        job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
+        done = job->stats != NULL;
         break;
       case JOB_REMOVE_REWARD:
         done = vtr_shop_remove_reward (store, job->session, job->reward.id, now, &error) &&
@@ -1092,7 +1097,7 @@ job_done (GObject      *source,
       return;
     }
   /* Written to the outbox: the hub and the kiosks hear of it now. */
-  if (job->kind != JOB_LOAD && job->kind != JOB_FIND)
+  if (job->kind != JOB_LOAD && job->kind != JOB_FIND && job->kind != JOB_READ_STATS)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.sync-soon", NULL);
   switch (job->kind)
     {
@@ -1107,6 +1112,9 @@ job_done (GObject      *source,
       break;
     case JOB_READ_POSTERS:
       show_posters (self, job->posters);
+      break;
+    case JOB_READ_STATS:
+      vtr_activity_chart_set_stats (self->activity_chart, job->stats);
       break;
     case JOB_PRINT_POSTERS:
       show_posters (self, job->posters);
@@ -2152,6 +2160,11 @@ on_section_changed (VtrShopScreen *self)
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "posters") == 0 && self->counter &&
       vtr_counter_get_merchant_id (self->counter) > 0)
     run_job (self, new_job (self, JOB_READ_POSTERS));
+  /* (poster) And the figures: a sync brings the hub's counts of the
+   * shop's poster scans, and the day's orders. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->sections), "activity") == 0 && self->counter &&
+      vtr_counter_get_merchant_id (self->counter) > 0)
+    run_job (self, new_job (self, JOB_READ_STATS));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
 

@@ -21,6 +21,7 @@
 #include "vtr-order-placed-screen.h"
 #include "vtr-order-screen.h"
 #include "vtr-pin-screen.h"
+#include "vtr-poster-scan.h"
 #include "vtr-print-queue.h"
 #include "vtr-print-service.h"
 #include "vtr-product-screen.h"
@@ -729,6 +730,20 @@ on_waiting_changed (VtrWindow *self)
   update_header (self);
 }
 
+/* (poster) The scan of a shop's poster is in the outbox: the next sync
+ * takes it up. A failure is no shopper's business: the log says it. */
+static void
+poster_scan_recorded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  g_autoptr(VtrWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vtr_poster_scan_record_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The scan of a shop’s poster is not counted: %s", error->message);
+}
+
 static void
 handle_text (VtrWindow  *self,
              const char *text)
@@ -774,6 +789,10 @@ handle_text (VtrWindow  *self,
     }
   play_tone (self, (info->verdict == VTR_VERDICT_TRUSTED || info->verdict == VTR_VERDICT_VALID) ? VTR_TONE_SUCCESS
                                                                                                  : VTR_TONE_WARNING);
+  /* (poster) A shop's poster scanned here counts for the shop. */
+  if (vtr_application_get_store (self->app))
+    vtr_poster_scan_record_async (vtr_store_get_data_dir (vtr_application_get_store (self->app)), info, now,
+                                  self->cancellable, poster_scan_recorded, g_object_ref (self));
   switch (info->kind)
     {
     case VTR_CODE_PRODUCT:

@@ -23,6 +23,15 @@ top_product_free (gpointer data)
   g_free (top);
 }
 
+static void
+top_poster_free (gpointer data)
+{
+  VtrShopTopPoster *top = data;
+
+  g_free (top->name);
+  g_free (top);
+}
+
 void
 vtr_shop_stats_free (VtrShopStats *stats)
 {
@@ -30,6 +39,7 @@ vtr_shop_stats_free (VtrShopStats *stats)
     return;
   g_clear_pointer (&stats->weeks, g_array_unref);
   g_clear_pointer (&stats->top_products, g_ptr_array_unref);
+  g_clear_pointer (&stats->top_posters, g_ptr_array_unref);
   g_free (stats);
 }
 
@@ -54,6 +64,92 @@ compare_gint64 (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* YYYYMMDD of Unix time @t in Marseille, as the hub counts days. */
+static gint64
+day_of (gint64 t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, vtr_opening_hours_timezone ());
+
+  return g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+         g_date_time_get_day_of_month (local);
+}
+
+/* (poster) The scans of the shop's posters the hub counted for it
+ * (journal.poster_scan, from its sync): per week, kiosks and phones,
+ * and the posters scanned most over the weeks. */
+static gboolean
+query_poster_scans (VtrStore      *store,
+                    VtrShopStats  *stats,
+                    const gint64  *starts,
+                    guint          n_weeks,
+                    GError       **error)
+{
+  g_autofree gint64 *first_days = g_new (gint64, n_weeks);
+  VtrStatement *stmt;
+  int rc;
+
+  for (guint i = 0; i < n_weeks; i++)
+    first_days[i] = day_of (starts[i]);
+  stmt = vtr_store_statement (store,
+                              "SELECT day, source, sum (scans) FROM journal.poster_scan "
+                              "WHERE merchant_id = ? AND day >= ? GROUP BY day, source",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stats->merchant_id);
+  sqlite3_bind_int64 (stmt, 2, first_days[0]);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 day = sqlite3_column_int64 (stmt, 0);
+      gint64 n = sqlite3_column_int64 (stmt, 2);
+      VtrShopWeek *w;
+      int i;
+
+      for (i = n_weeks - 1; i > 0 && day < first_days[i]; i--)
+        ;
+      w = &g_array_index (stats->weeks, VtrShopWeek, i);
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "kiosk") == 0)
+        w->poster_scans_kiosk += n;
+      else
+        w->poster_scans_phone += n;
+      w->poster_scans += n;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (store, rc, error);
+
+  stmt = vtr_store_statement (store,
+                              "SELECT s.product_id, p.name, "
+                              "  sum (CASE WHEN s.source = 'kiosk' THEN s.scans ELSE 0 END), "
+                              "  sum (CASE WHEN s.source = 'phone' THEN s.scans ELSE 0 END), "
+                              "  sum (s.scans) AS n "
+                              "FROM journal.poster_scan s LEFT JOIN product p ON p.id = s.product_id "
+                              "WHERE s.merchant_id = ? AND s.day >= ? "
+                              "GROUP BY s.product_id ORDER BY n DESC, s.product_id LIMIT 10",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stats->merchant_id);
+  sqlite3_bind_int64 (stmt, 2, first_days[0]);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrShopTopPoster *top = g_new0 (VtrShopTopPoster, 1);
+
+      top->product_id = sqlite3_column_int64 (stmt, 0);
+      if (top->product_id > 0)
+        top->name = g_strdup (sqlite3_column_type (stmt, 1) == SQLITE_NULL ? ""
+                                                                           : (const char *) sqlite3_column_text (stmt, 1));
+      top->kiosk = sqlite3_column_int (stmt, 2);
+      top->phone = sqlite3_column_int (stmt, 3);
+      g_ptr_array_add (stats->top_posters, top);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return vtr_store_set_error (store, rc, error);
+  return TRUE;
+}
+
 VtrShopStats *
 vtr_shop_stats_query (VtrStore   *store,
                       gint64      merchant_id,
@@ -75,6 +171,7 @@ vtr_shop_stats_query (VtrStore   *store,
   stats->merchant_id = merchant_id;
   stats->weeks = g_array_sized_new (FALSE, TRUE, sizeof (VtrShopWeek), n_weeks);
   stats->top_products = g_ptr_array_new_with_free_func (top_product_free);
+  stats->top_posters = g_ptr_array_new_with_free_func (top_poster_free);
   starts = g_new (gint64, n_weeks);
   durations = g_new0 (GArray *, n_weeks);
   {
@@ -86,7 +183,7 @@ vtr_shop_stats_query (VtrStore   *store,
       {
         g_autoptr(GDateTime) week = g_date_time_add_days (monday, -(g_date_time_get_day_of_week (local) - 1) -
                                                                     7 * (int) (n_weeks - 1 - i));
-        VtrShopWeek w = { .starts = g_date_time_to_unix (week), .collect_median = -1, .poster_scans = -1 };
+        VtrShopWeek w = { .starts = g_date_time_to_unix (week), .collect_median = -1 };
 
         starts[i] = w.starts;
         g_array_append_val (stats->weeks, w);
@@ -214,6 +311,9 @@ vtr_shop_stats_query (VtrStore   *store,
       goto failed;
     }
 
+  if (!query_poster_scans (store, stats, starts, n_weeks, error))
+    goto failed;
+
   for (guint i = 0; i < n_weeks; i++)
     g_array_unref (durations[i]);
   return g_steal_pointer (&stats);
@@ -247,6 +347,8 @@ vtr_shop_stats_to_json (VtrShopStats *stats)
       vtr_json_add_int (builder, "orders_collected", w->orders_collected);
       vtr_json_add_int (builder, "collect_median_seconds", w->collect_median);
       vtr_json_add_int (builder, "poster_scans", w->poster_scans);
+      vtr_json_add_int (builder, "poster_scans_kiosk", w->poster_scans_kiosk);
+      vtr_json_add_int (builder, "poster_scans_phone", w->poster_scans_phone);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -260,6 +362,21 @@ vtr_shop_stats_to_json (VtrShopStats *stats)
       vtr_json_add_int (builder, "product_id", top->product_id);
       vtr_json_add_string (builder, "name", top->name);
       vtr_json_add_int (builder, "quantity", top->quantity);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "top_posters");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < stats->top_posters->len; i++)
+    {
+      VtrShopTopPoster *top = g_ptr_array_index (stats->top_posters, i);
+
+      json_builder_begin_object (builder);
+      vtr_json_add_int (builder, "product_id", top->product_id);
+      vtr_json_add_string (builder, "name", top->name);
+      vtr_json_add_int (builder, "kiosk", top->kiosk);
+      vtr_json_add_int (builder, "phone", top->phone);
+      vtr_json_add_int (builder, "scans", top->kiosk + top->phone);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

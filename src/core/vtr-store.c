@@ -351,6 +351,17 @@ static const char * const journal_migrations[] = {
   "  code TEXT,"
   "  printed INTEGER);"
   "CREATE INDEX journal.shop_edit_by_merchant ON shop_edit (merchant_id, seq);",
+  /* 13: (poster) the scans of the shop's posters, as the hub counted
+   * them for this shop device: per day (YYYYMMDD, Marseille time), per
+   * source (a kiosk, or a phone's page) and per poster's product (0: the
+   * shop's own code). Replaced by each sync (vtr-poster-scan.c). */
+  "CREATE TABLE journal.poster_scan ("
+  "  merchant_id INTEGER NOT NULL,"
+  "  day INTEGER NOT NULL,"
+  "  source TEXT NOT NULL CHECK (source IN ('kiosk', 'phone')),"
+  "  product_id INTEGER NOT NULL,"
+  "  scans INTEGER NOT NULL,"
+  "  PRIMARY KEY (merchant_id, day, source, product_id)) WITHOUT ROWID;",
 };
 
 int

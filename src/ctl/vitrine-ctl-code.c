@@ -12,6 +12,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-frame-reader.h"
 #include "vtr-json.h"
+#include "vtr-poster-scan.h"
 #include "vtr-text.h"
 #include "vtr-trust.h"
 
@@ -129,6 +130,21 @@ print_code_info (const VtrCodeInfo *info)
   g_print ("%s\n%s %s\n", reason, _("Text:"), info->display);
 }
 
+/* (poster) `code scanned TEXT`: what the kiosk does when its camera reads
+ * TEXT, for scripts and tests: a shop's poster is counted (a
+ * `poster-scan` event in the outbox, vtr-poster-scan.c), as the app does. */
+static gboolean
+record_scan (VtrCtlOptions      *options,
+             const VtrCodeInfo  *info,
+             gboolean           *recorded,
+             GError            **error)
+{
+  g_autoptr(VtrStore) store = vtr_store_open (options->data_dir, error);
+  g_autoptr(GDateTime) now = options->when ? g_date_time_ref (options->when) : g_date_time_new_now_utc ();
+
+  return store && vtr_poster_scan_record (store, info, now, recorded, error);
+}
+
 static int
 command_code (VtrCtlOptions  *options,
               int             argc,
@@ -136,23 +152,34 @@ command_code (VtrCtlOptions  *options,
 {
   g_autoptr(VtrKeyList) keys = NULL;
   g_autoptr(VtrCodeInfo) info = NULL;
+  gboolean scanned, recorded = FALSE;
+  GError *error = NULL;
 
-  if (argc != 3 || !g_str_equal (argv[1], "inspect"))
-    return usage_error (_("Usage: vitrine-ctl code inspect TEXT"));
+  if (argc != 3 || !(g_str_equal (argv[1], "inspect") || g_str_equal (argv[1], "scanned")))
+    return usage_error (_("Usage: vitrine-ctl code inspect|scanned TEXT"));
+  scanned = g_str_equal (argv[1], "scanned");
 
   keys = load_trust (options);
   info = vtr_code_classify (argv[2], -1, keys, options->when);
+  if (scanned && !record_scan (options, info, &recorded, &error))
+    return fail (error);
   if (options->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
       json_add_code_info (builder, info);
+      if (scanned)
+        vtr_json_add_boolean (builder, "poster_scan", recorded);
       json_builder_end_object (builder);
       print_json (builder);
     }
   else
-    print_code_info (info);
+    {
+      print_code_info (info);
+      if (recorded)
+        g_print (_("A scan of the shop’s poster, counted for the shop.\n"));
+    }
   return EXIT_SUCCESS;
 }
 
@@ -337,7 +364,8 @@ const VtrCtlCommand vtr_ctl_scan = {
 };
 
 const VtrCtlCommand vtr_ctl_code = {
-  "code", N_("inspect TEXT"), N_("What a scanned text is, and whether it can be trusted"),
+  "code", N_("inspect|scanned TEXT"),
+  N_("What a scanned text is, and whether it can be trusted (scanned: as the kiosk’s camera read it)"),
   0, NULL, command_code
 };
 

@@ -102,6 +102,7 @@ print_report (VtrCtlOptions       *options,
       vtr_json_add_int (builder, "tiles_unchanged", report->tiles_unchanged);
       vtr_json_add_int (builder, "tiles_bytes", (gint64) report->tiles_bytes);
       vtr_json_add_int (builder, "tiles_kept", report->tiles_kept);
+      vtr_json_add_int (builder, "poster_scans", report->poster_scans);
       json_builder_end_object (builder);
       print_json (builder);
       return;

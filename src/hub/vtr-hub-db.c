@@ -177,6 +177,17 @@ static const char * const migrations[] = {
    * the tag of an older area downloads its new one. */
   "ALTER TABLE device ADD COLUMN area TEXT;"
   "ALTER TABLE device ADD COLUMN area_moves INTEGER NOT NULL DEFAULT 0;",
+  /* 11: (poster) the scans of the shops' posters: per shop, day
+   * (YYYYMMDD, Marseille time), source (a kiosk's `poster-scan` event,
+   * or a phone that opened the code's page) and product (0: the shop's
+   * own code). Counts only: no address, no device, no phone. */
+  "CREATE TABLE poster_scan ("
+  "  merchant_id INTEGER NOT NULL,"
+  "  day INTEGER NOT NULL,"
+  "  source TEXT NOT NULL CHECK (source IN ('kiosk', 'phone')),"
+  "  product_id INTEGER NOT NULL,"
+  "  scans INTEGER NOT NULL,"
+  "  PRIMARY KEY (merchant_id, day, source, product_id)) WITHOUT ROWID;",
 };
 
 G_DEFINE_QUARK (vtr-hub-error-quark, vtr_hub_error)
@@ -756,6 +767,9 @@ typedef struct
   gboolean      forget;      /* the customer asked the shop to erase their details */
   const char   *new_card; /* (cards) a transfer's new card, its code checked */
   const char   *new_code;
+  gboolean      poster;     /* (poster) a scan of a shop's poster at a kiosk */
+  gint64        poster_product;
+  gint64        poster_day;
 } Event;
 
 static void
@@ -979,6 +993,23 @@ check_event (JsonNode           *node,
       e->forget = TRUE;
       return NULL;
     }
+  if (g_str_equal (e->kind, "poster-scan"))
+    {
+      /* (poster) A kiosk scanned a shop's poster: counted, nothing else. */
+      const char *code = vtr_json_get_string (e->payload, "code");
+
+      if (!member_int_in (e->payload, "merchant", 1, VTR_HUB_MAX_ID, &e->merchant_id))
+        return N_("the poster scan has no shop");
+      if (!member_int_in (e->payload, "product", 0, VTR_SHOP_MAX_PRODUCT_ID, &e->poster_product) ||
+          g_strcmp0 (code, e->poster_product > 0 ? "product" : "merchant") != 0)
+        return N_("the poster scan is neither a product’s ad nor a shop’s code");
+      if (!member_int_in (e->payload, "day", 20000101, 21000101, &e->poster_day) ||
+          e->poster_day / 100 % 100 < 1 || e->poster_day / 100 % 100 > 12 || e->poster_day % 100 < 1 ||
+          e->poster_day % 100 > 31)
+        return N_("the poster scan has no day");
+      e->poster = TRUE;
+      return NULL;
+    }
   return N_("this kind of event is unknown to the hub");
 }
 
@@ -1019,6 +1050,8 @@ check_against_hub (VtrHubDb           *db,
   int rc;
 
   *failed = FALSE;
+  if (e->poster)
+    return NULL;
   if (e->new_card)
     {
       /* (cards) once per lost card, whoever asks second: two shops
@@ -1200,6 +1233,8 @@ store_event (VtrHubDb           *db,
         return sql_failed (db, error);
     }
 
+  if (e->poster)
+    return vtr_hub_db_add_poster_scans (db, e->merchant_id, e->poster_day, "kiosk", e->poster_product, 1, error);
   if (e->forget)
     return vtr_hub_sms_forget_order (db, e->order, error);
   if (e->order)
@@ -1956,4 +1991,76 @@ vtr_hub_db_write_order_changes (VtrHubDb    *db,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sql_failed (db, error);
   return TRUE;
+}
+
+/**
+ * vtr_hub_db_add_poster_scans:
+ * @source: "kiosk" or "phone"
+ * @product_id: the poster's product, 0 for the shop's own code
+ *
+ * (poster) Adds @n scans to a shop's count of the day, inside the
+ * caller's transaction.
+ */
+gboolean
+vtr_hub_db_add_poster_scans (VtrHubDb   *db,
+                             gint64      merchant_id,
+                             gint64      day,
+                             const char *source,
+                             gint64      product_id,
+                             gint64      n,
+                             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db, "INSERT INTO poster_scan (merchant_id, day, source, product_id, scans) VALUES (?, ?, ?, ?, ?) "
+                 "ON CONFLICT DO UPDATE SET scans = scans + excluded.scans",
+             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, day);
+  sqlite3_bind_text (stmt, 3, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, product_id);
+  sqlite3_bind_int64 (stmt, 5, n);
+  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
+}
+
+/**
+ * vtr_hub_db_write_poster_scans:
+ * @builder: inside an object: "scans" is added, an array of
+ *   {"day", "source", "product", "scans"}
+ *
+ * (poster) A shop's counts of the scans of its posters from @from_day
+ * (YYYYMMDD) on.
+ */
+gboolean
+vtr_hub_db_write_poster_scans (VtrHubDb    *db,
+                               gint64       merchant_id,
+                               gint64       from_day,
+                               JsonBuilder *builder,
+                               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (db, "SELECT day, source, product_id, scans FROM poster_scan "
+                 "WHERE merchant_id = ? AND day >= ? ORDER BY day, source, product_id",
+             error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  sqlite3_bind_int64 (stmt, 2, from_day);
+  json_builder_set_member_name (builder, "scans");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      vtr_json_add_int (builder, "day", sqlite3_column_int64 (stmt, 0));
+      vtr_json_add_string (builder, "source", (const char *) sqlite3_column_text (stmt, 1));
+      vtr_json_add_int (builder, "product", sqlite3_column_int64 (stmt, 2));
+      vtr_json_add_int (builder, "scans", sqlite3_column_int64 (stmt, 3));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return rc == SQLITE_DONE || sql_failed (db, error);
 }

@@ -187,6 +187,20 @@ gboolean      vtr_hub_db_mark_published  (VtrHubDb     *db,
                                           const char   *card_id,
                                           GError      **error);
 
+/* (poster) Scans of the shops' posters: vtr-hub-scans.c */
+gboolean      vtr_hub_db_add_poster_scans (VtrHubDb    *db,
+                                          gint64        merchant_id,
+                                          gint64        day,
+                                          const char   *source,
+                                          gint64        product_id,
+                                          gint64        n,
+                                          GError      **error);
+gboolean      vtr_hub_db_write_poster_scans (VtrHubDb  *db,
+                                          gint64        merchant_id,
+                                          gint64        from_day,
+                                          JsonBuilder  *builder,
+                                          GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDevice, vtr_hub_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubDb, vtr_hub_db_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBatch, vtr_hub_batch_free)

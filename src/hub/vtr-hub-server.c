@@ -24,12 +24,14 @@
 #include "vtr-hub-log.h"
 #include "vtr-hub-metrics.h"
 #include "vtr-hub-request.h"
+#include "vtr-hub-scans.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
 #include "vtr-hub-tiles.h"
 #include "vtr-hub-web.h"
 #include "vtr-json.h"
+#include "vtr-poster-scan.h"
 #include "vtr-release.h"
 #include "vtr-store.h"
 
@@ -85,6 +87,8 @@ struct _VtrHubServer
   char            *busy_answer;
   guint            sweep_id;
   VtrHubSms       *sms;            /* the customers' text messages */
+  VtrHubScans     *scans;          /* (poster) the phones' views of posters */
+  guint            scans_id;
   /* Long-polls of the orders' feed waiting for an order (main thread). */
   GPtrArray       *parked;
   /* While stopping: the answers still being written (SoupServerMessage). */
@@ -118,7 +122,8 @@ typedef struct
 } Job;
 
 /* What the writer is asked to do: store a request's batch (and answer
- * it), or note that a device was seen. */
+ * it), note that a device was seen, or (neither: job NULL, device_id 0)
+ * add the phones' views of posters to hub.db (vtr-hub-scans.c). */
 typedef struct
 {
   Job    *job;
@@ -851,6 +856,63 @@ route_orders (Job    *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* (poster) GET /api/v1/poster-scans[?days=N]: the scans of the shop's
+ * posters, for its own devices only, from N days ago (63 by default:
+ * this week and the eight before) to today. The phones' views waiting in
+ * memory are written first, so the answer holds every view so far. */
+static void
+route_poster_scans (Job    *job,
+                    Worker *worker)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = NULL;
+  gint64 days;
+
+  if (!(device = authenticate (job, worker)) ||
+      !query_int (job, "days", VTR_POSTER_SCAN_DAYS, 1, 400, &days))
+    return;
+  if (device->merchant_id == 0)
+    {
+      answer_error (job, SOUP_STATUS_FORBIDDEN, "forbidden",
+                    _("Only a shop’s device sees the scans of the shop’s posters"));
+      return;
+    }
+  if (vtr_hub_scans_has_pending (job->server->scans))
+    {
+      if (!vtr_hub_db_begin_group (worker->db, &error))
+        {
+          answer_gerror (job, error);
+          return;
+        }
+      if (!vtr_hub_scans_flush (job->server->scans, worker->db, &error))
+        {
+          vtr_hub_db_rollback_group (worker->db);
+          g_warning ("The phones’ views of posters are lost: %s", error->message);
+          g_clear_error (&error);
+        }
+      else if (!vtr_hub_db_commit_group (worker->db, &error))
+        {
+          g_warning ("The phones’ views of posters are lost: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+  from = g_date_time_add_days (now, -(int) (days - 1));
+  json_builder_begin_object (builder);
+  vtr_json_add_int (builder, "merchant", device->merchant_id);
+  vtr_json_add_int (builder, "from", vtr_poster_scan_day (from));
+  vtr_json_add_int (builder, "to", vtr_poster_scan_day (now));
+  if (!vtr_hub_db_write_poster_scans (worker->db, device->merchant_id, vtr_poster_scan_day (from), builder, &error))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
 /* POST /api/v1/stock {"kind": "pickup"|"card", "count": N}: signed codes
  * for the device's stock (vtr-hub-stock.c). */
 static void
@@ -1061,6 +1123,8 @@ route (Job *job)
     route_orders (job, worker);
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker);
+  else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
+    route_poster_scans (job, worker);
   else if (vtr_hub_web_handles (method, path))
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
@@ -1333,7 +1397,14 @@ writer_main (gpointer data)
           WriteItem *write = g_ptr_array_index (group, i);
           g_autoptr(GError) batch_error = NULL;
 
-          if (write->job == NULL)
+          if (write->job == NULL && write->device_id == 0)
+            {
+              /* (poster) A failed statement loses these views (SQLite
+               * undoes that statement alone), never the batches. */
+              if (!vtr_hub_scans_flush (server->scans, worker->db, &batch_error))
+                g_warning ("The phones’ views of posters are lost: %s", batch_error->message);
+            }
+          else if (write->job == NULL)
             vtr_hub_db_note_seen (worker->db, write->device_id, write->now, write->heartbeat, NULL);
           else if (!(stored[i] = vtr_hub_db_ingest_batch (worker->db, write->job->batch, &batch_error)))
             failures->pdata[i] = g_strdup (batch_error->message);
@@ -1405,6 +1476,9 @@ handle (SoupServer        *soup,
   /* (web) A popular poster's page, kept: answered here at once. */
   if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
+      /* (poster) A phone's view of a shop's poster counts, from the
+       * cache or not: before the cache answers. */
+      vtr_hub_scans_note_page (server->scans, msg, path);
       VtrHubWebPage page = { 0 };
 
       if (vtr_hub_web_serve_cached (msg, path, query, &page))
@@ -1947,6 +2021,18 @@ keep_connections_alive (VtrHubServer *server,
   return soup_server_listen_socket (server->soup, socket, 0, error);
 }
 
+/* (poster) Every two seconds, the writer adds the phones' views of
+ * posters waiting in memory to hub.db. */
+static gboolean
+flush_scans_soon (gpointer data)
+{
+  VtrHubServer *server = data;
+
+  if (vtr_hub_scans_has_pending (server->scans))
+    g_async_queue_push (server->writes, g_new0 (WriteItem, 1));
+  return G_SOURCE_CONTINUE;
+}
+
 VtrHubServer *
 vtr_hub_server_new (const char *data_dir,
                     GError    **error)
@@ -1981,6 +2067,8 @@ vtr_hub_server_new (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
+  server->scans = vtr_hub_scans_new (data_dir);
+  server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
   if (!(server->sms = vtr_hub_sms_start (data_dir, error)))
     return NULL;
   server->jobs = g_async_queue_new ();
@@ -2110,6 +2198,9 @@ vtr_hub_server_free (VtrHubServer *server)
   /* Then the writer, once it wrote what the workers handed it. */
   if (server->writer)
     {
+      /* (poster) With the phones' last views of posters. */
+      if (server->scans && vtr_hub_scans_has_pending (server->scans))
+        g_async_queue_push (server->writes, g_new0 (WriteItem, 1));
       g_async_queue_push (server->writes, &stop_write);
       g_thread_join (server->writer);
     }
@@ -2123,6 +2214,8 @@ vtr_hub_server_free (VtrHubServer *server)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (server->writing, i), server);
   g_clear_pointer (&server->writing, g_ptr_array_unref);
   g_clear_handle_id (&server->sweep_id, g_source_remove);
+  g_clear_handle_id (&server->scans_id, g_source_remove);
+  g_clear_pointer (&server->scans, vtr_hub_scans_free);
   unwatch_listener (server);
   if (server->listener)
     g_socket_close (server->listener, NULL);

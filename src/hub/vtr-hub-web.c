@@ -2323,3 +2323,15 @@ vtr_hub_web_log_path (const char *path)
     return g_strdup_printf ("/%c/…", path[1]);
   return g_strdup (path);
 }
+
+/**
+ * vtr_hub_web_client_address:
+ *
+ * (poster) The phone's address as the reservations' limits take it
+ * (through the trusted proxies), for vtr-hub-scans.c to hash.
+ */
+char *
+vtr_hub_web_client_address (SoupServerMessage *msg)
+{
+  return client_address (msg);
+}

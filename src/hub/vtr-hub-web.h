@@ -39,5 +39,6 @@ gboolean  vtr_hub_web_serve_cached (SoupServerMessage *msg,
 void      vtr_hub_web_add_headers (SoupMessageHeaders *headers,
                                    const VtrHubWebPage *page);
 char     *vtr_hub_web_log_path    (const char         *path);
+char     *vtr_hub_web_client_address (SoupServerMessage *msg);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "vtr-order-feed.h"
+#include "vtr-poster-scan.h"
 #include "vtr-sync-private.h"
 
 /*
@@ -123,4 +124,44 @@ gboolean
 vtr_sync_client_is_shop (VtrSyncClient *client)
 {
   return client->link->merchant_id > 0;
+}
+
+/**
+ * vtr_sync_client_fetch_poster_scans:
+ *
+ * (poster) A shop's device asks the hub for its own shop's counts of the
+ * scans of its posters (`GET /api/v1/poster-scans`, this week and the
+ * eight before: kiosks and phones, per day and poster) and keeps them in
+ * one transaction, for "Ma boutique"'s figures. A street kiosk asks
+ * nothing.
+ */
+gboolean
+vtr_sync_client_fetch_poster_scans (VtrSyncClient *client,
+                                    VtrSyncReport *report,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  guint status, n_rows = 0;
+
+  report->poster_scans = -1;
+  if (client->link->merchant_id <= 0)
+    return TRUE;
+  path = g_strdup_printf (VTR_SYNC_API "poster-scans?days=%d", VTR_POSTER_SCAN_DAYS);
+  if (!(body = vtr_sync_client_send (client, "GET", path, NULL, NULL, &status, cancellable, error)) ||
+      !(answer = vtr_sync_parse_answer (body, error)))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (answer) ||
+      !vtr_poster_scan_apply (client->store, client->link->merchant_id, json_node_get_object (answer), &n_rows,
+                              error))
+    {
+      if (error && *error == NULL)
+        g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_PROTOCOL,
+                     _("The hub’s counts of the shop’s poster scans could not be read"));
+      return FALSE;
+    }
+  report->poster_scans = n_rows;
+  return TRUE;
 }

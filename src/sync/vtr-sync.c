@@ -860,6 +860,16 @@ vtr_sync_client_run (VtrSyncClient *client,
        refresh_keys (client, cancellable, &local_error) &&
        refresh_balances (client, report, cancellable, &local_error) &&
        vtr_sync_client_refill_stock (client, report, cancellable, &local_error);
+  /* (poster) A shop's counts of its posters' scans: figures, never a
+   * failed sync (an older hub answers 404): the next sync asks again. */
+  report->poster_scans = -1;
+  if (ok && vtr_sync_client_is_shop (client))
+    {
+      g_autoptr(GError) scans_error = NULL;
+
+      if (!vtr_sync_client_fetch_poster_scans (client, report, cancellable, &scans_error))
+        g_debug ("The counts of the shop's poster scans wait for the next sync: %s", scans_error->message);
+    }
   /* (tiles) Last, and never a failed sync: without the network the map
    * keeps what it has, and the next sync goes on from there. */
   if (ok && client->map_radius > 0)

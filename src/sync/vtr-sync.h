@@ -42,6 +42,7 @@ typedef struct
   guint    tiles_unchanged; /* asked again and the same */
   guint64  tiles_bytes;     /* downloaded */
   guint    tiles_kept;      /* the map's tiles the kiosk has, in all, or 0 for no map */
+  gint     poster_scans;    /* (poster) a shop's rows of poster scan counts; -1: not asked */
 } VtrSyncReport;
 
 typedef struct _VtrSyncClient VtrSyncClient;
@@ -94,6 +95,10 @@ gboolean       vtr_sync_client_wait_orders (VtrSyncClient *client,
                                             GCancellable  *cancellable,
                                             GError       **error);
 gboolean       vtr_sync_client_is_shop (VtrSyncClient *client);
+gboolean       vtr_sync_client_fetch_poster_scans (VtrSyncClient *client,
+                                                   VtrSyncReport *report,
+                                                   GCancellable  *cancellable,
+                                                   GError       **error);
 void           vtr_sync_client_set_map_area (VtrSyncClient *client,
                                              double         lat,
                                              double         lon,
