@@ -32,12 +32,14 @@ void      vtr_hub_web_serve       (const char         *data_dir,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
-gboolean  vtr_hub_web_serve_cached (SoupServerMessage *msg,
+gboolean  vtr_hub_web_serve_cached (const char        *data_dir,
+                                   SoupServerMessage *msg,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
 void      vtr_hub_web_add_headers (SoupMessageHeaders *headers,
                                    const VtrHubWebPage *page);
+void      vtr_hub_web_cache_metrics (GString          *out);
 char     *vtr_hub_web_log_path    (const char         *path);
 
 G_END_DECLS
