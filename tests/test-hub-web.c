@@ -1505,17 +1505,26 @@ test_personal (Fixture       *f,
   g_assert_null (strstr (log, "ABCDEFGH2345"));
 }
 
-/* The cache's count of pages it answered, from the hub's /metrics. */
+/* A count of the hub's /metrics. */
 static guint64
-cache_hits (Fixture *f)
+metric (Fixture    *f,
+        const char *name)
 {
   g_auto(Page) metrics = { 0 };
+  g_autofree char *line = g_strconcat ("\n", name, " ", NULL);
   const char *at;
 
   fetch_full (f, "/metrics", NULL, NULL, &metrics);
   g_assert_cmpuint (metrics.status, ==, 200);
-  at = after (metrics.body, "\nvitrine_hub_web_cache_hits_total ");
-  return g_ascii_strtoull (at + strlen ("\nvitrine_hub_web_cache_hits_total "), NULL, 10);
+  at = after (metrics.body, line);
+  return g_ascii_strtoull (at + strlen (line), NULL, 10);
+}
+
+/* The cache's count of pages it answered. */
+static guint64
+cache_hits (Fixture *f)
+{
+  return metric (f, "vitrine_hub_web_cache_hits_total");
 }
 
 /* A kept page is made again at the very next request after the catalogue
@@ -1697,6 +1706,53 @@ test_cache_languages (Fixture       *f,
       }
   /* The second round: all 15 from the cache. */
   g_assert_cmpuint (cache_hits (f) - hits, >=, 3 * G_N_ELEMENTS (paths));
+}
+
+/* The cache holds no more than it is given (`serve --web-cache-mb 1`
+ * here), and what it drops is what phones asked for least recently: a
+ * popular poster asked now and then among 1,500 one-off searches stays
+ * kept, the first search is gone. */
+static void
+test_cache_bounded (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const small[] = { "/usr/bin/env", "LANGUAGE=fr", "/bin/sh", "-c",
+                                        "exec \"$0\" \"$@\" --web-cache-mb 1", NULL };
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  guint64 hits;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, small);
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *search = g_strdup_printf ("/search?q=mot%u", i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, search, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+      if (i % 50 == 0)
+        {
+          g_auto(Page) poster = { 0 };
+
+          fetch (f, path_of (ad), NULL, &poster);
+          ASSERT_READS (&poster, "4,50 €");
+        }
+    }
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_bytes"), <=, 1024 * 1024);
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_pages"), <, 1500);
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_pages"), >, 50);
+  /* The poster: still kept. The first search: made again. */
+  hits = cache_hits (f);
+  {
+    g_auto(Page) poster = { 0 };
+    g_auto(Page) first = { 0 };
+
+    fetch (f, path_of (ad), NULL, &poster);
+    g_assert_cmpuint (cache_hits (f), ==, hits + 1);
+    fetch (f, "/search?q=mot0", NULL, &first);
+    ASSERT_READS (&first, "value=\"mot0\"");
+    g_assert_cmpuint (cache_hits (f), ==, hits + 1);
+  }
 }
 
 #ifdef VTR_TEST_BROWSER
@@ -2084,6 +2140,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/hub-web/cache-personal", Fixture, NULL, fixture_set_up, test_cache_personal, fixture_tear_down);
   g_test_add ("/hub-web/cache-languages", Fixture, NULL, fixture_set_up, test_cache_languages, fixture_tear_down);
+  g_test_add ("/hub-web/cache-bounded", Fixture, NULL, fixture_set_up, test_cache_bounded, fixture_tear_down);
   g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
   g_test_add ("/hub-web/hub-in-english", Fixture, NULL, fixture_set_up, test_hub_in_english, fixture_tear_down);
   g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);

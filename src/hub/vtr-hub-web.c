@@ -1846,12 +1846,12 @@ serve_static (SoupServerMessage *msg,
  * search, make the key), so a phone adding its own query string is
  * served by a worker.
  *
- * Bounded: at most CACHE_MAX_BYTES of pages and keys, the least recently
- * used dropped first. One lock, taken by the I/O thread for each lookup
+ * Bounded: at most 64 MB of pages and keys (`serve --web-cache-mb`), the
+ * least recently used dropped first. One lock, taken by the I/O thread for each lookup
  * and by a worker for each page it keeps; the times it had to wait are
  * counted and shown in /metrics (vitrine_hub_web_cache_lock_waits_total).
  */
-#define CACHE_MAX_BYTES (64 * 1024 * 1024)
+#define CACHE_MAX_BYTES_DEFAULT (64 * 1024 * 1024)
 
 typedef struct
 {
@@ -1875,6 +1875,7 @@ static GMutex cache_lock;
 static GHashTable *cache_pages;     /* cache_key () → CachedPage */
 static GQueue cache_lru = G_QUEUE_INIT;
 static gsize cache_bytes;
+static gsize cache_max_bytes = CACHE_MAX_BYTES_DEFAULT;
 static CacheGeneration cache_generation = { -1, 0, 0, 0, 0 };
 static char *cache_dir;
 static sqlite3 *cache_db;           /* catalog.db, read only: the change number */
@@ -2092,10 +2093,22 @@ cache_store (const char            *key,
       g_queue_push_head_link (&cache_lru, &cached->link);
       cache_bytes += cached_page_size (cached);
       cache_stores++;
-      while (cache_bytes > CACHE_MAX_BYTES && cache_lru.tail)
+      while (cache_bytes > cache_max_bytes && cache_lru.tail)
         cache_remove (cache_lru.tail->data);
     }
   g_mutex_unlock (&cache_lock);
+}
+
+/**
+ * vtr_hub_web_set_cache_size:
+ *
+ * Called once by `serve` before any thread starts: the bytes the cache
+ * of pages may hold.
+ */
+void
+vtr_hub_web_set_cache_size (gsize bytes)
+{
+  cache_max_bytes = bytes;
 }
 
 /**

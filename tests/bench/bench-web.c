@@ -1065,6 +1065,20 @@ main (int argc, char *argv[])
         run (self, hub, status_file, "GET /api/v1/status", "a connection each", "status", TRUE, FALSE, NAN, NAN);
       }
     open_loop (self, hub, products_file);
+    /* The cache's counts: its hits, and how often a thread waited for
+     * its lock (the I/O thread's lookups against the workers' stores). */
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autofree char *url = g_strconcat (hub->url, "/metrics", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_autofree char *text = body ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)) : NULL;
+      g_auto(GStrv) lines = text ? g_strsplit (text, "\n", -1) : NULL;
+
+      for (guint i = 0; lines && lines[i]; i++)
+        if (g_str_has_prefix (lines[i], "vitrine_hub_web_cache_"))
+          printf ("hub's %s\n", lines[i]);
+    }
   }
 
   vtr_test_hub_stop (hub, SIGTERM);
