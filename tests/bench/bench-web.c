@@ -30,7 +30,9 @@
  * The clients are honest phones: they keep their connection for the next
  * page as browsers do (HTTP/1.1 keep-alive), and they run in several
  * processes of their own (--processes, default 2), so the hub, not one
- * client loop, is what is measured. Each figure is the median of several
+ * client loop, is what is measured. They speak HTTP on raw sockets (see
+ * "The cheap client"), because on this machine they share the cores with
+ * the hub; --soup-client puts them on libsoup's SoupSession as before. Each figure is the median of several
  * runs (--runs, default 3) made in one go; each run prints the pages/s,
  * p50/p95/p99 latency, and the CPU the hub and the clients used. Then the
  * same with a new connection for every request ("Connection: close", what
@@ -52,6 +54,7 @@
  * printed too: when it grows, the clients, not the hub, are the limit.
  *
  *   bench-web [--scale F] [--clients N] [--seconds S] [--runs R] [--processes P] [--open-loop]
+ *             [--rates LIST] [--soup-client]
  *   bench-web --client URL PATHS-FILE --clients N --seconds S [--close] [--unique]
  *   bench-web --client URL PATHS-FILE --rate R --seconds S
  */
