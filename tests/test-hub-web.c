@@ -1505,6 +1505,256 @@ test_personal (Fixture       *f,
   g_assert_null (strstr (log, "ABCDEFGH2345"));
 }
 
+/* A count of the hub's /metrics. */
+static guint64
+metric (Fixture    *f,
+        const char *name)
+{
+  g_auto(Page) metrics = { 0 };
+  g_autofree char *line = g_strconcat ("\n", name, " ", NULL);
+  const char *at;
+
+  fetch_full (f, "/metrics", NULL, NULL, &metrics);
+  g_assert_cmpuint (metrics.status, ==, 200);
+  at = after (metrics.body, line);
+  return g_ascii_strtoull (at + strlen (line), NULL, 10);
+}
+
+/* The cache's count of pages it answered. */
+static guint64
+cache_hits (Fixture *f)
+{
+  return metric (f, "vitrine_hub_web_cache_hits_total");
+}
+
+/* A kept page is made again at the very next request after the catalogue
+ * changes, whoever changes it: an import by another process, a shop's
+ * price edit at its counter uploaded to this hub. No waiting, no retry. */
+static void
+test_cache_next_request (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  g_autofree char *storefront = sign (f, "merchant", "900002", NULL);
+  g_autofree char *other = sign (f, "product", "900001", NULL);
+  g_autofree char *token = pair_shop (f, "900002");
+  g_autofree char *path = g_build_filename (f->dir, "price.json", NULL);
+  g_autofree char *edit = NULL, *uuid = g_uuid_string_random ();
+  g_auto(VtrTestResult) import = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint64 hits;
+
+  /* Kept: the second asks are answered from the cache. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(Page) page = { 0 };
+      g_auto(Page) shop = { 0 };
+
+      fetch (f, path_of (ad), NULL, &page);
+      ASSERT_READS (&page, "4,50 €");
+      fetch (f, path_of (storefront), NULL, &shop);
+      ASSERT_READS (&shop, "4,50 €");
+    }
+
+  /* An import by another process. A page made just before (another
+   * poster) finds the cache as fresh as it can be. */
+  {
+    g_auto(Page) just_before = { 0 };
+    g_auto(Page) next = { 0 };
+    g_auto(Page) again = { 0 };
+
+    fetch (f, path_of (other), "en", &just_before);
+    g_file_set_contents (path,
+                         "{\"stock\": [{\"product_id\": 900001, \"merchant_id\": 900002, \"price_cents\": 395}]}",
+                         -1, &error);
+    g_assert_no_error (error);
+    HUB (f, &import, "import", path);
+    g_assert_cmpint (import.status, ==, 0);
+    fetch (f, path_of (ad), NULL, &next);
+    ASSERT_READS (&next, "3,95 €");
+    g_assert_null (strstr (next.body, "4,50 €"));
+    fetch (f, path_of (ad), NULL, &again);
+    g_assert_cmpstr (again.body, ==, next.body);
+  }
+
+  /* The shop edits its price at the counter. */
+  {
+    g_auto(Page) next = { 0 };
+    g_auto(Page) shop = { 0 };
+
+    edit = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"shop-stock\",\"created\":%" G_GINT64_FORMAT
+                            ",\"payload\":{\"merchant\":900002,\"product\":900001,\"price_cents\":385,"
+                            "\"availability\":\"in-stock\"}}]}",
+                            uuid, g_get_real_time () / G_USEC_PER_SEC);
+    post_events (f, token, edit);
+    fetch (f, path_of (ad), NULL, &next);
+    ASSERT_READS (&next, "3,85 €");
+    g_assert_null (strstr (next.body, "3,95 €"));
+    fetch (f, path_of (storefront), NULL, &shop);
+    ASSERT_READS (&shop, "3,85 €");
+  }
+
+  /* And kept again: made once, then answered from the cache. */
+  hits = cache_hits (f);
+  g_assert_cmpuint (hits, >=, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(Page) page = { 0 };
+
+      fetch (f, path_of (ad), NULL, &page);
+      ASSERT_READS (&page, "3,85 €");
+    }
+  g_assert_cmpuint (cache_hits (f), ==, hits + 2);
+}
+
+/* Pages with a person's data are made for each request and never
+ * kept: two holders of two cards, asking in turn from two phones, each
+ * read their own card; the pickup codes likewise; a reservation form is
+ * made for each visitor (its token and time its own). Nothing of theirs
+ * counts as answered from the cache. */
+static void
+test_cache_personal (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *shop = pair_shop (f, "900002");
+  char *cards[2] = { sign (f, "card", NULL), sign (f, "card", NULL) };
+  char *pickups[2] = { sign (f, "pickup", "WEB-0001", NULL), sign (f, "pickup", "WEB-0002", NULL) };
+  SoupSession *phones[2] = { soup_session_new (), soup_session_new () };
+  SoupSession *own = f->session;
+  guint64 hits;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *id = g_strndup (strstr (cards[i], "/C/") + 3, 26);
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *credit =
+        g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                         "\"payload\":{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
+                         "\"merchant\":900002,\"points\":%u}}]}",
+                         uuid, g_get_real_time () / G_USEC_PER_SEC, id, cards[i], 11 + i * 22);
+
+      post_events (f, shop, credit);
+    }
+  hits = cache_hits (f);
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *id = g_strndup (strstr (cards[i], "/C/") + 3, 26);
+        g_autofree char *last4 = g_strdup_printf ("•••• %s", id + 22);
+        g_autofree char *other = g_strndup (strstr (cards[1 - i], "/C/") + 3 + 22, 4);
+        g_auto(Page) card = { 0 };
+        g_auto(Page) pickup = { 0 };
+        g_auto(Page) form = { 0 };
+
+        f->session = phones[i];
+        fetch (f, path_of (cards[i]), "en", &card);
+        ASSERT_READS (&card, last4);
+        ASSERT_READS (&card, i == 0 ? "11 points" : "33 points");
+        g_assert_null (strstr (card.body, i == 0 ? "33 points" : "11 points"));
+        g_assert_null (strstr (card.body, other));
+        g_assert_cmpstr (soup_message_headers_get_one (card.headers, "Cache-Control"), ==, "private, no-store");
+        g_assert_null (soup_message_headers_get_one (card.headers, "ETag"));
+        fetch (f, path_of (pickups[i]), "en", &pickup);
+        ASSERT_READS (&pickup, i == 0 ? "WEB-0001" : "WEB-0002");
+        g_assert_null (strstr (pickup.body, i == 0 ? "WEB-0002" : "WEB-0001"));
+        g_assert_cmpstr (soup_message_headers_get_one (pickup.headers, "Cache-Control"), ==, "private, no-store");
+        fetch (f, "/reserve?product=900001&merchant=900002&lang=en", NULL, &form);
+        ASSERT_READS (&form, "name=\"token\" value=\"");
+        g_assert_cmpstr (soup_message_headers_get_one (form.headers, "Cache-Control"), ==, "private, no-store");
+        g_assert_null (soup_message_headers_get_one (form.headers, "ETag"));
+        f->session = own;
+      }
+  g_assert_cmpuint (cache_hits (f), ==, hits);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (cards[i]);
+      g_free (pickups[i]);
+      g_object_unref (phones[i]);
+    }
+}
+
+/* French and English pages of one address are kept apart, for a
+ * poster's ad, a shop, a search and the trades: asked in turn, each is
+ * in its language every time, the second time from the cache. */
+static void
+test_cache_languages (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  g_autofree char *storefront = sign (f, "merchant", "900002", NULL);
+  const char *paths[] = { path_of (ad), path_of (storefront), "/search?q=savon", "/trades", "/trade/droguerie" };
+  guint64 hits = cache_hits (f);
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_auto(Page) fr = { 0 };
+        g_auto(Page) en = { 0 };
+        g_auto(Page) by_query = { 0 };
+        g_autofree char *en_path = g_strconcat (paths[i], strchr (paths[i], '?') ? "&" : "?", "lang=en", NULL);
+
+        fetch (f, paths[i], "fr-FR,fr;q=0.9", &fr);
+        ASSERT_READS (&fr, "<html lang=\"fr\">");
+        fetch (f, paths[i], "en-GB,en;q=0.9", &en);
+        ASSERT_READS (&en, "<html lang=\"en\">");
+        g_assert_cmpstr (fr.body, !=, en.body);
+        /* ?lang=en over a French browser. */
+        fetch (f, en_path, "fr-FR,fr;q=0.9", &by_query);
+        ASSERT_READS (&by_query, "<html lang=\"en\">");
+        g_assert_nonnull (soup_message_headers_get_one (fr.headers, "ETag"));
+        g_assert_cmpstr (soup_message_headers_get_one (en.headers, "Cache-Control"), ==, "public, max-age=60");
+      }
+  /* The second round: all 15 from the cache. */
+  g_assert_cmpuint (cache_hits (f) - hits, >=, 3 * G_N_ELEMENTS (paths));
+}
+
+/* The cache holds no more than it is given (`serve --web-cache-mb 1`
+ * here), and what it drops is what phones asked for least recently: a
+ * popular poster asked now and then among 1,500 one-off searches stays
+ * kept, the first search is gone. */
+static void
+test_cache_bounded (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const small[] = { "/usr/bin/env", "LANGUAGE=fr", "/bin/sh", "-c",
+                                        "exec \"$0\" \"$@\" --web-cache-mb 1", NULL };
+  g_autofree char *ad = sign (f, "product", "900001", "--merchant", "900002", NULL);
+  guint64 hits;
+
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = vtr_test_hub_start_full (f->dir, 0, NULL, NULL, small);
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *search = g_strdup_printf ("/search?q=mot%u", i);
+      g_auto(Page) page = { 0 };
+
+      fetch (f, search, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 200);
+      if (i % 50 == 0)
+        {
+          g_auto(Page) poster = { 0 };
+
+          fetch (f, path_of (ad), NULL, &poster);
+          ASSERT_READS (&poster, "4,50 €");
+        }
+    }
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_bytes"), <=, 1024 * 1024);
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_pages"), <, 1500);
+  g_assert_cmpuint (metric (f, "vitrine_hub_web_cache_pages"), >, 50);
+  /* The poster: still kept. The first search: made again. */
+  hits = cache_hits (f);
+  {
+    g_auto(Page) poster = { 0 };
+    g_auto(Page) first = { 0 };
+
+    fetch (f, path_of (ad), NULL, &poster);
+    g_assert_cmpuint (cache_hits (f), ==, hits + 1);
+    fetch (f, "/search?q=mot0", NULL, &first);
+    ASSERT_READS (&first, "value=\"mot0\"");
+    g_assert_cmpuint (cache_hits (f), ==, hits + 1);
+  }
+}
+
 #ifdef VTR_TEST_BROWSER
 /*
  * A real browser (issue 17): Debian's chromium driven by chromedriver
@@ -1886,6 +2136,11 @@ main (int    argc,
   g_test_add ("/hub-web/connections-memory", Fixture, NULL, fixture_set_up, test_connections_memory,
               fixture_tear_down);
   g_test_add ("/hub-web/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
+  g_test_add ("/hub-web/cache-next-request", Fixture, NULL, fixture_set_up, test_cache_next_request,
+              fixture_tear_down);
+  g_test_add ("/hub-web/cache-personal", Fixture, NULL, fixture_set_up, test_cache_personal, fixture_tear_down);
+  g_test_add ("/hub-web/cache-languages", Fixture, NULL, fixture_set_up, test_cache_languages, fixture_tear_down);
+  g_test_add ("/hub-web/cache-bounded", Fixture, NULL, fixture_set_up, test_cache_bounded, fixture_tear_down);
   g_test_add ("/hub-web/stock-index", Fixture, NULL, NULL, test_stock_index, NULL);
   g_test_add ("/hub-web/hub-in-english", Fixture, NULL, fixture_set_up, test_hub_in_english, fixture_tear_down);
   g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);

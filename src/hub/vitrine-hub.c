@@ -55,6 +55,7 @@ static gboolean plain_http;
 static gboolean json_output;
 static gboolean admin_pin;
 static char **trusted_proxies;
+static int web_cache_mb = 64;
 static char *area;
 
 static const GOptionEntry entries[] = {
@@ -73,6 +74,7 @@ static const GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &json_output, N_("With “sms”, “privacy”, “products” and “device list”: answer in JSON"), NULL },
   { "admin-pin", 0, 0, G_OPTION_ARG_NONE, &admin_pin, N_("With “device add”: the kiosk’s administrator PIN, typed on standard input (twice on a terminal) or, if none is typed, made up and printed; the kiosk receives it with its pairing"), NULL },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trusted_proxies, N_("With “serve”: the address of a proxy in front of the hub (nginx, a load balancer) whose X-Forwarded-For header says the phone’s address; may be given several times"), N_("ADDRESS") },
+  { "web-cache-mb", 0, 0, G_OPTION_ARG_INT, &web_cache_mb, N_("With “serve”: the memory the phone pages’ cache may use, in MB (default 64)"), N_("MB") },
   { "area", 0, 0, G_OPTION_ARG_STRING, &area, N_("With “device add”: the area whose catalogue the device downloads, a département (13) or a position and a radius (43.29,5.37,15km); everything by default"), N_("AREA") },
   { "plain-http", 0, 0, G_OPTION_ARG_NONE, &plain_http, N_("With “serve”: accept plain HTTP on an address other than loopback (behind a TLS proxy)"), NULL },
   { NULL },
@@ -551,6 +553,9 @@ command_serve (void)
         return usage_error (_("--trusted-proxy takes an IP address, such as 127.0.0.1"));
     }
   vtr_hub_web_set_trusted_proxies ((const char * const *) trusted_proxies);
+  if (web_cache_mb < 1 || web_cache_mb > 65536)
+    return usage_error (_("--web-cache-mb takes a number of megabytes from 1 to 65536"));
+  vtr_hub_web_set_cache_size ((gsize) web_cache_mb * 1024 * 1024);
   /* French pages whatever the hub's language, set before any thread. */
   vtr_hub_web_set_language ();
   vtr_hub_web_thread_init ();

@@ -1059,9 +1059,16 @@ route_metrics (Job    *job,
       return;
     }
   text = vtr_hub_metrics_render (job->server->metrics, seen, head);
+  {
+    GString *out = g_string_new (text);
+
+    g_free (text);
+    /* (web) The phone pages' cache, its lock's waits with it. */
+    vtr_hub_web_cache_metrics (out);
+    job->body = g_string_free_to_bytes (out);
+  }
   job->status = SOUP_STATUS_OK;
   job->content_type = "text/plain; version=0.0.4";
-  job->body = g_bytes_new_take (text, strlen (text));
 }
 
 static void
@@ -1473,7 +1480,9 @@ handle (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
-  /* (web) A popular poster's page, kept: answered here at once. */
+  /* (web) A phone's page. Whatever answers it, a count of the page's
+   * view goes here, before the cache (every view counts, kept page or
+   * made); then a popular poster's page, kept, is answered at once. */
   if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
       /* (poster) A phone's view of a shop's poster counts, from the
@@ -1481,7 +1490,7 @@ handle (SoupServer        *soup,
       vtr_hub_scans_note_page (server->scans, msg, path);
       VtrHubWebPage page = { 0 };
 
-      if (vtr_hub_web_serve_cached (msg, path, query, &page))
+      if (vtr_hub_web_serve_cached (server->dir, msg, path, query, &page))
         {
           gint64 started = g_get_monotonic_time ();
           SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);

@@ -1817,138 +1817,240 @@ serve_static (SoupServerMessage *msg,
 
 
 /*
- * The cache of pages (issue 17's figures). A product or shop page is made
- * from the catalogue and the keys alone, so the same address, language,
- * catalogue and five minutes give the same bytes: the hub keeps them and
- * answers the next phone with them, on the I/O thread, without a worker
- * or SQLite (vtr_hub_web_serve_cached). What the cache holds is right
- * for one "generation": the catalogue's newest change and the keys
- * file's identity, which a worker reads again at most once a second
- * (cache_refresh); a new generation empties the cache, so a changed
- * price reaches the phones within a second. Pages made for one shopper
- * (a position, another query) are never kept; when the pages kept reach
- * CACHE_MAX_BYTES, the cache starts again empty.
+ * The cache of pages (issue 17's figures). A product ad, a shop's
+ * storefront, a search and the trades' pages are made from the catalogue
+ * and the keys alone, so the same address, query, language, catalogue and
+ * five minutes give the same bytes: the hub keeps them and answers the
+ * next phone with them, on the I/O thread, without a worker or SQLite
+ * work beyond one look at the catalogue's change number.
+ *
+ * Fresh at the next request. Every lookup reads the generation the pages
+ * are made from: the catalogue's newest change (max (seq) of
+ * catalog_change, one index descent on a read-only connection of the
+ * cache's own, with no busy wait) and the identity of keys.json (one
+ * stat). A shop's price edit made by this hub and an import made by
+ * another process (`vitrine-hub import`) both move the change number, so
+ * the very next page is made again. When it cannot be read (the database
+ * busy or missing), the cache does not answer and a worker makes the page.
+ * A worker reads the generation before it makes a page and the page is
+ * kept only under that same generation: a page made from an older
+ * catalogue never enters under a newer one.
+ *
+ * Never kept: the pages of a card, a pickup code, a pairing or PIN code
+ * (personal, or bearer secrets: "private, no-store"); the reservation form
+ * and its answers (/reserve): its token is not a visitor's (an HMAC of the
+ * time, product and shop with the hub's secret: see "Click & collect"), but
+ * the form echoes what the visitor typed and its time must be the
+ * visitor's; pages made for one phone's position (?lat=&lon=); and any
+ * page asked with a query the cache does not know (only lang, and q for a
+ * search, make the key), so a phone adding its own query string is
+ * served by a worker.
+ *
+ * Bounded: at most 64 MB of pages and keys (`serve --web-cache-mb`), the
+ * least recently used dropped first. One lock, taken by the I/O thread for each lookup
+ * and by a worker for each page it keeps; the times it had to wait are
+ * counted and shown in /metrics (vitrine_hub_web_cache_lock_waits_total).
  */
-#define CACHE_MAX_BYTES (64 * 1024 * 1024)
-#define CACHE_CHECK_USEC G_USEC_PER_SEC
+#define CACHE_MAX_BYTES_DEFAULT (64 * 1024 * 1024)
 
 typedef struct
 {
+  gint64 last;      /* the catalogue's newest change, -1 unknown */
+  guint64 ino;      /* keys.json's identity */
+  gint64 mtime_sec;
+  gint64 mtime_nsec;
+  gint64 size;
+} CacheGeneration;
+
+typedef struct
+{
+  char   *key;
   GBytes *body;
   char   *etag;
   gint64  period;   /* the five minutes it was made in */
+  GList   link;     /* in cache_lru, most recent first */
 } CachedPage;
 
 static GMutex cache_lock;
-static GHashTable *cache_pages;     /* "PATH LANG" → CachedPage */
+static GHashTable *cache_pages;     /* cache_key () → CachedPage */
+static GQueue cache_lru = G_QUEUE_INIT;
 static gsize cache_bytes;
-static char *cache_generation;      /* what the pages were made from */
-static gint64 cache_checked;        /* when a worker last read it (monotonic) */
+static gsize cache_max_bytes = CACHE_MAX_BYTES_DEFAULT;
+static CacheGeneration cache_generation = { -1, 0, 0, 0, 0 };
+static char *cache_dir;
+static sqlite3 *cache_db;           /* catalog.db, read only: the change number */
+static sqlite3_stmt *cache_last_stmt;
+static guint64 cache_lookups, cache_hits, cache_stores, cache_lock_waits;
+
+static void
+cache_locked (void)
+{
+  if (!g_mutex_trylock (&cache_lock))
+    {
+      g_mutex_lock (&cache_lock);
+      cache_lock_waits++;
+    }
+}
 
 static void
 cached_page_free (gpointer data)
 {
   CachedPage *cached = data;
 
+  g_free (cached->key);
   g_bytes_unref (cached->body);
   g_free (cached->etag);
   g_free (cached);
 }
 
-/* Whether the page of @path with @query may come from the cache, or go
- * into it: a product or shop page asked with no query but its language. */
-static gboolean
-cache_candidate (SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query)
+static gsize
+cached_page_size (const CachedPage *cached)
+{
+  return g_bytes_get_size (cached->body) + strlen (cached->key) + strlen (cached->etag) + sizeof *cached + 64;
+}
+
+/* With the lock. */
+static void
+cache_remove (CachedPage *cached)
+{
+  g_queue_unlink (&cache_lru, &cached->link);
+  cache_bytes -= cached_page_size (cached);
+  g_hash_table_remove (cache_pages, cached->key);
+}
+
+/* With the lock. */
+static void
+cache_clear (void)
+{
+  if (cache_pages)
+    g_hash_table_remove_all (cache_pages);
+  cache_lru.head = cache_lru.tail = NULL;
+  cache_lru.length = 0;
+  cache_bytes = 0;
+}
+
+/* The key of the page of @path with @query, or NULL when that page is
+ * not one the cache keeps: a GET or HEAD of a product or shop code's page,
+ * a search, the trades or a trade, with no query but its language (and
+ * the words of a search). */
+static char *
+cache_key (SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gboolean           en)
 {
   const char *method = soup_server_message_get_method (msg);
+  guint allowed = 0, n = query ? g_hash_table_size (query) : 0;
+  const char *q = NULL;
 
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
-    return FALSE;
-  if (!g_str_has_prefix (path, "/P/") && !g_str_has_prefix (path, "/M/"))
-    return FALSE;
-  return query == NULL || g_hash_table_size (query) == 0 ||
-         (g_hash_table_size (query) == 1 && g_hash_table_contains (query, "lang"));
-}
-
-static char *
-cache_key (const char *path,
-           gboolean    en)
-{
-  return g_strconcat (path, en ? " en" : " fr", NULL);
-}
-
-/* On a worker: reads the generation again when it is over a second old,
- * and empties the cache if it changed. */
-static void
-cache_refresh (const char *data_dir,
-               VtrCatalog *catalog)
-{
-  g_autofree char *keys_path = NULL, *generation = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFile) file = NULL;
-  gint64 last;
-
-  g_mutex_lock (&cache_lock);
-  if (cache_generation && g_get_monotonic_time () - cache_checked < CACHE_CHECK_USEC)
+    return NULL;
+  if (n && g_hash_table_contains (query, "lang"))
+    allowed++;
+  if (g_str_equal (path, SEARCH_PATH))
     {
-      g_mutex_unlock (&cache_lock);
-      return;
+      if ((q = query ? g_hash_table_lookup (query, "q") : NULL) != NULL)
+        allowed++;
+      /* A search's words are the key: no more than a search reads. */
+      if (q && strlen (q) > MAX_QUERY * 4)
+        return NULL;
     }
-  g_mutex_unlock (&cache_lock);
+  else if (!g_str_has_prefix (path, "/P/") && !g_str_has_prefix (path, "/M/") && !g_str_equal (path, TRADES_PATH) &&
+           !g_str_has_prefix (path, TRADE_PREFIX))
+    return NULL;
+  if (n != allowed || strlen (path) > 1024)
+    return NULL;
+  return g_strconcat (en ? "en " : "fr ", path, q ? "\n" : NULL, q, NULL);
+}
 
-  last = vtr_catalog_last_change (catalog, NULL);
-  keys_path = g_build_filename (data_dir, "keys.json", NULL);
-  file = g_file_new_for_path (keys_path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
-                            G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (last < 0 || info == NULL)
-    generation = NULL;  /* nothing is kept while it cannot be told */
-  else
-    generation = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                                  ".%u %" G_GOFFSET_FORMAT, last,
-                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE),
-                                  g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
-                                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC),
-                                  g_file_info_get_size (info));
+/* The keys' identity into @generation; FALSE when there are no keys. */
+static gboolean
+keys_identity (const char      *data_dir,
+               CacheGeneration *generation)
+{
+  g_autofree char *path = g_build_filename (data_dir, "keys.json", NULL);
+  struct stat st;
 
-  g_mutex_lock (&cache_lock);
+  if (stat (path, &st) != 0)
+    return FALSE;
+  generation->ino = st.st_ino;
+  generation->mtime_sec = st.st_mtim.tv_sec;
+  generation->mtime_nsec = st.st_mtim.tv_nsec;
+  generation->size = st.st_size;
+  return TRUE;
+}
+
+/* With the lock: the generation now, read through the cache's own
+ * connection, and the cache emptied when it moved. FALSE when it cannot
+ * be read: the cache must not answer. */
+static gboolean
+cache_refresh (const char *data_dir)
+{
+  CacheGeneration now = { -1, 0, 0, 0, 0 };
+  int rc;
+
   if (cache_pages == NULL)
-    cache_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_page_free);
-  if (g_strcmp0 (generation, cache_generation) != 0)
+    cache_pages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, cached_page_free);
+  if (cache_db == NULL || g_strcmp0 (cache_dir, data_dir) != 0)
     {
-      g_hash_table_remove_all (cache_pages);
-      cache_bytes = 0;
-      g_free (cache_generation);
-      cache_generation = g_steal_pointer (&generation);
+      g_autofree char *path = g_build_filename (data_dir, "catalog.db", NULL);
+
+      g_clear_pointer (&cache_last_stmt, sqlite3_finalize);
+      g_clear_pointer (&cache_db, sqlite3_close);
+      g_free (cache_dir);
+      cache_dir = g_strdup (data_dir);
+      if (sqlite3_open_v2 (path, &cache_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+          sqlite3_prepare_v3 (cache_db, "SELECT coalesce (max (seq), 0) FROM catalog_change", -1,
+                              SQLITE_PREPARE_PERSISTENT, &cache_last_stmt, NULL) != SQLITE_OK)
+        {
+          g_clear_pointer (&cache_last_stmt, sqlite3_finalize);
+          g_clear_pointer (&cache_db, sqlite3_close);
+          g_clear_pointer (&cache_dir, g_free);
+          return FALSE;
+        }
     }
-  cache_checked = g_get_monotonic_time ();
-  g_mutex_unlock (&cache_lock);
+  rc = sqlite3_step (cache_last_stmt);
+  if (rc == SQLITE_ROW)
+    now.last = sqlite3_column_int64 (cache_last_stmt, 0);
+  sqlite3_reset (cache_last_stmt);
+  if (rc != SQLITE_ROW || !keys_identity (data_dir, &now))
+    return FALSE;
+  if (memcmp (&now, &cache_generation, sizeof now) != 0)
+    {
+      cache_clear ();
+      cache_generation = now;
+    }
+  return TRUE;
 }
 
 /* Fills @page from the cache for this request; FALSE when it has no page
  * for it that is still good. */
 static gboolean
-cache_lookup (SoupServerMessage *msg,
-              const char        *path,
-              gboolean           en,
+cache_lookup (const char        *data_dir,
+              SoupServerMessage *msg,
+              const char        *key,
               VtrHubWebPage     *page)
 {
-  g_autofree char *key = cache_key (path, en);
   gint64 period = g_get_real_time () / G_USEC_PER_SEC / ETAG_PERIOD;
   const char *if_none_match;
   CachedPage *cached;
 
-  g_mutex_lock (&cache_lock);
-  if (cache_pages == NULL || cache_generation == NULL ||
-      g_get_monotonic_time () - cache_checked >= CACHE_CHECK_USEC ||
-      !(cached = g_hash_table_lookup (cache_pages, key)) || cached->period != period)
+  cache_locked ();
+  cache_lookups++;
+  if (!cache_refresh (data_dir) || !(cached = g_hash_table_lookup (cache_pages, key)))
     {
       g_mutex_unlock (&cache_lock);
       return FALSE;
     }
+  if (cached->period != period)
+    {
+      cache_remove (cached);
+      g_mutex_unlock (&cache_lock);
+      return FALSE;
+    }
+  cache_hits++;
+  g_queue_unlink (&cache_lru, &cached->link);
+  g_queue_push_head_link (&cache_lru, &cached->link);
   page->html = TRUE;
   page->content_type = "text/html; charset=utf-8";
   page->cache_control = "public, max-age=60";
@@ -1966,51 +2068,107 @@ cache_lookup (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* Keeps a page made from @generation, if that is still the cache's. */
 static void
-cache_store (const char *path,
-             gboolean    en,
-             GBytes     *body,
-             const char *etag,
-             gint64      period)
+cache_store (const char            *key,
+             const CacheGeneration *generation,
+             GBytes                *body,
+             const char            *etag,
+             gint64                 period)
 {
-  CachedPage *cached;
+  CachedPage *cached, *old;
 
-  g_mutex_lock (&cache_lock);
-  if (cache_pages && cache_generation)
+  cache_locked ();
+  if (cache_pages && generation->last >= 0 && memcmp (generation, &cache_generation, sizeof *generation) == 0)
     {
-      if (cache_bytes + g_bytes_get_size (body) > CACHE_MAX_BYTES)
-        {
-          g_hash_table_remove_all (cache_pages);
-          cache_bytes = 0;
-        }
+      if ((old = g_hash_table_lookup (cache_pages, key)))
+        cache_remove (old);
       cached = g_new0 (CachedPage, 1);
+      cached->key = g_strdup (key);
       cached->body = g_bytes_ref (body);
       cached->etag = g_strdup (etag);
       cached->period = period;
-      g_hash_table_replace (cache_pages, cache_key (path, en), cached);
-      /* An approximation: a replaced page's bytes stay counted until the
-       * cache starts again. */
-      cache_bytes += g_bytes_get_size (body);
+      cached->link.data = cached;
+      g_hash_table_insert (cache_pages, cached->key, cached);
+      g_queue_push_head_link (&cache_lru, &cached->link);
+      cache_bytes += cached_page_size (cached);
+      cache_stores++;
+      while (cache_bytes > cache_max_bytes && cache_lru.tail)
+        cache_remove (cache_lru.tail->data);
     }
   g_mutex_unlock (&cache_lock);
 }
 
 /**
+ * vtr_hub_web_set_cache_size:
+ *
+ * Called once by `serve` before any thread starts: the bytes the cache
+ * of pages may hold.
+ */
+void
+vtr_hub_web_set_cache_size (gsize bytes)
+{
+  cache_max_bytes = bytes;
+}
+
+/**
  * vtr_hub_web_serve_cached:
  *
- * On the I/O thread: the product or shop page for this request from the
- * cache, with its tag (or 304). FALSE when the cache cannot answer, and
- * the request goes to a worker (vtr_hub_web_serve).
+ * On the I/O thread: the page for this request from the cache, with its
+ * tag (or 304). FALSE when the cache cannot answer, and the request goes
+ * to a worker (vtr_hub_web_serve).
  */
 gboolean
-vtr_hub_web_serve_cached (SoupServerMessage *msg,
+vtr_hub_web_serve_cached (const char        *data_dir,
+                          SoupServerMessage *msg,
                           const char        *path,
                           GHashTable        *query,
                           VtrHubWebPage     *page)
 {
-  if (!cache_candidate (msg, path, query))
-    return FALSE;
-  return cache_lookup (msg, path, prefers_english (msg, query), page);
+  g_autofree char *key = cache_key (msg, path, query, prefers_english (msg, query));
+
+  return key && cache_lookup (data_dir, msg, key, page);
+}
+
+/**
+ * vtr_hub_web_cache_metrics:
+ *
+ * The cache's counters, as lines of /metrics (Prometheus' text format).
+ */
+void
+vtr_hub_web_cache_metrics (GString *out)
+{
+  guint64 lookups, hits, stores, waits, pages;
+  gsize bytes;
+
+  g_mutex_lock (&cache_lock);
+  lookups = cache_lookups;
+  hits = cache_hits;
+  stores = cache_stores;
+  waits = cache_lock_waits;
+  bytes = cache_bytes;
+  pages = cache_lru.length;
+  g_mutex_unlock (&cache_lock);
+  g_string_append_printf (out,
+                          "# HELP vitrine_hub_web_cache_lookups_total Phone pages looked for in the cache.\n"
+                          "# TYPE vitrine_hub_web_cache_lookups_total counter\n"
+                          "vitrine_hub_web_cache_lookups_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP vitrine_hub_web_cache_hits_total Phone pages answered from the cache.\n"
+                          "# TYPE vitrine_hub_web_cache_hits_total counter\n"
+                          "vitrine_hub_web_cache_hits_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP vitrine_hub_web_cache_stores_total Phone pages kept by the cache.\n"
+                          "# TYPE vitrine_hub_web_cache_stores_total counter\n"
+                          "vitrine_hub_web_cache_stores_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP vitrine_hub_web_cache_lock_waits_total Times a thread waited for the cache's lock.\n"
+                          "# TYPE vitrine_hub_web_cache_lock_waits_total counter\n"
+                          "vitrine_hub_web_cache_lock_waits_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP vitrine_hub_web_cache_bytes Bytes of the pages kept.\n"
+                          "# TYPE vitrine_hub_web_cache_bytes gauge\n"
+                          "vitrine_hub_web_cache_bytes %" G_GSIZE_FORMAT "\n"
+                          "# HELP vitrine_hub_web_cache_pages Pages kept.\n"
+                          "# TYPE vitrine_hub_web_cache_pages gauge\n"
+                          "vitrine_hub_web_cache_pages %" G_GUINT64_FORMAT "\n",
+                          lookups, hits, stores, waits, bytes, pages);
 }
 
 /* Whether @code is still good tomorrow: a code in its last day is not
@@ -2125,6 +2283,8 @@ vtr_hub_web_serve (const char        *data_dir,
   Ctx ctx = { 0 };
   guint status = SOUP_STATUS_OK;
   gboolean cacheable = FALSE, keep = FALSE;
+  g_autofree char *key = NULL;
+  CacheGeneration generation = { -1, 0, 0, 0, 0 };
 
   page->html = TRUE;
   page->content_type = "text/html; charset=utf-8";
@@ -2137,12 +2297,16 @@ vtr_hub_web_serve (const char        *data_dir,
     }
 
   ctx.en = prefers_english (msg, query);
-  /* The page kept from a phone before: see "The cache of pages". */
-  if (cache_candidate (msg, path, query))
+  /* The page kept from a phone before: see "The cache of pages". The
+   * generation is read before the page is made from the catalogue. */
+  key = cache_key (msg, path, query, ctx.en);
+  if (key)
     {
-      cache_refresh (data_dir, catalog);
-      if (cache_lookup (msg, path, ctx.en, page))
+      if (cache_lookup (data_dir, msg, key, page))
         return;
+      generation.last = vtr_catalog_last_change (catalog, NULL);
+      if (!keys_identity (data_dir, &generation))
+        generation.last = -1;
     }
   if (ctx.en)
     {
@@ -2175,9 +2339,8 @@ vtr_hub_web_serve (const char        *data_dir,
   if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
     {
       status = browse (&ctx);
-      if (ctx.private_page)
-        page->cache_control = "private, no-store";
-      goto done;
+      cacheable = TRUE;
+      goto tag;
     }
   if (g_str_equal (path, RESERVE_PATH))
     {
@@ -2244,13 +2407,15 @@ vtr_hub_web_serve (const char        *data_dir,
         break;
       }
 
+tag:
   /* A tag for the pages made from the catalogue alone: its newest
-   * change, the language and the five minutes of the open states. */
+   * change (read before the page was made), the language and the five
+   * minutes of the open states. */
   if (ctx.private_page)
     page->cache_control = "private, no-store";
   else if (cacheable && status == SOUP_STATUS_OK)
     {
-      gint64 last = vtr_catalog_last_change (catalog, NULL);
+      gint64 last = key ? generation.last : vtr_catalog_last_change (catalog, NULL);
       const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                 "If-None-Match");
 
@@ -2261,7 +2426,7 @@ vtr_hub_web_serve (const char        *data_dir,
           page->cache_control = "public, max-age=60";
           if (if_none_match && g_str_equal (if_none_match, page->etag))
             status = SOUP_STATUS_NOT_MODIFIED;
-          else if (cache_candidate (msg, path, query) && code_good_after_today (&info->code, now))
+          else if (key && (info == NULL || code_good_after_today (&info->code, now)))
             keep = TRUE;
         }
     }
@@ -2280,7 +2445,7 @@ done:
   else
     page->body = g_string_free_to_bytes (ctx.out);
   if (keep)
-    cache_store (path, ctx.en, page->body, page->etag, g_date_time_to_unix (now) / ETAG_PERIOD);
+    cache_store (key, &generation, page->body, page->etag, g_date_time_to_unix (now) / ETAG_PERIOD);
 }
 
 /**

@@ -23,6 +23,7 @@ typedef struct
 void      vtr_hub_web_set_language (void);
 void      vtr_hub_web_thread_init  (void);
 void      vtr_hub_web_set_trusted_proxies (const char * const *addresses);
+void      vtr_hub_web_set_cache_size (gsize              bytes);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_serve       (const char         *data_dir,
@@ -32,12 +33,14 @@ void      vtr_hub_web_serve       (const char         *data_dir,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
-gboolean  vtr_hub_web_serve_cached (SoupServerMessage *msg,
+gboolean  vtr_hub_web_serve_cached (const char        *data_dir,
+                                   SoupServerMessage *msg,
                                    const char         *path,
                                    GHashTable         *query,
                                    VtrHubWebPage      *page);
 void      vtr_hub_web_add_headers (SoupMessageHeaders *headers,
                                    const VtrHubWebPage *page);
+void      vtr_hub_web_cache_metrics (GString          *out);
 char     *vtr_hub_web_log_path    (const char         *path);
 char     *vtr_hub_web_client_address (SoupServerMessage *msg);
 
