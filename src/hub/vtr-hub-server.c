@@ -1480,15 +1480,14 @@ handle (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
-  /* (web) A phone's page. Whatever answers it, a count of the page's
-   * view goes here, before the cache (every view counts, kept page or
-   * made); then a popular poster's page, kept, is answered at once. */
+  /* (web) A phone's page. A view of a shop's poster counts whatever
+   * answers it, so it is noted before the cache; then a popular poster's
+   * page, kept, is answered at once. */
   if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
-      /* (poster) A phone's view of a shop's poster counts, from the
-       * cache or not: before the cache answers. */
-      vtr_hub_scans_note_page (server->scans, msg, path);
       VtrHubWebPage page = { 0 };
+
+      vtr_hub_scans_note_page (server->scans, msg, path);
 
       if (vtr_hub_web_serve_cached (server->dir, msg, path, query, &page))
         {
