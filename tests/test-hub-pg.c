@@ -20,6 +20,8 @@
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-hub-backend.h"
+#include "vtr-hub-keys.h"
 #include "vtr-store.h"
 #include "vtr-test-hub.h"
 
@@ -688,10 +690,193 @@ test_not_served (void)
   cluster_stop (cluster);
 }
 
+/* The backend interface itself (vtr-hub-backend.h), the same body on
+ * both implementations: devices, events once by uuid, the feed's pages. */
+static JsonArray *
+parse_events (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static char *
+batch_results (VtrHubBatch *batch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  vtr_hub_batch_write_results (batch, builder);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+backend_body (gboolean postgresql)
+{
+  Cluster *cluster = postgresql ? cluster_start () : NULL;
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *products = g_build_filename (hub_dir, "products.json", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *events_text = NULL;
+  g_autofree char *order_text = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *order_uuid = g_uuid_string_random ();
+  g_autoptr(VtrHubBackend) backend = NULL;
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubDevice) seen = NULL;
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(VtrKeyList) key_list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) all = g_string_new ("{\"products\":[");
+  g_auto(VtrTestResult) init = { 0 };
+  g_auto(VtrTestResult) signed_card = { 0 };
+  g_auto(VtrTestResult) imported = { 0 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, id = 0, last, cursor = 0;
+  guint total = 0;
+
+  hub_run (&init, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+  hub_run (&signed_card, hub_dir, NULL, "sign", "card", NULL);
+  g_assert_cmpint (signed_card.status, ==, 0);
+  g_strstrip (signed_card.out);
+  card = g_strndup (strstr (signed_card.out, "/C/") + 3, 26);
+  for (guint i = 1; i <= 23; i++)
+    g_string_append_printf (all, "%s{\"id\":%u,\"name\":\"Produit %u\",\"category\":\"test\"}", i > 1 ? "," : "", i, i);
+  g_string_append (all, "]}");
+  g_assert_true (g_file_set_contents (products, all->str, -1, &error));
+  hub_run (&imported, hub_dir, cluster, "import", products, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+
+  backend = vtr_hub_backend_open (hub_dir, cluster ? cluster->url : NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vtr_hub_backend_get_name (backend), ==, postgresql ? "postgresql" : "sqlite");
+
+  /* Devices: a code that pairs once, a token, a heartbeat. */
+  code = vtr_hub_backend_add_device (backend, "Kiosque du Vieux-Port", 0, now + 3600, &id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  device = vtr_hub_backend_pair (backend, code, now, &token, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device->id, ==, id);
+  g_assert_null (vtr_hub_backend_pair (backend, code, now, &again, &error));
+  g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING);
+  g_clear_error (&error);
+  g_assert_null (vtr_hub_backend_authenticate (backend, "NOTATOKEN", now, &error));
+  g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_true (vtr_hub_backend_note_seen (backend, id, now + 90, "version=1.2; camera=ok", &error));
+  g_assert_no_error (error);
+  seen = vtr_hub_backend_authenticate (backend, token, now + 91, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seen->last_seen, ==, now + 90);
+  g_assert_cmpstr (seen->heartbeat, ==, "version=1.2; camera=ok");
+
+  /* Events: accepted, then a duplicate; the malformed one rejected. */
+  keys = vtr_hub_keys_open (hub_dir, &error);
+  g_assert_no_error (error);
+  key_list = vtr_hub_keys_list (keys);
+  events_text = g_strdup_printf ("[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                                 "\"payload\":{\"card\":\"%s\",\"code\":\"%s\",\"merchant\":4,\"points\":9}},"
+                                 "{\"kind\":\"credit\"}]",
+                                 uuid, now, card, signed_card.out);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(JsonArray) events = parse_events (events_text);
+      g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (seen, key_list, events, now);
+      g_autofree char *results = NULL;
+
+      g_assert_true (vtr_hub_backend_ingest (backend, batch, &error));
+      g_assert_no_error (error);
+      results = batch_results (batch);
+      g_assert_nonnull (strstr (results, round == 0 ? "\"accepted\"" : "\"duplicate\""));
+      g_assert_nonnull (strstr (results, "\"rejected\""));
+      g_assert_cmpuint (vtr_hub_batch_get_n_accepted (batch), ==, round == 0 ? 1 : 0);
+    }
+  g_assert_cmpint (hub_events (hub_dir, cluster), ==, 1);
+
+  /* An order: SQLite takes it; PostgreSQL refuses the whole batch, so
+   * the kiosk keeps it. */
+  order_text = g_strdup_printf ("[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                                "\"payload\":{\"order\":\"%s\",\"number\":\"A-0001\",\"state\":\"placed\","
+                                "\"at\":%" G_GINT64_FORMAT ",\"merchant\":2,\"lines\":[]}}]",
+                                order_uuid, now, order_uuid, now);
+  {
+    g_autoptr(JsonArray) events = parse_events (order_text);
+    g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (seen, key_list, events, now);
+    gboolean stored = vtr_hub_backend_ingest (backend, batch, &error);
+
+    if (postgresql)
+      {
+        g_assert_false (stored);
+        g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED);
+        g_clear_error (&error);
+        g_assert_cmpint (hub_events (hub_dir, cluster), ==, 1);
+      }
+    else
+      {
+        g_assert_no_error (error);
+        g_assert_true (stored);
+        g_assert_cmpint (hub_events (hub_dir, cluster), ==, 2);
+      }
+  }
+
+  /* The feed by pages of 5: every product once, the cursor at the end. */
+  last = vtr_hub_backend_last_change (backend, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (last, >=, 23);
+  for (;;)
+    {
+      g_autoptr(GString) page = g_string_new (NULL);
+      g_autoptr(JsonObject) object = NULL;
+      gint64 next;
+      guint n;
+
+      g_assert_true (vtr_hub_backend_write_changes (backend, cursor, 5, page, &next, &n, &error));
+      g_assert_no_error (error);
+      object = vtr_test_parse_object (page->str);
+      g_assert_cmpint (json_object_get_int_member (object, "since"), ==, cursor);
+      g_assert_cmpint (json_object_get_int_member (object, "cursor"), ==, next);
+      g_assert_cmpint (json_object_get_boolean_member (object, "more"), ==, n == 5);
+      if (json_object_has_member (object, "products"))
+        total += json_array_get_length (json_object_get_array_member (object, "products"));
+      cursor = next;
+      if (n < 5)
+        break;
+    }
+  g_assert_cmpuint (total, ==, 23);
+  g_assert_cmpint (cursor, ==, last);
+
+  g_clear_pointer (&backend, vtr_hub_backend_free);
+  vtr_test_remove_tree (hub_dir);
+  if (cluster)
+    cluster_stop (cluster);
+}
+
+static void
+test_backend_sqlite (void)
+{
+  backend_body (FALSE);
+}
+
+static void
+test_backend_postgresql (void)
+{
+  backend_body (TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hub-pg/backend/sqlite", test_backend_sqlite);
+  g_test_add_func ("/hub-pg/backend/postgresql", test_backend_postgresql);
   g_test_add_func ("/hub-pg/sync/sqlite", test_sync_sqlite);
   g_test_add_func ("/hub-pg/sync/postgresql", test_sync_postgresql);
   g_test_add_func ("/hub-pg/feed/two-writers", test_feed_two_writers);
