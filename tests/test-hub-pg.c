@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ typedef struct
   char *url;
   char *bindir;
   char *owner; /* NULL: the current user; "nobody" when tests run as root */
+  pid_t pid;   /* the server's */
 } Cluster;
 
 static void
@@ -68,6 +70,41 @@ cluster_run (Cluster    *cluster,
     g_error ("%s failed: %s %s", program, out, err);
 }
 
+/* The servers running, stopped (immediate shutdown) if a test fails:
+ * a failed assertion aborts the test program and would leave them. */
+static volatile pid_t running[8];
+
+static void
+stop_servers (int signal_number)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] > 0)
+      kill (running[i], SIGQUIT);
+  signal (signal_number, SIG_DFL);
+  raise (signal_number);
+}
+
+static void
+cluster_note_pid (Cluster *cluster)
+{
+  g_autofree char *path = g_build_filename (cluster->dir, "data", "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+  pid_t pid;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  pid = (pid_t) atoi (text);
+  g_assert_cmpint (pid, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] == cluster->pid || running[i] == 0)
+      {
+        running[i] = pid;
+        break;
+      }
+  cluster->pid = pid;
+  signal (SIGABRT, stop_servers);
+  signal (SIGTRAP, stop_servers);
+}
+
 static Cluster *
 cluster_start (void)
 {
@@ -96,6 +133,7 @@ cluster_start (void)
   /* Only a unix socket in its folder: nothing listens on the network. */
   options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=off", cluster->dir);
   cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start", NULL);
+  cluster_note_pid (cluster);
   cluster->url = g_strdup_printf ("postgresql:///postgres?host=%s&user=vitrine", cluster->dir);
   return cluster;
 }
@@ -106,12 +144,28 @@ cluster_stop (Cluster *cluster)
   g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
 
   cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] == cluster->pid)
+      running[i] = 0;
   vtr_test_remove_tree (cluster->dir);
   g_free (cluster->dir);
   g_free (cluster->url);
   g_free (cluster->bindir);
   g_free (cluster->owner);
   g_free (cluster);
+}
+
+/* PostgreSQL restarted under the hubs (an upgrade, a failover). */
+static void
+cluster_restart (Cluster *cluster)
+{
+  g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
+
+  g_autofree char *log = g_build_filename (cluster->dir, "log", NULL);
+
+  /* With its log, or the server would hold pg_ctl's output open. */
+  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--mode", "fast", "--wait", "restart", NULL);
+  cluster_note_pid (cluster);
 }
 
 static gint64
@@ -777,6 +831,16 @@ backend_body (gboolean postgresql)
   g_assert_no_error (error);
   g_assert_cmpint (seen->last_seen, ==, now + 90);
   g_assert_cmpstr (seen->heartbeat, ==, "version=1.2; camera=ok");
+  /* PostgreSQL restarted: the next operation connects again. */
+  if (cluster)
+    {
+      g_autoptr(VtrHubDevice) after = NULL;
+
+      cluster_restart (cluster);
+      after = vtr_hub_backend_authenticate (backend, token, now + 92, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (after->id, ==, id);
+    }
 
   /* Events: accepted, then a duplicate; the malformed one rejected. */
   keys = vtr_hub_keys_open (hub_dir, &error);

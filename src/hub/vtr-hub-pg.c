@@ -94,9 +94,20 @@ query (Pg          *self,
        const char **params,
        GError     **error)
 {
+  PGTransactionStatusType before = PQtransactionStatus (self->conn);
   PGresult *result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
   ExecStatusType status = PQresultStatus (result);
 
+  /* The database went away since the last operation (a restart): outside
+   * a transaction, connect again and run the statement once more. */
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && before == PQTRANS_IDLE &&
+      PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      PQclear (result);
+      PQreset (self->conn);
+      result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+      status = PQresultStatus (result);
+    }
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return result;
   pg_failed (self, result, error);
@@ -121,6 +132,15 @@ static void
 rollback (Pg *self)
 {
   PQclear (PQexec (self->conn, "ROLLBACK"));
+}
+
+/* A connection the database closed (restarted, failed over) is opened
+ * again before the next operation, never in the middle of one. */
+static void
+ensure_connected (Pg *self)
+{
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    PQreset (self->conn);
 }
 
 static gint64
@@ -177,6 +197,8 @@ pg_authenticate (VtrHubBackend *backend,
   PGresult *result;
   VtrHubDevice *device = NULL;
 
+  ensure_connected (self);
+
   if (token == NULL || *token == '\0')
     {
       g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED,
@@ -218,6 +240,8 @@ pg_pair (VtrHubBackend *backend,
   g_autofree char *id_text = NULL;
   const char *find[1] = { hash };
   PGresult *result;
+
+  ensure_connected (self);
 
   if (!run (self, "BEGIN", 0, NULL, error))
     return NULL;
@@ -277,6 +301,8 @@ pg_add_device (VtrHubBackend *backend,
   const char *params[5] = { name, merchant, hash, expires, now };
   PGresult *result;
 
+  ensure_connected (self);
+
   if (name == NULL || *name == '\0')
     {
       g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
@@ -306,6 +332,8 @@ pg_note_seen (VtrHubBackend *backend,
   g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now);
   const char *params[3] = { at, heartbeat, id };
 
+  ensure_connected (self);
+
   return run (self,
               "UPDATE device SET last_seen = $1::bigint, "
               "  heartbeat = coalesce ($2, heartbeat), "
@@ -325,6 +353,8 @@ pg_ingest (VtrHubBackend *backend,
   Pg *self = (Pg *) backend;
   guint n = vtr_hub_batch_get_length (batch), n_accepted = 0;
   g_autofree char *received = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+  ensure_connected (self);
 
   if (!run (self, "BEGIN", 0, NULL, error))
     return FALSE;
@@ -439,9 +469,11 @@ pg_last_change (VtrHubBackend *backend,
                 GError       **error)
 {
   Pg *self = (Pg *) backend;
-  PGresult *result = query (self, "SELECT coalesce (max (seq), 0) FROM catalog_change", 0, NULL, error);
+  PGresult *result;
   gint64 last;
 
+  ensure_connected (self);
+  result = query (self, "SELECT coalesce (max (seq), 0) FROM catalog_change", 0, NULL, error);
   if (result == NULL)
     return -1;
   last = column_int (result, 0, 0);
@@ -468,6 +500,8 @@ pg_write_changes (VtrHubBackend *backend,
   GString *deleted[VTR_N_TABLES] = { NULL };
   gboolean any_deleted = FALSE;
   PGresult *result;
+
+  ensure_connected (self);
 
   if (!(result = query (self,
                         "SELECT c.kind, c.a, c.b, c.seq, r.data FROM catalog_change c "
@@ -596,6 +630,8 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
   JsonObject *root, *deleted;
   g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
   const char *lock_params[1] = { lock };
+
+  ensure_connected (self);
 
   g_return_val_if_fail (backend->klass == &pg_class, FALSE);
   *n_rows = 0;
