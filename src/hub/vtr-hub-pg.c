@@ -3,6 +3,9 @@
 #include "vtr-hub-backend.h"
 
 #include <glib/gi18n.h>
+
+#ifdef VTR_HAVE_LIBPQ
+
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -817,3 +820,35 @@ failed:
   pg_free (&self->parent);
   return NULL;
 }
+
+#else /* !VTR_HAVE_LIBPQ: a build without PostgreSQL (the kiosk's Flatpak) */
+
+VtrHubBackend *
+vtr_hub_backend_open_pg (const char *conninfo,
+                         GError    **error)
+{
+  (void) conninfo;
+  g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                       _("This hub was built without PostgreSQL: it keeps its data in SQLite only"));
+  return NULL;
+}
+
+gboolean
+vtr_hub_pg_put_page (VtrHubBackend *backend,
+                     const char    *page,
+                     guint         *n_rows,
+                     GError       **error)
+{
+  (void) backend, (void) page, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+char *
+vtr_hub_pg_history (VtrHubBackend *backend,
+                    GError       **error)
+{
+  (void) backend, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+#endif
