@@ -28,11 +28,12 @@ typedef struct
  * terminated; NULL: none) is a command that sets something up and then
  * becomes the hub, such as { "prlimit", "--nofile=128", NULL }. */
 static inline VtrTestHub *
-vtr_test_hub_start_full (const char         *dir,
+vtr_test_hub_start_with (const char         *dir,
                          guint16             port,
                          const char         *certificate,
                          const char         *key,
-                         const char * const *wrapper)
+                         const char * const *wrapper,
+                         const char * const *extra)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *log = g_build_filename (dir, "hub-stderr.log", NULL);
@@ -61,6 +62,8 @@ vtr_test_hub_start_full (const char         *dir,
       g_ptr_array_add (argv, "--tls-key");
       g_ptr_array_add (argv, (char *) key);
     }
+  for (guint i = 0; extra && extra[i]; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
   g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
@@ -81,6 +84,16 @@ vtr_test_hub_start_full (const char         *dir,
   colon = strrchr (hub->url, ':');
   hub->port = (guint16) atoi (colon + 1);
   return hub;
+}
+
+static inline VtrTestHub *
+vtr_test_hub_start_full (const char         *dir,
+                         guint16             port,
+                         const char         *certificate,
+                         const char         *key,
+                         const char * const *wrapper)
+{
+  return vtr_test_hub_start_with (dir, port, certificate, key, wrapper, NULL);
 }
 
 static inline VtrTestHub *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "vtr-area.h"
 #include "vtr-changes.h"
@@ -14,6 +15,7 @@
 #include "vtr-flashcode.h"
 #include "vtr-import.h"
 #include "vtr-shop-review.h"
+#include "vtr-hub-backend.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-log.h"
@@ -57,9 +59,11 @@ static gboolean admin_pin;
 static char **trusted_proxies;
 static int web_cache_mb = 64;
 static char *area;
+static char *database;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("With “serve”, “device add” and “import”: keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder"), N_("postgresql://…") },
   { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The federation’s host, for “keys init”"), N_("HOST") },
   { "merchant", 0, 0, G_OPTION_ARG_STRING, &merchant, N_("The shop of a product ad"), N_("ID") },
   { "promotion", 0, 0, G_OPTION_ARG_STRING, &promotion, N_("The promotion of a product ad"), N_("ID") },
@@ -372,6 +376,73 @@ open_catalog (GError **error)
   return g_steal_pointer (&catalog);
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* (pg) Each file is read into a catalogue of its own (the same import
+ * as SQLite's, in a folder made for it), whose rows then go to
+ * PostgreSQL in one transaction under the change feed's one writer. */
+static int
+command_import_pg (int argc, char **argv)
+{
+  g_autoptr(VtrHubBackend) backend = NULL;
+  GError *error = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (!(backend = vtr_hub_backend_open (NULL, database, &error)))
+    return fail (error);
+  if (!vtr_hub_backend_is_postgresql (database))
+    return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+  for (int i = 2; i < argc; i++)
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", &error);
+      g_autoptr(VtrStore) store = NULL;
+      g_autoptr(VtrCatalog) catalog = NULL;
+      g_autoptr(GString) page = g_string_new (NULL);
+      VtrImportCounts c;
+      gint64 cursor;
+      guint n, n_rows = 0;
+      gboolean ok;
+
+      ok = tmp && (store = vtr_store_open (tmp, &error)) && (catalog = vtr_catalog_new (store)) &&
+           vtr_catalog_log_changes (catalog, &error);
+      if (ok && (ok = vtr_catalog_import_file (catalog, argv[i], &c, &error)))
+        vtr_import_counts_clear (&c);
+      ok = ok && vtr_catalog_write_changes (catalog, 0, G_MAXUINT, page, &cursor, &n, &error) &&
+           vtr_hub_pg_put_page (backend, page->str, &n_rows, &error);
+      g_clear_object (&catalog);
+      g_clear_object (&store);
+      if (tmp)
+        remove_tree (tmp);
+      if (!ok)
+        {
+          g_printerr ("vitrine-hub: %s: %s\n", argv[i], error->message);
+          g_clear_error (&error);
+          status = EXIT_FAILURE;
+          continue;
+        }
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u row in the catalogue on PostgreSQL.\n",
+                            "%s: %u rows in the catalogue on PostgreSQL.\n", n_rows),
+               argv[i], n_rows);
+    }
+  return status;
+}
+
 static int
 command_import (int argc, char **argv)
 {
@@ -381,6 +452,8 @@ command_import (int argc, char **argv)
 
   if (argc < 3)
     return usage_error (_("Usage: vitrine-hub import FILE… (CSV, one table a file, or JSON)"));
+  if (database)
+    return command_import_pg (argc, argv);
   if (!(catalog = open_catalog (&error)))
     return fail (error);
 
@@ -559,7 +632,7 @@ command_serve (void)
   /* French pages whatever the hub's language, set before any thread. */
   vtr_hub_web_set_language ();
   vtr_hub_web_thread_init ();
-  if (!(server = vtr_hub_server_new (dir, &error)) ||
+  if (!(server = vtr_hub_server_new_with_database (dir, database, &error)) ||
       !vtr_hub_server_listen (server, address, tls_certificate, tls_key, &error))
     return fail (error);
 
@@ -808,6 +881,11 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
+  if (database && !(g_str_equal (argv[2], "add") && argc == 4))
+    return usage_error (_("With --database, the hub adds devices only (device add NAME [--merchant ID]): "
+                          "PostgreSQL does not keep the rest yet"));
+  if (database && (admin_pin || area))
+    return usage_error (_("With --database, a device has no administrator’s PIN nor area yet"));
   if (g_str_equal (argv[2], "add") && argc == 4)
     {
       g_autoptr(VtrHubKeys) keys = NULL;
@@ -827,9 +905,22 @@ command_device (int argc, char **argv)
         return usage_error (_("--expires takes a date such as 2027-01-31"));
       if (admin_pin && !(pin = ask_admin_pin (&made_up, &error)))
         return fail (error);
-      if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
-          !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, area, end_of_day (code.expires), &id,
-                                             &error)))
+      if (database)
+        {
+          /* (pg) The device in PostgreSQL, the keys in the data folder. */
+          g_autoptr(VtrHubBackend) backend = NULL;
+
+          if (!vtr_hub_backend_is_postgresql (database))
+            return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+          if (!(keys = vtr_hub_keys_open (dir, &error)) ||
+              !(backend = vtr_hub_backend_open (dir, database, &error)) ||
+              !(pairing = vtr_hub_backend_add_device (backend, argv[3], merchant_id, end_of_day (code.expires),
+                                                      &id, &error)))
+            return fail (error);
+        }
+      else if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
+               !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, area, end_of_day (code.expires), &id,
+                                                  &error)))
         return fail (error);
       if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
         {
@@ -1030,6 +1121,10 @@ main (int   argc,
 
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
+  if (database && argc >= 2 && !g_str_equal (argv[1], "device") && !g_str_equal (argv[1], "import") &&
+      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign"))
+    return usage_error (_("With --database, the hub serves, adds devices and imports only: "
+                          "PostgreSQL does not keep the rest yet"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))

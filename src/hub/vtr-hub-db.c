@@ -377,15 +377,15 @@ vtr_hub_db_free (VtrHubDb *db)
 }
 
 /* Secrets are kept as their SHA-256: a copy of hub.db lets no one in. */
-static char *
-secret_hash (const char *secret)
+char *
+vtr_hub_secret_hash (const char *secret)
 {
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
 }
 
 /* @n characters of A–Z and 2–7, from the system's random source. */
-static char *
-random_code (guint n)
+char *
+vtr_hub_random_code (guint n)
 {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   char *code = g_malloc (n + 1);
@@ -413,8 +413,8 @@ vtr_hub_db_add_device (VtrHubDb   *db,
                        gint64     *id,
                        GError    **error)
 {
-  g_autofree char *code = random_code (20);
-  g_autofree char *hash = secret_hash (code);
+  g_autofree char *code = vtr_hub_random_code (20);
+  g_autofree char *hash = vtr_hub_secret_hash (code);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(VtrArea) parsed = NULL;
   g_autofree char *canonical = NULL;
@@ -596,9 +596,9 @@ vtr_hub_db_pair (VtrHubDb   *db,
                  char      **token,
                  GError    **error)
 {
-  g_autofree char *hash = secret_hash (pairing_code);
-  g_autofree char *new_token = random_code (52);
-  g_autofree char *token_hash = secret_hash (new_token);
+  g_autofree char *hash = vtr_hub_secret_hash (pairing_code);
+  g_autofree char *new_token = vtr_hub_random_code (52);
+  g_autofree char *token_hash = vtr_hub_secret_hash (new_token);
   g_autoptr(sqlite3_stmt) find = NULL;
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(VtrHubDevice) device = NULL;
@@ -672,7 +672,7 @@ vtr_hub_db_authenticate (VtrHubDb   *db,
                            _("This device is not paired with the hub"));
       return NULL;
     }
-  hash = secret_hash (token);
+  hash = vtr_hub_secret_hash (token);
   stmt = prepare (db, "SELECT " DEVICE_COLUMNS " FROM device WHERE token_hash = ?", error);
   if (stmt == NULL)
     return NULL;
@@ -1346,6 +1346,66 @@ guint
 vtr_hub_batch_get_n_accepted (VtrHubBatch *batch)
 {
   return batch->n_accepted;
+}
+
+guint
+vtr_hub_batch_get_length (VtrHubBatch *batch)
+{
+  return batch->n;
+}
+
+gint64
+vtr_hub_batch_get_device_id (VtrHubBatch *batch)
+{
+  return batch->device.id;
+}
+
+/**
+ * vtr_hub_batch_get_event:
+ * @event: (out): the event @i as vtr_hub_batch_new() checked it, valid
+ *   while @batch is
+ *
+ * Returns: (nullable): why the event was refused on its own (untranslated:
+ *   N_()), or NULL when it may be stored
+ */
+const char *
+vtr_hub_batch_get_event (VtrHubBatch      *batch,
+                         guint             i,
+                         VtrHubBatchEvent *event)
+{
+  const Event *e = &batch->checked[i];
+
+  g_return_val_if_fail (i < batch->n, NULL);
+  event->uuid = e->uuid;
+  event->kind = e->kind;
+  event->payload = e->payload_text;
+  event->created = e->created;
+  event->card_id = e->card_id;
+  event->card_code = e->card_code;
+  event->card_signed = e->card_signed;
+  event->merchant_id = e->merchant_id;
+  event->points = e->points;
+  event->needs_orders = e->order != NULL || e->forget || e->new_card != NULL;
+  return batch->reasons[i];
+}
+
+/* @reason: (nullable): untranslated (N_()), translated in the answer */
+void
+vtr_hub_batch_set_verdict (VtrHubBatch     *batch,
+                           guint            i,
+                           VtrEventVerdict  verdict,
+                           const char      *reason)
+{
+  g_return_if_fail (i < batch->n);
+  batch->verdicts[i] = verdict;
+  batch->reasons[i] = reason;
+}
+
+void
+vtr_hub_batch_set_n_accepted (VtrHubBatch *batch,
+                              guint        n_accepted)
+{
+  batch->n_accepted = n_accepted;
 }
 
 /**

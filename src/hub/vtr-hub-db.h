@@ -17,6 +17,7 @@ typedef enum
   VTR_HUB_ERROR_NOT_FOUND,
   VTR_HUB_ERROR_INVALID,      /* the request is wrong */
   VTR_HUB_ERROR_PAIRING,      /* unknown, used or expired pairing code */
+  VTR_HUB_ERROR_NOT_SUPPORTED, /* (pg) not served by this backend yet */
 } VtrHubError;
 
 typedef struct
@@ -125,6 +126,34 @@ void          vtr_hub_batch_write_results (VtrHubBatch *batch,
                                           JsonBuilder  *results);
 void          vtr_hub_batch_count        (VtrHubBatch  *batch,
                                           guint64       counts[3]);
+/* (pg) A batch's events as another backend stores them (vtr-hub-pg.c). */
+typedef struct
+{
+  const char *uuid;
+  const char *kind;
+  const char *payload;     /* its JSON text */
+  gint64      created;
+  const char *card_id;     /* (nullable) a loyalty event's card */
+  const char *card_code;   /* (nullable) its code, signed by the federation */
+  gboolean    card_signed;
+  gint64      merchant_id;
+  gint64      points;
+  gboolean    needs_orders; /* an order, a forget or a card transfer */
+} VtrHubBatchEvent;
+
+guint         vtr_hub_batch_get_length   (VtrHubBatch  *batch);
+gint64        vtr_hub_batch_get_device_id (VtrHubBatch *batch);
+const char   *vtr_hub_batch_get_event    (VtrHubBatch  *batch,
+                                          guint         i,
+                                          VtrHubBatchEvent *event);
+void          vtr_hub_batch_set_verdict  (VtrHubBatch  *batch,
+                                          guint         i,
+                                          VtrEventVerdict verdict,
+                                          const char   *reason);
+void          vtr_hub_batch_set_n_accepted (VtrHubBatch *batch,
+                                          guint         n_accepted);
+char         *vtr_hub_secret_hash        (const char   *secret);
+char         *vtr_hub_random_code        (guint         n);
 gboolean      vtr_hub_db_begin_group     (VtrHubDb     *db,
                                           GError      **error);
 gboolean      vtr_hub_db_ingest_batch    (VtrHubDb     *db,

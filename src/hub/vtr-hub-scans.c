@@ -214,6 +214,9 @@ vtr_hub_scans_has_pending (VtrHubScans *scans)
 {
   gboolean pending;
 
+  /* A hub on PostgreSQL counts none yet. */
+  if (scans == NULL)
+    return FALSE;
   g_mutex_lock (&scans->lock);
   pending = g_hash_table_size (scans->pending) > 0;
   g_mutex_unlock (&scans->lock);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "vtr-card-block.h"
+#include "vtr-hub-backend.h"
 #include "vtr-area.h"
 #include "vtr-changes.h"
 #include "vtr-hub-db.h"
@@ -60,6 +61,7 @@
 struct _VtrHubServer
 {
   char        *dir;
+  char        *database;           /* (pg) (nullable) postgresql://…; NULL: SQLite in dir */
   SoupServer  *soup;
   GAsyncQueue *jobs;
   GThread     *workers[N_WORKERS];
@@ -275,6 +277,7 @@ answer_gerror (Job    *job,
     [VTR_HUB_ERROR_NOT_FOUND] = { SOUP_STATUS_NOT_FOUND, "not-found" },
     [VTR_HUB_ERROR_INVALID] = { SOUP_STATUS_BAD_REQUEST, "invalid" },
     [VTR_HUB_ERROR_PAIRING] = { SOUP_STATUS_FORBIDDEN, "pairing" },
+    [VTR_HUB_ERROR_NOT_SUPPORTED] = { SOUP_STATUS_NOT_IMPLEMENTED, "not-supported" },
   };
 
   if (error->domain == VTR_HUB_ERROR && error->code < (int) G_N_ELEMENTS (by_code))
@@ -1071,6 +1074,273 @@ route_metrics (Job    *job,
   job->content_type = "text/plain; version=0.0.4";
 }
 
+/*
+ * (pg) The hub on PostgreSQL (docs/hub-api.md, "PostgreSQL"): what the
+ * kiosks use through sync, through the backend interface
+ * (vtr-hub-backend.h), one connection a worker thread. What it does not
+ * serve yet answers 501 "not-supported", never another hub's answer.
+ */
+
+static void
+pg_backend_free (gpointer data)
+{
+  vtr_hub_backend_free (data);
+}
+
+static GPrivate pg_key = G_PRIVATE_INIT (pg_backend_free);
+
+static VtrHubBackend *
+pg_get (VtrHubServer *server,
+        GError      **error)
+{
+  VtrHubBackend *backend = g_private_get (&pg_key);
+
+  if (backend == NULL && (backend = vtr_hub_backend_open (server->dir, server->database, error)))
+    g_private_set (&pg_key, backend);
+  return backend;
+}
+
+static VtrHubDevice *
+pg_authenticate (Job           *job,
+                 VtrHubBackend *backend)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                     "Authorization");
+  g_autofree char *heartbeat =
+    vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                               "Vitrine-Device"));
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  VtrHubDevice *device;
+
+  if (header && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    header += 7;
+  else
+    header = NULL;
+  if (!(device = vtr_hub_backend_authenticate (backend, header, now, &error)))
+    {
+      answer_gerror (job, error);
+      return NULL;
+    }
+  job->device_id = device->id;
+  /* As on SQLite: when the heartbeat changed, else once a minute. */
+  if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
+    vtr_hub_backend_note_seen (backend, device->id, now, heartbeat, NULL);
+  return device;
+}
+
+static void
+route_pg_pair (Job           *job,
+               VtrHubBackend *backend)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *envelope = NULL;
+  g_autofree char *root = NULL;
+  JsonObject *request;
+  const char *code;
+
+  if (!(request = body_object (job, parser)))
+    return;
+  code = json_object_get_string_member_with_default (request, "code", NULL);
+  if (code == NULL)
+    {
+      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid", _("The request has no pairing code"));
+      return;
+    }
+  if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
+      !(device = vtr_hub_backend_pair (backend, code, g_get_real_time () / G_USEC_PER_SEC, &token, &error)))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  job->device_id = device->id;
+  envelope = vtr_hub_keys_export (keys);
+  root = vtr_hub_keys_root_public (keys);
+  json_builder_begin_object (builder);
+  vtr_json_add_int (builder, "device", device->id);
+  vtr_json_add_string (builder, "name", device->name);
+  if (device->merchant_id)
+    vtr_json_add_int (builder, "merchant", device->merchant_id);
+  vtr_json_add_string (builder, "token", token);
+  vtr_json_add_string (builder, "host", vtr_hub_keys_get_host (keys));
+  vtr_json_add_string (builder, "root", root);
+  vtr_json_add_string (builder, "keys", envelope);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
+static void
+route_pg_changes (Job           *job,
+                  VtrHubBackend *backend)
+{
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) page = NULL;
+  g_autofree char *release = NULL;
+  g_autofree char *area_tag = NULL;
+  const char *if_none_match;
+  gint64 since, limit, last, cursor;
+  guint n;
+
+  if (!(device = pg_authenticate (job, backend)))
+    return;
+  area_tag = vtr_hub_device_area_tag (device);
+  if (!same_history (job) || !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
+      !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit) || !same_area (job, device, area_tag, since))
+    return;
+  if ((last = vtr_hub_backend_last_change (backend, &error)) < 0)
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  if (since > last)
+    {
+      answer_error (job, SOUP_STATUS_GONE, "reset",
+                    _("The hub’s catalogue was restored from an older copy: download it again"));
+      return;
+    }
+  release = hub_release (job->server->dir);
+  if (since >= last)
+    {
+      job->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s\"", last, release);
+      if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
+                                                    "If-None-Match");
+      if (if_none_match && g_str_equal (if_none_match, job->etag))
+        {
+          job->status = SOUP_STATUS_NOT_MODIFIED;
+          return;
+        }
+    }
+  page = g_string_sized_new (limit * 120);
+  if (!vtr_hub_backend_write_changes (backend, since, limit, page, &cursor, &n, &error))
+    {
+      answer_gerror (job, error);
+      return;
+    }
+  if (page->len > 0 && page->str[0] == '{')
+    {
+      g_autofree char *member = g_strdup_printf ("\"release\": \"%s\", \"area\": \"%s\", ", release, area_tag);
+
+      g_string_insert (page, 1, member);
+    }
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "application/json";
+  job->gzip = TRUE;
+  job->body = g_string_free_to_bytes (g_steal_pointer (&page));
+}
+
+static void
+route_pg_events (Job           *job,
+                 VtrHubBackend *backend)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubKeys) hub_keys = NULL;
+  g_autoptr(VtrKeyList) keys = NULL;
+  g_autoptr(VtrHubBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *request;
+  JsonNode *events;
+  JsonArray *array;
+
+  if (!(device = pg_authenticate (job, backend)) || !same_history (job) || !(request = body_object (job, parser)))
+    return;
+  events = json_object_get_member (request, "events");
+  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events))
+    {
+      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid", _("The request has no list of events"));
+      return;
+    }
+  array = json_node_get_array (events);
+  if (json_array_get_length (array) > MAX_EVENTS)
+    {
+      g_autofree char *message = g_strdup_printf (_("At most %d events a request"), MAX_EVENTS);
+      answer_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+      return;
+    }
+  /* The shops' edits change the catalogue, which PostgreSQL does not
+   * take from devices yet: the kiosk keeps them. */
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          vtr_hub_shop_is_shop_event (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                                  "kind", NULL)))
+        {
+          answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
+                        _("This hub keeps its data in PostgreSQL, which does not take the shops’ edits yet: "
+                          "the device keeps them and sends them again later"));
+          return;
+        }
+    }
+  hub_keys = vtr_hub_keys_open (job->server->dir, &error);
+  if (hub_keys)
+    keys = vtr_hub_keys_list (hub_keys);
+  if (keys == NULL && !g_error_matches (error, VTR_HUB_KEYS_ERROR, VTR_HUB_KEYS_ERROR_NOT_INITIALIZED))
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed",
+                    error ? error->message : _("The federation’s keys cannot be read"));
+      return;
+    }
+  g_clear_error (&error);
+  batch = vtr_hub_batch_new (device, keys, array, g_get_real_time () / G_USEC_PER_SEC);
+  if (!vtr_hub_backend_ingest (backend, batch, &error))
+    {
+      if (g_error_matches (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED))
+        answer_gerror (job, error);
+      else
+        answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  {
+    guint64 counts[3] = { 0 };
+
+    vtr_hub_batch_count (batch, counts);
+    vtr_hub_metrics_events (job->server->metrics, counts);
+  }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  vtr_hub_batch_write_results (batch, builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
+static void
+route_pg (Job *job)
+{
+  const char *method = soup_server_message_get_method (job->msg);
+  const char *path = job->path;
+  g_autoptr(GError) error = NULL;
+  VtrHubBackend *backend;
+
+  if (!(backend = pg_get (job->server, &error)))
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
+    route_pg_pair (job, backend);
+  else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
+    route_pg_changes (job, backend);
+  else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
+    route_pg_events (job, backend);
+  else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
+    answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
+                  _("This hub keeps its data in PostgreSQL, which serves only the kiosks’ sync yet "
+                    "(pairing, catalogue, events): this address is not served"));
+  else
+    answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
+}
+
 static void
 route (Job *job)
 {
@@ -1098,6 +1368,11 @@ route (Job *job)
   if (vtr_hub_tiles_handles (method, path))
     {
       route_tiles (job);
+      return;
+    }
+  if (job->server->database)
+    {
+      route_pg (job);
       return;
     }
   if (!(worker = worker_get (job->server->dir, &error)))
@@ -1483,7 +1758,7 @@ handle (SoupServer        *soup,
   /* (web) A phone's page. A view of a shop's poster counts whatever
    * answers it, so it is noted before the cache; then a popular poster's
    * page, kept, is answered at once. */
-  if (vtr_hub_web_handles (soup_server_message_get_method (msg), path))
+  if (server->database == NULL && vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
       VtrHubWebPage page = { 0 };
 
@@ -2045,6 +2320,20 @@ VtrHubServer *
 vtr_hub_server_new (const char *data_dir,
                     GError    **error)
 {
+  return vtr_hub_server_new_with_database (data_dir, NULL, error);
+}
+
+/**
+ * vtr_hub_server_new_with_database:
+ * @database: (nullable): (pg) a PostgreSQL URL (postgresql://…): the
+ *   hub serves the kiosks' sync from it, and @data_dir holds only its
+ *   keys; NULL: everything in SQLite in @data_dir
+ */
+VtrHubServer *
+vtr_hub_server_new_with_database (const char *data_dir,
+                                  const char *database,
+                                  GError    **error)
+{
   g_autoptr(VtrHubServer) server = g_new0 (VtrHubServer, 1);
   g_autoptr(VtrStore) store = NULL;
   g_autoptr(VtrCatalog) catalog = NULL;
@@ -2054,14 +2343,28 @@ vtr_hub_server_new (const char *data_dir,
   server->context = g_main_context_ref_thread_default ();
   server->reserve_fd = -1;
   server->keepalive_peer = -1;
+  if (database)
+    {
+      /* (pg) Connects once here: makes the schema on first start, and
+       * fails early with a clear message. */
+      g_autoptr(VtrHubBackend) backend = vtr_hub_backend_open (data_dir, database, error);
+
+      if (backend == NULL || !vtr_hub_backend_is_postgresql (database) ||
+          !(server->history = vtr_hub_pg_history (backend, error)))
+        return NULL;
+      server->database = g_strdup (database);
+    }
   /* Open once here: creates the files, runs migrations, installs the
    * change log, and fails early with a clear message. */
-  if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
+  else if (!(store = vtr_store_open (data_dir, error)) || !(db = vtr_hub_db_open (data_dir, error)))
     return NULL;
-  catalog = vtr_catalog_new (store);
-  if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
-      !(server->history = vtr_hub_db_history (db, error)))
-    return NULL;
+  if (!database)
+    {
+      catalog = vtr_catalog_new (store);
+      if (!vtr_catalog_log_changes (catalog, error) || !vtr_hub_publish_blocks (db, store, TRUE, error) ||
+          !(server->history = vtr_hub_db_history (db, error)))
+        return NULL;
+    }
 
   server->soup = soup_server_new ("server-header", "vitrine-hub", NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
@@ -2075,9 +2378,14 @@ vtr_hub_server_new (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
-  server->scans = vtr_hub_scans_new (data_dir);
-  server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
-  if (!(server->sms = vtr_hub_sms_start (data_dir, error)))
+  /* (pg) The shops' poster scans and the customers' text messages are
+   * kept in hub.db beside the orders: not on PostgreSQL yet. */
+  if (!database)
+    {
+      server->scans = vtr_hub_scans_new (data_dir);
+      server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
+    }
+  if (!database && !(server->sms = vtr_hub_sms_start (data_dir, error)))
     return NULL;
   server->jobs = g_async_queue_new ();
   server->parked = g_ptr_array_new ();
@@ -2251,6 +2559,7 @@ vtr_hub_server_free (VtrHubServer *server)
   g_free (server->busy_answer);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->context, g_main_context_unref);
+  g_free (server->database);
   g_free (server->dir);
   g_free (server->url);
   g_free (server);

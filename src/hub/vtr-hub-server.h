@@ -8,6 +8,9 @@ typedef struct _VtrHubServer VtrHubServer;
 
 VtrHubServer *vtr_hub_server_new      (const char   *data_dir,
                                        GError      **error);
+VtrHubServer *vtr_hub_server_new_with_database (const char *data_dir,
+                                       const char   *database,
+                                       GError      **error);
 gboolean      vtr_hub_server_listen   (VtrHubServer *server,
                                        const char   *address,
                                        const char   *tls_certificate,

@@ -1,0 +1,253 @@
+#include "config.h"
+
+#include "vtr-hub-backend.h"
+
+#include <glib/gi18n.h>
+
+#include "vtr-catalog.h"
+#include "vtr-changes.h"
+#include "vtr-store.h"
+
+/*
+ * (pg) The sync's backend interface, and its SQLite implementation:
+ * today's hub.db (vtr-hub-db.c) and the catalogue's change log
+ * (vtr-changes.c) in the hub's data folder.
+ */
+
+gboolean
+vtr_hub_backend_is_postgresql (const char *database)
+{
+  return database && (g_str_has_prefix (database, "postgresql://") ||
+                      g_str_has_prefix (database, "postgres://"));
+}
+
+/**
+ * vtr_hub_backend_open:
+ * @dir: the hub's data folder (SQLite's files)
+ * @database: (nullable): a PostgreSQL URL (postgresql://…), or NULL for
+ *   SQLite in @dir
+ */
+VtrHubBackend *
+vtr_hub_backend_open (const char *dir,
+                      const char *database,
+                      GError    **error)
+{
+  if (database == NULL)
+    return vtr_hub_backend_open_sqlite (dir, error);
+  if (vtr_hub_backend_is_postgresql (database))
+    return vtr_hub_backend_open_pg (database, error);
+  g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+               _("“%s” is not a database the hub knows: give a PostgreSQL address, postgresql://…"),
+               database);
+  return NULL;
+}
+
+void
+vtr_hub_backend_free (VtrHubBackend *self)
+{
+  if (self)
+    self->klass->free (self);
+}
+
+const char *
+vtr_hub_backend_get_name (VtrHubBackend *self)
+{
+  return self->klass->name;
+}
+
+VtrHubDevice *
+vtr_hub_backend_authenticate (VtrHubBackend *self,
+                              const char    *token,
+                              gint64         now,
+                              GError       **error)
+{
+  return self->klass->authenticate (self, token, now, error);
+}
+
+VtrHubDevice *
+vtr_hub_backend_pair (VtrHubBackend *self,
+                      const char    *code,
+                      gint64         now,
+                      char         **token,
+                      GError       **error)
+{
+  return self->klass->pair (self, code, now, token, error);
+}
+
+char *
+vtr_hub_backend_add_device (VtrHubBackend *self,
+                            const char    *name,
+                            gint64         merchant_id,
+                            gint64         pairing_expires,
+                            gint64        *id,
+                            GError       **error)
+{
+  return self->klass->add_device (self, name, merchant_id, pairing_expires, id, error);
+}
+
+gboolean
+vtr_hub_backend_note_seen (VtrHubBackend *self,
+                           gint64         device_id,
+                           gint64         now,
+                           const char    *heartbeat,
+                           GError       **error)
+{
+  return self->klass->note_seen (self, device_id, now, heartbeat, error);
+}
+
+/* Stores @batch durably, each event once by its uuid (whichever hub got
+ * it first), and sets its verdicts: answer them with
+ * vtr_hub_batch_write_results(). */
+gboolean
+vtr_hub_backend_ingest (VtrHubBackend *self,
+                        VtrHubBatch   *batch,
+                        GError       **error)
+{
+  return self->klass->ingest (self, batch, error);
+}
+
+gint64
+vtr_hub_backend_last_change (VtrHubBackend *self,
+                             GError       **error)
+{
+  return self->klass->last_change (self, error);
+}
+
+/* The page of the change feed after @since, in the format of
+ * vtr_catalog_write_changes(), read in one snapshot. */
+gboolean
+vtr_hub_backend_write_changes (VtrHubBackend *self,
+                               gint64         since,
+                               guint          limit,
+                               GString       *out,
+                               gint64        *cursor,
+                               guint         *n_changes,
+                               GError       **error)
+{
+  return self->klass->write_changes (self, since, limit, out, cursor, n_changes, error);
+}
+
+/* SQLite. */
+
+typedef struct
+{
+  VtrHubBackend parent;
+  VtrHubDb     *db;
+  VtrStore     *store;
+  VtrCatalog   *catalog;
+} Sqlite;
+
+static VtrHubDevice *
+sqlite_authenticate (VtrHubBackend *self,
+                     const char    *token,
+                     gint64         now,
+                     GError       **error)
+{
+  return vtr_hub_db_authenticate (((Sqlite *) self)->db, token, now, error);
+}
+
+static VtrHubDevice *
+sqlite_pair (VtrHubBackend *self,
+             const char    *code,
+             gint64         now,
+             char         **token,
+             GError       **error)
+{
+  return vtr_hub_db_pair (((Sqlite *) self)->db, code, now, token, error);
+}
+
+static char *
+sqlite_add_device (VtrHubBackend *self,
+                   const char    *name,
+                   gint64         merchant_id,
+                   gint64         pairing_expires,
+                   gint64        *id,
+                   GError       **error)
+{
+  return vtr_hub_db_add_device (((Sqlite *) self)->db, name, merchant_id, NULL, pairing_expires, id, error);
+}
+
+static gboolean
+sqlite_note_seen (VtrHubBackend *self,
+                  gint64         device_id,
+                  gint64         now,
+                  const char    *heartbeat,
+                  GError       **error)
+{
+  return vtr_hub_db_note_seen (((Sqlite *) self)->db, device_id, now, heartbeat, error);
+}
+
+static gboolean
+sqlite_ingest (VtrHubBackend *self,
+               VtrHubBatch   *batch,
+               GError       **error)
+{
+  VtrHubDb *db = ((Sqlite *) self)->db;
+
+  if (!vtr_hub_db_begin_group (db, error))
+    return FALSE;
+  if (!vtr_hub_db_ingest_batch (db, batch, error))
+    {
+      vtr_hub_db_rollback_group (db);
+      return FALSE;
+    }
+  return vtr_hub_db_commit_group (db, error);
+}
+
+static gint64
+sqlite_last_change (VtrHubBackend *self,
+                    GError       **error)
+{
+  return vtr_catalog_last_change (((Sqlite *) self)->catalog, error);
+}
+
+static gboolean
+sqlite_write_changes (VtrHubBackend *self,
+                      gint64         since,
+                      guint          limit,
+                      GString       *out,
+                      gint64        *cursor,
+                      guint         *n_changes,
+                      GError       **error)
+{
+  return vtr_catalog_write_changes (((Sqlite *) self)->catalog, since, limit, out, cursor, n_changes, error);
+}
+
+static void
+sqlite_free (VtrHubBackend *self)
+{
+  Sqlite *sqlite = (Sqlite *) self;
+
+  vtr_hub_db_free (sqlite->db);
+  g_clear_object (&sqlite->catalog);
+  g_clear_object (&sqlite->store);
+  g_free (sqlite);
+}
+
+static const VtrHubBackendClass sqlite_class = {
+  "sqlite",
+  sqlite_authenticate,
+  sqlite_pair,
+  sqlite_add_device,
+  sqlite_note_seen,
+  sqlite_ingest,
+  sqlite_last_change,
+  sqlite_write_changes,
+  sqlite_free,
+};
+
+VtrHubBackend *
+vtr_hub_backend_open_sqlite (const char *dir,
+                             GError    **error)
+{
+  Sqlite *self = g_new0 (Sqlite, 1);
+
+  self->parent.klass = &sqlite_class;
+  if (!(self->db = vtr_hub_db_open (dir, error)) || !(self->store = vtr_store_open (dir, error)))
+    {
+      sqlite_free (&self->parent);
+      return NULL;
+    }
+  self->catalog = vtr_catalog_new (self->store);
+  return &self->parent;
+}

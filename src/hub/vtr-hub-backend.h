@@ -1,0 +1,116 @@
+#pragma once
+
+#include "vtr-hub-db.h"
+
+G_BEGIN_DECLS
+
+/*
+ * (pg) What kiosks use through sync, behind one interface with two
+ * backends (docs/hub-api.md, "PostgreSQL"): SQLite in the hub's data
+ * folder (vtr-hub-db.c and the catalogue's change log, the default) and
+ * PostgreSQL (vtr-hub-pg.c) for several hubs on one database.
+ *
+ * One VtrHubBackend is one connection: one a thread.
+ */
+
+typedef struct _VtrHubBackend VtrHubBackend;
+
+typedef struct
+{
+  const char   *name;
+  VtrHubDevice *(*authenticate)  (VtrHubBackend *self,
+                                  const char    *token,
+                                  gint64         now,
+                                  GError       **error);
+  VtrHubDevice *(*pair)          (VtrHubBackend *self,
+                                  const char    *code,
+                                  gint64         now,
+                                  char         **token,
+                                  GError       **error);
+  char         *(*add_device)    (VtrHubBackend *self,
+                                  const char    *name,
+                                  gint64         merchant_id,
+                                  gint64         pairing_expires,
+                                  gint64        *id,
+                                  GError       **error);
+  gboolean      (*note_seen)     (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  gint64         now,
+                                  const char    *heartbeat,
+                                  GError       **error);
+  gboolean      (*ingest)        (VtrHubBackend *self,
+                                  VtrHubBatch   *batch,
+                                  GError       **error);
+  gint64        (*last_change)   (VtrHubBackend *self,
+                                  GError       **error);
+  gboolean      (*write_changes) (VtrHubBackend *self,
+                                  gint64         since,
+                                  guint          limit,
+                                  GString       *out,
+                                  gint64        *cursor,
+                                  guint         *n_changes,
+                                  GError       **error);
+  void          (*free)          (VtrHubBackend *self);
+} VtrHubBackendClass;
+
+struct _VtrHubBackend
+{
+  const VtrHubBackendClass *klass;
+};
+
+gboolean       vtr_hub_backend_is_postgresql (const char *database);
+VtrHubBackend *vtr_hub_backend_open     (const char    *dir,
+                                         const char    *database,
+                                         GError       **error);
+VtrHubBackend *vtr_hub_backend_open_sqlite (const char *dir,
+                                         GError       **error);
+VtrHubBackend *vtr_hub_backend_open_pg  (const char    *conninfo,
+                                         GError       **error);
+void           vtr_hub_backend_free     (VtrHubBackend *self);
+const char    *vtr_hub_backend_get_name (VtrHubBackend *self);
+VtrHubDevice  *vtr_hub_backend_authenticate (VtrHubBackend *self,
+                                         const char    *token,
+                                         gint64         now,
+                                         GError       **error);
+VtrHubDevice  *vtr_hub_backend_pair     (VtrHubBackend *self,
+                                         const char    *code,
+                                         gint64         now,
+                                         char         **token,
+                                         GError       **error);
+char          *vtr_hub_backend_add_device (VtrHubBackend *self,
+                                         const char    *name,
+                                         gint64         merchant_id,
+                                         gint64         pairing_expires,
+                                         gint64        *id,
+                                         GError       **error);
+gboolean       vtr_hub_backend_note_seen (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         gint64         now,
+                                         const char    *heartbeat,
+                                         GError       **error);
+gboolean       vtr_hub_backend_ingest   (VtrHubBackend *self,
+                                         VtrHubBatch   *batch,
+                                         GError       **error);
+gint64         vtr_hub_backend_last_change (VtrHubBackend *self,
+                                         GError       **error);
+gboolean       vtr_hub_backend_write_changes (VtrHubBackend *self,
+                                         gint64         since,
+                                         guint          limit,
+                                         GString       *out,
+                                         gint64        *cursor,
+                                         guint         *n_changes,
+                                         GError       **error);
+
+/* PostgreSQL only: the catalogue's rows, from the pages of a change feed
+ * (vtr_catalog_write_changes()), stored under the feed's one writer. */
+gboolean       vtr_hub_pg_put_page      (VtrHubBackend *self,
+                                         const char    *page,
+                                         guint         *n_rows,
+                                         GError       **error);
+
+char          *vtr_hub_pg_history       (VtrHubBackend *self,
+                                         GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBackend, vtr_hub_backend_free)
+
+G_END_DECLS

@@ -1,0 +1,854 @@
+#include "config.h"
+
+#include "vtr-hub-backend.h"
+
+#include <glib/gi18n.h>
+
+#ifdef VTR_HAVE_LIBPQ
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtr-catalog.h"
+
+/*
+ * (pg) The sync's backend on PostgreSQL (libpq), for several hubs on one
+ * database (docs/hub-api.md, "PostgreSQL"): devices (pairing, tokens,
+ * heartbeats), events stored once by their uuid whichever hub gets them,
+ * and the catalogue's rows with their change feed. Its schema is made on
+ * first start.
+ *
+ * The change feed has one writer at a time: every transaction that logs
+ * catalogue changes first takes a transaction-level advisory lock, so
+ * the sequence numbers commit in their order and a reader's snapshot
+ * always holds every change up to its newest (no hole a kiosk's cursor
+ * could pass over while an older transaction is still running).
+ */
+
+/* pg_advisory_xact_lock keys: "vtr" and the lock's use. */
+#define LOCK_SCHEMA G_GINT64_CONSTANT (0x767472000001)
+#define LOCK_FEED   G_GINT64_CONSTANT (0x767472000002)
+
+typedef struct
+{
+  VtrHubBackend parent;
+  PGconn       *conn;
+} Pg;
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS device ("
+  "  id bigserial PRIMARY KEY, name text NOT NULL, merchant_id bigint, "
+  "  pairing_hash text UNIQUE, pairing_expires bigint NOT NULL, token_hash text UNIQUE, "
+  "  created bigint NOT NULL, paired bigint, revoked bigint, last_seen bigint, "
+  "  heartbeat text, heartbeat_at bigint, area text, area_moves bigint NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS event ("
+  "  uuid uuid PRIMARY KEY, device_id bigint NOT NULL, kind text NOT NULL, payload text NOT NULL, "
+  "  created bigint NOT NULL, received bigint NOT NULL, card_id text, merchant_id bigint, "
+  "  points bigint, hub integer NOT NULL DEFAULT pg_backend_pid ());"
+  "CREATE INDEX IF NOT EXISTS event_by_card ON event (card_id) WHERE card_id IS NOT NULL;"
+  "CREATE TABLE IF NOT EXISTS card ("
+  "  card_id text PRIMARY KEY, code text, confirmed bigint NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS catalog_row ("
+  "  kind integer NOT NULL, a bigint NOT NULL, b bigint NOT NULL, data text NOT NULL, "
+  "  PRIMARY KEY (kind, a, b));"
+  "CREATE TABLE IF NOT EXISTS catalog_change ("
+  "  kind integer NOT NULL, a bigint NOT NULL, b bigint NOT NULL, seq bigint NOT NULL UNIQUE, "
+  "  PRIMARY KEY (kind, a, b));"
+  "CREATE TABLE IF NOT EXISTS hub_meta (name text PRIMARY KEY, value text NOT NULL);"
+  "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
+  "  ON CONFLICT (name) DO NOTHING;";
+
+/* The key of each table's rows in the feed (vtr-changes.c: a, b). */
+static const struct
+{
+  const char *a;
+  const char *b;
+} keys[VTR_N_TABLES] = {
+  [VTR_TABLE_MERCHANTS] = { "id", NULL },
+  [VTR_TABLE_PRODUCTS] = { "id", NULL },
+  [VTR_TABLE_STOCK] = { "product_id", "merchant_id" },
+  [VTR_TABLE_PROMOTIONS] = { "id", NULL },
+  [VTR_TABLE_RULES] = { "merchant_id", NULL },
+  [VTR_TABLE_REWARDS] = { "id", NULL },
+  [VTR_TABLE_COLLECTION_POINTS] = { "id", NULL },
+};
+
+static const VtrHubBackendClass pg_class;
+
+static gboolean
+pg_failed (Pg        *self,
+           PGresult  *result,
+           GError   **error)
+{
+  const char *message = result ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
+  g_autofree char *line = g_strstrip (g_strdup (message && *message ? message : PQerrorMessage (self->conn)));
+
+  g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"), line);
+  return FALSE;
+}
+
+/* Runs @sql with its text parameters (NULL: SQL's NULL); the result, or
+ * NULL with @error set. */
+static PGresult *
+query (Pg          *self,
+       const char  *sql,
+       int          n_params,
+       const char **params,
+       GError     **error)
+{
+  PGTransactionStatusType before = PQtransactionStatus (self->conn);
+  PGresult *result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  /* The database went away since the last operation (a restart): outside
+   * a transaction, connect again and run the statement once more. */
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && before == PQTRANS_IDLE &&
+      PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      PQclear (result);
+      PQreset (self->conn);
+      result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+      status = PQresultStatus (result);
+    }
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+  pg_failed (self, result, error);
+  PQclear (result);
+  return NULL;
+}
+
+static gboolean
+run (Pg          *self,
+     const char  *sql,
+     int          n_params,
+     const char **params,
+     GError     **error)
+{
+  PGresult *result = query (self, sql, n_params, params, error);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+static void
+rollback (Pg *self)
+{
+  PQclear (PQexec (self->conn, "ROLLBACK"));
+}
+
+/* A connection the database closed (restarted, failed over) is opened
+ * again before the next operation, never in the middle of one. */
+static void
+ensure_connected (Pg *self)
+{
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    PQreset (self->conn);
+}
+
+static gint64
+column_int (PGresult *result,
+            int       row,
+            int       column)
+{
+  return PQgetisnull (result, row, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+static char *
+column_text (PGresult *result,
+             int       row,
+             int       column)
+{
+  return PQgetisnull (result, row, column) ? NULL : g_strdup (PQgetvalue (result, row, column));
+}
+
+#define DEVICE_COLUMNS \
+  "id, name, coalesce (merchant_id, 0), created, pairing_expires, coalesce (paired, 0), " \
+  "coalesce (revoked, 0), coalesce (last_seen, 0), heartbeat, coalesce (heartbeat_at, 0), " \
+  "area, area_moves"
+
+static VtrHubDevice *
+device_from_row (PGresult *result,
+                 int       row)
+{
+  VtrHubDevice *device = g_new0 (VtrHubDevice, 1);
+
+  device->id = column_int (result, row, 0);
+  device->name = column_text (result, row, 1);
+  device->merchant_id = column_int (result, row, 2);
+  device->created = column_int (result, row, 3);
+  device->pairing_expires = column_int (result, row, 4);
+  device->paired = column_int (result, row, 5);
+  device->revoked = column_int (result, row, 6);
+  device->last_seen = column_int (result, row, 7);
+  device->heartbeat = column_text (result, row, 8);
+  device->heartbeat_at = column_int (result, row, 9);
+  device->area = column_text (result, row, 10);
+  device->area_moves = column_int (result, row, 11);
+  return device;
+}
+
+static VtrHubDevice *
+pg_authenticate (VtrHubBackend *backend,
+                 const char    *token,
+                 gint64         now,
+                 GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *hash = NULL;
+  const char *params[1];
+  PGresult *result;
+  VtrHubDevice *device = NULL;
+
+  ensure_connected (self);
+
+  if (token == NULL || *token == '\0')
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED,
+                           _("This device is not paired with the hub"));
+      return NULL;
+    }
+  hash = vtr_hub_secret_hash (token);
+  params[0] = hash;
+  if (!(result = query (self, "SELECT " DEVICE_COLUMNS " FROM device WHERE token_hash = $1", 1, params, error)))
+    return NULL;
+  if (PQntuples (result) == 1)
+    device = device_from_row (result, 0);
+  PQclear (result);
+  if (device == NULL || device->revoked)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED,
+                           device ? _("This device was revoked by the federation: pair it again")
+                                  : _("This device is not known to the hub: pair it again"));
+      vtr_hub_device_free (device);
+      return NULL;
+    }
+  (void) now;
+  return device;
+}
+
+static VtrHubDevice *
+pg_pair (VtrHubBackend *backend,
+         const char    *code,
+         gint64         now,
+         char         **token,
+         GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *hash = vtr_hub_secret_hash (code);
+  g_autofree char *new_token = vtr_hub_random_code (52);
+  g_autofree char *token_hash = vtr_hub_secret_hash (new_token);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autofree char *id_text = NULL;
+  const char *find[1] = { hash };
+  PGresult *result;
+
+  ensure_connected (self);
+
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return NULL;
+  if (!(result = query (self, "SELECT " DEVICE_COLUMNS " FROM device WHERE pairing_hash = $1 FOR UPDATE", 1,
+                        find, error)))
+    goto failed;
+  if (PQntuples (result) == 1)
+    device = device_from_row (result, 0);
+  PQclear (result);
+  if (device == NULL || device->revoked)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING,
+                           _("This pairing code is unknown or was already used. Ask the "
+                             "federation for a new one."));
+      goto failed;
+    }
+  if (now > device->pairing_expires)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING,
+                           _("This pairing code has expired. Ask the federation for a new one."));
+      goto failed;
+    }
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, device->id);
+  {
+    const char *params[3] = { token_hash, now_text, id_text };
+
+    if (!run (self,
+              "UPDATE device SET pairing_hash = NULL, token_hash = $1, paired = $2::bigint, "
+              "  last_seen = $2::bigint WHERE id = $3::bigint",
+              3, params, error) ||
+        !run (self, "COMMIT", 0, NULL, error))
+      goto failed;
+  }
+  device->paired = now;
+  *token = g_steal_pointer (&new_token);
+  return g_steal_pointer (&device);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static char *
+pg_add_device (VtrHubBackend *backend,
+               const char    *name,
+               gint64         merchant_id,
+               gint64         pairing_expires,
+               gint64        *id,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *code = vtr_hub_random_code (20);
+  g_autofree char *hash = vtr_hub_secret_hash (code);
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT, pairing_expires);
+  g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  const char *params[5] = { name, merchant, hash, expires, now };
+  PGresult *result;
+
+  ensure_connected (self);
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                           _("A device needs a name, such as the shop and the place of the kiosk"));
+      return NULL;
+    }
+  if (!(result = query (self,
+                        "INSERT INTO device (name, merchant_id, pairing_hash, pairing_expires, created) "
+                        "VALUES ($1, nullif ($2::bigint, 0), $3, $4::bigint, $5::bigint) RETURNING id",
+                        5, params, error)))
+    return NULL;
+  if (id)
+    *id = column_int (result, 0, 0);
+  PQclear (result);
+  return g_steal_pointer (&code);
+}
+
+static gboolean
+pg_note_seen (VtrHubBackend *backend,
+              gint64         device_id,
+              gint64         now,
+              const char    *heartbeat,
+              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  const char *params[3] = { at, heartbeat, id };
+
+  ensure_connected (self);
+
+  return run (self,
+              "UPDATE device SET last_seen = $1::bigint, "
+              "  heartbeat = coalesce ($2, heartbeat), "
+              "  heartbeat_at = CASE WHEN $2 IS NULL THEN heartbeat_at ELSE $1::bigint END "
+              "WHERE id = $3::bigint",
+              3, params, error);
+}
+
+/* Events: each stored once by its uuid. Two hubs given the same event
+ * at once: the second's INSERT waits for the first's transaction, then
+ * finds the uuid and answers "duplicate". */
+static gboolean
+pg_ingest (VtrHubBackend *backend,
+           VtrHubBatch   *batch,
+           GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  guint n = vtr_hub_batch_get_length (batch), n_accepted = 0;
+  g_autofree char *received = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+  ensure_connected (self);
+
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      VtrHubBatchEvent e;
+      const char *reason = vtr_hub_batch_get_event (batch, i, &e);
+      PGresult *result;
+      gboolean known;
+
+      if (e.uuid == NULL || !g_uuid_string_is_valid (e.uuid))
+        {
+          vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
+          continue;
+        }
+      /* An event stored before is a duplicate, whatever today's rules
+       * would say of it. */
+      {
+        const char *params[1] = { e.uuid };
+
+        if (!(result = query (self, "SELECT 1 FROM event WHERE uuid = $1::uuid", 1, params, error)))
+          goto failed;
+        known = PQntuples (result) > 0;
+        PQclear (result);
+      }
+      if (known)
+        {
+          vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_DUPLICATE, NULL);
+          continue;
+        }
+      if (reason)
+        {
+          vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
+          continue;
+        }
+      if (e.needs_orders)
+        {
+          /* Never "rejected": the kiosk would drop it. The whole request
+           * fails and the kiosk keeps it for a hub that takes it. */
+          g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                       _("This hub keeps its data in PostgreSQL, which does not take orders nor lost "
+                         "cards yet (event “%s”): the kiosk keeps them and sends them again later"),
+                       e.kind);
+          goto failed;
+        }
+      if (e.card_id && !e.card_signed)
+        {
+          const char *params[1] = { e.card_id };
+
+          if (!(result = query (self, "SELECT 1 FROM card WHERE card_id = $1", 1, params, error)))
+            goto failed;
+          known = PQntuples (result) > 0;
+          PQclear (result);
+          if (!known)
+            {
+              vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED,
+                                         N_("this card is unknown to the federation: its signed code must "
+                                            "be scanned once"));
+              continue;
+            }
+        }
+      {
+        g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_batch_get_device_id (batch));
+        g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, e.created);
+        g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, e.merchant_id);
+        g_autofree char *points = g_strdup_printf ("%" G_GINT64_FORMAT, e.points);
+        const char *params[9] = { e.uuid, device, e.kind, e.payload, created, received, e.card_id,
+                                  e.card_id ? merchant : NULL, e.card_id ? points : NULL };
+        gboolean inserted;
+
+        if (!(result = query (self,
+                              "INSERT INTO event (uuid, device_id, kind, payload, created, received, card_id, "
+                              "  merchant_id, points) "
+                              "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6::bigint, $7, $8::bigint, "
+                              "  $9::bigint) ON CONFLICT (uuid) DO NOTHING",
+                              9, params, error)))
+          goto failed;
+        inserted = g_strcmp0 (PQcmdTuples (result), "1") == 0;
+        PQclear (result);
+        if (!inserted)
+          {
+            vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_DUPLICATE, NULL);
+            continue;
+          }
+        if (e.card_signed)
+          {
+            const char *card[3] = { e.card_id, e.card_code, received };
+
+            if (!run (self,
+                      "INSERT INTO card (card_id, code, confirmed) VALUES ($1, $2, $3::bigint) "
+                      "ON CONFLICT (card_id) DO NOTHING",
+                      3, card, error))
+              goto failed;
+          }
+        vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_ACCEPTED, NULL);
+        n_accepted++;
+      }
+    }
+  if (!run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  vtr_hub_batch_set_n_accepted (batch, n_accepted);
+  return TRUE;
+
+failed:
+  rollback (self);
+  vtr_hub_batch_set_n_accepted (batch, 0);
+  return FALSE;
+}
+
+static gint64
+pg_last_change (VtrHubBackend *backend,
+                GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  PGresult *result;
+  gint64 last;
+
+  ensure_connected (self);
+  result = query (self, "SELECT coalesce (max (seq), 0) FROM catalog_change", 0, NULL, error);
+  if (result == NULL)
+    return -1;
+  last = column_int (result, 0, 0);
+  PQclear (result);
+  return last;
+}
+
+/* One page in one statement (one snapshot). Every change below the
+ * newest a snapshot shows is in it: see "one writer" above. */
+static gboolean
+pg_write_changes (VtrHubBackend *backend,
+                  gint64         since,
+                  guint          limit,
+                  GString       *out,
+                  gint64        *cursor,
+                  guint         *n_changes,
+                  GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[2] = { since_text, limit_text };
+  GString *rows[VTR_N_TABLES] = { NULL };
+  GString *deleted[VTR_N_TABLES] = { NULL };
+  gboolean any_deleted = FALSE;
+  PGresult *result;
+
+  ensure_connected (self);
+
+  if (!(result = query (self,
+                        "SELECT c.kind, c.a, c.b, c.seq, r.data FROM catalog_change c "
+                        "LEFT JOIN catalog_row r USING (kind, a, b) "
+                        "WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2::bigint",
+                        2, params, error)))
+    return FALSE;
+  *cursor = since;
+  *n_changes = PQntuples (result);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 kind = column_int (result, i, 0);
+      gint64 a = column_int (result, i, 1);
+      gint64 b = column_int (result, i, 2);
+
+      *cursor = column_int (result, i, 3);
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      if (!PQgetisnull (result, i, 4))
+        {
+          if (rows[kind] == NULL)
+            rows[kind] = g_string_new (NULL);
+          else
+            g_string_append_c (rows[kind], ',');
+          g_string_append (rows[kind], PQgetvalue (result, i, 4));
+          continue;
+        }
+      if (deleted[kind] == NULL)
+        deleted[kind] = g_string_new (NULL);
+      else
+        g_string_append_c (deleted[kind], ',');
+      if (kind == VTR_TABLE_STOCK)
+        g_string_append_printf (deleted[kind], "[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", a, b);
+      else
+        g_string_append_printf (deleted[kind], "%" G_GINT64_FORMAT, a);
+      any_deleted = TRUE;
+    }
+  PQclear (result);
+
+  g_string_append_printf (out, "{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s",
+                          since, *cursor, *n_changes == limit ? "true" : "false");
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    if (rows[t])
+      g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), rows[t]->str);
+  if (any_deleted)
+    {
+      gboolean first = TRUE;
+
+      g_string_append (out, ",\n\"deleted\":{");
+      for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+        if (deleted[t])
+          {
+            g_string_append_printf (out, "%s\"%s\":[%s]", first ? "" : ",", vtr_catalog_table_name (t),
+                                    deleted[t]->str);
+            first = FALSE;
+          }
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "}\n");
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      if (rows[t])
+        g_string_free (rows[t], TRUE);
+      if (deleted[t])
+        g_string_free (deleted[t], TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+member_key (JsonNode   *node,
+            const char *name,
+            gint64     *key)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *member;
+
+  *key = 0;
+  if (name == NULL)
+    return TRUE;
+  member = object ? json_object_get_member (object, name) : NULL;
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
+    return FALSE;
+  *key = json_node_get_int (member);
+  return TRUE;
+}
+
+/* Logs the change of (@kind, @a, @b) with the feed's next number: under
+ * the feed's lock, taken by the caller's transaction. */
+static gboolean
+log_change (Pg       *self,
+            int       kind,
+            gint64    a,
+            gint64    b,
+            GError  **error)
+{
+  g_autofree char *kind_text = g_strdup_printf ("%d", kind);
+  g_autofree char *a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
+  g_autofree char *b_text = g_strdup_printf ("%" G_GINT64_FORMAT, b);
+  const char *params[3] = { kind_text, a_text, b_text };
+
+  return run (self,
+              "INSERT INTO catalog_change (kind, a, b, seq) "
+              "VALUES ($1::integer, $2::bigint, $3::bigint, "
+              "  (SELECT coalesce (max (seq), 0) + 1 FROM catalog_change)) "
+              "ON CONFLICT (kind, a, b) DO UPDATE SET seq = excluded.seq",
+              3, params, error);
+}
+
+/**
+ * vtr_hub_pg_put_page:
+ * @page: a page of vtr_catalog_write_changes(): its rows and deleted keys
+ * @n_rows: (out): how many rows it changed
+ *
+ * Stores the rows of @page in PostgreSQL's catalogue and logs them in
+ * its change feed, in one transaction under the feed's lock.
+ */
+gboolean
+vtr_hub_pg_put_page (VtrHubBackend *backend,
+                     const char    *page,
+                     guint         *n_rows,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *deleted;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *lock_params[1] = { lock };
+
+  ensure_connected (self);
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  *n_rows = 0;
+  if (!json_parser_load_from_data (parser, page, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID, _("The catalogue’s page is not a JSON object"));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "blocked_cards"))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                           _("This hub keeps its data in PostgreSQL, which does not hold lost cards yet"));
+      return FALSE;
+    }
+  if (!run (self, "BEGIN", 0, NULL, error) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
+    goto failed;
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      JsonNode *node = json_object_get_member (root, vtr_catalog_table_name (t));
+      JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; array && i < json_array_get_length (array); i++)
+        {
+          JsonNode *row = json_array_get_element (array, i);
+          g_autofree char *data = json_to_string (row, FALSE);
+          g_autofree char *kind_text = g_strdup_printf ("%d", (int) t);
+          g_autofree char *a_text = NULL, *b_text = NULL;
+          const char *params[4];
+          gint64 a, b;
+
+          if (!member_key (row, keys[t].a, &a) || !member_key (row, keys[t].b, &b))
+            {
+              g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                           _("A row of %s has no number in its key"), vtr_catalog_table_name (t));
+              goto failed;
+            }
+          a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
+          b_text = g_strdup_printf ("%" G_GINT64_FORMAT, b);
+          params[0] = kind_text;
+          params[1] = a_text;
+          params[2] = b_text;
+          params[3] = data;
+          if (!run (self,
+                    "INSERT INTO catalog_row (kind, a, b, data) "
+                    "VALUES ($1::integer, $2::bigint, $3::bigint, $4) "
+                    "ON CONFLICT (kind, a, b) DO UPDATE SET data = excluded.data",
+                    4, params, error) ||
+              !log_change (self, t, a, b, error))
+            goto failed;
+          (*n_rows)++;
+        }
+    }
+  deleted = json_object_has_member (root, "deleted") ? json_object_get_object_member (root, "deleted") : NULL;
+  for (VtrCatalogTable t = 0; deleted && t < VTR_N_TABLES; t++)
+    {
+      JsonNode *node = json_object_get_member (deleted, vtr_catalog_table_name (t));
+      JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; array && i < json_array_get_length (array); i++)
+        {
+          JsonNode *key = json_array_get_element (array, i);
+          g_autofree char *kind_text = g_strdup_printf ("%d", (int) t);
+          g_autofree char *a_text = NULL, *b_text = NULL;
+          const char *params[3];
+          gint64 a = 0, b = 0;
+
+          if (JSON_NODE_HOLDS_ARRAY (key) && json_array_get_length (json_node_get_array (key)) == 2)
+            {
+              a = json_array_get_int_element (json_node_get_array (key), 0);
+              b = json_array_get_int_element (json_node_get_array (key), 1);
+            }
+          else if (JSON_NODE_HOLDS_VALUE (key))
+            a = json_node_get_int (key);
+          a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
+          b_text = g_strdup_printf ("%" G_GINT64_FORMAT, b);
+          params[0] = kind_text;
+          params[1] = a_text;
+          params[2] = b_text;
+          if (!run (self, "DELETE FROM catalog_row WHERE kind = $1::integer AND a = $2::bigint AND b = $3::bigint",
+                    3, params, error) ||
+              !log_change (self, t, a, b, error))
+            goto failed;
+          (*n_rows)++;
+        }
+    }
+  if (!run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+/* The history the hub's events and catalogue follow (docs/hub-api.md,
+ * "History and heartbeat headers"), made with the schema. */
+char *
+vtr_hub_pg_history (VtrHubBackend *backend,
+                    GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  PGresult *result;
+  char *history = NULL;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  if (!(result = query (self, "SELECT value FROM hub_meta WHERE name = 'history'", 0, NULL, error)))
+    return NULL;
+  if (PQntuples (result) == 1)
+    history = column_text (result, 0, 0);
+  else
+    g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                         _("The hub’s PostgreSQL database has no history name"));
+  PQclear (result);
+  return history;
+}
+
+static void
+pg_free (VtrHubBackend *backend)
+{
+  Pg *self = (Pg *) backend;
+
+  if (self->conn)
+    PQfinish (self->conn);
+  g_free (self);
+}
+
+static const VtrHubBackendClass pg_class = {
+  "postgresql",
+  pg_authenticate,
+  pg_pair,
+  pg_add_device,
+  pg_note_seen,
+  pg_ingest,
+  pg_last_change,
+  pg_write_changes,
+  pg_free,
+};
+
+/* Connects and makes the schema if it is not there (several hubs
+ * starting at once: one makes it, under a lock, the others find it). */
+VtrHubBackend *
+vtr_hub_backend_open_pg (const char *conninfo,
+                         GError    **error)
+{
+  Pg *self = g_new0 (Pg, 1);
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_SCHEMA);
+  const char *params[1] = { lock };
+  PGresult *result;
+
+  self->parent.klass = &pg_class;
+  self->conn = PQconnectdb (conninfo);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (PQerrorMessage (self->conn)));
+
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                   _("The hub cannot reach its PostgreSQL database: %s"), line);
+      pg_free (&self->parent);
+      return NULL;
+    }
+  PQclear (PQexec (self->conn, "SET client_min_messages = warning"));
+  if (!run (self, "BEGIN", 0, NULL, error) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
+    goto failed;
+  result = PQexec (self->conn, schema);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      pg_failed (self, result, error);
+      PQclear (result);
+      goto failed;
+    }
+  PQclear (result);
+  if (!run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  return &self->parent;
+
+failed:
+  rollback (self);
+  pg_free (&self->parent);
+  return NULL;
+}
+
+#else /* !VTR_HAVE_LIBPQ: a build without PostgreSQL (the kiosk's Flatpak) */
+
+VtrHubBackend *
+vtr_hub_backend_open_pg (const char *conninfo,
+                         GError    **error)
+{
+  (void) conninfo;
+  g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                       _("This hub was built without PostgreSQL: it keeps its data in SQLite only"));
+  return NULL;
+}
+
+gboolean
+vtr_hub_pg_put_page (VtrHubBackend *backend,
+                     const char    *page,
+                     guint         *n_rows,
+                     GError       **error)
+{
+  (void) backend, (void) page, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+char *
+vtr_hub_pg_history (VtrHubBackend *backend,
+                    GError       **error)
+{
+  (void) backend, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+#endif

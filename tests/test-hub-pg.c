@@ -1,0 +1,950 @@
+/*
+ * (pg) The hub on PostgreSQL (issue 20): a throwaway cluster (initdb and
+ * pg_ctl on a folder of its own and a unix socket, as an unprivileged
+ * user, removed after), the real vitrine-hub and vitrine-ctl.
+ *
+ * - The same sync, as a kiosk does it (pair, download the catalogue,
+ *   send a loyalty event), against SQLite and PostgreSQL.
+ * - Two hub processes writing the catalogue at once on one PostgreSQL
+ *   while a kiosk pages through the change feed on two hubs: it gets
+ *   every change.
+ * - The same events sent to two hubs at once are stored once.
+ * - What PostgreSQL does not serve yet answers 501, never other data.
+ */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "vtr-catalog.h"
+#include "vtr-changes.h"
+#include "vtr-hub-backend.h"
+#include "vtr-hub-keys.h"
+#include "vtr-store.h"
+#include "vtr-test-hub.h"
+
+/* A PostgreSQL cluster of its own. */
+typedef struct
+{
+  char *dir;
+  char *url;
+  char *bindir;
+  char *owner; /* NULL: the current user; "nobody" when tests run as root */
+  pid_t pid;   /* the server's */
+} Cluster;
+
+static void
+cluster_run (Cluster    *cluster,
+             const char *program,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  /* initdb refuses root: as root, the cluster is nobody's. */
+  if (cluster->owner)
+    {
+      g_ptr_array_add (argv, g_strdup ("setpriv"));
+      g_ptr_array_add (argv, g_strdup ("--reuid=nobody"));
+      g_ptr_array_add (argv, g_strdup ("--regid=nogroup"));
+      g_ptr_array_add (argv, g_strdup ("--clear-groups"));
+    }
+  g_ptr_array_add (argv, g_build_filename (cluster->bindir, program, NULL));
+  va_start (args, program);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (cluster->dir, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s %s", program, out, err);
+}
+
+/* The servers running, stopped (immediate shutdown) if a test fails:
+ * a failed assertion aborts the test program and would leave them. */
+static volatile pid_t running[8];
+
+static void
+stop_servers (int signal_number)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] > 0)
+      kill (running[i], SIGQUIT);
+  signal (signal_number, SIG_DFL);
+  raise (signal_number);
+}
+
+static void
+cluster_note_pid (Cluster *cluster)
+{
+  g_autofree char *path = g_build_filename (cluster->dir, "data", "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+  pid_t pid;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  pid = (pid_t) atoi (text);
+  g_assert_cmpint (pid, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] == cluster->pid || running[i] == 0)
+      {
+        running[i] = pid;
+        break;
+      }
+  cluster->pid = pid;
+  signal (SIGABRT, stop_servers);
+  signal (SIGTRAP, stop_servers);
+}
+
+static Cluster *
+cluster_start (void)
+{
+  Cluster *cluster = g_new0 (Cluster, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *options = NULL;
+
+  cluster->bindir = g_strdup (g_getenv ("VITRINE_TEST_PG_BINDIR"));
+  g_assert_nonnull (cluster->bindir);
+  cluster->dir = g_dir_make_tmp ("vitrine-pg-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (geteuid () == 0)
+    {
+      struct passwd *nobody = getpwnam ("nobody");
+
+      g_assert_nonnull (nobody);
+      g_assert_cmpint (chown (cluster->dir, nobody->pw_uid, nobody->pw_gid), ==, 0);
+      cluster->owner = g_strdup ("nobody");
+    }
+  data = g_build_filename (cluster->dir, "data", NULL);
+  log = g_build_filename (cluster->dir, "log", NULL);
+  cluster_run (cluster, "initdb", "--pgdata", data, "--auth", "trust", "--username", "vitrine", "--encoding",
+               "UTF8", "--no-sync", NULL);
+  /* Only a unix socket in its folder: nothing listens on the network. */
+  options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=off", cluster->dir);
+  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start", NULL);
+  cluster_note_pid (cluster);
+  cluster->url = g_strdup_printf ("postgresql:///postgres?host=%s&user=vitrine", cluster->dir);
+  return cluster;
+}
+
+static void
+cluster_stop (Cluster *cluster)
+{
+  g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
+
+  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    if (running[i] == cluster->pid)
+      running[i] = 0;
+  vtr_test_remove_tree (cluster->dir);
+  g_free (cluster->dir);
+  g_free (cluster->url);
+  g_free (cluster->bindir);
+  g_free (cluster->owner);
+  g_free (cluster);
+}
+
+/* PostgreSQL restarted under the hubs (an upgrade, a failover). */
+static void
+cluster_restart (Cluster *cluster)
+{
+  g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
+
+  g_autofree char *log = g_build_filename (cluster->dir, "log", NULL);
+
+  /* With its log, or the server would hold pg_ctl's output open. */
+  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--mode", "fast", "--wait", "restart", NULL);
+  cluster_note_pid (cluster);
+}
+
+static gint64
+pg_int (Cluster    *cluster,
+        const char *sql)
+{
+  PGconn *conn = PQconnectdb (cluster->url);
+  PGresult *result;
+  gint64 value;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+  return value;
+}
+
+/* The hub of @dir, on @cluster's database when it is not NULL. */
+static void
+hub_run (VtrTestResult *r,
+         const char    *dir,
+         Cluster       *cluster,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
+  if (cluster)
+    {
+      g_ptr_array_add (argv, "--database");
+      g_ptr_array_add (argv, cluster->url);
+    }
+  va_start (args, cluster);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  g_ptr_array_add (argv, NULL);
+  {
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
+    g_autoptr(GError) error = NULL;
+
+    env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+    g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
+                  &error);
+    g_assert_no_error (error);
+    r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
+  }
+}
+
+static VtrTestHub *
+hub_start (const char *dir,
+           Cluster    *cluster)
+{
+  const char *extra[] = { "--database", cluster ? cluster->url : NULL, NULL };
+
+  return vtr_test_hub_start_with (dir, 0, NULL, NULL, NULL, cluster ? extra : NULL);
+}
+
+/* The pairing code printed by `device add`. */
+static char *
+add_device (const char *dir,
+            Cluster    *cluster,
+            const char *name,
+            const char *merchant)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  if (merchant)
+    hub_run (&r, dir, cluster, "device", "add", name, "--merchant", merchant, NULL);
+  else
+    hub_run (&r, dir, cluster, "device", "add", name, NULL);
+  if (r.status != 0)
+    g_error ("device add: %s", r.err);
+  return vtr_test_last_line (r.out);
+}
+
+/* One HTTP request to the hub on @port: its status, its body in @body. */
+static guint
+http (guint16     port,
+      const char *method,
+      const char *path,
+      const char *token,
+      const char *body,
+      char      **answer_body)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *auth = token ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  g_autofree char *head = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
+                                           "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                                           "\r\n\r\n%s",
+                                           method, path, auth, body ? strlen (body) : 0, body ? body : "");
+  const char *start;
+  char buffer[16384];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 60);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), head, strlen (head), NULL,
+                             NULL, &error);
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer, sizeof buffer,
+                                   NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 "));
+  start = strstr (answer->str, "\r\n\r\n");
+  g_assert_nonnull (start);
+  if (answer_body)
+    *answer_body = g_strdup (start + 4);
+  return (guint) atoi (answer->str + strlen ("HTTP/1.1 "));
+}
+
+/* A device paired over HTTP by the code of @url: its token. */
+static char *
+pair_raw (VtrTestHub *hub,
+          const char *url)
+{
+  g_auto(GStrv) parts = g_strsplit (url + strlen ("HTTPS://"), "/", -1);
+  g_autofree char *body = g_strdup_printf ("{\"code\":\"%s\"}", parts[2]);
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/pair", NULL, body, &answer), ==, 200);
+  object = vtr_test_parse_object (answer);
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+static void
+ctl_ok (VtrTestResult *r,
+        const char    *dir,
+        const char    *session,
+        ...)
+{
+  const char *env[] = { "VITRINE_SESSION", session, NULL };
+  va_list args;
+
+  va_start (args, session);
+  vtr_test_run_with_input_valist (r, "VITRINE_CTL", dir, env, NULL, args);
+  va_end (args);
+  if (r->status != 0)
+    g_error ("vitrine-ctl: %s %s", r->out, r->err);
+}
+
+/* The demo federation's catalogue as an import file (the rows of a
+ * SQLite hub's first download), and that hub's folder. */
+static char *
+demo_file (const char *ref_dir)
+{
+  g_auto(VtrTestResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GString) page = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (ref_dir, "demo.json", NULL);
+  gint64 cursor;
+  guint n;
+
+  hub_run (&r, ref_dir, NULL, "demo", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  store = vtr_store_open (ref_dir, &error);
+  g_assert_no_error (error);
+  catalog = vtr_catalog_new (store);
+  g_assert_true (vtr_catalog_write_changes (catalog, 0, G_MAXUINT, page, &cursor, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 1000);
+  g_assert_true (g_file_set_contents (path, page->str, -1, &error));
+  return g_steal_pointer (&path);
+}
+
+static gint64
+hub_events (const char *hub_dir,
+            Cluster    *cluster)
+{
+  g_autofree char *path = NULL;
+
+  if (cluster)
+    return pg_int (cluster, "SELECT count (*) FROM event");
+  path = g_build_filename (hub_dir, "hub.db", NULL);
+  return vtr_test_sql_int (path, "SELECT count (*) FROM event");
+}
+
+/* The sync of a street kiosk, the same body on both backends: pairing,
+ * the first download (the kiosk's catalogue is the federation's, row for
+ * row), a change downloaded by the next sync, a loyalty credit sent
+ * twice and stored once. */
+static void
+sync_body (gboolean postgresql)
+{
+  Cluster *cluster = postgresql ? cluster_start () : NULL;
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *ref_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk = vtr_test_make_data_dir ();
+  g_autofree char *import = demo_file (ref_dir);
+  g_autofree char *change = g_build_filename (ref_dir, "change.json", NULL);
+  g_autofree char *ref_digest = NULL;
+  g_autofree char *kiosk_digest = NULL;
+  g_autofree char *kiosk_code = NULL;
+  g_autofree char *raw_code = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *event = NULL;
+  g_autofree char *answer = NULL;
+  g_auto(GStrv) cards = NULL;
+  g_autoptr(GError) error = NULL;
+  VtrTestHub *hub;
+
+  {
+    g_auto(VtrTestResult) keys = { 0 };
+    g_auto(VtrTestResult) imported = { 0 };
+    g_auto(VtrTestResult) signed_cards = { 0 };
+
+    hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+    g_assert_cmpint (keys.status, ==, 0);
+    hub_run (&imported, hub_dir, cluster, "import", import, NULL);
+    if (imported.status != 0)
+      g_error ("import: %s", imported.err);
+    hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
+    g_assert_cmpint (signed_cards.status, ==, 0);
+    cards = g_strsplit (g_strstrip (signed_cards.out), "\n", -1);
+  }
+  kiosk_code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
+  raw_code = add_device (hub_dir, cluster, "Kiosque de la Joliette", NULL);
+  hub = hub_start (hub_dir, cluster);
+
+  /* The first download: every row of the federation's catalogue. */
+  {
+    g_auto(VtrTestResult) paired = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&paired, kiosk, NULL, "pair", kiosk_code, "--hub", hub->url, NULL);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+  }
+  ref_digest = vtr_test_catalog_digest (ref_dir);
+  kiosk_digest = vtr_test_catalog_digest (kiosk);
+  g_assert_cmpstr (kiosk_digest, ==, ref_digest);
+
+  /* A product renamed and a new one, on the hub and the reference: the
+   * next sync brings the kiosk along. */
+  {
+    g_auto(VtrTestResult) ref_import = { 0 };
+    g_auto(VtrTestResult) hub_import = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    g_assert_true (g_file_set_contents (change,
+                                        "{\"products\":[{\"id\":1,\"gtin\":\"03761230000013\","
+                                        "\"name\":\"Baguette de tradition\",\"category\":\"pain\"},"
+                                        "{\"id\":990001,\"name\":\"Fougasse aux olives\",\"category\":\"pain\"}]}",
+                                        -1, &error));
+    hub_run (&ref_import, ref_dir, NULL, "import", change, NULL);
+    g_assert_cmpint (ref_import.status, ==, 0);
+    hub_run (&hub_import, hub_dir, cluster, "import", change, NULL);
+    g_assert_cmpint (hub_import.status, ==, 0);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+    g_assert_cmpint (json_object_get_int_member (report, "rows"), >=, 2);
+    g_clear_pointer (&ref_digest, g_free);
+    g_clear_pointer (&kiosk_digest, g_free);
+    ref_digest = vtr_test_catalog_digest (ref_dir);
+    kiosk_digest = vtr_test_catalog_digest (kiosk);
+    g_assert_cmpstr (kiosk_digest, ==, ref_digest);
+  }
+
+  /* The same event twice from a kiosk (its answer lost): stored once. */
+  token = pair_raw (hub, raw_code);
+  card = g_strndup (strstr (cards[1], "/C/") + 3, 26);
+  event = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                           "\"payload\":{\"card\":\"%s\",\"code\":\"%s\",\"merchant\":2,\"points\":7}}]}",
+                           uuid, g_get_real_time () / G_USEC_PER_SEC, card, cards[1]);
+  g_assert_cmpint (hub_events (hub_dir, cluster), ==, 0);
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, event, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"accepted\""));
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, event, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"duplicate\""));
+  g_assert_cmpint (hub_events (hub_dir, cluster), ==, 1);
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (ref_dir);
+  vtr_test_remove_tree (kiosk);
+  if (cluster)
+    cluster_stop (cluster);
+}
+
+static void
+test_sync_sqlite (void)
+{
+  sync_body (FALSE);
+}
+
+static void
+test_sync_postgresql (void)
+{
+  sync_body (TRUE);
+}
+
+/* Two writers of the catalogue at once on one PostgreSQL, each a
+ * `vitrine-hub import` of many files (one transaction each), while a
+ * kiosk pages through the feed by small pages on two serving hubs in
+ * turn: it gets every product written, none skipped. */
+#define N_FILES 12
+#define N_ROWS  25
+
+static GSubprocess *
+spawn_writer (Cluster    *cluster,
+              const char *hub_dir,
+              guint       writer)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("VITRINE_HUB")));
+  g_ptr_array_add (argv, g_strdup ("--database"));
+  g_ptr_array_add (argv, g_strdup (cluster->url));
+  g_ptr_array_add (argv, g_strdup ("import"));
+  for (guint f = 0; f < N_FILES; f++)
+    {
+      g_autoptr(GString) text = g_string_new ("{\"products\":[");
+      char *path = g_strdup_printf ("%s/w%u-%02u.json", hub_dir, writer, f);
+
+      for (guint k = 0; k < N_ROWS; k++)
+        g_string_append_printf (text, "%s{\"id\":%u,\"name\":\"Produit %u\",\"category\":\"test\"}", k ? "," : "",
+                                1 + writer * 100000 + f * N_ROWS + k, writer * 100000 + f * N_ROWS + k);
+      g_string_append (text, "]}");
+      g_assert_true (g_file_set_contents (path, text->str, -1, &error));
+      g_ptr_array_add (argv, path);
+    }
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+test_feed_two_writers (void)
+{
+  Cluster *cluster = cluster_start ();
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GSubprocess) writer_a = NULL;
+  g_autoptr(GSubprocess) writer_b = NULL;
+  VtrTestHub *hubs[2];
+  gint64 cursor = 0;
+  guint pages = 0, pages_while_writing = 0;
+  gboolean done = FALSE, writers_done = FALSE;
+
+  {
+    g_auto(VtrTestResult) keys = { 0 };
+
+    hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+    g_assert_cmpint (keys.status, ==, 0);
+  }
+  code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
+  hubs[0] = hub_start (hub_dir, cluster);
+  hubs[1] = hub_start (hub_dir, cluster);
+  /* Paired on one hub, known to both: one database. */
+  token = pair_raw (hubs[0], code);
+
+  writer_a = spawn_writer (cluster, hub_dir, 0);
+  writer_b = spawn_writer (cluster, hub_dir, 1);
+  while (!done)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=7", cursor);
+      g_autofree char *body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      gboolean was_writing = !writers_done;
+      guint status = http (hubs[pages % 2]->port, "GET", path, token, NULL, &body);
+      JsonArray *products;
+
+      g_assert_cmpuint (status, ==, 200);
+      page = vtr_test_parse_object (body);
+      g_assert_cmpint (json_object_get_int_member (page, "cursor"), >=, cursor);
+      cursor = json_object_get_int_member (page, "cursor");
+      products = json_object_has_member (page, "products") ? json_object_get_array_member (page, "products") : NULL;
+      for (guint i = 0; products && i < json_array_get_length (products); i++)
+        {
+          gint64 id = json_object_get_int_member (json_array_get_object_element (products, i), "id");
+
+          g_hash_table_add (seen, GINT_TO_POINTER ((int) id));
+        }
+      pages++;
+      pages_while_writing += was_writing;
+      /* Done once a page after both writers ended says nothing more. */
+      if (writers_done && !json_object_get_boolean_member (page, "more"))
+        done = TRUE;
+      if (!writers_done && g_subprocess_get_identifier (writer_a) == NULL &&
+          g_subprocess_get_identifier (writer_b) == NULL)
+        writers_done = TRUE;
+      if (!writers_done && products == NULL)
+        g_usleep (5000);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_subprocess_wait_check (writer_a, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait_check (writer_b, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_message ("%u pages, %u of them while the writers wrote", pages, pages_while_writing);
+  g_assert_cmpuint (pages_while_writing, >, 5);
+  for (guint w = 0; w < 2; w++)
+    for (guint i = 0; i < N_FILES * N_ROWS; i++)
+      if (!g_hash_table_contains (seen, GINT_TO_POINTER ((int) (1 + w * 100000 + i))))
+        g_error ("the kiosk never got product %u", 1 + w * 100000 + i);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 2 * N_FILES * N_ROWS);
+  g_assert_cmpint (cursor, ==, pg_int (cluster, "SELECT max (seq) FROM catalog_change"));
+
+  vtr_test_hub_stop (hubs[0], SIGTERM);
+  vtr_test_hub_stop (hubs[1], SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  cluster_stop (cluster);
+}
+
+/* The same 20 events sent to two hubs at once: each stored once, and
+ * the two answers together say each was accepted once and a duplicate
+ * once. */
+typedef struct
+{
+  guint16     port;
+  const char *token;
+  const char *body;
+  char       *answer;
+  guint       status;
+} Upload;
+
+static gpointer
+upload_thread (gpointer data)
+{
+  Upload *upload = data;
+
+  upload->status = http (upload->port, "POST", "/api/v1/events", upload->token, upload->body, &upload->answer);
+  return NULL;
+}
+
+static guint
+count (const char *text,
+       const char *word)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, word)); p += strlen (word))
+    n++;
+  return n;
+}
+
+static void
+test_events_once_across_hubs (void)
+{
+  Cluster *cluster = cluster_start ();
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *card = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"events\":[");
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) signed_card = { 0 };
+  VtrTestHub *hubs[2];
+  Upload uploads[2] = { { 0 } };
+  GThread *threads[2];
+
+  hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  hub_run (&signed_card, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
+  g_assert_cmpint (signed_card.status, ==, 0);
+  g_strstrip (signed_card.out);
+  *strchr (signed_card.out, '\n') = '\0';
+  card = g_strndup (strstr (signed_card.out, "/C/") + 3, 26);
+  code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
+  hubs[0] = hub_start (hub_dir, cluster);
+  hubs[1] = hub_start (hub_dir, cluster);
+  token = pair_raw (hubs[1], code);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      g_string_append_printf (body, "%s{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                                    "\"payload\":{\"card\":\"%s\",\"code\":\"%s\",\"merchant\":3,\"points\":%u}}",
+                              i ? "," : "", uuid, g_get_real_time () / G_USEC_PER_SEC, card, signed_card.out,
+                              i + 1);
+    }
+  g_string_append (body, "]}");
+  for (guint h = 0; h < 2; h++)
+    {
+      uploads[h].port = hubs[h]->port;
+      uploads[h].token = token;
+      uploads[h].body = body->str;
+      threads[h] = g_thread_new ("upload", upload_thread, &uploads[h]);
+    }
+  for (guint h = 0; h < 2; h++)
+    g_thread_join (threads[h]);
+  for (guint h = 0; h < 2; h++)
+    g_assert_cmpuint (uploads[h].status, ==, 200);
+  g_assert_cmpuint (count (uploads[0].answer, "\"accepted\"") + count (uploads[1].answer, "\"accepted\""), ==, 20);
+  g_assert_cmpuint (count (uploads[0].answer, "\"duplicate\"") + count (uploads[1].answer, "\"duplicate\""), ==, 20);
+  g_assert_cmpint (pg_int (cluster, "SELECT count (*) FROM event"), ==, 20);
+  g_assert_cmpint (pg_int (cluster, "SELECT sum (points) FROM event"), ==, 210);
+  g_free (uploads[0].answer);
+  g_free (uploads[1].answer);
+
+  vtr_test_hub_stop (hubs[0], SIGTERM);
+  vtr_test_hub_stop (hubs[1], SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  cluster_stop (cluster);
+}
+
+/* What PostgreSQL does not keep yet answers 501 "not-supported", and an
+ * order sent to it stays with the kiosk (nothing stored, nothing
+ * rejected); the admin commands it cannot do refuse at start. */
+static void
+test_not_served (void)
+{
+  Cluster *cluster = cluster_start ();
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *order_uuid = g_uuid_string_random ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *order = NULL;
+  g_auto(VtrTestResult) keys = { 0 };
+  g_auto(VtrTestResult) list = { 0 };
+  g_auto(VtrTestResult) backup = { 0 };
+  const char *paths[] = { "/api/v1/orders", "/api/v1/cards/ABCDEFGHJKMNPQRSTVWXYZ0123", "/metrics" };
+  VtrTestHub *hub;
+
+  hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (keys.status, ==, 0);
+  code = add_device (hub_dir, cluster, "Boulangerie, comptoir", "2");
+  hub = hub_start (hub_dir, cluster);
+  token = pair_raw (hub, code);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_clear_pointer (&answer, g_free);
+      g_assert_cmpuint (http (hub->port, "GET", paths[i], token, NULL, &answer), ==, 501);
+      g_assert_nonnull (strstr (answer, "\"not-supported\""));
+    }
+  order = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                           "\"payload\":{\"order\":\"%s\",\"number\":\"A-0001\",\"state\":\"placed\","
+                           "\"at\":%" G_GINT64_FORMAT ",\"merchant\":2,\"lines\":[]}}]}",
+                           uuid, g_get_real_time () / G_USEC_PER_SEC, order_uuid, g_get_real_time () / G_USEC_PER_SEC);
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, order, &answer), ==, 501);
+  g_assert_nonnull (strstr (answer, "\"not-supported\""));
+  g_assert_cmpint (pg_int (cluster, "SELECT count (*) FROM event"), ==, 0);
+
+  hub_run (&list, hub_dir, cluster, "device", "list", NULL);
+  g_assert_cmpint (list.status, !=, 0);
+  g_assert_nonnull (strstr (list.err, "PostgreSQL"));
+  hub_run (&backup, hub_dir, cluster, "backup", hub_dir, NULL);
+  g_assert_cmpint (backup.status, !=, 0);
+  g_assert_nonnull (strstr (backup.err, "PostgreSQL"));
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  cluster_stop (cluster);
+}
+
+/* The backend interface itself (vtr-hub-backend.h), the same body on
+ * both implementations: devices, events once by uuid, the feed's pages. */
+static JsonArray *
+parse_events (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static char *
+batch_results (VtrHubBatch *batch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  vtr_hub_batch_write_results (batch, builder);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+backend_body (gboolean postgresql)
+{
+  Cluster *cluster = postgresql ? cluster_start () : NULL;
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *products = g_build_filename (hub_dir, "products.json", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *events_text = NULL;
+  g_autofree char *order_text = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *order_uuid = g_uuid_string_random ();
+  g_autoptr(VtrHubBackend) backend = NULL;
+  g_autoptr(VtrHubDevice) device = NULL;
+  g_autoptr(VtrHubDevice) seen = NULL;
+  g_autoptr(VtrHubKeys) keys = NULL;
+  g_autoptr(VtrKeyList) key_list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) all = g_string_new ("{\"products\":[");
+  g_auto(VtrTestResult) init = { 0 };
+  g_auto(VtrTestResult) signed_card = { 0 };
+  g_auto(VtrTestResult) imported = { 0 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, id = 0, last, cursor = 0;
+  guint total = 0;
+
+  hub_run (&init, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+  hub_run (&signed_card, hub_dir, NULL, "sign", "card", NULL);
+  g_assert_cmpint (signed_card.status, ==, 0);
+  g_strstrip (signed_card.out);
+  card = g_strndup (strstr (signed_card.out, "/C/") + 3, 26);
+  for (guint i = 1; i <= 23; i++)
+    g_string_append_printf (all, "%s{\"id\":%u,\"name\":\"Produit %u\",\"category\":\"test\"}", i > 1 ? "," : "", i, i);
+  g_string_append (all, "]}");
+  g_assert_true (g_file_set_contents (products, all->str, -1, &error));
+  hub_run (&imported, hub_dir, cluster, "import", products, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+
+  backend = vtr_hub_backend_open (hub_dir, cluster ? cluster->url : NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vtr_hub_backend_get_name (backend), ==, postgresql ? "postgresql" : "sqlite");
+
+  /* Devices: a code that pairs once, a token, a heartbeat. */
+  code = vtr_hub_backend_add_device (backend, "Kiosque du Vieux-Port", 0, now + 3600, &id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  device = vtr_hub_backend_pair (backend, code, now, &token, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device->id, ==, id);
+  g_assert_null (vtr_hub_backend_pair (backend, code, now, &again, &error));
+  g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_PAIRING);
+  g_clear_error (&error);
+  g_assert_null (vtr_hub_backend_authenticate (backend, "NOTATOKEN", now, &error));
+  g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_true (vtr_hub_backend_note_seen (backend, id, now + 90, "version=1.2; camera=ok", &error));
+  g_assert_no_error (error);
+  seen = vtr_hub_backend_authenticate (backend, token, now + 91, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seen->last_seen, ==, now + 90);
+  g_assert_cmpstr (seen->heartbeat, ==, "version=1.2; camera=ok");
+  /* PostgreSQL restarted: the next operation connects again. */
+  if (cluster)
+    {
+      g_autoptr(VtrHubDevice) after = NULL;
+
+      cluster_restart (cluster);
+      after = vtr_hub_backend_authenticate (backend, token, now + 92, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (after->id, ==, id);
+    }
+
+  /* Events: accepted, then a duplicate; the malformed one rejected. */
+  keys = vtr_hub_keys_open (hub_dir, &error);
+  g_assert_no_error (error);
+  key_list = vtr_hub_keys_list (keys);
+  events_text = g_strdup_printf ("[{\"uuid\":\"%s\",\"kind\":\"credit\",\"created\":%" G_GINT64_FORMAT ","
+                                 "\"payload\":{\"card\":\"%s\",\"code\":\"%s\",\"merchant\":4,\"points\":9}},"
+                                 "{\"kind\":\"credit\"}]",
+                                 uuid, now, card, signed_card.out);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(JsonArray) events = parse_events (events_text);
+      g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (seen, key_list, events, now);
+      g_autofree char *results = NULL;
+
+      g_assert_true (vtr_hub_backend_ingest (backend, batch, &error));
+      g_assert_no_error (error);
+      results = batch_results (batch);
+      g_assert_nonnull (strstr (results, round == 0 ? "\"accepted\"" : "\"duplicate\""));
+      g_assert_nonnull (strstr (results, "\"rejected\""));
+      g_assert_cmpuint (vtr_hub_batch_get_n_accepted (batch), ==, round == 0 ? 1 : 0);
+    }
+  g_assert_cmpint (hub_events (hub_dir, cluster), ==, 1);
+
+  /* An order: SQLite takes it; PostgreSQL refuses the whole batch, so
+   * the kiosk keeps it. */
+  order_text = g_strdup_printf ("[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                                "\"payload\":{\"order\":\"%s\",\"number\":\"A-0001\",\"state\":\"placed\","
+                                "\"at\":%" G_GINT64_FORMAT ",\"merchant\":2,\"lines\":[]}}]",
+                                order_uuid, now, order_uuid, now);
+  {
+    g_autoptr(JsonArray) events = parse_events (order_text);
+    g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (seen, key_list, events, now);
+    gboolean stored = vtr_hub_backend_ingest (backend, batch, &error);
+
+    if (postgresql)
+      {
+        g_assert_false (stored);
+        g_assert_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED);
+        g_clear_error (&error);
+        g_assert_cmpint (hub_events (hub_dir, cluster), ==, 1);
+      }
+    else
+      {
+        g_assert_no_error (error);
+        g_assert_true (stored);
+        g_assert_cmpint (hub_events (hub_dir, cluster), ==, 2);
+      }
+  }
+
+  /* The feed by pages of 5: every product once, the cursor at the end. */
+  last = vtr_hub_backend_last_change (backend, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (last, >=, 23);
+  for (;;)
+    {
+      g_autoptr(GString) page = g_string_new (NULL);
+      g_autoptr(JsonObject) object = NULL;
+      gint64 next;
+      guint n;
+
+      g_assert_true (vtr_hub_backend_write_changes (backend, cursor, 5, page, &next, &n, &error));
+      g_assert_no_error (error);
+      object = vtr_test_parse_object (page->str);
+      g_assert_cmpint (json_object_get_int_member (object, "since"), ==, cursor);
+      g_assert_cmpint (json_object_get_int_member (object, "cursor"), ==, next);
+      g_assert_cmpint (json_object_get_boolean_member (object, "more"), ==, n == 5);
+      if (json_object_has_member (object, "products"))
+        total += json_array_get_length (json_object_get_array_member (object, "products"));
+      cursor = next;
+      if (n < 5)
+        break;
+    }
+  g_assert_cmpuint (total, ==, 23);
+  g_assert_cmpint (cursor, ==, last);
+
+  g_clear_pointer (&backend, vtr_hub_backend_free);
+  vtr_test_remove_tree (hub_dir);
+  if (cluster)
+    cluster_stop (cluster);
+}
+
+static void
+test_backend_sqlite (void)
+{
+  backend_body (FALSE);
+}
+
+static void
+test_backend_postgresql (void)
+{
+  backend_body (TRUE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hub-pg/backend/sqlite", test_backend_sqlite);
+  g_test_add_func ("/hub-pg/backend/postgresql", test_backend_postgresql);
+  g_test_add_func ("/hub-pg/sync/sqlite", test_sync_sqlite);
+  g_test_add_func ("/hub-pg/sync/postgresql", test_sync_postgresql);
+  g_test_add_func ("/hub-pg/feed/two-writers", test_feed_two_writers);
+  g_test_add_func ("/hub-pg/events/once-across-hubs", test_events_once_across_hubs);
+  g_test_add_func ("/hub-pg/not-served", test_not_served);
+  return g_test_run ();
+}
