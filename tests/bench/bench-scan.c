@@ -419,8 +419,9 @@ run_set (VtrDecoder *decoder, const char *dir, const char *set, gboolean qr, Tal
       if (verbose)
         {
           g_autofree char *got = scan.codes->len ? g_strescape (((VtrSymbol *) g_ptr_array_index (scan.codes, 0))->text, NULL) : g_strdup ("");
-          printf ("  %-8s %s/%s %.1f ms (zxing-cpp %s %.1f ms) %s\n", found ? "ok" : wrong ? "WRONG" : "missed", set,
-                  image, scan.ms, zx_found ? "ok" : zx_wrong ? "WRONG" : "missed", scan.zxing_ms, wrong ? got : "");
+          printf ("  %-8s %s/%s %.1f ms (zxing-cpp %s %.1f ms, raw ZBar %s) %s\n", found ? "ok" : wrong ? "WRONG" : "missed",
+                  set, image, scan.ms, zx_found ? "ok" : zx_wrong ? "WRONG" : "missed", scan.zxing_ms,
+                  zb_found ? "ok" : zb_wrong ? "WRONG" : "missed", wrong ? got : "");
         }
       g_ptr_array_unref (scan.codes);
     }
