@@ -126,6 +126,27 @@ test_ean13 (void)
   g_free (picture.pixels);
 }
 
+/* The still images of the corpus read only by the later, dearer steps
+ * (zxing-cpp and plain ZBar miss them): ordering the steps and giving up
+ * early on hopeless pictures must lose none of them. */
+static void
+test_late_steps (void)
+{
+  assert_reads ("late-grid.png", "late-grid.txt");
+  assert_reads ("late-doubled.png", "late-doubled.txt");
+  assert_reads ("late-doubled-normalized.png", "late-doubled-normalized.txt");
+  assert_reads ("late-smoothed-binarized.webp", "late-smoothed-binarized.txt");
+  assert_reads ("late-doubled-grid.png", "late-doubled-grid.txt");
+}
+
+/* An EAN-13 label whose bars agree on two scan lines only: zxing-cpp's
+ * defaults read it; a still image has no second frame to wait for. */
+static void
+test_ean13_two_lines (void)
+{
+  assert_reads ("ean13-two-lines.webp", "ean13-two-lines.txt");
+}
+
 static void
 test_several_codes (void)
 {
@@ -513,6 +534,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/decoder/charsets", test_charsets);
   g_test_add_func ("/decoder/ean13", test_ean13);
   g_test_add_func ("/decoder/several-codes", test_several_codes);
+  g_test_add_func ("/decoder/late-steps", test_late_steps);
+  g_test_add_func ("/decoder/ean13-two-lines", test_ean13_two_lines);
   g_test_add_func ("/decoder/mirrored", test_mirrored);
   g_test_add_func ("/decoder/live-frames", test_live_frames);
   g_test_add_func ("/decoder/video", test_video);
