@@ -3,13 +3,17 @@
 #include <shumate/shumate.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "vtr-map.h"
 #include "vtr-mbtiles-source.h"
+#include "vtr-merchant-screen.h"
 #include "vtr-opening-hours.h"
 #include "vtr-phone-code.h"
 #include "vtr-product-screen.h"
 #include "vtr-results-screen.h"
 #include "vtr-test-decode.h"
+#include "vtr-test-hub.h"
 #include "vtr-test-screen.h"
 #include "vtr-test-tiles.h"
 
@@ -365,29 +369,21 @@ test_tiles (void)
   vtr_test_remove_tree (dir);
 }
 
-/* The code beside the results reads back, with the kiosk's own decoder,
- * as the hub's phone page of the same search. */
-static void
-test_phone_code (Fixture       *fixture,
-                 gconstpointer  data)
+/* What the "continue on your phone" code says, read off the screen with
+ * the kiosk's own decoder. */
+static char *
+read_phone_code (VtrPhoneCode *phone)
 {
-  GtkWidget *code_widget;
+  GtkWidget *code_widget = vtr_test_screen_find_name (GTK_WIDGET (phone), "phone-code");
   g_autoptr(GdkTexture) shot = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *grey = NULL;
   g_autoptr(GPtrArray) texts = NULL;
-  VtrPhoneCode *phone;
   int width, height;
   VtrFrame frame = { 0 };
 
-  g_object_set (fixture->screen, "query", "savon de marseille", NULL);
-  vtr_test_screen_wait_loaded (fixture->screen);
-  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
-  g_assert_cmpstr (vtr_phone_code_get_url (phone), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (phone)));
-  code_widget = vtr_test_screen_find_name (GTK_WIDGET (phone), "phone-code");
   g_assert_nonnull (code_widget);
-
   shot = render (code_widget);
   width = gdk_texture_get_width (shot);
   height = gdk_texture_get_height (shot);
@@ -403,13 +399,122 @@ test_phone_code (Fixture       *fixture,
   frame.stride = width;
   texts = vtr_test_decode_frame (&frame);
   g_assert_cmpuint (texts->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (texts, 0), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+  return g_strdup (g_ptr_array_index (texts, 0));
+}
+
+/* The code beside the results reads back, with the kiosk's own decoder,
+ * as the hub's phone page of the same search. */
+static void
+test_phone_code (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  VtrPhoneCode *phone;
+
+  g_object_set (fixture->screen, "query", "savon de marseille", NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  g_assert_cmpstr (vtr_phone_code_get_url (phone), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+  text = read_phone_code (phone);
+  g_assert_cmpstr (text, ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
 
   /* A kiosk not paired knows no host: no code rather than a wrong one. */
   g_object_set (fixture->screen, "public-host", NULL, "query", "savon", NULL);
   vtr_test_screen_wait_loaded (fixture->screen);
   g_assert_null (vtr_phone_code_get_url (phone));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (phone)));
+}
+
+static void
+shop_set_up (Fixture       *fixture,
+             gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_merchant_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+/* The shop screen's code, read back, is that shop's own storefront on
+ * the hub, not a search: the real vitrine-hub (its demo federation, the
+ * kiosk's) answers it with the shop's name and the way there, a geo:
+ * link the phone's maps app opens. */
+static void
+test_shop_phone_code (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) stockists = expected_stockists ();
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *geo = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const VtrMerchant *shop = NULL;
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+  VtrPhoneCode *phone;
+  VtrTestHub *hub;
+  const char *page;
+
+  /* A shop whose name the page shows as written (no & < > ' "). */
+  for (guint i = 0; i < stockists->len && shop == NULL; i++)
+    {
+      const VtrMerchant *m = ((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant;
+
+      if (strpbrk (m->name, "&<>'\"") == NULL)
+        shop = m;
+    }
+  g_assert_nonnull (shop);
+  g_object_set (fixture->screen, "merchant-id", shop->id, NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  text = read_phone_code (phone);
+  expected = g_strdup_printf ("https://vtr13.fr/shop/%" G_GINT64_FORMAT, shop->id);
+  g_assert_cmpstr (text, ==, expected);
+
+  vtr_test_hub_init_demo (dir);
+  hub = vtr_test_hub_start (dir, 0);
+  url = g_strconcat (hub->url, text + strlen ("https://vtr13.fr"), "?lang=en", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_bytes_get_data (body, NULL);
+  name = g_strdup_printf ("<h1><bdi>%s</bdi></h1>", shop->name);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), name));
+  g_ascii_formatd (lat, sizeof lat, "%.6f", shop->position.lat);
+  g_ascii_formatd (lon, sizeof lon, "%.6f", shop->position.lon);
+  geo = g_strdup_printf ("href=\"geo:%s,%s?q=%s,%s\">Directions</a>", lat, lon, lat, lon);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), geo));
+  g_clear_object (&msg);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  /* A shop the federation does not have: a page that says so, a 404. */
+  g_free (url);
+  url = g_strconcat (hub->url, "/shop/999999999", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (dir);
+}
+
+/* The scale bar speaks metres only, as the kiosk's shoppers do. */
+static void
+test_scale_metres (void)
+{
+  GtkWidget *map = g_object_ref_sink (vtr_map_new ());
+  GtkWidget *scale = find_type (map, SHUMATE_TYPE_SCALE);
+
+  g_assert_nonnull (scale);
+  g_assert_cmpint (shumate_scale_get_unit (SHUMATE_SCALE (scale)), ==, SHUMATE_UNIT_METRIC);
+  g_object_unref (map);
 }
 
 int
@@ -425,6 +530,8 @@ main (int   argc,
   g_test_add ("/map/pin-opens-shop", Fixture, NULL, product_set_up, test_pin_opens_shop, fixture_tear_down);
   g_test_add_func ("/map/tiles", test_tiles);
   g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
+  g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
+  g_test_add_func ("/map/scale-metres", test_scale_metres);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

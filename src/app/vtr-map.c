@@ -409,6 +409,8 @@ vtr_map_init (VtrMap *self)
   /* Our own + and −: shumate's are sized for a mouse. */
   shumate_simple_map_set_show_zoom_buttons (self->simple, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_compass (self->simple)), FALSE);
+  /* Metres only: feet mean nothing to a shopper in Marseille. */
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->simple), SHUMATE_UNIT_METRIC);
   /* The licence read from a metre too (style.css). */
   gtk_widget_add_css_class (GTK_WIDGET (shumate_simple_map_get_license (self->simple)), "map-licence");
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->simple));

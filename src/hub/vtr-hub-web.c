@@ -56,6 +56,7 @@
 #define SEARCH_PATH "/search"
 #define TRADES_PATH "/trades"
 #define TRADE_PREFIX "/trade/"
+#define STOREFRONT_PREFIX "/shop/"
 #define MAX_RESULTS 20
 #define MAX_QUERY 100   /* characters of a search */
 #define MAX_QUANTITY 9
@@ -1037,6 +1038,30 @@ search_form (Ctx        *ctx,
   g_string_append (out, "</a></p></form>");
 }
 
+/* /shop/ID: a shop's storefront by its id, unsigned, as a storefront is
+ * public data. A kiosk holds no signing key, so its "continue on your
+ * phone" code for a shop is this address; the page is the signed /M/
+ * code's, with the way there (Directions opens the phone's maps app). */
+static guint
+storefront (Ctx *ctx)
+{
+  VtrFlashcode code = { 0 };
+  const char *id = ctx->path + strlen (STOREFRONT_PREFIX);
+  guint64 merchant_id = 0;
+  guint status = SOUP_STATUS_OK;
+
+  code.kind = VTR_CODE_MERCHANT;
+  if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &merchant_id, NULL))
+    {
+      simple_page (ctx, _("This shop is no longer in the federation’s catalogue"),
+                   _("It may have closed or left the federation."), FALSE);
+      return SOUP_STATUS_NOT_FOUND;
+    }
+  code.merchant_id = (gint64) merchant_id;
+  shop_page (ctx, &code, &status);
+  return status;
+}
+
 /* /search?q=…, /trades and /trade/ID: the answer's status. Distances
  * from the town centre, or from the phone with ?lat=&lon=. */
 static guint
@@ -1781,7 +1806,8 @@ vtr_hub_web_handles (const char *method,
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
     return FALSE;
   if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH) || g_str_equal (path, SEARCH_PATH) ||
-      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
+      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX) ||
+      g_str_has_prefix (path, STOREFRONT_PREFIX))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (path, prefixes[i]))
@@ -2177,6 +2203,13 @@ vtr_hub_web_serve (const char        *data_dir,
       status = browse (&ctx);
       if (ctx.private_page)
         page->cache_control = "private, no-store";
+      goto done;
+    }
+  if (g_str_has_prefix (path, STOREFRONT_PREFIX))
+    {
+      status = storefront (&ctx);
+      if (status == SOUP_STATUS_OK && !ctx.private_page)
+        page->cache_control = "public, max-age=60";
       goto done;
     }
   if (g_str_equal (path, RESERVE_PATH))
