@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "vtr-civic-screen.h"
 #include "vtr-map.h"
 #include "vtr-mbtiles-source.h"
 #include "vtr-merchant-screen.h"
@@ -505,6 +506,78 @@ test_shop_phone_code (Fixture       *fixture,
   vtr_test_remove_tree (dir);
 }
 
+static void
+civic_set_up (Fixture       *fixture,
+              gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_civic_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+/* The civic screen's code, read back, is the hub's page of the same
+ * collection points, from the kiosk: the real hub lists the places the
+ * kiosk lists, each with the way there (geo:). */
+static void
+test_civic_phone_code (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *text = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GPtrArray) clothes = NULL;
+  VtrPhoneCode *phone;
+  VtrTestHub *hub;
+  VtrPosition kiosk;
+  const char *page;
+
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  text = read_phone_code (phone);
+  g_assert_true (g_str_has_prefix (text, "https://vtr13.fr/collect?lat="));
+  vtr_map_get_here (VTR_MAP (find_type (fixture->screen, VTR_TYPE_MAP)), &kiosk.lat, &kiosk.lon);
+
+  vtr_test_hub_init_demo (dir);
+  hub = vtr_test_hub_start (dir, 0);
+  url = g_strconcat (hub->url, text + strlen ("https://vtr13.fr"), "&lang=en", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_bytes_get_data (body, NULL);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), "<h1>Collection points near here</h1>"));
+
+  /* The kiosk's own nearest clothes collections, each with its way there. */
+  store = vtr_store_open (data_dir, &error);
+  g_assert_no_error (error);
+  catalog = vtr_catalog_new (store);
+  clothes = vtr_catalog_collection_points_near (catalog, VTR_COLLECTION_CLOTHES, &kiosk, now, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (clothes->len, >, 0);
+  for (guint i = 0; i < clothes->len; i++)
+    {
+      const VtrCollectionPlace *place = g_ptr_array_index (clothes, i);
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *geo = NULL;
+
+      g_ascii_formatd (lat, sizeof lat, "%.6f", place->point->position.lat);
+      g_ascii_formatd (lon, sizeof lon, "%.6f", place->point->position.lon);
+      geo = g_strdup_printf ("href=\"geo:%s,%s?q=%s,%s\">Directions</a>", lat, lon, lat, lon);
+      g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), geo));
+    }
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (dir);
+}
+
 /* The scale bar speaks metres only, as the kiosk's shoppers do. */
 static void
 test_scale_metres (void)
@@ -531,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/map/tiles", test_tiles);
   g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
   g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
+  g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);
   g_test_add_func ("/map/scale-metres", test_scale_metres);
 
   status = g_test_run ();

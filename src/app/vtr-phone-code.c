@@ -243,3 +243,25 @@ vtr_phone_code_shop_url (const char *host,
     return NULL;
   return g_strdup_printf ("https://%s/shop/%" G_GINT64_FORMAT, host, merchant_id);
 }
+
+/**
+ * vtr_phone_code_collect_url:
+ *
+ * The hub's phone page of the collection points nearest (@latitude,
+ * @longitude), the kiosk's (/collect?lat=&lon=).
+ *
+ * Returns: (nullable): the URL, or %NULL without a host
+ */
+char *
+vtr_phone_code_collect_url (const char *host,
+                            double      latitude,
+                            double      longitude)
+{
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (host == NULL || *host == '\0')
+    return NULL;
+  g_ascii_formatd (lat, sizeof lat, "%.5f", latitude);
+  g_ascii_formatd (lon, sizeof lon, "%.5f", longitude);
+  return g_strdup_printf ("https://%s/collect?lat=%s&lon=%s", host, lat, lon);
+}
