@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <shumate/shumate.h>
 #include <string.h>
 
@@ -578,6 +579,87 @@ test_civic_phone_code (Fixture       *fixture,
   vtr_test_remove_tree (dir);
 }
 
+/* Whether two pins, as laid out on the map, cover each other. */
+static gboolean
+pins_overlap (VtrMap    *map,
+              GtkWidget *a,
+              GtkWidget *b)
+{
+  graphene_rect_t ra, rb;
+
+  g_assert_true (gtk_widget_compute_bounds (a, GTK_WIDGET (map), &ra));
+  g_assert_true (gtk_widget_compute_bounds (b, GTK_WIDGET (map), &rb));
+  return graphene_rect_intersection (&ra, &rb, NULL);
+}
+
+/* A tap on the middle of @pin finds @pin, not a neighbour over it. */
+static gboolean
+pin_takes_its_tap (VtrMap    *map,
+                   GtkWidget *pin)
+{
+  graphene_rect_t r;
+  GtkWidget *picked;
+
+  g_assert_true (gtk_widget_compute_bounds (pin, GTK_WIDGET (map), &r));
+  picked = gtk_widget_pick (GTK_WIDGET (map), r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2,
+                            GTK_PICK_DEFAULT);
+  return picked != NULL && (picked == pin || gtk_widget_is_ancestor (picked, pin));
+}
+
+/* Shops in one building, or neighbours seen from afar: their pins are
+ * moved apart so that each number shows and takes its own tap, at the
+ * zoom the map fits them and zoomed out; zoomed in, each is back on its
+ * place. */
+static void
+test_pins_spread (void)
+{
+  VtrMap *map = VTR_MAP (vtr_map_new ());
+  GtkWindow *window;
+  GtkWidget *pins[5];
+  double x, y, px, py;
+  graphene_rect_t r;
+
+  vtr_map_set_here (map, here.lat, here.lon);
+  /* Three at one door, one 15 m away, one 300 m away. */
+  pins[0] = vtr_map_add_pin (map, 1, "Un", here.lat + 0.001, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  pins[1] = vtr_map_add_pin (map, 2, "Deux", here.lat + 0.001, here.lon, VTR_MAP_PIN_CLOSED, FALSE);
+  pins[2] = vtr_map_add_pin (map, 3, "Trois", here.lat + 0.001, here.lon + 0.00001, VTR_MAP_PIN_UNKNOWN, TRUE);
+  pins[3] = vtr_map_add_pin (map, 4, "Quatre", here.lat + 0.00115, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  pins[4] = vtr_map_add_pin (map, 5, "Cinq", here.lat - 0.0027, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  window = map_window (map);
+  spin (300);
+
+  for (double zoom = 18; zoom >= 13; zoom -= 1)
+    {
+      vtr_map_center_on (map, here.lat + 0.001, here.lon, zoom);
+      spin (200);
+      for (guint i = 0; i < G_N_ELEMENTS (pins); i++)
+        {
+          /* Those on the screen: the one 300 m away is off it close up. */
+          g_assert_true (gtk_widget_compute_bounds (pins[i], GTK_WIDGET (map), &r));
+          if (gtk_widget_get_mapped (pins[i]) && r.origin.x >= 0 && r.origin.y >= 0 && r.origin.x + r.size.width <= gtk_widget_get_width (GTK_WIDGET (map)) &&
+              r.origin.y + r.size.height <= gtk_widget_get_height (GTK_WIDGET (map)))
+            g_assert_true (pin_takes_its_tap (map, pins[i]));
+          else
+            g_assert_true (i == 4 && zoom >= 17);
+          for (guint j = i + 1; j < G_N_ELEMENTS (pins); j++)
+            if (gtk_widget_get_mapped (pins[i]) && gtk_widget_get_mapped (pins[j]) && pins_overlap (map, pins[i], pins[j]))
+              g_error ("pins %u and %u overlap at zoom %g", i + 1, j + 1, zoom);
+        }
+    }
+
+  /* Pin 1 stays on its own place, whatever the zoom. */
+  vtr_map_locate (map, here.lat + 0.001, here.lon, &x, &y);
+  g_assert_true (gtk_widget_compute_bounds (pins[0], GTK_WIDGET (map), &r));
+  px = r.origin.x + r.size.width / 2;
+  py = r.origin.y + r.size.height / 2;
+  g_assert_cmpfloat (fabs (px - x), <, 2);
+  g_assert_cmpfloat (fabs (py - y), <, 2);
+
+  gtk_window_destroy (window);
+  spin (50);
+}
+
 /* The scale bar speaks metres only, as the kiosk's shoppers do. */
 static void
 test_scale_metres (void)
@@ -606,6 +688,7 @@ main (int   argc,
   g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
   g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);
   g_test_add_func ("/map/scale-metres", test_scale_metres);
+  g_test_add_func ("/map/pins-spread", test_pins_spread);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
