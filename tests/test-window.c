@@ -18,7 +18,6 @@
 #include "vtr-merchant-screen.h"
 #include "vtr-opening-hours.h"
 #include "vtr-order-placed-screen.h"
-#include "vtr-map.h"
 #include "vtr-order-screen.h"
 #include "vtr-orders.h"
 #include "vtr-outbox.h"
@@ -1477,49 +1476,6 @@ test_layout (void)
     }
   vtr_order_screen_clear (VTR_ORDER_SCREEN (vtr_test_find_type (GTK_WIDGET (kiosk.window), VTR_TYPE_ORDER_SCREEN)));
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
-
-  /* The map screens on a portrait kiosk: the list above the map, the map
-   * the screen's whole width and tall enough to find one's way, not a
-   * strip beside a list squeezed into a third, and the list keeping room
-   * for a few rows above it; on the smallest landscape
-   * screen the map stays beside the list. */
-  for (int s = 0; s < 4; s++)
-    {
-      act (&kiosk, "go-home", NULL);
-      switch (s)
-        {
-        case 0: act (&kiosk, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 7)); break;
-        case 1: act (&kiosk, "show-merchant", g_variant_new_int64 (9)); break;
-        case 2: act (&kiosk, "search", g_variant_new_string ("savon")); break;
-        default: act (&kiosk, "show-civic", NULL); break;
-        }
-      wait_loaded (screen (&kiosk));
-      for (int turn = 0; turn < 2; turn++)
-        {
-          int width = turn ? 1280 : 1080, height = turn ? 800 : 1920;
-          GtkWidget *map;
-          graphene_rect_t bounds;
-
-          gtk_window_set_default_size (GTK_WINDOW (kiosk.window), width, height);
-          gtk_widget_set_size_request (GTK_WIDGET (kiosk.window), width, height);
-          vtr_test_spin (400);
-          gtk_widget_queue_resize (GTK_WIDGET (kiosk.window));
-          vtr_test_spin (400);
-          map = vtr_test_find_type (GTK_WIDGET (screen (&kiosk)), VTR_TYPE_MAP);
-          g_assert_nonnull (map);
-          g_assert_true (gtk_widget_get_mapped (map));
-          g_assert_true (gtk_widget_compute_bounds (map, GTK_WIDGET (kiosk.window), &bounds));
-          if (turn == 0 && (bounds.size.width < width * 0.85 || bounds.size.height < 600 || bounds.origin.y < 500 || bounds.size.height < 800))
-            g_string_append_printf (clipped, "%s at %d×%d: the map is %g×%g at %g, %g\n",
-                                    G_OBJECT_TYPE_NAME (screen (&kiosk)), width, height, bounds.size.width,
-                                    bounds.size.height, bounds.origin.x, bounds.origin.y);
-          if (turn == 1 && (bounds.origin.x < width * 0.25 || bounds.size.height < 400))
-            g_string_append_printf (clipped, "%s at %d×%d: the map is not beside the list (%g,%g %g×%g)\n",
-                                    G_OBJECT_TYPE_NAME (screen (&kiosk)), width, height, bounds.origin.x,
-                                    bounds.origin.y, bounds.size.width, bounds.size.height);
-        }
-      gtk_widget_set_size_request (GTK_WIDGET (kiosk.window), -1, -1);
-    }
   kiosk_close (&kiosk);
   if (clipped->len)
     g_error ("clipped:\n%s", clipped->str);

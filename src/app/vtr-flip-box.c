@@ -15,7 +15,6 @@ struct _VtrFlipBox
   GtkWidget  parent_instance;
 
   GtkBox    *box;
-  int        side_by_side_width; /* the least width for two columns, or 0 */
 };
 
 static void vtr_flip_box_buildable_init (GtkBuildableIface *iface);
@@ -27,7 +26,6 @@ enum
 {
   PROP_0,
   PROP_SPACING,
-  PROP_SIDE_BY_SIDE_WIDTH,
   N_PROPS
 };
 
@@ -67,9 +65,6 @@ vtr_flip_box_get_property (GObject    *object,
     case PROP_SPACING:
       g_value_set_int (value, gtk_box_get_spacing (self->box));
       break;
-    case PROP_SIDE_BY_SIDE_WIDTH:
-      g_value_set_int (value, self->side_by_side_width);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -89,14 +84,6 @@ vtr_flip_box_set_property (GObject      *object,
       if (gtk_box_get_spacing (self->box) != g_value_get_int (value))
         {
           gtk_box_set_spacing (self->box, g_value_get_int (value));
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_SIDE_BY_SIDE_WIDTH:
-      if (self->side_by_side_width != g_value_get_int (value))
-        {
-          self->side_by_side_width = g_value_get_int (value);
-          gtk_widget_queue_resize (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -133,7 +120,7 @@ static gboolean
 turns (VtrFlipBox *self,
        int         width)
 {
-  return width >= 0 && (width < self->side_by_side_width || width < side_by_side_width (self));
+  return width >= 0 && width < side_by_side_width (self);
 }
 
 static void
@@ -240,12 +227,6 @@ vtr_flip_box_class_init (VtrFlipBoxClass *klass)
   /* Between the two columns, or the two rows. */
   properties[PROP_SPACING] =
     g_param_spec_int ("spacing", NULL, NULL, 0, G_MAXINT, 0,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* The least width for the columns side by side, whatever they could
-   * shrink to: a map beside a list squeezed into a third of a portrait
-   * screen serves neither, so such a screen turns below it. */
-  properties[PROP_SIDE_BY_SIDE_WIDTH] =
-    g_param_spec_int ("side-by-side-width", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
