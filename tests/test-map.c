@@ -1,15 +1,21 @@
 #include "config.h"
 
+#include <math.h>
 #include <shumate/shumate.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
+#include "vtr-civic-screen.h"
 #include "vtr-map.h"
 #include "vtr-mbtiles-source.h"
+#include "vtr-merchant-screen.h"
 #include "vtr-opening-hours.h"
 #include "vtr-phone-code.h"
 #include "vtr-product-screen.h"
 #include "vtr-results-screen.h"
 #include "vtr-test-decode.h"
+#include "vtr-test-hub.h"
 #include "vtr-test-screen.h"
 #include "vtr-test-tiles.h"
 
@@ -365,29 +371,21 @@ test_tiles (void)
   vtr_test_remove_tree (dir);
 }
 
-/* The code beside the results reads back, with the kiosk's own decoder,
- * as the hub's phone page of the same search. */
-static void
-test_phone_code (Fixture       *fixture,
-                 gconstpointer  data)
+/* What the "continue on your phone" code says, read off the screen with
+ * the kiosk's own decoder. */
+static char *
+read_phone_code (VtrPhoneCode *phone)
 {
-  GtkWidget *code_widget;
+  GtkWidget *code_widget = vtr_test_screen_find_name (GTK_WIDGET (phone), "phone-code");
   g_autoptr(GdkTexture) shot = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *grey = NULL;
   g_autoptr(GPtrArray) texts = NULL;
-  VtrPhoneCode *phone;
   int width, height;
   VtrFrame frame = { 0 };
 
-  g_object_set (fixture->screen, "query", "savon de marseille", NULL);
-  vtr_test_screen_wait_loaded (fixture->screen);
-  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
-  g_assert_cmpstr (vtr_phone_code_get_url (phone), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (phone)));
-  code_widget = vtr_test_screen_find_name (GTK_WIDGET (phone), "phone-code");
   g_assert_nonnull (code_widget);
-
   shot = render (code_widget);
   width = gdk_texture_get_width (shot);
   height = gdk_texture_get_height (shot);
@@ -403,13 +401,275 @@ test_phone_code (Fixture       *fixture,
   frame.stride = width;
   texts = vtr_test_decode_frame (&frame);
   g_assert_cmpuint (texts->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (texts, 0), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+  return g_strdup (g_ptr_array_index (texts, 0));
+}
+
+/* The code beside the results reads back, with the kiosk's own decoder,
+ * as the hub's phone page of the same search. */
+static void
+test_phone_code (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  VtrPhoneCode *phone;
+
+  g_object_set (fixture->screen, "query", "savon de marseille", NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  g_assert_cmpstr (vtr_phone_code_get_url (phone), ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
+  text = read_phone_code (phone);
+  g_assert_cmpstr (text, ==, "https://vtr13.fr/search?q=savon%20de%20marseille");
 
   /* A kiosk not paired knows no host: no code rather than a wrong one. */
   g_object_set (fixture->screen, "public-host", NULL, "query", "savon", NULL);
   vtr_test_screen_wait_loaded (fixture->screen);
   g_assert_null (vtr_phone_code_get_url (phone));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (phone)));
+}
+
+static void
+shop_set_up (Fixture       *fixture,
+             gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_merchant_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+/* The shop screen's code, read back, is that shop's own storefront on
+ * the hub, not a search: the real vitrine-hub (its demo federation, the
+ * kiosk's) answers it with the shop's name and the way there, a geo:
+ * link the phone's maps app opens. */
+static void
+test_shop_phone_code (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) stockists = expected_stockists ();
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *geo = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const VtrMerchant *shop = NULL;
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+  VtrPhoneCode *phone;
+  VtrTestHub *hub;
+  const char *page;
+
+  /* A shop whose name the page shows as written (no & < > ' "). */
+  for (guint i = 0; i < stockists->len && shop == NULL; i++)
+    {
+      const VtrMerchant *m = ((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant;
+
+      if (strpbrk (m->name, "&<>'\"") == NULL)
+        shop = m;
+    }
+  g_assert_nonnull (shop);
+  g_object_set (fixture->screen, "merchant-id", shop->id, NULL);
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  text = read_phone_code (phone);
+  expected = g_strdup_printf ("https://vtr13.fr/shop/%" G_GINT64_FORMAT, shop->id);
+  g_assert_cmpstr (text, ==, expected);
+
+  vtr_test_hub_init_demo (dir);
+  hub = vtr_test_hub_start (dir, 0);
+  url = g_strconcat (hub->url, text + strlen ("https://vtr13.fr"), "?lang=en", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_bytes_get_data (body, NULL);
+  name = g_strdup_printf ("<h1><bdi>%s</bdi></h1>", shop->name);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), name));
+  g_ascii_formatd (lat, sizeof lat, "%.6f", shop->position.lat);
+  g_ascii_formatd (lon, sizeof lon, "%.6f", shop->position.lon);
+  geo = g_strdup_printf ("href=\"geo:%s,%s?q=%s,%s\">Directions</a>", lat, lon, lat, lon);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), geo));
+  g_clear_object (&msg);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  /* A shop the federation does not have: a page that says so, a 404. */
+  g_free (url);
+  url = g_strconcat (hub->url, "/shop/999999999", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (dir);
+}
+
+static void
+civic_set_up (Fixture       *fixture,
+              gconstpointer  data)
+{
+  fixture->base.catalog = vtr_catalog_service_new (data_dir);
+  fixture->screen = vtr_civic_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
+  vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
+}
+
+/* The civic screen's code, read back, is the hub's page of the same
+ * collection points, from the kiosk: the real hub lists the places the
+ * kiosk lists, each with the way there (geo:). */
+static void
+test_civic_phone_code (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *text = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now (vtr_opening_hours_timezone ());
+  g_autoptr(GPtrArray) clothes = NULL;
+  VtrPhoneCode *phone;
+  VtrTestHub *hub;
+  VtrPosition kiosk;
+  const char *page;
+
+  vtr_test_screen_wait_loaded (fixture->screen);
+  phone = VTR_PHONE_CODE (find_type (fixture->screen, VTR_TYPE_PHONE_CODE));
+  text = read_phone_code (phone);
+  g_assert_true (g_str_has_prefix (text, "https://vtr13.fr/collect?lat="));
+  vtr_map_get_here (VTR_MAP (find_type (fixture->screen, VTR_TYPE_MAP)), &kiosk.lat, &kiosk.lon);
+
+  vtr_test_hub_init_demo (dir);
+  hub = vtr_test_hub_start (dir, 0);
+  url = g_strconcat (hub->url, text + strlen ("https://vtr13.fr"), "&lang=en", NULL);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  page = g_bytes_get_data (body, NULL);
+  g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), "<h1>Collection points near here</h1>"));
+
+  /* The kiosk's own nearest clothes collections, each with its way there. */
+  store = vtr_store_open (data_dir, &error);
+  g_assert_no_error (error);
+  catalog = vtr_catalog_new (store);
+  clothes = vtr_catalog_collection_points_near (catalog, VTR_COLLECTION_CLOTHES, &kiosk, now, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (clothes->len, >, 0);
+  for (guint i = 0; i < clothes->len; i++)
+    {
+      const VtrCollectionPlace *place = g_ptr_array_index (clothes, i);
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *geo = NULL;
+
+      g_ascii_formatd (lat, sizeof lat, "%.6f", place->point->position.lat);
+      g_ascii_formatd (lon, sizeof lon, "%.6f", place->point->position.lon);
+      geo = g_strdup_printf ("href=\"geo:%s,%s?q=%s,%s\">Directions</a>", lat, lon, lat, lon);
+      g_assert_nonnull (g_strstr_len (page, g_bytes_get_size (body), geo));
+    }
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (dir);
+}
+
+/* Whether two pins, as laid out on the map, cover each other. */
+static gboolean
+pins_overlap (VtrMap    *map,
+              GtkWidget *a,
+              GtkWidget *b)
+{
+  graphene_rect_t ra, rb;
+
+  g_assert_true (gtk_widget_compute_bounds (a, GTK_WIDGET (map), &ra));
+  g_assert_true (gtk_widget_compute_bounds (b, GTK_WIDGET (map), &rb));
+  return graphene_rect_intersection (&ra, &rb, NULL);
+}
+
+/* A tap on the middle of @pin finds @pin, not a neighbour over it. */
+static gboolean
+pin_takes_its_tap (VtrMap    *map,
+                   GtkWidget *pin)
+{
+  graphene_rect_t r;
+  GtkWidget *picked;
+
+  g_assert_true (gtk_widget_compute_bounds (pin, GTK_WIDGET (map), &r));
+  picked = gtk_widget_pick (GTK_WIDGET (map), r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2,
+                            GTK_PICK_DEFAULT);
+  return picked != NULL && (picked == pin || gtk_widget_is_ancestor (picked, pin));
+}
+
+/* Shops in one building, or neighbours seen from afar: their pins are
+ * moved apart so that each number shows and takes its own tap, at the
+ * zoom the map fits them and zoomed out; zoomed in, each is back on its
+ * place. */
+static void
+test_pins_spread (void)
+{
+  VtrMap *map = VTR_MAP (vtr_map_new ());
+  GtkWindow *window;
+  GtkWidget *pins[5];
+  double x, y, px, py;
+  graphene_rect_t r;
+
+  vtr_map_set_here (map, here.lat, here.lon);
+  /* Three at one door, one 15 m away, one 300 m away. */
+  pins[0] = vtr_map_add_pin (map, 1, "Un", here.lat + 0.001, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  pins[1] = vtr_map_add_pin (map, 2, "Deux", here.lat + 0.001, here.lon, VTR_MAP_PIN_CLOSED, FALSE);
+  pins[2] = vtr_map_add_pin (map, 3, "Trois", here.lat + 0.001, here.lon + 0.00001, VTR_MAP_PIN_UNKNOWN, TRUE);
+  pins[3] = vtr_map_add_pin (map, 4, "Quatre", here.lat + 0.00115, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  pins[4] = vtr_map_add_pin (map, 5, "Cinq", here.lat - 0.0027, here.lon, VTR_MAP_PIN_OPEN, FALSE);
+  window = map_window (map);
+  spin (300);
+
+  for (double zoom = 18; zoom >= 13; zoom -= 1)
+    {
+      vtr_map_center_on (map, here.lat + 0.001, here.lon, zoom);
+      spin (200);
+      for (guint i = 0; i < G_N_ELEMENTS (pins); i++)
+        {
+          /* Those on the screen: the one 300 m away is off it close up. */
+          g_assert_true (gtk_widget_compute_bounds (pins[i], GTK_WIDGET (map), &r));
+          if (gtk_widget_get_mapped (pins[i]) && r.origin.x >= 0 && r.origin.y >= 0 && r.origin.x + r.size.width <= gtk_widget_get_width (GTK_WIDGET (map)) &&
+              r.origin.y + r.size.height <= gtk_widget_get_height (GTK_WIDGET (map)))
+            g_assert_true (pin_takes_its_tap (map, pins[i]));
+          else
+            g_assert_true (i == 4 && zoom >= 17);
+          for (guint j = i + 1; j < G_N_ELEMENTS (pins); j++)
+            if (gtk_widget_get_mapped (pins[i]) && gtk_widget_get_mapped (pins[j]) && pins_overlap (map, pins[i], pins[j]))
+              g_error ("pins %u and %u overlap at zoom %g", i + 1, j + 1, zoom);
+        }
+    }
+
+  /* Pin 1 stays on its own place, whatever the zoom. */
+  vtr_map_locate (map, here.lat + 0.001, here.lon, &x, &y);
+  g_assert_true (gtk_widget_compute_bounds (pins[0], GTK_WIDGET (map), &r));
+  px = r.origin.x + r.size.width / 2;
+  py = r.origin.y + r.size.height / 2;
+  g_assert_cmpfloat (fabs (px - x), <, 2);
+  g_assert_cmpfloat (fabs (py - y), <, 2);
+
+  gtk_window_destroy (window);
+  spin (50);
+}
+
+/* The scale bar speaks metres only, as the kiosk's shoppers do. */
+static void
+test_scale_metres (void)
+{
+  GtkWidget *map = g_object_ref_sink (vtr_map_new ());
+  GtkWidget *scale = find_type (map, SHUMATE_TYPE_SCALE);
+
+  g_assert_nonnull (scale);
+  g_assert_cmpint (shumate_scale_get_unit (SHUMATE_SCALE (scale)), ==, SHUMATE_UNIT_METRIC);
+  g_object_unref (map);
 }
 
 int
@@ -425,6 +685,10 @@ main (int   argc,
   g_test_add ("/map/pin-opens-shop", Fixture, NULL, product_set_up, test_pin_opens_shop, fixture_tear_down);
   g_test_add_func ("/map/tiles", test_tiles);
   g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
+  g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
+  g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);
+  g_test_add_func ("/map/scale-metres", test_scale_metres);
+  g_test_add_func ("/map/pins-spread", test_pins_spread);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -90,6 +90,15 @@ show_view (VtrCivicScreen     *self,
       gtk_box_append (self->groups, title);
       gtk_box_append (self->groups, list);
     }
+  {
+    double lat, lon;
+    g_autofree char *url = NULL;
+
+    /* The same lists on the phone, from the kiosk, each with its way there. */
+    vtr_map_get_here (self->map, &lat, &lon);
+    url = vtr_phone_code_collect_url (vtr_catalog_screen_get_public_host (VTR_CATALOG_SCREEN (self)), lat, lon);
+    vtr_phone_code_set_url (self->phone_code, url);
+  }
   gtk_stack_set_visible_child_name (self->stack, "content");
   /* The places a frame apart, kind after kind (see VtrCatalogScreen). */
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->groups)); child; child = gtk_widget_get_next_sibling (child))

@@ -27,6 +27,7 @@
 #define MAX_ZOOM 18
 #define DEFAULT_ZOOM 16.0
 #define PIN_SIZE 64
+#define PIN_GAP 6 /* pixels between two pins moved apart */
 #define FIT_MARGIN 72 /* pixels kept around the pins: a pin's size */
 #define EARTH_M_PER_PX_Z0 156543.03392
 
@@ -40,6 +41,8 @@ struct _VtrMap
   ShumateMarkerLayer *here_layer;
   ShumateMarker      *here;
   GPtrArray          *pins; /* ShumateMarker, the list's order */
+  GArray             *places; /* VtrPosition, each pin's true place */
+  double              spread_zoom; /* the zoom the pins were spread for */
   VtrMbtilesSource   *source;
   char               *tiles_path;
   double              here_lat;
@@ -96,6 +99,127 @@ use_tiles (VtrMap *self)
   shumate_simple_map_set_map_source (self->simple, SHUMATE_MAP_SOURCE (renderer));
 }
 
+/* Web Mercator at @zoom, in pixels of 256-pixel tiles. */
+static void
+to_world (double  lat,
+          double  lon,
+          double  zoom,
+          double *x,
+          double *y)
+{
+  double size = 256 * exp2 (zoom);
+  double phi = CLAMP (lat, SHUMATE_MIN_LATITUDE, SHUMATE_MAX_LATITUDE) * G_PI / 180;
+
+  *x = (lon + 180) / 360 * size;
+  *y = (1 - log (tan (phi) + 1 / cos (phi)) / G_PI) / 2 * size;
+}
+
+static void
+from_world (double  x,
+            double  y,
+            double  zoom,
+            double *lat,
+            double *lon)
+{
+  double size = 256 * exp2 (zoom);
+
+  *lon = x / size * 360 - 180;
+  *lat = atan (sinh (G_PI * (1 - 2 * y / size))) * 180 / G_PI;
+}
+
+typedef struct
+{
+  double x, y, width, height; /* centre and size, in world pixels */
+} PinBox;
+
+static gboolean
+pin_box_overlaps (const PinBox *a,
+                  const PinBox *b)
+{
+  return fabs (a->x - b->x) < (a->width + b->width) / 2 && fabs (a->y - b->y) < (a->height + b->height) / 2;
+}
+
+static gboolean
+pin_box_free (const PinBox *box,
+              const PinBox *placed,
+              guint         n_placed)
+{
+  for (guint i = 0; i < n_placed; i++)
+    if (pin_box_overlaps (box, &placed[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Pins that would cover each other at this zoom (two shops in one
+ * building, or a street's neighbours from afar) are moved apart, in the
+ * list's order: pin 1 stays on its place, a later pin takes the nearest
+ * free spot around its own, so every number shows and each pin takes its
+ * own tap. Zoomed in far enough, each pin is back on its place. Only the
+ * zoom matters (world pixels), so a drag spreads nothing again. */
+static void
+spread_pins (VtrMap *self)
+{
+  double zoom = shumate_viewport_get_zoom_level (get_viewport (self));
+  g_autofree PinBox *placed = g_new0 (PinBox, self->pins->len);
+
+  self->spread_zoom = zoom;
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      ShumateMarker *marker = g_ptr_array_index (self->pins, i);
+      const VtrPosition *place = &g_array_index (self->places, VtrPosition, i);
+      GtkWidget *pin = shumate_marker_get_child (marker);
+      int width, height;
+      PinBox box;
+      double lat, lon;
+
+      gtk_widget_measure (pin, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+      gtk_widget_measure (pin, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+      box.width = MAX (width, PIN_SIZE) + PIN_GAP;
+      box.height = MAX (height, PIN_SIZE) + PIN_GAP;
+      to_world (place->lat, place->lon, zoom, &box.x, &box.y);
+      if (!pin_box_free (&box, placed, i))
+        {
+          PinBox best = box;
+          double best_distance = G_MAXDOUBLE;
+
+          /* Rings of twelve spots further and further out: the nearest
+           * free one (the first ring that has one, its nearest spot). */
+          for (guint ring = 1; ring <= 12 && best_distance == G_MAXDOUBLE; ring++)
+            for (guint k = 0; k < 12; k++)
+              {
+                double angle = k * G_PI / 6 + (ring % 2) * G_PI / 12;
+                PinBox spot = box;
+
+                spot.x += cos (angle) * ring * box.width / 2;
+                spot.y += sin (angle) * ring * box.height / 2;
+                if (pin_box_free (&spot, placed, i))
+                  {
+                    double distance = hypot (spot.x - box.x, spot.y - box.y);
+
+                    if (distance < best_distance)
+                      {
+                        best_distance = distance;
+                        best = spot;
+                      }
+                  }
+              }
+          box = best;
+        }
+      placed[i] = box;
+      from_world (box.x, box.y, zoom, &lat, &lon);
+      if (fabs (lat - shumate_location_get_latitude (SHUMATE_LOCATION (marker))) > 1e-9 ||
+          fabs (lon - shumate_location_get_longitude (SHUMATE_LOCATION (marker))) > 1e-9)
+        shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+    }
+}
+
+static void
+on_zoom_changed (VtrMap *self)
+{
+  if (fabs (shumate_viewport_get_zoom_level (get_viewport (self)) - self->spread_zoom) > 1e-6)
+    spread_pins (self);
+}
+
 /* Where the pins and the kiosk all show, as close as the tiles go. */
 static void
 fit (VtrMap *self,
@@ -107,14 +231,14 @@ fit (VtrMap *self,
   double west = self->here_lon, east = self->here_lon;
   double lat, lon, span_x, span_y, zoom = MAX_ZOOM, meters_per_px;
 
-  for (guint i = 0; i < self->pins->len; i++)
+  for (guint i = 0; i < self->places->len; i++)
     {
-      ShumateLocation *pin = g_ptr_array_index (self->pins, i);
+      const VtrPosition *place = &g_array_index (self->places, VtrPosition, i);
 
-      south = MIN (south, shumate_location_get_latitude (pin));
-      north = MAX (north, shumate_location_get_latitude (pin));
-      west = MIN (west, shumate_location_get_longitude (pin));
-      east = MAX (east, shumate_location_get_longitude (pin));
+      south = MIN (south, place->lat);
+      north = MAX (north, place->lat);
+      west = MIN (west, place->lon);
+      east = MAX (east, place->lon);
     }
   lat = (south + north) / 2;
   lon = (west + east) / 2;
@@ -132,6 +256,7 @@ fit (VtrMap *self,
   zoom = CLAMP (floor (zoom * 2) / 2, MIN_ZOOM, MAX_ZOOM);
   shumate_viewport_set_zoom_level (viewport, zoom);
   shumate_map_center_on (get_map (self), lat, lon);
+  spread_pins (self);
 }
 
 static gboolean
@@ -271,6 +396,7 @@ vtr_map_dispose (GObject *object)
   g_clear_handle_id (&self->fit_tick, g_source_remove);
   g_clear_pointer (&self->overlay, gtk_widget_unparent);
   g_clear_pointer (&self->pins, g_ptr_array_unref);
+  g_clear_pointer (&self->places, g_array_unref);
 
   G_OBJECT_CLASS (vtr_map_parent_class)->dispose (object);
 }
@@ -397,6 +523,7 @@ vtr_map_init (VtrMap *self)
   ShumateViewport *viewport;
 
   self->pins = g_ptr_array_new ();
+  self->places = g_array_new (FALSE, FALSE, sizeof (VtrPosition));
   self->here_lat = 43.2951;
   self->here_lon = 5.3744;
   self->fit_pending = TRUE;
@@ -409,6 +536,8 @@ vtr_map_init (VtrMap *self)
   /* Our own + and −: shumate's are sized for a mouse. */
   shumate_simple_map_set_show_zoom_buttons (self->simple, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_compass (self->simple)), FALSE);
+  /* Metres only: feet mean nothing to a shopper in Marseille. */
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->simple), SHUMATE_UNIT_METRIC);
   /* The licence read from a metre too (style.css). */
   gtk_widget_add_css_class (GTK_WIDGET (shumate_simple_map_get_license (self->simple)), "map-licence");
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->simple));
@@ -418,6 +547,7 @@ vtr_map_init (VtrMap *self)
   shumate_viewport_set_max_zoom_level (viewport, MAX_ZOOM);
   shumate_viewport_set_zoom_level (viewport, DEFAULT_ZOOM);
   shumate_map_set_animate_zoom (get_map (self), FALSE);
+  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (on_zoom_changed), self, G_CONNECT_SWAPPED);
 
   self->pins_layer = shumate_marker_layer_new_full (viewport, GTK_SELECTION_NONE);
   self->here_layer = shumate_marker_layer_new_full (viewport, GTK_SELECTION_NONE);
@@ -513,6 +643,7 @@ vtr_map_clear_pins (VtrMap *self)
 
   shumate_marker_layer_remove_all (self->pins_layer);
   g_ptr_array_set_size (self->pins, 0);
+  g_array_set_size (self->places, 0);
   queue_fit (self);
 }
 
@@ -611,6 +742,7 @@ vtr_map_add_pin (VtrMap         *self,
   shumate_location_set_location (SHUMATE_LOCATION (marker), latitude, longitude);
   shumate_marker_layer_add_marker (self->pins_layer, marker);
   g_ptr_array_add (self->pins, marker);
+  g_array_append_val (self->places, ((VtrPosition) { latitude, longitude }));
   queue_fit (self);
   return button;
 }
@@ -689,6 +821,7 @@ vtr_map_center_on (VtrMap *self,
   self->fitted_height = gtk_widget_get_height (GTK_WIDGET (self));
   shumate_viewport_set_zoom_level (get_viewport (self), CLAMP (zoom, MIN_ZOOM, MAX_ZOOM));
   shumate_map_center_on (get_map (self), latitude, longitude);
+  spread_pins (self);
 }
 
 /**

@@ -199,7 +199,9 @@ show_view (VtrMerchantScreen     *self,
     vtr_map_add_pin (self->map, 0, merchant->name, merchant->position.lat, merchant->position.lon,
                      vtr_map_pin_state (&view->open), FALSE);
   {
-    g_autofree char *url = vtr_phone_code_search_url (vtr_catalog_screen_get_public_host (screen), merchant->name);
+    /* The shop's own storefront on the phone, whose Directions opens the
+     * phone's maps app; not a search that may find its namesakes. */
+    g_autofree char *url = vtr_phone_code_shop_url (vtr_catalog_screen_get_public_host (screen), merchant->id);
 
     vtr_phone_code_set_url (self->phone_code, url);
   }

@@ -225,3 +225,43 @@ vtr_phone_code_trade_url (const char *host,
   id = g_uri_escape_string (service_id, NULL, FALSE);
   return g_strdup_printf ("https://%s/trade/%s", host, id);
 }
+
+/**
+ * vtr_phone_code_shop_url:
+ * @merchant_id: the shop
+ *
+ * The hub's storefront of a shop by its id (/shop/ID, unsigned: a kiosk
+ * holds no signing key, and a storefront is public), with the way there.
+ *
+ * Returns: (nullable): the URL, or %NULL without a host
+ */
+char *
+vtr_phone_code_shop_url (const char *host,
+                         gint64      merchant_id)
+{
+  if (host == NULL || *host == '\0' || merchant_id <= 0)
+    return NULL;
+  return g_strdup_printf ("https://%s/shop/%" G_GINT64_FORMAT, host, merchant_id);
+}
+
+/**
+ * vtr_phone_code_collect_url:
+ *
+ * The hub's phone page of the collection points nearest (@latitude,
+ * @longitude), the kiosk's (/collect?lat=&lon=).
+ *
+ * Returns: (nullable): the URL, or %NULL without a host
+ */
+char *
+vtr_phone_code_collect_url (const char *host,
+                            double      latitude,
+                            double      longitude)
+{
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (host == NULL || *host == '\0')
+    return NULL;
+  g_ascii_formatd (lat, sizeof lat, "%.5f", latitude);
+  g_ascii_formatd (lon, sizeof lon, "%.5f", longitude);
+  return g_strdup_printf ("https://%s/collect?lat=%s&lon=%s", host, lat, lon);
+}

@@ -15,5 +15,10 @@ char       *vtr_phone_code_search_url (const char *host,
                                        const char *words);
 char       *vtr_phone_code_trade_url  (const char *host,
                                        const char *service_id);
+char       *vtr_phone_code_shop_url   (const char *host,
+                                       gint64      merchant_id);
+char       *vtr_phone_code_collect_url (const char *host,
+                                        double      latitude,
+                                        double      longitude);
 
 G_END_DECLS

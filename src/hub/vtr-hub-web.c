@@ -56,6 +56,9 @@
 #define SEARCH_PATH "/search"
 #define TRADES_PATH "/trades"
 #define TRADE_PREFIX "/trade/"
+#define STOREFRONT_PREFIX "/shop/"
+#define COLLECT_PATH "/collect"
+#define MAX_COLLECT 3   /* places of each kind, as the kiosk's civic screen */
 #define MAX_RESULTS 20
 #define MAX_QUERY 100   /* characters of a search */
 #define MAX_QUANTITY 9
@@ -1037,6 +1040,91 @@ search_form (Ctx        *ctx,
   g_string_append (out, "</a></p></form>");
 }
 
+/* /shop/ID: a shop's storefront by its id, unsigned, as a storefront is
+ * public data. A kiosk holds no signing key, so its "continue on your
+ * phone" code for a shop is this address; the page is the signed /M/
+ * code's, with the way there (Directions opens the phone's maps app). */
+static guint
+storefront (Ctx *ctx)
+{
+  VtrFlashcode code = { 0 };
+  const char *id = ctx->path + strlen (STOREFRONT_PREFIX);
+  guint64 merchant_id = 0;
+  guint status = SOUP_STATUS_OK;
+
+  code.kind = VTR_CODE_MERCHANT;
+  if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &merchant_id, NULL))
+    {
+      simple_page (ctx, _("This shop is no longer in the federation’s catalogue"),
+                   _("It may have closed or left the federation."), FALSE);
+      return SOUP_STATUS_NOT_FOUND;
+    }
+  code.merchant_id = (gint64) merchant_id;
+  shop_page (ctx, &code, &status);
+  return status;
+}
+
+/* /collect?lat=&lon=: the kiosk's civic screen on the phone, the three
+ * nearest places of each kind (clothes, cardboard, used oil, parcel
+ * lockers) with the way to each. From the Vieux-Port without a position. */
+static guint
+collection_page (Ctx *ctx)
+{
+  VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  GString *out = ctx->out;
+
+  if (query_position (ctx->query, &origin))
+    ctx->private_page = TRUE;
+  page_begin (ctx, _("Collection points near here"), NULL, FALSE);
+  element (out, "h1", NULL, _("Collection points near here"));
+  for (VtrCollectionKind kind = VTR_COLLECTION_CLOTHES; kind <= VTR_COLLECTION_PARCEL_LOCKER; kind++)
+    {
+      g_autoptr(GPtrArray) places = vtr_catalog_collection_points_near (ctx->catalog, kind, &origin, ctx->now,
+                                                                         MAX_COLLECT, NULL);
+
+      element (out, "h2", NULL, vtr_collection_kind_label (kind));
+      if (places == NULL || places->len == 0)
+        {
+          element (out, "p", "muted", _("None near here yet"));
+          continue;
+        }
+      g_string_append (out, "<ul>");
+      for (guint i = 0; i < places->len; i++)
+        {
+          const VtrCollectionPlace *place = g_ptr_array_index (places, i);
+          g_autofree char *words = vtr_describe_distance (place->distance_m, place->walking_minutes);
+          g_autofree char *link = place->merchant ? signed_path (ctx, VTR_CODE_MERCHANT, 0, place->merchant->id)
+                                                  : NULL;
+          char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append (out, "<li><p class=\"shop-name\">");
+          if (link)
+            {
+              g_string_append (out, "<a href=\"");
+              esc_max (out, link, 1024);
+              g_string_append (out, ctx->en ? "?lang=en\">" : "\">");
+            }
+          esc_name (out, place->merchant ? place->merchant->name : place->point->name);
+          if (link)
+            g_string_append (out, "</a>");
+          g_string_append (out, "</p>");
+          if (place->point->address && *place->point->address)
+            element (out, "p", "muted", place->point->address);
+          element (out, "p", NULL, words);
+          open_line (out, &place->open, ctx->now);
+          g_ascii_formatd (lat, sizeof lat, "%.6f", place->point->position.lat);
+          g_ascii_formatd (lon, sizeof lon, "%.6f", place->point->position.lon);
+          g_string_append_printf (out, "<div class=\"actions\"><a class=\"button secondary\" "
+                                  "href=\"geo:%s,%s?q=%s,%s\">", lat, lon, lat, lon);
+          esc (out, _("Directions"));
+          g_string_append (out, "</a></div></li>");
+        }
+      g_string_append (out, "</ul>");
+    }
+  page_end (ctx);
+  return SOUP_STATUS_OK;
+}
+
 /* /search?q=…, /trades and /trade/ID: the answer's status. Distances
  * from the town centre, or from the phone with ?lat=&lon=. */
 static guint
@@ -1781,7 +1869,8 @@ vtr_hub_web_handles (const char *method,
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
     return FALSE;
   if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH) || g_str_equal (path, SEARCH_PATH) ||
-      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
+      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX) ||
+      g_str_has_prefix (path, STOREFRONT_PREFIX) || g_str_equal (path, COLLECT_PATH))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (path, prefixes[i]))
@@ -2341,6 +2430,19 @@ vtr_hub_web_serve (const char        *data_dir,
       status = browse (&ctx);
       cacheable = TRUE;
       goto tag;
+    }
+  if (g_str_equal (path, COLLECT_PATH))
+    {
+      status = collection_page (&ctx);
+      page->cache_control = ctx.private_page ? "private, no-store" : "public, max-age=60";
+      goto done;
+    }
+  if (g_str_has_prefix (path, STOREFRONT_PREFIX))
+    {
+      status = storefront (&ctx);
+      if (status == SOUP_STATUS_OK && !ctx.private_page)
+        page->cache_control = "public, max-age=60";
+      goto done;
     }
   if (g_str_equal (path, RESERVE_PATH))
     {
