@@ -731,13 +731,14 @@ on_waiting_changed (VtrWindow *self)
 }
 
 /* (poster) The scan of a shop's poster is in the outbox: the next sync
- * takes it up. A failure is no shopper's business: the log says it. */
+ * takes it up. A failure is no shopper's business: the log says it. The
+ * window is not held for it: a window kept past its application would
+ * go on ticking on a freed application. */
 static void
 poster_scan_recorded (GObject      *source,
                       GAsyncResult *result,
                       gpointer      data)
 {
-  g_autoptr(VtrWindow) self = data;
   g_autoptr(GError) error = NULL;
 
   if (!vtr_poster_scan_record_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -792,7 +793,7 @@ handle_text (VtrWindow  *self,
   /* (poster) A shop's poster scanned here counts for the shop. */
   if (vtr_application_get_store (self->app))
     vtr_poster_scan_record_async (vtr_store_get_data_dir (vtr_application_get_store (self->app)), info, now,
-                                  self->cancellable, poster_scan_recorded, g_object_ref (self));
+                                  self->cancellable, poster_scan_recorded, NULL);
   switch (info->kind)
     {
     case VTR_CODE_PRODUCT:

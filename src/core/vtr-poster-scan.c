@@ -125,7 +125,7 @@ record_in_thread (GTask        *task,
  * vtr_poster_scan_record_async:
  *
  * vtr_poster_scan_record() on a worker thread, for the kiosk's camera;
- * does nothing (and calls no one back) when @info is not a shop's poster.
+ * when @info is not a shop's poster, records nothing and answers %TRUE.
  */
 void
 vtr_poster_scan_record_async (const char          *data_dir,
@@ -139,15 +139,19 @@ vtr_poster_scan_record_async (const char          *data_dir,
   Scan *scan;
   gint64 merchant_id, product_id;
 
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vtr_poster_scan_record_async);
+  /* Not a shop's poster: nothing to count, and the caller is answered. */
   if (!vtr_poster_scan_is_poster (info, &merchant_id, &product_id))
-    return;
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   scan = g_new0 (Scan, 1);
   scan->data_dir = g_strdup (data_dir);
   scan->merchant_id = merchant_id;
   scan->product_id = product_id;
   scan->now = g_date_time_ref (now);
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vtr_poster_scan_record_async);
   g_task_set_task_data (task, scan, scan_free);
   g_task_run_in_thread (task, record_in_thread);
 }
