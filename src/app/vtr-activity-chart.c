@@ -104,6 +104,23 @@ week_label (gint64 starts,
   return g_date_time_format (utc, "%d/%m");
 }
 
+/* A panel's ground and its title, in the text's colour after. */
+static void
+draw_panel (GtkWidget  *widget,
+            cairo_t    *cr,
+            double      x,
+            double      y,
+            double      width,
+            double      height,
+            const char *title)
+{
+  set_color (cr, "#f6f5f4");
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
+  set_color (cr, "#1e1e1e");
+  draw_text (widget, cr, title, x + 12, y + 8, body_points (widget) * 1.1, TRUE, FALSE, width - 24);
+}
+
 /* One panel: a title, and one bar a week (two stacked when @second). */
 static void
 draw_weeks (VtrActivityChart *self,
@@ -130,11 +147,7 @@ draw_weeks (VtrActivityChart *self,
   for (int w = 0; w < VTR_CHART_WEEKS; w++)
     max = MAX (max, first[w] + (second ? second[w] : 0));
 
-  set_color (cr, "#f6f5f4");
-  cairo_rectangle (cr, x, y, width, height);
-  cairo_fill (cr);
-  set_color (cr, "#1e1e1e");
-  draw_text (widget, cr, title, x + 12, y + 8, pt * 1.1, TRUE, FALSE, width - 24);
+  draw_panel (widget, cr, x, y, width, height, title);
 
   for (int w = 0; w < VTR_CHART_WEEKS; w++)
     {
@@ -176,11 +189,7 @@ draw_top (VtrActivityChart *self,
   double row = MIN ((height - pt * 3) / VTR_CHART_TOP, pt * 3.6);
   gint64 max = 1;
 
-  set_color (cr, "#f6f5f4");
-  cairo_rectangle (cr, x, y, width, height);
-  cairo_fill (cr);
-  set_color (cr, "#1e1e1e");
-  draw_text (widget, cr, _("Most ordered products (9 weeks)"), x + 12, y + 8, pt * 1.1, TRUE, FALSE, width - 24);
+  draw_panel (widget, cr, x, y, width, height, _("Most ordered products (9 weeks)"));
   if (self->top->len == 0)
     {
       draw_text (widget, cr, _("No orders yet"), x + 12, y + pt * 3, pt, FALSE, FALSE, width - 24);
@@ -219,12 +228,7 @@ draw_posters (VtrActivityChart *self,
   double row = MIN ((height - pt * 3) / VTR_CHART_TOP, pt * 3.6);
   gint64 max = 1;
 
-  set_color (cr, "#f6f5f4");
-  cairo_rectangle (cr, x, y, width, height);
-  cairo_fill (cr);
-  set_color (cr, "#1e1e1e");
-  draw_text (widget, cr, _("Posters scanned most (9 weeks)"), x + 12, y + 8, pt * 1.1,
-             TRUE, FALSE, width - 24);
+  draw_panel (widget, cr, x, y, width, height, _("Posters scanned most (9 weeks)"));
   if (self->posters->len == 0)
     {
       draw_text (widget, cr, _("No poster scanned yet"), x + 12, y + pt * 3, pt, FALSE, FALSE, width - 24);
