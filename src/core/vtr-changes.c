@@ -185,12 +185,97 @@ vtr_catalog_last_change (VtrCatalog *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+static void
+append_item (GString   **list,
+             const char *json)
+{
+  if (*list == NULL)
+    *list = g_string_new (NULL);
+  else
+    g_string_append_c (*list, ',');
+  g_string_append (*list, json);
+}
+
+/* A row of @table as it is now, in the feed's JSON. */
+void
+vtr_change_page_add_row (VtrChangePage   *page,
+                         VtrCatalogTable  table,
+                         const char      *json)
+{
+  append_item (&page->rows[table], json);
+}
+
+/* A row of @table gone: its key, a pair for stock. */
+void
+vtr_change_page_add_deleted (VtrChangePage   *page,
+                             VtrCatalogTable  table,
+                             gint64           a,
+                             gint64           b)
+{
+  g_autofree char *key = table == VTR_TABLE_STOCK
+                           ? g_strdup_printf ("[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", a, b)
+                           : g_strdup_printf ("%" G_GINT64_FORMAT, a);
+
+  append_item (&page->deleted[table], key);
+}
+
+/* (cards) A card declared lost. */
+void
+vtr_change_page_add_blocked_card (VtrChangePage *page,
+                                  const char    *json)
+{
+  append_item (&page->blocked_cards, json);
+}
+
+/* The page's JSON, as docs/hub-api.md gives it, after @out's text. */
+void
+vtr_change_page_write (const VtrChangePage *page,
+                       gint64               since,
+                       gint64               cursor,
+                       gboolean             more,
+                       GString             *out)
+{
+  gboolean first = TRUE;
+
+  g_string_append_printf (out, "{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s",
+                          since, cursor, more ? "true" : "false");
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    if (page->rows[t])
+      g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), page->rows[t]->str);
+  if (page->blocked_cards)
+    g_string_append_printf (out, ",\n\"blocked_cards\":[%s]", page->blocked_cards->str);
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    if (page->deleted[t])
+      {
+        g_string_append_printf (out, "%s\"%s\":[%s]", first ? ",\n\"deleted\":{" : ",",
+                                vtr_catalog_table_name (t), page->deleted[t]->str);
+        first = FALSE;
+      }
+  if (!first)
+    g_string_append_c (out, '}');
+  g_string_append (out, "}\n");
+}
+
+void
+vtr_change_page_clear (VtrChangePage *page)
+{
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      if (page->rows[t])
+        g_string_free (g_steal_pointer (&page->rows[t]), TRUE);
+      if (page->deleted[t])
+        g_string_free (g_steal_pointer (&page->deleted[t]), TRUE);
+    }
+  if (page->blocked_cards)
+    g_string_free (g_steal_pointer (&page->blocked_cards), TRUE);
+}
+
 /* (cards) One blocked card of the feed, {"card", "blocked"}. */
 static gboolean
-write_blocked_card (VtrStore *store,
-                    gint64    id,
-                    GString **out,
-                    GError  **error)
+write_blocked_card (VtrStore      *store,
+                    gint64         id,
+                    VtrChangePage *page,
+                    GError       **error)
 {
   g_autoptr(VtrStatement) stmt =
     vtr_store_statement (store, "SELECT json_object ('card', card_id, 'blocked', blocked) "
@@ -205,11 +290,7 @@ write_blocked_card (VtrStore *store,
     return TRUE;
   if (rc != SQLITE_ROW)
     return vtr_store_set_error (store, rc, error);
-  if (*out == NULL)
-    *out = g_string_new (NULL);
-  else
-    g_string_append_c (*out, ',');
-  g_string_append (*out, (const char *) sqlite3_column_text (stmt, 0));
+  vtr_change_page_add_blocked_card (page, (const char *) sqlite3_column_text (stmt, 0));
   return TRUE;
 }
 
@@ -257,11 +338,9 @@ write_page (VtrCatalog *self,
 {
   VtrStore *store = vtr_catalog_get_store (self);
   g_autoptr(VtrStatement) changes = NULL;
-  GString *rows[VTR_N_TABLES] = { NULL };
+  VtrChangePage page = { { NULL } };
   char *row_sql[VTR_N_TABLES];
-  GString *deleted[VTR_N_TABLES] = { NULL };
-  g_autoptr(GString) blocked = NULL;
-  gboolean ok = TRUE, any_deleted = FALSE;
+  gboolean ok = TRUE;
   gint64 last = 0;
   int rc;
 
@@ -303,7 +382,7 @@ write_page (VtrCatalog *self,
       if (kind == VTR_CHANGE_BLOCKED_CARD)
         {
           /* (cards) a card declared lost: never unblocked, never deleted */
-          if (!write_blocked_card (store, a, &blocked, error))
+          if (!write_blocked_card (store, a, &page, error))
             {
               ok = FALSE;
               break;
@@ -322,25 +401,9 @@ write_page (VtrCatalog *self,
         sqlite3_bind_int64 (row, 2, b);
       rc = sqlite3_step (row);
       if (rc == SQLITE_ROW)
-        {
-          if (rows[kind] == NULL)
-            rows[kind] = g_string_new (NULL);
-          else
-            g_string_append_c (rows[kind], ',');
-          g_string_append (rows[kind], (const char *) sqlite3_column_text (row, 0));
-        }
+        vtr_change_page_add_row (&page, kind, (const char *) sqlite3_column_text (row, 0));
       else if (rc == SQLITE_DONE)
-        {
-          if (deleted[kind] == NULL)
-            deleted[kind] = g_string_new (NULL);
-          else
-            g_string_append_c (deleted[kind], ',');
-          if (kind == VTR_TABLE_STOCK)
-            g_string_append_printf (deleted[kind], "[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", a, b);
-          else
-            g_string_append_printf (deleted[kind], "%" G_GINT64_FORMAT, a);
-          any_deleted = TRUE;
-        }
+        vtr_change_page_add_deleted (&page, kind, a, b);
       else
         ok = vtr_store_set_error (store, rc, error);
       sqlite3_reset (row);
@@ -356,39 +419,10 @@ write_page (VtrCatalog *self,
     *cursor = MAX (*cursor, last);
 
   if (ok)
-    {
-      g_string_append_printf (out, "{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT
-                              ",\"more\":%s",
-                              since, *cursor, *n_changes == limit ? "true" : "false");
-      for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-        if (rows[t])
-          g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), rows[t]->str);
-      if (blocked)
-        g_string_append_printf (out, ",\n\"blocked_cards\":[%s]", blocked->str);
-      if (any_deleted)
-        {
-          gboolean first = TRUE;
-
-          g_string_append (out, ",\n\"deleted\":{");
-          for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-            if (deleted[t])
-              {
-                g_string_append_printf (out, "%s\"%s\":[%s]", first ? "" : ",",
-                                        vtr_catalog_table_name (t), deleted[t]->str);
-                first = FALSE;
-              }
-          g_string_append_c (out, '}');
-        }
-      g_string_append (out, "}\n");
-    }
+    vtr_change_page_write (&page, since, *cursor, *n_changes == limit, out);
   for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-    {
-      g_free (row_sql[t]);
-      if (rows[t])
-        g_string_free (rows[t], TRUE);
-      if (deleted[t])
-        g_string_free (deleted[t], TRUE);
-    }
+    g_free (row_sql[t]);
+  vtr_change_page_clear (&page);
   return ok;
 }
 

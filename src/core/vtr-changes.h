@@ -25,4 +25,32 @@ gboolean vtr_catalog_write_area_changes (VtrCatalog    *self,
                                          guint         *n_changes,
                                          GError       **error);
 
+/*
+ * A page of the change feed as it is sent, whichever database the rows
+ * come from (the kiosk's catalogue, the hub's SQLite or PostgreSQL): the
+ * rows written again per table, the rows deleted, the cards blocked.
+ */
+typedef struct
+{
+  GString *rows[VTR_N_TABLES];
+  GString *deleted[VTR_N_TABLES];
+  GString *blocked_cards;
+} VtrChangePage;
+
+void vtr_change_page_add_row          (VtrChangePage   *page,
+                                       VtrCatalogTable  table,
+                                       const char      *json);
+void vtr_change_page_add_deleted      (VtrChangePage   *page,
+                                       VtrCatalogTable  table,
+                                       gint64           a,
+                                       gint64           b);
+void vtr_change_page_add_blocked_card (VtrChangePage   *page,
+                                       const char      *json);
+void vtr_change_page_write            (const VtrChangePage *page,
+                                       gint64               since,
+                                       gint64               cursor,
+                                       gboolean             more,
+                                       GString             *out);
+void vtr_change_page_clear            (VtrChangePage   *page);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vtr-catalog.h"
+#include "vtr-changes.h"
 
 /*
  * (pg) The sync's backend on PostgreSQL (libpq), for several hubs on one
@@ -499,9 +500,7 @@ pg_write_changes (VtrHubBackend *backend,
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[2] = { since_text, limit_text };
-  GString *rows[VTR_N_TABLES] = { NULL };
-  GString *deleted[VTR_N_TABLES] = { NULL };
-  gboolean any_deleted = FALSE;
+  VtrChangePage page = { { NULL } };
   PGresult *result;
 
   ensure_connected (self);
@@ -524,53 +523,14 @@ pg_write_changes (VtrHubBackend *backend,
       if (kind < 0 || kind >= VTR_N_TABLES)
         continue;
       if (!PQgetisnull (result, i, 4))
-        {
-          if (rows[kind] == NULL)
-            rows[kind] = g_string_new (NULL);
-          else
-            g_string_append_c (rows[kind], ',');
-          g_string_append (rows[kind], PQgetvalue (result, i, 4));
-          continue;
-        }
-      if (deleted[kind] == NULL)
-        deleted[kind] = g_string_new (NULL);
+        vtr_change_page_add_row (&page, kind, PQgetvalue (result, i, 4));
       else
-        g_string_append_c (deleted[kind], ',');
-      if (kind == VTR_TABLE_STOCK)
-        g_string_append_printf (deleted[kind], "[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", a, b);
-      else
-        g_string_append_printf (deleted[kind], "%" G_GINT64_FORMAT, a);
-      any_deleted = TRUE;
+        vtr_change_page_add_deleted (&page, kind, a, b);
     }
   PQclear (result);
 
-  g_string_append_printf (out, "{\"since\":%" G_GINT64_FORMAT ",\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s",
-                          since, *cursor, *n_changes == limit ? "true" : "false");
-  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-    if (rows[t])
-      g_string_append_printf (out, ",\n\"%s\":[%s]", vtr_catalog_table_name (t), rows[t]->str);
-  if (any_deleted)
-    {
-      gboolean first = TRUE;
-
-      g_string_append (out, ",\n\"deleted\":{");
-      for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-        if (deleted[t])
-          {
-            g_string_append_printf (out, "%s\"%s\":[%s]", first ? "" : ",", vtr_catalog_table_name (t),
-                                    deleted[t]->str);
-            first = FALSE;
-          }
-      g_string_append_c (out, '}');
-    }
-  g_string_append (out, "}\n");
-  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-    {
-      if (rows[t])
-        g_string_free (rows[t], TRUE);
-      if (deleted[t])
-        g_string_free (deleted[t], TRUE);
-    }
+  vtr_change_page_write (&page, since, *cursor, *n_changes == limit, out);
+  vtr_change_page_clear (&page);
   return TRUE;
 }
 
