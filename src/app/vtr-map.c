@@ -6,6 +6,7 @@
 #include <math.h>
 #include <shumate/shumate.h>
 
+#include "vtr-geo.h"
 #include "vtr-mbtiles-source.h"
 
 /*
@@ -108,10 +109,10 @@ to_world (double  lat,
           double *y)
 {
   double size = 256 * exp2 (zoom);
-  double phi = CLAMP (lat, SHUMATE_MIN_LATITUDE, SHUMATE_MAX_LATITUDE) * G_PI / 180;
 
-  *x = (lon + 180) / 360 * size;
-  *y = (1 - log (tan (phi) + 1 / cos (phi)) / G_PI) / 2 * size;
+  vtr_mercator_project (lat, lon, x, y);
+  *x *= size;
+  *y *= size;
 }
 
 static void
@@ -123,8 +124,7 @@ from_world (double  x,
 {
   double size = 256 * exp2 (zoom);
 
-  *lon = x / size * 360 - 180;
-  *lat = atan (sinh (G_PI * (1 - 2 * y / size))) * 180 / G_PI;
+  vtr_mercator_unproject (x / size, y / size, lat, lon);
 }
 
 typedef struct

@@ -101,3 +101,29 @@ vtr_walking_minutes (double distance_m)
 
   return MAX (1, (int) ceil (minutes));
 }
+
+/* The map tiles' Web Mercator: a latitude and longitude to the square
+ * 0–1 of the whole world, x eastwards from 180° W, y southwards from the
+ * projection's north edge (85.0511°, where latitudes are clamped).
+ * A tile's pixel at zoom z is this times 256 × 2^z. */
+void
+vtr_mercator_project (double  lat,
+                      double  lon,
+                      double *x,
+                      double *y)
+{
+  double phi = CLAMP (lat, -85.0511287798, 85.0511287798) * G_PI / 180.0;
+
+  *x = (lon + 180.0) / 360.0;
+  *y = (1.0 - asinh (tan (phi)) / G_PI) / 2.0;
+}
+
+void
+vtr_mercator_unproject (double  x,
+                        double  y,
+                        double *lat,
+                        double *lon)
+{
+  *lon = x * 360.0 - 180.0;
+  *lat = atan (sinh (G_PI * (1.0 - 2.0 * y))) * 180.0 / G_PI;
+}

@@ -28,5 +28,13 @@ gboolean vtr_position_is_valid   (const VtrPosition *position);
 double   vtr_distance_m          (const VtrPosition *a,
                                   const VtrPosition *b);
 int      vtr_walking_minutes     (double distance_m);
+void     vtr_mercator_project    (double       lat,
+                                  double       lon,
+                                  double      *x,
+                                  double      *y);
+void     vtr_mercator_unproject  (double       x,
+                                  double       y,
+                                  double      *lat,
+                                  double      *lon);
 
 G_END_DECLS

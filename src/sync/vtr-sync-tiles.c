@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "vtr-geo.h"
+
 /*
  * The map offline (docs/tiles.md): during sync the kiosk downloads the
  * tiles of zoom 13 to 18 around it from the hub's /tiles/ into
@@ -226,10 +228,11 @@ tile_at (double lat,
          int   *y)
 {
   double n = (double) (1 << z);
-  double lat_rad = CLAMP (lat, -85.0511, 85.0511) * G_PI / 180.0;
+  double px, py;
 
-  *x = CLAMP ((int) floor ((lon + 180.0) / 360.0 * n), 0, (1 << z) - 1);
-  *y = CLAMP ((int) floor ((1.0 - asinh (tan (lat_rad)) / G_PI) / 2.0 * n), 0, (1 << z) - 1);
+  vtr_mercator_project (lat, lon, &px, &py);
+  *x = CLAMP ((int) floor (px * n), 0, (1 << z) - 1);
+  *y = CLAMP ((int) floor (py * n), 0, (1 << z) - 1);
 }
 
 /* Metres from (lat, lon) to the nearest point of tile (x, y) at zoom z,
@@ -243,10 +246,13 @@ distance_to_tile (double lat,
 {
   double n = (double) (1 << z);
   double metres_per_unit = 2.0 * G_PI * EARTH_RADIUS * cos (lat * G_PI / 180.0);
-  double px = (lon + 180.0) / 360.0;
-  double py = (1.0 - asinh (tan (lat * G_PI / 180.0)) / G_PI) / 2.0;
-  double dx = MAX (0.0, MAX (x / n - px, px - (x + 1) / n));
-  double dy = MAX (0.0, MAX (y / n - py, py - (y + 1) / n));
+  double px, py;
+  double dx;
+  double dy;
+
+  vtr_mercator_project (lat, lon, &px, &py);
+  dx = MAX (0.0, MAX (x / n - px, px - (x + 1) / n));
+  dy = MAX (0.0, MAX (y / n - py, py - (y + 1) / n));
 
   return sqrt (dx * dx + dy * dy) * metres_per_unit;
 }
