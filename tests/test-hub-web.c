@@ -1863,6 +1863,10 @@ browser_start (Browser    *b,
       g_usleep (50 * 1000);
     }
   capabilities = g_strdup_printf ("{\"capabilities\": {\"alwaysMatch\": {\"browserName\": \"chrome\", "
+                                  /* A click that loads a page may answer
+                                   * before the page is there: a look-up
+                                   * waits for its element. */
+                                  "\"timeouts\": {\"implicit\": 10000}, "
                                   "\"goog:chromeOptions\": {\"mobileEmulation\": {\"deviceMetrics\": "
                                   "{\"width\": %d, \"height\": 844, \"pixelRatio\": 3}}, "
                                   "\"args\": [\"--headless=new\", \"--no-sandbox\", "
@@ -1916,7 +1920,7 @@ element (Browser    *b,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) found = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = NULL, *path = NULL, *code = NULL;
   GList *members;
   char *id;
 
@@ -1928,7 +1932,17 @@ element (Browser    *b,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   body = json_to_string (root, FALSE);
-  found = command (b, "POST", "/element", body);
+  path = g_strdup_printf ("/session/%s/element", b->session);
+  found = webdriver (b, "POST", path, body, &code);
+  if (found == NULL)
+    {
+      /* Say what the page shows instead. */
+      g_autoptr(JsonNode) shown =
+        command (b, "POST", "/execute/sync",
+                 "{\"script\": \"return document.location.href + ': ' + document.body.innerText\", \"args\": []}");
+
+      g_error ("no %s (%s) on %s", selector, code, json_node_get_string (shown));
+    }
   members = json_object_get_values (json_node_get_object (found));
   id = g_strdup (json_node_get_string (members->data));
   g_list_free (members);
