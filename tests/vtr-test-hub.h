@@ -69,6 +69,8 @@ vtr_test_hub_start_with (const char         *dir,
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   /* The access log and anything the hub says, kept for when a test fails. */
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  /* A test that aborts on a failed assertion leaves no hub behind. */
+  g_subprocess_launcher_set_child_setup (launcher, vtr_test_die_with_parent, NULL, NULL);
   hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 
 #include "vtr-catalog.h"
+#include "vtr-test-util.h"
 #include "vtr-staff.h"
 #include "vtr-store-private.h"
 #include "vtr-sync-state.h"
@@ -46,14 +47,6 @@ vtr_test_kiosk_prepare (const char *dir,
   if (!vtr_sync_state_save_link (store, &link, error))
     return NULL;
   return vtr_staff_login (store, 1, VTR_TEST_KIOSK_PIN, now, error);
-}
-
-/* A program started here does not outlive this one, even when a failed
- * assertion aborts it: a GSubprocessLauncher's child setup. */
-static inline void
-vtr_test_die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 /* Starts the program and arguments that follow @error (NULL-terminated),

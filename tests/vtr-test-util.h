@@ -3,8 +3,18 @@
 #include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+
+/* A program started here does not outlive this one, even when a failed
+ * assertion aborts it: a GSubprocessLauncher's child setup. */
+static inline void
+vtr_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 /* How much slower than usual the code runs (VITRINE_TEST_SLOW, set by
  * the sanitizers' test setup): the tests' waits for real processes and

@@ -2,9 +2,25 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdio.h>
 
 /* What every benchmark needs: a clock, quantiles of its samples, and the
  * machine-readable figure lines printed after the human ones. */
+
+/* Figures are written in UTF-8 whatever the locale ("·", "≥"): g_print
+ * would turn them into "?" in the C locale that CI and cron have. */
+static void
+vtr_bench_print_utf8 (const char *text)
+{
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
+__attribute__ ((constructor)) static void
+vtr_bench_init (void)
+{
+  g_set_print_handler (vtr_bench_print_utf8);
+}
 
 static inline double
 vtr_bench_now_ms (void)
