@@ -13,11 +13,6 @@
  */
 #include "config.h"
 
-#include <libpq-fe.h>
-#include <pwd.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
@@ -25,171 +20,13 @@
 #include "vtr-hub-keys.h"
 #include "vtr-store.h"
 #include "vtr-test-hub.h"
-
-/* A PostgreSQL cluster of its own. */
-typedef struct
-{
-  char *dir;
-  char *url;
-  char *bindir;
-  char *owner; /* NULL: the current user; "nobody" when tests run as root */
-  pid_t pid;   /* the server's */
-} Cluster;
-
-static void
-cluster_run (Cluster    *cluster,
-             const char *program,
-             ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  va_list args;
-  int status;
-
-  /* initdb refuses root: as root, the cluster is nobody's. */
-  if (cluster->owner)
-    {
-      g_ptr_array_add (argv, g_strdup ("setpriv"));
-      g_ptr_array_add (argv, g_strdup ("--reuid=nobody"));
-      g_ptr_array_add (argv, g_strdup ("--regid=nogroup"));
-      g_ptr_array_add (argv, g_strdup ("--clear-groups"));
-    }
-  g_ptr_array_add (argv, g_build_filename (cluster->bindir, program, NULL));
-  va_start (args, program);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (cluster->dir, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s %s", program, out, err);
-}
-
-/* The servers running, stopped (immediate shutdown) if a test fails:
- * a failed assertion aborts the test program and would leave them. */
-static volatile pid_t running[8];
-
-static void
-stop_servers (int signal_number)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
-    if (running[i] > 0)
-      kill (running[i], SIGQUIT);
-  signal (signal_number, SIG_DFL);
-  raise (signal_number);
-}
-
-static void
-cluster_note_pid (Cluster *cluster)
-{
-  g_autofree char *path = g_build_filename (cluster->dir, "data", "postmaster.pid", NULL);
-  g_autofree char *text = NULL;
-  pid_t pid;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  pid = (pid_t) atoi (text);
-  g_assert_cmpint (pid, >, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
-    if (running[i] == cluster->pid || running[i] == 0)
-      {
-        running[i] = pid;
-        break;
-      }
-  cluster->pid = pid;
-  signal (SIGABRT, stop_servers);
-  signal (SIGTRAP, stop_servers);
-}
-
-static Cluster *
-cluster_start (void)
-{
-  Cluster *cluster = g_new0 (Cluster, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *log = NULL;
-  g_autofree char *options = NULL;
-
-  cluster->bindir = g_strdup (g_getenv ("VITRINE_TEST_PG_BINDIR"));
-  g_assert_nonnull (cluster->bindir);
-  cluster->dir = g_dir_make_tmp ("vitrine-pg-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (geteuid () == 0)
-    {
-      struct passwd *nobody = getpwnam ("nobody");
-
-      g_assert_nonnull (nobody);
-      g_assert_cmpint (chown (cluster->dir, nobody->pw_uid, nobody->pw_gid), ==, 0);
-      cluster->owner = g_strdup ("nobody");
-    }
-  data = g_build_filename (cluster->dir, "data", NULL);
-  log = g_build_filename (cluster->dir, "log", NULL);
-  cluster_run (cluster, "initdb", "--pgdata", data, "--auth", "trust", "--username", "vitrine", "--encoding",
-               "UTF8", "--no-sync", NULL);
-  /* Only a unix socket in its folder: nothing listens on the network. */
-  options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=off", cluster->dir);
-  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start", NULL);
-  cluster_note_pid (cluster);
-  cluster->url = g_strdup_printf ("postgresql:///postgres?host=%s&user=vitrine", cluster->dir);
-  return cluster;
-}
-
-static void
-cluster_stop (Cluster *cluster)
-{
-  g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
-
-  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
-    if (running[i] == cluster->pid)
-      running[i] = 0;
-  vtr_test_remove_tree (cluster->dir);
-  g_free (cluster->dir);
-  g_free (cluster->url);
-  g_free (cluster->bindir);
-  g_free (cluster->owner);
-  g_free (cluster);
-}
-
-/* PostgreSQL restarted under the hubs (an upgrade, a failover). */
-static void
-cluster_restart (Cluster *cluster)
-{
-  g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
-
-  g_autofree char *log = g_build_filename (cluster->dir, "log", NULL);
-
-  /* With its log, or the server would hold pg_ctl's output open. */
-  cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--mode", "fast", "--wait", "restart", NULL);
-  cluster_note_pid (cluster);
-}
-
-static gint64
-pg_int (Cluster    *cluster,
-        const char *sql)
-{
-  PGconn *conn = PQconnectdb (cluster->url);
-  PGresult *result;
-  gint64 value;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-  value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  PQclear (result);
-  PQfinish (conn);
-  return value;
-}
+#include "vtr-test-pg.h"
 
 /* The hub of @dir, on @cluster's database when it is not NULL. */
 static void
-hub_run (VtrTestResult *r,
-         const char    *dir,
-         Cluster       *cluster,
+hub_run (VtrTestResult  *r,
+         const char     *dir,
+         VtrTestCluster *cluster,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -222,8 +59,8 @@ hub_run (VtrTestResult *r,
 }
 
 static VtrTestHub *
-hub_start (const char *dir,
-           Cluster    *cluster)
+hub_start (const char     *dir,
+           VtrTestCluster *cluster)
 {
   const char *extra[] = { "--database", cluster ? cluster->url : NULL, NULL };
 
@@ -232,10 +69,10 @@ hub_start (const char *dir,
 
 /* The pairing code printed by `device add`. */
 static char *
-add_device (const char *dir,
-            Cluster    *cluster,
-            const char *name,
-            const char *merchant)
+add_device (const char     *dir,
+            VtrTestCluster *cluster,
+            const char     *name,
+            const char     *merchant)
 {
   g_auto(VtrTestResult) r = { 0 };
 
@@ -346,13 +183,13 @@ demo_file (const char *ref_dir)
 }
 
 static gint64
-hub_events (const char *hub_dir,
-            Cluster    *cluster)
+hub_events (const char     *hub_dir,
+            VtrTestCluster *cluster)
 {
   g_autofree char *path = NULL;
 
   if (cluster)
-    return pg_int (cluster, "SELECT count (*) FROM event");
+    return vtr_test_pg_int (cluster, "SELECT count (*) FROM event");
   path = g_build_filename (hub_dir, "hub.db", NULL);
   return vtr_test_sql_int (path, "SELECT count (*) FROM event");
 }
@@ -364,7 +201,7 @@ hub_events (const char *hub_dir,
 static void
 sync_body (gboolean postgresql)
 {
-  Cluster *cluster = postgresql ? cluster_start () : NULL;
+  VtrTestCluster *cluster = postgresql ? vtr_test_cluster_start () : NULL;
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *ref_dir = vtr_test_make_data_dir ();
   g_autofree char *kiosk = vtr_test_make_data_dir ();
@@ -463,7 +300,7 @@ sync_body (gboolean postgresql)
   vtr_test_remove_tree (ref_dir);
   vtr_test_remove_tree (kiosk);
   if (cluster)
-    cluster_stop (cluster);
+    vtr_test_cluster_stop (cluster);
 }
 
 static void
@@ -486,9 +323,9 @@ test_sync_postgresql (void)
 #define N_ROWS  25
 
 static GSubprocess *
-spawn_writer (Cluster    *cluster,
-              const char *hub_dir,
-              guint       writer)
+spawn_writer (VtrTestCluster *cluster,
+              const char     *hub_dir,
+              guint           writer)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
@@ -520,7 +357,7 @@ spawn_writer (Cluster    *cluster,
 static void
 test_feed_two_writers (void)
 {
-  Cluster *cluster = cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_start ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -592,12 +429,12 @@ test_feed_two_writers (void)
       if (!g_hash_table_contains (seen, GINT_TO_POINTER ((int) (1 + w * 100000 + i))))
         g_error ("the kiosk never got product %u", 1 + w * 100000 + i);
   g_assert_cmpuint (g_hash_table_size (seen), ==, 2 * N_FILES * N_ROWS);
-  g_assert_cmpint (cursor, ==, pg_int (cluster, "SELECT max (seq) FROM catalog_change"));
+  g_assert_cmpint (cursor, ==, vtr_test_pg_int (cluster, "SELECT max (seq) FROM catalog_change"));
 
   vtr_test_hub_stop (hubs[0], SIGTERM);
   vtr_test_hub_stop (hubs[1], SIGTERM);
   vtr_test_remove_tree (hub_dir);
-  cluster_stop (cluster);
+  vtr_test_cluster_stop (cluster);
 }
 
 /* The same 20 events sent to two hubs at once: each stored once, and
@@ -635,7 +472,7 @@ count (const char *text,
 static void
 test_events_once_across_hubs (void)
 {
-  Cluster *cluster = cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_start ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -681,15 +518,15 @@ test_events_once_across_hubs (void)
     g_assert_cmpuint (uploads[h].status, ==, 200);
   g_assert_cmpuint (count (uploads[0].answer, "\"accepted\"") + count (uploads[1].answer, "\"accepted\""), ==, 20);
   g_assert_cmpuint (count (uploads[0].answer, "\"duplicate\"") + count (uploads[1].answer, "\"duplicate\""), ==, 20);
-  g_assert_cmpint (pg_int (cluster, "SELECT count (*) FROM event"), ==, 20);
-  g_assert_cmpint (pg_int (cluster, "SELECT sum (points) FROM event"), ==, 210);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 20);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT sum (points) FROM event"), ==, 210);
   g_free (uploads[0].answer);
   g_free (uploads[1].answer);
 
   vtr_test_hub_stop (hubs[0], SIGTERM);
   vtr_test_hub_stop (hubs[1], SIGTERM);
   vtr_test_remove_tree (hub_dir);
-  cluster_stop (cluster);
+  vtr_test_cluster_stop (cluster);
 }
 
 /* What PostgreSQL does not keep yet answers 501 "not-supported", and an
@@ -698,7 +535,7 @@ test_events_once_across_hubs (void)
 static void
 test_not_served (void)
 {
-  Cluster *cluster = cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_start ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -730,7 +567,7 @@ test_not_served (void)
   g_clear_pointer (&answer, g_free);
   g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, order, &answer), ==, 501);
   g_assert_nonnull (strstr (answer, "\"not-supported\""));
-  g_assert_cmpint (pg_int (cluster, "SELECT count (*) FROM event"), ==, 0);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 0);
 
   hub_run (&list, hub_dir, cluster, "device", "list", NULL);
   g_assert_cmpint (list.status, !=, 0);
@@ -741,7 +578,7 @@ test_not_served (void)
 
   vtr_test_hub_stop (hub, SIGTERM);
   vtr_test_remove_tree (hub_dir);
-  cluster_stop (cluster);
+  vtr_test_cluster_stop (cluster);
 }
 
 /* The backend interface itself (vtr-hub-backend.h), the same body on
@@ -771,7 +608,7 @@ batch_results (VtrHubBatch *batch)
 static void
 backend_body (gboolean postgresql)
 {
-  Cluster *cluster = postgresql ? cluster_start () : NULL;
+  VtrTestCluster *cluster = postgresql ? vtr_test_cluster_start () : NULL;
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *products = g_build_filename (hub_dir, "products.json", NULL);
   g_autofree char *code = NULL;
@@ -836,7 +673,7 @@ backend_body (gboolean postgresql)
     {
       g_autoptr(VtrHubDevice) after = NULL;
 
-      cluster_restart (cluster);
+      vtr_test_cluster_restart (cluster);
       after = vtr_hub_backend_authenticate (backend, token, now + 92, &error);
       g_assert_no_error (error);
       g_assert_cmpint (after->id, ==, id);
@@ -920,7 +757,7 @@ backend_body (gboolean postgresql)
   g_clear_pointer (&backend, vtr_hub_backend_free);
   vtr_test_remove_tree (hub_dir);
   if (cluster)
-    cluster_stop (cluster);
+    vtr_test_cluster_stop (cluster);
 }
 
 static void
