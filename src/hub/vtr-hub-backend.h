@@ -50,6 +50,22 @@ typedef struct
                                   gint64        *cursor,
                                   guint         *n_changes,
                                   GError       **error);
+  gboolean      (*write_orders)  (VtrHubBackend *self,
+                                  gint64         merchant_id,
+                                  gint64         before,
+                                  guint          limit,
+                                  JsonBuilder   *builder,
+                                  gint64        *next,
+                                  GError       **error);
+  gboolean      (*write_order_changes) (VtrHubBackend *self,
+                                        gint64         merchant_id,
+                                        gint64         device_id,
+                                        gint64         since,
+                                        guint          limit,
+                                        JsonBuilder   *builder,
+                                        gint64        *cursor,
+                                        gboolean      *more,
+                                        GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -100,6 +116,26 @@ gboolean       vtr_hub_backend_write_changes (VtrHubBackend *self,
                                          gint64        *cursor,
                                          guint         *n_changes,
                                          GError       **error);
+gboolean       vtr_hub_backend_write_orders (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         before,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         gint64        *next,
+                                         GError       **error);
+gboolean       vtr_hub_backend_write_order_changes (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         device_id,
+                                         gint64         since,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         gint64        *cursor,
+                                         gboolean      *more,
+                                         GError       **error);
+/* The SQLite backend on @db, which stays the caller's (the hub's worker
+ * threads: their routes through the interface); devices, events and
+ * orders, not the change feed (the workers' catalogue serves it). */
+VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb *db);
 
 /* PostgreSQL only: the catalogue's rows, from the pages of a change feed
  * (vtr_catalog_write_changes()), stored under the feed's one writer. */

@@ -146,9 +146,10 @@ write_item_free (gpointer data)
 /* A worker thread's connections. */
 typedef struct
 {
-  VtrHubDb   *db;
-  VtrStore   *store;
-  VtrCatalog *catalog;
+  VtrHubDb      *db;
+  VtrStore      *store;
+  VtrCatalog    *catalog;
+  VtrHubBackend *backend; /* (pg) on db: the routes both backends share */
 } Worker;
 
 static void
@@ -156,6 +157,7 @@ worker_free (gpointer data)
 {
   Worker *worker = data;
 
+  g_clear_pointer (&worker->backend, vtr_hub_backend_free);
   vtr_hub_db_free (worker->db);
   g_clear_object (&worker->catalog);
   g_clear_object (&worker->store);
@@ -210,6 +212,7 @@ worker_get (const char *dir,
       return NULL;
     }
   worker->catalog = vtr_catalog_new (worker->store);
+  worker->backend = vtr_hub_backend_wrap_sqlite (worker->db);
   vtr_hub_db_set_defer_seen (worker->db, TRUE);
   g_private_set (&worker_key, worker);
   return worker;
@@ -771,7 +774,7 @@ route_card (Job        *job,
  * it placed (their state, for the customer who comes back to it). */
 static void
 route_order_changes (Job                *job,
-                     Worker             *worker,
+                     VtrHubBackend      *backend,
                      const VtrHubDevice *device)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -797,8 +800,8 @@ route_order_changes (Job                *job,
   if (merchant)
     vtr_json_add_int (builder, "merchant", merchant);
   json_builder_set_member_name (builder, "orders");
-  if (!vtr_hub_db_write_order_changes (worker->db, merchant, device->id, since, limit, builder, &cursor,
-                                       &more, &error))
+  if (!vtr_hub_backend_write_order_changes (backend, merchant, device->id, since, limit, builder, &cursor, &more,
+                                            &error))
     {
       answer_gerror (job, error);
       return;
@@ -816,20 +819,19 @@ route_order_changes (Job                *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* GET /api/v1/orders, on either backend, for @device authenticated. */
 static void
-route_orders (Job    *job,
-              Worker *worker)
+route_orders (Job                *job,
+              VtrHubBackend      *backend,
+              const VtrHubDevice *device)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(GError) error = NULL;
   gint64 merchant, before, limit, next;
 
-  if (!(device = authenticate (job, worker)))
-    return;
   if (job->query && g_hash_table_contains (job->query, "since"))
     {
-      route_order_changes (job, worker, device);
+      route_order_changes (job, backend, device);
       return;
     }
   if (!query_int (job, "merchant", device->merchant_id, 1, G_MAXINT64, &merchant) ||
@@ -845,7 +847,7 @@ route_orders (Job    *job,
   json_builder_begin_object (builder);
   vtr_json_add_int (builder, "merchant", merchant);
   json_builder_set_member_name (builder, "orders");
-  if (!vtr_hub_db_write_orders (worker->db, merchant, before, limit, builder, &next, &error))
+  if (!vtr_hub_backend_write_orders (backend, merchant, before, limit, builder, &next, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1305,6 +1307,10 @@ route_pg_events (Job           *job,
     vtr_hub_batch_count (batch, counts);
     vtr_hub_metrics_events (job->server->metrics, counts);
   }
+  /* The long-polls of the orders' feed waiting on this hub ask again (on
+   * another hub, they learn of it at their time). */
+  if (vtr_hub_batch_get_n_accepted (batch) > 0 && has_order_event (array))
+    g_main_context_invoke (job->server->context, wake_parked, job->server);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
@@ -1333,10 +1339,17 @@ route_pg (Job *job)
     route_pg_changes (job, backend);
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
     route_pg_events (job, backend);
+  else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
+    {
+      g_autoptr(VtrHubDevice) device = pg_authenticate (job, backend);
+
+      if (device)
+        route_orders (job, backend, device);
+    }
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                  _("This hub keeps its data in PostgreSQL, which serves only the kiosks’ sync yet "
-                    "(pairing, catalogue, events): this address is not served"));
+                  _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
+                    "(pairing, catalogue, events, orders): this address is not served"));
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
@@ -1402,7 +1415,12 @@ route (Job *job)
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
     route_card (job, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
-    route_orders (job, worker);
+    {
+      g_autoptr(VtrHubDevice) device = authenticate (job, worker);
+
+      if (device)
+        route_orders (job, worker->backend, device);
+    }
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker);
   else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
