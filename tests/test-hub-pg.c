@@ -862,7 +862,7 @@ backend_body (gboolean postgresql)
       gint64 next;
       guint n;
 
-      g_assert_true (vtr_hub_backend_write_changes (backend, cursor, 5, page, &next, &n, &error));
+      g_assert_true (vtr_hub_backend_write_changes (backend, NULL, cursor, 5, page, &next, &n, &error));
       g_assert_no_error (error);
       object = vtr_test_parse_object (page->str);
       g_assert_cmpint (json_object_get_int_member (object, "since"), ==, cursor);

@@ -114,9 +114,11 @@ vtr_hub_backend_last_change (VtrHubBackend *self,
 }
 
 /* The page of the change feed after @since, in the format of
- * vtr_catalog_write_changes(), read in one snapshot. */
+ * vtr_catalog_write_changes(), read in one snapshot; only @area's changes
+ * when it is not NULL (vtr_catalog_write_area_changes(); SQLite only). */
 gboolean
 vtr_hub_backend_write_changes (VtrHubBackend *self,
+                               const VtrArea *area,
                                gint64         since,
                                guint          limit,
                                GString       *out,
@@ -124,7 +126,7 @@ vtr_hub_backend_write_changes (VtrHubBackend *self,
                                guint         *n_changes,
                                GError       **error)
 {
-  return self->klass->write_changes (self, since, limit, out, cursor, n_changes, error);
+  return self->klass->write_changes (self, area, since, limit, out, cursor, n_changes, error);
 }
 
 /* The shop's orders, the last changed first (vtr_hub_db_write_orders()). */
@@ -230,14 +232,12 @@ static gint64
 sqlite_last_change (VtrHubBackend *self,
                     GError       **error)
 {
-  Sqlite *sqlite = (Sqlite *) self;
-
-  g_return_val_if_fail (sqlite->catalog != NULL, -1);
-  return vtr_catalog_last_change (sqlite->catalog, error);
+  return vtr_catalog_last_change (((Sqlite *) self)->catalog, error);
 }
 
 static gboolean
 sqlite_write_changes (VtrHubBackend *self,
+                      const VtrArea *area,
                       gint64         since,
                       guint          limit,
                       GString       *out,
@@ -247,8 +247,7 @@ sqlite_write_changes (VtrHubBackend *self,
 {
   Sqlite *sqlite = (Sqlite *) self;
 
-  g_return_val_if_fail (sqlite->catalog != NULL, FALSE);
-  return vtr_catalog_write_changes (sqlite->catalog, since, limit, out, cursor, n_changes, error);
+  return vtr_catalog_write_area_changes (sqlite->catalog, area, since, limit, out, cursor, n_changes, error);
 }
 
 static gboolean
@@ -322,11 +321,13 @@ vtr_hub_backend_open_sqlite (const char *dir,
 }
 
 VtrHubBackend *
-vtr_hub_backend_wrap_sqlite (VtrHubDb *db)
+vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
+                             VtrCatalog *catalog)
 {
   Sqlite *self = g_new0 (Sqlite, 1);
 
   self->parent.klass = &sqlite_class;
   self->db = db;
+  self->catalog = g_object_ref (catalog);
   return &self->parent;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "vtr-area.h"
+#include "vtr-catalog.h"
 #include "vtr-hub-db.h"
 
 G_BEGIN_DECLS
@@ -44,6 +46,7 @@ typedef struct
   gint64        (*last_change)   (VtrHubBackend *self,
                                   GError       **error);
   gboolean      (*write_changes) (VtrHubBackend *self,
+                                  const VtrArea *area,
                                   gint64         since,
                                   guint          limit,
                                   GString       *out,
@@ -110,6 +113,7 @@ gboolean       vtr_hub_backend_ingest   (VtrHubBackend *self,
 gint64         vtr_hub_backend_last_change (VtrHubBackend *self,
                                          GError       **error);
 gboolean       vtr_hub_backend_write_changes (VtrHubBackend *self,
+                                         const VtrArea *area,
                                          gint64         since,
                                          guint          limit,
                                          GString       *out,
@@ -132,10 +136,10 @@ gboolean       vtr_hub_backend_write_order_changes (VtrHubBackend *self,
                                          gint64        *cursor,
                                          gboolean      *more,
                                          GError       **error);
-/* The SQLite backend on @db, which stays the caller's (the hub's worker
- * threads: their routes through the interface); devices, events and
- * orders, not the change feed (the workers' catalogue serves it). */
-VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb *db);
+/* The SQLite backend on @db and @catalog, which stay the caller's (the
+ * hub's worker threads: their routes through the interface). */
+VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
+                                           VtrCatalog *catalog);
 
 /* PostgreSQL only: the catalogue's rows, from the pages of a change feed
  * (vtr_catalog_write_changes()), stored under the feed's one writer. */

@@ -710,6 +710,7 @@ pg_last_change (VtrHubBackend *backend,
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
 pg_write_changes (VtrHubBackend *backend,
+                  const VtrArea *area,
                   gint64         since,
                   guint          limit,
                   GString       *out,
@@ -718,6 +719,14 @@ pg_write_changes (VtrHubBackend *backend,
                   GError       **error)
 {
   Pg *self = (Pg *) backend;
+
+  /* Devices have no area on PostgreSQL yet: they are never given one. */
+  if (area)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                           _("This hub keeps its data in PostgreSQL, which has no feeds by area yet"));
+      return FALSE;
+    }
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[2] = { since_text, limit_text };
