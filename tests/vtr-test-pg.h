@@ -100,8 +100,9 @@ vtr_test_cluster_note_pid (VtrTestCluster *cluster)
   signal (SIGTRAP, vtr_test_stop_running);
 }
 
+/* @durable: fsync on (benchmarks); tests run without it. */
 static inline VtrTestCluster *
-vtr_test_cluster_start (void)
+vtr_test_cluster_start_full (gboolean durable)
 {
   VtrTestCluster *cluster = g_new0 (VtrTestCluster, 1);
   g_autoptr(GError) error = NULL;
@@ -126,11 +127,18 @@ vtr_test_cluster_start (void)
   vtr_test_cluster_run (cluster, "initdb", "--pgdata", data, "--auth", "trust", "--username", "vitrine", "--encoding",
                "UTF8", "--no-sync", NULL);
   /* Only a unix socket in its folder: nothing listens on the network. */
-  options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=off", cluster->dir);
+  options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=%s -c max_connections=200",
+                             cluster->dir, durable ? "on" : "off");
   vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start", NULL);
   vtr_test_cluster_note_pid (cluster);
   cluster->url = g_strdup_printf ("postgresql:///postgres?host=%s&user=vitrine", cluster->dir);
   return cluster;
+}
+
+static inline VtrTestCluster *
+vtr_test_cluster_start (void)
+{
+  return vtr_test_cluster_start_full (FALSE);
 }
 
 static inline void
