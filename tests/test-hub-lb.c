@@ -22,35 +22,8 @@
 #define DEADLINE (180 * G_USEC_PER_SEC)
 
 static void
-hub_run (VtrTestResult  *r,
-         const char     *dir,
-         VtrTestCluster *cluster,
-         ...)
+assert_ran (VtrTestResult *r)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
-  if (cluster)
-    {
-      g_ptr_array_add (argv, "--database");
-      g_ptr_array_add (argv, cluster->url);
-    }
-  va_start (args, cluster);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
-                &error);
-  g_assert_no_error (error);
-  r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
   if (r->status != 0)
     g_error ("vitrine-hub: %s %s", r->out, r->err);
 }
@@ -259,11 +232,13 @@ sigkill_body (const char *retry_on)
   guint rounds = 0, failed_syncs = 0;
   gboolean all_empty = FALSE;
 
-  hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  assert_ran (&keys);
   {
     g_autofree char *count = g_strdup_printf ("%d", N_KIOSKS);
 
-    hub_run (&cards, hub_dir, NULL, "sign", "card", "--count", count, NULL);
+    vtr_test_hub_run (&cards, hub_dir, NULL, "sign", "card", "--count", count, NULL);
+    assert_ran (&cards);
   }
   card_codes = g_strsplit (g_strstrip (cards.out), "\n", -1);
   g_assert_cmpuint (g_strv_length (card_codes), ==, N_KIOSKS);
@@ -309,7 +284,8 @@ sigkill_body (const char *retry_on)
       g_autofree char *card = g_strndup (strstr (card_codes[k], "/C/") + 3, 26);
       g_autoptr(VtrStore) store = NULL;
 
-      hub_run (&added, hub_dir, cluster, "device", "add", name, NULL);
+      vtr_test_hub_run (&added, hub_dir, cluster, "device", "add", name, NULL);
+      assert_ran (&added);
       code = vtr_test_last_line (added.out);
       kiosks[k] = vtr_test_make_data_dir ();
       vtr_test_run (&paired, "VITRINE_CTL", kiosks[k], NULL, "pair", code, "--hub", lb_url, NULL);

@@ -22,42 +22,6 @@
 #include "vtr-test-hub.h"
 #include "vtr-test-pg.h"
 
-/* The hub of @dir, on @cluster's database when it is not NULL. */
-static void
-hub_run (VtrTestResult  *r,
-         const char     *dir,
-         VtrTestCluster *cluster,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
-  if (cluster)
-    {
-      g_ptr_array_add (argv, "--database");
-      g_ptr_array_add (argv, cluster->url);
-    }
-  va_start (args, cluster);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  {
-    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
-    g_autoptr(GError) error = NULL;
-
-    env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-    g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
-                  &error);
-    g_assert_no_error (error);
-    r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
-  }
-}
-
 static VtrTestHub *
 hub_start (const char     *dir,
            VtrTestCluster *cluster)
@@ -77,9 +41,9 @@ add_device (const char     *dir,
   g_auto(VtrTestResult) r = { 0 };
 
   if (merchant)
-    hub_run (&r, dir, cluster, "device", "add", name, "--merchant", merchant, NULL);
+    vtr_test_hub_run (&r, dir, cluster, "device", "add", name, "--merchant", merchant, NULL);
   else
-    hub_run (&r, dir, cluster, "device", "add", name, NULL);
+    vtr_test_hub_run (&r, dir, cluster, "device", "add", name, NULL);
   if (r.status != 0)
     g_error ("device add: %s", r.err);
   return vtr_test_last_line (r.out);
@@ -170,7 +134,7 @@ demo_file (const char *ref_dir)
   gint64 cursor;
   guint n;
 
-  hub_run (&r, ref_dir, NULL, "demo", NULL);
+  vtr_test_hub_run (&r, ref_dir, NULL, "demo", NULL);
   g_assert_cmpint (r.status, ==, 0);
   store = vtr_store_open (ref_dir, &error);
   g_assert_no_error (error);
@@ -203,11 +167,12 @@ post_order (VtrTestHub *hub,
 {
   g_autofree char *uuid = g_uuid_string_random ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *merchant = g_str_equal (state, "placed") ? g_strdup (",\"merchant\":2,\"lines\":[]") : g_strdup ("");
-  g_autofree char *body = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
-                                           "\"payload\":{\"order\":\"%s\",\"number\":\"A-0001\",\"state\":\"%s\","
-                                           "\"at\":%" G_GINT64_FORMAT "%s}}]}",
-                                           uuid, now, order, state, now, merchant);
+  const char *merchant = g_str_equal (state, "placed") ? ",\"merchant\":2,\"lines\":[]" : "";
+  g_autofree char *body =
+    g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                     "\"payload\":{\"order\":\"%s\",\"number\":\"A-0001\",\"state\":\"%s\","
+                     "\"at\":%" G_GINT64_FORMAT "%s}}]}",
+                     uuid, now, order, state, now, merchant);
   g_autofree char *answer = NULL;
   g_autoptr(JsonObject) object = NULL;
   JsonObject *result;
@@ -326,12 +291,12 @@ sync_body (gboolean postgresql)
     g_auto(VtrTestResult) imported = { 0 };
     g_auto(VtrTestResult) signed_cards = { 0 };
 
-    hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+    vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
     g_assert_cmpint (keys.status, ==, 0);
-    hub_run (&imported, hub_dir, cluster, "import", import, NULL);
+    vtr_test_hub_run (&imported, hub_dir, cluster, "import", import, NULL);
     if (imported.status != 0)
       g_error ("import: %s", imported.err);
-    hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
+    vtr_test_hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
     g_assert_cmpint (signed_cards.status, ==, 0);
     cards = g_strsplit (g_strstrip (signed_cards.out), "\n", -1);
   }
@@ -367,9 +332,9 @@ sync_body (gboolean postgresql)
                                         "\"name\":\"Baguette de tradition\",\"category\":\"pain\"},"
                                         "{\"id\":990001,\"name\":\"Fougasse aux olives\",\"category\":\"pain\"}]}",
                                         -1, &error));
-    hub_run (&ref_import, ref_dir, NULL, "import", change, NULL);
+    vtr_test_hub_run (&ref_import, ref_dir, NULL, "import", change, NULL);
     g_assert_cmpint (ref_import.status, ==, 0);
-    hub_run (&hub_import, hub_dir, cluster, "import", change, NULL);
+    vtr_test_hub_run (&hub_import, hub_dir, cluster, "import", change, NULL);
     g_assert_cmpint (hub_import.status, ==, 0);
     ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
     report = vtr_test_parse_object (synced.out);
@@ -475,7 +440,7 @@ test_feed_two_writers (void)
   {
     g_auto(VtrTestResult) keys = { 0 };
 
-    hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+    vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
     g_assert_cmpint (keys.status, ==, 0);
   }
   code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
@@ -587,9 +552,9 @@ test_events_once_across_hubs (void)
   Upload uploads[2] = { { 0 } };
   GThread *threads[2];
 
-  hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
   g_assert_cmpint (keys.status, ==, 0);
-  hub_run (&signed_card, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
+  vtr_test_hub_run (&signed_card, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
   g_assert_cmpint (signed_card.status, ==, 0);
   g_strstrip (signed_card.out);
   *strchr (signed_card.out, '\n') = '\0';
@@ -652,7 +617,7 @@ test_not_served (void)
   const char *paths[] = { "/api/v1/cards/ABCDEFGHJKMNPQRSTVWXYZ0123", "/metrics" };
   VtrTestHub *hub;
 
-  hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
   g_assert_cmpint (keys.status, ==, 0);
   code = add_device (hub_dir, cluster, "Boulangerie, comptoir", "2");
   hub = hub_start (hub_dir, cluster);
@@ -672,10 +637,10 @@ test_not_served (void)
   g_assert_nonnull (strstr (answer, "\"not-supported\""));
   g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 0);
 
-  hub_run (&list, hub_dir, cluster, "device", "list", NULL);
+  vtr_test_hub_run (&list, hub_dir, cluster, "device", "list", NULL);
   g_assert_cmpint (list.status, !=, 0);
   g_assert_nonnull (strstr (list.err, "PostgreSQL"));
-  hub_run (&backup, hub_dir, cluster, "backup", hub_dir, NULL);
+  vtr_test_hub_run (&backup, hub_dir, cluster, "backup", hub_dir, NULL);
   g_assert_cmpint (backup.status, !=, 0);
   g_assert_nonnull (strstr (backup.err, "PostgreSQL"));
 
@@ -735,9 +700,9 @@ backend_body (gboolean postgresql)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC, id = 0, last, cursor = 0;
   guint total = 0;
 
-  hub_run (&init, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+  vtr_test_hub_run (&init, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
   g_assert_cmpint (init.status, ==, 0);
-  hub_run (&signed_card, hub_dir, NULL, "sign", "card", NULL);
+  vtr_test_hub_run (&signed_card, hub_dir, NULL, "sign", "card", NULL);
   g_assert_cmpint (signed_card.status, ==, 0);
   g_strstrip (signed_card.out);
   card = g_strndup (strstr (signed_card.out, "/C/") + 3, 26);
@@ -745,7 +710,7 @@ backend_body (gboolean postgresql)
     g_string_append_printf (all, "%s{\"id\":%u,\"name\":\"Produit %u\",\"category\":\"test\"}", i > 1 ? "," : "", i, i);
   g_string_append (all, "]}");
   g_assert_true (g_file_set_contents (products, all->str, -1, &error));
-  hub_run (&imported, hub_dir, cluster, "import", products, NULL);
+  vtr_test_hub_run (&imported, hub_dir, cluster, "import", products, NULL);
   g_assert_cmpint (imported.status, ==, 0);
 
   backend = vtr_hub_backend_open (hub_dir, cluster ? cluster->url : NULL, &error);

@@ -124,12 +124,13 @@ vtr_test_cluster_start_full (gboolean durable)
     }
   data = g_build_filename (cluster->dir, "data", NULL);
   log = g_build_filename (cluster->dir, "log", NULL);
-  vtr_test_cluster_run (cluster, "initdb", "--pgdata", data, "--auth", "trust", "--username", "vitrine", "--encoding",
-               "UTF8", "--no-sync", NULL);
+  vtr_test_cluster_run (cluster, "initdb", "--pgdata", data, "--auth", "trust", "--username", "vitrine",
+                        "--encoding", "UTF8", "--no-sync", NULL);
   /* Only a unix socket in its folder: nothing listens on the network. */
   options = g_strdup_printf ("-c listen_addresses= -c unix_socket_directories=%s -c fsync=%s -c max_connections=200",
                              cluster->dir, durable ? "on" : "off");
-  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start", NULL);
+  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--options", options, "--wait", "start",
+                        NULL);
   vtr_test_cluster_note_pid (cluster);
   cluster->url = g_strdup_printf ("postgresql:///postgres?host=%s&user=vitrine", cluster->dir);
   return cluster;
@@ -167,7 +168,8 @@ vtr_test_cluster_restart (VtrTestCluster *cluster)
   g_autofree char *log = g_build_filename (cluster->dir, "log", NULL);
 
   /* With its log, or the server would hold pg_ctl's output open. */
-  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--mode", "fast", "--wait", "restart", NULL);
+  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--log", log, "--mode", "fast", "--wait", "restart",
+                        NULL);
   vtr_test_cluster_note_pid (cluster);
 }
 
@@ -188,3 +190,38 @@ vtr_test_pg_int (VtrTestCluster *cluster,
   return value;
 }
 
+/* The hub of @dir, on @cluster's database when it is not NULL. */
+static inline void
+vtr_test_hub_run (VtrTestResult  *r,
+                  const char     *dir,
+                  VtrTestCluster *cluster,
+                  ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
+  if (cluster)
+    {
+      g_ptr_array_add (argv, "--database");
+      g_ptr_array_add (argv, cluster->url);
+    }
+  va_start (args, cluster);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  g_ptr_array_add (argv, NULL);
+  {
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
+    g_autoptr(GError) error = NULL;
+
+    env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+    g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
+                  &error);
+    g_assert_no_error (error);
+    r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
+  }
+}

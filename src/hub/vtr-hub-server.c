@@ -341,8 +341,8 @@ authenticate_on (Job           *job,
       return NULL;
     }
   job->device_id = device->id;
-  heartbeat = vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
-                                                                         "Vitrine-Device"));
+  heartbeat = vtr_hub_heartbeat_normalize (
+    soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg), "Vitrine-Device"));
   if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
     {
       if (worker)

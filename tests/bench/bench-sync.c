@@ -665,7 +665,8 @@ main (int argc, char *argv[])
                                g_date_time_to_unix (now) };
 
             if (changed % 20 == 0)
-              g_assert_true (vtr_catalog_delete (catalog, VTR_TABLE_STOCK, stock.product_id, stock.merchant_id, &error));
+              g_assert_true (vtr_catalog_delete (catalog, VTR_TABLE_STOCK, stock.product_id, stock.merchant_id,
+                                                 &error));
             else
               g_assert_true (vtr_catalog_put_stock (catalog, &stock, &error));
             changed++;
