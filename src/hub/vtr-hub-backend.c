@@ -114,9 +114,11 @@ vtr_hub_backend_last_change (VtrHubBackend *self,
 }
 
 /* The page of the change feed after @since, in the format of
- * vtr_catalog_write_changes(), read in one snapshot. */
+ * vtr_catalog_write_changes(), read in one snapshot; only @area's changes
+ * when it is not NULL (vtr_catalog_write_area_changes(); SQLite only). */
 gboolean
 vtr_hub_backend_write_changes (VtrHubBackend *self,
+                               const VtrArea *area,
                                gint64         since,
                                guint          limit,
                                GString       *out,
@@ -124,7 +126,38 @@ vtr_hub_backend_write_changes (VtrHubBackend *self,
                                guint         *n_changes,
                                GError       **error)
 {
-  return self->klass->write_changes (self, since, limit, out, cursor, n_changes, error);
+  return self->klass->write_changes (self, area, since, limit, out, cursor, n_changes, error);
+}
+
+/* The shop's orders, the last changed first (vtr_hub_db_write_orders()). */
+gboolean
+vtr_hub_backend_write_orders (VtrHubBackend *self,
+                              gint64         merchant_id,
+                              gint64         before,
+                              guint          limit,
+                              JsonBuilder   *builder,
+                              gint64        *next,
+                              GError       **error)
+{
+  return self->klass->write_orders (self, merchant_id, before, limit, builder, next, error);
+}
+
+/* The orders changed after @since, a shop's (@merchant_id) or those a
+ * kiosk placed (@device_id), in the hub's order of arrival
+ * (vtr_hub_db_write_order_changes()). */
+gboolean
+vtr_hub_backend_write_order_changes (VtrHubBackend *self,
+                                     gint64         merchant_id,
+                                     gint64         device_id,
+                                     gint64         since,
+                                     guint          limit,
+                                     JsonBuilder   *builder,
+                                     gint64        *cursor,
+                                     gboolean      *more,
+                                     GError       **error)
+{
+  return self->klass->write_order_changes (self, merchant_id, device_id, since, limit, builder, cursor, more,
+                                           error);
 }
 
 /* SQLite. */
@@ -135,6 +168,7 @@ typedef struct
   VtrHubDb     *db;
   VtrStore     *store;
   VtrCatalog   *catalog;
+  gboolean      owns_db;
 } Sqlite;
 
 static VtrHubDevice *
@@ -203,6 +237,7 @@ sqlite_last_change (VtrHubBackend *self,
 
 static gboolean
 sqlite_write_changes (VtrHubBackend *self,
+                      const VtrArea *area,
                       gint64         since,
                       guint          limit,
                       GString       *out,
@@ -210,7 +245,36 @@ sqlite_write_changes (VtrHubBackend *self,
                       guint         *n_changes,
                       GError       **error)
 {
-  return vtr_catalog_write_changes (((Sqlite *) self)->catalog, since, limit, out, cursor, n_changes, error);
+  Sqlite *sqlite = (Sqlite *) self;
+
+  return vtr_catalog_write_area_changes (sqlite->catalog, area, since, limit, out, cursor, n_changes, error);
+}
+
+static gboolean
+sqlite_write_orders (VtrHubBackend *self,
+                     gint64         merchant_id,
+                     gint64         before,
+                     guint          limit,
+                     JsonBuilder   *builder,
+                     gint64        *next,
+                     GError       **error)
+{
+  return vtr_hub_db_write_orders (((Sqlite *) self)->db, merchant_id, before, limit, builder, next, error);
+}
+
+static gboolean
+sqlite_write_order_changes (VtrHubBackend *self,
+                            gint64         merchant_id,
+                            gint64         device_id,
+                            gint64         since,
+                            guint          limit,
+                            JsonBuilder   *builder,
+                            gint64        *cursor,
+                            gboolean      *more,
+                            GError       **error)
+{
+  return vtr_hub_db_write_order_changes (((Sqlite *) self)->db, merchant_id, device_id, since, limit, builder,
+                                         cursor, more, error);
 }
 
 static void
@@ -218,7 +282,8 @@ sqlite_free (VtrHubBackend *self)
 {
   Sqlite *sqlite = (Sqlite *) self;
 
-  vtr_hub_db_free (sqlite->db);
+  if (sqlite->owns_db)
+    vtr_hub_db_free (sqlite->db);
   g_clear_object (&sqlite->catalog);
   g_clear_object (&sqlite->store);
   g_free (sqlite);
@@ -233,6 +298,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_ingest,
   sqlite_last_change,
   sqlite_write_changes,
+  sqlite_write_orders,
+  sqlite_write_order_changes,
   sqlite_free,
 };
 
@@ -243,11 +310,24 @@ vtr_hub_backend_open_sqlite (const char *dir,
   Sqlite *self = g_new0 (Sqlite, 1);
 
   self->parent.klass = &sqlite_class;
+  self->owns_db = TRUE;
   if (!(self->db = vtr_hub_db_open (dir, error)) || !(self->store = vtr_store_open (dir, error)))
     {
       sqlite_free (&self->parent);
       return NULL;
     }
   self->catalog = vtr_catalog_new (self->store);
+  return &self->parent;
+}
+
+VtrHubBackend *
+vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
+                             VtrCatalog *catalog)
+{
+  Sqlite *self = g_new0 (Sqlite, 1);
+
+  self->parent.klass = &sqlite_class;
+  self->db = db;
+  self->catalog = g_object_ref (catalog);
   return &self->parent;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "vtr-area.h"
+#include "vtr-catalog.h"
 #include "vtr-hub-db.h"
 
 G_BEGIN_DECLS
@@ -44,12 +46,29 @@ typedef struct
   gint64        (*last_change)   (VtrHubBackend *self,
                                   GError       **error);
   gboolean      (*write_changes) (VtrHubBackend *self,
+                                  const VtrArea *area,
                                   gint64         since,
                                   guint          limit,
                                   GString       *out,
                                   gint64        *cursor,
                                   guint         *n_changes,
                                   GError       **error);
+  gboolean      (*write_orders)  (VtrHubBackend *self,
+                                  gint64         merchant_id,
+                                  gint64         before,
+                                  guint          limit,
+                                  JsonBuilder   *builder,
+                                  gint64        *next,
+                                  GError       **error);
+  gboolean      (*write_order_changes) (VtrHubBackend *self,
+                                        gint64         merchant_id,
+                                        gint64         device_id,
+                                        gint64         since,
+                                        guint          limit,
+                                        JsonBuilder   *builder,
+                                        gint64        *cursor,
+                                        gboolean      *more,
+                                        GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -94,12 +113,33 @@ gboolean       vtr_hub_backend_ingest   (VtrHubBackend *self,
 gint64         vtr_hub_backend_last_change (VtrHubBackend *self,
                                          GError       **error);
 gboolean       vtr_hub_backend_write_changes (VtrHubBackend *self,
+                                         const VtrArea *area,
                                          gint64         since,
                                          guint          limit,
                                          GString       *out,
                                          gint64        *cursor,
                                          guint         *n_changes,
                                          GError       **error);
+gboolean       vtr_hub_backend_write_orders (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         before,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         gint64        *next,
+                                         GError       **error);
+gboolean       vtr_hub_backend_write_order_changes (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         device_id,
+                                         gint64         since,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         gint64        *cursor,
+                                         gboolean      *more,
+                                         GError       **error);
+/* The SQLite backend on @db and @catalog, which stay the caller's (the
+ * hub's worker threads: their routes through the interface). */
+VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
+                                           VtrCatalog *catalog);
 
 /* PostgreSQL only: the catalogue's rows, from the pages of a change feed
  * (vtr_catalog_write_changes()), stored under the feed's one writer. */

@@ -1360,6 +1360,13 @@ vtr_hub_batch_get_device_id (VtrHubBatch *batch)
   return batch->device.id;
 }
 
+/* The shop of the device that sent the batch, 0 for a street kiosk. */
+gint64
+vtr_hub_batch_get_merchant_id (VtrHubBatch *batch)
+{
+  return batch->device.merchant_id;
+}
+
 /**
  * vtr_hub_batch_get_event:
  * @event: (out): the event @i as vtr_hub_batch_new() checked it, valid
@@ -1385,7 +1392,11 @@ vtr_hub_batch_get_event (VtrHubBatch      *batch,
   event->card_signed = e->card_signed;
   event->merchant_id = e->merchant_id;
   event->points = e->points;
-  event->needs_orders = e->order != NULL || e->forget || e->new_card != NULL;
+  event->order = e->forget ? NULL : e->order;
+  event->order_number = e->number;
+  event->order_state = event->order ? vtr_order_state_to_string (e->state) : NULL;
+  event->order_at = e->at;
+  event->needs_sqlite = e->forget || e->new_card != NULL;
   return batch->reasons[i];
 }
 
@@ -1635,9 +1646,9 @@ vtr_hub_db_card_balance (VtrHubDb   *db,
 /* The order as placed, when there is one (`placed`): orders stored by an
  * older hub may be of any size, and only what today's bound allows goes
  * back to a device. */
-static void
-write_placed (JsonBuilder *builder,
-              const char  *placed)
+void
+vtr_hub_order_write_placed (JsonBuilder *builder,
+                            const char  *placed)
 {
   g_autoptr(JsonNode) node = NULL;
 
@@ -1700,7 +1711,7 @@ vtr_hub_db_write_orders (VtrHubDb    *db,
       vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
       vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 6));
       vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
-      write_placed (builder, placed);
+      vtr_hub_order_write_placed (builder, placed);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1962,9 +1973,9 @@ vtr_hub_db_count_events (VtrHubDb *db,
 
 /* The members of a step's payload worth sending back: why it was
  * cancelled, where it waits in a locker. */
-static void
-write_step (JsonBuilder *builder,
-            const char  *step)
+void
+vtr_hub_order_write_step (JsonBuilder *builder,
+                          const char  *step)
 {
   static const char * const names[] = { "reason", "locker_compartment", "locker_code" };
   g_autoptr(JsonNode) node = NULL;
@@ -2041,10 +2052,10 @@ vtr_hub_db_write_order_changes (VtrHubDb    *db,
       vtr_json_add_string (builder, "state", (const char *) sqlite3_column_text (stmt, 2));
       vtr_json_add_int (builder, "updated", sqlite3_column_int64 (stmt, 6));
       vtr_json_add_int (builder, "at", sqlite3_column_int64 (stmt, 3));
-      write_step (builder, (const char *) sqlite3_column_text (stmt, 7));
+      vtr_hub_order_write_step (builder, (const char *) sqlite3_column_text (stmt, 7));
       /* A kiosk has its own copy of what it placed; a shop gets it all. */
       if (merchant_id > 0)
-        write_placed (builder, placed);
+        vtr_hub_order_write_placed (builder, placed);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

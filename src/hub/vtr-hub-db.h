@@ -138,11 +138,18 @@ typedef struct
   gboolean    card_signed;
   gint64      merchant_id;
   gint64      points;
-  gboolean    needs_orders; /* an order, a forget or a card transfer */
+  /* An order's step: the order, its number, its state ("placed", …, as
+   * vtr_order_state_to_string() says) and when the device took it. */
+  const char *order;       /* (nullable) */
+  const char *order_number;
+  const char *order_state;
+  gint64      order_at;
+  gboolean    needs_sqlite; /* a forget or a card transfer (not on PostgreSQL yet) */
 } VtrHubBatchEvent;
 
 guint         vtr_hub_batch_get_length   (VtrHubBatch  *batch);
 gint64        vtr_hub_batch_get_device_id (VtrHubBatch *batch);
+gint64        vtr_hub_batch_get_merchant_id (VtrHubBatch *batch);
 const char   *vtr_hub_batch_get_event    (VtrHubBatch  *batch,
                                           guint         i,
                                           VtrHubBatchEvent *event);
@@ -184,6 +191,12 @@ gboolean      vtr_hub_db_write_order_changes (VtrHubDb *db,
                                               gint64      *cursor,
                                               gboolean    *more,
                                               GError     **error);
+/* An order's payload as placed, and its last step's members worth
+ * sending back (a cancel's reason, a locker's compartment and code). */
+void          vtr_hub_order_write_placed (JsonBuilder  *builder,
+                                          const char   *placed);
+void          vtr_hub_order_write_step   (JsonBuilder  *builder,
+                                          const char   *step);
 char         *vtr_hub_db_history         (VtrHubDb     *db,
                                           GError      **error);
 gboolean      vtr_hub_db_backup          (const char   *dir,

@@ -12,6 +12,8 @@
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-json.h"
+#include "vtr-orders.h"
 
 /*
  * (pg) The sync's backend on PostgreSQL (libpq), for several hubs on one
@@ -30,6 +32,7 @@
 /* pg_advisory_xact_lock keys: "vtr" and the lock's use. */
 #define LOCK_SCHEMA G_GINT64_CONSTANT (0x767472000001)
 #define LOCK_FEED   G_GINT64_CONSTANT (0x767472000002)
+#define LOCK_ORDERS G_GINT64_CONSTANT (0x767472000003)
 
 typedef struct
 {
@@ -56,6 +59,14 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS catalog_change ("
   "  kind integer NOT NULL, a bigint NOT NULL, b bigint NOT NULL, seq bigint NOT NULL UNIQUE, "
   "  PRIMARY KEY (kind, a, b));"
+  /* Orders as on SQLite (vtr-hub-db.c): seq numbers the feed of
+   * orders, written by one transaction at a time (LOCK_ORDERS). */
+  "CREATE TABLE IF NOT EXISTS hub_order ("
+  "  uuid uuid PRIMARY KEY, merchant_id bigint, number text NOT NULL, state text NOT NULL, "
+  "  at bigint NOT NULL, placed text, device_id bigint, seq bigint NOT NULL UNIQUE, "
+  "  received bigint NOT NULL, step text);"
+  "CREATE INDEX IF NOT EXISTS hub_order_by_merchant ON hub_order (merchant_id, seq);"
+  "CREATE INDEX IF NOT EXISTS hub_order_by_device ON hub_order (device_id, seq);"
   "CREATE TABLE IF NOT EXISTS hub_meta (name text PRIMARY KEY, value text NOT NULL);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
@@ -346,6 +357,192 @@ pg_note_seen (VtrHubBackend *backend,
               3, params, error);
 }
 
+/* Orders, as on SQLite (vtr-hub-db.c, check_against_hub() and
+ * store_event()): an order is placed once, then moves only along its
+ * legal steps, in the order the hubs receive them, by its own shop or
+ * the kiosk that took it. Under LOCK_ORDERS: one transaction at a time
+ * reads an order's state and numbers the feed of orders. */
+static gboolean
+check_order (Pg                     *self,
+             VtrHubBatch            *batch,
+             const VtrHubBatchEvent *e,
+             gint64                 *merchant_id,
+             const char            **reason,
+             GError                **error)
+{
+  const char *params[1] = { e->order };
+  gint64 device_merchant = vtr_hub_batch_get_merchant_id (batch);
+  gint64 device_id = vtr_hub_batch_get_device_id (batch);
+  VtrOrderState state = VTR_ORDER_PLACED, next = VTR_ORDER_PLACED;
+  gint64 placed_by;
+  PGresult *result;
+
+  *reason = NULL;
+  *merchant_id = e->merchant_id;
+  vtr_order_state_from_string (e->order_state, &next);
+  if (!(result = query (self,
+                        "SELECT coalesce (merchant_id, 0), state, coalesce (device_id, 0) FROM hub_order "
+                        "WHERE uuid = $1::uuid",
+                        1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      PQclear (result);
+      if (next != VTR_ORDER_PLACED)
+        *reason = N_("the hub does not know this order");
+      return TRUE;
+    }
+  *merchant_id = column_int (result, 0, 0);
+  vtr_order_state_from_string (PQgetvalue (result, 0, 1), &state);
+  placed_by = column_int (result, 0, 2);
+  PQclear (result);
+  if (next == VTR_ORDER_PLACED)
+    *reason = N_("this order was already placed");
+  else if ((*merchant_id == 0 || device_merchant != *merchant_id) && (placed_by == 0 || device_id != placed_by))
+    *reason = N_("this order belongs to another shop");
+  else if (!vtr_order_state_can_become (state, next))
+    *reason = N_("the order cannot take this step from the state it is in on the hub");
+  return TRUE;
+}
+
+static gboolean
+fold_order (Pg                     *self,
+            VtrHubBatch            *batch,
+            const VtrHubBatchEvent *e,
+            gint64                  merchant_id,
+            const char             *received,
+            GError                **error)
+{
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, e->order_at);
+  g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_batch_get_device_id (batch));
+  const char *placed[8] = { e->order, merchant, e->order_number, e->order_state, at, e->payload, device,
+                            received };
+  const char *step[5] = { e->order, e->order_state, at, e->payload, received };
+
+  /* No SMS to the customer yet (vtr-hub-sms.c keeps its outbox in SQLite). */
+  if (g_str_equal (e->order_state, "placed"))
+    return run (self,
+                "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, seq, received) "
+                "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6, $7::bigint, "
+                "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), $8::bigint)",
+                8, placed, error);
+  return run (self,
+              "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
+              "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
+              "WHERE uuid = $1::uuid",
+              5, step, error);
+}
+
+/* One order of a page, as vtr-hub-db.c writes it: uuid, number, state,
+ * at, placed, seq, received, step. */
+static void
+write_order (JsonBuilder *builder,
+             PGresult    *result,
+             int          row,
+             gboolean     with_step,
+             gboolean     with_placed)
+{
+  json_builder_begin_object (builder);
+  vtr_json_add_string (builder, "uuid", PQgetvalue (result, row, 0));
+  vtr_json_add_string (builder, "number", PQgetvalue (result, row, 1));
+  vtr_json_add_string (builder, "state", PQgetvalue (result, row, 2));
+  vtr_json_add_int (builder, "updated", column_int (result, row, 6));
+  vtr_json_add_int (builder, "at", column_int (result, row, 3));
+  if (with_step && !PQgetisnull (result, row, 7))
+    vtr_hub_order_write_step (builder, PQgetvalue (result, row, 7));
+  if (with_placed && !PQgetisnull (result, row, 4))
+    vtr_hub_order_write_placed (builder, PQgetvalue (result, row, 4));
+  json_builder_end_object (builder);
+}
+
+static gboolean
+pg_write_orders (VtrHubBackend *backend,
+                 gint64         merchant_id,
+                 gint64         before,
+                 guint          limit,
+                 JsonBuilder   *builder,
+                 gint64        *next,
+                 GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *before_text = g_strdup_printf ("%" G_GINT64_FORMAT, before);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit + 1);
+  const char *params[3] = { merchant, before_text, limit_text };
+  PGresult *result;
+  gint64 last = 0;
+  int n;
+
+  ensure_connected (self);
+  *next = 0;
+  if (!(result = query (self,
+                        "SELECT uuid::text, number, state, at, placed, seq, received, step FROM hub_order "
+                        "WHERE merchant_id = $1::bigint AND ($2::bigint = 0 OR seq < $2::bigint) "
+                        "ORDER BY seq DESC LIMIT $3::bigint",
+                        3, params, error)))
+    return FALSE;
+  n = PQntuples (result);
+  json_builder_begin_array (builder);
+  for (int i = 0; i < n && (guint) i < limit; i++)
+    {
+      last = column_int (result, i, 5);
+      write_order (builder, result, i, FALSE, TRUE);
+    }
+  json_builder_end_array (builder);
+  if ((guint) n > limit)
+    *next = last;
+  PQclear (result);
+  return TRUE;
+}
+
+/* The feed of orders is numbered under LOCK_ORDERS, so its numbers
+ * commit in order: a page never has a hole behind it (as the catalogue's
+ * change feed). */
+static gboolean
+pg_write_order_changes (VtrHubBackend *backend,
+                        gint64         merchant_id,
+                        gint64         device_id,
+                        gint64         since,
+                        guint          limit,
+                        JsonBuilder   *builder,
+                        gint64        *cursor,
+                        gboolean      *more,
+                        GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id > 0 ? merchant_id : device_id);
+  g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit + 1);
+  const char *params[3] = { owner, since_text, limit_text };
+  PGresult *result;
+  int n;
+
+  ensure_connected (self);
+  *cursor = since;
+  *more = FALSE;
+  if (!(result = query (self,
+                        merchant_id > 0
+                          ? "SELECT uuid::text, number, state, at, placed, seq, received, step FROM hub_order "
+                            "WHERE merchant_id = $1::bigint AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint"
+                          : "SELECT uuid::text, number, state, at, placed, seq, received, step FROM hub_order "
+                            "WHERE device_id = $1::bigint AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint",
+                        3, params, error)))
+    return FALSE;
+  n = PQntuples (result);
+  json_builder_begin_array (builder);
+  for (int i = 0; i < n && (guint) i < limit; i++)
+    {
+      *cursor = column_int (result, i, 5);
+      /* A kiosk has its own copy of what it placed; a shop gets it all. */
+      write_order (builder, result, i, TRUE, merchant_id > 0);
+    }
+  json_builder_end_array (builder);
+  *more = (guint) n > limit;
+  PQclear (result);
+  return TRUE;
+}
+
 /* Events: each stored once by its uuid. Two hubs given the same event
  * at once: the second's INSERT waits for the first's transaction, then
  * finds the uuid and answers "duplicate". */
@@ -357,6 +554,8 @@ pg_ingest (VtrHubBackend *backend,
   Pg *self = (Pg *) backend;
   guint n = vtr_hub_batch_get_length (batch), n_accepted = 0;
   g_autofree char *received = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  gboolean orders_locked = FALSE;
+  gint64 order_merchant = 0;
 
   ensure_connected (self);
 
@@ -394,15 +593,35 @@ pg_ingest (VtrHubBackend *backend,
           vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
           continue;
         }
-      if (e.needs_orders)
+      if (e.needs_sqlite)
         {
           /* Never "rejected": the kiosk would drop it. The whole request
            * fails and the kiosk keeps it for a hub that takes it. */
           g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                       _("This hub keeps its data in PostgreSQL, which does not take orders nor lost "
-                         "cards yet (event “%s”): the kiosk keeps them and sends them again later"),
+                       _("This hub keeps its data in PostgreSQL, which does not take lost cards nor "
+                         "customers’ requests to be forgotten yet (event “%s”): the kiosk keeps them and "
+                         "sends them again later"),
                        e.kind);
           goto failed;
+        }
+      if (e.order)
+        {
+          if (!orders_locked)
+            {
+              g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_ORDERS);
+              const char *params[1] = { lock };
+
+              if (!run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
+                goto failed;
+              orders_locked = TRUE;
+            }
+          if (!check_order (self, batch, &e, &order_merchant, &reason, error))
+            goto failed;
+          if (reason)
+            {
+              vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
+              continue;
+            }
         }
       if (e.card_id && !e.card_signed)
         {
@@ -443,6 +662,8 @@ pg_ingest (VtrHubBackend *backend,
             vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_DUPLICATE, NULL);
             continue;
           }
+        if (e.order && !fold_order (self, batch, &e, order_merchant, received, error))
+          goto failed;
         if (e.card_signed)
           {
             const char *card[3] = { e.card_id, e.card_code, received };
@@ -489,6 +710,7 @@ pg_last_change (VtrHubBackend *backend,
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
 pg_write_changes (VtrHubBackend *backend,
+                  const VtrArea *area,
                   gint64         since,
                   guint          limit,
                   GString       *out,
@@ -497,6 +719,14 @@ pg_write_changes (VtrHubBackend *backend,
                   GError       **error)
 {
   Pg *self = (Pg *) backend;
+
+  /* Devices have no area on PostgreSQL yet: they are never given one. */
+  if (area)
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                           _("This hub keeps its data in PostgreSQL, which has no feeds by area yet"));
+      return FALSE;
+    }
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[2] = { since_text, limit_text };
@@ -734,6 +964,8 @@ static const VtrHubBackendClass pg_class = {
   pg_ingest,
   pg_last_change,
   pg_write_changes,
+  pg_write_orders,
+  pg_write_order_changes,
   pg_free,
 };
 

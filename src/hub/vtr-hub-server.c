@@ -146,9 +146,10 @@ write_item_free (gpointer data)
 /* A worker thread's connections. */
 typedef struct
 {
-  VtrHubDb   *db;
-  VtrStore   *store;
-  VtrCatalog *catalog;
+  VtrHubDb      *db;
+  VtrStore      *store;
+  VtrCatalog    *catalog;
+  VtrHubBackend *backend; /* (pg) on db: the routes both backends share */
 } Worker;
 
 static void
@@ -156,6 +157,7 @@ worker_free (gpointer data)
 {
   Worker *worker = data;
 
+  g_clear_pointer (&worker->backend, vtr_hub_backend_free);
   vtr_hub_db_free (worker->db);
   g_clear_object (&worker->catalog);
   g_clear_object (&worker->store);
@@ -210,6 +212,7 @@ worker_get (const char *dir,
       return NULL;
     }
   worker->catalog = vtr_catalog_new (worker->store);
+  worker->backend = vtr_hub_backend_wrap_sqlite (worker->db, worker->catalog);
   vtr_hub_db_set_defer_seen (worker->db, TRUE);
   g_private_set (&worker_key, worker);
   return worker;
@@ -311,53 +314,66 @@ body_object (Job        *job,
   return object;
 }
 
+/* The device of the request's token, on either backend (docs/hub-api.md,
+ * "PostgreSQL"). When it was last seen and how it is (its heartbeat) are
+ * written when the heartbeat changed, else at most once a minute: on
+ * SQLite by the writer (@worker), without this request waiting for it;
+ * on PostgreSQL (@worker NULL) here. */
 static VtrHubDevice *
-authenticate (Job    *job,
-              Worker *worker)
+authenticate_on (Job           *job,
+                 VtrHubBackend *backend,
+                 Worker        *worker)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
                                                      "Authorization");
   g_autoptr(GError) error = NULL;
+  g_autofree char *heartbeat = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   VtrHubDevice *device;
 
   if (header && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
     header += 7;
   else
     header = NULL;
-  device = vtr_hub_db_authenticate (worker->db, header, g_get_real_time () / G_USEC_PER_SEC, &error);
-  if (device == NULL)
+  if (!(device = vtr_hub_backend_authenticate (backend, header, now, &error)))
     {
       answer_gerror (job, error);
       return NULL;
     }
   job->device_id = device->id;
-  /* When it was last seen and how it is (its heartbeat): written by the
-   * writer when the heartbeat changed, else at most once a minute,
-   * without this request waiting for it. */
-  {
-    g_autofree char *heartbeat =
-      vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
-                                                                 "Vitrine-Device"));
-    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  heartbeat = vtr_hub_heartbeat_normalize (
+    soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg), "Vitrine-Device"));
+  if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
+    {
+      if (worker)
+        {
+          WriteItem *item = g_new0 (WriteItem, 1);
 
-    if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
-      {
-        WriteItem *item = g_new0 (WriteItem, 1);
-
-        item->device_id = device->id;
-        item->now = now;
-        item->heartbeat = g_steal_pointer (&heartbeat);
-        g_async_queue_push (job->server->writes, item);
-      }
-  }
+          item->device_id = device->id;
+          item->now = now;
+          item->heartbeat = g_steal_pointer (&heartbeat);
+          g_async_queue_push (job->server->writes, item);
+        }
+      else
+        vtr_hub_backend_note_seen (backend, device->id, now, heartbeat, NULL);
+    }
   return device;
+}
+
+static VtrHubDevice *
+authenticate (Job    *job,
+              Worker *worker)
+{
+  return authenticate_on (job, worker->backend, worker);
 }
 
 /* Routes, run on a worker. */
 
+/* POST /api/v1/pair, on either backend (@worker NULL: PostgreSQL). */
 static void
-route_pair (Job    *job,
-            Worker *worker)
+route_pair (Job           *job,
+            VtrHubBackend *backend,
+            Worker        *worker)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -380,16 +396,16 @@ route_pair (Job    *job,
       return;
     }
   if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(device = vtr_hub_db_pair (worker->db, code, g_get_real_time () / G_USEC_PER_SEC, &token,
-                                  &error)))
+      !(device = vtr_hub_backend_pair (backend, code, g_get_real_time () / G_USEC_PER_SEC, &token, &error)))
     {
       answer_gerror (job, error);
       return;
     }
   job->device_id = device->id;
   /* The administrator's PIN set with `device add --admin-pin`, as its
-   * slow hash (vtr-hub-pins.c); a pairing without it still works. */
-  if (!vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
+   * slow hash (vtr-hub-pins.c); a pairing without it still works. Not on
+   * PostgreSQL yet. */
+  if (worker && !vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
     g_clear_error (&error);
   envelope = vtr_hub_keys_export (keys);
   root = vtr_hub_keys_root_public (keys);
@@ -510,8 +526,10 @@ same_area (Job                *job,
   return FALSE;
 }
 
+/* GET /api/v1/changes, on either backend (@worker NULL: PostgreSQL). */
 static void
 route_changes (Job                *job,
+               VtrHubBackend      *backend,
                Worker             *worker,
                const VtrHubDevice *device)
 {
@@ -534,8 +552,9 @@ route_changes (Job                *job,
     }
   /* (cards) A block its batch could not publish (the catalogue was busy)
    * goes out now: one indexed look when there is none. */
-  vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
-  if ((last = vtr_catalog_last_change (worker->catalog, &error)) < 0)
+  if (worker)
+    vtr_hub_publish_blocks (worker->db, worker->store, FALSE, NULL);
+  if ((last = vtr_hub_backend_last_change (backend, &error)) < 0)
     {
       answer_gerror (job, error);
       return;
@@ -566,7 +585,7 @@ route_changes (Job                *job,
     }
 
   page = g_string_sized_new (limit * 120);
-  if (!vtr_catalog_write_area_changes (worker->catalog, area, since, limit, page, &cursor, &n, &error))
+  if (!vtr_hub_backend_write_changes (backend, area, since, limit, page, &cursor, &n, &error))
     {
       answer_gerror (job, error);
       return;
@@ -665,9 +684,66 @@ has_order_event (JsonArray *events)
   return FALSE;
 }
 
+/* (pg) On PostgreSQL, a batch is stored here, on the request's thread
+ * (each hub process has its own connections; the database orders the
+ * writers), and answered at once. The shops' edits change the
+ * catalogue, which PostgreSQL does not take from devices yet: the device
+ * keeps them. */
 static void
-route_events (Job    *job,
-              Worker *worker)
+ingest_now (Job           *job,
+            VtrHubBackend *backend,
+            JsonArray     *array,
+            VtrHubBatch   *batch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          vtr_hub_shop_is_shop_event (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                                  "kind", NULL)))
+        {
+          answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
+                        _("This hub keeps its data in PostgreSQL, which does not take the shops’ edits yet: "
+                          "the device keeps them and sends them again later"));
+          return;
+        }
+    }
+  if (!vtr_hub_backend_ingest (backend, batch, &error))
+    {
+      if (g_error_matches (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED))
+        answer_gerror (job, error);
+      else
+        answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  {
+    guint64 counts[3] = { 0 };
+
+    vtr_hub_batch_count (batch, counts);
+    vtr_hub_metrics_events (job->server->metrics, counts);
+  }
+  /* The long-polls of the orders' feed waiting on this hub ask again (on
+   * another hub, they learn of it at their time). */
+  if (vtr_hub_batch_get_n_accepted (batch) > 0 && has_order_event (array))
+    g_main_context_invoke (job->server->context, wake_parked, job->server);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  vtr_hub_batch_write_results (batch, builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (job, SOUP_STATUS_OK, builder);
+}
+
+/* POST /api/v1/events, on either backend (@worker NULL: PostgreSQL). */
+static void
+route_events (Job           *job,
+              VtrHubBackend *backend,
+              Worker        *worker)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -679,7 +755,8 @@ route_events (Job    *job,
   JsonNode *events;
   guint n_shop = 0;
 
-  if (!(device = authenticate (job, worker)) || !same_history (job) || !(request = body_object (job, parser)))
+  if (!(device = authenticate_on (job, backend, worker)) || !same_history (job) ||
+      !(request = body_object (job, parser)))
     return;
   events = json_object_get_member (request, "events");
   if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events))
@@ -706,6 +783,14 @@ route_events (Job    *job,
       return;
     }
   g_clear_error (&error);
+  if (worker == NULL)
+    {
+      g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (device, keys, json_node_get_array (events),
+                                                        g_get_real_time () / G_USEC_PER_SEC);
+
+      ingest_now (job, backend, json_node_get_array (events), batch);
+      return;
+    }
   /* (shop) The shops' edits go to the catalogue here, in one durable
    * transaction of their own; the rest is checked here, stored and
    * answered by the writer (writer_main), with the shop edits' results. */
@@ -771,7 +856,7 @@ route_card (Job        *job,
  * it placed (their state, for the customer who comes back to it). */
 static void
 route_order_changes (Job                *job,
-                     Worker             *worker,
+                     VtrHubBackend      *backend,
                      const VtrHubDevice *device)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -797,8 +882,8 @@ route_order_changes (Job                *job,
   if (merchant)
     vtr_json_add_int (builder, "merchant", merchant);
   json_builder_set_member_name (builder, "orders");
-  if (!vtr_hub_db_write_order_changes (worker->db, merchant, device->id, since, limit, builder, &cursor,
-                                       &more, &error))
+  if (!vtr_hub_backend_write_order_changes (backend, merchant, device->id, since, limit, builder, &cursor, &more,
+                                            &error))
     {
       answer_gerror (job, error);
       return;
@@ -816,20 +901,19 @@ route_order_changes (Job                *job,
   answer_json (job, SOUP_STATUS_OK, builder);
 }
 
+/* GET /api/v1/orders, on either backend, for @device authenticated. */
 static void
-route_orders (Job    *job,
-              Worker *worker)
+route_orders (Job                *job,
+              VtrHubBackend      *backend,
+              const VtrHubDevice *device)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(VtrHubDevice) device = NULL;
   g_autoptr(GError) error = NULL;
   gint64 merchant, before, limit, next;
 
-  if (!(device = authenticate (job, worker)))
-    return;
   if (job->query && g_hash_table_contains (job->query, "since"))
     {
-      route_order_changes (job, worker, device);
+      route_order_changes (job, backend, device);
       return;
     }
   if (!query_int (job, "merchant", device->merchant_id, 1, G_MAXINT64, &merchant) ||
@@ -845,7 +929,7 @@ route_orders (Job    *job,
   json_builder_begin_object (builder);
   vtr_json_add_int (builder, "merchant", merchant);
   json_builder_set_member_name (builder, "orders");
-  if (!vtr_hub_db_write_orders (worker->db, merchant, before, limit, builder, &next, &error))
+  if (!vtr_hub_backend_write_orders (backend, merchant, before, limit, builder, &next, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1100,220 +1184,6 @@ pg_get (VtrHubServer *server,
   return backend;
 }
 
-static VtrHubDevice *
-pg_authenticate (Job           *job,
-                 VtrHubBackend *backend)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
-                                                     "Authorization");
-  g_autofree char *heartbeat =
-    vtr_hub_heartbeat_normalize (soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
-                                                               "Vitrine-Device"));
-  g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  VtrHubDevice *device;
-
-  if (header && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
-    header += 7;
-  else
-    header = NULL;
-  if (!(device = vtr_hub_backend_authenticate (backend, header, now, &error)))
-    {
-      answer_gerror (job, error);
-      return NULL;
-    }
-  job->device_id = device->id;
-  /* As on SQLite: when the heartbeat changed, else once a minute. */
-  if (now - device->last_seen >= 60 || (heartbeat && g_strcmp0 (heartbeat, device->heartbeat) != 0))
-    vtr_hub_backend_note_seen (backend, device->id, now, heartbeat, NULL);
-  return device;
-}
-
-static void
-route_pg_pair (Job           *job,
-               VtrHubBackend *backend)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(VtrHubDevice) device = NULL;
-  g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *envelope = NULL;
-  g_autofree char *root = NULL;
-  JsonObject *request;
-  const char *code;
-
-  if (!(request = body_object (job, parser)))
-    return;
-  code = json_object_get_string_member_with_default (request, "code", NULL);
-  if (code == NULL)
-    {
-      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid", _("The request has no pairing code"));
-      return;
-    }
-  if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(device = vtr_hub_backend_pair (backend, code, g_get_real_time () / G_USEC_PER_SEC, &token, &error)))
-    {
-      answer_gerror (job, error);
-      return;
-    }
-  job->device_id = device->id;
-  envelope = vtr_hub_keys_export (keys);
-  root = vtr_hub_keys_root_public (keys);
-  json_builder_begin_object (builder);
-  vtr_json_add_int (builder, "device", device->id);
-  vtr_json_add_string (builder, "name", device->name);
-  if (device->merchant_id)
-    vtr_json_add_int (builder, "merchant", device->merchant_id);
-  vtr_json_add_string (builder, "token", token);
-  vtr_json_add_string (builder, "host", vtr_hub_keys_get_host (keys));
-  vtr_json_add_string (builder, "root", root);
-  vtr_json_add_string (builder, "keys", envelope);
-  json_builder_end_object (builder);
-  answer_json (job, SOUP_STATUS_OK, builder);
-}
-
-static void
-route_pg_changes (Job           *job,
-                  VtrHubBackend *backend)
-{
-  g_autoptr(VtrHubDevice) device = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) page = NULL;
-  g_autofree char *release = NULL;
-  g_autofree char *area_tag = NULL;
-  const char *if_none_match;
-  gint64 since, limit, last, cursor;
-  guint n;
-
-  if (!(device = pg_authenticate (job, backend)))
-    return;
-  area_tag = vtr_hub_device_area_tag (device);
-  if (!same_history (job) || !query_int (job, "since", 0, 0, G_MAXINT64, &since) ||
-      !query_int (job, "limit", DEFAULT_PAGE, 1, MAX_PAGE, &limit) || !same_area (job, device, area_tag, since))
-    return;
-  if ((last = vtr_hub_backend_last_change (backend, &error)) < 0)
-    {
-      answer_gerror (job, error);
-      return;
-    }
-  if (since > last)
-    {
-      answer_error (job, SOUP_STATUS_GONE, "reset",
-                    _("The hub’s catalogue was restored from an older copy: download it again"));
-      return;
-    }
-  release = hub_release (job->server->dir);
-  if (since >= last)
-    {
-      job->etag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "-%s\"", last, release);
-      if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (job->msg),
-                                                    "If-None-Match");
-      if (if_none_match && g_str_equal (if_none_match, job->etag))
-        {
-          job->status = SOUP_STATUS_NOT_MODIFIED;
-          return;
-        }
-    }
-  page = g_string_sized_new (limit * 120);
-  if (!vtr_hub_backend_write_changes (backend, since, limit, page, &cursor, &n, &error))
-    {
-      answer_gerror (job, error);
-      return;
-    }
-  if (page->len > 0 && page->str[0] == '{')
-    {
-      g_autofree char *member = g_strdup_printf ("\"release\": \"%s\", \"area\": \"%s\", ", release, area_tag);
-
-      g_string_insert (page, 1, member);
-    }
-  job->status = SOUP_STATUS_OK;
-  job->content_type = "application/json";
-  job->gzip = TRUE;
-  job->body = g_string_free_to_bytes (g_steal_pointer (&page));
-}
-
-static void
-route_pg_events (Job           *job,
-                 VtrHubBackend *backend)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(VtrHubDevice) device = NULL;
-  g_autoptr(VtrHubKeys) hub_keys = NULL;
-  g_autoptr(VtrKeyList) keys = NULL;
-  g_autoptr(VtrHubBatch) batch = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *request;
-  JsonNode *events;
-  JsonArray *array;
-
-  if (!(device = pg_authenticate (job, backend)) || !same_history (job) || !(request = body_object (job, parser)))
-    return;
-  events = json_object_get_member (request, "events");
-  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events))
-    {
-      answer_error (job, SOUP_STATUS_BAD_REQUEST, "invalid", _("The request has no list of events"));
-      return;
-    }
-  array = json_node_get_array (events);
-  if (json_array_get_length (array) > MAX_EVENTS)
-    {
-      g_autofree char *message = g_strdup_printf (_("At most %d events a request"), MAX_EVENTS);
-      answer_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
-      return;
-    }
-  /* The shops' edits change the catalogue, which PostgreSQL does not
-   * take from devices yet: the kiosk keeps them. */
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          vtr_hub_shop_is_shop_event (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                                  "kind", NULL)))
-        {
-          answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                        _("This hub keeps its data in PostgreSQL, which does not take the shops’ edits yet: "
-                          "the device keeps them and sends them again later"));
-          return;
-        }
-    }
-  hub_keys = vtr_hub_keys_open (job->server->dir, &error);
-  if (hub_keys)
-    keys = vtr_hub_keys_list (hub_keys);
-  if (keys == NULL && !g_error_matches (error, VTR_HUB_KEYS_ERROR, VTR_HUB_KEYS_ERROR_NOT_INITIALIZED))
-    {
-      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed",
-                    error ? error->message : _("The federation’s keys cannot be read"));
-      return;
-    }
-  g_clear_error (&error);
-  batch = vtr_hub_batch_new (device, keys, array, g_get_real_time () / G_USEC_PER_SEC);
-  if (!vtr_hub_backend_ingest (backend, batch, &error))
-    {
-      if (g_error_matches (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED))
-        answer_gerror (job, error);
-      else
-        answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
-      return;
-    }
-  {
-    guint64 counts[3] = { 0 };
-
-    vtr_hub_batch_count (batch, counts);
-    vtr_hub_metrics_events (job->server->metrics, counts);
-  }
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
-  vtr_hub_batch_write_results (batch, builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  answer_json (job, SOUP_STATUS_OK, builder);
-}
-
 static void
 route_pg (Job *job)
 {
@@ -1328,15 +1198,27 @@ route_pg (Job *job)
       return;
     }
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pg_pair (job, backend);
+    route_pair (job, backend, NULL);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
-    route_pg_changes (job, backend);
+    {
+      g_autoptr(VtrHubDevice) device = authenticate_on (job, backend, NULL);
+
+      if (device)
+        route_changes (job, backend, NULL, device);
+    }
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
-    route_pg_events (job, backend);
+    route_events (job, backend, NULL);
+  else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
+    {
+      g_autoptr(VtrHubDevice) device = authenticate_on (job, backend, NULL);
+
+      if (device)
+        route_orders (job, backend, device);
+    }
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                  _("This hub keeps its data in PostgreSQL, which serves only the kiosks’ sync yet "
-                    "(pairing, catalogue, events): this address is not served"));
+                  _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
+                    "(pairing, catalogue, events, orders): this address is not served"));
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
@@ -1387,22 +1269,27 @@ route (Job *job)
     }
 
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pair (job, worker);
+    route_pair (job, worker->backend, worker);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);
 
       if (device)
-        route_changes (job, worker, device);
+        route_changes (job, worker->backend, worker, device);
     }
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
-    route_events (job, worker);
+    route_events (job, worker->backend, worker);
   else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
     vtr_hub_route_find_cards (job, worker);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
     route_card (job, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
-    route_orders (job, worker);
+    {
+      g_autoptr(VtrHubDevice) device = authenticate (job, worker);
+
+      if (device)
+        route_orders (job, worker->backend, device);
+    }
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker);
   else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))

@@ -9,10 +9,19 @@
 #include "vtr-bench-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-flashcode.h"
+#include "vtr-hub-backend.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-sync.h"
 #include "../vtr-test-hub.h"
+#ifdef VTR_HAVE_LIBPQ
+#include "../vtr-test-pg.h"
+#else
+typedef struct
+{
+  char *url;
+} VtrTestCluster;
+#endif
 #include "../vtr-test-util.h"
 
 /*
@@ -33,7 +42,14 @@
  * the hub's, not one client thread's: a single client saturated before
  * the hub did (80 % of a core against the hub's 13 % at 2,000 kiosks).
  *
+ * (pg) --backend postgresql runs the hubs on a throwaway PostgreSQL
+ * cluster (fsync on; its catalogue empty, so only the load phases run),
+ * and --hubs N starts N hub processes on the one database (SQLite's
+ * hub.db or PostgreSQL), the load processes spread over them in turn;
+ * their figures are named after them (pg_2hubs_steady_500_p99_ms).
+ *
  *   bench-sync [--scale F] [--kiosks N,N…] [--seconds S] [--processes P]
+ *              [--backend sqlite|postgresql] [--hubs N]
  *
  * Prints a table, then one JSON object a line.
  */
@@ -43,6 +59,8 @@ static char *kiosk_counts = NULL;
 static int n_kiosks = 500;
 static int seconds = 20;
 static int n_processes = 4;
+static char *backend_name = NULL;
+static int n_hubs = 1;
 static int upload_every = 30;
 static char *load_child = NULL;   /* a child's kiosks file */
 static char *child_url = NULL;
@@ -55,6 +73,9 @@ static const GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Length of each load phase (default 20)", "S" },
   { "processes", 0, 0, G_OPTION_ARG_INT, &n_processes, "Processes the kiosks run in (default 4)", "P" },
   { "upload-every", 0, 0, G_OPTION_ARG_INT, &upload_every, "Seconds between a kiosk's uploads (default 30)", "S" },
+  { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name,
+    "(pg) sqlite (default) or postgresql (a throwaway cluster, fsync on; the load phases only)", "NAME" },
+  { "hubs", 0, 0, G_OPTION_ARG_INT, &n_hubs, "(pg) Hub processes on the one database (default 1, at most 4)", "N" },
   { "load-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &load_child, NULL, NULL },
   { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child_url, NULL, NULL },
   { "flat-out", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child_flat_out, NULL, NULL },
@@ -414,7 +435,8 @@ typedef struct
 
 /* The first @n kiosks of @lines in --processes load processes at once. */
 static void
-run_children (const char   *url,
+run_children (const char  **urls,
+              int           n_urls,
               const char   *dir,
               GPtrArray    *lines,
               int           n,
@@ -446,7 +468,7 @@ run_children (const char   *url,
         g_string_append_printf (text, "%d %s", i, (const char *) lines->pdata[i]);
       g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
       child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program_path, "--load-child", path,
-                                "--url", url, "--seconds", seconds_text, "--upload-every", every_text,
+                                "--url", urls[c % n_urls], "--seconds", seconds_text, "--upload-every", every_text,
                                 "--batch", batch_text, flat_out ? "--flat-out" : NULL, NULL);
       g_assert_no_error (error);
       g_ptr_array_add (children, child);
@@ -525,6 +547,12 @@ main (int argc, char *argv[])
   Size size = { "departement", 2100, 100000, 1000000, 5000, 1.0 };
   VtrRandom r = { 20261127 };
   VtrTestHub *hub;
+  VtrTestHub *hubs[4] = { NULL };
+  const char *urls[4];
+  VtrTestCluster *cluster = NULL;
+  gboolean postgresql;
+  g_autofree char *prefix = NULL;
+  g_autofree char *label = NULL;
   VtrSyncReport report;
   double initial_ms, incremental_ms;
   g_autofree char *hub_digest = NULL;
@@ -539,6 +567,22 @@ main (int argc, char *argv[])
   program_path = g_file_read_link ("/proc/self/exe", NULL);
   if (load_child)
     return child_main ();
+  postgresql = g_strcmp0 (backend_name, "postgresql") == 0;
+  if (backend_name && !postgresql && !g_str_equal (backend_name, "sqlite"))
+    {
+      g_printerr ("--backend is sqlite or postgresql\n");
+      return 2;
+    }
+  n_hubs = CLAMP (n_hubs, 1, (int) G_N_ELEMENTS (hubs));
+  /* The figures of other set-ups are named after them: pg_2hubs_steady_500_p99_ms. */
+  prefix = !postgresql && n_hubs == 1 ? g_strdup ("")
+                                      : g_strdup_printf ("%s_%dhub%s_", postgresql ? "pg" : "sqlite", n_hubs,
+                                                         n_hubs > 1 ? "s" : "");
+  label = !postgresql && n_hubs == 1 ? g_strdup ("")
+                                     : g_strdup_printf ("[%s, %d hub%s] ", postgresql ? "PostgreSQL" : "SQLite", n_hubs,
+                                                        n_hubs > 1 ? "s" : "");
+  if (g_getenv ("VITRINE_TEST_PG_BINDIR") == NULL)
+    g_setenv ("VITRINE_TEST_PG_BINDIR", "/usr/lib/postgresql/15/bin", TRUE);
   size.merchants = MAX (10, size.merchants * scale);
   size.products = MAX (10, size.products * scale);
   size.stock = MAX (10, size.stock * scale);
@@ -557,62 +601,89 @@ main (int argc, char *argv[])
     vtr_bench_catalog_load (catalog, &size, &r, now);
   }
 
-  hub = vtr_test_hub_start (hub_dir, 0);
-
-  /* Initial sync into an empty kiosk. */
+  /* (pg) --hubs processes on one database: SQLite's hub.db, or a
+   * throwaway PostgreSQL cluster (its catalogue left empty: the load
+   * phases only). */
   {
-    g_autoptr(VtrHubDb) db = vtr_hub_db_open (hub_dir, &error);
-    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
-    VtrHubLink link = { hub->url, NULL, 1, "Kiosque du banc", 0, 1 };
+    const char *extra[] = { "--database", NULL, NULL };
 
-    g_assert_no_error (error);
-    link.token = pair_device (setup, hub->url, db, 0);
-    g_assert_true (vtr_sync_state_save_link (store, &link, &error));
-    g_free (link.token);
-
-    initial_ms = timed_pull (store, &report);
-    printf ("initial sync: %u rows in %u pages, %.2f s (%.0f rows/s)\n", report.rows, report.pages,
-            initial_ms / 1000, report.rows / (initial_ms / 1000));
-    vtr_bench_report (json_lines, "sync", "initial_sync_s", initial_ms / 1000, 15);
-    vtr_bench_report (json_lines, "sync", "initial_rows_per_s", report.rows / (initial_ms / 1000), NAN);
-  }
-  hub_digest = vtr_test_catalog_digest (hub_dir);
-  kiosk_digest = vtr_test_catalog_digest (kiosk_dir);
-  g_assert_cmpstr (hub_digest, ==, kiosk_digest);
-
-  /* 1,000 changes on the hub: prices, a few withdrawals. */
-  {
-    g_autoptr(VtrStore) hub_store = vtr_store_open (hub_dir, &error);
-    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (hub_store);
-    g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
-    guint changed = 0;
-
-    g_assert_true (vtr_catalog_log_changes (catalog, &error));
-    g_assert_true (vtr_catalog_begin (catalog, &error));
-    while (changed < 1000)
+    if (postgresql)
       {
-        VtrStock stock = { 1 + vtr_random_below (&r, size.products), 1 + vtr_random_below (&r, size.merchants),
-                           100 + vtr_random_below (&r, 5000), VTR_AVAILABILITY_IN_STOCK,
-                           g_date_time_to_unix (now) };
-
-        if (changed % 20 == 0)
-          g_assert_true (vtr_catalog_delete (catalog, VTR_TABLE_STOCK, stock.product_id, stock.merchant_id, &error));
-        else
-          g_assert_true (vtr_catalog_put_stock (catalog, &stock, &error));
-        changed++;
+#ifdef VTR_HAVE_LIBPQ
+        cluster = vtr_test_cluster_start_full (TRUE);
+        extra[1] = cluster->url;
+#else
+        g_printerr ("This build has no PostgreSQL (libpq)\n");
+        return 2;
+#endif
       }
-    g_assert_true (vtr_catalog_commit (catalog, &error));
-
-    incremental_ms = timed_pull (store, &report);
-    printf ("incremental sync of 1000 changes: %u rows, %u removed, %.1f ms\n", report.rows, report.deleted,
-            incremental_ms);
-    vtr_bench_report (json_lines, "sync", "incremental_1000_ms", incremental_ms, 200);
+    for (int h = 0; h < n_hubs; h++)
+      {
+        hubs[h] = vtr_test_hub_start_with (hub_dir, 0, NULL, NULL, NULL, postgresql ? extra : NULL);
+        urls[h] = hubs[h]->url;
+      }
+    hub = hubs[0];
+    printf ("%d hub process%s on %s\n", n_hubs, n_hubs > 1 ? "es" : "", postgresql ? "PostgreSQL" : "SQLite");
   }
-  g_free (hub_digest);
-  g_free (kiosk_digest);
-  hub_digest = vtr_test_catalog_digest (hub_dir);
-  kiosk_digest = vtr_test_catalog_digest (kiosk_dir);
-  g_assert_cmpstr (hub_digest, ==, kiosk_digest);
+
+  if (!postgresql)
+    {
+      /* Initial sync into an empty kiosk. */
+      {
+        g_autoptr(VtrHubDb) db = vtr_hub_db_open (hub_dir, &error);
+        g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+        VtrHubLink link = { hub->url, NULL, 1, "Kiosque du banc", 0, 1 };
+
+        g_assert_no_error (error);
+        link.token = pair_device (setup, hub->url, db, 0);
+        g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+        g_free (link.token);
+
+        initial_ms = timed_pull (store, &report);
+        printf ("initial sync: %u rows in %u pages, %.2f s (%.0f rows/s)\n", report.rows, report.pages,
+                initial_ms / 1000, report.rows / (initial_ms / 1000));
+        vtr_bench_report (json_lines, "sync", "initial_sync_s", initial_ms / 1000, 15);
+        vtr_bench_report (json_lines, "sync", "initial_rows_per_s", report.rows / (initial_ms / 1000), NAN);
+      }
+      hub_digest = vtr_test_catalog_digest (hub_dir);
+      kiosk_digest = vtr_test_catalog_digest (kiosk_dir);
+      g_assert_cmpstr (hub_digest, ==, kiosk_digest);
+
+      /* 1,000 changes on the hub: prices, a few withdrawals. */
+      {
+        g_autoptr(VtrStore) hub_store = vtr_store_open (hub_dir, &error);
+        g_autoptr(VtrCatalog) catalog = vtr_catalog_new (hub_store);
+        g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+        guint changed = 0;
+
+        g_assert_true (vtr_catalog_log_changes (catalog, &error));
+        g_assert_true (vtr_catalog_begin (catalog, &error));
+        while (changed < 1000)
+          {
+            VtrStock stock = { 1 + vtr_random_below (&r, size.products), 1 + vtr_random_below (&r, size.merchants),
+                               100 + vtr_random_below (&r, 5000), VTR_AVAILABILITY_IN_STOCK,
+                               g_date_time_to_unix (now) };
+
+            if (changed % 20 == 0)
+              g_assert_true (vtr_catalog_delete (catalog, VTR_TABLE_STOCK, stock.product_id, stock.merchant_id,
+                                                 &error));
+            else
+              g_assert_true (vtr_catalog_put_stock (catalog, &stock, &error));
+            changed++;
+          }
+        g_assert_true (vtr_catalog_commit (catalog, &error));
+
+        incremental_ms = timed_pull (store, &report);
+        printf ("incremental sync of 1000 changes: %u rows, %u removed, %.1f ms\n", report.rows, report.deleted,
+                incremental_ms);
+        vtr_bench_report (json_lines, "sync", "incremental_1000_ms", incremental_ms, 200);
+      }
+      g_free (hub_digest);
+      g_free (kiosk_digest);
+      hub_digest = vtr_test_catalog_digest (hub_dir);
+      kiosk_digest = vtr_test_catalog_digest (kiosk_dir);
+      g_assert_cmpstr (hub_digest, ==, kiosk_digest);
+    }
 
   /* The kiosks: made in hub.db directly (pairing 50,000 over HTTP would
    * take longer than the load), in a file a line each for the load
@@ -634,7 +705,9 @@ main (int argc, char *argv[])
       g_autoptr(VtrHubDb) db = vtr_hub_db_open (hub_dir, &error);
       g_autoptr(VtrStore) hub_store = vtr_store_open (hub_dir, &error);
       g_autoptr(VtrCatalog) catalog = vtr_catalog_new (hub_store);
-      gint64 last = vtr_catalog_last_change (catalog, &error);
+      g_autoptr(VtrHubBackend) backend = postgresql ? vtr_hub_backend_open_pg (cluster->url, &error) : NULL;
+      gint64 last = backend ? vtr_hub_backend_last_change (backend, &error)
+                            : vtr_catalog_last_change (catalog, &error);
       g_autoptr(VtrHubKeys) keys = vtr_hub_keys_open (hub_dir, &error);
       const guint8 *secret = NULL;
       int kid = vtr_hub_keys_signing_kid (keys, &secret);
@@ -654,10 +727,13 @@ main (int argc, char *argv[])
       for (int i = 0; i < most; i++)
         {
           g_autofree char *name = g_strdup_printf ("Kiosque %d", i);
-          g_autofree char *pairing = vtr_hub_db_add_device (db, name, 0, NULL, G_MAXINT64 / 2, NULL, &error);
+          g_autofree char *pairing =
+            backend ? vtr_hub_backend_add_device (backend, name, 0, G_MAXINT64 / 2, NULL, &error)
+                    : vtr_hub_db_add_device (db, name, 0, NULL, G_MAXINT64 / 2, NULL, &error);
           g_autofree char *token = NULL;
-          g_autoptr(VtrHubDevice) device = vtr_hub_db_pair (db, pairing, g_get_real_time () / G_USEC_PER_SEC,
-                                                            &token, &error);
+          g_autoptr(VtrHubDevice) device =
+            backend ? vtr_hub_backend_pair (backend, pairing, g_get_real_time () / G_USEC_PER_SEC, &token, &error)
+                    : vtr_hub_db_pair (db, pairing, g_get_real_time () / G_USEC_PER_SEC, &token, &error);
 
           g_assert_no_error (error);
           g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT "\n", token, cards[i % 64],
@@ -671,14 +747,14 @@ main (int argc, char *argv[])
     for (guint c = 0; c < counts->len; c++)
       {
         int n = g_array_index (counts, int, c);
-        g_autofree char *name = g_strdup_printf ("steady_%d", n);
+        g_autofree char *name = g_strdup_printf ("%ssteady_%d", prefix, n);
         LoadFigures figures;
 
-        run_children (hub->url, hub_dir, lines, n, FALSE, 10, &figures);
-        printf ("%d kiosks, poll every 30 s, 10 events every %d s, %d s (last answer after %.0f s), %d processes: "
+        run_children (urls, n_hubs, hub_dir, lines, n, FALSE, 10, &figures);
+        printf ("%s%d kiosks, poll every 30 s, 10 events every %d s, %d s (last answer after %.0f s), %d processes: "
                 "%u requests (%.0f/s), %u failed, p50 %.2f ms, p99 %.2f ms (polls p99 %.2f, uploads p99 %.2f), "
                 "%.0f events/s durable\n",
-                n, upload_every, seconds, figures.elapsed_s, n_processes, figures.requests,
+                label, n, upload_every, seconds, figures.elapsed_s, n_processes, figures.requests,
                 figures.requests / figures.elapsed_s, figures.failures, figures.p50, figures.p99, figures.poll_p99,
                 figures.upload_p99, figures.events_per_s);
         report_figures (name, &figures, n == 5000 ? 100 : NAN);
@@ -687,17 +763,25 @@ main (int argc, char *argv[])
     {
       LoadFigures figures;
 
-      run_children (hub->url, hub_dir, lines, 500, TRUE, 50, &figures);
-      printf ("500 kiosks uploading flat out, 50 events a batch, %d s (last answer after %.0f s), %d processes: "
+      g_autofree char *events_name = g_strconcat (prefix, "events_per_s", NULL);
+      g_autofree char *flat_name = g_strconcat (prefix, "flat_out_p99_ms", NULL);
+
+      run_children (urls, n_hubs, hub_dir, lines, 500, TRUE, 50, &figures);
+      printf ("%s500 kiosks uploading flat out, 50 events a batch, %d s (last answer after %.0f s), %d processes: "
               "%.0f events/s durable, p50 %.2f ms, p99 %.2f ms, %u failed\n",
-              seconds, figures.elapsed_s, n_processes, figures.events_per_s, figures.p50, figures.p99,
+              label, seconds, figures.elapsed_s, n_processes, figures.events_per_s, figures.p50, figures.p99,
               figures.failures);
-      vtr_bench_report (json_lines, "sync", "events_per_s", figures.events_per_s, 2000);
-      vtr_bench_report (json_lines, "sync", "flat_out_p99_ms", figures.p99, NAN);
+      vtr_bench_report (json_lines, "sync", events_name, figures.events_per_s, 2000);
+      vtr_bench_report (json_lines, "sync", flat_name, figures.p99, NAN);
     }
   }
 
-  vtr_test_hub_stop (hub, SIGTERM);
+  for (int h = 0; h < n_hubs; h++)
+    vtr_test_hub_stop (hubs[h], SIGTERM);
+#ifdef VTR_HAVE_LIBPQ
+  if (cluster)
+    vtr_test_cluster_stop (cluster);
+#endif
   vtr_test_remove_tree (hub_dir);
   vtr_test_remove_tree (kiosk_dir);
 
