@@ -11,9 +11,9 @@
 
 /*
  * The map beside a list of places: the kiosk's own tiles (an MBTiles file
- * that sync fills, read off the main thread by VtrMbtilesSource), "you are
- * here" at the kiosk, and one numbered pin per place, numbered as the list
- * beside it. A pin says whether the shop is open in a word as well as a
+ * that sync fills, read and decoded off the main thread by
+ * VtrMbtilesSource), "you are here" at the kiosk, and one numbered pin per
+ * place, numbered as the list beside it. A pin says whether the shop is open in a word as well as a
  * colour, and the poster's shop wears a star; a tap on a pin asks for the
  * shop's page (win.show-merchant). Dragging and pinching are shumate's;
  * the + and − buttons are large enough for a finger at a metre, and the
@@ -84,20 +84,29 @@ get_viewport (VtrMap *self)
   return shumate_simple_map_get_viewport (self->simple);
 }
 
+/* Tiles are drawn the way the window's renderer draws fastest. */
+static void
+update_renderer (VtrMap *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+
+  if (renderer)
+    vtr_mbtiles_source_draw_with_cairo (GSK_IS_CAIRO_RENDERER (renderer));
+}
+
 static void
 use_tiles (VtrMap *self)
 {
-  g_autoptr(ShumateRasterRenderer) renderer = NULL;
+  ShumateMapSource *source;
 
   g_clear_object (&self->source);
   self->source = vtr_mbtiles_source_new (self->tiles_path ? self->tiles_path : "");
-  renderer = shumate_raster_renderer_new_full ("vitrine-local", _("Map of the area"),
-                                               /* The licence of OpenStreetMap's data: shown, not translated. */
-                                               "© OpenStreetMap contributors",
-                                               "https://www.openstreetmap.org/copyright",
-                                               MIN_ZOOM, MAX_ZOOM, 256, SHUMATE_MAP_PROJECTION_MERCATOR,
-                                               SHUMATE_DATA_SOURCE (self->source));
-  shumate_simple_map_set_map_source (self->simple, SHUMATE_MAP_SOURCE (renderer));
+  source = SHUMATE_MAP_SOURCE (self->source);
+  shumate_map_source_set_name (source, _("Map of the area"));
+  shumate_map_source_set_min_zoom_level (source, MIN_ZOOM);
+  shumate_map_source_set_max_zoom_level (source, MAX_ZOOM);
+  shumate_simple_map_set_map_source (self->simple, source);
 }
 
 /* Web Mercator at @zoom, in pixels of 256-pixel tiles. */
@@ -477,6 +486,13 @@ vtr_map_measure (GtkWidget      *widget,
 }
 
 static void
+vtr_map_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vtr_map_parent_class)->realize (widget);
+  update_renderer (VTR_MAP (widget));
+}
+
+static void
 vtr_map_class_init (VtrMapClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -488,6 +504,7 @@ vtr_map_class_init (VtrMapClass *klass)
   object_class->set_property = vtr_map_set_property;
   widget_class->measure = vtr_map_measure;
   widget_class->size_allocate = vtr_map_size_allocate;
+  widget_class->realize = vtr_map_realize;
 
   /* The kiosk's MBTiles file; it may not exist yet. */
   properties[PROP_TILES_PATH] =
