@@ -29,6 +29,9 @@
 #define DEFAULT_ZOOM 16.0
 #define PIN_SIZE 64
 #define PIN_GAP 6 /* pixels between two pins moved apart */
+#define MAP_MIN_SIZE 240 /* a few streets and a pin or two */
+#define MAP_NATURAL_WIDTH 640
+#define MAP_NATURAL_HEIGHT 480
 #define FIT_MARGIN 72 /* pixels kept around the pins: a pin's size */
 #define EARTH_M_PER_PX_Z0 156543.03392
 
@@ -293,13 +296,19 @@ vtr_map_size_allocate (GtkWidget *widget,
                        int        baseline)
 {
   VtrMap *self = VTR_MAP (widget);
+  int min_width, min_height;
 
-  /* Fitted again when the screen turns (landscape, portrait), not after a
-   * drag; once this layout is done, as moving the view now would ask for a new
-   * layout in the middle of this one. */
+  /* Fitted again when the size changed (the screen turned), not after a
+   * drag; once this layout is done, as moving the view now would ask for a
+   * new layout in the middle of this one. The fit moves the view, never the
+   * map's own size (see vtr_map_measure), so it settles at once. */
   if ((self->fit_pending || width != self->fitted_width || height != self->fitted_height) && self->fit_tick == 0)
     self->fit_tick = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, fit_idle_cb, self, NULL);
-  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
+  /* Never less than shumate's widgets take (the licence, the scale): the
+   * map is clipped to its own size rather. */
+  gtk_widget_measure (self->overlay, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (self->overlay, GTK_ORIENTATION_VERTICAL, MAX (width, min_width), &min_height, NULL, NULL, NULL);
+  gtk_widget_allocate (self->overlay, MAX (width, min_width), MAX (height, min_height), baseline, NULL);
 }
 
 static void
@@ -463,6 +472,13 @@ vtr_map_set_property (GObject      *object,
     }
 }
 
+/* Measured without shumate's layers: their natural size follows the zoom
+ * and the pins (the whole world's width at this zoom), and the map fits
+ * its zoom to the size it is given, so a measure that followed the layers
+ * would follow the fit, and a map given less than its natural height was
+ * fitted, measured and laid out again without end. What the map needs is
+ * fixed: room for a few streets and a pin or two, and a comfortable size
+ * that the screen's layout stretches. */
 static void
 vtr_map_measure (GtkWidget      *widget,
                  GtkOrientation  orientation,
@@ -472,17 +488,9 @@ vtr_map_measure (GtkWidget      *widget,
                  int            *minimum_baseline,
                  int            *natural_baseline)
 {
-  VtrMap *self = VTR_MAP (widget);
-
-  gtk_widget_measure (self->overlay, orientation, for_size, minimum, natural, NULL, NULL);
-  /* Room for a few streets and a pin or two, whatever the screen. */
-  *minimum = MAX (*minimum, 240);
-  /* Not the width shumate's layers ask (any): beside a list, the list
-   * keeps its share; the height fills what the screen has. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = MAX (*minimum, 640);
-  else
-    *natural = MAX (*natural, 480);
+  *minimum = MAP_MIN_SIZE;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? MAP_NATURAL_WIDTH : MAP_NATURAL_HEIGHT;
+  *minimum_baseline = *natural_baseline = -1;
 }
 
 static void
