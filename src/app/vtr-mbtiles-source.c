@@ -99,10 +99,16 @@ vtr_tile_paintable_snapshot (GdkPaintable *paintable,
       /* Between two zoom levels: scaled, smoothly enough for streets. */
       cairo_scale (cr, width / surface_width, height / surface_height);
       cairo_set_source_surface (cr, self->surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
     }
   else
-    cairo_set_source_surface (cr, self->surface, 0, 0);
+    {
+      /* At its own size, pixel for pixel: a drag leaves the map between
+       * two pixels, and cairo's default filter would then interpolate
+       * every pixel of every tile; this one copies them. */
+      cairo_set_source_surface (cr, self->surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+    }
   cairo_paint (cr);
   cairo_destroy (cr);
 }
