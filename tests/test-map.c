@@ -50,6 +50,7 @@ product_set_up (Fixture       *fixture,
 {
   fixture->base.catalog = vtr_catalog_service_new (data_dir);
   fixture->screen = vtr_product_screen_new (fixture->base.catalog);
+  g_object_set (fixture->screen, "public-host", "vtr13.fr", NULL);
   vtr_test_screen_set_up (&fixture->base, data_dir, fixture->screen);
 }
 
@@ -672,10 +673,190 @@ test_scale_metres (void)
   g_object_unref (map);
 }
 
+/* @widget's place in @window, or FALSE when it is not shown. */
+static gboolean
+shown_at (GtkWidget       *widget,
+          GtkWindow       *window,
+          graphene_rect_t *bounds)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_child_visible (widget) &&
+         gtk_widget_compute_bounds (widget, GTK_WIDGET (window), bounds);
+}
+
+/* @widget whole within @window: shown, not cut by the window's edges. */
+static void
+assert_within (GtkWidget  *widget,
+               GtkWindow  *window,
+               const char *what)
+{
+  graphene_rect_t r;
+  int width = gtk_widget_get_width (GTK_WIDGET (window)), height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  if (!shown_at (widget, window, &r))
+    g_error ("%s is not shown", what);
+  g_test_message ("%s at %g,%g, %g×%g", what, r.origin.x, r.origin.y, r.size.width, r.size.height);
+  if (r.origin.x < -0.5 || r.origin.y < -0.5 || r.origin.x + r.size.width > width + 0.5 ||
+      r.origin.y + r.size.height > height + 0.5)
+    g_error ("%s at %g,%g, %g×%g is cut by the %d×%d window", what, r.origin.x, r.origin.y, r.size.width,
+             r.size.height, width, height);
+}
+
+/* The first row of @list, whole, inside the part of the list's scrolled
+ * window that shows: what a shopper reads first is not under the map. */
+static void
+assert_first_row_shows (GtkWidget *list,
+                        GtkWindow *window)
+{
+  GtkWidget *row = gtk_widget_get_first_child (list);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t r, view;
+
+  g_assert_nonnull (row);
+  g_assert_nonnull (scroller);
+  g_assert_true (shown_at (row, window, &r));
+  g_assert_true (shown_at (scroller, window, &view));
+  g_assert_cmpfloat (r.size.height, >, 0);
+  g_assert_true (graphene_rect_contains_rect (&view, &r));
+}
+
+static void
+save_screenshot (GtkWindow  *window,
+                 const char *name)
+{
+  const char *folder = g_getenv ("VITRINE_SCREENSHOTS");
+  g_autofree char *dir = folder ? g_strdup (folder) : g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (window)), height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  file = g_strdup_printf ("map-%s-%s.png", name, width > height ? "landscape" : "portrait");
+  path = g_build_filename (dir, file, NULL);
+  g_mkdir_with_parents (dir, 0755);
+  shot = render (GTK_WIDGET (window));
+  g_assert_nonnull (shot);
+  g_assert_true (gdk_texture_save_to_png (shot, path));
+  g_test_message ("screenshot %s", path);
+}
+
+typedef struct
+{
+  const char *name;   /* of the screenshot */
+  const char *list;   /* the list's widget name */
+} LayoutCase;
+
+/* The map's size over a few hundred milliseconds of the main loop once
+ * laid out: the same throughout, as a map fitted to a size it caused
+ * would be laid out again and again, at two sizes in turn. */
+static void
+assert_layout_still (VtrMap *map)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (map)), height = gtk_widget_get_height (GTK_WIDGET (map));
+  gint64 until = g_get_monotonic_time () + 400 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), ==, width);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (map)), ==, height);
+    }
+}
+
+/* Until the screen's columns are one above the other (@turned) or side by
+ * side, as the window's shape asks. */
+static void
+wait_turned (VtrMap    *map,
+             GtkWidget *list,
+             GtkWindow *window,
+             gboolean   turned)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+
+  for (;;)
+    {
+      graphene_rect_t m, l;
+
+      if (shown_at (GTK_WIDGET (map), window, &m) && shown_at (scroller, window, &l) &&
+          (turned ? m.origin.y >= l.origin.y + l.size.height : m.origin.x >= l.origin.x + l.size.width))
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the map is not %s the list", turned ? "below" : "beside");
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Portrait (1080 × 1920, under the window's header bar) and landscape:
+ * the list and the map both shown whole, the list above the map on a
+ * portrait screen, the map as wide as the screen there, the phone code
+ * shown too; and the layout stays put (no fitting the map to a size that
+ * fitting caused). A screenshot of each for the eye. */
+static void
+test_portrait (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const LayoutCase *c = data;
+  GtkCssProvider *style = vtr_test_screen_use_style (fixture->base.window);
+  GtkWidget *list;
+  VtrMap *map;
+  GtkWidget *phone;
+  graphene_rect_t m;
+
+  if (VTR_IS_PRODUCT_SCREEN (fixture->screen))
+    vtr_product_screen_show (VTR_PRODUCT_SCREEN (fixture->screen), 13, 0);
+  else if (VTR_IS_RESULTS_SCREEN (fixture->screen))
+    g_object_set (fixture->screen, "query", "savon", NULL);
+  else
+    {
+      g_autoptr(GPtrArray) stockists = expected_stockists ();
+
+      g_object_set (fixture->screen, "merchant-id",
+                    ((VtrStockist *) g_ptr_array_index (stockists, 0))->place.merchant->id, NULL);
+    }
+  vtr_test_screen_wait_loaded (fixture->screen);
+  map = VTR_MAP (find_type (fixture->screen, VTR_TYPE_MAP));
+  phone = find_type (fixture->screen, VTR_TYPE_PHONE_CODE);
+  list = vtr_test_screen_find_name (fixture->screen, c->list);
+  g_assert_nonnull (map);
+  g_assert_nonnull (list);
+  g_assert_cmpuint (vtr_map_get_n_pins (map), >, 0);
+
+  vtr_test_screen_resize (fixture->base.window, 1080, 1920 - VTR_TEST_HEADER_HEIGHT);
+  wait_turned (map, list, fixture->base.window, TRUE);
+  assert_layout_still (map);
+  assert_within (GTK_WIDGET (map), fixture->base.window, "the map");
+  assert_within (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW), fixture->base.window, "the list");
+  assert_first_row_shows (list, fixture->base.window);
+  if (gtk_widget_get_visible (phone))
+    assert_within (phone, fixture->base.window, "the phone code");
+  g_assert_true (shown_at (GTK_WIDGET (map), fixture->base.window, &m));
+  /* The width of the screen, and tall enough for streets and pins. */
+  g_assert_cmpfloat (m.size.width, >=, 1080 * 0.8);
+  g_assert_cmpfloat (m.size.height, >=, 480);
+  /* Every pin of the list on the map as it was fitted. */
+  for (guint i = 0; i < vtr_map_get_n_pins (map); i++)
+    g_assert_true (gtk_widget_get_mapped (vtr_map_get_pin (map, i)));
+  save_screenshot (fixture->base.window, c->name);
+
+  vtr_test_screen_resize (fixture->base.window, 1920, 1080 - VTR_TEST_HEADER_HEIGHT);
+  wait_turned (map, list, fixture->base.window, FALSE);
+  assert_layout_still (map);
+  assert_within (GTK_WIDGET (map), fixture->base.window, "the map");
+  assert_within (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW), fixture->base.window, "the list");
+  assert_first_row_shows (list, fixture->base.window);
+  if (gtk_widget_get_visible (phone))
+    assert_within (phone, fixture->base.window, "the phone code");
+  save_screenshot (fixture->base.window, c->name);
+  vtr_test_screen_drop_style (style);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const LayoutCase results_case = { "results", "results" };
+  static const LayoutCase product_case = { "product", "stockists" };
+  static const LayoutCase shop_case = { "shop", "info" };
   int status;
 
   vtr_test_screen_init (&argc, &argv);
@@ -689,6 +870,9 @@ main (int   argc,
   g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);
   g_test_add_func ("/map/scale-metres", test_scale_metres);
   g_test_add_func ("/map/pins-spread", test_pins_spread);
+  g_test_add ("/map/portrait/results", Fixture, &results_case, results_set_up, test_portrait, fixture_tear_down);
+  g_test_add ("/map/portrait/product", Fixture, &product_case, product_set_up, test_portrait, fixture_tear_down);
+  g_test_add ("/map/portrait/shop", Fixture, &shop_case, shop_set_up, test_portrait, fixture_tear_down);
 
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -15,6 +15,7 @@ struct _VtrFlipBox
   GtkWidget  parent_instance;
 
   GtkBox    *box;
+  int        wide_width; /* side by side only from this width on */
 };
 
 static void vtr_flip_box_buildable_init (GtkBuildableIface *iface);
@@ -26,6 +27,7 @@ enum
 {
   PROP_0,
   PROP_SPACING,
+  PROP_WIDE_WIDTH,
   N_PROPS
 };
 
@@ -65,6 +67,9 @@ vtr_flip_box_get_property (GObject    *object,
     case PROP_SPACING:
       g_value_set_int (value, gtk_box_get_spacing (self->box));
       break;
+    case PROP_WIDE_WIDTH:
+      g_value_set_int (value, self->wide_width);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -84,6 +89,19 @@ vtr_flip_box_set_property (GObject      *object,
       if (gtk_box_get_spacing (self->box) != g_value_get_int (value))
         {
           gtk_box_set_spacing (self->box, g_value_get_int (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_WIDE_WIDTH:
+      if (self->wide_width != g_value_get_int (value))
+        {
+          self->wide_width = g_value_get_int (value);
+          /* A list and its map share the whole screen, either way, half
+           * each, rather than stand centred at their natural sizes. */
+          gtk_box_set_homogeneous (self->box, self->wide_width > 0);
+          gtk_widget_set_halign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+          gtk_widget_set_valign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -113,14 +131,16 @@ side_by_side_width (VtrFlipBox *self)
 }
 
 /* Whether the columns go one above the other when @width is given: when
- * they do not fit side by side. Only the width decides, as GTK measures
+ * they do not fit side by side, or the width is under wide-width (a map
+ * beside a list wants more than the list's and the map's smallest widths).
+ * Only the width decides, as GTK measures
  * a height for a width and keeps the answer: anything else (the window's
  * shape) would change the layout without GTK measuring again. */
 static gboolean
 turns (VtrFlipBox *self,
        int         width)
 {
-  return width >= 0 && width < side_by_side_width (self);
+  return width >= 0 && (width < self->wide_width || width < side_by_side_width (self));
 }
 
 static void
@@ -227,6 +247,12 @@ vtr_flip_box_class_init (VtrFlipBoxClass *klass)
   /* Between the two columns, or the two rows. */
   properties[PROP_SPACING] =
     g_param_spec_int ("spacing", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The narrowest width at which the columns stand side by side, even if
+   * they would fit narrower: a portrait screen puts a map under its list
+   * rather than squeezing both. 0: whenever they fit. */
+  properties[PROP_WIDE_WIDTH] =
+    g_param_spec_int ("wide-width", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -11,9 +11,9 @@
 
 /*
  * The map beside a list of places: the kiosk's own tiles (an MBTiles file
- * that sync fills, read off the main thread by VtrMbtilesSource), "you are
- * here" at the kiosk, and one numbered pin per place, numbered as the list
- * beside it. A pin says whether the shop is open in a word as well as a
+ * that sync fills, read and decoded off the main thread by
+ * VtrMbtilesSource), "you are here" at the kiosk, and one numbered pin per
+ * place, numbered as the list beside it. A pin says whether the shop is open in a word as well as a
  * colour, and the poster's shop wears a star; a tap on a pin asks for the
  * shop's page (win.show-merchant). Dragging and pinching are shumate's;
  * the + and − buttons are large enough for a finger at a metre, and the
@@ -29,6 +29,9 @@
 #define DEFAULT_ZOOM 16.0
 #define PIN_SIZE 64
 #define PIN_GAP 6 /* pixels between two pins moved apart */
+#define MAP_MIN_SIZE 240 /* a few streets and a pin or two */
+#define MAP_NATURAL_WIDTH 640
+#define MAP_NATURAL_HEIGHT 480
 #define FIT_MARGIN 72 /* pixels kept around the pins: a pin's size */
 #define EARTH_M_PER_PX_Z0 156543.03392
 
@@ -84,20 +87,29 @@ get_viewport (VtrMap *self)
   return shumate_simple_map_get_viewport (self->simple);
 }
 
+/* Tiles are drawn the way the window's renderer draws fastest. */
+static void
+update_renderer (VtrMap *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+
+  if (renderer)
+    vtr_mbtiles_source_draw_with_cairo (GSK_IS_CAIRO_RENDERER (renderer));
+}
+
 static void
 use_tiles (VtrMap *self)
 {
-  g_autoptr(ShumateRasterRenderer) renderer = NULL;
+  ShumateMapSource *source;
 
   g_clear_object (&self->source);
   self->source = vtr_mbtiles_source_new (self->tiles_path ? self->tiles_path : "");
-  renderer = shumate_raster_renderer_new_full ("vitrine-local", _("Map of the area"),
-                                               /* The licence of OpenStreetMap's data: shown, not translated. */
-                                               "© OpenStreetMap contributors",
-                                               "https://www.openstreetmap.org/copyright",
-                                               MIN_ZOOM, MAX_ZOOM, 256, SHUMATE_MAP_PROJECTION_MERCATOR,
-                                               SHUMATE_DATA_SOURCE (self->source));
-  shumate_simple_map_set_map_source (self->simple, SHUMATE_MAP_SOURCE (renderer));
+  source = SHUMATE_MAP_SOURCE (self->source);
+  shumate_map_source_set_name (source, _("Map of the area"));
+  shumate_map_source_set_min_zoom_level (source, MIN_ZOOM);
+  shumate_map_source_set_max_zoom_level (source, MAX_ZOOM);
+  shumate_simple_map_set_map_source (self->simple, source);
 }
 
 /* Web Mercator at @zoom, in pixels of 256-pixel tiles. */
@@ -284,13 +296,19 @@ vtr_map_size_allocate (GtkWidget *widget,
                        int        baseline)
 {
   VtrMap *self = VTR_MAP (widget);
+  int min_width, min_height;
 
-  /* Fitted again when the screen turns (landscape, portrait), not after a
-   * drag; once this layout is done, as moving the view now would ask for a new
-   * layout in the middle of this one. */
+  /* Fitted again when the size changed (the screen turned), not after a
+   * drag; once this layout is done, as moving the view now would ask for a
+   * new layout in the middle of this one. The fit moves the view, never the
+   * map's own size (see vtr_map_measure), so it settles at once. */
   if ((self->fit_pending || width != self->fitted_width || height != self->fitted_height) && self->fit_tick == 0)
     self->fit_tick = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, fit_idle_cb, self, NULL);
-  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
+  /* Never less than shumate's widgets take (the licence, the scale): the
+   * map is clipped to its own size rather. */
+  gtk_widget_measure (self->overlay, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (self->overlay, GTK_ORIENTATION_VERTICAL, MAX (width, min_width), &min_height, NULL, NULL, NULL);
+  gtk_widget_allocate (self->overlay, MAX (width, min_width), MAX (height, min_height), baseline, NULL);
 }
 
 static void
@@ -454,6 +472,13 @@ vtr_map_set_property (GObject      *object,
     }
 }
 
+/* Measured without shumate's layers: their natural size follows the zoom
+ * and the pins (the whole world's width at this zoom), and the map fits
+ * its zoom to the size it is given, so a measure that followed the layers
+ * would follow the fit, and a map given less than its natural height was
+ * fitted, measured and laid out again without end. What the map needs is
+ * fixed: room for a few streets and a pin or two, and a comfortable size
+ * that the screen's layout stretches. */
 static void
 vtr_map_measure (GtkWidget      *widget,
                  GtkOrientation  orientation,
@@ -463,17 +488,16 @@ vtr_map_measure (GtkWidget      *widget,
                  int            *minimum_baseline,
                  int            *natural_baseline)
 {
-  VtrMap *self = VTR_MAP (widget);
+  *minimum = MAP_MIN_SIZE;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? MAP_NATURAL_WIDTH : MAP_NATURAL_HEIGHT;
+  *minimum_baseline = *natural_baseline = -1;
+}
 
-  gtk_widget_measure (self->overlay, orientation, for_size, minimum, natural, NULL, NULL);
-  /* Room for a few streets and a pin or two, whatever the screen. */
-  *minimum = MAX (*minimum, 240);
-  /* Not the width shumate's layers ask (any): beside a list, the list
-   * keeps its share; the height fills what the screen has. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = MAX (*minimum, 640);
-  else
-    *natural = MAX (*natural, 480);
+static void
+vtr_map_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vtr_map_parent_class)->realize (widget);
+  update_renderer (VTR_MAP (widget));
 }
 
 static void
@@ -488,6 +512,7 @@ vtr_map_class_init (VtrMapClass *klass)
   object_class->set_property = vtr_map_set_property;
   widget_class->measure = vtr_map_measure;
   widget_class->size_allocate = vtr_map_size_allocate;
+  widget_class->realize = vtr_map_realize;
 
   /* The kiosk's MBTiles file; it may not exist yet. */
   properties[PROP_TILES_PATH] =

@@ -4,14 +4,22 @@
 
 #include <cairo.h>
 #include <sqlite3.h>
+#include <string.h>
 
 /*
  * The map's tiles, read from the kiosk's own cache: an MBTiles 1.3 file
  * (SQLite, table tiles(zoom_level, tile_column, tile_row, tile_data), rows
- * counted from the south, TMS) that sync fills with the kiosk's area. Tiles
- * are read on GTask's worker threads, never on the main thread: one
+ * counted from the south, TMS) that sync fills with the kiosk's area.
+ *
+ * A map source of its own rather than shumate's raster renderer over a
+ * data source: the raster renderer decodes each PNG on the main thread
+ * into an RGB texture, and GTK 4.8's cairo renderer (the kiosk's) then
+ * converts that texture to its own premultiplied BGRA for every tile on
+ * every frame. Here each tile is read and decoded once, on GTask's worker
+ * threads, straight into cairo's own pixels (VtrTilePaintable below): a
+ * frame while panning composites tiles, it converts none. SQLite is one
  * read-only connection, opened on first use and shared under a mutex, as
- * SQLite reads are short next to decoding the PNG that follows.
+ * its reads are short next to decoding the PNG that follows.
  *
  * The file may not be there yet (a kiosk before its first sync) or lack a
  * tile (outside the area, or a zoom not fetched): the map then shows a
@@ -23,7 +31,7 @@
 
 struct _VtrMbtilesSource
 {
-  ShumateDataSource  parent_instance;
+  ShumateMapSource   parent_instance;
 
   char              *path;
   GMutex             lock;
@@ -34,49 +42,181 @@ struct _VtrMbtilesSource
   guint              missing;   /* atomic: tiles drawn as background */
 };
 
-G_DEFINE_FINAL_TYPE (VtrMbtilesSource, vtr_mbtiles_source, SHUMATE_TYPE_DATA_SOURCE)
+G_DEFINE_FINAL_TYPE (VtrMbtilesSource, vtr_mbtiles_source, SHUMATE_TYPE_MAP_SOURCE)
 
 /* A missing file is tried again at most this often: sync may bring it. */
 #define RETRY_USEC (30 * G_USEC_PER_SEC)
 
-static cairo_status_t
-append_png (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
+/*
+ * A tile's picture, decoded once. GTK 4.8's cairo renderer draws a
+ * texture by downloading it into a new cairo surface on every frame,
+ * through floats, whatever the texture's memory format: 40 tiles in view
+ * are 40 conversions a frame. So a tile keeps cairo's own surface and,
+ * under the cairo renderer, draws it as a cairo node: the frame composites
+ * the tile's pixels as they are, with pixman. Under a GPU renderer it draws
+ * the same pixels as a texture (GDK_MEMORY_DEFAULT, sharing the surface's
+ * memory), which that renderer uploads once.
+ */
+#define VTR_TYPE_TILE_PAINTABLE (vtr_tile_paintable_get_type ())
+G_DECLARE_FINAL_TYPE (VtrTilePaintable, vtr_tile_paintable, VTR, TILE_PAINTABLE, GObject)
+
+struct _VtrTilePaintable
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  GObject          parent_instance;
+
+  cairo_surface_t *surface;
+  GdkTexture      *texture;
+};
+
+/* Atomic: whether windows draw with GSK's cairo renderer (they all do, or
+ * none: GTK picks one renderer for the display). */
+static int draw_with_cairo;
+
+static void vtr_tile_paintable_iface_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VtrTilePaintable, vtr_tile_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, vtr_tile_paintable_iface_init))
+
+static void
+vtr_tile_paintable_snapshot (GdkPaintable *paintable,
+                             GdkSnapshot  *snapshot,
+                             double        width,
+                             double        height)
+{
+  VtrTilePaintable *self = VTR_TILE_PAINTABLE (paintable);
+  int surface_width = cairo_image_surface_get_width (self->surface);
+  int surface_height = cairo_image_surface_get_height (self->surface);
+  cairo_t *cr;
+
+  if (!g_atomic_int_get (&draw_with_cairo))
+    {
+      gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot), self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+  cr = gtk_snapshot_append_cairo (GTK_SNAPSHOT (snapshot), &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (width != surface_width || height != surface_height)
+    {
+      /* Between two zoom levels: scaled, smoothly enough for streets. */
+      cairo_scale (cr, width / surface_width, height / surface_height);
+      cairo_set_source_surface (cr, self->surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+    }
+  else
+    {
+      /* At its own size, pixel for pixel: a drag leaves the map between
+       * two pixels, and cairo's default filter would then interpolate
+       * every pixel of every tile; this one copies them. */
+      cairo_set_source_surface (cr, self->surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+    }
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
-/**
- * vtr_mbtiles_source_neutral_tile:
- *
- * The square drawn where the cache has no tile: plain light ground, the
+static int
+vtr_tile_paintable_get_intrinsic_width (GdkPaintable *paintable)
+{
+  return cairo_image_surface_get_width (VTR_TILE_PAINTABLE (paintable)->surface);
+}
+
+static int
+vtr_tile_paintable_get_intrinsic_height (GdkPaintable *paintable)
+{
+  return cairo_image_surface_get_height (VTR_TILE_PAINTABLE (paintable)->surface);
+}
+
+static GdkPaintableFlags
+vtr_tile_paintable_get_flags (GdkPaintable *paintable)
+{
+  return GDK_PAINTABLE_STATIC_SIZE | GDK_PAINTABLE_STATIC_CONTENTS;
+}
+
+static void
+vtr_tile_paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = vtr_tile_paintable_snapshot;
+  iface->get_intrinsic_width = vtr_tile_paintable_get_intrinsic_width;
+  iface->get_intrinsic_height = vtr_tile_paintable_get_intrinsic_height;
+  iface->get_flags = vtr_tile_paintable_get_flags;
+}
+
+static void
+vtr_tile_paintable_finalize (GObject *object)
+{
+  VtrTilePaintable *self = VTR_TILE_PAINTABLE (object);
+
+  g_clear_object (&self->texture);
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+
+  G_OBJECT_CLASS (vtr_tile_paintable_parent_class)->finalize (object);
+}
+
+static void
+vtr_tile_paintable_class_init (VtrTilePaintableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vtr_tile_paintable_finalize;
+}
+
+static void
+vtr_tile_paintable_init (VtrTilePaintable *self)
+{
+}
+
+/* Any thread: takes an image surface (ARGB32 or RGB24) that nothing will
+ * draw on again. */
+static VtrTilePaintable *
+vtr_tile_paintable_new (cairo_surface_t *surface)
+{
+  VtrTilePaintable *self = g_object_new (VTR_TYPE_TILE_PAINTABLE, NULL);
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  g_autoptr(GBytes) pixels = NULL;
+
+  cairo_surface_flush (surface);
+  if (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_RGB24)
+    {
+      /* RGB24's fourth byte is unspecified: opaque, as the texture reads it. */
+      unsigned char *data = cairo_image_surface_get_data (surface);
+
+      for (int y = 0; y < height; y++)
+        {
+          guint32 *row = (guint32 *) (data + (gsize) y * stride);
+
+          for (int x = 0; x < width; x++)
+            row[x] |= 0xff000000u;
+        }
+      cairo_surface_mark_dirty (surface);
+    }
+  self->surface = cairo_surface_reference (surface);
+  pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), (gsize) stride * height,
+                                       (GDestroyNotify) cairo_surface_destroy, cairo_surface_reference (surface));
+  self->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, pixels, stride);
+  return self;
+}
+
+/* The square drawn where the cache has no tile: plain light ground, the
  * colour of the map's streets' blocks, so it reads as "no detail here".
- *
- * Returns: (transfer full): a 256 px PNG
- */
-GBytes *
-vtr_mbtiles_source_neutral_tile (void)
+ * One picture for all such squares. */
+static GdkPaintable *
+neutral_tile (void)
 {
   static gsize ready;
-  static GBytes *neutral;
+  static VtrTilePaintable *neutral;
 
   if (g_once_init_enter (&ready))
     {
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, TILE_SIZE, TILE_SIZE);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_SIZE, TILE_SIZE);
       cairo_t *cr = cairo_create (surface);
-      GByteArray *png = g_byte_array_new ();
 
       cairo_set_source_rgb (cr, 0.93, 0.92, 0.89);
       cairo_paint (cr);
       cairo_destroy (cr);
-      cairo_surface_write_to_png_stream (surface, append_png, png);
+      neutral = vtr_tile_paintable_new (surface);
       cairo_surface_destroy (surface);
-      neutral = g_byte_array_free_to_bytes (png);
       g_once_init_leave (&ready, 1);
     }
-  return g_bytes_ref (neutral);
+  return g_object_ref (GDK_PAINTABLE (neutral));
 }
 
 /* Under lock. */
@@ -129,78 +269,122 @@ read_tile (VtrMbtilesSource *self,
   return tile;
 }
 
+typedef struct
+{
+  const guint8 *data;
+  gsize         length;
+  gsize         offset;
+} PngReader;
+
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *data,
+          unsigned int   length)
+{
+  PngReader *reader = closure;
+
+  if (reader->length - reader->offset < length)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, reader->data + reader->offset, length);
+  reader->offset += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The tile's PNG decoded into cairo's own pixels, or NULL if it is no PNG. */
+static GdkPaintable *
+decode_tile (GBytes *png)
+{
+  PngReader reader = { 0 };
+  cairo_surface_t *surface;
+  GdkPaintable *tile = NULL;
+
+  reader.data = g_bytes_get_data (png, &reader.length);
+  surface = cairo_image_surface_create_from_png_stream (read_png, &reader);
+  if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS &&
+      (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32 ||
+       cairo_image_surface_get_format (surface) == CAIRO_FORMAT_RGB24))
+    tile = GDK_PAINTABLE (vtr_tile_paintable_new (surface));
+  else
+    g_debug ("Map tile: not a PNG cairo reads (%s)", cairo_status_to_string (cairo_surface_status (surface)));
+  cairo_surface_destroy (surface);
+  return tile;
+}
+
+/* On a worker thread: read, decode, and make the tile's picture (immutable
+ * from then on; GTK makes memory textures off the main thread itself). */
 static void
-read_tile_thread (GTask        *task,
+fill_tile_thread (GTask        *task,
                   gpointer      source,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
   VtrMbtilesSource *self = source;
   const int *where = task_data;
-  GBytes *tile = NULL;
+  g_autoptr(GBytes) png = NULL;
+  GdkPaintable *tile = NULL;
 
-  if (!g_task_return_error_if_cancelled (task))
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  png = read_tile (self, where[0], where[1], where[2]);
+  if (png)
+    tile = decode_tile (png);
+  if (tile == NULL)
     {
-      tile = read_tile (self, where[0], where[1], where[2]);
-      if (tile == NULL)
-        {
-          g_atomic_int_inc (&self->missing);
-          tile = vtr_mbtiles_source_neutral_tile ();
-        }
-      g_task_return_pointer (task, tile, (GDestroyNotify) g_bytes_unref);
+      g_atomic_int_inc (&self->missing);
+      tile = neutral_tile ();
     }
+  g_task_return_pointer (task, tile, g_object_unref);
 }
 
-/* Back on the main thread: shumate 1.0's raster renderer takes a tile's
- * data from the "received-data" signal, then the call's end. */
+/* Back on the main thread: the tile gets its texture, drawn from now on. */
 static void
-on_tile_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
+on_tile_decoded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  const int *where = g_task_get_task_data (G_TASK (result));
+  ShumateTile *tile = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) tile = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GdkPaintable) picture = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (tile == NULL)
+  if (picture == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_signal_emit_by_name (source, "received-data", where[0], where[1], where[2], tile);
-  g_task_return_pointer (task, g_steal_pointer (&tile), (GDestroyNotify) g_bytes_unref);
+  shumate_tile_set_paintable (tile, picture);
+  shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-vtr_mbtiles_source_get_tile_data_async (ShumateDataSource   *source,
-                                        int                  x,
-                                        int                  y,
-                                        int                  zoom_level,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
+vtr_mbtiles_source_fill_tile_async (ShumateMapSource    *source,
+                                    ShumateTile         *tile,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
   GTask *task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GTask) read = g_task_new (source, cancellable, on_tile_read, task);
+  g_autoptr(GTask) decode = g_task_new (source, cancellable, on_tile_decoded, task);
   int *where = g_new (int, 3);
 
-  where[0] = x;
-  where[1] = y;
-  where[2] = zoom_level;
-  g_task_set_source_tag (task, vtr_mbtiles_source_get_tile_data_async);
-  g_task_set_task_data (read, where, g_free);
-  g_task_run_in_thread (read, read_tile_thread);
+  g_task_set_source_tag (task, vtr_mbtiles_source_fill_tile_async);
+  g_task_set_task_data (task, g_object_ref (tile), g_object_unref);
+  where[0] = shumate_tile_get_x (tile);
+  where[1] = shumate_tile_get_y (tile);
+  where[2] = shumate_tile_get_zoom_level (tile);
+  g_task_set_task_data (decode, where, g_free);
+  g_task_run_in_thread (decode, fill_tile_thread);
 }
 
-static GBytes *
-vtr_mbtiles_source_get_tile_data_finish (ShumateDataSource  *source,
-                                         GAsyncResult       *result,
-                                         GError            **error)
+static gboolean
+vtr_mbtiles_source_fill_tile_finish (ShumateMapSource  *source,
+                                     GAsyncResult      *result,
+                                     GError           **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -220,11 +404,11 @@ static void
 vtr_mbtiles_source_class_init (VtrMbtilesSourceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  ShumateDataSourceClass *source_class = SHUMATE_DATA_SOURCE_CLASS (klass);
+  ShumateMapSourceClass *source_class = SHUMATE_MAP_SOURCE_CLASS (klass);
 
   object_class->finalize = vtr_mbtiles_source_finalize;
-  source_class->get_tile_data_async = vtr_mbtiles_source_get_tile_data_async;
-  source_class->get_tile_data_finish = vtr_mbtiles_source_get_tile_data_finish;
+  source_class->fill_tile_async = vtr_mbtiles_source_fill_tile_async;
+  source_class->fill_tile_finish = vtr_mbtiles_source_fill_tile_finish;
 }
 
 static void
@@ -236,6 +420,9 @@ vtr_mbtiles_source_init (VtrMbtilesSource *self)
 /**
  * vtr_mbtiles_source_new:
  * @path: the MBTiles file, which need not exist yet
+ *
+ * A map source of 256 px Web Mercator tiles credited to OpenStreetMap's
+ * contributors; its name and zoom levels are the caller's to set.
  */
 VtrMbtilesSource *
 vtr_mbtiles_source_new (const char *path)
@@ -244,7 +431,14 @@ vtr_mbtiles_source_new (const char *path)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = g_object_new (VTR_TYPE_MBTILES_SOURCE, NULL);
+  self = g_object_new (VTR_TYPE_MBTILES_SOURCE,
+                       "id", "vitrine-local",
+                       /* The licence of OpenStreetMap's data: shown, not translated. */
+                       "license", "© OpenStreetMap contributors",
+                       "license-uri", "https://www.openstreetmap.org/copyright",
+                       "tile-size", TILE_SIZE,
+                       "projection", SHUMATE_MAP_PROJECTION_MERCATOR,
+                       NULL);
   self->path = g_strdup (path);
   return self;
 }
@@ -255,6 +449,20 @@ vtr_mbtiles_source_get_path (VtrMbtilesSource *self)
   g_return_val_if_fail (VTR_IS_MBTILES_SOURCE (self), NULL);
 
   return self->path;
+}
+
+/**
+ * vtr_mbtiles_source_draw_with_cairo:
+ * @cairo: whether windows draw with GSK's cairo renderer
+ *
+ * How every source's tiles are drawn from the next frame: as cairo nodes
+ * (no conversion on each frame under the cairo renderer) or as textures
+ * (a GPU renderer uploads them once). Textures until told.
+ */
+void
+vtr_mbtiles_source_draw_with_cairo (gboolean cairo)
+{
+  g_atomic_int_set (&draw_with_cairo, !!cairo);
 }
 
 /**
