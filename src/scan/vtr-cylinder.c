@@ -59,7 +59,7 @@ guess_pair (const Seen *a,
   double signs[3][2] = { { -1, 1 }, { 1, 1 }, { -1, -1 } };
 
   if (fabs (a->across - b->across) > 3 * m || a->module_a > 1.35 * b->module_a ||
-      b->module_a > 1.35 * a->module_a || d < 10 * m * 0.2)
+      b->module_a > 1.35 * a->module_a || d < 2 * m)
     return;
   /* A flat code: the ordinary reading is for it. */
   if (ca > 0.92 && cb > 0.92)
