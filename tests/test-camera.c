@@ -163,6 +163,60 @@ test_reads_codes (void)
   watch_clear (&watch);
 }
 
+static gboolean
+preview_small (VtrCamera *camera, Watch *watch)
+{
+  return watch->width > 0 && watch->width <= 320 && watch->height <= 240;
+}
+
+static gboolean
+preview_full (VtrCamera *camera, Watch *watch)
+{
+  return watch->width == 1280;
+}
+
+/* The preview's frames come at the size the preview is shown, scaled on
+ * the pipeline's threads, the frame's shape kept; the decoder still reads
+ * every pixel of the camera's. */
+static void
+test_preview_size (void)
+{
+  g_autofree char *image = data_file ("url.png");
+  g_autofree char *expected = expected_text ("url.txt");
+  g_autofree char *source = g_strdup_printf (
+    "filesrc location=\"%s\" ! decodebin ! videoconvert ! videoscale add-borders=true ! "
+    "video/x-raw,format=I420,width=1280,height=720,pixel-aspect-ratio=1/1 ! imagefreeze ! "
+    "video/x-raw,framerate=15/1 ! identity sync=true", image);
+  g_autoptr(VtrCamera) camera = vtr_camera_new (source);
+  VtrCameraStats stats;
+  Watch watch = { 0 };
+
+  watch_init (&watch, camera);
+  vtr_camera_start (camera);
+  g_assert_true (run_until (&watch, has_code, camera, 10000));
+  g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (watch.codes, 0))->text, ==, expected);
+  /* Nothing asked: the camera's size. */
+  g_assert_cmpint (watch.width, ==, 1280);
+  g_assert_cmpint (watch.height, ==, 720);
+
+  /* A preview shown 320×240: 320×180, the same shape. */
+  vtr_camera_set_preview_size (camera, 320, 240);
+  g_assert_true (run_until (&watch, preview_small, camera, 10000));
+  g_assert_cmpint (watch.width, ==, 320);
+  g_assert_cmpint (watch.height, ==, 180);
+  vtr_camera_get_stats (camera, &stats);
+  g_assert_cmpint (stats.frame_width, ==, 1280);
+  g_assert_cmpint (stats.frame_height, ==, 720);
+
+  /* Shown larger than the camera's frames: never enlarged. */
+  vtr_camera_set_preview_size (camera, 2560, 1600);
+  g_assert_true (run_until (&watch, preview_full, camera, 10000));
+  g_assert_cmpint (watch.height, ==, 720);
+
+  vtr_camera_stop (camera);
+  watch_clear (&watch);
+}
+
 static void
 test_cooldown (void)
 {
@@ -712,6 +766,7 @@ main (int argc, char *argv[])
   g_assert_true (vtr_scan_init (NULL));
 
   g_test_add_func ("/camera/reads-codes", test_reads_codes);
+  g_test_add_func ("/camera/preview-size", test_preview_size);
   g_test_add_func ("/camera/cooldown", test_cooldown);
   g_test_add_func ("/camera/decodes-after-first-frame", test_decodes_after_first_frame);
   g_test_add_func ("/camera/launch", test_launch);

@@ -525,6 +525,82 @@ test_hard_set (void)
     }
 }
 
+/* @frame turned a quarter: a can lying on its side. */
+static guint8 *
+turned (const guint8 *frame,
+        int           width,
+        int           height)
+{
+  guint8 *out = g_malloc ((gsize) width * height);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      out[(gsize) x * height + (height - 1 - y)] = frame[(gsize) y * width + x];
+  return out;
+}
+
+/* A QR code wrapped round a can or a bottle, its symbol covering 100 to
+ * 150° of arc: neither zxing-cpp nor ZBar reads it from 120° on; the
+ * decoder unrolls the cylinder and reads it, standing or lying, and says
+ * where it is. */
+static void
+test_cylinder (void)
+{
+  static const struct
+  {
+    double   arc, unit, offset;
+    gboolean lying;
+  } cases[] = {
+    { 100, 4.0, 0, FALSE },   { 120, 3.5, 0, FALSE },  { 120, 4.5, -16, FALSE },
+    { 135, 4.0, 10, FALSE },  { 150, 4.0, 0, FALSE },  { 120, 4.0, 8, TRUE },
+  };
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("https://vitrine.example/p/%08x?can=%u", 0x5ca1ab1eu + i, i);
+      g_autofree guint8 *pixels = vtr_hard_wrapped (text, FALSE, cases[i].arc, cases[i].unit, cases[i].offset, i);
+      VtrFrame frame = { pixels, VTR_HARD_WIDTH, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, 0, 0 };
+      g_autofree guint8 *lying = NULL;
+      g_autoptr(GPtrArray) codes = NULL;
+      g_autoptr(GPtrArray) zbar = NULL;
+      g_autoptr(GPtrArray) zxing = NULL;
+      const VtrSymbol *code;
+      /* Where the can is seen: across its axis, and along it. */
+      double axis = VTR_HARD_WIDTH / 2.0 + cases[i].offset, half = 60 * cases[i].unit / 2;
+
+      if (cases[i].lying)
+        {
+          lying = turned (pixels, VTR_HARD_WIDTH, VTR_HARD_HEIGHT);
+          frame = (VtrFrame) { lying, VTR_HARD_HEIGHT, VTR_HARD_WIDTH, VTR_HARD_HEIGHT, 0, 0 };
+        }
+      codes = vtr_decoder_decode (decoder, &frame, VTR_DECODE_THOROUGH);
+      zbar = vtr_decoder_decode (decoder, &frame, VTR_DECODE_PLAIN);
+      zxing = vtr_decoder_decode (decoder, &frame, VTR_DECODE_ZXING);
+
+      g_test_message ("%.0f° of arc, %s: read %u, ZBar %u, zxing-cpp %u", cases[i].arc,
+                      cases[i].lying ? "lying" : "standing", codes->len, zbar->len, zxing->len);
+      if (cases[i].arc >= 120)
+        {
+          g_assert_cmpuint (zbar->len, ==, 0);
+          g_assert_cmpuint (zxing->len, ==, 0);
+        }
+      g_assert_cmpuint (codes->len, ==, 1);
+      code = g_ptr_array_index (codes, 0);
+      g_assert_cmpstr (code->text, ==, text);
+      g_assert_cmpint (code->n_corners, ==, 4);
+      for (int k = 0; k < 4; k++)
+        {
+          double across = cases[i].lying ? code->corners[k].y : code->corners[k].x;
+          double along = cases[i].lying ? VTR_HARD_HEIGHT - 1 - code->corners[k].x : code->corners[k].y;
+          double radius = 29 * cases[i].unit / (cases[i].arc * G_PI / 180) + 2;
+
+          g_assert_cmpfloat (fabs (across - axis), <, radius);
+          g_assert_cmpfloat (fabs (along - VTR_HARD_HEIGHT / 2.0), <, half);
+        }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -541,6 +617,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/decoder/video", test_video);
   g_test_add_func ("/decoder/live-barcode-confirmed", test_live_barcode_confirmed);
   g_test_add_func ("/decoder/hard-set", test_hard_set);
+  g_test_add_func ("/decoder/cylinder", test_cylinder);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/too-large", test_too_large);
 

@@ -564,3 +564,70 @@ vtr_hard_sample_make (VtrHardCondition condition,
   g_free (code.modules);
   return sample;
 }
+
+/* A code wrapped round a standing cylinder, its symbol (not its quiet
+ * zone) covering @arc degrees, @unit_px pixels a module down the axis,
+ * facing the camera from @offset pixels off the axis: a 640×480 frame, a
+ * can or a bottle on a shelf, with sensor noise from @seed. */
+static inline guint8 *
+vtr_hard_wrapped (const char *text,
+                  gboolean    barcode,
+                  double      arc,
+                  double      unit_px,
+                  double      offset,
+                  guint       seed)
+{
+  const int W = VTR_HARD_WIDTH, H = VTR_HARD_HEIGHT;
+  VtrRandom nr = { 0x0c71d000u + seed };
+  VtrHardCode code = barcode ? vtr_hard_ean13 (text) : vtr_hard_qr (text);
+  double quiet = barcode ? 10 : 4;
+  double code_w = code.width + 2 * quiet, code_h = barcode ? 60 : code.height + 2 * quiet;
+  double symbol_arc = arc * G_PI / 180;
+  VtrHardView view = { { 0 } };
+  guint8 *frame = g_malloc ((gsize) W * H);
+
+  /* The arc the whole code covers, quiet zone and all; what is past the
+   * can's edge is not seen. */
+  view.cylinder = TRUE;
+  view.radius = code.width * unit_px / symbol_arc;
+  view.half_arc = symbol_arc * code_w / code.width / 2;
+  view.cx = W / 2 + offset;
+  view.unit_y = unit_px;
+  view.top = H / 2 - code_h * unit_px / 2;
+  view.code_w = code_w;
+
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        double v = 80 + x * 50 / W + y * 30 / H, sum = 0;
+        int hits = 0;
+
+        /* The can itself, a plain label, shaded round its curve. */
+        if (fabs (x - view.cx) < view.radius && y > view.top - 20 * unit_px &&
+            y < view.top + (code_h + 20) * unit_px)
+          v = 150 * (0.55 + 0.45 * cos (asin ((x - view.cx) / view.radius)));
+        for (int sy = 0; sy < 3; sy++)
+          for (int sx = 0; sx < 3; sx++)
+            {
+              double u, w, shade;
+              int mu, mw;
+
+              if (!vtr_hard_to_code (&view, x + (sx + 0.5) / 3, y + (sy + 0.5) / 3, &u, &w, &shade) ||
+                  u < 0 || w < 0 || u >= code_w || w >= code_h)
+                continue;
+              mu = (int) floor (u - quiet);
+              mw = barcode ? 0 : (int) floor (w - quiet);
+              hits++;
+              if (mu >= 0 && mu < code.width && mw >= 0 && mw < code.height &&
+                  (!barcode || (w > 2 && w < code_h - 2)) && code.modules[mw * code.width + mu])
+                sum += 25 * shade;
+              else
+                sum += 215 * shade;
+            }
+        if (hits > 0)
+          v = (v * (9 - hits) + sum) / 9;
+        frame[y * W + x] = (guint8) CLAMP (lround (v + 3 * vtr_hard_gauss (&nr)), 0, 255);
+      }
+  g_free (code.modules);
+  return frame;
+}

@@ -93,6 +93,16 @@ on_codes_found (VtrScanScreen *self,
   if (codes->len == 0)
     return;
   code = g_ptr_array_index (codes, 0);
+  /* The corners are in the decoder's frames, which the preview shows
+   * smaller, the same shape. */
+  if (self->camera != NULL)
+    {
+      VtrCameraStats stats;
+
+      vtr_camera_get_stats (self->camera, &stats);
+      self->frame_width = stats.frame_width;
+      self->frame_height = stats.frame_height;
+    }
   self->scanning_since = g_get_monotonic_time ();
   /* A frame around what was read, for a moment. */
   self->n_corners = MIN (code->n_corners, 4);
@@ -114,8 +124,15 @@ on_frame_ready (VtrScanScreen *self,
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, stride);
-  self->frame_width = width;
-  self->frame_height = height;
+  /* The camera scales the next frames to the preview's size on screen:
+   * the main thread uploads no more pixels than it shows. */
+  if (self->camera != NULL && gtk_widget_get_width (GTK_WIDGET (self->preview)) > 0)
+    {
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self->preview));
+
+      vtr_camera_set_preview_size (self->camera, gtk_widget_get_width (GTK_WIDGET (self->preview)) * scale,
+                                   gtk_widget_get_height (GTK_WIDGET (self->preview)) * scale);
+    }
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
   /* Twice a second is enough for a hint. */
   if (g_get_monotonic_time () - self->light_checked > LIGHT_CHECK_USEC)

@@ -16,7 +16,7 @@
  * with RGB frames for the preview, one with grey frames for the decoder.
  *
  *   SOURCE ! decodebin ! videoconvert ! tee
- *     ! queue (leaky) ! videoconvert ! RGB  ! appsink "preview"
+ *     ! queue (leaky) ! videoscale ! videoconvert ! RGB, at most the preview's size ! appsink "preview"
  *     ! queue (leaky) ! videoconvert ! GRAY8 ! appsink "decode"
  *
  * One worker thread decodes. Frames wait in a single slot: the newest wins
@@ -59,6 +59,8 @@ struct _VtrCamera
   guint           cooldown_ms;
   guint           generation;     /* bumped at each start, to ignore stale results */
   VtrCameraStats  stats;
+  int             preview_width;  /* the preview's size on screen in pixels, or 0 */
+  int             preview_height;
 };
 
 G_DEFINE_FINAL_TYPE (VtrCamera, vtr_camera, G_TYPE_OBJECT)
@@ -246,6 +248,8 @@ worker_main (gpointer data)
 
       g_mutex_lock (&self->lock);
       self->stats.decoded++;
+      self->stats.frame_width = GST_VIDEO_INFO_WIDTH (&info);
+      self->stats.frame_height = GST_VIDEO_INFO_HEIGHT (&info);
       g_mutex_unlock (&self->lock);
 
       /* The cooldown: a code held in front of the camera is one code. */
@@ -708,7 +712,11 @@ pipeline_description (const char  *camera_source,
 
   return g_strdup_printf (
     "%s ! decodebin ! videoconvert ! tee name=t "
-    "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=RGB ! "
+    /* The preview is scaled down to its size on screen, then converted,
+     * on this branch's own thread: the main thread only uploads what it
+     * shows (a 720p frame in RGB is 2.7 MB, 30 times a second). */
+    "t. ! queue leaky=downstream max-size-buffers=1 ! videoscale ! videoconvert ! "
+    "capsfilter name=preview-caps caps=video/x-raw,format=RGB,pixel-aspect-ratio=1/1 ! "
     "appsink name=preview sync=false max-buffers=1 drop=true "
     /* The decoder reads the luma plane: a camera's YUV frames reach it
      * unconverted, and only other formats are made grey. */
@@ -722,6 +730,31 @@ pipeline_description (const char  *camera_source,
  * @parse_error; both taken). Main context. */
 /* The pipeline's sinks call the camera, stamped with the @generation it
  * was built for (see is_stale()). */
+/* The preview's caps: RGB, square pixels, no larger than it is shown
+ * (never larger than the camera's frames: videoscale keeps the nearest
+ * size, and the frame's shape). */
+static void
+apply_preview_size (VtrCamera  *self,
+                    GstElement *pipeline)
+{
+  g_autoptr(GstElement) filter = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  int width, height;
+
+  g_mutex_lock (&self->lock);
+  width = self->preview_width;
+  height = self->preview_height;
+  g_mutex_unlock (&self->lock);
+  if (pipeline == NULL || (filter = gst_bin_get_by_name (GST_BIN (pipeline), "preview-caps")) == NULL)
+    return;
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGB", "pixel-aspect-ratio",
+                              GST_TYPE_FRACTION, 1, 1, NULL);
+  if (width > 0 && height > 0)
+    gst_caps_set_simple (caps, "width", GST_TYPE_INT_RANGE, 1, MAX (width, 2), "height", GST_TYPE_INT_RANGE, 1,
+                         MAX (height, 2), NULL);
+  g_object_set (filter, "caps", caps, NULL);
+}
+
 static void
 connect_sinks (VtrCamera  *self,
                GstElement *pipeline,
@@ -736,6 +769,7 @@ connect_sinks (VtrCamera  *self,
   g_object_set_data (G_OBJECT (decode), "vtr-generation", GUINT_TO_POINTER (generation));
   gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, self, NULL);
+  apply_preview_size (self, pipeline);
 }
 
 static void
@@ -1186,6 +1220,34 @@ vtr_camera_get_stats (VtrCamera      *self,
   g_mutex_lock (&self->lock);
   *stats = self->stats;
   g_mutex_unlock (&self->lock);
+}
+
+/**
+ * vtr_camera_set_preview_size:
+ * @width: the preview's width on screen, in device pixels, or 0
+ * @height: its height
+ *
+ * Frames for the preview ("frame-ready") are scaled down to fit in
+ * @width × @height, on the pipeline's threads, keeping their shape; 0
+ * sends them at the camera's size. The decoder still gets every pixel.
+ */
+void
+vtr_camera_set_preview_size (VtrCamera *self,
+                             int        width,
+                             int        height)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_mutex_lock (&self->lock);
+  if (width == self->preview_width && height == self->preview_height)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->preview_width = MAX (0, width);
+  self->preview_height = MAX (0, height);
+  g_mutex_unlock (&self->lock);
+  apply_preview_size (self, self->pipeline);
 }
 
 static void

@@ -22,6 +22,8 @@ typedef struct
   guint64 reported;     /* codes reported (after the cooldown) */
   guint   restarts;     /* times the camera was started again after a failure */
   gint64  last_latency; /* µs from a frame entering to its codes on the main thread */
+  int     frame_width;  /* of the frames the decoder reads (codes' corners are in them) */
+  int     frame_height;
 } VtrCameraStats;
 
 #define VTR_TYPE_CAMERA (vtr_camera_get_type ())
@@ -51,5 +53,8 @@ void            vtr_camera_set_retry_interval (VtrCamera  *self,
                                                guint       milliseconds);
 void            vtr_camera_get_stats          (VtrCamera  *self,
                                                VtrCameraStats *stats);
+void            vtr_camera_set_preview_size   (VtrCamera  *self,
+                                               int         width,
+                                               int         height);
 
 G_END_DECLS

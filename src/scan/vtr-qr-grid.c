@@ -25,6 +25,7 @@ typedef struct
   double x, y;
   double module;
   int    count;
+  double module_x, module_y; /* across and down: they differ on a curved code */
 } Finder;
 
 /* Local-mean binarisation: TRUE where darker than the neighbourhood. */
@@ -175,7 +176,9 @@ static void
 add_finder (GArray *finders,
             double  x,
             double  y,
-            double  module)
+            double  module,
+            double  module_x,
+            double  module_y)
 {
   for (guint i = 0; i < finders->len; i++)
     {
@@ -188,11 +191,13 @@ add_finder (GArray *finders,
           f->x = (f->x * f->count + x) / (f->count + 1);
           f->y = (f->y * f->count + y) / (f->count + 1);
           f->module = (f->module * f->count + module) / (f->count + 1);
+          f->module_x = (f->module_x * f->count + module_x) / (f->count + 1);
+          f->module_y = (f->module_y * f->count + module_y) / (f->count + 1);
           f->count++;
           return;
         }
     }
-  g_array_append_val (finders, ((Finder) { x, y, module, 1 }));
+  g_array_append_val (finders, ((Finder) { x, y, module, 1, module_x, module_y }));
 }
 
 static GArray *
@@ -239,7 +244,8 @@ find_finders (const guint8 *dark,
                 cross_check (dark, width, height, cx, y, 0, 1, (int) (module * 4), &dy, &module_v) &&
                 module_v > module * 0.35 && module_v < module * 2.9 &&
                 cross_check (dark, width, height, cx, y + dy, 1, 0, (int) (module * 4), &dx, &module_h))
-              add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3);
+              add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3,
+                          (module + module_h) / 2, module_v);
           }
 
           /* Slide by two runs: the pattern starts on black. */
@@ -849,4 +855,31 @@ vtr_qr_grid_find (const guint8 *grey,
         }
 
   return grids;
+}
+
+/**
+ * vtr_qr_grid_finders:
+ *
+ * Returns: (transfer full) (element-type VtrQrFinder): the finder patterns
+ * in @grey, the most often seen first, at most @max_finders.
+ */
+GArray *
+vtr_qr_grid_finders (const guint8 *grey,
+                     int           width,
+                     int           height,
+                     guint         max_finders)
+{
+  g_autofree guint8 *dark = binarize (grey, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (VtrQrFinder));
+
+  g_array_sort (finders, compare_finders);
+  for (guint i = 0; i < MIN (finders->len, max_finders); i++)
+    {
+      const Finder *f = &g_array_index (finders, Finder, i);
+      VtrQrFinder finder = { f->x, f->y, f->module_x, f->module_y, f->count };
+
+      g_array_append_val (out, finder);
+    }
+  return out;
 }

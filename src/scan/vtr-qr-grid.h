@@ -21,6 +21,19 @@ typedef struct
   int x, y, width, height;
 } VtrRect;
 
+/* A finder pattern as seen: its centre and a module's size across and
+ * down (they differ where the code is curved or tilted). */
+typedef struct
+{
+  double x, y;
+  double module_x, module_y;
+  int    count; /* scan lines that found it */
+} VtrQrFinder;
+
+GArray    *vtr_qr_grid_finders (const guint8 *grey,
+                                int           width,
+                                int           height,
+                                guint         max_finders);
 GArray    *vtr_qr_grid_regions (const guint8 *grey,
                                 int           width,
                                 int           height,
