@@ -1,12 +1,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <shumate/shumate.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
 
 #include "vtr-civic-screen.h"
+#include "vtr-geo.h"
 #include "vtr-map.h"
 #include "vtr-mbtiles-source.h"
 #include "vtr-merchant-screen.h"
@@ -319,6 +321,80 @@ map_window (VtrMap *map)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), >, 0);
   return window;
+}
+
+static void
+on_tile_data (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  GBytes **tile = data;
+  g_autoptr(GError) error = NULL;
+
+  *tile = shumate_data_source_get_tile_data_finish (SHUMATE_DATA_SOURCE (source), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*tile);
+}
+
+/* A tile as the source hands it to shumate, which decodes it on the main
+ * thread: already decoded on the worker that read it, a PPM of the file's
+ * picture (a PNG inflated there costs the main thread four times as much);
+ * the neutral ground too. */
+static void
+assert_ppm_of (GBytes *tile,
+               guint   r,
+               guint   g,
+               guint   b)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (tile);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  const guchar *pixels;
+
+  g_assert_cmpuint (g_bytes_get_size (tile), >, 3);
+  g_assert_cmpmem (g_bytes_get_data (tile, NULL), 3, "P6\n", 3);
+  pixbuf = gdk_pixbuf_new_from_stream (stream, NULL, NULL);
+  g_assert_nonnull (pixbuf);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 256);
+  pixels = gdk_pixbuf_read_pixels (pixbuf);
+  /* A pixel in the middle: the test tiles' own colour, or the ground's. */
+  pixels += 128 * gdk_pixbuf_get_rowstride (pixbuf) + 128 * gdk_pixbuf_get_n_channels (pixbuf);
+  g_assert_cmpuint (abs ((int) pixels[0] - (int) r), <=, 1);
+  g_assert_cmpuint (abs ((int) pixels[1] - (int) g), <=, 1);
+  g_assert_cmpuint (abs ((int) pixels[2] - (int) b), <=, 1);
+}
+
+static void
+test_tiles_decoded (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *path = g_build_filename (dir, "tiles.mbtiles", NULL);
+  g_autoptr(VtrMbtilesSource) source = NULL;
+  double x, y;
+  int zoom = 16, n = 1 << 16;
+
+  g_assert_cmpuint (vtr_test_write_mbtiles (path, here.lat, here.lon, 13, 16, 3, TILE_R / 255.0, TILE_G / 255.0,
+                                            TILE_B / 255.0), ==, 4 * 49);
+  source = vtr_mbtiles_source_new (path);
+  vtr_mercator_project (here.lat, here.lon, &x, &y);
+
+  /* The tile under the kiosk, then one far north the file lacks. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) tile = NULL;
+      int column = (int) (x * n), row = (int) (y * n) - (i == 0 ? 0 : 100);
+
+      shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), column, row, zoom, NULL, on_tile_data,
+                                               &tile);
+      while (tile == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      if (i == 0)
+        assert_ppm_of (tile, TILE_R, TILE_G, TILE_B);
+      else
+        assert_ppm_of (tile, GROUND_R, GROUND_G, GROUND_B);
+    }
+  g_assert_cmpuint (vtr_mbtiles_source_get_missing (source), ==, 1);
+  vtr_test_remove_tree (dir);
 }
 
 /* The file's tiles where it has them; plain ground where it lacks one, and
@@ -684,6 +760,7 @@ main (int   argc,
   g_test_add ("/map/pins-follow-list", Fixture, NULL, product_set_up, test_pins_follow_list, fixture_tear_down);
   g_test_add ("/map/pin-opens-shop", Fixture, NULL, product_set_up, test_pin_opens_shop, fixture_tear_down);
   g_test_add_func ("/map/tiles", test_tiles);
+  g_test_add_func ("/map/tiles-decoded", test_tiles_decoded);
   g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
   g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
   g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);
