@@ -296,6 +296,24 @@ wait_catalog (VtrApplication *app)
   spin_ms (20);
 }
 
+/* Until the screen shown has its answer shown, all its rows (the screen's
+ * own query is asked once the main loop is idle, after the catalogue's
+ * thread may have answered wait_catalog ()'s). */
+static void
+wait_shown (VtrWindow *window)
+{
+  GtkWidget *screen = vtr_window_get_visible_screen (window);
+  gboolean loading = TRUE;
+
+  while (loading)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_object_get (screen, "loading", &loading, NULL);
+    }
+  /* Its last rows drawn. */
+  spin_ms (20);
+}
+
 static void
 activate (VtrWindow  *window,
           const char *action,
@@ -429,11 +447,13 @@ main (int argc, char *argv[])
         phase_name = "search";
         activate (window, "search", g_variant_new_string ("savon"));
         wait_catalog (app);
+        wait_shown (window);
         phase = product;
         phase_working = product_work;
         phase_name = "product";
         activate (window, "show-product", g_variant_new ("(xx)", (gint64) 13, (gint64) 7));
         wait_catalog (app);
+        wait_shown (window);
         phase_name = "go-home";
         activate (window, "go-home", NULL);
         spin_ms (20);
