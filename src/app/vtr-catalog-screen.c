@@ -28,6 +28,15 @@
  * until the last shows.
  */
 
+/*
+ * The spinner shows only when the answer is slow to come. Drawing it the
+ * first time costs more than most answers take: GTK 4.8 loads its 64-pixel
+ * symbolic icon on the main thread (librsvg renders it four times) for
+ * each new spinner, in the frame that shows the screen; a catalogue answer
+ * usually comes before that frame would have shown it anyway.
+ */
+#define SPINNER_DELAY_MS 400
+
 /* Rows shown in the frame of the answer, then rows a frame after it. */
 #define FIRST_ROWS 2
 #define ROWS_PER_FRAME 1
@@ -43,6 +52,7 @@ typedef struct
   GCancellable      *cancellable;
   guint              reload_source;
   guint              reveal_tick;
+  guint              spinner_source;  /* until the "loading" page shows its spinner */
   GPtrArray         *revealing;       /* GtkListBox: the answer's lists whose rows are still coming */
   guint              revealed;        /* rows of the answer shown in its first frame */
 
@@ -91,6 +101,39 @@ stop_revealing (VtrCatalogScreen *self)
   priv->revealed = 0;
 }
 
+/* The "loading" page, transparent until the wait has been long enough. */
+static void
+show_spinner (VtrCatalogScreen *self,
+              gboolean          shown)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  GtkWidget *page = priv->stack ? gtk_stack_get_child_by_name (priv->stack, "loading") : NULL;
+
+  if (page)
+    gtk_widget_set_opacity (page, shown ? 1.0 : 0.0);
+}
+
+static gboolean
+spinner_cb (gpointer data)
+{
+  VtrCatalogScreen *self = data;
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  priv->spinner_source = 0;
+  show_spinner (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delay_spinner (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+
+  g_clear_handle_id (&priv->spinner_source, g_source_remove);
+  show_spinner (self, FALSE);
+  priv->spinner_source = g_timeout_add (SPINNER_DELAY_MS, spinner_cb, self);
+}
+
 static gboolean
 has_question (VtrCatalogScreen *self)
 {
@@ -126,6 +169,8 @@ vtr_catalog_screen_reload (VtrCatalogScreen *self)
     }
 
   priv->cancellable = g_cancellable_new ();
+  if (priv->spinner_source == 0)
+    delay_spinner (self);
   gtk_stack_set_visible_child_name (priv->stack, "loading");
   set_loading (self, TRUE);
   VTR_CATALOG_SCREEN_GET_CLASS (self)->load (self, priv->catalog, &here, priv->cancellable);
@@ -159,6 +204,8 @@ vtr_catalog_screen_queue_reload (VtrCatalogScreen *self)
   g_cancellable_cancel (priv->cancellable);
   if (priv->reload_source == 0)
     priv->reload_source = g_idle_add (reload_cb, self);
+  if (priv->spinner_source == 0 && priv->stack != NULL)
+    delay_spinner (self);
   set_loading (self, has_question (self));
 }
 
@@ -183,6 +230,8 @@ vtr_catalog_screen_set_pages (VtrCatalogScreen *self,
 
   priv->stack = stack;
   priv->error_page = error_page;
+  /* The first frames of a new screen, before its query is even asked. */
+  delay_spinner (self);
 }
 
 /**
@@ -207,6 +256,8 @@ vtr_catalog_screen_loaded (VtrCatalogScreen *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return FALSE;
   stop_revealing (self);
+  g_clear_handle_id (&priv->spinner_source, g_source_remove);
+  show_spinner (self, TRUE);
   set_loading (self, FALSE);
   if (error == NULL)
     return TRUE;
@@ -304,6 +355,7 @@ vtr_catalog_screen_dispose (GObject *object)
   VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
 
   g_clear_handle_id (&priv->reload_source, g_source_remove);
+  g_clear_handle_id (&priv->spinner_source, g_source_remove);
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
   stop_revealing (self);

@@ -389,6 +389,18 @@ zoom_out (GtkButton *button,
   shumate_map_zoom_out (get_map (self));
 }
 
+static gboolean
+on_button_query_tooltip (GtkWidget  *button,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         gpointer    data)
+{
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (button), "vtr-tooltip"));
+  return TRUE;
+}
+
 static GtkWidget *
 zoom_button (VtrMap     *self,
              const char *icon,
@@ -399,7 +411,10 @@ zoom_button (VtrMap     *self,
 
   gtk_widget_add_css_class (button, "map-zoom");
   gtk_widget_add_css_class (button, "circular");
-  gtk_widget_set_tooltip_text (button, label);
+  /* Asked for when needed, as the pins' (on_pin_query_tooltip ()). */
+  g_object_set_data_full (G_OBJECT (button), "vtr-tooltip", g_strdup (label), g_free);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (on_button_query_tooltip), NULL);
+  gtk_widget_set_has_tooltip (button, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_set_size_request (button, PIN_SIZE, PIN_SIZE);
   g_signal_connect_object (button, "clicked", callback, self, 0);
@@ -672,6 +687,26 @@ vtr_map_clear_pins (VtrMap *self)
   queue_fit (self);
 }
 
+/* The shop's name when a pointer rests on its pin, asked for only then:
+ * gtk_widget_set_tooltip_text () asks the X server where the pointer is
+ * at once, a round trip for each pin of a page being built (about a tenth
+ * of a millisecond each on an idle machine, more on a busy one). */
+static gboolean
+on_pin_query_tooltip (GtkWidget  *pin,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard,
+                      GtkTooltip *tooltip,
+                      gpointer    data)
+{
+  const char *name = vtr_map_pin_get_name (pin);
+
+  if (name == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, name);
+  return TRUE;
+}
+
 static void
 on_pin_clicked (GtkButton *button,
                 gpointer   data)
@@ -760,7 +795,9 @@ vtr_map_add_pin (VtrMap         *self,
   else
     accessible = g_strdup_printf (_("%u, %s"), self->pins->len + 1, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  gtk_widget_set_tooltip_text (button, name);
+  g_object_set_data_full (G_OBJECT (button), "vtr-pin-name", g_strdup (name), g_free);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (on_pin_query_tooltip), NULL);
+  gtk_widget_set_has_tooltip (button, TRUE);
 
   marker = shumate_marker_new ();
   shumate_marker_set_child (marker, button);
@@ -793,6 +830,19 @@ vtr_map_get_pin (VtrMap *self,
   g_return_val_if_fail (index < self->pins->len, NULL);
 
   return shumate_marker_get_child (g_ptr_array_index (self->pins, index));
+}
+
+/**
+ * vtr_map_pin_get_name:
+ *
+ * The name a pin shows in its tooltip: its shop's.
+ */
+const char *
+vtr_map_pin_get_name (GtkWidget *pin)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (pin), NULL);
+
+  return g_object_get_data (G_OBJECT (pin), "vtr-pin-name");
 }
 
 gint64

@@ -44,6 +44,7 @@ guint       vtr_map_get_n_pins     (VtrMap         *self);
 GtkWidget  *vtr_map_get_pin        (VtrMap         *self,
                                     guint           index);
 gint64      vtr_map_pin_get_merchant_id (GtkWidget *pin);
+const char *vtr_map_pin_get_name        (GtkWidget *pin);
 gboolean    vtr_map_get_picking    (VtrMap         *self);
 void        vtr_map_set_picking    (VtrMap         *self,
                                     gboolean        picking);

@@ -260,6 +260,13 @@ set_visible_screen (VtrWindow *self,
   hide_other_screens (self);
 }
 
+static gboolean
+release_screen (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* Takes @screen out of the history; a screen made for one visit goes. */
 static void
 drop_screen (VtrWindow *self,
@@ -269,7 +276,11 @@ drop_screen (VtrWindow *self,
 
   if (!is_kept (screen) && gtk_widget_get_parent (screen) == GTK_WIDGET (self->pages))
     gtk_stack_remove (self->pages, screen);
-  g_object_unref (screen);
+  /* Its teardown (its rows, its map and their styles: a few milliseconds
+   * a screen) after the screen shown now is drawn, each in an idle of its
+   * own: Home drops two or three screens at once, and freed together they
+   * held the main thread past a frame (tests/bench/bench-main-thread). */
+  g_idle_add_full (G_PRIORITY_LOW, release_screen, screen, NULL);
 }
 
 /*
