@@ -202,8 +202,11 @@ vtr_catalog_screen_queue_reload (VtrCatalogScreen *self)
   g_return_if_fail (VTR_IS_CATALOG_SCREEN (self));
 
   g_cancellable_cancel (priv->cancellable);
+  /* At the default priority, not an idle's: while a frame is drawn
+   * every frame interval (the spinner turning, on a slow renderer) an
+   * idle never runs, and the question would never be asked. */
   if (priv->reload_source == 0)
-    priv->reload_source = g_idle_add (reload_cb, self);
+    priv->reload_source = g_idle_add_full (G_PRIORITY_DEFAULT, reload_cb, self, NULL);
   if (priv->spinner_source == 0 && priv->stack != NULL)
     delay_spinner (self);
   set_loading (self, has_question (self));

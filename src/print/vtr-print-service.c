@@ -285,6 +285,8 @@ job_cancelled (GCancellable *cancellable,
   if (task == NULL)
     return;
   idle = g_idle_source_new ();
+  /* Not after the frames: an idle waits for as long as the screen draws. */
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
   g_source_set_static_name (idle, "[vitrine] print job cancelled");
   g_source_set_callback (idle, answer_cancelled, task, g_object_unref);
   g_source_attach (idle, g_task_get_context (task));

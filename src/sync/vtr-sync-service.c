@@ -247,7 +247,7 @@ schedule (VtrSyncService *self,
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->soon = FALSE;
   if (seconds == 0)
-    self->timeout_id = g_idle_add (run_sync, self);
+    self->timeout_id = g_idle_add_full (G_PRIORITY_DEFAULT, run_sync, self, NULL);
   else
     self->timeout_id = g_timeout_add_seconds (seconds, run_sync, self);
 }

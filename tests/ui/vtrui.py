@@ -963,6 +963,11 @@ def _inside(journey, options):
             'VITRINE_AUDIO_SINK': 'fakesink',
             'VITRINE_PRINTER': 'pdf:' + os.path.join(tmp, 'ticket.pdf'),
         })
+        # VTR_UI_GSK_RENDERER=gl: the journey on the renderer ./run demo and
+        # kiosks use (software GL here: slow frames), rather than cairo.
+        if os.environ.get('VTR_UI_GSK_RENDERER'):
+            app_env['GSK_RENDERER'] = os.environ['VTR_UI_GSK_RENDERER']
+            app_env.pop('GDK_DEBUG', None)
         if os.environ.get('VTR_UI_FEDERATION'):
             # The shop's device syncs every two seconds, not thirty.
             app_env['VITRINE_SYNC_INTERVAL'] = '2'
