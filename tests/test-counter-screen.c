@@ -355,6 +355,33 @@ test_physical_keyboard (Fixture       *f,
  * last shop session's orders and customer names. Once asked, the screen
  * shows no order, no customer, no card; the right PIN asks the window for
  * the admin screen. */
+/* A shop's session with no order yet shows where orders will come, and
+ * that they come with a sound; outside a session, nothing of it. */
+static void
+test_no_order_yet (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *none = "Pas encore de commande : une nouvelle arrive ici, avec un son.";
+  g_autoptr(GError) error = NULL;
+
+  /* Another shop of the catalogue, which the other tests give no order. */
+  g_assert_true (vtr_staff_set_pin (f->store, SHOP + 1, STAFF_PIN, &error));
+  g_assert_no_error (error);
+  vtr_counter_set_merchant_id (f->counter, SHOP + 1);
+  g_assert_false (shows (f, none));
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  g_assert_true (shows (f, "Les commandes du commerce"));
+  g_assert_true (shows (f, none));
+
+  /* The shop's own counter, with its orders: no such words. */
+  vtr_counter_set_merchant_id (f->counter, SHOP);
+  vtr_counter_refresh_orders (f->counter);
+  wait_idle (f);
+  g_assert_false (shows (f, none));
+}
+
 static void
 test_admin_pin_shows_no_shop (Fixture       *f,
                               gconstpointer  data)
@@ -805,6 +832,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/counter-screen/admin-pin-shows-no-shop", Fixture, NULL, fixture_set_up,
               test_admin_pin_shows_no_shop, fixture_tear_down);
+  g_test_add ("/counter-screen/no-order-yet", Fixture, NULL, fixture_set_up, test_no_order_yet, fixture_tear_down);
   g_test_add ("/counter-screen/rewards-and-orders", Fixture, NULL, fixture_set_up, test_rewards_and_orders,
               fixture_tear_down);
   g_test_add ("/counter-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);

@@ -50,6 +50,8 @@ struct _VtrCounterScreen
   GtkWidget     *enrol_button;
   GtkListBox    *rewards;
   GtkListBox    *orders;
+  GtkWidget     *orders_heading;
+  GtkWidget     *no_orders;  /* "No order yet", in a shop's session */
   GtkWidget     *lost_card_button;
   VtrLostCardPanel *lost_card_panel;
 };
@@ -97,6 +99,9 @@ show_orders (VtrCounterScreen *self)
   GPtrArray *orders = self->counter ? vtr_counter_get_orders (self->counter) : NULL;
 
   remove_rows (self->orders);
+  /* A shop's session with no order says where orders will come. */
+  gtk_widget_set_visible (self->orders_heading, orders != NULL);
+  gtk_widget_set_visible (self->no_orders, orders != NULL && orders->len == 0);
   for (guint i = 0; orders && i < orders->len; i++)
     {
       VtrOrder *order = g_ptr_array_index (orders, i);
@@ -502,6 +507,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, enrol_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, rewards);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders_heading);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_panel);
 
@@ -546,6 +552,13 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   GtkEventController *typing = gtk_event_controller_key_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->no_orders = gtk_label_new (_("No order yet: a new one appears here, with a sound."));
+  gtk_label_set_wrap (GTK_LABEL (self->no_orders), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->no_orders), 0);
+  gtk_widget_add_css_class (self->no_orders, "details");
+  gtk_widget_set_visible (self->no_orders, FALSE);
+  gtk_widget_insert_after (self->no_orders, gtk_widget_get_parent (GTK_WIDGET (self->orders)),
+                           GTK_WIDGET (self->orders));
 
   self->bindings = g_binding_group_new ();
   g_binding_group_bind (self->bindings, "title", self->title_label, "label", G_BINDING_SYNC_CREATE);

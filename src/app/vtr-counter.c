@@ -262,7 +262,8 @@ orders_read (GObject      *source,
   if (self->pin_check == NULL && self->orders_busy)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   self->orders_busy = FALSE;
-  orders = shows_orders (self) && view->orders && view->orders->len ? g_steal_pointer (&view->orders) : NULL;
+  /* In a session, a list even empty: the screen shows where orders come. */
+  orders = shows_orders (self) && view->orders ? g_steal_pointer (&view->orders) : NULL;
   set_list (self, &self->orders, orders, PROP_ORDERS);
   if (self->waiting != view->waiting)
     {
