@@ -1640,6 +1640,34 @@ test_screenshots (void)
   kiosk_close (&kiosk);
 }
 
+/* A code held up to the camera while the kiosk starts, before its window
+ * listens, is read when the window is there: the camera's cooldown once
+ * kept it quiet for as long as it stayed in view. */
+static void
+test_code_held_at_start (void)
+{
+  g_autofree char *code = product_code (13, 0);
+  g_autofree char *image = code_image ("held.png", code);
+  VtrCameraStats stats = { 0 };
+  gint64 deadline;
+  Kiosk kiosk;
+
+  kiosk.app = vtr_application_new (data_dir, image, FALSE);
+  vtr_application_start (kiosk.app);
+  vtr_application_wait_opened (kiosk.app);
+  /* The camera reads the code with no window to hear of it. */
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (stats.decoded < 5 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      vtr_camera_get_stats (vtr_application_get_camera (kiosk.app), &stats);
+    }
+  g_assert_cmpuint (stats.decoded, >=, 5);
+  kiosk.window = VTR_WINDOW (vtr_application_show_window (kiosk.app));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_PRODUCT_SCREEN, 20));
+  kiosk_close (&kiosk);
+}
+
 /* A window closed leaves nothing behind. */
 static void
 test_window_freed (void)
@@ -1699,6 +1727,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/layout", test_layout);
   g_test_add_func ("/window/readable", test_readable);
   g_test_add_func ("/window/screenshots", test_screenshots);
+  g_test_add_func ("/window/code-held-at-start", test_code_held_at_start);
   g_test_add_func ("/window/window-freed", test_window_freed);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

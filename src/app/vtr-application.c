@@ -175,6 +175,14 @@ start_camera (VtrApplication *self)
     return;
   source = vtr_camera_choose_source (self->camera_option);
   self->camera = vtr_camera_new (source);
+  /* GStreamer registers its fundamental types (GstFraction, …) on the
+   * worker below while GTK registers its own on first use here. GLib
+   * numbers a fundamental type and registers it in two steps, so two
+   * threads can pick the same number, and the app aborts with "cannot
+   * register existing fundamental type". GTK's are registered first. */
+  g_type_ensure (GDK_TYPE_EVENT);
+  g_type_ensure (GSK_TYPE_RENDER_NODE);
+  g_type_ensure (GTK_TYPE_EXPRESSION);
   /* Built and set playing on a worker thread: the main thread goes on
    * with GTK meanwhile. */
   vtr_camera_launch (self->camera);

@@ -893,6 +893,9 @@ on_camera_changed (VtrWindow *self)
 
   vtr_scan_screen_set_camera (self->scan_screen, camera);
   g_signal_group_set_target (self->camera_signals, camera);
+  /* A code held up before this window listened is read now. */
+  if (camera)
+    vtr_camera_report_again (camera);
 }
 
 

@@ -57,6 +57,7 @@ struct _VtrCamera
   gboolean        preview_queued;
   gboolean        shown;          /* a preview frame reached the main context */
   guint           cooldown_ms;
+  guint           forgotten;      /* bumped when codes in view are to be reported again */
   guint           generation;     /* bumped at each start, to ignore stale results */
   VtrCameraStats  stats;
   int             preview_width;  /* the preview's size on screen in pixels, or 0 */
@@ -200,6 +201,7 @@ worker_main (gpointer data)
   VtrCamera *self = data;
   g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
   g_autoptr(GHashTable) last_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint forgotten = 0;
 
   for (;;)
     {
@@ -226,6 +228,11 @@ worker_main (gpointer data)
       entered = self->pending_entered;
       cooldown_ms = self->cooldown_ms;
       generation = self->generation;
+      if (forgotten != self->forgotten)
+        {
+          forgotten = self->forgotten;
+          g_hash_table_remove_all (last_seen);
+        }
       g_mutex_unlock (&self->lock);
 
       if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
@@ -1200,6 +1207,24 @@ vtr_camera_set_cooldown (VtrCamera *self,
 
   g_mutex_lock (&self->lock);
   self->cooldown_ms = milliseconds;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * vtr_camera_report_again:
+ *
+ * The codes in view now are reported once more, as if just held up: a
+ * window that starts listening (at start, after a language change) hears
+ * of the code someone held up before it was there, which the cooldown
+ * would otherwise keep quiet for as long as it stays in view.
+ */
+void
+vtr_camera_report_again (VtrCamera *self)
+{
+  g_return_if_fail (VTR_IS_CAMERA (self));
+
+  g_mutex_lock (&self->lock);
+  self->forgotten++;
   g_mutex_unlock (&self->lock);
 }
 

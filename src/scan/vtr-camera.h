@@ -49,6 +49,7 @@ const GError   *vtr_camera_get_error          (VtrCamera  *self);
 const char     *vtr_camera_get_health         (VtrCamera  *self);
 void            vtr_camera_set_cooldown       (VtrCamera  *self,
                                                guint       milliseconds);
+void            vtr_camera_report_again       (VtrCamera  *self);
 void            vtr_camera_set_retry_interval (VtrCamera  *self,
                                                guint       milliseconds);
 void            vtr_camera_get_stats          (VtrCamera  *self,
