@@ -7,6 +7,7 @@
 
 #include "vtr-admin-screen.h"
 #include "vtr-application.h"
+#include "vtr-civic-screen.h"
 #include "vtr-code-stock.h"
 #include "vtr-counter.h"
 #include "vtr-counter-screen.h"
@@ -23,6 +24,7 @@
 #include "vtr-outbox.h"
 #include "vtr-product-screen.h"
 #include "vtr-qr-image.h"
+#include "vtr-results-screen.h"
 #include "vtr-scan-screen.h"
 #include "vtr-staff.h"
 #include "vtr-store-private.h"
@@ -1307,6 +1309,47 @@ test_merchant_code (void)
   kiosk_close (&kiosk);
 }
 
+/* The hub's phone pages scanned at a kiosk (its own "continue on your
+ * phone" codes, a shop's storefront code): the same screen opens, not a
+ * warning that the code is not the federation's. Another host's address
+ * of the same shape is still only shown. */
+static void
+test_phone_links (void)
+{
+  g_autofree char *image = code_image ("storefront.png", "https://vtr13.fr/shop/2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (data_dir, &error);
+  g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+  g_autoptr(VtrMerchant) shop = vtr_catalog_get_merchant (catalog, 2, &error);
+  Kiosk kiosk;
+
+  /* Shown to the camera. */
+  kiosk_open (&kiosk, image);
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_MERCHANT_SCREEN, 20));
+  wait_loaded (screen (&kiosk));
+  g_assert_true (shows_text (screen (&kiosk), shop->name));
+  kiosk_close (&kiosk);
+
+  /* Read by a barcode scanner. */
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "scan-text", g_variant_new_string ("https://vtr13.fr/search?q=savon+de+Marseille"));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_RESULTS_SCREEN, 10));
+  wait_loaded (screen (&kiosk));
+  g_assert_true (shows_text (screen (&kiosk), "savon de Marseille"));
+  act (&kiosk, "scan-text", g_variant_new_string ("https://vtr13.fr/trade/savonnerie"));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_RESULTS_SCREEN, 10));
+  wait_loaded (screen (&kiosk));
+  g_assert_false (shows_text (screen (&kiosk), "savon de Marseille"));
+  act (&kiosk, "scan-text", g_variant_new_string ("https://vtr13.fr/collect?lat=43.29650&lon=5.37000"));
+  g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_CIVIC_SCREEN, 10));
+  act (&kiosk, "scan-text", g_variant_new_string ("https://vtr13.example.com/shop/2"));
+  g_assert_true (wait_for_screen (&kiosk, ADW_TYPE_STATUS_PAGE, 10));
+  g_assert_true (shows_text (screen (&kiosk), "vtr13.example.com"));
+  act (&kiosk, "scan-text", g_variant_new_string ("https://vtr13.fr/shop/2/../../admin"));
+  g_assert_true (wait_for_screen (&kiosk, ADW_TYPE_STATUS_PAGE, 10));
+  kiosk_close (&kiosk);
+}
+
 /* A kiosk: nobody closes it from the screen; the administrator leaves
  * kiosk mode. */
 static void
@@ -1722,6 +1765,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/start-off-main-thread", test_start_off_main_thread);
   g_test_add_func ("/window/start-home-only", test_start_home_only);
   g_test_add_func ("/window/merchant-code", test_merchant_code);
+  g_test_add_func ("/window/phone-links", test_phone_links);
   g_test_add_func ("/window/kiosk-close", test_kiosk_close);
   g_test_add_func ("/window/counter", test_counter);
   g_test_add_func ("/window/layout", test_layout);

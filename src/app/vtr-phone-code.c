@@ -3,6 +3,7 @@
 #include "vtr-phone-code.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vtr-qr-image.h"
 
@@ -264,4 +265,70 @@ vtr_phone_code_collect_url (const char *host,
   g_ascii_formatd (lat, sizeof lat, "%.5f", latitude);
   g_ascii_formatd (lon, sizeof lon, "%.5f", longitude);
   return g_strdup_printf ("https://%s/collect?lat=%s&lon=%s", host, lat, lon);
+}
+
+/**
+ * vtr_phone_code_parse:
+ * @url: what a camera or a barcode scanner read
+ * @host: the federation's public host, or %NULL
+ * @argument: (out) (optional): the search's words, the trade's id or the
+ *   shop's id, as text
+ *
+ * Which of the pages above @url opens, the inverse of the functions
+ * above: a shopper who scans a kiosk's "continue on your phone" code, or
+ * a shop's storefront code, at a kiosk gets the same screen there.
+ *
+ * Returns: the page, or %VTR_PHONE_LINK_NONE for any other address
+ */
+VtrPhoneLink
+vtr_phone_code_parse (const char  *url,
+                      const char  *host,
+                      char       **argument)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GHashTable) query = NULL;
+  const char *path, *rest;
+  char *end;
+
+  if (argument)
+    *argument = NULL;
+  if (url == NULL || host == NULL || *host == '\0' ||
+      !(uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL)) ||
+      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+      g_ascii_strcasecmp (g_uri_get_host (uri) ? g_uri_get_host (uri) : "", host) != 0 ||
+      g_uri_get_userinfo (uri) != NULL || g_uri_get_port (uri) != -1)
+    return VTR_PHONE_LINK_NONE;
+
+  path = g_uri_get_path (uri);
+  if (g_uri_get_query (uri))
+    query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (g_str_equal (path, "/search"))
+    {
+      const char *words = query ? g_hash_table_lookup (query, "q") : NULL;
+      g_autofree char *stripped = words ? g_strstrip (g_strdup (words)) : NULL;
+
+      if (stripped == NULL || *stripped == '\0' || !g_utf8_validate (stripped, -1, NULL))
+        return VTR_PHONE_LINK_NONE;
+      if (argument)
+        *argument = g_steal_pointer (&stripped);
+      return VTR_PHONE_LINK_SEARCH;
+    }
+  if (g_str_has_prefix (path, "/trade/") && path[7] != '\0' && strchr (path + 7, '/') == NULL)
+    {
+      if (argument)
+        *argument = g_strdup (path + 7);
+      return VTR_PHONE_LINK_TRADE;
+    }
+  if (g_str_has_prefix (path, "/shop/"))
+    {
+      rest = path + 6;
+      if (!g_ascii_isdigit (*rest) || g_ascii_strtoll (rest, &end, 10) <= 0 || *end != '\0')
+        return VTR_PHONE_LINK_NONE;
+      if (argument)
+        *argument = g_strdup (rest);
+      return VTR_PHONE_LINK_SHOP;
+    }
+  if (g_str_equal (path, "/collect"))
+    return VTR_PHONE_LINK_COLLECT;
+  return VTR_PHONE_LINK_NONE;
 }

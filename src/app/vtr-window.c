@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-window.h"
+#include "vtr-phone-code.h"
 
 #include <glib/gi18n.h>
 #ifdef __GLIBC__
@@ -756,6 +757,39 @@ poster_scan_recorded (GObject      *source,
     g_message ("The scan of a shop’s poster is not counted: %s", error->message);
 }
 
+/* A phone page of the federation's hub scanned here (a kiosk's "continue
+ * on your phone" code, a shop's storefront code) opens the same screen:
+ * they are public and unsigned, and open nothing but what anyone may
+ * see. */
+static gboolean
+open_phone_link (VtrWindow  *self,
+                 const char *text)
+{
+  VtrKeyList *keys = vtr_application_get_keys (self->app);
+  g_autofree char *argument = NULL;
+  GActionGroup *actions = G_ACTION_GROUP (self);
+
+  switch (vtr_phone_code_parse (text, keys ? vtr_key_list_get_host (keys) : NULL, &argument))
+    {
+    case VTR_PHONE_LINK_SEARCH:
+      g_action_group_activate_action (actions, "search", g_variant_new_string (argument));
+      return TRUE;
+    case VTR_PHONE_LINK_TRADE:
+      g_action_group_activate_action (actions, "show-service", g_variant_new_string (argument));
+      return TRUE;
+    case VTR_PHONE_LINK_SHOP:
+      g_action_group_activate_action (actions, "show-merchant",
+                                      g_variant_new_int64 (g_ascii_strtoll (argument, NULL, 10)));
+      return TRUE;
+    case VTR_PHONE_LINK_COLLECT:
+      g_action_group_activate_action (actions, "show-civic", NULL);
+      return TRUE;
+    case VTR_PHONE_LINK_NONE:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 handle_text (VtrWindow  *self,
              const char *text)
@@ -794,6 +828,11 @@ handle_text (VtrWindow  *self,
       return;
     }
   info = vtr_code_classify (text, -1, vtr_application_get_keys (self->app), now);
+  if (info->kind == VTR_CODE_FOREIGN_URL && open_phone_link (self, text))
+    {
+      play_tone (self, VTR_TONE_SUCCESS);
+      return;
+    }
   if (info->kind == VTR_CODE_PIN_RESET)
     {
       reset_pin (self, text);
