@@ -145,6 +145,10 @@ vtr_phone_code_init (VtrPhoneCode *self)
     GtkWidget *words = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
     gtk_widget_set_valign (words, GTK_ALIGN_CENTER);
+    /* The words take the width there is (a portrait screen's, below the
+     * map), not a wrapped label's guess at a narrow column. */
+    gtk_widget_set_hexpand (words, TRUE);
+    gtk_label_set_max_width_chars (GTK_LABEL (hint), 60);
     gtk_widget_add_css_class (label, "title-3");
     gtk_label_set_wrap (GTK_LABEL (label), TRUE);
     gtk_label_set_xalign (GTK_LABEL (label), 0);
