@@ -51,6 +51,7 @@ struct _VtrScanScreen
   GCancellable    *cancellable;
   GCancellable    *listing;       /* the USB stick's pictures being looked for */
   gboolean         kiosk;
+  GFile           *last_folder;   /* where the last picture was chosen */
 
   /* What the last frames said. */
   VtrPoint         corners[4];
@@ -372,8 +373,13 @@ on_file_chosen (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
+      if (file)
+        {
+          g_clear_object (&self->last_folder);
+          self->last_folder = g_file_get_parent (file);
+        }
       if (path)
         vtr_scan_screen_scan_file (self, path);
     }
@@ -636,6 +642,18 @@ scan_file_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "image/*");
   gtk_file_filter_add_mime_type (filter, "video/*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* Where the last picture came from, else the Pictures folder: not the
+   * chooser's "Recent", where a photo just copied from a phone is not. */
+  if (self->last_folder)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), self->last_folder, NULL);
+  else
+    {
+      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+      g_autoptr(GFile) folder = g_file_new_for_path (pictures && g_file_test (pictures, G_FILE_TEST_IS_DIR)
+                                                       ? pictures : g_get_home_dir ());
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+    }
   g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -793,6 +811,7 @@ vtr_scan_screen_finalize (GObject *object)
 
   g_clear_object (&self->camera_signals);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->last_folder);
   G_OBJECT_CLASS (vtr_scan_screen_parent_class)->finalize (object);
 }
 
