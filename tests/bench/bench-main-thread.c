@@ -205,6 +205,27 @@ print_stalls (void)
 {
   flush_frame ();
   g_array_sort (stalls, compare_stalls);
+  /* How many frames of each kind of work went over a frame's time: one
+   * per screen shown is its first drawing; more are its rows coming. */
+  {
+    g_autoptr(GHashTable) over = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    for (guint i = 0; i < stalls->len; i++)
+      {
+        const Stall *stall = &g_array_index (stalls, Stall, i);
+
+        if (stall->cpu > 16)
+          g_hash_table_insert (over, (gpointer) stall->what,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (over, stall->what)) + 1));
+      }
+    printf ("Stalls of more than 16 ms of processor, by the work under way (%d rounds):", rounds);
+    g_hash_table_iter_init (&iter, over);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      printf (" %s %u;", (const char *) key, GPOINTER_TO_UINT (value));
+    printf ("\n");
+  }
   printf ("The stalls with the most processor time (--phases; times of the frames' phases are processor time), "
           "by the work under way when they began:\n");
   for (guint i = 0; i < MIN (stalls->len, 12); i++)
