@@ -256,10 +256,12 @@ main (int argc, char *argv[])
     g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
   }
   g_assert_true (vtr_qr_write_file ("3760001234567", "", image, FALSE, &error));
-  /* A webcam's frames: 1280×720 in YUV, 30 a second. */
+  /* A webcam's frames: 1280×720 in YUV, 30 a second, paced as a webcam
+   * gives them (without the clock, imagefreeze pushes thousands a second
+   * and the pipeline's threads take both processors from the window). */
   camera = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! videoscale ! "
                             "video/x-raw,format=I420,width=1280,height=720,pixel-aspect-ratio=1/1 ! "
-                            "imagefreeze ! video/x-raw,framerate=30/1", image);
+                            "imagefreeze ! video/x-raw,framerate=30/1 ! identity sync=true", image);
 
   process_start_ms = vtr_bench_now_ms ();
   gtk_init ();
