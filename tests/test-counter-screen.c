@@ -311,6 +311,30 @@ test_keypad (Fixture       *f,
   g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
 
+/* An amount takes cents and as many euros as the largest purchase: a key
+ * more is not kept (it was, and OK then refused all that was typed). */
+static void
+test_amount_digits (Fixture       *f,
+                    gconstpointer  data)
+{
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  g_assert_true (shows (f, "Montant de l’achat"));
+  tap_keys (f, "12345");
+  g_assert_true (shows (f, "1234 €"));
+  tap (f, "Virgule");
+  tap_keys (f, "567");
+  g_assert_true (shows (f, "1234,56 €"));
+  tap (f, "Effacer");
+  tap (f, "Effacer");
+  tap (f, "Effacer");
+  tap (f, "Effacer");
+  tap (f, "9");
+  tap (f, "Virgule");
+  tap (f, "5");
+  g_assert_true (shows (f, "1239,5 €"));
+}
+
 /* A physical keyboard types into the keypad: digits, comma, Backspace,
  * Enter; other keys go on to the window. */
 static void
@@ -828,6 +852,7 @@ main (int argc, char *argv[])
   }
 
   g_test_add ("/counter-screen/keypad", Fixture, NULL, fixture_set_up, test_keypad, fixture_tear_down);
+  g_test_add ("/counter-screen/amount-digits", Fixture, NULL, fixture_set_up, test_amount_digits, fixture_tear_down);
   g_test_add ("/counter-screen/physical-keyboard", Fixture, NULL, fixture_set_up, test_physical_keyboard,
               fixture_tear_down);
   g_test_add ("/counter-screen/admin-pin-shows-no-shop", Fixture, NULL, fixture_set_up,

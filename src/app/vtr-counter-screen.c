@@ -10,6 +10,7 @@
 #include "vtr-lost-card-panel.h"
 #include "vtr-orders.h"
 #include "vtr-order-step-dialog.h"
+#include "vtr-scanner-keys.h"
 
 /*
  * The counter's screen: shows a VtrCounter (the keypad's title, what was
@@ -54,6 +55,11 @@ struct _VtrCounterScreen
   GtkWidget     *no_orders;  /* "No order yet", in a shop's session */
   GtkWidget     *lost_card_button;
   VtrLostCardPanel *lost_card_panel;
+
+  /* A USB scanner's keys, told from typing (vtr-scanner-keys.h). */
+  guint32        key_time;
+  guint          fast_keys;
+  char          *typed_before;  /* the keypad before the keys in a row */
 };
 
 G_DEFINE_FINAL_TYPE (VtrCounterScreen, vtr_counter_screen, GTK_TYPE_WIDGET)
@@ -251,6 +257,27 @@ on_key_pressed (GtkEventControllerKey *keys,
 
   if (self->counter == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
     return GDK_EVENT_PROPAGATE;
+  /* A card scanned by a USB scanner types its digits too: once the keys
+   * come faster than anyone types, the keypad gets back what it showed
+   * before them and takes no more of them (the window reads the scan). */
+  {
+    guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (keys));
+    gboolean fast = self->key_time != 0 &&
+                    (time - self->key_time <= VTR_SCANNER_KEY_GAP_MS ||
+                     (self->fast_keys >= VTR_SCANNER_FAST_KEYS && time - self->key_time <= VTR_SCANNER_LATE_KEY_MS));
+
+    self->key_time = time;
+    if (!fast)
+      {
+        self->fast_keys = 0;
+        g_free (self->typed_before);
+        self->typed_before = vtr_counter_dup_typed (self->counter);
+      }
+    else if (++self->fast_keys == VTR_SCANNER_FAST_KEYS)
+      vtr_counter_set_typed (self->counter, self->typed_before);
+    if (self->fast_keys >= VTR_SCANNER_FAST_KEYS)
+      return GDK_EVENT_PROPAGATE;
+  }
   /* A lost card's panel: the keys go to its entry, not to the keypad. */
   if (vtr_counter_get_lost_card (self->counter))
     return GDK_EVENT_PROPAGATE;
@@ -436,6 +463,7 @@ vtr_counter_screen_dispose (GObject *object)
   g_clear_object (&self->bindings);
   g_clear_object (&self->signals);
   g_clear_object (&self->counter);
+  g_clear_pointer (&self->typed_before, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), VTR_TYPE_COUNTER_SCREEN);
   G_OBJECT_CLASS (vtr_counter_screen_parent_class)->dispose (object);
 }

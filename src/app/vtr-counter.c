@@ -854,6 +854,21 @@ credit (VtrCounter *self)
  * answer comes back as the properties change), credits the amount typed
  * to the card scanned, or makes the new customer's card.
  */
+/* An amount in euros takes cents, and as many digits of euros as the
+ * largest purchase credited has: a digit more is not kept, rather than
+ * refused at OK with all that was typed. */
+static gboolean
+amount_takes_digit (const char *typed)
+{
+  const char *comma = strchr (typed, ',');
+  char largest[16];
+
+  if (comma)
+    return strlen (comma + 1) < 2;
+  g_snprintf (largest, sizeof largest, "%d", VTR_LOYALTY_MAX_PURCHASE_CENTS / 100);
+  return strlen (typed) < strlen (largest);
+}
+
 void
 vtr_counter_press (VtrCounter *self,
                    const char *key)
@@ -877,7 +892,8 @@ vtr_counter_press (VtrCounter *self,
           if (self->typed->len)
             g_string_truncate (self->typed, self->typed->len - 1);
         }
-      else if (self->typed->len < longest && ((g_ascii_isdigit (key[0]) && key[1] == '\0') || comma))
+      else if (self->typed->len < longest && ((g_ascii_isdigit (key[0]) && key[1] == '\0') || comma) &&
+               (self->mode != VTR_COUNTER_MODE_AMOUNT || comma || amount_takes_digit (self->typed->str)))
         g_string_append (self->typed, key);
       /* A key typed changes only what the keypad shows: the card's
        * points are not read again for each digit. */
@@ -1532,6 +1548,37 @@ vtr_counter_get_title (VtrCounter *self)
 {
   g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
   return self->title;
+}
+
+/**
+ * vtr_counter_dup_typed:
+ *
+ * Returns: (transfer full): what the keypad holds now (a PIN, an amount,
+ * a mobile), for vtr_counter_set_typed()
+ */
+char *
+vtr_counter_dup_typed (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+
+  return g_strdup (self->typed->str);
+}
+
+/**
+ * vtr_counter_set_typed:
+ * @typed: (nullable): what vtr_counter_dup_typed() gave
+ *
+ * The keypad as it was: keys that were no person's (a USB scanner's)
+ * taken back.
+ */
+void
+vtr_counter_set_typed (VtrCounter *self,
+                       const char *typed)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  g_string_assign (self->typed, typed ? typed : "");
+  update_keyed (self);
 }
 
 const char *

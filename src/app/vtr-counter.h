@@ -57,6 +57,9 @@ gboolean        vtr_counter_get_session_open  (VtrCounter       *self);
 const char     *vtr_counter_get_session       (VtrCounter       *self);
 const char     *vtr_counter_get_title         (VtrCounter       *self);
 const char     *vtr_counter_get_keyed         (VtrCounter       *self);
+char           *vtr_counter_dup_typed         (VtrCounter       *self);
+void            vtr_counter_set_typed         (VtrCounter       *self,
+                                               const char       *typed);
 const char     *vtr_counter_get_message       (VtrCounter       *self);
 const char     *vtr_counter_get_card          (VtrCounter       *self);
 const char     *vtr_counter_get_card_id       (VtrCounter       *self);

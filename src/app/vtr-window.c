@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include "vtr-window.h"
-#include "vtr-phone-code.h"
 
 #include <glib/gi18n.h>
 #ifdef __GLIBC__
@@ -21,12 +20,14 @@
 #include "vtr-merchant-screen.h"
 #include "vtr-order-placed-screen.h"
 #include "vtr-order-screen.h"
+#include "vtr-phone-code.h"
 #include "vtr-pin-screen.h"
 #include "vtr-poster-scan.h"
 #include "vtr-print-queue.h"
 #include "vtr-print-service.h"
 #include "vtr-product-screen.h"
 #include "vtr-results-screen.h"
+#include "vtr-scanner-keys.h"
 #include "vtr-scan-screen.h"
 #include "vtr-shop-screen.h"
 #include "vtr-services-screen.h"
@@ -53,12 +54,6 @@
 #define MESSAGE_SECONDS 6
 #define MAX_HISTORY 12
 #define PAIRING_WINDOW_USEC (120 * G_USEC_PER_SEC)
-/* A USB barcode scanner is a keyboard that types a whole code, then
- * Enter, faster than any person (a code of 13 digits in about 50 ms; the
- * fastest typists leave 60 ms or more between keys): every key within
- * this of the one before, and at least this many. */
-#define SCANNER_KEY_GAP_MS 25
-#define SCANNER_MIN_KEYS 6
 
 struct _VtrWindow
 {
@@ -1416,12 +1411,15 @@ on_key_pressed (GtkEventControllerKey *keys,
   VtrWindow *self = data;
   guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (keys));
   gunichar ch = gdk_keyval_to_unicode (keyval);
-  gboolean fast = self->burst->len > 0 && time - self->burst_time <= SCANNER_KEY_GAP_MS;
+  gboolean fast = self->burst->len > 0 &&
+                  (time - self->burst_time <= VTR_SCANNER_KEY_GAP_MS ||
+                   (g_utf8_strlen (self->burst->str, -1) >= VTR_SCANNER_MIN_KEYS &&
+                    time - self->burst_time <= VTR_SCANNER_LATE_KEY_MS));
 
   on_activity (self);
   if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
     {
-      if (fast && g_utf8_strlen (self->burst->str, -1) >= SCANNER_MIN_KEYS)
+      if (fast && g_utf8_strlen (self->burst->str, -1) >= VTR_SCANNER_MIN_KEYS)
         {
           g_autofree char *text = g_strdup (self->burst->str);
 

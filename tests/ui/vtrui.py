@@ -446,6 +446,30 @@ class _XTest:
         self.x11.XSync(self.display, 0)
         return time.monotonic() - started
 
+    # The keys of the characters of a URL that are not named by themselves,
+    # and those typed with Shift on the US keyboard map (Xvfb's).
+    _NAMES = {':': 'colon', '/': 'slash', '.': 'period', '-': 'minus', '_': 'underscore', '~': 'asciitilde',
+              '?': 'question', '=': 'equal', '&': 'ampersand', '+': 'plus', '%': 'percent', '#': 'numbersign'}
+    _SHIFTED = set(':_~?&+%#')
+
+    def burst_text(self, text):
+        """@text typed as a scanner types it: capitals and symbols with
+        Shift held, then Return, in one burst."""
+        shift = self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(b'Shift_L'))
+        events = []
+        for char in list(text) + ['Return']:
+            name = char if len(char) > 1 else self._NAMES.get(char, char)
+            code = self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(name.encode()))
+            if code == 0:
+                raise JourneyFailed('no key for %r on this keyboard map' % char)
+            shifted = len(char) == 1 and (char.isupper() or char in self._SHIFTED)
+            events += ([(shift, 1)] if shifted else []) + [(code, 1), (code, 0)] + ([(shift, 0)] if shifted else [])
+        started = time.monotonic()
+        for code, down in events:
+            self.xtst.XTestFakeKeyEvent(self.display, code, down, 0)
+        self.x11.XSync(self.display, 0)
+        return time.monotonic() - started
+
     def close(self):
         self.x11.XCloseDisplay(self.display)
 
@@ -891,6 +915,15 @@ class Kiosk:
         blank = os.path.join(camera, 'blank.png')
         if os.path.exists(blank):
             os.remove(blank)
+
+    def scanner_text(self, text):
+        """A USB scanner reading a code's @text (a card's URL): every key
+        and Return in one burst; returns the seconds it took."""
+        xtest = _XTest()
+        try:
+            return xtest.burst_text(text)
+        finally:
+            xtest.close()
 
     def scanner(self, digits):
         """A USB barcode scanner reading @digits: keys then Return in one

@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+# A customer's card read by a USB barcode scanner at the counter, the
+# purchase's amount already typed: the card is taken, and the amount keeps
+# what the merchant typed (the card's digits once went into it: 12 € became
+# 12,2551737 €, and OK credited the wrong points).
+import os
+
+import vtrui
+from names import FR, PRODUCT_ID
+
+SHOP = 117
+PIN = '8642'
+CUSTOMER = {'name': 'Malika', 'phone': '0611223344', 'product': PRODUCT_ID}
+
+
+def prepare(call, hub, ctl, hub_dir, data_dir, camera, tmp):
+    """A card signed by the federation, as the customer holds it."""
+    code = call(hub, 'sign', 'card', '--data-dir', hub_dir).strip()
+    with open(os.path.join(tmp, 'card.txt'), 'w') as f:
+        f.write(code)
+
+
+def journey(kiosk):
+    with open(os.path.join(os.environ['VTR_UI_TMP'], 'card.txt')) as f:
+        code = f.read().strip()
+    card = code.split('/')[4]
+    kiosk.tap_button(FR['counter'])
+    for digit in PIN:
+        kiosk.tap_button(digit)
+    kiosk.tap_button(FR['ok'])
+    kiosk.wait_for_text('Montant de l’achat')
+    for key in '12':
+        kiosk.tap_button(key)
+    kiosk.wait_for_text('12 €')
+    took = kiosk.scanner_text(code)
+    vtrui._log('the scanner typed the card (%d characters) and Enter in %.1f ms' % (len(code), took * 1000))
+    kiosk.wait_for_text('Carte …%s' % card[-4:], seconds=15,
+                        what='the card read by the scanner should be the counter’s card')
+    kiosk.wait_for_text('12 €', what='the amount typed before the scan should stay 12 €')
+    for node in kiosk.visible_nodes():
+        text = kiosk.text_of(node).strip()
+        if text.startswith('12') and text.endswith(' €') and text != '12 €':
+            kiosk.fail("the amount reads '%s' after the scan: the card's digits went into it" % text)
+
+
+vtrui.run(journey, shop=(SHOP, PIN, CUSTOMER), prepare=prepare)
