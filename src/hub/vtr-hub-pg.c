@@ -622,11 +622,35 @@ pg_ingest (VtrHubBackend *backend,
   g_autofree char *received = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   gboolean orders_locked = FALSE;
   gint64 order_merchant = 0;
+  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   ensure_connected (self);
 
   if (!run (self, "BEGIN", 0, NULL, error))
     return FALSE;
+  /* The batch's events stored before, in one statement rather than one
+   * an event: each round trip costs both processes a wake-up. */
+  {
+    g_autoptr(GString) list = g_string_new ("{");
+    const char *params[1];
+    PGresult *result;
+
+    for (guint i = 0; i < n; i++)
+      {
+        VtrHubBatchEvent e;
+
+        vtr_hub_batch_get_event (batch, i, &e);
+        if (e.uuid && g_uuid_string_is_valid (e.uuid))
+          g_string_append_printf (list, "%s%s", list->len > 1 ? "," : "", e.uuid);
+      }
+    g_string_append_c (list, '}');
+    params[0] = list->str;
+    if (!(result = query (self, "SELECT uuid::text FROM event WHERE uuid = ANY ($1::uuid[])", 1, params, error)))
+      goto failed;
+    for (int row = 0; row < PQntuples (result); row++)
+      g_hash_table_add (stored, g_ascii_strdown (PQgetvalue (result, row, 0), -1));
+    PQclear (result);
+  }
   for (guint i = 0; i < n; i++)
     {
       VtrHubBatchEvent e;
@@ -642,12 +666,9 @@ pg_ingest (VtrHubBackend *backend,
       /* An event stored before is a duplicate, whatever today's rules
        * would say of it. */
       {
-        const char *params[1] = { e.uuid };
+        g_autofree char *lower = g_ascii_strdown (e.uuid, -1);
 
-        if (!(result = query (self, "SELECT 1 FROM event WHERE uuid = $1::uuid", 1, params, error)))
-          goto failed;
-        known = PQntuples (result) > 0;
-        PQclear (result);
+        known = g_hash_table_contains (stored, lower);
       }
       if (known)
         {
@@ -710,19 +731,30 @@ pg_ingest (VtrHubBackend *backend,
         g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, e.created);
         g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, e.merchant_id);
         g_autofree char *points = g_strdup_printf ("%" G_GINT64_FORMAT, e.points);
-        const char *params[9] = { e.uuid, device, e.kind, e.payload, created, received, e.card_id,
-                                  e.card_id ? merchant : NULL, e.card_id ? points : NULL };
+        const char *params[10] = { e.uuid, device, e.kind, e.payload, created, received, e.card_id,
+                                   e.card_id ? merchant : NULL, e.card_id ? points : NULL,
+                                   e.card_signed ? e.card_code : NULL };
         gboolean inserted;
 
+        /* The event, and a card whose signed code it carries confirmed
+         * with it, in one statement. */
         if (!(result = query (self,
-                              "INSERT INTO event (uuid, device_id, kind, payload, created, received, card_id, "
-                              "  merchant_id, points) "
-                              "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6::bigint, $7, $8::bigint, "
-                              "  $9::bigint) ON CONFLICT (uuid) DO NOTHING",
-                              9, params, error)))
+                              "WITH stored AS ("
+                              "  INSERT INTO event (uuid, device_id, kind, payload, created, received, card_id, "
+                              "    merchant_id, points) "
+                              "  VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6::bigint, $7, $8::bigint, "
+                              "    $9::bigint) ON CONFLICT (uuid) DO NOTHING RETURNING 1), "
+                              "confirmed AS ("
+                              "  INSERT INTO card (card_id, code, confirmed) "
+                              "  SELECT $7, $10, $6::bigint WHERE $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM stored) "
+                              "  ON CONFLICT (card_id) DO NOTHING) "
+                              "SELECT count (*) FROM stored",
+                              10, params, error)))
           goto failed;
-        inserted = g_strcmp0 (PQcmdTuples (result), "1") == 0;
+        inserted = column_int (result, 0, 0) == 1;
         PQclear (result);
+        /* The same uuid again later in this batch is a duplicate too. */
+        g_hash_table_add (stored, g_ascii_strdown (e.uuid, -1));
         if (!inserted)
           {
             vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_DUPLICATE, NULL);
@@ -732,16 +764,6 @@ pg_ingest (VtrHubBackend *backend,
           goto failed;
         if (e.forget_order && !forget_order (self, e.forget_order, error))
           goto failed;
-        if (e.card_signed)
-          {
-            const char *card[3] = { e.card_id, e.card_code, received };
-
-            if (!run (self,
-                      "INSERT INTO card (card_id, code, confirmed) VALUES ($1, $2, $3::bigint) "
-                      "ON CONFLICT (card_id) DO NOTHING",
-                      3, card, error))
-              goto failed;
-          }
         vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_ACCEPTED, NULL);
         n_accepted++;
       }
