@@ -113,6 +113,16 @@ vtr_hub_backend_last_change (VtrHubBackend *self,
   return self->klass->last_change (self, error);
 }
 
+/* How many devices, not revoked, were seen at @since or later (for
+ * /metrics); -1 with @error set. */
+gint64
+vtr_hub_backend_count_seen_since (VtrHubBackend *self,
+                                  gint64         since,
+                                  GError       **error)
+{
+  return self->klass->count_seen_since (self, since, error);
+}
+
 /* The page of the change feed after @since, in the format of
  * vtr_catalog_write_changes(), read in one snapshot; only @area's changes
  * when it is not NULL (vtr_catalog_write_area_changes(); SQLite only). */
@@ -235,6 +245,14 @@ sqlite_last_change (VtrHubBackend *self,
   return vtr_catalog_last_change (((Sqlite *) self)->catalog, error);
 }
 
+static gint64
+sqlite_count_seen_since (VtrHubBackend *self,
+                         gint64         since,
+                         GError       **error)
+{
+  return vtr_hub_db_count_seen_since (((Sqlite *) self)->db, since, error);
+}
+
 static gboolean
 sqlite_write_changes (VtrHubBackend *self,
                       const VtrArea *area,
@@ -297,6 +315,7 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_note_seen,
   sqlite_ingest,
   sqlite_last_change,
+  sqlite_count_seen_since,
   sqlite_write_changes,
   sqlite_write_orders,
   sqlite_write_order_changes,

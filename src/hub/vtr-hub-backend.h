@@ -45,6 +45,9 @@ typedef struct
                                   GError       **error);
   gint64        (*last_change)   (VtrHubBackend *self,
                                   GError       **error);
+  gint64        (*count_seen_since) (VtrHubBackend *self,
+                                     gint64         since,
+                                     GError       **error);
   gboolean      (*write_changes) (VtrHubBackend *self,
                                   const VtrArea *area,
                                   gint64         since,
@@ -111,6 +114,9 @@ gboolean       vtr_hub_backend_ingest   (VtrHubBackend *self,
                                          VtrHubBatch   *batch,
                                          GError       **error);
 gint64         vtr_hub_backend_last_change (VtrHubBackend *self,
+                                         GError       **error);
+gint64         vtr_hub_backend_count_seen_since (VtrHubBackend *self,
+                                         gint64         since,
                                          GError       **error);
 gboolean       vtr_hub_backend_write_changes (VtrHubBackend *self,
                                          const VtrArea *area,

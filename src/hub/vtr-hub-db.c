@@ -1396,7 +1396,8 @@ vtr_hub_batch_get_event (VtrHubBatch      *batch,
   event->order_number = e->number;
   event->order_state = event->order ? vtr_order_state_to_string (e->state) : NULL;
   event->order_at = e->at;
-  event->needs_sqlite = e->forget || e->new_card != NULL;
+  event->forget_order = e->forget ? e->order : NULL;
+  event->needs_sqlite = e->new_card != NULL;
   return batch->reasons[i];
 }
 

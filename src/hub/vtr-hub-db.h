@@ -144,7 +144,8 @@ typedef struct
   const char *order_number;
   const char *order_state;
   gint64      order_at;
-  gboolean    needs_sqlite; /* a forget or a card transfer (not on PostgreSQL yet) */
+  const char *forget_order; /* (nullable) a forget's order, whose customer's details go */
+  gboolean    needs_sqlite; /* a card transfer (not on PostgreSQL yet) */
 } VtrHubBatchEvent;
 
 guint         vtr_hub_batch_get_length   (VtrHubBatch  *batch);

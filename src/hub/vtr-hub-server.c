@@ -725,6 +725,8 @@ ingest_now (Job           *job,
 
     vtr_hub_batch_count (batch, counts);
     vtr_hub_metrics_events (job->server->metrics, counts);
+    /* Each request's batch commits on its own on PostgreSQL. */
+    vtr_hub_metrics_commit (job->server->metrics, 1);
   }
   /* The long-polls of the orders' feed waiting on this hub ask again (on
    * another hub, they learn of it at their time). */
@@ -1124,8 +1126,8 @@ vtr_hub_route_find_cards (Job    *job,
 /* GET /metrics, for Prometheus on the hub's own machine: only from a
  * loopback address (the counts say how many kiosks a federation has). */
 static void
-route_metrics (Job    *job,
-               Worker *worker)
+route_metrics (Job           *job,
+               VtrHubBackend *backend)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (job->msg);
   g_autoptr(GError) error = NULL;
@@ -1139,8 +1141,8 @@ route_metrics (Job    *job,
                     _("The hub’s metrics are read from its own machine only"));
       return;
     }
-  if ((seen = vtr_hub_db_count_seen_since (worker->db, g_get_real_time () / G_USEC_PER_SEC - 3600, &error)) < 0 ||
-      (head = vtr_catalog_last_change (worker->catalog, &error)) < 0)
+  if ((seen = vtr_hub_backend_count_seen_since (backend, g_get_real_time () / G_USEC_PER_SEC - 3600, &error)) < 0 ||
+      (head = vtr_hub_backend_last_change (backend, &error)) < 0)
     {
       answer_gerror (job, error);
       return;
@@ -1215,6 +1217,8 @@ route_pg (Job *job)
       if (device)
         route_orders (job, backend, device);
     }
+  else if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
+    route_metrics (job, backend);
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
                   _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
@@ -1264,7 +1268,7 @@ route (Job *job)
     }
   if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
     {
-      route_metrics (job, worker);
+      route_metrics (job, worker->backend);
       return;
     }
 
@@ -1479,6 +1483,15 @@ worker_main (gpointer data)
   Job *job;
 
   vtr_hub_web_thread_init ();
+  /* (pg) Each worker connects as the hub starts rather than under its
+   * first request; a database not there yet is tried again by each
+   * request (answered 503 meanwhile). */
+  if (server->database)
+    {
+      g_autoptr(GError) error = NULL;
+
+      pg_get (server, &error);
+    }
   while ((job = g_async_queue_pop (server->jobs)) != &stop_job)
     job_run (job);
   return NULL;
