@@ -356,6 +356,13 @@ vtr_scan_screen_scan_file (VtrScanScreen *self,
 
   g_return_if_fail (VTR_IS_SCAN_SCREEN (self));
 
+  /* The next picture is looked for where this one is. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_clear_object (&self->last_folder);
+    self->last_folder = g_file_get_parent (file);
+  }
   task = g_task_new (self, self->cancellable, scan_file_done, NULL);
   scan = g_new0 (FileScan, 1);
   scan->path = g_strdup (path);
@@ -375,11 +382,6 @@ on_file_chosen (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
-      if (file)
-        {
-          g_clear_object (&self->last_folder);
-          self->last_folder = g_file_get_parent (file);
-        }
       if (path)
         vtr_scan_screen_scan_file (self, path);
     }
@@ -621,6 +623,28 @@ vtr_scan_screen_get_listing_pictures (VtrScanScreen *self)
   return self->listing != NULL && !g_cancellable_is_cancelled (self->listing);
 }
 
+/**
+ * vtr_scan_screen_dup_picture_folder:
+ *
+ * Where "Scan a picture…" looks first (desktop mode): the folder of the
+ * last picture scanned, else the Pictures folder, else the home folder;
+ * not the chooser's "Recent", where a photo just copied from a phone is
+ * not.
+ *
+ * Returns: (transfer full): the folder
+ */
+GFile *
+vtr_scan_screen_dup_picture_folder (VtrScanScreen *self)
+{
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+
+  g_return_val_if_fail (VTR_IS_SCAN_SCREEN (self), NULL);
+
+  if (self->last_folder)
+    return g_object_ref (self->last_folder);
+  return g_file_new_for_path (pictures && g_file_test (pictures, G_FILE_TEST_IS_DIR) ? pictures : g_get_home_dir ());
+}
+
 static void
 scan_file_action (GtkWidget  *widget,
                   const char *name,
@@ -642,18 +666,11 @@ scan_file_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "image/*");
   gtk_file_filter_add_mime_type (filter, "video/*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  /* Where the last picture came from, else the Pictures folder: not the
-   * chooser's "Recent", where a photo just copied from a phone is not. */
-  if (self->last_folder)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), self->last_folder, NULL);
-  else
-    {
-      const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
-      g_autoptr(GFile) folder = g_file_new_for_path (pictures && g_file_test (pictures, G_FILE_TEST_IS_DIR)
-                                                       ? pictures : g_get_home_dir ());
+  {
+    g_autoptr(GFile) folder = vtr_scan_screen_dup_picture_folder (self);
 
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
-    }
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  }
   g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

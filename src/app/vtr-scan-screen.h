@@ -22,5 +22,6 @@ void        vtr_scan_screen_scan_file         (VtrScanScreen *self,
                                                const char    *path);
 char      **vtr_scan_screen_list_removable    (void);
 gboolean    vtr_scan_screen_get_listing_pictures (VtrScanScreen *self);
+GFile      *vtr_scan_screen_dup_picture_folder   (VtrScanScreen *self);
 
 G_END_DECLS
