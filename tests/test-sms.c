@@ -789,7 +789,9 @@ test_restart (Fixture       *f,
   gateway_set_default (f->gateway, 500);
   second = place_order (f, "AC-6002", NULL);
   ASSERT_POSTED (f, f->shop, order_event (second, "AC-6002", "ready", NULL, NULL), "accepted");
-  g_assert_cmpuint (gateway_wait (f->gateway, 2, 10), ==, 2);
+  /* Refused once at least (a slow machine may see its next try too): it
+   * waits for another. */
+  g_assert_cmpuint (gateway_wait (f->gateway, 2, 10), >=, 2);
   hub_stop (f);
   g_assert_cmpstr ((text = sms_status (f, second, "ready")), ==, "pending");
 
