@@ -282,7 +282,7 @@ settle (void)
   gint64 until = g_get_monotonic_time () + 200 * 1000;
 
   while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
 }
 
 /* A finger on an entry row, then on the on-screen keyboard's keys: what
@@ -381,7 +381,7 @@ wait_for_sound (Fixture  *f,
   gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
 
   while (g_settings_get_boolean (f->settings, "sound") != on && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
 }
 
 /* The sound switch and the language are the settings themselves. */
@@ -566,7 +566,7 @@ test_old_version (Fixture       *f,
   g_object_notify (G_OBJECT (f->sync), "last-success");
   deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (!shows (f, "(99.0.1)") && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   g_assert_true (shows (f, "Vitrine " PACKAGE_VERSION ", une version plus ancienne que la version actuelle de la "
                            "fédération (99.0.1)"));
 }

@@ -297,7 +297,7 @@ test_pickup_at_street (void)
   deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline &&
          !((shown = vtr_window_get_message (window)) && strstr (shown, parts[4])))
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   g_test_message ("message: %s", shown ?: "(none)");
   g_assert_nonnull (shown);
   /* The order's number and its state, not "at the counter, in counter mode". */
@@ -345,7 +345,7 @@ test_order_without_waiting_for_the_poll (void)
   /* Its first sync, then it waits. */
   deadline = g_get_monotonic_time () + vtr_test_slow () * 60 * G_USEC_PER_SEC;
   while (vtr_sync_service_get_last_success (app_sync) == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   g_assert_cmpint (vtr_sync_service_get_last_success (app_sync), >, 0);
   vtr_test_spin (1000);
   g_assert_null (vtr_window_get_orders_badge (window));
@@ -404,7 +404,7 @@ test_step_goes_up_at_once (void)
   window = VTR_WINDOW (vtr_application_show_window (app));
   deadline = g_get_monotonic_time () + vtr_test_slow () * 60 * G_USEC_PER_SEC;
   while (vtr_sync_service_get_last_success (app_sync) == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   order_at_street (&fed, "Panisse");
   g_assert_true (wait_badge (window, "1", 30));
 

@@ -486,7 +486,7 @@ test_clear_during_check (Fixture       *f,
   g_assert_false (vtr_counter_get_busy (counter));
   settle = g_get_monotonic_time () + vtr_test_slow () * 3 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < settle)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   g_assert_false (vtr_counter_get_session_open (counter));
   g_assert_cmpint (vtr_counter_get_mode (counter), ==, VTR_COUNTER_MODE_STAFF_PIN);
 }

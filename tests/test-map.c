@@ -757,7 +757,7 @@ assert_layout_still (VtrMap *map)
 
   while (g_get_monotonic_time () < until)
     {
-      g_main_context_iteration (NULL, FALSE);
+      vtr_test_iterate ();
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), ==, width);
       g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (map)), ==, height);
     }

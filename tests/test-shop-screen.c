@@ -211,7 +211,7 @@ settle (void)
   gint64 until = g_get_monotonic_time () + 100 * 1000;
 
   while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
 }
 
 /* Typed as a finger does: the entry focused, then the on-screen keys. */
@@ -654,7 +654,7 @@ test_poster_printed (Fixture       *f,
   g_assert_cmpuint (left->len, ==, 0);
   deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
   while (!g_file_test (f->poster_pdf, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
   vtr_test_spin (200);
   g_assert_true (g_file_get_contents (f->poster_pdf, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "%PDF"));

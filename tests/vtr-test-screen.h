@@ -398,7 +398,7 @@ vtr_test_screen_resize (GtkWindow *window,
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, height);
   settle = g_get_monotonic_time () + 200 * 1000;
   while (g_get_monotonic_time () < settle)
-    g_main_context_iteration (NULL, FALSE);
+    vtr_test_iterate ();
 }
 
 /* @screen fits @display without clipping: its smallest size is within

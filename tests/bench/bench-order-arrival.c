@@ -358,8 +358,21 @@ run_phase (Load     *load,
   /* The next phase starts its own: none of these left running. */
   g_clear_handle_id (&poll_id, g_source_remove);
   g_clear_handle_id (&order_id, g_source_remove);
-  /* The last orders have one more interval to arrive. */
-  g_usleep ((long_poll ? 3 : interval + 5) * G_USEC_PER_SEC);
+  /* The last orders have one more interval to arrive: waited for until
+   * every order placed is at the shop's device, or that interval ends. */
+  {
+    gint64 deadline = g_get_monotonic_time () + (long_poll ? 3 : interval + 5) * G_USEC_PER_SEC;
+    gboolean all_arrived = FALSE;
+
+    while (!all_arrived && g_get_monotonic_time () < deadline)
+      {
+        g_mutex_lock (&load->lock);
+        all_arrived = load->arrival_ms->len >= load->orders - load->orders_before;
+        g_mutex_unlock (&load->lock);
+        if (!all_arrived)
+          g_usleep (20 * 1000);
+      }
+  }
   load->shop_stop = TRUE;
   g_thread_join (thread);
 
