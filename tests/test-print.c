@@ -150,9 +150,34 @@ test_card (Fixture       *f,
   codes = vtr_test_read_pdf (pdf, 300, &text, &width, &height);
   g_assert_cmpfloat_with_epsilon (width, 85.6 * 72 / 25.4, 0.5);
   g_assert_cmpfloat_with_epsilon (height, 54 * 72 / 25.4, 0.5);
-  g_assert_nonnull (strstr (text, "MARS EILL EMAR"));
+  /* The whole number, on the card: its last characters are what the
+   * counter shows and searches by. */
+  if (strstr (text, "MARS EILL EMAR SEIL LEMA RSEI LL") == NULL)
+    g_error ("the card's number is cut: the card reads “%s”", text);
   g_assert_cmpuint (codes->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (codes, 0), ==, code);
+
+  /* Printed, the number's end is there too: the code's white box once
+   * covered it (its text was still in the PDF, under the white). */
+  {
+    g_autofree char *png = path_in (f, "card.png");
+    cairo_surface_t *image;
+    int w, h, stride, dark = 0;
+
+    g_assert_true (vtr_ticket_write_png (ticket, png, 300, &error));
+    image = cairo_image_surface_create_from_png (png);
+    g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+    w = cairo_image_surface_get_width (image);
+    h = cairo_image_surface_get_height (image);
+    stride = cairo_image_surface_get_stride (image);
+    /* "…RSEI LL", below the code's left edge, in the bottom strip. */
+    for (int y = h * 85 / 100; y < h * 98 / 100; y++)
+      for (int x = w * 52 / 100; x < w * 58 / 100; x++)
+        if ((((const guint32 *) (cairo_image_surface_get_data (image) + (gsize) y * stride))[x] & 0xff) < 100)
+          dark++;
+    cairo_surface_destroy (image);
+    g_assert_cmpint (dark, >, 100);
+  }
 }
 
 /* A real order from the journal, with the demo catalogue's names. */

@@ -223,6 +223,28 @@ vtr_ticket_page_size (const VtrTicket *ticket,
     }
 }
 
+/* @text laid out in @width (wrapped; -1: on one line). */
+static PangoLayout *
+text_layout (cairo_t       *cr,
+             const char    *text,
+             const char    *font,
+             double         size,
+             PangoAlignment alignment,
+             double         width)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autofree char *description = g_strdup_printf ("%s %.2fpx", font, size);
+  PangoFontDescription *font_description = pango_font_description_from_string (description);
+
+  pango_layout_set_font_description (layout, font_description);
+  pango_font_description_free (font_description);
+  pango_layout_set_width (layout, width < 0 ? -1 : (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, alignment);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
 /* Draws @text at @y across @width, returns the height used. */
 static double
 show_text (cairo_t       *cr,
@@ -234,21 +256,45 @@ show_text (cairo_t       *cr,
            double         y,
            double         width)
 {
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  g_autofree char *description = g_strdup_printf ("%s %.1fpx", font, size);
-  PangoFontDescription *font_description = pango_font_description_from_string (description);
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, font, size, alignment, width);
   int h;
 
-  pango_layout_set_font_description (layout, font_description);
-  pango_font_description_free (font_description);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_text (layout, text, -1);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   pango_layout_get_pixel_size (layout, NULL, &h);
   return h;
+}
+
+/* How high @text is, wrapped in @width (-1: on one line). */
+static double
+text_height (cairo_t    *cr,
+             const char *text,
+             const char *font,
+             double      size,
+             double      width)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, font, size, PANGO_ALIGN_LEFT, width);
+  int h;
+
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  return h;
+}
+
+/* The size, @size at most, at which @text takes one line of @width. */
+static double
+one_line_size (cairo_t    *cr,
+               const char *text,
+               const char *font,
+               double      size,
+               double      width)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, font, size, PANGO_ALIGN_LEFT, -1);
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  if (logical.width <= 0 || logical.width <= width * PANGO_SCALE)
+    return size;
+  return size * width * PANGO_SCALE / logical.width * 0.98;
 }
 
 static void
@@ -385,22 +431,46 @@ draw_card (const VtrTicket *ticket,
            GError         **error)
 {
   double margin = 3.5 * MM;
-  double number = ticket->footer ? 9 : 0; /* the card's number, along the bottom */
+  /* The card's number along the bottom, whole on one line: its last
+   * characters are what the counter shows and finds a card by. */
+  double number_size = ticket->footer ? one_line_size (cr, ticket->footer, "DejaVu Sans Mono", 7, width - 2 * margin)
+                                      : 0;
+  double number = ticket->footer ? text_height (cr, ticket->footer, "DejaVu Sans Mono", number_size, -1) + 2 : 0;
   double code = card_height - 2 * margin - number;
   double text_width = width - 3 * margin - code;
+  double room = card_height - 2 * margin - number;
+  double scale = 1;
   double y = margin;
 
+  /* The words smaller until they end above the number (French takes more
+   * lines than English). */
+  for (; scale > 0.6; scale -= 0.05)
+    {
+      double h = 0;
+
+      if (ticket->header)
+        h += text_height (cr, ticket->header, "DejaVu Sans Bold", 7.5 * scale, text_width) + 3 * scale;
+      if (ticket->title)
+        h += text_height (cr, ticket->title, "DejaVu Sans Bold", 11 * scale, text_width) + 4 * scale;
+      for (guint i = 0; i < ticket->notes->len; i++)
+        h += text_height (cr, g_ptr_array_index (ticket->notes, i), "DejaVu Sans", 6.5 * scale, text_width) +
+             2 * scale;
+      if (h <= room)
+        break;
+    }
   cairo_set_source_rgb (cr, 0, 0, 0);
   if (ticket->header)
-    y += show_text (cr, ticket->header, "DejaVu Sans Bold", 7.5, PANGO_ALIGN_LEFT, margin, y, text_width) + 3;
+    y += show_text (cr, ticket->header, "DejaVu Sans Bold", 7.5 * scale, PANGO_ALIGN_LEFT, margin, y, text_width) +
+         3 * scale;
   if (ticket->title)
-    y += show_text (cr, ticket->title, "DejaVu Sans Bold", 11, PANGO_ALIGN_LEFT, margin, y, text_width) + 4;
+    y += show_text (cr, ticket->title, "DejaVu Sans Bold", 11 * scale, PANGO_ALIGN_LEFT, margin, y, text_width) +
+         4 * scale;
   for (guint i = 0; i < ticket->notes->len; i++)
-    y += show_text (cr, g_ptr_array_index (ticket->notes, i), "DejaVu Sans", 6.5, PANGO_ALIGN_LEFT, margin, y,
-                    text_width) + 2;
+    y += show_text (cr, g_ptr_array_index (ticket->notes, i), "DejaVu Sans", 6.5 * scale, PANGO_ALIGN_LEFT, margin,
+                    y, text_width) + 2 * scale;
   if (ticket->footer)
-    show_text (cr, ticket->footer, "DejaVu Sans Mono", 7, PANGO_ALIGN_LEFT, margin, card_height - margin - number,
-               width - 2 * margin);
+    show_text (cr, ticket->footer, "DejaVu Sans Mono", number_size, PANGO_ALIGN_LEFT, margin,
+               card_height - margin - number, -1);
   return ticket->qr == NULL || vtr_qr_draw (cr, ticket->qr, width - margin - code, margin, code, error);
 }
 

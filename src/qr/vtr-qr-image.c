@@ -66,6 +66,7 @@ vtr_qr_draw (cairo_t    *cr,
              GError    **error)
 {
   QRcode *qr = encode (text, error);
+  double box_x = x, box_y = y;
   double module;
 
   if (qr == NULL)
@@ -83,8 +84,10 @@ vtr_qr_draw (cairo_t    *cr,
     }
 
   cairo_save (cr);
+  /* White within its box only: whole modules centre the code in it, and
+   * the box moved with them once painted over the card's number below. */
   cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x, y, size, size);
+  cairo_rectangle (cr, box_x, box_y, size, size);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
