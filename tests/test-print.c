@@ -208,8 +208,21 @@ test_order_from_journal (Fixture       *f,
   g_assert_nonnull (strstr (((VtrTicketLine *) g_ptr_array_index (ticket->lines, 0))->text, "Saucisses"));
   g_assert_cmpstr (ticket->total, ==, "20,20 €");
   g_assert_cmpstr (ticket->qr, ==, CODE);
-  /* Where to collect it: the shop's address. */
+  /* Where to collect it: the shop's address, and its hours in words,
+   * not in OpenStreetMap's syntax ("Mo-Sa 08:00-19:30"). */
   g_assert_nonnull (strstr (g_ptr_array_index (ticket->notes, 0), "Paul Claudel"));
+  {
+    const char *hours = NULL;
+
+    for (guint i = 0; i < ticket->notes->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (ticket->notes, i), "Opening hours: "))
+        hours = g_ptr_array_index (ticket->notes, i);
+    g_assert_nonnull (hours);
+    if (strstr (hours, "Mo-") || strstr (hours, "-Sa") || strstr (hours, "-Fr") || strstr (hours, "Su ") ||
+        g_regex_match_simple ("[0-9]:[0-9]", hours, 0, 0))
+      g_error ("the ticket gives the hours in OpenStreetMap's syntax: “%s”", hours);
+    g_assert_nonnull (strstr (hours, " h"));
+  }
 }
 
 /* A product whose number has 8 digits is named on the ticket by its name,

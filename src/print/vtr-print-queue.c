@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "vtr-opening-hours.h"
+#include "vtr-week-hours.h"
 #include "vtr-print-jobs.h"
 
 /*
@@ -69,7 +70,16 @@ vtr_ticket_new_order (VtrCatalog     *catalog,
 
       vtr_ticket_add_note (ticket, _("Collect it at the shop: %s."), place);
       if (merchant->opening_hours && *merchant->opening_hours)
-        vtr_ticket_add_note (ticket, _("Opening hours: %s"), merchant->opening_hours);
+        {
+          VtrWeekHours week;
+          g_autofree char *words = NULL;
+
+          /* In words ("Lundi au samedi : 8 h à 19 h 30"), as the screens
+           * say them; hours of a form the week cannot hold, as written. */
+          if (vtr_week_hours_from_osm (merchant->opening_hours, &week, NULL))
+            words = vtr_week_hours_describe (&week);
+          vtr_ticket_add_note (ticket, _("Opening hours: %s"), words ? words : merchant->opening_hours);
+        }
       if (merchant->phone && *merchant->phone)
         vtr_ticket_add_note (ticket, _("Phone: %s"), merchant->phone);
     }
