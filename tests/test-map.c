@@ -118,6 +118,22 @@ pin_word (GtkWidget *pin)
 }
 
 /* Pin n is row n: the same shop, numbered n, its open state in a word. */
+/* The label in @widget's tree with the pin's number, or %NULL. */
+static GtkWidget *
+row_badge (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "map-pin-badge"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_badge (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_pins_follow_list (Fixture       *fixture,
                        gconstpointer  data)
@@ -152,6 +168,14 @@ test_pins_follow_list (Fixture       *fixture,
       g_assert_true (gtk_widget_get_has_tooltip (pin));
       g_assert_cmpint (vtr_map_pin_get_merchant_id (pin), ==, stockist->place.merchant->id);
       g_assert_cmpstr (pin_number (pin), ==, number);
+      /* The row shows the pin's number: the list and the map read together. */
+      {
+        GtkWidget *badge = row_badge (row);
+
+        g_assert_nonnull (badge);
+        g_assert_true (gtk_widget_get_mapped (badge) || !gtk_widget_get_visible (row));
+        g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, number);
+      }
       g_assert_cmpint (gtk_widget_has_css_class (pin, "poster"), ==, i == 0);
       /* Not colour alone: a word says it. */
       if (stockist->place.open.known)

@@ -80,12 +80,16 @@ show_view (VtrCivicScreen     *self,
         {
           const VtrCollectionPlace *place = g_ptr_array_index (places, i);
 
-          gtk_list_box_append (GTK_LIST_BOX (list), place_row (place, view->now));
+          GtkWidget *row = place_row (place, view->now);
+          GtkWidget *pin;
+
+          gtk_list_box_append (GTK_LIST_BOX (list), row);
           /* Numbered on, kind after kind, as the rows read down the screen. */
-          vtr_map_add_pin (self->map, place->merchant ? place->merchant->id : 0,
-                           place->merchant ? place->merchant->name : place->point->name,
-                           place->point->position.lat, place->point->position.lon,
-                           vtr_map_pin_state (&place->open), FALSE);
+          pin = vtr_map_add_pin (self->map, place->merchant ? place->merchant->id : 0,
+                                 place->merchant ? place->merchant->name : place->point->name,
+                                 place->point->position.lat, place->point->position.lon,
+                                 vtr_map_pin_state (&place->open), FALSE);
+          vtr_info_row_add_prefix (row, vtr_map_pin_badge (pin));
         }
       gtk_box_append (self->groups, title);
       gtk_box_append (self->groups, list);

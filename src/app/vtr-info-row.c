@@ -107,6 +107,15 @@ vtr_info_row_add_suffix (GtkWidget *row,
     gtk_box_append (GTK_BOX (box), suffix);
 }
 
+/* Before the title: a pin's number. */
+void
+vtr_info_row_add_prefix (GtkWidget *row,
+                         GtkWidget *prefix)
+{
+  gtk_widget_set_valign (prefix, GTK_ALIGN_CENTER);
+  gtk_box_prepend (GTK_BOX (g_object_get_data (G_OBJECT (row), BOX_KEY)), prefix);
+}
+
 /* Under the details: a week table. */
 void
 vtr_info_row_add_below (GtkWidget *row,

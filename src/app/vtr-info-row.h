@@ -10,6 +10,8 @@ GtkWidget *vtr_info_row_new       (const char *title,
                                    GVariant   *target);
 void       vtr_info_row_add_suffix (GtkWidget  *row,
                                    GtkWidget  *suffix);
+void       vtr_info_row_add_prefix (GtkWidget  *row,
+                                    GtkWidget  *prefix);
 void       vtr_info_row_add_below  (GtkWidget  *row,
                                    GtkWidget  *child);
 void       vtr_info_row_embolden   (GtkWidget  *label);

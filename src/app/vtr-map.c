@@ -796,6 +796,7 @@ vtr_map_add_pin (VtrMap         *self,
     accessible = g_strdup_printf (_("%u, %s"), self->pins->len + 1, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_object_set_data_full (G_OBJECT (button), "vtr-pin-name", g_strdup (name), g_free);
+  g_object_set_data_full (G_OBJECT (button), "vtr-pin-number", g_strdup (number_text), g_free);
   g_signal_connect (button, "query-tooltip", G_CALLBACK (on_pin_query_tooltip), NULL);
   gtk_widget_set_has_tooltip (button, TRUE);
 
@@ -807,6 +808,33 @@ vtr_map_add_pin (VtrMap         *self,
   g_array_append_val (self->places, ((VtrPosition) { latitude, longitude }));
   queue_fit (self);
   return button;
+}
+
+/**
+ * vtr_map_pin_badge:
+ * @pin: a pin vtr_map_add_pin() gave
+ *
+ * The pin's number in its colours, for the row of the list it stands
+ * for: a shopper finds on the map the shop read in the list by its number.
+ *
+ * Returns: (transfer floating): a new label
+ */
+GtkWidget *
+vtr_map_pin_badge (GtkWidget *pin)
+{
+  GtkWidget *badge;
+
+  g_return_val_if_fail (GTK_IS_BUTTON (pin), NULL);
+
+  badge = gtk_label_new (g_object_get_data (G_OBJECT (pin), "vtr-pin-number"));
+  gtk_widget_add_css_class (badge, "map-pin-badge");
+  for (const char *const *state = (const char *const[]) { "open", "closed", "unknown", "poster", NULL }; *state; state++)
+    if (gtk_widget_has_css_class (pin, *state))
+      gtk_widget_add_css_class (badge, *state);
+  /* The row says its shop; the number is for the eyes. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_text (GTK_LABEL (badge)), -1);
+  return badge;
 }
 
 guint

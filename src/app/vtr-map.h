@@ -63,5 +63,6 @@ void        vtr_map_center_on      (VtrMap         *self,
 GtkWidget  *vtr_map_get_map_widget (VtrMap         *self);
 guint       vtr_map_get_missing_tiles (VtrMap      *self);
 VtrMapPinState vtr_map_pin_state (const VtrOpenState *open);
+GtkWidget     *vtr_map_pin_badge (GtkWidget *pin);
 
 G_END_DECLS

@@ -142,10 +142,14 @@ show_view (VtrProductScreen     *self,
       const VtrMerchant *merchant = stockist->place.merchant;
       gboolean poster = i == 0 && view->poster_first;
 
-      gtk_list_box_append (self->stockists, stockist_row (stockist, view->now, poster));
-      /* Pin n is row n: the same order, the same number. */
-      vtr_map_add_pin (self->map, merchant->id, merchant->name, merchant->position.lat, merchant->position.lon,
-                       vtr_map_pin_state (&stockist->place.open), poster);
+      GtkWidget *row = stockist_row (stockist, view->now, poster);
+      GtkWidget *pin;
+
+      gtk_list_box_append (self->stockists, row);
+      /* Pin n is row n: the same order, the same number, on both. */
+      pin = vtr_map_add_pin (self->map, merchant->id, merchant->name, merchant->position.lat, merchant->position.lon,
+                             vtr_map_pin_state (&stockist->place.open), poster);
+      vtr_info_row_add_prefix (row, vtr_map_pin_badge (pin));
     }
   {
     g_autofree char *url = vtr_phone_code_search_url (vtr_catalog_screen_get_public_host (VTR_CATALOG_SCREEN (self)),

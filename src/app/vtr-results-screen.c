@@ -84,12 +84,15 @@ results_add_place (VtrResultsScreen *self,
   g_autofree char *details = g_strdup_printf ("%s · %s\n%s", distance, open,
                                               place->merchant->address ? place->merchant->address : "");
 
-  gtk_list_box_append (self->results,
-                       vtr_info_row_new (place->merchant->name, details, "results.show-merchant",
-                                         g_variant_new_int64 (place->merchant->id)));
-  /* The shops' pins, numbered in the list's order. */
-  vtr_map_add_pin (self->map, place->merchant->id, place->merchant->name, place->merchant->position.lat,
-                   place->merchant->position.lon, vtr_map_pin_state (&place->open), FALSE);
+  GtkWidget *row = vtr_info_row_new (place->merchant->name, details, "results.show-merchant",
+                                     g_variant_new_int64 (place->merchant->id));
+  GtkWidget *pin;
+
+  gtk_list_box_append (self->results, row);
+  /* The shops' pins, numbered in the list's order, the number on both. */
+  pin = vtr_map_add_pin (self->map, place->merchant->id, place->merchant->name, place->merchant->position.lat,
+                         place->merchant->position.lon, vtr_map_pin_state (&place->open), FALSE);
+  vtr_info_row_add_prefix (row, vtr_map_pin_badge (pin));
 }
 
 static void
