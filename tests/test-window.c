@@ -1570,12 +1570,15 @@ background_of (GtkWidget *label)
         return named_color (up, "accent_bg_color");
       if (gtk_widget_has_css_class (up, "countdown"))
         return named_color (up, "warning_bg_color");
-      /* The map's pins and "you are here" (data/ui/style.css). */
-      if (gtk_widget_has_css_class (up, "map-pin") && gtk_widget_has_css_class (up, "open"))
+      /* The map's pins, their numbers on the rows, and "you are here"
+       * (data/ui/style.css). */
+      gboolean pin = gtk_widget_has_css_class (up, "map-pin") || gtk_widget_has_css_class (up, "map-pin-badge");
+
+      if (pin && gtk_widget_has_css_class (up, "open"))
         return (GdkRGBA) { 0x1b / 255.0, 0x73 / 255.0, 0x40 / 255.0, 1 };
-      if (gtk_widget_has_css_class (up, "map-pin") && gtk_widget_has_css_class (up, "closed"))
+      if (pin && gtk_widget_has_css_class (up, "closed"))
         return (GdkRGBA) { 0x5e / 255.0, 0x5c / 255.0, 0x64 / 255.0, 1 };
-      if (gtk_widget_has_css_class (up, "map-pin") || gtk_widget_has_css_class (up, "map-here"))
+      if (pin || gtk_widget_has_css_class (up, "map-here"))
         return (GdkRGBA) { 0x1c / 255.0, 0x71 / 255.0, 0xd8 / 255.0, 1 };
       if (gtk_widget_has_css_class (up, "boxed-list") || gtk_widget_has_css_class (up, "card"))
         return named_color (up, "card_bg_color");
