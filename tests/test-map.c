@@ -198,7 +198,8 @@ test_pins_follow_list (Fixture       *fixture,
 
             /* A pin just added is mapped a frame before it is laid out
              * at its size (under load it was once seen 20 px wide). */
-            while (gtk_widget_get_width (pin) < minimum_width && g_get_monotonic_time () < deadline)
+            while (gtk_widget_compute_bounds (pin, pin, &bounds) && bounds.size.width < minimum_width &&
+                   g_get_monotonic_time () < deadline)
               g_main_context_iteration (NULL, TRUE);
             g_assert_true (gtk_widget_compute_bounds (pin, pin, &bounds));
             g_assert_cmpfloat (bounds.size.width, >=, 64);
