@@ -1715,6 +1715,46 @@ test_code_held_at_start (void)
   kiosk_close (&kiosk);
 }
 
+/* The text of the scan screen's "no camera" page, once it shows, or "". */
+static const char *
+wait_no_camera_text (Kiosk      *kiosk,
+                     const char *start)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  const char *text = "";
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GtkWidget *page = vtr_test_find_type (GTK_WIDGET (kiosk_window (kiosk)), ADW_TYPE_STATUS_PAGE);
+
+      text = page ? adw_status_page_get_description (ADW_STATUS_PAGE (page)) : NULL;
+      if (text && g_str_has_prefix (text, start))
+        return text;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return text ? text : "";
+}
+
+/* No camera: the page says so in the language shown, also after the
+ * language changed (the camera's words were translated once, when it
+ * failed, and stayed French in the English window). */
+static void
+test_no_camera_language (void)
+{
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, "v4l2src device=/dev/video-unplugged");
+  g_assert_cmpstr (wait_no_camera_text (&kiosk, "Aucune caméra"), ==,
+                   "Aucune caméra trouvée. Vérifiez qu’elle est branchée : Vitrine la démarrera d’elle-même "
+                   "dès son retour.");
+  act (&kiosk, "toggle-language", NULL);
+  g_assert_cmpstr (wait_no_camera_text (&kiosk, "No camera"), ==,
+                   "No camera found. Check that it is plugged in: Vitrine will start it by itself when it is back.");
+  act (&kiosk, "toggle-language", NULL);
+  g_assert_true (g_str_has_prefix (wait_no_camera_text (&kiosk, "Aucune caméra"), "Aucune caméra"));
+  kiosk_close (&kiosk);
+}
+
 /* A window closed leaves nothing behind. */
 static void
 test_window_freed (void)
@@ -1776,6 +1816,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/readable", test_readable);
   g_test_add_func ("/window/screenshots", test_screenshots);
   g_test_add_func ("/window/code-held-at-start", test_code_held_at_start);
+  g_test_add_func ("/window/no-camera-language", test_no_camera_language);
   g_test_add_func ("/window/window-freed", test_window_freed);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);

@@ -150,10 +150,9 @@ on_camera_state (VtrScanScreen *self)
     return;
   if (vtr_camera_get_state (self->camera) == VTR_CAMERA_FAILED)
     {
-      const GError *error = vtr_camera_get_error (self->camera);
+      g_autofree char *why = vtr_camera_dup_error_text (self->camera);
 
-      adw_status_page_set_description (self->no_camera,
-                                       error ? error->message : _("The camera does not answer."));
+      adw_status_page_set_description (self->no_camera, why ? why : _("The camera does not answer."));
       gtk_stack_set_visible_child_name (self->camera_stack, "no-camera");
       gtk_widget_set_visible (GTK_WIDGET (self->hint), FALSE);
     }

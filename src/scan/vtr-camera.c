@@ -30,6 +30,7 @@
 #define DEFAULT_SOURCE "v4l2src"
 #define DEFAULT_COOLDOWN_MS 2000
 #define DEFAULT_RETRY_MS 2000
+#define NO_CAMERA_MSGID N_("No camera found. Check that it is plugged in: Vitrine will start it by itself when it is back.")
 
 struct _VtrCamera
 {
@@ -58,6 +59,7 @@ struct _VtrCamera
   gboolean        shown;          /* a preview frame reached the main context */
   guint           cooldown_ms;
   guint           forgotten;      /* bumped when codes in view are to be reported again */
+  const char     *error_msgid;    /* the error's words untranslated, when they are the camera's own */
   guint           generation;     /* bumped at each start, to ignore stale results */
   VtrCameraStats  stats;
   int             preview_width;  /* the preview's size on screen in pixels, or 0 */
@@ -106,6 +108,7 @@ set_state (VtrCamera      *self,
 
   g_clear_error (&self->error);
   self->error = error;
+  self->error_msgid = NULL;
 
   if (state == VTR_CAMERA_RUNNING)
     self->has_run = TRUE;
@@ -589,29 +592,45 @@ fail (VtrCamera *self,
     }
 }
 
-static GError *
+/* A failure in the camera's own words (no name nor path in them): they
+ * are kept untranslated too, so that a window rebuilt in another language
+ * says them in it (vtr_camera_dup_error_text()). */
+static void
+fail_own (VtrCamera  *self,
+          int         code,
+          const char *msgid)
+{
+  fail (self, g_error_new_literal (VTR_SCAN_ERROR, code, _(msgid)));
+  self->error_msgid = msgid;
+}
+
+/* Why GStreamer stopped, in the camera's own words (untranslated: see
+ * fail_own()), and its @code. */
+static const char *
 error_from_gst (VtrCamera    *self,
-                const GError *gst_error)
+                const GError *gst_error,
+                int          *code)
 {
   gboolean was_running = self->state == VTR_CAMERA_RUNNING;
 
   if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY))
-    return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_BUSY,
-                        _("The camera is in use by another program. Vitrine will try again "
-                          "by itself."));
+    {
+      *code = VTR_SCAN_ERROR_CAMERA_BUSY;
+      return N_("The camera is in use by another program. Vitrine will try again by itself.");
+    }
 
   if (!was_running &&
       (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND) ||
        g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ) ||
        g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE) ||
        g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS)))
-    return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
-                        _("No camera found. Check that it is plugged in: Vitrine will start it "
-                          "by itself when it is back."));
+    {
+      *code = VTR_SCAN_ERROR_NO_CAMERA;
+      return NO_CAMERA_MSGID;
+    }
 
-  return g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
-                      _("The camera stopped working (was it unplugged?). Vitrine will start it "
-                        "again by itself."));
+  *code = VTR_SCAN_ERROR_CAMERA_LOST;
+  return N_("The camera stopped working (was it unplugged?). Vitrine will start it again by itself.");
 }
 
 static gboolean
@@ -630,7 +649,10 @@ on_bus_message (GstBus     *bus,
 
         gst_message_parse_error (message, &gst_error, &debug);
         g_debug ("camera %s: %s (%s)", self->source, gst_error->message, debug);
-        fail (self, error_from_gst (self, gst_error));
+        int code;
+        const char *msgid = error_from_gst (self, gst_error, &code);
+
+        fail_own (self, code, msgid);
         return G_SOURCE_REMOVE;
       }
 
@@ -643,9 +665,8 @@ on_bus_message (GstBus     *bus,
           relaunch (self, TRUE);
           return G_SOURCE_REMOVE;
         }
-      fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_CAMERA_LOST,
-                               _("The camera stopped sending pictures. Vitrine will start it "
-                                 "again by itself.")));
+      fail_own (self, VTR_SCAN_ERROR_CAMERA_LOST,
+                N_("The camera stopped sending pictures. Vitrine will start it again by itself."));
       return G_SOURCE_REMOVE;
 
     default:
@@ -816,9 +837,7 @@ run_pipeline (VtrCamera  *self,
       if (message)
         on_bus_message (bus, message, self);
       else
-        fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
-                                 _("No camera found. Check that it is plugged in: Vitrine will "
-                                   "start it by itself when it is back.")));
+        fail_own (self, VTR_SCAN_ERROR_NO_CAMERA, NO_CAMERA_MSGID);
     }
 }
 
@@ -944,9 +963,7 @@ on_launched (GObject      *source,
       if (message)
         on_bus_message (bus, message, self);
       else
-        fail (self, g_error_new (VTR_SCAN_ERROR, VTR_SCAN_ERROR_NO_CAMERA,
-                                 _("No camera found. Check that it is plugged in: Vitrine will "
-                                   "start it by itself when it is back.")));
+        fail_own (self, VTR_SCAN_ERROR_NO_CAMERA, NO_CAMERA_MSGID);
     }
 }
 
@@ -1208,6 +1225,25 @@ vtr_camera_set_cooldown (VtrCamera *self,
   g_mutex_lock (&self->lock);
   self->cooldown_ms = milliseconds;
   g_mutex_unlock (&self->lock);
+}
+
+/**
+ * vtr_camera_dup_error_text:
+ *
+ * Why the camera failed, in the language shown now: its own words are
+ * translated again (a language chosen since it failed), others (a
+ * setting's name, GStreamer's reason) are as they were said.
+ *
+ * Returns: (transfer full) (nullable): the words, or %NULL if it did not fail
+ */
+char *
+vtr_camera_dup_error_text (VtrCamera *self)
+{
+  g_return_val_if_fail (VTR_IS_CAMERA (self), NULL);
+
+  if (self->error == NULL)
+    return NULL;
+  return g_strdup (self->error_msgid ? _(self->error_msgid) : self->error->message);
 }
 
 /**

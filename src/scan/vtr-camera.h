@@ -46,6 +46,7 @@ void            vtr_camera_launch             (VtrCamera  *self);
 void            vtr_camera_stop               (VtrCamera  *self);
 VtrCameraState  vtr_camera_get_state          (VtrCamera  *self);
 const GError   *vtr_camera_get_error          (VtrCamera  *self);
+char           *vtr_camera_dup_error_text     (VtrCamera  *self);
 const char     *vtr_camera_get_health         (VtrCamera  *self);
 void            vtr_camera_set_cooldown       (VtrCamera  *self,
                                                guint       milliseconds);
