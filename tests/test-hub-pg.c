@@ -270,6 +270,7 @@ orders_body (VtrTestHub     *hub,
   g_assert_cmpstr ((verdict = post_order (hub, counter, order, "accepted")), ==, "accepted");
   g_clear_pointer (&verdict, g_free);
   g_assert_cmpstr ((verdict = post_order (hub, counter, order, "placed")), ==, "rejected");
+  g_clear_pointer (&verdict, g_free);
   g_assert_cmpstr ((state = order_state (hub, token, "/api/v1/orders?since=0")), ==, "accepted");
   g_clear_pointer (&state, g_free);
   g_assert_cmpstr ((state = order_state (hub, counter, "/api/v1/orders")), ==, "accepted");

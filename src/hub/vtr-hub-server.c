@@ -2239,6 +2239,8 @@ vtr_hub_server_new_with_database (const char *data_dir,
   g_autoptr(VtrCatalog) catalog = NULL;
   g_autoptr(VtrHubDb) db = NULL;
 
+  /* Before any worker serves a page. */
+  vtr_hub_web_init ();
   server->dir = g_strdup (data_dir);
   server->context = g_main_context_ref_thread_default ();
   server->reserve_fd = -1;

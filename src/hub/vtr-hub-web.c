@@ -1878,6 +1878,33 @@ vtr_hub_web_handles (const char *method,
   return FALSE;
 }
 
+/* The hub's resources. GLib 2.74 registers the program's resources on
+ * the first look-up, and another thread looking up meanwhile got no
+ * resource at all (the hub crashed serving its style sheet to a browser's
+ * parallel requests): the first look-up is made once, the others wait
+ * for it. vtr_hub_web_init() makes it before the workers start. */
+static GResource *
+web_resource (void)
+{
+  static GResource *resource;
+
+  if (g_once_init_enter (&resource))
+    g_once_init_leave (&resource, vtr_hub_web_get_resource ());
+  return resource;
+}
+
+/**
+ * vtr_hub_web_init:
+ *
+ * Readies the phone pages' resources; on the main thread, before the
+ * hub's workers serve.
+ */
+void
+vtr_hub_web_init (void)
+{
+  web_resource ();
+}
+
 /* The style sheet or the script, from the hub's resources. */
 static void
 serve_static (SoupServerMessage *msg,
@@ -1885,7 +1912,7 @@ serve_static (SoupServerMessage *msg,
               VtrHubWebPage     *page)
 {
   gboolean js = g_str_equal (path, JS_PATH);
-  GBytes *css = g_resource_lookup_data (vtr_hub_web_get_resource (),
+  GBytes *css = g_resource_lookup_data (web_resource (),
                                         js ? "/fr/vitrine/hub/web/near-me.js" : "/fr/vitrine/hub/web/vitrine.css",
                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   const char *if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),

@@ -26,6 +26,7 @@ void      vtr_hub_web_set_trusted_proxies (const char * const *addresses);
 void      vtr_hub_web_set_cache_size (gsize              bytes);
 gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
+void      vtr_hub_web_init        (void);
 void      vtr_hub_web_serve       (const char         *data_dir,
                                    VtrHubDb           *db,
                                    VtrCatalog         *catalog,

@@ -225,6 +225,7 @@ main (int   argc,
   gtk_window_destroy (window);
   g_array_unref (pan.work);
   g_array_unref (pan.interval);
+  g_array_unref (pan.cpu);
   vtr_test_remove_tree (dir);
   return 0;
 }
