@@ -11,7 +11,8 @@
  * three finder patterns itself (the 1:1:3:1:1 squares in the corners),
  * works out the grid from them and the alignment pattern, samples every
  * module and draws the code again, clean, for ZBar to read. It is the
- * detector zxing uses, reduced to what helps ZBar.
+ * detector zxing uses, reduced to what helps ZBar; and where a code is not
+ * flat (printed on cloth, crumpled), its grid also follows the warp.
  */
 
 /* Three pixels a module read the same codes as six did, with a quarter of
@@ -473,13 +474,198 @@ distance (const Finder *a,
   return hypot (a->x - b->x, a->y - b->y);
 }
 
-/* Samples the grid through @h and draws it clean. */
+/* How far each module's centre lies from where the homography puts it, in
+ * modules: a mesh of nodes every @spacing modules, interpolated between
+ * them. A code printed on cloth or crumpled paper is not one plane; the
+ * mesh follows it where one homography cannot. */
+typedef struct
+{
+  int     spacing;
+  int     nodes;    /* a side */
+  double *dx, *dy;
+} Warp;
+
+static void
+warp_at (const Warp *warp,
+         double      u,
+         double      v,
+         double     *dx,
+         double     *dy)
+{
+  double gu = CLAMP (u / warp->spacing, 0, warp->nodes - 1.001);
+  double gv = CLAMP (v / warp->spacing, 0, warp->nodes - 1.001);
+  int a = (int) gu, b = (int) gv;
+  double fu = gu - a, fv = gv - b;
+  int k = b * warp->nodes + a;
+
+  *dx = (warp->dx[k] * (1 - fu) + warp->dx[k + 1] * fu) * (1 - fv) +
+        (warp->dx[k + warp->nodes] * (1 - fu) + warp->dx[k + warp->nodes + 1] * fu) * fv;
+  *dy = (warp->dy[k] * (1 - fu) + warp->dy[k + 1] * fu) * (1 - fv) +
+        (warp->dy[k + warp->nodes] * (1 - fu) + warp->dy[k + warp->nodes + 1] * fu) * fv;
+}
+
+/* The point of the picture where module coordinates @u, @v are. */
+static void
+project_warped (const double  h[9],
+                const Warp   *warp,
+                double        u,
+                double        v,
+                double       *x,
+                double       *y)
+{
+  if (warp != NULL)
+    {
+      double dx, dy;
+
+      warp_at (warp, u, v, &dx, &dy);
+      u += dx;
+      v += dy;
+    }
+  project (h, u, v, x, y);
+}
+
+/* Grey between pixels, bilinear; -1 outside the picture. */
+static double
+grey_at (const guint8 *grey,
+         int           width,
+         int           height,
+         double        x,
+         double        y)
+{
+  int x0 = (int) floor (x), y0 = (int) floor (y);
+  double fx = x - x0, fy = y - y0;
+  const guint8 *p;
+
+  if (x0 < 0 || y0 < 0 || x0 + 1 >= width || y0 + 1 >= height)
+    return -1;
+  p = grey + (gsize) y0 * width + x0;
+  return (p[0] * (1 - fx) + p[1] * fx) * (1 - fy) + (p[width] * (1 - fx) + p[width + 1] * fx) * fy;
+}
+
+/* Moves each node of @warp to where the modules around it look sharpest:
+ * sampled at their centres, modules are as dark or as light as they get;
+ * sampled across an edge, they are grey. No module's value need be known.
+ * Offsets up to @reach modules are tried, @step apart, then the field is
+ * smoothed so that a node over a plain area follows its neighbours. */
+static void
+warp_refine (Warp         *warp,
+             const guint8 *grey,
+             int           width,
+             int           height,
+             const double  h[9],
+             int           dimension,
+             double        reach,
+             double        step)
+{
+  int n = warp->nodes, s = warp->spacing;
+  int steps = (int) (reach / step + 0.5);
+  g_autofree double *best_x = g_new0 (double, n * n);
+  g_autofree double *best_y = g_new0 (double, n * n);
+  g_autofree double *here_x = g_new (double, (gsize) 4 * s * s);
+  g_autofree double *here_y = g_new (double, (gsize) 4 * s * s);
+
+  for (int b = 0; b < n; b++)
+    for (int a = 0; a < n; a++)
+      {
+        int i0 = MAX (0, a * s - s), i1 = MIN (dimension, a * s + s);
+        int j0 = MAX (0, b * s - s), j1 = MIN (dimension, b * s + s);
+        int count = 0, best_ox = 0, best_oy = 0;
+        double mean = 0, best = -1;
+        double cx, cy, jx[2], jy[2];
+
+        /* The window's modules where the field puts them now, in the
+         * picture; near the node, a move of the modules is a move in the
+         * picture through the homography's derivative there. */
+        project (h, a * s, b * s, &cx, &cy);
+        project (h, a * s + 1, b * s, &jx[0], &jy[0]);
+        project (h, a * s, b * s + 1, &jx[1], &jy[1]);
+        jx[0] -= cx, jy[0] -= cy, jx[1] -= cx, jy[1] -= cy;
+        for (int j = j0; j < j1; j++)
+          for (int i = i0; i < i1; i++)
+            {
+              double dx, dy, x, y, g;
+
+              warp_at (warp, i + 0.5, j + 0.5, &dx, &dy);
+              project (h, i + 0.5 + dx, j + 0.5 + dy, &x, &y);
+              here_x[count] = x;
+              here_y[count] = y;
+              g = grey_at (grey, width, height, x, y);
+              mean += g < 0 ? 255 : g;
+              count++;
+            }
+        if (count == 0)
+          continue;
+        mean /= count;
+
+        /* Every other offset first, then the offsets around the best. */
+        for (int pass = 0; pass < 2; pass++)
+          {
+            int stride = pass == 0 ? 2 : 1;
+            int cx0 = pass == 0 ? -steps / 2 * 2 : best_ox - 1, cx1 = pass == 0 ? steps / 2 * 2 : best_ox + 1;
+            int cy0 = pass == 0 ? -steps / 2 * 2 : best_oy - 1, cy1 = pass == 0 ? steps / 2 * 2 : best_oy + 1;
+
+            for (int oy = cy0; oy <= cy1; oy += stride)
+              for (int ox = cx0; ox <= cx1; ox += stride)
+                {
+                  double mx = (ox * jx[0] + oy * jx[1]) * step, my = (ox * jy[0] + oy * jy[1]) * step;
+                  double score = 0;
+
+                  if (pass == 1 && ((ox - best_ox) % 2 == 0 && (oy - best_oy) % 2 == 0))
+                    continue;
+                  if (abs (ox) > steps || abs (oy) > steps)
+                    continue;
+                  for (int k = 0; k < count; k++)
+                    {
+                      double g = grey_at (grey, width, height, here_x[k] + mx, here_y[k] + my);
+
+                      score += g < 0 ? 0 : fabs (g - mean);
+                    }
+                  /* Equal scores: the smaller move. */
+                  score -= (abs (ox) + abs (oy)) * 1e-6;
+                  if (score > best)
+                    {
+                      best = score;
+                      best_ox = ox;
+                      best_oy = oy;
+                    }
+                }
+          }
+        best_x[b * n + a] = best_ox * step;
+        best_y[b * n + a] = best_oy * step;
+      }
+
+  /* Each node moves by the mean of its own best offset (twice) and its
+   * four neighbours'. */
+  for (int b = 0; b < n; b++)
+    for (int a = 0; a < n; a++)
+      {
+        double sx = 2 * best_x[b * n + a], sy = 2 * best_y[b * n + a], weight = 2;
+        static const int da[4] = { 1, -1, 0, 0 }, db[4] = { 0, 0, 1, -1 };
+
+        for (int k = 0; k < 4; k++)
+          {
+            int na = a + da[k], nb = b + db[k];
+
+            if (na < 0 || nb < 0 || na >= n || nb >= n)
+              continue;
+            sx += best_x[nb * n + na];
+            sy += best_y[nb * n + na];
+            weight++;
+          }
+        warp->dx[b * n + a] += sx / weight;
+        warp->dy[b * n + a] += sy / weight;
+      }
+}
+
+/* Samples the grid through @h, moved by @warp if not NULL, and draws it
+ * clean. */
 static VtrQrGrid *
 draw_grid (const guint8 *grey,
            const guint8 *dark,
            int           width,
            int           height,
            const double  h[9],
+           const Warp   *warp,
            int           dimension)
 {
   VtrQrGrid *grid = g_new0 (VtrQrGrid, 1);
@@ -507,7 +693,7 @@ draw_grid (const guint8 *grey,
             static const double dx[5] = { 0.5, 0.3, 0.7, 0.5, 0.5 };
             static const double dy[5] = { 0.5, 0.5, 0.5, 0.3, 0.7 };
 
-            project (h, i + dx[k], j + dy[k], &u, &v);
+            project_warped (h, warp, i + dx[k], j + dy[k], &u, &v);
             x = (int) (u + 0.5);
             y = (int) (v + 0.5);
             if (x >= 0 && y >= 0 && x < width && y < height && dark[(gsize) y * width + x])
@@ -527,6 +713,48 @@ draw_grid (const guint8 *grey,
              &grid->corners[k].y);
   (void) grey;
   return grid;
+}
+
+/* The grid through @h, and after it the same grid following the code's
+ * warp. */
+static void
+add_grids (GPtrArray    *grids,
+           guint         max_grids,
+           const guint8 *grey,
+           const guint8 *dark,
+           int           width,
+           int           height,
+           const double  h[9],
+           int           dimension)
+{
+  static const struct { int spacing; double reach, step; } levels[] = {
+    { 6, 0.6, 0.15 }, { 3, 0.3, 0.1 },
+  };
+  Warp warp = { 0 };
+
+  g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, NULL, dimension));
+  if (grids->len >= max_grids)
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+    {
+      int spacing = levels[l].spacing;
+      int nodes = (dimension + spacing - 1) / spacing + 1;
+      double *dx = g_new0 (double, nodes * nodes), *dy = g_new0 (double, nodes * nodes);
+
+      /* The finer mesh starts where the coarser one ended. */
+      if (warp.dx != NULL)
+        for (int b = 0; b < nodes; b++)
+          for (int a = 0; a < nodes; a++)
+            warp_at (&warp, a * spacing, b * spacing, &dx[b * nodes + a], &dy[b * nodes + a]);
+      g_free (warp.dx);
+      g_free (warp.dy);
+      warp = (Warp) { spacing, nodes, dx, dy };
+      warp_refine (&warp, grey, width, height, h, dimension, levels[l].reach, levels[l].step);
+    }
+  g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, &warp, dimension));
+  g_free (warp.dx);
+  g_free (warp.dy);
 }
 
 void
@@ -672,7 +900,7 @@ grids_from_finders (const guint8 *grey,
                 fit_dst[f * 4 + c][1] = corners[f][c][1];
               }
           if (homography_fit (fit_src, fit_dst, 12, h))
-            g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+            add_grids (grids, max_grids, grey, dark, width, height, h, dim);
         }
 
       src[0][0] = 3.5, src[0][1] = 3.5, dst[0][0] = tl->x, dst[0][1] = tl->y;
@@ -693,7 +921,7 @@ grids_from_finders (const guint8 *grey,
             src[3][0] = dim - 6.5, src[3][1] = dim - 6.5;
             dst[3][0] = ax, dst[3][1] = ay;
             if (homography (src, dst, h))
-              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+              add_grids (grids, max_grids, grey, dark, width, height, h, dim);
             continue;
           }
 
@@ -707,7 +935,7 @@ grids_from_finders (const guint8 *grey,
             dst[3][0] = bx + nudges[k][0] * mx + nudges[k][1] * nx;
             dst[3][1] = by + nudges[k][0] * my + nudges[k][1] * ny;
             if (homography (src, dst, h))
-              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, dim));
+              g_ptr_array_add (grids, draw_grid (grey, dark, width, height, h, NULL, dim));
           }
         continue;
       }
