@@ -57,8 +57,7 @@ struct _VtrCounterScreen
   VtrLostCardPanel *lost_card_panel;
 
   /* A USB scanner's keys, told from typing (vtr-scanner-keys.h). */
-  guint32        key_time;
-  guint          fast_keys;
+  VtrKeyPace     pace;
   char          *typed_before;  /* the keypad before the keys in a row */
 };
 
@@ -262,20 +261,16 @@ on_key_pressed (GtkEventControllerKey *keys,
    * before them and takes no more of them (the window reads the scan). */
   {
     guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (keys));
-    gboolean fast = self->key_time != 0 &&
-                    (time - self->key_time <= VTR_SCANNER_KEY_GAP_MS ||
-                     (self->fast_keys >= VTR_SCANNER_FAST_KEYS && time - self->key_time <= VTR_SCANNER_LATE_KEY_MS));
+    guint fast_keys = vtr_key_pace_note (&self->pace, time) - 1;
 
-    self->key_time = time;
-    if (!fast)
+    if (fast_keys == 0)
       {
-        self->fast_keys = 0;
         g_free (self->typed_before);
         self->typed_before = vtr_counter_dup_typed (self->counter);
       }
-    else if (++self->fast_keys == VTR_SCANNER_FAST_KEYS)
+    else if (fast_keys == VTR_SCANNER_FAST_KEYS)
       vtr_counter_set_typed (self->counter, self->typed_before);
-    if (self->fast_keys >= VTR_SCANNER_FAST_KEYS)
+    if (fast_keys >= VTR_SCANNER_FAST_KEYS)
       return GDK_EVENT_PROPAGATE;
   }
   /* A lost card's panel: the keys go to its entry, not to the keypad. */

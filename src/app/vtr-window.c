@@ -98,7 +98,7 @@ struct _VtrWindow
 
   /* A USB barcode scanner's keys, while they come fast. */
   GString              *burst;
-  guint32               burst_time;
+  VtrKeyPace            pace;
 
   guint                 idle_seconds;
   gint64                last_activity;
@@ -1411,14 +1411,13 @@ on_key_pressed (GtkEventControllerKey *keys,
   VtrWindow *self = data;
   guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (keys));
   gunichar ch = gdk_keyval_to_unicode (keyval);
-  gboolean fast = self->burst->len > 0 &&
-                  (time - self->burst_time <= VTR_SCANNER_KEY_GAP_MS ||
-                   (g_utf8_strlen (self->burst->str, -1) >= VTR_SCANNER_MIN_KEYS &&
-                    time - self->burst_time <= VTR_SCANNER_LATE_KEY_MS));
 
   on_activity (self);
   if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
     {
+      gboolean fast = self->burst->len > 0 && vtr_key_pace_note (&self->pace, time) > 1;
+
+      vtr_key_pace_reset (&self->pace);
       if (fast && g_utf8_strlen (self->burst->str, -1) >= VTR_SCANNER_MIN_KEYS)
         {
           g_autofree char *text = g_strdup (self->burst->str);
@@ -1436,13 +1435,15 @@ on_key_pressed (GtkEventControllerKey *keys,
     return GDK_EVENT_PROPAGATE;
   if (ch >= 0x20 && g_unichar_isprint (ch) && (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0)
     {
-      if (!fast)
+      if (vtr_key_pace_note (&self->pace, time) == 1)
         g_string_truncate (self->burst, 0);
       g_string_append_unichar (self->burst, ch);
-      self->burst_time = time;
     }
   else
-    g_string_truncate (self->burst, 0);
+    {
+      vtr_key_pace_reset (&self->pace);
+      g_string_truncate (self->burst, 0);
+    }
   return GDK_EVENT_PROPAGATE;
 }
 
