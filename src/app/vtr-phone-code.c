@@ -275,33 +275,36 @@ vtr_phone_code_collect_url (const char *host,
  * vtr_phone_code_parse:
  * @url: what a camera or a barcode scanner read
  * @host: the federation's public host, or %NULL
- * @argument: (out) (optional): the search's words, the trade's id or the
- *   shop's id, as text
+ * @action: (out): the window's action that opens the same screen
+ * @target: (out) (transfer floating) (nullable): its target: the search's
+ *   words, the trade's id, the shop's number; %NULL for none
  *
  * Which of the pages above @url opens, the inverse of the functions
  * above: a shopper who scans a kiosk's "continue on your phone" code, or
  * a shop's storefront code, at a kiosk gets the same screen there.
  *
- * Returns: the page, or %VTR_PHONE_LINK_NONE for any other address
+ * Returns: %FALSE for any other address
  */
-VtrPhoneLink
+gboolean
 vtr_phone_code_parse (const char  *url,
                       const char  *host,
-                      char       **argument)
+                      const char **action,
+                      GVariant   **target)
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GHashTable) query = NULL;
   const char *path, *rest;
   char *end;
+  gint64 shop;
 
-  if (argument)
-    *argument = NULL;
+  *action = NULL;
+  *target = NULL;
   if (url == NULL || host == NULL || *host == '\0' ||
       !(uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL)) ||
       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
       g_ascii_strcasecmp (g_uri_get_host (uri) ? g_uri_get_host (uri) : "", host) != 0 ||
       g_uri_get_userinfo (uri) != NULL || g_uri_get_port (uri) != -1)
-    return VTR_PHONE_LINK_NONE;
+    return FALSE;
 
   path = g_uri_get_path (uri);
   if (g_uri_get_query (uri))
@@ -312,27 +315,31 @@ vtr_phone_code_parse (const char  *url,
       g_autofree char *stripped = words ? g_strstrip (g_strdup (words)) : NULL;
 
       if (stripped == NULL || *stripped == '\0' || !g_utf8_validate (stripped, -1, NULL))
-        return VTR_PHONE_LINK_NONE;
-      if (argument)
-        *argument = g_steal_pointer (&stripped);
-      return VTR_PHONE_LINK_SEARCH;
+        return FALSE;
+      *action = "search";
+      *target = g_variant_new_string (stripped);
+      return TRUE;
     }
-  if (g_str_has_prefix (path, "/trade/") && path[7] != '\0' && strchr (path + 7, '/') == NULL)
+  if (g_str_has_prefix (path, "/trade/") && path[7] != '\0' && strchr (path + 7, '/') == NULL &&
+      g_utf8_validate (path + 7, -1, NULL))
     {
-      if (argument)
-        *argument = g_strdup (path + 7);
-      return VTR_PHONE_LINK_TRADE;
+      *action = "show-service";
+      *target = g_variant_new_string (path + 7);
+      return TRUE;
     }
   if (g_str_has_prefix (path, "/shop/"))
     {
       rest = path + 6;
-      if (!g_ascii_isdigit (*rest) || g_ascii_strtoll (rest, &end, 10) <= 0 || *end != '\0')
-        return VTR_PHONE_LINK_NONE;
-      if (argument)
-        *argument = g_strdup (rest);
-      return VTR_PHONE_LINK_SHOP;
+      if (!g_ascii_isdigit (*rest) || (shop = g_ascii_strtoll (rest, &end, 10)) <= 0 || *end != '\0')
+        return FALSE;
+      *action = "show-merchant";
+      *target = g_variant_new_int64 (shop);
+      return TRUE;
     }
   if (g_str_equal (path, "/collect"))
-    return VTR_PHONE_LINK_COLLECT;
-  return VTR_PHONE_LINK_NONE;
+    {
+      *action = "show-civic";
+      return TRUE;
+    }
+  return FALSE;
 }

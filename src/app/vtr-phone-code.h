@@ -4,16 +4,6 @@
 
 G_BEGIN_DECLS
 
-/* The hub's phone pages that a kiosk also shows (vtr_phone_code_parse()). */
-typedef enum
-{
-  VTR_PHONE_LINK_NONE,
-  VTR_PHONE_LINK_SEARCH,
-  VTR_PHONE_LINK_TRADE,
-  VTR_PHONE_LINK_SHOP,
-  VTR_PHONE_LINK_COLLECT,
-} VtrPhoneLink;
-
 #define VTR_TYPE_PHONE_CODE (vtr_phone_code_get_type ())
 G_DECLARE_FINAL_TYPE (VtrPhoneCode, vtr_phone_code, VTR, PHONE_CODE, GtkWidget)
 
@@ -30,8 +20,9 @@ char       *vtr_phone_code_shop_url   (const char *host,
 char       *vtr_phone_code_collect_url (const char *host,
                                         double      latitude,
                                         double      longitude);
-VtrPhoneLink vtr_phone_code_parse      (const char  *url,
-                                        const char  *host,
-                                        char       **argument);
+gboolean    vtr_phone_code_parse      (const char  *url,
+                                       const char  *host,
+                                       const char **action,
+                                       GVariant   **target);
 
 G_END_DECLS

@@ -761,28 +761,13 @@ open_phone_link (VtrWindow  *self,
                  const char *text)
 {
   VtrKeyList *keys = vtr_application_get_keys (self->app);
-  g_autofree char *argument = NULL;
-  GActionGroup *actions = G_ACTION_GROUP (self);
+  const char *action;
+  GVariant *target;
 
-  switch (vtr_phone_code_parse (text, keys ? vtr_key_list_get_host (keys) : NULL, &argument))
-    {
-    case VTR_PHONE_LINK_SEARCH:
-      g_action_group_activate_action (actions, "search", g_variant_new_string (argument));
-      return TRUE;
-    case VTR_PHONE_LINK_TRADE:
-      g_action_group_activate_action (actions, "show-service", g_variant_new_string (argument));
-      return TRUE;
-    case VTR_PHONE_LINK_SHOP:
-      g_action_group_activate_action (actions, "show-merchant",
-                                      g_variant_new_int64 (g_ascii_strtoll (argument, NULL, 10)));
-      return TRUE;
-    case VTR_PHONE_LINK_COLLECT:
-      g_action_group_activate_action (actions, "show-civic", NULL);
-      return TRUE;
-    case VTR_PHONE_LINK_NONE:
-    default:
-      return FALSE;
-    }
+  if (!vtr_phone_code_parse (text, keys ? vtr_key_list_get_host (keys) : NULL, &action, &target))
+    return FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (self), action, target);
+  return TRUE;
 }
 
 static void
