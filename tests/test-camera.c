@@ -330,8 +330,8 @@ test_drops_busy_frames (void)
   /* 720p frames as fast as GStreamer can make them: far faster than the
    * decoder reads them. The newest frame wins; the others are dropped, and
    * the decoder is never behind by more than one. In YUY2, as a USB
-   * camera sends them (videotestsrc's own first choice, 16 bits a channel,
-   * made the conversion most of this test's time). */
+   * camera sends them (left to itself, videotestsrc chose a format whose
+   * conversion took a third of this test's time). */
   g_autoptr(VtrCamera) camera =
     vtr_camera_new ("videotestsrc pattern=snow num-buffers=300 ! "
                     "video/x-raw,format=YUY2,width=1280,height=720,framerate=1000/1");
