@@ -14,6 +14,7 @@
 
 #include "vtr-outbox.h"
 #include "vtr-store.h"
+#include "vtr-store-private.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-pg.h"
 
@@ -293,6 +294,8 @@ sigkill_body (const char *retry_on)
         g_error ("vitrine-ctl pair: %s %s", paired.out, paired.err);
       store = vtr_store_open (kiosks[k], &error);
       g_assert_no_error (error);
+      /* In one transaction: one write to the disk, not one an event. */
+      g_assert_true (vtr_store_begin (store, &error));
       for (guint e = 0; e < N_EVENTS; e++)
         {
           char *uuid = g_uuid_string_random ();
@@ -306,6 +309,7 @@ sigkill_body (const char *retry_on)
           g_hash_table_add (expected, uuid);
           points += e % 40 + 1;
         }
+      g_assert_true (vtr_store_commit (store, &error));
     }
 
   /* All upload at once. Once the first events land, hub 1 stops (as a

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <png.h>
 #include <sqlite3.h>
 
 /*
@@ -41,13 +42,57 @@ vtr_test_tile_at (double lat,
   *y = vtr_test_tile_y (lat, z);
 }
 
-static cairo_status_t
-vtr_test_tiles_append (void                *closure,
-                       const unsigned char *data,
-                       unsigned int         length)
+static void
+vtr_test_tiles_append (png_structp  png,
+                       png_bytep    data,
+                       size_t       length)
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  g_byte_array_append (png_get_io_ptr (png), data, length);
+}
+
+static void
+vtr_test_tiles_flush (png_structp png)
+{
+}
+
+/* @surface as a PNG, as cairo_surface_write_to_png_stream() writes it but
+ * at zlib's fastest level and with no row filter: the tests' tiles are
+ * made by the thousand, and compressing them was most of their time
+ * (issue 15: the suite under 5 minutes). */
+static inline GByteArray *
+vtr_test_tiles_encode (cairo_surface_t *surface)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  unsigned char *data;
+
+  g_assert_nonnull (info);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  if (setjmp (png_jmpbuf (png)))
+    g_error ("A test tile could not be written as a PNG");
+  png_set_write_fn (png, bytes, vtr_test_tiles_append, vtr_test_tiles_flush);
+  png_set_compression_level (png, 1);
+  png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+  png_set_IHDR (png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE,
+                PNG_FILTER_TYPE_BASE);
+  png_write_info (png, info);
+  /* Cairo's RGB24: a native-endian 32-bit word per pixel, xRGB. */
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  png_set_bgr (png);
+  png_set_filler (png, 0, PNG_FILLER_AFTER);
+#else
+  png_set_filler (png, 0, PNG_FILLER_BEFORE);
+#endif
+  for (int row = 0; row < height; row++)
+    png_write_row (png, data + (gsize) row * stride);
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  return bytes;
 }
 
 /* A tile of colour (r, g, b) with white streets every 64 px and its
@@ -63,7 +108,7 @@ vtr_test_tile_png_coloured (int    zoom,
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 256, 256);
   cairo_t *cr = cairo_create (surface);
-  GByteArray *png = g_byte_array_new ();
+  GByteArray *png;
   g_autofree char *name = g_strdup_printf ("%d/%d/%d", zoom, x, y);
 
   cairo_set_source_rgb (cr, r, g, b);
@@ -87,7 +132,7 @@ vtr_test_tile_png_coloured (int    zoom,
       cairo_fill (cr);
     }
   cairo_destroy (cr);
-  cairo_surface_write_to_png_stream (surface, vtr_test_tiles_append, png);
+  png = vtr_test_tiles_encode (surface);
   cairo_surface_destroy (surface);
   return g_byte_array_free_to_bytes (png);
 }

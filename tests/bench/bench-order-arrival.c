@@ -82,6 +82,7 @@ typedef struct
   GArray      *sync_ms;    /* the shop's syncs */
   char        *shop_dir;
   gboolean     shop_stop;
+  GCancellable *shop_cancel; /* the long-poll waiting at the hub, ended */
   gboolean     long_poll;
 } Load;
 
@@ -248,8 +249,10 @@ shop_thread (gpointer data)
         {
           /* Waits at the hub until an order comes (or 20 s). */
           started = vtr_bench_now_ms ();
-          if (!vtr_sync_client_wait_orders (client, 20, &report, NULL, &error))
+          if (!vtr_sync_client_wait_orders (client, 20, &report, load->shop_cancel, &error))
             {
+              if (g_cancellable_is_cancelled (load->shop_cancel))
+                break;
               g_printerr ("  shop long-poll failed: %s\n", error->message);
               g_clear_error (&error);
               g_usleep (G_USEC_PER_SEC);
@@ -342,6 +345,7 @@ run_phase (Load     *load,
   load->long_poll = long_poll;
   load->stopping = FALSE;
   load->shop_stop = FALSE;
+  load->shop_cancel = g_cancellable_new ();
   load->orders_before = load->orders;
   load->polls = load->failures = 0;
   g_array_set_size (load->upload_ms, 0);
@@ -374,7 +378,10 @@ run_phase (Load     *load,
       }
   }
   load->shop_stop = TRUE;
+  /* A long-poll would otherwise wait its 20 s out at the hub. */
+  g_cancellable_cancel (load->shop_cancel);
   g_thread_join (thread);
+  g_clear_object (&load->shop_cancel);
 
   g_mutex_lock (&load->lock);
   p50 = q (load->arrival_ms, 0.5);
