@@ -314,6 +314,177 @@ orders_body (VtrTestHub     *hub,
   vtr_test_remove_tree (shop);
 }
 
+/* An event of @kind from the device of @token, posted as is: its result. */
+static JsonObject *
+post_shop (VtrTestHub *hub,
+           const char *token,
+           const char *uuid,
+           const char *kind,
+           const char *payload)
+{
+  g_autofree char *body =
+    g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"%s\",\"created\":%" G_GINT64_FORMAT ","
+                     "\"payload\":%s}]}",
+                     uuid, kind, g_get_real_time () / G_USEC_PER_SEC, payload);
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, body, &answer), ==, 200);
+  object = vtr_test_parse_object (answer);
+  return json_object_ref (json_array_get_object_element (json_object_get_array_member (object, "results"), 0));
+}
+
+static gint64
+kiosk_sql (const char *dir,
+           const char *sql)
+{
+  g_autofree char *path = g_build_filename (dir, "catalog.db", NULL);
+
+  return vtr_test_sql_int (path, sql);
+}
+
+static gint64
+hub_shop_events (const char     *hub_dir,
+                 VtrTestCluster *cluster)
+{
+  if (cluster)
+    return vtr_test_pg_int (cluster, "SELECT count (*) FROM shop_event");
+  return kiosk_sql (hub_dir, "SELECT count (*) FROM shop_event");
+}
+
+/* (shop) "Ma boutique" on either backend: the merchant of shop 2 changes
+ * a price, adds a promotion and closes for Christmas at the counter
+ * (vitrine-ctl shop, logged in with the shop's PIN); the counter's sync
+ * sends them, where PostgreSQL answered 501 before; the street kiosk's
+ * next sync shows them. A device of another shop cannot change shop 2;
+ * an edit sent twice is applied once, and a poster's signed code is
+ * given again to a device that asks again. */
+static void
+shop_body (VtrTestHub     *hub,
+           const char     *hub_dir,
+           const char     *ref_dir,
+           const char     *kiosk,
+           VtrTestCluster *cluster)
+{
+  g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
+  gint64 product = vtr_test_sql_int (ref_catalog, "SELECT min (product_id) FROM stock WHERE merchant_id = 2");
+  gint64 second = vtr_test_sql_int (ref_catalog, "SELECT max (product_id) FROM stock WHERE merchant_id = 2");
+  g_autofree char *product_text = g_strdup_printf ("%" G_GINT64_FORMAT, product);
+  g_autofree char *shop = vtr_test_make_data_dir ();
+  g_autofree char *shop_code = add_device (hub_dir, cluster, "Boulangerie, caisse du fond", "2");
+  g_autofree char *raw_code = add_device (hub_dir, cluster, "Boulangerie, tablette", "2");
+  g_autofree char *other_code = add_device (hub_dir, cluster, "Boucherie, tablette", "3");
+  g_autofree char *raw = pair_raw (hub, raw_code);
+  g_autofree char *other = pair_raw (hub, other_code);
+  g_autofree char *session = NULL;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (today, 30);
+  g_autofree char *from = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *to = g_date_time_format (later, "%Y-%m-%d");
+  g_autofree char *sql = NULL;
+  gint64 before;
+
+  g_assert_cmpint (product, >, 0);
+  g_assert_cmpint (second, !=, product);
+  before = hub_shop_events (hub_dir, cluster);
+  {
+    g_auto(VtrTestResult) paired = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_auto(VtrTestResult) pin = { 0 };
+    g_auto(VtrTestResult) login = { 0 };
+
+    ctl_ok (&paired, shop, NULL, "pair", shop_code, "--hub", hub->url, NULL);
+    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
+    vtr_test_run_with_input (&pin, "VITRINE_CTL", shop, NULL, "2468\n", "merchant", "set-pin", "2", NULL);
+    g_assert_cmpint (pin.status, ==, 0);
+    vtr_test_run_with_input (&login, "VITRINE_CTL", shop, NULL, "2468\n", "merchant", "login", "2", NULL);
+    g_assert_cmpint (login.status, ==, 0);
+    session = vtr_test_last_line (login.out);
+  }
+  {
+    g_auto(VtrTestResult) price = { 0 };
+    g_auto(VtrTestResult) promotion = { 0 };
+    g_auto(VtrTestResult) closure = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_auto(VtrTestResult) history = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&price, shop, session, "shop", "stock", product_text, "--price", "9,50", "--state", "low", "--json",
+            NULL);
+    ctl_ok (&promotion, shop, session, "shop", "promotion", "--product", product_text, "--kind", "percent",
+            "--value", "17", "--from", from, "--to", to, "--title", "−17 % sur la baguette", "--json", NULL);
+    ctl_ok (&closure, shop, session, "shop", "close", "2026-12-24", "2026-12-26", NULL);
+    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    if (!json_object_get_boolean_member (report, "ok"))
+      g_error ("the shop's sync failed: %s", synced.out);
+    ctl_ok (&history, shop, session, "shop", "history", "--json", NULL);
+    g_assert_null (strstr (history.out, "pending"));
+    g_assert_null (strstr (history.out, "refused"));
+    g_assert_nonnull (strstr (history.out, "\"state\":\"accepted\""));
+  }
+  g_assert_cmpint (hub_shop_events (hub_dir, cluster), ==, before + 3);
+
+  /* The street kiosk's next sync brings them. */
+  {
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+  }
+  sql = g_strdup_printf ("SELECT price_cents * 10 + availability FROM stock WHERE merchant_id = 2 "
+                         "AND product_id = %" G_GINT64_FORMAT, product);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 9501);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (*) FROM promotion WHERE merchant_id = 2 AND value = 17 "
+                         "AND title = '−17 %% sur la baguette' AND product_id = %" G_GINT64_FORMAT, product);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 1);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM merchant WHERE id = 2 "
+                                     "AND opening_hours LIKE '%; 2026 Dec 24-2026 Dec 26 off'"), ==, 1);
+
+  /* Another shop's device cannot change shop 2: nothing stored. */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":%" G_GINT64_FORMAT ","
+                                                "\"price_cents\":1,\"availability\":\"in-stock\"}", second);
+    g_autoptr(JsonObject) result = post_shop (hub, other, uuid, "shop-stock", payload);
+
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+    g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "another shop"));
+    g_assert_cmpint (hub_shop_events (hub_dir, cluster), ==, before + 3);
+  }
+  /* An edit sent twice (its answer lost) is applied once; a poster asked
+   * twice gets the same signed code. */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *poster = g_uuid_string_random ();
+    g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":%" G_GINT64_FORMAT ","
+                                                "\"price_cents\":321,\"availability\":\"in-stock\"}", second);
+    g_autofree char *poster_payload = g_strdup_printf ("{\"merchant\":2,\"product\":%" G_GINT64_FORMAT "}", product);
+    g_autoptr(JsonObject) first = post_shop (hub, raw, uuid, "shop-stock", payload);
+    g_autoptr(JsonObject) again = post_shop (hub, raw, uuid, "shop-stock", payload);
+    g_autoptr(JsonObject) signed_poster = post_shop (hub, raw, poster, "shop-poster", poster_payload);
+    g_autoptr(JsonObject) signed_again = post_shop (hub, raw, poster, "shop-poster", poster_payload);
+    g_auto(VtrTestResult) synced = { 0 };
+
+    g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "accepted");
+    g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "duplicate");
+    g_assert_cmpstr (json_object_get_string_member (signed_poster, "status"), ==, "accepted");
+    g_assert_cmpstr (json_object_get_string_member (signed_again, "status"), ==, "duplicate");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (signed_poster, "code"), "HTTPS://VTR13.FR/"));
+    g_assert_cmpstr (json_object_get_string_member (signed_again, "code"), ==,
+                     json_object_get_string_member (signed_poster, "code"));
+    g_assert_cmpint (hub_shop_events (hub_dir, cluster), ==, before + 5);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    sql = g_strdup_printf ("SELECT price_cents FROM stock WHERE merchant_id = 2 AND product_id = %" G_GINT64_FORMAT,
+                           second);
+    g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 321);
+  }
+  vtr_test_remove_tree (shop);
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -430,6 +601,7 @@ sync_body (gboolean postgresql)
   }
 
   orders_body (hub, hub_dir, cluster, token);
+  shop_body (hub, hub_dir, ref_dir, kiosk, cluster);
 
   vtr_test_hub_stop (hub, SIGTERM);
   vtr_test_remove_tree (hub_dir);

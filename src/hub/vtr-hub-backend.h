@@ -3,6 +3,7 @@
 #include "vtr-area.h"
 #include "vtr-catalog.h"
 #include "vtr-hub-db.h"
+#include "vtr-hub-keys.h"
 
 G_BEGIN_DECLS
 
@@ -156,6 +157,15 @@ gboolean       vtr_hub_pg_put_page      (VtrHubBackend *self,
 
 char          *vtr_hub_pg_history       (VtrHubBackend *self,
                                          GError       **error);
+/* (shop) The shops' edits on PostgreSQL: vtr_hub_shop_ingest()'s rules. */
+JsonArray     *vtr_hub_pg_shop_ingest   (VtrHubBackend      *self,
+                                         VtrHubKeys         *keys,
+                                         const VtrHubDevice *device,
+                                         JsonArray          *events,
+                                         gint64              now,
+                                         JsonBuilder        *results,
+                                         guint              *n_accepted,
+                                         GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBackend, vtr_hub_backend_free)
 

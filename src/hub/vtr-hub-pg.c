@@ -10,10 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-gtin.h"
+#include "vtr-hub-shop.h"
+#include "vtr-import.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
+#include "vtr-shop-edit.h"
+#include "vtr-store-private.h"
 
 /*
  * (pg) The sync's backend on PostgreSQL (libpq), for several hubs on one
@@ -36,7 +43,7 @@
 
 /* The schema's version, in hub_meta: bumped with every change to
  * schema[], so that the first hub of a new version adds what is new. */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 typedef struct
 {
@@ -76,6 +83,23 @@ static const char schema[] =
   "ALTER TABLE hub_order ADD COLUMN IF NOT EXISTS forgotten boolean NOT NULL DEFAULT false;"
   "CREATE INDEX IF NOT EXISTS event_by_order ON event (((payload::jsonb) ->> 'order')) WHERE kind = 'order';"
   "CREATE TABLE IF NOT EXISTS hub_meta (name text PRIMARY KEY, value text NOT NULL);"
+  /* 3: the shops' edits (vtr_hub_pg_shop_ingest()), as catalog.db keeps
+   * them on SQLite: each applied once by its uuid (a poster's signed code
+   * kept for a device that asks again), the provenance of the stock lines
+   * they set, the products merchants made; and the catalogue's products
+   * found by barcode and category as the edits' checks look them up. */
+  "CREATE TABLE IF NOT EXISTS shop_event ("
+  "  uuid uuid PRIMARY KEY, merchant_id bigint NOT NULL, device_id bigint NOT NULL, kind text NOT NULL, "
+  "  payload text NOT NULL, at bigint NOT NULL, received bigint NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS shop_event_by_merchant ON shop_event (merchant_id, at);"
+  "CREATE TABLE IF NOT EXISTS stock_edit ("
+  "  product_id bigint NOT NULL, merchant_id bigint NOT NULL, edited bigint NOT NULL, uuid text NOT NULL, "
+  "  PRIMARY KEY (product_id, merchant_id));"
+  "CREATE TABLE IF NOT EXISTS product_made ("
+  "  product_id bigint PRIMARY KEY, merchant_id bigint NOT NULL, created bigint NOT NULL, reviewed bigint);"
+  "CREATE INDEX IF NOT EXISTS catalog_product_by_gtin ON catalog_row (((data::jsonb) ->> 'gtin')) WHERE kind = 1;"
+  "CREATE INDEX IF NOT EXISTS catalog_product_by_category ON catalog_row (((data::jsonb) ->> 'category')) "
+  "  WHERE kind = 1;"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -915,47 +939,16 @@ log_change (Pg       *self,
               3, params, error);
 }
 
-/**
- * vtr_hub_pg_put_page:
- * @page: a page of vtr_catalog_write_changes(): its rows and deleted keys
- * @n_rows: (out): how many rows it changed
- *
- * Stores the rows of @page in PostgreSQL's catalogue and logs them in
- * its change feed, in one transaction under the feed's lock.
- */
-gboolean
-vtr_hub_pg_put_page (VtrHubBackend *backend,
-                     const char    *page,
-                     guint         *n_rows,
-                     GError       **error)
+/* The rows of a page (and its deleted keys) into the catalogue, each
+ * logged in the feed: in the caller's transaction, under LOCK_FEED. */
+static gboolean
+put_rows (Pg          *self,
+          JsonObject  *root,
+          guint       *n_rows,
+          GError     **error)
 {
-  Pg *self = (Pg *) backend;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root, *deleted;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
-  const char *lock_params[1] = { lock };
+  JsonObject *deleted;
 
-  ensure_connected (self);
-
-  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
-  *n_rows = 0;
-  if (!json_parser_load_from_data (parser, page, -1, error))
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID, _("The catalogue’s page is not a JSON object"));
-      return FALSE;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (root, "blocked_cards"))
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                           _("This hub keeps its data in PostgreSQL, which does not hold lost cards yet"));
-      return FALSE;
-    }
-  if (!run (self, "BEGIN", 0, NULL, error) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
-    goto failed;
   for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
     {
       JsonNode *node = json_object_get_member (root, vtr_catalog_table_name (t));
@@ -974,7 +967,7 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
             {
               g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
                            _("A row of %s has no number in its key"), vtr_catalog_table_name (t));
-              goto failed;
+              return FALSE;
             }
           a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
           b_text = g_strdup_printf ("%" G_GINT64_FORMAT, b);
@@ -988,7 +981,7 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
                     "ON CONFLICT (kind, a, b) DO UPDATE SET data = excluded.data",
                     4, params, error) ||
               !log_change (self, t, a, b, error))
-            goto failed;
+            return FALSE;
           (*n_rows)++;
         }
     }
@@ -1021,10 +1014,55 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
           if (!run (self, "DELETE FROM catalog_row WHERE kind = $1::integer AND a = $2::bigint AND b = $3::bigint",
                     3, params, error) ||
               !log_change (self, t, a, b, error))
-            goto failed;
+            return FALSE;
           (*n_rows)++;
         }
     }
+  return TRUE;
+}
+
+/**
+ * vtr_hub_pg_put_page:
+ * @page: a page of vtr_catalog_write_changes(): its rows and deleted keys
+ * @n_rows: (out): how many rows it changed
+ *
+ * Stores the rows of @page in PostgreSQL's catalogue and logs them in
+ * its change feed, in one transaction under the feed's lock.
+ */
+gboolean
+vtr_hub_pg_put_page (VtrHubBackend *backend,
+                     const char    *page,
+                     guint         *n_rows,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *lock_params[1] = { lock };
+
+  ensure_connected (self);
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  *n_rows = 0;
+  if (!json_parser_load_from_data (parser, page, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID, _("The catalogue’s page is not a JSON object"));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "blocked_cards"))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                           _("This hub keeps its data in PostgreSQL, which does not hold lost cards yet"));
+      return FALSE;
+    }
+  if (!run (self, "BEGIN", 0, NULL, error) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
+      !put_rows (self, root, n_rows, error))
+    goto failed;
   if (!run (self, "COMMIT", 0, NULL, error))
     goto failed;
   return TRUE;
@@ -1032,6 +1070,412 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
 failed:
   rollback (self);
   return FALSE;
+}
+
+/*
+ * (shop) The shops' edits on PostgreSQL ("Ma boutique", docs/hub-api.md,
+ * "Shop edits"), with the very code that applies them on SQLite
+ * (vtr_hub_shop_ingest(), vtr_shop_apply_event()): the rows an edit may
+ * read or change (the shop, the products, stock lines, promotions and
+ * rewards it names, a product of the category it gives, the shop's
+ * collection points, the provenance of its stock lines, the products
+ * merchants made, the edits already applied) are copied from PostgreSQL
+ * into a catalogue of its own in a temporary folder; the edits are
+ * applied there, and what they changed goes back to PostgreSQL, logged
+ * in the change feed, in one transaction under the feed's lock. So two
+ * hubs never apply two edits of one row at once, an edit is applied once
+ * by its uuid whichever hub receives it, and the rules are the same word
+ * for word on both backends.
+ */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A PostgreSQL array literal of @values (bigint[] or text[]). */
+static void
+array_add_int (GString *array,
+               gint64   value)
+{
+  g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", value);
+}
+
+static void
+array_add_text (GString    *array,
+                const char *value)
+{
+  g_string_append (array, array->len > 1 ? ",\"" : "\"");
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+typedef struct
+{
+  GString *uuids;      /* text[] */
+  GString *products;   /* bigint[] */
+  GString *promotions; /* bigint[] */
+  GString *rewards;    /* bigint[] */
+  GString *gtins;      /* text[] */
+  GString *categories; /* text[] */
+} Wanted;
+
+static void
+wanted_close (Wanted *w)
+{
+  GString **all[] = { &w->uuids, &w->products, &w->promotions, &w->rewards, &w->gtins, &w->categories };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    g_string_append_c (*all[i], '}');
+}
+
+static void
+wanted_clear (Wanted *w)
+{
+  GString **all[] = { &w->uuids, &w->products, &w->promotions, &w->rewards, &w->gtins, &w->categories };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (*all[i])
+      g_string_free (g_steal_pointer (all[i]), TRUE);
+}
+
+/* What the shop events of @events may read: their uuids, and the keys
+ * their payloads name. */
+static gboolean
+wanted_collect (Wanted    *w,
+                JsonArray *events)
+{
+  gboolean any = FALSE;
+
+  w->uuids = g_string_new ("{");
+  w->products = g_string_new ("{");
+  w->promotions = g_string_new ("{");
+  w->rewards = g_string_new ("{");
+  w->gtins = g_string_new ("{");
+  w->categories = g_string_new ("{");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *payload;
+      const char *uuid, *text;
+
+      if (object == NULL || !vtr_hub_shop_is_shop_event (vtr_json_get_string (object, "kind")))
+        continue;
+      any = TRUE;
+      uuid = vtr_json_get_string (object, "uuid");
+      if (uuid && g_uuid_string_is_valid (uuid))
+        array_add_text (w->uuids, uuid);
+      if (!json_object_has_member (object, "payload") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "payload")))
+        continue;
+      payload = json_object_get_object_member (object, "payload");
+      if (vtr_json_get_int (payload, "product") > 0)
+        array_add_int (w->products, vtr_json_get_int (payload, "product"));
+      if (vtr_json_get_int (payload, "promotion") > 0)
+        array_add_int (w->promotions, vtr_json_get_int (payload, "promotion"));
+      if (vtr_json_get_int (payload, "reward") > 0)
+        array_add_int (w->rewards, vtr_json_get_int (payload, "reward"));
+      if ((text = vtr_json_get_string (payload, "category")) && *text && g_utf8_validate (text, -1, NULL))
+        array_add_text (w->categories, text);
+      if ((text = vtr_json_get_string (payload, "gtin")))
+        {
+          g_autofree char *gtin = vtr_gtin_normalize (text, NULL);
+
+          if (gtin)
+            {
+              array_add_text (w->gtins, gtin);
+              /* A merchant-made product's own id (vtr-shop-edit.c). */
+              array_add_int (w->products, VTR_SHOP_MADE_PRODUCT_BASE + g_ascii_strtoll (gtin, NULL, 10) / 10);
+            }
+        }
+    }
+  wanted_close (w);
+  return any;
+}
+
+/* The catalogue's rows the edits may read, as a page of the feed for the
+ * scratch catalogue's import. */
+static gboolean
+load_rows (Pg          *self,
+           gint64       merchant_id,
+           Wanted      *w,
+           JsonBuilder *page,
+           GError     **error)
+{
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *points_low = g_strdup_printf ("%" G_GINT64_FORMAT, VTR_SHOP_COLLECTION_BASE + merchant_id * 10);
+  const char *params[7] = { merchant, w->products->str, w->promotions->str, w->rewards->str, w->gtins->str,
+                            w->categories->str, points_low };
+  GPtrArray *rows[VTR_N_TABLES] = { NULL };
+  PGresult *result;
+
+  /* The products found by barcode or category, and those the promotions
+   * and rewards named refer to, are read with them. */
+  if (!(result = query (self,
+                        "WITH picked AS ("
+                        "  SELECT kind, a, b, data FROM catalog_row WHERE "
+                        "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
+                        "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
+                        "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
+                        "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
+                        "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
+                        "  UNION SELECT kind, a, b, data FROM catalog_row "
+                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
+                        "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
+                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
+                        "SELECT kind, data FROM picked "
+                        "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
+                        "  ON p.kind IN (3, 5) AND r.kind = 1 "
+                        "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
+                        7, params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 kind = column_int (result, i, 0);
+
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      if (rows[kind] == NULL)
+        rows[kind] = g_ptr_array_new ();
+      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
+    }
+  json_builder_begin_object (page);
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      json_builder_set_member_name (page, vtr_catalog_table_name (t));
+      json_builder_begin_array (page);
+      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
+        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
+      json_builder_end_array (page);
+      g_clear_pointer (&rows[t], g_ptr_array_unref);
+    }
+  json_builder_end_object (page);
+  PQclear (result);
+  return TRUE;
+}
+
+/* Rows of PostgreSQL's @sql (text columns, NULL allowed) into the
+ * scratch store's @insert, one row each. */
+static gboolean
+copy_to_scratch (Pg          *self,
+                 const char  *sql,
+                 int          n_params,
+                 const char **params,
+                 VtrStore    *scratch,
+                 const char  *insert,
+                 GError     **error)
+{
+  PGresult *result = query (self, sql, n_params, params, error);
+  gboolean ok = result != NULL;
+
+  for (int i = 0; ok && i < PQntuples (result); i++)
+    {
+      VtrStatement *stmt = vtr_store_statement (scratch, insert, error);
+
+      if (!(ok = stmt != NULL))
+        break;
+      for (int c = 0; c < PQnfields (result); c++)
+        if (PQgetisnull (result, i, c))
+          sqlite3_bind_null (stmt, c + 1);
+        else
+          sqlite3_bind_text (stmt, c + 1, PQgetvalue (result, i, c), -1, SQLITE_TRANSIENT);
+      ok = vtr_store_step_done (scratch, stmt, error);
+    }
+  PQclear (result);
+  return ok;
+}
+
+/* Rows of the scratch store's @sql back into PostgreSQL's @insert. */
+static gboolean
+copy_from_scratch (Pg          *self,
+                   VtrStore    *scratch,
+                   const char  *sql,
+                   const char  *insert,
+                   GError     **error)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+      const char *params[8] = { NULL };
+
+      g_assert (n <= (int) G_N_ELEMENTS (params));
+      for (int c = 0; c < n; c++)
+        params[c] = (const char *) sqlite3_column_text (stmt, c);
+      if (!run (self, insert, n, params, error))
+        return FALSE;
+    }
+  return rc == SQLITE_DONE || vtr_store_set_error (scratch, rc, error);
+}
+
+/**
+ * vtr_hub_pg_shop_ingest:
+ * @hub_keys: (nullable): the federation's keys, to sign the posters asked for
+ * @results: a builder inside an array: one {"uuid", "status"[, "reason",
+ *   "code"]} per shop event, once they are committed
+ *
+ * vtr_hub_shop_ingest() on PostgreSQL: applies the shop events of
+ * @events to the catalogue, in one transaction, and returns the others.
+ *
+ * Returns: (transfer full): the other events, or %NULL when the database
+ *   failed (nothing was applied)
+ */
+JsonArray *
+vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
+                        VtrHubKeys         *hub_keys,
+                        const VtrHubDevice *device,
+                        JsonArray          *events,
+                        gint64              now,
+                        JsonBuilder        *results,
+                        guint              *n_accepted,
+                        GError            **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, device->merchant_id);
+  const char *lock_params[1] = { lock };
+  g_autofree char *tmp = NULL;
+  g_autoptr(VtrStore) scratch = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonArray) others = NULL;
+  VtrImportCounts counts = { 0 };
+  Wanted w = { NULL };
+  gint64 cursor;
+  guint n_changes, n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  *n_accepted = 0;
+  if (!wanted_collect (&w, events))
+    {
+      wanted_clear (&w);
+      others = json_array_new ();
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        json_array_add_element (others, json_node_copy (json_array_get_element (events, i)));
+      return g_steal_pointer (&others);
+    }
+
+  ensure_connected (self);
+  if (!(tmp = g_dir_make_tmp ("vitrine-hub-shop-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+    goto failed;
+  catalog = vtr_catalog_new (scratch);
+  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
+      !load_rows (self, device->merchant_id, &w, page, error))
+    goto failed;
+  page_root = json_builder_get_root (page);
+  if (!vtr_catalog_begin (catalog, error))
+    goto failed;
+  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &counts, error) ||
+      !vtr_catalog_commit (catalog, error))
+    {
+      vtr_catalog_rollback (catalog);
+      goto failed;
+    }
+  vtr_import_counts_clear (&counts);
+  {
+    const char *edits[2] = { merchant, w.products->str };
+    const char *uuids[1] = { w.uuids->str };
+    const char *made[1] = { w.products->str };
+
+    if (!copy_to_scratch (self,
+                          "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
+                          "WHERE merchant_id = $1::bigint AND product_id = ANY ($2::bigint[])",
+                          2, edits, scratch,
+                          "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                          error) ||
+        !copy_to_scratch (self,
+                          "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                          "WHERE product_id = ANY ($1::bigint[])",
+                          1, made, scratch,
+                          "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                          error) ||
+        !copy_to_scratch (self,
+                          "SELECT uuid::text, merchant_id, device_id, kind, payload, at, received FROM shop_event "
+                          "WHERE uuid = ANY ($1::uuid[])",
+                          1, uuids, scratch,
+                          "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          error))
+      goto failed;
+  }
+  /* From here on, what the edits change is logged: that is what goes
+   * back to PostgreSQL. */
+  if (!vtr_catalog_log_changes (catalog, error) ||
+      !vtr_store_exec (scratch, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
+    goto failed;
+  if (!(others = vtr_hub_shop_ingest (scratch, hub_keys, device, events, now, results, n_accepted, error)))
+    goto failed;
+  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
+      !json_parser_load_from_data (parser, changes->str, -1, error) ||
+      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), &n_rows, error))
+    goto failed;
+  {
+    const char *made[1] = { w.products->str };
+
+    if (!run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, made, error) ||
+        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
+                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
+                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
+                            "  created = excluded.created, reviewed = excluded.reviewed",
+                            error) ||
+        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
+                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
+                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
+                            error) ||
+        !copy_from_scratch (self, scratch,
+                            "SELECT uuid, merchant_id, device_id, kind, payload, at, received FROM shop_event "
+                            "WHERE uuid NOT IN (SELECT uuid FROM temp.shop_event_before)",
+                            "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
+                            "VALUES ($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::bigint, $7::bigint)",
+                            error) ||
+        !run (self, "COMMIT", 0, NULL, error))
+      goto failed;
+  }
+  wanted_clear (&w);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  remove_tree (tmp);
+  return g_steal_pointer (&others);
+
+failed:
+  if (began)
+    rollback (self);
+  wanted_clear (&w);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  if (tmp)
+    remove_tree (tmp);
+  return NULL;
 }
 
 /* The history the hub's events and catalogue follow (docs/hub-api.md,
@@ -1190,6 +1634,21 @@ vtr_hub_pg_history (VtrHubBackend *backend,
                     GError       **error)
 {
   (void) backend, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+JsonArray *
+vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
+                        VtrHubKeys         *keys,
+                        const VtrHubDevice *device,
+                        JsonArray          *events,
+                        gint64              now,
+                        JsonBuilder        *results,
+                        guint              *n_accepted,
+                        GError            **error)
+{
+  (void) backend, (void) keys, (void) device, (void) events, (void) now, (void) results, (void) n_accepted,
+    (void) error;
   g_return_val_if_reached (NULL);
 }
 

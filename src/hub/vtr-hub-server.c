@@ -686,9 +686,8 @@ has_order_event (JsonArray *events)
 
 /* (pg) On PostgreSQL, a batch is stored here, on the request's thread
  * (each hub process has its own connections; the database orders the
- * writers), and answered at once. The shops' edits change the
- * catalogue, which PostgreSQL does not take from devices yet: the device
- * keeps them. */
+ * writers), and answered at once, with the shops' edits applied before
+ * it (job->shop_results), as on SQLite. */
 static void
 ingest_now (Job           *job,
             VtrHubBackend *backend,
@@ -698,20 +697,6 @@ ingest_now (Job           *job,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          vtr_hub_shop_is_shop_event (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                                  "kind", NULL)))
-        {
-          answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                        _("This hub keeps its data in PostgreSQL, which does not take the shops’ edits yet: "
-                          "the device keeps them and sends them again later"));
-          return;
-        }
-    }
   if (!vtr_hub_backend_ingest (backend, batch, &error))
     {
       if (g_error_matches (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED))
@@ -735,6 +720,14 @@ ingest_now (Job           *job,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
+  if (job->shop_results)
+    {
+      g_autoptr(JsonNode) shop = json_builder_get_root (job->shop_results);
+      JsonArray *answers = json_node_get_array (shop);
+
+      for (guint i = 0; i < json_array_get_length (answers); i++)
+        json_builder_add_value (builder, json_node_copy (json_array_get_element (answers, i)));
+    }
   vtr_hub_batch_write_results (batch, builder);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -787,10 +780,21 @@ route_events (Job           *job,
   g_clear_error (&error);
   if (worker == NULL)
     {
-      g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (device, keys, json_node_get_array (events),
-                                                        g_get_real_time () / G_USEC_PER_SEC);
+      g_autoptr(VtrHubBatch) batch = NULL;
 
-      ingest_now (job, backend, json_node_get_array (events), batch);
+      /* (shop) The shops' edits first, in a transaction of their own. */
+      job->shop_results = json_builder_new ();
+      json_builder_begin_array (job->shop_results);
+      others = vtr_hub_pg_shop_ingest (backend, hub_keys, device, json_node_get_array (events),
+                                       g_get_real_time () / G_USEC_PER_SEC, job->shop_results, &n_shop, &error);
+      json_builder_end_array (job->shop_results);
+      if (others == NULL)
+        {
+          answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+          return;
+        }
+      batch = vtr_hub_batch_new (device, keys, others, g_get_real_time () / G_USEC_PER_SEC);
+      ingest_now (job, backend, others, batch);
       return;
     }
   /* (shop) The shops' edits go to the catalogue here, in one durable
