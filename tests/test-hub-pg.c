@@ -485,6 +485,116 @@ shop_body (VtrTestHub     *hub,
   vtr_test_remove_tree (shop);
 }
 
+/* GET @path from the device of @token: its JSON object. */
+static JsonObject *
+get_object (VtrTestHub *hub,
+            const char *token,
+            const char *path)
+{
+  g_autofree char *answer = NULL;
+
+  g_assert_cmpuint (http (hub->port, "GET", path, token, NULL, &answer), ==, 200);
+  return vtr_test_parse_object (answer);
+}
+
+static JsonObject *
+get_card (VtrTestHub *hub,
+          const char *token,
+          const char *card)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/cards/", card, NULL);
+
+  return get_object (hub, token, path);
+}
+
+/* (cards) A lost card on either backend (docs/hub-api.md, "Lost cards"):
+ * shop 2 blocks the card of @lost_code (7 points) and moves its balance
+ * to the card of @fresh_code, once, whoever asks again; a credit that
+ * still arrives for the lost card counts on the new one, flagged; the
+ * counter finds the new card by its last characters, not the lost one;
+ * the street kiosk's next sync brings the block. */
+static void
+cards_body (VtrTestHub     *hub,
+            const char     *hub_dir,
+            const char     *kiosk,
+            VtrTestCluster *cluster,
+            const char     *lost_code,
+            const char     *fresh_code)
+{
+  g_autofree char *code = add_device (hub_dir, cluster, "Boulangerie, caisse des cartes", "2");
+  g_autofree char *token = pair_raw (hub, code);
+  g_autofree char *lost = g_strndup (strstr (lost_code, "/C/") + 3, 26);
+  g_autofree char *fresh = g_strndup (strstr (fresh_code, "/C/") + 3, 26);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *again = g_uuid_string_random ();
+  g_autofree char *credit = g_uuid_string_random ();
+  g_autofree char *transfer = g_strdup_printf ("{\"card\":\"%s\",\"new_card\":\"%s\",\"new_code\":\"%s\","
+                                               "\"merchant\":2,\"points\":7}",
+                                               lost, fresh, fresh_code);
+  g_autofree char *late = g_strdup_printf ("{\"card\":\"%s\",\"merchant\":2,\"points\":3}", lost);
+  g_autoptr(JsonObject) before = get_card (hub, token, lost);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) card = NULL;
+
+  g_assert_cmpint (json_object_get_int_member (before, "balance"), ==, 7);
+  g_assert_false (json_object_get_boolean_member_with_default (before, "blocked", FALSE));
+
+  result = post_shop (hub, token, uuid, "transfer", transfer);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+  g_clear_pointer (&result, json_object_unref);
+  result = post_shop (hub, token, uuid, "transfer", transfer);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "duplicate");
+  g_clear_pointer (&result, json_object_unref);
+  result = post_shop (hub, token, again, "transfer", transfer);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "already declared lost"));
+  g_clear_pointer (&result, json_object_unref);
+
+  card = get_card (hub, token, fresh);
+  g_assert_cmpint (json_object_get_int_member (card, "balance"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (card, "code"), ==, fresh_code);
+  g_clear_pointer (&card, json_object_unref);
+  card = get_card (hub, token, lost);
+  g_assert_cmpint (json_object_get_int_member (card, "balance"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (card, "blocked"));
+  g_clear_pointer (&card, json_object_unref);
+
+  /* A kiosk that had not heard of the block credits the lost card. */
+  result = post_shop (hub, token, credit, "credit", late);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+  card = get_card (hub, token, fresh);
+  g_assert_cmpint (json_object_get_int_member (card, "balance"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (card, "flagged"), ==, 1);
+  g_clear_pointer (&card, json_object_unref);
+
+  /* At the counter, by the last characters. */
+  {
+    g_autofree char *path = g_strconcat ("/api/v1/cards?suffix=", fresh + 18, NULL);
+    g_autofree char *lost_path = g_strconcat ("/api/v1/cards?suffix=", lost + 18, NULL);
+    g_autoptr(JsonObject) found = get_object (hub, token, path);
+    g_autoptr(JsonObject) not_found = get_object (hub, token, lost_path);
+    JsonArray *cards = json_object_get_array_member (found, "cards");
+
+    g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (cards, 0), "card"), ==, fresh);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (cards, 0), "balance"), ==, 10);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (not_found, "cards")), ==, 0);
+  }
+
+  /* The street kiosk refuses the lost card after its next sync. */
+  {
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM blocked_card WHERE card_id = '%s'", lost);
+
+    g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 0);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+    g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 1);
+  }
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -521,7 +631,7 @@ sync_body (gboolean postgresql)
     vtr_test_hub_run (&imported, hub_dir, cluster, "import", import, NULL);
     if (imported.status != 0)
       g_error ("import: %s", imported.err);
-    vtr_test_hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
+    vtr_test_hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "3", NULL);
     g_assert_cmpint (signed_cards.status, ==, 0);
     cards = g_strsplit (g_strstrip (signed_cards.out), "\n", -1);
   }
@@ -602,6 +712,7 @@ sync_body (gboolean postgresql)
 
   orders_body (hub, hub_dir, cluster, token);
   shop_body (hub, hub_dir, ref_dir, kiosk, cluster);
+  cards_body (hub, hub_dir, kiosk, cluster, cards[1], cards[2]);
 
   vtr_test_hub_stop (hub, SIGTERM);
   vtr_test_remove_tree (hub_dir);
@@ -849,23 +960,14 @@ test_not_served (void)
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
   g_autofree char *answer = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *transfer = NULL;
-  g_autofree char *lost = NULL;
-  g_autofree char *fresh = NULL;
-  g_auto(GStrv) cards = NULL;
   g_auto(VtrTestResult) keys = { 0 };
-  g_auto(VtrTestResult) signed_cards = { 0 };
   g_auto(VtrTestResult) list = { 0 };
   g_auto(VtrTestResult) backup = { 0 };
-  const char *paths[] = { "/api/v1/cards/ABCDEFGHJKMNPQRSTVWXYZ0123" };
+  const char *paths[] = { "/api/v1/poster-scans" };
   VtrTestHub *hub;
 
   vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
   g_assert_cmpint (keys.status, ==, 0);
-  vtr_test_hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "2", NULL);
-  g_assert_cmpint (signed_cards.status, ==, 0);
-  cards = g_strsplit (g_strstrip (signed_cards.out), "\n", -1);
   code = add_device (hub_dir, cluster, "Boulangerie, comptoir", "2");
   hub = hub_start (hub_dir, cluster);
   token = pair_raw (hub, code);
@@ -875,19 +977,6 @@ test_not_served (void)
       g_assert_cmpuint (http (hub->port, "GET", paths[i], token, NULL, &answer), ==, 501);
       g_assert_nonnull (strstr (answer, "\"not-supported\""));
     }
-  /* A lost card blocked at the counter, its points moved to a new card
-   * (docs/hub-api.md, "Lost cards"): not yet. */
-  lost = g_strndup (strstr (cards[0], "/C/") + 3, 26);
-  fresh = g_strndup (strstr (cards[1], "/C/") + 3, 26);
-  transfer = g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"transfer\",\"created\":%" G_GINT64_FORMAT ","
-                              "\"payload\":{\"card\":\"%s\",\"new_card\":\"%s\",\"new_code\":\"%s\","
-                              "\"merchant\":2,\"points\":0}}]}",
-                              uuid, g_get_real_time () / G_USEC_PER_SEC, lost, fresh, cards[1]);
-  g_clear_pointer (&answer, g_free);
-  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/events", token, transfer, &answer), ==, 501);
-  g_assert_nonnull (strstr (answer, "\"not-supported\""));
-  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 0);
-
   vtr_test_hub_run (&list, hub_dir, cluster, "device", "list", NULL);
   g_assert_cmpint (list.status, !=, 0);
   g_assert_nonnull (strstr (list.err, "PostgreSQL"));

@@ -170,6 +170,29 @@ vtr_hub_backend_write_order_changes (VtrHubBackend *self,
                                            error);
 }
 
+gboolean
+vtr_hub_backend_card_info (VtrHubBackend *self,
+                           const char    *card_id,
+                           gint64        *balance,
+                           gint64        *n_events,
+                           char         **code,
+                           gboolean      *blocked,
+                           gint64        *flagged,
+                           GError       **error)
+{
+  return self->klass->card_info (self, card_id, balance, n_events, code, blocked, flagged, error);
+}
+
+gboolean
+vtr_hub_backend_find_cards (VtrHubBackend *self,
+                            const char    *suffix,
+                            JsonBuilder   *builder,
+                            gboolean      *more,
+                            GError       **error)
+{
+  return self->klass->find_cards (self, suffix, builder, more, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -295,6 +318,32 @@ sqlite_write_order_changes (VtrHubBackend *self,
                                          cursor, more, error);
 }
 
+static gboolean
+sqlite_card_info (VtrHubBackend *self,
+                  const char    *card_id,
+                  gint64        *balance,
+                  gint64        *n_events,
+                  char         **code,
+                  gboolean      *blocked,
+                  gint64        *flagged,
+                  GError       **error)
+{
+  VtrHubDb *db = ((Sqlite *) self)->db;
+
+  return vtr_hub_db_card_balance (db, card_id, balance, n_events, code, error) &&
+         vtr_hub_db_card_state (db, card_id, blocked, flagged, error);
+}
+
+static gboolean
+sqlite_find_cards (VtrHubBackend *self,
+                   const char    *suffix,
+                   JsonBuilder   *builder,
+                   gboolean      *more,
+                   GError       **error)
+{
+  return vtr_hub_db_find_cards (((Sqlite *) self)->db, suffix, builder, more, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -319,6 +368,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_write_changes,
   sqlite_write_orders,
   sqlite_write_order_changes,
+  sqlite_card_info,
+  sqlite_find_cards,
   sqlite_free,
 };
 

@@ -73,6 +73,19 @@ typedef struct
                                         gint64        *cursor,
                                         gboolean      *more,
                                         GError       **error);
+  gboolean      (*card_info)     (VtrHubBackend *self,
+                                  const char    *card_id,
+                                  gint64        *balance,
+                                  gint64        *n_events,
+                                  char         **code,
+                                  gboolean      *blocked,
+                                  gint64        *flagged,
+                                  GError       **error);
+  gboolean      (*find_cards)    (VtrHubBackend *self,
+                                  const char    *suffix,
+                                  JsonBuilder   *builder,
+                                  gboolean      *more,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -141,6 +154,23 @@ gboolean       vtr_hub_backend_write_order_changes (VtrHubBackend *self,
                                          guint          limit,
                                          JsonBuilder   *builder,
                                          gint64        *cursor,
+                                         gboolean      *more,
+                                         GError       **error);
+/* (cards) A card's balance, its signed code when the hub confirmed it,
+ * whether it was declared lost, and its events flagged after a block
+ * (vtr_hub_db_card_balance(), vtr_hub_db_card_state()). */
+gboolean       vtr_hub_backend_card_info (VtrHubBackend *self,
+                                         const char    *card_id,
+                                         gint64        *balance,
+                                         gint64        *n_events,
+                                         char         **code,
+                                         gboolean      *blocked,
+                                         gint64        *flagged,
+                                         GError       **error);
+/* (cards) Confirmed cards not lost ending in @suffix (vtr_hub_db_find_cards()). */
+gboolean       vtr_hub_backend_find_cards (VtrHubBackend *self,
+                                         const char    *suffix,
+                                         JsonBuilder   *builder,
                                          gboolean      *more,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vtr-card-block.h"
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-gtin.h"
@@ -100,6 +101,17 @@ static const char schema[] =
   "CREATE INDEX IF NOT EXISTS catalog_product_by_gtin ON catalog_row (((data::jsonb) ->> 'gtin')) WHERE kind = 1;"
   "CREATE INDEX IF NOT EXISTS catalog_product_by_category ON catalog_row (((data::jsonb) ->> 'category')) "
   "  WHERE kind = 1;"
+  /* 3: (cards) lost cards, as hub.db keeps them (vtr-hub-cards.c): each
+   * blocked once (its id numbers the block in the change feed), events
+   * that arrived for a card after its block flagged, cards found at a
+   * counter by their last characters. */
+  "CREATE TABLE IF NOT EXISTS card_block ("
+  "  id bigserial UNIQUE, old_card text PRIMARY KEY, new_card text NOT NULL, merchant_id bigint NOT NULL, "
+  "  device_id bigint NOT NULL, uuid uuid NOT NULL UNIQUE, points_said bigint NOT NULL, "
+  "  points_moved bigint NOT NULL, blocked bigint NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS card_block_by_new ON card_block (new_card);"
+  "ALTER TABLE event ADD COLUMN IF NOT EXISTS flag text;"
+  "CREATE INDEX IF NOT EXISTS card_by_suffix ON card ((right (card_id, 6)));"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -119,6 +131,8 @@ static const struct
 };
 
 static const VtrHubBackendClass pg_class;
+
+static gboolean log_change (Pg *self, int kind, gint64 a, gint64 b, GError **error);
 
 static gboolean
 pg_failed (Pg        *self,
@@ -633,6 +647,123 @@ pg_write_order_changes (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* (cards) Lost cards, as on SQLite (vtr-hub-db.c, check_against_hub()
+ * and store_card_event()), under LOCK_FEED: a card is blocked once,
+ * whoever asks second, and never to a card itself blocked. */
+static gboolean
+check_transfer (Pg                     *self,
+                const VtrHubBatchEvent *e,
+                const char            **reason,
+                GError                **error)
+{
+  const char *params[2] = { e->card_id, e->new_card };
+  PGresult *result;
+
+  *reason = NULL;
+  if (!(result = query (self,
+                        "SELECT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1), "
+                        "  EXISTS (SELECT 1 FROM card_block WHERE old_card = $2), "
+                        "  EXISTS (SELECT 1 FROM card WHERE card_id = $1)",
+                        2, params, error)))
+    return FALSE;
+  if (g_str_equal (PQgetvalue (result, 0, 0), "t"))
+    *reason = N_("this card was already declared lost, and its points moved to a new card");
+  else if (g_str_equal (PQgetvalue (result, 0, 1), "t"))
+    *reason = N_("the new card was itself declared lost");
+  else if (!e->card_signed && !g_str_equal (PQgetvalue (result, 0, 2), "t"))
+    *reason = N_("this card is unknown to the federation: its signed code must be scanned once");
+  PQclear (result);
+  return TRUE;
+}
+
+/* The cards whose events count on @card_id: itself unless it was blocked,
+ * and the lost cards it replaced, and those they replaced. */
+#define CARD_SOURCE \
+  "WITH RECURSIVE source (card_id) AS (" \
+  "    SELECT $1::text WHERE NOT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1) " \
+  "    UNION SELECT b.old_card FROM card_block b JOIN source s ON b.new_card = s.card_id) "
+
+static gboolean
+card_balance (Pg          *self,
+              const char  *card_id,
+              gint64      *balance,
+              gint64      *n_events,
+              char       **code,
+              GError     **error)
+{
+  g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) VTR_HUB_MAX_POINTS);
+  const char *params[2] = { card_id, bound };
+  PGresult *result;
+
+  if (!(result = query (self,
+                        CARD_SOURCE
+                        "SELECT coalesce (sum (points), 0), count (*), "
+                        "  (SELECT code FROM card WHERE card_id = $1) FROM event "
+                        "WHERE card_id IN (SELECT card_id FROM source) AND points BETWEEN -$2::bigint AND $2::bigint",
+                        2, params, error)))
+    return FALSE;
+  *balance = column_int (result, 0, 0);
+  *n_events = column_int (result, 0, 1);
+  if (code)
+    *code = column_text (result, 0, 2);
+  PQclear (result);
+  return TRUE;
+}
+
+/* What a loyalty event does besides being stored: an event for a card
+ * already blocked is flagged; a transfer blocks its card, moves the
+ * balance the hub knows, confirms the new card and puts the block in the
+ * change feed (the kiosks refuse the lost card from their next sync). */
+static gboolean
+store_card_event (Pg                     *self,
+                  VtrHubBatch            *batch,
+                  const VtrHubBatchEvent *e,
+                  const char             *received,
+                  GError                **error)
+{
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, e->merchant_id);
+  g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_batch_get_device_id (batch));
+  g_autofree char *said = g_strdup_printf ("%" G_GINT64_FORMAT, e->points_said);
+  g_autofree char *moved_text = NULL;
+  gint64 moved = 0, n_events = 0;
+  PGresult *result;
+
+  if (!e->new_card)
+    {
+      const char *params[2] = { e->uuid, e->card_id };
+
+      return run (self,
+                  "UPDATE event SET flag = 'after-block' WHERE uuid = $1::uuid "
+                  "AND EXISTS (SELECT 1 FROM card_block WHERE old_card = $2)",
+                  2, params, error);
+    }
+  if (!card_balance (self, e->card_id, &moved, &n_events, NULL, error))
+    return FALSE;
+  moved_text = g_strdup_printf ("%" G_GINT64_FORMAT, moved);
+  {
+    const char *card[3] = { e->new_card, e->new_code, received };
+    const char *block[8] = { e->card_id, e->new_card, merchant, device, e->uuid, said, moved_text, received };
+
+    if (!run (self,
+              "INSERT INTO card (card_id, code, confirmed) VALUES ($1, $2, $3::bigint) "
+              "ON CONFLICT (card_id) DO UPDATE SET code = coalesce (card.code, excluded.code)",
+              3, card, error) ||
+        !(result = query (self,
+                          "INSERT INTO card_block (old_card, new_card, merchant_id, device_id, uuid, points_said, "
+                          "  points_moved, blocked) "
+                          "VALUES ($1, $2, $3::bigint, $4::bigint, $5::uuid, $6::bigint, $7::bigint, $8::bigint) "
+                          "RETURNING id",
+                          8, block, error)))
+      return FALSE;
+  }
+  {
+    gint64 id = column_int (result, 0, 0);
+
+    PQclear (result);
+    return log_change (self, VTR_CHANGE_BLOCKED_CARD, id, 0, error);
+  }
+}
+
 /* Events: each stored once by its uuid. Two hubs given the same event
  * at once: the second's INSERT waits for the first's transaction, then
  * finds the uuid and answers "duplicate". */
@@ -652,6 +783,24 @@ pg_ingest (VtrHubBackend *backend,
 
   if (!run (self, "BEGIN", 0, NULL, error))
     return FALSE;
+  /* (cards) A transfer blocks its card in the change feed: the feed's
+   * lock first, before the orders' (always in this order, so no two
+   * transactions wait for each other), and it makes the transfers of
+   * all hubs one at a time, so a card is blocked once. */
+  for (guint i = 0; i < n; i++)
+    {
+      VtrHubBatchEvent e;
+
+      if (vtr_hub_batch_get_event (batch, i, &e) == NULL && e.new_card)
+        {
+          g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+          const char *params[1] = { lock };
+
+          if (!run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
+            goto failed;
+          break;
+        }
+    }
   /* The batch's events stored before, in one statement rather than one
    * an event: each round trip costs both processes a wake-up. */
   {
@@ -704,15 +853,15 @@ pg_ingest (VtrHubBackend *backend,
           vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
           continue;
         }
-      if (e.needs_sqlite)
+      if (e.new_card)
         {
-          /* Never "rejected": the kiosk would drop it. The whole request
-           * fails and the kiosk keeps it for a hub that takes it. */
-          g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                       _("This hub keeps its data in PostgreSQL, which does not take lost cards yet "
-                         "(event “%s”): the kiosk keeps them and sends them again later"),
-                       e.kind);
-          goto failed;
+          if (!check_transfer (self, &e, &reason, error))
+            goto failed;
+          if (reason)
+            {
+              vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
+              continue;
+            }
         }
       if (e.order || e.forget_order)
         {
@@ -734,7 +883,7 @@ pg_ingest (VtrHubBackend *backend,
               continue;
             }
         }
-      if (e.card_id && !e.card_signed)
+      if (e.card_id && !e.card_signed && !e.new_card)
         {
           const char *params[1] = { e.card_id };
 
@@ -787,6 +936,8 @@ pg_ingest (VtrHubBackend *backend,
         if (e.order && !fold_order (self, batch, &e, order_merchant, received, error))
           goto failed;
         if (e.forget_order && !forget_order (self, e.forget_order, error))
+          goto failed;
+        if (e.card_id && !store_card_event (self, batch, &e, received, error))
           goto failed;
         vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_ACCEPTED, NULL);
         n_accepted++;
@@ -871,8 +1022,11 @@ pg_write_changes (VtrHubBackend *backend,
   ensure_connected (self);
 
   if (!(result = query (self,
-                        "SELECT c.kind, c.a, c.b, c.seq, r.data FROM catalog_change c "
+                        "SELECT c.kind, c.a, c.b, c.seq, r.data, "
+                        "  json_build_object ('card', cb.old_card, 'blocked', cb.blocked)::text "
+                        "FROM catalog_change c "
                         "LEFT JOIN catalog_row r USING (kind, a, b) "
+                        "LEFT JOIN card_block cb ON c.kind = " G_STRINGIFY (VTR_CHANGE_BLOCKED_CARD) " AND cb.id = c.a "
                         "WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2::bigint",
                         2, params, error)))
     return FALSE;
@@ -885,6 +1039,12 @@ pg_write_changes (VtrHubBackend *backend,
       gint64 b = column_int (result, i, 2);
 
       *cursor = column_int (result, i, 3);
+      /* (cards) a card declared lost: never unblocked, never deleted */
+      if (kind == VTR_CHANGE_BLOCKED_CARD)
+        {
+          vtr_change_page_add_blocked_card (&page, PQgetvalue (result, i, 5));
+          continue;
+        }
       if (kind < 0 || kind >= VTR_N_TABLES)
         continue;
       if (!PQgetisnull (result, i, 4))
@@ -1500,6 +1660,86 @@ vtr_hub_pg_history (VtrHubBackend *backend,
   return history;
 }
 
+static gboolean
+pg_card_info (VtrHubBackend *backend,
+              const char    *card_id,
+              gint64        *balance,
+              gint64        *n_events,
+              char         **code,
+              gboolean      *blocked,
+              gint64        *flagged,
+              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { card_id };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!card_balance (self, card_id, balance, n_events, code, error))
+    return FALSE;
+  if (!(result = query (self,
+                        "WITH RECURSIVE source (card_id) AS ("
+                        "    SELECT $1::text UNION SELECT b.old_card FROM card_block b JOIN source s "
+                        "    ON b.new_card = s.card_id) "
+                        "SELECT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1), "
+                        "  (SELECT count (*) FROM event WHERE card_id IN (SELECT card_id FROM source) "
+                        "   AND flag IS NOT NULL)",
+                        1, params, error)))
+    {
+      if (code)
+        g_clear_pointer (code, g_free);
+      return FALSE;
+    }
+  *blocked = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  *flagged = column_int (result, 0, 1);
+  PQclear (result);
+  return TRUE;
+}
+
+/* As vtr_hub_db_find_cards(): the index on the last 6 characters finds
+ * the few candidates; at most 5, their number and balance. */
+static gboolean
+pg_find_cards (VtrHubBackend *backend,
+               const char    *suffix,
+               JsonBuilder   *builder,
+               gboolean      *more,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *pattern = g_strconcat ("%", suffix, NULL);
+  const char *params[2] = { suffix, pattern };
+  PGresult *result;
+  int n;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT card_id FROM card WHERE right (card_id, 6) = right ($1, 6) "
+                        "  AND card_id LIKE $2 AND card_id NOT IN (SELECT old_card FROM card_block) "
+                        "ORDER BY card_id LIMIT 6",
+                        2, params, error)))
+    return FALSE;
+  n = PQntuples (result);
+  *more = n > 5;
+  json_builder_begin_array (builder);
+  for (int i = 0; i < MIN (n, 5); i++)
+    {
+      gint64 balance, n_events;
+
+      if (!card_balance (self, PQgetvalue (result, i, 0), &balance, &n_events, NULL, error))
+        {
+          PQclear (result);
+          return FALSE;
+        }
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "card", PQgetvalue (result, i, 0));
+      vtr_json_add_int (builder, "balance", balance);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -1522,6 +1762,8 @@ static const VtrHubBackendClass pg_class = {
   pg_write_changes,
   pg_write_orders,
   pg_write_order_changes,
+  pg_card_info,
+  pg_find_cards,
   pg_free,
 };
 

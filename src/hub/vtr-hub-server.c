@@ -814,10 +814,12 @@ route_events (Job           *job,
   job->has_order = has_order_event (others);
 }
 
+/* GET /api/v1/cards/ID, on either backend (@worker NULL: PostgreSQL). */
 static void
-route_card (Job        *job,
-            Worker     *worker,
-            const char *card_id)
+route_card (Job           *job,
+            VtrHubBackend *backend,
+            Worker        *worker,
+            const char    *card_id)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -826,15 +828,14 @@ route_card (Job        *job,
   gint64 balance, n_events, flagged = 0;
   gboolean blocked = FALSE;
 
-  if (!(device = authenticate (job, worker)))
+  if (!(device = authenticate_on (job, backend, worker)))
     return;
   if (strlen (card_id) != 26 || strspn (card_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 26)
     {
       answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("This is not a loyalty card number"));
       return;
     }
-  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &code, &error) ||
-      !vtr_hub_db_card_state (worker->db, card_id, &blocked, &flagged, &error))
+  if (!vtr_hub_backend_card_info (backend, card_id, &balance, &n_events, &code, &blocked, &flagged, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1091,8 +1092,9 @@ vtr_hub_publish_blocks (VtrHubDb *db,
 /* GET /api/v1/cards?suffix=…: a shop's counter looks for a lost card by
  * its last characters. */
 static void
-vtr_hub_route_find_cards (Job    *job,
-                          Worker *worker)
+vtr_hub_route_find_cards (Job           *job,
+                          VtrHubBackend *backend,
+                          Worker        *worker)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -1101,7 +1103,7 @@ vtr_hub_route_find_cards (Job    *job,
   const char *text = job->query ? g_hash_table_lookup (job->query, "suffix") : NULL;
   gboolean more = FALSE;
 
-  if (!(device = authenticate (job, worker)))
+  if (!(device = authenticate_on (job, backend, worker)))
     return;
   if (device->merchant_id == 0)
     {
@@ -1117,7 +1119,7 @@ vtr_hub_route_find_cards (Job    *job,
     }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "cards");
-  if (!vtr_hub_db_find_cards (worker->db, suffix, builder, &more, &error))
+  if (!vtr_hub_backend_find_cards (backend, suffix, builder, &more, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1223,6 +1225,10 @@ route_pg (Job *job)
     }
   else if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
     route_metrics (job, backend);
+  else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
+    vtr_hub_route_find_cards (job, backend, NULL);
+  else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
+    route_card (job, backend, NULL, path + strlen (API "cards/"));
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
                   _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
@@ -1288,9 +1294,9 @@ route (Job *job)
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
     route_events (job, worker->backend, worker);
   else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
-    vtr_hub_route_find_cards (job, worker);
+    vtr_hub_route_find_cards (job, worker->backend, worker);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
-    route_card (job, worker, path + strlen (API "cards/"));
+    route_card (job, worker->backend, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);
