@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
@@ -595,6 +597,209 @@ cards_body (VtrTestHub     *hub,
   }
 }
 
+/* (sms) The federation's SMS gateway, standing in: a SoupServer on
+ * 127.0.0.1 on a thread of its own, answering 200 and keeping every
+ * request's body. */
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  guint16       port;
+  GMutex        lock;
+  GCond         ready;
+  GPtrArray    *bodies;
+} Gateway;
+
+static void
+gateway_request (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  Gateway *gw = data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+  g_mutex_lock (&gw->lock);
+  g_ptr_array_add (gw->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+  g_mutex_unlock (&gw->lock);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"id\":\"1\"}", 10);
+}
+
+static gpointer
+gateway_main (gpointer data)
+{
+  Gateway *gw = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (gw->context);
+  gw->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (gw->server, NULL, gateway_request, gw, NULL);
+  g_assert_true (soup_server_listen_local (gw->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (gw->server);
+  g_mutex_lock (&gw->lock);
+  gw->port = g_uri_get_port (uris->data);
+  g_cond_signal (&gw->ready);
+  g_mutex_unlock (&gw->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (gw->loop);
+  g_clear_object (&gw->server);
+  g_main_context_pop_thread_default (gw->context);
+  return NULL;
+}
+
+static Gateway *
+gateway_start (void)
+{
+  Gateway *gw = g_new0 (Gateway, 1);
+
+  g_mutex_init (&gw->lock);
+  g_cond_init (&gw->ready);
+  gw->bodies = g_ptr_array_new_with_free_func (g_free);
+  gw->context = g_main_context_new ();
+  gw->loop = g_main_loop_new (gw->context, FALSE);
+  gw->thread = g_thread_new ("gateway", gateway_main, gw);
+  g_mutex_lock (&gw->lock);
+  while (gw->port == 0)
+    g_cond_wait (&gw->ready, &gw->lock);
+  g_mutex_unlock (&gw->lock);
+  return gw;
+}
+
+static gboolean
+gateway_quit (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gateway_stop (Gateway *gw)
+{
+  g_main_context_invoke (gw->context, gateway_quit, gw->loop);
+  g_thread_join (gw->thread);
+  g_main_loop_unref (gw->loop);
+  g_main_context_unref (gw->context);
+  g_ptr_array_unref (gw->bodies);
+  g_mutex_clear (&gw->lock);
+  g_cond_clear (&gw->ready);
+  g_free (gw);
+}
+
+/* The body of the gateway's first request, once it came. */
+static char *
+gateway_wait_first (Gateway *gw)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  char *body = NULL;
+
+  while (body == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_mutex_lock (&gw->lock);
+      if (gw->bodies->len > 0)
+        body = g_strdup (g_ptr_array_index (gw->bodies, 0));
+      g_mutex_unlock (&gw->lock);
+      if (body == NULL)
+        g_usleep (20 * 1000);
+    }
+  g_assert_nonnull (body);
+  return body;
+}
+
+static void
+write_sms_conf (const char *hub_dir,
+                Gateway    *gw)
+{
+  g_autofree char *path = g_build_filename (hub_dir, "sms.conf", NULL);
+  g_autofree char *text =
+    g_strdup_printf ("[gateway]\n"
+                     "url=http://127.0.0.1:%u/v1/sms\n"
+                     "auth=bearer\n"
+                     "token=s3cr3t-key\n"
+                     "body={\"recipient\": \"{to}\", \"message\": \"{text}\"}\n"
+                     "timeout=5\n",
+                     gw->port);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+}
+
+static char *
+sms_status (const char     *hub_dir,
+            VtrTestCluster *cluster,
+            const char     *order)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CASE status WHEN 'sent' THEN 1 WHEN 'pending' THEN 2 ELSE 3 END "
+                                          "FROM sms_outbox WHERE order_uuid = '%s' AND state = 'ready'",
+                                          order);
+  g_autofree char *path = g_build_filename (hub_dir, "hub.db", NULL);
+  gint64 status = cluster ? vtr_test_pg_int (cluster, sql) : vtr_test_sql_int (path, sql);
+
+  return g_strdup (status == 1 ? "sent" : status == 2 ? "pending" : "other");
+}
+
+/* (sms) On either backend: an order shop 2 says is ready sends the
+ * customer a text message through the gateway, once, and the outbox
+ * says it was sent. */
+static void
+sms_body (VtrTestHub     *hub,
+          const char     *hub_dir,
+          VtrTestCluster *cluster,
+          Gateway        *gw,
+          const char     *kiosk_token)
+{
+  g_autofree char *code = add_device (hub_dir, cluster, "Boulangerie, caisse des commandes", "2");
+  g_autofree char *shop = pair_raw (hub, code);
+  g_autofree char *order = g_uuid_string_random ();
+  g_autofree char *placed_uuid = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *placed =
+    g_strdup_printf ("{\"events\":[{\"uuid\":\"%s\",\"kind\":\"order\",\"created\":%" G_GINT64_FORMAT ","
+                     "\"payload\":{\"order\":\"%s\",\"number\":\"AC-2001\",\"state\":\"placed\","
+                     "\"at\":%" G_GINT64_FORMAT ",\"merchant\":2,\"first_name\":\"Inès\","
+                     "\"phone\":\"06 12 34 56 78\",\"lines\":[]}}]}",
+                     placed_uuid, now, order, now);
+  g_autofree char *verdict = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(JsonObject) sent = NULL;
+  const char *message;
+  gint64 deadline;
+
+  g_assert_cmpstr ((verdict = post_one (hub, kiosk_token, placed)), ==, "accepted");
+  g_clear_pointer (&verdict, g_free);
+  g_assert_cmpstr ((verdict = post_order (hub, shop, order, "accepted")), ==, "accepted");
+  g_clear_pointer (&verdict, g_free);
+  g_assert_cmpstr ((verdict = post_order (hub, shop, order, "ready")), ==, "accepted");
+
+  body = gateway_wait_first (gw);
+  sent = vtr_test_parse_object (body);
+  g_assert_cmpstr (json_object_get_string_member (sent, "recipient"), ==, "+33612345678");
+  message = json_object_get_string_member (sent, "message");
+  g_test_message ("sent: %s", message);
+  g_assert_nonnull (strstr (message, "Inès"));
+  g_assert_nonnull (strstr (message, "AC-2001"));
+  /* The shop's name, from the catalogue of either backend. */
+  g_assert_null (strstr (message, "la boutique"));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_strcmp0 (status = sms_status (hub_dir, cluster, order), "sent") != 0 &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&status, g_free);
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpstr (status, ==, "sent");
+  g_mutex_lock (&gw->lock);
+  g_assert_cmpuint (gw->bodies->len, ==, 1);
+  g_mutex_unlock (&gw->lock);
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -619,6 +824,7 @@ sync_body (gboolean postgresql)
   g_autofree char *answer = NULL;
   g_auto(GStrv) cards = NULL;
   g_autoptr(GError) error = NULL;
+  Gateway *gateway;
   VtrTestHub *hub;
 
   {
@@ -637,6 +843,8 @@ sync_body (gboolean postgresql)
   }
   kiosk_code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
   raw_code = add_device (hub_dir, cluster, "Kiosque de la Joliette", NULL);
+  gateway = gateway_start ();
+  write_sms_conf (hub_dir, gateway);
   hub = hub_start (hub_dir, cluster);
 
   /* The first download: every row of the federation's catalogue. */
@@ -713,8 +921,10 @@ sync_body (gboolean postgresql)
   orders_body (hub, hub_dir, cluster, token);
   shop_body (hub, hub_dir, ref_dir, kiosk, cluster);
   cards_body (hub, hub_dir, kiosk, cluster, cards[1], cards[2]);
+  sms_body (hub, hub_dir, cluster, gateway, token);
 
   vtr_test_hub_stop (hub, SIGTERM);
+  gateway_stop (gateway);
   vtr_test_remove_tree (hub_dir);
   vtr_test_remove_tree (ref_dir);
   vtr_test_remove_tree (kiosk);

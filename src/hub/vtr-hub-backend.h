@@ -197,6 +197,47 @@ JsonArray     *vtr_hub_pg_shop_ingest   (VtrHubBackend      *self,
                                          guint              *n_accepted,
                                          GError            **error);
 
+/* (sms) PostgreSQL only: the customers' text messages (vtr-hub-sms.c). */
+typedef struct
+{
+  gint64  id;
+  char   *order;
+  char   *state;        /* the state the message tells */
+  gint64  tries;
+  char   *details;      /* (nullable) the step's payload */
+  char   *number;       /* (nullable) the order's, when the hub has it */
+  char   *order_state;  /* (nullable) its state now */
+  gint64  merchant_id;
+  char   *placed;       /* (nullable) the order as placed */
+} VtrHubSmsDue;
+
+void           vtr_hub_sms_due_clear    (VtrHubSmsDue  *due);
+gboolean       vtr_hub_pg_sms_claim     (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         claim_until,
+                                         VtrHubSmsDue  *due,
+                                         gboolean      *found,
+                                         GError       **error);
+gboolean       vtr_hub_pg_sms_record    (VtrHubBackend *self,
+                                         gint64         id,
+                                         const char    *status,
+                                         gint64         tries,
+                                         gint64         next_try,
+                                         gint64         sent,
+                                         const char    *phone,
+                                         const char    *text,
+                                         const char    *last_error,
+                                         GError       **error);
+int            vtr_hub_pg_sms_erase_expired (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         keep_seconds,
+                                         GError       **error);
+char          *vtr_hub_pg_catalog_row   (VtrHubBackend *self,
+                                         int            kind,
+                                         gint64         a,
+                                         GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBackend, vtr_hub_backend_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrHubSmsDue, vtr_hub_sms_due_clear)
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "vtr-changes.h"
 #include "vtr-gtin.h"
 #include "vtr-hub-shop.h"
+#include "vtr-hub-sms.h"
 #include "vtr-import.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
@@ -112,6 +113,17 @@ static const char schema[] =
   "CREATE INDEX IF NOT EXISTS card_block_by_new ON card_block (new_card);"
   "ALTER TABLE event ADD COLUMN IF NOT EXISTS flag text;"
   "CREATE INDEX IF NOT EXISTS card_by_suffix ON card ((right (card_id, 6)));"
+  /* 3: (sms) the customers' text messages, as hub.db's outbox
+   * (vtr-hub-sms.c): one per order and state, sent by the first hub
+   * whose sending thread claims it; the orders over whose customer's
+   * details are still there, found by an index. */
+  "CREATE TABLE IF NOT EXISTS sms_outbox ("
+  "  id bigserial PRIMARY KEY, order_uuid uuid NOT NULL, state text NOT NULL, details text, "
+  "  status text NOT NULL DEFAULT 'pending', tries bigint NOT NULL DEFAULT 0, next_try bigint NOT NULL, "
+  "  created bigint NOT NULL, sent bigint, phone text, text text, last_error text, UNIQUE (order_uuid, state));"
+  "CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
+  "CREATE INDEX IF NOT EXISTS hub_order_to_forget ON hub_order (received) "
+  "  WHERE NOT forgotten AND state IN ('collected', 'cancelled', 'refused');"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -488,7 +500,7 @@ check_forget (Pg                     *self,
 }
 
 /* The customer's first name and phone number leave the order and its
- * events (vtr-hub-sms.c, erase_listed(); no text message outbox here). */
+ * events and its text messages (vtr-hub-sms.c, erase_listed()). */
 static gboolean
 forget_order (Pg          *self,
               const char  *order,
@@ -506,6 +518,12 @@ forget_order (Pg          *self,
               "UPDATE event SET payload = ((payload::jsonb) - 'first_name' - 'phone')::text "
               "WHERE kind = 'order' AND ((payload::jsonb) ->> 'order') = $1 "
               "  AND (payload::jsonb) ?| array['first_name', 'phone']",
+              1, params, error) &&
+         /* A message not sent yet will not be: no one to send it to. */
+         run (self,
+              "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
+              "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
+              "WHERE order_uuid = $1::uuid",
               1, params, error);
 }
 
@@ -524,18 +542,32 @@ fold_order (Pg                     *self,
                             received };
   const char *step[5] = { e->order, e->order_state, at, e->payload, received };
 
-  /* No SMS to the customer yet (vtr-hub-sms.c keeps its outbox in SQLite). */
   if (g_str_equal (e->order_state, "placed"))
     return run (self,
                 "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, seq, received) "
                 "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6, $7::bigint, "
                 "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), $8::bigint)",
                 8, placed, error);
-  return run (self,
-              "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
-              "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
-              "WHERE uuid = $1::uuid",
-              5, step, error);
+  if (!run (self,
+            "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
+            "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
+            "WHERE uuid = $1::uuid",
+            5, step, error))
+    return FALSE;
+  /* (sms) The customer is told, once per order and state, by the first
+   * hub that claims the message (vtr_hub_pg_sms_claim()). */
+  if (g_str_equal (e->order_state, "ready") || g_str_equal (e->order_state, "cancelled") ||
+      g_str_equal (e->order_state, "refused"))
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_sms_now ());
+      const char *params[4] = { e->order, e->order_state, e->payload, now };
+
+      return run (self,
+                  "INSERT INTO sms_outbox (order_uuid, state, details, created, next_try) "
+                  "VALUES ($1::uuid, $2, $3, $4::bigint, $4::bigint) ON CONFLICT (order_uuid, state) DO NOTHING",
+                  4, params, error);
+    }
+  return TRUE;
 }
 
 /* One order of a page, as vtr-hub-db.c writes it: uuid, number, state,
@@ -1638,6 +1670,205 @@ failed:
   return NULL;
 }
 
+/*
+ * (sms) The customers' text messages on PostgreSQL, for vtr-hub-sms.c's
+ * sending thread, which every hub runs: a message due is claimed by one
+ * hub (FOR UPDATE SKIP LOCKED, its next try moved past the send's
+ * time), so two hubs never send it both; a hub that dies while sending
+ * leaves it due again when the claim runs out (as a restarted SQLite hub
+ * sends again a message whose outcome it had not written).
+ */
+
+/**
+ * vtr_hub_pg_sms_claim:
+ * @claim_until: when the message is due again should this hub never say
+ *   what became of it
+ * @due: (out caller-allocates): the message, when @found
+ */
+gboolean
+vtr_hub_pg_sms_claim (VtrHubBackend *backend,
+                      gint64         now,
+                      gint64         claim_until,
+                      VtrHubSmsDue  *due,
+                      gboolean      *found,
+                      GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *until = g_strdup_printf ("%" G_GINT64_FORMAT, claim_until);
+  const char *params[2] = { now_text, until };
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  *found = FALSE;
+  memset (due, 0, sizeof *due);
+  if (!(result = query (self,
+                        "WITH claimed AS ("
+                        "  UPDATE sms_outbox SET next_try = $2::bigint WHERE id = ("
+                        "    SELECT id FROM sms_outbox WHERE status = 'pending' AND next_try <= $1::bigint "
+                        "    ORDER BY next_try, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                        "  RETURNING id, order_uuid, state, tries, details) "
+                        "SELECT c.id, c.order_uuid::text, c.state, c.tries, c.details, o.number, o.state, "
+                        "  coalesce (o.merchant_id, 0), o.placed "
+                        "FROM claimed c LEFT JOIN hub_order o ON o.uuid = c.order_uuid",
+                        2, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      *found = TRUE;
+      due->id = column_int (result, 0, 0);
+      due->order = column_text (result, 0, 1);
+      due->state = column_text (result, 0, 2);
+      due->tries = column_int (result, 0, 3);
+      due->details = column_text (result, 0, 4);
+      due->number = column_text (result, 0, 5);
+      due->order_state = column_text (result, 0, 6);
+      due->merchant_id = column_int (result, 0, 7);
+      due->placed = column_text (result, 0, 8);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+void
+vtr_hub_sms_due_clear (VtrHubSmsDue *due)
+{
+  g_clear_pointer (&due->order, g_free);
+  g_clear_pointer (&due->state, g_free);
+  g_clear_pointer (&due->details, g_free);
+  g_clear_pointer (&due->number, g_free);
+  g_clear_pointer (&due->order_state, g_free);
+  g_clear_pointer (&due->placed, g_free);
+}
+
+/* What became of message @id (vtr-hub-sms.c, record()). */
+gboolean
+vtr_hub_pg_sms_record (VtrHubBackend *backend,
+                       gint64         id,
+                       const char    *status,
+                       gint64         tries,
+                       gint64         next_try,
+                       gint64         sent,
+                       const char    *phone,
+                       const char    *text,
+                       const char    *last_error,
+                       GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *tries_text = g_strdup_printf ("%" G_GINT64_FORMAT, tries);
+  g_autofree char *next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next_try);
+  g_autofree char *sent_text = g_strdup_printf ("%" G_GINT64_FORMAT, sent);
+  const char *params[8] = { id_text, status, tries_text, next_text, sent_text, phone, text, last_error };
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  /* A customer forgotten meanwhile keeps nothing here either. */
+  return run (self,
+              "UPDATE sms_outbox SET status = CASE status WHEN 'forgotten' THEN status ELSE $2 END, "
+              "  tries = $3::bigint, next_try = $4::bigint, sent = nullif ($5::bigint, 0), "
+              "  phone = CASE status WHEN 'forgotten' THEN NULL ELSE $6 END, "
+              "  text = CASE status WHEN 'forgotten' THEN NULL ELSE $7 END, last_error = $8 "
+              "WHERE id = $1::bigint",
+              8, params, error);
+}
+
+/**
+ * vtr_hub_pg_sms_erase_expired:
+ *
+ * vtr_hub_sms_erase_expired() on PostgreSQL: a few hundred orders a
+ * transaction; two hubs sweeping at once take different orders.
+ *
+ * Returns: how many orders were erased, -1 on error.
+ */
+int
+vtr_hub_pg_sms_erase_expired (VtrHubBackend *backend,
+                              gint64         now,
+                              gint64         keep_seconds,
+                              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *before = g_strdup_printf ("%" G_GINT64_FORMAT, now - keep_seconds);
+  const char *params[1] = { before };
+  int total = 0, n;
+
+  g_return_val_if_fail (backend->klass == &pg_class, -1);
+  ensure_connected (self);
+  do
+    {
+      PGresult *result;
+      g_autofree char *list = NULL;
+      const char *erase[1];
+
+      if (!run (self, "BEGIN", 0, NULL, error))
+        return -1;
+      if (!(result = query (self,
+                            "SELECT count (*), coalesce (array_agg (uuid)::text, '{}') FROM ("
+                            "  SELECT uuid FROM hub_order WHERE NOT forgotten "
+                            "    AND state IN ('collected', 'cancelled', 'refused') AND received <= $1::bigint "
+                            "  LIMIT 500 FOR UPDATE SKIP LOCKED) AS over",
+                            1, params, error)))
+        goto failed;
+      n = column_int (result, 0, 0);
+      list = column_text (result, 0, 1);
+      PQclear (result);
+      erase[0] = list;
+      if (n > 0 &&
+          (!run (self,
+                 "UPDATE hub_order SET forgotten = true, "
+                 "  placed = CASE WHEN placed IS NULL THEN NULL "
+                 "    ELSE ((placed::jsonb) - 'first_name' - 'phone')::text END "
+                 "WHERE uuid = ANY ($1::uuid[])",
+                 1, erase, error) ||
+           !run (self,
+                 "UPDATE event SET payload = ((payload::jsonb) - 'first_name' - 'phone')::text "
+                 "WHERE kind = 'order' AND ((payload::jsonb) ->> 'order') = ANY ($1::text[]) "
+                 "  AND (payload::jsonb) ?| array['first_name', 'phone']",
+                 1, erase, error) ||
+           !run (self,
+                 "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
+                 "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
+                 "WHERE order_uuid = ANY ($1::uuid[])",
+                 1, erase, error)))
+        goto failed;
+      if (!run (self, "COMMIT", 0, NULL, error))
+        goto failed;
+      total += n;
+    }
+  while (n == 500);
+  return total;
+
+failed:
+  rollback (self);
+  return -1;
+}
+
+/* One row of the catalogue as its feed gives it (JSON), or NULL. */
+char *
+vtr_hub_pg_catalog_row (VtrHubBackend *backend,
+                        int            kind,
+                        gint64         a,
+                        GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *kind_text = g_strdup_printf ("%d", kind);
+  g_autofree char *a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
+  const char *params[2] = { kind_text, a_text };
+  PGresult *result;
+  char *data = NULL;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT data FROM catalog_row WHERE kind = $1::integer AND a = $2::bigint LIMIT 1",
+                        2, params, error)))
+    return NULL;
+  if (PQntuples (result) == 1)
+    data = column_text (result, 0, 0);
+  PQclear (result);
+  return data;
+}
+
 /* The history the hub's events and catalogue follow (docs/hub-api.md,
  * "History and heartbeat headers"), made with the schema. */
 char *
@@ -1891,6 +2122,61 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
 {
   (void) backend, (void) keys, (void) device, (void) events, (void) now, (void) results, (void) n_accepted,
     (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_sms_claim (VtrHubBackend *backend,
+                      gint64         now,
+                      gint64         claim_until,
+                      VtrHubSmsDue  *due,
+                      gboolean      *found,
+                      GError       **error)
+{
+  (void) backend, (void) now, (void) claim_until, (void) due, (void) found, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+void
+vtr_hub_sms_due_clear (VtrHubSmsDue *due)
+{
+  (void) due;
+}
+
+gboolean
+vtr_hub_pg_sms_record (VtrHubBackend *backend,
+                       gint64         id,
+                       const char    *status,
+                       gint64         tries,
+                       gint64         next_try,
+                       gint64         sent,
+                       const char    *phone,
+                       const char    *text,
+                       const char    *last_error,
+                       GError       **error)
+{
+  (void) backend, (void) id, (void) status, (void) tries, (void) next_try, (void) sent, (void) phone, (void) text,
+    (void) last_error, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+int
+vtr_hub_pg_sms_erase_expired (VtrHubBackend *backend,
+                              gint64         now,
+                              gint64         keep_seconds,
+                              GError       **error)
+{
+  (void) backend, (void) now, (void) keep_seconds, (void) error;
+  g_return_val_if_reached (-1);
+}
+
+char *
+vtr_hub_pg_catalog_row (VtrHubBackend *backend,
+                        int            kind,
+                        gint64         a,
+                        GError       **error)
+{
+  (void) backend, (void) kind, (void) a, (void) error;
   g_return_val_if_reached (NULL);
 }
 

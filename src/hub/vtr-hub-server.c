@@ -716,7 +716,12 @@ ingest_now (Job           *job,
   /* The long-polls of the orders' feed waiting on this hub ask again (on
    * another hub, they learn of it at their time). */
   if (vtr_hub_batch_get_n_accepted (batch) > 0 && has_order_event (array))
-    g_main_context_invoke (job->server->context, wake_parked, job->server);
+    {
+      g_main_context_invoke (job->server->context, wake_parked, job->server);
+      /* (sms) A message may be due: this hub's thread looks at once. */
+      if (job->server->sms)
+        vtr_hub_sms_wake (job->server->sms);
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
@@ -2290,14 +2295,16 @@ vtr_hub_server_new_with_database (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
-  /* (pg) The shops' poster scans and the customers' text messages are
-   * kept in hub.db beside the orders: not on PostgreSQL yet. */
+  /* (pg) The shops' poster scans are kept in hub.db beside the orders:
+   * not on PostgreSQL yet. */
   if (!database)
     {
       server->scans = vtr_hub_scans_new (data_dir);
       server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
     }
-  if (!database && !(server->sms = vtr_hub_sms_start (data_dir, error)))
+  /* (sms) On PostgreSQL each hub's sending thread claims what is due in
+   * the shared outbox. */
+  if (!(server->sms = vtr_hub_sms_start (data_dir, database, error)))
     return NULL;
   server->jobs = g_async_queue_new ();
   server->parked = g_ptr_array_new ();
