@@ -20,6 +20,7 @@
 #include "vtr-changes.h"
 #include "vtr-hub-backend.h"
 #include "vtr-hub-keys.h"
+#include "vtr-outbox.h"
 #include "vtr-store.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-pg.h"
@@ -944,6 +945,177 @@ test_sync_postgresql (void)
   sync_body (TRUE);
 }
 
+/* (ops) Credits made at the kiosk of @kiosk_dir, waiting in its outbox. */
+static void
+make_credits (const char  *kiosk_dir,
+              char       **cards,
+              guint       *n_made,
+              guint        n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrStore) store = vtr_store_open (kiosk_dir, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      const char *code = cards[*n_made % 4];
+      g_autofree char *card = g_strndup (strstr (code, "/C/") + 3, 26);
+      g_autofree char *payload = g_strdup_printf ("{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
+                                                  "\"merchant\":%u,\"points\":%u}",
+                                                  card, code, 1 + *n_made % 5, 1 + *n_made % 7);
+
+      g_assert_true (vtr_outbox_append (store, uuid, "credit", payload, 1800000000 + *n_made, &error));
+      g_assert_no_error (error);
+      (*n_made)++;
+    }
+}
+
+/* Every uuid and points of a table of credits, sorted, one a line: the
+ * same text on the kiosk and on PostgreSQL when they hold the same. */
+static char *
+kiosk_ledger (const char *kiosk_dir)
+{
+  g_autofree char *path = g_build_filename (kiosk_dir, "journal.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, json_extract (payload, '$.points') FROM outbox_sent "
+                                           "ORDER BY uuid",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s %s\n", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+pg_ledger (VtrTestCluster *cluster)
+{
+  PGconn *conn = PQconnectdb (cluster->url);
+  PGresult *result;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, "SELECT uuid::text, points FROM event ORDER BY uuid::text");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  for (int i = 0; i < PQntuples (result); i++)
+    g_string_append_printf (text, "%s %s\n", PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+  PQclear (result);
+  PQfinish (conn);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+sync_ok (const char *kiosk)
+{
+  g_auto(VtrTestResult) r = { 0 };
+
+  ctl_ok (&r, kiosk, NULL, "sync", NULL);
+}
+
+/* (ops) Yesterday's pg_dump, taken while the hub served, restored today:
+ * the database lost what the kiosk sent since. At its next sync the
+ * kiosk sends it again (it kept what the hub acknowledged) and downloads
+ * the catalogue again: PostgreSQL then holds every event once. */
+static void
+test_backup_restore (void)
+{
+  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  g_autofree char *hub_dir = vtr_test_make_data_dir ();
+  g_autofree char *kiosk = vtr_test_make_data_dir ();
+  g_autofree char *backups = vtr_test_make_data_dir ();
+  g_autofree char *backup = g_build_filename (backups, "yesterday", NULL);
+  g_autofree char *kiosk_journal = g_build_filename (kiosk, "journal.db", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *sent = NULL;
+  g_auto(GStrv) cards = NULL;
+  const char *extra[] = { "--database", cluster->url, NULL };
+  guint n_made = 0;
+  guint16 port;
+  VtrTestHub *hub;
+
+  {
+    g_auto(VtrTestResult) keys = { 0 };
+    g_auto(VtrTestResult) signed_cards = { 0 };
+
+    vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
+    g_assert_cmpint (keys.status, ==, 0);
+    vtr_test_hub_run (&signed_cards, hub_dir, NULL, "sign", "card", "--count", "4", NULL);
+    g_assert_cmpint (signed_cards.status, ==, 0);
+    cards = g_strsplit (g_strstrip (signed_cards.out), "\n", -1);
+  }
+  code = add_device (hub_dir, cluster, "Kiosque du Vieux-Port", NULL);
+  hub = hub_start (hub_dir, cluster);
+  port = hub->port;
+  {
+    g_auto(VtrTestResult) paired = { 0 };
+
+    ctl_ok (&paired, kiosk, NULL, "pair", code, "--hub", hub->url, NULL);
+  }
+  make_credits (kiosk, cards, &n_made, 10);
+  sync_ok (kiosk);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 10);
+
+  /* Yesterday evening, while serving. */
+  {
+    g_auto(VtrTestResult) r = { 0 };
+
+    vtr_test_hub_run (&r, hub_dir, cluster, "backup", backup, NULL);
+    if (r.status != 0)
+      g_error ("backup: %s", r.err);
+  }
+  /* Today: more credits, acknowledged, gone from the kiosk's outbox. */
+  make_credits (kiosk, cards, &n_made, 15);
+  sync_ok (kiosk);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 25);
+  g_assert_cmpint (vtr_test_sql_int (kiosk_journal, "SELECT count (*) FROM outbox"), ==, 0);
+  before = pg_ledger (cluster);
+
+  /* The database's disk died: yesterday's backup comes back. */
+  vtr_test_hub_stop (hub, SIGTERM);
+  {
+    g_auto(VtrTestResult) r = { 0 };
+
+    vtr_test_hub_run (&r, hub_dir, cluster, "restore", backup, NULL);
+    if (r.status != 0)
+      g_error ("restore: %s", r.err);
+  }
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 10);
+  hub = vtr_test_hub_start_with (hub_dir, port, NULL, NULL, NULL, extra);
+
+  /* Two more credits made meanwhile, then the kiosk's next sync. */
+  make_credits (kiosk, cards, &n_made, 2);
+  sync_ok (kiosk);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 27);
+  g_assert_cmpint (vtr_test_sql_int (kiosk_journal, "SELECT count (*) FROM outbox"), ==, 0);
+  after = pg_ledger (cluster);
+  sent = kiosk_ledger (kiosk);
+  g_assert_cmpstr (after, ==, sent);
+  /* Nothing of before was lost. */
+  {
+    g_auto(GStrv) lines = g_strsplit (before, "\n", -1);
+
+    for (guint i = 0; lines[i] && *lines[i]; i++)
+      g_assert_nonnull (strstr (after, lines[i]));
+  }
+  /* A sync again sends nothing and changes nothing. */
+  sync_ok (kiosk);
+  g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM event"), ==, 27);
+
+  vtr_test_hub_stop (hub, SIGTERM);
+  vtr_test_remove_tree (hub_dir);
+  vtr_test_remove_tree (kiosk);
+  vtr_test_remove_tree (backups);
+  vtr_test_cluster_stop (cluster);
+}
+
 /* Two writers of the catalogue at once on one PostgreSQL, each a
  * `vitrine-hub import` of many files (one transaction each), while a
  * kiosk pages through the feed by small pages on two serving hubs in
@@ -1190,7 +1362,7 @@ test_not_served (void)
   vtr_test_hub_run (&list, hub_dir, cluster, "device", "list", NULL);
   g_assert_cmpint (list.status, !=, 0);
   g_assert_nonnull (strstr (list.err, "PostgreSQL"));
-  vtr_test_hub_run (&backup, hub_dir, cluster, "backup", hub_dir, NULL);
+  vtr_test_hub_run (&backup, hub_dir, cluster, "sms", "list", NULL);
   g_assert_cmpint (backup.status, !=, 0);
   g_assert_nonnull (strstr (backup.err, "PostgreSQL"));
 
@@ -1497,5 +1669,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hub-pg/events/once-across-hubs", test_events_once_across_hubs);
   g_test_add_func ("/hub-pg/not-served", test_not_served);
   g_test_add_func ("/hub-pg/schema/no-lock", test_schema_no_lock);
+  g_test_add_func ("/hub-pg/backup-restore", test_backup_restore);
   return g_test_run ();
 }

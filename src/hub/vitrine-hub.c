@@ -736,7 +736,12 @@ command_backup (int    argc,
 
   if (argc != 3)
     return usage_error (backup ? _("Usage: vitrine-hub backup DIR") : _("Usage: vitrine-hub restore DIR"));
-  if (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error))
+  /* (pg) On PostgreSQL: pg_dump and pg_restore (vtr-hub-pg.c). */
+  if (database && !vtr_hub_backend_is_postgresql (database))
+    return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+  if (database ? (backup ? !vtr_hub_pg_backup (database, dir, argv[2], &error)
+                         : !vtr_hub_pg_restore (database, dir, argv[2], &error))
+               : (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error)))
     return fail (g_steal_pointer (&error));
   g_print (backup ? _("The hub’s data was copied to %s\n")
                   : _("The hub’s data was restored from %s: kiosks will send again what it lost\n"),
@@ -1122,8 +1127,9 @@ main (int   argc,
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
   if (database && argc >= 2 && !g_str_equal (argv[1], "device") && !g_str_equal (argv[1], "import") &&
-      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign"))
-    return usage_error (_("With --database, the hub serves, adds devices and imports only: "
+      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign") && !g_str_equal (argv[1], "backup") &&
+      !g_str_equal (argv[1], "restore"))
+    return usage_error (_("With --database, the hub serves, adds devices, imports, backs up and restores only: "
                           "PostgreSQL does not keep the rest yet"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);

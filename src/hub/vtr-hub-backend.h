@@ -197,6 +197,16 @@ JsonArray     *vtr_hub_pg_shop_ingest   (VtrHubBackend      *self,
                                          guint              *n_accepted,
                                          GError            **error);
 
+/* (ops) PostgreSQL's backups: pg_dump while serving, pg_restore. */
+gboolean       vtr_hub_pg_backup        (const char    *conninfo,
+                                         const char    *dir,
+                                         const char    *target,
+                                         GError       **error);
+gboolean       vtr_hub_pg_restore       (const char    *conninfo,
+                                         const char    *dir,
+                                         const char    *source,
+                                         GError       **error);
+
 /* (sms) PostgreSQL only: the customers' text messages (vtr-hub-sms.c). */
 typedef struct
 {

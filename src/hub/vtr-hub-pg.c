@@ -6,6 +6,7 @@
 
 #ifdef VTR_HAVE_LIBPQ
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1869,6 +1870,189 @@ vtr_hub_pg_catalog_row (VtrHubBackend *backend,
   return data;
 }
 
+/*
+ * (ops) Backups on PostgreSQL (docs/operations.md, "Backups and
+ * restores"): pg_dump's custom format (one snapshot of the whole
+ * database, taken while the hubs go on serving: it holds no lock a
+ * writer waits on) into DIR/hub.pgdump, the files of the data folder
+ * beside it, backup.json last. A restore (every hub stopped) puts the
+ * dump back with pg_restore in one transaction and starts a new history,
+ * so that kiosks send again what the hub lost.
+ */
+
+#define PG_DUMP_FILE "hub.pgdump"
+
+static const char * const backup_files[] = { "keys.json", "sms.conf" };
+
+/* Debian's postgresql-client (/usr/bin wraps the newest installed), or
+ * the server's own folder. */
+static char *
+find_pg_program (const char *name)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL)
+    {
+      g_autofree char *own = g_build_filename ("/usr/lib/postgresql/15/bin", name, NULL);
+
+      if (g_file_test (own, G_FILE_TEST_IS_EXECUTABLE))
+        path = g_steal_pointer (&own);
+    }
+  return path;
+}
+
+static gboolean
+run_pg_program (const char  *name,
+                const char **args,
+                GError     **error)
+{
+  g_autofree char *program = find_pg_program (name);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                   _("%s is not installed: install PostgreSQL’s client tools (postgresql-client)"), name);
+      return FALSE;
+    }
+  g_ptr_array_add (argv, program);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                     &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("%s failed: %s"), name,
+                   err && *err ? g_strstrip (err) : _("no reason given"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_small_file (const char *from,
+                 const char *to,
+                 GError    **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  return g_file_get_contents (from, &contents, &len, error) &&
+         g_file_set_contents_full (to, contents, len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+/**
+ * vtr_hub_pg_backup:
+ * @conninfo: the hubs' PostgreSQL database
+ * @dir: the hub's data folder (its keys and sms.conf)
+ * @target: a folder that does not exist yet, or an empty one
+ */
+gboolean
+vtr_hub_pg_backup (const char *conninfo,
+                   const char *dir,
+                   const char *target,
+                   GError    **error)
+{
+  g_autoptr(VtrHubBackend) backend = NULL;
+  g_autoptr(GDir) existing = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *dump = g_build_filename (target, PG_DUMP_FILE, NULL);
+  g_autofree char *file_arg = g_strconcat ("--file=", dump, NULL);
+  g_autofree char *db_arg = g_strconcat ("--dbname=", conninfo, NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *manifest_path = g_build_filename (target, "backup.json", NULL);
+  const char *args[] = { "--format=custom", "--no-owner", "--no-privileges", file_arg, db_arg, NULL };
+
+  if (!(backend = vtr_hub_backend_open_pg (conninfo, error)) || !(history = vtr_hub_pg_history (backend, error)))
+    return FALSE;
+  g_clear_pointer (&backend, vtr_hub_backend_free);
+  if (g_mkdir_with_parents (target, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), target,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if ((existing = g_dir_open (target, 0, NULL)) && g_dir_read_name (existing))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("The folder %s is not empty: a backup goes into a new folder"), target);
+      return FALSE;
+    }
+  if (!run_pg_program ("pg_dump", args, error))
+    return FALSE;
+  /* The ledger and the customers' orders: for the hub's user only. */
+  g_chmod (dump, 0600);
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (dir, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (target, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_small_file (from, to, error))
+        return FALSE;
+    }
+  /* Last: a folder with backup.json is a whole backup. */
+  manifest = g_strdup_printf ("{\"made\": %" G_GINT64_FORMAT ", \"history\": \"%s\", \"database\": \"postgresql\"}\n",
+                              g_get_real_time () / G_USEC_PER_SEC, history);
+  return g_file_set_contents_full (manifest_path, manifest, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+/**
+ * vtr_hub_pg_restore:
+ * @source: a folder made by vtr_hub_pg_backup()
+ *
+ * Puts the backup's database back (every hub stopped), its files into
+ * @dir, and starts a new history.
+ */
+gboolean
+vtr_hub_pg_restore (const char *conninfo,
+                    const char *dir,
+                    const char *source,
+                    GError    **error)
+{
+  g_autofree char *manifest = g_build_filename (source, "backup.json", NULL);
+  g_autofree char *dump = g_build_filename (source, PG_DUMP_FILE, NULL);
+  g_autofree char *db_arg = g_strconcat ("--dbname=", conninfo, NULL);
+  const char *args[] = { "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges",
+                         db_arg, dump, NULL };
+  g_autoptr(VtrHubBackend) backend = NULL;
+
+  if (!g_file_test (manifest, G_FILE_TEST_EXISTS) || !g_file_test (dump, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("%s is not a whole backup of a hub on PostgreSQL (it has no backup.json or no %s)"), source,
+                   PG_DUMP_FILE);
+      return FALSE;
+    }
+  if (!run_pg_program ("pg_restore", args, error))
+    return FALSE;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (source, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_small_file (from, to, error))
+        return FALSE;
+    }
+  /* A new history: kiosks that follow the old one send again what they
+   * sent since the backup, and download the catalogue again. */
+  if (!(backend = vtr_hub_backend_open_pg (conninfo, error)))
+    return FALSE;
+  return run ((Pg *) backend, "UPDATE hub_meta SET value = 'pg-' || gen_random_uuid () WHERE name = 'history'", 0,
+              NULL, error);
+}
+
 /* The history the hub's events and catalogue follow (docs/hub-api.md,
  * "History and heartbeat headers"), made with the schema. */
 char *
@@ -2178,6 +2362,27 @@ vtr_hub_pg_catalog_row (VtrHubBackend *backend,
 {
   (void) backend, (void) kind, (void) a, (void) error;
   g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_backup (const char *conninfo,
+                   const char *dir,
+                   const char *target,
+                   GError    **error)
+{
+  (void) conninfo, (void) dir, (void) target;
+  g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                       _("This hub was built without PostgreSQL: it keeps its data in SQLite only"));
+  return FALSE;
+}
+
+gboolean
+vtr_hub_pg_restore (const char *conninfo,
+                    const char *dir,
+                    const char *source,
+                    GError    **error)
+{
+  return vtr_hub_pg_backup (conninfo, dir, source, error);
 }
 
 #endif
