@@ -1237,7 +1237,7 @@ route_pg (Job *job)
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
                   _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
-                    "(pairing, catalogue, events, orders): this address is not served"));
+                    "(pairing, catalogue, events, orders, cards): this address is not served"));
   else
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
