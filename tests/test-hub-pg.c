@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "vtr-area.h"
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-hub-backend.h"
@@ -801,6 +802,94 @@ sms_body (VtrTestHub     *hub,
   g_mutex_unlock (&gw->lock);
 }
 
+/* One number from the hub's database, SQLite's or PostgreSQL's. */
+static gint64
+hub_sql_int (const char     *hub_dir,
+             VtrTestCluster *cluster,
+             const char     *sql)
+{
+  g_autofree char *path = g_build_filename (hub_dir, "hub.db", NULL);
+
+  return cluster ? vtr_test_pg_int (cluster, sql) : vtr_test_sql_int (path, sql);
+}
+
+/* (area) On either backend: a kiosk given an area (a radius of 1 km
+ * around the Vieux-Port) downloads the shops of the area, their stock
+ * and the products they stock, and nothing else: as many as the same
+ * area's SQL finds in the reference catalogue. Moved to the 31, it
+ * downloads its new area again, where the demo has no shop. */
+static void
+area_body (VtrTestHub     *hub,
+           const char     *hub_dir,
+           const char     *ref_dir,
+           VtrTestCluster *cluster)
+{
+  g_autofree char *kiosk = vtr_test_make_data_dir ();
+  g_autofree char *code = NULL;
+  g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
+  g_autoptr(VtrArea) area = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *in = NULL;
+  g_autofree char *sql = NULL;
+  gint64 merchants, products, stock;
+
+  g_assert_true (vtr_area_parse ("43.2965,5.3698,1km", &area, &error));
+  in = vtr_area_sql (area, "m.postcode", "m.lat", "m.lon");
+  sql = g_strdup_printf ("SELECT count (*) FROM merchant m WHERE %s", in);
+  merchants = vtr_test_sql_int (ref_catalog, sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (*) FROM stock s JOIN merchant m ON m.id = s.merchant_id WHERE %s", in);
+  stock = vtr_test_sql_int (ref_catalog, sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (DISTINCT s.product_id) FROM stock s JOIN merchant m ON m.id = s.merchant_id "
+                         "WHERE %s",
+                         in);
+  products = vtr_test_sql_int (ref_catalog, sql);
+  g_assert_cmpint (merchants, >, 0);
+  g_assert_cmpint (merchants, <, vtr_test_sql_int (ref_catalog, "SELECT count (*) FROM merchant"));
+
+  {
+    g_auto(VtrTestResult) added = { 0 };
+
+    vtr_test_hub_run (&added, hub_dir, cluster, "device", "add", "Kiosque du Panier", "--area", "43.2965,5.3698,1km",
+                      NULL);
+    if (added.status != 0)
+      g_error ("device add --area: %s", added.err);
+    code = vtr_test_last_line (added.out);
+  }
+  {
+    g_auto(VtrTestResult) paired = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&paired, kiosk, NULL, "pair", code, "--hub", hub->url, NULL);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+  }
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM merchant"), ==, merchants);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM stock"), ==, stock);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM product"), ==, products);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM stock WHERE merchant_id NOT IN "
+                                     "(SELECT id FROM merchant)"), ==, 0);
+
+  /* Moved to the 31: its next sync downloads the new area. */
+  {
+    g_auto(VtrTestResult) moved = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           hub_sql_int (hub_dir, cluster, "SELECT max (id) FROM device"));
+
+    vtr_test_hub_run (&moved, hub_dir, cluster, "device", "area", id, "31", NULL);
+    if (moved.status != 0)
+      g_error ("device area: %s", moved.err);
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+  }
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM merchant"), ==, 0);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM stock"), ==, 0);
+  vtr_test_remove_tree (kiosk);
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -923,6 +1012,7 @@ sync_body (gboolean postgresql)
   shop_body (hub, hub_dir, ref_dir, kiosk, cluster);
   cards_body (hub, hub_dir, kiosk, cluster, cards[1], cards[2]);
   sms_body (hub, hub_dir, cluster, gateway, token);
+  area_body (hub, hub_dir, ref_dir, cluster);
 
   vtr_test_hub_stop (hub, SIGTERM);
   gateway_stop (gateway);

@@ -886,11 +886,32 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
-  if (database && !(g_str_equal (argv[2], "add") && argc == 4))
-    return usage_error (_("With --database, the hub adds devices only (device add NAME [--merchant ID]): "
+  if (database && !(g_str_equal (argv[2], "add") && argc == 4) && !(g_str_equal (argv[2], "area") && argc == 5))
+    return usage_error (_("With --database, the hub adds devices and sets their areas only "
+                          "(device add NAME [--merchant ID] [--area AREA], device area ID AREA): "
                           "PostgreSQL does not keep the rest yet"));
-  if (database && (admin_pin || area))
-    return usage_error (_("With --database, a device has no administrator’s PIN nor area yet"));
+  if (database && admin_pin)
+    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
+  if (database && g_str_equal (argv[2], "area"))
+    {
+      g_autoptr(VtrHubBackend) backend = NULL;
+      g_autoptr(VtrArea) parsed = NULL;
+      g_autofree char *canonical = NULL;
+
+      if (!parse_id (argv[3], &id))
+        return usage_error (_("Usage: vitrine-hub device area ID AREA"));
+      if (!vtr_area_parse (argv[4], &parsed, &error) || !(backend = vtr_hub_backend_open (dir, database, &error)) ||
+          !vtr_hub_backend_set_area (backend, id, argv[4], &error))
+        return fail (error);
+      canonical = vtr_area_to_string (parsed);
+      if (parsed)
+        g_print (_("Device %lld now holds the catalogue of the area %s: it downloads it at its next sync.\n"),
+                 (long long) id, canonical);
+      else
+        g_print (_("Device %lld now holds the whole catalogue: it downloads it at its next sync.\n"),
+                 (long long) id);
+      return EXIT_SUCCESS;
+    }
   if (g_str_equal (argv[2], "add") && argc == 4)
     {
       g_autoptr(VtrHubKeys) keys = NULL;
@@ -914,13 +935,17 @@ command_device (int argc, char **argv)
         {
           /* (pg) The device in PostgreSQL, the keys in the data folder. */
           g_autoptr(VtrHubBackend) backend = NULL;
+          g_autoptr(VtrArea) parsed = NULL;
 
           if (!vtr_hub_backend_is_postgresql (database))
             return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+          if (area && !vtr_area_parse (area, &parsed, &error))
+            return fail (error);
           if (!(keys = vtr_hub_keys_open (dir, &error)) ||
               !(backend = vtr_hub_backend_open (dir, database, &error)) ||
               !(pairing = vtr_hub_backend_add_device (backend, argv[3], merchant_id, end_of_day (code.expires),
-                                                      &id, &error)))
+                                                      &id, &error)) ||
+              (area && !vtr_hub_backend_set_area (backend, id, area, &error)))
             return fail (error);
         }
       else if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||

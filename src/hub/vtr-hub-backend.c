@@ -193,6 +193,15 @@ vtr_hub_backend_find_cards (VtrHubBackend *self,
   return self->klass->find_cards (self, suffix, builder, more, error);
 }
 
+gboolean
+vtr_hub_backend_set_area (VtrHubBackend *self,
+                          gint64         device_id,
+                          const char    *area,
+                          GError       **error)
+{
+  return self->klass->set_area (self, device_id, area, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -344,6 +353,15 @@ sqlite_find_cards (VtrHubBackend *self,
   return vtr_hub_db_find_cards (((Sqlite *) self)->db, suffix, builder, more, error);
 }
 
+static gboolean
+sqlite_set_area (VtrHubBackend *self,
+                 gint64         device_id,
+                 const char    *area,
+                 GError       **error)
+{
+  return vtr_hub_db_set_area (((Sqlite *) self)->db, device_id, area, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -370,6 +388,7 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_write_order_changes,
   sqlite_card_info,
   sqlite_find_cards,
+  sqlite_set_area,
   sqlite_free,
 };
 

@@ -86,6 +86,10 @@ typedef struct
                                   JsonBuilder   *builder,
                                   gboolean      *more,
                                   GError       **error);
+  gboolean      (*set_area)      (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  const char    *area,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -172,6 +176,12 @@ gboolean       vtr_hub_backend_find_cards (VtrHubBackend *self,
                                          const char    *suffix,
                                          JsonBuilder   *builder,
                                          gboolean      *more,
+                                         GError       **error);
+/* (area) Gives device @device_id the area @area ("13", "43.29,5.37,15km";
+ * NULL or "all": everything): it downloads its catalogue again. */
+gboolean       vtr_hub_backend_set_area (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         const char    *area,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

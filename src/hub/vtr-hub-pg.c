@@ -1025,6 +1025,44 @@ pg_count_seen_since (VtrHubBackend *backend,
   return n;
 }
 
+/* (area) The changes a device of @area receives, as vtr-changes.c's
+ * area_condition() on the catalogue's rows in PostgreSQL (c: the
+ * change): a row of a shop of the area, a product one of them stocks,
+ * whatever is no shop's (blocked cards), and the key of a row gone. */
+static char *
+area_condition (const VtrArea *area)
+{
+  g_autofree char *in = vtr_area_sql_pg (area, "((m.data::jsonb) ->> 'postcode')",
+                                         "((m.data::jsonb) ->> 'lat')::float8", "((m.data::jsonb) ->> 'lon')::float8");
+  g_autofree char *cp = vtr_area_sql_address_pg (area, "coalesce ((cp.data::jsonb) ->> 'address', '')",
+                                                 "((cp.data::jsonb) ->> 'lat')::float8",
+                                                 "((cp.data::jsonb) ->> 'lon')::float8");
+
+  return g_strdup_printf (
+    "CASE c.kind "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
+    "WHEN %d THEN EXISTS (SELECT 1 FROM catalog_row s JOIN catalog_row m ON m.kind = 0 AND m.a = s.b "
+    "                     WHERE s.kind = 2 AND s.a = c.a AND %s) "
+    "          OR NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 1 AND p.a = c.a) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.b), true) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row p JOIN catalog_row m "
+    "                        ON m.kind = 0 AND m.a = ((p.data::jsonb) ->> 'merchant_id')::bigint "
+    "                        WHERE p.kind = 3 AND p.a = c.a), "
+    "                       NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 3 AND p.a = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row r JOIN catalog_row m "
+    "                        ON m.kind = 0 AND m.a = ((r.data::jsonb) ->> 'merchant_id')::bigint "
+    "                        WHERE r.kind = 5 AND r.a = c.a), "
+    "                       NOT EXISTS (SELECT 1 FROM catalog_row r WHERE r.kind = 5 AND r.a = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT CASE WHEN ((cp.data::jsonb) ->> 'merchant_id') IS NULL THEN %s "
+    "                        ELSE coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 "
+    "                          AND m.a = ((cp.data::jsonb) ->> 'merchant_id')::bigint), false) END "
+    "                        FROM catalog_row cp WHERE cp.kind = 6 AND cp.a = c.a), true) "
+    "ELSE true END",
+    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
+    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
+}
+
 /* One page in one statement (one snapshot). Every change below the
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
@@ -1038,31 +1076,50 @@ pg_write_changes (VtrHubBackend *backend,
                   GError       **error)
 {
   Pg *self = (Pg *) backend;
-
-  /* Devices have no area on PostgreSQL yet: they are never given one. */
-  if (area)
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                           _("This hub keeps its data in PostgreSQL, which has no feeds by area yet"));
-      return FALSE;
-    }
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  g_autofree char *condition = area ? area_condition (area) : g_strdup ("true");
+  g_autofree char *sql = NULL;
   const char *params[2] = { since_text, limit_text };
   VtrChangePage page = { { NULL } };
   PGresult *result;
+  gint64 last = 0;
 
   ensure_connected (self);
 
-  if (!(result = query (self,
-                        "SELECT c.kind, c.a, c.b, c.seq, r.data, "
-                        "  json_build_object ('card', cb.old_card, 'blocked', cb.blocked)::text "
-                        "FROM catalog_change c "
-                        "LEFT JOIN catalog_row r USING (kind, a, b) "
-                        "LEFT JOIN card_block cb ON c.kind = " G_STRINGIFY (VTR_CHANGE_BLOCKED_CARD) " AND cb.id = c.a "
-                        "WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2::bigint",
-                        2, params, error)))
+  /* (area) The page and the feed's head in one snapshot: a page short of
+   * its limit takes the head as its cursor, past the other areas'
+   * changes, and no change can commit between the two reads. */
+  if (area && (!run (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error)))
     return FALSE;
+  sql = g_strdup_printf ("SELECT c.kind, c.a, c.b, c.seq, r.data, "
+                         "  json_build_object ('card', cb.old_card, 'blocked', cb.blocked)::text "
+                         "FROM catalog_change c "
+                         "LEFT JOIN catalog_row r USING (kind, a, b) "
+                         "LEFT JOIN card_block cb ON c.kind = %d AND cb.id = c.a "
+                         "WHERE c.seq > $1::bigint AND (%s) ORDER BY c.seq LIMIT $2::bigint",
+                         VTR_CHANGE_BLOCKED_CARD, condition);
+  if (!(result = query (self, sql, 2, params, error)))
+    {
+      if (area)
+        rollback (self);
+      return FALSE;
+    }
+  if (area && (guint) PQntuples (result) < limit)
+    {
+      PGresult *head = query (self, "SELECT coalesce (max (seq), 0) FROM catalog_change", 0, NULL, error);
+
+      if (head == NULL)
+        {
+          PQclear (result);
+          rollback (self);
+          return FALSE;
+        }
+      last = column_int (head, 0, 0);
+      PQclear (head);
+    }
+  if (area)
+    rollback (self); /* read only: nothing to keep */
   *cursor = since;
   *n_changes = PQntuples (result);
   for (int i = 0; i < PQntuples (result); i++)
@@ -1086,6 +1143,8 @@ pg_write_changes (VtrHubBackend *backend,
         vtr_change_page_add_deleted (&page, kind, a, b);
     }
   PQclear (result);
+  if (area && *n_changes < limit)
+    *cursor = MAX (*cursor, last);
 
   vtr_change_page_write (&page, since, *cursor, *n_changes == limit, out);
   vtr_change_page_clear (&page);
@@ -2155,6 +2214,45 @@ pg_find_cards (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* (area) As vtr_hub_db_set_area(): a move counts only when the area
+ * changes, and the device downloads its new area at its next sync. */
+static gboolean
+pg_set_area (VtrHubBackend *backend,
+             gint64         device_id,
+             const char    *area,
+             GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(VtrArea) parsed = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[2] = { id, NULL };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  if (!vtr_area_parse (area, &parsed, error))
+    return FALSE;
+  if (parsed)
+    canonical = vtr_area_to_string (parsed);
+  params[1] = canonical;
+  if (!(result = query (self,
+                        "WITH moved AS (UPDATE device SET area = $2, area_moves = area_moves + 1 "
+                        "  WHERE id = $1::bigint AND area IS DISTINCT FROM $2 RETURNING 1) "
+                        "SELECT EXISTS (SELECT 1 FROM device WHERE id = $1::bigint)",
+                        2, params, error)))
+    return FALSE;
+  found = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                   (long long) device_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2179,6 +2277,7 @@ static const VtrHubBackendClass pg_class = {
   pg_write_order_changes,
   pg_card_info,
   pg_find_cards,
+  pg_set_area,
   pg_free,
 };
 
