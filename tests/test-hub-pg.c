@@ -356,6 +356,18 @@ hub_shop_events (const char     *hub_dir,
   return kiosk_sql (hub_dir, "SELECT count (*) FROM shop_event");
 }
 
+/* A federation's file of one stock line of shop 2. */
+static char *
+stock_file (gint64 product,
+            gint64 price,
+            gint64 updated)
+{
+  return g_strdup_printf ("{\"stock\":[{\"product_id\":%" G_GINT64_FORMAT ",\"merchant_id\":2,"
+                          "\"price_cents\":%" G_GINT64_FORMAT ",\"availability\":\"in-stock\","
+                          "\"updated\":%" G_GINT64_FORMAT "}]}",
+                          product, price, updated);
+}
+
 /* (shop) "Ma boutique" on either backend: the merchant of shop 2 changes
  * a price, adds a promotion and closes for Christmas at the counter
  * (vitrine-ctl shop, logged in with the shop's PIN); the counter's sync
@@ -447,6 +459,36 @@ shop_body (VtrTestHub     *hub,
   g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 1);
   g_assert_cmpint (kiosk_sql (kiosk, "SELECT count (*) FROM merchant WHERE id = 2 "
                                      "AND opening_hours LIKE '%; 2026 Dec 24-2026 Dec 26 off'"), ==, 1);
+
+  /* The federation's file of last year does not undo the shop's price;
+   * one made after it does (vtr-import.c, the shops' edits kept). */
+  {
+    g_autofree char *price_sql = g_strdup_printf ("SELECT price_cents FROM stock WHERE merchant_id = 2 "
+                                                  "AND product_id = %" G_GINT64_FORMAT, product);
+    g_autofree char *old_file = g_build_filename (ref_dir, "old-stock.json", NULL);
+    g_autofree char *new_file = g_build_filename (ref_dir, "new-stock.json", NULL);
+    g_autofree char *old_stock = stock_file (product, 1200, 1767225600);
+    g_autofree char *new_stock = stock_file (product, 1250, g_get_real_time () / G_USEC_PER_SEC + 3600);
+    g_auto(VtrTestResult) old_import = { 0 };
+    g_auto(VtrTestResult) new_import = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_auto(VtrTestResult) synced_again = { 0 };
+
+    g_assert_true (g_file_set_contents (old_file, old_stock, -1, NULL));
+    g_assert_true (g_file_set_contents (new_file, new_stock, -1, NULL));
+    vtr_test_hub_run (&old_import, hub_dir, cluster, "import", old_file, NULL);
+    if (old_import.status != 0)
+      g_error ("import: %s", old_import.err);
+    g_assert_nonnull (strstr (old_import.out, "kept"));
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    g_assert_cmpint (kiosk_sql (kiosk, price_sql), ==, 950);
+    vtr_test_hub_run (&new_import, hub_dir, cluster, "import", new_file, NULL);
+    if (new_import.status != 0)
+      g_error ("import: %s", new_import.err);
+    g_assert_null (strstr (new_import.out, "kept"));
+    ctl_ok (&synced_again, kiosk, NULL, "sync", "--json", NULL);
+    g_assert_cmpint (kiosk_sql (kiosk, price_sql), ==, 1250);
+  }
 
   /* Another shop's device cannot change shop 2: nothing stored. */
   {

@@ -376,27 +376,10 @@ open_catalog (GError **error)
   return g_steal_pointer (&catalog);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* (pg) Each file is read into a catalogue of its own (the same import
- * as SQLite's, in a folder made for it), whose rows then go to
- * PostgreSQL in one transaction under the change feed's one writer. */
+ * as SQLite's, in a folder made for it, with the stock lines the shops
+ * edited), whose rows then go to PostgreSQL in one transaction under the
+ * change feed's one writer (vtr_hub_pg_import_file()). */
 static int
 command_import_pg (int argc, char **argv)
 {
@@ -404,32 +387,16 @@ command_import_pg (int argc, char **argv)
   GError *error = NULL;
   int status = EXIT_SUCCESS;
 
-  if (!(backend = vtr_hub_backend_open (NULL, database, &error)))
-    return fail (error);
   if (!vtr_hub_backend_is_postgresql (database))
     return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+  if (!(backend = vtr_hub_backend_open (NULL, database, &error)))
+    return fail (error);
   for (int i = 2; i < argc; i++)
     {
-      g_autofree char *tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", &error);
-      g_autoptr(VtrStore) store = NULL;
-      g_autoptr(VtrCatalog) catalog = NULL;
-      g_autoptr(GString) page = g_string_new (NULL);
       VtrImportCounts c;
-      gint64 cursor;
-      guint n, n_rows = 0;
-      gboolean ok;
+      guint n_rows = 0;
 
-      ok = tmp && (store = vtr_store_open (tmp, &error)) && (catalog = vtr_catalog_new (store)) &&
-           vtr_catalog_log_changes (catalog, &error);
-      if (ok && (ok = vtr_catalog_import_file (catalog, argv[i], &c, &error)))
-        vtr_import_counts_clear (&c);
-      ok = ok && vtr_catalog_write_changes (catalog, 0, G_MAXUINT, page, &cursor, &n, &error) &&
-           vtr_hub_pg_put_page (backend, page->str, &n_rows, &error);
-      g_clear_object (&catalog);
-      g_clear_object (&store);
-      if (tmp)
-        remove_tree (tmp);
-      if (!ok)
+      if (!vtr_hub_pg_import_file (backend, argv[i], &c, &n_rows, &error))
         {
           g_printerr ("vitrine-hub: %s: %s\n", argv[i], error->message);
           g_clear_error (&error);
@@ -439,6 +406,14 @@ command_import_pg (int argc, char **argv)
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u row in the catalogue on PostgreSQL.\n",
                             "%s: %u rows in the catalogue on PostgreSQL.\n", n_rows),
                argv[i], n_rows);
+      /* (shop) What the shops changed since the file was made stays theirs. */
+      if (c.kept_shop_edits)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
+                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
+                              c.kept_shop_edits),
+                 argv[i], c.kept_shop_edits, c.conflicts->str);
+      vtr_import_counts_clear (&c);
     }
   return status;
 }

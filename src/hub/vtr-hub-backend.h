@@ -4,6 +4,7 @@
 #include "vtr-catalog.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
+#include "vtr-import.h"
 
 G_BEGIN_DECLS
 
@@ -206,6 +207,14 @@ JsonArray     *vtr_hub_pg_shop_ingest   (VtrHubBackend      *self,
                                          JsonBuilder        *results,
                                          guint              *n_accepted,
                                          GError            **error);
+
+/* PostgreSQL only: a federation's file into the catalogue, the stock
+ * lines the shops set later kept as theirs (vtr-import.c). */
+gboolean       vtr_hub_pg_import_file   (VtrHubBackend   *self,
+                                         const char      *path,
+                                         VtrImportCounts *counts,
+                                         guint           *n_rows,
+                                         GError         **error);
 
 /* (ops) PostgreSQL's backups: pg_dump while serving, pg_restore. */
 gboolean       vtr_hub_pg_backup        (const char    *conninfo,

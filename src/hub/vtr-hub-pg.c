@@ -1730,6 +1730,133 @@ failed:
   return NULL;
 }
 
+/**
+ * vtr_hub_pg_import_file:
+ * @path: a federation's file (CSV, one table a file, or JSON)
+ * @counts: (out caller-allocates): what the import counted, with the
+ *   stock lines kept as their shops set them (vtr_import_counts_clear())
+ * @n_rows: (out): the rows changed in PostgreSQL's catalogue
+ *
+ * Reads @path with SQLite's importer into a catalogue of its own in a
+ * temporary folder, where the provenance of the stock lines the shops
+ * edited (stock_edit) and those lines are copied first, so that a line a
+ * shop set after the file was made stays the shop's (and a line the file
+ * sets later is the federation's again, its provenance gone), as on
+ * SQLite. The rows the file changed then go to PostgreSQL, all in one
+ * transaction under the feed's lock: a shop's edit cannot slip in
+ * between the copy and the write.
+ */
+gboolean
+vtr_hub_pg_import_file (VtrHubBackend   *backend,
+                        const char      *path,
+                        VtrImportCounts *counts,
+                        guint           *n_rows,
+                        GError         **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *lock_params[1] = { lock };
+  g_autofree char *tmp = NULL;
+  g_autoptr(VtrStore) scratch = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  VtrImportCounts loaded = { 0 };
+  gboolean began = FALSE, imported = FALSE;
+  gint64 cursor;
+  guint n_changes;
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  memset (counts, 0, sizeof *counts);
+  *n_rows = 0;
+  ensure_connected (self);
+  if (!(tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+    goto failed;
+  catalog = vtr_catalog_new (scratch);
+  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
+    goto failed;
+  /* The stock lines the shops edited, as they are now (for the report's
+   * "kept the shop's price"), then their provenance. */
+  if (!(result = query (self,
+                        "SELECT r.data FROM stock_edit e JOIN catalog_row r "
+                        "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
+                        0, NULL, error)))
+    goto failed;
+  json_builder_begin_object (page);
+  json_builder_set_member_name (page, vtr_catalog_table_name (VTR_TABLE_STOCK));
+  json_builder_begin_array (page);
+  for (int i = 0; i < PQntuples (result); i++)
+    json_builder_add_value (page, json_from_string (PQgetvalue (result, i, 0), NULL));
+  json_builder_end_array (page);
+  json_builder_end_object (page);
+  PQclear (result);
+  page_root = json_builder_get_root (page);
+  if (!vtr_catalog_begin (catalog, error))
+    goto failed;
+  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &loaded, error) ||
+      !vtr_catalog_commit (catalog, error))
+    {
+      vtr_catalog_rollback (catalog);
+      goto failed;
+    }
+  vtr_import_counts_clear (&loaded);
+  if (!copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch,
+                        "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !vtr_catalog_log_changes (catalog, error))
+    goto failed;
+  if (!(imported = vtr_catalog_import_file (catalog, path, counts, error)))
+    goto failed;
+  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
+      !json_parser_load_from_data (parser, changes->str, -1, error) ||
+      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error))
+    goto failed;
+  /* The provenance of the lines the file set after their shops: gone. */
+  {
+    g_autoptr(GString) kept = g_string_new ("{");
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, "SELECT product_id || ',' || merchant_id "
+                                                                 "FROM stock_edit", error);
+    const char *params[1];
+    int rc;
+
+    if (stmt == NULL)
+      goto failed;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_string_append_printf (kept, "%s\"%s\"", kept->len > 1 ? "," : "", sqlite3_column_text (stmt, 0));
+    if (rc != SQLITE_DONE)
+      {
+        vtr_store_set_error (scratch, rc, error);
+        goto failed;
+      }
+    g_string_append_c (kept, '}');
+    params[0] = kept->str;
+    if (!run (self,
+              "DELETE FROM stock_edit WHERE NOT (product_id || ',' || merchant_id = ANY ($1::text[]))",
+              1, params, error) ||
+        !run (self, "COMMIT", 0, NULL, error))
+      goto failed;
+  }
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  remove_tree (tmp);
+  return TRUE;
+
+failed:
+  if (began)
+    rollback (self);
+  if (imported)
+    vtr_import_counts_clear (counts);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  if (tmp)
+    remove_tree (tmp);
+  return FALSE;
+}
+
 /*
  * (sms) The customers' text messages on PostgreSQL, for vtr-hub-sms.c's
  * sending thread, which every hub runs: a message due is claimed by one
@@ -2482,6 +2609,17 @@ vtr_hub_pg_restore (const char *conninfo,
                     GError    **error)
 {
   return vtr_hub_pg_backup (conninfo, dir, source, error);
+}
+
+gboolean
+vtr_hub_pg_import_file (VtrHubBackend   *backend,
+                        const char      *path,
+                        VtrImportCounts *counts,
+                        guint           *n_rows,
+                        GError         **error)
+{
+  (void) backend, (void) path, (void) counts, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
 }
 
 #endif
