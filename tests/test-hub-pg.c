@@ -932,6 +932,56 @@ area_body (VtrTestHub     *hub,
   vtr_test_remove_tree (kiosk);
 }
 
+/* The page a phone opens from the signed code @kind @id (and its shop). */
+static guint
+phone_page (VtrTestHub *hub,
+            const char *hub_dir,
+            const char *kind,
+            const char *id,
+            char      **body)
+{
+  g_auto(VtrTestResult) sign = { 0 };
+  g_autofree char *code = NULL;
+
+  if (g_str_equal (kind, "product"))
+    vtr_test_hub_run (&sign, hub_dir, NULL, "sign", "product", id, "--merchant", "2", NULL);
+  else
+    vtr_test_hub_run (&sign, hub_dir, NULL, "sign", kind, id, NULL);
+  g_assert_cmpint (sign.status, ==, 0);
+  code = vtr_test_last_line (sign.out);
+  g_assert_true (g_str_has_prefix (code, "HTTPS://VTR13.FR/"));
+  return http (hub->port, "GET", code + strlen ("HTTPS://VTR13.FR"), NULL, NULL, body);
+}
+
+/* (web) The phones' pages on either backend: a shop's page and a
+ * product's, with the price the shop's latest edit or import set (on
+ * PostgreSQL, made from the hub's copy of the catalogue, which follows
+ * the feed); a card's page only where the hub has its own tables. */
+static void
+web_body (VtrTestHub     *hub,
+          const char     *hub_dir,
+          const char     *ref_dir,
+          VtrTestCluster *cluster,
+          const char     *card_code)
+{
+  g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
+  gint64 product = vtr_test_sql_int (ref_catalog, "SELECT min (product_id) FROM stock WHERE merchant_id = 2");
+  g_autofree char *product_text = g_strdup_printf ("%" G_GINT64_FORMAT, product);
+  g_autofree char *shop = NULL;
+  g_autofree char *product_page = NULL;
+  g_autofree char *card_page = NULL;
+  g_autofree char *search = NULL;
+
+  g_assert_cmpuint (phone_page (hub, hub_dir, "merchant", "2", &shop), ==, 200);
+  g_assert_nonnull (strstr (shop, "Hippotamus"));
+  g_assert_cmpuint (phone_page (hub, hub_dir, "product", product_text, &product_page), ==, 200);
+  g_assert_nonnull (strstr (product_page, "12,50"));
+  g_assert_cmpuint (http (hub->port, "GET", "/search?q=Hippotamus", NULL, NULL, &search), ==, 200);
+  g_assert_nonnull (strstr (search, "Hippotamus"));
+  g_assert_cmpuint (http (hub->port, "GET", card_code + strlen ("HTTPS://VTR13.FR"), NULL, NULL, &card_page), ==,
+                    cluster ? 501 : 200);
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -1055,6 +1105,7 @@ sync_body (gboolean postgresql)
   cards_body (hub, hub_dir, kiosk, cluster, cards[1], cards[2]);
   sms_body (hub, hub_dir, cluster, gateway, token);
   area_body (hub, hub_dir, ref_dir, cluster);
+  web_body (hub, hub_dir, ref_dir, cluster, cards[2]);
 
   vtr_test_hub_stop (hub, SIGTERM);
   gateway_stop (gateway);

@@ -27,6 +27,7 @@
 #include "vtr-hub-request.h"
 #include "vtr-hub-scans.h"
 #include "vtr-hub-sms.h"
+#include "vtr-hub-mirror.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
 #include "vtr-hub-tiles.h"
@@ -89,6 +90,7 @@ struct _VtrHubServer
   char            *busy_answer;
   guint            sweep_id;
   VtrHubSms       *sms;            /* the customers' text messages */
+  VtrHubMirror    *mirror;         /* (pg) the catalogue for the phones' pages */
   VtrHubScans     *scans;          /* (poster) the phones' views of posters */
   guint            scans_id;
   /* Long-polls of the orders' feed waiting for an order (main thread). */
@@ -1197,6 +1199,64 @@ pg_get (VtrHubServer *server,
   return backend;
 }
 
+/* (pg) Each worker's own connection to the copy of the catalogue the
+ * phones' pages are made from. */
+typedef struct
+{
+  VtrStore   *store;
+  VtrCatalog *catalog;
+} MirrorReader;
+
+static void
+mirror_reader_free (gpointer data)
+{
+  MirrorReader *reader = data;
+
+  g_clear_object (&reader->catalog);
+  g_clear_object (&reader->store);
+  g_free (reader);
+}
+
+static GPrivate mirror_key = G_PRIVATE_INIT (mirror_reader_free);
+
+/* A phone's page on PostgreSQL: made from the hub's copy of the
+ * catalogue, once it holds PostgreSQL's newest change (or after 5 s, as
+ * it is). What needs the hub's own tables (a card's balance, an order's
+ * state, a reservation) is not served from it yet. */
+static void
+route_pg_web (Job           *job,
+              VtrHubBackend *backend,
+              const char    *path)
+{
+  MirrorReader *reader = g_private_get (&mirror_key);
+  g_autoptr(GError) error = NULL;
+  gint64 head;
+
+  if (reader == NULL)
+    {
+      reader = g_new0 (MirrorReader, 1);
+      if (!(reader->store = vtr_store_open (vtr_hub_mirror_get_dir (job->server->mirror), &error)))
+        {
+          g_free (reader);
+          answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+          return;
+        }
+      reader->catalog = vtr_catalog_new (reader->store);
+      g_private_set (&mirror_key, reader);
+    }
+  if ((head = vtr_hub_backend_last_change (backend, &error)) < 0)
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  vtr_hub_mirror_wait (job->server->mirror, head, 5 * G_USEC_PER_SEC);
+  job->web = g_new0 (VtrHubWebPage, 1);
+  vtr_hub_web_serve (job->server->dir, NULL, reader->catalog, job->msg, path, job->query, job->web);
+  job->status = job->web->status;
+  job->body = g_steal_pointer (&job->web->body);
+  job->etag = g_steal_pointer (&job->web->etag);
+}
+
 static void
 route_pg (Job *job)
 {
@@ -1234,7 +1294,9 @@ route_pg (Job *job)
     vtr_hub_route_find_cards (job, backend, NULL);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
     route_card (job, backend, NULL, path + strlen (API "cards/"));
-  else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
+  else if (vtr_hub_web_handles (method, path))
+    route_pg_web (job, backend, path);
+  else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics"))
     answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
                   _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
                     "(pairing, catalogue, events, orders, cards): this address is not served"));
@@ -2306,6 +2368,10 @@ vtr_hub_server_new_with_database (const char *data_dir,
    * the shared outbox. */
   if (!(server->sms = vtr_hub_sms_start (data_dir, database, error)))
     return NULL;
+  /* (pg) The phones' pages are made from a copy of PostgreSQL's
+   * catalogue in the data folder (vtr-hub-mirror.c). */
+  if (database && !(server->mirror = vtr_hub_mirror_start (data_dir, database, error)))
+    return NULL;
   server->jobs = g_async_queue_new ();
   server->parked = g_ptr_array_new ();
   server->writing = g_ptr_array_new_with_free_func (g_object_unref);
@@ -2444,6 +2510,7 @@ vtr_hub_server_free (VtrHubServer *server)
   g_free (server->history);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_pointer (&server->sms, vtr_hub_sms_stop);
+  g_clear_pointer (&server->mirror, vtr_hub_mirror_stop);
   g_clear_pointer (&server->parked, g_ptr_array_unref);
   for (guint i = 0; server->writing && i < server->writing->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (server->writing, i), server);

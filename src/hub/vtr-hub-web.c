@@ -641,7 +641,8 @@ product_page (Ctx                *ctx,
           g_string_append (out, "</p>");
         }
       actions (ctx, merchant);
-      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
+      /* (pg) No reservation from a hub on PostgreSQL yet (ctx->db NULL). */
+      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK && ctx->db)
         {
           g_string_append_printf (out, "<p><a class=\"button\" href=\"" RESERVE_PATH "?product=%" G_GINT64_FORMAT
                                   "&amp;merchant=%" G_GINT64_FORMAT "%s\">",
@@ -2471,6 +2472,17 @@ vtr_hub_web_serve (const char        *data_dir,
         page->cache_control = "public, max-age=60";
       goto done;
     }
+  /* (pg) A hub on PostgreSQL (no hub.db here: @db NULL) makes its pages
+   * from its copy of the catalogue only, not yet the reservations, nor a
+   * card's or an order's page, which need the hub's own tables. */
+  if (db == NULL && g_str_equal (path, RESERVE_PATH))
+    {
+      page->cache_control = "private, no-store";
+      status = SOUP_STATUS_NOT_IMPLEMENTED;
+      simple_page (&ctx, _("This page is not available"), _("Reserving from a phone is not open on this federation’s "
+                                                             "server yet: ask the shop."), TRUE);
+      goto done;
+    }
   if (g_str_equal (path, RESERVE_PATH))
     {
       page->cache_control = "private, no-store";
@@ -2495,6 +2507,13 @@ vtr_hub_web_serve (const char        *data_dir,
       simple_page (&ctx, _("This code is not the federation’s"),
                    _("It was not signed by the federation of shops, or it was changed. Do not trust what "
                      "it offers, and tell the shop where you found it."), TRUE);
+    }
+  else if (db == NULL && (info->code.kind == VTR_CODE_CARD || info->code.kind == VTR_CODE_PICKUP))
+    {
+      page->cache_control = "private, no-store";
+      status = SOUP_STATUS_NOT_IMPLEMENTED;
+      simple_page (&ctx, _("This page is not available"),
+                   _("This federation’s server does not show this page yet: ask at the counter of a shop."), TRUE);
     }
   else
     switch (info->code.kind)
