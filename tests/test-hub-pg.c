@@ -982,6 +982,46 @@ web_body (VtrTestHub     *hub,
                     cluster ? 501 : 200);
 }
 
+/* (stock) A kiosk's stock of signed codes on either backend: pickup
+ * codes and blank cards, each number issued once and recorded. */
+static void
+stock_body (VtrTestHub     *hub,
+            const char     *hub_dir,
+            VtrTestCluster *cluster,
+            const char     *token)
+{
+  g_autofree char *pickups = NULL;
+  g_autofree char *cards = NULL;
+  g_autofree char *refused = NULL;
+  g_autoptr(JsonObject) pickup_answer = NULL;
+  g_autoptr(JsonObject) card_answer = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 before = hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM issued_code");
+  JsonArray *codes;
+
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/stock", token, "{\"kind\":\"pickup\",\"count\":3}", &pickups),
+                    ==, 200);
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/stock", token, "{\"kind\":\"card\",\"count\":2}", &cards), ==,
+                    200);
+  g_assert_cmpuint (http (hub->port, "POST", "/api/v1/stock", token, "{\"kind\":\"pickup\",\"count\":0}", &refused),
+                    ==, 400);
+  pickup_answer = vtr_test_parse_object (pickups);
+  card_answer = vtr_test_parse_object (cards);
+  codes = json_object_get_array_member (pickup_answer, "codes");
+  g_assert_cmpuint (json_array_get_length (codes), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *code = json_array_get_string_element (codes, i);
+
+      g_assert_true (g_str_has_prefix (code, "HTTPS://VTR13.FR/"));
+      g_assert_true (g_hash_table_add (seen, (gpointer) code));
+    }
+  codes = json_object_get_array_member (card_answer, "codes");
+  g_assert_cmpuint (json_array_get_length (codes), ==, 2);
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (codes, 0), "HTTPS://VTR13.FR/C/"));
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM issued_code"), ==, before + 5);
+}
+
 /* The sync of a street kiosk, the same body on both backends: pairing,
  * the first download (the kiosk's catalogue is the federation's, row for
  * row), a change downloaded by the next sync, a loyalty credit sent
@@ -1106,6 +1146,7 @@ sync_body (gboolean postgresql)
   sms_body (hub, hub_dir, cluster, gateway, token);
   area_body (hub, hub_dir, ref_dir, cluster);
   web_body (hub, hub_dir, ref_dir, cluster, cards[2]);
+  stock_body (hub, hub_dir, cluster, token);
 
   vtr_test_hub_stop (hub, SIGTERM);
   gateway_stop (gateway);

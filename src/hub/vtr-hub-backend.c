@@ -6,6 +6,7 @@
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-hub-stock.h"
 #include "vtr-store.h"
 
 /*
@@ -202,6 +203,18 @@ vtr_hub_backend_set_area (VtrHubBackend *self,
   return self->klass->set_area (self, device_id, area, error);
 }
 
+GPtrArray *
+vtr_hub_backend_issue_codes (VtrHubBackend *self,
+                             VtrHubKeys    *keys,
+                             gint64         device_id,
+                             VtrCodeKind    kind,
+                             guint          count,
+                             gint64         now,
+                             GError       **error)
+{
+  return self->klass->issue_codes (self, keys, device_id, kind, count, now, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -362,6 +375,18 @@ sqlite_set_area (VtrHubBackend *self,
   return vtr_hub_db_set_area (((Sqlite *) self)->db, device_id, area, error);
 }
 
+static GPtrArray *
+sqlite_issue_codes (VtrHubBackend *self,
+                    VtrHubKeys    *keys,
+                    gint64         device_id,
+                    VtrCodeKind    kind,
+                    guint          count,
+                    gint64         now,
+                    GError       **error)
+{
+  return vtr_hub_stock_issue (((Sqlite *) self)->db, keys, device_id, kind, count, 0, now, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -389,6 +414,7 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_card_info,
   sqlite_find_cards,
   sqlite_set_area,
+  sqlite_issue_codes,
   sqlite_free,
 };
 

@@ -2,6 +2,7 @@
 
 #include "vtr-area.h"
 #include "vtr-catalog.h"
+#include "vtr-flashcode.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
 #include "vtr-import.h"
@@ -90,6 +91,13 @@ typedef struct
   gboolean      (*set_area)      (VtrHubBackend *self,
                                   gint64         device_id,
                                   const char    *area,
+                                  GError       **error);
+  GPtrArray    *(*issue_codes)   (VtrHubBackend *self,
+                                  VtrHubKeys    *keys,
+                                  gint64         device_id,
+                                  VtrCodeKind    kind,
+                                  guint          count,
+                                  gint64         now,
                                   GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
@@ -183,6 +191,15 @@ gboolean       vtr_hub_backend_find_cards (VtrHubBackend *self,
 gboolean       vtr_hub_backend_set_area (VtrHubBackend *self,
                                          gint64         device_id,
                                          const char    *area,
+                                         GError       **error);
+/* A device's stock of signed codes (vtr_hub_stock_issue()): @count new
+ * pickup codes or blank cards, each number never issued before. */
+GPtrArray     *vtr_hub_backend_issue_codes (VtrHubBackend *self,
+                                         VtrHubKeys    *keys,
+                                         gint64         device_id,
+                                         VtrCodeKind    kind,
+                                         guint          count,
+                                         gint64         now,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

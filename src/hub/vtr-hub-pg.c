@@ -19,6 +19,7 @@
 #include "vtr-gtin.h"
 #include "vtr-hub-shop.h"
 #include "vtr-hub-sms.h"
+#include "vtr-hub-stock.h"
 #include "vtr-import.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
@@ -125,6 +126,12 @@ static const char schema[] =
   "CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
   "CREATE INDEX IF NOT EXISTS hub_order_to_forget ON hub_order (received) "
   "  WHERE NOT forgotten AND state IN ('collected', 'cancelled', 'refused');"
+  /* 3: the devices' stocks of signed codes (vtr-hub-stock.c): every
+   * number issued once, whichever hub issues it. */
+  "CREATE TABLE IF NOT EXISTS issued_code ("
+  "  kind text NOT NULL, number text NOT NULL, device_id bigint, issued bigint NOT NULL, "
+  "  PRIMARY KEY (kind, number));"
+  "CREATE INDEX IF NOT EXISTS issued_code_by_device ON issued_code (device_id, kind, issued);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -2380,6 +2387,119 @@ pg_set_area (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* As vtr_hub_stock_issue(): the device's row locked first, so that its
+ * requests on two hubs count against its day's bound one after the
+ * other; a number another hub took meanwhile is drawn again. */
+static GPtrArray *
+pg_issue_codes (VtrHubBackend *backend,
+                VtrHubKeys    *hub_keys,
+                gint64         device_id,
+                VtrCodeKind    kind,
+                guint          count,
+                gint64         now,
+                GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *kind_name = kind == VTR_CODE_CARD ? "card" : "pickup";
+  g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *day_ago = g_strdup_printf ("%" G_GINT64_FORMAT, now - 24 * 3600);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  const guint8 *secret = NULL;
+  PGresult *result;
+  int kid;
+
+  g_return_val_if_fail (kind == VTR_CODE_CARD || kind == VTR_CODE_PICKUP, NULL);
+  ensure_connected (self);
+  if (count == 0 || count > VTR_HUB_STOCK_MAX_REQUEST)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("A device asks for 1 to %d codes at a time"), VTR_HUB_STOCK_MAX_REQUEST);
+      return NULL;
+    }
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return NULL;
+  {
+    const char *params[3] = { device, kind_name, day_ago };
+    gint64 issued;
+
+    if (!run (self, "SELECT 1 FROM device WHERE id = $1::bigint FOR UPDATE", 1, params, error) ||
+        !(result = query (self,
+                          "SELECT count (*) FROM issued_code WHERE device_id = $1::bigint AND kind = $2 "
+                          "AND issued > $3::bigint",
+                          3, params, error)))
+      goto failed;
+    issued = column_int (result, 0, 0);
+    PQclear (result);
+    if (issued + count > VTR_HUB_STOCK_MAX_DAY)
+      {
+        g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FORBIDDEN,
+                     kind == VTR_CODE_CARD
+                       ? _("This device already received %lld blank cards today: ask the federation")
+                       : _("This device already received %lld order numbers today: ask the federation"),
+                     (long long) issued);
+        goto failed;
+      }
+  }
+  kid = vtr_hub_keys_signing_kid (hub_keys, &secret);
+  for (guint i = 0; i < count; i++)
+    {
+      VtrFlashcode code = { kind, .expires = 0, .kid = kid };
+      char *url;
+      guint tries = 0;
+
+      /* A number no device ever had: drawn again when taken. */
+      for (;;)
+        {
+          const char *number;
+          const char *params[4];
+          gboolean taken;
+
+          vtr_flashcode_clear (&code);
+          if (kind == VTR_CODE_CARD)
+            number = code.card_id = vtr_flashcode_new_card_id ();
+          else
+            number = code.order = vtr_hub_stock_new_order_number ();
+          params[0] = kind_name;
+          params[1] = number;
+          params[2] = device;
+          params[3] = now_text;
+          if (!(result = query (self,
+                                "INSERT INTO issued_code (kind, number, device_id, issued) "
+                                "VALUES ($1, $2, nullif ($3::bigint, 0), $4::bigint) "
+                                "ON CONFLICT (kind, number) DO NOTHING RETURNING 1",
+                                4, params, error)))
+            {
+              vtr_flashcode_clear (&code);
+              goto failed;
+            }
+          taken = PQntuples (result) == 1;
+          PQclear (result);
+          if (taken)
+            break;
+          if (++tries == 1000)
+            {
+              vtr_flashcode_clear (&code);
+              g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                                   _("The hub has almost no order numbers left to issue"));
+              goto failed;
+            }
+        }
+      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (hub_keys), secret, error);
+      vtr_flashcode_clear (&code);
+      if (url == NULL)
+        goto failed;
+      g_ptr_array_add (codes, url);
+    }
+  if (!run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  return g_steal_pointer (&codes);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2405,6 +2525,7 @@ static const VtrHubBackendClass pg_class = {
   pg_card_info,
   pg_find_cards,
   pg_set_area,
+  pg_issue_codes,
   pg_free,
 };
 

@@ -1016,9 +1016,11 @@ route_poster_scans (Job    *job,
 
 /* POST /api/v1/stock {"kind": "pickup"|"card", "count": N}: signed codes
  * for the device's stock (vtr-hub-stock.c). */
+/* POST /api/v1/stock, on either backend (@worker NULL: PostgreSQL). */
 static void
-route_stock (Job    *job,
-             Worker *worker)
+route_stock (Job           *job,
+             VtrHubBackend *backend,
+             Worker        *worker)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1030,7 +1032,7 @@ route_stock (Job    *job,
   JsonNode *count;
   VtrCodeKind kind;
 
-  if (!(device = authenticate (job, worker)) || !(request = body_object (job, parser)))
+  if (!(device = authenticate_on (job, backend, worker)) || !(request = body_object (job, parser)))
     return;
   count = json_object_get_member (request, "count");
   if (!vtr_hub_stock_kind_from_string (json_object_get_string_member_with_default (request, "kind", NULL),
@@ -1046,8 +1048,8 @@ route_stock (Job    *job,
       return;
     }
   if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(codes = vtr_hub_stock_issue (worker->db, keys, device->id, kind, json_node_get_int (count), 0,
-                                     g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count),
+                                             g_get_real_time () / G_USEC_PER_SEC, &error)))
     {
       answer_gerror (job, error);
       return;
@@ -1294,6 +1296,8 @@ route_pg (Job *job)
     vtr_hub_route_find_cards (job, backend, NULL);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
     route_card (job, backend, NULL, path + strlen (API "cards/"));
+  else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
+    route_stock (job, backend, NULL);
   else if (vtr_hub_web_handles (method, path))
     route_pg_web (job, backend, path);
   else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics"))
@@ -1372,7 +1376,7 @@ route (Job *job)
         route_orders (job, worker->backend, device);
     }
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
-    route_stock (job, worker);
+    route_stock (job, worker->backend, worker);
   else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
     route_poster_scans (job, worker);
   else if (vtr_hub_web_handles (method, path))
