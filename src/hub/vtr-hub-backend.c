@@ -3,6 +3,7 @@
 #include "vtr-hub-backend.h"
 
 #include <glib/gi18n.h>
+#include <sqlite3.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
@@ -215,6 +216,28 @@ vtr_hub_backend_issue_codes (VtrHubBackend *self,
   return self->klass->issue_codes (self, keys, device_id, kind, count, now, error);
 }
 
+gboolean
+vtr_hub_backend_card_movements (VtrHubBackend *self,
+                                const char    *card_id,
+                                guint          limit,
+                                GArray        *movements,
+                                GError       **error)
+{
+  return self->klass->card_movements (self, card_id, limit, movements, error);
+}
+
+gboolean
+vtr_hub_backend_order_state (VtrHubBackend *self,
+                             const char    *number,
+                             char         **state,
+                             gint64        *merchant_id,
+                             GError       **error)
+{
+  *state = NULL;
+  *merchant_id = 0;
+  return self->klass->order_state (self, number, state, merchant_id, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -387,6 +410,78 @@ sqlite_issue_codes (VtrHubBackend *self,
   return vtr_hub_stock_issue (((Sqlite *) self)->db, keys, device_id, kind, count, 0, now, error);
 }
 
+static gboolean
+sqlite_card_movements (VtrHubBackend *self,
+                       const char    *card_id,
+                       guint          limit,
+                       GArray        *movements,
+                       GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT created, merchant_id, points FROM event "
+                              "WHERE card_id = ? AND kind IN ('credit', 'redeem', 'transfer') "
+                              "ORDER BY created DESC LIMIT ?", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrHubMovement m = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                           sqlite3_column_int64 (stmt, 2) };
+
+      g_array_append_val (movements, m);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_order_state (VtrHubBackend *self,
+                    const char    *number,
+                    char         **state,
+                    gint64        *merchant_id,
+                    GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
+                              "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *merchant_id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -415,6 +510,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_find_cards,
   sqlite_set_area,
   sqlite_issue_codes,
+  sqlite_card_movements,
+  sqlite_order_state,
   sqlite_free,
 };
 

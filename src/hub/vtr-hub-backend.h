@@ -99,6 +99,16 @@ typedef struct
                                   guint          count,
                                   gint64         now,
                                   GError       **error);
+  gboolean      (*card_movements) (VtrHubBackend *self,
+                                   const char    *card_id,
+                                   guint          limit,
+                                   GArray        *movements,
+                                   GError       **error);
+  gboolean      (*order_state)   (VtrHubBackend *self,
+                                  const char    *number,
+                                  char         **state,
+                                  gint64        *merchant_id,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -200,6 +210,26 @@ GPtrArray     *vtr_hub_backend_issue_codes (VtrHubBackend *self,
                                          VtrCodeKind    kind,
                                          guint          count,
                                          gint64         now,
+                                         GError       **error);
+/* (web) A card's last movements, newest first, for its page. */
+typedef struct
+{
+  gint64 created;
+  gint64 merchant_id;
+  gint64 points;
+} VtrHubMovement;
+
+gboolean       vtr_hub_backend_card_movements (VtrHubBackend *self,
+                                         const char    *card_id,
+                                         guint          limit,
+                                         GArray        *movements,
+                                         GError       **error);
+/* (web) The state of the order numbered @number (a pickup code's page):
+ * @state NULL when the hub has no such order. */
+gboolean       vtr_hub_backend_order_state (VtrHubBackend *self,
+                                         const char    *number,
+                                         char         **state,
+                                         gint64        *merchant_id,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

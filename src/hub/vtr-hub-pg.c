@@ -132,6 +132,8 @@ static const char schema[] =
   "  kind text NOT NULL, number text NOT NULL, device_id bigint, issued bigint NOT NULL, "
   "  PRIMARY KEY (kind, number));"
   "CREATE INDEX IF NOT EXISTS issued_code_by_device ON issued_code (device_id, kind, issued);"
+  /* 3: (web) an order's page found by its number. */
+  "CREATE INDEX IF NOT EXISTS hub_order_by_number ON hub_order (number, seq);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -2500,6 +2502,61 @@ failed:
   return NULL;
 }
 
+static gboolean
+pg_card_movements (VtrHubBackend *backend,
+                   const char    *card_id,
+                   guint          limit,
+                   GArray        *movements,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[2] = { card_id, limit_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT created, coalesce (merchant_id, 0), coalesce (points, 0) FROM event "
+                        "WHERE card_id = $1 AND kind IN ('credit', 'redeem', 'transfer') "
+                        "ORDER BY created DESC LIMIT $2::bigint",
+                        2, params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      VtrHubMovement m = { column_int (result, i, 0), column_int (result, i, 1), column_int (result, i, 2) };
+
+      g_array_append_val (movements, m);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_order_state (VtrHubBackend *backend,
+                const char    *number,
+                char         **state,
+                gint64        *merchant_id,
+                GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { number };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = $1 "
+                        "ORDER BY seq DESC LIMIT 1",
+                        1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      *state = column_text (result, 0, 0);
+      *merchant_id = column_int (result, 0, 1);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2526,6 +2583,8 @@ static const VtrHubBackendClass pg_class = {
   pg_find_cards,
   pg_set_area,
   pg_issue_codes,
+  pg_card_movements,
+  pg_order_state,
   pg_free,
 };
 

@@ -1223,8 +1223,8 @@ static GPrivate mirror_key = G_PRIVATE_INIT (mirror_reader_free);
 
 /* A phone's page on PostgreSQL: made from the hub's copy of the
  * catalogue, once it holds PostgreSQL's newest change (or after 5 s, as
- * it is). What needs the hub's own tables (a card's balance, an order's
- * state, a reservation) is not served from it yet. */
+ * it is), and a card's balance or an order's state from PostgreSQL. The
+ * reservations are not served yet. */
 static void
 route_pg_web (Job           *job,
               VtrHubBackend *backend,
@@ -1253,7 +1253,7 @@ route_pg_web (Job           *job,
     }
   vtr_hub_mirror_wait (job->server->mirror, head, 5 * G_USEC_PER_SEC);
   job->web = g_new0 (VtrHubWebPage, 1);
-  vtr_hub_web_serve (job->server->dir, NULL, reader->catalog, job->msg, path, job->query, job->web);
+  vtr_hub_web_serve (job->server->dir, NULL, backend, reader->catalog, job->msg, path, job->query, job->web);
   job->status = job->web->status;
   job->body = g_steal_pointer (&job->web->body);
   job->etag = g_steal_pointer (&job->web->etag);
@@ -1383,7 +1383,8 @@ route (Job *job)
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
       job->web = g_new0 (VtrHubWebPage, 1);
-      vtr_hub_web_serve (job->server->dir, worker->db, worker->catalog, job->msg, path, job->query, job->web);
+      vtr_hub_web_serve (job->server->dir, worker->db, worker->backend, worker->catalog, job->msg, path, job->query,
+                         job->web);
       job->status = job->web->status;
       job->body = g_steal_pointer (&job->web->body);
       job->etag = g_steal_pointer (&job->web->etag);
