@@ -9,6 +9,10 @@
  *   while a kiosk pages through the change feed on two hubs: it gets
  *   every change.
  * - The same events sent to two hubs at once are stored once.
+ * - The same body on both backends goes on with what issue 20's third
+ *   helper ported: the shops' edits, lost cards, text messages, feeds by
+ *   area, the phones' pages, stocks of codes and poster scans.
+ * - A pg_dump taken while serving, restored: kiosks resend what it lost.
  * - What PostgreSQL does not serve yet answers 501, never other data.
  */
 #include "config.h"
@@ -962,7 +966,8 @@ web_body (VtrTestHub     *hub,
           const char     *hub_dir,
           const char     *ref_dir,
           VtrTestCluster *cluster,
-          const char     *card_code)
+          const char     *card_code,
+          const char     *kiosk_token)
 {
   g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
   gint64 product = vtr_test_sql_int (ref_catalog, "SELECT min (product_id) FROM stock WHERE merchant_id = 2");
@@ -978,6 +983,27 @@ web_body (VtrTestHub     *hub,
   g_assert_nonnull (strstr (product_page, "12,50"));
   g_assert_cmpuint (http (hub->port, "GET", "/search?q=Hippotamus", NULL, NULL, &search), ==, 200);
   g_assert_nonnull (strstr (search, "Hippotamus"));
+  /* (poster) The shop's page seen from a phone, and its poster scanned
+   * at a street kiosk, are counted for the shop's devices. */
+  {
+    g_autofree char *code = add_device (hub_dir, cluster, "Boulangerie, tablette des affiches", "2");
+    g_autofree char *shop_token = pair_raw (hub, code);
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+    g_autoptr(GDateTime) today = g_date_time_new_now (paris);
+    g_autofree char *day = g_date_time_format (today, "%Y%m%d");
+    g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":0,\"code\":\"merchant\","
+                                                "\"day\":%s}", day);
+    g_autoptr(JsonObject) result = post_shop (hub, kiosk_token, uuid, "poster-scan", payload);
+    g_autofree char *scans = NULL;
+
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+    g_assert_cmpuint (http (hub->port, "GET", "/api/v1/poster-scans", shop_token, NULL, &scans), ==, 200);
+    g_test_message ("scans: %s", scans);
+    g_assert_nonnull (strstr (scans, "\"source\":\"phone\""));
+    g_assert_nonnull (strstr (scans, "\"source\":\"kiosk\""));
+  }
+
   /* The new card of cards_body(): the balance it took over. */
   g_assert_cmpuint (http (hub->port, "GET", card_code + strlen ("HTTPS://VTR13.FR"), NULL, NULL, &card_page), ==, 200);
   g_assert_nonnull (strstr (card_page, "10 points"));
@@ -1146,7 +1172,7 @@ sync_body (gboolean postgresql)
   cards_body (hub, hub_dir, kiosk, cluster, cards[1], cards[2]);
   sms_body (hub, hub_dir, cluster, gateway, token);
   area_body (hub, hub_dir, ref_dir, cluster);
-  web_body (hub, hub_dir, ref_dir, cluster, cards[2]);
+  web_body (hub, hub_dir, ref_dir, cluster, cards[2], token);
   stock_body (hub, hub_dir, cluster, token);
 
   vtr_test_hub_stop (hub, SIGTERM);
@@ -1570,7 +1596,6 @@ test_not_served (void)
   g_auto(VtrTestResult) keys = { 0 };
   g_auto(VtrTestResult) list = { 0 };
   g_auto(VtrTestResult) backup = { 0 };
-  const char *paths[] = { "/api/v1/poster-scans" };
   VtrTestHub *hub;
 
   vtr_test_hub_run (&keys, hub_dir, NULL, "keys", "init", "--host", "vtr13.fr", NULL);
@@ -1578,12 +1603,14 @@ test_not_served (void)
   code = add_device (hub_dir, cluster, "Boulangerie, comptoir", "2");
   hub = hub_start (hub_dir, cluster);
   token = pair_raw (hub, code);
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_clear_pointer (&answer, g_free);
-      g_assert_cmpuint (http (hub->port, "GET", paths[i], token, NULL, &answer), ==, 501);
-      g_assert_nonnull (strstr (answer, "\"not-supported\""));
-    }
+  /* Reserving from a phone: a page that says so, no form. */
+  g_assert_cmpuint (http (hub->port, "GET", "/reserve?product=1&merchant=2", NULL, NULL, &answer), ==, 501);
+  g_assert_nonnull (strstr (answer, "<html"));
+  g_assert_null (strstr (answer, "<form"));
+  g_clear_pointer (&answer, g_free);
+  /* An address of the API no hub knows, as on SQLite. */
+  g_assert_cmpuint (http (hub->port, "GET", "/api/v1/nothing-here", token, NULL, &answer), ==, 404);
+  g_assert_nonnull (strstr (answer, "\"not-found\""));
   vtr_test_hub_run (&list, hub_dir, cluster, "device", "list", NULL);
   g_assert_cmpint (list.status, !=, 0);
   g_assert_nonnull (strstr (list.err, "PostgreSQL"));

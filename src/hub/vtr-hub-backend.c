@@ -238,6 +238,28 @@ vtr_hub_backend_order_state (VtrHubBackend *self,
   return self->klass->order_state (self, number, state, merchant_id, error);
 }
 
+gboolean
+vtr_hub_backend_add_poster_scans (VtrHubBackend *self,
+                                  gint64         merchant_id,
+                                  gint64         day,
+                                  const char    *source,
+                                  gint64         product_id,
+                                  gint64         n,
+                                  GError       **error)
+{
+  return self->klass->add_poster_scans (self, merchant_id, day, source, product_id, n, error);
+}
+
+gboolean
+vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
+                                    gint64         merchant_id,
+                                    gint64         from_day,
+                                    JsonBuilder   *builder,
+                                    GError       **error)
+{
+  return self->klass->write_poster_scans (self, merchant_id, from_day, builder, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -482,6 +504,28 @@ sqlite_order_state (VtrHubBackend *self,
   return TRUE;
 }
 
+static gboolean
+sqlite_add_poster_scans (VtrHubBackend *self,
+                         gint64         merchant_id,
+                         gint64         day,
+                         const char    *source,
+                         gint64         product_id,
+                         gint64         n,
+                         GError       **error)
+{
+  return vtr_hub_db_add_poster_scans (((Sqlite *) self)->db, merchant_id, day, source, product_id, n, error);
+}
+
+static gboolean
+sqlite_write_poster_scans (VtrHubBackend *self,
+                           gint64         merchant_id,
+                           gint64         from_day,
+                           JsonBuilder   *builder,
+                           GError       **error)
+{
+  return vtr_hub_db_write_poster_scans (((Sqlite *) self)->db, merchant_id, from_day, builder, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -512,6 +556,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_issue_codes,
   sqlite_card_movements,
   sqlite_order_state,
+  sqlite_add_poster_scans,
+  sqlite_write_poster_scans,
   sqlite_free,
 };
 
@@ -540,6 +586,6 @@ vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
 
   self->parent.klass = &sqlite_class;
   self->db = db;
-  self->catalog = g_object_ref (catalog);
+  self->catalog = catalog ? g_object_ref (catalog) : NULL;
   return &self->parent;
 }

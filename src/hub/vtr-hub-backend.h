@@ -109,6 +109,18 @@ typedef struct
                                   char         **state,
                                   gint64        *merchant_id,
                                   GError       **error);
+  gboolean      (*add_poster_scans) (VtrHubBackend *self,
+                                     gint64         merchant_id,
+                                     gint64         day,
+                                     const char    *source,
+                                     gint64         product_id,
+                                     gint64         n,
+                                     GError       **error);
+  gboolean      (*write_poster_scans) (VtrHubBackend *self,
+                                       gint64         merchant_id,
+                                       gint64         from_day,
+                                       JsonBuilder   *builder,
+                                       GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -230,6 +242,20 @@ gboolean       vtr_hub_backend_order_state (VtrHubBackend *self,
                                          const char    *number,
                                          char         **state,
                                          gint64        *merchant_id,
+                                         GError       **error);
+/* (poster) The scans of the shops' posters (vtr_hub_db_add_poster_scans(),
+ * vtr_hub_db_write_poster_scans()); on SQLite in the caller's transaction. */
+gboolean       vtr_hub_backend_add_poster_scans (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         day,
+                                         const char    *source,
+                                         gint64         product_id,
+                                         gint64         n,
+                                         GError       **error);
+gboolean       vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         from_day,
+                                         JsonBuilder   *builder,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

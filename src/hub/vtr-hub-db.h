@@ -150,6 +150,10 @@ typedef struct
   const char *new_card;    /* (nullable) */
   const char *new_code;
   gint64      points_said;
+  /* (poster) A kiosk's scan of a shop's poster (merchant_id): counted. */
+  gboolean    poster;
+  gint64      poster_product;
+  gint64      poster_day;
 } VtrHubBatchEvent;
 
 guint         vtr_hub_batch_get_length   (VtrHubBatch  *batch);

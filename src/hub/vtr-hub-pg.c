@@ -132,6 +132,10 @@ static const char schema[] =
   "  kind text NOT NULL, number text NOT NULL, device_id bigint, issued bigint NOT NULL, "
   "  PRIMARY KEY (kind, number));"
   "CREATE INDEX IF NOT EXISTS issued_code_by_device ON issued_code (device_id, kind, issued);"
+  /* 3: (poster) the scans of the shops' posters, as hub.db's. */
+  "CREATE TABLE IF NOT EXISTS poster_scan ("
+  "  merchant_id bigint NOT NULL, day bigint NOT NULL, source text NOT NULL CHECK (source IN ('kiosk', 'phone')), "
+  "  product_id bigint NOT NULL, scans bigint NOT NULL, PRIMARY KEY (merchant_id, day, source, product_id));"
   /* 3: (web) an order's page found by its number. */
   "CREATE INDEX IF NOT EXISTS hub_order_by_number ON hub_order (number, seq);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
@@ -155,6 +159,8 @@ static const struct
 static const VtrHubBackendClass pg_class;
 
 static gboolean log_change (Pg *self, int kind, gint64 a, gint64 b, GError **error);
+static gboolean pg_add_poster_scans (VtrHubBackend *backend, gint64 merchant_id, gint64 day, const char *source,
+                                     gint64 product_id, gint64 n, GError **error);
 
 static gboolean
 pg_failed (Pg        *self,
@@ -980,6 +986,10 @@ pg_ingest (VtrHubBackend *backend,
         if (e.forget_order && !forget_order (self, e.forget_order, error))
           goto failed;
         if (e.card_id && !store_card_event (self, batch, &e, received, error))
+          goto failed;
+        /* (poster) A kiosk's scan of a shop's poster: counted. */
+        if (e.poster &&
+            !pg_add_poster_scans (backend, e.merchant_id, e.poster_day, "kiosk", e.poster_product, 1, error))
           goto failed;
         vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_ACCEPTED, NULL);
         n_accepted++;
@@ -2557,6 +2567,66 @@ pg_order_state (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* (poster) In the caller's transaction if there is one, else on its own. */
+static gboolean
+pg_add_poster_scans (VtrHubBackend *backend,
+                     gint64         merchant_id,
+                     gint64         day,
+                     const char    *source,
+                     gint64         product_id,
+                     gint64         n,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *day_text = g_strdup_printf ("%" G_GINT64_FORMAT, day);
+  g_autofree char *product = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
+  g_autofree char *n_text = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  const char *params[5] = { merchant, day_text, source, product, n_text };
+
+  ensure_connected (self);
+  return run (self,
+              "INSERT INTO poster_scan (merchant_id, day, source, product_id, scans) "
+              "VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint) "
+              "ON CONFLICT (merchant_id, day, source, product_id) DO UPDATE SET scans = poster_scan.scans + excluded.scans",
+              5, params, error);
+}
+
+static gboolean
+pg_write_poster_scans (VtrHubBackend *backend,
+                       gint64         merchant_id,
+                       gint64         from_day,
+                       JsonBuilder   *builder,
+                       GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, from_day);
+  const char *params[2] = { merchant, from };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT day, source, product_id, scans FROM poster_scan "
+                        "WHERE merchant_id = $1::bigint AND day >= $2::bigint ORDER BY day, source, product_id",
+                        2, params, error)))
+    return FALSE;
+  json_builder_set_member_name (builder, "scans");
+  json_builder_begin_array (builder);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      json_builder_begin_object (builder);
+      vtr_json_add_int (builder, "day", column_int (result, i, 0));
+      vtr_json_add_string (builder, "source", PQgetvalue (result, i, 1));
+      vtr_json_add_int (builder, "product", column_int (result, i, 2));
+      vtr_json_add_int (builder, "scans", column_int (result, i, 3));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2585,6 +2655,8 @@ static const VtrHubBackendClass pg_class = {
   pg_issue_codes,
   pg_card_movements,
   pg_order_state,
+  pg_add_poster_scans,
+  pg_write_poster_scans,
   pg_free,
 };
 

@@ -962,8 +962,9 @@ route_orders (Job                *job,
  * this week and the eight before) to today. The phones' views waiting in
  * memory are written first, so the answer holds every view so far. */
 static void
-route_poster_scans (Job    *job,
-                    Worker *worker)
+route_poster_scans (Job           *job,
+                    VtrHubBackend *backend,
+                    Worker        *worker)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -972,7 +973,7 @@ route_poster_scans (Job    *job,
   g_autoptr(GDateTime) from = NULL;
   gint64 days;
 
-  if (!(device = authenticate (job, worker)) ||
+  if (!(device = authenticate_on (job, backend, worker)) ||
       !query_int (job, "days", VTR_POSTER_SCAN_DAYS, 1, 400, &days))
     return;
   if (device->merchant_id == 0)
@@ -981,7 +982,14 @@ route_poster_scans (Job    *job,
                     _("Only a shop’s device sees the scans of the shop’s posters"));
       return;
     }
-  if (vtr_hub_scans_has_pending (job->server->scans))
+  /* (pg) On PostgreSQL, each shop's count of the day on its own. */
+  if (worker == NULL && vtr_hub_scans_has_pending (job->server->scans) &&
+      !vtr_hub_scans_flush_to (job->server->scans, backend, &error))
+    {
+      g_warning ("The phones’ views of posters are lost: %s", error->message);
+      g_clear_error (&error);
+    }
+  if (worker && vtr_hub_scans_has_pending (job->server->scans))
     {
       if (!vtr_hub_db_begin_group (worker->db, &error))
         {
@@ -1005,7 +1013,7 @@ route_poster_scans (Job    *job,
   vtr_json_add_int (builder, "merchant", device->merchant_id);
   vtr_json_add_int (builder, "from", vtr_poster_scan_day (from));
   vtr_json_add_int (builder, "to", vtr_poster_scan_day (now));
-  if (!vtr_hub_db_write_poster_scans (worker->db, device->merchant_id, vtr_poster_scan_day (from), builder, &error))
+  if (!vtr_hub_backend_write_poster_scans (backend, device->merchant_id, vtr_poster_scan_day (from), builder, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1179,7 +1187,8 @@ route_metrics (Job           *job,
  * (pg) The hub on PostgreSQL (docs/hub-api.md, "PostgreSQL"): what the
  * kiosks use through sync, through the backend interface
  * (vtr-hub-backend.h), one connection a worker thread. What it does not
- * serve yet answers 501 "not-supported", never another hub's answer.
+ * serve yet (a phone's reservation) answers 501, never another hub's
+ * answer.
  */
 
 static void
@@ -1298,13 +1307,12 @@ route_pg (Job *job)
     route_card (job, backend, NULL, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, backend, NULL);
+  else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
+    route_poster_scans (job, backend, NULL);
   else if (vtr_hub_web_handles (method, path))
     route_pg_web (job, backend, path);
-  else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics"))
-    answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                  _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
-                    "(pairing, catalogue, events, orders, cards): this address is not served"));
   else
+    /* Every address of SQLite's hub is served: the rest is no one's. */
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
 
@@ -1378,7 +1386,7 @@ route (Job *job)
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
     route_stock (job, worker->backend, worker);
   else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
-    route_poster_scans (job, worker);
+    route_poster_scans (job, worker->backend, worker);
   else if (vtr_hub_web_handles (method, path))
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
@@ -1651,6 +1659,25 @@ writer_main (gpointer data)
       if (group->len == 0)
         continue;
 
+      /* (pg) On PostgreSQL the writer has only the phones' views of
+       * posters to write (each request stores its own batch). */
+      if (server->database)
+        {
+          VtrHubBackend *backend = pg_get (server, &error);
+
+          for (guint i = 0; i < group->len; i++)
+            {
+              WriteItem *write = g_ptr_array_index (group, i);
+              g_autoptr(GError) scans_error = NULL;
+
+              if (write->job == NULL && write->device_id == 0 &&
+                  (backend == NULL || !vtr_hub_scans_flush_to (server->scans, backend, &scans_error)))
+                g_warning ("The phones’ views of posters are lost: %s",
+                           scans_error ? scans_error->message : error->message);
+            }
+          g_ptr_array_set_size (group, 0);
+          continue;
+        }
       stored = g_new0 (gboolean, group->len);
       failures = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_set_size (failures, group->len);
@@ -1740,6 +1767,9 @@ handle (SoupServer        *soup,
   /* (web) A phone's page. A view of a shop's poster counts whatever
    * answers it, so it is noted before the cache; then a popular poster's
    * page, kept, is answered at once. */
+  /* (pg) On PostgreSQL a view counts too; there is no cache there. */
+  if (server->database && vtr_hub_web_handles (soup_server_message_get_method (msg), path))
+    vtr_hub_scans_note_page (server->scans, msg, path);
   if (server->database == NULL && vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
       VtrHubWebPage page = { 0 };
@@ -2362,13 +2392,10 @@ vtr_hub_server_new_with_database (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
-  /* (pg) The shops' poster scans are kept in hub.db beside the orders:
-   * not on PostgreSQL yet. */
-  if (!database)
-    {
-      server->scans = vtr_hub_scans_new (data_dir);
-      server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
-    }
+  /* (poster) The phones' views of the shops' posters, written every two
+   * seconds by the writer (on PostgreSQL too). */
+  server->scans = vtr_hub_scans_new (data_dir);
+  server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
   /* (sms) On PostgreSQL each hub's sending thread claims what is due in
    * the shared outbox. */
   if (!(server->sms = vtr_hub_sms_start (data_dir, database, error)))
