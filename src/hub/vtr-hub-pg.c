@@ -1726,8 +1726,11 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
         !copy_from_scratch (self, scratch,
                             "SELECT uuid, merchant_id, device_id, kind, payload, at, received FROM shop_event "
                             "WHERE uuid NOT IN (SELECT uuid FROM temp.shop_event_before)",
+                            /* The same uuid in other letters' case: applied
+                             * again (the same values), kept once. */
                             "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
-                            "VALUES ($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::bigint, $7::bigint)",
+                            "VALUES ($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::bigint, $7::bigint) "
+                            "ON CONFLICT (uuid) DO NOTHING",
                             error) ||
         !run (self, "COMMIT", 0, NULL, error))
       goto failed;
