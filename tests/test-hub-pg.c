@@ -1611,9 +1611,30 @@ test_not_served (void)
   /* An address of the API no hub knows, as on SQLite. */
   g_assert_cmpuint (http (hub->port, "GET", "/api/v1/nothing-here", token, NULL, &answer), ==, 404);
   g_assert_nonnull (strstr (answer, "\"not-found\""));
-  vtr_test_hub_run (&list, hub_dir, cluster, "device", "list", NULL);
-  g_assert_cmpint (list.status, !=, 0);
-  g_assert_nonnull (strstr (list.err, "PostgreSQL"));
+  /* The devices listed from PostgreSQL, one revoked: its token is
+   * refused from then on. */
+  vtr_test_hub_run (&list, hub_dir, cluster, "--json", "device", "list", NULL);
+  if (list.status != 0)
+    g_error ("device list: %s", list.err);
+  g_assert_nonnull (strstr (list.out, "Boulangerie, comptoir"));
+  g_assert_nonnull (strstr (list.out, "\"paired\""));
+  {
+    g_auto(VtrTestResult) revoked = { 0 };
+    g_auto(VtrTestResult) again = { 0 };
+    g_auto(VtrTestResult) pin = { 0 };
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_test_pg_int (cluster, "SELECT max (id) FROM device"));
+
+    vtr_test_hub_run (&revoked, hub_dir, cluster, "device", "revoke", id, NULL);
+    if (revoked.status != 0)
+      g_error ("device revoke: %s", revoked.err);
+    g_clear_pointer (&answer, g_free);
+    g_assert_cmpuint (http (hub->port, "GET", "/api/v1/changes", token, NULL, &answer), ==, 401);
+    vtr_test_hub_run (&again, hub_dir, cluster, "--json", "device", "list", NULL);
+    g_assert_nonnull (strstr (again.out, "\"revoked\""));
+    vtr_test_hub_run (&pin, hub_dir, cluster, "device", "reset-pin", id, NULL);
+    g_assert_cmpint (pin.status, !=, 0);
+    g_assert_nonnull (strstr (pin.err, "PIN"));
+  }
   vtr_test_hub_run (&backup, hub_dir, cluster, "sms", "list", NULL);
   g_assert_cmpint (backup.status, !=, 0);
   g_assert_nonnull (strstr (backup.err, "PostgreSQL"));

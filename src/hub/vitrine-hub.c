@@ -852,6 +852,7 @@ command_device (int argc, char **argv)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   GError *error = NULL;
   gint64 merchant_id = 0, id;
 
@@ -861,15 +862,12 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
-  if (database && !(g_str_equal (argv[2], "add") && argc == 4) && !(g_str_equal (argv[2], "area") && argc == 5))
-    return usage_error (_("With --database, the hub adds devices and sets their areas only "
-                          "(device add NAME [--merchant ID] [--area AREA], device area ID AREA): "
-                          "PostgreSQL does not keep the rest yet"));
+  if (database && g_str_equal (argv[2], "reset-pin"))
+    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
   if (database && admin_pin)
     return usage_error (_("With --database, a device has no administrator’s PIN yet"));
-  if (database && g_str_equal (argv[2], "area"))
+  if (database && g_str_equal (argv[2], "area") && argc == 5)
     {
-      g_autoptr(VtrHubBackend) backend = NULL;
       g_autoptr(VtrArea) parsed = NULL;
       g_autofree char *canonical = NULL;
 
@@ -909,7 +907,6 @@ command_device (int argc, char **argv)
       if (database)
         {
           /* (pg) The device in PostgreSQL, the keys in the data folder. */
-          g_autoptr(VtrHubBackend) backend = NULL;
           g_autoptr(VtrArea) parsed = NULL;
 
           if (!vtr_hub_backend_is_postgresql (database))
@@ -962,11 +959,13 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
-  if (!(db = vtr_hub_db_open (dir, &error)))
+  /* (pg) The list and the revocations on PostgreSQL too. */
+  if (database ? !(backend = vtr_hub_backend_open (dir, database, &error)) : !(db = vtr_hub_db_open (dir, &error)))
     return fail (error);
   if (g_str_equal (argv[2], "list") && argc == 3)
     {
-      g_autoptr(GPtrArray) devices = vtr_hub_db_list_devices (db, &error);
+      g_autoptr(GPtrArray) devices = backend ? vtr_hub_backend_list_devices (backend, &error)
+                                             : vtr_hub_db_list_devices (db, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -1052,7 +1051,8 @@ command_device (int argc, char **argv)
     {
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device revoke ID"));
-      if (!vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
+      if (backend ? !vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error)
+                  : !vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
         return fail (error);
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;

@@ -260,6 +260,22 @@ vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
   return self->klass->write_poster_scans (self, merchant_id, from_day, builder, error);
 }
 
+GPtrArray *
+vtr_hub_backend_list_devices (VtrHubBackend *self,
+                              GError       **error)
+{
+  return self->klass->list_devices (self, error);
+}
+
+gboolean
+vtr_hub_backend_revoke_device (VtrHubBackend *self,
+                               gint64         device_id,
+                               gint64         now,
+                               GError       **error)
+{
+  return self->klass->revoke_device (self, device_id, now, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -526,6 +542,22 @@ sqlite_write_poster_scans (VtrHubBackend *self,
   return vtr_hub_db_write_poster_scans (((Sqlite *) self)->db, merchant_id, from_day, builder, error);
 }
 
+static GPtrArray *
+sqlite_list_devices (VtrHubBackend *self,
+                     GError       **error)
+{
+  return vtr_hub_db_list_devices (((Sqlite *) self)->db, error);
+}
+
+static gboolean
+sqlite_revoke_device (VtrHubBackend *self,
+                      gint64         device_id,
+                      gint64         now,
+                      GError       **error)
+{
+  return vtr_hub_db_revoke_device (((Sqlite *) self)->db, device_id, now, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -558,6 +590,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_order_state,
   sqlite_add_poster_scans,
   sqlite_write_poster_scans,
+  sqlite_list_devices,
+  sqlite_revoke_device,
   sqlite_free,
 };
 

@@ -121,6 +121,12 @@ typedef struct
                                        gint64         from_day,
                                        JsonBuilder   *builder,
                                        GError       **error);
+  GPtrArray    *(*list_devices)  (VtrHubBackend *self,
+                                  GError       **error);
+  gboolean      (*revoke_device) (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  gint64         now,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -256,6 +262,14 @@ gboolean       vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
                                          gint64         merchant_id,
                                          gint64         from_day,
                                          JsonBuilder   *builder,
+                                         GError       **error);
+/* (ops) The devices, for `vitrine-hub device list` (element-type
+ * VtrHubDevice), and a device revoked (vtr-hub-db.c). */
+GPtrArray     *vtr_hub_backend_list_devices (VtrHubBackend *self,
+                                         GError       **error);
+gboolean       vtr_hub_backend_revoke_device (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         gint64         now,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

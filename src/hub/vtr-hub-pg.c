@@ -2630,6 +2630,54 @@ pg_write_poster_scans (VtrHubBackend *backend,
   return TRUE;
 }
 
+static GPtrArray *
+pg_list_devices (VtrHubBackend *backend,
+                 GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_hub_device_free);
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT " DEVICE_COLUMNS " FROM device ORDER BY id", 0, NULL, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (devices, device_from_row (result, i));
+  PQclear (result);
+  return g_steal_pointer (&devices);
+}
+
+/* As vtr_hub_db_revoke_device(): once, its pairing code no longer good. */
+static gboolean
+pg_revoke_device (VtrHubBackend *backend,
+                  gint64         device_id,
+                  gint64         now,
+                  GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  const char *params[2] = { id, now_text };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "UPDATE device SET revoked = coalesce (revoked, $2::bigint), pairing_hash = NULL "
+                        "WHERE id = $1::bigint",
+                        2, params, error)))
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                   (long long) device_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2660,6 +2708,8 @@ static const VtrHubBackendClass pg_class = {
   pg_order_state,
   pg_add_poster_scans,
   pg_write_poster_scans,
+  pg_list_devices,
+  pg_revoke_device,
   pg_free,
 };
 
