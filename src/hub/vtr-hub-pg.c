@@ -2426,7 +2426,7 @@ pg_issue_codes (VtrHubBackend *backend,
 
   g_return_val_if_fail (kind == VTR_CODE_CARD || kind == VTR_CODE_PICKUP, NULL);
   ensure_connected (self);
-  if (count == 0 || count > VTR_HUB_STOCK_MAX_REQUEST)
+  if (count == 0 || (device_id > 0 && count > VTR_HUB_STOCK_MAX_REQUEST))
     {
       g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
                    _("A device asks for 1 to %d codes at a time"), VTR_HUB_STOCK_MAX_REQUEST);
@@ -2438,6 +2438,9 @@ pg_issue_codes (VtrHubBackend *backend,
     const char *params[3] = { device, kind_name, day_ago };
     gint64 issued;
 
+    /* Codes printed on the hub (device 0) have no daily bound. */
+    if (device_id <= 0)
+      goto issue;
     if (!run (self, "SELECT 1 FROM device WHERE id = $1::bigint FOR UPDATE", 1, params, error) ||
         !(result = query (self,
                           "SELECT count (*) FROM issued_code WHERE device_id = $1::bigint AND kind = $2 "
@@ -2456,6 +2459,7 @@ pg_issue_codes (VtrHubBackend *backend,
         goto failed;
       }
   }
+issue:
   kid = vtr_hub_keys_signing_kid (hub_keys, &secret);
   for (guint i = 0; i < count; i++)
     {
