@@ -216,3 +216,58 @@ vtr_area_sql_address (const VtrArea *area,
   g_string_append_c (sql, ')');
   return g_string_free (sql, FALSE);
 }
+
+/**
+ * vtr_area_sql_pg:
+ *
+ * vtr_area_sql() in PostgreSQL's words (the hub on PostgreSQL, whose
+ * @postcode is text and @lat, @lon double precision expressions).
+ */
+char *
+vtr_area_sql_pg (const VtrArea *area,
+                 const char    *postcode,
+                 const char    *lat,
+                 const char    *lon)
+{
+  g_auto(GStrv) prefixes = NULL;
+  GString *sql;
+
+  if (area == NULL)
+    return g_strdup ("true");
+  if (area->departement == NULL)
+    return radius_sql (area, lat, lon);
+  prefixes = departement_prefixes (area->departement);
+  sql = g_string_new ("(");
+  for (guint i = 0; prefixes[i]; i++)
+    g_string_append_printf (sql, "%s%s LIKE '%s%%'", i ? " OR " : "", postcode, prefixes[i]);
+  g_string_append_c (sql, ')');
+  return g_string_free (sql, FALSE);
+}
+
+/**
+ * vtr_area_sql_address_pg:
+ *
+ * vtr_area_sql_address() in PostgreSQL's words (a regular expression
+ * finds the five-digit postcode in the address).
+ */
+char *
+vtr_area_sql_address_pg (const VtrArea *area,
+                         const char    *address,
+                         const char    *lat,
+                         const char    *lon)
+{
+  g_auto(GStrv) prefixes = NULL;
+  GString *sql;
+
+  if (area == NULL)
+    return g_strdup ("true");
+  if (area->departement == NULL)
+    return radius_sql (area, lat, lon);
+  prefixes = departement_prefixes (area->departement);
+  sql = g_string_new ("(");
+  for (guint i = 0; prefixes[i]; i++)
+    g_string_append_printf (sql, "%s(' ' || %s || ' ') ~ '[^0-9]%s[0-9]{%u}[^0-9]'", i ? " OR " : "", address,
+                            prefixes[i], (guint) (5 - strlen (prefixes[i])));
+  g_string_append_c (sql, ')');
+  return g_string_free (sql, FALSE);
+}

@@ -29,6 +29,16 @@ char    *vtr_area_sql_address (const VtrArea *area,
                                const char    *lat,
                                const char    *lon);
 
+/* (pg) The same conditions for the hub on PostgreSQL. */
+char    *vtr_area_sql_pg    (const VtrArea *area,
+                             const char    *postcode,
+                             const char    *lat,
+                             const char    *lon);
+char    *vtr_area_sql_address_pg (const VtrArea *area,
+                                  const char    *address,
+                                  const char    *lat,
+                                  const char    *lon);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrArea, vtr_area_free)
 
 G_END_DECLS

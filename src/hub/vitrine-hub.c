@@ -376,27 +376,10 @@ open_catalog (GError **error)
   return g_steal_pointer (&catalog);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* (pg) Each file is read into a catalogue of its own (the same import
- * as SQLite's, in a folder made for it), whose rows then go to
- * PostgreSQL in one transaction under the change feed's one writer. */
+ * as SQLite's, in a folder made for it, with the stock lines the shops
+ * edited), whose rows then go to PostgreSQL in one transaction under the
+ * change feed's one writer (vtr_hub_pg_import_file()). */
 static int
 command_import_pg (int argc, char **argv)
 {
@@ -404,32 +387,16 @@ command_import_pg (int argc, char **argv)
   GError *error = NULL;
   int status = EXIT_SUCCESS;
 
-  if (!(backend = vtr_hub_backend_open (NULL, database, &error)))
-    return fail (error);
   if (!vtr_hub_backend_is_postgresql (database))
     return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+  if (!(backend = vtr_hub_backend_open (NULL, database, &error)))
+    return fail (error);
   for (int i = 2; i < argc; i++)
     {
-      g_autofree char *tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", &error);
-      g_autoptr(VtrStore) store = NULL;
-      g_autoptr(VtrCatalog) catalog = NULL;
-      g_autoptr(GString) page = g_string_new (NULL);
       VtrImportCounts c;
-      gint64 cursor;
-      guint n, n_rows = 0;
-      gboolean ok;
+      guint n_rows = 0;
 
-      ok = tmp && (store = vtr_store_open (tmp, &error)) && (catalog = vtr_catalog_new (store)) &&
-           vtr_catalog_log_changes (catalog, &error);
-      if (ok && (ok = vtr_catalog_import_file (catalog, argv[i], &c, &error)))
-        vtr_import_counts_clear (&c);
-      ok = ok && vtr_catalog_write_changes (catalog, 0, G_MAXUINT, page, &cursor, &n, &error) &&
-           vtr_hub_pg_put_page (backend, page->str, &n_rows, &error);
-      g_clear_object (&catalog);
-      g_clear_object (&store);
-      if (tmp)
-        remove_tree (tmp);
-      if (!ok)
+      if (!vtr_hub_pg_import_file (backend, argv[i], &c, &n_rows, &error))
         {
           g_printerr ("vitrine-hub: %s: %s\n", argv[i], error->message);
           g_clear_error (&error);
@@ -439,6 +406,14 @@ command_import_pg (int argc, char **argv)
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u row in the catalogue on PostgreSQL.\n",
                             "%s: %u rows in the catalogue on PostgreSQL.\n", n_rows),
                argv[i], n_rows);
+      /* (shop) What the shops changed since the file was made stays theirs. */
+      if (c.kept_shop_edits)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
+                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
+                              c.kept_shop_edits),
+                 argv[i], c.kept_shop_edits, c.conflicts->str);
+      vtr_import_counts_clear (&c);
     }
   return status;
 }
@@ -736,7 +711,12 @@ command_backup (int    argc,
 
   if (argc != 3)
     return usage_error (backup ? _("Usage: vitrine-hub backup DIR") : _("Usage: vitrine-hub restore DIR"));
-  if (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error))
+  /* (pg) On PostgreSQL: pg_dump and pg_restore (vtr-hub-pg.c). */
+  if (database && !vtr_hub_backend_is_postgresql (database))
+    return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+  if (database ? (backup ? !vtr_hub_pg_backup (database, dir, argv[2], &error)
+                         : !vtr_hub_pg_restore (database, dir, argv[2], &error))
+               : (backup ? !vtr_hub_db_backup (dir, argv[2], &error) : !vtr_hub_db_restore (dir, argv[2], &error)))
     return fail (g_steal_pointer (&error));
   g_print (backup ? _("The hub’s data was copied to %s\n")
                   : _("The hub’s data was restored from %s: kiosks will send again what it lost\n"),
@@ -872,6 +852,7 @@ command_device (int argc, char **argv)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   GError *error = NULL;
   gint64 merchant_id = 0, id;
 
@@ -881,11 +862,29 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
-  if (database && !(g_str_equal (argv[2], "add") && argc == 4))
-    return usage_error (_("With --database, the hub adds devices only (device add NAME [--merchant ID]): "
-                          "PostgreSQL does not keep the rest yet"));
-  if (database && (admin_pin || area))
-    return usage_error (_("With --database, a device has no administrator’s PIN nor area yet"));
+  if (database && g_str_equal (argv[2], "reset-pin"))
+    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
+  if (database && admin_pin)
+    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
+  if (database && g_str_equal (argv[2], "area") && argc == 5)
+    {
+      g_autoptr(VtrArea) parsed = NULL;
+      g_autofree char *canonical = NULL;
+
+      if (!parse_id (argv[3], &id))
+        return usage_error (_("Usage: vitrine-hub device area ID AREA"));
+      if (!vtr_area_parse (argv[4], &parsed, &error) || !(backend = vtr_hub_backend_open (dir, database, &error)) ||
+          !vtr_hub_backend_set_area (backend, id, argv[4], &error))
+        return fail (error);
+      canonical = vtr_area_to_string (parsed);
+      if (parsed)
+        g_print (_("Device %lld now holds the catalogue of the area %s: it downloads it at its next sync.\n"),
+                 (long long) id, canonical);
+      else
+        g_print (_("Device %lld now holds the whole catalogue: it downloads it at its next sync.\n"),
+                 (long long) id);
+      return EXIT_SUCCESS;
+    }
   if (g_str_equal (argv[2], "add") && argc == 4)
     {
       g_autoptr(VtrHubKeys) keys = NULL;
@@ -908,14 +907,17 @@ command_device (int argc, char **argv)
       if (database)
         {
           /* (pg) The device in PostgreSQL, the keys in the data folder. */
-          g_autoptr(VtrHubBackend) backend = NULL;
+          g_autoptr(VtrArea) parsed = NULL;
 
           if (!vtr_hub_backend_is_postgresql (database))
             return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+          if (area && !vtr_area_parse (area, &parsed, &error))
+            return fail (error);
           if (!(keys = vtr_hub_keys_open (dir, &error)) ||
               !(backend = vtr_hub_backend_open (dir, database, &error)) ||
               !(pairing = vtr_hub_backend_add_device (backend, argv[3], merchant_id, end_of_day (code.expires),
-                                                      &id, &error)))
+                                                      &id, &error)) ||
+              (area && !vtr_hub_backend_set_area (backend, id, area, &error)))
             return fail (error);
         }
       else if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
@@ -957,11 +959,13 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
-  if (!(db = vtr_hub_db_open (dir, &error)))
+  /* (pg) The list and the revocations on PostgreSQL too. */
+  if (database ? !(backend = vtr_hub_backend_open (dir, database, &error)) : !(db = vtr_hub_db_open (dir, &error)))
     return fail (error);
   if (g_str_equal (argv[2], "list") && argc == 3)
     {
-      g_autoptr(GPtrArray) devices = vtr_hub_db_list_devices (db, &error);
+      g_autoptr(GPtrArray) devices = backend ? vtr_hub_backend_list_devices (backend, &error)
+                                             : vtr_hub_db_list_devices (db, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -1047,7 +1051,8 @@ command_device (int argc, char **argv)
     {
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device revoke ID"));
-      if (!vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
+      if (backend ? !vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error)
+                  : !vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
         return fail (error);
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
@@ -1122,8 +1127,9 @@ main (int   argc,
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
   if (database && argc >= 2 && !g_str_equal (argv[1], "device") && !g_str_equal (argv[1], "import") &&
-      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign"))
-    return usage_error (_("With --database, the hub serves, adds devices and imports only: "
+      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign") && !g_str_equal (argv[1], "backup") &&
+      !g_str_equal (argv[1], "restore"))
+    return usage_error (_("With --database, the hub serves, adds devices, imports, backs up and restores only: "
                           "PostgreSQL does not keep the rest yet"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);

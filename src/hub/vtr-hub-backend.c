@@ -3,9 +3,11 @@
 #include "vtr-hub-backend.h"
 
 #include <glib/gi18n.h>
+#include <sqlite3.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-hub-stock.h"
 #include "vtr-store.h"
 
 /*
@@ -170,6 +172,110 @@ vtr_hub_backend_write_order_changes (VtrHubBackend *self,
                                            error);
 }
 
+gboolean
+vtr_hub_backend_card_info (VtrHubBackend *self,
+                           const char    *card_id,
+                           gint64        *balance,
+                           gint64        *n_events,
+                           char         **code,
+                           gboolean      *blocked,
+                           gint64        *flagged,
+                           GError       **error)
+{
+  return self->klass->card_info (self, card_id, balance, n_events, code, blocked, flagged, error);
+}
+
+gboolean
+vtr_hub_backend_find_cards (VtrHubBackend *self,
+                            const char    *suffix,
+                            JsonBuilder   *builder,
+                            gboolean      *more,
+                            GError       **error)
+{
+  return self->klass->find_cards (self, suffix, builder, more, error);
+}
+
+gboolean
+vtr_hub_backend_set_area (VtrHubBackend *self,
+                          gint64         device_id,
+                          const char    *area,
+                          GError       **error)
+{
+  return self->klass->set_area (self, device_id, area, error);
+}
+
+GPtrArray *
+vtr_hub_backend_issue_codes (VtrHubBackend *self,
+                             VtrHubKeys    *keys,
+                             gint64         device_id,
+                             VtrCodeKind    kind,
+                             guint          count,
+                             gint64         now,
+                             GError       **error)
+{
+  return self->klass->issue_codes (self, keys, device_id, kind, count, now, error);
+}
+
+gboolean
+vtr_hub_backend_card_movements (VtrHubBackend *self,
+                                const char    *card_id,
+                                guint          limit,
+                                GArray        *movements,
+                                GError       **error)
+{
+  return self->klass->card_movements (self, card_id, limit, movements, error);
+}
+
+gboolean
+vtr_hub_backend_order_state (VtrHubBackend *self,
+                             const char    *number,
+                             char         **state,
+                             gint64        *merchant_id,
+                             GError       **error)
+{
+  *state = NULL;
+  *merchant_id = 0;
+  return self->klass->order_state (self, number, state, merchant_id, error);
+}
+
+gboolean
+vtr_hub_backend_add_poster_scans (VtrHubBackend *self,
+                                  gint64         merchant_id,
+                                  gint64         day,
+                                  const char    *source,
+                                  gint64         product_id,
+                                  gint64         n,
+                                  GError       **error)
+{
+  return self->klass->add_poster_scans (self, merchant_id, day, source, product_id, n, error);
+}
+
+gboolean
+vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
+                                    gint64         merchant_id,
+                                    gint64         from_day,
+                                    JsonBuilder   *builder,
+                                    GError       **error)
+{
+  return self->klass->write_poster_scans (self, merchant_id, from_day, builder, error);
+}
+
+GPtrArray *
+vtr_hub_backend_list_devices (VtrHubBackend *self,
+                              GError       **error)
+{
+  return self->klass->list_devices (self, error);
+}
+
+gboolean
+vtr_hub_backend_revoke_device (VtrHubBackend *self,
+                               gint64         device_id,
+                               gint64         now,
+                               GError       **error)
+{
+  return self->klass->revoke_device (self, device_id, now, error);
+}
+
 /* SQLite. */
 
 typedef struct
@@ -295,6 +401,163 @@ sqlite_write_order_changes (VtrHubBackend *self,
                                          cursor, more, error);
 }
 
+static gboolean
+sqlite_card_info (VtrHubBackend *self,
+                  const char    *card_id,
+                  gint64        *balance,
+                  gint64        *n_events,
+                  char         **code,
+                  gboolean      *blocked,
+                  gint64        *flagged,
+                  GError       **error)
+{
+  VtrHubDb *db = ((Sqlite *) self)->db;
+
+  return vtr_hub_db_card_balance (db, card_id, balance, n_events, code, error) &&
+         vtr_hub_db_card_state (db, card_id, blocked, flagged, error);
+}
+
+static gboolean
+sqlite_find_cards (VtrHubBackend *self,
+                   const char    *suffix,
+                   JsonBuilder   *builder,
+                   gboolean      *more,
+                   GError       **error)
+{
+  return vtr_hub_db_find_cards (((Sqlite *) self)->db, suffix, builder, more, error);
+}
+
+static gboolean
+sqlite_set_area (VtrHubBackend *self,
+                 gint64         device_id,
+                 const char    *area,
+                 GError       **error)
+{
+  return vtr_hub_db_set_area (((Sqlite *) self)->db, device_id, area, error);
+}
+
+static GPtrArray *
+sqlite_issue_codes (VtrHubBackend *self,
+                    VtrHubKeys    *keys,
+                    gint64         device_id,
+                    VtrCodeKind    kind,
+                    guint          count,
+                    gint64         now,
+                    GError       **error)
+{
+  return vtr_hub_stock_issue (((Sqlite *) self)->db, keys, device_id, kind, count, 0, now, error);
+}
+
+static gboolean
+sqlite_card_movements (VtrHubBackend *self,
+                       const char    *card_id,
+                       guint          limit,
+                       GArray        *movements,
+                       GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT created, merchant_id, points FROM event "
+                              "WHERE card_id = ? AND kind IN ('credit', 'redeem', 'transfer') "
+                              "ORDER BY created DESC LIMIT ?", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrHubMovement m = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                           sqlite3_column_int64 (stmt, 2) };
+
+      g_array_append_val (movements, m);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_order_state (VtrHubBackend *self,
+                    const char    *number,
+                    char         **state,
+                    gint64        *merchant_id,
+                    GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
+                              "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *merchant_id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_add_poster_scans (VtrHubBackend *self,
+                         gint64         merchant_id,
+                         gint64         day,
+                         const char    *source,
+                         gint64         product_id,
+                         gint64         n,
+                         GError       **error)
+{
+  return vtr_hub_db_add_poster_scans (((Sqlite *) self)->db, merchant_id, day, source, product_id, n, error);
+}
+
+static gboolean
+sqlite_write_poster_scans (VtrHubBackend *self,
+                           gint64         merchant_id,
+                           gint64         from_day,
+                           JsonBuilder   *builder,
+                           GError       **error)
+{
+  return vtr_hub_db_write_poster_scans (((Sqlite *) self)->db, merchant_id, from_day, builder, error);
+}
+
+static GPtrArray *
+sqlite_list_devices (VtrHubBackend *self,
+                     GError       **error)
+{
+  return vtr_hub_db_list_devices (((Sqlite *) self)->db, error);
+}
+
+static gboolean
+sqlite_revoke_device (VtrHubBackend *self,
+                      gint64         device_id,
+                      gint64         now,
+                      GError       **error)
+{
+  return vtr_hub_db_revoke_device (((Sqlite *) self)->db, device_id, now, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -319,6 +582,16 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_write_changes,
   sqlite_write_orders,
   sqlite_write_order_changes,
+  sqlite_card_info,
+  sqlite_find_cards,
+  sqlite_set_area,
+  sqlite_issue_codes,
+  sqlite_card_movements,
+  sqlite_order_state,
+  sqlite_add_poster_scans,
+  sqlite_write_poster_scans,
+  sqlite_list_devices,
+  sqlite_revoke_device,
   sqlite_free,
 };
 
@@ -347,6 +620,6 @@ vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
 
   self->parent.klass = &sqlite_class;
   self->db = db;
-  self->catalog = g_object_ref (catalog);
+  self->catalog = catalog ? g_object_ref (catalog) : NULL;
   return &self->parent;
 }

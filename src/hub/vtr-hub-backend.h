@@ -2,7 +2,10 @@
 
 #include "vtr-area.h"
 #include "vtr-catalog.h"
+#include "vtr-flashcode.h"
 #include "vtr-hub-db.h"
+#include "vtr-hub-keys.h"
+#include "vtr-import.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +75,58 @@ typedef struct
                                         gint64        *cursor,
                                         gboolean      *more,
                                         GError       **error);
+  gboolean      (*card_info)     (VtrHubBackend *self,
+                                  const char    *card_id,
+                                  gint64        *balance,
+                                  gint64        *n_events,
+                                  char         **code,
+                                  gboolean      *blocked,
+                                  gint64        *flagged,
+                                  GError       **error);
+  gboolean      (*find_cards)    (VtrHubBackend *self,
+                                  const char    *suffix,
+                                  JsonBuilder   *builder,
+                                  gboolean      *more,
+                                  GError       **error);
+  gboolean      (*set_area)      (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  const char    *area,
+                                  GError       **error);
+  GPtrArray    *(*issue_codes)   (VtrHubBackend *self,
+                                  VtrHubKeys    *keys,
+                                  gint64         device_id,
+                                  VtrCodeKind    kind,
+                                  guint          count,
+                                  gint64         now,
+                                  GError       **error);
+  gboolean      (*card_movements) (VtrHubBackend *self,
+                                   const char    *card_id,
+                                   guint          limit,
+                                   GArray        *movements,
+                                   GError       **error);
+  gboolean      (*order_state)   (VtrHubBackend *self,
+                                  const char    *number,
+                                  char         **state,
+                                  gint64        *merchant_id,
+                                  GError       **error);
+  gboolean      (*add_poster_scans) (VtrHubBackend *self,
+                                     gint64         merchant_id,
+                                     gint64         day,
+                                     const char    *source,
+                                     gint64         product_id,
+                                     gint64         n,
+                                     GError       **error);
+  gboolean      (*write_poster_scans) (VtrHubBackend *self,
+                                       gint64         merchant_id,
+                                       gint64         from_day,
+                                       JsonBuilder   *builder,
+                                       GError       **error);
+  GPtrArray    *(*list_devices)  (VtrHubBackend *self,
+                                  GError       **error);
+  gboolean      (*revoke_device) (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  gint64         now,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -142,6 +197,80 @@ gboolean       vtr_hub_backend_write_order_changes (VtrHubBackend *self,
                                          gint64        *cursor,
                                          gboolean      *more,
                                          GError       **error);
+/* (cards) A card's balance, its signed code when the hub confirmed it,
+ * whether it was declared lost, and its events flagged after a block
+ * (vtr_hub_db_card_balance(), vtr_hub_db_card_state()). */
+gboolean       vtr_hub_backend_card_info (VtrHubBackend *self,
+                                         const char    *card_id,
+                                         gint64        *balance,
+                                         gint64        *n_events,
+                                         char         **code,
+                                         gboolean      *blocked,
+                                         gint64        *flagged,
+                                         GError       **error);
+/* (cards) Confirmed cards not lost ending in @suffix (vtr_hub_db_find_cards()). */
+gboolean       vtr_hub_backend_find_cards (VtrHubBackend *self,
+                                         const char    *suffix,
+                                         JsonBuilder   *builder,
+                                         gboolean      *more,
+                                         GError       **error);
+/* (area) Gives device @device_id the area @area ("13", "43.29,5.37,15km";
+ * NULL or "all": everything): it downloads its catalogue again. */
+gboolean       vtr_hub_backend_set_area (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         const char    *area,
+                                         GError       **error);
+/* A device's stock of signed codes (vtr_hub_stock_issue()): @count new
+ * pickup codes or blank cards, each number never issued before. */
+GPtrArray     *vtr_hub_backend_issue_codes (VtrHubBackend *self,
+                                         VtrHubKeys    *keys,
+                                         gint64         device_id,
+                                         VtrCodeKind    kind,
+                                         guint          count,
+                                         gint64         now,
+                                         GError       **error);
+/* (web) A card's last movements, newest first, for its page. */
+typedef struct
+{
+  gint64 created;
+  gint64 merchant_id;
+  gint64 points;
+} VtrHubMovement;
+
+gboolean       vtr_hub_backend_card_movements (VtrHubBackend *self,
+                                         const char    *card_id,
+                                         guint          limit,
+                                         GArray        *movements,
+                                         GError       **error);
+/* (web) The state of the order numbered @number (a pickup code's page):
+ * @state NULL when the hub has no such order. */
+gboolean       vtr_hub_backend_order_state (VtrHubBackend *self,
+                                         const char    *number,
+                                         char         **state,
+                                         gint64        *merchant_id,
+                                         GError       **error);
+/* (poster) The scans of the shops' posters (vtr_hub_db_add_poster_scans(),
+ * vtr_hub_db_write_poster_scans()); on SQLite in the caller's transaction. */
+gboolean       vtr_hub_backend_add_poster_scans (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         day,
+                                         const char    *source,
+                                         gint64         product_id,
+                                         gint64         n,
+                                         GError       **error);
+gboolean       vtr_hub_backend_write_poster_scans (VtrHubBackend *self,
+                                         gint64         merchant_id,
+                                         gint64         from_day,
+                                         JsonBuilder   *builder,
+                                         GError       **error);
+/* (ops) The devices, for `vitrine-hub device list` (element-type
+ * VtrHubDevice), and a device revoked (vtr-hub-db.c). */
+GPtrArray     *vtr_hub_backend_list_devices (VtrHubBackend *self,
+                                         GError       **error);
+gboolean       vtr_hub_backend_revoke_device (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         gint64         now,
+                                         GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */
 VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
@@ -156,7 +285,75 @@ gboolean       vtr_hub_pg_put_page      (VtrHubBackend *self,
 
 char          *vtr_hub_pg_history       (VtrHubBackend *self,
                                          GError       **error);
+/* (shop) The shops' edits on PostgreSQL: vtr_hub_shop_ingest()'s rules. */
+JsonArray     *vtr_hub_pg_shop_ingest   (VtrHubBackend      *self,
+                                         VtrHubKeys         *keys,
+                                         const VtrHubDevice *device,
+                                         JsonArray          *events,
+                                         gint64              now,
+                                         JsonBuilder        *results,
+                                         guint              *n_accepted,
+                                         GError            **error);
+
+/* PostgreSQL only: a federation's file into the catalogue, the stock
+ * lines the shops set later kept as theirs (vtr-import.c). */
+gboolean       vtr_hub_pg_import_file   (VtrHubBackend   *self,
+                                         const char      *path,
+                                         VtrImportCounts *counts,
+                                         guint           *n_rows,
+                                         GError         **error);
+
+/* (ops) PostgreSQL's backups: pg_dump while serving, pg_restore. */
+gboolean       vtr_hub_pg_backup        (const char    *conninfo,
+                                         const char    *dir,
+                                         const char    *target,
+                                         GError       **error);
+gboolean       vtr_hub_pg_restore       (const char    *conninfo,
+                                         const char    *dir,
+                                         const char    *source,
+                                         GError       **error);
+
+/* (sms) PostgreSQL only: the customers' text messages (vtr-hub-sms.c). */
+typedef struct
+{
+  gint64  id;
+  char   *order;
+  char   *state;        /* the state the message tells */
+  gint64  tries;
+  char   *details;      /* (nullable) the step's payload */
+  char   *number;       /* (nullable) the order's, when the hub has it */
+  char   *order_state;  /* (nullable) its state now */
+  gint64  merchant_id;
+  char   *placed;       /* (nullable) the order as placed */
+} VtrHubSmsDue;
+
+void           vtr_hub_sms_due_clear    (VtrHubSmsDue  *due);
+gboolean       vtr_hub_pg_sms_claim     (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         claim_until,
+                                         VtrHubSmsDue  *due,
+                                         gboolean      *found,
+                                         GError       **error);
+gboolean       vtr_hub_pg_sms_record    (VtrHubBackend *self,
+                                         gint64         id,
+                                         const char    *status,
+                                         gint64         tries,
+                                         gint64         next_try,
+                                         gint64         sent,
+                                         const char    *phone,
+                                         const char    *text,
+                                         const char    *last_error,
+                                         GError       **error);
+int            vtr_hub_pg_sms_erase_expired (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         keep_seconds,
+                                         GError       **error);
+char          *vtr_hub_pg_catalog_row   (VtrHubBackend *self,
+                                         int            kind,
+                                         gint64         a,
+                                         GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubBackend, vtr_hub_backend_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VtrHubSmsDue, vtr_hub_sms_due_clear)
 
 G_END_DECLS

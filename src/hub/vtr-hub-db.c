@@ -1397,7 +1397,12 @@ vtr_hub_batch_get_event (VtrHubBatch      *batch,
   event->order_state = event->order ? vtr_order_state_to_string (e->state) : NULL;
   event->order_at = e->at;
   event->forget_order = e->forget ? e->order : NULL;
-  event->needs_sqlite = e->new_card != NULL;
+  event->new_card = e->new_card;
+  event->new_code = e->new_code;
+  event->points_said = e->new_card ? json_object_get_int_member_with_default (e->payload, "points", 0) : 0;
+  event->poster = e->poster;
+  event->poster_product = e->poster_product;
+  event->poster_day = e->poster_day;
   return batch->reasons[i];
 }
 

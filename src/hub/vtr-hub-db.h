@@ -145,7 +145,15 @@ typedef struct
   const char *order_state;
   gint64      order_at;
   const char *forget_order; /* (nullable) a forget's order, whose customer's details go */
-  gboolean    needs_sqlite; /* a card transfer (not on PostgreSQL yet) */
+  /* (cards) A transfer's new card and its signed code (card_id is the
+   * lost card), and the balance the device said it had. */
+  const char *new_card;    /* (nullable) */
+  const char *new_code;
+  gint64      points_said;
+  /* (poster) A kiosk's scan of a shop's poster (merchant_id): counted. */
+  gboolean    poster;
+  gint64      poster_product;
+  gint64      poster_day;
 } VtrHubBatchEvent;
 
 guint         vtr_hub_batch_get_length   (VtrHubBatch  *batch);

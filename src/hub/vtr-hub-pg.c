@@ -6,14 +6,25 @@
 
 #ifdef VTR_HAVE_LIBPQ
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "vtr-card-block.h"
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-gtin.h"
+#include "vtr-hub-shop.h"
+#include "vtr-hub-sms.h"
+#include "vtr-hub-stock.h"
+#include "vtr-import.h"
 #include "vtr-json.h"
 #include "vtr-orders.h"
+#include "vtr-shop-edit.h"
+#include "vtr-store-private.h"
 
 /*
  * (pg) The sync's backend on PostgreSQL (libpq), for several hubs on one
@@ -36,7 +47,7 @@
 
 /* The schema's version, in hub_meta: bumped with every change to
  * schema[], so that the first hub of a new version adds what is new. */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 typedef struct
 {
@@ -76,6 +87,57 @@ static const char schema[] =
   "ALTER TABLE hub_order ADD COLUMN IF NOT EXISTS forgotten boolean NOT NULL DEFAULT false;"
   "CREATE INDEX IF NOT EXISTS event_by_order ON event (((payload::jsonb) ->> 'order')) WHERE kind = 'order';"
   "CREATE TABLE IF NOT EXISTS hub_meta (name text PRIMARY KEY, value text NOT NULL);"
+  /* 3: the shops' edits (vtr_hub_pg_shop_ingest()), as catalog.db keeps
+   * them on SQLite: each applied once by its uuid (a poster's signed code
+   * kept for a device that asks again), the provenance of the stock lines
+   * they set, the products merchants made; and the catalogue's products
+   * found by barcode and category as the edits' checks look them up. */
+  "CREATE TABLE IF NOT EXISTS shop_event ("
+  "  uuid uuid PRIMARY KEY, merchant_id bigint NOT NULL, device_id bigint NOT NULL, kind text NOT NULL, "
+  "  payload text NOT NULL, at bigint NOT NULL, received bigint NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS shop_event_by_merchant ON shop_event (merchant_id, at);"
+  "CREATE TABLE IF NOT EXISTS stock_edit ("
+  "  product_id bigint NOT NULL, merchant_id bigint NOT NULL, edited bigint NOT NULL, uuid text NOT NULL, "
+  "  PRIMARY KEY (product_id, merchant_id));"
+  "CREATE TABLE IF NOT EXISTS product_made ("
+  "  product_id bigint PRIMARY KEY, merchant_id bigint NOT NULL, created bigint NOT NULL, reviewed bigint);"
+  "CREATE INDEX IF NOT EXISTS catalog_product_by_gtin ON catalog_row (((data::jsonb) ->> 'gtin')) WHERE kind = 1;"
+  "CREATE INDEX IF NOT EXISTS catalog_product_by_category ON catalog_row (((data::jsonb) ->> 'category')) "
+  "  WHERE kind = 1;"
+  /* 3: (cards) lost cards, as hub.db keeps them (vtr-hub-cards.c): each
+   * blocked once (its id numbers the block in the change feed), events
+   * that arrived for a card after its block flagged, cards found at a
+   * counter by their last characters. */
+  "CREATE TABLE IF NOT EXISTS card_block ("
+  "  id bigserial UNIQUE, old_card text PRIMARY KEY, new_card text NOT NULL, merchant_id bigint NOT NULL, "
+  "  device_id bigint NOT NULL, uuid uuid NOT NULL UNIQUE, points_said bigint NOT NULL, "
+  "  points_moved bigint NOT NULL, blocked bigint NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS card_block_by_new ON card_block (new_card);"
+  "ALTER TABLE event ADD COLUMN IF NOT EXISTS flag text;"
+  "CREATE INDEX IF NOT EXISTS card_by_suffix ON card ((right (card_id, 6)));"
+  /* 3: (sms) the customers' text messages, as hub.db's outbox
+   * (vtr-hub-sms.c): one per order and state, sent by the first hub
+   * whose sending thread claims it; the orders over whose customer's
+   * details are still there, found by an index. */
+  "CREATE TABLE IF NOT EXISTS sms_outbox ("
+  "  id bigserial PRIMARY KEY, order_uuid uuid NOT NULL, state text NOT NULL, details text, "
+  "  status text NOT NULL DEFAULT 'pending', tries bigint NOT NULL DEFAULT 0, next_try bigint NOT NULL, "
+  "  created bigint NOT NULL, sent bigint, phone text, text text, last_error text, UNIQUE (order_uuid, state));"
+  "CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox (next_try) WHERE status = 'pending';"
+  "CREATE INDEX IF NOT EXISTS hub_order_to_forget ON hub_order (received) "
+  "  WHERE NOT forgotten AND state IN ('collected', 'cancelled', 'refused');"
+  /* 3: the devices' stocks of signed codes (vtr-hub-stock.c): every
+   * number issued once, whichever hub issues it. */
+  "CREATE TABLE IF NOT EXISTS issued_code ("
+  "  kind text NOT NULL, number text NOT NULL, device_id bigint, issued bigint NOT NULL, "
+  "  PRIMARY KEY (kind, number));"
+  "CREATE INDEX IF NOT EXISTS issued_code_by_device ON issued_code (device_id, kind, issued);"
+  /* 3: (poster) the scans of the shops' posters, as hub.db's. */
+  "CREATE TABLE IF NOT EXISTS poster_scan ("
+  "  merchant_id bigint NOT NULL, day bigint NOT NULL, source text NOT NULL CHECK (source IN ('kiosk', 'phone')), "
+  "  product_id bigint NOT NULL, scans bigint NOT NULL, PRIMARY KEY (merchant_id, day, source, product_id));"
+  /* 3: (web) an order's page found by its number. */
+  "CREATE INDEX IF NOT EXISTS hub_order_by_number ON hub_order (number, seq);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -95,6 +157,10 @@ static const struct
 };
 
 static const VtrHubBackendClass pg_class;
+
+static gboolean log_change (Pg *self, int kind, gint64 a, gint64 b, GError **error);
+static gboolean pg_add_poster_scans (VtrHubBackend *backend, gint64 merchant_id, gint64 day, const char *source,
+                                     gint64 product_id, gint64 n, GError **error);
 
 static gboolean
 pg_failed (Pg        *self,
@@ -450,7 +516,7 @@ check_forget (Pg                     *self,
 }
 
 /* The customer's first name and phone number leave the order and its
- * events (vtr-hub-sms.c, erase_listed(); no text message outbox here). */
+ * events and its text messages (vtr-hub-sms.c, erase_listed()). */
 static gboolean
 forget_order (Pg          *self,
               const char  *order,
@@ -468,6 +534,12 @@ forget_order (Pg          *self,
               "UPDATE event SET payload = ((payload::jsonb) - 'first_name' - 'phone')::text "
               "WHERE kind = 'order' AND ((payload::jsonb) ->> 'order') = $1 "
               "  AND (payload::jsonb) ?| array['first_name', 'phone']",
+              1, params, error) &&
+         /* A message not sent yet will not be: no one to send it to. */
+         run (self,
+              "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
+              "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
+              "WHERE order_uuid = $1::uuid",
               1, params, error);
 }
 
@@ -486,18 +558,32 @@ fold_order (Pg                     *self,
                             received };
   const char *step[5] = { e->order, e->order_state, at, e->payload, received };
 
-  /* No SMS to the customer yet (vtr-hub-sms.c keeps its outbox in SQLite). */
   if (g_str_equal (e->order_state, "placed"))
     return run (self,
                 "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, seq, received) "
                 "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6, $7::bigint, "
                 "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), $8::bigint)",
                 8, placed, error);
-  return run (self,
-              "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
-              "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
-              "WHERE uuid = $1::uuid",
-              5, step, error);
+  if (!run (self,
+            "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
+            "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
+            "WHERE uuid = $1::uuid",
+            5, step, error))
+    return FALSE;
+  /* (sms) The customer is told, once per order and state, by the first
+   * hub that claims the message (vtr_hub_pg_sms_claim()). */
+  if (g_str_equal (e->order_state, "ready") || g_str_equal (e->order_state, "cancelled") ||
+      g_str_equal (e->order_state, "refused"))
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_sms_now ());
+      const char *params[4] = { e->order, e->order_state, e->payload, now };
+
+      return run (self,
+                  "INSERT INTO sms_outbox (order_uuid, state, details, created, next_try) "
+                  "VALUES ($1::uuid, $2, $3, $4::bigint, $4::bigint) ON CONFLICT (order_uuid, state) DO NOTHING",
+                  4, params, error);
+    }
+  return TRUE;
 }
 
 /* One order of a page, as vtr-hub-db.c writes it: uuid, number, state,
@@ -609,6 +695,123 @@ pg_write_order_changes (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* (cards) Lost cards, as on SQLite (vtr-hub-db.c, check_against_hub()
+ * and store_card_event()), under LOCK_FEED: a card is blocked once,
+ * whoever asks second, and never to a card itself blocked. */
+static gboolean
+check_transfer (Pg                     *self,
+                const VtrHubBatchEvent *e,
+                const char            **reason,
+                GError                **error)
+{
+  const char *params[2] = { e->card_id, e->new_card };
+  PGresult *result;
+
+  *reason = NULL;
+  if (!(result = query (self,
+                        "SELECT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1), "
+                        "  EXISTS (SELECT 1 FROM card_block WHERE old_card = $2), "
+                        "  EXISTS (SELECT 1 FROM card WHERE card_id = $1)",
+                        2, params, error)))
+    return FALSE;
+  if (g_str_equal (PQgetvalue (result, 0, 0), "t"))
+    *reason = N_("this card was already declared lost, and its points moved to a new card");
+  else if (g_str_equal (PQgetvalue (result, 0, 1), "t"))
+    *reason = N_("the new card was itself declared lost");
+  else if (!e->card_signed && !g_str_equal (PQgetvalue (result, 0, 2), "t"))
+    *reason = N_("this card is unknown to the federation: its signed code must be scanned once");
+  PQclear (result);
+  return TRUE;
+}
+
+/* The cards whose events count on @card_id: itself unless it was blocked,
+ * and the lost cards it replaced, and those they replaced. */
+#define CARD_SOURCE \
+  "WITH RECURSIVE source (card_id) AS (" \
+  "    SELECT $1::text WHERE NOT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1) " \
+  "    UNION SELECT b.old_card FROM card_block b JOIN source s ON b.new_card = s.card_id) "
+
+static gboolean
+card_balance (Pg          *self,
+              const char  *card_id,
+              gint64      *balance,
+              gint64      *n_events,
+              char       **code,
+              GError     **error)
+{
+  g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) VTR_HUB_MAX_POINTS);
+  const char *params[2] = { card_id, bound };
+  PGresult *result;
+
+  if (!(result = query (self,
+                        CARD_SOURCE
+                        "SELECT coalesce (sum (points), 0), count (*), "
+                        "  (SELECT code FROM card WHERE card_id = $1) FROM event "
+                        "WHERE card_id IN (SELECT card_id FROM source) AND points BETWEEN -$2::bigint AND $2::bigint",
+                        2, params, error)))
+    return FALSE;
+  *balance = column_int (result, 0, 0);
+  *n_events = column_int (result, 0, 1);
+  if (code)
+    *code = column_text (result, 0, 2);
+  PQclear (result);
+  return TRUE;
+}
+
+/* What a loyalty event does besides being stored: an event for a card
+ * already blocked is flagged; a transfer blocks its card, moves the
+ * balance the hub knows, confirms the new card and puts the block in the
+ * change feed (the kiosks refuse the lost card from their next sync). */
+static gboolean
+store_card_event (Pg                     *self,
+                  VtrHubBatch            *batch,
+                  const VtrHubBatchEvent *e,
+                  const char             *received,
+                  GError                **error)
+{
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, e->merchant_id);
+  g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_batch_get_device_id (batch));
+  g_autofree char *said = g_strdup_printf ("%" G_GINT64_FORMAT, e->points_said);
+  g_autofree char *moved_text = NULL;
+  gint64 moved = 0, n_events = 0;
+  PGresult *result;
+
+  if (!e->new_card)
+    {
+      const char *params[2] = { e->uuid, e->card_id };
+
+      return run (self,
+                  "UPDATE event SET flag = 'after-block' WHERE uuid = $1::uuid "
+                  "AND EXISTS (SELECT 1 FROM card_block WHERE old_card = $2)",
+                  2, params, error);
+    }
+  if (!card_balance (self, e->card_id, &moved, &n_events, NULL, error))
+    return FALSE;
+  moved_text = g_strdup_printf ("%" G_GINT64_FORMAT, moved);
+  {
+    const char *card[3] = { e->new_card, e->new_code, received };
+    const char *block[8] = { e->card_id, e->new_card, merchant, device, e->uuid, said, moved_text, received };
+
+    if (!run (self,
+              "INSERT INTO card (card_id, code, confirmed) VALUES ($1, $2, $3::bigint) "
+              "ON CONFLICT (card_id) DO UPDATE SET code = coalesce (card.code, excluded.code)",
+              3, card, error) ||
+        !(result = query (self,
+                          "INSERT INTO card_block (old_card, new_card, merchant_id, device_id, uuid, points_said, "
+                          "  points_moved, blocked) "
+                          "VALUES ($1, $2, $3::bigint, $4::bigint, $5::uuid, $6::bigint, $7::bigint, $8::bigint) "
+                          "RETURNING id",
+                          8, block, error)))
+      return FALSE;
+  }
+  {
+    gint64 id = column_int (result, 0, 0);
+
+    PQclear (result);
+    return log_change (self, VTR_CHANGE_BLOCKED_CARD, id, 0, error);
+  }
+}
+
 /* Events: each stored once by its uuid. Two hubs given the same event
  * at once: the second's INSERT waits for the first's transaction, then
  * finds the uuid and answers "duplicate". */
@@ -628,6 +831,24 @@ pg_ingest (VtrHubBackend *backend,
 
   if (!run (self, "BEGIN", 0, NULL, error))
     return FALSE;
+  /* (cards) A transfer blocks its card in the change feed: the feed's
+   * lock first, before the orders' (always in this order, so no two
+   * transactions wait for each other), and it makes the transfers of
+   * all hubs one at a time, so a card is blocked once. */
+  for (guint i = 0; i < n; i++)
+    {
+      VtrHubBatchEvent e;
+
+      if (vtr_hub_batch_get_event (batch, i, &e) == NULL && e.new_card)
+        {
+          g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+          const char *params[1] = { lock };
+
+          if (!run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
+            goto failed;
+          break;
+        }
+    }
   /* The batch's events stored before, in one statement rather than one
    * an event: each round trip costs both processes a wake-up. */
   {
@@ -680,15 +901,15 @@ pg_ingest (VtrHubBackend *backend,
           vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
           continue;
         }
-      if (e.needs_sqlite)
+      if (e.new_card)
         {
-          /* Never "rejected": the kiosk would drop it. The whole request
-           * fails and the kiosk keeps it for a hub that takes it. */
-          g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                       _("This hub keeps its data in PostgreSQL, which does not take lost cards yet "
-                         "(event “%s”): the kiosk keeps them and sends them again later"),
-                       e.kind);
-          goto failed;
+          if (!check_transfer (self, &e, &reason, error))
+            goto failed;
+          if (reason)
+            {
+              vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_REJECTED, reason);
+              continue;
+            }
         }
       if (e.order || e.forget_order)
         {
@@ -710,7 +931,7 @@ pg_ingest (VtrHubBackend *backend,
               continue;
             }
         }
-      if (e.card_id && !e.card_signed)
+      if (e.card_id && !e.card_signed && !e.new_card)
         {
           const char *params[1] = { e.card_id };
 
@@ -763,6 +984,12 @@ pg_ingest (VtrHubBackend *backend,
         if (e.order && !fold_order (self, batch, &e, order_merchant, received, error))
           goto failed;
         if (e.forget_order && !forget_order (self, e.forget_order, error))
+          goto failed;
+        if (e.card_id && !store_card_event (self, batch, &e, received, error))
+          goto failed;
+        /* (poster) A kiosk's scan of a shop's poster: counted. */
+        if (e.poster &&
+            !pg_add_poster_scans (backend, e.merchant_id, e.poster_day, "kiosk", e.poster_product, 1, error))
           goto failed;
         vtr_hub_batch_set_verdict (batch, i, VTR_EVENT_ACCEPTED, NULL);
         n_accepted++;
@@ -817,6 +1044,44 @@ pg_count_seen_since (VtrHubBackend *backend,
   return n;
 }
 
+/* (area) The changes a device of @area receives, as vtr-changes.c's
+ * area_condition() on the catalogue's rows in PostgreSQL (c: the
+ * change): a row of a shop of the area, a product one of them stocks,
+ * whatever is no shop's (blocked cards), and the key of a row gone. */
+static char *
+area_condition (const VtrArea *area)
+{
+  g_autofree char *in = vtr_area_sql_pg (area, "((m.data::jsonb) ->> 'postcode')",
+                                         "((m.data::jsonb) ->> 'lat')::float8", "((m.data::jsonb) ->> 'lon')::float8");
+  g_autofree char *cp = vtr_area_sql_address_pg (area, "coalesce ((cp.data::jsonb) ->> 'address', '')",
+                                                 "((cp.data::jsonb) ->> 'lat')::float8",
+                                                 "((cp.data::jsonb) ->> 'lon')::float8");
+
+  return g_strdup_printf (
+    "CASE c.kind "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
+    "WHEN %d THEN EXISTS (SELECT 1 FROM catalog_row s JOIN catalog_row m ON m.kind = 0 AND m.a = s.b "
+    "                     WHERE s.kind = 2 AND s.a = c.a AND %s) "
+    "          OR NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 1 AND p.a = c.a) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.b), true) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row p JOIN catalog_row m "
+    "                        ON m.kind = 0 AND m.a = ((p.data::jsonb) ->> 'merchant_id')::bigint "
+    "                        WHERE p.kind = 3 AND p.a = c.a), "
+    "                       NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 3 AND p.a = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
+    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row r JOIN catalog_row m "
+    "                        ON m.kind = 0 AND m.a = ((r.data::jsonb) ->> 'merchant_id')::bigint "
+    "                        WHERE r.kind = 5 AND r.a = c.a), "
+    "                       NOT EXISTS (SELECT 1 FROM catalog_row r WHERE r.kind = 5 AND r.a = c.a)) "
+    "WHEN %d THEN coalesce ((SELECT CASE WHEN ((cp.data::jsonb) ->> 'merchant_id') IS NULL THEN %s "
+    "                        ELSE coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 "
+    "                          AND m.a = ((cp.data::jsonb) ->> 'merchant_id')::bigint), false) END "
+    "                        FROM catalog_row cp WHERE cp.kind = 6 AND cp.a = c.a), true) "
+    "ELSE true END",
+    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
+    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
+}
+
 /* One page in one statement (one snapshot). Every change below the
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
@@ -830,28 +1095,50 @@ pg_write_changes (VtrHubBackend *backend,
                   GError       **error)
 {
   Pg *self = (Pg *) backend;
-
-  /* Devices have no area on PostgreSQL yet: they are never given one. */
-  if (area)
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                           _("This hub keeps its data in PostgreSQL, which has no feeds by area yet"));
-      return FALSE;
-    }
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  g_autofree char *condition = area ? area_condition (area) : g_strdup ("true");
+  g_autofree char *sql = NULL;
   const char *params[2] = { since_text, limit_text };
   VtrChangePage page = { { NULL } };
   PGresult *result;
+  gint64 last = 0;
 
   ensure_connected (self);
 
-  if (!(result = query (self,
-                        "SELECT c.kind, c.a, c.b, c.seq, r.data FROM catalog_change c "
-                        "LEFT JOIN catalog_row r USING (kind, a, b) "
-                        "WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2::bigint",
-                        2, params, error)))
+  /* (area) The page and the feed's head in one snapshot: a page short of
+   * its limit takes the head as its cursor, past the other areas'
+   * changes, and no change can commit between the two reads. */
+  if (area && (!run (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error)))
     return FALSE;
+  sql = g_strdup_printf ("SELECT c.kind, c.a, c.b, c.seq, r.data, "
+                         "  json_build_object ('card', cb.old_card, 'blocked', cb.blocked)::text "
+                         "FROM catalog_change c "
+                         "LEFT JOIN catalog_row r USING (kind, a, b) "
+                         "LEFT JOIN card_block cb ON c.kind = %d AND cb.id = c.a "
+                         "WHERE c.seq > $1::bigint AND (%s) ORDER BY c.seq LIMIT $2::bigint",
+                         VTR_CHANGE_BLOCKED_CARD, condition);
+  if (!(result = query (self, sql, 2, params, error)))
+    {
+      if (area)
+        rollback (self);
+      return FALSE;
+    }
+  if (area && (guint) PQntuples (result) < limit)
+    {
+      PGresult *head = query (self, "SELECT coalesce (max (seq), 0) FROM catalog_change", 0, NULL, error);
+
+      if (head == NULL)
+        {
+          PQclear (result);
+          rollback (self);
+          return FALSE;
+        }
+      last = column_int (head, 0, 0);
+      PQclear (head);
+    }
+  if (area)
+    rollback (self); /* read only: nothing to keep */
   *cursor = since;
   *n_changes = PQntuples (result);
   for (int i = 0; i < PQntuples (result); i++)
@@ -861,6 +1148,12 @@ pg_write_changes (VtrHubBackend *backend,
       gint64 b = column_int (result, i, 2);
 
       *cursor = column_int (result, i, 3);
+      /* (cards) a card declared lost: never unblocked, never deleted */
+      if (kind == VTR_CHANGE_BLOCKED_CARD)
+        {
+          vtr_change_page_add_blocked_card (&page, PQgetvalue (result, i, 5));
+          continue;
+        }
       if (kind < 0 || kind >= VTR_N_TABLES)
         continue;
       if (!PQgetisnull (result, i, 4))
@@ -869,6 +1162,8 @@ pg_write_changes (VtrHubBackend *backend,
         vtr_change_page_add_deleted (&page, kind, a, b);
     }
   PQclear (result);
+  if (area && *n_changes < limit)
+    *cursor = MAX (*cursor, last);
 
   vtr_change_page_write (&page, since, *cursor, *n_changes == limit, out);
   vtr_change_page_clear (&page);
@@ -915,47 +1210,16 @@ log_change (Pg       *self,
               3, params, error);
 }
 
-/**
- * vtr_hub_pg_put_page:
- * @page: a page of vtr_catalog_write_changes(): its rows and deleted keys
- * @n_rows: (out): how many rows it changed
- *
- * Stores the rows of @page in PostgreSQL's catalogue and logs them in
- * its change feed, in one transaction under the feed's lock.
- */
-gboolean
-vtr_hub_pg_put_page (VtrHubBackend *backend,
-                     const char    *page,
-                     guint         *n_rows,
-                     GError       **error)
+/* The rows of a page (and its deleted keys) into the catalogue, each
+ * logged in the feed: in the caller's transaction, under LOCK_FEED. */
+static gboolean
+put_rows (Pg          *self,
+          JsonObject  *root,
+          guint       *n_rows,
+          GError     **error)
 {
-  Pg *self = (Pg *) backend;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root, *deleted;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
-  const char *lock_params[1] = { lock };
+  JsonObject *deleted;
 
-  ensure_connected (self);
-
-  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
-  *n_rows = 0;
-  if (!json_parser_load_from_data (parser, page, -1, error))
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID, _("The catalogue’s page is not a JSON object"));
-      return FALSE;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (root, "blocked_cards"))
-    {
-      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
-                           _("This hub keeps its data in PostgreSQL, which does not hold lost cards yet"));
-      return FALSE;
-    }
-  if (!run (self, "BEGIN", 0, NULL, error) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
-    goto failed;
   for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
     {
       JsonNode *node = json_object_get_member (root, vtr_catalog_table_name (t));
@@ -974,7 +1238,7 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
             {
               g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
                            _("A row of %s has no number in its key"), vtr_catalog_table_name (t));
-              goto failed;
+              return FALSE;
             }
           a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
           b_text = g_strdup_printf ("%" G_GINT64_FORMAT, b);
@@ -988,7 +1252,7 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
                     "ON CONFLICT (kind, a, b) DO UPDATE SET data = excluded.data",
                     4, params, error) ||
               !log_change (self, t, a, b, error))
-            goto failed;
+            return FALSE;
           (*n_rows)++;
         }
     }
@@ -1021,10 +1285,55 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
           if (!run (self, "DELETE FROM catalog_row WHERE kind = $1::integer AND a = $2::bigint AND b = $3::bigint",
                     3, params, error) ||
               !log_change (self, t, a, b, error))
-            goto failed;
+            return FALSE;
           (*n_rows)++;
         }
     }
+  return TRUE;
+}
+
+/**
+ * vtr_hub_pg_put_page:
+ * @page: a page of vtr_catalog_write_changes(): its rows and deleted keys
+ * @n_rows: (out): how many rows it changed
+ *
+ * Stores the rows of @page in PostgreSQL's catalogue and logs them in
+ * its change feed, in one transaction under the feed's lock.
+ */
+gboolean
+vtr_hub_pg_put_page (VtrHubBackend *backend,
+                     const char    *page,
+                     guint         *n_rows,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *lock_params[1] = { lock };
+
+  ensure_connected (self);
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  *n_rows = 0;
+  if (!json_parser_load_from_data (parser, page, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID, _("The catalogue’s page is not a JSON object"));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "blocked_cards"))
+    {
+      g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                           _("This hub keeps its data in PostgreSQL, which does not hold lost cards yet"));
+      return FALSE;
+    }
+  if (!run (self, "BEGIN", 0, NULL, error) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
+      !put_rows (self, root, n_rows, error))
+    goto failed;
   if (!run (self, "COMMIT", 0, NULL, error))
     goto failed;
   return TRUE;
@@ -1032,6 +1341,924 @@ vtr_hub_pg_put_page (VtrHubBackend *backend,
 failed:
   rollback (self);
   return FALSE;
+}
+
+/*
+ * (shop) The shops' edits on PostgreSQL ("Ma boutique", docs/hub-api.md,
+ * "Shop edits"), with the very code that applies them on SQLite
+ * (vtr_hub_shop_ingest(), vtr_shop_apply_event()): the rows an edit may
+ * read or change (the shop, the products, stock lines, promotions and
+ * rewards it names, a product of the category it gives, the shop's
+ * collection points, the provenance of its stock lines, the products
+ * merchants made, the edits already applied) are copied from PostgreSQL
+ * into a catalogue of its own in a temporary folder; the edits are
+ * applied there, and what they changed goes back to PostgreSQL, logged
+ * in the change feed, in one transaction under the feed's lock. So two
+ * hubs never apply two edits of one row at once, an edit is applied once
+ * by its uuid whichever hub receives it, and the rules are the same word
+ * for word on both backends.
+ */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A PostgreSQL array literal of @values (bigint[] or text[]). */
+static void
+array_add_int (GString *array,
+               gint64   value)
+{
+  g_string_append_printf (array, "%s%" G_GINT64_FORMAT, array->len > 1 ? "," : "", value);
+}
+
+static void
+array_add_text (GString    *array,
+                const char *value)
+{
+  g_string_append (array, array->len > 1 ? ",\"" : "\"");
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+typedef struct
+{
+  GString *uuids;      /* text[] */
+  GString *products;   /* bigint[] */
+  GString *promotions; /* bigint[] */
+  GString *rewards;    /* bigint[] */
+  GString *gtins;      /* text[] */
+  GString *categories; /* text[] */
+} Wanted;
+
+static void
+wanted_close (Wanted *w)
+{
+  GString **all[] = { &w->uuids, &w->products, &w->promotions, &w->rewards, &w->gtins, &w->categories };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    g_string_append_c (*all[i], '}');
+}
+
+static void
+wanted_clear (Wanted *w)
+{
+  GString **all[] = { &w->uuids, &w->products, &w->promotions, &w->rewards, &w->gtins, &w->categories };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (*all[i])
+      g_string_free (g_steal_pointer (all[i]), TRUE);
+}
+
+/* What the shop events of @events may read: their uuids, and the keys
+ * their payloads name. */
+static gboolean
+wanted_collect (Wanted    *w,
+                JsonArray *events)
+{
+  gboolean any = FALSE;
+
+  w->uuids = g_string_new ("{");
+  w->products = g_string_new ("{");
+  w->promotions = g_string_new ("{");
+  w->rewards = g_string_new ("{");
+  w->gtins = g_string_new ("{");
+  w->categories = g_string_new ("{");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *payload;
+      const char *uuid, *text;
+
+      if (object == NULL || !vtr_hub_shop_is_shop_event (vtr_json_get_string (object, "kind")))
+        continue;
+      any = TRUE;
+      uuid = vtr_json_get_string (object, "uuid");
+      if (uuid && g_uuid_string_is_valid (uuid))
+        array_add_text (w->uuids, uuid);
+      if (!json_object_has_member (object, "payload") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "payload")))
+        continue;
+      payload = json_object_get_object_member (object, "payload");
+      if (vtr_json_get_int (payload, "product") > 0)
+        array_add_int (w->products, vtr_json_get_int (payload, "product"));
+      if (vtr_json_get_int (payload, "promotion") > 0)
+        array_add_int (w->promotions, vtr_json_get_int (payload, "promotion"));
+      if (vtr_json_get_int (payload, "reward") > 0)
+        array_add_int (w->rewards, vtr_json_get_int (payload, "reward"));
+      if ((text = vtr_json_get_string (payload, "category")) && *text && g_utf8_validate (text, -1, NULL))
+        array_add_text (w->categories, text);
+      if ((text = vtr_json_get_string (payload, "gtin")))
+        {
+          g_autofree char *gtin = vtr_gtin_normalize (text, NULL);
+
+          if (gtin)
+            {
+              array_add_text (w->gtins, gtin);
+              /* A merchant-made product's own id (vtr-shop-edit.c). */
+              array_add_int (w->products, VTR_SHOP_MADE_PRODUCT_BASE + g_ascii_strtoll (gtin, NULL, 10) / 10);
+            }
+        }
+    }
+  wanted_close (w);
+  return any;
+}
+
+/* The catalogue's rows the edits may read, as a page of the feed for the
+ * scratch catalogue's import. */
+static gboolean
+load_rows (Pg          *self,
+           gint64       merchant_id,
+           Wanted      *w,
+           JsonBuilder *page,
+           GError     **error)
+{
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *points_low = g_strdup_printf ("%" G_GINT64_FORMAT, VTR_SHOP_COLLECTION_BASE + merchant_id * 10);
+  const char *params[7] = { merchant, w->products->str, w->promotions->str, w->rewards->str, w->gtins->str,
+                            w->categories->str, points_low };
+  GPtrArray *rows[VTR_N_TABLES] = { NULL };
+  PGresult *result;
+
+  /* The products found by barcode or category, and those the promotions
+   * and rewards named refer to, are read with them. */
+  if (!(result = query (self,
+                        "WITH picked AS ("
+                        "  SELECT kind, a, b, data FROM catalog_row WHERE "
+                        "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
+                        "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
+                        "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
+                        "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
+                        "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
+                        "  UNION SELECT kind, a, b, data FROM catalog_row "
+                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
+                        "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
+                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
+                        "SELECT kind, data FROM picked "
+                        "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
+                        "  ON p.kind IN (3, 5) AND r.kind = 1 "
+                        "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
+                        7, params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 kind = column_int (result, i, 0);
+
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      if (rows[kind] == NULL)
+        rows[kind] = g_ptr_array_new ();
+      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
+    }
+  json_builder_begin_object (page);
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      json_builder_set_member_name (page, vtr_catalog_table_name (t));
+      json_builder_begin_array (page);
+      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
+        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
+      json_builder_end_array (page);
+      g_clear_pointer (&rows[t], g_ptr_array_unref);
+    }
+  json_builder_end_object (page);
+  PQclear (result);
+  return TRUE;
+}
+
+/* Rows of PostgreSQL's @sql (text columns, NULL allowed) into the
+ * scratch store's @insert, one row each. */
+static gboolean
+copy_to_scratch (Pg          *self,
+                 const char  *sql,
+                 int          n_params,
+                 const char **params,
+                 VtrStore    *scratch,
+                 const char  *insert,
+                 GError     **error)
+{
+  PGresult *result = query (self, sql, n_params, params, error);
+  gboolean ok = result != NULL;
+
+  for (int i = 0; ok && i < PQntuples (result); i++)
+    {
+      VtrStatement *stmt = vtr_store_statement (scratch, insert, error);
+
+      if (!(ok = stmt != NULL))
+        break;
+      for (int c = 0; c < PQnfields (result); c++)
+        if (PQgetisnull (result, i, c))
+          sqlite3_bind_null (stmt, c + 1);
+        else
+          sqlite3_bind_text (stmt, c + 1, PQgetvalue (result, i, c), -1, SQLITE_TRANSIENT);
+      ok = vtr_store_step_done (scratch, stmt, error);
+    }
+  PQclear (result);
+  return ok;
+}
+
+/* Rows of the scratch store's @sql back into PostgreSQL's @insert. */
+static gboolean
+copy_from_scratch (Pg          *self,
+                   VtrStore    *scratch,
+                   const char  *sql,
+                   const char  *insert,
+                   GError     **error)
+{
+  g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+      const char *params[8] = { NULL };
+
+      g_assert (n <= (int) G_N_ELEMENTS (params));
+      for (int c = 0; c < n; c++)
+        params[c] = (const char *) sqlite3_column_text (stmt, c);
+      if (!run (self, insert, n, params, error))
+        return FALSE;
+    }
+  return rc == SQLITE_DONE || vtr_store_set_error (scratch, rc, error);
+}
+
+/**
+ * vtr_hub_pg_shop_ingest:
+ * @hub_keys: (nullable): the federation's keys, to sign the posters asked for
+ * @results: a builder inside an array: one {"uuid", "status"[, "reason",
+ *   "code"]} per shop event, once they are committed
+ *
+ * vtr_hub_shop_ingest() on PostgreSQL: applies the shop events of
+ * @events to the catalogue, in one transaction, and returns the others.
+ *
+ * Returns: (transfer full): the other events, or %NULL when the database
+ *   failed (nothing was applied)
+ */
+JsonArray *
+vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
+                        VtrHubKeys         *hub_keys,
+                        const VtrHubDevice *device,
+                        JsonArray          *events,
+                        gint64              now,
+                        JsonBuilder        *results,
+                        guint              *n_accepted,
+                        GError            **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, device->merchant_id);
+  const char *lock_params[1] = { lock };
+  g_autofree char *tmp = NULL;
+  g_autoptr(VtrStore) scratch = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonArray) others = NULL;
+  VtrImportCounts counts = { 0 };
+  Wanted w = { NULL };
+  gint64 cursor;
+  guint n_changes, n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  *n_accepted = 0;
+  if (!wanted_collect (&w, events))
+    {
+      wanted_clear (&w);
+      others = json_array_new ();
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        json_array_add_element (others, json_node_copy (json_array_get_element (events, i)));
+      return g_steal_pointer (&others);
+    }
+
+  ensure_connected (self);
+  if (!(tmp = g_dir_make_tmp ("vitrine-hub-shop-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+    goto failed;
+  catalog = vtr_catalog_new (scratch);
+  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
+      !load_rows (self, device->merchant_id, &w, page, error))
+    goto failed;
+  page_root = json_builder_get_root (page);
+  if (!vtr_catalog_begin (catalog, error))
+    goto failed;
+  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &counts, error) ||
+      !vtr_catalog_commit (catalog, error))
+    {
+      vtr_catalog_rollback (catalog);
+      goto failed;
+    }
+  vtr_import_counts_clear (&counts);
+  {
+    const char *edits[2] = { merchant, w.products->str };
+    const char *uuids[1] = { w.uuids->str };
+    const char *made[1] = { w.products->str };
+
+    if (!copy_to_scratch (self,
+                          "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
+                          "WHERE merchant_id = $1::bigint AND product_id = ANY ($2::bigint[])",
+                          2, edits, scratch,
+                          "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                          error) ||
+        !copy_to_scratch (self,
+                          "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                          "WHERE product_id = ANY ($1::bigint[])",
+                          1, made, scratch,
+                          "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                          error) ||
+        !copy_to_scratch (self,
+                          "SELECT uuid::text, merchant_id, device_id, kind, payload, at, received FROM shop_event "
+                          "WHERE uuid = ANY ($1::uuid[])",
+                          1, uuids, scratch,
+                          "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          error))
+      goto failed;
+  }
+  /* From here on, what the edits change is logged: that is what goes
+   * back to PostgreSQL. */
+  if (!vtr_catalog_log_changes (catalog, error) ||
+      !vtr_store_exec (scratch, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
+    goto failed;
+  if (!(others = vtr_hub_shop_ingest (scratch, hub_keys, device, events, now, results, n_accepted, error)))
+    goto failed;
+  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
+      !json_parser_load_from_data (parser, changes->str, -1, error) ||
+      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), &n_rows, error))
+    goto failed;
+  {
+    const char *made[1] = { w.products->str };
+
+    if (!run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, made, error) ||
+        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
+                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
+                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
+                            "  created = excluded.created, reviewed = excluded.reviewed",
+                            error) ||
+        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
+                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
+                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
+                            error) ||
+        !copy_from_scratch (self, scratch,
+                            "SELECT uuid, merchant_id, device_id, kind, payload, at, received FROM shop_event "
+                            "WHERE uuid NOT IN (SELECT uuid FROM temp.shop_event_before)",
+                            /* The same uuid in other letters' case: applied
+                             * again (the same values), kept once. */
+                            "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
+                            "VALUES ($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::bigint, $7::bigint) "
+                            "ON CONFLICT (uuid) DO NOTHING",
+                            error) ||
+        !run (self, "COMMIT", 0, NULL, error))
+      goto failed;
+  }
+  wanted_clear (&w);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  remove_tree (tmp);
+  return g_steal_pointer (&others);
+
+failed:
+  if (began)
+    rollback (self);
+  wanted_clear (&w);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  if (tmp)
+    remove_tree (tmp);
+  return NULL;
+}
+
+/**
+ * vtr_hub_pg_import_file:
+ * @path: a federation's file (CSV, one table a file, or JSON)
+ * @counts: (out caller-allocates): what the import counted, with the
+ *   stock lines kept as their shops set them (vtr_import_counts_clear())
+ * @n_rows: (out): the rows changed in PostgreSQL's catalogue
+ *
+ * Reads @path with SQLite's importer into a catalogue of its own in a
+ * temporary folder, where the provenance of the stock lines the shops
+ * edited (stock_edit) and those lines are copied first, so that a line a
+ * shop set after the file was made stays the shop's (and a line the file
+ * sets later is the federation's again, its provenance gone), as on
+ * SQLite. The rows the file changed then go to PostgreSQL, all in one
+ * transaction under the feed's lock: a shop's edit cannot slip in
+ * between the copy and the write.
+ */
+gboolean
+vtr_hub_pg_import_file (VtrHubBackend   *backend,
+                        const char      *path,
+                        VtrImportCounts *counts,
+                        guint           *n_rows,
+                        GError         **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *lock_params[1] = { lock };
+  g_autofree char *tmp = NULL;
+  g_autoptr(VtrStore) scratch = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  VtrImportCounts loaded = { 0 };
+  gboolean began = FALSE, imported = FALSE;
+  gint64 cursor;
+  guint n_changes;
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  memset (counts, 0, sizeof *counts);
+  *n_rows = 0;
+  ensure_connected (self);
+  if (!(tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+    goto failed;
+  catalog = vtr_catalog_new (scratch);
+  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
+      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
+    goto failed;
+  /* The stock lines the shops edited, as they are now (for the report's
+   * "kept the shop's price"), then their provenance. */
+  if (!(result = query (self,
+                        "SELECT r.data FROM stock_edit e JOIN catalog_row r "
+                        "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
+                        0, NULL, error)))
+    goto failed;
+  json_builder_begin_object (page);
+  json_builder_set_member_name (page, vtr_catalog_table_name (VTR_TABLE_STOCK));
+  json_builder_begin_array (page);
+  for (int i = 0; i < PQntuples (result); i++)
+    json_builder_add_value (page, json_from_string (PQgetvalue (result, i, 0), NULL));
+  json_builder_end_array (page);
+  json_builder_end_object (page);
+  PQclear (result);
+  page_root = json_builder_get_root (page);
+  if (!vtr_catalog_begin (catalog, error))
+    goto failed;
+  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &loaded, error) ||
+      !vtr_catalog_commit (catalog, error))
+    {
+      vtr_catalog_rollback (catalog);
+      goto failed;
+    }
+  vtr_import_counts_clear (&loaded);
+  if (!copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch,
+                        "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !vtr_catalog_log_changes (catalog, error))
+    goto failed;
+  if (!(imported = vtr_catalog_import_file (catalog, path, counts, error)))
+    goto failed;
+  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
+      !json_parser_load_from_data (parser, changes->str, -1, error) ||
+      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error))
+    goto failed;
+  /* The provenance of the lines the file set after their shops: gone. */
+  {
+    g_autoptr(GString) kept = g_string_new ("{");
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, "SELECT product_id || ',' || merchant_id "
+                                                                 "FROM stock_edit", error);
+    const char *params[1];
+    int rc;
+
+    if (stmt == NULL)
+      goto failed;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_string_append_printf (kept, "%s\"%s\"", kept->len > 1 ? "," : "", sqlite3_column_text (stmt, 0));
+    if (rc != SQLITE_DONE)
+      {
+        vtr_store_set_error (scratch, rc, error);
+        goto failed;
+      }
+    g_string_append_c (kept, '}');
+    params[0] = kept->str;
+    if (!run (self,
+              "DELETE FROM stock_edit WHERE NOT (product_id || ',' || merchant_id = ANY ($1::text[]))",
+              1, params, error) ||
+        !run (self, "COMMIT", 0, NULL, error))
+      goto failed;
+  }
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  remove_tree (tmp);
+  return TRUE;
+
+failed:
+  if (began)
+    rollback (self);
+  if (imported)
+    vtr_import_counts_clear (counts);
+  g_clear_object (&catalog);
+  g_clear_object (&scratch);
+  if (tmp)
+    remove_tree (tmp);
+  return FALSE;
+}
+
+/*
+ * (sms) The customers' text messages on PostgreSQL, for vtr-hub-sms.c's
+ * sending thread, which every hub runs: a message due is claimed by one
+ * hub (FOR UPDATE SKIP LOCKED, its next try moved past the send's
+ * time), so two hubs never send it both; a hub that dies while sending
+ * leaves it due again when the claim runs out (as a restarted SQLite hub
+ * sends again a message whose outcome it had not written).
+ */
+
+/**
+ * vtr_hub_pg_sms_claim:
+ * @claim_until: when the message is due again should this hub never say
+ *   what became of it
+ * @due: (out caller-allocates): the message, when @found
+ */
+gboolean
+vtr_hub_pg_sms_claim (VtrHubBackend *backend,
+                      gint64         now,
+                      gint64         claim_until,
+                      VtrHubSmsDue  *due,
+                      gboolean      *found,
+                      GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *until = g_strdup_printf ("%" G_GINT64_FORMAT, claim_until);
+  const char *params[2] = { now_text, until };
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  *found = FALSE;
+  memset (due, 0, sizeof *due);
+  if (!(result = query (self,
+                        "WITH claimed AS ("
+                        "  UPDATE sms_outbox SET next_try = $2::bigint WHERE id = ("
+                        "    SELECT id FROM sms_outbox WHERE status = 'pending' AND next_try <= $1::bigint "
+                        "    ORDER BY next_try, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                        "  RETURNING id, order_uuid, state, tries, details) "
+                        "SELECT c.id, c.order_uuid::text, c.state, c.tries, c.details, o.number, o.state, "
+                        "  coalesce (o.merchant_id, 0), o.placed "
+                        "FROM claimed c LEFT JOIN hub_order o ON o.uuid = c.order_uuid",
+                        2, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      *found = TRUE;
+      due->id = column_int (result, 0, 0);
+      due->order = column_text (result, 0, 1);
+      due->state = column_text (result, 0, 2);
+      due->tries = column_int (result, 0, 3);
+      due->details = column_text (result, 0, 4);
+      due->number = column_text (result, 0, 5);
+      due->order_state = column_text (result, 0, 6);
+      due->merchant_id = column_int (result, 0, 7);
+      due->placed = column_text (result, 0, 8);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+void
+vtr_hub_sms_due_clear (VtrHubSmsDue *due)
+{
+  g_clear_pointer (&due->order, g_free);
+  g_clear_pointer (&due->state, g_free);
+  g_clear_pointer (&due->details, g_free);
+  g_clear_pointer (&due->number, g_free);
+  g_clear_pointer (&due->order_state, g_free);
+  g_clear_pointer (&due->placed, g_free);
+}
+
+/* What became of message @id (vtr-hub-sms.c, record()). */
+gboolean
+vtr_hub_pg_sms_record (VtrHubBackend *backend,
+                       gint64         id,
+                       const char    *status,
+                       gint64         tries,
+                       gint64         next_try,
+                       gint64         sent,
+                       const char    *phone,
+                       const char    *text,
+                       const char    *last_error,
+                       GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *tries_text = g_strdup_printf ("%" G_GINT64_FORMAT, tries);
+  g_autofree char *next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next_try);
+  g_autofree char *sent_text = g_strdup_printf ("%" G_GINT64_FORMAT, sent);
+  const char *params[8] = { id_text, status, tries_text, next_text, sent_text, phone, text, last_error };
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  /* A customer forgotten meanwhile keeps nothing here either. */
+  return run (self,
+              "UPDATE sms_outbox SET status = CASE status WHEN 'forgotten' THEN status ELSE $2 END, "
+              "  tries = $3::bigint, next_try = $4::bigint, sent = nullif ($5::bigint, 0), "
+              "  phone = CASE status WHEN 'forgotten' THEN NULL ELSE $6 END, "
+              "  text = CASE status WHEN 'forgotten' THEN NULL ELSE $7 END, last_error = $8 "
+              "WHERE id = $1::bigint",
+              8, params, error);
+}
+
+/**
+ * vtr_hub_pg_sms_erase_expired:
+ *
+ * vtr_hub_sms_erase_expired() on PostgreSQL: a few hundred orders a
+ * transaction; two hubs sweeping at once take different orders.
+ *
+ * Returns: how many orders were erased, -1 on error.
+ */
+int
+vtr_hub_pg_sms_erase_expired (VtrHubBackend *backend,
+                              gint64         now,
+                              gint64         keep_seconds,
+                              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *before = g_strdup_printf ("%" G_GINT64_FORMAT, now - keep_seconds);
+  const char *params[1] = { before };
+  int total = 0, n;
+
+  g_return_val_if_fail (backend->klass == &pg_class, -1);
+  ensure_connected (self);
+  do
+    {
+      PGresult *result;
+      g_autofree char *list = NULL;
+      const char *erase[1];
+
+      if (!run (self, "BEGIN", 0, NULL, error))
+        return -1;
+      if (!(result = query (self,
+                            "SELECT count (*), coalesce (array_agg (uuid)::text, '{}') FROM ("
+                            "  SELECT uuid FROM hub_order WHERE NOT forgotten "
+                            "    AND state IN ('collected', 'cancelled', 'refused') AND received <= $1::bigint "
+                            "  LIMIT 500 FOR UPDATE SKIP LOCKED) AS over",
+                            1, params, error)))
+        goto failed;
+      n = column_int (result, 0, 0);
+      list = column_text (result, 0, 1);
+      PQclear (result);
+      erase[0] = list;
+      if (n > 0 &&
+          (!run (self,
+                 "UPDATE hub_order SET forgotten = true, "
+                 "  placed = CASE WHEN placed IS NULL THEN NULL "
+                 "    ELSE ((placed::jsonb) - 'first_name' - 'phone')::text END "
+                 "WHERE uuid = ANY ($1::uuid[])",
+                 1, erase, error) ||
+           !run (self,
+                 "UPDATE event SET payload = ((payload::jsonb) - 'first_name' - 'phone')::text "
+                 "WHERE kind = 'order' AND ((payload::jsonb) ->> 'order') = ANY ($1::text[]) "
+                 "  AND (payload::jsonb) ?| array['first_name', 'phone']",
+                 1, erase, error) ||
+           !run (self,
+                 "UPDATE sms_outbox SET phone = NULL, text = NULL, details = NULL, "
+                 "  status = CASE status WHEN 'pending' THEN 'forgotten' ELSE status END "
+                 "WHERE order_uuid = ANY ($1::uuid[])",
+                 1, erase, error)))
+        goto failed;
+      if (!run (self, "COMMIT", 0, NULL, error))
+        goto failed;
+      total += n;
+    }
+  while (n == 500);
+  return total;
+
+failed:
+  rollback (self);
+  return -1;
+}
+
+/* One row of the catalogue as its feed gives it (JSON), or NULL. */
+char *
+vtr_hub_pg_catalog_row (VtrHubBackend *backend,
+                        int            kind,
+                        gint64         a,
+                        GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *kind_text = g_strdup_printf ("%d", kind);
+  g_autofree char *a_text = g_strdup_printf ("%" G_GINT64_FORMAT, a);
+  const char *params[2] = { kind_text, a_text };
+  PGresult *result;
+  char *data = NULL;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT data FROM catalog_row WHERE kind = $1::integer AND a = $2::bigint LIMIT 1",
+                        2, params, error)))
+    return NULL;
+  if (PQntuples (result) == 1)
+    data = column_text (result, 0, 0);
+  PQclear (result);
+  return data;
+}
+
+/*
+ * (ops) Backups on PostgreSQL (docs/operations.md, "Backups and
+ * restores"): pg_dump's custom format (one snapshot of the whole
+ * database, taken while the hubs go on serving: it holds no lock a
+ * writer waits on) into DIR/hub.pgdump, the files of the data folder
+ * beside it, backup.json last. A restore (every hub stopped) puts the
+ * dump back with pg_restore in one transaction and starts a new history,
+ * so that kiosks send again what the hub lost.
+ */
+
+#define PG_DUMP_FILE "hub.pgdump"
+
+static const char * const backup_files[] = { "keys.json", "sms.conf" };
+
+/* Debian's postgresql-client (/usr/bin wraps the newest installed), or
+ * the server's own folder. */
+static char *
+find_pg_program (const char *name)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL)
+    {
+      g_autofree char *own = g_build_filename ("/usr/lib/postgresql/15/bin", name, NULL);
+
+      if (g_file_test (own, G_FILE_TEST_IS_EXECUTABLE))
+        path = g_steal_pointer (&own);
+    }
+  return path;
+}
+
+static gboolean
+run_pg_program (const char  *name,
+                const char **args,
+                GError     **error)
+{
+  g_autofree char *program = find_pg_program (name);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                   _("%s is not installed: install PostgreSQL’s client tools (postgresql-client)"), name);
+      return FALSE;
+    }
+  g_ptr_array_add (argv, program);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                     &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("%s failed: %s"), name,
+                   err && *err ? g_strstrip (err) : _("no reason given"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_small_file (const char *from,
+                 const char *to,
+                 GError    **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  return g_file_get_contents (from, &contents, &len, error) &&
+         g_file_set_contents_full (to, contents, len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+/**
+ * vtr_hub_pg_backup:
+ * @conninfo: the hubs' PostgreSQL database
+ * @dir: the hub's data folder (its keys and sms.conf)
+ * @target: a folder that does not exist yet, or an empty one
+ */
+gboolean
+vtr_hub_pg_backup (const char *conninfo,
+                   const char *dir,
+                   const char *target,
+                   GError    **error)
+{
+  g_autoptr(VtrHubBackend) backend = NULL;
+  g_autoptr(GDir) existing = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *dump = g_build_filename (target, PG_DUMP_FILE, NULL);
+  g_autofree char *file_arg = g_strconcat ("--file=", dump, NULL);
+  g_autofree char *db_arg = g_strconcat ("--dbname=", conninfo, NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *manifest_path = g_build_filename (target, "backup.json", NULL);
+  const char *args[] = { "--format=custom", "--no-owner", "--no-privileges", file_arg, db_arg, NULL };
+
+  if (!(backend = vtr_hub_backend_open_pg (conninfo, error)) || !(history = vtr_hub_pg_history (backend, error)))
+    return FALSE;
+  g_clear_pointer (&backend, vtr_hub_backend_free);
+  if (g_mkdir_with_parents (target, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), target,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if ((existing = g_dir_open (target, 0, NULL)) && g_dir_read_name (existing))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("The folder %s is not empty: a backup goes into a new folder"), target);
+      return FALSE;
+    }
+  if (!run_pg_program ("pg_dump", args, error))
+    return FALSE;
+  /* The ledger and the customers' orders: for the hub's user only. */
+  g_chmod (dump, 0600);
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (dir, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (target, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_small_file (from, to, error))
+        return FALSE;
+    }
+  /* Last: a folder with backup.json is a whole backup. */
+  manifest = g_strdup_printf ("{\"made\": %" G_GINT64_FORMAT ", \"history\": \"%s\", \"database\": \"postgresql\"}\n",
+                              g_get_real_time () / G_USEC_PER_SEC, history);
+  return g_file_set_contents_full (manifest_path, manifest, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+/**
+ * vtr_hub_pg_restore:
+ * @source: a folder made by vtr_hub_pg_backup()
+ *
+ * Puts the backup's database back (every hub stopped), its files into
+ * @dir, and starts a new history.
+ */
+gboolean
+vtr_hub_pg_restore (const char *conninfo,
+                    const char *dir,
+                    const char *source,
+                    GError    **error)
+{
+  g_autofree char *manifest = g_build_filename (source, "backup.json", NULL);
+  g_autofree char *dump = g_build_filename (source, PG_DUMP_FILE, NULL);
+  g_autofree char *db_arg = g_strconcat ("--dbname=", conninfo, NULL);
+  const char *args[] = { "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges",
+                         db_arg, dump, NULL };
+  g_autoptr(VtrHubBackend) backend = NULL;
+
+  if (!g_file_test (manifest, G_FILE_TEST_EXISTS) || !g_file_test (dump, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("%s is not a whole backup of a hub on PostgreSQL (it has no backup.json or no %s)"), source,
+                   PG_DUMP_FILE);
+      return FALSE;
+    }
+  if (!run_pg_program ("pg_restore", args, error))
+    return FALSE;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The folder %s cannot be made: %s"), dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backup_files); i++)
+    {
+      g_autofree char *from = g_build_filename (source, backup_files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, backup_files[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && !copy_small_file (from, to, error))
+        return FALSE;
+    }
+  /* A new history: kiosks that follow the old one send again what they
+   * sent since the backup, and download the catalogue again. */
+  if (!(backend = vtr_hub_backend_open_pg (conninfo, error)))
+    return FALSE;
+  return run ((Pg *) backend, "UPDATE hub_meta SET value = 'pg-' || gen_random_uuid () WHERE name = 'history'", 0,
+              NULL, error);
 }
 
 /* The history the hub's events and catalogue follow (docs/hub-api.md,
@@ -1056,6 +2283,405 @@ vtr_hub_pg_history (VtrHubBackend *backend,
   return history;
 }
 
+static gboolean
+pg_card_info (VtrHubBackend *backend,
+              const char    *card_id,
+              gint64        *balance,
+              gint64        *n_events,
+              char         **code,
+              gboolean      *blocked,
+              gint64        *flagged,
+              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { card_id };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!card_balance (self, card_id, balance, n_events, code, error))
+    return FALSE;
+  if (!(result = query (self,
+                        "WITH RECURSIVE source (card_id) AS ("
+                        "    SELECT $1::text UNION SELECT b.old_card FROM card_block b JOIN source s "
+                        "    ON b.new_card = s.card_id) "
+                        "SELECT EXISTS (SELECT 1 FROM card_block WHERE old_card = $1), "
+                        "  (SELECT count (*) FROM event WHERE card_id IN (SELECT card_id FROM source) "
+                        "   AND flag IS NOT NULL)",
+                        1, params, error)))
+    {
+      if (code)
+        g_clear_pointer (code, g_free);
+      return FALSE;
+    }
+  *blocked = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  *flagged = column_int (result, 0, 1);
+  PQclear (result);
+  return TRUE;
+}
+
+/* As vtr_hub_db_find_cards(): the index on the last 6 characters finds
+ * the few candidates; at most 5, their number and balance. */
+static gboolean
+pg_find_cards (VtrHubBackend *backend,
+               const char    *suffix,
+               JsonBuilder   *builder,
+               gboolean      *more,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *pattern = g_strconcat ("%", suffix, NULL);
+  const char *params[2] = { suffix, pattern };
+  PGresult *result;
+  int n;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT card_id FROM card WHERE right (card_id, 6) = right ($1, 6) "
+                        "  AND card_id LIKE $2 AND card_id NOT IN (SELECT old_card FROM card_block) "
+                        "ORDER BY card_id LIMIT 6",
+                        2, params, error)))
+    return FALSE;
+  n = PQntuples (result);
+  *more = n > 5;
+  json_builder_begin_array (builder);
+  for (int i = 0; i < MIN (n, 5); i++)
+    {
+      gint64 balance, n_events;
+
+      if (!card_balance (self, PQgetvalue (result, i, 0), &balance, &n_events, NULL, error))
+        {
+          PQclear (result);
+          return FALSE;
+        }
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "card", PQgetvalue (result, i, 0));
+      vtr_json_add_int (builder, "balance", balance);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
+/* (area) As vtr_hub_db_set_area(): a move counts only when the area
+ * changes, and the device downloads its new area at its next sync. */
+static gboolean
+pg_set_area (VtrHubBackend *backend,
+             gint64         device_id,
+             const char    *area,
+             GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(VtrArea) parsed = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[2] = { id, NULL };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  if (!vtr_area_parse (area, &parsed, error))
+    return FALSE;
+  if (parsed)
+    canonical = vtr_area_to_string (parsed);
+  params[1] = canonical;
+  if (!(result = query (self,
+                        "WITH moved AS (UPDATE device SET area = $2, area_moves = area_moves + 1 "
+                        "  WHERE id = $1::bigint AND area IS DISTINCT FROM $2 RETURNING 1) "
+                        "SELECT EXISTS (SELECT 1 FROM device WHERE id = $1::bigint)",
+                        2, params, error)))
+    return FALSE;
+  found = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                   (long long) device_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* As vtr_hub_stock_issue(): the device's row locked first, so that its
+ * requests on two hubs count against its day's bound one after the
+ * other; a number another hub took meanwhile is drawn again. */
+static GPtrArray *
+pg_issue_codes (VtrHubBackend *backend,
+                VtrHubKeys    *hub_keys,
+                gint64         device_id,
+                VtrCodeKind    kind,
+                guint          count,
+                gint64         now,
+                GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *kind_name = kind == VTR_CODE_CARD ? "card" : "pickup";
+  g_autofree char *device = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *day_ago = g_strdup_printf ("%" G_GINT64_FORMAT, now - 24 * 3600);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  const guint8 *secret = NULL;
+  PGresult *result;
+  int kid;
+
+  g_return_val_if_fail (kind == VTR_CODE_CARD || kind == VTR_CODE_PICKUP, NULL);
+  ensure_connected (self);
+  if (count == 0 || (device_id > 0 && count > VTR_HUB_STOCK_MAX_REQUEST))
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_INVALID,
+                   _("A device asks for 1 to %d codes at a time"), VTR_HUB_STOCK_MAX_REQUEST);
+      return NULL;
+    }
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return NULL;
+  {
+    const char *params[3] = { device, kind_name, day_ago };
+    gint64 issued;
+
+    /* Codes printed on the hub (device 0) have no daily bound. */
+    if (device_id <= 0)
+      goto issue;
+    if (!run (self, "SELECT 1 FROM device WHERE id = $1::bigint FOR UPDATE", 1, params, error) ||
+        !(result = query (self,
+                          "SELECT count (*) FROM issued_code WHERE device_id = $1::bigint AND kind = $2 "
+                          "AND issued > $3::bigint",
+                          3, params, error)))
+      goto failed;
+    issued = column_int (result, 0, 0);
+    PQclear (result);
+    if (issued + count > VTR_HUB_STOCK_MAX_DAY)
+      {
+        g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FORBIDDEN,
+                     kind == VTR_CODE_CARD
+                       ? _("This device already received %lld blank cards today: ask the federation")
+                       : _("This device already received %lld order numbers today: ask the federation"),
+                     (long long) issued);
+        goto failed;
+      }
+  }
+issue:
+  kid = vtr_hub_keys_signing_kid (hub_keys, &secret);
+  for (guint i = 0; i < count; i++)
+    {
+      VtrFlashcode code = { kind, .expires = 0, .kid = kid };
+      char *url;
+      guint tries = 0;
+
+      /* A number no device ever had: drawn again when taken. */
+      for (;;)
+        {
+          const char *number;
+          const char *params[4];
+          gboolean taken;
+
+          vtr_flashcode_clear (&code);
+          if (kind == VTR_CODE_CARD)
+            number = code.card_id = vtr_flashcode_new_card_id ();
+          else
+            number = code.order = vtr_hub_stock_new_order_number ();
+          params[0] = kind_name;
+          params[1] = number;
+          params[2] = device;
+          params[3] = now_text;
+          if (!(result = query (self,
+                                "INSERT INTO issued_code (kind, number, device_id, issued) "
+                                "VALUES ($1, $2, nullif ($3::bigint, 0), $4::bigint) "
+                                "ON CONFLICT (kind, number) DO NOTHING RETURNING 1",
+                                4, params, error)))
+            {
+              vtr_flashcode_clear (&code);
+              goto failed;
+            }
+          taken = PQntuples (result) == 1;
+          PQclear (result);
+          if (taken)
+            break;
+          if (++tries == 1000)
+            {
+              vtr_flashcode_clear (&code);
+              g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                                   _("The hub has almost no order numbers left to issue"));
+              goto failed;
+            }
+        }
+      url = vtr_flashcode_sign (&code, vtr_hub_keys_get_host (hub_keys), secret, error);
+      vtr_flashcode_clear (&code);
+      if (url == NULL)
+        goto failed;
+      g_ptr_array_add (codes, url);
+    }
+  if (!run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  return g_steal_pointer (&codes);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static gboolean
+pg_card_movements (VtrHubBackend *backend,
+                   const char    *card_id,
+                   guint          limit,
+                   GArray        *movements,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[2] = { card_id, limit_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT created, coalesce (merchant_id, 0), coalesce (points, 0) FROM event "
+                        "WHERE card_id = $1 AND kind IN ('credit', 'redeem', 'transfer') "
+                        "ORDER BY created DESC LIMIT $2::bigint",
+                        2, params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      VtrHubMovement m = { column_int (result, i, 0), column_int (result, i, 1), column_int (result, i, 2) };
+
+      g_array_append_val (movements, m);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_order_state (VtrHubBackend *backend,
+                const char    *number,
+                char         **state,
+                gint64        *merchant_id,
+                GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { number };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = $1 "
+                        "ORDER BY seq DESC LIMIT 1",
+                        1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    {
+      *state = column_text (result, 0, 0);
+      *merchant_id = column_int (result, 0, 1);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+/* (poster) In the caller's transaction if there is one, else on its own. */
+static gboolean
+pg_add_poster_scans (VtrHubBackend *backend,
+                     gint64         merchant_id,
+                     gint64         day,
+                     const char    *source,
+                     gint64         product_id,
+                     gint64         n,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *day_text = g_strdup_printf ("%" G_GINT64_FORMAT, day);
+  g_autofree char *product = g_strdup_printf ("%" G_GINT64_FORMAT, product_id);
+  g_autofree char *n_text = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  const char *params[5] = { merchant, day_text, source, product, n_text };
+
+  ensure_connected (self);
+  return run (self,
+              "INSERT INTO poster_scan (merchant_id, day, source, product_id, scans) "
+              "VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint) "
+              "ON CONFLICT (merchant_id, day, source, product_id) DO UPDATE SET scans = poster_scan.scans + excluded.scans",
+              5, params, error);
+}
+
+static gboolean
+pg_write_poster_scans (VtrHubBackend *backend,
+                       gint64         merchant_id,
+                       gint64         from_day,
+                       JsonBuilder   *builder,
+                       GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
+  g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, from_day);
+  const char *params[2] = { merchant, from };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT day, source, product_id, scans FROM poster_scan "
+                        "WHERE merchant_id = $1::bigint AND day >= $2::bigint ORDER BY day, source, product_id",
+                        2, params, error)))
+    return FALSE;
+  json_builder_set_member_name (builder, "scans");
+  json_builder_begin_array (builder);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      json_builder_begin_object (builder);
+      vtr_json_add_int (builder, "day", column_int (result, i, 0));
+      vtr_json_add_string (builder, "source", PQgetvalue (result, i, 1));
+      vtr_json_add_int (builder, "product", column_int (result, i, 2));
+      vtr_json_add_int (builder, "scans", column_int (result, i, 3));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_list_devices (VtrHubBackend *backend,
+                 GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_hub_device_free);
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT " DEVICE_COLUMNS " FROM device ORDER BY id", 0, NULL, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (devices, device_from_row (result, i));
+  PQclear (result);
+  return g_steal_pointer (&devices);
+}
+
+/* As vtr_hub_db_revoke_device(): once, its pairing code no longer good. */
+static gboolean
+pg_revoke_device (VtrHubBackend *backend,
+                  gint64         device_id,
+                  gint64         now,
+                  GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  const char *params[2] = { id, now_text };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "UPDATE device SET revoked = coalesce (revoked, $2::bigint), pairing_hash = NULL "
+                        "WHERE id = $1::bigint",
+                        2, params, error)))
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("There is no device %lld"),
+                   (long long) device_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -1078,6 +2704,16 @@ static const VtrHubBackendClass pg_class = {
   pg_write_changes,
   pg_write_orders,
   pg_write_order_changes,
+  pg_card_info,
+  pg_find_cards,
+  pg_set_area,
+  pg_issue_codes,
+  pg_card_movements,
+  pg_order_state,
+  pg_add_poster_scans,
+  pg_write_poster_scans,
+  pg_list_devices,
+  pg_revoke_device,
   pg_free,
 };
 
@@ -1191,6 +2827,108 @@ vtr_hub_pg_history (VtrHubBackend *backend,
 {
   (void) backend, (void) error;
   g_return_val_if_reached (NULL);
+}
+
+JsonArray *
+vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
+                        VtrHubKeys         *keys,
+                        const VtrHubDevice *device,
+                        JsonArray          *events,
+                        gint64              now,
+                        JsonBuilder        *results,
+                        guint              *n_accepted,
+                        GError            **error)
+{
+  (void) backend, (void) keys, (void) device, (void) events, (void) now, (void) results, (void) n_accepted,
+    (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_sms_claim (VtrHubBackend *backend,
+                      gint64         now,
+                      gint64         claim_until,
+                      VtrHubSmsDue  *due,
+                      gboolean      *found,
+                      GError       **error)
+{
+  (void) backend, (void) now, (void) claim_until, (void) due, (void) found, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+void
+vtr_hub_sms_due_clear (VtrHubSmsDue *due)
+{
+  (void) due;
+}
+
+gboolean
+vtr_hub_pg_sms_record (VtrHubBackend *backend,
+                       gint64         id,
+                       const char    *status,
+                       gint64         tries,
+                       gint64         next_try,
+                       gint64         sent,
+                       const char    *phone,
+                       const char    *text,
+                       const char    *last_error,
+                       GError       **error)
+{
+  (void) backend, (void) id, (void) status, (void) tries, (void) next_try, (void) sent, (void) phone, (void) text,
+    (void) last_error, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+int
+vtr_hub_pg_sms_erase_expired (VtrHubBackend *backend,
+                              gint64         now,
+                              gint64         keep_seconds,
+                              GError       **error)
+{
+  (void) backend, (void) now, (void) keep_seconds, (void) error;
+  g_return_val_if_reached (-1);
+}
+
+char *
+vtr_hub_pg_catalog_row (VtrHubBackend *backend,
+                        int            kind,
+                        gint64         a,
+                        GError       **error)
+{
+  (void) backend, (void) kind, (void) a, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_backup (const char *conninfo,
+                   const char *dir,
+                   const char *target,
+                   GError    **error)
+{
+  (void) conninfo, (void) dir, (void) target;
+  g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED,
+                       _("This hub was built without PostgreSQL: it keeps its data in SQLite only"));
+  return FALSE;
+}
+
+gboolean
+vtr_hub_pg_restore (const char *conninfo,
+                    const char *dir,
+                    const char *source,
+                    GError    **error)
+{
+  return vtr_hub_pg_backup (conninfo, dir, source, error);
+}
+
+gboolean
+vtr_hub_pg_import_file (VtrHubBackend   *backend,
+                        const char      *path,
+                        VtrImportCounts *counts,
+                        guint           *n_rows,
+                        GError         **error)
+{
+  (void) backend, (void) path, (void) counts, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
 }
 
 #endif

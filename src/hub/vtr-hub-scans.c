@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vtr-flashcode.h"
+#include "vtr-hub-backend.h"
 #include "vtr-hub-keys.h"
 #include "vtr-hub-web.h"
 #include "vtr-poster-scan.h"
@@ -236,6 +237,17 @@ vtr_hub_scans_flush (VtrHubScans *scans,
                      VtrHubDb    *db,
                      GError     **error)
 {
+  g_autoptr(VtrHubBackend) backend = vtr_hub_backend_wrap_sqlite (db, NULL);
+
+  return vtr_hub_scans_flush_to (scans, backend, error);
+}
+
+/* (pg) The same, through either backend. */
+gboolean
+vtr_hub_scans_flush_to (VtrHubScans   *scans,
+                        VtrHubBackend *backend,
+                        GError       **error)
+{
   g_autoptr(GHashTable) pending = NULL;
   g_autoptr(VtrHubKeys) keys = NULL;
   g_autoptr(VtrKeyList) list = NULL;
@@ -264,8 +276,8 @@ vtr_hub_scans_flush (VtrHubScans *scans,
       gint64 merchant_id, product_id;
 
       if (vtr_poster_scan_is_poster (info, &merchant_id, &product_id) &&
-          !vtr_hub_db_add_poster_scans (db, merchant_id, g_ascii_strtoll (key, NULL, 10), "phone", product_id,
-                                        GPOINTER_TO_UINT (value), error))
+          !vtr_hub_backend_add_poster_scans (backend, merchant_id, g_ascii_strtoll (key, NULL, 10), "phone",
+                                             product_id, GPOINTER_TO_UINT (value), error))
         return FALSE;
     }
   return TRUE;

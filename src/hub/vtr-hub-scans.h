@@ -2,6 +2,7 @@
 
 #include <libsoup/soup.h>
 
+#include "vtr-hub-backend.h"
 #include "vtr-hub-db.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,9 @@ gboolean     vtr_hub_scans_note_page   (VtrHubScans       *scans,
 gboolean     vtr_hub_scans_has_pending (VtrHubScans       *scans);
 gboolean     vtr_hub_scans_flush       (VtrHubScans       *scans,
                                         VtrHubDb          *db,
+                                        GError           **error);
+gboolean     vtr_hub_scans_flush_to    (VtrHubScans       *scans,
+                                        VtrHubBackend     *backend,
                                         GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrHubScans, vtr_hub_scans_free)

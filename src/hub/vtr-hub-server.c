@@ -27,6 +27,7 @@
 #include "vtr-hub-request.h"
 #include "vtr-hub-scans.h"
 #include "vtr-hub-sms.h"
+#include "vtr-hub-mirror.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-stock.h"
 #include "vtr-hub-tiles.h"
@@ -89,6 +90,7 @@ struct _VtrHubServer
   char            *busy_answer;
   guint            sweep_id;
   VtrHubSms       *sms;            /* the customers' text messages */
+  VtrHubMirror    *mirror;         /* (pg) the catalogue for the phones' pages */
   VtrHubScans     *scans;          /* (poster) the phones' views of posters */
   guint            scans_id;
   /* Long-polls of the orders' feed waiting for an order (main thread). */
@@ -686,9 +688,8 @@ has_order_event (JsonArray *events)
 
 /* (pg) On PostgreSQL, a batch is stored here, on the request's thread
  * (each hub process has its own connections; the database orders the
- * writers), and answered at once. The shops' edits change the
- * catalogue, which PostgreSQL does not take from devices yet: the device
- * keeps them. */
+ * writers), and answered at once, with the shops' edits applied before
+ * it (job->shop_results), as on SQLite. */
 static void
 ingest_now (Job           *job,
             VtrHubBackend *backend,
@@ -698,20 +699,6 @@ ingest_now (Job           *job,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          vtr_hub_shop_is_shop_event (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                                  "kind", NULL)))
-        {
-          answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                        _("This hub keeps its data in PostgreSQL, which does not take the shops’ edits yet: "
-                          "the device keeps them and sends them again later"));
-          return;
-        }
-    }
   if (!vtr_hub_backend_ingest (backend, batch, &error))
     {
       if (g_error_matches (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_SUPPORTED))
@@ -731,10 +718,23 @@ ingest_now (Job           *job,
   /* The long-polls of the orders' feed waiting on this hub ask again (on
    * another hub, they learn of it at their time). */
   if (vtr_hub_batch_get_n_accepted (batch) > 0 && has_order_event (array))
-    g_main_context_invoke (job->server->context, wake_parked, job->server);
+    {
+      g_main_context_invoke (job->server->context, wake_parked, job->server);
+      /* (sms) A message may be due: this hub's thread looks at once. */
+      if (job->server->sms)
+        vtr_hub_sms_wake (job->server->sms);
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
+  if (job->shop_results)
+    {
+      g_autoptr(JsonNode) shop = json_builder_get_root (job->shop_results);
+      JsonArray *answers = json_node_get_array (shop);
+
+      for (guint i = 0; i < json_array_get_length (answers); i++)
+        json_builder_add_value (builder, json_node_copy (json_array_get_element (answers, i)));
+    }
   vtr_hub_batch_write_results (batch, builder);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -787,10 +787,21 @@ route_events (Job           *job,
   g_clear_error (&error);
   if (worker == NULL)
     {
-      g_autoptr(VtrHubBatch) batch = vtr_hub_batch_new (device, keys, json_node_get_array (events),
-                                                        g_get_real_time () / G_USEC_PER_SEC);
+      g_autoptr(VtrHubBatch) batch = NULL;
 
-      ingest_now (job, backend, json_node_get_array (events), batch);
+      /* (shop) The shops' edits first, in a transaction of their own. */
+      job->shop_results = json_builder_new ();
+      json_builder_begin_array (job->shop_results);
+      others = vtr_hub_pg_shop_ingest (backend, hub_keys, device, json_node_get_array (events),
+                                       g_get_real_time () / G_USEC_PER_SEC, job->shop_results, &n_shop, &error);
+      json_builder_end_array (job->shop_results);
+      if (others == NULL)
+        {
+          answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+          return;
+        }
+      batch = vtr_hub_batch_new (device, keys, others, g_get_real_time () / G_USEC_PER_SEC);
+      ingest_now (job, backend, others, batch);
       return;
     }
   /* (shop) The shops' edits go to the catalogue here, in one durable
@@ -810,10 +821,12 @@ route_events (Job           *job,
   job->has_order = has_order_event (others);
 }
 
+/* GET /api/v1/cards/ID, on either backend (@worker NULL: PostgreSQL). */
 static void
-route_card (Job        *job,
-            Worker     *worker,
-            const char *card_id)
+route_card (Job           *job,
+            VtrHubBackend *backend,
+            Worker        *worker,
+            const char    *card_id)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -822,15 +835,14 @@ route_card (Job        *job,
   gint64 balance, n_events, flagged = 0;
   gboolean blocked = FALSE;
 
-  if (!(device = authenticate (job, worker)))
+  if (!(device = authenticate_on (job, backend, worker)))
     return;
   if (strlen (card_id) != 26 || strspn (card_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != 26)
     {
       answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("This is not a loyalty card number"));
       return;
     }
-  if (!vtr_hub_db_card_balance (worker->db, card_id, &balance, &n_events, &code, &error) ||
-      !vtr_hub_db_card_state (worker->db, card_id, &blocked, &flagged, &error))
+  if (!vtr_hub_backend_card_info (backend, card_id, &balance, &n_events, &code, &blocked, &flagged, &error))
     {
       answer_gerror (job, error);
       return;
@@ -950,8 +962,9 @@ route_orders (Job                *job,
  * this week and the eight before) to today. The phones' views waiting in
  * memory are written first, so the answer holds every view so far. */
 static void
-route_poster_scans (Job    *job,
-                    Worker *worker)
+route_poster_scans (Job           *job,
+                    VtrHubBackend *backend,
+                    Worker        *worker)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -960,7 +973,7 @@ route_poster_scans (Job    *job,
   g_autoptr(GDateTime) from = NULL;
   gint64 days;
 
-  if (!(device = authenticate (job, worker)) ||
+  if (!(device = authenticate_on (job, backend, worker)) ||
       !query_int (job, "days", VTR_POSTER_SCAN_DAYS, 1, 400, &days))
     return;
   if (device->merchant_id == 0)
@@ -969,7 +982,14 @@ route_poster_scans (Job    *job,
                     _("Only a shop’s device sees the scans of the shop’s posters"));
       return;
     }
-  if (vtr_hub_scans_has_pending (job->server->scans))
+  /* (pg) On PostgreSQL, each shop's count of the day on its own. */
+  if (worker == NULL && vtr_hub_scans_has_pending (job->server->scans) &&
+      !vtr_hub_scans_flush_to (job->server->scans, backend, &error))
+    {
+      g_warning ("The phones’ views of posters are lost: %s", error->message);
+      g_clear_error (&error);
+    }
+  if (worker && vtr_hub_scans_has_pending (job->server->scans))
     {
       if (!vtr_hub_db_begin_group (worker->db, &error))
         {
@@ -993,7 +1013,7 @@ route_poster_scans (Job    *job,
   vtr_json_add_int (builder, "merchant", device->merchant_id);
   vtr_json_add_int (builder, "from", vtr_poster_scan_day (from));
   vtr_json_add_int (builder, "to", vtr_poster_scan_day (now));
-  if (!vtr_hub_db_write_poster_scans (worker->db, device->merchant_id, vtr_poster_scan_day (from), builder, &error))
+  if (!vtr_hub_backend_write_poster_scans (backend, device->merchant_id, vtr_poster_scan_day (from), builder, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1004,9 +1024,11 @@ route_poster_scans (Job    *job,
 
 /* POST /api/v1/stock {"kind": "pickup"|"card", "count": N}: signed codes
  * for the device's stock (vtr-hub-stock.c). */
+/* POST /api/v1/stock, on either backend (@worker NULL: PostgreSQL). */
 static void
-route_stock (Job    *job,
-             Worker *worker)
+route_stock (Job           *job,
+             VtrHubBackend *backend,
+             Worker        *worker)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1018,7 +1040,7 @@ route_stock (Job    *job,
   JsonNode *count;
   VtrCodeKind kind;
 
-  if (!(device = authenticate (job, worker)) || !(request = body_object (job, parser)))
+  if (!(device = authenticate_on (job, backend, worker)) || !(request = body_object (job, parser)))
     return;
   count = json_object_get_member (request, "count");
   if (!vtr_hub_stock_kind_from_string (json_object_get_string_member_with_default (request, "kind", NULL),
@@ -1034,8 +1056,8 @@ route_stock (Job    *job,
       return;
     }
   if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(codes = vtr_hub_stock_issue (worker->db, keys, device->id, kind, json_node_get_int (count), 0,
-                                     g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count),
+                                             g_get_real_time () / G_USEC_PER_SEC, &error)))
     {
       answer_gerror (job, error);
       return;
@@ -1087,8 +1109,9 @@ vtr_hub_publish_blocks (VtrHubDb *db,
 /* GET /api/v1/cards?suffix=…: a shop's counter looks for a lost card by
  * its last characters. */
 static void
-vtr_hub_route_find_cards (Job    *job,
-                          Worker *worker)
+vtr_hub_route_find_cards (Job           *job,
+                          VtrHubBackend *backend,
+                          Worker        *worker)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(VtrHubDevice) device = NULL;
@@ -1097,7 +1120,7 @@ vtr_hub_route_find_cards (Job    *job,
   const char *text = job->query ? g_hash_table_lookup (job->query, "suffix") : NULL;
   gboolean more = FALSE;
 
-  if (!(device = authenticate (job, worker)))
+  if (!(device = authenticate_on (job, backend, worker)))
     return;
   if (device->merchant_id == 0)
     {
@@ -1113,7 +1136,7 @@ vtr_hub_route_find_cards (Job    *job,
     }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "cards");
-  if (!vtr_hub_db_find_cards (worker->db, suffix, builder, &more, &error))
+  if (!vtr_hub_backend_find_cards (backend, suffix, builder, &more, &error))
     {
       answer_gerror (job, error);
       return;
@@ -1164,7 +1187,8 @@ route_metrics (Job           *job,
  * (pg) The hub on PostgreSQL (docs/hub-api.md, "PostgreSQL"): what the
  * kiosks use through sync, through the backend interface
  * (vtr-hub-backend.h), one connection a worker thread. What it does not
- * serve yet answers 501 "not-supported", never another hub's answer.
+ * serve yet (a phone's reservation) answers 501, never another hub's
+ * answer.
  */
 
 static void
@@ -1184,6 +1208,64 @@ pg_get (VtrHubServer *server,
   if (backend == NULL && (backend = vtr_hub_backend_open (server->dir, server->database, error)))
     g_private_set (&pg_key, backend);
   return backend;
+}
+
+/* (pg) Each worker's own connection to the copy of the catalogue the
+ * phones' pages are made from. */
+typedef struct
+{
+  VtrStore   *store;
+  VtrCatalog *catalog;
+} MirrorReader;
+
+static void
+mirror_reader_free (gpointer data)
+{
+  MirrorReader *reader = data;
+
+  g_clear_object (&reader->catalog);
+  g_clear_object (&reader->store);
+  g_free (reader);
+}
+
+static GPrivate mirror_key = G_PRIVATE_INIT (mirror_reader_free);
+
+/* A phone's page on PostgreSQL: made from the hub's copy of the
+ * catalogue, once it holds PostgreSQL's newest change (or after 5 s, as
+ * it is), and a card's balance or an order's state from PostgreSQL. The
+ * reservations are not served yet. */
+static void
+route_pg_web (Job           *job,
+              VtrHubBackend *backend,
+              const char    *path)
+{
+  MirrorReader *reader = g_private_get (&mirror_key);
+  g_autoptr(GError) error = NULL;
+  gint64 head;
+
+  if (reader == NULL)
+    {
+      reader = g_new0 (MirrorReader, 1);
+      if (!(reader->store = vtr_store_open (vtr_hub_mirror_get_dir (job->server->mirror), &error)))
+        {
+          g_free (reader);
+          answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+          return;
+        }
+      reader->catalog = vtr_catalog_new (reader->store);
+      g_private_set (&mirror_key, reader);
+    }
+  if ((head = vtr_hub_backend_last_change (backend, &error)) < 0)
+    {
+      answer_error (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "failed", error->message);
+      return;
+    }
+  vtr_hub_mirror_wait (job->server->mirror, head, 5 * G_USEC_PER_SEC);
+  job->web = g_new0 (VtrHubWebPage, 1);
+  vtr_hub_web_serve (job->server->dir, NULL, backend, reader->catalog, job->msg, path, job->query, job->web);
+  job->status = job->web->status;
+  job->body = g_steal_pointer (&job->web->body);
+  job->etag = g_steal_pointer (&job->web->etag);
 }
 
 static void
@@ -1219,11 +1301,18 @@ route_pg (Job *job)
     }
   else if (g_str_equal (path, "/metrics") && g_str_equal (method, "GET"))
     route_metrics (job, backend);
-  else if (g_str_has_prefix (path, API) || g_str_equal (path, "/metrics") || vtr_hub_web_handles (method, path))
-    answer_error (job, SOUP_STATUS_NOT_IMPLEMENTED, "not-supported",
-                  _("This hub keeps its data in PostgreSQL, which serves only the devices’ sync yet "
-                    "(pairing, catalogue, events, orders): this address is not served"));
+  else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
+    vtr_hub_route_find_cards (job, backend, NULL);
+  else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
+    route_card (job, backend, NULL, path + strlen (API "cards/"));
+  else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
+    route_stock (job, backend, NULL);
+  else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
+    route_poster_scans (job, backend, NULL);
+  else if (vtr_hub_web_handles (method, path))
+    route_pg_web (job, backend, path);
   else
+    /* Every address of SQLite's hub is served: the rest is no one's. */
     answer_error (job, SOUP_STATUS_NOT_FOUND, "not-found", _("There is no such address on the hub"));
 }
 
@@ -1284,9 +1373,9 @@ route (Job *job)
   else if (g_str_equal (path, API "events") && g_str_equal (method, "POST"))
     route_events (job, worker->backend, worker);
   else if (g_str_equal (path, API "cards") && g_str_equal (method, "GET"))
-    vtr_hub_route_find_cards (job, worker);
+    vtr_hub_route_find_cards (job, worker->backend, worker);
   else if (g_str_has_prefix (path, API "cards/") && g_str_equal (method, "GET"))
-    route_card (job, worker, path + strlen (API "cards/"));
+    route_card (job, worker->backend, worker, path + strlen (API "cards/"));
   else if (g_str_equal (path, API "orders") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);
@@ -1295,14 +1384,15 @@ route (Job *job)
         route_orders (job, worker->backend, device);
     }
   else if (g_str_equal (path, API "stock") && g_str_equal (method, "POST"))
-    route_stock (job, worker);
+    route_stock (job, worker->backend, worker);
   else if (g_str_equal (path, API "poster-scans") && g_str_equal (method, "GET"))
-    route_poster_scans (job, worker);
+    route_poster_scans (job, worker->backend, worker);
   else if (vtr_hub_web_handles (method, path))
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
       job->web = g_new0 (VtrHubWebPage, 1);
-      vtr_hub_web_serve (job->server->dir, worker->db, worker->catalog, job->msg, path, job->query, job->web);
+      vtr_hub_web_serve (job->server->dir, worker->db, worker->backend, worker->catalog, job->msg, path, job->query,
+                         job->web);
       job->status = job->web->status;
       job->body = g_steal_pointer (&job->web->body);
       job->etag = g_steal_pointer (&job->web->etag);
@@ -1569,6 +1659,25 @@ writer_main (gpointer data)
       if (group->len == 0)
         continue;
 
+      /* (pg) On PostgreSQL the writer has only the phones' views of
+       * posters to write (each request stores its own batch). */
+      if (server->database)
+        {
+          VtrHubBackend *backend = pg_get (server, &error);
+
+          for (guint i = 0; i < group->len; i++)
+            {
+              WriteItem *write = g_ptr_array_index (group, i);
+              g_autoptr(GError) scans_error = NULL;
+
+              if (write->job == NULL && write->device_id == 0 &&
+                  (backend == NULL || !vtr_hub_scans_flush_to (server->scans, backend, &scans_error)))
+                g_warning ("The phones’ views of posters are lost: %s",
+                           scans_error ? scans_error->message : error->message);
+            }
+          g_ptr_array_set_size (group, 0);
+          continue;
+        }
       stored = g_new0 (gboolean, group->len);
       failures = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_set_size (failures, group->len);
@@ -1658,6 +1767,9 @@ handle (SoupServer        *soup,
   /* (web) A phone's page. A view of a shop's poster counts whatever
    * answers it, so it is noted before the cache; then a popular poster's
    * page, kept, is answered at once. */
+  /* (pg) On PostgreSQL a view counts too; there is no cache there. */
+  if (server->database && vtr_hub_web_handles (soup_server_message_get_method (msg), path))
+    vtr_hub_scans_note_page (server->scans, msg, path);
   if (server->database == NULL && vtr_hub_web_handles (soup_server_message_get_method (msg), path))
     {
       VtrHubWebPage page = { 0 };
@@ -2280,14 +2392,17 @@ vtr_hub_server_new_with_database (const char *data_dir,
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
   server->sweep_id = g_timeout_add_seconds (1, sweep_connections, server);
-  /* (pg) The shops' poster scans and the customers' text messages are
-   * kept in hub.db beside the orders: not on PostgreSQL yet. */
-  if (!database)
-    {
-      server->scans = vtr_hub_scans_new (data_dir);
-      server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
-    }
-  if (!database && !(server->sms = vtr_hub_sms_start (data_dir, error)))
+  /* (poster) The phones' views of the shops' posters, written every two
+   * seconds by the writer (on PostgreSQL too). */
+  server->scans = vtr_hub_scans_new (data_dir);
+  server->scans_id = g_timeout_add_seconds (2, flush_scans_soon, server);
+  /* (sms) On PostgreSQL each hub's sending thread claims what is due in
+   * the shared outbox. */
+  if (!(server->sms = vtr_hub_sms_start (data_dir, database, error)))
+    return NULL;
+  /* (pg) The phones' pages are made from a copy of PostgreSQL's
+   * catalogue in the data folder (vtr-hub-mirror.c). */
+  if (database && !(server->mirror = vtr_hub_mirror_start (data_dir, database, error)))
     return NULL;
   server->jobs = g_async_queue_new ();
   server->parked = g_ptr_array_new ();
@@ -2427,6 +2542,7 @@ vtr_hub_server_free (VtrHubServer *server)
   g_free (server->history);
   g_clear_pointer (&server->jobs, g_async_queue_unref);
   g_clear_pointer (&server->sms, vtr_hub_sms_stop);
+  g_clear_pointer (&server->mirror, vtr_hub_mirror_stop);
   g_clear_pointer (&server->parked, g_ptr_array_unref);
   for (guint i = 0; server->writing && i < server->writing->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (server->writing, i), server);

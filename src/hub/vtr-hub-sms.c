@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "vtr-hub-sms.h"
+#include "vtr-hub-backend.h"
 #include "vtr-hub-web.h"
 
 #include <glib/gi18n.h>
@@ -804,6 +805,7 @@ struct _VtrHubSms
   GCancellable *cancellable;
   /* Owned by the thread. */
   VtrHubDb        *db;
+  VtrHubBackend   *pg;     /* (pg) or the outbox is on PostgreSQL */
   VtrHubSmsConfig *config;
 };
 
@@ -837,6 +839,18 @@ object_text (JsonObject *object,
   return NULL;
 }
 
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  JsonNode *root;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
 /* The words of the message, from the templates of sms.conf. */
 static char *
 compose (VtrHubSms     *self,
@@ -847,11 +861,19 @@ compose (VtrHubSms     *self,
   const char *reason = vtr_json_get_string (m->details, "reason");
   gint64 locker_id = vtr_json_get_int (m->placed, "locker");
   /* The catalogue, opened for the message only: the hub's descriptors
-   * are for its connections (vtr-hub-server.c). */
-  g_autoptr(VtrStore) store = vtr_store_open (self->dir, NULL);
+   * are for its connections (vtr-hub-server.c). (pg) On PostgreSQL, the
+   * shop's and the locker's rows. */
+  g_autoptr(VtrStore) store = self->pg ? NULL : vtr_store_open (self->dir, NULL);
   g_autoptr(VtrCatalog) catalog = store ? vtr_catalog_new (store) : NULL;
   g_autoptr(VtrMerchant) merchant = catalog ? vtr_catalog_get_merchant (catalog, m->merchant_id, NULL) : NULL;
-  const char *shop = merchant ? merchant->name : "la boutique";
+  g_autoptr(JsonParser) shop_row = json_parser_new ();
+  g_autofree char *shop_data = self->pg ? vtr_hub_pg_catalog_row (self->pg, VTR_TABLE_MERCHANTS, m->merchant_id,
+                                                                  NULL)
+                                        : NULL;
+  JsonObject *shop_object = parse_object (shop_row, shop_data);
+  const char *shop = merchant ? merchant->name
+                     : vtr_json_get_string (shop_object, "name") ? vtr_json_get_string (shop_object, "name")
+                                                                 : "la boutique";
   g_autofree char *words = NULL;
 
   if (first_name == NULL || *first_name == '\0')
@@ -860,12 +882,19 @@ compose (VtrHubSms     *self,
     {
       g_autoptr(VtrCollectionPoint) locker = catalog ? vtr_catalog_get_collection_point (catalog, locker_id, NULL)
                                                      : NULL;
+      g_autoptr(JsonParser) locker_row = json_parser_new ();
+      g_autofree char *locker_data = self->pg ? vtr_hub_pg_catalog_row (self->pg, VTR_TABLE_COLLECTION_POINTS,
+                                                                        locker_id, NULL)
+                                              : NULL;
+      JsonObject *locker_object = parse_object (locker_row, locker_data);
       g_autofree char *compartment = object_text (m->details, "locker_compartment");
       g_autofree char *code = object_text (m->details, "locker_code");
+      const char *locker_name = locker ? locker->name : vtr_json_get_string (locker_object, "name");
+      const char *locker_address = locker ? locker->address : vtr_json_get_string (locker_object, "address");
 
       return fill (compartment && code ? config->text_ready_locker_code : config->text_ready_locker, FALSE,
                    "first_name", first_name, "number", m->number, "shop", shop,
-                   "locker", locker ? locker->name : "", "address", locker ? locker->address : "",
+                   "locker", locker_name ? locker_name : "", "address", locker_address ? locker_address : "",
                    "compartment", compartment, "code", code, NULL);
     }
   if (g_str_equal (m->state, "reserved"))
@@ -897,14 +926,21 @@ record (VtrHubSms  *self,
         const char *text,
         const char *last_error)
 {
-  sqlite3 *sql = vtr_hub_db_get_sqlite (self->db);
+  sqlite3 *sql = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt =
-    prepare (sql,
-             "UPDATE sms_outbox SET status = ?2, tries = ?3, next_try = ?4, sent = nullif (?5, 0), "
-             "  phone = ?6, text = ?7, last_error = ?8 WHERE id = ?1",
-             &error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
+  if (self->pg)
+    {
+      if (!vtr_hub_pg_sms_record (self->pg, id, status, tries, next_try, sent, phone, text, last_error, &error))
+        g_warning ("%s", error->message);
+      return;
+    }
+  sql = vtr_hub_db_get_sqlite (self->db);
+  stmt = prepare (sql,
+                  "UPDATE sms_outbox SET status = ?2, tries = ?3, next_try = ?4, sent = nullif (?5, 0), "
+                  "  phone = ?6, text = ?7, last_error = ?8 WHERE id = ?1",
+                  &error);
   if (stmt == NULL)
     {
       g_warning ("%s", error->message);
@@ -922,24 +958,14 @@ record (VtrHubSms  *self,
     g_warning (_("The hub’s database failed: %s"), sqlite3_errmsg (sql));
 }
 
-static JsonObject *
-parse_object (JsonParser *parser,
-              const char *text)
-{
-  JsonNode *root;
-
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-}
 
 /* Sends the message that is due first, if any: TRUE if there was one. */
 static gboolean
 send_due (VtrHubSms *self)
 {
-  sqlite3 *sql = vtr_hub_db_get_sqlite (self->db);
+  sqlite3 *sql = self->db ? vtr_hub_db_get_sqlite (self->db) : NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(VtrHubSmsDue) due = { 0 };
   g_autoptr(JsonParser) placed_parser = json_parser_new ();
   g_autoptr(JsonParser) details_parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -956,6 +982,29 @@ send_due (VtrHubSms *self)
   guint status;
   int rc;
 
+  if (self->pg)
+    {
+      gboolean found = FALSE;
+
+      /* Claimed for this hub until well after the gateway's time limit. */
+      if (!vtr_hub_pg_sms_claim (self->pg, now, now + config->timeout + 60, &due, &found, &error))
+        {
+          g_warning ("%s", error->message);
+          return FALSE;
+        }
+      if (!found)
+        return FALSE;
+      m.id = due.id;
+      m.order = due.order;
+      m.state = due.state;
+      m.tries = due.tries;
+      m.details = parse_object (details_parser, due.details);
+      m.number = due.number ? due.number : "";
+      m.order_state = due.order_state;
+      m.merchant_id = due.merchant_id;
+      m.placed = parse_object (placed_parser, due.placed);
+      goto claimed;
+    }
   stmt = prepare (sql,
                   "SELECT s.id, s.order_uuid, s.state, s.tries, s.details, o.number, o.state, "
                   "  coalesce (o.merchant_id, 0), o.placed "
@@ -988,6 +1037,7 @@ send_due (VtrHubSms *self)
    * meanwhile, leaving a sent message pending, to be sent again. */
   g_clear_pointer (&stmt, sqlite3_finalize);
 
+claimed:
   /* An order collected before its "ready" message went out: the
    * customer was there, a message now would only puzzle them. */
   if (g_str_equal (m.state, "ready") && g_strcmp0 (m.order_state, "ready") != 0)
@@ -1044,7 +1094,8 @@ sweep (VtrHubSms *self)
   g_autoptr(GError) error = NULL;
   gint64 keep = self->config ? vtr_hub_sms_config_keep_seconds (self->config)
                              : (gint64) (DEFAULT_KEEP_DAYS * 86400);
-  int n = vtr_hub_sms_erase_expired (self->db, vtr_hub_sms_now (), keep, &error);
+  int n = self->pg ? vtr_hub_pg_sms_erase_expired (self->pg, vtr_hub_sms_now (), keep, &error)
+                   : vtr_hub_sms_erase_expired (self->db, vtr_hub_sms_now (), keep, &error);
 
   if (n < 0)
     g_warning ("%s", error->message);
@@ -1116,12 +1167,15 @@ sms_main (gpointer data)
  */
 VtrHubSms *
 vtr_hub_sms_start (const char *dir,
+                   const char *database,
                    GError    **error)
 {
   VtrHubSms *self = g_new0 (VtrHubSms, 1);
 
   self->dir = g_strdup (dir);
-  if (!(self->db = vtr_hub_db_open (dir, error)))
+  /* (pg) @database: the outbox is PostgreSQL's, shared by every hub. */
+  if (database ? !(self->pg = vtr_hub_backend_open (dir, database, error))
+               : !(self->db = vtr_hub_db_open (dir, error)))
     {
       vtr_hub_sms_stop (self);
       return NULL;
@@ -1164,6 +1218,7 @@ vtr_hub_sms_stop (VtrHubSms *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, vtr_hub_sms_config_free);
   g_clear_pointer (&self->db, vtr_hub_db_free);
+  g_clear_pointer (&self->pg, vtr_hub_backend_free);
   g_free (self->dir);
   g_free (self);
 }

@@ -59,6 +59,7 @@ gboolean          vtr_hub_sms_write_outbox  (VtrHubDb         *db,
 gint64            vtr_hub_sms_now           (void);
 
 VtrHubSms        *vtr_hub_sms_start         (const char       *dir,
+                                             const char       *database,
                                              GError          **error);
 void              vtr_hub_sms_wake          (VtrHubSms        *sms);
 void              vtr_hub_sms_stop          (VtrHubSms        *sms);

@@ -30,8 +30,8 @@ vtr_hub_stock_kind_from_string (const char  *text,
 
 /* An order number a person reads aloud without ambiguity: two letters
  * that no digit or other letter resembles, a dash, four digits. */
-static char *
-new_order_number (void)
+char *
+vtr_hub_stock_new_order_number (void)
 {
   static const char letters[] = "ACDEFHJKLMNPRTUVWXY";
 
@@ -151,7 +151,7 @@ vtr_hub_stock_issue (VtrHubDb    *hub_db,
           if (kind == VTR_CODE_CARD)
             number = code.card_id = vtr_flashcode_new_card_id ();
           else
-            number = code.order = new_order_number ();
+            number = code.order = vtr_hub_stock_new_order_number ();
           sqlite3_reset (insert);
           sqlite3_bind_text (insert, 1, kind_name, -1, SQLITE_STATIC);
           sqlite3_bind_text (insert, 2, number, -1, SQLITE_TRANSIENT);

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 
 gboolean   vtr_hub_stock_kind_from_string (const char  *text,
                                            VtrCodeKind *kind);
+char      *vtr_hub_stock_new_order_number (void);
 GPtrArray *vtr_hub_stock_issue            (VtrHubDb    *db,
                                            VtrHubKeys  *keys,
                                            gint64       device_id,

@@ -75,7 +75,8 @@ typedef struct
   const char  *path;
   GHashTable  *query;
   gboolean     private_page;  /* made for one shopper (their position): not cached */
-  VtrHubDb    *db;
+  VtrHubDb    *db;            /* (nullable) NULL on PostgreSQL: no reservation yet */
+  VtrHubBackend *backend;     /* a card's, an order's page, on either backend */
   VtrCatalog  *catalog;
   VtrHubKeys  *keys;          /* (borrowed) worker_keys() */
   VtrKeyList  *key_list;      /* (borrowed) worker_keys() */
@@ -641,7 +642,8 @@ product_page (Ctx                *ctx,
           g_string_append (out, "</p>");
         }
       actions (ctx, merchant);
-      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
+      /* (pg) No reservation from a hub on PostgreSQL yet (ctx->db NULL). */
+      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK && ctx->db)
         {
           g_string_append_printf (out, "<p><a class=\"button\" href=\"" RESERVE_PATH "?product=%" G_GINT64_FORMAT
                                   "&amp;merchant=%" G_GINT64_FORMAT "%s\">",
@@ -858,16 +860,14 @@ static void
 card_page (Ctx                *ctx,
            const VtrFlashcode *code)
 {
-  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) movements = g_array_new (FALSE, FALSE, sizeof (VtrHubMovement));
   g_autofree char *number = NULL, *balance_words = NULL, *heading = NULL, *points = NULL;
   GString *out = ctx->out;
   gint64 balance = 0, n_events = 0, flagged = 0;
   gboolean blocked = FALSE;
   guint n = 0;
 
-  vtr_hub_db_card_balance (ctx->db, code->card_id, &balance, &n_events, NULL, NULL);
-  vtr_hub_db_card_state (ctx->db, code->card_id, &blocked, &flagged, NULL);
+  vtr_hub_backend_card_info (ctx->backend, code->card_id, &balance, &n_events, NULL, &blocked, &flagged, NULL);
   number = g_strdup_printf ("•••• %s", code->card_id + strlen (code->card_id) - 4);
   heading = g_strdup_printf (_("Loyalty card %s"), number);
   points = g_strdup_printf ("%" G_GINT64_FORMAT, balance);
@@ -882,41 +882,34 @@ card_page (Ctx                *ctx,
   element (out, "p", "price", balance_words);
 
   element (out, "h2", NULL, _("Last movements"));
-  if (sqlite3_prepare_v2 (db, "SELECT created, merchant_id, points, kind FROM event "
-                              "WHERE card_id = ? AND kind IN ('credit', 'redeem', 'transfer') "
-                              "ORDER BY created DESC LIMIT " G_STRINGIFY (MAX_MOVEMENTS), -1, &stmt, NULL)
-      == SQLITE_OK)
+  vtr_hub_backend_card_movements (ctx->backend, code->card_id, MAX_MOVEMENTS, movements, NULL);
+  for (guint i = 0; i < movements->len; i++)
     {
-      sqlite3_bind_text (stmt, 1, code->card_id, -1, SQLITE_TRANSIENT);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 0));
-          g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
-          g_autoptr(GDateTime) at = utc && paris ? g_date_time_to_timezone (utc, paris) : NULL;
-          g_autofree char *date = at ? g_date_time_format (at, "%d/%m/%Y") : g_strdup ("");
-          g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (ctx->catalog,
-                                                                      sqlite3_column_int64 (stmt, 1), NULL);
-          gint64 moved = sqlite3_column_int64 (stmt, 2);
+      const VtrHubMovement *m = &g_array_index (movements, VtrHubMovement, i);
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (m->created);
+      g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+      g_autoptr(GDateTime) at = utc && paris ? g_date_time_to_timezone (utc, paris) : NULL;
+      g_autofree char *date = at ? g_date_time_format (at, "%d/%m/%Y") : g_strdup ("");
+      g_autoptr(VtrMerchant) merchant = vtr_catalog_get_merchant (ctx->catalog, m->merchant_id, NULL);
+      gint64 moved = m->points;
 
-          if (n++ == 0)
-            {
-              g_string_append (out, "<table><thead><tr><th scope=\"col\">");
-              esc (out, _("Date"));
-              g_string_append (out, "</th><th scope=\"col\">");
-              esc (out, _("Shop"));
-              g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
-              esc (out, _("Points"));
-              g_string_append (out, "</th></tr></thead><tbody>");
-            }
-          g_string_append (out, "<tr><td>");
-          esc (out, date);
-          g_string_append (out, "</td><td>");
-          if (merchant)
-            esc_name (out, merchant->name);
-          g_string_append_printf (out, "</td><td class=\"num\">%s%" G_GINT64_FORMAT "</td></tr>",
-                                  moved > 0 ? "+" : moved < 0 ? "−" : "", ABS (moved));
+      if (n++ == 0)
+        {
+          g_string_append (out, "<table><thead><tr><th scope=\"col\">");
+          esc (out, _("Date"));
+          g_string_append (out, "</th><th scope=\"col\">");
+          esc (out, _("Shop"));
+          g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
+          esc (out, _("Points"));
+          g_string_append (out, "</th></tr></thead><tbody>");
         }
-      sqlite3_finalize (stmt);
+      g_string_append (out, "<tr><td>");
+      esc (out, date);
+      g_string_append (out, "</td><td>");
+      if (merchant)
+        esc_name (out, merchant->name);
+      g_string_append_printf (out, "</td><td class=\"num\">%s%" G_GINT64_FORMAT "</td></tr>",
+                              moved > 0 ? "+" : moved < 0 ? "−" : "", ABS (moved));
     }
   if (n)
     g_string_append (out, "</tbody></table>");
@@ -932,25 +925,15 @@ static void
 pickup_page (Ctx                *ctx,
              const VtrFlashcode *code)
 {
-  sqlite3 *db = vtr_hub_db_get_sqlite (ctx->db);
-  sqlite3_stmt *stmt = NULL;
   g_autofree char *heading = g_strdup_printf (_("Order %s"), code->order);
   g_autofree char *state = NULL;
   g_autoptr(VtrMerchant) merchant = NULL;
   GString *out = ctx->out;
   const char *words;
+  gint64 merchant_id = 0;
 
-  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
-                              "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, code->order, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          merchant = vtr_catalog_get_merchant (ctx->catalog, sqlite3_column_int64 (stmt, 1), NULL);
-        }
-      sqlite3_finalize (stmt);
-    }
+  if (vtr_hub_backend_order_state (ctx->backend, code->order, &state, &merchant_id, NULL) && state)
+    merchant = vtr_catalog_get_merchant (ctx->catalog, merchant_id, NULL);
   if (state == NULL)
     words = _("The shop has not received this order yet. Come back to this page in a moment.");
   else if (g_str_equal (state, "placed"))
@@ -2383,6 +2366,7 @@ worker_keys (const char  *data_dir,
 void
 vtr_hub_web_serve (const char        *data_dir,
                    VtrHubDb          *db,
+                   VtrHubBackend     *backend,
                    VtrCatalog        *catalog,
                    SoupServerMessage *msg,
                    const char        *path,
@@ -2438,6 +2422,7 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.path = path;
   ctx.query = query;
   ctx.db = db;
+  ctx.backend = backend;
   ctx.catalog = catalog;
 
   if (!worker_keys (data_dir, &keys, &list, &links))
@@ -2469,6 +2454,17 @@ vtr_hub_web_serve (const char        *data_dir,
       status = storefront (&ctx);
       if (status == SOUP_STATUS_OK && !ctx.private_page)
         page->cache_control = "public, max-age=60";
+      goto done;
+    }
+  /* (pg) A hub on PostgreSQL (no hub.db here: @db NULL) makes its pages
+   * from its copy of the catalogue, and a card's or an order's page
+   * through @backend; not yet the reservations. */
+  if (db == NULL && g_str_equal (path, RESERVE_PATH))
+    {
+      page->cache_control = "private, no-store";
+      status = SOUP_STATUS_NOT_IMPLEMENTED;
+      simple_page (&ctx, _("This page is not available"), _("Reserving from a phone is not open on this federation’s "
+                                                             "server yet: ask the shop."), TRUE);
       goto done;
     }
   if (g_str_equal (path, RESERVE_PATH))

@@ -3,6 +3,7 @@
 #include <libsoup/soup.h>
 
 #include "vtr-catalog.h"
+#include "vtr-hub-backend.h"
 #include "vtr-hub-db.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,7 @@ gboolean  vtr_hub_web_handles     (const char         *method,
 void      vtr_hub_web_init        (void);
 void      vtr_hub_web_serve       (const char         *data_dir,
                                    VtrHubDb           *db,
+                                   VtrHubBackend      *backend,
                                    VtrCatalog         *catalog,
                                    SoupServerMessage  *msg,
                                    const char         *path,
