@@ -598,6 +598,7 @@ add_promotions (Demo    *demo,
     {
       const VtrMerchant *merchant = g_ptr_array_index (demo->merchants, m);
       g_autoptr(GArray) sold = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GArray) listed = g_array_new (FALSE, FALSE, sizeof (guint));
       VtrPromotion promotion = { 0 };
       guint when;
       guint p;
@@ -606,14 +607,22 @@ add_promotions (Demo    *demo,
         continue;
 
       /* A promotion of what the shop lists, never of a product of its
-       * trade it does not carry. */
+       * trade it does not carry. The draws are those of the products of
+       * its trade, so that the rest of the demo stays as it was. */
       for (p = 0; p < demo->products->len; p++)
-        if (g_hash_table_contains (demo->stocked,
-                                   STOCKED (merchant->id, ((VtrProduct *) g_ptr_array_index (demo->products, p))->id)))
-          g_array_append_val (sold, p);
+        if (sells (merchant, &items[g_array_index (demo->product_items, guint, p)]))
+          {
+            g_array_append_val (sold, p);
+            if (g_hash_table_contains (demo->stocked,
+                                       STOCKED (merchant->id,
+                                                ((VtrProduct *) g_ptr_array_index (demo->products, p))->id)))
+              g_array_append_val (listed, p);
+          }
       if (sold->len == 0)
         continue;
-      p = g_array_index (sold, guint, vtr_random_below (&demo->random, sold->len));
+      p = vtr_random_below (&demo->random, sold->len);
+      if (listed->len > 0)
+        p = g_array_index (listed, guint, p % listed->len);
 
       promotion.id = ++n;
       promotion.merchant_id = merchant->id;
@@ -659,6 +668,8 @@ add_promotions (Demo    *demo,
         }
       promotion.title = (char *) g_dgettext (GETTEXT_PACKAGE,
                                              titles[vtr_random_below (&demo->random, G_N_ELEMENTS (titles))]);
+      if (listed->len == 0)
+        continue;
 
       if (!vtr_catalog_put_promotion (demo->catalog, &promotion, error))
         return FALSE;
