@@ -961,6 +961,44 @@ test_language (void)
   kiosk_close (&kiosk);
 }
 
+/* A visitor chose English, then the staff open the counter, or the
+ * administrator the administration: their screens are in the kiosk's
+ * language (French), as a card printed there would be; the visitor's
+ * session is over. */
+static void
+test_staff_language (void)
+{
+  guint8 shop_key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *shop_dir = make_demo_dir (shop_key);
+  g_autoptr(GError) error = NULL;
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+    VtrHubLink link = { .url = (char *) "http://127.0.0.1:9", .device_id = 42, .device_name = (char *) "Comptoir",
+                        .token = (char *) "t", .merchant_id = 2 };
+
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+    g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+  }
+  kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
+  for (guint i = 0; i < 2; i++)
+    {
+      act (&kiosk, "toggle-language", NULL);
+      vtr_test_spin (100);
+      g_assert_true (shows_text (GTK_WIDGET (kiosk_window (&kiosk)), "Français"));
+      act (&kiosk, i == 0 ? "show-counter" : "admin", NULL);
+      g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_COUNTER_SCREEN, 10));
+      g_assert_true (shows_text (screen (&kiosk), i == 0 ? "Code du personnel" : "Code administrateur"));
+      g_assert_false (shows_text (screen (&kiosk), "PIN"));
+      act (&kiosk, "go-home", NULL);
+      g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_SCAN_SCREEN, 10));
+    }
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (shop_dir);
+}
+
 /* Left alone, the kiosk goes back to the start and forgets the search
  * and the basket. */
 static void
@@ -1802,6 +1840,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/order-no-numbers", test_order_no_numbers);
   g_test_add_func ("/window/product-by-number", test_product_by_number);
   g_test_add_func ("/window/language", test_language);
+  g_test_add_func ("/window/staff-language", test_staff_language);
   g_test_add_func ("/window/idle-reset", test_idle_reset);
   g_test_add_func ("/window/pairing", test_pairing);
   g_test_add_func ("/window/pairing-needs-admin", test_pairing_needs_admin);
