@@ -72,6 +72,22 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static GtkWidget *
+find_css_class (GtkWidget  *widget,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
@@ -648,6 +664,7 @@ test_pins_spread (void)
   VtrMap *map = VTR_MAP (vtr_map_new ());
   GtkWindow *window;
   GtkWidget *pins[5];
+  GtkWidget *you_are_here;
   double x, y, px, py;
   graphene_rect_t r;
 
@@ -660,6 +677,8 @@ test_pins_spread (void)
   pins[4] = vtr_map_add_pin (map, 5, "Cinq", here.lat - 0.0027, here.lon, VTR_MAP_PIN_OPEN, FALSE);
   window = map_window (map);
   spin (300);
+  you_are_here = find_css_class (GTK_WIDGET (map), "map-here");
+  g_assert_nonnull (you_are_here);
 
   for (double zoom = 18; zoom >= 13; zoom -= 1)
     {
@@ -677,10 +696,15 @@ test_pins_spread (void)
           for (guint j = i + 1; j < G_N_ELEMENTS (pins); j++)
             if (gtk_widget_get_mapped (pins[i]) && gtk_widget_get_mapped (pins[j]) && pins_overlap (map, pins[i], pins[j]))
               g_error ("pins %u and %u overlap at zoom %g", i + 1, j + 1, zoom);
+          /* Nor do they hide "You are here". */
+          if (gtk_widget_get_mapped (pins[i]) && pins_overlap (map, pins[i], you_are_here))
+            g_error ("pin %u covers “You are here” at zoom %g", i + 1, zoom);
         }
     }
 
-  /* Pin 1 stays on its own place, whatever the zoom. */
+  /* Pin 1 stays on its own place where nothing is in its way. */
+  vtr_map_center_on (map, here.lat + 0.001, here.lon, 18);
+  spin (200);
   vtr_map_locate (map, here.lat + 0.001, here.lon, &x, &y);
   g_assert_true (gtk_widget_compute_bounds (pins[0], GTK_WIDGET (map), &r));
   px = r.origin.x + r.size.width / 2;
