@@ -1031,6 +1031,10 @@ test_language_keeps_place (void)
   gtk_window_get_default_size (GTK_WINDOW (kiosk_window (&kiosk)), &width, &height);
   g_assert_cmpint (width, ==, 1000);
   g_assert_cmpint (height, ==, 700);
+  /* Back to French (the next tests' language). */
+  act (&kiosk, "toggle-language", NULL);
+  vtr_test_spin (100);
+  g_assert_true (shows_text (GTK_WIDGET (kiosk_window (&kiosk)), "English"));
   kiosk_close (&kiosk);
 }
 
