@@ -959,7 +959,7 @@ test_fits (Fixture       *f,
     }
   type_into (f, "Adresse de l’imprimante", "");
   g_assert_cmpstr (first_choice (find_row (GTK_WIDGET (f->screen), "Imprimantes trouvées")), ==,
-                   "Aucune");
+                   "Aucune choisie ici");
   vtr_test_screen_drop_style (style);
 }
 

@@ -1242,7 +1242,7 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
   follow_typed_below (self, self->camera_row, self->camera_entry, _("The usual one"),
                       on_camera_selected);
-  follow_typed_below (self, self->printer_choice_row, self->printer_row, C_("printer", "None"),
+  follow_typed_below (self, self->printer_choice_row, self->printer_row, C_("printer", "None chosen here"),
                       on_printer_selected);
   /* The settings' view shrinks as the keyboard comes up: once its size
    * settles, the entry typed into is brought back into it. */
