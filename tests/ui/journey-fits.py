@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # The screens a visitor and the staff use fit a landscape screen of a
 # small kiosk (1280x800, 1366x768: issue 15), not only the scan screen:
+#  - the product's screen: its list of shops beside the map is wide enough
+#    to show three of them whole, each with its "Commander";
 #  - the basket: a product ad scanned, "Commander" tapped on its first
 #    shop: the basket's order button lies within the screen, without
 #    scrolling, however long the list of places to collect it;
@@ -24,6 +26,11 @@ def within(kiosk, node):
 def journey(kiosk):
     kiosk.find(TEXT_ROLES, PRODUCT_NAME, seconds=20 * vtrui.SLOW)
     kiosk.put_away_ad()
+    orders = [node for node in kiosk.visible_nodes(roles=('push button',))
+              if kiosk.text_of(node) == FR['order'] and within(kiosk, node)]
+    if len(orders) < 3:
+        kiosk.fail("on a %dx%d screen, the product's list of shops shows %d of them whole (a narrow column "
+                   "beside the map); a person should see at least three" % (kiosk.width, kiosk.height, len(orders)))
     kiosk.tap_button(FR['order'])
     confirm = kiosk.find('push button', CONFIRM,
                          what="the basket should have its button '%s'" % CONFIRM)
