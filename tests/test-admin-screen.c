@@ -354,10 +354,10 @@ test_settings_typed (Fixture       *f,
   camera = g_settings_get_string (f->settings, "camera-source");
   g_assert_cmpstr (camera, ==, "v4l2src device=/dev/video2");
 
-  type_into (f, "Imprimante à tickets (", "lp0");
+  type_into (f, "Adresse de l’imprimante", "lp0");
   g_assert_cmpuint (strlen (last_toast (f)), >, 5);
   g_assert_cmpstr (last_toast (f), !=, "Imprimante à tickets enregistrée");
-  type_into (f, "Imprimante à tickets (", target);
+  type_into (f, "Adresse de l’imprimante", target);
   g_assert_cmpstr (last_toast (f), ==, "Imprimante à tickets enregistrée");
   printer = g_settings_get_string (f->settings, "printer");
   g_assert_cmpstr (printer, ==, target);
@@ -429,7 +429,7 @@ test_no_settings (Fixture       *f,
                   gconstpointer  data)
 {
   open_screen (f);
-  type_into (f, "Imprimante à tickets (", "tcp:192.168.1.20:9100");
+  type_into (f, "Adresse de l’imprimante", "tcp:192.168.1.20:9100");
   g_assert_cmpstr (last_toast (f), ==, "Les réglages de la borne ne sont pas installés");
   type_into (f, "Son emplacement", "43.29510, 5.37440");
   g_assert_cmpfloat_with_epsilon (vtr_admin_screen_get_latitude (f->screen), 43.2951, 1e-9);
@@ -877,8 +877,35 @@ test_shop_search_late (Fixture       *f,
   g_assert_cmpuint (f->fired->len, ==, 0);
 }
 
+/* The words of every label shown under @widget cut with "…", each as
+ * "WORDS; ". */
+static void
+find_ellipsized (GtkWidget *widget,
+                 GString   *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_string_append_printf (found, "%s; ", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_ellipsized (child, found);
+}
+
+/* A combo row's first choice, as it reads. */
+static const char *
+first_choice (GtkWidget *row)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  if (model == NULL || !GTK_IS_STRING_LIST (model) || g_list_model_get_n_items (model) == 0)
+    return NULL;
+  return gtk_string_list_get_string (GTK_STRING_LIST (model), 0);
+}
+
 /* The admin screen fits the kiosk's screens, its keyboard up, in the
- * app's style. */
+ * app's style. Its hints are read whole (not cut with "…"), and the
+ * choice above a field typed into says what is typed there. */
 static void
 test_fits (Fixture       *f,
            gconstpointer  data)
@@ -890,7 +917,7 @@ test_fits (Fixture       *f,
   style = vtr_test_screen_use_style (f->window);
   for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
     {
-      GtkWidget *printer = find_row (GTK_WIDGET (f->screen), "Imprimante à tickets (");
+      GtkWidget *printer = find_row (GTK_WIDGET (f->screen), "Adresse de l’imprimante");
       GtkWidget *scrolled = gtk_widget_get_ancestor (printer, GTK_TYPE_SCROLLED_WINDOW);
       graphene_point_t at;
       gint64 deadline;
@@ -899,7 +926,7 @@ test_fits (Fixture       *f,
       /* The printer's row typed into, under the keyboard: it is scrolled
        * into what the keyboard leaves. */
       gtk_window_set_focus (f->window, NULL);
-      type_into (f, "Imprimante à tickets (", "dev:/dev/usb/lp0");
+      type_into (f, "Adresse de l’imprimante", "dev:/dev/usb/lp0");
       deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
       do
         {
@@ -911,7 +938,28 @@ test_fits (Fixture       *f,
       g_assert_cmpfloat (at.y, >=, 0);
       g_assert_cmpfloat (at.y + gtk_widget_get_height (printer), <=, gtk_widget_get_height (scrolled));
       vtr_test_screen_assert_fits (GTK_WIDGET (f->screen), &screens[i]);
+      {
+        g_autoptr(GString) cut = g_string_new (NULL);
+
+        vtr_test_spin (50);
+        find_ellipsized (GTK_WIDGET (f->screen), cut);
+        if (cut->len)
+          g_error ("at %dx%d, the admin screen cuts its words: %s", screens[i].width, screens[i].height, cut->str);
+      }
+      /* The printers found (none here, or some) come after what is typed
+       * below, in words. */
+      {
+        GtkWidget *choice = find_row (GTK_WIDGET (f->screen), "Imprimantes trouvées");
+        gint64 until = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+
+        while (first_choice (choice) == NULL && g_get_monotonic_time () < until)
+          g_main_context_iteration (NULL, TRUE);
+        g_assert_cmpstr (first_choice (choice), ==, "Celle saisie ci-dessous");
+      }
     }
+  type_into (f, "Adresse de l’imprimante", "");
+  g_assert_cmpstr (first_choice (find_row (GTK_WIDGET (f->screen), "Imprimantes trouvées")), ==,
+                   "Aucune choisie ici");
   vtr_test_screen_drop_style (style);
 }
 

@@ -355,7 +355,7 @@ test_civic (void)
         }
     }
   g_assert_cmpstr (((VtrCollectionPlace *) g_ptr_array_index (view->places[VTR_COLLECTION_CLOTHES], 0))->merchant->name,
-                   ==, "Pressing Roux");
+                   ==, "Pressing Blanc");
 }
 
 /* A product at one shop, as the basket takes it: its price and stock

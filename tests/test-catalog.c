@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "vtr-catalog.h"
 #include "vtr-demo.h"
 #include "vtr-gtin.h"
@@ -652,6 +654,42 @@ test_demo (void)
   {
     g_autoptr(VtrSearchResults) results = vtr_catalog_search (c1, "hippotamus", NULL, now, 5, &error);
     g_assert_cmpuint (results->merchants->len, ==, 1);
+  }
+
+  /* Each shop has a name of its own (a person choosing between two
+   * "Boucherie des Grands Carmes" cannot tell them apart), and promotes
+   * only what it lists. */
+  {
+    g_autofree char *path = g_build_filename (dir1, "catalog.db", NULL);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    guint n_merchants = 0;
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM merchant", -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *name = (const char *) sqlite3_column_text (stmt, 0);
+        char *folded = g_utf8_casefold (name, -1);
+
+        if (!g_hash_table_add (names, folded))
+          g_error ("two shops of the demo are named “%s”", name);
+        n_merchants++;
+      }
+    sqlite3_finalize (stmt);
+    g_assert_cmpuint (n_merchants, ==, counts.merchants);
+    g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                         "SELECT p.merchant_id, p.product_id FROM promotion p "
+                                         "WHERE p.product_id IS NOT NULL AND NOT EXISTS "
+                                         "  (SELECT 1 FROM stock s WHERE s.merchant_id = p.merchant_id "
+                                         "   AND s.product_id = p.product_id)",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      g_error ("shop %" G_GINT64_FORMAT " promotes product %" G_GINT64_FORMAT ", which it does not list",
+               (gint64) sqlite3_column_int64 (stmt, 0), (gint64) sqlite3_column_int64 (stmt, 1));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
   }
 
   /* Current promotions, and the soap is in stock near the Vieux-Port. */

@@ -87,7 +87,7 @@ test_nearest_of_each_kind (Fixture       *fixture,
   {
     g_autofree char *clothes = vtr_test_screen_row_titles (screen, "clothes");
 
-    g_assert_true (g_str_has_prefix (clothes, "Pressing Roux | "));
+    g_assert_true (g_str_has_prefix (clothes, "Pressing Blanc | "));
   }
   g_assert_cmpuint (vtr_test_screen_check_names (screen), >=, 12);
 }

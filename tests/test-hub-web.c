@@ -1489,6 +1489,9 @@ test_personal (Fixture       *f,
   ASSERT_READS (&order_page, "Your order is ready");
   ASSERT_READS (&order_page, "Droguerie du Port");
   ASSERT_READS (&order_page, "noindex");
+  /* What was ordered, and the total to pay at the shop. */
+  ASSERT_READS (&order_page, "<bdi>Savon de Marseille 300 g</bdi>");
+  ASSERT_READS (&order_page, ">Total</th><td class=\"num\">€4.50</td>");
   g_assert_null (strstr (order_page.body, "Inès"));
   g_assert_null (strstr (order_page.body, "06 12"));
 

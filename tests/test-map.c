@@ -72,6 +72,22 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static GtkWidget *
+find_css_class (GtkWidget  *widget,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
@@ -403,6 +419,71 @@ test_tiles (void)
   vtr_test_remove_tree (dir);
 }
 
+static void
+on_tile_filled (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  gboolean *done = data;
+
+  g_assert_true (shumate_map_source_fill_tile_finish (SHUMATE_MAP_SOURCE (source), result, NULL));
+  *done = TRUE;
+}
+
+/* Each product's or shop's screen has a map of its own: a new map shows at
+ * once the tiles the last one read (its squares are never empty while its
+ * workers decode them again); a tile the file lacks is not kept, as a sync
+ * may bring it. */
+static void
+test_tiles_shown_at_once (void)
+{
+  g_autofree char *dir = vtr_test_make_data_dir ();
+  g_autofree char *path = g_build_filename (dir, "tiles.mbtiles", NULL);
+  g_autoptr(VtrMbtilesSource) first = NULL;
+  g_autoptr(VtrMbtilesSource) next = NULL;
+  double n = exp2 (16);
+  guint x = (guint) ((here.lon + 180) / 360 * n);
+  guint y = (guint) ((1 - log (tan (here.lat * G_PI / 180) + 1 / cos (here.lat * G_PI / 180)) / G_PI) / 2 * n);
+  gint64 deadline;
+
+  g_assert_cmpuint (vtr_test_write_mbtiles (path, here.lat, here.lon, 13, 16, 3, TILE_R / 255.0, TILE_G / 255.0,
+                                            TILE_B / 255.0), ==, 4 * 49);
+  first = vtr_mbtiles_source_new (path);
+  next = vtr_mbtiles_source_new (path);
+  for (guint i = 0; i < 2; i++)
+    {
+      /* The tile, and one far north that the file lacks. */
+      g_autoptr(ShumateTile) tile = shumate_tile_new_full (x, i == 0 ? y : y - 400, 256, 16);
+      g_autoptr(ShumateTile) again = shumate_tile_new_full (x, i == 0 ? y : y - 400, 256, 16);
+      gboolean done = FALSE, done_again = FALSE;
+
+      shumate_map_source_fill_tile_async (SHUMATE_MAP_SOURCE (first), tile, NULL, on_tile_filled, &done);
+      deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+      while (!done && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (done);
+      g_assert_nonnull (shumate_tile_get_paintable (tile));
+
+      /* Another map's source on the same file: the tile it had is there
+       * as soon as it is asked for, before the main loop runs again. */
+      shumate_map_source_fill_tile_async (SHUMATE_MAP_SOURCE (next), again, NULL, on_tile_filled, &done_again);
+      if (i == 0)
+        {
+          g_assert_true (shumate_tile_get_paintable (again) == shumate_tile_get_paintable (tile));
+          g_assert_cmpint (shumate_tile_get_state (again), ==, SHUMATE_STATE_DONE);
+        }
+      else
+        g_assert_null (shumate_tile_get_paintable (again));
+      deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+      while (!done_again && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (done_again);
+    }
+  g_clear_object (&first);
+  g_clear_object (&next);
+  vtr_test_remove_tree (dir);
+}
+
 /* What the "continue on your phone" code says, read off the screen with
  * the kiosk's own decoder. */
 static char *
@@ -648,6 +729,7 @@ test_pins_spread (void)
   VtrMap *map = VTR_MAP (vtr_map_new ());
   GtkWindow *window;
   GtkWidget *pins[5];
+  GtkWidget *you_are_here;
   double x, y, px, py;
   graphene_rect_t r;
 
@@ -660,6 +742,8 @@ test_pins_spread (void)
   pins[4] = vtr_map_add_pin (map, 5, "Cinq", here.lat - 0.0027, here.lon, VTR_MAP_PIN_OPEN, FALSE);
   window = map_window (map);
   spin (300);
+  you_are_here = find_css_class (GTK_WIDGET (map), "map-here");
+  g_assert_nonnull (you_are_here);
 
   for (double zoom = 18; zoom >= 13; zoom -= 1)
     {
@@ -677,10 +761,15 @@ test_pins_spread (void)
           for (guint j = i + 1; j < G_N_ELEMENTS (pins); j++)
             if (gtk_widget_get_mapped (pins[i]) && gtk_widget_get_mapped (pins[j]) && pins_overlap (map, pins[i], pins[j]))
               g_error ("pins %u and %u overlap at zoom %g", i + 1, j + 1, zoom);
+          /* Nor do they hide "You are here". */
+          if (gtk_widget_get_mapped (pins[i]) && pins_overlap (map, pins[i], you_are_here))
+            g_error ("pin %u covers “You are here” at zoom %g", i + 1, zoom);
         }
     }
 
-  /* Pin 1 stays on its own place, whatever the zoom. */
+  /* Pin 1 stays on its own place where nothing is in its way. */
+  vtr_map_center_on (map, here.lat + 0.001, here.lon, 18);
+  spin (200);
   vtr_map_locate (map, here.lat + 0.001, here.lon, &x, &y);
   g_assert_true (gtk_widget_compute_bounds (pins[0], GTK_WIDGET (map), &r));
   px = r.origin.x + r.size.width / 2;
@@ -896,6 +985,7 @@ main (int   argc,
   g_test_add ("/map/pins-follow-list", Fixture, NULL, product_set_up, test_pins_follow_list, fixture_tear_down);
   g_test_add ("/map/pin-opens-shop", Fixture, NULL, product_set_up, test_pin_opens_shop, fixture_tear_down);
   g_test_add_func ("/map/tiles", test_tiles);
+  g_test_add_func ("/map/tiles-shown-at-once", test_tiles_shown_at_once);
   g_test_add ("/map/phone-code", Fixture, NULL, results_set_up, test_phone_code, fixture_tear_down);
   g_test_add ("/map/shop-phone-code", Fixture, NULL, shop_set_up, test_shop_phone_code, fixture_tear_down);
   g_test_add ("/map/civic-phone-code", Fixture, NULL, civic_set_up, test_civic_phone_code, fixture_tear_down);

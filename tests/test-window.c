@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -961,6 +962,120 @@ test_language (void)
   kiosk_close (&kiosk);
 }
 
+/* The window's X window, and where it stands on the root window (no
+ * window manager under Xvfb here: the window is the root's child). */
+static Window
+x_window (GtkWindow *window,
+          Display  **display)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  *display = GDK_SURFACE_XDISPLAY (surface);
+  return gdk_x11_surface_get_xid (surface);
+}
+
+static void
+x_origin (GtkWindow *window,
+          int       *x,
+          int       *y)
+{
+  Display *display;
+  Window xid = x_window (window, &display);
+  XWindowAttributes attributes;
+
+  XSync (display, False);
+  g_assert_true (XGetWindowAttributes (display, xid, &attributes));
+  *x = attributes.x;
+  *y = attributes.y;
+}
+
+/* A person switching the language on a desktop: the window keeps its
+ * size and its place on the screen (it is built again, a new window). */
+static void
+test_language_keeps_place (void)
+{
+  Kiosk kiosk;
+  Display *display;
+  Window xid;
+  int x = -1, y = -1, width, height;
+  gint64 deadline;
+
+  kiosk_open (&kiosk, NULL);
+  vtr_test_spin (100);
+  gtk_window_set_default_size (GTK_WINDOW (kiosk.window), 1000, 700);
+  xid = x_window (GTK_WINDOW (kiosk.window), &display);
+  XMoveWindow (display, xid, 130, 90);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+  while ((x != 130 || y != 90 || gtk_widget_get_width (GTK_WIDGET (kiosk.window)) != 1000) &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      x_origin (GTK_WINDOW (kiosk.window), &x, &y);
+    }
+  g_assert_cmpint (x, ==, 130);
+  g_assert_cmpint (y, ==, 90);
+
+  act (&kiosk, "toggle-language", NULL);
+  g_assert_true (kiosk_window (&kiosk) != kiosk.window);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+  do
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (gtk_widget_get_mapped (GTK_WIDGET (kiosk_window (&kiosk))))
+        x_origin (GTK_WINDOW (kiosk_window (&kiosk)), &x, &y);
+    }
+  while ((x != 130 || y != 90) && g_get_monotonic_time () < deadline);
+  g_assert_cmpint (x, ==, 130);
+  g_assert_cmpint (y, ==, 90);
+  gtk_window_get_default_size (GTK_WINDOW (kiosk_window (&kiosk)), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  /* Back to French (the next tests' language). */
+  act (&kiosk, "toggle-language", NULL);
+  vtr_test_spin (100);
+  g_assert_true (shows_text (GTK_WIDGET (kiosk_window (&kiosk)), "English"));
+  kiosk_close (&kiosk);
+}
+
+/* A visitor chose English, then the staff open the counter, or the
+ * administrator the administration: their screens are in the kiosk's
+ * language (French), as a card printed there would be; the visitor's
+ * session is over. */
+static void
+test_staff_language (void)
+{
+  guint8 shop_key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *shop_dir = make_demo_dir (shop_key);
+  g_autoptr(GError) error = NULL;
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+    VtrHubLink link = { .url = (char *) "http://127.0.0.1:9", .device_id = 42, .device_name = (char *) "Comptoir",
+                        .token = (char *) "t", .merchant_id = 2 };
+
+    g_assert_true (vtr_staff_set_pin (store, 2, "2468", &error));
+    g_assert_true (vtr_staff_set_pin (store, VTR_ADMIN_ID, "13579", &error));
+    g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+  }
+  kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
+  for (guint i = 0; i < 2; i++)
+    {
+      act (&kiosk, "toggle-language", NULL);
+      vtr_test_spin (100);
+      g_assert_true (shows_text (GTK_WIDGET (kiosk_window (&kiosk)), "Français"));
+      act (&kiosk, i == 0 ? "show-counter" : "admin", NULL);
+      g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_COUNTER_SCREEN, 10));
+      g_assert_true (shows_text (screen (&kiosk), i == 0 ? "Code du personnel" : "Code administrateur"));
+      g_assert_false (shows_text (screen (&kiosk), "PIN"));
+      act (&kiosk, "go-home", NULL);
+      g_assert_true (wait_for_screen (&kiosk, VTR_TYPE_SCAN_SCREEN, 10));
+    }
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (shop_dir);
+}
+
 /* Left alone, the kiosk goes back to the start and forgets the search
  * and the basket. */
 static void
@@ -1802,6 +1917,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/order-no-numbers", test_order_no_numbers);
   g_test_add_func ("/window/product-by-number", test_product_by_number);
   g_test_add_func ("/window/language", test_language);
+  g_test_add_func ("/window/staff-language", test_staff_language);
+  g_test_add_func ("/window/language-keeps-place", test_language_keeps_place);
   g_test_add_func ("/window/idle-reset", test_idle_reset);
   g_test_add_func ("/window/pairing", test_pairing);
   g_test_add_func ("/window/pairing-needs-admin", test_pairing_needs_admin);

@@ -725,18 +725,69 @@ on_printer_selected (AdwComboRow    *row,
     toast (self, choice->name);
 }
 
-/* A combo row of what was found, after "the one set below" (the entry
- * row under it); @items' structs have their name at @name_offset. */
+/* The first choice of @row: what the entry row under it says, in words
+ * when it says nothing. */
+static char *
+typed_below (AdwComboRow *row,
+             AdwEntryRow *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (text && *text)
+    return g_strdup (_("The one typed below"));
+  /* No camera named: the one the kiosk was started with; no printer
+   * named: none. */
+  return g_strdup (g_object_get_data (G_OBJECT (row), "vtr-typed-below-empty"));
+}
+
+/* The entry row changed: the first choice above it says so. */
+static void
+on_typed_below_changed (AdwEntryRow *entry,
+                        GParamSpec  *pspec,
+                        AdwComboRow *row)
+{
+  GListModel *names = adw_combo_row_get_model (row);
+  g_autofree char *first = typed_below (row, entry);
+  guint selected = adw_combo_row_get_selected (row);
+  gpointer handler = g_object_get_data (G_OBJECT (row), "vtr-typed-below-handler");
+  gpointer screen = g_object_get_data (G_OBJECT (row), "vtr-typed-below-screen");
+
+  if (!GTK_IS_STRING_LIST (names) || g_list_model_get_n_items (names) == 0)
+    return;
+  /* Only the words change: nothing is chosen. */
+  g_signal_handlers_block_by_func (row, handler, screen);
+  gtk_string_list_splice (GTK_STRING_LIST (names), 0, 1, (const char * const[]) { first, NULL });
+  adw_combo_row_set_selected (row, selected);
+  g_signal_handlers_unblock_by_func (row, handler, screen);
+}
+
+static void
+follow_typed_below (VtrAdminScreen *self,
+                    AdwComboRow    *row,
+                    AdwEntryRow    *entry,
+                    const char     *empty,
+                    gpointer        handler)
+{
+  g_object_set_data (G_OBJECT (row), "vtr-typed-below-empty", (gpointer) empty);
+  g_object_set_data (G_OBJECT (row), "vtr-typed-below-handler", handler);
+  g_object_set_data (G_OBJECT (row), "vtr-typed-below-screen", self);
+  g_signal_connect_object (entry, "notify::text", G_CALLBACK (on_typed_below_changed), row, 0);
+}
+
+/* A combo row of what was found, after what the entry row under it says
+ * (@entry); @items' structs have their name at @name_offset. */
 static void
 offer_choices (VtrAdminScreen *self,
                AdwComboRow    *row,
+               AdwEntryRow    *entry,
                GPtrArray      *items,
                goffset         name_offset,
                gpointer        handler)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *first = typed_below (row, entry);
 
-  gtk_string_list_append (names, _("The one set below"));
+  gtk_string_list_append (names, first);
   for (guint i = 0; items && i < items->len; i++)
     gtk_string_list_append (names, G_STRUCT_MEMBER (const char *, g_ptr_array_index (items, i), name_offset));
   g_signal_handlers_block_by_func (row, handler, self);
@@ -760,7 +811,7 @@ printers_found (GObject      *source,
   self = data;
   g_clear_pointer (&self->printers, g_ptr_array_unref);
   self->printers = g_steal_pointer (&printers);
-  offer_choices (self, self->printer_choice_row, self->printers, G_STRUCT_OFFSET (VtrPrinterChoice, name),
+  offer_choices (self, self->printer_choice_row, self->printer_row, self->printers, G_STRUCT_OFFSET (VtrPrinterChoice, name),
                  on_printer_selected);
 }
 
@@ -787,7 +838,7 @@ cameras_found (GObject      *source,
   self = data;
   g_clear_pointer (&self->cameras, g_ptr_array_unref);
   self->cameras = g_steal_pointer (&cameras);
-  offer_choices (self, self->camera_row, self->cameras, G_STRUCT_OFFSET (VtrCameraDevice, name),
+  offer_choices (self, self->camera_row, self->camera_entry, self->cameras, G_STRUCT_OFFSET (VtrCameraDevice, name),
                  on_camera_selected);
 }
 
@@ -1189,6 +1240,10 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->camera_row, "notify::selected", G_CALLBACK (on_camera_selected), self);
   g_signal_connect (self->printer_choice_row, "notify::selected", G_CALLBACK (on_printer_selected), self);
+  follow_typed_below (self, self->camera_row, self->camera_entry, _("The usual one"),
+                      on_camera_selected);
+  follow_typed_below (self, self->printer_choice_row, self->printer_row, C_("printer", "None chosen here"),
+                      on_printer_selected);
   /* The settings' view shrinks as the keyboard comes up: once its size
    * settles, the entry typed into is brought back into it. */
   g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)),

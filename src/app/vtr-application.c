@@ -3,6 +3,9 @@
 #include "vtr-application.h"
 
 #include <glib/gi18n.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "vtr-i18n.h"
 #include "vtr-personal-data.h"
@@ -1081,6 +1084,81 @@ vtr_application_pair_finish (VtrApplication  *self,
   return link;
 }
 
+#ifdef GDK_WINDOWING_X11
+/* The X window of @window's frame (the window manager's, or its own
+ * without one): the child of the root window it lies in. */
+static Window
+x11_frame (GtkWindow *window,
+           Display  **display)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  Window xid, root, parent, *children = NULL;
+  unsigned int n;
+
+  if (surface == NULL || !GDK_IS_X11_SURFACE (surface))
+    return None;
+  *display = GDK_SURFACE_XDISPLAY (surface);
+  xid = gdk_x11_surface_get_xid (surface);
+  for (;;)
+    {
+      if (!XQueryTree (*display, xid, &root, &parent, &children, &n))
+        return None;
+      if (children)
+        XFree (children);
+      if (parent == root || parent == None)
+        return xid;
+      xid = parent;
+    }
+}
+#endif
+
+/* Where @window stands on the screen, its frame's top left corner; FALSE
+ * where that cannot be known (Wayland lets no program know it). */
+static gboolean
+window_origin (GtkWindow *window,
+               int       *x,
+               int       *y)
+{
+#ifdef GDK_WINDOWING_X11
+  Display *display = NULL;
+  Window frame = x11_frame (window, &display);
+  XWindowAttributes attributes;
+
+  if (frame != None && XGetWindowAttributes (display, frame, &attributes))
+    {
+      *x = attributes.x;
+      *y = attributes.y;
+      return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
+typedef struct
+{
+  int x, y;
+} Origin;
+
+/* The new window is shown: put where the one before stood. The window
+ * manager places a new window where it likes (beside the old one, which
+ * was still there); asked to move it, it does (a NorthWest gravity: the
+ * frame's corner goes there). */
+static void
+on_rebuilt_mapped (GtkWidget *widget,
+                   Origin    *origin)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (widget));
+
+  if (surface && GDK_IS_X11_SURFACE (surface))
+    {
+      XMoveWindow (GDK_SURFACE_XDISPLAY (surface), gdk_x11_surface_get_xid (surface), origin->x, origin->y);
+      XFlush (GDK_SURFACE_XDISPLAY (surface));
+    }
+#endif
+  g_signal_handlers_disconnect_by_func (widget, on_rebuilt_mapped, origin);
+}
+
 /**
  * vtr_application_rebuild_window:
  * @language: "fr" or "en"
@@ -1100,7 +1178,24 @@ vtr_application_rebuild_window (VtrApplication *self,
   vtr_i18n_set_language (language);
   next = vtr_window_new (self);
   if (old)
-    vtr_window_set_idle_timeout (next, vtr_window_get_idle_timeout (VTR_WINDOW (old)));
+    {
+      Origin origin;
+      int width, height;
+
+      vtr_window_set_idle_timeout (next, vtr_window_get_idle_timeout (VTR_WINDOW (old)));
+      /* The same size and place: a language is not a new window to the
+       * person in front of it. */
+      gtk_window_get_default_size (old, &width, &height);
+      if (width > 0 && height > 0)
+        gtk_window_set_default_size (GTK_WINDOW (next), width, height);
+      if (gtk_window_is_maximized (old))
+        gtk_window_maximize (GTK_WINDOW (next));
+      if (gtk_window_is_fullscreen (old))
+        gtk_window_fullscreen (GTK_WINDOW (next));
+      else if (!gtk_window_is_maximized (old) && window_origin (old, &origin.x, &origin.y))
+        g_signal_connect_data (next, "map", G_CALLBACK (on_rebuilt_mapped), g_memdup2 (&origin, sizeof origin),
+                               (GClosureNotify) (void (*) (void)) g_free, G_CONNECT_AFTER);
+    }
   g_set_weak_pointer (&self->window, GTK_WINDOW (next));
   gtk_window_present (GTK_WINDOW (next));
   if (old)

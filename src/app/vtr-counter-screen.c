@@ -46,6 +46,9 @@ struct _VtrCounterScreen
   GtkLabel      *title_label;
   GtkLabel      *keyed_label;
   GtkLabel      *message_label;
+  GtkLabel      *pin_message_label; /* the message, under the keypad asking a PIN */
+  GtkWidget     *side_scroller;
+  GtkStack      *keyed_stack;
   GtkSpinner    *spinner;
   GtkWidget     *slip_button;
   GtkWidget     *enrol_button;
@@ -432,6 +435,7 @@ vtr_counter_screen_set_counter (VtrCounterScreen *self,
       gtk_label_set_text (self->title_label, "");
       gtk_label_set_text (self->keyed_label, " ");
       gtk_label_set_text (self->message_label, "");
+      gtk_label_set_text (self->pin_message_label, "");
     }
   show_orders (self);
   show_rewards (self);
@@ -525,6 +529,9 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, title_label);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, keyed_label);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, message_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, pin_message_label);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, side_scroller);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, keyed_stack);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, spinner);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, slip_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, enrol_button);
@@ -559,6 +566,35 @@ mode_takes_comma (GBinding     *binding,
   return TRUE;
 }
 
+/* A PIN asked: the keypad alone, in the middle of the screen; nothing of
+ * a session beside it. */
+/* A PIN asked and refused: why, where the dots were, until a key is
+ * pressed again. */
+static void
+update_keyed (VtrCounterScreen *self)
+{
+  VtrCounterMode mode = self->counter ? vtr_counter_get_mode (self->counter) : VTR_COUNTER_MODE_AMOUNT;
+  const char *message = gtk_label_get_text (self->pin_message_label);
+  g_autofree char *keyed = g_strstrip (g_strdup (gtk_label_get_text (self->keyed_label)));
+  gboolean why = (mode == VTR_COUNTER_MODE_STAFF_PIN || mode == VTR_COUNTER_MODE_ADMIN_PIN) &&
+                 *message && !*keyed;
+
+  gtk_stack_set_visible_child (self->keyed_stack,
+                               why ? GTK_WIDGET (self->pin_message_label) : GTK_WIDGET (self->keyed_label));
+}
+
+static gboolean
+mode_has_session (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      data)
+{
+  int mode = g_value_get_enum (from);
+
+  g_value_set_boolean (to, mode != VTR_COUNTER_MODE_STAFF_PIN && mode != VTR_COUNTER_MODE_ADMIN_PIN);
+  return TRUE;
+}
+
 static gboolean
 lost_card_shown (GBinding     *binding,
                  const GValue *from,
@@ -587,6 +623,9 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_binding_group_bind (self->bindings, "title", self->title_label, "label", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "keyed", self->keyed_label, "label", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "message", self->message_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->bindings, "message", self->pin_message_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind_full (self->bindings, "mode", self->side_scroller, "visible", G_BINDING_SYNC_CREATE,
+                             mode_has_session, NULL, NULL, NULL);
   g_binding_group_bind (self->bindings, "card", self->card_label, "label", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "can-enrol", self->enrol_button, "visible", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->bindings, "can-print-slip", self->slip_button, "visible", G_BINDING_SYNC_CREATE);
@@ -601,7 +640,11 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_binding_group_bind_full (self->bindings, "mode", self->comma_button, "visible", G_BINDING_SYNC_CREATE,
                              mode_takes_comma, NULL, NULL, NULL);
 
+  g_signal_connect_swapped (self->keyed_label, "notify::label", G_CALLBACK (update_keyed), self);
+  g_signal_connect_swapped (self->pin_message_label, "notify::label", G_CALLBACK (update_keyed), self);
+
   self->signals = g_signal_group_new (VTR_TYPE_COUNTER);
+  g_signal_group_connect_swapped (self->signals, "notify::mode", G_CALLBACK (update_keyed), self);
   g_signal_group_connect_swapped (self->signals, "notify::orders", G_CALLBACK (on_orders_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::rewards", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);

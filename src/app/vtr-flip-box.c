@@ -16,6 +16,7 @@ struct _VtrFlipBox
 
   GtkBox    *box;
   int        wide_width; /* side by side only from this width on */
+  double     first_share; /* side by side: the first column's share of the width (0: the box's) */
 };
 
 static void vtr_flip_box_buildable_init (GtkBuildableIface *iface);
@@ -28,6 +29,7 @@ enum
   PROP_0,
   PROP_SPACING,
   PROP_WIDE_WIDTH,
+  PROP_FIRST_SHARE,
   N_PROPS
 };
 
@@ -70,6 +72,9 @@ vtr_flip_box_get_property (GObject    *object,
     case PROP_WIDE_WIDTH:
       g_value_set_int (value, self->wide_width);
       break;
+    case PROP_FIRST_SHARE:
+      g_value_set_double (value, self->first_share);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -102,6 +107,14 @@ vtr_flip_box_set_property (GObject      *object,
           gtk_widget_set_halign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
           gtk_widget_set_valign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
           gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_FIRST_SHARE:
+      if (self->first_share != g_value_get_double (value))
+        {
+          self->first_share = g_value_get_double (value);
+          gtk_widget_queue_allocate (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -208,9 +221,29 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
 {
   VtrFlipBox *self = VTR_FLIP_BOX (widget);
   GtkOrientation wanted = turns (self, width) ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (self->box));
+  GtkWidget *second = first ? gtk_widget_get_next_sibling (first) : NULL;
+
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) != wanted)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), wanted);
   gtk_widget_allocate (GTK_WIDGET (self->box), width, height, baseline, NULL);
+  /* Side by side, the first column its share (a list wider than the map
+   * beside it), each at least its smallest width. */
+  if (wanted == GTK_ORIENTATION_HORIZONTAL && self->first_share > 0 && second &&
+      gtk_widget_should_layout (first) && gtk_widget_should_layout (second) &&
+      gtk_widget_get_next_sibling (second) == NULL)
+    {
+      int spacing = gtk_box_get_spacing (self->box);
+      int min_first, min_second, first_width;
+
+      gtk_widget_measure (first, GTK_ORIENTATION_HORIZONTAL, -1, &min_first, NULL, NULL, NULL);
+      gtk_widget_measure (second, GTK_ORIENTATION_HORIZONTAL, -1, &min_second, NULL, NULL, NULL);
+      first_width = CLAMP ((int) ((width - spacing) * self->first_share), min_first,
+                           MAX (min_first, width - spacing - min_second));
+      gtk_widget_allocate (first, first_width, height, -1, NULL);
+      gtk_widget_allocate (second, MAX (min_second, width - spacing - first_width), height, -1,
+                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (first_width + spacing, 0)));
+    }
 }
 
 static GtkSizeRequestMode
@@ -254,6 +287,11 @@ vtr_flip_box_class_init (VtrFlipBoxClass *klass)
   properties[PROP_WIDE_WIDTH] =
     g_param_spec_int ("wide-width", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Side by side, the first column's share of the width (0.58: a list
+   * beside its map); 0: as the box lays them out. */
+  properties[PROP_FIRST_SHARE] =
+    g_param_spec_double ("first-share", NULL, NULL, 0, 1, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

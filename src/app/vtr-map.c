@@ -44,6 +44,7 @@ struct _VtrMap
   ShumateMarkerLayer *pins_layer;
   ShumateMarkerLayer *here_layer;
   ShumateMarker      *here;
+  GtkWidget          *zoom_box; /* + and − */
   GPtrArray          *pins; /* ShumateMarker, the list's order */
   GArray             *places; /* VtrPosition, each pin's true place */
   double              spread_zoom; /* the zoom the pins were spread for */
@@ -162,19 +163,82 @@ pin_box_free (const PinBox *box,
   return TRUE;
 }
 
+/* Whether @box lies whole within @view (the map shown, in world pixels;
+ * no view known yet: anywhere). */
+static gboolean
+pin_box_inside (const PinBox *box,
+                const PinBox *view)
+{
+  return view->width <= 0 ||
+         (fabs (box->x - view->x) <= (view->width - box->width) / 2 &&
+          fabs (box->y - view->y) <= (view->height - box->height) / 2);
+}
+
+/* What lies on the map where no pin should: @widget (a child of the
+ * map's), its box in world pixels given the @view. */
+static gboolean
+obstacle_box (VtrMap       *self,
+              GtkWidget    *widget,
+              const PinBox *view,
+              PinBox       *box)
+{
+  graphene_rect_t bounds;
+
+  if (widget == NULL || !gtk_widget_get_mapped (widget) ||
+      !gtk_widget_compute_bounds (widget, GTK_WIDGET (self), &bounds) || bounds.size.width <= 0)
+    return FALSE;
+  box->width = bounds.size.width + PIN_GAP;
+  box->height = bounds.size.height + PIN_GAP;
+  box->x = view->x - view->width / 2 + bounds.origin.x + bounds.size.width / 2;
+  box->y = view->y - view->height / 2 + bounds.origin.y + bounds.size.height / 2;
+  return TRUE;
+}
+
 /* Pins that would cover each other at this zoom (two shops in one
  * building, or a street's neighbours from afar) are moved apart, in the
- * list's order: pin 1 stays on its place, a later pin takes the nearest
- * free spot around its own, so every number shows and each pin takes its
- * own tap. Zoomed in far enough, each pin is back on its place. Only the
+ * list's order: a pin takes the nearest free spot around its own place,
+ * so every number shows and each pin takes its own tap. No pin covers
+ * "You are here", the + and − buttons, the scale or the licence, nor
+ * stands across the map's edge, as the map is shown now (fitted to its
+ * pins). Zoomed in far enough, each pin is back on its place. Only the
  * zoom matters (world pixels), so a drag spreads nothing again. */
 static void
 spread_pins (VtrMap *self)
 {
-  double zoom = shumate_viewport_get_zoom_level (get_viewport (self));
-  g_autofree PinBox *placed = g_new0 (PinBox, self->pins->len);
+  ShumateViewport *viewport = get_viewport (self);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+  GtkWidget *here = self->here ? shumate_marker_get_child (self->here) : NULL;
+  GtkWidget *fixed[] = { self->zoom_box,
+                         GTK_WIDGET (shumate_simple_map_get_license (self->simple)),
+                         GTK_WIDGET (shumate_simple_map_get_scale (self->simple)) };
+  g_autofree PinBox *placed = g_new0 (PinBox, self->pins->len + G_N_ELEMENTS (fixed) + 1);
+  guint n_fixed = 0;
+  PinBox view = { 0 };
 
   self->spread_zoom = zoom;
+  /* The map as shown, and what lies on it. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      to_world (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), zoom, &view.x, &view.y);
+      view.width = gtk_widget_get_width (GTK_WIDGET (self));
+      view.height = gtk_widget_get_height (GTK_WIDGET (self));
+      for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+        if (obstacle_box (self, fixed[i], &view, &placed[n_fixed]))
+          n_fixed++;
+    }
+  /* "You are here" where it stands at this zoom, drawn yet or not. */
+  if (here)
+    {
+      int width, height;
+
+      gtk_widget_measure (here, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+      gtk_widget_measure (here, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+      placed[n_fixed].width = width + PIN_GAP;
+      placed[n_fixed].height = height + PIN_GAP;
+      to_world (self->here_lat, self->here_lon, zoom, &placed[n_fixed].x, &placed[n_fixed].y);
+      n_fixed++;
+    }
   for (guint i = 0; i < self->pins->len; i++)
     {
       ShumateMarker *marker = g_ptr_array_index (self->pins, i);
@@ -183,13 +247,17 @@ spread_pins (VtrMap *self)
       int width, height;
       PinBox box;
       double lat, lon;
+      gboolean shown;
 
       gtk_widget_measure (pin, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
       gtk_widget_measure (pin, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
       box.width = MAX (width, PIN_SIZE) + PIN_GAP;
       box.height = MAX (height, PIN_SIZE) + PIN_GAP;
       to_world (place->lat, place->lon, zoom, &box.x, &box.y);
-      if (!pin_box_free (&box, placed, i))
+      /* A place off the map shown keeps its pin there (a pin is never
+       * drawn where its shop is not); one on it is kept whole on it. */
+      shown = view.width > 0 && fabs (box.x - view.x) <= view.width / 2 && fabs (box.y - view.y) <= view.height / 2;
+      if (!pin_box_free (&box, placed, n_fixed + i) || (shown && !pin_box_inside (&box, &view)))
         {
           PinBox best = box;
           double best_distance = G_MAXDOUBLE;
@@ -204,7 +272,7 @@ spread_pins (VtrMap *self)
 
                 spot.x += cos (angle) * ring * box.width / 2;
                 spot.y += sin (angle) * ring * box.height / 2;
-                if (pin_box_free (&spot, placed, i))
+                if (pin_box_free (&spot, placed, n_fixed + i) && (!shown || pin_box_inside (&spot, &view)))
                   {
                     double distance = hypot (spot.x - box.x, spot.y - box.y);
 
@@ -217,7 +285,7 @@ spread_pins (VtrMap *self)
               }
           box = best;
         }
-      placed[i] = box;
+      placed[n_fixed + i] = box;
       from_world (box.x, box.y, zoom, &lat, &lon);
       if (fabs (lat - shumate_location_get_latitude (SHUMATE_LOCATION (marker))) > 1e-9 ||
           fabs (lon - shumate_location_get_longitude (SHUMATE_LOCATION (marker))) > 1e-9)
@@ -607,6 +675,7 @@ vtr_map_init (VtrMap *self)
   gtk_widget_set_margin_top (zoom, 12);
   gtk_widget_set_margin_end (zoom, 12);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), zoom);
+  self->zoom_box = zoom;
 
   g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (get_map (self)), GTK_EVENT_CONTROLLER (click));

@@ -3,6 +3,7 @@
 #include "vtr-mbtiles-source.h"
 
 #include <cairo.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -29,6 +30,19 @@
 
 #define TILE_SIZE 256
 
+/*
+ * The tiles decoded last, whichever map asked for them: each product or
+ * shop screen has a map of its own, around the same kiosk, and a new map
+ * shows at once the tiles the last one decoded rather than plain ground
+ * for the second or two its workers take (a loaded 2-core kiosk). Main
+ * thread only; by file, as the file stood (a sync that rewrites it makes
+ * a new generation); the oldest go first. About 256 KB a tile.
+ */
+#define RECENT_TILES 160
+
+static GHashTable *recent;      /* "generation path z/x/y" → GdkPaintable */
+static GQueue      recent_order = G_QUEUE_INIT; /* keys, oldest first (owned by the table) */
+
 struct _VtrMbtilesSource
 {
   ShumateMapSource   parent_instance;
@@ -40,6 +54,7 @@ struct _VtrMbtilesSource
   gboolean           tried;     /* under lock: opening failed, do not retry each tile */
   gint64             opened_at; /* under lock: when it was last tried */
   guint              missing;   /* atomic: tiles drawn as background */
+  char              *generation; /* the file as it stood when opened: its key in recent */
 };
 
 G_DEFINE_FINAL_TYPE (VtrMbtilesSource, vtr_mbtiles_source, SHUMATE_TYPE_MAP_SOURCE)
@@ -219,6 +234,15 @@ neutral_tile (void)
   return g_object_ref (GDK_PAINTABLE (neutral));
 }
 
+/* The plain ground's picture, without a reference. */
+static GdkPaintable *
+neutral_tile_peek (void)
+{
+  g_autoptr(GdkPaintable) neutral = neutral_tile ();
+
+  return neutral;
+}
+
 /* Under lock. */
 static gboolean
 ensure_open (VtrMbtilesSource *self)
@@ -336,6 +360,34 @@ fill_tile_thread (GTask        *task,
   g_task_return_pointer (task, tile, g_object_unref);
 }
 
+static char *
+recent_key (VtrMbtilesSource *self,
+            ShumateTile      *tile)
+{
+  return g_strdup_printf ("%s %u/%u/%u", self->generation, shumate_tile_get_zoom_level (tile),
+                          shumate_tile_get_x (tile), shumate_tile_get_y (tile));
+}
+
+static void
+remember_tile (VtrMbtilesSource *self,
+               ShumateTile      *tile,
+               GdkPaintable     *picture)
+{
+  char *key = recent_key (self, tile);
+
+  if (recent == NULL)
+    recent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (g_hash_table_contains (recent, key))
+    {
+      g_free (key);
+      return;
+    }
+  while (g_queue_get_length (&recent_order) >= RECENT_TILES)
+    g_hash_table_remove (recent, g_queue_pop_head (&recent_order));
+  g_hash_table_insert (recent, key, g_object_ref (picture));
+  g_queue_push_tail (&recent_order, key);
+}
+
 /* Back on the main thread: the tile gets its texture, drawn from now on. */
 static void
 on_tile_decoded (GObject      *source,
@@ -352,6 +404,9 @@ on_tile_decoded (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Plain ground is not remembered: a sync may bring the tile. */
+  if (picture != neutral_tile_peek ())
+    remember_tile (VTR_MBTILES_SOURCE (source), tile, picture);
   shumate_tile_set_paintable (tile, picture);
   shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
   g_task_return_boolean (task, TRUE);
@@ -365,11 +420,25 @@ vtr_mbtiles_source_fill_tile_async (ShumateMapSource    *source,
                                     gpointer             user_data)
 {
   GTask *task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GTask) decode = g_task_new (source, cancellable, on_tile_decoded, task);
-  int *where = g_new (int, 3);
+  g_autoptr(GTask) decode = NULL;
+  g_autofree char *key = recent_key (VTR_MBTILES_SOURCE (source), tile);
+  GdkPaintable *known = recent ? g_hash_table_lookup (recent, key) : NULL;
+  int *where;
 
   g_task_set_source_tag (task, vtr_mbtiles_source_fill_tile_async);
   g_task_set_task_data (task, g_object_ref (tile), g_object_unref);
+  /* Decoded a moment ago for another map: shown now, without fading in. */
+  if (known)
+    {
+      shumate_tile_set_fade_in (tile, FALSE);
+      shumate_tile_set_paintable (tile, known);
+      shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  decode = g_task_new (source, cancellable, on_tile_decoded, task);
+  where = g_new (int, 3);
   where[0] = shumate_tile_get_x (tile);
   where[1] = shumate_tile_get_y (tile);
   where[2] = shumate_tile_get_zoom_level (tile);
@@ -396,6 +465,7 @@ vtr_mbtiles_source_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close);
   g_mutex_clear (&self->lock);
   g_free (self->path);
+  g_free (self->generation);
 
   G_OBJECT_CLASS (vtr_mbtiles_source_parent_class)->finalize (object);
 }
@@ -440,6 +510,16 @@ vtr_mbtiles_source_new (const char *path)
                        "projection", SHUMATE_MAP_PROJECTION_MERCATOR,
                        NULL);
   self->path = g_strdup (path);
+  {
+    GStatBuf st;
+
+    /* A file rewritten by a sync is another generation of tiles. */
+    if (g_stat (path, &st) == 0)
+      self->generation = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", (gint64) st.st_mtime,
+                                          (gint64) st.st_size, path);
+    else
+      self->generation = g_strdup_printf ("none:%s", path);
+  }
   return self;
 }
 

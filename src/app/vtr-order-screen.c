@@ -940,6 +940,16 @@ vtr_order_screen_class_init (VtrOrderScreenClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_confirm);
 }
 
+/* The message shows only with words: over the order button, it takes no
+ * room otherwise. */
+static void
+on_message_changed (GtkLabel *message)
+{
+  const char *text = gtk_label_get_text (message);
+
+  gtk_widget_set_visible (GTK_WIDGET (message), text && *text);
+}
+
 static void
 vtr_order_screen_init (VtrOrderScreen *self)
 {
@@ -949,6 +959,7 @@ vtr_order_screen_init (VtrOrderScreen *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->name), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_attach (self->keyboard, GTK_EDITABLE (self->phone), VTR_KEYBOARD_DIGITS);
+  g_signal_connect (self->message, "notify::label", G_CALLBACK (on_message_changed), NULL);
   vtr_order_screen_set_keep_days (self, VTR_ORDER_KEEP_DAYS);
   refresh_basket (self);
 }

@@ -1142,6 +1142,27 @@ on_basket (GSimpleAction *action,
   show_screen (self, GTK_WIDGET (basket (self)));
 }
 
+static const char *default_language (VtrWindow *self);
+
+/* The staff's screens are in the kiosk's own language, whatever a visitor
+ * chose before: opening the counter or the administration ends the
+ * visitor's session, as the idle reset does. A visitor's language lasts
+ * until then (Home keeps it: the same visitor searching again). Returns
+ * whether the window was built again in the kiosk's language, @action
+ * then done there. */
+static gboolean
+back_to_kiosk_language (VtrWindow  *self,
+                        const char *action)
+{
+  GtkWindow *next;
+
+  if (g_str_equal (self->language, default_language (self)))
+    return FALSE;
+  next = vtr_application_rebuild_window (self->app, default_language (self));
+  g_action_group_activate_action (G_ACTION_GROUP (next), action, NULL);
+  return TRUE;
+}
+
 static void
 open_counter (VtrWindow *self)
 {
@@ -1158,6 +1179,8 @@ on_show_counter (GSimpleAction *action,
 
   /* A shop's device only: a street kiosk has no staff. */
   if (self->counter == NULL || vtr_counter_get_merchant_id (self->counter) <= 0)
+    return;
+  if (back_to_kiosk_language (self, "show-counter"))
     return;
   /* Paired, but its staff PIN never chosen (the app stopped meanwhile):
    * chosen now, before the counter asks for it. */
@@ -1196,6 +1219,8 @@ on_admin (GSimpleAction *action,
   VtrWindow *self = data;
 
   if (self->counter == NULL)
+    return;
+  if (back_to_kiosk_language (self, "admin"))
     return;
   ask_first_pin (self, VTR_ADMIN_ID, ask_admin_pin);
 }

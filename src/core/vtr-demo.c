@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "vtr-core-resources.h"
 #include "vtr-csv.h"
@@ -248,6 +249,7 @@ typedef struct
   GPtrArray  *merchants; /* VtrMerchant */
   GPtrArray  *products;  /* VtrProduct */
   GArray     *product_items; /* index into items[] for each product */
+  GHashTable *stocked;   /* STOCKED (merchant, product): what each shop lists */
   gint64      now;
   VtrDemoCounts counts;
 } Demo;
@@ -267,6 +269,40 @@ title_case (const char *upper)
       start = !g_unichar_isalpha (c);
     }
   return g_string_free (s, FALSE);
+}
+
+/* A shop's name, the same whatever the case: two shops of one name
+ * would be one shop to a person choosing between them. */
+static gboolean
+name_taken (GHashTable *names,
+            const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  return g_hash_table_contains (names, folded);
+}
+
+/* A real shop's name: as the open data says it, or, when another shop
+ * of the list has it already (a chain's stores, one shop inspected twice),
+ * with what it does after it ("Leader Price – Libre service"). */
+static char *
+real_name (GHashTable *names,
+           const char *upper,
+           const char *activity)
+{
+  g_autofree char *name = title_case (upper);
+  g_autofree char *what = g_strndup (activity, strcspn (activity, "|"));
+  char *candidate;
+
+  if (!name_taken (names, name))
+    return g_steal_pointer (&name);
+  candidate = g_strdup_printf ("%s – %s", name, what);
+  for (guint n = 2; name_taken (names, candidate); n++)
+    {
+      g_free (candidate);
+      candidate = g_strdup_printf ("%s %u", name, n);
+    }
+  return candidate;
 }
 
 static const char *
@@ -304,6 +340,7 @@ add_real_shops (Demo    *demo,
   g_autoptr(GBytes) bytes = g_resource_lookup_data (vtr_core_get_resource (), RESOURCE_SHOPS, 0,
                                                    error);
   g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   VtrCsvReader reader;
   static const struct { const char *activity; const char *services; } activities[] = {
     { "Restaurant", "restaurant" },
@@ -343,7 +380,8 @@ add_real_shops (Demo    *demo,
 
       merchant = g_new0 (VtrMerchant, 1);
       merchant->id = demo->merchants->len + 1;
-      merchant->name = title_case (g_ptr_array_index (row, 1));
+      merchant->name = real_name (names, g_ptr_array_index (row, 1), g_ptr_array_index (row, 2));
+      g_hash_table_add (names, g_utf8_casefold (merchant->name, -1));
       merchant->services = g_strsplit (services, " ", -1);
       merchant->address = g_strdup (g_ptr_array_index (row, 3));
       merchant->postcode = g_strdup (g_ptr_array_index (row, 4));
@@ -359,10 +397,41 @@ add_real_shops (Demo    *demo,
   return TRUE;
 }
 
+/* "KIND WHO" not taken yet: WHO as drawn, else the next family or place
+ * name in turn (no more draws, so the rest of the demo stays as it was). */
+static char *
+invented_name (Demo           *demo,
+               GHashTable     *names,
+               const ShopKind *kind,
+               guint           who)
+{
+  guint n_names = G_N_ELEMENTS (family_names) + G_N_ELEMENTS (place_names);
+
+  for (guint k = 0; k < n_names; k++)
+    {
+      guint i = (who + k) % n_names;
+      const char *name = i < G_N_ELEMENTS (family_names) ? family_names[i]
+                                                         : place_names[i - G_N_ELEMENTS (family_names)];
+      g_autofree char *candidate = g_strdup_printf ("%s %s", kind->shop_label, name);
+
+      if (!name_taken (names, candidate))
+        return g_steal_pointer (&candidate);
+    }
+  /* Every name of the trade taken: numbered. */
+  return g_strdup_printf ("%s %s %u", kind->shop_label, family_names[who % G_N_ELEMENTS (family_names)],
+                          demo->merchants->len + 1);
+}
+
+#define STOCKED(merchant_id, product_id) GSIZE_TO_POINTER ((gsize) (merchant_id) * 4096 + (gsize) (product_id))
+
 static void
 add_invented_shops (Demo *demo)
 {
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int total_weight = 0;
+
+  for (guint i = 0; i < demo->merchants->len; i++)
+    g_hash_table_add (names, g_utf8_casefold (((VtrMerchant *) g_ptr_array_index (demo->merchants, i))->name, -1));
 
   for (guint i = 0; i < G_N_ELEMENTS (shop_kinds); i++)
     total_weight += shop_kinds[i].weight;
@@ -373,7 +442,7 @@ add_invented_shops (Demo *demo)
       const ShopKind *kind = NULL;
       const Street *street = &streets[vtr_random_below (&demo->random, G_N_ELEMENTS (streets))];
       int pick = vtr_random_below (&demo->random, total_weight);
-      const char *who;
+      guint who;
 
       for (guint i = 0; i < G_N_ELEMENTS (shop_kinds); i++)
         {
@@ -386,12 +455,13 @@ add_invented_shops (Demo *demo)
         }
 
       if (vtr_random_below (&demo->random, 2))
-        who = family_names[vtr_random_below (&demo->random, G_N_ELEMENTS (family_names))];
+        who = vtr_random_below (&demo->random, G_N_ELEMENTS (family_names));
       else
-        who = place_names[vtr_random_below (&demo->random, G_N_ELEMENTS (place_names))];
+        who = G_N_ELEMENTS (family_names) + vtr_random_below (&demo->random, G_N_ELEMENTS (place_names));
 
       merchant->id = demo->merchants->len + 1;
-      merchant->name = g_strdup_printf ("%s %s", kind->shop_label, who);
+      merchant->name = invented_name (demo, names, kind, who);
+      g_hash_table_add (names, g_utf8_casefold (merchant->name, -1));
       /* Some shops do two trades: a bakery that is also a pastry shop. */
       if (g_str_equal (kind->service, "boulangerie") && vtr_random_below (&demo->random, 2))
         merchant->services = g_strsplit ("boulangerie patisserie", " ", -1);
@@ -491,6 +561,7 @@ add_stock (Demo    *demo,
           stock.updated = demo->now - 3600 * (gint64) vtr_random_below (&demo->random, 72);
           if (!vtr_catalog_put_stock (demo->catalog, &stock, error))
             return FALSE;
+          g_hash_table_add (demo->stocked, STOCKED (merchant->id, product->id));
           demo->counts.stock++;
         }
     }
@@ -527,6 +598,7 @@ add_promotions (Demo    *demo,
     {
       const VtrMerchant *merchant = g_ptr_array_index (demo->merchants, m);
       g_autoptr(GArray) sold = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GArray) listed = g_array_new (FALSE, FALSE, sizeof (guint));
       VtrPromotion promotion = { 0 };
       guint when;
       guint p;
@@ -534,12 +606,23 @@ add_promotions (Demo    *demo,
       if (vtr_random_below (&demo->random, 4) != 0)
         continue;
 
+      /* A promotion of what the shop lists, never of a product of its
+       * trade it does not carry. The draws are those of the products of
+       * its trade, so that the rest of the demo stays as it was. */
       for (p = 0; p < demo->products->len; p++)
         if (sells (merchant, &items[g_array_index (demo->product_items, guint, p)]))
-          g_array_append_val (sold, p);
+          {
+            g_array_append_val (sold, p);
+            if (g_hash_table_contains (demo->stocked,
+                                       STOCKED (merchant->id,
+                                                ((VtrProduct *) g_ptr_array_index (demo->products, p))->id)))
+              g_array_append_val (listed, p);
+          }
       if (sold->len == 0)
         continue;
-      p = g_array_index (sold, guint, vtr_random_below (&demo->random, sold->len));
+      p = vtr_random_below (&demo->random, sold->len);
+      if (listed->len > 0)
+        p = g_array_index (listed, guint, p % listed->len);
 
       promotion.id = ++n;
       promotion.merchant_id = merchant->id;
@@ -585,6 +668,8 @@ add_promotions (Demo    *demo,
         }
       promotion.title = (char *) g_dgettext (GETTEXT_PACKAGE,
                                              titles[vtr_random_below (&demo->random, G_N_ELEMENTS (titles))]);
+      if (listed->len == 0)
+        continue;
 
       if (!vtr_catalog_put_promotion (demo->catalog, &promotion, error))
         return FALSE;
@@ -744,6 +829,7 @@ vtr_demo_load (VtrCatalog    *catalog,
   demo.merchants = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_merchant_free);
   demo.products = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_product_free);
   demo.product_items = g_array_new (FALSE, FALSE, sizeof (guint));
+  demo.stocked = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   if (!add_real_shops (&demo, error))
     goto out;
@@ -779,5 +865,6 @@ out:
   g_ptr_array_unref (demo.merchants);
   g_ptr_array_unref (demo.products);
   g_array_unref (demo.product_items);
+  g_hash_table_unref (demo.stocked);
   return ok;
 }

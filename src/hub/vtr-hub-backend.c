@@ -231,11 +231,13 @@ vtr_hub_backend_order_state (VtrHubBackend *self,
                              const char    *number,
                              char         **state,
                              gint64        *merchant_id,
+                             char         **placed,
                              GError       **error)
 {
   *state = NULL;
   *merchant_id = 0;
-  return self->klass->order_state (self, number, state, merchant_id, error);
+  *placed = NULL;
+  return self->klass->order_state (self, number, state, merchant_id, placed, error);
 }
 
 gboolean
@@ -491,13 +493,14 @@ sqlite_order_state (VtrHubBackend *self,
                     const char    *number,
                     char         **state,
                     gint64        *merchant_id,
+                    char         **placed,
                     GError       **error)
 {
   sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = ? "
+  if (sqlite3_prepare_v2 (db, "SELECT state, coalesce (merchant_id, 0), placed FROM hub_order WHERE number = ? "
                               "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
@@ -509,6 +512,7 @@ sqlite_order_state (VtrHubBackend *self,
     {
       *state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       *merchant_id = sqlite3_column_int64 (stmt, 1);
+      *placed = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

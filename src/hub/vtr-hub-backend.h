@@ -108,6 +108,7 @@ typedef struct
                                   const char    *number,
                                   char         **state,
                                   gint64        *merchant_id,
+                                  char         **placed,
                                   GError       **error);
   gboolean      (*add_poster_scans) (VtrHubBackend *self,
                                      gint64         merchant_id,
@@ -242,12 +243,14 @@ gboolean       vtr_hub_backend_card_movements (VtrHubBackend *self,
                                          guint          limit,
                                          GArray        *movements,
                                          GError       **error);
-/* (web) The state of the order numbered @number (a pickup code's page):
- * @state NULL when the hub has no such order. */
+/* (web) The state of the order numbered @number (a pickup code's page)
+ * and the order as placed (its JSON, with its lines): @state NULL when the
+ * hub has no such order. */
 gboolean       vtr_hub_backend_order_state (VtrHubBackend *self,
                                          const char    *number,
                                          char         **state,
                                          gint64        *merchant_id,
+                                         char         **placed,
                                          GError       **error);
 /* (poster) The scans of the shops' posters (vtr_hub_db_add_poster_scans(),
  * vtr_hub_db_write_poster_scans()); on SQLite in the caller's transaction. */

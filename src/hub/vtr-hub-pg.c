@@ -2553,6 +2553,7 @@ pg_order_state (VtrHubBackend *backend,
                 const char    *number,
                 char         **state,
                 gint64        *merchant_id,
+                char         **placed,
                 GError       **error)
 {
   Pg *self = (Pg *) backend;
@@ -2561,7 +2562,7 @@ pg_order_state (VtrHubBackend *backend,
 
   ensure_connected (self);
   if (!(result = query (self,
-                        "SELECT state, coalesce (merchant_id, 0) FROM hub_order WHERE number = $1 "
+                        "SELECT state, coalesce (merchant_id, 0), placed FROM hub_order WHERE number = $1 "
                         "ORDER BY seq DESC LIMIT 1",
                         1, params, error)))
     return FALSE;
@@ -2569,6 +2570,7 @@ pg_order_state (VtrHubBackend *backend,
     {
       *state = column_text (result, 0, 0);
       *merchant_id = column_int (result, 0, 1);
+      *placed = column_text (result, 0, 2);
     }
   PQclear (result);
   return TRUE;

@@ -921,18 +921,87 @@ card_page (Ctx                *ctx,
 
 /* Pickup code: the order's state, nothing of its customer. */
 
+/* What was ordered, as the order placed says it: each product with its
+ * quantity and price, then the total (the shop's promotions counted). */
+static void
+order_lines (Ctx        *ctx,
+             const char *placed)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GString *out = ctx->out;
+  JsonObject *order;
+  JsonArray *lines;
+  guint n;
+
+  if (placed == NULL || !json_parser_load_from_data (parser, placed, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  order = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (order, "lines") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (order, "lines")))
+    return;
+  lines = json_object_get_array_member (order, "lines");
+  n = MIN (json_array_get_length (lines), 100);
+  if (n == 0)
+    return;
+
+  g_string_append (out, "<table class=\"order-lines\"><thead><tr><th scope=\"col\">");
+  esc (out, _("Product"));
+  g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
+  esc (out, _("Quantity"));
+  g_string_append (out, "</th><th scope=\"col\" class=\"num\">");
+  esc (out, _("Price"));
+  g_string_append (out, "</th></tr></thead><tbody>");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (lines, i);
+      JsonObject *line = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autoptr(VtrProduct) product = NULL;
+      g_autofree char *price = NULL;
+      gint64 quantity;
+
+      if (line == NULL)
+        continue;
+      quantity = CLAMP (vtr_json_get_int (line, "quantity"), 0, 9999);
+      product = vtr_catalog_get_product (ctx->catalog, vtr_json_get_int (line, "product"), NULL);
+      price = page_price (ctx, vtr_json_get_int (line, "price_cents") * quantity);
+      g_string_append (out, "<tr><td>");
+      if (product)
+        esc_name (out, product->name);
+      else
+        esc (out, _("A product no longer listed"));
+      g_string_append_printf (out, "</td><td class=\"num\">%" G_GINT64_FORMAT "</td><td class=\"num\">",
+                              quantity);
+      esc (out, price);
+      g_string_append (out, "</td></tr>");
+    }
+  g_string_append (out, "</tbody>");
+  if (json_object_has_member (order, "total_cents"))
+    {
+      g_autofree char *total = page_price (ctx, vtr_json_get_int (order, "total_cents"));
+
+      g_string_append (out, "<tfoot><tr><th scope=\"row\" colspan=\"2\">");
+      esc (out, _("Total"));
+      g_string_append (out, "</th><td class=\"num\">");
+      esc (out, total);
+      g_string_append (out, "</td></tr></tfoot>");
+    }
+  g_string_append (out, "</table>");
+}
+
 static void
 pickup_page (Ctx                *ctx,
              const VtrFlashcode *code)
 {
   g_autofree char *heading = g_strdup_printf (_("Order %s"), code->order);
   g_autofree char *state = NULL;
+  g_autofree char *placed = NULL;
   g_autoptr(VtrMerchant) merchant = NULL;
   GString *out = ctx->out;
   const char *words;
   gint64 merchant_id = 0;
 
-  if (vtr_hub_backend_order_state (ctx->backend, code->order, &state, &merchant_id, NULL) && state)
+  if (vtr_hub_backend_order_state (ctx->backend, code->order, &state, &merchant_id, &placed, NULL) && state)
     merchant = vtr_catalog_get_merchant (ctx->catalog, merchant_id, NULL);
   if (state == NULL)
     words = _("The shop has not received this order yet. Come back to this page in a moment.");
@@ -954,6 +1023,7 @@ pickup_page (Ctx                *ctx,
   page_begin (ctx, heading, NULL, TRUE);
   element (out, "h1", NULL, heading);
   element (out, "p", "price", words);
+  order_lines (ctx, placed);
   if (merchant)
     {
       VtrOpenState open = { 0 };

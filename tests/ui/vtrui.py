@@ -980,6 +980,13 @@ def _inside(journey, options):
         interface.set_boolean('toolkit-accessibility', True)
         Gio.Settings.sync()
         _wait('toolkit-accessibility to read true', lambda: interface.get_boolean('toolkit-accessibility'))
+        # The kiosk's own language is the journey's (the administrator's
+        # choice): the staff's screens and the idle reset come back to it.
+        schemas = Gio.SettingsSchemaSource.new_from_directory(os.path.join(_build_dir(), 'data'),
+                                                              Gio.SettingsSchemaSource.get_default(), False)
+        kiosk_settings = Gio.Settings.new_full(schemas.lookup('fr.vitrine.Vitrine', False), None, None)
+        kiosk_settings.set_string('language', options['language'])
+        Gio.Settings.sync()
 
         spawn(['metacity', '--sm-disable', '--compositor=none'], 'metacity.log')
         _wait('metacity to manage the screen', _root_has_wm)
