@@ -528,6 +528,7 @@ shop_body (VtrTestHub     *hub,
                      json_object_get_string_member (signed_poster, "code"));
     g_assert_cmpint (hub_shop_events (hub_dir, cluster), ==, before + 5);
     ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    g_clear_pointer (&sql, g_free);
     sql = g_strdup_printf ("SELECT price_cents FROM stock WHERE merchant_id = 2 AND product_id = %" G_GINT64_FORMAT,
                            second);
     g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 321);
@@ -675,8 +676,31 @@ gateway_request (SoupServer        *server,
   g_ptr_array_add (gw->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
   g_mutex_unlock (&gw->lock);
   soup_server_message_set_status (msg, 200, NULL);
+  /* One request a connection: none is left open when the gateway stops. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"id\":\"1\"}", 10);
 }
+
+static GPtrArray *stopped_gateways;
+
+#ifdef __SANITIZE_ADDRESS__
+/* libsoup 3.2 loses the sockets of a stopped server (the SMS gateway's
+ * stand-in here): full stacks, to tell its leaks from the test's own. */
+const char *__asan_default_options (void);
+const char *__lsan_default_suppressions (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libsoup-3.0.so\n";
+}
+#endif
 
 static gpointer
 gateway_main (gpointer data)
@@ -697,7 +721,12 @@ gateway_main (gpointer data)
   g_mutex_unlock (&gw->lock);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   g_main_loop_run (gw->loop);
-  g_clear_object (&gw->server);
+  soup_server_disconnect (gw->server);
+  while (g_main_context_iteration (gw->context, FALSE))
+    ;
+  /* libsoup 3.2 loses its sockets when a server is freed (LeakSanitizer
+   * shows them unreferenced): the stand-in stays till the end, stopped. */
+  g_ptr_array_add (stopped_gateways, g_steal_pointer (&gw->server));
   g_main_context_pop_thread_default (gw->context);
   return NULL;
 }
@@ -707,6 +736,8 @@ gateway_start (void)
 {
   Gateway *gw = g_new0 (Gateway, 1);
 
+  if (stopped_gateways == NULL)
+    stopped_gateways = g_ptr_array_new ();
   g_mutex_init (&gw->lock);
   g_cond_init (&gw->ready);
   gw->bodies = g_ptr_array_new_with_free_func (g_free);
