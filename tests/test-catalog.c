@@ -689,6 +689,23 @@ test_demo (void)
       g_error ("shop %" G_GINT64_FORMAT " promotes product %" G_GINT64_FORMAT ", which it does not list",
                (gint64) sqlite3_column_int64 (stmt, 0), (gint64) sqlite3_column_int64 (stmt, 1));
     sqlite3_finalize (stmt);
+
+    /* What shops write is content, in French as their names are, whatever
+     * language the kiosk that loaded the demo shows. */
+    g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                         "SELECT title FROM promotion UNION ALL SELECT title FROM reward",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *title = (const char *) sqlite3_column_text (stmt, 0);
+
+        if (!g_str_has_suffix (title, " offert") && !g_str_equal (title, "5 € de remise") &&
+            !g_strv_contains ((const char * const[]) { "Offre vitrine", "Semaine du quartier",
+                                                       "Clients fidèles", "Offre de saison", NULL },
+                              title))
+          g_error ("the demo has a promotion or reward named “%s”, not in French", title);
+      }
+    sqlite3_finalize (stmt);
     sqlite3_close (db);
   }
 

@@ -2,7 +2,6 @@
 
 #include "vtr-demo.h"
 
-#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -587,8 +586,10 @@ static gboolean
 add_promotions (Demo    *demo,
                 GError **error)
 {
+  /* Content, as the shops' and products' names are: a shopkeeper of
+   * Marseille writes them in French, whatever language a kiosk shows. */
   static const char * const titles[] = {
-    N_("Shop-window offer"), N_("Neighbourhood week"), N_("Loyal customers"), N_("Season’s offer"),
+    "Offre vitrine", "Semaine du quartier", "Clients fidèles", "Offre de saison",
   };
   guint n = 0;
 
@@ -666,8 +667,7 @@ add_promotions (Demo    *demo,
           promotion.starts = midnight_days_from (demo->now, -(int) vtr_random_below (&demo->random, 10));
           promotion.ends = midnight_days_from (demo->now, 7 + vtr_random_below (&demo->random, 24));
         }
-      promotion.title = (char *) g_dgettext (GETTEXT_PACKAGE,
-                                             titles[vtr_random_below (&demo->random, G_N_ELEMENTS (titles))]);
+      promotion.title = (char *) titles[vtr_random_below (&demo->random, G_N_ELEMENTS (titles))];
       if (listed->len == 0)
         continue;
 
@@ -778,7 +778,7 @@ add_loyalty (Demo    *demo,
     {
       const VtrMerchant *merchant = g_ptr_array_index (demo->merchants, m);
       VtrReward discount = { ++reward_id, merchant->id, 100, VTR_REWARD_DISCOUNT, 500, 0,
-                             (char *) g_dgettext (GETTEXT_PACKAGE, N_("5 € off")) };
+                             (char *) "5 € de remise" };
 
       if (!vtr_catalog_put_loyalty_rule (demo->catalog, merchant->id,
                                          vtr_random_below (&demo->random, 5) == 0 ? 50 : 100, FALSE,
@@ -792,8 +792,7 @@ add_loyalty (Demo    *demo,
 
           if (sells (merchant, &items[g_array_index (demo->product_items, guint, p)]))
             {
-              g_autofree char *title = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, N_("%s offered")),
-                                                        product->name);
+              g_autofree char *title = g_strdup_printf ("%s offert", product->name);
               VtrReward gift = { ++reward_id, merchant->id, 250, VTR_REWARD_FREE_PRODUCT, 0,
                                  product->id, title };
 
