@@ -523,6 +523,44 @@ test_buttons_and_pairing (Fixture       *f,
   g_assert_true (fired (f, "allow-pairing"));
 }
 
+/* "Sync now" with the hub out of reach: the outcome is told on top, in a
+ * shopkeeper's words (not the network's), and the status says offline,
+ * also while the next try runs. */
+static void
+test_sync_now_unreachable (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VtrHubLink link = { "http://127.0.0.1:1", "secret-token", 7, "Kiosque du Port", 0, 1 };
+  gint64 deadline;
+
+  g_assert_true (vtr_sync_state_save_link (f->store, &link, &error));
+  open_screen (f);
+  g_object_set (f->screen, "paired", TRUE, NULL);
+  vtr_sync_service_start (f->sync);
+  tap (f, "Synchroniser maintenant");
+  g_assert_cmpstr (last_toast (f), ==, "Synchronisation avec la fédération…");
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_str_equal (last_toast (f), "Synchronisation avec la fédération…") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (last_toast (f), ==,
+                   "Le serveur de la fédération ne répond pas. La borne continue avec les données qu’elle a "
+                   "et réessaiera.");
+  g_assert_true (shows (f, "ne répond pas"));
+
+  /* The next try: still offline until it succeeds. */
+  vtr_sync_service_sync_now (f->sync);
+  while (vtr_sync_service_get_state (f->sync) != VTR_SYNC_STATE_SYNCING && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (vtr_sync_service_get_state (f->sync), ==, VTR_SYNC_STATE_SYNCING);
+  {
+    g_autofree char *freshness = vtr_sync_service_describe_freshness (f->sync);
+
+    g_assert_true (g_str_has_prefix (freshness, "Hors ligne"));
+  }
+  vtr_sync_service_stop (f->sync);
+}
+
 /* What the store repaired at start is on the status row, with the file
  * it kept aside. */
 static void
@@ -982,6 +1020,8 @@ main (int argc, char *argv[])
   g_test_add ("/admin-screen/no-settings", Fixture, "no schema", fixture_set_up, test_no_settings,
               fixture_tear_down);
   g_test_add ("/admin-screen/buttons-and-pairing", Fixture, NULL, fixture_set_up, test_buttons_and_pairing,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/sync-now-unreachable", Fixture, NULL, fixture_set_up, test_sync_now_unreachable,
               fixture_tear_down);
   g_test_add ("/admin-screen/pair-again", Fixture, NULL, fixture_set_up, test_pair_again, fixture_tear_down);
   g_test_add ("/admin-screen/stocks", Fixture, NULL, fixture_set_up, test_stocks, fixture_tear_down);

@@ -44,6 +44,8 @@ struct _VtrAdminScreen
   VtrPrintService   *printer;
   GSettings         *settings;     /* NULL without the installed schema */
 
+  gboolean           sync_asked;   /* "Sync now" pressed, its outcome not told yet */
+
   double             latitude;
   double             longitude;
   gboolean           paired;       /* as the application knows it */
@@ -130,31 +132,6 @@ vtr_admin_screen_set_paired (VtrAdminScreen *self,
   self->paired = paired;
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
-}
-
-/* How fresh the data is, as the window's corner says it. */
-static char *
-describe_freshness (VtrSyncService *sync)
-{
-  gint64 last = vtr_sync_service_get_last_success (sync);
-  g_autofree char *when = NULL;
-
-  if (last > 0)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last);
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-      when = vtr_describe_time (utc, now);
-    }
-  switch (vtr_sync_service_get_state (sync))
-    {
-    case VTR_SYNC_STATE_NOT_PAIRED:
-      return g_strdup (_("Local data, not connected to the federation"));
-    case VTR_SYNC_STATE_OFFLINE:
-      return when ? g_strdup_printf (_("Offline · data from %s"), when) : g_strdup (_("Offline"));
-    default:
-      return when ? g_strdup_printf (_("Up to date · %s"), when) : g_strdup (_("Connecting…"));
-    }
 }
 
 /* The stocks of signed codes the kiosk takes orders and enrols
@@ -318,7 +295,7 @@ update_status (VtrAdminScreen *self)
                                  "federation’s pairing code to the camera."));
   else if (self->sync)
     {
-      g_autofree char *freshness = describe_freshness (self->sync);
+      g_autofree char *freshness = vtr_sync_service_describe_freshness (self->sync);
       gint64 pending = vtr_sync_service_get_pending (self->sync);
 
       g_string_append (subtitle, freshness);
@@ -884,7 +861,25 @@ sync_now_action (GtkWidget  *widget,
   if (self->sync == NULL)
     return;
   vtr_sync_service_sync_now (self->sync);
+  self->sync_asked = TRUE;
   toast (self, _("Syncing with the federation…"));
+}
+
+/* The outcome of "Sync now", told where the administrator looks: the
+ * federation row saying it may be scrolled out of sight. */
+static void
+on_sync_state (VtrAdminScreen *self)
+{
+  VtrSyncState state = vtr_sync_service_get_state (self->sync);
+  const char *error = vtr_sync_service_get_last_error (self->sync);
+
+  if (!self->sync_asked || state == VTR_SYNC_STATE_SYNCING)
+    return;
+  self->sync_asked = FALSE;
+  if (state == VTR_SYNC_STATE_IDLE)
+    toast (self, _("Synced: the kiosk’s data is up to date"));
+  else if (error)
+    toast (self, error);
 }
 
 static void
@@ -1046,6 +1041,7 @@ vtr_admin_screen_constructed (GObject *object)
   if (self->sync)
     {
       g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (on_sync_state), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (update_status), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->sync, "notify::pending", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);

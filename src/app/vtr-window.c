@@ -1478,30 +1478,8 @@ on_escape (GtkEventControllerKey *keys,
 static void
 update_freshness (VtrWindow *self)
 {
-  VtrSyncService *sync = vtr_application_get_sync (self->app);
-  gint64 last = vtr_sync_service_get_last_success (sync);
-  g_autofree char *when = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text = vtr_sync_service_describe_freshness (vtr_application_get_sync (self->app));
 
-  if (last > 0)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last);
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-      when = vtr_describe_time (utc, now);
-    }
-  switch (vtr_sync_service_get_state (sync))
-    {
-    case VTR_SYNC_STATE_NOT_PAIRED:
-      text = g_strdup (_("Local data, not connected to the federation"));
-      break;
-    case VTR_SYNC_STATE_OFFLINE:
-      text = when ? g_strdup_printf (_("Offline · data from %s"), when) : g_strdup (_("Offline"));
-      break;
-    default:
-      text = when ? g_strdup_printf (_("Up to date · %s"), when) : g_strdup (_("Connecting…"));
-      break;
-    }
   gtk_label_set_text (self->freshness, text);
 }
 

@@ -4,6 +4,9 @@
 
 #include <stdlib.h>
 
+#include <glib/gi18n.h>
+
+#include "vtr-describe.h"
 #include "vtr-order-watch.h"
 
 /*
@@ -392,6 +395,37 @@ vtr_sync_service_get_last_error (VtrSyncService *self)
 {
   g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), NULL);
   return self->last_error;
+}
+
+/**
+ * vtr_sync_service_describe_freshness:
+ *
+ * How fresh the kiosk's data is, in a few words for its header and its
+ * administration: "Up to date · 12:09", "Offline · data from 12:09".
+ * While a sync runs it says what the last one found, so a kiosk retrying
+ * a hub it cannot reach does not claim to be up to date meanwhile.
+ *
+ * Returns: (transfer full): the words
+ */
+char *
+vtr_sync_service_describe_freshness (VtrSyncService *self)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (VTR_IS_SYNC_SERVICE (self), NULL);
+
+  if (self->last_success > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (self->last_success);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      when = vtr_describe_time (utc, now);
+    }
+  if (self->state == VTR_SYNC_STATE_NOT_PAIRED)
+    return g_strdup (_("Local data, not connected to the federation"));
+  if (self->state == VTR_SYNC_STATE_OFFLINE || (self->state == VTR_SYNC_STATE_SYNCING && self->last_error))
+    return when ? g_strdup_printf (_("Offline · data from %s"), when) : g_strdup (_("Offline"));
+  return when ? g_strdup_printf (_("Up to date · %s"), when) : g_strdup (_("Connecting…"));
 }
 
 static void

@@ -26,6 +26,7 @@ VtrSyncState    vtr_sync_service_get_state        (VtrSyncService *self);
 gint64          vtr_sync_service_get_last_success (VtrSyncService *self);
 gint64          vtr_sync_service_get_pending      (VtrSyncService *self);
 const char     *vtr_sync_service_get_last_error   (VtrSyncService *self);
+char           *vtr_sync_service_describe_freshness (VtrSyncService *self);
 void            vtr_sync_service_note_device      (VtrSyncService *self,
                                                    const char     *part,
                                                    const char     *state);

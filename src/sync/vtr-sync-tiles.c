@@ -202,9 +202,12 @@ tiles_get (VtrSyncClient *client,
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
-                     _("The hub cannot be reached (%s). The kiosk keeps the map it has and will try again."),
-                     local_error->message);
+        {
+          g_message ("The hub cannot be reached for map tiles: %s", local_error->message);
+          g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
+                               _("The federation’s server does not answer. The kiosk keeps the map it has "
+                                 "and will try again."));
+        }
       return NULL;
     }
   if (*status == SOUP_STATUS_OK)

@@ -170,10 +170,19 @@ send (SoupSession  *session,
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
-                     _("The hub cannot be reached (%s). The kiosk keeps working with the data it "
-                       "has and will try again."),
-                     local_error->message);
+        {
+          /* The network's own words (a timeout, a refused connection) go
+           * to the log for whoever mends it; the screen says what it means. */
+          g_message ("The hub cannot be reached: %s", local_error->message);
+          if (local_error->domain == G_TLS_ERROR)
+            g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
+                                 _("The federation’s server could not prove who it is (its certificate is not "
+                                   "trusted here). The kiosk keeps working with the data it has."));
+          else
+            g_set_error_literal (error, VTR_SYNC_ERROR, VTR_SYNC_ERROR_OFFLINE,
+                                 _("The federation’s server does not answer. The kiosk keeps working with the "
+                                   "data it has and will try again."));
+        }
       return NULL;
     }
   if (*status == SOUP_STATUS_NOT_MODIFIED || SOUP_STATUS_IS_SUCCESSFUL (*status))
