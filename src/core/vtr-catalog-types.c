@@ -5,6 +5,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vtr-i18n.h"
+
 /*
  * The catalogue's structs: the names of its enums, prices and promotions
  * in words, freeing, and rows of the catalogue's tables turned into
@@ -86,12 +88,26 @@ vtr_collection_kind_from_string (const char        *text,
   return FALSE;
 }
 
-/* "2,35 €", as prices are written in France. */
+/* A price as it is written in @language: "€2.35" in English, "2,35 €"
+ * in French (and as most of Europe writes it). */
+char *
+vtr_price_format_in (gint64      cents,
+                     const char *language)
+{
+  if (g_strcmp0 (language, "en") == 0)
+    return g_strdup_printf ("%s€%" G_GINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
+                            ABS (cents) / 100, (int) (ABS (cents) % 100));
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ",%02d €", cents < 0 ? "-" : "",
+                          ABS (cents) / 100, (int) (ABS (cents) % 100));
+}
+
+/* A price in the language messages are shown in now. */
 char *
 vtr_price_format (gint64 cents)
 {
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ",%02d €", cents < 0 ? "-" : "",
-                          ABS (cents) / 100, (int) (ABS (cents) % 100));
+  g_autofree char *language = vtr_i18n_get_language ();
+
+  return vtr_price_format_in (cents, language);
 }
 
 char *

@@ -215,6 +215,8 @@ const VtrPromotion *vtr_promotion_best              (GPtrArray         *promotio
                                                      gboolean           loyal,
                                                      gint64            *total_cents);
 char             *vtr_price_format                  (gint64             cents);
+char             *vtr_price_format_in               (gint64             cents,
+                                                     const char        *language);
 const char       *vtr_catalog_table_name            (VtrCatalogTable    table);
 
 VtrCatalog       *vtr_catalog_new                   (VtrStore          *store);

@@ -206,10 +206,7 @@ static char *
 page_price (const Ctx *ctx,
             gint64     cents)
 {
-  if (!ctx->en)
-    return vtr_price_format (cents);
-  return g_strdup_printf ("%s€%" G_GINT64_FORMAT ".%02d", cents < 0 ? "-" : "", ABS (cents) / 100,
-                          (int) (ABS (cents) % 100));
+  return vtr_price_format_in (cents, ctx->en ? "en" : "fr");
 }
 
 static void
