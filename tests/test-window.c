@@ -1076,6 +1076,56 @@ test_staff_language (void)
   vtr_test_remove_tree (shop_dir);
 }
 
+/* A shop's own kiosk stands in the shop: shops are sorted from its door
+ * until the administrator sets where the kiosk is; then from there. */
+static void
+test_shop_position (void)
+{
+  guint8 shop_key[VTR_SECRET_KEY_BYTES];
+  g_autofree char *shop_dir = make_demo_dir (shop_key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrMerchant) shop = NULL;
+  gint64 deadline;
+  VtrPosition here;
+  Kiosk kiosk;
+
+  {
+    g_autoptr(VtrStore) store = vtr_store_open (shop_dir, &error);
+    g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
+    VtrHubLink link = { .url = (char *) "http://127.0.0.1:9", .device_id = 42, .device_name = (char *) "Comptoir",
+                        .token = (char *) "t", .merchant_id = 2 };
+
+    g_assert_true (vtr_sync_state_save_link (store, &link, &error));
+    shop = vtr_catalog_get_merchant (catalog, 2, &error);
+    g_assert_no_error (error);
+  }
+  kiosk_open_full (&kiosk, shop_dir, NULL, FALSE);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  do
+    {
+      g_main_context_iteration (NULL, FALSE);
+      here = vtr_application_get_position (kiosk.app);
+    }
+  while ((here.lat != shop->position.lat || here.lon != shop->position.lon) && g_get_monotonic_time () < deadline);
+  g_assert_cmpfloat (here.lat, ==, shop->position.lat);
+  g_assert_cmpfloat (here.lon, ==, shop->position.lon);
+
+  /* Set by the administrator: theirs. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+    g_settings_set_double (settings, "kiosk-latitude", 43.30);
+    g_settings_set_double (settings, "kiosk-longitude", 5.38);
+    here = vtr_application_get_position (kiosk.app);
+    g_assert_cmpfloat (here.lat, ==, 43.30);
+    g_assert_cmpfloat (here.lon, ==, 5.38);
+    g_settings_reset (settings, "kiosk-latitude");
+    g_settings_reset (settings, "kiosk-longitude");
+  }
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (shop_dir);
+}
+
 /* Left alone, the kiosk goes back to the start and forgets the search
  * and the basket. */
 static void
@@ -1918,6 +1968,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/product-by-number", test_product_by_number);
   g_test_add_func ("/window/language", test_language);
   g_test_add_func ("/window/staff-language", test_staff_language);
+  g_test_add_func ("/window/shop-position", test_shop_position);
   g_test_add_func ("/window/language-keeps-place", test_language_keeps_place);
   g_test_add_func ("/window/idle-reset", test_idle_reset);
   g_test_add_func ("/window/pairing", test_pairing);

@@ -41,6 +41,8 @@ struct _VtrApplication
   VtrPrintService *printer;
   VtrKeyList      *keys;
   VtrHubLink      *link;           /* read once at start, then kept by pairing */
+  VtrPosition      shop_position;  /* where a shop's own kiosk stands, once read */
+  gboolean         shop_position_known;
   VtrCamera       *camera;
   VtrSyncService  *sync;
   VtrSound        *sound;
@@ -69,6 +71,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload_keys_after_sync (VtrApplication *self);
+static void find_shop_position (VtrApplication *self);
 
 static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of Vitrine’s data"), N_("DIR") },
@@ -258,6 +261,7 @@ on_opened (GObject      *source,
        * kiosk is paired, never the journal. */
       self->link = g_steal_pointer (&opened->link);
       opened_free (opened);
+      find_shop_position (self);
       self->personal_data_id = vtr_personal_data_watch (self->data_dir, self->settings);
     }
   else
@@ -361,6 +365,9 @@ vtr_application_start (VtrApplication *self)
   self->sync = vtr_sync_service_new (self->data_dir);
   /* A sync may bring the federation's new keys (a key rotated). */
   g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (reload_keys_after_sync), self,
+                           G_CONNECT_SWAPPED);
+  /* A shop's kiosk paired before its catalogue came finds its shop then. */
+  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (find_shop_position), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->printer, "notify::health", G_CALLBACK (note_printer), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (check_printer), self, G_CONNECT_SWAPPED);
@@ -868,13 +875,46 @@ VtrPosition
 vtr_application_get_position (VtrApplication *self)
 {
   VtrPosition here = { 43.2951, 5.3744 };
+  g_autoptr(GVariant) set_latitude = NULL;
 
   if (self->settings)
     {
       here.lat = g_settings_get_double (self->settings, "kiosk-latitude");
       here.lon = g_settings_get_double (self->settings, "kiosk-longitude");
+      set_latitude = g_settings_get_user_value (self->settings, "kiosk-latitude");
     }
+  /* A shop's own kiosk stands in the shop: until the administrator says
+   * where it is, shops are sorted from the shop's door, not from the
+   * Vieux-Port. */
+  if (set_latitude == NULL && self->shop_position_known)
+    here = self->shop_position;
   return here;
+}
+
+static void
+shop_position_found (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(VtrApplication) self = data;
+  g_autoptr(VtrMerchantView) view = vtr_catalog_service_merchant_finish (VTR_CATALOG_SERVICE (source), result, NULL);
+
+  /* Not in the catalogue yet (paired before the first sync): the next
+   * sync tries again. */
+  if (view == NULL || self->link == NULL || view->merchant->id != self->link->merchant_id)
+    return;
+  self->shop_position = view->merchant->position;
+  self->shop_position_known = TRUE;
+}
+
+static void
+find_shop_position (VtrApplication *self)
+{
+  if (self->shop_position_known || self->link == NULL || self->link->merchant_id <= 0 ||
+      self->catalog_service == NULL)
+    return;
+  vtr_catalog_service_merchant_async (self->catalog_service, self->link->merchant_id, NULL, shop_position_found,
+                                      g_object_ref (self));
 }
 
 /* The kiosk's own language, French unless the settings say otherwise. */
@@ -1012,6 +1052,8 @@ paired (GObject      *source,
    * the kiosk is paired with this hub. */
   g_clear_pointer (&self->link, vtr_hub_link_free);
   self->link = hub_link_copy (answer->link);
+  self->shop_position_known = FALSE;
+  find_shop_position (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
   set_keys (self, g_steal_pointer (&answer->keys));
   vtr_sync_service_sync_now (self->sync);
