@@ -1260,6 +1260,8 @@ test_shop (Fixture       *f,
   ASSERT_READS (&page, "<h1><bdi>Droguerie du Port</bdi></h1>");
   ASSERT_READS (&page, "2 quai du Port");
   ASSERT_READS (&page, "Savon de Marseille 300 g");
+  /* With its maker: two products of a name are told apart. */
+  ASSERT_READS (&page, "<span class=\"muted\"><bdi>Le Sérail</bdi> · ");
   ASSERT_READS (&page, "€4.50");
   ASSERT_READS (&page, "Promotions");
   ASSERT_READS (&page, "10% off");

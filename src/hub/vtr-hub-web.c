@@ -813,9 +813,9 @@ shop_page (Ctx                *ctx,
 
   element (out, "h2", NULL, _("Products and prices"));
   stmt = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
-                              "SELECT p.id, p.name, s.price_cents, s.availability FROM stock s "
+                              "SELECT p.id, p.name, s.price_cents, s.availability, p.brand FROM stock s "
                               "JOIN product p ON p.id = s.product_id WHERE s.merchant_id = ? "
-                              "ORDER BY p.name LIMIT " G_STRINGIFY (MAX_SHOP_PRODUCTS), NULL);
+                              "ORDER BY p.name, p.brand LIMIT " G_STRINGIFY (MAX_SHOP_PRODUCTS), NULL);
   if (stmt)
     {
       sqlite3_bind_int64 (stmt, 1, merchant->id);
@@ -838,6 +838,12 @@ shop_page (Ctx                *ctx,
           if (link)
             g_string_append (out, "</a>");
           g_string_append (out, "<br><span class=\"muted\">");
+          /* Two of a name (Pieds paquets of two makers) told apart. */
+          if (sqlite3_column_text (stmt, 4) && *sqlite3_column_text (stmt, 4))
+            {
+              esc_name (out, (const char *) sqlite3_column_text (stmt, 4));
+              g_string_append (out, " · ");
+            }
           esc (out, vtr_describe_availability (sqlite3_column_int (stmt, 3)));
           g_string_append (out, "</span></td><td class=\"num\">");
           esc (out, price);
