@@ -296,10 +296,21 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
    * at most the box's: the width first, then the height for it. */
   if (self->wide_width == 0)
     {
-      int natural;
+      int natural = 0;
 
-      vtr_flip_box_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &(int) { 0 }, &natural, &(int) { 0 },
-                            &(int) { 0 });
+      /* Side by side their widths together, one above the other the
+       * widest's. */
+      if (turned)
+        for (int i = 0; i < n; i++)
+          {
+            int column;
+
+            gtk_widget_measure (sizes[i].data, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &column, NULL, NULL);
+            natural = MAX (natural, column);
+          }
+      else
+        vtr_flip_box_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &(int) { 0 }, &natural, &(int) { 0 },
+                              &(int) { 0 });
       group_width = MIN (width, natural);
       if (turned)
         {
