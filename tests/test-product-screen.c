@@ -239,6 +239,33 @@ test_rows_a_frame_apart (Fixture       *fixture,
   g_assert_cmpstr (titles, ==, names->str);
 }
 
+/* The answer shows at once: from the loading page, transparent while the
+ * answer is quick to come, no cross-fade (the whole screen drawn twice a
+ * frame for 200 ms). And what is shown costs GTK's cairo renderer no more
+ * to draw than it shows, with the kiosk's style: no blurred shadow round
+ * the list or the pins, no list row's line drawn as a mesh gradient. */
+static void
+test_cheap_to_draw (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (screen));
+  g_autoptr(GtkCssProvider) style = vtr_test_screen_use_style (fixture->base.window);
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  g_autofree char *costly = NULL;
+
+  vtr_product_screen_show (fixture->screen, 13, 0);
+  while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+  /* All its rows and its map's pins. */
+  vtr_test_screen_wait_loaded (screen);
+  costly = vtr_test_screen_costly_drawing (screen);
+  g_assert_cmpstr (costly, ==, "");
+  vtr_test_screen_drop_style (style);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +282,7 @@ main (int   argc,
   ADD ("/product-screen/not-found", test_not_found);
   ADD ("/product-screen/newest-wins", test_newest_wins);
   ADD ("/product-screen/rows-a-frame-apart", test_rows_a_frame_apart);
+  ADD ("/product-screen/cheap-to-draw", test_cheap_to_draw);
 #undef ADD
 
   status = g_test_run ();

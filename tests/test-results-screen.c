@@ -225,6 +225,30 @@ test_slow_frames (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (titles, "Soap shop | Savon"));
 }
 
+/* The answer shows at once, and with the kiosk's style costs GTK's cairo
+ * renderer no more to draw than it shows (as the product screen's:
+ * test-product-screen.c). */
+static void
+test_cheap_to_draw (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWidget *screen = GTK_WIDGET (fixture->screen);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (screen));
+  g_autoptr(GtkCssProvider) style = vtr_test_screen_use_style (fixture->base.window);
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  g_autofree char *costly = NULL;
+
+  vtr_results_screen_set_query (fixture->screen, "savon");
+  while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+  vtr_test_screen_wait_loaded (screen);
+  costly = vtr_test_screen_costly_drawing (screen);
+  g_assert_cmpstr (costly, ==, "");
+  vtr_test_screen_drop_style (style);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,6 +266,7 @@ main (int   argc,
   ADD ("/results-screen/one-product", test_one_product);
   ADD ("/results-screen/rows-a-frame-apart", test_rows_a_frame_apart);
   ADD ("/results-screen/slow-frames", test_slow_frames);
+  ADD ("/results-screen/cheap-to-draw", test_cheap_to_draw);
 #undef ADD
 
   status = g_test_run ();

@@ -379,6 +379,103 @@ vtr_test_screen_drop_style (GtkCssProvider *style)
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (style));
 }
 
+/* What in @node GTK's cairo renderer draws at a cost out of proportion
+ * with what it shows, over more than a few pins' area: a shadow blurred
+ * on the processor, a border whose sides differ in colour (a mesh
+ * gradient computed over its whole box), a cross-fade (the screen drawn
+ * twice and blended). Counted in @found, described in @what. */
+static inline void
+vtr_test_screen_find_costly_nodes (GskRenderNode *node,
+                                   GString       *what,
+                                   guint         *found)
+{
+  graphene_rect_t bounds;
+  const double small = 120 * 120;
+
+  gsk_render_node_get_bounds (node, &bounds);
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        vtr_test_screen_find_costly_nodes (gsk_container_node_get_child (node, i), what, found);
+      return;
+    case GSK_TRANSFORM_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_transform_node_get_child (node), what, found);
+      return;
+    case GSK_CLIP_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_clip_node_get_child (node), what, found);
+      return;
+    case GSK_ROUNDED_CLIP_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_rounded_clip_node_get_child (node), what, found);
+      return;
+    case GSK_OPACITY_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_opacity_node_get_child (node), what, found);
+      return;
+    case GSK_COLOR_MATRIX_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_color_matrix_node_get_child (node), what, found);
+      return;
+    case GSK_DEBUG_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_debug_node_get_child (node), what, found);
+      return;
+    case GSK_SHADOW_NODE:
+      vtr_test_screen_find_costly_nodes (gsk_shadow_node_get_child (node), what, found);
+      return;
+    case GSK_CROSS_FADE_NODE:
+      g_string_append_printf (what, "a cross-fade of %.0fx%.0f; ", bounds.size.width, bounds.size.height);
+      (*found)++;
+      return;
+    case GSK_OUTSET_SHADOW_NODE:
+      if (gsk_outset_shadow_node_get_blur_radius (node) > 0)
+        {
+          g_string_append_printf (what, "a blurred shadow of %.0fx%.0f; ", bounds.size.width, bounds.size.height);
+          (*found)++;
+        }
+      return;
+    case GSK_BORDER_NODE:
+      {
+        const GdkRGBA *colors = gsk_border_node_get_colors (node);
+
+        if (bounds.size.width * bounds.size.height > small &&
+            (!gdk_rgba_equal (&colors[0], &colors[1]) || !gdk_rgba_equal (&colors[0], &colors[2]) ||
+             !gdk_rgba_equal (&colors[0], &colors[3])))
+          {
+            g_string_append_printf (what, "a border of sides in different colours, %.0fx%.0f; ", bounds.size.width,
+                                    bounds.size.height);
+            (*found)++;
+          }
+      }
+      return;
+    default:
+      return;
+    }
+}
+
+/* @widget's picture as it is: what costs more to draw than
+ * it shows, described, or an empty string. */
+static inline char *
+vtr_test_screen_costly_drawing (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  g_autoptr(GskRenderNode) node = NULL;
+  GString *what = g_string_new (NULL);
+  guint found = 0;
+
+  /* A widget waiting to be laid out has no picture yet. */
+  while (node == NULL && g_get_monotonic_time () < deadline)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (node);
+  vtr_test_screen_find_costly_nodes (node, what, &found);
+  return g_string_free (what, FALSE);
+}
+
 /* Until @window has the size asked, and its screens were laid out for it
  * (landscape or portrait). */
 static inline void

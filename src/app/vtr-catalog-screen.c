@@ -11,7 +11,9 @@
  * several set one after the other make one query; a new query cancels the
  * one before, whose answer is not shown. While the answer is awaited
  * "loading" is TRUE and the stack shows its "loading" page (a spinner); a
- * failure shows its words on the error page.
+ * failure shows its words on the error page. The stack's transitions are
+ * this class's: a cross-fade from or to a spinner shown, none otherwise
+ * (show_spinner ()).
  *
  * A subclass implements load() (and has_question() when it needs more
  * than the catalogue), gives its stack and error page with
@@ -101,7 +103,14 @@ stop_revealing (VtrCatalogScreen *self)
   priv->revealed = 0;
 }
 
-/* The "loading" page, transparent until the wait has been long enough. */
+/* The "loading" page, transparent until the wait has been long enough.
+ *
+ * The stack cross-fades only from a spinner shown: from the transparent
+ * page, or to it, the answer shows at once. A cross-fade draws the whole
+ * screen twice into pictures of its size and blends them, every frame for
+ * its 200 ms; with GTK's cairo renderer that was most of what showing an
+ * answer cost the main thread (tests/bench/bench-main-thread --phases),
+ * to fade in from a page showing nothing. */
 static void
 show_spinner (VtrCatalogScreen *self,
               gboolean          shown)
@@ -111,6 +120,19 @@ show_spinner (VtrCatalogScreen *self,
 
   if (page)
     gtk_widget_set_opacity (page, shown ? 1.0 : 0.0);
+}
+
+/* The stack's next change of page: a cross-fade only from or to a
+ * spinner shown. */
+static void
+set_transition (VtrCatalogScreen *self)
+{
+  VtrCatalogScreenPrivate *priv = vtr_catalog_screen_get_instance_private (self);
+  GtkWidget *page = gtk_stack_get_child_by_name (priv->stack, "loading");
+  gboolean spinner_shown = page && gtk_widget_get_opacity (page) > 0;
+
+  gtk_stack_set_transition_type (priv->stack, spinner_shown ? GTK_STACK_TRANSITION_TYPE_CROSSFADE
+                                                            : GTK_STACK_TRANSITION_TYPE_NONE);
 }
 
 static gboolean
@@ -171,6 +193,7 @@ vtr_catalog_screen_reload (VtrCatalogScreen *self)
   priv->cancellable = g_cancellable_new ();
   if (priv->spinner_source == 0)
     delay_spinner (self);
+  set_transition (self);
   gtk_stack_set_visible_child_name (priv->stack, "loading");
   set_loading (self, TRUE);
   VTR_CATALOG_SCREEN_GET_CLASS (self)->load (self, priv->catalog, &here, priv->cancellable);
@@ -260,6 +283,8 @@ vtr_catalog_screen_loaded (VtrCatalogScreen *self,
     return FALSE;
   stop_revealing (self);
   g_clear_handle_id (&priv->spinner_source, g_source_remove);
+  /* The subclass shows its answer next. */
+  set_transition (self);
   show_spinner (self, TRUE);
   set_loading (self, FALSE);
   if (error == NULL)

@@ -8,15 +8,22 @@
  * screens stand either way. GTK 4.8 and libadwaita 1.2 have no
  * breakpoints, so the box turns when it is given less width than its
  * columns need side by side, and is measured as it will be laid out.
+ *
+ * It lays its columns out itself, once a frame: each is allocated its
+ * final size only. (Through a GtkBox that it then corrected to the first
+ * column's share, every column was allocated at two widths a frame, and
+ * every wrapped label in it laid out twice again, whenever anything in the
+ * screen changed: most of a product page's frames under
+ * tests/bench/bench-main-thread --phases.)
  */
 
 struct _VtrFlipBox
 {
   GtkWidget  parent_instance;
 
-  GtkBox    *box;
-  int        wide_width; /* side by side only from this width on */
-  double     first_share; /* side by side: the first column's share of the width (0: the box's) */
+  int        spacing;
+  int        wide_width; /* side by side only from this width on; > 0: the columns fill the box, in equal shares */
+  double     first_share; /* side by side: the first column's share of the width (0: equal shares) */
 };
 
 static void vtr_flip_box_buildable_init (GtkBuildableIface *iface);
@@ -67,7 +74,7 @@ vtr_flip_box_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SPACING:
-      g_value_set_int (value, gtk_box_get_spacing (self->box));
+      g_value_set_int (value, self->spacing);
       break;
     case PROP_WIDE_WIDTH:
       g_value_set_int (value, self->wide_width);
@@ -91,9 +98,10 @@ vtr_flip_box_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SPACING:
-      if (gtk_box_get_spacing (self->box) != g_value_get_int (value))
+      if (self->spacing != g_value_get_int (value))
         {
-          gtk_box_set_spacing (self->box, g_value_get_int (value));
+          self->spacing = g_value_get_int (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -101,11 +109,6 @@ vtr_flip_box_set_property (GObject      *object,
       if (self->wide_width != g_value_get_int (value))
         {
           self->wide_width = g_value_get_int (value);
-          /* A list and its map share the whole screen, either way, half
-           * each, rather than stand centred at their natural sizes. */
-          gtk_box_set_homogeneous (self->box, self->wide_width > 0);
-          gtk_widget_set_halign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
-          gtk_widget_set_valign (GTK_WIDGET (self->box), self->wide_width > 0 ? GTK_ALIGN_FILL : GTK_ALIGN_CENTER);
           gtk_widget_queue_resize (GTK_WIDGET (self));
           g_object_notify_by_pspec (object, pspec);
         }
@@ -129,7 +132,7 @@ side_by_side_width (VtrFlipBox *self)
 {
   int width = 0, n = 0;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child;
        child = gtk_widget_get_next_sibling (child))
     {
       int minimum;
@@ -140,7 +143,7 @@ side_by_side_width (VtrFlipBox *self)
       width += minimum;
       n++;
     }
-  return width + MAX (0, n - 1) * gtk_box_get_spacing (self->box);
+  return width + MAX (0, n - 1) * self->spacing;
 }
 
 /* Whether the columns go one above the other when @width is given: when
@@ -167,14 +170,14 @@ vtr_flip_box_measure (GtkWidget      *widget,
 {
   VtrFlipBox *self = VTR_FLIP_BOX (widget);
   gboolean vertical = orientation == GTK_ORIENTATION_VERTICAL && turns (self, for_size);
-  int spacing = gtk_box_get_spacing (self->box);
+  int spacing = self->spacing;
   int n = 0;
 
   /* Measured as it will be laid out: the widest column, the columns side
    * by side or one above the other. A box measured one way and then
    * turned would be given the other way's size. */
   *minimum = *natural = 0;
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->box)); child;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child;
        child = gtk_widget_get_next_sibling (child))
     {
       int child_minimum, child_natural;
@@ -213,6 +216,60 @@ vtr_flip_box_measure (GtkWidget      *widget,
   *minimum_baseline = *natural_baseline = -1;
 }
 
+/* The columns' sizes along the way they stand, in @sizes: the columns
+ * fill @size. With wide-width, in equal shares, or side by side the first
+ * its share (a list wider than the map beside it), each at least its
+ * smallest width; without, each its smallest size and the rest shared as
+ * a GtkBox does, by what they would like then to whichever expands. */
+static void
+share (VtrFlipBox       *self,
+       GtkOrientation    orientation,
+       int               size,
+       int               for_size,
+       GtkRequestedSize *sizes,
+       int               n)
+{
+  int available = size - (n - 1) * self->spacing;
+
+  if (self->wide_width > 0 && orientation == GTK_ORIENTATION_HORIZONTAL && self->first_share > 0 && n == 2)
+    {
+      int min_first, min_second;
+
+      gtk_widget_measure (sizes[0].data, orientation, -1, &min_first, NULL, NULL, NULL);
+      gtk_widget_measure (sizes[1].data, orientation, -1, &min_second, NULL, NULL, NULL);
+      sizes[0].minimum_size = CLAMP ((int) (available * self->first_share), min_first,
+                                     MAX (min_first, available - min_second));
+      sizes[1].minimum_size = MAX (min_second, available - sizes[0].minimum_size);
+    }
+  else if (self->wide_width > 0)
+    {
+      for (int i = 0; i < n; i++)
+        sizes[i].minimum_size = available / n + (i < available % n ? 1 : 0);
+    }
+  else
+    {
+      int extra = available, expanding = 0;
+
+      for (int i = 0; i < n; i++)
+        {
+          gtk_widget_measure (sizes[i].data, orientation, for_size, &sizes[i].minimum_size, &sizes[i].natural_size,
+                              NULL, NULL);
+          extra -= sizes[i].minimum_size;
+          expanding += gtk_widget_compute_expand (sizes[i].data, orientation);
+        }
+      extra = gtk_distribute_natural_allocation (MAX (0, extra), n, sizes);
+      for (int i = 0; i < n && expanding > 0; i++)
+        if (gtk_widget_compute_expand (sizes[i].data, orientation))
+          {
+            int more = extra / expanding;
+
+            sizes[i].minimum_size += more;
+            extra -= more;
+            expanding--;
+          }
+    }
+}
+
 static void
 vtr_flip_box_size_allocate (GtkWidget *widget,
                             int        width,
@@ -220,29 +277,84 @@ vtr_flip_box_size_allocate (GtkWidget *widget,
                             int        baseline)
 {
   VtrFlipBox *self = VTR_FLIP_BOX (widget);
-  GtkOrientation wanted = turns (self, width) ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
-  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (self->box));
-  GtkWidget *second = first ? gtk_widget_get_next_sibling (first) : NULL;
+  gboolean turned = turns (self, width);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  g_autofree GtkRequestedSize *sizes = NULL;
+  int n = 0, group_width = width, group_height = height, x, y;
 
-  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) != wanted)
-    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), wanted);
-  gtk_widget_allocate (GTK_WIDGET (self->box), width, height, baseline, NULL);
-  /* Side by side, the first column its share (a list wider than the map
-   * beside it), each at least its smallest width. */
-  if (wanted == GTK_ORIENTATION_HORIZONTAL && self->first_share > 0 && second &&
-      gtk_widget_should_layout (first) && gtk_widget_should_layout (second) &&
-      gtk_widget_get_next_sibling (second) == NULL)
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += gtk_widget_should_layout (child);
+  if (n == 0)
+    return;
+  sizes = g_new0 (GtkRequestedSize, n);
+  n = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      sizes[n++].data = child;
+
+  /* Without wide-width the columns stand centred at their natural size,
+   * at most the box's: the width first, then the height for it. */
+  if (self->wide_width == 0)
     {
-      int spacing = gtk_box_get_spacing (self->box);
-      int min_first, min_second, first_width;
+      int natural = 0;
 
-      gtk_widget_measure (first, GTK_ORIENTATION_HORIZONTAL, -1, &min_first, NULL, NULL, NULL);
-      gtk_widget_measure (second, GTK_ORIENTATION_HORIZONTAL, -1, &min_second, NULL, NULL, NULL);
-      first_width = CLAMP ((int) ((width - spacing) * self->first_share), min_first,
-                           MAX (min_first, width - spacing - min_second));
-      gtk_widget_allocate (first, first_width, height, -1, NULL);
-      gtk_widget_allocate (second, MAX (min_second, width - spacing - first_width), height, -1,
-                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (first_width + spacing, 0)));
+      /* Side by side their widths together, one above the other the
+       * widest's. */
+      if (turned)
+        for (int i = 0; i < n; i++)
+          {
+            int column;
+
+            gtk_widget_measure (sizes[i].data, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &column, NULL, NULL);
+            natural = MAX (natural, column);
+          }
+      else
+        vtr_flip_box_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &(int) { 0 }, &natural, &(int) { 0 },
+                              &(int) { 0 });
+      group_width = MIN (width, natural);
+      if (turned)
+        {
+          /* One above the other: their heights at that width. */
+          vtr_flip_box_measure (widget, GTK_ORIENTATION_VERTICAL, group_width, &(int) { 0 }, &natural, &(int) { 0 },
+                                &(int) { 0 });
+          group_height = MIN (height, natural);
+        }
+      else
+        {
+          /* Side by side: as tall as the tallest column at its width. */
+          share (self, GTK_ORIENTATION_HORIZONTAL, group_width, -1, sizes, n);
+          natural = 0;
+          for (int i = 0; i < n; i++)
+            {
+              int column;
+
+              gtk_widget_measure (sizes[i].data, GTK_ORIENTATION_VERTICAL, sizes[i].minimum_size, NULL, &column,
+                                  NULL, NULL);
+              natural = MAX (natural, column);
+            }
+          group_height = MIN (height, natural);
+        }
+    }
+  x = (width - group_width) / 2;
+  y = (height - group_height) / 2;
+
+  if (turned)
+    share (self, GTK_ORIENTATION_VERTICAL, group_height, group_width, sizes, n);
+  else if (self->wide_width > 0)
+    share (self, GTK_ORIENTATION_HORIZONTAL, group_width, -1, sizes, n);
+  for (int i = 0; i < n; i++)
+    {
+      GtkAllocation slot;
+
+      if (turned)
+        slot = (GtkAllocation) { x, y, group_width, sizes[i].minimum_size };
+      else
+        slot = (GtkAllocation) { rtl ? width - x - sizes[i].minimum_size : x, y, sizes[i].minimum_size, group_height };
+      gtk_widget_size_allocate (sizes[i].data, &slot, -1);
+      if (turned)
+        y += slot.height + self->spacing;
+      else
+        x += slot.width + self->spacing;
     }
 }
 
@@ -256,11 +368,10 @@ vtr_flip_box_get_request_mode (GtkWidget *widget)
 static void
 vtr_flip_box_dispose (GObject *object)
 {
-  VtrFlipBox *self = VTR_FLIP_BOX (object);
+  GtkWidget *child;
 
-  if (self->box)
-    gtk_widget_unparent (GTK_WIDGET (self->box));
-  self->box = NULL;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (vtr_flip_box_parent_class)->dispose (object);
 }
 
@@ -298,12 +409,6 @@ vtr_flip_box_class_init (VtrFlipBoxClass *klass)
 static void
 vtr_flip_box_init (VtrFlipBox *self)
 {
-  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
-  /* The flip box fills what it is given, so that it is allocated again
-   * whenever the window changes shape; its columns stay centred. */
-  gtk_widget_set_halign (GTK_WIDGET (self->box), GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (GTK_WIDGET (self->box), GTK_ALIGN_CENTER);
-  gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -318,5 +423,5 @@ vtr_flip_box_append (VtrFlipBox *self,
 {
   g_return_if_fail (VTR_IS_FLIP_BOX (self));
 
-  gtk_box_append (self->box, child);
+  gtk_widget_insert_before (child, GTK_WIDGET (self), NULL);
 }

@@ -2,6 +2,8 @@
 
 #include "vtr-info-row.h"
 
+#include "vtr-text-column.h"
+
 /*
  * A row of the screens' lists: a title, its details in full-contrast text
  * (the "details" class, never dim-label: AdwActionRow's subtitle is dimmed
@@ -41,7 +43,9 @@ vtr_info_row_new (const char *title,
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  /* Its width never asked at a height: a wrapped label would lay its
+   * text out a dozen times to answer (vtr-text-column.c). */
+  GtkWidget *text = vtr_text_column_new (4);
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *details_label = gtk_label_new (details);
 
@@ -62,8 +66,8 @@ vtr_info_row_new (const char *title,
   gtk_widget_add_css_class (details_label, "details");
   gtk_widget_set_visible (details_label, details != NULL && *details != '\0');
 
-  gtk_box_append (GTK_BOX (text), title_label);
-  gtk_box_append (GTK_BOX (text), details_label);
+  vtr_text_column_append (VTR_TEXT_COLUMN (text), title_label);
+  vtr_text_column_append (VTR_TEXT_COLUMN (text), details_label);
   gtk_box_append (GTK_BOX (box), text);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
@@ -121,7 +125,7 @@ void
 vtr_info_row_add_below (GtkWidget *row,
                         GtkWidget *child)
 {
-  gtk_box_append (GTK_BOX (g_object_get_data (G_OBJECT (row), TEXT_KEY)), child);
+  vtr_text_column_append (g_object_get_data (G_OBJECT (row), TEXT_KEY), child);
 }
 
 const char *

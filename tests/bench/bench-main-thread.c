@@ -434,6 +434,9 @@ main (int argc, char *argv[])
   vtr_application_start (app);
   vtr_application_wait_opened (app);
   window = VTR_WINDOW (vtr_application_show_window (app));
+  /* No idle reset while the rounds run: under callgrind they take minutes,
+   * and going home would take away the screen being waited for. */
+  vtr_window_set_idle_timeout (window, 24 * 3600);
   gtk_window_present (GTK_WINDOW (window));
   counter = vtr_counter_new (vtr_application_get_store (app), vtr_application_get_catalog (app),
                              vtr_application_get_printer (app));
