@@ -1040,6 +1040,118 @@ web_body (VtrTestHub     *hub,
   g_assert_nonnull (strstr (card_page, "10 points"));
 }
 
+/* The text of @text between @before and the next @after. */
+static char *
+between (const char *text,
+         const char *before,
+         const char *after)
+{
+  const char *start = strstr (text, before);
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen (before);
+  end = strstr (start, after);
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+/* A reservation form sent from a phone at 127.0.0.1: its status. */
+static guint
+reserve_post (VtrTestHub *hub,
+              const char *product,
+              const char *token,
+              const char *phone,
+              char      **page)
+{
+  g_autofree char *body = g_strdup_printf ("product=%s&merchant=2&token=%s&first_name=In%%C3%%A8s&phone=%s"
+                                           "&quantity=1", product, token, phone);
+
+  return http (hub->port, "POST", "/reserve?lang=en", NULL, body, page);
+}
+
+/* (web) Reserving from a phone on either backend: the product's page
+ * offers it, the form's token is the hub's (a forged one is refused),
+ * the order is the web's and reaches the shop's kiosk through its sync
+ * as a kiosk's order would (vitrine-ctl: the counter's list), its number
+ * waits in the outbox of text messages, and the limit of three an hour
+ * for one phone is counted in the hub's database. */
+static void
+reserve_body (VtrTestHub     *hub,
+              const char     *hub_dir,
+              const char     *ref_dir,
+              VtrTestCluster *cluster)
+{
+  g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
+  gint64 product = vtr_test_sql_int (ref_catalog, "SELECT min (product_id) FROM stock WHERE merchant_id = 2");
+  g_autofree char *product_text = g_strdup_printf ("%" G_GINT64_FORMAT, product);
+  g_autofree char *link = g_strdup_printf ("href=\"/reserve?product=%s&amp;merchant=2", product_text);
+  g_autofree char *form_path = g_strdup_printf ("/reserve?product=%s&merchant=2&lang=en", product_text);
+  g_autofree char *product_page = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *done = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *shop = vtr_test_make_data_dir ();
+  g_autofree char *shop_code = add_device (hub_dir, cluster, "Boulangerie, comptoir des réservations", "2");
+
+  g_assert_cmpuint (phone_page (hub, hub_dir, "product", product_text, &product_page), ==, 200);
+  g_assert_nonnull (strstr (product_page, link));
+  g_assert_cmpuint (http (hub->port, "GET", form_path, NULL, NULL, &form), ==, 200);
+  g_assert_nonnull (strstr (form, "<form method=\"post\" action=\"/reserve?lang=en\">"));
+  token = between (form, "name=\"token\" value=\"", "\"");
+
+  /* A form the hub did not make. */
+  g_assert_cmpuint (reserve_post (hub, product_text, "1796000000.00ff", "0612345678", &forged), ==, 403);
+  g_assert_nonnull (strstr (forged, "This form is too old"));
+
+  g_assert_cmpuint (reserve_post (hub, product_text, token, "0612345678", &done), ==, 200);
+  g_assert_nonnull (strstr (done, "<h1>Reserved</h1>"));
+  number = between (done, "<p class=\"price\">Order ", "</p>");
+  sql = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE number = '%s' AND state = 'placed' "
+                         "AND merchant_id = 2 AND device_id = -1", number);
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count (*) FROM sms_outbox WHERE state = 'reserved' AND order_uuid = "
+                         "(SELECT uuid FROM hub_order WHERE number = '%s')", number);
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count (*) FROM issued_code WHERE kind = 'pickup' AND number = '%s'", number);
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, sql), ==, 1);
+
+  /* The shop's kiosk gets it with its orders. */
+  {
+    g_auto(VtrTestResult) paired = { 0 };
+    g_auto(VtrTestResult) synced = { 0 };
+    g_auto(VtrTestResult) list = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&paired, shop, NULL, "pair", shop_code, "--hub", hub->url, NULL);
+    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    if (!json_object_get_boolean_member (report, "ok"))
+      g_error ("the shop's sync failed: %s", synced.out);
+    ctl_ok (&list, shop, NULL, "order", "list", "--json", NULL);
+    g_assert_nonnull (strstr (list.out, number));
+    g_assert_nonnull (strstr (list.out, "Inès"));
+  }
+
+  /* Three an hour for one phone, counted in the hub's database. */
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *again = NULL;
+
+      g_assert_cmpuint (reserve_post (hub, product_text, token, "0612345678", &again), ==, i < 3 ? 200 : 429);
+      if (i == 3)
+        g_assert_nonnull (strstr (again, "Too many reservations"));
+    }
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM hub_order WHERE device_id = -1"), ==, 3);
+  g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT max (count) FROM web_limit"), ==, 3);
+  vtr_test_remove_tree (shop);
+}
+
 /* (stock) A kiosk's stock of signed codes on either backend: pickup
  * codes and blank cards, each number issued once and recorded. */
 static void
@@ -1204,6 +1316,7 @@ sync_body (gboolean postgresql)
   sms_body (hub, hub_dir, cluster, gateway, token);
   area_body (hub, hub_dir, ref_dir, cluster);
   web_body (hub, hub_dir, ref_dir, cluster, cards[2], token);
+  reserve_body (hub, hub_dir, ref_dir, cluster);
   stock_body (hub, hub_dir, cluster, token);
 
   vtr_test_hub_stop (hub, SIGTERM);
@@ -1634,11 +1747,6 @@ test_not_served (void)
   code = add_device (hub_dir, cluster, "Boulangerie, comptoir", "2");
   hub = hub_start (hub_dir, cluster);
   token = pair_raw (hub, code);
-  /* Reserving from a phone: a page that says so, no form. */
-  g_assert_cmpuint (http (hub->port, "GET", "/reserve?product=1&merchant=2", NULL, NULL, &answer), ==, 501);
-  g_assert_nonnull (strstr (answer, "<html"));
-  g_assert_null (strstr (answer, "<form"));
-  g_clear_pointer (&answer, g_free);
   /* An address of the API no hub knows, as on SQLite. */
   g_assert_cmpuint (http (hub->port, "GET", "/api/v1/nothing-here", token, NULL, &answer), ==, 404);
   g_assert_nonnull (strstr (answer, "\"not-found\""));

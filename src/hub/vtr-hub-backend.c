@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
@@ -276,6 +277,29 @@ vtr_hub_backend_revoke_device (VtrHubBackend *self,
                                GError       **error)
 {
   return self->klass->revoke_device (self, device_id, now, error);
+}
+
+gboolean
+vtr_hub_backend_web_secret (VtrHubBackend *self,
+                            const guint8  *drawn,
+                            gsize          size,
+                            guint8        *secret,
+                            GError       **error)
+{
+  return self->klass->web_secret (self, drawn, size, secret, error);
+}
+
+gboolean
+vtr_hub_backend_web_limit (VtrHubBackend *self,
+                           const char    *key,
+                           gint64         now,
+                           gint64         window,
+                           gboolean       count,
+                           gint64        *counted,
+                           GError       **error)
+{
+  *counted = 0;
+  return self->klass->web_limit (self, key, now, window, count, counted, error);
 }
 
 /* SQLite. */
@@ -562,6 +586,86 @@ sqlite_revoke_device (VtrHubBackend *self,
   return vtr_hub_db_revoke_device (((Sqlite *) self)->db, device_id, now, error);
 }
 
+static gboolean
+sqlite_failed (sqlite3  *db,
+               GError  **error)
+{
+  g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+sqlite_web_secret (VtrHubBackend *self,
+                   const guint8  *drawn,
+                   gsize          size,
+                   guint8        *secret,
+                   GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO web_secret (id, key) VALUES (1, ?)", -1, &stmt, NULL) !=
+      SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_blob (stmt, 1, drawn, size, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "SELECT key FROM web_secret WHERE id = 1", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  if (sqlite3_step (stmt) == SQLITE_ROW && (gsize) sqlite3_column_bytes (stmt, 0) == size)
+    {
+      memcpy (secret, sqlite3_column_blob (stmt, 0), size);
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return found || sqlite_failed (db, error);
+}
+
+static gboolean
+sqlite_web_limit (VtrHubBackend *self,
+                  const char    *key,
+                  gint64         now,
+                  gint64         window,
+                  gboolean       count,
+                  gint64        *counted,
+                  GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!count)
+    {
+      if (sqlite3_prepare_v2 (db, "SELECT count FROM web_limit WHERE key = ? AND start > ?", -1, &stmt, NULL) !=
+          SQLITE_OK)
+        return sqlite_failed (db, error);
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now - window);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *counted = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      return rc == SQLITE_ROW || rc == SQLITE_DONE || sqlite_failed (db, error);
+    }
+  /* The hours gone by are forgotten, then this one counted. */
+  if (sqlite3_prepare_v2 (db, "DELETE FROM web_limit WHERE start <= ?", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_int64 (stmt, 1, now - window);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "INSERT INTO web_limit (key, start, count) VALUES (?1, ?2, 1) "
+                              "ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *counted = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || sqlite_failed (db, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -596,6 +700,8 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_write_poster_scans,
   sqlite_list_devices,
   sqlite_revoke_device,
+  sqlite_web_secret,
+  sqlite_web_limit,
   sqlite_free,
 };
 

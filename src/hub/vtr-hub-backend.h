@@ -128,6 +128,18 @@ typedef struct
                                   gint64         device_id,
                                   gint64         now,
                                   GError       **error);
+  gboolean      (*web_secret)    (VtrHubBackend *self,
+                                  const guint8  *drawn,
+                                  gsize          size,
+                                  guint8        *secret,
+                                  GError       **error);
+  gboolean      (*web_limit)     (VtrHubBackend *self,
+                                  const char    *key,
+                                  gint64         now,
+                                  gint64         window,
+                                  gboolean       count,
+                                  gint64        *counted,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -273,6 +285,24 @@ GPtrArray     *vtr_hub_backend_list_devices (VtrHubBackend *self,
 gboolean       vtr_hub_backend_revoke_device (VtrHubBackend *self,
                                          gint64         device_id,
                                          gint64         now,
+                                         GError       **error);
+/* (web) The secret of the phones' reservation forms, shared by every hub
+ * on the database: @drawn (@size bytes) kept when there is none yet, and
+ * the one kept copied into @secret. */
+gboolean       vtr_hub_backend_web_secret (VtrHubBackend *self,
+                                         const guint8  *drawn,
+                                         gsize          size,
+                                         guint8        *secret,
+                                         GError       **error);
+/* (web) The reservations counted for @key (an address, a phone's keyed
+ * hash) in the hour (@window seconds) before @now, in @counted; when
+ * @count, the hours gone by forgotten and one more counted. */
+gboolean       vtr_hub_backend_web_limit (VtrHubBackend *self,
+                                         const char    *key,
+                                         gint64         now,
+                                         gint64         window,
+                                         gboolean       count,
+                                         gint64        *counted,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

@@ -47,7 +47,7 @@
 
 /* The schema's version, in hub_meta: bumped with every change to
  * schema[], so that the first hub of a new version adds what is new. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 typedef struct
 {
@@ -138,6 +138,13 @@ static const char schema[] =
   "  product_id bigint NOT NULL, scans bigint NOT NULL, PRIMARY KEY (merchant_id, day, source, product_id));"
   /* 3: (web) an order's page found by its number. */
   "CREATE INDEX IF NOT EXISTS hub_order_by_number ON hub_order (number, seq);"
+  /* 4: (web) the phones' reservations, as hub.db's: the secret of the
+   * forms, and the rate limits' counts for the hour, shared by every
+   * hub on the database. */
+  "CREATE TABLE IF NOT EXISTS web_secret ("
+  "  id integer PRIMARY KEY CHECK (id = 1), key bytea NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS web_limit ("
+  "  key text PRIMARY KEY, start bigint NOT NULL, count bigint NOT NULL);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -558,13 +565,23 @@ fold_order (Pg                     *self,
                             received };
   const char *step[5] = { e->order, e->order_state, at, e->payload, received };
 
+  const char *told = e->order_state;
+
   if (g_str_equal (e->order_state, "placed"))
-    return run (self,
+    {
+      if (!run (self,
                 "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, seq, received) "
                 "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6, $7::bigint, "
                 "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), $8::bigint)",
-                8, placed, error);
-  if (!run (self,
+                8, placed, error))
+        return FALSE;
+      /* (web) A reservation from a phone's page gets its number by text
+       * message, where a kiosk prints it on a ticket (as on SQLite). */
+      if (vtr_hub_batch_get_device_id (batch) != VTR_HUB_DEVICE_WEB)
+        return TRUE;
+      told = "reserved";
+    }
+  else if (!run (self,
             "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
             "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
             "WHERE uuid = $1::uuid",
@@ -572,11 +589,11 @@ fold_order (Pg                     *self,
     return FALSE;
   /* (sms) The customer is told, once per order and state, by the first
    * hub that claims the message (vtr_hub_pg_sms_claim()). */
-  if (g_str_equal (e->order_state, "ready") || g_str_equal (e->order_state, "cancelled") ||
-      g_str_equal (e->order_state, "refused"))
+  if (g_str_equal (told, "reserved") || g_str_equal (told, "ready") || g_str_equal (told, "cancelled") ||
+      g_str_equal (told, "refused"))
     {
       g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_sms_now ());
-      const char *params[4] = { e->order, e->order_state, e->payload, now };
+      const char *params[4] = { e->order, told, e->payload, now };
 
       return run (self,
                   "INSERT INTO sms_outbox (order_uuid, state, details, created, next_try) "
@@ -2684,6 +2701,83 @@ pg_revoke_device (VtrHubBackend *backend,
   return TRUE;
 }
 
+static gboolean
+pg_web_secret (VtrHubBackend *backend,
+               const guint8  *drawn,
+               gsize          size,
+               guint8        *secret,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *hex = g_malloc (2 * size + 3);
+  const char *params[1] = { hex };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  hex[0] = '\\';
+  hex[1] = 'x';
+  for (gsize i = 0; i < size; i++)
+    g_snprintf (hex + 2 + 2 * i, 3, "%02x", drawn[i]);
+  /* The first hub's drawing is kept; every hub reads the one kept. */
+  if (!(result = query (self,
+                        "WITH drawn AS ("
+                        "  INSERT INTO web_secret (id, key) VALUES (1, $1::bytea) ON CONFLICT (id) DO NOTHING "
+                        "  RETURNING encode (key, 'hex')) "
+                        "SELECT * FROM drawn UNION ALL SELECT encode (key, 'hex') FROM web_secret WHERE id = 1",
+                        1, params, error)))
+    return FALSE;
+  found = PQntuples (result) >= 1 && strlen (PQgetvalue (result, 0, 0)) == 2 * size;
+  for (gsize i = 0; found && i < size; i++)
+    {
+      const char *p = PQgetvalue (result, 0, 0) + 2 * i;
+
+      secret[i] = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+    }
+  PQclear (result);
+  if (!found)
+    g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                         _("The secret of the reservation forms is not in the hub’s database"));
+  return found;
+}
+
+static gboolean
+pg_web_limit (VtrHubBackend *backend,
+              const char    *key,
+              gint64         now,
+              gint64         window,
+              gboolean       count,
+              gint64        *counted,
+              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *gone = g_strdup_printf ("%" G_GINT64_FORMAT, now - window);
+  const char *params[3] = { key, gone, now_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  /* Counted: the hours gone by forgotten, then this one counted, in one
+   * statement (a key whose hour is over starts again at 1). */
+  if (!(result = query (self,
+                        count ? "WITH gone AS (DELETE FROM web_limit WHERE start <= $2::bigint AND key <> $1) "
+                                "INSERT INTO web_limit (key, start, count) VALUES ($1, $3::bigint, 1) "
+                                "ON CONFLICT (key) DO UPDATE SET "
+                                "  count = CASE WHEN web_limit.start <= $2::bigint THEN 1 "
+                                "    ELSE web_limit.count + 1 END, "
+                                "  start = CASE WHEN web_limit.start <= $2::bigint THEN excluded.start "
+                                "    ELSE web_limit.start END "
+                                "RETURNING count"
+                              : "SELECT count FROM web_limit WHERE key = $1 AND start > $2::bigint "
+                                "  AND $3::bigint IS NOT NULL",
+                        3, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *counted = column_int (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2716,6 +2810,8 @@ static const VtrHubBackendClass pg_class = {
   pg_write_poster_scans,
   pg_list_devices,
   pg_revoke_device,
+  pg_web_secret,
+  pg_web_limit,
   pg_free,
 };
 

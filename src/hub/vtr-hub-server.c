@@ -1187,8 +1187,7 @@ route_metrics (Job           *job,
  * (pg) The hub on PostgreSQL (docs/hub-api.md, "PostgreSQL"): what the
  * kiosks use through sync, through the backend interface
  * (vtr-hub-backend.h), one connection a worker thread. What it does not
- * serve yet (a phone's reservation) answers 501, never another hub's
- * answer.
+ * serve answers 501, never another hub's answer.
  */
 
 static void
@@ -1232,8 +1231,8 @@ static GPrivate mirror_key = G_PRIVATE_INIT (mirror_reader_free);
 
 /* A phone's page on PostgreSQL: made from the hub's copy of the
  * catalogue, once it holds PostgreSQL's newest change (or after 5 s, as
- * it is), and a card's balance or an order's state from PostgreSQL. The
- * reservations are not served yet. */
+ * it is), and a card's balance, an order's state and a reservation
+ * through PostgreSQL. */
 static void
 route_pg_web (Job           *job,
               VtrHubBackend *backend,
@@ -1262,10 +1261,14 @@ route_pg_web (Job           *job,
     }
   vtr_hub_mirror_wait (job->server->mirror, head, 5 * G_USEC_PER_SEC);
   job->web = g_new0 (VtrHubWebPage, 1);
-  vtr_hub_web_serve (job->server->dir, NULL, backend, reader->catalog, job->msg, path, job->query, job->web);
+  vtr_hub_web_serve (job->server->dir, backend, reader->catalog, job->msg, path, job->query, job->web);
   job->status = job->web->status;
   job->body = g_steal_pointer (&job->web->body);
   job->etag = g_steal_pointer (&job->web->etag);
+  /* (sms) A reservation's number goes by text message: this hub's
+   * sending thread looks at once (another hub's may claim it first). */
+  if (job->web->order_placed && job->server->sms)
+    vtr_hub_sms_wake (job->server->sms);
 }
 
 static void
@@ -1391,7 +1394,7 @@ route (Job *job)
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
       job->web = g_new0 (VtrHubWebPage, 1);
-      vtr_hub_web_serve (job->server->dir, worker->db, worker->backend, worker->catalog, job->msg, path, job->query,
+      vtr_hub_web_serve (job->server->dir, worker->backend, worker->catalog, job->msg, path, job->query,
                          job->web);
       job->status = job->web->status;
       job->body = g_steal_pointer (&job->web->body);
