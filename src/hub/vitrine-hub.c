@@ -63,7 +63,7 @@ static char *database;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
-  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("With “serve”, “device add” and “import”: keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder"), N_("postgresql://…") },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("Keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder; every command but “demo” takes it"), N_("postgresql://…") },
   { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The federation’s host, for “keys init”"), N_("HOST") },
   { "merchant", 0, 0, G_OPTION_ARG_STRING, &merchant, N_("The shop of a product ad"), N_("ID") },
   { "promotion", 0, 0, G_OPTION_ARG_STRING, &promotion, N_("The promotion of a product ad"), N_("ID") },
@@ -255,7 +255,7 @@ sign_batch (VtrCodeKind kind)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   g_autoptr(GPtrArray) codes = NULL;
   GError *error = NULL;
   int expiry = 0;
@@ -266,9 +266,10 @@ sign_batch (VtrCodeKind kind)
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (kind == VTR_CODE_CARD && expiry)
     return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
-  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
-      !(codes = vtr_hub_stock_issue (db, keys, 0, kind, count, expiry, g_get_real_time () / G_USEC_PER_SEC,
-                                     &error)))
+  /* (pg) Recorded as issued in the hub's database, either backend. */
+  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(backend = vtr_hub_backend_open_admin (dir, database, &error)) ||
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, 0, kind, count, expiry,
+                                             g_get_real_time () / G_USEC_PER_SEC, &error)))
     return fail (error);
   for (guint i = 0; i < codes->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (codes, i));
@@ -780,8 +781,8 @@ ask_admin_pin (gboolean  *made_up,
 /* `device reset-pin ID`: a one-time code that resets the device's PIN,
  * valid 7 days (or until --expires). */
 static int
-command_reset_pin (VtrHubDb   *db,
-                   const char *id_text)
+command_reset_pin (VtrHubBackend *backend,
+                   const char    *id_text)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
@@ -798,7 +799,7 @@ command_reset_pin (VtrHubDb   *db,
   if (expires && !parse_date (expires, &expiry))
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (!(keys = vtr_hub_keys_open (dir, &error)) ||
-      !(url = vtr_hub_pins_reset_code (db, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(url = vtr_hub_pins_reset_code (backend, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
     return fail (error);
   g_print (_("Device %lld: scan this code on it before %02d/%02d/%04d to choose a new PIN. It works "
              "once.\n"),
@@ -818,7 +819,7 @@ static int
 command_code (int argc, char **argv)
 {
   g_autofree char *dir = hub_data_dir ();
-  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   g_autofree char *kind = NULL;
   g_autofree char *name = NULL;
   g_autofree char *when = NULL;
@@ -828,8 +829,8 @@ command_code (int argc, char **argv)
 
   if (argc != 4 || !g_str_equal (argv[2], "owner"))
     return usage_error (_("Usage: vitrine-hub code owner ORDER-NUMBER|CARD"));
-  if (!(db = vtr_hub_db_open (dir, &error)) ||
-      !vtr_hub_stock_owner (db, argv[3], &kind, &device_id, &name, &issued, &error))
+  if (!(backend = vtr_hub_backend_open_admin (dir, database, &error)) ||
+      !vtr_hub_backend_code_owner (backend, argv[3], &kind, &device_id, &name, &issued, &error))
     return fail (error);
   issued_at = g_date_time_new_from_unix_local (issued);
   when = g_date_time_format (issued_at, "%d/%m/%Y %H:%M");
@@ -862,29 +863,6 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
-  if (database && g_str_equal (argv[2], "reset-pin"))
-    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
-  if (database && admin_pin)
-    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
-  if (database && g_str_equal (argv[2], "area") && argc == 5)
-    {
-      g_autoptr(VtrArea) parsed = NULL;
-      g_autofree char *canonical = NULL;
-
-      if (!parse_id (argv[3], &id))
-        return usage_error (_("Usage: vitrine-hub device area ID AREA"));
-      if (!vtr_area_parse (argv[4], &parsed, &error) || !(backend = vtr_hub_backend_open (dir, database, &error)) ||
-          !vtr_hub_backend_set_area (backend, id, argv[4], &error))
-        return fail (error);
-      canonical = vtr_area_to_string (parsed);
-      if (parsed)
-        g_print (_("Device %lld now holds the catalogue of the area %s: it downloads it at its next sync.\n"),
-                 (long long) id, canonical);
-      else
-        g_print (_("Device %lld now holds the whole catalogue: it downloads it at its next sync.\n"),
-                 (long long) id);
-      return EXIT_SUCCESS;
-    }
   if (g_str_equal (argv[2], "add") && argc == 4)
     {
       g_autoptr(VtrHubKeys) keys = NULL;
@@ -922,12 +900,16 @@ command_device (int argc, char **argv)
         }
       else if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
                !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, area, end_of_day (code.expires), &id,
-                                                  &error)))
+                                                  &error)) ||
+               !(backend = vtr_hub_backend_wrap_sqlite (db, NULL)))
         return fail (error);
-      if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
+      if (pin && !vtr_hub_pins_set_admin (backend, id, pin, &error))
         {
+          g_autoptr(GError) revoke_error = NULL;
+
           /* No device with a PIN other than the one asked for. */
-          vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, NULL);
+          if (!vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &revoke_error))
+            g_printerr ("vitrine-hub: %s\n", revoke_error->message);
           return fail (error);
         }
       code.kid = vtr_hub_keys_signing_kid (keys, &secret);
@@ -959,13 +941,13 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
-  /* (pg) The list and the revocations on PostgreSQL too. */
-  if (database ? !(backend = vtr_hub_backend_open (dir, database, &error)) : !(db = vtr_hub_db_open (dir, &error)))
+  /* (pg) The list, the revocations, the PINs and the areas on either
+   * backend. */
+  if (!(backend = vtr_hub_backend_open_admin (dir, database, &error)))
     return fail (error);
   if (g_str_equal (argv[2], "list") && argc == 3)
     {
-      g_autoptr(GPtrArray) devices = backend ? vtr_hub_backend_list_devices (backend, &error)
-                                             : vtr_hub_db_list_devices (db, &error);
+      g_autoptr(GPtrArray) devices = vtr_hub_backend_list_devices (backend, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -1028,7 +1010,7 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
   if (g_str_equal (argv[2], "reset-pin") && argc == 4)
-    return command_reset_pin (db, argv[3]);
+    return command_reset_pin (backend, argv[3]);
   if (g_str_equal (argv[2], "area") && argc == 5)
     {
       g_autofree char *canonical = NULL;
@@ -1036,7 +1018,7 @@ command_device (int argc, char **argv)
 
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device area ID AREA"));
-      if (!vtr_area_parse (argv[4], &parsed, &error) || !vtr_hub_db_set_area (db, id, argv[4], &error))
+      if (!vtr_area_parse (argv[4], &parsed, &error) || !vtr_hub_backend_set_area (backend, id, argv[4], &error))
         return fail (error);
       canonical = vtr_area_to_string (parsed);
       if (parsed)
@@ -1051,8 +1033,7 @@ command_device (int argc, char **argv)
     {
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device revoke ID"));
-      if (backend ? !vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error)
-                  : !vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
+      if (!vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error))
         return fail (error);
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
@@ -1126,11 +1107,13 @@ main (int   argc,
 
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
-  if (database && argc >= 2 && !g_str_equal (argv[1], "device") && !g_str_equal (argv[1], "import") &&
-      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign") && !g_str_equal (argv[1], "backup") &&
-      !g_str_equal (argv[1], "restore"))
-    return usage_error (_("With --database, the hub serves, adds devices, imports, backs up and restores only: "
-                          "PostgreSQL does not keep the rest yet"));
+  /* (pg) Every command works on PostgreSQL but the demo (load it into a
+   * SQLite hub, or import a file). */
+  if (database && argc >= 2 && g_str_equal (argv[1], "products"))
+    return usage_error (_("With --database, the products shops made are not reviewed yet"));
+  if (database && argc >= 2 && g_str_equal (argv[1], "demo"))
+    return usage_error (_("With --database, load the federation’s data with “import FILE…”: the demo "
+                          "catalogue goes into a hub on SQLite only"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))
@@ -1152,12 +1135,12 @@ main (int   argc,
   if (argc >= 2 && g_str_equal (argv[1], "sms"))
     {
       g_autofree char *dir = hub_data_dir ();
-      return vtr_hub_command_sms (dir, json_output, argc, argv);
+      return vtr_hub_command_sms (dir, database, json_output, argc, argv);
     }
   if (argc >= 2 && g_str_equal (argv[1], "privacy"))
     {
       g_autofree char *dir = hub_data_dir ();
-      return vtr_hub_command_privacy (dir, json_output, argc, argv);
+      return vtr_hub_command_privacy (dir, database, json_output, argc, argv);
     }
 
   {

@@ -97,6 +97,7 @@ typedef struct
                                   gint64         device_id,
                                   VtrCodeKind    kind,
                                   guint          count,
+                                  int            expires,
                                   gint64         now,
                                   GError       **error);
   gboolean      (*card_movements) (VtrHubBackend *self,
@@ -140,6 +141,35 @@ typedef struct
                                   gboolean       count,
                                   gint64        *counted,
                                   GError       **error);
+  gboolean      (*set_admin_pin) (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  const char    *hash,
+                                  GError       **error);
+  gboolean      (*admin_pin_hash) (VtrHubBackend *self,
+                                   gint64         device_id,
+                                   char         **hash,
+                                   GError       **error);
+  gboolean      (*add_pin_reset) (VtrHubBackend *self,
+                                  const char    *nonce,
+                                  gint64         device_id,
+                                  gint64         now,
+                                  int            expires,
+                                  GError       **error);
+  gboolean      (*code_owner)    (VtrHubBackend *self,
+                                  const char    *number,
+                                  char         **kind,
+                                  gint64        *device_id,
+                                  char         **device_name,
+                                  gint64        *issued,
+                                  GError       **error);
+  gboolean      (*write_sms_outbox) (VtrHubBackend *self,
+                                     guint          limit,
+                                     JsonBuilder   *builder,
+                                     GError       **error);
+  int           (*erase_expired) (VtrHubBackend *self,
+                                  gint64         now,
+                                  gint64         keep_seconds,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -153,6 +183,9 @@ VtrHubBackend *vtr_hub_backend_open     (const char    *dir,
                                          const char    *database,
                                          GError       **error);
 VtrHubBackend *vtr_hub_backend_open_sqlite (const char *dir,
+                                         GError       **error);
+VtrHubBackend *vtr_hub_backend_open_admin (const char    *dir,
+                                         const char    *database,
                                          GError       **error);
 VtrHubBackend *vtr_hub_backend_open_pg  (const char    *conninfo,
                                          GError       **error);
@@ -234,12 +267,14 @@ gboolean       vtr_hub_backend_set_area (VtrHubBackend *self,
                                          const char    *area,
                                          GError       **error);
 /* A device's stock of signed codes (vtr_hub_stock_issue()): @count new
- * pickup codes or blank cards, each number never issued before. */
+ * pickup codes or blank cards, each number never issued before; pickup
+ * codes valid until @expires (YYYYMMDD, 0: no end). */
 GPtrArray     *vtr_hub_backend_issue_codes (VtrHubBackend *self,
                                          VtrHubKeys    *keys,
                                          gint64         device_id,
                                          VtrCodeKind    kind,
                                          guint          count,
+                                         int            expires,
                                          gint64         now,
                                          GError       **error);
 /* (web) A card's last movements, newest first, for its page. */
@@ -303,6 +338,43 @@ gboolean       vtr_hub_backend_web_limit (VtrHubBackend *self,
                                          gint64         window,
                                          gboolean       count,
                                          gint64        *counted,
+                                         GError       **error);
+/* (admin) The administrator's PIN of a device (its slow hash, sent with
+ * its pairing answer) and the one-time codes that reset a PIN, recorded
+ * (vtr-hub-pins.c): the device must exist and not be revoked. */
+gboolean       vtr_hub_backend_set_admin_pin (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         const char    *hash,
+                                         GError       **error);
+gboolean       vtr_hub_backend_admin_pin_hash (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         char         **hash,
+                                         GError       **error);
+gboolean       vtr_hub_backend_add_pin_reset (VtrHubBackend *self,
+                                         const char    *nonce,
+                                         gint64         device_id,
+                                         gint64         now,
+                                         int            expires,
+                                         GError       **error);
+/* (admin) `code owner`: which device an order number or a card was
+ * issued to (vtr_hub_stock_owner()). */
+gboolean       vtr_hub_backend_code_owner (VtrHubBackend *self,
+                                         const char    *number,
+                                         char         **kind,
+                                         gint64        *device_id,
+                                         char         **device_name,
+                                         gint64        *issued,
+                                         GError       **error);
+/* (sms) `sms list`: the last @limit text messages (vtr_hub_sms_write_outbox()),
+ * and `privacy erase-expired` (vtr_hub_sms_erase_expired()): how many
+ * orders' customers were forgotten, -1 on error. */
+gboolean       vtr_hub_backend_write_sms_outbox (VtrHubBackend *self,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         GError       **error);
+int            vtr_hub_backend_erase_expired (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         keep_seconds,
                                          GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */

@@ -17,6 +17,7 @@
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-gtin.h"
+#include "vtr-hub-pins.h"
 #include "vtr-hub-shop.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
@@ -145,6 +146,12 @@ static const char schema[] =
   "  id integer PRIMARY KEY CHECK (id = 1), key bytea NOT NULL);"
   "CREATE TABLE IF NOT EXISTS web_limit ("
   "  key text PRIMARY KEY, start bigint NOT NULL, count bigint NOT NULL);"
+  /* 4: (admin) the administrators' PINs set by `device add --admin-pin`
+   * (their slow hash, sent with the pairing answer) and the one-time
+   * codes of `device reset-pin`, as hub.db's. */
+  "ALTER TABLE device ADD COLUMN IF NOT EXISTS admin_pin_hash text;"
+  "CREATE TABLE IF NOT EXISTS pin_reset ("
+  "  nonce text PRIMARY KEY, device_id bigint NOT NULL, issued bigint NOT NULL, expires bigint NOT NULL);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -2428,6 +2435,7 @@ pg_issue_codes (VtrHubBackend *backend,
                 gint64         device_id,
                 VtrCodeKind    kind,
                 guint          count,
+                int            expires,
                 gint64         now,
                 GError       **error)
 {
@@ -2480,7 +2488,7 @@ issue:
   kid = vtr_hub_keys_signing_kid (hub_keys, &secret);
   for (guint i = 0; i < count; i++)
     {
-      VtrFlashcode code = { kind, .expires = 0, .kid = kid };
+      VtrFlashcode code = { kind, .expires = kind == VTR_CODE_PICKUP ? expires : 0, .kid = kid };
       char *url;
       guint tries = 0;
 
@@ -2778,6 +2786,174 @@ pg_web_limit (VtrHubBackend *backend,
   return TRUE;
 }
 
+/* The device @device_id, which must exist and not be revoked; in the
+ * caller's transaction, its row locked. */
+static gboolean
+check_device (Pg      *self,
+              gint64   device_id,
+              GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[1] = { id };
+  PGresult *result;
+  gboolean found, revoked;
+
+  if (!(result = query (self, "SELECT revoked IS NOT NULL FROM device WHERE id = $1::bigint FOR UPDATE", 1, params,
+                        error)))
+    return FALSE;
+  found = PQntuples (result) == 1;
+  revoked = found && g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  return vtr_hub_pins_check_device (device_id, found, revoked, error);
+}
+
+static gboolean
+pg_set_admin_pin (VtrHubBackend *backend,
+                  gint64         device_id,
+                  const char    *hash,
+                  GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[2] = { id, hash };
+
+  ensure_connected (self);
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!check_device (self, device_id, error) ||
+      !run (self, "UPDATE device SET admin_pin_hash = $2 WHERE id = $1::bigint", 2, params, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_admin_pin_hash (VtrHubBackend *backend,
+                   gint64         device_id,
+                   char         **hash,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[1] = { id };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT admin_pin_hash FROM device WHERE id = $1::bigint", 1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *hash = column_text (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_add_pin_reset (VtrHubBackend *backend,
+                  const char    *nonce,
+                  gint64         device_id,
+                  gint64         now,
+                  int            expires,
+                  GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *expires_text = g_strdup_printf ("%d", expires);
+  const char *params[4] = { nonce, id, now_text, expires_text };
+
+  ensure_connected (self);
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!check_device (self, device_id, error) ||
+      !run (self,
+            "INSERT INTO pin_reset (nonce, device_id, issued, expires) "
+            "VALUES ($1, $2::bigint, $3::bigint, $4::bigint)",
+            4, params, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_code_owner (VtrHubBackend *backend,
+               const char    *number,
+               char         **kind,
+               gint64        *device_id,
+               char         **device_name,
+               gint64        *issued,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { number };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT i.kind, coalesce (i.device_id, 0), d.name, i.issued FROM issued_code AS i "
+                        "LEFT JOIN device AS d ON d.id = i.device_id WHERE i.number = $1 LIMIT 1",
+                        1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      PQclear (result);
+      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND,
+                   _("The hub never issued “%s” to a device"), number);
+      return FALSE;
+    }
+  *kind = column_text (result, 0, 0);
+  *device_id = column_int (result, 0, 1);
+  *device_name = column_text (result, 0, 2);
+  *issued = column_int (result, 0, 3);
+  PQclear (result);
+  return TRUE;
+}
+
+/* As vtr_hub_sms_write_outbox(). */
+static gboolean
+pg_write_sms_outbox (VtrHubBackend *backend,
+                     guint          limit,
+                     JsonBuilder   *builder,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[1] = { limit_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self,
+                        "SELECT s.order_uuid::text, coalesce (o.number, ''), s.state, s.status, s.tries, s.created, "
+                        "  s.next_try, coalesce (s.sent, 0), coalesce (s.last_error, '') "
+                        "FROM sms_outbox AS s LEFT JOIN hub_order AS o ON o.uuid = s.order_uuid "
+                        "ORDER BY s.id DESC LIMIT $1::bigint",
+                        1, params, error)))
+    return FALSE;
+  json_builder_begin_array (builder);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "order", PQgetvalue (result, i, 0));
+      vtr_json_add_string (builder, "number", PQgetvalue (result, i, 1));
+      vtr_json_add_string (builder, "state", PQgetvalue (result, i, 2));
+      vtr_json_add_string (builder, "status", PQgetvalue (result, i, 3));
+      vtr_json_add_int (builder, "tries", column_int (result, i, 4));
+      vtr_json_add_int (builder, "created", column_int (result, i, 5));
+      vtr_json_add_int (builder, "next_try", column_int (result, i, 6));
+      vtr_json_add_int (builder, "sent", column_int (result, i, 7));
+      vtr_json_add_string (builder, "last_error", PQgetvalue (result, i, 8));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2812,6 +2988,12 @@ static const VtrHubBackendClass pg_class = {
   pg_revoke_device,
   pg_web_secret,
   pg_web_limit,
+  pg_set_admin_pin,
+  pg_admin_pin_hash,
+  pg_add_pin_reset,
+  pg_code_owner,
+  pg_write_sms_outbox,
+  vtr_hub_pg_sms_erase_expired,
   pg_free,
 };
 

@@ -371,11 +371,10 @@ authenticate (Job    *job,
 
 /* Routes, run on a worker. */
 
-/* POST /api/v1/pair, on either backend (@worker NULL: PostgreSQL). */
+/* POST /api/v1/pair, on either backend. */
 static void
 route_pair (Job           *job,
-            VtrHubBackend *backend,
-            Worker        *worker)
+            VtrHubBackend *backend)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -405,9 +404,9 @@ route_pair (Job           *job,
     }
   job->device_id = device->id;
   /* The administrator's PIN set with `device add --admin-pin`, as its
-   * slow hash (vtr-hub-pins.c); a pairing without it still works. Not on
-   * PostgreSQL yet. */
-  if (worker && !vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
+   * slow hash (vtr-hub-pins.c), on either backend; a pairing without it
+   * still works. */
+  if (!vtr_hub_backend_admin_pin_hash (backend, device->id, &admin_pin_hash, &error))
     g_clear_error (&error);
   envelope = vtr_hub_keys_export (keys);
   root = vtr_hub_keys_root_public (keys);
@@ -1056,7 +1055,7 @@ route_stock (Job           *job,
       return;
     }
   if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count),
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count), 0,
                                              g_get_real_time () / G_USEC_PER_SEC, &error)))
     {
       answer_gerror (job, error);
@@ -1285,7 +1284,7 @@ route_pg (Job *job)
       return;
     }
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pair (job, backend, NULL);
+    route_pair (job, backend);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate_on (job, backend, NULL);
@@ -1365,7 +1364,7 @@ route (Job *job)
     }
 
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pair (job, worker->backend, worker);
+    route_pair (job, worker->backend);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);

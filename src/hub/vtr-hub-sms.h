@@ -72,10 +72,12 @@ G_BEGIN_DECLS
 
 /* vitrine-hub-sms.c: the commands. */
 int vtr_hub_command_sms     (const char *dir,
+                             const char *database,
                              gboolean    json,
                              int         argc,
                              char      **argv);
 int vtr_hub_command_privacy (const char *dir,
+                             const char *database,
                              gboolean    json,
                              int         argc,
                              char      **argv);

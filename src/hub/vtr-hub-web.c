@@ -1691,7 +1691,7 @@ reserve (Ctx *ctx)
     guint n_accepted = 0;
     GString *out = ctx->out;
 
-    if (!(codes = vtr_hub_backend_issue_codes (ctx->backend, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1,
+    if (!(codes = vtr_hub_backend_issue_codes (ctx->backend, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1, 0,
                                                now, &error)) ||
         codes->len == 0)
       {
