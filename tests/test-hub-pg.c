@@ -13,7 +13,7 @@
  *   helper ported: the shops' edits, lost cards, text messages, feeds by
  *   area, the phones' pages, stocks of codes and poster scans.
  * - A pg_dump taken while serving, restored: kiosks resend what it lost.
- * - What PostgreSQL does not serve yet answers 501, never other data.
+ * - The administrator's commands on PostgreSQL, as on SQLite.
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 #include "vtr-hub-backend.h"
 #include "vtr-hub-keys.h"
 #include "vtr-outbox.h"
+#include "vtr-shop-edit.h"
 #include "vtr-store.h"
 #include "vtr-test-hub.h"
 #include "vtr-test-pg.h"
@@ -1296,7 +1297,6 @@ admin_body (VtrTestHub     *hub,
   g_auto(VtrTestResult) reset_revoked = { 0 };
   g_auto(VtrTestResult) printed = { 0 };
   g_auto(VtrTestResult) owner = { 0 };
-  g_auto(VtrTestResult) demo = { 0 };
   g_autofree char *code = NULL;
   g_autofree char *answer = NULL;
   g_autofree char *id = NULL;
@@ -1371,13 +1371,94 @@ admin_body (VtrTestHub     *hub,
     g_assert_cmpint (unknown.status, !=, 0);
     g_assert_nonnull (strstr (unknown.err, "never issued"));
   }
-  /* The demo goes into a SQLite hub only: PostgreSQL says so. */
-  if (cluster)
+}
+
+/* (shop) The products shops made, reviewed by the federation on either
+ * backend (`products review`): one accepted, one merged into a
+ * federation product (its stock line moves there); a street kiosk's
+ * next sync brings the result. */
+static void
+review_body (VtrTestHub     *hub,
+             const char     *hub_dir,
+             const char     *ref_dir,
+             const char     *kiosk,
+             VtrTestCluster *cluster)
+{
+  g_autofree char *ref_catalog = g_build_filename (ref_dir, "catalog.db", NULL);
+  gint64 into = vtr_test_sql_int (ref_catalog, "SELECT min (id) FROM product "
+                                               "WHERE id NOT IN (SELECT product_id FROM stock WHERE merchant_id = 2)");
+  gint64 first = VTR_SHOP_MADE_PRODUCT_BASE + G_GINT64_CONSTANT (376123456781);
+  gint64 second = VTR_SHOP_MADE_PRODUCT_BASE + G_GINT64_CONSTANT (376123456782);
+  g_autofree char *code = add_device (hub_dir, cluster, "Boulangerie, tablette des produits", "2");
+  g_autofree char *token = pair_raw (hub, code);
+  g_autofree char *first_text = g_strdup_printf ("%" G_GINT64_FORMAT, first);
+  g_autofree char *second_text = g_strdup_printf ("%" G_GINT64_FORMAT, second);
+  g_autofree char *into_text = g_strdup_printf ("%" G_GINT64_FORMAT, into);
+  g_autofree char *sql = NULL;
+  static const char * const made[] = { "3761234567819", "Pain d’épeautre de la maison",
+                                       "3761234567826", "Fougasse aux anchois de la maison" };
+
+  g_assert_cmpint (into, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i += 2)
     {
-      hub_admin (&demo, hub_dir, cluster, NULL, NULL, "demo", NULL);
-      g_assert_cmpint (demo.status, !=, 0);
-      g_assert_nonnull (strstr (demo.err, "import"));
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"gtin\":\"%s\",\"name\":\"%s\","
+                                                  "\"brand\":\"\",\"category\":\"pain\"}", made[i], made[i + 1]);
+      g_autoptr(JsonObject) result = post_shop (hub, token, uuid, "shop-product", payload);
+
+      if (!g_str_equal (json_object_get_string_member (result, "status"), "accepted"))
+        g_error ("shop-product: %s", json_object_get_string_member_with_default (result, "reason", "?"));
     }
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":%s,\"price_cents\":420,"
+                                                "\"availability\":\"in-stock\"}", second_text);
+    g_autoptr(JsonObject) result = post_shop (hub, token, uuid, "shop-stock", payload);
+
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+  }
+  {
+    g_auto(VtrTestResult) list = { 0 };
+    g_auto(VtrTestResult) accepted = { 0 };
+    g_auto(VtrTestResult) merged = { 0 };
+    g_auto(VtrTestResult) wrong = { 0 };
+    g_auto(VtrTestResult) after = { 0 };
+
+    hub_admin (&list, hub_dir, cluster, NULL, NULL, "--json", "products", "review", NULL);
+    if (list.status != 0)
+      g_error ("products review: %s", list.err);
+    g_assert_nonnull (strstr (list.out, first_text));
+    g_assert_nonnull (strstr (list.out, second_text));
+    g_assert_nonnull (strstr (list.out, "Pain d’épeautre de la maison"));
+    hub_admin (&accepted, hub_dir, cluster, NULL, NULL, "products", "review", "accept", first_text, NULL);
+    if (accepted.status != 0)
+      g_error ("products review accept: %s", accepted.err);
+    /* Merged into itself: refused, nothing changed. */
+    hub_admin (&wrong, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, second_text, NULL);
+    g_assert_cmpint (wrong.status, !=, 0);
+    hub_admin (&merged, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, into_text, NULL);
+    if (merged.status != 0)
+      g_error ("products review merge: %s", merged.err);
+    hub_admin (&after, hub_dir, cluster, NULL, NULL, "products", "review", NULL);
+    g_assert_cmpint (after.status, ==, 0);
+    g_assert_nonnull (strstr (after.out, "No product made by a shop waits for review."));
+  }
+  {
+    g_auto(VtrTestResult) synced = { 0 };
+    g_autoptr(JsonObject) report = NULL;
+
+    ctl_ok (&synced, kiosk, NULL, "sync", "--json", NULL);
+    report = vtr_test_parse_object (synced.out);
+    g_assert_true (json_object_get_boolean_member (report, "ok"));
+  }
+  sql = g_strdup_printf ("SELECT count (*) FROM product WHERE id = %s", first_text);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count (*) FROM product WHERE id = %s", second_text);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT price_cents FROM stock WHERE merchant_id = 2 AND product_id = %s", into_text);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 420);
 }
 
 /* (stock) A kiosk's stock of signed codes on either backend: pickup
@@ -1546,6 +1627,7 @@ sync_body (gboolean postgresql)
   web_body (hub, hub_dir, ref_dir, cluster, cards[2], token);
   reserve_body (hub, hub_dir, ref_dir, cluster);
   admin_body (hub, hub_dir, cluster);
+  review_body (hub, hub_dir, ref_dir, kiosk, cluster);
   stock_body (hub, hub_dir, cluster, token);
 
   vtr_test_hub_stop (hub, SIGTERM);
@@ -1954,12 +2036,11 @@ test_events_once_across_hubs (void)
   vtr_test_cluster_stop (cluster);
 }
 
-/* What PostgreSQL does not keep yet answers 501 "not-supported", and a
- * lost card's transfer sent to it stays with the shop device (nothing
- * stored, nothing rejected); the admin commands it cannot do refuse at
- * start. */
+/* (admin) On PostgreSQL: an address of the API no hub knows (404, as on
+ * SQLite); the devices listed and one revoked (its token refused, its PIN
+ * not reset); the demo catalogue loaded into PostgreSQL, as on SQLite. */
 static void
-test_not_served (void)
+test_admin_postgresql (void)
 {
   VtrTestCluster *cluster = vtr_test_cluster_start ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
@@ -2002,6 +2083,28 @@ test_not_served (void)
     vtr_test_hub_run (&pin, hub_dir, cluster, "device", "reset-pin", id, NULL);
     g_assert_cmpint (pin.status, !=, 0);
     g_assert_nonnull (strstr (pin.err, "revoked"));
+  }
+  /* The demo, as a SQLite hub loads it: the same counts, its rows in
+   * PostgreSQL's feed. */
+  {
+    g_autofree char *sqlite_dir = vtr_test_make_data_dir ();
+    g_autofree char *catalog = g_build_filename (sqlite_dir, "catalog.db", NULL);
+    g_auto(VtrTestResult) demo = { 0 };
+    g_auto(VtrTestResult) sqlite_demo = { 0 };
+
+    vtr_test_hub_run (&sqlite_demo, sqlite_dir, NULL, "demo", NULL);
+    g_assert_cmpint (sqlite_demo.status, ==, 0);
+    vtr_test_hub_run (&demo, hub_dir, cluster, "demo", NULL);
+    if (demo.status != 0)
+      g_error ("demo: %s", demo.err);
+    g_assert_cmpstr (demo.out, ==, sqlite_demo.out);
+    g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM catalog_row WHERE kind = 0"), ==,
+                     vtr_test_sql_int (catalog, "SELECT count (*) FROM merchant"));
+    g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM catalog_row WHERE kind = 2"), ==,
+                     vtr_test_sql_int (catalog, "SELECT count (*) FROM stock"));
+    g_assert_cmpint (vtr_test_pg_int (cluster, "SELECT count (*) FROM catalog_change"), ==,
+                     vtr_test_pg_int (cluster, "SELECT count (*) FROM catalog_row"));
+    vtr_test_remove_tree (sqlite_dir);
   }
 
   vtr_test_hub_stop (hub, SIGTERM);
@@ -2305,7 +2408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub-pg/sync/postgresql", test_sync_postgresql);
   g_test_add_func ("/hub-pg/feed/two-writers", test_feed_two_writers);
   g_test_add_func ("/hub-pg/events/once-across-hubs", test_events_once_across_hubs);
-  g_test_add_func ("/hub-pg/not-served", test_not_served);
+  g_test_add_func ("/hub-pg/admin/postgresql", test_admin_postgresql);
   g_test_add_func ("/hub-pg/schema/no-lock", test_schema_no_lock);
   g_test_add_func ("/hub-pg/backup-restore", test_backup_restore);
   return g_test_run ();

@@ -90,9 +90,11 @@ static gboolean
 mark_master (VtrStore *store,
              GError  **error)
 {
-  g_autofree char *marker = g_build_filename (vtr_store_get_data_dir (store), VTR_STORE_MASTER_MARKER, NULL);
+  const char *dir = vtr_store_get_data_dir (store);
+  g_autofree char *marker = dir ? g_build_filename (dir, VTR_STORE_MASTER_MARKER, NULL) : NULL;
 
-  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+  /* A catalogue in memory (vtr_store_open_in_memory()) has no folder. */
+  if (marker == NULL || g_file_test (marker, G_FILE_TEST_EXISTS))
     return TRUE;
   return g_file_set_contents (marker,
                               "The federation's master catalogue (vitrine-hub): never set aside.\n",

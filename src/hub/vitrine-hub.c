@@ -63,7 +63,7 @@ static char *database;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
-  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("Keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder; every command but “demo” takes it"), N_("postgresql://…") },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("Keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder; every command takes it"), N_("postgresql://…") },
   { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The federation’s host, for “keys init”"), N_("HOST") },
   { "merchant", 0, 0, G_OPTION_ARG_STRING, &merchant, N_("The shop of a product ad"), N_("ID") },
   { "promotion", 0, 0, G_OPTION_ARG_STRING, &promotion, N_("The promotion of a product ad"), N_("ID") },
@@ -378,7 +378,7 @@ open_catalog (GError **error)
 }
 
 /* (pg) Each file is read into a catalogue of its own (the same import
- * as SQLite's, in a folder made for it, with the stock lines the shops
+ * as SQLite's, in a catalogue in memory, with the stock lines the shops
  * edited), whose rows then go to PostgreSQL in one transaction under the
  * change feed's one writer (vtr_hub_pg_import_file()). */
 static int
@@ -470,32 +470,36 @@ static int
 command_products (int argc, char **argv)
 {
   g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   GError *error = NULL;
   gint64 id, into, now = g_get_real_time () / G_USEC_PER_SEC;
   VtrStore *store;
 
   if (argc < 3 || !g_str_equal (argv[2], "review"))
     return usage_error (_("Usage: vitrine-hub products review [accept ID | merge ID INTO]"));
-  if (!(catalog = open_catalog (&error)))
+  /* (pg) On PostgreSQL, the same rules on a scratch catalogue. */
+  if (database ? !(backend = vtr_hub_backend_open (NULL, database, &error)) : !(catalog = open_catalog (&error)))
     return fail (error);
-  store = vtr_catalog_get_store (catalog);
+  store = catalog ? vtr_catalog_get_store (catalog) : NULL;
   if (argc == 5 && g_str_equal (argv[3], "accept") && parse_id (argv[4], &id))
     {
-      if (!vtr_shop_review_accept (store, id, now, &error))
+      if (backend ? !vtr_hub_pg_review (backend, id, 0, now, &error) : !vtr_shop_review_accept (store, id, now, &error))
         return fail (error);
       g_print (_("Product %lld is now a federation product.\n"), (long long) id);
       return EXIT_SUCCESS;
     }
   if (argc == 6 && g_str_equal (argv[3], "merge") && parse_id (argv[4], &id) && parse_id (argv[5], &into))
     {
-      if (!vtr_shop_review_merge (store, id, into, now, &error))
+      if (backend ? !vtr_hub_pg_review (backend, id, into, now, &error)
+                  : !vtr_shop_review_merge (store, id, into, now, &error))
         return fail (error);
       g_print (_("Product %lld is merged into product %lld.\n"), (long long) id, (long long) into);
       return EXIT_SUCCESS;
     }
   if (argc == 3)
     {
-      g_autoptr(GPtrArray) list = vtr_shop_review_list (store, &error);
+      g_autoptr(GPtrArray) list = backend ? vtr_hub_pg_review_list (backend, &error)
+                                          : vtr_shop_review_list (store, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       if (list == NULL)
@@ -543,7 +547,18 @@ command_demo (void)
   VtrDemoCounts counts;
   GError *error = NULL;
 
-  if (!(catalog = open_catalog (&error)) || !vtr_demo_load (catalog, now, &counts, &error))
+  if (database)
+    {
+      /* (pg) Into PostgreSQL's catalogue, with its change feed. */
+      g_autoptr(VtrHubBackend) backend = NULL;
+
+      if (!vtr_hub_backend_is_postgresql (database))
+        return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+      if (!(backend = vtr_hub_backend_open (NULL, database, &error)) ||
+          !vtr_hub_pg_load_demo (backend, now, &counts, &error))
+        return fail (error);
+    }
+  else if (!(catalog = open_catalog (&error)) || !vtr_demo_load (catalog, now, &counts, &error))
     return fail (error);
   g_print (_("Demo catalogue loaded: %u shops, %u products, %u stock lines, %u promotions, "
              "%u collection points.\n"),
@@ -1107,13 +1122,6 @@ main (int   argc,
 
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
-  /* (pg) Every command works on PostgreSQL but the demo (load it into a
-   * SQLite hub, or import a file). */
-  if (database && argc >= 2 && g_str_equal (argv[1], "products"))
-    return usage_error (_("With --database, the products shops made are not reviewed yet"));
-  if (database && argc >= 2 && g_str_equal (argv[1], "demo"))
-    return usage_error (_("With --database, load the federation’s data with “import FILE…”: the demo "
-                          "catalogue goes into a hub on SQLite only"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))

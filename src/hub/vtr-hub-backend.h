@@ -2,6 +2,7 @@
 
 #include "vtr-area.h"
 #include "vtr-catalog.h"
+#include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
@@ -406,6 +407,21 @@ gboolean       vtr_hub_pg_import_file   (VtrHubBackend   *self,
                                          const char      *path,
                                          VtrImportCounts *counts,
                                          guint           *n_rows,
+                                         GError         **error);
+
+/* (shop) PostgreSQL only: the products shops made, reviewed
+ * (vtr-shop-review.c's rules; @into_id 0: accepted), and the demo
+ * catalogue loaded (vtr_demo_load()). */
+GPtrArray     *vtr_hub_pg_review_list   (VtrHubBackend   *self,
+                                         GError         **error);
+gboolean       vtr_hub_pg_review        (VtrHubBackend   *self,
+                                         gint64           product_id,
+                                         gint64           into_id,
+                                         gint64           now,
+                                         GError         **error);
+gboolean       vtr_hub_pg_load_demo     (VtrHubBackend   *self,
+                                         GDateTime       *now,
+                                         VtrDemoCounts   *counts,
                                          GError         **error);
 
 /* (ops) PostgreSQL's backups: pg_dump while serving, pg_restore. */

@@ -16,6 +16,7 @@
 #include "vtr-card-block.h"
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-demo.h"
 #include "vtr-gtin.h"
 #include "vtr-hub-pins.h"
 #include "vtr-hub-shop.h"
@@ -25,6 +26,7 @@
 #include "vtr-json.h"
 #include "vtr-orders.h"
 #include "vtr-shop-edit.h"
+#include "vtr-shop-review.h"
 #include "vtr-store-private.h"
 
 /*
@@ -1375,7 +1377,7 @@ failed:
  * rewards it names, a product of the category it gives, the shop's
  * collection points, the provenance of its stock lines, the products
  * merchants made, the edits already applied) are copied from PostgreSQL
- * into a catalogue of its own in a temporary folder; the edits are
+ * into a scratch catalogue in memory (Scratch); the edits are
  * applied there, and what they changed goes back to PostgreSQL, logged
  * in the change feed, in one transaction under the feed's lock. So two
  * hubs never apply two edits of one row at once, an edit is applied once
@@ -1383,22 +1385,140 @@ failed:
  * for word on both backends.
  */
 
-static void
-remove_tree (const char *path)
+/* One transaction of the change feed's writer: its lock taken first. */
+static gboolean
+feed_begin (Pg      *self,
+            GError **error)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *params[1] = { lock };
 
-  while (dir && (name = g_dir_read_name (dir)))
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
     {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
+      rollback (self);
+      return FALSE;
     }
-  g_rmdir (path);
+  return TRUE;
+}
+
+/* (D1) A scratch catalogue: the rows a write may read, copied from
+ * PostgreSQL into a SQLite catalogue in memory (vtr_store_open_in_memory(),
+ * no file), where SQLite's own code applies the write; what it changed
+ * then goes back to PostgreSQL. The shops' edits, imports, the review of
+ * the products shops made and the demo all go through it. */
+typedef struct
+{
+  VtrStore   *store;
+  VtrCatalog *catalog;
+} Scratch;
+
+static void
+scratch_clear (Scratch *scratch)
+{
+  g_clear_object (&scratch->catalog);
+  g_clear_object (&scratch->store);
+}
+
+/* @rows (nullable): catalogue rows in the format of a page of the feed. */
+static gboolean
+scratch_open (Scratch    *scratch,
+              JsonObject *rows,
+              GError    **error)
+{
+  VtrImportCounts counts = { 0 };
+
+  if (!(scratch->store = vtr_store_open_in_memory (error)))
+    return FALSE;
+  scratch->catalog = vtr_catalog_new (scratch->store);
+  if (rows == NULL)
+    return TRUE;
+  if (!vtr_catalog_begin (scratch->catalog, error))
+    return FALSE;
+  if (!vtr_catalog_import_object (scratch->catalog, rows, &counts, error) ||
+      !vtr_catalog_commit (scratch->catalog, error))
+    {
+      vtr_catalog_rollback (scratch->catalog);
+      return FALSE;
+    }
+  vtr_import_counts_clear (&counts);
+  return TRUE;
+}
+
+/* The catalogue's rows of PostgreSQL's @sql (kind, data) as a page of the
+ * feed, for scratch_open(). */
+static JsonNode *
+rows_page (Pg          *self,
+           const char  *sql,
+           int          n_params,
+           const char **params,
+           GError     **error)
+{
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  GPtrArray *rows[VTR_N_TABLES] = { NULL };
+  PGresult *result;
+
+  if (!(result = query (self, sql, n_params, params, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 kind = column_int (result, i, 0);
+
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      if (rows[kind] == NULL)
+        rows[kind] = g_ptr_array_new ();
+      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
+    }
+  json_builder_begin_object (page);
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      json_builder_set_member_name (page, vtr_catalog_table_name (t));
+      json_builder_begin_array (page);
+      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
+        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
+      json_builder_end_array (page);
+      g_clear_pointer (&rows[t], g_ptr_array_unref);
+    }
+  json_builder_end_object (page);
+  PQclear (result);
+  return json_builder_get_root (page);
+}
+
+/* Opens @scratch with the rows of @sql (kind, data). */
+static gboolean
+scratch_open_with (Pg          *self,
+                   Scratch     *scratch,
+                   const char  *sql,
+                   int          n_params,
+                   const char **params,
+                   GError     **error)
+{
+  g_autoptr(JsonNode) page = rows_page (self, sql, n_params, params, error);
+
+  return page && scratch_open (scratch, json_node_get_object (page), error);
+}
+
+/* What the write changed in @scratch's catalogue (its change log, on
+ * since vtr_catalog_log_changes()) into PostgreSQL's, with its change
+ * feed rows: in the caller's transaction under the feed's lock. */
+static gboolean put_rows (Pg *self, JsonObject *page, guint *n_rows, GError **error);
+
+static gboolean
+scratch_put_back (Pg       *self,
+                  Scratch  *scratch,
+                  guint    *n_rows,
+                  GError  **error)
+{
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gint64 cursor;
+  guint n_changes;
+
+  return vtr_catalog_write_changes (scratch->catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) &&
+         json_parser_load_from_data (parser, changes->str, -1, error) &&
+         put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error);
 }
 
 /* A PostgreSQL array literal of @values (bigint[] or text[]). */
@@ -1507,65 +1627,38 @@ wanted_collect (Wanted    *w,
   return any;
 }
 
-/* The catalogue's rows the edits may read, as a page of the feed for the
- * scratch catalogue's import. */
+/* The catalogue's rows the edits may read, into a scratch catalogue. */
 static gboolean
 load_rows (Pg          *self,
            gint64       merchant_id,
            Wanted      *w,
-           JsonBuilder *page,
+           Scratch     *scratch,
            GError     **error)
 {
   g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
   g_autofree char *points_low = g_strdup_printf ("%" G_GINT64_FORMAT, VTR_SHOP_COLLECTION_BASE + merchant_id * 10);
   const char *params[7] = { merchant, w->products->str, w->promotions->str, w->rewards->str, w->gtins->str,
                             w->categories->str, points_low };
-  GPtrArray *rows[VTR_N_TABLES] = { NULL };
-  PGresult *result;
 
   /* The products found by barcode or category, and those the promotions
    * and rewards named refer to, are read with them. */
-  if (!(result = query (self,
-                        "WITH picked AS ("
-                        "  SELECT kind, a, b, data FROM catalog_row WHERE "
-                        "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
-                        "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
-                        "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
-                        "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
-                        "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
-                        "  UNION SELECT kind, a, b, data FROM catalog_row "
-                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
-                        "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
-                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
-                        "SELECT kind, data FROM picked "
-                        "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
-                        "  ON p.kind IN (3, 5) AND r.kind = 1 "
-                        "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
-                        7, params, error)))
-    return FALSE;
-  for (int i = 0; i < PQntuples (result); i++)
-    {
-      gint64 kind = column_int (result, i, 0);
-
-      if (kind < 0 || kind >= VTR_N_TABLES)
-        continue;
-      if (rows[kind] == NULL)
-        rows[kind] = g_ptr_array_new ();
-      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
-    }
-  json_builder_begin_object (page);
-  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-    {
-      json_builder_set_member_name (page, vtr_catalog_table_name (t));
-      json_builder_begin_array (page);
-      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
-        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
-      json_builder_end_array (page);
-      g_clear_pointer (&rows[t], g_ptr_array_unref);
-    }
-  json_builder_end_object (page);
-  PQclear (result);
-  return TRUE;
+  return scratch_open_with (self, scratch,
+                            "WITH picked AS ("
+                            "  SELECT kind, a, b, data FROM catalog_row WHERE "
+                            "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
+                            "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
+                            "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
+                            "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
+                            "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
+                            "  UNION SELECT kind, a, b, data FROM catalog_row "
+                            "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
+                            "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
+                            "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
+                            "SELECT kind, data FROM picked "
+                            "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
+                            "  ON p.kind IN (3, 5) AND r.kind = 1 "
+                            "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
+                            7, params, error);
 }
 
 /* Rows of PostgreSQL's @sql (text columns, NULL allowed) into the
@@ -1626,6 +1719,30 @@ copy_from_scratch (Pg          *self,
   return rc == SQLITE_DONE || vtr_store_set_error (scratch, rc, error);
 }
 
+/* The products merchants made (@products, a bigint[]) and the
+ * provenance of their stock lines, as the write left them in @scratch. */
+static gboolean
+put_back_made (Pg         *self,
+               Scratch    *scratch,
+               const char *products,
+               GError    **error)
+{
+  const char *params[1] = { products };
+
+  return run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, params, error) &&
+         copy_from_scratch (self, scratch->store, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
+                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
+                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
+                            "  created = excluded.created, reviewed = excluded.reviewed",
+                            error) &&
+         copy_from_scratch (self, scratch->store, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
+                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
+                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
+                            error);
+}
+
 /**
  * vtr_hub_pg_shop_ingest:
  * @hub_keys: (nullable): the federation's keys, to sign the posters asked for
@@ -1649,21 +1766,11 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
                         GError            **error)
 {
   Pg *self = (Pg *) backend;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
   g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, device->merchant_id);
-  const char *lock_params[1] = { lock };
-  g_autofree char *tmp = NULL;
-  g_autoptr(VtrStore) scratch = NULL;
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(JsonBuilder) page = json_builder_new ();
-  g_autoptr(JsonNode) page_root = NULL;
-  g_autoptr(GString) changes = g_string_new (NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonArray) others = NULL;
-  VtrImportCounts counts = { 0 };
+  Scratch scratch = { NULL };
   Wanted w = { NULL };
-  gint64 cursor;
-  guint n_changes, n_rows = 0;
+  guint n_rows = 0;
   gboolean began = FALSE;
 
   g_return_val_if_fail (backend->klass == &pg_class, NULL);
@@ -1678,23 +1785,8 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
     }
 
   ensure_connected (self);
-  if (!(tmp = g_dir_make_tmp ("vitrine-hub-shop-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+  if (!(began = feed_begin (self, error)) || !load_rows (self, device->merchant_id, &w, &scratch, error))
     goto failed;
-  catalog = vtr_catalog_new (scratch);
-  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
-      !load_rows (self, device->merchant_id, &w, page, error))
-    goto failed;
-  page_root = json_builder_get_root (page);
-  if (!vtr_catalog_begin (catalog, error))
-    goto failed;
-  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &counts, error) ||
-      !vtr_catalog_commit (catalog, error))
-    {
-      vtr_catalog_rollback (catalog);
-      goto failed;
-    }
-  vtr_import_counts_clear (&counts);
   {
     const char *edits[2] = { merchant, w.products->str };
     const char *uuids[1] = { w.uuids->str };
@@ -1703,19 +1795,19 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
     if (!copy_to_scratch (self,
                           "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
                           "WHERE merchant_id = $1::bigint AND product_id = ANY ($2::bigint[])",
-                          2, edits, scratch,
+                          2, edits, scratch.store,
                           "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
                           error) ||
         !copy_to_scratch (self,
                           "SELECT product_id, merchant_id, created, reviewed FROM product_made "
                           "WHERE product_id = ANY ($1::bigint[])",
-                          1, made, scratch,
+                          1, made, scratch.store,
                           "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
                           error) ||
         !copy_to_scratch (self,
                           "SELECT uuid::text, merchant_id, device_id, kind, payload, at, received FROM shop_event "
                           "WHERE uuid = ANY ($1::uuid[])",
-                          1, uuids, scratch,
+                          1, uuids, scratch.store,
                           "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
                           error))
@@ -1723,31 +1815,17 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
   }
   /* From here on, what the edits change is logged: that is what goes
    * back to PostgreSQL. */
-  if (!vtr_catalog_log_changes (catalog, error) ||
-      !vtr_store_exec (scratch, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
+  if (!vtr_catalog_log_changes (scratch.catalog, error) ||
+      !vtr_store_exec (scratch.store, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
     goto failed;
-  if (!(others = vtr_hub_shop_ingest (scratch, hub_keys, device, events, now, results, n_accepted, error)))
-    goto failed;
-  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
-      !json_parser_load_from_data (parser, changes->str, -1, error) ||
-      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), &n_rows, error))
+  if (!(others = vtr_hub_shop_ingest (scratch.store, hub_keys, device, events, now, results, n_accepted, error)) ||
+      !scratch_put_back (self, &scratch, &n_rows, error))
     goto failed;
   {
     const char *made[1] = { w.products->str };
 
-    if (!run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, made, error) ||
-        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
-                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
-                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
-                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
-                            "  created = excluded.created, reviewed = excluded.reviewed",
-                            error) ||
-        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
-                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
-                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
-                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
-                            error) ||
-        !copy_from_scratch (self, scratch,
+    if (!put_back_made (self, &scratch, made[0], error) ||
+        !copy_from_scratch (self, scratch.store,
                             "SELECT uuid, merchant_id, device_id, kind, payload, at, received FROM shop_event "
                             "WHERE uuid NOT IN (SELECT uuid FROM temp.shop_event_before)",
                             /* The same uuid in other letters' case: applied
@@ -1760,19 +1838,14 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
       goto failed;
   }
   wanted_clear (&w);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  remove_tree (tmp);
+  scratch_clear (&scratch);
   return g_steal_pointer (&others);
 
 failed:
   if (began)
     rollback (self);
   wanted_clear (&w);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  if (tmp)
-    remove_tree (tmp);
+  scratch_clear (&scratch);
   return NULL;
 }
 
@@ -1783,8 +1856,8 @@ failed:
  *   stock lines kept as their shops set them (vtr_import_counts_clear())
  * @n_rows: (out): the rows changed in PostgreSQL's catalogue
  *
- * Reads @path with SQLite's importer into a catalogue of its own in a
- * temporary folder, where the provenance of the stock lines the shops
+ * Reads @path with SQLite's importer into a scratch catalogue in
+ * memory (Scratch), where the provenance of the stock lines the shops
  * edited (stock_edit) and those lines are copied first, so that a line a
  * shop set after the file was made stays the shop's (and a line the file
  * sets later is the federation's again, its provenance gone), as on
@@ -1800,72 +1873,33 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
                         GError         **error)
 {
   Pg *self = (Pg *) backend;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
-  const char *lock_params[1] = { lock };
-  g_autofree char *tmp = NULL;
-  g_autoptr(VtrStore) scratch = NULL;
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(JsonBuilder) page = json_builder_new ();
-  g_autoptr(JsonNode) page_root = NULL;
-  g_autoptr(GString) changes = g_string_new (NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  VtrImportCounts loaded = { 0 };
+  Scratch scratch = { NULL };
   gboolean began = FALSE, imported = FALSE;
-  gint64 cursor;
-  guint n_changes;
-  PGresult *result;
 
   g_return_val_if_fail (backend->klass == &pg_class, FALSE);
   memset (counts, 0, sizeof *counts);
   *n_rows = 0;
   ensure_connected (self);
-  if (!(tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
-    goto failed;
-  catalog = vtr_catalog_new (scratch);
-  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
-    goto failed;
   /* The stock lines the shops edited, as they are now (for the report's
    * "kept the shop's price"), then their provenance. */
-  if (!(result = query (self,
-                        "SELECT r.data FROM stock_edit e JOIN catalog_row r "
-                        "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
-                        0, NULL, error)))
-    goto failed;
-  json_builder_begin_object (page);
-  json_builder_set_member_name (page, vtr_catalog_table_name (VTR_TABLE_STOCK));
-  json_builder_begin_array (page);
-  for (int i = 0; i < PQntuples (result); i++)
-    json_builder_add_value (page, json_from_string (PQgetvalue (result, i, 0), NULL));
-  json_builder_end_array (page);
-  json_builder_end_object (page);
-  PQclear (result);
-  page_root = json_builder_get_root (page);
-  if (!vtr_catalog_begin (catalog, error))
-    goto failed;
-  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &loaded, error) ||
-      !vtr_catalog_commit (catalog, error))
-    {
-      vtr_catalog_rollback (catalog);
-      goto failed;
-    }
-  vtr_import_counts_clear (&loaded);
-  if (!copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch,
+  if (!(began = feed_begin (self, error)) ||
+      !scratch_open_with (self, &scratch,
+                          "SELECT r.kind, r.data FROM stock_edit e JOIN catalog_row r "
+                          "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
+                          0, NULL, error) ||
+      !copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch.store,
                         "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
                         error) ||
-      !vtr_catalog_log_changes (catalog, error))
+      !vtr_catalog_log_changes (scratch.catalog, error))
     goto failed;
-  if (!(imported = vtr_catalog_import_file (catalog, path, counts, error)))
-    goto failed;
-  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
-      !json_parser_load_from_data (parser, changes->str, -1, error) ||
-      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error))
+  if (!(imported = vtr_catalog_import_file (scratch.catalog, path, counts, error)) ||
+      !scratch_put_back (self, &scratch, n_rows, error))
     goto failed;
   /* The provenance of the lines the file set after their shops: gone. */
   {
     g_autoptr(GString) kept = g_string_new ("{");
-    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, "SELECT product_id || ',' || merchant_id "
-                                                                 "FROM stock_edit", error);
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch.store, "SELECT product_id || ',' || merchant_id "
+                                                                       "FROM stock_edit", error);
     const char *params[1];
     int rc;
 
@@ -1875,7 +1909,7 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
       g_string_append_printf (kept, "%s\"%s\"", kept->len > 1 ? "," : "", sqlite3_column_text (stmt, 0));
     if (rc != SQLITE_DONE)
       {
-        vtr_store_set_error (scratch, rc, error);
+        vtr_store_set_error (scratch.store, rc, error);
         goto failed;
       }
     g_string_append_c (kept, '}');
@@ -1886,9 +1920,7 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
         !run (self, "COMMIT", 0, NULL, error))
       goto failed;
   }
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  remove_tree (tmp);
+  scratch_clear (&scratch);
   return TRUE;
 
 failed:
@@ -1896,11 +1928,160 @@ failed:
     rollback (self);
   if (imported)
     vtr_import_counts_clear (counts);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  if (tmp)
-    remove_tree (tmp);
+  scratch_clear (&scratch);
   return FALSE;
+}
+
+/*
+ * (shop) The review of the products shops made (`products review`) and
+ * the demo catalogue on PostgreSQL, with SQLite's code (vtr-shop-review.c,
+ * vtr-demo.c) on a scratch catalogue holding what they read.
+ */
+
+/* The products of @ids (a bigint[]), their stock lines, the promotions
+ * and rewards that name them, and the shops of all these. */
+#define REVIEW_ROWS \
+  "WITH picked AS (" \
+  "  SELECT kind, a, b, data FROM catalog_row WHERE kind IN (1, 2) AND a = ANY ($1::bigint[]) " \
+  "  UNION ALL SELECT kind, a, b, data FROM catalog_row " \
+  "    WHERE kind IN (3, 5) AND ((data::jsonb) ->> 'product_id')::bigint = ANY ($1::bigint[])) " \
+  "SELECT kind, data FROM picked " \
+  "UNION ALL SELECT kind, data FROM catalog_row WHERE kind = 0 AND a IN (" \
+  "  SELECT b FROM picked WHERE kind = 2 " \
+  "  UNION SELECT ((data::jsonb) ->> 'merchant_id')::bigint FROM picked WHERE kind IN (3, 5) " \
+  "  UNION SELECT merchant_id FROM product_made WHERE product_id = ANY ($1::bigint[]))"
+
+/**
+ * vtr_hub_pg_review_list:
+ *
+ * vtr_shop_review_list() on PostgreSQL: the products shops made that wait
+ * for the federation's review.
+ *
+ * Returns: (transfer full) (element-type VtrMadeProduct): the list, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+vtr_hub_pg_review_list (VtrHubBackend *backend,
+                        GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *ids = NULL;
+  const char *params[1];
+  Scratch scratch = { NULL };
+  GPtrArray *list = NULL;
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT coalesce (array_agg (product_id)::text, '{}') FROM product_made "
+                              "WHERE reviewed IS NULL", 0, NULL, error)))
+    return NULL;
+  ids = column_text (result, 0, 0);
+  PQclear (result);
+  params[0] = ids;
+  if (scratch_open_with (self, &scratch, REVIEW_ROWS, 1, params, error) &&
+      copy_to_scratch (self,
+                       "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                       "WHERE product_id = ANY ($1::bigint[])",
+                       1, params, scratch.store,
+                       "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                       error))
+    list = vtr_shop_review_list (scratch.store, error);
+  scratch_clear (&scratch);
+  return list;
+}
+
+/**
+ * vtr_hub_pg_review:
+ * @into_id: the federation's product to merge @product_id into, or 0 to
+ *   accept @product_id as a federation product
+ *
+ * vtr_shop_review_accept() or vtr_shop_review_merge() on PostgreSQL, in
+ * one transaction under the feed's lock: the stock lines, promotions and
+ * rewards moved go to the kiosks by the change feed.
+ */
+gboolean
+vtr_hub_pg_review (VtrHubBackend *backend,
+                   gint64         product_id,
+                   gint64         into_id,
+                   gint64         now,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *ids = g_strdup_printf ("{%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "}", product_id, into_id);
+  const char *params[1] = { ids };
+  Scratch scratch = { NULL };
+  guint n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  if (!(began = feed_begin (self, error)) ||
+      !scratch_open_with (self, &scratch, REVIEW_ROWS, 1, params, error) ||
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, params, scratch.store,
+                        "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, params, scratch.store,
+                        "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !vtr_catalog_log_changes (scratch.catalog, error))
+    goto failed;
+  if (!(into_id ? vtr_shop_review_merge (scratch.store, product_id, into_id, now, error)
+                : vtr_shop_review_accept (scratch.store, product_id, now, error)) ||
+      !scratch_put_back (self, &scratch, &n_rows, error) ||
+      /* The provenance of the lines moved goes with them. */
+      !run (self, "DELETE FROM stock_edit WHERE product_id = ANY ($1::bigint[])", 1, params, error) ||
+      !put_back_made (self, &scratch, ids, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  scratch_clear (&scratch);
+  return TRUE;
+
+failed:
+  if (began)
+    rollback (self);
+  scratch_clear (&scratch);
+  return FALSE;
+}
+
+/**
+ * vtr_hub_pg_load_demo:
+ *
+ * vtr_demo_load() on PostgreSQL: the demo catalogue into a scratch
+ * catalogue, its rows into PostgreSQL's with their change feed.
+ */
+gboolean
+vtr_hub_pg_load_demo (VtrHubBackend *backend,
+                      GDateTime     *now,
+                      VtrDemoCounts *counts,
+                      GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  Scratch scratch = { NULL };
+  guint n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  if (!(began = feed_begin (self, error)) || !scratch_open (&scratch, NULL, error) ||
+      !vtr_catalog_log_changes (scratch.catalog, error) ||
+      !vtr_demo_load (scratch.catalog, now, counts, error) ||
+      !scratch_put_back (self, &scratch, &n_rows, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    {
+      if (began)
+        rollback (self);
+      scratch_clear (&scratch);
+      return FALSE;
+    }
+  scratch_clear (&scratch);
+  return TRUE;
 }
 
 /*
@@ -3208,6 +3389,35 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
                         GError         **error)
 {
   (void) backend, (void) path, (void) counts, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+GPtrArray *
+vtr_hub_pg_review_list (VtrHubBackend *backend,
+                        GError       **error)
+{
+  (void) backend, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_review (VtrHubBackend *backend,
+                   gint64         product_id,
+                   gint64         into_id,
+                   gint64         now,
+                   GError       **error)
+{
+  (void) backend, (void) product_id, (void) into_id, (void) now, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+gboolean
+vtr_hub_pg_load_demo (VtrHubBackend *backend,
+                      GDateTime     *now,
+                      VtrDemoCounts *counts,
+                      GError       **error)
+{
+  (void) backend, (void) now, (void) counts, (void) error;
   g_return_val_if_reached (FALSE);
 }
 
