@@ -1,7 +1,9 @@
 /*
  * (pg) The hub on PostgreSQL (issue 20): a throwaway cluster (initdb and
  * pg_ctl on a folder of its own and a unix socket, as an unprivileged
- * user, removed after), the real vitrine-hub and vitrine-ctl.
+ * user, removed after) shared by the cases, each on a database of its
+ * own (but /hub-pg/backend/postgresql, which restarts its server), the
+ * real vitrine-hub and vitrine-ctl.
  *
  * - The same sync, as a kiosk does it (pair, download the catalogue,
  *   send a loyalty event), against SQLite and PostgreSQL.
@@ -1508,7 +1510,7 @@ stock_body (VtrTestHub     *hub,
 static void
 sync_body (gboolean postgresql)
 {
-  VtrTestCluster *cluster = postgresql ? vtr_test_cluster_start () : NULL;
+  VtrTestCluster *cluster = postgresql ? vtr_test_cluster_database () : NULL;
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *ref_dir = vtr_test_make_data_dir ();
   g_autofree char *kiosk = vtr_test_make_data_dir ();
@@ -1731,7 +1733,7 @@ sync_ok (const char *kiosk)
 static void
 test_backup_restore (void)
 {
-  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_database ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *kiosk = vtr_test_make_data_dir ();
   g_autofree char *backups = vtr_test_make_data_dir ();
@@ -1864,7 +1866,7 @@ spawn_writer (VtrTestCluster *cluster,
 static void
 test_feed_two_writers (void)
 {
-  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_database ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -1979,7 +1981,7 @@ count (const char *text,
 static void
 test_events_once_across_hubs (void)
 {
-  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_database ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -2042,7 +2044,7 @@ test_events_once_across_hubs (void)
 static void
 test_admin_postgresql (void)
 {
-  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_database ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
@@ -2141,7 +2143,7 @@ add_thread (gpointer data)
 static void
 test_schema_no_lock (void)
 {
-  VtrTestCluster *cluster = vtr_test_cluster_start ();
+  VtrTestCluster *cluster = vtr_test_cluster_database ();
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *code = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
@@ -2214,6 +2216,7 @@ batch_results (VtrHubBatch *batch)
 static void
 backend_body (gboolean postgresql)
 {
+  /* A server of its own: this case restarts it under the backend. */
   VtrTestCluster *cluster = postgresql ? vtr_test_cluster_start () : NULL;
   g_autofree char *hub_dir = vtr_test_make_data_dir ();
   g_autofree char *products = g_build_filename (hub_dir, "products.json", NULL);

@@ -24,6 +24,7 @@ typedef struct
   char *bindir;
   char *owner; /* NULL: the current user; "nobody" when tests run as root */
   pid_t pid;   /* the server's */
+  char *database; /* (nullable) a database of the program's shared cluster */
 } VtrTestCluster;
 
 static inline void
@@ -142,16 +143,71 @@ vtr_test_cluster_start (void)
   return vtr_test_cluster_start_full (FALSE);
 }
 
+static inline void vtr_test_pg_exec (VtrTestCluster *cluster, const char *sql);
+
+/* The cluster a test program's cases share (vtr_test_cluster_database()),
+ * stopped and removed when the program ends. */
+static VtrTestCluster *vtr_test_shared_cluster;
+static guint vtr_test_shared_databases;
+
+static inline void vtr_test_cluster_stop (VtrTestCluster *cluster);
+
+static inline void
+vtr_test_shared_cluster_stop (void)
+{
+  if (vtr_test_shared_cluster)
+    vtr_test_cluster_stop (g_steal_pointer (&vtr_test_shared_cluster));
+}
+
+/* A database of its own for one test case (CREATE DATABASE … TEMPLATE
+ * template0: as empty as a new cluster's), on one cluster the program's
+ * cases share: initdb and the server's start cost once a program, not
+ * once a case. vtr_test_cluster_stop() drops the database. A case that
+ * restarts or stops the server takes a cluster of its own
+ * (vtr_test_cluster_start()). */
+static inline VtrTestCluster *
+vtr_test_cluster_database (void)
+{
+  VtrTestCluster *cluster = g_new0 (VtrTestCluster, 1);
+  g_autofree char *create = NULL;
+
+  if (vtr_test_shared_cluster == NULL)
+    {
+      vtr_test_shared_cluster = vtr_test_cluster_start ();
+      atexit (vtr_test_shared_cluster_stop);
+    }
+  cluster->dir = g_strdup (vtr_test_shared_cluster->dir);
+  cluster->bindir = g_strdup (vtr_test_shared_cluster->bindir);
+  cluster->owner = g_strdup (vtr_test_shared_cluster->owner);
+  cluster->pid = vtr_test_shared_cluster->pid;
+  cluster->database = g_strdup_printf ("case_%u", ++vtr_test_shared_databases);
+  create = g_strdup_printf ("CREATE DATABASE %s TEMPLATE template0", cluster->database);
+  vtr_test_pg_exec (vtr_test_shared_cluster, create);
+  cluster->url = g_strdup_printf ("postgresql:///%s?host=%s&user=vitrine", cluster->database, cluster->dir);
+  return cluster;
+}
+
 static inline void
 vtr_test_cluster_stop (VtrTestCluster *cluster)
 {
   g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
 
-  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (vtr_test_running); i++)
-    if (vtr_test_running[i] == cluster->pid)
-      vtr_test_running[i] = 0;
-  vtr_test_remove_tree (cluster->dir);
+  if (cluster->database)
+    {
+      /* The program's cluster stays for its next case. */
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s WITH (FORCE)", cluster->database);
+
+      vtr_test_pg_exec (vtr_test_shared_cluster, drop);
+    }
+  else
+    {
+      vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (vtr_test_running); i++)
+        if (vtr_test_running[i] == cluster->pid)
+          vtr_test_running[i] = 0;
+      vtr_test_remove_tree (cluster->dir);
+    }
+  g_free (cluster->database);
   g_free (cluster->dir);
   g_free (cluster->url);
   g_free (cluster->bindir);
@@ -188,6 +244,22 @@ vtr_test_pg_int (VtrTestCluster *cluster,
   PQclear (result);
   PQfinish (conn);
   return value;
+}
+
+/* A statement that returns no row, on @cluster's database. */
+static inline void
+vtr_test_pg_exec (VtrTestCluster *cluster,
+                  const char     *sql)
+{
+  PGconn *conn = PQconnectdb (cluster->url);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+  PQfinish (conn);
 }
 
 /* The hub of @dir, on @cluster's database when it is not NULL. */
