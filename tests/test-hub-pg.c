@@ -1041,7 +1041,7 @@ area_body (VtrTestHub     *hub,
   gint64 merchants, products, stock;
 
   g_assert_true (vtr_area_parse ("43.2965,5.3698,1km", &area, &error));
-  in = vtr_area_sql (area, "m.postcode", "m.lat", "m.lon");
+  in = vtr_area_sql (area, VTR_SQL_SQLITE, "m.postcode", "m.lat", "m.lon");
   sql = g_strdup_printf ("SELECT count (*) FROM merchant m WHERE %s", in);
   merchants = vtr_test_sql_int (ref_catalog, sql);
   g_clear_pointer (&sql, g_free);

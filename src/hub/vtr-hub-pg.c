@@ -1070,44 +1070,6 @@ pg_count_seen_since (VtrHubBackend *backend,
   return n;
 }
 
-/* (area) The changes a device of @area receives, as vtr-changes.c's
- * area_condition() on the catalogue's rows in PostgreSQL (c: the
- * change): a row of a shop of the area, a product one of them stocks,
- * whatever is no shop's (blocked cards), and the key of a row gone. */
-static char *
-area_condition (const VtrArea *area)
-{
-  g_autofree char *in = vtr_area_sql_pg (area, "((m.data::jsonb) ->> 'postcode')",
-                                         "((m.data::jsonb) ->> 'lat')::float8", "((m.data::jsonb) ->> 'lon')::float8");
-  g_autofree char *cp = vtr_area_sql_address_pg (area, "coalesce ((cp.data::jsonb) ->> 'address', '')",
-                                                 "((cp.data::jsonb) ->> 'lat')::float8",
-                                                 "((cp.data::jsonb) ->> 'lon')::float8");
-
-  return g_strdup_printf (
-    "CASE c.kind "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
-    "WHEN %d THEN EXISTS (SELECT 1 FROM catalog_row s JOIN catalog_row m ON m.kind = 0 AND m.a = s.b "
-    "                     WHERE s.kind = 2 AND s.a = c.a AND %s) "
-    "          OR NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 1 AND p.a = c.a) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.b), true) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row p JOIN catalog_row m "
-    "                        ON m.kind = 0 AND m.a = ((p.data::jsonb) ->> 'merchant_id')::bigint "
-    "                        WHERE p.kind = 3 AND p.a = c.a), "
-    "                       NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 3 AND p.a = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row r JOIN catalog_row m "
-    "                        ON m.kind = 0 AND m.a = ((r.data::jsonb) ->> 'merchant_id')::bigint "
-    "                        WHERE r.kind = 5 AND r.a = c.a), "
-    "                       NOT EXISTS (SELECT 1 FROM catalog_row r WHERE r.kind = 5 AND r.a = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT CASE WHEN ((cp.data::jsonb) ->> 'merchant_id') IS NULL THEN %s "
-    "                        ELSE coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 "
-    "                          AND m.a = ((cp.data::jsonb) ->> 'merchant_id')::bigint), false) END "
-    "                        FROM catalog_row cp WHERE cp.kind = 6 AND cp.a = c.a), true) "
-    "ELSE true END",
-    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
-    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
-}
-
 /* One page in one statement (one snapshot). Every change below the
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
@@ -1123,7 +1085,7 @@ pg_write_changes (VtrHubBackend *backend,
   Pg *self = (Pg *) backend;
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
-  g_autofree char *condition = area ? area_condition (area) : g_strdup ("true");
+  g_autofree char *condition = area ? vtr_catalog_area_condition (area, VTR_SQL_POSTGRESQL) : g_strdup ("true");
   g_autofree char *sql = NULL;
   const char *params[2] = { since_text, limit_text };
   VtrChangePage page = { { NULL } };
