@@ -238,6 +238,31 @@ order_state (VtrTestHub *hub,
   return g_strdup (json_object_get_string_member (json_array_get_object_element (orders, 0), "state"));
 }
 
+/* The orders a shop's kiosk holds (`vitrine-ctl order list --json`)
+ * after its sync, paired first by @code when it is not NULL. */
+static char *
+shop_orders (VtrTestHub *hub,
+             const char *shop,
+             const char *code)
+{
+  g_auto(VtrTestResult) synced = { 0 };
+  g_auto(VtrTestResult) list = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+
+  if (code)
+    {
+      g_auto(VtrTestResult) paired = { 0 };
+
+      ctl_ok (&paired, shop, NULL, "pair", code, "--hub", hub->url, NULL);
+    }
+  ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
+  report = vtr_test_parse_object (synced.out);
+  if (!json_object_get_boolean_member (report, "ok"))
+    g_error ("the shop's sync failed: %s", synced.out);
+  ctl_ok (&list, shop, NULL, "order", "list", "--json", NULL);
+  return g_steal_pointer (&list.out);
+}
+
 /* (orders) Click and collect on either backend: a street kiosk (@token)
  * places an order for shop 2; the shop device's sync (vitrine-ctl)
  * brings it, where PostgreSQL answered 501 before; the shop accepts it,
@@ -264,19 +289,10 @@ orders_body (VtrTestHub     *hub,
   g_assert_cmpstr ((verdict = post_order (hub, token, order, "placed")), ==, "rejected");
   g_clear_pointer (&verdict, g_free);
   {
-    g_auto(VtrTestResult) paired = { 0 };
-    g_auto(VtrTestResult) synced = { 0 };
-    g_auto(VtrTestResult) list = { 0 };
-    g_autoptr(JsonObject) report = NULL;
+    g_autofree char *list = shop_orders (hub, shop, shop_code);
 
-    ctl_ok (&paired, shop, NULL, "pair", shop_code, "--hub", hub->url, NULL);
-    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
-    report = vtr_test_parse_object (synced.out);
-    if (!json_object_get_boolean_member (report, "ok"))
-      g_error ("the shop's sync failed: %s", synced.out);
-    ctl_ok (&list, shop, NULL, "order", "list", "--json", NULL);
-    g_assert_nonnull (strstr (list.out, order));
-    g_assert_nonnull (strstr (list.out, "\"placed\""));
+    g_assert_nonnull (strstr (list, order));
+    g_assert_nonnull (strstr (list, "\"placed\""));
   }
   g_assert_cmpstr ((verdict = post_order (hub, other, order, "accepted")), ==, "rejected");
   g_clear_pointer (&verdict, g_free);
@@ -289,12 +305,9 @@ orders_body (VtrTestHub     *hub,
   g_assert_cmpstr ((state = order_state (hub, counter, "/api/v1/orders")), ==, "accepted");
   g_clear_pointer (&state, g_free);
   {
-    g_auto(VtrTestResult) synced = { 0 };
-    g_auto(VtrTestResult) list = { 0 };
+    g_autofree char *list = shop_orders (hub, shop, NULL);
 
-    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
-    ctl_ok (&list, shop, NULL, "order", "list", "--json", NULL);
-    g_assert_nonnull (strstr (list.out, "\"accepted\""));
+    g_assert_nonnull (strstr (list, "\"accepted\""));
   }
 
   /* The customer asks at the counter to be forgotten: not another shop,
@@ -839,50 +852,6 @@ hub_sql_int (const char     *hub_dir,
   return cluster ? vtr_test_pg_int (cluster, sql) : vtr_test_sql_int (path, sql);
 }
 
-/* vitrine-hub as an administrator runs it, on @cluster's database when
- * it is not NULL: @input on its standard input, VITRINE_HUB_NOW set to
- * @now when it is not NULL. */
-static void
-hub_admin (VtrTestResult  *r,
-           const char     *dir,
-           VtrTestCluster *cluster,
-           const char     *now,
-           const char     *input,
-           ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
-  if (cluster)
-    {
-      g_ptr_array_add (argv, "--database");
-      g_ptr_array_add (argv, cluster->url);
-    }
-  va_start (args, input);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  if (now)
-    g_subprocess_launcher_setenv (launcher, "VITRINE_HUB_NOW", now, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-}
-
 /* One text from the hub's database, SQLite's or PostgreSQL's. */
 static char *
 hub_sql_text (const char     *hub_dir,
@@ -990,12 +959,12 @@ sms_body (VtrTestHub     *hub,
     g_autofree char *forgotten = g_strdup_printf ("SELECT count (*) FROM hub_order WHERE uuid = '%s' AND forgotten",
                                                   order);
 
-    hub_admin (&list, hub_dir, cluster, NULL, NULL, "--json", "sms", "list", NULL);
+    vtr_test_hub_run_full (&list, hub_dir, cluster, NULL, NULL, "--json", "sms", "list", NULL);
     if (list.status != 0)
       g_error ("sms list: %s", list.err);
     g_assert_nonnull (strstr (list.out, "\"AC-2001\""));
     g_assert_nonnull (strstr (list.out, "\"sent\""));
-    hub_admin (&tried, hub_dir, cluster, NULL, NULL, "sms", "test", "0699887766", NULL);
+    vtr_test_hub_run_full (&tried, hub_dir, cluster, NULL, NULL, "sms", "test", "0699887766", NULL);
     if (tried.status != 0)
       g_error ("sms test: %s", tried.err);
     g_mutex_lock (&gw->lock);
@@ -1005,13 +974,13 @@ sms_body (VtrTestHub     *hub,
 
     g_clear_pointer (&verdict, g_free);
     g_assert_cmpstr ((verdict = post_order (hub, shop, order, "collected")), ==, "accepted");
-    hub_admin (&early, hub_dir, cluster, NULL, NULL, "--json", "privacy", "erase-expired", NULL);
+    vtr_test_hub_run_full (&early, hub_dir, cluster, NULL, NULL, "--json", "privacy", "erase-expired", NULL);
     if (early.status != 0)
       g_error ("privacy erase-expired: %s", early.err);
     early_report = vtr_test_parse_object (early.out);
     g_assert_cmpint (json_object_get_int_member (early_report, "erased"), ==, 0);
     g_assert_cmpint (hub_sql_int (hub_dir, cluster, forgotten), ==, 0);
-    hub_admin (&erased, hub_dir, cluster, later, NULL, "--json", "privacy", "erase-expired", NULL);
+    vtr_test_hub_run_full (&erased, hub_dir, cluster, later, NULL, "--json", "privacy", "erase-expired", NULL);
     if (erased.status != 0)
       g_error ("privacy erase-expired: %s", erased.err);
     report = vtr_test_parse_object (erased.out);
@@ -1253,19 +1222,10 @@ reserve_body (VtrTestHub     *hub,
 
   /* The shop's kiosk gets it with its orders. */
   {
-    g_auto(VtrTestResult) paired = { 0 };
-    g_auto(VtrTestResult) synced = { 0 };
-    g_auto(VtrTestResult) list = { 0 };
-    g_autoptr(JsonObject) report = NULL;
+    g_autofree char *list = shop_orders (hub, shop, shop_code);
 
-    ctl_ok (&paired, shop, NULL, "pair", shop_code, "--hub", hub->url, NULL);
-    ctl_ok (&synced, shop, NULL, "sync", "--json", NULL);
-    report = vtr_test_parse_object (synced.out);
-    if (!json_object_get_boolean_member (report, "ok"))
-      g_error ("the shop's sync failed: %s", synced.out);
-    ctl_ok (&list, shop, NULL, "order", "list", "--json", NULL);
-    g_assert_nonnull (strstr (list.out, number));
-    g_assert_nonnull (strstr (list.out, "Inès"));
+    g_assert_nonnull (strstr (list, number));
+    g_assert_nonnull (strstr (list, "Inès"));
   }
 
   /* Three an hour for one phone, counted in the hub's database. */
@@ -1309,7 +1269,7 @@ admin_body (VtrTestHub     *hub,
   gint64 resets = hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM pin_reset");
   const char *hash;
 
-  hub_admin (&added, hub_dir, cluster, NULL, "4321\n", "device", "add", "Kiosque de l’Estaque", "--admin-pin", NULL);
+  vtr_test_hub_run_full (&added, hub_dir, cluster, NULL, "4321\n", "device", "add", "Kiosque de l’Estaque", "--admin-pin", NULL);
   if (added.status != 0)
     g_error ("device add --admin-pin: %s", added.err);
   g_assert_nonnull (strstr (added.out, "The administrator’s PIN typed comes with the pairing."));
@@ -1327,7 +1287,7 @@ admin_body (VtrTestHub     *hub,
   g_assert_cmpint (crypto_pwhash_str_verify (hash, "4321", 4), ==, 0);
   g_assert_cmpint (crypto_pwhash_str_verify (hash, "1234", 4), !=, 0);
 
-  hub_admin (&refused, hub_dir, cluster, NULL, "12\n", "device", "add", "Kiosque de la Belle de Mai", "--admin-pin", NULL);
+  vtr_test_hub_run_full (&refused, hub_dir, cluster, NULL, "12\n", "device", "add", "Kiosque de la Belle de Mai", "--admin-pin", NULL);
   g_assert_cmpint (refused.status, !=, 0);
   g_assert_nonnull (strstr (refused.err, "4 to 12 digits"));
   revoked_id = hub_sql_text (hub_dir, cluster, "SELECT max (id) FROM device");
@@ -1335,7 +1295,7 @@ admin_body (VtrTestHub     *hub,
   g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM device WHERE name = 'Kiosque de la Belle de Mai' "
                                                    "AND revoked IS NULL"), ==, 0);
 
-  hub_admin (&reset, hub_dir, cluster, NULL, NULL, "device", "reset-pin", id, NULL);
+  vtr_test_hub_run_full (&reset, hub_dir, cluster, NULL, NULL, "device", "reset-pin", id, NULL);
   if (reset.status != 0)
     g_error ("device reset-pin: %s", reset.err);
   {
@@ -1344,14 +1304,14 @@ admin_body (VtrTestHub     *hub,
     g_assert_true (g_str_has_prefix (url, "HTTPS://VTR13.FR/"));
   }
   g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM pin_reset"), ==, resets + 1);
-  hub_admin (&reset_revoked, hub_dir, cluster, NULL, NULL, "device", "reset-pin", revoked_id, NULL);
+  vtr_test_hub_run_full (&reset_revoked, hub_dir, cluster, NULL, NULL, "device", "reset-pin", revoked_id, NULL);
   g_assert_cmpint (reset_revoked.status, !=, 0);
   g_assert_nonnull (strstr (reset_revoked.err, "revoked"));
   g_assert_cmpint (hub_sql_int (hub_dir, cluster, "SELECT count (*) FROM pin_reset"), ==, resets + 1);
 
   /* Order numbers printed on the hub: recorded in its database, so no
    * device ever gets them, and found again by `code owner`. */
-  hub_admin (&printed, hub_dir, cluster, NULL, NULL, "sign", "pickup", "--count", "3", "--expires", "2031-01-31",
+  vtr_test_hub_run_full (&printed, hub_dir, cluster, NULL, NULL, "sign", "pickup", "--count", "3", "--expires", "2031-01-31",
              NULL);
   if (printed.status != 0)
     g_error ("sign pickup --count 3: %s", printed.err);
@@ -1361,7 +1321,7 @@ admin_body (VtrTestHub     *hub,
                                                    "AND coalesce (device_id, 0) = 0"), ==, 3);
   number = hub_sql_text (hub_dir, cluster, "SELECT min (number) FROM issued_code WHERE kind = 'pickup' "
                                            "AND coalesce (device_id, 0) = 0");
-  hub_admin (&owner, hub_dir, cluster, NULL, NULL, "code", "owner", number, NULL);
+  vtr_test_hub_run_full (&owner, hub_dir, cluster, NULL, NULL, "code", "owner", number, NULL);
   if (owner.status != 0)
     g_error ("code owner: %s", owner.err);
   g_assert_nonnull (strstr (owner.out, "printed on the hub"));
@@ -1369,7 +1329,7 @@ admin_body (VtrTestHub     *hub,
   {
     g_auto(VtrTestResult) unknown = { 0 };
 
-    hub_admin (&unknown, hub_dir, cluster, NULL, NULL, "code", "owner", "ZZ-0000", NULL);
+    vtr_test_hub_run_full (&unknown, hub_dir, cluster, NULL, NULL, "code", "owner", "ZZ-0000", NULL);
     g_assert_cmpint (unknown.status, !=, 0);
     g_assert_nonnull (strstr (unknown.err, "never issued"));
   }
@@ -1426,22 +1386,22 @@ review_body (VtrTestHub     *hub,
     g_auto(VtrTestResult) wrong = { 0 };
     g_auto(VtrTestResult) after = { 0 };
 
-    hub_admin (&list, hub_dir, cluster, NULL, NULL, "--json", "products", "review", NULL);
+    vtr_test_hub_run_full (&list, hub_dir, cluster, NULL, NULL, "--json", "products", "review", NULL);
     if (list.status != 0)
       g_error ("products review: %s", list.err);
     g_assert_nonnull (strstr (list.out, first_text));
     g_assert_nonnull (strstr (list.out, second_text));
     g_assert_nonnull (strstr (list.out, "Pain d’épeautre de la maison"));
-    hub_admin (&accepted, hub_dir, cluster, NULL, NULL, "products", "review", "accept", first_text, NULL);
+    vtr_test_hub_run_full (&accepted, hub_dir, cluster, NULL, NULL, "products", "review", "accept", first_text, NULL);
     if (accepted.status != 0)
       g_error ("products review accept: %s", accepted.err);
     /* Merged into itself: refused, nothing changed. */
-    hub_admin (&wrong, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, second_text, NULL);
+    vtr_test_hub_run_full (&wrong, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, second_text, NULL);
     g_assert_cmpint (wrong.status, !=, 0);
-    hub_admin (&merged, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, into_text, NULL);
+    vtr_test_hub_run_full (&merged, hub_dir, cluster, NULL, NULL, "products", "review", "merge", second_text, into_text, NULL);
     if (merged.status != 0)
       g_error ("products review merge: %s", merged.err);
-    hub_admin (&after, hub_dir, cluster, NULL, NULL, "products", "review", NULL);
+    vtr_test_hub_run_full (&after, hub_dir, cluster, NULL, NULL, "products", "review", NULL);
     g_assert_cmpint (after.status, ==, 0);
     g_assert_nonnull (strstr (after.out, "No product made by a shop waits for review."));
   }

@@ -262,16 +262,24 @@ vtr_test_pg_exec (VtrTestCluster *cluster,
   PQfinish (conn);
 }
 
-/* The hub of @dir, on @cluster's database when it is not NULL. */
+/* vitrine-hub as an administrator runs it, on the data folder @dir and
+ * @cluster's database when it is not NULL: @input (nullable) on its
+ * standard input, VITRINE_HUB_NOW set to @now when it is not NULL. */
 static inline void
-vtr_test_hub_run (VtrTestResult  *r,
-                  const char     *dir,
-                  VtrTestCluster *cluster,
-                  ...)
+vtr_test_hub_run_valist (VtrTestResult  *r,
+                         const char     *dir,
+                         VtrTestCluster *cluster,
+                         const char     *now,
+                         const char     *input,
+                         va_list         args)
 {
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
   if (cluster)
@@ -279,21 +287,47 @@ vtr_test_hub_run (VtrTestResult  *r,
       g_ptr_array_add (argv, "--database");
       g_ptr_array_add (argv, cluster->url);
     }
-  va_start (args, cluster);
   while ((arg = va_arg (args, const char *)))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, (char *) dir);
   g_ptr_array_add (argv, NULL);
-  {
-    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
-    g_autoptr(GError) error = NULL;
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  if (now)
+    g_subprocess_launcher_setenv (launcher, "VITRINE_HUB_NOW", now, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
 
-    env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-    g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
-                  &error);
-    g_assert_no_error (error);
-    r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
-  }
+static inline void
+vtr_test_hub_run_full (VtrTestResult  *r,
+                       const char     *dir,
+                       VtrTestCluster *cluster,
+                       const char     *now,
+                       const char     *input,
+                       ...)
+{
+  va_list args;
+
+  va_start (args, input);
+  vtr_test_hub_run_valist (r, dir, cluster, now, input, args);
+  va_end (args);
+}
+
+/* The hub of @dir, on @cluster's database when it is not NULL. */
+static inline void
+vtr_test_hub_run (VtrTestResult  *r,
+                  const char     *dir,
+                  VtrTestCluster *cluster,
+                  ...)
+{
+  va_list args;
+
+  va_start (args, cluster);
+  vtr_test_hub_run_valist (r, dir, cluster, NULL, NULL, args);
+  va_end (args);
 }

@@ -3037,17 +3037,12 @@ pg_code_owner (VtrHubBackend *backend,
   PGresult *result;
 
   ensure_connected (self);
-  if (!(result = query (self,
-                        "SELECT i.kind, coalesce (i.device_id, 0), d.name, i.issued FROM issued_code AS i "
-                        "LEFT JOIN device AS d ON d.id = i.device_id WHERE i.number = $1 LIMIT 1",
-                        1, params, error)))
+  if (!(result = query (self, VTR_HUB_STOCK_OWNER_SQL, 1, params, error)))
     return FALSE;
   if (PQntuples (result) == 0)
     {
       PQclear (result);
-      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND,
-                   _("The hub never issued “%s” to a device"), number);
-      return FALSE;
+      return vtr_hub_stock_owner_unknown (number, error);
     }
   *kind = column_text (result, 0, 0);
   *device_id = column_int (result, 0, 1);
@@ -3070,12 +3065,7 @@ pg_write_sms_outbox (VtrHubBackend *backend,
   PGresult *result;
 
   ensure_connected (self);
-  if (!(result = query (self,
-                        "SELECT s.order_uuid::text, coalesce (o.number, ''), s.state, s.status, s.tries, s.created, "
-                        "  s.next_try, coalesce (s.sent, 0), coalesce (s.last_error, '') "
-                        "FROM sms_outbox AS s LEFT JOIN hub_order AS o ON o.uuid = s.order_uuid "
-                        "ORDER BY s.id DESC LIMIT $1::bigint",
-                        1, params, error)))
+  if (!(result = query (self, VTR_HUB_SMS_OUTBOX_SQL, 1, params, error)))
     return FALSE;
   json_builder_begin_array (builder);
   for (int i = 0; i < PQntuples (result); i++)
