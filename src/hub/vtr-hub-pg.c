@@ -2950,27 +2950,39 @@ check_device (Pg      *self,
   return vtr_hub_pins_check_device (device_id, found, revoked, error);
 }
 
+/* @sql on the device @device_id, which must exist and not be revoked,
+ * in one transaction with the check. */
 static gboolean
-pg_set_admin_pin (VtrHubBackend *backend,
-                  gint64         device_id,
-                  const char    *hash,
-                  GError       **error)
+device_write (Pg          *self,
+              gint64       device_id,
+              const char  *sql,
+              int          n_params,
+              const char **params,
+              GError     **error)
 {
-  Pg *self = (Pg *) backend;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
-  const char *params[2] = { id, hash };
-
   ensure_connected (self);
   if (!run (self, "BEGIN", 0, NULL, error))
     return FALSE;
-  if (!check_device (self, device_id, error) ||
-      !run (self, "UPDATE device SET admin_pin_hash = $2 WHERE id = $1::bigint", 2, params, error) ||
+  if (!check_device (self, device_id, error) || !run (self, sql, n_params, params, error) ||
       !run (self, "COMMIT", 0, NULL, error))
     {
       rollback (self);
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+pg_set_admin_pin (VtrHubBackend *backend,
+                  gint64         device_id,
+                  const char    *hash,
+                  GError       **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[2] = { id, hash };
+
+  return device_write ((Pg *) backend, device_id, "UPDATE device SET admin_pin_hash = $2 WHERE id = $1::bigint", 2,
+                       params, error);
 }
 
 static gboolean
@@ -3001,26 +3013,15 @@ pg_add_pin_reset (VtrHubBackend *backend,
                   int            expires,
                   GError       **error)
 {
-  Pg *self = (Pg *) backend;
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
   g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
   g_autofree char *expires_text = g_strdup_printf ("%d", expires);
   const char *params[4] = { nonce, id, now_text, expires_text };
 
-  ensure_connected (self);
-  if (!run (self, "BEGIN", 0, NULL, error))
-    return FALSE;
-  if (!check_device (self, device_id, error) ||
-      !run (self,
-            "INSERT INTO pin_reset (nonce, device_id, issued, expires) "
-            "VALUES ($1, $2::bigint, $3::bigint, $4::bigint)",
-            4, params, error) ||
-      !run (self, "COMMIT", 0, NULL, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return device_write ((Pg *) backend, device_id,
+                       "INSERT INTO pin_reset (nonce, device_id, issued, expires) "
+                       "VALUES ($1, $2::bigint, $3::bigint, $4::bigint)",
+                       4, params, error);
 }
 
 static gboolean
