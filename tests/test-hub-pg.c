@@ -1337,8 +1337,9 @@ admin_body (VtrTestHub     *hub,
 
 /* (shop) The products shops made, reviewed by the federation on either
  * backend (`products review`): one accepted, one merged into a
- * federation product (its stock line moves there); a street kiosk's
- * next sync brings the result. */
+ * federation product (its stock line moves there), one merged by an
+ * import that brings a product of its barcode; a street kiosk's next
+ * sync brings the result. */
 static void
 review_body (VtrTestHub     *hub,
              const char     *hub_dir,
@@ -1357,8 +1358,12 @@ review_body (VtrTestHub     *hub,
   g_autofree char *second_text = g_strdup_printf ("%" G_GINT64_FORMAT, second);
   g_autofree char *into_text = g_strdup_printf ("%" G_GINT64_FORMAT, into);
   g_autofree char *sql = NULL;
+  gint64 third = VTR_SHOP_MADE_PRODUCT_BASE + G_GINT64_CONSTANT (376123456783);
+  g_autofree char *third_text = g_strdup_printf ("%" G_GINT64_FORMAT, third);
+  g_autofree char *file = g_build_filename (hub_dir, "federation-products.json", NULL);
   static const char * const made[] = { "3761234567819", "Pain d’épeautre de la maison",
-                                       "3761234567826", "Fougasse aux anchois de la maison" };
+                                       "3761234567826", "Fougasse aux anchois de la maison",
+                                       "3761234567833", "Pompe à l’huile de la maison" };
 
   g_assert_cmpint (into, >, 0);
   for (guint i = 0; i < G_N_ELEMENTS (made); i += 2)
@@ -1371,13 +1376,29 @@ review_body (VtrTestHub     *hub,
       if (!g_str_equal (json_object_get_string_member (result, "status"), "accepted"))
         g_error ("shop-product: %s", json_object_get_string_member_with_default (result, "reason", "?"));
     }
-  {
-    g_autofree char *uuid = g_uuid_string_random ();
-    g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":%s,\"price_cents\":420,"
-                                                "\"availability\":\"in-stock\"}", second_text);
-    g_autoptr(JsonObject) result = post_shop (hub, token, uuid, "shop-stock", payload);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *payload = g_strdup_printf ("{\"merchant\":2,\"product\":%s,\"price_cents\":%d,"
+                                                  "\"availability\":\"in-stock\"}", i ? third_text : second_text,
+                                                  i ? 530 : 420);
+      g_autoptr(JsonObject) result = post_shop (hub, token, uuid, "shop-stock", payload);
 
-    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "accepted");
+    }
+  /* The federation's file brings a product of the third's barcode: the
+   * shop's product merges into it, its stock line with it. */
+  {
+    g_auto(VtrTestResult) imported = { 0 };
+
+    g_assert_true (g_file_set_contents (file,
+                                        "{\"products\":[{\"id\":990003,\"gtin\":\"03761234567833\","
+                                        "\"name\":\"Pompe à l’huile\",\"category\":\"pain\"}]}",
+                                        -1, NULL));
+    vtr_test_hub_run (&imported, hub_dir, cluster, "import", file, NULL);
+    if (imported.status != 0)
+      g_error ("import: %s", imported.err);
+    g_assert_nonnull (strstr (imported.out, "1 product made by a shop merged into the federation’s."));
   }
   {
     g_auto(VtrTestResult) list = { 0 };
@@ -1421,6 +1442,11 @@ review_body (VtrTestHub     *hub,
   g_free (sql);
   sql = g_strdup_printf ("SELECT price_cents FROM stock WHERE merchant_id = 2 AND product_id = %s", into_text);
   g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 420);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count (*) FROM product WHERE id = %s", third_text);
+  g_assert_cmpint (kiosk_sql (kiosk, sql), ==, 0);
+  g_assert_cmpint (kiosk_sql (kiosk, "SELECT price_cents FROM stock WHERE merchant_id = 2 AND product_id = 990003"),
+                   ==, 530);
 }
 
 /* (stock) A kiosk's stock of signed codes on either backend: pickup

@@ -377,6 +377,25 @@ open_catalog (GError **error)
   return g_steal_pointer (&catalog);
 }
 
+/* (shop) What an import left to the shops, on either backend: the stock
+ * lines they set after the file was made, and the products they made
+ * that the file's merged. */
+static void
+print_shop_counts (const char            *file,
+                   const VtrImportCounts *c)
+{
+  if (c->kept_shop_edits)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
+                          "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
+                          c->kept_shop_edits),
+             file, c->kept_shop_edits, c->conflicts->str);
+  if (c->merged)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u product made by a shop merged into the federation’s.\n",
+                          "%s: %u products made by shops merged into the federation’s.\n", c->merged),
+             file, c->merged);
+}
+
 /* (pg) Each file is read into a catalogue of its own (the same import
  * as SQLite's, in a catalogue in memory, with the stock lines the shops
  * edited), whose rows then go to PostgreSQL in one transaction under the
@@ -407,13 +426,7 @@ command_import_pg (int argc, char **argv)
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u row in the catalogue on PostgreSQL.\n",
                             "%s: %u rows in the catalogue on PostgreSQL.\n", n_rows),
                argv[i], n_rows);
-      /* (shop) What the shops changed since the file was made stays theirs. */
-      if (c.kept_shop_edits)
-        g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
-                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
-                              c.kept_shop_edits),
-                 argv[i], c.kept_shop_edits, c.conflicts->str);
+      print_shop_counts (argv[i], &c);
       vtr_import_counts_clear (&c);
     }
   return status;
@@ -449,17 +462,7 @@ command_import (int argc, char **argv)
                  "%u rewards, %u collection points.\n"),
                argv[i], c.merchants, c.products, c.stock, c.promotions, c.rules, c.rewards,
                c.collection_points);
-      /* (shop) What the shops changed since the file was made stays theirs. */
-      if (c.kept_shop_edits)
-        g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
-                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
-                              c.kept_shop_edits),
-                 argv[i], c.kept_shop_edits, c.conflicts->str);
-      if (c.merged)
-        g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u product made by a shop merged into the federation’s.\n",
-                              "%s: %u products made by shops merged into the federation’s.\n", c.merged),
-                 argv[i], c.merged);
+      print_shop_counts (argv[i], &c);
       vtr_import_counts_clear (&c);
     }
   return status;

@@ -1811,6 +1811,19 @@ failed:
   return NULL;
 }
 
+/* The products of @ids (a bigint[]), their stock lines, the promotions
+ * and rewards that name them, and the shops of all these. */
+#define REVIEW_ROWS \
+  "WITH picked AS (" \
+  "  SELECT kind, a, b, data FROM catalog_row WHERE kind IN (1, 2) AND a = ANY ($1::bigint[]) " \
+  "  UNION ALL SELECT kind, a, b, data FROM catalog_row " \
+  "    WHERE kind IN (3, 5) AND ((data::jsonb) ->> 'product_id')::bigint = ANY ($1::bigint[])) " \
+  "SELECT kind, data FROM picked " \
+  "UNION ALL SELECT kind, data FROM catalog_row WHERE kind = 0 AND a IN (" \
+  "  SELECT b FROM picked WHERE kind = 2 " \
+  "  UNION SELECT ((data::jsonb) ->> 'merchant_id')::bigint FROM picked WHERE kind IN (3, 5) " \
+  "  UNION SELECT merchant_id FROM product_made WHERE product_id = ANY ($1::bigint[]))"
+
 /**
  * vtr_hub_pg_import_file:
  * @path: a federation's file (CSV, one table a file, or JSON)
@@ -1836,26 +1849,44 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
 {
   Pg *self = (Pg *) backend;
   Scratch scratch = { NULL };
+  g_autofree char *made_ids = NULL;
+  const char *made[1] = { NULL };
   gboolean began = FALSE, imported = FALSE;
+  PGresult *result;
 
   g_return_val_if_fail (backend->klass == &pg_class, FALSE);
   memset (counts, 0, sizeof *counts);
   *n_rows = 0;
   ensure_connected (self);
   /* The stock lines the shops edited, as they are now (for the report's
-   * "kept the shop's price"), then their provenance. */
+   * "kept the shop's price"), then their provenance; and the products
+   * shops made that wait for review, with what names them (REVIEW_ROWS),
+   * so that a federation product of the same barcode merges them as on
+   * SQLite. */
   if (!(began = feed_begin (self, error)) ||
-      !scratch_open_with (self, &scratch,
-                          "SELECT r.kind, r.data FROM stock_edit e JOIN catalog_row r "
+      !(result = query (self, "SELECT coalesce (array_agg (product_id)::text, '{}') FROM product_made "
+                              "WHERE reviewed IS NULL", 0, NULL, error)))
+    goto failed;
+  made[0] = made_ids = column_text (result, 0, 0);
+  PQclear (result);
+  if (!scratch_open_with (self, &scratch,
+                          REVIEW_ROWS " UNION SELECT r.kind, r.data FROM stock_edit e JOIN catalog_row r "
                           "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
-                          0, NULL, error) ||
+                          1, made, error) ||
       !copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch.store,
                         "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, made, scratch.store,
+                        "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
                         error) ||
       !vtr_catalog_log_changes (scratch.catalog, error))
     goto failed;
   if (!(imported = vtr_catalog_import_file (scratch.catalog, path, counts, error)) ||
-      !scratch_put_back (self, &scratch, n_rows, error))
+      !scratch_put_back (self, &scratch, n_rows, error) ||
+      !put_back_made (self, &scratch, made_ids, error))
     goto failed;
   /* The provenance of the lines the file set after their shops: gone. */
   {
@@ -1899,19 +1930,6 @@ failed:
  * the demo catalogue on PostgreSQL, with SQLite's code (vtr-shop-review.c,
  * vtr-demo.c) on a scratch catalogue holding what they read.
  */
-
-/* The products of @ids (a bigint[]), their stock lines, the promotions
- * and rewards that name them, and the shops of all these. */
-#define REVIEW_ROWS \
-  "WITH picked AS (" \
-  "  SELECT kind, a, b, data FROM catalog_row WHERE kind IN (1, 2) AND a = ANY ($1::bigint[]) " \
-  "  UNION ALL SELECT kind, a, b, data FROM catalog_row " \
-  "    WHERE kind IN (3, 5) AND ((data::jsonb) ->> 'product_id')::bigint = ANY ($1::bigint[])) " \
-  "SELECT kind, data FROM picked " \
-  "UNION ALL SELECT kind, data FROM catalog_row WHERE kind = 0 AND a IN (" \
-  "  SELECT b FROM picked WHERE kind = 2 " \
-  "  UNION SELECT ((data::jsonb) ->> 'merchant_id')::bigint FROM picked WHERE kind IN (3, 5) " \
-  "  UNION SELECT merchant_id FROM product_made WHERE product_id = ANY ($1::bigint[]))"
 
 /**
  * vtr_hub_pg_review_list:
