@@ -24,6 +24,7 @@ typedef struct
   char *bindir;
   char *owner; /* NULL: the current user; "nobody" when tests run as root */
   pid_t pid;   /* the server's */
+  char *database; /* (nullable) a database of the program's shared cluster */
 } VtrTestCluster;
 
 static inline void
@@ -142,16 +143,71 @@ vtr_test_cluster_start (void)
   return vtr_test_cluster_start_full (FALSE);
 }
 
+static inline void vtr_test_pg_exec (VtrTestCluster *cluster, const char *sql);
+
+/* The cluster a test program's cases share (vtr_test_cluster_database()),
+ * stopped and removed when the program ends. */
+static VtrTestCluster *vtr_test_shared_cluster;
+static guint vtr_test_shared_databases;
+
+static inline void vtr_test_cluster_stop (VtrTestCluster *cluster);
+
+static inline void
+vtr_test_shared_cluster_stop (void)
+{
+  if (vtr_test_shared_cluster)
+    vtr_test_cluster_stop (g_steal_pointer (&vtr_test_shared_cluster));
+}
+
+/* A database of its own for one test case (CREATE DATABASE … TEMPLATE
+ * template0: as empty as a new cluster's), on one cluster the program's
+ * cases share: initdb and the server's start cost once a program, not
+ * once a case. vtr_test_cluster_stop() drops the database. A case that
+ * restarts or stops the server takes a cluster of its own
+ * (vtr_test_cluster_start()). */
+static inline VtrTestCluster *
+vtr_test_cluster_database (void)
+{
+  VtrTestCluster *cluster = g_new0 (VtrTestCluster, 1);
+  g_autofree char *create = NULL;
+
+  if (vtr_test_shared_cluster == NULL)
+    {
+      vtr_test_shared_cluster = vtr_test_cluster_start ();
+      atexit (vtr_test_shared_cluster_stop);
+    }
+  cluster->dir = g_strdup (vtr_test_shared_cluster->dir);
+  cluster->bindir = g_strdup (vtr_test_shared_cluster->bindir);
+  cluster->owner = g_strdup (vtr_test_shared_cluster->owner);
+  cluster->pid = vtr_test_shared_cluster->pid;
+  cluster->database = g_strdup_printf ("case_%u", ++vtr_test_shared_databases);
+  create = g_strdup_printf ("CREATE DATABASE %s TEMPLATE template0", cluster->database);
+  vtr_test_pg_exec (vtr_test_shared_cluster, create);
+  cluster->url = g_strdup_printf ("postgresql:///%s?host=%s&user=vitrine", cluster->database, cluster->dir);
+  return cluster;
+}
+
 static inline void
 vtr_test_cluster_stop (VtrTestCluster *cluster)
 {
   g_autofree char *data = g_build_filename (cluster->dir, "data", NULL);
 
-  vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (vtr_test_running); i++)
-    if (vtr_test_running[i] == cluster->pid)
-      vtr_test_running[i] = 0;
-  vtr_test_remove_tree (cluster->dir);
+  if (cluster->database)
+    {
+      /* The program's cluster stays for its next case. */
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s WITH (FORCE)", cluster->database);
+
+      vtr_test_pg_exec (vtr_test_shared_cluster, drop);
+    }
+  else
+    {
+      vtr_test_cluster_run (cluster, "pg_ctl", "--pgdata", data, "--mode", "fast", "--wait", "stop", NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (vtr_test_running); i++)
+        if (vtr_test_running[i] == cluster->pid)
+          vtr_test_running[i] = 0;
+      vtr_test_remove_tree (cluster->dir);
+    }
+  g_free (cluster->database);
   g_free (cluster->dir);
   g_free (cluster->url);
   g_free (cluster->bindir);
@@ -190,16 +246,40 @@ vtr_test_pg_int (VtrTestCluster *cluster,
   return value;
 }
 
-/* The hub of @dir, on @cluster's database when it is not NULL. */
+/* A statement that returns no row, on @cluster's database. */
 static inline void
-vtr_test_hub_run (VtrTestResult  *r,
-                  const char     *dir,
-                  VtrTestCluster *cluster,
-                  ...)
+vtr_test_pg_exec (VtrTestCluster *cluster,
+                  const char     *sql)
 {
+  PGconn *conn = PQconnectdb (cluster->url);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* vitrine-hub as an administrator runs it, on the data folder @dir and
+ * @cluster's database when it is not NULL: @input (nullable) on its
+ * standard input, VITRINE_HUB_NOW set to @now when it is not NULL. */
+static inline void
+vtr_test_hub_run_valist (VtrTestResult  *r,
+                         const char     *dir,
+                         VtrTestCluster *cluster,
+                         const char     *now,
+                         const char     *input,
+                         va_list         args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("VITRINE_HUB"));
   if (cluster)
@@ -207,21 +287,47 @@ vtr_test_hub_run (VtrTestResult  *r,
       g_ptr_array_add (argv, "--database");
       g_ptr_array_add (argv, cluster->url);
     }
-  va_start (args, cluster);
   while ((arg = va_arg (args, const char *)))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, (char *) dir);
   g_ptr_array_add (argv, NULL);
-  {
-    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LANGUAGE", "en", TRUE);
-    g_autoptr(GError) error = NULL;
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  if (now)
+    g_subprocess_launcher_setenv (launcher, "VITRINE_HUB_NOW", now, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
 
-    env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-    g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err, &r->status,
-                  &error);
-    g_assert_no_error (error);
-    r->status = WIFEXITED (r->status) ? WEXITSTATUS (r->status) : -1;
-  }
+static inline void
+vtr_test_hub_run_full (VtrTestResult  *r,
+                       const char     *dir,
+                       VtrTestCluster *cluster,
+                       const char     *now,
+                       const char     *input,
+                       ...)
+{
+  va_list args;
+
+  va_start (args, input);
+  vtr_test_hub_run_valist (r, dir, cluster, now, input, args);
+  va_end (args);
+}
+
+/* The hub of @dir, on @cluster's database when it is not NULL. */
+static inline void
+vtr_test_hub_run (VtrTestResult  *r,
+                  const char     *dir,
+                  VtrTestCluster *cluster,
+                  ...)
+{
+  va_list args;
+
+  va_start (args, cluster);
+  vtr_test_hub_run_valist (r, dir, cluster, NULL, NULL, args);
+  va_end (args);
 }

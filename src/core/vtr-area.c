@@ -157,6 +157,9 @@ radius_sql (const VtrArea *area,
 
 /**
  * vtr_area_sql:
+ * @dialect: SQLite's (the kiosks', the hub's catalogue) or PostgreSQL's
+ *   (the hub on PostgreSQL, whose @postcode is text and @lat, @lon double
+ *   precision expressions)
  * @postcode, @lat, @lon: SQL expressions for a shop's postcode and position
  *
  * Returns: an SQL condition true for a shop of @area (made only of the
@@ -164,6 +167,7 @@ radius_sql (const VtrArea *area,
  */
 char *
 vtr_area_sql (const VtrArea *area,
+              VtrSqlDialect  dialect,
               const char    *postcode,
               const char    *lat,
               const char    *lon)
@@ -172,13 +176,14 @@ vtr_area_sql (const VtrArea *area,
   GString *sql;
 
   if (area == NULL)
-    return g_strdup ("1");
+    return g_strdup (dialect == VTR_SQL_POSTGRESQL ? "true" : "1");
   if (area->departement == NULL)
     return radius_sql (area, lat, lon);
   prefixes = departement_prefixes (area->departement);
   sql = g_string_new ("(");
   for (guint i = 0; prefixes[i]; i++)
-    g_string_append_printf (sql, "%s%s GLOB '%s*'", i ? " OR " : "", postcode, prefixes[i]);
+    g_string_append_printf (sql, dialect == VTR_SQL_POSTGRESQL ? "%s%s LIKE '%s%%'" : "%s%s GLOB '%s*'",
+                            i ? " OR " : "", postcode, prefixes[i]);
   g_string_append_c (sql, ')');
   return g_string_free (sql, FALSE);
 }
@@ -189,10 +194,12 @@ vtr_area_sql (const VtrArea *area,
  *
  * Like vtr_area_sql() for a place that has an address and a position but
  * no postcode of its own (a collection point): a département is found by
- * the five-digit postcode in its address.
+ * the five-digit postcode in its address (a GLOB pattern on SQLite, a
+ * regular expression on PostgreSQL).
  */
 char *
 vtr_area_sql_address (const VtrArea *area,
+                      VtrSqlDialect  dialect,
                       const char    *address,
                       const char    *lat,
                       const char    *lon)
@@ -201,73 +208,26 @@ vtr_area_sql_address (const VtrArea *area,
   GString *sql;
 
   if (area == NULL)
-    return g_strdup ("1");
+    return g_strdup (dialect == VTR_SQL_POSTGRESQL ? "true" : "1");
   if (area->departement == NULL)
     return radius_sql (area, lat, lon);
   prefixes = departement_prefixes (area->departement);
   sql = g_string_new ("(");
   for (guint i = 0; prefixes[i]; i++)
     {
-      g_string_append_printf (sql, "%s(' ' || %s || ' ') GLOB '*[^0-9]%s", i ? " OR " : "", address, prefixes[i]);
-      for (guint d = strlen (prefixes[i]); d < 5; d++)
+      guint digits = 5 - strlen (prefixes[i]);
+
+      g_string_append_printf (sql, "%s(' ' || %s || ' ') ", i ? " OR " : "", address);
+      if (dialect == VTR_SQL_POSTGRESQL)
+        {
+          g_string_append_printf (sql, "~ '[^0-9]%s[0-9]{%u}[^0-9]'", prefixes[i], digits);
+          continue;
+        }
+      g_string_append_printf (sql, "GLOB '*[^0-9]%s", prefixes[i]);
+      for (guint d = 0; d < digits; d++)
         g_string_append (sql, "[0-9]");
       g_string_append (sql, "[^0-9]*'");
     }
-  g_string_append_c (sql, ')');
-  return g_string_free (sql, FALSE);
-}
-
-/**
- * vtr_area_sql_pg:
- *
- * vtr_area_sql() in PostgreSQL's words (the hub on PostgreSQL, whose
- * @postcode is text and @lat, @lon double precision expressions).
- */
-char *
-vtr_area_sql_pg (const VtrArea *area,
-                 const char    *postcode,
-                 const char    *lat,
-                 const char    *lon)
-{
-  g_auto(GStrv) prefixes = NULL;
-  GString *sql;
-
-  if (area == NULL)
-    return g_strdup ("true");
-  if (area->departement == NULL)
-    return radius_sql (area, lat, lon);
-  prefixes = departement_prefixes (area->departement);
-  sql = g_string_new ("(");
-  for (guint i = 0; prefixes[i]; i++)
-    g_string_append_printf (sql, "%s%s LIKE '%s%%'", i ? " OR " : "", postcode, prefixes[i]);
-  g_string_append_c (sql, ')');
-  return g_string_free (sql, FALSE);
-}
-
-/**
- * vtr_area_sql_address_pg:
- *
- * vtr_area_sql_address() in PostgreSQL's words (a regular expression
- * finds the five-digit postcode in the address).
- */
-char *
-vtr_area_sql_address_pg (const VtrArea *area,
-                         const char    *address,
-                         const char    *lat,
-                         const char    *lon)
-{
-  g_auto(GStrv) prefixes = NULL;
-  GString *sql;
-
-  if (area == NULL)
-    return g_strdup ("true");
-  if (area->departement == NULL)
-    return radius_sql (area, lat, lon);
-  prefixes = departement_prefixes (area->departement);
-  sql = g_string_new ("(");
-  for (guint i = 0; prefixes[i]; i++)
-    g_string_append_printf (sql, "%s(' ' || %s || ' ') ~ '[^0-9]%s[0-9]{%u}[^0-9]'", i ? " OR " : "", address,
-                            prefixes[i], (guint) (5 - strlen (prefixes[i])));
   g_string_append_c (sql, ')');
   return g_string_free (sql, FALSE);
 }

@@ -20,24 +20,23 @@ gboolean vtr_area_parse     (const char  *text,
                              VtrArea    **area,
                              GError     **error);
 char    *vtr_area_to_string (const VtrArea *area);
+/* The SQL dialect of a condition: SQLite's, or (pg) PostgreSQL's. */
+typedef enum
+{
+  VTR_SQL_SQLITE,
+  VTR_SQL_POSTGRESQL,
+} VtrSqlDialect;
+
 char    *vtr_area_sql       (const VtrArea *area,
+                             VtrSqlDialect  dialect,
                              const char    *postcode,
                              const char    *lat,
                              const char    *lon);
 char    *vtr_area_sql_address (const VtrArea *area,
+                               VtrSqlDialect  dialect,
                                const char    *address,
                                const char    *lat,
                                const char    *lon);
-
-/* (pg) The same conditions for the hub on PostgreSQL. */
-char    *vtr_area_sql_pg    (const VtrArea *area,
-                             const char    *postcode,
-                             const char    *lat,
-                             const char    *lon);
-char    *vtr_area_sql_address_pg (const VtrArea *area,
-                                  const char    *address,
-                                  const char    *lat,
-                                  const char    *lon);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VtrArea, vtr_area_free)
 

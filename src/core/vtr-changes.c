@@ -90,9 +90,11 @@ static gboolean
 mark_master (VtrStore *store,
              GError  **error)
 {
-  g_autofree char *marker = g_build_filename (vtr_store_get_data_dir (store), VTR_STORE_MASTER_MARKER, NULL);
+  const char *dir = vtr_store_get_data_dir (store);
+  g_autofree char *marker = dir ? g_build_filename (dir, VTR_STORE_MASTER_MARKER, NULL) : NULL;
 
-  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+  /* A catalogue in memory (vtr_store_open_in_memory()) has no folder. */
+  if (marker == NULL || g_file_test (marker, G_FILE_TEST_EXISTS))
     return TRUE;
   return g_file_set_contents (marker,
                               "The federation's master catalogue (vitrine-hub): never set aside.\n",
@@ -294,35 +296,114 @@ write_blocked_card (VtrStore      *store,
   return TRUE;
 }
 
-/* (area) The changes a device of @area receives, as an SQL condition on
- * catalog_change c: a row of a shop of the area (its stock, promotions,
- * loyalty rule, rewards, collection points), a product one of them
- * stocks, and whatever is not a shop's (blocked cards). The key of a row
- * gone whose shop is gone too is sent (it may be on the device). */
+/* (area) One table's rows as the area's condition reads them: SQLite's
+ * tables, or (pg) PostgreSQL's catalog_row, a row of JSON text by kind
+ * and key (vtr-hub-pg.c). */
 static char *
-area_condition (const VtrArea *area)
+rows_of (VtrSqlDialect    dialect,
+         VtrCatalogTable  table,
+         const char      *alias)
 {
-  g_autofree char *in = vtr_area_sql (area, "m.postcode", "m.lat", "m.lon");
-  g_autofree char *cp = vtr_area_sql_address (area, "cp.address", "cp.lat", "cp.lon");
+  return g_strdup_printf ("%s %s", dialect == VTR_SQL_POSTGRESQL ? "catalog_row" : tables[table].table, alias);
+}
 
-  return g_strdup_printf (
-    "CASE c.kind "
-    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.a), 1) "
-    "WHEN %d THEN EXISTS (SELECT 1 FROM stock s JOIN merchant m ON m.id = s.merchant_id "
-    "                     WHERE s.product_id = c.a AND %s) "
-    "          OR NOT EXISTS (SELECT 1 FROM product WHERE id = c.a) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.b), 1) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM promotion p JOIN merchant m ON m.id = p.merchant_id "
-    "                        WHERE p.id = c.a), NOT EXISTS (SELECT 1 FROM promotion WHERE id = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM merchant m WHERE m.id = c.a), 1) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM reward r JOIN merchant m ON m.id = r.merchant_id "
-    "                        WHERE r.id = c.a), NOT EXISTS (SELECT 1 FROM reward WHERE id = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT CASE WHEN cp.merchant_id IS NULL THEN %s "
-    "                        ELSE coalesce ((SELECT %s FROM merchant m WHERE m.id = cp.merchant_id), 0) END "
-    "                        FROM collection_point cp WHERE cp.id = c.a), 1) "
-    "ELSE 1 END",
-    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
-    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
+/* The row of @alias whose key (its first column, or its second when
+ * @second) is @key. */
+static char *
+row_is (VtrSqlDialect    dialect,
+        VtrCatalogTable  table,
+        const char      *alias,
+        gboolean         second,
+        const char      *key)
+{
+  if (dialect == VTR_SQL_POSTGRESQL)
+    return g_strdup_printf ("%s.kind = %d AND %s.%s = %s", alias, table, alias, second ? "b" : "a", key);
+  return g_strdup_printf ("%s.%s = %s", alias, second ? tables[table].b : tables[table].a, key);
+}
+
+/* A column of the row of @alias (@cast: its type on PostgreSQL, where it
+ * is read from the row's JSON, or "" for text). */
+static char *
+column_of (VtrSqlDialect  dialect,
+           const char    *alias,
+           const char    *name,
+           const char    *cast)
+{
+  if (dialect == VTR_SQL_POSTGRESQL)
+    return g_strdup_printf ("((%s.data::jsonb) ->> '%s')%s", alias, name, cast);
+  return g_strdup_printf ("%s.%s", alias, name);
+}
+
+/**
+ * vtr_catalog_area_condition:
+ * @dialect: SQLite's (the hub's catalogue) or PostgreSQL's (the hub on
+ *   PostgreSQL, vtr-hub-pg.c: the same condition on its rows of JSON)
+ *
+ * The changes (c: a row of catalog_change) a device of @area receives: a
+ * row of a shop of the area, a product one of them stocks, whatever is no
+ * shop's (blocked cards), and the key of a row gone. One builder for both
+ * dialects: what differs is where a row is read (rows_of(), row_is(),
+ * column_of()) and vtr_area_sql()'s words.
+ */
+char *
+vtr_catalog_area_condition (const VtrArea *area,
+                            VtrSqlDialect  dialect)
+{
+  gboolean pg = dialect == VTR_SQL_POSTGRESQL;
+  const char *yes = pg ? "true" : "1", *no = pg ? "false" : "0";
+  g_autofree char *postcode = column_of (dialect, "m", "postcode", "");
+  g_autofree char *lat = column_of (dialect, "m", "lat", "::float8");
+  g_autofree char *lon = column_of (dialect, "m", "lon", "::float8");
+  g_autofree char *address = column_of (dialect, "cp", "address", "");
+  g_autofree char *cp_lat = column_of (dialect, "cp", "lat", "::float8");
+  g_autofree char *cp_lon = column_of (dialect, "cp", "lon", "::float8");
+  g_autofree char *in = vtr_area_sql (area, dialect, postcode, lat, lon);
+  g_autofree char *cp_in = vtr_area_sql_address (area, dialect, address, cp_lat, cp_lon);
+  g_autofree char *merchants = rows_of (dialect, VTR_TABLE_MERCHANTS, "m");
+  g_autofree char *merchant_a = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, "c.a");
+  g_autofree char *merchant_b = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, "c.b");
+  g_autofree char *stock = rows_of (dialect, VTR_TABLE_STOCK, "s");
+  g_autofree char *stock_merchant_key = pg ? g_strdup ("s.b") : g_strdup_printf ("s.%s", tables[VTR_TABLE_STOCK].b);
+  g_autofree char *stock_merchant = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, stock_merchant_key);
+  g_autofree char *stock_product = row_is (dialect, VTR_TABLE_STOCK, "s", FALSE, "c.a");
+  g_autofree char *products = rows_of (dialect, VTR_TABLE_PRODUCTS, "p");
+  g_autofree char *product = row_is (dialect, VTR_TABLE_PRODUCTS, "p", FALSE, "c.a");
+  g_autofree char *promotions = rows_of (dialect, VTR_TABLE_PROMOTIONS, "p");
+  g_autofree char *promotion = row_is (dialect, VTR_TABLE_PROMOTIONS, "p", FALSE, "c.a");
+  g_autofree char *promotion_shop_key = column_of (dialect, "p", "merchant_id", "::bigint");
+  g_autofree char *promotion_shop = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, promotion_shop_key);
+  g_autofree char *rewards = rows_of (dialect, VTR_TABLE_REWARDS, "r");
+  g_autofree char *reward = row_is (dialect, VTR_TABLE_REWARDS, "r", FALSE, "c.a");
+  g_autofree char *reward_shop_key = column_of (dialect, "r", "merchant_id", "::bigint");
+  g_autofree char *reward_shop = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, reward_shop_key);
+  g_autofree char *points = rows_of (dialect, VTR_TABLE_COLLECTION_POINTS, "cp");
+  g_autofree char *point = row_is (dialect, VTR_TABLE_COLLECTION_POINTS, "cp", FALSE, "c.a");
+  g_autofree char *point_shop_key = column_of (dialect, "cp", "merchant_id", "::bigint");
+  g_autofree char *point_shop = row_is (dialect, VTR_TABLE_MERCHANTS, "m", FALSE, point_shop_key);
+  GString *sql = g_string_new ("CASE c.kind ");
+
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT %s FROM %s WHERE %s), %s) ",
+                          VTR_TABLE_MERCHANTS, in, merchants, merchant_a, yes);
+  g_string_append_printf (sql, "WHEN %d THEN EXISTS (SELECT 1 FROM %s JOIN %s ON %s WHERE %s AND %s) "
+                               "OR NOT EXISTS (SELECT 1 FROM %s WHERE %s) ",
+                          VTR_TABLE_PRODUCTS, stock, merchants, stock_merchant, stock_product, in, products, product);
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT %s FROM %s WHERE %s), %s) ",
+                          VTR_TABLE_STOCK, in, merchants, merchant_b, yes);
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT %s FROM %s JOIN %s ON %s WHERE %s), "
+                               "NOT EXISTS (SELECT 1 FROM %s WHERE %s)) ",
+                          VTR_TABLE_PROMOTIONS, in, promotions, merchants, promotion_shop, promotion, promotions,
+                          promotion);
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT %s FROM %s WHERE %s), %s) ",
+                          VTR_TABLE_RULES, in, merchants, merchant_a, yes);
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT %s FROM %s JOIN %s ON %s WHERE %s), "
+                               "NOT EXISTS (SELECT 1 FROM %s WHERE %s)) ",
+                          VTR_TABLE_REWARDS, in, rewards, merchants, reward_shop, reward, rewards, reward);
+  g_string_append_printf (sql, "WHEN %d THEN coalesce ((SELECT CASE WHEN %s IS NULL THEN %s "
+                               "ELSE coalesce ((SELECT %s FROM %s WHERE %s), %s) END FROM %s WHERE %s), %s) ",
+                          VTR_TABLE_COLLECTION_POINTS, point_shop_key, cp_in, in, merchants, point_shop, no, points,
+                          point, yes);
+  g_string_append_printf (sql, "ELSE %s END", yes);
+  return g_string_free (sql, FALSE);
 }
 
 /* One page, read in one snapshot. */
@@ -353,7 +434,7 @@ write_page (VtrCatalog *self,
     {
       /* The rows of other areas are passed over, not sent: the page ends
        * at its limit of rows sent, or at the newest change. */
-      g_autofree char *condition = area_condition (area);
+      g_autofree char *condition = vtr_catalog_area_condition (area, VTR_SQL_SQLITE);
       g_autofree char *sql = g_strdup_printf ("SELECT kind, a, b, seq FROM catalog_change c "
                                               "WHERE seq > ? AND (%s) ORDER BY seq LIMIT ?",
                                               condition);
@@ -455,7 +536,7 @@ vtr_catalog_write_changes (VtrCatalog *self,
  * @area: (nullable): the device's area, %NULL for everything
  *
  * vtr_catalog_write_changes() for a device of @area: the page holds only
- * the changes of @area (see area_condition()), and its cursor passes
+ * the changes of @area (see vtr_catalog_area_condition()), and its cursor passes
  * over the others.
  */
 gboolean

@@ -24,6 +24,8 @@ gboolean vtr_catalog_write_area_changes (VtrCatalog    *self,
                                          gint64        *cursor,
                                          guint         *n_changes,
                                          GError       **error);
+char    *vtr_catalog_area_condition (const VtrArea *area,
+                                     VtrSqlDialect  dialect);
 
 /*
  * A page of the change feed as it is sent, whichever database the rows

@@ -506,7 +506,7 @@ vtr_store_set_error (VtrStore *self,
 {
   g_autofree char *path = NULL;
 
-  if (error_code_for_sqlite (rc) == VTR_STORE_ERROR_CORRUPT)
+  if (error_code_for_sqlite (rc) == VTR_STORE_ERROR_CORRUPT && self->data_dir)
     {
       /* Damage found while working: the next start sets the catalogue aside
        * and rebuilds it (the journal check then decides for the journal). */
@@ -1160,6 +1160,37 @@ repair_files (VtrStore   *self,
                                         aside));
     }
   return TRUE;
+}
+
+/**
+ * vtr_store_open_in_memory:
+ *
+ * A store of its own in memory, with no folder (vtr_store_get_data_dir()
+ * returns %NULL): the catalogue and journal made as vtr_store_open() makes
+ * them, gone when the store is. The hub on PostgreSQL applies an edit or
+ * an import to the rows it reads into one (vtr-hub-pg.c).
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set.
+ */
+VtrStore *
+vtr_store_open_in_memory (GError **error)
+{
+  g_autoptr(VtrStore) self = g_object_new (VTR_TYPE_STORE, NULL);
+  int rc;
+
+  rc = sqlite3_open_v2 (":memory:", &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, NULL);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  if (!vtr_store_exec (self, "ATTACH DATABASE ':memory:' AS journal; PRAGMA temp_store = MEMORY;", error) ||
+      !migrate (self, "main", catalog_migrations, G_N_ELEMENTS (catalog_migrations), error) ||
+      !migrate (self, "journal", journal_migrations, G_N_ELEMENTS (journal_migrations), error))
+    return NULL;
+  return g_steal_pointer (&self);
 }
 
 /**

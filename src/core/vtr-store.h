@@ -25,6 +25,7 @@ char               *vtr_store_default_data_dir (void);
 
 VtrStore           *vtr_store_open             (const char *data_dir,
                                                 GError    **error);
+VtrStore           *vtr_store_open_in_memory   (GError    **error);
 const char         *vtr_store_get_data_dir     (VtrStore   *self);
 const char * const *vtr_store_get_notices      (VtrStore   *self);
 int                 vtr_store_catalog_version  (void);

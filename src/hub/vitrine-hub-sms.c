@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "vtr-hub-backend.h"
 #include "vtr-hub-sms.h"
 #include "vtr-json.h"
 
@@ -12,6 +13,8 @@
  *   sms test NUMBER        one message through the gateway of sms.conf
  *   sms list               the last messages and what became of them
  *   privacy erase-expired  erase now what the serving hub erases hourly
+ *
+ * on either backend (--database: PostgreSQL's outbox and orders).
  */
 
 #define EXIT_USAGE 2
@@ -34,6 +37,7 @@ failed (GError *error)
 
 int
 vtr_hub_command_sms (const char *dir,
+                     const char *database,
                      gboolean    json,
                      int         argc,
                      char      **argv)
@@ -73,12 +77,12 @@ vtr_hub_command_sms (const char *dir,
     }
   if (argc == 3 && g_str_equal (argv[2], "list"))
     {
-      g_autoptr(VtrHubDb) db = vtr_hub_db_open (dir, &error);
+      g_autoptr(VtrHubBackend) backend = vtr_hub_backend_open_admin (dir, database, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       JsonArray *messages;
 
-      if (db == NULL || !vtr_hub_sms_write_outbox (db, 100, builder, &error))
+      if (backend == NULL || !vtr_hub_backend_write_sms_outbox (backend, 100, builder, &error))
         return failed (error);
       if (json)
         {
@@ -106,6 +110,7 @@ vtr_hub_command_sms (const char *dir,
 
 int
 vtr_hub_command_privacy (const char *dir,
+                         const char *database,
                          gboolean    json,
                          int         argc,
                          char      **argv)
@@ -115,13 +120,13 @@ vtr_hub_command_privacy (const char *dir,
   if (argc == 3 && g_str_equal (argv[2], "erase-expired"))
     {
       g_autoptr(VtrHubSmsConfig) config = vtr_hub_sms_config_load (dir, &error);
-      g_autoptr(VtrHubDb) db = NULL;
+      g_autoptr(VtrHubBackend) backend = NULL;
       int n;
 
-      if (config == NULL || !(db = vtr_hub_db_open (dir, &error)))
+      if (config == NULL || !(backend = vtr_hub_backend_open_admin (dir, database, &error)))
         return failed (error);
-      n = vtr_hub_sms_erase_expired (db, vtr_hub_sms_now (), vtr_hub_sms_config_keep_seconds (config),
-                                     &error);
+      n = vtr_hub_backend_erase_expired (backend, vtr_hub_sms_now (), vtr_hub_sms_config_keep_seconds (config),
+                                         &error);
       if (n < 0)
         return failed (error);
       if (json)

@@ -63,7 +63,7 @@ static char *database;
 
 static const GOptionEntry entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the hub’s data"), N_("DIR") },
-  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("With “serve”, “device add” and “import”: keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder"), N_("postgresql://…") },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("Keep the hub’s data in this PostgreSQL database (several hubs on one database) rather than SQLite in the data folder; every command takes it"), N_("postgresql://…") },
   { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The federation’s host, for “keys init”"), N_("HOST") },
   { "merchant", 0, 0, G_OPTION_ARG_STRING, &merchant, N_("The shop of a product ad"), N_("ID") },
   { "promotion", 0, 0, G_OPTION_ARG_STRING, &promotion, N_("The promotion of a product ad"), N_("ID") },
@@ -255,7 +255,7 @@ sign_batch (VtrCodeKind kind)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
-  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   g_autoptr(GPtrArray) codes = NULL;
   GError *error = NULL;
   int expiry = 0;
@@ -266,9 +266,10 @@ sign_batch (VtrCodeKind kind)
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (kind == VTR_CODE_CARD && expiry)
     return usage_error (_("Usage: vitrine-hub sign card [CARD] (cards do not expire)"));
-  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
-      !(codes = vtr_hub_stock_issue (db, keys, 0, kind, count, expiry, g_get_real_time () / G_USEC_PER_SEC,
-                                     &error)))
+  /* (pg) Recorded as issued in the hub's database, either backend. */
+  if (!(keys = vtr_hub_keys_open (dir, &error)) || !(backend = vtr_hub_backend_open_admin (dir, database, &error)) ||
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, 0, kind, count, expiry,
+                                             g_get_real_time () / G_USEC_PER_SEC, &error)))
     return fail (error);
   for (guint i = 0; i < codes->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (codes, i));
@@ -376,8 +377,27 @@ open_catalog (GError **error)
   return g_steal_pointer (&catalog);
 }
 
+/* (shop) What an import left to the shops, on either backend: the stock
+ * lines they set after the file was made, and the products they made
+ * that the file's merged. */
+static void
+print_shop_counts (const char            *file,
+                   const VtrImportCounts *c)
+{
+  if (c->kept_shop_edits)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
+                          "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
+                          c->kept_shop_edits),
+             file, c->kept_shop_edits, c->conflicts->str);
+  if (c->merged)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u product made by a shop merged into the federation’s.\n",
+                          "%s: %u products made by shops merged into the federation’s.\n", c->merged),
+             file, c->merged);
+}
+
 /* (pg) Each file is read into a catalogue of its own (the same import
- * as SQLite's, in a folder made for it, with the stock lines the shops
+ * as SQLite's, in a catalogue in memory, with the stock lines the shops
  * edited), whose rows then go to PostgreSQL in one transaction under the
  * change feed's one writer (vtr_hub_pg_import_file()). */
 static int
@@ -406,13 +426,7 @@ command_import_pg (int argc, char **argv)
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u row in the catalogue on PostgreSQL.\n",
                             "%s: %u rows in the catalogue on PostgreSQL.\n", n_rows),
                argv[i], n_rows);
-      /* (shop) What the shops changed since the file was made stays theirs. */
-      if (c.kept_shop_edits)
-        g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
-                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
-                              c.kept_shop_edits),
-                 argv[i], c.kept_shop_edits, c.conflicts->str);
+      print_shop_counts (argv[i], &c);
       vtr_import_counts_clear (&c);
     }
   return status;
@@ -448,17 +462,7 @@ command_import (int argc, char **argv)
                  "%u rewards, %u collection points.\n"),
                argv[i], c.merchants, c.products, c.stock, c.promotions, c.rules, c.rewards,
                c.collection_points);
-      /* (shop) What the shops changed since the file was made stays theirs. */
-      if (c.kept_shop_edits)
-        g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%s: %u stock line kept as its shop set it later at the counter (conflict):\n%s",
-                              "%s: %u stock lines kept as their shops set them later at the counter (conflicts):\n%s",
-                              c.kept_shop_edits),
-                 argv[i], c.kept_shop_edits, c.conflicts->str);
-      if (c.merged)
-        g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u product made by a shop merged into the federation’s.\n",
-                              "%s: %u products made by shops merged into the federation’s.\n", c.merged),
-                 argv[i], c.merged);
+      print_shop_counts (argv[i], &c);
       vtr_import_counts_clear (&c);
     }
   return status;
@@ -469,32 +473,36 @@ static int
 command_products (int argc, char **argv)
 {
   g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   GError *error = NULL;
   gint64 id, into, now = g_get_real_time () / G_USEC_PER_SEC;
   VtrStore *store;
 
   if (argc < 3 || !g_str_equal (argv[2], "review"))
     return usage_error (_("Usage: vitrine-hub products review [accept ID | merge ID INTO]"));
-  if (!(catalog = open_catalog (&error)))
+  /* (pg) On PostgreSQL, the same rules on a scratch catalogue. */
+  if (database ? !(backend = vtr_hub_backend_open (NULL, database, &error)) : !(catalog = open_catalog (&error)))
     return fail (error);
-  store = vtr_catalog_get_store (catalog);
+  store = catalog ? vtr_catalog_get_store (catalog) : NULL;
   if (argc == 5 && g_str_equal (argv[3], "accept") && parse_id (argv[4], &id))
     {
-      if (!vtr_shop_review_accept (store, id, now, &error))
+      if (backend ? !vtr_hub_pg_review (backend, id, 0, now, &error) : !vtr_shop_review_accept (store, id, now, &error))
         return fail (error);
       g_print (_("Product %lld is now a federation product.\n"), (long long) id);
       return EXIT_SUCCESS;
     }
   if (argc == 6 && g_str_equal (argv[3], "merge") && parse_id (argv[4], &id) && parse_id (argv[5], &into))
     {
-      if (!vtr_shop_review_merge (store, id, into, now, &error))
+      if (backend ? !vtr_hub_pg_review (backend, id, into, now, &error)
+                  : !vtr_shop_review_merge (store, id, into, now, &error))
         return fail (error);
       g_print (_("Product %lld is merged into product %lld.\n"), (long long) id, (long long) into);
       return EXIT_SUCCESS;
     }
   if (argc == 3)
     {
-      g_autoptr(GPtrArray) list = vtr_shop_review_list (store, &error);
+      g_autoptr(GPtrArray) list = backend ? vtr_hub_pg_review_list (backend, &error)
+                                          : vtr_shop_review_list (store, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       if (list == NULL)
@@ -542,7 +550,18 @@ command_demo (void)
   VtrDemoCounts counts;
   GError *error = NULL;
 
-  if (!(catalog = open_catalog (&error)) || !vtr_demo_load (catalog, now, &counts, &error))
+  if (database)
+    {
+      /* (pg) Into PostgreSQL's catalogue, with its change feed. */
+      g_autoptr(VtrHubBackend) backend = NULL;
+
+      if (!vtr_hub_backend_is_postgresql (database))
+        return usage_error (_("--database takes a PostgreSQL address, postgresql://…"));
+      if (!(backend = vtr_hub_backend_open (NULL, database, &error)) ||
+          !vtr_hub_pg_load_demo (backend, now, &counts, &error))
+        return fail (error);
+    }
+  else if (!(catalog = open_catalog (&error)) || !vtr_demo_load (catalog, now, &counts, &error))
     return fail (error);
   g_print (_("Demo catalogue loaded: %u shops, %u products, %u stock lines, %u promotions, "
              "%u collection points.\n"),
@@ -780,8 +799,8 @@ ask_admin_pin (gboolean  *made_up,
 /* `device reset-pin ID`: a one-time code that resets the device's PIN,
  * valid 7 days (or until --expires). */
 static int
-command_reset_pin (VtrHubDb   *db,
-                   const char *id_text)
+command_reset_pin (VtrHubBackend *backend,
+                   const char    *id_text)
 {
   g_autofree char *dir = hub_data_dir ();
   g_autoptr(VtrHubKeys) keys = NULL;
@@ -798,7 +817,7 @@ command_reset_pin (VtrHubDb   *db,
   if (expires && !parse_date (expires, &expiry))
     return usage_error (_("--expires takes a date such as 2027-01-31"));
   if (!(keys = vtr_hub_keys_open (dir, &error)) ||
-      !(url = vtr_hub_pins_reset_code (db, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(url = vtr_hub_pins_reset_code (backend, keys, id, expiry, g_get_real_time () / G_USEC_PER_SEC, &error)))
     return fail (error);
   g_print (_("Device %lld: scan this code on it before %02d/%02d/%04d to choose a new PIN. It works "
              "once.\n"),
@@ -818,7 +837,7 @@ static int
 command_code (int argc, char **argv)
 {
   g_autofree char *dir = hub_data_dir ();
-  g_autoptr(VtrHubDb) db = NULL;
+  g_autoptr(VtrHubBackend) backend = NULL;
   g_autofree char *kind = NULL;
   g_autofree char *name = NULL;
   g_autofree char *when = NULL;
@@ -828,8 +847,8 @@ command_code (int argc, char **argv)
 
   if (argc != 4 || !g_str_equal (argv[2], "owner"))
     return usage_error (_("Usage: vitrine-hub code owner ORDER-NUMBER|CARD"));
-  if (!(db = vtr_hub_db_open (dir, &error)) ||
-      !vtr_hub_stock_owner (db, argv[3], &kind, &device_id, &name, &issued, &error))
+  if (!(backend = vtr_hub_backend_open_admin (dir, database, &error)) ||
+      !vtr_hub_backend_code_owner (backend, argv[3], &kind, &device_id, &name, &issued, &error))
     return fail (error);
   issued_at = g_date_time_new_from_unix_local (issued);
   when = g_date_time_format (issued_at, "%d/%m/%Y %H:%M");
@@ -862,29 +881,6 @@ command_device (int argc, char **argv)
   if (merchant && !parse_id (merchant, &merchant_id))
     return usage_error (_("--merchant takes a shop’s id"));
 
-  if (database && g_str_equal (argv[2], "reset-pin"))
-    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
-  if (database && admin_pin)
-    return usage_error (_("With --database, a device has no administrator’s PIN yet"));
-  if (database && g_str_equal (argv[2], "area") && argc == 5)
-    {
-      g_autoptr(VtrArea) parsed = NULL;
-      g_autofree char *canonical = NULL;
-
-      if (!parse_id (argv[3], &id))
-        return usage_error (_("Usage: vitrine-hub device area ID AREA"));
-      if (!vtr_area_parse (argv[4], &parsed, &error) || !(backend = vtr_hub_backend_open (dir, database, &error)) ||
-          !vtr_hub_backend_set_area (backend, id, argv[4], &error))
-        return fail (error);
-      canonical = vtr_area_to_string (parsed);
-      if (parsed)
-        g_print (_("Device %lld now holds the catalogue of the area %s: it downloads it at its next sync.\n"),
-                 (long long) id, canonical);
-      else
-        g_print (_("Device %lld now holds the whole catalogue: it downloads it at its next sync.\n"),
-                 (long long) id);
-      return EXIT_SUCCESS;
-    }
   if (g_str_equal (argv[2], "add") && argc == 4)
     {
       g_autoptr(VtrHubKeys) keys = NULL;
@@ -922,12 +918,16 @@ command_device (int argc, char **argv)
         }
       else if (!(keys = vtr_hub_keys_open (dir, &error)) || !(db = vtr_hub_db_open (dir, &error)) ||
                !(pairing = vtr_hub_db_add_device (db, argv[3], merchant_id, area, end_of_day (code.expires), &id,
-                                                  &error)))
+                                                  &error)) ||
+               !(backend = vtr_hub_backend_wrap_sqlite (db, NULL)))
         return fail (error);
-      if (pin && !vtr_hub_pins_set_admin (db, id, pin, &error))
+      if (pin && !vtr_hub_pins_set_admin (backend, id, pin, &error))
         {
+          g_autoptr(GError) revoke_error = NULL;
+
           /* No device with a PIN other than the one asked for. */
-          vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, NULL);
+          if (!vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &revoke_error))
+            g_printerr ("vitrine-hub: %s\n", revoke_error->message);
           return fail (error);
         }
       code.kid = vtr_hub_keys_signing_kid (keys, &secret);
@@ -959,13 +959,13 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
-  /* (pg) The list and the revocations on PostgreSQL too. */
-  if (database ? !(backend = vtr_hub_backend_open (dir, database, &error)) : !(db = vtr_hub_db_open (dir, &error)))
+  /* (pg) The list, the revocations, the PINs and the areas on either
+   * backend. */
+  if (!(backend = vtr_hub_backend_open_admin (dir, database, &error)))
     return fail (error);
   if (g_str_equal (argv[2], "list") && argc == 3)
     {
-      g_autoptr(GPtrArray) devices = backend ? vtr_hub_backend_list_devices (backend, &error)
-                                             : vtr_hub_db_list_devices (db, &error);
+      g_autoptr(GPtrArray) devices = vtr_hub_backend_list_devices (backend, &error);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -1028,7 +1028,7 @@ command_device (int argc, char **argv)
       return EXIT_SUCCESS;
     }
   if (g_str_equal (argv[2], "reset-pin") && argc == 4)
-    return command_reset_pin (db, argv[3]);
+    return command_reset_pin (backend, argv[3]);
   if (g_str_equal (argv[2], "area") && argc == 5)
     {
       g_autofree char *canonical = NULL;
@@ -1036,7 +1036,7 @@ command_device (int argc, char **argv)
 
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device area ID AREA"));
-      if (!vtr_area_parse (argv[4], &parsed, &error) || !vtr_hub_db_set_area (db, id, argv[4], &error))
+      if (!vtr_area_parse (argv[4], &parsed, &error) || !vtr_hub_backend_set_area (backend, id, argv[4], &error))
         return fail (error);
       canonical = vtr_area_to_string (parsed);
       if (parsed)
@@ -1051,8 +1051,7 @@ command_device (int argc, char **argv)
     {
       if (!parse_id (argv[3], &id))
         return usage_error (_("Usage: vitrine-hub device revoke ID"));
-      if (backend ? !vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error)
-                  : !vtr_hub_db_revoke_device (db, id, g_get_real_time () / G_USEC_PER_SEC, &error))
+      if (!vtr_hub_backend_revoke_device (backend, id, g_get_real_time () / G_USEC_PER_SEC, &error))
         return fail (error);
       g_print (_("Device %lld is revoked: the hub refuses it from now on.\n"), (long long) id);
       return EXIT_SUCCESS;
@@ -1126,11 +1125,6 @@ main (int   argc,
 
   if (argc == 2 && g_str_equal (argv[1], "serve"))
     return command_serve ();
-  if (database && argc >= 2 && !g_str_equal (argv[1], "device") && !g_str_equal (argv[1], "import") &&
-      !g_str_equal (argv[1], "keys") && !g_str_equal (argv[1], "sign") && !g_str_equal (argv[1], "backup") &&
-      !g_str_equal (argv[1], "restore"))
-    return usage_error (_("With --database, the hub serves, adds devices, imports, backs up and restores only: "
-                          "PostgreSQL does not keep the rest yet"));
   if (argc >= 2 && g_str_equal (argv[1], "device"))
     return command_device (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "keys"))
@@ -1152,12 +1146,12 @@ main (int   argc,
   if (argc >= 2 && g_str_equal (argv[1], "sms"))
     {
       g_autofree char *dir = hub_data_dir ();
-      return vtr_hub_command_sms (dir, json_output, argc, argv);
+      return vtr_hub_command_sms (dir, database, json_output, argc, argv);
     }
   if (argc >= 2 && g_str_equal (argv[1], "privacy"))
     {
       g_autofree char *dir = hub_data_dir ();
-      return vtr_hub_command_privacy (dir, json_output, argc, argv);
+      return vtr_hub_command_privacy (dir, database, json_output, argc, argv);
     }
 
   {

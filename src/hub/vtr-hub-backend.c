@@ -4,9 +4,12 @@
 
 #include <glib/gi18n.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-hub-pins.h"
+#include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
 #include "vtr-store.h"
 
@@ -210,10 +213,11 @@ vtr_hub_backend_issue_codes (VtrHubBackend *self,
                              gint64         device_id,
                              VtrCodeKind    kind,
                              guint          count,
+                             int            expires,
                              gint64         now,
                              GError       **error)
 {
-  return self->klass->issue_codes (self, keys, device_id, kind, count, now, error);
+  return self->klass->issue_codes (self, keys, device_id, kind, count, expires, now, error);
 }
 
 gboolean
@@ -276,6 +280,93 @@ vtr_hub_backend_revoke_device (VtrHubBackend *self,
                                GError       **error)
 {
   return self->klass->revoke_device (self, device_id, now, error);
+}
+
+gboolean
+vtr_hub_backend_web_secret (VtrHubBackend *self,
+                            const guint8  *drawn,
+                            gsize          size,
+                            guint8        *secret,
+                            GError       **error)
+{
+  return self->klass->web_secret (self, drawn, size, secret, error);
+}
+
+gboolean
+vtr_hub_backend_web_limit (VtrHubBackend *self,
+                           const char    *key,
+                           gint64         now,
+                           gint64         window,
+                           gboolean       count,
+                           gint64        *counted,
+                           GError       **error)
+{
+  *counted = 0;
+  return self->klass->web_limit (self, key, now, window, count, counted, error);
+}
+
+gboolean
+vtr_hub_backend_set_admin_pin (VtrHubBackend *self,
+                               gint64         device_id,
+                               const char    *hash,
+                               GError       **error)
+{
+  return self->klass->set_admin_pin (self, device_id, hash, error);
+}
+
+gboolean
+vtr_hub_backend_admin_pin_hash (VtrHubBackend *self,
+                                gint64         device_id,
+                                char         **hash,
+                                GError       **error)
+{
+  *hash = NULL;
+  return self->klass->admin_pin_hash (self, device_id, hash, error);
+}
+
+gboolean
+vtr_hub_backend_add_pin_reset (VtrHubBackend *self,
+                               const char    *nonce,
+                               gint64         device_id,
+                               gint64         now,
+                               int            expires,
+                               GError       **error)
+{
+  return self->klass->add_pin_reset (self, nonce, device_id, now, expires, error);
+}
+
+gboolean
+vtr_hub_backend_code_owner (VtrHubBackend *self,
+                            const char    *number,
+                            char         **kind,
+                            gint64        *device_id,
+                            char         **device_name,
+                            gint64        *issued,
+                            GError       **error)
+{
+  *kind = NULL;
+  *device_id = 0;
+  *device_name = NULL;
+  *issued = 0;
+  return self->klass->code_owner (self, number, kind, device_id, device_name, issued, error);
+}
+
+gboolean
+vtr_hub_backend_write_sms_outbox (VtrHubBackend *self,
+                                  guint          limit,
+                                  JsonBuilder   *builder,
+                                  GError       **error)
+{
+  return self->klass->write_sms_outbox (self, limit, builder, error);
+}
+
+int
+vtr_hub_backend_erase_expired (VtrHubBackend *self,
+                               gint64         now,
+                               gint64         keep_seconds,
+                               GError       **error)
+{
+  return self->klass->erase_expired (self, now, keep_seconds, error);
 }
 
 /* SQLite. */
@@ -444,10 +535,11 @@ sqlite_issue_codes (VtrHubBackend *self,
                     gint64         device_id,
                     VtrCodeKind    kind,
                     guint          count,
+                    int            expires,
                     gint64         now,
                     GError       **error)
 {
-  return vtr_hub_stock_issue (((Sqlite *) self)->db, keys, device_id, kind, count, 0, now, error);
+  return vtr_hub_stock_issue (((Sqlite *) self)->db, keys, device_id, kind, count, expires, now, error);
 }
 
 static gboolean
@@ -562,6 +654,204 @@ sqlite_revoke_device (VtrHubBackend *self,
   return vtr_hub_db_revoke_device (((Sqlite *) self)->db, device_id, now, error);
 }
 
+static gboolean
+sqlite_failed (sqlite3  *db,
+               GError  **error)
+{
+  g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+sqlite_web_secret (VtrHubBackend *self,
+                   const guint8  *drawn,
+                   gsize          size,
+                   guint8        *secret,
+                   GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO web_secret (id, key) VALUES (1, ?)", -1, &stmt, NULL) !=
+      SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_blob (stmt, 1, drawn, size, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "SELECT key FROM web_secret WHERE id = 1", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  if (sqlite3_step (stmt) == SQLITE_ROW && (gsize) sqlite3_column_bytes (stmt, 0) == size)
+    {
+      memcpy (secret, sqlite3_column_blob (stmt, 0), size);
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return found || sqlite_failed (db, error);
+}
+
+static gboolean
+sqlite_web_limit (VtrHubBackend *self,
+                  const char    *key,
+                  gint64         now,
+                  gint64         window,
+                  gboolean       count,
+                  gint64        *counted,
+                  GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!count)
+    {
+      if (sqlite3_prepare_v2 (db, "SELECT count FROM web_limit WHERE key = ? AND start > ?", -1, &stmt, NULL) !=
+          SQLITE_OK)
+        return sqlite_failed (db, error);
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now - window);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *counted = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      return rc == SQLITE_ROW || rc == SQLITE_DONE || sqlite_failed (db, error);
+    }
+  /* The hours gone by are forgotten, then this one counted. */
+  if (sqlite3_prepare_v2 (db, "DELETE FROM web_limit WHERE start <= ?", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_int64 (stmt, 1, now - window);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "INSERT INTO web_limit (key, start, count) VALUES (?1, ?2, 1) "
+                              "ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *counted = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || sqlite_failed (db, error);
+}
+
+/* The device @device_id, which must exist and not be revoked. */
+static gboolean
+sqlite_check_device (sqlite3  *db,
+                     gint64    device_id,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found, revoked;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT revoked IS NOT NULL FROM device WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_int64 (stmt, 1, device_id);
+  rc = sqlite3_step (stmt);
+  found = rc == SQLITE_ROW;
+  revoked = found && sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sqlite_failed (db, error);
+  return vtr_hub_pins_check_device (device_id, found, revoked, error);
+}
+
+static gboolean
+sqlite_set_admin_pin (VtrHubBackend *self,
+                      gint64         device_id,
+                      const char    *hash,
+                      GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!sqlite_check_device (db, device_id, error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "UPDATE device SET admin_pin_hash = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE || sqlite_failed (db, error);
+}
+
+static gboolean
+sqlite_admin_pin_hash (VtrHubBackend *self,
+                       gint64         device_id,
+                       char         **hash,
+                       GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT admin_pin_hash FROM device WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_int64 (stmt, 1, device_id);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || sqlite_failed (db, error);
+}
+
+static gboolean
+sqlite_add_pin_reset (VtrHubBackend *self,
+                      const char    *nonce,
+                      gint64         device_id,
+                      gint64         now,
+                      int            expires,
+                      GError       **error)
+{
+  sqlite3 *db = vtr_hub_db_get_sqlite (((Sqlite *) self)->db);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!sqlite_check_device (db, device_id, error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "INSERT INTO pin_reset (nonce, device_id, issued, expires) VALUES (?, ?, ?, ?)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_failed (db, error);
+  sqlite3_bind_text (stmt, 1, nonce, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, expires);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE || sqlite_failed (db, error);
+}
+
+static gboolean
+sqlite_code_owner (VtrHubBackend *self,
+                   const char    *number,
+                   char         **kind,
+                   gint64        *device_id,
+                   char         **device_name,
+                   gint64        *issued,
+                   GError       **error)
+{
+  return vtr_hub_stock_owner (((Sqlite *) self)->db, number, kind, device_id, device_name, issued, error);
+}
+
+static gboolean
+sqlite_write_sms_outbox (VtrHubBackend *self,
+                         guint          limit,
+                         JsonBuilder   *builder,
+                         GError       **error)
+{
+  return vtr_hub_sms_write_outbox (((Sqlite *) self)->db, limit, builder, error);
+}
+
+static int
+sqlite_erase_expired (VtrHubBackend *self,
+                      gint64         now,
+                      gint64         keep_seconds,
+                      GError       **error)
+{
+  return vtr_hub_sms_erase_expired (((Sqlite *) self)->db, now, keep_seconds, error);
+}
+
 static void
 sqlite_free (VtrHubBackend *self)
 {
@@ -596,6 +886,14 @@ static const VtrHubBackendClass sqlite_class = {
   sqlite_write_poster_scans,
   sqlite_list_devices,
   sqlite_revoke_device,
+  sqlite_web_secret,
+  sqlite_web_limit,
+  sqlite_set_admin_pin,
+  sqlite_admin_pin_hash,
+  sqlite_add_pin_reset,
+  sqlite_code_owner,
+  sqlite_write_sms_outbox,
+  sqlite_erase_expired,
   sqlite_free,
 };
 
@@ -613,6 +911,33 @@ vtr_hub_backend_open_sqlite (const char *dir,
       return NULL;
     }
   self->catalog = vtr_catalog_new (self->store);
+  return &self->parent;
+}
+
+/**
+ * vtr_hub_backend_open_admin:
+ *
+ * The backend of an administrator's command (`device`, `code`, `sign`,
+ * `sms`, `privacy`): PostgreSQL at @database, or hub.db alone in @dir
+ * (the catalogue is not opened: it has no use for it).
+ */
+VtrHubBackend *
+vtr_hub_backend_open_admin (const char *dir,
+                            const char *database,
+                            GError    **error)
+{
+  Sqlite *self;
+
+  if (database)
+    return vtr_hub_backend_open (dir, database, error);
+  self = g_new0 (Sqlite, 1);
+  self->parent.klass = &sqlite_class;
+  self->owns_db = TRUE;
+  if (!(self->db = vtr_hub_db_open (dir, error)))
+    {
+      sqlite_free (&self->parent);
+      return NULL;
+    }
   return &self->parent;
 }
 

@@ -2,6 +2,7 @@
 
 #include "vtr-area.h"
 #include "vtr-catalog.h"
+#include "vtr-demo.h"
 #include "vtr-flashcode.h"
 #include "vtr-hub-db.h"
 #include "vtr-hub-keys.h"
@@ -97,6 +98,7 @@ typedef struct
                                   gint64         device_id,
                                   VtrCodeKind    kind,
                                   guint          count,
+                                  int            expires,
                                   gint64         now,
                                   GError       **error);
   gboolean      (*card_movements) (VtrHubBackend *self,
@@ -128,6 +130,47 @@ typedef struct
                                   gint64         device_id,
                                   gint64         now,
                                   GError       **error);
+  gboolean      (*web_secret)    (VtrHubBackend *self,
+                                  const guint8  *drawn,
+                                  gsize          size,
+                                  guint8        *secret,
+                                  GError       **error);
+  gboolean      (*web_limit)     (VtrHubBackend *self,
+                                  const char    *key,
+                                  gint64         now,
+                                  gint64         window,
+                                  gboolean       count,
+                                  gint64        *counted,
+                                  GError       **error);
+  gboolean      (*set_admin_pin) (VtrHubBackend *self,
+                                  gint64         device_id,
+                                  const char    *hash,
+                                  GError       **error);
+  gboolean      (*admin_pin_hash) (VtrHubBackend *self,
+                                   gint64         device_id,
+                                   char         **hash,
+                                   GError       **error);
+  gboolean      (*add_pin_reset) (VtrHubBackend *self,
+                                  const char    *nonce,
+                                  gint64         device_id,
+                                  gint64         now,
+                                  int            expires,
+                                  GError       **error);
+  gboolean      (*code_owner)    (VtrHubBackend *self,
+                                  const char    *number,
+                                  char         **kind,
+                                  gint64        *device_id,
+                                  char         **device_name,
+                                  gint64        *issued,
+                                  GError       **error);
+  gboolean      (*write_sms_outbox) (VtrHubBackend *self,
+                                     guint          limit,
+                                     JsonBuilder   *builder,
+                                     GError       **error);
+  int           (*erase_expired) (VtrHubBackend *self,
+                                  gint64         now,
+                                  gint64         keep_seconds,
+                                  GError       **error);
   void          (*free)          (VtrHubBackend *self);
 } VtrHubBackendClass;
 
@@ -141,6 +184,9 @@ VtrHubBackend *vtr_hub_backend_open     (const char    *dir,
                                          const char    *database,
                                          GError       **error);
 VtrHubBackend *vtr_hub_backend_open_sqlite (const char *dir,
+                                         GError       **error);
+VtrHubBackend *vtr_hub_backend_open_admin (const char    *dir,
+                                         const char    *database,
                                          GError       **error);
 VtrHubBackend *vtr_hub_backend_open_pg  (const char    *conninfo,
                                          GError       **error);
@@ -222,12 +268,14 @@ gboolean       vtr_hub_backend_set_area (VtrHubBackend *self,
                                          const char    *area,
                                          GError       **error);
 /* A device's stock of signed codes (vtr_hub_stock_issue()): @count new
- * pickup codes or blank cards, each number never issued before. */
+ * pickup codes or blank cards, each number never issued before; pickup
+ * codes valid until @expires (YYYYMMDD, 0: no end). */
 GPtrArray     *vtr_hub_backend_issue_codes (VtrHubBackend *self,
                                          VtrHubKeys    *keys,
                                          gint64         device_id,
                                          VtrCodeKind    kind,
                                          guint          count,
+                                         int            expires,
                                          gint64         now,
                                          GError       **error);
 /* (web) A card's last movements, newest first, for its page. */
@@ -274,6 +322,61 @@ gboolean       vtr_hub_backend_revoke_device (VtrHubBackend *self,
                                          gint64         device_id,
                                          gint64         now,
                                          GError       **error);
+/* (web) The secret of the phones' reservation forms, shared by every hub
+ * on the database: @drawn (@size bytes) kept when there is none yet, and
+ * the one kept copied into @secret. */
+gboolean       vtr_hub_backend_web_secret (VtrHubBackend *self,
+                                         const guint8  *drawn,
+                                         gsize          size,
+                                         guint8        *secret,
+                                         GError       **error);
+/* (web) The reservations counted for @key (an address, a phone's keyed
+ * hash) in the hour (@window seconds) before @now, in @counted; when
+ * @count, the hours gone by forgotten and one more counted. */
+gboolean       vtr_hub_backend_web_limit (VtrHubBackend *self,
+                                         const char    *key,
+                                         gint64         now,
+                                         gint64         window,
+                                         gboolean       count,
+                                         gint64        *counted,
+                                         GError       **error);
+/* (admin) The administrator's PIN of a device (its slow hash, sent with
+ * its pairing answer) and the one-time codes that reset a PIN, recorded
+ * (vtr-hub-pins.c): the device must exist and not be revoked. */
+gboolean       vtr_hub_backend_set_admin_pin (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         const char    *hash,
+                                         GError       **error);
+gboolean       vtr_hub_backend_admin_pin_hash (VtrHubBackend *self,
+                                         gint64         device_id,
+                                         char         **hash,
+                                         GError       **error);
+gboolean       vtr_hub_backend_add_pin_reset (VtrHubBackend *self,
+                                         const char    *nonce,
+                                         gint64         device_id,
+                                         gint64         now,
+                                         int            expires,
+                                         GError       **error);
+/* (admin) `code owner`: which device an order number or a card was
+ * issued to (vtr_hub_stock_owner()). */
+gboolean       vtr_hub_backend_code_owner (VtrHubBackend *self,
+                                         const char    *number,
+                                         char         **kind,
+                                         gint64        *device_id,
+                                         char         **device_name,
+                                         gint64        *issued,
+                                         GError       **error);
+/* (sms) `sms list`: the last @limit text messages (vtr_hub_sms_write_outbox()),
+ * and `privacy erase-expired` (vtr_hub_sms_erase_expired()): how many
+ * orders' customers were forgotten, -1 on error. */
+gboolean       vtr_hub_backend_write_sms_outbox (VtrHubBackend *self,
+                                         guint          limit,
+                                         JsonBuilder   *builder,
+                                         GError       **error);
+int            vtr_hub_backend_erase_expired (VtrHubBackend *self,
+                                         gint64         now,
+                                         gint64         keep_seconds,
+                                         GError       **error);
 /* The SQLite backend on @db and @catalog, which stay the caller's (the
  * hub's worker threads: their routes through the interface). */
 VtrHubBackend *vtr_hub_backend_wrap_sqlite (VtrHubDb   *db,
@@ -304,6 +407,21 @@ gboolean       vtr_hub_pg_import_file   (VtrHubBackend   *self,
                                          const char      *path,
                                          VtrImportCounts *counts,
                                          guint           *n_rows,
+                                         GError         **error);
+
+/* (shop) PostgreSQL only: the products shops made, reviewed
+ * (vtr-shop-review.c's rules; @into_id 0: accepted), and the demo
+ * catalogue loaded (vtr_demo_load()). */
+GPtrArray     *vtr_hub_pg_review_list   (VtrHubBackend   *self,
+                                         GError         **error);
+gboolean       vtr_hub_pg_review        (VtrHubBackend   *self,
+                                         gint64           product_id,
+                                         gint64           into_id,
+                                         gint64           now,
+                                         GError         **error);
+gboolean       vtr_hub_pg_load_demo     (VtrHubBackend   *self,
+                                         GDateTime       *now,
+                                         VtrDemoCounts   *counts,
                                          GError         **error);
 
 /* (ops) PostgreSQL's backups: pg_dump while serving, pg_restore. */

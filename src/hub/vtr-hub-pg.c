@@ -16,7 +16,9 @@
 #include "vtr-card-block.h"
 #include "vtr-catalog.h"
 #include "vtr-changes.h"
+#include "vtr-demo.h"
 #include "vtr-gtin.h"
+#include "vtr-hub-pins.h"
 #include "vtr-hub-shop.h"
 #include "vtr-hub-sms.h"
 #include "vtr-hub-stock.h"
@@ -24,6 +26,7 @@
 #include "vtr-json.h"
 #include "vtr-orders.h"
 #include "vtr-shop-edit.h"
+#include "vtr-shop-review.h"
 #include "vtr-store-private.h"
 
 /*
@@ -47,7 +50,7 @@
 
 /* The schema's version, in hub_meta: bumped with every change to
  * schema[], so that the first hub of a new version adds what is new. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 typedef struct
 {
@@ -138,6 +141,19 @@ static const char schema[] =
   "  product_id bigint NOT NULL, scans bigint NOT NULL, PRIMARY KEY (merchant_id, day, source, product_id));"
   /* 3: (web) an order's page found by its number. */
   "CREATE INDEX IF NOT EXISTS hub_order_by_number ON hub_order (number, seq);"
+  /* 4: (web) the phones' reservations, as hub.db's: the secret of the
+   * forms, and the rate limits' counts for the hour, shared by every
+   * hub on the database. */
+  "CREATE TABLE IF NOT EXISTS web_secret ("
+  "  id integer PRIMARY KEY CHECK (id = 1), key bytea NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS web_limit ("
+  "  key text PRIMARY KEY, start bigint NOT NULL, count bigint NOT NULL);"
+  /* 4: (admin) the administrators' PINs set by `device add --admin-pin`
+   * (their slow hash, sent with the pairing answer) and the one-time
+   * codes of `device reset-pin`, as hub.db's. */
+  "ALTER TABLE device ADD COLUMN IF NOT EXISTS admin_pin_hash text;"
+  "CREATE TABLE IF NOT EXISTS pin_reset ("
+  "  nonce text PRIMARY KEY, device_id bigint NOT NULL, issued bigint NOT NULL, expires bigint NOT NULL);"
   "INSERT INTO hub_meta (name, value) VALUES ('history', 'pg-' || gen_random_uuid ()) "
   "  ON CONFLICT (name) DO NOTHING;";
 
@@ -558,13 +574,23 @@ fold_order (Pg                     *self,
                             received };
   const char *step[5] = { e->order, e->order_state, at, e->payload, received };
 
+  const char *told = e->order_state;
+
   if (g_str_equal (e->order_state, "placed"))
-    return run (self,
+    {
+      if (!run (self,
                 "INSERT INTO hub_order (uuid, merchant_id, number, state, at, placed, device_id, seq, received) "
                 "VALUES ($1::uuid, $2::bigint, $3, $4, $5::bigint, $6, $7::bigint, "
                 "  (SELECT coalesce (max (seq), 0) + 1 FROM hub_order), $8::bigint)",
-                8, placed, error);
-  if (!run (self,
+                8, placed, error))
+        return FALSE;
+      /* (web) A reservation from a phone's page gets its number by text
+       * message, where a kiosk prints it on a ticket (as on SQLite). */
+      if (vtr_hub_batch_get_device_id (batch) != VTR_HUB_DEVICE_WEB)
+        return TRUE;
+      told = "reserved";
+    }
+  else if (!run (self,
             "UPDATE hub_order SET state = $2, at = $3::bigint, step = $4, received = $5::bigint, "
             "  seq = (SELECT coalesce (max (seq), 0) + 1 FROM hub_order) "
             "WHERE uuid = $1::uuid",
@@ -572,11 +598,11 @@ fold_order (Pg                     *self,
     return FALSE;
   /* (sms) The customer is told, once per order and state, by the first
    * hub that claims the message (vtr_hub_pg_sms_claim()). */
-  if (g_str_equal (e->order_state, "ready") || g_str_equal (e->order_state, "cancelled") ||
-      g_str_equal (e->order_state, "refused"))
+  if (g_str_equal (told, "reserved") || g_str_equal (told, "ready") || g_str_equal (told, "cancelled") ||
+      g_str_equal (told, "refused"))
     {
       g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, vtr_hub_sms_now ());
-      const char *params[4] = { e->order, e->order_state, e->payload, now };
+      const char *params[4] = { e->order, told, e->payload, now };
 
       return run (self,
                   "INSERT INTO sms_outbox (order_uuid, state, details, created, next_try) "
@@ -1044,44 +1070,6 @@ pg_count_seen_since (VtrHubBackend *backend,
   return n;
 }
 
-/* (area) The changes a device of @area receives, as vtr-changes.c's
- * area_condition() on the catalogue's rows in PostgreSQL (c: the
- * change): a row of a shop of the area, a product one of them stocks,
- * whatever is no shop's (blocked cards), and the key of a row gone. */
-static char *
-area_condition (const VtrArea *area)
-{
-  g_autofree char *in = vtr_area_sql_pg (area, "((m.data::jsonb) ->> 'postcode')",
-                                         "((m.data::jsonb) ->> 'lat')::float8", "((m.data::jsonb) ->> 'lon')::float8");
-  g_autofree char *cp = vtr_area_sql_address_pg (area, "coalesce ((cp.data::jsonb) ->> 'address', '')",
-                                                 "((cp.data::jsonb) ->> 'lat')::float8",
-                                                 "((cp.data::jsonb) ->> 'lon')::float8");
-
-  return g_strdup_printf (
-    "CASE c.kind "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
-    "WHEN %d THEN EXISTS (SELECT 1 FROM catalog_row s JOIN catalog_row m ON m.kind = 0 AND m.a = s.b "
-    "                     WHERE s.kind = 2 AND s.a = c.a AND %s) "
-    "          OR NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 1 AND p.a = c.a) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.b), true) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row p JOIN catalog_row m "
-    "                        ON m.kind = 0 AND m.a = ((p.data::jsonb) ->> 'merchant_id')::bigint "
-    "                        WHERE p.kind = 3 AND p.a = c.a), "
-    "                       NOT EXISTS (SELECT 1 FROM catalog_row p WHERE p.kind = 3 AND p.a = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 AND m.a = c.a), true) "
-    "WHEN %d THEN coalesce ((SELECT %s FROM catalog_row r JOIN catalog_row m "
-    "                        ON m.kind = 0 AND m.a = ((r.data::jsonb) ->> 'merchant_id')::bigint "
-    "                        WHERE r.kind = 5 AND r.a = c.a), "
-    "                       NOT EXISTS (SELECT 1 FROM catalog_row r WHERE r.kind = 5 AND r.a = c.a)) "
-    "WHEN %d THEN coalesce ((SELECT CASE WHEN ((cp.data::jsonb) ->> 'merchant_id') IS NULL THEN %s "
-    "                        ELSE coalesce ((SELECT %s FROM catalog_row m WHERE m.kind = 0 "
-    "                          AND m.a = ((cp.data::jsonb) ->> 'merchant_id')::bigint), false) END "
-    "                        FROM catalog_row cp WHERE cp.kind = 6 AND cp.a = c.a), true) "
-    "ELSE true END",
-    VTR_TABLE_MERCHANTS, in, VTR_TABLE_PRODUCTS, in, VTR_TABLE_STOCK, in, VTR_TABLE_PROMOTIONS, in,
-    VTR_TABLE_RULES, in, VTR_TABLE_REWARDS, in, VTR_TABLE_COLLECTION_POINTS, cp, in);
-}
-
 /* One page in one statement (one snapshot). Every change below the
  * newest a snapshot shows is in it: see "one writer" above. */
 static gboolean
@@ -1097,7 +1085,7 @@ pg_write_changes (VtrHubBackend *backend,
   Pg *self = (Pg *) backend;
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
-  g_autofree char *condition = area ? area_condition (area) : g_strdup ("true");
+  g_autofree char *condition = area ? vtr_catalog_area_condition (area, VTR_SQL_POSTGRESQL) : g_strdup ("true");
   g_autofree char *sql = NULL;
   const char *params[2] = { since_text, limit_text };
   VtrChangePage page = { { NULL } };
@@ -1351,7 +1339,7 @@ failed:
  * rewards it names, a product of the category it gives, the shop's
  * collection points, the provenance of its stock lines, the products
  * merchants made, the edits already applied) are copied from PostgreSQL
- * into a catalogue of its own in a temporary folder; the edits are
+ * into a scratch catalogue in memory (Scratch); the edits are
  * applied there, and what they changed goes back to PostgreSQL, logged
  * in the change feed, in one transaction under the feed's lock. So two
  * hubs never apply two edits of one row at once, an edit is applied once
@@ -1359,22 +1347,140 @@ failed:
  * for word on both backends.
  */
 
-static void
-remove_tree (const char *path)
+/* One transaction of the change feed's writer: its lock taken first. */
+static gboolean
+feed_begin (Pg      *self,
+            GError **error)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
+  const char *params[1] = { lock };
 
-  while (dir && (name = g_dir_read_name (dir)))
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error))
     {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
+      rollback (self);
+      return FALSE;
     }
-  g_rmdir (path);
+  return TRUE;
+}
+
+/* (D1) A scratch catalogue: the rows a write may read, copied from
+ * PostgreSQL into a SQLite catalogue in memory (vtr_store_open_in_memory(),
+ * no file), where SQLite's own code applies the write; what it changed
+ * then goes back to PostgreSQL. The shops' edits, imports, the review of
+ * the products shops made and the demo all go through it. */
+typedef struct
+{
+  VtrStore   *store;
+  VtrCatalog *catalog;
+} Scratch;
+
+static void
+scratch_clear (Scratch *scratch)
+{
+  g_clear_object (&scratch->catalog);
+  g_clear_object (&scratch->store);
+}
+
+/* @rows (nullable): catalogue rows in the format of a page of the feed. */
+static gboolean
+scratch_open (Scratch    *scratch,
+              JsonObject *rows,
+              GError    **error)
+{
+  VtrImportCounts counts = { 0 };
+
+  if (!(scratch->store = vtr_store_open_in_memory (error)))
+    return FALSE;
+  scratch->catalog = vtr_catalog_new (scratch->store);
+  if (rows == NULL)
+    return TRUE;
+  if (!vtr_catalog_begin (scratch->catalog, error))
+    return FALSE;
+  if (!vtr_catalog_import_object (scratch->catalog, rows, &counts, error) ||
+      !vtr_catalog_commit (scratch->catalog, error))
+    {
+      vtr_catalog_rollback (scratch->catalog);
+      return FALSE;
+    }
+  vtr_import_counts_clear (&counts);
+  return TRUE;
+}
+
+/* The catalogue's rows of PostgreSQL's @sql (kind, data) as a page of the
+ * feed, for scratch_open(). */
+static JsonNode *
+rows_page (Pg          *self,
+           const char  *sql,
+           int          n_params,
+           const char **params,
+           GError     **error)
+{
+  g_autoptr(JsonBuilder) page = json_builder_new ();
+  GPtrArray *rows[VTR_N_TABLES] = { NULL };
+  PGresult *result;
+
+  if (!(result = query (self, sql, n_params, params, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 kind = column_int (result, i, 0);
+
+      if (kind < 0 || kind >= VTR_N_TABLES)
+        continue;
+      if (rows[kind] == NULL)
+        rows[kind] = g_ptr_array_new ();
+      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
+    }
+  json_builder_begin_object (page);
+  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
+    {
+      json_builder_set_member_name (page, vtr_catalog_table_name (t));
+      json_builder_begin_array (page);
+      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
+        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
+      json_builder_end_array (page);
+      g_clear_pointer (&rows[t], g_ptr_array_unref);
+    }
+  json_builder_end_object (page);
+  PQclear (result);
+  return json_builder_get_root (page);
+}
+
+/* Opens @scratch with the rows of @sql (kind, data). */
+static gboolean
+scratch_open_with (Pg          *self,
+                   Scratch     *scratch,
+                   const char  *sql,
+                   int          n_params,
+                   const char **params,
+                   GError     **error)
+{
+  g_autoptr(JsonNode) page = rows_page (self, sql, n_params, params, error);
+
+  return page && scratch_open (scratch, json_node_get_object (page), error);
+}
+
+/* What the write changed in @scratch's catalogue (its change log, on
+ * since vtr_catalog_log_changes()) into PostgreSQL's, with its change
+ * feed rows: in the caller's transaction under the feed's lock. */
+static gboolean put_rows (Pg *self, JsonObject *page, guint *n_rows, GError **error);
+
+static gboolean
+scratch_put_back (Pg       *self,
+                  Scratch  *scratch,
+                  guint    *n_rows,
+                  GError  **error)
+{
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gint64 cursor;
+  guint n_changes;
+
+  return vtr_catalog_write_changes (scratch->catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) &&
+         json_parser_load_from_data (parser, changes->str, -1, error) &&
+         put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error);
 }
 
 /* A PostgreSQL array literal of @values (bigint[] or text[]). */
@@ -1483,65 +1589,38 @@ wanted_collect (Wanted    *w,
   return any;
 }
 
-/* The catalogue's rows the edits may read, as a page of the feed for the
- * scratch catalogue's import. */
+/* The catalogue's rows the edits may read, into a scratch catalogue. */
 static gboolean
 load_rows (Pg          *self,
            gint64       merchant_id,
            Wanted      *w,
-           JsonBuilder *page,
+           Scratch     *scratch,
            GError     **error)
 {
   g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, merchant_id);
   g_autofree char *points_low = g_strdup_printf ("%" G_GINT64_FORMAT, VTR_SHOP_COLLECTION_BASE + merchant_id * 10);
   const char *params[7] = { merchant, w->products->str, w->promotions->str, w->rewards->str, w->gtins->str,
                             w->categories->str, points_low };
-  GPtrArray *rows[VTR_N_TABLES] = { NULL };
-  PGresult *result;
 
   /* The products found by barcode or category, and those the promotions
    * and rewards named refer to, are read with them. */
-  if (!(result = query (self,
-                        "WITH picked AS ("
-                        "  SELECT kind, a, b, data FROM catalog_row WHERE "
-                        "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
-                        "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
-                        "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
-                        "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
-                        "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
-                        "  UNION SELECT kind, a, b, data FROM catalog_row "
-                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
-                        "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
-                        "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
-                        "SELECT kind, data FROM picked "
-                        "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
-                        "  ON p.kind IN (3, 5) AND r.kind = 1 "
-                        "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
-                        7, params, error)))
-    return FALSE;
-  for (int i = 0; i < PQntuples (result); i++)
-    {
-      gint64 kind = column_int (result, i, 0);
-
-      if (kind < 0 || kind >= VTR_N_TABLES)
-        continue;
-      if (rows[kind] == NULL)
-        rows[kind] = g_ptr_array_new ();
-      g_ptr_array_add (rows[kind], PQgetvalue (result, i, 1));
-    }
-  json_builder_begin_object (page);
-  for (VtrCatalogTable t = 0; t < VTR_N_TABLES; t++)
-    {
-      json_builder_set_member_name (page, vtr_catalog_table_name (t));
-      json_builder_begin_array (page);
-      for (guint i = 0; rows[t] && i < rows[t]->len; i++)
-        json_builder_add_value (page, json_from_string (g_ptr_array_index (rows[t], i), NULL));
-      json_builder_end_array (page);
-      g_clear_pointer (&rows[t], g_ptr_array_unref);
-    }
-  json_builder_end_object (page);
-  PQclear (result);
-  return TRUE;
+  return scratch_open_with (self, scratch,
+                            "WITH picked AS ("
+                            "  SELECT kind, a, b, data FROM catalog_row WHERE "
+                            "    (kind = 0 AND a = $1::bigint) OR (kind = 4 AND a = $1::bigint) "
+                            "    OR (kind = 1 AND a = ANY ($2::bigint[])) "
+                            "    OR (kind = 2 AND b = $1::bigint AND a = ANY ($2::bigint[])) "
+                            "    OR (kind = 3 AND a = ANY ($3::bigint[])) OR (kind = 5 AND a = ANY ($4::bigint[])) "
+                            "    OR (kind = 6 AND a BETWEEN $7::bigint AND $7::bigint + 9) "
+                            "  UNION SELECT kind, a, b, data FROM catalog_row "
+                            "    WHERE kind = 1 AND ((data::jsonb) ->> 'gtin') = ANY ($5::text[]) "
+                            "  UNION SELECT DISTINCT ON ((data::jsonb) ->> 'category') kind, a, b, data FROM catalog_row "
+                            "    WHERE kind = 1 AND ((data::jsonb) ->> 'category') = ANY ($6::text[])) "
+                            "SELECT kind, data FROM picked "
+                            "UNION SELECT r.kind, r.data FROM catalog_row r JOIN picked p "
+                            "  ON p.kind IN (3, 5) AND r.kind = 1 "
+                            "  AND r.a = ((p.data::jsonb) ->> 'product_id')::bigint",
+                            7, params, error);
 }
 
 /* Rows of PostgreSQL's @sql (text columns, NULL allowed) into the
@@ -1602,6 +1681,30 @@ copy_from_scratch (Pg          *self,
   return rc == SQLITE_DONE || vtr_store_set_error (scratch, rc, error);
 }
 
+/* The products merchants made (@products, a bigint[]) and the
+ * provenance of their stock lines, as the write left them in @scratch. */
+static gboolean
+put_back_made (Pg         *self,
+               Scratch    *scratch,
+               const char *products,
+               GError    **error)
+{
+  const char *params[1] = { products };
+
+  return run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, params, error) &&
+         copy_from_scratch (self, scratch->store, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
+                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
+                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
+                            "  created = excluded.created, reviewed = excluded.reviewed",
+                            error) &&
+         copy_from_scratch (self, scratch->store, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
+                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
+                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
+                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
+                            error);
+}
+
 /**
  * vtr_hub_pg_shop_ingest:
  * @hub_keys: (nullable): the federation's keys, to sign the posters asked for
@@ -1625,21 +1728,11 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
                         GError            **error)
 {
   Pg *self = (Pg *) backend;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
   g_autofree char *merchant = g_strdup_printf ("%" G_GINT64_FORMAT, device->merchant_id);
-  const char *lock_params[1] = { lock };
-  g_autofree char *tmp = NULL;
-  g_autoptr(VtrStore) scratch = NULL;
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(JsonBuilder) page = json_builder_new ();
-  g_autoptr(JsonNode) page_root = NULL;
-  g_autoptr(GString) changes = g_string_new (NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonArray) others = NULL;
-  VtrImportCounts counts = { 0 };
+  Scratch scratch = { NULL };
   Wanted w = { NULL };
-  gint64 cursor;
-  guint n_changes, n_rows = 0;
+  guint n_rows = 0;
   gboolean began = FALSE;
 
   g_return_val_if_fail (backend->klass == &pg_class, NULL);
@@ -1654,23 +1747,8 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
     }
 
   ensure_connected (self);
-  if (!(tmp = g_dir_make_tmp ("vitrine-hub-shop-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
+  if (!(began = feed_begin (self, error)) || !load_rows (self, device->merchant_id, &w, &scratch, error))
     goto failed;
-  catalog = vtr_catalog_new (scratch);
-  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error) ||
-      !load_rows (self, device->merchant_id, &w, page, error))
-    goto failed;
-  page_root = json_builder_get_root (page);
-  if (!vtr_catalog_begin (catalog, error))
-    goto failed;
-  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &counts, error) ||
-      !vtr_catalog_commit (catalog, error))
-    {
-      vtr_catalog_rollback (catalog);
-      goto failed;
-    }
-  vtr_import_counts_clear (&counts);
   {
     const char *edits[2] = { merchant, w.products->str };
     const char *uuids[1] = { w.uuids->str };
@@ -1679,19 +1757,19 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
     if (!copy_to_scratch (self,
                           "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
                           "WHERE merchant_id = $1::bigint AND product_id = ANY ($2::bigint[])",
-                          2, edits, scratch,
+                          2, edits, scratch.store,
                           "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
                           error) ||
         !copy_to_scratch (self,
                           "SELECT product_id, merchant_id, created, reviewed FROM product_made "
                           "WHERE product_id = ANY ($1::bigint[])",
-                          1, made, scratch,
+                          1, made, scratch.store,
                           "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
                           error) ||
         !copy_to_scratch (self,
                           "SELECT uuid::text, merchant_id, device_id, kind, payload, at, received FROM shop_event "
                           "WHERE uuid = ANY ($1::uuid[])",
-                          1, uuids, scratch,
+                          1, uuids, scratch.store,
                           "INSERT INTO shop_event (uuid, merchant_id, device_id, kind, payload, at, received) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
                           error))
@@ -1699,31 +1777,17 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
   }
   /* From here on, what the edits change is logged: that is what goes
    * back to PostgreSQL. */
-  if (!vtr_catalog_log_changes (catalog, error) ||
-      !vtr_store_exec (scratch, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
+  if (!vtr_catalog_log_changes (scratch.catalog, error) ||
+      !vtr_store_exec (scratch.store, "CREATE TEMP TABLE shop_event_before AS SELECT uuid FROM shop_event", error))
     goto failed;
-  if (!(others = vtr_hub_shop_ingest (scratch, hub_keys, device, events, now, results, n_accepted, error)))
-    goto failed;
-  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
-      !json_parser_load_from_data (parser, changes->str, -1, error) ||
-      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), &n_rows, error))
+  if (!(others = vtr_hub_shop_ingest (scratch.store, hub_keys, device, events, now, results, n_accepted, error)) ||
+      !scratch_put_back (self, &scratch, &n_rows, error))
     goto failed;
   {
     const char *made[1] = { w.products->str };
 
-    if (!run (self, "DELETE FROM product_made WHERE product_id = ANY ($1::bigint[])", 1, made, error) ||
-        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, created, reviewed FROM product_made",
-                            "INSERT INTO product_made (product_id, merchant_id, created, reviewed) "
-                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint) "
-                            "ON CONFLICT (product_id) DO UPDATE SET merchant_id = excluded.merchant_id, "
-                            "  created = excluded.created, reviewed = excluded.reviewed",
-                            error) ||
-        !copy_from_scratch (self, scratch, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit",
-                            "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) "
-                            "VALUES ($1::bigint, $2::bigint, $3::bigint, $4) "
-                            "ON CONFLICT (product_id, merchant_id) DO UPDATE SET edited = excluded.edited",
-                            error) ||
-        !copy_from_scratch (self, scratch,
+    if (!put_back_made (self, &scratch, made[0], error) ||
+        !copy_from_scratch (self, scratch.store,
                             "SELECT uuid, merchant_id, device_id, kind, payload, at, received FROM shop_event "
                             "WHERE uuid NOT IN (SELECT uuid FROM temp.shop_event_before)",
                             /* The same uuid in other letters' case: applied
@@ -1736,21 +1800,29 @@ vtr_hub_pg_shop_ingest (VtrHubBackend      *backend,
       goto failed;
   }
   wanted_clear (&w);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  remove_tree (tmp);
+  scratch_clear (&scratch);
   return g_steal_pointer (&others);
 
 failed:
   if (began)
     rollback (self);
   wanted_clear (&w);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  if (tmp)
-    remove_tree (tmp);
+  scratch_clear (&scratch);
   return NULL;
 }
+
+/* The products of @ids (a bigint[]), their stock lines, the promotions
+ * and rewards that name them, and the shops of all these. */
+#define REVIEW_ROWS \
+  "WITH picked AS (" \
+  "  SELECT kind, a, b, data FROM catalog_row WHERE kind IN (1, 2) AND a = ANY ($1::bigint[]) " \
+  "  UNION ALL SELECT kind, a, b, data FROM catalog_row " \
+  "    WHERE kind IN (3, 5) AND ((data::jsonb) ->> 'product_id')::bigint = ANY ($1::bigint[])) " \
+  "SELECT kind, data FROM picked " \
+  "UNION ALL SELECT kind, data FROM catalog_row WHERE kind = 0 AND a IN (" \
+  "  SELECT b FROM picked WHERE kind = 2 " \
+  "  UNION SELECT ((data::jsonb) ->> 'merchant_id')::bigint FROM picked WHERE kind IN (3, 5) " \
+  "  UNION SELECT merchant_id FROM product_made WHERE product_id = ANY ($1::bigint[]))"
 
 /**
  * vtr_hub_pg_import_file:
@@ -1759,8 +1831,8 @@ failed:
  *   stock lines kept as their shops set them (vtr_import_counts_clear())
  * @n_rows: (out): the rows changed in PostgreSQL's catalogue
  *
- * Reads @path with SQLite's importer into a catalogue of its own in a
- * temporary folder, where the provenance of the stock lines the shops
+ * Reads @path with SQLite's importer into a scratch catalogue in
+ * memory (Scratch), where the provenance of the stock lines the shops
  * edited (stock_edit) and those lines are copied first, so that a line a
  * shop set after the file was made stays the shop's (and a line the file
  * sets later is the federation's again, its provenance gone), as on
@@ -1776,72 +1848,51 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
                         GError         **error)
 {
   Pg *self = (Pg *) backend;
-  g_autofree char *lock = g_strdup_printf ("%" G_GINT64_FORMAT, LOCK_FEED);
-  const char *lock_params[1] = { lock };
-  g_autofree char *tmp = NULL;
-  g_autoptr(VtrStore) scratch = NULL;
-  g_autoptr(VtrCatalog) catalog = NULL;
-  g_autoptr(JsonBuilder) page = json_builder_new ();
-  g_autoptr(JsonNode) page_root = NULL;
-  g_autoptr(GString) changes = g_string_new (NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  VtrImportCounts loaded = { 0 };
+  Scratch scratch = { NULL };
+  g_autofree char *made_ids = NULL;
+  const char *made[1] = { NULL };
   gboolean began = FALSE, imported = FALSE;
-  gint64 cursor;
-  guint n_changes;
   PGresult *result;
 
   g_return_val_if_fail (backend->klass == &pg_class, FALSE);
   memset (counts, 0, sizeof *counts);
   *n_rows = 0;
   ensure_connected (self);
-  if (!(tmp = g_dir_make_tmp ("vitrine-hub-import-XXXXXX", error)) || !(scratch = vtr_store_open (tmp, error)))
-    goto failed;
-  catalog = vtr_catalog_new (scratch);
-  if (!(began = run (self, "BEGIN", 0, NULL, error)) ||
-      !run (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock_params, error))
-    goto failed;
   /* The stock lines the shops edited, as they are now (for the report's
-   * "kept the shop's price"), then their provenance. */
-  if (!(result = query (self,
-                        "SELECT r.data FROM stock_edit e JOIN catalog_row r "
-                        "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
-                        0, NULL, error)))
+   * "kept the shop's price"), then their provenance; and the products
+   * shops made that wait for review, with what names them (REVIEW_ROWS),
+   * so that a federation product of the same barcode merges them as on
+   * SQLite. */
+  if (!(began = feed_begin (self, error)) ||
+      !(result = query (self, "SELECT coalesce (array_agg (product_id)::text, '{}') FROM product_made "
+                              "WHERE reviewed IS NULL", 0, NULL, error)))
     goto failed;
-  json_builder_begin_object (page);
-  json_builder_set_member_name (page, vtr_catalog_table_name (VTR_TABLE_STOCK));
-  json_builder_begin_array (page);
-  for (int i = 0; i < PQntuples (result); i++)
-    json_builder_add_value (page, json_from_string (PQgetvalue (result, i, 0), NULL));
-  json_builder_end_array (page);
-  json_builder_end_object (page);
+  made[0] = made_ids = column_text (result, 0, 0);
   PQclear (result);
-  page_root = json_builder_get_root (page);
-  if (!vtr_catalog_begin (catalog, error))
-    goto failed;
-  if (!vtr_catalog_import_object (catalog, json_node_get_object (page_root), &loaded, error) ||
-      !vtr_catalog_commit (catalog, error))
-    {
-      vtr_catalog_rollback (catalog);
-      goto failed;
-    }
-  vtr_import_counts_clear (&loaded);
-  if (!copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch,
+  if (!scratch_open_with (self, &scratch,
+                          REVIEW_ROWS " UNION SELECT r.kind, r.data FROM stock_edit e JOIN catalog_row r "
+                          "  ON r.kind = 2 AND r.a = e.product_id AND r.b = e.merchant_id",
+                          1, made, error) ||
+      !copy_to_scratch (self, "SELECT product_id, merchant_id, edited, uuid FROM stock_edit", 0, NULL, scratch.store,
                         "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
                         error) ||
-      !vtr_catalog_log_changes (catalog, error))
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, made, scratch.store,
+                        "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !vtr_catalog_log_changes (scratch.catalog, error))
     goto failed;
-  if (!(imported = vtr_catalog_import_file (catalog, path, counts, error)))
-    goto failed;
-  if (!vtr_catalog_write_changes (catalog, 0, G_MAXUINT, changes, &cursor, &n_changes, error) ||
-      !json_parser_load_from_data (parser, changes->str, -1, error) ||
-      !put_rows (self, json_node_get_object (json_parser_get_root (parser)), n_rows, error))
+  if (!(imported = vtr_catalog_import_file (scratch.catalog, path, counts, error)) ||
+      !scratch_put_back (self, &scratch, n_rows, error) ||
+      !put_back_made (self, &scratch, made_ids, error))
     goto failed;
   /* The provenance of the lines the file set after their shops: gone. */
   {
     g_autoptr(GString) kept = g_string_new ("{");
-    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch, "SELECT product_id || ',' || merchant_id "
-                                                                 "FROM stock_edit", error);
+    g_autoptr(VtrStatement) stmt = vtr_store_statement (scratch.store, "SELECT product_id || ',' || merchant_id "
+                                                                       "FROM stock_edit", error);
     const char *params[1];
     int rc;
 
@@ -1851,7 +1902,7 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
       g_string_append_printf (kept, "%s\"%s\"", kept->len > 1 ? "," : "", sqlite3_column_text (stmt, 0));
     if (rc != SQLITE_DONE)
       {
-        vtr_store_set_error (scratch, rc, error);
+        vtr_store_set_error (scratch.store, rc, error);
         goto failed;
       }
     g_string_append_c (kept, '}');
@@ -1862,9 +1913,7 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
         !run (self, "COMMIT", 0, NULL, error))
       goto failed;
   }
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  remove_tree (tmp);
+  scratch_clear (&scratch);
   return TRUE;
 
 failed:
@@ -1872,11 +1921,147 @@ failed:
     rollback (self);
   if (imported)
     vtr_import_counts_clear (counts);
-  g_clear_object (&catalog);
-  g_clear_object (&scratch);
-  if (tmp)
-    remove_tree (tmp);
+  scratch_clear (&scratch);
   return FALSE;
+}
+
+/*
+ * (shop) The review of the products shops made (`products review`) and
+ * the demo catalogue on PostgreSQL, with SQLite's code (vtr-shop-review.c,
+ * vtr-demo.c) on a scratch catalogue holding what they read.
+ */
+
+/**
+ * vtr_hub_pg_review_list:
+ *
+ * vtr_shop_review_list() on PostgreSQL: the products shops made that wait
+ * for the federation's review.
+ *
+ * Returns: (transfer full) (element-type VtrMadeProduct): the list, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+vtr_hub_pg_review_list (VtrHubBackend *backend,
+                        GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *ids = NULL;
+  const char *params[1];
+  Scratch scratch = { NULL };
+  GPtrArray *list = NULL;
+  PGresult *result;
+
+  g_return_val_if_fail (backend->klass == &pg_class, NULL);
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT coalesce (array_agg (product_id)::text, '{}') FROM product_made "
+                              "WHERE reviewed IS NULL", 0, NULL, error)))
+    return NULL;
+  ids = column_text (result, 0, 0);
+  PQclear (result);
+  params[0] = ids;
+  if (scratch_open_with (self, &scratch, REVIEW_ROWS, 1, params, error) &&
+      copy_to_scratch (self,
+                       "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                       "WHERE product_id = ANY ($1::bigint[])",
+                       1, params, scratch.store,
+                       "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                       error))
+    list = vtr_shop_review_list (scratch.store, error);
+  scratch_clear (&scratch);
+  return list;
+}
+
+/**
+ * vtr_hub_pg_review:
+ * @into_id: the federation's product to merge @product_id into, or 0 to
+ *   accept @product_id as a federation product
+ *
+ * vtr_shop_review_accept() or vtr_shop_review_merge() on PostgreSQL, in
+ * one transaction under the feed's lock: the stock lines, promotions and
+ * rewards moved go to the kiosks by the change feed.
+ */
+gboolean
+vtr_hub_pg_review (VtrHubBackend *backend,
+                   gint64         product_id,
+                   gint64         into_id,
+                   gint64         now,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *ids = g_strdup_printf ("{%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "}", product_id, into_id);
+  const char *params[1] = { ids };
+  Scratch scratch = { NULL };
+  guint n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  if (!(began = feed_begin (self, error)) ||
+      !scratch_open_with (self, &scratch, REVIEW_ROWS, 1, params, error) ||
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, created, reviewed FROM product_made "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, params, scratch.store,
+                        "INSERT INTO product_made (product_id, merchant_id, created, reviewed) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !copy_to_scratch (self,
+                        "SELECT product_id, merchant_id, edited, uuid FROM stock_edit "
+                        "WHERE product_id = ANY ($1::bigint[])",
+                        1, params, scratch.store,
+                        "INSERT INTO stock_edit (product_id, merchant_id, edited, uuid) VALUES (?, ?, ?, ?)",
+                        error) ||
+      !vtr_catalog_log_changes (scratch.catalog, error))
+    goto failed;
+  if (!(into_id ? vtr_shop_review_merge (scratch.store, product_id, into_id, now, error)
+                : vtr_shop_review_accept (scratch.store, product_id, now, error)) ||
+      !scratch_put_back (self, &scratch, &n_rows, error) ||
+      /* The provenance of the lines moved goes with them. */
+      !run (self, "DELETE FROM stock_edit WHERE product_id = ANY ($1::bigint[])", 1, params, error) ||
+      !put_back_made (self, &scratch, ids, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    goto failed;
+  scratch_clear (&scratch);
+  return TRUE;
+
+failed:
+  if (began)
+    rollback (self);
+  scratch_clear (&scratch);
+  return FALSE;
+}
+
+/**
+ * vtr_hub_pg_load_demo:
+ *
+ * vtr_demo_load() on PostgreSQL: the demo catalogue into a scratch
+ * catalogue, its rows into PostgreSQL's with their change feed.
+ */
+gboolean
+vtr_hub_pg_load_demo (VtrHubBackend *backend,
+                      GDateTime     *now,
+                      VtrDemoCounts *counts,
+                      GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  Scratch scratch = { NULL };
+  guint n_rows = 0;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (backend->klass == &pg_class, FALSE);
+  ensure_connected (self);
+  if (!(began = feed_begin (self, error)) || !scratch_open (&scratch, NULL, error) ||
+      !vtr_catalog_log_changes (scratch.catalog, error) ||
+      !vtr_demo_load (scratch.catalog, now, counts, error) ||
+      !scratch_put_back (self, &scratch, &n_rows, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    {
+      if (began)
+        rollback (self);
+      scratch_clear (&scratch);
+      return FALSE;
+    }
+  scratch_clear (&scratch);
+  return TRUE;
 }
 
 /*
@@ -2411,6 +2596,7 @@ pg_issue_codes (VtrHubBackend *backend,
                 gint64         device_id,
                 VtrCodeKind    kind,
                 guint          count,
+                int            expires,
                 gint64         now,
                 GError       **error)
 {
@@ -2463,7 +2649,7 @@ issue:
   kid = vtr_hub_keys_signing_kid (hub_keys, &secret);
   for (guint i = 0; i < count; i++)
     {
-      VtrFlashcode code = { kind, .expires = 0, .kid = kid };
+      VtrFlashcode code = { kind, .expires = kind == VTR_CODE_PICKUP ? expires : 0, .kid = kid };
       char *url;
       guint tries = 0;
 
@@ -2684,6 +2870,242 @@ pg_revoke_device (VtrHubBackend *backend,
   return TRUE;
 }
 
+static gboolean
+pg_web_secret (VtrHubBackend *backend,
+               const guint8  *drawn,
+               gsize          size,
+               guint8        *secret,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *hex = g_malloc (2 * size + 3);
+  const char *params[1] = { hex };
+  PGresult *result;
+  gboolean found;
+
+  ensure_connected (self);
+  hex[0] = '\\';
+  hex[1] = 'x';
+  for (gsize i = 0; i < size; i++)
+    g_snprintf (hex + 2 + 2 * i, 3, "%02x", drawn[i]);
+  /* The first hub's drawing is kept; every hub reads the one kept. */
+  if (!(result = query (self,
+                        "WITH drawn AS ("
+                        "  INSERT INTO web_secret (id, key) VALUES (1, $1::bytea) ON CONFLICT (id) DO NOTHING "
+                        "  RETURNING encode (key, 'hex')) "
+                        "SELECT * FROM drawn UNION ALL SELECT encode (key, 'hex') FROM web_secret WHERE id = 1",
+                        1, params, error)))
+    return FALSE;
+  found = PQntuples (result) >= 1 && strlen (PQgetvalue (result, 0, 0)) == 2 * size;
+  for (gsize i = 0; found && i < size; i++)
+    {
+      const char *p = PQgetvalue (result, 0, 0) + 2 * i;
+
+      secret[i] = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+    }
+  PQclear (result);
+  if (!found)
+    g_set_error_literal (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED,
+                         _("The secret of the reservation forms is not in the hub’s database"));
+  return found;
+}
+
+static gboolean
+pg_web_limit (VtrHubBackend *backend,
+              const char    *key,
+              gint64         now,
+              gint64         window,
+              gboolean       count,
+              gint64        *counted,
+              GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *gone = g_strdup_printf ("%" G_GINT64_FORMAT, now - window);
+  const char *params[3] = { key, gone, now_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  /* Counted: the hours gone by forgotten, then this one counted, in one
+   * statement (a key whose hour is over starts again at 1). */
+  if (!(result = query (self,
+                        count ? "WITH gone AS (DELETE FROM web_limit WHERE start <= $2::bigint AND key <> $1) "
+                                "INSERT INTO web_limit (key, start, count) VALUES ($1, $3::bigint, 1) "
+                                "ON CONFLICT (key) DO UPDATE SET "
+                                "  count = CASE WHEN web_limit.start <= $2::bigint THEN 1 "
+                                "    ELSE web_limit.count + 1 END, "
+                                "  start = CASE WHEN web_limit.start <= $2::bigint THEN excluded.start "
+                                "    ELSE web_limit.start END "
+                                "RETURNING count"
+                              : "SELECT count FROM web_limit WHERE key = $1 AND start > $2::bigint "
+                                "  AND $3::bigint IS NOT NULL",
+                        3, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *counted = column_int (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+/* The device @device_id, which must exist and not be revoked; in the
+ * caller's transaction, its row locked. */
+static gboolean
+check_device (Pg      *self,
+              gint64   device_id,
+              GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[1] = { id };
+  PGresult *result;
+  gboolean found, revoked;
+
+  if (!(result = query (self, "SELECT revoked IS NOT NULL FROM device WHERE id = $1::bigint FOR UPDATE", 1, params,
+                        error)))
+    return FALSE;
+  found = PQntuples (result) == 1;
+  revoked = found && g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  return vtr_hub_pins_check_device (device_id, found, revoked, error);
+}
+
+/* @sql on the device @device_id, which must exist and not be revoked,
+ * in one transaction with the check. */
+static gboolean
+device_write (Pg          *self,
+              gint64       device_id,
+              const char  *sql,
+              int          n_params,
+              const char **params,
+              GError     **error)
+{
+  ensure_connected (self);
+  if (!run (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!check_device (self, device_id, error) || !run (self, sql, n_params, params, error) ||
+      !run (self, "COMMIT", 0, NULL, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_set_admin_pin (VtrHubBackend *backend,
+                  gint64         device_id,
+                  const char    *hash,
+                  GError       **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[2] = { id, hash };
+
+  return device_write ((Pg *) backend, device_id, "UPDATE device SET admin_pin_hash = $2 WHERE id = $1::bigint", 2,
+                       params, error);
+}
+
+static gboolean
+pg_admin_pin_hash (VtrHubBackend *backend,
+                   gint64         device_id,
+                   char         **hash,
+                   GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  const char *params[1] = { id };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, "SELECT admin_pin_hash FROM device WHERE id = $1::bigint", 1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *hash = column_text (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+pg_add_pin_reset (VtrHubBackend *backend,
+                  const char    *nonce,
+                  gint64         device_id,
+                  gint64         now,
+                  int            expires,
+                  GError       **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, device_id);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *expires_text = g_strdup_printf ("%d", expires);
+  const char *params[4] = { nonce, id, now_text, expires_text };
+
+  return device_write ((Pg *) backend, device_id,
+                       "INSERT INTO pin_reset (nonce, device_id, issued, expires) "
+                       "VALUES ($1, $2::bigint, $3::bigint, $4::bigint)",
+                       4, params, error);
+}
+
+static gboolean
+pg_code_owner (VtrHubBackend *backend,
+               const char    *number,
+               char         **kind,
+               gint64        *device_id,
+               char         **device_name,
+               gint64        *issued,
+               GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  const char *params[1] = { number };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, VTR_HUB_STOCK_OWNER_SQL, 1, params, error)))
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      PQclear (result);
+      return vtr_hub_stock_owner_unknown (number, error);
+    }
+  *kind = column_text (result, 0, 0);
+  *device_id = column_int (result, 0, 1);
+  *device_name = column_text (result, 0, 2);
+  *issued = column_int (result, 0, 3);
+  PQclear (result);
+  return TRUE;
+}
+
+/* As vtr_hub_sms_write_outbox(). */
+static gboolean
+pg_write_sms_outbox (VtrHubBackend *backend,
+                     guint          limit,
+                     JsonBuilder   *builder,
+                     GError       **error)
+{
+  Pg *self = (Pg *) backend;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[1] = { limit_text };
+  PGresult *result;
+
+  ensure_connected (self);
+  if (!(result = query (self, VTR_HUB_SMS_OUTBOX_SQL, 1, params, error)))
+    return FALSE;
+  json_builder_begin_array (builder);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      json_builder_begin_object (builder);
+      vtr_json_add_string (builder, "order", PQgetvalue (result, i, 0));
+      vtr_json_add_string (builder, "number", PQgetvalue (result, i, 1));
+      vtr_json_add_string (builder, "state", PQgetvalue (result, i, 2));
+      vtr_json_add_string (builder, "status", PQgetvalue (result, i, 3));
+      vtr_json_add_int (builder, "tries", column_int (result, i, 4));
+      vtr_json_add_int (builder, "created", column_int (result, i, 5));
+      vtr_json_add_int (builder, "next_try", column_int (result, i, 6));
+      vtr_json_add_int (builder, "sent", column_int (result, i, 7));
+      vtr_json_add_string (builder, "last_error", PQgetvalue (result, i, 8));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  PQclear (result);
+  return TRUE;
+}
+
 static void
 pg_free (VtrHubBackend *backend)
 {
@@ -2716,6 +3138,14 @@ static const VtrHubBackendClass pg_class = {
   pg_write_poster_scans,
   pg_list_devices,
   pg_revoke_device,
+  pg_web_secret,
+  pg_web_limit,
+  pg_set_admin_pin,
+  pg_admin_pin_hash,
+  pg_add_pin_reset,
+  pg_code_owner,
+  pg_write_sms_outbox,
+  vtr_hub_pg_sms_erase_expired,
   pg_free,
 };
 
@@ -2930,6 +3360,35 @@ vtr_hub_pg_import_file (VtrHubBackend   *backend,
                         GError         **error)
 {
   (void) backend, (void) path, (void) counts, (void) n_rows, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+GPtrArray *
+vtr_hub_pg_review_list (VtrHubBackend *backend,
+                        GError       **error)
+{
+  (void) backend, (void) error;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+vtr_hub_pg_review (VtrHubBackend *backend,
+                   gint64         product_id,
+                   gint64         into_id,
+                   gint64         now,
+                   GError       **error)
+{
+  (void) backend, (void) product_id, (void) into_id, (void) now, (void) error;
+  g_return_val_if_reached (FALSE);
+}
+
+gboolean
+vtr_hub_pg_load_demo (VtrHubBackend *backend,
+                      GDateTime     *now,
+                      VtrDemoCounts *counts,
+                      GError       **error)
+{
+  (void) backend, (void) now, (void) counts, (void) error;
   g_return_val_if_reached (FALSE);
 }
 

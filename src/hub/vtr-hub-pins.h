@@ -7,20 +7,22 @@
 
 G_BEGIN_DECLS
 
-gboolean  vtr_hub_pins_set_admin   (VtrHubDb    *db,
-                                    gint64       device_id,
-                                    const char  *pin,
-                                    GError     **error);
-gboolean  vtr_hub_pins_admin_hash  (VtrHubDb    *db,
-                                    gint64       device_id,
-                                    char       **pin_hash,
-                                    GError     **error);
+typedef struct _VtrHubBackend VtrHubBackend;
+
+gboolean  vtr_hub_pins_set_admin   (VtrHubBackend *backend,
+                                    gint64         device_id,
+                                    const char    *pin,
+                                    GError       **error);
+gboolean  vtr_hub_pins_check_device (gint64        device_id,
+                                    gboolean       found,
+                                    gboolean       revoked,
+                                    GError       **error);
 char     *vtr_hub_pins_new_pin     (void);
-char     *vtr_hub_pins_reset_code  (VtrHubDb    *db,
-                                    VtrHubKeys  *keys,
-                                    gint64       device_id,
-                                    int          expires,
-                                    gint64       now,
-                                    GError     **error);
+char     *vtr_hub_pins_reset_code  (VtrHubBackend *backend,
+                                    VtrHubKeys    *keys,
+                                    gint64         device_id,
+                                    int            expires,
+                                    gint64         now,
+                                    GError       **error);
 
 G_END_DECLS

@@ -371,11 +371,10 @@ authenticate (Job    *job,
 
 /* Routes, run on a worker. */
 
-/* POST /api/v1/pair, on either backend (@worker NULL: PostgreSQL). */
+/* POST /api/v1/pair, on either backend. */
 static void
 route_pair (Job           *job,
-            VtrHubBackend *backend,
-            Worker        *worker)
+            VtrHubBackend *backend)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -405,9 +404,9 @@ route_pair (Job           *job,
     }
   job->device_id = device->id;
   /* The administrator's PIN set with `device add --admin-pin`, as its
-   * slow hash (vtr-hub-pins.c); a pairing without it still works. Not on
-   * PostgreSQL yet. */
-  if (worker && !vtr_hub_pins_admin_hash (worker->db, device->id, &admin_pin_hash, &error))
+   * slow hash (vtr-hub-pins.c), on either backend; a pairing without it
+   * still works. */
+  if (!vtr_hub_backend_admin_pin_hash (backend, device->id, &admin_pin_hash, &error))
     g_clear_error (&error);
   envelope = vtr_hub_keys_export (keys);
   root = vtr_hub_keys_root_public (keys);
@@ -1056,7 +1055,7 @@ route_stock (Job           *job,
       return;
     }
   if (!(keys = vtr_hub_keys_open (job->server->dir, &error)) ||
-      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count),
+      !(codes = vtr_hub_backend_issue_codes (backend, keys, device->id, kind, json_node_get_int (count), 0,
                                              g_get_real_time () / G_USEC_PER_SEC, &error)))
     {
       answer_gerror (job, error);
@@ -1187,8 +1186,7 @@ route_metrics (Job           *job,
  * (pg) The hub on PostgreSQL (docs/hub-api.md, "PostgreSQL"): what the
  * kiosks use through sync, through the backend interface
  * (vtr-hub-backend.h), one connection a worker thread. What it does not
- * serve yet (a phone's reservation) answers 501, never another hub's
- * answer.
+ * serve answers 501, never another hub's answer.
  */
 
 static void
@@ -1232,8 +1230,8 @@ static GPrivate mirror_key = G_PRIVATE_INIT (mirror_reader_free);
 
 /* A phone's page on PostgreSQL: made from the hub's copy of the
  * catalogue, once it holds PostgreSQL's newest change (or after 5 s, as
- * it is), and a card's balance or an order's state from PostgreSQL. The
- * reservations are not served yet. */
+ * it is), and a card's balance, an order's state and a reservation
+ * through PostgreSQL. */
 static void
 route_pg_web (Job           *job,
               VtrHubBackend *backend,
@@ -1262,10 +1260,14 @@ route_pg_web (Job           *job,
     }
   vtr_hub_mirror_wait (job->server->mirror, head, 5 * G_USEC_PER_SEC);
   job->web = g_new0 (VtrHubWebPage, 1);
-  vtr_hub_web_serve (job->server->dir, NULL, backend, reader->catalog, job->msg, path, job->query, job->web);
+  vtr_hub_web_serve (job->server->dir, backend, reader->catalog, job->msg, path, job->query, job->web);
   job->status = job->web->status;
   job->body = g_steal_pointer (&job->web->body);
   job->etag = g_steal_pointer (&job->web->etag);
+  /* (sms) A reservation's number goes by text message: this hub's
+   * sending thread looks at once (another hub's may claim it first). */
+  if (job->web->order_placed && job->server->sms)
+    vtr_hub_sms_wake (job->server->sms);
 }
 
 static void
@@ -1282,7 +1284,7 @@ route_pg (Job *job)
       return;
     }
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pair (job, backend, NULL);
+    route_pair (job, backend);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate_on (job, backend, NULL);
@@ -1362,7 +1364,7 @@ route (Job *job)
     }
 
   if (g_str_equal (path, API "pair") && g_str_equal (method, "POST"))
-    route_pair (job, worker->backend, worker);
+    route_pair (job, worker->backend);
   else if (g_str_equal (path, API "changes") && g_str_equal (method, "GET"))
     {
       g_autoptr(VtrHubDevice) device = authenticate (job, worker);
@@ -1391,7 +1393,7 @@ route (Job *job)
     {
       /* (web) The page behind a code, for a phone: vtr-hub-web.c. */
       job->web = g_new0 (VtrHubWebPage, 1);
-      vtr_hub_web_serve (job->server->dir, worker->db, worker->backend, worker->catalog, job->msg, path, job->query,
+      vtr_hub_web_serve (job->server->dir, worker->backend, worker->catalog, job->msg, path, job->query,
                          job->web);
       job->status = job->web->status;
       job->body = g_steal_pointer (&job->web->body);

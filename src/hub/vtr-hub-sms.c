@@ -760,12 +760,7 @@ vtr_hub_sms_write_outbox (VtrHubDb    *db,
 {
   sqlite3 *sql = vtr_hub_db_get_sqlite (db);
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (sql,
-             "SELECT s.order_uuid, coalesce (o.number, ''), s.state, s.status, s.tries, s.created, "
-             "  s.next_try, coalesce (s.sent, 0), coalesce (s.last_error, '') "
-             "FROM sms_outbox AS s LEFT JOIN hub_order AS o ON o.uuid = s.order_uuid "
-             "ORDER BY s.id DESC LIMIT ?1",
-             error);
+    prepare (sql, VTR_HUB_SMS_OUTBOX_SQL, error);
   int rc;
 
   if (stmt == NULL)

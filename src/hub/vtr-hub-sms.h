@@ -52,6 +52,13 @@ int               vtr_hub_sms_erase_expired (VtrHubDb         *db,
                                              gint64            now,
                                              gint64            keep_seconds,
                                              GError          **error);
+/* (pg) `sms list`'s query, in words both SQLite and PostgreSQL read ($1:
+ * how many messages). */
+#define VTR_HUB_SMS_OUTBOX_SQL \
+  "SELECT s.order_uuid, coalesce (o.number, ''), s.state, s.status, s.tries, s.created, " \
+  "  s.next_try, coalesce (s.sent, 0), coalesce (s.last_error, '') " \
+  "FROM sms_outbox AS s LEFT JOIN hub_order AS o ON o.uuid = s.order_uuid " \
+  "ORDER BY s.id DESC LIMIT $1"
 gboolean          vtr_hub_sms_write_outbox  (VtrHubDb         *db,
                                              guint             limit,
                                              JsonBuilder      *builder,
@@ -72,10 +79,12 @@ G_BEGIN_DECLS
 
 /* vitrine-hub-sms.c: the commands. */
 int vtr_hub_command_sms     (const char *dir,
+                             const char *database,
                              gboolean    json,
                              int         argc,
                              char      **argv);
 int vtr_hub_command_privacy (const char *dir,
+                             const char *database,
                              gboolean    json,
                              int         argc,
                              char      **argv);

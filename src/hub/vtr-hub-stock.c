@@ -204,6 +204,14 @@ vtr_hub_stock_issue (VtrHubDb    *hub_db,
  * (`vitrine-hub code owner`).
  */
 gboolean
+vtr_hub_stock_owner_unknown (const char  *number,
+                             GError     **error)
+{
+  g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND, _("The hub never issued “%s” to a device"), number);
+  return FALSE;
+}
+
+gboolean
 vtr_hub_stock_owner (VtrHubDb    *hub_db,
                      const char  *number,
                      char       **kind,
@@ -216,10 +224,7 @@ vtr_hub_stock_owner (VtrHubDb    *hub_db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT i.kind, coalesce (i.device_id, 0), d.name, i.issued FROM issued_code AS i "
-                          "LEFT JOIN device AS d ON d.id = i.device_id WHERE i.number = ? LIMIT 1",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, VTR_HUB_STOCK_OWNER_SQL, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),
                    sqlite3_errmsg (db));
@@ -228,11 +233,7 @@ vtr_hub_stock_owner (VtrHubDb    *hub_db,
   sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_NOT_FOUND,
-                   _("The hub never issued “%s” to a device"), number);
-      return FALSE;
-    }
+    return vtr_hub_stock_owner_unknown (number, error);
   if (rc != SQLITE_ROW)
     {
       g_set_error (error, VTR_HUB_ERROR, VTR_HUB_ERROR_FAILED, _("The hub’s database failed: %s"),

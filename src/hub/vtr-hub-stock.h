@@ -26,6 +26,14 @@ GPtrArray *vtr_hub_stock_issue            (VtrHubDb    *db,
                                            gint64       now,
                                            GError     **error);
 
+/* (pg) `code owner`'s query, in words both SQLite and PostgreSQL read
+ * ($1: the number), and its answer when there is no row. */
+#define VTR_HUB_STOCK_OWNER_SQL \
+  "SELECT i.kind, coalesce (i.device_id, 0), d.name, i.issued FROM issued_code AS i " \
+  "LEFT JOIN device AS d ON d.id = i.device_id WHERE i.number = $1 LIMIT 1"
+gboolean   vtr_hub_stock_owner_unknown    (const char  *number,
+                                           GError     **error);
+
 gboolean   vtr_hub_stock_owner            (VtrHubDb    *db,
                                            const char  *number,
                                            char       **kind,

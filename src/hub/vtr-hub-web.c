@@ -75,7 +75,6 @@ typedef struct
   const char  *path;
   GHashTable  *query;
   gboolean     private_page;  /* made for one shopper (their position): not cached */
-  VtrHubDb    *db;            /* (nullable) NULL on PostgreSQL: no reservation yet */
   VtrHubBackend *backend;     /* a card's, an order's page, on either backend */
   VtrCatalog  *catalog;
   VtrHubKeys  *keys;          /* (borrowed) worker_keys() */
@@ -639,8 +638,7 @@ product_page (Ctx                *ctx,
           g_string_append (out, "</p>");
         }
       actions (ctx, merchant);
-      /* (pg) No reservation from a hub on PostgreSQL yet (ctx->db NULL). */
-      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK && ctx->db)
+      if (stockist->availability != VTR_AVAILABILITY_OUT_OF_STOCK)
         {
           g_string_append_printf (out, "<p><a class=\"button\" href=\"" RESERVE_PATH "?product=%" G_GINT64_FORMAT
                                   "&amp;merchant=%" G_GINT64_FORMAT "%s\">",
@@ -1335,47 +1333,31 @@ static guint8 token_key[crypto_auth_hmacsha256_KEYBYTES];
 static gboolean token_key_ready;
 static GMutex token_key_lock;
 
-/* The secret of the forms, shared by every hub on this hub.db (several
+/* The secret of the forms, shared by every hub on its database (several
  * behind a load balancer accept each other's forms, and a restarted hub
  * its own): drawn by the first, read by the others. */
 static gboolean
-token_key_init (VtrHubDb *db)
+token_key_init (VtrHubBackend *backend)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&token_key_lock);
-  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
+  g_autoptr(GError) error = NULL;
   guint8 drawn[sizeof token_key];
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
 
   if (token_key_ready)
     return TRUE;
   randombytes_buf (drawn, sizeof drawn);
-  if (sqlite3_prepare_v2 (sql, "INSERT OR IGNORE INTO web_secret (id, key) VALUES (1, ?)", -1, &stmt, NULL) ==
-      SQLITE_OK)
-    {
-      sqlite3_bind_blob (stmt, 1, drawn, sizeof drawn, SQLITE_STATIC);
-      sqlite3_step (stmt);
-    }
-  sqlite3_finalize (stmt);
-  if (sqlite3_prepare_v2 (sql, "SELECT key FROM web_secret WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == sizeof token_key)
-    {
-      memcpy (token_key, sqlite3_column_blob (stmt, 0), sizeof token_key);
-      found = TRUE;
-    }
-  sqlite3_finalize (stmt);
+  token_key_ready = vtr_hub_backend_web_secret (backend, drawn, sizeof drawn, token_key, &error);
   sodium_memzero (drawn, sizeof drawn);
-  if (!found)
-    g_warning ("The secret of the reservation forms cannot be read from hub.db: %s", sqlite3_errmsg (sql));
-  token_key_ready = found;
-  return found;
+  if (!token_key_ready)
+    g_warning ("The secret of the reservation forms cannot be read: %s", error->message);
+  return token_key_ready;
 }
 
 static char *
-form_token (VtrHubDb *db,
-            gint64    product_id,
-            gint64    merchant_id,
-            gint64    made)
+form_token (VtrHubBackend *backend,
+            gint64         product_id,
+            gint64         merchant_id,
+            gint64         made)
 {
   g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
                                            made, product_id, merchant_id);
@@ -1383,7 +1365,7 @@ form_token (VtrHubDb *db,
   char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
   /* Without its secret the hub makes a token no form will pass. */
-  if (!token_key_init (db))
+  if (!token_key_init (backend))
     return g_strdup_printf ("%" G_GINT64_FORMAT ".", made);
   crypto_auth_hmacsha256 (mac, (const guint8 *) text, strlen (text), token_key);
   sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
@@ -1391,67 +1373,44 @@ form_token (VtrHubDb *db,
 }
 
 static gboolean
-form_token_valid (VtrHubDb   *db,
-                  const char *token,
-                  gint64      product_id,
-                  gint64      merchant_id,
-                  gint64      now)
+form_token_valid (VtrHubBackend *backend,
+                  const char    *token,
+                  gint64         product_id,
+                  gint64         merchant_id,
+                  gint64         now)
 {
   g_autofree char *expected = NULL;
   char *end = NULL;
   gint64 made;
 
-  if (token == NULL || !token_key_init (db))
+  if (token == NULL || !token_key_init (backend))
     return FALSE;
   made = g_ascii_strtoll (token, &end, 10);
   if (end == token || *end != '.' || made > now || now - made > FORM_LIFETIME)
     return FALSE;
-  expected = form_token (db, product_id, merchant_id, made);
+  expected = form_token (backend, product_id, merchant_id, made);
   return strlen (expected) == strlen (token) && sodium_memcmp (expected, token, strlen (token)) == 0;
 }
 
 /* Whether one more reservation for @key fits in its hour (counted only
- * when @count), in hub.db: every hub on it counts the same hour. A
- * database that cannot answer does not stop a reservation. */
+ * when @count), in the hub's database: every hub on it counts the same
+ * hour. A database that cannot answer does not stop a reservation. */
 static gboolean
-limit_allows (VtrHubDb   *db,
-              const char *key,
-              guint       max,
-              gint64      now,
-              gboolean    count)
+limit_allows (VtrHubBackend *backend,
+              const char    *key,
+              guint          max,
+              gint64         now,
+              gboolean       count)
 {
-  sqlite3 *sql = vtr_hub_db_get_sqlite (db);
-  sqlite3_stmt *stmt = NULL;
-  gboolean allows = TRUE;
+  g_autoptr(GError) error = NULL;
+  gint64 counted = 0;
 
-  if (!count)
+  if (!vtr_hub_backend_web_limit (backend, key, now, LIMIT_WINDOW, count, &counted, &error))
     {
-      if (sqlite3_prepare_v2 (sql, "SELECT count FROM web_limit WHERE key = ? AND start > ?", -1, &stmt, NULL) ==
-          SQLITE_OK)
-        {
-          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2, now - LIMIT_WINDOW);
-          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= max)
-            allows = FALSE;
-        }
-      sqlite3_finalize (stmt);
-      return allows;
+      g_warning ("A reservation could not be counted: %s", error->message);
+      return TRUE;
     }
-  /* The hours gone by are forgotten, then this one counted. */
-  if (sqlite3_prepare_v2 (sql, "DELETE FROM web_limit WHERE start <= ?", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - LIMIT_WINDOW);
-      sqlite3_step (stmt);
-    }
-  sqlite3_finalize (stmt);
-  if (sqlite3_prepare_v2 (sql, "INSERT INTO web_limit (key, start, count) VALUES (?1, ?2, 1) "
-                               "ON CONFLICT (key) DO UPDATE SET count = count + 1",
-                          -1, &stmt, NULL) != SQLITE_OK ||
-      (sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC), sqlite3_bind_int64 (stmt, 2, now),
-       sqlite3_step (stmt) != SQLITE_DONE))
-    g_warning ("A reservation could not be counted in hub.db: %s", sqlite3_errmsg (sql));
-  sqlite3_finalize (stmt);
-  return TRUE;
+  return count || counted < max;
 }
 
 /* The proxies whose X-Forwarded-For the hub believes (--trusted-proxy),
@@ -1531,13 +1490,13 @@ client_address (SoupServerMessage *msg)
 /* A phone number as the limits keep it: its HMAC with the forms' secret,
  * never the number. */
 static char *
-phone_key (VtrHubDb   *db,
-           const char *phone)
+phone_key (VtrHubBackend *backend,
+           const char    *phone)
 {
   guint8 mac[crypto_auth_hmacsha256_BYTES];
   char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
-  if (!token_key_init (db))
+  if (!token_key_init (backend))
     return g_strconcat ("p:", "?", NULL);
   crypto_auth_hmacsha256 (mac, (const guint8 *) phone, strlen (phone), token_key);
   sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
@@ -1570,7 +1529,7 @@ reserve_form (Ctx               *ctx,
               const char        *quantity)
 {
   GString *out = ctx->out;
-  g_autofree char *token = form_token (ctx->db, product->id, merchant->id, g_date_time_to_unix (ctx->now));
+  g_autofree char *token = form_token (ctx->backend, product->id, merchant->id, g_date_time_to_unix (ctx->now));
   g_autofree char *price = page_price (ctx, price_cents);
   g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
 
@@ -1661,7 +1620,7 @@ reserve (Ctx *ctx)
       return SOUP_STATUS_OK;
     }
 
-  if (!form_token_valid (ctx->db, g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
+  if (!form_token_valid (ctx->backend, g_hash_table_lookup (fields, "token"), product_id, merchant_id, now))
     {
       /* A form of another site, or one left open for hours. */
       reserve_form (ctx, product, merchant, stock.price_cents,
@@ -1706,9 +1665,9 @@ reserve (Ctx *ctx)
 
     address_key = g_strconcat ("a:", client ? client : "", NULL);
   }
-  by_phone = phone_key (ctx->db, phone);
-  if (!limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, FALSE) ||
-      !limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, FALSE))
+  by_phone = phone_key (ctx->backend, phone);
+  if (!limit_allows (ctx->backend, address_key, MAX_PER_ADDRESS, now, FALSE) ||
+      !limit_allows (ctx->backend, by_phone, MAX_PER_PHONE, now, FALSE))
     {
       simple_page (ctx, _("Too many reservations for now"),
                    _("A phone reserves a few products an hour at most. Try again in an hour, or call the shop."),
@@ -1724,6 +1683,7 @@ reserve (Ctx *ctx)
     g_autoptr(JsonBuilder) results = json_builder_new ();
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(JsonNode) answer = NULL;
+    g_autoptr(VtrHubBatch) batch = NULL;
     g_autofree char *uuid = g_uuid_string_random ();
     g_autofree char *order_uuid = g_uuid_string_random ();
     g_autofree char *heading = NULL, *follow = NULL;
@@ -1734,8 +1694,8 @@ reserve (Ctx *ctx)
     guint n_accepted = 0;
     GString *out = ctx->out;
 
-    if (!(codes = vtr_hub_stock_issue (ctx->db, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1, 0, now,
-                                      &error)) ||
+    if (!(codes = vtr_hub_backend_issue_codes (ctx->backend, ctx->keys, VTR_HUB_DEVICE_WEB, VTR_CODE_PICKUP, 1, 0,
+                                               now, &error)) ||
         codes->len == 0)
       {
         simple_page (ctx, _("The reservation did not go through"),
@@ -1784,9 +1744,15 @@ reserve (Ctx *ctx)
     json_builder_end_array (events);
     root = json_builder_get_root (events);
 
+    /* Stored as a kiosk's order, on either backend. */
+    batch = vtr_hub_batch_new (&web, list, json_node_get_array (root), now);
     json_builder_begin_array (results);
-    if (!vtr_hub_db_ingest (ctx->db, &web, list, json_node_get_array (root), now, results, &n_accepted, &error) ||
-        n_accepted != 1)
+    if (vtr_hub_backend_ingest (ctx->backend, batch, &error))
+      {
+        n_accepted = vtr_hub_batch_get_n_accepted (batch);
+        vtr_hub_batch_write_results (batch, results);
+      }
+    if (error || n_accepted != 1)
       {
         json_builder_end_array (results);
         answer = json_builder_get_root (results);
@@ -1800,8 +1766,8 @@ reserve (Ctx *ctx)
                      TRUE);
         return SOUP_STATUS_SERVICE_UNAVAILABLE;
       }
-    limit_allows (ctx->db, address_key, MAX_PER_ADDRESS, now, TRUE);
-    limit_allows (ctx->db, by_phone, MAX_PER_PHONE, now, TRUE);
+    limit_allows (ctx->backend, address_key, MAX_PER_ADDRESS, now, TRUE);
+    limit_allows (ctx->backend, by_phone, MAX_PER_PHONE, now, TRUE);
     ctx->order_placed = TRUE;
 
     heading = g_strdup_printf (_("Order %s"), info->code.order);
@@ -2438,7 +2404,6 @@ worker_keys (const char  *data_dir,
  */
 void
 vtr_hub_web_serve (const char        *data_dir,
-                   VtrHubDb          *db,
                    VtrHubBackend     *backend,
                    VtrCatalog        *catalog,
                    SoupServerMessage *msg,
@@ -2494,7 +2459,6 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.now = now;
   ctx.path = path;
   ctx.query = query;
-  ctx.db = db;
   ctx.backend = backend;
   ctx.catalog = catalog;
 
@@ -2529,17 +2493,9 @@ vtr_hub_web_serve (const char        *data_dir,
         page->cache_control = "public, max-age=60";
       goto done;
     }
-  /* (pg) A hub on PostgreSQL (no hub.db here: @db NULL) makes its pages
-   * from its copy of the catalogue, and a card's or an order's page
-   * through @backend; not yet the reservations. */
-  if (db == NULL && g_str_equal (path, RESERVE_PATH))
-    {
-      page->cache_control = "private, no-store";
-      status = SOUP_STATUS_NOT_IMPLEMENTED;
-      simple_page (&ctx, _("This page is not available"), _("Reserving from a phone is not open on this federation’s "
-                                                             "server yet: ask the shop."), TRUE);
-      goto done;
-    }
+  /* (pg) A hub on PostgreSQL makes its pages
+   * from its copy of the catalogue, and a card's or an order's page and
+   * a reservation through @backend. */
   if (g_str_equal (path, RESERVE_PATH))
     {
       page->cache_control = "private, no-store";

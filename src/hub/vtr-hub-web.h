@@ -29,7 +29,6 @@ gboolean  vtr_hub_web_handles     (const char         *method,
                                    const char         *path);
 void      vtr_hub_web_init        (void);
 void      vtr_hub_web_serve       (const char         *data_dir,
-                                   VtrHubDb           *db,
                                    VtrHubBackend      *backend,
                                    VtrCatalog         *catalog,
                                    SoupServerMessage  *msg,
