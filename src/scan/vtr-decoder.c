@@ -31,8 +31,10 @@
  * (vtr-charset.c): ZBar's own guess turns Shift_JIS into mojibake.
  *
  * A live barcode (EAN, UPC) is only given once two frames read the same
- * number: a barcode misread on one frame can carry a valid check digit,
- * and a wrong product on screen is worse than a frame's delay.
+ * number, or two readers the same number in one frame: a barcode misread
+ * on one frame can carry a valid check digit, and a wrong product on
+ * screen is worse than a frame's delay. zxing-cpp and ZBar find bars and
+ * spaces their own ways, so they do not misread a label alike.
  */
 
 /* The budgets below are measured on the optimized build. Code built with
@@ -93,6 +95,7 @@ struct _VtrDecoder
   gint64                budget_end;   /* thread time at which the frame's work stops, or 0 */
   guint                 live_frames;  /* live frames decoded */
   GHashTable           *unconfirmed;  /* barcode key → live frame it was read in */
+  GHashTable           *agreed;       /* barcode keys both readers read in this live frame */
   gint64                live_cost[8]; /* what each live step last cost, µs */
 };
 
@@ -111,6 +114,7 @@ vtr_decoder_finalize (GObject *object)
   g_clear_pointer (&self->half, g_byte_array_unref);
   g_clear_pointer (&self->crop, g_byte_array_unref);
   g_clear_pointer (&self->unconfirmed, g_hash_table_unref);
+  g_clear_pointer (&self->agreed, g_hash_table_unref);
 
   G_OBJECT_CLASS (vtr_decoder_parent_class)->finalize (object);
 }
@@ -158,6 +162,7 @@ vtr_decoder_init (VtrDecoder *self)
   self->half = g_byte_array_new ();
   self->crop = g_byte_array_new ();
   self->unconfirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->agreed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   reset_scanners (self);
 }
 
@@ -809,8 +814,86 @@ is_barcode (const VtrSymbol *code)
   return code->symbology != VTR_SYMBOLOGY_QR;
 }
 
-/* Keeps a live barcode only when an earlier frame, not long ago, read the
- * same number; remembers the others for the frames to come. */
+static char *
+barcode_key (const VtrSymbol *code)
+{
+  return g_strdup_printf ("%d:%s", code->symbology, code->text);
+}
+
+/* ZBar's reading of the place where zxing-cpp read each barcode of
+ * @codes from @first on, at full size: where ZBar reads the same number
+ * there and no other, the two readers agree (self->agreed). A place where
+ * ZBar reads another number, or nothing, agrees on nothing. */
+static void
+second_reader (VtrDecoder     *self,
+               const VtrFrame *frame,
+               const guint8   *pixels,
+               GPtrArray      *codes,
+               guint           first)
+{
+  guint n = codes->len;
+
+  for (guint i = first; i < n; i++)
+    {
+      const VtrSymbol *code = g_ptr_array_index (codes, i);
+      g_autoptr(GPtrArray) zbar = NULL;
+      double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+      double margin_x, margin_y;
+      int cx0, cy0, cx1, cy1;
+      gboolean same = FALSE, other = FALSE;
+      guint8 *crop;
+
+      if (!is_barcode (code) || code->n_corners == 0)
+        continue;
+      for (int k = 0; k < code->n_corners; k++)
+        {
+          x0 = MIN (x0, code->corners[k].x), x1 = MAX (x1, code->corners[k].x);
+          y0 = MIN (y0, code->corners[k].y), y1 = MAX (y1, code->corners[k].y);
+        }
+      /* The bars zxing-cpp read, their quiet zones (ten modules a side,
+       * a tenth of the symbol's width) and some height: ZBar reads every
+       * line across them. */
+      margin_x = (x1 - x0) * 0.15 + 8;
+      margin_y = MAX ((x1 - x0) * 0.15, 12);
+      cx0 = CLAMP ((int) (x0 - margin_x), 0, frame->width);
+      cx1 = CLAMP ((int) (x1 + margin_x) + 1, 0, frame->width);
+      cy0 = CLAMP ((int) (y0 - margin_y), 0, frame->height);
+      cy1 = CLAMP ((int) (y1 + margin_y) + 1, 0, frame->height);
+      if (cx1 - cx0 < 8 || cy1 - cy0 < 8)
+        continue;
+
+      crop = work_buffer (self->crop, (gsize) (cx1 - cx0) * (cy1 - cy0));
+      for (int y = cy0; y < cy1; y++)
+        memcpy (crop + (gsize) (y - cy0) * (cx1 - cx0), pixels + (gsize) y * frame->width + cx0, cx1 - cx0);
+      zbar = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
+      zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_X_DENSITY, 1);
+      zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_Y_DENSITY, 1);
+      scan (self, self->scanner, crop, cx1 - cx0, cy1 - cy0,
+            &(Geometry) { .scale = 1.0, .width = cx1 - cx0, .origin_x = cx0, .origin_y = cy0 },
+            frame->index, zbar);
+
+      for (guint j = 0; j < zbar->len; j++)
+        {
+          const VtrSymbol *other_code = g_ptr_array_index (zbar, j);
+
+          if (!is_barcode (other_code))
+            continue;
+          if (other_code->symbology == code->symbology && g_str_equal (other_code->text, code->text))
+            same = TRUE;
+          else
+            other = TRUE;
+        }
+      if (same && !other)
+        g_hash_table_add (self->agreed, barcode_key (code));
+      else
+        g_debug ("live barcode %s: ZBar reads %s there, %dx%d px; it waits", code->text,
+                 other ? "another number" : "nothing", cx1 - cx0, cy1 - cy0);
+    }
+}
+
+/* Keeps a live barcode only when both readers read it in this frame, or
+ * an earlier frame, not long ago, read the same number; remembers the
+ * others for the frames to come. */
 static void
 confirm_barcodes (VtrDecoder *self,
                   GPtrArray  *codes)
@@ -830,8 +913,8 @@ confirm_barcodes (VtrDecoder *self,
 
       if (!is_barcode (code))
         continue;
-      key = g_strdup_printf ("%d:%s", code->symbology, code->text);
-      if (g_hash_table_contains (self->unconfirmed, key))
+      key = barcode_key (code);
+      if (g_hash_table_contains (self->unconfirmed, key) || g_hash_table_contains (self->agreed, key))
         g_hash_table_insert (self->unconfirmed, g_steal_pointer (&key),
                              GUINT_TO_POINTER (self->live_frames));
       else
@@ -869,12 +952,16 @@ decode_live (VtrDecoder     *self,
 
   self->live_frames++;
   self->budget_end = start + LIVE_BUDGET_US;
+  g_hash_table_remove_all (self->agreed);
 
   /* zxing-cpp on the full frame: QR codes, and barcodes whose thin bars
-   * need every pixel. */
+   * need every pixel; ZBar reads each barcode's place again. */
   if (read_zxing (pixels, frame->width, frame->height, frame->index,
                   VTR_ZXING_QR | VTR_ZXING_BARCODES, codes) > 0)
-    return;
+    {
+      second_reader (self, frame, pixels, codes, 0);
+      return;
+    }
 
   /* zxing-cpp read nothing. Every other frame stops there: the fixes
    * below cost three times zxing-cpp's read, and the camera sends the
