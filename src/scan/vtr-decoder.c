@@ -820,19 +820,16 @@ barcode_key (const VtrSymbol *code)
 }
 
 /* ZBar's reading of the place where zxing-cpp read each barcode of
- * @codes from @first on, at full size: where ZBar reads the same number
- * there and no other, the two readers agree (self->agreed). A place where
- * ZBar reads another number, or nothing, agrees on nothing. */
+ * @codes, at full size: where ZBar reads the same number there and no
+ * other, the two readers agree (self->agreed). A place where ZBar reads
+ * another number, or nothing, agrees on nothing. */
 static void
 second_reader (VtrDecoder     *self,
                const VtrFrame *frame,
                const guint8   *pixels,
-               GPtrArray      *codes,
-               guint           first)
+               GPtrArray      *codes)
 {
-  guint n = codes->len;
-
-  for (guint i = first; i < n; i++)
+  for (guint i = 0; i < codes->len; i++)
     {
       const VtrSymbol *code = g_ptr_array_index (codes, i);
       g_autoptr(GPtrArray) zbar = NULL;
@@ -958,7 +955,7 @@ decode_live (VtrDecoder     *self,
   if (read_zxing (pixels, frame->width, frame->height, frame->index,
                   VTR_ZXING_QR | VTR_ZXING_BARCODES, codes) > 0)
     {
-      second_reader (self, frame, pixels, codes, 0);
+      second_reader (self, frame, pixels, codes);
       return;
     }
 
@@ -1084,17 +1081,19 @@ typedef struct
  * only shows inverted or at another size, and it gets the steps that read
  * those.
  *
- * Measured with every step run on every picture zxing-cpp misses: the
- * public corpus, bench-scan's hard set and tests/data/codes (the T-shirts,
- * the late steps). Each list is greedy: the step that reads the most
- * pictures not yet read for its time on them comes next, until every
- * picture any step reads is read; bench-scan's sweep of codes round
- * cylinders only asked that each of its codes stays read (its 132 QR
- * codes would put the cylinder first, where a screen's moiré makes it
- * dear). Of the 26 steps measured, those
- * that never added a picture (padded, smoothed then binarized, doubled
- * then binarized...) are left out.
+ * Measured by tests/bench/bench-scan-steps, which runs every step on
+ * every picture zxing-cpp misses: the public corpus, bench-scan's hard set
+ * and tests/data/codes (the T-shirts, the late steps). Each list is
+ * greedy: the step that reads the most pictures not yet read for its time
+ * on them comes next, until every picture any step reads is read;
+ * bench-scan's sweep of codes round cylinders only asks that each of its
+ * codes stays read (its 132 QR codes would put the cylinder first, where
+ * a screen's moiré makes it dear). Of the 26 steps measured, those that
+ * never added a picture (padded, smoothed then binarized, doubled then
+ * binarized...) are left out. Steps that read as much for as long swap
+ * places from one run to the next.
  */
+
 /* Pictures with a finder pattern, and how many pictures not yet read
  * each step read when measured. */
 static const Step finder_steps[] = {
@@ -1119,8 +1118,7 @@ static const Step other_steps[] = {
   { DERIVED_AS_IS, PASS_HALF },           /* 1 */
   { DERIVED_AS_IS, PASS_DOUBLE },         /* 4 */
   { DERIVED_AS_IS, PASS_INVERTED },       /* 2 */
-  { DERIVED_AS_IS, PASS_NORMALIZED },     /* 1 */
-  { DERIVED_DOUBLED, PASS_NORMALIZED },   /* 1 */
+  { DERIVED_DOUBLED, PASS_NORMALIZED },   /* 3 */
 };
 
 /* @derived of the still image, made the first time a step needs it; FALSE
