@@ -17,9 +17,10 @@
  * scan lines of a grey image; it gives up on codes that are light on dark,
  * mirrored, too small for its scan lines, blurred into grey, or lit
  * unevenly. Each of those has a cheap fix applied to the image before ZBar
- * sees it again. A still image gets every fix until one finds a code; a live
- * frame gets one, and the next frame the next one, so each frame stays
- * within its time budget while the camera keeps trying.
+ * sees it again. A still image gets the fixes that can help what it shows
+ * (finder patterns or not) until one finds a code; a live frame gets one,
+ * and the next frame the next one, so each frame stays within its time
+ * budget while the camera keeps trying.
  *
  * zxing-cpp (vtr-zxing.cpp) reads first: it is the fastest on clean
  * frames and reads most of what ZBar reads. The fixes above are for what
@@ -31,8 +32,10 @@
  * (vtr-charset.c): ZBar's own guess turns Shift_JIS into mojibake.
  *
  * A live barcode (EAN, UPC) is only given once two frames read the same
- * number: a barcode misread on one frame can carry a valid check digit,
- * and a wrong product on screen is worse than a frame's delay.
+ * number, or two readers the same number in one frame: a barcode misread
+ * on one frame can carry a valid check digit, and a wrong product on
+ * screen is worse than a frame's delay. zxing-cpp and ZBar find bars and
+ * spaces their own ways, so they do not misread a label alike.
  */
 
 /* The budgets below are measured on the optimized build. Code built with
@@ -46,15 +49,9 @@
 
 /* A live frame's work stops after this, and goes on with the next frame. */
 #define LIVE_BUDGET_US (15 * 1000 * BUDGET_SCALE)
-/* A still image's steps that read codes of the public corpus stop after
- * this (a very large picture)... */
+/* A still image's steps stop after this (a very large picture). Most
+ * pictures nobody reads end sooner, when their list of steps does. */
 #define THOROUGH_BUDGET_US (120 * 1000 * BUDGET_SCALE)
-/* ... and those that never did, after this: past it, the images nobody
- * reads cost more than all those read (the mean was 8 times zxing-cpp's
- * when every step ran up to 120 ms). Every code of the corpus is read
- * before the measured steps end, so this budget loses none of them; it
- * gives up the unmeasured steps a large picture has no time left for. */
-#define THOROUGH_HOPELESS_US (40 * 1000 * BUDGET_SCALE)
 /* Redrawings of a still image's finder triples to try. */
 #define THOROUGH_GRIDS 4
 /* Cylinders to unroll, at most, for a picture. */
@@ -93,6 +90,7 @@ struct _VtrDecoder
   gint64                budget_end;   /* thread time at which the frame's work stops, or 0 */
   guint                 live_frames;  /* live frames decoded */
   GHashTable           *unconfirmed;  /* barcode key → live frame it was read in */
+  GHashTable           *agreed;       /* barcode keys both readers read in this live frame */
   gint64                live_cost[8]; /* what each live step last cost, µs */
 };
 
@@ -111,6 +109,7 @@ vtr_decoder_finalize (GObject *object)
   g_clear_pointer (&self->half, g_byte_array_unref);
   g_clear_pointer (&self->crop, g_byte_array_unref);
   g_clear_pointer (&self->unconfirmed, g_hash_table_unref);
+  g_clear_pointer (&self->agreed, g_hash_table_unref);
 
   G_OBJECT_CLASS (vtr_decoder_parent_class)->finalize (object);
 }
@@ -158,6 +157,7 @@ vtr_decoder_init (VtrDecoder *self)
   self->half = g_byte_array_new ();
   self->crop = g_byte_array_new ();
   self->unconfirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->agreed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   reset_scanners (self);
 }
 
@@ -655,6 +655,10 @@ run_pass (VtrDecoder   *self,
           }
         out = work_buffer (self->work, (gsize) pw * ph);
         make_padded (from, out, w, h, scale, margin);
+        /* Each line of the picture once: grown by a whole number, its
+         * lines repeat, and ZBar reading a line again learns nothing. */
+        zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_X_DENSITY, scale * density);
+        zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_Y_DENSITY, scale * density);
         geometry.scale = scale * source->scale;
         geometry.offset_x = geometry.offset_y = margin;
         geometry.width = pw;
@@ -809,8 +813,83 @@ is_barcode (const VtrSymbol *code)
   return code->symbology != VTR_SYMBOLOGY_QR;
 }
 
-/* Keeps a live barcode only when an earlier frame, not long ago, read the
- * same number; remembers the others for the frames to come. */
+static char *
+barcode_key (const VtrSymbol *code)
+{
+  return g_strdup_printf ("%d:%s", code->symbology, code->text);
+}
+
+/* ZBar's reading of the place where zxing-cpp read each barcode of
+ * @codes, at full size: where ZBar reads the same number there and no
+ * other, the two readers agree (self->agreed). A place where ZBar reads
+ * another number, or nothing, agrees on nothing. */
+static void
+second_reader (VtrDecoder     *self,
+               const VtrFrame *frame,
+               const guint8   *pixels,
+               GPtrArray      *codes)
+{
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const VtrSymbol *code = g_ptr_array_index (codes, i);
+      g_autoptr(GPtrArray) zbar = NULL;
+      double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+      double margin_x, margin_y;
+      int cx0, cy0, cx1, cy1;
+      gboolean same = FALSE, other = FALSE;
+      guint8 *crop;
+
+      if (!is_barcode (code) || code->n_corners == 0)
+        continue;
+      for (int k = 0; k < code->n_corners; k++)
+        {
+          x0 = MIN (x0, code->corners[k].x), x1 = MAX (x1, code->corners[k].x);
+          y0 = MIN (y0, code->corners[k].y), y1 = MAX (y1, code->corners[k].y);
+        }
+      /* The bars zxing-cpp read, their quiet zones (ten modules a side,
+       * a tenth of the symbol's width) and some height: ZBar reads every
+       * line across them. */
+      margin_x = (x1 - x0) * 0.15 + 8;
+      margin_y = MAX ((x1 - x0) * 0.15, 12);
+      cx0 = CLAMP ((int) (x0 - margin_x), 0, frame->width);
+      cx1 = CLAMP ((int) (x1 + margin_x) + 1, 0, frame->width);
+      cy0 = CLAMP ((int) (y0 - margin_y), 0, frame->height);
+      cy1 = CLAMP ((int) (y1 + margin_y) + 1, 0, frame->height);
+      if (cx1 - cx0 < 8 || cy1 - cy0 < 8)
+        continue;
+
+      crop = work_buffer (self->crop, (gsize) (cx1 - cx0) * (cy1 - cy0));
+      for (int y = cy0; y < cy1; y++)
+        memcpy (crop + (gsize) (y - cy0) * (cx1 - cx0), pixels + (gsize) y * frame->width + cx0, cx1 - cx0);
+      zbar = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_symbol_free);
+      zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_X_DENSITY, 1);
+      zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_Y_DENSITY, 1);
+      scan (self, self->scanner, crop, cx1 - cx0, cy1 - cy0,
+            &(Geometry) { .scale = 1.0, .width = cx1 - cx0, .origin_x = cx0, .origin_y = cy0 },
+            frame->index, zbar);
+
+      for (guint j = 0; j < zbar->len; j++)
+        {
+          const VtrSymbol *other_code = g_ptr_array_index (zbar, j);
+
+          if (!is_barcode (other_code))
+            continue;
+          if (other_code->symbology == code->symbology && g_str_equal (other_code->text, code->text))
+            same = TRUE;
+          else
+            other = TRUE;
+        }
+      if (same && !other)
+        g_hash_table_add (self->agreed, barcode_key (code));
+      else
+        g_debug ("live barcode %s: ZBar reads %s there, %dx%d px; it waits", code->text,
+                 other ? "another number" : "nothing", cx1 - cx0, cy1 - cy0);
+    }
+}
+
+/* Keeps a live barcode only when both readers read it in this frame, or
+ * an earlier frame, not long ago, read the same number; remembers the
+ * others for the frames to come. */
 static void
 confirm_barcodes (VtrDecoder *self,
                   GPtrArray  *codes)
@@ -830,8 +909,8 @@ confirm_barcodes (VtrDecoder *self,
 
       if (!is_barcode (code))
         continue;
-      key = g_strdup_printf ("%d:%s", code->symbology, code->text);
-      if (g_hash_table_contains (self->unconfirmed, key))
+      key = barcode_key (code);
+      if (g_hash_table_contains (self->unconfirmed, key) || g_hash_table_contains (self->agreed, key))
         g_hash_table_insert (self->unconfirmed, g_steal_pointer (&key),
                              GUINT_TO_POINTER (self->live_frames));
       else
@@ -869,12 +948,16 @@ decode_live (VtrDecoder     *self,
 
   self->live_frames++;
   self->budget_end = start + LIVE_BUDGET_US;
+  g_hash_table_remove_all (self->agreed);
 
   /* zxing-cpp on the full frame: QR codes, and barcodes whose thin bars
-   * need every pixel. */
+   * need every pixel; ZBar reads each barcode's place again. */
   if (read_zxing (pixels, frame->width, frame->height, frame->index,
                   VTR_ZXING_QR | VTR_ZXING_BARCODES, codes) > 0)
-    return;
+    {
+      second_reader (self, frame, pixels, codes);
+      return;
+    }
 
   /* zxing-cpp read nothing. Every other frame stops there: the fixes
    * below cost three times zxing-cpp's read, and the camera sends the
@@ -986,47 +1069,56 @@ typedef struct
   Pass    pass;
 } Step;
 
-/* The still image's steps, in the order of how often each was the first
- * to read a code that zxing-cpp missed, on the public corpus (bench-scan
- * --still-only -v with G_MESSAGES_DEBUG=vitrine-scan): plain 43, mirrored
- * 4, inverted 3, doubled then normalized 3, half 2, grid 2, doubled 2,
- * smoothed then binarized 2, normalized 1, doubled then grid 1; and on
- * bench-scan's hard set (--hard-only): binarized 7, plain 7. The
- * steps after those never read a code of the corpus first; they are kept
- * for other pictures, within the budget. Cheap steps that read come
- * before dear ones that read as often. */
-static const Step thorough_steps[] = {
-  { DERIVED_AS_IS, PASS_PLAIN },
-  /* A code on a can or a bottle (none in the corpus): early, as the
-   * steps after it cost a 640×480 frame 120 ms before they give up, and
-   * cheap where no finder pattern looks curved. */
-  { DERIVED_AS_IS, PASS_CYLINDER },
-  { DERIVED_AS_IS, PASS_MIRRORED },
-  { DERIVED_AS_IS, PASS_INVERTED },
-  { DERIVED_AS_IS, PASS_HALF },
-  { DERIVED_AS_IS, PASS_BINARIZED },
-  { DERIVED_AS_IS, PASS_NORMALIZED },
-  { DERIVED_AS_IS, PASS_DOUBLE },
-  { DERIVED_AS_IS, PASS_GRID },
-  { DERIVED_DOUBLED, PASS_NORMALIZED },
-  { DERIVED_SMOOTHED, PASS_BINARIZED },
-  { DERIVED_DOUBLED, PASS_GRID },
-#define N_MEASURED_STEPS 12
-  /* Never first on the corpus. */
-  { DERIVED_AS_IS, PASS_SMOOTHED },
-  { DERIVED_AS_IS, PASS_PADDED },
-  { DERIVED_SMOOTHED, PASS_NORMALIZED },
-  { DERIVED_SMOOTHED, PASS_GRID },
-  { DERIVED_HALVED, PASS_BINARIZED },
-  { DERIVED_HALVED, PASS_GRID },
-  { DERIVED_HALVED, PASS_NORMALIZED },
-  { DERIVED_DOUBLED, PASS_BINARIZED },
-  { DERIVED_SMOOTHED2, PASS_BINARIZED },
-  { DERIVED_SMOOTHED2, PASS_GRID },
-  { DERIVED_SMOOTHED2, PASS_NORMALIZED },
-  { DERIVED_INVERTED, PASS_BINARIZED },
-  { DERIVED_INVERTED, PASS_GRID },
-  { DERIVED_INVERTED, PASS_NORMALIZED },
+/*
+ * A still image zxing-cpp could not read gets a list of steps, chosen by
+ * what the picture shows, in the order of how many codes each reads for
+ * what it costs; when the list ends, nothing is left that read anything
+ * on the pictures measured, and the decoder gives up.
+ *
+ * A picture with a finder pattern (vtr_qr_grid_has_finder) may hold a QR
+ * code that its finders can be redrawn from, unrolled round, mirrored. One
+ * without has nothing for those steps: it is a barcode, or a QR code that
+ * only shows inverted or at another size, and it gets the steps that read
+ * those.
+ *
+ * Measured by tests/bench/bench-scan-steps, which runs every step on
+ * every picture zxing-cpp misses: the public corpus, bench-scan's hard set
+ * and tests/data/codes (the T-shirts, the late steps). Each list is
+ * greedy: the step that reads the most pictures not yet read for its time
+ * on them comes next, until every picture any step reads is read;
+ * bench-scan's sweep of codes round cylinders only asks that each of its
+ * codes stays read (its 132 QR codes would put the cylinder first, where
+ * a screen's moiré makes it dear). Of the 26 steps measured, those that
+ * never added a picture (padded, smoothed then binarized, doubled then
+ * binarized...) are left out. Steps that read as much for as long swap
+ * places from one run to the next.
+ */
+
+/* Pictures with a finder pattern, and how many pictures not yet read
+ * each step read when measured. */
+static const Step finder_steps[] = {
+  { DERIVED_AS_IS, PASS_HALF },           /* 19 */
+  { DERIVED_HALVED, PASS_GRID },          /* 4 */
+  { DERIVED_HALVED, PASS_BINARIZED },     /* 4 */
+  { DERIVED_AS_IS, PASS_SMOOTHED },       /* 14 */
+  { DERIVED_SMOOTHED2, PASS_GRID },       /* 10 */
+  { DERIVED_INVERTED, PASS_GRID },        /* 2 */
+  { DERIVED_AS_IS, PASS_CYLINDER },       /* 1, and every code on a cylinder */
+  { DERIVED_SMOOTHED2, PASS_NORMALIZED }, /* 5 */
+  { DERIVED_AS_IS, PASS_MIRRORED },       /* 4 */
+  { DERIVED_AS_IS, PASS_BINARIZED },      /* 3 */
+  { DERIVED_DOUBLED, PASS_GRID },         /* 2 */
+  { DERIVED_AS_IS, PASS_GRID },           /* 1 */
+  { DERIVED_DOUBLED, PASS_NORMALIZED },   /* 2 */
+};
+
+/* Pictures without one. */
+static const Step other_steps[] = {
+  { DERIVED_AS_IS, PASS_PLAIN },          /* 18 */
+  { DERIVED_AS_IS, PASS_HALF },           /* 1 */
+  { DERIVED_AS_IS, PASS_DOUBLE },         /* 4 */
+  { DERIVED_AS_IS, PASS_INVERTED },       /* 2 */
+  { DERIVED_DOUBLED, PASS_NORMALIZED },   /* 3 */
 };
 
 /* @derived of the still image, made the first time a step needs it; FALSE
@@ -1108,6 +1200,8 @@ decode_thorough (VtrDecoder     *self,
    * reads, and each costs two ZBar reads of its grid. */
   Source full = { pixels, frame->width, frame->height, 1.0, frame->index, 1, 0, 0, THOROUGH_GRIDS };
   GByteArray *buffers[N_DERIVED] = { NULL };
+  const Step *steps;
+  guint n_steps;
 
   self->budget_end = start + THOROUGH_BUDGET_US;
   if (read_zxing (pixels, frame->width, frame->height, frame->index,
@@ -1120,12 +1214,18 @@ decode_thorough (VtrDecoder     *self,
                   VTR_ZXING_BARCODES | VTR_ZXING_HARDER | VTR_ZXING_AS_IS, codes) > 0)
     return;
 
-  for (guint k = 0; k < G_N_ELEMENTS (thorough_steps) && codes->len == 0; k++)
+  /* What the picture shows picks its steps. */
+  if (vtr_qr_grid_has_finder (pixels, frame->width, frame->height))
+    steps = finder_steps, n_steps = G_N_ELEMENTS (finder_steps);
+  else
+    steps = other_steps, n_steps = G_N_ELEMENTS (other_steps);
+
+  for (guint k = 0; k < n_steps && codes->len == 0; k++)
     {
-      const Step *step = &thorough_steps[k];
+      const Step *step = &steps[k];
       Source source;
 
-      if (over_budget (start, k < N_MEASURED_STEPS ? THOROUGH_BUDGET_US : THOROUGH_HOPELESS_US))
+      if (over_budget (start, THOROUGH_BUDGET_US))
         {
           g_debug ("still image: budget spent before step %u", k);
           break;

@@ -201,10 +201,12 @@ add_finder (GArray *finders,
   g_array_append_val (finders, ((Finder) { x, y, module, 1, module_x, module_y }));
 }
 
+/* The finder patterns in @dark; no more than the first once @first_only. */
 static GArray *
 find_finders (const guint8 *dark,
               int           width,
-              int           height)
+              int           height,
+              gboolean      first_only)
 {
   GArray *finders = g_array_new (FALSE, FALSE, sizeof (Finder));
 
@@ -245,8 +247,12 @@ find_finders (const guint8 *dark,
                 cross_check (dark, width, height, cx, y, 0, 1, (int) (module * 4), &dy, &module_v) &&
                 module_v > module * 0.35 && module_v < module * 2.9 &&
                 cross_check (dark, width, height, cx, y + dy, 1, 0, (int) (module * 4), &dx, &module_h))
-              add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3,
-                          (module + module_h) / 2, module_v);
+              {
+                add_finder (finders, cx + dx, y + dy, (module + module_v + module_h) / 3,
+                            (module + module_h) / 2, module_v);
+                if (first_only)
+                  return finders;
+              }
           }
 
           /* Slide by two runs: the pattern starts on black. */
@@ -1009,7 +1015,7 @@ vtr_qr_grid_regions (const guint8 *grey,
 {
   GArray *regions = g_array_new (FALSE, FALSE, sizeof (VtrRect));
   g_autofree guint8 *dark = binarize (grey, width, height);
-  g_autoptr(GArray) finders = find_finders (dark, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height, FALSE);
   guint n;
 
   g_array_sort (finders, compare_finders);
@@ -1064,7 +1070,7 @@ vtr_qr_grid_find (const guint8 *grey,
 {
   GPtrArray *grids = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_qr_grid_free);
   g_autofree guint8 *dark = binarize (grey, width, height);
-  g_autoptr(GArray) finders = find_finders (dark, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height, FALSE);
   guint n;
 
   g_array_sort (finders, compare_finders);
@@ -1098,7 +1104,7 @@ vtr_qr_grid_finders (const guint8 *grey,
                      guint         max_finders)
 {
   g_autofree guint8 *dark = binarize (grey, width, height);
-  g_autoptr(GArray) finders = find_finders (dark, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height, FALSE);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (VtrQrFinder));
 
   g_array_sort (finders, compare_finders);
@@ -1110,4 +1116,22 @@ vtr_qr_grid_finders (const guint8 *grey,
       g_array_append_val (out, finder);
     }
   return out;
+}
+
+/**
+ * vtr_qr_grid_has_finder:
+ *
+ * Whether @grey shows a finder pattern at all: as vtr_qr_grid_finders()
+ * finding one, but it stops at the first, so a picture full of them (a
+ * screen's moiré) costs no more than one without.
+ */
+gboolean
+vtr_qr_grid_has_finder (const guint8 *grey,
+                        int           width,
+                        int           height)
+{
+  g_autofree guint8 *dark = binarize (grey, width, height);
+  g_autoptr(GArray) finders = find_finders (dark, width, height, TRUE);
+
+  return finders->len > 0;
 }

@@ -38,6 +38,9 @@ GArray    *vtr_qr_grid_regions (const guint8 *grey,
                                 int           width,
                                 int           height,
                                 guint         max_regions);
+gboolean   vtr_qr_grid_has_finder (const guint8 *grey,
+                                   int           width,
+                                   int           height);
 GPtrArray *vtr_qr_grid_find (const guint8 *grey,
                              int           width,
                              int           height,
