@@ -174,6 +174,22 @@ test_ean13_two_lines (void)
   assert_reads ("ean13-two-lines.webp", "ean13-two-lines.txt");
 }
 
+/* A label on which zxing-cpp 1.4, asked for two agreeing lines and any
+ * number of symbols, aborts the whole process (an assertion of its own,
+ * zxing-cpp issue #740): the kiosk scanning a picture of it must read it,
+ * and bench-scan's zxing-cpp comparison must not stop there either. */
+static void
+test_zxing_abort (void)
+{
+  Picture picture = load ("ean13-zxing-abort.png");
+  g_autoptr(GPtrArray) as_is = decode (&picture, VTR_DECODE_ZXING);
+
+  assert_reads ("ean13-zxing-abort.png", "ean13-zxing-abort.txt");
+  g_assert_cmpuint (as_is->len, ==, 1);
+  g_assert_cmpstr (((VtrSymbol *) g_ptr_array_index (as_is, 0))->text, ==, "3378317014926");
+  g_free (picture.pixels);
+}
+
 static void
 test_several_codes (void)
 {
@@ -772,6 +788,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/decoder/late-steps", test_late_steps);
   g_test_add_func ("/decoder/cloth", test_cloth);
   g_test_add_func ("/decoder/ean13-two-lines", test_ean13_two_lines);
+  g_test_add_func ("/decoder/zxing-abort", test_zxing_abort);
   g_test_add_func ("/decoder/mirrored", test_mirrored);
   g_test_add_func ("/decoder/live-frames", test_live_frames);
   g_test_add_func ("/decoder/video", test_video);

@@ -43,31 +43,13 @@ map_format (ZXing::BarcodeFormat format,
     }
 }
 
-guint
-vtr_zxing_read (const VtrFrame *frame,
-                VtrZxingFlags   flags,
-                GPtrArray      *codes)
+/* One read of the library, its symbols added to @codes. */
+static guint
+read_once (const VtrFrame           *frame,
+           const ZXing::DecodeHints &hints,
+           GPtrArray                *codes)
 {
-  ZXing::BarcodeFormats formats;
-  ZXing::DecodeHints hints;
   guint found = 0;
-
-  if (flags & VTR_ZXING_QR)
-    formats |= ZXing::BarcodeFormat::QRCode;
-  if (flags & VTR_ZXING_BARCODES)
-    formats |= ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 |
-               ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE |
-               ZXing::BarcodeFormat::Code128;
-  hints.setFormats (formats);
-  hints.setTryHarder ((flags & VTR_ZXING_HARDER) != 0);
-  hints.setTryRotate ((flags & VTR_ZXING_HARDER) != 0);
-  hints.setTryDownscale ((flags & VTR_ZXING_HARDER) != 0);
-  if (flags & VTR_ZXING_GLOBAL)
-    hints.setBinarizer (ZXing::Binarizer::GlobalHistogram);
-  /* A barcode must read the same on three scan lines, not two: a wrong
-   * product number with a valid check digit is worse than none. */
-  if (!(flags & VTR_ZXING_AS_IS))
-    hints.setMinLineCount (3);
 
   try
     {
@@ -109,4 +91,51 @@ vtr_zxing_read (const VtrFrame *frame,
        * read is a frame without a code for it. */
     }
   return found;
+}
+
+guint
+vtr_zxing_read (const VtrFrame *frame,
+                VtrZxingFlags   flags,
+                GPtrArray      *codes)
+{
+  ZXing::BarcodeFormats linear = ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 |
+                                 ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE |
+                                 ZXing::BarcodeFormat::Code128;
+  ZXing::BarcodeFormats formats;
+  ZXing::DecodeHints hints;
+  guint found = 0;
+
+  if (flags & VTR_ZXING_QR)
+    formats |= ZXing::BarcodeFormat::QRCode;
+  if (flags & VTR_ZXING_BARCODES)
+    formats |= linear;
+  hints.setTryHarder ((flags & VTR_ZXING_HARDER) != 0);
+  hints.setTryRotate ((flags & VTR_ZXING_HARDER) != 0);
+  hints.setTryDownscale ((flags & VTR_ZXING_HARDER) != 0);
+  if (flags & VTR_ZXING_GLOBAL)
+    hints.setBinarizer (ZXing::Binarizer::GlobalHistogram);
+  /* A barcode must read the same on three scan lines, not two: a wrong
+   * product number with a valid check digit is worse than none. */
+  if (!(flags & VTR_ZXING_AS_IS))
+    hints.setMinLineCount (3);
+  else if (flags & VTR_ZXING_BARCODES)
+    {
+      /* At its default of two lines, zxing-cpp 1.4 (Debian 12's) aborts
+       * the whole process on some labels: merging the lines of one
+       * symbol, it meets a symbol already of two lines where it expects
+       * one (an assertion of Result::operator==, zxing-cpp issue #740,
+       * fixed in 2.x). Stopping at the first symbol two lines agree on
+       * never merges more than single lines, so barcodes are read alone,
+       * and QR codes, whose symbols it compares otherwise, apart. */
+      ZXing::DecodeHints barcodes = hints;
+
+      barcodes.setFormats (linear);
+      barcodes.setMaxNumberOfSymbols (1);
+      found += read_once (frame, barcodes, codes);
+      if (!(flags & VTR_ZXING_QR))
+        return found;
+      formats = ZXing::BarcodeFormat::QRCode;
+    }
+  hints.setFormats (formats);
+  return found + read_once (frame, hints, codes);
 }
