@@ -282,6 +282,8 @@ on_give_clicked (GtkButton *button,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  /* The kiosk's type, read from a metre away. */
+  gtk_widget_add_css_class (dialog, "vitrine");
   g_object_set_data_full (G_OBJECT (dialog), "reward", g_memdup2 (&reward_id, sizeof reward_id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "card", g_strdup (vtr_counter_get_card_id (self->counter)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_give_response), self, 0);
