@@ -61,7 +61,8 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home" };
+  static const char * const plain[] = { "show-admin", "allow-pairing", "leave-kiosk", "back", "go-home",
+                                        "scan-file" };
   static const char * const with_text[] = { "toast", "play-tone" };
   g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
   g_autoptr(GError) error = NULL;
@@ -185,7 +186,49 @@ row_subtitle (Fixture    *f,
   GtkWidget *row = find_row (GTK_WIDGET (f->screen), title);
 
   g_assert_nonnull (row);
+  if (ADW_IS_EXPANDER_ROW (row))
+    return g_strdup (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)));
   return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+}
+
+/* The reward's confirmation, open over the counter, if any. */
+static AdwMessageDialog *
+open_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The dialog's button named @name tapped, once it is on screen. */
+static void
+tap_in_dialog (Fixture    *f,
+               const char *name)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  AdwMessageDialog *dialog;
+  GtkWidget *button = NULL;
+
+  while (((dialog = open_message_dialog ()) == NULL ||
+          (button = vtr_test_find_shown_button (GTK_WIDGET (dialog), name)) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (button == NULL)
+    g_error ("no dialog with a button named “%s” over the counter", name);
+  g_signal_emit_by_name (button, "clicked");
+  wait_idle (f);
+  /* Closed once answered. */
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (open_message_dialog () && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (open_message_dialog ());
 }
 
 /* Everything written on the screen now, one text a line. */
@@ -495,9 +538,31 @@ test_rewards_and_orders (Fixture       *f,
   g_assert_false (gtk_widget_is_sensitive (button));
   tap_keys (f, "200");
   tap (f, "Valider");
+  /* The card is done: its points said, the next customer's card asked. */
   g_assert_true (shows (f, "Carte …WSRO : "));
+  g_assert_true (shows (f, "Scannez la carte du client"));
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), give));
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  wait_idle (f);
+  /* A reward asks before the customer's points go: "Annuler" keeps them. */
+  {
+    gint64 balance = vtr_counter_get_balance (f->counter);
+
+    g_assert_cmpint (balance, >=, cheapest->points);
+    tap (f, give);
+    g_assert_nonnull (open_message_dialog ());
+    g_assert_false (shows (f, "Récompense donnée"));
+    tap_in_dialog (f, "Annuler");
+    g_assert_false (shows (f, "Récompense donnée"));
+    g_assert_cmpint (vtr_counter_get_balance (f->counter), ==, balance);
+    g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'redeem'"),
+                     ==, 0);
+  }
   tap (f, give);
+  tap_in_dialog (f, "Donner");
   g_assert_true (shows (f, "Récompense donnée"));
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'redeem'"),
+                   ==, 1);
   /* Keypad, slip, new card, rewards and orders: each control named. */
   g_assert_cmpuint (vtr_test_screen_check_controls (GTK_WIDGET (f->screen)), >=, 20);
 
@@ -523,7 +588,112 @@ test_rewards_and_orders (Fixture       *f,
     g_assert_true (g_str_has_suffix (ready, " · prête"));
     row = find_row (GTK_WIDGET (f->screen), order->number);
     g_assert_null (vtr_test_find_shown_button (row, "Prête"));
+    /* Handed over with no pickup code (a reservation by phone). */
+    g_signal_emit_by_name (vtr_test_find_shown_button (row, "Retirée"), "clicked");
+    wait_idle (f);
+    {
+      g_autofree char *collected = row_subtitle (f, order->number);
+
+      g_assert_true (g_str_has_suffix (collected, " · retirée"));
+    }
+    g_assert_true (shows (f, "Commande "));
+    g_assert_true (shows (f, " remise à Malik"));
+    row = find_row (GTK_WIDGET (f->screen), order->number);
+    g_assert_null (vtr_test_find_shown_button (row, "Retirée"));
+    g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.orders WHERE state = 'collected'"),
+                     ==, 1);
   }
+}
+
+/* The first row of @widget's that is an AdwActionRow (an expander's
+ * header, the part a finger taps). */
+static GtkWidget *
+find_action_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ADW_IS_ACTION_ROW (child) ? child : find_action_row (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* What to prepare: an order's row, tapped, shows each of its lines,
+ * quantity × product and price (issue 15: the number and the customer's
+ * name alone told the shop nothing). */
+static void
+test_order_lines (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VtrOrder) order = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *line_title = NULL;
+  g_autofree char *line_price = NULL;
+  VtrOrderLine line = { 0, 3, 0 };
+  GtkWidget *row, *item;
+
+  line.product_id = vtr_test_count (f->store, "SELECT product_id FROM stock WHERE merchant_id = 2 AND "
+                                              "availability > 0 ORDER BY product_id LIMIT 1");
+  {
+    g_autoptr(VtrProduct) product = vtr_catalog_get_product (f->catalog, line.product_id, &error);
+
+    g_assert_no_error (error);
+    name = g_strdup (product->name);
+  }
+  order = vtr_order_create (f->store, SHOP, &line, 1, 0, "Malika", "0611223344", now, &error);
+  g_assert_no_error (error);
+  line_title = g_strdup_printf ("3 × %s", name);
+  line_price = vtr_price_format (order->total_cents);
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  row = find_row (GTK_WIDGET (f->screen), order->number);
+  g_assert_nonnull (row);
+  /* Folded: the order's number, customer, total and state. */
+  g_assert_null (find_row (GTK_WIDGET (f->screen), line_title));
+  gtk_widget_activate (find_action_row (row));
+  wait_idle (f);
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+    while (find_row (GTK_WIDGET (f->screen), line_title) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  item = find_row (GTK_WIDGET (f->screen), line_title);
+  g_assert_nonnull (item);
+  g_assert_true (shows (f, line_price));
+  /* Still open when the list is read again (a sync, another order). */
+  vtr_counter_refresh (f->counter);
+  wait_idle (f);
+  g_assert_nonnull (find_row (GTK_WIDGET (f->screen), line_title));
+}
+
+/* Without a camera, a card is scanned from a picture, as the scan screen
+ * offers it (the demo says so): "Scanner une image…" at the counter, in a
+ * staff session, where the window allows it (not in kiosk mode). */
+static void
+test_scan_picture (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *name = "Scanner une image…";
+
+  /* Not in kiosk mode (the window's word): offered once the PIN is right. */
+  g_object_set (f->screen, "can-scan-file", TRUE, NULL);
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), name));
+  tap_keys (f, STAFF_PIN);
+  tap (f, "Valider");
+  wait_idle (f);
+  tap (f, name);
+  g_assert_true (fired (f, "scan-file"));
+
+  /* Kiosk mode: not offered, even in a session. */
+  g_object_set (f->screen, "can-scan-file", FALSE, NULL);
+  wait_idle (f);
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), name));
 }
 
 /* A new customer, from the button: the keypad asks for their mobile; no
@@ -839,7 +1009,7 @@ main (int argc, char *argv[])
 
     g_assert_true (vtr_demo_load (catalog, now, &counts, &error));
     g_assert_true (vtr_staff_set_pin (store, SHOP, STAFF_PIN, &error));
-    for (guint i = 1; i <= 8; i++)
+    for (guint i = 1; i <= 12; i++)
       {
         g_autofree char *number = g_strdup_printf ("KS-%04u", i);
         VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, number, NULL, 20991231, 1 };
@@ -848,7 +1018,7 @@ main (int argc, char *argv[])
       }
     g_ptr_array_add (codes, NULL);
     g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
-                      ==, 8);
+                      ==, 12);
   }
 
   g_test_add ("/counter-screen/keypad", Fixture, NULL, fixture_set_up, test_keypad, fixture_tear_down);
@@ -861,6 +1031,8 @@ main (int argc, char *argv[])
   g_test_add ("/counter-screen/rewards-and-orders", Fixture, NULL, fixture_set_up, test_rewards_and_orders,
               fixture_tear_down);
   g_test_add ("/counter-screen/fits", Fixture, NULL, fixture_set_up, test_fits, fixture_tear_down);
+  g_test_add ("/counter-screen/order-lines", Fixture, NULL, fixture_set_up, test_order_lines, fixture_tear_down);
+  g_test_add ("/counter-screen/scan-picture", Fixture, NULL, fixture_set_up, test_scan_picture, fixture_tear_down);
   g_test_add ("/counter-screen/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
   g_test_add ("/counter-screen/forget-customer", Fixture, NULL, fixture_set_up, test_forget_customer,
               fixture_tear_down);

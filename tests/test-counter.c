@@ -203,6 +203,19 @@ on_journal_write (unsigned  kind,
   return 0;
 }
 
+/* The card scanned again, once done: the scan's own bookkeeping is not
+ * what the count of main-thread writes below is about. */
+static void
+rescan (Fixture    *f,
+        const char *code,
+        guint      *main_writes)
+{
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  wait_pin_checked (f->counter);
+  sqlite3_trace_v2 (vtr_store_get_db (f->store), SQLITE_TRACE_STMT, on_journal_write, main_writes);
+}
+
 static void
 test_credit_and_redeem (Fixture       *f,
                         gconstpointer  data)
@@ -258,9 +271,13 @@ test_credit_and_redeem (Fixture       *f,
   }
   wait_pin_checked (counter);
   g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "+"));
-  g_assert_cmpint (vtr_counter_get_balance (counter), >, 0);
+  /* The card is done: what it has now is said, and it is off the counter. */
+  g_assert_nonnull (strstr (vtr_counter_get_message (counter), "\nCarte …ITCR : "));
+  g_assert_null (vtr_counter_get_card_id (counter));
   g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event WHERE kind = 'credit'"),
                    ==, 1);
+  rescan (f, code, &main_writes);
+  g_assert_cmpint (vtr_counter_get_balance (counter), >, 0);
   cheapest = g_ptr_array_index (vtr_counter_get_rewards (counter), 0);
   reward_id = cheapest->id;
   reward_points = cheapest->points;
@@ -275,6 +292,7 @@ test_credit_and_redeem (Fixture       *f,
   type_keys (counter, "150");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
   wait_pin_checked (counter);
+  rescan (f, code, &main_writes);
   before = vtr_counter_get_balance (counter);
   g_assert_cmpint (before, >=, reward_points);
   vtr_counter_redeem (counter, reward_id);
@@ -283,7 +301,9 @@ test_credit_and_redeem (Fixture       *f,
   sqlite3_trace_v2 (vtr_store_get_db (f->store), 0, NULL, NULL);
   g_assert_cmpuint (main_writes, ==, 0);
   g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "Récompense donnée"));
-  g_assert_cmpint (vtr_counter_get_balance (counter), ==, before - reward_points);
+  g_assert_null (vtr_counter_get_card_id (counter));
+  /* Its slip can still be printed, for the card just rewarded. */
+  g_assert_true (vtr_counter_get_can_print_slip (counter));
   {
     gint64 balance;
 
@@ -308,6 +328,87 @@ test_credit_and_redeem (Fixture       *f,
   g_assert_cmpuint (loyalty_reads, ==, 0);
   g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Ticket client imprimé : donnez-le au client");
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
+/* After a credit the card is done (issue 15): the next amount, typed on
+ * the keypad or by stray keys a minute later, goes to nobody until a card
+ * is scanned again; the confirmation stays. */
+static void
+test_card_done_after_credit (Fixture       *f,
+                             gconstpointer  data)
+{
+  VtrCounter *counter = f->counter;
+  g_autofree char *code = card_code ("DONEDONEDONEDONEDONEDONEDO");
+  g_autofree char *confirmation = NULL;
+
+  vtr_counter_open (counter);
+  log_in (counter, STAFF_PIN);
+  g_assert_true (vtr_counter_take_code (counter, code));
+  wait_pin_checked (counter);
+  type_keys (counter, "12");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
+  g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "+"));
+  confirmation = g_strdup (vtr_counter_get_message (counter));
+  g_assert_null (vtr_counter_get_card_id (counter));
+  g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
+  g_assert_null (vtr_counter_get_rewards (counter));
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "0 €");
+
+  type_keys (counter, "100");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Scannez d’abord la carte du client");
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event "
+                                             "WHERE card_id = 'DONEDONEDONEDONEDONEDONEDO'"),
+                   ==, 1);
+
+  /* Scanned again: the next purchase is credited to it. */
+  g_assert_true (vtr_counter_take_code (counter, code));
+  wait_pin_checked (counter);
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
+  g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter), "+"));
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event "
+                                             "WHERE card_id = 'DONEDONEDONEDONEDONEDONEDO'"),
+                   ==, 2);
+}
+
+/* A card scanned and left there goes after a while with no key nor scan
+ * (here a second: the counter's card-timeout); a key keeps it. */
+static void
+test_card_timeout (Fixture       *f,
+                   gconstpointer  data)
+{
+  VtrCounter *counter = f->counter;
+  g_autofree char *code = card_code ("IDLEIDLEIDLEIDLEIDLEIDLEID");
+  gint64 deadline;
+
+  g_assert_cmpuint (vtr_counter_get_card_timeout (counter), >=, 60);
+  g_assert_cmpuint (vtr_counter_get_card_timeout (counter), <=, 120);
+  vtr_counter_open (counter);
+  log_in (counter, STAFF_PIN);
+  vtr_counter_set_card_timeout (counter, 1);
+  g_assert_true (vtr_counter_take_code (counter, code));
+  wait_pin_checked (counter);
+  type_keys (counter, "3");
+  g_assert_cmpstr (vtr_counter_get_card_id (counter), ==, "IDLEIDLEIDLEIDLEIDLEIDLEID");
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  while (vtr_counter_get_card_id (counter) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (vtr_counter_get_card_id (counter));
+  g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "0 €");
+  /* Stray keys and Enter then credit nobody. */
+  type_keys (counter, "3");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_pin_checked (counter);
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Scannez d’abord la carte du client");
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event "
+                                             "WHERE card_id = 'IDLEIDLEIDLEIDLEIDLEIDLEID'"),
+                   ==, 0);
+  /* The session itself stays open. */
+  g_assert_true (vtr_counter_get_session_open (counter));
 }
 
 /* A new customer: the mobile typed (a wrong one refused), the card made
@@ -529,6 +630,9 @@ main (int argc, char *argv[])
   g_test_add ("/counter/credit-and-redeem", Fixture, NULL, fixture_set_up, test_credit_and_redeem,
               fixture_tear_down);
   g_test_add ("/counter/enrol", Fixture, NULL, fixture_set_up, test_enrol, fixture_tear_down);
+  g_test_add ("/counter/card-done-after-credit", Fixture, NULL, fixture_set_up, test_card_done_after_credit,
+              fixture_tear_down);
+  g_test_add ("/counter/card-timeout", Fixture, NULL, fixture_set_up, test_card_timeout, fixture_tear_down);
   g_test_add ("/counter/orders", Fixture, NULL, fixture_set_up, test_orders, fixture_tear_down);
   g_test_add ("/counter/admin-pin-clears", Fixture, NULL, fixture_set_up, test_admin_pin_clears,
               fixture_tear_down);

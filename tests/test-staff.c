@@ -227,6 +227,38 @@ test_check_admin (Fixture       *f,
   g_assert_cmpstr (f->error->message, ==, "Wrong PIN.");
 }
 
+/* Five wrong administrator's PINs lock the administration, and say so:
+ * not "the counter", which the shop's own PIN still opens (issue 15). */
+static void
+test_admin_locks_administration (Fixture       *f,
+                                 gconstpointer  data)
+{
+  for (guint i = 0; i < VTR_PIN_ATTEMPTS; i++)
+    {
+      f->done = FALSE;
+      g_clear_error (&f->error);
+      vtr_staff_check_admin_async (f->store, "0000", NULL, on_check_admin, f);
+      wait_for_answer (f);
+      g_assert_error (f->error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN);
+    }
+  g_assert_cmpstr (f->error->message, ==,
+                   "Wrong PIN. Too many wrong PINs: the administration is locked for 15 minutes.");
+  f->done = FALSE;
+  g_clear_error (&f->error);
+  vtr_staff_check_admin_async (f->store, ADMIN_PIN, NULL, on_check_admin, f);
+  wait_for_answer (f);
+  g_assert_false (f->admin);
+  g_assert_error (f->error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_LOCKED);
+
+  /* The counter is not locked: the shop's PIN opens it. */
+  f->done = FALSE;
+  g_clear_error (&f->error);
+  vtr_staff_login_async (f->store, SHOP, SHOP_PIN, NULL, on_login, f);
+  wait_for_answer (f);
+  g_assert_no_error (f->error);
+  g_assert_nonnull (f->token);
+}
+
 static void
 test_login_cancelled (Fixture       *f,
                       gconstpointer  data)
@@ -251,6 +283,7 @@ main (int   argc,
   ADD ("/staff/login-wrong-pin", test_login_wrong_pin);
   ADD ("/staff/login-locks-out", test_login_locks_out);
   ADD ("/staff/check-admin", test_check_admin);
+  ADD ("/staff/admin-locks-administration", test_admin_locks_administration);
   ADD ("/staff/login-cancelled", test_login_cancelled);
 #undef ADD
 

@@ -23,11 +23,13 @@
  *   counter.print-slip        the customer's slip
  *   counter.redeem         x  a reward given, by id
  *   counter.advance-order  s  an order's next step, by number
+ *   counter.hand-over-order s a ready order collected, by number ("Collected")
  *   counter.lost-card         a lost card replaced (VtrLostCardPanel)
  *   counter.lost-card-end     back from it
  *
- * A physical keyboard types digits, the comma, Backspace and Enter into
- * the keypad. The administrator's PIN, once right, asks the window for
+ * An order's row, tapped open, shows its lines (what to prepare); a reward
+ * is given once confirmed in a dialog. A physical keyboard types digits,
+ * the comma, Backspace and Enter into the keypad. The administrator's PIN, once right, asks the window for
  * the admin screen (win.show-admin).
  */
 
@@ -57,7 +59,9 @@ struct _VtrCounterScreen
   GtkWidget     *orders_heading;
   GtkWidget     *no_orders;  /* "No order yet", in a shop's session */
   GtkWidget     *lost_card_button;
+  GtkWidget     *scan_file_button;
   VtrLostCardPanel *lost_card_panel;
+  gboolean       can_scan_file; /* a picture scanned instead of a camera */
 
   /* A USB scanner's keys, told from typing (vtr-scanner-keys.h). */
   VtrKeyPace     pace;
@@ -70,6 +74,7 @@ enum
 {
   PROP_0,
   PROP_COUNTER,
+  PROP_CAN_SCAN_FILE,
   N_PROPS
 };
 
@@ -100,11 +105,54 @@ order_state_words (VtrOrderState state)
     }
 }
 
-/* The shop's orders, newest first, each with its next step. */
+/* What to prepare: a row for each line of @order, "2 × Product" and its
+ * price, under the order's row (tapped open). */
+static void
+add_order_lines (VtrCounterScreen *self,
+                 AdwExpanderRow   *row,
+                 VtrOrder         *order)
+{
+  for (guint k = 0; order->lines && k < order->lines->len; k++)
+    {
+      const VtrOrderLine *line = &g_array_index (order->lines, VtrOrderLine, k);
+      const char *name = vtr_counter_get_product_name (self->counter, line->product_id);
+      g_autofree char *unknown = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *price = vtr_price_format (line->price_cents * line->quantity);
+      GtkWidget *item = adw_action_row_new ();
+      GtkWidget *price_label = gtk_label_new (price);
+
+      if (name == NULL)
+        name = unknown = g_strdup_printf (_("Product %lld"), (long long) line->product_id);
+      /* TRANSLATORS: an order's line: how many, and the product's name */
+      title = g_strdup_printf (_("%d × %s"), line->quantity, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (item), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (item), title);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (item), price_label);
+      adw_expander_row_add_row (row, item);
+    }
+}
+
+/* The numbers of the orders whose lines are shown (tapped open). */
+static GHashTable *
+expanded_orders (VtrCounterScreen *self)
+{
+  GHashTable *numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->orders)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (ADW_IS_EXPANDER_ROW (child) && adw_expander_row_get_expanded (ADW_EXPANDER_ROW (child)))
+      g_hash_table_add (numbers, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child))));
+  return numbers;
+}
+
+/* The shop's orders, newest first, each with its next step and, tapped
+ * open, what to prepare. */
 static void
 show_orders (VtrCounterScreen *self)
 {
   GPtrArray *orders = self->counter ? vtr_counter_get_orders (self->counter) : NULL;
+  g_autoptr(GHashTable) expanded = expanded_orders (self);
 
   remove_rows (self->orders);
   /* A shop's session with no order says where orders will come. */
@@ -115,7 +163,7 @@ show_orders (VtrCounterScreen *self)
       VtrOrder *order = g_ptr_array_index (orders, i);
       g_autofree char *total = vtr_price_format (order->total_cents);
       g_autoptr(GString) subtitle = g_string_new (NULL);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = adw_expander_row_new ();
       GtkWidget *actions;
       const char *step = NULL;
       const char *action = "counter.advance-order";
@@ -130,6 +178,13 @@ show_orders (VtrCounterScreen *self)
         }
       else if (order->state == VTR_ORDER_ACCEPTED)
         step = _("Ready");
+      else if (order->state == VTR_ORDER_READY && order->locker_id == 0)
+        {
+          /* Handed over without its pickup code: a reservation by phone
+           * has only its number. */
+          step = _("Collected");
+          action = "counter.hand-over-order";
+        }
       /* Customers' names as they are, not markup. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), order->number);
@@ -145,7 +200,9 @@ show_orders (VtrCounterScreen *self)
         g_string_append_printf (subtitle, "\n%s", _("Refused by the federation:"));
       if (order->refusal)
         g_string_append_printf (subtitle, " %s", _(order->refusal));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle->str);
+      add_order_lines (self, ADW_EXPANDER_ROW (row), order);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), g_hash_table_contains (expanded, order->number));
       /* The order's steps one above the other: side by side they left
        * the order's number and customer a sliver of the row. */
       actions = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -178,19 +235,59 @@ show_orders (VtrCounterScreen *self)
           gtk_actionable_set_action_target (GTK_ACTIONABLE (forget), "s", order->number);
           gtk_box_append (GTK_BOX (actions), forget);
         }
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), actions);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), actions);
       gtk_list_box_append (self->orders, row);
       gtk_widget_set_visible (GTK_WIDGET (self->orders), TRUE);
     }
 }
 
 static void
+on_give_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          data)
+{
+  VtrCounterScreen *self = data;
+  gint64 reward_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "reward");
+  const char *card_id = g_object_get_data (G_OBJECT (dialog), "card");
+
+  /* Only to the card it was asked for: not one scanned since, nor after
+   * the counter was left. */
+  if (g_str_equal (response, "give") && self->counter &&
+      g_strcmp0 (vtr_counter_get_card_id (self->counter), card_id) == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "counter.redeem", "x", reward_id);
+}
+
+/* A reward costs the customer's points: asked again before it is given,
+ * as a tap by mistake cannot be taken back. */
+static void
 on_give_clicked (GtkButton *button,
                  gpointer   data)
 {
+  VtrCounterScreen *self = data;
   gint64 reward_id = *(gint64 *) g_object_get_data (G_OBJECT (button), "reward");
+  int points = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "points"));
+  const char *title = g_object_get_data (G_OBJECT (button), "title");
+  g_autofree char *heading = g_strdup_printf (_("Give “%s”?"), title);
+  g_autofree char *body = g_strdup_printf (ngettext ("%d point comes off the customer’s card.",
+                                                     "%d points come off the customer’s card.", points),
+                                           points);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
 
-  gtk_widget_activate_action (GTK_WIDGET (data), "counter.redeem", "x", reward_id);
+  if (self->counter == NULL || vtr_counter_get_card_id (self->counter) == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("Cancel"), "give", _("Give"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "give", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  /* The kiosk's type, read from a metre away. */
+  gtk_widget_add_css_class (dialog, "vitrine");
+  g_object_set_data_full (G_OBJECT (dialog), "reward", g_memdup2 (&reward_id, sizeof reward_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "card", g_strdup (vtr_counter_get_card_id (self->counter)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_give_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The shop's rewards for the card on the counter: those its points pay
@@ -219,6 +316,8 @@ show_rewards (VtrCounterScreen *self)
       gtk_widget_set_sensitive (button, balance >= reward->points);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       g_object_set_data_full (G_OBJECT (button), "reward", g_memdup2 (&reward->id, sizeof reward->id), g_free);
+      g_object_set_data_full (G_OBJECT (button), "title", g_strdup (reward->title), g_free);
+      g_object_set_data (G_OBJECT (button), "points", GINT_TO_POINTER (reward->points));
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_give_clicked), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       gtk_list_box_append (self->rewards, row);
@@ -236,6 +335,15 @@ static void
 on_rewards_changed (VtrCounterScreen *self)
 {
   show_rewards (self);
+}
+
+/* "Scan a picture…", in a staff session (a card or an order's code is
+ * the counter's then), where pictures may be scanned. */
+static void
+update_scan_file_button (VtrCounterScreen *self)
+{
+  gtk_widget_set_visible (self->scan_file_button,
+                          self->can_scan_file && self->counter && vtr_counter_get_can_enrol (self->counter));
 }
 
 static void
@@ -384,6 +492,17 @@ advance_order_action (GtkWidget  *widget,
     vtr_counter_advance_order (self->counter, g_variant_get_string (parameter, NULL));
 }
 
+static void
+hand_over_order_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_hand_over_order (self->counter, g_variant_get_string (parameter, NULL));
+}
+
 /* A step that needs words: its dialog, over the counter. */
 static void
 order_step_action (GtkWidget  *widget,
@@ -439,6 +558,7 @@ vtr_counter_screen_set_counter (VtrCounterScreen *self,
     }
   show_orders (self);
   show_rewards (self);
+  update_scan_file_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER]);
 }
 
@@ -480,6 +600,9 @@ vtr_counter_screen_get_property (GObject    *object,
     case PROP_COUNTER:
       g_value_set_object (value, self->counter);
       break;
+    case PROP_CAN_SCAN_FILE:
+      g_value_set_boolean (value, self->can_scan_file);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -497,6 +620,14 @@ vtr_counter_screen_set_property (GObject      *object,
     {
     case PROP_COUNTER:
       vtr_counter_screen_set_counter (self, g_value_get_object (value));
+      break;
+    case PROP_CAN_SCAN_FILE:
+      if (self->can_scan_file != g_value_get_boolean (value))
+        {
+          self->can_scan_file = g_value_get_boolean (value);
+          update_scan_file_button (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -517,6 +648,11 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   properties[PROP_COUNTER] =
     g_param_spec_object ("counter", NULL, NULL, VTR_TYPE_COUNTER,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A card or a pickup code scanned from a picture (win.scan-file), where
+   * the scan screen offers it too: not in kiosk mode. */
+  properties[PROP_CAN_SCAN_FILE] =
+    g_param_spec_boolean ("can-scan-file", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VTR_TYPE_FLIP_BOX);
@@ -539,6 +675,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders_heading);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, scan_file_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_panel);
 
   gtk_widget_class_install_action (widget_class, "counter.press", "s", press_action);
@@ -546,6 +683,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.print-slip", NULL, print_slip_action);
   gtk_widget_class_install_action (widget_class, "counter.redeem", "x", redeem_action);
   gtk_widget_class_install_action (widget_class, "counter.advance-order", "s", advance_order_action);
+  gtk_widget_class_install_action (widget_class, "counter.hand-over-order", "s", hand_over_order_action);
   gtk_widget_class_install_action (widget_class, "counter.forget-customer", "s", forget_customer_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card", NULL, lost_card_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card-end", NULL, lost_card_end_action);
@@ -649,6 +787,7 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_signal_group_connect_swapped (self->signals, "notify::rewards", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "admin-unlocked", G_CALLBACK (on_admin_unlocked), self);
+  g_signal_group_connect_swapped (self->signals, "notify::can-enrol", G_CALLBACK (update_scan_file_button), self);
 
   /* Before the focused widget: Enter is the keypad's OK, not a press on
    * whichever key button has the focus. */

@@ -19,8 +19,11 @@
 /*
  * The counter of a shop, without its widgets: the staff behind their PIN;
  * a customer's card scanned, a purchase credited on the keypad, a reward
- * given; a new customer's card made and printed; the shop's orders,
- * handed over by scanning their pickup codes. The keypad also takes the
+ * given (the card is then done: the next amount takes a new scan, and a
+ * card left there goes after VTR_COUNTER_CARD_TIMEOUT seconds without a
+ * key or a scan); a new customer's card made and printed; the shop's
+ * orders, handed over by scanning their pickup codes or, ready, by their
+ * number ("Collected"). The keypad also takes the
  * administrator's PIN before the admin screen.
  *
  * What a screen shows is a property here, with its notify: the keypad's
@@ -45,7 +48,10 @@ struct _VtrCounter
   VtrCounterMode    mode;
   char             *session;
   char             *card_id;
+  char             *slip_card_id; /* the card just credited or rewarded, gone from the counter: its slip */
   gint64            balance;
+  guint             card_timeout; /* seconds without a key or a scan before the card goes */
+  guint             card_timeout_id;
   GString          *typed;     /* PIN, amount or mobile being typed */
   GCancellable     *pin_check; /* the PIN being checked, if any */
   GCancellable     *card_read; /* the card's points being read, if any */
@@ -60,6 +66,7 @@ struct _VtrCounter
   gboolean          can_enrol;
   gboolean          can_print_slip;
   GPtrArray        *orders;    /* VtrOrder */
+  GHashTable       *product_names; /* the orders' products, by id */
   GPtrArray        *rewards;   /* VtrReward */
   gint64            waiting;   /* orders waiting to be accepted: the badge */
   GCancellable     *orders_read; /* the read of the orders under way */
@@ -92,6 +99,7 @@ enum
   PROP_REWARDS,
   PROP_WAITING,
   PROP_LOST_CARD,
+  PROP_CARD_TIMEOUT,
   N_PROPS
 };
 
@@ -264,6 +272,9 @@ orders_read (GObject      *source,
   self->orders_busy = FALSE;
   /* In a session, a list even empty: the screen shows where orders come. */
   orders = shows_orders (self) && view->orders ? g_steal_pointer (&view->orders) : NULL;
+  g_clear_pointer (&self->product_names, g_hash_table_unref);
+  if (orders)
+    self->product_names = g_steal_pointer (&view->names);
   set_list (self, &self->orders, orders, PROP_ORDERS);
   if (self->waiting != view->waiting)
     {
@@ -456,10 +467,19 @@ update (VtrCounter *self)
     }
   set_boolean (self, &self->can_enrol, self->session && !asks_pin (self) && self->merchant_id > 0 && !self->lost,
                PROP_CAN_ENROL);
-  set_boolean (self, &self->can_print_slip, self->session && !asks_pin (self) && self->card_id && !self->lost,
+  set_boolean (self, &self->can_print_slip,
+               self->session && !asks_pin (self) && (self->card_id || self->slip_card_id) && !self->lost,
                PROP_CAN_PRINT_SLIP);
   update_keyed (self);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The card a slip is for: the one on the counter, else the one just
+ * credited or rewarded. */
+static const char *
+slip_card (VtrCounter *self)
+{
+  return self->card_id ? self->card_id : self->slip_card_id;
 }
 
 static void
@@ -473,6 +493,8 @@ set_card_id (VtrCounter *self,
     }
   g_free (self->card_id);
   self->card_id = card_id;
+  if (card_id)
+    g_clear_pointer (&self->slip_card_id, g_free);
   /* Another customer: nothing of the one before while theirs is read. */
   set_balance (self, 0);
   set_list (self, &self->rewards, NULL, PROP_REWARDS);
@@ -513,6 +535,37 @@ forget_writing (VtrCounter *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* A card left on the counter, or an amount typed, goes after a while
+ * without a key or a scan: a stray Enter later credits nobody (issue 15). */
+static gboolean
+card_timed_out (gpointer data)
+{
+  VtrCounter *self = data;
+
+  /* A write under way, a lost card being replaced: later. */
+  if (self->writing || self->lost)
+    return G_SOURCE_CONTINUE;
+  self->card_timeout_id = 0;
+  g_object_freeze_notify (G_OBJECT (self));
+  set_card_id (self, NULL);
+  g_clear_pointer (&self->slip_card_id, g_free);
+  if (self->mode == VTR_COUNTER_MODE_AMOUNT)
+    g_string_truncate (self->typed, 0);
+  set_message (self, NULL);
+  update (self);
+  g_object_thaw_notify (G_OBJECT (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A key or a scan at the counter: the card's time starts again. */
+static void
+note_activity (VtrCounter *self)
+{
+  g_clear_handle_id (&self->card_timeout_id, g_source_remove);
+  if (self->session && self->card_timeout > 0 && (self->card_id || self->slip_card_id || self->typed->len))
+    self->card_timeout_id = g_timeout_add_seconds (self->card_timeout, card_timed_out, self);
+}
+
 /**
  * vtr_counter_clear:
  *
@@ -535,6 +588,8 @@ vtr_counter_clear (VtrCounter *self)
     }
   set_session (self, NULL);
   set_card_id (self, NULL);
+  g_clear_pointer (&self->slip_card_id, g_free);
+  g_clear_handle_id (&self->card_timeout_id, g_source_remove);
   g_string_truncate (self->typed, 0);
   set_mode (self, VTR_COUNTER_MODE_STAFF_PIN);
   set_message (self, NULL);
@@ -686,6 +741,7 @@ typedef enum
   WRITE_REDEEM,
   WRITE_ENROL,
   WRITE_ADVANCE,
+  WRITE_HAND_OVER,
 } WriteKind;
 
 typedef struct
@@ -698,6 +754,7 @@ typedef struct
   char              *card_id;
   char              *phone;
   char              *number;
+  char              *first_name; /* the customer an order was handed over to */
   gint64             cents;
   gint64             reward_id;
   VtrOrderState      next;
@@ -715,6 +772,7 @@ write_free (Write *write)
   g_free (write->card_id);
   g_free (write->phone);
   g_free (write->number);
+  g_free (write->first_name);
   g_clear_pointer (&write->now, g_date_time_unref);
   vtr_loyalty_receipt_clear (&write->receipt);
   g_free (write);
@@ -751,6 +809,15 @@ write_in_thread (GTask        *task,
       case WRITE_ADVANCE:
         done = vtr_order_advance (store, write->session, write->number, write->next, write->now, &error);
         break;
+      case WRITE_HAND_OVER:
+        {
+          g_autoptr(VtrOrder) order = vtr_order_hand_over (store, write->session, write->number, write->now,
+                                                           &error);
+
+          if ((done = order != NULL))
+            write->first_name = g_strdup (order->first_name);
+        }
+        break;
       default:
         g_assert_not_reached ();
       }
@@ -784,6 +851,8 @@ written (GObject      *source,
     {
       g_autofree char *words = NULL;
 
+      g_autofree char *card = card_words (write->card_id, write->receipt.balance, FALSE);
+
       if (write->kind == WRITE_CREDIT)
         words = g_strdup_printf (ngettext ("+%lld point credited", "+%lld points credited", write->receipt.points),
                                  (long long) write->receipt.points);
@@ -791,8 +860,18 @@ written (GObject      *source,
         words = g_strdup_printf (ngettext ("Reward given: −%lld point", "Reward given: −%lld points",
                                            -write->receipt.points),
                                  (long long) -write->receipt.points);
-      set_message (self, words);
-      set_balance (self, write->receipt.balance);
+      /* The card is done: the next amount takes a new scan, never this
+       * card again by a stray Enter (issue 15). What it was given and
+       * what it has now stay said; its slip can still be printed. */
+      {
+        g_autofree char *both = g_strdup_printf ("%s\n%s", words, card);
+
+        set_message (self, both);
+      }
+      set_card_id (self, NULL);
+      g_string_truncate (self->typed, 0);
+      g_free (self->slip_card_id);
+      self->slip_card_id = g_strdup (write->card_id);
     }
   else if (write->kind == WRITE_ENROL)
     {
@@ -802,10 +881,18 @@ written (GObject      *source,
       set_message (self, _("New card made: printing it…"));
       print_ticket (self, vtr_ticket_new_card (write->receipt.card_id, write->receipt.code), TRUE);
     }
-  if (write->kind == WRITE_ADVANCE)
+  else if (write->kind == WRITE_HAND_OVER)
+    {
+      g_autofree char *words = g_strdup_printf (_("Order %s handed over to %s"), write->number,
+                                                write->first_name ? write->first_name : "");
+
+      set_message (self, words);
+    }
+  if (write->kind == WRITE_ADVANCE || write->kind == WRITE_HAND_OVER)
     refresh_orders (self);
   else
     update (self);
+  note_activity (self);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -869,6 +956,9 @@ amount_takes_digit (const char *typed)
   return strlen (typed) < strlen (largest);
 }
 
+static void press_key (VtrCounter *self,
+                       const char *key);
+
 void
 vtr_counter_press (VtrCounter *self,
                    const char *key)
@@ -876,6 +966,14 @@ vtr_counter_press (VtrCounter *self,
   g_return_if_fail (VTR_IS_COUNTER (self));
   g_return_if_fail (key != NULL);
 
+  press_key (self, key);
+  note_activity (self);
+}
+
+static void
+press_key (VtrCounter *self,
+           const char *key)
+{
   /* The PIN being checked, a credit being written: keys wait for them. */
   if (self->pin_check || self->writing)
     return;
@@ -928,17 +1026,31 @@ vtr_counter_press (VtrCounter *self,
  * Returns: whether the counter used @text (%FALSE: no staff session, the
  *   code is for the kiosk's other screens)
  */
+static gboolean take_code (VtrCounter *self,
+                           const char *text);
+
 gboolean
 vtr_counter_take_code (VtrCounter *self,
                        const char *text)
+{
+  gboolean taken;
+
+  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  taken = take_code (self, text);
+  note_activity (self);
+  return taken;
+}
+
+static gboolean
+take_code (VtrCounter *self,
+           const char *text)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrCodeInfo) info = NULL;
   char *card_id;
-
-  g_return_val_if_fail (VTR_IS_COUNTER (self), FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
 
   if (self->session == NULL || asks_pin (self))
     return FALSE;
@@ -1026,7 +1138,7 @@ printed (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Only about this customer's card, still on the counter. */
-  if (g_strcmp0 (self->card_id, printing->card_id) != 0)
+  if (g_strcmp0 (slip_card (self), printing->card_id) != 0)
     return;
   if (printing->new_card && done)
     set_message (self, _("New card printed: give it to the customer"));
@@ -1064,7 +1176,7 @@ print_ticket (VtrCounter *self,
     }
   printing = g_new0 (Printing, 1);
   printing->self = g_object_ref (self);
-  printing->card_id = g_strdup (self->card_id);
+  printing->card_id = g_strdup (slip_card (self));
   printing->new_card = new_card;
   vtr_print_service_print_async (self->printer, ticket, self->cancellable, printed, printing);
 }
@@ -1155,6 +1267,46 @@ vtr_counter_advance_order (VtrCounter *self,
 }
 
 /**
+ * vtr_counter_hand_over_order:
+ * @number: one of the shop's ready orders (vtr_counter_get_orders())
+ *
+ * The order handed over without its pickup code: "Collected", tapped on
+ * its row (a reservation by phone has only its number).
+ */
+void
+vtr_counter_hand_over_order (VtrCounter *self,
+                             const char *number)
+{
+  Write *write;
+
+  g_return_if_fail (VTR_IS_COUNTER (self));
+  g_return_if_fail (number != NULL);
+
+  if (self->session == NULL || asks_pin (self) || self->writing)
+    return;
+  write = g_new0 (Write, 1);
+  write->kind = WRITE_HAND_OVER;
+  write->number = g_strdup (number);
+  set_message (self, NULL);
+  start_write (self, write);
+}
+
+/**
+ * vtr_counter_get_product_name:
+ * @product_id: a product of one of the orders' lines
+ *
+ * Returns: (nullable): its name, as read with the orders
+ */
+const char *
+vtr_counter_get_product_name (VtrCounter *self,
+                              gint64      product_id)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+
+  return self->product_names ? g_hash_table_lookup (self->product_names, &product_id) : NULL;
+}
+
+/**
  * vtr_counter_forget_customer:
  * @number: the order's number
  *
@@ -1240,7 +1392,7 @@ slip_made (GObject      *source,
   SlipJob *job = g_task_get_task_data (G_TASK (result));
 
   /* Gone, or another card on the counter since: not this one's slip. */
-  if (self == NULL || g_cancellable_is_cancelled (read->read) || g_strcmp0 (self->card_id, job->card_id) != 0)
+  if (self == NULL || g_cancellable_is_cancelled (read->read) || g_strcmp0 (slip_card (self), job->card_id) != 0)
     {
       g_clear_pointer (&ticket, vtr_ticket_free);
       return;
@@ -1266,7 +1418,7 @@ vtr_counter_print_slip (VtrCounter *self)
 
   g_return_if_fail (VTR_IS_COUNTER (self));
 
-  if (self->session == NULL || self->card_id == NULL || asks_pin (self))
+  if (self->session == NULL || slip_card (self) == NULL || asks_pin (self))
     return;
   set_message (self, _("Printing the slip…"));
   read = g_new0 (CardRead, 1);
@@ -1274,7 +1426,7 @@ vtr_counter_print_slip (VtrCounter *self)
   read->read = g_object_ref (self->cancellable);
   job = g_new0 (SlipJob, 1);
   job->data_dir = g_strdup (vtr_store_get_data_dir (self->store));
-  job->card_id = g_strdup (self->card_id);
+  job->card_id = g_strdup (slip_card (self));
   task = g_task_new (NULL, NULL, slip_made, read);
   g_task_set_source_tag (task, vtr_counter_print_slip);
   g_task_set_task_data (task, job, (GDestroyNotify) slip_job_free);
@@ -1505,6 +1657,31 @@ vtr_counter_set_merchant_id (VtrCounter *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+guint
+vtr_counter_get_card_timeout (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), 0);
+  return self->card_timeout;
+}
+
+/**
+ * vtr_counter_set_card_timeout:
+ * @seconds: without a key or a scan, after which the card scanned and the
+ *   amount typed go; 0: never
+ */
+void
+vtr_counter_set_card_timeout (VtrCounter *self,
+                              guint       seconds)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->card_timeout == seconds)
+    return;
+  self->card_timeout = seconds;
+  note_activity (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_TIMEOUT]);
+}
+
 VtrCounterMode
 vtr_counter_get_mode (VtrCounter *self)
 {
@@ -1664,6 +1841,7 @@ vtr_counter_dispose (GObject *object)
   VtrCounter *self = VTR_COUNTER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->card_timeout_id, g_source_remove);
   if (self->pin_check)
     g_cancellable_cancel (self->pin_check);
   g_clear_object (&self->pin_check);
@@ -1691,12 +1869,14 @@ vtr_counter_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->session);
   g_free (self->card_id);
+  g_free (self->slip_card_id);
   g_string_free (self->typed, TRUE);
   g_free (self->title);
   g_free (self->keyed);
   g_free (self->message);
   g_free (self->card);
   g_clear_pointer (&self->orders, g_ptr_array_unref);
+  g_clear_pointer (&self->product_names, g_hash_table_unref);
   g_clear_pointer (&self->rewards, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_counter_parent_class)->finalize (object);
 }
@@ -1781,6 +1961,9 @@ vtr_counter_get_property (GObject    *object,
     case PROP_LOST_CARD:
       g_value_set_object (value, self->lost);
       break;
+    case PROP_CARD_TIMEOUT:
+      g_value_set_uint (value, self->card_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1810,6 +1993,9 @@ vtr_counter_set_property (GObject      *object,
       break;
     case PROP_MERCHANT_ID:
       vtr_counter_set_merchant_id (self, g_value_get_int64 (value));
+      break;
+    case PROP_CARD_TIMEOUT:
+      vtr_counter_set_card_timeout (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1855,6 +2041,11 @@ vtr_counter_class_init (VtrCounterClass *klass)
    * shown on the Counter button without a session). */
   properties[PROP_WAITING] = g_param_spec_int64 ("waiting", NULL, NULL, 0, G_MAXINT64, 0, shown);
   properties[PROP_LOST_CARD] = g_param_spec_object ("lost-card", NULL, NULL, VTR_TYPE_LOST_CARD, shown);
+  /* Seconds without a key or a scan before a card scanned, or an amount
+   * typed, goes from the counter; 0: never. */
+  properties[PROP_CARD_TIMEOUT] =
+    g_param_spec_uint ("card-timeout", NULL, NULL, 0, G_MAXUINT, VTR_COUNTER_CARD_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1882,6 +2073,7 @@ vtr_counter_init (VtrCounter *self)
   self->cancellable = g_cancellable_new ();
   self->mode = VTR_COUNTER_MODE_STAFF_PIN;
   self->message = g_strdup ("");
+  self->card_timeout = VTR_COUNTER_CARD_TIMEOUT;
 }
 
 /**

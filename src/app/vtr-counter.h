@@ -35,6 +35,9 @@ typedef enum
 /* How many of the shop's orders the counter shows, newest first. */
 #define VTR_COUNTER_MAX_ORDERS 6
 
+/* How long a card scanned stays on the counter with no key nor scan. */
+#define VTR_COUNTER_CARD_TIMEOUT 90
+
 #define VTR_TYPE_COUNTER (vtr_counter_get_type ())
 G_DECLARE_FINAL_TYPE (VtrCounter, vtr_counter, VTR, COUNTER, GObject)
 
@@ -51,6 +54,9 @@ gint64          vtr_counter_get_merchant_id   (VtrCounter       *self);
 void            vtr_counter_set_merchant_id   (VtrCounter       *self,
                                                gint64            merchant_id);
 
+guint           vtr_counter_get_card_timeout  (VtrCounter       *self);
+void            vtr_counter_set_card_timeout  (VtrCounter       *self,
+                                               guint             seconds);
 VtrCounterMode  vtr_counter_get_mode          (VtrCounter       *self);
 gboolean        vtr_counter_get_busy          (VtrCounter       *self);
 gboolean        vtr_counter_get_session_open  (VtrCounter       *self);
@@ -82,6 +88,10 @@ void            vtr_counter_redeem            (VtrCounter       *self,
                                                gint64            reward_id);
 void            vtr_counter_advance_order     (VtrCounter       *self,
                                                const char       *number);
+void            vtr_counter_hand_over_order   (VtrCounter       *self,
+                                               const char       *number);
+const char     *vtr_counter_get_product_name  (VtrCounter       *self,
+                                               gint64            product_id);
 void            vtr_counter_forget_customer   (VtrCounter       *self,
                                                const char       *number);
 void            vtr_counter_print_slip        (VtrCounter       *self);

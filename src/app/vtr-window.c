@@ -247,10 +247,27 @@ hide_other_screens (VtrWindow *self)
       gtk_widget_set_visible (child, FALSE);
 }
 
+/* The staff's screens: the counter (and its PIN), "Ma boutique", a PIN
+ * being chosen or changed, the administration. */
+static gboolean
+is_staff_screen (GtkWidget *screen)
+{
+  return VTR_IS_COUNTER_SCREEN (screen) || VTR_IS_SHOP_SCREEN (screen) || VTR_IS_PIN_SCREEN (screen) ||
+         VTR_IS_ADMIN_SCREEN (screen);
+}
+
 static void
 set_visible_screen (VtrWindow *self,
                     GtkWidget *screen)
 {
+  GtkWidget *before = gtk_stack_get_visible_child (self->pages);
+
+  /* Leaving the staff's screens for a shopper's (Back, Home, the idle
+   * reset, the basket) ends the staff session: the counter asks for the
+   * PIN again the next time it is opened from the shopper's side, and
+   * nothing of its customers stays behind a button (issue 15). */
+  if (self->counter && before && before != screen && is_staff_screen (before) && !is_staff_screen (screen))
+    vtr_counter_clear (self->counter);
   gtk_widget_set_visible (screen, TRUE);
   gtk_stack_set_visible_child (self->pages, screen);
   hide_other_screens (self);
@@ -1020,7 +1037,11 @@ on_keys_changed (VtrWindow *self)
 static GtkWidget *
 counter_screen (VtrWindow *self)
 {
-  return vtr_counter_screen_new (self->counter);
+  GtkWidget *screen = vtr_counter_screen_new (self->counter);
+
+  /* A picture scanned at the counter where the scan screen offers it. */
+  g_object_set (screen, "can-scan-file", !vtr_application_get_kiosk (self->app), NULL);
+  return screen;
 }
 
 
@@ -1185,6 +1206,18 @@ on_show_counter (GSimpleAction *action,
   /* Paired, but its staff PIN never chosen (the app stopped meanwhile):
    * chosen now, before the counter asks for it. */
   ask_first_pin (self, vtr_counter_get_merchant_id (self->counter), open_counter);
+}
+
+/* "Scan a picture…" at the counter: the scan screen's reader, whose code
+ * comes back here as the camera's do (the counter, shown, takes it). */
+static void
+on_scan_file (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  VtrWindow *self = data;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->scan_screen), "scan.scan-file", NULL);
 }
 
 /* "Ma boutique", from the counter: only inside its staff session. */
@@ -1364,6 +1397,7 @@ static const GActionEntry win_actions[] = {
   { "order", on_order, "(xx)" },
   { "basket", on_basket },
   { "show-counter", on_show_counter },
+  { "scan-file", on_scan_file },
   { "show-shop", on_show_shop },
   { "admin", on_admin },
   { "show-admin", on_show_admin },

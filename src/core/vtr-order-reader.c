@@ -3,6 +3,7 @@
 #include "vtr-order-reader.h"
 
 #include "vtr-order-feed.h"
+#include "vtr-store-private.h"
 
 /*
  * The shop's orders read for a screen, on a worker thread with its own
@@ -34,7 +35,48 @@ vtr_order_view_free (VtrOrderView *view)
   if (view == NULL)
     return;
   g_clear_pointer (&view->orders, g_ptr_array_unref);
+  g_clear_pointer (&view->names, g_hash_table_unref);
   g_free (view);
+}
+
+/* The orders' lines, and their products' names: what the shop prepares. */
+static gboolean
+read_lines (VtrStore      *store,
+            VtrOrderView  *view,
+            GError       **error)
+{
+  g_autoptr(VtrStatement) name = vtr_store_statement (store, "SELECT name FROM product WHERE id = ?", error);
+
+  if (name == NULL)
+    return FALSE;
+  view->names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < view->orders->len; i++)
+    {
+      VtrOrder *order = g_ptr_array_index (view->orders, i);
+
+      if (!vtr_order_load_lines (store, order, error))
+        return FALSE;
+      for (guint k = 0; k < order->lines->len; k++)
+        {
+          gint64 id = g_array_index (order->lines, VtrOrderLine, k).product_id;
+          int rc;
+
+          if (g_hash_table_contains (view->names, &id))
+            continue;
+          sqlite3_reset (name);
+          sqlite3_bind_int64 (name, 1, id);
+          rc = sqlite3_step (name);
+          if (rc == SQLITE_ROW)
+            g_hash_table_insert (view->names, g_memdup2 (&id, sizeof id),
+                                 g_strdup ((const char *) sqlite3_column_text (name, 0)));
+          else if (rc != SQLITE_DONE)
+            {
+              vtr_store_set_error (store, rc, error);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
 }
 
 static void
@@ -59,6 +101,11 @@ read_view_in_thread (GTask        *task,
     }
   if (view->orders && view->orders->len > reading->max_orders)
     g_ptr_array_set_size (view->orders, reading->max_orders);
+  if (view->orders && !read_lines (store, view, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   g_task_return_pointer (task, g_steal_pointer (&view), (GDestroyNotify) vtr_order_view_free);
 }
 

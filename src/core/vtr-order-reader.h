@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 /* What the counter shows of the shop's orders. */
 typedef struct
 {
-  GPtrArray *orders;  /* VtrOrder, newest first; NULL when not asked */
+  GPtrArray *orders;  /* VtrOrder, newest first, with their lines; NULL when not asked */
+  GHashTable *names;  /* their products' names, by id (gint64 *): what to prepare */
   gint64     waiting; /* orders waiting to be accepted */
 } VtrOrderView;
 

@@ -426,7 +426,6 @@ vtr_order_get (VtrStore   *store,
                GError    **error)
 {
   g_autoptr(VtrOrder) order = NULL;
-  g_autoptr(VtrStatement) lines = NULL;
   int rc;
 
   if (number)
@@ -448,15 +447,33 @@ vtr_order_get (VtrStore   *store,
         g_set_error_literal (error, VTR_ORDER_ERROR, VTR_ORDER_ERROR_NOT_FOUND,
                              _("No order was taken on this kiosk yet."));
     }
-  if (order == NULL)
+  if (order == NULL || !vtr_order_load_lines (store, order, error))
     return NULL;
+  return g_steal_pointer (&order);
+}
+
+/**
+ * vtr_order_load_lines:
+ * @order: an order read from @store (vtr_order_list()), whose lines are
+ *   not read yet
+ *
+ * Reads the order's lines (what to prepare) into @order->lines.
+ */
+gboolean
+vtr_order_load_lines (VtrStore  *store,
+                      VtrOrder  *order,
+                      GError   **error)
+{
+  g_autoptr(VtrStatement) lines = NULL;
+  int rc;
 
   lines = vtr_store_statement (store,
                                "SELECT product_id, quantity, price_cents FROM journal.order_line "
                                "WHERE order_uuid = ? ORDER BY product_id",
                                error);
   if (lines == NULL)
-    return NULL;
+    return FALSE;
+  g_array_set_size (order->lines, 0);
   sqlite3_bind_text (lines, 1, order->uuid, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
     {
@@ -468,9 +485,9 @@ vtr_order_get (VtrStore   *store,
   if (rc != SQLITE_DONE)
     {
       vtr_store_set_error (store, rc, error);
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&order);
+  return TRUE;
 }
 
 /**
@@ -608,6 +625,40 @@ vtr_order_collect (VtrStore         *store,
   if (!vtr_store_begin (store, error))
     return NULL;
   if (!(order = find_order (store, info->code.order, error)) ||
+      !move (store, order, merchant_id, VTR_ORDER_COLLECTED, now, error) ||
+      !vtr_store_commit (store, error))
+    {
+      vtr_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
+/**
+ * vtr_order_hand_over:
+ * @number: the order's number, as the customer says it
+ *
+ * A ready order handed over at the counter without its pickup code (a
+ * reservation by phone: the customer has only its number). The staff's
+ * session stands for the check.
+ *
+ * Returns: (transfer full) (nullable): the order handed over.
+ */
+VtrOrder *
+vtr_order_hand_over (VtrStore   *store,
+                     const char *session,
+                     const char *number,
+                     GDateTime  *now,
+                     GError    **error)
+{
+  g_autoptr(VtrOrder) order = NULL;
+  gint64 merchant_id;
+
+  if (!vtr_staff_session (store, session, now, &merchant_id, error))
+    return NULL;
+  if (!vtr_store_begin (store, error))
+    return NULL;
+  if (!(order = find_order (store, number, error)) ||
       !move (store, order, merchant_id, VTR_ORDER_COLLECTED, now, error) ||
       !vtr_store_commit (store, error))
     {

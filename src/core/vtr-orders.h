@@ -94,6 +94,14 @@ gboolean       vtr_order_advance       (VtrStore           *store,
                                         VtrOrderState       state,
                                         GDateTime          *now,
                                         GError            **error);
+VtrOrder      *vtr_order_hand_over     (VtrStore           *store,
+                                        const char         *session,
+                                        const char         *number,
+                                        GDateTime          *now,
+                                        GError            **error);
+gboolean       vtr_order_load_lines    (VtrStore           *store,
+                                        VtrOrder           *order,
+                                        GError            **error);
 VtrOrder      *vtr_order_collect       (VtrStore           *store,
                                         const char         *session,
                                         const char         *scanned,

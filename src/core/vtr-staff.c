@@ -169,9 +169,12 @@ vtr_staff_login (VtrStore   *store,
   if (!right)
     {
       g_set_error (error, VTR_LOYALTY_ERROR, VTR_LOYALTY_ERROR_BAD_PIN,
-                   our_lock
-                     ? _("Wrong PIN. Too many wrong PINs: the counter is locked for 15 minutes.")
-                     : _("Wrong PIN."));
+                   !our_lock ? _("Wrong PIN.")
+                   /* The administrator's PIN locks the administration,
+                    * not the shop's counter (its own PIN, its own count). */
+                   : merchant_id == VTR_ADMIN_ID
+                     ? _("Wrong PIN. Too many wrong PINs: the administration is locked for 15 minutes.")
+                     : _("Wrong PIN. Too many wrong PINs: the counter is locked for 15 minutes."));
       return NULL;
     }
 

@@ -55,7 +55,7 @@ def journey(kiosk):
     kiosk.tap_button('Accepter')
     kiosk.wait_for_text('en préparation', what='the order should read "en préparation" once accepted')
     kiosk.tap_button('Prête')
-    kiosk.wait_for_text('prête', what='the order should read "prête"')
+    kiosk.wait_for_text(' · prête', what='the order should read "prête"')
     texts = kiosk.wait_for_texts(1, 30 * vtrui.SLOW, 'the hub should text the customer that the order is ready')
     text = texts[0].get('text', '')
     if number not in text or NAME not in text:
@@ -66,7 +66,8 @@ def journey(kiosk):
 
     # The customer shows the pickup code of their ticket to the shop's camera.
     kiosk.hold_up_pickup(number)
-    kiosk.wait_for_text('retirée', seconds=20 * vtrui.SLOW,
+    # Its row's state, not the "Retirée" button beside it.
+    kiosk.wait_for_text(' · retirée', seconds=20 * vtrui.SLOW,
                         what='the pickup code shown to the camera should mark the order collected')
     kiosk.put_away_ad()
     street_learns(kiosk, number, 'collected', 'the street kiosk should know order %s was collected' % number)
