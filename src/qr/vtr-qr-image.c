@@ -109,7 +109,7 @@ vtr_qr_draw (cairo_t    *cr,
  *
  * The code as an SVG image for a web page: black modules on white with
  * their quiet zone, one path, scaled by the page (a module is one unit
- * of the viewBox; shape-rendering keeps its edges sharp).
+ * of the viewBox; the page's style keeps its edges sharp).
  *
  * Returns: (transfer full): the <svg> element, or %NULL when @text is
  *   too long for a code
@@ -128,7 +128,7 @@ vtr_qr_svg (const char *text,
   side = qr->width + 2 * QUIET_MODULES;
   out = g_string_new (NULL);
   g_string_append_printf (out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-                          "shape-rendering=\"crispEdges\" role=\"img\"", side, side);
+                          "role=\"img\"", side, side);
   if (label)
     {
       g_autofree char *escaped = g_markup_escape_text (label, -1);
