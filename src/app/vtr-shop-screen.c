@@ -750,24 +750,27 @@ show_edits (VtrShopScreen *self,
   set_can_undo (self, undoable);
 }
 
-/* What a promotion is on, in words: the product's name, or the
- * category. */
+/* A promotion's line: its values, what it is on (the product's name,
+ * or the category), its first and last days. */
 static char *
-promotion_target_words (VtrShopScreen      *self,
-                        const VtrPromotion *promotion)
+promotion_subtitle (VtrShopScreen      *self,
+                    const VtrPromotion *promotion,
+                    const char         *what,
+                    const char         *from,
+                    const char         *to)
 {
   for (guint i = 0; promotion->product_id > 0 && self->names && i < self->names->len; i++)
     {
       const VtrShopName *name = g_ptr_array_index (self->names, i);
 
       if (name->product_id == promotion->product_id)
-        return g_strdup_printf ("“%s”", name->name);
+        /* TRANSLATORS: the promotion ("20% off"), its product, its first and last days */
+        return g_strdup_printf (_("%s on “%s” · %s to %s"), what, name->name, from, to);
     }
-  if (promotion->product_id > 0)
-    /* TRANSLATORS: a product the catalogue no longer has, by its number */
-    return g_strdup_printf (_("product %" G_GINT64_FORMAT), promotion->product_id);
-  /* TRANSLATORS: what a promotion is on: a whole category */
-  return g_strdup_printf (_("the category “%s”"), promotion->category ? promotion->category : "");
+  if (promotion->product_id == 0 && promotion->category && *promotion->category)
+    /* TRANSLATORS: the promotion ("20% off"), its category, its first and last days */
+    return g_strdup_printf (_("%s on the category “%s” · %s to %s"), what, promotion->category, from, to);
+  return g_strdup_printf (_("%s · %s to %s"), what, from, to);
 }
 
 static void
@@ -790,9 +793,7 @@ show_promotions (VtrShopScreen *self,
       g_autoptr(GDateTime) ends = g_date_time_to_timezone (ends_utc, vtr_opening_hours_timezone ());
       g_autofree char *from = g_date_time_format (starts, "%d/%m");
       g_autofree char *to = g_date_time_format (ends, "%d/%m");
-      g_autofree char *on = promotion_target_words (self, promotion);
-      /* TRANSLATORS: the promotion ("20% off"), what it is on, its first and last days */
-      g_autofree char *subtitle = g_strdup_printf (_("%s on %s · %s to %s"), what, on, from, to);
+      g_autofree char *subtitle = promotion_subtitle (self, promotion, what, from, to);
       g_autofree char *end_name = g_strdup_printf (_("End “%s” now"), promotion->title);
       g_autofree char *poster_name = g_strdup_printf (_("Poster for “%s”"), promotion->title);
       GtkWidget *row = adw_action_row_new ();
