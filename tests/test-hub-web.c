@@ -692,7 +692,7 @@ test_prices_agree (Fixture       *f,
       g_assert_nonnull (strstr (table, "<tr><td><bdi>Savon de Marseille 300 g</bdi></td><td class=\"num\">2</td>"
                                        "<td class=\"num\">9,00 €</td></tr>"));
       g_assert_nonnull (strstr (table, "<tr class=\"discount\"><td>Fête du savon · 10 % de remise</td>"
-                                       "<td class=\"num\"></td><td class=\"num\">-0,90 €</td></tr>"));
+                                       "<td class=\"num\"></td><td class=\"num\">−0,90 €</td></tr>"));
       g_assert_nonnull (strstr (table, "Total</th><td class=\"num\">8,10 €</td>"));
     }
 
@@ -2168,6 +2168,43 @@ assert_fits (Browser *b,
              json_node_get_int (inner) + MAX (0, json_node_get_int (overflow)), width);
 }
 
+/* The order's table: its three column headings each on one line, no
+ * word cut ("Quantit/é" was, beside a long name at 390 pixels). */
+static void
+assert_headings_whole (Browser *b)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  g_autoptr(JsonNode) lines = NULL;
+  JsonArray *each;
+
+  /* The page the click asked for, once it has come. */
+  for (;;)
+    {
+      g_clear_pointer (&lines, json_node_unref);
+      lines = command (b, "POST", "/execute/sync",
+                       "{\"script\": \"return Array.from (document.querySelectorAll ('table.order-lines thead th'))"
+                       ".map (function (th) { var r = document.createRange (); r.selectNodeContents (th); "
+                       "return r.getClientRects ().length; })\", \"args\": []}");
+      each = json_node_get_array (lines);
+      if (json_array_get_length (each) == 3)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autoptr(JsonNode) shown =
+            command (b, "POST", "/execute/sync",
+                     "{\"script\": \"return document.location.href + ': ' + document.body.innerText\", "
+                     "\"args\": []}");
+
+          g_error ("no order table on %s", json_node_get_string (shown));
+        }
+      g_usleep (100 * 1000);
+    }
+  for (guint i = 0; i < 3; i++)
+    if (json_array_get_int_element (each, i) != 1)
+      g_error ("%s: the order's heading %u is on %" G_GINT64_FORMAT " lines", b->at, i + 1,
+               json_array_get_int_element (each, i));
+}
+
 /* No dialog opened by a script of the page. */
 static void
 assert_no_alert (Browser *b)
@@ -2235,6 +2272,19 @@ test_browser (Fixture       *f,
   assert_no_alert (&b);
   go (&b, path_of (hostile_ad));
   assert_no_alert (&b);
+
+  /* A product of a long name reserved: the confirmation and the order's
+   * page list it in a table whose headings stay whole at 390 pixels; the
+   * order's page shows its pickup code drawn. */
+  go (&b, "/reserve?product=900002&merchant=900004");
+  type_into (&b, "#first_name", "Inès");
+  type_into (&b, "#phone", "07 12 34 56 78");
+  click (&b, "button[type=submit]");
+  assert_headings_whole (&b);
+  assert_no_alert (&b);
+  click (&b, "a[href^='/O/']");
+  assert_headings_whole (&b);
+  g_assert_true (displayed (&b, "div.pickup-code svg"));
   browser_stop (&b);
 
   /* Without JavaScript: the same shops, and no button that would not work. */

@@ -902,7 +902,9 @@ order_row (Ctx        *ctx,
            const char *quantity,
            gint64      cents)
 {
-  g_autofree char *price = page_price (ctx, cents);
+  g_autofree char *amount = page_price (ctx, ABS (cents));
+  /* What a promotion takes off, with a minus sign as printed prices have. */
+  g_autofree char *price = cents < 0 ? g_strconcat ("\xe2\x88\x92", amount, NULL) : g_strdup (amount);
   GString *out = ctx->out;
 
   if (klass)
