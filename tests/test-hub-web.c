@@ -10,6 +10,9 @@
 #include <math.h>
 #include <sys/prctl.h>
 
+#include "vtr-catalog-service.h"
+#include "vtr-decoder.h"
+#include "vtr-demo.h"
 #include "vtr-test-hub.h"
 
 #define HUB(f, r, ...) vtr_test_run (r, "VITRINE_HUB", (f)->dir, NULL, __VA_ARGS__, NULL)
@@ -564,6 +567,142 @@ test_reserve (Fixture       *f,
   g_assert_null (strstr (log, "06 12"));
   g_assert_null (strstr (log, "33612"));
   g_assert_null (strstr (log, number));
+}
+
+/* The QR code of a page (an inline <svg> of vtr_qr_svg(): one unit a
+ * module, "MX YhWv1h-Wz" a run of dark modules), drawn 4 pixels a module
+ * and read by the kiosk's own decoder: what a counter's camera reads. */
+static char *
+read_page_qr (const char *body)
+{
+  g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autofree guint8 *grey = NULL;
+  const char *svg = after (body, "<svg"), *d;
+  int side = 0, scale = 4, width;
+  VtrFrame frame = { 0 };
+
+  g_assert_cmpint (sscanf (after (svg, "viewBox=\"0 0 "), "viewBox=\"0 0 %d", &side), ==, 1);
+  g_assert_cmpint (side, >, 20);
+  width = side * scale;
+  grey = g_malloc (width * width);
+  memset (grey, 255, width * width);
+  d = after (svg, "<path fill=\"#000\" d=\"") + strlen ("<path fill=\"#000\" d=\"");
+  while (*d == 'M')
+    {
+      int x, y, w, n = 0;
+
+      g_assert_cmpint (sscanf (d, "M%d %dh%dv1h-%*dz%n", &x, &y, &w, &n), ==, 3);
+      g_assert_cmpint (n, >, 0);
+      for (int py = y * scale; py < (y + 1) * scale; py++)
+        memset (grey + py * width + x * scale, 0, w * scale);
+      d += n;
+    }
+  g_assert_cmpint (*d, ==, '"');
+  frame.data = grey;
+  frame.width = frame.height = frame.stride = width;
+  symbols = vtr_decoder_decode (decoder, &frame, VTR_DECODE_THOROUGH);
+  g_assert_nonnull (symbols);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  return g_strdup (((VtrSymbol *) g_ptr_array_index (symbols, 0))->text);
+}
+
+/* The prices a phone shows agree with the kiosk's and the counter's: the
+ * product page's range is the kiosk's rule (the nearest shops, as listed),
+ * the reservation form shows the shop's promotion and the price it
+ * makes, the confirmation and the order's page list the product, how
+ * many, the promotion and what it took off, and the total the counter
+ * received; the order's page shows its pickup code as a QR code the
+ * counter reads. */
+static void
+test_prices_agree (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *plain = sign (f, "product", "13", NULL);
+  g_autofree char *token = NULL, *body = NULL, *follow = NULL, *path = NULL, *number = NULL, *read = NULL;
+  g_autofree char *low = NULL, *high = NULL, *range = NULL, *old_high = NULL;
+  g_autofree char *catalog_dir = NULL;
+  g_autoptr(VtrStore) store = NULL;
+  g_autoptr(VtrCatalog) catalog = NULL;
+  g_autoptr(VtrProductView) view = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrPosition port = { VTR_DEMO_LAT, VTR_DEMO_LON };
+  g_auto(Page) product = { 0 };
+  g_auto(Page) form = { 0 };
+  g_auto(Page) done = { 0 };
+  g_auto(Page) state = { 0 };
+  const char *table;
+
+  /* The kiosk's view of the demo's sausages from the Vieux-Port. */
+  store = vtr_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  catalog = vtr_catalog_new (store);
+  view = vtr_catalog_product_view (catalog, 13, 0, &port, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (view->stockists->len, >, 1);
+  g_assert_cmpint (view->low_price_cents, <, view->high_price_cents);
+  low = vtr_price_format (view->low_price_cents);
+  high = vtr_price_format (view->high_price_cents);
+  range = g_strdup_printf ("de %s à %s", low, high);
+  /* The most expensive shop of the federation is not among the nearest:
+   * a range over every shop (as the phone counted) would differ. */
+  old_high = vtr_price_format (vtr_test_sql_int (catalog_dir = g_build_filename (f->dir, "catalog.db", NULL),
+                                                 "SELECT max (price_cents) FROM stock WHERE product_id = 13 "
+                                                 "AND availability > 0"));
+  g_assert_cmpstr (old_high, !=, high);
+
+  fetch (f, path_of (plain), NULL, &product);
+  g_assert_cmpuint (product.status, ==, 200);
+  ASSERT_READS (&product, range);
+  g_assert_null (strstr (product.body, old_high));
+
+  /* The form: the shop's 10 % for everyone, and the price it makes. */
+  fetch (f, "/reserve?product=900001&merchant=900002", NULL, &form);
+  g_assert_cmpuint (form.status, ==, 200);
+  ASSERT_READS (&form, "<p class=\"price\">4,05 € <s>4,50 €</s></p>");
+  ASSERT_READS (&form, "Fête du savon");
+  ASSERT_READS (&form, "10 % de remise");
+  token = between (form.body, "name=\"token\" value=\"", "\"");
+
+  /* Two reserved: the confirmation says what the counter receives. */
+  body = reservation (token, "Inès", "06 12 34 56 78", "2");
+  submit (f, "/reserve", body, &done);
+  g_assert_cmpuint (done.status, ==, 200);
+  number = between (done.body, "<p class=\"price\">Commande ", "</p>");
+  {
+    g_autofree char *db = g_build_filename (f->dir, "hub.db", NULL);
+    g_autofree char *sql = g_strdup_printf ("SELECT json_extract (placed, '$.total_cents') FROM hub_order "
+                                            "WHERE number = '%s'", number);
+
+    g_assert_cmpint (vtr_test_sql_int (db, sql), ==, 810);
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      Page *page = i == 0 ? &done : &state;
+
+      if (i == 1)
+        {
+          follow = between (done.body, "<a class=\"button secondary\" href=\"/O/", "\"");
+          path = g_strconcat ("/O/", follow, NULL);
+          fetch (f, path, NULL, &state);
+          g_assert_cmpuint (state.status, ==, 200);
+        }
+      table = after (page->body, "<table class=\"order-lines\">");
+      g_assert_nonnull (strstr (table, "<tr><td><bdi>Savon de Marseille 300 g</bdi></td><td class=\"num\">2</td>"
+                                       "<td class=\"num\">9,00 €</td></tr>"));
+      g_assert_nonnull (strstr (table, "<tr class=\"discount\"><td>Fête du savon · 10 % de remise</td>"
+                                       "<td class=\"num\"></td><td class=\"num\">−0,90 €</td></tr>"));
+      g_assert_nonnull (strstr (table, "Total</th><td class=\"num\">8,10 €</td>"));
+    }
+
+  /* The pickup code beside its number, read as the counter reads it. */
+  ASSERT_READS (&state, "<div class=\"pickup-code\"><svg");
+  ASSERT_READS (&state, "<p class=\"code-number\">");
+  read = read_page_qr (state.body);
+  g_free (body);
+  body = g_strconcat ("HTTPS://VTR13.FR", path, NULL);
+  g_assert_cmpstr (read, ==, body);
 }
 
 /* Six reservations, each for a phone of its own, said to come from
@@ -2031,6 +2170,43 @@ assert_fits (Browser *b,
              json_node_get_int (inner) + MAX (0, json_node_get_int (overflow)), width);
 }
 
+/* The order's table: its three column headings each on one line, no
+ * word cut ("Quantit/é" was, beside a long name at 390 pixels). */
+static void
+assert_headings_whole (Browser *b)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+  g_autoptr(JsonNode) lines = NULL;
+  JsonArray *each;
+
+  /* The page the click asked for, once it has come. */
+  for (;;)
+    {
+      g_clear_pointer (&lines, json_node_unref);
+      lines = command (b, "POST", "/execute/sync",
+                       "{\"script\": \"return Array.from (document.querySelectorAll ('table.order-lines thead th'))"
+                       ".map (function (th) { var r = document.createRange (); r.selectNodeContents (th); "
+                       "return r.getClientRects ().length; })\", \"args\": []}");
+      each = json_node_get_array (lines);
+      if (json_array_get_length (each) == 3)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autoptr(JsonNode) shown =
+            command (b, "POST", "/execute/sync",
+                     "{\"script\": \"return document.location.href + ': ' + document.body.innerText\", "
+                     "\"args\": []}");
+
+          g_error ("no order table on %s", json_node_get_string (shown));
+        }
+      g_usleep (100 * 1000);
+    }
+  for (guint i = 0; i < 3; i++)
+    if (json_array_get_int_element (each, i) != 1)
+      g_error ("%s: the order's heading %u is on %" G_GINT64_FORMAT " lines", b->at, i + 1,
+               json_array_get_int_element (each, i));
+}
+
 /* No dialog opened by a script of the page. */
 static void
 assert_no_alert (Browser *b)
@@ -2098,6 +2274,19 @@ test_browser (Fixture       *f,
   assert_no_alert (&b);
   go (&b, path_of (hostile_ad));
   assert_no_alert (&b);
+
+  /* A product of a long name reserved: the confirmation and the order's
+   * page list it in a table whose headings stay whole at 390 pixels; the
+   * order's page shows its pickup code drawn. */
+  go (&b, "/reserve?product=900002&merchant=900004");
+  type_into (&b, "#first_name", "Inès");
+  type_into (&b, "#phone", "07 12 34 56 78");
+  click (&b, "button[type=submit]");
+  assert_headings_whole (&b);
+  assert_no_alert (&b);
+  click (&b, "a[href^='/O/']");
+  assert_headings_whole (&b);
+  g_assert_true (displayed (&b, "div.pickup-code svg"));
   browser_stop (&b);
 
   /* Without JavaScript: the same shops, and no button that would not work. */
@@ -2145,6 +2334,7 @@ main (int    argc,
   g_test_add ("/hub-web/product", Fixture, NULL, fixture_set_up, test_product, fixture_tear_down);
   g_test_add ("/hub-web/near-me", Fixture, NULL, fixture_set_up, test_near_me, fixture_tear_down);
   g_test_add ("/hub-web/reserve", Fixture, NULL, fixture_set_up, test_reserve, fixture_tear_down);
+  g_test_add ("/hub-web/prices-agree", Fixture, NULL, fixture_set_up, test_prices_agree, fixture_tear_down);
   g_test_add ("/hub-web/forwarded", Fixture, NULL, fixture_set_up, test_forwarded, fixture_tear_down);
   g_test_add ("/hub-web/two-hubs", Fixture, NULL, fixture_set_up, test_two_hubs, fixture_tear_down);
   g_test_add ("/hub-web/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);

@@ -548,7 +548,7 @@ test_promotion (Fixture       *f,
     ;
   /* A scan here fills the promotion's product. */
   g_assert_true (vtr_shop_screen_take_code (f->screen, SAUSAGES_GTIN));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Code-barres du produit, ou une catégorie", 0))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Nom ou code-barres du produit, ou une catégorie", 0))),
                    ==, SAUSAGES_GTIN);
   act (f, "shop.promotion-kind", g_variant_new_string ("percent"));
   type_into (f, entry (f, "Combien : 20, 1,50 ou 2", 0), "20");
@@ -565,7 +565,7 @@ test_promotion (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, 1);
 
   /* Ending before it starts: the core's words, nothing written. */
-  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Code-barres du produit, ou une catégorie", 0)), "viande");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Nom ou code-barres du produit, ou une catégorie", 0)), "viande");
   gtk_editable_set_text (GTK_EDITABLE (entry (f, "Combien : 20, 1,50 ou 2", 0)), "10");
   gtk_editable_set_text (GTK_EDITABLE (entry (f, "du (aujourd’hui)", 0)), in_5_days);
   gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_2_days);
@@ -582,6 +582,117 @@ test_promotion (Fixture       *f,
   g_assert_cmpstr (message (f), ==, "Promotion terminée");
   ended = running (f);
   g_assert_null (find_promotion (ended, "Saucisses -20 %"));
+}
+
+/* The shown row (AdwActionRow) titled @title under @widget. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A promotion typed as a shopkeeper does: the product's name, chosen
+ * among the names suggested while typing; a category the same way; a
+ * name nothing has is refused in words. The list names the product
+ * and says the days as the shop counts them (Europe/Paris), on a kiosk
+ * whose system clock is in UTC (main() sets TZ). In Stock, a product's
+ * name finds it as its barcode does. */
+static void
+test_promotion_by_name (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *in_a_week = day_from_now (7);
+  g_autofree char *today = day_from_now (0);
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  GtkWidget *target, *suggestion, *listed;
+  VtrPromotion *made;
+
+  g_object_set (f->screen, "section", "promotions", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  target = entry (f, "Nom ou code-barres du produit, ou une catégorie", 0);
+  type_into (f, target, "Sauc");
+  settle ();
+  suggestion = find_row (GTK_WIDGET (f->screen), "Saucisses de Toulouse 500 g");
+  g_assert_nonnull (suggestion);
+  /* Tapped: the name is the promotion's product. */
+  gtk_widget_activate (suggestion);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (target)), ==, "Saucisses de Toulouse 500 g");
+  settle ();
+  g_assert_null (find_row (GTK_WIDGET (f->screen), "Saucisses de Toulouse 500 g"));
+  act (f, "shop.promotion-kind", g_variant_new_string ("percent"));
+  type_into (f, entry (f, "Combien : 20, 1,50 ou 2", 0), "23");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "du (aujourd’hui)", 0)), "");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_a_week);
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Ce que dit l’affiche (facultatif)", 0)), "");
+  act (f, "shop.save-promotion", NULL);
+  g_assert_cmpstr (message (f), ==, "Promotion enregistrée : les bornes l’affichent après leur prochaine synchronisation");
+  after = running (f);
+  made = find_promotion (after, "");
+  g_assert_nonnull (made);
+  g_assert_cmpint (made->product_id, ==, SAUSAGES);
+  settle ();
+  /* Listed with its product, from today as the shop counts days. */
+  expected = g_strdup_printf ("23 %% de remise sur « Saucisses de Toulouse 500 g » · du %s au %s", today, in_a_week);
+  listed = find_row (GTK_WIDGET (f->screen), "23 % de remise");
+  g_assert_nonnull (listed);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (listed)), ==, expected);
+
+  /* A category, by its name in any case. */
+  gtk_editable_set_text (GTK_EDITABLE (target), "VIANDE");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Combien : 20, 1,50 ou 2", 0)), "10");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Ce que dit l’affiche (facultatif)", 0)), "Semaine de la viande");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_a_week);
+  act (f, "shop.save-promotion", NULL);
+  g_assert_cmpstr (message (f), ==, "Promotion enregistrée : les bornes l’affichent après leur prochaine synchronisation");
+  listed = find_row (GTK_WIDGET (f->screen), "Semaine de la viande");
+  g_assert_nonnull (listed);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (listed)),
+                                   "10 % de remise sur la catégorie « viande » · du "));
+
+  /* A name nothing has: said, nothing written. */
+  gtk_editable_set_text (GTK_EDITABLE (target), "Saucisses de Lyon");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Combien : 20, 1,50 ou 2", 0)), "10");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_a_week);
+  {
+    guint before = outbox_count (f, VTR_SHOP_EVENT_PROMOTION);
+
+    act (f, "shop.save-promotion", NULL);
+    g_assert_cmpstr (message (f), ==, "Rien dans le catalogue ne s’appelle « Saucisses de Lyon » : choisissez un "
+                                      "produit ou une catégorie parmi les propositions, ou scannez son code-barres");
+    g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, before);
+  }
+
+  /* Stock: the product's name, then its suggestion tapped. */
+  g_object_set (f->screen, "section", "stock", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  type_into (f, entry (f, "Code-barres ou nom", 0), "Toulouse");
+  settle ();
+  suggestion = find_row (GTK_WIDGET (f->screen), "Saucisses de Toulouse 500 g");
+  g_assert_nonnull (suggestion);
+  gtk_widget_activate (suggestion);
+  wait_idle (f);
+  {
+    g_autofree char *name = NULL;
+
+    g_object_get (f->screen, "product-name", &name, NULL);
+    g_assert_cmpstr (name, ==, "Saucisses de Toulouse 500 g");
+  }
 }
 
 /* A poster asked for: an event waiting for the federation's signature. */
@@ -912,6 +1023,9 @@ main (int argc, char *argv[])
   int status;
 
   g_setenv ("LANGUAGE", "fr", TRUE);
+  /* A kiosk whose system clock is in UTC: the shop's days are still
+   * Paris's (/shop-screen/promotion-by-name). */
+  g_setenv ("TZ", "UTC", TRUE);
   vtr_i18n_init ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -934,6 +1048,8 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/hours", Fixture, NULL, fixture_set_up, test_hours, fixture_tear_down);
   g_test_add ("/shop-screen/closures", Fixture, NULL, fixture_set_up, test_closures, fixture_tear_down);
   g_test_add ("/shop-screen/promotion", Fixture, NULL, fixture_set_up, test_promotion, fixture_tear_down);
+  g_test_add ("/shop-screen/promotion-by-name", Fixture, NULL, fixture_set_up, test_promotion_by_name,
+              fixture_tear_down);
   g_test_add ("/shop-screen/poster", Fixture, NULL, fixture_set_up, test_poster, fixture_tear_down);
   g_test_add ("/shop-screen/poster-printed", Fixture, NULL, fixture_set_up, test_poster_printed, fixture_tear_down);
   g_test_add ("/shop-screen/services", Fixture, NULL, fixture_set_up, test_services, fixture_tear_down);

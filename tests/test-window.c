@@ -507,6 +507,27 @@ test_expired_ad (void)
   kiosk_close (&kiosk);
 }
 
+/* A forged code written as the federation's: it is not theirs, and the
+ * warning does not name the federation's own address as where it leads
+ * (that would reassure). Another website's address is still named
+ * (/window/foreign-code). */
+static void
+test_forged_code (void)
+{
+  g_autofree char *code = product_code (13, 0);
+  Kiosk kiosk;
+
+  /* The signature's last character changed: a forgery. */
+  code[strlen (code) - 1] = code[strlen (code) - 1] == 'A' ? 'B' : 'A';
+  kiosk_open (&kiosk, NULL);
+  act (&kiosk, "scan-text", g_variant_new_string (code));
+  g_assert_true (ADW_IS_STATUS_PAGE (screen (&kiosk)));
+  g_assert_true (shows_text (screen (&kiosk), "pas des commerces de la fédération"));
+  g_assert_false (shows_text (screen (&kiosk), "vtr13.fr"));
+  g_assert_false (shows_text (screen (&kiosk), "mène à"));
+  kiosk_close (&kiosk);
+}
+
 /* Messages: one at a time, the newest at once, however many came before,
  * in the words given; above the screen, not over its buttons. */
 static void
@@ -1959,6 +1980,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/history", test_history);
   g_test_add_func ("/window/foreign-code", test_foreign_code);
   g_test_add_func ("/window/expired-ad", test_expired_ad);
+  g_test_add_func ("/window/forged-code", test_forged_code);
   g_test_add_func ("/window/messages", test_messages);
   g_test_add_func ("/window/order", test_order);
   g_test_add_func ("/window/order-card", test_order_card);

@@ -80,6 +80,7 @@ struct _VtrShopScreen
   AdwViewStack     *sections;
   GtkLabel         *message_label;
   GtkEntry         *gtin_entry;
+  GtkListBox       *stock_suggestions;
   GtkLabel         *product_label;
   GtkLabel         *details_label;
   GtkWidget        *new_product_box;
@@ -100,6 +101,7 @@ struct _VtrShopScreen
   VtrKeyboard      *hours_keyboard;
   VtrActivityChart *activity_chart;
   GtkEntry         *promo_target_entry;
+  GtkListBox       *promo_suggestions;
   GtkEntry         *promo_value_entry;
   GtkEntry         *promo_buy_entry;
   GtkEntry         *promo_get_entry;
@@ -120,6 +122,7 @@ struct _VtrShopScreen
   GtkEntry         *reward_title_entry;
   GtkEntry         *reward_points_entry;
   GtkEntry         *reward_what_entry;
+  GPtrArray        *names;              /* VtrShopName: what may be typed for a product */
   GPtrArray        *rewards;            /* VtrReward, as shown */
   GPtrArray        *reward_gtins;       /* char *: a free product's barcode, or NULL */
   gint64            reward_id;          /* the reward being changed; 0: a new one */
@@ -308,6 +311,7 @@ typedef struct
   GPtrArray       *edits;         /* VtrShopEdit, newest first */
   VtrShopStats    *stats;
   GPtrArray       *promotions;    /* VtrPromotion, running or to come */
+  GPtrArray       *names;         /* VtrShopName, for JOB_LOAD */
   VtrShopPromotion promotion;     /* a new one; its target in text */
   char            *target;        /* a barcode or a category */
   gint64           promotion_id;
@@ -337,6 +341,7 @@ job_free (Job *job)
   g_clear_pointer (&job->edits, g_ptr_array_unref);
   g_clear_pointer (&job->stats, vtr_shop_stats_free);
   g_clear_pointer (&job->promotions, g_ptr_array_unref);
+  g_clear_pointer (&job->names, g_ptr_array_unref);
   g_free (job->target);
   g_strfreev (job->services);
   g_free (job->collections);
@@ -367,16 +372,22 @@ find_product (VtrStore  *store,
               GError   **error)
 {
   g_autoptr(VtrCatalog) catalog = vtr_catalog_new (store);
-  gint64 product_id = 0;
+  gint64 product_id = job->product_id;
 
-  if (!vtr_shop_find_product (store, job->text, &product_id, error))
-    return FALSE;
-  job->gtin = vtr_gtin_normalize (job->text, NULL);
+  /* A product chosen by its name, or a barcode scanned or typed. */
   if (product_id == 0)
-    return TRUE;
+    {
+      if (!vtr_shop_find_product (store, job->text, &product_id, error))
+        return FALSE;
+      job->gtin = vtr_gtin_normalize (job->text, NULL);
+      if (product_id == 0)
+        return TRUE;
+    }
   job->product = vtr_catalog_get_product (catalog, product_id, error);
   if (job->product == NULL)
     return FALSE;
+  if (job->gtin == NULL && job->product->gtin)
+    job->gtin = g_strdup (job->product->gtin);
   job->has_stock = vtr_catalog_get_stock (catalog, product_id, job->merchant_id, &job->stock, NULL);
   /* Shelf mode: a product the shop already prices is saved at once with
    * the level chosen; one without a price waits for it. */
@@ -432,7 +443,10 @@ save_promotion (VtrStore  *store,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  if (vtr_gtin_looks_like_gtin (job->target))
+  /* A product chosen by its name: its id already known. */
+  if (job->promotion.product_id > 0)
+    ;
+  else if (vtr_gtin_looks_like_gtin (job->target))
     {
       if (!vtr_shop_find_product (store, job->target, &job->promotion.product_id, error))
         return FALSE;
@@ -578,7 +592,8 @@ job_in_thread (GTask        *task,
           job->cents_per_point = vtr_shop_loyalty_cents_per_point (store, job->merchant_id, NULL);
           job->stats = vtr_shop_stats_query (store, job->merchant_id, now, 9, &error);
           done = job->stats != NULL && read_promotions (store, job, &error) && read_rewards (store, job, &error) &&
-                 read_posters (store, job, &error);
+                 read_posters (store, job, &error) &&
+                 (job->names = vtr_shop_list_names (store, job->merchant_id, &error)) != NULL;
         }
         break;
       case JOB_FIND:
@@ -735,6 +750,29 @@ show_edits (VtrShopScreen *self,
   set_can_undo (self, undoable);
 }
 
+/* A promotion's line: its values, what it is on (the product's name,
+ * or the category), its first and last days. */
+static char *
+promotion_subtitle (VtrShopScreen      *self,
+                    const VtrPromotion *promotion,
+                    const char         *what,
+                    const char         *from,
+                    const char         *to)
+{
+  for (guint i = 0; promotion->product_id > 0 && self->names && i < self->names->len; i++)
+    {
+      const VtrShopName *name = g_ptr_array_index (self->names, i);
+
+      if (name->product_id == promotion->product_id)
+        /* TRANSLATORS: the promotion ("20% off"), its product, its first and last days */
+        return g_strdup_printf (_("%s on “%s” · %s to %s"), what, name->name, from, to);
+    }
+  if (promotion->product_id == 0 && promotion->category && *promotion->category)
+    /* TRANSLATORS: the promotion ("20% off"), its category, its first and last days */
+    return g_strdup_printf (_("%s on the category “%s” · %s to %s"), what, promotion->category, from, to);
+  return g_strdup_printf (_("%s · %s to %s"), what, from, to);
+}
+
 static void
 show_promotions (VtrShopScreen *self,
                  GPtrArray     *promotions)
@@ -747,11 +785,15 @@ show_promotions (VtrShopScreen *self,
     {
       VtrPromotion *promotion = g_ptr_array_index (promotions, i);
       g_autofree char *what = vtr_promotion_describe (promotion);
-      g_autoptr(GDateTime) starts = g_date_time_new_from_unix_local (promotion->starts);
-      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_local (promotion->ends - 1);
+      /* The days as the shop counts them, in the kiosk's zone (Europe/Paris),
+       * whatever the system's. */
+      g_autoptr(GDateTime) starts_utc = g_date_time_new_from_unix_utc (promotion->starts);
+      g_autoptr(GDateTime) ends_utc = g_date_time_new_from_unix_utc (promotion->ends - 1);
+      g_autoptr(GDateTime) starts = g_date_time_to_timezone (starts_utc, vtr_opening_hours_timezone ());
+      g_autoptr(GDateTime) ends = g_date_time_to_timezone (ends_utc, vtr_opening_hours_timezone ());
       g_autofree char *from = g_date_time_format (starts, "%d/%m");
       g_autofree char *to = g_date_time_format (ends, "%d/%m");
-      g_autofree char *subtitle = g_strdup_printf (_("%s · %s to %s"), what, from, to);
+      g_autofree char *subtitle = promotion_subtitle (self, promotion, what, from, to);
       g_autofree char *end_name = g_strdup_printf (_("End “%s” now"), promotion->title);
       g_autofree char *poster_name = g_strdup_printf (_("Poster for “%s”"), promotion->title);
       GtkWidget *row = adw_action_row_new ();
@@ -1102,6 +1144,8 @@ job_done (GObject      *source,
   switch (job->kind)
     {
     case JOB_LOAD:
+      g_clear_pointer (&self->names, g_ptr_array_unref);
+      self->names = g_ptr_array_ref (job->names);
       show_hours (self, job->hours);
       vtr_activity_chart_set_stats (self->activity_chart, job->stats);
       show_edits (self, job->edits);
@@ -1284,18 +1328,48 @@ look_up_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   VtrShopScreen *self = VTR_SHOP_SCREEN (widget);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->gtin_entry));
   g_autoptr(GString) digits = g_string_new (NULL);
+  const VtrShopName *named;
+  Job *job;
 
   /* Spaces as a barcode prints them: 3 017620 422003. */
-  for (const char *p = gtk_editable_get_text (GTK_EDITABLE (self->gtin_entry)); *p; p++)
+  for (const char *p = text; *p; p++)
     if (*p != ' ')
       g_string_append_c (digits, *p);
   if (digits->len == 0)
     {
-      say (self, _("Type the product’s barcode, or show it to the camera"), TRUE);
+      say (self, _("Type the product’s barcode or name, or show its barcode to the camera"), TRUE);
       return;
     }
-  vtr_shop_screen_take_code (self, digits->str);
+  if (strspn (digits->str, "0123456789") == digits->len)
+    {
+      vtr_shop_screen_take_code (self, digits->str);
+      return;
+    }
+  /* A product's name, as the suggestions show them. */
+  if (!can_edit (self))
+    return;
+  named = vtr_shop_name_lookup (self->names, text);
+  if (named == NULL || named->product_id == 0)
+    {
+      g_autofree char *typed = g_strstrip (g_strdup (text));
+      g_autofree char *words = g_strdup_printf (_("No product is called “%s”: choose one among the suggestions, "
+                                                  "or scan its barcode"), typed);
+
+      say (self, words, TRUE);
+      return;
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  job = new_job (self, JOB_FIND);
+  job->product_id = named->product_id;
+  job->text = g_strdup (named->name);
+  job->scan_mode = self->scan_mode;
+  job->availability = availability_value (self->availability);
+  say (self, _("Looking for the product…"), FALSE);
+  run_job (self, job);
 }
 
 static gboolean
@@ -1355,7 +1429,7 @@ save_action (GtkWidget  *widget,
 
   if (!can_edit (self))
     return;
-  if (self->gtin == NULL)
+  if (self->gtin == NULL && self->product_id == 0)
     {
       say (self, _("Scan a product first"), TRUE);
       return;
@@ -1577,6 +1651,7 @@ save_promotion_action (GtkWidget  *widget,
   g_autoptr(GDateTime) first = NULL;
   g_autoptr(GDateTime) last = NULL;
   g_autoptr(GDateTime) after_last = NULL;
+  g_autofree char *typed = NULL;
   VtrShopPromotion promotion = { 0 };
   gint64 cents = 0;
   Job *job;
@@ -1645,6 +1720,25 @@ save_promotion_action (GtkWidget  *widget,
   promotion.ends = g_date_time_to_unix (after_last);
   promotion.audience = gtk_switch_get_active (self->promo_loyal_switch) ? VTR_SHOP_AUDIENCE_LOYAL
                                                                         : VTR_SHOP_AUDIENCE_EVERYONE;
+  /* A barcode, or a product's or category's name as the suggestions
+   * show them. */
+  typed = g_strstrip (g_strdup (target));
+  if (!vtr_gtin_looks_like_gtin (typed))
+    {
+      const VtrShopName *named = vtr_shop_name_lookup (self->names, typed);
+
+      if (named == NULL)
+        {
+          g_autofree char *words = g_strdup_printf (_("Nothing in the catalogue is called “%s”: choose a product or a "
+                                                      "category among the suggestions, or scan its barcode"),
+                                                    typed);
+
+          say (self, words, TRUE);
+          return;
+        }
+      promotion.product_id = named->product_id;
+      target = named->name;
+    }
   job = new_job (self, JOB_PROMOTION);
   job->promotion = promotion;
   job->promotion.title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->promo_title_entry))));
@@ -1932,6 +2026,7 @@ vtr_shop_screen_finalize (GObject *object)
   g_free (self->promotion_kind);
   g_clear_pointer (&self->service_buttons, g_ptr_array_unref);
   g_clear_pointer (&self->rewards, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->reward_gtins, g_ptr_array_unref);
   G_OBJECT_CLASS (vtr_shop_screen_parent_class)->finalize (object);
 }
@@ -2083,6 +2178,8 @@ vtr_shop_screen_class_init (VtrShopScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, hours_keyboard);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, activity_chart);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_target_entry);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_suggestions);
+  gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, stock_suggestions);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_value_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_buy_entry);
   gtk_widget_class_bind_template_child (widget_class, VtrShopScreen, promo_get_entry);
@@ -2137,6 +2234,83 @@ wrap_label (GtkWidget *button)
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+}
+
+/* Suggestions as the merchant types a product's name (or, for a
+ * promotion, a category's): those that contain what is typed, whatever
+ * its case and accents, the shop's own products first. A tap on one
+ * takes it. */
+#define MAX_SUGGESTIONS 6
+
+static void
+show_suggestions (VtrShopScreen *self,
+                  GtkListBox    *list,
+                  GtkEditable   *entry,
+                  gboolean       categories)
+{
+  g_autofree char *typed = vtr_shop_name_fold (gtk_editable_get_text (entry));
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+  /* Nothing to suggest for a barcode, a letter, or a name already whole. */
+  if (self->names && g_utf8_strlen (typed, -1) >= 2 && typed[strspn (typed, "0123456789 ")] != '\0' &&
+      vtr_shop_name_lookup (self->names, typed) == NULL)
+    for (guint i = 0; i < self->names->len && shown < MAX_SUGGESTIONS; i++)
+      {
+        const VtrShopName *name = g_ptr_array_index (self->names, i);
+        GtkWidget *row;
+
+        if ((name->product_id == 0 && !categories) || strstr (name->folded, typed) == NULL)
+          continue;
+        row = adw_action_row_new ();
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name->name);
+        if (name->product_id == 0)
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A category: every product of it"));
+        else if (name->stocked)
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("On your shelves"));
+        gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+        g_object_set_data_full (G_OBJECT (row), "name", g_strdup (name->name), g_free);
+        gtk_list_box_append (list, row);
+        shown++;
+      }
+  gtk_widget_set_visible (GTK_WIDGET (list), shown > 0);
+}
+
+static void
+on_gtin_changed (VtrShopScreen *self)
+{
+  show_suggestions (self, self->stock_suggestions, GTK_EDITABLE (self->gtin_entry), FALSE);
+}
+
+static void
+on_promo_target_changed (VtrShopScreen *self)
+{
+  show_suggestions (self, self->promo_suggestions, GTK_EDITABLE (self->promo_target_entry), TRUE);
+}
+
+static void
+on_suggestion_activated (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         VtrShopScreen *self)
+{
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (row), "name"));
+
+  if (name == NULL)
+    return;
+  if (list == self->stock_suggestions)
+    {
+      /* The product chosen: shown at once, as a scan would. */
+      gtk_editable_set_text (GTK_EDITABLE (self->gtin_entry), name);
+      gtk_widget_activate_action (GTK_WIDGET (self), "shop.look-up", NULL);
+    }
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->promo_target_entry), name);
+      gtk_widget_grab_focus (GTK_WIDGET (self->promo_value_entry));
+    }
 }
 
 static void
@@ -2203,7 +2377,8 @@ vtr_shop_screen_init (VtrShopScreen *self)
   vtr_keyboard_attach (self->hours_keyboard, GTK_EDITABLE (self->closed_to_entry), VTR_KEYBOARD_ADDRESS);
   vtr_keyboard_target (self->hours_keyboard, GTK_EDITABLE (self->day_entries[0]));
 
-  vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->gtin_entry), VTR_KEYBOARD_DIGITS);
+  /* A barcode or a product's name: the letters have the digits too. */
+  vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->gtin_entry), VTR_KEYBOARD_LETTERS);
   vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->price_entry), VTR_KEYBOARD_PRICE);
   vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->quantity_entry), VTR_KEYBOARD_DIGITS);
   vtr_keyboard_attach (self->stock_keyboard, GTK_EDITABLE (self->name_entry), VTR_KEYBOARD_LETTERS);
@@ -2254,6 +2429,10 @@ vtr_shop_screen_init (VtrShopScreen *self)
 
   /* Enter in the barcode looks it up; in the price, saves. */
   g_signal_connect_swapped (self->gtin_entry, "activate", G_CALLBACK (on_gtin_activate), self);
+  g_signal_connect_swapped (self->gtin_entry, "changed", G_CALLBACK (on_gtin_changed), self);
+  g_signal_connect_swapped (self->promo_target_entry, "changed", G_CALLBACK (on_promo_target_changed), self);
+  g_signal_connect (self->stock_suggestions, "row-activated", G_CALLBACK (on_suggestion_activated), self);
+  g_signal_connect (self->promo_suggestions, "row-activated", G_CALLBACK (on_suggestion_activated), self);
   g_signal_connect_swapped (self->price_entry, "activate", G_CALLBACK (on_price_activate), self);
   g_signal_connect_swapped (self->quantity_entry, "activate", G_CALLBACK (on_price_activate), self);
   g_signal_connect_swapped (self->sections, "notify::visible-child-name", G_CALLBACK (on_section_changed), self);

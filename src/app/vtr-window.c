@@ -447,6 +447,8 @@ show_warning (VtrWindow         *self,
   g_autofree char *why = vtr_verdict_describe (info);
   g_autofree char *description = NULL;
   GtkWidget *page = adw_status_page_new ();
+  VtrKeyList *keys = vtr_application_get_keys (self->app);
+  const char *federation_host = keys ? vtr_key_list_get_host (keys) : NULL;
   const char *title;
 
   switch (info->verdict)
@@ -468,8 +470,14 @@ show_warning (VtrWindow         *self,
       title = _("This code is not from the shops of the federation");
       break;
     }
-  if (info->host_unicode)
+  /* Where a link really leads, when it is elsewhere: a forged code
+   * written as the federation's leads to the federation's own pages,
+   * which say it is not theirs; naming that host would reassure. */
+  if (info->host_unicode && !(federation_host && info->host &&
+                              g_ascii_strcasecmp (info->host, federation_host) == 0))
     description = g_strdup_printf (_("%s\n\nIt leads to %s."), why, info->host_unicode);
+  else if (info->host_unicode)
+    description = g_steal_pointer (&why);
   else if (info->verdict == VTR_VERDICT_EXPIRED || info->verdict == VTR_VERDICT_RETIRED_KEY)
     description = g_steal_pointer (&why);
   else

@@ -444,20 +444,38 @@ vtr_catalog_service_search_finish (VtrCatalogService  *self,
 
 /* A product's page. */
 
-static gpointer
-run_product (Worker  *worker,
-             Query   *query,
-             GError **error)
+/**
+ * vtr_catalog_product_view:
+ * @poster_merchant_id: the shop of the poster scanned, listed first; or 0
+ * @here: where the shopper stands
+ * @now: the time for opening hours and promotions
+ *
+ * A product's page as the kiosk and the phone pages show it: the product,
+ * its nearest stockists (the poster's shop first), and the price range
+ * over them. The one rule both use: a phone page and a kiosk standing at
+ * the same place show the same shops and the same prices.
+ *
+ * Returns: (transfer full): the view, free with vtr_product_view_free()
+ */
+VtrProductView *
+vtr_catalog_product_view (VtrCatalog         *catalog,
+                          gint64              product_id,
+                          gint64              poster_merchant_id,
+                          const VtrPosition  *here,
+                          GDateTime          *now,
+                          GError            **error)
 {
   g_autoptr(VtrProductView) view = g_new0 (VtrProductView, 1);
-  const VtrPosition *here = query->has_here ? &query->here : NULL;
-  gint64 poster = query->id2;
+  gint64 poster = poster_merchant_id;
 
-  view->now = now_in_paris ();
-  view->product = vtr_catalog_get_product (worker->catalog, query->id, error);
+  g_return_val_if_fail (VTR_IS_CATALOG (catalog), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  view->now = g_date_time_ref (now);
+  view->product = vtr_catalog_get_product (catalog, product_id, error);
   if (view->product == NULL)
     return NULL;
-  view->stockists = vtr_catalog_nearest_stockists (worker->catalog, view->product->id, here, view->now,
+  view->stockists = vtr_catalog_nearest_stockists (catalog, view->product->id, here, view->now,
                                                    STOCKISTS_LIMIT, VTR_STOCKISTS_DEFAULT, error);
   if (view->stockists == NULL)
     return NULL;
@@ -482,7 +500,7 @@ run_product (Worker  *worker,
       if (!view->poster_first)
         {
           g_autoptr(GError) local_error = NULL;
-          VtrStockist *poster_shop = vtr_catalog_get_stockist (worker->catalog, view->product->id, poster, here,
+          VtrStockist *poster_shop = vtr_catalog_get_stockist (catalog, view->product->id, poster, here,
                                                                view->now, &local_error);
 
           /* A shop that no longer stocks it is left out, not an error. */
@@ -509,6 +527,17 @@ run_product (Worker  *worker,
         view->high_price_cents = stockist->price_cents;
     }
   return g_steal_pointer (&view);
+}
+
+static gpointer
+run_product (Worker  *worker,
+             Query   *query,
+             GError **error)
+{
+  g_autoptr(GDateTime) now = now_in_paris ();
+
+  return vtr_catalog_product_view (worker->catalog, query->id, query->id2, query->has_here ? &query->here : NULL,
+                                   now, error);
 }
 
 /**

@@ -83,6 +83,12 @@ void               vtr_catalog_service_product_async        (VtrCatalogService  
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+VtrProductView    *vtr_catalog_product_view                 (VtrCatalog          *catalog,
+                                                             gint64               product_id,
+                                                             gint64               poster_merchant_id,
+                                                             const VtrPosition   *here,
+                                                             GDateTime           *now,
+                                                             GError             **error);
 VtrProductView    *vtr_catalog_service_product_finish       (VtrCatalogService   *self,
                                                              GAsyncResult        *result,
                                                              GError             **error);

@@ -1141,6 +1141,119 @@ vtr_shop_list_categories (VtrStore *store,
   return g_strv_builder_end (builder);
 }
 
+void
+vtr_shop_name_free (VtrShopName *name)
+{
+  if (name == NULL)
+    return;
+  g_free (name->name);
+  g_free (name->folded);
+  g_free (name);
+}
+
+/**
+ * vtr_shop_list_names:
+ * @merchant_id: the shop whose products come first
+ *
+ * What a merchant may type instead of a barcode, for suggestions as they
+ * type and to know what they meant: the products on the shop's shelves,
+ * by name, then the catalogue's other products, then its categories.
+ *
+ * Returns: (transfer full) (element-type VtrShopName): the names
+ */
+GPtrArray *
+vtr_shop_list_names (VtrStore *store,
+                     gint64    merchant_id,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_shop_name_free);
+  g_autoptr(VtrStatement) stmt =
+    vtr_store_statement (store,
+                         "SELECT p.id, p.name, EXISTS (SELECT 1 FROM stock s WHERE s.product_id = p.id "
+                         "  AND s.merchant_id = ?1) AS stocked "
+                         "FROM product p WHERE p.name <> '' ORDER BY stocked DESC, p.name",
+                         error);
+  g_auto(GStrv) categories = NULL;
+  int rc;
+
+  g_return_val_if_fail (VTR_IS_STORE (store), NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, merchant_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VtrShopName *name = g_new0 (VtrShopName, 1);
+
+      name->product_id = sqlite3_column_int64 (stmt, 0);
+      name->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      name->folded = vtr_shop_name_fold (name->name);
+      name->stocked = sqlite3_column_int (stmt, 2) != 0;
+      g_ptr_array_add (names, name);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      vtr_store_set_error (store, rc, error);
+      return NULL;
+    }
+  if (!(categories = vtr_shop_list_categories (store, error)))
+    return NULL;
+  for (guint i = 0; categories[i]; i++)
+    {
+      VtrShopName *name = g_new0 (VtrShopName, 1);
+
+      name->name = g_strdup (categories[i]);
+      name->folded = vtr_shop_name_fold (name->name);
+      g_ptr_array_add (names, name);
+    }
+  return g_steal_pointer (&names);
+}
+
+/**
+ * vtr_shop_name_lookup:
+ * @names: (element-type VtrShopName): from vtr_shop_list_names()
+ * @text: what the merchant typed
+ *
+ * The product or category named @text, whatever its case and accents:
+ * the shop's own product first.
+ *
+ * Returns: (transfer none) (nullable): the name, or %NULL when none is
+ */
+const VtrShopName *
+vtr_shop_name_lookup (GPtrArray  *names,
+                      const char *text)
+{
+  g_autofree char *typed = NULL;
+
+  if (names == NULL || text == NULL)
+    return NULL;
+  typed = vtr_shop_name_fold (text);
+  if (*typed == '\0')
+    return NULL;
+  for (guint i = 0; i < names->len; i++)
+    {
+      VtrShopName *name = g_ptr_array_index (names, i);
+
+      if (g_str_equal (name->folded, typed))
+        return name;
+    }
+  return NULL;
+}
+
+/**
+ * vtr_shop_name_fold:
+ *
+ * @text as names are compared: trimmed, without case or accents.
+ */
+char *
+vtr_shop_name_fold (const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *ascii = g_str_to_ascii (stripped, "C");
+
+  return g_ascii_strdown (ascii, -1);
+}
+
 static gint64
 random_id (gint64 base)
 {

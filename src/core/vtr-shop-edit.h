@@ -133,6 +133,23 @@ gboolean vtr_shop_find_product       (VtrStore        *store,
                                       gint64          *product_id,
                                       GError         **error);
 
+/* A product or a category, as a merchant types it. */
+typedef struct
+{
+  gint64    product_id; /* 0 for a category */
+  char     *name;       /* the product's name, or the category */
+  char     *folded;     /* @name without case or accents (vtr_shop_name_fold()) */
+  gboolean  stocked;    /* a product on the shop's shelves */
+} VtrShopName;
+
+void               vtr_shop_name_free   (VtrShopName *name);
+GPtrArray         *vtr_shop_list_names  (VtrStore    *store,
+                                         gint64       merchant_id,
+                                         GError     **error);
+const VtrShopName *vtr_shop_name_lookup (GPtrArray   *names,
+                                         const char  *text);
+char              *vtr_shop_name_fold   (const char  *text);
+
 /**
  * vtr_shop_create_product:
  * @gtin: the scanned barcode, check digit checked

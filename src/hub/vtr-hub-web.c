@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vtr-catalog-service.h"
 #include "vtr-changes.h"
 #include "vtr-demo.h"
 #include "vtr-describe.h"
@@ -18,6 +19,7 @@
 #include "vtr-json.h"
 #include "vtr-orders.h"
 #include "vtr-phone.h"
+#include "vtr-qr-image.h"
 #include "vtr-service.h"
 #include "vtr-store-private.h"
 
@@ -43,7 +45,6 @@
 
 #define CSS_PATH "/static/vitrine.css"
 #define JS_PATH "/static/near-me.js"
-#define MAX_STOCKISTS 8
 #define MAX_SHOP_PRODUCTS 40
 #define MAX_NAME 160      /* characters of a name shown */
 #define MAX_TEXT 400      /* characters of any other catalogue text */
@@ -73,6 +74,7 @@ typedef struct
   gboolean     en;
   GDateTime   *now;
   const char  *path;
+  const char  *code_text;    /* the code the page was opened by, as signed */
   GHashTable  *query;
   gboolean     private_page;  /* made for one shopper (their position): not cached */
   VtrHubBackend *backend;     /* a card's, an order's page, on either backend */
@@ -446,73 +448,43 @@ product_page (Ctx                *ctx,
               const VtrFlashcode *code,
               guint              *status)
 {
-  g_autoptr(VtrProduct) product = NULL;
+  g_autoptr(VtrProductView) view = NULL;
   g_autoptr(VtrMerchant) poster = NULL;
-  g_autoptr(GPtrArray) stockists = NULL;
   g_autoptr(GString) description = g_string_new (NULL);
   g_autoptr(GPtrArray) promotions = NULL;
-  g_autoptr(VtrStatement) prices = NULL;
   g_autofree char *low = NULL, *high = NULL;
   VtrPosition origin = { VTR_DEMO_LAT, VTR_DEMO_LON };
   GString *out = ctx->out;
-  gint64 min = G_MAXINT64, max = -1, n_shops = 0;
+  const VtrProduct *product;
+  GPtrArray *stockists;
+  gint64 min = 0, max = 0, n_shops = 0;
   gboolean here;
 
-  if (!(product = vtr_catalog_get_product (ctx->catalog, code->product_id, NULL)))
-    {
-      *status = SOUP_STATUS_NOT_FOUND;
-      simple_page (ctx, _("This product is no longer in the catalogue"),
-                   _("Ask the shop that put up the poster: it may still have it."), FALSE);
-      return;
-    }
   if (code->merchant_id && (poster = vtr_catalog_get_merchant (ctx->catalog, code->merchant_id, NULL)))
     origin = poster->position;
   /* "Closest to me" (near-me.js): the phone's position, for this page
    * only. */
   if ((here = query_position (ctx->query, &origin)))
     ctx->private_page = TRUE;
-  stockists = vtr_catalog_nearest_stockists (ctx->catalog, product->id, &origin, ctx->now, MAX_STOCKISTS,
-                                             VTR_STOCKISTS_DEFAULT, NULL);
-  if (stockists == NULL)
-    stockists = g_ptr_array_new_with_free_func ((GDestroyNotify) vtr_stockist_free);
-  /* The poster's shop first, when it sells the product (and the
-   * shopper did not ask for the nearest to them). */
-  if (poster && !here)
+  /* The kiosk's own rule (vtr_catalog_product_view()): the same shops,
+   * the poster's first unless the shopper asked for the nearest to them,
+   * and the price range over those listed. */
+  view = vtr_catalog_product_view (ctx->catalog, code->product_id, poster && !here ? poster->id : 0, &origin,
+                                   ctx->now, NULL);
+  if (view == NULL)
     {
-      guint i;
-
-      for (i = 0; i < stockists->len; i++)
-        if (((VtrStockist *) g_ptr_array_index (stockists, i))->place.merchant->id == poster->id)
-          break;
-      if (i < stockists->len)
-        g_ptr_array_insert (stockists, 0, g_ptr_array_steal_index (stockists, i));
-      else
-        {
-          VtrStockist *own = vtr_catalog_get_stockist (ctx->catalog, product->id, poster->id, &origin, ctx->now,
-                                                       NULL);
-
-          if (own)
-            g_ptr_array_insert (stockists, 0, own);
-        }
+      *status = SOUP_STATUS_NOT_FOUND;
+      simple_page (ctx, _("This product is no longer in the catalogue"),
+                   _("Ask the shop that put up the poster: it may still have it."), FALSE);
+      return;
     }
-  /* The price range and the count over every shop that has it. */
-  prices = vtr_store_statement (vtr_catalog_get_store (ctx->catalog),
-                                "SELECT min (price_cents), max (price_cents), count (*) FROM stock "
-                                "WHERE product_id = ? AND availability > 0", NULL);
-  if (prices)
+  product = view->product;
+  stockists = view->stockists;
+  n_shops = stockists->len;
+  if (n_shops > 0)
     {
-      sqlite3_bind_int64 (prices, 1, product->id);
-      if (sqlite3_step (prices) == SQLITE_ROW && sqlite3_column_type (prices, 0) != SQLITE_NULL)
-        {
-          min = sqlite3_column_int64 (prices, 0);
-          max = sqlite3_column_int64 (prices, 1);
-          n_shops = sqlite3_column_int64 (prices, 2);
-        }
-      sqlite3_reset (prices);
-    }
-
-  if (max >= 0)
-    {
+      min = view->low_price_cents;
+      max = view->high_price_cents;
       low = page_price (ctx, min);
       high = page_price (ctx, max);
     }
@@ -595,7 +567,7 @@ product_page (Ctx                *ctx,
     }
 
   g_string_append (out, "<ol class=\"shops\">");
-  for (guint i = 0; i < stockists->len && i < MAX_STOCKISTS; i++)
+  for (guint i = 0; i < stockists->len; i++)
     {
       VtrStockist *stockist = g_ptr_array_index (stockists, i);
       VtrMerchant *merchant = stockist->place.merchant;
@@ -922,22 +894,50 @@ card_page (Ctx                *ctx,
 
 /* Pickup code: the order's state, nothing of its customer. */
 
-/* What was ordered, as the order placed says it: each product with its
- * quantity and price, then the total (the shop's promotions counted). */
+/* A row of the order's table: what, how many, what it costs. */
 static void
-order_lines (Ctx        *ctx,
-             const char *placed)
+order_row (Ctx        *ctx,
+           const char *klass,
+           const char *what,
+           gboolean    what_is_name,
+           const char *quantity,
+           gint64      cents)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *amount = page_price (ctx, ABS (cents));
+  /* What a promotion takes off, with a minus sign as printed prices have. */
+  g_autofree char *price = cents < 0 ? g_strconcat ("\xe2\x88\x92", amount, NULL) : g_strdup (amount);
   GString *out = ctx->out;
-  JsonObject *order;
+
+  if (klass)
+    g_string_append_printf (out, "<tr class=\"%s\"><td>", klass);
+  else
+    g_string_append (out, "<tr><td>");
+  if (what_is_name)
+    esc_name (out, what);
+  else
+    esc (out, what);
+  g_string_append (out, "</td><td class=\"num\">");
+  esc (out, quantity ? quantity : "");
+  g_string_append (out, "</td><td class=\"num\">");
+  esc (out, price);
+  g_string_append (out, "</td></tr>");
+}
+
+/* What was ordered, as the order placed says it: each product with its
+ * quantity and its price, the shop's promotion under it with what it
+ * takes off (as the kiosk's basket counts it: vtr_promotion_best() for
+ * a customer without a card, at the time the order was placed), then
+ * the total the shop received. */
+static void
+order_table (Ctx        *ctx,
+             JsonObject *order)
+{
+  GString *out = ctx->out;
   JsonArray *lines;
+  gint64 merchant_id, full_total = 0, counted = 0;
+  g_autoptr(GDateTime) at = NULL;
   guint n;
 
-  if (placed == NULL || !json_parser_load_from_data (parser, placed, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-  order = json_node_get_object (json_parser_get_root (parser));
   if (!json_object_has_member (order, "lines") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (order, "lines")))
     return;
@@ -945,6 +945,8 @@ order_lines (Ctx        *ctx,
   n = MIN (json_array_get_length (lines), 100);
   if (n == 0)
     return;
+  merchant_id = vtr_json_get_int (order, "merchant");
+  at = vtr_json_get_int (order, "at") > 0 ? g_date_time_new_from_unix_utc (vtr_json_get_int (order, "at")) : NULL;
 
   g_string_append (out, "<table class=\"order-lines\"><thead><tr><th scope=\"col\">");
   esc (out, _("Product"));
@@ -958,36 +960,67 @@ order_lines (Ctx        *ctx,
       JsonNode *node = json_array_get_element (lines, i);
       JsonObject *line = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       g_autoptr(VtrProduct) product = NULL;
-      g_autofree char *price = NULL;
-      gint64 quantity;
+      g_autoptr(GPtrArray) promotions = NULL;
+      g_autofree char *quantity_text = NULL;
+      const VtrPromotion *promotion = NULL;
+      gint64 quantity, unit, with = 0;
 
       if (line == NULL)
         continue;
       quantity = CLAMP (vtr_json_get_int (line, "quantity"), 0, 9999);
+      unit = CLAMP (vtr_json_get_int (line, "price_cents"), 0, G_GINT64_CONSTANT (10000000));
       product = vtr_catalog_get_product (ctx->catalog, vtr_json_get_int (line, "product"), NULL);
-      price = page_price (ctx, vtr_json_get_int (line, "price_cents") * quantity);
-      g_string_append (out, "<tr><td>");
-      if (product)
-        esc_name (out, product->name);
-      else
-        esc (out, _("A product no longer listed"));
-      g_string_append_printf (out, "</td><td class=\"num\">%" G_GINT64_FORMAT "</td><td class=\"num\">",
-                              quantity);
-      esc (out, price);
-      g_string_append (out, "</td></tr>");
+      quantity_text = g_strdup_printf ("%" G_GINT64_FORMAT, quantity);
+      order_row (ctx, NULL, product ? product->name : _("A product no longer listed"), product != NULL,
+                 quantity_text, unit * quantity);
+      full_total += unit * quantity;
+      if (product && merchant_id > 0 && at)
+        promotions = vtr_catalog_promotions_at (ctx->catalog, merchant_id, product->id, at, NULL);
+      if (promotions)
+        promotion = vtr_promotion_best (promotions, unit, (int) quantity, FALSE, &with);
+      if (promotion)
+        {
+          g_autofree char *headline = vtr_promotion_headline (promotion);
+
+          order_row (ctx, "discount", headline, FALSE, NULL, with - unit * quantity);
+          counted += unit * quantity - with;
+        }
     }
   g_string_append (out, "</tbody>");
   if (json_object_has_member (order, "total_cents"))
     {
-      g_autofree char *total = page_price (ctx, vtr_json_get_int (order, "total_cents"));
+      gint64 total = vtr_json_get_int (order, "total_cents");
+      g_autofree char *total_text = page_price (ctx, total);
 
-      g_string_append (out, "<tfoot><tr><th scope=\"row\" colspan=\"2\">");
+      /* What the shop took off that is not one of its promotions today
+       * (one that has since been removed): said as such. */
+      if (full_total - counted > total)
+        {
+          g_string_append (out, "<tfoot>");
+          order_row (ctx, "discount", _("Promotions"), FALSE, NULL, total - (full_total - counted));
+        }
+      else
+        g_string_append (out, "<tfoot>");
+      g_string_append (out, "<tr><th scope=\"row\" colspan=\"2\">");
       esc (out, _("Total"));
       g_string_append (out, "</th><td class=\"num\">");
-      esc (out, total);
+      esc (out, total_text);
       g_string_append (out, "</td></tr></tfoot>");
     }
   g_string_append (out, "</table>");
+}
+
+/* The order placed, as the hub keeps it (JSON). */
+static void
+order_lines (Ctx        *ctx,
+             const char *placed)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (placed == NULL || !json_parser_load_from_data (parser, placed, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  order_table (ctx, json_node_get_object (json_parser_get_root (parser)));
 }
 
 static void
@@ -1024,6 +1057,24 @@ pickup_page (Ctx                *ctx,
   page_begin (ctx, heading, NULL, TRUE);
   element (out, "h1", NULL, heading);
   element (out, "p", "price", words);
+  /* The code itself beside its number: the counter reads it from the
+   * phone's screen as it reads a printed ticket's. Not once the order is
+   * over. */
+  if (ctx->code_text &&
+      (state == NULL || !(g_str_equal (state, "collected") || g_str_equal (state, "cancelled") ||
+                          g_str_equal (state, "refused"))))
+    {
+      g_autofree char *label = g_strdup_printf (_("Pickup code of order %s"), code->order);
+      g_autofree char *svg = vtr_qr_svg (ctx->code_text, label, NULL);
+
+      if (svg)
+        {
+          g_string_append (out, "<div class=\"pickup-code\">");
+          g_string_append (out, svg);
+          element (out, "p", "code-number", code->order);
+          g_string_append (out, "</div>");
+        }
+    }
   order_lines (ctx, placed);
   if (merchant)
     {
@@ -1533,12 +1584,42 @@ reserve_form (Ctx               *ctx,
   g_autofree char *price = page_price (ctx, price_cents);
   g_autofree char *title = g_strdup_printf (_("Reserve %s"), product->name);
 
+  g_autoptr(GPtrArray) promotions = vtr_catalog_promotions_at (ctx->catalog, merchant->id, product->id, ctx->now,
+                                                              NULL);
+  gint64 one = price_cents;
+
   page_begin (ctx, title, NULL, TRUE);
   g_string_append (out, "<h1>");
   esc_name (out, product->name);
   g_string_append (out, "</h1><p class=\"price\">");
-  esc (out, price);
-  g_string_append (out, "</p><p class=\"shop-name\">");
+  /* The price the order will count: the shop's promotions for everyone,
+   * as the kiosk's basket and the counter count them (a phone shows no
+   * loyalty card). */
+  if (vtr_promotion_best (promotions, price_cents, 1, FALSE, &one))
+    {
+      g_autofree char *with = page_price (ctx, one);
+
+      esc (out, with);
+      g_string_append (out, " <s>");
+      esc (out, price);
+      g_string_append (out, "</s>");
+    }
+  else
+    esc (out, price);
+  g_string_append (out, "</p>");
+  for (guint i = 0; promotions && i < promotions->len; i++)
+    {
+      const VtrPromotion *promotion = g_ptr_array_index (promotions, i);
+
+      if (promotion->loyal_only || promotion->kind == VTR_PROMOTION_POINTS)
+        continue;
+      g_string_append (out, "<p class=\"offer\">");
+      promotion_words (out, promotion);
+      g_string_append (out, " · ");
+      esc (out, _("counted in your order"));
+      g_string_append (out, "</p>");
+    }
+  g_string_append (out, "<p class=\"shop-name\">");
   esc_name (out, merchant->name);
   g_string_append (out, "</p>");
   address_line (out, merchant);
@@ -1776,6 +1857,10 @@ reserve (Ctx *ctx)
     element (out, "p", "price", heading);
     element (out, "p", NULL, _("Give this order number at the counter when you collect it. The shop tells "
                                "you by text message when it is ready."));
+    /* What the shop received: the product, how many, the promotion
+     * counted and the total, as the order's own page shows them. */
+    order_table (ctx, json_object_get_object_member (
+                        json_array_get_object_element (json_node_get_array (root), 0), "payload"));
     g_string_append (out, "<p class=\"shop-name\">");
     esc_name (out, merchant->name);
     g_string_append (out, "</p>");
@@ -2506,6 +2591,7 @@ vtr_hub_web_serve (const char        *data_dir,
   host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
   text = g_strconcat ("HTTPS://", host, path, NULL);
   info = vtr_code_classify (text, strlen (text), list, now);
+  ctx.code_text = text;
 
   if (info->verdict == VTR_VERDICT_EXPIRED || info->verdict == VTR_VERDICT_RETIRED_KEY)
     {

@@ -104,6 +104,57 @@ vtr_qr_draw (cairo_t    *cr,
 }
 
 /**
+ * vtr_qr_svg:
+ * @label: the image's accessible name (escaped here), or %NULL
+ *
+ * The code as an SVG image for a web page: black modules on white with
+ * their quiet zone, one path, scaled by the page (a module is one unit
+ * of the viewBox; the page's style keeps its edges sharp).
+ *
+ * Returns: (transfer full): the <svg> element, or %NULL when @text is
+ *   too long for a code
+ */
+char *
+vtr_qr_svg (const char *text,
+            const char *label,
+            GError    **error)
+{
+  QRcode *qr = encode (text, error);
+  GString *out;
+  int side;
+
+  if (qr == NULL)
+    return NULL;
+  side = qr->width + 2 * QUIET_MODULES;
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                          "role=\"img\"", side, side);
+  if (label)
+    {
+      g_autofree char *escaped = g_markup_escape_text (label, -1);
+
+      g_string_append_printf (out, " aria-label=\"%s\"", escaped);
+    }
+  g_string_append_printf (out, "><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+                          side, side);
+  for (int row = 0; row < qr->width; row++)
+    for (int col = 0; col < qr->width; col++)
+      if (qr->data[row * qr->width + col] & 1)
+        {
+          int run = 1;
+
+          /* A run of dark modules on a row: one rectangle. */
+          while (col + run < qr->width && (qr->data[row * qr->width + col + run] & 1))
+            run++;
+          g_string_append_printf (out, "M%d %dh%dv1h-%dz", col + QUIET_MODULES, row + QUIET_MODULES, run, run);
+          col += run - 1;
+        }
+  g_string_append (out, "\"/></svg>");
+  QRcode_free (qr);
+  return g_string_free (out, FALSE);
+}
+
+/**
  * vtr_qr_write_file:
  * @caption: what the code is, in words, printed under it
  * @pdf: %TRUE for a PDF page, %FALSE for a PNG image

@@ -25,6 +25,9 @@ gboolean vtr_qr_draw           (cairo_t    *cr,
                                 double      y,
                                 double      size,
                                 GError    **error);
+char    *vtr_qr_svg            (const char *text,
+                                const char *label,
+                                GError    **error);
 gboolean vtr_qr_write_file     (const char *text,
                                 const char *caption,
                                 const char *path,
