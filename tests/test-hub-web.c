@@ -642,14 +642,15 @@ test_prices_agree (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (view->stockists->len, >, 1);
   g_assert_cmpint (view->low_price_cents, <, view->high_price_cents);
-  low = vtr_price_format (view->low_price_cents);
-  high = vtr_price_format (view->high_price_cents);
+  /* As the French page writes them. */
+  low = vtr_price_format_in (view->low_price_cents, "fr");
+  high = vtr_price_format_in (view->high_price_cents, "fr");
   range = g_strdup_printf ("de %s à %s", low, high);
   /* The most expensive shop of the federation is not among the nearest:
    * a range over every shop (as the phone counted) would differ. */
-  old_high = vtr_price_format (vtr_test_sql_int (catalog_dir = g_build_filename (f->dir, "catalog.db", NULL),
-                                                 "SELECT max (price_cents) FROM stock WHERE product_id = 13 "
-                                                 "AND availability > 0"));
+  old_high = vtr_price_format_in (vtr_test_sql_int (catalog_dir = g_build_filename (f->dir, "catalog.db", NULL),
+                                                    "SELECT max (price_cents) FROM stock WHERE product_id = 13 "
+                                                    "AND availability > 0"), "fr");
   g_assert_cmpstr (old_high, !=, high);
 
   fetch (f, path_of (plain), NULL, &product);

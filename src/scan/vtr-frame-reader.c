@@ -349,6 +349,61 @@ vtr_frame_reader_check_size (const char *path,
     }
 }
 
+typedef struct
+{
+  guint8 *pixels;
+  int     width;
+  int     height;
+} Packed;
+
+static gboolean
+pack_first (const VtrFrame *frame,
+            gpointer        user_data)
+{
+  Packed *packed = user_data;
+
+  packed->width = frame->width;
+  packed->height = frame->height;
+  packed->pixels = g_malloc ((gsize) frame->width * frame->height);
+  for (int y = 0; y < frame->height; y++)
+    memcpy (packed->pixels + (gsize) y * frame->width, frame->data + (gsize) y * frame->stride, frame->width);
+  return FALSE;
+}
+
+/**
+ * vtr_frame_reader_read_first:
+ * @path: an image or video file
+ * @width: (out): the frame's width
+ * @height: (out): its height
+ *
+ * The file's first frame, grey, one byte a pixel, its rows packed
+ * (stride = @width): what a test or a benchmark decodes again and again.
+ *
+ * Returns: (transfer full): the pixels, or %NULL with @error set
+ */
+guint8 *
+vtr_frame_reader_read_first (const char  *path,
+                             int         *width,
+                             int         *height,
+                             GError     **error)
+{
+  Packed packed = { 0 };
+
+  if (!vtr_frame_reader_read (path, pack_first, &packed, error))
+    {
+      g_free (packed.pixels);
+      return NULL;
+    }
+  if (packed.pixels == NULL)
+    {
+      g_set_error (error, VTR_SCAN_ERROR, VTR_SCAN_ERROR_UNREADABLE, _("%s holds no picture"), path);
+      return NULL;
+    }
+  *width = packed.width;
+  *height = packed.height;
+  return packed.pixels;
+}
+
 /**
  * vtr_frame_reader_read:
  * @path: an image (PNG, JPEG, WebP…) or video file

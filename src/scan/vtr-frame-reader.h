@@ -40,5 +40,9 @@ gboolean vtr_frame_reader_read     (const char   *path,
                                     VtrFrameFunc  func,
                                     gpointer      user_data,
                                     GError      **error);
+guint8  *vtr_frame_reader_read_first (const char  *path,
+                                      int         *width,
+                                      int         *height,
+                                      GError     **error);
 
 G_END_DECLS

@@ -145,25 +145,6 @@ measure (VtrDecoder   *self,
   g_ptr_array_add (pictures, picture);
 }
 
-/* The first frame of a picture, packed. */
-typedef struct
-{
-  guint8 *pixels;
-  int     width, height;
-} Grabbed;
-
-static gboolean
-grab (const VtrFrame *frame, gpointer user_data)
-{
-  Grabbed *got = user_data;
-
-  got->width = frame->width;
-  got->height = frame->height;
-  got->pixels = g_malloc ((gsize) frame->width * frame->height);
-  for (int y = 0; y < frame->height; y++)
-    memcpy (got->pixels + (gsize) y * frame->width, frame->data + (gsize) y * frame->stride, frame->width);
-  return FALSE;
-}
 
 /* Every picture of @dir with a NAME.txt beside it. */
 static void
@@ -186,7 +167,8 @@ measure_folder (VtrDecoder *self,
       g_autofree char *path = g_build_filename (dir, file, NULL);
       const char *dot = strrchr (file, '.');
       g_autofree char *stem = NULL, *txt = NULL, *expected = NULL;
-      Grabbed got = { 0 };
+      g_autofree guint8 *pixels = NULL;
+      int width, height;
 
       if (dot == NULL || g_str_equal (dot, ".txt") || g_str_equal (dot, ".md"))
         continue;
@@ -194,10 +176,10 @@ measure_folder (VtrDecoder *self,
       txt = g_strdup_printf ("%s/%s.txt", dir, stem);
       if (!g_file_get_contents (txt, &expected, NULL, NULL))
         continue;
-      if (!vtr_frame_reader_read (path, grab, &got, NULL) || got.pixels == NULL)
+      pixels = vtr_frame_reader_read_first (path, &width, &height, NULL);
+      if (pixels == NULL)
         continue;
-      measure (self, path, got.pixels, got.width, got.height, expected, FALSE);
-      g_free (got.pixels);
+      measure (self, path, pixels, width, height, expected, FALSE);
     }
 }
 

@@ -104,25 +104,21 @@ static GString *json_lines;
 
 static void report (const char *metric, double value, double goal);
 
-/* A copy of an image's first frame, packed. */
+/* An image's first frame, packed. */
 typedef struct
 {
   guint8 *pixels;
   int     width, height;
 } Picture;
 
-static gboolean
-grab_picture (const VtrFrame *frame, gpointer user_data)
+/* The first frame of @path, or none. */
+static Picture
+load_picture (const char *path)
 {
-  Picture *picture = user_data;
+  Picture picture = { 0 };
 
-  picture->width = frame->width;
-  picture->height = frame->height;
-  picture->pixels = g_malloc ((gsize) frame->width * frame->height);
-  for (int y = 0; y < frame->height; y++)
-    memcpy (picture->pixels + (gsize) y * frame->width, frame->data + (gsize) y * frame->stride,
-            frame->width);
-  return FALSE;
+  picture.pixels = vtr_frame_reader_read_first (path, &picture.width, &picture.height, NULL);
+  return picture;
 }
 
 
@@ -215,7 +211,7 @@ run_live (VtrDecoder *decoder, const char *qr_dir)
   for (guint i = 0; i < G_N_ELEMENTS (photos); i++)
     {
       g_autofree char *path = g_build_filename (qr_dir, photos[i], NULL);
-      vtr_frame_reader_read (path, grab_picture, &pictures[i], NULL);
+      pictures[i] = load_picture (path);
     }
 
   for (guint n = 0; n < n_frames; n++)
@@ -520,7 +516,7 @@ run_pipeline (const char *qr_dir)
   for (guint i = 0; i < G_N_ELEMENTS (photos); i++)
     {
       g_autofree char *path = g_build_filename (qr_dir, photos[i], NULL);
-      vtr_frame_reader_read (path, grab_picture, &pictures[i], NULL);
+      pictures[i] = load_picture (path);
     }
 
   /* Five seconds at 30 frames a second: a code held up for a second and a
