@@ -631,3 +631,56 @@ vtr_hard_wrapped (const char *text,
   g_free (code.modules);
   return frame;
 }
+
+/* bench-scan's cylinder sample @i of @n at @arc degrees: a QR code (on
+ * every other one the can lies on its side: the frame turned a quarter)
+ * and an EAN-13 label wrapped round it, from a seed of their own. */
+typedef struct
+{
+  char   *text;       /* the QR code's */
+  char   *digits;     /* the label's */
+  guint8 *qr;
+  int     qr_width;
+  int     qr_height;
+  guint8 *ean;        /* VTR_HARD_WIDTH × VTR_HARD_HEIGHT */
+} VtrHardCylinder;
+
+static inline VtrHardCylinder
+vtr_hard_cylinder_make (int arc,
+                        int i,
+                        int n)
+{
+  VtrRandom r = { 0xca0000u + arc * 100 + i };
+  VtrHardCylinder c = { 0 };
+  double offset;
+
+  c.text = g_strdup_printf ("https://vitrine.example/p/%08x?c=%d", vtr_random_below (&r, G_MAXINT32), i);
+  c.digits = vtr_hard_ean_digits (&r);
+  offset = (int) vtr_random_below (&r, 41) - 20;
+  c.qr = vtr_hard_wrapped (c.text, FALSE, arc, 3.5 + 2.0 * i / (n - 1), offset, arc * 100 + i);
+  c.ean = vtr_hard_wrapped (c.digits, TRUE, arc, 2.2 + 1.5 * i / (n - 1), offset, arc * 100 + i);
+  c.qr_width = VTR_HARD_WIDTH;
+  c.qr_height = VTR_HARD_HEIGHT;
+  if (i % 2)
+    {
+      guint8 *t = g_malloc ((gsize) c.qr_width * c.qr_height);
+
+      for (int y = 0; y < c.qr_height; y++)
+        for (int x = 0; x < c.qr_width; x++)
+          t[(gsize) x * c.qr_height + (c.qr_height - 1 - y)] = c.qr[(gsize) y * c.qr_width + x];
+      g_free (c.qr);
+      c.qr = t;
+      c.qr_width = VTR_HARD_HEIGHT;
+      c.qr_height = VTR_HARD_WIDTH;
+    }
+  return c;
+}
+
+static inline void
+vtr_hard_cylinder_clear (VtrHardCylinder *c)
+{
+  g_free (c->text);
+  g_free (c->digits);
+  g_free (c->qr);
+  g_free (c->ean);
+}

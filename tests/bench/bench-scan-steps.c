@@ -202,31 +202,13 @@ measure_made (VtrDecoder *self)
   for (int arc = 60; arc <= 160; arc += 10)
     for (int i = 0; i < 12; i++)
       {
-        VtrRandom r = { 0xca0000u + arc * 100 + i };
-        g_autofree char *text = g_strdup_printf ("https://vitrine.example/p/%08x?c=%d",
-                                                 vtr_random_below (&r, G_MAXINT32), i);
-        g_autofree char *digits = vtr_hard_ean_digits (&r);
-        double offset = (int) vtr_random_below (&r, 41) - 20;
-        g_autofree guint8 *qr = vtr_hard_wrapped (text, FALSE, arc, 3.5 + 2.0 * i / 11, offset, arc * 100 + i);
-        g_autofree guint8 *ean = vtr_hard_wrapped (digits, TRUE, arc, 2.2 + 1.5 * i / 11, offset, arc * 100 + i);
+        VtrHardCylinder c = vtr_hard_cylinder_make (arc, i, 12);
         g_autofree char *qr_name = g_strdup_printf ("cylinder QR %d° %d", arc, i);
         g_autofree char *ean_name = g_strdup_printf ("cylinder EAN %d° %d", arc, i);
-        int w = VTR_HARD_WIDTH, h = VTR_HARD_HEIGHT;
 
-        if (i % 2)
-          {
-            /* A can lying on its side: the frame turned a quarter. */
-            guint8 *t = g_malloc ((gsize) w * h);
-
-            for (int y = 0; y < h; y++)
-              for (int x = 0; x < w; x++)
-                t[(gsize) x * h + (h - 1 - y)] = qr[(gsize) y * w + x];
-            g_free (qr);
-            qr = t;
-            w = VTR_HARD_HEIGHT, h = VTR_HARD_WIDTH;
-          }
-        measure (self, qr_name, qr, w, h, text, TRUE);
-        measure (self, ean_name, ean, VTR_HARD_WIDTH, VTR_HARD_HEIGHT, digits, TRUE);
+        measure (self, qr_name, c.qr, c.qr_width, c.qr_height, c.text, TRUE);
+        measure (self, ean_name, c.ean, VTR_HARD_WIDTH, VTR_HARD_HEIGHT, c.digits, TRUE);
+        vtr_hard_cylinder_clear (&c);
       }
 }
 

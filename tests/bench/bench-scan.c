@@ -639,34 +639,17 @@ run_cylinders (void)
       for (int i = 0; i < n; i++)
         {
           g_autoptr(VtrDecoder) decoder = vtr_decoder_new ();
-          VtrRandom r = { 0xca0000u + arc * 100 + i };
-          g_autofree char *text = g_strdup_printf ("https://vitrine.example/p/%08x?c=%d",
-                                                   vtr_random_below (&r, G_MAXINT32), i);
-          g_autofree char *digits = vtr_hard_ean_digits (&r);
-          double offset = (int) vtr_random_below (&r, 41) - 20;
-          g_autofree guint8 *qr = vtr_hard_wrapped (text, FALSE, arc, 3.5 + 2.0 * i / (n - 1), offset, arc * 100 + i);
-          g_autofree guint8 *ean = vtr_hard_wrapped (digits, TRUE, arc, 2.2 + 1.5 * i / (n - 1), offset, arc * 100 + i);
-          int w = VTR_HARD_WIDTH, h = VTR_HARD_HEIGHT;
+          VtrHardCylinder c = vtr_hard_cylinder_make (arc, i, n);
+          const int w = VTR_HARD_WIDTH, h = VTR_HARD_HEIGHT;
 
-          if (i % 2)
-            {
-              /* A can lying on its side: the frame turned a quarter. */
-              guint8 *t = g_malloc ((gsize) w * h);
-
-              for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                  t[(gsize) x * h + (h - 1 - y)] = qr[(gsize) y * w + x];
-              g_free (qr);
-              qr = t;
-              w = VTR_HARD_HEIGHT, h = VTR_HARD_WIDTH;
-            }
-          v += reads_as (decoder, qr, w, h, VTR_DECODE_THOROUGH, text, &wrong);
-          zx += reads_as (decoder, qr, w, h, VTR_DECODE_ZXING, text, &wrong);
-          zb += reads_as (decoder, qr, w, h, VTR_DECODE_PLAIN | VTR_DECODE_QR_ONLY, text, &wrong);
-          w = VTR_HARD_WIDTH, h = VTR_HARD_HEIGHT;
-          ev += reads_as (decoder, ean, w, h, VTR_DECODE_THOROUGH, digits, &wrong);
-          ezx += reads_as (decoder, ean, w, h, VTR_DECODE_ZXING, digits, &wrong);
-          ezb += reads_as (decoder, ean, w, h, VTR_DECODE_PLAIN, digits, &wrong);
+          v += reads_as (decoder, c.qr, c.qr_width, c.qr_height, VTR_DECODE_THOROUGH, c.text, &wrong);
+          zx += reads_as (decoder, c.qr, c.qr_width, c.qr_height, VTR_DECODE_ZXING, c.text, &wrong);
+          zb += reads_as (decoder, c.qr, c.qr_width, c.qr_height, VTR_DECODE_PLAIN | VTR_DECODE_QR_ONLY, c.text,
+                          &wrong);
+          ev += reads_as (decoder, c.ean, w, h, VTR_DECODE_THOROUGH, c.digits, &wrong);
+          ezx += reads_as (decoder, c.ean, w, h, VTR_DECODE_ZXING, c.digits, &wrong);
+          ezb += reads_as (decoder, c.ean, w, h, VTR_DECODE_PLAIN, c.digits, &wrong);
+          vtr_hard_cylinder_clear (&c);
         }
       printf ("  %4d°  %9u %9u %9u   %9u %9u %9u\n", arc, v, zx, zb, ev, ezx, ezb);
       if (arc >= 90 && arc <= 150)

@@ -13,9 +13,7 @@ CUSTOMER = {'name': 'Malika', 'phone': '0611223344', 'product': PRODUCT_ID}
 
 def journey(kiosk):
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     order = kiosk.wait_for_text(CUSTOMER['name'],
                                 what="the counter opened with the staff PIN should list the order of '%s'"
                                      % CUSTOMER['name'])

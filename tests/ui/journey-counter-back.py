@@ -18,9 +18,7 @@ def open_counter(kiosk):
 
 def journey(kiosk):
     open_counter(kiosk)
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     kiosk.wait_for_text('Montant de l’achat', what='the right PIN should open the counter')
     kiosk.wait_for_text('Malika', what='the counter should list the shop’s order for Malika')
 

@@ -4,8 +4,6 @@
 # the counter asks for the next customer's card. 100 and Enter then credit
 # nobody: the counter asks for a card first (the card once stayed, and the
 # next amount, or stray keys a minute later, went to it without a scan).
-import os
-
 import vtrui
 from names import FR
 
@@ -14,20 +12,14 @@ PIN = '8642'
 
 
 def prepare(call, hub, ctl, hub_dir, data_dir, camera, tmp):
-    """A card signed by the federation, as the customer holds it."""
-    code = call(hub, 'sign', 'card', '--data-dir', hub_dir).strip()
-    with open(os.path.join(tmp, 'card.txt'), 'w') as f:
-        f.write(code)
+    vtrui.sign_card(call, hub, hub_dir, tmp)
 
 
 def journey(kiosk):
-    with open(os.path.join(os.environ['VTR_UI_TMP'], 'card.txt')) as f:
-        code = f.read().strip()
+    code = vtrui.signed_card()
     card = code.split('/')[4]
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     kiosk.wait_for_text('Montant de l’achat')
     kiosk.scanner_text(code)
     kiosk.wait_for_text('Carte …%s' % card[-4:], seconds=15,

@@ -14,9 +14,7 @@ CUSTOMER = {'name': 'Malika', 'phone': '0611223344', 'product': PRODUCT_ID}
 
 def journey(kiosk):
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     kiosk.wait_for_text('Montant de l’achat')
     row = kiosk.wait_for_text('Malika', what='the counter should list the shop’s order for Malika')
     item = '1 × %s' % PRODUCT_NAME

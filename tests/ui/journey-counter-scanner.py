@@ -3,8 +3,6 @@
 # purchase's amount already typed: the card is taken, and the amount keeps
 # what the merchant typed (the card's digits once went into it: 12 € became
 # 12,2551737 €, and OK credited the wrong points).
-import os
-
 import vtrui
 from names import FR, PRODUCT_ID
 
@@ -14,20 +12,14 @@ CUSTOMER = {'name': 'Malika', 'phone': '0611223344', 'product': PRODUCT_ID}
 
 
 def prepare(call, hub, ctl, hub_dir, data_dir, camera, tmp):
-    """A card signed by the federation, as the customer holds it."""
-    code = call(hub, 'sign', 'card', '--data-dir', hub_dir).strip()
-    with open(os.path.join(tmp, 'card.txt'), 'w') as f:
-        f.write(code)
+    vtrui.sign_card(call, hub, hub_dir, tmp)
 
 
 def journey(kiosk):
-    with open(os.path.join(os.environ['VTR_UI_TMP'], 'card.txt')) as f:
-        code = f.read().strip()
+    code = vtrui.signed_card()
     card = code.split('/')[4]
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     kiosk.wait_for_text('Montant de l’achat')
     for key in '12':
         kiosk.tap_button(key)

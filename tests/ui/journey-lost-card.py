@@ -38,9 +38,7 @@ def journey(kiosk):
     with open(os.path.join(os.environ['VTR_UI_TMP'], 'cards-journey.txt')) as f:
         old, new = f.read().split()
     kiosk.tap_button(EN['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button('Confirm')
+    kiosk.tap_pin(PIN, 'Confirm')
     kiosk.tap_button('Lost card: move its points to a new card')
     kiosk.wait_for_text('Lost card: first scan the customer’s new card.')
     # The new card held up to the camera: the panel takes it.

@@ -42,9 +42,7 @@ def journey(kiosk):
     vtrui._log('order %s placed at the street kiosk and sent to the hub' % number)
 
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     # The shop's device syncs every two seconds here (thirty in a shop).
     kiosk.wait_for_text(number, seconds=30 * vtrui.SLOW,
                         what='the counter should list order %s placed at the street kiosk' % number)

@@ -19,9 +19,7 @@ def expect_entry(kiosk, node, text, what):
 
 def journey(kiosk):
     kiosk.tap_button(FR['counter'])
-    for digit in PIN:
-        kiosk.tap_button(digit)
-    kiosk.tap_button(FR['ok'])
+    kiosk.tap_pin(PIN, FR['ok'])
     kiosk.tap_button('Ma boutique : stock, prix, horaires')
     kiosk.wait_for_text('Montrez le code-barres', what='"Ma boutique" should ask for a product\'s barcode')
     kiosk.save_screenshot('shop-stock-empty')

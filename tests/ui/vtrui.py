@@ -121,6 +121,20 @@ def _prepare_data(tmp, ad, shop, prepare=None):
     return data_dir, camera
 
 
+def sign_card(call, hub, hub_dir, tmp):
+    """A loyalty card signed by the federation, as the customer holds it;
+    a journey's prepare step, read back by signed_card()."""
+    code = call(hub, 'sign', 'card', '--data-dir', hub_dir).strip()
+    with open(os.path.join(tmp, 'card.txt'), 'w') as f:
+        f.write(code)
+
+
+def signed_card():
+    """The code sign_card() wrote, in the journey's process."""
+    with open(os.path.join(os.environ['VTR_UI_TMP'], 'card.txt')) as f:
+        return f.read().strip()
+
+
 def _prepare_camera(tmp, ad, hub_dir, env):
     """The camera: a folder of images, each shown two seconds in turn (see
     vtr-camera.c), here a blank wall, and the product ad when one is held up."""
@@ -847,6 +861,12 @@ class Kiosk:
         node = self.find(('push button', 'toggle button'), name, seconds)
         self.tap(node, "the button '%s'" % name)
         return node
+
+    def tap_pin(self, pin, confirm):
+        """A PIN tapped on the on-screen keypad, a key a digit, then @confirm."""
+        for digit in pin:
+            self.tap_button(digit)
+        self.tap_button(confirm)
 
     def type(self, text):
         """Each character pressed and released on the keyboard."""
