@@ -248,21 +248,10 @@ static void
 test_cheap_to_draw (Fixture       *fixture,
                     gconstpointer  data)
 {
-  GtkWidget *screen = GTK_WIDGET (fixture->screen);
-  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (screen));
   g_autoptr(GtkCssProvider) style = vtr_test_screen_use_style (fixture->base.window);
-  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
-  g_autofree char *costly = NULL;
 
   vtr_product_screen_show (fixture->screen, 13, 0);
-  while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") != 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
-  g_assert_false (gtk_stack_get_transition_running (stack));
-  /* All its rows and its map's pins. */
-  vtr_test_screen_wait_loaded (screen);
-  costly = vtr_test_screen_costly_drawing (screen);
-  g_assert_cmpstr (costly, ==, "");
+  vtr_test_screen_assert_cheap_to_draw (GTK_WIDGET (fixture->screen));
   vtr_test_screen_drop_style (style);
 }
 

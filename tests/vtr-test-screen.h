@@ -476,6 +476,26 @@ vtr_test_screen_costly_drawing (GtkWidget *widget)
   return g_string_free (what, FALSE);
 }
 
+/* A catalogue screen asked to show an answer: it shows at once, from
+ * the loading page, without a cross-fade (the whole screen drawn twice a
+ * frame), and once all of it is there nothing in its picture costs more
+ * to draw than it shows. */
+static inline void
+vtr_test_screen_assert_cheap_to_draw (GtkWidget *screen)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (screen));
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 10 * G_USEC_PER_SEC;
+  g_autofree char *costly = NULL;
+
+  while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+  vtr_test_screen_wait_loaded (screen);
+  costly = vtr_test_screen_costly_drawing (screen);
+  g_assert_cmpstr (costly, ==, "");
+}
+
 /* Until @window has the size asked, and its screens were laid out for it
  * (landscape or portrait). */
 static inline void
