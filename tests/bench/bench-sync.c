@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "vtr-bench.h"
+#include "vtr-bench-http.h"
 #include "vtr-bench-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-flashcode.h"
@@ -56,7 +57,6 @@ typedef struct
 
 static double scale = 1.0;
 static char *kiosk_counts = NULL;
-static int n_kiosks = 500;
 static int seconds = 20;
 static int n_processes = 4;
 static char *backend_name = NULL;
@@ -66,6 +66,7 @@ static char *load_child = NULL;   /* a child's kiosks file */
 static char *child_url = NULL;
 static gboolean child_flat_out = FALSE;
 static int child_batch = 10;
+static int child_connections = 500;
 
 static const GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Scale the catalogue by F (smoke runs)", "F" },
@@ -80,126 +81,112 @@ static const GOptionEntry entries[] = {
   { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child_url, NULL, NULL },
   { "flat-out", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child_flat_out, NULL, NULL },
   { "batch", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &child_batch, NULL, NULL },
+  { "connections", 0, 0, G_OPTION_ARG_INT, &child_connections,
+    "Connections open at once in each load process (default 500; more requests wait, their wait counted)", "N" },
   { NULL },
 };
+
+/* Cards the simulated kiosks credit, one each up to this many. */
+#define N_CARDS 20000
 
 static GString *json_lines;
 static char *program_path;
 
-typedef struct Load Load;
-
+/* A simulated kiosk of a load process. */
 typedef struct
 {
-  Load   *load;
-  guint   index;
-  char   *token;
-  char   *card;
-  char   *card_code; /* signed by the federation: the hub credits no other card */
-  gint64  cursor;
-  guint   sent;
+  guint    index;
+  char    *token;
+  char    *card;
+  char    *card_code; /* signed by the federation: the hub credits no other card */
+  gint64   cursor;
+  char    *etag;      /* the feed's tag the kiosk last received */
+  guint    sent;
   gboolean busy;
 } Kiosk;
 
-struct Load
-{
-  SoupSession *session;
-  const char  *url;
-  Kiosk       *kiosks;
-  GArray      *latencies;  /* ms, every request */
-  GArray      *poll_latencies;
-  GArray      *upload_latencies;
-  guint64      accepted;
-  guint        failures;
-  guint        in_flight;
-  gboolean     flat_out;
-  gboolean     stopping;
-  guint        batch;
-  GMainLoop   *loop;
-  double       elapsed_s;
-};
-
+/* A load process's kiosks and what the hub answered them, on the cheap
+ * client of tests/bench/vtr-bench-http.h (libsoup's sessions stalled at
+ * 5,000 kiosks, the hub idle). */
 typedef struct
 {
-  Kiosk  *kiosk;
-  double  started;
-  gboolean upload;
-} Request;
+  VtrBenchHttp *http;
+  Kiosk        *kiosks;
+  guint         n;
+  GArray       *poll_latencies;   /* ms, from when the request was due */
+  GArray       *upload_latencies;
+  guint64       accepted;
+  gboolean      flat_out;
+  gboolean      stopping;
+  guint         batch;
+} Load;
 
-static void kiosk_upload (Kiosk *kiosk);
+static Load load;
+
+/* A request's data: the kiosk's position, and whether it uploads. */
+#define REQUEST_DATA(position, upload) GUINT_TO_POINTER (((position) << 1) | ((upload) ? 1 : 0))
+
+static void kiosk_upload (guint position, double due);
 
 static void
-request_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
+request_done (VtrBenchHttp *http,
+              gpointer      data,
+              guint         status,
+              GString      *body,
+              guint64       bytes,
+              double        ms)
 {
-  Request *request = data;
-  Kiosk *kiosk = request->kiosk;
-  Load *load = kiosk->load;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  double ms = vtr_bench_now_ms () - request->started;
-  guint status = msg ? soup_message_get_status (msg) : 0;
+  guint position = GPOINTER_TO_UINT (data) >> 1;
+  gboolean upload = GPOINTER_TO_UINT (data) & 1;
+  Kiosk *kiosk = &load.kiosks[position];
 
-  load->in_flight--;
   kiosk->busy = FALSE;
-  if (body == NULL || (status != 200 && status != 304))
+  if (status == 0)
+    return;  /* no answer: counted by the client */
+  if (status != 200 && status != 304)
     {
       /* Say why, once or twice: a failure is a finding. */
-      if (load->failures++ < 3)
-        g_printerr ("  request failed: %u %s\n", status,
-                    error ? error->message : (body ? g_strndup (g_bytes_get_data (body, NULL), 200) : ""));
+      g_autofree char *start = body ? g_strndup (body->str, 200) : NULL;
+
+      vtr_bench_http_count_failure (http, start ? start : "status", status);
+      return;
     }
-  else
+  g_array_append_val (upload ? load.upload_latencies : load.poll_latencies, ms);
+  if (upload && body)
     {
-      g_array_append_val (load->latencies, ms);
-      g_array_append_val (request->upload ? load->upload_latencies : load->poll_latencies, ms);
-      if (request->upload)
-        {
-          /* Each "accepted" in the answer is an event made durable. */
-          gsize len;
-          const char *text = g_bytes_get_data (body, &len);
-          const char *p = text, *end = text + len;
+      /* Each "accepted" in the answer is an event made durable. */
+      const char *p = body->str, *end = body->str + body->len;
 
-          while ((p = g_strstr_len (p, end - p, "\"accepted\"")))
-            load->accepted++, p += 10;
-        }
+      while ((p = g_strstr_len (p, end - p, "\"accepted\"")))
+        load.accepted++, p += 10;
     }
-  g_free (request);
-  if (load->flat_out && !load->stopping && request != NULL)
-    kiosk_upload (kiosk);
-  if (load->stopping && load->in_flight == 0)
-    g_main_loop_quit (load->loop);
+  if (upload && load.flat_out && !load.stopping)
+    kiosk_upload (position, vtr_bench_now_ms ());
 }
 
 static void
-send_request (Kiosk       *kiosk,
-              SoupMessage *msg,
-              gboolean     upload)
+send_request (guint       position,
+              gboolean    upload,
+              GString    *request,
+              double      due)
 {
-  Request *request = g_new0 (Request, 1);
-  g_autofree char *bearer = g_strconcat ("Bearer ", kiosk->token, NULL);
+  Kiosk *kiosk = &load.kiosks[position];
+  gsize len = request->len;
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  request->kiosk = kiosk;
-  request->started = vtr_bench_now_ms ();
-  request->upload = upload;
   kiosk->busy = TRUE;
-  kiosk->load->in_flight++;
-  soup_session_send_and_read_async (kiosk->load->session, msg, G_PRIORITY_DEFAULT, NULL, request_done, request);
-  g_object_unref (msg);
+  vtr_bench_http_send (load.http, g_string_free (request, FALSE), len, due, upload,
+                       REQUEST_DATA (position, upload));
 }
 
 static void
-kiosk_upload (Kiosk *kiosk)
+kiosk_upload (guint  position,
+              double due)
 {
-  Load *load = kiosk->load;
+  Kiosk *kiosk = &load.kiosks[position];
   g_autoptr(GString) body = g_string_new ("{\"events\":[");
-  g_autofree char *url = g_strconcat (load->url, "/api/v1/events", NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  SoupMessage *msg = soup_message_new ("POST", url);
+  GString *request = g_string_new (NULL);
 
-  for (guint i = 0; i < load->batch; i++)
+  for (guint i = 0; i < load.batch; i++)
     {
       g_autofree char *uuid = g_uuid_string_random ();
 
@@ -213,100 +200,113 @@ kiosk_upload (Kiosk *kiosk)
       kiosk->sent++;
     }
   g_string_append (body, "]}");
-  bytes = g_string_free_to_bytes (g_steal_pointer (&body));
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  send_request (kiosk, msg, TRUE);
+  g_string_printf (request,
+                   "POST /api/v1/events HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                   load.http->host, kiosk->token, body->len);
+  g_string_append_len (request, body->str, body->len);
+  send_request (position, TRUE, request, due);
 }
 
 static void
-kiosk_poll (Kiosk *kiosk)
+kiosk_poll (guint  position,
+            double due)
 {
-  g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT, kiosk->load->url,
-                                          kiosk->cursor);
-  g_autofree char *tag = g_strdup_printf ("\"c%" G_GINT64_FORMAT "\"", kiosk->cursor);
-  SoupMessage *msg = soup_message_new ("GET", url);
+  Kiosk *kiosk = &load.kiosks[position];
+  GString *request = g_string_new (NULL);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "If-None-Match", tag);
-  send_request (kiosk, msg, FALSE);
+  /* As the kiosk's sync client asks: a 304 while nothing changed. */
+  g_string_printf (request,
+                   "GET /api/v1/changes?since=%" G_GINT64_FORMAT " HTTP/1.1\r\nHost: %s\r\n"
+                   "Authorization: Bearer %s\r\nIf-None-Match: %s\r\n"
+                   "Accept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+                   kiosk->cursor, load.http->host, kiosk->token, kiosk->etag);
+  send_request (position, FALSE, request, due);
 }
 
 /* The steady load: every kiosk polls every 30 s and uploads a batch every
  * --upload-every seconds, each at its own phase (spread over the whole
- * period, whatever the number of kiosks). One tick a 10 ms. */
-static double steady_started;
-static guint64 last_tick;
+ * period, whatever the number of kiosks), in ticks of 10 ms taken from the
+ * clock: a generator slowed by a loaded machine still sends what the
+ * kiosks would, each request due at its tick. The kiosks due at each tick
+ * of a period are listed once, beforehand. */
+#define POLL_TICKS 3000
 
-/* Whether a kiosk of phase @offset is due in (last, now]: the ticks come
- * from the clock, so a client slowed by a loaded machine still sends
- * what the kiosks would. */
-static gboolean
-due (guint64 last,
-     guint64 now,
-     guint64 offset,
-     guint64 period)
+static GArray **
+due_lists (guint   period,
+           guint   multiplier)
 {
-  return (now + offset) / period != (last + offset) / period;
-}
+  GArray **lists = g_new0 (GArray *, period);
 
-static gboolean
-steady_tick (gpointer data)
-{
-  Load *load = data;
-  guint64 tick = (guint64) ((vtr_bench_now_ms () - steady_started) / 10);
-  guint64 upload_ticks = MAX (1, upload_every * 100);
-
-  if (load->stopping)
-    return G_SOURCE_REMOVE;
-  if (tick == last_tick)
-    return G_SOURCE_CONTINUE;
-  for (int i = 0; i < n_kiosks; i++)
+  for (guint t = 0; t < period; t++)
+    lists[t] = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < load.n; i++)
     {
-      Kiosk *kiosk = &load->kiosks[i];
+      guint offset = (load.kiosks[i].index * multiplier) % period;
 
-      if (kiosk->busy)
-        continue;
-      if (due (last_tick, tick, (kiosk->index * 7919u) % 3000, 3000))
-        kiosk_poll (kiosk);
-      else if (due (last_tick, tick, (kiosk->index * 104729u) % upload_ticks, upload_ticks))
-        kiosk_upload (kiosk);
+      g_array_append_val (lists[(period - offset) % period], i);
     }
-  last_tick = tick;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-stop_load (gpointer data)
-{
-  Load *load = data;
-
-  load->stopping = TRUE;
-  if (load->in_flight == 0)
-    g_main_loop_quit (load->loop);
-  return G_SOURCE_REMOVE;
+  return lists;
 }
 
 static void
-run_load (Load    *load,
-          gboolean flat_out)
+run_load (void)
 {
-  load->flat_out = flat_out;
-  load->stopping = FALSE;
-  load->accepted = 0;
-  load->failures = 0;
-  g_array_set_size (load->latencies, 0);
-  g_array_set_size (load->poll_latencies, 0);
-  g_array_set_size (load->upload_latencies, 0);
-  if (flat_out)
-    for (int i = 0; i < n_kiosks; i++)
-      kiosk_upload (&load->kiosks[i]);
+  guint upload_ticks = MAX (1, upload_every * 100);
+  GArray **polls = NULL, **uploads = NULL;
+  double started = vtr_bench_now_ms ();
+  double end_ms = started + seconds * 1000.0;
+  /* Answers still awaited a minute after the end count as failed. */
+  double deadline = end_ms + 60000;
+  guint64 last_tick = 0;
+
+  if (load.flat_out)
+    for (guint i = 0; i < load.n; i++)
+      kiosk_upload (i, started);
   else
     {
-      steady_started = vtr_bench_now_ms ();
-      last_tick = 0;
-      g_timeout_add (10, steady_tick, load);
+      polls = due_lists (POLL_TICKS, 7919);
+      uploads = due_lists (upload_ticks, 104729);
     }
-  g_timeout_add_seconds (seconds, stop_load, load);
-  g_main_loop_run (load->loop);
+  for (;;)
+    {
+      double now = vtr_bench_now_ms ();
+
+      if (now >= end_ms)
+        load.stopping = TRUE;
+      else if (!load.flat_out)
+        {
+          guint64 tick = (guint64) ((now - started) / 10);
+
+          for (guint64 t = last_tick + 1; t <= tick; t++)
+            {
+              GArray *due_polls = polls[t % POLL_TICKS], *due_uploads = uploads[t % upload_ticks];
+              double due = started + t * 10.0;
+
+              for (guint i = 0; i < due_polls->len; i++)
+                if (!load.kiosks[g_array_index (due_polls, guint, i)].busy)
+                  kiosk_poll (g_array_index (due_polls, guint, i), due);
+              for (guint i = 0; i < due_uploads->len; i++)
+                if (!load.kiosks[g_array_index (due_uploads, guint, i)].busy)
+                  kiosk_upload (g_array_index (due_uploads, guint, i), due);
+            }
+          last_tick = MAX (last_tick, tick);
+        }
+      if (load.stopping && load.http->in_flight == 0)
+        break;
+      if (now >= deadline)
+        {
+          load.http->failures += load.http->in_flight;
+          break;
+        }
+      vtr_bench_http_run (load.http, load.stopping ? 100 : 5);
+    }
+  for (guint t = 0; polls && t < POLL_TICKS; t++)
+    g_array_unref (polls[t]);
+  for (guint t = 0; uploads && t < upload_ticks; t++)
+    g_array_unref (uploads[t]);
+  g_free (polls);
+  g_free (uploads);
 }
 
 static double
@@ -344,6 +344,32 @@ pair_device (SoupSession *session,
   return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
 }
 
+/* The feed's tag at @cursor, as the hub gives it to a kiosk (@line: the
+ * kiosk's "TOKEN …"). */
+static char *
+feed_etag (SoupSession *session,
+           const char  *url,
+           const char  *line,
+           gint64       cursor)
+{
+  g_autofree char *token = g_strndup (line, strcspn (line, " "));
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *feed_url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT, url, cursor);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", feed_url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *etag;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (msg), ==, 200);
+  etag = soup_message_headers_get_one (soup_message_get_response_headers (msg), "ETag");
+  g_assert_nonnull (etag);
+  g_assert_null (strchr (etag, ' '));
+  return g_strdup (etag);
+}
+
 static double
 timed_pull (VtrStore      *kiosk_store,
             VtrSyncReport *report)
@@ -360,65 +386,58 @@ timed_pull (VtrStore      *kiosk_store,
 }
 
 /* A load process: the kiosks of its file, steady or flat out for
- * --seconds; prints "p MS" for a poll, "u MS" for an upload and "a N"
- * for the events accepted, then "f N" for the failures. */
+ * --seconds; prints "p MS" for a poll, "u MS" for an upload, "a N" for
+ * the events accepted, "f N" for the failures, "e S" for the seconds until
+ * the last answer and "c S" for its own CPU seconds. */
 static int
 child_main (void)
 {
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GError) error = NULL;
-  Load load = { 0 };
-  guint n = 0;
+  double started, cpu_before = vtr_bench_self_cpu_s ();
 
   if (!g_file_get_contents (load_child, &text, NULL, &error))
     g_error ("%s", error->message);
   lines = g_strsplit (text, "\n", -1);
-  n_kiosks = 0;
-  for (guint i = 0; lines[i]; i++)
-    n_kiosks += *lines[i] != '\0';
-  load.kiosks = g_new0 (Kiosk, n_kiosks);
+  load.kiosks = g_new0 (Kiosk, g_strv_length (lines));
   for (guint i = 0; lines[i]; i++)
     {
       g_auto(GStrv) parts = g_strsplit (lines[i], " ", -1);
+      Kiosk *kiosk = &load.kiosks[load.n];
 
-      if (g_strv_length (parts) != 5)
+      if (g_strv_length (parts) != 6)
         continue;
-      load.kiosks[n].load = &load;
-      load.kiosks[n].index = atoi (parts[0]);
-      load.kiosks[n].token = g_strdup (parts[1]);
-      load.kiosks[n].card = g_strdup (parts[2]);
-      load.kiosks[n].card_code = g_strdup (parts[3]);
-      load.kiosks[n].cursor = g_ascii_strtoll (parts[4], NULL, 10);
-      n++;
+      kiosk->index = atoi (parts[0]);
+      kiosk->token = g_strdup (parts[1]);
+      kiosk->card = g_strdup (parts[2]);
+      kiosk->card_code = g_strdup (parts[3]);
+      kiosk->cursor = g_ascii_strtoll (parts[4], NULL, 10);
+      kiosk->etag = g_strdup (parts[5]);
+      load.n++;
     }
-  n_kiosks = n;
-  load.url = child_url;
-  load.session = soup_session_new_with_options ("max-conns", MIN (n_kiosks + 10, 2000),
-                                                "max-conns-per-host", MIN (n_kiosks + 10, 2000),
-                                                "timeout", 60, NULL);
-  load.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  if (!(load.http = vtr_bench_http_new (child_url, child_connections, request_done)))
+    g_error ("not a hub's address: %s", child_url);
+  load.http->written_ms = g_array_new (FALSE, FALSE, sizeof (double));
   load.poll_latencies = g_array_new (FALSE, FALSE, sizeof (double));
   load.upload_latencies = g_array_new (FALSE, FALSE, sizeof (double));
-  load.loop = g_main_loop_new (NULL, FALSE);
   load.batch = child_batch;
+  load.flat_out = child_flat_out;
+  started = vtr_bench_now_ms ();
+  run_load ();
   {
-    double started = vtr_bench_now_ms ();
-
-    run_load (&load, child_flat_out);
     /* Until the last answer: a hub that falls behind answers after
      * --seconds, and its rate is over the whole time. */
-    load.elapsed_s = (vtr_bench_now_ms () - started) / 1000;
-  }
-  {
-    g_autoptr(GString) out = g_string_sized_new (load.latencies->len * 12);
+    double elapsed_s = (vtr_bench_now_ms () - started) / 1000;
+    g_autoptr(GString) out = g_string_sized_new ((load.poll_latencies->len + load.upload_latencies->len) * 12);
 
     for (guint i = 0; i < load.poll_latencies->len; i++)
       g_string_append_printf (out, "p %.3f\n", g_array_index (load.poll_latencies, double, i));
     for (guint i = 0; i < load.upload_latencies->len; i++)
       g_string_append_printf (out, "u %.3f\n", g_array_index (load.upload_latencies, double, i));
-    g_string_append_printf (out, "a %" G_GUINT64_FORMAT "\nf %u\ne %.3f\n", load.accepted, load.failures,
-                            load.elapsed_s);
+    g_string_append_printf (out, "a %" G_GUINT64_FORMAT "\nf %u\ne %.3f\nc %.3f\nw %.3f\n", load.accepted,
+                            load.http->failures, elapsed_s, vtr_bench_self_cpu_s () - cpu_before,
+                            load.http->written_ms->len ? vtr_bench_quantile (load.http->written_ms, 0.99) : 0.0);
     fwrite (out->str, 1, out->len, stdout);
   }
   return 0;
@@ -427,15 +446,19 @@ child_main (void)
 typedef struct
 {
   guint  requests;
+  guint  polls;
   guint  failures;
   double p50, p99, poll_p99, upload_p99;
   double events_per_s;
   double elapsed_s;
+  double hub_cores;  /* the hubs' CPU over the phase, in cores */
+  double load_cores; /* the load processes' */
+  double written_p99; /* ms from due to written, the worst process's p99 */
 } LoadFigures;
 
 /* The first @n kiosks of @lines in --processes load processes at once. */
 static void
-run_children (const char  **urls,
+run_children (VtrTestHub  **hubs,
               int           n_urls,
               const char   *dir,
               GPtrArray    *lines,
@@ -451,11 +474,15 @@ run_children (const char  **urls,
   g_autofree char *seconds_text = g_strdup_printf ("%d", seconds);
   g_autofree char *every_text = g_strdup_printf ("%d", upload_every);
   g_autofree char *batch_text = g_strdup_printf ("%d", batch);
+  g_autofree char *connections_text = g_strdup_printf ("%d", child_connections);
   guint64 accepted = 0;
-  double elapsed = seconds;
+  double elapsed = seconds, load_cpu = 0, hub_cpu = 0;
   int n_children = MAX (1, MIN (n_processes, n));
+  double started = vtr_bench_now_ms ();
 
   memset (figures, 0, sizeof *figures);
+  for (int h = 0; h < n_urls; h++)
+    hub_cpu -= vtr_bench_process_cpu_s (g_subprocess_get_identifier (hubs[h]->process));
   n = MIN (n, (int) lines->len);
   for (int c = 0; c < n_children; c++)
     {
@@ -468,8 +495,8 @@ run_children (const char  **urls,
         g_string_append_printf (text, "%d %s", i, (const char *) lines->pdata[i]);
       g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
       child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program_path, "--load-child", path,
-                                "--url", urls[c % n_urls], "--seconds", seconds_text, "--upload-every", every_text,
-                                "--batch", batch_text, flat_out ? "--flat-out" : NULL, NULL);
+                                "--url", hubs[c % n_urls]->url, "--seconds", seconds_text, "--upload-every",
+                                every_text, "--batch", batch_text, "--connections", connections_text, flat_out ? "--flat-out" : NULL, NULL);
       g_assert_no_error (error);
       g_ptr_array_add (children, child);
     }
@@ -505,12 +532,23 @@ run_children (const char  **urls,
             case 'e':
               elapsed = MAX (elapsed, value);
               break;
+            case 'c':
+              load_cpu += value;
+              break;
+            case 'w':
+              figures->written_p99 = MAX (figures->written_p99, value);
+              break;
             default:
               break;
             }
         }
     }
+  for (int h = 0; h < n_urls; h++)
+    hub_cpu += vtr_bench_process_cpu_s (g_subprocess_get_identifier (hubs[h]->process));
+  figures->hub_cores = hub_cpu / ((vtr_bench_now_ms () - started) / 1000);
+  figures->load_cores = load_cpu / ((vtr_bench_now_ms () - started) / 1000);
   figures->requests = all->len;
+  figures->polls = polls->len;
   figures->p50 = quantile_or_nan (all, 0.5);
   figures->p99 = quantile_or_nan (all, 0.99);
   figures->poll_p99 = quantile_or_nan (polls, 0.99);
@@ -528,11 +566,13 @@ report_figures (const char        *name,
   g_autofree char *p99 = g_strconcat (name, "_p99_ms", NULL);
   g_autofree char *events = g_strconcat (name, "_events_per_s", NULL);
   g_autofree char *failed = g_strconcat (name, "_failed_requests", NULL);
+  g_autofree char *feed = g_strconcat (name, "_feed_answers_per_s", NULL);
 
   vtr_bench_report (json_lines, "sync", p50, figures->p50, NAN);
   vtr_bench_report (json_lines, "sync", p99, figures->p99, p99_goal);
   vtr_bench_report (json_lines, "sync", events, figures->events_per_s, NAN);
   vtr_bench_report (json_lines, "sync", failed, figures->failures, 0);
+  vtr_bench_report (json_lines, "sync", feed, figures->polls / figures->elapsed_s, NAN);
 }
 
 int
@@ -548,7 +588,6 @@ main (int argc, char *argv[])
   VtrRandom r = { 20261127 };
   VtrTestHub *hub;
   VtrTestHub *hubs[4] = { NULL };
-  const char *urls[4];
   VtrTestCluster *cluster = NULL;
   gboolean postgresql;
   g_autofree char *prefix = NULL;
@@ -620,7 +659,6 @@ main (int argc, char *argv[])
     for (int h = 0; h < n_hubs; h++)
       {
         hubs[h] = vtr_test_hub_start_with (hub_dir, 0, NULL, NULL, NULL, postgresql ? extra : NULL);
-        urls[h] = hubs[h]->url;
       }
     hub = hubs[0];
     printf ("%d hub process%s on %s\n", n_hubs, n_hubs > 1 ? "es" : "", postgresql ? "PostgreSQL" : "SQLite");
@@ -687,7 +725,7 @@ main (int argc, char *argv[])
 
   /* The kiosks: made in hub.db directly (pairing 50,000 over HTTP would
    * take longer than the load), in a file a line each for the load
-   * processes: TOKEN CARD CODE CURSOR. A few dozen cards for all. */
+   * processes: TOKEN CARD CODE CURSOR ETAG. */
   {
     g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (int));
     g_auto(GStrv) parts = g_strsplit (kiosk_counts ? kiosk_counts : "500,5000,50000", ",", -1);
@@ -711,12 +749,16 @@ main (int argc, char *argv[])
       g_autoptr(VtrHubKeys) keys = vtr_hub_keys_open (hub_dir, &error);
       const guint8 *secret = NULL;
       int kid = vtr_hub_keys_signing_kid (keys, &secret);
-      char *cards[64], *codes[64];
+      /* A card of its own for each kiosk (up to N_CARDS): every card is
+       * new to the hub the first time, its signature checked. */
+      guint n_cards = MIN (N_CARDS, (guint) most);
+      g_autofree char **cards = g_new0 (char *, n_cards);
+      g_autofree char **codes = g_new0 (char *, n_cards);
       double made = vtr_bench_now_ms ();
 
       g_assert_no_error (error);
       sqlite3_exec (vtr_hub_db_get_sqlite (db), "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-      for (guint c = 0; c < G_N_ELEMENTS (cards); c++)
+      for (guint c = 0; c < n_cards; c++)
         {
           VtrFlashcode code = { VTR_CODE_CARD, 0, 0, 0, NULL, NULL, NULL, 0, kid };
 
@@ -736,11 +778,27 @@ main (int argc, char *argv[])
                     : vtr_hub_db_pair (db, pairing, g_get_real_time () / G_USEC_PER_SEC, &token, &error);
 
           g_assert_no_error (error);
-          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT "\n", token, cards[i % 64],
-                                                   codes[i % 64], last));
+          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT "\n", token, cards[i % n_cards],
+                                                   codes[i % n_cards], last));
         }
-      for (guint c = 0; c < G_N_ELEMENTS (cards); c++)
+      for (guint c = 0; c < n_cards; c++)
         g_free (cards[c]), g_free (codes[c]);
+      /* Each kiosk is up to date, as after its first sync: it polls with
+       * the feed's tag and gets a 304 until something changes. */
+      {
+        g_autofree char *etag = NULL;
+
+        for (guint i = 0; i < lines->len; i++)
+          {
+            char *line = lines->pdata[i];
+
+            if (etag == NULL)
+              etag = feed_etag (setup, hubs[0]->url, line, last);
+            line[strlen (line) - 1] = '\0';
+            lines->pdata[i] = g_strconcat (line, " ", etag, "\n", NULL);
+            g_free (line);
+          }
+      }
       printf ("%d kiosks paired in %.1f s\n", most, (vtr_bench_now_ms () - made) / 1000);
     }
 
@@ -750,13 +808,15 @@ main (int argc, char *argv[])
         g_autofree char *name = g_strdup_printf ("%ssteady_%d", prefix, n);
         LoadFigures figures;
 
-        run_children (urls, n_hubs, hub_dir, lines, n, FALSE, 10, &figures);
+        run_children (hubs, n_hubs, hub_dir, lines, n, FALSE, 10, &figures);
         printf ("%s%d kiosks, poll every 30 s, 10 events every %d s, %d s (last answer after %.0f s), %d processes: "
-                "%u requests (%.0f/s), %u failed, p50 %.2f ms, p99 %.2f ms (polls p99 %.2f, uploads p99 %.2f), "
-                "%.0f events/s durable\n",
+                "%u requests (%.0f/s; feed answers %.0f/s), %u failed, p50 %.2f ms, p99 %.2f ms (polls p99 %.2f, "
+                "uploads p99 %.2f), %.0f events/s durable; hub%s %.2f cores, load %.2f cores, requests sent p99 %.1f ms "
+                "after due\n",
                 label, n, upload_every, seconds, figures.elapsed_s, n_processes, figures.requests,
-                figures.requests / figures.elapsed_s, figures.failures, figures.p50, figures.p99, figures.poll_p99,
-                figures.upload_p99, figures.events_per_s);
+                figures.requests / figures.elapsed_s, figures.polls / figures.elapsed_s, figures.failures, figures.p50,
+                figures.p99, figures.poll_p99, figures.upload_p99, figures.events_per_s, n_hubs > 1 ? "s" : "",
+                figures.hub_cores, figures.load_cores, figures.written_p99);
         report_figures (name, &figures, n == 5000 ? 100 : NAN);
       }
 
@@ -766,11 +826,11 @@ main (int argc, char *argv[])
       g_autofree char *events_name = g_strconcat (prefix, "events_per_s", NULL);
       g_autofree char *flat_name = g_strconcat (prefix, "flat_out_p99_ms", NULL);
 
-      run_children (urls, n_hubs, hub_dir, lines, 500, TRUE, 50, &figures);
+      run_children (hubs, n_hubs, hub_dir, lines, 500, TRUE, 50, &figures);
       printf ("%s500 kiosks uploading flat out, 50 events a batch, %d s (last answer after %.0f s), %d processes: "
-              "%.0f events/s durable, p50 %.2f ms, p99 %.2f ms, %u failed\n",
+              "%.0f events/s durable, p50 %.2f ms, p99 %.2f ms, %u failed; hub%s %.2f cores, load %.2f cores\n",
               label, seconds, figures.elapsed_s, n_processes, figures.events_per_s, figures.p50, figures.p99,
-              figures.failures);
+              figures.failures, n_hubs > 1 ? "s" : "", figures.hub_cores, figures.load_cores);
       vtr_bench_report (json_lines, "sync", events_name, figures.events_per_s, 2000);
       vtr_bench_report (json_lines, "sync", flat_name, figures.p99, NAN);
     }

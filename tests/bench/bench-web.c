@@ -1,18 +1,12 @@
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <libsoup/soup.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "vtr-bench.h"
+#include "vtr-bench-http.h"
 #include "vtr-bench-catalog.h"
 #include "vtr-changes.h"
 #include "vtr-flashcode.h"
@@ -229,16 +223,6 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static double
-self_cpu_s (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
-         usage.ru_stime.tv_usec / 1e6;
-}
-
 /* The client process: loads for --seconds (closed loop: --clients at once;
  * open loop: --rate requests a second), then prints "elapsed-s cpu-s
  * failures bytes lag-p99-ms" and its latencies, one a line. */
@@ -250,7 +234,7 @@ client_main (const char *paths_file)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   Load load = { 0 };
-  double started, cpu_before = self_cpu_s ();
+  double started, cpu_before = vtr_bench_self_cpu_s ();
 
   if (!g_file_get_contents (paths_file, &text, NULL, &error))
     {
@@ -290,7 +274,7 @@ client_main (const char *paths_file)
     }
   g_main_loop_run (load.loop);
   printf ("%.4f %.4f %u %" G_GUINT64_FORMAT " %.3f\n", (vtr_bench_now_ms () - started) / 1000,
-          self_cpu_s () - cpu_before, load.failures, load.bytes,
+          vtr_bench_self_cpu_s () - cpu_before, load.failures, load.bytes,
           load.lags->len ? vtr_bench_quantile (load.lags, 0.99) : 0.0);
   for (guint i = 0; i < load.latencies->len; i++)
     printf ("%.3f\n", g_array_index (load.latencies, double, i));
@@ -305,97 +289,36 @@ client_main (const char *paths_file)
   return 0;
 }
 
-/*
- * The cheap client (the default): raw non-blocking sockets on one epoll
- * loop, a request written in one write() and the answer read until its
- * Content-Length, no HTTP library. libsoup's client (--soup-client) spent
- * three to four times the hub's CPU on each page (0.4 cores of clients for
- * 0.13 of hub at 500/s), on a machine the clients share with the hub: the
- * load generator, not the hub, was what gave out first. Connections are
- * kept for the next request when the hub keeps them (no "Connection:
- * close" in its answer), as a browser would.
- */
+/* The client process's cheap client (the default; tests/bench/vtr-bench-http.h). */
 typedef struct
 {
-  int      fd;
-  double   due;        /* ms: the latency counts from here */
-  char    *request;
-  gsize    request_len;
-  gsize    sent;
-  char     head[8192]; /* the answer's headers */
-  gsize    head_len;
-  gssize   body_left;  /* -1: headers not read yet; -2: until the end */
-  guint64  bytes;
-  guint    status;
-  gboolean keep;
-  gboolean reused;
-  gboolean writing;
-} RawConn;
-
-typedef struct
-{
-  int         epoll;
-  struct sockaddr_in address;
-  char      **paths;
-  guint       n_paths;
-  char       *host;
-  guint       next;       /* requests made (the path's index) */
-  guint       scheduled;  /* open loop: requests whose time came */
-  guint       in_flight;
-  guint       failures;
-  guint64     bytes;
-  GArray     *latencies;
-  GArray     *lags;
-  GPtrArray  *idle;     /* kept connections */
-  gboolean    stopping;
+  VtrBenchHttp *http;
+  char        **paths;
+  guint         n_paths;
+  guint         next;       /* requests made (the path's index) */
+  guint         scheduled;  /* open loop: requests whose time came */
+  guint64       bytes;
+  GArray       *latencies;
+  GArray       *lags;
 } RawLoad;
 
-static void raw_send (RawLoad *load, double due);
-
 static void
-raw_fail (RawLoad    *load,
-          const char *what,
-          int         code)
+raw_done (VtrBenchHttp *http,
+          gpointer      data,
+          guint         status,
+          GString      *body,
+          guint64       bytes,
+          double        ms)
 {
-  if (load->failures++ < 3)
-    g_printerr ("  request failed: %s %d\n", what, code);
-}
+  RawLoad *load = data;
 
-static void
-raw_conn_close (RawLoad *load,
-                RawConn *conn)
-{
-  epoll_ctl (load->epoll, EPOLL_CTL_DEL, conn->fd, NULL);
-  close (conn->fd);
-  g_free (conn->request);
-  g_free (conn);
-}
-
-static int
-raw_connect (RawLoad *load)
-{
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int one = 1;
-
-  if (fd < 0)
-    return -1;
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect (fd, (struct sockaddr *) &load->address, sizeof load->address) != 0 && errno != EINPROGRESS)
+  if (status == 200)
     {
-      close (fd);
-      return -1;
+      g_array_append_val (load->latencies, ms);
+      load->bytes += bytes;
     }
-  return fd;
-}
-
-static void
-raw_watch (RawLoad *load,
-           RawConn *conn,
-           int      op)
-{
-  struct epoll_event event = { .events = conn->writing ? EPOLLOUT : EPOLLIN, .data.ptr = conn };
-
-  epoll_ctl (load->epoll, op, conn->fd, &event);
+  else if (status != 0)
+    vtr_bench_http_count_failure (http, "status", status);
 }
 
 /* Sends the request due at @due (ms). */
@@ -405,215 +328,28 @@ raw_send (RawLoad *load,
 {
   guint n = load->next++;
   const char *path = load->paths[n % load->n_paths];
-  RawConn *conn = g_new0 (RawConn, 1);
   g_autofree char *query = unique_query ? g_strdup_printf ("?r=%u.%d", n, getpid ()) : NULL;
-
-  conn->due = due;
-  conn->body_left = -1;
-  conn->request = g_strdup_printf ("GET %s%s HTTP/1.1\r\nHost: %s\r\nAccept-Language: fr-FR,fr;q=0.9\r\n%s\r\n",
-                                   path, query ? query : "", load->host,
+  char *request = g_strdup_printf ("GET %s%s HTTP/1.1\r\nHost: %s\r\nAccept-Language: fr-FR,fr;q=0.9\r\n%s\r\n",
+                                   path, query ? query : "", load->http->host,
                                    one_connection ? "Connection: close\r\n" : "");
-  conn->request_len = strlen (conn->request);
-  conn->writing = TRUE;
-  load->in_flight++;
-  if (load->idle->len)
-    {
-      RawConn *kept = g_ptr_array_steal_index_fast (load->idle, load->idle->len - 1);
 
-      conn->fd = kept->fd;
-      conn->reused = TRUE;
-      g_free (kept->request);
-      g_free (kept);
-      raw_watch (load, conn, EPOLL_CTL_MOD);
-      return;
-    }
-  if ((conn->fd = raw_connect (load)) < 0)
-    {
-      raw_fail (load, "connect", errno);
-      load->in_flight--;
-      g_free (conn->request);
-      g_free (conn);
-      return;
-    }
-  raw_watch (load, conn, EPOLL_CTL_ADD);
+  vtr_bench_http_send (load->http, request, strlen (request), due, FALSE, load);
 }
 
-/* The answer is whole: its latency, and the connection kept or closed. */
-static void
-raw_done (RawLoad *load,
-          RawConn *conn)
-{
-  double ms = vtr_bench_now_ms () - conn->due;
-
-  load->in_flight--;
-  if (conn->status == 200)
-    {
-      g_array_append_val (load->latencies, ms);
-      load->bytes += conn->bytes;
-    }
-  else
-    raw_fail (load, "status", conn->status);
-  if (conn->keep && !load->stopping)
-    {
-      g_clear_pointer (&conn->request, g_free);
-      conn->writing = FALSE;
-      g_ptr_array_add (load->idle, conn);
-    }
-  else
-    raw_conn_close (load, conn);
-}
-
-/* The headers are in: the status, the body's length, whether the hub
- * keeps the connection. */
-static gboolean
-raw_parse_head (RawConn *conn,
-                gsize    end)
-{
-  g_autofree char *head = g_ascii_strdown (conn->head, end);
-  const char *length = strstr (head, "\r\ncontent-length:");
-
-  if (sscanf (head, "http/1.%*d %u", &conn->status) != 1)
-    return FALSE;
-  conn->keep = strstr (head, "\r\nconnection: close") == NULL;
-  conn->body_left = length ? (gssize) g_ascii_strtoull (length + strlen ("\r\ncontent-length:"), NULL, 10) : -2;
-  if (length == NULL)
-    conn->keep = FALSE;
-  return TRUE;
-}
-
-static void
-raw_event (RawLoad  *load,
-           RawConn  *conn,
-           guint32   events)
-{
-  char buffer[65536];
-
-  if (conn->request == NULL)
-    {
-      /* A kept connection the hub closed while it was idle. */
-      g_ptr_array_remove_fast (load->idle, conn);
-      raw_conn_close (load, conn);
-      return;
-    }
-  if (conn->writing)
-    {
-      gssize n = send (conn->fd, conn->request + conn->sent, conn->request_len - conn->sent, MSG_NOSIGNAL);
-
-      if (n < 0 && (errno == EAGAIN || errno == EINPROGRESS))
-        return;
-      if (n < 0)
-        {
-          load->in_flight--;
-          raw_fail (load, "send", errno);
-          raw_conn_close (load, conn);
-          return;
-        }
-      conn->sent += n;
-      if (conn->sent == conn->request_len)
-        {
-          conn->writing = FALSE;
-          raw_watch (load, conn, EPOLL_CTL_MOD);
-        }
-      return;
-    }
-  for (;;)
-    {
-      gssize n = recv (conn->fd, buffer, sizeof buffer, 0);
-      gsize body;
-
-      if (n < 0 && errno == EAGAIN)
-        return;
-      if (n <= 0)
-        {
-          if (conn->body_left == -2)
-            {
-              conn->keep = FALSE;
-              raw_done (load, conn);
-            }
-          else if (conn->reused && conn->head_len == 0)
-            {
-              /* The hub closed the kept connection as we sent: again on
-               * a new one, still due when it was. */
-              double due = conn->due;
-
-              load->in_flight--;
-              raw_conn_close (load, conn);
-              raw_send (load, due);
-            }
-          else
-            {
-              load->in_flight--;
-              raw_fail (load, "closed", n < 0 ? errno : 0);
-              raw_conn_close (load, conn);
-            }
-          return;
-        }
-      body = n;
-      if (conn->body_left == -1)
-        {
-          gsize take = MIN ((gsize) n, sizeof conn->head - 1 - conn->head_len);
-          char *end;
-
-          memcpy (conn->head + conn->head_len, buffer, take);
-          conn->head_len += take;
-          conn->head[conn->head_len] = '\0';
-          if (!(end = strstr (conn->head, "\r\n\r\n")))
-            {
-              if (conn->head_len == sizeof conn->head - 1)
-                {
-                  load->in_flight--;
-                  raw_fail (load, "headers", 0);
-                  raw_conn_close (load, conn);
-                  return;
-                }
-              continue;
-            }
-          if (!raw_parse_head (conn, end - conn->head))
-            {
-              load->in_flight--;
-              raw_fail (load, "answer", 0);
-              raw_conn_close (load, conn);
-              return;
-            }
-          /* What of this read is past the headers is body. */
-          body = conn->head_len - (gsize) (end + 4 - conn->head) + ((gsize) n - take);
-        }
-      conn->bytes += body;
-      if (conn->body_left >= 0)
-        {
-          conn->body_left -= body;
-          if (conn->body_left <= 0)
-            {
-              raw_done (load, conn);
-              return;
-            }
-        }
-    }
-}
-
-/* The client process with raw sockets: see "The cheap client". */
+/* The client process with raw sockets: see tests/bench/vtr-bench-http.h. */
 static int
 raw_client_main (char **paths,
                  double started_cpu)
 {
   RawLoad load = { 0 };
-  struct epoll_event events[256];
   double started, end_ms, deadline;
-  int port = 0;
-  char ip[64] = "";
 
-  if (sscanf (client_url, "http://%63[^:/]:%d", ip, &port) != 2)
+  if (!(load.http = vtr_bench_http_new (client_url, 0, raw_done)))
     return 2;
-  load.address.sin_family = AF_INET;
-  load.address.sin_port = htons (port);
-  inet_pton (AF_INET, ip, &load.address.sin_addr);
-  load.host = g_strdup_printf ("%s:%d", ip, port);
   load.paths = paths;
   load.n_paths = g_strv_length (paths);
-  load.epoll = epoll_create1 (EPOLL_CLOEXEC);
   load.latencies = g_array_new (FALSE, FALSE, sizeof (double));
   load.lags = g_array_new (FALSE, FALSE, sizeof (double));
-  load.idle = g_ptr_array_new ();
   started = vtr_bench_now_ms ();
   end_ms = started + seconds * 1000.0;
   deadline = end_ms + 10000;
@@ -623,7 +359,7 @@ raw_client_main (char **paths,
   for (;;)
     {
       double now = vtr_bench_now_ms ();
-      int timeout = 100, n;
+      int timeout = 100;
 
       if (client_rate > 0)
         for (;;)
@@ -643,54 +379,32 @@ raw_client_main (char **paths,
             load.scheduled++;
             raw_send (&load, due);
           }
-      else if (now >= end_ms)
-        load.stopping = TRUE;
-      else
+      else if (now < end_ms)
         {
           /* Closed loop: as many as --clients always waiting. */
-          while (load.in_flight < (guint) n_clients)
+          while (load.http->in_flight < (guint) n_clients)
             raw_send (&load, now);
           timeout = MAX (1, (int) (end_ms - now));
         }
       if (now >= end_ms)
-        load.stopping = TRUE;
-      if (load.stopping && load.in_flight == 0)
+        load.http->stopping = TRUE;
+      if (load.http->stopping && load.http->in_flight == 0)
         break;
       if (now >= deadline)
         {
           /* Still unanswered 10 s after the last was due: failed. */
-          load.failures += load.in_flight;
+          load.http->failures += load.http->in_flight;
           break;
         }
-      n = epoll_wait (load.epoll, events, G_N_ELEMENTS (events), timeout);
-      for (int i = 0; i < n; i++)
-        raw_event (&load, events[i].data.ptr, events[i].events);
+      vtr_bench_http_run (load.http, timeout);
     }
   printf ("%.4f %.4f %u %" G_GUINT64_FORMAT " %.3f\n", (vtr_bench_now_ms () - started) / 1000,
-          self_cpu_s () - started_cpu, load.failures, load.bytes,
+          vtr_bench_self_cpu_s () - started_cpu, load.http->failures, load.bytes,
           load.lags->len ? vtr_bench_quantile (load.lags, 0.99) : 0.0);
   for (guint i = 0; i < load.latencies->len; i++)
     printf ("%.3f\n", g_array_index (load.latencies, double, i));
   fflush (stdout);
   return 0;
-}
-
-/* CPU seconds a process used so far: its user and system ticks. */
-static double
-process_cpu_s (const char *pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || !(after = strrchr (text, ')')))
-    return NAN;
-  fields = g_strsplit (after + 2, " ", -1);
-  /* After "pid (comm) ", state is field 0: utime is 11, stime 12. */
-  if (g_strv_length (fields) < 13)
-    return NAN;
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
 typedef struct
@@ -716,7 +430,7 @@ run_once (const char *self,
   g_autofree char *per_process = g_strdup_printf ("%d", MAX (1, n_clients / n_processes));
   g_autofree char *secs = g_strdup_printf ("%d", seconds);
   g_autofree char *per_process_rate = g_strdup_printf ("%.3f", rate / n_processes);
-  double hub_before = process_cpu_s (g_subprocess_get_identifier (hub->process));
+  double hub_before = vtr_bench_process_cpu_s (g_subprocess_get_identifier (hub->process));
   double started = vtr_bench_now_ms (), wall_s, client_cpu = 0;
   guint64 bytes = 0;
   Figures f = { 0 };
@@ -784,7 +498,7 @@ run_once (const char *self,
   f.p95 = latencies->len ? vtr_bench_quantile (latencies, 0.95) : NAN;
   f.p99 = latencies->len ? vtr_bench_quantile (latencies, 0.99) : NAN;
   f.kb = latencies->len ? bytes / 1024.0 / latencies->len : NAN;
-  f.hub_cores = (process_cpu_s (g_subprocess_get_identifier (hub->process)) - hub_before) / wall_s;
+  f.hub_cores = (vtr_bench_process_cpu_s (g_subprocess_get_identifier (hub->process)) - hub_before) / wall_s;
   f.client_cores = client_cpu / wall_s;
   f.answered = latencies->len;
   f.wall_s = wall_s;
