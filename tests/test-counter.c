@@ -158,7 +158,7 @@ test_pin (Fixture       *f,
   g_assert_cmpint (vtr_counter_get_mode (counter), ==, VTR_COUNTER_MODE_AMOUNT);
   /* No card yet: digits are an order's number. */
   g_assert_cmpstr (vtr_counter_get_title (counter), ==,
-                   "Numéro de commande — ou scannez la carte du client pour un achat");
+                   "Numéro de commande — ou la carte du client");
   g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
   g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
   g_assert_true (vtr_counter_get_can_enrol (counter));
@@ -607,7 +607,7 @@ test_order_number_typed (Fixture       *f,
   log_in (counter, STAFF_PIN);
   wait_orders_of (counter, NULL);
   g_assert_cmpstr (vtr_counter_get_title (counter), ==,
-                   "Numéro de commande — ou scannez la carte du client pour un achat");
+                   "Numéro de commande — ou la carte du client");
   g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
   shown = vtr_counter_get_orders (counter);
   for (guint i = 0; i < shown->len; i++)

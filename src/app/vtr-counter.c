@@ -517,7 +517,7 @@ update (VtrCounter *self)
     case VTR_COUNTER_MODE_AMOUNT:
     default:
       /* What the digits are: said above them. */
-      title = takes_order_number (self) ? _("Order number — or scan the customer’s card for a purchase")
+      title = takes_order_number (self) ? _("Order number — or the customer’s card")
                                         : _("Amount of the purchase");
       break;
     }
