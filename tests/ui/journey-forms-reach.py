@@ -8,6 +8,7 @@
 # point. At 1280×800 "Enregistrer la promotion" shows whole without
 # scrolling (it was cut at the bottom). Or, from the counter,
 # "Administration", its PIN, and its page the same way.
+import os
 import sys
 import time
 
@@ -20,7 +21,7 @@ SIZE = sys.argv[1] if len(sys.argv) > 1 else '1280x800'
 # A part a test (each takes 20 to 40 s): "shop" the first three sections,
 # "more" the others, "admin" the administration.
 PART = sys.argv[2] if len(sys.argv) > 2 else 'shop'
-CONTROLS = ('push button', 'toggle button', 'entry', 'text', 'check box', 'switch', 'spin button')
+CONTROLS = ('push button', 'toggle button', 'entry', 'text', 'check box', 'switch', 'spin button', 'combo box')
 # Each section of "Ma boutique", and a button only it has.
 SECTIONS = (('Stock', 'Chercher le produit'), ('Horaires', 'Enregistrer les horaires'),
             ('Promotions', 'Enregistrer la promotion'), ('Services', 'Enregistrer les services'),
@@ -110,6 +111,8 @@ def reach_all(kiosk, pane, what):
         kiosk.fail('%s at %s: never wholly on the screen, whatever the scroll: %s'
                    % (what, SIZE, ', '.join(missing)))
     vtrui._log('%s: %d controls, each reached (%.1f s)' % (what, len(controls), time.monotonic() - started))
+    if os.environ.get('VTR_UI_LIST'):
+        vtrui._log(', '.join("%s '%s'" % key[:2] for key in controls))
 
 
 def settled(kiosk, node):
