@@ -347,9 +347,11 @@ test_keypad (Fixture       *f,
     }
   tap (f, "Valider");
   wait_idle (f);
-  g_assert_true (shows (f, "Montant de l’achat"));
+  /* Before a card, digits are an order's number: said above them. */
+  g_assert_true (shows (f, "Numéro de commande — ou la carte du client"));
   g_assert_true (shows (f, "Scannez la carte du client"));
-  g_assert_true (shows (f, "0 €"));
+  g_assert_true (shows (f, "—"));
+  g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Virgule"));
   g_assert_nonnull (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Nouveau client : créer une carte"));
   g_assert_null (vtr_test_find_shown_button (GTK_WIDGET (f->screen), "Imprimer le ticket client"));
 }
@@ -360,8 +362,14 @@ static void
 test_amount_digits (Fixture       *f,
                     gconstpointer  data)
 {
+  g_autofree char *code = card_code ("DIGITSDIGITSDIGITSDIGITSDI");
+
   tap_keys (f, STAFF_PIN);
   tap (f, "Valider");
+  wait_idle (f);
+  /* An amount, for the card scanned. */
+  g_assert_true (vtr_counter_take_code (f->counter, code));
+  wait_idle (f);
   g_assert_true (shows (f, "Montant de l’achat"));
   tap_keys (f, "12345");
   g_assert_true (shows (f, "1234 €"));
@@ -393,7 +401,7 @@ test_physical_keyboard (Fixture       *f,
     send_key (screen, GDK_KEY_0 + (*k - '0'));
   send_key (screen, GDK_KEY_Return);
   wait_idle (f);
-  g_assert_true (shows (f, "Montant de l’achat"));
+  g_assert_true (shows (f, "Numéro de commande"));
   g_assert_true (vtr_counter_take_code (f->counter, code));
   send_key (screen, GDK_KEY_KP_1);
   send_key (screen, GDK_KEY_2);

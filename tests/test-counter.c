@@ -9,8 +9,10 @@
 #include "vtr-flashcode.h"
 #include "vtr-i18n.h"
 #include "vtr-loyalty.h"
+#include "vtr-order-reader.h"
 #include "vtr-orders.h"
 #include "vtr-print-service.h"
+#include "vtr-staff.h"
 #include "vtr-store-private.h"
 #include "vtr-test-keys.h"
 #include "vtr-test-util.h"
@@ -154,9 +156,11 @@ test_pin (Fixture       *f,
   g_assert_cmpstr (vtr_counter_get_message (counter), ==, "");
   g_assert_true (vtr_counter_get_session_open (counter));
   g_assert_cmpint (vtr_counter_get_mode (counter), ==, VTR_COUNTER_MODE_AMOUNT);
-  g_assert_cmpstr (vtr_counter_get_title (counter), ==, "Montant de l’achat");
+  /* No card yet: digits are an order's number. */
+  g_assert_cmpstr (vtr_counter_get_title (counter), ==,
+                   "Numéro de commande — ou la carte du client");
   g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
-  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "0 €");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
   g_assert_true (vtr_counter_get_can_enrol (counter));
   g_assert_false (vtr_counter_get_can_print_slip (counter));
 
@@ -235,10 +239,14 @@ test_credit_and_redeem (Fixture       *f,
 
   vtr_counter_open (counter);
   log_in (counter, STAFF_PIN);
-  /* No card yet: said in words. */
+  /* No card yet: the digits are an order's number; none has them, and an
+   * amount needs the card first: said in words. */
   type_keys (counter, "12");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "12");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
-  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Scannez d’abord la carte du client");
+  wait_pin_checked (counter);
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==,
+                   "Aucune commande à remettre n’a le numéro 12. Pour un achat, scannez d’abord la carte du client.");
 
   g_assert_true (vtr_counter_take_code (counter, code));
   g_assert_cmpstr (vtr_counter_get_card_id (counter), ==, card);
@@ -353,12 +361,12 @@ test_card_done_after_credit (Fixture       *f,
   g_assert_null (vtr_counter_get_card_id (counter));
   g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
   g_assert_null (vtr_counter_get_rewards (counter));
-  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "0 €");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
 
   type_keys (counter, "100");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
   wait_pin_checked (counter);
-  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Scannez d’abord la carte du client");
+  g_assert_nonnull (strstr (vtr_counter_get_message (counter), "scannez d’abord la carte du client"));
   g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event "
                                              "WHERE card_id = 'DONEDONEDONEDONEDONEDONEDO'"),
                    ==, 1);
@@ -398,12 +406,12 @@ test_card_timeout (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (vtr_counter_get_card_id (counter));
   g_assert_cmpstr (vtr_counter_get_card (counter), ==, "Scannez la carte du client");
-  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "0 €");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
   /* Stray keys and Enter then credit nobody. */
   type_keys (counter, "3");
   vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
   wait_pin_checked (counter);
-  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Scannez d’abord la carte du client");
+  g_assert_nonnull (strstr (vtr_counter_get_message (counter), "scannez d’abord la carte du client"));
   g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.loyalty_event "
                                              "WHERE card_id = 'IDLEIDLEIDLEIDLEIDLEIDLEID'"),
                    ==, 0);
@@ -464,10 +472,10 @@ test_enrol (Fixture       *f,
 }
 
 static VtrOrder *
-place_order (VtrStore   *store,
-             const char *first_name)
+place_order_at (VtrStore   *store,
+                const char *first_name,
+                GDateTime  *now)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   VtrOrderLine line = { 0, 1, 0 };
   VtrOrder *order;
@@ -479,6 +487,15 @@ place_order (VtrStore   *store,
 
   g_assert_no_error (error);
   return order;
+}
+
+static VtrOrder *
+place_order (VtrStore   *store,
+             const char *first_name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return place_order_at (store, first_name, now);
 }
 
 /* The shop's orders in the session: accepted, made ready, handed over by
@@ -514,6 +531,131 @@ test_orders (Fixture       *f,
   g_assert_nonnull (strstr (vtr_counter_get_message (counter), order->number));
   g_assert_nonnull (strstr (vtr_counter_get_message (counter), "Malik"));
   g_assert_cmpint (vtr_test_count (f->store, sql), ==, 1);
+}
+
+static VtrOrder *
+place_ready_order (Fixture    *f,
+                   const char *session,
+                   const char *number,
+                   const char *first_name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  VtrOrder *order;
+
+  /* The pickup stock gives its numbers in order: those before go to
+   * other customers' orders. */
+  while (g_strcmp0 ((order = place_order (f->store, first_name))->number, number) < 0)
+    vtr_order_free (order);
+  g_assert_cmpstr (order->number, ==, number);
+  g_assert_true (vtr_order_advance (f->store, session, number, VTR_ORDER_ACCEPTED, now, &error));
+  g_assert_true (vtr_order_advance (f->store, session, number, VTR_ORDER_READY, now, &error));
+  g_assert_no_error (error);
+  return order;
+}
+
+static void
+wait_orders_of (VtrCounter *counter,
+                const char *asked)
+{
+  gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+
+  while ((vtr_counter_get_busy (counter) || g_strcmp0 (vtr_counter_get_asked_number (counter), asked) != 0) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (vtr_counter_get_busy (counter));
+  g_assert_cmpstr (vtr_counter_get_asked_number (counter), ==, asked);
+}
+
+/* A customer says their order's number, "1207" of "XC-1207": without a
+ * card, digits typed and OK look for it, beyond the six orders listed,
+ * and say it is ready (it was taken for an amount, and asked for a card);
+ * two orders with those digits are both shown, the customer's name tells
+ * them apart. An amount still takes the card first. */
+static void
+test_order_number_typed (Fixture       *f,
+                         gconstpointer  data)
+{
+  VtrCounter *counter = f->counter;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session = vtr_staff_login (f->store, SHOP, STAFF_PIN, now, &error);
+  g_autoptr(VtrOrder) zoe = NULL;
+  g_autoptr(VtrOrder) malika = NULL;
+  g_autoptr(VtrOrder) karim = NULL;
+  g_autofree char *card = card_code ("NUMBERNUMBERNUMBERNUMBERNU");
+  GPtrArray *shown;
+
+  g_assert_no_error (error);
+  g_assert_true (vtr_order_number_has_digits ("XC-1207", "1207"));
+  g_assert_false (vtr_order_number_has_digits ("XC-1207", "207"));
+  g_assert_false (vtr_order_number_has_digits ("XC-1207", "12070"));
+  g_assert_false (vtr_order_number_has_digits ("XC-1207", ""));
+
+  malika = place_ready_order (f, session, "XA-5396", "Malika");
+  karim = place_ready_order (f, session, "XB-5396", "Karim");
+  zoe = place_ready_order (f, session, "XC-1207", "Zoé");
+  /* Six newer orders: the list shows none of these three. */
+  {
+    g_autoptr(GDateTime) later = g_date_time_add_minutes (now, 1);
+
+    for (guint i = 0; i < VTR_COUNTER_MAX_ORDERS; i++)
+      vtr_order_free (place_order_at (f->store, "Autre", later));
+  }
+
+  vtr_counter_open (counter);
+  log_in (counter, STAFF_PIN);
+  wait_orders_of (counter, NULL);
+  g_assert_cmpstr (vtr_counter_get_title (counter), ==,
+                   "Numéro de commande — ou la carte du client");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
+  shown = vtr_counter_get_orders (counter);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_cmpstr (((VtrOrder *) g_ptr_array_index (shown, i))->number, !=, zoe->number);
+
+  /* No comma in an order's number. */
+  type_keys (counter, "12,07");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "1207");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_orders_of (counter, "1207");
+  shown = vtr_counter_get_orders (counter);
+  g_assert_cmpuint (shown->len, ==, 1);
+  g_assert_cmpstr (((VtrOrder *) g_ptr_array_index (shown, 0))->number, ==, "XC-1207");
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==,
+                   "La commande XC-1207 de Zoé est prête : remettez-la avec « Retirée ».");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "—");
+
+  /* Handed over: said, and the list shows the latest orders again. */
+  vtr_counter_hand_over_order (counter, "XC-1207");
+  wait_orders_of (counter, NULL);
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==, "Commande XC-1207 remise à Zoé");
+  g_assert_cmpint (vtr_test_count (f->store, "SELECT count (*) FROM journal.orders "
+                                             "WHERE number = 'XC-1207' AND state = 'collected'"), ==, 1);
+
+  /* Two ready orders with those digits: both, and said. */
+  type_keys (counter, "5396");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_orders_of (counter, "5396");
+  shown = vtr_counter_get_orders (counter);
+  g_assert_cmpuint (shown->len, ==, 2);
+  g_assert_cmpstr (vtr_counter_get_message (counter), ==,
+                   "2 commandes prêtes ont le numéro 5396 : vérifiez le prénom du client.");
+  vtr_counter_show_all_orders (counter);
+  wait_orders_of (counter, NULL);
+  g_assert_cmpuint (vtr_counter_get_orders (counter)->len, ==, VTR_COUNTER_MAX_ORDERS);
+
+  /* Collected already: nothing to hand over. */
+  type_keys (counter, "1207");
+  vtr_counter_press (counter, VTR_COUNTER_KEY_OK);
+  wait_orders_of (counter, NULL);
+  g_assert_true (g_str_has_prefix (vtr_counter_get_message (counter),
+                                   "Aucune commande à remettre n’a le numéro 1207."));
+  /* The digits stay: the card scanned, they are the purchase's amount. */
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "1207");
+  g_assert_true (vtr_counter_take_code (counter, card));
+  wait_pin_checked (counter);
+  g_assert_cmpstr (vtr_counter_get_title (counter), ==, "Montant de l’achat");
+  g_assert_cmpstr (vtr_counter_get_keyed (counter), ==, "1207 €");
 }
 
 /* The bug of issue 15: the administrator's PIN asked after a shop's
@@ -621,9 +763,22 @@ main (int argc, char *argv[])
 
         g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
       }
+    /* Numbers a customer says at the counter (test_order_number_typed),
+     * the newer orders' after them, and the next tests'. */
+    {
+      const char *said[] = { "XA-5396", "XB-5396", "XC-1207", "YA-0001", "YA-0002", "YA-0003", "YA-0004",
+                             "YA-0005", "YA-0006", "ZA-0001", "ZA-0002", "ZA-0003" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (said); i++)
+        {
+          VtrFlashcode pickup = { VTR_CODE_PICKUP, 0, 0, 0, NULL, (char *) said[i], NULL, 20991231, 1 };
+
+          g_ptr_array_add (codes, vtr_flashcode_sign (&pickup, "vtr13.fr", secret, NULL));
+        }
+    }
     g_ptr_array_add (codes, NULL);
     g_assert_cmpuint (vtr_code_stock_add (store, VTR_CODE_PICKUP, (const char **) codes->pdata, keys, now, &error),
-                      ==, 8);
+                      ==, 8 + 12);
   }
 
   g_test_add ("/counter/pin", Fixture, NULL, fixture_set_up, test_pin, fixture_tear_down);
@@ -634,6 +789,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/counter/card-timeout", Fixture, NULL, fixture_set_up, test_card_timeout, fixture_tear_down);
   g_test_add ("/counter/orders", Fixture, NULL, fixture_set_up, test_orders, fixture_tear_down);
+  g_test_add ("/counter/order-number-typed", Fixture, NULL, fixture_set_up, test_order_number_typed,
+              fixture_tear_down);
   g_test_add ("/counter/admin-pin-clears", Fixture, NULL, fixture_set_up, test_admin_pin_clears,
               fixture_tear_down);
   g_test_add ("/counter/clear-during-check", Fixture, NULL, fixture_set_up, test_clear_during_check,

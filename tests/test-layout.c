@@ -193,6 +193,39 @@ test_flip_box_natural (void)
   g_object_unref (box);
 }
 
+/* One above the other without a wide width, the columns stand at the
+ * widest one's natural width: the box's height is measured at that width
+ * too. (It was measured at the whole width, where a form's wrapped labels
+ * take fewer lines: in a page that scrolls, the last column, a keypad,
+ * stood below the page's end, out of reach.) */
+static void
+test_flip_box_turned_height (void)
+{
+  GtkWidget *box = g_object_ref_sink (vtr_flip_box_new (10));
+  GtkWidget *form = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new ("Ce que propose la boutique : touchez pour choisir, et les collectes qu’elle "
+                                    "reçoit, les vêtements, les cartons, l’huile de friture usagée");
+  GtkWidget *keypad = column_new (500);
+  int height, keypad_bottom;
+  graphene_rect_t k;
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_widget_set_size_request (form, 480, -1);
+  gtk_box_append (GTK_BOX (form), label);
+  vtr_flip_box_append (VTR_FLIP_BOX (box), form);
+  vtr_flip_box_append (VTR_FLIP_BOX (box), keypad);
+  /* 480 + 10 + 500 do not fit in 900: one above the other, 500 wide. */
+  gtk_widget_measure (box, GTK_ORIENTATION_VERTICAL, 900, &height, NULL, NULL, NULL);
+  lay_out (box, 900, height);
+  k = place (keypad, box);
+  keypad_bottom = (int) (k.origin.y + k.size.height);
+  g_assert_cmpfloat (k.size.width, ==, 500);
+  g_assert_cmpfloat (k.size.height, ==, 100);
+  g_assert_cmpint (keypad_bottom, <=, height);
+  g_object_unref (box);
+}
+
 /* A list row's wrapped text is asked its width at a height by the row's
  * box: its answer is its width for no height at all, the text wrapping to
  * what it is given. A wrapped GtkLabel would answer by laying its text out
@@ -245,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/flip-box/right-to-left", test_flip_box_right_to_left);
   g_test_add_func ("/flip-box/turns", test_flip_box_turns);
   g_test_add_func ("/flip-box/natural", test_flip_box_natural);
+  g_test_add_func ("/flip-box/turned-height", test_flip_box_turned_height);
   g_test_add_func ("/text-column/width", test_text_column_width);
   return g_test_run ();
 }

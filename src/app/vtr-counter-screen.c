@@ -26,6 +26,8 @@
  *   counter.hand-over-order s a ready order collected, by number ("Collected")
  *   counter.lost-card         a lost card replaced (VtrLostCardPanel)
  *   counter.lost-card-end     back from it
+ *   counter.all-orders        the shop's latest orders again, after an
+ *                             order's number typed
  *
  * An order's row, tapped open, shows its lines (what to prepare); a reward
  * is given once confirmed in a dialog. A physical keyboard types digits,
@@ -56,7 +58,8 @@ struct _VtrCounterScreen
   GtkWidget     *enrol_button;
   GtkListBox    *rewards;
   GtkListBox    *orders;
-  GtkWidget     *orders_heading;
+  GtkLabel      *orders_heading;
+  GtkWidget     *all_orders_button;
   GtkWidget     *no_orders;  /* "No order yet", in a shop's session */
   GtkWidget     *lost_card_button;
   GtkWidget     *scan_file_button;
@@ -152,12 +155,23 @@ static void
 show_orders (VtrCounterScreen *self)
 {
   GPtrArray *orders = self->counter ? vtr_counter_get_orders (self->counter) : NULL;
+  const char *asked = self->counter ? vtr_counter_get_asked_number (self->counter) : NULL;
   g_autoptr(GHashTable) expanded = expanded_orders (self);
 
   remove_rows (self->orders);
   /* A shop's session with no order says where orders will come. */
-  gtk_widget_set_visible (self->orders_heading, orders != NULL);
-  gtk_widget_set_visible (self->no_orders, orders != NULL && orders->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->orders_heading), orders != NULL);
+  gtk_widget_set_visible (self->no_orders, orders != NULL && orders->len == 0 && asked == NULL);
+  /* An order's number typed: its orders, and the way back to all. */
+  if (asked)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Orders numbered …%s"), asked);
+
+      gtk_label_set_text (self->orders_heading, heading);
+    }
+  else
+    gtk_label_set_text (self->orders_heading, _("The shop’s orders"));
+  gtk_widget_set_visible (self->all_orders_button, orders != NULL && asked != NULL);
   for (guint i = 0; orders && i < orders->len; i++)
     {
       VtrOrder *order = g_ptr_array_index (orders, i);
@@ -482,6 +496,17 @@ lost_card_end_action (GtkWidget  *widget,
 }
 
 static void
+all_orders_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VtrCounterScreen *self = VTR_COUNTER_SCREEN (widget);
+
+  if (self->counter)
+    vtr_counter_show_all_orders (self->counter);
+}
+
+static void
 advance_order_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -525,6 +550,8 @@ order_step_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void update_comma (VtrCounterScreen *self);
+
 VtrCounter *
 vtr_counter_screen_get_counter (VtrCounterScreen *self)
 {
@@ -559,6 +586,7 @@ vtr_counter_screen_set_counter (VtrCounterScreen *self,
   show_orders (self);
   show_rewards (self);
   update_scan_file_button (self);
+  update_comma (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER]);
 }
 
@@ -674,6 +702,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, rewards);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, orders_heading);
+  gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, all_orders_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, scan_file_button);
   gtk_widget_class_bind_template_child (widget_class, VtrCounterScreen, lost_card_panel);
@@ -687,6 +716,7 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.forget-customer", "s", forget_customer_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card", NULL, lost_card_action);
   gtk_widget_class_install_action (widget_class, "counter.lost-card-end", NULL, lost_card_end_action);
+  gtk_widget_class_install_action (widget_class, "counter.all-orders", NULL, all_orders_action);
   gtk_widget_class_install_action (widget_class, "counter.cancel-order", "s", order_step_action);
   gtk_widget_class_install_action (widget_class, "counter.deposit-order", "s", order_step_action);
 
@@ -694,14 +724,15 @@ vtr_counter_screen_class_init (VtrCounterScreenClass *klass)
   gtk_widget_class_set_css_name (widget_class, "counterscreen");
 }
 
-static gboolean
-mode_takes_comma (GBinding     *binding,
-                  const GValue *from,
-                  GValue       *to,
-                  gpointer      data)
+/* A comma in an amount of euros, never in a PIN, a phone number or an
+ * order's number (typed before a card, on a shop's device). */
+static void
+update_comma (VtrCounterScreen *self)
 {
-  g_value_set_boolean (to, g_value_get_enum (from) == VTR_COUNTER_MODE_AMOUNT);
-  return TRUE;
+  gboolean amount = self->counter && vtr_counter_get_mode (self->counter) == VTR_COUNTER_MODE_AMOUNT &&
+                    (vtr_counter_get_card_id (self->counter) || vtr_counter_get_merchant_id (self->counter) <= 0);
+
+  gtk_widget_set_visible (self->comma_button, amount);
 }
 
 /* A PIN asked: the keypad alone, in the middle of the screen; nothing of
@@ -774,15 +805,16 @@ vtr_counter_screen_init (VtrCounterScreen *self)
   g_binding_group_bind (self->bindings, "lost-card", self->lost_card_panel, "lost-card", G_BINDING_SYNC_CREATE);
   g_binding_group_bind_full (self->bindings, "lost-card", self->lost_card_panel, "visible", G_BINDING_SYNC_CREATE,
                              lost_card_shown, NULL, NULL, NULL);
-  /* A comma in an amount of euros, never in a PIN or a phone number. */
-  g_binding_group_bind_full (self->bindings, "mode", self->comma_button, "visible", G_BINDING_SYNC_CREATE,
-                             mode_takes_comma, NULL, NULL, NULL);
 
   g_signal_connect_swapped (self->keyed_label, "notify::label", G_CALLBACK (update_keyed), self);
   g_signal_connect_swapped (self->pin_message_label, "notify::label", G_CALLBACK (update_keyed), self);
 
   self->signals = g_signal_group_new (VTR_TYPE_COUNTER);
   g_signal_group_connect_swapped (self->signals, "notify::mode", G_CALLBACK (update_keyed), self);
+  g_signal_group_connect_swapped (self->signals, "notify::mode", G_CALLBACK (update_comma), self);
+  g_signal_group_connect_swapped (self->signals, "notify::card-id", G_CALLBACK (update_comma), self);
+  g_signal_group_connect_swapped (self->signals, "notify::merchant-id", G_CALLBACK (update_comma), self);
+  g_signal_group_connect_swapped (self->signals, "notify::asked-number", G_CALLBACK (on_orders_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::orders", G_CALLBACK (on_orders_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::rewards", G_CALLBACK (on_rewards_changed), self);
   g_signal_group_connect_swapped (self->signals, "notify::balance", G_CALLBACK (on_rewards_changed), self);

@@ -26,6 +26,12 @@
  * number ("Collected"). The keypad also takes the
  * administrator's PIN before the admin screen.
  *
+ * Without a card on the counter, digits typed are an order's number: the
+ * customer says "5396" of "AA-5396" (numbers have letters, the keypad
+ * none), OK lists the orders still to hand over whose numbers have those
+ * digits and says which is ready. An amount needs the card first: once it
+ * is scanned, the same digits are the purchase's amount.
+ *
  * What a screen shows is a property here, with its notify: the keypad's
  * title, what was typed (dots for a PIN), the message, the card and its
  * points, the shop's orders and rewards. Before a staff session, and
@@ -69,6 +75,8 @@ struct _VtrCounter
   GHashTable       *product_names; /* the orders' products, by id */
   GPtrArray        *rewards;   /* VtrReward */
   gint64            waiting;   /* orders waiting to be accepted: the badge */
+  char             *asked_number; /* the digits of an order's number typed: the list shows its orders */
+  gboolean          asked_unanswered; /* and the next read of them says what was found */
   GCancellable     *orders_read; /* the read of the orders under way */
   gboolean          orders_busy; /* and it reads the list a screen shows */
   VtrLostCard      *lost;      /* a lost card being replaced, if any */
@@ -100,6 +108,7 @@ enum
   PROP_WAITING,
   PROP_LOST_CARD,
   PROP_CARD_TIMEOUT,
+  PROP_ASKED_NUMBER,
   N_PROPS
 };
 
@@ -163,6 +172,15 @@ asks_pin (VtrCounter *self)
   return self->mode == VTR_COUNTER_MODE_STAFF_PIN || self->mode == VTR_COUNTER_MODE_ADMIN_PIN;
 }
 
+/* Digits typed without a card are an order's number: an amount needs the
+ * card first (a shop's device, which has orders). */
+static gboolean
+takes_order_number (VtrCounter *self)
+{
+  return self->mode == VTR_COUNTER_MODE_AMOUNT && self->card_id == NULL && self->merchant_id > 0 &&
+         self->lost == NULL;
+}
+
 /* What the keypad shows: dots for a PIN, the mobile, or the amount. */
 static void
 update_keyed (VtrCounter *self)
@@ -176,7 +194,8 @@ update_keyed (VtrCounter *self)
       if (self->typed->len == 0)
         g_string_assign (text, " ");
     }
-  else if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE)
+  else if (self->mode == VTR_COUNTER_MODE_ENROL_PHONE ||
+           (takes_order_number (self) && !strchr (self->typed->str, ',')))
     g_string_assign (text, self->typed->len ? self->typed->str : "—");
   else
     g_string_printf (text, "%s €", self->typed->len ? self->typed->str : "0");
@@ -242,6 +261,9 @@ shows_orders (VtrCounter *self)
   return self->session && !asks_pin (self) && self->merchant_id > 0;
 }
 
+static void refresh_orders (VtrCounter *self);
+static void answer_number  (VtrCounter *self);
+
 static void
 orders_read (GObject      *source,
              GAsyncResult *result,
@@ -276,6 +298,8 @@ orders_read (GObject      *source,
   if (orders)
     self->product_names = g_steal_pointer (&view->names);
   set_list (self, &self->orders, orders, PROP_ORDERS);
+  if (self->asked_unanswered && self->orders)
+    answer_number (self);
   if (self->waiting != view->waiting)
     {
       self->waiting = view->waiting;
@@ -313,7 +337,63 @@ refresh_orders (VtrCounter *self)
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
   vtr_order_view_read_async (vtr_store_get_data_dir (self->store), self->merchant_id, shows_orders (self),
-                             VTR_COUNTER_MAX_ORDERS, self->orders_read, orders_read, ref);
+                             VTR_COUNTER_MAX_ORDERS, shows_orders (self) ? self->asked_number : NULL,
+                             self->orders_read, orders_read, ref);
+}
+
+static void
+set_asked_number (VtrCounter *self,
+                  const char *digits)
+{
+  self->asked_unanswered = digits != NULL;
+  set_string (self, &self->asked_number, digits, PROP_ASKED_NUMBER);
+}
+
+/* What the orders read for a number typed say: which one is ready to
+ * hand over, or that two are (the customer's name tells them apart), or
+ * where it is; none: the list shows all the shop's orders again, and the
+ * digits stay typed (an amount, once the card is scanned). */
+static void
+answer_number (VtrCounter *self)
+{
+  g_autofree char *words = NULL;
+  VtrOrder *ready = NULL;
+  guint n_ready = 0;
+
+  self->asked_unanswered = FALSE;
+  for (guint i = 0; i < self->orders->len; i++)
+    {
+      VtrOrder *order = g_ptr_array_index (self->orders, i);
+
+      if (order->state == VTR_ORDER_READY && order->locker_id <= 0)
+        {
+          ready = ready ? ready : order;
+          n_ready++;
+        }
+    }
+  if (self->orders->len == 0)
+    {
+      words = g_strdup_printf (_("No order to hand over has the number %s. For a purchase, scan the customer’s "
+                                 "card first."),
+                               self->asked_number);
+      set_message (self, words);
+      set_asked_number (self, NULL);
+      refresh_orders (self);
+      return;
+    }
+  if (n_ready == 1)
+    words = g_strdup_printf (_("Order %s for %s is ready: hand it over with “Collected”."), ready->number,
+                             ready->first_name ? ready->first_name : "");
+  else if (n_ready > 1)
+    words = g_strdup_printf (ngettext ("%u ready order has the number %s: check the customer’s name.",
+                                       "%u ready orders have the number %s: check the customer’s name.",
+                                       n_ready),
+                             n_ready, self->asked_number);
+  else
+    words = vtr_order_describe_state (g_ptr_array_index (self->orders, 0));
+  set_message (self, words);
+  g_string_truncate (self->typed, 0);
+  update_keyed (self);
 }
 
 /* "Card …ABCD: 12 points" */
@@ -436,7 +516,9 @@ update (VtrCounter *self)
       break;
     case VTR_COUNTER_MODE_AMOUNT:
     default:
-      title = _("Amount of the purchase");
+      /* What the digits are: said above them. */
+      title = takes_order_number (self) ? _("Order number — or the customer’s card")
+                                        : _("Amount of the purchase");
       break;
     }
   set_string (self, &self->title, title, PROP_TITLE);
@@ -591,6 +673,7 @@ vtr_counter_clear (VtrCounter *self)
   g_clear_pointer (&self->slip_card_id, g_free);
   g_clear_handle_id (&self->card_timeout_id, g_source_remove);
   g_string_truncate (self->typed, 0);
+  set_asked_number (self, NULL);
   set_mode (self, VTR_COUNTER_MODE_STAFF_PIN);
   set_message (self, NULL);
   refresh_orders (self);
@@ -615,6 +698,7 @@ vtr_counter_open (VtrCounter *self)
   else if (asks_pin (self))
     set_mode (self, VTR_COUNTER_MODE_AMOUNT);
   g_string_truncate (self->typed, 0);
+  set_asked_number (self, NULL);
   set_message (self, NULL);
   refresh_orders (self);
   update (self);
@@ -887,6 +971,8 @@ written (GObject      *source,
                                                 write->first_name ? write->first_name : "");
 
       set_message (self, words);
+      /* Handed over: the orders looked up for it are done with. */
+      set_asked_number (self, NULL);
     }
   if (write->kind == WRITE_ADVANCE || write->kind == WRITE_HAND_OVER)
     refresh_orders (self);
@@ -982,8 +1068,8 @@ press_key (VtrCounter *self,
   if (!g_str_equal (key, VTR_COUNTER_KEY_OK))
     {
       gsize longest = self->mode == VTR_COUNTER_MODE_ENROL_PHONE ? 14 : 10;
-      gboolean comma = self->mode == VTR_COUNTER_MODE_AMOUNT && key[0] == ',' && key[1] == '\0' &&
-                       !strchr (self->typed->str, ',');
+      gboolean comma = self->mode == VTR_COUNTER_MODE_AMOUNT && !takes_order_number (self) && key[0] == ',' &&
+                       key[1] == '\0' && !strchr (self->typed->str, ',');
 
       if (g_str_equal (key, VTR_COUNTER_KEY_ERASE))
         {
@@ -1007,8 +1093,16 @@ press_key (VtrCounter *self,
       g_object_thaw_notify (G_OBJECT (self));
       return;
     }
+  else if (takes_order_number (self) && self->typed->len && !strchr (self->typed->str, ','))
+    {
+      /* An order's number: its orders are read, and said, on a worker
+       * thread (the counter is busy meanwhile). */
+      set_asked_number (self, self->typed->str);
+      refresh_orders (self);
+    }
   else if (self->card_id == NULL)
-    set_message (self, _("Scan the customer’s card first"));
+    set_message (self, takes_order_number (self) ? _("Type an order’s number, or scan the customer’s card first")
+                                                 : _("Scan the customer’s card first"));
   else
     credit (self);
   update (self);
@@ -1765,6 +1859,36 @@ vtr_counter_get_keyed (VtrCounter *self)
   return self->keyed;
 }
 
+/**
+ * vtr_counter_get_asked_number:
+ *
+ * Returns: (nullable): the digits of an order's number typed at the
+ *   keypad, whose orders vtr_counter_get_orders() lists; %NULL when it
+ *   lists the shop's latest orders
+ */
+const char *
+vtr_counter_get_asked_number (VtrCounter *self)
+{
+  g_return_val_if_fail (VTR_IS_COUNTER (self), NULL);
+  return self->asked_number;
+}
+
+/**
+ * vtr_counter_show_all_orders:
+ *
+ * The shop's latest orders listed again, after an order's number typed.
+ */
+void
+vtr_counter_show_all_orders (VtrCounter *self)
+{
+  g_return_if_fail (VTR_IS_COUNTER (self));
+
+  if (self->asked_number == NULL)
+    return;
+  set_asked_number (self, NULL);
+  refresh_orders (self);
+}
+
 const char *
 vtr_counter_get_message (VtrCounter *self)
 {
@@ -1875,6 +1999,7 @@ vtr_counter_finalize (GObject *object)
   g_free (self->keyed);
   g_free (self->message);
   g_free (self->card);
+  g_free (self->asked_number);
   g_clear_pointer (&self->orders, g_ptr_array_unref);
   g_clear_pointer (&self->product_names, g_hash_table_unref);
   g_clear_pointer (&self->rewards, g_ptr_array_unref);
@@ -1964,6 +2089,9 @@ vtr_counter_get_property (GObject    *object,
     case PROP_CARD_TIMEOUT:
       g_value_set_uint (value, self->card_timeout);
       break;
+    case PROP_ASKED_NUMBER:
+      g_value_set_string (value, self->asked_number);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2046,6 +2174,8 @@ vtr_counter_class_init (VtrCounterClass *klass)
   properties[PROP_CARD_TIMEOUT] =
     g_param_spec_uint ("card-timeout", NULL, NULL, 0, G_MAXUINT, VTR_COUNTER_CARD_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The digits of an order's number typed; the orders are its. */
+  properties[PROP_ASKED_NUMBER] = g_param_spec_string ("asked-number", NULL, NULL, NULL, shown);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

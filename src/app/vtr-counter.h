@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * @VTR_COUNTER_MODE_STAFF_PIN: the keypad asks for the shop's staff PIN
  * @VTR_COUNTER_MODE_ADMIN_PIN: the keypad asks for the administrator's PIN
  * @VTR_COUNTER_MODE_AMOUNT: a staff session is open: the keypad types the
- *   amount of a purchase for the card scanned
+ *   amount of a purchase for the card scanned or, before a card, the
+ *   digits of an order's number
  * @VTR_COUNTER_MODE_ENROL_PHONE: the keypad types a new customer's mobile
  *
  * What the counter's keypad is typing.
@@ -74,6 +75,8 @@ gboolean        vtr_counter_get_can_enrol     (VtrCounter       *self);
 gboolean        vtr_counter_get_can_print_slip (VtrCounter      *self);
 GPtrArray      *vtr_counter_get_orders        (VtrCounter       *self);
 GPtrArray      *vtr_counter_get_rewards       (VtrCounter       *self);
+const char     *vtr_counter_get_asked_number  (VtrCounter       *self);
+void            vtr_counter_show_all_orders   (VtrCounter       *self);
 
 void            vtr_counter_open              (VtrCounter       *self);
 void            vtr_counter_ask_admin_pin     (VtrCounter       *self);

@@ -177,6 +177,26 @@ vtr_flip_box_measure (GtkWidget      *widget,
    * by side or one above the other. A box measured one way and then
    * turned would be given the other way's size. */
   *minimum = *natural = 0;
+  /* One above the other without wide-width, the columns stand at the
+   * widest one's natural width, not the box's (size_allocate): their
+   * heights at that width, or wrapped text taller there than measured
+   * here pushes the last column out of the box, out of a page's scroll. */
+  if (vertical && self->wide_width == 0)
+    {
+      int widest = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          int column;
+
+          if (!gtk_widget_should_layout (child))
+            continue;
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &column, NULL, NULL);
+          widest = MAX (widest, column);
+        }
+      for_size = MIN (for_size, widest);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child;
        child = gtk_widget_get_next_sibling (child))
     {

@@ -457,6 +457,49 @@ zoom_out (GtkButton *button,
   shumate_map_zoom_out (get_map (self));
 }
 
+/* A wheel over a map in a page that scrolls (the administration) scrolls
+ * the page, or a trackpad could never get past the map; Ctrl and the
+ * wheel zoom it, as pinching and the + and − do (GNOME's maps in a page
+ * do the same). A map that is a screen's whole pane zooms with the wheel
+ * alone. */
+static gboolean
+on_scroll (GtkEventControllerScroll *scroll,
+           double                    dx,
+           double                    dy,
+           VtrMap                   *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
+  ShumateViewport *viewport = get_viewport (self);
+  double step;
+
+  if (!(state & GDK_CONTROL_MASK) && gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW))
+    return GDK_EVENT_PROPAGATE;
+  /* A wheel's notch is a zoom level; a trackpad's glide, a share of one. */
+  step = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_WHEEL ? dy : dy / 100;
+  shumate_viewport_set_zoom_level (viewport, CLAMP (shumate_viewport_get_zoom_level (viewport) - step,
+                                                    MIN_ZOOM, MAX_ZOOM));
+  return GDK_EVENT_STOP;
+}
+
+/* shumate's own wheel zooms wherever the map is: ours decides. */
+static void
+take_over_scroll (VtrMap *self)
+{
+  GtkWidget *map = GTK_WIDGET (get_map (self));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (map);
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
+    }
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (map, scroll);
+}
+
 static gboolean
 on_button_query_tooltip (GtkWidget  *button,
                          int         x,
@@ -679,6 +722,7 @@ vtr_map_init (VtrMap *self)
 
   g_signal_connect_object (click, "released", G_CALLBACK (on_map_released), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (get_map (self)), GTK_EVENT_CONTROLLER (click));
+  take_over_scroll (self);
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "map");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Map"), -1);

@@ -1684,6 +1684,27 @@ vtr_window_finalize (GObject *object)
   G_OBJECT_CLASS (vtr_window_parent_class)->finalize (object);
 }
 
+/* A short window (a small kiosk's 1024×600): the keypads' and keyboards'
+ * keys a little smaller (style.css, window.compact), so that the counter's
+ * keypad and its OK stand under the header bar. Only the height decides:
+ * the keys are as wide. */
+#define COMPACT_HEIGHT 700
+
+static void
+vtr_window_size_allocate (GtkWidget *widget,
+                          int        width,
+                          int        height,
+                          int        baseline)
+{
+  gboolean compact = height < COMPACT_HEIGHT;
+
+  if (compact && !gtk_widget_has_css_class (widget, "compact"))
+    gtk_widget_add_css_class (widget, "compact");
+  else if (!compact && gtk_widget_has_css_class (widget, "compact"))
+    gtk_widget_remove_css_class (widget, "compact");
+  GTK_WIDGET_CLASS (vtr_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 static void
 vtr_window_class_init (VtrWindowClass *klass)
 {
@@ -1692,6 +1713,7 @@ vtr_window_class_init (VtrWindowClass *klass)
 
   object_class->dispose = vtr_window_dispose;
   object_class->finalize = vtr_window_finalize;
+  widget_class->size_allocate = vtr_window_size_allocate;
 
   g_type_ensure (VTR_TYPE_SCAN_SCREEN);
   vtr_app_ensure_resources ();

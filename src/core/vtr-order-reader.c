@@ -16,6 +16,7 @@ typedef struct
 {
   char     *data_dir;
   char     *number;
+  char     *digits;      /* the orders whose numbers have these digits, if any */
   gint64    merchant_id;
   gboolean  with_orders;
   guint     max_orders;
@@ -26,6 +27,7 @@ reading_free (Reading *reading)
 {
   g_free (reading->data_dir);
   g_free (reading->number);
+  g_free (reading->digits);
   g_free (reading);
 }
 
@@ -79,6 +81,53 @@ read_lines (VtrStore      *store,
   return TRUE;
 }
 
+/**
+ * vtr_order_number_has_digits:
+ * @number: an order's number, "AA-5396"
+ * @digits: what a numeric keypad types of it, "5396"
+ *
+ * Returns: whether @number's digits, its letters and dash aside, are
+ *   @digits (and @digits has one at least)
+ */
+gboolean
+vtr_order_number_has_digits (const char *number,
+                             const char *digits)
+{
+  const char *d = digits;
+
+  g_return_val_if_fail (number != NULL, FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  if (*digits == '\0')
+    return FALSE;
+  for (const char *n = number; *n; n++)
+    {
+      if (!g_ascii_isdigit (*n))
+        continue;
+      if (*d != *n)
+        return FALSE;
+      d++;
+    }
+  return *d == '\0';
+}
+
+/* The orders a number typed at the counter may be: those whose number has
+ * its digits, still to hand over (placed, being prepared, ready). */
+static void
+keep_asked (GPtrArray  *orders,
+            const char *digits)
+{
+  for (guint i = orders->len; i-- > 0;)
+    {
+      VtrOrder *order = g_ptr_array_index (orders, i);
+
+      if (!vtr_order_number_has_digits (order->number, digits) ||
+          (order->state != VTR_ORDER_PLACED && order->state != VTR_ORDER_ACCEPTED &&
+           order->state != VTR_ORDER_READY))
+        g_ptr_array_remove_index (orders, i);
+    }
+}
+
 static void
 read_view_in_thread (GTask        *task,
                      gpointer      source,
@@ -99,6 +148,8 @@ read_view_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (view->orders && reading->digits)
+    keep_asked (view->orders, reading->digits);
   if (view->orders && view->orders->len > reading->max_orders)
     g_ptr_array_set_size (view->orders, reading->max_orders);
   if (view->orders && !read_lines (store, view, &error))
@@ -113,6 +164,8 @@ read_view_in_thread (GTask        *task,
  * vtr_order_view_read_async:
  * @data_dir: the device's data folder; the read opens its own store there
  * @with_orders: %FALSE for the count alone (no staff session: no names)
+ * @number_digits: (nullable): only the orders still to hand over whose
+ *   numbers have these digits (a number typed at the counter's keypad)
  *
  * Reads the shop's orders and how many wait to be accepted, on a worker
  * thread.
@@ -122,6 +175,7 @@ vtr_order_view_read_async (const char          *data_dir,
                            gint64               merchant_id,
                            gboolean             with_orders,
                            guint                max_orders,
+                           const char          *number_digits,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -130,6 +184,7 @@ vtr_order_view_read_async (const char          *data_dir,
   Reading *reading = g_new0 (Reading, 1);
 
   reading->data_dir = g_strdup (data_dir);
+  reading->digits = g_strdup (number_digits);
   reading->merchant_id = merchant_id;
   reading->with_orders = with_orders;
   reading->max_orders = max_orders;

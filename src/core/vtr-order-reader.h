@@ -19,9 +19,12 @@ void          vtr_order_view_read_async   (const char          *data_dir,
                                            gint64               merchant_id,
                                            gboolean             with_orders,
                                            guint                max_orders,
+                                           const char          *number_digits,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+gboolean      vtr_order_number_has_digits (const char          *number,
+                                           const char          *digits);
 VtrOrderView *vtr_order_view_read_finish  (GAsyncResult        *result,
                                            GError             **error);
 void          vtr_order_get_async         (const char          *data_dir,

@@ -19,14 +19,14 @@ def open_counter(kiosk):
 def journey(kiosk):
     open_counter(kiosk)
     kiosk.tap_pin(PIN, FR['ok'])
-    kiosk.wait_for_text('Montant de l’achat', what='the right PIN should open the counter')
+    kiosk.wait_for_text('Numéro de commande', what='the right PIN should open the counter')
     kiosk.wait_for_text('Malika', what='the counter should list the shop’s order for Malika')
 
     kiosk.tap_button(FR['back'])
     kiosk.find(('push button',), FR['counter'],
                what='"Retour" from the counter should show the shopper’s screen and its "Comptoir" button')
     open_counter(kiosk)
-    for words in ('Malika', 'Montant de l’achat'):
+    for words in ('Malika', 'Numéro de commande'):
         for node in kiosk.visible_nodes():
             if words in kiosk.text_of(node):
                 kiosk.fail("the counter opened again after \"Retour\" shows '%s' before the PIN: "

@@ -2,7 +2,7 @@
 # After a credit the card is done (issue 15): a card read by the USB
 # scanner, 12 typed on the keyboard and Enter: "+… points crédités", and
 # the counter asks for the next customer's card. 100 and Enter then credit
-# nobody: the counter asks for a card first (the card once stayed, and the
+# nobody (no order has that number): the counter asks for a card first (the card once stayed, and the
 # next amount, or stray keys a minute later, went to it without a scan).
 import vtrui
 from names import FR
@@ -20,7 +20,7 @@ def journey(kiosk):
     card = code.split('/')[4]
     kiosk.tap_button(FR['counter'])
     kiosk.tap_pin(PIN, FR['ok'])
-    kiosk.wait_for_text('Montant de l’achat')
+    kiosk.wait_for_text('Numéro de commande')
     kiosk.scanner_text(code)
     kiosk.wait_for_text('Carte …%s' % card[-4:], seconds=15,
                         what='the card read by the scanner should be the counter’s card')
@@ -30,10 +30,12 @@ def journey(kiosk):
     kiosk.wait_for_text('crédité', seconds=15, what='Enter should credit the purchase of 12 €')
     kiosk.wait_for_text('Scannez la carte du client',
                         what='after the credit the counter should ask for the next customer’s card')
+    # With no card, digits are an order's number: none has them, and an
+    # amount needs the card first.
     kiosk.type('100')
-    kiosk.wait_for_text('100 €', what='100 typed on the keyboard should show 100 €')
+    kiosk.find('label', '100', what='100 typed on the keyboard should show 100')
     kiosk.press('Return')
-    kiosk.wait_for_text('Scannez d’abord la carte du client',
+    kiosk.wait_for_text('scannez d’abord la carte du client', seconds=15,
                         what='a second amount after a credit should ask for a card, not credit the same one')
     for node in kiosk.visible_nodes():
         if 'crédité' in kiosk.text_of(node):

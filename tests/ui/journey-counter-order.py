@@ -15,7 +15,7 @@ CUSTOMER = {'name': 'Malika', 'phone': '0611223344', 'product': PRODUCT_ID}
 def journey(kiosk):
     kiosk.tap_button(FR['counter'])
     kiosk.tap_pin(PIN, FR['ok'])
-    kiosk.wait_for_text('Montant de l’achat')
+    kiosk.wait_for_text('Numéro de commande')
     row = kiosk.wait_for_text('Malika', what='the counter should list the shop’s order for Malika')
     item = '1 × %s' % PRODUCT_NAME
     for node in kiosk.visible_nodes():

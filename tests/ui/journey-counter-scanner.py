@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # A customer's card read by a USB barcode scanner at the counter, the
 # purchase's amount already typed: the card is taken, and the amount keeps
-# what the merchant typed (the card's digits once went into it: 12 € became
-# 12,2551737 €, and OK credited the wrong points).
+# what the merchant typed, as the purchase's amount (the card's digits once
+# went into it: 12 € became 12,2551737 €, and OK credited the wrong points).
 import vtrui
 from names import FR, PRODUCT_ID
 
@@ -20,10 +20,11 @@ def journey(kiosk):
     card = code.split('/')[4]
     kiosk.tap_button(FR['counter'])
     kiosk.tap_pin(PIN, FR['ok'])
-    kiosk.wait_for_text('Montant de l’achat')
+    kiosk.wait_for_text('Numéro de commande')
     for key in '12':
         kiosk.tap_button(key)
-    kiosk.wait_for_text('12 €')
+    # Before the card, digits are an order's number: no €.
+    kiosk.find('label', '12', what='1 and 2 tapped should show 12')
     took = kiosk.scanner_text(code)
     vtrui._log('the scanner typed the card (%d characters) and Enter in %.1f ms' % (len(code), took * 1000))
     kiosk.wait_for_text('Carte …%s' % card[-4:], seconds=15,
