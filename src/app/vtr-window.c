@@ -507,6 +507,10 @@ show_pin_screen (VtrWindow    *self,
 
   if (store == NULL)
     return;
+  /* One at a time: the gear pressed again meanwhile (Enter, a second tap
+   * before the screen came) does not stack another under it. */
+  if (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (self)))
+    return;
   show_screen (self, vtr_pin_screen_new (store, update, merchant_id, reset_code));
 }
 
@@ -1293,9 +1297,19 @@ on_allow_pairing (GSimpleAction *action,
 {
   VtrWindow *self = data;
 
+  VtrCamera *camera = vtr_application_get_camera (self->app);
+
   self->pairing_allowed_until = g_get_monotonic_time () + PAIRING_WINDOW_USEC;
   go_home (self);
-  show_message (self, _("Show the federation’s pairing code to the camera within two minutes"), FALSE);
+  /* Without a camera ("No camera" under the message), the code's
+   * picture is scanned instead; in kiosk mode only from a USB drive,
+   * which the scan screen offers once one is plugged in. */
+  if ((camera == NULL || vtr_camera_get_state (camera) == VTR_CAMERA_FAILED) &&
+      !vtr_application_get_kiosk (self->app))
+    show_message (self, _("No camera: open a picture of the federation’s pairing code with “Scan a picture…” "
+                          "within two minutes"), FALSE);
+  else
+    show_message (self, _("Show the federation’s pairing code to the camera within two minutes"), FALSE);
 }
 
 /* Out of kiosk mode: the window can be closed, and is. */
@@ -1507,8 +1521,20 @@ on_escape (GtkEventControllerKey *keys,
            gpointer               data)
 {
   VtrWindow *self = data;
+  GtkWidget *focus;
 
-  if (keyval != GDK_KEY_Escape || self->history->len < 2)
+  if (keyval != GDK_KEY_Escape)
+    return GDK_EVENT_PROPAGATE;
+  /* Escape in a field gives the field up (and its on-screen keyboard),
+   * as in any dialog: leaving the screen is Back's. The administration
+   * would otherwise be left, its PIN asked again, for a typo. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus && GTK_IS_EDITABLE (focus))
+    {
+      gtk_root_set_focus (GTK_ROOT (self), NULL);
+      return GDK_EVENT_STOP;
+    }
+  if (self->history->len < 2)
     return GDK_EVENT_PROPAGATE;
   go_back (self);
   return GDK_EVENT_STOP;
