@@ -1082,6 +1082,40 @@ on_focus_moved (GtkRoot        *root,
   gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
 }
 
+/* Escape in a field: what was typed and not applied is dropped, the
+ * field shows what is set again and gives the focus up (the keyboard
+ * goes down). The screen stays: leaving is Back's (the window's Escape
+ * otherwise, and the PIN asked again). */
+static gboolean
+on_key_pressed (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                VtrAdminScreen        *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+
+  if (keyval != GDK_KEY_Escape || focus == NULL || !GTK_IS_EDITABLE (focus) ||
+      !gtk_widget_is_ancestor (focus, self->scrolled))
+    return GDK_EVENT_PROPAGATE;
+  row = gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW);
+  if (row == GTK_WIDGET (self->position_row))
+    show_position (self);
+  else if (row == GTK_WIDGET (self->shop_row))
+    gtk_editable_set_text (GTK_EDITABLE (self->shop_row), "");
+  else if (self->settings && (row == GTK_WIDGET (self->camera_entry) || row == GTK_WIDGET (self->printer_row)))
+    {
+      g_autofree char *set = g_settings_get_string (self->settings, row == GTK_WIDGET (self->camera_entry)
+                                                                      ? "camera-source" : "printer");
+
+      gtk_editable_set_text (GTK_EDITABLE (row), set);
+    }
+  gtk_root_set_focus (root, NULL);
+  return GDK_EVENT_STOP;
+}
+
 static void
 attach_keyboard (VtrAdminScreen    *self,
                  AdwEntryRow       *entry,
@@ -1344,6 +1378,12 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
   attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
   attach_keyboard (self, self->printer_row, VTR_KEYBOARD_ADDRESS);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }
 
 /**

@@ -1301,10 +1301,10 @@ on_allow_pairing (GSimpleAction *action,
 
   self->pairing_allowed_until = g_get_monotonic_time () + PAIRING_WINDOW_USEC;
   go_home (self);
-  /* Without a camera ("No camera" under the message), the code's
+  /* Without a camera running ("No camera" under the message), the code's
    * picture is scanned instead; in kiosk mode only from a USB drive,
    * which the scan screen offers once one is plugged in. */
-  if ((camera == NULL || vtr_camera_get_state (camera) == VTR_CAMERA_FAILED) &&
+  if ((camera == NULL || vtr_camera_get_state (camera) != VTR_CAMERA_RUNNING) &&
       !vtr_application_get_kiosk (self->app))
     show_message (self, _("No camera: open a picture of the federation’s pairing code with “Scan a picture…” "
                           "within two minutes"), FALSE);

@@ -3,8 +3,8 @@
 #  - first run: "Administration" tapped, the administrator's PIN chosen on
 #    the keyboard (the field has the focus), twice, each time with Enter:
 #    the administration opens, not an empty "type the new PIN" prompt;
-#  - "Son emplacement" typed into, then Escape: the field is
-#    given up and the on-screen keyboard goes down, but the administration
+#  - "Son emplacement" typed into, then Escape: what was typed is
+#    dropped, the on-screen keyboard goes down, but the administration
 #    stays (its PIN is not asked again); Escape once more leaves it;
 #  - "Les commerces par métier": Tab stops once on each trade, the arrows
 #    move between them, and Return opens the one with the focus.
@@ -77,6 +77,9 @@ def journey(kiosk):
     gone(kiosk, BUTTON_ROLES, FR['space'], 'Escape in a field should put the on-screen keyboard away')
     kiosk.find(BUTTON_ROLES, 'Synchroniser maintenant',
                what='Escape in a field should stay in the administration')
+    held = kiosk.wait_entry_text(field, '43.29510, 5.37440')
+    if held != '43.29510, 5.37440':
+        kiosk.fail('Escape should drop what was typed in "Son emplacement": it holds %r' % held)
     if not kiosk.absent(BUTTON_ROLES, '5', seconds=0.5):
         kiosk.fail('Escape in a field should not ask for the PIN again')
     kiosk.save_screenshot('keyboard-admin-escape')
