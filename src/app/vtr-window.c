@@ -1521,20 +1521,10 @@ on_escape (GtkEventControllerKey *keys,
            gpointer               data)
 {
   VtrWindow *self = data;
-  GtkWidget *focus;
 
-  if (keyval != GDK_KEY_Escape)
-    return GDK_EVENT_PROPAGATE;
-  /* Escape in a field gives the field up (and its on-screen keyboard),
-   * as in any dialog: leaving the screen is Back's. The administration
-   * would otherwise be left, its PIN asked again, for a typo. */
-  focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus && GTK_IS_EDITABLE (focus))
-    {
-      gtk_root_set_focus (GTK_ROOT (self), NULL);
-      return GDK_EVENT_STOP;
-    }
-  if (self->history->len < 2)
+  /* (In the administration's fields, the screen takes Escape first: it
+   * drops what was typed there, and stays.) */
+  if (keyval != GDK_KEY_Escape || self->history->len < 2)
     return GDK_EVENT_PROPAGATE;
   go_back (self);
   return GDK_EVENT_STOP;
