@@ -1001,6 +1001,81 @@ test_fits (Fixture       *f,
   vtr_test_screen_drop_style (style);
 }
 
+/* Whether @first comes before @second among their parent's children. */
+static gboolean
+comes_before (GtkWidget *first,
+              GtkWidget *second)
+{
+  g_assert_true (gtk_widget_get_parent (first) == gtk_widget_get_parent (second));
+  for (GtkWidget *w = gtk_widget_get_next_sibling (first); w; w = gtk_widget_get_next_sibling (w))
+    if (w == second)
+      return TRUE;
+  return FALSE;
+}
+
+/* Not paired, pairing is the blue button above the settings; paired,
+ * "Pair again" (rare, it replaces the kiosk's link) is a plain button
+ * lower down, after "Sync now". */
+static void
+test_pair_button_place (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *pair;
+  GtkWidget *sync;
+
+  open_screen (f);
+  vtr_admin_screen_set_paired (f->screen, FALSE);
+  pair = find_actionable (GTK_WIDGET (f->screen), "win.allow-pairing");
+  sync = find_actionable (GTK_WIDGET (f->screen), "admin.sync-now");
+  g_assert_nonnull (pair);
+  g_assert_nonnull (sync);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (pair)), ==, "Appairer avec la fédération");
+  g_assert_true (gtk_widget_has_css_class (pair, "suggested-action"));
+  g_assert_true (comes_before (pair, sync));
+
+  vtr_admin_screen_set_paired (f->screen, TRUE);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (pair)), ==, "Appairer de nouveau avec la fédération");
+  g_assert_false (gtk_widget_has_css_class (pair, "suggested-action"));
+  g_assert_true (comes_before (sync, pair));
+
+  vtr_admin_screen_set_paired (f->screen, FALSE);
+  g_assert_true (gtk_widget_has_css_class (pair, "suggested-action"));
+  g_assert_true (comes_before (pair, sync));
+}
+
+/* The kiosk's configuration sets the printer (VITRINE_PRINTER, as
+ * ./run demo and /etc/default/vitrine-kiosk do): the screen says so and
+ * shows it; an address typed here is refused in words, not said in use. */
+static void
+test_printer_configured (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printer = NULL;
+  GtkWidget *row;
+
+  g_setenv ("VITRINE_PRINTER", "tcp:127.0.0.1:1", TRUE);
+  open_screen (f);
+  vtr_admin_screen_refresh (f->screen);
+  settle ();
+  g_assert_true (shows (f, "Imprimante fixée par la configuration de la borne : tcp:127.0.0.1:1"));
+  row = find_row (GTK_WIDGET (f->screen), "Adresse de l’imprimante");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "tcp:127.0.0.1:1");
+  g_assert_false (gtk_widget_is_sensitive (row));
+
+  /* Typed anyway (the row's apply, as from vitrine-ctl or a script):
+   * refused, the setting untouched, and the toast never says "saved". */
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (g_str_has_prefix (last_toast (f), "Imprimante fixée par la configuration de la borne"));
+  g_assert_false (vtr_admin_screen_set_printer (f->screen, "tcp:192.0.2.1:9100", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  printer = g_settings_get_string (f->settings, "printer");
+  g_assert_cmpstr (printer, !=, "tcp:192.0.2.1:9100");
+  g_assert_cmpstr (printer, !=, "tcp:127.0.0.1:1");
+  g_unsetenv ("VITRINE_PRINTER");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1029,6 +1104,10 @@ main (int argc, char *argv[])
   g_test_add ("/admin-screen/store-notice", Fixture, NULL, fixture_set_up, test_store_notice, fixture_tear_down);
   g_test_add ("/admin-screen/old-version", Fixture, NULL, fixture_set_up, test_old_version, fixture_tear_down);
   g_test_add ("/admin-screen/no-personal-data", Fixture, NULL, fixture_set_up, test_no_personal_data,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/pair-button-place", Fixture, NULL, fixture_set_up, test_pair_button_place,
+              fixture_tear_down);
+  g_test_add ("/admin-screen/printer-configured", Fixture, NULL, fixture_set_up, test_printer_configured,
               fixture_tear_down);
   return g_test_run ();
 }

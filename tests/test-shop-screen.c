@@ -362,6 +362,128 @@ test_bad_input (Fixture       *f,
   g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_STOCK), ==, before);
 }
 
+static char *day_from_now (int days);
+
+/* The question shown over the screen (AdwMessageDialog), once its
+ * worker threads are done; NULL if none came. */
+static AdwMessageDialog *
+question (Fixture *f)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+
+  settle ();
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Its button @label tapped; the dialog gone. */
+static void
+answer (Fixture          *f,
+        AdwMessageDialog *dialog,
+        const char       *label)
+{
+  GtkWidget *button = vtr_test_find_button (GTK_WIDGET (dialog), label);
+
+  g_assert_nonnull (button);
+  g_object_ref (dialog);
+  g_signal_emit_by_name (button, "clicked");
+  wait_idle (f);
+  settle ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_object_unref (dialog);
+  /* The screen's window active again, as the window manager makes it
+   * once the dialog is gone: its fields take the focus, and the keys. */
+  gtk_window_present (f->window);
+  {
+    gint64 deadline = g_get_monotonic_time () + vtr_test_slow () * 5 * G_USEC_PER_SEC;
+
+    while (!gtk_window_is_active (f->window) && g_get_monotonic_time () < deadline)
+      vtr_test_iterate ();
+  }
+}
+
+/* A price of 0 or three times off the current one is asked again
+ * before anything is written; Annuler keeps the old one, Confirmer
+ * saves it. A usual change is not asked. A promotion of more than 70 %
+ * off is asked likewise. */
+static void
+test_price_question (Fixture       *f,
+                     gconstpointer  data)
+{
+  guint before = outbox_count (f, VTR_SHOP_EVENT_STOCK);
+  g_autofree char *in_a_week = day_from_now (7);
+  guint promotions = outbox_count (f, VTR_SHOP_EVENT_PROMOTION);
+  AdwMessageDialog *dialog;
+
+  act (f, "shop.take-code", g_variant_new_string (SAUSAGES_GTIN));
+  type_into (f, entry (f, "0,00", 0), "0");
+  act (f, "shop.save", NULL);
+  dialog = question (f);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "Le prix passe de 9,40 € à 0,00 €. Confirmer ?");
+  answer (f, dialog, "Annuler");
+  g_assert_cmpint (shelf_price (f, SAUSAGES, NULL), ==, 940);
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_STOCK), ==, before);
+  g_assert_false (g_str_has_prefix (message (f), "Enregistré"));
+
+  /* 99 999 €: asked, confirmed, saved. */
+  type_into (f, entry (f, "0,00", 0), "99999");
+  act (f, "shop.save", NULL);
+  dialog = question (f);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "Le prix passe de 9,40 € à 99999,00 €. Confirmer ?");
+  answer (f, dialog, "Confirmer");
+  g_assert_cmpint (shelf_price (f, SAUSAGES, NULL), ==, 9999900);
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_STOCK), ==, before + 1);
+  g_assert_true (g_str_has_prefix (message (f), "Enregistré"));
+
+  /* Back from 99 999 € to 9,40 €: asked too (a third or less). */
+  act (f, "shop.take-code", g_variant_new_string (SAUSAGES_GTIN));
+  type_into (f, entry (f, "0,00", 0), "9,40");
+  act (f, "shop.save", NULL);
+  dialog = question (f);
+  g_assert_nonnull (dialog);
+  answer (f, dialog, "Confirmer");
+  g_assert_cmpint (shelf_price (f, SAUSAGES, NULL), ==, 940);
+  /* 9,40 € → 10 €: not asked. */
+  act (f, "shop.take-code", g_variant_new_string (SAUSAGES_GTIN));
+  type_into (f, entry (f, "0,00", 0), "10");
+  act (f, "shop.save", NULL);
+  g_assert_null (question (f));
+  g_assert_cmpint (shelf_price (f, SAUSAGES, NULL), ==, 1000);
+  act (f, "shop.take-code", g_variant_new_string (SAUSAGES_GTIN));
+  type_into (f, entry (f, "0,00", 0), "9,40");
+  act (f, "shop.save", NULL);
+  g_assert_cmpint (shelf_price (f, SAUSAGES, NULL), ==, 940);
+
+  /* 80 % off: asked; Annuler writes nothing. 50 %: not asked. */
+  g_object_set (f->screen, "section", "promotions", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (vtr_shop_screen_take_code (f->screen, SAUSAGES_GTIN));
+  act (f, "shop.promotion-kind", g_variant_new_string ("percent"));
+  type_into (f, entry (f, "Combien : 20, 1,50 ou 2", 0), "80");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "au (jour/mois)", 0)), in_a_week);
+  act (f, "shop.save-promotion", NULL);
+  dialog = question (f);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "80 % de remise : les clients paient 20 % du prix. Confirmer ?");
+  answer (f, dialog, "Annuler");
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, promotions);
+  type_into (f, entry (f, "Combien : 20, 1,50 ou 2", 0), "50");
+  act (f, "shop.save-promotion", NULL);
+  g_assert_null (question (f));
+  g_assert_cmpuint (outbox_count (f, VTR_SHOP_EVENT_PROMOTION), ==, promotions + 1);
+}
+
 /* A barcode the catalogue lacks: the small form, then the price. A
  * category that does not exist creates nothing. */
 static void
@@ -1056,6 +1178,8 @@ main (int argc, char *argv[])
   g_test_add ("/shop-screen/rewards", Fixture, NULL, fixture_set_up, test_rewards, fixture_tear_down);
   g_test_add ("/shop-screen/activity", Fixture, NULL, fixture_set_up, test_activity, fixture_tear_down);
   g_test_add ("/shop-screen/poster-scans", Fixture, NULL, fixture_set_up, test_poster_scans, fixture_tear_down);
+  /* Last: it leaves a promotion the others do not count on. */
+  g_test_add ("/shop-screen/price-question", Fixture, NULL, fixture_set_up, test_price_question, fixture_tear_down);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   return status;

@@ -1941,6 +1941,31 @@ test_no_camera_language (void)
   kiosk_close (&kiosk);
 }
 
+/* No camera, outside kiosk mode: "Pair with the federation" says to
+ * open the code's picture with "Scan a picture…", not to show it to the
+ * camera the screen says is missing. In kiosk mode (pictures only from
+ * a USB drive), the camera's words stay. */
+static void
+test_pairing_no_camera (void)
+{
+  g_autofree char *kiosk_dir = vtr_test_make_data_dir ();
+  Kiosk kiosk;
+
+  kiosk_open (&kiosk, "v4l2src device=/dev/video-unplugged");
+  g_assert_true (g_str_has_prefix (wait_no_camera_text (&kiosk, "Aucune caméra"), "Aucune caméra"));
+  act (&kiosk, "allow-pairing", NULL);
+  g_assert_true (wait_message (&kiosk, "« Scanner une image… »", 5));
+  g_assert_null (strstr (vtr_window_get_message (kiosk_window (&kiosk)), "à la caméra"));
+  kiosk_close (&kiosk);
+
+  kiosk_open_full (&kiosk, kiosk_dir, "v4l2src device=/dev/video-unplugged", TRUE);
+  g_assert_true (g_str_has_prefix (wait_no_camera_text (&kiosk, "Aucune caméra"), "Aucune caméra"));
+  act (&kiosk, "allow-pairing", NULL);
+  g_assert_true (wait_message (&kiosk, "à la caméra", 5));
+  kiosk_close (&kiosk);
+  vtr_test_remove_tree (kiosk_dir);
+}
+
 /* A window closed leaves nothing behind. */
 static void
 test_window_freed (void)
@@ -2008,6 +2033,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/code-held-at-start", test_code_held_at_start);
   g_test_add_func ("/window/no-camera-language", test_no_camera_language);
   g_test_add_func ("/window/window-freed", test_window_freed);
+  g_test_add_func ("/window/pairing-no-camera", test_pairing_no_camera);
   status = g_test_run ();
   vtr_test_remove_tree (data_dir);
   g_free (data_dir);

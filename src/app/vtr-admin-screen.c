@@ -67,6 +67,7 @@ struct _VtrAdminScreen
   AdwActionRow      *sync_row;
   AdwActionRow      *stock_row;
   GtkButton         *pair_button;
+  GtkButton         *sync_button;
   VtrMap            *position_map;
   AdwEntryRow       *position_row;
   AdwEntryRow       *shop_row;
@@ -76,6 +77,8 @@ struct _VtrAdminScreen
   AdwComboRow       *printer_choice_row;
   AdwEntryRow       *printer_row;
   AdwActionRow      *printer_status_row;
+  GtkRoot           *focus_root;   /* followed while mapped: on_focus_moved */
+  gulong             focus_handler;
   AdwComboRow       *language_row;
   GtkSwitch         *sound_switch;
   GtkRevealer       *keyboard_revealer;
@@ -322,6 +325,27 @@ update_status (VtrAdminScreen *self)
    * hub, after its device was revoked or replaced). */
   gtk_button_set_label (self->pair_button, paired ? _("Pair again with the federation")
                                                   : _("Pair with the federation"));
+  /* Not paired, pairing is what the administrator came for: the blue
+   * button under the status. Paired, pairing again is rare and replaces
+   * the kiosk's link: a plain button among the others, lower down. */
+  {
+    GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->pair_button));
+    GtkWidget *after = paired ? GTK_WIDGET (self->sync_button)
+                              : gtk_widget_get_ancestor (GTK_WIDGET (self->stock_row), ADW_TYPE_PREFERENCES_GROUP);
+
+    if (after && gtk_widget_get_parent (after) == box)
+      gtk_box_reorder_child_after (GTK_BOX (box), GTK_WIDGET (self->pair_button), after);
+    if (paired)
+      {
+        gtk_widget_remove_css_class (GTK_WIDGET (self->pair_button), "suggested-action");
+        gtk_widget_add_css_class (GTK_WIDGET (self->pair_button), "kiosk-button");
+      }
+    else
+      {
+        gtk_widget_remove_css_class (GTK_WIDGET (self->pair_button), "kiosk-button");
+        gtk_widget_add_css_class (GTK_WIDGET (self->pair_button), "suggested-action");
+      }
+  }
 }
 
 /* Where it stands. */
@@ -639,6 +663,35 @@ ask_printer_status (VtrAdminScreen *self)
   vtr_print_service_status_async (self->printer, self->cancellable, status_answered, self);
 }
 
+/* The printer the kiosk's configuration sets (VITRINE_PRINTER, from
+ * /etc/default/vitrine-kiosk on an installed kiosk, or ./run demo), or
+ * NULL. It wins over the setting typed here, as the print service reads
+ * it first: whoever installed the kiosk chose it for this machine, and
+ * an administrator at the screen should not be able to send the tickets
+ * elsewhere by mistake. So the screen says it is fixed, shows it, and
+ * keeps the rows that would change it insensitive, rather than claim
+ * that an address typed here is used. */
+static const char *
+configured_printer (void)
+{
+  const char *env = g_getenv ("VITRINE_PRINTER");
+
+  return env && *env ? env : NULL;
+}
+
+static void
+show_printer (VtrAdminScreen *self)
+{
+  const char *fixed = configured_printer ();
+  g_autofree char *words = fixed ? g_strdup_printf (_("Printer set by the kiosk’s configuration: %s"), fixed) : NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->printer_row), fixed == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->printer_choice_row), fixed == NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->printer_choice_row), words ? words : "");
+  if (fixed)
+    gtk_editable_set_text (GTK_EDITABLE (self->printer_row), fixed);
+}
+
 /**
  * vtr_admin_screen_set_printer:
  * @target: "tcp:HOST:PORT", "dev:/dev/usb/lp0", "cups:NAME", "pdf:FILE";
@@ -653,6 +706,14 @@ vtr_admin_screen_set_printer (VtrAdminScreen  *self,
 {
   g_return_val_if_fail (VTR_IS_ADMIN_SCREEN (self), FALSE);
 
+  if (configured_printer ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Printer set by the kiosk’s configuration: %s. Change it there (VITRINE_PRINTER)."),
+                   configured_printer ());
+      show_printer (self);
+      return FALSE;
+    }
   if (target && *target)
     {
       g_autoptr(VtrPrintTarget) parsed = vtr_print_target_parse (target, error);
@@ -842,6 +903,7 @@ vtr_admin_screen_refresh (VtrAdminScreen *self)
       gtk_editable_set_text (GTK_EDITABLE (self->camera_entry), camera);
       gtk_editable_set_text (GTK_EDITABLE (self->printer_row), printer);
     }
+  show_printer (self);
   ask_printer_status (self);
   if (self->printer)
     vtr_print_service_list_printers_async (self->printer, self->cancellable, printers_found, self);
@@ -1006,6 +1068,54 @@ show_entry_typed_into (VtrAdminScreen *self)
     gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y + height - page);
 }
 
+/* The focus left the fields (a button tapped, Escape, Tab): the
+ * keyboard goes down, and uncovers what was under it ("Sync now"). */
+static void
+on_focus_moved (GtkRoot        *root,
+                GParamSpec     *pspec,
+                VtrAdminScreen *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+
+  if (focus && GTK_IS_EDITABLE (focus) && gtk_widget_is_ancestor (focus, self->scrolled))
+    return;
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
+}
+
+/* Escape in a field: what was typed and not applied is dropped, the
+ * field shows what is set again and gives the focus up (the keyboard
+ * goes down). The screen stays: leaving is Back's (the window's Escape
+ * otherwise, and the PIN asked again). */
+static gboolean
+on_key_pressed (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                VtrAdminScreen        *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+
+  if (keyval != GDK_KEY_Escape || focus == NULL || !GTK_IS_EDITABLE (focus) ||
+      !gtk_widget_is_ancestor (focus, self->scrolled))
+    return GDK_EVENT_PROPAGATE;
+  row = gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW);
+  if (row == GTK_WIDGET (self->position_row))
+    show_position (self);
+  else if (row == GTK_WIDGET (self->shop_row))
+    gtk_editable_set_text (GTK_EDITABLE (self->shop_row), "");
+  else if (self->settings && (row == GTK_WIDGET (self->camera_entry) || row == GTK_WIDGET (self->printer_row)))
+    {
+      g_autofree char *set = g_settings_get_string (self->settings, row == GTK_WIDGET (self->camera_entry)
+                                                                      ? "camera-source" : "printer");
+
+      gtk_editable_set_text (GTK_EDITABLE (row), set);
+    }
+  gtk_root_set_focus (root, NULL);
+  return GDK_EVENT_STOP;
+}
+
 static void
 attach_keyboard (VtrAdminScreen    *self,
                  AdwEntryRow       *entry,
@@ -1028,8 +1138,26 @@ vtr_admin_screen_get_keyboard (VtrAdminScreen *self)
 static void
 vtr_admin_screen_map (GtkWidget *widget)
 {
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (widget);
+
   GTK_WIDGET_CLASS (vtr_admin_screen_parent_class)->map (widget);
-  vtr_admin_screen_refresh (VTR_ADMIN_SCREEN (widget));
+  g_set_weak_pointer (&self->focus_root, gtk_widget_get_root (widget));
+  if (self->focus_root)
+    self->focus_handler = g_signal_connect_object (self->focus_root, "notify::focus-widget",
+                                                   G_CALLBACK (on_focus_moved), self, 0);
+  vtr_admin_screen_refresh (self);
+}
+
+static void
+vtr_admin_screen_unmap (GtkWidget *widget)
+{
+  VtrAdminScreen *self = VTR_ADMIN_SCREEN (widget);
+
+  if (self->focus_root && self->focus_handler)
+    g_signal_handler_disconnect (self->focus_root, self->focus_handler);
+  self->focus_handler = 0;
+  g_clear_weak_pointer (&self->focus_root);
+  GTK_WIDGET_CLASS (vtr_admin_screen_parent_class)->unmap (widget);
 }
 
 static void
@@ -1177,6 +1305,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   object_class->get_property = vtr_admin_screen_get_property;
   object_class->set_property = vtr_admin_screen_set_property;
   widget_class->map = vtr_admin_screen_map;
+  widget_class->unmap = vtr_admin_screen_unmap;
 
   properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, VTR_TYPE_STORE, construct);
   properties[PROP_CATALOG] = g_param_spec_object ("catalog", NULL, NULL, VTR_TYPE_CATALOG_SERVICE, construct);
@@ -1203,6 +1332,7 @@ vtr_admin_screen_class_init (VtrAdminScreenClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, stock_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, sync_button);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_map);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, position_row);
   gtk_widget_class_bind_template_child (widget_class, VtrAdminScreen, shop_row);
@@ -1248,6 +1378,12 @@ vtr_admin_screen_init (VtrAdminScreen *self)
   attach_keyboard (self, self->shop_row, VTR_KEYBOARD_LETTERS);
   attach_keyboard (self, self->camera_entry, VTR_KEYBOARD_ADDRESS);
   attach_keyboard (self, self->printer_row, VTR_KEYBOARD_ADDRESS);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }
 
 /**

@@ -92,9 +92,24 @@ show_step (VtrPinScreen *self,
   gtk_label_set_text (self->step_label, words);
   gtk_label_set_text (self->message_label, message ? message : "");
   gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  /* Busy or done, the field gives the focus up before it turns
+   * insensitive (and the screen goes). */
+  if (step >= STEP_BUSY && gtk_widget_get_root (GTK_WIDGET (self)))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus && (focus == GTK_WIDGET (self->entry) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->entry))))
+        gtk_root_set_focus (root, NULL);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->keyboard), step < STEP_BUSY);
   gtk_widget_set_sensitive (GTK_WIDGET (self->entry), step < STEP_BUSY);
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), step < STEP_BUSY);
+  /* Digits typed on a keyboard go into the PIN, and Enter confirms it:
+   * not into whatever had the focus before (the gear, which Enter would
+   * press again). */
+  if (step < STEP_BUSY && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
 static void
@@ -125,7 +140,13 @@ pin_updated (GObject      *source,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
                               whose == VTR_ADMIN_ID ? _("The administrator’s PIN is set")
                                                     : _("The shop’s staff PIN is set"));
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+  /* The administrator who just chose the first PIN goes on to the
+   * administration, which is what they came for (win.show-admin leaves
+   * this screen too); otherwise back to where the PIN was asked for. */
+  if (whose == VTR_ADMIN_ID && self->update == VTR_PIN_SET)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-admin", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
 }
 
 static gboolean
@@ -213,6 +234,16 @@ vtr_pin_screen_finalize (GObject *object)
 }
 
 static void
+vtr_pin_screen_map (GtkWidget *widget)
+{
+  VtrPinScreen *self = VTR_PIN_SCREEN (widget);
+
+  GTK_WIDGET_CLASS (vtr_pin_screen_parent_class)->map (widget);
+  if (self->step < STEP_BUSY)
+    gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+static void
 vtr_pin_screen_class_init (VtrPinScreenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -220,6 +251,7 @@ vtr_pin_screen_class_init (VtrPinScreenClass *klass)
 
   object_class->dispose = vtr_pin_screen_dispose;
   object_class->finalize = vtr_pin_screen_finalize;
+  widget_class->map = vtr_pin_screen_map;
 
   g_type_ensure (VTR_TYPE_FLIP_BOX);
   g_type_ensure (VTR_TYPE_KEYBOARD);

@@ -33,6 +33,18 @@ show_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "win.show-service", "s", g_variant_get_string (parameter, NULL));
 }
 
+/* Return or Space on a trade (its cell has the focus): as a tap on it. */
+static void
+on_child_activated (GtkFlowBox      *grid,
+                    GtkFlowBoxChild *child,
+                    gpointer         data)
+{
+  GtkWidget *button = gtk_flow_box_child_get_child (child);
+
+  if (GTK_IS_BUTTON (button))
+    g_signal_emit_by_name (button, "clicked");
+}
+
 static void
 vtr_services_screen_dispose (GObject *object)
 {
@@ -77,8 +89,18 @@ vtr_services_screen_init (VtrServicesScreen *self)
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "services.show");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (services[i].id));
+      /* One focus stop a trade: its cell, which the arrows move between
+       * and Return or Space opens (on_child_activated); the button inside
+       * is for fingers, and would be a second stop. */
+      gtk_widget_set_focusable (button, FALSE);
       gtk_flow_box_append (self->grid, button);
+      /* The focused cell says which trade it is, as its button does. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, vtr_service_label (&services[i]), -1);
     }
+  /* A tap is the button's: only keys activate a cell. */
+  gtk_flow_box_set_activate_on_single_click (self->grid, FALSE);
+  g_signal_connect (self->grid, "child-activated", G_CALLBACK (on_child_activated), NULL);
 }
 
 GtkWidget *

@@ -70,6 +70,9 @@ struct _VtrShopScreen
   gint64            product_id;    /* the product shown; 0 none or new */
   char             *gtin;          /* its barcode, 14 digits */
   gboolean          has_price;     /* the shop already sells it */
+  gint64            price_cents;   /* at that price */
+  gint64            confirmed_cents;   /* a price asked about and confirmed; -1 none */
+  int               confirmed_percent; /* a big percentage off likewise; -1 none */
   gboolean          can_undo;
   char             *hours_words;
   char             *hours;          /* the shop's opening hours, as saved */
@@ -964,6 +967,7 @@ clear_product (VtrShopScreen *self)
   self->product_id = 0;
   g_clear_pointer (&self->gtin, g_free);
   self->has_price = FALSE;
+  self->confirmed_cents = -1;
   set_string (self, &self->product_name, "", PROP_PRODUCT_NAME);
   show_label (self->product_label, "");
   show_label (self->details_label, "");
@@ -1006,6 +1010,7 @@ show_found (VtrShopScreen *self,
     }
   self->product_id = job->product->id;
   self->has_price = job->has_stock;
+  self->price_cents = job->has_stock ? job->stock.price_cents : 0;
   gtk_widget_set_visible (self->new_product_box, FALSE);
   set_string (self, &self->product_name, job->product->name, PROP_PRODUCT_NAME);
   show_label (self->product_label, job->product->name);
@@ -1415,6 +1420,79 @@ parse_price (const char *text,
   return TRUE;
 }
 
+/* A price of nothing, or one that jumps more than threefold either way,
+ * is more often a slip of the finger (0, 99999, a comma forgotten) than
+ * meant, and reaches every kiosk at the next sync: asked again first. */
+static gboolean
+price_needs_question (VtrShopScreen *self,
+                      gint64         cents)
+{
+  if (cents == 0)
+    return TRUE;
+  if (!self->has_price || self->price_cents <= 0)
+    return FALSE;
+  return cents > 3 * self->price_cents || 3 * cents < self->price_cents;
+}
+
+/* Above this percentage off, a promotion is asked again as well. */
+#define BIG_PERCENT_OFF 70
+
+static void
+on_question_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          data)
+{
+  VtrShopScreen *self = data;
+  const char *action = g_object_get_data (G_OBJECT (dialog), "action");
+  gint64 product_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "product");
+  const char *gtin = g_object_get_data (G_OBJECT (dialog), "gtin");
+  gint64 value = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "value");
+
+  if (!g_str_equal (response, "confirm"))
+    {
+      say (self, _("Nothing saved"), FALSE);
+      return;
+    }
+  /* Only for the product it was asked about: not one scanned since. */
+  if (g_str_equal (action, "shop.save"))
+    {
+      if (self->product_id != product_id || g_strcmp0 (self->gtin, gtin) != 0)
+        return;
+      self->confirmed_cents = value;
+    }
+  else
+    self->confirmed_percent = (int) value;
+  gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+}
+
+/* "Annuler" / "Confirmer", as the counter asks before giving a reward;
+ * Confirmer runs @action again with @value let through. */
+static void
+ask_first (VtrShopScreen *self,
+           const char    *heading,
+           const char    *body,
+           const char    *action,
+           gint64         value)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("Cancel"),
+                                    /* TRANSLATORS: the answer to "The price goes from … to …. Confirm?" */
+                                    "confirm", C_("question", "Confirm"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_widget_add_css_class (dialog, "vitrine");
+  g_object_set_data_full (G_OBJECT (dialog), "action", g_strdup (action), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "product", g_memdup2 (&self->product_id, sizeof self->product_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "gtin", g_strdup (self->gtin), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "value", g_memdup2 (&value, sizeof value), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_question_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -1455,6 +1533,19 @@ save_action (GtkWidget  *widget,
       say (self, words, TRUE);
       return;
     }
+  /* Beyond the largest price, the core says why it refuses: not asked. */
+  if (cents >= 0 && cents <= VTR_SHOP_MAX_PRICE_CENTS && cents != self->confirmed_cents &&
+      price_needs_question (self, cents))
+    {
+      g_autofree char *to = vtr_price_format (cents);
+      g_autofree char *from = self->has_price ? vtr_price_format (self->price_cents) : NULL;
+      g_autofree char *body = from ? g_strdup_printf (_("The price goes from %s to %s. Confirm?"), from, to)
+                                   : g_strdup_printf (_("The price will be %s. Confirm?"), to);
+
+      ask_first (self, _("Change the price?"), body, "shop.save", cents);
+      return;
+    }
+  self->confirmed_cents = -1;
   job = new_job (self, JOB_SAVE);
   job->product_id = self->product_id;
   job->text = g_strdup (self->gtin);
@@ -1693,6 +1784,16 @@ save_promotion_action (GtkWidget  *widget,
                TRUE);
           return;
         }
+      if (promotion.kind == VTR_PROMOTION_PERCENT && promotion.value > BIG_PERCENT_OFF &&
+          promotion.value <= 100 && promotion.value != self->confirmed_percent)
+        {
+          /* TRANSLATORS: %d %% off, then what is left to pay, in percent */
+          g_autofree char *body = g_strdup_printf (_("%d %% off: customers pay %d %% of the price. Confirm?"),
+                                                   promotion.value, 100 - promotion.value);
+
+          ask_first (self, _("Such a big promotion?"), body, "shop.save-promotion", promotion.value);
+          return;
+        }
     }
   first = is_blank (from) ? g_date_time_ref (today) : parse_day (from, today);
   last = is_blank (to) ? NULL : parse_day (to, today);
@@ -1739,6 +1840,7 @@ save_promotion_action (GtkWidget  *widget,
       promotion.product_id = named->product_id;
       target = named->name;
     }
+  self->confirmed_percent = -1;
   job = new_job (self, JOB_PROMOTION);
   job->promotion = promotion;
   job->promotion.title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->promo_title_entry))));
@@ -2350,6 +2452,8 @@ vtr_shop_screen_init (VtrShopScreen *self)
   self->product_name = g_strdup ("");
   self->hours_words = g_strdup ("");
   self->promotion_kind = g_strdup ("percent");
+  self->confirmed_cents = -1;
+  self->confirmed_percent = -1;
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shop.undo", FALSE);

@@ -507,6 +507,10 @@ show_pin_screen (VtrWindow    *self,
 
   if (store == NULL)
     return;
+  /* One at a time: the gear pressed again meanwhile (Enter, a second tap
+   * before the screen came) does not stack another under it. */
+  if (VTR_IS_PIN_SCREEN (vtr_window_get_visible_screen (self)))
+    return;
   show_screen (self, vtr_pin_screen_new (store, update, merchant_id, reset_code));
 }
 
@@ -1293,9 +1297,19 @@ on_allow_pairing (GSimpleAction *action,
 {
   VtrWindow *self = data;
 
+  VtrCamera *camera = vtr_application_get_camera (self->app);
+
   self->pairing_allowed_until = g_get_monotonic_time () + PAIRING_WINDOW_USEC;
   go_home (self);
-  show_message (self, _("Show the federation’s pairing code to the camera within two minutes"), FALSE);
+  /* Without a camera running ("No camera" under the message), the code's
+   * picture is scanned instead; in kiosk mode only from a USB drive,
+   * which the scan screen offers once one is plugged in. */
+  if ((camera == NULL || vtr_camera_get_state (camera) != VTR_CAMERA_RUNNING) &&
+      !vtr_application_get_kiosk (self->app))
+    show_message (self, _("No camera: open a picture of the federation’s pairing code with “Scan a picture…” "
+                          "within two minutes"), FALSE);
+  else
+    show_message (self, _("Show the federation’s pairing code to the camera within two minutes"), FALSE);
 }
 
 /* Out of kiosk mode: the window can be closed, and is. */
@@ -1508,6 +1522,8 @@ on_escape (GtkEventControllerKey *keys,
 {
   VtrWindow *self = data;
 
+  /* (In the administration's fields, the screen takes Escape first: it
+   * drops what was typed there, and stays.) */
   if (keyval != GDK_KEY_Escape || self->history->len < 2)
     return GDK_EVENT_PROPAGATE;
   go_back (self);

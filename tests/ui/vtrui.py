@@ -60,7 +60,7 @@ class JourneyFailed(Exception):
 # ---------------------------------------------------------------------------
 # Outside: folders, data, Xvfb, the D-Bus session.
 
-def _prepare_data(tmp, ad, shop, prepare=None):
+def _prepare_data(tmp, ad, shop, prepare=None, admin_pin=True):
     """The kiosk's data folder with the demo catalogue, trusting a
     federation whose keys are made here; its administrator PIN set (see
     run() for @ad and @shop). Returns the data folder and the camera's
@@ -99,7 +99,8 @@ def _prepare_data(tmp, ad, shop, prepare=None):
     root = call(hub, 'keys', 'export', '--root', '--data-dir', hub_dir).strip()
     call(ctl, 'keys', 'import', keys, '--root', root, '--data-dir', data_dir)
     call(ctl, 'demo', 'load', '--data-dir', data_dir)
-    call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
+    if admin_pin:
+        call(ctl, 'merchant', 'set-pin', 'admin', '--data-dir', data_dir, stdin=ADMIN_PIN + '\n')
     if shop:
         # The staff's PIN, and a customer's order waiting at the shop.
         # (No PIN: the merchant chooses it at the kiosk; no customer: no order.)
@@ -345,7 +346,8 @@ def _outside(script, options):
             env.update({name: os.environ[name] for name in ('VTR_UI_HUB_DIR', 'VTR_UI_STREET_DIR')})
             env['VTR_UI_FEDERATION'] = '1'
         else:
-            data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'), options.get('prepare'))
+            data_dir, camera = _prepare_data(tmp, options.get('ad'), options.get('shop'), options.get('prepare'),
+                                             options.get('admin_pin', True))
         xvfb, display = _start_xvfb(options['size'], tmp)
         env.update({'DISPLAY': display, 'GDK_BACKEND': 'x11', 'VTR_UI_INNER': '1', 'VTR_UI_TMP': tmp,
                     'VTR_UI_XVFB': str(xvfb.pid),
@@ -1137,7 +1139,7 @@ def _orphaned(tmp):
 
 
 def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale=1, prepare=None,
-        federation=False):
+        federation=False, admin_pin=True):
     """Runs @journey (a function taking a Kiosk) on a screen of @size, the
     kiosk in @language; @ad = (product id, merchant id or 0): the camera
     looks at that product ad, signed by the federation; @shop = (merchant
@@ -1148,9 +1150,11 @@ def run(journey, size='1920x1080', language='fr', ad=None, shop=None, text_scale
     _prepare_data());
     @federation: the hub runs during the journey, with a text-message
     gateway and a street kiosk (Kiosk.street), the app being @shop's device
-    (its customer unused), synced every two seconds."""
+    (its customer unused), synced every two seconds;
+    @admin_pin: False for a kiosk whose administrator's PIN is not chosen
+    yet (the first "Administration" asks for it)."""
     options = {'size': size, 'language': language, 'ad': ad, 'shop': shop, 'text_scale': text_scale,
-               'prepare': prepare, 'federation': federation,
+               'prepare': prepare, 'federation': federation, 'admin_pin': admin_pin,
                'name': ' '.join([os.path.splitext(os.path.basename(sys.argv[0]))[0]] + sys.argv[1:])}
     if os.environ.get('VTR_UI_INNER') == '1':
         sys.exit(_inside(journey, options))
