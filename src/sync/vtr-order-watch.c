@@ -14,7 +14,8 @@
  * it asks again soon, with a wait of a second, and each answer
  * says "hub-reached": the sync service, offline since a failed sync, syncs
  * as soon as the hub is back rather than after its backoff. A device that
- * is not a shop's, or a hub that cannot long-poll, stops the watch until
+ * is not a shop's, or a hub that cannot long-poll (three empty answers at
+ * once in a row), stops the watch until
  * it is started again (after the next sync).
  */
 
@@ -27,6 +28,7 @@ struct _VtrOrderWatch
   GCancellable *cancellable; /* while it runs */
   guint         retry_id;
   guint         failures;
+  guint         instants;  /* empty answers at once in a row */
 };
 
 G_DEFINE_FINAL_TYPE (VtrOrderWatch, vtr_order_watch, G_TYPE_OBJECT)
@@ -50,7 +52,8 @@ typedef struct
 
 typedef struct
 {
-  gboolean  stop;    /* not a shop's device, not paired, or no long-poll at this hub */
+  gboolean  stop;    /* not a shop's device, not paired */
+  gboolean  instant; /* an empty answer at once: a hub that does not wait, or one that stops */
   guint     orders;
   GError   *error;
 } Waited;
@@ -110,8 +113,9 @@ wait_in_thread (GTask        *task,
   else if (vtr_sync_client_wait_orders (client, wait->seconds, &report, cancellable, &waited->error))
     {
       waited->orders = report.orders_new + report.orders_changed;
-      /* An answer at once and empty: a hub that does not wait. Not a loop. */
-      waited->stop = waited->orders == 0 && g_get_monotonic_time () - started < G_USEC_PER_SEC / 2;
+      /* An answer at once and empty: a hub that does not wait, or one
+       * that answers its long-polls as it stops. Not a loop. */
+      waited->instant = waited->orders == 0 && g_get_monotonic_time () - started < G_USEC_PER_SEC / 2;
     }
   g_task_return_pointer (task, waited, (GDestroyNotify) waited_free);
 }
@@ -152,6 +156,18 @@ waited_done (GObject      *source,
     g_signal_emit (self, signals[ORDERS_CHANGED], 0, waited->orders);
   if (waited->stop)
     vtr_order_watch_stop (self);
+  else if (waited->instant)
+    {
+      /* Three in a row: a hub that cannot long-poll; the syncs bring the
+       * orders. One (a hub restarting): the watch tries again soon, and
+       * does not give up on a hub that comes back. */
+      self->failures = 0;
+      if (++self->instants >= 3)
+        vtr_order_watch_stop (self);
+      else
+        self->retry_id = g_timeout_add_seconds (vtr_sync_retry_delay (self->instants, 2, RETRY_MAX_SECONDS),
+                                                retry, self);
+    }
   else if (waited->error)
     {
       /* Offline: the regular syncs say so; the watch tries again later,
@@ -165,6 +181,7 @@ waited_done (GObject      *source,
   else
     {
       self->failures = 0;
+      self->instants = 0;
       run (self);
     }
   waited_free (waited);
@@ -210,6 +227,7 @@ vtr_order_watch_start (VtrOrderWatch *self)
       return;
     }
   self->cancellable = g_cancellable_new ();
+  self->instants = 0;
   /* Its own session: a long-poll never waits behind a sync's requests. */
   if (self->session == NULL)
     self->session = vtr_sync_session_new ();
