@@ -9,7 +9,7 @@ hub=$2
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 
-echo "1..2"
+echo "1..3"
 python3 "$gateway" "$dir/sms.txt" "$dir" > "$dir/shown" &
 pid=$!
 i=0
@@ -25,4 +25,12 @@ if grep -q "SMS à +33612345678 : ." "$dir/shown" && grep -q "SMS à +3361234567
   echo "ok 2 the message is shown and kept: $(cat "$dir/sms.txt")"
 else
   echo "not ok 2 the message was not shown: $(cat "$dir/shown")"
+fi
+# It holds what could be a gateway's credentials: the hub says "chmod 600"
+# at each start for a file others can read.
+mode=$(stat -c %a "$dir/sms.conf")
+if [ "$mode" = 600 ]; then
+  echo "ok 3 the gateway writes the hub's sms.conf for its owner only (0600)"
+else
+  echo "not ok 3 the gateway wrote the hub's sms.conf $mode, not 600"
 fi

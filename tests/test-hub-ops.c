@@ -626,6 +626,24 @@ test_heartbeat (Fixture       *f,
   sync_kiosk (f);
   device = listed_device (f, "Kiosque de la Plaine");
   g_assert_cmpstr (json_object_get_string_member_with_default (device, "version", ""), ==, PACKAGE_VERSION);
+  /* The plain list says when it was last seen in Marseille's time, as the
+   * kiosks do, on a server whose clock is in UTC. */
+  {
+    g_auto(VtrTestResult) r = { 0 };
+    const char *utc[] = { "TZ", "UTC", NULL };
+    g_autoptr(GDateTime) seen = g_date_time_new_from_unix_utc (json_object_get_int_member (device, "last_seen"));
+    g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (seen, paris);
+    g_autofree char *expected = g_date_time_format (local, "%d/%m/%Y %H:%M");
+    g_autofree char *in_utc = g_date_time_format (seen, "%d/%m/%Y %H:%M");
+
+    g_assert_nonnull (paris);
+    g_assert_cmpstr (expected, !=, in_utc);
+    vtr_test_run (&r, "VITRINE_HUB", f->dir, utc, "device", "list", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    if (!strstr (r.out, expected))
+      g_error ("device list: %s not in\n%s", expected, r.out);
+  }
   g_assert_cmpstr (json_object_get_string_member_with_default (device, "waiting", ""), ==, "0");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (device, "visit")), ==, 0);
   g_clear_pointer (&device, json_object_unref);

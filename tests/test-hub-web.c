@@ -1387,6 +1387,141 @@ test_hub_in_english (Fixture       *f,
   g_assert_nonnull (strstr (text, "There is no such address on the hub"));
 }
 
+/* The page a browser opens from the link of @page (at @path) to the other
+ * language, @lang ("en" or "fr"): the link's address resolved against the
+ * page's, as a browser does. */
+static void
+follow_language (Fixture    *f,
+                 const char *path,
+                 Page       *page,
+                 const char *lang,
+                 Page       *other)
+{
+  g_autofree char *needle = g_strdup_printf ("\" lang=\"%s\" hreflang=\"%s\">", lang, lang);
+  g_autofree char *base = g_strconcat (f->hub->url, path, NULL);
+  g_autofree char *href = NULL, *resolved = NULL;
+  g_autoptr(GString) unescaped = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *end = strstr (page->body, needle), *start;
+
+  if (end == NULL)
+    g_error ("no link to the page in %s on %s:\n%s", lang, path, page->body);
+  for (start = end; start > page->body && !g_str_has_prefix (start, "href=\""); start--)
+    ;
+  g_assert_true (g_str_has_prefix (start, "href=\""));
+  href = g_strndup (start + 6, end - start - 6);
+  unescaped = g_string_new (href);
+  g_string_replace (unescaped, "&amp;", "&", 0);
+  resolved = g_uri_resolve_relative (base, unescaped->str, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  uri = g_uri_parse (resolved, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_free (base);
+  base = g_uri_get_query (uri) ? g_strconcat (g_uri_get_path (uri), "?", g_uri_get_query (uri), NULL)
+                               : g_strdup (g_uri_get_path (uri));
+  fetch (f, base, NULL, other);
+}
+
+/* The link to the other language stays on the page: the same
+ * reservation form, the same search, the same trade near the phone, in
+ * English and back. */
+static void
+test_language_switch (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *ad = sign (f, "product", "900001", NULL);
+  g_auto(Page) form = { 0 };
+  g_auto(Page) form_en = { 0 };
+  g_auto(Page) form_fr = { 0 };
+  g_auto(Page) search = { 0 };
+  g_auto(Page) search_en = { 0 };
+  g_auto(Page) trade = { 0 };
+  g_auto(Page) trade_en = { 0 };
+  g_auto(Page) product = { 0 };
+  g_auto(Page) product_en = { 0 };
+  g_auto(Page) done = { 0 };
+  g_auto(Page) done_fr = { 0 };
+  g_autofree char *token = NULL, *reserved = NULL;
+
+  fetch (f, "/reserve?product=900001&merchant=900002", NULL, &form);
+  g_assert_cmpuint (form.status, ==, 200);
+  ASSERT_READS (&form, "<html lang=\"fr\">");
+  follow_language (f, "/reserve?product=900001&merchant=900002", &form, "en", &form_en);
+  g_assert_cmpuint (form_en.status, ==, 200);
+  ASSERT_READS (&form_en, "<html lang=\"en\">");
+  ASSERT_READS (&form_en, "<label for=\"first_name\">Your first name</label>");
+  ASSERT_READS (&form_en, "Droguerie du Port");
+  ASSERT_READS (&form_en, "€4.50");
+  follow_language (f, "/reserve?product=900001&merchant=900002&lang=en", &form_en, "fr", &form_fr);
+  g_assert_cmpuint (form_fr.status, ==, 200);
+  ASSERT_READS (&form_fr, "<html lang=\"fr\">");
+  ASSERT_READS (&form_fr, "Droguerie du Port");
+  ASSERT_READS (&form_fr, "4,50 €");
+
+  fetch (f, "/search?q=savon+de+marseille", NULL, &search);
+  follow_language (f, "/search?q=savon+de+marseille", &search, "en", &search_en);
+  g_assert_cmpuint (search_en.status, ==, 200);
+  ASSERT_READS (&search_en, "<html lang=\"en\">");
+  ASSERT_READS (&search_en, "value=\"savon de marseille\"");
+  ASSERT_READS (&search_en, "<bdi>Savon de Marseille 300 g</bdi>");
+
+  fetch (f, "/trade/droguerie?lat=43.3041&lon=5.3744", NULL, &trade);
+  follow_language (f, "/trade/droguerie?lat=43.3041&lon=5.3744", &trade, "en", &trade_en);
+  ASSERT_READS (&trade_en, "<h1>Household goods</h1>");
+  ASSERT_READS (&trade_en, "from where you are");
+
+  /* A page without a query: only the language. */
+  fetch (f, path_of (ad), NULL, &product);
+  follow_language (f, path_of (ad), &product, "en", &product_en);
+  g_assert_cmpuint (product_en.status, ==, 200);
+  ASSERT_READS (&product_en, "Where to find it");
+
+  /* The answer to a form sent: its other language is the form again,
+   * without what the shopper typed. */
+  token = between (form_en.body, "name=\"token\" value=\"", "\"");
+  reserved = reservation (token, "Inès", "06 12 34 56 78", "1");
+  submit (f, "/reserve?lang=en", reserved, &done);
+  g_assert_cmpuint (done.status, ==, 200);
+  ASSERT_READS (&done, "<h1>Reserved</h1>");
+  ASSERT_READS (&done, "<a href=\"?product=900001&amp;merchant=900002&amp;lang=fr\" lang=\"fr\"");
+  follow_language (f, "/reserve?lang=en", &done, "fr", &done_fr);
+  g_assert_cmpuint (done_fr.status, ==, 200);
+  ASSERT_READS (&done_fr, "<html lang=\"fr\">");
+  ASSERT_READS (&done_fr, "<label for=\"first_name\">");
+  g_assert_null (strstr (done_fr.body, "Inès"));
+}
+
+/* An address that is no page: the pages' own "no such page", in French
+ * or in the phone's English, never the API's JSON; the API keeps it. */
+static void
+test_no_such_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Page) french = { 0 };
+  g_auto(Page) english = { 0 };
+  g_auto(Page) root = { 0 };
+  g_auto(Page) api = { 0 };
+
+  fetch (f, "/nothing", NULL, &french);
+  g_assert_cmpuint (french.status, ==, 404);
+  ASSERT_READS (&french, "<html lang=\"fr\">");
+  ASSERT_READS (&french, "Cette page n’existe pas");
+  ASSERT_READS (&french, "<a href=\"/search\">");
+  fetch (f, "/nothing/here.php?x=1", "en-GB,en;q=0.9", &english);
+  g_assert_cmpuint (english.status, ==, 404);
+  ASSERT_READS (&english, "<html lang=\"en\">");
+  ASSERT_READS (&english, "There is no such page");
+  fetch (f, "/", NULL, &root);
+  g_assert_cmpuint (root.status, ==, 404);
+  ASSERT_READS (&root, "Cette page n’existe pas");
+
+  fetch_full (f, "/api/v1/nothing-here", NULL, NULL, &api);
+  g_assert_cmpuint (api.status, ==, 404);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (api.headers, "Content-Type"), "application/json"));
+  g_assert_nonnull (strstr (api.body, "\"not-found\""));
+}
+
 /* A shop's storefront. */
 static void
 test_shop (Fixture       *f,
@@ -2288,6 +2423,35 @@ test_browser (Fixture       *f,
   click (&b, "a[href^='/O/']");
   assert_headings_whole (&b);
   g_assert_true (displayed (&b, "div.pickup-code svg"));
+
+  /* The reservation form, then the link to the other language: the same
+   * form in that language; a search keeps its words. */
+  go (&b, "/reserve?product=900001&merchant=900002");
+  {
+    g_autoptr(JsonNode) lang =
+      command (&b, "POST", "/execute/sync", "{\"script\": \"return document.documentElement.lang\", \"args\": []}");
+    const char *other = g_str_equal (json_node_get_string (lang), "fr") ? "en" : "fr";
+    g_autofree char *selector = g_strdup_printf ("html[lang=%s] label[for=first_name]", other);
+    g_autofree char *search = g_strdup_printf ("?product=900001&merchant=900002&lang=%s", other);
+    g_autofree char *label = NULL, *box = NULL, *what = NULL;
+    g_autoptr(JsonNode) where = NULL;
+    g_autoptr(JsonNode) value = NULL;
+
+    click (&b, "a[hreflang]");
+    label = text_of (&b, selector);
+    g_assert_cmpstr (label, ==, g_str_equal (other, "en") ? "Your first name" : "Votre prénom");
+    where = command (&b, "POST", "/execute/sync", "{\"script\": \"return document.location.search\", \"args\": []}");
+    g_assert_cmpstr (json_node_get_string (where), ==, search);
+
+    go (&b, "/search?q=savon");
+    click (&b, "a[hreflang]");
+    g_free (selector);
+    selector = g_strdup_printf ("html[lang=%s] input#q", other);
+    box = element (&b, selector);
+    what = g_strdup_printf ("/element/%s/property/value", box);
+    value = command (&b, "GET", what, NULL);
+    g_assert_cmpstr (json_node_get_string (value), ==, "savon");
+  }
   browser_stop (&b);
 
   /* Without JavaScript: the same shops, and no button that would not work. */
@@ -2355,6 +2519,8 @@ main (int    argc,
   g_test_add ("/hub-web/hub-in-english", Fixture, NULL, fixture_set_up, test_hub_in_english, fixture_tear_down);
   g_test_add ("/hub-web/valid-html", Fixture, NULL, fixture_set_up, test_valid_html, fixture_tear_down);
   g_test_add ("/hub-web/shop", Fixture, NULL, fixture_set_up, test_shop, fixture_tear_down);
+  g_test_add ("/hub-web/language-switch", Fixture, NULL, fixture_set_up, test_language_switch, fixture_tear_down);
+  g_test_add ("/hub-web/no-such-page", Fixture, NULL, fixture_set_up, test_no_such_page, fixture_tear_down);
   g_test_add ("/hub-web/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/hub-web/forged-expired", Fixture, NULL, fixture_set_up, test_forged_expired, fixture_tear_down);
   g_test_add ("/hub-web/personal", Fixture, NULL, fixture_set_up, test_personal, fixture_tear_down);

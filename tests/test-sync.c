@@ -145,10 +145,12 @@ assert_events_once (Fixture *f)
 
 /* Loyalty credits recorded on the kiosk, straight into its outbox: in
  * one transaction, one write to the disk rather than one each (thousands
- * in a test, seconds on a busy disk; issue 15). */
+ * in a test, seconds on a busy disk; issue 15). At @merchant, or at
+ * shops 1 to 500 in turn (0). */
 static void
-make_events (Fixture *f,
-             guint    n)
+make_events_at (Fixture *f,
+                guint    n,
+                guint    merchant)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VtrStore) store = vtr_store_open (f->kiosk_dir, &error);
@@ -162,7 +164,8 @@ make_events (Fixture *f,
       g_autofree char *card = g_strndup (strstr (code, "/C/") + 3, 26);
       g_autofree char *payload = g_strdup_printf ("{\"kind\":\"credit\",\"card\":\"%s\",\"code\":\"%s\","
                                                   "\"merchant\":%u,\"points\":%u,\"created\":%u}",
-                                                  card, code, 1 + f->n_events % 500, f->n_events % 7,
+                                                  card, code, merchant ? merchant : 1 + f->n_events % 500,
+                                                  f->n_events % 7,
                                                   1800000000u + f->n_events);
 
       g_assert_true (vtr_outbox_append (store, uuid, "credit", payload, 1800000000 + f->n_events, &error));
@@ -171,6 +174,14 @@ make_events (Fixture *f,
     }
   g_assert_true (vtr_store_commit (store, &error));
   g_assert_no_error (error);
+}
+
+/* Credits at shops 1 to 500 in turn. */
+static void
+make_events (Fixture *f,
+             guint    n)
+{
+  make_events_at (f, n, 0);
 }
 
 /* A batch of the federation's changes: prices, new stock lines, stock and
@@ -1214,6 +1225,82 @@ test_service (Fixture       *f,
   vtr_sync_service_stop (service);
 }
 
+/* Counts the syncs that ended offline. */
+static void
+on_state (VtrSyncService *service,
+          GParamSpec     *pspec,
+          guint          *offline)
+{
+  if (vtr_sync_service_get_state (service) == VTR_SYNC_STATE_OFFLINE)
+    (*offline)++;
+}
+
+/* A shop's device whose syncs failed many times while its hub was down:
+ * when the hub comes back on the same address, the events queued
+ * meanwhile go up at once (its orders' long-poll sees the hub back), not
+ * after the backoff of the failed syncs (minutes), with no sync asked by
+ * hand; and the device says it is up to date. */
+static void
+test_service_hub_back (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VtrSyncService) service = NULL;
+  g_autofree char *code = vtr_test_hub_add_device (f->hub_dir, "Comptoir de la Savonnerie", "1");
+  g_autofree char *timeout = g_strdup (g_getenv ("VITRINE_SYNC_TIMEOUT"));
+  g_autofree char *freshness = NULL;
+  g_auto(VtrTestResult) r = { 0 };
+  guint16 port = f->hub->port;
+  guint offline = 0;
+  gint64 deadline;
+
+  CTL (f, &r, "pair", code, "--hub", f->hub->url);
+  if (r.status != 0)
+    g_error ("pair: %s", r.err);
+  /* Long enough for the orders' long-poll (a short one does not wait). */
+  g_setenv ("VITRINE_SYNC_TIMEOUT", "30", TRUE);
+  service = g_object_new (VTR_TYPE_SYNC_SERVICE, "data-dir", f->kiosk_dir, "interval", 30, NULL);
+  g_signal_connect (service, "notify::state", G_CALLBACK (on_state), &offline);
+  vtr_sync_service_start (service);
+  wait_for_state (service, VTR_SYNC_STATE_IDLE);
+
+  /* The hub stops; the shop goes on (an order, points, its steps), each
+   * time a sync that fails: eight failures, a backoff of minutes before. */
+  vtr_test_hub_stop (f->hub, SIGTERM);
+  f->hub = NULL;
+  /* Its own points (a shop's device credits at its own counter). */
+  make_events_at (f, 4, 1);
+  while (offline < 8)
+    {
+      guint before = offline;
+
+      deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
+      vtr_sync_service_sync_now (service);
+      while (offline == before && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (10000);
+      g_assert_cmpuint (offline, >, before);
+    }
+  g_assert_cmpint (vtr_sync_service_get_pending (service), ==, 4);
+  freshness = vtr_sync_service_describe_freshness (service);
+  g_assert_true (g_str_has_prefix (freshness, "Offline"));
+  g_clear_pointer (&freshness, g_free);
+
+  /* Back on the same port: the events land, nobody asks. */
+  f->hub = vtr_test_hub_start (f->hub_dir, port);
+  deadline = g_get_monotonic_time () + vtr_test_slow () * 60 * G_USEC_PER_SEC;
+  while ((vtr_sync_service_get_pending (service) > 0 || vtr_sync_service_get_state (service) != VTR_SYNC_STATE_IDLE)
+         && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  g_assert_cmpint (vtr_sync_service_get_pending (service), ==, 0);
+  g_assert_cmpint (vtr_sync_service_get_state (service), ==, VTR_SYNC_STATE_IDLE);
+  freshness = vtr_sync_service_describe_freshness (service);
+  g_assert_true (g_str_has_prefix (freshness, "Up to date"));
+  assert_events_once (f);
+  vtr_sync_service_stop (service);
+  g_setenv ("VITRINE_SYNC_TIMEOUT", timeout, TRUE);
+}
+
 /* The hub loses its catalogue (started again on a folder without it): the
  * kiosk refuses to empty its own copy on the hub's "reset" and says why.
  * A hub restored from an older backup that has shops replaces the copy. */
@@ -1305,6 +1392,7 @@ main (int argc, char *argv[])
   ADD ("/sync/hub-killed", test_hub_killed, FALSE);
   ADD ("/sync/tls", test_tls, TRUE);
   ADD ("/sync/service", test_service, FALSE);
+  ADD ("/sync/service-hub-back", test_service_hub_back, TRUE);
   ADD ("/sync/closed-connections", test_closed_connections, TRUE);
   ADD ("/sync/hub-catalogue-lost", test_hub_catalogue_lost, FALSE);
   g_test_add_func ("/sync/plain-http-loopback-only", test_plain_http_loopback_only);

@@ -53,11 +53,16 @@ def main():
     Gateway.log_path = sys.argv[1]
     server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
     conf = os.path.join(sys.argv[2], "sms.conf")
-    with open(conf + ".part", "w") as out:
+    # 0600, as the hub wants a file that could hold a gateway's credentials
+    # (it would say "chmod 600" at each start otherwise).
+    part = conf + ".part"
+    if os.path.exists(part):
+        os.unlink(part)
+    with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
         out.write("# The demo's gateway (data/demo/sms-gateway.py): messages are shown, not sent.\n"
                   "[gateway]\nurl=http://127.0.0.1:%d/v1/messages\nsender=VITRINE\n"
                   % server.server_address[1])
-    os.rename(conf + ".part", conf)
+    os.rename(part, conf)
     server.serve_forever()
 
 

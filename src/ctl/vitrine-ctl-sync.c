@@ -161,7 +161,7 @@ command_sync (VtrCtlOptions  *options,
       if (!ok || report.rows || report.deleted || report.sent || report.pickup_codes || report.blank_cards)
         print_report (options, &report, local_error);
       failures = ok ? 0 : failures + 1;
-      delay = ok ? interval : vtr_sync_retry_delay (failures, MIN (interval, 5), 15 * 60);
+      delay = ok ? interval : vtr_sync_retry_delay (failures, MIN (interval, 5), VTR_SYNC_RETRY_MAX_SECONDS);
       g_usleep ((gulong) delay * G_USEC_PER_SEC);
     }
 }

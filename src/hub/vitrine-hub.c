@@ -1010,7 +1010,11 @@ command_device (int argc, char **argv)
       for (guint i = 0; i < devices->len; i++)
         {
           VtrHubDevice *d = g_ptr_array_index (devices, i);
-          g_autoptr(GDateTime) seen = d->last_seen ? g_date_time_new_from_unix_local (d->last_seen) : NULL;
+          g_autoptr(GDateTime) seen_utc = d->last_seen ? g_date_time_new_from_unix_utc (d->last_seen) : NULL;
+          /* In Marseille's time, as the kiosks show it, whatever the
+           * server's zone (often UTC). */
+          g_autoptr(GDateTime) seen = seen_utc ? g_date_time_to_timezone (seen_utc, vtr_opening_hours_timezone ())
+                                               : NULL;
           g_autofree char *seen_text = seen ? g_date_time_format (seen, "%d/%m/%Y %H:%M") : NULL;
           g_autofree char *shop = d->merchant_id ? g_strdup_printf (_("shop %lld"), (long long) d->merchant_id)
                                                  : g_strdup (_("kiosk"));

@@ -84,6 +84,7 @@ typedef struct
   GHashTable  *links;         /* (borrowed) worker_keys(): signed_path()'s */
   SoupServerMessage *msg;
   gboolean     order_placed;
+  char        *switch_query;  /* (nullable) the language link's query but lang, when not the address's */
 } Ctx;
 
 /* Text. */
@@ -210,6 +211,31 @@ page_price (const Ctx *ctx,
   return vtr_price_format_in (cents, ctx->en ? "en" : "fr");
 }
 
+/* The link to this page in the other language: the page's query with
+ * only lang changed (a reservation form keeps its product and shop, a
+ * search its words), as the browser's address bar has it. */
+static void
+language_link (Ctx *ctx)
+{
+  const char *query = ctx->switch_query;
+  g_autoptr(GString) href = g_string_new ("?");
+  g_auto(GStrv) params = NULL;
+
+  if (query == NULL && ctx->msg)
+    query = g_uri_get_query (soup_server_message_get_uri (ctx->msg));
+  /* An address beyond reason keeps its language only. */
+  if (query && strlen (query) <= 1024)
+    params = g_strsplit (query, "&", 64);
+  for (guint i = 0; params && params[i]; i++)
+    if (*params[i] && !g_str_equal (params[i], "lang") && !g_str_has_prefix (params[i], "lang="))
+      g_string_append_printf (href, "%s&", params[i]);
+  g_string_append (href, ctx->en ? "lang=fr" : "lang=en");
+  g_string_append (ctx->out, "<a href=\"");
+  esc_max (ctx->out, href->str, 2048);
+  g_string_append (ctx->out, ctx->en ? "\" lang=\"fr\" hreflang=\"fr\">Français</a>"
+                                     : "\" lang=\"en\" hreflang=\"en\">English</a>");
+}
+
 static void
 page_begin (Ctx        *ctx,
             const char *title,
@@ -250,10 +276,7 @@ page_begin (Ctx        *ctx,
   esc (out, _("Search"));
   g_string_append (out, "</a>");
   /* The other language, on the same page. */
-  if (ctx->en)
-    g_string_append (out, "<a href=\"?lang=fr\" lang=\"fr\" hreflang=\"fr\">Français</a>");
-  else
-    g_string_append (out, "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+  language_link (ctx);
   g_string_append (out, "</nav></header>\n<main>\n");
 }
 
@@ -1685,6 +1708,11 @@ reserve (Ctx *ctx)
       product_id = p ? g_ascii_strtoll (p, NULL, 10) : 0;
       merchant_id = m ? g_ascii_strtoll (m, NULL, 10) : 0;
     }
+  /* The answer to a form sent: its other language is the form of the
+   * same product and shop (never what the shopper typed). */
+  if (post && product_id > 0 && merchant_id > 0)
+    ctx->switch_query = g_strdup_printf ("product=%" G_GINT64_FORMAT "&merchant=%" G_GINT64_FORMAT,
+                                         product_id, merchant_id);
   if (product_id <= 0 || merchant_id <= 0 ||
       !(product = vtr_catalog_get_product (ctx->catalog, product_id, NULL)) ||
       !(merchant = vtr_catalog_get_merchant (ctx->catalog, merchant_id, NULL)) ||
@@ -1965,24 +1993,34 @@ prefers_english (SoupServerMessage *msg,
   return FALSE;
 }
 
-gboolean
-vtr_hub_web_handles (const char *method,
-                     const char *path)
+/* The address of a signed code: /P/…, /M/… */
+static gboolean
+is_code_path (const char *path)
 {
   static const char * const prefixes[] = { "/P/", "/M/", "/C/", "/O/", "/D/", "/N/" };
 
-  if (g_str_equal (path, RESERVE_PATH))
-    return g_str_equal (method, "GET") || g_str_equal (method, "POST");
-  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
-    return FALSE;
-  if (g_str_equal (path, CSS_PATH) || g_str_equal (path, JS_PATH) || g_str_equal (path, SEARCH_PATH) ||
-      g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX) ||
-      g_str_has_prefix (path, STOREFRONT_PREFIX) || g_str_equal (path, COLLECT_PATH))
-    return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (path, prefixes[i]))
       return TRUE;
   return FALSE;
+}
+
+/**
+ * vtr_hub_web_handles:
+ *
+ * Whether @path is a phone's page: the pages and codes, and any other
+ * address read by a browser (GET) outside the API (/api/, /metrics), which
+ * gets the pages' own "no such page" rather than the API's JSON.
+ */
+gboolean
+vtr_hub_web_handles (const char *method,
+                     const char *path)
+{
+  if (g_str_equal (path, RESERVE_PATH))
+    return g_str_equal (method, "GET") || g_str_equal (method, "POST");
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return FALSE;
+  return !g_str_has_prefix (path, "/api/") && !g_str_equal (path, "/api") && !g_str_equal (path, "/metrics");
 }
 
 /* The hub's resources. GLib 2.74 registers the program's resources on
@@ -2544,6 +2582,7 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.now = now;
   ctx.path = path;
   ctx.query = query;
+  ctx.msg = msg;
   ctx.backend = backend;
   ctx.catalog = catalog;
 
@@ -2558,7 +2597,6 @@ vtr_hub_web_serve (const char        *data_dir,
   ctx.keys = keys;
   ctx.key_list = list;
   ctx.links = links;
-  ctx.msg = msg;
   if (g_str_equal (path, SEARCH_PATH) || g_str_equal (path, TRADES_PATH) || g_str_has_prefix (path, TRADE_PREFIX))
     {
       status = browse (&ctx);
@@ -2586,6 +2624,15 @@ vtr_hub_web_serve (const char        *data_dir,
       page->cache_control = "private, no-store";
       status = reserve (&ctx);
       page->order_placed = ctx.order_placed;
+      goto done;
+    }
+  if (!is_code_path (path))
+    {
+      /* An address that is none of the pages: mistyped, or a page gone. */
+      status = SOUP_STATUS_NOT_FOUND;
+      simple_page (&ctx, _("There is no such page"),
+                   _("The address may be mistyped, or the page may have been removed. Search the federation’s "
+                     "shops and products from the link above."), TRUE);
       goto done;
     }
   host = g_ascii_strup (vtr_hub_keys_get_host (keys), -1);
@@ -2672,6 +2719,7 @@ tag:
     }
 
 done:
+  g_free (ctx.switch_query);
   if (c_messages)
     {
       uselocale (previous);

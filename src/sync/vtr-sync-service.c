@@ -11,8 +11,11 @@
 
 /*
  * The app's sync: a sync every interval (30 s) on a worker thread, with
- * exponential backoff and jitter after a failure, an immediate one when
- * the network comes back or when asked (after an order). Its properties
+ * exponential backoff (up to a minute, VTR_SYNC_RETRY_MAX_SECONDS) and
+ * jitter after a failure, an immediate one when the network comes back,
+ * when the hub answers the orders' long-poll after a failed sync (it is
+ * back: what waits goes up now, not after the backoff), or when asked
+ * (after an order). Its properties
  * say how fresh the data is, for the corner of every screen; they change
  * on the main thread only. Offline is a state, not an error.
  */
@@ -204,7 +207,7 @@ sync_done (GObject      *source,
   if (self->again)
     delay = 0;
   else if (self->failures)
-    delay = vtr_sync_retry_delay (self->failures, MIN (self->interval, 5), 15 * 60);
+    delay = vtr_sync_retry_delay (self->failures, MIN (self->interval, 5), VTR_SYNC_RETRY_MAX_SECONDS);
   else
     delay = self->interval;
   self->again = FALSE;
@@ -267,6 +270,16 @@ on_network_changed (GNetworkMonitor *monitor,
     vtr_sync_service_sync_now (self);
 }
 
+/* The orders' long-poll was answered: the hub is back. One sync at once if
+ * the last one failed (after the running one, if one runs); at most one a
+ * long-poll's answer, no more often than the syncs of a kiosk in health. */
+static void
+on_hub_reached (VtrSyncService *self)
+{
+  if (self->failures > 0)
+    vtr_sync_service_sync_now (self);
+}
+
 static void
 on_watched_orders (VtrSyncService *self,
                    guint           n)
@@ -289,6 +302,8 @@ vtr_sync_service_start (VtrSyncService *self)
     {
       self->watch = vtr_order_watch_new (self->data_dir);
       g_signal_connect_object (self->watch, "orders-changed", G_CALLBACK (on_watched_orders), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watch, "hub-reached", G_CALLBACK (on_hub_reached), self,
                                G_CONNECT_SWAPPED);
     }
   schedule (self, 0);

@@ -104,6 +104,14 @@ void           vtr_sync_client_set_map_area (VtrSyncClient *client,
                                              double         lon,
                                              double         radius_m,
                                              guint64        max_bytes);
+/* The longest wait before a kiosk tries its hub again after failures
+ * (before the ±50 % jitter): a minute. A kiosk in good health already asks
+ * every 30 s, so waiting longer spares the hub nothing it does not carry
+ * each day, while what waits is a customer's order, points and SMS; the
+ * jitter keeps 500 kiosks back from one outage from returning together.
+ * A failed try at a hub that is down costs a refused connection. */
+#define VTR_SYNC_RETRY_MAX_SECONDS 60
+
 guint          vtr_sync_retry_delay   (guint          failures,
                                        guint          base_seconds,
                                        guint          max_seconds);
