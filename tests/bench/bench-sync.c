@@ -32,7 +32,8 @@ typedef struct
  *  - initial sync of the département's catalogue (2,100 shops, 100,000
  *    products, 1,000,000 stock lines) into an empty kiosk, and an
  *    incremental sync of 1,000 changes, by the kiosk's own sync client;
- *  - for each N of --kiosks (default 500, 5,000 and 50,000), N simulated
+ *  - for each N of --kiosks (default 500, 5,000, 10,000, 20,000 and
+ *    50,000: one hub's knee lies between), N simulated
  *    kiosks each polling the feed every 30 s and uploading 10 loyalty
  *    events every --upload-every seconds (default 30): p50/p99 per
  *    request and events/s made durable at that load; then 500 kiosks
@@ -70,7 +71,7 @@ static int child_connections = 500;
 
 static const GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Scale the catalogue by F (smoke runs)", "F" },
-  { "kiosks", 0, 0, G_OPTION_ARG_STRING, &kiosk_counts, "Simulated kiosks, a list (default 500,5000,50000)", "N,N" },
+  { "kiosks", 0, 0, G_OPTION_ARG_STRING, &kiosk_counts, "Simulated kiosks, a list (default 500,5000,10000,20000,50000)", "N,N" },
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Length of each load phase (default 20)", "S" },
   { "processes", 0, 0, G_OPTION_ARG_INT, &n_processes, "Processes the kiosks run in (default 4)", "P" },
   { "upload-every", 0, 0, G_OPTION_ARG_INT, &upload_every, "Seconds between a kiosk's uploads (default 30)", "S" },
@@ -775,7 +776,7 @@ main (int argc, char *argv[])
    * processes: TOKEN CARD CODE CURSOR ETAG. */
   {
     g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (int));
-    g_auto(GStrv) parts = g_strsplit (kiosk_counts ? kiosk_counts : "500,5000,50000", ",", -1);
+    g_auto(GStrv) parts = g_strsplit (kiosk_counts ? kiosk_counts : "500,5000,10000,20000,50000", ",", -1);
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
     int most = 500;
 
