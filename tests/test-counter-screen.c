@@ -191,22 +191,6 @@ row_subtitle (Fixture    *f,
   return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
 }
 
-/* The reward's confirmation, open over the counter, if any. */
-static AdwMessageDialog *
-open_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 /* The dialog's button named @name tapped, once it is on screen. */
 static void
 tap_in_dialog (Fixture    *f,
@@ -216,7 +200,7 @@ tap_in_dialog (Fixture    *f,
   AdwMessageDialog *dialog;
   GtkWidget *button = NULL;
 
-  while (((dialog = open_message_dialog ()) == NULL ||
+  while (((dialog = vtr_test_open_message_dialog ()) == NULL ||
           (button = vtr_test_find_shown_button (GTK_WIDGET (dialog), name)) == NULL) &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -226,9 +210,9 @@ tap_in_dialog (Fixture    *f,
   wait_idle (f);
   /* Closed once answered. */
   deadline = g_get_monotonic_time () + vtr_test_slow () * 20 * G_USEC_PER_SEC;
-  while (open_message_dialog () && g_get_monotonic_time () < deadline)
+  while (vtr_test_open_message_dialog () && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_null (open_message_dialog ());
+  g_assert_null (vtr_test_open_message_dialog ());
 }
 
 /* Everything written on the screen now, one text a line. */
@@ -558,7 +542,7 @@ test_rewards_and_orders (Fixture       *f,
 
     g_assert_cmpint (balance, >=, cheapest->points);
     tap (f, give);
-    g_assert_nonnull (open_message_dialog ());
+    g_assert_nonnull (vtr_test_open_message_dialog ());
     g_assert_false (shows (f, "Récompense donnée"));
     tap_in_dialog (f, "Annuler");
     g_assert_false (shows (f, "Récompense donnée"));

@@ -369,18 +369,8 @@ static char *day_from_now (int days);
 static AdwMessageDialog *
 question (Fixture *f)
 {
-  g_autoptr(GListModel) toplevels = NULL;
-
   settle ();
-  toplevels = g_object_ref (gtk_window_get_toplevels ());
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return vtr_test_open_message_dialog ();
 }
 
 /* Its button @label tapped; the dialog gone. */

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -83,6 +84,22 @@ vtr_test_find_shown_button (GtkWidget  *widget,
 
       if (found)
         return found;
+    }
+  return NULL;
+}
+
+/* The message dialog on screen (a question the app asks), or %NULL. */
+static inline AdwMessageDialog *
+vtr_test_open_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
 }
