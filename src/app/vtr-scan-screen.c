@@ -500,17 +500,31 @@ list_pictures_in_thread (GTask        *task,
     g_task_return_pointer (task, g_steal_pointer (&paths), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A listing's answer goes to the screen if it is still there: the task
+ * does not hold the screen, which goes with its window, not later from a
+ * worker's answer (GTK then freed a widget's style twice under ASan). */
+typedef struct
+{
+  GWeakRef   screen;
+  GtkWidget *dialog;
+} Listing;
+
 static void
 pictures_listed (GObject      *source,
                  GAsyncResult *result,
                  gpointer      data)
 {
-  VtrScanScreen *self = VTR_SCAN_SCREEN (source);
-  GtkWidget *dialog = data;
+  Listing *listing = data;
+  g_autoptr(VtrScanScreen) self = g_weak_ref_get (&listing->screen);
+  GtkWidget *dialog = listing->dialog;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_task_propagate_pointer (G_TASK (result), &error);
   GtkWidget *list;
 
+  g_weak_ref_clear (&listing->screen);
+  g_free (listing);
+  if (self == NULL)
+    return;
   if (self->listing == g_task_get_cancellable (G_TASK (result)))
     g_clear_object (&self->listing);
   /* The dialog closed (which cancelled the listing: @dialog is gone), or
@@ -551,6 +565,7 @@ choose_removable_picture (VtrScanScreen *self)
   g_autoptr(GTask) task = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GtkWidget *dialog, *box, *list, *scrolled, *title, *close, *loading, *spinner, *words;
+  Listing *listing;
 
   dialog = adw_window_new ();
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
@@ -601,7 +616,10 @@ choose_removable_picture (VtrScanScreen *self)
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (g_cancellable_cancel), cancellable, G_CONNECT_SWAPPED);
   g_set_object (&self->listing, cancellable);
 
-  task = g_task_new (self, cancellable, pictures_listed, dialog);
+  listing = g_new0 (Listing, 1);
+  g_weak_ref_init (&listing->screen, self);
+  listing->dialog = dialog;
+  task = g_task_new (NULL, cancellable, pictures_listed, listing);
   g_task_set_source_tag (task, choose_removable_picture);
   g_task_set_task_data (task, vtr_scan_screen_list_removable (), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, list_pictures_in_thread);
